@@ -1,0 +1,179 @@
+"""Staff API of access control: tokens, own password, users, audit search."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from modules.common.api import PageNumberPagination
+from modules.common.errors import NotFound
+
+from . import selectors, services
+from .models import Profile, User
+from .permissions import HasFunction, IsAdministrator, IsAuthenticatedAndCurrent
+
+
+def _client_ip(request: Request) -> str | None:
+    forwarded = request.headers.get("X-Forwarded-For")
+    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or None
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    otp = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+    password_change_required = serializers.BooleanField()
+
+
+class TokenCreateApi(APIView):
+    authentication_classes: ClassVar[list[Any]] = []
+    permission_classes: ClassVar[list[Any]] = [AllowAny]
+    throttle_classes: ClassVar[list[Any]] = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=TokenIn, responses={200: TokenOut})
+    def post(self, request: Request) -> Response:
+        data = TokenIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.auth_authenticate(ip=_client_ip(request), **data.validated_data)
+        token = services.token_issue(user=user)
+        return Response({"token": token, "password_change_required": services.password_change_required(user)})
+
+
+class PasswordChangeIn(serializers.Serializer):
+    current_password = serializers.CharField(trim_whitespace=False)
+    new_password = serializers.CharField(trim_whitespace=False)
+
+
+class PasswordChangeApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [IsAuthenticatedAndCurrent]
+    allowed_with_expired_password = True
+
+    @extend_schema(request=PasswordChangeIn, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_change(user=request.user, current=data.validated_data["current_password"],
+                                 new=data.validated_data["new_password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserOut(serializers.ModelSerializer):
+    profiles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email", "is_active", "is_admin", "profiles", "last_login",
+                  "totp_enabled", "must_change_password"]
+
+
+class MeApi(APIView):
+    allowed_with_expired_password = True
+
+    @extend_schema(responses={200: UserOut})
+    def get(self, request: Request) -> Response:
+        body = UserOut(request.user).data
+        body["grants"] = {k: sorted(v) for k, v in request.user.grants().items()}
+        return Response(body)
+
+
+class UserIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    full_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    is_admin = serializers.BooleanField(default=False)
+    profiles = serializers.ListField(child=serializers.CharField(), default=list)
+
+
+class UserListCreateApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "access.users"
+
+    @extend_schema(responses={200: UserOut(many=True)})
+    def get(self, request: Request) -> Response:
+        active = request.query_params.get("active")
+        qs = selectors.user_list(active=None if active is None else active == "true",
+                                 text=request.query_params.get("search", ""))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(UserOut(page, many=True).data)
+
+    @extend_schema(request=UserIn, responses={201: UserOut})
+    def post(self, request: Request) -> Response:
+        data = UserIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        names = data.validated_data.pop("profiles")
+        profiles = list(Profile.objects.filter(name__in=names))
+        if len(profiles) != len(set(names)):
+            from modules.common.errors import ValidationFailed
+
+            raise ValidationFailed("Perfil desconhecido.", field="profiles")
+        user, temporary = services.user_create(actor=request.user, profiles=profiles, **data.validated_data)
+        body = UserOut(user).data
+        body["temporary_password"] = temporary
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class UserActivationIn(serializers.Serializer):
+    users = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    active = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UserActivationApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [IsAdministrator]
+
+    @extend_schema(request=UserActivationIn, responses={200: None})
+    def post(self, request: Request) -> Response:
+        data = UserActivationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = set(data.validated_data["users"])
+        users = list(User.objects.filter(pk__in=ids))
+        if len(users) != len(ids):
+            raise NotFound("Usuário não encontrado.", field="users")
+        changed = services.user_set_active(actor=request.user, users=users, active=data.validated_data["active"],
+                                           reason=data.validated_data["reason"])
+        return Response({"changed": changed})
+
+
+class AuditOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+    reason = serializers.CharField()
+    ip = serializers.CharField(allow_null=True)
+
+
+class AuditSearchApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "common.audit"
+
+    @extend_schema(responses={200: AuditOut(many=True)})
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        qs = selectors.audit_search(
+            actor=params.get("actor", ""), action=params.get("action", ""),
+            object_type=params.get("object_type", ""), object_id=params.get("object_id", ""),
+            since=parse_datetime(params["since"]) if params.get("since") else None,
+            until=parse_datetime(params["until"]) if params.get("until") else None,
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(AuditOut(page, many=True).data)

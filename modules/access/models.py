@@ -1,0 +1,212 @@
+"""Users, profiles and access policy.
+
+The same tables exist in the public schema (vendor users) and in every tenant schema (the utility's
+staff): a login lives in exactly one schema, so a Querência login cannot exist in Sorocaba.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from .functions import ACTIONS
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, username: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(username=username, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser):
+    username = models.CharField("usuário", max_length=150, unique=True)
+    full_name = models.CharField("nome completo", max_length=200)
+    email = models.EmailField("e-mail", blank=True)
+    is_active = models.BooleanField("ativo", default=True)
+    is_admin = models.BooleanField("administrador", default=False)
+    profiles = models.ManyToManyField("Profile", blank=True, related_name="users", verbose_name="perfis")
+    must_change_password = models.BooleanField(default=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    password_expiry_days = models.PositiveIntegerField(
+        "validade da senha (dias)", null=True, blank=True, help_text="vazio: a da política"
+    )
+    failed_attempts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_login_ip = models.GenericIPAddressField(null=True, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_enabled = models.BooleanField("segundo fator (TOTP)", default=False)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = "usuário"
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_staff(self) -> bool:  # Django's templates and messages framework look for it
+        return self.is_active
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    def grants(self) -> dict[str, set[str]]:
+        """function code -> actions allowed, the union of every profile's grants (cached per instance)."""
+        cached: dict[str, set[str]] | None = getattr(self, "_grants_cache", None)
+        if cached is not None:
+            return cached
+        result: dict[str, set[str]] = {}
+        rows = ProfileGrant.objects.filter(profile__users=self, profile__is_active=True).values_list(
+            "function", "can_view", "can_add", "can_change", "can_delete", "profile__read_only"
+        )
+        for function, view, add, change, delete, read_only in rows:
+            allowed = result.setdefault(function, set())
+            for action, flag in zip(ACTIONS, (view, add, change, delete), strict=True):
+                if flag and (action == "view" or not read_only):
+                    allowed.add(action)
+        self._grants_cache = result
+        return result
+
+    def can(self, function: str, action: str = "view") -> bool:
+        if not self.is_active:
+            return False
+        if self.is_admin:
+            return True
+        return action in self.grants().get(function, set())
+
+
+class Profile(models.Model):
+    """A set of function grants defined by the administrator (perfil / modelo de perfil)."""
+
+    name = models.CharField("nome", max_length=100, unique=True)
+    description = models.CharField("descrição", max_length=250, blank=True)
+    read_only = models.BooleanField("somente consulta", default=False)
+    is_active = models.BooleanField("ativo", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "perfil"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfileGrant(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="grants")
+    function = models.CharField(max_length=100)
+    can_view = models.BooleanField("consulta", default=True)
+    can_add = models.BooleanField("inclusão", default=False)
+    can_change = models.BooleanField("alteração", default=False)
+    can_delete = models.BooleanField("exclusão", default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "function"], name="grant_profile_function")]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.function}"
+
+
+class AccessWindow(models.Model):
+    """Days of the week and hours a user may sign in (tender S3.4-04), in the tenant's time zone."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_windows")
+    weekday = models.PositiveSmallIntegerField(choices=[(i, d) for i, d in enumerate(
+        ["segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo"])])
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class PasswordPolicy(models.Model):
+    """One row per schema: the administrator's password, lockout and session parameters."""
+
+    min_length = models.PositiveSmallIntegerField("tamanho mínimo", default=10, validators=[MinValueValidator(6)])
+    require_upper = models.BooleanField("exigir maiúsculas", default=True)
+    require_lower = models.BooleanField("exigir minúsculas", default=True)
+    require_digit = models.BooleanField("exigir números", default=True)
+    require_special = models.BooleanField("exigir caracteres especiais", default=True)
+    expiry_days = models.PositiveIntegerField("validade da senha (dias, 0 = sem validade)", default=90)
+    history_depth = models.PositiveSmallIntegerField("senhas anteriores que não podem ser repetidas", default=5)
+    max_failed_attempts = models.PositiveSmallIntegerField(
+        "tentativas antes do bloqueio", default=5, validators=[MinValueValidator(1)]
+    )
+    lockout_minutes = models.PositiveIntegerField("bloqueio (minutos)", default=15)
+    idle_timeout_minutes = models.PositiveIntegerField(
+        "sessão expira após inatividade (minutos)", default=30, validators=[MinValueValidator(1)]
+    )
+    token_ttl_hours = models.PositiveIntegerField("validade do token de API (horas)", default=12)
+
+    class Meta:
+        verbose_name = "política de senhas"
+
+    def __str__(self) -> str:
+        return "Política de senhas"
+
+    @classmethod
+    def current(cls) -> PasswordPolicy:
+        policy = cls.objects.order_by("pk").first()
+        return policy or cls()
+
+
+class PasswordHistory(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class LoginAttempt(models.Model):
+    username = models.CharField(max_length=150, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    success = models.BooleanField(default=False)
+    reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the clear token is shown once, at issue."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

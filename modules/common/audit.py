@@ -1,0 +1,94 @@
+"""audit_record: the one way to write an audit row, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from django.db import connection, models
+
+from .context import current_request_context
+from .models import AuditEntry
+
+
+class Actor(Protocol):
+    pk: Any
+
+    def get_username(self) -> str: ...
+
+
+class SystemActor:
+    """A named actor for batch jobs and provisioning, where no person acted."""
+
+    pk = None
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get_username(self) -> str:
+        return f"sistema:{self.name}"
+
+    def __repr__(self) -> str:
+        return f"SystemActor({self.name!r})"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The audited state of a model instance: concrete fields, secrets excluded."""
+    secret = {"password", "totp_secret", "key_hash"}
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {n: _jsonable(getattr(instance, n)) for n in names if n not in secret and n not in exclude}
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the write it records")
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or target.pk
+    if before is not None and after is not None:
+        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        before = {k: v for k, v in before.items() if k in changed}
+        after = {k: v for k, v in after.items() if k in changed}
+    ctx = current_request_context()
+    return AuditEntry.objects.create(
+        actor_id=actor.pk if isinstance(actor.pk, int) else None,
+        actor=actor.get_username(),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+        ip=(ctx.ip or None) if ctx else None,
+        user_agent=ctx.user_agent if ctx else "",
+        request_id=ctx.request_id if ctx else "",
+    )

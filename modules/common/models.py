@@ -1,0 +1,107 @@
+"""The shared kernel's tables, present in the public schema and in every tenant schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEntry(models.Model):
+    """One write done through a service: who, when, from where, what changed and why.
+
+    Append-only: the application refuses to update or delete a row, and a database trigger refuses
+    it too (migration 0002), so not even a raw query can rewrite history.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor = models.CharField(max_length=150, db_index=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        verbose_name = "registro de auditoria"
+        verbose_name_plural = "registros de auditoria"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Registros de auditoria não podem ser alterados.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Registros de auditoria não podem ser excluídos.")
+
+
+class JobRun(models.Model):
+    """A background job's run, recorded in the schema it ran in (per-tenant dispatcher pattern)."""
+
+    task = models.CharField(max_length=200, db_index=True)
+    key = models.CharField(max_length=200, blank=True, help_text="idempotency key of the run")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, default="running")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "key"], condition=~models.Q(key=""), name="jobrun_task_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.key} {self.state}"
+
+
+class Regulation(models.Model):
+    """An effective-dated rule set of the utility (tariffs, late charges, installments, due dates …).
+
+    Later modules store their policies here or in their own effective-dated tables; the act
+    (ato administrativo) that approved each version is kept with it.
+    """
+
+    kind = models.CharField(max_length=60)
+    valid_from = models.DateField()
+    act = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["kind", "valid_from"], name="regulation_kind_from")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} desde {self.valid_from}"
+
+
+class DocumentTemplate(models.Model):
+    """A branded document template (bill, certificate, statement, term), effective-dated."""
+
+    kind = models.CharField(max_length=60)
+    valid_from = models.DateField()
+    title = models.CharField(max_length=200)
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["kind", "valid_from"], name="doctemplate_kind_from")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} desde {self.valid_from}"

@@ -1,0 +1,112 @@
+"""Request context and the cached host -> tenant lookup."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+from modules.common.context import RequestContext, bind_request_context, reset_request_context
+
+
+def client_ip(request: HttpRequest) -> str:
+    forwarded = request.headers.get("X-Forwarded-For")
+    if forwarded and getattr(settings, "TRUST_X_FORWARDED_FOR", True):
+        return forwarded.split(",")[0].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class RequestContextMiddleware:
+    """Binds who/where of the request for audit rows and log lines."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        token = bind_request_context(
+            RequestContext(
+                request_id=request_id,
+                ip=client_ip(request),
+                user_agent=request.headers.get("User-Agent", "")[:300],
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_context(token)
+        response["X-Request-Id"] = request_id
+        return response
+
+
+class _HostCache:
+    """Per-process host -> tenant cache with a short time to live.
+
+    The stock middleware queries the domain table on every request; this keeps the answer for
+    TENANT_HOST_CACHE_SECONDS. A change to a tenant or domain clears this process's cache at once
+    (signals below); other processes see it within the TTL.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, host: str) -> Any | None:
+        entry = self._entries.get(host)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, host: str, tenant: Any) -> None:
+        ttl = getattr(settings, "TENANT_HOST_CACHE_SECONDS", 5)
+        with self._lock:
+            self._entries[host] = (time.monotonic() + ttl, tenant)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+host_cache = _HostCache()
+
+
+def _invalidate(**_: Any) -> None:
+    host_cache.clear()
+
+
+class CachedTenantMiddleware(TenantMainMiddleware):
+    def get_tenant(self, domain_model: Any, hostname: str) -> Any:
+        tenant = host_cache.get(hostname)
+        if tenant is None:
+            tenant = super().get_tenant(domain_model, hostname)
+            host_cache.put(hostname, tenant)
+        return tenant
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        response = super().process_request(request)
+        if response is not None:
+            return response
+        tenant = request.tenant  # type: ignore[attr-defined]
+        if tenant.schema_name != get_public_schema_name() and not tenant.is_active:
+            from django.shortcuts import render
+
+            connection.set_schema_to_public()
+            return render(request, "tenant_unavailable.html", {"tenant": tenant}, status=503)
+        return None
+
+
+def connect_cache_invalidation() -> None:
+    from django_tenants.utils import get_tenant_domain_model, get_tenant_model
+
+    for model in (get_tenant_model(), get_tenant_domain_model()):
+        post_save.connect(_invalidate, sender=model, dispatch_uid=f"host-cache-save-{model.__name__}")
+        post_delete.connect(_invalidate, sender=model, dispatch_uid=f"host-cache-delete-{model.__name__}")

@@ -1,0 +1,32 @@
+"""Sentry initialisation: every event carries the tenant's schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _tag_schema(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:  # noqa: ARG001
+    from django.db import connection
+
+    event.setdefault("tags", {})["schema"] = getattr(connection, "schema_name", "public")
+    return event
+
+
+def init_sentry() -> bool:
+    from django.conf import settings
+
+    dsn = getattr(settings, "SENTRY_DSN", "")
+    if not dsn:
+        return False
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=dsn,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        before_send=_tag_schema,  # type: ignore[arg-type]
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
+    return True

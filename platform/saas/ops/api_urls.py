@@ -1,0 +1,15 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from modules.access import apis as access_apis
+
+from . import apis
+
+urlpatterns = [
+    path("auth/token", access_apis.TokenCreateApi.as_view(), name="ops-api-auth-token"),
+    path("auth/password", access_apis.PasswordChangeApi.as_view(), name="ops-api-auth-password"),
+    path("tenants", apis.TenantListCreateApi.as_view(), name="ops-api-tenants"),
+    path("tenants/<str:schema>", apis.TenantDetailApi.as_view(), name="ops-api-tenant"),
+    path("tenants/<str:schema>/retry", apis.TenantRetryApi.as_view(), name="ops-api-tenant-retry"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_public"), name="ops-api-schema"),
+]

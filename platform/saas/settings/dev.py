@@ -1,0 +1,6 @@
+"""Development and demo: the local servers, readable errors."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)

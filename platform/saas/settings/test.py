@@ -1,0 +1,16 @@
+"""Tests: the real PostgreSQL, Redis and RabbitMQ on loopback; nothing mocked."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+# Each xdist worker (and each parallel checkout) gets its own test database.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_manancial")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"manancial-test-{os.getpid()}")
+TENANT_HOST_CACHE_SECONDS = 5
+LOG_FORMAT = "json"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,18 @@
+"""URLs of the base domain: the vendor's ops console and ops API, health and metrics."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from . import health, metrics
+from .ops import views as ops_views
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    path("", RedirectView.as_view(url="/ops/", permanent=False)),
+    path("ops/conta/", include("modules.access.urls")),
+    path("ops/", ops_views.home, name="home"),
+    path("ops/", include("saas.ops.urls")),
+    path("ops/api/v1/", include("saas.ops.api_urls")),
+]

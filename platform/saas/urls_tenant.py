@@ -1,0 +1,24 @@
+"""URLs of a utility's host: staff app, staff API; the agency and totem join later."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from modules.access import api_urls as access_api
+
+from . import health, metrics
+from .staff import views as staff_views
+
+api_v1 = [
+    *access_api.urlpatterns,
+    path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="api-schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    path("", staff_views.home, name="home"),
+    path("conta/", include("modules.access.urls")),
+    path("api/v1/", include(api_v1)),
+]

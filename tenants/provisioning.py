@@ -1,0 +1,206 @@
+"""Provisioning a utility: an idempotent, resumable state machine.
+
+requested -> schema_created -> migrated -> seeded -> active; any step may fail, leaving the tenant
+in `failed` with the reason and the state to resume from. Every step is idempotent (CREATE SCHEMA
+IF NOT EXISTS, migrations, get_or_create seeding), so a retry ends exactly where a clean run ends.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.domain.documents import is_valid_cnpj, strip_document
+from modules.common.errors import Conflict, ValidationFailed
+from modules.common.tenancy import tenant_context
+
+from .models import Domain, ProvisioningState, Tenant
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+RESERVED_SCHEMAS = {"public", "information_schema", "pg_catalog", "pg_toast", "ops", "www", "api", "static"}
+HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+ORDER = [
+    ProvisioningState.REQUESTED,
+    ProvisioningState.SCHEMA_CREATED,
+    ProvisioningState.MIGRATED,
+    ProvisioningState.SEEDED,
+    ProvisioningState.ACTIVE,
+]
+
+BRANDING_FIELDS = (
+    "legal_name", "city", "state", "address", "phone", "email", "website", "whatsapp",
+    "primary_color", "secondary_color", "logo_svg", "privacy_notice", "terms_of_use", "febraban_company_code",
+)
+
+
+@dataclass(frozen=True)
+class TenantRequest:
+    schema_name: str
+    name: str
+    domain: str
+    timezone: str = "America/Sao_Paulo"
+    cnpj: str = ""
+
+
+def validate_request(req: TenantRequest) -> TenantRequest:
+    schema = (req.schema_name or "").strip()
+    if not SCHEMA_RE.match(schema) or schema.startswith("pg_") or schema in RESERVED_SCHEMAS:
+        raise ValidationFailed(
+            "Nome de esquema inválido: use de 2 a 40 letras minúsculas, dígitos ou '_', começando por letra.",
+            field="schema",
+        )
+    if not (req.name or "").strip():
+        raise ValidationFailed("Informe o nome da concessionária.", field="name")
+    domain = (req.domain or "").strip().lower()
+    if not HOST_RE.match(domain):
+        raise ValidationFailed("Domínio inválido.", field="domain")
+    if req.timezone not in available_timezones():
+        raise ValidationFailed(f"Fuso horário desconhecido: {req.timezone}.", field="timezone")
+    cnpj = strip_document(req.cnpj)
+    if cnpj and not is_valid_cnpj(cnpj):
+        raise ValidationFailed("CNPJ inválido: dígito verificador não confere.", field="cnpj")
+    if Tenant.objects.filter(schema_name=schema).exists():
+        raise Conflict(f"Já existe uma concessionária com o esquema '{schema}'.", field="schema", code="duplicate")
+    if Domain.objects.filter(domain=domain).exists():
+        raise Conflict(f"O domínio '{domain}' já está em uso.", field="domain", code="duplicate")
+    return TenantRequest(schema, req.name.strip(), domain, req.timezone, cnpj)
+
+
+def tenant_request(
+    *, actor: Actor, request: TenantRequest, branding: dict[str, str] | None = None, enqueue: bool = True
+) -> Tenant:
+    """Record a new utility in state `requested` and, on commit, start provisioning it as a task."""
+    req = validate_request(request)
+    extra = {k: v for k, v in (branding or {}).items() if k in BRANDING_FIELDS and v is not None}
+    with transaction.atomic(durable=True):
+        tenant = Tenant.objects.create(
+            schema_name=req.schema_name, name=req.name, timezone=req.timezone, cnpj=req.cnpj, **extra
+        )
+        Domain.objects.create(domain=req.domain, tenant=tenant, is_primary=True)
+        audit_record(actor=actor, action="tenant.request", target=tenant, after=snapshot(tenant))
+        if enqueue:
+            from .tasks import provision_tenant_task
+
+            tenant_id = tenant.pk
+            transaction.on_commit(lambda: provision_tenant_task.delay(tenant_id))
+    return tenant
+
+
+def _set_state(tenant: Tenant, state: str, **fields: object) -> None:
+    Tenant.objects.filter(pk=tenant.pk).update(provisioning_state=state, updated_at=timezone.now(), **fields)
+    tenant.provisioning_state = state
+    for key, value in fields.items():
+        setattr(tenant, key, value)
+
+
+def _step_create_schema(tenant: Tenant) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{tenant.schema_name}"')  # name validated by SCHEMA_RE
+
+
+def _step_migrate(tenant: Tenant) -> None:
+    call_command("migrate_schemas", schema_name=tenant.schema_name, interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+
+
+def _step_seed(tenant: Tenant) -> None:
+    """Each tenant app may ship a `seed` module with `seed_reference_data()`; all are idempotent."""
+    with tenant_context(tenant.schema_name):
+        for app in settings.TENANT_APPS:
+            try:
+                module = importlib.import_module(f"{app}.seed")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.seed":
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed_reference_data()
+
+
+STEPS: dict[str, tuple[Callable[[Tenant], None], str]] = {
+    ProvisioningState.REQUESTED: (_step_create_schema, ProvisioningState.SCHEMA_CREATED),
+    ProvisioningState.SCHEMA_CREATED: (_step_migrate, ProvisioningState.MIGRATED),
+    ProvisioningState.MIGRATED: (_step_seed, ProvisioningState.SEEDED),
+    ProvisioningState.SEEDED: (lambda tenant: None, ProvisioningState.ACTIVE),
+}
+
+
+def _lock_key(tenant: Tenant) -> int:
+    return zlib.crc32(f"provision:{tenant.schema_name}".encode())
+
+
+def tenant_provision(*, tenant_id: int) -> Tenant:
+    """Run the remaining steps. Safe to call again after a failure or a killed worker."""
+    connection.set_schema_to_public()
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key(tenant)])
+        if not cursor.fetchone()[0]:
+            logger.info("provisioning of %s already running elsewhere", tenant.schema_name)
+            return tenant
+    try:
+        if tenant.provisioning_state == ProvisioningState.FAILED:
+            _set_state(tenant, tenant.provisioning_resume_from or ProvisioningState.REQUESTED,
+                       provisioning_error="")
+        Tenant.objects.filter(pk=tenant.pk).update(provisioning_attempts=tenant.provisioning_attempts + 1)
+        while tenant.provisioning_state in STEPS:
+            step, next_state = STEPS[tenant.provisioning_state]
+            current = tenant.provisioning_state
+            try:
+                step(tenant)
+            except Exception as exc:
+                connection.set_schema_to_public()
+                logger.exception("provisioning of %s failed at %s", tenant.schema_name, current)
+                from saas import metrics
+
+                metrics.PROVISIONING_FAILURES.inc()
+                _set_state(
+                    tenant, ProvisioningState.FAILED,
+                    provisioning_resume_from=current, provisioning_error=f"{type(exc).__name__}: {exc}"[:2000],
+                )
+                raise
+            extra: dict[str, object] = {"provisioning_resume_from": ""}
+            if next_state == ProvisioningState.ACTIVE:
+                extra["provisioned_at"] = timezone.now()
+            _set_state(tenant, next_state, **extra)
+        return tenant
+    finally:
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(tenant)])
+
+
+def tenant_update_branding(*, actor: Actor, tenant: Tenant, changes: dict[str, str], reason: str = "") -> Tenant:
+    unknown = set(changes) - set(BRANDING_FIELDS) - {"name", "timezone"}
+    if unknown:
+        raise ValidationFailed(f"Campo não editável: {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+    if "timezone" in changes and changes["timezone"] not in available_timezones():
+        raise ValidationFailed("Fuso horário desconhecido.", field="timezone")
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        before = snapshot(tenant)
+        for key, value in changes.items():
+            setattr(tenant, key, value)
+        try:
+            tenant.full_clean(exclude=["schema_name"])
+        except Exception as exc:  # django ValidationError: name the first field
+            field = next(iter(getattr(exc, "message_dict", {"": [""]})))
+            raise ValidationFailed(f"Valor inválido para {field}.", field=field) from exc
+        tenant.save()
+        audit_record(actor=actor, action="tenant.update", target=tenant, before=before, after=snapshot(tenant),
+                     reason=reason)
+    return tenant

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from .provisioning import tenant_provision
+
+
+@shared_task(name="tenants.provision", acks_late=True, time_limit=15 * 60, soft_time_limit=14 * 60)
+def provision_tenant_task(tenant_id: int) -> str:
+    """Runs in the public schema: provisioning creates the tenant's schema itself."""
+    try:
+        return str(tenant_provision(tenant_id=tenant_id).provisioning_state)
+    except Exception:  # noqa: BLE001 - recorded on the tenant as `failed`; an operator retries
+        return "failed"
