@@ -13,8 +13,14 @@ def ensure_public_tenant() -> Tenant:
     with transaction.atomic():
         tenant, _ = Tenant.objects.get_or_create(
             schema_name="public",
-            defaults={"name": "Manancial", "legal_name": "Manancial Tecnologia para Saneamento",
-                      "provisioning_state": ProvisioningState.ACTIVE, "provisioned_at": timezone.now()},
+            defaults={
+                "name": "Manancial",
+                "legal_name": "Manancial Tecnologia para Saneamento",
+                "provisioning_state": ProvisioningState.ACTIVE,
+                "provisioned_at": timezone.now(),
+            },
         )
-        Domain.objects.get_or_create(domain=settings.BASE_DOMAIN, defaults={"tenant": tenant, "is_primary": True})
+        Domain.objects.get_or_create(
+            domain=settings.BASE_DOMAIN, defaults={"tenant": tenant, "is_primary": True}
+        )
     return tenant

@@ -31,8 +31,12 @@ class Tenant(TenantMixin):
     whatsapp = models.CharField("WhatsApp", max_length=30, blank=True)
     timezone = models.CharField("fuso horário", max_length=60, default="America/Sao_Paulo")
     locale = models.CharField("idioma", max_length=10, default="pt-BR")
-    primary_color = models.CharField("cor principal", max_length=7, default="#1351B4", validators=[hex_colour])
-    secondary_color = models.CharField("cor secundária", max_length=7, default="#0C326F", validators=[hex_colour])
+    primary_color = models.CharField(
+        "cor principal", max_length=7, default="#1351B4", validators=[hex_colour]
+    )
+    secondary_color = models.CharField(
+        "cor secundária", max_length=7, default="#0C326F", validators=[hex_colour]
+    )
     logo_svg = models.TextField("logotipo (SVG)", blank=True)
     privacy_notice = models.TextField("aviso de privacidade", blank=True)
     terms_of_use = models.TextField("termos de uso", blank=True)

@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 RESERVED_SCHEMAS = {"public", "information_schema", "pg_catalog", "pg_toast", "ops", "www", "api", "static"}
-HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+HOST_RE = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 
 ORDER = [
     ProvisioningState.REQUESTED,
@@ -42,8 +44,20 @@ ORDER = [
 ]
 
 BRANDING_FIELDS = (
-    "legal_name", "city", "state", "address", "phone", "email", "website", "whatsapp",
-    "primary_color", "secondary_color", "logo_svg", "privacy_notice", "terms_of_use", "febraban_company_code",
+    "legal_name",
+    "city",
+    "state",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "whatsapp",
+    "primary_color",
+    "secondary_color",
+    "logo_svg",
+    "privacy_notice",
+    "terms_of_use",
+    "febraban_company_code",
 )
 
 
@@ -74,7 +88,9 @@ def validate_request(req: TenantRequest) -> TenantRequest:
     if cnpj and not is_valid_cnpj(cnpj):
         raise ValidationFailed("CNPJ inválido: dígito verificador não confere.", field="cnpj")
     if Tenant.objects.filter(schema_name=schema).exists():
-        raise Conflict(f"Já existe uma concessionária com o esquema '{schema}'.", field="schema", code="duplicate")
+        raise Conflict(
+            f"Já existe uma concessionária com o esquema '{schema}'.", field="schema", code="duplicate"
+        )
     if Domain.objects.filter(domain=domain).exists():
         raise Conflict(f"O domínio '{domain}' já está em uso.", field="domain", code="duplicate")
     return TenantRequest(schema, req.name.strip(), domain, req.timezone, cnpj)
@@ -154,8 +170,9 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             return tenant
     try:
         if tenant.provisioning_state == ProvisioningState.FAILED:
-            _set_state(tenant, tenant.provisioning_resume_from or ProvisioningState.REQUESTED,
-                       provisioning_error="")
+            _set_state(
+                tenant, tenant.provisioning_resume_from or ProvisioningState.REQUESTED, provisioning_error=""
+            )
         Tenant.objects.filter(pk=tenant.pk).update(provisioning_attempts=tenant.provisioning_attempts + 1)
         while tenant.provisioning_state in STEPS:
             step, next_state = STEPS[tenant.provisioning_state]
@@ -169,8 +186,10 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
 
                 metrics.PROVISIONING_FAILURES.inc()
                 _set_state(
-                    tenant, ProvisioningState.FAILED,
-                    provisioning_resume_from=current, provisioning_error=f"{type(exc).__name__}: {exc}"[:2000],
+                    tenant,
+                    ProvisioningState.FAILED,
+                    provisioning_resume_from=current,
+                    provisioning_error=f"{type(exc).__name__}: {exc}"[:2000],
                 )
                 raise
             extra: dict[str, object] = {"provisioning_resume_from": ""}
@@ -184,7 +203,9 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(tenant)])
 
 
-def tenant_update_branding(*, actor: Actor, tenant: Tenant, changes: dict[str, str], reason: str = "") -> Tenant:
+def tenant_update_branding(
+    *, actor: Actor, tenant: Tenant, changes: dict[str, str], reason: str = ""
+) -> Tenant:
     unknown = set(changes) - set(BRANDING_FIELDS) - {"name", "timezone"}
     if unknown:
         raise ValidationFailed(f"Campo não editável: {sorted(unknown)[0]}.", field=sorted(unknown)[0])
@@ -201,6 +222,12 @@ def tenant_update_branding(*, actor: Actor, tenant: Tenant, changes: dict[str, s
             field = next(iter(getattr(exc, "message_dict", {"": [""]})))
             raise ValidationFailed(f"Valor inválido para {field}.", field=field) from exc
         tenant.save()
-        audit_record(actor=actor, action="tenant.update", target=tenant, before=before, after=snapshot(tenant),
-                     reason=reason)
+        audit_record(
+            actor=actor,
+            action="tenant.update",
+            target=tenant,
+            before=before,
+            after=snapshot(tenant),
+            reason=reason,
+        )
     return tenant

@@ -65,8 +65,11 @@ class PasswordChangeApi(APIView):
     def post(self, request: Request) -> Response:
         data = PasswordChangeIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.password_change(user=request.user, current=data.validated_data["current_password"],
-                                 new=data.validated_data["new_password"])
+        services.password_change(
+            user=request.user,
+            current=data.validated_data["current_password"],
+            new=data.validated_data["new_password"],
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -75,8 +78,18 @@ class UserOut(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "is_active", "is_admin", "profiles", "last_login",
-                  "totp_enabled", "must_change_password"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "is_active",
+            "is_admin",
+            "profiles",
+            "last_login",
+            "totp_enabled",
+            "must_change_password",
+        ]
 
 
 class MeApi(APIView):
@@ -104,8 +117,9 @@ class UserListCreateApi(APIView):
     @extend_schema(responses={200: UserOut(many=True)})
     def get(self, request: Request) -> Response:
         active = request.query_params.get("active")
-        qs = selectors.user_list(active=None if active is None else active == "true",
-                                 text=request.query_params.get("search", ""))
+        qs = selectors.user_list(
+            active=None if active is None else active == "true", text=request.query_params.get("search", "")
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(UserOut(page, many=True).data)
@@ -143,8 +157,12 @@ class UserActivationApi(APIView):
         users = list(User.objects.filter(pk__in=ids))
         if len(users) != len(ids):
             raise NotFound("Usuário não encontrado.", field="users")
-        changed = services.user_set_active(actor=request.user, users=users, active=data.validated_data["active"],
-                                           reason=data.validated_data["reason"])
+        changed = services.user_set_active(
+            actor=request.user,
+            users=users,
+            active=data.validated_data["active"],
+            reason=data.validated_data["reason"],
+        )
         return Response({"changed": changed})
 
 
@@ -169,8 +187,10 @@ class AuditSearchApi(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         qs = selectors.audit_search(
-            actor=params.get("actor", ""), action=params.get("action", ""),
-            object_type=params.get("object_type", ""), object_id=params.get("object_id", ""),
+            actor=params.get("actor", ""),
+            action=params.get("action", ""),
+            object_type=params.get("object_type", ""),
+            object_id=params.get("object_id", ""),
             since=parse_datetime(params["since"]) if params.get("since") else None,
             until=parse_datetime(params["until"]) if params.get("until") else None,
         )

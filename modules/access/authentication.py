@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -30,8 +28,3 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
-
-
-class PolicySessionAuthentication(authentication.SessionAuthentication):
-    def authenticate(self, request: Request) -> tuple[Any, None] | None:
-        return super().authenticate(request)

@@ -11,13 +11,15 @@ from .models import User
 
 
 class PolicyBackend(BaseBackend):
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
-                     **kwargs: Any) -> User | None:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         from .services import AuthFailed, auth_authenticate
 
         try:
-            return auth_authenticate(username=username or "", password=password or "",
-                                     otp=kwargs.get("otp", ""))
+            return auth_authenticate(
+                username=username or "", password=password or "", otp=kwargs.get("otp", "")
+            )
         except AuthFailed:
             return None
 

@@ -7,21 +7,38 @@ from .models import PasswordPolicy, Profile, User
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="Usuário", max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label="Senha", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    otp = forms.CharField(label="Código do segundo fator (se ativado)", required=False, max_length=10,
-                          widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    username = forms.CharField(
+        label="Usuário",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Senha", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    otp = forms.CharField(
+        label="Código do segundo fator (se ativado)",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class PasswordChangeForm(forms.Form):
-    current_password = forms.CharField(label="Senha atual", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label="Nova senha", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password", "data-strength": "1"}))
-    confirm_password = forms.CharField(label="Confirme a nova senha", strip=False,
-                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    current_password = forms.CharField(
+        label="Senha atual",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="Nova senha",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-strength": "1"}),
+    )
+    confirm_password = forms.CharField(
+        label="Confirme a nova senha",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -35,10 +52,15 @@ class UserForm(forms.Form):
     full_name = forms.CharField(label="Nome completo", max_length=200)
     email = forms.EmailField(label="E-mail", required=False)
     is_admin = forms.BooleanField(label="Administrador", required=False)
-    profiles = forms.ModelMultipleChoiceField(label="Perfis", queryset=Profile.objects.filter(is_active=True),
-                                              required=False, widget=forms.CheckboxSelectMultiple)
-    password_expiry_days = forms.IntegerField(label="Validade da senha (dias; vazio = política)", required=False,
-                                              min_value=0)
+    profiles = forms.ModelMultipleChoiceField(
+        label="Perfis",
+        queryset=Profile.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    password_expiry_days = forms.IntegerField(
+        label="Validade da senha (dias; vazio = política)", required=False, min_value=0
+    )
 
 
 class CopyUserForm(forms.Form):
@@ -70,9 +92,19 @@ class ProfileForm(forms.Form):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = PasswordPolicy
-        fields = ["min_length", "require_upper", "require_lower", "require_digit", "require_special",
-                  "expiry_days", "history_depth", "max_failed_attempts", "lockout_minutes",
-                  "idle_timeout_minutes", "token_ttl_hours"]
+        fields = [
+            "min_length",
+            "require_upper",
+            "require_lower",
+            "require_digit",
+            "require_special",
+            "expiry_days",
+            "history_depth",
+            "max_failed_attempts",
+            "lockout_minutes",
+            "idle_timeout_minutes",
+            "token_ttl_hours",
+        ]
 
 
 class TotpConfirmForm(forms.Form):

@@ -33,7 +33,7 @@ BY_CODE = {f.code: f for f in CATALOGUE}
 
 def register(*functions: Function) -> None:
     """Later modules extend the catalogue at import time of their `functions` module."""
-    global CATALOGUE, BY_CODE  # noqa: PLW0603
+    global CATALOGUE, BY_CODE
     new = tuple(f for f in functions if f.code not in BY_CODE)
     CATALOGUE = CATALOGUE + new
     BY_CODE = {f.code: f for f in CATALOGUE}

@@ -14,8 +14,17 @@ from django.urls import reverse
 from .models import PasswordPolicy
 from .services import password_change_required
 
-EXEMPT_PREFIXES = ("/static/", "/healthz", "/readyz", "/metrics", "/api/", "/ops/api/", "/agencia/", "/totem/",
-                   "/status")
+EXEMPT_PREFIXES = (
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/api/",
+    "/ops/api/",
+    "/agencia/",
+    "/totem/",
+    "/status",
+)
 
 
 class StaffSessionPolicyMiddleware:

@@ -126,8 +126,12 @@ class AccessWindow(models.Model):
     """Days of the week and hours a user may sign in (tender S3.4-04), in the tenant's time zone."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_windows")
-    weekday = models.PositiveSmallIntegerField(choices=[(i, d) for i, d in enumerate(
-        ["segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo"])])
+    weekday = models.PositiveSmallIntegerField(
+        choices=[
+            (i, d)
+            for i, d in enumerate(["segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo"])
+        ]
+    )
     start = models.TimeField()
     end = models.TimeField()
 
@@ -141,13 +145,17 @@ class AccessWindow(models.Model):
 class PasswordPolicy(models.Model):
     """One row per schema: the administrator's password, lockout and session parameters."""
 
-    min_length = models.PositiveSmallIntegerField("tamanho mínimo", default=10, validators=[MinValueValidator(6)])
+    min_length = models.PositiveSmallIntegerField(
+        "tamanho mínimo", default=10, validators=[MinValueValidator(6)]
+    )
     require_upper = models.BooleanField("exigir maiúsculas", default=True)
     require_lower = models.BooleanField("exigir minúsculas", default=True)
     require_digit = models.BooleanField("exigir números", default=True)
     require_special = models.BooleanField("exigir caracteres especiais", default=True)
     expiry_days = models.PositiveIntegerField("validade da senha (dias, 0 = sem validade)", default=90)
-    history_depth = models.PositiveSmallIntegerField("senhas anteriores que não podem ser repetidas", default=5)
+    history_depth = models.PositiveSmallIntegerField(
+        "senhas anteriores que não podem ser repetidas", default=5
+    )
     max_failed_attempts = models.PositiveSmallIntegerField(
         "tentativas antes do bloqueio", default=5, validators=[MinValueValidator(1)]
     )
@@ -177,6 +185,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
 
 class LoginAttempt(models.Model):
     username = models.CharField(max_length=150, db_index=True)
@@ -188,6 +199,9 @@ class LoginAttempt(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M} {'ok' if self.success else self.reason}"
 
 
 class ApiToken(models.Model):

@@ -9,8 +9,15 @@ from rest_framework.request import Request
 
 from .services import password_change_required
 
-METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",
-                  "PATCH": "change", "DELETE": "delete"}
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
 
 
 class IsAuthenticatedAndCurrent(permissions.BasePermission):
@@ -35,7 +42,8 @@ class HasFunction(IsAuthenticatedAndCurrent):
         if not super().has_permission(request, view):
             return False
         action = getattr(view, "function_actions", {}).get(request.method) or METHOD_ACTIONS.get(
-            request.method or "GET", "view")
+            request.method or "GET", "view"
+        )
         if not request.user.can(view.function, action):
             self.message = "Seu perfil não permite esta operação."
             return False

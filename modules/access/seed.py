@@ -7,10 +7,16 @@ from .models import PasswordPolicy, Profile, ProfileGrant
 
 # Standard job profiles of a utility (tender S3.5); the administrator edits them freely afterwards.
 STANDARD_PROFILES: dict[str, tuple[str, bool, dict[str, tuple[str, ...]]]] = {
-    "Consulta": ("Somente consulta a todas as funções", True, {f.code: ("view",) for f in CATALOGUE
-                                                               if not f.code.startswith("access.")}),
-    "Gestor": ("Gestão: consulta a tudo, auditoria", False,
-               {f.code: ("view",) for f in CATALOGUE} | {"ops.incidents": ("view", "add")}),
+    "Consulta": (
+        "Somente consulta a todas as funções",
+        True,
+        {f.code: ("view",) for f in CATALOGUE if not f.code.startswith("access.")},
+    ),
+    "Gestor": (
+        "Gestão: consulta a tudo, auditoria",
+        False,
+        {f.code: ("view",) for f in CATALOGUE} | {"ops.incidents": ("view", "add")},
+    ),
     "Atendente": ("Atendimento ao público", False, {"ops.incidents": ("view", "add")}),
     "Faturamento": ("Equipe de faturamento", False, {}),
     "Cobrança": ("Equipe de cobrança", False, {}),
@@ -29,7 +35,13 @@ def seed_reference_data() -> None:
         if not created:
             continue
         ProfileGrant.objects.bulk_create(
-            ProfileGrant(profile=profile, function=code, can_view=True, can_add="add" in actions,
-                         can_change="change" in actions, can_delete="delete" in actions)
+            ProfileGrant(
+                profile=profile,
+                function=code,
+                can_view=True,
+                can_add="add" in actions,
+                can_change="change" in actions,
+                can_delete="delete" in actions,
+            )
             for code, actions in grants.items()
         )

@@ -10,8 +10,14 @@ from .models import User
 
 
 def audit_search(
-    *, actor: str = "", action: str = "", object_type: str = "", object_id: str = "",
-    since: dt.datetime | None = None, until: dt.datetime | None = None, text: str = "",
+    *,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    text: str = "",
 ) -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.all()
     if actor:

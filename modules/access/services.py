@@ -18,7 +18,16 @@ from modules.common.errors import DomainError, PermissionDenied, ValidationFaile
 
 from .domain.passwords import PasswordRules, password_problems
 from .functions import ACTIONS, BY_CODE
-from .models import AccessWindow, ApiToken, LoginAttempt, PasswordHistory, PasswordPolicy, Profile, ProfileGrant, User
+from .models import (
+    AccessWindow,
+    ApiToken,
+    LoginAttempt,
+    PasswordHistory,
+    PasswordPolicy,
+    Profile,
+    ProfileGrant,
+    User,
+)
 
 GENERIC_FAILURE = "Usuário ou senha inválidos."
 ANONYMOUS = SystemActor("anonimo")
@@ -53,7 +62,9 @@ def _recent_failures(username: str, since: dt.datetime) -> int:
 
 
 def _attempt(username: str, user: User | None, ip: str | None, success: bool, reason: str) -> None:
-    LoginAttempt.objects.create(username=username[:150], user=user, ip=ip or None, success=success, reason=reason)
+    LoginAttempt.objects.create(
+        username=username[:150], user=user, ip=ip or None, success=success, reason=reason
+    )
 
 
 def password_expired(user: User, now: dt.datetime, policy: PasswordPolicy | None = None) -> bool:
@@ -112,8 +123,12 @@ def _authenticate_locked(
         if user.failed_attempts >= policy.max_failed_attempts:
             user.locked_until = now + dt.timedelta(minutes=policy.lockout_minutes)
             user.failed_attempts = 0
-            audit_record(actor=ANONYMOUS, action="access.user_locked", target=user,
-                         reason=f"{policy.max_failed_attempts} tentativas de acesso inválidas")
+            audit_record(
+                actor=ANONYMOUS,
+                action="access.user_locked",
+                target=user,
+                reason=f"{policy.max_failed_attempts} tentativas de acesso inválidas",
+            )
         user.save(update_fields=["failed_attempts", "locked_until"])
         _attempt(username, user, ip, False, "bad_password")
         if user.locked_until and user.locked_until > now:
@@ -122,8 +137,9 @@ def _authenticate_locked(
     if not within_access_window(user, now):
         _attempt(username, user, ip, False, "outside_hours")
         audit_record(actor=user, action="access.login_outside_hours", target=user)
-        return None, AuthFailed("Acesso não permitido neste dia ou horário para este usuário.",
-                                code="outside_hours")
+        return None, AuthFailed(
+            "Acesso não permitido neste dia ou horário para este usuário.", code="outside_hours"
+        )
     if user.totp_enabled:
         if not otp:
             return None, AuthFailed("Informe o código do segundo fator de autenticação.", code="otp_required")
@@ -159,7 +175,9 @@ def token_issue(*, user: User, now: dt.datetime | None = None) -> str:
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.create(
-            user=user, key_hash=ApiToken.hash(key), prefix=key[:8],
+            user=user,
+            key_hash=ApiToken.hash(key),
+            prefix=key[:8],
             expires_at=now + dt.timedelta(hours=_policy().token_ttl_hours),
         )
         audit_record(actor=user, action="access.token_issue", target=user)
@@ -195,15 +213,17 @@ def _validate_new_password(user: User, new: str, policy: PasswordPolicy) -> None
     if problems:
         raise ValidationFailed(" ".join(problems), field="new_password", code="weak_password")
     if user.has_usable_password() and user.check_password(new):
-        raise ValidationFailed("A nova senha deve ser diferente da atual.", field="new_password",
-                               code="password_reused")
+        raise ValidationFailed(
+            "A nova senha deve ser diferente da atual.", field="new_password", code="password_reused"
+        )
     depth = policy.history_depth
     if depth:
         for old in PasswordHistory.objects.filter(user=user)[:depth]:
             if check_password(new, old.password):
                 raise ValidationFailed(
                     f"A nova senha não pode repetir nenhuma das últimas {depth} senhas.",
-                    field="new_password", code="password_reused",
+                    field="new_password",
+                    code="password_reused",
                 )
 
 
@@ -271,8 +291,14 @@ def user_create(
         if problems:
             raise ValidationFailed(" ".join(problems), field="password", code="weak_password")
     with transaction.atomic():
-        user = User(username=username, full_name=full_name.strip(), email=email, is_admin=is_admin,
-                    must_change_password=must_change_password, password_changed_at=now)
+        user = User(
+            username=username,
+            full_name=full_name.strip(),
+            email=email,
+            is_admin=is_admin,
+            must_change_password=must_change_password,
+            password_changed_at=now,
+        )
         user.set_password(secret)
         user.save()
         user.profiles.set(list(profiles))
@@ -282,9 +308,15 @@ def user_create(
 
 
 def user_update(
-    *, actor: Actor, user: User, full_name: str | None = None, email: str | None = None,
-    is_admin: bool | None = None, profiles: Iterable[Profile] | None = None,
-    password_expiry_days: int | None = None, reason: str = "",
+    *,
+    actor: Actor,
+    user: User,
+    full_name: str | None = None,
+    email: str | None = None,
+    is_admin: bool | None = None,
+    profiles: Iterable[Profile] | None = None,
+    password_expiry_days: int | None = None,
+    reason: str = "",
 ) -> User:
     _require_admin(actor)
     with transaction.atomic():
@@ -295,8 +327,9 @@ def user_update(
             user.email = email
         if is_admin is not None:
             if user == actor and not is_admin:
-                raise ValidationFailed("Você não pode remover a própria condição de administrador.",
-                                       field="is_admin")
+                raise ValidationFailed(
+                    "Você não pode remover a própria condição de administrador.", field="is_admin"
+                )
             user.is_admin = is_admin
         if password_expiry_days is not None:
             user.password_expiry_days = password_expiry_days or None
@@ -304,13 +337,15 @@ def user_update(
         if profiles is not None:
             user.profiles.set(list(profiles))
         after = snapshot(user) | {"profiles": sorted(p.name for p in user.profiles.all())}
-        audit_record(actor=actor, action="access.user_update", target=user, before=before, after=after,
-                     reason=reason)
+        audit_record(
+            actor=actor, action="access.user_update", target=user, before=before, after=after, reason=reason
+        )
     return user
 
 
-def user_set_active(*, actor: Actor, users: Iterable[User], active: bool, reason: str = "",
-                    now: dt.datetime | None = None) -> int:
+def user_set_active(
+    *, actor: Actor, users: Iterable[User], active: bool, reason: str = "", now: dt.datetime | None = None
+) -> int:
     """Enable or disable several users in one operation; disabling revokes sessions and tokens."""
     _require_admin(actor)
     now = now or timezone.now()
@@ -325,8 +360,14 @@ def user_set_active(*, actor: Actor, users: Iterable[User], active: bool, reason
             user.save(update_fields=["is_active"])
             if not active:
                 _revoke_everything(user, now)
-            audit_record(actor=actor, action="access.user_activate" if active else "access.user_deactivate",
-                         target=user, before={"is_active": not active}, after={"is_active": active}, reason=reason)
+            audit_record(
+                actor=actor,
+                action="access.user_activate" if active else "access.user_deactivate",
+                target=user,
+                before={"is_active": not active},
+                after={"is_active": active},
+                reason=reason,
+            )
             changed += 1
     return changed
 
@@ -353,19 +394,28 @@ def user_reset_password(*, actor: Actor, user: User, now: dt.datetime | None = N
     return secret
 
 
-def user_copy(*, actor: Actor, source: User, username: str, full_name: str, email: str = "") -> tuple[User, str]:
+def user_copy(
+    *, actor: Actor, source: User, username: str, full_name: str, email: str = ""
+) -> tuple[User, str]:
     """A new user with the source's profiles, admin flag, expiry and access windows (tender S3.6-01)."""
     with transaction.atomic():
         user, secret = user_create(
-            actor=actor, username=username, full_name=full_name, email=email, is_admin=source.is_admin,
+            actor=actor,
+            username=username,
+            full_name=full_name,
+            email=email,
+            is_admin=source.is_admin,
             profiles=source.profiles.all(),
         )
         user.password_expiry_days = source.password_expiry_days
         user.save(update_fields=["password_expiry_days"])
         AccessWindow.objects.bulk_create(
-            AccessWindow(user=user, weekday=w.weekday, start=w.start, end=w.end) for w in source.access_windows.all()
+            AccessWindow(user=user, weekday=w.weekday, start=w.start, end=w.end)
+            for w in source.access_windows.all()
         )
-        audit_record(actor=actor, action="access.user_copy", target=user, after={"copied_from": source.username})
+        audit_record(
+            actor=actor, action="access.user_copy", target=user, after={"copied_from": source.username}
+        )
     return user, secret
 
 
@@ -380,9 +430,16 @@ def access_windows_set(*, actor: Actor, user: User, windows: Iterable[tuple[int,
     with transaction.atomic():
         before = [str(w) for w in user.access_windows.all()]
         user.access_windows.all().delete()
-        AccessWindow.objects.bulk_create(AccessWindow(user=user, weekday=d, start=s, end=e) for d, s, e in rows)
-        audit_record(actor=actor, action="access.windows_set", target=user, before={"windows": before},
-                     after={"windows": [str(w) for w in user.access_windows.all()]})
+        AccessWindow.objects.bulk_create(
+            AccessWindow(user=user, weekday=d, start=s, end=e) for d, s, e in rows
+        )
+        audit_record(
+            actor=actor,
+            action="access.windows_set",
+            target=user,
+            before={"windows": before},
+            after={"windows": [str(w) for w in user.access_windows.all()]},
+        )
 
 
 # --- second factor -------------------------------------------------------------------------------
@@ -405,7 +462,9 @@ def totp_provisioning_uri(user: User, issuer: str) -> str:
 def totp_confirm(*, user: User, code: str, now: dt.datetime | None = None) -> User:
     now = now or timezone.now()
     if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(code, for_time=now, valid_window=1):
-        raise ValidationFailed("Código inválido. Confira o relógio do celular e tente novamente.", field="code")
+        raise ValidationFailed(
+            "Código inválido. Confira o relógio do celular e tente novamente.", field="code"
+        )
     with transaction.atomic():
         user.totp_enabled = True
         user.save(update_fields=["totp_enabled"])
@@ -428,8 +487,13 @@ def totp_disable(*, actor: Actor, user: User) -> User:
 
 
 def profile_save(
-    *, actor: Actor, name: str, grants: dict[str, Iterable[str]], read_only: bool = False,
-    description: str = "", profile: Profile | None = None,
+    *,
+    actor: Actor,
+    name: str,
+    grants: dict[str, Iterable[str]],
+    read_only: bool = False,
+    description: str = "",
+    profile: Profile | None = None,
 ) -> Profile:
     """Create or replace a profile and its grants; takes effect on the users' next request."""
     _require_admin(actor)
@@ -451,26 +515,48 @@ def profile_save(
         profile.save()
         profile.grants.all().delete()
         ProfileGrant.objects.bulk_create(
-            ProfileGrant(profile=profile, function=code, can_view=True, can_add="add" in acts,
-                         can_change="change" in acts, can_delete="delete" in acts)
+            ProfileGrant(
+                profile=profile,
+                function=code,
+                can_view=True,
+                can_add="add" in acts,
+                can_change="change" in acts,
+                can_delete="delete" in acts,
+            )
             for code, acts in ((c, set(a)) for c, a in grants.items())
         )
-        audit_record(actor=actor, action="access.profile_save", target=profile, before=before,
-                     after=_profile_state(profile))
+        audit_record(
+            actor=actor,
+            action="access.profile_save",
+            target=profile,
+            before=before,
+            after=_profile_state(profile),
+        )
     return profile
 
 
 def _profile_state(profile: Profile) -> dict[str, object]:
     grants = {
-        g.function: [a for a, f in zip(ACTIONS, (g.can_view, g.can_add, g.can_change, g.can_delete), strict=True) if f]
+        g.function: [
+            a for a, f in zip(ACTIONS, (g.can_view, g.can_add, g.can_change, g.can_delete), strict=True) if f
+        ]
         for g in profile.grants.all()
     }
     return {"name": profile.name, "read_only": profile.read_only, "grants": grants}
 
 
 POLICY_FIELDS = (
-    "min_length", "require_upper", "require_lower", "require_digit", "require_special", "expiry_days",
-    "history_depth", "max_failed_attempts", "lockout_minutes", "idle_timeout_minutes", "token_ttl_hours",
+    "min_length",
+    "require_upper",
+    "require_lower",
+    "require_digit",
+    "require_special",
+    "expiry_days",
+    "history_depth",
+    "max_failed_attempts",
+    "lockout_minutes",
+    "idle_timeout_minutes",
+    "token_ttl_hours",
 )
 
 
@@ -490,6 +576,7 @@ def policy_update(*, actor: Actor, **changes: object) -> PasswordPolicy:
             field = next(iter(getattr(exc, "message_dict", {"policy": [""]})))
             raise ValidationFailed(f"Valor inválido para {field}.", field=field) from exc
         policy.save()
-        audit_record(actor=actor, action="access.policy_update", target=policy, before=before, after=snapshot(policy))
+        audit_record(
+            actor=actor, action="access.policy_update", target=policy, before=before, after=snapshot(policy)
+        )
     return policy
-

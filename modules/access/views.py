@@ -25,8 +25,16 @@ from django.views.decorators.http import require_POST
 from modules.common.errors import DomainError
 
 from . import selectors, services
-from .forms import AuditFilterForm, CopyUserForm, LoginForm, PasswordChangeForm, PolicyForm, ProfileForm, \
-    TotpConfirmForm, UserForm
+from .forms import (
+    AuditFilterForm,
+    CopyUserForm,
+    LoginForm,
+    PasswordChangeForm,
+    PolicyForm,
+    ProfileForm,
+    TotpConfirmForm,
+    UserForm,
+)
 from .functions import ACTION_LABELS, ACTIONS, CATALOGUE
 from .models import PasswordPolicy, Profile, User
 
@@ -70,8 +78,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.auth_authenticate(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
-                otp=form.cleaned_data.get("otp", ""), ip=_client_ip(request),
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                otp=form.cleaned_data.get("otp", ""),
+                ip=_client_ip(request),
             )
         except services.AuthFailed as exc:
             form.add_error(None, exc.message)
@@ -96,8 +106,11 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     policy = PasswordPolicy.current()
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(user=request.user, current=form.cleaned_data["current_password"],  # type: ignore[arg-type]
-                                     new=form.cleaned_data["new_password"])
+            services.password_change(
+                user=request.user,
+                current=form.cleaned_data["current_password"],  # type: ignore[arg-type]
+                new=form.cleaned_data["new_password"],
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -144,14 +157,20 @@ def users_view(request: HttpRequest) -> HttpResponse:
         ids = [int(i) for i in request.POST.getlist("users") if i.isdigit()]
         active = request.POST.get("action") == "enable"
         try:
-            changed = services.user_set_active(actor=actor, users=User.objects.filter(pk__in=ids), active=active)
+            changed = services.user_set_active(
+                actor=actor, users=User.objects.filter(pk__in=ids), active=active
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{changed} usuário(s) {'habilitado(s)' if active else 'desabilitado(s)'}.")
+            messages.success(
+                request, f"{changed} usuário(s) {'habilitado(s)' if active else 'desabilitado(s)'}."
+            )
         return redirect(request.get_full_path())
     active_param = request.GET.get("active")
-    qs = selectors.user_list(active=None if not active_param else active_param == "1", text=request.GET.get("q", ""))
+    qs = selectors.user_list(
+        active=None if not active_param else active_param == "1", text=request.GET.get("q", "")
+    )
     page, size = page_of(request, qs)
     return render(request, "access/users.html", {"page": page, "page_size": size, "page_sizes": PAGE_SIZES})
 
@@ -163,14 +182,21 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user, secret = services.user_create(
-                actor=request.user, username=data["username"], full_name=data["full_name"],  # type: ignore[arg-type]
-                email=data["email"], is_admin=data["is_admin"], profiles=data["profiles"],
+                actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],  # type: ignore[arg-type]
+                email=data["email"],
+                is_admin=data["is_admin"],
+                profiles=data["profiles"],
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Usuário {user.username} criado. Senha provisória: {secret} "
-                                      "(será exigida a troca no primeiro acesso).")
+            messages.success(
+                request,
+                f"Usuário {user.username} criado. Senha provisória: {secret} "
+                "(será exigida a troca no primeiro acesso).",
+            )
             return redirect("access:user_edit", user.pk)
     return render(request, "access/user_form.html", {"form": form, "creating": True})
 
@@ -179,9 +205,14 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     actor: User = request.user  # type: ignore[assignment]
-    initial = {"username": user.username, "full_name": user.full_name, "email": user.email,
-               "is_admin": user.is_admin, "profiles": user.profiles.all(),
-               "password_expiry_days": user.password_expiry_days}
+    initial = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "is_admin": user.is_admin,
+        "profiles": user.profiles.all(),
+        "password_expiry_days": user.password_expiry_days,
+    }
     form = UserForm(request.POST or None, initial=initial)
     form.fields["username"].disabled = True
     action = request.POST.get("action", "save")
@@ -205,22 +236,38 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("access:user_edit", pk)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            services.user_update(actor=actor, user=user, full_name=data["full_name"], email=data["email"],
-                                 is_admin=data["is_admin"], profiles=data["profiles"],
-                                 password_expiry_days=data["password_expiry_days"] or 0)
+            services.user_update(
+                actor=actor,
+                user=user,
+                full_name=data["full_name"],
+                email=data["email"],
+                is_admin=data["is_admin"],
+                profiles=data["profiles"],
+                password_expiry_days=data["password_expiry_days"] or 0,
+            )
             messages.success(request, "Usuário atualizado.")
             return redirect("access:user_edit", pk)
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", "Horário inválido."))
     windows = {w.weekday: w for w in user.access_windows.all()}
-    days = [(i, name, windows.get(i)) for i, name in enumerate(
-        ["Segunda", "Terça", "Quarta", "Quinta", "Sexta", "Sábado", "Domingo"])]
+    days = [
+        (i, name, windows.get(i))
+        for i, name in enumerate(["Segunda", "Terça", "Quarta", "Quinta", "Sexta", "Sábado", "Domingo"])
+    ]
     attempts = user.loginattempt_set.order_by("-at")[:10]
     history = selectors.audit_search(object_type="access.user", object_id=str(user.pk))[:20]
-    return render(request, "access/user_form.html", {
-        "form": form, "target": user, "days": days, "attempts": attempts, "history": history,
-        "locked": bool(user.locked_until and user.locked_until > timezone.now()),
-    })
+    return render(
+        request,
+        "access/user_form.html",
+        {
+            "form": form,
+            "target": user,
+            "days": days,
+            "attempts": attempts,
+            "history": history,
+            "locked": bool(user.locked_until and user.locked_until > timezone.now()),
+        },
+    )
 
 
 @function_required("access.users", "add")
@@ -233,8 +280,10 @@ def user_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Usuário {user.username} criado a partir de {source.username}. "
-                                      f"Senha provisória: {secret}")
+            messages.success(
+                request,
+                f"Usuário {user.username} criado a partir de {source.username}. Senha provisória: {secret}",
+            )
             return redirect("access:user_edit", user.pk)
     return render(request, "access/user_copy.html", {"form": form, "source": source})
 
@@ -251,14 +300,19 @@ def profile_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if profile:
         initial = {"name": profile.name, "description": profile.description, "read_only": profile.read_only}
         for g in profile.grants.all():
-            for action, flag in zip(ACTIONS, (g.can_view, g.can_add, g.can_change, g.can_delete), strict=True):
+            for action, flag in zip(
+                ACTIONS, (g.can_view, g.can_add, g.can_change, g.can_delete), strict=True
+            ):
                 initial[f"g__{g.function}__{action}"] = flag
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             profile = services.profile_save(
-                actor=request.user, profile=profile, name=form.cleaned_data["name"],  # type: ignore[arg-type]
-                description=form.cleaned_data["description"], read_only=form.cleaned_data["read_only"],
+                actor=request.user,
+                profile=profile,
+                name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                description=form.cleaned_data["description"],
+                read_only=form.cleaned_data["read_only"],
                 grants=form.grants(),
             )
         except DomainError as exc:
@@ -267,8 +321,11 @@ def profile_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
             messages.success(request, "Perfil salvo.")
             return redirect("access:profiles")
     rows = [(f, [(a, ACTION_LABELS[a], form[f"g__{f.code}__{a}"]) for a in ACTIONS]) for f in CATALOGUE]
-    return render(request, "access/profile_form.html", {"form": form, "profile": profile, "rows": rows,
-                                                         "labels": [ACTION_LABELS[a] for a in ACTIONS]})
+    return render(
+        request,
+        "access/profile_form.html",
+        {"form": form, "profile": profile, "rows": rows, "labels": [ACTION_LABELS[a] for a in ACTIONS]},
+    )
 
 
 @function_required("access.policy", "change")
@@ -276,7 +333,7 @@ def policy_view(request: HttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST or None, instance=PasswordPolicy.current())
     if request.method == "POST" and form.is_valid():
         try:
-            fields = {k: v for k, v in form.cleaned_data.items()}
+            fields = dict(form.cleaned_data.items())
             services.policy_update(actor=request.user, **fields)  # type: ignore[arg-type]
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -294,14 +351,20 @@ def audit_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         zone = ZoneInfo(getattr(getattr(connection, "tenant", None), "timezone", None) or "America/Sao_Paulo")
         entries = selectors.audit_search(
-            actor=data["actor"], action=data["action"], object_type=data["object_type"],
+            actor=data["actor"],
+            action=data["action"],
+            object_type=data["object_type"],
             object_id=data["object_id"],
             since=dt.datetime.combine(data["since"], dt.time.min, zone) if data["since"] else None,
             until=dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, zone)
-            if data["until"] else None,
+            if data["until"]
+            else None,
         )
     page, size = page_of(request, entries)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "access/audit.html", {"form": form, "page": page, "page_size": size,
-                                                 "page_sizes": PAGE_SIZES, "query": query.urlencode()})
+    return render(
+        request,
+        "access/audit.html",
+        {"form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": query.urlencode()},
+    )

@@ -10,8 +10,14 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
 
-_CODES = {400: "invalid", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-          405: "method_not_allowed", 429: "throttled"}
+_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "throttled",
+}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -32,7 +38,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        code = getattr(getattr(exc, "detail", None), "code", None) or _CODES.get(response.status_code, "error")
+        code = getattr(getattr(exc, "detail", None), "code", None) or _CODES.get(
+            response.status_code, "error"
+        )
         response.data = {"code": code, "detail": str(detail)}
     return response
 

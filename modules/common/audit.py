@@ -51,7 +51,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(instance: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+def snapshot(
+    instance: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The audited state of a model instance: concrete fields, secrets excluded."""
     secret = {"password", "totp_secret", "key_hash"}
     names = fields or [f.attname for f in instance._meta.concrete_fields]

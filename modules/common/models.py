@@ -62,7 +62,9 @@ class JobRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "key"], condition=~models.Q(key=""), name="jobrun_task_key")
+            models.UniqueConstraint(
+                fields=["task", "key"], condition=~models.Q(key=""), name="jobrun_task_key"
+            )
         ]
 
     def __str__(self) -> str:

@@ -27,14 +27,16 @@ def dispatch_to_tenants(task_name: str, args: list[Any] | None = None) -> int:
 
 @shared_task(name="modules.common.tasks.dispatch_heartbeat", acks_late=True, time_limit=300)
 def dispatch_heartbeat() -> int:
-    return int(dispatch_to_tenants("modules.common.tasks.tenant_heartbeat", [timezone.now().strftime("%Y%m%d%H%M")]))
+    return int(
+        dispatch_to_tenants("modules.common.tasks.tenant_heartbeat", [timezone.now().strftime("%Y%m%d%H%M")])
+    )
 
 
 @shared_task(base=TenantTask, bind=True, name="modules.common.tasks.tenant_heartbeat", time_limit=60)
 def tenant_heartbeat(self: TenantTask, slot: str) -> str:
     """Idempotent by slot: a redelivered message finds its row and does nothing."""
     with transaction.atomic():
-        run, created = JobRun.objects.get_or_create(
+        _run, created = JobRun.objects.get_or_create(
             task="heartbeat", key=slot, defaults={"state": "done", "finished_at": timezone.now()}
         )
     return "created" if created else "exists"

@@ -20,7 +20,8 @@ def branding(request: HttpRequest) -> dict[str, Any]:
         "brand_name": "Manancial · Operações" if is_public else tenant.name,
         "brand_primary": "#0B3D5C" if is_public else tenant.primary_color,
         "brand_secondary": "#082B40" if is_public else tenant.secondary_color,
-        "menu": menu_for(user) if user is not None and getattr(user, "is_authenticated", False) and not is_public
+        "menu": menu_for(user)
+        if user is not None and getattr(user, "is_authenticated", False) and not is_public
         else [],
         "base_domain": settings.BASE_DOMAIN,
     }

@@ -13,7 +13,7 @@ chdir = os.path.join(os.path.dirname(__file__), "..", "..")
 pythonpath = "platform,."
 
 
-def child_exit(server, worker):  # noqa: ANN001, ARG001
+def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 

@@ -21,7 +21,7 @@ def _database_ok() -> tuple[bool, str]:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         return True, "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+    except Exception as exc:
         return False, type(exc).__name__
 
 
@@ -37,7 +37,7 @@ def _broker_ok() -> tuple[bool, str]:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         ok, detail = True, "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         ok, detail = False, type(exc).__name__
     _broker_checked.update(at=now, ok=ok)
     return ok, detail

@@ -15,7 +15,7 @@ class TenantContextFilter(logging.Filter):
             from django.db import connection
 
             record.schema = getattr(connection, "schema_name", "public")
-        except Exception:  # noqa: BLE001 - logging must never raise
+        except Exception:
             record.schema = "-"
         ctx = current_request_context()
         record.request_id = ctx.request_id if ctx else "-"

@@ -37,7 +37,9 @@ TENANT_REQUESTS = Counter(
 TASKS = Counter("manancial_celery_tasks_total", "Celery tasks finished", ["task", "state"])
 TASK_DURATION = Histogram("manancial_celery_task_duration_seconds", "Celery task duration", ["task"])
 PROBE_SUCCESS = Gauge(
-    "manancial_probe_success", "Last availability probe of each tenant (1 up, 0 down)", ["tenant"],
+    "manancial_probe_success",
+    "Last availability probe of each tenant (1 up, 0 down)",
+    ["tenant"],
     multiprocess_mode="mostrecent",
 )
 PROVISIONING_FAILURES = Counter("manancial_provisioning_failures_total", "Tenant provisioning failures")

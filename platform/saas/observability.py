@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def _tag_schema(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:  # noqa: ARG001
+def _tag_schema(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
     from django.db import connection
 
     event.setdefault("tags", {})["schema"] = getattr(connection, "schema_name", "public")

@@ -40,9 +40,26 @@ class TenantOut(serializers.ModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["id", "schema", "name", "domain", "timezone", "cnpj", "legal_name", "city", "state", "error",
-                  "provisioning_resume_from", "provisioning_attempts", "provisioned_at", "primary_color",
-                  "secondary_color", "email", "phone", "created_at"]
+        fields = [
+            "id",
+            "schema",
+            "name",
+            "domain",
+            "timezone",
+            "cnpj",
+            "legal_name",
+            "city",
+            "state",
+            "error",
+            "provisioning_resume_from",
+            "provisioning_attempts",
+            "provisioned_at",
+            "primary_color",
+            "secondary_color",
+            "email",
+            "phone",
+            "created_at",
+        ]
 
 
 def _tenant(schema: str) -> Tenant:
@@ -66,8 +83,11 @@ class TenantListCreateApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         req = provisioning.TenantRequest(
-            schema_name=values.pop("schema"), name=values.pop("name"), domain=values.pop("domain"),
-            timezone=values.pop("timezone"), cnpj=values.pop("cnpj"),
+            schema_name=values.pop("schema"),
+            name=values.pop("name"),
+            domain=values.pop("domain"),
+            timezone=values.pop("timezone"),
+            cnpj=values.pop("cnpj"),
         )
         tenant = provisioning.tenant_request(actor=request.user, request=req, branding=values)
         return Response(TenantOut(tenant).data, status=status.HTTP_202_ACCEPTED)
@@ -84,8 +104,9 @@ class TenantDetailApi(APIView):
     def patch(self, request: Request, schema: str) -> Response:
         changes = dict(request.data)
         reason = str(changes.pop("reason", ""))
-        tenant = provisioning.tenant_update_branding(actor=request.user, tenant=_tenant(schema), changes=changes,
-                                                     reason=reason)
+        tenant = provisioning.tenant_update_branding(
+            actor=request.user, tenant=_tenant(schema), changes=changes, reason=reason
+        )
         return Response(TenantOut(tenant).data)
 
 

@@ -16,8 +16,11 @@ from tenants.tasks import provision_tenant_task
 
 
 class TenantForm(forms.Form):
-    schema = forms.CharField(label="Esquema (identificador)", max_length=40,
-                             help_text="Letras minúsculas, dígitos e '_'; ex.: saae_sorocaba")
+    schema = forms.CharField(
+        label="Esquema (identificador)",
+        max_length=40,
+        help_text="Letras minúsculas, dígitos e '_'; ex.: saae_sorocaba",
+    )
     name = forms.CharField(label="Nome", max_length=120)
     domain = forms.CharField(label="Domínio", max_length=253, help_text="ex.: sorocaba.manancial.com.br")
     timezone = forms.CharField(label="Fuso horário", initial="America/Sao_Paulo", max_length=60)
@@ -40,9 +43,16 @@ def tenant_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            tenant = provisioning.tenant_request(actor=request.user, request=provisioning.TenantRequest(  # type: ignore[arg-type]
-                schema_name=data["schema"], name=data["name"], domain=data["domain"], timezone=data["timezone"],
-                cnpj=data["cnpj"]))
+            tenant = provisioning.tenant_request(
+                actor=request.user,
+                request=provisioning.TenantRequest(  # type: ignore[arg-type]
+                    schema_name=data["schema"],
+                    name=data["name"],
+                    domain=data["domain"],
+                    timezone=data["timezone"],
+                    cnpj=data["cnpj"],
+                ),
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -60,13 +70,16 @@ def tenant_detail(request: HttpRequest, schema: str) -> HttpResponse:
             messages.info(request, "Nova tentativa de implantação enviada.")
         return redirect("ops:tenant", schema)
     history = AuditEntry.objects.filter(object_type="tenants.tenant", object_id=str(tenant.pk))[:20]
-    steps = [(s, label, _step_status(tenant, s)) for s, label in ProvisioningState.choices
-             if s != ProvisioningState.FAILED]
+    steps = [
+        (s, label, _step_status(tenant, s))
+        for s, label in ProvisioningState.choices
+        if s != ProvisioningState.FAILED
+    ]
     return render(request, "ops/tenant_detail.html", {"t": tenant, "history": history, "steps": steps})
 
 
 def _step_status(tenant: Tenant, state: str) -> str:
-    order = [s for s in provisioning.ORDER]
+    order = list(provisioning.ORDER)
     current = tenant.provisioning_state
     if current == ProvisioningState.FAILED:
         current = tenant.provisioning_resume_from or ProvisioningState.REQUESTED

@@ -203,7 +203,7 @@ CELERY_METRICS_PORT = int(env("CELERY_METRICS_PORT", "0"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "modules.access.authentication.BearerTokenAuthentication",
-        "modules.access.authentication.PolicySessionAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["modules.access.permissions.IsAuthenticatedAndCurrent"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -252,4 +252,4 @@ EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nao-responda@manancial.localhost")
 
 # Demo credentials exist only where seed_demo runs; production.py never seeds.
-DEMO_PASSWORD = "manancial-demo"
+DEMO_PASSWORD = "manancial-demo"  # noqa: S105 - documented demo login, never seeded in production

@@ -14,3 +14,5 @@ TENANT_HOST_CACHE_SECONDS = 5
 LOG_FORMAT = "json"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

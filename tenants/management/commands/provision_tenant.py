@@ -26,9 +26,11 @@ class Command(BaseCommand):
         if tenant is None:
             try:
                 tenant = provisioning.tenant_request(
-                    actor=actor, enqueue=False,
-                    request=provisioning.TenantRequest(opts["schema"], opts["name"], opts["domain"],
-                                                       opts["timezone"], opts["cnpj"]),
+                    actor=actor,
+                    enqueue=False,
+                    request=provisioning.TenantRequest(
+                        opts["schema"], opts["name"], opts["domain"], opts["timezone"], opts["cnpj"]
+                    ),
                 )
             except DomainError as exc:
                 raise CommandError(f"{exc.field}: {exc.message}" if exc.field else exc.message) from exc

@@ -28,19 +28,37 @@ def _logo(initials: str, colour: str) -> str:
 
 DEMO_UTILITIES: list[dict[str, str]] = [
     {
-        "schema": "querencia", "name": "DAE Querência", "timezone": "America/Cuiaba", "cnpj": "04215124000145",
-        "legal_name": "Departamento de Água e Esgoto de Querência", "city": "Querência", "state": "MT",
-        "address": "Av. Brasil, 1000 – Centro, Querência – MT, 78643-000", "phone": "(66) 3529-1000",
-        "email": "atendimento@daequerencia.mt.gov.br", "whatsapp": "(66) 99900-1000",
-        "primary_color": "#0E5A8A", "secondary_color": "#083A5A", "initials": "DAE",
+        "schema": "querencia",
+        "name": "DAE Querência",
+        "timezone": "America/Cuiaba",
+        "cnpj": "04215124000145",
+        "legal_name": "Departamento de Água e Esgoto de Querência",
+        "city": "Querência",
+        "state": "MT",
+        "address": "Av. Brasil, 1000 – Centro, Querência – MT, 78643-000",
+        "phone": "(66) 3529-1000",
+        "email": "atendimento@daequerencia.mt.gov.br",
+        "whatsapp": "(66) 99900-1000",
+        "primary_color": "#0E5A8A",
+        "secondary_color": "#083A5A",
+        "initials": "DAE",
         "febraban_company_code": "0417",
     },
     {
-        "schema": "sorocaba", "name": "SAAE Sorocaba", "timezone": "America/Sao_Paulo", "cnpj": "71480560000139",
-        "legal_name": "Serviço Autônomo de Água e Esgoto de Sorocaba", "city": "Sorocaba", "state": "SP",
+        "schema": "sorocaba",
+        "name": "SAAE Sorocaba",
+        "timezone": "America/Sao_Paulo",
+        "cnpj": "71480560000139",
+        "legal_name": "Serviço Autônomo de Água e Esgoto de Sorocaba",
+        "city": "Sorocaba",
+        "state": "SP",
         "address": "Av. Pereira da Silva, 1285 – Jardim Santa Rosália, Sorocaba – SP, 18095-340",
-        "phone": "0800 770 0195", "email": "atendimento@saaesorocaba.sp.gov.br", "whatsapp": "(15) 99800-0195",
-        "primary_color": "#00695C", "secondary_color": "#004D40", "initials": "SAAE",
+        "phone": "0800 770 0195",
+        "email": "atendimento@saaesorocaba.sp.gov.br",
+        "whatsapp": "(15) 99800-0195",
+        "primary_color": "#00695C",
+        "secondary_color": "#004D40",
+        "initials": "SAAE",
         "febraban_company_code": "0562",
     },
 ]
@@ -55,8 +73,13 @@ def _ensure_user(username: str, full_name: str, *, is_admin: bool, profile: str 
     if User.objects.filter(username=username).exists():
         return False
     with transaction.atomic():
-        user = User(username=username, full_name=full_name, is_admin=is_admin, must_change_password=False,
-                    email=f"{username}@exemplo.com.br")
+        user = User(
+            username=username,
+            full_name=full_name,
+            is_admin=is_admin,
+            must_change_password=False,
+            email=f"{username}@exemplo.com.br",
+        )
         user.set_password(settings.DEMO_PASSWORD)
         user.save()
         if profile:
@@ -79,9 +102,12 @@ class Command(BaseCommand):
                 branding = {k: v for k, v in spec.items() if k in provisioning.BRANDING_FIELDS}
                 branding["logo_svg"] = _logo(spec["initials"], spec["primary_color"])
                 tenant = provisioning.tenant_request(
-                    actor=actor, enqueue=False, branding=branding,
-                    request=provisioning.TenantRequest(spec["schema"], spec["name"], domain, spec["timezone"],
-                                                       spec["cnpj"]),
+                    actor=actor,
+                    enqueue=False,
+                    branding=branding,
+                    request=provisioning.TenantRequest(
+                        spec["schema"], spec["name"], domain, spec["timezone"], spec["cnpj"]
+                    ),
                 )
             if not tenant.is_active:
                 self.stdout.write(f"implantando {spec['schema']} …")

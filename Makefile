@@ -1,0 +1,79 @@
+# Manancial: the two commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.ONESHELL:
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libcairo2 fonts-dejavu-core \
+	shared-mime-info prometheus prometheus-alertmanager postgresql-client redis-tools
+PYTEST_WORKERS ?= 2
+
+.PHONY: help install system-packages services demo test lint typecheck contracts migrations-check deploy-check \
+	pytest bench clean
+
+help:
+	@echo "make demo    – instala, cria as concessionárias de demonstração e sobe a plataforma na porta 8000"
+	@echo "make test    – todas as verificações: lint, tipos, contratos de importação, migrações, pytest"
+	@echo "make install – cria .venv com tudo (e os pacotes Debian que faltarem), sem subir servidor"
+	@echo "make bench   – benchmarks (tests/benchmarks), imprimem números e gravam JSON"
+
+# Debian packages the project needs (WeasyPrint's pango and harfbuzz-subset, promtool, clients).
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done
+	if [ -n "$$missing" ]; then
+	  echo "instalando pacotes Debian:$$missing"
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+	fi
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: system-packages $(STAMP)
+
+# Start PostgreSQL, Redis and RabbitMQ when they are installed but stopped.
+services:
+	@bash infra/local/services.sh
+
+demo: install
+	set -e
+	eval "$$($(PY) infra/local/devenv.py)"
+	$(PY) manage.py migrate_schemas --shared -v 0
+	$(PY) manage.py migrate_schemas -v 0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	exec $(PY) manage.py rundemo --port 8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy modules/common/domain modules/access/domain
+
+contracts: $(STAMP)
+	PYTHONPATH=platform:. $(VENV)/bin/lint-imports
+
+migrations-check: $(STAMP) services
+	DJANGO_SETTINGS_MODULE=saas.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=saas.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/manancial $(PY) manage.py check --deploy --fail-level WARNING
+
+pytest: $(STAMP) services
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
+
+test: install lint typecheck contracts migrations-check deploy-check pytest
+
+bench: install services
+	$(PY) -m tests.benchmarks
+
+clean:
+	rm -rf $(VENV) staticfiles var

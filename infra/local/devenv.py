@@ -1,0 +1,68 @@
+"""Decide, for `make demo`, which real parts this machine has; print shell exports for the rest.
+
+PostgreSQL: the local server on 127.0.0.1:5432 when it answers, else an embedded PostgreSQL (the
+`pgserver` package) under var/pgdata. RabbitMQ: the local broker when it answers, else tasks run
+in-process (CELERY_TASK_ALWAYS_EAGER). Redis: the local server, else local-memory cache. Every
+fallback is announced on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def say(message: str) -> None:
+    print(f"[demo] {message}", file=sys.stderr)
+
+
+def main() -> None:
+    exports: dict[str, str] = {}
+    if os.environ.get("DATABASE_URL"):
+        say("PostgreSQL: DATABASE_URL do ambiente")
+    elif reachable("127.0.0.1", 5432):
+        say("PostgreSQL: servidor local em 127.0.0.1:5432")
+        exports["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/manancial"
+    else:
+        import pgserver
+
+        data = ROOT / "var" / "pgdata"
+        data.parent.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(str(data), cleanup_mode=None)
+        server.psql("SELECT 1")
+        if "manancial" not in server.psql("SELECT datname FROM pg_database"):
+            server.psql("CREATE DATABASE manancial")
+        socket_dir = server.get_uri().split("host=", 1)[1]
+        # dj-database-url reads a percent-encoded socket directory as the host
+        exports["DATABASE_URL"] = f"postgres://postgres@{quote(socket_dir, safe='')}/manancial"
+        say(f"PostgreSQL: nenhum servidor em 127.0.0.1:5432; usando PostgreSQL embutido em {data}")
+    if os.environ.get("BROKER_URL"):
+        say("RabbitMQ: BROKER_URL do ambiente")
+    elif reachable("127.0.0.1", 5672):
+        say("RabbitMQ: servidor local em 127.0.0.1:5672 (worker e beat do Celery)")
+    else:
+        exports["CELERY_TASK_ALWAYS_EAGER"] = "1"
+        say("RabbitMQ: nenhum broker em 127.0.0.1:5672; as tarefas rodarão no próprio processo")
+    if not os.environ.get("REDIS_URL") and not reachable("127.0.0.1", 6379):
+        exports["MANANCIAL_NO_REDIS"] = "1"
+        say("Redis: indisponível; cache em memória local")
+    for key, value in exports.items():
+        print(f"export {key}={shlex.quote(value)}")
+
+
+if __name__ == "__main__":
+    main()

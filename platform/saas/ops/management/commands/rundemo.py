@@ -1,0 +1,74 @@
+"""Serve the platform on port 8000 with a Celery worker and beat beside it; Ctrl-C stops all."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Sobe a plataforma (gunicorn na porta 8000) com worker e beat do Celery."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        children: list[subprocess.Popen[bytes]] = []
+        celery = [sys.executable, "-m", "celery", "-A", "saas"]
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            children.append(subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]))
+            children.append(
+                subprocess.Popen(
+                    [
+                        *celery,
+                        "beat",
+                        "--loglevel=INFO",
+                        "--schedule",
+                        str(settings.BASE_DIR / "var" / "celerybeat-schedule"),
+                    ]
+                )
+            )
+        else:
+            self.stdout.write("Tarefas em processo (sem RabbitMQ): sem worker nem beat.")
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "saas.wsgi:application",
+                "--bind",
+                f"0.0.0.0:{opts['port']}",
+                "--workers",
+                "3",
+                "--pythonpath",
+                f"{settings.BASE_DIR / 'platform'},{settings.BASE_DIR}",
+                "--access-logfile",
+                "-",
+            ]
+        )
+        children.append(web)
+        self.stdout.write(
+            f"Manancial em http://localhost:{opts['port']}/ops/ · "
+            + " · ".join(
+                f"http://{s}.{settings.BASE_DOMAIN}:{opts['port']}/" for s in ("querencia", "sorocaba")
+            )
+        )
+
+        def stop(*_: Any) -> None:
+            for child in children:
+                child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for child in children:
+                child.wait(timeout=20)

@@ -1,0 +1,176 @@
+"""Test fixtures shared by the whole suite.
+
+Two tenant schemas (alpha, beta) are provisioned once per test database through the real
+provisioning service and reused by every test (pytest --reuse-db keeps them between runs). Each
+test runs inside a transaction that is rolled back, in whatever schema it switches to.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+TENANTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
+
+
+def _ensure_service(check: list[str], start: list[str], name: str) -> None:
+    """CI and fresh machines may have a service stopped: start it, as the README says."""
+    if subprocess.run(check, capture_output=True).returncode == 0:
+        return
+    subprocess.run(start, capture_output=True)
+    if subprocess.run(check, capture_output=True).returncode != 0:
+        pytest.exit(f"{name} não está disponível e não pôde ser iniciado: {' '.join(start)}", returncode=3)
+
+
+def pytest_configure(config: Any) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    os.environ.setdefault("CELERY_QUEUE", f"manancial-test-{os.getpid()}{worker}")
+    if not worker:  # the controller starts what is stopped, once, before workers connect
+        _start_services()
+
+
+def _start_services() -> None:
+    _ensure_service(
+        ["pg_isready", "-h", "127.0.0.1", "-q"],
+        ["sh", "-c", "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"],
+        "PostgreSQL",
+    )
+    _ensure_service(
+        ["redis-cli", "-h", "127.0.0.1", "ping"],
+        [
+            "redis-server",
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "-::1",
+            "--port",
+            "6379",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            "/var/lib/redis",
+            "--logfile",
+            "/var/log/redis/ci.log",
+        ],
+        "Redis",
+    )
+    _ensure_service(
+        ["sh", "-c", "rabbitmq-diagnostics -q check_port_connectivity"],
+        ["sh", "-c", "rabbitmq-server -detached && sleep 10 && rabbitmq-diagnostics -q ping"],
+        "RabbitMQ",
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    from modules.common.audit import SystemActor
+    from tenants import provisioning
+    from tenants.bootstrap import ensure_public_tenant
+    from tenants.models import Tenant
+
+    with django_db_blocker.unblock():
+        ensure_public_tenant()
+        for schema, domain in TENANTS.items():
+            tenant = Tenant.objects.filter(schema_name=schema).first()
+            if tenant is None:
+                tenant = provisioning.tenant_request(
+                    actor=SystemActor("tests"),
+                    enqueue=False,
+                    request=provisioning.TenantRequest(
+                        schema, f"Concessionária {schema.title()}", domain, "America/Sao_Paulo"
+                    ),
+                )
+            if not tenant.is_active:
+                provisioning.tenant_provision(tenant_id=tenant.pk)
+        connection.set_schema_to_public()
+    yield
+
+
+def _use_tenant(schema: str) -> Iterator[Any]:
+    from tenants.models import Tenant
+
+    tenant = Tenant.objects.get(schema_name=schema)
+    connection.set_tenant(tenant)
+    yield tenant
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def tenant_alpha(db: None) -> Iterator[Any]:
+    """The alpha tenant, active on the connection for the test."""
+    yield from _use_tenant("alpha")
+
+
+@pytest.fixture
+def tenant_beta(db: None) -> Iterator[Any]:
+    yield from _use_tenant("beta")
+
+
+@pytest.fixture
+def public_schema(db: None) -> Iterator[None]:
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+def host_client(host: str) -> Client:
+    return Client(HTTP_HOST=host)
+
+
+@pytest.fixture
+def alpha_client(db: None) -> Client:
+    return host_client(TENANTS["alpha"])
+
+
+@pytest.fixture
+def beta_client(db: None) -> Client:
+    return host_client(TENANTS["beta"])
+
+
+@pytest.fixture
+def ops_client(db: None) -> Client:
+    return host_client("localhost")
+
+
+def make_user(schema: str, username: str = "maria", password: str = "Senha-forte-123", **fields: Any) -> Any:
+    """A user in the given schema with a current password (no forced change)."""
+    from modules.access.models import User
+    from tenants.models import Tenant
+
+    previous = connection.schema_name
+    if schema == "public":
+        connection.set_schema_to_public()
+    else:
+        connection.set_tenant(Tenant.objects.get(schema_name=schema))
+    try:
+        fields.setdefault("full_name", username.title())
+        fields.setdefault("must_change_password", False)
+        from django.utils import timezone
+
+        fields.setdefault("password_changed_at", timezone.now())
+        user = User(username=username, **fields)
+        user.set_password(password)
+        user.save()
+        return user
+    finally:
+        if previous == "public":
+            connection.set_schema_to_public()
+        else:
+            connection.set_tenant(Tenant.objects.get(schema_name=previous))
+
+
+def bearer(client: Client, username: str, password: str, path: str = "/api/v1/auth/token") -> dict[str, str]:
+    response = client.post(
+        path, {"username": username, "password": password}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
