@@ -92,8 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "modules.access.middleware.StaffSessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "modules.access.middleware.StaffSessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
