@@ -36,8 +36,15 @@ def test_audit_rows_cannot_be_changed_or_deleted_through_the_app(tenant_alpha) -
 def test_the_database_refuses_update_and_delete_of_audit_rows(tenant_alpha) -> None:
     with transaction.atomic():
         entry = audit_record(actor=SystemActor("tests"), action="x.y", object_type="t", object_id=1)
-    for sql in ("UPDATE common_auditentry SET reason = 'x' WHERE id = %s", "DELETE FROM common_auditentry WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    for sql in (
+        "UPDATE common_auditentry SET reason = 'x' WHERE id = %s",
+        "DELETE FROM common_auditentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.filter(pk=entry.pk, reason="").exists()
 
@@ -49,17 +56,24 @@ def test_audit_outside_a_transaction_is_a_bug(tenant_alpha) -> None:
 
     from django.db import connections
 
-    with mock.patch.object(connections["default"], "in_atomic_block", False):
-        with pytest.raises(RuntimeError, match="inside the transaction"):
-            audit_record(actor=SystemActor("tests"), action="x.y")
+    with (
+        mock.patch.object(connections["default"], "in_atomic_block", False),
+        pytest.raises(RuntimeError, match="inside the transaction"),
+    ):
+        audit_record(actor=SystemActor("tests"), action="x.y")
 
 
 def test_audit_search_needs_the_audit_function(alpha_client) -> None:
     make_user("alpha", "semperfil", "Senha-forte-123")
     make_user("alpha", "admin_a", "Senha-forte-123", is_admin=True)
-    assert alpha_client.get("/api/v1/audit", **bearer(alpha_client, "semperfil", "Senha-forte-123")).status_code == 403
-    response = alpha_client.get("/api/v1/audit?actor=admin_a&action=access.login",
-                                **bearer(alpha_client, "admin_a", "Senha-forte-123"))
+    assert (
+        alpha_client.get("/api/v1/audit", **bearer(alpha_client, "semperfil", "Senha-forte-123")).status_code
+        == 403
+    )
+    response = alpha_client.get(
+        "/api/v1/audit?actor=admin_a&action=access.login",
+        **bearer(alpha_client, "admin_a", "Senha-forte-123"),
+    )
     assert response.status_code == 200
     results = response.json()["results"]
     assert results and all(r["actor"] == "admin_a" and r["action"] == "access.login" for r in results)

@@ -27,8 +27,9 @@ def test_each_missing_class_is_named() -> None:
 
 
 def test_min_length_minus_one_is_refused() -> None:
-    rules = PasswordRules(min_length=12, require_upper=False, require_lower=False, require_digit=False,
-                          require_special=False)
+    rules = PasswordRules(
+        min_length=12, require_upper=False, require_lower=False, require_digit=False, require_special=False
+    )
     assert password_problems("x" * 11, rules) == ["A senha deve ter pelo menos 12 caracteres."]
     assert password_problems("x" * 12, rules) == []
 

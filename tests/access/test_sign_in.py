@@ -19,7 +19,9 @@ TOKEN = "/api/v1/auth/token"
 
 
 def _login(client, username: str, password: str, **extra):
-    return client.post(TOKEN, {"username": username, "password": password, **extra}, content_type="application/json")
+    return client.post(
+        TOKEN, {"username": username, "password": password, **extra}, content_type="application/json"
+    )
 
 
 def test_wrong_password_and_unknown_user_get_the_same_401(alpha_client) -> None:
@@ -27,7 +29,11 @@ def test_wrong_password_and_unknown_user_get_the_same_401(alpha_client) -> None:
     wrong = _login(alpha_client, "joana", "errada")
     unknown = _login(alpha_client, "ninguem", "errada")
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"code": "invalid_credentials", "detail": "Usuário ou senha inválidos."}
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {"code": "invalid_credentials", "detail": "Usuário ou senha inválidos."}
+    )
 
 
 def test_inactive_user_gets_the_generic_message(alpha_client) -> None:
@@ -40,7 +46,14 @@ def test_inactive_user_gets_the_generic_message(alpha_client) -> None:
 def test_three_failures_lock_the_account_and_record_each_attempt(tenant_alpha, alpha_client) -> None:
     PasswordPolicy.objects.update(max_failed_attempts=3, lockout_minutes=15)
     make_user("alpha", "joana", "Senha-forte-123")
-    codes = [_login(alpha_client, "joana", "errada", ).json()["code"] for _ in range(3)]
+    codes = [
+        _login(
+            alpha_client,
+            "joana",
+            "errada",
+        ).json()["code"]
+        for _ in range(3)
+    ]
     assert codes == ["invalid_credentials", "invalid_credentials", "account_locked"]
     attempts = LoginAttempt.objects.filter(username="joana", success=False)
     assert attempts.count() == 3
@@ -59,10 +72,13 @@ def test_lock_expires_after_the_configured_time(tenant_alpha) -> None:
         with pytest.raises(services.AuthFailed):
             services.auth_authenticate(username="joana", password="x", now=start)
     with pytest.raises(services.AuthFailed) as still_locked:
-        services.auth_authenticate(username="joana", password="Senha-forte-123", now=start + dt.timedelta(minutes=9))
+        services.auth_authenticate(
+            username="joana", password="Senha-forte-123", now=start + dt.timedelta(minutes=9)
+        )
     assert still_locked.value.code == "account_locked"
-    user = services.auth_authenticate(username="joana", password="Senha-forte-123",
-                                      now=start + dt.timedelta(minutes=11))
+    user = services.auth_authenticate(
+        username="joana", password="Senha-forte-123", now=start + dt.timedelta(minutes=11)
+    )
     assert user.username == "joana"
 
 
@@ -88,7 +104,9 @@ def test_sign_in_outside_access_hours_is_refused_and_audited(tenant_alpha) -> No
             services.auth_authenticate(username="joana", password="Senha-forte-123", now=moment)
         assert exc.value.code == "outside_hours"
         assert exc.value.message == "Acesso não permitido neste dia ou horário para este usuário."
-    assert services.auth_authenticate(username="joana", password="Senha-forte-123", now=weekday_0900_sp) == user
+    assert (
+        services.auth_authenticate(username="joana", password="Senha-forte-123", now=weekday_0900_sp) == user
+    )
     assert LoginAttempt.objects.filter(username="joana", reason="outside_hours").count() == 2
 
 
@@ -100,8 +118,12 @@ def test_second_factor_is_required_once_confirmed(tenant_alpha, alpha_client) ->
     services.totp_confirm(user=user, code=pyotp.TOTP(secret).now())
     missing = _login(alpha_client, "joana", "Senha-forte-123")
     assert missing.status_code == 401 and missing.json()["code"] == "otp_required"
-    wrong = _login(alpha_client, "joana", "Senha-forte-123", otp="123456" if pyotp.TOTP(secret).now() != "123456"
-                   else "654321")
+    wrong = _login(
+        alpha_client,
+        "joana",
+        "Senha-forte-123",
+        otp="123456" if pyotp.TOTP(secret).now() != "123456" else "654321",
+    )
     assert wrong.status_code == 401 and wrong.json()["code"] == "invalid_otp"
     ok = _login(alpha_client, "joana", "Senha-forte-123", otp=pyotp.TOTP(secret).now())
     assert ok.status_code == 200
@@ -115,13 +137,19 @@ def test_forced_change_blocks_every_other_api_call_until_done(alpha_client) -> N
     blocked = alpha_client.get("/api/v1/users", **headers)
     assert blocked.status_code == 403
     assert blocked.json()["code"] == "password_change_required"
-    same = alpha_client.post("/api/v1/auth/password", {"current_password": "Provisoria-123",
-                                                        "new_password": "Provisoria-123"},
-                             content_type="application/json", **headers)
+    same = alpha_client.post(
+        "/api/v1/auth/password",
+        {"current_password": "Provisoria-123", "new_password": "Provisoria-123"},
+        content_type="application/json",
+        **headers,
+    )
     assert same.status_code == 400 and same.json()["field"] == "new_password"
-    changed = alpha_client.post("/api/v1/auth/password", {"current_password": "Provisoria-123",
-                                                           "new_password": "Nova-Senha-456"},
-                                content_type="application/json", **headers)
+    changed = alpha_client.post(
+        "/api/v1/auth/password",
+        {"current_password": "Provisoria-123", "new_password": "Nova-Senha-456"},
+        content_type="application/json",
+        **headers,
+    )
     assert changed.status_code == 204
     assert alpha_client.get("/api/v1/users", **headers).status_code == 200
 
@@ -187,7 +215,12 @@ def test_web_session_expires_after_idle_timeout(tenant_alpha, alpha_client) -> N
     PasswordPolicy.objects.update(idle_timeout_minutes=15)
     make_user("alpha", "joana", "Senha-forte-123")
     with time_machine.travel(dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC), tick=False) as clock:
-        assert alpha_client.post("/conta/entrar/", {"username": "joana", "password": "Senha-forte-123"}).status_code == 302
+        assert (
+            alpha_client.post(
+                "/conta/entrar/", {"username": "joana", "password": "Senha-forte-123"}
+            ).status_code
+            == 302
+        )
         assert alpha_client.get("/").status_code == 200
         clock.shift(dt.timedelta(minutes=14))
         assert alpha_client.get("/").status_code == 200
@@ -208,8 +241,12 @@ def test_disabling_users_revokes_their_tokens_in_one_operation(alpha_client, ten
     targets = [make_user("alpha", f"op{i}", "Senha-forte-123") for i in range(3)]
     op_headers = bearer(alpha_client, "op0", "Senha-forte-123")
     admin_headers = bearer(alpha_client, "admin_a", "Senha-forte-123")
-    response = alpha_client.post("/api/v1/users/activation", {"users": [u.pk for u in targets], "active": False},
-                                 content_type="application/json", **admin_headers)
+    response = alpha_client.post(
+        "/api/v1/users/activation",
+        {"users": [u.pk for u in targets], "active": False},
+        content_type="application/json",
+        **admin_headers,
+    )
     assert response.status_code == 200 and response.json() == {"changed": 3}
     assert alpha_client.get("/api/v1/auth/me", **op_headers).status_code == 401
     assert User.objects.filter(pk__in=[u.pk for u in targets], is_active=False).count() == 3
@@ -221,8 +258,9 @@ def test_user_copy_keeps_profiles_windows_and_forces_a_new_password(tenant_alpha
     source = make_user("alpha", "modelo", "Senha-forte-123")
     source.profiles.add(Profile.objects.get(name="Atendente"))
     AccessWindow.objects.create(user=source, weekday=0, start=dt.time(8), end=dt.time(17))
-    copy, secret = services.user_copy(actor=SystemActor("tests"), source=source, username="copia",
-                                      full_name="Cópia")
+    copy, secret = services.user_copy(
+        actor=SystemActor("tests"), source=source, username="copia", full_name="Cópia"
+    )
     assert [p.name for p in copy.profiles.all()] == ["Atendente"]
     assert [(w.weekday, w.start, w.end) for w in copy.access_windows.all()] == [(0, dt.time(8), dt.time(17))]
     assert copy.must_change_password is True
