@@ -13,6 +13,16 @@ from django.db import connection, models
 from .context import current_request_context
 from .models import AuditEntry
 
+# pt-BR wording of action codes and object types for people reading the audit trail; each module
+# registers its own at start-up (AppConfig.ready).
+ACTION_LABELS: dict[str, str] = {}
+OBJECT_LABELS: dict[str, str] = {}
+
+
+def register_labels(*, actions: dict[str, str] | None = None, objects: dict[str, str] | None = None) -> None:
+    ACTION_LABELS.update(actions or {})
+    OBJECT_LABELS.update(objects or {})
+
 
 class Actor(Protocol):
     pk: Any
