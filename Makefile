@@ -49,7 +49,7 @@ demo: install
 	$(PY) manage.py migrate_schemas -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v 0
-	exec $(PY) manage.py rundemo --port 8000
+	exec $(PY) manage.py rundemo --port $${DEMO_PORT:-8000}
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
