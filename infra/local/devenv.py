@@ -49,7 +49,7 @@ def main() -> None:
         socket_dir = server.get_uri().split("host=", 1)[1]
         # dj-database-url reads a percent-encoded socket directory as the host
         exports["DATABASE_URL"] = f"postgres://postgres@{quote(socket_dir, safe='')}/manancial"
-        say(f"PostgreSQL: sem servidor em 127.0.0.1:5432 (ou DEMO_EMBEDDED_POSTGRES); usando o embutido em {data}")
+        say(f"PostgreSQL: sem servidor em 127.0.0.1:5432 (ou DEMO_EMBEDDED_POSTGRES); embutido em {data}")
     if os.environ.get("BROKER_URL"):
         say("RabbitMQ: BROKER_URL do ambiente")
     elif reachable("127.0.0.1", 5672) and not os.environ.get("DEMO_EMBEDDED_POSTGRES"):

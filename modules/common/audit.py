@@ -66,7 +66,8 @@ def snapshot(
 ) -> dict[str, Any]:
     """The audited state of a model instance: concrete fields, secrets excluded."""
     secret = {"password", "totp_secret", "key_hash"}
-    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    # auto_now timestamps change on every save and would drown the real change
+    names = fields or [f.attname for f in instance._meta.concrete_fields if not getattr(f, "auto_now", False)]
     return {n: _jsonable(getattr(instance, n)) for n in names if n not in secret and n not in exclude}
 
 
