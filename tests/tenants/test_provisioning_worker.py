@@ -36,11 +36,11 @@ def test_a_third_utility_is_provisioned_through_the_ops_api(
                 **headers,
             )
             assert response.status_code == 202, response.content
-            assert response.json()["state"] == "requested"
+            assert response.json()["provisioning_state"] == "requested"
             state, deadline = "requested", time.monotonic() + 60
             while state not in ("active", "failed") and time.monotonic() < deadline:
                 time.sleep(0.25)
-                state = ops.get(f"/ops/api/v1/tenants/{schema}", **headers).json()["state"]
+                state = ops.get(f"/ops/api/v1/tenants/{schema}", **headers).json()["provisioning_state"]
             assert state == "active"
             site = host_client(f"{schema}.localhost")
             assert site.get("/healthz").status_code == 200

@@ -197,6 +197,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 300.0,
     },
 }
+# keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_METRICS_PORT = int(env("CELERY_METRICS_PORT", "0"))
 
 # --- REST ----------------------------------------------------------------------------------------

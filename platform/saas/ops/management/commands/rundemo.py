@@ -28,7 +28,11 @@ class Command(BaseCommand):
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         # the children import `saas` from the platform/ source root, like manage.py does
-        paths = [str(settings.BASE_DIR / "platform"), str(settings.BASE_DIR), os.environ.get("PYTHONPATH", "")]
+        paths = [
+            str(settings.BASE_DIR / "platform"),
+            str(settings.BASE_DIR),
+            os.environ.get("PYTHONPATH", ""),
+        ]
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
         celery = [sys.executable, "-m", "celery", "-A", "saas"]
         if not settings.CELERY_TASK_ALWAYS_EAGER:
