@@ -70,6 +70,8 @@ class _HostCache:
 
     def put(self, host: str, tenant: Any) -> None:
         ttl = getattr(settings, "TENANT_HOST_CACHE_SECONDS", 5)
+        if ttl <= 0:  # caching off: every request asks the database, as the stock middleware does
+            return
         with self._lock:
             self._entries[host] = (time.monotonic() + ttl, tenant)
 

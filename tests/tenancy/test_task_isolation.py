@@ -12,7 +12,9 @@ from modules.common.tasks import tenant_heartbeat
 from modules.common.tenancy import tenant_context
 
 
-def test_a_task_enqueued_in_alpha_writes_only_in_alpha(django_db_setup, live_worker, django_db_blocker) -> None:
+def test_a_task_enqueued_in_alpha_writes_only_in_alpha(
+    django_db_setup, live_worker, django_db_blocker
+) -> None:
     slot = f"iso-{uuid.uuid4().hex[:12]}"
     with django_db_blocker.unblock():
         try:
