@@ -2,7 +2,6 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from modules.access import apis as access_apis
-
 from saas.sla import api_urls as sla_api
 
 from . import apis

@@ -397,7 +397,8 @@ class InvoiceListIssueApi(VendorApi):
             raise ValidationFailed("Mês inválido: use AAAA-MM, ex.: 2026-03.", field="month") from None
         existed = VendorInvoice.objects.filter(tenant=tenant, month=month.first_day()).exists()
         invoice = services.invoice_issue(actor=request.user, tenant=tenant, month=month, now=timezone.now())
-        return Response(invoice_out(invoice), status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(invoice_out(invoice), status=code)
 
 
 class InvoicePdfApi(VendorApi):

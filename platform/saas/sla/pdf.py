@@ -26,6 +26,10 @@ def brl(value: Decimal) -> str:
     return format_currency(value, "BRL", locale="pt_BR")
 
 
+def num(value: Decimal, pattern: str) -> str:
+    return str(format_decimal(value, format=pattern, locale="pt_BR"))
+
+
 def month_name(month: YearMonth) -> str:
     return f"{MONTHS[month.month - 1]} de {month.year}"
 
@@ -70,7 +74,7 @@ def invoice_context(invoice: VendorInvoice) -> dict[str, Any]:
         "monthly_value": brl(invoice.monthly_value),
         "discount": brl(invoice.discount),
         "total": brl(invoice.total),
-        "hours": format_decimal(hours, format="#,##0.0000", locale="pt_BR"),
+        "hours": num(hours, "#,##0.0000"),
         "unavailable_text": duration_text(unavailable),
         "intervals": _intervals(intervals),
     }
@@ -84,18 +88,16 @@ def report_context(report: MonthReport, budget: BudgetReport | None) -> dict[str
         "r": report,
         "tz": zone_of(report.tenant),
         "month_name": month_name(report.month),
-        "availability": format_decimal(report.availability_percent, format="0.000", locale="pt_BR"),
-        "target": format_decimal(contract.availability_target, format="0.000", locale="pt_BR") if contract else "—",
+        "availability": num(report.availability_percent, "0.000"),
+        "target": num(contract.availability_target, "0.000") if contract else "—",
         "unavailable_text": duration_text(report.unavailable),
         "monthly_value": brl(contract.monthly_value) if contract else "—",
         "discount": brl(report.discount),
-        "hours": format_decimal(report.unavailable_hours.quantize(Decimal("0.0001")), format="#,##0.0000", locale="pt_BR"),
+        "hours": num(report.unavailable_hours.quantize(Decimal("0.0001")), "#,##0.0000"),
         "budget": budget,
-        "budget_left": format_decimal(budget.budget.left_minutes, format="#,##0.0", locale="pt_BR") if budget else "—",
+        "budget_left": num(budget.budget.left_minutes, "#,##0.0") if budget else "—",
         "budget_used": duration_text(budget.budget.used) if budget else "—",
-        "outages": [
-            {"o": row.outage, "in_month": duration_text(row.in_month)} for row in report.outages
-        ],
+        "outages": [{"o": row.outage, "in_month": duration_text(row.in_month)} for row in report.outages],
         "intervals": _intervals(report.intervals),
         "incidents": report.incidents,
         "breaches": report.breaches,

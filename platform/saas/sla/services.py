@@ -155,7 +155,11 @@ def probe_record(
                 f"Resultado de sonda recusado: concessionária '{tenant_schema}' desconhecida.", field="tenant"
             )
         monitor, _ = ProbeMonitor.objects.get_or_create(tenant=tenant)
-        monitor = ProbeMonitor.objects.select_for_update().select_related("open_outage").get(pk=monitor.pk)
+        monitor = (
+            ProbeMonitor.objects.select_for_update(of=("self",))
+            .select_related("open_outage")
+            .get(pk=monitor.pk)
+        )
         if slot:
             existing = ProbeResult.objects.filter(tenant=tenant, slot=slot).first()
             if existing is not None:
