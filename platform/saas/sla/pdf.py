@@ -4,6 +4,7 @@ its own line, and the monthly SLA report of one utility. Same rows in, same text
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,9 @@ from .models import VendorInvoice
 from .selectors import BudgetReport, MonthReport, month_report, zone_of
 from .vendor import format_cnpj, vendor
 
+# WeasyPrint logs every layout step at INFO: keep the log for what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 MONTHS = (
     "janeiro", "fevereiro", "março", "abril", "maio", "junho",
     "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
@@ -23,7 +27,9 @@ MONTHS = (
 
 
 def brl(value: Decimal) -> str:
-    return format_currency(value, "BRL", locale="pt_BR")
+    """R$ 1.234,56; a credit is shown with a true minus sign before the currency: − R$ 64,55."""
+    text = str(format_currency(abs(value), "BRL", locale="pt_BR"))
+    return f"− {text}" if value < 0 else text
 
 
 def num(value: Decimal, pattern: str) -> str:

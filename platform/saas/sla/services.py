@@ -327,12 +327,23 @@ def incident_open(
 
 
 def _transition(
-    incident: Incident, actor: Actor, action: str, allowed: tuple[str, ...], message: str, **changes: Any
+    incident: Incident,
+    actor: Actor,
+    action: str,
+    allowed: tuple[str, ...],
+    message: str,
+    *,
+    attend_now: dt.datetime | None = None,
+    **changes: Any,
 ) -> Incident:
+    """Apply a status change to the locked row (never to the caller's possibly stale copy). With
+    `attend_now`, an incident nobody attended yet counts as attended at that instant."""
     with _public(), transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.status not in allowed:
             raise Conflict(message, field="status")
+        if attend_now is not None and locked.acknowledged_at is None:
+            changes.update(acknowledged_at=attend_now, acknowledged_by=actor.get_username())
         before = snapshot(locked, list(changes))
         for name, value in changes.items():
             setattr(locked, name, value)
@@ -370,14 +381,13 @@ def incident_resolve(
         "solution": solution.strip(),
         "root_cause": root_cause.strip(),
     }
-    if incident.acknowledged_at is None:  # solving is also attending
-        changes.update(acknowledged_at=now, acknowledged_by=actor.get_username())
     return _transition(
         incident,
         actor,
         "sla.incident_resolve",
         (IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED),
         "Só um chamado aberto ou em atendimento pode ser resolvido.",
+        attend_now=now,  # solving is also attending
         **changes,
     )
 
