@@ -41,11 +41,27 @@ class OutageRow:
         return _minutes(self.in_month)
 
 
+COMPLIANCE_LABELS = {
+    Compliance.MET: "no prazo",
+    Compliance.BREACHED: "fora do prazo",
+    Compliance.RUNNING: "em aberto",
+    Compliance.NO_DEADLINE: "sem prazo",
+}
+
+
 @dataclass(frozen=True)
 class IncidentRow:
     incident: Incident
     response: Compliance
     resolution: Compliance
+
+    @property
+    def response_label(self) -> str:
+        return COMPLIANCE_LABELS[self.response]
+
+    @property
+    def resolution_label(self) -> str:
+        return COMPLIANCE_LABELS[self.resolution]
 
     @property
     def breached(self) -> bool:
