@@ -66,3 +66,10 @@ def test_tenant_page_records_and_excludes_an_outage(ops_client, public_schema) -
     )  # form fields are the utility's local time
     text = ops_client.get("/ops/concessionarias/alpha/sla/?month=2026-03").content.decode()
     assert "55,56" in text and "99,462%" in text
+
+
+def test_the_ops_api_schema_documents_the_sla_endpoints(ops_client, vendor) -> None:
+    response = ops_client.get("/ops/api/v1/schema/", **vendor)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "/ops/api/v1/tenants/{schema}/sla" in text and "/ops/api/v1/incidents" in text

@@ -9,7 +9,8 @@ from typing import Any, ClassVar
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from .domain.periods import YearMonth
 from .models import Contract, Incident, IncidentChannel, Outage, VendorInvoice
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class AwareDateTimeField(serializers.Field):
     """ISO-8601 with an explicit offset: a bare local time would be ambiguous across time zones."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -41,6 +42,7 @@ class StaffIncidentApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "ops.incidents"
 
+    @extend_schema(operation_id="incidents_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         now = timezone.now()
         qs = (
@@ -50,7 +52,9 @@ class StaffIncidentApi(APIView):
         )
         return Response([incident_out(r) for r in selectors.incident_rows(qs, now)])
 
-    @extend_schema(request=StaffIncidentIn, responses={201: dict})
+    @extend_schema(
+        operation_id="incidents_create", request=StaffIncidentIn, responses={201: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request) -> Response:
         data = StaffIncidentIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -72,6 +76,7 @@ class StaffIncidentDetailApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "ops.incidents"
 
+    @extend_schema(operation_id="incidents_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, protocol: str) -> Response:
         return Response(incident_out(selectors.incident_rows([_own(request, protocol)], timezone.now())[0]))
 
@@ -88,6 +93,7 @@ class StaffIncidentDecisionApi(APIView):
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
     decision = "accept"
 
+    @extend_schema(request=RejectIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, protocol: str) -> Response:
         incident = _own(request, protocol)
         actor = services.UtilityStaffActor(request.user, request.tenant.schema_name)
