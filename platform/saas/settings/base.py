@@ -93,8 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "modules.access.middleware.StaffSessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "modules.access.middleware.StaffSessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -202,6 +202,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(env("SLA_PROBE_INTERVAL_SECONDS", "60")),
     },
 }
+# keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Where the probes reach every tenant's host (the ingress in production); see SLA.md.
 SLA_PROBE_BASE_URL = env("PROBE_BASE_URL", "http://127.0.0.1:8000")
 SLA_PROBE_TIMEOUT_SECONDS = float(env("SLA_PROBE_TIMEOUT_SECONDS", "10"))

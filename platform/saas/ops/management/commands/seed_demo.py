@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -117,4 +118,5 @@ class Command(BaseCommand):
                 for username, name, profile in DEMO_STAFF:
                     created |= _ensure_user(username, name, is_admin=False, profile=profile)
             state = "usuários criados" if created else "sem alterações"
-            self.stdout.write(f"{tenant.name}: http://{domain}:8000/ ({state})")
+            port = os.environ.get("DEMO_PORT", "8000")
+            self.stdout.write(f"{tenant.name}: http://{domain}:{port}/ ({state})")
