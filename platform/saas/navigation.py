@@ -22,6 +22,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Perfis", "access:profiles", "access.profiles"),
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
+    NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
 )
 
 

@@ -4,12 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from saas.sla import tenant_api_urls as sla_api
+from saas.sla import views_tenant as sla_views
 
 from . import health, metrics
 from .staff import views as staff_views
 
 api_v1 = [
     *access_api.urlpatterns,
+    *sla_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -20,5 +23,8 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("", staff_views.home, name="home"),
     path("conta/", include("modules.access.urls")),
+    path("status", sla_views.status_page, name="status"),
+    path("status/probe", sla_views.probe, name="status-probe"),
+    path("chamados/", include("saas.sla.urls_tenant")),
     path("api/v1/", include(api_v1)),
 ]

@@ -51,6 +51,7 @@ SHARED_APPS = [
     "modules.common",
     "modules.access",
     "saas.ops",
+    "saas.sla",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -196,9 +197,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "modules.common.tasks.dispatch_heartbeat",
         "schedule": 300.0,
     },
+    "sla-probe-tenants": {
+        "task": "saas.sla.tasks.probe_tenants",
+        "schedule": float(env("SLA_PROBE_INTERVAL_SECONDS", "60")),
+    },
 }
 # keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Where the probes reach every tenant's host (the ingress in production); see SLA.md.
+SLA_PROBE_BASE_URL = env("PROBE_BASE_URL", "http://127.0.0.1:8000")
+SLA_PROBE_TIMEOUT_SECONDS = float(env("SLA_PROBE_TIMEOUT_SECONDS", "10"))
 CELERY_METRICS_PORT = int(env("CELERY_METRICS_PORT", "0"))
 
 # --- REST ----------------------------------------------------------------------------------------

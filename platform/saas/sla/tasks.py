@@ -1,0 +1,56 @@
+"""Periodic probes of every active utility, run in the public schema (they write vendor data).
+
+Beat starts `probe_tenants` every minute; it fans out one `probe_tenant` per active utility with the
+minute's slot, so a redelivered message records nothing twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from saas import metrics
+from tenants.models import ProvisioningState, Tenant
+
+from . import services
+from .probes import http_probe
+
+
+@shared_task(name="saas.sla.tasks.probe_tenants", acks_late=True, time_limit=120)
+def probe_tenants(slot: str | None = None) -> int:
+    slot = slot or timezone.now().strftime("%Y%m%d%H%M")
+    schemas = list(
+        Tenant.objects.filter(provisioning_state=ProvisioningState.ACTIVE)
+        .exclude(schema_name="public")
+        .values_list("schema_name", flat=True)
+    )
+    for schema in schemas:
+        probe_tenant.delay(schema, slot)
+    return len(schemas)
+
+
+@shared_task(name="saas.sla.tasks.probe_tenant", acks_late=True, time_limit=60)
+def probe_tenant(schema: str, slot: str = "", base_url: str | None = None) -> bool:
+    return probe_once(schema=schema, slot=slot, base_url=base_url)
+
+
+def probe_once(*, schema: str, slot: str = "", base_url: str | None = None, session: object = None) -> bool:
+    tenant = services.tenant_by_schema(schema)
+    at = timezone.now()
+    outcome = http_probe(
+        base_url=base_url or settings.SLA_PROBE_BASE_URL,
+        host=tenant.primary_domain,
+        timeout=settings.SLA_PROBE_TIMEOUT_SECONDS,
+        session=session,
+    )
+    services.probe_record(
+        tenant_schema=schema,
+        at=at,
+        ok=outcome.ok,
+        status_code=outcome.status_code,
+        latency_ms=outcome.latency_ms,
+        error=outcome.error,
+        slot=slot,
+    )
+    metrics.PROBE_SUCCESS.labels(tenant=schema).set(1 if outcome.ok else 0)
+    return outcome.ok
