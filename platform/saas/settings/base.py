@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
 # --- Observability -------------------------------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN")
 METRICS_TOKEN = env("METRICS_TOKEN")
+# Alertmanager authenticates its webhook with this bearer token (empty: the webhook refuses every call)
+ALERTMANAGER_WEBHOOK_TOKEN = env("ALERTMANAGER_WEBHOOK_TOKEN")
 LOG_FORMAT = env("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis
+from . import alerts, apis
 
 urlpatterns = [
     path("tenants/<str:schema>/contract", apis.ContractApi.as_view(), name="ops-api-contract"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("tenants/<str:schema>/invoices", apis.InvoiceListIssueApi.as_view(), name="ops-api-invoices"),
     path("outages/<int:pk>/exclusion", apis.OutageExclusionApi.as_view(), name="ops-api-outage-exclusion"),
     path("probes", apis.ProbeCreateApi.as_view(), name="ops-api-probes"),
+    path("alerts/alertmanager/", alerts.AlertmanagerWebhookApi.as_view(), name="ops-api-alertmanager"),
     path("incidents", apis.IncidentListCreateApi.as_view(), name="ops-api-incidents"),
     path("incidents/<str:protocol>", apis.IncidentDetailApi.as_view(), name="ops-api-incident"),
     path(

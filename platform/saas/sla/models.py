@@ -151,6 +151,7 @@ class IncidentChannel(models.TextChoices):
     API = "api", "API"
     EMAIL = "email", "E-mail"
     PHONE = "phone", "Telefone"
+    MONITORING = "monitoring", "Monitoramento (alerta automático)"
     OTHER = "other", "Outro"
 
 
@@ -182,6 +183,8 @@ class Incident(models.Model):
     accepted_by = models.CharField(max_length=150, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.CharField(max_length=150, blank=True)
+    # Alertmanager's fingerprint when a monitoring alert opened the chamado: a re-sent alert finds it
+    alert_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-opened_at"]

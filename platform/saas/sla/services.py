@@ -285,6 +285,7 @@ def incident_open(
     opened_at: dt.datetime | None = None,
     scheduled_for: dt.datetime | None = None,
     by_utility: bool = False,
+    alert_fingerprint: str = "",
 ) -> Incident:
     """Open a chamado; the protocol number comes back at once and is never reused (it carries the
     row's id, drawn from a database sequence). `opened_at` is the contact time when the vendor
@@ -319,6 +320,7 @@ def incident_open(
             scheduled_for=scheduled_for,
             response_due=due.response_due,
             resolution_due=due.resolution_due,
+            alert_fingerprint=alert_fingerprint,
         )
         incident.protocol = f"{opened:%Y}{incident.pk:06d}"
         incident.save(update_fields=["protocol"])
