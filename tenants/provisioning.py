@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.documents import is_valid_cnpj, strip_document
-from modules.common.errors import Conflict, ValidationFailed
+from modules.common.errors import Conflict, ValidationFailed, clean_or_fail
 from modules.common.tenancy import tenant_context
 
 from .models import Domain, ProvisioningState, Tenant
@@ -221,11 +221,7 @@ def tenant_update_branding(
         before = snapshot(tenant)
         for key, value in changes.items():
             setattr(tenant, key, value)
-        try:
-            tenant.full_clean(exclude=["schema_name"])
-        except Exception as exc:  # django ValidationError: name the first field
-            field = next(iter(getattr(exc, "message_dict", {"": [""]})))
-            raise ValidationFailed(f"Valor inválido para {field}.", field=field) from exc
+        clean_or_fail(tenant, exclude=["schema_name"])
         tenant.save()
         audit_record(
             actor=actor,

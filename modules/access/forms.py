@@ -4,6 +4,7 @@ from django import forms
 
 from .functions import CATALOGUE
 from .models import PasswordPolicy, Profile, User
+from .services import POLICY_FIELDS
 
 
 class LoginForm(forms.Form):
@@ -92,19 +93,7 @@ class ProfileForm(forms.Form):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = PasswordPolicy
-        fields = [
-            "min_length",
-            "require_upper",
-            "require_lower",
-            "require_digit",
-            "require_special",
-            "expiry_days",
-            "history_depth",
-            "max_failed_attempts",
-            "lockout_minutes",
-            "idle_timeout_minutes",
-            "token_ttl_hours",
-        ]
+        fields = list(POLICY_FIELDS)
 
 
 class TotpConfirmForm(forms.Form):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .functions import CATALOGUE
-from .models import PasswordPolicy, Profile, ProfileGrant
+from .models import PasswordPolicy, Profile
+from .services import grants_create
 
 # Standard job profiles of a utility (tender S3.5); the administrator edits them freely afterwards.
 STANDARD_PROFILES: dict[str, tuple[str, bool, dict[str, tuple[str, ...]]]] = {
@@ -34,14 +35,4 @@ def seed_reference_data() -> None:
         )
         if not created:
             continue
-        ProfileGrant.objects.bulk_create(
-            ProfileGrant(
-                profile=profile,
-                function=code,
-                can_view=True,
-                can_add="add" in actions,
-                can_change="change" in actions,
-                can_delete="delete" in actions,
-            )
-            for code, actions in grants.items()
-        )
+        grants_create(profile, grants)

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from modules.common.audit import Actor, SystemActor, audit_record, snapshot
-from modules.common.errors import DomainError, PermissionDenied, ValidationFailed
+from modules.common.errors import DomainError, PermissionDenied, ValidationFailed, clean_or_fail
 
 from .domain.passwords import PasswordRules, password_problems
 from .functions import ACTIONS, BY_CODE
@@ -514,17 +514,7 @@ def profile_save(
         profile.name, profile.description, profile.read_only = name.strip(), description, read_only
         profile.save()
         profile.grants.all().delete()
-        ProfileGrant.objects.bulk_create(
-            ProfileGrant(
-                profile=profile,
-                function=code,
-                can_view=True,
-                can_add="add" in acts,
-                can_change="change" in acts,
-                can_delete="delete" in acts,
-            )
-            for code, acts in ((c, set(a)) for c, a in grants.items())
-        )
+        grants_create(profile, grants)
         audit_record(
             actor=actor,
             action="access.profile_save",
@@ -533,6 +523,21 @@ def profile_save(
             after=_profile_state(profile),
         )
     return profile
+
+
+def grants_create(profile: Profile, grants: dict[str, Iterable[str]]) -> None:
+    """Grant rows of a profile; viewing is implied by any grant of a function."""
+    ProfileGrant.objects.bulk_create(
+        ProfileGrant(
+            profile=profile,
+            function=code,
+            can_view=True,
+            can_add="add" in actions,
+            can_change="change" in actions,
+            can_delete="delete" in actions,
+        )
+        for code, actions in ((c, set(a)) for c, a in grants.items())
+    )
 
 
 def _profile_state(profile: Profile) -> dict[str, object]:
@@ -570,11 +575,7 @@ def policy_update(*, actor: Actor, **changes: object) -> PasswordPolicy:
         before = snapshot(policy) if policy.pk else None
         for key, value in changes.items():
             setattr(policy, key, value)
-        try:
-            policy.full_clean()
-        except Exception as exc:
-            field = next(iter(getattr(exc, "message_dict", {"policy": [""]})))
-            raise ValidationFailed(f"Valor inválido para {field}.", field=field) from exc
+        clean_or_fail(policy)
         policy.save()
         audit_record(
             actor=actor, action="access.policy_update", target=policy, before=before, after=snapshot(policy)

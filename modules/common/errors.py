@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -39,3 +41,15 @@ class Conflict(DomainError):
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403
+
+
+def clean_or_fail(instance: Any, *, exclude: list[str] | None = None) -> None:
+    """Run a model's own validation; the first bad field becomes a ValidationFailed naming it, with
+    Django's pt-BR message for it."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ValidationFailed(f"{field}: {messages[0]}", field=field) from exc
