@@ -58,6 +58,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "modules.common",
     "modules.access",
+    "modules.registry",
+    "modules.metering",
     "saas.staff",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
