@@ -18,10 +18,22 @@ CATEGORIES = {
 
 # function -> {profile: actions}; granted only where the profile exists and has no grant yet.
 GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "registry.customers": {"Gestor": ("view",), "Consulta": ("view",), "Atendente": ("view", "add", "change")},
-    "registry.properties": {"Gestor": ("view",), "Consulta": ("view",), "Atendente": ("view", "add", "change")},
+    "registry.customers": {
+        "Gestor": ("view",),
+        "Consulta": ("view",),
+        "Atendente": ("view", "add", "change"),
+    },
+    "registry.properties": {
+        "Gestor": ("view",),
+        "Consulta": ("view",),
+        "Atendente": ("view", "add", "change"),
+    },
     "registry.economies": {"Gestor": ("view", "change"), "Consulta": ("view",)},
-    "registry.reference": {"Gestor": ("view", "add", "change"), "Consulta": ("view",), "Atendente": ("view", "add")},
+    "registry.reference": {
+        "Gestor": ("view", "add", "change"),
+        "Consulta": ("view",),
+        "Atendente": ("view", "add"),
+    },
     "registry.import": {"Gestor": ("view", "add")},
 }
 
@@ -54,7 +66,9 @@ def seed_reference_data() -> None:
     state = getattr(tenant, "state", "") or "SP"
     City.objects.get_or_create(name=city_name, state=state)
     for group_code in (1, 2, 3):
-        group, _ = BillingGroup.objects.get_or_create(code=group_code, defaults={"name": f"Grupo {group_code}"})
+        group, _ = BillingGroup.objects.get_or_create(
+            code=group_code, defaults={"name": f"Grupo {group_code}"}
+        )
         for route_code in (1, 2, 3, 4):
             Route.objects.get_or_create(group=group, code=route_code, defaults={"name": f"Rota {route_code}"})
     grant(GRANTS)

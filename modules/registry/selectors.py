@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from modules.common.models import AuditEntry
 
-from .models import Customer, Property, PropertyRelation, ServiceConnection
+from .models import Customer, Property, PropertyCategory, PropertyRelation, ServiceConnection
 from .search import property_search, with_holder
 
 __all__ = ["customer_list", "property_360", "property_search", "with_holder"]
@@ -41,7 +41,10 @@ class Property360:
 def property_detail(pk: int) -> Property:
     return (
         Property.objects.select_related("street", "neighbourhood__city", "billing_group", "route")
-        .prefetch_related("categories__category", "status_history")
+        .prefetch_related(
+            Prefetch("categories", queryset=PropertyCategory.objects.select_related("category")),
+            "status_history",
+        )
         .get(pk=pk)
     )
 
@@ -53,11 +56,7 @@ def property_360(pk: int) -> Property360:
         .select_related("customer")
         .order_by("end", "-start", "-id")
     )
-    connections = list(
-        ServiceConnection.objects.filter(property=prop).prefetch_related(
-            Prefetch("events"),
-        )
-    )
+    connections = list(ServiceConnection.objects.filter(property=prop).prefetch_related("events"))
     targets = [("registry.property", str(prop.pk))] + [
         ("registry.serviceconnection", str(c.pk)) for c in connections
     ]
