@@ -271,6 +271,8 @@ def meter_install(
 ) -> Installation:
     """Install a stock meter on an active water connection (§9.7); an inactive one needs `activate`."""
     today = today or tenant_today()
+    if installed_on > today:
+        raise ValidationFailed("A data de instalação não pode estar no futuro.", field="installed_on")
     with transaction.atomic():
         sc = _water_connection(connection_obj)
         meter = Meter.objects.select_for_update().get(pk=meter.pk)
