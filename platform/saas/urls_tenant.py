@@ -4,12 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from modules.metering import api_urls as metering_api
+from modules.registry import api_urls as registry_api
 
 from . import health, metrics
 from .staff import views as staff_views
 
 api_v1 = [
     *access_api.urlpatterns,
+    *registry_api.urlpatterns,
+    *metering_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
