@@ -94,7 +94,7 @@ def test_inscription_parse_format_and_prefix() -> None:
 def test_mixed_categories_are_sorted_and_counted() -> None:
     shares = validate_shares([CategoryShare("com", 1), CategoryShare("RES", 2)], {"RES", "COM"})
     assert shares == (CategoryShare("COM", 1), CategoryShare("RES", 2))
-    assert parse_shares("RES:2;COM:1") == (CategoryShare("RES", 2), CategoryShare("COM", 1))
+    assert parse_shares("RES:2|COM:1") == (CategoryShare("RES", 2), CategoryShare("COM", 1))
 
 
 @pytest.mark.parametrize(

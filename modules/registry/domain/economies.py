@@ -47,9 +47,9 @@ def validate_shares(shares: Iterable[CategoryShare], known: Iterable[str]) -> tu
 
 
 def parse_shares(text: str) -> tuple[CategoryShare, ...]:
-    """The import's compact form 'RES:2;COM:1' (the numbers are economias)."""
+    """The import's compact form 'RES:2|COM:1' (the numbers are economias; ',' also separates)."""
     shares: list[CategoryShare] = []
-    for chunk in (text or "").split(";"):
+    for chunk in (text or "").replace(",", "|").split("|"):
         if not chunk.strip():
             continue
         code, _, count = chunk.partition(":")
