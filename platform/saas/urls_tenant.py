@@ -24,5 +24,7 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("", staff_views.home, name="home"),
     path("conta/", include("modules.access.urls")),
+    path("cadastro/", include("modules.registry.urls")),
+    path("hidrometria/", include("modules.metering.urls")),
     path("api/v1/", include(api_v1)),
 ]
