@@ -293,7 +293,8 @@ def meter_install(
             )
             sc.refresh_from_db()
         inst = _install(actor, meter, sc, installed_on, initial_reading, seal, today)
-        audit_record(actor=actor, action="metering.meter_install", target=inst, after=snapshot(inst))
+        # recorded against the connection, so the property's history shows it
+        audit_record(actor=actor, action="metering.meter_install", target=sc, after=snapshot(inst))
     return inst
 
 

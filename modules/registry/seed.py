@@ -39,21 +39,22 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def grant(grants: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """Add the standard rights to the standard profiles. Additive only: access's seed has already
+    given Gestor and Consulta a view-only row for every catalogued function, so an existing row gets
+    the missing actions of this table switched on, and nothing is ever switched off."""
     for function, by_profile in grants.items():
         for profile_name, actions in by_profile.items():
             profile = Profile.objects.filter(name=profile_name).first()
             if profile is None:
                 continue
-            ProfileGrant.objects.get_or_create(
+            flags = {f"can_{a}": True for a in actions}
+            row, created = ProfileGrant.objects.get_or_create(
                 profile=profile,
                 function=function,
-                defaults={
-                    "can_view": "view" in actions,
-                    "can_add": "add" in actions,
-                    "can_change": "change" in actions,
-                    "can_delete": "delete" in actions,
-                },
+                defaults={"can_view": False, "can_add": False, "can_change": False, "can_delete": False} | flags,
             )
+            if not created and any(not getattr(row, k) for k in flags):
+                ProfileGrant.objects.filter(pk=row.pk).update(**flags)
 
 
 def seed_reference_data() -> None:
