@@ -55,7 +55,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy modules/common/domain modules/access/domain
+	$(VENV)/bin/mypy modules/common/domain modules/access/domain modules/registry/domain modules/metering/domain
 
 contracts: $(STAMP)
 	PYTHONPATH=platform:. $(VENV)/bin/lint-imports

@@ -16,6 +16,9 @@ class MeteringPolicy(models.Model):
     validity_years = models.PositiveSmallIntegerField("validade da aferição (anos)", default=5)
     alert_days = models.PositiveSmallIntegerField("antecedência do alerta (dias)", default=90)
 
+    def __str__(self) -> str:
+        return f"validade {self.validity_years} anos, alerta {self.alert_days} dias"
+
     @classmethod
     def current(cls) -> MeteringPolicy:
         policy = cls.objects.order_by("id").first()
@@ -109,6 +112,9 @@ class Installation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.meter_id} em {self.connection_id} desde {self.installed_on}"
+
 
 class Movement(models.Model):
     """Every status change of a meter, in order (§3.2.3.3): the trail is never rewritten."""
@@ -124,6 +130,9 @@ class Movement(models.Model):
 
     class Meta:
         ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.status_from} -> {self.status_to} em {self.on}"
 
 
 class Calibration(models.Model):
@@ -153,6 +162,9 @@ class Calibration(models.Model):
     class Meta:
         ordering = ["-on", "-id"]
 
+    def __str__(self) -> str:
+        return f"aferição {self.on} {self.result}"
+
 
 class CalibrationPhoto(models.Model):
     calibration = models.ForeignKey(Calibration, on_delete=models.CASCADE, related_name="photos")
@@ -160,3 +172,6 @@ class CalibrationPhoto(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size_bytes = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -225,7 +225,8 @@ def _install(
     )
     if last_removal is not None and installed_on < last_removal:
         raise ValidationFailed(
-            f"A instalação não pode ser anterior à última retirada deste hidrômetro ({last_removal:%d/%m/%Y}).",
+            "A instalação não pode ser anterior à última retirada deste hidrômetro "
+            f"({last_removal:%d/%m/%Y}).",
             field="installed_on",
         )
     if Installation.objects.filter(connection=sc, removed_on__isnull=True).exists():

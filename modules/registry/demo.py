@@ -12,22 +12,125 @@ from modules.common.domain.documents import cnpj_check_digits, cpf_check_digits
 from .domain.account_number import format_account_number, next_account_base
 from .importer import ImportReport, import_customers, import_meters, import_properties
 
-FIRST = ("Maria", "José", "Ana", "João", "Antônio", "Francisca", "Carlos", "Paulo", "Adriana", "Lucas", "Juliana",
-         "Marcos", "Luíza", "Pedro", "Fernanda", "Rafael", "Márcia", "Gabriel", "Patrícia", "Sebastião", "Aparecida",
-         "Raimundo", "Luciana", "Thiago", "Cláudia", "Rodrigo", "Vanessa", "Felipe", "Sônia", "Édson")  # fmt: skip
-LAST = ("Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima", "Gomes",
-        "Costa", "Ribeiro", "Martins", "Carvalho", "Araújo", "Melo", "Barbosa", "Cardoso", "Conceição", "Nascimento",
-        "Rocha", "Dias", "Teixeira", "Moreira", "Correia", "Mendes", "Freitas", "Vieira", "Monteiro", "Gonçalves")  # fmt: skip
-BUSINESS = ("Mercado", "Padaria", "Farmácia", "Oficina", "Restaurante", "Auto Posto", "Loja", "Açougue", "Clínica",
-            "Escola", "Hotel", "Distribuidora")  # fmt: skip
-STREETS = (("Avenida", "Brasil"), ("Rua", "Sete de Setembro"), ("Rua", "Tiradentes"), ("Rua", "XV de Novembro"),
-           ("Avenida", "Getúlio Vargas"), ("Rua", "Dom Pedro II"), ("Rua", "das Flores"), ("Rua", "Santos Dumont"),
-           ("Rua", "Marechal Deodoro"), ("Rua", "Rui Barbosa"), ("Avenida", "Mato Grosso"), ("Rua", "São Paulo"),
-           ("Rua", "Goiás"), ("Rua", "Bahia"), ("Rua", "Paraná"), ("Travessa", "dos Ipês"), ("Rua", "das Palmeiras"),
-           ("Rua", "Castro Alves"), ("Rua", "José Bonifácio"), ("Avenida", "dos Trabalhadores"), ("Rua", "Bela Vista"),
-           ("Rua", "Pernambuco"), ("Rua", "Amazonas"), ("Rua", "Curitiba"), ("Alameda", "das Acácias"))  # fmt: skip
-HOODS = ("Centro", "Jardim América", "Vila Nova", "Jardim das Palmeiras", "Santa Rosa", "Boa Esperança",
-         "São Cristóvão", "Parque Industrial", "Bela Vista", "Jardim Primavera", "Vila Operária", "Setor Sul")  # fmt: skip
+FIRST = (
+    "Maria",
+    "José",
+    "Ana",
+    "João",
+    "Antônio",
+    "Francisca",
+    "Carlos",
+    "Paulo",
+    "Adriana",
+    "Lucas",
+    "Juliana",
+    "Marcos",
+    "Luíza",
+    "Pedro",
+    "Fernanda",
+    "Rafael",
+    "Márcia",
+    "Gabriel",
+    "Patrícia",
+    "Sebastião",
+    "Aparecida",
+    "Raimundo",
+    "Luciana",
+    "Thiago",
+    "Cláudia",
+    "Rodrigo",
+    "Vanessa",
+    "Felipe",
+    "Sônia",
+    "Édson",
+)
+LAST = (
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Rodrigues",
+    "Ferreira",
+    "Alves",
+    "Pereira",
+    "Lima",
+    "Gomes",
+    "Costa",
+    "Ribeiro",
+    "Martins",
+    "Carvalho",
+    "Araújo",
+    "Melo",
+    "Barbosa",
+    "Cardoso",
+    "Conceição",
+    "Nascimento",
+    "Rocha",
+    "Dias",
+    "Teixeira",
+    "Moreira",
+    "Correia",
+    "Mendes",
+    "Freitas",
+    "Vieira",
+    "Monteiro",
+    "Gonçalves",
+)
+BUSINESS = (
+    "Mercado",
+    "Padaria",
+    "Farmácia",
+    "Oficina",
+    "Restaurante",
+    "Auto Posto",
+    "Loja",
+    "Açougue",
+    "Clínica",
+    "Escola",
+    "Hotel",
+    "Distribuidora",
+)
+STREETS = (
+    ("Avenida", "Brasil"),
+    ("Rua", "Sete de Setembro"),
+    ("Rua", "Tiradentes"),
+    ("Rua", "XV de Novembro"),
+    ("Avenida", "Getúlio Vargas"),
+    ("Rua", "Dom Pedro II"),
+    ("Rua", "das Flores"),
+    ("Rua", "Santos Dumont"),
+    ("Rua", "Marechal Deodoro"),
+    ("Rua", "Rui Barbosa"),
+    ("Avenida", "Mato Grosso"),
+    ("Rua", "São Paulo"),
+    ("Rua", "Goiás"),
+    ("Rua", "Bahia"),
+    ("Rua", "Paraná"),
+    ("Travessa", "dos Ipês"),
+    ("Rua", "das Palmeiras"),
+    ("Rua", "Castro Alves"),
+    ("Rua", "José Bonifácio"),
+    ("Avenida", "dos Trabalhadores"),
+    ("Rua", "Bela Vista"),
+    ("Rua", "Pernambuco"),
+    ("Rua", "Amazonas"),
+    ("Rua", "Curitiba"),
+    ("Alameda", "das Acácias"),
+)
+HOODS = (
+    "Centro",
+    "Jardim América",
+    "Vila Nova",
+    "Jardim das Palmeiras",
+    "Santa Rosa",
+    "Boa Esperança",
+    "São Cristóvão",
+    "Parque Industrial",
+    "Bela Vista",
+    "Jardim Primavera",
+    "Vila Operária",
+    "Setor Sul",
+)
 MANUFACTURERS = (
     ("Elster", "S220"),
     ("Itron", "Multimag"),
@@ -49,7 +152,7 @@ def _cnpj(i: int) -> str:
 
 def build_csvs(n: int, seed: int = 7) -> tuple[str, str, str]:
     """customers.csv, properties.csv, meters.csv for n properties (the first k rows never change with n)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     customers = ["cpf_cnpj;name;email;phone;birth_date;mail_cep"]
     properties = [
         "account_number;inscription;street_type;street;number;complement;neighbourhood;cep;latitude;longitude;"
@@ -94,7 +197,8 @@ def build_csvs(n: int, seed: int = 7) -> tuple[str, str, str]:
                 else ""
             )
             customers.append(
-                f"{doc};{name};{email};(66) 9{rng.randint(8000, 9999)}-{rng.randint(0, 9999):04d};{birth};78643000"
+                f"{doc};{name};{email};(66) 9{rng.randint(8000, 9999)}-{rng.randint(0, 9999):04d};"
+                f"{birth};78643000"
             )
         last_doc = doc
         street_type, street = STREETS[i % len(STREETS) if rng.random() < 0.5 else rng.randrange(len(STREETS))]
@@ -108,7 +212,8 @@ def build_csvs(n: int, seed: int = 7) -> tuple[str, str, str]:
         sewer = "connected" if rng.random() < 0.55 else "potential"
         complement = f"Apto {rng.randint(1, 40)}" if cats.startswith("RES:") and rng.random() < 0.05 else ""
         properties.append(
-            f"{account};1.{sector}.{block}.{lot}.0;{street_type};{street};{rng.randint(1, 3000)};{complement};{hood};"
+            f"{account};1.{sector}.{block}.{lot}.0;{street_type};{street};{rng.randint(1, 3000)};"
+            f"{complement};{hood};"
             f"78643000;{lat:.6f};{lon:.6f};{cats};{group};{route};{sequence};{doc};{since.isoformat()};connected;"
             f"{since.isoformat()};{sewer};{since.isoformat()}"
         )
@@ -117,7 +222,7 @@ def build_csvs(n: int, seed: int = 7) -> tuple[str, str, str]:
             year = rng.randint(2015, 2024)
             installed = max(since, dt.date(year, rng.randint(1, 12), rng.randint(1, 28)))
             calibrated = dt.date(year, 1, 15)
-            big = cats.startswith(("IND", "PUB")) or "RES:1" not in cats and ":1" not in cats
+            big = cats.startswith(("IND", "PUB")) or ("RES:1" not in cats and ":1" not in cats)
             meters.append(
                 f"D{year % 100:02d}{i:07d};{maker};{model};{'5,00' if big else '1,50'};{25 if big else 20};"
                 f"{rng.choice('BBBC')};{year};{calibrated.isoformat()};{account};{installed.isoformat()};0"

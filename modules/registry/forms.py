@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import BillingGroup, Category, Neighbourhood, PropertyRelation, Route, Street
 from .domain import connections as conn
+from .models import BillingGroup, Category, Neighbourhood, PropertyRelation, Route, Street
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

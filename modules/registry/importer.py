@@ -535,9 +535,9 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         connections = 0
         for kind in ("water", "sewer"):
             cursor.execute(
-                "WITH up AS (INSERT INTO registry_serviceconnection (property_id, kind, situation, since, material, "
+                "WITH up AS (INSERT INTO registry_serviceconnection (property_id, kind, situation, since, material, "  # noqa: S608
                 "street_pavement, sidewalk_pavement, metered) "
-                f"SELECT property_id, %s, {kind}_situation, {kind}_since, '', '', '', false FROM imp_property "  # noqa: S608
+                f"SELECT property_id, %s, {kind}_situation, {kind}_since, '', '', '', false FROM imp_property "
                 f"WHERE {kind}_situation IS NOT NULL "
                 "ON CONFLICT (property_id, kind) DO UPDATE SET situation = EXCLUDED.situation, since = EXCLUDED.since "
                 "WHERE (registry_serviceconnection.situation, registry_serviceconnection.since) "

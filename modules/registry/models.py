@@ -252,6 +252,9 @@ class PropertyCategory(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.category_id}: {self.economies}"
+
 
 class PropertyRelation(models.Model):
     """A dated link customer ↔ property with a role; ending one and starting another is a transfer."""
@@ -282,6 +285,9 @@ class PropertyRelation(models.Model):
         ]
         indexes = [models.Index(fields=["customer", "end"], name="relation_customer_current")]
 
+    def __str__(self) -> str:
+        return f"{self.role} {self.customer_id} desde {self.start}"
+
 
 class PropertyStatusChange(models.Model):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="status_history")
@@ -293,6 +299,9 @@ class PropertyStatusChange(models.Model):
 
     class Meta:
         ordering = ["-since", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.status} desde {self.since}"
 
 
 class ServiceConnection(models.Model):
@@ -337,3 +346,6 @@ class ConnectionEvent(models.Model):
 
     class Meta:
         ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.situation_from} -> {self.situation_to} em {self.on}"

@@ -9,6 +9,7 @@ index scan.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
@@ -67,10 +68,8 @@ def key_subqueries(query: str) -> list[QuerySet[object]]:
     if not q:
         return []
     subs: list[QuerySet[object]] = []
-    try:
+    with contextlib.suppress(InvalidAccountNumber):
         subs.append(Property.objects.filter(account_base=parse_account_number(q)).values_list("id"))
-    except InvalidAccountNumber:
-        pass
     prefix = inscription_prefix(q)
     if prefix:
         subs.append(Property.objects.filter(inscription__startswith=prefix).values_list("id"))

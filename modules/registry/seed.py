@@ -51,7 +51,7 @@ def grant(grants: dict[str, dict[str, tuple[str, ...]]]) -> None:
             row, created = ProfileGrant.objects.get_or_create(
                 profile=profile,
                 function=function,
-                defaults={"can_view": False, "can_add": False, "can_change": False, "can_delete": False} | flags,
+                defaults=dict.fromkeys(("can_view", "can_add", "can_change", "can_delete"), False) | flags,
             )
             if not created and any(not getattr(row, k) for k in flags):
                 ProfileGrant.objects.filter(pk=row.pk).update(**flags)

@@ -431,7 +431,8 @@ def _relation_start(
             raise ValidationFailed("Este cliente já ocupa este papel no imóvel.", field="customer")
         if start < current.start:
             raise ValidationFailed(
-                f"A nova titularidade ({start:%d/%m/%Y}) não pode começar antes da atual ({current.start:%d/%m/%Y}).",
+                f"A nova titularidade ({start:%d/%m/%Y}) não pode começar antes da atual "
+                f"({current.start:%d/%m/%Y}).",
                 field="start",
             )
         current.end = start

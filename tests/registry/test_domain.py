@@ -1,4 +1,4 @@
-"""Pure registry rules: account check digit, inscription, economias, folding, connection moves. No database."""
+"""Pure registry rules: account check digit, inscription, economias, folding, connections. No database."""
 
 from __future__ import annotations
 

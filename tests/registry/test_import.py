@@ -49,7 +49,8 @@ def properties_csv(n: int = N) -> str:
     for i, acc in enumerate(accounts(n)):
         cats = "RES:2|COM:1" if i % 10 == 0 else "RES:1"
         lines.append(
-            f"{acc};1.{i // 1000 + 1}.{i % 1000 // 10}.{i % 10}.0;Rua;São João;{i + 1};Centro;78643000;{cats};1;1;{i + 1};{cpf_of(i)};2020-01-01;connected;2020-01-01;potential"
+            f"{acc};1.{i // 1000 + 1}.{i % 1000 // 10}.{i % 10}.0;Rua;São João;{i + 1};Centro;78643000;"
+            f"{cats};1;1;{i + 1};{cpf_of(i)};2020-01-01;connected;2020-01-01;potential"
         )
     return "\n".join(lines) + "\n"
 
@@ -99,7 +100,7 @@ def test_a_few_thousand_rows_import_and_reimport_changes_nothing() -> None:
         import_meters(actor=ACTOR, data=meters_csv(), today=TODAY),
     ]
     assert [(r.created, r.updated, r.unchanged) for r in again] == [(0, 0, N), (0, 0, N), (0, 0, 100)]
-    assert [d for d in (r.details for r in again[1:])] == [
+    assert [r.details for r in again[1:]] == [
         {
             "streets_created": 0,
             "neighbourhoods_created": 0,

@@ -42,7 +42,8 @@ def test_staff_registers_everything_and_finds_it_by_every_key(staff) -> None:
     assert response.status_code == 302
     response = staff.post(
         "/cadastro/imoveis/novo/",
-        {"locality": 1, "sector": 3, "block": 12, "lot": 7, "sublot": 0, "street": street.pk, "number": "1000", "neighbourhood": hood.pk,
+        {"locality": 1, "sector": 3, "block": 12, "lot": 7, "sublot": 0, "street": street.pk,
+         "number": "1000", "neighbourhood": hood.pk,
          "cep": "78643-000", "holder_cpf_cnpj": "52998224725", "cat_RES": 2, "cat_COM": 1},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -45,7 +45,8 @@ def check_status_change(current: str, new: str) -> None:
 def check_installable(status: str) -> None:
     if status != STOCK:
         raise MeterRuleError(
-            f"Somente hidrômetros em estoque podem ser instalados (situação atual: {STATUSES.get(status, status)}).",
+            "Somente hidrômetros em estoque podem ser instalados "
+            f"(situação atual: {STATUSES.get(status, status)}).",
             "meter",
         )
 

@@ -221,6 +221,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API da equipe da concessionária (staff) do Manancial.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name across modules get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "modules.registry.models.Customer.Kind",
+        "ConnectionKindEnum": "modules.registry.models.ServiceConnection.Kind",
+        "PropertyStatusEnum": "modules.registry.models.Property.Status",
+        "MeterStatusEnum": "modules.metering.models.Meter.STATUS_CHOICES",
+    },
 }
 
 # --- Observability -------------------------------------------------------------------------------
