@@ -11,7 +11,8 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 	shared-mime-info prometheus prometheus-alertmanager postgresql-client redis-tools
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install system-packages services demo test lint typecheck contracts migrations-check deploy-check \
+
+.PHONY: fmt help install system-packages services demo test lint typecheck contracts migrations-check deploy-check \
 	pytest bench clean
 
 help:
@@ -48,7 +49,11 @@ demo: install
 	$(PY) manage.py migrate_schemas -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v 0
-	exec $(PY) manage.py rundemo --port 8000
+	exec $(PY) manage.py rundemo --port $${DEMO_PORT:-8000}
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -173,12 +173,17 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             _set_state(
                 tenant, tenant.provisioning_resume_from or ProvisioningState.REQUESTED, provisioning_error=""
             )
-        Tenant.objects.filter(pk=tenant.pk).update(provisioning_attempts=tenant.provisioning_attempts + 1)
+        if tenant.provisioning_state in STEPS:
+            tenant.provisioning_attempts += 1
+            Tenant.objects.filter(pk=tenant.pk).update(provisioning_attempts=tenant.provisioning_attempts)
         while tenant.provisioning_state in STEPS:
             step, next_state = STEPS[tenant.provisioning_state]
             current = tenant.provisioning_state
             try:
-                step(tenant)
+                # one transaction per step: a failed step leaves nothing of itself behind (DDL is
+                # transactional in PostgreSQL), and the failure can still be recorded afterwards
+                with transaction.atomic():
+                    step(tenant)
             except Exception as exc:
                 connection.set_schema_to_public()
                 logger.exception("provisioning of %s failed at %s", tenant.schema_name, current)

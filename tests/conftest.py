@@ -29,9 +29,9 @@ def _ensure_service(check: list[str], start: list[str], name: str) -> None:
 
 
 def pytest_configure(config: Any) -> None:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    os.environ.setdefault("CELERY_QUEUE", f"manancial-test-{os.getpid()}{worker}")
-    if not worker:  # the controller starts what is stopped, once, before workers connect
+    if (
+        "PYTEST_XDIST_WORKER" not in os.environ
+    ):  # the controller starts what is stopped, once, before workers connect
         _start_services()
 
 
@@ -120,6 +120,32 @@ def public_schema(db: None) -> Iterator[None]:
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def live_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """A real Celery worker (thread pool) on the real RabbitMQ, consuming this test process's own
+    queue. Tests that use it must work with committed data and clean up after themselves."""
+    from celery.contrib.testing.worker import start_worker
+
+    from saas.celery import app
+
+    with app.connection_for_write() as conn:  # leftovers of an interrupted earlier run
+        queue = app.amqp.queues[app.conf.task_default_queue].bind(conn)
+        queue.declare()
+        queue.purge()
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            perform_ping_check=False,
+            shutdown_timeout=30,
+            loglevel="WARNING",
+        ) as worker,
+    ):
+        yield worker
 
 
 def host_client(host: str) -> Client:

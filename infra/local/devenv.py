@@ -34,7 +34,7 @@ def main() -> None:
     exports: dict[str, str] = {}
     if os.environ.get("DATABASE_URL"):
         say("PostgreSQL: DATABASE_URL do ambiente")
-    elif reachable("127.0.0.1", 5432):
+    elif reachable("127.0.0.1", 5432) and not os.environ.get("DEMO_EMBEDDED_POSTGRES"):
         say("PostgreSQL: servidor local em 127.0.0.1:5432")
         exports["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/manancial"
     else:
@@ -49,10 +49,10 @@ def main() -> None:
         socket_dir = server.get_uri().split("host=", 1)[1]
         # dj-database-url reads a percent-encoded socket directory as the host
         exports["DATABASE_URL"] = f"postgres://postgres@{quote(socket_dir, safe='')}/manancial"
-        say(f"PostgreSQL: nenhum servidor em 127.0.0.1:5432; usando PostgreSQL embutido em {data}")
+        say(f"PostgreSQL: sem servidor em 127.0.0.1:5432 (ou DEMO_EMBEDDED_POSTGRES); embutido em {data}")
     if os.environ.get("BROKER_URL"):
         say("RabbitMQ: BROKER_URL do ambiente")
-    elif reachable("127.0.0.1", 5672):
+    elif reachable("127.0.0.1", 5672) and not os.environ.get("DEMO_EMBEDDED_POSTGRES"):
         say("RabbitMQ: servidor local em 127.0.0.1:5672 (worker e beat do Celery)")
     else:
         exports["CELERY_TASK_ALWAYS_EAGER"] = "1"

@@ -7,4 +7,37 @@ class AccessConfig(AppConfig):
     verbose_name = "Controle de acesso"
 
     def ready(self) -> None:
+        from modules.common.audit import register_labels
+
         from . import schema  # noqa: F401 - registers the OpenAPI auth extension
+
+        register_labels(
+            actions={
+                "access.login": "Entrada no sistema",
+                "access.login_outside_hours": "Tentativa de acesso fora do horário",
+                "access.user_locked": "Usuário bloqueado por tentativas inválidas",
+                "access.token_issue": "Token de API emitido",
+                "access.password_change": "Troca de senha",
+                "access.password_reset": "Senha provisória gerada",
+                "access.user_create": "Usuário criado",
+                "access.user_update": "Usuário alterado",
+                "access.user_copy": "Usuário copiado",
+                "access.user_activate": "Usuário habilitado",
+                "access.user_deactivate": "Usuário desabilitado",
+                "access.user_unlock": "Usuário desbloqueado",
+                "access.windows_set": "Horários de acesso alterados",
+                "access.totp_begin": "Segundo fator: cadastro iniciado",
+                "access.totp_enable": "Segundo fator ativado",
+                "access.totp_disable": "Segundo fator desativado",
+                "access.profile_save": "Perfil salvo",
+                "access.policy_update": "Política de senhas alterada",
+                "tenant.request": "Implantação solicitada",
+                "tenant.update": "Dados da concessionária alterados",
+            },
+            objects={
+                "access.user": "Usuário",
+                "access.profile": "Perfil",
+                "access.passwordpolicy": "Política de senhas",
+                "tenants.tenant": "Concessionária",
+            },
+        )

@@ -13,6 +13,16 @@ from django.db import connection, models
 from .context import current_request_context
 from .models import AuditEntry
 
+# pt-BR wording of action codes and object types for people reading the audit trail; each module
+# registers its own at start-up (AppConfig.ready).
+ACTION_LABELS: dict[str, str] = {}
+OBJECT_LABELS: dict[str, str] = {}
+
+
+def register_labels(*, actions: dict[str, str] | None = None, objects: dict[str, str] | None = None) -> None:
+    ACTION_LABELS.update(actions or {})
+    OBJECT_LABELS.update(objects or {})
+
 
 class Actor(Protocol):
     pk: Any
@@ -56,7 +66,8 @@ def snapshot(
 ) -> dict[str, Any]:
     """The audited state of a model instance: concrete fields, secrets excluded."""
     secret = {"password", "totp_secret", "key_hash"}
-    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    # auto_now timestamps change on every save and would drown the real change
+    names = fields or [f.attname for f in instance._meta.concrete_fields if not getattr(f, "auto_now", False)]
     return {n: _jsonable(getattr(instance, n)) for n in names if n not in secret and n not in exclude}
 
 

@@ -16,7 +16,9 @@ from .models import JobRun
 from .tenancy import TenantTask, active_tenant_schemas
 
 
-@shared_task(name="modules.common.tasks.dispatch_to_tenants", acks_late=True, time_limit=300)
+@shared_task(
+    name="modules.common.tasks.dispatch_to_tenants", acks_late=True, time_limit=300, soft_time_limit=240
+)
 def dispatch_to_tenants(task_name: str, args: list[Any] | None = None) -> int:
     task = current_app.tasks[task_name]
     schemas = active_tenant_schemas()
@@ -25,14 +27,22 @@ def dispatch_to_tenants(task_name: str, args: list[Any] | None = None) -> int:
     return len(schemas)
 
 
-@shared_task(name="modules.common.tasks.dispatch_heartbeat", acks_late=True, time_limit=300)
+@shared_task(
+    name="modules.common.tasks.dispatch_heartbeat", acks_late=True, time_limit=300, soft_time_limit=240
+)
 def dispatch_heartbeat() -> int:
     return int(
         dispatch_to_tenants("modules.common.tasks.tenant_heartbeat", [timezone.now().strftime("%Y%m%d%H%M")])
     )
 
 
-@shared_task(base=TenantTask, bind=True, name="modules.common.tasks.tenant_heartbeat", time_limit=60)
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.common.tasks.tenant_heartbeat",
+    time_limit=60,
+    soft_time_limit=50,
+)
 def tenant_heartbeat(self: TenantTask, slot: str) -> str:
     """Idempotent by slot: a redelivered message finds its row and does nothing."""
     with transaction.atomic():

@@ -7,11 +7,13 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
@@ -96,12 +98,18 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         tenant = request.tenant  # type: ignore[attr-defined]
+        # pages show instants in the utility's own time zone (the vendor console in Brasília time)
+        timezone.activate(ZoneInfo(tenant.timezone or "America/Sao_Paulo"))
         if tenant.schema_name != get_public_schema_name() and not tenant.is_active:
             from django.shortcuts import render
 
             connection.set_schema_to_public()
             return render(request, "tenant_unavailable.html", {"tenant": tenant}, status=503)
         return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        timezone.deactivate()
+        return response
 
 
 def connect_cache_invalidation() -> None:

@@ -35,8 +35,6 @@ class TenantIn(serializers.Serializer):
 class TenantOut(serializers.ModelSerializer):
     schema = serializers.CharField(source="schema_name")
     domain = serializers.CharField(source="primary_domain")
-    state = serializers.CharField(source="provisioning_state")
-    error = serializers.CharField(source="provisioning_error")
 
     class Meta:
         model = Tenant
@@ -50,7 +48,8 @@ class TenantOut(serializers.ModelSerializer):
             "legal_name",
             "city",
             "state",
-            "error",
+            "provisioning_state",
+            "provisioning_error",
             "provisioning_resume_from",
             "provisioning_attempts",
             "provisioned_at",

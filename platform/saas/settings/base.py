@@ -94,8 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "modules.access.middleware.StaffSessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "modules.access.middleware.StaffSessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 300.0,
     },
 }
+# keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_METRICS_PORT = int(env("CELERY_METRICS_PORT", "0"))
 
 # --- REST ----------------------------------------------------------------------------------------

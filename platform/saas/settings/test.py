@@ -9,10 +9,16 @@ from .base import DATABASES, env
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_manancial")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"manancial-test-{os.getpid()}")
+# One queue per test database and xdist worker, so parallel checkouts never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env(
+    "CELERY_QUEUE",
+    f"manancial-{DATABASES['default']['TEST']['NAME']}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+)
 TENANT_HOST_CACHE_SECONDS = 5
 LOG_FORMAT = "json"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Sign-in throttling is tested on its own (tests/access/test_throttling.py) with a low rate.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405

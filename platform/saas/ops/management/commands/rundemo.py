@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +21,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         children: list[subprocess.Popen[bytes]] = []
+        # gunicorn runs several processes: prometheus-client adds their samples up through this folder,
+        # which must start empty
+        metrics_dir = settings.BASE_DIR / "var" / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        # the children import `saas` from the platform/ source root, like manage.py does
+        paths = [
+            str(settings.BASE_DIR / "platform"),
+            str(settings.BASE_DIR),
+            os.environ.get("PYTHONPATH", ""),
+        ]
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
         celery = [sys.executable, "-m", "celery", "-A", "saas"]
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             children.append(subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]))

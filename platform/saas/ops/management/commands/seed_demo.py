@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -129,4 +130,5 @@ class Command(BaseCommand):
                     + ("" if report.ok else f" – ERROS: {report.errors[:3]}")
                 )
             state = "usuários criados" if created else "sem alterações"
-            self.stdout.write(f"{tenant.name}: http://{domain}:8000/ ({state})")
+            port = os.environ.get("DEMO_PORT", "8000")
+            self.stdout.write(f"{tenant.name}: http://{domain}:{port}/ ({state})")

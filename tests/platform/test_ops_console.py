@@ -1,0 +1,75 @@
+"""The vendor's ops console and tenant configuration edits."""
+
+from __future__ import annotations
+
+from modules.common.models import AuditEntry
+from tenants.models import Tenant
+from tests.conftest import bearer, make_user
+
+
+def _login(ops_client) -> None:
+    make_user("public", "vendor", "Senha-forte-123", is_admin=True)
+    response = ops_client.post("/ops/conta/entrar/", {"username": "vendor", "password": "Senha-forte-123"})
+    assert response.status_code == 302
+
+
+def test_console_lists_tenants_with_their_provisioning_state(ops_client) -> None:
+    assert ops_client.get("/ops/").status_code == 302  # login first
+    _login(ops_client)
+    page = ops_client.get("/ops/").content.decode()
+    assert "Concessionária Alpha" in page and "Concessionária Beta" in page
+    assert "Ativa" in page
+    detail = ops_client.get("/ops/concessionarias/alpha/").content.decode()
+    assert "alpha.localhost" in detail and "Dados iniciais carregados" in detail
+
+
+def test_console_form_reports_bad_input_in_pt_br(ops_client) -> None:
+    _login(ops_client)
+    response = ops_client.post(
+        "/ops/concessionarias/nova/",
+        {"schema": "alpha", "name": "X", "domain": "x.localhost", "timezone": "America/Sao_Paulo"},
+    )
+    assert response.status_code == 200
+    assert "Já existe uma concessionária com o esquema &#x27;alpha&#x27;." in response.content.decode()
+
+
+def test_staff_of_a_utility_cannot_open_the_ops_console(alpha_client, ops_client) -> None:
+    make_user("alpha", "staff", "Senha-forte-123", is_admin=True)
+    # the staff login does not exist in the public schema
+    response = ops_client.post("/ops/conta/entrar/", {"username": "staff", "password": "Senha-forte-123"})
+    assert response.status_code == 401
+
+
+def test_branding_edit_is_audited_and_seen_on_the_tenant_host(ops_client, alpha_client) -> None:
+    make_user("public", "vendor", "Senha-forte-123", is_admin=True)
+    headers = bearer(ops_client, "vendor", "Senha-forte-123", "/ops/api/v1/auth/token")
+    response = ops_client.patch(
+        "/ops/api/v1/tenants/alpha",
+        {"name": "SAAE Alpha Renomeado", "primary_color": "#123456", "reason": "novo contrato"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 200
+    assert response.json()["name"] == "SAAE Alpha Renomeado"
+    entry = AuditEntry.objects.get(
+        action="tenant.update", object_id=str(Tenant.objects.get(schema_name="alpha").pk)
+    )
+    assert entry.actor == "vendor" and entry.reason == "novo contrato"
+    assert entry.before == {"name": "Concessionária Alpha", "primary_color": "#1351B4"}
+    assert entry.after == {"name": "SAAE Alpha Renomeado", "primary_color": "#123456"}
+    login_page = alpha_client.get("/conta/entrar/").content.decode()
+    assert "SAAE Alpha Renomeado" in login_page and "--brand: #123456" in login_page
+
+
+def test_branding_edit_rejects_bad_colour_naming_the_field(ops_client) -> None:
+    make_user("public", "vendor", "Senha-forte-123", is_admin=True)
+    headers = bearer(ops_client, "vendor", "Senha-forte-123", "/ops/api/v1/auth/token")
+    response = ops_client.patch(
+        "/ops/api/v1/tenants/alpha", {"primary_color": "azul"}, content_type="application/json", **headers
+    )
+    assert response.status_code == 400 and response.json()["field"] == "primary_color"
+    unknown = ops_client.patch(
+        "/ops/api/v1/tenants/alpha", {"schema_name": "outro"}, content_type="application/json", **headers
+    )
+    assert unknown.status_code == 400 and unknown.json()["field"] == "schema_name"
+    assert ops_client.get("/ops/api/v1/tenants/nenhuma", **headers).status_code == 404
