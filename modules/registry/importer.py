@@ -405,7 +405,12 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         )
         _copy(cursor, "imp_property", cols, parsed)
         _copy(cursor, "imp_category", ["account_base", "category_id", "economies"], categories_rows)
+        # temp tables have no statistics and no indexes: without both, the joins below go quadratic
+        cursor.execute("CREATE INDEX ON imp_property (account_base)")
+        cursor.execute("CREATE INDEX ON imp_property (inscription)")
+        cursor.execute("CREATE INDEX ON imp_category (account_base, category_id)")
         cursor.execute("ANALYZE imp_property")
+        cursor.execute("ANALYZE imp_category")
         # references: groups and routes must exist; holders must be customers; inscriptions not taken
         cursor.execute(
             "UPDATE imp_property t SET group_id = g.id FROM registry_billinggroup g WHERE g.code = t.billing_group"
@@ -488,6 +493,8 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         cursor.execute(
             "UPDATE imp_property t SET property_id = p.id FROM registry_property p WHERE p.account_base = t.account_base"
         )
+        cursor.execute("CREATE INDEX ON imp_property (property_id)")
+        cursor.execute("ANALYZE imp_property")
         if created_ids:
             cursor.execute(
                 "INSERT INTO registry_propertystatuschange (property_id, status, since, reason, actor, at) "
@@ -620,6 +627,9 @@ def import_meters(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportR
             "installed_on date, initial_reading int, connection_id bigint, meter_id bigint) ON COMMIT DROP"
         )
         _copy(cursor, "imp_meter", cols, parsed)
+        cursor.execute("CREATE INDEX ON imp_meter (account_base)")
+        cursor.execute("CREATE INDEX ON imp_meter (number)")
+        cursor.execute("ANALYZE imp_meter")
         cursor.execute(
             "UPDATE imp_meter t SET connection_id = sc.id FROM registry_property p "
             "JOIN registry_serviceconnection sc ON sc.property_id = p.id AND sc.kind = 'water' "
@@ -642,8 +652,8 @@ def import_meters(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportR
         )  # fmt: skip
         _sql_errors(
             cursor,
-            "SELECT line FROM imp_meter GROUP BY line, connection_id HAVING connection_id IS NOT NULL AND "
-            "line > (SELECT min(line) FROM imp_meter x WHERE x.connection_id = imp_meter.connection_id)",
+            "SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY connection_id ORDER BY line) AS n "
+            "FROM imp_meter WHERE connection_id IS NOT NULL) x WHERE n > 1",
             "account_number", "dois hidrômetros para a mesma ligação no arquivo", report,
         )  # fmt: skip
         if report.errors:
