@@ -397,7 +397,8 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
             "cep text, address_search text, latitude numeric, longitude numeric, billing_group int, route int, "
             "route_sequence int, economies_total int, holder text, holder_since date, water_situation text, "
             "water_since date, sewer_situation text, sewer_since date, street_id bigint, neighbourhood_id bigint, "
-            "group_id bigint, route_id bigint, customer_id bigint, property_id bigint) ON COMMIT DROP"
+            "group_id bigint, route_id bigint, customer_id bigint, property_id bigint, has_current boolean) "
+            "ON COMMIT DROP"
         )
         cursor.execute("DROP TABLE IF EXISTS imp_category")
         cursor.execute(
@@ -530,12 +531,19 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
                 [role],
             )
             relations += cursor.rowcount
+            # decide first, write second: a NOT EXISTS on the table being inserted into makes every
+            # probe re-read the rows this very statement added (quadratic on a seq-scan plan)
+            cursor.execute("UPDATE imp_property SET has_current = false")
+            cursor.execute(
+                "UPDATE imp_property t SET has_current = true FROM registry_propertyrelation r "
+                'WHERE r.property_id = t.property_id AND r.role = %s AND r."end" IS NULL',
+                [role],
+            )
             cursor.execute(
                 "INSERT INTO registry_propertyrelation (property_id, customer_id, role, start, reason) "
                 "SELECT t.property_id, t.customer_id, %s, t.holder_since, 'importação' FROM imp_property t "
-                "WHERE t.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM registry_propertyrelation r "
-                'WHERE r.property_id = t.property_id AND r.role = %s AND r."end" IS NULL)',
-                [role, role],
+                "WHERE t.customer_id IS NOT NULL AND NOT t.has_current",
+                [role],
             )
             relations += cursor.rowcount
         report.details["relations_changed"] = relations
@@ -624,7 +632,8 @@ def import_meters(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportR
         cursor.execute(
             "CREATE TEMP TABLE imp_meter (line int, number text, manufacturer text, model text, capacity numeric, "
             "diameter_mm int, metrological_class text, manufacture_year int, calibrated_on date, account_base int, "
-            "installed_on date, initial_reading int, connection_id bigint, meter_id bigint) ON COMMIT DROP"
+            "installed_on date, initial_reading int, connection_id bigint, meter_id bigint, installed boolean) "
+            "ON COMMIT DROP"
         )
         _copy(cursor, "imp_meter", cols, parsed)
         cursor.execute("CREATE INDEX ON imp_meter (account_base)")
@@ -686,14 +695,18 @@ def import_meters(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportR
                 "SELECT id, '', 'stock', %s, 'importação', %s, now() FROM metering_meter WHERE id = ANY(%s)",
                 [today, actor.get_username(), created_ids],
             )
+        cursor.execute("UPDATE imp_meter SET installed = false")
+        cursor.execute(
+            "UPDATE imp_meter t SET installed = true FROM metering_installation i "
+            "WHERE i.meter_id = t.meter_id AND i.removed_on IS NULL"
+        )
         # three plain statements, not one CTE: the planner has no row estimate for a CTE and joins
         # the whole meter table against it in a nested loop (minutes at 200,000 meters)
         cursor.execute(
             "INSERT INTO metering_installation (meter_id, connection_id, installed_on, initial_reading, "
             "seal, removal_reason, removal_destination, installed_by, removed_by) "
             "SELECT t.meter_id, t.connection_id, t.installed_on, t.initial_reading, '', '', '', %s, '' "
-            "FROM imp_meter t WHERE t.connection_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM metering_installation i "
-            "WHERE i.meter_id = t.meter_id AND i.removed_on IS NULL) RETURNING id",
+            "FROM imp_meter t WHERE t.connection_id IS NOT NULL AND NOT t.installed RETURNING id",
             [actor.get_username()],
         )
         installed = [row[0] for row in cursor.fetchall()]
