@@ -133,6 +133,13 @@ def _step_migrate(tenant: Tenant) -> None:
     connection.set_schema_to_public()
 
 
+def tenant_seed(tenant: Tenant) -> None:
+    """Load every tenant app's reference data again: idempotent, run after a deploy that brings a
+    new module, so utilities provisioned before it get its reference data too."""
+    with transaction.atomic():
+        _step_seed(tenant)
+
+
 def _step_seed(tenant: Tenant) -> None:
     """Each tenant app may ship a `seed` module with `seed_reference_data()`; all are idempotent."""
     with tenant_context(tenant.schema_name):

@@ -91,6 +91,8 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
                 )
             if not tenant.is_active:
                 provisioning.tenant_provision(tenant_id=tenant.pk)
+            else:  # a reused test database may predate a module: bring its reference data in
+                provisioning.tenant_seed(tenant)
         connection.set_schema_to_public()
     yield
 

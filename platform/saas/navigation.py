@@ -18,6 +18,12 @@ class NavItem:
 
 
 STAFF_NAV: tuple[NavItem, ...] = (
+    NavItem("Cadastro", "Buscar imóvel", "registry:search", "registry.properties"),
+    NavItem("Cadastro", "Novo imóvel", "registry:property_create", "registry.properties", "add"),
+    NavItem("Cadastro", "Clientes", "registry:customers", "registry.customers"),
+    NavItem("Cadastro", "Importar cadastro legado", "registry:import", "registry.import", "add"),
+    NavItem("Hidrometria", "Hidrômetros", "metering:meters", "metering.meters"),
+    NavItem("Hidrometria", "Aferição vencendo", "metering:expiring", "metering.meters"),
     NavItem("Controle de acesso", "Usuários", "access:users", "access.users"),
     NavItem("Controle de acesso", "Perfis", "access:profiles", "access.profiles"),
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),

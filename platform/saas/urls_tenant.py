@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from modules.metering import api_urls as metering_api
+from modules.registry import api_urls as registry_api
 from saas.sla import tenant_api_urls as sla_api
 from saas.sla import views_tenant as sla_views
 
@@ -13,6 +15,8 @@ from .staff import views as staff_views
 api_v1 = [
     *access_api.urlpatterns,
     *sla_api.urlpatterns,
+    *registry_api.urlpatterns,
+    *metering_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -26,5 +30,7 @@ urlpatterns = [
     path("status", sla_views.status_page, name="status"),
     path("status/probe", sla_views.probe, name="status-probe"),
     path("chamados/", include("saas.sla.urls_tenant")),
+    path("cadastro/", include("modules.registry.urls")),
+    path("hidrometria/", include("modules.metering.urls")),
     path("api/v1/", include(api_v1)),
 ]

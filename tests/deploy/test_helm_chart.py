@@ -252,7 +252,7 @@ def test_migrations_run_as_a_pre_install_and_pre_upgrade_hook(docs: list[dict[st
     assert set(annotations["helm.sh/hook"].split(",")) == {"pre-install", "pre-upgrade"}
     assert "before-hook-creation" in annotations["helm.sh/hook-delete-policy"]
     (c,) = job["spec"]["template"]["spec"]["containers"]
-    assert c["command"] == ["python", "manage.py", "migrate_schemas"]
+    assert c["command"] == ["sh", "-c", "python manage.py migrate_schemas && python manage.py seed_tenants"]
     assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
 
 

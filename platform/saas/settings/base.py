@@ -59,6 +59,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "modules.common",
     "modules.access",
+    "modules.registry",
+    "modules.metering",
     "saas.staff",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -229,6 +231,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API da equipe da concessionária (staff) do Manancial.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name across modules get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "modules.registry.models.Customer.Kind",
+        "ConnectionKindEnum": "modules.registry.models.ServiceConnection.Kind",
+        "PropertyStatusEnum": "modules.registry.models.Property.Status",
+        "MeterStatusEnum": "modules.metering.models.Meter.STATUS_CHOICES",
+    },
 }
 
 # --- Observability -------------------------------------------------------------------------------

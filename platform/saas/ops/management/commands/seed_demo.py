@@ -12,6 +12,8 @@ from django.db import transaction
 from modules.access.models import Profile, User
 from modules.common.audit import SystemActor
 from modules.common.tenancy import tenant_context
+from modules.registry.demo import seed_demo_registry
+from modules.registry.services import tenant_today
 from tenants import provisioning
 from tenants.bootstrap import ensure_public_tenant
 from tenants.models import Tenant
@@ -91,6 +93,9 @@ def _ensure_user(username: str, full_name: str, *, is_admin: bool, profile: str 
 class Command(BaseCommand):
     help = "Cria as concessionárias de demonstração (querencia, sorocaba), usuários e dados. Idempotente."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--properties", type=int, default=600, help="imóveis por concessionária")
+
     def handle(self, *args: Any, **opts: Any) -> None:
         actor = SystemActor("seed_demo")
         ensure_public_tenant()
@@ -117,6 +122,13 @@ class Command(BaseCommand):
                 created = _ensure_user("admin", "Administrador do Sistema", is_admin=True)
                 for username, name, profile in DEMO_STAFF:
                     created |= _ensure_user(username, name, is_admin=False, profile=profile)
+                reports = seed_demo_registry(opts["properties"], today=tenant_today())
+            for report in reports:
+                self.stdout.write(
+                    f"  {report.entity}: {report.created} criados, {report.updated} alterados, "
+                    f"{report.unchanged} sem alteração"
+                    + ("" if report.ok else f" – ERROS: {report.errors[:3]}")
+                )
             state = "usuários criados" if created else "sem alterações"
             port = os.environ.get("DEMO_PORT", "8000")
             self.stdout.write(f"{tenant.name}: http://{domain}:{port}/ ({state})")

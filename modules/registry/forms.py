@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django import forms
+
+from .domain import connections as conn
+from .models import BillingGroup, Category, Neighbourhood, PropertyRelation, Route, Street
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(label="Nome", max_length=200)
+    cpf_cnpj = forms.CharField(label="CPF ou CNPJ", max_length=20, help_text="CNPJ alfanumérico aceito")
+    email = forms.CharField(label="E-mail", required=False, max_length=254)
+    phone = forms.CharField(label="Celular", required=False, max_length=20)
+    phone_home = forms.CharField(label="Telefone residencial", required=False, max_length=20)
+    phone_work = forms.CharField(label="Telefone comercial", required=False, max_length=20)
+    rg = forms.CharField(label="RG", required=False, max_length=20)
+    birth_date = forms.DateField(label="Data de nascimento", required=False, widget=DATE)
+    mother_name = forms.CharField(label="Nome da mãe", required=False, max_length=200)
+    mail_street = forms.CharField(label="Endereço de correspondência", required=False, max_length=200)
+    mail_number = forms.CharField(label="Número", required=False, max_length=20)
+    mail_neighbourhood = forms.CharField(label="Bairro", required=False, max_length=120)
+    mail_city = forms.CharField(label="Município", required=False, max_length=120)
+    mail_state = forms.CharField(label="UF", required=False, max_length=2)
+    mail_cep = forms.CharField(label="CEP", required=False, max_length=9)
+
+
+class PropertyForm(forms.Form):
+    locality = forms.IntegerField(label="Localidade", min_value=0)
+    sector = forms.IntegerField(label="Setor", min_value=0)
+    block = forms.IntegerField(label="Quadra", min_value=0)
+    lot = forms.IntegerField(label="Lote", min_value=0)
+    sublot = forms.IntegerField(label="Sublote", min_value=0, initial=0, required=False)
+    street = forms.ModelChoiceField(label="Logradouro", queryset=Street.objects.all())
+    number = forms.CharField(label="Número", max_length=10)
+    complement = forms.CharField(label="Complemento", required=False, max_length=60)
+    neighbourhood = forms.ModelChoiceField(label="Bairro", queryset=Neighbourhood.objects.all())
+    cep = forms.CharField(label="CEP", required=False, max_length=9)
+    latitude = forms.DecimalField(label="Latitude", required=False, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(label="Longitude", required=False, max_digits=9, decimal_places=6)
+    billing_group = forms.ModelChoiceField(
+        label="Grupo de faturamento", queryset=BillingGroup.objects.all(), required=False
+    )
+    route = forms.ModelChoiceField(
+        label="Rota de leitura", queryset=Route.objects.select_related("group"), required=False
+    )
+    route_sequence = forms.IntegerField(label="Sequência na rota", required=False, min_value=1)
+    holder_cpf_cnpj = forms.CharField(
+        label="CPF/CNPJ do titular",
+        required=False,
+        max_length=20,
+        help_text="proprietário e responsável pela conta",
+    )
+
+
+class EconomiesForm(forms.Form):
+    """One economias field per category: a property may mix categories."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        initial = kwargs.pop("shares", None) or {}
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for category in Category.objects.all():
+            self.fields[f"cat_{category.code}"] = forms.IntegerField(
+                label=f"Economias {category.name.lower()}", required=False, initial=initial.get(category.code)
+            )
+
+
+class ConnectionForm(forms.Form):
+    kind = forms.ChoiceField(label="Tipo", choices=[("water", "Água"), ("sewer", "Esgoto")])
+    situation = forms.ChoiceField(label="Situação", choices=list(conn.SITUATIONS.items()))
+    since = forms.DateField(label="Desde", widget=DATE)
+    diameter_mm = forms.IntegerField(label="Diâmetro do ramal (mm)", required=False, min_value=1)
+    material = forms.CharField(label="Material do ramal", required=False, max_length=40)
+
+
+class SituationForm(forms.Form):
+    situation = forms.ChoiceField(label="Nova situação", choices=list(conn.SITUATIONS.items()))
+    on = forms.DateField(label="Data", widget=DATE)
+    reason = forms.CharField(label="Motivo", required=False, max_length=200)
+
+
+class TransferForm(forms.Form):
+    cpf_cnpj = forms.CharField(label="CPF/CNPJ do novo titular", max_length=20)
+    role = forms.ChoiceField(label="Papel", choices=PropertyRelation.Role.choices)
+    start = forms.DateField(label="A partir de", widget=DATE)
+    reason = forms.CharField(label="Motivo", required=False, max_length=200)
+
+
+class ImportForm(forms.Form):
+    customers = forms.FileField(label="clientes (customers.csv)", required=False)
+    properties = forms.FileField(label="imóveis (properties.csv)", required=False)
+    meters = forms.FileField(label="hidrômetros (meters.csv)", required=False)

@@ -1,0 +1,351 @@
+"""Registry (cadastro) of a utility: customers, properties, addresses, categories and economias, connections.
+
+Search keys (`*_search`) hold text folded by `domain.text.fold` and carry trigram indexes (pg_trgm,
+migration 0001), so partial, accent- and case-insensitive matches stay index scans at scale.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+
+from modules.common.domain.documents import format_document
+
+from .domain import connections as conn
+from .domain.account_number import format_account_number
+
+
+class City(models.Model):
+    name = models.CharField("município", max_length=120)
+    state = models.CharField("UF", max_length=2)
+    ibge_code = models.CharField("código IBGE", max_length=7, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "state"], name="city_name_state")]
+        verbose_name = "município"
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.state}"
+
+
+class Neighbourhood(models.Model):
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="neighbourhoods")
+    name = models.CharField("bairro", max_length=120)
+    name_search = models.CharField(max_length=120, editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["city", "name"], name="neighbourhood_city_name")]
+        verbose_name = "bairro"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(models.Model):
+    """Logradouro: type (Rua, Avenida …) and name; its sector ties it to the inscription."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="streets")
+    street_type = models.CharField("tipo de logradouro", max_length=30, default="Rua")
+    name = models.CharField("logradouro", max_length=150)
+    name_search = models.CharField(max_length=200, editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "street_type", "name"], name="street_city_type_name")
+        ]
+        verbose_name = "logradouro"
+
+    def __str__(self) -> str:
+        return f"{self.street_type} {self.name}"
+
+
+class Category(models.Model):
+    """Billing category (residencial, comercial, industrial, pública …): rows, never code."""
+
+    code = models.CharField("código", max_length=10, unique=True)
+    name = models.CharField("nome", max_length=80)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "categoria"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subcategory(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="subcategories")
+    code = models.CharField("código", max_length=10)
+    name = models.CharField("nome", max_length=80)
+
+    class Meta:
+        ordering = ["category__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="subcategory_code")]
+        verbose_name = "subcategoria"
+
+    def __str__(self) -> str:
+        return f"{self.category.code}/{self.code} {self.name}"
+
+
+class BillingGroup(models.Model):
+    code = models.PositiveSmallIntegerField("grupo", unique=True)
+    name = models.CharField("nome", max_length=80)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "grupo de faturamento"
+
+    def __str__(self) -> str:
+        return f"Grupo {self.code}"
+
+
+class Route(models.Model):
+    group = models.ForeignKey(BillingGroup, on_delete=models.PROTECT, related_name="routes")
+    code = models.PositiveIntegerField("rota")
+    name = models.CharField("nome", max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["group__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["group", "code"], name="route_group_code")]
+        verbose_name = "rota de leitura"
+
+    def __str__(self) -> str:
+        return f"{self.group.code}/{self.code}"
+
+
+class Customer(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Pessoa física"
+        COMPANY = "company", "Pessoa jurídica"
+
+    kind = models.CharField("tipo", max_length=10, choices=Kind.choices)
+    name = models.CharField("nome", max_length=200)
+    name_search = models.CharField(max_length=200, editable=False, default="")
+    cpf_cnpj = models.CharField("CPF/CNPJ", max_length=14, unique=True)
+    rg = models.CharField("RG", max_length=20, blank=True)
+    birth_date = models.DateField("data de nascimento", null=True, blank=True)
+    mother_name = models.CharField("nome da mãe", max_length=200, blank=True)
+    father_name = models.CharField("nome do pai", max_length=200, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("telefone celular", max_length=20, blank=True)
+    phone_home = models.CharField("telefone residencial", max_length=20, blank=True)
+    phone_work = models.CharField("telefone comercial", max_length=20, blank=True)
+    mail_street = models.CharField("endereço de correspondência", max_length=200, blank=True)
+    mail_number = models.CharField("número", max_length=20, blank=True)
+    mail_complement = models.CharField("complemento", max_length=60, blank=True)
+    mail_neighbourhood = models.CharField("bairro", max_length=120, blank=True)
+    mail_city = models.CharField("município", max_length=120, blank=True)
+    mail_state = models.CharField("UF", max_length=2, blank=True)
+    mail_cep = models.CharField("CEP", max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [GinIndex(name="customer_name_trgm", fields=["name_search"], opclasses=["gin_trgm_ops"])]
+        verbose_name = "cliente"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def document_display(self) -> str:
+        return format_document(self.cpf_cnpj)
+
+
+class Property(models.Model):
+    """Imóvel / unidade de consumo, identified by its account number (matrícula) and its inscription."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Ativo"
+        INACTIVE = "inactive", "Inativo"
+        DEMOLISHED = "demolished", "Demolido"
+        VACANT = "vacant", "Desocupado"
+
+    class Special(models.TextChoices):
+        NONE = "", "Não"
+        LARGE_CONSUMER = "large_consumer", "Grande consumidor"
+        PUBLIC_BODY = "public_body", "Órgão público"
+
+    account_base = models.PositiveIntegerField("matrícula (base)", unique=True)
+    account_number = models.CharField("matrícula", max_length=12, unique=True, editable=False)
+    locality = models.PositiveSmallIntegerField("localidade")
+    sector = models.PositiveSmallIntegerField("setor")
+    block = models.PositiveSmallIntegerField("quadra")
+    lot = models.PositiveSmallIntegerField("lote")
+    sublot = models.PositiveSmallIntegerField("sublote", default=0)
+    inscription = models.CharField("inscrição", max_length=21, unique=True, editable=False)
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="properties")
+    number = models.CharField("número", max_length=10)
+    complement = models.CharField("complemento", max_length=60, blank=True)
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, related_name="properties")
+    cep = models.CharField("CEP", max_length=8, blank=True)
+    address_search = models.CharField(max_length=300, editable=False, default="")
+    latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
+    billing_group = models.ForeignKey(
+        BillingGroup, on_delete=models.PROTECT, null=True, blank=True, verbose_name="grupo de faturamento"
+    )
+    route = models.ForeignKey(
+        Route, on_delete=models.PROTECT, null=True, blank=True, verbose_name="rota de leitura"
+    )
+    route_sequence = models.PositiveIntegerField("sequência na rota", null=True, blank=True)
+    status = models.CharField("situação", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    special = models.CharField("cliente especial", max_length=20, choices=Special.choices, blank=True)
+    municipal_registration = models.CharField("inscrição imobiliária municipal", max_length=30, blank=True)
+    residents = models.PositiveSmallIntegerField("moradores", null=True, blank=True)
+    water_outlets = models.PositiveSmallIntegerField("tomadas de água", null=True, blank=True)
+    built_area = models.DecimalField(
+        "área construída (m²)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    has_water_tank = models.BooleanField("caixa d'água", default=False)
+    has_cistern = models.BooleanField("cisterna", default=False)
+    has_own_source = models.BooleanField("fonte própria (poço)", default=False)
+    economies_total = models.PositiveSmallIntegerField("economias", default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["account_base"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["route", "route_sequence"],
+                condition=Q(route__isnull=False, route_sequence__isnull=False),
+                name="property_route_sequence",
+            ),
+        ]
+        indexes = [
+            GinIndex(name="property_address_trgm", fields=["address_search"], opclasses=["gin_trgm_ops"]),
+            models.Index(
+                fields=["inscription"], name="property_inscription_like", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+        verbose_name = "imóvel"
+        verbose_name_plural = "imóveis"
+
+    def __str__(self) -> str:
+        return self.account_number
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.account_number = format_account_number(self.account_base)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class PropertyCategory(models.Model):
+    """Economias of one category in a property (a property may mix categories)."""
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="categories")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT)
+    subcategory = models.ForeignKey(Subcategory, on_delete=models.PROTECT, null=True, blank=True)
+    economies = models.PositiveSmallIntegerField("economias")
+
+    class Meta:
+        ordering = ["category__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["property", "category"], name="property_category_once"),
+            models.CheckConstraint(
+                condition=Q(economies__gte=1), name="property_category_economies_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}: {self.economies}"
+
+
+class PropertyRelation(models.Model):
+    """A dated link customer ↔ property with a role; ending one and starting another is a transfer."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Proprietário"
+        USER = "user", "Usuário (inquilino)"
+        BILL_PAYER = "bill_payer", "Responsável pela conta"
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="relations")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="relations")
+    role = models.CharField("papel", max_length=12, choices=Role.choices)
+    start = models.DateField("início")
+    end = models.DateField("fim", null=True, blank=True)
+    reason = models.CharField("motivo", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["property", "role"],
+                condition=Q(end__isnull=True),
+                name="relation_one_current_per_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="relation_dates"
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "end"], name="relation_customer_current")]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.customer_id} desde {self.start}"
+
+
+class PropertyStatusChange(models.Model):
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=12, choices=Property.Status.choices)
+    since = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    actor = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-since", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.status} desde {self.since}"
+
+
+class ServiceConnection(models.Model):
+    """Ligação de água ou de esgoto de um imóvel (at most one of each kind per property)."""
+
+    class Kind(models.TextChoices):
+        WATER = "water", "Água"
+        SEWER = "sewer", "Esgoto"
+
+    SITUATION_CHOICES = list(conn.SITUATIONS.items())
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="connections")
+    kind = models.CharField("tipo", max_length=5, choices=Kind.choices)
+    situation = models.CharField("situação", max_length=24, choices=SITUATION_CHOICES)
+    since = models.DateField("desde")
+    diameter_mm = models.PositiveSmallIntegerField("diâmetro do ramal (mm)", null=True, blank=True)
+    material = models.CharField("material do ramal", max_length=40, blank=True)
+    depth_m = models.DecimalField("profundidade (m)", max_digits=5, decimal_places=2, null=True, blank=True)
+    street_pavement = models.CharField("pavimento da rua", max_length=40, blank=True)
+    sidewalk_pavement = models.CharField("pavimento da calçada", max_length=40, blank=True)
+    metered = models.BooleanField("hidrometrada", default=False)
+    sewer_share_percent = models.DecimalField(
+        "percentual de esgoto", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["property_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["property", "kind"], name="connection_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.property.account_number}"
+
+
+class ConnectionEvent(models.Model):
+    connection = models.ForeignKey(ServiceConnection, on_delete=models.CASCADE, related_name="events")
+    situation_from = models.CharField(max_length=24, blank=True)
+    situation_to = models.CharField(max_length=24)
+    on = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    actor = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.situation_from} -> {self.situation_to} em {self.on}"

@@ -1,0 +1,75 @@
+"""Reference data of the registry: categories and subcategories, the utility's city, billing groups,
+and the registry functions in the standard profiles. Idempotent (get_or_create)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from modules.access.models import Profile, ProfileGrant
+
+from .models import BillingGroup, Category, City, Route, Subcategory
+
+CATEGORIES = {
+    "RES": ("Residencial", [("1", "Residencial normal"), ("2", "Residencial social")]),
+    "COM": ("Comercial", [("1", "Comercial"), ("2", "Prestação de serviços")]),
+    "IND": ("Industrial", [("1", "Industrial")]),
+    "PUB": ("Pública", [("1", "Órgão público"), ("2", "Escola pública")]),
+}
+
+# function -> {profile: actions}; granted only where the profile exists and has no grant yet.
+GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "registry.customers": {
+        "Gestor": ("view",),
+        "Consulta": ("view",),
+        "Atendente": ("view", "add", "change"),
+    },
+    "registry.properties": {
+        "Gestor": ("view",),
+        "Consulta": ("view",),
+        "Atendente": ("view", "add", "change"),
+    },
+    "registry.economies": {"Gestor": ("view", "change"), "Consulta": ("view",)},
+    "registry.reference": {
+        "Gestor": ("view", "add", "change"),
+        "Consulta": ("view",),
+        "Atendente": ("view", "add"),
+    },
+    "registry.import": {"Gestor": ("view", "add")},
+}
+
+
+def grant(grants: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """Add the standard rights to the standard profiles. Additive only: access's seed has already
+    given Gestor and Consulta a view-only row for every catalogued function, so an existing row gets
+    the missing actions of this table switched on, and nothing is ever switched off."""
+    for function, by_profile in grants.items():
+        for profile_name, actions in by_profile.items():
+            profile = Profile.objects.filter(name=profile_name).first()
+            if profile is None:
+                continue
+            flags = {f"can_{a}": True for a in actions}
+            row, created = ProfileGrant.objects.get_or_create(
+                profile=profile,
+                function=function,
+                defaults=dict.fromkeys(("can_view", "can_add", "can_change", "can_delete"), False) | flags,
+            )
+            if not created and any(not getattr(row, k) for k in flags):
+                ProfileGrant.objects.filter(pk=row.pk).update(**flags)
+
+
+def seed_reference_data() -> None:
+    for code, (name, subs) in CATEGORIES.items():
+        category, _ = Category.objects.get_or_create(code=code, defaults={"name": name})
+        for sub_code, sub_name in subs:
+            Subcategory.objects.get_or_create(category=category, code=sub_code, defaults={"name": sub_name})
+    tenant = getattr(connection, "tenant", None)
+    city_name = getattr(tenant, "city", "") or "Sede"
+    state = getattr(tenant, "state", "") or "SP"
+    City.objects.get_or_create(name=city_name, state=state)
+    for group_code in (1, 2, 3):
+        group, _ = BillingGroup.objects.get_or_create(
+            code=group_code, defaults={"name": f"Grupo {group_code}"}
+        )
+        for route_code in (1, 2, 3, 4):
+            Route.objects.get_or_create(group=group, code=route_code, defaults={"name": f"Rota {route_code}"})
+    grant(GRANTS)

@@ -1,0 +1,198 @@
+"""Staff pages of the registry: one search box, the 360° property page, forms, legacy import upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from modules.access.views import PAGE_SIZES, function_required, page_of
+from modules.common.errors import DomainError
+
+from . import selectors, services
+from .domain.economies import CategoryShare
+from .forms import (
+    ConnectionForm,
+    CustomerForm,
+    EconomiesForm,
+    ImportForm,
+    PropertyForm,
+    SituationForm,
+    TransferForm,
+)
+from .importer import import_directory_files
+from .models import Customer, Property, ServiceConnection
+from .panels import panels_for
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _shares(form: EconomiesForm) -> list[CategoryShare]:
+    return [
+        CategoryShare(name.removeprefix("cat_"), value)
+        for name, value in form.cleaned_data.items()
+        if name.startswith("cat_") and value not in (None, 0)
+    ]
+
+
+@function_required("registry.properties")
+def search_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    page, size = page_of(request, selectors.property_search(query)) if query else (None, 25)
+    return render(
+        request,
+        "registry/search.html",
+        {"q": query, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": f"q={query}"},
+    )
+
+
+@function_required("registry.properties")
+def property_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        view = selectors.property_360(pk)
+    except Property.DoesNotExist:
+        return render(request, "404.html", status=404)
+    ctx = {
+        "v": view,
+        "p": view.prop,
+        "panels": panels_for(view.prop),
+        "situation_form": SituationForm(),
+        "transfer_form": TransferForm(),
+        "connection_form": ConnectionForm(),
+        "economies_form": EconomiesForm(
+            shares={c.category.code: c.economies for c in view.prop.categories.all()}
+        ),
+    }
+    return render(request, "registry/property.html", ctx)
+
+
+@function_required("registry.properties", "add")
+def property_create_view(request: HttpRequest) -> HttpResponse:
+    form = PropertyForm(request.POST or None)
+    economies = EconomiesForm(request.POST or None, shares={"RES": 1})
+    if request.method == "POST" and form.is_valid() and economies.is_valid():
+        data = dict(form.cleaned_data)
+        holder_doc = data.pop("holder_cpf_cnpj")
+        try:
+            if holder_doc:
+                digits, _ = services.clean_document(holder_doc)
+                holder = Customer.objects.filter(cpf_cnpj=digits).first()
+                if holder is None:
+                    raise services.ValidationFailed(
+                        "Nenhum cliente com este CPF/CNPJ.", field="holder_cpf_cnpj"
+                    )
+                data["holder"] = holder
+            data["sublot"] = data.get("sublot") or 0
+            prop = services.property_create(actor=request.user, categories=_shares(economies), **data)
+        except DomainError as exc:
+            if exc.field in ("categories", "economies"):
+                economies.add_error(None, exc.message)
+            else:
+                _form_error(form, exc)
+        else:
+            messages.success(request, f"Imóvel cadastrado: matrícula {prop.account_number}.")
+            return redirect("registry:property", prop.pk)
+    return render(request, "registry/property_form.html", {"form": form, "economies": economies})
+
+
+@function_required("registry.properties", "change")
+def property_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    prop = get_object_or_404(Property, pk=pk)
+    try:
+        if action == "connection":
+            form: Any = ConnectionForm(request.POST)
+            if form.is_valid():
+                services.connection_create(actor=request.user, prop=prop, **form.cleaned_data)
+                messages.success(request, "Ligação cadastrada.")
+        elif action == "situation":
+            form = SituationForm(request.POST)
+            sc = get_object_or_404(ServiceConnection, pk=request.POST.get("connection"), property=prop)
+            if form.is_valid():
+                services.connection_change_situation(
+                    actor=request.user, connection_obj=sc, **form.cleaned_data
+                )
+                messages.success(request, "Situação da ligação alterada.")
+        elif action == "transfer":
+            form = TransferForm(request.POST)
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                digits, _ = services.clean_document(data.pop("cpf_cnpj"))
+                customer = Customer.objects.filter(cpf_cnpj=digits).first()
+                if customer is None:
+                    raise services.ValidationFailed("Nenhum cliente com este CPF/CNPJ.", field="cpf_cnpj")
+                services.relation_transfer(actor=request.user, prop=prop, customer=customer, **data)
+                messages.success(request, "Titularidade registrada.")
+        elif action == "economies":
+            if not request.user.can("registry.economies", "change"):  # type: ignore[union-attr]
+                messages.error(request, "Seu perfil não permite alterar economias.")
+                return redirect("registry:property", pk)
+            form = EconomiesForm(request.POST)
+            if form.is_valid():
+                services.property_set_categories(actor=request.user, prop=prop, categories=_shares(form))
+                messages.success(request, "Categorias e economias atualizadas.")
+        else:
+            return redirect("registry:property", pk)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}"
+                )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("registry:property", pk)
+
+
+@function_required("registry.customers")
+def customers_view(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    page, size = page_of(request, selectors.customer_list(text=q))
+    return render(
+        request,
+        "registry/customers.html",
+        {"page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": f"q={q}"},
+    )
+
+
+@function_required("registry.customers", "add")
+def customer_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=pk) if pk else None
+    initial = {f: getattr(customer, f) for f in CustomerForm.base_fields} if customer else None
+    if customer:
+        initial["cpf_cnpj"] = customer.document_display  # type: ignore[index]
+    form = CustomerForm(request.POST or None, initial=initial)
+    if customer:
+        form.fields["cpf_cnpj"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if customer:
+                data.pop("cpf_cnpj")
+                services.customer_update(actor=request.user, customer=customer, **data)
+            else:
+                customer = services.customer_create(actor=request.user, **data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Cliente {customer.name} salvo.")
+            return redirect("registry:customer_edit", customer.pk)
+    relations = customer.relations.select_related("property").order_by("end", "-start") if customer else []
+    return render(
+        request, "registry/customer_form.html", {"form": form, "customer": customer, "relations": relations}
+    )
+
+
+@function_required("registry.import", "add")
+def import_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    reports = None
+    if request.method == "POST" and form.is_valid():
+        files = {name: f.read() for name, f in form.cleaned_data.items() if f}
+        if not files:
+            form.add_error(None, "Envie ao menos um arquivo.")
+        else:
+            reports = import_directory_files(actor=request.user, files=files, today=services.tenant_today())
+    return render(request, "registry/import.html", {"form": form, "reports": reports})
