@@ -9,7 +9,7 @@ Both are the same operation with different weights (economias, or 1 per category
 Volumes stay whole m³: each weight unit gets `total // sum(weights)` m³ and the leftover m³ are handed
 out one by one along a fixed balanced sequence of the weight units. The sequence does not depend on
 the total, so a category's share never falls when the total rises (no Alabama paradox, which the
-largest-remainder method has), and each share stays within 1 m³ of the exact proportional share.
+largest-remainder method has), and each share is the exact proportional share rounded down or up.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from collections.abc import Sequence
 
 
 def balanced_sequence(weights: Sequence[int], length: int) -> list[int]:
-    """The first `length` picks of the sequence that visits index i exactly weights[i] times per cycle.
+    """The first `length` picks of a cycle that visits index i exactly weights[i] times.
 
-    At step j (1-based) the index furthest behind its proportional count j·w_i/W is picked (lowest
-    index on a tie), compared in integers as j·w_i − n_i·W.
+    Built by the quota method of Balinski and Young (1975), which is house-monotone and stays within
+    quota: after h picks, index i has been picked floor(h·w_i/W) or ceil(h·w_i/W) times. At each step
+    the indices still under their upper quota (n_i·W < h·w_i) compete, and the one with the largest
+    w_i / (n_i + 1) wins (lowest index on a tie), all compared in integers.
     """
     total = sum(weights)
     if length > total:
@@ -30,13 +32,11 @@ def balanced_sequence(weights: Sequence[int], length: int) -> list[int]:
     picks: list[int] = []
     for step in range(1, length + 1):
         best = -1
-        best_deficit = 0
         for index, weight in enumerate(weights):
-            if counts[index] >= weight:
+            if counts[index] * total >= step * weight:
                 continue
-            deficit = step * weight - counts[index] * total
-            if best < 0 or deficit > best_deficit:
-                best, best_deficit = index, deficit
+            if best < 0 or weight * (counts[best] + 1) > weights[best] * (counts[index] + 1):
+                best = index
         counts[best] += 1
         picks.append(best)
     return picks

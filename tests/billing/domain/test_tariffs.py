@@ -354,9 +354,11 @@ def test_bad_input(consumption: int, units: list[DwellingUnits], message: str, f
 
 
 def test_balanced_sequence_interleaves_by_weight() -> None:
-    assert balanced_sequence([2, 1], 3) == [0, 1, 0]
-    assert balanced_sequence([1, 1, 1], 3) == [0, 1, 2]
-    assert balanced_sequence([3, 1], 4) == [0, 0, 1, 0]  # a tie goes to the first listed
+    assert balanced_sequence([2, 1], 3) == [0, 0, 1]
+    assert balanced_sequence([1, 1, 1], 3) == [0, 1, 2]  # a tie goes to the first listed
+    assert balanced_sequence([3, 1], 4) == [0, 0, 0, 1]
+    # the case the plain "largest deficit" sequence got wrong: every share within quota
+    assert apportion(128, [2, 2, 2, 30, 30, 30]) == (3, 3, 2, 40, 40, 40)
     with pytest.raises(ValueError):
         balanced_sequence([1], 2)
 
@@ -369,6 +371,7 @@ def test_apportion_rejects_nonsense() -> None:
     assert apportion(7, [4]) == (7,)
 
 
+@settings(max_examples=1000)
 @given(st.integers(0, 2000), st.lists(st.integers(1, 40), min_size=1, max_size=6))
 def test_apportion_sums_stays_within_one_of_quota_and_is_monotone(total: int, weights: list[int]) -> None:
     parts = apportion(total, weights)

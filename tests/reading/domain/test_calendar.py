@@ -107,8 +107,8 @@ def test_the_group_start_stays_in_its_month() -> None:
     [
         (
             {"nominal_day": 8, "policy": SchedulePolicy(margin_days=0)},
-            "Não há dia útil a até 0 dias de 08/08/2026, dia nominal de leitura do grupo 03: aumente a margem "
-            "ou ajuste o dia.",
+            "Não há dia útil a até 0 dias de 08/08/2026, dia nominal de leitura do grupo 03: "
+            "aumente a margem ou ajuste o dia.",
             "margin_days",
         ),
         ({"nominal_day": 32}, "Dia nominal de leitura inválido: 32.", "nominal_day"),
