@@ -1,0 +1,1 @@
+"""Faturamento (billing): tariffs, billing runs, bills, critique, barcode, bill PDF."""

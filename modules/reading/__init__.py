@@ -1,0 +1,1 @@
+"""Leitura (meter reading): groups, routes, schedules, reading batches and devices, occurrences."""
