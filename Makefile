@@ -60,7 +60,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy modules/common/domain modules/access/domain
+	$(VENV)/bin/mypy modules/common/domain modules/access/domain modules/collection/domain modules/debt/domain
 	# saas/__init__ imports the Celery app: follow it silently, check the pure SLA rules strictly
 	$(VENV)/bin/mypy --follow-imports=silent platform/saas/sla/domain
 
