@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ from .barcode_check import barcode_problems, decode_barcode
 
 RECORD_LENGTH = 150
 SUPPORTED_LAYOUT_VERSIONS = frozenset({"03", "04", "05", "06", "07"})
+_SUPPORTED_LIST = ", ".join(sorted(SUPPORTED_LAYOUT_VERSIONS))
 AUTOMATIC_DEBIT_RECORD_TYPES = frozenset("BCDEFHJX")
 
 # G.10, forma de arrecadação/captura (v06; 7/g from v05, l from v07). With/without the bill.
@@ -278,7 +280,7 @@ def _header(record: _Record) -> ReturnHeader | None:
     if version not in SUPPORTED_LAYOUT_VERSIONS:
         record.fail(
             "A.09",
-            f"versão do layout {version!r} não suportada (aceitas: {', '.join(sorted(SUPPORTED_LAYOUT_VERSIONS))})",
+            f"versão do layout {version!r} não suportada (aceitas: {_SUPPORTED_LIST})",
         )
     if len(record.problems) > before or generated_on is None or sequence is None:
         return None
@@ -385,7 +387,7 @@ def _check_trailer(
 
 
 def _check_sequence(payments: list[ReturnPayment], warnings: list[Problem]) -> None:
-    for previous, current in zip(payments, payments[1:], strict=False):
+    for previous, current in itertools.pairwise(payments):
         if current.record_sequence <= previous.record_sequence:
             warnings.append(
                 Problem(
