@@ -32,7 +32,7 @@ def round_money(value: Decimal, rule: Rounding) -> Decimal:
     return value.quantize(CENT, rounding=_DECIMAL_ROUNDING[Rounding(rule)])
 
 
-def parse_money(text: str) -> Decimal | None:
+def parse_money(text: object) -> Decimal | None:
     """A decimal amount with at most two places from its string form ("20.59"); None when it is not one.
 
     Floats are not accepted on purpose: money travels as text (ARCHITECTURE: money is a string on the wire).
