@@ -154,7 +154,7 @@ class LateCharges:
 def charged_months(
     due_date: dt.date, paid_on: dt.date, *, accrues_from: dt.date | None = None
 ) -> list[YearMonth]:
-    """Months that accrue interest and correction: after the due month, up to and including the payment month."""
+    """Months that accrue interest and correction: after the due month, through the payment month."""
     months = []
     month = YearMonth.of(due_date).next()
     last = YearMonth.of(paid_on)
