@@ -14,8 +14,8 @@ MANUAL_STATIC = (
 )
 # Dynamic example of the manual's §6.2 as transcribed in gist matheusb-comp/1efa205b3c0ffd7af1e8ce63a10e02dc.
 MANUAL_DYNAMIC = (
-    "000201010212267700"
-    "14BR.GOV.BCB.PIX2555pix.example.com/qr/93598be0-1bd0-4997-8318-81776a1d8a99"
+    "0002010102122677"
+    "0014BR.GOV.BCB.PIX2555pix.example.com/qr/93598be0-1bd0-4997-8318-81776a1d8a99"
     "5204000053039865802BR5907EMPRESA6009SAO PAULO62070503***6304EEAB"
 )
 
