@@ -14,7 +14,9 @@ The schedule is the Price amortization table of the agreement term: each period'
 balance times the rate, rounded with the tenant's rule; amortization = installment − interest. Equal
 rounded installments leave a few cents of balance (−0,02 for DESO n = 6); the policy puts that leftover
 on the first or the last installment, so the installments always add up to the financed balance plus
-the schedule's interest and the balance ends at exactly zero.
+the schedule's interest and the balance ends at exactly zero. The interest column is always that of
+the equal-installment table, so with the leftover on the first installment the printed interest of the
+later lines stays what the simulation showed.
 """
 
 from __future__ import annotations
@@ -226,13 +228,21 @@ def schedule(
     interests = []
     balance = financed
     for _ in range(count):
-        interest = round_money(balance * policy.monthly_rate, policy.rounding)
+        interest = round_money(max(balance, ZERO) * policy.monthly_rate, policy.rounding)
         interests.append(interest)
         balance -= value - interest
     # `balance` is now what equal installments leave unpaid (negative: paid too much).
     amounts = [value] * count
     adjusted = 0 if policy.leftover is LeftoverPlacement.FIRST else count - 1
     amounts[adjusted] += balance
+    if amounts[adjusted] <= 0:
+        # Only with tiny installments over very long terms: the half-cent of each rounded installment,
+        # compounded, outgrows an installment.
+        raise ValidationFailed(
+            f"Com {count} parcelas de R$ {format_brl(value)} o arredondamento acumulado supera uma parcela; "
+            "reduza o número de parcelas.",
+            field="count",
+        )
     lines = []
     remaining = financed
     for number, (amount, interest) in enumerate(zip(amounts, interests, strict=True), start=1):

@@ -219,16 +219,14 @@ def test_schedule_refuses_bad_counts(count: int, policy: InstallmentPolicy, mess
 @given(
     financed_cents=st.integers(min_value=100, max_value=50_000_000),
     count=st.integers(min_value=1, max_value=120),
-    rate=st.decimals(min_value=0, max_value=D("0.05"), places=4),
+    rate=st.decimals(min_value=0, max_value=D("0.03"), places=4),
     rounding=st.sampled_from(Rounding),
     leftover=st.sampled_from(LeftoverPlacement),
 )
 def test_schedule_always_adds_up_exactly(
     financed_cents: int, count: int, rate: Decimal, rounding: Rounding, leftover: LeftoverPlacement
 ) -> None:
-    financed = D(financed_cents).scaleb(-2)
-    if financed < count:  # at least R$ 1,00 an installment
-        financed = D(count)
+    financed = max(D(financed_cents).scaleb(-2), D(10 * count))  # at least R$ 10,00 an installment
     policy = InstallmentPolicy(
         monthly_rate=rate, max_installments=count, rounding=rounding, leftover=leftover
     )
@@ -240,3 +238,16 @@ def test_schedule_always_adds_up_exactly(
     adjusted = 0 if leftover is LeftoverPlacement.FIRST else count - 1
     assert all(line.amount == result.installment for i, line in enumerate(result.lines) if i != adjusted)
     assert all(line.amount.as_tuple().exponent == -2 for line in result.lines)
+
+
+def test_rounding_that_outgrows_an_installment_is_refused() -> None:
+    # 110 installments of R$ 3,23 at 2,79 % a month: each half-cent, compounded, adds up to R$ 3,40.
+    policy = InstallmentPolicy(
+        monthly_rate=D("0.0279"), max_installments=110, leftover=LeftoverPlacement.FIRST
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        schedule(D("110.00"), D("0.00"), 110, policy)
+    assert refused.value.message == (
+        "Com 110 parcelas de R$ 3,23 o arredondamento acumulado supera uma parcela; "
+        "reduza o número de parcelas."
+    )
