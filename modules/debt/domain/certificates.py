@@ -14,10 +14,11 @@ Debts without a due date yet (an installment waiting for the bill that will carr
 (§10.11: no fictitious dates). The tenant may tolerate some days past the due date (GSAN's
 numeroDiasVencimentoDebitoGeracaoCertidaoNegativaDebitos; VA-18).
 
-Authentication codes (VA-19: at least 80 bits, checkable): 19 random Crockford base-32 characters
-(95 bits) plus a Luhn mod 32 check character, shown as five groups of four. The check character catches
-every single mistyped character and every swap of two neighbours before any database lookup; the
-authenticity itself is the stored code, not the check character.
+Authentication codes (VA-19: at least 80 bits, checkable): 18 random Crockford base-32 characters
+(90 bits) and two check characters that make the whole code, read as a base-32 number, a multiple of the
+prime 1021; shown as five groups of four. A wrong character changes the number by d·32^k and a swap of
+neighbours by (a − b)·31·32^k, never a multiple of 1021, so both are caught before any database lookup.
+The authenticity itself is the stored code, not the check.
 """
 
 from __future__ import annotations
@@ -36,18 +37,22 @@ from modules.common.errors import Conflict, ValidationFailed
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 _VALUE = {char: index for index, char in enumerate(ALPHABET)}
 _CONFUSABLE = {"O": "0", "I": "1", "L": "1"}
-CODE_RANDOM_LENGTH = 19
-CODE_LENGTH = CODE_RANDOM_LENGTH + 1
+CODE_RANDOM_LENGTH = 18
+CODE_LENGTH = CODE_RANDOM_LENGTH + 2
+CHECK_PRIME = 1021  # the largest prime below 32²
 
 
-def _luhn_mod32(payload: str) -> str:
-    total = 0
-    factor = 2
-    for char in reversed(payload):
-        addend = factor * _VALUE[char]
-        total += addend // 32 + addend % 32
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(32 - total % 32) % 32]
+def _value(code: str) -> int:
+    number = 0
+    for char in code:
+        number = number * 32 + _VALUE[char]
+    return number
+
+
+def _check_characters(payload: str) -> str:
+    """Two characters making the whole code, read as a base-32 number, a multiple of the prime 1021."""
+    check = -_value(payload) * 1024 % CHECK_PRIME
+    return ALPHABET[check // 32] + ALPHABET[check % 32]
 
 
 def _group(code: str) -> str:
@@ -55,14 +60,14 @@ def _group(code: str) -> str:
 
 
 def new_authentication_code(random_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
-    """A fresh code such as '7QK2-M9XA-3HDP-W4TR-ZB1C' (the last character is the check character)."""
-    number = int.from_bytes(random_bytes(12), "big") >> 1  # 95 bits
+    """A fresh code such as '7QK2-M9XA-3HDP-W4TR-ZB1C' (the last two characters are the check)."""
+    number = int.from_bytes(random_bytes(12), "big") >> 6  # 90 bits
     chars = []
     for _ in range(CODE_RANDOM_LENGTH):
         number, digit = divmod(number, 32)
         chars.append(ALPHABET[digit])
     payload = "".join(chars)
-    return _group(payload + _luhn_mod32(payload))
+    return _group(payload + _check_characters(payload))
 
 
 def normalize_code(typed: str) -> str:
@@ -85,7 +90,7 @@ def normalize_code(typed: str) -> str:
             f"O código de autenticação tem {CODE_LENGTH} caracteres; foram digitados {len(compact)}.",
             field="code",
         )
-    if _luhn_mod32(compact[:-1]) != compact[-1]:
+    if _value(compact) % CHECK_PRIME != 0:
         raise ValidationFailed(
             "Código de autenticação inválido: confira os caracteres digitados.", field="code"
         )

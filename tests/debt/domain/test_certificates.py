@@ -284,3 +284,13 @@ def test_year_without_bills_is_refused() -> None:
     with pytest.raises(Conflict) as refused:
         annual_declaration(2016, _year_2017())
     assert refused.value.message == "Não há faturas com vencimento em 2016 para declarar."
+
+
+def test_every_neighbour_swap_of_one_code_is_caught_exhaustively() -> None:
+    # The bytes hypothesis found against a Luhn mod 32 check (ADR 0033); now checked for every position.
+    compact = new_authentication_code(lambda n: bytes(6) + b"\x01\xf0" + bytes(4)).replace("-", "")
+    for position in range(19):
+        swapped = compact[:position] + compact[position + 1] + compact[position] + compact[position + 2 :]
+        if swapped != compact:
+            with pytest.raises(ValidationFailed):
+                normalize_code(swapped)
