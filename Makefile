@@ -64,7 +64,7 @@ typecheck: $(STAMP)
 	# saas/__init__ imports the Celery app: follow it silently, check the pure SLA rules strictly
 	$(VENV)/bin/mypy --follow-imports=silent platform/saas/sla/domain
 	$(VENV)/bin/mypy modules/common/domain modules/access/domain modules/registry/domain modules/metering/domain \
-		modules/reading/domain modules/billing/domain
+		modules/reading/domain modules/billing/domain modules/collection/domain modules/debt/domain
 
 contracts: $(STAMP)
 	PYTHONPATH=platform:. $(VENV)/bin/lint-imports

@@ -1,0 +1,1 @@
+"""Arrecadação (collection): payments, bank return files, gateway, late charges."""

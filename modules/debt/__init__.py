@@ -1,0 +1,1 @@
+"""Cobrança (debt): debt position, installment agreements, notices, certificates."""
