@@ -36,42 +36,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 
+from modules.common.domain.dates import YearMonth
+from modules.common.domain.money import Rounding, parse_money, round_money
 from modules.common.errors import ValidationFailed
 
-from ._money import Rounding, parse_money, round_money
-
 ZERO = Decimal("0")
-
-
-@dataclass(frozen=True, order=True)
-class YearMonth:
-    year: int
-    month: int
-
-    @classmethod
-    def of(cls, day: dt.date) -> YearMonth:
-        return cls(day.year, day.month)
-
-    @classmethod
-    def parse(cls, text: str) -> YearMonth:
-        """'2013-05' (ISO) or '05/2013' (pt-BR)."""
-        match = re.fullmatch(r"(\d{4})-(\d{2})", text) or re.fullmatch(r"(\d{2})/(\d{4})", text)
-        if not match:
-            raise ValueError(f"mês inválido: {text!r}")
-        first, second = match.groups()
-        year, month = (int(first), int(second)) if len(first) == 4 else (int(second), int(first))
-        if not 1 <= month <= 12:
-            raise ValueError(f"mês inválido: {text!r}")
-        return cls(year, month)
-
-    def next(self) -> YearMonth:
-        return YearMonth(self.year + self.month // 12, self.month % 12 + 1)
-
-    def index(self) -> int:
-        return self.year * 12 + self.month - 1
-
-    def __str__(self) -> str:
-        return f"{self.month:02d}/{self.year}"
 
 
 class InterestMethod(enum.StrEnum):
@@ -274,7 +243,7 @@ def _rate_count_message(months: list[YearMonth], given: int) -> str:
         return (
             f"Pagamento sem meses de atraso a cobrar: não informe taxas mensais (foram informadas {given})."
         )
-    span = f"{months[0]}" if len(months) == 1 else f"{months[0]} a {months[-1]}"
+    span = months[0].label if len(months) == 1 else f"{months[0].label} a {months[-1].label}"
     plural = "taxa mensal" if len(months) == 1 else "taxas mensais"
     return f"São necessárias {len(months)} {plural} ({span}); foram informadas {given}."
 

@@ -26,9 +26,9 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from modules.common.domain.money import format_brl
 from modules.common.errors import ValidationFailed
 
-from ._money import format_brl
 from .barcode_check import barcode_problems, decode_barcode
 
 RECORD_LENGTH = 150

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from modules.collection.domain._money import format_brl
+from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, ValidationFailed
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U

@@ -27,7 +27,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from modules.collection.domain._money import Rounding, format_brl, round_money
+from modules.common.domain.money import Rounding, format_brl, round_money
 from modules.common.errors import ValidationFailed
 
 ZERO = Decimal("0.00")

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from modules.billing.domain.calculation import ConsumptionAboveLastBand, calculate_bill
-from modules.billing.domain.late_charges import late_charge
 from modules.billing.domain.tariffs import (
     Band,
     CategoryTariff,
@@ -165,53 +164,8 @@ def test_example_4_per_bill_truncation_does_not_reproduce_the_table() -> None:
     assert all(line.sewer_amount is None for line in bill.lines)
 
 
-@pytest.mark.parametrize(
-    ("original", "rates", "fine", "interests", "corrected"),
-    [
-        ("52.00", [], "1.0400", [], "53.04"),
-        ("69.69", ["0.01"], "1.3938", ["0.710838"], "71.79"),
-        ("20.59", ["0.01", "0.006"], "0.4118", ["0.210018", "0.127270908"], "21.33"),
-    ],
-    ids=["due-01-06-2013", "due-01-05-2013", "due-01-04-2013"],
-)
-def test_example_5_tabela_13_1_fine_and_selic(
-    original: str, rates: list[str], fine: str, interests: list[str], corrected: str
-) -> None:
-    """Example 5 (§13.9, Tabela 13.1): 2 % fine, then compounding monthly rates on original + fine,
-    intermediate values unrounded, corrected value truncated (21.339088908 → 21.33, not 21.34)."""
-    charge = late_charge(D(original), [D(r) for r in rates])
-
-    assert charge.fine == D(fine)
-    assert charge.monthly_interest == tuple(D(i) for i in interests)
-    assert charge.corrected == D(corrected)
-    assert charge.fine_line + charge.correction_line == charge.corrected - charge.original
-
-
-def test_example_5_the_table_rounds_its_last_interest_cell() -> None:
-    """Tabela 13.1 prints 0,127271: the unrounded 0.127270908 shown to six places."""
-    charge = late_charge(D("20.59"), [D("0.01"), D("0.006")])
-    assert charge.monthly_interest[1].quantize(D("0.000001")) == D("0.127271")
-
-
-def test_example_5_lines_of_the_late_bill() -> None:
-    """The fine and the correction go on separate lines (§13.9) that add up to the corrected value."""
-    charge = late_charge(D("20.59"), [D("0.01"), D("0.006")])
-    assert (charge.fine_line, charge.correction_line) == (D("0.41"), D("0.33"))
-
-
-@pytest.mark.parametrize(
-    ("original", "rates", "corrected"),
-    [
-        ("100.00", [], "102.00"),
-        ("100.00", ["0.01"], "103.02"),
-        ("100.00", ["0.01", "0.006"], "103.63"),
-        ("75.07", ["0.01"], "77.33"),
-        ("0.01", ["0.01"], "0.01"),
-    ],
-)
-def test_derived_late_charge_vectors(original: str, rates: list[str], corrected: str) -> None:
-    """§3, derived vectors for late charges (same rules as Tabela 13.1)."""
-    assert late_charge(D(original), [D(r) for r in rates]).corrected == D(corrected)
+# Example 5 (Tabela 13.1, late charges) and its derived vectors are reproduced by the late-charge engine
+# of the collection module: tests/collection/domain/test_late_charges.py.
 
 
 @pytest.mark.parametrize(

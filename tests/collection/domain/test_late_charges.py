@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modules.collection.domain._money import Rounding
 from modules.collection.domain.late_charges import (
     InterestMethod,
     LateChargePolicy,
@@ -18,6 +17,7 @@ from modules.collection.domain.late_charges import (
     late_charges_with_rates,
     what_if,
 )
+from modules.common.domain.money import Rounding
 from modules.common.errors import ValidationFailed
 
 D = Decimal
@@ -104,8 +104,8 @@ def test_series_with_the_registered_selic_and_the_provisional_1_percent_gives_th
     selic = RateSeries(registered={YearMonth(2013, 5): D("0.006")}, provisional=D("0.01"))
     result = late_charges(D("20.59"), dt.date(2013, 4, 1), PAID_IN_JUNE_2013, SOROCABA, interest_series=selic)
     assert [(str(m.month), m.rate, m.provisional) for m in result.interest_months] == [
-        ("05/2013", D("0.006"), False),
-        ("06/2013", D("0.01"), True),
+        ("2013-05", D("0.006"), False),
+        ("2013-06", D("0.01"), True),
     ]
     assert result.exact_total == D("21.339088908")  # compounding commutes: same as the table
     assert result.total == D("21.33")
@@ -135,7 +135,7 @@ def test_selic_milestone_november_2009_only_the_fine_before() -> None:
     before = late_charges(D("100.00"), dt.date(2009, 8, 1), dt.date(2009, 10, 15), policy)
     assert (before.fine, before.interest, before.total) == (D("2.00"), D("0.00"), D("102.00"))
     later = late_charges(D("100.00"), dt.date(2009, 8, 1), dt.date(2010, 1, 15), policy)
-    assert [str(m.month) for m in later.interest_months] == ["11/2009", "12/2009", "01/2010"]
+    assert [str(m.month) for m in later.interest_months] == ["2009-11", "2009-12", "2010-01"]
 
 
 def test_charged_months_follow_lei_9430_art_61() -> None:
@@ -215,8 +215,8 @@ def test_what_if_api_shape_tabela_13_1_row_3() -> None:
         "correction": "0.00",
         "total": "21.33",
         "months": [
-            {"month": "05/2013", "rate": "0.01", "interest": "0.210018"},
-            {"month": "06/2013", "rate": "0.006", "interest": "0.127270908"},
+            {"month": "2013-05", "rate": "0.01", "interest": "0.210018"},
+            {"month": "2013-06", "rate": "0.006", "interest": "0.127270908"},
         ],
     }
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modules.collection.domain._money import Rounding
+from modules.common.domain.money import Rounding
 from modules.common.errors import ValidationFailed
 from modules.debt.domain.installments import (
     DebtToNegotiate,

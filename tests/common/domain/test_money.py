@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from modules.collection.domain._money import CENT, Rounding, format_brl, parse_money, round_money
+from modules.common.domain.money import CENT, Rounding, format_brl, parse_money, round_money
 
 
 @pytest.mark.parametrize(
