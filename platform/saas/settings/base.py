@@ -61,6 +61,7 @@ TENANT_APPS = [
     "modules.access",
     "modules.registry",
     "modules.metering",
+    "modules.billing",
     "saas.staff",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

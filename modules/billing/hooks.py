@@ -1,0 +1,54 @@
+"""Items other modules put on the next bill: installments (debt), credits and late charges
+(collection), service fees (service). Those modules sit above billing in the dependency order, so
+they register a source here at start-up (AppConfig.ready) instead of billing importing them.
+
+A source answers, for a chunk of properties and a reference month, the items still to bill. The
+billing run writes them with `source`/`source_id`; a source must not offer again an item that
+already sits on a bill that is not cancelled (`already_billed` helps), so a re-run bills each once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from modules.common.domain.dates import YearMonth
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    kind: str  # an ItemKind value
+    description: str
+    amount: Decimal  # negative for credits
+    source: str  # "debt.installment"
+    source_id: str
+
+
+ItemSource = Callable[[list[int], YearMonth], dict[int, list[PendingItem]]]
+
+_SOURCES: dict[str, ItemSource] = {}
+
+
+def register_item_source(name: str, source: ItemSource) -> None:
+    _SOURCES[name] = source
+
+
+def pending_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
+    """Every registered source's items for these properties, by property id."""
+    result: dict[int, list[PendingItem]] = {}
+    for name in sorted(_SOURCES):
+        for property_id, items in _SOURCES[name](property_ids, reference).items():
+            result.setdefault(property_id, []).extend(items)
+    return result
+
+
+def already_billed(source: str, source_ids: Iterable[str]) -> set[str]:
+    """The ids of `source` that already sit on a bill that is not cancelled."""
+    from .models import BillItem, BillStatus
+
+    return set(
+        BillItem.objects.filter(source=source, source_id__in=list(source_ids))
+        .exclude(bill__status=BillStatus.CANCELLED)
+        .values_list("source_id", flat=True)
+    )
