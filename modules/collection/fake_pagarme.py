@@ -11,6 +11,7 @@ secret key, and webhook events (delivered to a configured URL, and kept in an ou
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import secrets
@@ -95,7 +96,7 @@ class FakePagarme:
                 if not self._authorized():
                     return self._send(401, {"message": "Authorization has been denied for this request."})
                 if parts == ["core", "v5", "orders"]:
-                    order, created = fake.create_order(self._body(), self.headers.get("Idempotency-Key", ""))
+                    order, _ = fake.create_order(self._body(), self.headers.get("Idempotency-Key", ""))
                     return self._send(200, order)
                 return self._send(404, {"message": "Not found"})
 
@@ -211,7 +212,6 @@ class FakePagarme:
         return event
 
     def _deliver(self, event: dict[str, Any]) -> None:
-        try:
+        # Pagar.me retries; the fake keeps the event in its outbox
+        with contextlib.suppress(requests.RequestException):
             requests.post(self.webhook_url, json=event, auth=self.webhook_auth, timeout=10)
-        except requests.RequestException:
-            pass  # Pagar.me retries; the fake keeps the event in its outbox

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hmac
 from decimal import Decimal
@@ -164,10 +165,8 @@ def check_webhook_auth(token: str, authorization: str) -> GatewayAccount:
     if account.webhook_username:
         user, password = "", ""
         if authorization.startswith("Basic "):
-            try:
+            with contextlib.suppress(binascii.Error, UnicodeDecodeError):
                 user, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                pass
         if not (
             hmac.compare_digest(user, account.webhook_username)
             and hmac.compare_digest(password, account.webhook_password)

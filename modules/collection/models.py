@@ -58,6 +58,9 @@ class ReturnFile(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class PaymentDocument(models.Model):
     """A guia: one barcode paying several bills at once (with their late charges), or something that
@@ -92,6 +95,9 @@ class PaymentDocument(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["source", "source_id"])]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class DocumentBill(models.Model):
     """A bill carried by a document, with the charges the document priced it at."""
@@ -106,6 +112,9 @@ class DocumentBill(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "bill"], name="document_bill_once")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class GatewayCharge(models.Model):
@@ -134,6 +143,9 @@ class GatewayCharge(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class WebhookEvent(models.Model):
     """Each Pagar.me event, by its id, once; `outcome` says what re-fetching the charge led to."""
@@ -143,6 +155,9 @@ class WebhookEvent(models.Model):
     charge_id = models.CharField(max_length=64, blank=True, db_index=True)
     received_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Payment(models.Model):
@@ -213,6 +228,9 @@ class Payment(models.Model):
         ]
         indexes = [models.Index(fields=["agent", "credited_on"]), models.Index(fields=["paid_on"])]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Settlement(models.Model):
     """The baixa of one bill by one payment; at most one live per bill."""
@@ -229,6 +247,9 @@ class Settlement(models.Model):
                 fields=["bill"], condition=Q(reversed=False), name="settlement_one_live_per_bill"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class IndexSeries(models.Model):
@@ -250,6 +271,9 @@ class IndexRate(models.Model):
     class Meta:
         ordering = ["series", "month"]
         constraints = [models.UniqueConstraint(fields=["series", "month"], name="index_rate_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class LateChargePolicyVersion(models.Model):
@@ -293,6 +317,9 @@ class LateChargePolicyVersion(models.Model):
     class Meta:
         ordering = ["-effective_from"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class GatewayAccount(models.Model):
     """The tenant's Pagar.me account: its secret key, and how its webhook proves itself (a secret in
@@ -305,3 +332,6 @@ class GatewayAccount(models.Model):
     webhook_username = models.CharField(max_length=60, blank=True)
     webhook_password = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -194,7 +194,8 @@ def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
         )
     if agent.agreement_code and agent.agreement_code != agreement_code:
         raise ValidationFailed(
-            f"Arquivo retorno recusado: o convênio do arquivo ({agreement_code}, linha 1, campo A.03) não é o "
+            f"Arquivo retorno recusado: o convênio do arquivo ({agreement_code}, linha 1, campo A.03) "
+            "não é o "
             f"convênio cadastrado para {agent.name} ({agent.agreement_code}).",
             field="file",
             code="unknown_agent",
@@ -307,7 +308,8 @@ def payment_register(
         if payment.status != Payment.Status.APPLIED:
             transaction.set_rollback(True)
             raise Conflict(
-                f"Pagamento recusado: {payment.get_review_reason_display().lower()} ({payment.review_detail}).",
+                f"Pagamento recusado: {payment.get_review_reason_display().lower()} "
+                f"({payment.review_detail}).",
                 field="barcode",
                 code=payment.review_reason,
             )
@@ -391,7 +393,8 @@ def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason
 def _settle_reviewed(payment: Payment) -> None:
     if payment.review_reason in (R.UNKNOWN, R.CANCELLED, R.DUPLICATE, R.IN_AGREEMENT):
         raise Conflict(
-            f"Um pagamento com motivo '{payment.get_review_reason_display()}' não pode ser baixado; devolva-o.",
+            f"Um pagamento com motivo '{payment.get_review_reason_display()}' não pode ser baixado; "
+            "devolva-o.",
             field="action",
         )
     if payment.bill_id:

@@ -43,6 +43,9 @@ class InstallmentPolicyVersion(models.Model):
     class Meta:
         ordering = ["-effective_from"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Agreement(models.Model):
     class Status(models.TextChoices):
@@ -80,6 +83,9 @@ class Agreement(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"parcelamento {self.number}"
+
     @builtins.property  # the `property` field shadows the builtin in this class body
     def number(self) -> str:
         return f"{self.created_at:%Y}/{self.pk:06d}" if self.created_at else str(self.pk)
@@ -101,6 +107,9 @@ class AgreementBill(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Installment(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="installments")
@@ -115,6 +124,9 @@ class Installment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="installment_number_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Certificate(models.Model):
@@ -138,3 +150,6 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 import requests
+import time_machine
 
 from modules.billing.models import BillStatus
 from modules.collection.fake_pagarme import FakePagarme
@@ -16,8 +17,15 @@ from modules.collection.models import GatewayAccount, Payment, Settlement, Webho
 from tests.collection import factories as f
 from tests.conftest import bearer, make_user
 
+TODAY = dt.date(2025, 6, 15)
 PASSWORD = "Senha-forte-123"
 TOKEN = "segredo-da-url-123"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 @pytest.fixture
@@ -49,7 +57,7 @@ def _hook(client, event, token=TOKEN, auth=BASIC):
 
 def test_pix_charge_settles_two_bills_once_whatever_the_webhooks_do(admin, alpha_client, fake):
     p = f.prop()
-    due = dt.date.today() + dt.timedelta(days=10)
+    due = TODAY + dt.timedelta(days=10)
     b1, b2 = f.bill(p, "57.30", due, dt.date(2025, 1, 1)), f.bill(p, "42.70", due, dt.date(2025, 2, 1))
     created = alpha_client.post(
         "/api/v1/collection/charges",

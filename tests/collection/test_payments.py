@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,6 +27,7 @@ from modules.common.models import AuditEntry
 from tests.collection import factories as f
 from tests.conftest import bearer, make_user
 
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "febraban-return"
 ACTOR = SystemActor("tests")
 PASSWORD = "Senha-forte-123"
 DUE = dt.date(2025, 6, 5)
@@ -94,12 +96,12 @@ def test_a_bad_trailer_or_a_bad_check_digit_refuses_the_whole_file_with_line_num
             actor=ACTOR,
             data=f.return_file([(b1.barcode, "20.00"), (b2.barcode, "30.00")], trailer_total="51.00"),
         )
-    with pytest.raises(ReturnFileRejected, match="Linha 4, campo Z.02"):
+    with pytest.raises(ReturnFileRejected, match=r"Linha 4, campo Z\.02"):
         services.return_file_import(
             actor=ACTOR, data=f.return_file([(b1.barcode, "20.00"), (b2.barcode, "30.00")], trailer_count=9)
         )
     with pytest.raises(
-        ReturnFileRejected, match="Linha 3, campo G.05: código de barras: dígito verificador geral inválido"
+        ReturnFileRejected, match=r"Linha 3, campo G\.05: código de barras: dígito verificador geral inválido"
     ):
         services.return_file_import(
             actor=ACTOR, data=f.return_file([(b1.barcode, "20.00"), (_flip(b2.barcode), "30.00")])
@@ -110,14 +112,12 @@ def test_a_bad_trailer_or_a_bad_check_digit_refuses_the_whole_file_with_line_num
 
 def test_an_unknown_agent_is_refused(tenant_alpha):
     b = f.bill(f.prop(), "20.00", DUE)
-    with pytest.raises(ValidationFailed, match="agente arrecadador desconhecido \\(banco 999"):
+    with pytest.raises(ValidationFailed, match=r"agente arrecadador desconhecido \(banco 999"):
         services.return_file_import(actor=ACTOR, data=f.return_file([(b.barcode, "20.00")], bank="999"))
 
 
 def test_the_shared_samples_parse_but_no_agent_no_import(tenant_alpha):
-    data = open(
-        "/work/shared/samples/febraban-return/01_itau-341_2017-04-05_modelo-retorno-tipo-G.txt", "rb"
-    ).read()
+    data = (SAMPLES / "01_itau-341_2017-04-05_modelo-retorno-tipo-G.txt").read_bytes()
     f.agent("341")
     rf = services.return_file_import(actor=ACTOR, data=data)
     assert (

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from modules.billing.hooks import pending_items
 from modules.billing.models import BillItem
@@ -20,8 +21,15 @@ from tests.collection import factories as f
 from tests.conftest import bearer, make_user
 
 ACTOR = SystemActor("tests")
+TODAY = dt.date(2025, 6, 15)
 PASSWORD = "Senha-forte-123"
 SEED_003 = ["379.85", "191.46", "128.67", "97.28", "78.45", "65.90"]
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 @pytest.fixture
@@ -43,7 +51,7 @@ def _deso_policy() -> None:
 
 def _property_owing_415_29():
     p = f.prop()
-    far = dt.date.today() + dt.timedelta(days=60)  # not yet due: no late charges, the total is 415,29
+    far = TODAY + dt.timedelta(days=60)  # not yet due: no late charges, the total is 415,29
     f.bill(p, "215.29", far, dt.date(2025, 1, 1))
     f.bill(p, "200.00", far, dt.date(2025, 2, 1))
     return p
@@ -140,7 +148,7 @@ def test_agreement_lifecycle_down_payment_by_return_file_installments_on_bills_a
         ("installment", Decimal("65.90"), "Parcela 1/6")
     ]
     # billed on July's bill: August offers the second, July never again
-    july = f.bill(p, "80.00", dt.date.today() + dt.timedelta(days=90), dt.date(2025, 7, 1))
+    july = f.bill(p, "80.00", TODAY + dt.timedelta(days=90), dt.date(2025, 7, 1))
     BillItem.objects.create(
         bill=july,
         kind="installment",
@@ -170,21 +178,21 @@ def test_agreement_outside_policy_and_cancellation_restore_the_debts(tenant_alph
     p = _property_owing_415_29()
     with pytest.raises(Exception, match="entrada mínimo"):
         services.agreement_create(
-            actor=ACTOR, property_id=p.pk, down_payment=Decimal("10.00"), count=3, as_of=dt.date.today()
+            actor=ACTOR, property_id=p.pk, down_payment=Decimal("10.00"), count=3, as_of=TODAY
         )
     agreement = services.agreement_create(
-        actor=ACTOR, property_id=p.pk, down_payment=Decimal("41.53"), count=3, as_of=dt.date.today()
+        actor=ACTOR, property_id=p.pk, down_payment=Decimal("41.53"), count=3, as_of=TODAY
     )
     with pytest.raises(Conflict, match="já tem o parcelamento"):
         services.agreement_create(
-            actor=ACTOR, property_id=p.pk, down_payment=Decimal("41.53"), count=3, as_of=dt.date.today()
+            actor=ACTOR, property_id=p.pk, down_payment=Decimal("41.53"), count=3, as_of=TODAY
         )
     # the down payment expires unpaid: the agreement is cancelled and the bills are debts again
-    later = dt.date.today() + dt.timedelta(days=30)
+    later = TODAY + dt.timedelta(days=30)
     assert services.agreements_enforce(actor=ACTOR, today=later) == [agreement.pk]
     from modules.debt.selectors import debt_position
 
-    assert len(debt_position(p.pk, dt.date.today()).items) == 2
+    assert len(debt_position(p.pk, TODAY).items) == 2
 
 
 def test_certificate_refused_with_open_debts_and_annual_declaration(tenant_alpha):
