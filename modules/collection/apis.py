@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FileUploadParser, FormParser, JSONParser, MultiPartParser
@@ -182,7 +183,10 @@ class SettlementApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.payments"
 
-    @extend_schema(parameters=[OpenApiParameter("date", str, description="AAAA-MM-DD (data do crédito)")])
+    @extend_schema(
+        parameters=[OpenApiParameter("date", str, description="AAAA-MM-DD (data do crédito)")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         try:
             day = dt.date.fromisoformat(request.query_params.get("date", ""))
@@ -208,7 +212,7 @@ class LateChargesSimulateApi(APIView):
     function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
     parser_classes: ClassVar[list[Any]] = [JSONParser]
 
-    @extend_schema(request={"application/json": {"type": "object"}})
+    @extend_schema(request={"application/json": {"type": "object"}}, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         paid_on = data.get("paid_on")

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -66,7 +67,10 @@ class PropertyDebtsApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "debt.position"
 
-    @extend_schema(parameters=[OpenApiParameter("as_of", str, description="AAAA-MM-DD")])
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", str, description="AAAA-MM-DD")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, pk: int) -> Response:
         as_of = _date(request.query_params.get("as_of"), "as_of", tenant_today())
         return Response(position_json(_property_id(pk), as_of))
@@ -81,7 +85,7 @@ class StatementApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "debt.position"
 
-    @extend_schema(request=StatementIn)
+    @extend_schema(request=StatementIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         data = StatementIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -118,7 +122,7 @@ class InstallmentSimulateApi(APIView):
     function = "debt.agreements"
     function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
 
-    @extend_schema(request={"application/json": {"type": "object"}})
+    @extend_schema(request={"application/json": {"type": "object"}}, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         today = tenant_today()
