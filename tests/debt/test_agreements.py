@@ -214,3 +214,18 @@ def test_certificate_refused_with_open_debts_and_annual_declaration(tenant_alpha
     )
     negative = services.certificate_issue(actor=ACTOR, property_id=p.pk, today=dt.date(2025, 6, 1))
     assert negative.kind == "negativa" and negative.code.count("-") == 4
+
+
+def test_statement_and_certificate_pdfs_are_branded_and_carry_the_barcode(admin, alpha_client):
+    p = f.prop()
+    f.bill(p, "33.00", dt.date(2025, 3, 10), dt.date(2025, 2, 1))
+    made = _post(alpha_client, f"/api/v1/properties/{p.pk}/statement", {"valid_until": "2025-06-20"}, admin)
+    assert made.status_code == 201, made.content
+    pdf = alpha_client.get(made.json()["pdf"], **admin)
+    assert pdf.status_code == 302 or pdf.content.startswith(b"%PDF")
+    from modules.collection.models import PaymentDocument
+    from modules.debt import pdf as debt_pdf
+
+    document = PaymentDocument.objects.get(pk=made.json()["document"])
+    assert debt_pdf.statement_pdf(document).startswith(b"%PDF")
+    assert document.amount > Decimal("33.00")  # overdue: fine and interest up to the validity date
