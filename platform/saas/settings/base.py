@@ -62,6 +62,8 @@ TENANT_APPS = [
     "modules.registry",
     "modules.metering",
     "modules.billing",
+    "modules.collection",
+    "modules.debt",
     "saas.staff",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
