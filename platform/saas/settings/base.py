@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PLATFORM_DIR = BASE_DIR / "platform"
@@ -205,6 +206,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sla-probe-tenants": {
         "task": "saas.sla.tasks.probe_tenants",
         "schedule": float(env("SLA_PROBE_INTERVAL_SECONDS", "60")),
+    },
+    # 09:00 UTC is early morning in every Brazilian time zone; each tenant reads its own date
+    "debt-agreements-enforce": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=9, minute=0),
+        "args": ["modules.debt.tasks.agreements_enforce"],
     },
 }
 # keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
