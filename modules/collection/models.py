@@ -62,6 +62,26 @@ class ReturnFile(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
+class ReturnFileRefusal(models.Model):
+    """A return file refused as a whole (malformed, unknown agent, already imported): nothing of it was
+    applied; the problems are kept, line by line, so staff can send them back to the bank."""
+
+    filename = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField(default=0)
+    code = models.CharField(max_length=40)
+    message = models.TextField()
+    problems = models.JSONField(default=list)
+    uploaded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 class PaymentDocument(models.Model):
     """A guia: one barcode paying several bills at once (with their late charges), or something that
     is not a bill (an agreement's down payment)."""

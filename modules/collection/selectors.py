@@ -11,8 +11,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from modules.billing.models import Bill, BillStatus
 from modules.common.domain.money import CENT
 
+from .domain.barcode_check import typeable_line_to_barcode
 from .domain.late_charges import late_charges
-from .models import Payment, PaymentDocument, ReturnFile
+from .models import Payment, PaymentDocument, ReturnFile, ReturnFileRefusal
 from .policies import TenantLateCharges
 
 ZERO = Decimal("0.00")
@@ -60,13 +61,22 @@ def price_bill(
 
 
 def payment_list(
-    *, q: str = "", status: str = "", paid_from: dt.date | None = None, paid_to: dt.date | None = None
+    *,
+    q: str = "",
+    status: str = "",
+    paid_from: dt.date | None = None,
+    paid_to: dt.date | None = None,
+    agent_id: int | None = None,
+    return_file_id: int | None = None,
 ) -> QuerySet[Payment]:
     qs = Payment.objects.select_related("agent", "property", "bill", "document").order_by("-paid_on", "-id")
+    q = q.strip()
     if q:
         digits = "".join(c for c in q if c.isdigit())
         cond = Q(property__account_number=q) | Q(authentication=q)
-        if len(digits) >= 44:
+        if len(digits) == 48:  # a typeable line: its four fields carry the 44 barcode digits
+            cond |= Q(barcode=typeable_line_to_barcode(digits, validate=False))
+        elif len(digits) >= 44:
             cond |= Q(barcode=digits[:44])
         qs = qs.filter(cond)
     if status:
@@ -75,7 +85,17 @@ def payment_list(
         qs = qs.filter(paid_on__gte=paid_from)
     if paid_to:
         qs = qs.filter(paid_on__lte=paid_to)
+    if agent_id:
+        qs = qs.filter(agent_id=agent_id)
+    if return_file_id:
+        qs = qs.filter(return_file_id=return_file_id)
     return qs
+
+
+def payment_totals(qs: QuerySet[Payment]) -> dict[str, object]:
+    """Count and sum of a search, for the page header (one aggregate query)."""
+    row = qs.order_by().aggregate(n=Count("id"), amount=Sum("amount"))
+    return {"count": row["n"], "amount": row["amount"] or ZERO}
 
 
 def review_queue() -> QuerySet[Payment]:
@@ -84,6 +104,10 @@ def review_queue() -> QuerySet[Payment]:
 
 def return_file_list() -> QuerySet[ReturnFile]:
     return ReturnFile.objects.select_related("agent").order_by("-created_at")
+
+
+def return_file_refusals() -> QuerySet[ReturnFileRefusal]:
+    return ReturnFileRefusal.objects.order_by("-created_at")
 
 
 def settlement_report(day: dt.date) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ the last word: a race that slips past the checks fails the transaction instead o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,7 @@ from django.utils import timezone
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
 from modules.common.domain.money import format_brl
-from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 from .documents import document_barcode, document_paid, held_bills
 from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
@@ -33,6 +34,7 @@ from .models import (
     Payment,
     PaymentDocument,
     ReturnFile,
+    ReturnFileRefusal,
     Settlement,
 )
 from .selectors import PricedBill
@@ -205,7 +207,37 @@ def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
 
 def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> ReturnFile:
     """All or nothing: a file with any malformed record is refused with its line numbers; the same
-    file (by SHA-256) is refused the second time; every G record becomes a payment, applied or in review."""
+    file (by SHA-256) is refused the second time; every G record becomes a payment, applied or in review.
+    A refusal is recorded (with its problems) so the history shows what was sent back and why."""
+    try:
+        return _return_file_import(actor=actor, data=data, filename=filename)
+    except DomainError as exc:
+        return_file_refusal_record(actor=actor, data=data, filename=filename, error=exc)
+        raise
+
+
+def return_file_refusal_record(*, actor: Actor, data: bytes, filename: str, error: DomainError) -> None:
+    problems = [str(p) for p in getattr(error, "problems", ())]
+    message = error.message.split(". ")[0] + "." if problems else error.message
+    with transaction.atomic():
+        refusal = ReturnFileRefusal.objects.create(
+            filename=filename[:200],
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            code=error.code[:40],
+            message=message,
+            problems=problems[:500],
+            uploaded_by=actor.get_username(),
+        )
+        audit_record(
+            actor=actor,
+            action="collection.return_file_refuse",
+            target=refusal,
+            after={"code": error.code, "problems": len(problems), "filename": filename[:200]},
+        )
+
+
+def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFile:
     parsed = parse_return_file(data)
     agent = _agent_for(parsed.header.bank_code, parsed.header.agreement_code)
     if ReturnFile.objects.filter(sha256=parsed.sha256).exists():
