@@ -13,7 +13,7 @@ from modules.collection.selectors import PricedBill, open_bills, price_bill
 from modules.common.domain.money import Rounding
 from modules.common.errors import NotFound
 
-from .domain.certificates import DebtItem, DebtStatus
+from .domain.certificates import CertificateDecision, DebtItem, DebtStatus, decide_certificate
 from .domain.installments import InstallmentPolicy, LeftoverPlacement
 from .models import Agreement, AgreementBill, Installment, InstallmentPolicyVersion
 
@@ -159,3 +159,20 @@ def year_bills(property_id: int, year: int) -> list[DebtItem]:
             status=BillStatus.DRAFT
         )
     ]
+
+
+def property_by_account(account: str) -> int | None:
+    """The property of a matrícula as typed at the counter (with or without its check-digit dash)."""
+    from modules.registry.models import Property
+
+    text = account.strip()
+    digits = "".join(c for c in text if c.isdigit())
+    if not digits:
+        return None
+    forms = {text, digits, f"{digits[:-1]}-{digits[-1]}"}
+    return Property.objects.filter(account_number__in=forms).values_list("pk", flat=True).first()
+
+
+def certificate_decision(property_id: int, as_of: dt.date) -> CertificateDecision:
+    """What a certificate requested today would say (the page shows a refusal with its debts)."""
+    return decide_certificate(certificate_debts(property_id, as_of), as_of)

@@ -5,6 +5,15 @@ from . import views
 app_name = "debt"
 
 urlpatterns = [
+    path("imovel/", views.lookup_view, name="lookup"),
+    path("certidoes/", views.certificate_lookup_view, name="certificate_lookup"),
+    path("imoveis/<int:pk>/", views.position_view, name="position"),
+    path("imoveis/<int:pk>/parcelamento/", views.agreement_new_view, name="agreement_new"),
+    path("imoveis/<int:pk>/certidoes/", views.certificates_view, name="certificates"),
+    path("imoveis/<int:pk>/certidoes/emitir/", views.certificate_issue_view, name="certificate_issue"),
+    path("parcelamentos/", views.agreements_view, name="agreements"),
+    path("parcelamentos/<int:pk>/", views.agreement_view, name="agreement"),
+    path("parcelamentos/<int:pk>/termo.pdf", views.agreement_term_pdf_view, name="agreement_term_pdf"),
     path("certidoes/<int:pk>.pdf", views.certificate_pdf_view, name="certificate_pdf"),
     path("documentos/<int:pk>.pdf", views.statement_pdf_view, name="statement_pdf"),
 ]

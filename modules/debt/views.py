@@ -1,16 +1,41 @@
-"""Staff pages of debt, and the public certificate verification page."""
+"""Staff pages of debt (debt position and statement, the agreement wizard, agreements, certificates),
+and the public certificate verification page."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from modules.access.views import function_required
+from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
+from modules.collection.selectors import open_documents
 from modules.common.errors import DomainError
+from modules.registry.models import Property
+from modules.registry.services import tenant_today
 
-from . import pdf, services
-from .models import Certificate
+from . import pdf, selectors, services
+from .domain.certificates import CertificateKind
+from .domain.installments import minimum_down_payment, simulate
+from .forms import (
+    AnnualDeclarationForm,
+    AsOfForm,
+    CancelForm,
+    PropertyLookupForm,
+    SimulationForm,
+    StatementForm,
+)
+from .models import Agreement, Certificate
+
+STATEMENT_DAYS = 5
+TARGETS = {"posicao": "debt:position", "parcelamento": "debt:agreement_new", "certidao": "debt:certificates"}
+TITLES = {"posicao": "Posição de débitos", "parcelamento": "Novo parcelamento", "certidao": "Certidões"}
 
 
 def verify_view(request: HttpRequest) -> HttpResponse:
@@ -30,13 +55,307 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _lookup(request: HttpRequest, target: str) -> HttpResponse:
+    """Find the property by matrícula, then go where the menu entry pointed (position, agreement,
+    certificate)."""
+    form = PropertyLookupForm(request.GET if "account" in request.GET else None)
+    if form.is_valid():
+        pk = selectors.property_by_account(form.cleaned_data["account"])
+        if pk is not None:
+            return redirect(TARGETS[target], pk)
+        form.add_error("account", f"Matrícula {form.cleaned_data['account']} não encontrada.")
+    return render(request, "debt/lookup.html", {"form": form, "title": TITLES[target]})
+
+
+@function_required("debt.position")
+def lookup_view(request: HttpRequest) -> HttpResponse:
+    target = request.GET.get("para", "posicao")
+    return _lookup(request, target if target in ("posicao", "parcelamento") else "posicao")
+
+
 @function_required("debt.certificates")
-def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = get_object_or_404(Certificate, pk=pk)
-    return HttpResponse(pdf.certificate_pdf(certificate), content_type="application/pdf")
+def certificate_lookup_view(request: HttpRequest) -> HttpResponse:
+    return _lookup(request, "certidao")
+
+
+def _prop(pk: int) -> Property:
+    return get_object_or_404(Property.objects.select_related("street", "neighbourhood"), pk=pk)
+
+
+@function_required("debt.position")
+def position_view(request: HttpRequest, pk: int) -> HttpResponse:
+    prop = _prop(pk)
+    today = tenant_today()
+    as_of_form = AsOfForm(request.GET or None)
+    as_of = (as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None) or today
+    statement_form = StatementForm(
+        request.POST or None, initial={"valid_until": today + dt.timedelta(days=STATEMENT_DAYS)}
+    )
+    selected: set[int] | None = None
+    if request.method == "POST":
+        selected = {int(b) for b in request.POST.getlist("bills") if b.isdigit()}
+        if not request.user.can("debt.position", "add"):  # type: ignore[union-attr]
+            messages.error(request, "Seu perfil não permite emitir extratos.")
+        elif not selected:
+            statement_form.add_error(None, "Marque ao menos uma fatura para o extrato.")
+        elif statement_form.is_valid():
+            try:
+                doc = services.statement_create(
+                    actor=request.user,
+                    property_id=prop.pk,
+                    as_of=today,
+                    valid_until=statement_form.cleaned_data["valid_until"],
+                    bill_ids=sorted(selected),
+                )
+            except DomainError as exc:
+                statement_form.add_error("valid_until" if exc.field == "valid_until" else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Extrato nº {doc.pk} emitido: R$ {services.money_text(doc.amount)[3:]}, "
+                    f"pagável até {doc.valid_until:%d/%m/%Y}.",
+                )
+                return redirect(f"{reverse('debt:position', args=[prop.pk])}?emitido={doc.pk}")
+    position = selectors.debt_position(prop.pk, as_of)
+    issued = request.GET.get("emitido", "")
+    return render(
+        request,
+        "debt/position.html",
+        {
+            "p": prop,
+            "as_of": as_of,
+            "today": today,
+            "as_of_form": as_of_form,
+            "statement_form": statement_form,
+            "position": position,
+            "totals": position.totals,
+            "selected": selected,
+            "agreement": services.live_agreement(prop.pk),
+            "documents": open_documents(prop.pk).order_by("-created_at")[:10],
+            "issued": PaymentDocument.objects.filter(pk=issued, property=prop).first()
+            if issued.isdigit()
+            else None,
+        },
+    )
 
 
 @function_required("debt.position")
 def statement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(PaymentDocument, pk=pk)
-    return HttpResponse(pdf.statement_pdf(document), content_type="application/pdf")
+    response = HttpResponse(pdf.statement_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="extrato-{document.pk}.pdf"'
+    return response
+
+
+def _limits(total: Decimal, version: Any, policy: Any) -> dict[str, Any]:
+    return {
+        "total": total,
+        "min_down_payment": minimum_down_payment(total, policy),
+        "min_down_payment_percent": pdf.percent_text(policy.min_down_payment_rate),
+        "down_payment_required": policy.down_payment_required,
+        "max_installments": policy.max_installments,
+        "standard_max_installments": version.standard_max_installments,
+        "min_installment": policy.min_installment,
+        "monthly_percent": pdf.percent_text(policy.monthly_rate),
+        "fine_discount_percent": pdf.percent_text(policy.fine_discount_rate),
+        "interest_discount_percent": pdf.percent_text(policy.interest_discount_rate),
+        "discounts": bool(policy.fine_discount_rate or policy.interest_discount_rate),
+        "down_payment_days": version.down_payment_days,
+        "cancel_after_unpaid": version.cancel_after_unpaid,
+        "resolution": version.resolution,
+    }
+
+
+@function_required("debt.agreements")
+def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The wizard: the debt and the policy's limits; choose entry and count and see the simulation
+    table; confirm to sign (the down payment becomes a payable guia)."""
+    prop = _prop(pk)
+    today = tenant_today()
+    current = services.live_agreement(prop.pk)
+    reinstall = current is not None and current.status == Agreement.Status.ACTIVE
+    ctx: dict[str, Any] = {"p": prop, "today": today, "current": current, "reinstall": reinstall}
+    try:
+        version, policy, position, total = services._negotiation(
+            prop.pk, today, current if reinstall else None
+        )
+    except DomainError as exc:
+        ctx["blocked"] = exc.message
+        return render(request, "debt/agreement_new.html", ctx)
+    totals = position.totals
+    ctx |= {
+        "position": position,
+        "totals": totals,
+        "interest_and_correction": totals["interest"] + totals["correction"],
+        "limits": _limits(total, version, policy),
+    }
+    if total <= 0:
+        ctx["blocked"] = "Não há débitos em aberto para parcelar."
+        return render(request, "debt/agreement_new.html", ctx)
+    if current is not None and not reinstall:
+        ctx["blocked"] = (
+            f"O imóvel já tem o parcelamento {current.number}, aguardando o pagamento da entrada."
+        )
+        return render(request, "debt/agreement_new.html", ctx)
+    data = (
+        request.POST if request.method == "POST" else (request.GET if "down_payment" in request.GET else None)
+    )
+    form = SimulationForm(
+        data,
+        initial={"down_payment": ctx["limits"]["min_down_payment"], "installments": policy.max_installments},
+    )
+    ctx["form"] = form
+    if form.is_valid():
+        down, count = form.cleaned_data["down_payment"], form.cleaned_data["installments"]
+        try:
+            ctx["simulation"] = simulate(total, policy, down_payment=down)
+        except DomainError as exc:
+            form.add_error("down_payment" if exc.field == "down_payment" else None, exc.message)
+        else:
+            options = ctx["simulation"].options
+            counts = [o.count for o in options]
+            ctx["chosen"] = count
+            ctx["rows"] = [
+                {"option": o, "interest": o.total_paid - total, "chosen": o.count == count} for o in options
+            ]
+            ctx["chosen_value"] = next((o.installment for o in options if o.count == count), None)
+            if count not in counts:
+                form.add_error(
+                    "installments",
+                    f"Com esta entrada são possíveis de 1 a {max(counts)} parcelas "
+                    f"(máximo da política: {policy.max_installments}; parcela mínima "
+                    f"R$ {services.money_text(policy.min_installment)[3:]}).",
+                )
+            elif request.method == "POST" and "confirm" in request.POST:
+                if not request.user.can("debt.agreements", "add"):  # type: ignore[union-attr]
+                    messages.error(request, "Seu perfil não permite firmar parcelamentos.")
+                else:
+                    try:
+                        agreement = services.agreement_create(
+                            actor=request.user,
+                            property_id=prop.pk,
+                            down_payment=down,
+                            count=count,
+                            as_of=today,
+                            reinstall=reinstall,
+                        )
+                    except DomainError as exc:
+                        form.add_error(
+                            exc.field if exc.field in ("down_payment", "installments") else None, exc.message
+                        )
+                    else:
+                        messages.success(request, f"Parcelamento {agreement.number} firmado.")
+                        return redirect("debt:agreement", agreement.pk)
+    return render(request, "debt/agreement_new.html", ctx)
+
+
+@function_required("debt.agreements")
+def agreements_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    qs = Agreement.objects.select_related("property").order_by("-created_at")
+    if status in Agreement.Status.values:
+        qs = qs.filter(status=status)
+    page, size = page_of(request, qs)
+    return render(
+        request,
+        "debt/agreements.html",
+        {
+            "page": page,
+            "page_size": size,
+            "page_sizes": PAGE_SIZES,
+            "query": f"status={status}",
+            "statuses": Agreement.Status.choices,
+            "status": status,
+        },
+    )
+
+
+@function_required("debt.agreements")
+def agreement_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("property", "policy", "down_payment_document"), pk=pk
+    )
+    form = CancelForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.can("debt.agreements", "change"):  # type: ignore[union-attr]
+            messages.error(request, "Seu perfil não permite cancelar parcelamentos.")
+        elif form.is_valid():
+            try:
+                services.agreement_cancel(
+                    actor=request.user, agreement_id=agreement.pk, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Parcelamento cancelado; as faturas voltaram à posição de débitos.")
+                return redirect("debt:agreement", agreement.pk)
+    return render(
+        request,
+        "debt/agreement.html",
+        {
+            "a": agreement,
+            "form": form,
+            "states": selectors.installment_states(agreement),
+            "monthly_percent": pdf.percent_text(agreement.monthly_rate),
+            "bills": agreement.bills.select_related("bill").order_by("bill__due_date"),
+        },
+    )
+
+
+@function_required("debt.agreements")
+def agreement_term_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=pk)
+    response = HttpResponse(pdf.agreement_term_pdf(agreement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="termo-parcelamento-{agreement.pk}.pdf"'
+    return response
+
+
+@function_required("debt.certificates")
+def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
+    prop = _prop(pk)
+    today = tenant_today()
+    decision = selectors.certificate_decision(prop.pk, today)
+    year_form = AnnualDeclarationForm(initial={"year": today.year - 1})
+    return render(
+        request,
+        "debt/certificates.html",
+        {
+            "p": prop,
+            "today": today,
+            "decision": decision,
+            "refused": decision.kind is CertificateKind.REFUSED,
+            "year_form": year_form,
+            "issued": Certificate.objects.filter(property=prop).order_by("-created_at")[:20],
+        },
+    )
+
+
+@require_POST
+@function_required("debt.certificates", "add")
+def certificate_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    prop = _prop(pk)
+    today = tenant_today()
+    try:
+        if request.POST.get("kind") == "annual":
+            form = AnnualDeclarationForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Informe o ano da declaração.")
+                return redirect("debt:certificates", prop.pk)
+            cert = services.annual_declaration_issue(
+                actor=request.user, property_id=prop.pk, year=form.cleaned_data["year"], today=today
+            )
+        else:
+            cert = services.certificate_issue(actor=request.user, property_id=prop.pk, today=today)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("debt:certificates", prop.pk)
+    messages.success(request, f"{cert.get_kind_display()} emitida: código {cert.code}.")
+    return redirect("debt:certificates", prop.pk)
+
+
+@function_required("debt.certificates")
+def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(Certificate, pk=pk)
+    response = HttpResponse(pdf.certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certidao-{certificate.code}.pdf"'
+    return response
