@@ -334,7 +334,10 @@ def _statement(prop: Property, **extra: Any) -> dict[str, Any]:
         "utility": getattr(tenant, "legal_name", "") or getattr(tenant, "name", ""),
         "account_number": prop.account_number,
         "inscription": prop.inscription,
-        "address": str(getattr(prop, "address_search", "")) or f"{prop.street} {prop.number}",
+        "address": (
+            f"{prop.street}, {prop.number}{f' – {prop.complement}' if prop.complement else ''} · "
+            f"{prop.neighbourhood}"
+        ),
         "holder": holder.customer.name if holder else "",
         **extra,
     }
