@@ -37,6 +37,7 @@ from .models import (
     ReturnFileRefusal,
     Settlement,
 )
+from .return_import import import_bill_payments
 from .selectors import PricedBill
 
 CHUNK = 5000
@@ -258,23 +259,31 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
                 warnings=[str(w) for w in parsed.warnings[:200]],
                 uploaded_by=actor.get_username(),
             )
-            items = [
-                Incoming(
-                    barcode=p.barcode,
-                    amount=p.amount,
-                    paid_on=p.paid_on,
-                    credited_on=p.credited_on,
-                    fee=p.fee,
-                    line=p.line,
-                    authentication=p.authentication,
-                )
-                for p in parsed.payments
-            ]
-            payments = _apply(
-                actor=actor, agent=agent, channel=Payment.Channel.RETURN_FILE, items=items, return_file=rf
+            # Bills are matched and settled set-based (ADR 0034); what is not a bill's barcode goes
+            # through the general matcher (documents, unknown barcodes).
+            applied, _review, rest = import_bill_payments(
+                actor=actor, agent=agent, return_file=rf, items=parsed.payments
             )
-            rf.applied_count = sum(1 for p in payments if p.status == Payment.Status.APPLIED)
-            rf.review_count = len(payments) - rf.applied_count
+            payments = _apply(
+                actor=actor,
+                agent=agent,
+                channel=Payment.Channel.RETURN_FILE,
+                items=[
+                    Incoming(
+                        barcode=p.barcode,
+                        amount=p.amount,
+                        paid_on=p.paid_on,
+                        credited_on=p.credited_on,
+                        fee=p.fee,
+                        line=p.line,
+                        authentication=p.authentication,
+                    )
+                    for p in rest
+                ],
+                return_file=rf,
+            )
+            rf.applied_count = applied + sum(1 for p in payments if p.status == Payment.Status.APPLIED)
+            rf.review_count = len(parsed.payments) - rf.applied_count
             rf.save(update_fields=["applied_count", "review_count"])
             audit_record(
                 actor=actor,
