@@ -6,6 +6,10 @@ secret key, and webhook events (delivered to a configured URL, and kept in an ou
     POST /_fake/charges/{id}/pay    {"amount": centavos?}  → marks paid, emits charge.paid (and order.paid)
     POST /_fake/charges/{id}/fail   → charge.payment_failed
     GET  /_fake/webhooks            → every event emitted so far
+
+Webhooks go to `webhook_url`, or, when the server fronts several accounts (the demo: one per
+utility), to the route registered for the secret key that created the charge (`route()`): like the
+real Pagar.me, where each account configures its own webhook.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import datetime as dt
 import json
 import secrets
 import threading
+from dataclasses import dataclass
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +53,8 @@ class FakePagarme:
         self.outbox: list[dict[str, Any]] = []
         self.webhook_url = webhook_url
         self.webhook_auth = webhook_auth
+        self.routes: dict[str, WebhookRoute] = {}
+        self.charge_keys: dict[str, str] = {}  # charge id → secret key that created it
         self.lock = threading.Lock()
         fake = self
 
@@ -68,12 +75,16 @@ class FakePagarme:
                 raw = self.rfile.read(length) if length else b"{}"
                 return json.loads(raw or b"{}")
 
-            def _authorized(self) -> bool:
+            def _secret_key(self) -> str:
                 header = self.headers.get("Authorization", "")
                 if not header.startswith("Basic "):
-                    return False
-                user = base64.b64decode(header[6:]).decode().split(":", 1)[0]
-                return user.startswith("sk_")
+                    return ""
+                with contextlib.suppress(ValueError):
+                    return base64.b64decode(header[6:]).decode().split(":", 1)[0]
+                return ""
+
+            def _authorized(self) -> bool:
+                return self._secret_key().startswith("sk_")
 
             def do_GET(self) -> None:
                 if self.path == "/_fake/webhooks":
@@ -96,7 +107,9 @@ class FakePagarme:
                 if not self._authorized():
                     return self._send(401, {"message": "Authorization has been denied for this request."})
                 if parts == ["core", "v5", "orders"]:
-                    order, _ = fake.create_order(self._body(), self.headers.get("Idempotency-Key", ""))
+                    order, _ = fake.create_order(
+                        self._body(), self.headers.get("Idempotency-Key", ""), secret_key=self._secret_key()
+                    )
                     return self._send(200, order)
                 return self._send(404, {"message": "Not found"})
 
@@ -116,7 +129,16 @@ class FakePagarme:
         self.server.shutdown()
         self.server.server_close()
 
-    def create_order(self, body: dict[str, Any], key: str) -> tuple[dict[str, Any], bool]:
+    def route(
+        self, secret_key: str, url: str, *, host: str = "", auth: tuple[str, str] | None = None
+    ) -> None:
+        """Send the webhooks of `secret_key`'s charges to `url` (with a Host header, for tenant hosts
+        that only the web server knows)."""
+        self.routes[secret_key] = WebhookRoute(url, host, auth)
+
+    def create_order(
+        self, body: dict[str, Any], key: str, *, secret_key: str = ""
+    ) -> tuple[dict[str, Any], bool]:
         with self.lock:
             if key and key in self.idempotency:
                 return self.orders[self.idempotency[key]], False
@@ -144,6 +166,17 @@ class FakePagarme:
                     "qr_code": payload,
                     "qr_code_url": f"{self.url}/qr/{charge_id}.png",
                     "expires_at": _now(),
+                }
+            elif method == "credit_card":
+                card = payment.get("credit_card") or {}
+                transaction |= {
+                    "installments": int(card.get("installments") or 1),
+                    "statement_descriptor": card.get("statement_descriptor", ""),
+                    "card": {
+                        "last_four_digits": "1111",
+                        "brand": "Visa",
+                        "id": card.get("card_token", ""),
+                    },
                 }
             elif method == "boleto":
                 transaction |= {
@@ -176,6 +209,7 @@ class FakePagarme:
                 "charges": [charge],
             }
             self.orders[order_id], self.charges[charge_id] = order, charge
+            self.charge_keys[charge_id] = secret_key
             if key:
                 self.idempotency[key] = order_id
             return order, True
@@ -207,11 +241,22 @@ class FakePagarme:
                 "data": json.loads(json.dumps(charge)),
             }
             self.outbox.append(event)
-        if self.webhook_url:
-            threading.Thread(target=self._deliver, args=(event,), daemon=True).start()
+            route = self.routes.get(self.charge_keys.get(charge_id, ""))
+        if route is None and self.webhook_url:
+            route = WebhookRoute(self.webhook_url, "", self.webhook_auth)
+        if route is not None:
+            threading.Thread(target=self._deliver, args=(event, route), daemon=True).start()
         return event
 
-    def _deliver(self, event: dict[str, Any]) -> None:
+    def _deliver(self, event: dict[str, Any], route: WebhookRoute) -> None:
         # Pagar.me retries; the fake keeps the event in its outbox
+        headers = {"Host": route.host} if route.host else {}
         with contextlib.suppress(requests.RequestException):
-            requests.post(self.webhook_url, json=event, auth=self.webhook_auth, timeout=10)
+            requests.post(route.url, json=event, auth=route.auth, headers=headers, timeout=10)
+
+
+@dataclass(frozen=True)
+class WebhookRoute:
+    url: str
+    host: str = ""
+    auth: tuple[str, str] | None = None

@@ -1,4 +1,4 @@
-"""Pagar.me against the local fake server (a real HTTP server): a PIX charge for two bills, the
+"""Pagar.me against the local fake server (a real HTTP server): PIX, boleto and card charges, the
 webhook authenticated, recorded by id, the charge re-fetched, the bills settled exactly once however
 often and in whatever order the events arrive; a lying body changes nothing."""
 
@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import threading
+import time
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -127,3 +131,92 @@ def test_idempotency_key_replays_the_same_order(fake):
     ).json()
     assert one["id"] == two["id"] and len(fake.orders) == 1
     assert requests.get(f"{fake.url}/core/v5/orders/{one['id']}", timeout=5).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "extra"),
+    [("boleto", {}), ("credit_card", {"card_token": "card_tok_test_123"})],
+)
+def test_boleto_and_card_charges_settle_once_through_the_fake_server(
+    admin, alpha_client, fake, method, extra
+):
+    p = f.prop()
+    bill = f.bill(p, "88.40", TODAY + dt.timedelta(days=10), dt.date(2025, 5, 1))
+    created = alpha_client.post(
+        "/api/v1/collection/charges",
+        {"property": p.pk, "bills": [bill.pk], "method": method, **extra},
+        content_type="application/json",
+        **admin,
+    )
+    assert created.status_code == 201, created.content
+    charge = created.json()
+    assert charge["amount_cents"] == 8840 and charge["status"] == "pending"
+    remote = fake.charges[charge["charge_id"]]
+    assert remote["payment_method"] == method and remote["amount"] == 8840
+    if method == "boleto":
+        assert charge["boleto_line"].endswith("0000008840") and charge["boleto_url"].endswith(".pdf")
+    else:
+        assert remote["last_transaction"]["card"]["id"] == "card_tok_test_123"
+        assert remote["last_transaction"]["installments"] == 1
+    # nothing is paid before the gateway says so
+    assert (
+        _hook(
+            alpha_client, {"id": f"h-{method}-0", "type": "charge.paid", "data": {"id": charge["charge_id"]}}
+        ).status_code
+        == 200
+    )
+    assert Payment.objects.count() == 0
+
+    event = requests.post(f"{fake.url}/_fake/charges/{charge['charge_id']}/pay", json={}, timeout=5).json()
+    for _ in range(3):
+        assert _hook(alpha_client, event).status_code == 200
+    payment = Payment.objects.get()
+    assert (payment.status, payment.amount, payment.channel) == ("applied", Decimal("88.40"), "gateway")
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.PAID
+    assert Settlement.objects.filter(bill=bill, reversed=False).count() == 1
+
+
+def test_a_card_charge_needs_the_checkout_token(admin, alpha_client):
+    p = f.prop()
+    bill = f.bill(p, "10.00", TODAY + dt.timedelta(days=10))
+    refused = alpha_client.post(
+        "/api/v1/collection/charges",
+        {"property": p.pk, "bills": [bill.pk], "method": "credit_card"},
+        content_type="application/json",
+        **admin,
+    )
+    assert refused.status_code == 400 and "card_token" in refused.json()["detail"]
+
+
+def test_the_fake_routes_each_accounts_webhooks_to_its_own_host(fake):
+    """As in the demo: one fake server, one webhook route per utility's secret key."""
+    received: list[tuple[str, str]] = []
+
+    class Sink(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, self.headers["Host"]))
+            self.send_response(200)
+            self.end_headers()
+
+    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{sink.server_address[1]}/webhooks/pagarme/tok-a"
+        fake.route("sk_test_a", url, host="a.localhost:8000", auth=("pagarme", "x"))
+        body = {"items": [{"amount": 500, "quantity": 1}], "payments": [{"payment_method": "pix"}]}
+        order = requests.post(
+            f"{fake.url}/core/v5/orders", json=body, auth=("sk_test_a", ""), timeout=5
+        ).json()
+        requests.post(f"{fake.url}/_fake/charges/{order['charges'][0]['id']}/pay", json={}, timeout=5)
+        deadline = time.monotonic() + 5
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert received == [("/webhooks/pagarme/tok-a", "a.localhost:8000")]
+    finally:
+        sink.shutdown()
+        sink.server_close()

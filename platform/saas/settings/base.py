@@ -283,4 +283,9 @@ EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nao-responda@manancial.localhost")
 
 # Demo credentials exist only where seed_demo runs; production.py never seeds.
+# Payments (ADR 0035): development and the demo talk to the local fake Pagar.me (`manage.py
+# fake_pagarme`, started by rundemo beside gunicorn); production sets PAGARME_FAKE=0 and each utility
+# keeps its own Pagar.me keys (GatewayAccount).
+PAGARME_FAKE = env_bool("PAGARME_FAKE", True)
+PAGARME_FAKE_PORT = int(env("PAGARME_FAKE_PORT", "8390"))
 DEMO_PASSWORD = "manancial-demo"  # noqa: S105 - documented demo login, never seeded in production

@@ -3,13 +3,15 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import SECRET_KEY, env, env_bool
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production")
 if not env("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production")
+
+PAGARME_FAKE = env_bool("PAGARME_FAKE", False)  # never the fake gateway unless asked for
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -50,6 +50,20 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Tarefas em processo (sem RabbitMQ): sem worker nem beat.")
+        if settings.PAGARME_FAKE:  # the demo's payment gateway (ADR 0035)
+            children.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(settings.BASE_DIR / "manage.py"),
+                        "fake_pagarme",
+                        "--port",
+                        str(settings.PAGARME_FAKE_PORT),
+                        "--web-port",
+                        str(opts["port"]),
+                    ]
+                )
+            )
         web = subprocess.Popen(
             [
                 sys.executable,

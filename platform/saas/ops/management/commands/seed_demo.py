@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from modules.access.models import Profile, User
+from modules.collection.demo import fake_gateway_url, seed_demo_gateway
 from modules.common.audit import SystemActor
 from modules.common.tenancy import tenant_context
 from modules.registry.demo import seed_demo_registry
@@ -123,6 +124,8 @@ class Command(BaseCommand):
                 for username, name, profile in DEMO_STAFF:
                     created |= _ensure_user(username, name, is_admin=False, profile=profile)
                 reports = seed_demo_registry(opts["properties"], today=tenant_today())
+                if seed_demo_gateway(tenant.schema_name):
+                    self.stdout.write(f"  conta Pagar.me (falso, {fake_gateway_url()}) criada")
             for report in reports:
                 self.stdout.write(
                     f"  {report.entity}: {report.created} criados, {report.updated} alterados, "

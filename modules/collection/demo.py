@@ -1,0 +1,30 @@
+"""Demo data of collection: a Pagar.me account pointing at the local fake server (when the
+configuration selects it), so the demo can charge by PIX, boleto and card. Idempotent."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+
+from .models import GatewayAccount
+
+DEMO_WEBHOOK_USER = "pagarme"
+
+
+def fake_gateway_url() -> str:
+    return f"http://127.0.0.1:{settings.PAGARME_FAKE_PORT}"
+
+
+def seed_demo_gateway(schema: str) -> bool:
+    """Create the tenant's account on the fake gateway; True when created."""
+    if not settings.PAGARME_FAKE or GatewayAccount.objects.filter(provider="pagarme").exists():
+        return False
+    GatewayAccount.objects.create(
+        base_url=fake_gateway_url(),
+        secret_key=f"sk_test_{schema}_{secrets.token_hex(8)}",
+        webhook_token=secrets.token_urlsafe(24),
+        webhook_username=DEMO_WEBHOOK_USER,
+        webhook_password=secrets.token_urlsafe(16),
+    )
+    return True
