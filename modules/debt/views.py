@@ -216,7 +216,13 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
             counts = [o.count for o in options]
             ctx["chosen"] = count
             ctx["rows"] = [
-                {"option": o, "interest": o.total_paid - total, "chosen": o.count == count} for o in options
+                {
+                    "option": o,
+                    "interest": o.total_paid - total,
+                    "chosen": o.count == count,
+                    "extended": o.count > version.standard_max_installments,
+                }
+                for o in options
             ]
             ctx["chosen_value"] = next((o.installment for o in options if o.count == count), None)
             if count not in counts:
