@@ -54,9 +54,7 @@ def test_a_bill_in_an_agreement_goes_to_review(tenant_alpha):
         actor=ACTOR, property_id=p.pk, down_payment=Decimal("0"), count=2, as_of=dt.date(2025, 6, 1)
     )
     rf = services.return_file_import(actor=ACTOR, data=f.return_file([(held.barcode, "80.00")]))
-    assert _by_line(rf) == {
-        2: ("review", "in_agreement", f"fatura incluída no parcelamento {agreement.pk}")
-    }
+    assert _by_line(rf) == {2: ("review", "in_agreement", f"fatura incluída no parcelamento {agreement.pk}")}
     held.refresh_from_db()
     assert held.status == BillStatus.RELEASED
 
