@@ -4,7 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from modules.billing import api_urls as billing_api
 from modules.metering import api_urls as metering_api
+from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
 from saas.sla import tenant_api_urls as sla_api
 from saas.sla import views_tenant as sla_views
@@ -17,6 +19,8 @@ api_v1 = [
     *sla_api.urlpatterns,
     *registry_api.urlpatterns,
     *metering_api.urlpatterns,
+    *reading_api.urlpatterns,
+    *billing_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -32,5 +36,6 @@ urlpatterns = [
     path("chamados/", include("saas.sla.urls_tenant")),
     path("cadastro/", include("modules.registry.urls")),
     path("hidrometria/", include("modules.metering.urls")),
+    path("faturamento/", include("modules.billing.urls")),
     path("api/v1/", include(api_v1)),
 ]

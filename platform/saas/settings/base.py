@@ -61,6 +61,7 @@ TENANT_APPS = [
     "modules.access",
     "modules.registry",
     "modules.metering",
+    "modules.reading",
     "modules.billing",
     "saas.staff",
 ]
