@@ -105,9 +105,13 @@ def billable(
     )  # fmt: skip
     for code, n in categories:
         PropertyCategory.objects.create(property=p, category=Category.objects.get(code=code), economies=n)
-    water = ServiceConnection.objects.create(property=p, kind="water", situation="connected", since=dt.date(2020, 1, 1))
+    water = ServiceConnection.objects.create(
+        property=p, kind="water", situation="connected", since=dt.date(2020, 1, 1)
+    )
     if sewer:
-        ServiceConnection.objects.create(property=p, kind="sewer", situation="connected", since=dt.date(2020, 1, 1))
+        ServiceConnection.objects.create(
+            property=p, kind="sewer", situation="connected", since=dt.date(2020, 1, 1)
+        )
     holder = Customer.objects.create(kind="person", name=f"Cliente {base}", cpf_cnpj=cpf())
     PropertyRelation.objects.create(property=p, customer=holder, role="owner", start=dt.date(2020, 1, 1))
     if metered:

@@ -118,7 +118,9 @@ def test_derived_vectors_14_7(api: Any, units: int, m3: int, water: str, sewer: 
 
 def test_above_last_band_is_a_clear_error(api: Any) -> None:
     tariff = _draft(api, TARIFF_14_1)
-    response = api.post("/api/v1/billing/simulate", {"tariff": tariff, "category": "RES", "consumption_m3": 21})
+    response = api.post(
+        "/api/v1/billing/simulate", {"tariff": tariff, "category": "RES", "consumption_m3": 21}
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "consumption_above_last_band"
     assert "excede a última faixa" in response.json()["detail"]
@@ -142,7 +144,9 @@ def test_tariff_roundtrip_and_approval_by_reference(api: Any) -> None:
     assert body["categories"][0]["bands"] == data["categories"][0]["bands"]
     assert body["categories"][1]["fixed_charges"][0]["amount"] == "5.00"
     # no approved tariff yet: simulating by reference finds none
-    missing = api.post("/api/v1/billing/simulate", {"category": "RES", "consumption_m3": 10, "reference": "2025-01"})
+    missing = api.post(
+        "/api/v1/billing/simulate", {"category": "RES", "consumption_m3": 10, "reference": "2025-01"}
+    )
     assert missing.status_code == 404 and missing.json()["code"] == "no_tariff_in_force"
     approved = api.post(f"/api/v1/billing/tariffs/{tariff}/approve", {})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"

@@ -33,7 +33,9 @@ def ready() -> Any:
 
 
 def _read(p: Any, value: int | None, occurrence: str = "", month: YearMonth = MONTH) -> Any:
-    return reading_register(actor=f.ACTOR, data=ReadingInput(p.account_number, month, month.day(10), value, occurrence))
+    return reading_register(
+        actor=f.ACTOR, data=ReadingInput(p.account_number, month, month.day(10), value, occurrence)
+    )
 
 
 def _process_all(run: BillingRun) -> None:
@@ -154,7 +156,9 @@ def test_rebill_cancels_with_history_and_issues_a_corrected_bill(ready: Any) -> 
     assert old.status == "cancelled" and old.cancel_reason == "Leitura errada"
     assert new.replaces_id == old.pk and new.status == "released" and new.total == Decimal("20.59")
     assert parse_typeable_line(new.typeable_line).amount == Decimal("20.59")
-    assert Bill.objects.filter(property=p, reference=MONTH.first_day()).exclude(status="cancelled").count() == 1
+    assert (
+        Bill.objects.filter(property=p, reference=MONTH.first_day()).exclude(status="cancelled").count() == 1
+    )
 
 
 def test_bill_pdf_renders_and_is_cached(ready: Any) -> None:
