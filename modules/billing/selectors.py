@@ -28,14 +28,23 @@ def bill_list(
 
 
 def consumption_history(property_id: int, until: dt.date, months: int = 12) -> list[tuple[dt.date, int]]:
-    """(reference, billed m³) of the last `months` alive bills up to `until`, oldest first."""
+    """(reference, m³) of the last `months` months up to `until`, oldest first: the billed volume of
+    each alive bill, else the month's reading (history from before the system billed)."""
+    from modules.reading.models import Reading
+
     first = YearMonth.of(until).plus(-(months - 1)).first_day()
-    rows = (
+    volumes = dict(
+        Reading.objects.filter(property_id=property_id, reference__range=(first, until)).values_list(
+            "reference", "consumption_m3"
+        )
+    )
+    for reference, m3 in (
         Bill.objects.filter(property_id=property_id, reference__range=(first, until))
         .exclude(status=BillStatus.CANCELLED)
         .values_list("reference", "consumption_m3")
-    )
-    return sorted((r, m3 or 0) for r, m3 in rows)
+    ):
+        volumes[reference] = m3 or 0
+    return sorted(volumes.items())
 
 
 def run_list() -> QuerySet[BillingRun]:

@@ -49,13 +49,27 @@ def sorocaba_tariff_json(**overrides: Any) -> dict[str, Any]:
         "rounding": "truncate",
         "sewer_rounding": "per_band",
         "categories": [
-            {"code": "RES", "name": "Residencial", "minimum_m3_per_unit": 0, "sewer_percent": "92.5",
-             "bands": bands, "fixed_charges": []},
-            {"code": "COM", "name": "Comercial", "minimum_m3_per_unit": 10, "sewer_percent": "92.5",
-             "bands": [{"from_m3": 0, "to_m3": 10, "price": "2.00"}, {"from_m3": 11, "to_m3": None, "price": "4.00"}],
-             "fixed_charges": [{"name": "Tarifa de disponibilidade", "amount": "5.00"}]},
+            {
+                "code": "RES",
+                "name": "Residencial",
+                "minimum_m3_per_unit": 0,
+                "sewer_percent": "92.5",
+                "bands": bands,
+                "fixed_charges": [],
+            },
+            {
+                "code": "COM",
+                "name": "Comercial",
+                "minimum_m3_per_unit": 10,
+                "sewer_percent": "92.5",
+                "bands": [
+                    {"from_m3": 0, "to_m3": 10, "price": "2.00"},
+                    {"from_m3": 11, "to_m3": None, "price": "4.00"},
+                ],
+                "fixed_charges": [{"name": "Tarifa de disponibilidade", "amount": "5.00"}],
+            },
         ],
-    } | overrides  # fmt: skip
+    } | overrides
 
 
 def approved_tariff(**overrides: Any) -> Any:
@@ -90,19 +104,34 @@ def schedule(g: BillingGroup, month: YearMonth, start_day: int = 2, end_day: int
 
 
 def billable(
-    g: BillingGroup, categories: tuple[tuple[str, int], ...] = (("RES", 1),), *, sewer: bool = True,
-    metered: bool = True, initial: int = 0, dials: int = 5,
-) -> Property:  # fmt: skip
+    g: BillingGroup,
+    categories: tuple[tuple[str, int], ...] = (("RES", 1),),
+    *,
+    sewer: bool = True,
+    metered: bool = True,
+    initial: int = 0,
+    dials: int = 5,
+) -> Property:
     city = City.objects.order_by("id").first()
     assert city is not None
     street, _ = Street.objects.get_or_create(city=city, street_type="Rua", name="Tiradentes")
     hood, _ = Neighbourhood.objects.get_or_create(city=city, name="Centro")
     base = _last_base[0] = next_account_base(_last_base[0])
     p = Property.objects.create(
-        account_base=base, locality=1, sector=1, block=1, lot=base % 30000, inscription=f"1.1.1.{base}.0",
-        street=street, number="100", neighbourhood=hood, cep="18095340", billing_group=g,
-        route=g.routes.first(), route_sequence=base,
-    )  # fmt: skip
+        account_base=base,
+        locality=1,
+        sector=1,
+        block=1,
+        lot=base % 30000,
+        inscription=f"1.1.1.{base}.0",
+        street=street,
+        number="100",
+        neighbourhood=hood,
+        cep="18095340",
+        billing_group=g,
+        route=g.routes.first(),
+        route_sequence=base,
+    )
     for code, n in categories:
         PropertyCategory.objects.create(property=p, category=Category.objects.get(code=code), economies=n)
     water = ServiceConnection.objects.create(
@@ -116,9 +145,20 @@ def billable(
     PropertyRelation.objects.create(property=p, customer=holder, role="owner", start=dt.date(2020, 1, 1))
     if metered:
         meter = Meter.objects.create(
-            number=f"T{next(_meters):09d}", manufacturer="Elster", capacity="1.50", diameter_mm=20,
-            metrological_class="B", manufacture_year=2020, dials=dials, status="installed",
-        )  # fmt: skip
-        Installation.objects.create(meter=meter, connection=water, installed_on=dt.date(2020, 1, 1),
-                                    initial_reading=initial, installed_by="tests")  # fmt: skip
+            number=f"T{next(_meters):09d}",
+            manufacturer="Elster",
+            capacity="1.50",
+            diameter_mm=20,
+            metrological_class="B",
+            manufacture_year=2020,
+            dials=dials,
+            status="installed",
+        )
+        Installation.objects.create(
+            meter=meter,
+            connection=water,
+            installed_on=dt.date(2020, 1, 1),
+            initial_reading=initial,
+            installed_by="tests",
+        )
     return p
