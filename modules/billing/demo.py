@@ -152,14 +152,14 @@ def _texts() -> None:
             kind=BillText.Kind.MESSAGE,
             valid_from=dt.date(2020, 1, 1),
             title="Economize água",
-            body="Verifique vazamentos: feche todas as torneiras e observe se o hidrômetro continua girando.\n"
+            body="Verifique vazamentos: feche as torneiras e observe se o hidrômetro continua girando.\n"
             "Atualize seu cadastro e receba a fatura por e-mail na agência virtual.",
         )
         BillText.objects.create(
             kind=BillText.Kind.WATER_QUALITY,
             valid_from=dt.date(2020, 1, 1),
             title="Qualidade da água distribuída (Decreto 5.440/2005, Portaria GM/MS 888/2021)",
-            body="Amostras do mês anterior ao da leitura. Relatório anual completo no site da concessionária.",
+            body="Amostras do mês anterior ao da leitura. Relatório anual no site da concessionária.",
             rows=QUALITY_ROWS,
         )
 
@@ -276,7 +276,8 @@ def seed_demo_billing(*, today: dt.date) -> list[str]:
             runs.run_release(actor=ACTOR, run=run, reason="demonstração")
             run.refresh_from_db()
         out.append(
-            f"  faturamento {group} {last.label}: {run.bills_count} faturas, {run.errors_count} não faturados, "
+            f"  faturamento {group} {last.label}: {run.bills_count} faturas, "
+            f"{run.errors_count} não faturados, "
             f"{run.anomalies_count} com anomalia ({run.get_status_display()})"
         )
     return out
