@@ -8,6 +8,7 @@ never changes (a correction is a new bill), so the cache key is the bill and its
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from decimal import Decimal
@@ -42,7 +43,9 @@ def _chart(history: list[tuple[dt.date, int]], current: dt.date, colour: str) ->
     values = [by_month.get(m) for m in months]
     top = max([v or 0 for v in values] + [1])
     width, height, bar = 360, 110, 22
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 28}" width="100%">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 28}" width="360" height="138">'
+    ]
     for i, (m, v) in enumerate(zip(months, values, strict=True)):
         x = 6 + i * 29.5
         h = 0 if not v else max(2, round(v / top * height))
@@ -76,6 +79,13 @@ def _payer(bill: Bill) -> Any:
     return None
 
 
+def _img(svg: str, css: str = "width:100%") -> str:
+    """An SVG as an <img> data URI: drawn as one image, not as hundreds of DOM elements that the CSS
+    cascade would style one by one (about half the render time of a bill, measured)."""
+    data = base64.b64encode(svg.encode()).decode()
+    return f'<img alt="" style="{css}" src="data:image/svg+xml;base64,{data}">'
+
+
 def bill_context(bill: Bill) -> dict[str, Any]:
     tenant = getattr(connection, "tenant", None)
     prop = bill.property
@@ -95,7 +105,9 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "bill": bill,
         "tenant": tenant,
         "cnpj": format_document(tenant.cnpj) if getattr(tenant, "cnpj", "") else "",
-        "logo": mark_safe(getattr(tenant, "logo_svg", "") or ""),  # noqa: S308 - the vendor's own stored SVG
+        "logo": mark_safe(_img(tenant.logo_svg, "width:15mm;height:15mm"))  # noqa: S308 - base64, inert
+        if getattr(tenant, "logo_svg", "")
+        else "",
         "colour": colour,
         "secondary": getattr(tenant, "secondary_color", "") or colour,
         "prop": prop,
@@ -109,11 +121,13 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "sewer": sum((i.amount for i in items if i.kind == ItemKind.SEWER), Decimal("0.00")),
         "total_brl": format_brl(bill.total),
         "chart": mark_safe(  # noqa: S308 - SVG built here from numbers
-            _chart(consumption_history(bill.property_id, bill.reference), bill.reference, colour)
+            _img(_chart(consumption_history(bill.property_id, bill.reference), bill.reference, colour))
         ),
         "message": message,
         "quality": quality,
-        "barcode_svg": mark_safe(render_svg(bill.barcode)) if bill.barcode else "",  # noqa: S308 - digits only
+        "barcode_svg": mark_safe(_img(render_svg(bill.barcode), "width:103mm;height:13mm"))  # noqa: S308
+        if bill.barcode
+        else "",
         "typeable": format_typeable_line(bill.typeable_line) if bill.typeable_line else "",
         "kind_label": KIND_LABELS.get(bill.consumption_kind, bill.consumption_kind),
         "draft": bill.status == "draft",
