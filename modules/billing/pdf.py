@@ -44,7 +44,8 @@ def _chart(history: list[tuple[dt.date, int]], current: dt.date, colour: str) ->
     top = max([v or 0 for v in values] + [1])
     width, height, bar = 360, 110, 22
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 28}" width="360" height="138">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 28}" '
+        f'width="{width}" height="{height + 28}">'
     ]
     for i, (m, v) in enumerate(zip(months, values, strict=True)):
         x = 6 + i * 29.5
