@@ -75,7 +75,8 @@ def _load(n: int) -> dict[str, Any]:
     from modules.reading.models import ReadingSchedule
     from modules.registry.models import BillingGroup, City, Neighbourhood, Property, Street
 
-    if Property.objects.filter(billing_group__code=1).count() >= n:
+    have = Property.objects.filter(billing_group__code=1).count()
+    if have >= n:
         return {"skipped": "already loaded"}
     started = time.perf_counter()
     with transaction.atomic():
@@ -124,7 +125,7 @@ def _load(n: int) -> dict[str, Any]:
                     "created_at": "now()",
                     "updated_at": "now()",
                 },
-                f"FROM generate_series(1, {n}) g",
+                f"FROM generate_series({have + 1}, {n}) g",
             )
             c.execute("SELECT id, code FROM registry_category")
             cats = {code: pk for pk, code in c.fetchall()}
@@ -136,9 +137,10 @@ def _load(n: int) -> dict[str, Any]:
                     "category_id": f"CASE WHEN p.id % 20 = 0 THEN {cats['COM']} ELSE {cats['RES']} END",
                     "economies": "CASE WHEN p.id % 10 = 3 THEN 3 ELSE 1 END",
                 },
-                "FROM registry_property p",
+                "FROM registry_property p WHERE NOT EXISTS (SELECT 1 FROM registry_propertycategory x "
+                "WHERE x.property_id = p.id)",
             )
-            for kind, where in (("water", ""), ("sewer", "WHERE p.id % 5 < 3")):
+            for kind, where in (("water", "WHERE true"), ("sewer", "WHERE p.id % 5 < 3")):
                 _fill(
                     c,
                     "registry_serviceconnection",
@@ -149,7 +151,8 @@ def _load(n: int) -> dict[str, Any]:
                         "since": "'2020-01-01'",
                         "metered": "false",
                     },
-                    f"FROM registry_property p {where}",
+                    f"FROM registry_property p {where} AND NOT EXISTS "
+                    f"(SELECT 1 FROM registry_serviceconnection x WHERE x.property_id = p.id AND x.kind = '{kind}')",
                 )
             _fill(
                 c,
@@ -166,7 +169,8 @@ def _load(n: int) -> dict[str, Any]:
                     "actor": "'bench'",
                     "created_at": "now()",
                 },
-                "FROM registry_property p",
+                "FROM registry_property p WHERE NOT EXISTS (SELECT 1 FROM reading_reading x "
+                "WHERE x.property_id = p.id)",
             )
             c.execute("ANALYZE")
     return {"load_s": round(time.perf_counter() - started, 1)}
