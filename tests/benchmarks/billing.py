@@ -152,7 +152,8 @@ def _load(n: int) -> dict[str, Any]:
                         "metered": "false",
                     },
                     f"FROM registry_property p {where} AND NOT EXISTS "
-                    f"(SELECT 1 FROM registry_serviceconnection x WHERE x.property_id = p.id AND x.kind = '{kind}')",
+                    "(SELECT 1 FROM registry_serviceconnection x "
+                    f"WHERE x.property_id = p.id AND x.kind = '{kind}')",
                 )
             _fill(
                 c,
