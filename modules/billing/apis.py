@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -44,12 +45,14 @@ class TariffListCreateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.tariffs"
 
+    @extend_schema(operation_id="billing_tariffs_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         rows = Tariff.objects.order_by("-valid_from", "-id")
         return Response(
             [{"id": t.pk, "act": t.act, "valid_from": t.valid_from, "status": t.status} for t in rows]
         )
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         try:
             tariff = tariff_services.tariff_create(actor=request.user, data=request.data)
@@ -62,6 +65,7 @@ class TariffDetailApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.tariffs"
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         return Response(tariff_services.tariff_json(get_object_or_404(Tariff, pk=pk)))
 
@@ -71,6 +75,7 @@ class TariffApproveApi(APIView):
     function = "billing.tariffs"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         tariff = tariff_services.tariff_approve(
             actor=request.user, tariff=get_object_or_404(Tariff, pk=pk), today=tenant_today()
@@ -124,7 +129,7 @@ class SimulateApi(APIView):
     function = "billing.simulate"
     function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
 
-    @extend_schema(request=SimulateIn)
+    @extend_schema(request=SimulateIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = SimulateIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -157,7 +162,7 @@ class SimulateCompareApi(APIView):
     function = "billing.simulate"
     function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
 
-    @extend_schema(request=CompareIn)
+    @extend_schema(request=CompareIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = CompareIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -256,6 +261,7 @@ class BillListApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
 
+    @extend_schema(operation_id="bills_list", responses={200: BillOut(many=True)})
     def get(self, request: Request) -> Response:
         q = request.query_params
         try:
@@ -276,6 +282,7 @@ class BillDetailApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
 
+    @extend_schema(responses={200: BillDetailOut})
     def get(self, request: Request, pk: int) -> Response:
         bill = get_object_or_404(
             Bill.objects.select_related("property").prefetch_related("items", "anomalies"), pk=pk
@@ -287,6 +294,7 @@ class BillPdfApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int) -> HttpResponse:
         bill = get_object_or_404(Bill, pk=pk)
         response = HttpResponse(bill_pdf(bill), content_type="application/pdf")
@@ -304,6 +312,7 @@ class BillCancelApi(APIView):
     function = "billing.bills"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
+    @extend_schema(request=ReasonIn, responses={200: BillOut})
     def post(self, request: Request, pk: int) -> Response:
         data = ReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -318,6 +327,7 @@ class BillRebillApi(APIView):
     function = "billing.bills"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
+    @extend_schema(request=ReasonIn, responses={201: BillOut})
     def post(self, request: Request, pk: int) -> Response:
         data = ReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -360,6 +370,7 @@ class RunCreateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.runs"
 
+    @extend_schema(request=RunIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = RunIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -380,6 +391,7 @@ class RunDetailApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.runs"
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         return Response(run_json(get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)))
 
@@ -388,6 +400,7 @@ class RunResumeApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.runs"
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         run = get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)
         run_services.run_resume(actor=request.user, run=run)
@@ -400,6 +413,7 @@ class RunReleaseApi(APIView):
     function = "billing.runs"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         run = get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)
         run_services.run_release(actor=request.user, run=run, reason=str(request.data.get("reason", "")))

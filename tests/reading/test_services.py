@@ -126,3 +126,37 @@ def test_schedule_skips_weekends_and_municipal_holidays() -> None:
         for day in (row.reading_start, row.reading_end, row.due_date):
             assert day.weekday() < 5
     assert dt.date(2026, 4, 21) not in {r.reading_start for r in rows}  # Tiradentes
+
+
+def test_review_through_the_api(g: Any, alpha_client: Any) -> None:
+    from tests.conftest import bearer, make_user
+
+    make_user("alpha", "leiturista", is_admin=True)
+    headers = bearer(alpha_client, "leiturista", "Senha-forte-123")
+    p = f.billable(g)
+    value = 0
+    for i in range(12):
+        value += 10
+        _read(p, value, MONTH.plus(-12 + i))
+    created = alpha_client.post(
+        "/api/v1/readings",
+        {
+            "account_number": p.account_number,
+            "reference": "2025-05",
+            "read_on": "2025-05-10",
+            "value": value + 30,
+        },
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 201 and created.json()["review"] == "pending"
+    pending = alpha_client.get("/api/v1/readings?review=pending&reference=2025-05", **headers).json()
+    assert [r["id"] for r in pending["results"]] == [created.json()["id"]]
+    corrected = alpha_client.post(
+        f"/api/v1/readings/{created.json()['id']}/review",
+        {"value": value + 11, "reason": "leitura digitada errada"},
+        content_type="application/json",
+        **headers,
+    )
+    assert corrected.status_code == 200
+    assert (corrected.json()["consumption_m3"], corrected.json()["review"]) == (11, "accepted")

@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "ConnectionKindEnum": "modules.registry.models.ServiceConnection.Kind",
         "PropertyStatusEnum": "modules.registry.models.Property.Status",
         "MeterStatusEnum": "modules.metering.models.Meter.STATUS_CHOICES",
+        "BillStatusEnum": "modules.billing.models.BillStatus",
     },
 }
 
