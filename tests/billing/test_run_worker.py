@@ -12,7 +12,7 @@ from modules.billing.services import runs
 from modules.common.domain.dates import YearMonth
 from modules.common.tenancy import tenant_context
 from modules.reading.models import ReadingSchedule
-from modules.registry.models import Customer, Property
+from modules.registry.models import Customer, Neighbourhood, Property, Street
 from tests.billing import factories as f
 
 MONTH = YearMonth(2001, 5)
@@ -24,6 +24,8 @@ def test_run_through_the_worker_bills_each_property_once(
     with django_db_blocker.unblock():
         with tenant_context("alpha"):
             previous_code = connection.tenant.febraban_company_code
+            streets = set(Street.objects.values_list("pk", flat=True))
+            hoods = set(Neighbourhood.objects.values_list("pk", flat=True))
         try:
             with tenant_context("alpha"):
                 f.set_company_code("0562")
@@ -61,4 +63,6 @@ def test_run_through_the_worker_bills_each_property_once(
                 group_row.routes.all().delete()
                 group_row.delete()
                 Tariff.objects.filter(act="Ato de teste do worker").delete()
+                Street.objects.exclude(pk__in=streets).delete()
+                Neighbourhood.objects.exclude(pk__in=hoods).delete()
                 f.set_company_code(previous_code)
