@@ -28,3 +28,9 @@ class RunForm(forms.Form):
 class RebillForm(forms.Form):
     reason = forms.CharField(label="Motivo", max_length=500)
     consumption_m3 = forms.IntegerField(label="Consumo corrigido (m³, opcional)", min_value=0, required=False)
+
+
+class CompareForm(forms.Form):
+    proposed = forms.IntegerField(label="Versão proposta (id)")
+    base = forms.IntegerField(label="Versão base (id; vazio = a vigente no mês)", required=False)
+    reference = forms.RegexField(label="Mês de consumo real (AAAA-MM)", regex=r"^\d{4}-\d{2}$")

@@ -17,7 +17,7 @@ from modules.registry.services import tenant_today
 from . import selectors
 from .apis import version_for
 from .domain.tariffs import TariffInvalid
-from .forms import RebillForm, RunForm, SimulatorForm, TariffImportForm
+from .forms import CompareForm, RebillForm, RunForm, SimulatorForm, TariffImportForm
 from .models import Bill, BillingRun, Tariff
 from .pdf import bill_pdf
 from .services import bills as bill_services
@@ -101,6 +101,33 @@ def simulator_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
     return render(request, "billing/simulator.html", {"form": form, "result": result})
+
+
+@function_required("billing.simulate")
+def compare_view(request: HttpRequest) -> HttpResponse:
+    """Two tariff versions over the real consumption of a past month (seed 002 part 1 §7)."""
+    from .apis import billed_month
+
+    form = CompareForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        v = form.cleaned_data
+        month = YearMonth.parse(v["reference"])
+        try:
+            result = simulation.compare(
+                base=version_for(v.get("base"), v["reference"]),
+                proposed=version_for(v["proposed"], None),
+                month=month,
+                billed=billed_month(month),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        if result:
+            for key in ("consumption_histogram", "change_histogram"):
+                top = max([row["bills"] for row in result[key]] + [1])
+                for row in result[key]:
+                    row["width"] = round(100 * row["bills"] / top)
+    return render(request, "billing/compare.html", {"form": form, "result": result})
 
 
 @function_required("billing.runs")

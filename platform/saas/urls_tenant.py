@@ -36,6 +36,7 @@ urlpatterns = [
     path("chamados/", include("saas.sla.urls_tenant")),
     path("cadastro/", include("modules.registry.urls")),
     path("hidrometria/", include("modules.metering.urls")),
+    path("leitura/", include("modules.reading.urls")),
     path("faturamento/", include("modules.billing.urls")),
     path("api/v1/", include(api_v1)),
 ]

@@ -151,3 +151,21 @@ def test_staff_pages(staff: Any) -> None:
     assert released.status_code == 302
     bill.refresh_from_db()
     assert bill.status == "released"
+
+
+def test_reading_pages_and_comparison_page(staff: Any) -> None:
+    client = staff.client
+    client.force_login(User.objects.get(username="gestora"))
+    _billed(staff)
+    for url in ("/leitura/analise/", "/leitura/importar/", "/leitura/cronograma/"):
+        assert client.get(url).status_code == 200, url
+    tariff = staff.post("/api/v1/billing/tariffs", f.sorocaba_tariff_json(act="Proposta")).json()["id"]
+    page = client.get(
+        f"/faturamento/simulador/comparar/?proposed={tariff}&reference=2025-05"
+    ).content.decode()
+    assert "Variação" in page and "40.56" in page
+    holiday = client.post(
+        "/leitura/cronograma/", {"op": "holiday", "date": "2026-08-15", "name": "Padroeira"}
+    )
+    assert holiday.status_code == 302
+    assert "Padroeira" in client.get("/leitura/cronograma/").content.decode()

@@ -173,3 +173,13 @@ def test_bill_pdf_renders_and_is_cached(ready: Any) -> None:
 
     html = render_bill_html(bill)
     assert p.account_number in html and "40,56" in html and bill.typeable_line[:11] in html.replace(" ", "")
+
+
+def test_a_group_is_not_billed_before_its_reading_window_closes(ready: Any) -> None:
+    f.billable(ready)
+    with pytest.raises(Conflict) as raised:
+        runs.run_create(
+            actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 20)
+        )
+    assert raised.value.code == "readings_not_closed"
+    assert not BillingRun.objects.filter(group=ready).exists()

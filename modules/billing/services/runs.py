@@ -33,6 +33,7 @@ from modules.reading.models import Reading, ReadingSchedule, ReviewStatus
 from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import BillingGroup, Property, PropertyCategory, ServiceConnection
+from modules.registry.services import tenant_today
 
 from .. import hooks
 from ..domain.calculation import BillCalculation, calculate_bill
@@ -479,17 +480,34 @@ def _run_context(run: BillingRun) -> Context:
 
 
 def run_create(
-    *, actor: Actor, group: BillingGroup, reference: YearMonth, chunk_size: int = 1000, enqueue: bool = True
+    *,
+    actor: Actor,
+    group: BillingGroup,
+    reference: YearMonth,
+    chunk_size: int = 1000,
+    enqueue: bool = True,
+    today: dt.date | None = None,
 ) -> BillingRun:
     """Plan the run of a group and month (chunks of properties in route order) and hand it to workers."""
     if chunk_size < 1:
         raise ValidationFailed("O tamanho do lote deve ser ao menos 1.", field="chunk_size")
     context_for(reference, group.pk)  # fail now, not in a worker: tariff in force, FEBRABAN code
-    if not ReadingSchedule.objects.filter(group=group, reference=reference.first_day()).exists():
+    schedule = ReadingSchedule.objects.filter(group=group, reference=reference.first_day()).first()
+    if schedule is None:
         raise ValidationFailed(
             f"Não há cronograma de leitura do grupo {group.code} para {reference.label}.",
             field="reference",
             code="no_schedule",
+        )
+    today = today or tenant_today()
+    if today <= schedule.reading_end:
+        # S12.1-01: billing a group before its reading window closes would bill by average
+        # properties whose readings are still coming.
+        raise Conflict(
+            f"A leitura do grupo {group.code} em {reference.label} termina em "
+            f"{schedule.reading_end:%d/%m/%Y}: fature depois do fim da leitura.",
+            field="reference",
+            code="readings_not_closed",
         )
     if BillingRun.objects.filter(group=group, reference=reference.first_day()).exists():
         raise Conflict(
