@@ -11,7 +11,7 @@ from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 
 from ..models import Bill, BillStatus
-from .runs import _load, context_for, price_property, write_bills
+from .pricing import context_for, load_facts, price_property, write_bills
 
 
 def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
@@ -50,7 +50,7 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
         group_id = old.property.billing_group_id
         ctx = context_for(month, group_id)
         priced = price_property(
-            ctx, _load([old.property_id], ctx), old.property_id, consumption_override=consumption_m3
+            ctx, load_facts([old.property_id], ctx), old.property_id, consumption_override=consumption_m3
         )
         status = BillStatus.DRAFT if bill.status == BillStatus.DRAFT else BillStatus.RELEASED
         (new_id,) = write_bills(ctx, [priced], run_id=old.run_id, status=status, replaces=old.pk)
