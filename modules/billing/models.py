@@ -7,6 +7,7 @@ and rebill keeps the history (`replaces`).
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -46,6 +47,12 @@ class Bill(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    run = models.ForeignKey(
+        "BillingRun", null=True, blank=True, on_delete=models.PROTECT, related_name="bills"
+    )
+    tariff_act = models.CharField("ato da tarifa", max_length=120, blank=True)
+    consumption_kind = models.CharField(max_length=10, blank=True)  # measured, average, minimum, fixed
+    cancelled_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["-reference", "property_id"]
@@ -85,3 +92,165 @@ class BillItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: {self.amount}"
+
+
+class TariffStatus(models.TextChoices):
+    DRAFT = "draft", "Rascunho"
+    APPROVED = "approved", "Aprovada"
+
+
+class Tariff(models.Model):
+    """A tariff version as approved by an administrative act (ato administrativo), effective from
+    `valid_from`. The categories, bands and charges travel as the JSON of the API (`payload`),
+    checked by `domain.tariffs` on every write; an approved version is never edited, a new act
+    makes a new version."""
+
+    act = models.CharField("ato administrativo", max_length=120)
+    valid_from = models.DateField("vigência a partir de")
+    rounding = models.CharField(max_length=10, default="truncate")
+    sewer_rounding = models.CharField(max_length=10, default="per_band")
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=TariffStatus.choices, default=TariffStatus.DRAFT)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.CharField(max_length=150, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["valid_from"],
+                condition=models.Q(status="approved"),
+                name="tariff_one_approved_per_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.act} ({self.valid_from:%d/%m/%Y})"
+
+
+class DueDayChoice(models.Model):
+    """The due day a customer chose for a property's bills (Lei 9.791/1999)."""
+
+    property = models.OneToOneField("registry.Property", on_delete=models.CASCADE, related_name="due_day")
+    day = models.PositiveSmallIntegerField("dia de vencimento")
+
+    def __str__(self) -> str:
+        return f"{self.property_id}: dia {self.day}"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", "Na fila"
+    RUNNING = "running", "Em processamento"
+    DONE = "done", "Calculado (em crítica)"
+    RELEASED = "released", "Liberado"
+
+
+class BillingRun(models.Model):
+    """A billing run of one group and reference month. Its work is cut into chunks of properties;
+    each chunk is claimed with a conditional update and written in one transaction with its bills,
+    so a killed worker leaves the chunk unwritten and a re-run does it once."""
+
+    group = models.ForeignKey("registry.BillingGroup", on_delete=models.PROTECT, related_name="billing_runs")
+    reference = models.DateField("referência")
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    chunk_size = models.PositiveIntegerField(default=1000)
+    total_properties = models.PositiveIntegerField(default=0)
+    total_chunks = models.PositiveIntegerField(default=0)
+    done_chunks = models.PositiveIntegerField(default=0)
+    bills_count = models.PositiveIntegerField(default=0)
+    errors_count = models.PositiveIntegerField(default=0)
+    anomalies_count = models.PositiveIntegerField(default=0)
+    total_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.CharField(max_length=150, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reference", "group_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "reference"], name="billing_run_one_per_group_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"grupo {self.group_id} {self.reference:%m/%Y}"
+
+    @property
+    def progress_percent(self) -> int:
+        return 100 if not self.total_chunks else int(100 * self.done_chunks / self.total_chunks)
+
+
+class RunChunk(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Na fila"
+        RUNNING = "running", "Em processamento"
+        DONE = "done", "Concluído"
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    property_ids = ArrayField(models.BigIntegerField())
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="run_chunk_number")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.number} {self.status}"
+
+
+class RunError(models.Model):
+    """A property a run could not bill, and why (the others are billed)."""
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="errors")
+    property = models.ForeignKey("registry.Property", on_delete=models.CASCADE)
+    code = models.CharField(max_length=60)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["run_id", "property_id"]
+
+    def __str__(self) -> str:
+        return f"{self.property_id}: {self.code}"
+
+
+class BillAnomaly(models.Model):
+    """What the critique found on a draft bill (high/low/zero consumption, reading in review …)."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="anomalies")
+    code = models.CharField(max_length=30)
+    message = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["bill_id", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.bill_id}: {self.code}"
+
+
+class BillText(models.Model):
+    """Messages and the water-quality report printed on bills (Decreto 5.440/2005), effective-dated.
+
+    For `water_quality`, `rows` holds [parameter, required, analysed, in conformity, standard]."""
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", "Mensagem"
+        WATER_QUALITY = "water_quality", "Qualidade da água"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    valid_from = models.DateField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    rows = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.valid_from}"

@@ -4,11 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from modules.billing import api_urls as billing_api
 from modules.collection import api_urls as collection_api
 from modules.collection.gateway_apis import pagarme_webhook
 from modules.debt import api_urls as debt_api
 from modules.debt import views as debt_views
 from modules.metering import api_urls as metering_api
+from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
 from saas.sla import tenant_api_urls as sla_api
 from saas.sla import views_tenant as sla_views
@@ -21,6 +23,8 @@ api_v1 = [
     *sla_api.urlpatterns,
     *registry_api.urlpatterns,
     *metering_api.urlpatterns,
+    *reading_api.urlpatterns,
+    *billing_api.urlpatterns,
     *collection_api.urlpatterns,
     *debt_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="api-schema"),
@@ -38,6 +42,8 @@ urlpatterns = [
     path("chamados/", include("saas.sla.urls_tenant")),
     path("cadastro/", include("modules.registry.urls")),
     path("hidrometria/", include("modules.metering.urls")),
+    path("leitura/", include("modules.reading.urls")),
+    path("faturamento/", include("modules.billing.urls")),
     path("arrecadacao/", include("modules.collection.urls")),
     path("cobranca/", include("modules.debt.urls")),
     path("certidoes/verificar/", debt_views.verify_view, name="certificate-verify"),

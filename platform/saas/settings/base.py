@@ -62,6 +62,7 @@ TENANT_APPS = [
     "modules.access",
     "modules.registry",
     "modules.metering",
+    "modules.reading",
     "modules.billing",
     "modules.collection",
     "modules.debt",
@@ -247,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "ConnectionKindEnum": "modules.registry.models.ServiceConnection.Kind",
         "PropertyStatusEnum": "modules.registry.models.Property.Status",
         "MeterStatusEnum": "modules.metering.models.Meter.STATUS_CHOICES",
+        "BillStatusEnum": "modules.billing.models.BillStatus",
     },
 }
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from modules.access.models import Profile, User
+from modules.billing.demo import seed_demo_billing
 from modules.collection.demo import fake_gateway_url, seed_demo_gateway
 from modules.common.audit import SystemActor
 from modules.common.tenancy import tenant_context
@@ -124,6 +125,7 @@ class Command(BaseCommand):
                 for username, name, profile in DEMO_STAFF:
                     created |= _ensure_user(username, name, is_admin=False, profile=profile)
                 reports = seed_demo_registry(opts["properties"], today=tenant_today())
+                billing_lines = seed_demo_billing(today=tenant_today())
                 if seed_demo_gateway(tenant.schema_name):
                     self.stdout.write(f"  conta Pagar.me (falso, {fake_gateway_url()}) criada")
             for report in reports:
@@ -132,6 +134,8 @@ class Command(BaseCommand):
                     f"{report.unchanged} sem alteração"
                     + ("" if report.ok else f" – ERROS: {report.errors[:3]}")
                 )
+            for line in billing_lines:
+                self.stdout.write(line)
             state = "usuários criados" if created else "sem alterações"
             port = os.environ.get("DEMO_PORT", "8000")
             self.stdout.write(f"{tenant.name}: http://{domain}:{port}/ ({state})")

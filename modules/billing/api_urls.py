@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("billing/tariffs", apis.TariffListCreateApi.as_view(), name="api-tariffs"),
+    path("billing/tariffs/<int:pk>", apis.TariffDetailApi.as_view(), name="api-tariff"),
+    path("billing/tariffs/<int:pk>/approve", apis.TariffApproveApi.as_view(), name="api-tariff-approve"),
+    path("billing/simulate", apis.SimulateApi.as_view(), name="api-simulate"),
+    path("billing/simulate/compare", apis.SimulateCompareApi.as_view(), name="api-simulate-compare"),
+    path("billing/runs", apis.RunCreateApi.as_view(), name="api-runs"),
+    path("billing/runs/<int:pk>", apis.RunDetailApi.as_view(), name="api-run"),
+    path("billing/runs/<int:pk>/resume", apis.RunResumeApi.as_view(), name="api-run-resume"),
+    path("billing/runs/<int:pk>/release", apis.RunReleaseApi.as_view(), name="api-run-release"),
+    path("bills", apis.BillListApi.as_view(), name="api-bills"),
+    path("bills/<int:pk>", apis.BillDetailApi.as_view(), name="api-bill"),
+    path("bills/<int:pk>/pdf", apis.BillPdfApi.as_view(), name="api-bill-pdf"),
+    path("bills/<int:pk>/cancel", apis.BillCancelApi.as_view(), name="api-bill-cancel"),
+    path("bills/<int:pk>/rebill", apis.BillRebillApi.as_view(), name="api-bill-rebill"),
+]

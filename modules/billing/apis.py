@@ -1,0 +1,421 @@
+"""Staff API of billing: tariff versions, simulation, runs, bills (with barcode, typeable line, PDF)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.access.permissions import HasFunction
+from modules.common.api import PageNumberPagination
+from modules.common.domain.dates import YearMonth
+from modules.common.errors import ValidationFailed
+from modules.registry.models import BillingGroup
+from modules.registry.services import tenant_today
+
+from . import selectors
+from .domain.calculation import PricingMethod
+from .domain.tariffs import DwellingUnits, ServiceType, TariffInvalid
+from .models import Bill, BillingRun, Tariff
+from .pdf import bill_pdf
+from .services import bills as bill_services
+from .services import runs as run_services
+from .services import simulation
+from .services import tariffs as tariff_services
+
+
+def _tariff_invalid(exc: TariffInvalid) -> Response:
+    errors: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        errors.setdefault(problem.path or "non_field_errors", []).append(problem.message)
+    return Response(
+        {"code": exc.code, "detail": exc.message, "field": exc.field, "errors": errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class TariffListCreateApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.tariffs"
+
+    @extend_schema(operation_id="billing_tariffs_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        rows = Tariff.objects.order_by("-valid_from", "-id")
+        return Response(
+            [{"id": t.pk, "act": t.act, "valid_from": t.valid_from, "status": t.status} for t in rows]
+        )
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        try:
+            tariff = tariff_services.tariff_create(actor=request.user, data=request.data)
+        except TariffInvalid as exc:
+            return _tariff_invalid(exc)
+        return Response(tariff_services.tariff_json(tariff), status=status.HTTP_201_CREATED)
+
+
+class TariffDetailApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.tariffs"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(tariff_services.tariff_json(get_object_or_404(Tariff, pk=pk)))
+
+
+class TariffApproveApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.tariffs"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        tariff = tariff_services.tariff_approve(
+            actor=request.user, tariff=get_object_or_404(Tariff, pk=pk), today=tenant_today()
+        )
+        return Response(tariff_services.tariff_json(tariff))
+
+
+class EntryIn(serializers.Serializer):
+    category = serializers.CharField(max_length=20)
+    dwelling_units = serializers.IntegerField(min_value=1)
+
+
+class SimulateIn(serializers.Serializer):
+    category = serializers.CharField(max_length=20, required=False)
+    dwelling_units = serializers.IntegerField(min_value=1, required=False, default=1)
+    categories = EntryIn(many=True, required=False)
+    consumption_m3 = serializers.IntegerField(min_value=0)
+    reference = serializers.RegexField(r"^\d{4}-\d{2}$", required=False)
+    tariff = serializers.IntegerField(required=False)
+    service = serializers.ChoiceField(
+        choices=[s.value for s in ServiceType], default=ServiceType.WATER_SEWER.value
+    )
+    method = serializers.ChoiceField(
+        choices=[m.value for m in PricingMethod], default=PricingMethod.CASCADE.value
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("category") and not attrs.get("categories"):
+            raise serializers.ValidationError(
+                {"category": ["Informe a categoria (ou a lista de categorias)."]}
+            )
+        return attrs
+
+
+def version_for(tariff_id: int | None, reference: str | None) -> Any:
+    if tariff_id is not None:
+        tariff = Tariff.objects.filter(pk=tariff_id).first()
+        if tariff is None:
+            raise ValidationFailed(f"Tarifa {tariff_id} não encontrada.", field="tariff", code="not_found")
+    else:
+        try:
+            on = YearMonth.parse(reference).first_day() if reference else tenant_today()
+        except ValueError as exc:
+            raise ValidationFailed(str(exc), field="reference") from None
+        tariff = tariff_services.tariff_in_force(on)
+    return tariff_services.tariff_version(tariff)
+
+
+class SimulateApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.simulate"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
+
+    @extend_schema(request=SimulateIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = SimulateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        entries = [
+            simulation.SimulationEntry(e["category"], e["dwelling_units"]) for e in v.get("categories") or []
+        ]
+        if not entries:
+            entries = [simulation.SimulationEntry(v["category"], v["dwelling_units"])]
+        result = simulation.simulate(
+            version=version_for(v.get("tariff"), v.get("reference")),
+            entries=entries,
+            consumption_m3=v["consumption_m3"],
+            service=ServiceType(v["service"]),
+            method=PricingMethod(v["method"]),
+        )
+        return Response(result)
+
+
+class CompareIn(serializers.Serializer):
+    base = serializers.IntegerField(required=False)
+    proposed = serializers.IntegerField()
+    reference = serializers.RegexField(r"^\d{4}-\d{2}$")
+
+
+class SimulateCompareApi(APIView):
+    """Two tariff versions over the real billed consumption of a past month (seed 002 part 1 §7)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.simulate"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
+
+    @extend_schema(request=CompareIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = CompareIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        month = YearMonth.parse(v["reference"])
+        base = version_for(v.get("base"), v["reference"])
+        proposed = version_for(v["proposed"], None)
+        return Response(
+            simulation.compare(base=base, proposed=proposed, month=month, billed=billed_month(month))
+        )
+
+
+def billed_month(month: YearMonth) -> list[tuple[int, tuple[DwellingUnits, ...], ServiceType]]:
+    from modules.registry.domain import connections as conn_rules
+    from modules.registry.models import PropertyCategory, ServiceConnection
+
+    from .models import BillStatus
+
+    bills = list(
+        Bill.objects.filter(reference=month.first_day())
+        .exclude(status=BillStatus.CANCELLED)
+        .values_list("property_id", "consumption_m3")
+    )
+    ids = [pid for pid, _ in bills]
+    units: dict[int, list[DwellingUnits]] = {}
+    for pid, code, economies in PropertyCategory.objects.filter(property_id__in=ids).values_list(
+        "property_id", "category__code", "economies"
+    ):
+        units.setdefault(pid, []).append(DwellingUnits(code, economies))
+    sewer = set(
+        ServiceConnection.objects.filter(
+            property_id__in=ids, kind="sewer", situation__in=conn_rules.ACTIVE
+        ).values_list("property_id", flat=True)
+    )
+    return [
+        (m3 or 0, tuple(units.get(pid, ())), ServiceType.WATER_SEWER if pid in sewer else ServiceType.WATER)
+        for pid, m3 in bills
+        if units.get(pid)
+    ]
+
+
+class BillOut(serializers.ModelSerializer):
+    reference = serializers.SerializerMethodField()
+    account_number = serializers.CharField(source="property.account_number")
+
+    class Meta:
+        model = Bill
+        fields = [
+            "id",
+            "property",
+            "account_number",
+            "reference",
+            "due_date",
+            "status",
+            "total",
+            "consumption_m3",
+            "consumption_kind",
+            "barcode",
+            "typeable_line",
+            "tariff_act",
+            "run",
+            "replaces",
+            "issued_at",
+            "cancelled_at",
+            "cancel_reason",
+        ]
+
+    def get_reference(self, obj: Bill) -> str:
+        return f"{obj.reference:%Y-%m}"
+
+
+class BillItemOut(serializers.Serializer):
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField()
+    band = serializers.CharField()
+    quantity_m3 = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=4)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    source = serializers.CharField()
+    source_id = serializers.CharField()
+
+
+class BillDetailOut(BillOut):
+    items = BillItemOut(many=True, read_only=True)
+    anomalies = serializers.SerializerMethodField()
+
+    class Meta(BillOut.Meta):
+        fields = [*BillOut.Meta.fields, "items", "anomalies"]
+
+    def get_anomalies(self, obj: Bill) -> list[dict[str, str]]:
+        return [{"code": a.code, "message": a.message} for a in obj.anomalies.all()]
+
+
+class BillListApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bills"
+
+    @extend_schema(operation_id="bills_list", responses={200: BillOut(many=True)})
+    def get(self, request: Request) -> Response:
+        q = request.query_params
+        try:
+            qs = selectors.bill_list(
+                property_id=int(q["property"]) if q.get("property") else None,
+                reference=q.get("reference", ""),
+                status=q.get("status", ""),
+                run=int(q["run"]) if q.get("run") else None,
+            )
+        except ValueError as exc:
+            raise ValidationFailed(str(exc), field="reference") from None
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(BillOut(page, many=True).data)
+
+
+class BillDetailApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bills"
+
+    @extend_schema(responses={200: BillDetailOut})
+    def get(self, request: Request, pk: int) -> Response:
+        bill = get_object_or_404(
+            Bill.objects.select_related("property").prefetch_related("items", "anomalies"), pk=pk
+        )
+        return Response(BillDetailOut(bill).data)
+
+
+class BillPdfApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bills"
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        bill = get_object_or_404(Bill, pk=pk)
+        response = HttpResponse(bill_pdf(bill), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="fatura-{bill.pk}.pdf"'
+        return response
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    consumption_m3 = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+
+class BillCancelApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bills"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ReasonIn, responses={200: BillOut})
+    def post(self, request: Request, pk: int) -> Response:
+        data = ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        bill = bill_services.bill_cancel(
+            actor=request.user, bill=get_object_or_404(Bill, pk=pk), reason=data.validated_data["reason"]
+        )
+        return Response(BillOut(bill).data)
+
+
+class BillRebillApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bills"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ReasonIn, responses={201: BillOut})
+    def post(self, request: Request, pk: int) -> Response:
+        data = ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = bill_services.bill_rebill(
+            actor=request.user,
+            bill=get_object_or_404(Bill, pk=pk),
+            reason=data.validated_data["reason"],
+            consumption_m3=data.validated_data.get("consumption_m3"),
+        )
+        return Response(BillOut(new).data, status=status.HTTP_201_CREATED)
+
+
+class RunIn(serializers.Serializer):
+    group = serializers.IntegerField(help_text="código do grupo de faturamento")
+    reference = serializers.RegexField(r"^\d{4}-\d{2}$")
+    chunk_size = serializers.IntegerField(min_value=1, max_value=5000, default=1000)
+
+
+def run_json(run: BillingRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "group": run.group.code,
+        "reference": f"{run.reference:%Y-%m}",
+        "status": run.status,
+        "total_properties": run.total_properties,
+        "total_chunks": run.total_chunks,
+        "done_chunks": run.done_chunks,
+        "progress_percent": run.progress_percent,
+        "bills": run.bills_count,
+        "errors": [
+            {"property": e.property_id, "code": e.code, "detail": e.message} for e in run.errors.all()[:500]
+        ],
+        "errors_count": run.errors_count,
+        "anomalies_count": run.anomalies_count,
+        "total_amount": format(run.total_amount, "f"),
+    }
+
+
+class RunCreateApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.runs"
+
+    @extend_schema(request=RunIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = RunIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        group = BillingGroup.objects.filter(code=v["group"]).first()
+        if group is None:
+            raise ValidationFailed(f"Grupo {v['group']} não existe.", field="group")
+        run = run_services.run_create(
+            actor=request.user,
+            group=group,
+            reference=YearMonth.parse(v["reference"]),
+            chunk_size=v["chunk_size"],
+        )
+        return Response(run_json(run), status=status.HTTP_201_CREATED)
+
+
+class RunDetailApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.runs"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(run_json(get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)))
+
+
+class RunResumeApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.runs"
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        run = get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)
+        run_services.run_resume(actor=request.user, run=run)
+        run.refresh_from_db()
+        return Response(run_json(run))
+
+
+class RunReleaseApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.runs"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        run = get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)
+        run_services.run_release(actor=request.user, run=run, reason=str(request.data.get("reason", "")))
+        run.refresh_from_db()
+        return Response(run_json(run))

@@ -1,0 +1,158 @@
+"""The bill PDF (WeasyPrint): the utility's branding, property and customer, reading and consumption,
+12 months of consumption as a chart, the itemised charges, messages, the water-quality report, the
+Interleaved 2 of 5 barcode and the typeable line.
+
+Rendered on demand and cached in the tenant's storage (never inside a billing run): a bill's content
+never changes (a correction is a new bill), so the cache key is the bill and its status.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from modules.common.domain.dates import YearMonth
+from modules.common.domain.documents import format_document
+from modules.common.domain.money import format_brl
+from modules.reading.models import Reading
+from modules.registry.models import PropertyRelation
+
+from .domain.febraban import format_typeable_line
+from .domain.interleaved25 import render_svg
+from .models import Bill, BillText, ItemKind
+from .selectors import consumption_history
+
+KIND_LABELS = {"measured": "medido", "average": "pela média", "minimum": "mínimo", "fixed": "consumo fixo"}
+MONTHS = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
+
+
+def _chart(history: list[tuple[dt.date, int]], current: dt.date, colour: str) -> str:
+    """12 bars, one per month (months without a bill show empty), as inline SVG."""
+    month = YearMonth.of(current)
+    by_month = dict(history)
+    months = [month.plus(-i).first_day() for i in range(11, -1, -1)]
+    values = [by_month.get(m) for m in months]
+    top = max([v or 0 for v in values] + [1])
+    width, height, bar = 360, 110, 22
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 28}" '
+        f'width="{width}" height="{height + 28}">'
+    ]
+    for i, (m, v) in enumerate(zip(months, values, strict=True)):
+        x = 6 + i * 29.5
+        h = 0 if not v else max(2, round(v / top * height))
+        fill = colour if m == month.first_day() else "#9bb4c4"
+        parts.append(f'<rect x="{x:.1f}" y="{height - h + 12}" width="{bar}" height="{h}" fill="{fill}"/>')
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - h + 9}" font-size="8" text-anchor="middle">'
+            f"{'' if v is None else v}</text>"
+        )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height + 24}" font-size="8" text-anchor="middle">'
+            f"{MONTHS[m.month - 1]}/{m.year % 100:02d}</text>"
+        )
+    parts.append(
+        f'<line x1="0" y1="{height + 12}" x2="{width}" y2="{height + 12}" stroke="#666" stroke-width="0.5"/>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _payer(bill: Bill) -> Any:
+    relations = {
+        r.role: r.customer
+        for r in PropertyRelation.objects.filter(
+            property_id=bill.property_id, end__isnull=True
+        ).select_related("customer")
+    }
+    for role in (PropertyRelation.Role.BILL_PAYER, PropertyRelation.Role.USER, PropertyRelation.Role.OWNER):
+        if role in relations:
+            return relations[role]
+    return None
+
+
+def _img(svg: str, css: str = "width:100%") -> str:
+    """An SVG as an <img> data URI: drawn as one image, not as hundreds of DOM elements that the CSS
+    cascade would style one by one (about half the render time of a bill, measured)."""
+    data = base64.b64encode(svg.encode()).decode()
+    return f'<img alt="" style="{css}" src="data:image/svg+xml;base64,{data}">'
+
+
+def bill_context(bill: Bill) -> dict[str, Any]:
+    tenant = getattr(connection, "tenant", None)
+    prop = bill.property
+    colour = getattr(tenant, "primary_color", "") or "#0E5A8A"
+    reading = (
+        Reading.objects.filter(property_id=bill.property_id, reference=bill.reference)
+        .select_related("occurrence", "installation__meter")
+        .first()
+    )
+    items = list(bill.items.all())
+    texts = BillText.objects.filter(valid_from__lte=bill.reference)
+    message = texts.filter(kind=BillText.Kind.MESSAGE).order_by("-valid_from").first()
+    quality = texts.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from").first()
+    payer = _payer(bill)
+    month = YearMonth.of(bill.reference)
+    return {
+        "bill": bill,
+        "tenant": tenant,
+        "cnpj": format_document(tenant.cnpj) if getattr(tenant, "cnpj", "") else "",
+        "logo": mark_safe(_img(tenant.logo_svg, "width:15mm;height:15mm"))  # noqa: S308 - base64, inert
+        if getattr(tenant, "logo_svg", "")
+        else "",
+        "colour": colour,
+        "secondary": getattr(tenant, "secondary_color", "") or colour,
+        "prop": prop,
+        "categories": list(prop.categories.select_related("category")),
+        "payer": payer,
+        "payer_document": format_document(payer.cpf_cnpj) if payer else "",
+        "reading": reading,
+        "month_label": month.label,
+        "items": items,
+        "water": sum((i.amount for i in items if i.kind == ItemKind.WATER), Decimal("0.00")),
+        "sewer": sum((i.amount for i in items if i.kind == ItemKind.SEWER), Decimal("0.00")),
+        "total_brl": format_brl(bill.total),
+        "chart": mark_safe(  # noqa: S308 - SVG built here from numbers
+            _img(_chart(consumption_history(bill.property_id, bill.reference), bill.reference, colour))
+        ),
+        "message": message,
+        "quality": quality,
+        "barcode_svg": mark_safe(_img(render_svg(bill.barcode), "width:103mm;height:13mm"))  # noqa: S308
+        if bill.barcode
+        else "",
+        "typeable": format_typeable_line(bill.typeable_line) if bill.typeable_line else "",
+        "kind_label": KIND_LABELS.get(bill.consumption_kind, bill.consumption_kind),
+        "draft": bill.status == "draft",
+        "cancelled": bill.status == "cancelled",
+    }
+
+
+def render_bill_html(bill: Bill) -> str:
+    return render_to_string("billing/pdf/bill.html", bill_context(bill))
+
+
+def render_bill_pdf(bill: Bill) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_bill_html(bill)).write_pdf()  # type: ignore[no-any-return]
+
+
+def bill_pdf(bill: Bill) -> bytes:
+    """The bill's PDF from the tenant's storage, rendered on the first request."""
+    key = hashlib.sha256(f"{bill.pk}:{bill.status}:{bill.total}:{bill.barcode}".encode()).hexdigest()[:16]
+    path = f"bills/{bill.reference:%Y-%m}/{bill.pk}-{key}.pdf"
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as cached:
+            return cached.read()  # type: ignore[no-any-return]
+    content = render_bill_pdf(bill)
+    default_storage.save(path, ContentFile(content))
+    return content

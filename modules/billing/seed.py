@@ -1,0 +1,16 @@
+"""Billing reference data: the billing functions in the standard profiles (additive)."""
+
+from __future__ import annotations
+
+from modules.registry.seed import grant
+
+GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "billing.tariffs": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
+    "billing.simulate": {"Gestor": ("view",), "Consulta": ("view",), "Atendente": ("view",)},
+    "billing.runs": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
+    "billing.bills": {"Gestor": ("view", "change"), "Consulta": ("view",), "Atendente": ("view",)},
+}
+
+
+def seed_reference_data() -> None:
+    grant(GRANTS)

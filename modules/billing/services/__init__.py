@@ -1,0 +1,1 @@
+"""Every write of billing, by aggregate: tariffs, simulation (read-only), runs, bills."""

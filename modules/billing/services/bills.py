@@ -1,0 +1,67 @@
+"""Cancel and rebill (cancelamento e refaturamento): the old bill stays, cancelled with its reason;
+the new one points to it (`replaces`)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from modules.common.audit import Actor, audit_record
+from modules.common.domain.dates import YearMonth
+from modules.common.errors import Conflict, ValidationFailed
+
+from ..models import Bill, BillStatus
+from .pricing import context_for, load_facts, price_property, write_bills
+
+
+def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
+    if not reason.strip():
+        raise ValidationFailed("Informe o motivo do cancelamento.", field="reason")
+    with transaction.atomic():
+        locked = Bill.objects.select_for_update().get(pk=bill.pk)
+        if locked.status in (BillStatus.CANCELLED, BillStatus.PAID):
+            raise Conflict(
+                f"Fatura {locked.get_status_display().lower()} não pode ser cancelada.",
+                code="bill_not_cancellable",
+            )
+        locked.status = BillStatus.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.cancel_reason = reason.strip()
+        locked.cancelled_by = actor.get_username()
+        locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancelled_by"])
+        audit_record(
+            actor=actor,
+            action="billing.bill_cancel",
+            target=locked,
+            reason=reason,
+            after={"total": locked.total, "reference": locked.reference},
+        )
+    return locked
+
+
+def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | None = None) -> Bill:
+    """Cancel `bill` and issue its replacement, priced again (with a corrected consumption when given),
+    in one transaction: either both happen or neither."""
+    if consumption_m3 is not None and consumption_m3 < 0:
+        raise ValidationFailed("O consumo não pode ser negativo.", field="consumption_m3")
+    with transaction.atomic():
+        old = bill_cancel(actor=actor, bill=bill, reason=reason)
+        month = YearMonth.of(old.reference)
+        group_id = old.property.billing_group_id
+        ctx = context_for(month, group_id)
+        priced = price_property(
+            ctx, load_facts([old.property_id], ctx), old.property_id, consumption_override=consumption_m3
+        )
+        status = BillStatus.DRAFT if bill.status == BillStatus.DRAFT else BillStatus.RELEASED
+        (new_id,) = write_bills(ctx, [priced], run_id=old.run_id, status=status, replaces=old.pk)
+        new = Bill.objects.get(pk=new_id)
+        if status == BillStatus.RELEASED:
+            Bill.objects.filter(pk=new_id).update(issued_at=timezone.now())
+        audit_record(
+            actor=actor,
+            action="billing.bill_rebill",
+            target=new,
+            reason=reason,
+            after={"replaces": old.pk, "total": new.total, "consumption_m3": new.consumption_m3},
+        )
+    return new

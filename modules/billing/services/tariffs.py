@@ -1,0 +1,290 @@
+"""Tariff versions: the JSON that travels (API, import/export) ↔ the domain's dataclasses, and the
+writes (create a draft, approve it). An approved version is immutable; the one in force for a date is
+the approved version whose `valid_from` is the latest on or before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from modules.common.audit import Actor, audit_record
+from modules.common.domain.money import Rounding
+from modules.common.errors import Conflict, NotFound, ValidationFailed
+
+from ..domain.tariffs import (
+    Band,
+    CategoryTariff,
+    FixedCharge,
+    Problem,
+    SewerRounding,
+    TariffInvalid,
+    TariffVersion,
+    tariff_problems,
+)
+from ..models import Tariff, TariffStatus
+
+
+def _decimal(value: Any, path: str, problems: list[Problem], *, required: bool = True) -> Decimal | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, bool | float) or not isinstance(value, str | int):
+        problems.append(Problem(path, 'informe o valor como texto decimal, ex.: "2.00" (nunca float).'))
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        problems.append(Problem(path, f"valor decimal inválido: {value!r}."))
+        return None
+    if not number.is_finite():
+        problems.append(Problem(path, "valor deve ser finito."))
+        return None
+    return number
+
+
+def _int(value: Any, path: str, problems: list[Problem], *, nullable: bool = False) -> int | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(Problem(path, f"deve ser um número inteiro de m³ ({value!r})."))
+        return None
+    return value
+
+
+def version_from_json(data: Any) -> TariffVersion:
+    """The domain tariff of the JSON shape; every problem found is reported with its field path."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise TariffInvalid([Problem("", "a tarifa deve ser um objeto JSON.")])
+    act = data.get("act")
+    if not isinstance(act, str):
+        problems.append(Problem("act", "o número do ato administrativo é obrigatório."))
+        act = ""
+    valid_from = dt.date(1900, 1, 1)
+    try:
+        valid_from = dt.date.fromisoformat(str(data.get("valid_from", "")))
+    except ValueError:
+        problems.append(Problem("valid_from", "data de início de vigência inválida (AAAA-MM-DD)."))
+    rounding = data.get("rounding", Rounding.TRUNCATE.value)
+    if rounding not in {r.value for r in Rounding}:
+        problems.append(Problem("rounding", 'use "truncate" ou "half_up".'))
+        rounding = Rounding.TRUNCATE.value
+    sewer_rounding = data.get("sewer_rounding", SewerRounding.PER_BAND.value)
+    if sewer_rounding not in {r.value for r in SewerRounding}:
+        problems.append(Problem("sewer_rounding", 'use "per_band" ou "per_bill".'))
+        sewer_rounding = SewerRounding.PER_BAND.value
+    categories: list[CategoryTariff] = []
+    raw_categories = data.get("categories")
+    if not isinstance(raw_categories, list):
+        problems.append(Problem("categories", "informe a lista de categorias."))
+        raw_categories = []
+    for ci, raw in enumerate(raw_categories):
+        prefix = f"categories[{ci}]"
+        if not isinstance(raw, dict):
+            problems.append(Problem(prefix, "cada categoria deve ser um objeto."))
+            continue
+        bands: list[Band] = []
+        raw_bands = raw.get("bands")
+        if not isinstance(raw_bands, list):
+            problems.append(Problem(f"{prefix}.bands", "informe a lista de faixas."))
+            raw_bands = []
+        for bi, band in enumerate(raw_bands):
+            path = f"{prefix}.bands[{bi}]"
+            if not isinstance(band, dict):
+                problems.append(Problem(path, "cada faixa deve ser um objeto."))
+                continue
+            start = _int(band.get("from_m3"), f"{path}.from_m3", problems)
+            end = _int(band.get("to_m3"), f"{path}.to_m3", problems, nullable=True)
+            price = _decimal(band.get("price"), f"{path}.price", problems)
+            if start is not None and price is not None:
+                bands.append(Band(start, end, price))
+        charges: list[FixedCharge] = []
+        for fi, charge in enumerate(raw.get("fixed_charges") or []):
+            path = f"{prefix}.fixed_charges[{fi}]"
+            name = str(charge.get("name", "")) if isinstance(charge, dict) else ""
+            amount = _decimal(
+                charge.get("amount") if isinstance(charge, dict) else None, f"{path}.amount", problems
+            )
+            if not name.strip():
+                problems.append(Problem(f"{path}.name", "o nome da tarifa fixa é obrigatório."))
+            if amount is not None:
+                charges.append(
+                    FixedCharge(
+                        str(charge.get("code") or name),
+                        name,
+                        amount,
+                        bool(charge.get("per_dwelling_unit", True)),
+                    )
+                )
+        minimum = _int(raw.get("minimum_m3_per_unit", 0), f"{prefix}.minimum_m3_per_unit", problems)
+        categories.append(
+            CategoryTariff(
+                code=str(raw.get("code", "")),
+                name=str(raw.get("name", "")),
+                bands=tuple(bands),
+                minimum_m3_per_unit=minimum or 0,
+                sewer_percent=_decimal(
+                    raw.get("sewer_percent"), f"{prefix}.sewer_percent", problems, required=False
+                ),
+                special_sewer_amount=_decimal(
+                    raw.get("special_sewer_amount"),
+                    f"{prefix}.special_sewer_amount",
+                    problems,
+                    required=False,
+                ),
+                fixed_charges=tuple(charges),
+                social=bool(raw.get("social", False)),
+            )
+        )
+    version = TariffVersion(
+        act=act,
+        valid_from=valid_from,
+        categories=tuple(categories),
+        rounding=Rounding(rounding),
+        sewer_rounding=SewerRounding(sewer_rounding),
+    )
+    problems += tariff_problems(version)
+    if problems:
+        raise TariffInvalid(problems)
+    return version
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def version_to_json(version: TariffVersion) -> dict[str, Any]:
+    return {
+        "act": version.act,
+        "valid_from": version.valid_from.isoformat(),
+        "rounding": version.rounding.value,
+        "sewer_rounding": version.sewer_rounding.value,
+        "categories": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "minimum_m3_per_unit": c.minimum_m3_per_unit,
+                "sewer_percent": _text(c.sewer_percent),
+                "special_sewer_amount": _text(c.special_sewer_amount),
+                "social": c.social,
+                "bands": [{"from_m3": b.from_m3, "to_m3": b.to_m3, "price": _text(b.price)} for b in c.bands],
+                "fixed_charges": [
+                    {
+                        "name": f.description,
+                        "amount": _text(f.amount),
+                        "per_dwelling_unit": f.per_dwelling_unit,
+                    }
+                    for f in c.fixed_charges
+                ],
+            }
+            for c in version.categories
+        ],
+    }
+
+
+def tariff_version(tariff: Tariff) -> TariffVersion:
+    return version_from_json(
+        {
+            **tariff.payload,
+            "act": tariff.act,
+            "valid_from": tariff.valid_from.isoformat(),
+            "rounding": tariff.rounding,
+            "sewer_rounding": tariff.sewer_rounding,
+        }
+    )
+
+
+def tariff_json(tariff: Tariff) -> dict[str, Any]:
+    return {"id": tariff.pk, "status": tariff.status, **version_to_json(tariff_version(tariff))}
+
+
+def tariff_create(*, actor: Actor, data: Any) -> Tariff:
+    """A draft version from the JSON shape (also the import of an exported version)."""
+    version = version_from_json(data)
+    payload = version_to_json(version)
+    with transaction.atomic():
+        tariff = Tariff.objects.create(
+            act=version.act,
+            valid_from=version.valid_from,
+            rounding=version.rounding.value,
+            sewer_rounding=version.sewer_rounding.value,
+            payload={"categories": payload["categories"]},
+            created_by=actor.get_username(),
+        )
+        audit_record(actor=actor, action="billing.tariff_create", target=tariff, after=payload)
+    return tariff
+
+
+def tariff_approve(*, actor: Actor, tariff: Tariff, today: dt.date) -> Tariff:
+    """Make a draft effective from its `valid_from`. A version cannot start in a month already billed
+    (the bills of that month were priced by the previous act)."""
+    from ..models import Bill, BillStatus
+
+    with transaction.atomic():
+        locked = Tariff.objects.select_for_update().get(pk=tariff.pk)
+        if locked.status != TariffStatus.DRAFT:
+            raise Conflict("Esta versão de tarifa já foi aprovada.", code="tariff_not_draft")
+        tariff_version(locked)  # still valid
+        if (
+            Bill.objects.filter(reference__gte=locked.valid_from.replace(day=1))
+            .exclude(status=BillStatus.CANCELLED)
+            .exists()
+        ):
+            raise Conflict(
+                f"Já há faturas emitidas a partir de {locked.valid_from:%m/%Y}: a nova tarifa deve começar "
+                "depois do último mês faturado.",
+                field="valid_from",
+                code="tariff_starts_in_billed_month",
+            )
+        locked.status = TariffStatus.APPROVED
+        locked.approved_by = actor.get_username()
+        locked.approved_at = timezone.now()
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["status", "approved_by", "approved_at"])
+        except IntegrityError:
+            raise Conflict(
+                f"Já existe tarifa aprovada com início em {locked.valid_from:%d/%m/%Y}.",
+                field="valid_from",
+                code="ambiguous_tariff",
+            ) from None
+        audit_record(
+            actor=actor,
+            action="billing.tariff_approve",
+            target=locked,
+            after={"act": locked.act, "valid_from": locked.valid_from},
+        )
+    return locked
+
+
+def tariff_in_force(on: dt.date) -> Tariff:
+    tariff = (
+        Tariff.objects.filter(status=TariffStatus.APPROVED, valid_from__lte=on)
+        .order_by("-valid_from")
+        .first()
+    )
+    if tariff is None:
+        raise NotFound(
+            f"Nenhuma tarifa aprovada vigente em {on:%d/%m/%Y}.", field="reference", code="no_tariff_in_force"
+        )
+    return tariff
+
+
+def category_for(version: TariffVersion, category: str, subcategory: str = "") -> CategoryTariff:
+    """A subcategory's own tariff (`RES/2`, e.g. the social tariff) when the act has one, else the
+    category's."""
+    if subcategory:
+        for c in version.categories:
+            if c.code == f"{category}/{subcategory}":
+                return c
+    try:
+        return version.category(category)
+    except ValidationFailed:
+        raise ValidationFailed(
+            f"Categoria {category} não existe na tarifa do ato {version.act}.",
+            field="category",
+            code="unknown_category",
+        ) from None

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("tarifas/", views.tariffs_view, name="tariffs"),
+    path("tarifas/nova/", views.tariff_create_view, name="tariff_create"),
+    path("tarifas/<int:pk>/", views.tariff_view, name="tariff"),
+    path("tarifas/<int:pk>/exportar/", views.tariff_export_view, name="tariff_export"),
+    path("simulador/", views.simulator_view, name="simulator"),
+    path("simulador/comparar/", views.compare_view, name="compare"),
+    path("execucoes/", views.runs_view, name="runs"),
+    path("execucoes/<int:pk>/", views.run_view, name="run"),
+    path("faturas/<int:pk>/", views.bill_view, name="bill"),
+    path("faturas/<int:pk>/pdf/", views.bill_pdf_view, name="bill_pdf"),
+]

@@ -1,0 +1,121 @@
+"""Reading (leitura): the utility's municipal holidays, the monthly reading schedule of each billing
+group, reading occurrences (anormalidades) and the readings themselves with the consumption they
+determine.
+
+A reading row is the month's fact for one property: the dial value (or none, with an occurrence),
+and the consumption the domain rules drew from it (measured, average, minimum, fixed) with the
+deviation flags. Flagged readings wait for review (`review = pending`) and reach the bill critique.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from .domain.consumption import ConsumptionKind, OccurrenceAction
+
+
+class Holiday(models.Model):
+    """A municipal holiday (national and state ones come from the `holidays` package)."""
+
+    date = models.DateField("data", unique=True)
+    name = models.CharField("nome", max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "feriado municipal"
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class ScheduleSettings(models.Model):
+    """One row per billing group: the nominal reading day and the margin around it."""
+
+    group = models.OneToOneField(
+        "registry.BillingGroup", on_delete=models.CASCADE, related_name="schedule_settings"
+    )
+    nominal_day = models.PositiveSmallIntegerField("dia nominal de leitura", default=5)
+    margin_days = models.PositiveSmallIntegerField("margem (dias)", default=2)
+    route_business_days = models.PositiveSmallIntegerField("dias úteis por rota", default=1)
+    due_calendar_days = models.PositiveSmallIntegerField("dias até o vencimento", default=10)
+
+    def __str__(self) -> str:
+        return f"grupo {self.group_id} dia {self.nominal_day}"
+
+
+class ReadingSchedule(models.Model):
+    """A group's reading window in a reference month, with the billing and due dates derived from it."""
+
+    group = models.ForeignKey("registry.BillingGroup", on_delete=models.CASCADE, related_name="schedules")
+    reference = models.DateField("referência", help_text="first day of the reference month")
+    reading_start = models.DateField("início da leitura")
+    reading_end = models.DateField("fim da leitura")
+    billing_date = models.DateField("faturamento")
+    due_date = models.DateField("vencimento")
+    adjusted_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["reference", "group__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "reference"], name="reading_schedule_group_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"grupo {self.group_id} {self.reference:%m/%Y}"
+
+
+class Occurrence(models.Model):
+    """Reading occurrence (anormalidade de leitura) and what it tells the consumption rules (S12.8-02)."""
+
+    code = models.CharField("código", max_length=10, unique=True)
+    description = models.CharField("descrição", max_length=120)
+    action = models.CharField(
+        "ação", max_length=10, choices=[(a.value, a.value) for a in OccurrenceAction], default="normal"
+    )
+    review = models.BooleanField("enviar para análise", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "ocorrência de leitura"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class ReviewStatus(models.TextChoices):
+    NONE = "", "—"
+    PENDING = "pending", "Em análise"
+    ACCEPTED = "accepted", "Aceita"
+
+
+class Reading(models.Model):
+    property = models.ForeignKey("registry.Property", on_delete=models.PROTECT, related_name="readings")
+    reference = models.DateField("referência")
+    read_on = models.DateField("data da leitura")
+    previous_value = models.PositiveIntegerField("leitura anterior", null=True, blank=True)
+    value = models.PositiveIntegerField("leitura", null=True, blank=True)
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.PROTECT, null=True, blank=True)
+    installation = models.ForeignKey(
+        "metering.Installation", on_delete=models.PROTECT, null=True, blank=True, related_name="readings"
+    )
+    consumption_kind = models.CharField(
+        max_length=10, choices=[(k.value, k.value) for k in ConsumptionKind], default="measured"
+    )
+    consumption_m3 = models.PositiveIntegerField("consumo (m³)")
+    average_m3 = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    flags = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    review = models.CharField(max_length=10, choices=ReviewStatus.choices, blank=True, default="")
+    source = models.CharField(max_length=10, default="api")  # api, file, staff, seed
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reference", "property_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["property", "reference"], name="reading_one_per_property_month")
+        ]
+        indexes = [models.Index(fields=["reference", "review"])]
+
+    def __str__(self) -> str:
+        return f"{self.property_id} {self.reference:%m/%Y}: {self.consumption_m3} m³"

@@ -1,0 +1,359 @@
+"""Every write of reading: schedules, holidays, occurrences, readings (API and file) and their review."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import holidays as holiday_calendars
+from django.db import connection, transaction
+
+from modules.common.audit import Actor, audit_record
+from modules.common.domain.dates import YearMonth
+from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.models import Regulation
+from modules.metering.models import Installation
+from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.models import BillingGroup, Property
+
+from .domain import calendar as cal
+from .domain.consumption import (
+    ConsumptionInput,
+    ConsumptionKind,
+    ConsumptionPolicy,
+    HistoryEntry,
+    MeterReading,
+    MeterSwap,
+    OccurrenceAction,
+    determine_consumption,
+)
+from .domain.consumption import Occurrence as OccurrenceRule
+from .models import Holiday, Occurrence, Reading, ReadingSchedule, ReviewStatus, ScheduleSettings
+
+POLICY_KIND = "reading.consumption"
+
+# The usual occurrence table of GSAN-style utilities (S12.8-02); a utility edits its own rows.
+DEFAULT_OCCURRENCES = (
+    ("00", "Leitura normal", OccurrenceAction.NORMAL, False),
+    ("10", "Impossibilidade de leitura (imóvel fechado)", OccurrenceAction.AVERAGE, False),
+    ("11", "Hidrômetro parado", OccurrenceAction.AVERAGE, True),
+    ("12", "Hidrômetro embaçado / ilegível", OccurrenceAction.AVERAGE, False),
+    ("20", "Virada do hidrômetro", OccurrenceAction.ROLLOVER, False),
+    ("30", "Vazamento aparente", OccurrenceAction.NORMAL, True),
+    ("40", "Faturar pelo mínimo", OccurrenceAction.MINIMUM, False),
+)
+
+
+def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
+    """National and state holidays (`holidays` package) plus the utility's municipal table."""
+    state = getattr(getattr(connection, "tenant", None), "state", "") or None
+    years = range(start.year, end.year + 1)
+    try:
+        official = holiday_calendars.country_holidays("BR", subdiv=state, years=years)
+    except NotImplementedError:
+        official = holiday_calendars.country_holidays("BR", years=years)
+    municipal = Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True)
+    return frozenset(d for d in official if start <= d <= end) | frozenset(municipal)
+
+
+def consumption_policy(on: dt.date) -> ConsumptionPolicy:
+    """The tenant's deviation thresholds and average window in force (Regulation rows, +70 %/−30 %)."""
+    row = Regulation.objects.filter(kind=POLICY_KIND, valid_from__lte=on).order_by("-valid_from").first()
+    if row is None:
+        return ConsumptionPolicy()
+    data = row.payload
+    return ConsumptionPolicy(
+        average_months=int(data.get("average_months", 6)),
+        high_percent=Decimal(str(data.get("high_percent", "70"))),
+        low_percent=Decimal(str(data.get("low_percent", "30"))),
+    )
+
+
+def schedule_generate(
+    *, actor: Actor, group: BillingGroup, first_month: YearMonth, months: int = 12
+) -> list[ReadingSchedule]:
+    """A year (by default) of the group's reading windows, off weekends and holidays (S12.1-02).
+    Months already scheduled keep their dates (they may have been adjusted by hand)."""
+    settings_row, _ = ScheduleSettings.objects.get_or_create(group=group)
+    routes = [
+        cal.RouteSlot(str(r.code), settings_row.route_business_days) for r in group.routes.order_by("code")
+    ] or [cal.RouteSlot("1", settings_row.route_business_days)]
+    start = first_month.first_day() - dt.timedelta(days=7)
+    end = first_month.plus(months + 1).last_day()
+    plan = cal.reading_schedule(
+        str(group.code),
+        settings_row.nominal_day,
+        routes,
+        first_month,
+        months,
+        holidays_between(start, end),
+        cal.SchedulePolicy(
+            margin_days=settings_row.margin_days, due_calendar_days=settings_row.due_calendar_days
+        ),
+    )
+    out: list[ReadingSchedule] = []
+    with transaction.atomic():
+        for month in plan:
+            row, _created = ReadingSchedule.objects.get_or_create(
+                group=group,
+                reference=month.month.first_day(),
+                defaults={
+                    "reading_start": month.reading_start,
+                    "reading_end": month.reading_end,
+                    "billing_date": month.billing,
+                    "due_date": month.due,
+                },
+            )
+            out.append(row)
+        audit_record(
+            actor=actor,
+            action="reading.schedule_generate",
+            target=group,
+            after={"first_month": str(first_month), "months": months},
+        )
+    return out
+
+
+def occurrences_seed() -> None:
+    for code, description, action, review in DEFAULT_OCCURRENCES:
+        Occurrence.objects.get_or_create(
+            code=code, defaults={"description": description, "action": action, "review": review}
+        )
+
+
+def _history(property_id: int, before: dt.date) -> tuple[HistoryEntry, ...]:
+    rows = Reading.objects.filter(
+        property_id=property_id, reference__lt=before, reference__gte=before - dt.timedelta(days=25 * 31)
+    ).values_list("reference", "consumption_m3", "consumption_kind")
+    return tuple(HistoryEntry(YearMonth.of(r), v, ConsumptionKind(k)) for r, v, k in rows)
+
+
+def _active_installation(prop: Property, on: dt.date) -> Installation | None:
+    return (
+        Installation.objects.select_related("meter")
+        .filter(connection__property=prop, connection__kind="water", installed_on__lte=on)
+        .filter(removed_on__isnull=True)
+        .order_by("-installed_on")
+        .first()
+    )
+
+
+@dataclass
+class ReadingInput:
+    account_number: str
+    reference: YearMonth
+    read_on: dt.date
+    value: int | None
+    occurrence: str = ""
+
+
+def _property(account_number: str) -> Property:
+    try:
+        base = parse_account_number(account_number)
+    except InvalidAccountNumber as exc:
+        raise ValidationFailed(str(exc), field="account_number") from None
+    prop = Property.objects.filter(account_base=base).first()
+    if prop is None:
+        raise NotFound(f"Matrícula {account_number} não encontrada.", field="account_number")
+    return prop
+
+
+def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -> Reading:
+    """Record one month's reading and the consumption it determines. Refused: a date outside the
+    group's reading window, a second different reading for the month, a reading below the previous one
+    without turnover or swap. An identical resubmission returns the stored row (batches re-sent)."""
+    prop = _property(data.account_number)
+    reference = data.reference.first_day()
+    if prop.billing_group_id is None:
+        raise ValidationFailed(
+            f"O imóvel {prop.account_number} não tem grupo de faturamento.", field="account_number"
+        )
+    schedule = ReadingSchedule.objects.filter(group_id=prop.billing_group_id, reference=reference).first()
+    if schedule is None:
+        raise ValidationFailed(
+            f"Não há cronograma de leitura do grupo do imóvel para {data.reference.label}.",
+            field="reference",
+            code="no_schedule",
+        )
+    if not schedule.reading_start <= data.read_on <= schedule.reading_end:
+        raise ValidationFailed(
+            f"Leitura em {data.read_on:%d/%m/%Y} fora do cronograma do grupo para {data.reference.label} "
+            f"({schedule.reading_start:%d/%m/%Y} a {schedule.reading_end:%d/%m/%Y}).",
+            field="read_on",
+            code="reading_outside_schedule",
+        )
+    occurrence = None
+    if data.occurrence:
+        occurrence = Occurrence.objects.filter(code=data.occurrence).first()
+        if occurrence is None:
+            raise ValidationFailed(f"Ocorrência {data.occurrence} não cadastrada.", field="occurrence")
+    existing = Reading.objects.filter(property=prop, reference=reference).first()
+    if existing is not None:
+        same = (existing.value, existing.occurrence_id, existing.read_on) == (
+            data.value,
+            occurrence.pk if occurrence else None,
+            data.read_on,
+        )
+        if same:
+            return existing
+        raise Conflict(
+            f"O imóvel {prop.account_number} já tem leitura para {data.reference.label}.",
+            field="account_number",
+            code="reading_exists",
+        )
+    installation = _active_installation(prop, data.read_on)
+    if installation is None:
+        raise ValidationFailed(
+            f"O imóvel {prop.account_number} não tem hidrômetro instalado: ligação sem medição é faturada "
+            "por consumo fixo, sem leitura.",
+            field="account_number",
+            code="unmetered",
+        )
+    if data.value is None and occurrence is None:
+        raise ValidationFailed("Informe a leitura ou uma ocorrência.", field="value")
+    last = (
+        Reading.objects.filter(property=prop, reference__lt=reference, value__isnull=False)
+        .select_related("installation")
+        .order_by("-reference")
+        .first()
+    )
+    dials = installation.meter.dials
+    reading: MeterReading | None = None
+    swap: MeterSwap | None = None
+    if last is not None and last.installation_id not in (None, installation.pk):
+        old = last.installation
+        assert old is not None
+        swap = MeterSwap(
+            old_previous=last.value or 0,
+            old_final=old.final_reading if old.final_reading is not None else last.value or 0,
+            old_digits=old.meter.dials,
+            new_initial=installation.initial_reading,
+            new_current=data.value,
+            new_digits=dials,
+        )
+        previous = installation.initial_reading
+    else:
+        previous = last.value if last is not None and last.value is not None else installation.initial_reading
+        reading = MeterReading(previous=previous, current=data.value, digits=dials)
+    rule = (
+        OccurrenceRule(
+            occurrence.code, occurrence.description, OccurrenceAction(occurrence.action), occurrence.review
+        )
+        if occurrence
+        else None
+    )
+    result = determine_consumption(
+        ConsumptionInput(
+            reference=data.reference,
+            reading=reading,
+            swap=swap,
+            occurrence=rule,
+            history=_history(prop.pk, reference),
+        ),
+        consumption_policy(reference),
+    )
+    with transaction.atomic():
+        row = Reading.objects.create(
+            property=prop,
+            reference=reference,
+            read_on=data.read_on,
+            previous_value=previous,
+            value=data.value,
+            occurrence=occurrence,
+            installation=installation,
+            consumption_kind=result.kind.value,
+            consumption_m3=result.volume_m3,
+            average_m3=None if result.average_m3 is None else result.average_m3.quantize(Decimal("0.01")),
+            flags=sorted(f.value for f in result.flags),
+            review=ReviewStatus.PENDING if result.needs_review else ReviewStatus.NONE,
+            source=source,
+            actor=actor.get_username(),
+        )
+        audit_record(
+            actor=actor,
+            action="reading.register",
+            target=row,
+            after={
+                "property": prop.account_number,
+                "reference": str(data.reference),
+                "value": data.value,
+                "consumption_m3": result.volume_m3,
+                "flags": row.flags,
+            },
+        )
+    return row
+
+
+def reading_review(*, actor: Actor, reading: Reading, value: int | None = None, reason: str = "") -> Reading:
+    """Accept a flagged reading, or correct its value (the consumption is determined again)."""
+    if reading.review != ReviewStatus.PENDING:
+        raise Conflict("Esta leitura não está em análise.", code="not_in_review")
+    with transaction.atomic():
+        before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
+        if value is not None and value != reading.value:
+            data = ReadingInput(
+                reading.property.account_number,
+                YearMonth.of(reading.reference),
+                reading.read_on,
+                value,
+                reading.occurrence.code if reading.occurrence else "",
+            )
+            reading.delete()
+            reading = reading_register(actor=actor, data=data, source="staff")
+        Reading.objects.filter(pk=reading.pk).update(review=ReviewStatus.ACCEPTED)
+        reading.review = ReviewStatus.ACCEPTED
+        audit_record(
+            actor=actor,
+            action="reading.review",
+            target=reading,
+            before=before,
+            after={"value": reading.value, "consumption_m3": reading.consumption_m3},
+            reason=reason,
+        )
+    return reading
+
+
+@dataclass
+class FileReport:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def readings_import(*, actor: Actor, text: str) -> FileReport:
+    """A collector's return file: `account_number;reference;read_on;value;occurrence` per line. Each
+    line stands alone (a bad line is reported, the others are stored); re-sending a file adds nothing."""
+    report = FileReport()
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    if rows and rows[0] and rows[0][0].strip().lower() == "account_number":
+        rows = rows[1:]
+    for number, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        try:
+            cells = [*cells, "", "", "", "", ""][:5]
+            account, ref, read_on, value, occurrence = (c.strip() for c in cells)
+            data = ReadingInput(
+                account,
+                YearMonth.parse(ref),
+                dt.date.fromisoformat(read_on),
+                int(value) if value else None,
+                occurrence,
+            )
+            before = Reading.objects.filter(
+                property__account_number=account, reference=data.reference.first_day()
+            ).exists()
+            reading_register(actor=actor, data=data, source="file")
+            if before:
+                report.unchanged += 1
+            else:
+                report.created += 1
+        except (ValidationFailed, NotFound, Conflict) as exc:
+            report.errors.append({"line": number, "code": exc.code, "detail": exc.message})
+        except ValueError as exc:
+            report.errors.append({"line": number, "code": "invalid", "detail": str(exc)})
+    return report

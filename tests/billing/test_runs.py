@@ -1,0 +1,185 @@
+"""Billing runs in a tenant schema: from readings to released bills with barcode and typeable line;
+a run killed half-way and resumed issues each bill exactly once; bad cases are reported, not written."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from modules.billing.domain.febraban import parse_typeable_line
+from modules.billing.models import Bill, BillingRun, BillStatus, DueDayChoice, RunChunk
+from modules.billing.pdf import bill_pdf
+from modules.billing.services import bills as bill_services
+from modules.billing.services import runs
+from modules.common.domain.dates import YearMonth
+from modules.common.errors import Conflict, ValidationFailed
+from modules.reading.services import ReadingInput, reading_register
+from tests.billing import factories as f
+
+pytestmark = pytest.mark.usefixtures("tenant_alpha")
+MONTH = YearMonth(2025, 5)
+
+
+@pytest.fixture
+def ready() -> Any:
+    f.set_company_code("0562")
+    f.approved_tariff()
+    g = f.group()
+    f.schedule(g, MONTH)
+    return g
+
+
+def _read(p: Any, value: int | None, occurrence: str = "", month: YearMonth = MONTH) -> Any:
+    return reading_register(
+        actor=f.ACTOR, data=ReadingInput(p.account_number, month, month.day(10), value, occurrence)
+    )
+
+
+def _process_all(run: BillingRun) -> None:
+    for chunk_id in RunChunk.objects.filter(run=run).order_by("number").values_list("id", flat=True):
+        runs.chunk_process(chunk_id=chunk_id)
+
+
+def test_run_bills_every_property_to_the_cent_with_a_valid_typeable_line(ready: Any) -> None:
+    eight = f.billable(ready, (("RES", 8),))
+    one = f.billable(ready)
+    water_only = f.billable(ready, sewer=False)
+    _read(eight, 94)
+    _read(one, 16)
+    _read(water_only, 16)
+    DueDayChoice.objects.create(property=one, day=10)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, chunk_size=2, enqueue=False)
+    assert run.total_chunks == 2
+    _process_all(run)
+    run.refresh_from_db()
+    assert (run.status, run.bills_count, run.errors_count) == ("done", 3, 0)
+    bills = {b.property_id: b for b in Bill.objects.filter(run=run)}
+    assert bills[eight.pk].total == Decimal("208.16")  # Tabela 14.1
+    # water 10×1.07 + 5×1.61 + 1×2.33 = 21.08; sewer per band 9.89 + 7.44 + 2.15 = 19.48
+    assert bills[one.pk].total == Decimal("40.56")
+    assert bills[water_only.pk].total == Decimal("21.08")
+    assert [i.kind for i in bills[water_only.pk].items.all()] == ["water", "water", "water"]
+    for bill in bills.values():
+        assert bill.status == BillStatus.DRAFT
+        # the schedule's due date (S14.1-08), or the customer's chosen day (Lei 9.791/1999)
+        assert bill.due_date == (dt.date(2025, 6, 10) if bill.property_id == one.pk else dt.date(2025, 6, 15))
+        assert len(bill.barcode) == 44 and len(bill.typeable_line) == 48
+        decoded = parse_typeable_line(bill.typeable_line)
+        assert decoded.digits == bill.barcode and decoded.amount == bill.total
+        assert decoded.company_code == "0562" and int(decoded.free_field[:12]) == bill.pk
+    assert runs.run_release(actor=f.ACTOR, run=run) == 3
+    assert set(Bill.objects.filter(run=run).values_list("status", flat=True)) == {"released"}
+
+
+def test_killed_run_resumed_issues_each_bill_once(ready: Any) -> None:
+    props = [f.billable(ready) for _ in range(7)]
+    for i, p in enumerate(props):
+        _read(p, 5 + i)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, chunk_size=2, enqueue=False)
+    chunks = list(RunChunk.objects.filter(run=run).order_by("number"))
+
+    def die_on_third(chunk: RunChunk) -> None:
+        if chunk.number == 3:
+            raise RuntimeError("worker killed")
+
+    runs._chunk_hook = die_on_third
+    try:
+        for chunk in chunks:
+            with contextlib.suppress(RuntimeError):
+                runs.chunk_process(chunk_id=chunk.pk)
+    finally:
+        runs._chunk_hook = None
+    assert Bill.objects.filter(run=run).count() == 5  # chunk 3 rolled back, chunk 4 done
+    assert RunChunk.objects.get(pk=chunks[2].pk).status == "running"  # claimed by the dead worker
+    assert runs.chunk_process(chunk_id=chunks[2].pk) == 0  # a fresh claim is not stolen
+    assert runs.run_resume(actor=f.ACTOR, run=run, enqueue=False) == 1
+    _process_all(run)  # every chunk again: done ones are skipped
+    _process_all(run)
+    run.refresh_from_db()
+    assert run.status == "done" and run.bills_count == 7 and run.done_chunks == run.total_chunks
+    per_property = Bill.objects.filter(run=run).values_list("property_id", flat=True)
+    assert sorted(per_property) == sorted(p.pk for p in props)
+
+
+def test_month_already_billed_is_refused(ready: Any) -> None:
+    f.billable(ready)
+    runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    with pytest.raises(Conflict) as raised:
+        runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    assert raised.value.code == "run_exists"
+    assert BillingRun.objects.filter(group=ready).count() == 1
+
+
+def test_unbillable_properties_are_reported_and_the_others_billed(ready: Any) -> None:
+    good = f.billable(ready)
+    _read(good, 12)
+    above = f.billable(ready, (("RES", 1),))
+    _read(above, 40)  # the §14.7 tariff ends at 25 m³ per economia
+    unknown = f.billable(ready, (("IND", 1),))  # IND is not in the act
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    run.refresh_from_db()
+    assert run.bills_count == 1 and run.errors_count == 2
+    errors = {e.property_id: e.code for e in run.errors.all()}
+    assert errors == {above.pk: "consumption_above_last_band", unknown.pk: "unknown_category"}
+
+
+def test_no_reading_bills_by_average_and_goes_to_critique(ready: Any) -> None:
+    p = f.billable(ready)
+    for i, value in enumerate((10, 22, 36), start=1):  # 10, 12, 14 m³ in Feb–Apr
+        month = MONTH.plus(-4 + i)
+        f.schedule(ready, month)
+        _read(p, value, month=month)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    bill = Bill.objects.get(run=run)
+    assert (bill.consumption_kind, bill.consumption_m3) == ("average", 12)
+    assert [a.code for a in bill.anomalies.all()] == ["no_reading"]
+
+
+def test_rebill_cancels_with_history_and_issues_a_corrected_bill(ready: Any) -> None:
+    p = f.billable(ready)
+    _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    runs.run_release(actor=f.ACTOR, run=run)
+    old = Bill.objects.get(run=run)
+    with pytest.raises(ValidationFailed):
+        bill_services.bill_cancel(actor=f.ACTOR, bill=old, reason=" ")
+    new = bill_services.bill_rebill(actor=f.ACTOR, bill=old, reason="Leitura errada", consumption_m3=10)
+    old.refresh_from_db()
+    assert old.status == "cancelled" and old.cancel_reason == "Leitura errada"
+    assert new.replaces_id == old.pk and new.status == "released" and new.total == Decimal("20.59")
+    assert parse_typeable_line(new.typeable_line).amount == Decimal("20.59")
+    assert (
+        Bill.objects.filter(property=p, reference=MONTH.first_day()).exclude(status="cancelled").count() == 1
+    )
+
+
+def test_bill_pdf_renders_and_is_cached(ready: Any) -> None:
+    p = f.billable(ready)
+    _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    bill = Bill.objects.get(run=run)
+    pdf = bill_pdf(bill)
+    assert pdf.startswith(b"%PDF")
+    assert bill_pdf(bill) == pdf
+    from modules.billing.pdf import render_bill_html
+
+    html = render_bill_html(bill)
+    assert p.account_number in html and "40,56" in html and bill.typeable_line[:11] in html.replace(" ", "")
+
+
+def test_a_group_is_not_billed_before_its_reading_window_closes(ready: Any) -> None:
+    f.billable(ready)
+    with pytest.raises(Conflict) as raised:
+        runs.run_create(
+            actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 20)
+        )
+    assert raised.value.code == "readings_not_closed"
+    assert not BillingRun.objects.filter(group=ready).exists()
