@@ -137,7 +137,7 @@ class PaymentsApi(APIView):
         return Response(PaymentOut(payment).data, status=status.HTTP_201_CREATED)
 
 
-class ReasonIn(serializers.Serializer):
+class PaymentReasonIn(serializers.Serializer):
     reason = serializers.CharField()
     action = serializers.ChoiceField(choices=["apply", "refund"], required=False)
 
@@ -147,9 +147,9 @@ class PaymentReverseApi(APIView):
     function = "collection.payments"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=ReasonIn, responses={200: PaymentOut})
+    @extend_schema(request=PaymentReasonIn, responses={200: PaymentOut})
     def post(self, request: Request, pk: int) -> Response:
-        data = ReasonIn(data=request.data)
+        data = PaymentReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         payment = services.payment_reverse(
             actor=request.user, payment_id=pk, reason=data.validated_data["reason"]
@@ -158,9 +158,9 @@ class PaymentReverseApi(APIView):
 
 
 class PaymentResolveApi(PaymentReverseApi):
-    @extend_schema(request=ReasonIn, responses={200: PaymentOut})
+    @extend_schema(request=PaymentReasonIn, responses={200: PaymentOut})
     def post(self, request: Request, pk: int) -> Response:
-        data = ReasonIn(data=request.data)
+        data = PaymentReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         payment = services.payment_review_resolve(
             actor=request.user,

@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "PropertyStatusEnum": "modules.registry.models.Property.Status",
         "MeterStatusEnum": "modules.metering.models.Meter.STATUS_CHOICES",
         "BillStatusEnum": "modules.billing.models.BillStatus",
+        "PricingMethodEnum": "modules.billing.domain.calculation.PricingMethod",
+        "GatewayMethodEnum": "modules.collection.models.GatewayCharge.Method",
     },
 }
 
