@@ -42,12 +42,14 @@ def _shares(form: EconomiesForm) -> list[CategoryShare]:
 @function_required("registry.properties")
 def search_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    page, size = page_of(request, selectors.property_search(query)) if query else (None, 25)
+    found = selectors.search_properties(query) if query else None
+    page, size = page_of(request, found.results) if found else (None, 25)
     return render(
         request,
         "registry/search.html",
-        {"q": query, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": f"q={query}"},
-    )
+        {"q": query, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": f"q={query}",
+         "found": found},
+    )  # fmt: skip
 
 
 @function_required("registry.properties")

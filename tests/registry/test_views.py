@@ -176,3 +176,16 @@ def test_customer_edit_needs_the_change_right_and_create_the_add_right(
     assert response.status_code == (302 if can_change else 403)
     customer.refresh_from_db()
     assert customer.name == ("Nome Trocado" if can_change else "Maria da Conceição Souza")
+
+
+def test_search_page_says_when_it_shows_only_the_best_matches(staff, monkeypatch) -> None:
+    from modules.registry import search
+
+    street = f.street("Brasil", "Avenida")
+    for i in range(3):
+        f.prop(holder=f.customer(f"Joana Prado {i}"), street=street, number=str(i))
+    page = staff.get("/cadastro/", {"q": "joana prado"}).content.decode()
+    assert "3 registro(s)" in page and "Mais de" not in page
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 2)
+    page = staff.get("/cadastro/", {"q": "joana prado"}).content.decode()
+    assert "Mais de 2 imóveis" in page and "2 registro(s)" in page
