@@ -321,6 +321,10 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
     categories_rows: list[tuple[Any, ...]] = []
     fold_name = functools.lru_cache(maxsize=8192)(fold)  # streets and neighbourhoods repeat row after row
 
+    @functools.lru_cache(maxsize=1024)  # a file has a handful of distinct category texts ("RES:1" …)
+    def shares_of(text: str) -> tuple[Any, ...]:
+        return validate_shares(parse_shares(text), known)
+
     def parse(row: dict[str, str]) -> tuple[Any, ...]:
         try:
             base = parse_account_number(row.get("account_number", ""))
@@ -331,7 +335,7 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         except InvalidInscription as exc:
             raise _LineFail("inscription", str(exc)) from exc
         try:
-            shares = validate_shares(parse_shares(row.get("categories", "")), known)
+            shares = shares_of(row.get("categories", ""))
         except InvalidEconomies as exc:
             raise _LineFail(exc.field, str(exc)) from exc
         street = (row.get("street") or "").strip()
