@@ -268,14 +268,17 @@ class PropertyListCreateApi(APIView):
                 "search",
                 str,
                 description="matrícula (com dígito), inscrição (ou prefixo), CPF/CNPJ, nome do cliente, "
-                "logradouro e número, ou número do hidrômetro",
+                "logradouro e número, ou número do hidrômetro. Resultados por relevância, no máximo 500: "
+                "com mais, `count` é 500 e `count_capped` é true (refine a busca)",
             )
         ],
         responses={200: PropertyListOut(many=True)},
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.property_search(request.query_params.get("search", ""))
-        return _page(request, self, qs, PropertyListOut)
+        found = selectors.search_properties(request.query_params.get("search", ""))
+        response = _page(request, self, found.results, PropertyListOut)
+        response.data["count_capped"] = found.truncated  # count is then a floor: "500+"
+        return response
 
     @extend_schema(request=PropertyIn, responses={201: PropertyOut})
     def post(self, request: Request) -> Response:

@@ -12,70 +12,95 @@ from modules.common.domain.documents import cnpj_check_digits, cpf_check_digits
 from .domain.account_number import format_account_number, next_account_base
 from .importer import ImportReport, import_customers, import_meters, import_properties
 
-FIRST = (
-    "Maria",
-    "José",
-    "Ana",
-    "João",
-    "Antônio",
-    "Francisca",
-    "Carlos",
-    "Paulo",
-    "Adriana",
-    "Lucas",
-    "Juliana",
-    "Marcos",
-    "Luíza",
-    "Pedro",
-    "Fernanda",
-    "Rafael",
-    "Márcia",
-    "Gabriel",
-    "Patrícia",
-    "Sebastião",
-    "Aparecida",
-    "Raimundo",
-    "Luciana",
-    "Thiago",
-    "Cláudia",
-    "Rodrigo",
-    "Vanessa",
-    "Felipe",
-    "Sônia",
-    "Édson",
-)
-LAST = (
-    "Silva",
-    "Santos",
-    "Oliveira",
-    "Souza",
-    "Rodrigues",
-    "Ferreira",
-    "Alves",
-    "Pereira",
-    "Lima",
-    "Gomes",
-    "Costa",
-    "Ribeiro",
-    "Martins",
-    "Carvalho",
-    "Araújo",
-    "Melo",
-    "Barbosa",
-    "Cardoso",
-    "Conceição",
-    "Nascimento",
-    "Rocha",
-    "Dias",
-    "Teixeira",
-    "Moreira",
-    "Correia",
-    "Mendes",
-    "Freitas",
-    "Vieira",
-    "Monteiro",
-    "Gonçalves",
-)
+# Brazilian given names and surnames, the most frequent first (ordered after the IBGE 2010 census
+# rankings), drawn with a Zipf skew: 200,000 properties give ~145,000 distinct names, yet "maria silva"
+# still matches ~1.7% of customers, as in a real registry. (Before: 30 × 30 names drawn uniformly.)
+FEMALE = """
+Maria Ana Francisca Antônia Adriana Juliana Márcia Fernanda Patrícia Aline Sandra Camila Amanda Bruna
+Jéssica Letícia Júlia Luciana Vanessa Mariana Gabriela Vera Vitória Larissa Cláudia Beatriz Luana Rita
+Sônia Renata Eliane Josefa Simone Natália Cristina Carla Débora Rosângela Jaqueline Rosa Daniela
+Aparecida Marlene Terezinha Raimunda Andreia Fabiana Lúcia Raquel Ângela Rafaela Joana Luzia Elaine
+Daniele Regina Daiane Suelen Alessandra Isabel Bianca Tatiane Kelly Edna Fátima Cristiane Priscila
+Michele Sebastiana Helena Thaís Lívia Sara Silvana Rosana Sueli Valéria Tânia Célia Isabela Laura
+Heloísa Manuela Valentina Alice Sophia Lorena Yasmin Eduarda Clara Cecília Gisele Mônica Denise Rosilene
+Marta Sílvia Irene Inês Glória Neuza Iracema Lourdes Socorro Geralda Benedita Zilda Luiza Carolina Paula
+Jussara Elisângela Solange Roberta Viviane Joyce Karina Milena Nathália Tereza Olívia Estela Yara Ivone
+Diana Lara Rebeca Giovana Agatha Pietra Marina Jordana Ingrid Kátia Edilene Francielle Graça Cleide
+Dalva Cristiana Elza Lindalva Nilza Odete Rute Vilma Zuleide
+""".split()  # noqa: SIM905 - 150 to 230 words read better as text
+MALE = """
+José João Antônio Francisco Carlos Paulo Pedro Lucas Luiz Marcos Luís Gabriel Rafael Daniel Marcelo
+Bruno Eduardo Felipe Raimundo Rodrigo Manoel Mateus André Fernando Fábio Leonardo Gustavo Guilherme
+Leandro Tiago Anderson Ricardo Márcio Jorge Sebastião Alexandre Roberto Edson Diego Vítor Sérgio Cláudio
+Matheus Thiago Geraldo Adriano Luciano Júlio Renato Alex Vinícius Rogério Samuel Ronaldo Mário Flávio
+Igor Douglas Davi Manuel Jefferson Renan Severino Benedito Valdir Wellington Miguel Arthur Heitor
+Bernardo Enzo Lorenzo Otávio Caio Henrique Murilo Nicolas Joaquim Benjamin Emanuel Ivan Hugo Wagner
+Wilson Nelson Osvaldo Valter Washington Everton Cícero Moisés Elias Josué Reginaldo Gilberto Reinaldo
+Agnaldo Ademir Adilson Alberto Alan Caetano Cristiano Denis Emerson Érico Fabrício Gilmar Hélio Irineu
+Jair Joel Juliano Kleber Laércio Leonel Lauro Milton Nilton Orlando Ramon Robson Rubens Sandro Sílvio
+Tadeu Ulisses Valdemar Wanderley Zacarias Arnaldo Baltazar Cleber Edvaldo Expedito Francimar Genivaldo
+Hermes Israel Jonas Luan Nivaldo Odair Pablo Raul Saulo Teodoro Uelton Vicente Wesley Xavier Yuri
+""".split()  # noqa: SIM905 - 150 to 230 words read better as text
+SURNAMES = """
+Silva Santos Oliveira Souza Rodrigues Ferreira Alves Pereira Lima Gomes Costa Ribeiro Martins Carvalho
+Almeida Lopes Soares Fernandes Vieira Barbosa Rocha Dias Nascimento Andrade Moreira Nunes Marques
+Machado Mendes Freitas Cardoso Ramos Gonçalves Santana Teixeira Araújo Melo Pinto Cavalcante Correia
+Monteiro Moura Batista Reis Campos Conceição Castro Miranda Farias Borges Cunha Pires Xavier Rezende
+Siqueira Azevedo Medeiros Sampaio Brito Queiroz Nogueira Bezerra Leite Coelho Duarte Tavares Fonseca
+Macedo Pacheco Guimarães Moraes Sales Cruz Aguiar Amaral Bastos Barros Cabral Caldeira Camargo Lacerda
+Magalhães Maia Matos Menezes Morais Neves Paiva Peixoto Prado Rangel Sousa Vasconcelos Viana Brandão
+Bueno Carneiro Chaves Dantas Diniz Esteves Figueiredo Franco Galvão Garcia Godoy Jesus Lemos Leal Lins
+Lourenço Luz Mattos Mota Novaes Porto Rios Sá Salgado Serra Simões Toledo Valente Vaz Veloso Assis
+Arruda Bittencourt Borba Cordeiro Dutra Falcão Feitosa Fontes Frota Holanda Jardim Lira Lobo Marinho
+Meireles Mesquita Nóbrega Paixão Pimentel Pinheiro Portela Quaresma Rabelo Ribas Sarmento Severo Sobral
+Torres Vargas Vidal Aragão Ávila Bandeira Barreto Benevides Bonfim Calado Couto Damasceno Domingues
+Estrela Evangelista Fagundes Goulart Gusmão Henriques Honorato Inácio Lessa Loureiro Maciel Malta
+Mascarenhas Mourão Muniz Oliva Pedrosa Penha Quadros Rosário Sena Sodré Teles Trindade Uchoa Valadares
+Vilela Zanetti Schmidt Müller Rossi Ferrari Nakamura Tanaka Yamamoto Saito Becker Klein Weber Wagner
+Schneider Kowalski Haddad Khoury Salomão Abreu Antunes Brasil Calixto Cerqueira Coutinho Espíndola
+Frazão Gouveia Jacinto Lisboa Mendonça Nantes Ornelas Padilha Quintela Rebouças Salvador Sardinha
+Tenório Vilar
+""".split()  # noqa: SIM905 - 150 to 230 words read better as text
+
+
+def _zipf(count: int, exponent: float) -> list[float]:
+    """Cumulative weights of a rank-frequency (Zipf) law: Silva and Maria are far more common than Sodré."""
+    total, out = 0.0, []
+    for rank in range(1, count + 1):
+        total += rank**-exponent
+        out.append(total)
+    return out
+
+
+_FEMALE_W, _MALE_W, _SURNAME_W = _zipf(len(FEMALE), 1.0), _zipf(len(MALE), 1.0), _zipf(len(SURNAMES), 0.8)
+# Names that are only ever a second given name (Maria José, Ana Paula, João Pedro) stay in the lists.
+_PARTICLES = {"Silva": "da", "Santos": "dos", "Souza": "de", "Conceição": "da", "Jesus": "de", "Costa": "da"}
+
+
+def _surname(rng: random.Random) -> str:
+    return rng.choices(SURNAMES, cum_weights=_SURNAME_W)[0]
+
+
+def _person_name(rng: random.Random) -> str:
+    """Given name (one in five compound), then one or two surnames, the last sometimes with its particle."""
+    names, weights = (FEMALE, _FEMALE_W) if rng.random() < 0.52 else (MALE, _MALE_W)
+    given = [rng.choices(names, cum_weights=weights)[0]]
+    if rng.random() < 0.2:
+        second = rng.choices(names, cum_weights=weights)[0]
+        if second != given[0]:
+            given.append(second)
+    last = _surname(rng)
+    family = [last]
+    if rng.random() < 0.85:
+        mother = _surname(rng)
+        if mother != last:
+            family.insert(0, mother)
+    particle = _PARTICLES.get(last)
+    if particle and rng.random() < 0.4:
+        family[-1] = f"{particle} {last}"
+    return " ".join(given + family)
+
+
 BUSINESS = (
     "Mercado",
     "Padaria",
@@ -140,6 +165,22 @@ MANUFACTURERS = (
 )
 
 
+# Installations of the demo park spread over this many days back from today (~5 years 9 months): with
+# calibration 10-60 days before installation and 5-year validity, ~13% of meters are expired and ~17%
+# expired or due within the 90-day alert. Before, dates were fixed at 2015-2024 and ~80% read expired.
+METER_SPREAD_DAYS = 2100
+
+
+def _old_name_draws(rng: random.Random, company: bool) -> None:
+    """What the old 30-name lists drew from the main stream, drawn still so nothing else moves."""
+    if company:
+        rng.choice(BUSINESS)
+        rng.choice(range(30))
+    else:
+        for _ in range(3):
+            rng.choice(range(30))
+
+
 def _cpf(i: int) -> str:
     base = str(100_000_000 + i * 7 + 3)[-9:]
     return base + cpf_check_digits(base)
@@ -150,9 +191,19 @@ def _cnpj(i: int) -> str:
     return base + cnpj_check_digits(base)
 
 
-def build_csvs(n: int, seed: int = 7) -> tuple[str, str, str]:
-    """customers.csv, properties.csv, meters.csv for n properties (the first k rows never change with n)."""
+def build_csvs(n: int, seed: int = 7, *, today: dt.date | None = None) -> tuple[str, str, str]:
+    """customers.csv, properties.csv, meters.csv for n properties (the first k rows never change with n).
+
+    Meter dates are laid relative to `today` (default: the machine's date): installations spread over
+    the last ~6 years, each meter calibrated weeks before it went in, so with Inmetro's 5-year validity
+    about one meter in six is expired and a few more fall due within the alert lead time, as in a real
+    park. Names and dates come from streams of their own; `rng` draws exactly what it always drew, so
+    a demo seeded by an older version keeps its properties, holders and meter serials on a re-seed.
+    """
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, no time
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    names = random.Random(seed + 1)  # noqa: S311
+    dates = random.Random(seed + 2)  # noqa: S311
     customers = ["cpf_cnpj;name;email;phone;birth_date;mail_cep"]
     properties = [
         "account_number;inscription;street_type;street;number;complement;neighbourhood;cep;latitude;longitude;"
@@ -186,10 +237,8 @@ def build_csvs(n: int, seed: int = 7) -> tuple[str, str, str]:
             doc = last_doc  # one holder with several properties
         else:
             doc = _cnpj(i) if company else _cpf(i)
-            if company:
-                name = f"{rng.choice(BUSINESS)} {rng.choice(LAST)} Ltda"
-            else:
-                name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
+            _old_name_draws(rng, company)
+            name = f"{names.choice(BUSINESS)} {_surname(names)} Ltda" if company else _person_name(names)
             email = f"cliente{i}@exemplo.com.br" if rng.random() < 0.6 else ""
             birth = (
                 f"{rng.randint(1940, 2003)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
@@ -219,13 +268,16 @@ def build_csvs(n: int, seed: int = 7) -> tuple[str, str, str]:
         )
         if rng.random() < 0.92:
             maker, model = rng.choice(MANUFACTURERS)
-            year = rng.randint(2015, 2024)
-            installed = max(since, dt.date(year, rng.randint(1, 12), rng.randint(1, 28)))
-            calibrated = dt.date(year, 1, 15)
+            serial_year = rng.randint(2015, 2024)  # only the serial: it must not move with today
+            rng.randint(1, 12), rng.randint(1, 28)  # the old fixed install date's draws
+            installed = max(since, today - dt.timedelta(days=dates.randrange(METER_SPREAD_DAYS)))
+            calibrated = installed - dt.timedelta(days=dates.randint(10, 60))
+            year = calibrated.year
             big = cats.startswith(("IND", "PUB")) or ("RES:1" not in cats and ":1" not in cats)
             meters.append(
-                f"D{year % 100:02d}{i:07d};{maker};{model};{'5,00' if big else '1,50'};{25 if big else 20};"
-                f"{rng.choice('BBBC')};{year};{calibrated.isoformat()};{account};{installed.isoformat()};0"
+                f"D{serial_year % 100:02d}{i:07d};{maker};{model};{'5,00' if big else '1,50'};"
+                f"{25 if big else 20};{rng.choice('BBBC')};{year};{calibrated.isoformat()};{account};"
+                f"{installed.isoformat()};0"
             )
     return "\n".join(customers) + "\n", "\n".join(properties) + "\n", "\n".join(meters) + "\n"
 
@@ -239,7 +291,7 @@ def seed_demo_registry(n: int, *, today: dt.date) -> list[ImportReport]:
     with transaction.atomic():  # utilities provisioned before this module existed lack its reference data
         seed_reference_data()
     actor = SystemActor("seed_demo")
-    customers, properties, meters = build_csvs(n)
+    customers, properties, meters = build_csvs(n, today=today)
     return [
         import_customers(actor=actor, data=customers, today=today),
         import_properties(actor=actor, data=properties, today=today),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from .domain.account_number import InvalidAccountNumber, parse_account_number
 from .domain.economies import InvalidEconomies, parse_shares, total_economies, validate_shares
 from .domain.inscription import InvalidInscription, parse_inscription
 from .domain.text import fold, normalize_cep
-from .models import Category, City
+from .models import BillingGroup, Category, City, Route
 
 FILES = ("customers", "properties", "meters")
 SITUATIONS = {
@@ -89,6 +90,14 @@ class _LineFail(Exception):
         self.reason = reason
 
 
+@functools.lru_cache(maxsize=16384)
+def _day(text: str) -> dt.date:
+    """A file repeats its dates (connection dates, holder since …): each distinct text is parsed once."""
+    if "/" in text:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 - a calendar date, no time
+    return dt.date.fromisoformat(text)
+
+
 def _date(value: str, field_name: str, today: dt.date, *, required: bool = False) -> dt.date | None:
     text = (value or "").strip()
     if not text:
@@ -96,11 +105,7 @@ def _date(value: str, field_name: str, today: dt.date, *, required: bool = False
             raise _LineFail(field_name, "data obrigatória")
         return None
     try:
-        day = (
-            dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 - a calendar date, no time
-            if "/" in text
-            else dt.date.fromisoformat(text)
-        )
+        day = _day(text)
     except ValueError as exc:
         raise _LineFail(field_name, f"data inválida '{text}' (use AAAA-MM-DD ou DD/MM/AAAA)") from exc
     if day > today:
@@ -314,6 +319,11 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
     category_ids = dict(Category.objects.values_list("code", "id"))
     city = City.objects.order_by("id").first()
     categories_rows: list[tuple[Any, ...]] = []
+    fold_name = functools.lru_cache(maxsize=8192)(fold)  # streets and neighbourhoods repeat row after row
+
+    @functools.lru_cache(maxsize=1024)  # a file has a handful of distinct category texts ("RES:1" …)
+    def shares_of(text: str) -> tuple[Any, ...]:
+        return validate_shares(parse_shares(text), known)
 
     def parse(row: dict[str, str]) -> tuple[Any, ...]:
         try:
@@ -325,7 +335,7 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         except InvalidInscription as exc:
             raise _LineFail("inscription", str(exc)) from exc
         try:
-            shares = validate_shares(parse_shares(row.get("categories", "")), known)
+            shares = shares_of(row.get("categories", ""))
         except InvalidEconomies as exc:
             raise _LineFail(exc.field, str(exc)) from exc
         street = (row.get("street") or "").strip()
@@ -371,7 +381,7 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         address = fold(f"{street_type} {street} {number} {complement} {hood}")
         return (
             base, f"{base}-{row['account_number'].strip()[-1]}", *insc.parts(), insc.formatted(), street_type,
-            street, fold(f"{street_type} {street}"), hood, fold(hood), number, complement, cep, address, lat, lon,
+            street, fold_name(f"{street_type} {street}"), hood, fold_name(hood), number, complement, cep, address, lat, lon,
             group, route, sequence, total_economies(shares), holder_doc, holder_since or today, *conns,
         )  # fmt: skip
 
@@ -379,56 +389,123 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
     _duplicates(parsed, 1, "account_number", report)
     _duplicates(parsed, 8, "inscription", report)
     cols = [
-        "line", "account_base", "account_number", "locality", "sector", "block", "lot", "sublot", "inscription",
-        "street_type", "street", "street_search", "neighbourhood", "neighbourhood_search", "number", "complement",
-        "cep", "address_search", "latitude", "longitude", "billing_group", "route", "route_sequence",
-        "economies_total", "holder", "holder_since", "water_situation", "water_since", "sewer_situation",
-        "sewer_since",
+        "line", "property_id", "created", "account_base", "account_number", "locality", "sector", "block", "lot",
+        "sublot", "inscription", "street_id", "number", "complement", "neighbourhood_id", "cep", "address_search",
+        "latitude", "longitude", "group_id", "route_id", "route_sequence", "economies_total", "customer_id",
+        "holder_since", "water_situation", "water_since", "sewer_situation", "sewer_since", "new_owner",
+        "new_bill_payer",
     ]  # fmt: skip
 
     def body(cursor: Any) -> None:
         if report.errors or city is None:
             _finish(report, actor, "registry.import_properties")
+        # Every reference is resolved here, before the COPY, from small tables (groups, routes, streets,
+        # neighbourhoods) or by the file's own keys (customers, properties): the temporary table is
+        # written once. Resolving them with UPDATE … FROM rewrote all its rows once per column (eleven
+        # times), which was most of the import's time.
+        groups = dict(BillingGroup.objects.values_list("code", "id"))
+        routes = {(g, code): pk for g, code, pk in Route.objects.values_list("group_id", "code", "id")}
+        # The file's keys are joined as unnest(array), never filtered with "= ANY(array)": right after a
+        # first import the tables have no statistics, and a plan that filters 400,000 rows with a
+        # 200,000-element array searches it linearly for each row (minutes; seen on the benchmark).
+        cursor.execute(
+            "SELECT c.cpf_cnpj, c.id FROM unnest(%s::text[]) AS k(doc) "
+            "JOIN registry_customer c ON c.cpf_cnpj = k.doc",
+            [list({r[24] for r in parsed if r[24]})],
+        )
+        customers = dict(cursor.fetchall())
+        resolved = []
+        for r in parsed:
+            line, group, route, holder = r[0], r[20], r[21], r[24]
+            group_id = groups.get(group) if group is not None else None
+            route_id = routes.get((group_id, route)) if route is not None else None
+            customer_id = customers.get(holder) if holder else None
+            if group is not None and group_id is None:
+                report.errors.append(LineError(line, "billing_group", "grupo de faturamento não cadastrado"))
+            if route is not None and route_id is None:
+                report.errors.append(LineError(line, "route", "rota não cadastrada neste grupo"))
+            if holder and customer_id is None:
+                report.errors.append(
+                    LineError(
+                        line,
+                        "holder_cpf_cnpj",
+                        "titular não cadastrado (importe antes o arquivo de clientes)",
+                    )
+                )
+            resolved.append((group_id, route_id, customer_id))
+        # properties already registered keep their id; new ones take theirs from the sequence now
+        cursor.execute(
+            "SELECT p.account_base, p.id FROM unnest(%s::int[]) AS k(base) "
+            "JOIN registry_property p ON p.account_base = k.base",
+            [[r[1] for r in parsed]],
+        )
+        existing = dict(cursor.fetchall())
+        fresh = [r[1] for r in parsed if r[1] not in existing]
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('registry_property', 'id')) FROM generate_series(1, %s)",
+            [len(fresh)],
+        )
+        ids = existing | dict(zip(fresh, (pk for (pk,) in cursor.fetchall()), strict=True))
+        # holders now: a relation is written where the file names a customer who is not the current one
+        cursor.execute(
+            "SELECT r.property_id, r.role, r.customer_id FROM unnest(%s::bigint[]) AS k(id) "
+            'JOIN registry_propertyrelation r ON r.property_id = k.id WHERE r."end" IS NULL '
+            "AND r.role IN ('owner', 'bill_payer')",
+            [list(existing.values())],
+        )
+        current = {(pk, role): customer for pk, role, customer in cursor.fetchall()}
+        streets = _names(
+            cursor,
+            "registry_street",
+            city.pk,
+            {(r[9], r[10]): r[11] for r in parsed},
+            report,
+            "streets_created",
+        )
+        hoods = _names(
+            cursor,
+            "registry_neighbourhood",
+            city.pk,
+            {r[12]: r[13] for r in parsed},
+            report,
+            "neighbourhoods_created",
+        )
+
+        def rows_out() -> Iterable[tuple[Any, ...]]:
+            for r, (group_id, route_id, customer_id) in zip(parsed, resolved, strict=True):
+                pk = ids[r[1]]
+                new_owner = customer_id is not None and current.get((pk, "owner")) != customer_id
+                new_payer = customer_id is not None and current.get((pk, "bill_payer")) != customer_id
+                yield (
+                    r[0], pk, r[1] not in existing, *r[1:9], streets[(r[9], r[10])], r[14], r[15], hoods[r[12]],
+                    *r[16:20], group_id, route_id, r[22], r[23], customer_id, *r[25:30], new_owner, new_payer,
+                )  # fmt: skip
+
         cursor.execute("DROP TABLE IF EXISTS imp_property")
         cursor.execute(
-            "CREATE TEMP TABLE imp_property (line int, account_base int, account_number text, locality int, "
-            "sector int, block int, lot int, sublot int, inscription text, street_type text, street text, "
-            "street_search text, neighbourhood text, neighbourhood_search text, number text, complement text, "
-            "cep text, address_search text, latitude numeric, longitude numeric, billing_group int, route int, "
-            "route_sequence int, economies_total int, holder text, holder_since date, water_situation text, "
-            "water_since date, sewer_situation text, sewer_since date, street_id bigint, neighbourhood_id bigint, "
-            "group_id bigint, route_id bigint, customer_id bigint, property_id bigint, has_current boolean) "
-            "ON COMMIT DROP"
+            "CREATE TEMP TABLE imp_property (line int, property_id bigint, created boolean, account_base int, "
+            "account_number text, locality int, sector int, block int, lot int, sublot int, inscription text, "
+            "street_id bigint, number text, complement text, neighbourhood_id bigint, cep text, address_search text, "
+            "latitude numeric, longitude numeric, group_id bigint, route_id bigint, route_sequence int, "
+            "economies_total int, customer_id bigint, holder_since date, water_situation text, water_since date, "
+            "sewer_situation text, sewer_since date, new_owner boolean, new_bill_payer boolean) ON COMMIT DROP"
         )
         cursor.execute("DROP TABLE IF EXISTS imp_category")
         cursor.execute(
-            "CREATE TEMP TABLE imp_category (account_base int, category_id bigint, economies int) ON COMMIT DROP"
+            "CREATE TEMP TABLE imp_category (property_id bigint, category_id bigint, economies int) ON COMMIT DROP"
         )
-        _copy(cursor, "imp_property", cols, parsed)
-        _copy(cursor, "imp_category", ["account_base", "category_id", "economies"], categories_rows)
+        _copy(cursor, "imp_property", cols, rows_out())
+        _copy(
+            cursor,
+            "imp_category",
+            ["property_id", "category_id", "economies"],
+            ((ids[base], category, economies) for base, category, economies in categories_rows),
+        )
         # temp tables have no statistics and no indexes: without both, the joins below go quadratic
-        cursor.execute("CREATE INDEX ON imp_property (account_base)")
-        cursor.execute("CREATE INDEX ON imp_property (inscription)")
-        cursor.execute("CREATE INDEX ON imp_category (account_base, category_id)")
+        cursor.execute("CREATE INDEX ON imp_property (property_id)")
+        cursor.execute("CREATE INDEX ON imp_category (property_id, category_id)")
         cursor.execute("ANALYZE imp_property")
         cursor.execute("ANALYZE imp_category")
-        # references: groups and routes must exist; holders must be customers; inscriptions not taken
-        cursor.execute(
-            "UPDATE imp_property t SET group_id = g.id FROM registry_billinggroup g WHERE g.code = t.billing_group"
-        )
-        cursor.execute(
-            "UPDATE imp_property t SET route_id = r.id FROM registry_route r "
-            "WHERE r.group_id = t.group_id AND r.code = t.route"
-        )
-        cursor.execute(
-            "UPDATE imp_property t SET customer_id = c.id FROM registry_customer c WHERE c.cpf_cnpj = t.holder"
-        )
-        _sql_errors(cursor, "SELECT line FROM imp_property WHERE billing_group IS NOT NULL AND group_id IS NULL",
-                    "billing_group", "grupo de faturamento não cadastrado", report)  # fmt: skip
-        _sql_errors(cursor, "SELECT line FROM imp_property WHERE route IS NOT NULL AND route_id IS NULL",
-                    "route", "rota não cadastrada neste grupo", report)  # fmt: skip
-        _sql_errors(cursor, "SELECT line FROM imp_property WHERE holder IS NOT NULL AND customer_id IS NULL",
-                    "holder_cpf_cnpj", "titular não cadastrado (importe antes o arquivo de clientes)", report)  # fmt: skip
         _sql_errors(
             cursor,
             "SELECT t.line FROM imp_property t JOIN registry_property p ON p.inscription = t.inscription "
@@ -443,106 +520,68 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         )  # fmt: skip
         if report.errors:
             _finish(report, actor, "registry.import_properties")
-        cursor.execute(
-            "INSERT INTO registry_street (city_id, street_type, name, name_search) "
-            "SELECT DISTINCT %s::bigint, street_type, street, street_search FROM imp_property "
-            "ON CONFLICT (city_id, street_type, name) DO NOTHING",
-            [city.pk],
-        )
-        report.details["streets_created"] = cursor.rowcount
-        cursor.execute(
-            "INSERT INTO registry_neighbourhood (city_id, name, name_search) "
-            "SELECT DISTINCT %s::bigint, neighbourhood, neighbourhood_search FROM imp_property "
-            "ON CONFLICT (city_id, name) DO NOTHING",
-            [city.pk],
-        )
-        report.details["neighbourhoods_created"] = cursor.rowcount
-        cursor.execute(
-            "UPDATE imp_property t SET street_id = s.id FROM registry_street s "
-            "WHERE s.city_id = %s AND s.street_type = t.street_type AND s.name = t.street",
-            [city.pk],
-        )
-        cursor.execute(
-            "UPDATE imp_property t SET neighbourhood_id = n.id FROM registry_neighbourhood n "
-            "WHERE n.city_id = %s AND n.name = t.neighbourhood",
-            [city.pk],
-        )
         data_cols = [
             "account_number", "locality", "sector", "block", "lot", "sublot", "inscription", "street_id", "number",
             "complement", "neighbourhood_id", "cep", "address_search", "latitude", "longitude", "billing_group_id",
             "route_id", "route_sequence",
         ]  # fmt: skip
-        src = [
-            "t.account_number", "t.locality", "t.sector", "t.block", "t.lot", "t.sublot", "t.inscription",
-            "t.street_id", "t.number", "t.complement", "t.neighbourhood_id", "t.cep", "t.address_search",
-            "t.latitude", "t.longitude", "t.group_id", "t.route_id", "t.route_sequence",
-        ]  # fmt: skip
+        src = [f"t.{c}" for c in data_cols]
+        src[data_cols.index("billing_group_id")] = "t.group_id"
         cursor.execute(
-            f"INSERT INTO registry_property (account_base, {', '.join(data_cols)}, status, special, "  # noqa: S608
+            f"INSERT INTO registry_property (id, account_base, {', '.join(data_cols)}, status, special, "  # noqa: S608
             "municipal_registration, has_water_tank, has_cistern, has_own_source, economies_total, created_at, "
-            f"updated_at) SELECT t.account_base, {', '.join(src)}, 'active', '', '', false, false, false, "
-            "t.economies_total, now(), now() FROM imp_property t "
+            f"updated_at) SELECT t.property_id, t.account_base, {', '.join(src)}, 'active', '', '', false, false, "
+            "false, t.economies_total, now(), now() FROM imp_property t "
             f"ON CONFLICT (account_base) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in data_cols)}, "
             "updated_at = now() "
             f"WHERE ({', '.join('registry_property.' + c for c in data_cols)}) "
             f"IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in data_cols)}) "
-            "RETURNING id, (xmax = 0)"
+            "RETURNING (xmax = 0)"
         )
-        returned = cursor.fetchall()
-        created_ids = [pk for pk, inserted in returned if inserted]
-        report.created, report.updated = len(created_ids), len(returned) - len(created_ids)
-        cursor.execute(
-            "UPDATE imp_property t SET property_id = p.id FROM registry_property p WHERE p.account_base = t.account_base"
-        )
-        cursor.execute("CREATE INDEX ON imp_property (property_id)")
-        cursor.execute("ANALYZE imp_property")
-        if created_ids:
+        flags = [inserted for (inserted,) in cursor.fetchall()]
+        report.created, report.updated = sum(flags), len(flags) - sum(flags)
+        if report.created != len(fresh):
+            # another session registered one of these account numbers since we looked: take its id
             cursor.execute(
-                "INSERT INTO registry_propertystatuschange (property_id, status, since, reason, actor, at) "
-                "SELECT id, 'active', %s, 'importação', %s, now() FROM registry_property WHERE id = ANY(%s)",
-                [today, actor.get_username(), created_ids],
+                "UPDATE imp_property t SET property_id = p.id, created = false FROM registry_property p "
+                "WHERE p.account_base = t.account_base AND p.id <> t.property_id"
             )
+        cursor.execute(
+            "INSERT INTO registry_propertystatuschange (property_id, status, since, reason, actor, at) "
+            "SELECT property_id, 'active', %s, 'importação', %s, now() FROM imp_property WHERE created",
+            [today, actor.get_username()],
+        )
         # categories and economias: upsert what the file says, drop what it no longer says
         cursor.execute(
             "INSERT INTO registry_propertycategory (property_id, category_id, economies) "
-            "SELECT t.property_id, c.category_id, c.economies FROM imp_category c "
-            "JOIN imp_property t ON t.account_base = c.account_base "
+            "SELECT property_id, category_id, economies FROM imp_category "
             "ON CONFLICT (property_id, category_id) DO UPDATE SET economies = EXCLUDED.economies "
             "WHERE registry_propertycategory.economies <> EXCLUDED.economies"
         )
         changed = cursor.rowcount
         cursor.execute(
             "DELETE FROM registry_propertycategory pc USING imp_property t WHERE pc.property_id = t.property_id "
-            "AND NOT EXISTS (SELECT 1 FROM imp_category c WHERE c.account_base = t.account_base "
+            "AND NOT t.created AND NOT EXISTS (SELECT 1 FROM imp_category c WHERE c.property_id = pc.property_id "
             "AND c.category_id = pc.category_id)"
         )
         report.details["categories_changed"] = changed + cursor.rowcount
         cursor.execute(
             "UPDATE registry_property p SET economies_total = t.economies_total FROM imp_property t "
-            "WHERE p.id = t.property_id AND p.economies_total <> t.economies_total"
+            "WHERE p.id = t.property_id AND NOT t.created AND p.economies_total <> t.economies_total"
         )
         # holder: owner and responsible for the bill; a different holder is a transfer on holder_since
         relations = 0
-        for role in ("owner", "bill_payer"):
+        for role, flag in (("owner", "new_owner"), ("bill_payer", "new_bill_payer")):
             cursor.execute(
-                'UPDATE registry_propertyrelation r SET "end" = GREATEST(t.holder_since, r.start) '
-                'FROM imp_property t WHERE r.property_id = t.property_id AND r.role = %s AND r."end" IS NULL '
-                "AND t.customer_id IS NOT NULL AND r.customer_id <> t.customer_id",
+                'UPDATE registry_propertyrelation r SET "end" = GREATEST(t.holder_since, r.start) '  # noqa: S608
+                f"FROM imp_property t WHERE t.{flag} AND NOT t.created AND r.property_id = t.property_id "
+                'AND r.role = %s AND r."end" IS NULL',
                 [role],
             )
             relations += cursor.rowcount
-            # decide first, write second: a NOT EXISTS on the table being inserted into makes every
-            # probe re-read the rows this very statement added (quadratic on a seq-scan plan)
-            cursor.execute("UPDATE imp_property SET has_current = false")
             cursor.execute(
-                "UPDATE imp_property t SET has_current = true FROM registry_propertyrelation r "
-                'WHERE r.property_id = t.property_id AND r.role = %s AND r."end" IS NULL',
-                [role],
-            )
-            cursor.execute(
-                "INSERT INTO registry_propertyrelation (property_id, customer_id, role, start, reason) "
-                "SELECT t.property_id, t.customer_id, %s, t.holder_since, 'importação' FROM imp_property t "
-                "WHERE t.customer_id IS NOT NULL AND NOT t.has_current",
+                "INSERT INTO registry_propertyrelation (property_id, customer_id, role, start, reason) "  # noqa: S608
+                f"SELECT property_id, customer_id, %s, holder_since, 'importação' FROM imp_property WHERE {flag}",
                 [role],
             )
             relations += cursor.rowcount
@@ -563,13 +602,45 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
             )
             connections += cursor.rowcount
         report.details["connections_changed"] = connections
-        if report.updated == 0 and sum(
-            report.details.get(k, 0) for k in ("categories_changed", "relations_changed")
-        ):
-            pass
         _finish(report, actor, "registry.import_properties")
 
     return _run(report, body)
+
+
+def _names(
+    cursor: Any, table: str, city_id: int, wanted: dict[Any, str], report: ImportReport, detail: str
+) -> dict[Any, int]:
+    """Ids of the streets ((type, name) keys) or neighbourhoods (name keys) of a city, creating those
+    missing; `wanted` maps each key to its folded search text."""
+    street = table == "registry_street"
+    keys = list(wanted)
+    firsts = [k[0] for k in keys] if street else keys
+    seconds = [k[1] for k in keys] if street else []
+    searches = [wanted[k] for k in keys]
+    if street:
+        cursor.execute(
+            "INSERT INTO registry_street (city_id, street_type, name, name_search) "
+            "SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::text[]) "
+            "ON CONFLICT (city_id, street_type, name) DO NOTHING",
+            [city_id, firsts, seconds, searches],
+        )
+    else:
+        cursor.execute(
+            "INSERT INTO registry_neighbourhood (city_id, name, name_search) "
+            "SELECT %s, * FROM unnest(%s::text[], %s::text[]) ON CONFLICT (city_id, name) DO NOTHING",
+            [city_id, firsts, searches],
+        )
+    report.details[detail] = cursor.rowcount
+    if street:
+        cursor.execute(
+            "SELECT street_type, name, id FROM registry_street WHERE city_id = %s AND name = ANY(%s)",
+            [city_id, seconds],
+        )
+        return {(kind, name): pk for kind, name, pk in cursor.fetchall()}
+    cursor.execute(
+        "SELECT name, id FROM registry_neighbourhood WHERE city_id = %s AND name = ANY(%s)", [city_id, firsts]
+    )
+    return dict(cursor.fetchall())
 
 
 # --- meters ---------------------------------------------------------------------------------------

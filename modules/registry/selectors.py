@@ -10,9 +10,16 @@ from django.db.models import Prefetch, QuerySet
 from modules.common.models import AuditEntry
 
 from .models import Customer, Property, PropertyCategory, PropertyRelation, ServiceConnection
-from .search import property_search, with_holder
+from .search import SearchResult, property_search, search_properties, with_holder
 
-__all__ = ["customer_list", "property_360", "property_search", "with_holder"]
+__all__ = [
+    "SearchResult",
+    "customer_list",
+    "property_360",
+    "property_search",
+    "search_properties",
+    "with_holder",
+]
 
 
 def customer_list(*, text: str = "") -> QuerySet[Customer]:

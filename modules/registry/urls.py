@@ -10,7 +10,7 @@ urlpatterns = [
     path("imoveis/<int:pk>/", views.property_view, name="property"),
     path("imoveis/<int:pk>/<slug:action>/", views.property_action_view, name="property_action"),
     path("clientes/", views.customers_view, name="customers"),
-    path("clientes/novo/", views.customer_form_view, name="customer_create"),
-    path("clientes/<int:pk>/", views.customer_form_view, name="customer_edit"),
+    path("clientes/novo/", views.customer_create_view, name="customer_create"),
+    path("clientes/<int:pk>/", views.customer_edit_view, name="customer_edit"),
     path("importar/", views.import_view, name="import"),
 ]

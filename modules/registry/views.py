@@ -42,12 +42,14 @@ def _shares(form: EconomiesForm) -> list[CategoryShare]:
 @function_required("registry.properties")
 def search_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    page, size = page_of(request, selectors.property_search(query)) if query else (None, 25)
+    found = selectors.search_properties(query) if query else None
+    page, size = page_of(request, found.results) if found else (None, 25)
     return render(
         request,
         "registry/search.html",
-        {"q": query, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": f"q={query}"},
-    )
+        {"q": query, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": f"q={query}",
+         "found": found},
+    )  # fmt: skip
 
 
 @function_required("registry.properties")
@@ -158,7 +160,17 @@ def customers_view(request: HttpRequest) -> HttpResponse:
 
 
 @function_required("registry.customers", "add")
-def customer_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def customer_create_view(request: HttpRequest) -> HttpResponse:
+    return _customer_form(request, None)
+
+
+@function_required("registry.customers", "change")
+def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editing an existing customer is a change, not an add: a profile may have one without the other."""
+    return _customer_form(request, pk)
+
+
+def _customer_form(request: HttpRequest, pk: int | None) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk) if pk else None
     initial = {f: getattr(customer, f) for f in CustomerForm.base_fields} if customer else None
     if customer:

@@ -237,3 +237,19 @@ def test_openapi_schema_lists_registry_and_metering(alpha_client, admin) -> None
         "/api/v1/connections/{id}/meter/swap",
     ):
         assert path in text
+
+
+def test_property_search_api_caps_the_count_and_says_so(admin, alpha_client, monkeypatch) -> None:
+    from modules.registry import search
+    from tests.registry import factories as f
+
+    street = f.street("Brasil", "Avenida")
+    for i in range(4):
+        f.prop(holder=f.customer(f"Joana Prado {i}"), street=street, number=str(i))
+    body = alpha_client.get("/api/v1/properties", {"search": "joana prado"}, **admin).json()
+    assert (body["count"], body["count_capped"], body["next"], len(body["results"])) == (4, False, None, 4)
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 3)
+    body = alpha_client.get("/api/v1/properties", {"search": "joana prado", "page_size": 2}, **admin).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 2)
+    assert body["next"] and body["previous"] is None
+    assert {"id", "account_number", "cpf_cnpj"} <= set(body["results"][0])

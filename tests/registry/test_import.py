@@ -204,3 +204,42 @@ def test_management_command(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "customers.csv: ACEITO · lidas 3 · criadas 3" in out
     assert "properties.csv: ACEITO · lidas 3 · criadas 3" in out
+
+
+def test_reimport_mixing_new_and_changed_properties() -> None:
+    """A second file adds properties and changes others: ids, categories, holders and history follow."""
+    import_customers(actor=ACTOR, data=customers_csv(20), today=TODAY)
+    first = import_properties(actor=ACTOR, data=properties_csv(10), today=TODAY)
+    assert (first.ok, first.created) == (True, 10)
+    ids = dict(Property.objects.values_list("account_number", "id"))
+    rows = properties_csv(20).splitlines()
+    rows[1] = rows[1].replace("RES:2|COM:1", "RES:1")  # property 0 loses its commercial economia
+    rows[2] = rows[2].replace(
+        f";{cpf_of(1)};2020-01-01;", f";{cpf_of(15)};2023-03-01;"
+    )  # property 1 changes hands
+    rows[3] = rows[3].replace(";Rua;São João;", ";Avenida;Brasil;")  # property 2 moves street
+    report = import_properties(actor=ACTOR, data="\n".join(rows) + "\n", today=TODAY)
+    assert (report.ok, report.created, report.updated, report.unchanged) == (True, 10, 1, 9), report.errors
+    # 11 categories of the new properties (one has COM too), RES 2 -> 1 and COM dropped on property 0
+    assert report.details["categories_changed"] == 11 + 1 + 1
+    by_account = {p.account_number: p for p in Property.objects.all()}
+    assert all(by_account[acc].id == pk for acc, pk in ids.items())  # existing properties keep their id
+    zero = by_account[accounts(1)[0]]
+    assert (zero.economies_total, list(zero.categories.values_list("category__code", flat=True))) == (
+        1,
+        ["RES"],
+    )
+    assert str(by_account[accounts(3)[2]].street) == "Avenida Brasil"
+    assert report.details["streets_created"] == 1
+    one = by_account[accounts(2)[1]]
+    assert list(
+        PropertyRelation.objects.filter(property=one, role="owner")
+        .order_by("start")
+        .values_list("customer__cpf_cnpj", "end")
+    ) == [(cpf_of(1), dt.date(2023, 3, 1)), (cpf_of(15), None)]
+    new = Property.objects.filter(account_number__in=accounts(20)[10:])
+    assert new.count() == 10 and all(p.status_history.count() == 1 for p in new)
+    assert PropertyRelation.objects.filter(property__in=new, end__isnull=True).count() == 20
+    again = import_properties(actor=ACTOR, data="\n".join(rows) + "\n", today=TODAY)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 20)
+    assert set(again.details.values()) == {0}

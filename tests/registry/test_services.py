@@ -240,3 +240,30 @@ def test_360_query_budget(registry) -> None:
         assert len(view.connections) == 2 and len(view.relations) == 2
     selects = [q["sql"] for q in queries if not q["sql"].startswith("SET search_path")]
     assert len(selects) == 7  # property, categories, status, relations, connections, events, audit
+
+
+def test_search_ranks_a_name_typed_from_its_start_first_then_by_similarity() -> None:
+    street = f.street("Brasil", "Avenida")
+    names = ("Ana Maria Silva Souza", "Maria Silva", "Maria Aparecida da Silva", "Maria Silva Pereira")
+    props = {
+        name: f.prop(holder=f.customer(name), street=street, number=str(i)) for i, name in enumerate(names)
+    }
+    ranked = [p.holder_name for p in selectors.property_search("maria silva")]
+    assert ranked[:2] == ["Maria Silva", "Maria Silva Pereira"]  # prefix matches first, by account
+    assert set(ranked) == set(names)
+    found = selectors.search_properties("MARIA SILVA")
+    assert (found.truncated, found.results.count()) == (False, 4)
+    assert props["Maria Silva"].pk == found.results[0].pk
+
+
+def test_search_is_bounded_and_says_so() -> None:
+    street = f.street("Brasil", "Avenida")
+    for i in range(6):
+        f.prop(holder=f.customer(f"José Santos {i}"), street=street, number=str(i))
+    found = selectors.search_properties("santos", limit=4)
+    assert (found.truncated, found.results.count(), len(list(found.results))) == (True, 4, 4)
+    found = selectors.search_properties("josé santos", limit=6)
+    assert (found.truncated, found.results.count()) == (False, 6)
+    # the address key is bounded the same way
+    found = selectors.search_properties("avenida brasil", limit=5)
+    assert (found.truncated, found.results.count()) == (True, 5)

@@ -152,3 +152,40 @@ def test_consulta_profile_cannot_open_the_new_property_form(tenant_alpha, alpha_
     alpha_client.post("/conta/entrar/", {"username": "leitor", "password": PASSWORD})
     assert alpha_client.get("/cadastro/").status_code == 200
     assert alpha_client.get("/cadastro/imoveis/novo/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("can_add", "can_change", "create", "edit"), [(True, False, 200, 403), (False, True, 403, 200)]
+)
+def test_customer_edit_needs_the_change_right_and_create_the_add_right(
+    tenant_alpha, alpha_client, can_add, can_change, create, edit
+) -> None:
+    from modules.access.models import Profile, ProfileGrant
+
+    profile = Profile.objects.create(name="Só clientes")
+    ProfileGrant.objects.create(
+        profile=profile, function="registry.customers", can_view=True, can_add=can_add, can_change=can_change
+    )
+    user = make_user("alpha", "cadastrista", PASSWORD)
+    user.profiles.add(profile)
+    customer = f.customer()
+    alpha_client.post("/conta/entrar/", {"username": "cadastrista", "password": PASSWORD})
+    assert alpha_client.get("/cadastro/clientes/novo/").status_code == create
+    assert alpha_client.get(f"/cadastro/clientes/{customer.pk}/").status_code == edit
+    response = alpha_client.post(f"/cadastro/clientes/{customer.pk}/", {"name": "Nome Trocado"})
+    assert response.status_code == (302 if can_change else 403)
+    customer.refresh_from_db()
+    assert customer.name == ("Nome Trocado" if can_change else "Maria da Conceição Souza")
+
+
+def test_search_page_says_when_it_shows_only_the_best_matches(staff, monkeypatch) -> None:
+    from modules.registry import search
+
+    street = f.street("Brasil", "Avenida")
+    for i in range(3):
+        f.prop(holder=f.customer(f"Joana Prado {i}"), street=street, number=str(i))
+    page = staff.get("/cadastro/", {"q": "joana prado"}).content.decode()
+    assert "3 registro(s)" in page and "Mais de" not in page
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 2)
+    page = staff.get("/cadastro/", {"q": "joana prado"}).content.decode()
+    assert "Mais de 2 imóveis" in page and "2 registro(s)" in page
