@@ -2,6 +2,7 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
 
 from . import apis
 
@@ -13,7 +14,6 @@ SCHEMA_SETTINGS = {
         "O token vale por pouco tempo e só alcança os imóveis de quem entrou."
     ),
     "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/agencia/api/v1",
 }
 
@@ -30,7 +30,12 @@ urlpatterns = [
     path("requests/<str:protocol>", apis.RequestDetailApi.as_view(), name="citizen-api-request"),
     path(
         "schema/",
-        SpectacularAPIView.as_view(urlconf="portal.api_schema_urls", custom_settings=SCHEMA_SETTINGS),
+        SpectacularAPIView.as_view(
+            urlconf="portal.api_schema_urls",
+            custom_settings=SCHEMA_SETTINGS,
+            authentication_classes=[],
+            permission_classes=[AllowAny],
+        ),
         name="citizen-api-schema",
     ),
 ]
