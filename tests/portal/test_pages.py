@@ -3,7 +3,6 @@ protocols (VA-23, VA-24, VA-33, VA-29) and the open-debts seam (VA-09)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core import mail
@@ -15,6 +14,7 @@ from modules.common.models import AuditEntry
 from modules.registry.models import Customer
 from portal import selectors
 from portal.models import DueDay, ProtocolCounter, ServiceRequest
+from portal.services import tenant_today
 
 from .conftest import Citizen, sign_in
 
@@ -115,7 +115,7 @@ def test_a_service_request_gets_the_next_protocol_of_the_year_and_is_tracked(
     alpha_client: Client, citizen: Citizen, stranger: Citizen, django_capture_on_commit_callbacks: Any
 ) -> None:
     sign_in(alpha_client, citizen.home, citizen.cpf)
-    year = dt.date.today().year
+    year = tenant_today().year
     before = ProtocolCounter.objects.filter(year=year).values_list("last", flat=True).first() or 0
     photo = SimpleUploadedFile("vazamento.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
