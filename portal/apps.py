@@ -9,6 +9,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from modules.common.audit import register_labels
 
+        from . import schema  # noqa: F401 - registers the OpenAPI auth extension
+
         register_labels(
             actions={
                 "portal.sign_in": "Entrada na agência virtual",
