@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libcairo2 fonts-dejavu-core \
 	shared-mime-info prometheus prometheus-alertmanager postgresql-client redis-tools chromium
 PYTEST_WORKERS ?= 2
+# CI builds its test databases afresh; locally they are kept between runs (--reuse-db in pyproject)
+PYTEST_FLAGS ?= $(if $(CI),--create-db,)
 
 
 .PHONY: fmt help install assets system-packages services demo test lint typecheck contracts migrations-check deploy-check \
@@ -92,7 +94,7 @@ deploy-check: $(STAMP)
 	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/manancial $(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: $(STAMP) services
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q $(PYTEST_FLAGS)
 
 test: install lint typecheck contracts migrations-check deploy-check pytest
 

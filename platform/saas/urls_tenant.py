@@ -7,6 +7,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from modules.collection import api_urls as collection_api
+from modules.collection.gateway_apis import pagarme_webhook
+from modules.debt import api_urls as debt_api
+from modules.debt import views as debt_views
 from modules.metering import api_urls as metering_api
 from modules.registry import api_urls as registry_api
 from saas.sla import tenant_api_urls as sla_api
@@ -26,6 +30,8 @@ api_v1 = [
     *sla_api.urlpatterns,
     *registry_api.urlpatterns,
     *metering_api.urlpatterns,
+    *collection_api.urlpatterns,
+    *debt_api.urlpatterns,
     path(
         "schema/",
         SpectacularAPIView.as_view(
@@ -48,6 +54,10 @@ urlpatterns = [
     path("chamados/", include("saas.sla.urls_tenant")),
     path("cadastro/", include("modules.registry.urls")),
     path("hidrometria/", include("modules.metering.urls")),
+    path("arrecadacao/", include("modules.collection.urls")),
+    path("cobranca/", include("modules.debt.urls")),
+    path("certidoes/verificar/", debt_views.verify_view, name="certificate-verify"),
+    path("webhooks/pagarme/<str:token>", pagarme_webhook, name="pagarme-webhook"),
     path("api/v1/", include(api_v1)),
     path("", include("portal.urls")),
 ]

@@ -62,6 +62,8 @@ TENANT_APPS = [
     "modules.registry",
     "modules.metering",
     "modules.billing",
+    "modules.collection",
+    "modules.debt",
     "saas.staff",
     "portal",
 ]

@@ -1,0 +1,259 @@
+"""Gateway charges (Pagar.me) and the webhook that settles them.
+
+The webhook body is never trusted for money: it only tells us which charge to look at. We record the
+event by its id, fetch the charge from the API with the tenant's key, and settle from what the API
+says. The charge row is locked while we do it and a payment is unique per charge, so replays and
+out-of-order events settle the bills at most once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import datetime as dt
+import hmac
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+
+from modules.common.audit import Actor, SystemActor, audit_record
+from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from modules.registry.models import Property
+
+from .documents import held_bills
+from .models import CollectingAgent, GatewayAccount, GatewayCharge, Payment, PaymentDocument, WebhookEvent
+from .pagarme import PagarmeClient, order_body
+from .policies import late_charge_rule
+from .selectors import open_bills, price_bill
+from .services import Incoming, _apply, document_create
+
+GATEWAY_AGENT = "PAGARME"
+WEBHOOK_ACTOR = SystemActor("pagarme-webhook")
+
+
+class WebhookRefused(DomainError):
+    code = "webhook_unauthorized"
+    status = 401
+
+
+def gateway_account() -> GatewayAccount:
+    account = GatewayAccount.objects.filter(provider="pagarme", active=True).first()
+    if account is None:
+        raise ValidationFailed("A concessionária não tem conta Pagar.me configurada.", field="method")
+    return account
+
+
+def client() -> PagarmeClient:
+    account = gateway_account()
+    return PagarmeClient(account.base_url, account.secret_key)
+
+
+def _agent() -> CollectingAgent:
+    agent, _ = CollectingAgent.objects.get_or_create(
+        code=GATEWAY_AGENT,
+        defaults={"name": "Pagar.me", "kind": CollectingAgent.Kind.GATEWAY, "credit_days": 1},
+    )
+    return agent
+
+
+def _customer(prop: Property) -> dict[str, Any]:
+    relation = prop.relations.filter(end__isnull=True).select_related("customer").order_by("role").first()
+    if relation is None:
+        return {"name": f"Imóvel {prop.account_number}", "type": "individual"}
+    customer = relation.customer
+    document = customer.cpf_cnpj
+    return {
+        "name": customer.name[:64],
+        "document": document,
+        "type": "company" if len(document) == 14 else "individual",
+        "email": getattr(customer, "email", "") or "sem-email@exemplo.com.br",
+    }
+
+
+def gateway_charge_create(
+    *, actor: Actor, property_id: int, bill_ids: list[int], method: str, today: dt.date, card_token: str = ""
+) -> GatewayCharge:
+    """One Pagar.me order for the selected open bills, priced with late charges up to today."""
+    ids = sorted(set(bill_ids))
+    rows = list(
+        open_bills(property_id).filter(id__in=ids).values_list("id", "reference", "due_date", "total")
+    )
+    if not ids or len(rows) != len(ids):
+        raise ValidationFailed("Selecione faturas em aberto deste imóvel.", field="bills")
+    held = held_bills(ids)
+    if held:
+        raise Conflict(
+            "Há faturas selecionadas incluídas em parcelamento: " + "; ".join(held.values()), field="bills"
+        )
+    rule = late_charge_rule(today)
+    lines = [price_bill(pk, ref, due, total, today, rule) for pk, ref, due, total in rows]
+    return _charge_for(property_id, ids, method, today, actor, lines, card_token)
+
+
+def _charge_for(
+    property_id: int,
+    bill_ids: list[int],
+    method: str,
+    today: dt.date,
+    actor: Actor,
+    lines: Any,
+    card_token: str,
+) -> GatewayCharge:
+    if method not in GatewayCharge.Method.values:
+        raise ValidationFailed("Forma de pagamento deve ser pix, boleto ou credit_card.", field="method")
+    if method == "credit_card" and not card_token:
+        raise ValidationFailed("Informe o card_token gerado pelo checkout do Pagar.me.", field="card_token")
+    prop = Property.objects.filter(pk=property_id).first()
+    if prop is None:
+        raise NotFound("Imóvel não encontrado.", field="property")
+    account = gateway_account()
+    with transaction.atomic():
+        doc = document_create(
+            actor=actor,
+            property_id=property_id,
+            kind=PaymentDocument.Kind.GATEWAY,
+            lines=lines,
+            as_of=today,
+            valid_until=today + dt.timedelta(days=1),
+        )
+        cents = int(doc.amount * 100)
+        key = f"{connection.schema_name}-doc-{doc.pk}-{method}"
+        body = order_body(
+            code=f"DOC{doc.pk}",
+            amount_cents=cents,
+            method=method,
+            card_token=card_token,
+            description=f"Faturas do imóvel {prop.account_number}",
+            customer=_customer(prop),
+            due_at=f"{doc.valid_until:%Y-%m-%d}T23:59:59Z",
+        )
+        order = PagarmeClient(account.base_url, account.secret_key).create_order(
+            idempotency_key=key, body=body
+        )
+        charge_data = order["charges"][0]
+        transaction_data = charge_data.get("last_transaction") or {}
+        charge = GatewayCharge.objects.create(
+            document=doc,
+            method=method,
+            amount_cents=cents,
+            idempotency_key=key,
+            order_id=order["id"],
+            charge_id=charge_data["id"],
+            status=charge_data.get("status", ""),
+            qr_code=transaction_data.get("qr_code", ""),
+            qr_code_url=transaction_data.get("qr_code_url", ""),
+            boleto_line=transaction_data.get("line", ""),
+            boleto_url=transaction_data.get("pdf", ""),
+            created_by=actor.get_username(),
+        )
+        audit_record(
+            actor=actor,
+            action="collection.gateway_charge_create",
+            target=charge,
+            after={"document": doc.pk, "amount_cents": cents, "method": method, "order": order["id"]},
+        )
+    return charge
+
+
+def check_webhook_auth(token: str, authorization: str) -> GatewayAccount:
+    account = GatewayAccount.objects.filter(provider="pagarme", active=True).first()
+    if account is None or not account.webhook_token or not hmac.compare_digest(token, account.webhook_token):
+        raise WebhookRefused("Webhook recusado: segredo da URL inválido.")
+    if account.webhook_username:
+        user, password = "", ""
+        if authorization.startswith("Basic "):
+            with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+                user, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
+        if not (
+            hmac.compare_digest(user, account.webhook_username)
+            and hmac.compare_digest(password, account.webhook_password)
+        ):
+            raise WebhookRefused("Webhook recusado: autenticação básica inválida.")
+    return account
+
+
+def webhook_receive(*, token: str, authorization: str, body: Any) -> dict[str, str]:
+    account = check_webhook_auth(token, authorization)
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("id"), str)
+        or not isinstance(body.get("type"), str)
+    ):
+        raise ValidationFailed("Evento sem id ou tipo.", field="id")
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    charge_ids = (
+        [data.get("id", "")]
+        if body["type"].startswith("charge.")
+        else [c.get("id", "") for c in data.get("charges", []) if isinstance(c, dict)]
+    )
+    charge_ids = [c for c in charge_ids if isinstance(c, str) and c]
+    with transaction.atomic():
+        event, created = WebhookEvent.objects.get_or_create(
+            event_id=body["id"][:64],
+            defaults={"type": body["type"][:60], "charge_id": (charge_ids or [""])[0][:64]},
+        )
+    known = list(GatewayCharge.objects.filter(charge_id__in=charge_ids))
+    if not known:
+        WebhookEvent.objects.filter(pk=event.pk).update(outcome="cobrança desconhecida")
+        raise NotFound(
+            f"Webhook recusado: cobrança desconhecida ({', '.join(charge_ids) or 'sem id'}).",
+            field="data.id",
+            code="unknown_charge",
+        )
+    outcomes = [charge_sync(charge_id=c.pk, account=account) for c in known]
+    outcome = "; ".join(outcomes)
+    WebhookEvent.objects.filter(pk=event.pk).update(outcome=outcome[:200])
+    return {"event": event.event_id, "replayed": str(not created).lower(), "outcome": outcome}
+
+
+def charge_sync(*, charge_id: int, account: GatewayAccount | None = None) -> str:
+    """Fetch the charge from the API and act on what it says; safe to call any number of times."""
+    account = account or gateway_account()
+    with transaction.atomic():
+        charge = GatewayCharge.objects.select_for_update().select_related("document").get(pk=charge_id)
+        remote = PagarmeClient(account.base_url, account.secret_key).get_charge(charge.charge_id)
+        status = str(remote.get("status", ""))
+        charge.status = status[:20]
+        charge.save(update_fields=["status", "updated_at"])
+        if status not in ("paid", "overpaid", "underpaid"):
+            return f"{charge.charge_id}: {status or 'sem situação'}"
+        if Payment.objects.filter(gateway_charge=charge).exists():
+            return f"{charge.charge_id}: já baixada"
+        paid_cents = int(remote.get("paid_amount") or 0)
+        paid_on = _paid_on(remote.get("paid_at"))
+        (payment,) = _apply(
+            actor=WEBHOOK_ACTOR,
+            agent=_agent(),
+            channel=Payment.Channel.GATEWAY,
+            gateway_charge=charge,
+            items=[
+                Incoming(
+                    charge.document.barcode,
+                    Decimal(paid_cents).scaleb(-2).quantize(Decimal("0.01")),
+                    paid_on,
+                    paid_on,
+                    authentication=charge.charge_id,
+                )
+            ],
+        )
+        audit_record(
+            actor=WEBHOOK_ACTOR,
+            action="collection.gateway_payment",
+            target=payment,
+            after={"charge": charge.charge_id, "status": payment.status, "paid_cents": paid_cents},
+        )
+        return f"{charge.charge_id}: {payment.get_status_display().lower()}"
+
+
+def _paid_on(value: Any) -> dt.date:
+    tz = ZoneInfo(getattr(getattr(connection, "tenant", None), "timezone", None) or "America/Sao_Paulo")
+    try:
+        instant = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        instant = dt.datetime.now(dt.UTC)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(tz).date()

@@ -1,0 +1,337 @@
+"""Collection (arrecadação): collecting agents, payments and their settlement of bills, bank return
+files, payable documents (guias: debt statements, agreement down payments, gateway selections), the
+Pagar.me charges and webhook events, and the late-charge policy with its index series.
+
+Settling is guarded by the database, not by care: a bill has at most one live settlement and a
+document at most one applied payment (partial unique indexes), so no replay, race or duplicate file
+can settle anything twice.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class CollectingAgent(models.Model):
+    class Kind(models.TextChoices):
+        BANK = "bank", "Banco"
+        LOTTERY = "lottery", "Casa lotérica / correspondente"
+        GATEWAY = "gateway", "Gateway de pagamento"
+        COUNTER = "counter", "Caixa próprio"
+
+    code = models.CharField("código", max_length=10, unique=True, help_text="código do banco (3 dígitos)")
+    name = models.CharField("nome", max_length=120)
+    kind = models.CharField("tipo", max_length=10, choices=Kind.choices, default=Kind.BANK)
+    agreement_code = models.CharField("convênio", max_length=20, blank=True)
+    contract_number = models.CharField("contrato", max_length=40, blank=True)
+    contract_start = models.DateField("início do contrato", null=True, blank=True)
+    contract_end = models.DateField("fim do contrato", null=True, blank=True)
+    fee_per_payment = models.DecimalField("tarifa por pagamento", max_digits=8, decimal_places=2, default=0)
+    credit_days = models.PositiveSmallIntegerField("dias para crédito (float)", default=1)
+    active = models.BooleanField("ativo", default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class ReturnFile(models.Model):
+    agent = models.ForeignKey(CollectingAgent, on_delete=models.PROTECT, related_name="return_files")
+    sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=200, blank=True)
+    sequence = models.PositiveIntegerField("NSA")
+    generated_on = models.DateField()
+    layout_version = models.CharField(max_length=2)
+    record_count = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    fee_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    payment_count = models.PositiveIntegerField(default=0)
+    applied_count = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list)
+    uploaded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class PaymentDocument(models.Model):
+    """A guia: one barcode paying several bills at once (with their late charges), or something that
+    is not a bill (an agreement's down payment)."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", "Extrato de débitos"
+        DOWN_PAYMENT = "down_payment", "Entrada de parcelamento"
+        GATEWAY = "gateway", "Seleção de faturas (gateway)"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Em aberto"
+        PAID = "paid", "Paga"
+        CANCELLED = "cancelled", "Cancelada"
+
+    property = models.ForeignKey(
+        "registry.Property", on_delete=models.PROTECT, related_name="payment_documents"
+    )
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    barcode = models.CharField(max_length=44, blank=True, db_index=True)
+    typeable_line = models.CharField(max_length=48, blank=True)
+    valid_until = models.DateField("válido até")
+    as_of = models.DateField("valores calculados para")
+    source = models.CharField(max_length=40, blank=True, help_text="e.g. debt.agreement")
+    source_id = models.CharField(max_length=40, blank=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["source", "source_id"])]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class DocumentBill(models.Model):
+    """A bill carried by a document, with the charges the document priced it at."""
+
+    document = models.ForeignKey(PaymentDocument, on_delete=models.CASCADE, related_name="lines")
+    bill = models.ForeignKey("billing.Bill", on_delete=models.PROTECT, related_name="+")
+    original = models.DecimalField(max_digits=12, decimal_places=2)
+    fine = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    interest = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    correction = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "bill"], name="document_bill_once")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class GatewayCharge(models.Model):
+    """A Pagar.me order/charge for a document. Its status is only ever taken from the API."""
+
+    class Method(models.TextChoices):
+        PIX = "pix", "PIX"
+        BOLETO = "boleto", "Boleto"
+        CREDIT_CARD = "credit_card", "Cartão de crédito"
+
+    document = models.ForeignKey(PaymentDocument, on_delete=models.PROTECT, related_name="gateway_charges")
+    method = models.CharField(max_length=12, choices=Method.choices)
+    amount_cents = models.PositiveIntegerField()
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    order_id = models.CharField(max_length=64, unique=True)
+    charge_id = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=20)
+    qr_code = models.TextField(blank=True)
+    qr_code_url = models.URLField(max_length=500, blank=True)
+    boleto_line = models.CharField(max_length=60, blank=True)
+    boleto_url = models.URLField(max_length=500, blank=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class WebhookEvent(models.Model):
+    """Each Pagar.me event, by its id, once; `outcome` says what re-fetching the charge led to."""
+
+    event_id = models.CharField(max_length=64, unique=True)
+    type = models.CharField(max_length=60)
+    charge_id = models.CharField(max_length=64, blank=True, db_index=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class Payment(models.Model):
+    class Channel(models.TextChoices):
+        RETURN_FILE = "return_file", "Arquivo retorno"
+        COUNTER = "counter", "Caixa (balcão)"
+        GATEWAY = "gateway", "Gateway (Pagar.me)"
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Baixado"
+        REVIEW = "review", "Em análise"
+        REVERSED = "reversed", "Estornado"
+        REFUND = "refund", "A devolver"
+
+    class Review(models.TextChoices):
+        NONE = "", "—"
+        WRONG_AMOUNT = "wrong_amount", "Valor diferente do documento"
+        CANCELLED = "cancelled", "Documento cancelado"
+        UNKNOWN = "unknown", "Documento não encontrado"
+        DUPLICATE = "duplicate", "Pagamento em duplicidade"
+        IN_AGREEMENT = "in_agreement", "Fatura incluída em parcelamento"
+
+    agent = models.ForeignKey(CollectingAgent, on_delete=models.PROTECT, related_name="payments")
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    review_reason = models.CharField(max_length=14, choices=Review.choices, blank=True)
+    review_detail = models.CharField(max_length=300, blank=True)
+    bill = models.ForeignKey(
+        "billing.Bill", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey(
+        PaymentDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    property = models.ForeignKey(
+        "registry.Property", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    barcode = models.CharField(max_length=44, blank=True, db_index=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    fee = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    paid_on = models.DateField("data do pagamento")
+    credited_on = models.DateField("data do crédito")
+    return_file = models.ForeignKey(
+        ReturnFile, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    line = models.PositiveIntegerField(null=True, blank=True)
+    authentication = models.CharField(max_length=40, blank=True)
+    gateway_charge = models.ForeignKey(
+        GatewayCharge, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document"], condition=Q(status="applied"), name="payment_document_applied_once"
+            ),
+            # A gateway charge is paid once, whatever the webhook does.
+            models.UniqueConstraint(
+                fields=["gateway_charge"],
+                condition=Q(gateway_charge__isnull=False),
+                name="payment_per_charge",
+            ),
+        ]
+        indexes = [models.Index(fields=["agent", "credited_on"]), models.Index(fields=["paid_on"])]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class Settlement(models.Model):
+    """The baixa of one bill by one payment; at most one live per bill."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="settlements")
+    bill = models.ForeignKey("billing.Bill", on_delete=models.PROTECT, related_name="settlements")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    paid_on = models.DateField()
+    reversed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill"], condition=Q(reversed=False), name="settlement_one_live_per_bill"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class IndexSeries(models.Model):
+    """A monthly rate series the tenant maintains (Selic, IPCA), with the rate for unpublished months."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=80)
+    provisional_rate = models.DecimalField("taxa provisória (mensal)", max_digits=10, decimal_places=6)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class IndexRate(models.Model):
+    series = models.ForeignKey(IndexSeries, on_delete=models.CASCADE, related_name="rates")
+    month = models.DateField(help_text="first day of the month")
+    rate = models.DecimalField(max_digits=10, decimal_places=6)
+
+    class Meta:
+        ordering = ["series", "month"]
+        constraints = [models.UniqueConstraint(fields=["series", "month"], name="index_rate_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class LateChargePolicyVersion(models.Model):
+    """The tenant's late-charge rule from `effective_from` on (resolution text for the record)."""
+
+    class Method(models.TextChoices):
+        NONE = "none", "Sem juros"
+        MONTHLY_SERIES = "monthly_series", "Mensal por série (Selic), capitalizado"
+        PRO_RATA_DIE = "pro_rata_die", "Taxa mensal pro rata die"
+        DAILY = "daily", "Taxa diária"
+
+    effective_from = models.DateField("vigência a partir de", unique=True)
+    resolution = models.CharField("ato normativo", max_length=200, blank=True)
+    fine_rate = models.DecimalField("multa", max_digits=6, decimal_places=4, default="0.02")
+    interest_method = models.CharField(max_length=16, choices=Method.choices, default=Method.MONTHLY_SERIES)
+    interest_rate = models.DecimalField("taxa de juros", max_digits=8, decimal_places=6, default="0.01")
+    interest_on_fine = models.BooleanField("juros sobre a multa", default=True)
+    interest_index = models.ForeignKey(
+        IndexSeries,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="série de juros",
+    )
+    correction_index = models.ForeignKey(
+        IndexSeries,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="índice de correção",
+    )
+    rounding = models.CharField(
+        max_length=10, choices=[("truncate", "Truncar"), ("half_up", "Arredondar")], default="truncate"
+    )
+    accrues_from = models.DateField("juros a partir de", null=True, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class GatewayAccount(models.Model):
+    """The tenant's Pagar.me account: its secret key, and how its webhook proves itself (a secret in
+    the URL and basic auth: v5 signs no body)."""
+
+    provider = models.CharField(max_length=20, default="pagarme", unique=True)
+    base_url = models.URLField(default="https://api.pagar.me")
+    secret_key = models.CharField(max_length=200)
+    webhook_token = models.CharField(max_length=64)
+    webhook_username = models.CharField(max_length=60, blank=True)
+    webhook_password = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -1,0 +1,75 @@
+"""Pagar.me v5 over HTTPS (requests): create an order with one charge, read a charge back.
+
+Authentication is HTTP basic with the secret key as user and an empty password; amounts are integers
+in centavos; every create carries an Idempotency-Key so a retried call never creates a second order.
+The base URL is per tenant (GatewayAccount): the real API, or the local fake server (fake_pagarme.py)
+in tests and the demo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from modules.common.errors import DomainError
+
+
+class GatewayUnavailable(DomainError):
+    code = "gateway_error"
+    status = 502
+
+
+class PagarmeClient:
+    def __init__(self, base_url: str, secret_key: str, *, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth = (secret_key, "")
+        self.timeout = timeout
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = requests.request(
+                method, f"{self.base_url}{path}", auth=self.auth, timeout=self.timeout, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise GatewayUnavailable(f"Pagar.me indisponível: {exc.__class__.__name__}.") from exc
+        if response.status_code == 404:
+            raise GatewayUnavailable("Pagar.me não encontrou o recurso pedido.", code="gateway_not_found")
+        if response.status_code >= 400:
+            raise GatewayUnavailable(
+                f"Pagar.me recusou a operação (HTTP {response.status_code}): {response.text[:200]}"
+            )
+        body: dict[str, Any] = response.json()
+        return body
+
+    def create_order(self, *, idempotency_key: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/core/v5/orders", json=body, headers={"Idempotency-Key": idempotency_key})
+
+    def get_charge(self, charge_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/core/v5/charges/{charge_id}")
+
+
+def order_body(
+    *,
+    code: str,
+    amount_cents: int,
+    description: str,
+    customer: dict[str, Any],
+    method: str,
+    card_token: str = "",
+    due_at: str = "",
+) -> dict[str, Any]:
+    payment: dict[str, Any] = {"payment_method": method}
+    if method == "pix":
+        payment["pix"] = {"expires_in": 86400}
+    elif method == "boleto":
+        payment["boleto"] = {"instructions": "Não receber após o vencimento.", "due_at": due_at}
+    else:
+        payment["credit_card"] = {"card_token": card_token, "installments": 1, "statement_descriptor": "AGUA"}
+    return {
+        "code": code,
+        "closed": True,
+        "items": [{"code": code, "amount": amount_cents, "description": description[:250], "quantity": 1}],
+        "customer": customer,
+        "payments": [payment],
+    }

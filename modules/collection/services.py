@@ -1,0 +1,483 @@
+"""Every write of collection: return-file import, counter receipt, settlement, review, reversal,
+payable documents.
+
+One matcher (`_apply`) serves every channel, so a payment is judged the same way whether it came in
+a return file, at the counter or from the gateway: it settles its bill or document only when the
+target is open, not held by an agreement, not settled already and paid to the cent; anything else
+goes to the review queue with its reason. The partial unique indexes on Settlement and Payment are
+the last word: a race that slips past the checks fails the transaction instead of settling twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from modules.billing.models import Bill, BillStatus
+from modules.common.audit import Actor, audit_record
+from modules.common.domain.money import format_brl
+from modules.common.errors import Conflict, NotFound, ValidationFailed
+
+from .documents import document_barcode, document_paid, held_bills
+from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
+from .domain.return_file import parse_return_file
+from .models import (
+    CollectingAgent,
+    DocumentBill,
+    Payment,
+    PaymentDocument,
+    ReturnFile,
+    Settlement,
+)
+from .selectors import PricedBill
+
+CHUNK = 5000
+COUNTER_AGENT = "CAIXA"
+R = Payment.Review
+
+
+@dataclass(frozen=True)
+class Incoming:
+    barcode: str
+    amount: Decimal
+    paid_on: dt.date
+    credited_on: dt.date
+    fee: Decimal = Decimal("0.00")
+    line: int | None = None
+    authentication: str = ""
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _apply(
+    *,
+    actor: Actor,
+    agent: CollectingAgent,
+    channel: str,
+    items: Sequence[Incoming],
+    return_file: ReturnFile | None = None,
+    gateway_charge: Any = None,
+) -> list[Payment]:
+    """Match and record `items` inside the caller's transaction; settle what may be settled."""
+    barcodes = sorted({i.barcode for i in items})
+    bills: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(barcodes):
+        for row in Bill.objects.filter(barcode__in=chunk).values(
+            "id", "barcode", "status", "total", "property_id"
+        ):
+            known = bills.get(row["barcode"])
+            # a cancelled bill and its re-issue may share the barcode: the live one wins
+            if known is None or known["status"] == BillStatus.CANCELLED:
+                bills[row["barcode"]] = row
+    documents: dict[str, PaymentDocument] = {}
+    rest = [b for b in barcodes if b not in bills]
+    for chunk in _chunks(rest):
+        for doc in PaymentDocument.objects.filter(barcode__in=chunk).order_by("id"):
+            documents.setdefault(doc.barcode, doc)
+    document_bills: dict[int, list[int]] = {}
+    if documents:
+        for doc_id, bill_id in DocumentBill.objects.filter(document__in=documents.values()).values_list(
+            "document_id", "bill_id"
+        ):
+            document_bills.setdefault(doc_id, []).append(bill_id)
+    bill_ids = [row["id"] for row in bills.values()] + [b for ids in document_bills.values() for b in ids]
+    settled: set[int] = set()
+    for chunk in _chunks(bill_ids):
+        settled.update(
+            Settlement.objects.filter(bill_id__in=chunk, reversed=False).values_list("bill_id", flat=True)
+        )
+    held = held_bills(bill_ids)
+
+    payments: list[Payment] = []
+    settle_bills: list[tuple[int, Payment, Decimal]] = []  # (bill, payment, amount)
+    paid_documents: list[tuple[PaymentDocument, Payment]] = []
+    username = actor.get_username()
+    for item in items:
+        bill, doc = bills.get(item.barcode), documents.get(item.barcode)
+        reason, detail = R.NONE, ""
+        property_id = None
+        if bill is not None:
+            property_id = bill["property_id"]
+            if bill["status"] == BillStatus.CANCELLED:
+                reason, detail = R.CANCELLED, "fatura cancelada"
+            elif bill["status"] == BillStatus.DRAFT:
+                reason, detail = R.UNKNOWN, "fatura ainda não emitida (em crítica)"
+            elif bill["id"] in settled or bill["status"] == BillStatus.PAID:
+                reason, detail = R.DUPLICATE, "fatura já paga"
+            elif bill["id"] in held:
+                reason, detail = R.IN_AGREEMENT, held[bill["id"]]
+            elif item.amount != bill["total"]:
+                reason = R.WRONG_AMOUNT
+                detail = f"pago R$ {format_brl(item.amount)}, fatura de R$ {format_brl(bill['total'])}"
+        elif doc is not None:
+            property_id = doc.property_id
+            lines = document_bills.get(doc.pk, [])
+            if doc.status == PaymentDocument.Status.CANCELLED:
+                reason, detail = R.CANCELLED, "documento cancelado"
+            elif doc.status == PaymentDocument.Status.PAID:
+                reason, detail = R.DUPLICATE, "documento já pago"
+            elif any(b in settled for b in lines):
+                reason, detail = R.DUPLICATE, "fatura do documento já paga por outro meio"
+            elif any(b in held for b in lines):
+                reason, detail = R.IN_AGREEMENT, "fatura do documento incluída em parcelamento"
+            elif item.paid_on > doc.valid_until:  # its late charges were priced up to that day
+                reason, detail = R.WRONG_AMOUNT, f"documento válido até {doc.valid_until:%d/%m/%Y}"
+            elif item.amount != doc.amount:
+                reason = R.WRONG_AMOUNT
+                detail = f"pago R$ {format_brl(item.amount)}, documento de R$ {format_brl(doc.amount)}"
+        else:
+            reason, detail = R.UNKNOWN, "código de barras não corresponde a fatura nem guia"
+        payment = Payment(
+            agent=agent,
+            channel=channel,
+            status=Payment.Status.REVIEW if reason else Payment.Status.APPLIED,
+            review_reason=reason,
+            review_detail=detail,
+            bill_id=bill["id"] if bill is not None else None,
+            document=doc,
+            property_id=property_id,
+            barcode=item.barcode,
+            amount=item.amount,
+            fee=item.fee,
+            paid_on=item.paid_on,
+            credited_on=item.credited_on,
+            return_file=return_file,
+            line=item.line,
+            authentication=item.authentication,
+            gateway_charge=gateway_charge,
+            created_by=username,
+        )
+        payments.append(payment)
+        if reason:
+            continue
+        if bill is not None:
+            settled.add(bill["id"])
+            settle_bills.append((bill["id"], payment, item.amount))
+        elif doc is not None:
+            doc.status = PaymentDocument.Status.PAID
+            settled.update(document_bills.get(doc.pk, []))
+            paid_documents.append((doc, payment))
+
+    Payment.objects.bulk_create(payments, batch_size=CHUNK)
+    for doc, payment in paid_documents:
+        for line in doc.lines.all():
+            settle_bills.append((line.bill_id, payment, line.total))
+    Settlement.objects.bulk_create(
+        (Settlement(payment=p, bill_id=b, amount=a, paid_on=p.paid_on) for b, p, a in settle_bills),
+        batch_size=CHUNK,
+    )
+    for chunk in _chunks([b for b, _, _ in settle_bills]):
+        Bill.objects.filter(id__in=chunk).update(status=BillStatus.PAID)
+    for doc, _ in paid_documents:
+        PaymentDocument.objects.filter(pk=doc.pk).update(status=PaymentDocument.Status.PAID)
+        document_paid(doc, actor)
+    return payments
+
+
+def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
+    agent = CollectingAgent.objects.filter(code=header_bank_code, active=True).first()
+    if agent is None:
+        raise ValidationFailed(
+            f"Arquivo retorno recusado: agente arrecadador desconhecido (banco {header_bank_code}, linha 1, "
+            "campo A.05). Cadastre o agente e seu convênio antes de importar.",
+            field="file",
+            code="unknown_agent",
+        )
+    if agent.agreement_code and agent.agreement_code != agreement_code:
+        raise ValidationFailed(
+            f"Arquivo retorno recusado: o convênio do arquivo ({agreement_code}, linha 1, campo A.03) "
+            "não é o "
+            f"convênio cadastrado para {agent.name} ({agent.agreement_code}).",
+            field="file",
+            code="unknown_agent",
+        )
+    return agent
+
+
+def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> ReturnFile:
+    """All or nothing: a file with any malformed record is refused with its line numbers; the same
+    file (by SHA-256) is refused the second time; every G record becomes a payment, applied or in review."""
+    parsed = parse_return_file(data)
+    agent = _agent_for(parsed.header.bank_code, parsed.header.agreement_code)
+    if ReturnFile.objects.filter(sha256=parsed.sha256).exists():
+        raise Conflict(_already_imported(parsed.sha256), field="file", code="duplicate_file")
+    try:
+        with transaction.atomic():
+            rf = ReturnFile.objects.create(
+                agent=agent,
+                sha256=parsed.sha256,
+                filename=filename[:200],
+                sequence=parsed.header.sequence,
+                generated_on=parsed.header.generated_on,
+                layout_version=parsed.header.layout_version,
+                record_count=parsed.trailer.record_count,
+                total=parsed.trailer.total,
+                fee_total=parsed.total_fees,
+                payment_count=len(parsed.payments),
+                warnings=[str(w) for w in parsed.warnings[:200]],
+                uploaded_by=actor.get_username(),
+            )
+            items = [
+                Incoming(
+                    barcode=p.barcode,
+                    amount=p.amount,
+                    paid_on=p.paid_on,
+                    credited_on=p.credited_on,
+                    fee=p.fee,
+                    line=p.line,
+                    authentication=p.authentication,
+                )
+                for p in parsed.payments
+            ]
+            payments = _apply(
+                actor=actor, agent=agent, channel=Payment.Channel.RETURN_FILE, items=items, return_file=rf
+            )
+            rf.applied_count = sum(1 for p in payments if p.status == Payment.Status.APPLIED)
+            rf.review_count = len(payments) - rf.applied_count
+            rf.save(update_fields=["applied_count", "review_count"])
+            audit_record(
+                actor=actor,
+                action="collection.return_file_import",
+                target=rf,
+                after={
+                    "agent": agent.code,
+                    "sha256": rf.sha256,
+                    "nsa": rf.sequence,
+                    "payments": rf.payment_count,
+                    "applied": rf.applied_count,
+                    "review": rf.review_count,
+                    "total": rf.total,
+                },
+            )
+    except IntegrityError as exc:
+        if ReturnFile.objects.filter(sha256=parsed.sha256).exists():
+            raise Conflict(_already_imported(parsed.sha256), field="file", code="duplicate_file") from exc
+        raise Conflict(
+            "Outro pagamento desta remessa foi baixado ao mesmo tempo; nada foi aplicado. Importe novamente.",
+            field="file",
+        ) from exc
+    return rf
+
+
+def _already_imported(sha256: str) -> str:
+    rf = ReturnFile.objects.filter(sha256=sha256).first()
+    when = f" em {timezone.localtime(rf.created_at):%d/%m/%Y %H:%M}" if rf else ""
+    return f"Este arquivo retorno já foi importado{when} (SHA-256 {sha256[:12]}…); nada foi aplicado de novo."
+
+
+def _barcode_from(text: str) -> str:
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) == 48:
+        problems = typeable_line_problems(digits)
+        if problems:
+            raise ValidationFailed("Linha digitável inválida: " + "; ".join(problems) + ".", field="barcode")
+        return typeable_line_to_barcode(digits)
+    problems = barcode_problems(digits)
+    if problems:
+        raise ValidationFailed("Código de barras inválido: " + "; ".join(problems) + ".", field="barcode")
+    return digits
+
+
+def counter_agent() -> CollectingAgent:
+    agent, _ = CollectingAgent.objects.get_or_create(
+        code=COUNTER_AGENT, defaults={"name": "Caixa da concessionária", "kind": CollectingAgent.Kind.COUNTER}
+    )
+    return agent
+
+
+def payment_register(
+    *, actor: Actor, barcode: str, amount: Decimal, paid_on: dt.date, authentication: str = ""
+) -> Payment:
+    """Manual receipt at the counter. A person is there, so a payment that would need review is
+    refused on the spot with its reason, and nothing is taken."""
+    code = _barcode_from(barcode)
+    with transaction.atomic():
+        agent = counter_agent()
+        item = Incoming(code, amount, paid_on, paid_on, authentication=authentication)
+        Bill.objects.select_for_update().filter(barcode=code).first()  # one counter at a time per bill
+        (payment,) = _apply(actor=actor, agent=agent, channel=Payment.Channel.COUNTER, items=[item])
+        if payment.status != Payment.Status.APPLIED:
+            transaction.set_rollback(True)
+            raise Conflict(
+                f"Pagamento recusado: {payment.get_review_reason_display().lower()} "
+                f"({payment.review_detail}).",
+                field="barcode",
+                code=payment.review_reason,
+            )
+        audit_record(
+            actor=actor,
+            action="collection.payment_register",
+            target=payment,
+            after={"barcode": code, "amount": amount, "paid_on": paid_on},
+        )
+    return payment
+
+
+def payment_reverse(*, actor: Actor, payment_id: int, reason: str) -> Payment:
+    """Estorno: the settlement is undone and the bills (or the document) are open again."""
+    if not reason.strip():
+        raise ValidationFailed("Informe o motivo do estorno.", field="reason")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+        if payment is None:
+            raise NotFound("Pagamento não encontrado.")
+        if payment.status != Payment.Status.APPLIED:
+            raise Conflict(
+                f"Só um pagamento baixado pode ser estornado (situação: {payment.get_status_display()}).",
+                field="status",
+            )
+        bill_ids = list(payment.settlements.filter(reversed=False).values_list("bill_id", flat=True))
+        payment.settlements.update(reversed=True)
+        Bill.objects.filter(id__in=bill_ids, status=BillStatus.PAID).update(status=BillStatus.RELEASED)
+        if payment.document_id:
+            PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.OPEN)
+        payment.status = Payment.Status.REVERSED
+        payment.resolved_by = actor.get_username()
+        payment.resolved_at = timezone.now()
+        payment.resolution = reason.strip()
+        payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+        audit_record(
+            actor=actor,
+            action="collection.payment_reverse",
+            target=payment,
+            before={"status": "applied", "bills": bill_ids},
+            after={"status": "reversed"},
+            reason=reason,
+        )
+    return payment
+
+
+def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason: str) -> Payment:
+    """Close a payment in review: `apply` settles its target after all (a person accepted the
+    difference), `refund` marks it to be returned to the payer."""
+    if action not in ("apply", "refund"):
+        raise ValidationFailed("Ação deve ser 'apply' (baixar) ou 'refund' (devolver).", field="action")
+    if not reason.strip():
+        raise ValidationFailed("Informe a justificativa.", field="reason")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+        if payment is None:
+            raise NotFound("Pagamento não encontrado.")
+        if payment.status != Payment.Status.REVIEW:
+            raise Conflict("Este pagamento não está em análise.", field="status")
+        if action == "apply":
+            _settle_reviewed(payment)
+            payment.status = Payment.Status.APPLIED
+        else:
+            payment.status = Payment.Status.REFUND
+        payment.resolved_by = actor.get_username()
+        payment.resolved_at = timezone.now()
+        payment.resolution = reason.strip()
+        payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+        audit_record(
+            actor=actor,
+            action="collection.payment_review_resolve",
+            target=payment,
+            after={"action": action, "review_reason": payment.review_reason},
+            reason=reason,
+        )
+        if action == "apply" and payment.document_id:
+            document_paid(payment.document, actor)
+    return payment
+
+
+def _settle_reviewed(payment: Payment) -> None:
+    if payment.review_reason in (R.UNKNOWN, R.CANCELLED, R.DUPLICATE, R.IN_AGREEMENT):
+        raise Conflict(
+            f"Um pagamento com motivo '{payment.get_review_reason_display()}' não pode ser baixado; "
+            "devolva-o.",
+            field="action",
+        )
+    if payment.bill_id:
+        targets = [(payment.bill_id, payment.amount)]
+    else:
+        assert payment.document is not None
+        targets = [(line.bill_id, line.total) for line in payment.document.lines.all()]
+        PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.PAID)
+    ids = [b for b, _ in targets]
+    if Bill.objects.filter(id__in=ids).exclude(status=BillStatus.RELEASED).exists() or held_bills(ids):
+        raise Conflict("A fatura não está mais em aberto; devolva o pagamento.", field="action")
+    try:
+        with transaction.atomic():
+            Settlement.objects.bulk_create(
+                Settlement(payment=payment, bill_id=b, amount=a, paid_on=payment.paid_on) for b, a in targets
+            )
+    except IntegrityError as exc:
+        raise Conflict("A fatura já foi paga; devolva o pagamento.", field="action") from exc
+    Bill.objects.filter(id__in=ids).update(status=BillStatus.PAID)
+
+
+def document_create(
+    *,
+    actor: Actor,
+    property_id: int,
+    kind: str,
+    lines: Sequence[PricedBill],
+    as_of: dt.date,
+    valid_until: dt.date,
+    amount: Decimal | None = None,
+    source: str = "",
+    source_id: str = "",
+) -> PaymentDocument:
+    """A guia with its FEBRABAN barcode. `amount` defaults to the sum of the priced bills; a down
+    payment carries its own amount and no bills. Call inside the caller's transaction or alone."""
+    total = amount if amount is not None else sum((line.total for line in lines), Decimal("0.00"))
+    if total <= 0:
+        raise ValidationFailed("Selecione ao menos um débito.", field="bills")
+    if valid_until < as_of:
+        raise ValidationFailed("A validade não pode ser anterior à data de cálculo.", field="valid_until")
+    with transaction.atomic():
+        doc = PaymentDocument.objects.create(
+            property_id=property_id,
+            kind=kind,
+            amount=total,
+            valid_until=valid_until,
+            as_of=as_of,
+            source=source,
+            source_id=source_id,
+            created_by=actor.get_username(),
+        )
+        doc.barcode, doc.typeable_line = document_barcode(doc.pk, total, valid_until)
+        doc.save(update_fields=["barcode", "typeable_line"])
+        DocumentBill.objects.bulk_create(
+            DocumentBill(
+                document=doc,
+                bill_id=line.bill_id,
+                original=line.original,
+                fine=line.fine,
+                interest=line.interest,
+                correction=line.correction,
+                total=line.total,
+            )
+            for line in lines
+        )
+        audit_record(
+            actor=actor,
+            action="collection.document_create",
+            target=doc,
+            after={
+                "kind": kind,
+                "amount": total,
+                "bills": [line.bill_id for line in lines],
+                "valid_until": valid_until,
+            },
+        )
+    return doc
+
+
+def document_cancel(*, actor: Actor, document: PaymentDocument, reason: str) -> None:
+    with transaction.atomic():
+        updated = PaymentDocument.objects.filter(pk=document.pk, status=PaymentDocument.Status.OPEN).update(
+            status=PaymentDocument.Status.CANCELLED
+        )
+        if updated:
+            audit_record(actor=actor, action="collection.document_cancel", target=document, reason=reason)

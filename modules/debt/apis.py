@@ -1,0 +1,388 @@
+"""Staff API of debt: debt position, debt statement, installment simulation and agreements, certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.access.permissions import HasFunction
+from modules.common.domain.money import Rounding, parse_money
+from modules.common.errors import NotFound, ValidationFailed
+from modules.registry.models import Property
+from modules.registry.services import tenant_today
+
+from . import services
+from .domain.installments import installment_value, simulate
+from .models import Agreement, Certificate, InstallmentPolicyVersion
+from .selectors import debt_position, installment_policy
+
+
+def _date(raw: str | None, field: str, default: dt.date) -> dt.date:
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationFailed("Informe a data no formato AAAA-MM-DD.", field=field) from exc
+
+
+def _property_id(pk: int) -> int:
+    if not Property.objects.filter(pk=pk).exists():
+        raise NotFound("Imóvel não encontrado.", field="property")
+    return pk
+
+
+def position_json(property_id: int, as_of: dt.date) -> dict[str, Any]:
+    position = debt_position(property_id, as_of)
+    return {
+        "property": property_id,
+        "as_of": as_of.isoformat(),
+        "items": [
+            {
+                "bill": i.bill_id,
+                "reference": f"{i.reference:%Y-%m}",
+                "due_date": i.due_date.isoformat(),
+                "days_late": i.days_late,
+                "original": str(i.original),
+                "fine": str(i.fine),
+                "interest": str(i.interest),
+                "correction": str(i.correction),
+                "total": str(i.total),
+            }
+            for i in position.items
+        ],
+        "totals": {k: str(v) for k, v in position.totals.items()},
+    }
+
+
+class PropertyDebtsApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.position"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", str, description="AAAA-MM-DD")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        as_of = _date(request.query_params.get("as_of"), "as_of", tenant_today())
+        return Response(position_json(_property_id(pk), as_of))
+
+
+class StatementIn(serializers.Serializer):
+    bills = serializers.ListField(child=serializers.IntegerField(), required=False)
+    valid_until = serializers.DateField(required=False)
+
+
+class StatementApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.position"
+
+    @extend_schema(request=StatementIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = StatementIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        today = tenant_today()
+        doc = services.statement_create(
+            actor=request.user,
+            property_id=_property_id(pk),
+            as_of=today,
+            valid_until=data.validated_data.get("valid_until") or today + dt.timedelta(days=5),
+            bill_ids=data.validated_data.get("bills"),
+        )
+        return Response(
+            {
+                "document": doc.pk,
+                "amount": str(doc.amount),
+                "barcode": doc.barcode,
+                "typeable_line": doc.typeable_line,
+                "valid_until": doc.valid_until,
+                "pdf": f"/cobranca/documentos/{doc.pk}.pdf",
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _rate_percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}"
+
+
+class InstallmentSimulateApi(APIView):
+    """Property form: {"property", "down_payment", "installments"?}; what-if form: {"debt_total",
+    "down_payment", "installments": [n, …], "monthly_interest_percent"}. Answers one row per count."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.agreements"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
+
+    @extend_schema(request={"application/json": {"type": "object"}}, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        today = tenant_today()
+        if "debt_total" in data:
+            return Response(self._what_if(data, today))
+        raw_property = data.get("property")
+        if not isinstance(raw_property, int):
+            raise ValidationFailed("Informe o imóvel (property) ou o débito (debt_total).", field="property")
+        _property_id(raw_property)
+        down = self._money(data, "down_payment", required=False)
+        version, policy = installment_policy(today)
+        _, _, _, total = services._negotiation(raw_property, today, None)
+        sim = simulate(total, policy, down_payment=down)
+        options = list(sim.options)
+        wanted = data.get("installments")
+        if wanted is not None:
+            if not isinstance(wanted, int) or wanted < 1:
+                raise ValidationFailed(
+                    "Informe o número de parcelas como inteiro positivo.", field="installments"
+                )
+            if wanted > policy.max_installments:
+                raise ValidationFailed(
+                    f"O número máximo de parcelas é {policy.max_installments}.", field="installments"
+                )
+            options = [o for o in options if o.count == wanted]
+            if not options:
+                raise ValidationFailed(
+                    f"Com {wanted} parcelas a parcela ficaria abaixo da mínima de "
+                    f"R$ {policy.min_installment}.",
+                    field="installments",
+                )
+        return Response(
+            {
+                "property": raw_property,
+                "total": str(sim.total),
+                "down_payment": str(sim.down_payment),
+                "financed": str(sim.financed),
+                "monthly_interest_percent": _rate_percent(policy.monthly_rate),
+                "policy": version.resolution,
+                "options": [
+                    {
+                        "installments": o.count,
+                        "down_payment": str(o.down_payment),
+                        "installment_value": str(o.installment),
+                        "total": str(o.total_paid),
+                    }
+                    for o in options
+                ],
+            }
+        )
+
+    @staticmethod
+    def _money(data: dict[str, Any], field: str, *, required: bool = True) -> Decimal | None:
+        raw = data.get(field)
+        if raw is None and not required:
+            return None
+        value = parse_money(raw)
+        if value is None or value < 0:
+            raise ValidationFailed(
+                f'Informe {field} como texto com até duas casas decimais (ex.: "41.53").', field=field
+            )
+        return value
+
+    def _what_if(self, data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+        total = self._money(data, "debt_total")
+        down = self._money(data, "down_payment", required=False) or Decimal("0.00")
+        assert total is not None
+        raw_rate = data.get("monthly_interest_percent")
+        try:
+            rate = Decimal(str(raw_rate).strip()) / 100 if isinstance(raw_rate, str) else None
+        except ArithmeticError:
+            rate = None
+        if rate is None or rate < 0 or rate >= 1:
+            raise ValidationFailed(
+                'Informe a taxa mensal em percentual como texto (ex.: "1.63").',
+                field="monthly_interest_percent",
+            )
+        counts = data.get("installments")
+        if (
+            not isinstance(counts, list)
+            or not counts
+            or not all(isinstance(n, int) and 1 <= n <= 600 for n in counts)
+        ):
+            raise ValidationFailed(
+                "Informe as quantidades de parcelas como lista de inteiros (ex.: [1, 2, 3]).",
+                field="installments",
+            )
+        if down >= total:
+            raise ValidationFailed("A entrada deve ser menor que o débito.", field="down_payment")
+        version = (
+            InstallmentPolicyVersion.objects.filter(effective_from__lte=today)
+            .order_by("-effective_from")
+            .first()
+        )
+        rounding = Rounding(version.rounding) if version else Rounding.HALF_UP
+        financed = total - down
+        return {
+            "debt_total": str(total),
+            "down_payment": str(down),
+            "financed": str(financed),
+            "monthly_interest_percent": str(raw_rate).strip(),
+            "options": [
+                {
+                    "installments": n,
+                    "down_payment": str(down),
+                    "installment_value": str(installment_value(financed, rate, n, rounding)),
+                }
+                for n in counts
+            ],
+        }
+
+
+class AgreementIn(serializers.Serializer):
+    property = serializers.IntegerField()
+    down_payment = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    installments = serializers.IntegerField(min_value=1)
+    reinstall = serializers.BooleanField(default=False)
+
+
+class AgreementOut(serializers.ModelSerializer):
+    number = serializers.CharField()
+    installments = serializers.SerializerMethodField()
+    down_payment_barcode = serializers.CharField(source="down_payment_document.barcode", default=None)
+    down_payment_typeable_line = serializers.CharField(
+        source="down_payment_document.typeable_line", default=None
+    )
+    down_payment_due = serializers.DateField(source="down_payment_document.valid_until", default=None)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "number",
+            "property",
+            "status",
+            "as_of",
+            "bills_total",
+            "fines",
+            "interest",
+            "previous_agreements",
+            "discount",
+            "total",
+            "down_payment",
+            "count",
+            "monthly_rate",
+            "installment_value",
+            "down_payment_barcode",
+            "down_payment_typeable_line",
+            "down_payment_due",
+            "replaces",
+            "cancel_reason",
+            "installments",
+        ]
+
+    def get_installments(self, obj: Agreement) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": i.number,
+                "amount": str(i.amount),
+                "interest": str(i.interest),
+                "amortization": str(i.amortization),
+                "balance": str(i.balance),
+            }
+            for i in obj.installments.all()
+        ]
+
+
+class AgreementsApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.agreements"
+
+    @extend_schema(request=AgreementIn, responses={201: AgreementOut})
+    def post(self, request: Request) -> Response:
+        data = AgreementIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        agreement = services.agreement_create(
+            actor=request.user,
+            property_id=v["property"],
+            down_payment=v["down_payment"],
+            count=v["installments"],
+            as_of=tenant_today(),
+            reinstall=v["reinstall"],
+        )
+        return Response(AgreementOut(agreement).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementDetailApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.agreements"
+
+    @extend_schema(responses={200: AgreementOut})
+    def get(self, request: Request, pk: int) -> Response:
+        agreement = Agreement.objects.filter(pk=pk).first()
+        if agreement is None:
+            raise NotFound("Parcelamento não encontrado.")
+        return Response(AgreementOut(agreement).data)
+
+
+class CancelIn(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AgreementCancelApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.agreements"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=CancelIn, responses={200: AgreementOut})
+    def post(self, request: Request, pk: int) -> Response:
+        data = CancelIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        agreement = services.agreement_cancel(
+            actor=request.user, agreement_id=pk, reason=data.validated_data["reason"]
+        )
+        return Response(AgreementOut(agreement).data)
+
+
+class CertificateIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["clearance", "annual"], default="clearance")
+    year = serializers.IntegerField(required=False)
+
+
+class CertificateOut(serializers.ModelSerializer):
+    verification_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "property",
+            "year",
+            "issued_on",
+            "valid_until",
+            "statement",
+            "verification_url",
+        ]
+
+    def get_verification_url(self, obj: Certificate) -> str:
+        return f"/certidoes/verificar/?codigo={obj.code}"
+
+
+class CertificatesApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.certificates"
+
+    @extend_schema(request=CertificateIn, responses={201: CertificateOut})
+    def post(self, request: Request, pk: int) -> Response:
+        data = CertificateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        today = tenant_today()
+        if data.validated_data["kind"] == "annual":
+            year = data.validated_data.get("year")
+            if year is None:
+                raise ValidationFailed("Informe o ano da declaração.", field="year")
+            cert = services.annual_declaration_issue(
+                actor=request.user, property_id=_property_id(pk), year=year, today=today
+            )
+        else:
+            cert = services.certificate_issue(actor=request.user, property_id=_property_id(pk), today=today)
+        return Response(CertificateOut(cert).data, status=status.HTTP_201_CREATED)

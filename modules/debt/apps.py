@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class DebtConfig(AppConfig):
+    name = "modules.debt"
+    label = "debt"
+    verbose_name = "Cobrança"
+
+    def ready(self) -> None:
+        from modules.access.functions import Function, register
+        from modules.billing.hooks import register_item_source
+        from modules.collection.documents import register_bill_hold, register_document_paid
+
+        from .selectors import held_bill_ids
+        from .services import agreement_down_payment_paid, installment_items
+
+        register(
+            Function("debt.position", "Posição de débitos e extrato", "Cobrança"),
+            Function("debt.agreements", "Parcelamentos", "Cobrança"),
+            Function("debt.agreements_extended", "Parcelamento além do limite do atendimento", "Cobrança"),
+            Function("debt.certificates", "Certidões e declaração anual", "Cobrança"),
+            Function("debt.settings", "Políticas de parcelamento", "Cobrança"),
+        )
+        register_item_source("debt.installment", installment_items)
+        register_document_paid("debt.agreement", agreement_down_payment_paid)
+        register_bill_hold("debt.agreement", held_bill_ids)

@@ -1,0 +1,129 @@
+"""Pagar.me against the local fake server (a real HTTP server): a PIX charge for two bills, the
+webhook authenticated, recorded by id, the charge re-fetched, the bills settled exactly once however
+often and in whatever order the events arrive; a lying body changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+import requests
+import time_machine
+
+from modules.billing.models import BillStatus
+from modules.collection.fake_pagarme import FakePagarme
+from modules.collection.models import GatewayAccount, Payment, Settlement, WebhookEvent
+from tests.collection import factories as f
+from tests.conftest import bearer, make_user
+
+TODAY = dt.date(2025, 6, 15)
+PASSWORD = "Senha-forte-123"
+TOKEN = "segredo-da-url-123"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC), tick=True):
+        yield
+
+
+@pytest.fixture
+def fake():
+    server = FakePagarme().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def admin(tenant_alpha, alpha_client, fake):
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    GatewayAccount.objects.create(
+        base_url=fake.url,
+        secret_key="sk_test_alpha",
+        webhook_token=TOKEN,
+        webhook_username="pagarme",
+        webhook_password="senha-webhook",
+    )
+    return bearer(alpha_client, "chefe", PASSWORD)
+
+
+BASIC = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"pagarme:senha-webhook").decode()}
+
+
+def _hook(client, event, token=TOKEN, auth=BASIC):
+    return client.post(f"/webhooks/pagarme/{token}", event, content_type="application/json", **auth)
+
+
+def test_pix_charge_settles_two_bills_once_whatever_the_webhooks_do(admin, alpha_client, fake):
+    p = f.prop()
+    due = TODAY + dt.timedelta(days=10)
+    b1, b2 = f.bill(p, "57.30", due, dt.date(2025, 1, 1)), f.bill(p, "42.70", due, dt.date(2025, 2, 1))
+    created = alpha_client.post(
+        "/api/v1/collection/charges",
+        {"property": p.pk, "bills": [b1.pk, b2.pk], "method": "pix"},
+        content_type="application/json",
+        **admin,
+    )
+    assert created.status_code == 201, created.content
+    charge = created.json()
+    assert (
+        charge["amount_cents"] == 10000 and charge["qr_code"].startswith("000201") and charge["qr_code_url"]
+    )
+    assert fake.charges[charge["charge_id"]]["amount"] == 10000
+
+    # a body that claims payment before the gateway has it settles nothing
+    lie = {
+        "id": "hook_lie",
+        "type": "charge.paid",
+        "data": {"id": charge["charge_id"], "status": "paid", "amount": 10000},
+    }
+    assert _hook(alpha_client, lie).status_code == 200
+    assert Payment.objects.count() == 0
+
+    event = requests.post(f"{fake.url}/_fake/charges/{charge['charge_id']}/pay", json={}, timeout=5).json()
+    stale = {
+        "id": "hook_old",
+        "type": "charge.pending",
+        "data": {"id": charge["charge_id"], "status": "pending"},
+    }
+    for body in (event, event, stale, event, lie):
+        assert _hook(alpha_client, body).status_code == 200
+    assert Payment.objects.filter(status="applied").count() == 1
+    assert Settlement.objects.filter(reversed=False).count() == 2
+    b1.refresh_from_db(), b2.refresh_from_db()
+    assert b1.status == b2.status == BillStatus.PAID
+    assert WebhookEvent.objects.filter(event_id=event["id"]).count() == 1
+
+
+def test_webhook_refusals(admin, alpha_client, fake):
+    assert (
+        _hook(
+            alpha_client, {"id": "h1", "type": "charge.paid", "data": {"id": "ch_x"}}, token="errado"
+        ).status_code
+        == 401
+    )
+    assert (
+        _hook(alpha_client, {"id": "h1", "type": "charge.paid", "data": {"id": "ch_x"}}, auth={}).status_code
+        == 401
+    )
+    unknown = _hook(alpha_client, {"id": "h2", "type": "charge.paid", "data": {"id": "ch_nao_existe"}})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_charge"
+    assert Payment.objects.count() == 0
+
+
+def test_idempotency_key_replays_the_same_order(fake):
+    auth = ("sk_test", "")
+    body = {
+        "code": "X",
+        "items": [{"amount": 1234, "description": "x", "quantity": 1}],
+        "payments": [{"payment_method": "pix"}],
+    }
+    one = requests.post(
+        f"{fake.url}/core/v5/orders", json=body, auth=auth, headers={"Idempotency-Key": "k1"}, timeout=5
+    ).json()
+    two = requests.post(
+        f"{fake.url}/core/v5/orders", json=body, auth=auth, headers={"Idempotency-Key": "k1"}, timeout=5
+    ).json()
+    assert one["id"] == two["id"] and len(fake.orders) == 1
+    assert requests.get(f"{fake.url}/core/v5/orders/{one['id']}", timeout=5).status_code == 401
