@@ -8,13 +8,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libcairo2 fonts-dejavu-core \
-	shared-mime-info prometheus prometheus-alertmanager postgresql-client redis-tools
+	shared-mime-info prometheus prometheus-alertmanager postgresql-client redis-tools chromium
 PYTEST_WORKERS ?= 2
 # CI builds its test databases afresh; locally they are kept between runs (--reuse-db in pyproject)
 PYTEST_FLAGS ?= $(if $(CI),--create-db,)
 
 
-.PHONY: fmt help install system-packages services demo test lint typecheck contracts migrations-check deploy-check \
+.PHONY: fmt help install assets system-packages services demo test lint typecheck contracts migrations-check deploy-check \
 	pytest bench clean
 
 help:
@@ -38,7 +38,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: system-packages $(STAMP)
+install: system-packages $(STAMP) assets
+
+# The agency's front-end assets (gov.br design system, Raleway) come from npm, pinned in
+# package-lock.json; `npm run build` copies them into portal/static/portal/vendor/ (committed, so a
+# machine without node still serves the agency). axe-core, for the browser tests, stays in node_modules.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+assets:
+	@if command -v npm >/dev/null 2>&1; then
+	  $(MAKE) --no-print-directory $(NODE_STAMP) && npm run --silent build
+	else
+	  echo "node/npm ausentes: usando os arquivos de portal/static/portal/vendor já versionados"
+	fi
 
 # Start PostgreSQL, Redis and RabbitMQ when they are installed but stopped.
 services:
@@ -87,4 +102,4 @@ bench: install services
 	$(PY) -m tests.benchmarks
 
 clean:
-	rm -rf $(VENV) staticfiles var
+	rm -rf $(VENV) staticfiles var node_modules

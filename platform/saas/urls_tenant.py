@@ -1,4 +1,7 @@
-"""URLs of a utility's host: staff app, staff API; the agency and totem join later."""
+"""URLs of a utility's host: staff app, staff API, the citizens' agency (/agencia/) and totem (/totem/).
+
+The agency is included by name: the control plane never imports `portal` (import-linter contract).
+"""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
@@ -18,6 +21,12 @@ from saas.sla import views_tenant as sla_views
 from . import health, metrics
 from .staff import views as staff_views
 
+
+def staff_endpoints_only(endpoints: list[tuple[str, ...]], **_: object) -> list[tuple[str, ...]]:
+    """The staff schema leaves out the citizen API, which has its own (/agencia/api/v1/schema/)."""
+    return [e for e in endpoints if not e[0].startswith("/agencia/")]
+
+
 api_v1 = [
     *access_api.urlpatterns,
     *sla_api.urlpatterns,
@@ -27,7 +36,14 @@ api_v1 = [
     *billing_api.urlpatterns,
     *collection_api.urlpatterns,
     *debt_api.urlpatterns,
-    path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="api-schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            urlconf="saas.urls_tenant",
+            custom_settings={"PREPROCESSING_HOOKS": ["saas.urls_tenant.staff_endpoints_only"]},
+        ),
+        name="api-schema",
+    ),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
@@ -49,4 +65,5 @@ urlpatterns = [
     path("certidoes/verificar/", debt_views.verify_view, name="certificate-verify"),
     path("webhooks/pagarme/<str:token>", pagarme_webhook, name="pagarme-webhook"),
     path("api/v1/", include(api_v1)),
+    path("", include("portal.urls")),
 ]

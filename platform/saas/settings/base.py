@@ -67,6 +67,7 @@ TENANT_APPS = [
     "modules.collection",
     "modules.debt",
     "saas.staff",
+    "portal",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "saas.middleware.CachedTenantMiddleware",
     "saas.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (nonce) on the citizens' pages, /agencia/ and /totem/
+    "portal.security.AgencySecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -281,6 +284,12 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- Virtual agency (portal) --------------------------------------------------------------------
+# Sign-in attempts allowed per window: per client IP (every attempt) and per account (failures).
+PORTAL_SIGN_IN_LIMIT = int(env("PORTAL_SIGN_IN_LIMIT", "10"))
+PORTAL_SIGN_IN_WINDOW_SECONDS = int(env("PORTAL_SIGN_IN_WINDOW_SECONDS", "60"))
+PORTAL_API_TOKEN_MINUTES = int(env("PORTAL_API_TOKEN_MINUTES", "30"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"

@@ -1,0 +1,56 @@
+"""Accessors: every object a citizen reaches is looked up through the citizen's scope first, and
+"not yours" answers exactly as "missing" does (the Zulip `access_*_by_id` pattern)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from modules.common.errors import NotFound
+from modules.registry.models import Property
+
+from .auth import Grant
+from .models import AgencySettings, ServiceRequest
+
+PROPERTY_NOT_FOUND = "Imóvel não encontrado."
+REQUEST_NOT_FOUND = "Protocolo não encontrado."
+
+
+def granted_properties(grant: Grant, *, roles: list[str] | None = None) -> QuerySet[Property]:
+    """The properties the grant reaches now: a proved CPF/CNPJ reaches every property it is
+    currently linked to (re-read on each request, so an ended link stops at once)."""
+    if not grant.document:
+        return Property.objects.filter(pk=grant.signed_property_id)
+    roles = roles if roles is not None else list(AgencySettings.current().sign_in_roles)
+    return Property.objects.filter(
+        pk__in=Property.objects.filter(
+            relations__customer__cpf_cnpj=grant.document,
+            relations__end__isnull=True,
+            relations__role__in=roles,
+        ).values("pk")
+    )
+
+
+def access_property_by_id(grant: Grant, property_id: int) -> Property:
+    prop = (
+        granted_properties(grant)
+        .select_related("street", "neighbourhood__city")
+        .filter(pk=property_id)
+        .first()
+    )
+    if prop is None:
+        raise NotFound(PROPERTY_NOT_FOUND)
+    return prop
+
+
+def granted_requests(grant: Grant) -> QuerySet[ServiceRequest]:
+    scope = Q(property__in=granted_properties(grant))
+    if grant.document:
+        scope |= Q(requester_document=grant.document)
+    return ServiceRequest.objects.filter(scope)
+
+
+def access_request_by_protocol(grant: Grant, protocol: str) -> ServiceRequest:
+    found = granted_requests(grant).filter(protocol=protocol).first()
+    if found is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    return found

@@ -1,0 +1,190 @@
+"""Citizen sign-in (VA-06): the account number (matrícula) with its check digit, plus the CPF/CNPJ
+of a customer linked to the property when the utility asks for it; rate limited per client IP and
+per account, and the same answer for "wrong" and "not found" so accounts cannot be enumerated.
+
+A successful sign-in gives a `Grant`: what the citizen may see. The web keeps it in the session,
+the citizen API in a hashed short-lived token (services.citizen_token_issue).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from modules.common.domain.documents import document_kind, mask_document, strip_document
+from modules.common.errors import DomainError, ValidationFailed
+from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.models import Property, PropertyRelation
+
+from .domain import SignInMode, account_input_digits
+from .models import AgencySettings
+
+SESSION_KEY = "portal_grant"
+SIGN_IN_FAILED = (
+    "Não foi possível entrar com estes dados. Confira a matrícula e o CPF/CNPJ do titular e tente novamente."
+)
+
+
+class SignInFailed(DomainError):
+    code = "sign_in_failed"
+    status = 400
+
+
+class SignInThrottled(DomainError):
+    code = "throttled"
+    status = 429
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a signed-in citizen may reach: the property they signed in with and, when they proved
+    a CPF/CNPJ, every property currently linked to it (resolved on each request, see access.py)."""
+
+    signed_property_id: int
+    account_number: str
+    document: str = ""
+    holder_name: str = ""
+    can_request: bool = True
+    channel: str = "web"
+
+    is_authenticated = True  # DRF and templates ask this of request.user
+
+    @property
+    def verified_holder(self) -> bool:
+        return bool(self.document)
+
+    @property
+    def masked_document(self) -> str:
+        return mask_document(self.document) if self.document else ""
+
+    def actor_name(self) -> str:
+        who = self.masked_document or f"matrícula {self.account_number}"
+        return f"cidadão {who} ({self.channel})"
+
+
+class CitizenActor:
+    """The audit actor of a citizen's own writes (no staff user acted)."""
+
+    pk = None
+
+    def __init__(self, grant: Grant) -> None:
+        self.grant = grant
+
+    def get_username(self) -> str:
+        return self.grant.actor_name()
+
+
+def _window() -> int:
+    return int(getattr(settings, "PORTAL_SIGN_IN_WINDOW_SECONDS", 60))
+
+
+def _limit() -> int:
+    return int(getattr(settings, "PORTAL_SIGN_IN_LIMIT", 10))
+
+
+def _incr(key: str) -> int:
+    # the cache key function adds the schema: one utility's counters never touch another's
+    cache.add(key, 0, timeout=_window())
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=_window())
+        return 1
+
+
+THROTTLED_MESSAGE = "Muitas tentativas de entrada. Aguarde um minuto e tente novamente."
+
+
+def _parse_account(value: str, mode: str) -> list[int]:
+    """Candidate account bases for what was typed. A wrong check digit is a typing error told as
+    such: it depends on no stored data, so it reveals nothing about which accounts exist."""
+    try:
+        return [parse_account_number(value)]
+    except InvalidAccountNumber as exc:
+        digits = account_input_digits(value)
+        if mode == SignInMode.ACCOUNT_ONLY and digits.isdigit() and 0 < len(digits) <= 9:
+            return [int(digits)]
+        raise ValidationFailed(
+            "Matrícula inválida: confira o número e o dígito verificador (ex.: 12345-6).", field="account"
+        ) from exc
+
+
+def citizen_sign_in(*, account: str, document: str = "", ip: str, channel: str = "web") -> Grant:
+    agency = AgencySettings.current()
+    mode = agency.sign_in_mode
+    if _incr(f"portal:signin:ip:{ip}") > _limit():
+        raise SignInThrottled(THROTTLED_MESSAGE)
+    bases = _parse_account(account, mode)
+    doc = ""
+    if mode == SignInMode.ACCOUNT_CHECK_DIGIT_AND_DOCUMENT:
+        doc = strip_document(document)
+        if not doc:
+            raise ValidationFailed("Informe o CPF ou o CNPJ do titular.", field="document")
+        if document_kind(doc) is None:
+            raise ValidationFailed("CPF/CNPJ inválido: confira os dígitos.", field="document")
+    account_keys = [f"portal:signin:acct:{b}" for b in bases]
+    if any(int(cache.get(k, 0)) >= _limit() for k in account_keys):
+        raise SignInThrottled(THROTTLED_MESSAGE)
+
+    prop = Property.objects.filter(account_base__in=bases).order_by("account_base").first()
+    holder = None
+    if prop is not None:
+        relations = PropertyRelation.objects.filter(
+            property=prop, end__isnull=True, role__in=agency.sign_in_roles
+        ).select_related("customer")
+        if doc:
+            holder = next((r.customer for r in relations if r.customer.cpf_cnpj == doc), None)
+        else:
+            holder = _holder_from(list(relations))
+    if prop is None or (doc and holder is None):
+        for key in account_keys:
+            _incr(key)
+        raise SignInFailed(SIGN_IN_FAILED)
+    return Grant(
+        signed_property_id=prop.pk,
+        account_number=prop.account_number,
+        document=doc,
+        holder_name=holder.name if holder else "",
+        can_request=mode != SignInMode.ACCOUNT_ONLY,
+        channel=channel,
+    )
+
+
+def _holder_from(relations: list[PropertyRelation]) -> Any:
+    by_role = {r.role: r.customer for r in relations}
+    for role in ("bill_payer", "owner", "user"):
+        if role in by_role:
+            return by_role[role]
+    return None
+
+
+# --- web session -----------------------------------------------------------------------------------
+
+
+def session_start(request: HttpRequest, grant: Grant) -> None:
+    request.session.cycle_key()  # no session fixation across the sign-in
+    request.session[SESSION_KEY] = {**asdict(grant), "seen": time.time()}
+
+
+def session_end(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()
+
+
+def session_grant(request: HttpRequest, *, idle_seconds: int) -> Grant | None:
+    data = request.session.get(SESSION_KEY)
+    if not data:
+        return None
+    now = time.time()
+    if now - float(data.get("seen", 0)) > idle_seconds:
+        session_end(request)
+        return None
+    data["seen"] = now
+    request.session[SESSION_KEY] = data
+    fields = {k: v for k, v in data.items() if k != "seen"}
+    return Grant(**fields)

@@ -1,0 +1,115 @@
+"""Pure rules of the agency: no Django, no clock, no tenant lookup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Lei 9.791/1999 (art. 7º-A of Lei 8.987/1995): at least six optional due dates within the month.
+MIN_DUE_DAY_OPTIONS = 6
+DEFAULT_DUE_DAY_OPTIONS = (5, 10, 15, 20, 25, 30)
+
+
+class SignInMode:
+    ACCOUNT_CHECK_DIGIT = "account_check_digit"
+    ACCOUNT_CHECK_DIGIT_AND_DOCUMENT = "account_check_digit_and_document"
+    ACCOUNT_ONLY = "account_only"
+
+    LABELS = {
+        ACCOUNT_CHECK_DIGIT: "Matrícula com dígito verificador",
+        ACCOUNT_CHECK_DIGIT_AND_DOCUMENT: "Matrícula com dígito verificador e CPF/CNPJ do titular",
+        ACCOUNT_ONLY: "Somente a matrícula (apenas consulta)",
+    }
+
+
+def due_day_options_problem(days: list[int] | tuple[int, ...]) -> str | None:
+    """A pt-BR reason why a tenant's due-day options are unacceptable, or None."""
+    if any(not isinstance(d, int) or not 1 <= d <= 31 for d in days):
+        return "Os dias de vencimento devem estar entre 1 e 31."
+    if len(set(days)) < MIN_DUE_DAY_OPTIONS:
+        return f"Ofereça ao menos {MIN_DUE_DAY_OPTIONS} dias de vencimento diferentes (Lei 9.791/1999)."
+    return None
+
+
+_ACCOUNT_DIGITS = re.compile(r"^\s*(\d{1,10})\s*$")
+
+
+def account_input_digits(value: str) -> str:
+    """The digits a citizen typed for a matrícula, punctuation dropped ("464726.2" → "4647262")."""
+    return re.sub(r"[\s.\-/]", "", value or "")
+
+
+def format_protocol(year: int, sequence: int) -> str:
+    """Protocol number of the tenant's yearly series: 2025 and 123 → "2025000123"."""
+    return f"{year}{sequence:06d}"
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(hex_colour: str) -> float:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_on(background: str) -> str:
+    """White or near-black, whichever reads better on a tenant's colour (WCAG 2.1 contrast)."""
+    white, dark = "#FFFFFF", "#1B1B1B"
+    return white if contrast_ratio(background, white) >= contrast_ratio(background, dark) else dark
+
+
+@dataclass(frozen=True)
+class Brand:
+    primary: str
+    secondary: str
+    on_primary: str
+    on_secondary: str
+    # the primary colour as link/text colour on white, when it reads (4.5:1), else the DS blue
+    link: str
+
+
+def brand_colours(primary: str, secondary: str) -> Brand:
+    link = primary if contrast_ratio(primary, "#FFFFFF") >= 4.5 else "#1351B4"
+    return Brand(primary, secondary, text_colour_on(primary), text_colour_on(secondary), link)
+
+
+@dataclass(frozen=True)
+class RequestType:
+    code: str
+    label: str
+    # days until the expected service date (VA-23 "data prevista"); the service module's
+    # type-specific deadlines replace these when it lands
+    deadline_days: int
+
+
+# Seed 000 #14 and the seed 003 landing page (VA-23); a tenant enables a subset (AgencySettings).
+SERVICE_REQUEST_TYPES: tuple[RequestType, ...] = (
+    RequestType("leak", "Vazamento (conserto)", 2),
+    RequestType("water_shortage", "Falta d'água", 1),
+    RequestType("reconnection", "Religação de água", 2),
+    RequestType("new_connection", "Ligação nova de água", 15),
+    RequestType("reactivation", "Reativação de ligação", 10),
+    RequestType("disconnection_on_request", "Corte a pedido", 5),
+    RequestType("ownership_change", "Transferência de titularidade", 10),
+    RequestType("registry_update", "Atualização cadastral", 10),
+    RequestType("document_update", "Atualização de CPF/CNPJ", 10),
+    RequestType("contract_copy", "Segunda via do contrato de adesão", 5),
+    RequestType("cancellation", "Cancelamento e inativação da ligação", 15),
+)
+OMBUDSMAN_TYPES: tuple[RequestType, ...] = (
+    RequestType("complaint", "Reclamação", 15),
+    RequestType("praise", "Elogio", 15),
+    RequestType("suggestion", "Sugestão", 15),
+    RequestType("report", "Denúncia", 15),
+    RequestType("other", "Outros assuntos", 15),
+)
+AGENCY_PROBLEM = RequestType("agency_problem", "Problema na agência virtual", 5)
+ALL_TYPES = {t.code: t for t in (*SERVICE_REQUEST_TYPES, *OMBUDSMAN_TYPES, AGENCY_PROBLEM)}

@@ -1,0 +1,111 @@
+"""Forms of the agency pages: shape only; the rules live in auth.py and services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from . import domain
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class SignInForm(forms.Form):
+    account = forms.CharField(
+        label="Matrícula",
+        max_length=20,
+        help_text="Está na sua conta de água, com o dígito depois do traço. Ex.: 12345-6",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    document = forms.CharField(
+        label="CPF ou CNPJ do titular",
+        max_length=20,
+        required=False,
+        help_text="Só números, se preferir.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, needs_document: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_document:
+            self.fields["document"].required = True
+        else:
+            del self.fields["document"]
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label="Novo e-mail", max_length=254)
+
+
+class DueDayForm(forms.Form):
+    day = forms.TypedChoiceField(label="Novo dia de vencimento", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, options: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(d, f"Dia {d}") for d in options]
+
+
+class ServiceRequestForm(forms.Form):
+    type = forms.ChoiceField(label="Tipo de solicitação", widget=forms.RadioSelect)
+    name = forms.CharField(label="Nome do solicitante", max_length=200)
+    phone = forms.CharField(
+        label="Telefone para contato",
+        max_length=20,
+        help_text="Com DDD. Ex.: (15) 99999-1234",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label="E-mail do solicitante", max_length=254)
+    reference_point = forms.CharField(label="Ponto de referência", max_length=200, required=False)
+    description = forms.CharField(
+        label="Observações", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = MultipleFileField(label="Anexos (PDF, JPG ou PNG)")
+
+    def __init__(
+        self, *args: Any, types: list[domain.RequestType], totem: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [(t.code, t.label) for t in types]
+        if totem:  # a kiosk asks only what a touch can answer
+            for name in ("email", "reference_point", "description", "attachments"):
+                del self.fields[name]
+
+
+class OmbudsmanForm(forms.Form):
+    type = forms.ChoiceField(
+        label="Tipo de manifestação",
+        choices=[(t.code, t.label) for t in domain.OMBUDSMAN_TYPES],
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label="Nome", max_length=200)
+    document = forms.CharField(label="CPF ou CNPJ", max_length=20)
+    email = forms.EmailField(label="E-mail para resposta", max_length=254)
+    description = forms.CharField(
+        label="Sua manifestação", max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    attachments = MultipleFileField(label="Anexos (PDF, JPG ou PNG)")
+
+
+class ProblemForm(forms.Form):
+    description = forms.CharField(
+        label="O que aconteceu?", max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    name = forms.CharField(label="Seu nome", max_length=200)
+    email = forms.EmailField(label="E-mail para retorno (opcional)", required=False)
+    page = forms.CharField(required=False, widget=forms.HiddenInput)

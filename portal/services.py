@@ -1,0 +1,398 @@
+"""Every write of the agency: keyword-only, one transaction, an audit row, e-mails on commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+
+from modules.common.audit import audit_record, snapshot
+from modules.common.domain.documents import document_kind, strip_document
+from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
+from modules.registry import services as registry_services
+from modules.registry.models import Customer, Property
+
+from . import domain
+from .auth import CitizenActor, Grant
+from .models import (
+    AgencySettings,
+    CitizenToken,
+    DueDay,
+    EmailChange,
+    ProtocolCounter,
+    ServiceRequest,
+    ServiceRequestAttachment,
+    ServiceRequestEvent,
+    token_hash,
+)
+from .selectors import current_holder
+
+ALLOWED_ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+EMAIL_CHANGE_HOURS = 24
+
+
+def tenant_today() -> dt.date:
+    return timezone.localdate(timezone.now(), timezone.get_current_timezone())
+
+
+def _clean_email(value: str, field: str = "email") -> str:
+    value = (value or "").strip()
+    try:
+        validate_email(value)
+    except DjangoValidationError as exc:
+        raise ValidationFailed("E-mail inválido.", field=field) from exc
+    return value.lower()
+
+
+def _clean_phone(value: str) -> str:
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    if len(digits) not in (10, 11):
+        raise ValidationFailed("Telefone inválido: informe DDD e número (10 ou 11 dígitos).", field="phone")
+    return digits
+
+
+def _next_protocol(year: int) -> str:
+    counter, _ = ProtocolCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return domain.format_protocol(year, counter.last)
+
+
+def _check_attachments(files: Sequence[UploadedFile], agency: AgencySettings) -> None:
+    if len(files) > agency.attachment_max_files:
+        raise ValidationFailed(f"Envie no máximo {agency.attachment_max_files} anexos.", field="attachments")
+    for f in files:
+        if f.content_type not in ALLOWED_ATTACHMENT_TYPES:
+            raise ValidationFailed(
+                f"O anexo {f.name} não é PDF, JPG nem PNG.", field="attachments", code="attachment_type"
+            )
+        if (f.size or 0) > agency.attachment_max_bytes:
+            mb = agency.attachment_max_bytes / 1_000_000
+            raise ValidationFailed(
+                f"O anexo {f.name} passa de {mb:.0f} MB.", field="attachments", code="attachment_size"
+            )
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str
+    email: str = ""
+    phone: str = ""
+    document: str = ""
+
+
+def request_open(
+    *,
+    grant: Grant | None,
+    kind: str,
+    type_code: str,
+    requester: Requester,
+    channel: str,
+    prop: Property | None = None,
+    description: str = "",
+    reference_point: str = "",
+    attachments: Sequence[UploadedFile] = (),
+    context: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> ServiceRequest:
+    """Open a protocol: a service request (VA-23), an ombudsman request (VA-33) or a report of a
+    problem with the agency itself (VA-29). The protocol is the next of the utility's yearly series."""
+    today = today or tenant_today()
+    agency = AgencySettings.current()
+    if kind == ServiceRequest.Kind.SERVICE:
+        offered = {t.code for t in domain.SERVICE_REQUEST_TYPES} & set(agency.request_types)
+    elif kind == ServiceRequest.Kind.OMBUDSMAN:
+        offered = {t.code for t in domain.OMBUDSMAN_TYPES}
+    else:
+        offered = {domain.AGENCY_PROBLEM.code}
+    if type_code not in offered:
+        raise ValidationFailed("Escolha um tipo de solicitação da lista.", field="type")
+    if grant is not None and not grant.can_request:
+        raise PermissionDenied(
+            "Nesta concessionária a entrada só com a matrícula permite apenas consultas.",
+            code="consultation_only",
+        )
+    name = (requester.name or "").strip()
+    if len(name) < 3:
+        raise ValidationFailed("Informe o nome do solicitante.", field="name")
+    email = (
+        _clean_email(requester.email) if requester.email or kind != ServiceRequest.Kind.AGENCY_PROBLEM else ""
+    )
+    phone = _clean_phone(requester.phone) if requester.phone or kind == ServiceRequest.Kind.SERVICE else ""
+    document = strip_document(requester.document)
+    if document and document_kind(document) is None:
+        raise ValidationFailed("CPF/CNPJ inválido: confira os dígitos.", field="document")
+    if kind == ServiceRequest.Kind.OMBUDSMAN and not document:
+        raise ValidationFailed("A ouvidoria precisa do CPF ou CNPJ do solicitante.", field="document")
+    description = (description or "").strip()
+    if kind != ServiceRequest.Kind.SERVICE and len(description) < 10:
+        raise ValidationFailed("Descreva o assunto (ao menos 10 letras).", field="description")
+    _check_attachments(attachments, agency)
+    type_ = domain.ALL_TYPES[type_code]
+    with transaction.atomic():
+        request = ServiceRequest.objects.create(
+            protocol=_next_protocol(today.year),
+            kind=kind,
+            type_code=type_code,
+            property=prop,
+            requester_name=name[:200],
+            requester_document=document,
+            requester_email=email,
+            requester_phone=phone,
+            description=description[:4000],
+            reference_point=(reference_point or "").strip()[:200],
+            channel=channel,
+            expected_on=today + dt.timedelta(days=type_.deadline_days),
+            context=context or {},
+        )
+        for f in attachments:
+            ServiceRequestAttachment.objects.create(
+                request=request,
+                file=f,
+                original_name=f.name[:200],
+                content_type=f.content_type,
+                size=f.size or 0,
+            )
+        actor = CitizenActor(grant) if grant else _anonymous(channel)
+        ServiceRequestEvent.objects.create(
+            request=request,
+            status=ServiceRequest.Status.RECEIVED,
+            unit="Ouvidoria" if kind == ServiceRequest.Kind.OMBUDSMAN else "Atendimento",
+            note=f"Aberto pelo canal {request.get_channel_display().lower()}",
+            actor=actor.get_username(),
+        )
+        audit_record(
+            actor=actor,
+            action="portal.request_create",
+            target=request,
+            after=snapshot(request, exclude=("requester_document", "context")),
+        )
+        transaction.on_commit(lambda: _request_emails(request.pk, connection.schema_name))
+    return request
+
+
+class _Anonymous:
+    pk = None
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+
+    def get_username(self) -> str:
+        return f"visitante da agência ({self.channel})"
+
+
+def _anonymous(channel: str) -> _Anonymous:
+    return _Anonymous(channel)
+
+
+def _request_emails(request_id: int, schema: str) -> None:
+    request = ServiceRequest.objects.get(pk=request_id)
+    tenant = connection.tenant
+    if request.requester_email:
+        send_mail(
+            subject=f"{tenant.name}: protocolo {request.protocol}",
+            message=(
+                f"Olá, {request.requester_name}.\n\n"
+                f"Recebemos o seu pedido ({request.type_label}) pela agência virtual.\n"
+                f"Número do protocolo: {request.protocol}\n"
+                f"Data prevista para resposta: {request.expected_on:%d/%m/%Y}\n\n"
+                f"Acompanhe pela agência virtual, em Meus pedidos.\n\n{tenant.name}"
+            ),
+            from_email=None,
+            recipient_list=[request.requester_email],
+        )
+    agency = AgencySettings.current()
+    if request.kind == ServiceRequest.Kind.OMBUDSMAN and agency.ombudsman_email:
+        send_mail(
+            subject=f"Ouvidoria: protocolo {request.protocol} pendente de recebimento",
+            message=(
+                f"Novo protocolo de ouvidoria ({request.type_label}) aberto pela agência virtual: "
+                f"{request.protocol}. Situação: pendente de recebimento."
+            ),
+            from_email=None,
+            recipient_list=[agency.ombudsman_email],
+        )
+
+
+def _holder_customer(grant: Grant, prop: Property) -> Customer:
+    if not grant.verified_holder:
+        raise PermissionDenied(
+            "Para alterar dados do cadastro, entre com a matrícula e o CPF/CNPJ do titular.",
+            code="holder_required",
+        )
+    customer = Customer.objects.filter(cpf_cnpj=grant.document).first()
+    if customer is None:
+        raise NotFound("Cliente não encontrado.")
+    return customer
+
+
+def email_change_request(
+    *, grant: Grant, prop: Property, new_email: str, confirm_url: Callable[[str], str]
+) -> EmailChange:
+    """VA-28: the new address replaces the old one only after its owner follows the link we send."""
+    customer = _holder_customer(grant, prop)
+    email = _clean_email(new_email)
+    if email == (customer.email or "").lower():
+        raise ValidationFailed("Este já é o e-mail do cadastro.", field="email")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        change = EmailChange.objects.create(
+            customer=customer,
+            new_email=email,
+            token_hash=token_hash(token),
+            expires_at=timezone.now() + dt.timedelta(hours=EMAIL_CHANGE_HOURS),
+        )
+        audit_record(
+            actor=CitizenActor(grant),
+            action="portal.email_change_request",
+            target=customer,
+            object_type="registry.customer",
+            after={"new_email": email},
+        )
+        link = confirm_url(token)
+        tenant_name = connection.tenant.name
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"{tenant_name}: confirme o seu novo e-mail",
+                message=(
+                    f"Olá, {customer.name}.\n\nPara usar este endereço no cadastro da {tenant_name}, "
+                    f"abra o link abaixo em até {EMAIL_CHANGE_HOURS} horas:\n\n{link}\n\n"
+                    "Se você não pediu esta troca, ignore esta mensagem."
+                ),
+                from_email=None,
+                recipient_list=[email],
+            )
+        )
+    return change
+
+
+def email_change_confirm(*, token: str) -> Customer:
+    with transaction.atomic():
+        change = (
+            EmailChange.objects.select_for_update()
+            .filter(token_hash=token_hash(token), confirmed_at__isnull=True, expires_at__gt=timezone.now())
+            .select_related("customer")
+            .first()
+        )
+        if change is None:
+            raise NotFound("Link de confirmação inválido ou vencido. Peça a troca de novo.")
+        actor = _EmailOwner(change.new_email)
+        customer = registry_services.customer_update(
+            actor=actor, customer=change.customer, email=change.new_email
+        )
+        change.confirmed_at = timezone.now()
+        change.save(update_fields=["confirmed_at"])
+        audit_record(
+            actor=actor,
+            action="portal.email_change_confirm",
+            target=customer,
+            object_type="registry.customer",
+        )
+    return customer
+
+
+class _EmailOwner:
+    pk = None
+
+    def __init__(self, email: str) -> None:
+        self.email = email
+
+    def get_username(self) -> str:
+        return "cidadão (link de confirmação de e-mail)"
+
+
+def due_day_change(*, grant: Grant, prop: Property, day: int) -> DueDay:
+    """VA-27: the customer picks one of the utility's due days (Lei 9.791/1999)."""
+    _holder_customer(grant, prop)
+    agency = AgencySettings.current()
+    if day not in agency.due_day_options:
+        raise ValidationFailed("Escolha um dos dias de vencimento oferecidos.", field="day")
+    with transaction.atomic():
+        current = DueDay.objects.select_for_update().filter(property=prop).first()
+        if current and current.day == day:
+            raise ValidationFailed(f"O vencimento já é no dia {day}.", field="day")
+        if current and agency.due_day_min_interval_days:
+            since = (timezone.now() - current.changed_at).days
+            if since < agency.due_day_min_interval_days:
+                raise ValidationFailed(
+                    f"O dia de vencimento só pode ser trocado de novo após "
+                    f"{agency.due_day_min_interval_days} dias da última troca.",
+                    field="day",
+                )
+        before = {"day": current.day} if current else {"day": None}
+        row, _ = DueDay.objects.update_or_create(
+            property=prop, defaults={"day": day, "changed_by": grant.actor_name()}
+        )
+        audit_record(
+            actor=CitizenActor(grant),
+            action="portal.due_day_change",
+            object_type="registry.property",
+            object_id=prop.pk,
+            before=before,
+            after={"day": day},
+        )
+    return row
+
+
+# --- citizen API tokens -------------------------------------------------------------------------
+
+
+def citizen_token_issue(*, grant: Grant) -> tuple[str, dt.datetime]:
+    key = secrets.token_urlsafe(32)
+    minutes = int(getattr(settings, "PORTAL_API_TOKEN_MINUTES", 30))
+    expires = timezone.now() + dt.timedelta(minutes=minutes)
+    CitizenToken.objects.create(
+        key_hash=token_hash(key),
+        prefix=key[:8],
+        document=grant.document,
+        property_ids=[grant.signed_property_id],
+        signed_property_id=grant.signed_property_id,
+        verified_holder=grant.verified_holder,
+        can_request=grant.can_request,
+        expires_at=expires,
+    )
+    return key, expires
+
+
+def citizen_token_resolve(key: str) -> Grant | None:
+    token = (
+        CitizenToken.objects.filter(
+            key_hash=token_hash(key), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .only("document", "signed_property_id", "can_request")
+        .first()
+    )
+    if token is None:
+        return None
+    prop = Property.objects.filter(pk=token.signed_property_id).only("account_base", "account_number").first()
+    if prop is None:
+        return None
+    if token.document:
+        holder_name = Customer.objects.filter(cpf_cnpj=token.document).values_list("name", flat=True).first()
+    else:
+        relation = current_holder(prop)
+        holder_name = relation.customer.name if relation else ""
+    return Grant(
+        signed_property_id=prop.pk,
+        account_number=prop.account_number,
+        document=token.document,
+        holder_name=holder_name or "",
+        can_request=token.can_request,
+        channel="api",
+    )
+
+
+def citizen_token_revoke(key: str) -> None:
+    CitizenToken.objects.filter(key_hash=token_hash(key), revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

@@ -1,0 +1,38 @@
+"""/agencia/ (namespace "agencia") and /totem/ (namespace "totem"): the same views."""
+
+from django.urls import include, path
+
+from . import api_urls, views
+
+property_pages = [
+    path("", views.property_home, name="property_home"),
+    path("cadastro/", views.property_registry, name="property_registry"),
+    path("vencimento/", views.due_day, name="due_day"),
+    path("pedidos/", views.requests_list, name="requests_list"),
+    path("pedidos/novo/", views.request_new, name="request_new"),
+    path("pedidos/<str:protocol>/", views.request_detail, name="request_detail"),
+]
+
+totem_patterns = [
+    path("", views.sign_in, name="sign_in"),
+    path("sair/", views.sign_out, name="sign_out"),
+    path("inicio/", views.home, name="home"),
+    path("imoveis/<int:property_id>/", include(property_pages)),
+]
+
+agency_patterns = [
+    *totem_patterns,
+    path("imoveis/<int:property_id>/email/", views.email_change, name="email_change"),
+    path("imoveis/<int:property_id>/ouvidoria/", views.ombudsman, name="ombudsman"),
+    path("email/confirmar/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("problema/", views.problem_report, name="problem_report"),
+    path("privacidade/", views.legal, {"which": "privacidade"}, name="privacy"),
+    path("termos/", views.legal, {"which": "termos"}, name="terms"),
+    path("logo.svg", views.logo, name="logo"),
+]
+
+urlpatterns = [
+    path("agencia/api/v1/", include(api_urls)),
+    path("agencia/", include((agency_patterns, "agencia"), namespace="agencia")),
+    path("totem/", include((totem_patterns, "totem"), namespace="totem")),
+]
