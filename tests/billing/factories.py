@@ -79,8 +79,8 @@ def approved_tariff(**overrides: Any) -> Any:
 
 def set_company_code(code: str = "0562") -> None:
     tenant = connection.tenant
-    type(tenant).objects.filter(pk=tenant.pk).update(febraban_company_code=code)
     tenant.febraban_company_code = code
+    tenant.save(update_fields=["febraban_company_code"])  # the save signal drops the host -> tenant cache
 
 
 def group(code: int = 7) -> BillingGroup:
