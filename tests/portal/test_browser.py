@@ -52,6 +52,8 @@ BETA_LOGO = (
 TOTEM_IDLE_SECONDS = 8
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - `make install` installs it
+    if os.environ.get("CI"):  # CI must run them: a missing browser is a broken install, not a skip
+        raise RuntimeError("Chromium ausente: `make install` instala o pacote Debian 'chromium'")
     pytest.skip("Chromium (pacote Debian 'chromium') não está instalado", allow_module_level=True)
 
 
