@@ -1,5 +1,5 @@
 """The agency's pages: branding and headers, the registry view, e-mail (VA-28), due day (VA-27),
-protocols (VA-23, VA-24, VA-33, VA-29) and the open-debts seam (VA-09)."""
+protocols (VA-23, VA-24, VA-33, VA-29) and the open-debts notice without debts (VA-09)."""
 
 from __future__ import annotations
 
@@ -57,12 +57,13 @@ def test_registry_view_lists_categories_connections_and_address(
     assert "Rua das Flores, 123" in body
 
 
-def test_open_debts_are_not_invented_before_collection_lands(alpha_client: Client, citizen: Citizen) -> None:
+def test_a_property_without_debts_shows_no_indicator(alpha_client: Client, citizen: Citizen) -> None:
+    """VA-09: no open bill, no notice (the amounts case is in test_bills.py)."""
     summary = selectors.open_debts_summary(citizen.home)
-    assert summary.available is False and summary.updated_total is None and summary.open_bills is None
+    assert summary.available is True and summary.open_bills == 0 and summary.updated_total == 0
     sign_in(alpha_client, citizen.home, citizen.cpf)
     body = alpha_client.get(f"/agencia/imoveis/{citizen.home.pk}/").content.decode()
-    assert "ainda não está disponível" in body
+    assert "em aberto</p>" not in body and 'id="debts-title"' not in body
     assert "R$" not in body
 
 
