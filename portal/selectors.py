@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from modules.billing.models import DueDayChoice
 from modules.common.domain.documents import mask_document
 from modules.debt.selectors import debt_position
 from modules.metering.selectors import active_installation
@@ -17,7 +18,7 @@ from modules.registry.models import Property, PropertyCategory, PropertyRelation
 
 from .access import granted_properties, granted_requests
 from .auth import Grant
-from .models import DueDay, ServiceRequest
+from .models import ServiceRequest
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def other_properties(grant: Grant, *, current_id: int) -> list[tuple[Property, s
 
 
 def chosen_due_day(prop: Property) -> int | None:
-    row = DueDay.objects.filter(property=prop).only("day").first()
+    row = DueDayChoice.objects.filter(property=prop).only("day").first()
     return row.day if row else None
 
 

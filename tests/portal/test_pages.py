@@ -13,7 +13,8 @@ from django.test import Client
 from modules.common.models import AuditEntry
 from modules.registry.models import Customer
 from portal import selectors
-from portal.models import DueDay, ProtocolCounter, ServiceRequest
+from modules.billing.models import DueDayChoice
+from portal.models import ProtocolCounter, ServiceRequest
 from portal.services import tenant_today
 
 from .conftest import Citizen, sign_in
@@ -107,8 +108,9 @@ def test_due_day_is_chosen_among_the_tenants_options_and_audited(
     assert "Dia 30" in alpha_client.get(url).content.decode()
     assert alpha_client.post(url, {"day": 7}).status_code == 200  # not offered
     assert alpha_client.post(url, {"day": 10}).status_code == 302
-    assert DueDay.objects.get(property=citizen.home).day == 10
-    entry = AuditEntry.objects.get(action="portal.due_day_change", object_id=str(citizen.home.pk))
+    # billing owns the choice: the run reads DueDayChoice
+    assert DueDayChoice.objects.get(property=citizen.home).day == 10
+    entry = AuditEntry.objects.get(action="billing.due_day_choose", object_id=str(citizen.home.pk))
     assert entry.after == {"day": 10} and entry.actor.startswith("cidadão ***.")
 
 
