@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
+import shutil
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -268,3 +272,28 @@ def test_consumption_chart_and_table_carry_the_same_figures(alpha_client: Client
     assert (
         _page(alpha_client, citizen, "consumo/?meses=99").count('<strong aria-current="page">12 meses') == 1
     )
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node ausente")
+def test_the_statement_script_sums_the_ticked_totals_in_cents() -> None:
+    """VA-12 as a JS unit: the live "Selecionados" is the sum of the ticked, enabled rows' totals."""
+    script = (Path(__file__).resolve().parents[2] / "portal/static/portal/js/bills.js").read_text()
+    probe = """
+    const boxes = [
+      {checked: true, disabled: false, getAttribute: () => "60.21"},
+      {checked: true, disabled: false, getAttribute: () => "0.10"},
+      {checked: false, disabled: false, getAttribute: () => "44.42"},
+      {checked: true, disabled: true, getAttribute: () => "300.00"},
+      {checked: true, disabled: false, getAttribute: () => "1234.5"},
+    ];
+    const b = window.ManancialBills;
+    console.log(JSON.stringify([b.selectedCents(boxes), b.brl(b.selectedCents(boxes)), b.brl(5), b.brl(0)]));
+    """
+    out = subprocess.run(
+        ["node", "-e", "var window = {};\n" + script + "\n" + probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    assert json.loads(out) == [129481, "1.294,81", "0,05", "0,00"]
