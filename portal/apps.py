@@ -22,7 +22,6 @@ class PortalConfig(AppConfig):
             },
             objects={
                 "portal.servicerequest": "Protocolo",
-                "portal.dueday": "Dia de vencimento",
                 "portal.agencysettings": "Configuração da agência virtual",
             },
         )

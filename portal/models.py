@@ -189,22 +189,6 @@ class ServiceRequestEvent(models.Model):
         return f"{self.request_id} {self.status} {self.at:%Y-%m-%d %H:%M}"
 
 
-class DueDay(models.Model):
-    """The bill due day a property's customer chose (Lei 9.791/1999). Billing reads it through
-    portal.selectors.chosen_due_day until the registry carries the field itself."""
-
-    property = models.OneToOneField("registry.Property", on_delete=models.CASCADE, related_name="+")
-    day = models.PositiveSmallIntegerField("dia de vencimento")
-    changed_at = models.DateTimeField(auto_now=True)
-    changed_by = models.CharField(max_length=150)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(day__gte=1, day__lte=31), name="due_day_range")]
-
-    def __str__(self) -> str:
-        return f"{self.property_id}: dia {self.day}"
-
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

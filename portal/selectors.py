@@ -7,25 +7,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
+from modules.billing.models import DueDayChoice
 from modules.common.domain.documents import mask_document
+from modules.debt.selectors import debt_position
 from modules.metering.selectors import active_installation
 from modules.registry.domain.connections import SITUATIONS
 from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
 
 from .access import granted_properties, granted_requests
 from .auth import Grant
-from .models import DueDay, ServiceRequest
+from .models import ServiceRequest
 
 
 @dataclass(frozen=True)
 class DebtSummary:
-    """Open debts of a property as the citizen sees them on the first page (VA-09).
-
-    `available` is False until collection (payments) and debt (late charges) land: the page then
-    says so instead of showing amounts nobody computed. Once available, `open_bills` and
-    `updated_total` (original + acréscimos, R-01) are filled and `total` is never a float.
-    """
+    """Open debts of a property as the citizen sees them on the first page (VA-09): the open bills
+    (not folded into an agreement) and their updated total (original + acréscimos, R-01) as of
+    today in the tenant's time zone, from debt's debt position. Never a float."""
 
     available: bool
     open_bills: int | None = None
@@ -33,14 +33,17 @@ class DebtSummary:
     message: str = ""
 
 
-def open_debts_summary(prop: Property) -> DebtSummary:
+def open_debts_summary(prop: Property, as_of: dt.date | None = None) -> DebtSummary:
+    position = debt_position(prop.pk, as_of or _tenant_today())
     return DebtSummary(
-        available=False,
-        message=(
-            "A consulta de débitos em aberto ainda não está disponível na agência virtual. "
-            "Para saber se há contas em aberto, fale com a central de atendimento."
-        ),
+        available=True,
+        open_bills=len(position.items),
+        updated_total=position.totals["total"],
     )
+
+
+def _tenant_today() -> dt.date:
+    return timezone.localdate(timezone.now(), timezone.get_current_timezone())
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ def other_properties(grant: Grant, *, current_id: int) -> list[tuple[Property, s
 
 
 def chosen_due_day(prop: Property) -> int | None:
-    row = DueDay.objects.filter(property=prop).only("day").first()
+    row = DueDayChoice.objects.filter(property=prop).only("day").first()
     return row.day if row else None
 
 

@@ -16,6 +16,8 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
+from modules.billing.models import DueDayChoice
+from modules.billing.services.due_days import due_day_choose
 from modules.common.audit import audit_record, snapshot
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
@@ -27,7 +29,6 @@ from .auth import CitizenActor, Grant
 from .models import (
     AgencySettings,
     CitizenToken,
-    DueDay,
     EmailChange,
     ProtocolCounter,
     ServiceRequest,
@@ -311,37 +312,19 @@ class _EmailOwner:
         return "cidadão (link de confirmação de e-mail)"
 
 
-def due_day_change(*, grant: Grant, prop: Property, day: int) -> DueDay:
-    """VA-27: the customer picks one of the utility's due days (Lei 9.791/1999)."""
+def due_day_change(*, grant: Grant, prop: Property, day: int) -> DueDayChoice:
+    """VA-27: the customer picks one of the utility's due days (Lei 9.791/1999); billing owns the
+    choice (`DueDayChoice`, read by the billing run) and records it."""
     _holder_customer(grant, prop)
     agency = AgencySettings.current()
     if day not in agency.due_day_options:
         raise ValidationFailed("Escolha um dos dias de vencimento oferecidos.", field="day")
-    with transaction.atomic():
-        current = DueDay.objects.select_for_update().filter(property=prop).first()
-        if current and current.day == day:
-            raise ValidationFailed(f"O vencimento já é no dia {day}.", field="day")
-        if current and agency.due_day_min_interval_days:
-            since = (timezone.now() - current.changed_at).days
-            if since < agency.due_day_min_interval_days:
-                raise ValidationFailed(
-                    f"O dia de vencimento só pode ser trocado de novo após "
-                    f"{agency.due_day_min_interval_days} dias da última troca.",
-                    field="day",
-                )
-        before = {"day": current.day} if current else {"day": None}
-        row, _ = DueDay.objects.update_or_create(
-            property=prop, defaults={"day": day, "changed_by": grant.actor_name()}
-        )
-        audit_record(
-            actor=CitizenActor(grant),
-            action="portal.due_day_change",
-            object_type="registry.property",
-            object_id=prop.pk,
-            before=before,
-            after={"day": day},
-        )
-    return row
+    return due_day_choose(
+        actor=CitizenActor(grant),
+        property_id=prop.pk,
+        day=day,
+        min_interval_days=agency.due_day_min_interval_days,
+    )
 
 
 # --- citizen API tokens -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import api_urls, views
+from . import api_urls, views, views_bills
 
 property_pages = [
     path("", views.property_home, name="property_home"),
@@ -11,6 +11,19 @@ property_pages = [
     path("pedidos/", views.requests_list, name="requests_list"),
     path("pedidos/novo/", views.request_new, name="request_new"),
     path("pedidos/<str:protocol>/", views.request_detail, name="request_detail"),
+    *[  # money pages (portal/views_bills.py)
+        path("contas/", views_bills.bills_list, name="bills_list"),
+        path("contas/<int:bill_id>/pdf/", views_bills.bill_pdf_view, name="bill_pdf"),
+        path("contas/<int:bill_id>/linha/", views_bills.bill_line, name="bill_line"),
+        path("contas/<int:bill_id>/email/", views_bills.bill_email, name="bill_email"),
+        path("extrato/", views_bills.statement, name="statement"),
+        path("extrato/<int:document_id>/pdf/", views_bills.statement_pdf_view, name="statement_pdf"),
+        path("pagar/", views_bills.pay, name="pay"),
+        path("pagar/<int:charge_id>/", views_bills.charge_detail, name="charge_detail"),
+        path("pagar/<int:charge_id>/situacao.json", views_bills.charge_status, name="charge_status"),
+        path("pagamentos/", views_bills.payments, name="payments"),
+        path("consumo/", views_bills.consumption, name="consumption"),
+    ],
 ]
 
 totem_patterns = [

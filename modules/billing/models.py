@@ -135,6 +135,13 @@ class DueDayChoice(models.Model):
 
     property = models.OneToOneField("registry.Property", on_delete=models.CASCADE, related_name="due_day")
     day = models.PositiveSmallIntegerField("dia de vencimento")
+    changed_at = models.DateTimeField(auto_now=True, null=True)
+    changed_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(day__gte=1, day__lte=31), name="billing_due_day_range")
+        ]
 
     def __str__(self) -> str:
         return f"{self.property_id}: dia {self.day}"

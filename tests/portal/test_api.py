@@ -34,8 +34,8 @@ def test_token_is_stored_hashed_and_reads_only_the_citizens_properties(
     assert listing.status_code == 200
     assert {p["id"] for p in listing.json()} == {citizen.home.pk, citizen.second.pk}
     detail = alpha_client.get(f"/agencia/api/v1/properties/{citizen.home.pk}", **auth).json()
-    assert detail["holder_document"].startswith("***.") and detail["open_debts"]["available"] is False
-    assert detail["open_debts"]["updated_total"] is None
+    assert detail["holder_document"].startswith("***.") and detail["open_debts"]["available"] is True
+    assert detail["open_debts"]["open_bills"] == 0 and detail["open_debts"]["updated_total"] == "0.00"
     theirs = alpha_client.get(f"/agencia/api/v1/properties/{stranger.home.pk}", **auth)
     missing = alpha_client.get("/agencia/api/v1/properties/987654321", **auth)
     assert theirs.status_code == missing.status_code == 404

@@ -87,13 +87,14 @@ def _make_person(schema: str, name: str) -> Person:
 
 
 def _remove(people: list[Person]) -> None:
+    from modules.billing.models import DueDayChoice
     from modules.registry.models import Customer, Property
-    from portal.models import DueDay, ServiceRequest
+    from portal.models import ServiceRequest
 
     for p in people:
         with tenant_context(p.schema):
             ServiceRequest.objects.filter(property_id=p.property_id).delete()
-            DueDay.objects.filter(property_id=p.property_id).delete()
+            DueDayChoice.objects.filter(property_id=p.property_id).delete()
             Property.objects.filter(pk=p.property_id).delete()
             Customer.objects.filter(cpf_cnpj=p.cpf).delete()
 

@@ -1,5 +1,5 @@
 """The agency's pages: branding and headers, the registry view, e-mail (VA-28), due day (VA-27),
-protocols (VA-23, VA-24, VA-33, VA-29) and the open-debts seam (VA-09)."""
+protocols (VA-23, VA-24, VA-33, VA-29) and the open-debts notice without debts (VA-09)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.test import Client
 from modules.common.models import AuditEntry
 from modules.registry.models import Customer
 from portal import selectors
-from portal.models import DueDay, ProtocolCounter, ServiceRequest
+from modules.billing.models import DueDayChoice
+from portal.models import ProtocolCounter, ServiceRequest
 from portal.services import tenant_today
 
 from .conftest import Citizen, sign_in
@@ -57,12 +58,13 @@ def test_registry_view_lists_categories_connections_and_address(
     assert "Rua das Flores, 123" in body
 
 
-def test_open_debts_are_not_invented_before_collection_lands(alpha_client: Client, citizen: Citizen) -> None:
+def test_a_property_without_debts_shows_no_indicator(alpha_client: Client, citizen: Citizen) -> None:
+    """VA-09: no open bill, no notice (the amounts case is in test_bills.py)."""
     summary = selectors.open_debts_summary(citizen.home)
-    assert summary.available is False and summary.updated_total is None and summary.open_bills is None
+    assert summary.available is True and summary.open_bills == 0 and summary.updated_total == 0
     sign_in(alpha_client, citizen.home, citizen.cpf)
     body = alpha_client.get(f"/agencia/imoveis/{citizen.home.pk}/").content.decode()
-    assert "ainda não está disponível" in body
+    assert "em aberto</p>" not in body and 'id="debts-title"' not in body
     assert "R$" not in body
 
 
@@ -106,8 +108,9 @@ def test_due_day_is_chosen_among_the_tenants_options_and_audited(
     assert "Dia 30" in alpha_client.get(url).content.decode()
     assert alpha_client.post(url, {"day": 7}).status_code == 200  # not offered
     assert alpha_client.post(url, {"day": 10}).status_code == 302
-    assert DueDay.objects.get(property=citizen.home).day == 10
-    entry = AuditEntry.objects.get(action="portal.due_day_change", object_id=str(citizen.home.pk))
+    # billing owns the choice: the run reads DueDayChoice
+    assert DueDayChoice.objects.get(property=citizen.home).day == 10
+    entry = AuditEntry.objects.get(action="billing.due_day_choose", object_id=str(citizen.home.pk))
     assert entry.after == {"day": 10} and entry.actor.startswith("cidadão ***.")
 
 

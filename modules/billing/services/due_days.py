@@ -1,0 +1,44 @@
+"""The due day a customer chose for a property's bills (Lei 9.791/1999): the one place it is written,
+whichever channel asks (the agency, the counter). Billing reads it when pricing a run."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from modules.common.audit import Actor, audit_record
+from modules.common.errors import ValidationFailed
+
+from ..models import DueDayChoice
+
+
+def due_day_choose(*, actor: Actor, property_id: int, day: int, min_interval_days: int = 0) -> DueDayChoice:
+    """Set the property's due day. The offered days are the channel's business; here: a day of the
+    month, a real change, and at most one change per `min_interval_days`."""
+    if not 1 <= day <= 31:
+        raise ValidationFailed("O dia de vencimento deve estar entre 1 e 31.", field="day")
+    with transaction.atomic():
+        current = DueDayChoice.objects.select_for_update().filter(property_id=property_id).first()
+        if current and current.day == day:
+            raise ValidationFailed(f"O vencimento já é no dia {day}.", field="day")
+        if current and min_interval_days and current.changed_at:
+            since = (timezone.now() - current.changed_at).days
+            if since < min_interval_days:
+                raise ValidationFailed(
+                    f"O dia de vencimento só pode ser trocado de novo após "
+                    f"{min_interval_days} dias da última troca.",
+                    field="day",
+                )
+        before = {"day": current.day if current else None}
+        row, _ = DueDayChoice.objects.update_or_create(
+            property_id=property_id, defaults={"day": day, "changed_by": actor.get_username()[:150]}
+        )
+        audit_record(
+            actor=actor,
+            action="billing.due_day_choose",
+            object_type="registry.property",
+            object_id=property_id,
+            before=before,
+            after={"day": day},
+        )
+    return row

@@ -1,0 +1,174 @@
+"""Reads of the agency's money pages (VA-11, VA-12, VA-21, VA-22): the property's bills with what
+the citizen may do with each, the debt-statement rows, payments and the consumption chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from modules.billing.models import Bill, BillStatus
+from modules.billing.selectors import consumption_history
+from modules.collection.models import GatewayCharge, Payment
+from modules.debt.selectors import debt_position, held_bill_ids
+from modules.registry.models import Property
+
+from .access_bills import property_bills
+
+ZERO = Decimal("0.00")
+CHART_MONTHS = (12, 18, 24)
+
+CHARGE_LABELS = {
+    "paid": "Pago",
+    "overpaid": "Pago",
+    "underpaid": "Pago (valor menor)",
+    "pending": "Aguardando pagamento",
+    "waiting_payment": "Aguardando pagamento",
+    "processing": "Em processamento",
+    "failed": "Não aprovado",
+    "canceled": "Cancelado",
+}
+
+
+def charge_label(charge: GatewayCharge) -> str:
+    return CHARGE_LABELS.get(charge.status, charge.status or "Aguardando pagamento")
+
+
+def charge_paid(charge: GatewayCharge) -> bool:
+    return charge.status in ("paid", "overpaid", "underpaid")
+
+
+@dataclass(frozen=True)
+class BillRow:
+    bill: Bill
+    state: str  # open, overdue, paid, agreement
+    label: str
+    payable: bool
+
+
+def bill_rows(prop: Property, today: dt.date, limit: int = 24) -> list[BillRow]:
+    """VA-11: the property's bills, newest first, with their state as the citizen reads it."""
+    bills = list(property_bills(prop).order_by("-reference", "-id")[:limit])
+    held = held_bill_ids([b.pk for b in bills])
+    rows = []
+    for b in bills:
+        if b.status == BillStatus.PAID:
+            rows.append(BillRow(b, "paid", "Paga", False))
+        elif b.pk in held:
+            rows.append(BillRow(b, "agreement", "Em parcelamento", False))
+        elif b.due_date < today:
+            rows.append(BillRow(b, "overdue", "Vencida", True))
+        else:
+            rows.append(BillRow(b, "open", "Em aberto", True))
+    return rows
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    bill_id: int
+    reference: dt.date
+    due_date: dt.date
+    original: Decimal
+    charges: Decimal
+    total: Decimal
+    state: str  # open, paid, agreement
+    label: str
+
+    @property
+    def selectable(self) -> bool:
+        return self.state == "open"
+
+
+def statement_rows(prop: Property, as_of: dt.date) -> list[StatementRow]:
+    """VA-12: the open bills priced up to `as_of` (total = valor + acréscimos, R-02), then the bills
+    under an agreement and the paid ones of the last two years, shown but not selectable."""
+    position = debt_position(prop.pk, as_of)
+    rows = [
+        StatementRow(
+            i.bill_id,
+            i.reference,
+            i.due_date,
+            i.original,
+            i.fine + i.interest + i.correction,
+            i.total,
+            "open",
+            "Em aberto",
+        )
+        for i in position.items
+    ]
+    others = list(
+        property_bills(prop)
+        .exclude(pk__in=[r.bill_id for r in rows])
+        .filter(reference__gte=as_of.replace(day=1) - dt.timedelta(days=730))
+        .order_by("due_date", "id")
+    )
+    held = held_bill_ids([b.pk for b in others])
+    for b in others:
+        if b.status == BillStatus.PAID:
+            state, label = "paid", "Paga"
+        elif b.pk in held:
+            state, label = "agreement", "Em parcelamento"
+        else:
+            continue
+        rows.append(StatementRow(b.pk, b.reference, b.due_date, b.total, ZERO, b.total, state, label))
+    return sorted(rows, key=lambda r: (r.due_date, r.bill_id))
+
+
+def payments_of(prop: Property, limit: int = 60) -> list[Payment]:
+    """VA-22: payments of the property (by bill or by document), newest first."""
+    return list(
+        Payment.objects.filter(Q(property=prop) | Q(bill__property=prop) | Q(document__property=prop))
+        .exclude(status=Payment.Status.REVIEW)
+        .select_related("agent", "bill", "document")
+        .order_by("-paid_on", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    reference: dt.date
+    m3: int
+    x: int
+    y: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ConsumptionChart:
+    months: int
+    bars: list[Bar]
+    width: int
+    height: int
+    bar_width: int
+    max_m3: int
+    average: Decimal
+
+
+CHART_HEIGHT = 160
+CHART_TOP = 16
+BAR_STEP = 28
+
+
+def consumption_chart(prop: Property, until: dt.date, months: int) -> ConsumptionChart:
+    """VA-21: the billed m³ of the last `months` months as SVG bars (drawn on the server)."""
+    history = consumption_history(prop.pk, until, months)
+    top = max([m3 for _, m3 in history] + [1])
+    plot = CHART_HEIGHT - CHART_TOP - 20
+    bars = []
+    for index, (reference, m3) in enumerate(history):
+        height = round(plot * m3 / top)
+        bars.append(Bar(reference, m3, 8 + index * BAR_STEP, CHART_TOP + plot - height, height))
+    average = (
+        (Decimal(sum(m3 for _, m3 in history)) / len(history)).quantize(Decimal("0.1")) if history else ZERO
+    )
+    return ConsumptionChart(
+        months=months,
+        bars=bars,
+        width=16 + max(len(history), 1) * BAR_STEP,
+        height=CHART_HEIGHT,
+        bar_width=BAR_STEP - 8,
+        max_m3=top,
+        average=average,
+    )

@@ -1,0 +1,276 @@
+"""The agency's money pages (issue 7): second copy of bills with PDF, typeable line and e-mail
+(VA-11, VA-15), the debt statement (VA-12, VA-14), online payment through Pagar.me (PIX, boleto,
+card; VA-11, VA-13), payment history (VA-22) and consumption history (VA-21).
+
+Every bill, document and charge goes through `access_bills` (the citizen's scope first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.core.mail import EmailMessage
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from modules.billing.pdf import bill_pdf
+from modules.collection.gateway import gateway_charge_create
+from modules.collection.models import GatewayCharge
+from modules.common.errors import DomainError
+from modules.debt.pdf import statement_pdf
+from modules.debt.services import statement_create
+
+from . import bills as reads
+from .access_bills import access_bill_by_id, access_charge_by_id, access_document_by_id
+from .auth import CitizenActor, Grant
+from .selectors import current_holder
+from .services import tenant_today
+from .views import _property, _render, _url, citizen_required
+
+STATEMENT_DAYS = 7  # NÃO RECEBER APÓS = issue + 7 days (VA-14)
+METHODS = [
+    ("pix", "PIX (QR Code ou copia e cola)"),
+    ("boleto", "Boleto bancário"),
+    ("credit_card", "Cartão de crédito"),
+]
+
+
+def _grant(request: HttpRequest) -> Grant:
+    return request.grant  # type: ignore[attr-defined,no-any-return]
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- VA-11 second copy -----------------------------------------------------------------------------
+
+
+@require_GET
+@citizen_required
+def bills_list(request: HttpRequest, property_id: int) -> HttpResponse:
+    prop = _property(request, property_id)
+    today = tenant_today()
+    rows = reads.bill_rows(prop, today)
+    open_total = sum((r.bill.total for r in rows if r.payable), Decimal("0.00"))
+    holder = current_holder(prop)
+    return _render(
+        request,
+        "portal/bills/list.html",
+        {
+            "prop": prop,
+            "rows": rows,
+            "open_total": open_total,
+            "today": today,
+            "has_email": bool(holder and holder.customer.email),
+        },
+    )
+
+
+@require_GET
+@citizen_required
+def bill_pdf_view(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
+    bill = access_bill_by_id(_grant(request), property_id, bill_id)
+    return _pdf(bill_pdf(bill), f"conta-{bill.reference:%Y-%m}.pdf")
+
+
+@require_GET
+@citizen_required
+def bill_line(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
+    bill = access_bill_by_id(_grant(request), property_id, bill_id)
+    if request.GET.get("formato") == "texto":  # only the 48 digits
+        return HttpResponse(bill.typeable_line, content_type="text/plain; charset=utf-8")
+    return _render(request, "portal/bills/line.html", {"prop": bill.property, "bill": bill})
+
+
+@require_POST
+@citizen_required
+def bill_email(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
+    bill = access_bill_by_id(_grant(request), property_id, bill_id)
+    holder = current_holder(bill.property)
+    email = holder.customer.email if holder else ""
+    if not email:
+        messages.error(request, "Não há e-mail cadastrado para este imóvel. Atualize o e-mail primeiro.")
+        return redirect(_url(request, "bills_list", property_id))
+    tenant = getattr(request, "tenant", None)
+    name = getattr(tenant, "name", "") or "Concessionária"
+    message = EmailMessage(
+        subject=f"{name}: 2ª via da conta {bill.reference:%m/%Y}",
+        body=(
+            f"Segue a 2ª via da conta de {bill.reference:%m/%Y} do imóvel da matrícula "
+            f"{bill.property.account_number}, com vencimento em {bill.due_date:%d/%m/%Y}.\n\n"
+            f"Linha digitável: {bill.typeable_line}\n"
+        ),
+        to=[email],
+    )
+    message.attach(f"conta-{bill.reference:%Y-%m}.pdf", bill_pdf(bill), "application/pdf")
+    message.send()
+    messages.success(request, f"Enviamos a conta de {bill.reference:%m/%Y} para o e-mail cadastrado.")
+    return redirect(_url(request, "bills_list", property_id))
+
+
+# --- VA-12 / VA-14 debt statement ----------------------------------------------------------------
+
+
+def _selected(request: HttpRequest) -> set[int]:
+    return {int(b) for b in request.POST.getlist("bills") if b.isdigit()}
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def statement(request: HttpRequest, property_id: int) -> HttpResponse:
+    prop = _property(request, property_id)
+    today = tenant_today()
+    valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
+    rows = reads.statement_rows(prop, valid_until)
+    selectable = {r.bill_id for r in rows if r.selectable}
+    selected = _selected(request) & selectable if request.method == "POST" else set(selectable)
+    error = ""
+    if request.method == "POST" and request.POST.get("action") in ("emitir", "pagar"):
+        if not selected:
+            error = "Marque ao menos uma conta."
+        elif request.POST["action"] == "pagar":
+            query = "&".join(f"bills={b}" for b in sorted(selected))
+            return redirect(_url(request, "pay", property_id) + "?" + query)
+        else:
+            try:
+                doc = statement_create(
+                    actor=CitizenActor(_grant(request)),
+                    property_id=prop.pk,
+                    as_of=today,
+                    valid_until=valid_until,
+                    bill_ids=sorted(selected),
+                )
+            except DomainError as exc:
+                error = exc.message
+            else:
+                return redirect(_url(request, "statement_pdf", property_id, doc.pk))
+    total_all = sum((r.total for r in rows if r.selectable), Decimal("0.00"))
+    total_selected = sum((r.total for r in rows if r.bill_id in selected), Decimal("0.00"))
+    return _render(
+        request,
+        "portal/bills/statement.html",
+        {
+            "prop": prop,
+            "rows": rows,
+            "selected": selected,
+            "total_all": total_all,
+            "total_selected": total_selected,
+            "valid_until": valid_until,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@citizen_required
+def statement_pdf_view(request: HttpRequest, property_id: int, document_id: int) -> HttpResponse:
+    doc = access_document_by_id(_grant(request), property_id, document_id)
+    return _pdf(statement_pdf(doc), f"extrato-{doc.pk}.pdf")
+
+
+# --- VA-11 / VA-13 online payment --------------------------------------------------------------------
+
+
+def _ids(values: list[str]) -> list[int]:
+    return sorted({int(v) for v in values if v.isdigit()})
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def pay(request: HttpRequest, property_id: int) -> HttpResponse:
+    prop = _property(request, property_id)
+    today = tenant_today()
+    source = request.POST if request.method == "POST" else request.GET
+    wanted = _ids(source.getlist("bills"))
+    # only open bills of this property (the scope), priced up to today
+    rows = [r for r in reads.statement_rows(prop, today) if r.selectable and r.bill_id in wanted]
+    error = ""
+    if not rows:
+        error = "Escolha ao menos uma conta em aberto."
+    elif request.method == "POST":
+        try:
+            charge = gateway_charge_create(
+                actor=CitizenActor(_grant(request)),
+                property_id=prop.pk,
+                bill_ids=[r.bill_id for r in rows],
+                method=request.POST.get("method", ""),
+                today=today,
+                card_token=request.POST.get("card_token", "").strip(),
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(_url(request, "charge_detail", property_id, charge.pk))
+    return _render(
+        request,
+        "portal/bills/pay.html",
+        {
+            "prop": prop,
+            "rows": rows,
+            "total": sum((r.total for r in rows), Decimal("0.00")),
+            "methods": METHODS,
+            "method": source.get("method", "pix"),
+            "error": error,
+        },
+        status=400 if error and request.method == "POST" else 200,
+    )
+
+
+def _charge_context(charge: GatewayCharge) -> dict[str, Any]:
+    qr = segno.make(charge.qr_code, error="m").svg_data_uri(scale=4, border=2) if charge.qr_code else ""
+    return {
+        "charge": charge,
+        "label": reads.charge_label(charge),
+        "paid": reads.charge_paid(charge),
+        "amount": Decimal(charge.amount_cents).scaleb(-2).quantize(Decimal("0.01")),
+        "qr_svg": qr,
+    }
+
+
+@require_GET
+@citizen_required
+def charge_detail(request: HttpRequest, property_id: int, charge_id: int) -> HttpResponse:
+    charge = access_charge_by_id(_grant(request), property_id, charge_id)
+    prop = _property(request, property_id)
+    return _render(request, "portal/bills/charge.html", {"prop": prop, **_charge_context(charge)})
+
+
+@require_GET
+@citizen_required
+def charge_status(request: HttpRequest, property_id: int, charge_id: int) -> HttpResponse:
+    charge = access_charge_by_id(_grant(request), property_id, charge_id)
+    return JsonResponse(
+        {"status": charge.status, "label": reads.charge_label(charge), "paid": reads.charge_paid(charge)}
+    )
+
+
+# --- VA-22 payments, VA-21 consumption -----------------------------------------------------------
+
+
+@require_GET
+@citizen_required
+def payments(request: HttpRequest, property_id: int) -> HttpResponse:
+    prop = _property(request, property_id)
+    return _render(request, "portal/bills/payments.html", {"prop": prop, "payments": reads.payments_of(prop)})
+
+
+@require_GET
+@citizen_required
+def consumption(request: HttpRequest, property_id: int) -> HttpResponse:
+    prop = _property(request, property_id)
+    months = int(request.GET.get("meses", "12")) if request.GET.get("meses", "12").isdigit() else 12
+    months = months if months in reads.CHART_MONTHS else 12
+    chart = reads.consumption_chart(prop, tenant_today(), months)
+    return _render(
+        request,
+        "portal/bills/consumption.html",
+        {"prop": prop, "chart": chart, "choices": reads.CHART_MONTHS},
+    )
