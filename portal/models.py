@@ -65,6 +65,11 @@ class AgencySettings(models.Model):
     totem_idle_seconds = models.PositiveSmallIntegerField("totem: saída automática após (s)", default=90)
     attachment_max_bytes = models.PositiveIntegerField("tamanho máximo de anexo (bytes)", default=5_000_000)
     attachment_max_files = models.PositiveSmallIntegerField("anexos por protocolo", default=3)
+    online_agreements = models.BooleanField(
+        "parcelamento firmado pela agência",
+        default=False,
+        help_text="O cidadão titular pode firmar o parcelamento simulado, com a guia da entrada.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import api_urls, views, views_bills
+from . import api_urls, views, views_bills, views_services
 
 property_pages = [
     path("", views.property_home, name="property_home"),
@@ -24,12 +24,31 @@ property_pages = [
         path("pagamentos/", views_bills.payments, name="payments"),
         path("consumo/", views_bills.consumption, name="consumption"),
     ],
+    # debt and billing services (views_services.py)
+    path("certidao/", views_services.certificates, name="certificates"),
+    path("certidao/<int:certificate_id>/", views_services.certificate_detail, name="certificate_detail"),
+    path("certidao/<int:certificate_id>.pdf", views_services.certificate_pdf, name="certificate_pdf"),
+    path("declaracao-anual/", views_services.annual_declaration, name="annual_declaration"),
+    path("parcelamento/", views_services.installments, name="installments"),
+    path("parcelamentos/<int:agreement_id>/", views_services.agreement_detail, name="agreement_detail"),
+    path(
+        "parcelamentos/<int:agreement_id>/guia.pdf",
+        views_services.agreement_guia_pdf,
+        name="agreement_guia_pdf",
+    ),
+    path(
+        "parcelamentos/<int:agreement_id>/termo.pdf",
+        views_services.agreement_term_pdf,
+        name="agreement_term_pdf",
+    ),
 ]
 
 totem_patterns = [
     path("", views.sign_in, name="sign_in"),
     path("sair/", views.sign_out, name="sign_out"),
     path("inicio/", views.home, name="home"),
+    path("tarifas/", views_services.tariff_table, name="tariffs"),
+    path("simulador-de-conta/", views_services.bill_simulator, name="bill_simulator"),
     path("imoveis/<int:property_id>/", include(property_pages)),
 ]
 

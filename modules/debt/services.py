@@ -21,7 +21,7 @@ from modules.common.errors import Conflict, NotFound, PermissionDenied, Validati
 from modules.registry.models import Property
 
 from .domain import certificates as cert_rules
-from .domain.installments import DebtToNegotiate, negotiated_total, schedule
+from .domain.installments import DebtToNegotiate, Simulation, negotiated_total, schedule, simulate
 from .models import Agreement, AgreementBill, Certificate, Installment
 from .selectors import (
     INSTALLMENT_SOURCE,
@@ -90,6 +90,17 @@ def _negotiation(
         position,
         negotiated_total(debt, policy).total if debt.bills + previous else Decimal("0.00"),
     )
+
+
+def installment_simulation(
+    *, property_id: int, as_of: dt.date, down_payment: Decimal | None = None
+) -> tuple[Any, Any, Any, Simulation]:
+    """The simulation a new agreement of this property would follow today: (policy version, policy,
+    debt position, every count the policy allows for this entry). Read-only; the staff API, the
+    wizard and the citizens' agency answer the same numbers."""
+    _property(property_id)
+    version, policy, position, total = _negotiation(property_id, as_of, None)
+    return version, policy, position, simulate(total, policy, down_payment=down_payment)
 
 
 def live_agreement(property_id: int) -> Agreement | None:

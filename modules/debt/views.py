@@ -7,7 +7,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,10 +40,33 @@ TARGETS = {"posicao": "debt:position", "parcelamento": "debt:agreement_new", "ce
 TITLES = {"posicao": "Posição de débitos", "parcelamento": "Novo parcelamento", "certidao": "Certidões"}
 
 
+VERIFY_THROTTLED = "Muitas verificações a partir deste endereço. Aguarde um minuto e tente novamente."
+
+
+def _verify_throttled(request: HttpRequest) -> bool:
+    """Per client IP, in the schema-aware cache: at most CERTIFICATE_VERIFY_LIMIT lookups per
+    CERTIFICATE_VERIFY_WINDOW_SECONDS, so the public page is no oracle for guessing codes."""
+    window = int(getattr(settings, "CERTIFICATE_VERIFY_WINDOW_SECONDS", 60))
+    limit = int(getattr(settings, "CERTIFICATE_VERIFY_LIMIT", 30))
+    forwarded = request.headers.get("X-Forwarded-For")
+    ip = (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or "-"
+    key = f"debt:verify:ip:{ip}"
+    cache.add(key, 0, timeout=window)
+    try:
+        hits = int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        hits = 1
+    return hits > limit
+
+
 def verify_view(request: HttpRequest) -> HttpResponse:
-    """Public: anyone holding a code sees exactly what the certificate states, nothing more."""
+    """Public: anyone holding a code sees exactly what the certificate states, nothing more.
+    Lookups are rate limited per client IP (429 past the limit)."""
     code = request.GET.get("codigo", "").strip()
     certificate, error = None, ""
+    if code and _verify_throttled(request):
+        return render(request, "debt/verify.html", {"code": code, "error": VERIFY_THROTTLED}, status=429)
     if code:
         try:
             certificate = services.certificate_verify(code)

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from modules.billing.models import DueDayChoice
 from modules.common.models import AuditEntry
 from modules.registry.models import Customer
 from portal import selectors
-from modules.billing.models import DueDayChoice
 from portal.models import ProtocolCounter, ServiceRequest
 from portal.services import tenant_today
 

@@ -22,3 +22,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Sign-in throttling is tested on its own (tests/access/test_throttling.py) with a low rate.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405
+# The public certificate verification page is throttled per IP; its own test lowers the limit.
+CERTIFICATE_VERIFY_LIMIT = 10_000

@@ -1,0 +1,34 @@
+"""Scoped accessors of the debt documents a citizen reaches through a property already granted
+(`access.access_property_by_id`): another property's certificate or agreement answers exactly as a
+missing one does (404)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from modules.common.errors import NotFound
+from modules.debt.models import Agreement, Certificate
+from modules.registry.models import Property
+
+CERTIFICATE_NOT_FOUND = "Documento não encontrado."
+AGREEMENT_NOT_FOUND = "Parcelamento não encontrado."
+
+
+def access_certificate_by_id(prop: Property, certificate_id: int) -> Certificate:
+    found = Certificate.objects.filter(property=prop, pk=certificate_id).first()
+    if found is None:
+        raise NotFound(CERTIFICATE_NOT_FOUND)
+    return found
+
+
+def agreements_of(prop: Property) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(property=prop).order_by("-created_at")
+
+
+def access_agreement_by_id(prop: Property, agreement_id: int) -> Agreement:
+    found = (
+        agreements_of(prop).select_related("policy", "down_payment_document").filter(pk=agreement_id).first()
+    )
+    if found is None:
+        raise NotFound(AGREEMENT_NOT_FOUND)
+    return found
