@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from saas.sla.domain.availability import ErrorBudget, availability_percent, contract_year
 from saas.sla.domain.discount import hours, interruption_discount
-from saas.sla.domain.periods import Interval, YearMonth, merge, split_by_month, subtract, total, within
+from saas.sla.domain.periods import (
+    Interval,
+    YearMonth,
+    merge,
+    month_bounds,
+    split_by_month,
+    subtract,
+    total,
+    within,
+)
 from saas.sla.domain.priorities import Compliance, compliance, deadlines, priority
 from saas.sla.domain.probes import ProbeState, Transition, outages_from, step
 
@@ -125,11 +134,11 @@ def test_month_split_preserves_the_total(start: int, length: int) -> None:
     outage = Interval(begin, begin + dt.timedelta(minutes=length))
     parts = split_by_month(outage, SP)
     assert sum((p.duration for _, p in parts), dt.timedelta()) == outage.duration
-    assert all(p.clip(m.bounds(SP)) == p for m, p in parts)
+    assert all(p.clip(month_bounds(m, SP)) == p for m, p in parts)
 
 
 def test_month_bounds_follow_local_midnight() -> None:
-    bounds = YearMonth(2026, 3).bounds(SP)
+    bounds = month_bounds(YearMonth(2026, 3), SP)
     assert bounds.start == dt.datetime(2026, 3, 1, 3, tzinfo=UTC)
     assert bounds.end == dt.datetime(2026, 4, 1, 3, tzinfo=UTC)
     assert YearMonth.parse("2026-12").next() == YearMonth(2027, 1)
@@ -150,7 +159,7 @@ def test_maintenance_windows_are_subtracted() -> None:
 
 
 def test_availability_of_a_month_uses_its_real_length_and_truncates() -> None:
-    march = YearMonth(2026, 3).bounds(SP).duration  # 31 days
+    march = month_bounds(YearMonth(2026, 3), SP).duration  # 31 days
     assert availability_percent(march, dt.timedelta(0)) == Decimal("100.000")
     assert availability_percent(march, dt.timedelta(hours=4)) == Decimal("99.462")  # 99.4623…
     assert availability_percent(march, dt.timedelta(minutes=8)) == Decimal("99.982")  # 99.98207…

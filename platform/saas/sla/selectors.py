@@ -18,7 +18,7 @@ from tenants.models import Tenant
 
 from .domain.availability import ErrorBudget, availability_percent, contract_year
 from .domain.discount import hours, interruption_discount
-from .domain.periods import Interval, YearMonth, merge, subtract, within
+from .domain.periods import Interval, YearMonth, merge, month_bounds, month_of, subtract, within
 from .domain.priorities import Compliance, compliance
 from .models import Contract, Incident, IncidentStatus, MaintenanceWindow, Outage, ProbeResult
 
@@ -28,7 +28,7 @@ def zone_of(tenant: Tenant) -> ZoneInfo:
 
 
 def current_month(tenant: Tenant, as_of: dt.datetime) -> YearMonth:
-    return YearMonth.of(as_of, zone_of(tenant))
+    return month_of(as_of, zone_of(tenant))
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def incident_rows(incidents: Iterable[Incident], as_of: dt.datetime) -> list[Inc
 
 def month_report(*, tenant: Tenant, month: YearMonth, as_of: dt.datetime) -> MonthReport:
     contract = Contract.objects.filter(tenant=tenant).first()
-    bounds = month.bounds(zone_of(tenant))
+    bounds = month_bounds(month, zone_of(tenant))
     window = Interval(bounds.start, max(bounds.start, min(bounds.end, as_of)))
     intervals = counted_intervals(tenant, contract, window, as_of)
     rows = []

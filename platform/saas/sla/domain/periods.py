@@ -9,57 +9,25 @@ aware datetimes; intervals are half-open [start, end).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+from modules.common.domain.dates import YearMonth
 
 
-@dataclass(frozen=True, order=True)
-class YearMonth:
-    year: int
-    month: int
+def month_of(instant: dt.datetime, zone: ZoneInfo) -> YearMonth:
+    """The month an instant falls in, read on the utility's wall clock."""
+    local = instant.astimezone(zone)
+    return YearMonth(local.year, local.month)
 
-    def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12 or not 1 <= self.year <= 9998:
-            raise ValueError(f"invalid month {self.year}-{self.month}")
 
-    @classmethod
-    def parse(cls, text: str) -> YearMonth:
-        match = _MONTH.match(text or "")
-        if match is None:
-            raise ValueError("month must be YYYY-MM")
-        return cls(int(match.group(1)), int(match.group(2)))
-
-    @classmethod
-    def of(cls, instant: dt.datetime, zone: ZoneInfo) -> YearMonth:
-        local = instant.astimezone(zone)
-        return cls(local.year, local.month)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.month:02d}/{self.year:04d}"
-
-    def next(self) -> YearMonth:
-        return YearMonth(self.year + 1, 1) if self.month == 12 else YearMonth(self.year, self.month + 1)
-
-    def previous(self) -> YearMonth:
-        return YearMonth(self.year - 1, 12) if self.month == 1 else YearMonth(self.year, self.month - 1)
-
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-    def bounds(self, zone: ZoneInfo) -> Interval:
-        """The month as UTC instants: local midnight of day 1 to local midnight of the next day 1."""
-        nxt = self.next()
-        start = dt.datetime(self.year, self.month, 1, tzinfo=zone)
-        end = dt.datetime(nxt.year, nxt.month, 1, tzinfo=zone)
-        return Interval(start.astimezone(dt.UTC), end.astimezone(dt.UTC))
+def month_bounds(month: YearMonth, zone: ZoneInfo) -> Interval:
+    """The month as UTC instants: local midnight of day 1 to local midnight of the next day 1."""
+    nxt = month.next()
+    start = dt.datetime(month.year, month.month, 1, tzinfo=zone)
+    end = dt.datetime(nxt.year, nxt.month, 1, tzinfo=zone)
+    return Interval(start.astimezone(dt.UTC), end.astimezone(dt.UTC))
 
 
 @dataclass(frozen=True, order=True)
@@ -125,11 +93,11 @@ def within(intervals: Iterable[Interval], window: Interval) -> list[Interval]:
 def split_by_month(interval: Interval, zone: ZoneInfo) -> list[tuple[YearMonth, Interval]]:
     """An interval cut at each local month boundary it crosses."""
     parts: list[tuple[YearMonth, Interval]] = []
-    month = YearMonth.of(interval.start, zone)
+    month = month_of(interval.start, zone)
     while True:
-        piece = interval.clip(month.bounds(zone))
+        piece = interval.clip(month_bounds(month, zone))
         if piece is not None:
             parts.append((month, piece))
-        if month.bounds(zone).end >= interval.end:
+        if month_bounds(month, zone).end >= interval.end:
             return parts
         month = month.next()
