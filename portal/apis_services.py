@@ -509,7 +509,9 @@ class CertificatesApi(CitizenView):
         except Conflict as exc:
             body = {
                 **exc.as_dict(),
-                "decision": _decision(debt_selectors.certificate_decision(prop.pk, today)),
+                "decision": DecisionOutput(
+                    _decision(debt_selectors.certificate_decision(prop.pk, today))
+                ).data,
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(CertificateOutput(_certificate(cert)).data, status=status.HTTP_201_CREATED)
