@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from . import apis
+from . import apis_services as svc
 
 SCHEMA_SETTINGS = {
     "TITLE": "Manancial – API da agência virtual",
@@ -28,6 +29,78 @@ urlpatterns = [
         name="citizen-api-property-requests",
     ),
     path("requests/<str:protocol>", apis.RequestDetailApi.as_view(), name="citizen-api-request"),
+    # issue 7 for the mobile app: the same services as the agency's pages (portal/apis_services.py)
+    path("properties/<int:property_id>/bills", svc.BillListApi.as_view(), name="citizen-api-bills"),
+    path(
+        "properties/<int:property_id>/bills/<int:bill_id>",
+        svc.BillDetailApi.as_view(),
+        name="citizen-api-bill",
+    ),
+    path(
+        "properties/<int:property_id>/bills/<int:bill_id>/pdf",
+        svc.BillPdfApi.as_view(),
+        name="citizen-api-bill-pdf",
+    ),
+    path("properties/<int:property_id>/debts", svc.OpenDebtsApi.as_view(), name="citizen-api-debts"),
+    path(
+        "properties/<int:property_id>/statements",
+        svc.StatementCreateApi.as_view(),
+        name="citizen-api-statements",
+    ),
+    path(
+        "properties/<int:property_id>/statements/<int:document_id>",
+        svc.StatementDetailApi.as_view(),
+        name="citizen-api-statement",
+    ),
+    path(
+        "properties/<int:property_id>/statements/<int:document_id>/pdf",
+        svc.StatementPdfApi.as_view(),
+        name="citizen-api-statement-pdf",
+    ),
+    path("properties/<int:property_id>/charges", svc.ChargeCreateApi.as_view(), name="citizen-api-charges"),
+    path(
+        "properties/<int:property_id>/charges/<int:charge_id>",
+        svc.ChargeDetailApi.as_view(),
+        name="citizen-api-charge",
+    ),
+    path("properties/<int:property_id>/payments", svc.PaymentListApi.as_view(), name="citizen-api-payments"),
+    path(
+        "properties/<int:property_id>/consumption",
+        svc.ConsumptionApi.as_view(),
+        name="citizen-api-consumption",
+    ),
+    path(
+        "properties/<int:property_id>/certificates",
+        svc.CertificatesApi.as_view(),
+        name="citizen-api-certificates",
+    ),
+    path(
+        "properties/<int:property_id>/certificates/<int:certificate_id>",
+        svc.CertificateDetailApi.as_view(),
+        name="citizen-api-certificate",
+    ),
+    path(
+        "properties/<int:property_id>/certificates/<int:certificate_id>/pdf",
+        svc.CertificatePdfApi.as_view(),
+        name="citizen-api-certificate-pdf",
+    ),
+    path(
+        "properties/<int:property_id>/annual-declarations",
+        svc.AnnualDeclarationApi.as_view(),
+        name="citizen-api-annual-declarations",
+    ),
+    path(
+        "properties/<int:property_id>/installments",
+        svc.InstallmentsApi.as_view(),
+        name="citizen-api-installments",
+    ),
+    path(
+        "properties/<int:property_id>/agreements",
+        svc.AgreementCreateApi.as_view(),
+        name="citizen-api-agreements",
+    ),
+    path("tariffs", svc.TariffApi.as_view(), name="citizen-api-tariffs"),
+    path("bill-simulation", svc.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),
     path(
         "schema/",
         SpectacularAPIView.as_view(
