@@ -15,9 +15,10 @@ limit is raised through PORTAL_SIGN_IN_LIMIT for this server only. The client th
 same 2 cores as the server and PostgreSQL, so every figure includes that contention.
 
 Citizens behave like locust users with `wait_time = between(THINK)`: a random pause between two
-requests (AGENCY_BENCH_THINK="0.5,1.5" seconds). Each loop takes another account, so sessions are
-new and most bill PDFs are rendered on their first download (the PDF cache of the bench bills is
-emptied before each run); a PDF sample is labelled "first render" or "cached" accordingly.
+requests (AGENCY_BENCH_THINK="1,5" seconds, locust's own example). Each loop takes another
+account, so sessions are new and most bill PDFs are rendered on their first download (the PDF
+cache of the bench bills is emptied before each run); a PDF sample is labelled "first render"
+or "cached" accordingly.
 Bounded: AGENCY_BENCH_LOOPS loops per citizen and AGENCY_BENCH_SECONDS of wall time.
 """
 
@@ -46,7 +47,7 @@ ACCOUNTS = int(os.environ.get("AGENCY_BENCH_ACCOUNTS", "250"))
 LOOPS = int(os.environ.get("AGENCY_BENCH_LOOPS", "12"))
 SECONDS = float(os.environ.get("AGENCY_BENCH_SECONDS", "90"))
 WORKERS = int(os.environ.get("AGENCY_BENCH_WORKERS", "3"))
-THINK = tuple(float(x) for x in os.environ.get("AGENCY_BENCH_THINK", "0.5,1.5").split(","))
+THINK = tuple(float(x) for x in os.environ.get("AGENCY_BENCH_THINK", "1,5").split(","))
 PAGE_TARGET_MS = 200
 PDF_TARGET_MS = 500
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -120,14 +121,20 @@ def _citizens(count: int) -> list[dict[str, Any]]:
     total = Property.objects.count()
     step = max(1, total // count)
     spaced = list(Property.objects.order_by("id").values_list("id", flat=True)[::step][:count])
-    near = dict(Property.objects.filter(pk__in=[i + d for i in spaced for d in range(4)]).values_list("id", "account_base"))
+    near = dict(
+        Property.objects.filter(pk__in=[i + d for i in spaced for d in range(4)]).values_list(
+            "id", "account_base"
+        )
+    )
     # a base whose check digit would be 10 is never issued (the bench rows have some): take the next one
-    ids = [next(i + d for d in range(4) if account_check_digit(near.get(i + d, 10)) is not None) for i in spaced]
+    ids = [
+        next(i + d for d in range(4) if account_check_digit(near.get(i + d, 10)) is not None) for i in spaced
+    ]
     props = {p.pk: p for p in Property.objects.filter(pk__in=ids)}
     bills = dict(
-        Bill.objects.filter(property_id__in=ids).order_by("property_id", "-reference").values_list(
-            "property_id", "id"
-        )
+        Bill.objects.filter(property_id__in=ids)
+        .order_by("property_id", "-reference")
+        .values_list("property_id", "id")
     )
     out = []
     actor = SystemActor("bench")
@@ -251,9 +258,17 @@ class Recorder:
         self.errors: dict[str, int] = defaultdict(int)
         self.seen_bills: set[int] = set()
 
-    def timed(self, kind: str, call: Any, expect: int) -> tuple[int, str, bytes]:
+    def timed(
+        self,
+        kind: str,
+        browser: Browser,
+        method: str,
+        path: str,
+        expect: int,
+        body: dict[str, str] | None = None,
+    ) -> tuple[int, str, bytes]:
         started = time.perf_counter()
-        status, location, content = call()
+        status, location, content = browser.request(method, path, body)
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             if status == expect:
@@ -263,50 +278,54 @@ class Recorder:
         return status, location, content
 
 
-def _citizen(index: int, accounts: list[dict[str, Any]], rec: Recorder, deadline: float) -> None:
+def _citizen(
+    index: int, accounts: list[dict[str, Any]], rec: Recorder, deadline: float, citizens: int, pauses: bool
+) -> None:
     rng = random.Random(index)
 
     def think() -> None:
-        time.sleep(rng.uniform(*THINK))
+        if pauses:
+            time.sleep(rng.uniform(*THINK))
 
-    time.sleep(rng.uniform(0, THINK[1]))  # citizens arrive spread over the first pause
+    if pauses:
+        time.sleep(rng.uniform(0, THINK[1]))  # citizens arrive spread over the first pause
     for loop in range(LOOPS):
         if time.perf_counter() > deadline:
             return
-        who = accounts[(index + loop * CITIZENS) % len(accounts)]
+        who = accounts[(index + loop * citizens) % len(accounts)]
         browser = Browser()
-        status, _, form = rec.timed("sign-in form", lambda b=browser: b.request("GET", "/agencia/"), 200)
+        status, _, form = rec.timed("sign-in form", browser, "GET", "/agencia/", 200)
         match = CSRF_INPUT.search(form.decode())
         if status != 200 or match is None:
             continue
         think()
         body = {"csrfmiddlewaretoken": match.group(1), "account": who["account"], "document": who["document"]}
-        status, location, _ = rec.timed(
-            "sign-in POST", lambda b=browser: b.request("POST", "/agencia/", body), 302
-        )
+        status, location, _ = rec.timed("sign-in POST", browser, "POST", "/agencia/", 302, body)
         if status != 302:
             continue
         home = f"/agencia/imoveis/{who['property_id']}/"
         assert location.endswith(home), location
-        rec.timed("first page", lambda b=browser: b.request("GET", home), 200)
+        rec.timed("first page", browser, "GET", home, 200)
         think()
         with rec.lock:
             kind = "bill PDF (cached)" if who["bill_id"] in rec.seen_bills else "bill PDF (first render)"
             rec.seen_bills.add(who["bill_id"])
         pdf = f"{home}contas/{who['bill_id']}/pdf/"
-        status, _, content = rec.timed(kind, lambda b=browser: b.request("GET", pdf), 200)
+        status, _, content = rec.timed(kind, browser, "GET", pdf, 200)
         assert status != 200 or content[:5] == b"%PDF-", content[:80]
         think()
-        rec.timed("debt statement", lambda b=browser: b.request("GET", f"{home}extrato/"), 200)
+        rec.timed("debt statement", browser, "GET", f"{home}extrato/", 200)
         think()
 
 
-def _drive(accounts: list[dict[str, Any]]) -> dict[str, Any]:
+def _drive(accounts: list[dict[str, Any]], citizens: int = CITIZENS, think: bool = True) -> dict[str, Any]:
     rec = Recorder()
     started = time.perf_counter()
     deadline = started + SECONDS
+    load_before = os.getloadavg()[0]
     threads = [
-        threading.Thread(target=_citizen, args=(i, accounts, rec, deadline), daemon=True) for i in range(CITIZENS)
+        threading.Thread(target=_citizen, args=(i, accounts, rec, deadline, citizens, think), daemon=True)
+        for i in range(citizens)
     ]
     for thread in threads:
         thread.start()
@@ -318,11 +337,17 @@ def _drive(accounts: list[dict[str, Any]]) -> dict[str, Any]:
         rec.samples["bill PDF (all)"] = pdf_all
     requests = sum(len(v) for k, v in rec.samples.items() if k != "bill PDF (all)")
     return {
+        "citizens": citizens,
+        "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "wall_s": round(wall, 1),
         "requests": requests,
         "requests_per_second": round(requests / wall, 1),
         "errors": dict(rec.errors),
-        "ms": {k: {m: round(x, 1) for m, x in percentiles(v).items()} for k, v in sorted(rec.samples.items()) if v},
+        "ms": {
+            k: {m: round(x, 1) for m, x in percentiles(v).items()}
+            for k, v in sorted(rec.samples.items())
+            if v
+        },
     }
 
 
@@ -344,7 +369,8 @@ def _warm_up(accounts: list[dict[str, Any]]) -> None:
 def _print(label: str, figures: dict[str, Any]) -> None:
     print(
         f"{label}: {figures['requests']} requests in {figures['wall_s']} s = "
-        f"{figures['requests_per_second']} req/s; errors {figures['errors'] or 'none'}",
+        f"{figures['requests_per_second']} req/s; errors {figures['errors'] or 'none'}; "
+        f"machine load average {figures['load_average_1min']}",
         flush=True,
     )
     for kind, ms in figures["ms"].items():
@@ -382,10 +408,15 @@ def main() -> None:
         _warm_up(accounts[-WORKERS * 2 :])
         with tenant_context(SCHEMA):  # the warm-up's PDFs are none of the measured ones
             _clear_pdf_cache([a["bill_id"] for a in accounts])
+        # service time: one citizen alone, no pauses, other accounts than the load's (cold PDFs too)
+        solo = _drive(accounts[len(accounts) // 2 :], citizens=1, think=False)
+        with tenant_context(SCHEMA):
+            _clear_pdf_cache([a["bill_id"] for a in accounts])
         figures = _drive(accounts)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    _print("1 citizen alone, no pauses (service time)", solo)
     _print(f"{CITIZENS} citizens, think {THINK[0]}-{THINK[1]} s, gunicorn {WORKERS} workers", figures)
     write(
         "agency",
@@ -400,6 +431,7 @@ def main() -> None:
             "targets_ms": {"pages_p95": PAGE_TARGET_MS, "pdf_p95": PDF_TARGET_MS},
             "note": "client threads, gunicorn and PostgreSQL share the machine's CPUs (loopback); "
             "each loop signs in anew with another account; bill PDFs start uncached",
+            "solo": solo,
             **figures,
         },
     )
