@@ -30,6 +30,7 @@ from django.core import mail
 from django.core.wsgi import get_wsgi_application
 
 from modules.common.tenancy import tenant_context
+from portal.services import tenant_today
 
 from .test_browser import (
     CHROMIUM,
@@ -90,7 +91,7 @@ def _holder(schema: str, name: str, bills: str) -> Holder:
     from tests.collection import factories as cf
     from tests.registry import factories as f
 
-    today = dt.date.today()
+    today = tenant_today()
     with tenant_context(schema):
         seed = random.randint(200_000_000, 899_999_999)
         customer = f.customer(name, document=f.cpf(seed), email="cidadao@example.com")
@@ -119,7 +120,9 @@ def _holder(schema: str, name: str, bills: str) -> Holder:
                     amount=paid.total,
                     paid_on=ref + dt.timedelta(days=35),
                 )
-        return Holder(name, customer.cpf_cnpj, prop.account_number, prop.pk, schema, {k: b.pk for k, b in made.items()})
+        return Holder(
+            name, customer.cpf_cnpj, prop.account_number, prop.pk, schema, {k: b.pk for k, b in made.items()}
+        )
 
 
 def _remove(people: list[Holder]) -> None:
@@ -265,9 +268,13 @@ def _open(browser: Any, viewport: dict[str, int]) -> Any:
     # a broken asset or a failing fetch; Chromium's PDF viewer asks for /favicon.ico, which is not ours
     page.on(
         "response",
-        lambda r: page.problems.append(f"{r.status} {r.url}")
-        if r.status >= 400 and not r.url.endswith("/favicon.ico") and r.request.resource_type != "document"
-        else None,
+        lambda r: (
+            page.problems.append(f"{r.status} {r.url}")
+            if r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and r.request.resource_type != "document"
+            else None
+        ),
     )
     return page
 
@@ -451,10 +458,13 @@ def test_boleto_and_card_on_the_other_utility(browser: Any, world: dict[str, Any
     page.context.close()
 
 
-@pytest.mark.parametrize(("schema", "clean", "owing", "label"), [
-    ("alpha", "paulo", "pedro", "phone"),
-    ("beta", "lucia", "bruno", "desktop"),
-])
+@pytest.mark.parametrize(
+    ("schema", "clean", "owing", "label"),
+    [
+        ("alpha", "paulo", "pedro", "phone"),
+        ("beta", "lucia", "bruno", "desktop"),
+    ],
+)
 def test_certificate_public_verification_and_annual_declaration(
     browser: Any, world: dict[str, Any], schema: str, clean: str, owing: str, label: str
 ) -> None:
@@ -483,7 +493,7 @@ def test_certificate_public_verification_and_annual_declaration(
     _check(page, f"{tag}-17-certificate-verified")
 
     page.goto(home + "declaracao-anual/")
-    last_year = str(dt.date.today().year - 1)
+    last_year = str(tenant_today().year - 1)
     assert page.locator("select option:checked").inner_text() == last_year
     _check(page, f"{tag}-18-declaration")
     page.click("button:has-text('Emitir')")
@@ -528,7 +538,9 @@ def test_installment_simulation_and_online_signing(browser: Any, world: dict[str
 
 
 @pytest.mark.parametrize(("schema", "label"), [("alpha", "phone"), ("beta", "desktop")])
-def test_bill_simulator_and_tariff_table(browser: Any, world: dict[str, Any], schema: str, label: str) -> None:
+def test_bill_simulator_and_tariff_table(
+    browser: Any, world: dict[str, Any], schema: str, label: str
+) -> None:
     page = _open(browser, VIEWPORTS[label])
     page.goto(_url(world, schema, "/agencia/simulador-de-conta/"))
     _check(page, f"{label}-{schema}-va-24-simulator")
@@ -547,7 +559,9 @@ def test_bill_simulator_and_tariff_table(browser: Any, world: dict[str, Any], sc
     page.context.close()
 
 
-@pytest.mark.parametrize(("schema", "key", "label"), [("alpha", "rita", "desktop"), ("beta", "jorge", "phone")])
+@pytest.mark.parametrize(
+    ("schema", "key", "label"), [("alpha", "rita", "desktop"), ("beta", "jorge", "phone")]
+)
 def test_email_update_requests_ombudsman_and_problem_report(
     browser: Any, world: dict[str, Any], schema: str, key: str, label: str
 ) -> None:
