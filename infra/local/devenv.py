@@ -30,13 +30,37 @@ def say(message: str) -> None:
     print(f"[demo] {message}", file=sys.stderr)
 
 
+def ensure_database(url: str) -> None:
+    """A fresh server has no `manancial` database yet: create it (idempotent)."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    settings = dj_database_url.parse(url)
+    params = {
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+        "user": settings["USER"] or None,
+        "password": settings["PASSWORD"] or None,
+    }
+    with psycopg.connect(
+        dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+            say(f"PostgreSQL: banco {settings['NAME']} criado")
+
+
 def main() -> None:
     exports: dict[str, str] = {}
     if os.environ.get("DATABASE_URL"):
         say("PostgreSQL: DATABASE_URL do ambiente")
+        ensure_database(os.environ["DATABASE_URL"])
     elif reachable("127.0.0.1", 5432) and not os.environ.get("DEMO_EMBEDDED_POSTGRES"):
         say("PostgreSQL: servidor local em 127.0.0.1:5432")
         exports["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/manancial"
+        ensure_database(exports["DATABASE_URL"])
     else:
         import pgserver
 
