@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.billing.factories import sorocaba_tariff_json
+from tests.billing.worked_vectors import VECTORS_14_1, VECTORS_14_7
 from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -104,17 +105,7 @@ def test_example_4_per_bill_rounding_gives_424_72(api: Any) -> None:
 
 @pytest.mark.parametrize(
     ("m3", "water", "sewer", "total"),
-    [
-        (0, "0.00", "0.00", "0.00"),
-        (1, "2.00", "1.85", "3.85"),
-        (9, "18.00", "16.65", "34.65"),
-        (10, "20.00", "18.50", "38.50"),
-        (11, "23.00", "21.27", "44.27"),
-        (15, "35.00", "32.37", "67.37"),
-        (16, "39.00", "36.07", "75.07"),
-        (17, "43.00", "39.77", "82.77"),
-        (20, "55.00", "50.87", "105.87"),
-    ],
+    VECTORS_14_1,
 )
 def test_derived_vectors_14_1(api: Any, m3: int, water: str, sewer: str, total: str) -> None:
     tariff = _draft(api, TARIFF_14_1)
@@ -124,17 +115,7 @@ def test_derived_vectors_14_1(api: Any, m3: int, water: str, sewer: str, total: 
 
 @pytest.mark.parametrize(
     ("units", "m3", "water", "sewer", "total"),
-    [
-        (1, 10, "10.70", "9.89", "20.59"),
-        (1, 11, "12.31", "11.37", "23.68"),
-        (1, 25, "47.25", "43.68", "90.93"),
-        (8, 80, "85.60", "79.18", "164.78"),
-        (8, 81, "87.21", "80.66", "167.87"),
-        (8, 120, "150.00", "138.75", "288.75"),
-        (8, 200, "378.00", "349.65", "727.65"),
-        (12, 240, "364.80", "337.43", "702.23"),
-        (12, 300, "567.00", "524.46", "1091.46"),
-    ],
+    VECTORS_14_7,
 )
 def test_derived_vectors_14_7(api: Any, units: int, m3: int, water: str, sewer: str, total: str) -> None:
     tariff = _draft(api, sorocaba_tariff_json())

@@ -18,6 +18,7 @@ from modules.billing.domain.tariffs import (
     TariffVersion,
 )
 from modules.common.domain.money import Rounding
+from tests.billing.worked_vectors import VECTORS_14_1, VECTORS_14_7
 
 D = Decimal
 
@@ -170,17 +171,7 @@ def test_example_4_per_bill_truncation_does_not_reproduce_the_table() -> None:
 
 @pytest.mark.parametrize(
     ("m3", "water", "sewer", "total"),
-    [
-        (0, "0.00", "0.00", "0.00"),
-        (1, "2.00", "1.85", "3.85"),
-        (9, "18.00", "16.65", "34.65"),
-        (10, "20.00", "18.50", "38.50"),
-        (11, "23.00", "21.27", "44.27"),
-        (15, "35.00", "32.37", "67.37"),
-        (16, "39.00", "36.07", "75.07"),
-        (17, "43.00", "39.77", "82.77"),
-        (20, "55.00", "50.87", "105.87"),
-    ],
+    VECTORS_14_1,
 )
 def test_derived_boundary_vectors_tariff_14_1(m3: int, water: str, sewer: str, total: str) -> None:
     """§3, derived boundary vectors: tariff of §14.1, 1 economia, water + sewer 92.5 % per band."""
@@ -190,17 +181,7 @@ def test_derived_boundary_vectors_tariff_14_1(m3: int, water: str, sewer: str, t
 
 @pytest.mark.parametrize(
     ("units", "m3", "water", "sewer", "total"),
-    [
-        (1, 10, "10.70", "9.89", "20.59"),
-        (1, 11, "12.31", "11.37", "23.68"),
-        (1, 25, "47.25", "43.68", "90.93"),
-        (8, 80, "85.60", "79.18", "164.78"),
-        (8, 81, "87.21", "80.66", "167.87"),
-        (8, 120, "150.00", "138.75", "288.75"),
-        (8, 200, "378.00", "349.65", "727.65"),
-        (12, 240, "364.80", "337.43", "702.23"),
-        (12, 300, "567.00", "524.46", "1091.46"),
-    ],
+    VECTORS_14_7,
 )
 def test_derived_boundary_vectors_tariff_14_7(
     units: int, m3: int, water: str, sewer: str, total: str
