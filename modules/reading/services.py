@@ -54,7 +54,7 @@ def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
     years = range(start.year, end.year + 1)
     try:
         official = holiday_calendars.country_holidays("BR", subdiv=state, years=years)
-    except NotImplementedError:
+    except NotImplementedError:  # `holidays` raises it for a state code it does not know: national only
         official = holiday_calendars.country_holidays("BR", years=years)
     municipal = Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True)
     return frozenset(d for d in official if start <= d <= end) | frozenset(municipal)

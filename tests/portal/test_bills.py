@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -274,7 +275,9 @@ def test_consumption_chart_and_table_carry_the_same_figures(alpha_client: Client
     )
 
 
-@pytest.mark.skipif(not shutil.which("node"), reason="node ausente")
+# node comes with the machine and `make install` builds the agency's assets with it: under CI a
+# missing node is a broken install, so the test runs (and fails) instead of being skipped.
+@pytest.mark.skipif(not shutil.which("node") and not os.environ.get("CI"), reason="node ausente")
 def test_the_statement_script_sums_the_ticked_totals_in_cents() -> None:
     """VA-12 as a JS unit: the live "Selecionados" is the sum of the ticked, enabled rows' totals."""
     script = (Path(__file__).resolve().parents[2] / "portal/static/portal/js/bills.js").read_text()
