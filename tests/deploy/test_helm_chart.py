@@ -266,6 +266,40 @@ def test_ingress_serves_every_tenant_with_a_wildcard_certificate(docs: list[dict
         assert path["backend"]["service"] == {"name": "manancial-web", "port": {"name": "http"}}
 
 
+def test_no_custom_host_ingress_by_default(docs: list[dict[str, Any]]) -> None:
+    assert [d["metadata"]["name"] for d in docs if d["kind"] == "Ingress"] == ["manancial"]
+
+
+def test_custom_hosts_get_their_own_http01_certificates(helm: Any) -> None:
+    hosts = ["agencia.saae.sp.gov.br", "atendimento.daequerencia.mt.gov.br"]
+    docs = render(helm, overrides={"ingress": {"customHosts": [{"host": h} for h in hosts]}})
+    ingress = find(docs, "Ingress", "manancial-custom-hosts")
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations["cert-manager.io/cluster-issuer"] == "letsencrypt-http01"
+    assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "50m"  # the chart's others kept
+    assert [r["host"] for r in ingress["spec"]["rules"]] == hosts
+    assert ingress["spec"]["tls"] == [
+        {"hosts": ["agencia.saae.sp.gov.br"], "secretName": "custom-agencia-saae-sp-gov-br-tls"},
+        {"hosts": [hosts[1]], "secretName": "custom-atendimento-daequerencia-mt-gov-br-tls"},
+    ]
+    for rule in ingress["spec"]["rules"]:
+        (path,) = rule["http"]["paths"]
+        assert path["backend"]["service"] == {"name": "manancial-web", "port": {"name": "http"}}
+    assert k8s_problems(docs) == []
+    (c,) = find(docs, "Deployment", "manancial-web")["spec"]["template"]["spec"]["containers"]
+    assert {"name": "EXTRA_ALLOWED_HOSTS", "value": ",".join(hosts)} in c["env"]  # Django accepts them
+    # the wildcard Ingress is untouched
+    assert find(docs, "Ingress", "manancial")["spec"]["tls"][0]["secretName"] == "manancial-wildcard-tls"
+
+
+@pytest.mark.parametrize(
+    "host", ["Agencia.SAAE.gov.br", "https://agencia.saae.gov.br", "*.saae.gov.br", "saae"]
+)
+def test_custom_hosts_must_be_plain_host_names(helm: Any, host: str) -> None:
+    with helm.Chart.load(str(CHART)) as chart, pytest.raises(helm.HelmError):
+        chart.validate_schema({"ingress": {"customHosts": [{"host": host}]}})
+
+
 def test_base_domain_flows_to_ingress_and_env(helm: Any) -> None:
     docs = render(helm, overrides={"baseDomain": "saas.agua.gov.br"})
     assert find(docs, "Ingress", "manancial")["spec"]["rules"][0]["host"] == "*.saas.agua.gov.br"

@@ -32,6 +32,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "manancial.env" -}}
 - name: BASE_DOMAIN
   value: {{ .Values.baseDomain | quote }}
+{{- with .Values.ingress.customHosts }}
+- name: EXTRA_ALLOWED_HOSTS
+  value: {{ $hosts := list }}{{ range . }}{{ $hosts = append $hosts .host }}{{ end }}{{ join "," $hosts | quote }}
+{{- end }}
 {{- range $key, $value := .Values.env }}
 - name: {{ $key }}
   value: {{ $value | quote }}
