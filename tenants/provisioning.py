@@ -239,3 +239,42 @@ def tenant_update_branding(
             reason=reason,
         )
     return tenant
+
+
+def tenant_domain_add(*, actor: Actor, tenant: Tenant, host: str) -> Domain:
+    """An extra host for a utility (its own domain, a CNAME to the primary host): the agency answers
+    on it as soon as the Ingress serves it (helm `ingress.customHosts`, docs/agency-deployment.md)."""
+    host = (host or "").strip().lower().rstrip(".")
+    if not HOST_RE.match(host) or "." not in host:
+        raise ValidationFailed(
+            "Domínio inválido: informe só o nome do host, como agencia.saae.sp.gov.br.", field="domain"
+        )
+    base = settings.BASE_DOMAIN
+    if host != base and host.endswith(f".{base}") and host.count(".") > base.count(".") + 1:
+        raise ValidationFailed(
+            f"Abaixo de {base} só um nível (o certificado curinga não cobre mais).", field="domain"
+        )
+    with transaction.atomic():
+        Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if Domain.objects.filter(domain=host).exists():
+            raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code="duplicate")
+        domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
+        audit_record(
+            actor=actor, action="tenant.domain_add", target=tenant, after={"domain": host}, reason=host
+        )
+    return domain
+
+
+def tenant_domain_remove(*, actor: Actor, tenant: Tenant, host: str) -> None:
+    with transaction.atomic():
+        domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=host).first()
+        if domain is None:
+            raise ValidationFailed(f"O domínio '{host}' não é desta concessionária.", field="domain")
+        if domain.is_primary:
+            raise Conflict(
+                "O domínio principal não pode ser removido.", field="domain", code="primary_domain"
+            )
+        domain.delete()
+        audit_record(
+            actor=actor, action="tenant.domain_remove", target=tenant, before={"domain": host}, reason=host
+        )

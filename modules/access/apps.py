@@ -33,6 +33,8 @@ class AccessConfig(AppConfig):
                 "access.policy_update": "Política de senhas alterada",
                 "tenant.request": "Implantação solicitada",
                 "tenant.update": "Dados da concessionária alterados",
+                "tenant.domain_add": "Domínio próprio adicionado",
+                "tenant.domain_remove": "Domínio próprio removido",
             },
             objects={
                 "access.user": "Usuário",

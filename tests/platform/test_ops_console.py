@@ -73,3 +73,41 @@ def test_branding_edit_rejects_bad_colour_naming_the_field(ops_client) -> None:
     )
     assert unknown.status_code == 400 and unknown.json()["field"] == "schema_name"
     assert ops_client.get("/ops/api/v1/tenants/nenhuma", **headers).status_code == 404
+
+
+def test_ops_add_a_utility_own_domain_and_the_agency_answers_on_it(ops_client, settings) -> None:
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "agencia.saae-alpha.gov.br"]
+    _login(ops_client)
+    response = ops_client.post(
+        "/ops/concessionarias/alpha/", {"action": "domain_add", "domain": " Agencia.SAAE-Alpha.gov.br. "}
+    )
+    assert response.status_code == 302
+    page = ops_client.get("/ops/concessionarias/alpha/").content.decode()
+    assert "agencia.saae-alpha.gov.br" in page and "domínio próprio (agência)" in page
+    tenant = Tenant.objects.get(schema_name="alpha")
+    assert AuditEntry.objects.filter(action="tenant.domain_add", object_id=str(tenant.pk)).count() == 1
+    agency = Client(HTTP_HOST="agencia.saae-alpha.gov.br").get("/agencia/")
+    assert agency.status_code == 200 and "Concessionária Alpha" in agency.content.decode()
+
+    # the same host cannot go to another utility; nonsense is refused, naming the problem
+    taken = ops_client.post(
+        "/ops/concessionarias/beta/", {"action": "domain_add", "domain": "agencia.saae-alpha.gov.br"}
+    )
+    assert taken.status_code == 400 and "já está em uso" in taken.content.decode()
+    bad = ops_client.post(
+        "/ops/concessionarias/beta/", {"action": "domain_add", "domain": "https://x.gov.br/agencia"}
+    )
+    assert bad.status_code == 400 and "Domínio inválido" in bad.content.decode()
+
+    # the primary host stays; the extra one goes, and the agency stops answering on it
+    primary = ops_client.post(
+        "/ops/concessionarias/alpha/", {"action": "domain_remove", "domain": "alpha.localhost"}
+    )
+    assert primary.status_code == 400 and "principal não pode ser removido" in primary.content.decode()
+    gone = ops_client.post(
+        "/ops/concessionarias/alpha/", {"action": "domain_remove", "domain": "agencia.saae-alpha.gov.br"}
+    )
+    assert gone.status_code == 302
+    assert Client(HTTP_HOST="agencia.saae-alpha.gov.br").get("/agencia/").status_code == 404

@@ -69,13 +69,43 @@ def tenant_detail(request: HttpRequest, schema: str) -> HttpResponse:
             provision_tenant_task.delay(tenant.pk)
             messages.info(request, "Nova tentativa de implantação enviada.")
         return redirect("ops:tenant", schema)
+    domain_error = ""
+    if request.method == "POST" and request.POST.get("action") in ("domain_add", "domain_remove"):
+        host = request.POST.get("domain", "")
+        try:
+            if request.POST["action"] == "domain_add":
+                added = provisioning.tenant_domain_add(actor=request.user, tenant=tenant, host=host)  # type: ignore[arg-type]
+                messages.success(
+                    request,
+                    f"Domínio {added.domain} adicionado. Falta o Ingress servi-lo: "
+                    "ingress.customHosts no Helm (docs/agency-deployment.md).",
+                )
+            else:
+                provisioning.tenant_domain_remove(actor=request.user, tenant=tenant, host=host)  # type: ignore[arg-type]
+                messages.success(request, f"Domínio {host} removido.")
+        except DomainError as exc:
+            domain_error = exc.message
+        else:
+            return redirect("ops:tenant", schema)
     history = AuditEntry.objects.filter(object_type="tenants.tenant", object_id=str(tenant.pk))[:20]
     steps = [
         (s, label, _step_status(tenant, s))
         for s, label in ProvisioningState.choices
         if s != ProvisioningState.FAILED
     ]
-    return render(request, "ops/tenant_detail.html", {"t": tenant, "history": history, "steps": steps})
+    return render(
+        request,
+        "ops/tenant_detail.html",
+        {
+            "t": tenant,
+            "history": history,
+            "steps": steps,
+            "domains": tenant.domains.order_by("-is_primary", "domain"),
+            "domain_error": domain_error,
+            "posted_domain": request.POST.get("domain", "") if domain_error else "",
+        },
+        status=400 if domain_error else 200,
+    )
 
 
 def _step_status(tenant: Tenant, state: str) -> str:
