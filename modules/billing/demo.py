@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from modules.common.audit import SystemActor
@@ -279,7 +280,11 @@ def seed_demo_billing(*, today: dt.date) -> list[str]:
             runs.chunk_process(chunk_id=chunk_id, stale_after=dt.timedelta(0))
         run.refresh_from_db()
         if run.status == RunStatus.DONE:
-            runs.run_release(actor=ACTOR, run=run, reason="demonstração")
+            # the worker renders the PDFs in the background; in-process tasks (embedded demo) would
+            # render all of them here, so the first download renders each one instead
+            runs.run_release(
+                actor=ACTOR, run=run, reason="demonstração", render_pdfs=not settings.CELERY_TASK_ALWAYS_EAGER
+            )
             run.refresh_from_db()
         out.append(
             f"  faturamento {group} {last.label}: {run.bills_count} faturas, "

@@ -2,8 +2,11 @@
 12 months of consumption as a chart, the itemised charges, messages, the water-quality report, the
 Interleaved 2 of 5 barcode and the typeable line.
 
-Rendered on demand and cached in the tenant's storage (never inside a billing run): a bill's content
-never changes (a correction is a new bill), so the cache key is the bill and its status.
+Cached in the tenant's storage: a bill's content never changes (a correction is a new bill), so the
+cache key is the bill, its amount and barcode, and whether it is marked draft or cancelled (a paid bill
+reuses the PDF it had while open). Never rendered inside a billing run; rendered in the background
+after a run is released (`tasks.billing_render_pdfs`, one batch at a time), and on demand for a bill
+nobody has rendered yet.
 """
 
 from __future__ import annotations
@@ -146,13 +149,31 @@ def render_bill_pdf(bill: Bill) -> bytes:
     return HTML(string=render_bill_html(bill)).write_pdf()  # type: ignore[no-any-return]
 
 
+def bill_pdf_path(bill: Bill) -> str:
+    variant = bill.status if bill.status in ("draft", "cancelled") else "issued"
+    key = hashlib.sha256(f"{bill.pk}:{variant}:{bill.total}:{bill.barcode}".encode()).hexdigest()[:16]
+    return f"bills/{bill.reference:%Y-%m}/{bill.pk}-{key}.pdf"
+
+
 def bill_pdf(bill: Bill) -> bytes:
     """The bill's PDF from the tenant's storage, rendered on the first request."""
-    key = hashlib.sha256(f"{bill.pk}:{bill.status}:{bill.total}:{bill.barcode}".encode()).hexdigest()[:16]
-    path = f"bills/{bill.reference:%Y-%m}/{bill.pk}-{key}.pdf"
+    path = bill_pdf_path(bill)
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as cached:
             return cached.read()  # type: ignore[no-any-return]
     content = render_bill_pdf(bill)
-    default_storage.save(path, ContentFile(content))
+    if not default_storage.exists(path):  # a concurrent request or the background job may have won
+        default_storage.save(path, ContentFile(content))
     return content
+
+
+def bill_pdf_ensure(bill: Bill) -> bool:
+    """Render and store the bill's PDF unless it is stored already; True when it rendered one."""
+    path = bill_pdf_path(bill)
+    if default_storage.exists(path):
+        return False
+    content = render_bill_pdf(bill)
+    if default_storage.exists(path):
+        return False
+    default_storage.save(path, ContentFile(content))
+    return True

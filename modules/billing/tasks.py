@@ -21,3 +21,27 @@ def billing_run_chunk(self: Any, chunk_id: int) -> int:
     from .services.runs import chunk_process
 
     return chunk_process(chunk_id=chunk_id)
+
+
+PDF_BATCH = 200
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="billing.render_pdfs",
+    acks_late=True,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def billing_render_pdfs(self: Any, run_id: int, after_id: int = 0) -> int:
+    """Render the PDFs of a released run's bills ahead of the citizens' first download, PDF_BATCH
+    bills per task, each task handing the next batch on: one run never holds more than one worker,
+    so interactive jobs interleave. Idempotent: a stored PDF is skipped, so a redelivered or repeated
+    task renders nothing twice."""
+    from .services.documents import run_pdfs_render_batch
+
+    rendered, last_id = run_pdfs_render_batch(run_id=run_id, after_id=after_id, limit=PDF_BATCH)
+    if last_id is not None:
+        billing_render_pdfs.delay(run_id, last_id)
+    return rendered

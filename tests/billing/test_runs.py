@@ -183,3 +183,54 @@ def test_a_group_is_not_billed_before_its_reading_window_closes(ready: Any) -> N
         )
     assert raised.value.code == "readings_not_closed"
     assert not BillingRun.objects.filter(group=ready).exists()
+
+
+def test_release_renders_the_run_pdfs_ahead_in_batches_once(
+    ready: Any, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.files.storage import default_storage
+
+    from modules.billing.pdf import bill_pdf_path
+    from modules.billing.services.documents import run_pdfs_render_batch
+
+    props = [f.billable(ready) for _ in range(3)]
+    for p in props:
+        _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    bills = list(Bill.objects.filter(run=run).order_by("pk"))
+    # a draft run renders nothing: its bills are not valid for anything yet
+    assert run_pdfs_render_batch(run_id=run.pk, after_id=0, limit=10) == (0, None)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        runs.run_release(actor=f.ACTOR, run=run)
+    assert len(callbacks) == 1  # the background rendering is handed to a task once committed
+    assert not any(default_storage.exists(bill_pdf_path(b)) for b in Bill.objects.filter(run=run))
+
+    assert run_pdfs_render_batch(run_id=run.pk, after_id=0, limit=2) == (2, bills[1].pk)
+    assert run_pdfs_render_batch(run_id=run.pk, after_id=bills[1].pk, limit=2) == (1, None)
+    assert run_pdfs_render_batch(run_id=run.pk, after_id=0, limit=10) == (0, None)  # re-run: nothing twice
+    released = list(Bill.objects.filter(run=run).order_by("pk"))
+    stored = {}
+    for bill in released:
+        path = bill_pdf_path(bill)
+        with default_storage.open(path, "rb") as fh:
+            stored[bill.pk] = fh.read()
+        assert stored[bill.pk].startswith(b"%PDF") and bill_pdf(bill) == stored[bill.pk]
+    # paying a bill keeps its PDF; cancelling it makes another (marked cancelled)
+    paid, cancelled = released[0], released[1]
+    paid.status = BillStatus.PAID
+    cancelled.status = BillStatus.CANCELLED
+    assert bill_pdf_path(paid) == bill_pdf_path(released[0].__class__.objects.get(pk=paid.pk))
+    assert bill_pdf_path(cancelled) != bill_pdf_path(Bill.objects.get(pk=cancelled.pk))
+
+
+def test_a_release_without_background_rendering_registers_no_task(
+    ready: Any, django_capture_on_commit_callbacks
+) -> None:
+    p = f.billable(ready)
+    _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        runs.run_release(actor=f.ACTOR, run=run, render_pdfs=False)
+    assert callbacks == []

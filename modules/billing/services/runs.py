@@ -214,9 +214,10 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta = STALE_CLAIM) -> 
     return len(priced)
 
 
-def run_release(*, actor: Actor, run: BillingRun, reason: str = "") -> int:
+def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs: bool = True) -> int:
     """The critique's formal validation (S14.4-03): the responsible person releases the run's draft
-    bills, anomalies seen; until then no bill of the run is valid for anything."""
+    bills, anomalies seen; until then no bill of the run is valid for anything. Once committed, the
+    bills' PDFs are rendered in the background (tasks.billing_render_pdfs)."""
     with transaction.atomic():
         locked = BillingRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != RunStatus.DONE:
@@ -238,4 +239,12 @@ def run_release(*, actor: Actor, run: BillingRun, reason: str = "") -> int:
             reason=reason,
             after={"bills": count, "anomalies": locked.anomalies_count},
         )
+        if render_pdfs and count:
+            transaction.on_commit(lambda: _enqueue_pdfs(locked.pk))
     return count
+
+
+def _enqueue_pdfs(run_id: int) -> None:
+    from ..tasks import billing_render_pdfs
+
+    billing_render_pdfs.delay(run_id, 0)
