@@ -71,6 +71,7 @@ def _ensure_data() -> None:
 
     from . import billing
 
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)  # a fresh database too
     tenant = Tenant.objects.filter(schema_name=SCHEMA).first()
     if tenant is None or not tenant.is_active:
         billing._tenant()
