@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from . import apis
+from . import apis_email as mail_api
 from . import apis_services as svc
 
 SCHEMA_SETTINGS = {
@@ -41,6 +42,11 @@ urlpatterns = [
         svc.BillPdfApi.as_view(),
         name="citizen-api-bill-pdf",
     ),
+    path(
+        "properties/<int:property_id>/bills/<int:bill_id>/email",
+        mail_api.BillEmailApi.as_view(),
+        name="citizen-api-bill-email",
+    ),
     path("properties/<int:property_id>/debts", svc.OpenDebtsApi.as_view(), name="citizen-api-debts"),
     path(
         "properties/<int:property_id>/statements",
@@ -56,6 +62,11 @@ urlpatterns = [
         "properties/<int:property_id>/statements/<int:document_id>/pdf",
         svc.StatementPdfApi.as_view(),
         name="citizen-api-statement-pdf",
+    ),
+    path(
+        "properties/<int:property_id>/statements/<int:document_id>/email",
+        mail_api.StatementEmailApi.as_view(),
+        name="citizen-api-statement-email",
     ),
     path("properties/<int:property_id>/charges", svc.ChargeCreateApi.as_view(), name="citizen-api-charges"),
     path(
@@ -83,6 +94,11 @@ urlpatterns = [
         "properties/<int:property_id>/certificates/<int:certificate_id>/pdf",
         svc.CertificatePdfApi.as_view(),
         name="citizen-api-certificate-pdf",
+    ),
+    path(
+        "properties/<int:property_id>/certificates/<int:certificate_id>/email",
+        mail_api.CertificateEmailApi.as_view(),
+        name="citizen-api-certificate-email",
     ),
     path(
         "properties/<int:property_id>/annual-declarations",

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import api_urls, views, views_bills, views_services
+from . import api_urls, views, views_bills, views_email, views_services
 
 property_pages = [
     path("", views.property_home, name="property_home"),
@@ -18,6 +18,7 @@ property_pages = [
         path("contas/<int:bill_id>/email/", views_bills.bill_email, name="bill_email"),
         path("extrato/", views_bills.statement, name="statement"),
         path("extrato/<int:document_id>/pdf/", views_bills.statement_pdf_view, name="statement_pdf"),
+        path("extrato/email/", views_email.statement_email, name="statement_email"),
         path("pagar/", views_bills.pay, name="pay"),
         path("pagar/<int:charge_id>/", views_bills.charge_detail, name="charge_detail"),
         path("pagar/<int:charge_id>/situacao.json", views_bills.charge_status, name="charge_status"),
@@ -28,6 +29,7 @@ property_pages = [
     path("certidao/", views_services.certificates, name="certificates"),
     path("certidao/<int:certificate_id>/", views_services.certificate_detail, name="certificate_detail"),
     path("certidao/<int:certificate_id>.pdf", views_services.certificate_pdf, name="certificate_pdf"),
+    path("certidao/<int:certificate_id>/email/", views_email.certificate_email, name="certificate_email"),
     path("declaracao-anual/", views_services.annual_declaration, name="annual_declaration"),
     path("parcelamento/", views_services.installments, name="installments"),
     path("parcelamentos/<int:agreement_id>/", views_services.agreement_detail, name="agreement_detail"),

@@ -60,6 +60,11 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
         "grant": getattr(request, "grant", None),
         "idle_seconds": agency.totem_idle_seconds if totem else agency.web_idle_minutes * 60,
     }
+    prop = context.get("prop")
+    if prop is not None:  # asked (one query) only by the pages that offer "send by e-mail"
+        base["email_on_record"] = lambda: bool(
+            getattr(getattr(selectors.current_holder(prop), "customer", None), "email", "")
+        )
     return render(request, template, {**base, **context}, status=status)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +26,7 @@ from modules.debt.services import statement_create
 from . import bills as reads
 from .access_bills import access_bill_by_id, access_charge_by_id, access_document_by_id
 from .auth import CitizenActor, Grant
+from .mail import bill_outgoing, send_document
 from .selectors import current_holder
 from .services import tenant_today
 from .views import _property, _render, _url, citizen_required
@@ -93,25 +93,12 @@ def bill_line(request: HttpRequest, property_id: int, bill_id: int) -> HttpRespo
 @citizen_required
 def bill_email(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
     bill = access_bill_by_id(_grant(request), property_id, bill_id)
-    holder = current_holder(bill.property)
-    email = holder.customer.email if holder else ""
-    if not email:
-        messages.error(request, "Não há e-mail cadastrado para este imóvel. Atualize o e-mail primeiro.")
-        return redirect(_url(request, "bills_list", property_id))
-    tenant = getattr(request, "tenant", None)
-    name = getattr(tenant, "name", "") or "Concessionária"
-    message = EmailMessage(
-        subject=f"{name}: 2ª via da conta {bill.reference:%m/%Y}",
-        body=(
-            f"Segue a 2ª via da conta de {bill.reference:%m/%Y} do imóvel da matrícula "
-            f"{bill.property.account_number}, com vencimento em {bill.due_date:%d/%m/%Y}.\n\n"
-            f"Linha digitável: {bill.typeable_line}\n"
-        ),
-        to=[email],
-    )
-    message.attach(f"conta-{bill.reference:%Y-%m}.pdf", bill_pdf(bill), "application/pdf")
-    message.send()
-    messages.success(request, f"Enviamos a conta de {bill.reference:%m/%Y} para o e-mail cadastrado.")
+    try:
+        sent_to = send_document(bill.property, bill_outgoing(bill))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Enviamos a conta de {bill.reference:%m/%Y} para {sent_to}.")
     return redirect(_url(request, "bills_list", property_id))
 
 
