@@ -220,6 +220,9 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
         rows = []
     elif not rows:
         error = "Escolha ao menos uma conta em aberto."
+    elif request.method == "POST" and request.POST.get("method") not in dict(METHODS):
+        # a pasted card token is the mobile app's path (citizen API), not the web page's
+        error = "Escolha a forma de pagamento: PIX, boleto ou cartão de crédito."
     elif request.method == "POST" and request.POST.get("method") == "card":
         # the card screen (VA-13): choose an accredited operator, then its hosted checkout
         return redirect(card_url(request, property_id, [r.bill_id for r in rows]))

@@ -143,6 +143,8 @@ class FakePagarme:
                     return self._send(401, {"message": "Authorization has been denied for this request."})
                 parts = self.path.strip("/").split("/")
                 if len(parts) == 4 and parts[:2] == ["core", "v5"]:
+                    if parts[2] == "orders":
+                        fake.expire_if_due(parts[3])  # the check on read
                     store = {"orders": fake.orders, "charges": fake.charges}.get(parts[2])
                     if store is not None and parts[3] in store:
                         return self._send(200, store[parts[3]])
