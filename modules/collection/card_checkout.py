@@ -91,3 +91,10 @@ def checkout_refresh(charge: GatewayCharge, *, actor: Actor) -> GatewayCharge:
         return charge
     charge.refresh_from_db()
     return charge
+
+
+def checkout_refresh_if_due(charge: GatewayCharge, *, actor: Actor) -> GatewayCharge:
+    """On a page read: a pending checkout past its deadline is asked about (and released) now."""
+    if charge.expires_at is None or charge.expires_at > timezone.now():
+        return charge
+    return checkout_refresh(charge, actor=actor)

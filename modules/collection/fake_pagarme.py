@@ -372,6 +372,9 @@ class FakePagarme:
         self.expire_if_due(found[0]["id"])
         order, checkout = found
         amount = _brl(checkout["amount"])
+        deadline = (
+            f"{dt.datetime.fromisoformat(checkout['expires_at'].replace('Z', '+00:00')):%d/%m/%Y %H:%M}"
+        )
         back = html.escape(checkout.get("success_url", ""))
         if checkout["status"] != "open":
             reason = {"expired": "expirou", "canceled": "foi cancelado"}.get(
@@ -384,7 +387,7 @@ class FakePagarme:
         alert = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
         body = f"""{alert}
 <p class="amount">Valor: <strong>R$ {amount}</strong></p>
-<p class="muted">Pedido {html.escape(order.get("code", ""))} · expira em {checkout["expires_at"]}</p>
+<p class="muted">Pedido {html.escape(order.get("code", ""))} · expira em {deadline} (UTC)</p>
 <form method="post" action="/checkout/{checkout_id}">
   <label for="card_number">Número do cartão</label>
   <input id="card_number" name="card_number" inputmode="numeric" autocomplete="cc-number" required>

@@ -286,7 +286,9 @@ def charge_sync(
     `actor` names who asked (the webhook, the return page, the periodic check) in the audit rows."""
     with transaction.atomic():
         charge = (
-            GatewayCharge.objects.select_for_update().select_related("document", "account").get(pk=charge_id)
+            GatewayCharge.objects.select_for_update(of=("self",))
+            .select_related("document", "account")
+            .get(pk=charge_id)
         )
         account = charge.account or account or gateway_account()
         client = PagarmeClient(account.base_url, account.secret_key)

@@ -149,7 +149,7 @@ class GatewayCharge(models.Model):
         PIX = "pix", "PIX"
         BOLETO = "boleto", "Boleto"
         CREDIT_CARD = "credit_card", "Cartão de crédito"
-        CHECKOUT = "checkout", "Cartão de crédito (ambiente da operadora)"
+        CHECKOUT = "checkout", "Cartão de crédito (checkout)"
 
     document = models.ForeignKey(PaymentDocument, on_delete=models.PROTECT, related_name="gateway_charges")
     method = models.CharField(max_length=12, choices=Method.choices)

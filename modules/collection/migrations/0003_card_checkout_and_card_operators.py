@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='gatewaycharge',
             name='method',
-            field=models.CharField(choices=[('pix', 'PIX'), ('boleto', 'Boleto'), ('credit_card', 'Cartão de crédito'), ('checkout', 'Cartão de crédito (ambiente da operadora)')], max_length=12),
+            field=models.CharField(choices=[('pix', 'PIX'), ('boleto', 'Boleto'), ('credit_card', 'Cartão de crédito'), ('checkout', 'Cartão de crédito (checkout)')], max_length=12),
         ),
         migrations.AddConstraint(
             model_name='gatewaycharge',
