@@ -1,5 +1,9 @@
 """Reads of the agency's money pages (VA-11, VA-12, VA-21, VA-22): the property's bills with what
-the citizen may do with each, the debt-statement rows, payments and the consumption chart."""
+the citizen may do with each, the debt-statement rows, payments and the consumption chart.
+
+A bill handed to a card operator whose checkout is still pending (VA-13) is *em revisão*: shown in
+red, not selectable, not payable, until the gateway says paid (then it is paid) or the checkout ends
+unpaid (then it is open again)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.db.models import Q
 from modules.billing.models import Bill, BillStatus
 from modules.billing.selectors import consumption_history
 from modules.collection.models import GatewayCharge, Payment
+from modules.collection.selectors import card_review_bills
 from modules.debt.selectors import debt_position, held_bill_ids
 from modules.registry.models import Property
 
@@ -19,6 +24,7 @@ from .access_bills import property_bills
 
 ZERO = Decimal("0.00")
 CHART_MONTHS = (12, 18, 24)
+REVIEW_LABEL = "Em revisão (pagamento com cartão em andamento)"
 
 CHARGE_LABELS = {
     "paid": "Pago",
@@ -29,7 +35,9 @@ CHARGE_LABELS = {
     "processing": "Em processamento",
     "failed": "Não aprovado",
     "canceled": "Cancelado",
+    "expired": "Expirado",
 }
+CHARGE_ENDED = ("failed", "canceled", "expired")
 
 
 def charge_label(charge: GatewayCharge) -> str:
@@ -40,10 +48,15 @@ def charge_paid(charge: GatewayCharge) -> bool:
     return charge.status in ("paid", "overpaid", "underpaid")
 
 
+def charge_ended(charge: GatewayCharge) -> bool:
+    """Ended without payment (card refused, checkout cancelled or expired): nothing left to wait for."""
+    return charge.status in CHARGE_ENDED
+
+
 @dataclass(frozen=True)
 class BillRow:
     bill: Bill
-    state: str  # open, overdue, paid, agreement
+    state: str  # open, overdue, paid, agreement, review
     label: str
     payable: bool
 
@@ -52,12 +65,15 @@ def bill_rows(prop: Property, today: dt.date, limit: int = 24) -> list[BillRow]:
     """VA-11: the property's bills, newest first, with their state as the citizen reads it."""
     bills = list(property_bills(prop).order_by("-reference", "-id")[:limit])
     held = held_bill_ids([b.pk for b in bills])
+    review = card_review_bills(property_id=prop.pk)
     rows = []
     for b in bills:
         if b.status == BillStatus.PAID:
             rows.append(BillRow(b, "paid", "Paga", False))
         elif b.pk in held:
             rows.append(BillRow(b, "agreement", "Em parcelamento", False))
+        elif b.pk in review:
+            rows.append(BillRow(b, "review", REVIEW_LABEL, False))
         elif b.due_date < today:
             rows.append(BillRow(b, "overdue", "Vencida", True))
         else:
@@ -73,7 +89,7 @@ class StatementRow:
     original: Decimal
     charges: Decimal
     total: Decimal
-    state: str  # open, paid, agreement
+    state: str  # open, paid, agreement, review
     label: str
 
     @property
@@ -83,8 +99,10 @@ class StatementRow:
 
 def statement_rows(prop: Property, as_of: dt.date) -> list[StatementRow]:
     """VA-12: the open bills priced up to `as_of` (total = valor + acréscimos, R-02), then the bills
-    under an agreement and the paid ones of the last two years, shown but not selectable."""
+    under an agreement and the paid ones of the last two years, shown but not selectable; an open bill
+    handed to a card operator is shown *em revisão*, not selectable either."""
     position = debt_position(prop.pk, as_of)
+    review = card_review_bills(property_id=prop.pk)
     rows = [
         StatementRow(
             i.bill_id,
@@ -93,8 +111,7 @@ def statement_rows(prop: Property, as_of: dt.date) -> list[StatementRow]:
             i.original,
             i.fine + i.interest + i.correction,
             i.total,
-            "open",
-            "Em aberto",
+            *(("review", REVIEW_LABEL) if i.bill_id in review else ("open", "Em aberto")),
         )
         for i in position.items
     ]

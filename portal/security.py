@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse
 AGENCY_PREFIXES = ("/agencia/", "/totem/")
 
 
-def csp_header(nonce: str) -> str:
+def csp_header(nonce: str, form_action: tuple[str, ...] = ()) -> str:
+    """`form_action`: origins a form of the page may also end up at (the card operators' hosted
+    checkout, where the agency answers the form with a redirect; browsers apply form-action to it)."""
     return "; ".join(
         [
             "default-src 'self'",
@@ -21,7 +23,7 @@ def csp_header(nonce: str) -> str:
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
-            "form-action 'self'",
+            " ".join(("form-action 'self'", *form_action)),
             "frame-ancestors 'none'",
             "base-uri 'none'",
             "object-src 'none'",

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import api_urls, views, views_bills, views_email, views_services
+from . import api_urls, views, views_bills, views_card, views_email, views_services
 
 property_pages = [
     path("", views.property_home, name="property_home"),
@@ -20,6 +20,8 @@ property_pages = [
         path("extrato/<int:document_id>/pdf/", views_bills.statement_pdf_view, name="statement_pdf"),
         path("extrato/email/", views_email.statement_email, name="statement_email"),
         path("pagar/", views_bills.pay, name="pay"),
+        path("pagar/cartao/", views_card.card_pay, name="card_pay"),
+        path("pagar/cartao/retorno/<int:document_id>/", views_card.card_return, name="card_return"),
         path("pagar/<int:charge_id>/", views_bills.charge_detail, name="charge_detail"),
         path("pagar/<int:charge_id>/situacao.json", views_bills.charge_status, name="charge_status"),
         path("pagamentos/", views_bills.payments, name="payments"),

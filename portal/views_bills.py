@@ -1,6 +1,7 @@
 """The agency's money pages (issue 7): second copy of bills with PDF, typeable line and e-mail
-(VA-11, VA-15), the debt statement (VA-12, VA-14), online payment through Pagar.me (PIX, boleto,
-card; VA-11, VA-13), payment history (VA-22) and consumption history (VA-21).
+(VA-11, VA-15), the debt statement (VA-12, VA-14), online payment through Pagar.me (PIX, boleto;
+VA-11; card goes to the operator screen of views_card.py, VA-13), payment history (VA-22) and
+consumption history (VA-21). Bills em revisão (a card checkout pending) are refused here if posted.
 
 Every bill, document and charge goes through `access_bills` (the citizen's scope first)."""
 
@@ -17,6 +18,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from modules.billing.pdf import bill_pdf
+from modules.collection.card_checkout import checkout_refresh_if_due
 from modules.collection.gateway import gateway_charge_create
 from modules.collection.models import GatewayCharge
 from modules.common.errors import DomainError
@@ -35,7 +37,7 @@ STATEMENT_DAYS = 7  # NÃO RECEBER APÓS = issue + 7 days (VA-14)
 METHODS = [
     ("pix", "PIX (QR Code ou copia e cola)"),
     ("boleto", "Boleto bancário"),
-    ("credit_card", "Cartão de crédito"),
+    ("card", "Cartão de crédito (no ambiente seguro de uma empresa credenciada)"),
 ]
 
 
@@ -109,6 +111,21 @@ def _selected(request: HttpRequest) -> set[int]:
     return {int(b) for b in request.POST.getlist("bills") if b.isdigit()}
 
 
+def in_review_error(rows: list[reads.StatementRow], wanted: set[int] | list[int]) -> str:
+    """The refusal, naming the months, when a posted bill is em revisão (a card checkout pending)."""
+    months = [f"{r.reference:%m/%Y}" for r in rows if r.state == "review" and r.bill_id in wanted]
+    if not months:
+        return ""
+    return (
+        f"A(s) conta(s) {', '.join(months)} está(ão) em revisão: há um pagamento com cartão em andamento. "
+        "Aguarde a confirmação da empresa de cartão ou o fim do prazo do pagamento."
+    )
+
+
+def card_url(request: HttpRequest, property_id: int, bill_ids: list[int] | set[int]) -> str:
+    return _url(request, "card_pay", property_id) + "?" + "&".join(f"bills={b}" for b in sorted(bill_ids))
+
+
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def statement(request: HttpRequest, property_id: int) -> HttpResponse:
@@ -119,9 +136,14 @@ def statement(request: HttpRequest, property_id: int) -> HttpResponse:
     selectable = {r.bill_id for r in rows if r.selectable}
     selected = _selected(request) & selectable if request.method == "POST" else set(selectable)
     error = ""
-    if request.method == "POST" and request.POST.get("action") in ("emitir", "pagar"):
-        if not selected:
-            error = "Marque ao menos uma conta."
+    if request.method == "POST" and request.POST.get("action") in ("emitir", "pagar", "cartao"):
+        error = in_review_error(rows, _selected(request)) or (
+            "" if selected else "Marque ao menos uma conta."
+        )
+        if error:
+            pass
+        elif request.POST["action"] == "cartao":
+            return redirect(card_url(request, property_id, selected))
         elif request.POST["action"] == "pagar":
             query = "&".join(f"bills={b}" for b in sorted(selected))
             return redirect(_url(request, "pay", property_id) + "?" + query)
@@ -178,10 +200,19 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     wanted = _ids(source.getlist("bills"))
     # only open bills of this property (the scope), priced up to today
-    rows = [r for r in reads.statement_rows(prop, today) if r.selectable and r.bill_id in wanted]
-    error = ""
-    if not rows:
+    every = reads.statement_rows(prop, today)
+    rows = [r for r in every if r.selectable and r.bill_id in wanted]
+    error = in_review_error(every, wanted)
+    if error:
+        rows = []
+    elif not rows:
         error = "Escolha ao menos uma conta em aberto."
+    elif request.method == "POST" and request.POST.get("method") not in dict(METHODS):
+        # a pasted card token is the mobile app's path (citizen API), not the web page's
+        error = "Escolha a forma de pagamento: PIX, boleto ou cartão de crédito."
+    elif request.method == "POST" and request.POST.get("method") == "card":
+        # the card screen (VA-13): choose an accredited operator, then its hosted checkout
+        return redirect(card_url(request, property_id, [r.bill_id for r in rows]))
     elif request.method == "POST":
         try:
             charge = gateway_charge_create(
@@ -190,7 +221,6 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
                 bill_ids=[r.bill_id for r in rows],
                 method=request.POST.get("method", ""),
                 today=today,
-                card_token=request.POST.get("card_token", "").strip(),
             )
         except DomainError as exc:
             error = exc.message
@@ -217,6 +247,7 @@ def _charge_context(charge: GatewayCharge) -> dict[str, Any]:
         "charge": charge,
         "label": reads.charge_label(charge),
         "paid": reads.charge_paid(charge),
+        "ended": reads.charge_ended(charge),
         "amount": Decimal(charge.amount_cents).scaleb(-2).quantize(Decimal("0.01")),
         "qr_svg": qr,
     }
@@ -225,7 +256,9 @@ def _charge_context(charge: GatewayCharge) -> dict[str, Any]:
 @require_GET
 @citizen_required
 def charge_detail(request: HttpRequest, property_id: int, charge_id: int) -> HttpResponse:
-    charge = access_charge_by_id(_grant(request), property_id, charge_id)
+    charge = checkout_refresh_if_due(
+        access_charge_by_id(_grant(request), property_id, charge_id), actor=CitizenActor(_grant(request))
+    )
     prop = _property(request, property_id)
     return _render(request, "portal/bills/charge.html", {"prop": prop, **_charge_context(charge)})
 
@@ -233,9 +266,12 @@ def charge_detail(request: HttpRequest, property_id: int, charge_id: int) -> Htt
 @require_GET
 @citizen_required
 def charge_status(request: HttpRequest, property_id: int, charge_id: int) -> HttpResponse:
-    charge = access_charge_by_id(_grant(request), property_id, charge_id)
+    charge = checkout_refresh_if_due(
+        access_charge_by_id(_grant(request), property_id, charge_id), actor=CitizenActor(_grant(request))
+    )
     return JsonResponse(
         {"status": charge.status, "label": reads.charge_label(charge), "paid": reads.charge_paid(charge)}
+        | ({"ended": True} if reads.charge_ended(charge) else {})
     )
 
 

@@ -138,30 +138,48 @@ class DocumentBill(models.Model):
 
 
 class GatewayCharge(models.Model):
-    """A Pagar.me order/charge for a document. Its status is only ever taken from the API."""
+    """A Pagar.me order/charge for a document. Its status is only ever taken from the API.
+
+    A card payment through the gateway's hosted checkout (`checkout`, VA-13) is an order whose charge
+    only exists once the customer pays on the operator's page: until then `charge_id` is empty and
+    the order (`order_id`), its checkout (`checkout_id`, `checkout_url`) and the checkout's deadline
+    (`expires_at`) identify it. While such a checkout is pending its bills are *em revisão*."""
 
     class Method(models.TextChoices):
         PIX = "pix", "PIX"
         BOLETO = "boleto", "Boleto"
         CREDIT_CARD = "credit_card", "Cartão de crédito"
+        CHECKOUT = "checkout", "Cartão de crédito (checkout)"
 
     document = models.ForeignKey(PaymentDocument, on_delete=models.PROTECT, related_name="gateway_charges")
     method = models.CharField(max_length=12, choices=Method.choices)
     amount_cents = models.PositiveIntegerField()
     idempotency_key = models.CharField(max_length=64, unique=True)
     order_id = models.CharField(max_length=64, unique=True)
-    charge_id = models.CharField(max_length=64, unique=True)
+    charge_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=20)
     qr_code = models.TextField(blank=True)
     qr_code_url = models.URLField(max_length=500, blank=True)
     boleto_line = models.CharField(max_length=60, blank=True)
     boleto_url = models.URLField(max_length=500, blank=True)
+    account = models.ForeignKey(
+        "GatewayAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+    checkout_id = models.CharField(max_length=64, blank=True, db_index=True)
+    checkout_url = models.URLField(max_length=500, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # a checkout's charge id arrives only when it is paid: unique once known
+            models.UniqueConstraint(
+                fields=["charge_id"], condition=~Q(charge_id=""), name="gateway_charge_id_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk}"
@@ -343,9 +361,15 @@ class LateChargePolicyVersion(models.Model):
 
 class GatewayAccount(models.Model):
     """The tenant's Pagar.me account: its secret key, and how its webhook proves itself (a secret in
-    the URL and basic auth: v5 signs no body)."""
+    the URL and basic auth: v5 signs no body).
+
+    The active accounts that `accepts_card` are the card operators the utility accredited (VA-13):
+    the agency offers only those, by `name`, and the customer pays in the chosen one's hosted
+    checkout."""
 
     provider = models.CharField(max_length=20, default="pagarme", unique=True)
+    name = models.CharField("nome exibido ao cidadão", max_length=80, default="Pagar.me")
+    accepts_card = models.BooleanField("credenciada para cartão (agência virtual)", default=True)
     base_url = models.URLField(default="https://api.pagar.me")
     secret_key = models.CharField(max_length=200)
     webhook_token = models.CharField(max_length=64)

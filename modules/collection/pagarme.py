@@ -1,9 +1,17 @@
-"""Pagar.me v5 over HTTPS (requests): create an order with one charge, read a charge back.
+"""Pagar.me v5 over HTTPS (requests): create an order with one charge, read a charge or an order back.
 
 Authentication is HTTP basic with the secret key as user and an empty password; amounts are integers
 in centavos; every create carries an Idempotency-Key so a retried call never creates a second order.
 The base URL is per tenant (GatewayAccount): the real API, or the local fake server (fake_pagarme.py)
 in tests and the demo.
+
+A card payment on the agency uses Pagar.me's hosted checkout: an order whose payment has
+`payment_method: "checkout"` and a `checkout` object (`expires_in` in minutes,
+`accepted_payment_methods`, `success_url`, `skip_checkout_success_page`, `customer_editable`,
+`billing_address_editable`, `credit_card` with `capture`, `statement_descriptor` and the offered
+`installments` as `{number, total}`). The answer carries `checkouts[0]` with its `id`, `status`
+(`open` until used), `expires_at` and the `payment_url` the customer's browser is sent to; the order's
+charge only appears once the customer pays there.
 """
 
 from __future__ import annotations
@@ -48,6 +56,9 @@ class PagarmeClient:
     def get_charge(self, charge_id: str) -> dict[str, Any]:
         return self._call("GET", f"/core/v5/charges/{charge_id}")
 
+    def get_order(self, order_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/core/v5/orders/{order_id}")
+
 
 def order_body(
     *,
@@ -58,18 +69,41 @@ def order_body(
     method: str,
     card_token: str = "",
     due_at: str = "",
+    success_url: str = "",
+    expires_in_minutes: int = 30,
+    metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     payment: dict[str, Any] = {"payment_method": method}
     if method == "pix":
         payment["pix"] = {"expires_in": 86400}
     elif method == "boleto":
         payment["boleto"] = {"instructions": "Não receber após o vencimento.", "due_at": due_at}
+    elif method == "checkout":
+        payment["amount"] = amount_cents
+        payment["checkout"] = {
+            "expires_in": expires_in_minutes,
+            "accepted_payment_methods": ["credit_card"],
+            "success_url": success_url,
+            "skip_checkout_success_page": True,
+            "customer_editable": False,
+            "billing_address_editable": False,
+            # one installment: the utility takes the whole amount; the operator's own installment
+            # plans and costs are the customer's business with the operator (VA-13)
+            "credit_card": {
+                "capture": True,
+                "statement_descriptor": "AGUA",
+                "installments": [{"number": 1, "total": amount_cents}],
+            },
+        }
     else:
         payment["credit_card"] = {"card_token": card_token, "installments": 1, "statement_descriptor": "AGUA"}
-    return {
+    body: dict[str, Any] = {
         "code": code,
         "closed": True,
         "items": [{"code": code, "amount": amount_cents, "description": description[:250], "quantity": 1}],
         "customer": customer,
         "payments": [payment],
     }
+    if metadata:
+        body["metadata"] = metadata
+    return body

@@ -7,16 +7,52 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.domain.money import CENT
 
 from .domain.barcode_check import typeable_line_to_barcode
 from .domain.late_charges import late_charges
-from .models import Payment, PaymentDocument, ReturnFile, ReturnFileRefusal
+from .models import (
+    DocumentBill,
+    GatewayAccount,
+    GatewayCharge,
+    Payment,
+    PaymentDocument,
+    ReturnFile,
+    ReturnFileRefusal,
+)
 from .policies import TenantLateCharges
 
 ZERO = Decimal("0.00")
+# a hosted card checkout in these states may still be paid: its bills are em revisão (VA-12, VA-13)
+CARD_PENDING = ("pending", "open", "processing", "waiting_payment")
+
+
+def card_review_bills(
+    *, bill_ids: list[int] | None = None, property_id: int | None = None, now: dt.datetime | None = None
+) -> dict[int, str]:
+    """Bills (of `bill_ids` or of a property) handed to a card operator whose checkout is still
+    pending and within its deadline, with their reference month ("03/2025"). The deadline is checked
+    here, on every read, so an expired checkout releases its bills even before the periodic task or
+    the gateway's event records it."""
+    rows = DocumentBill.objects.filter(
+        document__status=PaymentDocument.Status.OPEN,
+        document__gateway_charges__method=GatewayCharge.Method.CHECKOUT,
+        document__gateway_charges__status__in=CARD_PENDING,
+        document__gateway_charges__expires_at__gt=now or timezone.now(),
+    )
+    if bill_ids is not None:
+        rows = rows.filter(bill_id__in=bill_ids)
+    if property_id is not None:
+        rows = rows.filter(bill__property_id=property_id)
+    return {bill: f"{reference:%m/%Y}" for bill, reference in rows.values_list("bill_id", "bill__reference")}
+
+
+def card_operators() -> list[GatewayAccount]:
+    """The card operators the utility accredited (VA-13): active accounts that accept card."""
+    return list(GatewayAccount.objects.filter(active=True, accepts_card=True).order_by("name", "id"))
 
 
 @dataclass(frozen=True)

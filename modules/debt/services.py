@@ -13,6 +13,7 @@ from django.utils import timezone
 from modules.billing.hooks import PendingItem, already_billed
 from modules.billing.models import BillItem, BillStatus
 from modules.collection.models import PaymentDocument
+from modules.collection.selectors import card_review_bills
 from modules.collection.services import document_cancel, document_create
 from modules.common.audit import Actor, audit_record
 from modules.common.domain.dates import YearMonth
@@ -56,6 +57,14 @@ def statement_create(
         raise ValidationFailed("Há faturas selecionadas que não estão em aberto neste imóvel.", field="bills")
     if not position.items:
         raise Conflict("Não há débitos em aberto para este imóvel.", field="bills")
+    review = card_review_bills(bill_ids=[i.bill_id for i in position.items])
+    if review:  # handed to a card operator: paying them by statement too could charge twice
+        raise Conflict(
+            "Há faturas em revisão (pagamento com cartão em andamento): "
+            + ", ".join(sorted(review.values())),
+            field="bills",
+            code="bills_in_review",
+        )
     return document_create(
         actor=actor,
         property_id=property_id,

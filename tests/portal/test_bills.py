@@ -239,6 +239,8 @@ def test_pix_payment_shows_the_qr_code_and_turns_paid_when_the_webhook_settles_i
 
 
 def test_boleto_and_card_charges(alpha_client: Client, citizen: Citizen, fake: Any) -> None:
+    """Boleto is charged on the spot; card goes to the operator screen (VA-13); the pasted card token
+    of the old page is no longer taken on the web (the citizen API keeps it for the mobile app)."""
     first = f.bill(citizen.home, "57.30", dt.date(2025, 7, 10))
     second = f.bill(citizen.home, "42.70", dt.date(2025, 8, 10), dt.date(2025, 7, 1))
     sign_in(alpha_client, citizen.home, citizen.cpf)
@@ -246,13 +248,15 @@ def test_boleto_and_card_charges(alpha_client: Client, citizen: Citizen, fake: A
     boleto = alpha_client.post(f"{base}/pagar/", {"bills": [first.pk], "method": "boleto"})
     assert boleto.status_code == 302
     assert "Boleto" in alpha_client.get(boleto["Location"]).content.decode()
-    refused = alpha_client.post(f"{base}/pagar/", {"bills": [second.pk], "method": "credit_card"})
-    assert refused.status_code == 400 and "card_token" in refused.content.decode()
-    card = alpha_client.post(
+    choose = alpha_client.get(f"{base}/pagar/?bills={second.pk}").content.decode()
+    assert 'name="card_token"' not in choose and 'value="card"' in choose
+    pasted = alpha_client.post(
         f"{base}/pagar/", {"bills": [second.pk], "method": "credit_card", "card_token": "card_tok_teste"}
     )
-    assert card.status_code == 302
-    assert GatewayCharge.objects.filter(method="credit_card", document__property=citizen.home).count() == 1
+    assert pasted.status_code == 400 and "Escolha a forma de pagamento" in pasted.content.decode()
+    card = alpha_client.post(f"{base}/pagar/", {"bills": [second.pk], "method": "card"})
+    assert card.status_code == 302 and card["Location"] == f"{base}/pagar/cartao/?bills={second.pk}"
+    assert not GatewayCharge.objects.filter(method="credit_card", document__property=citizen.home).exists()
 
 
 # --- VA-21 -----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Every agency (VA) service a citizen uses, in Debian's Chromium driven by Playwright, on both test
 utilities (alpha, beta) at phone and desktop widths, and in the totem: the open-debts notice, bills
 (PDF, typeable line, e-mail), the debt statement (live totals, PDF), paying online through the local
-fake Pagar.me (PIX settled by its webhook, boleto, card), payments, consumption (12/18/24 months),
+fake Pagar.me (PIX settled by its webhook, boleto, the card screen), payments, consumption (12/18/24 months),
 the certificate and its public verification, the annual declaration, installment simulation and
 online signing, the bill simulator, the tariff table, e-mail update, service requests, ombudsman and
 "report a problem". axe-core finds no WCAG 2.1 A/AA violation on any of these pages.
@@ -447,14 +447,13 @@ def test_boleto_and_card_on_the_other_utility(browser: Any, world: dict[str, Any
     _check(page, "desktop-beta-va-11-boleto")
 
     page.goto(home + f"pagar/?bills={who.bills['overdue']}")
-    page.click("label[for=method-credit_card]")
-    page.click("button:has-text('Gerar pagamento')")  # no token: a clear refusal
-    assert page.locator(".br-message.danger").is_visible()
-    _check(page, "desktop-beta-va-12-card-refused")
-    page.fill("#card-token", "card_tok_teste")
-    page.click("button:has-text('Gerar pagamento')")
-    page.wait_for_url(re.compile(r".*/pagar/\d+/$"))
-    _check(page, "desktop-beta-va-13-card")
+    assert page.locator("#card-token").count() == 0  # no pasted card token on the web any more
+    page.click("label[for=method-card]")
+    page.click("button:has-text('Gerar pagamento')")  # card: the operator screen (VA-13)
+    page.wait_for_url("**/pagar/cartao/?bills=*")
+    assert "ATENÇÃO" in page.get_by_test_id("card-notice").inner_text()
+    assert page.locator("#operator").input_value() != ""  # the one accredited operator, preselected
+    _check(page, "desktop-beta-va-12-card-screen")
     page.context.close()
 
 

@@ -217,6 +217,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=9, minute=0),
         "args": ["modules.debt.tasks.agreements_enforce"],
     },
+    # hosted card checkouts past their deadline return their bills to open (VA-13)
+    "collection-card-checkouts-expire": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": 300.0,
+        "args": ["modules.collection.tasks.card_checkouts_expire"],
+    },
 }
 # keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

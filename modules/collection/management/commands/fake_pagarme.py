@@ -34,7 +34,8 @@ class Command(BaseCommand):
         fake.start()
         self.stdout.write(
             f"Pagar.me falso em {fake.url} · webhooks de {routed} concessionária(s) para a porta "
-            f"{opts['web_port']} · pague uma cobrança com POST {fake.url}/_fake/charges/<id>/pay"
+            f"{opts['web_port']} · pague uma cobrança com POST {fake.url}/_fake/charges/<id>/pay · "
+            "cartão no checkout: 4000 0000 0000 0010 aprova, 4000 0000 0000 0002 recusa"
         )
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

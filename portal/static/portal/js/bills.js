@@ -75,7 +75,7 @@
         .then(function (data) {
           if (!data) return;
           if (label) label.textContent = data.label;
-          if (data.paid) {
+          if (data.paid || data.ended) {  // settled, or a card checkout that ended unpaid
             window.clearInterval(timer);
             window.location.reload();
           }

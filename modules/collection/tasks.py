@@ -1,0 +1,26 @@
+"""Collection's background jobs (tenant tasks, fanned out by beat through the per-tenant dispatcher)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from modules.common.tenancy import TenantTask
+
+from .card_checkout import card_checkouts_expire as expire
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.collection.tasks.card_checkouts_expire",
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def card_checkouts_expire(self: TenantTask) -> dict[str, object]:
+    """Every few minutes: card checkouts past their deadline are asked about once more and, ended
+    unpaid, released (their bills leave *em revisão*). Idempotent: only pending rows are looked at,
+    so a redelivered or re-run message finds nothing left to change."""
+    now = timezone.now()
+    return {"at": now.isoformat(), "changed": expire(now=now)}
