@@ -6,8 +6,8 @@ limit per property holds."""
 from __future__ import annotations
 
 import datetime as dt
-from email.header import decode_header, make_header
 from decimal import Decimal
+from email.header import decode_header, make_header
 from typing import Any
 
 import pytest
