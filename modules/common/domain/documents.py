@@ -90,7 +90,7 @@ def mask_document(value: str) -> str:
 
 def display_document(value: str | None) -> str:
     """The formatted document, or "sem CPF/CNPJ" when there is none."""
-    return format_document(value) if strip_document(value or "") else NO_DOCUMENT
+    return format_document(value or "") if strip_document(value or "") else NO_DOCUMENT
 
 
 def display_masked_document(value: str | None) -> str:
