@@ -184,9 +184,11 @@ def installments(request: HttpRequest, property_id: int) -> HttpResponse:
     # PESQUISAR and Calcular post the simulator's own form (the CPF stays out of URLs and logs);
     # any other POST is the online signing below
     recompute = request.method == "POST" and ("pesquisar" in request.POST or "calcular" in request.POST)
-    raw_down = data.get("entrada")
-    down = _money(raw_down)
     reactivation = data.get("reativacao") == "sim"
+    raw_down = data.get("entrada")
+    if recompute and data.get("reativacao_simulada", "nao") != ("sim" if reactivation else "nao"):
+        raw_down = None  # the debt changed with the reactivation: the entry starts again at its minimum
+    down = _money(raw_down)
     cpf_text = (data.get("cpf") or "").strip()[:20]
     ctx: dict[str, Any] = {
         "prop": prop,

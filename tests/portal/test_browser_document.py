@@ -125,8 +125,9 @@ def test_the_simulator_pesquisar_step(browser: Any, world: dict[str, Any]) -> No
     page.click("button:has-text('Pesquisar')")
     requester = page.locator("#requester").inner_text()
     assert who.name in requester and who.cpf not in requester and "***." in requester
-    page.check("#reativacao-sim")
+    page.click("label[for=reativacao-sim]")
     page.click("button:has-text('Calcular')")
+    assert page.locator("main .br-message.danger").count() == 0  # the entry restarts at the new minimum
     main = page.locator("main").inner_text()
     assert "reativação de ligação" in main and "Pagamento à vista" in main
     assert "esta simulação não é um contrato" in main
