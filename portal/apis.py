@@ -87,6 +87,11 @@ class SignInApi(APIView):
         responses={
             201: TokenOutput,
             400: OpenApiResponse(description="dados que não conferem (a mesma resposta para todos os casos)"),
+            403: OpenApiResponse(
+                description="`document_not_registered` (VA-07): a matrícula e o dígito conferem, mas nenhum "
+                "cliente vinculado ao imóvel tem CPF/CNPJ cadastrado; peça o cadastro (atendimento ou "
+                "solicitação de atualização de CPF/CNPJ). Nenhum token é emitido."
+            ),
             429: OpenApiResponse(description="muitas tentativas"),
         },
         auth=[],

@@ -45,6 +45,7 @@ from .access_bills import access_bill_by_id, access_charge_by_id, access_documen
 from .access_services import access_certificate_by_id
 from .apis import CitizenThrottle, CitizenView
 from .auth import CitizenActor
+from .installments import debt_requester
 from .models import AgencySettings
 from .services import tenant_today
 from .views_bills import STATEMENT_DAYS
@@ -573,8 +574,40 @@ class InstallmentOptionOutput(serializers.Serializer):
     total_paid = Money()
 
 
+class DebtSummaryOutput(serializers.Serializer):
+    """Seed 003's "Resumo do débito"."""
+
+    bills = Money(help_text="contas")
+    payment_slips = Money(help_text="guias de pagamento")
+    late_charges = Money(help_text="acréscimos por impontualidade")
+    services = Money(help_text="débitos a cobrar: serviços (a taxa de reativação, quando pedida)")
+    previous_agreements = Money(help_text="débitos a cobrar: parcelamento")
+    credits = Money(help_text="créditos a realizar")
+    updated_total = Money(help_text="débito total atualizado")
+
+
+class CashPaymentOutput(serializers.Serializer):
+    """Seed 003's "PAGAMENTO À VISTA"."""
+
+    updated = Money()
+    taxes = Money()
+    discount = Money()
+    total = Money()
+
+
+class RequesterOutput(serializers.Serializer):
+    name = serializers.CharField()
+    document = serializers.CharField(help_text="sempre mascarado")
+
+
 class InstallmentSimulationOutput(serializers.Serializer):
     debt = DebtTotalsOutput()
+    summary = DebtSummaryOutput()
+    cash = CashPaymentOutput()
+    reactivation = serializers.BooleanField()
+    reactivation_fee = Money(help_text="taxa de reativação de ligação de água da concessionária")
+    requester = RequesterOutput(allow_null=True, help_text="o cliente do `cpf` informado")
+    notice = serializers.CharField()
     total = Money()
     down_payment = Money()
     financed = Money()
@@ -601,17 +634,32 @@ class AgreementOutput(serializers.Serializer):
     down_payment_typeable_line = serializers.CharField(allow_blank=True)
 
 
+NOT_A_CONTRACT = (
+    "Esta simulação não é um contrato. O valor de entrada pode variar de acordo com os critérios "
+    "estabelecidos na respectiva resolução."
+)
+
+
 class InstallmentsApi(CitizenView):
     @extend_schema(
         operation_id="citizen_installment_simulation",
         parameters=[
             OpenApiParameter(
                 "down_payment", str, description="entrada em reais, ex.: 41.53 (padrão: a mínima)"
-            )
+            ),
+            OpenApiParameter(
+                "cpf",
+                str,
+                description="CPF/CNPJ do solicitante: deve ser do proprietário ou do responsável pela conta "
+                "(400 `invalid` se inválido, 400 `not_responsible` se não responde pelo débito)",
+            ),
+            OpenApiParameter(
+                "reactivation", bool, description="com reativação de ligação de água (soma a taxa ao débito)"
+            ),
         ],
         responses={
             200: InstallmentSimulationOutput,
-            400: OpenApiResponse(description="entrada recusada"),
+            400: OpenApiResponse(description="entrada recusada, CPF inválido ou não responsável pelo débito"),
             404: NOT_FOUND,
         },
     )
@@ -620,16 +668,46 @@ class InstallmentsApi(CitizenView):
         field = Money(min_value=Decimal("0.00"), required=False)
         raw = request.query_params.get("down_payment")
         down = field.run_validation(raw) if raw else None
-        version, policy, position, sim = debt_services.installment_simulation(
-            property_id=prop.pk, as_of=tenant_today(), down_payment=down
+        cpf = request.query_params.get("cpf", "").strip()
+        requester = debt_requester(prop, cpf) if cpf else None
+        reactivation = serializers.BooleanField().to_internal_value(
+            request.query_params.get("reactivation", "false")
         )
+        detail = debt_services.installment_simulation_detail(
+            property_id=prop.pk, as_of=tenant_today(), down_payment=down, reactivation=reactivation
+        )
+        if detail.simulation is None:
+            assert detail.refusal is not None
+            raise detail.refusal
+        sim, debt, negotiated = detail.simulation, detail.debt, detail.negotiated
         current = debt_services.live_agreement(prop.pk)
         body = {
-            "debt": position.totals,
+            "debt": detail.position.totals,
+            "summary": {
+                "bills": debt.bills,
+                "payment_slips": debt.payment_slips,
+                "late_charges": debt.fines + debt.interest,
+                "services": debt.services,
+                "previous_agreements": debt.previous_agreements,
+                "credits": debt.credits,
+                "updated_total": negotiated.updated,
+            },
+            "cash": {
+                "updated": negotiated.updated,
+                "taxes": Decimal("0.00"),
+                "discount": negotiated.discount,
+                "total": negotiated.total,
+            },
+            "reactivation": reactivation,
+            "reactivation_fee": Decimal(detail.version.reactivation_fee),
+            "requester": {"name": requester.name, "document": requester.document_masked}
+            if requester
+            else None,
+            "notice": NOT_A_CONTRACT,
             "total": sim.total,
             "down_payment": sim.down_payment,
             "financed": sim.financed,
-            "monthly_rate": policy.monthly_rate,
+            "monthly_rate": detail.policy.monthly_rate,
             "options": [
                 {
                     "count": o.count,
@@ -639,9 +717,9 @@ class InstallmentsApi(CitizenView):
                 }
                 for o in sim.options
             ],
-            "can_sign": _can_sign(self.grant, AgencySettings.current()),
+            "can_sign": _can_sign(self.grant, AgencySettings.current()) and not reactivation,
             "current_agreement_id": current.pk if current else None,
-            "resolution": version.resolution,
+            "resolution": detail.version.resolution,
         }
         return Response(InstallmentSimulationOutput(body).data)
 

@@ -40,6 +40,25 @@ class SignInThrottled(DomainError):
     status = 429
 
 
+DOCUMENT_NOT_REGISTERED = (
+    "O CPF/CNPJ do titular deste imóvel não está cadastrado, por isso não é possível entrar com ele. "
+    "Peça o cadastro do CPF/CNPJ em um dos canais de atendimento, levando um documento que o comprove."
+)
+
+
+class DocumentNotRegistered(DomainError):
+    """VA-07: the matrícula and its check digit are right, but no customer linked to the property in
+    the sign-in roles has a CPF/CNPJ on file, so nobody can sign in with one. Told as such (ADR 0103
+    weighs what this reveals); no session or token is given."""
+
+    code = "document_not_registered"
+    status = 403
+
+    def __init__(self, message: str, *, property_id: int) -> None:
+        super().__init__(message, field="document")
+        self.property_id = property_id
+
+
 @dataclass(frozen=True)
 class Grant:
     """What a signed-in citizen may reach: the property they signed in with and, when they proved
@@ -133,17 +152,22 @@ def citizen_sign_in(*, account: str, document: str = "", ip: str, channel: str =
 
     prop = Property.objects.filter(account_base__in=bases).order_by("account_base").first()
     holder = None
+    relations: list[PropertyRelation] = []
     if prop is not None:
-        relations = PropertyRelation.objects.filter(
-            property=prop, end__isnull=True, role__in=agency.sign_in_roles
-        ).select_related("customer")
+        relations = list(
+            PropertyRelation.objects.filter(
+                property=prop, end__isnull=True, role__in=agency.sign_in_roles
+            ).select_related("customer")
+        )
         if doc:
             holder = next((r.customer for r in relations if r.customer.cpf_cnpj == doc), None)
         else:
-            holder = _holder_from(list(relations))
+            holder = _holder_from(relations)
     if prop is None or (doc and holder is None):
         for key in account_keys:
-            _incr(key)
+            _incr(key)  # the alert below counts as a failure too: it is no cheaper an oracle
+        if prop is not None and relations and not any(r.customer.cpf_cnpj for r in relations):
+            raise DocumentNotRegistered(DOCUMENT_NOT_REGISTERED, property_id=prop.pk)
         raise SignInFailed(SIGN_IN_FAILED)
     return Grant(
         signed_property_id=prop.pk,

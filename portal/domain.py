@@ -113,3 +113,6 @@ OMBUDSMAN_TYPES: tuple[RequestType, ...] = (
 )
 AGENCY_PROBLEM = RequestType("agency_problem", "Problema na agência virtual", 5)
 ALL_TYPES = {t.code: t for t in (*SERVICE_REQUEST_TYPES, *OMBUDSMAN_TYPES, AGENCY_PROBLEM)}
+# The request types that ask for a CPF/CNPJ to be registered or corrected (VA-26), the VA-07 alert's
+# destination when the utility offers one of them.
+DOCUMENT_UPDATE_TYPES: tuple[str, ...] = ("document_update",)

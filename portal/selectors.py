@@ -10,7 +10,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from modules.billing.models import DueDayChoice
-from modules.common.domain.documents import mask_document
 from modules.debt.selectors import debt_position
 from modules.metering.selectors import active_installation
 from modules.registry.domain.connections import SITUATIONS
@@ -122,7 +121,7 @@ def property_overview(grant: Grant, prop: Property) -> PropertyOverview:
         address=address_line(prop),
         district_city=f"{prop.neighbourhood.name} – {prop.neighbourhood.city}",
         holder_name=name if grant.verified_holder else _abbreviate(name),
-        holder_document=mask_document(holder.customer.cpf_cnpj) if holder else "",
+        holder_document=holder.customer.document_masked if holder else "",
         categories=[(pc.category.name, pc.economies) for pc in prop.categories.all()],
         economies_total=prop.economies_total,
         connections=connections,

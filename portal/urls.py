@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import api_urls, views, views_bills, views_card, views_email, views_services
+from . import api_urls, views, views_bills, views_card, views_channels, views_email, views_services
 
 property_pages = [
     path("", views.property_home, name="property_home"),
@@ -62,6 +62,7 @@ agency_patterns = [
     path("imoveis/<int:property_id>/ouvidoria/", views.ombudsman, name="ombudsman"),
     path("email/confirmar/<str:token>/", views.email_confirm, name="email_confirm"),
     path("problema/", views.problem_report, name="problem_report"),
+    path("atendimento/", views_channels.channels, name="channels"),
     path("privacidade/", views.legal, {"which": "privacidade"}, name="privacy"),
     path("termos/", views.legal, {"which": "termos"}, name="terms"),
     path("logo.svg", views.logo, name="logo"),

@@ -20,6 +20,7 @@ from saas.middleware import client_ip
 from . import domain, selectors, services
 from .access import access_property_by_id, access_request_by_protocol
 from .auth import (
+    DocumentNotRegistered,
     Grant,
     SignInFailed,
     SignInThrottled,
@@ -30,6 +31,7 @@ from .auth import (
 )
 from .forms import DueDayForm, EmailForm, OmbudsmanForm, ProblemForm, ServiceRequestForm, SignInForm
 from .models import AgencySettings, ServiceRequest
+from .views_channels import document_alert_context
 
 View = Callable[..., HttpResponse]
 
@@ -111,6 +113,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     needs_document = agency.sign_in_mode == domain.SignInMode.ACCOUNT_CHECK_DIGIT_AND_DOCUMENT
     form = SignInForm(request.POST or None, needs_document=needs_document)
     status = 200
+    document_alert = None
     if request.method == "POST" and form.is_valid():
         try:
             grant = citizen_sign_in(
@@ -125,6 +128,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except SignInFailed as exc:
             form.add_error(None, exc.message)
             status = 400
+        except DocumentNotRegistered as exc:  # VA-07: no session, the way to get it registered instead
+            document_alert = document_alert_context(request, agency, exc)
+            status = exc.status
         except DomainError as exc:
             _form_error(form, exc)
             status = 400
@@ -136,7 +142,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "portal/sign_in.html",
-        {"form": form, "needs_document": needs_document, "service_types": domain.SERVICE_REQUEST_TYPES[:5]},
+        {
+            "form": form,
+            "needs_document": needs_document,
+            "service_types": domain.SERVICE_REQUEST_TYPES[:5],
+            "document_alert": document_alert,
+        },
         status=status,
     )
 
@@ -303,7 +314,9 @@ def request_new(request: HttpRequest, property_id: int) -> HttpResponse:
         raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
     types = [t for t in domain.SERVICE_REQUEST_TYPES if t.code in agency.request_types]
     totem = _is_totem(request)
-    initial = {"name": grant.holder_name} if grant.verified_holder else {}
+    initial: dict[str, str] = {"name": grant.holder_name} if grant.verified_holder else {}
+    if request.GET.get("tipo") in {t.code for t in types}:  # a link that names the type (VA-07 → VA-26)
+        initial["type"] = request.GET["tipo"]
     form = ServiceRequestForm(
         request.POST or None, request.FILES or None, types=types, totem=totem, initial=initial
     )

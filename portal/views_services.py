@@ -32,6 +32,7 @@ from modules.debt.models import Agreement, Certificate
 
 from .access_services import access_agreement_by_id, access_certificate_by_id, agreements_of
 from .auth import CitizenActor, Grant, session_grant
+from .installments import debt_requester
 from .models import AgencySettings
 from .services import tenant_today
 from .views import _property, _render, _url, citizen_required
@@ -180,33 +181,67 @@ def installments(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = _property(request, property_id)
     today = tenant_today()
     data = request.POST if request.method == "POST" else request.GET
+    # PESQUISAR and Calcular post the simulator's own form (the CPF stays out of URLs and logs);
+    # any other POST is the online signing below
+    recompute = request.method == "POST" and ("pesquisar" in request.POST or "calcular" in request.POST)
+    reactivation = data.get("reativacao") == "sim"
     raw_down = data.get("entrada")
+    if recompute and data.get("reativacao_simulada", "nao") != ("sim" if reactivation else "nao"):
+        raw_down = None  # the debt changed with the reactivation: the entry starts again at its minimum
     down = _money(raw_down)
+    cpf_text = (data.get("cpf") or "").strip()[:20]
     ctx: dict[str, Any] = {
         "prop": prop,
         "current": debt_services.live_agreement(prop.pk),
         "agreements": agreements_of(prop)[:10],
-        "can_sign": _can_sign(grant, agency),
+        # an agreement signed here covers the bills only: with a reactivation it is signed at the counter
+        "can_sign": _can_sign(grant, agency) and not reactivation,
+        "reactivation": reactivation,
+        "cpf_text": cpf_text,
+        "entry_text": raw_down or "",
     }
     status = 200
+    if cpf_text:
+        try:
+            ctx["requester"] = debt_requester(prop, cpf_text)
+        except DomainError as exc:
+            ctx["cpf_error"] = exc.message
+            status = 400
+    elif "pesquisar" in data:
+        ctx["cpf_error"] = "Informe o CPF do cliente responsável pelo débito."
+        status = 400
     try:
         if down is not None and down < 0:
             raise ValidationFailed("Informe o valor de entrada em reais, por exemplo 41,53.", field="entrada")
-        version, policy, position, sim = debt_services.installment_simulation(
-            property_id=prop.pk, as_of=today, down_payment=down
+        detail = debt_services.installment_simulation_detail(
+            property_id=prop.pk, as_of=today, down_payment=down, reactivation=reactivation
         )
     except DomainError as exc:
         ctx["error"] = exc.message
-        status = 400 if raw_down else 200
+        status = 400 if raw_down else status
         try:  # still show the debt behind the refusal
-            _, _, position, _ = debt_services.installment_simulation(property_id=prop.pk, as_of=today)
-            ctx["position"] = position
+            detail = debt_services.installment_simulation_detail(
+                property_id=prop.pk, as_of=today, reactivation=reactivation
+            )
         except DomainError:
-            pass
+            return _render(request, "portal/services/installments.html", ctx, status=status)
+    version, policy, position, sim = detail.version, detail.policy, detail.position, detail.simulation
+    ctx |= {
+        "position": position,
+        "debt": detail.debt,
+        "negotiated": detail.negotiated,
+        "charges": detail.debt.fines + detail.debt.interest,
+        "reactivation_fee": Decimal(version.reactivation_fee),
+        "monthly_percent": debt_pdf.percent_text(policy.monthly_rate),
+        "resolution": version.resolution,
+    }
+    if sim is None:
+        assert detail.refusal is not None
+        ctx["error"] = ctx.get("error") or detail.refusal.message
+        status = 400 if raw_down else status
         return _render(request, "portal/services/installments.html", ctx, status=status)
-    totals = position.totals
     chosen = data.get("parcelas", "")
-    if request.method == "POST" and ctx["can_sign"] and ctx["current"] is None:
+    if request.method == "POST" and not recompute and ctx["can_sign"] and ctx["current"] is None:
         option = next((o for o in sim.options if str(o.count) == chosen), None)
         if option is None:
             ctx["error"] = "Escolha o número de parcelas."
@@ -240,16 +275,7 @@ def installments(request: HttpRequest, property_id: int) -> HttpResponse:
                     "resolution": version.resolution,
                 },
             )
-    ctx |= {
-        "position": position,
-        "totals": totals,
-        "charges": totals["fine"] + totals["interest"] + totals["correction"],
-        "sim": sim,
-        "monthly_percent": debt_pdf.percent_text(policy.monthly_rate),
-        "resolution": version.resolution,
-        "chosen": chosen,
-        "entry_text": _brl(sim.down_payment),
-    }
+    ctx |= {"sim": sim, "chosen": chosen, "entry_text": _brl(sim.down_payment)}
     return _render(request, "portal/services/installments.html", ctx, status=status)
 
 

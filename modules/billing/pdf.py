@@ -117,7 +117,7 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "prop": prop,
         "categories": list(prop.categories.select_related("category")),
         "payer": payer,
-        "payer_document": format_document(payer.cpf_cnpj) if payer else "",
+        "payer_document": payer.document_display if payer else "",  # "sem CPF/CNPJ" when none
         "reading": reading,
         "month_label": month.label,
         "items": items,

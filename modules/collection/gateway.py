@@ -76,13 +76,14 @@ def _customer(prop: Property) -> dict[str, Any]:
     if relation is None:
         return {"name": f"Imóvel {prop.account_number}", "type": "individual"}
     customer = relation.customer
-    document = customer.cpf_cnpj
-    return {
+    body: dict[str, Any] = {
         "name": customer.name[:64],
-        "document": document,
-        "type": "company" if len(document) == 14 else "individual",
+        "type": "company" if customer.kind == "company" else "individual",
         "email": getattr(customer, "email", "") or "sem-email@exemplo.com.br",
     }
+    if customer.cpf_cnpj:  # a legacy customer may have none: no key rather than an empty document
+        body["document"] = customer.cpf_cnpj
+    return body
 
 
 def gateway_charge_create(

@@ -39,6 +39,12 @@ class InstallmentPolicyVersion(models.Model):
     )
     down_payment_days = models.PositiveSmallIntegerField("prazo para pagar a entrada (dias)", default=5)
     cancel_after_unpaid = models.PositiveSmallIntegerField("cancelar após parcelas vencidas", default=3)
+    # Seed 003's simulator asks "Com reativação de ligação de água?": yes adds this service fee to the
+    # debt (débitos a cobrar: serviços) before the installment table. A rule of the utility, dated
+    # with the rest of its installment policy.
+    reactivation_fee = models.DecimalField(
+        "taxa de reativação de ligação de água", max_digits=10, decimal_places=2, default="0.00"
+    )
 
     class Meta:
         ordering = ["-effective_from"]

@@ -4,6 +4,7 @@ re-installment), the billing item source of installments, certificates and the a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,14 @@ from modules.common.errors import Conflict, NotFound, PermissionDenied, Validati
 from modules.registry.models import Property
 
 from .domain import certificates as cert_rules
-from .domain.installments import DebtToNegotiate, Simulation, negotiated_total, schedule, simulate
+from .domain.installments import (
+    DebtToNegotiate,
+    NegotiatedTotal,
+    Simulation,
+    negotiated_total,
+    schedule,
+    simulate,
+)
 from .models import Agreement, AgreementBill, Certificate, Installment
 from .selectors import (
     INSTALLMENT_SOURCE,
@@ -75,9 +83,9 @@ def statement_create(
     )
 
 
-def _negotiation(
-    property_id: int, as_of: dt.date, replacing: Agreement | None
-) -> tuple[Any, Any, Any, Decimal]:
+def _debt(
+    property_id: int, as_of: dt.date, replacing: Agreement | None, services: Decimal = Decimal("0.00")
+) -> tuple[Any, Any, Any, DebtToNegotiate]:
     version, policy = installment_policy(as_of)
     position = debt_position(property_id, as_of)
     previous = Decimal("0.00")
@@ -91,13 +99,21 @@ def _negotiation(
         bills=totals["original"],
         fines=totals["fine"],
         interest=totals["interest"] + totals["correction"],
+        services=services,
         previous_agreements=previous,
     )
+    return version, policy, position, debt
+
+
+def _negotiation(
+    property_id: int, as_of: dt.date, replacing: Agreement | None
+) -> tuple[Any, Any, Any, Decimal]:
+    version, policy, position, debt = _debt(property_id, as_of, replacing)
     return (
         version,
         policy,
         position,
-        negotiated_total(debt, policy).total if debt.bills + previous else Decimal("0.00"),
+        negotiated_total(debt, policy).total if debt.bills + debt.previous_agreements else Decimal("0.00"),
     )
 
 
@@ -110,6 +126,43 @@ def installment_simulation(
     _property(property_id)
     version, policy, position, total = _negotiation(property_id, as_of, None)
     return version, policy, position, simulate(total, policy, down_payment=down_payment)
+
+
+@dataclass(frozen=True)
+class SimulationDetail:
+    """Seed 003's whole simulator screen: the debt summary (Resumo do débito), the cash payment
+    (PAGAMENTO À VISTA) and the installment options, with or without the reactivation fee."""
+
+    version: Any
+    policy: Any
+    position: Any
+    debt: DebtToNegotiate
+    negotiated: NegotiatedTotal
+    simulation: Simulation | None  # None when the entry or the debt is refused (see `refusal`)
+    refusal: ValidationFailed | None
+    reactivation_fee: Decimal  # added to "débitos a cobrar: serviços" when asked for
+
+
+def installment_simulation_detail(
+    *, property_id: int, as_of: dt.date, down_payment: Decimal | None = None, reactivation: bool = False
+) -> SimulationDetail:
+    """Like installment_simulation, with the summary lines and, when the citizen asks for the water
+    connection to be reactivated, the utility's reactivation fee (InstallmentPolicyVersion) added to
+    the debt as a service to be charged, before the installment table."""
+    _property(property_id)
+    version, _ = installment_policy(as_of)
+    fee = Decimal(version.reactivation_fee) if reactivation else Decimal("0.00")
+    version, policy, position, debt = _debt(property_id, as_of, None, services=fee)
+    if debt.bills + debt.previous_agreements:
+        negotiated = negotiated_total(debt, policy)
+    else:  # no open bill: nothing to negotiate, the fee alone is paid with the reactivation
+        negotiated = NegotiatedTotal(updated=Decimal("0.00"), discount=Decimal("0.00"), total=Decimal("0.00"))
+    try:
+        sim: Simulation | None = simulate(negotiated.total, policy, down_payment=down_payment)
+        refusal = None
+    except ValidationFailed as exc:
+        sim, refusal = None, exc
+    return SimulationDetail(version, policy, position, debt, negotiated, sim, refusal, fee)
 
 
 def live_agreement(property_id: int) -> Agreement | None:

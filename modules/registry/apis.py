@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -26,7 +27,18 @@ from .models import Customer, Neighbourhood, Property, PropertyRelation, Service
 
 class CustomerIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    cpf_cnpj = serializers.CharField(max_length=20)
+    cpf_cnpj = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="CPF ou CNPJ; ausente, vazio ou null: cliente sem CPF/CNPJ (cadastro legado)",
+    )
+    kind = serializers.ChoiceField(
+        choices=Customer.Kind.choices,
+        required=False,
+        help_text="só para cliente sem CPF/CNPJ (padrão: person); com documento, o tipo segue o documento",
+    )
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     phone_home = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -46,10 +58,19 @@ class CustomerIn(serializers.Serializer):
 
 class CustomerPatchIn(CustomerIn):
     name = serializers.CharField(max_length=200, required=False)
-    cpf_cnpj = None  # type: ignore[assignment]  # the document identifies the customer: never edited
+    # the document identifies the customer: never edited, only registered where there is none
+    cpf_cnpj = serializers.CharField(
+        max_length=20,
+        required=False,
+        help_text="só para cliente sem CPF/CNPJ: cadastra o documento (409 se já houver outro)",
+    )
+    kind = None  # type: ignore[assignment]
 
 
 class CustomerOut(serializers.ModelSerializer):
+    cpf_cnpj = serializers.CharField(allow_null=True, help_text="só os dígitos; null: sem CPF/CNPJ")
+    document_display = serializers.CharField(help_text='CPF/CNPJ formatado, ou "sem CPF/CNPJ"')
+
     class Meta:
         model = Customer
         exclude = ["name_search"]
@@ -101,7 +122,14 @@ class CustomerDetailApi(APIView):
         customer = get_object_or_404(Customer, pk=pk)
         data = CustomerPatchIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        customer = services.customer_update(actor=request.user, customer=customer, **data.validated_data)
+        values = dict(data.validated_data)
+        document = values.pop("cpf_cnpj", None)
+        with transaction.atomic():
+            if document is not None:
+                customer = services.customer_document_register(
+                    actor=request.user, customer=customer, cpf_cnpj=document
+                )
+            customer = services.customer_update(actor=request.user, customer=customer, **values)
         return Response(CustomerOut(customer).data)
 
 
@@ -115,7 +143,9 @@ class CategoryShareIO(serializers.Serializer):
 
 class PropertyListOut(serializers.ModelSerializer):
     cpf_cnpj = serializers.CharField(
-        source="holder_cpf_cnpj", allow_null=True, help_text="CPF/CNPJ do titular"
+        source="holder_cpf_cnpj",
+        allow_null=True,
+        help_text="CPF/CNPJ do titular (null: sem titular ou sem CPF/CNPJ)",
     )
     holder_name = serializers.CharField(allow_null=True)
     street = serializers.CharField(source="street.__str__")
@@ -140,7 +170,9 @@ class PropertyListOut(serializers.ModelSerializer):
 
 class RelationOut(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name")
-    cpf_cnpj = serializers.CharField(source="customer.cpf_cnpj")
+    cpf_cnpj = serializers.CharField(
+        source="customer.cpf_cnpj", allow_null=True, help_text="null: sem CPF/CNPJ"
+    )
 
     class Meta:
         model = PropertyRelation
@@ -207,6 +239,9 @@ class PropertyIn(serializers.Serializer):
     holder_cpf_cnpj = serializers.CharField(
         max_length=20, required=False, help_text="titular (proprietário e responsável)"
     )
+    holder_customer = serializers.IntegerField(
+        required=False, help_text="id do titular, para quem não tem CPF/CNPJ (em vez de holder_cpf_cnpj)"
+    )
     holder_since = serializers.DateField(required=False)
     special = serializers.ChoiceField(choices=Property.Special.choices, required=False)
     municipal_registration = serializers.CharField(max_length=30, required=False, allow_blank=True)
@@ -258,6 +293,17 @@ def _customer_by_document(value: str, field: str) -> Customer:
     return customer
 
 
+def _customer_by_document_or_id(document: str | None, pk: int | None, field: str = "cpf_cnpj") -> Customer:
+    if document:
+        return _customer_by_document(document, field)
+    if pk is None:
+        raise ValidationFailed("Informe o CPF/CNPJ ou o id do cliente.", field=field)
+    customer = Customer.objects.filter(pk=pk).first()
+    if customer is None:
+        raise ValidationFailed("Cliente não encontrado.", field="customer")
+    return customer
+
+
 class PropertyListCreateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "registry.properties"
@@ -292,8 +338,9 @@ class PropertyListCreateApi(APIView):
             except InvalidAccountNumber as exc:
                 raise ValidationFailed(str(exc), field="account_number") from exc
         holder = values.pop("holder_cpf_cnpj", None)
-        if holder:
-            values["holder"] = _customer_by_document(holder, "holder_cpf_cnpj")
+        holder_id = values.pop("holder_customer", None)
+        if holder or holder_id is not None:
+            values["holder"] = _customer_by_document_or_id(holder, holder_id, "holder_cpf_cnpj")
         values["categories"] = [CategoryShare(c["category"], c["economies"]) for c in values["categories"]]
         prop = services.property_create(actor=request.user, **values)
         return Response(PropertyOut(selectors.property_detail(prop.pk)).data, status=status.HTTP_201_CREATED)
@@ -343,7 +390,10 @@ class PropertyCategoriesApi(APIView):
 
 
 class RelationIn(serializers.Serializer):
-    cpf_cnpj = serializers.CharField(max_length=20)
+    cpf_cnpj = serializers.CharField(max_length=20, required=False, help_text="CPF/CNPJ do cliente")
+    customer = serializers.IntegerField(
+        required=False, help_text="id do cliente (para quem não tem CPF/CNPJ); um dos dois"
+    )
     role = serializers.ChoiceField(choices=PropertyRelation.Role.choices)
     start = serializers.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -362,7 +412,7 @@ class PropertyRelationApi(APIView):
         data = RelationIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        customer = _customer_by_document(values.pop("cpf_cnpj"), "cpf_cnpj")
+        customer = _customer_by_document_or_id(values.pop("cpf_cnpj", None), values.pop("customer", None))
         relation = services.relation_transfer(actor=request.user, prop=prop, customer=customer, **values)
         return Response(RelationOut(relation).data, status=status.HTTP_201_CREATED)
 

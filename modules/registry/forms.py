@@ -3,14 +3,26 @@ from __future__ import annotations
 from django import forms
 
 from .domain import connections as conn
-from .models import BillingGroup, Category, Neighbourhood, PropertyRelation, Route, Street
+from .models import BillingGroup, Category, Customer, Neighbourhood, PropertyRelation, Route, Street
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CustomerForm(forms.Form):
     name = forms.CharField(label="Nome", max_length=200)
-    cpf_cnpj = forms.CharField(label="CPF ou CNPJ", max_length=20, help_text="CNPJ alfanumérico aceito")
+    cpf_cnpj = forms.CharField(
+        label="CPF ou CNPJ",
+        max_length=20,
+        required=False,
+        help_text="CNPJ alfanumérico aceito. Em branco: cliente sem CPF/CNPJ (cadastro legado).",
+    )
+    kind = forms.ChoiceField(
+        label="Tipo",
+        choices=Customer.Kind.choices,
+        initial=Customer.Kind.PERSON,
+        required=False,
+        help_text="Com CPF/CNPJ, o tipo segue o documento.",
+    )
     email = forms.CharField(label="E-mail", required=False, max_length=254)
     phone = forms.CharField(label="Celular", required=False, max_length=20)
     phone_home = forms.CharField(label="Telefone residencial", required=False, max_length=20)

@@ -34,6 +34,7 @@ from .domain.text import fold, normalize_cep
 from .models import BillingGroup, Category, City, Route
 
 FILES = ("customers", "properties", "meters")
+LEGACY_KEY = "legacy:"  # a holder named by legacy code, never a CPF/CNPJ (those are [0-9A-Z] only)
 SITUATIONS = {
     "potential",
     "feasible",
@@ -225,6 +226,8 @@ def _run(report: ImportReport, body: Callable[[Any], None]) -> ImportReport:
 
 CUSTOMER_COLUMNS = [
     "cpf_cnpj",
+    "legacy_code",
+    "kind",
     "name",
     "email",
     "phone",
@@ -241,15 +244,39 @@ CUSTOMER_COLUMNS = [
     "mail_state",
     "mail_cep",
 ]
+KINDS = {"": "person", "pf": "person", "person": "person", "pj": "company", "company": "company"}
+
+
+def _unique_in_file(
+    parsed: list[tuple[Any, ...]], key_index: int, field_name: str, report: ImportReport
+) -> None:
+    """Like _duplicates, for an optional key: rows without it never collide."""
+    _duplicates([r for r in parsed if r[key_index]], key_index, field_name, report)
 
 
 def import_customers(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportReport:
+    """Customers keyed by CPF/CNPJ or, for those the legacy system holds without one (ADR 0103), by
+    the legacy customer code; a row with both may bring the document of a customer known by code."""
     report = ImportReport("customers")
-    rows = _read(data, ("cpf_cnpj", "name"), report)
+    rows = _read(data, ("name",), report)
+    if rows and not report.errors:
+        header = set(rows[0][1])
+        if not header & {"cpf_cnpj", "legacy_code"}:
+            report.errors.append(
+                LineError(1, "cpf_cnpj", "coluna obrigatória ausente no cabeçalho: cpf_cnpj (ou legacy_code)")
+            )
+            rows = []
     report.read = len(rows)
 
     def parse(row: dict[str, str]) -> tuple[Any, ...]:
-        doc = _document(row.get("cpf_cnpj", ""), "cpf_cnpj")
+        raw_doc = (row.get("cpf_cnpj") or "").strip()
+        doc = _document(raw_doc, "cpf_cnpj") if strip_document(raw_doc) else None
+        code = (row.get("legacy_code") or "").strip()[:20] or None
+        if doc is None and code is None:
+            raise _LineFail(
+                "cpf_cnpj",
+                "cliente sem CPF/CNPJ: informe o código do sistema legado (legacy_code) para identificá-lo",
+            )
         name = (row.get("name") or "").strip()
         if len(name) < 3:
             raise _LineFail("name", "nome obrigatório (ao menos 3 letras)")
@@ -262,45 +289,96 @@ def import_customers(*, actor: Actor, data: bytes | str, today: dt.date) -> Impo
             raise _LineFail("mail_cep", "CEP inválido: deve ter 8 dígitos") from exc
         birth = _date(row.get("birth_date", ""), "birth_date", today)
         text = {c: (row.get(c) or "").strip() for c in CUSTOMER_COLUMNS}
-        kind = "person" if len(doc) == 11 else "company"
+        if doc is not None:
+            kind = "person" if len(doc) == 11 else "company"
+        elif text["kind"].lower() in KINDS:
+            kind = KINDS[text["kind"].lower()]
+        else:
+            raise _LineFail("kind", f"tipo desconhecido '{text['kind']}' (use PF ou PJ)")
         return (
-            doc, kind, name, fold(name), email, text["phone"][:20], text["phone_home"][:20], text["phone_work"][:20],
+            doc, code, kind, name, fold(name), email, text["phone"][:20], text["phone_home"][:20], text["phone_work"][:20],
             text["rg"][:20], birth, text["mother_name"][:200], text["mail_street"][:200], text["mail_number"][:20],
             text["mail_complement"][:60], text["mail_neighbourhood"][:120], text["mail_city"][:120],
             text["mail_state"][:2].upper(), cep,
         )  # fmt: skip
 
     parsed = _validate(rows, report, parse)
-    _duplicates(parsed, 1, "cpf_cnpj", report)
+    _unique_in_file(parsed, 1, "cpf_cnpj", report)
+    _unique_in_file(parsed, 2, "legacy_code", report)
     cols = [
-        "line", "cpf_cnpj", "kind", "name", "name_search", "email", "phone", "phone_home", "phone_work", "rg",
-        "birth_date", "mother_name", "mail_street", "mail_number", "mail_complement", "mail_neighbourhood",
-        "mail_city", "mail_state", "mail_cep",
+        "line", "customer_id", "cpf_cnpj", "legacy_code", "kind", "name", "name_search", "email", "phone", "phone_home",
+        "phone_work", "rg", "birth_date", "mother_name", "mail_street", "mail_number", "mail_complement",
+        "mail_neighbourhood", "mail_city", "mail_state", "mail_cep",
     ]  # fmt: skip
-    data_cols = cols[1:]
+    data_cols = cols[2:]
+    # what a row writes over a known customer: an empty document or code never erases one on file
+    kept = {
+        "cpf_cnpj": "COALESCE(t.cpf_cnpj, c.cpf_cnpj)",
+        "legacy_code": "COALESCE(t.legacy_code, c.legacy_code)",
+        "kind": "CASE WHEN t.cpf_cnpj IS NULL AND c.cpf_cnpj IS NOT NULL THEN c.kind ELSE t.kind END",
+    }
+    new_values = [kept.get(c, f"t.{c}") for c in data_cols]
+
+    def resolve(cursor: Any) -> list[tuple[Any, ...]]:
+        """Each row's customer, by legacy code first, then by document; conflicting keys are errors."""
+        cursor.execute(
+            "SELECT c.cpf_cnpj, c.id, c.legacy_code FROM unnest(%s::text[]) AS k(doc) "
+            "JOIN registry_customer c ON c.cpf_cnpj = k.doc",
+            [[r[1] for r in parsed if r[1]]],
+        )
+        by_doc = {doc: (pk, code) for doc, pk, code in cursor.fetchall()}
+        cursor.execute(
+            "SELECT c.legacy_code, c.id, c.cpf_cnpj FROM unnest(%s::text[]) AS k(code) "
+            "JOIN registry_customer c ON c.legacy_code = k.code",
+            [[r[2] for r in parsed if r[2]]],
+        )
+        by_code = {code: (pk, doc) for code, pk, doc in cursor.fetchall()}
+        out = []
+        for r in parsed:
+            line, doc, code = r[0], r[1], r[2]
+            known_by_doc = by_doc.get(doc) if doc else None
+            known_by_code = by_code.get(code) if code else None
+            if known_by_code and doc and known_by_code[1] and known_by_code[1] != doc:
+                report.errors.append(
+                    LineError(
+                        line, "cpf_cnpj", f"o cliente de código {code} já tem outro CPF/CNPJ cadastrado"
+                    )
+                )
+            elif known_by_code and known_by_doc and known_by_code[0] != known_by_doc[0]:
+                report.errors.append(LineError(line, "cpf_cnpj", "CPF/CNPJ já pertence a outro cliente"))
+            elif code and known_by_doc and known_by_doc[1] and known_by_doc[1] != code:
+                report.errors.append(
+                    LineError(line, "legacy_code", f"o cliente deste CPF/CNPJ tem o código {known_by_doc[1]}")
+                )
+            pk = (known_by_code or known_by_doc or (None,))[0]
+            out.append((line, pk, *r[1:]))
+        return out
 
     def body(cursor: Any) -> None:
         if report.errors:
             _finish(report, actor, "registry.import_customers")
+        resolved = resolve(cursor)
+        if report.errors:
+            _finish(report, actor, "registry.import_customers")
         cursor.execute("DROP TABLE IF EXISTS imp_customer")
         cursor.execute(
-            "CREATE TEMP TABLE imp_customer (line int, cpf_cnpj text, kind text, name text, name_search text, "
-            "email text, phone text, phone_home text, phone_work text, rg text, birth_date date, mother_name text, "
-            "mail_street text, mail_number text, mail_complement text, mail_neighbourhood text, mail_city text, "
-            "mail_state text, mail_cep text) ON COMMIT DROP"
+            "CREATE TEMP TABLE imp_customer (line int, customer_id bigint, cpf_cnpj text, legacy_code text, "
+            "kind text, name text, name_search text, email text, phone text, phone_home text, phone_work text, "
+            "rg text, birth_date date, mother_name text, mail_street text, mail_number text, mail_complement text, "
+            "mail_neighbourhood text, mail_city text, mail_state text, mail_cep text) ON COMMIT DROP"
         )
-        _copy(cursor, "imp_customer", cols, parsed)
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in data_cols[1:])
+        _copy(cursor, "imp_customer", cols, resolved)
         cursor.execute(
             f"INSERT INTO registry_customer ({', '.join(data_cols)}, father_name, created_at, updated_at) "  # noqa: S608
-            f"SELECT {', '.join(data_cols)}, '', now(), now() FROM imp_customer "
-            f"ON CONFLICT (cpf_cnpj) DO UPDATE SET {updates}, updated_at = now() "
-            f"WHERE ({', '.join('registry_customer.' + c for c in data_cols[1:])}) "
-            f"IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in data_cols[1:])}) "
-            "RETURNING (xmax = 0)"
+            f"SELECT {', '.join(data_cols)}, '', now(), now() FROM imp_customer WHERE customer_id IS NULL"
         )
-        flags = [r[0] for r in cursor.fetchall()]
-        report.created, report.updated = sum(flags), len(flags) - sum(flags)
+        report.created = cursor.rowcount
+        cursor.execute(
+            f"UPDATE registry_customer c SET ({', '.join(data_cols)}, updated_at) = "  # noqa: S608
+            f"({', '.join(new_values)}, now()) FROM imp_customer t WHERE c.id = t.customer_id "
+            f"AND ({', '.join('c.' + col for col in data_cols)}) IS DISTINCT FROM ({', '.join(new_values)})"
+        )
+        report.updated = cursor.rowcount
         _finish(report, actor, "registry.import_customers")
 
     return _run(report, body)
@@ -367,7 +445,11 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         if route is not None and group is None:
             raise _LineFail("billing_group", "rota informada sem grupo de faturamento")
         holder = (row.get("holder_cpf_cnpj") or "").strip()
+        holder_code = (row.get("holder_legacy_code") or "").strip()
+        # the holder's key: the document, else the legacy code of a customer without one
         holder_doc = _document(holder, "holder_cpf_cnpj") if holder else None
+        if holder_doc is None and holder_code:
+            holder_doc = LEGACY_KEY + holder_code
         holder_since = _date(row.get("holder_since", ""), "holder_since", today)
         conns = []
         for kind in ("water", "sewer"):
@@ -408,12 +490,19 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         # The file's keys are joined as unnest(array), never filtered with "= ANY(array)": right after a
         # first import the tables have no statistics, and a plan that filters 400,000 rows with a
         # 200,000-element array searches it linearly for each row (minutes; seen on the benchmark).
+        keys = {r[24] for r in parsed if r[24]}
         cursor.execute(
             "SELECT c.cpf_cnpj, c.id FROM unnest(%s::text[]) AS k(doc) "
             "JOIN registry_customer c ON c.cpf_cnpj = k.doc",
-            [list({r[24] for r in parsed if r[24]})],
+            [[k for k in keys if not k.startswith(LEGACY_KEY)]],
         )
         customers = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT %s || c.legacy_code, c.id FROM unnest(%s::text[]) AS k(code) "
+            "JOIN registry_customer c ON c.legacy_code = k.code",
+            [LEGACY_KEY, [k.removeprefix(LEGACY_KEY) for k in keys if k.startswith(LEGACY_KEY)]],
+        )
+        customers |= dict(cursor.fetchall())
         resolved = []
         for r in parsed:
             line, group, route, holder = r[0], r[20], r[21], r[24]
@@ -428,7 +517,7 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
                 report.errors.append(
                     LineError(
                         line,
-                        "holder_cpf_cnpj",
+                        "holder_legacy_code" if holder.startswith(LEGACY_KEY) else "holder_cpf_cnpj",
                         "titular não cadastrado (importe antes o arquivo de clientes)",
                     )
                 )

@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
-from modules.common.domain.documents import format_document
+from modules.common.domain.documents import display_document, display_masked_document
 
 from .domain import connections as conn
 from .domain.account_number import format_account_number
@@ -125,7 +125,13 @@ class Customer(models.Model):
     kind = models.CharField("tipo", max_length=10, choices=Kind.choices)
     name = models.CharField("nome", max_length=200)
     name_search = models.CharField(max_length=200, editable=False, default="")
-    cpf_cnpj = models.CharField("CPF/CNPJ", max_length=14, unique=True)
+    # NULL, never "", when the customer has no document (legacy registries, ADR 0103): the unique
+    # constraint then holds among the customers who have one.
+    cpf_cnpj = models.CharField("CPF/CNPJ", max_length=14, unique=True, null=True, blank=True)
+    # The legacy system's customer code: the import's key for a customer without CPF/CNPJ.
+    legacy_code = models.CharField(
+        "código no sistema legado", max_length=20, unique=True, null=True, blank=True
+    )
     rg = models.CharField("RG", max_length=20, blank=True)
     birth_date = models.DateField("data de nascimento", null=True, blank=True)
     mother_name = models.CharField("nome da mãe", max_length=200, blank=True)
@@ -153,14 +159,28 @@ class Customer(models.Model):
                 fields=["name_search"], name="customer_name_prefix", opclasses=["varchar_pattern_ops"]
             ),
         ]
+        constraints = [
+            # absent is NULL: an empty string would be one more "document" that only one customer may hold
+            models.CheckConstraint(condition=~Q(cpf_cnpj=""), name="customer_document_null_not_empty"),
+            models.CheckConstraint(condition=~Q(legacy_code=""), name="customer_legacy_code_null_not_empty"),
+        ]
         verbose_name = "cliente"
 
     def __str__(self) -> str:
         return self.name
 
     @property
+    def has_document(self) -> bool:
+        return bool(self.cpf_cnpj)
+
+    @property
     def document_display(self) -> str:
-        return format_document(self.cpf_cnpj)
+        """Formatted CPF/CNPJ, or "sem CPF/CNPJ"."""
+        return display_document(self.cpf_cnpj)
+
+    @property
+    def document_masked(self) -> str:
+        return display_masked_document(self.cpf_cnpj)
 
 
 class Property(models.Model):

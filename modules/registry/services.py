@@ -116,18 +116,76 @@ def _clean_customer_fields(fields: dict[str, Any], today: dt.date) -> dict[str, 
     return out
 
 
+def _clean_kind(kind: str | None) -> str:
+    if kind in (None, ""):
+        return Customer.Kind.PERSON
+    if kind not in Customer.Kind.values:
+        raise ValidationFailed("Tipo de cliente inválido: use pessoa física ou jurídica.", field="kind")
+    return kind
+
+
 def customer_create(
-    *, actor: Actor, cpf_cnpj: str, name: str, today: dt.date | None = None, **fields: Any
+    *,
+    actor: Actor,
+    name: str,
+    cpf_cnpj: str | None = None,
+    kind: str | None = None,
+    today: dt.date | None = None,
+    **fields: Any,
 ) -> Customer:
+    """A customer with a CPF/CNPJ (its kind follows the document) or, as legacy registries hold, without
+    one (stored as NULL; the kind is then given, pessoa física by default; ADR 0103)."""
     today = today or tenant_today()
-    digits, kind = clean_document(cpf_cnpj)
+    digits: str | None = None
+    if strip_document(cpf_cnpj or ""):
+        digits, kind = clean_document(cpf_cnpj or "")
+    else:
+        kind = _clean_kind(kind)
     data = _clean_customer_fields({"name": name, **fields}, today)
     with transaction.atomic():
-        if Customer.objects.filter(cpf_cnpj=digits).exists():
+        if digits and Customer.objects.filter(cpf_cnpj=digits).exists():
             raise Conflict("Já existe um cliente com este CPF/CNPJ.", field="cpf_cnpj", code="duplicate")
         customer = Customer.objects.create(cpf_cnpj=digits, kind=kind, name_search=fold(data["name"]), **data)
         audit_record(
             actor=actor, action="registry.customer_create", target=customer, after=snapshot(customer)
+        )
+    return customer
+
+
+def customer_document_register(
+    *, actor: Actor, customer: Customer, cpf_cnpj: str, reason: str = ""
+) -> Customer:
+    """Put a CPF/CNPJ on a customer registered without one (VA-07). A document, once on file,
+    identifies the customer and is not replaced here; the kind follows the document."""
+    digits, kind = clean_document(cpf_cnpj)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        if customer.cpf_cnpj == digits:
+            return customer
+        if customer.cpf_cnpj:
+            raise Conflict(
+                f"O cliente {customer.name} já tem o {customer.document_display} cadastrado; "
+                "o CPF/CNPJ de um cliente não é trocado por aqui.",
+                field="cpf_cnpj",
+                code="document_on_file",
+            )
+        other = Customer.objects.filter(cpf_cnpj=digits).first()
+        if other is not None:
+            raise Conflict(
+                f"Este CPF/CNPJ já pertence a outro cliente ({other.name}).",
+                field="cpf_cnpj",
+                code="duplicate",
+            )
+        before = snapshot(customer)
+        customer.cpf_cnpj, customer.kind = digits, kind
+        customer.save(update_fields=["cpf_cnpj", "kind", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="registry.customer_document_register",
+            target=customer,
+            before=before,
+            after=snapshot(customer),
+            reason=reason,
         )
     return customer
 

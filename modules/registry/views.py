@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -174,16 +175,26 @@ def _customer_form(request: HttpRequest, pk: int | None) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk) if pk else None
     initial = {f: getattr(customer, f) for f in CustomerForm.base_fields} if customer else None
     if customer:
-        initial["cpf_cnpj"] = customer.document_display  # type: ignore[index]
+        initial["cpf_cnpj"] = customer.document_display if customer.has_document else ""  # type: ignore[index]
     form = CustomerForm(request.POST or None, initial=initial)
     if customer:
-        form.fields["cpf_cnpj"].disabled = True
+        form.fields["kind"].disabled = True
+        if customer.has_document:  # the document identifies the customer: never edited
+            form.fields["cpf_cnpj"].disabled = True
+        else:
+            form.fields["cpf_cnpj"].help_text = "Cliente sem CPF/CNPJ: informe-o para cadastrá-lo."
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             if customer:
-                data.pop("cpf_cnpj")
-                services.customer_update(actor=request.user, customer=customer, **data)
+                document = data.pop("cpf_cnpj")
+                data.pop("kind")
+                with transaction.atomic():
+                    if not customer.has_document and document:
+                        services.customer_document_register(
+                            actor=request.user, customer=customer, cpf_cnpj=document
+                        )
+                    services.customer_update(actor=request.user, customer=customer, **data)
             else:
                 customer = services.customer_create(actor=request.user, **data)
         except DomainError as exc:

@@ -15,6 +15,9 @@ _CNPJ_WEIGHTS_1 = (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 _CNPJ_WEIGHTS_2 = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 _CNPJ_SHAPE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
 
+# What a person reads where a customer has no document on file (legacy registries hold many; ADR 0103).
+NO_DOCUMENT = "sem CPF/CNPJ"
+
 
 def strip_document(value: str) -> str:
     """Drop punctuation and spaces; upper-case letters (alphanumeric CNPJ)."""
@@ -83,3 +86,13 @@ def mask_document(value: str) -> str:
     if len(chars) == 14:
         return f"{chars[:2]}.{chars[2:5]}.***/****-{chars[12:]}"
     return "***"
+
+
+def display_document(value: str | None) -> str:
+    """The formatted document, or "sem CPF/CNPJ" when there is none."""
+    return format_document(value or "") if strip_document(value or "") else NO_DOCUMENT
+
+
+def display_masked_document(value: str | None) -> str:
+    """The masked document, or "sem CPF/CNPJ" when there is none."""
+    return mask_document(value or "") if strip_document(value or "") else NO_DOCUMENT

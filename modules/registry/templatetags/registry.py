@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from modules.common.domain.documents import format_document
+from modules.common.domain.documents import display_document
 
 from ..domain.connections import SITUATIONS
 
@@ -11,7 +11,8 @@ register = template.Library()
 
 @register.filter
 def document(value: str | None) -> str:
-    return format_document(value) if value else "—"
+    """A customer's document as a person reads it: formatted, or "sem CPF/CNPJ"."""
+    return display_document(value)
 
 
 @register.filter

@@ -14,6 +14,7 @@ from modules.billing.demo import seed_demo_billing
 from modules.collection.demo import fake_gateway_url, seed_demo_gateway
 from modules.common.audit import SystemActor
 from modules.common.tenancy import tenant_context
+from modules.debt.demo import seed_demo_debt
 from modules.registry.demo import seed_demo_registry
 from modules.registry.services import tenant_today
 from tenants import provisioning
@@ -126,6 +127,7 @@ class Command(BaseCommand):
                     created |= _ensure_user(username, name, is_admin=False, profile=profile)
                 reports = seed_demo_registry(opts["properties"], today=tenant_today())
                 billing_lines = seed_demo_billing(today=tenant_today())
+                seed_demo_debt()
                 if seed_demo_gateway(tenant.schema_name):
                     self.stdout.write(f"  conta Pagar.me (falso, {fake_gateway_url()}) criada")
             for report in reports:
