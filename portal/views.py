@@ -296,7 +296,12 @@ def request_new(request: HttpRequest, property_id: int) -> HttpResponse:
     agency: AgencySettings = request.agency  # type: ignore[attr-defined]
     if not grant.can_request:
         raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
-    types = [t for t in domain.SERVICE_REQUEST_TYPES if t.code in agency.request_types]
+    # the CPF/CNPJ update has its own page: it needs the new number and a document (VA-26)
+    types = [
+        t
+        for t in domain.SERVICE_REQUEST_TYPES
+        if t.code in agency.request_types and t.code != "document_update"
+    ]
     totem = _is_totem(request)
     initial = {"name": grant.holder_name} if grant.verified_holder else {}
     form = ServiceRequestForm(
