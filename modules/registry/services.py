@@ -154,7 +154,9 @@ def customer_update(
     return customer
 
 
-def customer_document_change(*, actor: Actor, customer: Customer, cpf_cnpj: str, reason: str = "") -> Customer:
+def customer_document_change(
+    *, actor: Actor, customer: Customer, cpf_cnpj: str, reason: str = ""
+) -> Customer:
     """Change a customer's CPF/CNPJ (a correction or a CPF/CNPJ update request, VA-26): the kind
     follows the new number; refused when the number is the customer's already or another customer's."""
     digits, kind = clean_document(cpf_cnpj)
