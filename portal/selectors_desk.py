@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from modules.common.domain.documents import strip_document
+from modules.registry.domain.account_number import looks_like_account_number, parse_account_number
 
 from .models import ServiceRequest
 from .services import tenant_today
@@ -55,7 +56,9 @@ def desk_request_list(f: DeskFilter) -> QuerySet[ServiceRequest]:
     text = f.q.strip()
     if text:
         chars = strip_document(text)
-        scope = Q(protocol=chars) | Q(property__account_number=chars)
+        scope = Q(protocol=chars)
+        if looks_like_account_number(text):
+            scope |= Q(property__account_base=parse_account_number(text))
         if chars:
             scope |= Q(requester_document=chars) | Q(customer__cpf_cnpj=chars) | Q(new_document=chars)
         qs = qs.filter(scope)

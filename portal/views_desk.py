@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.domain.documents import format_document
 from modules.common.errors import DomainError
+from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.models import Property
 
-from . import domain, domain_desk, selectors_desk, services_desk
+from . import domain_desk, selectors_desk, services_desk
 from .forms_desk import (
     AcknowledgeForm,
     AgencySettingsForm,
@@ -187,7 +188,7 @@ def attachment_view(request: HttpRequest, protocol: str, attachment_id: int) -> 
 def counter_request_view(request: HttpRequest) -> HttpResponse:
     """A request taken at the counter for a property (VA-24: the citizen sees it in the agency)."""
     initial: dict[str, Any] = {}
-    if request.GET.get("imovel"):
+    if request.GET.get("imovel", "").isdigit():
         prop = Property.objects.filter(pk=request.GET["imovel"]).first()
         if prop:
             initial["account"] = prop.account_number
@@ -197,11 +198,8 @@ def counter_request_view(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            account = domain.account_input_digits(data["account"])
-            prop = Property.objects.filter(account_number=account).first()
-            if prop is None:
-                form.add_error("account", f"Nenhum imóvel com a matrícula {data['account']}.")
-            else:
+            prop = _counter_property(form, data["account"])
+            if prop is not None:
                 try:
                     item = services_desk.counter_request_open(
                         actor=request.user,  # type: ignore[arg-type]
@@ -223,6 +221,18 @@ def counter_request_view(request: HttpRequest) -> HttpResponse:
                     messages.success(request, f"Pedido registrado no balcão: protocolo {item.protocol}.")
                     return redirect("desk:request", item.protocol)
     return render(request, "portal/desk/request_new.html", {"form": form}, status=status)
+
+
+def _counter_property(form: CounterRequestForm, account: str) -> Property | None:
+    try:
+        base = parse_account_number(account)
+    except InvalidAccountNumber as exc:
+        form.add_error("account", str(exc))
+        return None
+    prop = Property.objects.filter(account_base=base).first()
+    if prop is None:
+        form.add_error("account", f"Nenhum imóvel com a matrícula {account}.")
+    return prop
 
 
 _SERVICE_FIELD = {"attachment_max_bytes": "attachment_max_mb"}
