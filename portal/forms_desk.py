@@ -58,13 +58,20 @@ class DeskFilterForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    note = forms.CharField(label="Observação (opcional)", required=False, max_length=300)
+    note = forms.CharField(
+        label="Observação (opcional)",
+        required=False,
+        max_length=300,
+        help_text="O cidadão vê esta observação no andamento do pedido.",
+    )
 
 
 class RouteForm(forms.Form):
     unit = forms.ChoiceField(label="Encaminhar para o setor")
     note = forms.CharField(
-        label="Observação do encaminhamento", max_length=300, widget=forms.TextInput(attrs={"size": 40})
+        label="Observação do encaminhamento",
+        max_length=300,
+        help_text="O cidadão vê esta observação no andamento do pedido.",
     )
 
     def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
@@ -90,7 +97,6 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label="Decisão",
         choices=[("approve", "Aprovar e atualizar o cadastro"), ("reject", "Recusar o pedido")],
-        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label="Motivo da recusa", required=False, max_length=180, help_text="Obrigatório para recusar."

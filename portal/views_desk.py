@@ -79,6 +79,12 @@ def requests_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _phone(digits: str) -> str:
+    if len(digits) in (10, 11):
+        return f"({digits[:2]}) {digits[2:-4]}-{digits[-4:]}"
+    return digits
+
+
 def _detail(request: HttpRequest, item: ServiceRequest, status: int = 200, **forms: Any) -> HttpResponse:
     can_change = request.user.can("portal.requests", "change")  # type: ignore[union-attr]
     events = list(item.events.all())
@@ -87,6 +93,7 @@ def _detail(request: HttpRequest, item: ServiceRequest, status: int = 200, **for
         "events": events,
         "files": list(item.attachments.all()),
         "requester_document": format_document(item.requester_document) if item.requester_document else "",
+        "requester_phone": _phone(item.requester_phone),
         "new_document": format_document(item.new_document) if item.new_document else "",
         "current_document": format_document(item.customer.cpf_cnpj) if item.customer else "",
         "can_change": can_change,

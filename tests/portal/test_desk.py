@@ -444,7 +444,7 @@ def test_va26_approval_applies_the_number_through_the_registry_and_closes_the_pr
     assert early.status_code == 400 and "Confirme o recebimento" in early.content.decode()
     desk.post(url + "receber/", {})
     page = desk.get(url).content.decode()
-    assert "Atualização cadastral - CPF/CNPJ" in page and "Registrar decisão" in page
+    assert "Atualização cadastral - CPF/CNPJ" in page and "Aprovar e atualizar o cadastro" in page
     closing = desk.post(url + "situacao/", {"status": "closed", "reason": "feito", "note": ""})
     assert closing.status_code == 400 and "aprove ou recuse o pedido" in closing.content.decode()
 
