@@ -30,6 +30,11 @@ urlpatterns = [
         name="citizen-api-property-requests",
     ),
     path("requests/<str:protocol>", apis.RequestDetailApi.as_view(), name="citizen-api-request"),
+    path(
+        "properties/<int:property_id>/document-update",
+        apis.DocumentUpdateApi.as_view(),
+        name="citizen-api-document-update",
+    ),
     # issue 7 for the mobile app: the same services as the agency's pages (portal/apis_services.py)
     path("properties/<int:property_id>/bills", svc.BillListApi.as_view(), name="citizen-api-bills"),
     path(

@@ -7,10 +7,15 @@ class PortalConfig(AppConfig):
     verbose_name = "Agência virtual"
 
     def ready(self) -> None:
+        from modules.access.functions import Function, register
         from modules.common.audit import register_labels
 
         from . import schema  # noqa: F401 - registers the OpenAPI auth extension
 
+        register(
+            Function("portal.requests", "Protocolos (agência, balcão e ouvidoria)", "Atendimento"),
+            Function("portal.settings", "Configuração da agência virtual", "Atendimento"),
+        )
         register_labels(
             actions={
                 "portal.sign_in": "Entrada na agência virtual",
@@ -19,6 +24,13 @@ class PortalConfig(AppConfig):
                 "portal.due_day_change": "Troca do dia de vencimento (agência virtual)",
                 "portal.request_create": "Protocolo aberto na agência virtual",
                 "portal.settings_update": "Configuração da agência virtual",
+                "portal.request_acknowledge": "Recebimento de protocolo confirmado",
+                "portal.request_route": "Protocolo encaminhado a outro setor",
+                "portal.request_status_change": "Situação de protocolo alterada",
+                "portal.document_update_request": "Pedido de atualização de CPF/CNPJ (agência virtual)",
+                "portal.document_update_approve": "Atualização de CPF/CNPJ aprovada",
+                "portal.document_update_reject": "Atualização de CPF/CNPJ recusada",
+                "registry.customer_document_change": "CPF/CNPJ do cliente alterado",
             },
             objects={
                 "portal.servicerequest": "Protocolo",

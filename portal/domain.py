@@ -31,6 +31,25 @@ def due_day_options_problem(days: list[int] | tuple[int, ...]) -> str | None:
     return None
 
 
+# Sectors a utility routes protocols to, until the service module brings its organisational units;
+# each utility edits the list on the agency settings screen.
+DEFAULT_UNITS = ("Atendimento", "Ouvidoria", "Comercial", "Cadastro", "Operação e manutenção")
+COUNTER_UNIT = "Atendimento"
+OMBUDSMAN_UNIT = "Ouvidoria"
+
+
+def units_problem(units: list[str]) -> str | None:
+    """A pt-BR reason why a list of sectors is unacceptable, or None."""
+    names = [u.strip() if isinstance(u, str) else "" for u in units]
+    if not names:
+        return "Informe ao menos um setor."
+    if any(not n or len(n) > 120 for n in names):
+        return "Cada setor precisa de um nome de até 120 letras."
+    if len({n.casefold() for n in names}) != len(names):
+        return "Há setores repetidos na lista."
+    return None
+
+
 _ACCOUNT_DIGITS = re.compile(r"^\s*(\d{1,10})\s*$")
 
 
@@ -100,7 +119,7 @@ SERVICE_REQUEST_TYPES: tuple[RequestType, ...] = (
     RequestType("disconnection_on_request", "Corte a pedido", 5),
     RequestType("ownership_change", "Transferência de titularidade", 10),
     RequestType("registry_update", "Atualização cadastral", 10),
-    RequestType("document_update", "Atualização de CPF/CNPJ", 10),
+    RequestType("document_update", "Atualização cadastral - CPF/CNPJ", 10),
     RequestType("contract_copy", "Segunda via do contrato de adesão", 5),
     RequestType("cancellation", "Cancelamento e inativação da ligação", 15),
 )

@@ -30,6 +30,10 @@ def _default_request_types() -> list[str]:
     return [t.code for t in domain.SERVICE_REQUEST_TYPES]
 
 
+def _default_units() -> list[str]:
+    return list(domain.DEFAULT_UNITS)
+
+
 class AgencySettings(models.Model):
     """One row per utility (pk 1): how citizens sign in and what the agency offers."""
 
@@ -70,6 +74,11 @@ class AgencySettings(models.Model):
         default=False,
         help_text="O cidadão titular pode firmar o parcelamento simulado, com a guia da entrada.",
     )
+    units = models.JSONField(
+        "setores que recebem protocolos",
+        default=_default_units,
+        help_text="Para onde o atendimento encaminha os protocolos (tramitação).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -88,6 +97,9 @@ class AgencySettings(models.Model):
             raise ValidationError({"request_types": f"Tipos desconhecidos: {', '.join(sorted(unknown))}."})
         if set(self.sign_in_roles or []) - {"owner", "bill_payer", "user"} or not self.sign_in_roles:
             raise ValidationError({"sign_in_roles": "Use owner, bill_payer e/ou user."})
+        problem = domain.units_problem(list(self.units or []))
+        if problem:
+            raise ValidationError({"units": problem})
 
     @classmethod
     def current(cls) -> AgencySettings:
@@ -113,6 +125,7 @@ class ServiceRequest(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Pendente de recebimento"
+        PENDING = "pending", "Pendente"
         IN_PROGRESS = "in_progress", "Em andamento"
         CLOSED = "closed", "Encerrado"
 
@@ -120,6 +133,7 @@ class ServiceRequest(models.Model):
         WEB = "web", "Agência virtual"
         TOTEM = "totem", "Totem de autoatendimento"
         API = "api", "Aplicativo (API)"
+        COUNTER = "counter", "Balcão (atendimento presencial)"
 
     protocol = models.CharField("protocolo", max_length=12, unique=True)
     kind = models.CharField("natureza", max_length=16, choices=Kind.choices)
@@ -139,6 +153,17 @@ class ServiceRequest(models.Model):
         "situação", max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
     expected_on = models.DateField("data prevista", null=True, blank=True)
+    # the sector that holds the protocol now, and when it confirmed receiving it (VA-33 "pendente de
+    # recebimento" until then); every move is also a ServiceRequestEvent
+    unit = models.CharField("setor atual", max_length=120, blank=True, db_index=True)
+    received_at = models.DateTimeField("recebido em", null=True, blank=True)
+    received_by = models.CharField("recebido por", max_length=150, blank=True)
+    # VA-26: the customer whose CPF/CNPJ the request asks to change, and the number asked for; the
+    # registry changes only when a staff user approves it on the desk
+    customer = models.ForeignKey(
+        "registry.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    new_document = models.CharField("novo CPF/CNPJ pedido", max_length=14, blank=True)
     closed_at = models.DateTimeField("encerrado em", null=True, blank=True)
     closing_reason = models.CharField("motivo do encerramento", max_length=200, blank=True)
     context = models.JSONField("contexto", default=dict, blank=True, help_text="URL, navegador")
@@ -183,6 +208,7 @@ class ServiceRequestEvent(models.Model):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=12, choices=ServiceRequest.Status.choices)
+    from_unit = models.CharField("do setor", max_length=120, blank=True)
     unit = models.CharField("setor", max_length=120, blank=True)
     note = models.CharField(max_length=300, blank=True)
     actor = models.CharField(max_length=150)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from modules.billing.models import DueDayChoice
 from modules.billing.services.due_days import due_day_choose
-from modules.common.audit import audit_record, snapshot
+from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
 from modules.registry import services as registry_services
@@ -105,13 +105,18 @@ def request_open(
     attachments: Sequence[UploadedFile] = (),
     context: dict[str, Any] | None = None,
     today: dt.date | None = None,
+    staff: Actor | None = None,
 ) -> ServiceRequest:
     """Open a protocol: a service request (VA-23), an ombudsman request (VA-33) or a report of a
-    problem with the agency itself (VA-29). The protocol is the next of the utility's yearly series."""
+    problem with the agency itself (VA-29). The protocol is the next of the utility's yearly series.
+    `staff` is the employee who registers it at the counter (channel "balcão", VA-24): the person
+    there may have no e-mail."""
     today = today or tenant_today()
     agency = AgencySettings.current()
     if kind == ServiceRequest.Kind.SERVICE:
-        offered = {t.code for t in domain.SERVICE_REQUEST_TYPES} & set(agency.request_types)
+        offered = {t.code for t in domain.SERVICE_REQUEST_TYPES}
+        if channel != ServiceRequest.Channel.COUNTER:  # the counter serves every type
+            offered &= set(agency.request_types)
     elif kind == ServiceRequest.Kind.OMBUDSMAN:
         offered = {t.code for t in domain.OMBUDSMAN_TYPES}
     else:
@@ -126,9 +131,8 @@ def request_open(
     name = (requester.name or "").strip()
     if len(name) < 3:
         raise ValidationFailed("Informe o nome do solicitante.", field="name")
-    email = (
-        _clean_email(requester.email) if requester.email or kind != ServiceRequest.Kind.AGENCY_PROBLEM else ""
-    )
+    email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or channel == ServiceRequest.Channel.COUNTER
+    email = _clean_email(requester.email) if requester.email or not email_optional else ""
     phone = _clean_phone(requester.phone) if requester.phone or kind == ServiceRequest.Kind.SERVICE else ""
     document = strip_document(requester.document)
     if document and document_kind(document) is None:
@@ -140,6 +144,7 @@ def request_open(
         raise ValidationFailed("Descreva o assunto (ao menos 10 letras).", field="description")
     _check_attachments(attachments, agency)
     type_ = domain.ALL_TYPES[type_code]
+    unit = domain.OMBUDSMAN_UNIT if kind == ServiceRequest.Kind.OMBUDSMAN else domain.COUNTER_UNIT
     with transaction.atomic():
         request = ServiceRequest.objects.create(
             protocol=_next_protocol(today.year),
@@ -154,6 +159,7 @@ def request_open(
             reference_point=(reference_point or "").strip()[:200],
             channel=channel,
             expected_on=today + dt.timedelta(days=type_.deadline_days),
+            unit=unit,
             context=context or {},
         )
         for f in attachments:
@@ -164,11 +170,11 @@ def request_open(
                 content_type=f.content_type,
                 size=f.size or 0,
             )
-        actor = CitizenActor(grant) if grant else _anonymous(channel)
+        actor: Actor = staff or (CitizenActor(grant) if grant else _anonymous(channel))
         ServiceRequestEvent.objects.create(
             request=request,
             status=ServiceRequest.Status.RECEIVED,
-            unit="Ouvidoria" if kind == ServiceRequest.Kind.OMBUDSMAN else "Atendimento",
+            unit=unit,
             note=f"Aberto pelo canal {request.get_channel_display().lower()}",
             actor=actor.get_username(),
         )
@@ -204,7 +210,8 @@ def _request_emails(request_id: int, schema: str) -> None:
             subject=f"{tenant.name}: protocolo {request.protocol}",
             message=(
                 f"Olá, {request.requester_name}.\n\n"
-                f"Recebemos o seu pedido ({request.type_label}) pela agência virtual.\n"
+                f"Recebemos o seu pedido ({request.type_label}) pelo canal "
+                f"{request.get_channel_display().lower()}.\n"
                 f"Número do protocolo: {request.protocol}\n"
                 f"Data prevista para resposta: {request.expected_on:%d/%m/%Y}\n\n"
                 f"Acompanhe pela agência virtual, em Meus pedidos.\n\n{tenant.name}"
@@ -217,7 +224,8 @@ def _request_emails(request_id: int, schema: str) -> None:
         send_mail(
             subject=f"Ouvidoria: protocolo {request.protocol} pendente de recebimento",
             message=(
-                f"Novo protocolo de ouvidoria ({request.type_label}) aberto pela agência virtual: "
+                f"Novo protocolo de ouvidoria ({request.type_label}) aberto pelo canal "
+                f"{request.get_channel_display().lower()}: "
                 f"{request.protocol}. Situação: pendente de recebimento."
             ),
             from_email=None,

@@ -1,8 +1,19 @@
-"""/agencia/ (namespace "agencia") and /totem/ (namespace "totem"): the same views."""
+"""/agencia/ (namespace "agencia") and /totem/ (namespace "totem"): the same views; /atendimento/
+(namespace "desk"): the staff's protocol desk and agency settings."""
 
 from django.urls import include, path
 
-from . import api_urls, views, views_bills, views_card, views_channels, views_email, views_services
+from . import (
+    api_urls,
+    views,
+    views_bills,
+    views_card,
+    views_channels,
+    views_document_update,
+    views_email,
+    views_services,
+)
+from .urls_desk import desk_patterns
 
 property_pages = [
     path("", views.property_home, name="property_home"),
@@ -11,6 +22,7 @@ property_pages = [
     path("pedidos/", views.requests_list, name="requests_list"),
     path("pedidos/novo/", views.request_new, name="request_new"),
     path("pedidos/<str:protocol>/", views.request_detail, name="request_detail"),
+    path("cpf-cnpj/", views_document_update.document_update, name="document_update"),
     *[  # money pages (portal/views_bills.py)
         path("contas/", views_bills.bills_list, name="bills_list"),
         path("contas/<int:bill_id>/pdf/", views_bills.bill_pdf_view, name="bill_pdf"),
@@ -72,4 +84,6 @@ urlpatterns = [
     path("agencia/api/v1/", include(api_urls)),
     path("agencia/", include((agency_patterns, "agencia"), namespace="agencia")),
     path("totem/", include((totem_patterns, "totem"), namespace="totem")),
+    # staff pages of the agency: the protocol desk and the agency settings (portal/views_desk.py)
+    path("atendimento/", include((desk_patterns, "desk"), namespace="desk")),
 ]

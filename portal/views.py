@@ -312,7 +312,12 @@ def request_new(request: HttpRequest, property_id: int) -> HttpResponse:
     agency: AgencySettings = request.agency  # type: ignore[attr-defined]
     if not grant.can_request:
         raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
-    types = [t for t in domain.SERVICE_REQUEST_TYPES if t.code in agency.request_types]
+    # the CPF/CNPJ update has its own page: it needs the new number and a document (VA-26)
+    types = [
+        t
+        for t in domain.SERVICE_REQUEST_TYPES
+        if t.code in agency.request_types and t.code != "document_update"
+    ]
     totem = _is_totem(request)
     initial: dict[str, str] = {"name": grant.holder_name} if grant.verified_holder else {}
     if request.GET.get("tipo") in {t.code for t in types}:  # a link that names the type (VA-07 → VA-26)

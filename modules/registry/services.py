@@ -212,6 +212,37 @@ def customer_update(
     return customer
 
 
+def customer_document_change(
+    *, actor: Actor, customer: Customer, cpf_cnpj: str, reason: str = ""
+) -> Customer:
+    """Change a customer's CPF/CNPJ (a correction or a CPF/CNPJ update request, VA-26): the kind
+    follows the new number; refused when the number is the customer's already or another customer's."""
+    digits, kind = clean_document(cpf_cnpj)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        if customer.cpf_cnpj == digits:
+            raise ValidationFailed("Este já é o CPF/CNPJ do cliente.", field="cpf_cnpj", code="unchanged")
+        other = Customer.objects.filter(cpf_cnpj=digits).exclude(pk=customer.pk).first()
+        if other is not None:
+            raise Conflict(
+                f"O CPF/CNPJ informado já pertence a outro cliente do cadastro ({other.name}).",
+                field="cpf_cnpj",
+                code="duplicate",
+            )
+        before = snapshot(customer, fields=["cpf_cnpj", "kind"])
+        customer.cpf_cnpj, customer.kind = digits, kind
+        customer.save(update_fields=["cpf_cnpj", "kind", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="registry.customer_document_change",
+            target=customer,
+            before=before,
+            after=snapshot(customer, fields=["cpf_cnpj", "kind"]),
+            reason=reason,
+        )
+    return customer
+
+
 # --- properties -----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,18 @@
+"""Reference data of the agency: its functions in the standard profiles. Idempotent and additive."""
+
+from __future__ import annotations
+
+from modules.registry.seed import grant
+
+GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "portal.requests": {
+        "Gestor": ("view", "add", "change"),
+        "Atendente": ("view", "add", "change"),
+        "Consulta": ("view",),
+    },
+    "portal.settings": {"Gestor": ("view", "change"), "Consulta": ("view",)},
+}
+
+
+def seed_reference_data() -> None:
+    grant(GRANTS)

@@ -1,0 +1,102 @@
+"""Reads of the staff protocol desk: the filtered list, one protocol with its history, the
+ombudsman inbox count (VA-33) and the agency's stable links (VA-01)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from modules.common.domain.documents import strip_document
+from modules.registry.domain.account_number import looks_like_account_number, parse_account_number
+
+from .models import ServiceRequest
+from .services import tenant_today
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    status: str = ""
+    kind: str = ""
+    type_code: str = ""
+    channel: str = ""
+    unit: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def desk_request_list(f: DeskFilter) -> QuerySet[ServiceRequest]:
+    """Newest first. `q` finds a protocol number, the requester's CPF/CNPJ or the property's
+    matrícula; the period is the opening date in the utility's time zone."""
+    qs = ServiceRequest.objects.select_related("property")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.type_code:
+        qs = qs.filter(type_code=f.type_code)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.unit:
+        qs = qs.filter(unit=f.unit)
+    if f.date_from:
+        qs = qs.filter(created_at__gte=_day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(created_at__lt=_day_start(f.date_to + dt.timedelta(days=1)))
+    text = f.q.strip()
+    if text:
+        chars = strip_document(text)
+        scope = Q(protocol=chars)
+        if looks_like_account_number(text):
+            scope |= Q(property__account_base=parse_account_number(text))
+        if chars:
+            scope |= Q(requester_document=chars) | Q(customer__cpf_cnpj=chars) | Q(new_document=chars)
+        qs = qs.filter(scope)
+    return qs.order_by("-created_at", "-id")
+
+
+def pending_receipt_count(kind: str = ServiceRequest.Kind.OMBUDSMAN) -> int:
+    return ServiceRequest.objects.filter(kind=kind, status=ServiceRequest.Status.RECEIVED).count()
+
+
+def desk_request(protocol: str) -> ServiceRequest | None:
+    return (
+        ServiceRequest.objects.select_related("property", "customer")
+        .prefetch_related("events", "attachments")
+        .filter(protocol=protocol)
+        .first()
+    )
+
+
+def is_overdue(request: ServiceRequest, today: dt.date | None = None) -> bool:
+    today = today or tenant_today()
+    return bool(request.expected_on and request.status != "closed" and request.expected_on < today)
+
+
+def agency_links(request: Any) -> dict[str, str]:
+    """The links a utility puts on its own website (VA-01): on its primary domain, with the scheme
+    this request came by; they do not change when settings do."""
+    tenant = connection.tenant
+    domain = tenant.get_primary_domain() if hasattr(tenant, "get_primary_domain") else None
+    host = domain.domain if domain else request.get_host()
+    port = request.get_port()
+    if ":" not in host and port not in ("80", "443"):
+        host = f"{host}:{port}"
+    base = f"{request.scheme}://{host}"
+    return {
+        "agency": base + reverse("agencia:sign_in"),
+        "totem": base + reverse("totem:sign_in"),
+        "problem": base + reverse("agencia:problem_report"),
+        "tariffs": base + reverse("agencia:tariffs"),
+        "bill_simulator": base + reverse("agencia:bill_simulator"),
+    }
