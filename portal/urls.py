@@ -75,6 +75,11 @@ agency_patterns = [
     path("email/confirmar/<str:token>/", views.email_confirm, name="email_confirm"),
     path("problema/", views.problem_report, name="problem_report"),
     path("atendimento/", views_channels.channels, name="channels"),
+    path(
+        "cpf-cnpj/<str:token>/",
+        views_document_update.document_update_with_pass,
+        name="document_update_pass",
+    ),
     path("privacidade/", views.legal, {"which": "privacidade"}, name="privacy"),
     path("termos/", views.legal, {"which": "termos"}, name="terms"),
     path("logo.svg", views.logo, name="logo"),

@@ -26,10 +26,10 @@ def document_alert_context(
     namespace = request.resolver_match.namespace if request.resolver_match else "agencia"
     request_type = document_update_type(agency)
     request_url = ""
-    if request_type is not None:
-        request_url = (
-            reverse(f"{namespace}:request_new", args=[exc.property_id]) + f"?tipo={request_type.code}"
-        )
+    if request_type is not None and namespace == "agencia":  # the totem shows the counters instead
+        from .views_document_update import document_update_pass
+
+        request_url = reverse("agencia:document_update_pass", args=[document_update_pass(exc.property_id)])
     return {
         "message": exc.message,
         "request_url": request_url,

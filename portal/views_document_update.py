@@ -4,11 +4,13 @@ it; the registry keeps the old number until the utility approves the request on 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from modules.common.errors import DomainError, PermissionDenied
+from modules.registry.models import Property
 
 from . import services_desk
 from .auth import Grant
@@ -16,6 +18,16 @@ from .forms_desk import DocumentUpdateForm
 from .models import ServiceRequest
 from .services import Requester
 from .views import _form_error, _is_totem, _property, _render, _request_context, _url, citizen_required
+
+PASS_SALT = "portal.document-update-pass"  # noqa: S105 - a signing namespace, not a secret
+PASS_SECONDS = 30 * 60
+
+
+def document_update_pass(property_id: int) -> str:
+    """A signed, 30-minute pass to ask for the CPF/CNPJ update of one property, handed out by the VA-07
+    alert (the matrícula and its check digit were right, nobody linked has a document on file, so
+    nobody can sign in). It opens this one form and nothing else; it is not a session."""
+    return signing.dumps({"p": property_id}, salt=PASS_SALT, compress=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,6 +37,29 @@ def document_update(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = _property(request, property_id)
     if not grant.can_request:
         raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
+    return _document_update_form(request, grant, prop, passed=False)
+
+
+@require_http_methods(["GET", "POST"])
+def document_update_with_pass(request: HttpRequest, token: str) -> HttpResponse:
+    """VA-07 → VA-26 without a session: the pass names the property; the page shows only its matrícula."""
+    try:
+        property_id = int(signing.loads(token, salt=PASS_SALT, max_age=PASS_SECONDS)["p"])
+        prop = Property.objects.get(pk=property_id)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Property.DoesNotExist):
+        return _render(
+            request,
+            "portal/not_found.html",
+            {"message": "Este link expirou ou não é válido. Tente entrar de novo com a matrícula."},
+            status=404,
+        )
+    grant = Grant(signed_property_id=prop.pk, account_number=prop.account_number, channel="web")
+    return _document_update_form(request, grant, prop, passed=True)
+
+
+def _document_update_form(
+    request: HttpRequest, grant: Grant, prop: Property, *, passed: bool
+) -> HttpResponse:
     initial = {"name": grant.holder_name} if grant.verified_holder else {}
     form = DocumentUpdateForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
@@ -52,10 +87,16 @@ def document_update(request: HttpRequest, property_id: int) -> HttpResponse:
             except DomainError as exc:
                 _form_error(form, exc)
             else:
-                messages.success(
-                    request,
+                message = (
                     f"Pedido registrado com o protocolo {item.protocol}. O CPF/CNPJ do cadastro muda "
-                    "depois que o atendimento conferir o documento.",
+                    "depois que o atendimento conferir o documento."
                 )
+                if passed:  # no session to show "Meus pedidos": the protocol is the citizen's receipt
+                    return _render(
+                        request, "portal/document_update_done.html", {"item": item, "message": message}
+                    )
+                messages.success(request, message)
                 return redirect(_url(request, "request_detail", prop.pk, item.protocol))
-    return _render(request, "portal/document_update.html", {"form": form, "prop": prop}, status=status)
+    return _render(
+        request, "portal/document_update.html", {"form": form, "prop": prop, "passed": passed}, status=status
+    )

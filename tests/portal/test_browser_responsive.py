@@ -1,9 +1,10 @@
 """VA-03, responsive: every agency page a signed-in citizen can open, at the four widths of the
 catalog (360×640 and 390×844 phones, 768×1024 tablet, 1366×768 laptop), on both utilities: no
-sideways scrolling, the page title and its primary action on screen and clickable (Playwright's
-actionability check: visible, stable, enabled, not covered), and, at the narrowest and the widest
-width, no WCAG 2.1 A/AA violation (axe-core). Debian ships Chromium only, so WebKit (iOS) is not
-driven here; the layout uses no engine-specific CSS.
+sideways scrolling, no button label running out of its button, the page title and its primary
+action on screen and clickable (Playwright's actionability check: visible, stable, enabled, not
+covered), and, at the narrowest and the widest width, no WCAG 2.1 A/AA violation (axe-core).
+Debian ships Chromium only, so WebKit (iOS) is not driven here; the layout uses no engine-specific
+CSS.
 
 The data and the server are test_browser_services.py's module fixture (committed rows, removed at
 the end); this module gets its own instance.
@@ -60,12 +61,21 @@ WIDER_THAN_SCREEN = """async () => {
 }"""
 
 
+# buttons whose label runs out of them (the box fits, the text does not)
+OVERFLOWING_LABELS = """() => [...document.querySelectorAll('main .br-button')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.textContent.trim().slice(0, 40))"""
+
+
 def _look(page: Any, name: str, label: str) -> list[str]:
     """What is wrong with the page at this width (nothing, ideally)."""
     found = []
     wider = page.evaluate(WIDER_THAN_SCREEN)
     if wider or not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
         found.append(f"{page.url} passa da largura da tela ({label}): {wider}")
+    labels = page.evaluate(OVERFLOWING_LABELS)
+    if labels:
+        found.append(f"{page.url}: texto maior que o botão ({label}): {labels}")
     if not page.locator("h1").first.is_visible():
         found.append(f"{page.url}: sem título visível")
     action = page.locator(PRIMARY).first

@@ -4,9 +4,13 @@ digit are right, with no session cookie (web) and no token (API), and a distinct
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from modules.common.models import AuditEntry
@@ -15,11 +19,17 @@ from modules.registry.domain.account_number import account_check_digit
 from modules.registry.models import Property
 from portal.auth import DOCUMENT_NOT_REGISTERED, SIGN_IN_FAILED
 from portal.domain import SignInMode
-from portal.models import AgencySettings, CitizenToken
+from portal.models import AgencySettings, CitizenToken, ServiceRequest
 from tests.registry import factories as f
 
 from .conftest import set_mode, sign_in
 from .test_sign_in import _wrong_digit
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def services_registry_document(prop: Property) -> str | None:
+    return prop.relations.get(end__isnull=True, role="owner").customer.cpf_cnpj
 
 
 @pytest.fixture
@@ -46,11 +56,46 @@ def test_the_alert_links_the_update_request_and_sets_no_session_cookie(
     assert response.status_code == 403
     body = response.content.decode()
     assert "CPF/CNPJ não cadastrado" in body and DOCUMENT_NOT_REGISTERED in body
-    assert f'href="/agencia/imoveis/{undocumented.pk}/pedidos/novo/?tipo=document_update"' in body
+    link = re.search(r'href="(/agencia/cpf-cnpj/[^"]+/)"', body)
+    assert link, "the alert links the CPF/CNPJ update request with a pass"
     assert 'href="/agencia/atendimento/"' in body
     assert "sessionid" not in response.cookies
     assert "portal_grant" not in alpha_client.session
     assert alpha_client.get(f"/agencia/imoveis/{undocumented.pk}/").status_code == 302  # still outside
+
+    # the pass opens that one form (the matrícula, nothing personal), and the request reaches the desk
+    form = alpha_client.get(link.group(1))
+    assert form.status_code == 200 and undocumented.account_number in form.content.decode()
+    assert "Maria Aparecida Legado" not in form.content.decode()
+    new_cpf = f.cpf(424_242_424)
+    sent = alpha_client.post(
+        link.group(1),
+        {
+            "new_document": new_cpf,
+            "name": "Maria Aparecida Legado",
+            "phone": "15999991234",
+            "email": "maria.legado@example.com",
+            "attachments": [SimpleUploadedFile("rg.png", PNG, content_type="image/png")],
+        },
+    )
+    assert sent.status_code == 200 and "Pedido registrado" in sent.content.decode()
+    item = ServiceRequest.objects.get(property=undocumented)
+    assert (item.type_code, item.new_document) == ("document_update", new_cpf)
+    assert item.protocol in sent.content.decode()
+    assert services_registry_document(undocumented) is None  # unchanged until the desk approves
+    assert "portal_grant" not in alpha_client.session
+    # the pass reaches nothing else, and a forged or altered one opens nothing
+    assert alpha_client.get(f"/agencia/imoveis/{undocumented.pk}/").status_code == 302
+    assert alpha_client.get(link.group(1)[:-6] + "xxxxx/").status_code == 404
+
+
+def test_an_expired_pass_opens_nothing(alpha_client: Client, undocumented: Property) -> None:
+    from portal.views_document_update import document_update_pass
+
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)):
+        old = document_update_pass(undocumented.pk)
+    expired = alpha_client.get(f"/agencia/cpf-cnpj/{old}/")
+    assert expired.status_code == 404 and "expirou" in expired.content.decode()
 
 
 def test_without_the_request_type_the_alert_sends_to_the_channels(
