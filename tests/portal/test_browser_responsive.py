@@ -48,13 +48,21 @@ PUBLIC_PAGES = ("/agencia/tarifas/", "/agencia/simulador-de-conta/", "/agencia/p
 PRIMARY = "main .br-button.primary:visible, main button[type=submit]:visible"
 
 
-# elements reaching past the right edge of the screen, outside a region that scrolls on its own
+# elements reaching past the right edge of the screen, unless an ancestor that fits clips them or
+# scrolls them on its own (a visually hidden table head, a table in its own scrolling region)
 WIDER_THAN_SCREEN = """async () => {
   await document.fonts.ready;
   const w = document.documentElement.clientWidth;
+  const contained = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const clips = getComputedStyle(a).overflowX !== 'visible';
+      if (clips && a.getBoundingClientRect().right <= w + 0.5) return true;
+    }
+    return false;
+  };
   const out = [...document.querySelectorAll('main *, header *, footer *')].filter(e => {
     const box = e.getBoundingClientRect();
-    return box.width > 0 && box.right > w + 0.5 && !e.closest('.agency-table-wrap, .sr-only');
+    return box.width > 0 && box.right > w + 0.5 && !contained(e);
   });
   return out.slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} até `
     + `${Math.round(e.getBoundingClientRect().right)}px`);
