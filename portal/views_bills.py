@@ -31,7 +31,7 @@ from .auth import CitizenActor, Grant
 from .mail import bill_outgoing, send_document
 from .selectors import current_holder
 from .services import tenant_today
-from .views import _property, _render, _url, citizen_required
+from .views import _is_totem, _property, _render, _url, citizen_required
 
 STATEMENT_DAYS = 7  # NÃO RECEBER APÓS = issue + 7 days (VA-14)
 METHODS = [
@@ -39,6 +39,12 @@ METHODS = [
     ("boleto", "Boleto bancário"),
     ("card", "Cartão de crédito (no ambiente seguro de uma empresa credenciada)"),
 ]
+
+
+def _methods(request: HttpRequest) -> list[tuple[str, str]]:
+    """A kiosk offers no card: typing a card into a public screen, on a third party's page that its
+    idle sign-out cannot reach, is not a safe place to pay by card (PIX on screen, boleto printed)."""
+    return [m for m in METHODS if not (m[0] == "card" and _is_totem(request))]
 
 
 def _grant(request: HttpRequest) -> Grant:
@@ -207,7 +213,7 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
         rows = []
     elif not rows:
         error = "Escolha ao menos uma conta em aberto."
-    elif request.method == "POST" and request.POST.get("method") not in dict(METHODS):
+    elif request.method == "POST" and request.POST.get("method") not in dict(_methods(request)):
         # a pasted card token is the mobile app's path (citizen API), not the web page's
         error = "Escolha a forma de pagamento: PIX, boleto ou cartão de crédito."
     elif request.method == "POST" and request.POST.get("method") == "card":
@@ -233,7 +239,7 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
             "prop": prop,
             "rows": rows,
             "total": sum((r.total for r in rows), Decimal("0.00")),
-            "methods": METHODS,
+            "methods": _methods(request),
             "method": source.get("method", "pix"),
             "error": error,
         },

@@ -23,14 +23,14 @@ from modules.collection.card_checkout import card_checkout_create, checkout_refr
 from modules.collection.models import GatewayAccount
 from modules.collection.selectors import card_operators
 from modules.common.audit import SystemActor
-from modules.common.errors import DomainError
+from modules.common.errors import DomainError, NotFound
 
 from . import bills as reads
 from .access_card import access_card_charge_by_document
 from .auth import CitizenActor
 from .security import csp_header
 from .services import tenant_today
-from .views import _property, _render, _url, citizen_required
+from .views import _is_totem, _not_found, _property, _render, _url, citizen_required
 from .views_bills import _grant, _ids, in_review_error
 
 RETURN_ACTOR = SystemActor("portal.card_return")
@@ -52,6 +52,8 @@ def _checkout_origins(operators: list[GatewayAccount]) -> tuple[str, ...]:
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def card_pay(request: HttpRequest, property_id: int) -> HttpResponse:
+    if _is_totem(request):  # see views_bills._methods: no card on a kiosk
+        return _not_found(request, NotFound("Pagamento com cartão não é oferecido no autoatendimento."))
     prop = _property(request, property_id)
     today = tenant_today()
     source = request.POST if request.method == "POST" else request.GET

@@ -101,7 +101,7 @@ def test_the_no_document_alert_and_the_way_to_register_it(
     alert = page.locator("#document-alert")
     alert.wait_for()
     text = alert.inner_text()
-    assert "CPF/CNPJ não cadastrado" in text and "Atualização de CPF/CNPJ" in text
+    assert "CPF/CNPJ não cadastrado" in text and "Atualização cadastral - CPF/CNPJ" in text
     assert page.url.endswith("/agencia/")  # no way in
     assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
     _check(page, f"{label}-alpha-va07-document-alert")
@@ -109,6 +109,16 @@ def test_the_no_document_alert_and_the_way_to_register_it(
     page.wait_for_url("**/agencia/atendimento/")
     assert "Cadastro do CPF ou CNPJ" in page.locator("main").inner_text()
     _check(page, f"{label}-alpha-va07-channels")
+    # the other link: a pass to the CPF/CNPJ update form of this property only, still no session
+    page.goto(_url(world, "alpha", "/agencia/"))
+    page.fill("#id_account", who.account)
+    page.fill("#id_document", "529.982.247-25")
+    page.click("#sign-in-form button[type=submit]")
+    page.click("#document-alert >> text=Atualização cadastral - CPF/CNPJ")
+    page.wait_for_url("**/agencia/cpf-cnpj/**")
+    assert who.account in page.locator("main").inner_text()
+    assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    _check(page, f"{label}-alpha-va26-update-with-pass")
     page.context.close()
 
 

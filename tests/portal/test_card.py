@@ -205,3 +205,19 @@ def test_an_expired_checkout_shows_it_and_the_bills_are_open_again(
     assert status == {"status": "expired", "label": "Expirado", "paid": False, "ended": True}
     assert "o prazo para pagar terminou" in page and "data-charge-poll" not in page
     assert "Em revisão" not in statement and f'value="{first.pk}" id="bill-{first.pk}"' in statement
+
+
+def test_the_totem_offers_no_card(alpha_client: Client, citizen: Citizen, fake: Any) -> None:
+    """A kiosk is no place to type a card on a third party's page: PIX on screen and boleto only."""
+    first, *_ = _bills(citizen)
+    sign_in(alpha_client, citizen.home, citizen.cpf, prefix="/totem/")
+    base = f"/totem/imoveis/{citizen.home.pk}"
+    statement = alpha_client.get(f"{base}/extrato/").content.decode()
+    assert "Pagar com cartão" not in statement and "Pagar online (PIX ou boleto)" in statement
+    pay = alpha_client.get(f"{base}/pagar/?bills={first.pk}").content.decode()
+    assert 'value="pix"' in pay and 'value="card"' not in pay
+    refused = alpha_client.post(f"{base}/pagar/", {"bills": [first.pk], "method": "card"})
+    assert refused.status_code == 400
+    assert alpha_client.get(f"{base}/pagar/cartao/?bills={first.pk}").status_code == 404
+    assert alpha_client.post(f"{base}/pagar/cartao/", {"bills": [first.pk]}).status_code == 404
+    assert not GatewayCharge.objects.exists()
