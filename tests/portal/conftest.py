@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from modules.collection.fake_pagarme import FakePagarme
+from modules.collection.models import GatewayAccount
 from modules.registry.models import Customer, Property
 from portal.models import AgencySettings
 from tests.registry import factories as f
@@ -55,3 +58,22 @@ def sign_in(client: Client, prop: Property, document: str = "", prefix: str = "/
     if document:
         data["document"] = document
     return client.post(prefix, data)
+
+
+WEBHOOK_TOKEN = "segredo-da-url-123"
+WEBHOOK_BASIC = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"pagarme:senha-webhook").decode()}
+
+
+@pytest.fixture
+def fake(tenant_alpha: Any) -> Any:
+    """The local fake Pagar.me (a real HTTP server) as alpha's gateway account."""
+    server = FakePagarme().start()
+    GatewayAccount.objects.create(
+        base_url=server.url,
+        secret_key="sk_test_alpha",
+        webhook_token=WEBHOOK_TOKEN,
+        webhook_username="pagarme",
+        webhook_password="senha-webhook",
+    )
+    yield server
+    server.stop()

@@ -16,8 +16,7 @@ from django.test import Client
 from modules.billing.domain.febraban import parse_typeable_line as validate_typeable_line
 from modules.billing.models import BillStatus
 from modules.collection import services as collection
-from modules.collection.fake_pagarme import FakePagarme
-from modules.collection.models import GatewayAccount, GatewayCharge, Payment, PaymentDocument
+from modules.collection.models import GatewayCharge, Payment, PaymentDocument
 from modules.common.audit import SystemActor
 from modules.debt import services as debt_services
 from modules.debt.models import Agreement, Certificate, InstallmentPolicyVersion
@@ -26,14 +25,14 @@ from portal.models import AgencySettings
 from tests.billing.factories import approved_tariff
 from tests.collection import factories as f
 
+from .conftest import WEBHOOK_BASIC as BASIC
+from .conftest import WEBHOOK_TOKEN as TOKEN
 from .conftest import Citizen
 from .test_api import _token
 
 API = "/agencia/api/v1"
 TODAY = dt.date(2025, 6, 15)
 ACTOR = SystemActor("tests")
-TOKEN = "segredo-da-url-api"
-BASIC = {"HTTP_AUTHORIZATION": "Basic " + __import__("base64").b64encode(b"pagarme:senha-webhook").decode()}
 SEED_003 = ["379.85", "191.46", "128.67", "97.28", "78.45", "65.90"]
 
 
@@ -41,20 +40,6 @@ SEED_003 = ["379.85", "191.46", "128.67", "97.28", "78.45", "65.90"]
 def _frozen_today() -> Any:
     with time_machine.travel(dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC), tick=True):
         yield
-
-
-@pytest.fixture
-def fake(tenant_alpha: Any) -> Any:
-    server = FakePagarme().start()
-    GatewayAccount.objects.create(
-        base_url=server.url,
-        secret_key="sk_test_alpha",
-        webhook_token=TOKEN,
-        webhook_username="pagarme",
-        webhook_password="senha-webhook",
-    )
-    yield server
-    server.stop()
 
 
 def _owing(citizen: Citizen) -> list[Any]:

@@ -4,7 +4,6 @@ e-mail (VA-11, VA-15), debt statement (VA-12, VA-14), online payment through the
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import os
@@ -22,19 +21,18 @@ from django.test import Client
 
 from modules.billing.domain.febraban import parse_typeable_line as validate_typeable_line
 from modules.billing.models import BillStatus
-from modules.collection.fake_pagarme import FakePagarme
-from modules.collection.models import GatewayAccount, GatewayCharge, Payment, PaymentDocument
+from modules.collection.models import GatewayCharge, Payment, PaymentDocument
 from modules.debt import services as debt
 from modules.debt.models import InstallmentPolicyVersion
 from modules.debt.selectors import debt_position
 from portal import selectors
 from tests.collection import factories as f
 
+from .conftest import WEBHOOK_BASIC as BASIC
+from .conftest import WEBHOOK_TOKEN as TOKEN
 from .conftest import Citizen, sign_in
 
 TODAY = dt.date(2025, 6, 15)
-TOKEN = "segredo-da-url-123"
-BASIC = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"pagarme:senha-webhook").decode()}
 
 
 @pytest.fixture(autouse=True)
@@ -184,20 +182,6 @@ def _actor() -> Any:
 
 
 # --- online payment --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake(tenant_alpha: Any) -> Any:
-    server = FakePagarme().start()
-    GatewayAccount.objects.create(
-        base_url=server.url,
-        secret_key="sk_test_alpha",
-        webhook_token=TOKEN,
-        webhook_username="pagarme",
-        webhook_password="senha-webhook",
-    )
-    yield server
-    server.stop()
 
 
 def test_pix_payment_shows_the_qr_code_and_turns_paid_when_the_webhook_settles_it(

@@ -6,7 +6,6 @@ by asking the gateway, and another citizen reaching neither the way back nor the
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import re
 from decimal import Decimal
@@ -18,36 +17,22 @@ import time_machine
 from django.test import Client
 
 from modules.billing.models import BillStatus
-from modules.collection.fake_pagarme import APPROVED_CARD, FakePagarme
+from modules.collection.fake_pagarme import APPROVED_CARD
 from modules.collection.models import GatewayAccount, GatewayCharge, Payment
 from modules.debt.selectors import debt_position
 from tests.collection import factories as f
 
+from .conftest import WEBHOOK_BASIC as BASIC
+from .conftest import WEBHOOK_TOKEN as TOKEN
 from .conftest import Citizen, sign_in
 
 TODAY = dt.date(2025, 6, 15)
-TOKEN = "segredo-da-url-123"
-BASIC = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"pagarme:senha-webhook").decode()}
 
 
 @pytest.fixture(autouse=True)
 def _frozen_today() -> Any:
     with time_machine.travel(dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC), tick=True):
         yield
-
-
-@pytest.fixture
-def fake(tenant_alpha: Any) -> Any:
-    server = FakePagarme().start()
-    GatewayAccount.objects.create(
-        base_url=server.url,
-        secret_key="sk_test_alpha",
-        webhook_token=TOKEN,
-        webhook_username="pagarme",
-        webhook_password="senha-webhook",
-    )
-    yield server
-    server.stop()
 
 
 def _bills(citizen: Citizen) -> list[Any]:
