@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,3 +78,29 @@ def fake(tenant_alpha: Any) -> Any:
     )
     yield server
     server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright drives it (no downloaded browser)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP *.localhost 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(world: dict[str, Any]) -> Iterator[Any]:
+    """One Chromium per browser-test module, started after the module's `world` (its server and
+    committed rows). Not per session: Playwright's sync loop on the main thread would make every
+    later ORM test in this worker an "async context"."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

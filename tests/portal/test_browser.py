@@ -24,6 +24,8 @@ from django.core.wsgi import get_wsgi_application
 
 from modules.common.tenancy import tenant_context
 
+from .conftest import CHROMIUM
+
 # django_db: the test database is only set up for a session whose tests ask for it. Each test's
 # own transaction stays empty: every row these tests need is committed by the module fixture.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -31,17 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "portal"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP *.localhost 127.0.0.1",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 BETA_BRAND = {"primary_color": "#7A1F5C", "secondary_color": "#4A0F36", "phone": "0800 555 0102"}
@@ -149,16 +140,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_async
-
-
-@pytest.fixture(scope="module")
-def browser(world: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _url(world: dict[str, Any], schema: str, path: str) -> str:

@@ -15,12 +15,11 @@ from modules.collection.fake_pagarme import APPROVED_CARD
 from modules.common.tenancy import tenant_context
 
 from .test_browser import PHONE, _shot
-from .test_browser_services import (  # noqa: F401 (module fixtures: world, browser)
+from .test_browser_services import (  # noqa: F401 (module fixture: world)
     Holder,
     _check,
     _enter,
     _open,
-    browser,
     world,
 )
 

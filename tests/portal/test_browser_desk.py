@@ -22,8 +22,6 @@ from django.core.wsgi import get_wsgi_application
 from modules.common.tenancy import tenant_context
 
 from .test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     Person,
@@ -79,16 +77,6 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_async
-
-
-@pytest.fixture(scope="module")
-def browser(world: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _url(world: dict[str, Any], path: str) -> str:

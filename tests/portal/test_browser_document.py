@@ -18,7 +18,7 @@ from django.core.wsgi import get_wsgi_application
 
 from modules.common.tenancy import tenant_context
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, _QuietHandler, _ThreadingWSGIServer
+from .test_browser import DESKTOP, PHONE, _QuietHandler, _ThreadingWSGIServer
 from .test_browser_services import Holder, _check, _enter, _holder, _open, _remove, _url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -76,16 +76,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_async
-
-
-@pytest.fixture(scope="module")
-def browser(world: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("label", ["phone", "desktop"])

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from .test_browser import _axe, _shot
-from .test_browser_services import Holder, _enter, _open, _url, browser, world  # noqa: F401 - fixtures
+from .test_browser_services import Holder, _enter, _open, _url, world  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -107,7 +107,7 @@ def _look(page: Any, name: str, label: str) -> list[str]:
 @pytest.mark.parametrize("label", list(VIEWPORTS))
 @pytest.mark.parametrize("key", ["maria", "ana"])
 def test_every_agency_page_fits_and_offers_its_action(
-    browser: Any,  # noqa: F811
+    browser: Any,
     world: dict[str, Any],  # noqa: F811
     key: str,
     label: str,

@@ -33,8 +33,6 @@ from modules.common.tenancy import tenant_context
 from portal.services import tenant_today
 
 from .test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     _axe,
@@ -238,18 +236,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_async
-
-
-@pytest.fixture(scope="module")
-def browser(world: dict[str, Any]) -> Iterator[Any]:
-    """One Chromium for the module (not the session: Playwright's sync loop on the main thread would
-    make every later ORM test in this worker an "async context")."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _url(world: dict[str, Any], schema: str, path: str) -> str:
