@@ -188,11 +188,12 @@ def _clear_pdf_cache(bill_ids: list[int]) -> int:
 def _prerender(bill_ids: list[int]) -> dict[str, Any]:
     """What billing.render_pdfs does for a released run, over the measured accounts' bills, timed."""
     from modules.billing.models import Bill
-    from modules.billing.pdf import bill_pdf_ensure
+    from modules.billing.pdf import bill_pdfs_ensure
+    from modules.billing.services.documents import LAYOUT_BATCH
 
     bills = list(Bill.objects.filter(pk__in=bill_ids).select_related("property").order_by("pk"))
     started = time.perf_counter()
-    rendered = sum(1 for bill in bills if bill_pdf_ensure(bill))
+    rendered = sum(bill_pdfs_ensure(bills[i : i + LAYOUT_BATCH]) for i in range(0, len(bills), LAYOUT_BATCH))
     seconds = time.perf_counter() - started
     rate = rendered / seconds if seconds else 0.0
     return {

@@ -224,6 +224,36 @@ def test_release_renders_the_run_pdfs_ahead_in_batches_once(
     assert bill_pdf_path(cancelled) != bill_pdf_path(Bill.objects.get(pk=cancelled.pk))
 
 
+def test_bills_laid_out_together_read_exactly_as_each_alone(ready: Any) -> None:
+    """The background job lays several bills out in one document and writes each bill's pages as its
+    own PDF: same pages, same text, the bill's own title, as the on-demand render."""
+    import io
+
+    from pypdf import PdfReader
+
+    from modules.billing.pdf import render_bill_pdf, render_bill_pdfs
+
+    props = [f.billable(ready, (("RES", 1 + n),)) for n in range(3)]
+    for n, p in enumerate(props):
+        _read(p, 12 + 9 * n)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    runs.run_release(actor=f.ACTOR, run=run, render_pdfs=False)
+    bills = list(Bill.objects.filter(run=run).order_by("pk"))
+    bills[2].status = BillStatus.CANCELLED  # stamped: laid out alone, the stamp on its page only
+    together = render_bill_pdfs(bills)
+    assert set(together) == {b.pk for b in bills}
+    for bill in bills:
+        batch, alone = PdfReader(io.BytesIO(together[bill.pk])), PdfReader(io.BytesIO(render_bill_pdf(bill)))
+        assert len(batch.pages) == len(alone.pages) == 1
+        text = batch.pages[0].extract_text()
+        assert text == alone.pages[0].extract_text()
+        assert bill.property.account_number in text and bill.typeable_line[:11] in text.replace(" ", "")
+        assert batch.metadata.title == f"Fatura {bill.pk}"
+        assert ("CANCELADA" in text.upper()) is (bill.status == BillStatus.CANCELLED)
+    assert render_bill_pdfs([]) == {}
+
+
 def test_a_release_without_background_rendering_registers_no_task(
     ready: Any, django_capture_on_commit_callbacks
 ) -> None:

@@ -4,7 +4,9 @@ citizen's first download is a stored file (tasks.billing_render_pdfs)."""
 from __future__ import annotations
 
 from ..models import Bill, BillStatus
-from ..pdf import bill_pdf_ensure
+from ..pdf import bill_pdfs_ensure
+
+LAYOUT_BATCH = 25  # bills laid out together (render_bill_pdfs); bounds the worker's memory
 
 
 def run_pdfs_render_batch(*, run_id: int, after_id: int, limit: int) -> tuple[int, int | None]:
@@ -16,6 +18,6 @@ def run_pdfs_render_batch(*, run_id: int, after_id: int, limit: int) -> tuple[in
         .select_related("property")
         .order_by("pk")[:limit]
     )
-    rendered = sum(1 for bill in bills if bill_pdf_ensure(bill))
+    rendered = sum(bill_pdfs_ensure(bills[i : i + LAYOUT_BATCH]) for i in range(0, len(bills), LAYOUT_BATCH))
     last_id = bills[-1].pk if len(bills) == limit else None
     return rendered, last_id
