@@ -17,6 +17,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 
 from modules.common.tenancy import tenant_context
+from portal.domain import ALL_TYPES
 
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, _QuietHandler, _ThreadingWSGIServer
 from .test_browser_services import Holder, _check, _enter, _holder, _open, _remove, _url
@@ -101,7 +102,7 @@ def test_the_no_document_alert_and_the_way_to_register_it(
     alert = page.locator("#document-alert")
     alert.wait_for()
     text = alert.inner_text()
-    assert "CPF/CNPJ não cadastrado" in text and "Atualização de CPF/CNPJ" in text
+    assert "CPF/CNPJ não cadastrado" in text and ALL_TYPES["document_update"].label in text
     assert page.url.endswith("/agencia/")  # no way in
     assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
     _check(page, f"{label}-alpha-va07-document-alert")
