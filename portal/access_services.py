@@ -1,6 +1,6 @@
 """Scoped accessors of the debt documents a citizen reaches through a property already granted
 (`access.access_property_by_id`): another property's certificate or agreement answers exactly as a
-missing one does (404)."""
+missing one does (404); a certificate whose service the utility does not offer too (VA-08)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from modules.common.errors import NotFound
 from modules.debt.models import Agreement, Certificate
 from modules.registry.models import Property
 
+from . import domain
+from .models import AgencySettings
+from .service_gate import disabled_message
+
 CERTIFICATE_NOT_FOUND = "Documento não encontrado."
 AGREEMENT_NOT_FOUND = "Parcelamento não encontrado."
 
@@ -18,6 +22,11 @@ def access_certificate_by_id(prop: Property, certificate_id: int) -> Certificate
     found = Certificate.objects.filter(property=prop, pk=certificate_id).first()
     if found is None:
         raise NotFound(CERTIFICATE_NOT_FOUND)
+    # its pages are open while the certificate or the declaration service is on (VA-08): the
+    # document's own kind decides
+    service = domain.certificate_kind_service(found.kind)
+    if not AgencySettings.current().offers(service):
+        raise NotFound(disabled_message((service,)), code="service_disabled")
     return found
 
 

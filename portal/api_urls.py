@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from . import apis
 from . import apis_email as mail_api
 from . import apis_services as svc
+from .service_gate import gate_api
 
 SCHEMA_SETTINGS = {
     "TITLE": "Manancial – API da agência virtual",
@@ -133,3 +134,6 @@ urlpatterns = [
         name="citizen-api-schema",
     ),
 ]
+# each endpoint belongs to one of the agency's services (domain.AGENCY_SERVICES) or is always on;
+# gate_api answers 404 `service_disabled` for the services the utility does not offer (VA-08)
+urlpatterns = gate_api(urlpatterns)

@@ -16,7 +16,7 @@ from saas.middleware import client_ip
 from . import domain, selectors, services, services_desk
 from .access import access_property_by_id, access_request_by_protocol, granted_properties
 from .auth import Grant, citizen_sign_in
-from .models import ServiceRequest
+from .models import AgencySettings, ServiceRequest
 
 
 class CitizenTokenAuthentication(authentication.BaseAuthentication):
@@ -158,6 +158,11 @@ class PropertyDetailOutput(serializers.Serializer):
     connections = ConnectionOutput(many=True)
     due_day = serializers.IntegerField(allow_null=True)
     open_debts = DebtsOutput()
+    services = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(domain.AGENCY_SERVICE_CODES)),
+        help_text="Serviços que a concessionária oferece na agência (VA-08), para montar o menu; os "
+        "endpoints dos demais respondem 404 com o código `service_disabled`.",
+    )
 
 
 class PropertyListApi(CitizenView):
@@ -177,6 +182,7 @@ class PropertyDetailApi(CitizenView):
         prop = access_property_by_id(self.grant, property_id)
         o = selectors.property_overview(self.grant, prop)
         debts = selectors.open_debts_summary(prop)
+        offered = AgencySettings.current().enabled_services
         body = {
             "id": prop.pk,
             "account_number": prop.account_number,
@@ -198,6 +204,7 @@ class PropertyDetailApi(CitizenView):
                 "updated_total": debts.updated_total,
                 "message": debts.message,
             },
+            "services": [c for c in domain.AGENCY_SERVICE_CODES if c in offered],
         }
         return Response(PropertyDetailOutput(body).data)
 

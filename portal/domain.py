@@ -135,3 +135,159 @@ ALL_TYPES = {t.code: t for t in (*SERVICE_REQUEST_TYPES, *OMBUDSMAN_TYPES, AGENC
 # The request types that ask for a CPF/CNPJ to be registered or corrected (VA-26), the VA-07 alert's
 # destination when the utility offers one of them.
 DOCUMENT_UPDATE_TYPES: tuple[str, ...] = ("document_update",)
+
+
+# --- the agency's services (VA-08): each utility chooses which ones it offers ------------------------
+
+
+@dataclass(frozen=True)
+class AgencyService:
+    code: str  # stable: stored in AgencySettings.disabled_services, read by the mobile app
+    label: str
+    # URL names of its pages (the "agencia" and "totem" namespaces share names) and of its citizen
+    # API endpoints; a disabled service answers 404 on every one of them
+    pages: tuple[str, ...]
+    api: tuple[str, ...] = ()
+
+
+AGENCY_SERVICES: tuple[AgencyService, ...] = (
+    AgencyService(
+        "bills",
+        "2ª via de conta",
+        ("bills_list", "bill_pdf", "bill_line", "bill_email"),
+        ("citizen-api-bills", "citizen-api-bill", "citizen-api-bill-pdf", "citizen-api-bill-email"),
+    ),
+    AgencyService(
+        "statement",
+        "Extrato de débitos",
+        ("statement", "statement_pdf", "statement_email"),
+        (
+            "citizen-api-debts",
+            "citizen-api-statements",
+            "citizen-api-statement",
+            "citizen-api-statement-pdf",
+            "citizen-api-statement-email",
+        ),
+    ),
+    AgencyService(
+        "pay_online",
+        "Pagamento online (PIX, boleto e cartão)",
+        ("pay", "card_pay", "card_return", "charge_detail", "charge_status"),
+        ("citizen-api-charges", "citizen-api-charge"),
+    ),
+    AgencyService("payments", "Pagamentos", ("payments",), ("citizen-api-payments",)),
+    AgencyService("consumption", "Histórico de consumo", ("consumption",), ("citizen-api-consumption",)),
+    AgencyService(
+        "certificate",
+        "Certidão negativa de débitos",
+        ("certificates",),
+        ("citizen-api-certificates",),
+    ),
+    AgencyService(
+        "annual_declaration",
+        "Declaração anual de quitação de débitos",
+        ("annual_declaration",),
+        ("citizen-api-annual-declarations",),
+    ),
+    AgencyService(
+        "installments",
+        "Simulador de parcelamento",
+        ("installments", "agreement_detail", "agreement_guia_pdf", "agreement_term_pdf"),
+        ("citizen-api-installments", "citizen-api-agreements"),
+    ),
+    AgencyService("due_day", "Alterar vencimento", ("due_day",)),
+    AgencyService(
+        "requests",
+        "Pedidos de serviço e acompanhamento",
+        (
+            "requests_list",
+            "request_new",
+            "request_detail",
+            "document_update",
+            "document_update_pass",
+        ),
+        ("citizen-api-property-requests", "citizen-api-request", "citizen-api-document-update"),
+    ),
+    AgencyService("email_update", "Atualizar e-mail", ("email_change",)),
+    AgencyService("ombudsman", "Ouvidoria", ("ombudsman",)),
+    AgencyService("tariffs", "Tabela de tarifas", ("tariffs",), ("citizen-api-tariffs",)),
+    AgencyService(
+        "bill_simulator", "Simulação de conta", ("bill_simulator",), ("citizen-api-bill-simulation",)
+    ),
+    AgencyService("problem_report", "Reportar um problema na agência", ("problem_report",)),
+)
+AGENCY_SERVICE_CODES: tuple[str, ...] = tuple(s.code for s in AGENCY_SERVICES)
+SERVICE_LABELS = {s.code: s.label for s in AGENCY_SERVICES}
+
+# Outside every service: what a citizen needs to get in, out and around whatever the utility offers
+# (the property's home with the open-debt notice, VA-09/VA-10, and its registry data), the public
+# legal and channel pages, the logo, and the e-mail confirmation link already sent to someone.
+ALWAYS_ON_PAGES = frozenset(
+    {
+        "sign_in",
+        "sign_out",
+        "home",
+        "property_home",
+        "property_registry",
+        "email_confirm",
+        "channels",
+        "privacy",
+        "terms",
+        "logo",
+    }
+)
+ALWAYS_ON_API = frozenset(
+    {
+        "citizen-api-sign-in",
+        "citizen-api-sign-out",
+        "citizen-api-properties",
+        "citizen-api-property",
+        "citizen-api-schema",
+    }
+)
+# A certificate's page, PDF and e-mail serve both the certificate of debts and the annual declaration
+# (the declaration is a certificate of its own kind): open while either service is on; the kind of
+# the document asked for then decides (`certificate_kind_service`).
+_CERTIFICATE_DOCUMENTS = ("certificate", "annual_declaration")
+SHARED_PAGES: dict[str, tuple[str, ...]] = dict.fromkeys(
+    ("certificate_detail", "certificate_pdf", "certificate_email"), _CERTIFICATE_DOCUMENTS
+)
+SHARED_API: dict[str, tuple[str, ...]] = dict.fromkeys(
+    ("citizen-api-certificate", "citizen-api-certificate-pdf", "citizen-api-certificate-email"),
+    _CERTIFICATE_DOCUMENTS,
+)
+ANNUAL_DECLARATION_KIND = "declaracao_anual"  # modules.debt Certificate.Kind.ANNUAL_DECLARATION
+
+
+def certificate_kind_service(kind: str) -> str:
+    """The service a certificate of this kind belongs to."""
+    return "annual_declaration" if kind == ANNUAL_DECLARATION_KIND else "certificate"
+
+
+def url_services(name: str, *, api: bool = False) -> tuple[str, ...] | None:
+    """The services guarding the page (or API endpoint) with this URL name: open while any of them
+    is on; () when it is always on; None when nobody classified it (a test refuses that)."""
+    if name in (ALWAYS_ON_API if api else ALWAYS_ON_PAGES):
+        return ()
+    shared = SHARED_API if api else SHARED_PAGES
+    if name in shared:
+        return shared[name]
+    owners = tuple(s.code for s in AGENCY_SERVICES if name in (s.api if api else s.pages))
+    return owners or None
+
+
+def enabled_services(disabled: list[str] | tuple[str, ...]) -> frozenset[str]:
+    return frozenset(AGENCY_SERVICE_CODES) - set(disabled)
+
+
+def disabled_services_problem(codes: object) -> str | None:
+    """A pt-BR reason why a list of disabled service codes is unacceptable, or None."""
+    if not isinstance(codes, (list, tuple)) or any(not isinstance(c, str) for c in codes):
+        return "Informe os serviços desligados como uma lista de códigos."
+    unknown = sorted(set(codes) - set(AGENCY_SERVICE_CODES))
+    if unknown:
+        return (
+            f"Serviços desconhecidos na agência virtual: {', '.join(unknown)}. "
+            f"Use: {', '.join(AGENCY_SERVICE_CODES)}."
+        )
+    return None

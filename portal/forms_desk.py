@@ -171,6 +171,15 @@ class AgencySettingsForm(forms.Form):
     online_agreements = forms.BooleanField(
         label="O titular pode firmar pela agência o parcelamento simulado", required=False
     )
+    services = forms.MultipleChoiceField(
+        label="Serviços oferecidos na agência virtual e no totem",
+        choices=[(s.code, s.label) for s in domain.AGENCY_SERVICES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Um serviço desmarcado some do menu e dos links, e o endereço dele responde "
+        "“não encontrado” (também na API do cidadão). Entrar, o início do imóvel e os dados do imóvel "
+        "estão sempre disponíveis.",
+    )
 
     def clean_due_day_options(self) -> list[int]:
         return _int_list(self.cleaned_data["due_day_options"])
@@ -195,11 +204,14 @@ class AgencySettingsForm(forms.Form):
             "attachment_max_files": agency.attachment_max_files,
             "attachment_max_mb": agency.attachment_max_bytes / 1_000_000,
             "online_agreements": agency.online_agreements,
+            "services": [c for c in domain.AGENCY_SERVICE_CODES if agency.offers(c)],
         }
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["attachment_max_bytes"] = int(data.pop("attachment_max_mb") * 1_000_000)
+        offered = set(data.pop("services"))
+        data["disabled_services"] = [c for c in domain.AGENCY_SERVICE_CODES if c not in offered]
         return data
 
 

@@ -79,6 +79,12 @@ class AgencySettings(models.Model):
         default=_default_units,
         help_text="Para onde o atendimento encaminha os protocolos (tramitação).",
     )
+    disabled_services = models.JSONField(
+        "serviços desligados",
+        default=list,
+        blank=True,
+        help_text="Códigos de domain.AGENCY_SERVICES que esta concessionária não oferece (VA-08).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -100,6 +106,17 @@ class AgencySettings(models.Model):
         problem = domain.units_problem(list(self.units or []))
         if problem:
             raise ValidationError({"units": problem})
+        problem = domain.disabled_services_problem(self.disabled_services)
+        if problem:
+            raise ValidationError({"disabled_services": problem})
+
+    @property_
+    def enabled_services(self) -> frozenset[str]:
+        """The codes of the services this utility's agency offers (VA-08)."""
+        return domain.enabled_services(self.disabled_services or [])
+
+    def offers(self, code: str) -> bool:
+        return code in self.enabled_services
 
     @classmethod
     def current(cls) -> AgencySettings:

@@ -291,6 +291,7 @@ SETTINGS_FIELDS = (
     "attachment_max_bytes",
     "attachment_max_files",
     "online_agreements",
+    "disabled_services",
 )
 # bounds a utility may choose (a session of 0 minutes or 50 attachments of 1 GB helps nobody)
 LIMITS = {
@@ -320,6 +321,13 @@ def agency_settings_update(*, actor: Actor, **fields: Any) -> AgencySettings:
         fields["units"] = [u.strip() for u in fields["units"]]
     if "due_day_options" in fields:
         fields["due_day_options"] = sorted(set(fields["due_day_options"]))
+    if "disabled_services" in fields:
+        problem = domain.disabled_services_problem(fields["disabled_services"])
+        if problem:
+            raise ValidationFailed(problem, field="disabled_services")
+        # catalog order, once each: the audit's before/after compare as lists
+        off = set(fields["disabled_services"])
+        fields["disabled_services"] = [c for c in domain.AGENCY_SERVICE_CODES if c in off]
     with transaction.atomic():
         AgencySettings.current()
         agency = AgencySettings.objects.select_for_update().get(pk=1)

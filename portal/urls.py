@@ -13,8 +13,11 @@ from . import (
     views_email,
     views_services,
 )
+from .service_gate import gate_pages
 from .urls_desk import desk_patterns
 
+# every page below belongs to one of the agency's services (domain.AGENCY_SERVICES) or is always on;
+# gate_pages answers 404 for the services the utility does not offer (VA-08)
 property_pages = [
     path("", views.property_home, name="property_home"),
     path("cadastro/", views.property_registry, name="property_registry"),
@@ -58,6 +61,7 @@ property_pages = [
         name="agreement_term_pdf",
     ),
 ]
+property_pages = gate_pages(property_pages)
 
 totem_patterns = [
     path("", views.sign_in, name="sign_in"),
@@ -67,6 +71,7 @@ totem_patterns = [
     path("simulador-de-conta/", views_services.bill_simulator, name="bill_simulator"),
     path("imoveis/<int:property_id>/", include(property_pages)),
 ]
+totem_patterns = gate_pages(totem_patterns)
 
 agency_patterns = [
     *totem_patterns,
@@ -84,6 +89,7 @@ agency_patterns = [
     path("termos/", views.legal, {"which": "termos"}, name="terms"),
     path("logo.svg", views.logo, name="logo"),
 ]
+agency_patterns = gate_pages(agency_patterns)
 
 urlpatterns = [
     path("agencia/api/v1/", include(api_urls)),

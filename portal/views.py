@@ -61,6 +61,8 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
         "brand": domain.brand_colours(tenant.primary_color, tenant.secondary_color),
         "grant": getattr(request, "grant", None),
         "idle_seconds": agency.totem_idle_seconds if totem else agency.web_idle_minutes * 60,
+        # the codes of the services this utility offers (VA-08): menus and links show only these
+        "services_on": agency.enabled_services,
     }
     prop = context.get("prop")
     if prop is not None:  # asked (one query) only by the pages that offer "send by e-mail"
@@ -74,10 +76,23 @@ def _not_found(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _render(request, "portal/not_found.html", {"message": exc.message}, status=404)
 
 
+def not_found_page(request: HttpRequest, message: str) -> HttpResponse:
+    """The agency's 404 page before any view ran (a service the utility does not offer), with the
+    citizen's session header when there is one."""
+    if getattr(request, "grant", None) is None:
+        agency = getattr(request, "agency", None) or AgencySettings.current()
+        totem = _is_totem(request)
+        idle = agency.totem_idle_seconds if totem else agency.web_idle_minutes * 60
+        grant = session_grant(request, idle_seconds=idle)
+        if grant is not None and (grant.channel == "totem") == totem:
+            request.grant = grant  # type: ignore[attr-defined]
+    return _render(request, "portal/not_found.html", {"message": message}, status=404)
+
+
 def citizen_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        agency = AgencySettings.current()
+        agency = getattr(request, "agency", None) or AgencySettings.current()  # the service gate's
         request.agency = agency  # type: ignore[attr-defined]
         totem = _is_totem(request)
         idle = agency.totem_idle_seconds if totem else agency.web_idle_minutes * 60
@@ -394,6 +409,8 @@ def ombudsman(request: HttpRequest, property_id: int) -> HttpResponse:
                 f"Manifestação registrada com o protocolo {item.protocol}. "
                 "Enviamos a confirmação por e-mail.",
             )
+            if not request.agency.offers("requests"):  # type: ignore[attr-defined]
+                return redirect(_url(request, "property_home", prop.pk))  # no "Meus pedidos" here (VA-08)
             return redirect(_url(request, "request_detail", prop.pk, item.protocol))
     return _render(request, "portal/ombudsman.html", {"form": form, "prop": prop})
 

@@ -146,6 +146,9 @@ def statement(request: HttpRequest, property_id: int) -> HttpResponse:
         error = in_review_error(rows, _selected(request)) or (
             "" if selected else "Marque ao menos uma conta."
         )
+        offers_payment = request.agency.offers("pay_online")  # type: ignore[attr-defined]
+        if not error and request.POST["action"] != "emitir" and not offers_payment:  # VA-08
+            error = "O pagamento online não está disponível nesta agência. Use “Imprimir para pagar”."
         if error:
             pass
         elif request.POST["action"] == "cartao":

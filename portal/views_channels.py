@@ -15,7 +15,10 @@ from .models import AgencySettings
 
 
 def document_update_type(agency: AgencySettings) -> domain.RequestType | None:
-    """The request type of a CPF/CNPJ update, when this utility offers it in the agency."""
+    """The request type of a CPF/CNPJ update, when this utility offers it in the agency (and offers
+    requests at all, VA-08)."""
+    if not agency.offers("requests"):
+        return None
     offered = set(agency.request_types or [])
     return next((domain.ALL_TYPES[c] for c in domain.DOCUMENT_UPDATE_TYPES if c in offered), None)
 

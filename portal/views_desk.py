@@ -242,7 +242,7 @@ def _counter_property(form: CounterRequestForm, account: str) -> Property | None
     return prop
 
 
-_SERVICE_FIELD = {"attachment_max_bytes": "attachment_max_mb"}
+_SERVICE_FIELD = {"attachment_max_bytes": "attachment_max_mb", "disabled_services": "services"}
 
 
 @require_http_methods(["GET", "POST"])

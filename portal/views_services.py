@@ -53,6 +53,14 @@ def _brl(value: Decimal) -> str:
 # --- VA-18 / VA-19: certificate of debts ----------------------------------------------------------
 
 
+def _issued(prop: Any, agency: AgencySettings) -> list[Certificate]:
+    """The documents issued for the property whose service the utility offers (VA-08)."""
+    issued = Certificate.objects.filter(property=prop).order_by("-created_at")
+    if not agency.offers("annual_declaration"):
+        issued = issued.exclude(kind=Certificate.Kind.ANNUAL_DECLARATION)
+    return list(issued[:10])
+
+
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def certificates(request: HttpRequest, property_id: int) -> HttpResponse:
@@ -81,7 +89,7 @@ def certificates(request: HttpRequest, property_id: int) -> HttpResponse:
             "decision": decision,
             "refused": decision.kind is CertificateKind.REFUSED,
             "negative": decision.kind is CertificateKind.NEGATIVE,
-            "issued": Certificate.objects.filter(property=prop).order_by("-created_at")[:10],
+            "issued": _issued(prop, request.agency),  # type: ignore[attr-defined]
         },
         status=status,
     )

@@ -17,6 +17,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 
 from modules.common.tenancy import tenant_context
+from portal.domain import ALL_TYPES
 
 from .test_browser import DESKTOP, PHONE, _QuietHandler, _ThreadingWSGIServer
 from .test_browser_services import Holder, _check, _enter, _holder, _open, _remove, _url
@@ -91,7 +92,7 @@ def test_the_no_document_alert_and_the_way_to_register_it(
     alert = page.locator("#document-alert")
     alert.wait_for()
     text = alert.inner_text()
-    assert "CPF/CNPJ não cadastrado" in text and "Atualização cadastral - CPF/CNPJ" in text
+    assert "CPF/CNPJ não cadastrado" in text and ALL_TYPES["document_update"].label in text
     assert page.url.endswith("/agencia/")  # no way in
     assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
     _check(page, f"{label}-alpha-va07-document-alert")
@@ -104,7 +105,7 @@ def test_the_no_document_alert_and_the_way_to_register_it(
     page.fill("#id_account", who.account)
     page.fill("#id_document", "529.982.247-25")
     page.click("#sign-in-form button[type=submit]")
-    page.click("#document-alert >> text=Atualização cadastral - CPF/CNPJ")
+    page.click(f"#document-alert >> text={ALL_TYPES['document_update'].label}")
     page.wait_for_url("**/agencia/cpf-cnpj/**")
     assert who.account in page.locator("main").inner_text()
     assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
