@@ -12,7 +12,7 @@ import pytest
 
 from modules.common.tenancy import tenant_context
 
-from .test_browser_services import PHONE, Holder, _check, _enter, _open, browser, world  # noqa: F401
+from .test_browser_services import PHONE, Holder, _check, _enter, _open, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -38,7 +38,7 @@ def _menu(page: Any) -> list[str]:
 
 
 def test_menu_without_the_services_a_utility_does_not_offer(
-    browser: Any,  # noqa: F811
+    browser: Any,
     world: dict[str, Any],  # noqa: F811
     alpha_without_some_services: None,
 ) -> None:
