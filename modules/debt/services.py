@@ -65,14 +65,7 @@ def statement_create(
         raise ValidationFailed("Há faturas selecionadas que não estão em aberto neste imóvel.", field="bills")
     if not position.items:
         raise Conflict("Não há débitos em aberto para este imóvel.", field="bills")
-    review = card_review_bills(bill_ids=[i.bill_id for i in position.items])
-    if review:  # handed to a card operator: paying them by statement too could charge twice
-        raise Conflict(
-            "Há faturas em revisão (pagamento com cartão em andamento): "
-            + ", ".join(sorted(review.values())),
-            field="bills",
-            code="bills_in_review",
-        )
+    _refuse_bills_in_review([i.bill_id for i in position.items])
     return document_create(
         actor=actor,
         property_id=property_id,
@@ -169,6 +162,19 @@ def live_agreement(property_id: int) -> Agreement | None:
     return Agreement.objects.filter(property_id=property_id, status__in=LIVE).first()
 
 
+def _refuse_bills_in_review(bill_ids: list[int]) -> None:
+    """Bills handed to a card operator (em revisão): paying or negotiating them otherwise too could
+    charge twice, so they wait until the checkout ends."""
+    review = card_review_bills(bill_ids=bill_ids)
+    if review:
+        raise Conflict(
+            "Há faturas em revisão (pagamento com cartão em andamento): "
+            + ", ".join(sorted(review.values())),
+            field="bills",
+            code="bills_in_review",
+        )
+
+
 def agreement_create(
     *,
     actor: Actor,
@@ -194,6 +200,7 @@ def agreement_create(
                 "Só um parcelamento ativo (com entrada paga) pode ser reparcelado.", field="property"
             )
         version, policy, position, total = _negotiation(property_id, as_of, current if reinstall else None)
+        _refuse_bills_in_review([i.bill_id for i in position.items])
         if count > version.standard_max_installments and not getattr(actor, "can", lambda *a: False)(
             "debt.agreements_extended", "add"
         ):

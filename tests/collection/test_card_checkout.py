@@ -29,8 +29,9 @@ from modules.common.audit import SystemActor
 from modules.common.errors import Conflict, ValidationFailed
 from modules.common.models import AuditEntry
 from modules.common.tenancy import SCHEMA_HEADER
+from modules.debt.models import Agreement
 from modules.debt.selectors import debt_position
-from modules.debt.services import statement_create
+from modules.debt.services import agreement_create, statement_create
 from tests.collection import factories as f
 
 TODAY = dt.date(2025, 6, 15)
@@ -163,6 +164,10 @@ def test_a_checkout_prices_the_bills_to_today_and_puts_them_in_review(account, f
             actor=ACTOR, property_id=p.pk, as_of=TODAY, valid_until=TODAY, bill_ids=[bills[0].pk]
         )
     assert statement.value.code == "bills_in_review" and "04/2025" in statement.value.message
+    with pytest.raises(Conflict) as agreement:  # nor negotiated into an installment agreement
+        agreement_create(actor=ACTOR, property_id=p.pk, down_payment=Decimal("10.00"), count=2, as_of=TODAY)
+    assert agreement.value.code == "bills_in_review" and "04/2025" in agreement.value.message
+    assert not Agreement.objects.filter(property=p).exists()
     with pytest.raises(Conflict):  # a second card checkout for the same bills, too
         _checkout(account, p, bills[:1])
 
