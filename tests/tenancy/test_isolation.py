@@ -123,3 +123,35 @@ def test_file_storage_paths_carry_the_schema(tenant_alpha) -> None:
     finally:
         connection.set_tenant(tenant_alpha)
         default_storage.delete(name)
+
+
+def test_the_search_path_follows_every_switch_even_after_a_rolled_back_savepoint(tenant_alpha) -> None:
+    """TENANT_LIMIT_SET_CALLS sets search_path once per switch: a switch, and a savepoint rolled
+    back after a switch (PostgreSQL reverts the SET it holds), must each make the next query use the
+    schema Django thinks is active."""
+    from django.db import transaction
+
+    from modules.common.tenancy import tenant_context
+    from tests.registry import factories as f
+
+    f.customer("Só em Alpha")
+    for _ in range(3):
+        with tenant_context("beta"):
+            assert not User.objects.filter(username="sp-alpha").exists()
+            assert not f.Customer.objects.filter(name="Só em Alpha").exists()
+        assert f.Customer.objects.filter(name="Só em Alpha").exists()
+
+    beta = type(connection.tenant).objects.get(schema_name="beta")
+    alpha = connection.tenant
+    try:
+        with transaction.atomic():
+            connection.set_tenant(beta)
+            assert not f.Customer.objects.filter(name="Só em Alpha").exists()  # SET beta in the savepoint
+            raise RuntimeError("rolls the savepoint back, and PostgreSQL's SET with it")
+    except RuntimeError:
+        pass
+    # Django still says beta; the database's SET was undone: the next query must re-issue it
+    assert connection.schema_name == "beta"
+    assert not f.Customer.objects.filter(name="Só em Alpha").exists()
+    connection.set_tenant(alpha)
+    assert f.Customer.objects.filter(name="Só em Alpha").exists()
