@@ -51,11 +51,9 @@ DEFAULT_OCCURRENCES = (
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
     """National and state holidays (`holidays` package) plus the utility's municipal table."""
     state = getattr(getattr(connection, "tenant", None), "state", "") or None
-    years = range(start.year, end.year + 1)
-    try:
-        official = holiday_calendars.country_holidays("BR", subdiv=state, years=years)
-    except NotImplementedError:  # `holidays` raises it for a state code it does not know: national only
-        official = holiday_calendars.country_holidays("BR", years=years)
+    if state not in holiday_calendars.Brazil.subdivisions:  # blank or unknown UF: national holidays only
+        state = None
+    official = holiday_calendars.country_holidays("BR", subdiv=state, years=range(start.year, end.year + 1))
     municipal = Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True)
     return frozenset(d for d in official if start <= d <= end) | frozenset(municipal)
 

@@ -160,3 +160,17 @@ def test_review_through_the_api(g: Any, alpha_client: Any) -> None:
     )
     assert corrected.status_code == 200
     assert (corrected.json()["consumption_m3"], corrected.json()["review"]) == (11, "accepted")
+
+
+@pytest.mark.parametrize(
+    ("state", "has_state_day"), [("SP", True), ("MT", False), ("", False), ("XX", False)]
+)
+def test_holidays_are_national_plus_the_utilitys_state_and_an_unknown_uf_means_national_only(
+    tenant_alpha: Any, state: str, has_state_day: bool
+) -> None:
+    from modules.reading.services import holidays_between
+
+    tenant_alpha.state = state
+    days = holidays_between(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert dt.date(2026, 9, 7) in days  # Independência, national
+    assert (dt.date(2026, 7, 9) in days) is has_state_day  # Revolução Constitucionalista, SP only
