@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from modules.common.models import NamedByKind
+
 
 class CollectingAgent(models.Model):
     class Kind(models.TextChoices):
@@ -38,7 +40,7 @@ class CollectingAgent(models.Model):
         return f"{self.code} – {self.name}"
 
 
-class ReturnFile(models.Model):
+class ReturnFile(NamedByKind):
     agent = models.ForeignKey(CollectingAgent, on_delete=models.PROTECT, related_name="return_files")
     sha256 = models.CharField(max_length=64, unique=True)
     filename = models.CharField(max_length=200, blank=True)
@@ -58,11 +60,8 @@ class ReturnFile(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class ReturnFileRefusal(models.Model):
+class ReturnFileRefusal(NamedByKind):
     """A return file refused as a whole (malformed, unknown agent, already imported): nothing of it was
     applied; the problems are kept, line by line, so staff can send them back to the bank."""
 
@@ -78,11 +77,8 @@ class ReturnFileRefusal(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class PaymentDocument(models.Model):
+class PaymentDocument(NamedByKind):
     """A guia: one barcode paying several bills at once (with their late charges), or something that
     is not a bill (an agreement's down payment)."""
 
@@ -115,11 +111,8 @@ class PaymentDocument(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["source", "source_id"])]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class DocumentBill(models.Model):
+class DocumentBill(NamedByKind):
     """A bill carried by a document, with the charges the document priced it at."""
 
     document = models.ForeignKey(PaymentDocument, on_delete=models.CASCADE, related_name="lines")
@@ -133,11 +126,8 @@ class DocumentBill(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "bill"], name="document_bill_once")]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class GatewayCharge(models.Model):
+class GatewayCharge(NamedByKind):
     """A Pagar.me order/charge for a document. Its status is only ever taken from the API.
 
     A card payment through the gateway's hosted checkout (`checkout`, VA-13) is an order whose charge
@@ -181,11 +171,8 @@ class GatewayCharge(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class WebhookEvent(models.Model):
+class WebhookEvent(NamedByKind):
     """Each Pagar.me event, by its id, once; `outcome` says what re-fetching the charge led to."""
 
     event_id = models.CharField(max_length=64, unique=True)
@@ -194,11 +181,8 @@ class WebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=200, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class Payment(models.Model):
+class Payment(NamedByKind):
     class Channel(models.TextChoices):
         RETURN_FILE = "return_file", "Arquivo retorno"
         COUNTER = "counter", "Caixa (balcão)"
@@ -266,11 +250,8 @@ class Payment(models.Model):
         ]
         indexes = [models.Index(fields=["agent", "credited_on"]), models.Index(fields=["paid_on"])]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class Settlement(models.Model):
+class Settlement(NamedByKind):
     """The baixa of one bill by one payment; at most one live per bill."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="settlements")
@@ -286,9 +267,6 @@ class Settlement(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
-
 
 class IndexSeries(models.Model):
     """A monthly rate series the tenant maintains (Selic, IPCA), with the rate for unpublished months."""
@@ -301,7 +279,7 @@ class IndexSeries(models.Model):
         return self.code
 
 
-class IndexRate(models.Model):
+class IndexRate(NamedByKind):
     series = models.ForeignKey(IndexSeries, on_delete=models.CASCADE, related_name="rates")
     month = models.DateField(help_text="first day of the month")
     rate = models.DecimalField(max_digits=10, decimal_places=6)
@@ -310,11 +288,8 @@ class IndexRate(models.Model):
         ordering = ["series", "month"]
         constraints = [models.UniqueConstraint(fields=["series", "month"], name="index_rate_once_per_month")]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class LateChargePolicyVersion(models.Model):
+class LateChargePolicyVersion(NamedByKind):
     """The tenant's late-charge rule from `effective_from` on (resolution text for the record)."""
 
     class Method(models.TextChoices):
@@ -355,11 +330,8 @@ class LateChargePolicyVersion(models.Model):
     class Meta:
         ordering = ["-effective_from"]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class GatewayAccount(models.Model):
+class GatewayAccount(NamedByKind):
     """The tenant's Pagar.me account: its secret key, and how its webhook proves itself (a secret in
     the URL and basic auth: v5 signs no body).
 
@@ -376,6 +348,3 @@ class GatewayAccount(models.Model):
     webhook_username = models.CharField(max_length=60, blank=True)
     webhook_password = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"

@@ -7,6 +7,16 @@ from typing import Any
 from django.db import models
 
 
+class NamedByKind(models.Model):
+    """A row people know by kind and number ("Pagamento 42"): admin lists, audit targets."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 class AppendOnlyError(RuntimeError):
     pass
 

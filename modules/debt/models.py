@@ -12,8 +12,10 @@ import builtins
 from django.db import models
 from django.db.models import Q
 
+from modules.common.models import NamedByKind
 
-class InstallmentPolicyVersion(models.Model):
+
+class InstallmentPolicyVersion(NamedByKind):
     effective_from = models.DateField("vigência a partir de", unique=True)
     resolution = models.CharField("resolução", max_length=200, blank=True)
     monthly_rate = models.DecimalField("juros do parcelamento (mensal)", max_digits=8, decimal_places=6)
@@ -48,9 +50,6 @@ class InstallmentPolicyVersion(models.Model):
 
     class Meta:
         ordering = ["-effective_from"]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Agreement(models.Model):
@@ -97,7 +96,7 @@ class Agreement(models.Model):
         return f"{self.created_at:%Y}/{self.pk:06d}" if self.created_at else str(self.pk)
 
 
-class AgreementBill(models.Model):
+class AgreementBill(NamedByKind):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="bills")
     bill = models.ForeignKey("billing.Bill", on_delete=models.PROTECT, related_name="+")
     original = models.DecimalField(max_digits=12, decimal_places=2)
@@ -113,11 +112,8 @@ class AgreementBill(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class Installment(models.Model):
+class Installment(NamedByKind):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="installments")
     number = models.PositiveSmallIntegerField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -131,11 +127,8 @@ class Installment(models.Model):
             models.UniqueConstraint(fields=["agreement", "number"], name="installment_number_once")
         ]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class Certificate(models.Model):
+class Certificate(NamedByKind):
     class Kind(models.TextChoices):
         NEGATIVE = "negativa", "Certidão negativa de débitos"
         POSITIVE_WITH_NEGATIVE_EFFECT = (
@@ -156,6 +149,3 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
