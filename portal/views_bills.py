@@ -128,6 +128,18 @@ def in_review_error(rows: list[reads.StatementRow], wanted: set[int] | list[int]
     )
 
 
+def chosen_rows(prop: Any, today: dt.date, posted: list[str]) -> tuple[list[reads.StatementRow], str]:
+    """The posted bills that can be paid now (open, of this property — the scope —, priced to today),
+    or the refusal: one em revisão, or none chosen."""
+    wanted = _ids(posted)
+    every = reads.statement_rows(prop, today)
+    error = in_review_error(every, wanted)
+    if error:
+        return [], error
+    rows = [r for r in every if r.selectable and r.bill_id in wanted]
+    return rows, "" if rows else "Escolha ao menos uma conta em aberto."
+
+
 def card_url(request: HttpRequest, property_id: int, bill_ids: list[int] | set[int]) -> str:
     return _url(request, "card_pay", property_id) + "?" + "&".join(f"bills={b}" for b in sorted(bill_ids))
 
@@ -207,15 +219,9 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = _property(request, property_id)
     today = tenant_today()
     source = request.POST if request.method == "POST" else request.GET
-    wanted = _ids(source.getlist("bills"))
-    # only open bills of this property (the scope), priced up to today
-    every = reads.statement_rows(prop, today)
-    rows = [r for r in every if r.selectable and r.bill_id in wanted]
-    error = in_review_error(every, wanted)
+    rows, error = chosen_rows(prop, today, source.getlist("bills"))
     if error:
-        rows = []
-    elif not rows:
-        error = "Escolha ao menos uma conta em aberto."
+        pass
     elif request.method == "POST" and request.POST.get("method") not in dict(_methods(request)):
         # a pasted card token is the mobile app's path (citizen API), not the web page's
         error = "Escolha a forma de pagamento: PIX, boleto ou cartão de crédito."

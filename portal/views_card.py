@@ -25,13 +25,12 @@ from modules.collection.selectors import card_operators
 from modules.common.audit import SystemActor
 from modules.common.errors import DomainError, NotFound
 
-from . import bills as reads
 from .access_card import access_card_charge_by_document
 from .auth import CitizenActor
 from .security import csp_header
 from .services import tenant_today
 from .views import _is_totem, _not_found, _property, _render, _url, citizen_required
-from .views_bills import _grant, _ids, in_review_error
+from .views_bills import _grant, chosen_rows
 
 RETURN_ACTOR = SystemActor("portal.card_return")
 # where Pagar.me's hosted checkout pages live (the operator's own URL is added for other hosts: the
@@ -57,18 +56,13 @@ def card_pay(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = _property(request, property_id)
     today = tenant_today()
     source = request.POST if request.method == "POST" else request.GET
-    wanted = _ids(source.getlist("bills"))
-    every = reads.statement_rows(prop, today)
-    rows = [r for r in every if r.selectable and r.bill_id in wanted]
+    rows, error = chosen_rows(prop, today, source.getlist("bills"))
     operators = card_operators()
     chosen = source.get("operator", "")
     if len(operators) == 1 and not chosen:
         chosen = str(operators[0].pk)
-    error = in_review_error(every, wanted)
     if error:
-        rows = []
-    elif not rows:
-        error = "Escolha ao menos uma conta em aberto."
+        pass
     elif not operators:
         error = "A concessionária ainda não credenciou empresas para pagamento com cartão."
     elif request.method == "POST":
