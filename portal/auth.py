@@ -18,6 +18,7 @@ from django.http import HttpRequest
 
 from modules.common.domain.documents import document_kind, mask_document, strip_document
 from modules.common.errors import DomainError, ValidationFailed
+from modules.common.ratelimit import window_hits
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.models import Property, PropertyRelation
 
@@ -107,13 +108,7 @@ def _limit() -> int:
 
 
 def _incr(key: str) -> int:
-    # the cache key function adds the schema: one utility's counters never touch another's
-    cache.add(key, 0, timeout=_window())
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=_window())
-        return 1
+    return window_hits(key, _window())
 
 
 THROTTLED_MESSAGE = "Muitas tentativas de entrada. Aguarde um minuto e tente novamente."

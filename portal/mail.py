@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import connection
 
@@ -21,6 +20,7 @@ from modules.billing.pdf import bill_pdf
 from modules.collection.models import PaymentDocument
 from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
+from modules.common.ratelimit import window_hits
 from modules.debt import pdf as debt_pdf
 from modules.debt.models import Certificate
 from modules.registry.models import Property
@@ -59,16 +59,6 @@ def _limit() -> int:
     return int(getattr(settings, "PORTAL_MAIL_LIMIT", 10))
 
 
-def _count(prop: Property) -> int:
-    key = f"agency-mail:{prop.pk}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        return 1
-
-
 def email_on_record(prop: Property) -> str:
     """The holder's registered e-mail, or NoEmailOnRecord."""
     holder = current_holder(prop)
@@ -83,7 +73,7 @@ def email_on_record(prop: Property) -> str:
 def send_document(prop: Property, outgoing: Outgoing) -> str:
     """Send the PDF to the holder's registered e-mail; the masked address it went to."""
     address = email_on_record(prop)
-    if _count(prop) > _limit():
+    if window_hits(f"agency-mail:{prop.pk}", WINDOW_SECONDS) > _limit():
         raise TooManyEmails(
             "Limite de envios por e-mail deste imóvel atingido. Tente de novo em uma hora ou baixe o PDF.",
             field="email",

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
 from modules.common.errors import DomainError
+from modules.common.ratelimit import window_hits
 from modules.registry.models import Property
 from modules.registry.services import tenant_today
 
@@ -51,13 +51,7 @@ def _verify_throttled(request: HttpRequest) -> bool:
     forwarded = request.headers.get("X-Forwarded-For")
     ip = (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or "-"
     key = f"debt:verify:ip:{ip}"
-    cache.add(key, 0, timeout=window)
-    try:
-        hits = int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        hits = 1
-    return hits > limit
+    return window_hits(key, window) > limit
 
 
 def verify_view(request: HttpRequest) -> HttpResponse:
