@@ -1,6 +1,8 @@
 # Manancial: the two commands are `make demo` and `make test` (see README.md).
 SHELL := /bin/bash
 .ONESHELL:
+# one shell per recipe, and its first failing line fails the target (without -e only the last line counted)
+.SHELLFLAGS := -ec
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
@@ -106,3 +108,10 @@ bench: install services
 
 clean:
 	rm -rf $(VENV) staticfiles var node_modules
+
+# A recipe whose first line fails must fail its target, or `make test` lands red work as green;
+# tests/deploy/test_makefile.py runs this and expects the failure.
+.PHONY: _selfcheck-first-line-fails
+_selfcheck-first-line-fails:
+	false
+	echo "unreachable: the failing line above did not stop the recipe"
