@@ -39,8 +39,9 @@ ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [h for h in env("EXTRA_ALLOWE
 # Apps in both lists get tables in the public schema (vendor users, vendor audit) and in every
 # tenant schema (the utility's staff users and audit): a Querência login cannot exist in Sorocaba.
 SHARED_APPS = [
-    "django_tenants",
+    # before django_tenants: its migrate_schemas skips tenants whose schema does not exist yet
     "tenants",
+    "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
