@@ -70,3 +70,24 @@ def test_the_skipped_tenant_resumes_and_is_then_migrated_like_the_others(orphan_
     out = io.StringIO()
     call_command("migrate_schemas", "--tenant", verbosity=0, stdout=out)
     assert out.getvalue() == ""
+
+
+def test_loops_over_tenants_leave_out_a_row_without_schema(public_schema, caplog) -> None:
+    from modules.common.tenancy import active_tenant_schemas
+
+    provisioning.tenant_request(
+        actor=ACTOR, enqueue=False, request=provisioning.TenantRequest("sem_esquema", "SAAE A", "a.localhost")
+    )
+    ghost = provisioning.tenant_request(
+        actor=ACTOR, enqueue=False, request=provisioning.TenantRequest("fantasma", "SAAE B", "b.localhost")
+    )
+    Tenant.objects.filter(pk=ghost.pk).update(provisioning_state=ProvisioningState.ACTIVE)
+
+    assert active_tenant_schemas() == ["alpha", "beta"]
+    assert "tenant fantasma is active but its schema does not exist: skipped" in caplog.messages
+    out = io.StringIO()
+    call_command("seed_tenants", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "alpha: dados de referência em dia",
+        "beta: dados de referência em dia",
+    ]
