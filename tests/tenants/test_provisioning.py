@@ -7,8 +7,8 @@ from django.db import connection
 
 from modules.access.models import PasswordPolicy, Profile
 from modules.common.audit import SystemActor
-from modules.common.models import AuditEntry
 from modules.common.errors import Conflict, ValidationFailed
+from modules.common.models import AuditEntry
 from tenants import provisioning
 from tenants.models import Domain, ProvisioningState, Tenant
 from tests.conftest import bearer, make_user
