@@ -23,6 +23,30 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def create_superuser(self, username: str, password: str | None = None, **fields: Any) -> User:
+        """`createsuperuser` (and `tenant_command createsuperuser --schema X`): an administrator of
+        the current schema, made by user_create so the schema's password policy and audit apply. The
+        password was typed by the person who will use it, so no forced change; without one
+        (--noinput and no DJANGO_SUPERUSER_PASSWORD) the user cannot sign in until an administrator
+        resets it."""
+        from modules.common.audit import SystemActor
+
+        from .services import user_create
+
+        user, _ = user_create(
+            actor=SystemActor("createsuperuser"),
+            username=username,
+            full_name=fields.pop("full_name", "") or username,
+            email=fields.pop("email", "") or "",
+            password=password,
+            is_admin=True,
+            must_change_password=password is None,
+        )
+        if password is None:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+
 
 class User(AbstractBaseUser):
     username = models.CharField("usuário", max_length=150, unique=True)

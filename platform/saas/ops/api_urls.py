@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/password", access_apis.PasswordChangeApi.as_view(), name="ops-api-auth-password"),
     path("tenants", apis.TenantListCreateApi.as_view(), name="ops-api-tenants"),
     path("tenants/<str:schema>", apis.TenantDetailApi.as_view(), name="ops-api-tenant"),
+    path("tenants/<str:schema>/admins", apis.TenantAdminCreateApi.as_view(), name="ops-api-tenant-admins"),
     path("tenants/<str:schema>/retry", apis.TenantRetryApi.as_view(), name="ops-api-tenant-retry"),
     *sla_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(urlconf="saas.urls_public"), name="ops-api-schema"),

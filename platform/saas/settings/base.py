@@ -39,8 +39,9 @@ ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [h for h in env("EXTRA_ALLOWE
 # Apps in both lists get tables in the public schema (vendor users, vendor audit) and in every
 # tenant schema (the utility's staff users and audit): a Querência login cannot exist in Sorocaba.
 SHARED_APPS = [
-    "django_tenants",
+    # before django_tenants: its migrate_schemas skips tenants whose schema does not exist yet
     "tenants",
+    "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -85,6 +86,10 @@ TENANT_LIMIT_SET_CALLS = True
 # Host -> tenant lookups are cached per process (seconds a stale entry may live in another process
 # after a change; the process that made the change drops its entry at once). See ADR 0003.
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "5"))
+# A tenant in a non-final provisioning state that has not moved for this long is retried by the beat
+# sweep (tenants.healing), at most this many attempts in all; then it waits for the ops console.
+PROVISIONING_STUCK_SECONDS = int(env("PROVISIONING_STUCK_SECONDS", "300"))
+PROVISIONING_MAX_ATTEMPTS = int(env("PROVISIONING_MAX_ATTEMPTS", "5"))
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/manancial")
@@ -210,6 +215,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "tenant-dispatch-heartbeat": {
         "task": "modules.common.tasks.dispatch_heartbeat",
         "schedule": 300.0,
+    },
+    "tenants-provisioning-sweep": {
+        "task": "tenants.provisioning_sweep",
+        "schedule": float(env("PROVISIONING_SWEEP_SECONDS", "60")),
     },
     "sla-probe-tenants": {
         "task": "saas.sla.tasks.probe_tenants",

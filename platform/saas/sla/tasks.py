@@ -9,8 +9,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from modules.common.tenancy import active_tenant_schemas
 from saas import metrics
-from tenants.models import ProvisioningState, Tenant
 
 from . import services
 from .probes import http_probe
@@ -19,11 +19,7 @@ from .probes import http_probe
 @shared_task(name="saas.sla.tasks.probe_tenants", acks_late=True, time_limit=120)
 def probe_tenants(slot: str | None = None) -> int:
     slot = slot or timezone.now().strftime("%Y%m%d%H%M")
-    schemas = list(
-        Tenant.objects.filter(provisioning_state=ProvisioningState.ACTIVE)
-        .exclude(schema_name="public")
-        .values_list("schema_name", flat=True)
-    )
+    schemas = active_tenant_schemas()  # a tenant still provisioning has no host to probe yet
     for schema in schemas:
         probe_tenant.delay(schema, slot)
     return len(schemas)
