@@ -1,0 +1,48 @@
+"""Stuck background work, summarised per tenant in one public-schema table (ADR 0115).
+
+Each tenant's sweep (e.g. billing's runs sweep) writes what it found stuck into `StuckWork` in the
+public schema, zero included, so /readyz, /metrics and the ops console answer from one query over
+one table instead of one query per tenant schema on every probe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from .models import StuckWork
+
+# Rows kept in a summary's detail: enough to name what is stuck, bounded for a huge tenant.
+DETAIL_LIMIT = 20
+
+
+def stuck_work_record(*, schema_name: str, kind: str, items: Sequence[dict[str, Any]]) -> StuckWork:
+    """Replace the tenant's summary of one kind of stuck work with what its sweep found just now.
+
+    Runs in the public schema whatever schema the caller is in (a tenant task's search path would
+    otherwise find the tenant's own, always empty, copy of the table)."""
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        row, _created = StuckWork.objects.update_or_create(
+            schema_name=schema_name,
+            kind=kind,
+            defaults={
+                "count": len(items),
+                "detail": list(items[:DETAIL_LIMIT]),
+                "checked_at": timezone.now(),
+            },
+        )
+    return row
+
+
+def stuck_work_summary(*, schema_name: str | None = None) -> list[StuckWork]:
+    """The tenants with stuck work (count above zero), one query on the public schema; one tenant's
+    only when `schema_name` is given."""
+    with schema_context(get_public_schema_name()):
+        rows = StuckWork.objects.filter(count__gt=0)
+        if schema_name is not None:
+            rows = rows.filter(schema_name=schema_name)
+        return list(rows.order_by("schema_name", "kind"))
