@@ -38,11 +38,13 @@ def stuck_work_record(*, schema_name: str, kind: str, items: Sequence[dict[str, 
     return row
 
 
-def stuck_work_summary(*, schema_name: str | None = None) -> list[StuckWork]:
-    """The tenants with stuck work (count above zero), one query on the public schema; one tenant's
-    only when `schema_name` is given."""
+def stuck_work_summary(*, kind: str | None = None, schema_name: str | None = None) -> list[StuckWork]:
+    """The tenants with stuck work (count above zero), one query on the public schema; one kind's or
+    one tenant's only when asked."""
     with schema_context(get_public_schema_name()):
         rows = StuckWork.objects.filter(count__gt=0)
+        if kind is not None:
+            rows = rows.filter(kind=kind)
         if schema_name is not None:
             rows = rows.filter(schema_name=schema_name)
         return list(rows.order_by("schema_name", "kind"))

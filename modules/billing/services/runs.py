@@ -416,7 +416,7 @@ def _stuck_item(run: BillingRun, since: dt.datetime, reason: str, status: str) -
     return {
         "run": run.pk,
         "group": run.group.code,
-        "reference": f"{run.reference:%Y-%m}",
+        "reference": f"{run.reference:%m/%Y}",
         "status": str(status),
         "since": since.isoformat(),
         "reason": reason,
