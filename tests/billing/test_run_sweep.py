@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
 from django.utils import timezone
 
+from modules.access.models import User
 from modules.billing.models import Bill, BillingRun, RunChunk
 from modules.billing.services import runs
 from modules.common.domain.dates import YearMonth
 from modules.common.models import AuditEntry, StuckWork
 from modules.common.stuck import stuck_work_summary
 from tests.billing import factories as f
+from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.usefixtures("tenant_alpha")
 MONTH = YearMonth(2025, 5)
@@ -118,7 +121,7 @@ def test_a_chunk_that_keeps_failing_gets_bounded_attempts_then_the_run_fails(run
     run.refresh_from_db()
     reason = (
         "Lote 2 não concluiu após 3 reenvio(s) automático(s) e 4 tentativa(s). "
-        "Último erro: RuntimeError: worker killed Corrija a causa e use Retomar."
+        "Último erro: RuntimeError: worker killed. Corrija a causa e use Retomar."
     )
     assert (run.status, run.attention) == ("failed", reason)
     assert RunChunk.objects.get(pk=second.pk).status == "running"  # nothing handed out a 4th time
@@ -149,3 +152,33 @@ def test_a_live_runs_progress_is_not_stuck(run: BillingRun) -> None:
     assert list(RunChunk.objects.filter(run=run).values_list("sweeps", flat=True)) == [0, 0, 0]
     assert StuckWork.objects.count() == 0  # the tenant schema's copy of the table stays empty
     assert stuck_work_summary(schema_name="alpha") == []
+
+
+def test_the_run_page_shows_why_it_stopped_and_retomar_brings_it_back(
+    run: BillingRun, alpha_client: Any
+) -> None:
+    second = _chunks(run)[1]
+    RunChunk.objects.filter(pk=second.pk).update(
+        status="running", claimed_at=timezone.now(), attempts=4, sweeps=3
+    )
+    assert _sweep_at(timezone.now() + STALE + dt.timedelta(seconds=1)).failed == [run.pk]
+    make_user("alpha", "gestora", is_admin=True)
+    api = alpha_client.get(
+        f"/api/v1/billing/runs/{run.pk}", **bearer(alpha_client, "gestora", "Senha-forte-123")
+    )
+    reason = (
+        "Lote 2 não concluiu após 3 reenvio(s) automático(s) e 4 tentativa(s). Nenhum erro registrado: "
+        "o processo que o executava foi interrompido. Corrija a causa e use Retomar."
+    )
+    assert (api.json()["status"], api.json()["attention"]) == ("failed", reason)
+    alpha_client.force_login(User.objects.get(username="gestora"))
+    page = alpha_client.get(f"/faturamento/execucoes/{run.pk}/").content.decode()
+    assert "Interrompido (requer atenção)" in page and reason in page
+    assert "Retomar lotes pendentes" in page
+
+    resumed = alpha_client.post(f"/faturamento/execucoes/{run.pk}/", {"op": "resume"})
+
+    assert resumed.status_code == 302
+    run.refresh_from_db()
+    assert (run.status, run.attention) == ("running", "")
+    assert sorted(RunChunk.objects.filter(run=run).values_list("status", "sweeps")) == [("pending", 0)] * 3

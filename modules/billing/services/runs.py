@@ -388,10 +388,14 @@ def _enqueue_chunks(chunk_ids: list[int]) -> None:
 
 def _give_up_reason(exhausted: list[RunChunk], max_sweeps: int) -> str:
     first = min(exhausted, key=lambda c: c.number)
-    why = f" Último erro: {first.last_error}" if first.last_error else " (processo interrompido sem erro)"
+    why = (
+        f"Último erro: {first.last_error}."
+        if first.last_error
+        else "Nenhum erro registrado: o processo que o executava foi interrompido."
+    )
     return (
         f"Lote {first.number} não concluiu após {max_sweeps} reenvio(s) automático(s) e "
-        f"{first.attempts} tentativa(s).{why} Corrija a causa e use Retomar."
+        f"{first.attempts} tentativa(s). {why} Corrija a causa e use Retomar."
     )[:1000]
 
 
