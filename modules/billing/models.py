@@ -206,8 +206,10 @@ class RunChunk(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # times the sweep handed the chunk out again on its own, bounded by BILLING_CHUNK_MAX_SWEEPS
+    # times the sweep handed the chunk out again on its own, bounded by BILLING_CHUNK_MAX_SWEEPS, and
+    # when it last did: counted as the run's activity, so a sweep re-sends a chunk once per timeout
     sweeps = models.PositiveSmallIntegerField(default=0)
+    handed_out_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -99,6 +99,9 @@ def test_a_run_that_lost_its_messages_is_handed_out_whole(run: BillingRun) -> No
         run.group.code,
     )
     assert row.detail[0]["reason"] == "Sem progresso; 3 lote(s) reenviado(s) automaticamente."
+    # sweeps delivered in a burst (after a backlog) re-send nothing a second time
+    assert _sweep_at(timezone.now() + STALE + dt.timedelta(seconds=5)).handed_out == []
+    assert list(RunChunk.objects.filter(run=run).values_list("sweeps", flat=True)) == [1, 1, 1]
 
 
 def test_a_chunk_that_keeps_failing_gets_bounded_attempts_then_the_run_fails(run: BillingRun) -> None:

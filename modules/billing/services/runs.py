@@ -320,11 +320,16 @@ def runs_sweep(*, enqueue: bool = True) -> SweepResult:
     active = (
         BillingRun.objects.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING, RunStatus.FAILED])
         .select_related("group")
-        .annotate(last_claim=Max("chunks__claimed_at"), last_finish=Max("chunks__finished_at"))
+        .annotate(
+            last_claim=Max("chunks__claimed_at"),
+            last_finish=Max("chunks__finished_at"),
+            last_hand_out=Max("chunks__handed_out_at"),
+        )
         .order_by("pk")
     )
     for run in active:
-        last_activity = max(t for t in (run.created_at, run.last_claim, run.last_finish) if t is not None)
+        moments = (run.created_at, run.last_claim, run.last_finish, run.last_hand_out)
+        last_activity = max(t for t in moments if t is not None)
         if run.status == RunStatus.FAILED:
             stuck.append(_stuck_item(run, last_activity, run.attention, RunStatus.FAILED))
             continue
@@ -358,14 +363,16 @@ def _idle_chunks(run: BillingRun) -> Any:
 
 def _hand_out(run: BillingRun, chunks: list[RunChunk], cutoff: dt.datetime, *, enqueue: bool) -> list[int]:
     """Put the chunks back to `pending` (conditionally: a chunk that finished or was claimed again
-    since it was read is left alone) and enqueue them once committed."""
+    since it was read is left alone) and enqueue them once committed. The hand-out counts as the
+    run's activity: sweeps delivered in a burst after a backlog re-send a chunk once, not each."""
+    now = timezone.now()
     ids: list[int] = []
     with transaction.atomic():
         for chunk in chunks:
             still = RunChunk.objects.filter(pk=chunk.pk).filter(
                 Q(status=RunChunk.Status.PENDING) | Q(status=RunChunk.Status.RUNNING, claimed_at__lt=cutoff)
             )
-            if still.update(status=RunChunk.Status.PENDING, sweeps=F("sweeps") + 1):
+            if still.update(status=RunChunk.Status.PENDING, sweeps=F("sweeps") + 1, handed_out_at=now):
                 ids.append(chunk.pk)
         if ids:
             audit_record(
