@@ -7,14 +7,17 @@ one table instead of one query per tenant schema on every probe.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from .models import StuckWork
+
+logger = logging.getLogger(__name__)
 
 # Rows kept in a summary's detail: enough to name what is stuck, bounded for a huge tenant.
 DETAIL_LIMIT = 20
@@ -48,3 +51,17 @@ def stuck_work_summary(*, kind: str | None = None, schema_name: str | None = Non
         if schema_name is not None:
             rows = rows.filter(schema_name=schema_name)
         return list(rows.order_by("schema_name", "kind"))
+
+
+def stuck_work_summary_if_readable(
+    *, kind: str | None = None, schema_name: str | None = None
+) -> list[StuckWork] | None:
+    """The summary, or None when it cannot be read (the table not migrated yet during a rolling
+    deploy, the database failing): for health and metrics answers, which must still answer. In a
+    savepoint, so that a caller's transaction survives the failed query."""
+    try:
+        with transaction.atomic():
+            return stuck_work_summary(kind=kind, schema_name=schema_name)
+    except DatabaseError as exc:
+        logger.warning("stuck work summary unreadable: %s", type(exc).__name__)
+        return None

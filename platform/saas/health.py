@@ -11,7 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django_tenants.utils import get_public_schema_name
 
 from modules.billing.services.runs import STUCK_KIND
-from modules.common.stuck import stuck_work_summary
+from modules.common.stuck import stuck_work_summary_if_readable
 
 _broker_checked: dict[str, float | bool] = {"at": 0.0, "ok": False}
 
@@ -48,15 +48,16 @@ def _broker_ok() -> tuple[bool, str]:
     return ok, detail
 
 
-def _stuck_runs() -> dict[str, dict[str, object]]:
+def _stuck_runs() -> dict[str, dict[str, object]] | None:
     """Stuck billing runs per tenant, from the sweeps' public summary (one query, no tenant schema
-    read). A tenant's host shows only its own; the vendor's host shows every tenant."""
+    read); None when the summary cannot be read. A tenant's host shows only its own; the vendor's
+    host shows every tenant."""
     schema = getattr(connection, "schema_name", get_public_schema_name())
     only = None if schema == get_public_schema_name() else schema
-    return {
-        row.schema_name: {"count": row.count, "checked_at": row.checked_at.isoformat()}
-        for row in stuck_work_summary(kind=STUCK_KIND, schema_name=only)
-    }
+    rows = stuck_work_summary_if_readable(kind=STUCK_KIND, schema_name=only)
+    if rows is None:
+        return None
+    return {row.schema_name: {"count": row.count, "checked_at": row.checked_at.isoformat()} for row in rows}
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -73,5 +74,5 @@ def readyz(request: HttpRequest) -> JsonResponse:
         # the load balancer while it serves fine, and would not restart a dead worker either.
         stuck = _stuck_runs()
         body["stuck_runs"] = stuck
-        body["degraded"] = ["stuck_runs"] if stuck else []
+        body["degraded"] = ["stuck_runs_unknown"] if stuck is None else ["stuck_runs"] if stuck else []
     return JsonResponse(body, status=200 if ready else 503)

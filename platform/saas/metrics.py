@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -28,7 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from modules.billing.services.runs import STUCK_KIND
-from modules.common.stuck import stuck_work_summary
+from modules.common.stuck import stuck_work_summary_if_readable
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -61,11 +61,8 @@ class StuckRunsCollector(Collector):
             "Billing runs with no progress past BILLING_CHUNK_STALE_SECONDS or out of automatic attempts",
             labels=["tenant"],
         )
-        try:
-            rows = stuck_work_summary(kind=STUCK_KIND)
-        except DatabaseError:  # /metrics must answer while the database is away; /readyz reports it
-            rows = []
-        for row in rows:
+        # /metrics must answer while the summary is unreadable; /readyz says so
+        for row in stuck_work_summary_if_readable(kind=STUCK_KIND) or []:
             family.add_metric([row.schema_name], row.count)
         yield family
 

@@ -121,3 +121,22 @@ def test_everything_clears_once_the_run_is_resumed_and_done(
     assert "manancial_billing_runs_stuck{" not in alpha_client.get("/metrics").content.decode()
     _login(ops_client)
     assert "faturamento parado" not in ops_client.get("/ops/").content.decode().lower()
+
+
+def test_readyz_and_metrics_still_answer_when_the_summary_is_unreadable(
+    ops_client: Any, alpha_client: Any
+) -> None:
+    """As during a rolling deploy whose migration has not created the table yet."""
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE public.common_stuckwork RENAME TO common_stuckwork_away")
+    ready = ops_client.get("/readyz")
+    assert ready.status_code == 200
+    assert (ready.json()["status"], ready.json()["stuck_runs"], ready.json()["degraded"]) == (
+        "ready",
+        None,
+        ["stuck_runs_unknown"],
+    )
+    metrics = alpha_client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "manancial_billing_runs_stuck{" not in metrics.content.decode()
