@@ -352,6 +352,7 @@ def run_json(run: BillingRun) -> dict[str, Any]:
         "group": run.group.code,
         "reference": f"{run.reference:%Y-%m}",
         "status": run.status,
+        "attention": run.attention,
         "total_properties": run.total_properties,
         "total_chunks": run.total_chunks,
         "done_chunks": run.done_chunks,

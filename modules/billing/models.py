@@ -152,6 +152,9 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Em processamento"
     DONE = "done", "Calculado (em crítica)"
     RELEASED = "released", "Liberado"
+    # A chunk ran out of automatic attempts (ADR 0115): the run waits for a person; not final, since
+    # "Retomar" hands its chunks out again and a late chunk that finishes still completes the run.
+    FAILED = "failed", "Interrompido (requer atenção)"
 
 
 class BillingRun(models.Model):
@@ -175,6 +178,7 @@ class BillingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     released_by = models.CharField(max_length=150, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    attention = models.TextField("motivo da interrupção", blank=True)
 
     class Meta:
         ordering = ["-reference", "group_id"]
@@ -202,6 +206,11 @@ class RunChunk(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # times the sweep handed the chunk out again on its own, bounded by BILLING_CHUNK_MAX_SWEEPS, and
+    # when it last did: counted as the run's activity, so a sweep re-sends a chunk once per timeout
+    sweeps = models.PositiveSmallIntegerField(default=0)
+    handed_out_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

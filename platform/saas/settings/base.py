@@ -230,6 +230,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=9, minute=0),
         "args": ["modules.debt.tasks.agreements_enforce"],
     },
+    # billing chunks whose worker died are handed out again; stuck runs summarised (ADR 0115)
+    "billing-runs-sweep": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": float(env("BILLING_RUNS_SWEEP_SECONDS", "120")),
+        "args": ["billing.runs_sweep"],
+    },
     # hosted card checkouts past their deadline return their bills to open (VA-13)
     "collection-card-checkouts-expire": {
         "task": "modules.common.tasks.dispatch_to_tenants",
@@ -237,6 +243,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "args": ["modules.collection.tasks.card_checkouts_expire"],
     },
 }
+# A billing chunk claimed longer than this lost its worker: the sweep hands it out again, at most
+# BILLING_CHUNK_MAX_SWEEPS times, then marks the run failed (ADR 0115). Far above the chunk task's
+# 6-minute hard limit, so a live worker's claim never looks stale.
+BILLING_CHUNK_STALE_SECONDS = int(env("BILLING_CHUNK_STALE_SECONDS", "600"))
+BILLING_CHUNK_MAX_SWEEPS = int(env("BILLING_CHUNK_MAX_SWEEPS", "3"))
 # keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Where the probes reach every tenant's host (the ingress in production); see SLA.md.

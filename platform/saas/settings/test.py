@@ -24,3 +24,6 @@ WHITENOISE_AUTOREFRESH = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405
 # The public certificate verification page is throttled per IP; its own test lowers the limit.
 CERTIFICATE_VERIFY_LIMIT = 10_000
+# Seconds a billing chunk sleeps per bill inside its transaction, so a test can kill its worker
+# half-way (tests/billing/test_run_sweep_worker.py); test settings only, zero unless asked.
+BILLING_CHUNK_TEST_DELAY_SECONDS = float(env("BILLING_CHUNK_TEST_DELAY_SECONDS", "0"))
