@@ -15,6 +15,12 @@ from .pricing import context_for, load_facts, price_property, write_bills
 
 
 def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
+    """Cancel an issued bill. A bill still in critique is not a bill yet: it is corrected by rebilling
+    it (or the run is recalculated), never cancelled."""
+    return _cancel(actor=actor, bill=bill, reason=reason, draft_allowed=False)
+
+
+def _cancel(*, actor: Actor, bill: Bill, reason: str, draft_allowed: bool) -> Bill:
     if not reason.strip():
         raise ValidationFailed("Informe o motivo do cancelamento.", field="reason")
     with transaction.atomic():
@@ -23,6 +29,12 @@ def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
             raise Conflict(
                 f"Fatura {locked.get_status_display().lower()} não pode ser cancelada.",
                 code="bill_not_cancellable",
+            )
+        if locked.status == BillStatus.DRAFT and not draft_allowed:
+            raise Conflict(
+                "Fatura em crítica não pode ser cancelada: corrija-a pelo refaturamento ou "
+                "recalcule o faturamento.",
+                code="bill_in_critique",
             )
         locked.status = BillStatus.CANCELLED
         locked.cancelled_at = timezone.now()
@@ -45,7 +57,7 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
     if consumption_m3 is not None and consumption_m3 < 0:
         raise ValidationFailed("O consumo não pode ser negativo.", field="consumption_m3")
     with transaction.atomic():
-        old = bill_cancel(actor=actor, bill=bill, reason=reason)
+        old = _cancel(actor=actor, bill=bill, reason=reason, draft_allowed=True)
         month = YearMonth.of(old.reference)
         group_id = old.property.billing_group_id
         ctx = context_for(month, group_id)
