@@ -233,6 +233,10 @@ class BillAnomaly(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="anomalies")
     code = models.CharField(max_length=30)
     message = models.CharField(max_length=300)
+    # open until a person accepts it (or corrects the bill by rebilling): a bill with an open
+    # anomaly is held in critique when its run is released (S14.4-03)
+    accepted_by = models.CharField(max_length=150, blank=True, db_default="")  # COPY omits it
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["bill_id", "code"]

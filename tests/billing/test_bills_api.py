@@ -194,3 +194,5 @@ def test_a_bill_in_critique_cannot_be_cancelled_only_rebilled(staff: Any) -> Non
     )
     assert rebilled.status_code == 201, rebilled.content
     assert rebilled.json()["status"] == "draft"
+    nothing_open = staff.post(f"/api/v1/bills/{rebilled.json()['id']}/accept-critique", {"reason": "visto"})
+    assert nothing_open.status_code == 409 and nothing_open.json()["code"] == "no_open_anomaly"
