@@ -309,3 +309,27 @@ def test_a_held_bill_corrected_by_rebilling_is_issued(ready: Any) -> None:
     assert new.status == BillStatus.RELEASED
     assert all(a.accepted_at is not None for a in new.anomalies.all())
     assert runs.held_in_critique(run) == 0
+
+
+def test_the_bill_pdf_masks_the_payers_cpf_as_the_agency_does(ready: Any) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from modules.billing.pdf import render_bill_html
+    from modules.common.domain.documents import format_document, mask_document
+    from modules.registry.models import PropertyRelation
+
+    p = f.billable(ready)
+    _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    bill = Bill.objects.get(run=run)
+    document = PropertyRelation.objects.get(property=p).customer.cpf_cnpj
+
+    html = render_bill_html(bill)
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(bill_pdf(bill))).pages)
+
+    assert mask_document(document) in html and mask_document(document) in text
+    assert format_document(document) not in html and format_document(document) not in text
+    assert document not in text
