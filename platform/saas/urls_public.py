@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import health, metrics
+from .favicon import favicon
 from .ops import views as ops_views
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
