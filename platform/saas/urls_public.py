@@ -18,3 +18,8 @@ urlpatterns = [
     path("ops/", include("saas.ops.urls")),
     path("ops/api/v1/", include("saas.ops.api_urls")),
 ]
+
+# branded pt-BR error pages carrying the request id (saas/errors.py)
+handler403 = "saas.errors.forbidden"
+handler404 = "saas.errors.not_found"
+handler500 = "saas.errors.server_error"

@@ -69,3 +69,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("portal.urls")),
 ]
+
+# branded pt-BR error pages carrying the request id (saas/errors.py)
+handler403 = "saas.errors.forbidden"
+handler404 = "saas.errors.not_found"
+handler500 = "saas.errors.server_error"
