@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from modules.reading.domain.consumption import consumption_kind_label
+
 
 class BillStatus(models.TextChoices):
     DRAFT = "draft", "Em crítica"
@@ -68,6 +70,9 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property_id} {self.reference:%m/%Y} R$ {self.total}"
+
+    def consumption_kind_label(self) -> str:
+        return consumption_kind_label(self.consumption_kind)
 
 
 class BillItem(models.Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from .domain.consumption import ConsumptionKind, OccurrenceAction
+from .domain.consumption import ConsumptionKind, OccurrenceAction, consumption_kind_label, flag_labels
 
 
 class Holiday(models.Model):
@@ -119,3 +119,10 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property_id} {self.reference:%m/%Y}: {self.consumption_m3} m³"
+
+    # plain methods (templates call them): `property` is a field's name on this model
+    def flag_labels(self) -> list[str]:
+        return flag_labels(self.flags)
+
+    def consumption_kind_label(self) -> str:
+        return consumption_kind_label(self.consumption_kind)

@@ -189,6 +189,7 @@ def test_a_bill_in_critique_cannot_be_cancelled_only_rebilled(staff: Any) -> Non
     assert signed_in.status_code == 302
     page = staff.client.get(f"/faturamento/faturas/{draft.pk}/").content.decode()
     assert 'value="cancel"' not in page and "Refaturar" in page
+    assert "Consumo 16 m³ (medido)" in page and "measured" not in page
     rebilled = staff.post(
         f"/api/v1/bills/{draft.pk}/rebill", {"reason": "leitura corrigida", "consumption_m3": 10}
     )

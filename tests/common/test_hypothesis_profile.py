@@ -10,4 +10,3 @@ def test_the_suite_profile_has_no_deadline_and_tolerates_slow_generation() -> No
 
     assert current.deadline is None
     assert HealthCheck.too_slow in current.suppress_health_check
-
