@@ -161,6 +161,7 @@ def test_certificate_refused_with_debts_then_issued_and_its_pdf(staff):
     text = _text(staff.get(f"/cobranca/certidoes/{cert.pk}.pdf").content)
     assert "CERTIDÃO NEGATIVA DE DÉBITOS" in text and cert.code in text and p.account_number in text
     assert "não constam débitos" in text and "15/07/2025" in text and "/certidoes/verificar/" in text
+    assert "ressalvado o direito de a concessionária (" in text  # never "direito de Departamento"
     lookup = staff.get("/cobranca/certidoes/", {"account": p.account_number})
     assert lookup.status_code == 302 and lookup["Location"] == f"/cobranca/imoveis/{p.pk}/certidoes/"
 
