@@ -70,6 +70,12 @@ CONSUMPTION_KIND_LABELS = {
     ConsumptionKind.MINIMUM: "mínimo",
     ConsumptionKind.FIXED: "fixo (sem hidrômetro)",
 }
+OCCURRENCE_ACTION_LABELS = {
+    OccurrenceAction.NORMAL: "usar a leitura",
+    OccurrenceAction.AVERAGE: "faturar pela média",
+    OccurrenceAction.MINIMUM: "faturar pelo mínimo",
+    OccurrenceAction.ROLLOVER: "virada do hidrômetro confirmada",
+}
 FLAG_LABELS = {
     Flag.HIGH: "Consumo alto (acima da média de 12 meses)",
     Flag.LOW: "Consumo baixo (abaixo da média)",
