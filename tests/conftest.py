@@ -15,6 +15,21 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# A loaded machine (CI's two cores, the other core busy) must not fail a property test: the health
+# check "input generation is slow" and per-example deadlines measure the machine, not the code.
+# CI also derandomizes, so a landing is never decided by the draw of one run.
+hypothesis_settings.register_profile(
+    "manancial", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("manancial"), derandomize=True
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "manancial")
+)
 
 TENANTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
 

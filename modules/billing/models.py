@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from modules.reading.domain.consumption import consumption_kind_label
+
 
 class BillStatus(models.TextChoices):
     DRAFT = "draft", "Em crítica"
@@ -68,6 +70,9 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property_id} {self.reference:%m/%Y} R$ {self.total}"
+
+    def consumption_kind_label(self) -> str:
+        return consumption_kind_label(self.consumption_kind)
 
 
 class BillItem(models.Model):
@@ -242,6 +247,10 @@ class BillAnomaly(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="anomalies")
     code = models.CharField(max_length=30)
     message = models.CharField(max_length=300)
+    # open until a person accepts it (or corrects the bill by rebilling): a bill with an open
+    # anomaly is held in critique when its run is released (S14.4-03)
+    accepted_by = models.CharField(max_length=150, blank=True, db_default="")  # COPY omits it
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["bill_id", "code"]

@@ -19,7 +19,7 @@ class CollectingAgent(models.Model):
     class Kind(models.TextChoices):
         BANK = "bank", "Banco"
         LOTTERY = "lottery", "Casa lotérica / correspondente"
-        GATEWAY = "gateway", "Gateway de pagamento"
+        GATEWAY = "gateway", "Intermediador de pagamento on-line"
         COUNTER = "counter", "Caixa próprio"
 
     code = models.CharField("código", max_length=10, unique=True, help_text="código do banco (3 dígitos)")
@@ -85,7 +85,7 @@ class PaymentDocument(NamedByKind):
     class Kind(models.TextChoices):
         STATEMENT = "statement", "Extrato de débitos"
         DOWN_PAYMENT = "down_payment", "Entrada de parcelamento"
-        GATEWAY = "gateway", "Seleção de faturas (gateway)"
+        GATEWAY = "gateway", "Pagamento on-line de faturas selecionadas"
 
     class Status(models.TextChoices):
         OPEN = "open", "Em aberto"
@@ -186,7 +186,7 @@ class Payment(NamedByKind):
     class Channel(models.TextChoices):
         RETURN_FILE = "return_file", "Arquivo retorno"
         COUNTER = "counter", "Caixa (balcão)"
-        GATEWAY = "gateway", "Gateway (Pagar.me)"
+        GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
 
     class Status(models.TextChoices):
         APPLIED = "applied", "Baixado"

@@ -17,11 +17,62 @@ from .models import AuditEntry
 # registers its own at start-up (AppConfig.ready).
 ACTION_LABELS: dict[str, str] = {}
 OBJECT_LABELS: dict[str, str] = {}
+# attribute names seen in snapshots, for a field whose model gives no pt-BR verbose name (or for a
+# snapshot key that is no model field): the audit page never shows an English identifier
+FIELD_LABELS: dict[str, str] = {
+    "status": "Situação",
+    "state": "Situação",
+    "name": "Nome",
+    "full_name": "Nome completo",
+    "email": "E-mail",
+    "phone": "Telefone",
+    "reason": "Motivo",
+    "total": "Total",
+    "amount": "Valor",
+    "due_date": "Vencimento",
+    "reference": "Referência",
+    "issued_at": "Emitida em",
+    "cancelled_at": "Cancelada em",
+    "cancelled_by": "Cancelada por",
+    "cancel_reason": "Motivo do cancelamento",
+    "consumption_m3": "Consumo (m³)",
+    "replaces": "Substitui",
+    "bills": "Faturas",
+    "errors": "Erros",
+    "held": "Retidas na crítica",
+    "anomalies": "Anomalias",
+    "run": "Faturamento",
+    "is_active": "Ativo",
+    "is_admin": "Administrador",
+    "profiles": "Perfis",
+    "username": "Usuário",
+    "timezone": "Fuso horário",
+    "domain": "Domínio",
+    "value": "Leitura",
+    "read_on": "Lida em",
+    "paid_on": "Paga em",
+    "number": "Número",
+    "account_number": "Matrícula",
+    "cpf_cnpj": "CPF/CNPJ",
+    "description": "Descrição",
+    "created_at": "Criado em",
+    "valid_until": "Válido até",
+    "kind": "Tipo",
+    "role": "Papel",
+    "start": "Início",
+    "end": "Fim",
+}
 
 
-def register_labels(*, actions: dict[str, str] | None = None, objects: dict[str, str] | None = None) -> None:
+def register_labels(
+    *,
+    actions: dict[str, str] | None = None,
+    objects: dict[str, str] | None = None,
+    fields: dict[str, str] | None = None,
+) -> None:
     ACTION_LABELS.update(actions or {})
     OBJECT_LABELS.update(objects or {})
+    FIELD_LABELS.update(fields or {})
 
 
 class Actor(Protocol):

@@ -66,10 +66,12 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             certificate = services.certificate_verify(code)
         except DomainError as exc:
             error = exc.message
+    # authentic but past its validity: it no longer proves anything today, and must not say it does
+    expired = bool(certificate and certificate.valid_until and certificate.valid_until < tenant_today())
     return render(
         request,
         "debt/verify.html",
-        {"code": code, "certificate": certificate, "error": error},
+        {"code": code, "certificate": certificate, "error": error, "expired": expired},
         status=404 if error else 200,
     )
 

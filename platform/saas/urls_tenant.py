@@ -19,6 +19,7 @@ from saas.sla import tenant_api_urls as sla_api
 from saas.sla import views_tenant as sla_views
 
 from . import health, metrics
+from .favicon import favicon
 from .staff import views as staff_views
 
 
@@ -48,6 +49,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
@@ -67,3 +69,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("portal.urls")),
 ]
+
+# branded pt-BR error pages carrying the request id (saas/errors.py)
+handler403 = "saas.errors.forbidden"
+handler404 = "saas.errors.not_found"
+handler500 = "saas.errors.server_error"

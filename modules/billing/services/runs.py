@@ -48,6 +48,10 @@ from .pricing import (
 _CONTEXTS: dict[tuple[str, int], Context] = {}
 
 
+# a bill with an anomaly nobody has accepted yet (one join row: the anomaly exists and is open)
+OPEN_ANOMALY = Q(anomalies__isnull=False, anomalies__accepted_at__isnull=True)
+
+
 def _run_context(run: BillingRun) -> Context:
     """A run's context, built once per worker process (tariff, holidays, FEBRABAN code, schedule)."""
     key = (connection.schema_name, run.pk)
@@ -265,9 +269,9 @@ def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs:
                 "O faturamento só pode ser liberado depois de calculado por inteiro (crítica concluída).",
                 code="run_not_done",
             )
-        count = Bill.objects.filter(run=locked, status=BillStatus.DRAFT).update(
-            status=BillStatus.RELEASED, issued_at=timezone.now()
-        )
+        drafts = Bill.objects.filter(run=locked, status=BillStatus.DRAFT)
+        held = drafts.filter(OPEN_ANOMALY).values("pk")
+        count = drafts.exclude(pk__in=held).update(status=BillStatus.RELEASED, issued_at=timezone.now())
         locked.status = RunStatus.RELEASED
         locked.released_by = actor.get_username()
         locked.released_at = timezone.now()
@@ -277,11 +281,16 @@ def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs:
             action="billing.run_release",
             target=locked,
             reason=reason,
-            after={"bills": count, "anomalies": locked.anomalies_count},
+            after={"bills": count, "held": held_in_critique(locked), "anomalies": locked.anomalies_count},
         )
         if render_pdfs and count:
             transaction.on_commit(lambda: _enqueue_pdfs(locked.pk))
     return count
+
+
+def held_in_critique(run: BillingRun) -> int:
+    """Draft bills of `run` that an open anomaly keeps from being issued."""
+    return Bill.objects.filter(OPEN_ANOMALY, run=run, status=BillStatus.DRAFT).values("pk").distinct().count()
 
 
 def _enqueue_pdfs(run_id: int) -> None:
