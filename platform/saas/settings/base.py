@@ -31,6 +31,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+# Keys of the secrets encrypted at rest (modules/common/fields.py, ADR 0012): comma-separated Fernet
+# keys, the first encrypts. Empty: a key derived from SECRET_KEY (development and tests only).
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 DEBUG = env_bool("DEBUG", False)
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [h for h in env("EXTRA_ALLOWED_HOSTS").split(",") if h]
