@@ -10,20 +10,15 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from modules.common.api import PageNumberPagination
 from modules.common.errors import NotFound
+from modules.common.http import client_ip
 
 from . import selectors, services
 from .models import Profile, User
 from .permissions import HasFunction, IsAdministrator, IsAuthenticatedAndCurrent
-
-
-def _client_ip(request: Request) -> str | None:
-    forwarded = request.headers.get("X-Forwarded-For")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or None
 
 
 class TokenIn(serializers.Serializer):
@@ -40,14 +35,13 @@ class TokenOut(serializers.Serializer):
 class TokenCreateApi(APIView):
     authentication_classes: ClassVar[list[Any]] = []
     permission_classes: ClassVar[list[Any]] = [AllowAny]
-    throttle_classes: ClassVar[list[Any]] = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    # limited per address and per account inside services.auth_authenticate (429, modules/access/limits.py)
 
     @extend_schema(request=TokenIn, responses={200: TokenOut})
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.auth_authenticate(ip=_client_ip(request), **data.validated_data)
+        user = services.auth_authenticate(ip=client_ip(request) or None, **data.validated_data)
         token = services.token_issue(user=user)
         return Response({"token": token, "password_change_required": services.password_change_required(user)})
 

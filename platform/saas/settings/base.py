@@ -37,6 +37,9 @@ FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 DEBUG = env_bool("DEBUG", False)
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [h for h in env("EXTRA_ALLOWED_HOSTS").split(",") if h]
+# Peers (CIDRs, comma-separated) whose X-Forwarded-For is believed: the ingress in production.
+# Empty: the header is ignored and REMOTE_ADDR is the client (modules/common/http.py, ADR 0013).
+TRUSTED_PROXIES = [c.strip() for c in env("TRUSTED_PROXIES").split(",") if c.strip()]
 
 # --- Tenancy -------------------------------------------------------------------------------------
 # Apps in both lists get tables in the public schema (vendor users, vendor audit) and in every
@@ -251,7 +254,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": True,
-    "DEFAULT_THROTTLE_RATES": {"auth": env("AUTH_THROTTLE_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Manancial API",
@@ -297,6 +299,13 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- Sign-in limits (staff and ops, web and API; modules/access/limits.py) --------------------------
+# Failed sign-ins allowed per client address and per account name in a window; past either, the
+# form answers 429 until the window ends (the policy's lockout still applies on its own).
+SIGN_IN_ADDRESS_LIMIT = int(env("SIGN_IN_ADDRESS_LIMIT", "20"))
+SIGN_IN_ACCOUNT_LIMIT = int(env("SIGN_IN_ACCOUNT_LIMIT", "10"))
+SIGN_IN_WINDOW_SECONDS = int(env("SIGN_IN_WINDOW_SECONDS", "300"))
 
 # --- Virtual agency (portal) --------------------------------------------------------------------
 # Sign-in attempts allowed per window: per client IP (every attempt) and per account (failures).
