@@ -281,7 +281,10 @@ LOG_FORMAT = env("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant": {"()": "saas.logs.TenantContextFilter"}},
+    "filters": {
+        "tenant": {"()": "saas.logs.TenantContextFilter"},
+        "secrets": {"()": "saas.logs.SecretMaskingFilter"},
+    },
     "formatters": {
         "json": {"()": "saas.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(schema)s] %(name)s: %(message)s"},
@@ -289,7 +292,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["tenant"],
+            "filters": ["tenant", "secrets"],
             "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "text") else "json",
         }
     },
