@@ -102,6 +102,9 @@ DATABASES = {"default": _db}
 
 MIDDLEWARE = [
     "saas.middleware.RequestContextMiddleware",
+    # Content-Security-Policy (nonce) on staff, ops and public pages; outside the tenant lookup so
+    # its "em implantação" page gets one too
+    "saas.security.StaffSecurityMiddleware",
     "saas.middleware.CachedTenantMiddleware",
     "saas.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
