@@ -26,6 +26,13 @@ def _address() -> str:
     return f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}"
 
 
+def _fresh_counters(citizen: Citizen) -> None:
+    """Account numbers repeat between rolled-back tests, and the cache is not rolled back."""
+    from django.core.cache import cache
+
+    cache.delete(f"portal:signin:acct:{citizen.home.account_base}")
+
+
 def _post(client: Client, form: str, account: str, document: str, **meta: Any) -> int:
     path, is_api = FORMS[form]
     data = {"account": account, "document": document}
@@ -39,6 +46,7 @@ def test_forged_forwarded_addresses_are_all_counted_as_the_peer(
     form: str, settings: Any, alpha_client: Client, citizen: Citizen
 ) -> None:
     settings.PORTAL_SIGN_IN_LIMIT = 3
+    _fresh_counters(citizen)
     peer = _address()
     # a different unknown account each time: only the per-address limit can stop this
     statuses = [
@@ -52,8 +60,7 @@ def test_forged_forwarded_addresses_are_all_counted_as_the_peer(
         )
         for _ in range(4)
     ]
-    assert statuses[3] == 429
-    assert all(s == 400 for s in statuses[:3])
+    assert statuses == [400, 400, 400, 429]
     ok = _post(
         alpha_client,
         form,
@@ -70,6 +77,7 @@ def test_a_trusted_proxy_forwards_the_client_that_is_counted(
 ) -> None:
     settings.PORTAL_SIGN_IN_LIMIT = 3
     settings.TRUSTED_PROXIES = ["10.251.0.0/16"]
+    _fresh_counters(citizen)
     client_address = _address().replace("10.", "172.", 1)
     statuses = [
         _post(
