@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -37,7 +37,14 @@ class TokenCreateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [AllowAny]
     # limited per address and per account inside services.auth_authenticate (429, modules/access/limits.py)
 
-    @extend_schema(request=TokenIn, responses={200: TokenOut})
+    @extend_schema(
+        request=TokenIn,
+        responses={
+            200: TokenOut,
+            401: OpenApiResponse(description="usuário ou senha inválidos, conta bloqueada, segundo fator"),
+            429: OpenApiResponse(description="muitas tentativas deste endereço ou desta conta (`throttled`)"),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
