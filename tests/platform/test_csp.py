@@ -28,7 +28,6 @@ def _nonce(policy: str) -> str:
         ("localhost", "/ops/conta/entrar/"),
         ("alpha.localhost", "/status"),
         ("alpha.localhost", "/certidoes/verificar/"),
-        ("alpha.localhost", "/nao-existe/"),
     ],
 )
 def test_pages_carry_the_policy_and_their_inline_styles_its_nonce(client, host: str, path: str) -> None:
@@ -43,6 +42,17 @@ def test_pages_carry_the_policy_and_their_inline_styles_its_nonce(client, host: 
     styles = re.findall(r"<style[^>]*>", html)
     assert styles, "every one of these pages has an inline <style>"
     assert all(f'nonce="{nonce}"' in tag for tag in styles)
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+
+
+def test_the_error_pages_carry_the_policy_and_no_inline_code(client) -> None:
+    page = client.get("/nao-existe/", HTTP_HOST="alpha.localhost")
+
+    assert page.status_code == 404
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "'unsafe-inline'" not in policy
+    html = page.content.decode()
+    assert "<style" not in html and "style=" not in html  # its look is css/error.css
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
 
 
