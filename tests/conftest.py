@@ -124,24 +124,46 @@ def public_schema(db: None) -> Iterator[None]:
     connection.set_schema_to_public()
 
 
+def purge_queues(names: list[str]) -> None:
+    """Declare and empty this test process's queues (leftovers of an interrupted earlier run)."""
+    from kombu import Queue
+
+    from saas.celery import app
+
+    with app.connection_for_write() as conn:
+        for name in names:
+            queue = Queue(name).bind(conn)
+            queue.declare()
+            queue.purge()
+
+
+def class_queues(*classes: str) -> list[str]:
+    """The names of this test process's queues of the given classes of work (all when none)."""
+    from django.conf import settings
+
+    from saas import queues
+
+    return [queues.queue_name(settings.CELERY_QUEUE_PREFIX, c) for c in classes or queues.CLASSES]
+
+
 @pytest.fixture(scope="session")
 def live_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
-    """A real Celery worker (thread pool) on the real RabbitMQ, consuming this test process's own
-    queue. Tests that use it must work with committed data and clean up after themselves."""
+    """A real Celery worker (thread pool) on the real RabbitMQ, consuming every queue of this test
+    process (interactive, probes, batch). Tests that use it must work with committed data and clean up
+    after themselves. A test about one class of work starts its own workers (tests/workers.py)."""
     from celery.contrib.testing.worker import start_worker
 
     from saas.celery import app
 
-    with app.connection_for_write() as conn:  # leftovers of an interrupted earlier run
-        queue = app.amqp.queues[app.conf.task_default_queue].bind(conn)
-        queue.declare()
-        queue.purge()
+    names = class_queues()
+    purge_queues(names)
     with (
         django_db_blocker.unblock(),
         start_worker(
             app,
             pool="threads",
             concurrency=2,
+            queues=names,
             perform_ping_check=False,
             shutdown_timeout=30,
             loglevel="WARNING",

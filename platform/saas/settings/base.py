@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from saas import queues
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 PLATFORM_DIR = BASE_DIR / "platform"
 for _path in (str(PLATFORM_DIR), str(BASE_DIR)):
@@ -197,9 +199,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # RabbitMQ drops an unacknowledged delivery after 30 minutes: every task stays well below it.
+# A task that sets only `time_limit` still inherits this soft limit, and Celery refuses to publish a
+# task whose soft limit is above its hard one: every task sets both (tests/platform/test_queues.py).
 CELERY_TASK_SOFT_TIME_LIMIT = 20 * 60
 CELERY_TASK_TIME_LIMIT = 25 * 60
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "manancial")
+# Queues by class of work (saas/queues.py routes every task); CELERY_QUEUE is the prefix of their
+# names, so several checkouts or test databases on one broker never take each other's tasks.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE", "manancial")
+CELERY_TASK_ROUTES = queues.task_routes(CELERY_QUEUE_PREFIX)
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(CELERY_QUEUE_PREFIX, queues.INTERACTIVE)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None

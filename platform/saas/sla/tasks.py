@@ -16,7 +16,10 @@ from . import services
 from .probes import http_probe
 
 
-@shared_task(name="saas.sla.tasks.probe_tenants", acks_late=True, time_limit=120)
+# Both limits, always: with only `time_limit` the task inherits the global soft limit (20 min), above
+# its hard one, and Celery's apply_async raises ValueError ("soft_time_limit must be less than or
+# equal to time_limit"), so beat could never send a probe.
+@shared_task(name="saas.sla.tasks.probe_tenants", acks_late=True, time_limit=120, soft_time_limit=100)
 def probe_tenants(slot: str | None = None) -> int:
     slot = slot or timezone.now().strftime("%Y%m%d%H%M")
     schemas = list(
@@ -29,7 +32,7 @@ def probe_tenants(slot: str | None = None) -> int:
     return len(schemas)
 
 
-@shared_task(name="saas.sla.tasks.probe_tenant", acks_late=True, time_limit=60)
+@shared_task(name="saas.sla.tasks.probe_tenant", acks_late=True, time_limit=60, soft_time_limit=50)
 def probe_tenant(schema: str, slot: str = "", base_url: str | None = None) -> bool:
     return probe_once(schema=schema, slot=slot, base_url=base_url)
 
