@@ -78,6 +78,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     from tenants.models import Tenant
 
     with django_db_blocker.unblock():
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            # pytest-django sets the test database up only when some collected test asks for `db`;
+            # a run of only the committed-data tests (real workers) asks for none
+            from django.test.utils import setup_databases
+
+            setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=True)
         ensure_public_tenant()
         for schema, domain in TENANTS.items():
             tenant = Tenant.objects.filter(schema_name=schema).first()
@@ -146,7 +152,9 @@ def class_queues(*classes: str) -> list[str]:
     return [queues.queue_name(settings.CELERY_QUEUE_PREFIX, c) for c in classes or queues.CLASSES]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a test that starts its own per-queue workers (tests/workers.py) must
+# not share the broker with a leftover in-process worker that consumes every queue.
+@pytest.fixture(scope="module")
 def live_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
     """A real Celery worker (thread pool) on the real RabbitMQ, consuming every queue of this test
     process (interactive, probes, batch). Tests that use it must work with committed data and clean up
