@@ -222,6 +222,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sla-probe-tenants": {
         "task": "saas.sla.tasks.probe_tenants",
         "schedule": float(env("SLA_PROBE_INTERVAL_SECONDS", "60")),
+        # a probe older than its interval is no measurement any more: drop it rather than run it late
+        "options": {"expires": float(env("SLA_PROBE_INTERVAL_SECONDS", "60"))},
     },
     # 09:00 UTC is early morning in every Brazilian time zone; each tenant reads its own date
     "debt-agreements-enforce": {
@@ -241,6 +243,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Where the probes reach every tenant's host (the ingress in production); see SLA.md.
 SLA_PROBE_BASE_URL = env("PROBE_BASE_URL", "http://127.0.0.1:8000")
 SLA_PROBE_TIMEOUT_SECONDS = float(env("SLA_PROBE_TIMEOUT_SECONDS", "10"))
+# One probe per tenant and interval (the beat entry above); the interval also cuts the slots that
+# make a redelivered probe record nothing twice.
+SLA_PROBE_INTERVAL_SECONDS = int(float(env("SLA_PROBE_INTERVAL_SECONDS", "60")))
 CELERY_METRICS_PORT = int(env("CELERY_METRICS_PORT", "0"))
 
 # --- REST ----------------------------------------------------------------------------------------
