@@ -19,7 +19,9 @@ def test_before_any_probe_the_page_shows_no_availability_figure(alpha_client, pu
     assert "Situação ainda não verificada" in text
 
 
-def test_the_page_shows_the_availability_the_probes_measured(alpha_client, beta_client, public_schema) -> None:
+def test_the_page_shows_the_availability_the_probes_measured(
+    alpha_client, beta_client, public_schema
+) -> None:
     # one hour of probes on alpha: up, down for 15 minutes (13:20 → 13:35), up again
     with time_machine.travel(T0, tick=False) as clock:
         for minute, ok in [(0, True), (20, False), (30, False), (35, True), (50, True)]:
