@@ -7,12 +7,16 @@ Helm chart), so a full `batch` queue only keeps the batch workers busy.
 - `interactive`: somebody is waiting for it (a provisioning, a person's own document or e-mail, a
   webhook's follow-up) or it is small and periodic (the per-tenant dispatchers and their short jobs).
 - `probes`: the SLA availability probes and alert intake; a late probe is a false outage on the
-  vendor's own report.
+  vendor's own report. (The Alertmanager webhook, saas/sla/alerts.py, opens its chamados in the
+  request and enqueues nothing today; a task it adds belongs here.)
 - `batch`: work measured in minutes (billing chunks, PDF batches, imports, reports, daily sweeps
   over a whole tenant).
 
-To add a task: give it a `name=` and add that name to ROUTES with its class. A task missing here
-fails tests/platform/test_queues.py (it would otherwise land in the default queue unnoticed).
+To add a task: give it a `name=`, both `soft_time_limit` and `time_limit` (soft below hard), and add
+that name to ROUTES with its class, e.g. `"modules.x.tasks.y": BATCH,`. A task missing here fails
+tests/platform/test_queues.py (it would otherwise land in the default, interactive, queue unnoticed).
+A beat sweep that fans out through dispatch_to_tenants routes each tenant's message by its own
+task's entry here. See ADR 0012.
 
 Every queue name carries one prefix (CELERY_QUEUE, `manancial` by default): the test settings give
 each test database and xdist worker its own prefix, and the demo of each checkout can have its own.
