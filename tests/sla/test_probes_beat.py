@@ -159,6 +159,7 @@ def _forget_probes(since: dt.datetime) -> None:
     removed with the triggers off for this one transaction of this test database."""
     from django.db import transaction
 
+    connection.set_schema_to_public()  # the status page request left the connection in alpha
     ProbeMonitor.objects.filter(tenant__schema_name__in=["alpha", "beta"]).update(open_outage=None)
     ProbeResult.objects.filter(at__gte=since).delete()
     ProbeMonitor.objects.filter(tenant__schema_name__in=["alpha", "beta"]).delete()
@@ -166,3 +167,5 @@ def _forget_probes(since: dt.datetime) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         AuditEntry.objects.filter(at__gte=since, action__startswith="sla.").delete()
+    assert not AuditEntry.objects.filter(at__gte=since, action__startswith="sla.").exists()
+    assert not ProbeResult.objects.filter(at__gte=since).exists()

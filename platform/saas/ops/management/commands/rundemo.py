@@ -44,6 +44,8 @@ class Command(BaseCommand):
         ]
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
         celery = [sys.executable, "-m", "celery", "-A", "saas"]
+        # the probes must reach this demo's own gunicorn, whatever its port
+        os.environ.setdefault("PROBE_BASE_URL", f"http://127.0.0.1:{opts['port']}")
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             # one pool per class of work (saas/queues.py), so PDF batches never hold up a provisioning
             # or a probe; the probes wait on HTTP, so threads
