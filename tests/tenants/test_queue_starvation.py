@@ -18,8 +18,8 @@ from tests.conftest import bearer, class_queues, host_client, make_user, purge_q
 BATCH_JOBS = 300  # × 5 s on one batch process: 25 minutes of backlog
 BATCH_JOB_SECONDS = 5.0
 # The provisioning task must start at once (the queueing delay is what a shared queue made minutes);
-# the whole provisioning took 2.8–10.2 s here with the batch worker busy, 2.5–9.8 s of it migrate_schemas
-# (2-core machine, ADR 0012), so 30 s leaves room for a machine loaded by other work.
+# the whole provisioning took 2.8–14.8 s here with the batch worker busy, 2.5–13.8 s of it migrate_schemas
+# (2-core machine, load average 1–8 from other work; ADR 0012): 30 s is twice the worst seen.
 START_BOUND_SECONDS = 5.0
 PROVISION_BOUND_SECONDS = 30.0
 
