@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -48,8 +49,11 @@ def test_the_router_sends_each_class_to_its_prefixed_queue(task: str, work_class
 
 
 def test_the_test_queues_are_private_to_this_test_database() -> None:
-    database = settings.DATABASES["default"]["TEST"]["NAME"]
-    assert settings.CELERY_QUEUE_PREFIX.startswith(f"manancial-{database}-")
+    # pytest-django adds the xdist suffix to the database name later; the prefix carries the worker id
+    database = os.environ.get("TEST_DATABASE_NAME", "test_manancial")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    expected = os.environ.get("CELERY_QUEUE", f"manancial-{database}-{worker}")  # an explicit one wins
+    assert expected == settings.CELERY_QUEUE_PREFIX
     assert app.conf.task_default_queue == f"{settings.CELERY_QUEUE_PREFIX}.interactive"
 
 
