@@ -67,7 +67,7 @@ def utility_hosts() -> Iterator[tuple[UtilityHosts, str]]:
         server.server_close()
 
 
-def _wait(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
+def _wait(what: str, check: Callable[[], bool], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"

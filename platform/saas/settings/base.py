@@ -222,8 +222,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sla-probe-tenants": {
         "task": "saas.sla.tasks.probe_tenants",
         "schedule": float(env("SLA_PROBE_INTERVAL_SECONDS", "60")),
-        # a probe older than its interval is no measurement any more: drop it rather than run it late
-        "options": {"expires": float(env("SLA_PROBE_INTERVAL_SECONDS", "60"))},
+        # a round older than its interval (at least 30 s) is no measurement any more: dropped, not run late
+        "options": {"expires": max(30.0, float(env("SLA_PROBE_INTERVAL_SECONDS", "60")))},
     },
     # 09:00 UTC is early morning in every Brazilian time zone; each tenant reads its own date
     "debt-agreements-enforce": {
