@@ -333,3 +333,53 @@ def test_the_bill_pdf_masks_the_payers_cpf_as_the_agency_does(ready: Any) -> Non
     assert mask_document(document) in html and mask_document(document) in text
     assert format_document(document) not in html and format_document(document) not in text
     assert document not in text
+
+
+def _two_months_billed(ready: Any) -> tuple[BillingRun, BillingRun]:
+    june = MONTH.next()
+    f.schedule(ready, june)
+    p = f.billable(ready)
+    _read(p, 16)
+    _read(p, 30, month=june)
+    may = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(may)
+    later = runs.run_create(actor=f.ACTOR, group=ready, reference=june, enqueue=False)
+    _process_all(later)
+    return may, later
+
+
+def test_only_the_groups_latest_released_run_is_rendered_ahead(
+    ready: Any, django_capture_on_commit_callbacks
+) -> None:
+    """Citizens open the newest bill first; an older month's bills render when someone opens one."""
+    from django.core.files.storage import default_storage
+
+    from modules.billing.pdf import bill_pdf_path
+    from modules.billing.services.documents import run_pdfs_render_batch
+
+    may, june = _two_months_billed(ready)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        runs.run_release(actor=f.ACTOR, run=may)
+    assert len(callbacks) == 1  # May is the latest released month for now
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        runs.run_release(actor=f.ACTOR, run=june)
+    assert len(callbacks) == 1
+    # May's queued batches stop at once: June was released meanwhile
+    assert run_pdfs_render_batch(run_id=may.pk, after_id=0, limit=10) == (0, None)
+    old = Bill.objects.get(run=may)
+    assert not default_storage.exists(bill_pdf_path(old))
+    assert run_pdfs_render_batch(run_id=june.pk, after_id=0, limit=10) == (1, None)
+    # the older bill still renders on its first download, and is stored for the next
+    assert bill_pdf(old).startswith(b"%PDF")
+    assert default_storage.exists(bill_pdf_path(old))
+
+
+def test_releasing_an_older_month_after_a_later_one_queues_no_rendering(
+    ready: Any, django_capture_on_commit_callbacks
+) -> None:
+    may, june = _two_months_billed(ready)
+    runs.run_release(actor=f.ACTOR, run=june, render_pdfs=False)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert runs.run_release(actor=f.ACTOR, run=may) == 1
+    assert callbacks == []
+    assert Bill.objects.get(run=may).status == BillStatus.RELEASED

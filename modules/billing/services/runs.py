@@ -33,6 +33,7 @@ from modules.registry.models import BillingGroup, Property
 from modules.registry.services import tenant_today
 
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
+from .documents import run_is_latest_released
 from .pricing import (
     RUN_ACTOR,
     ZERO,
@@ -261,7 +262,8 @@ def _chunk_write(chunk_id: int) -> int:
 def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs: bool = True) -> int:
     """The critique's formal validation (S14.4-03): the responsible person releases the run's draft
     bills, anomalies seen; until then no bill of the run is valid for anything. Once committed, the
-    bills' PDFs are rendered in the background (tasks.billing_render_pdfs)."""
+    bills' PDFs are rendered in the background (tasks.billing_render_pdfs) when this is its group's
+    latest released month; a run released after a later one renders on demand."""
     with transaction.atomic():
         locked = BillingRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != RunStatus.DONE:
@@ -283,7 +285,7 @@ def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs:
             reason=reason,
             after={"bills": count, "held": held_in_critique(locked), "anomalies": locked.anomalies_count},
         )
-        if render_pdfs and count:
+        if render_pdfs and count and run_is_latest_released(locked.pk):
             transaction.on_commit(lambda: _enqueue_pdfs(locked.pk))
     return count
 

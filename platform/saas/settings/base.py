@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from saas import queues
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 PLATFORM_DIR = BASE_DIR / "platform"
 for _path in (str(PLATFORM_DIR), str(BASE_DIR)):
@@ -211,9 +213,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # RabbitMQ drops an unacknowledged delivery after 30 minutes: every task stays well below it.
+# A task that sets only `time_limit` still inherits this soft limit, and Celery refuses to publish a
+# task whose soft limit is above its hard one: every task sets both (tests/platform/test_queues.py).
 CELERY_TASK_SOFT_TIME_LIMIT = 20 * 60
 CELERY_TASK_TIME_LIMIT = 25 * 60
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "manancial")
+# Queues by class of work (saas/queues.py routes every task); CELERY_QUEUE is the prefix of their
+# names, so several checkouts or test databases on one broker never take each other's tasks.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE", "manancial")
+CELERY_TASK_ROUTES = queues.task_routes(CELERY_QUEUE_PREFIX)
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(CELERY_QUEUE_PREFIX, queues.INTERACTIVE)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
@@ -232,6 +240,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sla-probe-tenants": {
         "task": "saas.sla.tasks.probe_tenants",
         "schedule": float(env("SLA_PROBE_INTERVAL_SECONDS", "60")),
+        # a round older than its interval (at least 30 s) is no measurement any more: dropped, not run late
+        "options": {"expires": max(30.0, float(env("SLA_PROBE_INTERVAL_SECONDS", "60")))},
     },
     # 09:00 UTC is early morning in every Brazilian time zone; each tenant reads its own date
     "debt-agreements-enforce": {
@@ -262,6 +272,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Where the probes reach every tenant's host (the ingress in production); see SLA.md.
 SLA_PROBE_BASE_URL = env("PROBE_BASE_URL", "http://127.0.0.1:8000")
 SLA_PROBE_TIMEOUT_SECONDS = float(env("SLA_PROBE_TIMEOUT_SECONDS", "10"))
+# One probe per tenant and interval (the beat entry above); the interval also cuts the slots that
+# make a redelivered probe record nothing twice.
+SLA_PROBE_INTERVAL_SECONDS = int(float(env("SLA_PROBE_INTERVAL_SECONDS", "60")))
 CELERY_METRICS_PORT = int(env("CELERY_METRICS_PORT", "0"))
 
 # --- REST ----------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 import os
 
+from saas import queues
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -9,11 +11,14 @@ from .base import DATABASES, env
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_manancial")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
-# One queue per test database and xdist worker, so parallel checkouts never take each other's tasks.
-CELERY_TASK_DEFAULT_QUEUE = env(
+# One set of queues per test database and xdist worker, so parallel checkouts never take each
+# other's tasks.
+CELERY_QUEUE_PREFIX = env(
     "CELERY_QUEUE",
     f"manancial-{DATABASES['default']['TEST']['NAME']}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
 )
+CELERY_TASK_ROUTES = queues.task_routes(CELERY_QUEUE_PREFIX)
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(CELERY_QUEUE_PREFIX, queues.INTERACTIVE)
 TENANT_HOST_CACHE_SECONDS = 5
 LOG_FORMAT = "json"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())  # noqa: F405
