@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from modules.common.domain.dates import YearMonth
 from modules.common.models import StuckWork
 from modules.common.stuck import stuck_work_summary
 from modules.common.tenancy import tenant_context
+from saas import queues
 from tests.billing import factories as f
 
 MONTH = YearMonth(2001, 6)
@@ -39,21 +41,31 @@ STALE_SECONDS = 20  # the second worker's BILLING_CHUNK_STALE_SECONDS
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _queue() -> str:
-    return f"{settings.CELERY_TASK_DEFAULT_QUEUE}-sweep"
+def _prefix() -> str:
+    """This test's own queue prefix: its workers route the chunks and the sweep by class of work
+    (saas/queues.py) within it, and consume all three of its queues."""
+    return f"{settings.CELERY_QUEUE_PREFIX}-sweep"
+
+
+def _queue(work_class: str) -> str:
+    return queues.queue_name(_prefix(), work_class)
 
 
 def _purge(app: Any) -> None:
     from kombu import Queue
 
     with app.connection_for_write() as conn:
-        Queue(_queue(), durable=True).bind(conn).declare()
-        conn.default_channel.queue_purge(_queue())
+        for name in queues.queue_names(_prefix()).values():
+            Queue(name, durable=True).bind(conn).declare()
+            conn.default_channel.queue_purge(name)
 
 
 def _ready_count(app: Any) -> int:
     with app.connection_for_write() as conn:
-        return int(conn.default_channel.queue_declare(_queue(), passive=True).message_count)
+        return sum(
+            int(conn.default_channel.queue_declare(name, passive=True).message_count)
+            for name in queues.queue_names(_prefix()).values()
+        )
 
 
 def _worker(name: str, log: Path, **env: str) -> subprocess.Popen[bytes]:
@@ -64,12 +76,21 @@ def _worker(name: str, log: Path, **env: str) -> subprocess.Popen[bytes]:
         "DJANGO_SETTINGS_MODULE": "saas.settings.test",
         # the worker must open the test database itself, where this test commits its rows
         "DATABASE_URL": url,
-        "CELERY_QUEUE": _queue(),
+        "CELERY_QUEUE": _prefix(),
         "PYTHONPATH": f"platform{os.pathsep}.",
         **env,
     }
     command = [sys.executable, "-m", "celery", "-A", "saas", "worker", "--pool", "solo"]
-    command += ["--without-mingle", "--without-gossip", "--loglevel", "INFO", "-n", f"{name}@%h"]
+    command += ["-Q", ",".join(queues.queue_names(_prefix()).values())]
+    # a node name of its own: two checkouts running this test at once must not share a pidbox
+    command += [
+        "--without-mingle",
+        "--without-gossip",
+        "--loglevel",
+        "INFO",
+        "-n",
+        f"{name}-{uuid.uuid4().hex[:6]}@%h",
+    ]
     with log.open("wb") as out:
         # its own session: the kill reaches the worker and nothing of this test process
         return subprocess.Popen(
@@ -130,7 +151,7 @@ def test_a_worker_killed_mid_chunk_is_recovered_by_the_sweep_and_bills_once(
             props = [f.billable(group, (("COM", 1),), metered=False) for _ in range(6)]
             run = runs.run_create(actor=f.ACTOR, group=group, reference=MONTH, chunk_size=2, enqueue=False)
             for chunk_id in RunChunk.objects.filter(run=run).order_by("number").values_list("id", flat=True):
-                billing_run_chunk.apply_async(args=[chunk_id], queue=_queue())
+                billing_run_chunk.apply_async(args=[chunk_id], queue=_queue(queues.BATCH))
         # worker A: 4 s per bill, 8 s per chunk of two, so it is killed holding chunk 1's transaction
         workers.append(_worker("sweep-a", logs[0], BILLING_CHUNK_TEST_DELAY_SECONDS="4"))
         _until(lambda: _chunk(run, 1).status == "running", 90, "worker A claims chunk 1", logs)
@@ -162,7 +183,7 @@ def test_a_worker_killed_mid_chunk_is_recovered_by_the_sweep_and_bills_once(
         wait = STALE_SECONDS + 1 - (time.time() - claimed_at.timestamp())
         time.sleep(max(wait, 0))
         entry = settings.CELERY_BEAT_SCHEDULE["billing-runs-sweep"]
-        app.send_task(str(entry["task"]), args=list(entry["args"]), queue=_queue())  # type: ignore[call-overload]
+        app.send_task(str(entry["task"]), args=list(entry["args"]), queue=_queue(queues.INTERACTIVE))  # type: ignore[call-overload]
 
         def run_done() -> bool:
             with tenant_context("alpha"):
@@ -180,7 +201,7 @@ def test_a_worker_killed_mid_chunk_is_recovered_by_the_sweep_and_bills_once(
         assert (chunk.status, chunk.attempts, chunk.sweeps) == ("done", 2, 1)
 
         # the next sweep finds nothing stuck in alpha and writes so to the public summary
-        app.send_task(str(entry["task"]), args=list(entry["args"]), queue=_queue())  # type: ignore[call-overload]
+        app.send_task(str(entry["task"]), args=list(entry["args"]), queue=_queue(queues.INTERACTIVE))  # type: ignore[call-overload]
 
         def summary_clear() -> bool:
             connection.set_schema_to_public()
