@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 import tarfile
 import uuid
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ from tests.registry import factories as registry_f
 ACTOR = SystemActor("tests")
 TARGET = "alpha_restored"
 TARGET_HOST = "alpha-restored.localhost"
+FORCED = "alpha_forced"
 
 
 def _drop(schema: str) -> None:
@@ -89,11 +91,9 @@ def source(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
             yield schema
         finally:
             _drop(schema)
-            _drop(TARGET)
-            import shutil
-
-            shutil.rmtree(Path(settings.MEDIA_ROOT) / schema, ignore_errors=True)
-            shutil.rmtree(Path(settings.MEDIA_ROOT) / TARGET, ignore_errors=True)
+            for name in (schema, TARGET, FORCED):
+                _drop(name)
+                shutil.rmtree(Path(settings.MEDIA_ROOT) / name, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -135,14 +135,18 @@ def test_a_round_trip_under_a_new_name_reconciles_and_serves_at_once(
     out = io.StringIO()
     with django_db_blocker.unblock():
         call_command("tenant_restore", str(backup_file), schema=TARGET, domain=TARGET_HOST, stdout=out)
-        printed = out.getvalue()
-        assert (
-            "valor faturas_total                          185.34            185.34  ok"
-            in " ".join(printed.split("  "))
-            or "185.34" in printed
-        )
-        assert "DIFERENTE" not in printed
-        assert "valor pagamentos_baixados" in printed
+        rows = {
+            line.split()[1]: line.split()[2:]
+            for line in out.getvalue().splitlines()
+            if line.startswith("valor ")
+        }
+        assert rows == {
+            "faturas_em_aberto": ["140.24", "140.24", "ok"],
+            "faturas_total": ["185.34", "185.34", "ok"],
+            "pagamentos_baixados": ["45.10", "45.10", "ok"],
+            "pagamentos_total": ["45.10", "45.10", "ok"],
+        }
+        assert "DIFERENTE" not in out.getvalue()
         restored = Tenant.objects.get(schema_name=TARGET)
         original = Tenant.objects.get(schema_name=source)
         assert restored.pk != original.pk and restored.name == "SAAE Cópia"
@@ -165,6 +169,37 @@ def test_a_round_trip_under_a_new_name_reconciles_and_serves_at_once(
         assert site.get("/healthz").status_code == 200
         login = site.get("/conta/entrar/")
         assert login.status_code == 200 and "SAAE Cópia" in login.content.decode()
+
+
+def test_force_replaces_an_existing_utility_whole(backup_file: Path, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command(
+            "tenant_restore", str(backup_file), schema=FORCED, domain="forced.localhost", stdout=io.StringIO()
+        )
+        first = Tenant.objects.get(schema_name=FORCED)
+        with tenant_context(FORCED):
+            registry_f.customer("Só na primeira cópia")  # committed: --force must take it away
+        call_command(
+            "tenant_restore",
+            str(backup_file),
+            schema=FORCED,
+            domain="forced.localhost",
+            force=True,
+            stdout=io.StringIO(),
+        )
+        second = Tenant.objects.get(schema_name=FORCED)
+        assert second.pk != first.pk and not Tenant.objects.filter(pk=first.pk).exists()
+        assert list(Domain.objects.filter(domain="forced.localhost").values_list("tenant_id", flat=True)) == [
+            second.pk
+        ]
+        assert Contract.objects.filter(tenant__schema_name=FORCED).count() == 1
+        with tenant_context(FORCED):
+            from modules.registry.models import Customer
+
+            assert sorted(Customer.objects.values_list("name", flat=True)) == [
+                "Joana Restaurada Pereira",
+                "Pedro Copiado Lima",
+            ]
 
 
 def test_an_existing_schema_is_refused_without_force(
