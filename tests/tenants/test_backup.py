@@ -318,3 +318,56 @@ def test_a_reserved_or_invalid_schema_name_is_refused(public_schema: None, backu
             call_command(
                 "tenant_restore", str(backup_file), schema=name, domain="x.localhost", stdout=io.StringIO()
             )
+
+
+def test_a_restore_into_another_deployment_serves_the_same_figures(backup_file: Path, source: str) -> None:
+    """A fresh database migrated as a new deployment's is (`migrate_schemas --shared`), then the
+    archive restored there by the command, in processes of their own."""
+    import os
+    import subprocess
+    import sys
+
+    import psycopg
+
+    from tenants.backup.postgres import server_args
+
+    name = f"bk_deploy_{uuid.uuid4().hex[:8]}"
+    host, port, user = server_args()[1:6:2]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{user}@{host}:{port}/{name}",
+        "DJANGO_SETTINGS_MODULE": "saas.settings.dev",
+        "PYTHONPATH": f"{settings.BASE_DIR / 'platform'}:{settings.BASE_DIR}",
+        "MEDIA_ROOT": str(backup_file.parent / "other-media"),
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+    }
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    subprocess.run(["createdb", "-h", host, "-p", port, "-U", user, name], check=True)
+    try:
+        subprocess.run([*manage, "migrate_schemas", "--shared", "-v", "0"], env=env, check=True)
+        done = subprocess.run(
+            [*manage, "tenant_restore", str(backup_file)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"{source}: restaurada, atende em {source}.localhost" in done.stdout
+        with psycopg.connect(f"host={host} port={port} user={user} dbname={name}") as conn:
+            conn.execute(f"SET search_path = {source}, public, extensions")
+            assert conn.execute("SELECT sum(total)::text, count(*) FROM billing_bill").fetchone() == (
+                "185.34",
+                3,
+            )
+            found = conn.execute(
+                "SELECT name FROM registry_customer WHERE name_search LIKE '%restaurada%' "
+                "ORDER BY similarity(name_search, 'joana restaurada') DESC"
+            ).fetchall()
+            assert found == [("Joana Restaurada Pereira",)]
+            assert conn.execute(
+                "SELECT t.name, d.domain FROM public.tenants_tenant t "
+                "JOIN public.tenants_domain d ON d.tenant_id = t.id WHERE t.schema_name = %s",
+                [source],
+            ).fetchall() == [("SAAE Cópia", f"{source}.localhost")]
+        assert (
+            backup_file.parent / "other-media" / source / "logos" / "marca.svg"
+        ).read_bytes() == b"<svg>marca</svg>"
+    finally:
+        subprocess.run(["dropdb", "-h", host, "-p", port, "-U", user, "--force", name], check=True)
