@@ -67,6 +67,7 @@ def source(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """A committed utility with customers, bills, a payment, a file and an SLA contract."""
     schema = f"bk{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
+        connection.set_schema_to_public()  # an earlier test may have left another tenant on the connection
         try:
             tenant = provisioning.tenant_request(
                 actor=ACTOR,
