@@ -238,7 +238,8 @@ def _load_schema(tar: Any, source: str, staging: str) -> None:
         postgres.psql_load(postgres.rename_schema(dump, source, staging))
 
 
-def _drop_schema(schema: str) -> None:
+def drop_schema(schema: str) -> None:
+    """Drops a schema and everything in it, if it exists. `schema` must be a validated name."""
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
@@ -343,7 +344,7 @@ def tenant_restore(
                 existing = Tenant.objects.filter(schema_name=plan.schema).first()
                 if existing is not None:
                     _delete_public_rows(existing)
-                _drop_schema(plan.schema)
+                drop_schema(plan.schema)
                 with connection.cursor() as cursor:
                     cursor.execute(f'ALTER SCHEMA "{staging}" RENAME TO "{plan.schema}"')
                 written = _restore_public_rows(rows, plan)
@@ -366,7 +367,7 @@ def tenant_restore(
                 )
             _move_media(media_staging, plan.schema)
         except BaseException:
-            _drop_schema(staging)
+            drop_schema(staging)
             shutil.rmtree(media_staging, ignore_errors=True)
             raise
     finally:
@@ -390,8 +391,6 @@ def _delete_public_rows(tenant: Tenant) -> None:
             continue
         if label == "sla.InvoiceLine":
             model.objects.filter(invoice__tenant=tenant).delete()
-        elif label == "sla.ProbeMonitor":
-            model.objects.filter(tenant=tenant).delete()
         else:
             model.objects.filter(tenant=tenant).delete()
     Tenant.objects.filter(pk=tenant.pk).delete()

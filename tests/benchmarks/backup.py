@@ -107,14 +107,14 @@ def _restore_figures() -> dict[str, Any]:
     with tenant_context(billing.SCHEMA):
         load = {**billing._load(PROPERTIES), **_history(HISTORY_MONTHS)}
     print(f"carga: {load}", flush=True)
-    from tenants.backup.services import _drop_schema
+    from tenants.backup.services import drop_schema
     from tenants.models import Tenant
 
     connection.set_schema_to_public()
     for tenant in Tenant.objects.filter(schema_name=RESTORED):  # a previous interrupted run
         tenant.domains.all().delete()
         tenant.delete()
-    _drop_schema(RESTORED)
+    drop_schema(RESTORED)
     with tempfile.TemporaryDirectory(prefix="bench-backup-") as scratch:
         path = Path(scratch) / "bench.tar"
         started = time.perf_counter()
@@ -139,7 +139,7 @@ def _restore_figures() -> dict[str, Any]:
     for tenant in Tenant.objects.filter(schema_name=RESTORED):
         tenant.domains.all().delete()
         tenant.delete()
-    _drop_schema(RESTORED)
+    drop_schema(RESTORED)
     return {
         "properties": properties,
         "bills": bills,
