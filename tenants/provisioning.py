@@ -30,7 +30,17 @@ from .models import Domain, ProvisioningState, Tenant
 logger = logging.getLogger(__name__)
 
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
-RESERVED_SCHEMAS = {"public", "information_schema", "pg_catalog", "pg_toast", "ops", "www", "api", "static"}
+RESERVED_SCHEMAS = {
+    "public",
+    "information_schema",
+    "pg_catalog",
+    "pg_toast",
+    "extensions",
+    "ops",
+    "www",
+    "api",
+    "static",
+}
 HOST_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
 )

@@ -4,6 +4,7 @@
 #   weekly   Sundays except the first of the month      kept 15 days
 #   monthly  first Sunday of the month                  kept 30 days
 # No backup on Saturdays, exactly as the contract reads (PITR still covers Saturday).
+# Production sets backup_off_site_vault_arn (another region or account) for the off-site copy.
 # Times are UTC: 05:00 UTC is 02:00 in Brasília, at night as seed 2.15-04 prefers.
 
 resource "aws_backup_vault" "main" {
@@ -78,8 +79,11 @@ resource "aws_backup_selection" "main" {
   name         = local.name
   plan_id      = aws_backup_plan.main.id
   iam_role_arn = aws_iam_role.backup.arn
+  # The backups bucket holds the per-utility archives (`tenant_backup`): in the plan, they get the
+  # off-site copy too. Retention and the restore runbooks: docs/operations.md.
   resources = [
     aws_db_instance.main.arn,
     aws_s3_bucket.media.arn,
+    aws_s3_bucket.backups.arn,
   ]
 }

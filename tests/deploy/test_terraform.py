@@ -175,6 +175,10 @@ def requirement_problems(config: Config) -> list[str]:
     )
     selection = r.get(("aws_backup_selection", "main"), {})
     need("${aws_db_instance.main.arn}" in selection.get("resources", []), "database in the backup plan")
+    need(
+        {"${aws_s3_bucket.media.arn}", "${aws_s3_bucket.backups.arn}"} <= set(selection.get("resources", [])),
+        "media and per-utility archives in the backup plan",
+    )
     return problems
 
 
@@ -196,6 +200,18 @@ def test_references_are_consistent(config: Config) -> None:
 
 def test_infrastructure_meets_the_sla_requirements(config: Config) -> None:
     assert requirement_problems(config) == []
+
+
+def test_the_operations_doc_states_what_terraform_keeps(config: Config) -> None:
+    """docs/operations.md is what the operators read: its retention figures are the code's."""
+    doc = (TERRAFORM.parents[1] / "docs" / "operations.md").read_text()
+    pitr = config.variables["db_backup_retention_days"]["default"]
+    assert f"`db_backup_retention_days` (default {pitr}, 7–35)" in doc
+    for rule, days in (("daily set", 6), ("weekly set", 15), ("monthly set", 30)):
+        assert re.search(rf"\| {rule} \|[^\n]*\| {days} days \|", doc), rule
+    lifecycle = config.resources[("aws_s3_bucket_lifecycle_configuration", "backups")]
+    assert f"| {lifecycle['rule'][0]['expiration'][0]['days']} days (bucket lifecycle) |" in doc
+    assert "`backup_off_site_vault_arn`" in doc
 
 
 def test_readme_and_example_vars_exist() -> None:

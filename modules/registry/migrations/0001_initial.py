@@ -13,10 +13,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Extensions live once, in the public schema (on every tenant's search_path); IF NOT EXISTS
-        # makes the step idempotent when each tenant schema runs this migration.
+        # Extensions live once per database in the shared `extensions` schema, created by the shared
+        # migration tenants.0002 before any tenant migrates (tenants/extensions.py). This step only
+        # guards the trigram indexes below: it changes nothing where that schema already has pg_trgm.
         migrations.RunSQL(
-            "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
+            "CREATE SCHEMA IF NOT EXISTS extensions; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA extensions",
             reverse_sql=migrations.RunSQL.noop,
         ),
         migrations.CreateModel(

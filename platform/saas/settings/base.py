@@ -91,6 +91,13 @@ TENANT_CREATION_FAKES_MIGRATIONS = False
 # trips were that SET). django-tenants forgets the value on set_tenant/set_schema, close, rollback
 # and savepoint rollback, so a switch or an aborted transaction re-issues it (tests/tenancy/).
 TENANT_LIMIT_SET_CALLS = True
+# The shared schema that holds the database's extensions (pg_trgm), after the tenant's and public on
+# every connection's search path (tenants/extensions.py; django-tenants refuses a tenant's name here).
+PG_EXTRA_SEARCH_PATHS = ["extensions"]
+# django-tenants checks that no tenant uses that name by querying the database when the apps load,
+# which breaks `check`, `collectstatic` and image builds without a database; provisioning reserves
+# the name instead (tenants.provisioning.RESERVED_SCHEMAS).
+SKIP_PG_EXTRA_VALIDATION = True
 # Host -> tenant lookups are cached per process (seconds a stale entry may live in another process
 # after a change; the process that made the change drops its entry at once). See ADR 0003.
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "5"))
