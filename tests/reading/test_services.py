@@ -160,6 +160,8 @@ def test_review_through_the_api(g: Any, alpha_client: Any) -> None:
     )
     page = alpha_client.get("/leitura/analise/").content.decode()
     assert "Consumo alto (acima da média de 12 meses)" in page
+    # the window the reading should have fallen in: previous + 10 m³ average −30 % … +70 %
+    assert f"<td>{value + 7} a {value + 17}</td>" in page
     assert ">high<" not in page and "high," not in page
     corrected = alpha_client.post(
         f"/api/v1/readings/{created.json()['id']}/review",
