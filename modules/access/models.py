@@ -13,6 +13,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from modules.common.fields import EncryptedTextField
+
 from .functions import ACTIONS
 
 
@@ -63,7 +65,7 @@ class User(AbstractBaseUser):
     failed_attempts = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_login_ip = models.GenericIPAddressField(null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_secret = EncryptedTextField(blank=True)  # ciphertext in the column (ADR 0012)
     totp_enabled = models.BooleanField("segundo fator (TOTP)", default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from modules.common.fields import EncryptedTextField
 from modules.common.models import NamedByKind
 
 
@@ -343,8 +344,9 @@ class GatewayAccount(NamedByKind):
     name = models.CharField("nome exibido ao cidadão", max_length=80, default="Pagar.me")
     accepts_card = models.BooleanField("credenciada para cartão (agência virtual)", default=True)
     base_url = models.URLField(default="https://api.pagar.me")
-    secret_key = models.CharField(max_length=200)
-    webhook_token = models.CharField(max_length=64)
+    # the three secrets are ciphertext in their columns (ADR 0012): compared in Python, never in SQL
+    secret_key = EncryptedTextField()
+    webhook_token = EncryptedTextField()
     webhook_username = models.CharField(max_length=60, blank=True)
-    webhook_password = models.CharField(max_length=200, blank=True)
+    webhook_password = EncryptedTextField(blank=True)
     active = models.BooleanField(default=True)

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from django.db import connection, models
 
 from .context import current_request_context
+from .fields import encrypted_field_names
 from .models import AuditEntry
 
 # pt-BR wording of action codes and object types for people reading the audit trail; each module
@@ -115,8 +116,9 @@ def _jsonable(value: Any) -> Any:
 def snapshot(
     instance: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """The audited state of a model instance: concrete fields, secrets excluded."""
-    secret = {"password", "totp_secret", "key_hash"}
+    """The audited state of a model instance: concrete fields, secrets excluded (hashes and every
+    encrypted field, even when named in `fields`: the audit trail is read by people)."""
+    secret = {"password", "key_hash"} | encrypted_field_names(type(instance))
     # auto_now timestamps change on every save and would drown the real change
     names = fields or [f.attname for f in instance._meta.concrete_fields if not getattr(f, "auto_now", False)]
     return {n: _jsonable(getattr(instance, n)) for n in names if n not in secret and n not in exclude}

@@ -18,13 +18,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from modules.common.context import RequestContext, bind_request_context, reset_request_context
-
-
-def client_ip(request: HttpRequest) -> str:
-    forwarded = request.headers.get("X-Forwarded-For")
-    if forwarded and getattr(settings, "TRUST_X_FORWARDED_FOR", True):
-        return forwarded.split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
+from modules.common.http import client_ip
 
 
 class RequestContextMiddleware:

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from modules.access.permissions import IsAuthenticatedAndCurrent
 from modules.billing import api_urls as billing_api
 from modules.collection import api_urls as collection_api
 from modules.collection.gateway_apis import pagarme_webhook
@@ -37,15 +38,22 @@ api_v1 = [
     *billing_api.urlpatterns,
     *collection_api.urlpatterns,
     *debt_api.urlpatterns,
+    # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
+    # schema stays public, as the agency guide publishes it for the utility's app developers
     path(
         "schema/",
         SpectacularAPIView.as_view(
             urlconf="saas.urls_tenant",
             custom_settings={"PREPROCESSING_HOOKS": ["saas.urls_tenant.staff_endpoints_only"]},
+            permission_classes=[IsAuthenticatedAndCurrent],
         ),
         name="api-schema",
     ),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularRedocView.as_view(url_name="api-schema", permission_classes=[IsAuthenticatedAndCurrent]),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [

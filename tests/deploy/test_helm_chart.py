@@ -119,6 +119,10 @@ def test_values_conform_to_the_schema(values: dict[str, Any], schema: dict[str, 
         (lambda v: v["web"]["resources"].pop("limits"), "every container needs limits"),
         (lambda v: v["web"]["autoscaling"].update(minReplicas=1), "one web pod cannot survive a zone"),
         (lambda v: v["env"].update(SECRET_KEY="plain"), "secrets only through the Secret"),
+        (
+            lambda v: v["env"].update(FIELD_ENCRYPTION_KEYS="plain"),
+            "the encryption keys only through the Secret",
+        ),
         (lambda v: v["image"].update(tag="latest"), "releases pin the image"),
         (lambda v: v["pgbouncer"].update(enabled=True), "pgbouncer needs an upstream host"),
     ],
@@ -331,6 +335,8 @@ def test_app_environment_and_secrets(docs: list[dict[str, Any]]) -> None:
         assert env["DJANGO_SETTINGS_MODULE"] == "saas.settings.production"
         assert env["PYTHONPATH"] == "/app/platform:/app"
         assert env["PROMETHEUS_MULTIPROC_DIR"] == PROM_DIR
+        # only the ingress (inside the VPC) may say who the client is (ADR 0013)
+        assert env["TRUSTED_PROXIES"] == "10.40.0.0/16"
         assert c["envFrom"] == [{"secretRef": {"name": "manancial-env"}}]
         secret_names = {
             "DATABASE_URL",
@@ -339,6 +345,7 @@ def test_app_environment_and_secrets(docs: list[dict[str, Any]]) -> None:
             "SECRET_KEY",
             "SENTRY_DSN",
             "METRICS_TOKEN",
+            "FIELD_ENCRYPTION_KEYS",
         }
         assert not secret_names & set(env), "secrets must come from the Secret, not inline"
         mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}

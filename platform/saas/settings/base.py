@@ -31,9 +31,15 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+# Keys of the secrets encrypted at rest (modules/common/fields.py, ADR 0012): comma-separated Fernet
+# keys, the first encrypts. Empty: a key derived from SECRET_KEY (development and tests only).
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 DEBUG = env_bool("DEBUG", False)
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [h for h in env("EXTRA_ALLOWED_HOSTS").split(",") if h]
+# Peers (CIDRs, comma-separated) whose X-Forwarded-For is believed: the ingress in production.
+# Empty: the header is ignored and REMOTE_ADDR is the client (modules/common/http.py, ADR 0013).
+TRUSTED_PROXIES = [c.strip() for c in env("TRUSTED_PROXIES").split(",") if c.strip()]
 
 # --- Tenancy -------------------------------------------------------------------------------------
 # Apps in both lists get tables in the public schema (vendor users, vendor audit) and in every
@@ -101,6 +107,9 @@ DATABASES = {"default": _db}
 
 MIDDLEWARE = [
     "saas.middleware.RequestContextMiddleware",
+    # Content-Security-Policy (nonce) on staff, ops and public pages; outside the tenant lookup so
+    # its "em implantação" page gets one too
+    "saas.security.StaffSecurityMiddleware",
     "saas.middleware.CachedTenantMiddleware",
     "saas.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -268,7 +277,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": True,
-    "DEFAULT_THROTTLE_RATES": {"auth": env("AUTH_THROTTLE_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Manancial API",
@@ -296,7 +304,10 @@ LOG_FORMAT = env("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant": {"()": "saas.logs.TenantContextFilter"}},
+    "filters": {
+        "tenant": {"()": "saas.logs.TenantContextFilter"},
+        "secrets": {"()": "saas.logs.SecretMaskingFilter"},
+    },
     "formatters": {
         "json": {"()": "saas.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(schema)s] %(name)s: %(message)s"},
@@ -304,7 +315,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["tenant"],
+            "filters": ["tenant", "secrets"],
             "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "text") else "json",
         }
     },
@@ -314,6 +325,13 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- Sign-in limits (staff and ops, web and API; modules/access/limits.py) --------------------------
+# Failed sign-ins allowed per client address and per account name in a window; past either, the
+# form answers 429 until the window ends (the policy's lockout still applies on its own).
+SIGN_IN_ADDRESS_LIMIT = int(env("SIGN_IN_ADDRESS_LIMIT", "20"))
+SIGN_IN_ACCOUNT_LIMIT = int(env("SIGN_IN_ACCOUNT_LIMIT", "10"))
+SIGN_IN_WINDOW_SECONDS = int(env("SIGN_IN_WINDOW_SECONDS", "300"))
 
 # --- Virtual agency (portal) --------------------------------------------------------------------
 # Sign-in attempts allowed per window: per client IP (every attempt) and per account (failures).

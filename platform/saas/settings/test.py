@@ -20,8 +20,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Sign-in throttling is tested on its own (tests/access/test_throttling.py) with a low rate.
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405
+# Sign-in limits are tested on their own (tests/access/test_throttling.py) with low limits.
+SIGN_IN_ADDRESS_LIMIT = SIGN_IN_ACCOUNT_LIMIT = 100_000
 # The public certificate verification page is throttled per IP; its own test lowers the limit.
 CERTIFICATE_VERIFY_LIMIT = 10_000
 # Seconds a billing chunk sleeps per bill inside its transaction, so a test can kill its worker

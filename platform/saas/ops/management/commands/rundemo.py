@@ -70,8 +70,14 @@ class Command(BaseCommand):
                 "-m",
                 "gunicorn",
                 "saas.wsgi:application",
+                # loopback only, and a control socket of this checkout's own: the default
+                # (~/.gunicorn/gunicorn.ctl) is one socket shared by every demo on the machine
                 "--bind",
-                f"0.0.0.0:{opts['port']}",
+                f"127.0.0.1:{opts['port']}",
+                "--control-socket",
+                str(settings.BASE_DIR / "var" / "gunicorn.ctl"),
+                "--logger-class",
+                "saas.gunicorn_logging.SecretMaskingLogger",
                 "--workers",
                 "3",
                 "--pythonpath",

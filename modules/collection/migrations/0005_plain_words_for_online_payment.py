@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0003_card_checkout_and_card_operators'),
+        ('collection', '0004_encrypt_gateway_secrets'),
     ]
 
     operations = [
