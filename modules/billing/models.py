@@ -180,6 +180,9 @@ class BillingRun(models.Model):
     total_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the utility's date when the run was started: no bill of it is due sooner than the tenant's
+    # minimum after this day, however late the run is on its schedule
+    issued_on = models.DateField("data de emissão", null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     released_by = models.CharField(max_length=150, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)

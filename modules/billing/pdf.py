@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -105,8 +106,15 @@ def bill_context(bill: Bill) -> dict[str, Any]:
     quality = texts.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from").first()
     payer = _payer(bill)
     month = YearMonth.of(bill.reference)
+    zone = ZoneInfo(getattr(tenant, "timezone", "") or "America/Sao_Paulo")
+    issued_on = (
+        bill.issued_at.astimezone(zone).date()
+        if bill.issued_at
+        else (bill.run.issued_on if bill.run_id and bill.run is not None else None)
+    )
     return {
         "bill": bill,
+        "issued_on": issued_on,
         "tenant": tenant,
         "cnpj": format_document(tenant.cnpj) if getattr(tenant, "cnpj", "") else "",
         "logo": mark_safe(_img(tenant.logo_svg, "width:15mm;height:15mm"))  # noqa: S308 - base64, inert

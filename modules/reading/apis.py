@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -18,7 +18,7 @@ from modules.common.api import PageNumberPagination
 from modules.common.domain.dates import YearMonth
 
 from . import services
-from .models import Reading
+from .models import Reading, ReadingRevision
 
 
 class ReferenceField(serializers.CharField):
@@ -38,6 +38,26 @@ class ReadingIn(serializers.Serializer):
     read_on = serializers.DateField()
     value = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     occurrence = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+
+class ReadingRevisionOut(serializers.ModelSerializer):
+    class Meta:
+        model = ReadingRevision
+        fields = [
+            "revision",
+            "read_on",
+            "value",
+            "occurrence_code",
+            "consumption_kind",
+            "consumption_m3",
+            "flags",
+            "source",
+            "recorded_by",
+            "recorded_at",
+            "replaced_by",
+            "replaced_at",
+            "reason",
+        ]
 
 
 class ReadingOut(serializers.ModelSerializer):
@@ -61,6 +81,20 @@ class ReadingOut(serializers.ModelSerializer):
             "flags",
             "review",
         ]
+
+
+class ReadingDetailOut(ReadingOut):
+    """One reading with what it was before each correction, the collector's first."""
+
+    revisions = serializers.SerializerMethodField()
+
+    class Meta(ReadingOut.Meta):
+        fields = [*ReadingOut.Meta.fields, "revisions"]
+
+    @extend_schema_field(ReadingRevisionOut(many=True))
+    def get_revisions(self, obj: Reading) -> list[dict[str, Any]]:
+        rows = ReadingRevision.objects.filter(property_id=obj.property_id, reference=obj.reference)
+        return list(ReadingRevisionOut(rows, many=True).data)
 
 
 class ReadingFileApi(APIView):
@@ -127,7 +161,7 @@ class ReadingReviewApi(APIView):
     function = "reading.readings"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=ReviewIn, responses={200: ReadingOut})
+    @extend_schema(request=ReviewIn, responses={200: ReadingDetailOut})
     def post(self, request: Request, pk: int) -> Response:
         data = ReviewIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -137,4 +171,4 @@ class ReadingReviewApi(APIView):
             value=data.validated_data.get("value"),
             reason=data.validated_data.get("reason", ""),
         )
-        return Response(ReadingOut(reading).data)
+        return Response(ReadingDetailOut(reading).data)

@@ -138,3 +138,37 @@ class Reading(models.Model):
 
     def consumption_kind_label(self) -> str:
         return consumption_kind_label(self.consumption_kind)
+
+
+class ReadingRevision(models.Model):
+    """A reading as it stood before a correction (S12.8: the collector's reading is evidence and is
+    never lost). Revision 1 is what the field brought; the current value lives in `Reading`."""
+
+    property = models.ForeignKey("registry.Property", on_delete=models.PROTECT, related_name="+")
+    reference = models.DateField("referência")
+    revision = models.PositiveSmallIntegerField("revisão")
+    read_on = models.DateField("data da leitura")
+    value = models.PositiveIntegerField("leitura", null=True, blank=True)
+    occurrence_code = models.CharField("ocorrência", max_length=10, blank=True)
+    consumption_kind = models.CharField(
+        max_length=10, choices=[(k.value, CONSUMPTION_KIND_LABELS[k]) for k in ConsumptionKind]
+    )
+    consumption_m3 = models.PositiveIntegerField("consumo (m³)")
+    flags = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    source = models.CharField("origem", max_length=10)
+    recorded_by = models.CharField("registrada por", max_length=150)
+    recorded_at = models.DateTimeField("registrada em")
+    replaced_by = models.CharField("corrigida por", max_length=150)
+    replaced_at = models.DateTimeField("corrigida em", auto_now_add=True)
+    reason = models.TextField("motivo da correção", blank=True)
+
+    class Meta:
+        ordering = ["property_id", "reference", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["property", "reference", "revision"], name="reading_revision_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.property_id} {self.reference:%m/%Y} rev. {self.revision}: {self.value}"

@@ -32,7 +32,15 @@ from .domain.consumption import (
     determine_consumption,
 )
 from .domain.consumption import Occurrence as OccurrenceRule
-from .models import Holiday, Occurrence, Reading, ReadingSchedule, ReviewStatus, ScheduleSettings
+from .models import (
+    Holiday,
+    Occurrence,
+    Reading,
+    ReadingRevision,
+    ReadingSchedule,
+    ReviewStatus,
+    ScheduleSettings,
+)
 
 POLICY_KIND = "reading.consumption"
 
@@ -286,11 +294,44 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
     return row
 
 
+def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRevision:
+    """Store `reading` as it stands as its next revision before it is replaced; runs inside the
+    caller's transaction, which holds the reading's row."""
+    last = (
+        ReadingRevision.objects.filter(property_id=reading.property_id, reference=reading.reference)
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    return ReadingRevision.objects.create(
+        property_id=reading.property_id,
+        reference=reading.reference,
+        revision=(last or 0) + 1,
+        read_on=reading.read_on,
+        value=reading.value,
+        occurrence_code=reading.occurrence.code if reading.occurrence else "",
+        consumption_kind=reading.consumption_kind,
+        consumption_m3=reading.consumption_m3,
+        flags=list(reading.flags),
+        source=reading.source,
+        recorded_by=reading.actor,
+        recorded_at=reading.created_at,
+        replaced_by=actor.get_username(),
+        reason=reason,
+    )
+
+
 def reading_review(*, actor: Actor, reading: Reading, value: int | None = None, reason: str = "") -> Reading:
-    """Accept a flagged reading, or correct its value (the consumption is determined again)."""
-    if reading.review != ReviewStatus.PENDING:
-        raise Conflict("Esta leitura não está em análise.", code="not_in_review")
+    """Accept a flagged reading, or correct its value (the consumption is determined again); a
+    corrected reading is kept as a revision, never lost."""
     with transaction.atomic():
+        reading = (
+            Reading.objects.select_for_update(of=("self",))
+            .select_related("property", "occurrence")
+            .get(pk=reading.pk)
+        )
+        if reading.review != ReviewStatus.PENDING:
+            raise Conflict("Esta leitura não está em análise.", code="not_in_review")
         before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
         if value is not None and value != reading.value:
             data = ReadingInput(
@@ -300,6 +341,7 @@ def reading_review(*, actor: Actor, reading: Reading, value: int | None = None, 
                 value,
                 reading.occurrence.code if reading.occurrence else "",
             )
+            _keep_revision(actor=actor, reading=reading, reason=reason)
             reading.delete()
             reading = reading_register(actor=actor, data=data, source="staff")
         Reading.objects.filter(pk=reading.pk).update(review=ReviewStatus.ACCEPTED)

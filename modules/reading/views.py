@@ -18,6 +18,7 @@ from modules.registry.models import BillingGroup
 from modules.registry.services import tenant_today
 
 from . import services
+from .domain.consumption import policy_reading_window
 from .models import Holiday, Reading, ReadingSchedule, ReviewStatus
 
 
@@ -41,12 +42,23 @@ def review_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Leitura de {reading.property.account_number} analisada.")
         return redirect("reading:review")
-    qs = Reading.objects.filter(review=ReviewStatus.PENDING).select_related("property", "occurrence")
+    qs = Reading.objects.filter(review=ReviewStatus.PENDING).select_related(
+        "property", "occurrence", "installation__meter"
+    )
     page, size = page_of(request, qs.order_by("-reference", "property_id"))
+    policy = services.consumption_policy(tenant_today())
+    for reading in page:
+        reading.window = (  # type: ignore[attr-defined]
+            policy_reading_window(
+                reading.previous_value, reading.average_m3, policy, reading.installation.meter.dials
+            )
+            if reading.previous_value is not None and reading.average_m3 and reading.installation
+            else None
+        )
     return render(
         request,
         "reading/review.html",
-        {"page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": ""},
+        {"page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": "", "policy": policy},
     )
 
 

@@ -18,6 +18,7 @@ from modules.billing.services import runs
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 from modules.reading.services import ReadingInput, reading_register
+from modules.registry.services import tenant_today
 from tests.billing import factories as f
 
 pytestmark = pytest.mark.usefixtures("tenant_alpha")
@@ -52,7 +53,9 @@ def test_run_bills_every_property_to_the_cent_with_a_valid_typeable_line(ready: 
     _read(one, 16)
     _read(water_only, 16)
     DueDayChoice.objects.create(property=one, day=10)
-    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, chunk_size=2, enqueue=False)
+    run = runs.run_create(
+        actor=f.ACTOR, group=ready, reference=MONTH, chunk_size=2, enqueue=False, today=dt.date(2025, 5, 31)
+    )
     assert run.total_chunks == 2
     _process_all(run)
     run.refresh_from_db()
@@ -330,6 +333,12 @@ def test_the_bill_pdf_masks_the_payers_cpf_as_the_agency_does(ready: Any) -> Non
     html = render_bill_html(bill)
     text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(bill_pdf(bill))).pages)
 
+    assert f"Emissão {tenant_today():%d/%m/%Y}" in html  # a draft shows its run's day
+    runs.run_release(actor=f.ACTOR, run=run, render_pdfs=False)
+    bill.refresh_from_db()
+    html = render_bill_html(bill)
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(bill_pdf(bill))).pages)
+    assert f"Emissão {tenant_today():%d/%m/%Y}" in html and "Emissão" in text
     assert mask_document(document) in html and mask_document(document) in text
     assert format_document(document) not in html and format_document(document) not in text
     assert document not in text
@@ -383,3 +392,29 @@ def test_releasing_an_older_month_after_a_later_one_queues_no_rendering(
         assert runs.run_release(actor=f.ACTOR, run=may) == 1
     assert callbacks == []
     assert Bill.objects.get(run=may).status == BillStatus.RELEASED
+
+
+@pytest.mark.parametrize(
+    ("run_day", "due", "chosen_day_due"),
+    [
+        (dt.date(2025, 5, 31), dt.date(2025, 6, 15), dt.date(2025, 6, 10)),  # on time: the schedule's dates
+        # 12 days late (the schedule bills on 31/05, due 15/06): at least 5 days after the real issue
+        (dt.date(2025, 6, 12), dt.date(2025, 6, 17), dt.date(2025, 7, 10)),
+    ],
+)
+def test_a_late_run_never_issues_a_bill_due_sooner_than_the_minimum_after_its_issue(
+    ready: Any, run_day: dt.date, due: dt.date, chosen_day_due: dt.date
+) -> None:
+    scheduled = f.billable(ready)
+    chose_the_10th = f.billable(ready)
+    for p in (scheduled, chose_the_10th):
+        _read(p, 16)
+    DueDayChoice.objects.create(property=chose_the_10th, day=10)
+
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False, today=run_day)
+    _process_all(run)
+
+    bills = {b.property_id: b for b in Bill.objects.filter(run=run)}
+    assert run.issued_on == run_day
+    assert bills[scheduled.pk].due_date == due
+    assert bills[chose_the_10th.pk].due_date == chosen_day_due

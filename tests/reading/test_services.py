@@ -160,6 +160,8 @@ def test_review_through_the_api(g: Any, alpha_client: Any) -> None:
     )
     page = alpha_client.get("/leitura/analise/").content.decode()
     assert "Consumo alto (acima da média de 12 meses)" in page
+    # the window the reading should have fallen in: previous + 10 m³ average −30 % … +70 %
+    assert f"<td>{value + 7} a {value + 17}</td>" in page
     assert ">high<" not in page and "high," not in page
     corrected = alpha_client.post(
         f"/api/v1/readings/{created.json()['id']}/review",
@@ -169,6 +171,18 @@ def test_review_through_the_api(g: Any, alpha_client: Any) -> None:
     )
     assert corrected.status_code == 200
     assert (corrected.json()["consumption_m3"], corrected.json()["review"]) == (11, "accepted")
+    # the collector's reading is kept as the first revision, with who corrected it and why
+    (first,) = corrected.json()["revisions"]
+    assert (first["revision"], first["value"], first["consumption_m3"]) == (1, value + 30, 30)
+    assert (first["flags"], first["source"], first["recorded_by"]) == (["high"], "api", "leiturista")
+    assert (first["replaced_by"], first["reason"]) == ("leiturista", "leitura digitada errada")
+    again = alpha_client.post(
+        f"/api/v1/readings/{corrected.json()['id']}/review",
+        {"value": value + 12, "reason": "de novo"},
+        content_type="application/json",
+        **headers,
+    )
+    assert again.status_code == 409 and again.json()["code"] == "not_in_review"
 
 
 @pytest.mark.parametrize(

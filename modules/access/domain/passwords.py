@@ -35,12 +35,14 @@ STRENGTH_LEVELS = ("fraca", "normal", "forte", "muito forte")
 
 
 def password_strength(password: str) -> str:
-    """One of four levels (tender S3.8-05): length and variety of character classes."""
+    """One of four levels (tender S3.8-05): length and variety of character classes (Unicode's: an
+    accented letter is a letter). The page's meter (static js/app.js) must agree case by case:
+    tests/access/password_strength_cases.json runs against both."""
     classes = sum(
         (
             any(c.islower() for c in password),
             any(c.isupper() for c in password),
-            any(c.isdigit() for c in password),
+            any(c.isdecimal() for c in password),
             any(not c.isalnum() for c in password),
         )
     )

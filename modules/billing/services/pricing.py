@@ -36,6 +36,7 @@ from modules.reading.models import Reading, ReadingSchedule, ReviewStatus
 from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import Property, PropertyCategory, ServiceConnection
+from modules.registry.services import tenant_today
 
 from .. import hooks
 from ..domain.calculation import BillCalculation, calculate_bill
@@ -99,6 +100,7 @@ class Context:
     schedule: ReadingSchedule | None
     holidays: frozenset[dt.date]
     average_months: int
+    issued_on: dt.date  # the day the bills are issued (the run's day), not the schedule's
     cache: dict[tuple[Any, ...], BillCalculation] = field(default_factory=dict)
 
     def price(self, m3: int, units: tuple[DwellingUnits, ...], service: ServiceType) -> BillCalculation:
@@ -111,7 +113,7 @@ class Context:
         return calc
 
 
-def context_for(reference: YearMonth, group_id: int | None) -> Context:
+def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.date | None = None) -> Context:
     tariff = tariff_in_force(reference.first_day())
     code = getattr(getattr(connection, "tenant", None), "febraban_company_code", "") or ""
     if len(code) != 4 or not code.isdigit():
@@ -127,13 +129,17 @@ def context_for(reference: YearMonth, group_id: int | None) -> Context:
         else None
     )
     start = reference.first_day()
+    issued_on = issued_on or tenant_today()
     return Context(
         reference=reference,
         version=tariff_version(tariff),
         company_code=code,
         schedule=schedule,
-        holidays=holidays_between(start, reference.plus(3).last_day()),
+        holidays=holidays_between(
+            start, max(reference.plus(3).last_day(), issued_on + dt.timedelta(days=92))
+        ),
         average_months=consumption_policy(start).average_months,
+        issued_on=issued_on,
     )
 
 
@@ -328,15 +334,19 @@ def _due(ctx: Context, property_id: int, due_days: dict[int, int]) -> dt.date:
             f"Não há cronograma do grupo para {ctx.reference.label}: sem data de vencimento.",
             code="no_schedule",
         )
+    # a run later than its schedule issues later: the minimum time to pay counts from the real issue
+    issued_on = max(ctx.schedule.billing_date, ctx.issued_on)
     chosen = due_days.get(property_id)
     if chosen is None:
-        return ctx.schedule.due_date
+        earliest = issued_on + dt.timedelta(days=DUE_OPTIONS.min_days_after_issue)
+        due = ctx.schedule.due_date
+        return due if due >= earliest else cal.next_business_day(earliest, ctx.holidays)
     return cal.due_date(
-        YearMonth.of(ctx.schedule.due_date),
+        YearMonth.of(max(ctx.schedule.due_date, issued_on)),
         chosen,
         ctx.holidays,
         DUE_OPTIONS,
-        issued_on=ctx.schedule.billing_date,
+        issued_on=issued_on,
     )
 
 

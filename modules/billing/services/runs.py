@@ -60,7 +60,9 @@ def _run_context(run: BillingRun) -> Context:
     if ctx is None:
         if len(_CONTEXTS) > 32:
             _CONTEXTS.clear()
-        ctx = _CONTEXTS[key] = context_for(YearMonth.of(run.reference), run.group_id)
+        ctx = _CONTEXTS[key] = context_for(
+            YearMonth.of(run.reference), run.group_id, issued_on=run.issued_on or run.created_at.date()
+        )
     return ctx
 
 
@@ -113,6 +115,7 @@ def run_create(
             total_properties=len(ids),
             total_chunks=(len(ids) + chunk_size - 1) // chunk_size,
             created_by=actor.get_username(),
+            issued_on=today,
             status=RunStatus.PENDING if ids else RunStatus.DONE,
         )
         RunChunk.objects.bulk_create(

@@ -361,6 +361,17 @@ def expected_reading_range(previous: int, average_m3: int, percent: Decimal, dig
     return (previous + max(low, 0)) % capacity, (previous + high) % capacity
 
 
+def policy_reading_window(
+    previous: int, average_m3: Decimal, policy: ConsumptionPolicy, digits: int
+) -> tuple[int, int]:
+    """The dial values a reading must fall between not to be flagged high or low under `policy`
+    (−low % … +high % of the average): what the reviewer compares the collector's reading with."""
+    average = int(average_m3.to_integral_value(rounding=ROUND_HALF_UP))
+    low, _ = expected_reading_range(previous, average, policy.low_percent, digits)
+    _, high = expected_reading_range(previous, average, policy.high_percent, digits)
+    return low, high
+
+
 def fixed_by_outlets(outlets: int, m3_per_outlet: int) -> int:
     """Unmetered connections: a fixed volume per outlet (tomada d'água), seed 001 3.2.4.4.3."""
     if outlets < 0 or m3_per_outlet < 0:

@@ -258,3 +258,12 @@ def test_rollover_delta_matches_modular_arithmetic(digits: int, data: st.DataObj
     used = data.draw(st.integers(0, capacity - 1))
     current = (previous + used) % capacity
     assert meter_delta(previous, current, digits, rollover_confirmed=True) == (used, current < previous)
+
+
+def test_the_policy_window_uses_its_low_and_high_percent() -> None:
+    from modules.reading.domain.consumption import ConsumptionPolicy, policy_reading_window
+
+    policy = ConsumptionPolicy(high_percent=Decimal("70"), low_percent=Decimal("30"))
+
+    assert policy_reading_window(1000, Decimal("20.00"), policy, 5) == (1014, 1034)
+    assert policy_reading_window(99990, Decimal("20.40"), policy, 5) == (4, 24)  # the dial wraps

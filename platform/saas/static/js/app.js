@@ -1,13 +1,20 @@
-// Password strength meter: the same four levels and scoring as modules/access/domain/passwords.py.
+// Password strength meter. The scorer is modules/access/domain/passwords.py's password_strength;
+// this copy is proven equal to it by one table of cases (tests/access/password_strength_cases.json,
+// run against both). Letters and digits are Unicode's: "ç" and "ã" are letters, not special
+// characters; lengths count characters, not UTF-16 units.
 (function () {
   function strength(p) {
-    var classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter(function (r) { return r.test(p); }).length;
-    var score = classes + (p.length >= 10 ? 1 : 0) + (p.length >= 14 ? 1 : 0);
-    if (p.length < 8 || score <= 2) return "fraca";
+    var classes = [/\p{Lowercase}/u, /\p{Uppercase}/u, /\p{Nd}/u, /[^\p{L}\p{N}]/u].filter(function (r) {
+      return r.test(p);
+    }).length;
+    var length = Array.from(p).length;
+    var score = classes + (length >= 10 ? 1 : 0) + (length >= 14 ? 1 : 0);
+    if (length < 8 || score <= 2) return "fraca";
     if (score === 3) return "normal";
     if (score === 4 || score === 5) return "forte";
     return "muito forte";
   }
+  window.manancialPasswordStrength = strength;
   document.addEventListener("input", function (e) {
     if (!e.target.matches("[data-strength]")) return;
     var out = document.querySelector("[data-strength-out]");
