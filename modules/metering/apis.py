@@ -219,12 +219,13 @@ class _ConnectionEventApi(APIView):
 class MeterInstallApi(_ConnectionEventApi):
     @extend_schema(request=InstallIn, responses={201: InstallationOut})
     def post(self, request: Request, pk: int) -> Response:
+        connection_obj = self.connection_obj(pk)  # the path's object first: 404 before any field error
         data = InstallIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         meter = _meter_by_number(values.pop("meter"))
         inst = services.meter_install(
-            actor=request.user, meter=meter, connection_obj=self.connection_obj(pk), **values
+            actor=request.user, meter=meter, connection_obj=connection_obj, **values
         )
         return Response(InstallationOut(inst).data, status=status.HTTP_201_CREATED)
 
@@ -243,12 +244,13 @@ class MeterRemoveApi(_ConnectionEventApi):
 class MeterSwapApi(_ConnectionEventApi):
     @extend_schema(request=SwapIn, responses={201: InstallationOut(many=True)})
     def post(self, request: Request, pk: int) -> Response:
+        connection_obj = self.connection_obj(pk)  # the path's object first: 404 before any field error
         data = SwapIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         new_meter = _meter_by_number(values.pop("new_meter"))
         old, new = services.meter_swap(
-            actor=request.user, connection_obj=self.connection_obj(pk), new_meter=new_meter, **values
+            actor=request.user, connection_obj=connection_obj, new_meter=new_meter, **values
         )
         return Response(InstallationOut([old, new], many=True).data, status=status.HTTP_201_CREATED)
 
