@@ -9,13 +9,13 @@ from typing import Any, ClassVar
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FileUploadParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FileUploadParser, FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import PageNumberPagination
+from modules.common.api import JSONObjectParser, PageNumberPagination
 from modules.common.errors import ValidationFailed
 
 from . import selectors, services
@@ -210,7 +210,7 @@ class LateChargesSimulateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.payments"
     function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
-    parser_classes: ClassVar[list[Any]] = [JSONParser]
+    parser_classes: ClassVar[list[Any]] = [JSONObjectParser]
 
     @extend_schema(request={"application/json": {"type": "object"}}, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:

@@ -1,13 +1,16 @@
-"""DRF glue shared by every module: error bodies and pagination."""
+"""DRF glue shared by every module: error bodies, pagination, the JSON parser and input fields that
+refuse with a 400 naming the field what would otherwise reach the code as a crash (a 5xx)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import exceptions, pagination
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, pagination, parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .domain.dates import YearMonth
 from .errors import DomainError
 
 _CODES = {
@@ -48,3 +51,31 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class JSONObjectParser(parsers.JSONParser):
+    """Every JSON body of the API is an object; a list, a string or a number is refused here, once,
+    instead of reaching a view that calls `request.data.get`."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise exceptions.ParseError("O corpo da requisição deve ser um objeto JSON ({...}).")
+        return data
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03"})
+class YearMonthField(serializers.CharField):
+    """A reference month as "AAAA-MM" with the month 01 to 12, read as a YearMonth."""
+
+    def to_internal_value(self, data: Any) -> YearMonth:
+        text = super().to_internal_value(data)
+        try:
+            return YearMonth.parse(text)
+        except ValueError:
+            raise serializers.ValidationError(
+                f"Mês inválido: {text!r}. Use AAAA-MM, com o mês de 01 a 12 (ex.: 2026-03)."
+            ) from None
+
+    def to_representation(self, value: Any) -> str:
+        return f"{value:%Y-%m}" if hasattr(value, "strftime") else str(value)

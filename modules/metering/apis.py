@@ -7,13 +7,13 @@ from typing import Any, ClassVar
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import PageNumberPagination
+from modules.common.api import JSONObjectParser, PageNumberPagination
 from modules.registry.models import ServiceConnection
 from modules.registry.services import tenant_today
 
@@ -278,7 +278,7 @@ class CalibrationIn(serializers.Serializer):
 class CalibrationApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "metering.calibrations"
-    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONParser]
+    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONObjectParser]
 
     @extend_schema(request=CalibrationIn, responses={201: CalibrationOut})
     def post(self, request: Request, pk: int) -> Response:

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import PageNumberPagination
+from modules.common.api import JSONObjectParser, PageNumberPagination
 from modules.common.domain.dates import YearMonth
 
 from . import services
@@ -68,7 +68,7 @@ class ReadingFileApi(APIView):
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "reading.readings"
-    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONParser]
+    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONObjectParser]
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
