@@ -13,6 +13,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .domain.dates import YearMonth
 from .errors import DomainError
 
+# PostgreSQL's smallint, behind every PositiveSmallIntegerField: an input above it is a 400, not a
+# DataError from the database
+SMALL_INT_MAX = 32767
+
 _CODES = {
     400: "invalid",
     401: "not_authenticated",
