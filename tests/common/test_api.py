@@ -35,3 +35,28 @@ def test_an_object_still_goes_through(alpha_client: Any, tenant_alpha: Any) -> N
         "/api/v1/readings/file", {"text": ""}, content_type="application/json", **headers
     )
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/customers?search=ab%00c", "search"),
+        ("/api/v1/properties?search=%00", "search"),
+        ("/api/v1/bills?status=paid%00", "status"),
+        ("/agencia/api/v1/tariffs?x%00y=1", "xy"),
+    ],
+)
+def test_a_nul_byte_in_a_query_parameter_is_a_400_naming_it(
+    alpha_client: Any, tenant_alpha: Any, path: str, field: str
+) -> None:
+    make_user("alpha", "gestora", is_admin=True)
+    headers = bearer(alpha_client, "gestora", "Senha-forte-123")
+    response = alpha_client.get(path, **headers)
+    assert response.status_code == 400, response.content
+    message = f"O parâmetro '{field}' contém um caractere nulo (NUL), que não é aceito."
+    assert response.json() == {
+        "code": "invalid",
+        "detail": message,
+        "field": field,
+        "errors": {field: [message]},
+    }

@@ -97,6 +97,7 @@ DATABASES = {"default": _db}
 MIDDLEWARE = [
     "saas.middleware.RequestContextMiddleware",
     "saas.middleware.CachedTenantMiddleware",
+    "modules.common.middleware.RejectNulInQueryMiddleware",
     "saas.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (nonce) on the citizens' pages, /agencia/ and /totem/
