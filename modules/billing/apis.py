@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import PageNumberPagination, YearMonthField
+from modules.common.api import LIST_OF_OBJECTS, PageNumberPagination, YearMonthField
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
 from modules.registry.models import BillingGroup
@@ -45,7 +45,7 @@ class TariffListCreateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.tariffs"
 
-    @extend_schema(operation_id="billing_tariffs_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="billing_tariffs_list", responses={200: LIST_OF_OBJECTS})
     def get(self, request: Request) -> Response:
         rows = Tariff.objects.order_by("-valid_from", "-id")
         return Response(
@@ -258,6 +258,8 @@ class BillDetailOut(BillOut):
 
 
 class BillListApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
 

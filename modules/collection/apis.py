@@ -79,6 +79,8 @@ class PaymentOut(serializers.ModelSerializer):
 
 
 class ReturnFilesApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.return_files"
     parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, FileUploadParser]
@@ -114,6 +116,8 @@ class CounterIn(serializers.Serializer):
 
 
 class PaymentsApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.payments"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, parsers, serializers
 from rest_framework.response import Response
@@ -16,6 +18,9 @@ from .errors import DomainError
 # PostgreSQL's smallint, behind every PositiveSmallIntegerField: an input above it is a 400, not a
 # DataError from the database
 SMALL_INT_MAX = 32767
+
+# The schema of an answer that is a JSON list of objects without a serializer of its own
+LIST_OF_OBJECTS = build_array_type(build_basic_type(OpenApiTypes.OBJECT))
 
 _CODES = {
     400: "invalid",

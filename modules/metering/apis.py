@@ -91,6 +91,8 @@ class MeterDetailOut(MeterOut):
 
 
 class MeterListCreateApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "metering.meters"
 
@@ -292,6 +294,8 @@ class CalibrationApi(APIView):
 
 
 class MetersExpiringApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "metering.meters"
 

@@ -84,6 +84,9 @@ class ReadingFileApi(APIView):
 class ReadingListApi(APIView):
     """Readings of a month, e.g. those waiting for review (`?review=pending&reference=2025-05`)."""
 
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
+
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "reading.readings"
 

@@ -89,6 +89,8 @@ def _page(request: Request, view: APIView, qs: Any, out: type[serializers.Serial
 
 
 class CustomerListCreateApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "registry.customers"
 
@@ -313,6 +315,8 @@ def _customer_by_document_or_id(document: str | None, pk: int | None, field: str
 
 
 class PropertyListCreateApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "registry.properties"
 
