@@ -94,6 +94,7 @@ migrations-check: $(STAMP) services
 
 deploy-check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=saas.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  FIELD_ENCRYPTION_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/manancial $(PY) manage.py check --deploy --fail-level WARNING
 
 # The browser tests commit rows (bills, the gateway account, a tariff) for a real server thread to

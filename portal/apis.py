@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saas.middleware import client_ip
+from modules.common.http import client_ip
 
 from . import domain, selectors, services, services_desk
 from .access import access_property_by_id, access_request_by_protocol, granted_properties
@@ -47,7 +47,7 @@ class CitizenThrottle(throttling.SimpleRateThrottle):
     rate = "120/min"
 
     def get_cache_key(self, request: Request, view: Any) -> str:
-        ident = request.auth[:8] if isinstance(request.auth, str) else self.get_ident(request)
+        ident = request.auth[:8] if isinstance(request.auth, str) else client_ip(request)
         return f"portal:api:{ident}"
 
 

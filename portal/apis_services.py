@@ -31,7 +31,7 @@ from modules.billing.services import simulation as bill_simulation
 from modules.billing.services import tariffs as tariff_services
 from modules.collection.gateway import gateway_charge_create
 from modules.collection.models import GatewayCharge
-from modules.common.errors import Conflict, PermissionDenied
+from modules.common.errors import Conflict, PermissionDenied, ValidationFailed
 from modules.debt import pdf as debt_pdf
 from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
@@ -400,12 +400,19 @@ class ConsumptionApi(CitizenView):
                 "months", int, enum=list(reads.CHART_MONTHS), description="12 (padrão), 18 ou 24"
             )
         ],
-        responses={200: ConsumptionOutput, 404: NOT_FOUND},
+        responses={
+            200: ConsumptionOutput,
+            400: OpenApiResponse(description="meses fora de 12, 18 ou 24"),
+            404: NOT_FOUND,
+        },
     )
     def get(self, request: Request, property_id: int) -> Response:
         prop = access_property_by_id(self.grant, property_id)
         raw = request.query_params.get("months", "12")
-        months = int(raw) if raw.isdigit() and int(raw) in reads.CHART_MONTHS else 12
+        if not (raw.isdigit() and int(raw) in reads.CHART_MONTHS):
+            choices = ", ".join(str(m) for m in reads.CHART_MONTHS)
+            raise ValidationFailed(f"months: use um destes valores: {choices}.", field="months")
+        months = int(raw)
         chart = reads.consumption_chart(prop, tenant_today(), months)
         body = {
             "months": chart.months,

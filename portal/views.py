@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from modules.common.errors import DomainError, NotFound, PermissionDenied
-from saas.middleware import client_ip
+from modules.common.http import client_ip
 
 from . import domain, selectors, services
 from .access import access_property_by_id, access_request_by_protocol

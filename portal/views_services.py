@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from modules.billing.domain.calculation import sewer_price_per_m3
 from modules.billing.domain.tariffs import ServiceType
 from modules.billing.services import simulation as bill_simulation
 from modules.billing.services import tariffs as tariff_services
@@ -372,9 +373,7 @@ def tariff_table(request: HttpRequest) -> HttpResponse:
                     "from_m3": b.from_m3,
                     "to_m3": b.to_m3,
                     "water": b.price,
-                    "sewer": None
-                    if c.sewer_percent is None
-                    else (b.price * c.sewer_percent / Decimal(100)).quantize(Decimal("0.01")),
+                    "sewer": sewer_price_per_m3(version, c, b.price),
                 }
                 for b in c.bands
             ],

@@ -6,6 +6,13 @@ class TenantsConfig(AppConfig):
     verbose_name = "Concessionárias"
 
     def ready(self) -> None:
+        from modules.common.audit import register_labels
         from saas.middleware import connect_cache_invalidation
 
         connect_cache_invalidation()
+        register_labels(
+            actions={
+                "tenant.admin_create": "Administrador da concessionária criado",
+                "tenant.provision_retry": "Implantação retomada",
+            }
+        )

@@ -48,6 +48,8 @@ class Tenant(TenantMixin):
     provisioning_resume_from = models.CharField(max_length=20, blank=True)
     provisioning_error = models.TextField(blank=True)
     provisioning_attempts = models.PositiveIntegerField(default=0)
+    # when the beat sweep last retried it on its own (tenants.healing); shown in the ops console
+    provisioning_retried_at = models.DateTimeField(null=True, blank=True)
     provisioned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record, snapshot
@@ -102,17 +102,23 @@ def tenant_request(
     """Record a new utility in state `requested` and, on commit, start provisioning it as a task."""
     req = validate_request(request)
     extra = {k: v for k, v in (branding or {}).items() if k in BRANDING_FIELDS and v is not None}
-    with transaction.atomic(durable=True):
-        tenant = Tenant.objects.create(
-            schema_name=req.schema_name, name=req.name, timezone=req.timezone, cnpj=req.cnpj, **extra
-        )
-        Domain.objects.create(domain=req.domain, tenant=tenant, is_primary=True)
-        audit_record(actor=actor, action="tenant.request", target=tenant, after=snapshot(tenant))
-        if enqueue:
-            from .tasks import provision_tenant_task
+    try:
+        with transaction.atomic(durable=True):
+            tenant = Tenant.objects.create(
+                schema_name=req.schema_name, name=req.name, timezone=req.timezone, cnpj=req.cnpj, **extra
+            )
+            Domain.objects.create(domain=req.domain, tenant=tenant, is_primary=True)
+            audit_record(actor=actor, action="tenant.request", target=tenant, after=snapshot(tenant))
+            if enqueue:
+                from .tasks import provision_tenant_task
 
-            tenant_id = tenant.pk
-            transaction.on_commit(lambda: provision_tenant_task.delay(tenant_id))
+                tenant_id = tenant.pk
+                transaction.on_commit(lambda: provision_tenant_task.delay(tenant_id))
+    except IntegrityError:
+        # a concurrent request for the same schema or host passed the checks above before either
+        # committed; the unique constraints stopped the second one, which gets the same answer
+        validate_request(req)
+        raise
     return tenant
 
 

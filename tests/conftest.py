@@ -15,6 +15,21 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# A loaded machine (CI's two cores, the other core busy) must not fail a property test: the health
+# check "input generation is slow" and per-example deadlines measure the machine, not the code.
+# CI also derandomizes, so a landing is never decided by the draw of one run.
+hypothesis_settings.register_profile(
+    "manancial", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("manancial"), derandomize=True
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "manancial")
+)
 
 TENANTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
 
@@ -78,6 +93,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     from tenants.models import Tenant
 
     with django_db_blocker.unblock():
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            # pytest-django sets the test database up only when some collected test asks for `db`;
+            # a run of only the committed-data tests (real workers) asks for none
+            from django.test.utils import setup_databases
+
+            setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=True)
         ensure_public_tenant()
         for schema, domain in TENANTS.items():
             tenant = Tenant.objects.filter(schema_name=schema).first()
@@ -124,24 +145,48 @@ def public_schema(db: None) -> Iterator[None]:
     connection.set_schema_to_public()
 
 
-@pytest.fixture(scope="session")
+def purge_queues(names: list[str]) -> None:
+    """Declare and empty this test process's queues (leftovers of an interrupted earlier run)."""
+    from kombu import Queue
+
+    from saas.celery import app
+
+    with app.connection_for_write() as conn:
+        for name in names:
+            queue = Queue(name).bind(conn)
+            queue.declare()
+            queue.purge()
+
+
+def class_queues(*classes: str) -> list[str]:
+    """The names of this test process's queues of the given classes of work (all when none)."""
+    from django.conf import settings
+
+    from saas import queues
+
+    return [queues.queue_name(settings.CELERY_QUEUE_PREFIX, c) for c in classes or queues.CLASSES]
+
+
+# Per module, not per session: a test that starts its own per-queue workers (tests/workers.py) must
+# not share the broker with a leftover in-process worker that consumes every queue.
+@pytest.fixture(scope="module")
 def live_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
-    """A real Celery worker (thread pool) on the real RabbitMQ, consuming this test process's own
-    queue. Tests that use it must work with committed data and clean up after themselves."""
+    """A real Celery worker (thread pool) on the real RabbitMQ, consuming every queue of this test
+    process (interactive, probes, batch). Tests that use it must work with committed data and clean up
+    after themselves. A test about one class of work starts its own workers (tests/workers.py)."""
     from celery.contrib.testing.worker import start_worker
 
     from saas.celery import app
 
-    with app.connection_for_write() as conn:  # leftovers of an interrupted earlier run
-        queue = app.amqp.queues[app.conf.task_default_queue].bind(conn)
-        queue.declare()
-        queue.purge()
+    names = class_queues()
+    purge_queues(names)
     with (
         django_db_blocker.unblock(),
         start_worker(
             app,
             pool="threads",
             concurrency=2,
+            queues=names,
             perform_ping_check=False,
             shutdown_timeout=30,
             loglevel="WARNING",

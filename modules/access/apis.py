@@ -5,25 +5,20 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from modules.common.api import PageNumberPagination
 from modules.common.errors import NotFound
+from modules.common.http import client_ip
 
 from . import selectors, services
 from .models import Profile, User
 from .permissions import HasFunction, IsAdministrator, IsAuthenticatedAndCurrent
-
-
-def _client_ip(request: Request) -> str | None:
-    forwarded = request.headers.get("X-Forwarded-For")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or None
 
 
 class TokenIn(serializers.Serializer):
@@ -40,14 +35,20 @@ class TokenOut(serializers.Serializer):
 class TokenCreateApi(APIView):
     authentication_classes: ClassVar[list[Any]] = []
     permission_classes: ClassVar[list[Any]] = [AllowAny]
-    throttle_classes: ClassVar[list[Any]] = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    # limited per address and per account inside services.auth_authenticate (429, modules/access/limits.py)
 
-    @extend_schema(request=TokenIn, responses={200: TokenOut})
+    @extend_schema(
+        request=TokenIn,
+        responses={
+            200: TokenOut,
+            401: OpenApiResponse(description="usuário ou senha inválidos, conta bloqueada, segundo fator"),
+            429: OpenApiResponse(description="muitas tentativas deste endereço ou desta conta (`throttled`)"),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.auth_authenticate(ip=_client_ip(request), **data.validated_data)
+        user = services.auth_authenticate(ip=client_ip(request) or None, **data.validated_data)
         token = services.token_issue(user=user)
         return Response({"token": token, "password_change_required": services.password_change_required(user)})
 

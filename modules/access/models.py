@@ -13,6 +13,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from modules.common.fields import EncryptedTextField
+
 from .functions import ACTIONS
 
 
@@ -21,6 +23,30 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(username=username, **fields)
         user.set_password(password)
         user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **fields: Any) -> User:
+        """`createsuperuser` (and `tenant_command createsuperuser --schema X`): an administrator of
+        the current schema, made by user_create so the schema's password policy and audit apply. The
+        password was typed by the person who will use it, so no forced change; without one
+        (--noinput and no DJANGO_SUPERUSER_PASSWORD) the user cannot sign in until an administrator
+        resets it."""
+        from modules.common.audit import SystemActor
+
+        from .services import user_create
+
+        user, _ = user_create(
+            actor=SystemActor("createsuperuser"),
+            username=username,
+            full_name=fields.pop("full_name", "") or username,
+            email=fields.pop("email", "") or "",
+            password=password,
+            is_admin=True,
+            must_change_password=password is None,
+        )
+        if password is None:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
         return user
 
 
@@ -39,7 +65,7 @@ class User(AbstractBaseUser):
     failed_attempts = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_login_ip = models.GenericIPAddressField(null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_secret = EncryptedTextField(blank=True)  # ciphertext in the column (ADR 0012)
     totp_enabled = models.BooleanField("segundo fator (TOTP)", default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
 

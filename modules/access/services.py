@@ -16,6 +16,7 @@ from django.utils import timezone
 from modules.common.audit import Actor, SystemActor, audit_record, snapshot
 from modules.common.errors import DomainError, PermissionDenied, ValidationFailed, clean_or_fail
 
+from . import limits
 from .domain.passwords import PasswordRules, password_problems
 from .functions import ACTIONS, BY_CODE
 from .models import (
@@ -36,6 +37,13 @@ ANONYMOUS = SystemActor("anonimo")
 class AuthFailed(DomainError):
     status = 401
     code = "invalid_credentials"
+
+
+class SignInThrottled(AuthFailed):
+    """Too many failures from this address or for this account in the window (modules/access/limits.py)."""
+
+    status = 429
+    code = "throttled"
 
 
 def _policy() -> PasswordPolicy:
@@ -89,13 +97,19 @@ def auth_authenticate(
     """Check a sign-in. The same message for unknown user, wrong password and inactive user.
 
     Failed attempts are committed before the error is raised: the record of an attack must survive it.
+    Past the failure limits of the address or the account the password is not even checked (429).
     """
     now = now or timezone.now()
     policy = _policy()
     username = (username or "").strip()
+    if not limits.sign_in_allowed(username=username, ip=ip):
+        _attempt(username, None, ip, False, "throttled")
+        raise SignInThrottled(limits.THROTTLED_MESSAGE)
     with transaction.atomic():
         user, failure = _authenticate_locked(username, password, otp, ip, now, policy)
     if failure is not None:
+        if failure.code != "otp_required":  # the password was right: only the second factor is asked
+            limits.sign_in_failed(username=username, ip=ip)
         raise failure
     assert user is not None
     return user

@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from modules.common.errors import DomainError
+from modules.common.http import client_ip
 
 from . import selectors, services
 from .forms import (
@@ -64,11 +65,6 @@ def page_of(request: HttpRequest, items: Any) -> tuple[Any, int]:
     return Paginator(items, size).get_page(request.GET.get("page")), size
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    forwarded = request.headers.get("X-Forwarded-For")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or None
-
-
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or reverse("home")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -81,11 +77,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
                 otp=form.cleaned_data.get("otp", ""),
-                ip=_client_ip(request),
+                ip=client_ip(request) or None,
             )
         except services.AuthFailed as exc:
             form.add_error(None, exc.message)
-            status = 401
+            status = exc.status  # 401, or 429 past the sign-in limits
         else:
             login(request, user, backend="modules.access.backends.PolicyBackend")
             request.session["last_activity"] = time.time()

@@ -17,4 +17,5 @@ urlpatterns = [
     path("bills/<int:pk>/pdf", apis.BillPdfApi.as_view(), name="api-bill-pdf"),
     path("bills/<int:pk>/cancel", apis.BillCancelApi.as_view(), name="api-bill-cancel"),
     path("bills/<int:pk>/rebill", apis.BillRebillApi.as_view(), name="api-bill-rebill"),
+    path("bills/<int:pk>/accept-critique", apis.BillCritiqueAcceptApi.as_view(), name="api-bill-accept"),
 ]

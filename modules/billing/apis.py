@@ -324,6 +324,21 @@ class BillCancelApi(APIView):
         return Response(BillOut(bill).data)
 
 
+class BillCritiqueAcceptApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bills"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ReasonIn, responses={200: BillOut})
+    def post(self, request: Request, pk: int) -> Response:
+        data = ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        bill = bill_services.bill_critique_accept(
+            actor=request.user, bill=get_object_or_404(Bill, pk=pk), reason=data.validated_data["reason"]
+        )
+        return Response(BillOut(bill).data)
+
+
 class BillRebillApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
@@ -354,6 +369,7 @@ def run_json(run: BillingRun) -> dict[str, Any]:
         "group": run.group.code,
         "reference": f"{run.reference:%Y-%m}",
         "status": run.status,
+        "attention": run.attention,
         "total_properties": run.total_properties,
         "total_chunks": run.total_chunks,
         "done_chunks": run.done_chunks,
@@ -364,6 +380,7 @@ def run_json(run: BillingRun) -> dict[str, Any]:
         ],
         "errors_count": run.errors_count,
         "anomalies_count": run.anomalies_count,
+        "held_in_critique": run_services.held_in_critique(run),
         "total_amount": format(run.total_amount, "f"),
     }
 

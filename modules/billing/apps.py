@@ -7,6 +7,29 @@ class BillingConfig(AppConfig):
     verbose_name = "Faturamento"
 
     def ready(self) -> None:
+        from modules.common.audit import register_labels
+
+        register_labels(
+            actions={
+                "billing.tariff_create": "Tarifa cadastrada",
+                "billing.tariff_approve": "Tarifa aprovada",
+                "billing.run_create": "Faturamento iniciado",
+                "billing.run_chunk": "Lote de faturamento calculado",
+                "billing.run_resume": "Faturamento retomado",
+                "billing.run_release": "Faturamento liberado",
+                "billing.bill_cancel": "Fatura cancelada",
+                "billing.bill_rebill": "Fatura refaturada",
+                "billing.bill_critique_accept": "Crítica da fatura aceita",
+                "billing.due_day_choose": "Dia de vencimento escolhido",
+            },
+            objects={
+                "billing.bill": "Fatura",
+                "billing.billingrun": "Faturamento",
+                "billing.runchunk": "Lote de faturamento",
+                "billing.tariffversion": "Tarifa",
+                "billing.duedaychoice": "Dia de vencimento",
+            },
+        )
         from modules.access.functions import Function, register
 
         register(

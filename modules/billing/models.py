@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from modules.reading.domain.consumption import consumption_kind_label
+
 
 class BillStatus(models.TextChoices):
     DRAFT = "draft", "Em crítica"
@@ -68,6 +70,9 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property_id} {self.reference:%m/%Y} R$ {self.total}"
+
+    def consumption_kind_label(self) -> str:
+        return consumption_kind_label(self.consumption_kind)
 
 
 class BillItem(models.Model):
@@ -152,6 +157,9 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Em processamento"
     DONE = "done", "Calculado (em crítica)"
     RELEASED = "released", "Liberado"
+    # A chunk ran out of automatic attempts (ADR 0115): the run waits for a person; not final, since
+    # "Retomar" hands its chunks out again and a late chunk that finishes still completes the run.
+    FAILED = "failed", "Interrompido (requer atenção)"
 
 
 class BillingRun(models.Model):
@@ -175,6 +183,7 @@ class BillingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     released_by = models.CharField(max_length=150, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    attention = models.TextField("motivo da interrupção", blank=True)
 
     class Meta:
         ordering = ["-reference", "group_id"]
@@ -202,6 +211,11 @@ class RunChunk(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # times the sweep handed the chunk out again on its own, bounded by BILLING_CHUNK_MAX_SWEEPS, and
+    # when it last did: counted as the run's activity, so a sweep re-sends a chunk once per timeout
+    sweeps = models.PositiveSmallIntegerField(default=0)
+    handed_out_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -233,6 +247,10 @@ class BillAnomaly(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="anomalies")
     code = models.CharField(max_length=30)
     message = models.CharField(max_length=300)
+    # open until a person accepts it (or corrects the bill by rebilling): a bill with an open
+    # anomaly is held in critique when its run is released (S14.4-03)
+    accepted_by = models.CharField(max_length=150, blank=True, db_default="")  # COPY omits it
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["bill_id", "code"]

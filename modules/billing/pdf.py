@@ -117,7 +117,9 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "prop": prop,
         "categories": list(prop.categories.select_related("category")),
         "payer": payer,
-        "payer_document": payer.document_display if payer else "",  # "sem CPF/CNPJ" when none
+        # masked as the agency shows it: the PDF is its second copy and is e-mailed (LGPD, data
+        # minimisation); "sem CPF/CNPJ" when there is none
+        "payer_document": payer.document_masked if payer else "",
         "reading": reading,
         "month_label": month.label,
         "items": items,

@@ -23,6 +23,23 @@ def billing_run_chunk(self: Any, chunk_id: int) -> int:
     return chunk_process(chunk_id=chunk_id)
 
 
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="billing.runs_sweep",
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def billing_runs_sweep(self: Any) -> int:
+    """The beat's sweep of one tenant (ADR 0115): chunks whose worker died go back to the queue, runs
+    out of automatic attempts are marked failed, and the tenant's stuck runs are summarised in the
+    public schema. Idempotent: a second sweep finds the claims fresh and hands nothing out twice."""
+    from .services.runs import runs_sweep
+
+    return len(runs_sweep().handed_out)
+
+
 PDF_BATCH = 200
 
 

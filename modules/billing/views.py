@@ -166,7 +166,12 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
                 count = run_services.run_release(
                     actor=request.user, run=run, reason=request.POST.get("reason", "")
                 )
-                messages.success(request, f"{count} faturas liberadas.")
+                held = run_services.held_in_critique(run)
+                messages.success(
+                    request,
+                    f"{count} faturas liberadas."
+                    + (f" {held} retidas na crítica: aceite ou refature cada uma." if held else ""),
+                )
             elif op == "resume" and request.user.can("billing.runs", "add"):  # type: ignore[union-attr]
                 count = run_services.run_resume(actor=request.user, run=run)
                 messages.success(request, f"{count} lotes reenviados para processamento.")
@@ -187,6 +192,7 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
             "page_sizes": PAGE_SIZES,
             "query": "",
             "refresh": run.status in ("pending", "running"),
+            "held": run_services.held_in_critique(run) if run.status == "released" else 0,
         },
     )
 
@@ -206,6 +212,17 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "Fatura cancelada.")
                     return redirect("billing:bill", pk)
+                if request.POST.get("op") == "accept":
+                    accepted = bill_services.bill_critique_accept(
+                        actor=request.user, bill=bill, reason=form.cleaned_data["reason"]
+                    )
+                    messages.success(
+                        request,
+                        "Crítica aceita: fatura emitida."
+                        if accepted.status == "released"
+                        else "Crítica aceita: a fatura será emitida com a liberação do faturamento.",
+                    )
+                    return redirect("billing:bill", pk)
                 new = bill_services.bill_rebill(
                     actor=request.user,
                     bill=bill,
@@ -224,6 +241,7 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
             "bill": bill,
             "items": bill.items.all(),
             "anomalies": bill.anomalies.all(),
+            "open_anomalies": bill.status == "draft" and bill.anomalies.filter(accepted_at=None).exists(),
             "form": form,
             "replaced_by": bill.replaced_by.all(),
         },

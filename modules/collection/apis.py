@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import JSONObjectParser, PageNumberPagination
+from modules.common.api import PageNumberPagination
 from modules.common.errors import ValidationFailed
+from modules.common.parsers import JSONObjectParser
 
 from . import selectors, services
 from .domain.late_charges import what_if

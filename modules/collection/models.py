@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from modules.common.fields import EncryptedTextField
 from modules.common.models import NamedByKind
 
 
@@ -19,7 +20,7 @@ class CollectingAgent(models.Model):
     class Kind(models.TextChoices):
         BANK = "bank", "Banco"
         LOTTERY = "lottery", "Casa lotérica / correspondente"
-        GATEWAY = "gateway", "Gateway de pagamento"
+        GATEWAY = "gateway", "Intermediador de pagamento on-line"
         COUNTER = "counter", "Caixa próprio"
 
     code = models.CharField("código", max_length=10, unique=True, help_text="código do banco (3 dígitos)")
@@ -44,7 +45,7 @@ class ReturnFile(NamedByKind):
     """One imported return file. A file is imported once: by its bytes (`sha256`), by what it says
     whatever its line ends or blanks (`content_sha256`, ADR 0030), and by its agent's NSA (A.08, +1
     per file): the two unique constraints let only one of two concurrent posts of a file commit.
-    `duplicate_of` marks only files imported twice before those rules (migration 0004): they stay
+    `duplicate_of` marks only files imported twice before those rules (migration 0006): they stay
     for the history and for reversing their payments, outside the constraints."""
 
     agent = models.ForeignKey(CollectingAgent, on_delete=models.PROTECT, related_name="return_files")
@@ -107,7 +108,7 @@ class PaymentDocument(NamedByKind):
     class Kind(models.TextChoices):
         STATEMENT = "statement", "Extrato de débitos"
         DOWN_PAYMENT = "down_payment", "Entrada de parcelamento"
-        GATEWAY = "gateway", "Seleção de faturas (gateway)"
+        GATEWAY = "gateway", "Pagamento on-line de faturas selecionadas"
 
     class Status(models.TextChoices):
         OPEN = "open", "Em aberto"
@@ -208,7 +209,7 @@ class Payment(NamedByKind):
     class Channel(models.TextChoices):
         RETURN_FILE = "return_file", "Arquivo retorno"
         COUNTER = "counter", "Caixa (balcão)"
-        GATEWAY = "gateway", "Gateway (Pagar.me)"
+        GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
 
     class Status(models.TextChoices):
         APPLIED = "applied", "Baixado"
@@ -365,8 +366,9 @@ class GatewayAccount(NamedByKind):
     name = models.CharField("nome exibido ao cidadão", max_length=80, default="Pagar.me")
     accepts_card = models.BooleanField("credenciada para cartão (agência virtual)", default=True)
     base_url = models.URLField(default="https://api.pagar.me")
-    secret_key = models.CharField(max_length=200)
-    webhook_token = models.CharField(max_length=64)
+    # the three secrets are ciphertext in their columns (ADR 0012): compared in Python, never in SQL
+    secret_key = EncryptedTextField()
+    webhook_token = EncryptedTextField()
     webhook_username = models.CharField(max_length=60, blank=True)
-    webhook_password = models.CharField(max_length=200, blank=True)
+    webhook_password = EncryptedTextField(blank=True)
     active = models.BooleanField(default=True)

@@ -1,4 +1,4 @@
-"""DRF glue shared by every module: error bodies, pagination, the JSON parser and input fields that
+"""DRF glue shared by every module: error bodies, pagination and input fields that
 refuse with a 400 naming the field what would otherwise reach the code as a crash (a 5xx)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, pagination, parsers, serializers
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -60,17 +60,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class JSONObjectParser(parsers.JSONParser):
-    """Every JSON body of the API is an object; a list, a string or a number is refused here, once,
-    instead of reaching a view that calls `request.data.get`."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        if not isinstance(data, dict):
-            raise exceptions.ParseError("O corpo da requisição deve ser um objeto JSON ({...}).")
-        return data
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03"})

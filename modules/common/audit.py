@@ -11,17 +11,69 @@ from typing import Any, Protocol
 from django.db import connection, models
 
 from .context import current_request_context
+from .fields import encrypted_field_names
 from .models import AuditEntry
 
 # pt-BR wording of action codes and object types for people reading the audit trail; each module
 # registers its own at start-up (AppConfig.ready).
 ACTION_LABELS: dict[str, str] = {}
 OBJECT_LABELS: dict[str, str] = {}
+# attribute names seen in snapshots, for a field whose model gives no pt-BR verbose name (or for a
+# snapshot key that is no model field): the audit page never shows an English identifier
+FIELD_LABELS: dict[str, str] = {
+    "status": "Situação",
+    "state": "Situação",
+    "name": "Nome",
+    "full_name": "Nome completo",
+    "email": "E-mail",
+    "phone": "Telefone",
+    "reason": "Motivo",
+    "total": "Total",
+    "amount": "Valor",
+    "due_date": "Vencimento",
+    "reference": "Referência",
+    "issued_at": "Emitida em",
+    "cancelled_at": "Cancelada em",
+    "cancelled_by": "Cancelada por",
+    "cancel_reason": "Motivo do cancelamento",
+    "consumption_m3": "Consumo (m³)",
+    "replaces": "Substitui",
+    "bills": "Faturas",
+    "errors": "Erros",
+    "held": "Retidas na crítica",
+    "anomalies": "Anomalias",
+    "run": "Faturamento",
+    "is_active": "Ativo",
+    "is_admin": "Administrador",
+    "profiles": "Perfis",
+    "username": "Usuário",
+    "timezone": "Fuso horário",
+    "domain": "Domínio",
+    "value": "Leitura",
+    "read_on": "Lida em",
+    "paid_on": "Paga em",
+    "number": "Número",
+    "account_number": "Matrícula",
+    "cpf_cnpj": "CPF/CNPJ",
+    "description": "Descrição",
+    "created_at": "Criado em",
+    "valid_until": "Válido até",
+    "kind": "Tipo",
+    "role": "Papel",
+    "start": "Início",
+    "end": "Fim",
+}
 
 
-def register_labels(*, actions: dict[str, str] | None = None, objects: dict[str, str] | None = None) -> None:
+def register_labels(
+    *,
+    actions: dict[str, str] | None = None,
+    objects: dict[str, str] | None = None,
+    fields: dict[str, str] | None = None,
+) -> None:
     ACTION_LABELS.update(actions or {})
     OBJECT_LABELS.update(objects or {})
+    FIELD_LABELS.update(fields or {})
 
 
 class Actor(Protocol):
@@ -64,8 +116,9 @@ def _jsonable(value: Any) -> Any:
 def snapshot(
     instance: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """The audited state of a model instance: concrete fields, secrets excluded."""
-    secret = {"password", "totp_secret", "key_hash"}
+    """The audited state of a model instance: concrete fields, secrets excluded (hashes and every
+    encrypted field, even when named in `fields`: the audit trail is read by people)."""
+    secret = {"password", "key_hash"} | encrypted_field_names(type(instance))
     # auto_now timestamps change on every save and would drown the real change
     names = fields or [f.attname for f in instance._meta.concrete_fields if not getattr(f, "auto_now", False)]
     return {n: _jsonable(getattr(instance, n)) for n in names if n not in secret and n not in exclude}

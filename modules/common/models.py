@@ -81,6 +81,28 @@ class JobRun(models.Model):
         return f"{self.task} {self.key} {self.state}"
 
 
+class StuckWork(models.Model):
+    """How much background work of one kind is stuck in one tenant, as its last sweep saw it.
+
+    Written and read only in the public schema (see modules.common.stuck): /readyz, /metrics and the
+    ops console read one table instead of every tenant's schema. The copy of this table that every
+    tenant schema gets (modules.common is a shared and a tenant app) stays empty.
+    """
+
+    schema_name = models.CharField(max_length=63)
+    kind = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0)
+    detail = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["schema_name", "kind"]
+        constraints = [models.UniqueConstraint(fields=["schema_name", "kind"], name="stuckwork_schema_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} {self.kind}: {self.count}"
+
+
 class Regulation(models.Model):
     """An effective-dated rule set of the utility (tariffs, late charges, installments, due dates …).
 

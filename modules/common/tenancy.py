@@ -68,10 +68,20 @@ class TenantTask(Task):  # type: ignore[misc]
 
 
 def active_tenant_schemas() -> list[str]:
+    """Every loop over tenants (beat dispatchers, probes, seeding) starts here. Only active tenants
+    whose schema exists: a row whose schema is missing (dropped by hand, a half-done restore) is left
+    out with a warning instead of failing the whole loop on its first query."""
     model = get_tenant_model()
-    return list(
+    schemas = list(
         model.objects.filter(provisioning_state="active")
         .exclude(schema_name=get_public_schema_name())
         .order_by("schema_name")
         .values_list("schema_name", flat=True)
     )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)", [schemas])
+        present = {row[0] for row in cursor.fetchall()}
+    for schema in schemas:
+        if schema not in present:
+            logger.warning("tenant %s is active but its schema does not exist: skipped", schema)
+    return [schema for schema in schemas if schema in present]

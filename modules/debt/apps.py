@@ -7,6 +7,20 @@ class DebtConfig(AppConfig):
     verbose_name = "Cobrança"
 
     def ready(self) -> None:
+        from modules.common.audit import register_labels
+
+        register_labels(
+            actions={
+                "debt.agreement_create": "Parcelamento firmado",
+                "debt.agreement_activate": "Parcelamento ativado",
+                "debt.agreement_cancel": "Parcelamento cancelado",
+                "debt.certificate_issue": "Certidão emitida",
+            },
+            objects={
+                "debt.agreement": "Parcelamento",
+                "debt.certificate": "Certidão",
+            },
+        )
         from modules.access.functions import Function, register
         from modules.billing.hooks import register_item_source
         from modules.collection.documents import register_bill_hold, register_document_paid

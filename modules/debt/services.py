@@ -26,10 +26,12 @@ from .domain import certificates as cert_rules
 from .domain.installments import (
     DebtToNegotiate,
     NegotiatedTotal,
+    ScheduleLine,
     Simulation,
     negotiated_total,
     schedule,
     simulate,
+    unbilled_present_value,
 )
 from .models import Agreement, AgreementBill, Certificate, Installment
 from .selectors import (
@@ -83,9 +85,19 @@ def _debt(
     position = debt_position(property_id, as_of)
     previous = Decimal("0.00")
     if replacing is not None:
-        previous = sum(
-            (s.installment.amount for s in installment_states(replacing) if s.bill_id is None),
-            Decimal("0.00"),
+        previous = unbilled_present_value(
+            [
+                ScheduleLine(
+                    number=s.installment.number,
+                    due_date=None,
+                    amount=s.installment.amount,
+                    interest=s.installment.interest,
+                    amortization=s.installment.amortization,
+                    balance=s.installment.balance,
+                )
+                for s in installment_states(replacing)
+                if s.bill_id is None
+            ]
         )
     totals = position.totals
     debt = DebtToNegotiate(

@@ -18,6 +18,7 @@ from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
 from modules.common.errors import DomainError
+from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
 from modules.registry.models import Property
 from modules.registry.services import tenant_today
@@ -48,8 +49,7 @@ def _verify_throttled(request: HttpRequest) -> bool:
     CERTIFICATE_VERIFY_WINDOW_SECONDS, so the public page is no oracle for guessing codes."""
     window = int(getattr(settings, "CERTIFICATE_VERIFY_WINDOW_SECONDS", 60))
     limit = int(getattr(settings, "CERTIFICATE_VERIFY_LIMIT", 30))
-    forwarded = request.headers.get("X-Forwarded-For")
-    ip = (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or "-"
+    ip = client_ip(request) or "-"
     key = f"debt:verify:ip:{ip}"
     return window_hits(key, window) > limit
 
@@ -66,10 +66,12 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             certificate = services.certificate_verify(code)
         except DomainError as exc:
             error = exc.message
+    # authentic but past its validity: it no longer proves anything today, and must not say it does
+    expired = bool(certificate and certificate.valid_until and certificate.valid_until < tenant_today())
     return render(
         request,
         "debt/verify.html",
-        {"code": code, "certificate": certificate, "error": error},
+        {"code": code, "certificate": certificate, "error": error, "expired": expired},
         status=404 if error else 200,
     )
 

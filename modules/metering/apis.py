@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import JSONObjectParser, PageNumberPagination
+from modules.common.api import PageNumberPagination
+from modules.common.parsers import JSONObjectParser
 from modules.registry.models import ServiceConnection
 from modules.registry.services import tenant_today
 

@@ -7,6 +7,25 @@ class MeteringConfig(AppConfig):
     verbose_name = "Hidrometria"
 
     def ready(self) -> None:
+        from modules.common.audit import register_labels
+
+        register_labels(
+            actions={
+                "metering.meter_create": "Hidrômetro cadastrado",
+                "metering.meter_batch_create": "Lote de hidrômetros cadastrado",
+                "metering.meter_update": "Hidrômetro alterado",
+                "metering.meter_status": "Situação do hidrômetro alterada",
+                "metering.meter_install": "Hidrômetro instalado",
+                "metering.meter_remove": "Hidrômetro retirado",
+                "metering.meter_swap": "Hidrômetro trocado",
+                "metering.calibration_record": "Aferição registrada",
+            },
+            objects={
+                "metering.meter": "Hidrômetro",
+                "metering.installation": "Instalação",
+                "metering.calibration": "Aferição",
+            },
+        )
         from modules.access.functions import Function, register
 
         register(

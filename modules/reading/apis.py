@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import JSONObjectParser, PageNumberPagination
+from modules.common.api import PageNumberPagination
 from modules.common.domain.dates import YearMonth
+from modules.common.parsers import JSONObjectParser
 
 from . import services
 from .models import Reading

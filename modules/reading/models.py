@@ -12,7 +12,14 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from .domain.consumption import ConsumptionKind, OccurrenceAction
+from .domain.consumption import (
+    CONSUMPTION_KIND_LABELS,
+    OCCURRENCE_ACTION_LABELS,
+    ConsumptionKind,
+    OccurrenceAction,
+    consumption_kind_label,
+    flag_labels,
+)
 
 
 class Holiday(models.Model):
@@ -71,7 +78,10 @@ class Occurrence(models.Model):
     code = models.CharField("código", max_length=10, unique=True)
     description = models.CharField("descrição", max_length=120)
     action = models.CharField(
-        "ação", max_length=10, choices=[(a.value, a.value) for a in OccurrenceAction], default="normal"
+        "ação",
+        max_length=10,
+        choices=[(a.value, OCCURRENCE_ACTION_LABELS[a]) for a in OccurrenceAction],
+        default="normal",
     )
     review = models.BooleanField("enviar para análise", default=False)
 
@@ -100,7 +110,9 @@ class Reading(models.Model):
         "metering.Installation", on_delete=models.PROTECT, null=True, blank=True, related_name="readings"
     )
     consumption_kind = models.CharField(
-        max_length=10, choices=[(k.value, k.value) for k in ConsumptionKind], default="measured"
+        max_length=10,
+        choices=[(k.value, CONSUMPTION_KIND_LABELS[k]) for k in ConsumptionKind],
+        default="measured",
     )
     consumption_m3 = models.PositiveIntegerField("consumo (m³)")
     average_m3 = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
@@ -119,3 +131,10 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property_id} {self.reference:%m/%Y}: {self.consumption_m3} m³"
+
+    # plain methods (templates call them): `property` is a field's name on this model
+    def flag_labels(self) -> list[str]:
+        return flag_labels(self.flags)
+
+    def consumption_kind_label(self) -> str:
+        return consumption_kind_label(self.consumption_kind)

@@ -7,6 +7,35 @@ class RegistryConfig(AppConfig):
     verbose_name = "Cadastro"
 
     def ready(self) -> None:
+        from modules.common.audit import register_labels
+
+        register_labels(
+            actions={
+                "registry.customer_create": "Cliente cadastrado",
+                "registry.customer_update": "Cliente alterado",
+                "registry.customer_document_register": "CPF/CNPJ do cliente registrado",
+                "registry.customer_document_change": "CPF/CNPJ do cliente alterado",
+                "registry.property_create": "Imóvel cadastrado",
+                "registry.property_update": "Imóvel alterado",
+                "registry.property_economies": "Economias alteradas",
+                "registry.property_status": "Situação do imóvel alterada",
+                "registry.relation_start": "Vínculo de cliente iniciado",
+                "registry.relation_end": "Vínculo de cliente encerrado",
+                "registry.connection_create": "Ligação cadastrada",
+                "registry.connection_update": "Ligação alterada",
+                "registry.connection_situation": "Situação da ligação alterada",
+                "registry.street_create": "Logradouro cadastrado",
+                "registry.neighbourhood_create": "Bairro cadastrado",
+            },
+            objects={
+                "registry.customer": "Cliente",
+                "registry.property": "Imóvel",
+                "registry.serviceconnection": "Ligação",
+                "registry.propertyrelation": "Vínculo",
+                "registry.street": "Logradouro",
+                "registry.neighbourhood": "Bairro",
+            },
+        )
         from modules.access.functions import Function, register
 
         register(

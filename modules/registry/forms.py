@@ -74,7 +74,7 @@ class EconomiesForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for category in Category.objects.all():
             self.fields[f"cat_{category.code}"] = forms.IntegerField(
-                label=f"Economias {category.name.lower()}", required=False, initial=initial.get(category.code)
+                label=f"Economias — {category.name}", required=False, initial=initial.get(category.code)
             )
 
 

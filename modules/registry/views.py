@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
@@ -58,7 +58,7 @@ def property_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         view = selectors.property_360(pk)
     except Property.DoesNotExist:
-        return render(request, "404.html", status=404)
+        raise Http404 from None
     ctx = {
         "v": view,
         "p": view.prop,

@@ -9,6 +9,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 accesslog = "-"
+# the Pagar.me webhook's URL secret and basic-auth user never reach the access log (ADR 0012)
+logger_class = "saas.gunicorn_logging.SecretMaskingLogger"
 chdir = os.path.join(os.path.dirname(__file__), "..", "..")
 pythonpath = "platform,."
 

@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime
 
 from modules.common.context import current_request_context
+from modules.common.http import has_secret_path, mask_secrets
 
 
 class TenantContextFilter(logging.Filter):
@@ -22,6 +23,21 @@ class TenantContextFilter(logging.Filter):
         return True
 
 
+class SecretMaskingFilter(logging.Filter):
+    """No secret path reaches a log line (ADR 0012): Django logs the path of every 4xx and 5xx
+    ("Unauthorized: /webhooks/pagarme/<secret>"), and a traceback may carry it too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if has_secret_path(message):
+            record.msg, record.args = mask_secrets(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and has_secret_path(record.exc_text):
+            record.exc_text = mask_secrets(record.exc_text)
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload = {
@@ -32,6 +48,6 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            payload["exc"] = self.formatException(record.exc_info)
+        if record.exc_info:  # exc_text: the traceback as SecretMaskingFilter left it
+            payload["exc"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False)

@@ -1,7 +1,7 @@
 """Prometheus metrics. Under gunicorn set PROMETHEUS_MULTIPROC_DIR so every worker's samples add up.
 
 Label cardinality is bounded: routes are URL patterns (never raw paths), and only the per-tenant
-request counter and the probe gauge carry the tenant label.
+request counter, the probe gauge and the stuck-runs gauge carry the tenant label.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import ipaddress
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import connection
@@ -24,6 +24,11 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from modules.billing.services.runs import STUCK_KIND
+from modules.common.stuck import stuck_work_summary_if_readable
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -43,6 +48,29 @@ PROBE_SUCCESS = Gauge(
     multiprocess_mode="mostrecent",
 )
 PROVISIONING_FAILURES = Counter("manancial_provisioning_failures_total", "Tenant provisioning failures")
+
+
+class StuckRunsCollector(Collector):
+    """manancial_billing_runs_stuck{tenant}, read at scrape time from the sweeps' public summary (one
+    query), so every web process answers the same number without a multiprocess gauge. Only tenants
+    with stuck runs have a series (ADR 0115)."""
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "manancial_billing_runs_stuck",
+            "Billing runs with no progress past BILLING_CHUNK_STALE_SECONDS or out of automatic attempts",
+            labels=["tenant"],
+        )
+        # /metrics must answer while the summary is unreadable; /readyz says so
+        for row in stuck_work_summary_if_readable(kind=STUCK_KIND) or []:
+            family.add_metric([row.schema_name], row.count)
+        yield family
+
+
+def _stuck_runs_samples() -> bytes:
+    registry = CollectorRegistry()
+    registry.register(StuckRunsCollector())
+    return generate_latest(registry)
 
 
 def _route(request: HttpRequest) -> str:
@@ -92,4 +120,4 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         body = generate_latest(registry)
     else:
         body = generate_latest()
-    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(body + _stuck_runs_samples(), content_type=CONTENT_TYPE_LATEST)

@@ -18,13 +18,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from modules.common.context import RequestContext, bind_request_context, reset_request_context
-
-
-def client_ip(request: HttpRequest) -> str:
-    forwarded = request.headers.get("X-Forwarded-For")
-    if forwarded and getattr(settings, "TRUST_X_FORWARDED_FOR", True):
-        return forwarded.split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
+from modules.common.http import client_ip
 
 
 class RequestContextMiddleware:
@@ -89,10 +83,15 @@ def _invalidate(**_: Any) -> None:
 
 class CachedTenantMiddleware(TenantMainMiddleware):
     def get_tenant(self, domain_model: Any, hostname: str) -> Any:
+        hostname = hostname.lower()  # DNS names are case-insensitive; domains are stored lower-case
         tenant = host_cache.get(hostname)
         if tenant is None:
             tenant = super().get_tenant(domain_model, hostname)
-            host_cache.put(hostname, tenant)
+            # Only a final answer is kept: a utility still provisioning becomes active in another
+            # process (the worker), whose save clears no cache here, so a kept "not active" would
+            # answer 503 for up to the TTL after it went live.
+            if tenant.schema_name == get_public_schema_name() or tenant.is_active:
+                host_cache.put(hostname, tenant)
         return tenant
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:

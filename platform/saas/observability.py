@@ -8,7 +8,20 @@ from typing import Any
 def _tag_schema(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
     from django.db import connection
 
+    from modules.common.http import mask_secrets
+
     event.setdefault("tags", {})["schema"] = getattr(connection, "schema_name", "public")
+    # the webhook's URL secret stays out of Sentry as it stays out of the logs (ADR 0012)
+    request = event.get("request") or {}
+    if isinstance(request.get("url"), str):
+        request["url"] = mask_secrets(request["url"])
+    for key in ("transaction", "message"):
+        if isinstance(event.get(key), str):
+            event[key] = mask_secrets(event[key])
+    logentry = event.get("logentry") or {}
+    for key in ("message", "formatted"):
+        if isinstance(logentry.get(key), str):
+            logentry[key] = mask_secrets(logentry[key])
     return event
 
 

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from modules.access import api_urls as access_api
+from modules.access.permissions import IsAuthenticatedAndCurrent
 from modules.billing import api_urls as billing_api
 from modules.collection import api_urls as collection_api
 from modules.collection.gateway_apis import pagarme_webhook
@@ -19,6 +20,7 @@ from saas.sla import tenant_api_urls as sla_api
 from saas.sla import views_tenant as sla_views
 
 from . import health, metrics
+from .favicon import favicon
 from .staff import views as staff_views
 
 
@@ -36,18 +38,26 @@ api_v1 = [
     *billing_api.urlpatterns,
     *collection_api.urlpatterns,
     *debt_api.urlpatterns,
+    # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
+    # schema stays public, as the agency guide publishes it for the utility's app developers
     path(
         "schema/",
         SpectacularAPIView.as_view(
             urlconf="saas.urls_tenant",
             custom_settings={"PREPROCESSING_HOOKS": ["saas.urls_tenant.staff_endpoints_only"]},
+            permission_classes=[IsAuthenticatedAndCurrent],
         ),
         name="api-schema",
     ),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularRedocView.as_view(url_name="api-schema", permission_classes=[IsAuthenticatedAndCurrent]),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
@@ -67,3 +77,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("portal.urls")),
 ]
+
+# branded pt-BR error pages carrying the request id (saas/errors.py)
+handler403 = "saas.errors.forbidden"
+handler404 = "saas.errors.not_found"
+handler500 = "saas.errors.server_error"

@@ -78,3 +78,36 @@ def test_audit_search_needs_the_audit_function(alpha_client) -> None:
     results = response.json()["results"]
     assert results and all(r["actor"] == "admin_a" and r["action"] == "access.login" for r in results)
     assert results[0]["ip"] == "127.0.0.1"
+
+
+def test_the_audit_page_shows_changes_in_words_not_raw_dicts(tenant_alpha, alpha_client) -> None:
+    from modules.billing.models import Bill
+
+    make_user("alpha", "auditora", is_admin=True)
+    with transaction.atomic():
+        audit_record(
+            actor=SystemActor("tests"),
+            action="billing.bill_cancel",
+            object_type=Bill._meta.label_lower,
+            object_id=1,
+            before={"status": "draft", "due_date": "2025-06-10", "cancelled_at": None},
+            after={
+                "status": "cancelled",
+                "due_date": "2025-06-10",
+                "cancelled_at": "2025-06-11T13:00:00+00:00",
+            },
+        )
+    assert (
+        alpha_client.post(
+            "/conta/entrar/", {"username": "auditora", "password": "Senha-forte-123"}
+        ).status_code
+        == 302
+    )
+
+    page = alpha_client.get("/conta/auditoria/").content.decode()
+
+    assert "<td>Fatura cancelada</td><td>Fatura 1</td>" in page
+    assert "<b>Situação</b>: Em crítica → Cancelada" in page
+    assert "<b>Cancelada em</b>: — → 11/06/2025 10:00" in page  # alpha is on São Paulo time
+    assert "<b>Vencimento</b>" not in page  # unchanged fields are not changes
+    assert "{&#x27;status&#x27;" not in page and "{'status'" not in page

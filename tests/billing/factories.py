@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 
+from modules.billing.models import Bill, BillingRun, Tariff
 from modules.billing.services.tariffs import tariff_approve, tariff_create
 from modules.common.audit import SystemActor
 from modules.common.domain.dates import YearMonth
+from modules.common.tenancy import tenant_context
 from modules.metering.models import Installation, Meter
 from modules.reading.models import ReadingSchedule
 from modules.registry.domain.account_number import next_account_base
@@ -162,3 +166,33 @@ def billable(
             installed_by="tests",
         )
     return p
+
+
+@contextmanager
+def committed_in_alpha(group_code: int, tariff_act: str) -> Iterator[None]:
+    """For tests whose work runs in real worker processes (they only see committed rows): what the
+    block commits in the alpha tenant under that group and tariff act is deleted afterwards."""
+    with tenant_context("alpha"):
+        previous_code = connection.tenant.febraban_company_code
+        streets = set(Street.objects.values_list("pk", flat=True))
+        hoods = set(Neighbourhood.objects.values_list("pk", flat=True))
+    try:
+        yield
+    finally:
+        with tenant_context("alpha"):
+            Bill.objects.filter(run__group__code=group_code).delete()
+            BillingRun.objects.filter(group__code=group_code).delete()
+            ReadingSchedule.objects.filter(group__code=group_code).delete()
+            ids = list(Property.objects.filter(billing_group__code=group_code).values_list("pk", flat=True))
+            customers = list(
+                Customer.objects.filter(relations__property_id__in=ids).values_list("pk", flat=True)
+            )
+            Property.objects.filter(pk__in=ids).delete()
+            Customer.objects.filter(pk__in=customers).delete()
+            group_row = group(group_code)
+            group_row.routes.all().delete()
+            group_row.delete()
+            Tariff.objects.filter(act=tariff_act).delete()
+            Street.objects.exclude(pk__in=streets).delete()
+            Neighbourhood.objects.exclude(pk__in=hoods).delete()
+            set_company_code(previous_code)

@@ -186,3 +186,31 @@ def test_an_impossible_month_is_a_400_naming_the_field_not_a_crash(staff: Any, r
             f"Mês inválido: '{reference}'. Use AAAA-MM, com o mês de 01 a 12 (ex.: 2026-03)."
         ]
     assert not runs.BillingRun.objects.exists()
+
+
+def test_a_bill_in_critique_cannot_be_cancelled_only_rebilled(staff: Any) -> None:
+    from modules.common.models import AuditEntry
+
+    _p, run_id = _billed(staff)
+    draft = Bill.objects.get(run_id=run_id)
+    assert draft.status == "draft"
+    audits_before = AuditEntry.objects.count()
+
+    refused = staff.post(f"/api/v1/bills/{draft.pk}/cancel", {"reason": "engano"})
+
+    assert refused.status_code == 409 and refused.json()["code"] == "bill_in_critique"
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.cancelled_at is None
+    assert AuditEntry.objects.count() == audits_before
+    signed_in = staff.client.post("/conta/entrar/", {"username": "gestora", "password": "Senha-forte-123"})
+    assert signed_in.status_code == 302
+    page = staff.client.get(f"/faturamento/faturas/{draft.pk}/").content.decode()
+    assert 'value="cancel"' not in page and "Refaturar" in page
+    assert "Consumo 16 m³ (medido)" in page and "measured" not in page
+    rebilled = staff.post(
+        f"/api/v1/bills/{draft.pk}/rebill", {"reason": "leitura corrigida", "consumption_m3": 10}
+    )
+    assert rebilled.status_code == 201, rebilled.content
+    assert rebilled.json()["status"] == "draft"
+    nothing_open = staff.post(f"/api/v1/bills/{rebilled.json()['id']}/accept-critique", {"reason": "visto"})
+    assert nothing_open.status_code == 409 and nothing_open.json()["code"] == "no_open_anomaly"

@@ -5,14 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.db import connection
-
-from modules.billing.models import Bill, BillingRun, Tariff
+from modules.billing.models import Bill
 from modules.billing.services import runs
 from modules.common.domain.dates import YearMonth
 from modules.common.tenancy import tenant_context
-from modules.reading.models import ReadingSchedule
-from modules.registry.models import Customer, Neighbourhood, Property, Street
 from tests.billing import factories as f
 
 MONTH = YearMonth(2001, 5)
@@ -21,48 +17,25 @@ MONTH = YearMonth(2001, 5)
 def test_run_through_the_worker_bills_each_property_once(
     django_db_setup: Any, live_worker: Any, django_db_blocker: Any
 ) -> None:
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), f.committed_in_alpha(97, "Ato de teste do worker"):
         with tenant_context("alpha"):
-            previous_code = connection.tenant.febraban_company_code
-            streets = set(Street.objects.values_list("pk", flat=True))
-            hoods = set(Neighbourhood.objects.values_list("pk", flat=True))
-        try:
-            with tenant_context("alpha"):
-                f.set_company_code("0562")
-                f.approved_tariff(valid_from="2001-01-01", act="Ato de teste do worker")
-                group = f.group(97)
-                f.schedule(group, MONTH)
-                props = [f.billable(group, (("COM", 1),), metered=False) for _ in range(5)]
-                run = runs.run_create(actor=f.ACTOR, group=group, reference=MONTH, chunk_size=2)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                with tenant_context("alpha"):
-                    run.refresh_from_db()
-                if run.status == "done":
-                    break
-                time.sleep(0.2)
+            f.set_company_code("0562")
+            f.approved_tariff(valid_from="2001-01-01", act="Ato de teste do worker")
+            group = f.group(97)
+            f.schedule(group, MONTH)
+            props = [f.billable(group, (("COM", 1),), metered=False) for _ in range(5)]
+            run = runs.run_create(actor=f.ACTOR, group=group, reference=MONTH, chunk_size=2)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             with tenant_context("alpha"):
                 run.refresh_from_db()
-                assert (run.status, run.bills_count, run.done_chunks) == ("done", 5, 3)
-                bills = list(Bill.objects.filter(run=run))
-                assert sorted(b.property_id for b in bills) == sorted(p.pk for p in props)
-                # COM: minimum 10 m³ × 2.00 + sewer 92.5 % (18.50) + availability charge 5.00
-                assert {str(b.total) for b in bills} == {"43.50"}
-        finally:
-            with tenant_context("alpha"):
-                Bill.objects.filter(run__group__code=97).delete()
-                BillingRun.objects.filter(group__code=97).delete()
-                ReadingSchedule.objects.filter(group__code=97).delete()
-                ids = list(Property.objects.filter(billing_group__code=97).values_list("pk", flat=True))
-                customers = list(
-                    Customer.objects.filter(relations__property_id__in=ids).values_list("pk", flat=True)
-                )
-                Property.objects.filter(pk__in=ids).delete()
-                Customer.objects.filter(pk__in=customers).delete()
-                group_row = f.group(97)
-                group_row.routes.all().delete()
-                group_row.delete()
-                Tariff.objects.filter(act="Ato de teste do worker").delete()
-                Street.objects.exclude(pk__in=streets).delete()
-                Neighbourhood.objects.exclude(pk__in=hoods).delete()
-                f.set_company_code(previous_code)
+            if run.status == "done":
+                break
+            time.sleep(0.2)
+        with tenant_context("alpha"):
+            run.refresh_from_db()
+            assert (run.status, run.bills_count, run.done_chunks) == ("done", 5, 3)
+            bills = list(Bill.objects.filter(run=run))
+            assert sorted(b.property_id for b in bills) == sorted(p.pk for p in props)
+            # COM: minimum 10 m³ × 2.00 + sewer 92.5 % (18.50) + availability charge 5.00
+            assert {str(b.total) for b in bills} == {"43.50"}

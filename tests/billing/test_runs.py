@@ -264,3 +264,122 @@ def test_a_release_without_background_rendering_registers_no_task(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         runs.run_release(actor=f.ACTOR, run=run, render_pdfs=False)
     assert callbacks == []
+
+
+def test_release_holds_a_bill_whose_critique_is_open_until_a_person_accepts_it(ready: Any) -> None:
+    from modules.common.models import AuditEntry
+
+    read = f.billable(ready)
+    _read(read, 16)
+    unread = f.billable(ready)  # no reading, no history: billed by the minimum, anomaly "no_reading"
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+
+    assert runs.run_release(actor=f.ACTOR, run=run, render_pdfs=False) == 1
+    held = Bill.objects.get(run=run, property=unread)
+    assert Bill.objects.get(run=run, property=read).status == BillStatus.RELEASED
+    assert held.status == BillStatus.DRAFT and held.issued_at is None
+    assert runs.held_in_critique(run) == 1
+
+    with pytest.raises(ValidationFailed):
+        bill_services.bill_critique_accept(actor=f.ACTOR, bill=held, reason=" ")
+    held.refresh_from_db()
+    assert held.status == BillStatus.DRAFT and held.anomalies.get().accepted_at is None
+
+    accepted = bill_services.bill_critique_accept(actor=f.ACTOR, bill=held, reason="imóvel fechado, visto")
+    assert accepted.status == BillStatus.RELEASED and accepted.issued_at is not None
+    assert held.anomalies.get().accepted_by == f.ACTOR.get_username()
+    assert runs.held_in_critique(run) == 0
+    assert (
+        AuditEntry.objects.filter(action="billing.bill_critique_accept", object_id=str(held.pk)).count() == 1
+    )
+    with pytest.raises(Conflict):
+        bill_services.bill_critique_accept(actor=f.ACTOR, bill=held, reason="de novo")
+
+
+def test_a_held_bill_corrected_by_rebilling_is_issued(ready: Any) -> None:
+    unread = f.billable(ready)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    runs.run_release(actor=f.ACTOR, run=run, render_pdfs=False)
+    held = Bill.objects.get(run=run, property=unread)
+
+    new = bill_services.bill_rebill(actor=f.ACTOR, bill=held, reason="leitura achada", consumption_m3=10)
+
+    assert new.status == BillStatus.RELEASED
+    assert all(a.accepted_at is not None for a in new.anomalies.all())
+    assert runs.held_in_critique(run) == 0
+
+
+def test_the_bill_pdf_masks_the_payers_cpf_as_the_agency_does(ready: Any) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from modules.billing.pdf import render_bill_html
+    from modules.common.domain.documents import format_document, mask_document
+    from modules.registry.models import PropertyRelation
+
+    p = f.billable(ready)
+    _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    bill = Bill.objects.get(run=run)
+    document = PropertyRelation.objects.get(property=p).customer.cpf_cnpj
+
+    html = render_bill_html(bill)
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(bill_pdf(bill))).pages)
+
+    assert mask_document(document) in html and mask_document(document) in text
+    assert format_document(document) not in html and format_document(document) not in text
+    assert document not in text
+
+
+def _two_months_billed(ready: Any) -> tuple[BillingRun, BillingRun]:
+    june = MONTH.next()
+    f.schedule(ready, june)
+    p = f.billable(ready)
+    _read(p, 16)
+    _read(p, 30, month=june)
+    may = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(may)
+    later = runs.run_create(actor=f.ACTOR, group=ready, reference=june, enqueue=False)
+    _process_all(later)
+    return may, later
+
+
+def test_only_the_groups_latest_released_run_is_rendered_ahead(
+    ready: Any, django_capture_on_commit_callbacks
+) -> None:
+    """Citizens open the newest bill first; an older month's bills render when someone opens one."""
+    from django.core.files.storage import default_storage
+
+    from modules.billing.pdf import bill_pdf_path
+    from modules.billing.services.documents import run_pdfs_render_batch
+
+    may, june = _two_months_billed(ready)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        runs.run_release(actor=f.ACTOR, run=may)
+    assert len(callbacks) == 1  # May is the latest released month for now
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        runs.run_release(actor=f.ACTOR, run=june)
+    assert len(callbacks) == 1
+    # May's queued batches stop at once: June was released meanwhile
+    assert run_pdfs_render_batch(run_id=may.pk, after_id=0, limit=10) == (0, None)
+    old = Bill.objects.get(run=may)
+    assert not default_storage.exists(bill_pdf_path(old))
+    assert run_pdfs_render_batch(run_id=june.pk, after_id=0, limit=10) == (1, None)
+    # the older bill still renders on its first download, and is stored for the next
+    assert bill_pdf(old).startswith(b"%PDF")
+    assert default_storage.exists(bill_pdf_path(old))
+
+
+def test_releasing_an_older_month_after_a_later_one_queues_no_rendering(
+    ready: Any, django_capture_on_commit_callbacks
+) -> None:
+    may, june = _two_months_billed(ready)
+    runs.run_release(actor=f.ACTOR, run=june, render_pdfs=False)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert runs.run_release(actor=f.ACTOR, run=may) == 1
+    assert callbacks == []
+    assert Bill.objects.get(run=may).status == BillStatus.RELEASED

@@ -45,6 +45,7 @@ def test_configures_the_account_and_prints_the_webhook_once(capsys, monkeypatch)
     assert again.secret_key == "sk_test_segunda"
     assert (again.webhook_token, again.webhook_password) == (account.webhook_token, account.webhook_password)
     assert account.webhook_password not in out
+    assert account.webhook_token not in out and "<segredo já cadastrado>" in out
 
     out = _run(capsys, monkeypatch, None, "--rotate-webhook")
     with tenant_context("alpha"):

@@ -121,7 +121,7 @@ def test_the_constraints_hold_without_the_service_check(tenant_alpha) -> None:
 def test_the_migration_fingerprints_stored_files_as_the_parser_does_and_marks_old_duplicates(
     tenant_alpha,
 ) -> None:
-    migration = importlib.import_module("modules.collection.migrations.0004_return_file_content_and_nsa_once")
+    migration = importlib.import_module("modules.collection.migrations.0006_return_file_content_and_nsa_once")
     f.agent("001")
     first = _import(NSA_454)
     # a CRLF copy imported before the rule existed (the 144 duplicate payments of the issue)

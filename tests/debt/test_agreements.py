@@ -262,3 +262,40 @@ def test_a_statement_valid_until_the_far_future_is_a_400(admin, alpha_client):
         ).status_code
         == 201
     )
+
+
+def test_replan_folds_the_old_plans_unbilled_installments_at_present_value(tenant_alpha):
+    """3.2.9.3.1: the unbilled installments enter the re-plan without the interest they had not yet
+    earned — DESO's plan after two installments: 4 × 65,90 − 1,06 … = 253,17, not their face 263,58."""
+    from modules.billing.models import BillStatus
+
+    _deso_policy()
+    p = _property_owing_415_29()
+    actor = make_user("alpha", "negociadora", is_admin=True)
+    old = services.agreement_create(
+        actor=actor, property_id=p.pk, down_payment=Decimal("41.53"), count=6, as_of=TODAY
+    )
+    Agreement.objects.filter(pk=old.pk).update(status=Agreement.Status.ACTIVE)  # entry paid
+    installments = list(old.installments.order_by("number"))
+    for n, installment in enumerate(installments[:2], start=1):  # two installments billed and paid
+        bill = f.bill(p, str(installment.amount), TODAY + dt.timedelta(days=30 * n), dt.date(2025, 6 + n, 1))
+        BillItem.objects.create(
+            bill=bill,
+            kind="installment",
+            description=f"Parcela {n}/6",
+            amount=installment.amount,
+            source="debt.installment",
+            source_id=str(installment.pk),
+        )
+        type(bill).objects.filter(pk=bill.pk).update(status=BillStatus.PAID)
+    face_value = sum((i.amount for i in installments[2:]), Decimal("0"))
+
+    new = services.agreement_create(
+        actor=actor, property_id=p.pk, down_payment=Decimal("25.32"), count=6, as_of=TODAY, reinstall=True
+    )
+
+    assert face_value == Decimal("263.58")
+    assert new.previous_agreements == installments[1].balance == Decimal("253.17")
+    assert new.total == Decimal("253.17")
+    old.refresh_from_db()
+    assert old.status == Agreement.Status.CANCELLED

@@ -161,5 +161,23 @@ def test_certificate_refused_with_debts_then_issued_and_its_pdf(staff):
     text = _text(staff.get(f"/cobranca/certidoes/{cert.pk}.pdf").content)
     assert "CERTIDÃO NEGATIVA DE DÉBITOS" in text and cert.code in text and p.account_number in text
     assert "não constam débitos" in text and "15/07/2025" in text and "/certidoes/verificar/" in text
+    assert "ressalvado o direito de a concessionária (" in text  # never "direito de Departamento"
     lookup = staff.get("/cobranca/certidoes/", {"account": p.account_number})
     assert lookup.status_code == 302 and lookup["Location"] == f"/cobranca/imoveis/{p.pk}/certidoes/"
+
+
+def test_verification_page_says_an_expired_certificate_no_longer_proves_anything(staff):
+    p = f.prop()
+    staff.post(f"/cobranca/imoveis/{p.pk}/certidoes/emitir/", {"kind": "clearance"})
+    cert = Certificate.objects.get()
+    assert cert.valid_until == dt.date(2025, 7, 15)
+
+    while_valid = staff.get("/certidoes/verificar/", {"codigo": cert.code}).content.decode()
+    with time_machine.travel(dt.datetime(2025, 7, 16, 15, tzinfo=dt.UTC)):
+        the_day_after = staff.get("/certidoes/verificar/", {"codigo": cert.code})
+
+    assert "Documento autêntico" in while_valid and "VENCIDO" not in while_valid
+    after = the_day_after.content.decode()
+    assert the_day_after.status_code == 200
+    assert "Documento autêntico" not in after
+    assert "VENCIDO em 15/07/2025" in after and cert.code in after

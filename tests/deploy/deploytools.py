@@ -32,6 +32,7 @@ APP_METRICS: dict[str, str] = {
     "manancial_celery_task_duration_seconds": "histogram",
     "manancial_probe_success": "gauge",
     "manancial_provisioning_failures_total": "counter",
+    "manancial_billing_runs_stuck": "gauge",
 }
 
 

@@ -77,6 +77,7 @@ def test_dashboards_cover_every_exported_metric() -> None:
         "manancial_celery_task_duration_seconds_bucket",
         "manancial_probe_success",
         "manancial_provisioning_failures_total",
+        "manancial_billing_runs_stuck",
     ):
         assert metric in text, metric
 

@@ -18,7 +18,12 @@ from deploytools import CHART, require_module
 pytestmark: list[pytest.MarkDecorator] = []
 
 K8S_VERSION = "1.31.0"  # infra/terraform variable eks_version
-CRD_KINDS = {"ServiceMonitor"}  # not in the Kubernetes schemas; checked by hand below
+CRD_KINDS = {
+    "ServiceMonitor",
+    "ScaledObject",
+    "TriggerAuthentication",
+}  # not in the Kubernetes schemas; checked by hand below
+QUEUES = ("batch", "interactive", "probes")  # platform/saas/queues.py CLASSES
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +124,22 @@ def test_values_conform_to_the_schema(values: dict[str, Any], schema: dict[str, 
         (lambda v: v["web"]["resources"].pop("limits"), "every container needs limits"),
         (lambda v: v["web"]["autoscaling"].update(minReplicas=1), "one web pod cannot survive a zone"),
         (lambda v: v["env"].update(SECRET_KEY="plain"), "secrets only through the Secret"),
+        (
+            lambda v: v["env"].update(FIELD_ENCRYPTION_KEYS="plain"),
+            "the encryption keys only through the Secret",
+        ),
         (lambda v: v["image"].update(tag="latest"), "releases pin the image"),
         (lambda v: v["pgbouncer"].update(enabled=True), "pgbouncer needs an upstream host"),
+        (lambda v: v["worker"]["queues"].pop("probes"), "every class of work needs its own pool"),
+        (
+            lambda v: v["worker"]["queues"].update(bulk=v["worker"]["queues"]["batch"]),
+            "no queue the app never routes to",
+        ),
+        (lambda v: v["worker"]["queues"]["probes"].update(pool="gevent"), "the app is not gevent-safe"),
+        (
+            lambda v: v["worker"]["queues"]["batch"]["autoscaling"].pop("queueLength"),
+            "KEDA needs a target depth",
+        ),
     ],
 )
 def test_schema_rejects_broken_values(
@@ -189,14 +208,14 @@ def test_expected_objects(docs: list[dict[str, Any]]) -> None:
     assert kinds == sorted(
         [
             ("Deployment", "manancial-web"),
-            ("Deployment", "manancial-worker"),
+            *[("Deployment", f"manancial-worker-{q}") for q in QUEUES],
             ("Deployment", "manancial-beat"),
             ("Service", "manancial-web"),
             ("Service", "manancial-worker-metrics"),
             ("HorizontalPodAutoscaler", "manancial-web"),
-            ("HorizontalPodAutoscaler", "manancial-worker"),
+            *[("HorizontalPodAutoscaler", f"manancial-worker-{q}") for q in QUEUES],
             ("PodDisruptionBudget", "manancial-web"),
-            ("PodDisruptionBudget", "manancial-worker"),
+            *[("PodDisruptionBudget", f"manancial-worker-{q}") for q in QUEUES],
             ("Job", "manancial-migrate"),
             ("Ingress", "manancial"),
             ("ServiceMonitor", "manancial"),
@@ -215,10 +234,101 @@ def test_web_runs_gunicorn_with_probes(docs: list[dict[str, Any]]) -> None:
     assert "replicas" not in web["spec"]  # owned by the HPA
 
 
-def test_worker_and_beat_commands(docs: list[dict[str, Any]]) -> None:
-    (worker,) = find(docs, "Deployment", "manancial-worker")["spec"]["template"]["spec"]["containers"]
-    assert worker["command"] == ["celery", "-A", "saas", "worker", "--loglevel=INFO", "--concurrency=2"]
+@pytest.mark.parametrize(
+    ("queue", "pool"),
+    [
+        ("interactive", ["--pool=prefork", "--concurrency=2"]),
+        ("probes", ["--pool=threads", "--concurrency=8"]),
+        ("batch", ["--pool=prefork", "--concurrency=2"]),
+    ],
+)
+def test_one_worker_deployment_per_queue(docs: list[dict[str, Any]], queue: str, pool: list[str]) -> None:
+    deployment = find(docs, "Deployment", f"manancial-worker-{queue}")
+    (worker,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert worker["command"] == [
+        "celery",
+        "-A",
+        "saas",
+        "worker",
+        "--loglevel=INFO",
+        "-Q",
+        f"manancial.{queue}",
+        "-n",
+        f"{queue}@%h",
+        *pool,
+    ]
     assert worker["ports"][0]["containerPort"] == 9808
+    assert worker["livenessProbe"]["exec"]["command"][-1].endswith(f"--destination {queue}@$HOSTNAME")
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert (labels["app.kubernetes.io/component"], labels["manancial.io/queue"]) == ("worker", queue)
+    assert "replicas" not in deployment["spec"]  # owned by the HPA or KEDA
+
+
+def test_worker_pools_do_not_select_each_others_pods(docs: list[dict[str, Any]]) -> None:
+    selectors = [
+        find(docs, "Deployment", f"manancial-worker-{q}")["spec"]["selector"]["matchLabels"] for q in QUEUES
+    ]
+    for selector in selectors:
+        owners = [
+            q
+            for q in QUEUES
+            if selector.items()
+            <= find(docs, "Deployment", f"manancial-worker-{q}")["spec"]["template"]["metadata"][
+                "labels"
+            ].items()
+        ]
+        assert len(owners) == 1, selector
+    metrics = find(docs, "Service", "manancial-worker-metrics")["spec"]["selector"]
+    for q in QUEUES:  # Prometheus still scrapes every pool
+        assert (
+            metrics.items()
+            <= find(docs, "Deployment", f"manancial-worker-{q}")["spec"]["template"]["metadata"][
+                "labels"
+            ].items()
+        )
+
+
+def test_the_queue_prefix_follows_celery_queue(helm: Any) -> None:
+    env = yaml.safe_load((CHART / "values.yaml").read_text())["env"]
+    docs = render(helm, overrides={"env": {**env, "CELERY_QUEUE": "prod"}})
+    (worker,) = find(docs, "Deployment", "manancial-worker-batch")["spec"]["template"]["spec"]["containers"]
+    assert worker["command"][5:7] == ["-Q", "prod.batch"]
+
+
+def test_keda_scales_each_worker_pool_on_its_queue_depth(helm: Any) -> None:
+    docs = render(helm, overrides={"worker": {"keda": {"enabled": True}}})
+    assert k8s_problems(docs) == []
+    assert not [
+        d for d in docs if d["kind"] == "HorizontalPodAutoscaler" and "worker" in d["metadata"]["name"]
+    ]
+    auth = find(docs, "TriggerAuthentication", "manancial-rabbitmq")
+    assert auth["apiVersion"] == "keda.sh/v1alpha1"
+    assert auth["spec"]["secretTargetRef"] == [
+        {"parameter": "host", "name": "manancial-env", "key": "BROKER_URL"}
+    ]
+    for queue, length in [("interactive", "5"), ("probes", "20"), ("batch", "20")]:
+        scaled = find(docs, "ScaledObject", f"manancial-worker-{queue}")
+        assert scaled["apiVersion"] == "keda.sh/v1alpha1"
+        assert scaled["spec"]["scaleTargetRef"] == {"name": f"manancial-worker-{queue}"}
+        assert scaled["spec"]["minReplicaCount"] >= 2
+        rabbit, cpu = scaled["spec"]["triggers"]
+        assert rabbit == {
+            "type": "rabbitmq",
+            "metadata": {
+                "protocol": "amqp",
+                "mode": "QueueLength",
+                "value": length,
+                "queueName": f"manancial.{queue}",
+            },
+            "authenticationRef": {"name": "manancial-rabbitmq"},
+        }
+        assert cpu["type"] == "cpu"
+    assert not [
+        d for d in render(helm) if d["kind"] in {"ScaledObject", "TriggerAuthentication"}
+    ]  # off by default
+
+
+def test_beat_command(docs: list[dict[str, Any]]) -> None:
     beat = find(docs, "Deployment", "manancial-beat")
     assert beat["spec"]["replicas"] == 1
     assert beat["spec"]["strategy"] == {"type": "Recreate"}
@@ -227,7 +337,7 @@ def test_worker_and_beat_commands(docs: list[dict[str, Any]]) -> None:
 
 
 def test_hpa_and_pdb_for_web_and_worker(docs: list[dict[str, Any]]) -> None:
-    for component in ("web", "worker"):
+    for component in ("web", *(f"worker-{q}" for q in QUEUES)):
         hpa = find(docs, "HorizontalPodAutoscaler", f"manancial-{component}")
         assert hpa["spec"]["scaleTargetRef"] == {
             "apiVersion": "apps/v1",
@@ -309,7 +419,7 @@ def test_base_domain_flows_to_ingress_and_env(helm: Any) -> None:
 
 def test_every_container_has_resources(docs: list[dict[str, Any]]) -> None:
     assert resource_problems(docs) == []
-    assert sum(1 for d in docs for _ in containers(d)) == 4  # web, worker, beat, migrate
+    assert sum(1 for d in docs for _ in containers(d)) == 6  # web, three workers, beat, migrate
 
 
 def test_resource_check_catches_a_container_without_limits(docs: list[dict[str, Any]]) -> None:
@@ -323,7 +433,7 @@ PROM_DIR = "/tmp/prom"  # noqa: S108 - the path the app expects, mounted as a pe
 
 def test_app_environment_and_secrets(docs: list[dict[str, Any]]) -> None:
     app = [d for d in docs if d["kind"] in {"Deployment", "Job"}]
-    assert len(app) == 4
+    assert len(app) == 6
     for doc in app:
         pod = doc["spec"]["template"]["spec"]
         (c,) = pod["containers"]
@@ -331,6 +441,8 @@ def test_app_environment_and_secrets(docs: list[dict[str, Any]]) -> None:
         assert env["DJANGO_SETTINGS_MODULE"] == "saas.settings.production"
         assert env["PYTHONPATH"] == "/app/platform:/app"
         assert env["PROMETHEUS_MULTIPROC_DIR"] == PROM_DIR
+        # only the ingress (inside the VPC) may say who the client is (ADR 0013)
+        assert env["TRUSTED_PROXIES"] == "10.40.0.0/16"
         assert c["envFrom"] == [{"secretRef": {"name": "manancial-env"}}]
         secret_names = {
             "DATABASE_URL",
@@ -339,6 +451,7 @@ def test_app_environment_and_secrets(docs: list[dict[str, Any]]) -> None:
             "SECRET_KEY",
             "SENTRY_DSN",
             "METRICS_TOKEN",
+            "FIELD_ENCRYPTION_KEYS",
         }
         assert not secret_names & set(env), "secrets must come from the Secret, not inline"
         mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}

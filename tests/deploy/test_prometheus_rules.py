@@ -152,3 +152,13 @@ def test_burn_rate_checker_rejects_wrong_thresholds() -> None:
         burn_conditions(expr.replace("(14.4 *", "(10 *", 1))
     slower = {(a, b, 10.0 if f == 14.4 else f, s) for a, b, f, s in BURN_PAIRS}
     assert slower != BURN_PAIRS
+
+
+def test_a_stuck_billing_run_alerts_per_tenant_after_the_sweeps_retries() -> None:
+    """ADR 0115: the gauge the sweep feeds alerts per tenant, only once the automatic retries
+    (a sweep every 2 min, a chunk timeout of 10 min) had time to recover the run."""
+    alert = {r["alert"]: r for r in _rules() if "alert" in r}["ManancialBillingRunStuck"]
+    assert selector_names(alert["expr"]) == {"manancial_billing_runs_stuck"}
+    assert "by (tenant)" in alert["expr"]
+    assert alert["for"] == "15m"
+    assert (alert["labels"]["severity"], alert["labels"]["priority"]) == ("ticket", "2")

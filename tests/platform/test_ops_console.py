@@ -111,3 +111,72 @@ def test_ops_add_a_utility_own_domain_and_the_agency_answers_on_it(ops_client, s
     )
     assert gone.status_code == 302
     assert Client(HTTP_HOST="agencia.saae-alpha.gov.br").get("/agencia/").status_code == 404
+
+
+def _field_html(page: str, name: str) -> str:
+    start = page.index(f'for="id_{name}"')
+    return page[start : page.index("</div>", start)]
+
+
+def test_the_console_edits_data_and_branding_with_audit_and_errors_by_field(ops_client, alpha_client) -> None:
+    _login(ops_client)
+    tenant = Tenant.objects.get(schema_name="alpha")
+    form = ops_client.get("/ops/concessionarias/alpha/dados/").content.decode()
+    assert 'value="Concessionária Alpha"' in form and "Cor principal" in form
+
+    posted = {
+        "name": "SAAE Alpha Novo",
+        "timezone": "America/Sao_Paulo",
+        "primary_color": "#0a7d3b",
+        "secondary_color": tenant.secondary_color,
+        "reason": "nova identidade visual",
+    }
+    bad = ops_client.post("/ops/concessionarias/alpha/dados/", {**posted, "primary_color": "verde"})
+    assert bad.status_code == 400
+    assert "Informe a cor no formato #RRGGBB." in _field_html(bad.content.decode(), "primary_color")
+    assert Tenant.objects.get(pk=tenant.pk).name == "Concessionária Alpha"
+    assert not AuditEntry.objects.filter(action="tenant.update", object_id=str(tenant.pk)).exists()
+
+    done = ops_client.post("/ops/concessionarias/alpha/dados/", posted)
+    assert done.status_code == 302 and done.url == "/ops/concessionarias/alpha/"
+    entry = AuditEntry.objects.get(action="tenant.update", object_id=str(tenant.pk))
+    assert (entry.actor, entry.reason) == ("vendor", "nova identidade visual")
+    assert entry.before == {"name": "Concessionária Alpha", "primary_color": "#1351B4"}
+    assert entry.after == {"name": "SAAE Alpha Novo", "primary_color": "#0a7d3b"}
+    assert "SAAE Alpha Novo" in alpha_client.get("/conta/entrar/").content.decode()
+
+
+def test_the_console_sets_the_contract_with_audit_and_errors_by_field(ops_client) -> None:
+    from decimal import Decimal
+
+    from saas.sla.models import Contract
+
+    _login(ops_client)
+    tenant = Tenant.objects.get(schema_name="alpha")
+    Contract.objects.filter(tenant=tenant).delete()
+    form = ops_client.get("/ops/concessionarias/alpha/contrato/").content.decode()
+    assert "Valor mensal do serviço (R$)" in form and 'value="99.982"' in form
+    posted = {
+        "monthly_value": "18500.00",
+        "start_date": "2026-01-01",
+        "availability_target": "99.982",
+        "annual_downtime_minutes": "95",
+        "response_minutes": "15",
+        **{f"resolution_{level}": str(hours) for level, hours in enumerate([1, 3, 12, 48, 72, 96])},
+        "resolution_6": "",
+        "reason": "contrato 12/2026",
+    }
+    bad = ops_client.post("/ops/concessionarias/alpha/contrato/", {**posted, "monthly_value": "dezoito mil"})
+    assert bad.status_code == 400
+    assert "Informe um valor em reais" in _field_html(bad.content.decode(), "monthly_value")
+    assert not Contract.objects.filter(tenant=tenant).exists()
+
+    done = ops_client.post("/ops/concessionarias/alpha/contrato/", posted)
+    assert done.status_code == 302 and done.url == "/ops/concessionarias/alpha/sla/"
+    contract = Contract.objects.get(tenant=tenant)
+    assert contract.monthly_value == Decimal("18500.00")
+    assert contract.resolution_hours == {"0": 1, "1": 3, "2": 12, "3": 48, "4": 72, "5": 96, "6": None}
+    entry = AuditEntry.objects.get(action="sla.contract_set", object_id=str(contract.pk))
+    assert (entry.actor, entry.reason) == ("vendor", "contrato 12/2026")
+    again = ops_client.get("/ops/concessionarias/alpha/contrato/").content.decode()
+    assert 'value="18500.00"' in again

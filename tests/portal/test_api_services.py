@@ -230,7 +230,21 @@ def test_consumption_history_of_n_months(alpha_client: Client, citizen: Citizen)
     assert body["months"] == 18
     got = {h["reference"]: h["m3"] for h in body["history"] if h["m3"]}
     assert got == {"2025-01-01": 12, "2025-02-01": 15, "2025-03-01": 9, "2025-04-01": 20}
-    assert alpha_client.get(url, {"months": "99"}, **auth).json()["months"] == 12
+    assert alpha_client.get(url, **auth).json()["months"] == 12
+
+
+@pytest.mark.parametrize("months", ["99", "0", "-12", "12.5", "doze", ""])
+def test_consumption_refuses_a_month_count_it_does_not_offer(
+    alpha_client: Client, citizen: Citizen, months: str
+) -> None:
+    auth = _token(alpha_client, citizen)
+    url = f"{API}/properties/{citizen.home.pk}/consumption"
+
+    answer = alpha_client.get(url, {"months": months}, **auth)
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid" and answer.json()["field"] == "months"
+    assert "12, 18, 24" in answer.json()["detail"]
 
 
 # --- certificates and the annual declaration -------------------------------------------------------

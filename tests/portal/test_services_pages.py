@@ -256,3 +256,24 @@ def test_tariff_table_lists_the_bands_in_force(alpha_client: Client, tenant_alph
 def test_no_tariff_in_force_is_said_not_invented(alpha_client: Client, tenant_alpha: Any) -> None:
     body = alpha_client.get("/agencia/simulador-de-conta/").content.decode()
     assert "Nenhuma tarifa aprovada vigente" in body and "R$" not in body.split("<main")[-1]
+
+
+def test_tariff_table_rounds_the_sewer_price_by_the_utilitys_rule(
+    alpha_client: Client, tenant_alpha: Any
+) -> None:
+    approved_tariff()  # §14.7: 1.07 / 1.61 / 2.33 / 3.37, sewer 92.5 %, truncation
+
+    body = alpha_client.get("/agencia/tarifas/").content.decode()
+
+    # 1.07 × 92.5 % = 0.98975 and 2.33 × 92.5 % = 2.15525: truncated, never rounded to 0,99 / 2,16
+    assert "<td>0 a 10</td><td>1,07</td><td>0,98</td>" in body
+    assert "<td>16 a 20</td><td>2,33</td><td>2,15</td>" in body
+
+
+def test_tariff_table_rounds_half_up_where_the_utility_does(alpha_client: Client, tenant_alpha: Any) -> None:
+    approved_tariff(rounding="half_up")
+
+    body = alpha_client.get("/agencia/tarifas/").content.decode()
+
+    assert "<td>0 a 10</td><td>1,07</td><td>0,99</td>" in body
+    assert "<td>16 a 20</td><td>2,33</td><td>2,16</td>" in body

@@ -152,6 +152,15 @@ def test_review_through_the_api(g: Any, alpha_client: Any) -> None:
     assert created.status_code == 201 and created.json()["review"] == "pending"
     pending = alpha_client.get("/api/v1/readings?review=pending&reference=2025-05", **headers).json()
     assert [r["id"] for r in pending["results"]] == [created.json()["id"]]
+    assert (
+        alpha_client.post(
+            "/conta/entrar/", {"username": "leiturista", "password": "Senha-forte-123"}
+        ).status_code
+        == 302
+    )
+    page = alpha_client.get("/leitura/analise/").content.decode()
+    assert "Consumo alto (acima da média de 12 meses)" in page
+    assert ">high<" not in page and "high," not in page
     corrected = alpha_client.post(
         f"/api/v1/readings/{created.json()['id']}/review",
         {"value": value + 11, "reason": "leitura digitada errada"},

@@ -130,6 +130,7 @@ def test_negative_economies_on_the_form(staff) -> None:
         },
     ).content.decode()
     assert "Número de economias não pode ser negativo." in page
+    assert "Economias — Pública" in page and "Economias pública" not in page
     assert Property.objects.count() == 0
     assert Street.objects.count() == 1 and Neighbourhood.objects.count() == 1
 

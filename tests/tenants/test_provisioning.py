@@ -8,6 +8,7 @@ from django.db import connection
 from modules.access.models import PasswordPolicy, Profile
 from modules.common.audit import SystemActor
 from modules.common.errors import Conflict, ValidationFailed
+from modules.common.models import AuditEntry
 from tenants import provisioning
 from tenants.models import Domain, ProvisioningState, Tenant
 from tests.conftest import bearer, make_user
@@ -138,3 +139,50 @@ def test_a_tenant_not_yet_active_answers_503_on_its_host(public_schema, client) 
     response = client.get("/", HTTP_HOST="epsilon.localhost")
     assert response.status_code == 503
     assert "em implantação" in response.content.decode()
+
+
+@pytest.mark.parametrize("clash", ["schema", "domain"])
+def test_two_requests_at_once_for_the_same_schema_or_host_give_one_conflict(public_schema, clash) -> None:
+    import threading
+
+    from django.db import transaction
+
+    first_inserted, release = threading.Event(), threading.Event()
+    other = ("corrida", "corrida.localhost") if clash == "schema" else ("outra", "disputado.localhost")
+
+    def first_request() -> None:  # its own connection, committed: another gunicorn worker
+        try:
+            with transaction.atomic():
+                tenant = Tenant.objects.create(schema_name=other[0], name="SAAE Primeira")
+                Domain.objects.create(domain=other[1], tenant=tenant, is_primary=True)
+                first_inserted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    assert first_inserted.wait(10)
+    threading.Timer(0.5, release.set).start()  # commits while the second INSERT waits on the index
+    try:
+        with pytest.raises(Conflict) as exc:
+            provisioning.tenant_request(
+                actor=ACTOR, request=_request("corrida", "disputado.localhost"), enqueue=False
+            )
+        assert exc.value.field == clash
+        assert Tenant.objects.filter(schema_name="corrida").count() == (1 if clash == "schema" else 0)
+        assert Domain.objects.filter(domain="disputado.localhost").count() == (1 if clash == "domain" else 0)
+        assert not AuditEntry.objects.filter(action="tenant.request", after__schema_name="corrida").exists()
+    finally:
+        thread.join()
+
+        def cleanup() -> None:
+            try:
+                Domain.objects.filter(domain=other[1]).delete()
+                Tenant.objects.filter(schema_name=other[0]).delete()
+            finally:
+                connection.close()
+
+        janitor = threading.Thread(target=cleanup)
+        janitor.start()
+        janitor.join()

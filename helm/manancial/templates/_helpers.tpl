@@ -15,11 +15,19 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
-{{/* Selector labels; call with (dict "ctx" $ "component" "web"). */}}
+{{/* Selector labels; call with (dict "ctx" $ "component" "web"), and "queue" for a worker pool. */}}
 {{- define "manancial.selectorLabels" -}}
 app.kubernetes.io/name: {{ .ctx.Chart.Name }}
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
+{{- with .queue }}
+manancial.io/queue: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* The Celery queue of a class of work: <CELERY_QUEUE>.<class>, as platform/saas/queues.py names it. */}}
+{{- define "manancial.queueName" -}}
+{{ default "manancial" .ctx.Values.env.CELERY_QUEUE }}.{{ .queue }}
 {{- end -}}
 
 {{- define "manancial.image" -}}

@@ -217,6 +217,15 @@ def _linear(category: CategoryTariff, units: int, volume: int) -> list[tuple[int
     raise _above_last_band(category, units, volume)
 
 
+def sewer_price_per_m3(tariff: TariffVersion, category: CategoryTariff, price: Decimal) -> Decimal | None:
+    """The sewer price of one m³ whose water costs `price`, as a published tariff table shows it:
+    the category's sewer share of the water price, to the cent by the tariff's own rounding rule
+    (a bill rounds each band's amount instead; this is the per-m³ figure people compare)."""
+    if category.sewer_percent is None:
+        return None
+    return round_money(price * category.sewer_percent / HUNDRED, tariff.rounding)
+
+
 def _category_bill(
     tariff: TariffVersion,
     category: CategoryTariff,

@@ -10,11 +10,17 @@ from modules.common.audit import Actor, audit_record
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 
-from ..models import Bill, BillStatus
+from ..models import Bill, BillAnomaly, BillStatus, RunStatus
 from .pricing import context_for, load_facts, price_property, write_bills
 
 
 def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
+    """Cancel an issued bill. A bill still in critique is not a bill yet: it is corrected by rebilling
+    it (or the run is recalculated), never cancelled."""
+    return _cancel(actor=actor, bill=bill, reason=reason, draft_allowed=False)
+
+
+def _cancel(*, actor: Actor, bill: Bill, reason: str, draft_allowed: bool) -> Bill:
     if not reason.strip():
         raise ValidationFailed("Informe o motivo do cancelamento.", field="reason")
     with transaction.atomic():
@@ -23,6 +29,12 @@ def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
             raise Conflict(
                 f"Fatura {locked.get_status_display().lower()} não pode ser cancelada.",
                 code="bill_not_cancellable",
+            )
+        if locked.status == BillStatus.DRAFT and not draft_allowed:
+            raise Conflict(
+                "Fatura em crítica não pode ser cancelada: corrija-a pelo refaturamento ou "
+                "recalcule o faturamento.",
+                code="bill_in_critique",
             )
         locked.status = BillStatus.CANCELLED
         locked.cancelled_at = timezone.now()
@@ -45,15 +57,22 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
     if consumption_m3 is not None and consumption_m3 < 0:
         raise ValidationFailed("O consumo não pode ser negativo.", field="consumption_m3")
     with transaction.atomic():
-        old = bill_cancel(actor=actor, bill=bill, reason=reason)
+        old = _cancel(actor=actor, bill=bill, reason=reason, draft_allowed=True)
         month = YearMonth.of(old.reference)
         group_id = old.property.billing_group_id
         ctx = context_for(month, group_id)
         priced = price_property(
             ctx, load_facts([old.property_id], ctx), old.property_id, consumption_override=consumption_m3
         )
-        status = BillStatus.DRAFT if bill.status == BillStatus.DRAFT else BillStatus.RELEASED
+        # rebilling is the critique's correction: the person who rebilled has seen what it says of
+        # the new figures, so nothing stays open, and a bill held after its run's release is issued
+        run_released = old.run is not None and old.run.status == RunStatus.RELEASED
+        issued = bill.status != BillStatus.DRAFT or run_released
+        status = BillStatus.RELEASED if issued else BillStatus.DRAFT
         (new_id,) = write_bills(ctx, [priced], run_id=old.run_id, status=status, replaces=old.pk)
+        BillAnomaly.objects.filter(bill_id=new_id).update(
+            accepted_by=actor.get_username(), accepted_at=timezone.now()
+        )
         new = Bill.objects.get(pk=new_id)
         if status == BillStatus.RELEASED:
             Bill.objects.filter(pk=new_id).update(issued_at=timezone.now())
@@ -65,3 +84,33 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
             after={"replaces": old.pk, "total": new.total, "consumption_m3": new.consumption_m3},
         )
     return new
+
+
+@transaction.atomic(durable=True)
+def bill_critique_accept(*, actor: Actor, bill: Bill, reason: str) -> Bill:
+    """A person has looked at what the critique found on a draft bill and accepts the bill as it is
+    (S14.4-03). If its run is already released the bill is issued now; otherwise the next release
+    issues it with the others."""
+    if not reason.strip():
+        raise ValidationFailed("Informe o que foi verificado na crítica.", field="reason")
+    locked = Bill.objects.select_for_update(of=("self",)).select_related("run").get(pk=bill.pk)
+    if locked.status != BillStatus.DRAFT:
+        raise Conflict("Só uma fatura em crítica pode ter a crítica aceita.", code="bill_not_in_critique")
+    now = timezone.now()
+    accepted = BillAnomaly.objects.filter(bill=locked, accepted_at__isnull=True).update(
+        accepted_by=actor.get_username(), accepted_at=now
+    )
+    if accepted == 0:
+        raise Conflict("Esta fatura não tem anomalia em aberto.", code="no_open_anomaly")
+    if locked.run is not None and locked.run.status == RunStatus.RELEASED:
+        locked.status = BillStatus.RELEASED
+        locked.issued_at = now
+        locked.save(update_fields=["status", "issued_at"])
+    audit_record(
+        actor=actor,
+        action="billing.bill_critique_accept",
+        target=locked,
+        reason=reason,
+        after={"anomalies": accepted, "status": locked.status},
+    )
+    return locked

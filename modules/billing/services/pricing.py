@@ -25,7 +25,13 @@ from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError, ValidationFailed
 from modules.metering.models import Installation
 from modules.reading.domain import calendar as cal
-from modules.reading.domain.consumption import ConsumptionKind, HistoryEntry, average_consumption
+from modules.reading.domain.consumption import (
+    FLAG_LABELS,
+    ConsumptionKind,
+    Flag,
+    HistoryEntry,
+    average_consumption,
+)
 from modules.reading.models import Reading, ReadingSchedule, ReviewStatus
 from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
@@ -312,6 +318,10 @@ def _items(calc: BillCalculation, pending: Sequence[hooks.PendingItem]) -> list[
     return [(*row, position) for position, row in enumerate(rows)]
 
 
+# the reading's flags that the bill's critique repeats (a review occurrence shows as "in review")
+BILL_FLAGS = {Flag.HIGH, Flag.LOW, Flag.ZERO, Flag.ROLLOVER, Flag.METER_SWAP}
+
+
 def _due(ctx: Context, property_id: int, due_days: dict[int, int]) -> dt.date:
     if ctx.schedule is None:
         raise NotBillable(
@@ -360,16 +370,9 @@ def price_property(
         anomalies.append(("corrected", f"Consumo informado na correção: {m3} m³."))
     elif reading is not None:
         kind, m3, flags, review = reading
-        labels = {
-            "high": "Consumo alto (acima da média de 12 meses)",
-            "low": "Consumo baixo (abaixo da média)",
-            "zero": "Consumo zero",
-            "rollover": "Virada do hidrômetro",
-            "meter_swap": "Troca de hidrômetro",
-        }
         for flag in flags:
-            if flag in labels:
-                anomalies.append((flag, labels[flag]))
+            if flag in BILL_FLAGS:
+                anomalies.append((flag, FLAG_LABELS[Flag(flag)]))
         if review == ReviewStatus.PENDING:
             anomalies.append(("reading_in_review", "Leitura pendente de análise."))
     elif property_id in data.metered:

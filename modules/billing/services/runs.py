@@ -3,7 +3,8 @@ written (bills, items, critique anomalies) in one transaction with COPY.
 
 Exactly once (ADR 0025): a chunk is claimed with a conditional update, then locked and re-checked
 inside the transaction that writes its bills and marks it done. A worker killed half-way leaves the
-transaction rolled back and the chunk `running` with an old claim; `run_resume` hands it out again.
+transaction rolled back and the chunk `running` with an old claim; the periodic sweep (`runs_sweep`,
+ADR 0115) hands it out again on its own, a bounded number of times, and `run_resume` after a person.
 Properties that already have a bill alive for the month are skipped, and the database refuses a
 second alive bill per property and month anyway. No task holds more than one chunk (about a second
 of work), far from RabbitMQ's 30-minute acknowledgement limit.
@@ -11,24 +12,30 @@ of work), far from RabbitMQ's 30-minute acknowledgement limit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, DomainError, ValidationFailed
+from modules.common.stuck import stuck_work_record
 from modules.reading.models import ReadingSchedule
 from modules.registry.models import BillingGroup, Property
 from modules.registry.services import tenant_today
 
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
+from .documents import run_is_latest_released
 from .pricing import (
     RUN_ACTOR,
-    STALE_CLAIM,
     ZERO,
     Context,
     Priced,
@@ -40,6 +47,10 @@ from .pricing import (
 )
 
 _CONTEXTS: dict[tuple[str, int], Context] = {}
+
+
+# a bill with an anomaly nobody has accepted yet (one join row: the anomaly exists and is open)
+OPEN_ANOMALY = Q(anomalies__isnull=False, anomalies__accepted_at__isnull=True)
 
 
 def _run_context(run: BillingRun) -> Context:
@@ -132,16 +143,26 @@ def _enqueue(run_id: int) -> None:
 
 def run_resume(*, actor: Actor, run: BillingRun, enqueue: bool = True) -> int:
     """Hand out again every chunk not done (a killed worker's chunk included). Safe while a worker still
-    holds a chunk: the chunk is locked and re-checked before anything is written."""
+    holds a chunk: the chunk is locked and re-checked before anything is written. A run the sweep gave
+    up on (`failed`) runs again with its automatic attempts counted from zero: a person looked."""
     if run.status == RunStatus.RELEASED:
         raise Conflict("Faturamento já liberado.", code="run_released")
     with transaction.atomic():
         count = (
             RunChunk.objects.filter(run=run)
             .exclude(status=RunChunk.Status.DONE)
-            .update(status=RunChunk.Status.PENDING)
+            .update(status=RunChunk.Status.PENDING, sweeps=0)
         )
-        audit_record(actor=actor, action="billing.run_resume", target=run, after={"chunks": count})
+        BillingRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
+            status=RunStatus.RUNNING, attention=""
+        )
+        audit_record(
+            actor=actor,
+            action="billing.run_resume",
+            target=run,
+            before={"status": run.status, "attention": run.attention},
+            after={"chunks": count},
+        )
         if enqueue and count:
             transaction.on_commit(lambda: _enqueue(run.pk))
     return count
@@ -151,9 +172,16 @@ def run_resume(*, actor: Actor, run: BillingRun, enqueue: bool = True) -> int:
 _chunk_hook: Callable[[RunChunk], None] | None = None
 
 
-def chunk_process(*, chunk_id: int, stale_after: dt.timedelta = STALE_CLAIM) -> int:
+def chunk_stale_after() -> dt.timedelta:
+    """How long a chunk's claim holds: past it, the worker is taken for dead (BILLING_CHUNK_STALE_SECONDS,
+    far above the task's 6-minute hard limit, so a live worker's claim never looks stale)."""
+    return dt.timedelta(seconds=int(settings.BILLING_CHUNK_STALE_SECONDS))
+
+
+def chunk_process(*, chunk_id: int, stale_after: dt.timedelta | None = None) -> int:
     """Claim, price and write one chunk; the number of bills written (0 when another worker has it)."""
     now = timezone.now()
+    stale_after = chunk_stale_after() if stale_after is None else stale_after
     claimed = (
         RunChunk.objects.filter(pk=chunk_id)
         .filter(
@@ -164,6 +192,19 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta = STALE_CLAIM) -> 
     )
     if not claimed:
         return 0
+    try:
+        return _chunk_write(chunk_id)
+    except Exception as exc:
+        # The chunk stays claimed (the sweep hands it out again once the claim is stale); the reason
+        # is kept so that a run the sweep gives up on says why. Never mask the original error.
+        with contextlib.suppress(DatabaseError):
+            RunChunk.objects.filter(pk=chunk_id, status=RunChunk.Status.RUNNING).update(
+                last_error=f"{type(exc).__name__}: {exc}"[:500]
+            )
+        raise
+
+
+def _chunk_write(chunk_id: int) -> int:
     with transaction.atomic():
         chunk = RunChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
         if chunk.status == RunChunk.Status.DONE:
@@ -187,6 +228,9 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta = STALE_CLAIM) -> 
             except DomainError as exc:
                 errors.append(RunError(run=run, property_id=pid, code=exc.code, message=exc.message))
         write_bills(ctx, priced, run_id=run.pk, status=BillStatus.DRAFT)
+        delay = float(getattr(settings, "BILLING_CHUNK_TEST_DELAY_SECONDS", 0))
+        if delay:  # test settings only: a chunk slow enough to kill its worker half-way (ADR 0115)
+            time.sleep(delay * len(priced))
         if run.errors_count or chunk.attempts > 1:
             RunError.objects.filter(run=run, property_id__in=id_array(todo)).delete()
         RunError.objects.bulk_create(errors)
@@ -194,7 +238,8 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta = STALE_CLAIM) -> 
             _chunk_hook(chunk)
         chunk.status = RunChunk.Status.DONE
         chunk.finished_at = timezone.now()
-        chunk.save(update_fields=["status", "finished_at"])
+        chunk.last_error = ""
+        chunk.save(update_fields=["status", "finished_at", "last_error"])
         BillingRun.objects.filter(pk=run.pk).update(
             done_chunks=F("done_chunks") + 1,
             bills_count=F("bills_count") + len(priced),
@@ -204,7 +249,7 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta = STALE_CLAIM) -> 
         )
         BillingRun.objects.filter(pk=run.pk, done_chunks=F("total_chunks")).exclude(
             status=RunStatus.RELEASED
-        ).update(status=RunStatus.DONE, finished_at=timezone.now())
+        ).update(status=RunStatus.DONE, finished_at=timezone.now(), attention="")
         audit_record(
             actor=RUN_ACTOR,
             action="billing.run_chunk",
@@ -217,7 +262,8 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta = STALE_CLAIM) -> 
 def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs: bool = True) -> int:
     """The critique's formal validation (S14.4-03): the responsible person releases the run's draft
     bills, anomalies seen; until then no bill of the run is valid for anything. Once committed, the
-    bills' PDFs are rendered in the background (tasks.billing_render_pdfs)."""
+    bills' PDFs are rendered in the background (tasks.billing_render_pdfs) when this is its group's
+    latest released month; a run released after a later one renders on demand."""
     with transaction.atomic():
         locked = BillingRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != RunStatus.DONE:
@@ -225,9 +271,9 @@ def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs:
                 "O faturamento só pode ser liberado depois de calculado por inteiro (crítica concluída).",
                 code="run_not_done",
             )
-        count = Bill.objects.filter(run=locked, status=BillStatus.DRAFT).update(
-            status=BillStatus.RELEASED, issued_at=timezone.now()
-        )
+        drafts = Bill.objects.filter(run=locked, status=BillStatus.DRAFT)
+        held = drafts.filter(OPEN_ANOMALY).values("pk")
+        count = drafts.exclude(pk__in=held).update(status=BillStatus.RELEASED, issued_at=timezone.now())
         locked.status = RunStatus.RELEASED
         locked.released_by = actor.get_username()
         locked.released_at = timezone.now()
@@ -237,14 +283,163 @@ def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs:
             action="billing.run_release",
             target=locked,
             reason=reason,
-            after={"bills": count, "anomalies": locked.anomalies_count},
+            after={"bills": count, "held": held_in_critique(locked), "anomalies": locked.anomalies_count},
         )
-        if render_pdfs and count:
+        if render_pdfs and count and run_is_latest_released(locked.pk):
             transaction.on_commit(lambda: _enqueue_pdfs(locked.pk))
     return count
+
+
+def held_in_critique(run: BillingRun) -> int:
+    """Draft bills of `run` that an open anomaly keeps from being issued."""
+    return Bill.objects.filter(OPEN_ANOMALY, run=run, status=BillStatus.DRAFT).values("pk").distinct().count()
 
 
 def _enqueue_pdfs(run_id: int) -> None:
     from ..tasks import billing_render_pdfs
 
     billing_render_pdfs.delay(run_id, 0)
+
+
+STUCK_KIND = "billing_runs"
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    handed_out: list[int] = field(default_factory=list)  # chunk ids enqueued again
+    failed: list[int] = field(default_factory=list)  # runs given up on by this sweep
+    stuck: list[dict[str, Any]] = field(default_factory=list)  # what /readyz and the console show
+
+
+def runs_sweep(*, enqueue: bool = True) -> SweepResult:
+    """Find the tenant's runs that stopped moving and hand their chunks out again, without a person.
+
+    A chunk claimed longer than BILLING_CHUNK_STALE_SECONDS ago and not done lost its worker (killed,
+    out of memory, its node gone: the transaction rolled back and the redelivered message, if any,
+    found the claim still fresh). A pending chunk of a run with no activity for as long lost its
+    message. Each goes back to `pending` and to the queue, at most BILLING_CHUNK_MAX_SWEEPS times;
+    then the run is marked `failed` with the reason and waits for "Retomar". Exactly once still
+    holds: the chunk is locked and re-checked before anything is written (ADR 0025).
+
+    Writes the tenant's stuck runs (no progress for the timeout, or failed) to the public summary."""
+    now = timezone.now()
+    cutoff = now - chunk_stale_after()
+    max_sweeps = int(settings.BILLING_CHUNK_MAX_SWEEPS)
+    handed_out: list[int] = []
+    failed: list[int] = []
+    stuck: list[dict[str, Any]] = []
+    active = (
+        BillingRun.objects.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING, RunStatus.FAILED])
+        .select_related("group")
+        .annotate(
+            last_claim=Max("chunks__claimed_at"),
+            last_finish=Max("chunks__finished_at"),
+            last_hand_out=Max("chunks__handed_out_at"),
+        )
+        .order_by("pk")
+    )
+    for run in active:
+        moments = (run.created_at, run.last_claim, run.last_finish, run.last_hand_out)
+        last_activity = max(t for t in moments if t is not None)
+        if run.status == RunStatus.FAILED:
+            stuck.append(_stuck_item(run, last_activity, run.attention, RunStatus.FAILED))
+            continue
+        if last_activity >= cutoff and not _stale_claims(run, cutoff).exists():
+            continue
+        chunks = list(_stale_claims(run, cutoff)) if last_activity >= cutoff else list(_idle_chunks(run))
+        exhausted = [c for c in chunks if c.sweeps >= max_sweeps]
+        if exhausted:
+            reason = _give_up_reason(exhausted, max_sweeps)
+            if _run_fail(run, reason):
+                failed.append(run.pk)
+            stuck.append(_stuck_item(run, last_activity, reason, RunStatus.FAILED))
+            continue
+        ids = _hand_out(run, chunks, cutoff, enqueue=enqueue)
+        handed_out.extend(ids)
+        if last_activity < cutoff:
+            reason = f"Sem progresso; {len(ids)} lote(s) reenviado(s) automaticamente."
+            stuck.append(_stuck_item(run, last_activity, reason, run.status))
+    stuck_work_record(schema_name=connection.schema_name, kind=STUCK_KIND, items=stuck)
+    return SweepResult(handed_out=handed_out, failed=failed, stuck=stuck)
+
+
+def _stale_claims(run: BillingRun, cutoff: dt.datetime) -> Any:
+    return RunChunk.objects.filter(run=run, status=RunChunk.Status.RUNNING, claimed_at__lt=cutoff)
+
+
+def _idle_chunks(run: BillingRun) -> Any:
+    """Every chunk not done of a run idle for the whole timeout: stale claims and lost messages."""
+    return RunChunk.objects.filter(run=run).exclude(status=RunChunk.Status.DONE)
+
+
+def _hand_out(run: BillingRun, chunks: list[RunChunk], cutoff: dt.datetime, *, enqueue: bool) -> list[int]:
+    """Put the chunks back to `pending` (conditionally: a chunk that finished or was claimed again
+    since it was read is left alone) and enqueue them once committed. The hand-out counts as the
+    run's activity: sweeps delivered in a burst after a backlog re-send a chunk once, not each."""
+    now = timezone.now()
+    ids: list[int] = []
+    with transaction.atomic():
+        for chunk in chunks:
+            still = RunChunk.objects.filter(pk=chunk.pk).filter(
+                Q(status=RunChunk.Status.PENDING) | Q(status=RunChunk.Status.RUNNING, claimed_at__lt=cutoff)
+            )
+            if still.update(status=RunChunk.Status.PENDING, sweeps=F("sweeps") + 1, handed_out_at=now):
+                ids.append(chunk.pk)
+        if ids:
+            audit_record(
+                actor=RUN_ACTOR,
+                action="billing.run_sweep",
+                target=run,
+                after={"chunks": sorted(c.number for c in chunks if c.pk in ids)},
+            )
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue_chunks(ids))
+    return ids
+
+
+def _enqueue_chunks(chunk_ids: list[int]) -> None:
+    from ..tasks import billing_run_chunk
+
+    for chunk_id in chunk_ids:
+        billing_run_chunk.delay(chunk_id)
+
+
+def _give_up_reason(exhausted: list[RunChunk], max_sweeps: int) -> str:
+    first = min(exhausted, key=lambda c: c.number)
+    why = (
+        f"Último erro: {first.last_error}."
+        if first.last_error
+        else "Nenhum erro registrado: o processo que o executava foi interrompido."
+    )
+    return (
+        f"Lote {first.number} não concluiu após {max_sweeps} reenvio(s) automático(s) e "
+        f"{first.attempts} tentativa(s). {why} Corrija a causa e use Retomar."
+    )[:1000]
+
+
+def _run_fail(run: BillingRun, reason: str) -> bool:
+    with transaction.atomic():
+        changed = BillingRun.objects.filter(
+            pk=run.pk, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
+        ).update(status=RunStatus.FAILED, attention=reason)
+        if changed:
+            audit_record(
+                actor=RUN_ACTOR,
+                action="billing.run_fail",
+                target=run,
+                before={"status": run.status},
+                after={"status": RunStatus.FAILED},
+                reason=reason,
+            )
+    return bool(changed)
+
+
+def _stuck_item(run: BillingRun, since: dt.datetime, reason: str, status: str) -> dict[str, Any]:
+    return {
+        "run": run.pk,
+        "group": run.group.code,
+        "reference": f"{run.reference:%m/%Y}",
+        "status": str(status),
+        "since": since.isoformat(),
+        "reason": reason,
+    }

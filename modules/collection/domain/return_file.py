@@ -201,7 +201,7 @@ def content_fingerprint(
     """SHA-256 of what the file says, not of its bytes: the same file with CRLF, LF, trailing blanks
     or a re-encoding has the same fingerprint. It is built only from what an import stores (the
     header's bank, NSA and date, the trailer, and every G record's payment), so the rows imported
-    before this rule existed get theirs from the database (migration 0004)."""
+    before this rule existed get theirs from the database (migration 0006)."""
     parts = [bank_code, str(sequence), generated_on.isoformat(), str(record_count), f"{total:.2f}"]
     for p in sorted(payments, key=lambda item: item.line):
         parts.append(

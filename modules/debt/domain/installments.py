@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
@@ -268,3 +269,11 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def unbilled_present_value(unbilled: Sequence[ScheduleLine]) -> Decimal:
+    """What the installments not yet on a bill are worth today, to fold into a re-plan (3.2.9.3.1):
+    the installments minus the interest not yet earned, i.e. their amortization — the Price balance
+    right before the first of them. Folding their face value would charge the old plan's future
+    interest and then the new plan's interest on top of it."""
+    return sum((line.amount - line.interest for line in unbilled), ZERO)

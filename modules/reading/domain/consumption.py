@@ -63,6 +63,39 @@ class Flag(StrEnum):
     REVIEW = "review"  # the occurrence sends the reading to critique
 
 
+# what staff read on pages, bills' critique and reports: never the English codes above
+CONSUMPTION_KIND_LABELS = {
+    ConsumptionKind.MEASURED: "medido",
+    ConsumptionKind.AVERAGE: "pela média",
+    ConsumptionKind.MINIMUM: "mínimo",
+    ConsumptionKind.FIXED: "fixo (sem hidrômetro)",
+}
+OCCURRENCE_ACTION_LABELS = {
+    OccurrenceAction.NORMAL: "usar a leitura",
+    OccurrenceAction.AVERAGE: "faturar pela média",
+    OccurrenceAction.MINIMUM: "faturar pelo mínimo",
+    OccurrenceAction.ROLLOVER: "virada do hidrômetro confirmada",
+}
+FLAG_LABELS = {
+    Flag.HIGH: "Consumo alto (acima da média de 12 meses)",
+    Flag.LOW: "Consumo baixo (abaixo da média)",
+    Flag.ZERO: "Consumo zero",
+    Flag.ROLLOVER: "Virada do hidrômetro",
+    Flag.METER_SWAP: "Troca de hidrômetro",
+    Flag.REVIEW: "Ocorrência da leitura pede análise",
+}
+
+
+def consumption_kind_label(kind: str) -> str:
+    known = {str(k): v for k, v in CONSUMPTION_KIND_LABELS.items()}
+    return known.get(kind, kind)
+
+
+def flag_labels(flags: Sequence[str]) -> list[str]:
+    known = {str(k): v for k, v in FLAG_LABELS.items()}
+    return [known.get(f, f) for f in flags]
+
+
 @dataclass(frozen=True)
 class Occurrence:
     code: str

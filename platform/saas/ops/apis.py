@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -11,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import IsAuthenticatedAndCurrent
-from modules.common.errors import NotFound, ValidationFailed
-from tenants import provisioning
+from modules.common.errors import Conflict, NotFound, ValidationFailed
+from tenants import admins, provisioning
+from tenants.healing import provisioning_health
 from tenants.models import ProvisioningState, Tenant
 from tenants.tasks import provision_tenant_task
 
@@ -52,6 +54,7 @@ class TenantOut(serializers.ModelSerializer):
             "provisioning_error",
             "provisioning_resume_from",
             "provisioning_attempts",
+            "provisioning_retried_at",
             "provisioned_at",
             "primary_color",
             "secondary_color",
@@ -117,5 +120,53 @@ class TenantRetryApi(APIView):
         tenant = _tenant(schema)
         if tenant.provisioning_state == ProvisioningState.ACTIVE:
             raise ValidationFailed("A concessionária já está ativa.", field="schema", code="already_active")
+        if not provisioning_health(tenant).retry_allowed:
+            raise Conflict(
+                "A implantação ainda está em andamento: nova tentativa só após falha ou se ficar parada.",
+                field="schema",
+                code="provisioning_running",
+            )
         provision_tenant_task.delay(tenant.pk)
         return Response(TenantOut(tenant).data, status=status.HTTP_202_ACCEPTED)
+
+
+def tenant_sign_in_url(request: HttpRequest, tenant: Tenant) -> str:
+    """The staff sign-in page on the utility's own host, as seen from the vendor's request (same
+    scheme and port: the demo's :8000, the ingress's 443)."""
+    port = request.get_port()
+    suffix = "" if port in ("80", "443") else f":{port}"
+    return f"{request.scheme}://{tenant.primary_domain}{suffix}/conta/entrar/"
+
+
+class AdminIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    temporary_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class AdminOut(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="full_name")
+    email = serializers.EmailField()
+    is_admin = serializers.BooleanField()
+    must_change_password = serializers.BooleanField()
+
+
+class TenantAdminCreateApi(APIView):
+    """The utility's first administrator (or another one): created in its schema, invited by e-mail."""
+
+    permission_classes: ClassVar[list[Any]] = [IsAuthenticatedAndCurrent]
+
+    @extend_schema(request=AdminIn, responses={201: AdminOut})
+    def post(self, request: Request, schema: str) -> Response:
+        tenant = _tenant(schema)
+        data = AdminIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = admins.tenant_admin_create(
+            actor=request.user,
+            tenant=tenant,
+            request=admins.AdminRequest(**data.validated_data),
+            sign_in_url=tenant_sign_in_url(request, tenant),
+        )
+        return Response(AdminOut(user).data, status=status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from modules.common.errors import DomainError
 from modules.common.models import AuditEntry
 from tenants import provisioning
+from tenants.healing import provisioning_health
 from tenants.models import ProvisioningState, Tenant
 from tenants.tasks import provision_tenant_task
 
@@ -64,10 +65,13 @@ def tenant_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def tenant_detail(request: HttpRequest, schema: str) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.exclude(schema_name="public"), schema_name=schema)
+    health = provisioning_health(tenant)
     if request.method == "POST" and request.POST.get("action") == "retry":
-        if tenant.provisioning_state != ProvisioningState.ACTIVE:
+        if health.retry_allowed:  # not while a worker may still be on it: the button is hidden then
             provision_tenant_task.delay(tenant.pk)
             messages.info(request, "Nova tentativa de implantação enviada.")
+        elif health.running:
+            messages.error(request, "A implantação ainda está em andamento: aguarde o fim ou a falha.")
         return redirect("ops:tenant", schema)
     domain_error = ""
     if request.method == "POST" and request.POST.get("action") in ("domain_add", "domain_remove"):
@@ -98,6 +102,7 @@ def tenant_detail(request: HttpRequest, schema: str) -> HttpResponse:
         "ops/tenant_detail.html",
         {
             "t": tenant,
+            "health": health,
             "history": history,
             "steps": steps,
             "domains": tenant.domains.order_by("-is_primary", "domain"),

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from saas import queues
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 PLATFORM_DIR = BASE_DIR / "platform"
 for _path in (str(PLATFORM_DIR), str(BASE_DIR)):
@@ -31,16 +33,23 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+# Keys of the secrets encrypted at rest (modules/common/fields.py, ADR 0012): comma-separated Fernet
+# keys, the first encrypts. Empty: a key derived from SECRET_KEY (development and tests only).
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 DEBUG = env_bool("DEBUG", False)
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [h for h in env("EXTRA_ALLOWED_HOSTS").split(",") if h]
+# Peers (CIDRs, comma-separated) whose X-Forwarded-For is believed: the ingress in production.
+# Empty: the header is ignored and REMOTE_ADDR is the client (modules/common/http.py, ADR 0013).
+TRUSTED_PROXIES = [c.strip() for c in env("TRUSTED_PROXIES").split(",") if c.strip()]
 
 # --- Tenancy -------------------------------------------------------------------------------------
 # Apps in both lists get tables in the public schema (vendor users, vendor audit) and in every
 # tenant schema (the utility's staff users and audit): a Querência login cannot exist in Sorocaba.
 SHARED_APPS = [
-    "django_tenants",
+    # before django_tenants: its migrate_schemas skips tenants whose schema does not exist yet
     "tenants",
+    "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -85,6 +94,10 @@ TENANT_LIMIT_SET_CALLS = True
 # Host -> tenant lookups are cached per process (seconds a stale entry may live in another process
 # after a change; the process that made the change drops its entry at once). See ADR 0003.
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "5"))
+# A tenant in a non-final provisioning state that has not moved for this long is retried by the beat
+# sweep (tenants.healing), at most this many attempts in all; then it waits for the ops console.
+PROVISIONING_STUCK_SECONDS = int(env("PROVISIONING_STUCK_SECONDS", "300"))
+PROVISIONING_MAX_ATTEMPTS = int(env("PROVISIONING_MAX_ATTEMPTS", "5"))
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/manancial")
@@ -96,6 +109,9 @@ DATABASES = {"default": _db}
 
 MIDDLEWARE = [
     "saas.middleware.RequestContextMiddleware",
+    # Content-Security-Policy (nonce) on staff, ops and public pages; outside the tenant lookup so
+    # its "em implantação" page gets one too
+    "saas.security.StaffSecurityMiddleware",
     "saas.middleware.CachedTenantMiddleware",
     "modules.common.middleware.RejectNulInQueryMiddleware",
     "saas.metrics.PrometheusMiddleware",
@@ -198,9 +214,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # RabbitMQ drops an unacknowledged delivery after 30 minutes: every task stays well below it.
+# A task that sets only `time_limit` still inherits this soft limit, and Celery refuses to publish a
+# task whose soft limit is above its hard one: every task sets both (tests/platform/test_queues.py).
 CELERY_TASK_SOFT_TIME_LIMIT = 20 * 60
 CELERY_TASK_TIME_LIMIT = 25 * 60
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "manancial")
+# Queues by class of work (saas/queues.py routes every task); CELERY_QUEUE is the prefix of their
+# names, so several checkouts or test databases on one broker never take each other's tasks.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE", "manancial")
+CELERY_TASK_ROUTES = queues.task_routes(CELERY_QUEUE_PREFIX)
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(CELERY_QUEUE_PREFIX, queues.INTERACTIVE)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
@@ -212,15 +234,27 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "modules.common.tasks.dispatch_heartbeat",
         "schedule": 300.0,
     },
+    "tenants-provisioning-sweep": {
+        "task": "tenants.provisioning_sweep",
+        "schedule": float(env("PROVISIONING_SWEEP_SECONDS", "60")),
+    },
     "sla-probe-tenants": {
         "task": "saas.sla.tasks.probe_tenants",
         "schedule": float(env("SLA_PROBE_INTERVAL_SECONDS", "60")),
+        # a round older than its interval (at least 30 s) is no measurement any more: dropped, not run late
+        "options": {"expires": max(30.0, float(env("SLA_PROBE_INTERVAL_SECONDS", "60")))},
     },
     # 09:00 UTC is early morning in every Brazilian time zone; each tenant reads its own date
     "debt-agreements-enforce": {
         "task": "modules.common.tasks.dispatch_to_tenants",
         "schedule": crontab(hour=9, minute=0),
         "args": ["modules.debt.tasks.agreements_enforce"],
+    },
+    # billing chunks whose worker died are handed out again; stuck runs summarised (ADR 0115)
+    "billing-runs-sweep": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": float(env("BILLING_RUNS_SWEEP_SECONDS", "120")),
+        "args": ["billing.runs_sweep"],
     },
     # hosted card checkouts past their deadline return their bills to open (VA-13)
     "collection-card-checkouts-expire": {
@@ -229,11 +263,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "args": ["modules.collection.tasks.card_checkouts_expire"],
     },
 }
+# A billing chunk claimed longer than this lost its worker: the sweep hands it out again, at most
+# BILLING_CHUNK_MAX_SWEEPS times, then marks the run failed (ADR 0115). Far above the chunk task's
+# 6-minute hard limit, so a live worker's claim never looks stale.
+BILLING_CHUNK_STALE_SECONDS = int(env("BILLING_CHUNK_STALE_SECONDS", "600"))
+BILLING_CHUNK_MAX_SWEEPS = int(env("BILLING_CHUNK_MAX_SWEEPS", "3"))
 # keep Django's LOGGING (JSON lines with the schema) in workers instead of Celery's own format
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Where the probes reach every tenant's host (the ingress in production); see SLA.md.
 SLA_PROBE_BASE_URL = env("PROBE_BASE_URL", "http://127.0.0.1:8000")
 SLA_PROBE_TIMEOUT_SECONDS = float(env("SLA_PROBE_TIMEOUT_SECONDS", "10"))
+# One probe per tenant and interval (the beat entry above); the interval also cuts the slots that
+# make a redelivered probe record nothing twice.
+SLA_PROBE_INTERVAL_SECONDS = int(float(env("SLA_PROBE_INTERVAL_SECONDS", "60")))
 CELERY_METRICS_PORT = int(env("CELERY_METRICS_PORT", "0"))
 
 # --- REST ----------------------------------------------------------------------------------------
@@ -247,7 +289,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "modules.common.api.exception_handler",
     # a JSON body is an object or a 400, never a list or a number reaching a view
     "DEFAULT_PARSER_CLASSES": [
-        "modules.common.api.JSONObjectParser",
+        "modules.common.parsers.JSONObjectParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -255,7 +297,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": True,
-    "DEFAULT_THROTTLE_RATES": {"auth": env("AUTH_THROTTLE_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Manancial API",
@@ -283,7 +324,10 @@ LOG_FORMAT = env("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant": {"()": "saas.logs.TenantContextFilter"}},
+    "filters": {
+        "tenant": {"()": "saas.logs.TenantContextFilter"},
+        "secrets": {"()": "saas.logs.SecretMaskingFilter"},
+    },
     "formatters": {
         "json": {"()": "saas.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(schema)s] %(name)s: %(message)s"},
@@ -291,7 +335,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["tenant"],
+            "filters": ["tenant", "secrets"],
             "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "text") else "json",
         }
     },
@@ -301,6 +345,13 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- Sign-in limits (staff and ops, web and API; modules/access/limits.py) --------------------------
+# Failed sign-ins allowed per client address and per account name in a window; past either, the
+# form answers 429 until the window ends (the policy's lockout still applies on its own).
+SIGN_IN_ADDRESS_LIMIT = int(env("SIGN_IN_ADDRESS_LIMIT", "20"))
+SIGN_IN_ACCOUNT_LIMIT = int(env("SIGN_IN_ACCOUNT_LIMIT", "10"))
+SIGN_IN_WINDOW_SECONDS = int(env("SIGN_IN_WINDOW_SECONDS", "300"))
 
 # --- Virtual agency (portal) --------------------------------------------------------------------
 # Sign-in attempts allowed per window: per client IP (every attempt) and per account (failures).

@@ -3,13 +3,20 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env, env_bool
+from .base import FIELD_ENCRYPTION_KEYS, SECRET_KEY, env, env_bool
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production")
 if not env("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production")
+if not FIELD_ENCRYPTION_KEYS.strip():
+    # the derived development key would tie every stored secret to SECRET_KEY (ADR 0012)
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be set in production (comma-separated Fernet keys, the first "
+        "encrypts): generate one with `python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'`"
+    )
 
 PAGARME_FAKE = env_bool("PAGARME_FAKE", False)  # never the fake gateway unless asked for
 

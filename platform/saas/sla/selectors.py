@@ -272,6 +272,33 @@ def status_history(*, tenant: Tenant, as_of: dt.datetime, days: int = 90) -> lis
     return result
 
 
+@dataclass(frozen=True)
+class MeasuredAvailability:
+    since: dt.datetime | None  # the first probe result (or recorded outage) inside the window
+    percent: Decimal | None  # None while nothing has been measured: no figure is better than 100 %
+
+
+def measured_availability(*, tenant: Tenant, as_of: dt.datetime, days: int = 90) -> MeasuredAvailability:
+    """Availability over the part of the last `days` days that was measured: from the first probe
+    result (or the start of a recorded outage, if earlier) to `as_of`. Before the probes ever ran the
+    status page showed 100 % for a utility nobody had checked; now it shows no figure at all."""
+    start = as_of - dt.timedelta(days=days)
+    first_probe = (
+        ProbeResult.objects.filter(tenant=tenant, at__gte=start, at__lte=as_of)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    contract = Contract.objects.filter(tenant=tenant).first()
+    intervals = counted_intervals(tenant, contract, Interval(start, max(start, as_of)), as_of)
+    starts = [t for t in [first_probe, *(i.start for i in intervals[:1])] if t is not None]
+    if not starts or min(starts) >= as_of:
+        return MeasuredAvailability(None, None)
+    since = min(starts)
+    down = sum((i.duration for i in intervals), dt.timedelta(0))
+    return MeasuredAvailability(since, availability_percent(as_of - since, down))
+
+
 def open_incidents(*, as_of: dt.datetime) -> list[IncidentRow]:
     """Open chamados of every utility, most urgent first: priority, then resolution deadline."""
     qs = Incident.objects.exclude(status=IncidentStatus.CLOSED).select_related("tenant")

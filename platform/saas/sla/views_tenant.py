@@ -3,8 +3,6 @@ staff pages for chamados (incidents) to the vendor."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -48,19 +46,14 @@ def status_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     health = selectors.health(tenant)  # type: ignore[arg-type]
     days = selectors.status_history(tenant=tenant, as_of=now)  # type: ignore[arg-type]
-    since = now - dt.timedelta(days=90)
-    down = sum((d.unavailable for d in days), dt.timedelta(0))
-    window = dt.timedelta(days=90)
-    from .domain.availability import availability_percent
-
+    measured = selectors.measured_availability(tenant=tenant, as_of=now)  # type: ignore[arg-type]
     return render(
         request,
         "sla/status.html",
         {
             "health": health,
             "days": days,
-            "since": since,
-            "availability": availability_percent(window, down),
+            "measured": measured,
             "incidents_open": Incident.objects.filter(tenant=tenant, priority__lte=1)
             .exclude(status="closed")
             .count(),

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tenants.models import ProvisioningState, Tenant
+from modules.common.tenancy import active_tenant_schemas
+from tenants.models import Tenant
 from tenants.provisioning import tenant_seed
 
 
@@ -12,8 +13,7 @@ class Command(BaseCommand):
     help = "Recarrega os dados de referência das concessionárias ativas (idempotente; após migrate_schemas)."
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        for tenant in Tenant.objects.exclude(schema_name="public").filter(
-            provisioning_state=ProvisioningState.ACTIVE
-        ):
+        # a tenant still provisioning is seeded by its own provisioning when it resumes
+        for tenant in Tenant.objects.filter(schema_name__in=active_tenant_schemas()).order_by("schema_name"):
             tenant_seed(tenant)
             self.stdout.write(f"{tenant.schema_name}: dados de referência em dia")

@@ -468,3 +468,15 @@ def test_totals_are_sums_of_rounded_lines(
     )
     if service.water:
         assert sum(line.volume_m3 for line in bill.lines) == bill.billed_m3
+
+
+def test_sewer_price_per_m3_follows_the_tariffs_rounding() -> None:
+    from modules.billing.domain.calculation import sewer_price_per_m3
+
+    res = category(sewer_percent=D("92.5"))
+    truncating = tariff(res, rounding=Rounding.TRUNCATE)
+    half_up = tariff(res, rounding=Rounding.HALF_UP)
+
+    assert sewer_price_per_m3(truncating, res, D("3.37")) == D("3.11")  # 3.11725
+    assert sewer_price_per_m3(half_up, res, D("3.37")) == D("3.12")
+    assert sewer_price_per_m3(truncating, category(sewer_percent=None), D("3.37")) is None

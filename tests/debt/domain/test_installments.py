@@ -251,3 +251,13 @@ def test_rounding_that_outgrows_an_installment_is_refused() -> None:
         "Com 110 parcelas de R$ 3,23 o arredondamento acumulado supera uma parcela; "
         "reduza o número de parcelas."
     )
+
+
+def test_unbilled_installments_are_worth_their_amortization_in_a_replan() -> None:
+    from modules.debt.domain.installments import unbilled_present_value
+
+    plan = schedule(D("415.29"), D("41.53"), 6, DESO)
+
+    assert unbilled_present_value(plan.lines[2:]) == plan.lines[1].balance == D("253.17")
+    assert unbilled_present_value(plan.lines) == plan.financed == D("373.76")
+    assert unbilled_present_value([]) == D("0.00")

@@ -5,8 +5,9 @@
 The secret key is read from an environment variable (`--secret-key-env`, default
 PAGARME_SECRET_KEY), never from the command line, so it stays out of shell history and `ps`. The
 webhook's URL secret and basic-auth password are generated on the first run and kept on later runs
-(`--rotate-webhook` makes new ones); the command prints the webhook URL, user and password to
-register in Pagar.me (docs/agency-deployment.md, "Retorno de pagamentos"). Audited, without secrets.
+(`--rotate-webhook` makes new ones); when it makes them, the command prints the webhook URL, user
+and password to register in Pagar.me, once (docs/agency-deployment.md, "Retorno de pagamentos").
+Audited, without secrets.
 """
 
 from __future__ import annotations
@@ -75,9 +76,16 @@ class Command(BaseCommand):
             )
             host = tenant.primary_domain
         self.stdout.write(f"Conta Pagar.me de {tenant.name}: {'ativa' if account.active else 'desativada'}.")
-        self.stdout.write(
-            f"Webhook a cadastrar no Pagar.me: https://{host}/webhooks/pagarme/{account.webhook_token}"
-        )
+        if rotated:
+            # shown once, as the password: the URL secret authenticates the webhook too (ADR 0012)
+            self.stdout.write(
+                f"Webhook a cadastrar no Pagar.me: https://{host}/webhooks/pagarme/{account.webhook_token}"
+            )
+        else:
+            self.stdout.write(
+                f"Webhook: https://{host}/webhooks/pagarme/<segredo já cadastrado> "
+                "(o segredo não é mostrado de novo; use --rotate-webhook para gerar outro)."
+            )
         self.stdout.write(f"Autenticação básica do webhook: usuário {account.webhook_username}")
         if rotated:
             self.stdout.write(

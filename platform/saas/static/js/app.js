@@ -14,3 +14,19 @@
     if (out) out.textContent = e.target.value ? strength(e.target.value) : "—";
   });
 })();
+
+// Behaviour that templates once wrote inline (onchange, style=""), which the Content-Security-Policy
+// refuses: a select that submits its form, and bars whose width comes from the data.
+(function () {
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("select[data-autosubmit]") && e.target.form) e.target.form.submit();
+  });
+  function widths() {
+    document.querySelectorAll("[data-width]").forEach(function (el) {
+      var value = parseFloat(el.getAttribute("data-width"));
+      if (!isNaN(value)) el.style.width = Math.max(0, Math.min(100, value)) + "%";
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", widths);
+  else widths();
+})();

@@ -1,4 +1,4 @@
-"""Serve the platform on port 8000 with a Celery worker and beat beside it; Ctrl-C stops all."""
+"""Serve the platform on port 8000 with a Celery worker per queue and beat beside it; Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from saas import queues
+
+# Two cores on the demo machine: two processes for what people wait for, one for batches.
+WORKER_POOLS = {
+    queues.INTERACTIVE: ["--concurrency=2"],
+    queues.PROBES: ["--pool=threads", "--concurrency=4"],
+    queues.BATCH: ["--concurrency=1"],
+}
 
 
 class Command(BaseCommand):
@@ -35,8 +44,26 @@ class Command(BaseCommand):
         ]
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
         celery = [sys.executable, "-m", "celery", "-A", "saas"]
+        # the probes must reach this demo's own gunicorn, whatever its port
+        os.environ.setdefault("PROBE_BASE_URL", f"http://127.0.0.1:{opts['port']}")
         if not settings.CELERY_TASK_ALWAYS_EAGER:
-            children.append(subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]))
+            # one pool per class of work (saas/queues.py), so PDF batches never hold up a provisioning
+            # or a probe; the probes wait on HTTP, so threads
+            for work_class, pool in WORKER_POOLS.items():
+                children.append(
+                    subprocess.Popen(
+                        [
+                            *celery,
+                            "worker",
+                            "--loglevel=INFO",
+                            "-Q",
+                            queues.queue_name(settings.CELERY_QUEUE_PREFIX, work_class),
+                            "-n",
+                            f"{work_class}@%h",
+                            *pool,
+                        ]
+                    )
+                )
             children.append(
                 subprocess.Popen(
                     [
@@ -70,8 +97,14 @@ class Command(BaseCommand):
                 "-m",
                 "gunicorn",
                 "saas.wsgi:application",
+                # loopback only, and a control socket of this checkout's own: the default
+                # (~/.gunicorn/gunicorn.ctl) is one socket shared by every demo on the machine
                 "--bind",
-                f"0.0.0.0:{opts['port']}",
+                f"127.0.0.1:{opts['port']}",
+                "--control-socket",
+                str(settings.BASE_DIR / "var" / "gunicorn.ctl"),
+                "--logger-class",
+                "saas.gunicorn_logging.SecretMaskingLogger",
                 "--workers",
                 "3",
                 "--pythonpath",

@@ -51,7 +51,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("collection", "0003_card_checkout_and_card_operators"),
+        ("collection", "0005_plain_words_for_online_payment"),
     ]
 
     operations = [

@@ -1,0 +1,67 @@
+"""Celery queues by class of work, and the one table that routes every task to its class.
+
+A long batch (a run's chunks, hundreds of PDF batches) must never delay a provisioning or an SLA
+probe: each class has its own queue and its own worker pool (rundemo, one Deployment each in the
+Helm chart), so a full `batch` queue only keeps the batch workers busy.
+
+- `interactive`: somebody is waiting for it (a provisioning, a person's own document or e-mail, a
+  webhook's follow-up) or it is small and periodic (the per-tenant dispatchers and their short jobs).
+- `probes`: the SLA availability probes and alert intake; a late probe is a false outage on the
+  vendor's own report. (The Alertmanager webhook, saas/sla/alerts.py, opens its chamados in the
+  request and enqueues nothing today; a task it adds belongs here.)
+- `batch`: work measured in minutes (billing chunks, PDF batches, imports, reports, daily sweeps
+  over a whole tenant).
+
+To add a task: give it a `name=`, both `soft_time_limit` and `time_limit` (soft below hard), and add
+that name to ROUTES with its class, e.g. `"modules.x.tasks.y": BATCH,`. A task missing here fails
+tests/platform/test_queues.py (it would otherwise land in the default, interactive, queue unnoticed).
+A beat sweep that fans out through dispatch_to_tenants routes each tenant's message by its own
+task's entry here. See ADR 0014.
+
+Every queue name carries one prefix (CELERY_QUEUE, `manancial` by default): the test settings give
+each test database and xdist worker its own prefix, and the demo of each checkout can have its own.
+"""
+
+from __future__ import annotations
+
+INTERACTIVE = "interactive"
+PROBES = "probes"
+BATCH = "batch"
+CLASSES = (INTERACTIVE, PROBES, BATCH)
+
+ROUTES: dict[str, str] = {
+    # provisioning: the ops console waits for the new utility's host to answer
+    "tenants.provision": INTERACTIVE,
+    # the sweep that retries a provisioning stuck past its time: it is what unblocks a waiting vendor
+    "tenants.provisioning_sweep": INTERACTIVE,
+    # beat's per-tenant fan-out: one message per tenant, each routed by its own task's class
+    "modules.common.tasks.dispatch_to_tenants": INTERACTIVE,
+    "modules.common.tasks.dispatch_heartbeat": INTERACTIVE,
+    "modules.common.tasks.tenant_heartbeat": INTERACTIVE,
+    # a citizen's abandoned card checkout returns its bills to open within minutes (VA-13)
+    "modules.collection.tasks.card_checkouts_expire": INTERACTIVE,
+    "saas.sla.tasks.probe_tenants": PROBES,
+    "saas.sla.tasks.probe_tenant": PROBES,
+    "billing.run_chunk": BATCH,
+    # a few queries per tenant, and it must not wait behind the batch backlog it is watching
+    "billing.runs_sweep": INTERACTIVE,
+    "billing.render_pdfs": BATCH,
+    # a whole tenant's agreements, once a day
+    "modules.debt.tasks.agreements_enforce": BATCH,
+}
+
+
+def queue_name(prefix: str, work_class: str) -> str:
+    if work_class not in CLASSES:
+        raise ValueError(f"unknown class of work: {work_class}")
+    return f"{prefix}.{work_class}"
+
+
+def queue_names(prefix: str) -> dict[str, str]:
+    """Class of work → queue name, for workers (`-Q`) and fixtures."""
+    return {work_class: queue_name(prefix, work_class) for work_class in CLASSES}
+
+
+def task_routes(prefix: str) -> dict[str, dict[str, str]]:
+    """CELERY_TASK_ROUTES: each task name to its class's queue."""
+    return {task: {"queue": queue_name(prefix, work_class)} for task, work_class in ROUTES.items()}
