@@ -119,12 +119,16 @@ def _run(case: Any, headers: dict[str, str]) -> None:
 
 
 @staff.parametrize()
-@hypothesis.settings(deadline=None, derandomize=True, database=None)
+@hypothesis.settings(
+    deadline=None, derandomize=True, database=None, suppress_health_check=list(hypothesis.HealthCheck)
+)
 def test_staff_api_never_answers_5xx(case: Any, staff_headers: dict[str, str]) -> None:
     _run(case, staff_headers)
 
 
 @citizen.parametrize()
-@hypothesis.settings(deadline=None, derandomize=True, database=None)
+@hypothesis.settings(
+    deadline=None, derandomize=True, database=None, suppress_health_check=list(hypothesis.HealthCheck)
+)
 def test_citizen_api_never_answers_5xx(case: Any, citizen_headers: dict[str, str]) -> None:
     _run(case, citizen_headers)
