@@ -17,13 +17,14 @@ PYTEST_FLAGS ?= $(if $(CI),--create-db,)
 
 
 .PHONY: fmt help install assets system-packages services demo test lint typecheck contracts migrations-check deploy-check \
-	pytest bench clean
+	pytest fuzz bench clean
 
 help:
 	@echo "make demo    – instala, cria as concessionárias de demonstração e sobe a plataforma na porta 8000"
 	@echo "make test    – todas as verificações: lint, tipos, contratos de importação, migrações, pytest"
 	@echo "make install – cria .venv com tudo (e os pacotes Debian que faltarem), sem subir servidor"
 	@echo "make bench   – benchmarks (tests/benchmarks), imprimem números e gravam JSON"
+	@echo "make fuzz    – schemathesis nas APIs da equipe e do cidadão com orçamento maior (FUZZ_MAX_EXAMPLES, padrão 200)"
 
 # Debian packages the project needs (WeasyPrint's pango and harfbuzz-subset, promtool, clients).
 system-packages:
@@ -103,6 +104,11 @@ pytest: $(STAMP) services
 	$(VENV)/bin/pytest -q $(PYTEST_FLAGS) -m browser
 
 test: install lint typecheck contracts migrations-check deploy-check pytest
+
+# The fuzz suite also runs in `make test` with a small budget per operation (8); this is the long run.
+FUZZ_MAX_EXAMPLES ?= 200
+fuzz: $(STAMP) services
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q $(PYTEST_FLAGS) -m fuzz
 
 bench: install services
 	$(PY) -m tests.benchmarks

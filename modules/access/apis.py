@@ -112,6 +112,8 @@ class UserIn(serializers.Serializer):
 
 
 class UserListCreateApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "access.users"
 
@@ -181,6 +183,8 @@ class AuditOut(serializers.Serializer):
 
 
 class AuditSearchApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "common.audit"
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import PageNumberPagination
+from modules.common.api import LIST_OF_OBJECTS, PageNumberPagination, YearMonthField
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
 from modules.registry.models import BillingGroup
@@ -45,7 +45,7 @@ class TariffListCreateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.tariffs"
 
-    @extend_schema(operation_id="billing_tariffs_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="billing_tariffs_list", responses={200: LIST_OF_OBJECTS})
     def get(self, request: Request) -> Response:
         rows = Tariff.objects.order_by("-valid_from", "-id")
         return Response(
@@ -152,7 +152,7 @@ class SimulateApi(APIView):
 class CompareIn(serializers.Serializer):
     base = serializers.IntegerField(required=False)
     proposed = serializers.IntegerField()
-    reference = serializers.RegexField(r"^\d{4}-\d{2}$")
+    reference = YearMonthField()
 
 
 class SimulateCompareApi(APIView):
@@ -167,8 +167,8 @@ class SimulateCompareApi(APIView):
         data = CompareIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        month = YearMonth.parse(v["reference"])
-        base = version_for(v.get("base"), v["reference"])
+        month = v["reference"]
+        base = version_for(v.get("base"), str(month))
         proposed = version_for(v["proposed"], None)
         return Response(
             simulation.compare(base=base, proposed=proposed, month=month, billed=billed_month(month))
@@ -258,6 +258,8 @@ class BillDetailOut(BillOut):
 
 
 class BillListApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
 
@@ -357,7 +359,7 @@ class BillRebillApi(APIView):
 
 class RunIn(serializers.Serializer):
     group = serializers.IntegerField(help_text="código do grupo de faturamento")
-    reference = serializers.RegexField(r"^\d{4}-\d{2}$")
+    reference = YearMonthField()
     chunk_size = serializers.IntegerField(min_value=1, max_value=5000, default=1000)
 
 
@@ -398,7 +400,7 @@ class RunCreateApi(APIView):
         run = run_services.run_create(
             actor=request.user,
             group=group,
-            reference=YearMonth.parse(v["reference"]),
+            reference=v["reference"],
             chunk_size=v["chunk_size"],
         )
         return Response(run_json(run), status=status.HTTP_201_CREATED)

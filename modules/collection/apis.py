@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FileUploadParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FileUploadParser, FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
 from modules.common.errors import ValidationFailed
+from modules.common.parsers import JSONObjectParser
 
 from . import selectors, services
 from .domain.late_charges import what_if
@@ -79,6 +80,8 @@ class PaymentOut(serializers.ModelSerializer):
 
 
 class ReturnFilesApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.return_files"
     parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, FileUploadParser]
@@ -114,6 +117,8 @@ class CounterIn(serializers.Serializer):
 
 
 class PaymentsApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.payments"
 
@@ -210,7 +215,7 @@ class LateChargesSimulateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.payments"
     function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
-    parser_classes: ClassVar[list[Any]] = [JSONParser]
+    parser_classes: ClassVar[list[Any]] = [JSONObjectParser]
 
     @extend_schema(request={"application/json": {"type": "object"}}, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:

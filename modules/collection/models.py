@@ -42,8 +42,18 @@ class CollectingAgent(models.Model):
 
 
 class ReturnFile(NamedByKind):
+    """One imported return file. A file is imported once: by its bytes (`sha256`), by what it says
+    whatever its line ends or blanks (`content_sha256`, ADR 0030), and by its agent's NSA (A.08, +1
+    per file): the two unique constraints let only one of two concurrent posts of a file commit.
+    `duplicate_of` marks only files imported twice before those rules (migration 0006): they stay
+    for the history and for reversing their payments, outside the constraints."""
+
     agent = models.ForeignKey(CollectingAgent, on_delete=models.PROTECT, related_name="return_files")
     sha256 = models.CharField(max_length=64, unique=True)
+    content_sha256 = models.CharField("SHA-256 do conteúdo normalizado", max_length=64)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     filename = models.CharField(max_length=200, blank=True)
     sequence = models.PositiveIntegerField("NSA")
     generated_on = models.DateField()
@@ -60,6 +70,18 @@ class ReturnFile(NamedByKind):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_sha256"],
+                condition=Q(duplicate_of__isnull=True),
+                name="return_file_content_once",
+            ),
+            models.UniqueConstraint(
+                fields=["agent", "sequence"],
+                condition=Q(duplicate_of__isnull=True),
+                name="return_file_nsa_once_per_agent",
+            ),
+        ]
 
 
 class ReturnFileRefusal(NamedByKind):

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
@@ -27,6 +28,7 @@ from modules.common.errors import Conflict, DomainError, NotFound, ValidationFai
 
 from .documents import document_barcode, document_paid, held_bills
 from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
+from .domain.return_file import ReturnFile as ParsedReturnFile
 from .domain.return_file import parse_return_file
 from .models import (
     CollectingAgent,
@@ -241,13 +243,14 @@ def return_file_refusal_record(*, actor: Actor, data: bytes, filename: str, erro
 def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFile:
     parsed = parse_return_file(data)
     agent = _agent_for(parsed.header.bank_code, parsed.header.agreement_code)
-    if ReturnFile.objects.filter(sha256=parsed.sha256).exists():
-        raise Conflict(_already_imported(parsed.sha256), field="file", code="duplicate_file")
+    content = parsed.content_sha256
+    _refuse_if_imported(agent=agent, parsed=parsed)
     try:
         with transaction.atomic():
             rf = ReturnFile.objects.create(
                 agent=agent,
                 sha256=parsed.sha256,
+                content_sha256=content,
                 filename=filename[:200],
                 sequence=parsed.header.sequence,
                 generated_on=parsed.header.generated_on,
@@ -300,8 +303,9 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
                 },
             )
     except IntegrityError as exc:
-        if ReturnFile.objects.filter(sha256=parsed.sha256).exists():
-            raise Conflict(_already_imported(parsed.sha256), field="file", code="duplicate_file") from exc
+        # The same file posted at the same moment: the unique constraints let one commit; this one
+        # waited for it and is refused like any later duplicate.
+        _refuse_if_imported(agent=agent, parsed=parsed, cause=exc)
         raise Conflict(
             "Outro pagamento desta remessa foi baixado ao mesmo tempo; nada foi aplicado. Importe novamente.",
             field="file",
@@ -309,10 +313,39 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
     return rf
 
 
-def _already_imported(sha256: str) -> str:
-    rf = ReturnFile.objects.filter(sha256=sha256).first()
-    when = f" em {timezone.localtime(rf.created_at):%d/%m/%Y %H:%M}" if rf else ""
-    return f"Este arquivo retorno já foi importado{when} (SHA-256 {sha256[:12]}…); nada foi aplicado de novo."
+def _refuse_if_imported(
+    *, agent: CollectingAgent, parsed: ParsedReturnFile, cause: Exception | None = None
+) -> None:
+    """A file was imported before when its bytes, what it says (whatever its line ends and blanks) or
+    its agent's NSA (A.08) match an imported file's; the message names that file."""
+    earlier = (
+        ReturnFile.objects.filter(duplicate_of__isnull=True)
+        .filter(
+            Q(sha256=parsed.sha256)
+            | Q(content_sha256=parsed.content_sha256)
+            | Q(agent=agent, sequence=parsed.header.sequence)
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+    if earlier is None:
+        return
+    if earlier.content_sha256 == parsed.content_sha256 or earlier.sha256 == parsed.sha256:
+        what, code = "Este arquivo retorno já foi importado", "duplicate_file"
+    else:
+        what = (
+            f"O NSA {parsed.header.sequence} (linha 1, campo A.08) de {agent.name} "
+            "já foi usado por outro arquivo"
+        )
+        code = "duplicate_nsa"
+    name = f" «{earlier.filename}»" if earlier.filename else ""
+    raise Conflict(
+        f"{what}: arquivo{name} de NSA {earlier.sequence}, importado em "
+        f"{timezone.localtime(earlier.created_at):%d/%m/%Y %H:%M} (SHA-256 {earlier.sha256[:12]}…); "
+        "nada foi aplicado de novo.",
+        field="file",
+        code=code,
+    ) from cause
 
 
 def _barcode_from(text: str) -> str:

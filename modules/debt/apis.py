@@ -76,9 +76,22 @@ class PropertyDebtsApi(APIView):
         return Response(position_json(_property_id(pk), as_of))
 
 
+STATEMENT_MAX_DAYS = 365
+
+
 class StatementIn(serializers.Serializer):
     bills = serializers.ListField(child=serializers.IntegerField(), required=False)
     valid_until = serializers.DateField(required=False)
+
+    def validate_valid_until(self, value: dt.date) -> dt.date:
+        """Late charges are priced up to this day and the barcode carries it: a far-future date is a
+        mistake, and past FEBRABAN's due-date factor it cannot be encoded at all."""
+        limit = tenant_today() + dt.timedelta(days=STATEMENT_MAX_DAYS)
+        if value > limit:
+            raise serializers.ValidationError(
+                f"A validade do extrato vai no máximo até {limit:%d/%m/%Y} ({STATEMENT_MAX_DAYS} dias)."
+            )
+        return value
 
 
 class StatementApi(APIView):
@@ -343,7 +356,8 @@ class AgreementCancelApi(APIView):
 
 class CertificateIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["clearance", "annual"], default="clearance")
-    year = serializers.IntegerField(required=False)
+    # a calendar year the dates can hold (the service refuses the current and later years)
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=9998)
 
 
 class CertificateOut(serializers.ModelSerializer):

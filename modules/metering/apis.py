@@ -7,13 +7,14 @@ from typing import Any, ClassVar
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
+from modules.common.parsers import JSONObjectParser
 from modules.registry.models import ServiceConnection
 from modules.registry.services import tenant_today
 
@@ -91,6 +92,8 @@ class MeterDetailOut(MeterOut):
 
 
 class MeterListCreateApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "metering.meters"
 
@@ -219,12 +222,13 @@ class _ConnectionEventApi(APIView):
 class MeterInstallApi(_ConnectionEventApi):
     @extend_schema(request=InstallIn, responses={201: InstallationOut})
     def post(self, request: Request, pk: int) -> Response:
+        connection_obj = self.connection_obj(pk)  # the path's object first: 404 before any field error
         data = InstallIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         meter = _meter_by_number(values.pop("meter"))
         inst = services.meter_install(
-            actor=request.user, meter=meter, connection_obj=self.connection_obj(pk), **values
+            actor=request.user, meter=meter, connection_obj=connection_obj, **values
         )
         return Response(InstallationOut(inst).data, status=status.HTTP_201_CREATED)
 
@@ -243,12 +247,13 @@ class MeterRemoveApi(_ConnectionEventApi):
 class MeterSwapApi(_ConnectionEventApi):
     @extend_schema(request=SwapIn, responses={201: InstallationOut(many=True)})
     def post(self, request: Request, pk: int) -> Response:
+        connection_obj = self.connection_obj(pk)  # the path's object first: 404 before any field error
         data = SwapIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         new_meter = _meter_by_number(values.pop("new_meter"))
         old, new = services.meter_swap(
-            actor=request.user, connection_obj=self.connection_obj(pk), new_meter=new_meter, **values
+            actor=request.user, connection_obj=connection_obj, new_meter=new_meter, **values
         )
         return Response(InstallationOut([old, new], many=True).data, status=status.HTTP_201_CREATED)
 
@@ -276,7 +281,7 @@ class CalibrationIn(serializers.Serializer):
 class CalibrationApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "metering.calibrations"
-    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONParser]
+    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONObjectParser]
 
     @extend_schema(request=CalibrationIn, responses={201: CalibrationOut})
     def post(self, request: Request, pk: int) -> Response:
@@ -290,6 +295,8 @@ class CalibrationApi(APIView):
 
 
 class MetersExpiringApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "metering.meters"
 

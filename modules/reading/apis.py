@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
 from modules.common.domain.dates import YearMonth
+from modules.common.parsers import JSONObjectParser
 
 from . import services
 from .models import Reading, ReadingRevision
@@ -102,7 +103,7 @@ class ReadingFileApi(APIView):
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "reading.readings"
-    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONParser]
+    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONObjectParser]
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
@@ -117,6 +118,9 @@ class ReadingFileApi(APIView):
 
 class ReadingListApi(APIView):
     """Readings of a month, e.g. those waiting for review (`?review=pending&reference=2025-05`)."""
+
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "reading.readings"

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
-from modules.common.api import PageNumberPagination
+from modules.common.api import SMALL_INT_MAX, PageNumberPagination
 from modules.common.errors import NotFound, ValidationFailed
 from modules.common.models import AuditEntry
 
@@ -89,6 +89,8 @@ def _page(request: Request, view: APIView, qs: Any, out: type[serializers.Serial
 
 
 class CustomerListCreateApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "registry.customers"
 
@@ -245,8 +247,12 @@ class PropertyIn(serializers.Serializer):
     holder_since = serializers.DateField(required=False)
     special = serializers.ChoiceField(choices=Property.Special.choices, required=False)
     municipal_registration = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    residents = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    water_outlets = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    residents = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=SMALL_INT_MAX
+    )
+    water_outlets = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=SMALL_INT_MAX
+    )
     built_area = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
     has_water_tank = serializers.BooleanField(required=False)
     has_cistern = serializers.BooleanField(required=False)
@@ -263,8 +269,12 @@ class PropertyPatchIn(serializers.Serializer):
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     special = serializers.ChoiceField(choices=Property.Special.choices, required=False)
     municipal_registration = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    residents = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    water_outlets = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    residents = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=SMALL_INT_MAX
+    )
+    water_outlets = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=SMALL_INT_MAX
+    )
     built_area = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
     has_water_tank = serializers.BooleanField(required=False)
     has_cistern = serializers.BooleanField(required=False)
@@ -305,6 +315,8 @@ def _customer_by_document_or_id(document: str | None, pk: int | None, field: str
 
 
 class PropertyListCreateApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "registry.properties"
 

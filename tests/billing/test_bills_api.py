@@ -171,6 +171,23 @@ def test_reading_pages_and_comparison_page(staff: Any) -> None:
     assert "Padroeira" in client.get("/leitura/cronograma/").content.decode()
 
 
+@pytest.mark.parametrize("reference", ["2026-13", "2026-00", "0000-00"])
+def test_an_impossible_month_is_a_400_naming_the_field_not_a_crash(staff: Any, reference: str) -> None:
+    """Found by the fuzzer (issue 11): "AAAA-MM"-shaped but impossible months were a 500."""
+    g = f.group()
+    for path, body in (
+        ("/api/v1/billing/runs", {"group": g.code, "reference": reference}),
+        ("/api/v1/billing/simulate/compare", {"proposed": 1, "reference": reference}),
+    ):
+        response = staff.post(path, body)
+        assert response.status_code == 400, (path, response.content)
+        assert response.json()["field"] == "reference"
+        assert response.json()["errors"]["reference"] == [
+            f"Mês inválido: '{reference}'. Use AAAA-MM, com o mês de 01 a 12 (ex.: 2026-03)."
+        ]
+    assert not runs.BillingRun.objects.exists()
+
+
 def test_a_bill_in_critique_cannot_be_cancelled_only_rebilled(staff: Any) -> None:
     from modules.common.models import AuditEntry
 

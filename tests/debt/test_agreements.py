@@ -12,11 +12,12 @@ import time_machine
 from modules.billing.hooks import pending_items
 from modules.billing.models import BillItem
 from modules.collection import services as collection
+from modules.collection.models import PaymentDocument
 from modules.common.audit import SystemActor
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict
 from modules.debt import services
-from modules.debt.models import Agreement, InstallmentPolicyVersion
+from modules.debt.models import Agreement, Certificate, InstallmentPolicyVersion
 from tests.collection import factories as f
 from tests.conftest import bearer, make_user
 
@@ -229,6 +230,38 @@ def test_statement_and_certificate_pdfs_are_branded_and_carry_the_barcode(admin,
     document = PaymentDocument.objects.get(pk=made.json()["document"])
     assert debt_pdf.statement_pdf(document).startswith(b"%PDF")
     assert document.amount > Decimal("33.00")  # overdue: fine and interest up to the validity date
+
+
+@pytest.mark.parametrize("year", [0, -5, 40000])
+def test_an_annual_declaration_for_an_impossible_year_is_a_400(admin, alpha_client, year):
+    """Found by the fuzzer (issue 11): the certificate year was unbounded and built dates from it."""
+    p = f.prop()
+    response = _post(
+        alpha_client, f"/api/v1/properties/{p.pk}/certificates", {"kind": "annual", "year": year}, admin
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == "year"
+    assert not Certificate.objects.exists()
+
+
+def test_a_statement_valid_until_the_far_future_is_a_400(admin, alpha_client):
+    """Found by the fuzzer (issue 11): a far-future validity was priced and encoded as a 500."""
+    p = _property_owing_415_29()
+    for valid_until in ("9999-12-31", "2026-06-16"):
+        response = _post(
+            alpha_client, f"/api/v1/properties/{p.pk}/statement", {"valid_until": valid_until}, admin
+        )
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"] == {
+            "valid_until": ["A validade do extrato vai no máximo até 15/06/2026 (365 dias)."]
+        }
+    assert not PaymentDocument.objects.exists()
+    assert (
+        _post(
+            alpha_client, f"/api/v1/properties/{p.pk}/statement", {"valid_until": "2026-06-15"}, admin
+        ).status_code
+        == 201
+    )
 
 
 def test_replan_folds_the_old_plans_unbilled_installments_at_present_value(tenant_alpha):

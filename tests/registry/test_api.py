@@ -253,3 +253,26 @@ def test_property_search_api_caps_the_count_and_says_so(admin, alpha_client, mon
     assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 2)
     assert body["next"] and body["previous"] is None
     assert {"id", "account_number", "cpf_cnpj"} <= set(body["results"][0])
+
+
+@pytest.mark.parametrize("field", ["residents", "water_outlets"])
+def test_a_count_above_the_columns_range_is_a_400_naming_the_field(admin, alpha_client, field) -> None:
+    """Found by the fuzzer (issue 11): 40000 residents reached PostgreSQL's smallint as a 500."""
+    from modules.registry.models import Property
+    from tests.registry import factories as f
+
+    prop = f.prop()
+    response = alpha_client.patch(
+        f"/api/v1/properties/{prop.pk}", {field: 40000}, content_type="application/json", **admin
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        field: ["Certifique-se de que este valor seja inferior ou igual a 32767."]
+    }
+    assert getattr(Property.objects.get(pk=prop.pk), field) is None
+    assert (
+        alpha_client.patch(
+            f"/api/v1/properties/{prop.pk}", {field: 32767}, content_type="application/json", **admin
+        ).status_code
+        == 200
+    )

@@ -86,6 +86,18 @@ def test_unknown_priority_from_staff_is_refused(alpha_client) -> None:
 
 
 @pytest.mark.django_db
+def test_an_impossible_time_is_a_400_naming_the_field_not_a_crash(alpha_client) -> None:
+    """Found by the fuzzer (issue 11): minute 99 in a well-formed time was a 500."""
+    response = open_from(alpha_client, staff("alpha", "marta"), scheduled_for="2026-05-01T12:99:00Z")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "scheduled_for": ["Data e hora inválidas: use ISO-8601, ex.: 2026-03-10T14:00:00-03:00."]
+    }
+    connection.set_schema_to_public()
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_utility_accepts_the_solution_and_only_then_the_vendor_closes(
     alpha_client, ops_client, vendor
 ) -> None:

@@ -11,7 +11,8 @@ Decisions (ADR 0030):
   holding them is a débito-automático return sent to the wrong inbox and is refused with that reason;
   any other type is refused as unknown.
 * The file is read as bytes and decoded as Latin-1, so an accented byte can never shift the columns.
-  LF and CRLF line ends are both accepted, and so is a stream of 150-byte records with no line ends.
+  LF and CRLF line ends are both accepted, and so is a stream of 150-byte records with no line ends;
+  blank lines at the end are dropped.
 * Every problem found is collected with its line, field and a pt-BR message, and the file is refused
   as a whole when there is any: a return file settles bills, so nothing of a broken file is posted.
   Things that need a person but not a refusal (amount different from the barcode's, unknown channel,
@@ -158,6 +159,57 @@ class ReturnFile:
     def total_fees(self) -> Decimal:
         return sum((payment.fee for payment in self.payments), Decimal("0.00"))
 
+    @property
+    def content_sha256(self) -> str:
+        return content_fingerprint(
+            bank_code=self.header.bank_code,
+            sequence=self.header.sequence,
+            generated_on=self.header.generated_on,
+            record_count=self.trailer.record_count,
+            total=self.trailer.total,
+            payments=[
+                PaymentFingerprint(
+                    p.line, p.barcode, p.amount, p.fee, p.paid_on, p.credited_on, p.authentication
+                )
+                for p in self.payments
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class PaymentFingerprint:
+    """What of a G record a duplicate check compares: the fields an import stores on its payment."""
+
+    line: int
+    barcode: str
+    amount: Decimal
+    fee: Decimal
+    paid_on: dt.date
+    credited_on: dt.date
+    authentication: str
+
+
+def content_fingerprint(
+    *,
+    bank_code: str,
+    sequence: int,
+    generated_on: dt.date,
+    record_count: int,
+    total: Decimal,
+    payments: list[PaymentFingerprint],
+) -> str:
+    """SHA-256 of what the file says, not of its bytes: the same file with CRLF, LF, trailing blanks
+    or a re-encoding has the same fingerprint. It is built only from what an import stores (the
+    header's bank, NSA and date, the trailer, and every G record's payment), so the rows imported
+    before this rule existed get theirs from the database (migration 0006)."""
+    parts = [bank_code, str(sequence), generated_on.isoformat(), str(record_count), f"{total:.2f}"]
+    for p in sorted(payments, key=lambda item: item.line):
+        parts.append(
+            f"{p.line};{p.barcode};{p.amount:.2f};{p.fee:.2f};{p.paid_on.isoformat()};"
+            f"{p.credited_on.isoformat()};{p.authentication}"
+        )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
 
 def split_records(data: bytes) -> list[str]:
     """The file's records as Latin-1 text, without line ends; a stream without line ends is cut every 150."""
@@ -165,8 +217,11 @@ def split_records(data: bytes) -> list[str]:
         chunks = [data[start : start + RECORD_LENGTH] for start in range(0, len(data), RECORD_LENGTH)]
     else:
         chunks = data.replace(b"\r\n", b"\n").split(b"\n")
-        if chunks and chunks[-1] == b"":
-            chunks.pop()  # the line end after the last record
+        # Blank lines after the trailer are what a transfer or an editor adds; they carry nothing.
+        # Blanks past column 150 are not dropped: a UTF-8 literal shifts the columns and shows only
+        # as a longer record (ADR 0030).
+        while chunks and not chunks[-1].strip():
+            chunks.pop()
     return [chunk.decode("latin-1") for chunk in chunks]
 
 

@@ -120,6 +120,7 @@ MIDDLEWARE = [
     # its "em implantação" page gets one too
     "saas.security.StaffSecurityMiddleware",
     "saas.middleware.CachedTenantMiddleware",
+    "modules.common.middleware.RejectNulInQueryMiddleware",
     "saas.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (nonce) on the citizens' pages, /agencia/ and /totem/
@@ -293,6 +294,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["modules.access.permissions.IsAuthenticatedAndCurrent"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.common.api.exception_handler",
+    # a JSON body is an object or a 400, never a list or a number reaching a view
+    "DEFAULT_PARSER_CLASSES": [
+        "modules.common.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "modules.common.api.PageNumberPagination",
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": None,

@@ -34,7 +34,10 @@ class AwareDateTimeField(serializers.Field):
     }
 
     def to_internal_value(self, data: Any) -> dt.datetime:
-        value = parse_datetime(str(data)) if data not in (None, "") else None
+        try:
+            value = parse_datetime(str(data)) if data not in (None, "") else None
+        except ValueError:  # well-formed but impossible, e.g. minute 99: a 400, not a crash
+            value = None
         if value is None:
             self.fail("invalid")
         if value.tzinfo is None:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
+from modules.common.api import LIST_OF_OBJECTS
 from modules.common.errors import NotFound
 
 from . import selectors, services
@@ -42,7 +43,7 @@ class StaffIncidentApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "ops.incidents"
 
-    @extend_schema(operation_id="incidents_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="incidents_list", responses={200: LIST_OF_OBJECTS})
     def get(self, request: Request) -> Response:
         now = timezone.now()
         qs = (

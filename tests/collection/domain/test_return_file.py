@@ -303,3 +303,13 @@ def test_the_same_bytes_have_the_same_digest() -> None:
     data = (SAMPLES / "03_bb-001_2014-08-06_RCB001455608201413819.ret").read_bytes()
     assert parse_return_file(data).sha256 == parse_return_file(bytes(data)).sha256
     assert len(parse_return_file(data).sha256) == 64
+
+
+def test_blank_lines_after_the_trailer_change_the_bytes_not_the_content() -> None:
+    data = (SAMPLES / "03_bb-001_2014-08-06_RCB001455608201413819.ret").read_bytes()
+    padded = data + b"\r\n   \n\n"
+    assert parse_return_file(padded).payments == parse_return_file(data).payments
+    assert parse_return_file(padded).sha256 != parse_return_file(data).sha256
+    assert parse_return_file(padded).content_sha256 == parse_return_file(data).content_sha256
+    crlf = parse_return_file(data.replace(b"\n", b"\r\n"))
+    assert crlf.content_sha256 == parse_return_file(data).content_sha256

@@ -1,0 +1,491 @@
+"""Every operation of the staff, citizen and ops OpenAPI schemas that takes an id is called with the
+other utility's objects and tokens, and without a token: it answers 401 or 404 and never the other
+utility's data. The operations come from the schemas at test time, so a new endpoint is covered
+without writing a test; a path parameter this file does not know how to fill fails its test.
+
+Cases, per operation (utilities are alpha and beta; users and citizens live in their own schema):
+
+* no token, on alpha's host, with beta's ids → 401;
+* a beta token (valid on beta) on alpha's host → 401, since alpha has no such user;
+* alpha's own valid token, on alpha's host, with beta's ids → 404 (the id is not alpha's);
+* ops: no token or a utility's staff token on the vendor's host → 401; the vendor's token on a
+  utility's host → 404 (the ops API is not served there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from modules.common.tenancy import tenant_context
+from tests import apischema
+from tests.conftest import TENANTS, host_client, make_user
+
+ACTOR_NAME = "tests"
+TODAY = dt.date(2025, 6, 15)
+OPS_HOST = "localhost"
+_names = itertools.count(1)
+
+
+class BetaWorld:
+    """Real objects of beta, made on demand (each once per test) and remembered with the values that
+    tell them apart: names, account numbers, barcodes. None of these may reach alpha's answers."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, Any] = {}
+        self.distinctive: set[str] = set()
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self.made:
+            with tenant_context("beta"):
+                self.made[key] = make()
+        return self.made[key]
+
+    def remember(self, *values: Any) -> None:
+        self.distinctive.update(str(v) for v in values if v not in (None, ""))
+
+    # --- tenant objects ---------------------------------------------------------------------------
+
+    def prop(self) -> Any:
+        def make() -> Any:
+            from tests.registry import factories as reg
+
+            _beyond_alpha("registry_property", "registry_customer")
+            holder = reg.customer(f"Bartolomeu Exclusivo de Beta {next(_names)}")
+            p = reg.prop(holder=holder, number="7777")
+            self.remember(holder.name, holder.cpf_cnpj, p.account_number, p.inscription)
+            self.made["customer"] = holder
+            return p
+
+        return self.get("property", make)
+
+    def customer(self) -> Any:
+        self.prop()
+        return self.made["customer"]
+
+    def bill(self) -> Any:
+        def make() -> Any:
+            from tests.collection import factories as col
+
+            _beyond_alpha("billing_bill")
+            b = col.bill(self.prop(), "987.65", dt.date(2099, 1, 10))
+            self.remember(b.barcode, b.typeable_line)
+            return b
+
+        return self.get("bill", make)
+
+    def overdue_bill(self) -> Any:
+        def make() -> Any:
+            from tests.collection import factories as col
+
+            return col.bill(self.prop(), "876.54", dt.date(2025, 3, 10), dt.date(2025, 2, 1))
+
+        return self.get("overdue_bill", make)
+
+    def payment(self) -> Any:
+        def make() -> Any:
+            from modules.collection import services as collection
+            from modules.common.audit import SystemActor
+
+            _beyond_alpha("collection_payment")
+            return collection.payment_register(
+                actor=SystemActor(ACTOR_NAME),
+                barcode=self.bill().barcode,
+                amount=self.bill().total,
+                paid_on=TODAY,
+            )
+
+        return self.get("payment", make)
+
+    def agreement(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.debt import services as debt
+            from modules.debt.models import InstallmentPolicyVersion
+
+            InstallmentPolicyVersion.objects.update(
+                min_down_payment_rate=Decimal("0"), min_installment=Decimal("1")
+            )
+            self.overdue_bill()
+            _beyond_alpha("debt_agreement")
+            return debt.agreement_create(
+                actor=SystemActor(ACTOR_NAME),
+                property_id=self.prop().pk,
+                down_payment=Decimal("0"),
+                count=2,
+                as_of=TODAY,
+            )
+
+        return self.get("agreement", make)
+
+    def certificate(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.debt import services as debt
+
+            _beyond_alpha("debt_certificate")
+            cert = debt.certificate_issue(
+                actor=SystemActor(ACTOR_NAME), property_id=self.prop().pk, today=TODAY
+            )
+            self.remember(cert.code)
+            return cert
+
+        return self.get("certificate", make)
+
+    def statement(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.debt import services as debt
+
+            self.bill()
+            _beyond_alpha("collection_paymentdocument")
+            doc = debt.statement_create(
+                actor=SystemActor(ACTOR_NAME),
+                property_id=self.prop().pk,
+                as_of=TODAY,
+                valid_until=TODAY + dt.timedelta(days=7),
+            )
+            self.remember(doc.barcode)
+            return doc
+
+        return self.get("statement", make)
+
+    def charge(self) -> Any:
+        def make() -> Any:
+            from modules.collection.models import GatewayCharge
+
+            _beyond_alpha("collection_gatewaycharge")
+            n = next(_names)
+            return GatewayCharge.objects.create(
+                document=self.statement(),
+                method="pix",
+                amount_cents=98765,
+                idempotency_key=f"beta-isolation-{n}",
+                order_id=f"or_beta_{n}",
+                charge_id=f"ch_beta_{n}",
+                status="pending",
+                qr_code=f"pix-beta-exclusivo-{n}",
+            )
+
+        return self.get("charge", make)
+
+    def request(self) -> Any:
+        def make() -> Any:
+            from portal.models import ServiceRequest
+
+            n = next(_names)
+            row = ServiceRequest.objects.create(
+                protocol=f"2025{900000 + n:07d}"[:12],
+                kind="service",
+                type_code="other",
+                property=self.prop(),
+                requester_name=f"Requerente Exclusiva de Beta {n}",
+                description="Pedido que só existe em beta",
+                channel="web",
+            )
+            self.remember(row.requester_name)
+            return row
+
+        return self.get("request", make)
+
+    def tariff(self) -> Any:
+        def make() -> Any:
+            from tests.billing.factories import approved_tariff
+
+            _beyond_alpha("billing_tariff")
+            return approved_tariff(act=f"Ato Exclusivo de Beta {next(_names)}")
+
+        return self.get("tariff", make)
+
+    def run(self) -> Any:
+        def make() -> Any:
+            from modules.billing.models import BillingRun
+            from tests.billing.factories import group
+
+            _beyond_alpha("billing_billingrun")
+            return BillingRun.objects.create(group=group(88), reference=dt.date(2025, 5, 1))
+
+        return self.get("run", make)
+
+    def metered(self) -> Any:
+        def make() -> Any:
+            from tests.billing.factories import billable, group
+
+            _beyond_alpha("registry_serviceconnection", "metering_meter")
+            p = billable(group(89))
+            water = p.connections.get(kind="water")
+            meter = water.installations.get().meter
+            self.remember(p.account_number, meter.number)
+            return water, meter
+
+        return self.get("metered", make)
+
+    def reading(self) -> Any:
+        def make() -> Any:
+            from modules.reading.models import Reading
+
+            _beyond_alpha("reading_reading")
+            return Reading.objects.create(
+                property=self.prop(),
+                reference=dt.date(2025, 5, 1),
+                read_on=TODAY,
+                value=1234,
+                consumption_m3=0,
+                actor=ACTOR_NAME,
+            )
+
+        return self.get("reading", make)
+
+    # --- vendor objects of beta (public schema) -----------------------------------------------------
+
+    def incident(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.common.audit import SystemActor
+            from saas.sla import services as sla
+            from tenants.models import Tenant
+
+            with tenant_context("public"):
+                incident = sla.incident_open(
+                    actor=SystemActor(ACTOR_NAME),
+                    tenant=Tenant.objects.get(schema_name="beta"),
+                    priority=3,
+                    description="Chamado exclusivo de beta",
+                    now=timezone.now(),
+                    by_utility=True,
+                )
+            self.remember(incident.description)
+            return incident
+
+        return self.get("incident", make)
+
+    def outage(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.common.audit import SystemActor
+            from saas.sla import services as sla
+            from tenants.models import Tenant
+
+            now = timezone.now()
+            with tenant_context("public"):
+                return sla.outage_record(
+                    actor=SystemActor(ACTOR_NAME),
+                    tenant=Tenant.objects.get(schema_name="beta"),
+                    start=now - dt.timedelta(hours=2),
+                    end=now - dt.timedelta(hours=1),
+                    cause="Queda exclusiva de beta",
+                    now=now,
+                )
+
+        return self.get("outage", make)
+
+    def invoice(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.common.audit import SystemActor
+            from modules.common.domain.dates import YearMonth
+            from saas.sla import services as sla
+            from saas.sla.models import Contract
+            from tenants.models import Tenant
+
+            now = timezone.now()
+            with tenant_context("public"):
+                beta = Tenant.objects.get(schema_name="beta")
+                if not Contract.objects.filter(tenant=beta).exists():
+                    sla.contract_set(
+                        actor=SystemActor(ACTOR_NAME), tenant=beta, today=now.date(), monthly_value="54321.00"
+                    )
+                return sla.invoice_issue(
+                    actor=SystemActor(ACTOR_NAME),
+                    tenant=beta,
+                    month=YearMonth.of(now.date()).previous(),
+                    now=now,
+                )
+
+        return self.get("invoice", make)
+
+
+def _beyond_alpha(*tables: str) -> None:
+    """Ids are drawn from each schema's own sequences, so beta's next id may be one alpha also has:
+    move beta's sequence past alpha's, or an "alpha answered with alpha's own row" would pass."""
+    with connection.cursor() as cur:
+        for table in tables:
+            cur.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "greatest((SELECT coalesce(max(id), 0) FROM alpha.{t}), "
+                "(SELECT coalesce(max(id), 0) FROM beta.{t})) + 1000)".replace("{t}", table),
+                [f"beta.{table}"],
+            )
+
+
+# (the path segment before the parameter, the parameter) → the beta object whose id fills it
+IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
+    # staff API
+    ("agreements", "id"): lambda w: w.agreement().pk,
+    ("runs", "id"): lambda w: w.run().pk,
+    ("tariffs", "id"): lambda w: w.tariff().pk,
+    ("bills", "id"): lambda w: w.bill().pk,
+    ("payments", "id"): lambda w: w.payment().pk,
+    ("connections", "id"): lambda w: w.metered()[0].pk,
+    ("customers", "id"): lambda w: w.customer().pk,
+    ("incidents", "protocol"): lambda w: w.incident().protocol,
+    ("meters", "id"): lambda w: w.metered()[1].pk,
+    ("properties", "id"): lambda w: w.prop().pk,
+    ("readings", "id"): lambda w: w.reading().pk,
+    # citizen API
+    ("properties", "property_id"): lambda w: w.prop().pk,
+    ("bills", "bill_id"): lambda w: w.bill().pk,
+    ("certificates", "certificate_id"): lambda w: w.certificate().pk,
+    ("charges", "charge_id"): lambda w: w.charge().pk,
+    ("statements", "document_id"): lambda w: w.statement().pk,
+    ("requests", "protocol"): lambda w: w.request().protocol,
+    # ops API (vendor objects of beta)
+    ("invoices", "id"): lambda w: w.invoice().pk,
+    ("outages", "id"): lambda w: w.outage().pk,
+    ("tenants", "schema"): lambda w: "beta",
+}
+
+
+def _fill(path: str, world: BetaWorld) -> str:
+    """The path with each {parameter} replaced by a real beta object's id; fails for an unknown one."""
+    segments = path.strip("/").split("/")
+    filled = []
+    for index, segment in enumerate(segments):
+        if segment.startswith("{") and segment.endswith("}"):
+            key = (segments[index - 1], segment[1:-1])
+            if key not in IDS:
+                pytest.fail(
+                    f"{path}: o parâmetro de caminho {key[1]!r} (depois de '/{key[0]}/') não está na tabela "
+                    f"IDS de tests/tenancy/test_schema_isolation.py. Acrescente ({key[0]!r}, {key[1]!r}) com "
+                    "uma função que crie um objeto real de beta (tests/*/factories.py) e devolva seu id.",
+                    pytrace=False,
+                )
+            filled.append(str(IDS[key](world)))
+        else:
+            filled.append(segment)
+    return "/" + "/".join(filled)
+
+
+def _with_ids(schema: dict[str, Any]) -> list[Any]:
+    """One case per operation with a path parameter, carrying a body shaped as its schema asks, so
+    a view that checks its input before looking the object up still reaches the lookup."""
+    return [
+        pytest.param(method, path, apischema.request_example(schema, op), id=f"{method.upper()} {path}")
+        for method, path, op in apischema.operations(schema)
+        if apischema.path_parameters(schema["paths"][path], op)
+    ]
+
+
+def _call(client: Client, method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
+    if method in ("post", "put", "patch"):
+        return getattr(client, method)(path, body or {}, content_type="application/json", **headers)
+    return getattr(client, method)(path, **headers)
+
+
+def _leaks(response: Any, world: BetaWorld) -> list[str]:
+    body = response.content.decode("utf-8", "replace")
+    return sorted(value for value in world.distinctive if value in body)
+
+
+def _staff_token(schema: str, username: str) -> dict[str, str]:
+    from modules.access.services import token_issue
+
+    user = make_user(schema, username, "Senha-forte-123", is_admin=True)
+    with tenant_context(schema):
+        return {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user)}"}
+
+
+def _citizen_token(host_schema: str, client: Client) -> dict[str, str]:
+    from tests.registry import factories as reg
+
+    with tenant_context(host_schema):
+        holder = reg.customer(f"Cidadã de {host_schema} {next(_names)}")
+        prop = reg.prop(holder=holder, number="55")
+    response = client.post(
+        "/agencia/api/v1/auth/token",
+        {"account": prop.account_number, "document": holder.cpf_cnpj},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture
+def world(db: None, settings: Any) -> BetaWorld:
+    settings.PORTAL_SIGN_IN_LIMIT = 10_000
+    connection.set_schema_to_public()
+    return BetaWorld()
+
+
+def _expect(response: Any, status: int, world: BetaWorld, case: str) -> None:
+    assert response.status_code == status, f"{case}: {response.status_code} {response.content[:300]!r}"
+    assert not _leaks(response, world), f"{case}: a resposta traz dados de beta: {_leaks(response, world)}"
+
+
+@pytest.mark.parametrize(("method", "path", "body"), _with_ids(apischema.staff_schema()))
+def test_staff_operation_refuses_the_other_utility(
+    world: BetaWorld, method: str, path: str, body: Any
+) -> None:
+    url = _fill(path, world)
+    alpha = host_client(TENANTS["alpha"])
+    _expect(_call(alpha, method, url, {}, body), 401, world, "sem token")
+    _expect(_call(alpha, method, url, _staff_token("beta", "beta-admin"), body), 401, world, "token de beta")
+    _expect(_call(alpha, method, url, _staff_token("alpha", "alpha-admin"), body), 404, world, "id de beta")
+
+
+@pytest.mark.parametrize(("method", "path", "body"), _with_ids(apischema.citizen_schema()))
+def test_citizen_operation_refuses_the_other_utility(
+    world: BetaWorld, method: str, path: str, body: Any
+) -> None:
+    url = _fill(path, world)
+    alpha, beta = host_client(TENANTS["alpha"]), host_client(TENANTS["beta"])
+    _expect(_call(alpha, method, url, {}, body), 401, world, "sem token")
+    _expect(
+        _call(alpha, method, url, _citizen_token("beta", beta), body), 401, world, "token de cidadão de beta"
+    )
+    _expect(_call(alpha, method, url, _citizen_token("alpha", alpha), body), 404, world, "id de beta")
+
+
+@pytest.mark.parametrize(("method", "path", "body"), _with_ids(apischema.ops_schema()))
+def test_ops_operation_refuses_utility_tokens_and_utility_hosts(
+    world: BetaWorld, method: str, path: str, body: Any
+) -> None:
+    from modules.access.services import token_issue
+
+    url = _fill(path, world)
+    ops = host_client(OPS_HOST)
+    _expect(_call(ops, method, url, {}, body), 401, world, "sem token")
+    _expect(
+        _call(ops, method, url, _staff_token("beta", "beta-admin"), body),
+        401,
+        world,
+        "token da equipe de beta",
+    )
+    vendor = make_user("public", "ops-isolation", "Senha-forte-123", is_admin=True)
+    with tenant_context("public"):
+        vendor_token = {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=vendor)}"}
+    alpha = host_client(TENANTS["alpha"])
+    _expect(_call(alpha, method, url, vendor_token, body), 404, world, "token do fornecedor no host de alpha")
+
+
+def test_every_schema_has_operations_with_ids() -> None:
+    """Guards the generator itself: an empty schema would make the suite above pass vacuously."""
+    counts = {
+        name: len(_with_ids(schema()))
+        for name, schema in (
+            ("staff", apischema.staff_schema),
+            ("citizen", apischema.citizen_schema),
+            ("ops", apischema.ops_schema),
+        )
+    }
+    assert counts["staff"] >= 36 and counts["citizen"] >= 26 and counts["ops"] >= 16, counts
