@@ -31,6 +31,7 @@ from modules.billing.services import simulation as bill_simulation
 from modules.billing.services import tariffs as tariff_services
 from modules.collection.gateway import gateway_charge_create
 from modules.collection.models import GatewayCharge
+from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, PermissionDenied, ValidationFailed
 from modules.debt import pdf as debt_pdf
 from modules.debt import selectors as debt_selectors
@@ -47,7 +48,6 @@ from .apis import CitizenThrottle, CitizenView
 from .auth import CitizenActor
 from .installments import debt_requester
 from .models import AgencySettings
-from .services import tenant_today
 from .views_bills import STATEMENT_DAYS
 from .views_services import DECLARATION_YEARS, _can_sign
 

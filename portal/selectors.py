@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from modules.billing.models import DueDayChoice
+from modules.common.clock import tenant_today
 from modules.debt.selectors import debt_position
 from modules.metering.selectors import active_installation
 from modules.registry.domain.connections import SITUATIONS
@@ -33,16 +33,12 @@ class DebtSummary:
 
 
 def open_debts_summary(prop: Property, as_of: dt.date | None = None) -> DebtSummary:
-    position = debt_position(prop.pk, as_of or _tenant_today())
+    position = debt_position(prop.pk, as_of or tenant_today())
     return DebtSummary(
         available=True,
         open_bills=len(position.items),
         updated_total=position.totals["total"],
     )
-
-
-def _tenant_today() -> dt.date:
-    return timezone.localdate(timezone.now(), timezone.get_current_timezone())
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from modules.common.clock import tenant_today
 from modules.common.domain.documents import strip_document
 from modules.registry.domain.account_number import looks_like_account_number, parse_account_number
 
 from .models import ServiceRequest
-from .services import tenant_today
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from modules.billing.models import DueDayChoice
 from modules.billing.services.due_days import due_day_choose
 from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import tenant_today
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
 from modules.registry import services as registry_services
@@ -40,10 +41,6 @@ from .selectors import current_holder
 
 ALLOWED_ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 EMAIL_CHANGE_HOURS = 24
-
-
-def tenant_today() -> dt.date:
-    return timezone.localdate(timezone.now(), timezone.get_current_timezone())
 
 
 def _clean_email(value: str, field: str = "email") -> str:

@@ -21,6 +21,7 @@ from modules.billing.pdf import bill_pdf
 from modules.collection.card_checkout import checkout_refresh_if_due
 from modules.collection.gateway import gateway_charge_create
 from modules.collection.models import GatewayCharge
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 from modules.debt.pdf import statement_pdf
 from modules.debt.services import statement_create
@@ -30,7 +31,6 @@ from .access_bills import access_bill_by_id, access_charge_by_id, access_documen
 from .auth import CitizenActor, Grant
 from .mail import bill_outgoing, send_document
 from .selectors import current_holder
-from .services import tenant_today
 from .views import _is_totem, _property, _render, _url, citizen_required
 
 STATEMENT_DAYS = 7  # NÃO RECEBER APÓS = issue + 7 days (VA-14)

@@ -23,12 +23,12 @@ from modules.collection.card_checkout import card_checkout_create, checkout_refr
 from modules.collection.models import GatewayAccount
 from modules.collection.selectors import card_operators
 from modules.common.audit import SystemActor
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound
 
 from .access_card import access_card_charge_by_document
 from .auth import CitizenActor
 from .security import csp_header
-from .services import tenant_today
 from .views import _is_totem, _not_found, _property, _render, _url, citizen_required
 from .views_bills import _grant, chosen_rows
 

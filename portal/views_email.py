@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 from modules.debt.services import statement_create
 
@@ -17,7 +18,6 @@ from . import bills as reads
 from .access_services import access_certificate_by_id
 from .auth import CitizenActor, Grant
 from .mail import certificate_outgoing, email_on_record, send_document, statement_outgoing
-from .services import tenant_today
 from .views import _property, _url, citizen_required
 from .views_bills import STATEMENT_DAYS
 

@@ -23,6 +23,7 @@ from modules.billing.domain.calculation import sewer_price_per_m3
 from modules.billing.domain.tariffs import ServiceType
 from modules.billing.services import simulation as bill_simulation
 from modules.billing.services import tariffs as tariff_services
+from modules.common.clock import tenant_today
 from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError, PermissionDenied, ValidationFailed
 from modules.debt import pdf as debt_pdf
@@ -35,7 +36,6 @@ from .access_services import access_agreement_by_id, access_certificate_by_id, a
 from .auth import CitizenActor, Grant, session_grant
 from .installments import debt_requester
 from .models import AgencySettings
-from .services import tenant_today
 from .views import _property, _render, _url, citizen_required
 
 DECLARATION_YEARS = 5

@@ -32,6 +32,7 @@ hypothesis_settings.load_profile(
 )
 
 TENANTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
+FEBRABAN_CODES = {"alpha": "0562", "beta": "0777"}
 
 
 def _ensure_service(check: list[str], start: list[str], name: str) -> None:
@@ -109,7 +110,13 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
                     request=provisioning.TenantRequest(
                         schema, f"Concessionária {schema.title()}", domain, "America/Sao_Paulo"
                     ),
+                    # a utility issues barcodes under its bank agreement; a test of one without a
+                    # code sets it blank in its own transaction
+                    branding={"febraban_company_code": FEBRABAN_CODES[schema]},
                 )
+            elif not tenant.febraban_company_code:  # a reused test database from before the codes
+                Tenant.objects.filter(pk=tenant.pk).update(febraban_company_code=FEBRABAN_CODES[schema])
+                tenant.refresh_from_db()
             if not tenant.is_active:
                 provisioning.tenant_provision(tenant_id=tenant.pk)
             else:  # a reused test database may predate a module: bring its reference data in

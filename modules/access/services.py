@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 import pyotp
 from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.models import Session
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from modules.common.audit import Actor, SystemActor, audit_record, snapshot
+from modules.common.clock import tenant_zone
 from modules.common.errors import DomainError, PermissionDenied, ValidationFailed, clean_or_fail
 
 from . import limits
@@ -58,11 +58,6 @@ def _rules(policy: PasswordPolicy) -> PasswordRules:
         require_digit=policy.require_digit,
         require_special=policy.require_special,
     )
-
-
-def tenant_zone() -> ZoneInfo:
-    tenant = getattr(connection, "tenant", None)
-    return ZoneInfo(getattr(tenant, "timezone", None) or "America/Sao_Paulo")
 
 
 def _recent_failures(username: str, since: dt.datetime) -> int:

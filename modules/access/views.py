@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import segno
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from modules.common.clock import tenant_zone
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 
@@ -345,7 +345,7 @@ def audit_view(request: HttpRequest) -> HttpResponse:
     entries = selectors.audit_search()
     if form.is_valid():
         data = form.cleaned_data
-        zone = ZoneInfo(getattr(getattr(connection, "tenant", None), "timezone", None) or "America/Sao_Paulo")
+        zone = tenant_zone()
         entries = selectors.audit_search(
             actor=data["actor"],
             action=data["action"],

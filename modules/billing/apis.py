@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 from modules.common.api import LIST_OF_OBJECTS, PageNumberPagination, YearMonthField
+from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
 from modules.registry.models import BillingGroup
-from modules.registry.services import tenant_today
 
 from . import selectors
 from .domain.calculation import PricingMethod

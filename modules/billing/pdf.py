@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,6 +23,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from modules.common.clock import tenant_zone
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.documents import format_document
 from modules.common.domain.money import format_brl
@@ -106,7 +106,7 @@ def bill_context(bill: Bill) -> dict[str, Any]:
     quality = texts.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from").first()
     payer = _payer(bill)
     month = YearMonth.of(bill.reference)
-    zone = ZoneInfo(getattr(tenant, "timezone", "") or "America/Sao_Paulo")
+    zone = tenant_zone()
     issued_on = (
         bill.issued_at.astimezone(zone).date()
         if bill.issued_at

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import connection
-
 from modules.billing.domain.febraban import build_barcode
+from modules.common.clock import febraban_company_code
 
 DocumentPaid = Callable[[Any, Any], None]  # (document, actor)
 BillHold = Callable[[list[int]], dict[int, str]]
@@ -49,12 +48,7 @@ def held_bills(bill_ids: Iterable[int]) -> dict[int, str]:
     return held
 
 
-def company_code() -> str:
-    code = getattr(getattr(connection, "tenant", None), "febraban_company_code", "") or ""
-    return code if len(code) == 4 and code.isdigit() else "0000"
-
-
 def document_barcode(document_id: int, amount: Any, valid_until: Any) -> tuple[str, str]:
     free = f"{DOCUMENT_MARK}{document_id:016d}{valid_until:%Y%m%d}"
-    code = build_barcode(amount=amount, company_code=company_code(), free_field=free)
+    code = build_barcode(amount=amount, company_code=febraban_company_code(), free_field=free)
     return code.digits, code.typeable_line

@@ -23,12 +23,12 @@ import hmac
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Q
 
 from modules.common.audit import Actor, SystemActor, audit_record
+from modules.common.clock import tenant_zone
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.registry.models import Property
 
@@ -382,7 +382,7 @@ def _instant(value: Any) -> dt.datetime | None:
 
 
 def _paid_on(value: Any) -> dt.date:
-    tz = ZoneInfo(getattr(getattr(connection, "tenant", None), "timezone", None) or "America/Sao_Paulo")
+    tz = tenant_zone()
     try:
         instant = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:

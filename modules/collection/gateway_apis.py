@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
-from modules.registry.services import tenant_today
 
 from . import gateway
 from .models import GatewayCharge

@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
+from modules.common.clock import tenant_today
 from modules.common.domain.money import Rounding, parse_money
 from modules.common.errors import NotFound, ValidationFailed
 from modules.registry.models import Property
-from modules.registry.services import tenant_today
 
 from . import services
 from .domain.installments import installment_value, simulate

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from modules.common.audit import SystemActor
+from modules.common.clock import tenant_today
 from modules.common.models import JobRun
 from modules.common.tenancy import TenantTask
-from modules.registry.services import tenant_today
 
 from . import services
 

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
 from modules.registry.models import Property
-from modules.registry.services import tenant_today
 
 from . import pdf, selectors, services
 from .domain.certificates import CertificateKind

@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
+from modules.common.clock import tenant_today
 from modules.common.parsers import JSONObjectParser
 from modules.registry.models import ServiceConnection
-from modules.registry.services import tenant_today
 
 from . import selectors, services
 from .domain import meters as rules

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, ValidationFailed
 from modules.registry.models import ServiceConnection
-from modules.registry.services import tenant_today
 
 from . import selectors, services
 from .domain import meters as rules

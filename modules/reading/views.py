@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.audit import audit_record
+from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
 from modules.registry.models import BillingGroup
-from modules.registry.services import tenant_today
 
 from . import services
 from .domain.consumption import policy_reading_window

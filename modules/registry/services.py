@@ -6,15 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import tenant_today
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import Conflict, ValidationFailed
 
@@ -37,12 +36,6 @@ from .models import (
     ServiceConnection,
     Street,
 )
-
-
-def tenant_today() -> dt.date:
-    """Today in the utility's time zone (read once per operation and passed down)."""
-    tz = getattr(getattr(connection, "tenant", None), "timezone", None) or "America/Sao_Paulo"
-    return timezone.now().astimezone(ZoneInfo(tz)).date()
 
 
 def _actor_name(actor: Actor) -> str:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 
 from . import selectors, services
@@ -217,5 +218,5 @@ def import_view(request: HttpRequest) -> HttpResponse:
         if not files:
             form.add_error(None, "Envie ao menos um arquivo.")
         else:
-            reports = import_directory_files(actor=request.user, files=files, today=services.tenant_today())
+            reports = import_directory_files(actor=request.user, files=files, today=tenant_today())
     return render(request, "registry/import.html", {"form": form, "reports": reports})

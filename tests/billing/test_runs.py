@@ -15,10 +15,10 @@ from modules.billing.models import Bill, BillingRun, BillStatus, DueDayChoice, R
 from modules.billing.pdf import bill_pdf
 from modules.billing.services import bills as bill_services
 from modules.billing.services import runs
+from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 from modules.reading.services import ReadingInput, reading_register
-from modules.registry.services import tenant_today
 from tests.billing import factories as f
 
 pytestmark = pytest.mark.usefixtures("tenant_alpha")

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from modules.access.models import Profile
 from modules.billing.models import BillStatus
 from modules.collection.models import Payment, PaymentDocument, ReturnFileRefusal
+from modules.common.audit import SystemActor
 from modules.debt.models import Agreement, Certificate, InstallmentPolicyVersion
 from tests.collection import factories as f
 from tests.conftest import make_user
@@ -181,3 +182,26 @@ def test_verification_page_says_an_expired_certificate_no_longer_proves_anything
     assert the_day_after.status_code == 200
     assert "Documento autêntico" not in after
     assert "VENCIDO em 15/07/2025" in after and cert.code in after
+
+
+def test_a_statement_without_the_utilitys_febraban_code_is_refused_not_printed_with_0000(tenant_alpha):
+    """Billing refused a run without the code while statements and down-payment slips printed a
+    barcode with "0000", which no bank credits: one accessor refuses for every document."""
+    from modules.common.errors import ValidationFailed
+    from modules.debt import services as debt_services
+    from tests.billing.factories import set_company_code
+
+    p = f.prop()
+    f.bill(p, "33.00", dt.date(2025, 3, 10), dt.date(2025, 2, 1))
+    set_company_code("")
+
+    with pytest.raises(ValidationFailed) as refused:
+        debt_services.statement_create(
+            actor=SystemActor("tests"),
+            property_id=p.pk,
+            as_of=TODAY,
+            valid_until=TODAY + dt.timedelta(days=5),
+        )
+
+    assert refused.value.code == "no_febraban_code"
+    assert PaymentDocument.objects.count() == 0

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver
 
 from modules.billing.models import DueDayChoice
 from modules.common.audit import SystemActor
+from modules.common.clock import tenant_today
 from modules.common.errors import ValidationFailed
 from modules.common.models import AuditEntry
 from modules.common.tenancy import tenant_context
@@ -24,7 +25,6 @@ from modules.registry import services as registry_services
 from portal import api_urls, domain, services_desk
 from portal import urls as portal_urls
 from portal.models import AgencySettings
-from portal.services import tenant_today
 from tests.collection import factories as cf
 from tests.registry import factories as f
 

@@ -29,8 +29,8 @@ import requests
 from django.core import mail
 from django.core.wsgi import get_wsgi_application
 
+from modules.common.clock import tenant_today
 from modules.common.tenancy import tenant_context
-from portal.services import tenant_today
 
 from .test_browser import (
     DESKTOP,

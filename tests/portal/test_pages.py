@@ -11,11 +11,11 @@ from django.db import connection
 from django.test import Client
 
 from modules.billing.models import DueDayChoice
+from modules.common.clock import tenant_today
 from modules.common.models import AuditEntry
 from modules.registry.models import Customer
 from portal import selectors
 from portal.models import ProtocolCounter, ServiceRequest
-from portal.services import tenant_today
 
 from .conftest import Citizen, sign_in
 

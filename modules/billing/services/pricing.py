@@ -21,8 +21,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from modules.common.audit import SystemActor
+from modules.common.clock import febraban_company_code, tenant_today
 from modules.common.domain.dates import YearMonth
-from modules.common.errors import DomainError, ValidationFailed
+from modules.common.errors import DomainError
 from modules.metering.models import Installation
 from modules.reading.domain import calendar as cal
 from modules.reading.domain.consumption import (
@@ -36,7 +37,6 @@ from modules.reading.models import Reading, ReadingSchedule, ReviewStatus
 from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import Property, PropertyCategory, ServiceConnection
-from modules.registry.services import tenant_today
 
 from .. import hooks
 from ..domain.calculation import BillCalculation, calculate_bill
@@ -115,14 +115,7 @@ class Context:
 
 def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.date | None = None) -> Context:
     tariff = tariff_in_force(reference.first_day())
-    code = getattr(getattr(connection, "tenant", None), "febraban_company_code", "") or ""
-    if len(code) != 4 or not code.isdigit():
-        raise ValidationFailed(
-            "A concessionária não tem código FEBRABAN (4 dígitos) cadastrado: sem ele não há "
-            "código de barras.",
-            field="febraban_company_code",
-            code="no_febraban_code",
-        )
+    code = febraban_company_code()
     schedule = (
         ReadingSchedule.objects.filter(group_id=group_id, reference=reference.first_day()).first()
         if group_id

@@ -25,12 +25,12 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record
+from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, DomainError, ValidationFailed
 from modules.common.stuck import stuck_work_record
 from modules.reading.models import ReadingSchedule
 from modules.registry.models import BillingGroup, Property
-from modules.registry.services import tenant_today
 
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
 from .documents import run_is_latest_released

@@ -1,14 +1,13 @@
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
 
 from modules.common.audit import ACTION_LABELS, FIELD_LABELS, OBJECT_LABELS
+from modules.common.clock import tenant_zone
 
 register = template.Library()
 
@@ -93,6 +92,5 @@ def _date_text(value: str) -> str:
         return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
     moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
-        zone = getattr(getattr(connection, "tenant", None), "timezone", "") or "America/Sao_Paulo"
-        moment = moment.astimezone(ZoneInfo(zone))
+        moment = moment.astimezone(tenant_zone())
     return moment.strftime("%d/%m/%Y %H:%M")

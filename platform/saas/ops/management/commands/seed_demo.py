@@ -13,10 +13,10 @@ from modules.access.models import Profile, User
 from modules.billing.demo import seed_demo_billing
 from modules.collection.demo import fake_gateway_url, seed_demo_gateway
 from modules.common.audit import SystemActor
+from modules.common.clock import tenant_today
 from modules.common.tenancy import tenant_context
 from modules.debt.demo import seed_demo_debt
 from modules.registry.demo import seed_demo_registry
-from modules.registry.services import tenant_today
 from tenants import provisioning
 from tenants.bootstrap import ensure_public_tenant
 from tenants.models import Tenant
