@@ -9,26 +9,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-AGENCY_PREFIXES = ("/agencia/", "/totem/")
-
-
-def csp_header(nonce: str, form_action: tuple[str, ...] = ()) -> str:
-    """`form_action`: origins a form of the page may also end up at (the card operators' hosted
-    checkout, where the agency answers the form with a redirect; browsers apply form-action to it)."""
-    return "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            f"style-src 'self' 'nonce-{nonce}'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            "connect-src 'self'",
-            " ".join(("form-action 'self'", *form_action)),
-            "frame-ancestors 'none'",
-            "base-uri 'none'",
-            "object-src 'none'",
-        ]
-    )
+from modules.common.http import AGENCY_PREFIXES, csp_header
 
 
 class AgencySecurityMiddleware:

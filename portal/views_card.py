@@ -25,10 +25,10 @@ from modules.collection.selectors import card_operators
 from modules.common.audit import SystemActor
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound
+from modules.common.http import csp_header
 
 from .access_card import access_card_charge_by_document
 from .auth import CitizenActor
-from .security import csp_header
 from .views import _is_totem, _not_found, _property, _render, _url, citizen_required
 from .views_bills import _grant, chosen_rows
 

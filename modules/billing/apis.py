@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
@@ -309,34 +310,30 @@ class ReasonIn(serializers.Serializer):
     consumption_m3 = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
 
-class BillCancelApi(APIView):
+class _BillWithReasonApi(APIView):
+    """A write on one bill that needs only the reason (cancel, accept the critique)."""
+
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+    service: ClassVar[Callable[..., Bill]]
 
     @extend_schema(request=ReasonIn, responses={200: BillOut})
     def post(self, request: Request, pk: int) -> Response:
         data = ReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
-        bill = bill_services.bill_cancel(
+        bill = type(self).service(
             actor=request.user, bill=get_object_or_404(Bill, pk=pk), reason=data.validated_data["reason"]
         )
         return Response(BillOut(bill).data)
 
 
-class BillCritiqueAcceptApi(APIView):
-    permission_classes: ClassVar[list[Any]] = [HasFunction]
-    function = "billing.bills"
-    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+class BillCancelApi(_BillWithReasonApi):
+    service = staticmethod(bill_services.bill_cancel)
 
-    @extend_schema(request=ReasonIn, responses={200: BillOut})
-    def post(self, request: Request, pk: int) -> Response:
-        data = ReasonIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        bill = bill_services.bill_critique_accept(
-            actor=request.user, bill=get_object_or_404(Bill, pk=pk), reason=data.validated_data["reason"]
-        )
-        return Response(BillOut(bill).data)
+
+class BillCritiqueAcceptApi(_BillWithReasonApi):
+    service = staticmethod(bill_services.bill_critique_accept)
 
 
 class BillRebillApi(APIView):

@@ -84,3 +84,27 @@ def mask_secrets(text: str) -> str:
 
 def has_secret_path(text: str) -> bool:
     return SECRET_PATHS.search(text) is not None
+
+
+# Pages of the agency and of everything else share one strict Content-Security-Policy: scripts only
+# from our static files, styles from them or an inline <style> carrying the request's nonce.
+AGENCY_PREFIXES = ("/agencia/", "/totem/")
+
+
+def csp_header(nonce: str, form_action: tuple[str, ...] = ()) -> str:
+    """`form_action`: origins a form of the page may also end up at (the card operators' hosted
+    checkout, where the agency answers the form with a redirect; browsers apply form-action to it)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            " ".join(("form-action 'self'", *form_action)),
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )

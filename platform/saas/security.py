@@ -1,6 +1,6 @@
 """Content-Security-Policy of every page outside the citizens' agency: the staff app, the ops console,
 the public status and certificate-check pages, error pages (the agency, /agencia/ and /totem/, has
-its own in portal/security.py, which the control plane may not import).
+its own middleware in portal/security.py; both build the policy with modules.common.http.csp_header).
 
 Scripts only from our own static files, never inline; styles from static files, or an inline
 <style nonce="{{ request.csp_nonce }}"> (the utility's colours, a page's own rules). A new template
@@ -15,26 +15,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-AGENCY_PREFIXES = ("/agencia/", "/totem/")  # the same as portal.security.AGENCY_PREFIXES
+from modules.common.http import AGENCY_PREFIXES, csp_header
+
 API_DOCS = "/api/v1/docs/"
 REDOC = "https://cdn.jsdelivr.net"
-
-
-def csp_header(nonce: str) -> str:
-    return "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            f"style-src 'self' 'nonce-{nonce}'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            "connect-src 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-            "base-uri 'none'",
-            "object-src 'none'",
-        ]
-    )
 
 
 def docs_csp_header() -> str:
