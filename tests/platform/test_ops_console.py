@@ -129,6 +129,8 @@ def test_the_console_edits_data_and_branding_with_audit_and_errors_by_field(ops_
         "timezone": "America/Sao_Paulo",
         "primary_color": "#0a7d3b",
         "secondary_color": tenant.secondary_color,
+        # what the browser sends back pre-filled: the form holds every field of the utility
+        "febraban_company_code": tenant.febraban_company_code,
         "reason": "nova identidade visual",
     }
     bad = ops_client.post("/ops/concessionarias/alpha/dados/", {**posted, "primary_color": "verde"})
