@@ -108,3 +108,12 @@ def csp_header(nonce: str, form_action: tuple[str, ...] = ()) -> str:
             "object-src 'none'",
         ]
     )
+
+
+def public_url(host: str, path: str) -> str:
+    """An absolute link to one of our pages, for what is read away from a request (a certificate's
+    QR code and printed link): https on the default port in production; the demo serves http on its
+    own port (PUBLIC_SCHEME, PUBLIC_PORT, which rundemo sets)."""
+    scheme = getattr(settings, "PUBLIC_SCHEME", "https") or "https"
+    port = str(getattr(settings, "PUBLIC_PORT", "") or "")
+    return f"{scheme}://{host}{':' + port if port else ''}{path}"

@@ -17,6 +17,7 @@ from modules.billing.domain.febraban import format_typeable_line
 from modules.billing.domain.interleaved25 import render_svg
 from modules.collection.models import PaymentDocument
 from modules.common.domain.documents import format_document
+from modules.common.http import public_url
 
 from .models import Agreement, Certificate
 
@@ -50,14 +51,20 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
     return bytes(HTML(string=render_to_string(template, {"brand": _brand(), **context})).write_pdf())
 
 
+def certificate_verify_urls(certificate: Certificate) -> tuple[str, str]:
+    """(the public check page, the same with this certificate's code: what its QR code opens)."""
+    host = _brand()["host"]
+    if not host:
+        return "", ""
+    page = public_url(host, "/certidoes/verificar/")
+    return page, f"{page}?codigo={certificate.code}"
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
-    brand = _brand()
-    url = f"https://{brand['host']}/certidoes/verificar/?codigo={certificate.code}" if brand["host"] else ""
+    page, url = certificate_verify_urls(certificate)
     qr = segno.make(url, error="m").svg_inline(scale=3, border=0) if url else ""
-    return _render(
-        "debt/pdf/certificate.html",
-        {"c": certificate, "s": certificate.statement, "verify_url": url, "qr_svg": qr},
-    )
+    context = {"c": certificate, "s": certificate.statement, "verify_page": page, "verify_url": url}
+    return _render("debt/pdf/certificate.html", {**context, "qr_svg": qr})
 
 
 def _holder(prop: Any) -> Any:

@@ -205,3 +205,24 @@ def test_a_statement_without_the_utilitys_febraban_code_is_refused_not_printed_w
 
     assert refused.value.code == "no_febraban_code"
     assert PaymentDocument.objects.count() == 0
+
+
+def test_the_certificates_link_and_qr_open_where_the_utility_is_served(staff, settings):
+    """In production https on the default port; the demo prints its own http port (it printed
+    https://…/ without the port, a link that opened nothing)."""
+    from modules.debt.pdf import certificate_verify_urls
+
+    p = f.prop()
+    staff.post(f"/cobranca/imoveis/{p.pk}/certidoes/emitir/", {"kind": "clearance"})
+    cert = Certificate.objects.get()
+
+    production = _text(staff.get(f"/cobranca/certidoes/{cert.pk}.pdf").content)
+    production_qr = certificate_verify_urls(cert)[1]
+    settings.PUBLIC_SCHEME, settings.PUBLIC_PORT = "http", "8000"
+    demo = _text(staff.get(f"/cobranca/certidoes/{cert.pk}.pdf").content)
+    demo_qr = certificate_verify_urls(cert)[1]
+
+    assert "https://alpha.localhost/certidoes/verificar/ informando" in production
+    assert production_qr == f"https://alpha.localhost/certidoes/verificar/?codigo={cert.code}"
+    assert "http://alpha.localhost:8000/certidoes/verificar/ informando" in demo
+    assert demo_qr == f"http://alpha.localhost:8000/certidoes/verificar/?codigo={cert.code}"

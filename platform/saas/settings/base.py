@@ -279,6 +279,10 @@ BILLING_CHUNK_MAX_SWEEPS = int(env("BILLING_CHUNK_MAX_SWEEPS", "3"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Where the probes reach every tenant's host (the ingress in production); see SLA.md.
 SLA_PROBE_BASE_URL = env("PROBE_BASE_URL", "http://127.0.0.1:8000")
+# Absolute links printed in documents (a certificate's verification link and QR): https on the
+# default port in production; development and the demo serve http on their own port.
+PUBLIC_SCHEME = env("PUBLIC_SCHEME", "https")
+PUBLIC_PORT = env("PUBLIC_PORT", "")
 SLA_PROBE_TIMEOUT_SECONDS = float(env("SLA_PROBE_TIMEOUT_SECONDS", "10"))
 # One probe per tenant and interval (the beat entry above); the interval also cuts the slots that
 # make a redelivered probe record nothing twice.

@@ -46,6 +46,8 @@ class Command(BaseCommand):
         celery = [sys.executable, "-m", "celery", "-A", "saas"]
         # the probes must reach this demo's own gunicorn, whatever its port
         os.environ.setdefault("PROBE_BASE_URL", f"http://127.0.0.1:{opts['port']}")
+        # the certificate's printed link and QR code must open on this demo's port
+        os.environ.setdefault("PUBLIC_PORT", str(opts["port"]))
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             # one pool per class of work (saas/queues.py), so PDF batches never hold up a provisioning
             # or a probe; the probes wait on HTTP, so threads
