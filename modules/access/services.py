@@ -271,6 +271,15 @@ def _require_admin(actor: Actor) -> None:
         raise PermissionDenied("Somente administradores podem realizar esta operação.")
 
 
+def user_edit_allowed(actor: Actor, *, privileged: bool) -> bool:
+    """The one rule for editing a user, the page's and the service's: the grant "Usuários: alteração"
+    edits a user's data; making someone administrator or changing their profiles needs an
+    administrator (a grant holder could otherwise give anyone, themselves included, any function)."""
+    if isinstance(actor, SystemActor) or getattr(actor, "is_admin", False):
+        return True
+    return not privileged and bool(getattr(actor, "can", lambda *_: False)("access.users", "change"))
+
+
 def user_create(
     *,
     actor: Actor,
@@ -327,7 +336,19 @@ def user_update(
     password_expiry_days: int | None = None,
     reason: str = "",
 ) -> User:
-    _require_admin(actor)
+    # an administrator's own data too: changing their e-mail is a step to taking their account
+    privileged = (
+        user.is_admin
+        or (is_admin is not None and is_admin != user.is_admin)
+        or (profiles is not None and {p.pk for p in profiles} != set(user.profiles.values_list("pk", flat=True)))
+    )
+    if not user_edit_allowed(actor, privileged=privileged):
+        raise PermissionDenied(
+            "Somente administradores podem alterar perfis, a condição de administrador ou "
+            "um administrador."
+            if privileged
+            else "Seu perfil não permite alterar usuários."
+        )
     with transaction.atomic():
         before = snapshot(user) | {"profiles": sorted(p.name for p in user.profiles.all())}
         if full_name is not None:

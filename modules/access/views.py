@@ -211,6 +211,11 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = UserForm(request.POST or None, initial=initial)
     form.fields["username"].disabled = True
+    if not services.user_edit_allowed(actor, privileged=True):
+        # the same rule as the service: profiles and the administrator flag are an administrator's
+        for name in ("is_admin", "profiles"):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = "Somente administradores alteram este campo."
     action = request.POST.get("action", "save")
     try:
         if request.method == "POST" and action == "reset":

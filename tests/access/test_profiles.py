@@ -101,3 +101,47 @@ def test_duplicate_username_is_a_400_naming_the_field(alpha_client) -> None:
     assert response.status_code == 400
     assert response.json()["field"] == "username"
     assert response.json()["detail"] == "Já existe um usuário com este nome."
+
+
+def test_the_users_change_grant_edits_data_but_not_profiles_or_administrators(
+    tenant_alpha, alpha_client
+) -> None:
+    """The page and the service follow one rule (before, the page offered the form and every save
+    failed): the grant edits a user's data; profiles, the administrator flag and administrators
+    themselves are an administrator's."""
+    from modules.common.models import AuditEntry
+
+    keeper = services.profile_save(
+        actor=SystemActor("tests"), name="Cadastro de usuários", grants={"access.users": ["view", "change"]}
+    )
+    clerk = make_user("alpha", "rh", "Senha-forte-123")
+    clerk.profiles.add(keeper)
+    joana = make_user("alpha", "joana", email="antigo@exemplo.com")
+    chief = make_user("alpha", "chefe", is_admin=True, email="chefe@exemplo.com")
+    alpha_client.post("/conta/entrar/", {"username": "rh", "password": "Senha-forte-123"})
+
+    page = alpha_client.get(f"/conta/usuarios/{joana.pk}/").content.decode()
+    saved = alpha_client.post(
+        f"/conta/usuarios/{joana.pk}/",
+        {
+            "action": "save",
+            "full_name": "Joana Silva",
+            "email": "novo@exemplo.com",
+            "password_expiry_days": "",
+        },
+    )
+    joana.refresh_from_db()
+    assert saved.status_code == 302 and joana.email == "novo@exemplo.com"
+    assert "Somente administradores alteram este campo." in page and 'value="reset"' not in page
+
+    with pytest.raises(PermissionDenied):
+        services.user_update(actor=clerk, user=joana, profiles=[keeper])
+    with pytest.raises(PermissionDenied):
+        services.user_update(actor=clerk, user=joana, is_admin=True)
+    with pytest.raises(PermissionDenied):
+        services.user_update(actor=clerk, user=chief, email="outro@exemplo.com")
+    joana.refresh_from_db()
+    chief.refresh_from_db()
+    assert list(joana.profiles.all()) == [] and not joana.is_admin
+    assert chief.email == "chefe@exemplo.com"
+    assert AuditEntry.objects.filter(action="access.user_update", object_id=str(chief.pk)).count() == 0
