@@ -337,15 +337,15 @@ def user_update(
     reason: str = "",
 ) -> User:
     # an administrator's own data too: changing their e-mail is a step to taking their account
+    current_profiles = set(user.profiles.values_list("pk", flat=True))
     privileged = (
         user.is_admin
         or (is_admin is not None and is_admin != user.is_admin)
-        or (profiles is not None and {p.pk for p in profiles} != set(user.profiles.values_list("pk", flat=True)))
+        or (profiles is not None and {p.pk for p in profiles} != current_profiles)
     )
     if not user_edit_allowed(actor, privileged=privileged):
         raise PermissionDenied(
-            "Somente administradores podem alterar perfis, a condição de administrador ou "
-            "um administrador."
+            "Somente administradores podem alterar perfis, a condição de administrador ou um administrador."
             if privileged
             else "Seu perfil não permite alterar usuários."
         )
