@@ -10,15 +10,15 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import make_server
 
 import pytest
 from django.core.wsgi import get_wsgi_application
 
 from tests.conftest import make_user
 from tests.portal.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.portal.test_browser import _QuietHandler, _ThreadingWSGIServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -30,15 +30,6 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - `make install` installs it
     if os.environ.get("CI"):
         raise RuntimeError("Chromium ausente: `make install` instala o pacote Debian 'chromium'")
     pytest.skip("Chromium (pacote Debian 'chromium') não está instalado", allow_module_level=True)
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
 
 
 @pytest.fixture(scope="module")
