@@ -23,6 +23,7 @@ class PortalConfig(AppConfig):
                 "portal.email_change_confirm": "Troca de e-mail confirmada (agência virtual)",
                 "portal.due_day_change": "Troca do dia de vencimento (agência virtual)",
                 "portal.request_create": "Protocolo aberto na agência virtual",
+                "portal.sign_in_failed": "Tentativa de entrada de cidadão recusada",
                 "portal.settings_update": "Configuração da agência virtual",
                 "portal.request_acknowledge": "Recebimento de protocolo confirmado",
                 "portal.request_route": "Protocolo encaminhado a outro setor",

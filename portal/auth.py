@@ -14,8 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 
+from modules.common.audit import SystemActor, audit_record
 from modules.common.domain.documents import document_kind, mask_document, strip_document
 from modules.common.errors import DomainError, ValidationFailed
 from modules.common.ratelimit import window_hits
@@ -159,11 +161,13 @@ def citizen_sign_in(*, account: str, document: str = "", ip: str, channel: str =
         else:
             holder = _holder_from(relations)
     if prop is None or (doc and holder is None):
+        _sign_in_record(prop, channel, ok=False)
         for key in account_keys:
             _incr(key)  # the alert below counts as a failure too: it is no cheaper an oracle
         if prop is not None and relations and not any(r.customer.cpf_cnpj for r in relations):
             raise DocumentNotRegistered(DOCUMENT_NOT_REGISTERED, property_id=prop.pk)
         raise SignInFailed(SIGN_IN_FAILED)
+    _sign_in_record(prop, channel, ok=True)
     return Grant(
         signed_property_id=prop.pk,
         account_number=prop.account_number,
@@ -172,6 +176,19 @@ def citizen_sign_in(*, account: str, document: str = "", ip: str, channel: str =
         can_request=mode != SignInMode.ACCOUNT_ONLY,
         channel=channel,
     )
+
+
+def _sign_in_record(prop: Property | None, channel: str, *, ok: bool) -> None:
+    """Citizens' sign-ins, good and bad, are in the access log like the staff's (the client address and
+    request id come from the request's context; the document typed is never written down)."""
+    with transaction.atomic():
+        audit_record(
+            actor=SystemActor(f"cidadão ({channel})"),
+            action="portal.sign_in" if ok else "portal.sign_in_failed",
+            object_type="registry.property" if prop is not None else "",
+            object_id=prop.pk if prop is not None else "",
+            after={"channel": channel},
+        )
 
 
 def _holder_from(relations: list[PropertyRelation]) -> Any:

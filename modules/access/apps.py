@@ -14,6 +14,8 @@ class AccessConfig(AppConfig):
         register_labels(
             actions={
                 "access.login": "Entrada no sistema",
+                "access.logout": "Saída do sistema",
+                "access.denied": "Acesso negado a uma função",
                 "access.login_outside_hours": "Tentativa de acesso fora do horário",
                 "access.user_locked": "Usuário bloqueado por tentativas inválidas",
                 "access.token_issue": "Token de API emitido",

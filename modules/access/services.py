@@ -165,6 +165,24 @@ def _authenticate_locked(
     return user, None
 
 
+@transaction.atomic(durable=True)
+def user_logout_record(*, user: User) -> None:
+    """A staff member left the system (the access log has the exit as well as the entry)."""
+    audit_record(actor=user, action="access.logout", target=user)
+
+
+@transaction.atomic(durable=True)
+def access_denied_record(*, user: User, function: str, action: str, path: str) -> None:
+    """A page refused to a signed-in user for lack of a grant: who tried what is part of the access
+    log (fraud hunting looks for exactly these)."""
+    audit_record(
+        actor=user,
+        action="access.denied",
+        target=user,
+        after={"function": function, "action": action, "path": path[:300]},
+    )
+
+
 def _locked_message(policy: PasswordPolicy) -> str:
     return (
         "Acesso bloqueado temporariamente por excesso de tentativas. "

@@ -48,6 +48,9 @@ def function_required(function: str, action: str = "view") -> Callable[..., Any]
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.can(function, action):  # type: ignore[union-attr]
+                services.access_denied_record(
+                    user=request.user, function=function, action=action, path=request.path
+                )
                 return HttpResponseForbidden(render(request, "access/forbidden.html").content)
             return view(request, *args, **kwargs)
 
@@ -91,6 +94,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.user_logout_record(user=request.user)
     logout(request)
     messages.info(request, "Você saiu do sistema.")
     return redirect("access:login")

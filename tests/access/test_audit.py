@@ -111,3 +111,16 @@ def test_the_audit_page_shows_changes_in_words_not_raw_dicts(tenant_alpha, alpha
     assert "<b>Cancelada em</b>: — → 11/06/2025 10:00" in page  # alpha is on São Paulo time
     assert "<b>Vencimento</b>" not in page  # unchanged fields are not changes
     assert "{&#x27;status&#x27;" not in page and "{'status'" not in page
+
+
+def test_logout_and_a_refused_page_are_in_the_access_log(tenant_alpha, alpha_client) -> None:
+    make_user("alpha", "visitante", "Senha-forte-123")  # no profile: every function is refused
+    alpha_client.post("/conta/entrar/", {"username": "visitante", "password": "Senha-forte-123"})
+
+    refused = alpha_client.get("/conta/usuarios/")
+    alpha_client.post("/conta/sair/")
+
+    assert refused.status_code == 403
+    denied = AuditEntry.objects.get(action="access.denied", actor="visitante")
+    assert denied.after == {"function": "access.users", "action": "view", "path": "/conta/usuarios/"}
+    assert AuditEntry.objects.filter(action="access.logout", actor="visitante").count() == 1

@@ -183,3 +183,19 @@ def test_a_web_session_is_not_a_totem_session(alpha_client: Client, citizen: Cit
     sign_in(alpha_client, citizen.home, citizen.cpf)
     response = alpha_client.get(f"/totem/imoveis/{citizen.home.pk}/")
     assert response.status_code == 302 and response["Location"] == "/totem/"
+
+
+def test_citizen_sign_ins_good_and_bad_are_in_the_access_log(alpha_client: Client, citizen: Citizen) -> None:
+    from modules.common.models import AuditEntry
+
+    set_mode("account_check_digit_and_document")
+    wrong = sign_in(alpha_client, citizen.home, "529.982.247-25")
+    right = sign_in(alpha_client, citizen.home, citizen.cpf)
+
+    assert wrong.status_code != 302 and right.status_code == 302
+    rows = list(AuditEntry.objects.filter(action__startswith="portal.sign_in").order_by("id"))
+    assert [(r.action, r.object_id, r.after) for r in rows] == [
+        ("portal.sign_in_failed", str(citizen.home.pk), {"channel": "web"}),
+        ("portal.sign_in", str(citizen.home.pk), {"channel": "web"}),
+    ]
+    assert all(citizen.cpf not in str(r.after) and r.ip for r in rows)
