@@ -202,6 +202,17 @@ def live_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
         yield worker
 
 
+def drop_tenant(schema: str) -> None:
+    """Remove a utility a test provisioned for real (committed): its schema, domains and row."""
+    from tenants.models import Domain, Tenant
+
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    Domain.objects.filter(tenant__schema_name=schema).delete()
+    Tenant.objects.filter(schema_name=schema).delete()
+
+
 def host_client(host: str) -> Client:
     return Client(HTTP_HOST=host)
 

@@ -13,7 +13,8 @@ from django.db import connection
 
 from modules.common.audit import SystemActor
 from tenants import provisioning
-from tenants.models import Domain, ProvisioningState, Tenant
+from tenants.models import ProvisioningState, Tenant
+from tests.conftest import drop_tenant
 
 ACTOR = SystemActor("tests")
 
@@ -39,11 +40,7 @@ def orphan_row(django_db_setup, django_db_blocker):
         try:
             yield tenant
         finally:
-            connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            Domain.objects.filter(tenant__schema_name=schema).delete()
-            Tenant.objects.filter(schema_name=schema).delete()
+            drop_tenant(schema)
 
 
 def test_the_make_demo_migration_steps_skip_a_tenant_without_schema(orphan_row) -> None:

@@ -14,9 +14,9 @@ from modules.common.audit import SystemActor
 from modules.common.models import AuditEntry
 from tenants import provisioning
 from tenants.healing import provisioning_sweep
-from tenants.models import Domain, ProvisioningState, Tenant
+from tenants.models import ProvisioningState, Tenant
 from tenants.tasks import provision_tenant_task, provisioning_sweep_task
-from tests.conftest import bearer, host_client, make_user
+from tests.conftest import bearer, drop_tenant, host_client, make_user
 
 ACTOR = SystemActor("tests")
 
@@ -149,8 +149,4 @@ def test_the_beat_sweep_on_a_real_worker_finishes_a_tenant_left_without_schema(
             assert tenant.provisioning_retried_at is not None and tenant.provisioning_attempts == 1
             assert host_client(f"{schema}.localhost").get("/conta/entrar/").status_code == 200
         finally:
-            connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            Domain.objects.filter(tenant__schema_name=schema).delete()
-            Tenant.objects.filter(schema_name=schema).delete()
+            drop_tenant(schema)

@@ -8,8 +8,7 @@ import uuid
 from django.db import connection
 
 from modules.access.models import User
-from tenants.models import Domain, Tenant
-from tests.conftest import bearer, host_client, make_user
+from tests.conftest import bearer, drop_tenant, host_client, make_user
 
 
 def test_a_third_utility_is_provisioned_through_the_ops_api(
@@ -47,9 +46,5 @@ def test_a_third_utility_is_provisioned_through_the_ops_api(
             login = site.get("/conta/entrar/")
             assert login.status_code == 200 and "SAAE Terceira" in login.content.decode()
         finally:
-            connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            Domain.objects.filter(tenant__schema_name=schema).delete()
-            Tenant.objects.filter(schema_name=schema).delete()
+            drop_tenant(schema)
             User.objects.filter(username=vendor).delete()

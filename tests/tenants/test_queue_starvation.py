@@ -11,9 +11,8 @@ from django.test import Client
 
 from modules.access.models import User
 from saas.celery import app
-from tenants.models import Domain, Tenant
 from tests import workers
-from tests.conftest import bearer, class_queues, host_client, make_user, purge_queues
+from tests.conftest import bearer, class_queues, drop_tenant, host_client, make_user, purge_queues
 
 BATCH_JOBS = 300  # × 5 s on one batch process: 25 minutes of backlog
 BATCH_JOB_SECONDS = 5.0
@@ -77,11 +76,7 @@ def test_a_provisioning_is_not_delayed_by_a_full_batch_queue(django_db_setup, dj
             assert host_client(f"{schema}.localhost").get("/healthz").status_code == 200
         finally:
             purge_queues(class_queues())
-            connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            Domain.objects.filter(tenant__schema_name=schema).delete()
-            Tenant.objects.filter(schema_name=schema).delete()
+            drop_tenant(schema)
             User.objects.filter(username=vendor).delete()
 
 
