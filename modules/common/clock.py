@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.utils import timezone
 
+from .errors import ValidationFailed
+
 DEFAULT_ZONE = "America/Sao_Paulo"
 
 
@@ -59,8 +61,6 @@ def tenant_today() -> dt.date:
 def febraban_company_code() -> str:
     """The utility's FEBRABAN company code (4 digits, the bank's agreement): every barcode it issues
     carries it. Refuses when there is none — a barcode with a made-up code is one no bank credits."""
-    from .errors import ValidationFailed
-
     tenant = current_tenant()
     code = (tenant.febraban_company_code if tenant else "") or ""
     if len(code) != 4 or not code.isdigit():
