@@ -14,10 +14,10 @@ import time_machine
 from django.test import Client
 
 from modules.common.domain.money import Rounding
-from modules.debt.demo import DEMO_REACTIVATION_FEE, seed_demo_debt
 from modules.debt.domain.installments import installment_value
 from modules.debt.models import InstallmentPolicyVersion
 from modules.registry import services as registry
+from saas.demo.debt import DEMO_REACTIVATION_FEE, seed_demo_debt
 from tests.registry import factories as rf
 
 from .conftest import Citizen, sign_in

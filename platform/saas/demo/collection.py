@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 
-from .models import GatewayAccount
+from modules.collection.models import GatewayAccount
 
 DEMO_WEBHOOK_USER = "pagarme"
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .models import InstallmentPolicyVersion
+from modules.debt.models import InstallmentPolicyVersion
 
 DEMO_REACTIVATION_FEE = Decimal("92.35")
 
 
 def seed_demo_debt() -> int:
     """Give the policies without a reactivation fee the demo's one; a fee already set stays."""
-    return InstallmentPolicyVersion.objects.filter(reactivation_fee=0).update(
+    updated: int = InstallmentPolicyVersion.objects.filter(reactivation_fee=0).update(
         reactivation_fee=DEMO_REACTIVATION_FEE
     )
+    return updated

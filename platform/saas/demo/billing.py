@@ -14,6 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from modules.billing.models import BillingRun, BillText, RunChunk, RunStatus, Tariff, TariffStatus
+from modules.billing.services import runs
+from modules.billing.services.tariffs import tariff_approve, tariff_create
 from modules.common.audit import SystemActor
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
@@ -21,10 +24,6 @@ from modules.metering.models import Installation
 from modules.reading.models import Reading, ReadingSchedule
 from modules.reading.services import ReadingInput, reading_register, schedule_generate
 from modules.registry.models import BillingGroup
-
-from .models import BillingRun, BillText, RunChunk, RunStatus, Tariff, TariffStatus
-from .services import runs
-from .services.tariffs import tariff_approve, tariff_create
 
 ACTOR = SystemActor("seed_demo")
 

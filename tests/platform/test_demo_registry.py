@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from modules.metering.domain.meters import validity_end
-from modules.registry.demo import build_csvs
+from saas.demo.registry import build_csvs
 
 TODAY = dt.date(2026, 3, 10)
 

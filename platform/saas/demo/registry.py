@@ -8,9 +8,8 @@ import random
 
 from modules.common.audit import SystemActor
 from modules.common.domain.documents import cnpj_check_digits, cpf_check_digits
-
-from .domain.account_number import format_account_number, next_account_base
-from .importer import ImportReport, import_customers, import_meters, import_properties
+from modules.registry.domain.account_number import format_account_number, next_account_base
+from modules.registry.importer import ImportReport, import_customers, import_meters, import_properties
 
 # Brazilian given names and surnames, the most frequent first (ordered after the IBGE 2010 census
 # rankings), drawn with a Zipf skew: 200,000 properties give ~145,000 distinct names, yet "maria silva"
@@ -286,7 +285,7 @@ def seed_demo_registry(n: int, *, today: dt.date) -> list[ImportReport]:
     """Run inside the tenant: n properties with customers, connections, categories and meters."""
     from django.db import transaction
 
-    from .seed import seed_reference_data
+    from modules.registry.seed import seed_reference_data
 
     with transaction.atomic():  # utilities provisioned before this module existed lack its reference data
         seed_reference_data()
