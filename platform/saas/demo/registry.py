@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from modules.common.audit import SystemActor
 from modules.common.domain.documents import cnpj_check_digits, cpf_check_digits
@@ -114,47 +115,133 @@ BUSINESS = (
     "Hotel",
     "Distribuidora",
 )
-STREETS = (
-    ("Avenida", "Brasil"),
-    ("Rua", "Sete de Setembro"),
-    ("Rua", "Tiradentes"),
-    ("Rua", "XV de Novembro"),
-    ("Avenida", "Getúlio Vargas"),
-    ("Rua", "Dom Pedro II"),
-    ("Rua", "das Flores"),
-    ("Rua", "Santos Dumont"),
-    ("Rua", "Marechal Deodoro"),
-    ("Rua", "Rui Barbosa"),
-    ("Avenida", "Mato Grosso"),
-    ("Rua", "São Paulo"),
-    ("Rua", "Goiás"),
-    ("Rua", "Bahia"),
-    ("Rua", "Paraná"),
-    ("Travessa", "dos Ipês"),
-    ("Rua", "das Palmeiras"),
-    ("Rua", "Castro Alves"),
-    ("Rua", "José Bonifácio"),
-    ("Avenida", "dos Trabalhadores"),
-    ("Rua", "Bela Vista"),
-    ("Rua", "Pernambuco"),
-    ("Rua", "Amazonas"),
-    ("Rua", "Curitiba"),
-    ("Alameda", "das Acácias"),
+
+
+@dataclass(frozen=True)
+class Town:
+    """Where a demo utility's registry lies: its streets with their postal codes (CEP), neighbourhoods,
+    telephone area code and the corner of the map box its properties fall in. Every town has 25
+    streets and 12 neighbourhoods, so the main stream draws the same numbers in each: accounts,
+    categories, holders and meters do not depend on the town, only addresses and names do."""
+
+    city: str
+    state: str
+    streets: tuple[tuple[str, str, str], ...]  # (type, name, CEP)
+    neighbourhoods: tuple[str, ...]
+    area_code: str
+    north_west: tuple[float, float]  # latitude, longitude; properties lie up to ~6 km south-east
+    names_seed: int  # offset of the names stream, so each town has its own people
+
+    def __post_init__(self) -> None:
+        if len(self.streets) != 25 or len(self.neighbourhoods) != 12:
+            raise ValueError("a demo town has 25 streets and 12 neighbourhoods (the main stream's draws)")
+
+
+# Querência-MT has one CEP for the whole town (78643-000), as small towns do.
+_STREETS_QUERENCIA = tuple(
+    (kind, name, "78643000")
+    for kind, name in (
+        ("Avenida", "Brasil"),
+        ("Rua", "Sete de Setembro"),
+        ("Rua", "Tiradentes"),
+        ("Rua", "XV de Novembro"),
+        ("Avenida", "Getúlio Vargas"),
+        ("Rua", "Dom Pedro II"),
+        ("Rua", "das Flores"),
+        ("Rua", "Santos Dumont"),
+        ("Rua", "Marechal Deodoro"),
+        ("Rua", "Rui Barbosa"),
+        ("Avenida", "Mato Grosso"),
+        ("Rua", "São Paulo"),
+        ("Rua", "Goiás"),
+        ("Rua", "Bahia"),
+        ("Rua", "Paraná"),
+        ("Travessa", "dos Ipês"),
+        ("Rua", "das Palmeiras"),
+        ("Rua", "Castro Alves"),
+        ("Rua", "José Bonifácio"),
+        ("Avenida", "dos Trabalhadores"),
+        ("Rua", "Bela Vista"),
+        ("Rua", "Pernambuco"),
+        ("Rua", "Amazonas"),
+        ("Rua", "Curitiba"),
+        ("Alameda", "das Acácias"),
+    )
 )
-HOODS = (
-    "Centro",
-    "Jardim América",
-    "Vila Nova",
-    "Jardim das Palmeiras",
-    "Santa Rosa",
-    "Boa Esperança",
-    "São Cristóvão",
-    "Parque Industrial",
-    "Bela Vista",
-    "Jardim Primavera",
-    "Vila Operária",
-    "Setor Sul",
+QUERENCIA = Town(
+    city="Querência",
+    state="MT",
+    streets=_STREETS_QUERENCIA,
+    neighbourhoods=(
+        "Centro",
+        "Jardim América",
+        "Vila Nova",
+        "Jardim das Palmeiras",
+        "Santa Rosa",
+        "Boa Esperança",
+        "São Cristóvão",
+        "Parque Industrial",
+        "Bela Vista",
+        "Jardim Primavera",
+        "Vila Operária",
+        "Setor Sul",
+    ),
+    area_code="66",
+    north_west=(-12.6, -52.2),
+    names_seed=0,
 )
+# Sorocaba-SP has a CEP per street (18000-000 to 18109-999): streets and neighbourhoods of the city,
+# CEPs in its range and plausible for the area, not checked against the Correios table.
+SOROCABA = Town(
+    city="Sorocaba",
+    state="SP",
+    streets=(
+        ("Rua", "da Penha", "18010002"),
+        ("Rua", "XV de Novembro", "18010081"),
+        ("Rua", "São Bento", "18010030"),
+        ("Rua", "Souza Pereira", "18010320"),
+        ("Rua", "Álvaro Soares", "18010190"),
+        ("Avenida", "São Paulo", "18013000"),
+        ("Avenida", "Engenheiro Carlos Reinaldo Mendes", "18013280"),
+        ("Avenida", "Barão de Tatuí", "18030000"),
+        ("Avenida", "Washington Luiz", "18031000"),
+        ("Avenida", "Dom Aguirre", "18035190"),
+        ("Avenida", "Afonso Vergueiro", "18035370"),
+        ("Rua", "Padre Luiz", "18035400"),
+        ("Rua", "Cesário Motta", "18035200"),
+        ("Rua", "Coronel Cavalheiros", "18035640"),
+        ("Avenida", "General Carneiro", "18043003"),
+        ("Rua", "Humberto de Campos", "18043010"),
+        ("Avenida", "Antônio Carlos Comitre", "18047620"),
+        ("Avenida", "General Osório", "18060501"),
+        ("Avenida", "Ipanema", "18070671"),
+        ("Avenida", "Itavuvu", "18078005"),
+        ("Avenida", "Independência", "18087101"),
+        ("Rua", "Aparecida", "18095000"),
+        ("Avenida", "Pereira da Silva", "18095340"),
+        ("Travessa", "dos Tropeiros", "18016120"),
+        ("Alameda", "das Paineiras", "18048110"),
+    ),
+    neighbourhoods=(
+        "Centro",
+        "Jardim Vergueiro",
+        "Vila Hortência",
+        "Parque Campolim",
+        "Jardim Santa Rosália",
+        "Wanel Ville",
+        "Éden",
+        "Vila Trujillo",
+        "Além Ponte",
+        "Jardim Simus",
+        "Vila Carvalho",
+        "Mangal",
+    ),
+    area_code="15",
+    north_west=(-23.47, -47.42),
+    names_seed=1000,
+)
+# The demo utilities (saas.demo.utilities.DEMO_UTILITIES) by schema.
+TOWNS = {"querencia": QUERENCIA, "sorocaba": SOROCABA}
 MANUFACTURERS = (
     ("Elster", "S220"),
     ("Itron", "Multimag"),
@@ -190,8 +277,11 @@ def _cnpj(i: int) -> str:
     return base + cnpj_check_digits(base)
 
 
-def build_csvs(n: int, seed: int = 7, *, today: dt.date | None = None) -> tuple[str, str, str]:
-    """customers.csv, properties.csv, meters.csv for n properties (the first k rows never change with n).
+def build_csvs(
+    n: int, seed: int = 7, *, today: dt.date | None = None, town: Town = QUERENCIA
+) -> tuple[str, str, str]:
+    """customers.csv, properties.csv, meters.csv for n properties of `town` (the first k rows never
+    change with n).
 
     Meter dates are laid relative to `today` (default: the machine's date): installations spread over
     the last ~6 years, each meter calibrated weeks before it went in, so with Inmetro's 5-year validity
@@ -201,7 +291,7 @@ def build_csvs(n: int, seed: int = 7, *, today: dt.date | None = None) -> tuple[
     """
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, no time
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    names = random.Random(seed + 1)  # noqa: S311
+    names = random.Random(seed + 1 + town.names_seed)  # noqa: S311
     dates = random.Random(seed + 2)  # noqa: S311
     customers = ["cpf_cnpj;name;email;phone;birth_date;mail_cep"]
     properties = [
@@ -214,6 +304,7 @@ def build_csvs(n: int, seed: int = 7, *, today: dt.date | None = None) -> tuple[
         "account_number;installed_on;initial_reading"
     ]
     base, last_doc = 1000, ""
+    mail_to: int | None = None
     routes_per_group, per_route = 4, max(1, n // 12 + 1)
     for i in range(n):
         base = next_account_base(base)
@@ -244,25 +335,33 @@ def build_csvs(n: int, seed: int = 7, *, today: dt.date | None = None) -> tuple[
                 if not company
                 else ""
             )
+            # the holder's mail goes to the first property's street, known below
             customers.append(
-                f"{doc};{name};{email};(66) 9{rng.randint(8000, 9999)}-{rng.randint(0, 9999):04d};"
-                f"{birth};78643000"
+                f"{doc};{name};{email};({town.area_code}) 9{rng.randint(8000, 9999)}-"
+                f"{rng.randint(0, 9999):04d};{birth};"
             )
+            mail_to = len(customers) - 1
         last_doc = doc
-        street_type, street = STREETS[i % len(STREETS) if rng.random() < 0.5 else rng.randrange(len(STREETS))]
-        hood = HOODS[(i // 400) % len(HOODS)]
+        streets = town.streets
+        street_type, street, cep = streets[
+            i % len(streets) if rng.random() < 0.5 else rng.randrange(len(streets))
+        ]
+        if mail_to is not None:
+            customers[mail_to] += cep
+            mail_to = None
+        hood = town.neighbourhoods[(i // 400) % len(town.neighbourhoods)]
         sector, block, lot = i // 5000 + 1, (i // 40) % 9999 + 1, i % 40 + 1
         group = i // (per_route * routes_per_group) % 3 + 1
         route = i // per_route % routes_per_group + 1
         sequence = i + 1
-        lat, lon = -12.6 - rng.random() * 0.05, -52.2 - rng.random() * 0.05
+        lat, lon = town.north_west[0] - rng.random() * 0.05, town.north_west[1] - rng.random() * 0.05
         since = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(9000))
         sewer = "connected" if rng.random() < 0.55 else "potential"
         complement = f"Apto {rng.randint(1, 40)}" if cats.startswith("RES:") and rng.random() < 0.05 else ""
         properties.append(
             f"{account};1.{sector}.{block}.{lot}.0;{street_type};{street};{rng.randint(1, 3000)};"
             f"{complement};{hood};"
-            f"78643000;{lat:.6f};{lon:.6f};{cats};{group};{route};{sequence};{doc};{since.isoformat()};connected;"
+            f"{cep};{lat:.6f};{lon:.6f};{cats};{group};{route};{sequence};{doc};{since.isoformat()};connected;"
             f"{since.isoformat()};{sewer};{since.isoformat()}"
         )
         if rng.random() < 0.92:
@@ -281,8 +380,9 @@ def build_csvs(n: int, seed: int = 7, *, today: dt.date | None = None) -> tuple[
     return "\n".join(customers) + "\n", "\n".join(properties) + "\n", "\n".join(meters) + "\n"
 
 
-def seed_demo_registry(n: int, *, today: dt.date) -> list[ImportReport]:
-    """Run inside the tenant: n properties with customers, connections, categories and meters."""
+def seed_demo_registry(n: int, *, today: dt.date, town: Town) -> list[ImportReport]:
+    """Run inside the tenant: n properties of `town` with customers, connections, categories and
+    meters."""
     from django.db import transaction
 
     from modules.registry.seed import seed_reference_data
@@ -290,7 +390,7 @@ def seed_demo_registry(n: int, *, today: dt.date) -> list[ImportReport]:
     with transaction.atomic():  # utilities provisioned before this module existed lack its reference data
         seed_reference_data()
     actor = SystemActor("seed_demo")
-    customers, properties, meters = build_csvs(n, today=today)
+    customers, properties, meters = build_csvs(n, today=today, town=town)
     return [
         import_customers(actor=actor, data=customers, today=today),
         import_properties(actor=actor, data=properties, today=today),

@@ -14,7 +14,7 @@ from modules.common.tenancy import tenant_context
 from saas.demo.billing import seed_demo_billing
 from saas.demo.collection import fake_gateway_url, seed_demo_gateway
 from saas.demo.debt import seed_demo_debt
-from saas.demo.registry import seed_demo_registry
+from saas.demo.registry import TOWNS, seed_demo_registry
 from saas.demo.utilities import DEMO_STAFF, DEMO_UTILITIES, ensure_user, logo_svg
 from tenants import provisioning
 from tenants.bootstrap import ensure_public_tenant
@@ -53,7 +53,9 @@ class Command(BaseCommand):
                 created = ensure_user("admin", "Administrador do Sistema", is_admin=True)
                 for username, name, profile in DEMO_STAFF:
                     created |= ensure_user(username, name, is_admin=False, profile=profile)
-                reports = seed_demo_registry(opts["properties"], today=tenant_today())
+                reports = seed_demo_registry(
+                    opts["properties"], today=tenant_today(), town=TOWNS[spec["schema"]]
+                )
                 billing_lines = seed_demo_billing(today=tenant_today())
                 seed_demo_debt()
                 if seed_demo_gateway(tenant.schema_name):
