@@ -285,9 +285,12 @@ def seed_demo_billing(*, today: dt.date) -> list[str]:
                 actor=ACTOR, run=run, reason="demonstração", render_pdfs=not settings.CELERY_TASK_ALWAYS_EAGER
             )
             run.refresh_from_db()
+        # held bills (a reading under review, no reading…) wait for a person: say so, or "Liberado"
+        # reads as if every bill had gone out
+        held = runs.held_in_critique(run)
         out.append(
             f"  faturamento {group} {last.label}: {run.bills_count} faturas, "
-            f"{run.errors_count} não faturados, "
-            f"{run.anomalies_count} com anomalia ({run.get_status_display()})"
+            f"{run.bills_count - held} emitidas, {held} retidas na crítica, "
+            f"{run.errors_count} não faturados ({run.get_status_display()})"
         )
     return out
