@@ -17,8 +17,14 @@ def fake_gateway_url() -> str:
 
 
 def seed_demo_gateway(schema: str) -> bool:
-    """Create the tenant's account on the fake gateway; True when created."""
-    if not settings.PAGARME_FAKE or GatewayAccount.objects.filter(provider="pagarme").exists():
+    """Create the tenant's account on the fake gateway; True when created. An account made for the
+    fake on another port (the demo's DEMO_PORT or PAGARME_FAKE_PORT changed) follows it to this one."""
+    if not settings.PAGARME_FAKE:
+        return False
+    account = GatewayAccount.objects.filter(provider="pagarme").first()
+    if account is not None:
+        if account.base_url.startswith("http://127.0.0.1:") and account.base_url != fake_gateway_url():
+            GatewayAccount.objects.filter(pk=account.pk).update(base_url=fake_gateway_url())
         return False
     GatewayAccount.objects.create(
         base_url=fake_gateway_url(),
