@@ -33,11 +33,12 @@ from modules.common.errors import Conflict, DomainError, NotFound, ValidationFai
 from modules.registry.models import Property
 
 from .documents import held_bills
+from .matcher import Incoming, payments_match
 from .models import CollectingAgent, GatewayAccount, GatewayCharge, Payment, PaymentDocument, WebhookEvent
 from .pagarme import GatewayUnavailable, PagarmeClient, order_body
 from .policies import late_charge_rule
 from .selectors import card_review_bills, open_bills, price_bill
-from .services import Incoming, _apply, document_create
+from .services import document_create
 
 GATEWAY_AGENT = "PAGARME"
 CHECKOUT_MINUTES = 30  # the hosted card checkout's life (Pagar.me `expires_in` is in minutes)
@@ -310,7 +311,7 @@ def charge_sync(
             return f"{charge.charge_id}: já baixada"
         paid_cents = int(remote.get("paid_amount") or 0)
         paid_on = _paid_on(remote.get("paid_at"))
-        (payment,) = _apply(
+        (payment,) = payments_match(
             actor=actor,
             agent=_agent(),
             channel=Payment.Channel.GATEWAY,

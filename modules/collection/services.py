@@ -1,21 +1,21 @@
 """Every write of collection: return-file import, counter receipt, settlement, review, reversal,
 payable documents.
 
-One matcher (`_apply`) serves every channel, so a payment is judged the same way whether it came in
-a return file, at the counter or from the gateway: it settles its bill or document only when the
-target is open, not held by an agreement, not settled already and paid to the cent; anything else
-goes to the review queue with its reason. The partial unique indexes on Settlement and Payment are
-the last word: a race that slips past the checks fails the transaction instead of settling twice.
+One judgement (`domain.matching.payment_judge`, applied by `matcher.payments_match` and, for a
+return file's bills, by the set-based `return_import`) serves every channel, so a payment is judged
+the same way whether it came in a return file, at the counter or from the gateway: it settles its
+bill or document only when the target is open, not held by an agreement, not settled already and
+paid to the cent; anything else goes to the review queue with its reason. The partial unique indexes
+on Settlement and Payment are the last word: a race that slips past the checks fails the transaction
+instead of settling twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,13 +23,13 @@ from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
-from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 from .documents import document_barcode, document_paid, held_bills
 from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
 from .domain.return_file import ReturnFile as ParsedReturnFile
 from .domain.return_file import parse_return_file
+from .matcher import Incoming, payments_match
 from .models import (
     CollectingAgent,
     DocumentBill,
@@ -42,150 +42,8 @@ from .models import (
 from .return_import import import_bill_payments
 from .selectors import PricedBill
 
-CHUNK = 5000
 COUNTER_AGENT = "CAIXA"
 R = Payment.Review
-
-
-@dataclass(frozen=True)
-class Incoming:
-    barcode: str
-    amount: Decimal
-    paid_on: dt.date
-    credited_on: dt.date
-    fee: Decimal = Decimal("0.00")
-    line: int | None = None
-    authentication: str = ""
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _apply(
-    *,
-    actor: Actor,
-    agent: CollectingAgent,
-    channel: str,
-    items: Sequence[Incoming],
-    return_file: ReturnFile | None = None,
-    gateway_charge: Any = None,
-) -> list[Payment]:
-    """Match and record `items` inside the caller's transaction; settle what may be settled."""
-    barcodes = sorted({i.barcode for i in items})
-    bills: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(barcodes):
-        for row in Bill.objects.filter(barcode__in=chunk).values(
-            "id", "barcode", "status", "total", "property_id"
-        ):
-            known = bills.get(row["barcode"])
-            # a cancelled bill and its re-issue may share the barcode: the live one wins
-            if known is None or known["status"] == BillStatus.CANCELLED:
-                bills[row["barcode"]] = row
-    documents: dict[str, PaymentDocument] = {}
-    rest = [b for b in barcodes if b not in bills]
-    for chunk in _chunks(rest):
-        for doc in PaymentDocument.objects.filter(barcode__in=chunk).order_by("id"):
-            documents.setdefault(doc.barcode, doc)
-    document_bills: dict[int, list[int]] = {}
-    if documents:
-        for doc_id, bill_id in DocumentBill.objects.filter(document__in=documents.values()).values_list(
-            "document_id", "bill_id"
-        ):
-            document_bills.setdefault(doc_id, []).append(bill_id)
-    bill_ids = [row["id"] for row in bills.values()] + [b for ids in document_bills.values() for b in ids]
-    settled: set[int] = set()
-    for chunk in _chunks(bill_ids):
-        settled.update(
-            Settlement.objects.filter(bill_id__in=chunk, reversed=False).values_list("bill_id", flat=True)
-        )
-    held = held_bills(bill_ids)
-
-    payments: list[Payment] = []
-    settle_bills: list[tuple[int, Payment, Decimal]] = []  # (bill, payment, amount)
-    paid_documents: list[tuple[PaymentDocument, Payment]] = []
-    username = actor.get_username()
-    for item in items:
-        bill, doc = bills.get(item.barcode), documents.get(item.barcode)
-        reason, detail = R.NONE, ""
-        property_id = None
-        if bill is not None:
-            property_id = bill["property_id"]
-            if bill["status"] == BillStatus.CANCELLED:
-                reason, detail = R.CANCELLED, "fatura cancelada"
-            elif bill["status"] == BillStatus.DRAFT:
-                reason, detail = R.UNKNOWN, "fatura ainda não emitida (em crítica)"
-            elif bill["id"] in settled or bill["status"] == BillStatus.PAID:
-                reason, detail = R.DUPLICATE, "fatura já paga"
-            elif bill["id"] in held:
-                reason, detail = R.IN_AGREEMENT, held[bill["id"]]
-            elif item.amount != bill["total"]:
-                reason = R.WRONG_AMOUNT
-                detail = f"pago R$ {format_brl(item.amount)}, fatura de R$ {format_brl(bill['total'])}"
-        elif doc is not None:
-            property_id = doc.property_id
-            lines = document_bills.get(doc.pk, [])
-            if doc.status == PaymentDocument.Status.CANCELLED:
-                reason, detail = R.CANCELLED, "documento cancelado"
-            elif doc.status == PaymentDocument.Status.PAID:
-                reason, detail = R.DUPLICATE, "documento já pago"
-            elif any(b in settled for b in lines):
-                reason, detail = R.DUPLICATE, "fatura do documento já paga por outro meio"
-            elif any(b in held for b in lines):
-                reason, detail = R.IN_AGREEMENT, "fatura do documento incluída em parcelamento"
-            elif item.paid_on > doc.valid_until:  # its late charges were priced up to that day
-                reason, detail = R.WRONG_AMOUNT, f"documento válido até {doc.valid_until:%d/%m/%Y}"
-            elif item.amount != doc.amount:
-                reason = R.WRONG_AMOUNT
-                detail = f"pago R$ {format_brl(item.amount)}, documento de R$ {format_brl(doc.amount)}"
-        else:
-            reason, detail = R.UNKNOWN, "código de barras não corresponde a fatura nem guia"
-        payment = Payment(
-            agent=agent,
-            channel=channel,
-            status=Payment.Status.REVIEW if reason else Payment.Status.APPLIED,
-            review_reason=reason,
-            review_detail=detail,
-            bill_id=bill["id"] if bill is not None else None,
-            document=doc,
-            property_id=property_id,
-            barcode=item.barcode,
-            amount=item.amount,
-            fee=item.fee,
-            paid_on=item.paid_on,
-            credited_on=item.credited_on,
-            return_file=return_file,
-            line=item.line,
-            authentication=item.authentication,
-            gateway_charge=gateway_charge,
-            created_by=username,
-        )
-        payments.append(payment)
-        if reason:
-            continue
-        if bill is not None:
-            settled.add(bill["id"])
-            settle_bills.append((bill["id"], payment, item.amount))
-        elif doc is not None:
-            doc.status = PaymentDocument.Status.PAID
-            settled.update(document_bills.get(doc.pk, []))
-            paid_documents.append((doc, payment))
-
-    Payment.objects.bulk_create(payments, batch_size=CHUNK)
-    for doc, payment in paid_documents:
-        for line in doc.lines.all():
-            settle_bills.append((line.bill_id, payment, line.total))
-    Settlement.objects.bulk_create(
-        (Settlement(payment=p, bill_id=b, amount=a, paid_on=p.paid_on) for b, p, a in settle_bills),
-        batch_size=CHUNK,
-    )
-    for chunk in _chunks([b for b, _, _ in settle_bills]):
-        Bill.objects.filter(id__in=chunk).update(status=BillStatus.PAID)
-    for doc, _ in paid_documents:
-        PaymentDocument.objects.filter(pk=doc.pk).update(status=PaymentDocument.Status.PAID)
-        document_paid(doc, actor)
-    return payments
 
 
 def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
@@ -267,7 +125,7 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
             applied, _review, rest = import_bill_payments(
                 actor=actor, agent=agent, return_file=rf, items=parsed.payments
             )
-            payments = _apply(
+            payments = payments_match(
                 actor=actor,
                 agent=agent,
                 channel=Payment.Channel.RETURN_FILE,
@@ -378,7 +236,7 @@ def payment_register(
         agent = counter_agent()
         item = Incoming(code, amount, paid_on, paid_on, authentication=authentication)
         Bill.objects.select_for_update().filter(barcode=code).first()  # one counter at a time per bill
-        (payment,) = _apply(actor=actor, agent=agent, channel=Payment.Channel.COUNTER, items=[item])
+        (payment,) = payments_match(actor=actor, agent=agent, channel=Payment.Channel.COUNTER, items=[item])
         if payment.status != Payment.Status.APPLIED:
             transaction.set_rollback(True)
             raise Conflict(
