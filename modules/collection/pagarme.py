@@ -2,7 +2,7 @@
 
 Authentication is HTTP basic with the secret key as user and an empty password; amounts are integers
 in centavos; every create carries an Idempotency-Key so a retried call never creates a second order.
-The base URL is per tenant (GatewayAccount): the real API, or the local fake server (fake_pagarme.py)
+The base URL is per tenant (GatewayAccount): the real API, or the local fake server (fakes/pagarme.py)
 in tests and the demo.
 
 A card payment on the agency uses Pagar.me's hosted checkout: an order whose payment has

@@ -15,8 +15,8 @@ import pytest
 import requests
 import time_machine
 
+from fakes.pagarme import FakePagarme
 from modules.billing.models import BillStatus
-from modules.collection.fake_pagarme import FakePagarme
 from modules.collection.models import GatewayAccount, Payment, Settlement, WebhookEvent
 from tests.collection import factories as f
 from tests.conftest import bearer, make_user

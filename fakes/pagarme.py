@@ -45,7 +45,7 @@ from urllib.parse import parse_qs
 
 import requests
 
-from .domain.pix import PixCharge, build_payload
+from modules.collection.domain.pix import PixCharge, build_payload
 
 APPROVED_CARD = "4000000000000010"
 REFUSED_CARD = "4000000000000002"
