@@ -194,7 +194,7 @@ def _charge_for(
             account=account,
             checkout_id=checkout.get("id", ""),
             checkout_url=checkout.get("payment_url", ""),
-            expires_at=_instant(checkout.get("expires_at")) if checkout else None,
+            expires_at=_expiry(method, checkout, transaction_data),
             created_by=actor.get_username(),
         )
         audit_record(
@@ -372,6 +372,16 @@ def _release(charge: GatewayCharge, actor: Actor) -> None:
             "why": charge.status,
         },
     )
+
+
+def _expiry(method: str, checkout: dict[str, Any], transaction: dict[str, Any]) -> dt.datetime | None:
+    """Until when the customer may pay, as the gateway says: a hosted checkout's deadline, or a PIX QR
+    code's (its transaction's `expires_at`); a boleto or a card charge has none here."""
+    if method == GatewayCharge.Method.CHECKOUT:
+        return _instant(checkout.get("expires_at"))
+    if method == GatewayCharge.Method.PIX:
+        return _instant(transaction.get("expires_at"))
+    return None
 
 
 def _instant(value: Any) -> dt.datetime | None:

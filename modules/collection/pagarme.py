@@ -22,6 +22,8 @@ import requests
 
 from modules.common.errors import DomainError
 
+PIX_EXPIRES_SECONDS = 86400  # a PIX charge's QR code is valid for a day (Pagar.me `expires_in`, seconds)
+
 
 class GatewayUnavailable(DomainError):
     code = "gateway_error"
@@ -75,7 +77,7 @@ def order_body(
 ) -> dict[str, Any]:
     payment: dict[str, Any] = {"payment_method": method}
     if method == "pix":
-        payment["pix"] = {"expires_in": 86400}
+        payment["pix"] = {"expires_in": PIX_EXPIRES_SECONDS}
     elif method == "boleto":
         payment["boleto"] = {"instructions": "Não receber após o vencimento.", "due_at": due_at}
     elif method == "checkout":
