@@ -20,6 +20,7 @@ from django.utils import timezone
 from modules.common.audit import Actor, SystemActor
 from modules.common.errors import ValidationFailed
 
+from .errors import ErrorCode
 from .gateway import charge_sync, gateway_charge_create
 from .models import GatewayCharge
 from .pagarme import GatewayUnavailable
@@ -44,7 +45,9 @@ def card_checkout_create(
     account = next((a for a in card_operators() if a.pk == account_id), None)
     if account is None:
         raise ValidationFailed(
-            "Escolha uma das empresas credenciadas para pagamento com cartão.", field="operator"
+            "Escolha uma das empresas credenciadas para pagamento com cartão.",
+            field="operator",
+            code=ErrorCode.INVALID,
         )
     return gateway_charge_create(
         actor=actor,

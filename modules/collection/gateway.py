@@ -33,6 +33,7 @@ from modules.common.errors import Conflict, DomainError, NotFound, ValidationFai
 from modules.registry.models import Property
 
 from .documents import held_bills
+from .errors import ErrorCode
 from .matcher import Incoming, payments_match
 from .models import CollectingAgent, GatewayAccount, GatewayCharge, Payment, PaymentDocument, WebhookEvent
 from .pagarme import GatewayUnavailable, PagarmeClient, order_body
@@ -48,14 +49,18 @@ CHECKOUT_ENDED = ("failed", "canceled", "expired")
 
 
 class WebhookRefused(DomainError):
-    code = "webhook_unauthorized"
+    code = ErrorCode.WEBHOOK_UNAUTHORIZED
     status = 401
 
 
 def gateway_account() -> GatewayAccount:
     account = GatewayAccount.objects.filter(provider="pagarme", active=True).first()
     if account is None:
-        raise ValidationFailed("A concessionária não tem conta Pagar.me configurada.", field="method")
+        raise ValidationFailed(
+            "A concessionária não tem conta Pagar.me configurada.",
+            field="method",
+            code=ErrorCode.GATEWAY_NOT_CONFIGURED,
+        )
     return account
 
 
@@ -107,11 +112,15 @@ def gateway_charge_create(
         open_bills(property_id).filter(id__in=ids).values_list("id", "reference", "due_date", "total")
     )
     if not ids or len(rows) != len(ids):
-        raise ValidationFailed("Selecione faturas em aberto deste imóvel.", field="bills")
+        raise ValidationFailed(
+            "Selecione faturas em aberto deste imóvel.", field="bills", code=ErrorCode.INVALID
+        )
     held = held_bills(ids)
     if held:
         raise Conflict(
-            "Há faturas selecionadas incluídas em parcelamento: " + "; ".join(held.values()), field="bills"
+            "Há faturas selecionadas incluídas em parcelamento: " + "; ".join(held.values()),
+            field="bills",
+            code=ErrorCode.BILLS_IN_AGREEMENT,
         )
     review = card_review_bills(bill_ids=ids)
     if review:
@@ -119,7 +128,7 @@ def gateway_charge_create(
             "Há faturas selecionadas em revisão (pagamento com cartão em andamento): "
             + ", ".join(sorted(review.values())),
             field="bills",
-            code="bills_in_review",
+            code=ErrorCode.BILLS_IN_REVIEW,
         )
     rule = late_charge_rule(today)
     lines = [price_bill(pk, ref, due, total, today, rule) for pk, ref, due, total in rows]
@@ -137,16 +146,24 @@ def _charge_for(
     success_url: Callable[[int], str] | None,
 ) -> GatewayCharge:
     if method not in GatewayCharge.Method.values:
-        raise ValidationFailed("Forma de pagamento deve ser pix, boleto ou credit_card.", field="method")
+        raise ValidationFailed(
+            "Forma de pagamento deve ser pix, boleto ou credit_card.", field="method", code=ErrorCode.INVALID
+        )
     if method == "credit_card" and not card_token:
-        raise ValidationFailed("Informe o card_token gerado pelo checkout do Pagar.me.", field="card_token")
+        raise ValidationFailed(
+            "Informe o card_token gerado pelo checkout do Pagar.me.",
+            field="card_token",
+            code=ErrorCode.INVALID,
+        )
     if method == "checkout" and (account is None or success_url is None):
         raise ValidationFailed(
-            "O pagamento com cartão no ambiente da operadora é iniciado pela agência virtual.", field="method"
+            "O pagamento com cartão no ambiente da operadora é iniciado pela agência virtual.",
+            field="method",
+            code=ErrorCode.INVALID,
         )
     prop = Property.objects.filter(pk=property_id).first()
     if prop is None:
-        raise NotFound("Imóvel não encontrado.", field="property")
+        raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     account = account or gateway_account()
     with transaction.atomic():
         doc = document_create(
@@ -236,7 +253,7 @@ def webhook_receive(*, token: str, authorization: str, body: Any) -> dict[str, s
         or not isinstance(body.get("id"), str)
         or not isinstance(body.get("type"), str)
     ):
-        raise ValidationFailed("Evento sem id ou tipo.", field="id")
+        raise ValidationFailed("Evento sem id ou tipo.", field="id", code=ErrorCode.INVALID)
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     charge_ids, order_ids, checkout_ids = _event_ids(body["type"], data)
     with transaction.atomic():
@@ -258,7 +275,7 @@ def webhook_receive(*, token: str, authorization: str, body: Any) -> dict[str, s
         raise NotFound(
             f"Webhook recusado: cobrança desconhecida ({', '.join(wanted) or 'sem id'}).",
             field="data.id",
-            code="unknown_charge",
+            code=ErrorCode.UNKNOWN_CHARGE,
         )
     outcomes = [charge_sync(charge_id=c.pk, account=account) for c in known]
     outcome = "; ".join(outcomes)

@@ -22,11 +22,13 @@ import requests
 
 from modules.common.errors import DomainError
 
+from .errors import ErrorCode
+
 PIX_EXPIRES_SECONDS = 86400  # a PIX charge's QR code is valid for a day (Pagar.me `expires_in`, seconds)
 
 
 class GatewayUnavailable(DomainError):
-    code = "gateway_error"
+    code = ErrorCode.GATEWAY_ERROR
     status = 502
 
 
@@ -44,7 +46,9 @@ class PagarmeClient:
         except requests.RequestException as exc:
             raise GatewayUnavailable(f"Pagar.me indisponível: {exc.__class__.__name__}.") from exc
         if response.status_code == 404:
-            raise GatewayUnavailable("Pagar.me não encontrou o recurso pedido.", code="gateway_not_found")
+            raise GatewayUnavailable(
+                "Pagar.me não encontrou o recurso pedido.", code=ErrorCode.GATEWAY_NOT_FOUND
+            )
         if response.status_code >= 400:
             raise GatewayUnavailable(
                 f"Pagar.me recusou a operação (HTTP {response.status_code}): {response.text[:200]}"

@@ -29,6 +29,7 @@ from .documents import document_barcode, document_paid, held_bills
 from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
 from .domain.return_file import ReturnFile as ParsedReturnFile
 from .domain.return_file import parse_return_file
+from .errors import ErrorCode
 from .matcher import Incoming, payments_match
 from .models import (
     CollectingAgent,
@@ -53,7 +54,7 @@ def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
             f"Arquivo retorno recusado: agente arrecadador desconhecido (banco {header_bank_code}, linha 1, "
             "campo A.05). Cadastre o agente e seu convênio antes de importar.",
             field="file",
-            code="unknown_agent",
+            code=ErrorCode.UNKNOWN_AGENT,
         )
     if agent.agreement_code and agent.agreement_code != agreement_code:
         raise ValidationFailed(
@@ -61,7 +62,7 @@ def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
             "não é o "
             f"convênio cadastrado para {agent.name} ({agent.agreement_code}).",
             field="file",
-            code="unknown_agent",
+            code=ErrorCode.UNKNOWN_AGENT,
         )
     return agent
 
@@ -167,6 +168,7 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
         raise Conflict(
             "Outro pagamento desta remessa foi baixado ao mesmo tempo; nada foi aplicado. Importe novamente.",
             field="file",
+            code=ErrorCode.CONCURRENT_IMPORT,
         ) from exc
     return rf
 
@@ -188,21 +190,21 @@ def _refuse_if_imported(
     )
     if earlier is None:
         return
-    if earlier.content_sha256 == parsed.content_sha256 or earlier.sha256 == parsed.sha256:
-        what, code = "Este arquivo retorno já foi importado", "duplicate_file"
+    same_file = earlier.content_sha256 == parsed.content_sha256 or earlier.sha256 == parsed.sha256
+    if same_file:
+        what = "Este arquivo retorno já foi importado"
     else:
         what = (
             f"O NSA {parsed.header.sequence} (linha 1, campo A.08) de {agent.name} "
             "já foi usado por outro arquivo"
         )
-        code = "duplicate_nsa"
     name = f" «{earlier.filename}»" if earlier.filename else ""
     raise Conflict(
         f"{what}: arquivo{name} de NSA {earlier.sequence}, importado em "
         f"{timezone.localtime(earlier.created_at):%d/%m/%Y %H:%M} (SHA-256 {earlier.sha256[:12]}…); "
         "nada foi aplicado de novo.",
         field="file",
-        code=code,
+        code=ErrorCode.DUPLICATE_FILE if same_file else ErrorCode.DUPLICATE_NSA,
     ) from cause
 
 
@@ -211,11 +213,17 @@ def _barcode_from(text: str) -> str:
     if len(digits) == 48:
         problems = typeable_line_problems(digits)
         if problems:
-            raise ValidationFailed("Linha digitável inválida: " + "; ".join(problems) + ".", field="barcode")
+            raise ValidationFailed(
+                "Linha digitável inválida: " + "; ".join(problems) + ".",
+                field="barcode",
+                code=ErrorCode.INVALID,
+            )
         return typeable_line_to_barcode(digits)
     problems = barcode_problems(digits)
     if problems:
-        raise ValidationFailed("Código de barras inválido: " + "; ".join(problems) + ".", field="barcode")
+        raise ValidationFailed(
+            "Código de barras inválido: " + "; ".join(problems) + ".", field="barcode", code=ErrorCode.INVALID
+        )
     return digits
 
 
@@ -243,7 +251,16 @@ def payment_register(
                 f"Pagamento recusado: {payment.get_review_reason_display().lower()} "
                 f"({payment.review_detail}).",
                 field="barcode",
-                code=payment.review_reason,
+                # the reason it would have gone to review with
+                code=ErrorCode.WRONG_AMOUNT
+                if payment.review_reason == R.WRONG_AMOUNT
+                else ErrorCode.CANCELLED
+                if payment.review_reason == R.CANCELLED
+                else ErrorCode.DUPLICATE
+                if payment.review_reason == R.DUPLICATE
+                else ErrorCode.IN_AGREEMENT
+                if payment.review_reason == R.IN_AGREEMENT
+                else ErrorCode.UNKNOWN,
             )
         audit_record(
             actor=actor,
@@ -257,15 +274,16 @@ def payment_register(
 def payment_reverse(*, actor: Actor, payment_id: int, reason: str) -> Payment:
     """Estorno: the settlement is undone and the bills (or the document) are open again."""
     if not reason.strip():
-        raise ValidationFailed("Informe o motivo do estorno.", field="reason")
+        raise ValidationFailed("Informe o motivo do estorno.", field="reason", code=ErrorCode.INVALID)
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
-            raise NotFound("Pagamento não encontrado.")
+            raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
         if payment.status != Payment.Status.APPLIED:
             raise Conflict(
                 f"Só um pagamento baixado pode ser estornado (situação: {payment.get_status_display()}).",
                 field="status",
+                code=ErrorCode.PAYMENT_NOT_APPLIED,
             )
         bill_ids = list(payment.settlements.filter(reversed=False).values_list("bill_id", flat=True))
         payment.settlements.update(reversed=True)
@@ -292,15 +310,19 @@ def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason
     """Close a payment in review: `apply` settles its target after all (a person accepted the
     difference), `refund` marks it to be returned to the payer."""
     if action not in ("apply", "refund"):
-        raise ValidationFailed("Ação deve ser 'apply' (baixar) ou 'refund' (devolver).", field="action")
+        raise ValidationFailed(
+            "Ação deve ser 'apply' (baixar) ou 'refund' (devolver).", field="action", code=ErrorCode.INVALID
+        )
     if not reason.strip():
-        raise ValidationFailed("Informe a justificativa.", field="reason")
+        raise ValidationFailed("Informe a justificativa.", field="reason", code=ErrorCode.INVALID)
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
-            raise NotFound("Pagamento não encontrado.")
+            raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
         if payment.status != Payment.Status.REVIEW:
-            raise Conflict("Este pagamento não está em análise.", field="status")
+            raise Conflict(
+                "Este pagamento não está em análise.", field="status", code=ErrorCode.PAYMENT_NOT_IN_REVIEW
+            )
         if action == "apply":
             _settle_reviewed(payment)
             payment.status = Payment.Status.APPLIED
@@ -328,6 +350,7 @@ def _settle_reviewed(payment: Payment) -> None:
             f"Um pagamento com motivo '{payment.get_review_reason_display()}' não pode ser baixado; "
             "devolva-o.",
             field="action",
+            code=ErrorCode.REFUND_ONLY,
         )
     if payment.bill_id:
         targets = [(payment.bill_id, payment.amount)]
@@ -337,14 +360,20 @@ def _settle_reviewed(payment: Payment) -> None:
         PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.PAID)
     ids = [b for b, _ in targets]
     if Bill.objects.filter(id__in=ids).exclude(status=BillStatus.RELEASED).exists() or held_bills(ids):
-        raise Conflict("A fatura não está mais em aberto; devolva o pagamento.", field="action")
+        raise Conflict(
+            "A fatura não está mais em aberto; devolva o pagamento.",
+            field="action",
+            code=ErrorCode.BILL_NOT_OPEN,
+        )
     try:
         with transaction.atomic():
             Settlement.objects.bulk_create(
                 Settlement(payment=payment, bill_id=b, amount=a, paid_on=payment.paid_on) for b, a in targets
             )
     except IntegrityError as exc:
-        raise Conflict("A fatura já foi paga; devolva o pagamento.", field="action") from exc
+        raise Conflict(
+            "A fatura já foi paga; devolva o pagamento.", field="action", code=ErrorCode.BILL_ALREADY_PAID
+        ) from exc
     Bill.objects.filter(id__in=ids).update(status=BillStatus.PAID)
 
 
@@ -364,9 +393,11 @@ def document_create(
     payment carries its own amount and no bills. Call inside the caller's transaction or alone."""
     total = amount if amount is not None else sum((line.total for line in lines), Decimal("0.00"))
     if total <= 0:
-        raise ValidationFailed("Selecione ao menos um débito.", field="bills")
+        raise ValidationFailed("Selecione ao menos um débito.", field="bills", code=ErrorCode.INVALID)
     if valid_until < as_of:
-        raise ValidationFailed("A validade não pode ser anterior à data de cálculo.", field="valid_until")
+        raise ValidationFailed(
+            "A validade não pode ser anterior à data de cálculo.", field="valid_until", code=ErrorCode.INVALID
+        )
     with transaction.atomic():
         doc = PaymentDocument.objects.create(
             property_id=property_id,

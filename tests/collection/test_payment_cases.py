@@ -1,7 +1,8 @@
 """One table of payment cases (ADR 0034), run three ways so the judgement cannot drift: through the
 pure `payment_judge`, through the general matcher (`payments_match`, every channel's path) and
 through a real return-file import (the set-based SQL path for bills; guias and unknown barcodes go on
-to the general matcher from there).
+to the general matcher from there); the one-line cases also at the counter, which refuses on the spot
+what would go to review.
 
 Each case arranges one target (a bill, a guia or nothing) in a state, pays it with the batch's lines
 in order and expects, per line, the verdict, the review reason recorded and the pt-BR detail. In
@@ -25,6 +26,7 @@ from modules.collection.domain.matching import BillFacts, DocumentFacts, Paid, V
 from modules.collection.matcher import REVIEW_REASONS, Incoming, payments_match
 from modules.collection.models import Payment, PaymentDocument, Settlement
 from modules.common.audit import SystemActor
+from modules.common.errors import Conflict
 from modules.debt import services as debt
 from modules.debt.models import InstallmentPolicyVersion
 from tests.collection import factories as f
@@ -316,3 +318,31 @@ def test_both_paths_judge_alike(tenant_alpha, c, path):
         assert (guia.status == PaymentDocument.Status.PAID) == (
             "paid" in c.state or settled_by_batch.exists()
         )
+
+
+ONE_LINE = [c for c in CASES if len(c.lines) == 1]
+
+
+@pytest.mark.parametrize("c", ONE_LINE, ids=str)
+def test_the_counter_refuses_on_the_spot_what_would_go_to_review(tenant_alpha, c):
+    """A person is at the counter: what the matcher would queue is refused, with the review reason as
+    the error's code, and nothing is written; what it would settle is settled."""
+    barcode, settles_bill, context = _arrange(c)
+    (line,) = c.lines
+    before = (Payment.objects.count(), Settlement.objects.count())
+
+    if line.verdict is Verdict.SETTLE:
+        payment = services.payment_register(
+            actor=ACTOR, barcode=barcode, amount=Decimal(line.amount), paid_on=c.paid_on
+        )
+        assert payment.status == Payment.Status.APPLIED
+        assert Settlement.objects.filter(bill_id=settles_bill, payment=payment, reversed=False).count() == 1
+        return
+    with pytest.raises(Conflict) as refused:
+        services.payment_register(
+            actor=ACTOR, barcode=barcode, amount=Decimal(line.amount), paid_on=c.paid_on
+        )
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, line.reason, "barcode")
+    assert f"({line.detail.format(**context)})" in refused.value.message
+    assert (Payment.objects.count(), Settlement.objects.count()) == before
