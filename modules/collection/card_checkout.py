@@ -41,7 +41,8 @@ def card_checkout_create(
 ) -> GatewayCharge:
     """Open the hosted checkout of operator `account_id` for the selected open bills; the charge's
     `checkout_url` is where the customer's browser goes next. `success_url` maps the new document's
-    id to the page the operator sends the browser back to."""
+    id to the page the operator sends the browser back to. The unit of work is
+    `gateway_charge_create`'s transaction."""
     account = next((a for a in card_operators() if a.pk == account_id), None)
     if account is None:
         raise ValidationFailed(

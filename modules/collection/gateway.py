@@ -92,6 +92,7 @@ def _customer(prop: Property) -> dict[str, Any]:
     return body
 
 
+@transaction.atomic(durable=True)
 def gateway_charge_create(
     *,
     actor: Actor,
@@ -145,6 +146,8 @@ def _charge_for(
     account: GatewayAccount | None,
     success_url: Callable[[int], str] | None,
 ) -> GatewayCharge:
+    """The guia and its order at the gateway; runs inside gateway_charge_create's transaction (a
+    charge the gateway created but we failed to record is found again by its idempotency key)."""
     if method not in GatewayCharge.Method.values:
         raise ValidationFailed(
             "Forma de pagamento deve ser pix, boleto ou credit_card.", field="method", code=ErrorCode.INVALID
@@ -165,67 +168,64 @@ def _charge_for(
     if prop is None:
         raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     account = account or gateway_account()
-    with transaction.atomic():
-        doc = document_create(
-            actor=actor,
-            property_id=property_id,
-            kind=PaymentDocument.Kind.GATEWAY,
-            lines=lines,
-            as_of=today,
-            valid_until=today + dt.timedelta(days=1),
-        )
-        cents = int(doc.amount * 100)
-        key = f"{connection.schema_name}-doc-{doc.pk}-{method}"
-        body = order_body(
-            code=f"DOC{doc.pk}",
-            amount_cents=cents,
-            method=method,
-            card_token=card_token,
-            description=f"Faturas do imóvel {prop.account_number}",
-            customer=_customer(prop),
-            due_at=f"{doc.valid_until:%Y-%m-%d}T23:59:59Z",
-            success_url=success_url(doc.pk) if success_url else "",
-            expires_in_minutes=CHECKOUT_MINUTES,
-            metadata={"document": str(doc.pk), "bills": ",".join(str(line.bill_id) for line in lines)},
-        )
-        order = PagarmeClient(account.base_url, account.secret_key).create_order(
-            idempotency_key=key, body=body
-        )
-        charge_data = (order.get("charges") or [{}])[0]
-        transaction_data = charge_data.get("last_transaction") or {}
-        checkout = (order.get("checkouts") or [{}])[0] if method == "checkout" else {}
-        if method == "checkout" and not checkout.get("payment_url"):
-            raise GatewayUnavailable("Pagar.me não devolveu o endereço do checkout.")
-        charge = GatewayCharge.objects.create(
-            document=doc,
-            method=method,
-            amount_cents=cents,
-            idempotency_key=key,
-            order_id=order["id"],
-            charge_id=charge_data.get("id", ""),
-            status=charge_data.get("status", "") or order.get("status", "pending"),
-            qr_code=transaction_data.get("qr_code", ""),
-            qr_code_url=transaction_data.get("qr_code_url", ""),
-            boleto_line=transaction_data.get("line", ""),
-            boleto_url=transaction_data.get("pdf", ""),
-            account=account,
-            checkout_id=checkout.get("id", ""),
-            checkout_url=checkout.get("payment_url", ""),
-            expires_at=_expiry(method, checkout, transaction_data),
-            created_by=actor.get_username(),
-        )
-        audit_record(
-            actor=actor,
-            action="collection.gateway_charge_create",
-            target=charge,
-            after={
-                "document": doc.pk,
-                "amount_cents": cents,
-                "method": method,
-                "order": order["id"],
-                "account": account.pk,
-            },
-        )
+    doc = document_create(
+        actor=actor,
+        property_id=property_id,
+        kind=PaymentDocument.Kind.GATEWAY,
+        lines=lines,
+        as_of=today,
+        valid_until=today + dt.timedelta(days=1),
+    )
+    cents = int(doc.amount * 100)
+    key = f"{connection.schema_name}-doc-{doc.pk}-{method}"
+    body = order_body(
+        code=f"DOC{doc.pk}",
+        amount_cents=cents,
+        method=method,
+        card_token=card_token,
+        description=f"Faturas do imóvel {prop.account_number}",
+        customer=_customer(prop),
+        due_at=f"{doc.valid_until:%Y-%m-%d}T23:59:59Z",
+        success_url=success_url(doc.pk) if success_url else "",
+        expires_in_minutes=CHECKOUT_MINUTES,
+        metadata={"document": str(doc.pk), "bills": ",".join(str(line.bill_id) for line in lines)},
+    )
+    order = PagarmeClient(account.base_url, account.secret_key).create_order(idempotency_key=key, body=body)
+    charge_data = (order.get("charges") or [{}])[0]
+    transaction_data = charge_data.get("last_transaction") or {}
+    checkout = (order.get("checkouts") or [{}])[0] if method == "checkout" else {}
+    if method == "checkout" and not checkout.get("payment_url"):
+        raise GatewayUnavailable("Pagar.me não devolveu o endereço do checkout.")
+    charge = GatewayCharge.objects.create(
+        document=doc,
+        method=method,
+        amount_cents=cents,
+        idempotency_key=key,
+        order_id=order["id"],
+        charge_id=charge_data.get("id", ""),
+        status=charge_data.get("status", "") or order.get("status", "pending"),
+        qr_code=transaction_data.get("qr_code", ""),
+        qr_code_url=transaction_data.get("qr_code_url", ""),
+        boleto_line=transaction_data.get("line", ""),
+        boleto_url=transaction_data.get("pdf", ""),
+        account=account,
+        checkout_id=checkout.get("id", ""),
+        checkout_url=checkout.get("payment_url", ""),
+        expires_at=_expiry(method, checkout, transaction_data),
+        created_by=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="collection.gateway_charge_create",
+        target=charge,
+        after={
+            "document": doc.pk,
+            "amount_cents": cents,
+            "method": method,
+            "order": order["id"],
+            "account": account.pk,
+        },
+    )
     return charge
 
 
@@ -247,6 +247,8 @@ def check_webhook_auth(token: str, authorization: str) -> GatewayAccount:
 
 
 def webhook_receive(*, token: str, authorization: str, body: Any) -> dict[str, str]:
+    """Record the event once (its own transaction), then sync each charge it names (each in its own:
+    `charge_sync`); a replayed event syncs again and settles nothing twice."""
     account = check_webhook_auth(token, authorization)
     if (
         not isinstance(body, dict)
@@ -256,7 +258,7 @@ def webhook_receive(*, token: str, authorization: str, body: Any) -> dict[str, s
         raise ValidationFailed("Evento sem id ou tipo.", field="id", code=ErrorCode.INVALID)
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     charge_ids, order_ids, checkout_ids = _event_ids(body["type"], data)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the event is kept whatever its syncs do
         event, created = WebhookEvent.objects.get_or_create(
             event_id=body["id"][:64],
             defaults={
@@ -298,58 +300,58 @@ def _event_ids(kind: str, data: dict[str, Any]) -> tuple[list[str], list[str], l
     return ids(data.get("charges") or []), ids([data]), ids(data.get("checkouts") or [])
 
 
+@transaction.atomic(durable=True)
 def charge_sync(
     *, charge_id: int, account: GatewayAccount | None = None, actor: Actor = WEBHOOK_ACTOR
 ) -> str:
     """Fetch the charge from the API and act on what it says; safe to call any number of times.
     `actor` names who asked (the webhook, the return page, the periodic check) in the audit rows."""
-    with transaction.atomic():
-        charge = (
-            GatewayCharge.objects.select_for_update(of=("self",))
-            .select_related("document", "account")
-            .get(pk=charge_id)
-        )
-        account = charge.account or account or gateway_account()
-        client = PagarmeClient(account.base_url, account.secret_key)
-        if charge.method == GatewayCharge.Method.CHECKOUT:
-            remote, status = _checkout_state(client.get_order(charge.order_id))
-            if remote.get("id") and not charge.charge_id:
-                charge.charge_id = str(remote["id"])[:64]
-        else:
-            remote = client.get_charge(charge.charge_id)
-            status = str(remote.get("status", ""))
-        charge.status = status[:20]
-        charge.save(update_fields=["status", "charge_id", "updated_at"])
-        if charge.method == GatewayCharge.Method.CHECKOUT and status in CHECKOUT_ENDED:
-            _release(charge, actor)
-        if status not in PAID:
-            return f"{charge.charge_id or charge.order_id}: {status or 'sem situação'}"
-        if Payment.objects.filter(gateway_charge=charge).exists():
-            return f"{charge.charge_id}: já baixada"
-        paid_cents = int(remote.get("paid_amount") or 0)
-        paid_on = _paid_on(remote.get("paid_at"))
-        (payment,) = payments_match(
-            actor=actor,
-            agent=_agent(),
-            channel=Payment.Channel.GATEWAY,
-            gateway_charge=charge,
-            items=[
-                Incoming(
-                    charge.document.barcode,
-                    Decimal(paid_cents).scaleb(-2).quantize(Decimal("0.01")),
-                    paid_on,
-                    paid_on,
-                    authentication=charge.charge_id,
-                )
-            ],
-        )
-        audit_record(
-            actor=actor,
-            action="collection.gateway_payment",
-            target=payment,
-            after={"charge": charge.charge_id, "status": payment.status, "paid_cents": paid_cents},
-        )
-        return f"{charge.charge_id}: {payment.get_status_display().lower()}"
+    charge = (
+        GatewayCharge.objects.select_for_update(of=("self",))
+        .select_related("document", "account")
+        .get(pk=charge_id)
+    )
+    account = charge.account or account or gateway_account()
+    client = PagarmeClient(account.base_url, account.secret_key)
+    if charge.method == GatewayCharge.Method.CHECKOUT:
+        remote, status = _checkout_state(client.get_order(charge.order_id))
+        if remote.get("id") and not charge.charge_id:
+            charge.charge_id = str(remote["id"])[:64]
+    else:
+        remote = client.get_charge(charge.charge_id)
+        status = str(remote.get("status", ""))
+    charge.status = status[:20]
+    charge.save(update_fields=["status", "charge_id", "updated_at"])
+    if charge.method == GatewayCharge.Method.CHECKOUT and status in CHECKOUT_ENDED:
+        _release(charge, actor)
+    if status not in PAID:
+        return f"{charge.charge_id or charge.order_id}: {status or 'sem situação'}"
+    if Payment.objects.filter(gateway_charge=charge).exists():
+        return f"{charge.charge_id}: já baixada"
+    paid_cents = int(remote.get("paid_amount") or 0)
+    paid_on = _paid_on(remote.get("paid_at"))
+    (payment,) = payments_match(
+        actor=actor,
+        agent=_agent(),
+        channel=Payment.Channel.GATEWAY,
+        gateway_charge=charge,
+        items=[
+            Incoming(
+                charge.document.barcode,
+                Decimal(paid_cents).scaleb(-2).quantize(Decimal("0.01")),
+                paid_on,
+                paid_on,
+                authentication=charge.charge_id,
+            )
+        ],
+    )
+    audit_record(
+        actor=actor,
+        action="collection.gateway_payment",
+        target=payment,
+        after={"charge": charge.charge_id, "status": payment.status, "paid_cents": paid_cents},
+    )
+    return f"{charge.charge_id}: {payment.get_status_display().lower()}"
 
 
 def _checkout_state(order: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -371,7 +373,8 @@ def _checkout_state(order: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 
 def _release(charge: GatewayCharge, actor: Actor) -> None:
-    """A checkout that ended unpaid: its document is cancelled, so its bills leave *em revisão*."""
+    """A checkout that ended unpaid: its document is cancelled, so its bills leave *em revisão*. Runs
+    inside charge_sync's transaction, with the charge row locked."""
     doc = charge.document
     if doc.status != PaymentDocument.Status.OPEN:
         return
@@ -391,13 +394,13 @@ def _release(charge: GatewayCharge, actor: Actor) -> None:
     )
 
 
-def _expiry(method: str, checkout: dict[str, Any], transaction: dict[str, Any]) -> dt.datetime | None:
+def _expiry(method: str, checkout: dict[str, Any], last_transaction: dict[str, Any]) -> dt.datetime | None:
     """Until when the customer may pay, as the gateway says: a hosted checkout's deadline, or a PIX QR
     code's (its transaction's `expires_at`); a boleto or a card charge has none here."""
     if method == GatewayCharge.Method.CHECKOUT:
         return _instant(checkout.get("expires_at"))
     if method == GatewayCharge.Method.PIX:
-        return _instant(transaction.get("expires_at"))
+        return _instant(last_transaction.get("expires_at"))
     return None
 
 

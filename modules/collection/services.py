@@ -70,7 +70,10 @@ def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
 def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> ReturnFile:
     """All or nothing: a file with any malformed record is refused with its line numbers; the same
     file (by SHA-256) is refused the second time; every G record becomes a payment, applied or in review.
-    A refusal is recorded (with its problems) so the history shows what was sent back and why."""
+    A refusal is recorded (with its problems) so the history shows what was sent back and why.
+
+    Two units of work, never inside a caller's transaction: the import (one durable transaction) and,
+    when it is refused, the refusal record (another, committed after the import rolled back)."""
     try:
         return _return_file_import(actor=actor, data=data, filename=filename)
     except DomainError as exc:
@@ -78,25 +81,25 @@ def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> Retu
         raise
 
 
+@transaction.atomic(durable=True)
 def return_file_refusal_record(*, actor: Actor, data: bytes, filename: str, error: DomainError) -> None:
     problems = [str(p) for p in getattr(error, "problems", ())]
     message = error.message.split(". ")[0] + "." if problems else error.message
-    with transaction.atomic():
-        refusal = ReturnFileRefusal.objects.create(
-            filename=filename[:200],
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            code=error.code[:40],
-            message=message,
-            problems=problems[:500],
-            uploaded_by=actor.get_username(),
-        )
-        audit_record(
-            actor=actor,
-            action="collection.return_file_refuse",
-            target=refusal,
-            after={"code": error.code, "problems": len(problems), "filename": filename[:200]},
-        )
+    refusal = ReturnFileRefusal.objects.create(
+        filename=filename[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        code=error.code[:40],
+        message=message,
+        problems=problems[:500],
+        uploaded_by=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="collection.return_file_refuse",
+        target=refusal,
+        after={"code": error.code, "problems": len(problems), "filename": filename[:200]},
+    )
 
 
 def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFile:
@@ -105,7 +108,7 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
     content = parsed.content_sha256
     _refuse_if_imported(agent=agent, parsed=parsed)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             rf = ReturnFile.objects.create(
                 agent=agent,
                 sha256=parsed.sha256,
@@ -228,84 +231,84 @@ def _barcode_from(text: str) -> str:
 
 
 def counter_agent() -> CollectingAgent:
+    """The counter's collecting agent, created on first use; runs inside the caller's transaction."""
     agent, _ = CollectingAgent.objects.get_or_create(
         code=COUNTER_AGENT, defaults={"name": "Caixa da concessionária", "kind": CollectingAgent.Kind.COUNTER}
     )
     return agent
 
 
+@transaction.atomic(durable=True)
 def payment_register(
     *, actor: Actor, barcode: str, amount: Decimal, paid_on: dt.date, authentication: str = ""
 ) -> Payment:
     """Manual receipt at the counter. A person is there, so a payment that would need review is
     refused on the spot with its reason, and nothing is taken."""
     code = _barcode_from(barcode)
-    with transaction.atomic():
-        agent = counter_agent()
-        item = Incoming(code, amount, paid_on, paid_on, authentication=authentication)
-        Bill.objects.select_for_update().filter(barcode=code).first()  # one counter at a time per bill
-        (payment,) = payments_match(actor=actor, agent=agent, channel=Payment.Channel.COUNTER, items=[item])
-        if payment.status != Payment.Status.APPLIED:
-            transaction.set_rollback(True)
-            raise Conflict(
-                f"Pagamento recusado: {payment.get_review_reason_display().lower()} "
-                f"({payment.review_detail}).",
-                field="barcode",
-                # the reason it would have gone to review with
-                code=ErrorCode.WRONG_AMOUNT
-                if payment.review_reason == R.WRONG_AMOUNT
-                else ErrorCode.CANCELLED
-                if payment.review_reason == R.CANCELLED
-                else ErrorCode.DUPLICATE
-                if payment.review_reason == R.DUPLICATE
-                else ErrorCode.IN_AGREEMENT
-                if payment.review_reason == R.IN_AGREEMENT
-                else ErrorCode.UNKNOWN,
-            )
-        audit_record(
-            actor=actor,
-            action="collection.payment_register",
-            target=payment,
-            after={"barcode": code, "amount": amount, "paid_on": paid_on},
+    agent = counter_agent()
+    item = Incoming(code, amount, paid_on, paid_on, authentication=authentication)
+    Bill.objects.select_for_update().filter(barcode=code).first()  # one counter at a time per bill
+    (payment,) = payments_match(actor=actor, agent=agent, channel=Payment.Channel.COUNTER, items=[item])
+    if payment.status != Payment.Status.APPLIED:  # raising rolls the payment back
+        raise Conflict(
+            f"Pagamento recusado: {payment.get_review_reason_display().lower()} ({payment.review_detail}).",
+            field="barcode",
+            # the reason it would have gone to review with
+            code=ErrorCode.WRONG_AMOUNT
+            if payment.review_reason == R.WRONG_AMOUNT
+            else ErrorCode.CANCELLED
+            if payment.review_reason == R.CANCELLED
+            else ErrorCode.DUPLICATE
+            if payment.review_reason == R.DUPLICATE
+            else ErrorCode.IN_AGREEMENT
+            if payment.review_reason == R.IN_AGREEMENT
+            else ErrorCode.UNKNOWN,
         )
+    audit_record(
+        actor=actor,
+        action="collection.payment_register",
+        target=payment,
+        after={"barcode": code, "amount": amount, "paid_on": paid_on},
+    )
     return payment
 
 
+@transaction.atomic(durable=True)
 def payment_reverse(*, actor: Actor, payment_id: int, reason: str) -> Payment:
     """Estorno: the settlement is undone and the bills (or the document) are open again."""
     if not reason.strip():
         raise ValidationFailed("Informe o motivo do estorno.", field="reason", code=ErrorCode.INVALID)
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
-        if payment is None:
-            raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
-        if payment.status != Payment.Status.APPLIED:
-            raise Conflict(
-                f"Só um pagamento baixado pode ser estornado (situação: {payment.get_status_display()}).",
-                field="status",
-                code=ErrorCode.PAYMENT_NOT_APPLIED,
-            )
-        bill_ids = list(payment.settlements.filter(reversed=False).values_list("bill_id", flat=True))
-        payment.settlements.update(reversed=True)
-        Bill.objects.filter(id__in=bill_ids, status=BillStatus.PAID).update(status=BillStatus.RELEASED)
-        if payment.document_id:
-            PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.OPEN)
-        payment.status = Payment.Status.REVERSED
-        payment.resolved_by = actor.get_username()
-        payment.resolved_at = timezone.now()
-        payment.resolution = reason.strip()
-        payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
-        audit_record(
-            actor=actor,
-            action="collection.payment_reverse",
-            target=payment,
-            before={"status": "applied", "bills": bill_ids},
-            after={"status": "reversed"},
-            reason=reason,
+    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
+    if payment.status != Payment.Status.APPLIED:
+        raise Conflict(
+            f"Só um pagamento baixado pode ser estornado (situação: {payment.get_status_display()}).",
+            field="status",
+            code=ErrorCode.PAYMENT_NOT_APPLIED,
         )
+    bill_ids = list(payment.settlements.filter(reversed=False).values_list("bill_id", flat=True))
+    payment.settlements.update(reversed=True)
+    Bill.objects.filter(id__in=bill_ids, status=BillStatus.PAID).update(status=BillStatus.RELEASED)
+    if payment.document_id:
+        PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.OPEN)
+    payment.status = Payment.Status.REVERSED
+    payment.resolved_by = actor.get_username()
+    payment.resolved_at = timezone.now()
+    payment.resolution = reason.strip()
+    payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+    audit_record(
+        actor=actor,
+        action="collection.payment_reverse",
+        target=payment,
+        before={"status": "applied", "bills": bill_ids},
+        after={"status": "reversed"},
+        reason=reason,
+    )
     return payment
 
 
+@transaction.atomic(durable=True)
 def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason: str) -> Payment:
     """Close a payment in review: `apply` settles its target after all (a person accepted the
     difference), `refund` marks it to be returned to the payer."""
@@ -315,32 +318,31 @@ def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason
         )
     if not reason.strip():
         raise ValidationFailed("Informe a justificativa.", field="reason", code=ErrorCode.INVALID)
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
-        if payment is None:
-            raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
-        if payment.status != Payment.Status.REVIEW:
-            raise Conflict(
-                "Este pagamento não está em análise.", field="status", code=ErrorCode.PAYMENT_NOT_IN_REVIEW
-            )
-        if action == "apply":
-            _settle_reviewed(payment)
-            payment.status = Payment.Status.APPLIED
-        else:
-            payment.status = Payment.Status.REFUND
-        payment.resolved_by = actor.get_username()
-        payment.resolved_at = timezone.now()
-        payment.resolution = reason.strip()
-        payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
-        audit_record(
-            actor=actor,
-            action="collection.payment_review_resolve",
-            target=payment,
-            after={"action": action, "review_reason": payment.review_reason},
-            reason=reason,
+    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
+    if payment.status != Payment.Status.REVIEW:
+        raise Conflict(
+            "Este pagamento não está em análise.", field="status", code=ErrorCode.PAYMENT_NOT_IN_REVIEW
         )
-        if action == "apply" and payment.document_id:
-            document_paid(payment.document, actor)
+    if action == "apply":
+        _settle_reviewed(payment)
+        payment.status = Payment.Status.APPLIED
+    else:
+        payment.status = Payment.Status.REFUND
+    payment.resolved_by = actor.get_username()
+    payment.resolved_at = timezone.now()
+    payment.resolution = reason.strip()
+    payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+    audit_record(
+        actor=actor,
+        action="collection.payment_review_resolve",
+        target=payment,
+        after={"action": action, "review_reason": payment.review_reason},
+        reason=reason,
+    )
+    if action == "apply" and payment.document_id:
+        document_paid(payment.document, actor)
     return payment
 
 
@@ -390,7 +392,8 @@ def document_create(
     source_id: str = "",
 ) -> PaymentDocument:
     """A guia with its FEBRABAN barcode. `amount` defaults to the sum of the priced bills; a down
-    payment carries its own amount and no bills. Call inside the caller's transaction or alone."""
+    payment carries its own amount and no bills. Runs inside the caller's transaction when there is one
+    (debt's statements and agreements, the gateway's charge), else in its own."""
     total = amount if amount is not None else sum((line.total for line in lines), Decimal("0.00"))
     if total <= 0:
         raise ValidationFailed("Selecione ao menos um débito.", field="bills", code=ErrorCode.INVALID)
@@ -438,6 +441,8 @@ def document_create(
 
 
 def document_cancel(*, actor: Actor, document: PaymentDocument, reason: str) -> None:
+    """An open guia cancelled (a later payment of it goes to review); runs inside the caller's
+    transaction when there is one (debt cancels an agreement's down payment), else in its own."""
     with transaction.atomic():
         updated = PaymentDocument.objects.filter(pk=document.pk, status=PaymentDocument.Status.OPEN).update(
             status=PaymentDocument.Status.CANCELLED
