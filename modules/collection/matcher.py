@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db import transaction
-
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor
+from modules.common.typed import transaction
 
 from .documents import document_paid, held_bills
 from .domain.matching import BillFacts, DocumentFacts, Judgement, Paid, Verdict, payment_judge
@@ -67,10 +66,14 @@ class Incoming:
 
 @dataclass(frozen=True)
 class BillRow:
+    """A bill's row as the matcher reads it, its status as the facts it decides."""
+
     id: int
-    status: str
     total: Decimal
     property_id: int
+    cancelled: bool
+    issued: bool  # out of critique
+    paid: bool
 
 
 @dataclass
@@ -90,9 +93,9 @@ class Targets:
         if bill is not None:
             return BillFacts(
                 total=bill.total,
-                cancelled=bill.status == BillStatus.CANCELLED,
-                issued=bill.status != BillStatus.DRAFT,
-                settled=bill.id in self.settled or bill.status == BillStatus.PAID,
+                cancelled=bill.cancelled,
+                issued=bill.issued,
+                settled=bill.id in self.settled or bill.paid,
                 hold=self.held.get(bill.id),
             )
         doc = self.documents.get(barcode)
@@ -109,7 +112,7 @@ class Targets:
         )
 
 
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -161,17 +164,24 @@ def payments_match(
 
 def _targets_load(barcodes: list[str]) -> Targets:
     bills: dict[str, BillRow] = {}
-    for chunk in chunks(barcodes):
-        for pk, barcode, status, total, property_id in Bill.objects.filter(barcode__in=chunk).values_list(
+    for codes in _chunks(barcodes):
+        for pk, barcode, status, total, property_id in Bill.objects.filter(barcode__in=codes).values_list(
             "id", "barcode", "status", "total", "property_id"
         ):
             known = bills.get(barcode)
             # a cancelled bill and its re-issue may share the barcode: the live one wins
-            if known is None or known.status == BillStatus.CANCELLED:
-                bills[barcode] = BillRow(pk, status, total, property_id)
+            if known is None or known.cancelled:
+                bills[barcode] = BillRow(
+                    id=pk,
+                    total=total,
+                    property_id=property_id,
+                    cancelled=status == BillStatus.CANCELLED,
+                    issued=status != BillStatus.DRAFT,
+                    paid=status == BillStatus.PAID,
+                )
     documents: dict[str, PaymentDocument] = {}
-    for chunk in chunks([b for b in barcodes if b not in bills]):
-        for doc in PaymentDocument.objects.filter(barcode__in=chunk).order_by("id"):
+    for codes in _chunks([b for b in barcodes if b not in bills]):
+        for doc in PaymentDocument.objects.filter(barcode__in=codes).order_by("id"):
             documents.setdefault(doc.barcode, doc)
     document_bills: dict[int, list[int]] = {}
     if documents:
@@ -181,9 +191,9 @@ def _targets_load(barcodes: list[str]) -> Targets:
             document_bills.setdefault(doc_id, []).append(bill_id)
     bill_ids = [row.id for row in bills.values()] + [b for ids in document_bills.values() for b in ids]
     settled: set[int] = set()
-    for chunk in chunks(bill_ids):
+    for part in _chunks(bill_ids):
         settled.update(
-            Settlement.objects.filter(bill_id__in=chunk, reversed=False).values_list("bill_id", flat=True)
+            Settlement.objects.filter(bill_id__in=part, reversed=False).values_list("bill_id", flat=True)
         )
     return Targets(bills, documents, document_bills, settled, held_bills(bill_ids))
 
@@ -234,7 +244,7 @@ def _settle(
         (Settlement(payment=p, bill_id=b, amount=a, paid_on=p.paid_on) for b, p, a in settle_bills),
         batch_size=CHUNK,
     )
-    for chunk in chunks([b for b, _, _ in settle_bills]):
+    for chunk in _chunks([b for b, _, _ in settle_bills]):
         Bill.objects.filter(id__in=chunk).update(status=BillStatus.PAID)
     for doc, _ in paid_documents:
         PaymentDocument.objects.filter(pk=doc.pk).update(status=PaymentDocument.Status.PAID)

@@ -17,13 +17,14 @@ import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from modules.common.typed import transaction
 
 from .documents import document_barcode, document_paid, held_bills
 from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
@@ -48,7 +49,7 @@ R = Payment.Review
 
 
 def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
-    agent = CollectingAgent.objects.filter(code=header_bank_code, active=True).first()
+    agent: CollectingAgent | None = CollectingAgent.objects.filter(code=header_bank_code, active=True).first()
     if agent is None:
         raise ValidationFailed(
             f"Arquivo retorno recusado: agente arrecadador desconhecido (banco {header_bank_code}, linha 1, "
@@ -109,7 +110,7 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
     _refuse_if_imported(agent=agent, parsed=parsed)
     try:
         with transaction.atomic(durable=True):
-            rf = ReturnFile.objects.create(
+            rf: ReturnFile = ReturnFile.objects.create(
                 agent=agent,
                 sha256=parsed.sha256,
                 content_sha256=content,
@@ -232,6 +233,7 @@ def _barcode_from(text: str) -> str:
 
 def counter_agent() -> CollectingAgent:
     """The counter's collecting agent, created on first use; runs inside the caller's transaction."""
+    agent: CollectingAgent
     agent, _ = CollectingAgent.objects.get_or_create(
         code=COUNTER_AGENT, defaults={"name": "Caixa da concessionária", "kind": CollectingAgent.Kind.COUNTER}
     )
@@ -278,7 +280,7 @@ def payment_reverse(*, actor: Actor, payment_id: int, reason: str) -> Payment:
     """Estorno: the settlement is undone and the bills (or the document) are open again."""
     if not reason.strip():
         raise ValidationFailed("Informe o motivo do estorno.", field="reason", code=ErrorCode.INVALID)
-    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    payment: Payment | None = Payment.objects.select_for_update().filter(pk=payment_id).first()
     if payment is None:
         raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
     if payment.status != Payment.Status.APPLIED:
@@ -318,7 +320,7 @@ def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason
         )
     if not reason.strip():
         raise ValidationFailed("Informe a justificativa.", field="reason", code=ErrorCode.INVALID)
-    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    payment: Payment | None = Payment.objects.select_for_update().filter(pk=payment_id).first()
     if payment is None:
         raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
     if payment.status != Payment.Status.REVIEW:
@@ -402,7 +404,7 @@ def document_create(
             "A validade não pode ser anterior à data de cálculo.", field="valid_until", code=ErrorCode.INVALID
         )
     with transaction.atomic():
-        doc = PaymentDocument.objects.create(
+        doc: PaymentDocument = PaymentDocument.objects.create(
             property_id=property_id,
             kind=kind,
             amount=total,
