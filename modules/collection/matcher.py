@@ -145,9 +145,9 @@ def payments_match(
     for item in items:
         bill, doc = targets.bills.get(item.barcode), targets.documents.get(item.barcode)
         judgement = payment_judge(targets.facts(item.barcode), Paid(item.amount, item.paid_on))
-        payment = _payment(item, judgement, agent=agent, channel=channel, bill=bill, doc=doc)
+        payment = _payment(item, judgement, bill=bill, doc=doc)
+        payment.agent, payment.channel, payment.created_by = agent, channel, username
         payment.return_file, payment.gateway_charge = return_file, gateway_charge
-        payment.created_by = username
         payments.append(payment)
         if not judgement.settles:
             continue
@@ -199,18 +199,11 @@ def _targets_load(barcodes: list[str]) -> Targets:
 
 
 def _payment(
-    item: Incoming,
-    judgement: Judgement,
-    *,
-    agent: CollectingAgent,
-    channel: str,
-    bill: BillRow | None,
-    doc: PaymentDocument | None,
+    item: Incoming, judgement: Judgement, *, bill: BillRow | None, doc: PaymentDocument | None
 ) -> Payment:
+    """The payment `item` becomes under `judgement` (who took it is the caller's to add)."""
     reason = REVIEW_REASONS[judgement.verdict]
     return Payment(
-        agent=agent,
-        channel=channel,
         status=Payment.Status.REVIEW if reason else Payment.Status.APPLIED,
         review_reason=reason,
         review_detail=judgement.detail,
