@@ -23,8 +23,8 @@ import time_machine
 from django.db import connection, connections
 from django.test import Client
 
+from fakes.pagarme import FakePagarme
 from modules.billing.models import Bill, BillStatus
-from modules.collection.fake_pagarme import FakePagarme
 from modules.collection.models import (
     GatewayAccount,
     Payment,

@@ -1,4 +1,4 @@
-"""Serve the local fake Pagar.me (modules/collection/fake_pagarme.py) on a port, with each active
+"""Serve the local fake Pagar.me (fakes/pagarme.py) on a port, with each active
 utility's webhook routed to its own host, as Pagar.me does per account. Ctrl-C stops it."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from modules.collection.fake_pagarme import FakePagarme
+from fakes.pagarme import FakePagarme
 from modules.common.tenancy import active_tenant_schemas, tenant_context
 
 

@@ -9,6 +9,9 @@ secret key, and webhook events (delivered to a configured URL, and kept in an ou
     GET  /_fake/webhooks            → every event emitted so far
     GET  /checkout/{id}             the hosted checkout page (a real HTML form), POST pays or refuses
 
+A PIX charge's `last_transaction` carries the copia-e-cola `qr_code` and its `expires_at` (now +
+`pix.expires_in` seconds; an hour when the order gives none).
+
 Hosted checkout (an order whose payment is `payment_method: "checkout"`): the order answers with
 `checkouts[0]` (`status` "open", `payment_url`, `success_url`, `expires_at` = now + `expires_in`
 minutes) and no charge. The page at `payment_url` asks for card number, name on card, expiry (MM/AA)
@@ -45,7 +48,7 @@ from urllib.parse import parse_qs
 
 import requests
 
-from .domain.pix import PixCharge, build_payload
+from modules.collection.domain.pix import PixCharge, build_payload
 
 APPROVED_CARD = "4000000000000010"
 REFUSED_CARD = "4000000000000002"
@@ -262,10 +265,11 @@ class FakePagarme:
                         location=f"fake.pagar.me/qr/{charge_id}",
                     )
                 )
+                seconds = int((payment.get("pix") or {}).get("expires_in") or 3600)
                 transaction |= {
                     "qr_code": payload,
                     "qr_code_url": f"{self.url}/qr/{charge_id}.png",
-                    "expires_at": _now(),
+                    "expires_at": _iso(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)),
                 }
             elif method == "credit_card":
                 card = payment.get("credit_card") or {}
