@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from .services import password_change_required
+from .services.passwords import password_change_required
 
 METHOD_ACTIONS = {
     "GET": "view",

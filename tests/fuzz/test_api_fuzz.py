@@ -84,7 +84,7 @@ def _keep_the_test_connection() -> Iterator[None]:
 
 @pytest.fixture
 def staff_headers(in_process: None) -> dict[str, str]:
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
     from modules.common.tenancy import tenant_context
 
     user = make_user("alpha", "fuzz-admin", "Senha-forte-123", is_admin=True)
