@@ -680,14 +680,14 @@ class InstallmentsApi(CitizenView):
         reactivation = serializers.BooleanField().to_internal_value(
             request.query_params.get("reactivation", "false")
         )
-        detail = debt_services.installment_simulation_detail(
+        detail = debt_selectors.installment_simulation_detail(
             property_id=prop.pk, as_of=tenant_today(), down_payment=down, reactivation=reactivation
         )
         if detail.simulation is None:
             assert detail.refusal is not None
             raise detail.refusal
         sim, debt, negotiated = detail.simulation, detail.debt, detail.negotiated
-        current = debt_services.live_agreement(prop.pk)
+        current = debt_selectors.live_agreement(prop.pk)
         body = {
             "debt": detail.position.totals,
             "summary": {
@@ -748,7 +748,7 @@ class AgreementCreateApi(CitizenView):
         prop = access_property_by_id(self.grant, property_id)
         if not _can_sign(self.grant, AgencySettings.current()):
             raise PermissionDenied("Parcelamento pela agência não disponível. Procure o atendimento.")
-        if debt_services.live_agreement(prop.pk) is not None:
+        if debt_selectors.live_agreement(prop.pk) is not None:
             raise Conflict("Este imóvel já tem um parcelamento vigente.", code="agreement_exists")
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)

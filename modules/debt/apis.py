@@ -22,7 +22,7 @@ from modules.registry.models import Property
 from . import services
 from .domain.installments import installment_value, simulate
 from .models import Agreement, Certificate, InstallmentPolicyVersion
-from .selectors import debt_position, installment_policy
+from .selectors import debt_position, installment_policy, negotiation
 
 
 def _date(raw: str | None, field: str, default: dt.date) -> dt.date:
@@ -147,7 +147,7 @@ class InstallmentSimulateApi(APIView):
         _property_id(raw_property)
         down = self._money(data, "down_payment", required=False)
         version, policy = installment_policy(today)
-        _, _, _, total = services._negotiation(raw_property, today, None)
+        _, _, _, total = negotiation(raw_property, today, None)
         sim = simulate(total, policy, down_payment=down)
         options = list(sim.options)
         wanted = data.get("installments")

@@ -25,8 +25,8 @@ class DebtConfig(AppConfig):
         from modules.billing.hooks import register_item_source
         from modules.collection.documents import register_bill_hold, register_document_paid
 
-        from .selectors import held_bill_ids
-        from .services import agreement_down_payment_paid, installment_items
+        from .selectors import held_bill_ids, installment_items
+        from .services import agreement_down_payment_paid
 
         register(
             Function("debt.position", "Posição de débitos e extrato", "Cobrança"),

@@ -1,57 +1,38 @@
 """Every write of debt: debt statements, installment agreements (create, down payment, cancel,
-re-installment), the billing item source of installments, certificates and the annual declaration."""
+re-installment, enforcement), certificates and the annual declaration. Reads, the simulation and
+billing's item source of installments are in selectors.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from modules.billing.hooks import PendingItem, already_billed
-from modules.billing.models import BillItem, BillStatus
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import card_review_bills
 from modules.collection.services import document_cancel, document_create
 from modules.common.audit import Actor, audit_record
-from modules.common.domain.dates import YearMonth
-from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from modules.registry.models import Property
 
 from .domain import certificates as cert_rules
-from .domain.installments import (
-    DebtToNegotiate,
-    NegotiatedTotal,
-    ScheduleLine,
-    Simulation,
-    negotiated_total,
-    schedule,
-    simulate,
-    unbilled_present_value,
-)
+from .domain.installments import DebtToNegotiate, negotiated_total, schedule
 from .models import Agreement, AgreementBill, Certificate, Installment
 from .selectors import (
-    INSTALLMENT_SOURCE,
+    LIVE,
     certificate_debts,
     debt_position,
-    installment_policy,
     installment_states,
+    live_agreement,
+    negotiation,
+    property_get,
     year_bills,
 )
 
 CERTIFICATE_VALID_DAYS = 30
-LIVE = (Agreement.Status.AWAITING_DOWN_PAYMENT, Agreement.Status.ACTIVE)
-
-
-def _property(property_id: int) -> Property:
-    prop = Property.objects.filter(pk=property_id).first()
-    if prop is None:
-        raise NotFound("Imóvel não encontrado.", field="property")
-    return prop
 
 
 def statement_create(
@@ -59,7 +40,7 @@ def statement_create(
 ) -> PaymentDocument:
     """Extrato de débitos with one barcode for the selected open bills, their charges priced up to
     `valid_until` (the last day it may be paid)."""
-    _property(property_id)
+    property_get(property_id)
     if valid_until < as_of:
         raise ValidationFailed("A validade não pode ser anterior à data de emissão.", field="valid_until")
     position = debt_position(property_id, valid_until, bill_ids)
@@ -76,102 +57,6 @@ def statement_create(
         as_of=as_of,
         valid_until=valid_until,
     )
-
-
-def _debt(
-    property_id: int, as_of: dt.date, replacing: Agreement | None, services: Decimal = Decimal("0.00")
-) -> tuple[Any, Any, Any, DebtToNegotiate]:
-    version, policy = installment_policy(as_of)
-    position = debt_position(property_id, as_of)
-    previous = Decimal("0.00")
-    if replacing is not None:
-        previous = unbilled_present_value(
-            [
-                ScheduleLine(
-                    number=s.installment.number,
-                    due_date=None,
-                    amount=s.installment.amount,
-                    interest=s.installment.interest,
-                    amortization=s.installment.amortization,
-                    balance=s.installment.balance,
-                )
-                for s in installment_states(replacing)
-                if s.bill_id is None
-            ]
-        )
-    totals = position.totals
-    debt = DebtToNegotiate(
-        bills=totals["original"],
-        fines=totals["fine"],
-        interest=totals["interest"] + totals["correction"],
-        services=services,
-        previous_agreements=previous,
-    )
-    return version, policy, position, debt
-
-
-def _negotiation(
-    property_id: int, as_of: dt.date, replacing: Agreement | None
-) -> tuple[Any, Any, Any, Decimal]:
-    version, policy, position, debt = _debt(property_id, as_of, replacing)
-    return (
-        version,
-        policy,
-        position,
-        negotiated_total(debt, policy).total if debt.bills + debt.previous_agreements else Decimal("0.00"),
-    )
-
-
-def installment_simulation(
-    *, property_id: int, as_of: dt.date, down_payment: Decimal | None = None
-) -> tuple[Any, Any, Any, Simulation]:
-    """The simulation a new agreement of this property would follow today: (policy version, policy,
-    debt position, every count the policy allows for this entry). Read-only; the staff API, the
-    wizard and the citizens' agency answer the same numbers."""
-    _property(property_id)
-    version, policy, position, total = _negotiation(property_id, as_of, None)
-    return version, policy, position, simulate(total, policy, down_payment=down_payment)
-
-
-@dataclass(frozen=True)
-class SimulationDetail:
-    """Seed 003's whole simulator screen: the debt summary (Resumo do débito), the cash payment
-    (PAGAMENTO À VISTA) and the installment options, with or without the reactivation fee."""
-
-    version: Any
-    policy: Any
-    position: Any
-    debt: DebtToNegotiate
-    negotiated: NegotiatedTotal
-    simulation: Simulation | None  # None when the entry or the debt is refused (see `refusal`)
-    refusal: ValidationFailed | None
-    reactivation_fee: Decimal  # added to "débitos a cobrar: serviços" when asked for
-
-
-def installment_simulation_detail(
-    *, property_id: int, as_of: dt.date, down_payment: Decimal | None = None, reactivation: bool = False
-) -> SimulationDetail:
-    """Like installment_simulation, with the summary lines and, when the citizen asks for the water
-    connection to be reactivated, the utility's reactivation fee (InstallmentPolicyVersion) added to
-    the debt as a service to be charged, before the installment table."""
-    _property(property_id)
-    version, _ = installment_policy(as_of)
-    fee = Decimal(version.reactivation_fee) if reactivation else Decimal("0.00")
-    version, policy, position, debt = _debt(property_id, as_of, None, services=fee)
-    if debt.bills + debt.previous_agreements:
-        negotiated = negotiated_total(debt, policy)
-    else:  # no open bill: nothing to negotiate, the fee alone is paid with the reactivation
-        negotiated = NegotiatedTotal(updated=Decimal("0.00"), discount=Decimal("0.00"), total=Decimal("0.00"))
-    try:
-        sim: Simulation | None = simulate(negotiated.total, policy, down_payment=down_payment)
-        refusal = None
-    except ValidationFailed as exc:
-        sim, refusal = None, exc
-    return SimulationDetail(version, policy, position, debt, negotiated, sim, refusal, fee)
-
-
-def live_agreement(property_id: int) -> Agreement | None:
-    return Agreement.objects.filter(property_id=property_id, status__in=LIVE).first()
 
 
 def _refuse_bills_in_review(bill_ids: list[int]) -> None:
@@ -198,7 +83,7 @@ def agreement_create(
 ) -> Agreement:
     """Sign an agreement over every open bill of the property (and, when re-installing, the unbilled
     installments of its live agreement), under the policy in force on `as_of`."""
-    _property(property_id)
+    property_get(property_id)
     with transaction.atomic():
         Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
         current = live_agreement(property_id)
@@ -211,7 +96,7 @@ def agreement_create(
             raise Conflict(
                 "Só um parcelamento ativo (com entrada paga) pode ser reparcelado.", field="property"
             )
-        version, policy, position, total = _negotiation(property_id, as_of, current if reinstall else None)
+        version, policy, position, total = negotiation(property_id, as_of, current if reinstall else None)
         _refuse_bills_in_review([i.bill_id for i in position.items])
         if count > version.standard_max_installments and not getattr(actor, "can", lambda *a: False)(
             "debt.agreements_extended", "add"
@@ -384,41 +269,6 @@ def agreements_enforce(*, actor: Actor, today: dt.date) -> list[int]:
     return cancelled
 
 
-def installment_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
-    """billing's item source: the next unbilled installment of each active agreement, one per month."""
-    result: dict[int, list[PendingItem]] = {}
-    agreements = Agreement.objects.filter(property_id__in=property_ids, status=Agreement.Status.ACTIVE)
-    installments = list(Installment.objects.filter(agreement__in=agreements).select_related("agreement"))
-    if not installments:
-        return result
-    ids = [str(i.pk) for i in installments]
-    billed = already_billed(INSTALLMENT_SOURCE, ids)
-    this_month = set(
-        BillItem.objects.filter(
-            source=INSTALLMENT_SOURCE, source_id__in=ids, bill__reference=reference.first_day()
-        )
-        .exclude(bill__status=BillStatus.CANCELLED)
-        .values_list("source_id", flat=True)
-    )
-    busy = {i.agreement_id for i in installments if str(i.pk) in this_month}
-    offered: set[int] = set()
-    for item in sorted(installments, key=lambda i: (i.agreement_id, i.number)):
-        agreement = item.agreement
-        if str(item.pk) in billed or agreement.pk in busy or agreement.pk in offered:
-            continue
-        offered.add(agreement.pk)
-        result.setdefault(agreement.property_id, []).append(
-            PendingItem(
-                kind="installment",
-                description=f"Parcela {item.number}/{agreement.count} do parcelamento {agreement.number}",
-                amount=item.amount,
-                source=INSTALLMENT_SOURCE,
-                source_id=str(item.pk),
-            )
-        )
-    return result
-
-
 def _statement(prop: Property, **extra: Any) -> dict[str, Any]:
     holder = prop.relations.filter(end__isnull=True).select_related("customer").order_by("role").first()
     tenant = getattr(connection, "tenant", None)
@@ -438,7 +288,7 @@ def _statement(prop: Property, **extra: Any) -> dict[str, Any]:
 def certificate_issue(*, actor: Actor, property_id: int, today: dt.date) -> Certificate:
     """Certidão negativa, or positiva com efeito de negativa when the only debts are under a current
     agreement; refused, with the overdue debts named, otherwise."""
-    prop = _property(property_id)
+    prop = property_get(property_id)
     decision = cert_rules.decide_certificate(certificate_debts(property_id, today), today)
     if decision.kind is cert_rules.CertificateKind.REFUSED:
         raise Conflict(decision.reason, field="property", code="open_debts")
@@ -461,7 +311,7 @@ def certificate_issue(*, actor: Actor, property_id: int, today: dt.date) -> Cert
 
 def annual_declaration_issue(*, actor: Actor, property_id: int, year: int, today: dt.date) -> Certificate:
     """Lei 12.007/2009: all the year's bills paid; refused with the open ones named otherwise."""
-    prop = _property(property_id)
+    prop = property_get(property_id)
     if year >= today.year:
         raise ValidationFailed("A declaração anual é emitida para um ano já encerrado.", field="year")
     declaration = cert_rules.annual_declaration(year, year_bills(property_id, year))
@@ -512,15 +362,3 @@ def _certificate_save(
             after={"kind": kind, "code": cert.code, "year": year},
         )
     return cert
-
-
-def certificate_verify(code: str) -> Certificate:
-    normalized = cert_rules.normalize_code(code)  # a mistyped code is caught before any lookup
-    cert = Certificate.objects.filter(code=normalized).first()
-    if cert is None:
-        raise NotFound("Nenhum documento foi emitido com este código de autenticação.", field="code")
-    return cert
-
-
-def money_text(value: Decimal) -> str:
-    return f"R$ {format_brl(value)}"

@@ -18,6 +18,7 @@ from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
 from modules.common.clock import tenant_today
+from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
@@ -63,7 +64,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         return render(request, "debt/verify.html", {"code": code, "error": VERIFY_THROTTLED}, status=429)
     if code:
         try:
-            certificate = services.certificate_verify(code)
+            certificate = selectors.certificate_verify(code)
         except DomainError as exc:
             error = exc.message
     # authentic but past its validity: it no longer proves anything today, and must not say it does
@@ -133,7 +134,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Extrato nº {doc.pk} emitido: R$ {services.money_text(doc.amount)[3:]}, "
+                    f"Extrato nº {doc.pk} emitido: R$ {format_brl(doc.amount)}, "
                     f"pagável até {doc.valid_until:%d/%m/%Y}.",
                 )
                 return redirect(f"{reverse('debt:position', args=[prop.pk])}?emitido={doc.pk}")
@@ -151,7 +152,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
             "position": position,
             "totals": position.totals,
             "selected": selected,
-            "agreement": services.live_agreement(prop.pk),
+            "agreement": selectors.live_agreement(prop.pk),
             "documents": open_documents(prop.pk).order_by("-created_at")[:10],
             "issued": PaymentDocument.objects.filter(pk=issued, property=prop).first()
             if issued.isdigit()
@@ -193,11 +194,11 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     table; confirm to sign (the down payment becomes a payable guia)."""
     prop = _prop(pk)
     today = tenant_today()
-    current = services.live_agreement(prop.pk)
+    current = selectors.live_agreement(prop.pk)
     reinstall = current is not None and current.status == Agreement.Status.ACTIVE
     ctx: dict[str, Any] = {"p": prop, "today": today, "current": current, "reinstall": reinstall}
     try:
-        version, policy, position, total = services._negotiation(
+        version, policy, position, total = selectors.negotiation(
             prop.pk, today, current if reinstall else None
         )
     except DomainError as exc:
@@ -251,7 +252,7 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "installments",
                     f"Com esta entrada são possíveis de 1 a {max(counts)} parcelas "
                     f"(máximo da política: {policy.max_installments}; parcela mínima "
-                    f"R$ {services.money_text(policy.min_installment)[3:]}).",
+                    f"R$ {format_brl(policy.min_installment)}).",
                 )
             elif request.method == "POST" and "confirm" in request.POST:
                 if not request.user.can("debt.agreements", "add"):  # type: ignore[union-attr]
