@@ -12,7 +12,6 @@ two decimals.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +47,6 @@ from .apis import CitizenThrottle, CitizenView
 from .auth import CitizenActor
 from .installments import debt_requester
 from .models import AgencySettings
-from .views_bills import STATEMENT_DAYS
 from .views_services import DECLARATION_YEARS, _can_sign
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
@@ -230,7 +228,7 @@ def _document(doc: Any) -> dict[str, Any]:
 class StatementCreateApi(CitizenView):
     @extend_schema(
         operation_id="citizen_statement_create",
-        description="Extrato de débitos das contas escolhidas (em aberto), válido por 7 dias.",
+        description="Extrato de débitos das contas escolhidas (em aberto), no prazo de validade da empresa.",
         request=BillIdsInput,
         responses={
             201: DocumentOutput,
@@ -243,7 +241,7 @@ class StatementCreateApi(CitizenView):
         data = BillIdsInput(data=request.data)
         data.is_valid(raise_exception=True)
         today = tenant_today()
-        valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
+        valid_until = debt_selectors.statement_valid_until(today)
         doc = statement_create(
             actor=CitizenActor(self.grant),
             property_id=prop.pk,

@@ -22,7 +22,7 @@ from modules.registry.models import Property
 from . import services
 from .domain.installments import installment_value, simulate
 from .models import Agreement, Certificate, InstallmentPolicyVersion
-from .selectors import debt_position, installment_policy, negotiation
+from .selectors import debt_position, installment_policy, negotiation, statement_valid_until
 
 
 def _date(raw: str | None, field: str, default: dt.date) -> dt.date:
@@ -107,7 +107,7 @@ class StatementApi(APIView):
             actor=request.user,
             property_id=_property_id(pk),
             as_of=today,
-            valid_until=data.validated_data.get("valid_until") or today + dt.timedelta(days=5),
+            valid_until=data.validated_data.get("valid_until") or statement_valid_until(today),
             bill_ids=data.validated_data.get("bills"),
         )
         return Response(

@@ -15,10 +15,12 @@ class DebtConfig(AppConfig):
                 "debt.agreement_activate": "Parcelamento ativado",
                 "debt.agreement_cancel": "Parcelamento cancelado",
                 "debt.certificate_issue": "Certidão emitida",
+                "debt.settings_update": "Parâmetros de cobrança alterados",
             },
             objects={
                 "debt.agreement": "Parcelamento",
                 "debt.certificate": "Certidão",
+                "debt.debtsettings": "Parâmetros de cobrança",
             },
         )
         from modules.access.functions import Function, register
@@ -33,7 +35,7 @@ class DebtConfig(AppConfig):
             Function("debt.agreements", "Parcelamentos", "Cobrança"),
             Function("debt.agreements_extended", "Parcelamento além do limite do atendimento", "Cobrança"),
             Function("debt.certificates", "Certidões e declaração anual", "Cobrança"),
-            Function("debt.settings", "Políticas de parcelamento", "Cobrança"),
+            Function("debt.settings", "Parâmetros e políticas de cobrança", "Cobrança"),
         )
         register_item_source("debt.installment", installment_items)
         register_document_paid("debt.agreement", agreement_down_payment_paid)

@@ -31,11 +31,32 @@ from .domain.installments import (
     simulate,
     unbilled_present_value,
 )
-from .models import Agreement, AgreementBill, Certificate, Installment, InstallmentPolicyVersion
+from .models import (
+    Agreement,
+    AgreementBill,
+    Certificate,
+    DebtSettings,
+    Installment,
+    InstallmentPolicyVersion,
+)
 
 ZERO = Decimal("0.00")
 INSTALLMENT_SOURCE = "debt.installment"
 LIVE = (Agreement.Status.AWAITING_DOWN_PAYMENT, Agreement.Status.ACTIVE)
+
+
+def debt_settings() -> DebtSettings:
+    return DebtSettings.current()
+
+
+def statement_valid_until(issued_on: dt.date) -> dt.date:
+    """The last day a debt statement issued on `issued_on` may be paid (NÃO RECEBER APÓS, VA-14): the
+    same for the staff page, the staff API and the citizens' agency."""
+    return issued_on + dt.timedelta(days=debt_settings().statement_valid_days)
+
+
+def certificate_valid_until(issued_on: dt.date) -> dt.date:
+    return issued_on + dt.timedelta(days=debt_settings().certificate_valid_days)
 
 
 def property_get(property_id: int) -> Property:

@@ -14,16 +14,17 @@ from django.utils import timezone
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import card_review_bills
 from modules.collection.services import document_cancel, document_create
-from modules.common.audit import Actor, audit_record
-from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, clean_or_fail
 from modules.registry.models import Property
 
 from .domain import certificates as cert_rules
 from .domain.installments import DebtToNegotiate, negotiated_total, schedule
-from .models import Agreement, AgreementBill, Certificate, Installment
+from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
 from .selectors import (
     LIVE,
     certificate_debts,
+    certificate_valid_until,
     debt_position,
     installment_states,
     live_agreement,
@@ -32,7 +33,26 @@ from .selectors import (
     year_bills,
 )
 
-CERTIFICATE_VALID_DAYS = 30
+SETTINGS_FIELDS = ("statement_valid_days", "certificate_valid_days")
+
+
+@transaction.atomic(durable=True)
+def debt_settings_update(*, actor: Actor, **changes: int) -> DebtSettings:
+    """The utility's debt parameters (how long statements and certificates are valid), validated by
+    the model's bounds, audited with before and after."""
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationFailed(f"Parâmetro desconhecido: {name}.", field=name)
+    DebtSettings.objects.get_or_create(pk=1)
+    row = DebtSettings.objects.select_for_update().get(pk=1)
+    before = snapshot(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    clean_or_fail(row)
+    row.save()
+    audit_record(actor=actor, action="debt.settings_update", target=row, before=before, after=snapshot(row))
+    return row
 
 
 def statement_create(
@@ -297,7 +317,7 @@ def certificate_issue(*, actor: Actor, property_id: int, today: dt.date) -> Cert
         if decision.kind is cert_rules.CertificateKind.NEGATIVE
         else Certificate.Kind.POSITIVE_WITH_NEGATIVE_EFFECT
     )
-    valid_until = today + dt.timedelta(days=CERTIFICATE_VALID_DAYS)
+    valid_until = certificate_valid_until(today)
     statement = _statement(
         prop,
         kind=kind.label,

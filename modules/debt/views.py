@@ -3,16 +3,15 @@ and the public certificate verification page."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
@@ -31,13 +30,13 @@ from .forms import (
     AnnualDeclarationForm,
     AsOfForm,
     CancelForm,
+    DebtSettingsForm,
     PropertyLookupForm,
     SimulationForm,
     StatementForm,
 )
 from .models import Agreement, Certificate
 
-STATEMENT_DAYS = 5
 TARGETS = {"posicao": "debt:position", "parcelamento": "debt:agreement_new", "certidao": "debt:certificates"}
 TITLES = {"posicao": "Posição de débitos", "parcelamento": "Novo parcelamento", "certidao": "Certidões"}
 
@@ -111,7 +110,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
     as_of_form = AsOfForm(request.GET or None)
     as_of = (as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None) or today
     statement_form = StatementForm(
-        request.POST or None, initial={"valid_until": today + dt.timedelta(days=STATEMENT_DAYS)}
+        request.POST or None, initial={"valid_until": selectors.statement_valid_until(today)}
     )
     selected: set[int] | None = None
     if request.method == "POST":
@@ -387,3 +386,30 @@ def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf.certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certidao-{certificate.code}.pdf"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@function_required("debt.settings")
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The utility's debt parameters: seen with the function's view grant, saved with its change grant."""
+    can_change = request.user.can("debt.settings", "change")  # type: ignore[union-attr]
+    if request.method == "POST" and not can_change:
+        return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+    form = DebtSettingsForm(request.POST or None, instance=selectors.debt_settings())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.debt_settings_update(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Parâmetros de cobrança salvos.")
+            return redirect("debt:settings")
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "debt/settings.html",
+        {"form": form, "can_change": can_change},
+        status=400 if request.method == "POST" else 200,
+    )
