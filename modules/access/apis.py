@@ -17,6 +17,7 @@ from modules.common.errors import NotFound
 from modules.common.http import client_ip
 
 from . import selectors
+from .errors import ErrorCode
 from .models import Profile, User
 from .permissions import HasFunction, IsAdministrator, IsAuthenticatedAndCurrent
 from .services.passwords import password_change, password_change_required
@@ -140,7 +141,7 @@ class UserListCreateApi(APIView):
         if len(profiles) != len(set(names)):
             from modules.common.errors import ValidationFailed
 
-            raise ValidationFailed("Perfil desconhecido.", field="profiles")
+            raise ValidationFailed("Perfil desconhecido.", field="profiles", code=ErrorCode.INVALID)
         user, temporary = user_create(actor=request.user, profiles=profiles, **data.validated_data)
         body = UserOut(user).data
         body["temporary_password"] = temporary
@@ -163,7 +164,7 @@ class UserActivationApi(APIView):
         ids = set(data.validated_data["users"])
         users = list(User.objects.filter(pk__in=ids))
         if len(users) != len(ids):
-            raise NotFound("Usuário não encontrado.", field="users")
+            raise NotFound("Usuário não encontrado.", field="users", code=ErrorCode.USER_NOT_FOUND)
         changed = user_set_active(
             actor=request.user,
             users=users,

@@ -31,6 +31,7 @@ from .domain.installments import (
     simulate,
     unbilled_present_value,
 )
+from .errors import ErrorCode
 from .models import (
     Agreement,
     AgreementBill,
@@ -60,9 +61,9 @@ def certificate_valid_until(issued_on: dt.date) -> dt.date:
 
 
 def property_get(property_id: int) -> Property:
-    prop = Property.objects.filter(pk=property_id).first()
+    prop: Property | None = Property.objects.filter(pk=property_id).first()
     if prop is None:
-        raise NotFound("Imóvel não encontrado.", field="property")
+        raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     return prop
 
 
@@ -109,7 +110,11 @@ def installment_policy(on: dt.date) -> tuple[InstallmentPolicyVersion, Installme
         InstallmentPolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     )
     if version is None:
-        raise NotFound("Não há política de parcelamento vigente nesta data.", field="policy")
+        raise NotFound(
+            "Não há política de parcelamento vigente nesta data.",
+            field="policy",
+            code=ErrorCode.NO_INSTALLMENT_POLICY,
+        )
     return version, InstallmentPolicy(
         monthly_rate=Decimal(version.monthly_rate),
         max_installments=version.max_installments,
@@ -133,7 +138,8 @@ class InstallmentState:
 
     @property
     def paid(self) -> bool:
-        return self.bill_status == BillStatus.PAID
+        # untyped Django: mypy reads a TextChoices member as its (value, label) tuple; it is the str
+        return self.bill_status == BillStatus.PAID  # type: ignore[comparison-overlap]
 
 
 def installment_states(agreement: Agreement) -> list[InstallmentState]:
@@ -146,10 +152,7 @@ def installment_states(agreement: Agreement) -> list[InstallmentState]:
         .exclude(bill__status=BillStatus.CANCELLED)
         .values_list("source_id", "bill_id", "bill__status", "bill__due_date")
     }
-    return [
-        InstallmentState(i, *(billed.get(i.pk) or (None, None, None)))  # type: ignore[arg-type]
-        for i in installments
-    ]
+    return [InstallmentState(i, *(billed.get(i.pk) or (None, None, None))) for i in installments]
 
 
 def certificate_debts(property_id: int, as_of: dt.date) -> list[DebtItem]:
@@ -213,7 +216,8 @@ def property_by_account(account: str) -> int | None:
     if not digits:
         return None
     forms = {text, digits, f"{digits[:-1]}-{digits[-1]}"}
-    return Property.objects.filter(account_number__in=forms).values_list("pk", flat=True).first()
+    pk: int | None = Property.objects.filter(account_number__in=forms).values_list("pk", flat=True).first()
+    return pk
 
 
 def certificate_decision(property_id: int, as_of: dt.date) -> CertificateDecision:
@@ -222,7 +226,8 @@ def certificate_decision(property_id: int, as_of: dt.date) -> CertificateDecisio
 
 
 def live_agreement(property_id: int) -> Agreement | None:
-    return Agreement.objects.filter(property_id=property_id, status__in=LIVE).first()
+    agreement: Agreement | None = Agreement.objects.filter(property_id=property_id, status__in=LIVE).first()
+    return agreement
 
 
 def _debt(
@@ -362,7 +367,11 @@ def installment_items(property_ids: list[int], reference: YearMonth) -> dict[int
 
 def certificate_verify(code: str) -> Certificate:
     normalized = cert_rules.normalize_code(code)  # a mistyped code is caught before any lookup
-    cert = Certificate.objects.filter(code=normalized).first()
+    cert: Certificate | None = Certificate.objects.filter(code=normalized).first()
     if cert is None:
-        raise NotFound("Nenhum documento foi emitido com este código de autenticação.", field="code")
+        raise NotFound(
+            "Nenhum documento foi emitido com este código de autenticação.",
+            field="code",
+            code=ErrorCode.CERTIFICATE_NOT_FOUND,
+        )
     return cert

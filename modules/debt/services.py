@@ -20,6 +20,7 @@ from modules.registry.models import Property
 
 from .domain import certificates as cert_rules
 from .domain.installments import DebtToNegotiate, negotiated_total, schedule
+from .errors import ErrorCode
 from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
 from .selectors import (
     LIVE,
@@ -34,6 +35,8 @@ from .selectors import (
 )
 
 SETTINGS_FIELDS = ("statement_valid_days", "certificate_valid_days")
+# The `type: ignore`s on TextChoices members below: Django is untyped here, and mypy reads a member
+# (`PaymentDocument.Kind.STATEMENT`) as the (value, label) tuple of its class body; it is the str.
 
 
 @transaction.atomic(durable=True)
@@ -43,9 +46,9 @@ def debt_settings_update(*, actor: Actor, **changes: int) -> DebtSettings:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         name = sorted(unknown)[0]
-        raise ValidationFailed(f"Parâmetro desconhecido: {name}.", field=name)
+        raise ValidationFailed(f"Parâmetro desconhecido: {name}.", field=name, code=ErrorCode.INVALID)
     DebtSettings.objects.get_or_create(pk=1)
-    row = DebtSettings.objects.select_for_update().get(pk=1)
+    row: DebtSettings = DebtSettings.objects.select_for_update().get(pk=1)
     before = snapshot(row)
     for name, value in changes.items():
         setattr(row, name, value)
@@ -55,6 +58,7 @@ def debt_settings_update(*, actor: Actor, **changes: int) -> DebtSettings:
     return row
 
 
+@transaction.atomic(durable=True)
 def statement_create(
     *, actor: Actor, property_id: int, as_of: dt.date, valid_until: dt.date, bill_ids: list[int] | None = None
 ) -> PaymentDocument:
@@ -62,17 +66,27 @@ def statement_create(
     `valid_until` (the last day it may be paid)."""
     property_get(property_id)
     if valid_until < as_of:
-        raise ValidationFailed("A validade não pode ser anterior à data de emissão.", field="valid_until")
+        raise ValidationFailed(
+            "A validade não pode ser anterior à data de emissão.",
+            field="valid_until",
+            code=ErrorCode.INVALID,
+        )
     position = debt_position(property_id, valid_until, bill_ids)
     if bill_ids is not None and len(position.items) != len(set(bill_ids)):
-        raise ValidationFailed("Há faturas selecionadas que não estão em aberto neste imóvel.", field="bills")
+        raise ValidationFailed(
+            "Há faturas selecionadas que não estão em aberto neste imóvel.",
+            field="bills",
+            code=ErrorCode.BILLS_NOT_OPEN,
+        )
     if not position.items:
-        raise Conflict("Não há débitos em aberto para este imóvel.", field="bills")
+        raise Conflict(
+            "Não há débitos em aberto para este imóvel.", field="bills", code=ErrorCode.NO_OPEN_DEBTS
+        )
     _refuse_bills_in_review([i.bill_id for i in position.items])
     return document_create(
         actor=actor,
         property_id=property_id,
-        kind=PaymentDocument.Kind.STATEMENT,
+        kind=PaymentDocument.Kind.STATEMENT,  # type: ignore[arg-type]
         lines=position.items,
         as_of=as_of,
         valid_until=valid_until,
@@ -88,10 +102,11 @@ def _refuse_bills_in_review(bill_ids: list[int]) -> None:
             "Há faturas em revisão (pagamento com cartão em andamento): "
             + ", ".join(sorted(review.values())),
             field="bills",
-            code="bills_in_review",
+            code=ErrorCode.BILLS_IN_REVIEW,
         )
 
 
+@transaction.atomic(durable=True)
 def agreement_create(
     *,
     actor: Actor,
@@ -104,116 +119,120 @@ def agreement_create(
     """Sign an agreement over every open bill of the property (and, when re-installing, the unbilled
     installments of its live agreement), under the policy in force on `as_of`."""
     property_get(property_id)
-    with transaction.atomic():
-        Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
-        current = live_agreement(property_id)
-        if current is not None and not reinstall:
-            raise Conflict(
-                f"O imóvel já tem o parcelamento {current.number} em andamento; use o reparcelamento.",
-                field="property",
-            )
-        if reinstall and (current is None or current.status != Agreement.Status.ACTIVE):
-            raise Conflict(
-                "Só um parcelamento ativo (com entrada paga) pode ser reparcelado.", field="property"
-            )
-        version, policy, position, total = negotiation(property_id, as_of, current if reinstall else None)
-        _refuse_bills_in_review([i.bill_id for i in position.items])
-        if count > version.standard_max_installments and not getattr(actor, "can", lambda *a: False)(
-            "debt.agreements_extended", "add"
-        ):
-            raise PermissionDenied(
-                f"Parcelamentos acima de {version.standard_max_installments} parcelas exigem autorização "
-                "(função 'Parcelamento além do limite do atendimento').",
-                field="installments",
-            )
-        plan = schedule(total, down_payment, count, policy)  # refuses what the policy does not allow
-        totals = position.totals
-        negotiated = negotiated_total(
-            DebtToNegotiate(
-                bills=totals["original"],
-                fines=totals["fine"],
-                interest=totals["interest"] + totals["correction"],
-            ),
-            policy,
+    Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
+    current = live_agreement(property_id)
+    if current is not None and not reinstall:
+        raise Conflict(
+            f"O imóvel já tem o parcelamento {current.number} em andamento; use o reparcelamento.",
+            field="property",
+            code=ErrorCode.AGREEMENT_IN_PROGRESS,
         )
-        agreement = Agreement.objects.create(
-            property_id=property_id,
-            policy=version,
-            status=Agreement.Status.AWAITING_DOWN_PAYMENT if down_payment > 0 else Agreement.Status.ACTIVE,
-            as_of=as_of,
-            bills_total=totals["original"],
+    if reinstall and (current is None or current.status != Agreement.Status.ACTIVE):
+        raise Conflict(
+            "Só um parcelamento ativo (com entrada paga) pode ser reparcelado.",
+            field="property",
+            code=ErrorCode.REINSTALL_NEEDS_ACTIVE_AGREEMENT,
+        )
+    version, policy, position, total = negotiation(property_id, as_of, current if reinstall else None)
+    _refuse_bills_in_review([i.bill_id for i in position.items])
+    if count > version.standard_max_installments and not getattr(actor, "can", lambda *a: False)(
+        "debt.agreements_extended", "add"
+    ):
+        raise PermissionDenied(
+            f"Parcelamentos acima de {version.standard_max_installments} parcelas exigem autorização "
+            "(função 'Parcelamento além do limite do atendimento').",
+            field="installments",
+            code=ErrorCode.EXTENDED_INSTALLMENTS_NOT_ALLOWED,
+        )
+    plan = schedule(total, down_payment, count, policy)  # refuses what the policy does not allow
+    totals = position.totals
+    negotiated = negotiated_total(
+        DebtToNegotiate(
+            bills=totals["original"],
             fines=totals["fine"],
             interest=totals["interest"] + totals["correction"],
-            previous_agreements=total - negotiated.total,
-            discount=negotiated.discount,
-            total=total,
-            down_payment=down_payment,
-            count=count,
-            monthly_rate=policy.monthly_rate,
-            installment_value=plan.installment,
-            replaces=current if reinstall else None,
-            created_by=actor.get_username(),
-            activated_at=None if down_payment > 0 else timezone.now(),
+        ),
+        policy,
+    )
+    agreement: Agreement = Agreement.objects.create(
+        property_id=property_id,
+        policy=version,
+        status=Agreement.Status.AWAITING_DOWN_PAYMENT if down_payment > 0 else Agreement.Status.ACTIVE,
+        as_of=as_of,
+        bills_total=totals["original"],
+        fines=totals["fine"],
+        interest=totals["interest"] + totals["correction"],
+        previous_agreements=total - negotiated.total,
+        discount=negotiated.discount,
+        total=total,
+        down_payment=down_payment,
+        count=count,
+        monthly_rate=policy.monthly_rate,
+        installment_value=plan.installment,
+        replaces=current if reinstall else None,
+        created_by=actor.get_username(),
+        activated_at=None if down_payment > 0 else timezone.now(),
+    )
+    if reinstall and current is not None:
+        current.status = Agreement.Status.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.cancel_reason = f"reparcelado pelo acordo {agreement.number}"
+        current.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        AgreementBill.objects.filter(agreement=current, active=True).update(agreement=agreement)
+    AgreementBill.objects.bulk_create(
+        AgreementBill(
+            agreement=agreement,
+            bill_id=p.bill_id,
+            original=p.original,
+            fine=p.fine,
+            interest=p.interest,
+            correction=p.correction,
         )
-        if reinstall and current is not None:
-            current.status = Agreement.Status.CANCELLED
-            current.cancelled_at = timezone.now()
-            current.cancel_reason = f"reparcelado pelo acordo {agreement.number}"
-            current.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-            AgreementBill.objects.filter(agreement=current, active=True).update(agreement=agreement)
-        AgreementBill.objects.bulk_create(
-            AgreementBill(
-                agreement=agreement,
-                bill_id=p.bill_id,
-                original=p.original,
-                fine=p.fine,
-                interest=p.interest,
-                correction=p.correction,
-            )
-            for p in position.items
+        for p in position.items
+    )
+    Installment.objects.bulk_create(
+        Installment(
+            agreement=agreement,
+            number=line.number,
+            amount=line.amount,
+            interest=line.interest,
+            amortization=line.amortization,
+            balance=line.balance,
         )
-        Installment.objects.bulk_create(
-            Installment(
-                agreement=agreement,
-                number=line.number,
-                amount=line.amount,
-                interest=line.interest,
-                amortization=line.amortization,
-                balance=line.balance,
-            )
-            for line in plan.lines
-        )
-        if down_payment > 0:
-            agreement.down_payment_document = document_create(
-                actor=actor,
-                property_id=property_id,
-                kind=PaymentDocument.Kind.DOWN_PAYMENT,
-                lines=[],
-                amount=down_payment,
-                as_of=as_of,
-                valid_until=as_of + dt.timedelta(days=version.down_payment_days),
-                source="debt.agreement",
-                source_id=str(agreement.pk),
-            )
-            agreement.save(update_fields=["down_payment_document"])
-        audit_record(
+        for line in plan.lines
+    )
+    if down_payment > 0:
+        agreement.down_payment_document = document_create(
             actor=actor,
-            action="debt.agreement_create",
-            target=agreement,
-            after={
-                "total": total,
-                "down_payment": down_payment,
-                "count": count,
-                "installment": plan.installment,
-                "bills": [p.bill_id for p in position.items],
-                "replaces": current.pk if reinstall and current else None,
-            },
+            property_id=property_id,
+            kind=PaymentDocument.Kind.DOWN_PAYMENT,  # type: ignore[arg-type]
+            lines=[],
+            amount=down_payment,
+            as_of=as_of,
+            valid_until=as_of + dt.timedelta(days=version.down_payment_days),
+            source="debt.agreement",
+            source_id=str(agreement.pk),
         )
+        agreement.save(update_fields=["down_payment_document"])
+    audit_record(
+        actor=actor,
+        action="debt.agreement_create",
+        target=agreement,
+        after={
+            "total": total,
+            "down_payment": down_payment,
+            "count": count,
+            "installment": plan.installment,
+            "bills": [p.bill_id for p in position.items],
+            "replaces": current.pk if reinstall and current else None,
+        },
+    )
     return agreement
 
 
 def agreement_down_payment_paid(document: PaymentDocument, actor: Actor) -> None:
-    """collection's hook: the down payment was settled; the installments may now go on bills."""
+    """collection's hook: the down payment was settled; the installments may now go on bills. Runs
+    inside the caller's transaction (the settlement's)."""
     updated = Agreement.objects.filter(
         pk=int(document.source_id), status=Agreement.Status.AWAITING_DOWN_PAYMENT
     ).update(status=Agreement.Status.ACTIVE, activated_at=timezone.now())
@@ -227,40 +246,47 @@ def agreement_down_payment_paid(document: PaymentDocument, actor: Actor) -> None
         )
 
 
+@transaction.atomic(durable=True)
 def agreement_cancel(*, actor: Actor, agreement_id: int, reason: str) -> Agreement:
     """The agreement ends; its bills are open debts again (with their late charges running from
     their own due dates). Installments already paid stay paid (see the report: no credit yet)."""
     if not reason.strip():
-        raise ValidationFailed("Informe o motivo do cancelamento.", field="reason")
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
-        if agreement is None:
-            raise NotFound("Parcelamento não encontrado.")
-        if agreement.status not in LIVE:
-            raise Conflict(f"O parcelamento está {agreement.get_status_display().lower()}.", field="status")
-        agreement.status = Agreement.Status.CANCELLED
-        agreement.cancelled_at = timezone.now()
-        agreement.cancel_reason = reason.strip()
-        agreement.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-        restored = list(agreement.bills.filter(active=True).values_list("bill_id", flat=True))
-        agreement.bills.update(active=False)
-        if (
-            agreement.down_payment_document
-            and agreement.down_payment_document.status == PaymentDocument.Status.OPEN
-        ):
-            document_cancel(actor=actor, document=agreement.down_payment_document, reason=reason)
-        audit_record(
-            actor=actor,
-            action="debt.agreement_cancel",
-            target=agreement,
-            after={"restored_bills": restored},
-            reason=reason,
+        raise ValidationFailed("Informe o motivo do cancelamento.", field="reason", code=ErrorCode.INVALID)
+    agreement: Agreement | None = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
+    if agreement is None:
+        raise NotFound("Parcelamento não encontrado.", code=ErrorCode.AGREEMENT_NOT_FOUND)
+    if agreement.status not in LIVE:
+        raise Conflict(
+            f"O parcelamento está {agreement.get_status_display().lower()}.",
+            field="status",
+            code=ErrorCode.AGREEMENT_NOT_LIVE,
         )
+    agreement.status = Agreement.Status.CANCELLED
+    agreement.cancelled_at = timezone.now()
+    agreement.cancel_reason = reason.strip()
+    agreement.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    restored = list(agreement.bills.filter(active=True).values_list("bill_id", flat=True))
+    agreement.bills.update(active=False)
+    if (
+        agreement.down_payment_document
+        and agreement.down_payment_document.status == PaymentDocument.Status.OPEN
+    ):
+        document_cancel(actor=actor, document=agreement.down_payment_document, reason=reason)
+    audit_record(
+        actor=actor,
+        action="debt.agreement_cancel",
+        target=agreement,
+        after={"restored_bills": restored},
+        reason=reason,
+    )
     return agreement
 
 
 def agreements_enforce(*, actor: Actor, today: dt.date) -> list[int]:
-    """Cancel agreements whose down payment expired unpaid, or with N overdue unpaid installments."""
+    """Cancel agreements whose down payment expired unpaid, or with N overdue unpaid installments.
+
+    Not one transaction: each cancellation commits on its own (agreement_cancel), so a job killed
+    half-way keeps what it did and a re-run finds nothing left to cancel (tasks.py)."""
     cancelled = []
     for agreement in Agreement.objects.filter(status__in=LIVE).select_related(
         "policy", "down_payment_document"
@@ -305,18 +331,15 @@ def _statement(prop: Property, **extra: Any) -> dict[str, Any]:
     }
 
 
+@transaction.atomic(durable=True)
 def certificate_issue(*, actor: Actor, property_id: int, today: dt.date) -> Certificate:
     """Certidão negativa, or positiva com efeito de negativa when the only debts are under a current
     agreement; refused, with the overdue debts named, otherwise."""
     prop = property_get(property_id)
     decision = cert_rules.decide_certificate(certificate_debts(property_id, today), today)
     if decision.kind is cert_rules.CertificateKind.REFUSED:
-        raise Conflict(decision.reason, field="property", code="open_debts")
-    kind = (
-        Certificate.Kind.NEGATIVE
-        if decision.kind is cert_rules.CertificateKind.NEGATIVE
-        else Certificate.Kind.POSITIVE_WITH_NEGATIVE_EFFECT
-    )
+        raise Conflict(decision.reason, field="property", code=ErrorCode.OPEN_DEBTS)
+    kind = Certificate.Kind(decision.kind.value)  # negativa or positiva com efeito de negativa, same values
     valid_until = certificate_valid_until(today)
     statement = _statement(
         prop,
@@ -329,15 +352,20 @@ def certificate_issue(*, actor: Actor, property_id: int, today: dt.date) -> Cert
     return _certificate_save(actor, prop, kind, today, valid_until, statement, None)
 
 
+@transaction.atomic(durable=True)
 def annual_declaration_issue(*, actor: Actor, property_id: int, year: int, today: dt.date) -> Certificate:
     """Lei 12.007/2009: all the year's bills paid; refused with the open ones named otherwise."""
     prop = property_get(property_id)
     if year >= today.year:
-        raise ValidationFailed("A declaração anual é emitida para um ano já encerrado.", field="year")
+        raise ValidationFailed(
+            "A declaração anual é emitida para um ano já encerrado.",
+            field="year",
+            code=ErrorCode.INVALID,
+        )
     declaration = cert_rules.annual_declaration(year, year_bills(property_id, year))
     statement = _statement(
         prop,
-        kind=Certificate.Kind.ANNUAL_DECLARATION.label,
+        kind=Certificate.Kind.ANNUAL_DECLARATION.label,  # type: ignore[attr-defined]
         year=year,
         lines=[
             {
@@ -352,7 +380,15 @@ def annual_declaration_issue(*, actor: Actor, property_id: int, year: int, today
         total=str(declaration.total),
         issued_on=today.isoformat(),
     )
-    return _certificate_save(actor, prop, Certificate.Kind.ANNUAL_DECLARATION, today, None, statement, year)
+    return _certificate_save(
+        actor,
+        prop,
+        Certificate.Kind.ANNUAL_DECLARATION,  # type: ignore[arg-type]
+        today,
+        None,
+        statement,
+        year,
+    )
 
 
 def _certificate_save(
@@ -364,21 +400,21 @@ def _certificate_save(
     statement: dict[str, Any],
     year: int | None,
 ) -> Certificate:
-    with transaction.atomic():
-        cert = Certificate.objects.create(
-            code=cert_rules.new_authentication_code(),
-            kind=kind,
-            property=prop,
-            year=year,
-            issued_on=today,
-            valid_until=valid_until,
-            statement=statement,
-            issued_by=actor.get_username(),
-        )
-        audit_record(
-            actor=actor,
-            action="debt.certificate_issue",
-            target=cert,
-            after={"kind": kind, "code": cert.code, "year": year},
-        )
+    """Store the certificate and its audit row. Runs inside the caller's transaction."""
+    cert: Certificate = Certificate.objects.create(
+        code=cert_rules.new_authentication_code(),
+        kind=kind,
+        property=prop,
+        year=year,
+        issued_on=today,
+        valid_until=valid_until,
+        statement=statement,
+        issued_by=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="debt.certificate_issue",
+        target=cert,
+        after={"kind": kind, "code": cert.code, "year": year},
+    )
     return cert

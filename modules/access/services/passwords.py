@@ -13,6 +13,7 @@ from modules.common.audit import audit_record
 from modules.common.errors import ValidationFailed
 
 from ..domain.passwords import PasswordRules, password_problems
+from ..errors import ErrorCode
 from ..models import PasswordHistory, PasswordPolicy, User
 
 
@@ -35,7 +36,8 @@ def password_expired(user: User, now: dt.datetime, policy: PasswordPolicy | None
     days = user.password_expiry_days if user.password_expiry_days is not None else policy.expiry_days
     if not days or user.password_changed_at is None:
         return False
-    return now >= user.password_changed_at + dt.timedelta(days=days)
+    changed_at: dt.datetime = user.password_changed_at
+    return now >= changed_at + dt.timedelta(days=days)
 
 
 def password_change_required(user: User, now: dt.datetime | None = None) -> bool:
@@ -45,10 +47,10 @@ def password_change_required(user: User, now: dt.datetime | None = None) -> bool
 def _validate_new_password(user: User, new: str, policy: PasswordPolicy) -> None:
     problems = password_problems(new, password_rules(policy))
     if problems:
-        raise ValidationFailed(" ".join(problems), field="new_password", code="weak_password")
+        raise ValidationFailed(" ".join(problems), field="new_password", code=ErrorCode.WEAK_PASSWORD)
     if user.has_usable_password() and user.check_password(new):
         raise ValidationFailed(
-            "A nova senha deve ser diferente da atual.", field="new_password", code="password_reused"
+            "A nova senha deve ser diferente da atual.", field="new_password", code=ErrorCode.PASSWORD_REUSED
         )
     depth = policy.history_depth
     if depth:
@@ -57,30 +59,30 @@ def _validate_new_password(user: User, new: str, policy: PasswordPolicy) -> None
                 raise ValidationFailed(
                     f"A nova senha não pode repetir nenhuma das últimas {depth} senhas.",
                     field="new_password",
-                    code="password_reused",
+                    code=ErrorCode.PASSWORD_REUSED,
                 )
 
 
 def password_store(user: User, new: str, now: dt.datetime) -> None:
     """Keep the old hash in the history and set the new password (the caller saves the user).
-    Runs inside the caller's transaction."""
+    Runs inside the caller's transaction (password_change, user_reset_password)."""
     if user.password:
         PasswordHistory.objects.create(user=user, password=user.password)
     user.set_password(new)
     user.password_changed_at = now
 
 
+@transaction.atomic(durable=True)
 def password_change(*, user: User, current: str, new: str, now: dt.datetime | None = None) -> User:
     now = now or timezone.now()
     policy = password_policy()
     if not user.check_password(current):
-        raise ValidationFailed("Senha atual incorreta.", field="current_password")
+        raise ValidationFailed("Senha atual incorreta.", field="current_password", code=ErrorCode.INVALID)
     _validate_new_password(user, new, policy)
-    with transaction.atomic():
-        password_store(user, new, now)
-        user.must_change_password = False
-        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-        audit_record(actor=user, action="access.password_change", target=user)
+    password_store(user, new, now)
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    audit_record(actor=user, action="access.password_change", target=user)
     return user
 
 

@@ -9,11 +9,13 @@ from django.db import transaction
 from modules.common.audit import Actor, audit_record
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
 from ..functions import ACTIONS, BY_CODE
 from ..models import Profile, ProfileGrant
 from .users import admin_require
 
 
+@transaction.atomic(durable=True)
 def profile_save(
     *,
     actor: Actor,
@@ -26,35 +28,39 @@ def profile_save(
     """Create or replace a profile and its grants; takes effect on the users' next request."""
     admin_require(actor)
     if not (name or "").strip():
-        raise ValidationFailed("Informe o nome do perfil.", field="name")
+        raise ValidationFailed("Informe o nome do perfil.", field="name", code=ErrorCode.INVALID)
     for code, actions in grants.items():
         if code not in BY_CODE:
-            raise ValidationFailed(f"Função desconhecida: {code}.", field="grants")
+            raise ValidationFailed(f"Função desconhecida: {code}.", field="grants", code=ErrorCode.INVALID)
         bad = set(actions) - set(ACTIONS)
         if bad:
-            raise ValidationFailed(f"Tipo de acesso desconhecido: {sorted(bad)[0]}.", field="grants")
+            raise ValidationFailed(
+                f"Tipo de acesso desconhecido: {sorted(bad)[0]}.",
+                field="grants",
+                code=ErrorCode.INVALID,
+            )
     clash = Profile.objects.filter(name=name.strip()).exclude(pk=getattr(profile, "pk", None)).exists()
     if clash:
-        raise ValidationFailed("Já existe um perfil com este nome.", field="name", code="duplicate")
-    with transaction.atomic():
-        before = _profile_state(profile) if profile else None
-        profile = profile or Profile()
-        profile.name, profile.description, profile.read_only = name.strip(), description, read_only
-        profile.save()
-        profile.grants.all().delete()
-        grants_create(profile, grants)
-        audit_record(
-            actor=actor,
-            action="access.profile_save",
-            target=profile,
-            before=before,
-            after=_profile_state(profile),
-        )
+        raise ValidationFailed("Já existe um perfil com este nome.", field="name", code=ErrorCode.DUPLICATE)
+    before = _profile_state(profile) if profile else None
+    profile = profile or Profile()
+    profile.name, profile.description, profile.read_only = name.strip(), description, read_only
+    profile.save()
+    profile.grants.all().delete()
+    grants_create(profile, grants)
+    audit_record(
+        actor=actor,
+        action="access.profile_save",
+        target=profile,
+        before=before,
+        after=_profile_state(profile),
+    )
     return profile
 
 
 def grants_create(profile: Profile, grants: dict[str, Iterable[str]]) -> None:
-    """Grant rows of a profile; viewing is implied by any grant of a function."""
+    """Grant rows of a profile; viewing is implied by any grant of a function. Runs inside the
+    caller's transaction (profile_save, the seed of the standard profiles)."""
     ProfileGrant.objects.bulk_create(
         ProfileGrant(
             profile=profile,

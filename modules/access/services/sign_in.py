@@ -13,7 +13,7 @@ from modules.common.audit import SystemActor, audit_record
 from modules.common.clock import tenant_zone
 
 from .. import limits
-from ..errors import AuthFailed, SignInThrottled
+from ..errors import AuthFailed, ErrorCode, SignInThrottled
 from ..models import LoginAttempt, PasswordPolicy, User
 from .passwords import password_policy
 
@@ -22,7 +22,8 @@ ANONYMOUS = SystemActor("anonimo")
 
 
 def _recent_failures(username: str, since: dt.datetime) -> int:
-    return LoginAttempt.objects.filter(username=username, success=False, at__gte=since).count()
+    failures: int = LoginAttempt.objects.filter(username=username, success=False, at__gte=since).count()
+    return failures
 
 
 def _attempt(username: str, user: User | None, ip: str | None, success: bool, reason: str) -> None:
@@ -46,17 +47,18 @@ def auth_authenticate(
 
     Failed attempts are committed before the error is raised: the record of an attack must survive it.
     Past the failure limits of the address or the account the password is not even checked (429).
+    So the transaction is a block, not the decorator: it commits, then the refusal is raised.
     """
     now = now or timezone.now()
     policy = password_policy()
     username = (username or "").strip()
     if not limits.sign_in_allowed(username=username, ip=ip):
         _attempt(username, None, ip, False, "throttled")
-        raise SignInThrottled(limits.THROTTLED_MESSAGE)
-    with transaction.atomic():
+        raise SignInThrottled(limits.THROTTLED_MESSAGE, code=ErrorCode.THROTTLED)
+    with transaction.atomic(durable=True):
         user, failure = _authenticate_locked(username, password, otp, ip, now, policy)
     if failure is not None:
-        if failure.code != "otp_required":  # the password was right: only the second factor is asked
+        if failure.code != ErrorCode.OTP_REQUIRED:  # the password was right: only the second factor is asked
             limits.sign_in_failed(username=username, ip=ip)
         raise failure
     assert user is not None
@@ -72,14 +74,14 @@ def _authenticate_locked(
         locked = _recent_failures(username, window) >= policy.max_failed_attempts
         _attempt(username, None, ip, False, "locked" if locked else "unknown_user")
         if locked:
-            return None, AuthFailed(_locked_message(policy), code="account_locked")
-        return None, AuthFailed(GENERIC_FAILURE)
+            return None, AuthFailed(_locked_message(policy), code=ErrorCode.ACCOUNT_LOCKED)
+        return None, AuthFailed(GENERIC_FAILURE, code=ErrorCode.INVALID_CREDENTIALS)
     if user.locked_until and user.locked_until > now:
         _attempt(username, user, ip, False, "locked")
-        return None, AuthFailed(_locked_message(policy), code="account_locked")
+        return None, AuthFailed(_locked_message(policy), code=ErrorCode.ACCOUNT_LOCKED)
     if not user.is_active:
         _attempt(username, user, ip, False, "inactive")
-        return None, AuthFailed(GENERIC_FAILURE)
+        return None, AuthFailed(GENERIC_FAILURE, code=ErrorCode.INVALID_CREDENTIALS)
     if not user.check_password(password):
         user.failed_attempts += 1
         if user.failed_attempts >= policy.max_failed_attempts:
@@ -94,20 +96,22 @@ def _authenticate_locked(
         user.save(update_fields=["failed_attempts", "locked_until"])
         _attempt(username, user, ip, False, "bad_password")
         if user.locked_until and user.locked_until > now:
-            return None, AuthFailed(_locked_message(policy), code="account_locked")
-        return None, AuthFailed(GENERIC_FAILURE)
+            return None, AuthFailed(_locked_message(policy), code=ErrorCode.ACCOUNT_LOCKED)
+        return None, AuthFailed(GENERIC_FAILURE, code=ErrorCode.INVALID_CREDENTIALS)
     if not within_access_window(user, now):
         _attempt(username, user, ip, False, "outside_hours")
         audit_record(actor=user, action="access.login_outside_hours", target=user)
         return None, AuthFailed(
-            "Acesso não permitido neste dia ou horário para este usuário.", code="outside_hours"
+            "Acesso não permitido neste dia ou horário para este usuário.", code=ErrorCode.OUTSIDE_HOURS
         )
     if user.totp_enabled:
         if not otp:
-            return None, AuthFailed("Informe o código do segundo fator de autenticação.", code="otp_required")
+            return None, AuthFailed(
+                "Informe o código do segundo fator de autenticação.", code=ErrorCode.OTP_REQUIRED
+            )
         if not pyotp.TOTP(user.totp_secret).verify(otp, for_time=now, valid_window=1):
             _attempt(username, user, ip, False, "bad_otp")
-            return None, AuthFailed("Código do segundo fator inválido.", code="invalid_otp")
+            return None, AuthFailed("Código do segundo fator inválido.", code=ErrorCode.INVALID_OTP)
     user.failed_attempts = 0
     user.locked_until = None
     user.last_login = now

@@ -15,17 +15,17 @@ from ..models import ApiToken, User
 from .passwords import password_policy
 
 
+@transaction.atomic(durable=True)
 def token_issue(*, user: User, now: dt.datetime | None = None) -> str:
     now = now or timezone.now()
     key = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        ApiToken.objects.create(
-            user=user,
-            key_hash=ApiToken.hash(key),
-            prefix=key[:8],
-            expires_at=now + dt.timedelta(hours=password_policy().token_ttl_hours),
-        )
-        audit_record(actor=user, action="access.token_issue", target=user)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=ApiToken.hash(key),
+        prefix=key[:8],
+        expires_at=now + dt.timedelta(hours=password_policy().token_ttl_hours),
+    )
+    audit_record(actor=user, action="access.token_issue", target=user)
     return key
 
 
@@ -40,11 +40,13 @@ def token_resolve(key: str, now: dt.datetime | None = None) -> User | None:
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(seconds=30):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user: User = token.user
+    return user
 
 
 def credentials_revoke(user: User, now: dt.datetime) -> None:
-    """Every live token and session of the user ends. Runs inside the caller's transaction."""
+    """Every live token and session of the user ends. Runs inside the caller's transaction
+    (user_set_active, user_reset_password)."""
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     for session in Session.objects.filter(expire_date__gt=now).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
