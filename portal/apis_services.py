@@ -12,7 +12,6 @@ two decimals.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +47,6 @@ from .apis import CitizenThrottle, CitizenView
 from .auth import CitizenActor
 from .installments import debt_requester
 from .models import AgencySettings
-from .views_bills import STATEMENT_DAYS
 from .views_services import DECLARATION_YEARS, _can_sign
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
@@ -230,7 +228,7 @@ def _document(doc: Any) -> dict[str, Any]:
 class StatementCreateApi(CitizenView):
     @extend_schema(
         operation_id="citizen_statement_create",
-        description="Extrato de débitos das contas escolhidas (em aberto), válido por 7 dias.",
+        description="Extrato de débitos das contas escolhidas (em aberto), no prazo de validade da empresa.",
         request=BillIdsInput,
         responses={
             201: DocumentOutput,
@@ -243,7 +241,7 @@ class StatementCreateApi(CitizenView):
         data = BillIdsInput(data=request.data)
         data.is_valid(raise_exception=True)
         today = tenant_today()
-        valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
+        valid_until = debt_selectors.statement_valid_until(today)
         doc = statement_create(
             actor=CitizenActor(self.grant),
             property_id=prop.pk,
@@ -685,14 +683,14 @@ class InstallmentsApi(CitizenView):
         reactivation = serializers.BooleanField().to_internal_value(
             request.query_params.get("reactivation", "false")
         )
-        detail = debt_services.installment_simulation_detail(
+        detail = debt_selectors.installment_simulation_detail(
             property_id=prop.pk, as_of=tenant_today(), down_payment=down, reactivation=reactivation
         )
         if detail.simulation is None:
             assert detail.refusal is not None
             raise detail.refusal
         sim, debt, negotiated = detail.simulation, detail.debt, detail.negotiated
-        current = debt_services.live_agreement(prop.pk)
+        current = debt_selectors.live_agreement(prop.pk)
         body = {
             "debt": detail.position.totals,
             "summary": {
@@ -753,7 +751,7 @@ class AgreementCreateApi(CitizenView):
         prop = access_property_by_id(self.grant, property_id)
         if not _can_sign(self.grant, AgencySettings.current()):
             raise PermissionDenied("Parcelamento pela agência não disponível. Procure o atendimento.")
-        if debt_services.live_agreement(prop.pk) is not None:
+        if debt_selectors.live_agreement(prop.pk) is not None:
             raise Conflict("Este imóvel já tem um parcelamento vigente.", code="agreement_exists")
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)

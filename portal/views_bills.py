@@ -24,6 +24,7 @@ from modules.collection.models import GatewayCharge
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 from modules.debt.pdf import statement_pdf
+from modules.debt.selectors import statement_valid_until
 from modules.debt.services import statement_create
 
 from . import bills as reads
@@ -33,7 +34,6 @@ from .mail import bill_outgoing, send_document
 from .selectors import current_holder
 from .views import _is_totem, _property, _render, _url, citizen_required
 
-STATEMENT_DAYS = 7  # NÃO RECEBER APÓS = issue + 7 days (VA-14)
 METHODS = [
     ("pix", "PIX (QR Code ou copia e cola)"),
     ("boleto", "Boleto bancário"),
@@ -149,7 +149,7 @@ def card_url(request: HttpRequest, property_id: int, bill_ids: list[int] | set[i
 def statement(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = _property(request, property_id)
     today = tenant_today()
-    valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
+    valid_until = statement_valid_until(today)  # the utility's NÃO RECEBER APÓS (VA-14)
     rows = reads.statement_rows(prop, valid_until)
     selectable = {r.bill_id for r in rows if r.selectable}
     selected = _selected(request) & selectable if request.method == "POST" else set(selectable)

@@ -17,8 +17,8 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from modules.access import services as access_services
 from modules.access.models import User
+from modules.access.services.users import user_create
 from modules.common.audit import Actor, SystemActor, audit_record
 from modules.common.errors import Conflict, ValidationFailed
 from modules.common.tenancy import tenant_context
@@ -91,7 +91,7 @@ def tenant_admin_create(*, actor: Actor, tenant: Tenant, request: AdminRequest, 
                 if User.objects.filter(username=req.username).exists():
                     raise _duplicate(req.username)
                 try:
-                    user, _ = access_services.user_create(
+                    user, _ = user_create(
                         actor=VendorActor(actor),
                         username=req.username,
                         full_name=req.name,

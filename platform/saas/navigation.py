@@ -37,6 +37,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Cobrança", "Posição de débitos", "debt:lookup", "debt.position"),
     NavItem("Cobrança", "Parcelamentos", "debt:agreements", "debt.agreements"),
     NavItem("Cobrança", "Certidões", "debt:certificate_lookup", "debt.certificates"),
+    NavItem("Cobrança", "Parâmetros de cobrança", "debt:settings", "debt.settings"),
     NavItem("Atendimento", "Protocolos", "desk:requests", "portal.requests"),
     NavItem("Atendimento", "Registrar no balcão", "desk:request_new", "portal.requests", "add"),
     NavItem("Atendimento", "Agência virtual", "desk:settings", "portal.settings"),

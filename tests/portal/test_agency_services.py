@@ -179,7 +179,8 @@ def test_api_of_a_disabled_service_answers_json_404_service_disabled(
     auth = _token(alpha_client, citizen)
     base = f"{API}/properties/{citizen.home.pk}"
     offered = alpha_client.get(f"{base}/installments", **auth)
-    assert offered.status_code == 400 and offered.json()["code"] == "invalid"  # the view asks for the CPF
+    # offered: the simulator answers (no debt to install here: the policy's refusal, not "disabled")
+    assert offered.status_code == 400 and offered.json()["code"] == "debt_below_minimum"
     _disable("due_day", "installments")
     for method, path in (("get", "/installments"), ("post", "/agreements")):
         response = getattr(alpha_client, method)(f"{base}{path}", {}, content_type="application/json", **auth)
@@ -197,7 +198,7 @@ def test_api_of_a_disabled_service_answers_json_404_service_disabled(
     assert "installments" not in detail["services"] and "due_day" not in detail["services"]
     assert detail["services"][:3] == ["bills", "statement", "pay_online"]
     _disable()
-    assert alpha_client.get(f"{base}/installments", **auth).json()["code"] == "invalid"
+    assert alpha_client.get(f"{base}/installments", **auth).json()["code"] == "debt_below_minimum"
     assert len(alpha_client.get(base, **auth).json()["services"]) == 15
 
 

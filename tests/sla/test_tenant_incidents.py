@@ -16,7 +16,7 @@ from tests.conftest import make_user
 
 def staff(schema: str, username: str, *, grant: bool = True) -> dict[str, str]:
     """A non-admin staff user of `schema` (granted ops.incidents or not) and their bearer header."""
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
     from tenants.models import Tenant
 
     user = make_user(schema, username, "Senha-forte-123")
