@@ -20,7 +20,6 @@ from modules.metering.models import Installation
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.models import BillingGroup, Property
 
-from .domain import calendar as cal
 from .domain.consumption import (
     ConsumptionInput,
     ConsumptionKind,
@@ -32,6 +31,7 @@ from .domain.consumption import (
     determine_consumption,
 )
 from .domain.consumption import Occurrence as OccurrenceRule
+from .domain.schedule import RouteSlot, SchedulePolicy, reading_schedule
 from .models import (
     Holiday,
     Occurrence,
@@ -86,18 +86,18 @@ def schedule_generate(
     Months already scheduled keep their dates (they may have been adjusted by hand)."""
     settings_row, _ = ScheduleSettings.objects.get_or_create(group=group)
     routes = [
-        cal.RouteSlot(str(r.code), settings_row.route_business_days) for r in group.routes.order_by("code")
-    ] or [cal.RouteSlot("1", settings_row.route_business_days)]
+        RouteSlot(str(r.code), settings_row.route_business_days) for r in group.routes.order_by("code")
+    ] or [RouteSlot("1", settings_row.route_business_days)]
     start = first_month.first_day() - dt.timedelta(days=7)
     end = first_month.plus(months + 1).last_day()
-    plan = cal.reading_schedule(
+    plan = reading_schedule(
         str(group.code),
         settings_row.nominal_day,
         routes,
         first_month,
         months,
         holidays_between(start, end),
-        cal.SchedulePolicy(
+        SchedulePolicy(
             margin_days=settings_row.margin_days, due_calendar_days=settings_row.due_calendar_days
         ),
     )
