@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from modules.billing.hooks import PendingItem, already_billed
@@ -17,6 +17,7 @@ from modules.collection.models import PaymentDocument
 from modules.collection.selectors import card_review_bills
 from modules.collection.services import document_cancel, document_create
 from modules.common.audit import Actor, audit_record
+from modules.common.clock import current_tenant
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -421,7 +422,7 @@ def installment_items(property_ids: list[int], reference: YearMonth) -> dict[int
 
 def _statement(prop: Property, **extra: Any) -> dict[str, Any]:
     holder = prop.relations.filter(end__isnull=True).select_related("customer").order_by("role").first()
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_tenant()
     return {
         "utility": getattr(tenant, "legal_name", "") or getattr(tenant, "name", ""),
         "account_number": prop.account_number,

@@ -10,9 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 import holidays as holiday_calendars
-from django.db import connection, transaction
+from django.db import transaction
 
 from modules.common.audit import Actor, audit_record
+from modules.common.clock import current_tenant
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.models import Regulation
@@ -58,7 +59,7 @@ DEFAULT_OCCURRENCES = (
 
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
     """National and state holidays (`holidays` package) plus the utility's municipal table."""
-    state = getattr(getattr(connection, "tenant", None), "state", "") or None
+    state = getattr(current_tenant(), "state", "") or None
     if state not in holiday_calendars.Brazil.subdivisions:  # blank or unknown UF: national holidays only
         state = None
     official = holiday_calendars.country_holidays("BR", subdiv=state, years=range(start.year, end.year + 1))
