@@ -23,8 +23,10 @@ from django.utils import timezone
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.documents import is_valid_cnpj, strip_document
 from modules.common.errors import Conflict, ValidationFailed, clean_or_fail
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.tenancy import tenant_context
 
+from .errors import ErrorCode
 from .models import Domain, ProvisioningState, Tenant
 
 logger = logging.getLogger(__name__)
@@ -86,23 +88,30 @@ def validate_request(req: TenantRequest) -> TenantRequest:
         raise ValidationFailed(
             "Nome de esquema inválido: use de 2 a 40 letras minúsculas, dígitos ou '_', começando por letra.",
             field="schema",
+            code=CommonCode.INVALID,
         )
     if not (req.name or "").strip():
-        raise ValidationFailed("Informe o nome da concessionária.", field="name")
+        raise ValidationFailed("Informe o nome da concessionária.", field="name", code=CommonCode.INVALID)
     domain = (req.domain or "").strip().lower()
     if not HOST_RE.match(domain):
-        raise ValidationFailed("Domínio inválido.", field="domain")
+        raise ValidationFailed("Domínio inválido.", field="domain", code=CommonCode.INVALID)
     if req.timezone not in available_timezones():
-        raise ValidationFailed(f"Fuso horário desconhecido: {req.timezone}.", field="timezone")
+        raise ValidationFailed(
+            f"Fuso horário desconhecido: {req.timezone}.", field="timezone", code=CommonCode.INVALID
+        )
     cnpj = strip_document(req.cnpj)
     if cnpj and not is_valid_cnpj(cnpj):
-        raise ValidationFailed("CNPJ inválido: dígito verificador não confere.", field="cnpj")
+        raise ValidationFailed(
+            "CNPJ inválido: dígito verificador não confere.", field="cnpj", code=CommonCode.INVALID
+        )
     if Tenant.objects.filter(schema_name=schema).exists():
         raise Conflict(
-            f"Já existe uma concessionária com o esquema '{schema}'.", field="schema", code="duplicate"
+            f"Já existe uma concessionária com o esquema '{schema}'.",
+            field="schema",
+            code=CommonCode.DUPLICATE,
         )
     if Domain.objects.filter(domain=domain).exists():
-        raise Conflict(f"O domínio '{domain}' já está em uso.", field="domain", code="duplicate")
+        raise Conflict(f"O domínio '{domain}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
     return TenantRequest(schema, req.name.strip(), domain, req.timezone, cnpj)
 
 
@@ -236,9 +245,11 @@ def tenant_update_branding(
 ) -> Tenant:
     unknown = set(changes) - set(BRANDING_FIELDS) - {"name", "timezone"}
     if unknown:
-        raise ValidationFailed(f"Campo não editável: {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            f"Campo não editável: {sorted(unknown)[0]}.", field=sorted(unknown)[0], code=CommonCode.INVALID
+        )
     if "timezone" in changes and changes["timezone"] not in available_timezones():
-        raise ValidationFailed("Fuso horário desconhecido.", field="timezone")
+        raise ValidationFailed("Fuso horário desconhecido.", field="timezone", code=CommonCode.INVALID)
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         before = snapshot(tenant)
@@ -263,17 +274,21 @@ def tenant_domain_add(*, actor: Actor, tenant: Tenant, host: str) -> Domain:
     host = (host or "").strip().lower().rstrip(".")
     if not HOST_RE.match(host) or "." not in host:
         raise ValidationFailed(
-            "Domínio inválido: informe só o nome do host, como agencia.saae.sp.gov.br.", field="domain"
+            "Domínio inválido: informe só o nome do host, como agencia.saae.sp.gov.br.",
+            field="domain",
+            code=CommonCode.INVALID,
         )
     base = settings.BASE_DOMAIN
     if host != base and host.endswith(f".{base}") and host.count(".") > base.count(".") + 1:
         raise ValidationFailed(
-            f"Abaixo de {base} só um nível (o certificado curinga não cobre mais).", field="domain"
+            f"Abaixo de {base} só um nível (o certificado curinga não cobre mais).",
+            field="domain",
+            code=ErrorCode.DOMAIN_TOO_DEEP,
         )
     with transaction.atomic():
         Tenant.objects.select_for_update().get(pk=tenant.pk)
         if Domain.objects.filter(domain=host).exists():
-            raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code="duplicate")
+            raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
         domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
         audit_record(
             actor=actor, action="tenant.domain_add", target=tenant, after={"domain": host}, reason=host
@@ -285,10 +300,14 @@ def tenant_domain_remove(*, actor: Actor, tenant: Tenant, host: str) -> None:
     with transaction.atomic():
         domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=host).first()
         if domain is None:
-            raise ValidationFailed(f"O domínio '{host}' não é desta concessionária.", field="domain")
+            raise ValidationFailed(
+                f"O domínio '{host}' não é desta concessionária.",
+                field="domain",
+                code=ErrorCode.DOMAIN_NOT_OF_TENANT,
+            )
         if domain.is_primary:
             raise Conflict(
-                "O domínio principal não pode ser removido.", field="domain", code="primary_domain"
+                "O domínio principal não pode ser removido.", field="domain", code=ErrorCode.PRIMARY_DOMAIN
             )
         domain.delete()
         audit_record(

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.utils import timezone
 
-from .errors import ValidationFailed
+from .errors import ErrorCode, ValidationFailed
 
 DEFAULT_ZONE = "America/Sao_Paulo"
 
@@ -78,6 +78,6 @@ def febraban_company_code() -> str:
             "A concessionária não tem código FEBRABAN (4 dígitos) cadastrado: sem ele não há "
             "código de barras.",
             field="febraban_company_code",
-            code="no_febraban_code",
+            code=ErrorCode.NO_FEBRABAN_CODE,
         )
     return code

@@ -13,11 +13,13 @@ from django.db import IntegrityError, transaction
 
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import ServiceConnection
 from modules.registry.services import connection_change_situation, tenant_today
 
 from .domain import meters as rules
+from .errors import ErrorCode
 from .models import Calibration, CalibrationPhoto, Installation, Meter, Movement
 
 METER_FIELDS = (
@@ -41,28 +43,34 @@ PHOTO_MAX_EDGE = 1600
 PHOTO_QUALITY = 80
 
 
-def _rule(exc: rules.MeterRuleError) -> ValidationFailed:
-    return ValidationFailed(str(exc), field=exc.field)
-
-
 def _clean_meter_fields(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     out = {k: v for k, v in data.items() if k in METER_FIELDS}
     if out.get("manufacturer") is not None and not str(out["manufacturer"]).strip():
-        raise ValidationFailed("Informe o fabricante.", field="manufacturer")
+        raise ValidationFailed("Informe o fabricante.", field="manufacturer", code=CommonCode.INVALID)
     if out.get("metrological_class") and out["metrological_class"] not in rules.METROLOGICAL_CLASSES:
-        raise ValidationFailed("Classe metrológica deve ser A, B, C ou D.", field="metrological_class")
+        raise ValidationFailed(
+            "Classe metrológica deve ser A, B, C ou D.", field="metrological_class", code=CommonCode.INVALID
+        )
     year = out.get("manufacture_year")
     if year is not None and not 1950 <= int(year) <= today.year:
-        raise ValidationFailed(f"Ano de fabricação inválido (1950 a {today.year}).", field="manufacture_year")
+        raise ValidationFailed(
+            f"Ano de fabricação inválido (1950 a {today.year}).",
+            field="manufacture_year",
+            code=CommonCode.INVALID,
+        )
     for name, label in (("acquired_on", "A data de aquisição"), ("calibrated_on", "A data de aferição")):
         if out.get(name) and out[name] > today:
-            raise ValidationFailed(f"{label} não pode estar no futuro.", field=name)
+            raise ValidationFailed(f"{label} não pode estar no futuro.", field=name, code=CommonCode.INVALID)
     capacity = out.get("capacity")
     if capacity is not None and Decimal(capacity) <= 0:
-        raise ValidationFailed("A capacidade deve ser maior que zero.", field="capacity")
+        raise ValidationFailed(
+            "A capacidade deve ser maior que zero.", field="capacity", code=CommonCode.INVALID
+        )
     lo, hi = out.get("min_flow"), out.get("max_flow")
     if lo is not None and hi is not None and Decimal(lo) >= Decimal(hi):
-        raise ValidationFailed("A vazão mínima deve ser menor que a máxima.", field="min_flow")
+        raise ValidationFailed(
+            "A vazão mínima deve ser menor que a máxima.", field="min_flow", code=CommonCode.INVALID
+        )
     return out
 
 
@@ -86,11 +94,11 @@ def meter_create(*, actor: Actor, number: str, today: dt.date | None = None, **f
     today = today or tenant_today()
     code = rules.normalize_meter_number(number)
     if not code:
-        raise ValidationFailed("Informe o número do hidrômetro.", field="number")
+        raise ValidationFailed("Informe o número do hidrômetro.", field="number", code=CommonCode.INVALID)
     data = _clean_meter_fields(fields, today)
     with transaction.atomic():
         if Meter.objects.filter(number=code).exists():
-            raise Conflict(f"Já existe o hidrômetro {code}.", field="number", code="duplicate")
+            raise Conflict(f"Já existe o hidrômetro {code}.", field="number", code=CommonCode.DUPLICATE)
         meter = Meter.objects.create(number=code, status=rules.STOCK, **data)
         Movement.objects.create(
             meter=meter, status_to=rules.STOCK, on=today, reason="cadastro", actor=actor.get_username()
@@ -107,13 +115,17 @@ def meter_batch_create(
     try:
         codes = rules.expand_range(first, last)
     except rules.MeterRuleError as exc:
-        raise _rule(exc) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=exc.code) from exc
     data = _clean_meter_fields(fields, today)
     with transaction.atomic():
         existing = sorted(Meter.objects.filter(number__in=codes).values_list("number", flat=True))
         if existing:
             shown = ", ".join(existing[:10]) + (" …" if len(existing) > 10 else "")
-            raise Conflict(f"Faixa recusada: {len(existing)} código(s) já existem ({shown}).", field="first")
+            raise Conflict(
+                f"Faixa recusada: {len(existing)} código(s) já existem ({shown}).",
+                field="first",
+                code=CommonCode.DUPLICATE,
+            )
         meters = Meter.objects.bulk_create(Meter(number=c, status=rules.STOCK, **data) for c in codes)
         Movement.objects.bulk_create(
             Movement(
@@ -141,7 +153,9 @@ def meter_update(*, actor: Actor, meter: Meter, today: dt.date | None = None, **
     with transaction.atomic():
         meter = Meter.objects.select_for_update().get(pk=meter.pk)
         if meter.status == rules.SCRAPPED:
-            raise Conflict("Hidrômetro descartado não pode ser alterado.", field="status")
+            raise Conflict(
+                "Hidrômetro descartado não pode ser alterado.", field="status", code=ErrorCode.METER_SCRAPPED
+            )
         before = snapshot(meter)
         for key, value in data.items():
             setattr(meter, key, value)
@@ -158,16 +172,18 @@ def meter_change_status(
     """Stock ↔ maintenance ↔ scrapped; installing and removing go through their own services."""
     today = today or tenant_today()
     if on > today:
-        raise ValidationFailed("A data não pode estar no futuro.", field="on")
+        raise ValidationFailed("A data não pode estar no futuro.", field="on", code=CommonCode.INVALID)
     with transaction.atomic():
         meter = Meter.objects.select_for_update().get(pk=meter.pk)
         try:
             rules.check_status_change(meter.status, status)
         except rules.MeterRuleError as exc:
-            raise Conflict(str(exc), field=exc.field) from exc
+            raise Conflict(str(exc), field=exc.field, code=exc.code) from exc
         if status == rules.INSTALLED or meter.status == rules.INSTALLED:
             raise ValidationFailed(
-                "Use a instalação, a retirada ou a troca para mudar de/para 'Instalado'.", field="status"
+                "Use a instalação, a retirada ou a troca para mudar de/para 'Instalado'.",
+                field="status",
+                code=ErrorCode.INSTALLATION_REQUIRED_FOR_STATUS,
             )
         before = {"status": meter.status}
         _move(actor, meter, status, on, reason)
@@ -185,7 +201,11 @@ def meter_change_status(
 def _water_connection(connection_obj: ServiceConnection) -> ServiceConnection:
     sc = ServiceConnection.objects.select_for_update().select_related("property").get(pk=connection_obj.pk)
     if sc.kind != ServiceConnection.Kind.WATER:
-        raise ValidationFailed("Hidrômetros são instalados em ligações de água.", field="connection")
+        raise ValidationFailed(
+            "Hidrômetros são instalados em ligações de água.",
+            field="connection",
+            code=ErrorCode.NOT_A_WATER_CONNECTION,
+        )
     return sc
 
 
@@ -199,9 +219,13 @@ def _install(
     today: dt.date,
 ) -> Installation:
     if installed_on > today:
-        raise ValidationFailed("A data de instalação não pode estar no futuro.", field="installed_on")
+        raise ValidationFailed(
+            "A data de instalação não pode estar no futuro.", field="installed_on", code=CommonCode.INVALID
+        )
     if initial_reading < 0:
-        raise ValidationFailed("A leitura de instalação não pode ser negativa.", field="initial_reading")
+        raise ValidationFailed(
+            "A leitura de instalação não pode ser negativa.", field="initial_reading", code=CommonCode.INVALID
+        )
     active = (
         Installation.objects.filter(meter=meter, removed_on__isnull=True)
         .select_related("connection__property")
@@ -212,11 +236,12 @@ def _install(
             f"O hidrômetro {meter.number} já está instalado na matrícula "
             f"{active.connection.property.account_number}: retire-o antes.",
             field="meter",
+            code=ErrorCode.METER_ALREADY_INSTALLED,
         )
     try:
         rules.check_installable(meter.status)
     except rules.MeterRuleError as exc:
-        raise _rule(exc) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=exc.code) from exc
     last_removal = (
         Installation.objects.filter(meter=meter)
         .order_by("-removed_on")
@@ -228,9 +253,14 @@ def _install(
             "A instalação não pode ser anterior à última retirada deste hidrômetro "
             f"({last_removal:%d/%m/%Y}).",
             field="installed_on",
+            code=ErrorCode.INSTALLATION_BEFORE_REMOVAL,
         )
     if Installation.objects.filter(connection=sc, removed_on__isnull=True).exists():
-        raise Conflict("Esta ligação já tem um hidrômetro instalado: use a troca.", field="connection")
+        raise Conflict(
+            "Esta ligação já tem um hidrômetro instalado: use a troca.",
+            field="connection",
+            code=ErrorCode.CONNECTION_HAS_METER,
+        )
     try:
         with transaction.atomic():
             inst = Installation.objects.create(
@@ -243,7 +273,9 @@ def _install(
             )
     except IntegrityError as exc:  # a concurrent install won the race: the partial unique index says no
         raise Conflict(
-            "Instalação concorrente: a ligação ou o hidrômetro acabou de ser ocupado.", field="meter"
+            "Instalação concorrente: a ligação ou o hidrômetro acabou de ser ocupado.",
+            field="meter",
+            code=ErrorCode.CONCURRENT_INSTALLATION,
         ) from exc
     _move(
         actor,
@@ -273,7 +305,9 @@ def meter_install(
     """Install a stock meter on an active water connection (§9.7); an inactive one needs `activate`."""
     today = today or tenant_today()
     if installed_on > today:
-        raise ValidationFailed("A data de instalação não pode estar no futuro.", field="installed_on")
+        raise ValidationFailed(
+            "A data de instalação não pode estar no futuro.", field="installed_on", code=CommonCode.INVALID
+        )
     with transaction.atomic():
         sc = _water_connection(connection_obj)
         meter = Meter.objects.select_for_update().get(pk=meter.pk)
@@ -282,7 +316,7 @@ def meter_install(
                 raise Conflict(
                     "A ligação não está ativa: confirme a ativação para instalar o hidrômetro.",
                     field="activate",
-                    code="requires_activation",
+                    code=ErrorCode.REQUIRES_ACTIVATION,
                 )
             connection_change_situation(
                 actor=actor,
@@ -310,13 +344,15 @@ def _remove(
 ) -> Installation:
     if destination not in rules.REMOVAL_DESTINATIONS:
         raise ValidationFailed(
-            "Destino do hidrômetro retirado: estoque, manutenção ou descarte.", field="destination"
+            "Destino do hidrômetro retirado: estoque, manutenção ou descarte.",
+            field="destination",
+            code=CommonCode.INVALID,
         )
     try:
         rules.check_event_dates(installed_on=inst.installed_on, removed_on=removed_on, today=today)
         rules.check_final_reading(initial=inst.initial_reading, final=final_reading)
     except rules.MeterRuleError as exc:
-        raise _rule(exc) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=exc.code) from exc
     inst.removed_on, inst.final_reading = removed_on, final_reading
     inst.removal_reason, inst.removal_destination, inst.removed_by = reason, destination, actor.get_username()
     inst.save()
@@ -328,7 +364,11 @@ def _remove(
 def _active_installation(sc: ServiceConnection) -> Installation:
     inst = Installation.objects.select_for_update().filter(connection=sc, removed_on__isnull=True).first()
     if inst is None:
-        raise NotFound("Esta ligação não tem hidrômetro instalado.", field="connection")
+        raise NotFound(
+            "Esta ligação não tem hidrômetro instalado.",
+            field="connection",
+            code=ErrorCode.NO_METER_INSTALLED,
+        )
     return inst
 
 
@@ -393,7 +433,9 @@ def _reencode(data: bytes) -> tuple[bytes, int, int]:
         image = Image.open(io.BytesIO(data))
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError) as exc:
-        raise ValidationFailed("A foto não é uma imagem válida (use JPEG ou PNG).", field="photos") from exc
+        raise ValidationFailed(
+            "A foto não é uma imagem válida (use JPEG ou PNG).", field="photos", code=CommonCode.INVALID
+        ) from exc
     image.thumbnail((PHOTO_MAX_EDGE, PHOTO_MAX_EDGE))
     out = io.BytesIO()
     image.convert("RGB").save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
@@ -413,11 +455,17 @@ def calibration_record(
 ) -> Calibration:
     today = today or tenant_today()
     if on > today:
-        raise ValidationFailed("A data da aferição não pode estar no futuro.", field="on")
+        raise ValidationFailed(
+            "A data da aferição não pode estar no futuro.", field="on", code=CommonCode.INVALID
+        )
     if requester not in Calibration.Requester.values:
-        raise ValidationFailed("Solicitante deve ser a concessionária ou o cidadão.", field="requester")
+        raise ValidationFailed(
+            "Solicitante deve ser a concessionária ou o cidadão.", field="requester", code=CommonCode.INVALID
+        )
     if result not in Calibration.Result.values:
-        raise ValidationFailed("Resultado deve ser aprovado ou reprovado.", field="result")
+        raise ValidationFailed(
+            "Resultado deve ser aprovado ou reprovado.", field="result", code=CommonCode.INVALID
+        )
     encoded = [_reencode(p) for p in photos]
     data = {
         k: v

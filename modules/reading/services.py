@@ -16,6 +16,7 @@ from modules.common.audit import Actor, audit_record
 from modules.common.clock import current_tenant
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.models import Regulation
 from modules.metering.models import Installation
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
@@ -33,6 +34,7 @@ from .domain.consumption import (
 )
 from .domain.consumption import Occurrence as OccurrenceRule
 from .domain.schedule import RouteSlot, SchedulePolicy, reading_schedule
+from .errors import ErrorCode
 from .models import (
     Holiday,
     Occurrence,
@@ -162,10 +164,14 @@ def _property(account_number: str) -> Property:
     try:
         base = parse_account_number(account_number)
     except InvalidAccountNumber as exc:
-        raise ValidationFailed(str(exc), field="account_number") from None
+        raise ValidationFailed(str(exc), field="account_number", code=CommonCode.INVALID) from None
     prop = Property.objects.filter(account_base=base).first()
     if prop is None:
-        raise NotFound(f"Matrícula {account_number} não encontrada.", field="account_number")
+        raise NotFound(
+            f"Matrícula {account_number} não encontrada.",
+            field="account_number",
+            code=ErrorCode.PROPERTY_NOT_FOUND,
+        )
     return prop
 
 
@@ -177,27 +183,33 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
     reference = data.reference.first_day()
     if prop.billing_group_id is None:
         raise ValidationFailed(
-            f"O imóvel {prop.account_number} não tem grupo de faturamento.", field="account_number"
+            f"O imóvel {prop.account_number} não tem grupo de faturamento.",
+            field="account_number",
+            code=ErrorCode.NO_BILLING_GROUP,
         )
     schedule = ReadingSchedule.objects.filter(group_id=prop.billing_group_id, reference=reference).first()
     if schedule is None:
         raise ValidationFailed(
             f"Não há cronograma de leitura do grupo do imóvel para {data.reference.label}.",
             field="reference",
-            code="no_schedule",
+            code=ErrorCode.NO_SCHEDULE,
         )
     if not schedule.reading_start <= data.read_on <= schedule.reading_end:
         raise ValidationFailed(
             f"Leitura em {data.read_on:%d/%m/%Y} fora do cronograma do grupo para {data.reference.label} "
             f"({schedule.reading_start:%d/%m/%Y} a {schedule.reading_end:%d/%m/%Y}).",
             field="read_on",
-            code="reading_outside_schedule",
+            code=ErrorCode.READING_OUTSIDE_SCHEDULE,
         )
     occurrence = None
     if data.occurrence:
         occurrence = Occurrence.objects.filter(code=data.occurrence).first()
         if occurrence is None:
-            raise ValidationFailed(f"Ocorrência {data.occurrence} não cadastrada.", field="occurrence")
+            raise ValidationFailed(
+                f"Ocorrência {data.occurrence} não cadastrada.",
+                field="occurrence",
+                code=ErrorCode.UNKNOWN_OCCURRENCE,
+            )
     existing = Reading.objects.filter(property=prop, reference=reference).first()
     if existing is not None:
         same = (existing.value, existing.occurrence_id, existing.read_on) == (
@@ -210,7 +222,7 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
         raise Conflict(
             f"O imóvel {prop.account_number} já tem leitura para {data.reference.label}.",
             field="account_number",
-            code="reading_exists",
+            code=ErrorCode.READING_EXISTS,
         )
     installation = _active_installation(prop, data.read_on)
     if installation is None:
@@ -218,10 +230,10 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
             f"O imóvel {prop.account_number} não tem hidrômetro instalado: ligação sem medição é faturada "
             "por consumo fixo, sem leitura.",
             field="account_number",
-            code="unmetered",
+            code=ErrorCode.UNMETERED,
         )
     if data.value is None and occurrence is None:
-        raise ValidationFailed("Informe a leitura ou uma ocorrência.", field="value")
+        raise ValidationFailed("Informe a leitura ou uma ocorrência.", field="value", code=CommonCode.INVALID)
     last = (
         Reading.objects.filter(property=prop, reference__lt=reference, value__isnull=False)
         .select_related("installation")
@@ -332,7 +344,7 @@ def reading_review(*, actor: Actor, reading: Reading, value: int | None = None, 
             .get(pk=reading.pk)
         )
         if reading.review != ReviewStatus.PENDING:
-            raise Conflict("Esta leitura não está em análise.", code="not_in_review")
+            raise Conflict("Esta leitura não está em análise.", code=ErrorCode.NOT_IN_REVIEW)
         before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
         if value is not None and value != reading.value:
             data = ReadingInput(

@@ -27,7 +27,9 @@ from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record
 from modules.common.errors import Conflict, NotFound
+from modules.common.errors import ErrorCode as CommonCode
 from tenants import provisioning
+from tenants.errors import ErrorCode
 from tenants.extensions import SCHEMA as EXTENSIONS_SCHEMA
 from tenants.models import Domain, Tenant
 
@@ -94,7 +96,7 @@ def tenant_backup(*, schema: str, path: Path, say: Say = _quiet) -> dict[str, An
     connection.set_schema_to_public()
     tenant = Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").first()
     if tenant is None:
-        raise NotFound(f"Concessionária {schema!r} não encontrada.")
+        raise NotFound(f"Concessionária {schema!r} não encontrada.", code=ErrorCode.TENANT_NOT_FOUND)
     with tempfile.TemporaryDirectory(prefix="manancial-backup-") as scratch:
         work = Path(scratch)
         dump, public = work / archive.SCHEMA_DUMP, work / archive.PUBLIC_ROWS
@@ -207,6 +209,7 @@ def plan_restore(
             f"O esquema {target!r} já existe nesta instalação. Use --force para substituí-lo "
             "(os dados atuais dele serão apagados) ou --schema para restaurar com outro nome.",
             field="schema",
+            code=ErrorCode.SCHEMA_EXISTS,
         )
     taken = Domain.objects.filter(domain__in=domains)
     if existing is not None:
@@ -216,6 +219,7 @@ def plan_restore(
         raise Conflict(
             f"Domínio já usado por outra concessionária: {hosts}. Use --domain para dar outro endereço.",
             field="domain",
+            code=CommonCode.DUPLICATE,
         )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from modules.common.domain.dates import YearMonth
-from modules.common.errors import ValidationFailed
+from modules.common.errors import ErrorCode, ValidationFailed
 
 Holidays = frozenset[dt.date]
 ONE_DAY = dt.timedelta(days=1)
@@ -128,7 +128,7 @@ def due_date(
         raise ValidationFailed(
             f"Dia de vencimento {chosen_day} não está entre as opções da concessionária ({offered}).",
             field="due_day",
-            code="due_day_not_offered",
+            code=ErrorCode.DUE_DAY_NOT_OFFERED,
         )
     due = _due_in(month, chosen_day, holidays, opts)
     if issued_on is not None and due < issued_on + dt.timedelta(days=opts.min_days_after_issue):

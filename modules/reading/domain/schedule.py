@@ -19,7 +19,10 @@ from dataclasses import dataclass
 
 from modules.common.domain.calendar import Holidays, add_business_days, is_business_day, next_business_day
 from modules.common.domain.dates import YearMonth
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import ValidationFailed
+
+from ..errors import ErrorCode
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def group_start(group: str, nominal: dt.date, margin_days: int, holidays: Holida
         f"Não há dia útil a até {margin_days} dias de {nominal.strftime('%d/%m/%Y')}, dia nominal de leitura "
         f"do grupo {group}: aumente a margem ou ajuste o dia.",
         field="margin_days",
-        code="no_business_day_in_margin",
+        code=ErrorCode.NO_BUSINESS_DAY_IN_MARGIN,
     )
 
 
@@ -87,17 +90,22 @@ def reading_schedule(
 ) -> tuple[GroupMonth, ...]:
     rules = policy or SchedulePolicy()
     if not 1 <= nominal_day <= 31:
-        raise ValidationFailed(f"Dia nominal de leitura inválido: {nominal_day}.", field="nominal_day")
+        raise ValidationFailed(
+            f"Dia nominal de leitura inválido: {nominal_day}.", field="nominal_day", code=CommonCode.INVALID
+        )
     if not routes:
-        raise ValidationFailed(f"O grupo {group} não tem rotas.", field="routes")
+        raise ValidationFailed(f"O grupo {group} não tem rotas.", field="routes", code=CommonCode.INVALID)
     for index, slot in enumerate(routes):
         if slot.business_days < 1:
             raise ValidationFailed(
                 f"A rota {slot.route} deve ter ao menos 1 dia útil de leitura ({slot.business_days}).",
                 field=f"routes[{index}].business_days",
+                code=CommonCode.INVALID,
             )
     if months < 1:
-        raise ValidationFailed("O cronograma deve ter ao menos 1 mês.", field="months")
+        raise ValidationFailed(
+            "O cronograma deve ter ao menos 1 mês.", field="months", code=CommonCode.INVALID
+        )
     schedule: list[GroupMonth] = []
     for offset in range(months):
         month = first_month.plus(offset)
