@@ -158,11 +158,11 @@ def _step_migrate(tenant: Tenant) -> None:
     connection.set_schema_to_public()
 
 
+@transaction.atomic(durable=True)
 def tenant_seed(tenant: Tenant) -> None:
     """Load every tenant app's reference data again: idempotent, run after a deploy that brings a
     new module, so utilities provisioned before it get its reference data too."""
-    with transaction.atomic():
-        _step_seed(tenant)
+    _step_seed(tenant)
 
 
 def _step_seed(tenant: Tenant) -> None:
@@ -214,7 +214,7 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             try:
                 # one transaction per step: a failed step leaves nothing of itself behind (DDL is
                 # transactional in PostgreSQL), and the failure can still be recorded afterwards
-                with transaction.atomic():
+                with transaction.atomic(durable=True):
                     step(tenant)
             except Exception as exc:
                 connection.set_schema_to_public()
@@ -240,6 +240,7 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(tenant)])
 
 
+@transaction.atomic(durable=True)
 def tenant_update_branding(
     *, actor: Actor, tenant: Tenant, changes: dict[str, str], reason: str = ""
 ) -> Tenant:
@@ -250,24 +251,24 @@ def tenant_update_branding(
         )
     if "timezone" in changes and changes["timezone"] not in available_timezones():
         raise ValidationFailed("Fuso horário desconhecido.", field="timezone", code=CommonCode.INVALID)
-    with transaction.atomic():
-        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        before = snapshot(tenant)
-        for key, value in changes.items():
-            setattr(tenant, key, value)
-        clean_or_fail(tenant, exclude=["schema_name"])
-        tenant.save()
-        audit_record(
-            actor=actor,
-            action="tenant.update",
-            target=tenant,
-            before=before,
-            after=snapshot(tenant),
-            reason=reason,
-        )
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = snapshot(tenant)
+    for key, value in changes.items():
+        setattr(tenant, key, value)
+    clean_or_fail(tenant, exclude=["schema_name"])
+    tenant.save()
+    audit_record(
+        actor=actor,
+        action="tenant.update",
+        target=tenant,
+        before=before,
+        after=snapshot(tenant),
+        reason=reason,
+    )
     return tenant
 
 
+@transaction.atomic(durable=True)
 def tenant_domain_add(*, actor: Actor, tenant: Tenant, host: str) -> Domain:
     """An extra host for a utility (its own domain, a CNAME to the primary host): the agency answers
     on it as soon as the Ingress serves it (helm `ingress.customHosts`, docs/agency-deployment.md)."""
@@ -285,31 +286,28 @@ def tenant_domain_add(*, actor: Actor, tenant: Tenant, host: str) -> Domain:
             field="domain",
             code=ErrorCode.DOMAIN_TOO_DEEP,
         )
-    with transaction.atomic():
-        Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if Domain.objects.filter(domain=host).exists():
-            raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
-        domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
-        audit_record(
-            actor=actor, action="tenant.domain_add", target=tenant, after={"domain": host}, reason=host
-        )
+    Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if Domain.objects.filter(domain=host).exists():
+        raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
+    domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
+    audit_record(actor=actor, action="tenant.domain_add", target=tenant, after={"domain": host}, reason=host)
     return domain
 
 
+@transaction.atomic(durable=True)
 def tenant_domain_remove(*, actor: Actor, tenant: Tenant, host: str) -> None:
-    with transaction.atomic():
-        domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=host).first()
-        if domain is None:
-            raise ValidationFailed(
-                f"O domínio '{host}' não é desta concessionária.",
-                field="domain",
-                code=ErrorCode.DOMAIN_NOT_OF_TENANT,
-            )
-        if domain.is_primary:
-            raise Conflict(
-                "O domínio principal não pode ser removido.", field="domain", code=ErrorCode.PRIMARY_DOMAIN
-            )
-        domain.delete()
-        audit_record(
-            actor=actor, action="tenant.domain_remove", target=tenant, before={"domain": host}, reason=host
+    domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=host).first()
+    if domain is None:
+        raise ValidationFailed(
+            f"O domínio '{host}' não é desta concessionária.",
+            field="domain",
+            code=ErrorCode.DOMAIN_NOT_OF_TENANT,
         )
+    if domain.is_primary:
+        raise Conflict(
+            "O domínio principal não pode ser removido.", field="domain", code=ErrorCode.PRIMARY_DOMAIN
+        )
+    domain.delete()
+    audit_record(
+        actor=actor, action="tenant.domain_remove", target=tenant, before={"domain": host}, reason=host
+    )

@@ -90,23 +90,24 @@ def _move(
     meter.save(update_fields=["status"])
 
 
+@transaction.atomic(durable=True)
 def meter_create(*, actor: Actor, number: str, today: dt.date | None = None, **fields: Any) -> Meter:
     today = today or tenant_today()
     code = rules.normalize_meter_number(number)
     if not code:
         raise ValidationFailed("Informe o número do hidrômetro.", field="number", code=CommonCode.INVALID)
     data = _clean_meter_fields(fields, today)
-    with transaction.atomic():
-        if Meter.objects.filter(number=code).exists():
-            raise Conflict(f"Já existe o hidrômetro {code}.", field="number", code=CommonCode.DUPLICATE)
-        meter = Meter.objects.create(number=code, status=rules.STOCK, **data)
-        Movement.objects.create(
-            meter=meter, status_to=rules.STOCK, on=today, reason="cadastro", actor=actor.get_username()
-        )
-        audit_record(actor=actor, action="metering.meter_create", target=meter, after=snapshot(meter))
+    if Meter.objects.filter(number=code).exists():
+        raise Conflict(f"Já existe o hidrômetro {code}.", field="number", code=CommonCode.DUPLICATE)
+    meter = Meter.objects.create(number=code, status=rules.STOCK, **data)
+    Movement.objects.create(
+        meter=meter, status_to=rules.STOCK, on=today, reason="cadastro", actor=actor.get_username()
+    )
+    audit_record(actor=actor, action="metering.meter_create", target=meter, after=snapshot(meter))
     return meter
 
 
+@transaction.atomic(durable=True)
 def meter_batch_create(
     *, actor: Actor, first: str, last: str, today: dt.date | None = None, **fields: Any
 ) -> list[Meter]:
@@ -117,55 +118,55 @@ def meter_batch_create(
     except rules.MeterRuleError as exc:
         raise ValidationFailed(str(exc), field=exc.field, code=exc.code) from exc
     data = _clean_meter_fields(fields, today)
-    with transaction.atomic():
-        existing = sorted(Meter.objects.filter(number__in=codes).values_list("number", flat=True))
-        if existing:
-            shown = ", ".join(existing[:10]) + (" …" if len(existing) > 10 else "")
-            raise Conflict(
-                f"Faixa recusada: {len(existing)} código(s) já existem ({shown}).",
-                field="first",
-                code=CommonCode.DUPLICATE,
-            )
-        meters = Meter.objects.bulk_create(Meter(number=c, status=rules.STOCK, **data) for c in codes)
-        Movement.objects.bulk_create(
-            Movement(
-                meter=m,
-                status_to=rules.STOCK,
-                on=today,
-                reason="cadastro em lote",
-                actor=actor.get_username(),
-            )
-            for m in meters
+    existing = sorted(Meter.objects.filter(number__in=codes).values_list("number", flat=True))
+    if existing:
+        shown = ", ".join(existing[:10]) + (" …" if len(existing) > 10 else "")
+        raise Conflict(
+            f"Faixa recusada: {len(existing)} código(s) já existem ({shown}).",
+            field="first",
+            code=CommonCode.DUPLICATE,
         )
-        audit_record(
-            actor=actor,
-            action="metering.meter_batch_create",
-            object_type="metering.meter",
-            object_id=f"{codes[0]}..{codes[-1]}",
-            after={"count": len(codes), **data},
+    meters = Meter.objects.bulk_create(Meter(number=c, status=rules.STOCK, **data) for c in codes)
+    Movement.objects.bulk_create(
+        Movement(
+            meter=m,
+            status_to=rules.STOCK,
+            on=today,
+            reason="cadastro em lote",
+            actor=actor.get_username(),
         )
+        for m in meters
+    )
+    audit_record(
+        actor=actor,
+        action="metering.meter_batch_create",
+        object_type="metering.meter",
+        object_id=f"{codes[0]}..{codes[-1]}",
+        after={"count": len(codes), **data},
+    )
     return meters
 
 
+@transaction.atomic(durable=True)
 def meter_update(*, actor: Actor, meter: Meter, today: dt.date | None = None, **fields: Any) -> Meter:
     today = today or tenant_today()
     data = _clean_meter_fields(fields, today)
-    with transaction.atomic():
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        if meter.status == rules.SCRAPPED:
-            raise Conflict(
-                "Hidrômetro descartado não pode ser alterado.", field="status", code=ErrorCode.METER_SCRAPPED
-            )
-        before = snapshot(meter)
-        for key, value in data.items():
-            setattr(meter, key, value)
-        meter.save()
-        audit_record(
-            actor=actor, action="metering.meter_update", target=meter, before=before, after=snapshot(meter)
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    if meter.status == rules.SCRAPPED:
+        raise Conflict(
+            "Hidrômetro descartado não pode ser alterado.", field="status", code=ErrorCode.METER_SCRAPPED
         )
+    before = snapshot(meter)
+    for key, value in data.items():
+        setattr(meter, key, value)
+    meter.save()
+    audit_record(
+        actor=actor, action="metering.meter_update", target=meter, before=before, after=snapshot(meter)
+    )
     return meter
 
 
+@transaction.atomic(durable=True)
 def meter_change_status(
     *, actor: Actor, meter: Meter, status: str, on: dt.date, reason: str = "", today: dt.date | None = None
 ) -> Meter:
@@ -173,28 +174,27 @@ def meter_change_status(
     today = today or tenant_today()
     if on > today:
         raise ValidationFailed("A data não pode estar no futuro.", field="on", code=CommonCode.INVALID)
-    with transaction.atomic():
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        try:
-            rules.check_status_change(meter.status, status)
-        except rules.MeterRuleError as exc:
-            raise Conflict(str(exc), field=exc.field, code=exc.code) from exc
-        if status == rules.INSTALLED or meter.status == rules.INSTALLED:
-            raise ValidationFailed(
-                "Use a instalação, a retirada ou a troca para mudar de/para 'Instalado'.",
-                field="status",
-                code=ErrorCode.INSTALLATION_REQUIRED_FOR_STATUS,
-            )
-        before = {"status": meter.status}
-        _move(actor, meter, status, on, reason)
-        audit_record(
-            actor=actor,
-            action="metering.meter_status",
-            target=meter,
-            before=before,
-            after={"status": status},
-            reason=reason,
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    try:
+        rules.check_status_change(meter.status, status)
+    except rules.MeterRuleError as exc:
+        raise Conflict(str(exc), field=exc.field, code=exc.code) from exc
+    if status == rules.INSTALLED or meter.status == rules.INSTALLED:
+        raise ValidationFailed(
+            "Use a instalação, a retirada ou a troca para mudar de/para 'Instalado'.",
+            field="status",
+            code=ErrorCode.INSTALLATION_REQUIRED_FOR_STATUS,
         )
+    before = {"status": meter.status}
+    _move(actor, meter, status, on, reason)
+    audit_record(
+        actor=actor,
+        action="metering.meter_status",
+        target=meter,
+        before=before,
+        after={"status": status},
+        reason=reason,
+    )
     return meter
 
 
@@ -291,6 +291,7 @@ def _install(
     return inst
 
 
+@transaction.atomic(durable=True)
 def meter_install(
     *,
     actor: Actor,
@@ -308,28 +309,27 @@ def meter_install(
         raise ValidationFailed(
             "A data de instalação não pode estar no futuro.", field="installed_on", code=CommonCode.INVALID
         )
-    with transaction.atomic():
-        sc = _water_connection(connection_obj)
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        if sc.situation not in conn_rules.ACTIVE:
-            if not activate:
-                raise Conflict(
-                    "A ligação não está ativa: confirme a ativação para instalar o hidrômetro.",
-                    field="activate",
-                    code=ErrorCode.REQUIRES_ACTIVATION,
-                )
-            connection_change_situation(
-                actor=actor,
-                connection_obj=sc,
-                situation=conn_rules.CONNECTED,
-                on=installed_on,
-                reason="ativada na instalação do hidrômetro",
-                today=today,
+    sc = _water_connection(connection_obj)
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    if sc.situation not in conn_rules.ACTIVE:
+        if not activate:
+            raise Conflict(
+                "A ligação não está ativa: confirme a ativação para instalar o hidrômetro.",
+                field="activate",
+                code=ErrorCode.REQUIRES_ACTIVATION,
             )
-            sc.refresh_from_db()
-        inst = _install(actor, meter, sc, installed_on, initial_reading, seal, today)
-        # recorded against the connection, so the property's history shows it
-        audit_record(actor=actor, action="metering.meter_install", target=sc, after=snapshot(inst))
+        connection_change_situation(
+            actor=actor,
+            connection_obj=sc,
+            situation=conn_rules.CONNECTED,
+            on=installed_on,
+            reason="ativada na instalação do hidrômetro",
+            today=today,
+        )
+        sc.refresh_from_db()
+    inst = _install(actor, meter, sc, installed_on, initial_reading, seal, today)
+    # recorded against the connection, so the property's history shows it
+    audit_record(actor=actor, action="metering.meter_install", target=sc, after=snapshot(inst))
     return inst
 
 
@@ -372,6 +372,7 @@ def _active_installation(sc: ServiceConnection) -> Installation:
     return inst
 
 
+@transaction.atomic(durable=True)
 def meter_remove(
     *,
     actor: Actor,
@@ -383,15 +384,15 @@ def meter_remove(
     today: dt.date | None = None,
 ) -> Installation:
     today = today or tenant_today()
-    with transaction.atomic():
-        sc = _water_connection(connection_obj)
-        inst = _remove(actor, _active_installation(sc), removed_on, final_reading, destination, reason, today)
-        audit_record(
-            actor=actor, action="metering.meter_remove", target=inst, after=snapshot(inst), reason=reason
-        )
+    sc = _water_connection(connection_obj)
+    inst = _remove(actor, _active_installation(sc), removed_on, final_reading, destination, reason, today)
+    audit_record(
+        actor=actor, action="metering.meter_remove", target=inst, after=snapshot(inst), reason=reason
+    )
     return inst
 
 
+@transaction.atomic(durable=True)
 def meter_swap(
     *,
     actor: Actor,
@@ -407,21 +408,18 @@ def meter_swap(
 ) -> tuple[Installation, Installation]:
     """Troca (§3.2.3.15): the old meter's final reading and the new one's initial reading, one audit row."""
     today = today or tenant_today()
-    with transaction.atomic():
-        sc = _water_connection(connection_obj)
-        old = _remove(
-            actor, _active_installation(sc), on, final_reading, destination, reason or "troca", today
-        )
-        meter = Meter.objects.select_for_update().get(pk=new_meter.pk)
-        new = _install(actor, meter, sc, on, initial_reading, seal, today)
-        audit_record(
-            actor=actor,
-            action="metering.meter_swap",
-            target=sc,
-            before={"meter": old.meter_id, "final_reading": final_reading},
-            after={"meter": new.meter_id, "initial_reading": initial_reading, "on": on},
-            reason=reason,
-        )
+    sc = _water_connection(connection_obj)
+    old = _remove(actor, _active_installation(sc), on, final_reading, destination, reason or "troca", today)
+    meter = Meter.objects.select_for_update().get(pk=new_meter.pk)
+    new = _install(actor, meter, sc, on, initial_reading, seal, today)
+    audit_record(
+        actor=actor,
+        action="metering.meter_swap",
+        target=sc,
+        before={"meter": old.meter_id, "final_reading": final_reading},
+        after={"meter": new.meter_id, "initial_reading": initial_reading, "on": on},
+        reason=reason,
+    )
     return old, new
 
 
@@ -442,6 +440,7 @@ def _reencode(data: bytes) -> tuple[bytes, int, int]:
     return out.getvalue(), image.width, image.height
 
 
+@transaction.atomic(durable=True)
 def calibration_record(
     *,
     actor: Actor,
@@ -472,19 +471,16 @@ def calibration_record(
         for k, v in fields.items()
         if k in ("error_qmin", "error_qt", "error_qmax", "laboratory", "notes")
     }
-    with transaction.atomic():
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        cal = Calibration.objects.create(
-            meter=meter, on=on, requester=requester, result=result, actor=actor.get_username(), **data
-        )
-        for i, (content, width, height) in enumerate(encoded, start=1):
-            photo = CalibrationPhoto(calibration=cal, width=width, height=height, size_bytes=len(content))
-            photo.image.save(f"{meter.number}-{on:%Y%m%d}-{cal.pk}-{i}.jpg", ContentFile(content), save=False)
-            photo.save()
-        if result == Calibration.Result.APPROVED and (
-            meter.calibrated_on is None or on > meter.calibrated_on
-        ):
-            meter.calibrated_on = on
-            meter.save(update_fields=["calibrated_on"])
-        audit_record(actor=actor, action="metering.calibration_record", target=cal, after=snapshot(cal))
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    cal = Calibration.objects.create(
+        meter=meter, on=on, requester=requester, result=result, actor=actor.get_username(), **data
+    )
+    for i, (content, width, height) in enumerate(encoded, start=1):
+        photo = CalibrationPhoto(calibration=cal, width=width, height=height, size_bytes=len(content))
+        photo.image.save(f"{meter.number}-{on:%Y%m%d}-{cal.pk}-{i}.jpg", ContentFile(content), save=False)
+        photo.save()
+    if result == Calibration.Result.APPROVED and (meter.calibrated_on is None or on > meter.calibrated_on):
+        meter.calibrated_on = on
+        meter.save(update_fields=["calibrated_on"])
+    audit_record(actor=actor, action="metering.calibration_record", target=cal, after=snapshot(cal))
     return cal

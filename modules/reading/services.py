@@ -82,6 +82,7 @@ def consumption_policy(on: dt.date) -> ConsumptionPolicy:
     )
 
 
+@transaction.atomic(durable=True)
 def schedule_generate(
     *, actor: Actor, group: BillingGroup, first_month: YearMonth, months: int = 12
 ) -> list[ReadingSchedule]:
@@ -105,29 +106,43 @@ def schedule_generate(
         ),
     )
     out: list[ReadingSchedule] = []
-    with transaction.atomic():
-        for month in plan:
-            row, _created = ReadingSchedule.objects.get_or_create(
-                group=group,
-                reference=month.month.first_day(),
-                defaults={
-                    "reading_start": month.reading_start,
-                    "reading_end": month.reading_end,
-                    "billing_date": month.billing,
-                    "due_date": month.due,
-                },
-            )
-            out.append(row)
-        audit_record(
-            actor=actor,
-            action="reading.schedule_generate",
-            target=group,
-            after={"first_month": str(first_month), "months": months},
+    for month in plan:
+        row, _created = ReadingSchedule.objects.get_or_create(
+            group=group,
+            reference=month.month.first_day(),
+            defaults={
+                "reading_start": month.reading_start,
+                "reading_end": month.reading_end,
+                "billing_date": month.billing,
+                "due_date": month.due,
+            },
         )
+        out.append(row)
+    audit_record(
+        actor=actor,
+        action="reading.schedule_generate",
+        target=group,
+        after={"first_month": str(first_month), "months": months},
+    )
     return out
 
 
+@transaction.atomic(durable=True)
+def holiday_create(*, actor: Actor, day: dt.date, name: str) -> Holiday:
+    """A municipal holiday in the utility's table; a day already there keeps its name."""
+    holiday, _ = Holiday.objects.get_or_create(date=day, defaults={"name": name})
+    audit_record(
+        actor=actor,
+        action="reading.holiday_create",
+        target=holiday,
+        after={"date": day, "name": holiday.name},
+    )
+    return holiday
+
+
 def occurrences_seed() -> None:
+    """The usual occurrence table, for a new utility; idempotent. Runs inside the caller's transaction
+    (the tenant's seeding)."""
     for code, description, action, review in DEFAULT_OCCURRENCES:
         Occurrence.objects.get_or_create(
             code=code, defaults={"description": description, "action": action, "review": review}
@@ -175,10 +190,17 @@ def _property(account_number: str) -> Property:
     return prop
 
 
+@transaction.atomic(durable=True)
 def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -> Reading:
     """Record one month's reading and the consumption it determines. Refused: a date outside the
     group's reading window, a second different reading for the month, a reading below the previous one
     without turnover or swap. An identical resubmission returns the stored row (batches re-sent)."""
+    return _register(actor=actor, data=data, source=source)
+
+
+def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
+    """reading_register's work; runs inside the caller's transaction (the register's own, or the
+    review's that replaces a reading)."""
     prop = _property(data.account_number)
     reference = data.reference.first_day()
     if prop.billing_group_id is None:
@@ -275,35 +297,34 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
         ),
         consumption_policy(reference),
     )
-    with transaction.atomic():
-        row = Reading.objects.create(
-            property=prop,
-            reference=reference,
-            read_on=data.read_on,
-            previous_value=previous,
-            value=data.value,
-            occurrence=occurrence,
-            installation=installation,
-            consumption_kind=result.kind.value,
-            consumption_m3=result.volume_m3,
-            average_m3=None if result.average_m3 is None else result.average_m3.quantize(Decimal("0.01")),
-            flags=sorted(f.value for f in result.flags),
-            review=ReviewStatus.PENDING if result.needs_review else ReviewStatus.NONE,
-            source=source,
-            actor=actor.get_username(),
-        )
-        audit_record(
-            actor=actor,
-            action="reading.register",
-            target=row,
-            after={
-                "property": prop.account_number,
-                "reference": str(data.reference),
-                "value": data.value,
-                "consumption_m3": result.volume_m3,
-                "flags": row.flags,
-            },
-        )
+    row = Reading.objects.create(
+        property=prop,
+        reference=reference,
+        read_on=data.read_on,
+        previous_value=previous,
+        value=data.value,
+        occurrence=occurrence,
+        installation=installation,
+        consumption_kind=result.kind.value,
+        consumption_m3=result.volume_m3,
+        average_m3=None if result.average_m3 is None else result.average_m3.quantize(Decimal("0.01")),
+        flags=sorted(f.value for f in result.flags),
+        review=ReviewStatus.PENDING if result.needs_review else ReviewStatus.NONE,
+        source=source,
+        actor=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="reading.register",
+        target=row,
+        after={
+            "property": prop.account_number,
+            "reference": str(data.reference),
+            "value": data.value,
+            "consumption_m3": result.volume_m3,
+            "flags": row.flags,
+        },
+    )
     return row
 
 
@@ -334,39 +355,39 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
     )
 
 
+@transaction.atomic(durable=True)
 def reading_review(*, actor: Actor, reading: Reading, value: int | None = None, reason: str = "") -> Reading:
     """Accept a flagged reading, or correct its value (the consumption is determined again); a
     corrected reading is kept as a revision, never lost."""
-    with transaction.atomic():
-        reading = (
-            Reading.objects.select_for_update(of=("self",))
-            .select_related("property", "occurrence")
-            .get(pk=reading.pk)
+    reading = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("property", "occurrence")
+        .get(pk=reading.pk)
+    )
+    if reading.review != ReviewStatus.PENDING:
+        raise Conflict("Esta leitura não está em análise.", code=ErrorCode.NOT_IN_REVIEW)
+    before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
+    if value is not None and value != reading.value:
+        data = ReadingInput(
+            reading.property.account_number,
+            YearMonth.of(reading.reference),
+            reading.read_on,
+            value,
+            reading.occurrence.code if reading.occurrence else "",
         )
-        if reading.review != ReviewStatus.PENDING:
-            raise Conflict("Esta leitura não está em análise.", code=ErrorCode.NOT_IN_REVIEW)
-        before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
-        if value is not None and value != reading.value:
-            data = ReadingInput(
-                reading.property.account_number,
-                YearMonth.of(reading.reference),
-                reading.read_on,
-                value,
-                reading.occurrence.code if reading.occurrence else "",
-            )
-            _keep_revision(actor=actor, reading=reading, reason=reason)
-            reading.delete()
-            reading = reading_register(actor=actor, data=data, source="staff")
-        Reading.objects.filter(pk=reading.pk).update(review=ReviewStatus.ACCEPTED)
-        reading.review = ReviewStatus.ACCEPTED
-        audit_record(
-            actor=actor,
-            action="reading.review",
-            target=reading,
-            before=before,
-            after={"value": reading.value, "consumption_m3": reading.consumption_m3},
-            reason=reason,
-        )
+        _keep_revision(actor=actor, reading=reading, reason=reason)
+        reading.delete()
+        reading = _register(actor=actor, data=data, source="staff")
+    Reading.objects.filter(pk=reading.pk).update(review=ReviewStatus.ACCEPTED)
+    reading.review = ReviewStatus.ACCEPTED
+    audit_record(
+        actor=actor,
+        action="reading.review",
+        target=reading,
+        before=before,
+        after={"value": reading.value, "consumption_m3": reading.consumption_m3},
+        reason=reason,
+    )
     return reading
 
 
@@ -408,5 +429,5 @@ def readings_import(*, actor: Actor, text: str) -> FileReport:
         except (ValidationFailed, NotFound, Conflict) as exc:
             report.errors.append({"line": number, "code": exc.code, "detail": exc.message})
         except ValueError as exc:
-            report.errors.append({"line": number, "code": "invalid", "detail": str(exc)})
+            report.errors.append({"line": number, "code": CommonCode.INVALID, "detail": str(exc)})
     return report

@@ -100,7 +100,8 @@ def tenant_backup(*, schema: str, path: Path, say: Say = _quiet) -> dict[str, An
     with tempfile.TemporaryDirectory(prefix="manancial-backup-") as scratch:
         work = Path(scratch)
         dump, public = work / archive.SCHEMA_DUMP, work / archive.PUBLIC_ROWS
-        with transaction.atomic():
+        # the outermost transaction: SET TRANSACTION must be its first statement
+        with transaction.atomic(durable=True):
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SELECT pg_export_snapshot()")

@@ -98,6 +98,7 @@ def _money(value: Any, field: str) -> Decimal:
     return amount
 
 
+@transaction.atomic(durable=True)
 def contract_set(
     *, actor: Actor, tenant: Tenant, today: dt.date, reason: str = "", **values: Any
 ) -> Contract:
@@ -121,7 +122,7 @@ def contract_set(
                 field="resolution_hours",
                 code=CommonCode.INVALID,
             )
-    with _public(), transaction.atomic():
+    with _public():
         contract = Contract.objects.select_for_update().filter(tenant=tenant).first()
         before = snapshot(contract) if contract else None
         if contract is None:
@@ -149,6 +150,7 @@ def contract_set(
 # --- probes and outages -------------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def probe_record(
     *,
     tenant_schema: str,
@@ -164,7 +166,7 @@ def probe_record(
     result older than the last one applied is kept but not applied."""
     if at.tzinfo is None:
         raise ValidationFailed("Informe o instante com fuso horário.", field="at", code=CommonCode.INVALID)
-    with _public(), transaction.atomic():
+    with _public():
         tenant = Tenant.objects.exclude(schema_name="public").filter(schema_name=tenant_schema).first()
         if tenant is None:
             raise ValidationFailed(
@@ -242,6 +244,7 @@ def _check_period(start: dt.datetime, end: dt.datetime | None, now: dt.datetime)
         )
 
 
+@transaction.atomic(durable=True)
 def outage_record(
     *,
     actor: Actor,
@@ -265,7 +268,7 @@ def outage_record(
             field="reason",
             code=CommonCode.INVALID,
         )
-    with _public(), transaction.atomic():
+    with _public():
         outage = Outage.objects.create(
             tenant=tenant,
             start=start,
@@ -282,13 +285,14 @@ def outage_record(
     return outage
 
 
+@transaction.atomic(durable=True)
 def outage_exclude(*, actor: Actor, outage: Outage, excluded: bool, reason: str) -> Outage:
     """Mark an outage as excluded under the contract (or count it again), with a reason."""
     if not reason.strip():
         raise ValidationFailed(
             "Informe o motivo da exclusão (ou da reinclusão).", field="reason", code=CommonCode.INVALID
         )
-    with _public(), transaction.atomic():
+    with _public():
         outage = Outage.objects.select_for_update().get(pk=outage.pk)
         before = snapshot(outage, ["excluded", "exclusion_reason"])
         outage.excluded = excluded
@@ -308,6 +312,7 @@ def outage_exclude(*, actor: Actor, outage: Outage, excluded: bool, reason: str)
 # --- incidents ------------------------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def incident_open(
     *,
     actor: Actor,
@@ -339,7 +344,7 @@ def incident_open(
         raise ValidationFailed(
             "A abertura não pode estar no futuro.", field="opened_at", code=CommonCode.INVALID
         )
-    with _public(), transaction.atomic():
+    with _public():
         contract = Contract.objects.filter(tenant=tenant).first()
         due = priorities.deadlines(
             opened_at=opened,
@@ -379,8 +384,9 @@ def _transition(
     **changes: Any,
 ) -> Incident:
     """Apply a status change to the locked row (never to the caller's possibly stale copy). With
-    `attend_now`, an incident nobody attended yet counts as attended at that instant."""
-    with _public(), transaction.atomic():
+    `attend_now`, an incident nobody attended yet counts as attended at that instant. Runs inside the
+    caller's transaction (each transition's own)."""
+    with _public():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.status not in allowed:
             raise Conflict(message, field="status", code=ErrorCode.INCIDENT_WRONG_STATUS)
@@ -396,6 +402,7 @@ def _transition(
     return locked
 
 
+@transaction.atomic(durable=True)
 def incident_acknowledge(*, actor: Actor, incident: Incident, now: dt.datetime) -> Incident:
     return _transition(
         incident,
@@ -409,6 +416,7 @@ def incident_acknowledge(*, actor: Actor, incident: Incident, now: dt.datetime) 
     )
 
 
+@transaction.atomic(durable=True)
 def incident_resolve(
     *, actor: Actor, incident: Incident, solution: str, root_cause: str, now: dt.datetime
 ) -> Incident:
@@ -434,6 +442,7 @@ def incident_resolve(
     )
 
 
+@transaction.atomic(durable=True)
 def incident_accept(*, actor: UtilityStaffActor, incident: Incident, now: dt.datetime) -> Incident:
     """The utility agrees with the solution and its root cause (TR 1.6): only then may it close."""
     return _transition(
@@ -447,6 +456,7 @@ def incident_accept(*, actor: UtilityStaffActor, incident: Incident, now: dt.dat
     )
 
 
+@transaction.atomic(durable=True)
 def incident_reject(*, actor: UtilityStaffActor, incident: Incident, reason: str) -> Incident:
     """The utility disagrees: the chamado goes back to the vendor, and the resolution clock keeps running."""
     if not reason.strip():
@@ -467,6 +477,7 @@ def incident_reject(*, actor: UtilityStaffActor, incident: Incident, reason: str
     )
 
 
+@transaction.atomic(durable=True)
 def incident_close(*, actor: Actor, incident: Incident, now: dt.datetime) -> Incident:
     incident.refresh_from_db()
     if incident.status == IncidentStatus.RESOLVED and not incident.root_cause:
@@ -494,6 +505,7 @@ def incident_close(*, actor: Actor, incident: Incident, now: dt.datetime) -> Inc
 # --- invoices -------------------------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def invoice_issue(*, actor: Actor, tenant: Tenant, month: YearMonth, now: dt.datetime) -> VendorInvoice:
     """The monthly invoice of a closed month, with the interruption discount as its own line. Issuing
     again returns the invoice already issued, unchanged (the figures are frozen at issue)."""
