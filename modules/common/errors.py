@@ -41,21 +41,21 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
-    code = ErrorCode.INVALID
+    code: str = ErrorCode.INVALID
 
 
 class NotFound(DomainError):
-    code = ErrorCode.NOT_FOUND
+    code: str = ErrorCode.NOT_FOUND
     status = 404
 
 
 class Conflict(DomainError):
-    code = ErrorCode.CONFLICT
+    code: str = ErrorCode.CONFLICT
     status = 409
 
 
 class PermissionDenied(DomainError):
-    code = ErrorCode.PERMISSION_DENIED
+    code: str = ErrorCode.PERMISSION_DENIED
     status = 403
 
 
