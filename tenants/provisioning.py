@@ -123,7 +123,7 @@ def tenant_request(
     extra = {k: v for k, v in (branding or {}).items() if k in BRANDING_FIELDS and v is not None}
     try:
         with transaction.atomic(durable=True):
-            tenant = Tenant.objects.create(
+            tenant: Tenant = Tenant.objects.create(
                 schema_name=req.schema_name, name=req.name, timezone=req.timezone, cnpj=req.cnpj, **extra
             )
             Domain.objects.create(domain=req.domain, tenant=tenant, is_primary=True)
@@ -194,7 +194,7 @@ def _lock_key(tenant: Tenant) -> int:
 def tenant_provision(*, tenant_id: int) -> Tenant:
     """Run the remaining steps. Safe to call again after a failure or a killed worker."""
     connection.set_schema_to_public()
-    tenant = Tenant.objects.get(pk=tenant_id)
+    tenant: Tenant = Tenant.objects.get(pk=tenant_id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key(tenant)])
         if not cursor.fetchone()[0]:
@@ -289,7 +289,7 @@ def tenant_domain_add(*, actor: Actor, tenant: Tenant, host: str) -> Domain:
     Tenant.objects.select_for_update().get(pk=tenant.pk)
     if Domain.objects.filter(domain=host).exists():
         raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
-    domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
+    domain: Domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
     audit_record(actor=actor, action="tenant.domain_add", target=tenant, after={"domain": host}, reason=host)
     return domain
 

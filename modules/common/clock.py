@@ -60,7 +60,8 @@ def tenant_zone() -> ZoneInfo:
 
 def tenant_now() -> dt.datetime:
     """Now, as an aware datetime in the utility's zone."""
-    return timezone.now().astimezone(tenant_zone())
+    now: dt.datetime = timezone.now()
+    return now.astimezone(tenant_zone())
 
 
 def tenant_today() -> dt.date:

@@ -12,11 +12,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import ServiceConnection
-from modules.registry.services import connection_change_situation, tenant_today
+from modules.registry.services import connection_change_situation
 
 from .domain import meters as rules
 from .errors import ErrorCode
@@ -99,7 +100,7 @@ def meter_create(*, actor: Actor, number: str, today: dt.date | None = None, **f
     data = _clean_meter_fields(fields, today)
     if Meter.objects.filter(number=code).exists():
         raise Conflict(f"Já existe o hidrômetro {code}.", field="number", code=CommonCode.DUPLICATE)
-    meter = Meter.objects.create(number=code, status=rules.STOCK, **data)
+    meter: Meter = Meter.objects.create(number=code, status=rules.STOCK, **data)
     Movement.objects.create(
         meter=meter, status_to=rules.STOCK, on=today, reason="cadastro", actor=actor.get_username()
     )
@@ -126,7 +127,9 @@ def meter_batch_create(
             field="first",
             code=CommonCode.DUPLICATE,
         )
-    meters = Meter.objects.bulk_create(Meter(number=c, status=rules.STOCK, **data) for c in codes)
+    meters: list[Meter] = Meter.objects.bulk_create(
+        Meter(number=c, status=rules.STOCK, **data) for c in codes
+    )
     Movement.objects.bulk_create(
         Movement(
             meter=m,
@@ -199,7 +202,9 @@ def meter_change_status(
 
 
 def _water_connection(connection_obj: ServiceConnection) -> ServiceConnection:
-    sc = ServiceConnection.objects.select_for_update().select_related("property").get(pk=connection_obj.pk)
+    sc: ServiceConnection = (
+        ServiceConnection.objects.select_for_update().select_related("property").get(pk=connection_obj.pk)
+    )
     if sc.kind != ServiceConnection.Kind.WATER:
         raise ValidationFailed(
             "Hidrômetros são instalados em ligações de água.",
@@ -263,7 +268,7 @@ def _install(
         )
     try:
         with transaction.atomic():
-            inst = Installation.objects.create(
+            inst: Installation = Installation.objects.create(
                 meter=meter,
                 connection=sc,
                 installed_on=installed_on,
@@ -362,7 +367,9 @@ def _remove(
 
 
 def _active_installation(sc: ServiceConnection) -> Installation:
-    inst = Installation.objects.select_for_update().filter(connection=sc, removed_on__isnull=True).first()
+    inst: Installation | None = (
+        Installation.objects.select_for_update().filter(connection=sc, removed_on__isnull=True).first()
+    )
     if inst is None:
         raise NotFound(
             "Esta ligação não tem hidrômetro instalado.",
@@ -428,7 +435,7 @@ def _reencode(data: bytes) -> tuple[bytes, int, int]:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError) as exc:
         raise ValidationFailed(
@@ -472,7 +479,7 @@ def calibration_record(
         if k in ("error_qmin", "error_qt", "error_qmax", "laboratory", "notes")
     }
     meter = Meter.objects.select_for_update().get(pk=meter.pk)
-    cal = Calibration.objects.create(
+    cal: Calibration = Calibration.objects.create(
         meter=meter, on=on, requester=requester, result=result, actor=actor.get_username(), **data
     )
     for i, (content, width, height) in enumerate(encoded, start=1):

@@ -11,6 +11,7 @@ from typing import Any
 
 import holidays as holiday_calendars
 from django.db import transaction
+from holidays.countries.brazil import Brazil
 
 from modules.common.audit import Actor, audit_record
 from modules.common.clock import current_tenant
@@ -62,7 +63,7 @@ DEFAULT_OCCURRENCES = (
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
     """National and state holidays (`holidays` package) plus the utility's municipal table."""
     state = getattr(current_tenant(), "state", "") or None
-    if state not in holiday_calendars.Brazil.subdivisions:  # blank or unknown UF: national holidays only
+    if state not in Brazil.subdivisions:  # blank or unknown UF: national holidays only
         state = None
     official = holiday_calendars.country_holidays("BR", subdiv=state, years=range(start.year, end.year + 1))
     municipal = Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True)
@@ -130,6 +131,7 @@ def schedule_generate(
 @transaction.atomic(durable=True)
 def holiday_create(*, actor: Actor, day: dt.date, name: str) -> Holiday:
     """A municipal holiday in the utility's table; a day already there keeps its name."""
+    holiday: Holiday
     holiday, _ = Holiday.objects.get_or_create(date=day, defaults={"name": name})
     audit_record(
         actor=actor,
@@ -157,13 +159,14 @@ def _history(property_id: int, before: dt.date) -> tuple[HistoryEntry, ...]:
 
 
 def _active_installation(prop: Property, on: dt.date) -> Installation | None:
-    return (
+    installation: Installation | None = (
         Installation.objects.select_related("meter")
         .filter(connection__property=prop, connection__kind="water", installed_on__lte=on)
         .filter(removed_on__isnull=True)
         .order_by("-installed_on")
         .first()
     )
+    return installation
 
 
 @dataclass
@@ -180,7 +183,7 @@ def _property(account_number: str) -> Property:
         base = parse_account_number(account_number)
     except InvalidAccountNumber as exc:
         raise ValidationFailed(str(exc), field="account_number", code=CommonCode.INVALID) from None
-    prop = Property.objects.filter(account_base=base).first()
+    prop: Property | None = Property.objects.filter(account_base=base).first()
     if prop is None:
         raise NotFound(
             f"Matrícula {account_number} não encontrada.",
@@ -232,7 +235,7 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
                 field="occurrence",
                 code=ErrorCode.UNKNOWN_OCCURRENCE,
             )
-    existing = Reading.objects.filter(property=prop, reference=reference).first()
+    existing: Reading | None = Reading.objects.filter(property=prop, reference=reference).first()
     if existing is not None:
         same = (existing.value, existing.occurrence_id, existing.read_on) == (
             data.value,
@@ -297,7 +300,7 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
         ),
         consumption_policy(reference),
     )
-    row = Reading.objects.create(
+    row: Reading = Reading.objects.create(
         property=prop,
         reference=reference,
         read_on=data.read_on,
@@ -337,7 +340,7 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
         .values_list("revision", flat=True)
         .first()
     )
-    return ReadingRevision.objects.create(
+    revision: ReadingRevision = ReadingRevision.objects.create(
         property_id=reading.property_id,
         reference=reading.reference,
         revision=(last or 0) + 1,
@@ -353,6 +356,7 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
         replaced_by=actor.get_username(),
         reason=reason,
     )
+    return revision
 
 
 @transaction.atomic(durable=True)

@@ -39,7 +39,7 @@ from .archive import ArchiveRefused, Figures
 Say = Callable[[str], None]
 
 
-class _Encoder(DjangoJSONEncoder):
+class _Encoder(DjangoJSONEncoder):  # type: ignore[misc]  # Django is untyped here
     """Django's encoder cuts datetimes to milliseconds; a restore must give back what was stored."""
 
     def default(self, o: Any) -> Any:
@@ -110,7 +110,7 @@ def tenant_backup(*, schema: str, path: Path, say: Say = _quiet) -> dict[str, An
                 say(f"Copiando o esquema {schema} (pg_dump)…")
                 # pg_dump writes to a pipe we compress; the snapshot keeps it on our transaction's view
                 with tempfile.TemporaryFile() as raw:
-                    postgres.dump_schema(schema, raw, snapshot=snapshot)  # type: ignore[arg-type]
+                    postgres.dump_schema(schema, raw, snapshot=snapshot)
                     raw.seek(0)
                     shutil.copyfileobj(raw, out, 1 << 20)
             rows = _public_rows(tenant)
@@ -293,7 +293,7 @@ def _instance(
             continue
         value = item[field.attname]
         if field.is_relation and value is not None:
-            related = field.related_model._meta.label  # type: ignore[union-attr]
+            related = field.related_model._meta.label
             value = new_ids[related][value]
         elif value is not None:
             value = field.to_python(value)

@@ -15,13 +15,13 @@ from django.db import IntegrityError, transaction
 from django_tenants.utils import schema_context
 
 from modules.common.audit import Actor, SystemActor, audit_record, snapshot
+from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
 from tenants.errors import ErrorCode as TenantCode
 from tenants.models import Tenant
 
 from .domain import priorities
-from .domain.periods import YearMonth
 from .domain.probes import ProbeState, Transition, step
 from .errors import ErrorCode
 from .models import (
@@ -56,7 +56,7 @@ class UtilityStaffActor:
 
 
 def tenant_by_schema(schema: str, *, field: str = "tenant") -> Tenant:
-    tenant = Tenant.objects.exclude(schema_name="public").filter(schema_name=schema).first()
+    tenant: Tenant | None = Tenant.objects.exclude(schema_name="public").filter(schema_name=schema).first()
     if tenant is None:
         raise NotFound(
             f"Concessionária '{schema}' não encontrada.", field=field, code=TenantCode.TENANT_NOT_FOUND
@@ -123,7 +123,7 @@ def contract_set(
                 code=CommonCode.INVALID,
             )
     with _public():
-        contract = Contract.objects.select_for_update().filter(tenant=tenant).first()
+        contract: Contract | None = Contract.objects.select_for_update().filter(tenant=tenant).first()
         before = snapshot(contract) if contract else None
         if contract is None:
             if "monthly_value" not in values:
@@ -181,13 +181,13 @@ def probe_record(
             .get(pk=monitor.pk)
         )
         if slot:
-            existing = ProbeResult.objects.filter(tenant=tenant, slot=slot).first()
+            existing: ProbeResult | None = ProbeResult.objects.filter(tenant=tenant, slot=slot).first()
             if existing is not None:
                 return existing
         open_outage = monitor.open_outage
         state = ProbeState(last_at=monitor.last_at, open_since=open_outage.start if open_outage else None)
         new_state, transition = step(state, at=at, ok=ok)
-        result = ProbeResult.objects.create(
+        result: ProbeResult = ProbeResult.objects.create(
             tenant=tenant,
             at=at,
             slot=slot,
@@ -269,7 +269,7 @@ def outage_record(
             code=CommonCode.INVALID,
         )
     with _public():
-        outage = Outage.objects.create(
+        outage: Outage = Outage.objects.create(
             tenant=tenant,
             start=start,
             end=end,
@@ -353,7 +353,7 @@ def incident_open(
             response_minutes=contract.response_minutes if contract else priorities.RESPONSE_MINUTES,
             scheduled_for=scheduled_for,
         )
-        incident = Incident.objects.create(
+        incident: Incident = Incident.objects.create(
             protocol=uuid.uuid4().hex[:20],
             tenant=tenant,
             priority=priority,
@@ -387,7 +387,7 @@ def _transition(
     `attend_now`, an incident nobody attended yet counts as attended at that instant. Runs inside the
     caller's transaction (each transition's own)."""
     with _public():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        locked: Incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.status not in allowed:
             raise Conflict(message, field="status", code=ErrorCode.INCIDENT_WRONG_STATUS)
         if attend_now is not None and locked.acknowledged_at is None:
@@ -512,7 +512,9 @@ def invoice_issue(*, actor: Actor, tenant: Tenant, month: YearMonth, now: dt.dat
     from . import selectors
 
     with _public():
-        existing = VendorInvoice.objects.filter(tenant=tenant, month=month.first_day()).first()
+        existing: VendorInvoice | None = VendorInvoice.objects.filter(
+            tenant=tenant, month=month.first_day()
+        ).first()
         if existing is not None:
             return existing
         report = selectors.month_report(tenant=tenant, month=month, as_of=now)
@@ -529,7 +531,7 @@ def invoice_issue(*, actor: Actor, tenant: Tenant, month: YearMonth, now: dt.dat
         vms = report.contract.monthly_value
         try:
             with transaction.atomic():
-                invoice = VendorInvoice.objects.create(
+                invoice: VendorInvoice = VendorInvoice.objects.create(
                     number=uuid.uuid4().hex[:20],
                     tenant=tenant,
                     month=month.first_day(),
@@ -568,5 +570,6 @@ def invoice_issue(*, actor: Actor, tenant: Tenant, month: YearMonth, now: dt.dat
                 )
                 audit_record(actor=actor, action="sla.invoice_issue", target=invoice, after=snapshot(invoice))
         except IntegrityError:  # issued concurrently by someone else: theirs stands
-            return VendorInvoice.objects.get(tenant=tenant, month=month.first_day())
+            theirs: VendorInvoice = VendorInvoice.objects.get(tenant=tenant, month=month.first_day())
+            return theirs
     return invoice
