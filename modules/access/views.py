@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from modules.common.clock import tenant_zone
+from modules.common.clock import current_tenant, tenant_zone
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 
@@ -158,7 +157,7 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
             return redirect("home")
     qr_svg = ""
     if user.totp_secret and not user.totp_enabled:
-        issuer = getattr(getattr(connection, "tenant", None), "name", "Manancial")
+        issuer = getattr(current_tenant(), "name", "Manancial")
         qr_svg = segno.make(totp_provisioning_uri(user, issuer)).svg_inline(scale=4)
     return render(request, "access/totp.html", {"form": form, "qr_svg": qr_svg, "secret": user.totp_secret})
 

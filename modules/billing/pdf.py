@@ -19,11 +19,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from modules.common.clock import tenant_zone
+from modules.common.clock import current_tenant, tenant_zone
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.documents import format_document
 from modules.common.domain.money import format_brl
@@ -92,7 +91,7 @@ def _img(svg: str, css: str = "width:100%") -> str:
 
 
 def bill_context(bill: Bill) -> dict[str, Any]:
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_tenant()
     prop = bill.property
     colour = getattr(tenant, "primary_color", "") or "#0E5A8A"
     reading = (

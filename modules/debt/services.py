@@ -8,13 +8,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import card_review_bills
 from modules.collection.services import document_cancel, document_create
 from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import current_tenant
 from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, clean_or_fail
 from modules.registry.models import Property
 
@@ -317,7 +318,7 @@ def agreements_enforce(*, actor: Actor, today: dt.date) -> list[int]:
 
 def _statement(prop: Property, **extra: Any) -> dict[str, Any]:
     holder = prop.relations.filter(end__isnull=True).select_related("customer").order_by("role").first()
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_tenant()
     return {
         "utility": getattr(tenant, "legal_name", "") or getattr(tenant, "name", ""),
         "account_number": prop.account_number,

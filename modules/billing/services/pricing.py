@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from modules.common.audit import SystemActor
 from modules.common.clock import febraban_company_code, tenant_today
+from modules.common.domain import calendar as cal
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
 from modules.metering.models import Installation
-from modules.reading.domain import calendar as cal
 from modules.reading.domain.consumption import (
     FLAG_LABELS,
     ConsumptionKind,
