@@ -14,12 +14,12 @@ from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 from modules.debt.services import statement_create
 
-from . import bills as reads
-from .access_services import access_certificate_by_id
-from .auth import CitizenActor, Grant
-from .mail import certificate_outgoing, email_on_record, send_document, statement_outgoing
-from .views import _property, _url, citizen_required
-from .views_bills import STATEMENT_DAYS
+from .. import bills as reads
+from ..access_services import access_certificate_by_id
+from ..auth import CitizenActor, Grant
+from ..domain import STATEMENT_DAYS
+from ..mail import certificate_outgoing, email_on_record, send_document, statement_outgoing
+from .base import citizen_required, granted_property, page_url
 
 
 @require_POST
@@ -27,12 +27,12 @@ from .views_bills import STATEMENT_DAYS
 def statement_email(request: HttpRequest, property_id: int) -> HttpResponse:
     """The statement form's "Enviar por e-mail": the same document as "Imprimir para pagar", mailed."""
     grant: Grant = request.grant  # type: ignore[attr-defined]
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     today = tenant_today()
     valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
     selectable = {r.bill_id for r in reads.statement_rows(prop, valid_until) if r.selectable}
     selected = {int(b) for b in request.POST.getlist("bills") if b.isdigit()} & selectable
-    back = redirect(_url(request, "statement", property_id))
+    back = redirect(page_url(request, "statement", property_id))
     if not selected:
         messages.error(request, "Marque ao menos uma conta para enviar o extrato.")
         return back
@@ -56,7 +56,7 @@ def statement_email(request: HttpRequest, property_id: int) -> HttpResponse:
 @require_POST
 @citizen_required
 def certificate_email(request: HttpRequest, property_id: int, certificate_id: int) -> HttpResponse:
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     cert = access_certificate_by_id(prop, certificate_id)
     try:
         sent_to = send_document(prop, certificate_outgoing(cert, prop))
@@ -64,4 +64,4 @@ def certificate_email(request: HttpRequest, property_id: int, certificate_id: in
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Enviamos o documento para {sent_to}.")
-    return redirect(_url(request, "certificate_detail", prop.pk, cert.pk))
+    return redirect(page_url(request, "certificate_detail", prop.pk, cert.pk))
