@@ -4,9 +4,19 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from . import apis
-from . import apis_email as mail_api
-from . import apis_services as svc
+from .apis import (
+    bills,
+    certificates,
+    consumption,
+    debts,
+    email,
+    installments,
+    payments,
+    properties,
+    requests,
+    sign_in,
+    tariffs,
+)
 from .service_gate import gate_api
 
 SCHEMA_SETTINGS = {
@@ -21,108 +31,114 @@ SCHEMA_SETTINGS = {
 }
 
 urlpatterns = [
-    path("auth/token", apis.SignInApi.as_view(), name="citizen-api-sign-in"),
-    path("auth/sign-out", apis.SignOutApi.as_view(), name="citizen-api-sign-out"),
-    path("properties", apis.PropertyListApi.as_view(), name="citizen-api-properties"),
-    path("properties/<int:property_id>", apis.PropertyDetailApi.as_view(), name="citizen-api-property"),
+    path("auth/token", sign_in.SignInApi.as_view(), name="citizen-api-sign-in"),
+    path("auth/sign-out", sign_in.SignOutApi.as_view(), name="citizen-api-sign-out"),
+    path("properties", properties.PropertyListApi.as_view(), name="citizen-api-properties"),
+    path("properties/<int:property_id>", properties.PropertyDetailApi.as_view(), name="citizen-api-property"),
     path(
         "properties/<int:property_id>/requests",
-        apis.RequestListApi.as_view(),
+        requests.RequestListApi.as_view(),
         name="citizen-api-property-requests",
     ),
-    path("requests/<str:protocol>", apis.RequestDetailApi.as_view(), name="citizen-api-request"),
+    path("requests/<str:protocol>", requests.RequestDetailApi.as_view(), name="citizen-api-request"),
     path(
         "properties/<int:property_id>/document-update",
-        apis.DocumentUpdateApi.as_view(),
+        requests.DocumentUpdateApi.as_view(),
         name="citizen-api-document-update",
     ),
-    # issue 7 for the mobile app: the same services as the agency's pages (portal/apis_services.py)
-    path("properties/<int:property_id>/bills", svc.BillListApi.as_view(), name="citizen-api-bills"),
+    # issue 7 for the mobile app: the same services as the agency's pages (portal/apis/)
+    path("properties/<int:property_id>/bills", bills.BillListApi.as_view(), name="citizen-api-bills"),
     path(
         "properties/<int:property_id>/bills/<int:bill_id>",
-        svc.BillDetailApi.as_view(),
+        bills.BillDetailApi.as_view(),
         name="citizen-api-bill",
     ),
     path(
         "properties/<int:property_id>/bills/<int:bill_id>/pdf",
-        svc.BillPdfApi.as_view(),
+        bills.BillPdfApi.as_view(),
         name="citizen-api-bill-pdf",
     ),
     path(
         "properties/<int:property_id>/bills/<int:bill_id>/email",
-        mail_api.BillEmailApi.as_view(),
+        email.BillEmailApi.as_view(),
         name="citizen-api-bill-email",
     ),
-    path("properties/<int:property_id>/debts", svc.OpenDebtsApi.as_view(), name="citizen-api-debts"),
+    path("properties/<int:property_id>/debts", debts.OpenDebtsApi.as_view(), name="citizen-api-debts"),
     path(
         "properties/<int:property_id>/statements",
-        svc.StatementCreateApi.as_view(),
+        debts.StatementCreateApi.as_view(),
         name="citizen-api-statements",
     ),
     path(
         "properties/<int:property_id>/statements/<int:document_id>",
-        svc.StatementDetailApi.as_view(),
+        debts.StatementDetailApi.as_view(),
         name="citizen-api-statement",
     ),
     path(
         "properties/<int:property_id>/statements/<int:document_id>/pdf",
-        svc.StatementPdfApi.as_view(),
+        debts.StatementPdfApi.as_view(),
         name="citizen-api-statement-pdf",
     ),
     path(
         "properties/<int:property_id>/statements/<int:document_id>/email",
-        mail_api.StatementEmailApi.as_view(),
+        email.StatementEmailApi.as_view(),
         name="citizen-api-statement-email",
     ),
-    path("properties/<int:property_id>/charges", svc.ChargeCreateApi.as_view(), name="citizen-api-charges"),
+    path(
+        "properties/<int:property_id>/charges", payments.ChargeCreateApi.as_view(), name="citizen-api-charges"
+    ),
     path(
         "properties/<int:property_id>/charges/<int:charge_id>",
-        svc.ChargeDetailApi.as_view(),
+        payments.ChargeDetailApi.as_view(),
         name="citizen-api-charge",
     ),
-    path("properties/<int:property_id>/payments", svc.PaymentListApi.as_view(), name="citizen-api-payments"),
+    path(
+        "properties/<int:property_id>/payments",
+        payments.PaymentListApi.as_view(),
+        name="citizen-api-payments",
+    ),
     path(
         "properties/<int:property_id>/consumption",
-        svc.ConsumptionApi.as_view(),
+        consumption.ConsumptionApi.as_view(),
         name="citizen-api-consumption",
     ),
     path(
         "properties/<int:property_id>/certificates",
-        svc.CertificatesApi.as_view(),
+        certificates.CertificatesApi.as_view(),
         name="citizen-api-certificates",
     ),
     path(
         "properties/<int:property_id>/certificates/<int:certificate_id>",
-        svc.CertificateDetailApi.as_view(),
+        certificates.CertificateDetailApi.as_view(),
         name="citizen-api-certificate",
     ),
     path(
         "properties/<int:property_id>/certificates/<int:certificate_id>/pdf",
-        svc.CertificatePdfApi.as_view(),
+        certificates.CertificatePdfApi.as_view(),
         name="citizen-api-certificate-pdf",
     ),
     path(
         "properties/<int:property_id>/certificates/<int:certificate_id>/email",
-        mail_api.CertificateEmailApi.as_view(),
+        email.CertificateEmailApi.as_view(),
         name="citizen-api-certificate-email",
     ),
     path(
         "properties/<int:property_id>/annual-declarations",
-        svc.AnnualDeclarationApi.as_view(),
+        certificates.AnnualDeclarationApi.as_view(),
         name="citizen-api-annual-declarations",
     ),
     path(
         "properties/<int:property_id>/installments",
-        svc.InstallmentsApi.as_view(),
+        installments.InstallmentsApi.as_view(),
         name="citizen-api-installments",
     ),
     path(
         "properties/<int:property_id>/agreements",
-        svc.AgreementCreateApi.as_view(),
+        installments.AgreementCreateApi.as_view(),
         name="citizen-api-agreements",
     ),
-    path("tariffs", svc.TariffApi.as_view(), name="citizen-api-tariffs"),
-    path("bill-simulation", svc.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),
+    path("tariffs", tariffs.TariffApi.as_view(), name="citizen-api-tariffs"),
+    path("bill-simulation", tariffs.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),
     path(
         "schema/",
         SpectacularAPIView.as_view(

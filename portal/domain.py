@@ -9,6 +9,9 @@ from dataclasses import dataclass
 MIN_DUE_DAY_OPTIONS = 6
 DEFAULT_DUE_DAY_OPTIONS = (5, 10, 15, 20, 25, 30)
 
+# the annual debt-clearance declaration (VA-20) is offered for the last five closed years
+DECLARATION_YEARS = 5
+
 
 class SignInMode:
     ACCOUNT_CHECK_DIGIT = "account_check_digit"

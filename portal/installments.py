@@ -1,10 +1,14 @@
-"""VA-32's simulator details that belong to the agency: who asks (CPF do solicitante, PESQUISAR)."""
+"""VA-32's simulator details that belong to the agency: who asks (CPF do solicitante, PESQUISAR) and
+who may sign the agreement online."""
 
 from __future__ import annotations
 
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import ValidationFailed
 from modules.registry.models import Customer, Property, PropertyRelation
+
+from .auth import Grant
+from .models import AgencySettings
 
 # Who answers for a property's debt: the one responsible for the bill and the owner (current links).
 RESPONSIBLE_ROLES = (PropertyRelation.Role.BILL_PAYER, PropertyRelation.Role.OWNER)
@@ -34,3 +38,9 @@ def debt_requester(prop: Property, document: str) -> Customer:
             code="not_responsible",
         )
     return relation.customer
+
+
+def can_sign_online(grant: Grant, agency: AgencySettings) -> bool:
+    """An agreement may be signed in the agency (VA-32) where the utility allows it, by a citizen who
+    may ask for services and proved the holder's CPF/CNPJ at sign-in."""
+    return bool(agency.online_agreements and grant.can_request and grant.verified_holder)

@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class CitizenTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
-    target_class = "portal.apis.CitizenTokenAuthentication"
+    target_class = "portal.apis.base.CitizenTokenAuthentication"
     name = "citizenBearerAuth"
 
     def get_security_definition(self, auto_schema: object) -> dict[str, str]:

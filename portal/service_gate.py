@@ -17,7 +17,7 @@ from django.urls import URLPattern
 
 from . import domain
 from .models import AgencySettings
-from .views import not_found_page
+from .views.base import not_found_page
 
 View = Callable[..., HttpResponse]
 

@@ -90,7 +90,7 @@ def test_the_alert_links_the_update_request_and_sets_no_session_cookie(
 
 
 def test_an_expired_pass_opens_nothing(alpha_client: Client, undocumented: Property) -> None:
-    from portal.views_document_update import document_update_pass
+    from portal.views.document_update import document_update_pass
 
     with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)):
         old = document_update_pass(undocumented.pk)

@@ -8,13 +8,11 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .access import access_property_by_id
-from .access_bills import access_bill_by_id, access_document_by_id
-from .access_services import access_certificate_by_id
-from .apis import CitizenView
-from .mail import bill_outgoing, certificate_outgoing, send_document, statement_outgoing
-
-NOT_FOUND = OpenApiResponse(description="inexistente ou de outro cidadão (a mesma resposta)")
+from ..access import access_property_by_id
+from ..access_bills import access_bill_by_id, access_document_by_id
+from ..access_services import access_certificate_by_id
+from ..mail import bill_outgoing, certificate_outgoing, send_document, statement_outgoing
+from .base import NOT_FOUND, CitizenView
 
 
 class SentOutput(serializers.Serializer):

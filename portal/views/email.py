@@ -13,11 +13,11 @@ from modules.common.errors import DomainError
 from modules.debt.selectors import statement_valid_until
 from modules.debt.services import statement_create
 
-from . import bills as reads
-from .access_services import access_certificate_by_id
-from .auth import CitizenActor, Grant
-from .mail import certificate_outgoing, email_on_record, send_document, statement_outgoing
-from .views import _property, _url, citizen_required
+from .. import bills as reads
+from ..access_services import access_certificate_by_id
+from ..auth import CitizenActor, Grant
+from ..mail import certificate_outgoing, email_on_record, send_document, statement_outgoing
+from .base import citizen_required, granted_property, page_url
 
 
 @require_POST
@@ -25,12 +25,12 @@ from .views import _property, _url, citizen_required
 def statement_email(request: HttpRequest, property_id: int) -> HttpResponse:
     """The statement form's "Enviar por e-mail": the same document as "Imprimir para pagar", mailed."""
     grant: Grant = request.grant  # type: ignore[attr-defined]
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     today = tenant_today()
     valid_until = statement_valid_until(today)
     selectable = {r.bill_id for r in reads.statement_rows(prop, valid_until) if r.selectable}
     selected = {int(b) for b in request.POST.getlist("bills") if b.isdigit()} & selectable
-    back = redirect(_url(request, "statement", property_id))
+    back = redirect(page_url(request, "statement", property_id))
     if not selected:
         messages.error(request, "Marque ao menos uma conta para enviar o extrato.")
         return back
@@ -54,7 +54,7 @@ def statement_email(request: HttpRequest, property_id: int) -> HttpResponse:
 @require_POST
 @citizen_required
 def certificate_email(request: HttpRequest, property_id: int, certificate_id: int) -> HttpResponse:
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     cert = access_certificate_by_id(prop, certificate_id)
     try:
         sent_to = send_document(prop, certificate_outgoing(cert, prop))
@@ -62,4 +62,4 @@ def certificate_email(request: HttpRequest, property_id: int, certificate_id: in
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Enviamos o documento para {sent_to}.")
-    return redirect(_url(request, "certificate_detail", prop.pk, cert.pk))
+    return redirect(page_url(request, "certificate_detail", prop.pk, cert.pk))

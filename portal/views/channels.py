@@ -9,9 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import domain
-from .auth import DocumentNotRegistered
-from .models import AgencySettings
+from .. import domain
+from ..auth import DocumentNotRegistered
+from ..models import AgencySettings
+from .base import render_page
+from .document_update import document_update_pass
 
 
 def document_update_type(agency: AgencySettings) -> domain.RequestType | None:
@@ -30,8 +32,6 @@ def document_alert_context(
     request_type = document_update_type(agency)
     request_url = ""
     if request_type is not None and namespace == "agencia":  # the totem shows the counters instead
-        from .views_document_update import document_update_pass
-
         request_url = reverse("agencia:document_update_pass", args=[document_update_pass(exc.property_id)])
     return {
         "message": exc.message,
@@ -44,6 +44,4 @@ def document_alert_context(
 @require_GET
 def channels(request: HttpRequest) -> HttpResponse:
     """Public: where and how to be served in person, by phone or by e-mail."""
-    from .views import _render  # the agency's layout; views imports this module at load time
-
-    return _render(request, "portal/channels.html", {})
+    return render_page(request, "portal/channels.html", {})

@@ -27,10 +27,18 @@ from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound
 from modules.common.http import csp_header
 
-from .access_card import access_card_charge_by_document
-from .auth import CitizenActor
-from .views import _is_totem, _not_found, _property, _render, _url, citizen_required
-from .views_bills import _grant, chosen_rows
+from ..access_card import access_card_charge_by_document
+from ..auth import CitizenActor
+from .base import (
+    citizen_required,
+    granted_property,
+    is_totem,
+    page_url,
+    render_not_found,
+    render_page,
+    request_grant,
+)
+from .bills import chosen_rows
 
 RETURN_ACTOR = SystemActor("portal.card_return")
 # where Pagar.me's hosted checkout pages live (the operator's own URL is added for other hosts: the
@@ -51,9 +59,9 @@ def _checkout_origins(operators: list[GatewayAccount]) -> tuple[str, ...]:
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def card_pay(request: HttpRequest, property_id: int) -> HttpResponse:
-    if _is_totem(request):  # see views_bills._methods: no card on a kiosk
-        return _not_found(request, NotFound("Pagamento com cartão não é oferecido no autoatendimento."))
-    prop = _property(request, property_id)
+    if is_totem(request):  # see views.bills._methods: no card on a kiosk
+        return render_not_found(request, NotFound("Pagamento com cartão não é oferecido no autoatendimento."))
+    prop = granted_property(request, property_id)
     today = tenant_today()
     source = request.POST if request.method == "POST" else request.GET
     rows, error = chosen_rows(prop, today, source.getlist("bills"))
@@ -68,20 +76,20 @@ def card_pay(request: HttpRequest, property_id: int) -> HttpResponse:
     elif request.method == "POST":
         try:
             charge = card_checkout_create(
-                actor=CitizenActor(_grant(request)),
+                actor=CitizenActor(request_grant(request)),
                 property_id=prop.pk,
                 bill_ids=[r.bill_id for r in rows],
                 account_id=int(chosen) if chosen.isdigit() else 0,
                 today=today,
                 success_url=lambda document_id: request.build_absolute_uri(
-                    _url(request, "card_return", property_id, document_id)
+                    page_url(request, "card_return", property_id, document_id)
                 ),
             )
         except DomainError as exc:
             error = exc.message
         else:
             return redirect(charge.checkout_url)
-    response = _render(
+    response = render_page(
         request,
         "portal/bills/card.html",
         {
@@ -103,6 +111,6 @@ def card_pay(request: HttpRequest, property_id: int) -> HttpResponse:
 @require_GET
 @citizen_required
 def card_return(request: HttpRequest, property_id: int, document_id: int) -> HttpResponse:
-    charge = access_card_charge_by_document(_grant(request), property_id, document_id)
+    charge = access_card_charge_by_document(request_grant(request), property_id, document_id)
     checkout_refresh(charge, actor=RETURN_ACTOR)
-    return redirect(_url(request, "charge_detail", property_id, charge.pk))
+    return redirect(page_url(request, "charge_detail", property_id, charge.pk))

@@ -1,6 +1,6 @@
 """The agency's money pages (issue 7): second copy of bills with PDF, typeable line and e-mail
 (VA-11, VA-15), the debt statement (VA-12, VA-14), online payment through Pagar.me (PIX, boleto;
-VA-11; card goes to the operator screen of views_card.py, VA-13), payment history (VA-22) and
+VA-11; card goes to the operator screen of views/card.py, VA-13), payment history (VA-22) and
 consumption history (VA-21). Bills em revisão (a card checkout pending) are refused here if posted.
 
 Every bill, document and charge goes through `access_bills` (the citizen's scope first)."""
@@ -27,12 +27,20 @@ from modules.debt.pdf import statement_pdf
 from modules.debt.selectors import statement_valid_until
 from modules.debt.services import statement_create
 
-from . import bills as reads
-from .access_bills import access_bill_by_id, access_charge_by_id, access_document_by_id
-from .auth import CitizenActor, Grant
-from .mail import bill_outgoing, send_document
-from .selectors import current_holder
-from .views import _is_totem, _property, _render, _url, citizen_required
+from .. import bills as reads
+from ..access_bills import access_bill_by_id, access_charge_by_id, access_document_by_id
+from ..auth import CitizenActor
+from ..mail import bill_outgoing, send_document
+from ..selectors import current_holder
+from .base import (
+    citizen_required,
+    granted_property,
+    is_totem,
+    page_url,
+    pdf_response,
+    render_page,
+    request_grant,
+)
 
 METHODS = [
     ("pix", "PIX (QR Code ou copia e cola)"),
@@ -44,17 +52,7 @@ METHODS = [
 def _methods(request: HttpRequest) -> list[tuple[str, str]]:
     """A kiosk offers no card: typing a card into a public screen, on a third party's page that its
     idle sign-out cannot reach, is not a safe place to pay by card (PIX on screen, boleto printed)."""
-    return [m for m in METHODS if not (m[0] == "card" and _is_totem(request))]
-
-
-def _grant(request: HttpRequest) -> Grant:
-    return request.grant  # type: ignore[attr-defined,no-any-return]
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return [m for m in METHODS if not (m[0] == "card" and is_totem(request))]
 
 
 # --- VA-11 second copy -----------------------------------------------------------------------------
@@ -63,12 +61,12 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 @citizen_required
 def bills_list(request: HttpRequest, property_id: int) -> HttpResponse:
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     today = tenant_today()
     rows = reads.bill_rows(prop, today)
     open_total = sum((r.bill.total for r in rows if r.payable), Decimal("0.00"))
     holder = current_holder(prop)
-    return _render(
+    return render_page(
         request,
         "portal/bills/list.html",
         {
@@ -84,30 +82,30 @@ def bills_list(request: HttpRequest, property_id: int) -> HttpResponse:
 @require_GET
 @citizen_required
 def bill_pdf_view(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
-    bill = access_bill_by_id(_grant(request), property_id, bill_id)
-    return _pdf(bill_pdf(bill), f"conta-{bill.reference:%Y-%m}.pdf")
+    bill = access_bill_by_id(request_grant(request), property_id, bill_id)
+    return pdf_response(bill_pdf(bill), f"conta-{bill.reference:%Y-%m}.pdf")
 
 
 @require_GET
 @citizen_required
 def bill_line(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
-    bill = access_bill_by_id(_grant(request), property_id, bill_id)
+    bill = access_bill_by_id(request_grant(request), property_id, bill_id)
     if request.GET.get("formato") == "texto":  # only the 48 digits
         return HttpResponse(bill.typeable_line, content_type="text/plain; charset=utf-8")
-    return _render(request, "portal/bills/line.html", {"prop": bill.property, "bill": bill})
+    return render_page(request, "portal/bills/line.html", {"prop": bill.property, "bill": bill})
 
 
 @require_POST
 @citizen_required
 def bill_email(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
-    bill = access_bill_by_id(_grant(request), property_id, bill_id)
+    bill = access_bill_by_id(request_grant(request), property_id, bill_id)
     try:
         sent_to = send_document(bill.property, bill_outgoing(bill))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Enviamos a conta de {bill.reference:%m/%Y} para {sent_to}.")
-    return redirect(_url(request, "bills_list", property_id))
+    return redirect(page_url(request, "bills_list", property_id))
 
 
 # --- VA-12 / VA-14 debt statement ----------------------------------------------------------------
@@ -141,13 +139,13 @@ def chosen_rows(prop: Any, today: dt.date, posted: list[str]) -> tuple[list[read
 
 
 def card_url(request: HttpRequest, property_id: int, bill_ids: list[int] | set[int]) -> str:
-    return _url(request, "card_pay", property_id) + "?" + "&".join(f"bills={b}" for b in sorted(bill_ids))
+    return page_url(request, "card_pay", property_id) + "?" + "&".join(f"bills={b}" for b in sorted(bill_ids))
 
 
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def statement(request: HttpRequest, property_id: int) -> HttpResponse:
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     today = tenant_today()
     valid_until = statement_valid_until(today)  # the utility's NÃO RECEBER APÓS (VA-14)
     rows = reads.statement_rows(prop, valid_until)
@@ -167,11 +165,11 @@ def statement(request: HttpRequest, property_id: int) -> HttpResponse:
             return redirect(card_url(request, property_id, selected))
         elif request.POST["action"] == "pagar":
             query = "&".join(f"bills={b}" for b in sorted(selected))
-            return redirect(_url(request, "pay", property_id) + "?" + query)
+            return redirect(page_url(request, "pay", property_id) + "?" + query)
         else:
             try:
                 doc = statement_create(
-                    actor=CitizenActor(_grant(request)),
+                    actor=CitizenActor(request_grant(request)),
                     property_id=prop.pk,
                     as_of=today,
                     valid_until=valid_until,
@@ -180,10 +178,10 @@ def statement(request: HttpRequest, property_id: int) -> HttpResponse:
             except DomainError as exc:
                 error = exc.message
             else:
-                return redirect(_url(request, "statement_pdf", property_id, doc.pk))
+                return redirect(page_url(request, "statement_pdf", property_id, doc.pk))
     total_all = sum((r.total for r in rows if r.selectable), Decimal("0.00"))
     total_selected = sum((r.total for r in rows if r.bill_id in selected), Decimal("0.00"))
-    return _render(
+    return render_page(
         request,
         "portal/bills/statement.html",
         {
@@ -202,8 +200,8 @@ def statement(request: HttpRequest, property_id: int) -> HttpResponse:
 @require_GET
 @citizen_required
 def statement_pdf_view(request: HttpRequest, property_id: int, document_id: int) -> HttpResponse:
-    doc = access_document_by_id(_grant(request), property_id, document_id)
-    return _pdf(statement_pdf(doc), f"extrato-{doc.pk}.pdf")
+    doc = access_document_by_id(request_grant(request), property_id, document_id)
+    return pdf_response(statement_pdf(doc), f"extrato-{doc.pk}.pdf")
 
 
 # --- VA-11 / VA-13 online payment --------------------------------------------------------------------
@@ -216,7 +214,7 @@ def _ids(values: list[str]) -> list[int]:
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def pay(request: HttpRequest, property_id: int) -> HttpResponse:
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     today = tenant_today()
     source = request.POST if request.method == "POST" else request.GET
     rows, error = chosen_rows(prop, today, source.getlist("bills"))
@@ -231,7 +229,7 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
     elif request.method == "POST":
         try:
             charge = gateway_charge_create(
-                actor=CitizenActor(_grant(request)),
+                actor=CitizenActor(request_grant(request)),
                 property_id=prop.pk,
                 bill_ids=[r.bill_id for r in rows],
                 method=request.POST.get("method", ""),
@@ -240,8 +238,8 @@ def pay(request: HttpRequest, property_id: int) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            return redirect(_url(request, "charge_detail", property_id, charge.pk))
-    return _render(
+            return redirect(page_url(request, "charge_detail", property_id, charge.pk))
+    return render_page(
         request,
         "portal/bills/pay.html",
         {
@@ -272,17 +270,19 @@ def _charge_context(charge: GatewayCharge) -> dict[str, Any]:
 @citizen_required
 def charge_detail(request: HttpRequest, property_id: int, charge_id: int) -> HttpResponse:
     charge = checkout_refresh_if_due(
-        access_charge_by_id(_grant(request), property_id, charge_id), actor=CitizenActor(_grant(request))
+        access_charge_by_id(request_grant(request), property_id, charge_id),
+        actor=CitizenActor(request_grant(request)),
     )
-    prop = _property(request, property_id)
-    return _render(request, "portal/bills/charge.html", {"prop": prop, **_charge_context(charge)})
+    prop = granted_property(request, property_id)
+    return render_page(request, "portal/bills/charge.html", {"prop": prop, **_charge_context(charge)})
 
 
 @require_GET
 @citizen_required
 def charge_status(request: HttpRequest, property_id: int, charge_id: int) -> HttpResponse:
     charge = checkout_refresh_if_due(
-        access_charge_by_id(_grant(request), property_id, charge_id), actor=CitizenActor(_grant(request))
+        access_charge_by_id(request_grant(request), property_id, charge_id),
+        actor=CitizenActor(request_grant(request)),
     )
     return JsonResponse(
         {"status": charge.status, "label": reads.charge_label(charge), "paid": reads.charge_paid(charge)}
@@ -296,18 +296,20 @@ def charge_status(request: HttpRequest, property_id: int, charge_id: int) -> Htt
 @require_GET
 @citizen_required
 def payments(request: HttpRequest, property_id: int) -> HttpResponse:
-    prop = _property(request, property_id)
-    return _render(request, "portal/bills/payments.html", {"prop": prop, "payments": reads.payments_of(prop)})
+    prop = granted_property(request, property_id)
+    return render_page(
+        request, "portal/bills/payments.html", {"prop": prop, "payments": reads.payments_of(prop)}
+    )
 
 
 @require_GET
 @citizen_required
 def consumption(request: HttpRequest, property_id: int) -> HttpResponse:
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     months = int(request.GET.get("meses", "12")) if request.GET.get("meses", "12").isdigit() else 12
     months = months if months in reads.CHART_MONTHS else 12
     chart = reads.consumption_chart(prop, tenant_today(), months)
-    return _render(
+    return render_page(
         request,
         "portal/bills/consumption.html",
         {"prop": prop, "chart": chart, "choices": reads.CHART_MONTHS},

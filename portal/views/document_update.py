@@ -12,12 +12,20 @@ from django.views.decorators.http import require_http_methods
 from modules.common.errors import DomainError, PermissionDenied
 from modules.registry.models import Property
 
-from . import services_desk
-from .auth import Grant
-from .forms_desk import DocumentUpdateForm
-from .models import ServiceRequest
-from .services import Requester
-from .views import _form_error, _is_totem, _property, _render, _request_context, _url, citizen_required
+from .. import services_desk
+from ..auth import Grant
+from ..forms_desk import DocumentUpdateForm
+from ..models import ServiceRequest
+from ..services import Requester
+from .base import (
+    add_form_error,
+    citizen_required,
+    granted_property,
+    is_totem,
+    page_url,
+    render_page,
+    request_context,
+)
 
 PASS_SALT = "portal.document-update-pass"  # noqa: S105 - a signing namespace, not a secret
 PASS_SECONDS = 30 * 60
@@ -34,7 +42,7 @@ def document_update_pass(property_id: int) -> str:
 @citizen_required
 def document_update(request: HttpRequest, property_id: int) -> HttpResponse:
     grant: Grant = request.grant  # type: ignore[attr-defined]
-    prop = _property(request, property_id)
+    prop = granted_property(request, property_id)
     if not grant.can_request:
         raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
     return _document_update_form(request, grant, prop, passed=False)
@@ -47,7 +55,7 @@ def document_update_with_pass(request: HttpRequest, token: str) -> HttpResponse:
         property_id = int(signing.loads(token, salt=PASS_SALT, max_age=PASS_SECONDS)["p"])
         prop = Property.objects.get(pk=property_id)
     except (signing.BadSignature, KeyError, TypeError, ValueError, Property.DoesNotExist):
-        return _render(
+        return render_page(
             request,
             "portal/not_found.html",
             {"message": "Este link expirou ou não é válido. Tente entrar de novo com a matrícula."},
@@ -76,27 +84,25 @@ def _document_update_form(
                         name=data["name"], email=data["email"], phone=data["phone"], document=grant.document
                     ),
                     attachments=data.get("attachments", []),
-                    channel=ServiceRequest.Channel.TOTEM
-                    if _is_totem(request)
-                    else ServiceRequest.Channel.WEB,
+                    channel=ServiceRequest.Channel.TOTEM if is_totem(request) else ServiceRequest.Channel.WEB,
                     description=data.get("description", ""),
-                    context=_request_context(request),
+                    context=request_context(request),
                 )
             except PermissionDenied:
                 raise
             except DomainError as exc:
-                _form_error(form, exc)
+                add_form_error(form, exc)
             else:
                 message = (
                     f"Pedido registrado com o protocolo {item.protocol}. O CPF/CNPJ do cadastro muda "
                     "depois que o atendimento conferir o documento."
                 )
                 if passed:  # no session to show "Meus pedidos": the protocol is the citizen's receipt
-                    return _render(
+                    return render_page(
                         request, "portal/document_update_done.html", {"item": item, "message": message}
                     )
                 messages.success(request, message)
-                return redirect(_url(request, "request_detail", prop.pk, item.protocol))
-    return _render(
+                return redirect(page_url(request, "request_detail", prop.pk, item.protocol))
+    return render_page(
         request, "portal/document_update.html", {"form": form, "prop": prop, "passed": passed}, status=status
     )
