@@ -12,10 +12,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import ServiceConnection
-from modules.registry.services import connection_change_situation, tenant_today
+from modules.registry.services.connections import connection_change_situation
 
 from .domain import meters as rules
 from .models import Calibration, CalibrationPhoto, Installation, Meter, Movement

@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from modules.collection import gateway
 from modules.common.errors import Conflict
 from modules.common.models import AuditEntry
-from modules.registry import selectors, services
+from modules.registry import selectors
 from modules.registry.importer import import_customers, import_properties
 from modules.registry.models import Customer, PropertyRelation
+from modules.registry.services.customers import customer_create, customer_document_register
 from tests.conftest import bearer, make_user
 from tests.registry import factories as f
 from tests.registry.test_import import accounts
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("tenant_alpha")
 
 
 def legacy(name: str = "Maria Aparecida dos Santos", **fields) -> Customer:
-    return services.customer_create(actor=f.ACTOR, name=name, cpf_cnpj=None, today=f.TODAY, **fields)
+    return customer_create(actor=f.ACTOR, name=name, cpf_cnpj=None, today=f.TODAY, **fields)
 
 
 # --- model and services ------------------------------------------------------------------------------
@@ -29,7 +30,7 @@ def legacy(name: str = "Maria Aparecida dos Santos", **fields) -> Customer:
 
 def test_absent_document_is_null_and_many_customers_may_lack_one() -> None:
     first = legacy()
-    second = services.customer_create(actor=f.ACTOR, name="João sem Documento", cpf_cnpj="  ", today=f.TODAY)
+    second = customer_create(actor=f.ACTOR, name="João sem Documento", cpf_cnpj="  ", today=f.TODAY)
     company = legacy("Mercearia Antiga", kind="company")
     assert Customer.objects.filter(cpf_cnpj__isnull=True).count() == 3
     assert (first.cpf_cnpj, first.kind, first.has_document) == (None, "person", False)
@@ -48,9 +49,9 @@ def test_a_document_is_registered_once_audited_and_never_swapped() -> None:
     customer = legacy()
     other = f.customer("Outra Pessoa", document="52998224725")
     with pytest.raises(Conflict) as taken:
-        services.customer_document_register(actor=f.ACTOR, customer=customer, cpf_cnpj="529.982.247-25")
+        customer_document_register(actor=f.ACTOR, customer=customer, cpf_cnpj="529.982.247-25")
     assert taken.value.message == "Este CPF/CNPJ já pertence a outro cliente (Outra Pessoa)."
-    done = services.customer_document_register(
+    done = customer_document_register(
         actor=f.ACTOR, customer=customer, cpf_cnpj=f.cnpj("12ABC34501DE"), reason="balcão"
     )
     assert (done.cpf_cnpj, done.kind) == (f.cnpj("12ABC34501DE"), "company")
@@ -61,7 +62,7 @@ def test_a_document_is_registered_once_audited_and_never_swapped() -> None:
         "balcão",
     )
     with pytest.raises(Conflict) as on_file:
-        services.customer_document_register(actor=f.ACTOR, customer=other, cpf_cnpj=f.cpf())
+        customer_document_register(actor=f.ACTOR, customer=other, cpf_cnpj=f.cpf())
     assert on_file.value.code == "document_on_file"
 
 
