@@ -1,4 +1,4 @@
-"""Staff pages of the registry: one search box, the 360° property page, forms, legacy import upload."""
+"""Staff pages of the registry: one search box, the 360° property page, forms."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
-from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, ValidationFailed
 
 from . import selectors
@@ -19,12 +18,10 @@ from .forms import (
     ConnectionForm,
     CustomerForm,
     EconomiesForm,
-    ImportForm,
     PropertyForm,
     SituationForm,
     TransferForm,
 )
-from .importer import import_directory_files
 from .models import Customer, Property, ServiceConnection
 from .panels import panels_for
 from .services.connections import connection_change_situation, connection_create
@@ -205,16 +202,3 @@ def _customer_form(request: HttpRequest, pk: int | None) -> HttpResponse:
     return render(
         request, "registry/customer_form.html", {"form": form, "customer": customer, "relations": relations}
     )
-
-
-@function_required("registry.import", "add")
-def import_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    reports = None
-    if request.method == "POST" and form.is_valid():
-        files = {name: f.read() for name, f in form.cleaned_data.items() if f}
-        if not files:
-            form.add_error(None, "Envie ao menos um arquivo.")
-        else:
-            reports = import_directory_files(actor=request.user, files=files, today=tenant_today())
-    return render(request, "registry/import.html", {"form": form, "reports": reports})
