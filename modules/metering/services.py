@@ -17,7 +17,7 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import ServiceConnection
-from modules.registry.services import connection_change_situation
+from modules.registry.services.connections import connection_change_situation
 
 from .domain import meters as rules
 from .errors import ErrorCode

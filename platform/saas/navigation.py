@@ -21,7 +21,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Cadastro", "Buscar imóvel", "registry:search", "registry.properties"),
     NavItem("Cadastro", "Novo imóvel", "registry:property_create", "registry.properties", "add"),
     NavItem("Cadastro", "Clientes", "registry:customers", "registry.customers"),
-    NavItem("Cadastro", "Importar cadastro legado", "registry:import", "registry.import", "add"),
+    NavItem("Cadastro", "Importar cadastro legado", "legacy:import", "registry.import", "add"),
     NavItem("Hidrometria", "Hidrômetros", "metering:meters", "metering.meters"),
     NavItem("Hidrometria", "Aferição vencendo", "metering:expiring", "metering.meters"),
     NavItem("Leitura", "Leituras em análise", "reading:review", "reading.readings"),

@@ -118,9 +118,9 @@ def _citizens(count: int) -> list[dict[str, Any]]:
 
     from modules.billing.models import Bill
     from modules.common.audit import SystemActor
-    from modules.registry import services
     from modules.registry.domain.account_number import account_check_digit
     from modules.registry.models import Customer, Property, PropertyRelation
+    from modules.registry.services.customers import customer_create
     from portal.domain import SignInMode
     from portal.models import AgencySettings
 
@@ -150,7 +150,7 @@ def _citizens(count: int) -> list[dict[str, Any]]:
     with transaction.atomic():
         for n, pk in enumerate(ids):
             document = _cpf(n)
-            customer = Customer.objects.filter(cpf_cnpj=document).first() or services.customer_create(
+            customer = Customer.objects.filter(cpf_cnpj=document).first() or customer_create(
                 actor=actor, name=f"Cidadão {n:04d}", cpf_cnpj=document, today=dt.date(2026, 1, 1)
             )
             PropertyRelation.objects.get_or_create(

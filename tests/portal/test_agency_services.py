@@ -21,7 +21,7 @@ from modules.common.errors import ValidationFailed
 from modules.common.models import AuditEntry
 from modules.common.tenancy import tenant_context
 from modules.debt.models import Certificate
-from modules.registry import services as registry_services
+from modules.registry.services.customers import customer_create
 from portal import api_urls, domain, services_desk
 from portal import urls as portal_urls
 from portal.models import AgencySettings
@@ -339,7 +339,7 @@ def test_unknown_service_codes_are_refused_in_portuguese(tenant_alpha: Any, alph
 def test_the_cpf_alert_offers_no_request_link_without_the_requests_service(
     alpha_client: Client, tenant_alpha: Any
 ) -> None:
-    holder = registry_services.customer_create(
+    holder = customer_create(
         actor=f.ACTOR, name="Maria Aparecida Legado", cpf_cnpj=None, today=f.TODAY
     )  # VA-07: a legacy holder without CPF/CNPJ
     legacy = f.prop(holder=holder, number="77")

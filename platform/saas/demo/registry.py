@@ -9,8 +9,11 @@ from dataclasses import dataclass
 
 from modules.common.audit import SystemActor
 from modules.common.domain.documents import cnpj_check_digits, cpf_check_digits
+from modules.legacy.files import ImportReport
+from modules.legacy.services.customers import import_customers
+from modules.legacy.services.meters import import_meters
+from modules.legacy.services.properties import import_properties
 from modules.registry.domain.account_number import format_account_number, next_account_base
-from modules.registry.importer import ImportReport, import_customers, import_meters, import_properties
 
 # Brazilian given names and surnames, the most frequent first (ordered after the IBGE 2010 census
 # rankings), drawn with a Zipf skew: 200,000 properties give ~145,000 distinct names, yet "maria silva"

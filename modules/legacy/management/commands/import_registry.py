@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from modules.common.audit import SystemActor
 from modules.common.clock import tenant_today
 from modules.common.tenancy import tenant_context
-from modules.registry.importer import FILES, import_directory_files
+from modules.legacy.services.files import FILES, import_directory_files
 
 
 class Command(BaseCommand):

@@ -9,9 +9,11 @@ from django.core.management import call_command
 
 from modules.common.domain.documents import cpf_check_digits
 from modules.common.models import AuditEntry
+from modules.legacy.services.customers import import_customers
+from modules.legacy.services.meters import import_meters
+from modules.legacy.services.properties import import_properties
 from modules.metering.models import Installation, Meter
 from modules.registry.domain.account_number import format_account_number, next_account_base
-from modules.registry.importer import import_customers, import_meters, import_properties
 from modules.registry.models import Customer, Property, PropertyCategory, PropertyRelation, ServiceConnection
 from tests.registry.factories import ACTOR, TODAY
 
