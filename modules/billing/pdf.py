@@ -27,7 +27,6 @@ from modules.common.clock import tenant_zone
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.documents import format_document
 from modules.common.domain.money import format_brl
-from modules.reading.models import Reading
 from modules.registry.models import PropertyRelation
 
 from .domain.febraban import format_typeable_line
@@ -95,11 +94,6 @@ def bill_context(bill: Bill) -> dict[str, Any]:
     tenant = getattr(connection, "tenant", None)
     prop = bill.property
     colour = getattr(tenant, "primary_color", "") or "#0E5A8A"
-    reading = (
-        Reading.objects.filter(property_id=bill.property_id, reference=bill.reference)
-        .select_related("occurrence", "installation__meter")
-        .first()
-    )
     items = list(bill.items.all())
     texts = BillText.objects.filter(valid_from__lte=bill.reference)
     message = texts.filter(kind=BillText.Kind.MESSAGE).order_by("-valid_from").first()
@@ -128,7 +122,6 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         # masked as the agency shows it: the PDF is its second copy and is e-mailed (LGPD, data
         # minimisation); "sem CPF/CNPJ" when there is none
         "payer_document": payer.document_masked if payer else "",
-        "reading": reading,
         "month_label": month.label,
         "items": items,
         "water": sum((i.amount for i in items if i.kind == ItemKind.WATER), Decimal("0.00")),
