@@ -279,7 +279,7 @@ def choose_consumption(
             anomalies.append(Anomaly(AnomalyCode.READING_IN_REVIEW, "Leitura pendente de análise."))
         return ConsumptionChoice(reading.kind, reading.consumption_m3, tuple(anomalies))
     if facts.metered:
-        average = average_consumption(facts.history, terms.reference)
+        average = average_consumption(facts.history, terms.reference, terms.consumption_policy)
         if average is None:
             missing = Anomaly(AnomalyCode.NO_READING, "Sem leitura nem histórico: faturado pelo mínimo.")
             return ConsumptionChoice(ConsumptionKind.MINIMUM, 0, (missing,))

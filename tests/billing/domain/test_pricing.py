@@ -24,7 +24,7 @@ from modules.billing.domain.pricing import (
 from modules.billing.domain.tariffs import Band, CategoryTariff, FixedCharge, TariffVersion
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding
-from modules.reading.domain.consumption import ConsumptionKind, HistoryEntry
+from modules.reading.domain.consumption import ConsumptionKind, ConsumptionPolicy, HistoryEntry
 
 D = Decimal
 MAY = YearMonth(2025, 5)
@@ -141,6 +141,20 @@ def test_no_reading_bills_the_average_of_the_measured_history_or_the_minimum() -
     minimum = price_bill(facts(reading=None, units=(UnitFact("COM", "", 2),)), terms())
     assert (minimum.consumption_kind, minimum.billed_m3) == (ConsumptionKind.MINIMUM, 20)
     assert [a.code for a in minimum.anomalies] == ["no_reading"]
+
+
+def test_the_average_takes_the_tenants_number_of_months() -> None:
+    """The run loads 2 × N months of history by the tenant's policy; the average must use N too, not
+    the default 6 (an average of 3 months here: (14 + 12 + 10) / 3, not the 6 months' 17)."""
+    volumes = (14, 12, 10, 26, 20, 20)
+    history = tuple(
+        HistoryEntry(MAY.plus(-i), m3, ConsumptionKind.MEASURED) for i, m3 in enumerate(volumes, start=1)
+    )
+    three = price_bill(
+        facts(reading=None, history=history), terms(consumption_policy=ConsumptionPolicy(average_months=3))
+    )
+    assert (three.consumption_kind, three.billed_m3) == (ConsumptionKind.AVERAGE, 12)
+    assert price_bill(facts(reading=None, history=history), terms()).billed_m3 == 17
 
 
 def test_an_unmetered_property_bills_the_tariffs_minimum_per_economia_without_critique() -> None:
