@@ -55,6 +55,10 @@ class Bill(models.Model):
     current_reading = models.PositiveIntegerField("leitura atual", null=True, blank=True)
     measured_m3 = models.PositiveIntegerField("consumo do período (m³)", null=True, blank=True)
     reading_occurrence = models.CharField("ocorrência da leitura", max_length=120, blank=True, db_default="")
+    # Who the bill was issued to, on its issue date (registry.domain.payer): a reprint after a
+    # transfer still shows the holder the bill was issued to.
+    payer_name = models.CharField("emitida em nome de", max_length=200, blank=True, db_default="")
+    payer_document = models.CharField("CPF/CNPJ do pagador", max_length=14, blank=True, db_default="")
 
     class Meta:
         ordering = ["-reference", "property_id"]

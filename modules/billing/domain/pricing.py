@@ -113,6 +113,14 @@ class ReadingFact:
 
 
 @dataclass(frozen=True)
+class Payer:
+    """Who the bill is issued to, as it was on the issue date (registry.domain.payer decides)."""
+
+    name: str
+    document: str  # CPF/CNPJ, digits (or the alphanumeric CNPJ); "" when the customer has none
+
+
+@dataclass(frozen=True)
 class PropertyFacts:
     property_id: int
     account_base: int
@@ -126,6 +134,7 @@ class PropertyFacts:
     history: tuple[HistoryEntry, ...] = ()  # loaded only when the month has no reading
     due_day: int | None = None  # the day the customer chose (Lei 9.791/1999)
     pending: tuple[PendingItem, ...] = ()
+    payer: Payer | None = None  # None: nobody is responsible for the property's bills
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,7 @@ class PricedBill:
     due_date: dt.date
     anomalies: tuple[Anomaly, ...]
     reading: ReadingFact | None  # what the bill prints of the month's reading
+    payer: Payer | None
 
     @property
     def billed_m3(self) -> int:
@@ -449,4 +459,5 @@ def price_bill(
         due_date=bill_due_date(terms, facts.due_day),
         anomalies=choice.anomalies,
         reading=facts.reading,
+        payer=facts.payer,
     )

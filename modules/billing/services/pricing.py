@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -29,7 +29,8 @@ from modules.reading.domain.consumption import ConsumptionKind, HistoryEntry
 from modules.reading.models import Reading, ReadingSchedule, ReviewStatus
 from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
-from modules.registry.models import Property, PropertyCategory, ServiceConnection
+from modules.registry.domain.payer import payer_relation
+from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
 
 from .. import hooks
 from ..domain.febraban import build_barcode
@@ -37,6 +38,7 @@ from ..domain.pricing import (
     BillingTerms,
     CachedCalculation,
     NotBillable,
+    Payer,
     PricedBill,
     PropertyFacts,
     ReadingFact,
@@ -74,6 +76,8 @@ BILL_COLUMNS = (
     "current_reading",
     "measured_m3",
     "reading_occurrence",
+    "payer_name",
+    "payer_document",
 )
 ITEM_COLUMNS = (
     "bill_id",
@@ -170,6 +174,31 @@ def _connected(kind: object) -> Exists:
     )
 
 
+@dataclass(frozen=True)
+class _RelationRow:
+    role: str
+    start: dt.date
+    end: dt.date | None
+    payer: Payer
+
+
+def _payers(in_ids: RawSQL, on: dt.date) -> dict[int, Payer]:
+    """Each property's payer on `on` (registry.domain.payer), from the relations in force that day."""
+    rows: dict[int, list[_RelationRow]] = defaultdict(list)
+    for pid, role, start, end, name, document in (
+        PropertyRelation.objects.filter(property_id__in=in_ids, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .values_list("property_id", "role", "start", "end", "customer__name", "customer__cpf_cnpj")
+    ):
+        rows[pid].append(_RelationRow(role, start, end, Payer(name, document or "")))
+    payers = {}
+    for pid, relations in rows.items():
+        chosen = payer_relation(relations, on)
+        if chosen is not None:
+            payers[pid] = chosen.payer
+    return payers
+
+
 def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
     """Each property's facts for the month, in a handful of queries for the whole chunk. Properties
     that do not exist are left out."""
@@ -208,6 +237,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             history[pid].append(HistoryEntry(YearMonth.of(r), m3, ConsumptionKind(kind)))
     due_days = dict(DueDayChoice.objects.filter(property_id__in=in_ids).values_list("property_id", "day"))
     pending = hooks.pending_items(ids, ctx.reference)
+    payers = _payers(in_ids, ctx.terms.issued_on)
     statuses = dict(Property.Status.choices)
     return {
         pid: PropertyFacts(
@@ -223,6 +253,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             history=tuple(history.get(pid, ())),
             due_day=due_days.get(pid),
             pending=tuple(pending.get(pid, ())),
+            payer=payers.get(pid),
         )
         for pid, base, status, water, sewer, _ in props
     }
@@ -296,6 +327,8 @@ def _bill_row(
         reading.value if reading else None,
         reading.consumption_m3 if reading else None,
         reading.occurrence if reading else "",
+        p.payer.name if p.payer else "",
+        p.payer.document if p.payer else "",
     )
 
 
