@@ -23,7 +23,7 @@ from modules.registry.models import BillingGroup
 
 from . import selectors
 from .domain.calculation import PricingMethod
-from .domain.tariffs import DwellingUnits, ServiceType, TariffInvalid
+from .domain.tariffs import ServiceType, TariffInvalid
 from .models import Bill, BillingRun, Tariff
 from .pdf import bill_pdf
 from .services import bills as bill_services
@@ -172,37 +172,10 @@ class SimulateCompareApi(APIView):
         base = version_for(v.get("base"), str(month))
         proposed = version_for(v["proposed"], None)
         return Response(
-            simulation.compare(base=base, proposed=proposed, month=month, billed=billed_month(month))
+            simulation.compare(
+                base=base, proposed=proposed, month=month, billed=selectors.billed_consumptions(month)
+            )
         )
-
-
-def billed_month(month: YearMonth) -> list[tuple[int, tuple[DwellingUnits, ...], ServiceType]]:
-    from modules.registry.domain import connections as conn_rules
-    from modules.registry.models import PropertyCategory, ServiceConnection
-
-    from .models import BillStatus
-
-    bills = list(
-        Bill.objects.filter(reference=month.first_day())
-        .exclude(status=BillStatus.CANCELLED)
-        .values_list("property_id", "consumption_m3")
-    )
-    ids = [pid for pid, _ in bills]
-    units: dict[int, list[DwellingUnits]] = {}
-    for pid, code, economies in PropertyCategory.objects.filter(property_id__in=ids).values_list(
-        "property_id", "category__code", "economies"
-    ):
-        units.setdefault(pid, []).append(DwellingUnits(code, economies))
-    sewer = set(
-        ServiceConnection.objects.filter(
-            property_id__in=ids, kind="sewer", situation__in=conn_rules.ACTIVE
-        ).values_list("property_id", flat=True)
-    )
-    return [
-        (m3 or 0, tuple(units.get(pid, ())), ServiceType.WATER_SEWER if pid in sewer else ServiceType.WATER)
-        for pid, m3 in bills
-        if units.get(pid)
-    ]
 
 
 class BillOut(serializers.ModelSerializer):

@@ -24,10 +24,8 @@ from django.utils.safestring import mark_safe
 
 from modules.common.clock import current_tenant, tenant_zone
 from modules.common.domain.dates import YearMonth
-from modules.common.domain.documents import format_document
+from modules.common.domain.documents import display_masked_document, format_document
 from modules.common.domain.money import format_brl
-from modules.reading.models import Reading
-from modules.registry.models import PropertyRelation
 
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
@@ -70,19 +68,6 @@ def _chart(history: list[tuple[dt.date, int]], current: dt.date, colour: str) ->
     return "".join(parts)
 
 
-def _payer(bill: Bill) -> Any:
-    relations = {
-        r.role: r.customer
-        for r in PropertyRelation.objects.filter(
-            property_id=bill.property_id, end__isnull=True
-        ).select_related("customer")
-    }
-    for role in (PropertyRelation.Role.BILL_PAYER, PropertyRelation.Role.USER, PropertyRelation.Role.OWNER):
-        if role in relations:
-            return relations[role]
-    return None
-
-
 def _img(svg: str, css: str = "width:100%") -> str:
     """An SVG as an <img> data URI: drawn as one image, not as hundreds of DOM elements that the CSS
     cascade would style one by one (about half the render time of a bill, measured)."""
@@ -94,16 +79,10 @@ def bill_context(bill: Bill) -> dict[str, Any]:
     tenant = current_tenant()
     prop = bill.property
     colour = getattr(tenant, "primary_color", "") or "#0E5A8A"
-    reading = (
-        Reading.objects.filter(property_id=bill.property_id, reference=bill.reference)
-        .select_related("occurrence", "installation__meter")
-        .first()
-    )
     items = list(bill.items.all())
     texts = BillText.objects.filter(valid_from__lte=bill.reference)
     message = texts.filter(kind=BillText.Kind.MESSAGE).order_by("-valid_from").first()
     quality = texts.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from").first()
-    payer = _payer(bill)
     month = YearMonth.of(bill.reference)
     zone = tenant_zone()
     issued_on = (
@@ -123,11 +102,10 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "secondary": getattr(tenant, "secondary_color", "") or colour,
         "prop": prop,
         "categories": list(prop.categories.select_related("category")),
-        "payer": payer,
-        # masked as the agency shows it: the PDF is its second copy and is e-mailed (LGPD, data
-        # minimisation); "sem CPF/CNPJ" when there is none
-        "payer_document": payer.document_masked if payer else "",
-        "reading": reading,
+        # who the bill was issued to, stored on it at issue; the document masked as the agency shows
+        # it: the PDF is its second copy and is e-mailed (LGPD, data minimisation)
+        "payer_name": bill.payer_name,
+        "payer_document": display_masked_document(bill.payer_document) if bill.payer_name else "",
         "month_label": month.label,
         "items": items,
         "water": sum((i.amount for i in items if i.kind == ItemKind.WATER), Decimal("0.00")),

@@ -106,8 +106,6 @@ def simulator_view(request: HttpRequest) -> HttpResponse:
 @function_required("billing.simulate")
 def compare_view(request: HttpRequest) -> HttpResponse:
     """Two tariff versions over the real consumption of a past month (seed 002 part 1 §7)."""
-    from .apis import billed_month
-
     form = CompareForm(request.GET or None)
     result = None
     if request.GET and form.is_valid():
@@ -118,7 +116,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
                 base=version_for(v.get("base"), v["reference"]),
                 proposed=version_for(v["proposed"], None),
                 month=month,
-                billed=billed_month(month),
+                billed=selectors.billed_consumptions(month),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
