@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
+from modules.common.domain import calendar as cal
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
-from modules.common.domain import calendar as cal
 from modules.reading.domain.consumption import (
     FLAG_LABELS,
     ConsumptionKind,
