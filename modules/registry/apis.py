@@ -20,6 +20,7 @@ from modules.common.models import AuditEntry
 from . import selectors
 from .domain.account_number import InvalidAccountNumber, parse_account_number
 from .domain.economies import CategoryShare
+from .errors import ErrorCode
 from .models import Customer, Neighbourhood, Property, PropertyRelation, ServiceConnection, Street
 from .services.connections import connection_change_situation, connection_create
 from .services.customers import clean_document, customer_create, customer_document_register, customer_update
@@ -289,12 +290,16 @@ def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
     if "street" in data:
         street = Street.objects.filter(pk=data["street"]).first()
         if street is None:
-            raise ValidationFailed("Logradouro não encontrado.", field="street")
+            raise ValidationFailed(
+                "Logradouro não encontrado.", field="street", code=ErrorCode.STREET_NOT_FOUND
+            )
         data["street"] = street
     if "neighbourhood" in data:
         hood = Neighbourhood.objects.filter(pk=data["neighbourhood"]).first()
         if hood is None:
-            raise ValidationFailed("Bairro não encontrado.", field="neighbourhood")
+            raise ValidationFailed(
+                "Bairro não encontrado.", field="neighbourhood", code=ErrorCode.NEIGHBOURHOOD_NOT_FOUND
+            )
         data["neighbourhood"] = hood
     return data
 
@@ -303,7 +308,9 @@ def _customer_by_document(value: str, field: str) -> Customer:
     digits, _ = clean_document(value)
     customer = Customer.objects.filter(cpf_cnpj=digits).first()
     if customer is None:
-        raise ValidationFailed("Nenhum cliente cadastrado com este CPF/CNPJ.", field=field)
+        raise ValidationFailed(
+            "Nenhum cliente cadastrado com este CPF/CNPJ.", field=field, code=ErrorCode.CUSTOMER_NOT_FOUND
+        )
     return customer
 
 
@@ -311,10 +318,12 @@ def _customer_by_document_or_id(document: str | None, pk: int | None, field: str
     if document:
         return _customer_by_document(document, field)
     if pk is None:
-        raise ValidationFailed("Informe o CPF/CNPJ ou o id do cliente.", field=field)
+        raise ValidationFailed(
+            "Informe o CPF/CNPJ ou o id do cliente.", field=field, code=ErrorCode.CUSTOMER_REQUIRED
+        )
     customer = Customer.objects.filter(pk=pk).first()
     if customer is None:
-        raise ValidationFailed("Cliente não encontrado.", field="customer")
+        raise ValidationFailed("Cliente não encontrado.", field="customer", code=ErrorCode.CUSTOMER_NOT_FOUND)
     return customer
 
 
@@ -352,7 +361,9 @@ class PropertyListCreateApi(APIView):
             try:
                 values["account_base"] = parse_account_number(account)
             except InvalidAccountNumber as exc:
-                raise ValidationFailed(str(exc), field="account_number") from exc
+                raise ValidationFailed(
+                    str(exc), field="account_number", code=ErrorCode.ACCOUNT_NUMBER_INVALID
+                ) from exc
         holder = values.pop("holder_cpf_cnpj", None)
         holder_id = values.pop("holder_customer", None)
         if holder or holder_id is not None:
@@ -371,7 +382,7 @@ class PropertyDetailApi(APIView):
         try:
             return Response(PropertyOut(selectors.property_detail(pk)).data)
         except Property.DoesNotExist as exc:
-            raise NotFound("Imóvel não encontrado.") from exc
+            raise NotFound("Imóvel não encontrado.", code=ErrorCode.PROPERTY_NOT_FOUND) from exc
 
     @extend_schema(request=PropertyPatchIn, responses={200: PropertyOut})
     def patch(self, request: Request, pk: int) -> Response:

@@ -14,6 +14,7 @@ from modules.common.errors import DomainError, ValidationFailed
 
 from . import selectors
 from .domain.economies import CategoryShare
+from .errors import ErrorCode
 from .forms import (
     ConnectionForm,
     CustomerForm,
@@ -87,7 +88,11 @@ def property_create_view(request: HttpRequest) -> HttpResponse:
                 digits, _ = clean_document(holder_doc)
                 holder = Customer.objects.filter(cpf_cnpj=digits).first()
                 if holder is None:
-                    raise ValidationFailed("Nenhum cliente com este CPF/CNPJ.", field="holder_cpf_cnpj")
+                    raise ValidationFailed(
+                        "Nenhum cliente com este CPF/CNPJ.",
+                        field="holder_cpf_cnpj",
+                        code=ErrorCode.CUSTOMER_NOT_FOUND,
+                    )
                 data["holder"] = holder
             data["sublot"] = data.get("sublot") or 0
             prop = property_create(actor=request.user, categories=_shares(economies), **data)
@@ -124,7 +129,11 @@ def property_action_view(request: HttpRequest, pk: int, action: str) -> HttpResp
                 digits, _ = clean_document(data.pop("cpf_cnpj"))
                 customer = Customer.objects.filter(cpf_cnpj=digits).first()
                 if customer is None:
-                    raise ValidationFailed("Nenhum cliente com este CPF/CNPJ.", field="cpf_cnpj")
+                    raise ValidationFailed(
+                        "Nenhum cliente com este CPF/CNPJ.",
+                        field="cpf_cnpj",
+                        code=ErrorCode.CUSTOMER_NOT_FOUND,
+                    )
                 relation_transfer(actor=request.user, prop=prop, customer=customer, **data)
                 messages.success(request, "Titularidade registrada.")
         elif action == "economies":

@@ -160,3 +160,23 @@ def test_refusals_against_the_database_name_their_lines_and_write_nothing(regist
         (2, "number", "hidrômetro já instalado em outra ligação")
     ]
     assert _written() == written
+
+
+def test_a_file_larger_than_a_lookup_chunk_reads_what_is_held_whole_and_judges_the_same(registry) -> None:
+    from modules.legacy.services.meters import CHUNK
+
+    stock = [meter(f"S{i:06d}") for i in range(CHUNK + 1)]
+    first = import_meters(actor=ACTOR, data=meters(meter("A1", registry[0]), *stock), today=TODAY)
+    assert (first.ok, first.created, first.details) == (True, CHUNK + 2, {"installations_created": 1})
+
+    moved = meters(meter("A1", registry[1]), *stock)
+    refused = import_meters(actor=ACTOR, data=moved, today=TODAY)
+    assert [(e.line, e.field, e.reason) for e in refused.errors] == [
+        (2, "number", "hidrômetro já instalado em outra ligação")
+    ]
+
+    stock[7] = meter("S000007", model="S230")
+    again = import_meters(actor=ACTOR, data=meters(meter("A1", registry[0]), *stock), today=TODAY)
+    assert (again.ok, again.created, again.updated, again.unchanged) == (True, 0, 1, CHUNK + 1)
+    assert Meter.objects.get(number="S000007").model == "S230"
+    assert Installation.objects.count() == 1

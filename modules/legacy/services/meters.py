@@ -1,10 +1,12 @@
 """meters.csv: water meters keyed by number, installed on the water connection of the account number
 given (layout in docs/registry-import.md).
 
-Metering's rows are written through metering's models (bulk_create and bulk updates, a few
-statements per file), the registry's `metered` flag through the registry's: the import contracts
-see both dependencies. Lookups go in chunks of the file's keys. A meter is only written when its
-values differ, so re-importing the same file changes nothing.
+Metering's rows are written through metering's models: new rows in bulk as the models describe
+them (bulk.py: COPY, their tables, columns and defaults taken from the models), changes with the
+ORM's bulk_update and update; the registry's `metered` flag through the registry's model. The
+import contracts see both dependencies. What the database holds is read by chunks of the file's
+keys (a large file reads the tables whole). A meter is only written when its values differ, so
+re-importing the same file changes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from modules.metering.models import Installation, Meter, Movement
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.models import ServiceConnection
 
+from ..bulk import allocate_ids, insert_rows
 from ..files import (
     ImportReport,
     LineError,
@@ -39,8 +42,8 @@ from ..files import (
 )
 
 REASON = "importação"
-CHUNK = 5000  # keys per lookup query, and rows per INSERT
-CENT = Decimal("0.01")
+CHUNK = 5000  # keys per lookup query or bulk update
+CAPACITY_STEP = Decimal("0.01")  # the column is numeric(6, 2)
 # what the file says about a meter; an existing meter is updated when one of them differs
 DATA_FIELDS = (
     "manufacturer",
@@ -86,10 +89,20 @@ def _chunks(keys: Iterable[K]) -> Iterator[list[K]]:
         yield batch
 
 
-def _lookup(keys: Iterable[K], query: Callable[[list[K]], Iterable[tuple[K, V]]]) -> dict[K, V]:
+def _lookup(
+    keys: Iterable[K],
+    among: Callable[[list[K]], Iterable[tuple[K, V]]],
+    everything: Callable[[], Iterable[tuple[K, V]]],
+) -> dict[K, V]:
+    """What the database holds for the file's keys: queried by chunks of keys for a small file; for a
+    large one, read whole and filtered here (compiling tens of thousands of IN parameters costs more
+    than reading a table of the utility's size)."""
+    wanted = set(keys)
+    if len(wanted) > CHUNK:
+        return {key: value for key, value in everything() if key in wanted}
     out: dict[K, V] = {}
-    for batch in _chunks(keys):
-        out.update(query(batch))
+    for batch in _chunks(wanted):
+        out.update(among(batch))
     return out
 
 
@@ -121,7 +134,7 @@ def _parse(row: dict[str, str], today: dt.date) -> tuple[Any, ...]:
     installed = parse_date(row.get("installed_on", ""), "installed_on", today, required=base is not None)
     initial = parse_int(row.get("initial_reading", ""), "initial_reading", required=base is not None)
     # the column is numeric(6, 2): compare what the database would keep (it rounds half away from zero)
-    capacity = capacity.quantize(CENT, rounding=ROUND_HALF_UP)
+    capacity = capacity.quantize(CAPACITY_STEP, rounding=ROUND_HALF_UP)
     return (
         number,
         manufacturer[:60],
@@ -147,23 +160,32 @@ class _Known:
     meter_at: dict[int, str]  # connection -> number of the meter installed on it now
 
 
+BASE_AND_ID = ("property__account_base", "id")
+
+
 def _known(lines: list[MeterLine]) -> _Known:
+    water = ServiceConnection.objects.filter(kind=ServiceConnection.Kind.WATER)
     connection_of = _lookup(
-        {m.account_base for m in lines if m.account_base is not None},
-        lambda bases: ServiceConnection.objects.filter(
-            kind=ServiceConnection.Kind.WATER, property__account_base__in=bases
-        ).values_list("property__account_base", "id"),
+        (m.account_base for m in lines if m.account_base is not None),
+        lambda bases: water.filter(property__account_base__in=bases).values_list(*BASE_AND_ID),
+        lambda: water.values_list(*BASE_AND_ID),
     )
     numbers = [m.number for m in lines]
-    meters = _lookup(numbers, lambda batch: ((m.number, m) for m in Meter.objects.filter(number__in=batch)))
+    meters = _lookup(
+        numbers,
+        lambda batch: ((m.number, m) for m in Meter.objects.filter(number__in=batch)),
+        lambda: ((m.number, m) for m in Meter.objects.all().iterator(chunk_size=CHUNK)),
+    )
     active = Installation.objects.filter(removed_on__isnull=True)
     installed_at = _lookup(
         numbers,
         lambda batch: active.filter(meter__number__in=batch).values_list("meter__number", "connection_id"),
+        lambda: active.values_list("meter__number", "connection_id"),
     )
     meter_at = _lookup(
-        set(connection_of.values()),
+        connection_of.values(),
         lambda batch: active.filter(connection_id__in=batch).values_list("connection_id", "meter__number"),
+        lambda: active.values_list("connection_id", "meter__number"),
     )
     return _Known(connection_of, meters, installed_at, meter_at)
 
@@ -229,11 +251,7 @@ def import_meters(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportR
         # a line with a connection installs its meter there, unless it is installed there already
         to_install = [m for m in lines if m.line in connection_by_line and m.number not in known.installed_at]
         installing = {m.number for m in to_install}
-        fresh = [
-            Meter(number=m.number, status=INSTALLED if m.number in installing else STOCK, **m.values())
-            for m in lines
-            if m.number not in known.meters
-        ]
+        fresh = [m for m in lines if m.number not in known.meters]
         changed = []
         for m in lines:
             meter = known.meters.get(m.number)
@@ -241,51 +259,53 @@ def import_meters(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportR
                 for k, v in m.values().items():
                     setattr(meter, k, v)
                 changed.append(meter)
-        Meter.objects.bulk_create(fresh, batch_size=CHUNK)
+        fresh_ids = allocate_ids(Meter, len(fresh))
+        insert_rows(
+            Meter,
+            ("id", "number", *DATA_FIELDS, "status"),
+            (
+                (pk, m.number, *m.values().values(), INSTALLED if m.number in installing else STOCK)
+                for m, pk in zip(fresh, fresh_ids, strict=True)
+            ),
+        )
         Meter.objects.bulk_update(changed, DATA_FIELDS, batch_size=CHUNK)
         report.created, report.updated = len(fresh), len(changed)
-        Movement.objects.bulk_create(
-            (
-                Movement(
-                    meter=meter, status_from="", status_to=STOCK, on=today, reason=REASON, actor=username
-                )
-                for meter in fresh
-            ),
-            batch_size=CHUNK,
+        insert_rows(
+            Movement,
+            ("meter", "status_from", "status_to", "on", "reason", "actor"),
+            ((pk, "", STOCK, today, REASON, username) for pk in fresh_ids),
         )
-        meter_of = {meter.number: meter for meter in fresh} | known.meters
-        installations = Installation.objects.bulk_create(
+        meter_id = {m.number: pk for m, pk in zip(fresh, fresh_ids, strict=True)} | {
+            number: meter.pk for number, meter in known.meters.items()
+        }
+        installation_ids = allocate_ids(Installation, len(to_install))
+        insert_rows(
+            Installation,
+            ("id", "meter", "connection", "installed_on", "initial_reading", "installed_by"),
             (
-                Installation(
-                    meter=meter_of[m.number],
-                    connection_id=connection_by_line[m.line],
-                    installed_on=m.installed_on,
-                    initial_reading=m.initial_reading,
-                    installed_by=username,
+                (
+                    pk,
+                    meter_id[m.number],
+                    connection_by_line[m.line],
+                    m.installed_on,
+                    m.initial_reading,
+                    username,
                 )
-                for m in to_install
+                for m, pk in zip(to_install, installation_ids, strict=True)
             ),
-            batch_size=CHUNK,
         )
-        Movement.objects.bulk_create(
+        insert_rows(
+            Movement,
+            ("meter", "status_from", "status_to", "on", "reason", "installation", "actor"),
             (
-                Movement(
-                    meter_id=i.meter_id,
-                    status_from=STOCK,
-                    status_to=INSTALLED,
-                    on=i.installed_on,
-                    reason=REASON,
-                    installation=i,
-                    actor=username,
-                )
-                for i in installations
+                (meter_id[m.number], STOCK, INSTALLED, m.installed_on, REASON, pk, username)
+                for m, pk in zip(to_install, installation_ids, strict=True)
             ),
-            batch_size=CHUNK,
         )
         # meters registered before (in stock) now installed; the new ones were created installed
         for batch in _chunks(known.meters[n].pk for n in installing if n in known.meters):
             Meter.objects.filter(pk__in=batch).update(status=INSTALLED)
-        report.details["installations_created"] = len(installations)
+        report.details["installations_created"] = len(to_install)
         for batch in _chunks(set(connection_by_line.values())):
             ServiceConnection.objects.filter(pk__in=batch, metered=False).update(metered=True)
         finish(report, actor, "registry.import_meters")

@@ -15,6 +15,7 @@ from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import Conflict, ValidationFailed
 
 from ..domain.text import fold, normalize_cep
+from ..errors import ErrorCode
 from ..models import Customer
 from .checks import not_future
 
@@ -42,7 +43,7 @@ def clean_document(value: str) -> tuple[str, str]:
     """(digits, kind) of a CPF or CNPJ (numeric or alphanumeric), or ValidationFailed on cpf_cnpj."""
     chars = strip_document(value)
     if not chars:
-        raise ValidationFailed("Informe o CPF ou o CNPJ.", field="cpf_cnpj")
+        raise ValidationFailed("Informe o CPF ou o CNPJ.", field="cpf_cnpj", code=ErrorCode.DOCUMENT_REQUIRED)
     kind = document_kind(chars)
     if kind is None:
         if len(chars) == 11:
@@ -51,7 +52,7 @@ def clean_document(value: str) -> tuple[str, str]:
             message = "CNPJ inválido: dígito verificador não confere."
         else:
             message = "CPF/CNPJ inválido: informe 11 dígitos (CPF) ou 14 caracteres (CNPJ)."
-        raise ValidationFailed(message, field="cpf_cnpj")
+        raise ValidationFailed(message, field="cpf_cnpj", code=ErrorCode.DOCUMENT_INVALID)
     return chars, ("person" if kind == "cpf" else "company")
 
 
@@ -61,18 +62,20 @@ def _clean_customer_fields(fields: dict[str, Any], today: dt.date) -> dict[str, 
         if isinstance(value, str):
             out[key] = value.strip()
     if "name" in out and len(out["name"]) < 3:
-        raise ValidationFailed("Informe o nome do cliente (ao menos 3 letras).", field="name")
+        raise ValidationFailed(
+            "Informe o nome do cliente (ao menos 3 letras).", field="name", code=ErrorCode.NAME_REQUIRED
+        )
     if out.get("email"):
         try:
             validate_email(out["email"])
         except DjangoValidationError as exc:
-            raise ValidationFailed("E-mail inválido.", field="email") from exc
+            raise ValidationFailed("E-mail inválido.", field="email", code=ErrorCode.EMAIL_INVALID) from exc
     not_future(out.get("birth_date"), today, "birth_date", "A data de nascimento")
     if out.get("mail_cep"):
         try:
             out["mail_cep"] = normalize_cep(out["mail_cep"])
         except ValueError as exc:
-            raise ValidationFailed(str(exc), field="mail_cep") from exc
+            raise ValidationFailed(str(exc), field="mail_cep", code=ErrorCode.CEP_INVALID) from exc
     if out.get("mail_state"):
         out["mail_state"] = out["mail_state"].upper()[:2]
     return out
@@ -80,12 +83,17 @@ def _clean_customer_fields(fields: dict[str, Any], today: dt.date) -> dict[str, 
 
 def _clean_kind(kind: str | None) -> str:
     if kind in (None, ""):
-        return Customer.Kind.PERSON
+        return Customer.Kind.PERSON  # type: ignore[return-value]  # a str at run time (no Django stubs)
     if kind not in Customer.Kind.values:
-        raise ValidationFailed("Tipo de cliente inválido: use pessoa física ou jurídica.", field="kind")
+        raise ValidationFailed(
+            "Tipo de cliente inválido: use pessoa física ou jurídica.",
+            field="kind",
+            code=ErrorCode.CUSTOMER_KIND_UNKNOWN,
+        )
     return kind
 
 
+@transaction.atomic(durable=True)
 def customer_create(
     *,
     actor: Actor,
@@ -104,13 +112,12 @@ def customer_create(
     else:
         kind = _clean_kind(kind)
     data = _clean_customer_fields({"name": name, **fields}, today)
-    with transaction.atomic():
-        if digits and Customer.objects.filter(cpf_cnpj=digits).exists():
-            raise Conflict("Já existe um cliente com este CPF/CNPJ.", field="cpf_cnpj", code="duplicate")
-        customer = Customer.objects.create(cpf_cnpj=digits, kind=kind, name_search=fold(data["name"]), **data)
-        audit_record(
-            actor=actor, action="registry.customer_create", target=customer, after=snapshot(customer)
-        )
+    if digits and Customer.objects.filter(cpf_cnpj=digits).exists():
+        raise Conflict("Já existe um cliente com este CPF/CNPJ.", field="cpf_cnpj", code=ErrorCode.DUPLICATE)
+    customer: Customer = Customer.objects.create(
+        cpf_cnpj=digits, kind=kind, name_search=fold(data["name"]), **data
+    )
+    audit_record(actor=actor, action="registry.customer_create", target=customer, after=snapshot(customer))
     return customer
 
 
@@ -118,7 +125,10 @@ def customer_document_register(
     *, actor: Actor, customer: Customer, cpf_cnpj: str, reason: str = ""
 ) -> Customer:
     """Put a CPF/CNPJ on a customer registered without one (VA-07). A document, once on file,
-    identifies the customer and is not replaced here; the kind follows the document."""
+    identifies the customer and is not replaced here; the kind follows the document.
+
+    Not durable: the staff form and API run it with customer_update in one transaction of theirs.
+    """
     digits, kind = clean_document(cpf_cnpj)
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -129,14 +139,14 @@ def customer_document_register(
                 f"O cliente {customer.name} já tem o {customer.document_display} cadastrado; "
                 "o CPF/CNPJ de um cliente não é trocado por aqui.",
                 field="cpf_cnpj",
-                code="document_on_file",
+                code=ErrorCode.DOCUMENT_ON_FILE,
             )
         other = Customer.objects.filter(cpf_cnpj=digits).first()
         if other is not None:
             raise Conflict(
                 f"Este CPF/CNPJ já pertence a outro cliente ({other.name}).",
                 field="cpf_cnpj",
-                code="duplicate",
+                code=ErrorCode.DUPLICATE,
             )
         before = snapshot(customer)
         customer.cpf_cnpj, customer.kind = digits, kind
@@ -155,6 +165,11 @@ def customer_document_register(
 def customer_update(
     *, actor: Actor, customer: Customer, today: dt.date | None = None, **fields: Any
 ) -> Customer:
+    """Change a customer's details (never the CPF/CNPJ, nor the kind).
+
+    Not durable: the agency's e-mail confirmation runs it inside its own transaction, and the staff
+    form and API together with customer_document_register.
+    """
     today = today or tenant_today()
     data = _clean_customer_fields(fields, today)
     with transaction.atomic():
@@ -178,18 +193,23 @@ def customer_document_change(
     *, actor: Actor, customer: Customer, cpf_cnpj: str, reason: str = ""
 ) -> Customer:
     """Change a customer's CPF/CNPJ (a correction or a CPF/CNPJ update request, VA-26): the kind
-    follows the new number; refused when the number is the customer's already or another customer's."""
+    follows the new number; refused when the number is the customer's already or another customer's.
+
+    Not durable: the agency's desk runs it inside the approval of the citizen's request.
+    """
     digits, kind = clean_document(cpf_cnpj)
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         if customer.cpf_cnpj == digits:
-            raise ValidationFailed("Este já é o CPF/CNPJ do cliente.", field="cpf_cnpj", code="unchanged")
+            raise ValidationFailed(
+                "Este já é o CPF/CNPJ do cliente.", field="cpf_cnpj", code=ErrorCode.UNCHANGED
+            )
         other = Customer.objects.filter(cpf_cnpj=digits).exclude(pk=customer.pk).first()
         if other is not None:
             raise Conflict(
                 f"O CPF/CNPJ informado já pertence a outro cliente do cadastro ({other.name}).",
                 field="cpf_cnpj",
-                code="duplicate",
+                code=ErrorCode.DUPLICATE,
             )
         before = snapshot(customer, fields=["cpf_cnpj", "kind"])
         customer.cpf_cnpj, customer.kind = digits, kind

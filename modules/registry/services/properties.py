@@ -18,6 +18,7 @@ from ..domain.account_number import InvalidAccountNumber, account_check_digit, n
 from ..domain.economies import CategoryShare, InvalidEconomies, total_economies, validate_shares
 from ..domain.inscription import Inscription, InvalidInscription
 from ..domain.text import fold, normalize_cep
+from ..errors import ErrorCode
 from ..models import (
     BillingGroup,
     Category,
@@ -38,7 +39,7 @@ def _shares(categories: Iterable[CategoryShare]) -> tuple[CategoryShare, ...]:
     try:
         return validate_shares(categories, Category.objects.values_list("code", flat=True))
     except InvalidEconomies as exc:
-        raise ValidationFailed(str(exc), field=exc.field) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=ErrorCode.ECONOMIES_INVALID) from exc
 
 
 def _inscription(parts: dict[str, Any]) -> Inscription:
@@ -51,10 +52,12 @@ def _inscription(parts: dict[str, Any]) -> Inscription:
             int(parts.get("sublot") or 0),
         )
     except InvalidInscription as exc:
-        raise ValidationFailed(str(exc), field=exc.field) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=ErrorCode.INSCRIPTION_INVALID) from exc
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationFailed(
-            "Informe a inscrição completa: localidade, setor, quadra e lote.", field="inscription"
+            "Informe a inscrição completa: localidade, setor, quadra e lote.",
+            field="inscription",
+            code=ErrorCode.INSCRIPTION_INVALID,
         ) from exc
 
 
@@ -79,16 +82,26 @@ def _categories_snapshot(prop: Property) -> dict[str, int]:
 
 def _check_route(billing_group: BillingGroup | None, route: Route | None) -> None:
     if route is not None and billing_group is not None and route.group_id != billing_group.pk:
-        raise ValidationFailed("A rota escolhida não pertence ao grupo de faturamento.", field="route")
+        raise ValidationFailed(
+            "A rota escolhida não pertence ao grupo de faturamento.",
+            field="route",
+            code=ErrorCode.ROUTE_NOT_IN_GROUP,
+        )
 
 
 def _check_coordinates(lat: Decimal | None, lon: Decimal | None) -> None:
     if (lat is None) != (lon is None):
-        raise ValidationFailed("Informe latitude e longitude juntas.", field="latitude")
+        raise ValidationFailed(
+            "Informe latitude e longitude juntas.", field="latitude", code=ErrorCode.COORDINATES_INVALID
+        )
     if lat is not None and not Decimal("-90") <= lat <= Decimal("90"):
-        raise ValidationFailed("Latitude fora do intervalo −90 a 90.", field="latitude")
+        raise ValidationFailed(
+            "Latitude fora do intervalo −90 a 90.", field="latitude", code=ErrorCode.COORDINATES_INVALID
+        )
     if lon is not None and not Decimal("-180") <= lon <= Decimal("180"):
-        raise ValidationFailed("Longitude fora do intervalo −180 a 180.", field="longitude")
+        raise ValidationFailed(
+            "Longitude fora do intervalo −180 a 180.", field="longitude", code=ErrorCode.COORDINATES_INVALID
+        )
 
 
 PROPERTY_FIELDS = (
@@ -121,12 +134,15 @@ def _clean_property_fields(data: dict[str, Any]) -> dict[str, Any]:
         try:
             out["cep"] = normalize_cep(out["cep"])
         except ValueError as exc:
-            raise ValidationFailed(str(exc), field="cep") from exc
+            raise ValidationFailed(str(exc), field="cep", code=ErrorCode.CEP_INVALID) from exc
     if out.get("built_area") is not None and out["built_area"] < 0:
-        raise ValidationFailed("A área construída não pode ser negativa.", field="built_area")
+        raise ValidationFailed(
+            "A área construída não pode ser negativa.", field="built_area", code=ErrorCode.BUILT_AREA_NEGATIVE
+        )
     return out
 
 
+@transaction.atomic(durable=True)
 def property_create(
     *,
     actor: Actor,
@@ -164,100 +180,105 @@ def property_create(
         try:
             valid = account_check_digit(account_base) is not None
         except InvalidAccountNumber as exc:
-            raise ValidationFailed(str(exc), field="account_number") from exc
-        if not valid:
-            raise ValidationFailed("Matrícula sem dígito verificador válido.", field="account_number")
-    with transaction.atomic():
-        if Property.objects.filter(inscription=inscription.formatted()).exists():
-            raise Conflict(
-                f"Já existe um imóvel com a inscrição {inscription.formatted()}.",
-                field="inscription",
-                code="duplicate",
-            )
-        if account_base is None:
-            # Serialise issuing numbers within the tenant so two clerks never get the same one.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':account_number'))"
-                )
-            last = Property.objects.aggregate(m=Max("account_base"))["m"] or 1000
-            account_base = next_account_base(last)
-        elif Property.objects.filter(account_base=account_base).exists():
-            raise Conflict("Matrícula já utilizada.", field="account_number", code="duplicate")
-        prop = Property(
-            account_base=account_base,
-            locality=inscription.locality,
-            sector=inscription.sector,
-            block=inscription.block,
-            lot=inscription.lot,
-            sublot=inscription.sublot,
-            inscription=inscription.formatted(),
-            **data,
-        )
-        prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
-        try:
-            with transaction.atomic():
-                prop.save()
-        except IntegrityError as exc:
-            raise Conflict(
-                "Sequência já ocupada nesta rota.", field="route_sequence", code="duplicate"
+            raise ValidationFailed(
+                str(exc), field="account_number", code=ErrorCode.ACCOUNT_NUMBER_INVALID
             ) from exc
-        _apply_categories(prop, shares)
-        PropertyStatusChange.objects.create(
-            property=prop, status=prop.status, since=today, reason="cadastro", actor=actor.get_username()
+        if not valid:
+            raise ValidationFailed(
+                "Matrícula sem dígito verificador válido.",
+                field="account_number",
+                code=ErrorCode.ACCOUNT_NUMBER_INVALID,
+            )
+    if Property.objects.filter(inscription=inscription.formatted()).exists():
+        raise Conflict(
+            f"Já existe um imóvel com a inscrição {inscription.formatted()}.",
+            field="inscription",
+            code=ErrorCode.DUPLICATE,
         )
-        after = snapshot(prop) | {"categories": _categories_snapshot(prop)}
-        audit_record(actor=actor, action="registry.property_create", target=prop, after=after)
-        if holder is not None:
-            for role in (PropertyRelation.Role.OWNER, PropertyRelation.Role.BILL_PAYER):
-                relation_start(actor, prop, holder, role, holder_since or today, "cadastro")
+    if account_base is None:
+        # Serialise issuing numbers within the tenant so two clerks never get the same one.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':account_number'))")
+        last = Property.objects.aggregate(m=Max("account_base"))["m"] or 1000
+        account_base = next_account_base(last)
+    elif Property.objects.filter(account_base=account_base).exists():
+        raise Conflict("Matrícula já utilizada.", field="account_number", code=ErrorCode.DUPLICATE)
+    prop = Property(
+        account_base=account_base,
+        locality=inscription.locality,
+        sector=inscription.sector,
+        block=inscription.block,
+        lot=inscription.lot,
+        sublot=inscription.sublot,
+        inscription=inscription.formatted(),
+        **data,
+    )
+    prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
+    try:
+        with transaction.atomic():
+            prop.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "Sequência já ocupada nesta rota.", field="route_sequence", code=ErrorCode.DUPLICATE
+        ) from exc
+    _apply_categories(prop, shares)
+    PropertyStatusChange.objects.create(
+        property=prop, status=prop.status, since=today, reason="cadastro", actor=actor.get_username()
+    )
+    after = snapshot(prop) | {"categories": _categories_snapshot(prop)}
+    audit_record(actor=actor, action="registry.property_create", target=prop, after=after)
+    if holder is not None:
+        for role in (PropertyRelation.Role.OWNER, PropertyRelation.Role.BILL_PAYER):
+            # a TextChoices member is a str at run time (no Django stubs)
+            relation_start(actor, prop, holder, role, holder_since or today, "cadastro")  # type: ignore[arg-type]
     return prop
 
 
+@transaction.atomic(durable=True)
 def property_update(*, actor: Actor, prop: Property, **fields: Any) -> Property:
     data = _clean_property_fields(fields)
-    with transaction.atomic():
-        prop = Property.objects.select_for_update().get(pk=prop.pk)
-        before = snapshot(prop)
-        for key, value in data.items():
-            setattr(prop, key, value)
-        _check_route(prop.billing_group, prop.route)
-        _check_coordinates(prop.latitude, prop.longitude)
-        prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
-        try:
-            with transaction.atomic():
-                prop.save()
-        except IntegrityError as exc:
-            raise Conflict(
-                "Sequência já ocupada nesta rota.", field="route_sequence", code="duplicate"
-            ) from exc
-        audit_record(
-            actor=actor, action="registry.property_update", target=prop, before=before, after=snapshot(prop)
-        )
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    before = snapshot(prop)
+    for key, value in data.items():
+        setattr(prop, key, value)
+    _check_route(prop.billing_group, prop.route)
+    _check_coordinates(prop.latitude, prop.longitude)
+    prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
+    try:
+        with transaction.atomic():
+            prop.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "Sequência já ocupada nesta rota.", field="route_sequence", code=ErrorCode.DUPLICATE
+        ) from exc
+    audit_record(
+        actor=actor, action="registry.property_update", target=prop, before=before, after=snapshot(prop)
+    )
     return prop
 
 
+@transaction.atomic(durable=True)
 def property_set_categories(
     *, actor: Actor, prop: Property, categories: Iterable[CategoryShare], reason: str = ""
 ) -> Property:
     """Changing economias is a fraud risk (§8.9): its own function grant, and old → new in the audit."""
     shares = _shares(categories)
-    with transaction.atomic():
-        prop = Property.objects.select_for_update().get(pk=prop.pk)
-        before = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
-        _apply_categories(prop, shares)
-        after = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
-        audit_record(
-            actor=actor,
-            action="registry.property_economies",
-            target=prop,
-            before=before,
-            after=after,
-            reason=reason,
-        )
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    before = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
+    _apply_categories(prop, shares)
+    after = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
+    audit_record(
+        actor=actor,
+        action="registry.property_economies",
+        target=prop,
+        before=before,
+        after=after,
+        reason=reason,
+    )
     return prop
 
 
+@transaction.atomic(durable=True)
 def property_set_status(
     *,
     actor: Actor,
@@ -269,24 +290,25 @@ def property_set_status(
 ) -> Property:
     today = today or tenant_today()
     if status not in Property.Status.values:
-        raise ValidationFailed(f"Situação desconhecida: '{status}'.", field="status")
+        raise ValidationFailed(
+            f"Situação desconhecida: '{status}'.", field="status", code=ErrorCode.PROPERTY_STATUS_UNKNOWN
+        )
     not_future(since, today, "since", "A data da situação")
-    with transaction.atomic():
-        prop = Property.objects.select_for_update().get(pk=prop.pk)
-        if prop.status == status:
-            raise ValidationFailed("O imóvel já está nesta situação.", field="status")
-        before = {"status": prop.status}
-        prop.status = status
-        prop.save(update_fields=["status", "updated_at"])
-        PropertyStatusChange.objects.create(
-            property=prop, status=status, since=since, reason=reason, actor=actor.get_username()
-        )
-        audit_record(
-            actor=actor,
-            action="registry.property_status",
-            target=prop,
-            before=before,
-            after={"status": status},
-            reason=reason,
-        )
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    if prop.status == status:
+        raise ValidationFailed("O imóvel já está nesta situação.", field="status", code=ErrorCode.UNCHANGED)
+    before = {"status": prop.status}
+    prop.status = status
+    prop.save(update_fields=["status", "updated_at"])
+    PropertyStatusChange.objects.create(
+        property=prop, status=status, since=since, reason=reason, actor=actor.get_username()
+    )
+    audit_record(
+        actor=actor,
+        action="registry.property_status",
+        target=prop,
+        before=before,
+        after={"status": status},
+        reason=reason,
+    )
     return prop

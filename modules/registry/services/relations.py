@@ -10,6 +10,7 @@ from modules.common.audit import Actor, audit_record
 from modules.common.clock import tenant_today
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
 from ..models import Customer, Property, PropertyRelation
 from .checks import not_future
 
@@ -28,16 +29,21 @@ def relation_start(
     )
     if current is not None:
         if current.customer_id == customer.pk:
-            raise ValidationFailed("Este cliente já ocupa este papel no imóvel.", field="customer")
+            raise ValidationFailed(
+                "Este cliente já ocupa este papel no imóvel.",
+                field="customer",
+                code=ErrorCode.RELATION_ALREADY_HELD,
+            )
         if start < current.start:
             raise ValidationFailed(
                 f"A nova titularidade ({start:%d/%m/%Y}) não pode começar antes da atual "
                 f"({current.start:%d/%m/%Y}).",
                 field="start",
+                code=ErrorCode.RELATION_START_BEFORE_CURRENT,
             )
         current.end = start
         current.save(update_fields=["end"])
-    relation = PropertyRelation.objects.create(
+    relation: PropertyRelation = PropertyRelation.objects.create(
         property=prop, customer=customer, role=role, start=start, reason=reason
     )
     audit_record(
@@ -51,6 +57,7 @@ def relation_start(
     return relation
 
 
+@transaction.atomic(durable=True)
 def relation_transfer(
     *,
     actor: Actor,
@@ -64,26 +71,29 @@ def relation_transfer(
     """Troca de titularidade: the current holder of the role ends on `start`, the new one starts."""
     today = today or tenant_today()
     if role not in PropertyRelation.Role.values:
-        raise ValidationFailed(f"Papel desconhecido: '{role}'.", field="role")
+        raise ValidationFailed(
+            f"Papel desconhecido: '{role}'.", field="role", code=ErrorCode.RELATION_ROLE_UNKNOWN
+        )
     not_future(start, today, "start", "A data de início")
-    with transaction.atomic():
-        prop = Property.objects.select_for_update().get(pk=prop.pk)
-        return relation_start(actor, prop, customer, role, start, reason or "troca de titularidade")
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    return relation_start(actor, prop, customer, role, start, reason or "troca de titularidade")
 
 
+@transaction.atomic(durable=True)
 def relation_end(
     *, actor: Actor, relation: PropertyRelation, end: dt.date, today: dt.date | None = None
 ) -> None:
     today = today or tenant_today()
     not_future(end, today, "end", "A data de fim")
     if end < relation.start:
-        raise ValidationFailed("O fim não pode ser anterior ao início.", field="end")
-    with transaction.atomic():
-        relation.end = end
-        relation.save(update_fields=["end"])
-        audit_record(
-            actor=actor,
-            action="registry.relation_end",
-            target=relation.property,
-            after={"role": relation.role, "end": end},
+        raise ValidationFailed(
+            "O fim não pode ser anterior ao início.", field="end", code=ErrorCode.RELATION_END_BEFORE_START
         )
+    relation.end = end
+    relation.save(update_fields=["end"])
+    audit_record(
+        actor=actor,
+        action="registry.relation_end",
+        target=relation.property,
+        after={"role": relation.role, "end": end},
+    )
