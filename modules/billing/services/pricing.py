@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -210,6 +210,11 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
         .annotate(
             water_active=_connected(ServiceConnection.Kind.WATER),
             sewer_active=_connected(ServiceConnection.Kind.SEWER),
+            sewer_percent=Subquery(
+                ServiceConnection.objects.filter(
+                    property=OuterRef("pk"), kind=ServiceConnection.Kind.SEWER
+                ).values("sewer_share_percent")[:1]
+            ),
             metered=Exists(
                 Installation.objects.filter(
                     connection__property=OuterRef("pk"),
@@ -218,7 +223,9 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
                 )
             ),
         )
-        .values_list("pk", "account_base", "status", "water_active", "sewer_active", "metered")
+        .values_list(
+            "pk", "account_base", "status", "water_active", "sewer_active", "sewer_percent", "metered"
+        )
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
     for pid, code, sub, economies in PropertyCategory.objects.filter(property_id__in=in_ids).values_list(
@@ -248,6 +255,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             units=tuple(units.get(pid, ())),
             water_active=water,
             sewer_active=sewer,
+            sewer_percent=sewer_percent,
             metered=pid in metered,
             reading=readings.get(pid),
             history=tuple(history.get(pid, ())),
@@ -255,7 +263,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             pending=tuple(pending.get(pid, ())),
             payer=payers.get(pid),
         )
-        for pid, base, status, water, sewer, _ in props
+        for pid, base, status, water, sewer, sewer_percent, _ in props
     }
 
 
