@@ -47,6 +47,7 @@ from ..domain.pricing import (
     price_bill,
 )
 from ..models import DueDayChoice
+from .settings import billing_settings
 from .tariffs import tariff_in_force, tariff_version
 
 ZERO = Decimal("0.00")
@@ -128,6 +129,7 @@ def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.dat
             start, max(reference.plus(3).last_day(), issued_on + dt.timedelta(days=92))
         ),
         consumption_policy=consumption_policy(start),
+        min_days_after_issue=billing_settings().min_days_after_issue,
     )
     return Context(terms=terms, company_code=code, calculate=CachedCalculation(version))
 
