@@ -28,6 +28,7 @@ from .models import Bill, BillingRun, Tariff
 from .pdf import bill_pdf
 from .services import bills as bill_services
 from .services import runs as run_services
+from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
 
@@ -408,3 +409,36 @@ class RunReleaseApi(APIView):
         run_services.run_release(actor=request.user, run=run, reason=str(request.data.get("reason", "")))
         run.refresh_from_db()
         return Response(run_json(run))
+
+
+class BillingSettingsIO(serializers.Serializer):
+    min_days_after_issue = serializers.IntegerField(
+        required=False, help_text="prazo mínimo entre a emissão e o vencimento (dias, 1 a 30)"
+    )
+    history_months = serializers.IntegerField(
+        required=False, help_text="meses de histórico de consumo na fatura (6 a 24)"
+    )
+
+
+def _settings_json(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
+
+
+class BillingSettingsApi(APIView):
+    """The utility's billing settings: read by whoever sees them, changed (audited) by whoever may."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.settings"
+
+    @extend_schema(operation_id="billing_settings_read", responses={200: BillingSettingsIO})
+    def get(self, request: Request) -> Response:
+        return Response(_settings_json(settings_services.billing_settings()))
+
+    @extend_schema(
+        operation_id="billing_settings_update", request=BillingSettingsIO, responses={200: BillingSettingsIO}
+    )
+    def put(self, request: Request) -> Response:
+        data = BillingSettingsIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = settings_services.billing_settings_update(actor=request.user, **data.validated_data)
+        return Response(_settings_json(row))

@@ -286,3 +286,28 @@ class BillText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.valid_from}"
+
+
+class BillingSettings(models.Model):
+    """One row per utility (pk 1): the billing rules the utility sets itself, edited by its staff
+    (services.settings, audited)."""
+
+    # ADR 0024: no bill is due sooner than this after it is issued
+    min_days_after_issue = models.PositiveSmallIntegerField(
+        "prazo mínimo entre a emissão e o vencimento (dias)", default=5
+    )
+    # seed 001 3.2.5.12.1 asks for at least the last six months
+    history_months = models.PositiveSmallIntegerField("meses de histórico de consumo na fatura", default=12)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "configuração do faturamento"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="billing_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "Configuração do faturamento"
+
+    @classmethod
+    def current(cls) -> BillingSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj  # type: ignore[no-any-return]  # Django is untyped here

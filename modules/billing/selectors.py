@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from modules.common.domain.dates import YearMonth
 from modules.registry.domain import connections as conn_rules
@@ -68,8 +68,13 @@ def billed_consumptions(month: YearMonth) -> list[BilledConsumption]:
         .annotate(
             water_active=connected(ServiceConnection.Kind.WATER),
             sewer_active=connected(ServiceConnection.Kind.SEWER),
+            sewer_percent=Subquery(
+                ServiceConnection.objects.filter(
+                    property=OuterRef("property_id"), kind=ServiceConnection.Kind.SEWER
+                ).values("sewer_share_percent")[:1]
+            ),
         )
-        .values_list("property_id", "consumption_m3", "water_active", "sewer_active")
+        .values_list("property_id", "consumption_m3", "water_active", "sewer_active", "sewer_percent")
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
     for pid, code, sub, economies in PropertyCategory.objects.filter(
@@ -77,8 +82,14 @@ def billed_consumptions(month: YearMonth) -> list[BilledConsumption]:
     ).values_list("property_id", "category__code", "subcategory__code", "economies"):
         units[pid].append(UnitFact(code, sub or "", economies))
     return [
-        BilledConsumption(m3=m3 or 0, units=tuple(units[pid]), water_active=water, sewer_active=sewer)
-        for pid, m3, water, sewer in bills
+        BilledConsumption(
+            m3=m3 or 0,
+            units=tuple(units[pid]),
+            water_active=water,
+            sewer_active=sewer,
+            sewer_percent=percent,
+        )
+        for pid, m3, water, sewer, percent in bills
         if units.get(pid)
     ]
 

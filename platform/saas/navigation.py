@@ -31,6 +31,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Faturamento", "Tarifas", "billing:tariffs", "billing.tariffs"),
     NavItem("Faturamento", "Simulador de conta", "billing:simulator", "billing.simulate"),
     NavItem("Faturamento", "Comparar tarifas", "billing:compare", "billing.simulate"),
+    NavItem("Faturamento", "Configuração do faturamento", "billing:settings", "billing.settings"),
     NavItem("Arrecadação", "Pagamentos", "collection:payments", "collection.payments"),
     NavItem("Arrecadação", "Fila de análise", "collection:review", "collection.payments", "change"),
     NavItem("Arrecadação", "Arquivos retorno", "collection:return_files", "collection.return_files"),

@@ -135,6 +135,8 @@ class PropertyFacts:
     due_day: int | None = None  # the day the customer chose (Lei 9.791/1999)
     pending: tuple[PendingItem, ...] = ()
     payer: Payer | None = None  # None: nobody is responsible for the property's bills
+    # the sewer connection's own share of the water amount (S4.7-02), in place of the tariff's
+    sewer_percent: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class BilledConsumption:
     units: tuple[UnitFact, ...]
     water_active: bool
     sewer_active: bool
+    sewer_percent: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -214,24 +217,28 @@ class PricedBill:
         return self.calculation.billed_m3
 
 
-Calculate = Callable[[int, tuple[DwellingUnits, ...], ServiceType], BillCalculation]
+Calculate = Callable[[int, tuple[DwellingUnits, ...], ServiceType, Decimal | None], BillCalculation]
 
 
 @dataclass
 class CachedCalculation:
     """`calculate_bill` on one tariff version, remembered: most properties of a month share
-    (m³, economias, service), so each combination is priced once."""
+    (m³, economias, service, sewer share), so each combination is priced once."""
 
     version: TariffVersion
-    _seen: dict[tuple[int, tuple[DwellingUnits, ...], ServiceType], BillCalculation] = field(
+    _seen: dict[tuple[int, tuple[DwellingUnits, ...], ServiceType, Decimal | None], BillCalculation] = field(
         default_factory=dict
     )
 
-    def __call__(self, m3: int, units: tuple[DwellingUnits, ...], service: ServiceType) -> BillCalculation:
-        key = (m3, units, service)
+    def __call__(
+        self, m3: int, units: tuple[DwellingUnits, ...], service: ServiceType, sewer_percent: Decimal | None
+    ) -> BillCalculation:
+        key = (m3, units, service, sewer_percent)
         calc = self._seen.get(key)
         if calc is None:
-            calc = self._seen[key] = calculate_bill(self.version, m3, units, service)
+            calc = self._seen[key] = calculate_bill(
+                self.version, m3, units, service, sewer_percent=sewer_percent
+            )
         return calc
 
 
@@ -412,15 +419,18 @@ def price_consumption(
     *,
     water_active: bool,
     sewer_active: bool,
+    sewer_percent: Decimal | None = None,
     calculate: Calculate | None = None,
 ) -> BillCalculation:
     """`m3` priced for the property's economias and connections on `version`: what a bill and the
-    tariff comparison both charge. Raises NotBillable or the calculation's ValidationFailed."""
+    tariff comparison both charge. The sewer is the connection's share of the water amount when it
+    has one (`sewer_percent`), else the category's. Raises NotBillable or the calculation's
+    ValidationFailed."""
     resolved = dwelling_units(units, version)
     service = service_type(
         water_active=water_active, sewer_active=sewer_active, version=version, units=resolved
     )
-    return (calculate or CachedCalculation(version))(m3, resolved, service)
+    return (calculate or CachedCalculation(version))(m3, resolved, service, sewer_percent)
 
 
 def price_bill(
@@ -443,6 +453,7 @@ def price_bill(
         facts.units,
         water_active=facts.water_active,
         sewer_active=facts.sewer_active,
+        sewer_percent=facts.sewer_percent,
         calculate=calculate,
     )
     lines = bill_lines(calc, facts.pending)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -47,6 +47,7 @@ from ..domain.pricing import (
     price_bill,
 )
 from ..models import DueDayChoice
+from .settings import billing_settings
 from .tariffs import tariff_in_force, tariff_version
 
 ZERO = Decimal("0.00")
@@ -128,6 +129,7 @@ def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.dat
             start, max(reference.plus(3).last_day(), issued_on + dt.timedelta(days=92))
         ),
         consumption_policy=consumption_policy(start),
+        min_days_after_issue=billing_settings().min_days_after_issue,
     )
     return Context(terms=terms, company_code=code, calculate=CachedCalculation(version))
 
@@ -210,6 +212,11 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
         .annotate(
             water_active=_connected(ServiceConnection.Kind.WATER),
             sewer_active=_connected(ServiceConnection.Kind.SEWER),
+            sewer_percent=Subquery(
+                ServiceConnection.objects.filter(
+                    property=OuterRef("pk"), kind=ServiceConnection.Kind.SEWER
+                ).values("sewer_share_percent")[:1]
+            ),
             metered=Exists(
                 Installation.objects.filter(
                     connection__property=OuterRef("pk"),
@@ -218,7 +225,9 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
                 )
             ),
         )
-        .values_list("pk", "account_base", "status", "water_active", "sewer_active", "metered")
+        .values_list(
+            "pk", "account_base", "status", "water_active", "sewer_active", "sewer_percent", "metered"
+        )
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
     for pid, code, sub, economies in PropertyCategory.objects.filter(property_id__in=in_ids).values_list(
@@ -248,6 +257,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             units=tuple(units.get(pid, ())),
             water_active=water,
             sewer_active=sewer,
+            sewer_percent=sewer_percent,
             metered=pid in metered,
             reading=readings.get(pid),
             history=tuple(history.get(pid, ())),
@@ -255,7 +265,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             pending=tuple(pending.get(pid, ())),
             payer=payers.get(pid),
         )
-        for pid, base, status, water, sewer, _ in props
+        for pid, base, status, water, sewer, sewer_percent, _ in props
     }
 
 

@@ -127,6 +127,7 @@ def compare(
                     bill.units,
                     water_active=bill.water_active,
                     sewer_active=bill.sewer_active,
+                    sewer_percent=bill.sewer_percent,
                 )
             except DomainError:
                 unpriced[name] += 1

@@ -21,9 +21,10 @@ from modules.billing.domain.pricing import (
     UnitFact,
     price_bill,
 )
-from modules.billing.domain.tariffs import Band, CategoryTariff, FixedCharge, TariffVersion
+from modules.billing.domain.tariffs import Band, CategoryTariff, FixedCharge, SewerRounding, TariffVersion
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding
+from modules.common.errors import ValidationFailed
 from modules.reading.domain.consumption import ConsumptionKind, ConsumptionPolicy, HistoryEntry
 
 D = Decimal
@@ -193,6 +194,33 @@ def test_a_subcategory_the_tariff_prices_is_billed_as_such_otherwise_as_its_cate
     assert {line.category for line in social.lines} == {"RES/SOC"}
     other = price_bill(facts(units=(UnitFact("RES", "IDO", 1),), reading=reading(12)), terms())
     assert {line.category for line in other.lines} == {"RES"}
+
+
+def test_the_sewer_connections_own_share_replaces_the_tariffs_percentage() -> None:
+    """S4.7-02 (percentual de esgoto): 80 % of each band's water amount, truncated per band, instead
+    of the category's 92.5 %: 10.70 → 8.56, 8.05 → 6.44, 2.33 → 1.86."""
+    bill = price_bill(facts(sewer_percent=D("80")), terms())
+    assert [line.amount for line in bill.lines if line.kind == ItemKind.SEWER] == [
+        D("8.56"),
+        D("6.44"),
+        D("1.86"),
+    ]
+    assert bill.total == D("37.94")
+    exempt = price_bill(facts(sewer_percent=D("0")), terms())
+    assert exempt.total == D("21.08")  # the water alone
+
+
+def test_the_connections_share_rounds_per_bill_when_the_tariff_does() -> None:
+    per_bill = terms(version=replace(tariff(), sewer_rounding=SewerRounding.PER_BILL))
+    bill = price_bill(facts(sewer_percent=D("80")), per_bill)
+    sewer = [(line.description, line.amount) for line in bill.lines if line.kind == ItemKind.SEWER]
+    assert sewer == [("Esgoto Residencial", D("16.86"))]  # 21.08 × 0.80 = 16.864, truncated
+
+
+def test_a_negative_sewer_share_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        price_bill(facts(sewer_percent=D("-1")), terms())
+    assert raised.value.code == "sewer_share_negative"
 
 
 def test_sewer_only_on_a_well_bills_the_special_sewer_tariff() -> None:
