@@ -27,6 +27,7 @@ from modules.common.errors import ErrorCode as CommonCode
 from modules.common.tenancy import tenant_context
 
 from .errors import ErrorCode
+from .metrics import PROVISIONING_FAILURES
 from .models import Domain, ProvisioningState, Tenant
 
 logger = logging.getLogger(__name__)
@@ -219,9 +220,7 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             except Exception as exc:
                 connection.set_schema_to_public()
                 logger.exception("provisioning of %s failed at %s", tenant.schema_name, current)
-                from saas import metrics
-
-                metrics.PROVISIONING_FAILURES.inc()
+                PROVISIONING_FAILURES.inc()
                 _set_state(
                     tenant,
                     ProvisioningState.FAILED,
