@@ -14,9 +14,8 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from modules.billing.models import Bill, BillingRun, BillStatus, RunStatus
+from modules.billing.models import Bill, BillingRun, BillingSettings, BillStatus, RunStatus
 from modules.billing.pdf import bill_pdf
-from modules.billing.services.pricing import DUE_OPTIONS
 from modules.billing.services.runs import OPEN_ANOMALY
 from modules.common.clock import tenant_zone
 from modules.common.domain.dates import YearMonth
@@ -64,7 +63,7 @@ def test_no_demo_bill_is_due_sooner_than_the_minimum_after_its_issue(demo: tuple
     today, _ = demo
     released = list(Bill.objects.filter(status=BillStatus.RELEASED).select_related("property"))
     assert released
-    earliest = today + dt.timedelta(days=DUE_OPTIONS.min_days_after_issue)
+    earliest = today + dt.timedelta(days=BillingSettings.current().min_days_after_issue)
     for bill in released:
         assert bill.issued_at is not None and bill.issued_at.astimezone(tenant_zone()).date() == today
         assert bill.due_date >= earliest, (bill.pk, bill.due_date)
