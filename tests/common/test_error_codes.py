@@ -31,19 +31,7 @@ from .source_tree import Source, sources
 
 # Removed at merge: the packages other helpers own convert their raises in their own branches; the
 # merger deletes this set (and the demo builders' entry once they have moved) when every branch is in.
-EXEMPT_UNTIL_MERGE = frozenset(
-    {
-        "modules.billing",
-        "modules.collection",
-        "modules.registry",
-        "modules.access",
-        "modules.debt",
-        "portal",
-    }
-)
-# Removed at merge, with the above: the demo builders and the fake gateway, which are moving out of
-# the business modules (wherever they land, they are fixtures, not API).
-EXEMPT_DEMO_UNTIL_MERGE = re.compile(r"(^|\.)(demo|fake_pagarme)(\.|$)")
+EXEMPT_UNTIL_MERGE = frozenset({"modules.billing", "portal"})
 NOT_IMPORTED = re.compile(r"^saas\.settings(\.|$)")  # production settings refuse to load without secrets
 
 
@@ -52,7 +40,6 @@ def _checked() -> list[Source]:
         s
         for s in sources()
         if not s.within(EXEMPT_UNTIL_MERGE)
-        and not EXEMPT_DEMO_UNTIL_MERGE.search(s.module)
         and not NOT_IMPORTED.match(s.module)
     ]
 

@@ -18,6 +18,7 @@ from modules.billing.models import BillingRun, BillText, RunChunk, RunStatus, Ta
 from modules.billing.services import runs
 from modules.billing.services.tariffs import tariff_approve, tariff_create
 from modules.common.audit import SystemActor
+from modules.common.clock import current_tenant
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
 from modules.metering.models import Installation
@@ -268,8 +269,7 @@ def seed_demo_billing(*, today: dt.date) -> list[str]:
     _history(last)
     read = _last_month(last)
     out = [f"  leituras de {last.label}: {read} registradas"]
-    tenant = getattr(connection, "tenant", None)
-    if not getattr(tenant, "febraban_company_code", ""):
+    if not getattr(current_tenant(), "febraban_company_code", ""):
         return [*out, "  faturamento: sem código FEBRABAN, não executado"]
     for group in BillingGroup.objects.all():
         run = BillingRun.objects.filter(group=group, reference=last.first_day()).first()
