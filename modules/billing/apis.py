@@ -418,6 +418,9 @@ class BillingSettingsIO(serializers.Serializer):
     history_months = serializers.IntegerField(
         required=False, help_text="meses de histórico de consumo na fatura (6 a 24)"
     )
+    m3_per_outlet = serializers.IntegerField(
+        required=False, help_text="m³ por tomada d'água de um imóvel sem hidrômetro (0 a 100; 0: o mínimo)"
+    )
 
 
 def _settings_json(row: Any) -> dict[str, Any]:

@@ -298,6 +298,10 @@ class BillingSettings(models.Model):
     )
     # seed 001 3.2.5.12.1 asks for at least the last six months
     history_months = models.PositiveSmallIntegerField("meses de histórico de consumo na fatura", default=12)
+    # seed 001 3.2.4.4.3: an unmetered property bills its outlets × this; 0 = the tariff's minimum
+    m3_per_outlet = models.PositiveSmallIntegerField(
+        "consumo por tomada d'água sem hidrômetro (m³)", default=0
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from modules.reading.domain.consumption import (
     Flag,
     HistoryEntry,
     average_consumption,
+    fixed_by_outlets,
 )
 
 from .calculation import BillCalculation, calculate_bill
@@ -131,6 +132,7 @@ class PropertyFacts:
     sewer_active: bool
     metered: bool  # a meter is installed on the water connection
     reading: ReadingFact | None
+    water_outlets: int = 0  # tomadas d'água: what an unmetered property is billed by
     history: tuple[HistoryEntry, ...] = ()  # loaded only when the month has no reading
     due_day: int | None = None  # the day the customer chose (Lei 9.791/1999)
     pending: tuple[PendingItem, ...] = ()
@@ -170,6 +172,7 @@ class BillingTerms:
     holidays: frozenset[dt.date]
     consumption_policy: ConsumptionPolicy = field(default_factory=ConsumptionPolicy)
     min_days_after_issue: int = 5  # ADR 0024
+    m3_per_outlet: int = 0  # unmetered properties: m³ per water outlet (0: the tariff's minimum)
 
 
 @dataclass(frozen=True)
@@ -283,8 +286,9 @@ def choose_consumption(
 ) -> ConsumptionChoice:
     """The volume to bill and how it was chosen, with what the critique must see: a correction's
     figure; else the month's reading (its flags and a pending review); else, metered, the average
-    of the measured history (the minimum without one, S14.6); else, unmetered, the tariff's minimum
-    per economia (seed 001 3.2.4.4.3)."""
+    of the measured history (the minimum without one, S14.6); else, unmetered, its outlets × the
+    utility's m³ per outlet (seed 001 3.2.4.4.3), and the tariff's minimum per economia when the
+    utility sets none (the calculation never bills less than that minimum)."""
     if consumption_override is not None:
         m3 = consumption_override
         corrected = Anomaly(AnomalyCode.CORRECTED, f"Consumo informado na correção: {m3} m³.")
@@ -302,7 +306,9 @@ def choose_consumption(
             return ConsumptionChoice(ConsumptionKind.MINIMUM, 0, (missing,))
         by_average = Anomaly(AnomalyCode.NO_READING, f"Sem leitura: faturado pela média ({average} m³).")
         return ConsumptionChoice(ConsumptionKind.AVERAGE, average, (by_average,))
-    return ConsumptionChoice(ConsumptionKind.FIXED, 0, ())
+    return ConsumptionChoice(
+        ConsumptionKind.FIXED, fixed_by_outlets(facts.water_outlets, terms.m3_per_outlet), ()
+    )
 
 
 def _band_label(from_m3: int, to_m3: int | None) -> str:

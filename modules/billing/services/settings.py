@@ -1,6 +1,6 @@
 """The utility's billing settings (BillingSettings): the minimum time between a bill's issue and its
-due date and the months of consumption history its PDF prints. Edited by staff, audited with before
-and after."""
+due date, the months of consumption history its PDF prints and the m³ an unmetered property bills
+per water outlet. Edited by staff, audited with before and after."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     ),
     # seed 001 3.2.5.12.1: the bill shows at least the last six months
     "history_months": (6, 24, "O histórico de consumo na fatura deve ter de 6 a 24 meses."),
+    "m3_per_outlet": (0, 100, "O consumo por tomada d'água deve ficar entre 0 e 100 m³."),
 }
 SETTINGS_FIELDS = tuple(LIMITS)
 
