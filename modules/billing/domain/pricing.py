@@ -31,6 +31,7 @@ from modules.reading.domain.consumption import (
     fixed_by_outlets,
 )
 
+from ..errors import ErrorCode
 from .calculation import BillCalculation, calculate_bill
 from .tariffs import DwellingUnits, ServiceType, TariffVersion
 
@@ -250,7 +251,7 @@ def dwelling_units(units: Sequence[UnitFact], version: TariffVersion) -> tuple[D
     own ("RES/SOC") is billed as such, otherwise as its category. Raises NotBillable when there is
     none, or when the version has no price for one of them."""
     if not units:
-        raise NotBillable("Imóvel sem categoria/economias.", code="no_dwelling_units")
+        raise NotBillable("Imóvel sem categoria/economias.", code=ErrorCode.NO_DWELLING_UNITS)
     codes = {c.code for c in version.categories}
     resolved = []
     for unit in units:
@@ -258,7 +259,8 @@ def dwelling_units(units: Sequence[UnitFact], version: TariffVersion) -> tuple[D
         code = sub if unit.subcategory_code and sub in codes else unit.category_code
         if code not in codes:
             raise NotBillable(
-                f"Categoria {code} não existe na tarifa do ato {version.act}.", code="unknown_category"
+                f"Categoria {code} não existe na tarifa do ato {version.act}.",
+                code=ErrorCode.UNKNOWN_CATEGORY,
             )
         resolved.append(DwellingUnits(code, unit.economies))
     return tuple(resolved)
@@ -278,7 +280,7 @@ def service_type(
         version.category(u.category_code).special_sewer_amount is not None for u in units
     ):
         return ServiceType.SPECIAL_SEWER
-    raise NotBillable("Imóvel sem ligação de água ativa.", code="no_active_connection")
+    raise NotBillable("Imóvel sem ligação de água ativa.", code=ErrorCode.NO_ACTIVE_CONNECTION)
 
 
 def choose_consumption(
@@ -402,7 +404,7 @@ def bill_due_date(terms: BillingTerms, chosen_day: int | None) -> dt.date:
     if schedule is None:
         raise NotBillable(
             f"Não há cronograma do grupo para {terms.reference.label}: sem data de vencimento.",
-            code="no_schedule",
+            code=ErrorCode.NO_SCHEDULE,
         )
     issued_on = max(schedule.billing_date, terms.issued_on)
     if chosen_day is None:
@@ -451,7 +453,7 @@ def price_bill(
     schedule; and the calculation's ValidationFailed for a category or a consumption the tariff does
     not price."""
     if not facts.active:
-        raise NotBillable(f"Imóvel com situação {facts.status_label}.", code="property_not_active")
+        raise NotBillable(f"Imóvel com situação {facts.status_label}.", code=ErrorCode.PROPERTY_NOT_ACTIVE)
     choice = choose_consumption(facts, terms, consumption_override=consumption_override)
     calc = price_consumption(
         terms.version,
@@ -465,7 +467,7 @@ def price_bill(
     lines = bill_lines(calc, facts.pending)
     total = sum((line.amount for line in lines), ZERO)
     if total < 0:
-        raise NotBillable(f"Créditos maiores que a fatura (total {total}).", code="negative_total")
+        raise NotBillable(f"Créditos maiores que a fatura (total {total}).", code=ErrorCode.NEGATIVE_TOTAL)
     return PricedBill(
         property_id=facts.property_id,
         account_base=facts.account_base,

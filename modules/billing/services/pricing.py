@@ -46,6 +46,7 @@ from ..domain.pricing import (
     UnitFact,
     price_bill,
 )
+from ..errors import ErrorCode
 from ..models import DueDayChoice
 from .settings import billing_settings
 from .tariffs import tariff_in_force, tariff_version
@@ -289,7 +290,7 @@ def price_property(
     """The property's bill priced on the run's terms. Raises NotBillable (see `price_bill`)."""
     found = facts.get(property_id)
     if found is None:
-        raise NotBillable("Imóvel não encontrado.", code="not_found")
+        raise NotBillable("Imóvel não encontrado.", code=ErrorCode.NOT_FOUND)
     return price_bill(found, ctx.terms, consumption_override=consumption_override, calculate=ctx.calculate)
 
 

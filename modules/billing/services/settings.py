@@ -11,6 +11,7 @@ from django.db import transaction
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
 from ..models import BillingSettings
 
 # field: (lowest, highest, pt-BR message)
@@ -38,11 +39,11 @@ def billing_settings_update(*, actor: Actor, **fields: Any) -> BillingSettings:
     written. Raises ValidationFailed naming the field."""
     unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
     if unknown:
-        raise ValidationFailed(f"Campos desconhecidos: {', '.join(unknown)}.", code="unknown_fields")
+        raise ValidationFailed(f"Campos desconhecidos: {', '.join(unknown)}.", code=ErrorCode.UNKNOWN_FIELDS)
     for name, value in fields.items():
         low, high, message = LIMITS[name]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationFailed(message, field=name, code="setting_out_of_range")
+            raise ValidationFailed(message, field=name, code=ErrorCode.SETTING_OUT_OF_RANGE)
     BillingSettings.current()
     row = BillingSettings.objects.select_for_update().get(pk=1)
     before = snapshot(row)
