@@ -24,6 +24,7 @@ from modules.registry.models import BillingGroup
 from . import selectors
 from .domain.calculation import PricingMethod
 from .domain.tariffs import ServiceType, TariffInvalid
+from .errors import ErrorCode
 from .models import Bill, BillingRun, Tariff
 from .pdf import bill_pdf
 from .services import bills as bill_services
@@ -116,12 +117,14 @@ def version_for(tariff_id: int | None, reference: str | None) -> Any:
     if tariff_id is not None:
         tariff = Tariff.objects.filter(pk=tariff_id).first()
         if tariff is None:
-            raise ValidationFailed(f"Tarifa {tariff_id} não encontrada.", field="tariff", code="not_found")
+            raise ValidationFailed(
+                f"Tarifa {tariff_id} não encontrada.", field="tariff", code=ErrorCode.NOT_FOUND
+            )
     else:
         try:
             on = YearMonth.parse(reference).first_day() if reference else tenant_today()
         except ValueError as exc:
-            raise ValidationFailed(str(exc), field="reference") from None
+            raise ValidationFailed(str(exc), field="reference", code=ErrorCode.REFERENCE_INVALID) from None
         tariff = tariff_services.tariff_in_force(on)
     return tariff_services.tariff_version(tariff)
 
@@ -249,7 +252,7 @@ class BillListApi(APIView):
                 run=int(q["run"]) if q.get("run") else None,
             )
         except ValueError as exc:
-            raise ValidationFailed(str(exc), field="reference") from None
+            raise ValidationFailed(str(exc), field="reference", code=ErrorCode.REFERENCE_INVALID) from None
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(BillOut(page, many=True).data)
@@ -367,7 +370,9 @@ class RunCreateApi(APIView):
         v = data.validated_data
         group = BillingGroup.objects.filter(code=v["group"]).first()
         if group is None:
-            raise ValidationFailed(f"Grupo {v['group']} não existe.", field="group")
+            raise ValidationFailed(
+                f"Grupo {v['group']} não existe.", field="group", code=ErrorCode.GROUP_NOT_FOUND
+            )
         run = run_services.run_create(
             actor=request.user,
             group=group,
@@ -417,6 +422,9 @@ class BillingSettingsIO(serializers.Serializer):
     )
     history_months = serializers.IntegerField(
         required=False, help_text="meses de histórico de consumo na fatura (6 a 24)"
+    )
+    m3_per_outlet = serializers.IntegerField(
+        required=False, help_text="m³ por tomada d'água de um imóvel sem hidrômetro (0 a 100; 0: o mínimo)"
     )
 
 

@@ -45,3 +45,7 @@ class BillingSettingsForm(forms.Form):
         label="Meses de histórico de consumo na fatura",
         help_text="Quantos meses o gráfico de consumo da fatura mostra (de 6 a 24).",
     )
+    m3_per_outlet = forms.IntegerField(
+        label="Consumo por tomada d'água, imóvel sem hidrômetro (m³)",
+        help_text="O imóvel sem hidrômetro fatura tomadas × este volume; 0 fatura o mínimo da tarifa.",
+    )

@@ -12,14 +12,12 @@ from django.db import models
 
 from modules.reading.domain.consumption import consumption_kind_label
 
-from .domain.pricing import ITEM_KIND_LABELS, ItemKind  # the lines' kinds are the domain's
-
-
-class BillStatus(models.TextChoices):
-    DRAFT = "draft", "Em crítica"
-    RELEASED = "released", "Emitida"
-    PAID = "paid", "Paga"
-    CANCELLED = "cancelled", "Cancelada"
+# the domain's enums, imported from here by the other modules (hence "as": an explicit re-export)
+from .domain.pricing import ITEM_KIND_LABELS
+from .domain.pricing import ItemKind as ItemKind
+from .domain.statuses import BILL_STATUS_LABELS, RUN_STATUS_LABELS
+from .domain.statuses import BillStatus as BillStatus
+from .domain.statuses import RunStatus as RunStatus
 
 
 class Bill(models.Model):
@@ -27,7 +25,10 @@ class Bill(models.Model):
     reference = models.DateField("referência", help_text="first day of the reference month")
     due_date = models.DateField("vencimento")
     status = models.CharField(
-        max_length=12, choices=BillStatus.choices, default=BillStatus.DRAFT, db_index=True
+        max_length=12,
+        choices=[(s.value, BILL_STATUS_LABELS[s]) for s in BillStatus],
+        default=BillStatus.DRAFT,
+        db_index=True,
     )
     total = models.DecimalField(max_digits=12, decimal_places=2)
     consumption_m3 = models.IntegerField("consumo faturado (m³)", null=True, blank=True)
@@ -156,16 +157,6 @@ class DueDayChoice(models.Model):
         return f"{self.property_id}: dia {self.day}"
 
 
-class RunStatus(models.TextChoices):
-    PENDING = "pending", "Na fila"
-    RUNNING = "running", "Em processamento"
-    DONE = "done", "Calculado (em crítica)"
-    RELEASED = "released", "Liberado"
-    # A chunk ran out of automatic attempts (ADR 0115): the run waits for a person; not final, since
-    # "Retomar" hands its chunks out again and a late chunk that finishes still completes the run.
-    FAILED = "failed", "Interrompido (requer atenção)"
-
-
 class BillingRun(models.Model):
     """A billing run of one group and reference month. Its work is cut into chunks of properties;
     each chunk is claimed with a conditional update and written in one transaction with its bills,
@@ -173,7 +164,9 @@ class BillingRun(models.Model):
 
     group = models.ForeignKey("registry.BillingGroup", on_delete=models.PROTECT, related_name="billing_runs")
     reference = models.DateField("referência")
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=[(s.value, RUN_STATUS_LABELS[s]) for s in RunStatus], default=RunStatus.PENDING
+    )
     chunk_size = models.PositiveIntegerField(default=1000)
     total_properties = models.PositiveIntegerField(default=0)
     total_chunks = models.PositiveIntegerField(default=0)
@@ -298,6 +291,10 @@ class BillingSettings(models.Model):
     )
     # seed 001 3.2.5.12.1 asks for at least the last six months
     history_months = models.PositiveSmallIntegerField("meses de histórico de consumo na fatura", default=12)
+    # seed 001 3.2.4.4.3: an unmetered property bills its outlets × this; 0 = the tariff's minimum
+    m3_per_outlet = models.PositiveSmallIntegerField(
+        "consumo por tomada d'água sem hidrômetro (m³)", default=0
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -83,6 +84,18 @@ def test_the_bill_prints_the_months_of_history_the_utility_chose(ready: Any) -> 
     assert _bars(html) == 6
 
 
+def test_an_unmetered_property_is_billed_by_its_outlets_once_the_utility_sets_the_m3(ready: Any) -> None:
+    from modules.registry.models import Property
+
+    p = f.billable(ready, (("RES", 1),), metered=False)
+    Property.objects.filter(pk=p.pk).update(water_outlets=2)
+    billing_settings_update(actor=f.ACTOR, m3_per_outlet=8)
+
+    bill = _run(ready, dt.date(2025, 5, 31))[p.pk]
+
+    assert (bill.consumption_kind, bill.consumption_m3, bill.total) == ("fixed", 16, Decimal("40.56"))
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
@@ -90,6 +103,7 @@ def test_the_bill_prints_the_months_of_history_the_utility_chose(ready: Any) -> 
         ({"min_days_after_issue": 31}, "min_days_after_issue", "entre 1 e 30 dias"),
         ({"history_months": 5}, "history_months", "de 6 a 24 meses"),
         ({"history_months": 25}, "history_months", "de 6 a 24 meses"),
+        ({"m3_per_outlet": 101}, "m3_per_outlet", "entre 0 e 100 m³"),
     ],
 )
 def test_values_out_of_range_are_refused_and_nothing_changes(
@@ -122,12 +136,13 @@ def test_the_api_reads_and_changes_the_settings_audited(alpha_client: Client) ->
     assert alpha_client.get("/api/v1/billing/settings", **headers).json() == {
         "min_days_after_issue": 5,
         "history_months": 12,
+        "m3_per_outlet": 0,
     }
     response = alpha_client.put(
         "/api/v1/billing/settings", {"min_days_after_issue": 7}, content_type="application/json", **headers
     )
     assert response.status_code == 200
-    assert response.json() == {"min_days_after_issue": 7, "history_months": 12}
+    assert response.json() == {"min_days_after_issue": 7, "history_months": 12, "m3_per_outlet": 0}
     audit = AuditEntry.objects.get(action="billing.settings_update")
     assert (audit.before["min_days_after_issue"], audit.after["min_days_after_issue"]) == (5, 7)
     assert audit.actor == "faturista"
@@ -167,12 +182,16 @@ def test_the_settings_page_saves_and_says_what_is_wrong(alpha_client: Client) ->
     page = alpha_client.get("/faturamento/configuracao/")
     assert page.status_code == 200 and "Prazo mínimo entre a emissão e o vencimento" in page.content.decode()
 
-    saved = alpha_client.post("/faturamento/configuracao/", {"min_days_after_issue": 8, "history_months": 18})
+    saved = alpha_client.post(
+        "/faturamento/configuracao/", {"min_days_after_issue": 8, "history_months": 18, "m3_per_outlet": 0}
+    )
     assert (saved.status_code, saved["Location"]) == (302, "/faturamento/configuracao/")
     row = BillingSettings.objects.get(pk=1)
     assert (row.min_days_after_issue, row.history_months) == (8, 18)
 
-    wrong = alpha_client.post("/faturamento/configuracao/", {"min_days_after_issue": 8, "history_months": 30})
+    wrong = alpha_client.post(
+        "/faturamento/configuracao/", {"min_days_after_issue": 8, "history_months": 30, "m3_per_outlet": 0}
+    )
     assert wrong.status_code == 400
     assert "O histórico de consumo na fatura deve ter de 6 a 24 meses." in wrong.content.decode()
     assert BillingSettings.objects.get(pk=1).history_months == 18

@@ -40,6 +40,7 @@ from modules.billing.domain.tariffs import (
     band_capacity,
     check_tariff,
 )
+from modules.billing.errors import ErrorCode
 from modules.common.domain.money import round_money
 from modules.common.errors import ValidationFailed
 
@@ -53,7 +54,7 @@ class PricingMethod(StrEnum):
 
 
 class ConsumptionAboveLastBand(ValidationFailed):
-    code = "consumption_above_last_band"
+    code = ErrorCode.CONSUMPTION_ABOVE_LAST_BAND
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,9 @@ class BillCalculation:
 def _check_units(tariff: TariffVersion, units: Sequence[DwellingUnits]) -> None:
     if not units:
         raise ValidationFailed(
-            "O imóvel deve ter ao menos uma economia.", field="dwelling_units", code="no_dwelling_units"
+            "O imóvel deve ter ao menos uma economia.",
+            field="dwelling_units",
+            code=ErrorCode.NO_DWELLING_UNITS,
         )
     seen: set[str] = set()
     for index, unit in enumerate(units):
@@ -154,11 +157,13 @@ def _check_units(tariff: TariffVersion, units: Sequence[DwellingUnits]) -> None:
                 f"A quantidade de economias da categoria {unit.category_code} deve ser ao menos 1 "
                 f"({unit.count}).",
                 field=f"dwelling_units[{index}].count",
+                code=ErrorCode.DWELLING_UNITS_COUNT_INVALID,
             )
         if unit.category_code in seen:
             raise ValidationFailed(
                 f"Categoria {unit.category_code} informada mais de uma vez nas economias do imóvel.",
                 field=f"dwelling_units[{index}].category_code",
+                code=ErrorCode.DWELLING_UNITS_REPEATED,
             )
         seen.add(unit.category_code)
         tariff.category(unit.category_code)
@@ -245,13 +250,13 @@ def _category_bill(
         raise ValidationFailed(
             f"A categoria {category.code} não tem percentual de esgoto na tarifa do ato {tariff.act}.",
             field="service",
-            code="sewer_not_in_tariff",
+            code=ErrorCode.SEWER_NOT_IN_TARIFF,
         )
     if service.special_sewer and category.special_sewer_amount is None:
         raise ValidationFailed(
             f"A categoria {category.code} não tem tarifa de esgoto especial (TEE) no ato {tariff.act}.",
             field="service",
-            code="special_sewer_not_in_tariff",
+            code=ErrorCode.SPECIAL_SEWER_NOT_IN_TARIFF,
         )
     rate = (percent or Decimal(0)) / HUNDRED
     per_band = charge_sewer and tariff.sewer_rounding is SewerRounding.PER_BAND
@@ -323,17 +328,21 @@ def calculate_bill(
     check_tariff(tariff)
     if isinstance(consumption_m3, bool) or not isinstance(consumption_m3, int):
         raise ValidationFailed(
-            f"O consumo deve ser um número inteiro de m³ ({consumption_m3!r}).", field="consumption_m3"
+            f"O consumo deve ser um número inteiro de m³ ({consumption_m3!r}).",
+            field="consumption_m3",
+            code=ErrorCode.CONSUMPTION_NOT_INTEGER,
         )
     if consumption_m3 < 0:
         raise ValidationFailed(
-            f"O consumo não pode ser negativo ({consumption_m3} m³).", field="consumption_m3"
+            f"O consumo não pode ser negativo ({consumption_m3} m³).",
+            field="consumption_m3",
+            code=ErrorCode.CONSUMPTION_NEGATIVE,
         )
     if sewer_percent is not None and sewer_percent < 0:
         raise ValidationFailed(
             f"O percentual de esgoto da ligação não pode ser negativo ({sewer_percent} %).",
             field="sewer_percent",
-            code="sewer_share_negative",
+            code=ErrorCode.SEWER_SHARE_NEGATIVE,
         )
     _check_units(tariff, units)
     shares = split_consumption(tariff, consumption_m3, units)

@@ -30,6 +30,8 @@ from decimal import Decimal
 
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
+
 PRODUCT_COLLECTION = 8
 SEGMENT_SANITATION = 2
 MODULO_10_VALUE_IDS = (6, 7)
@@ -38,7 +40,7 @@ MAX_AMOUNT = Decimal("999999999.99")
 
 
 class BarcodeInvalid(ValidationFailed):
-    code = "barcode_invalid"
+    code = ErrorCode.BARCODE_INVALID
 
     def __init__(self, message: str, *, field: str = "barcode", blocks: tuple[int, ...] = ()) -> None:
         super().__init__(message, field=field)

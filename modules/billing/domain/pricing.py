@@ -28,8 +28,10 @@ from modules.reading.domain.consumption import (
     Flag,
     HistoryEntry,
     average_consumption,
+    fixed_by_outlets,
 )
 
+from ..errors import ErrorCode
 from .calculation import BillCalculation, calculate_bill
 from .tariffs import DwellingUnits, ServiceType, TariffVersion
 
@@ -131,6 +133,7 @@ class PropertyFacts:
     sewer_active: bool
     metered: bool  # a meter is installed on the water connection
     reading: ReadingFact | None
+    water_outlets: int = 0  # tomadas d'água: what an unmetered property is billed by
     history: tuple[HistoryEntry, ...] = ()  # loaded only when the month has no reading
     due_day: int | None = None  # the day the customer chose (Lei 9.791/1999)
     pending: tuple[PendingItem, ...] = ()
@@ -170,6 +173,7 @@ class BillingTerms:
     holidays: frozenset[dt.date]
     consumption_policy: ConsumptionPolicy = field(default_factory=ConsumptionPolicy)
     min_days_after_issue: int = 5  # ADR 0024
+    m3_per_outlet: int = 0  # unmetered properties: m³ per water outlet (0: the tariff's minimum)
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,7 @@ def dwelling_units(units: Sequence[UnitFact], version: TariffVersion) -> tuple[D
     own ("RES/SOC") is billed as such, otherwise as its category. Raises NotBillable when there is
     none, or when the version has no price for one of them."""
     if not units:
-        raise NotBillable("Imóvel sem categoria/economias.", code="no_dwelling_units")
+        raise NotBillable("Imóvel sem categoria/economias.", code=ErrorCode.NO_DWELLING_UNITS)
     codes = {c.code for c in version.categories}
     resolved = []
     for unit in units:
@@ -255,7 +259,8 @@ def dwelling_units(units: Sequence[UnitFact], version: TariffVersion) -> tuple[D
         code = sub if unit.subcategory_code and sub in codes else unit.category_code
         if code not in codes:
             raise NotBillable(
-                f"Categoria {code} não existe na tarifa do ato {version.act}.", code="unknown_category"
+                f"Categoria {code} não existe na tarifa do ato {version.act}.",
+                code=ErrorCode.UNKNOWN_CATEGORY,
             )
         resolved.append(DwellingUnits(code, unit.economies))
     return tuple(resolved)
@@ -275,7 +280,7 @@ def service_type(
         version.category(u.category_code).special_sewer_amount is not None for u in units
     ):
         return ServiceType.SPECIAL_SEWER
-    raise NotBillable("Imóvel sem ligação de água ativa.", code="no_active_connection")
+    raise NotBillable("Imóvel sem ligação de água ativa.", code=ErrorCode.NO_ACTIVE_CONNECTION)
 
 
 def choose_consumption(
@@ -283,8 +288,9 @@ def choose_consumption(
 ) -> ConsumptionChoice:
     """The volume to bill and how it was chosen, with what the critique must see: a correction's
     figure; else the month's reading (its flags and a pending review); else, metered, the average
-    of the measured history (the minimum without one, S14.6); else, unmetered, the tariff's minimum
-    per economia (seed 001 3.2.4.4.3)."""
+    of the measured history (the minimum without one, S14.6); else, unmetered, its outlets × the
+    utility's m³ per outlet (seed 001 3.2.4.4.3), and the tariff's minimum per economia when the
+    utility sets none (the calculation never bills less than that minimum)."""
     if consumption_override is not None:
         m3 = consumption_override
         corrected = Anomaly(AnomalyCode.CORRECTED, f"Consumo informado na correção: {m3} m³.")
@@ -302,7 +308,9 @@ def choose_consumption(
             return ConsumptionChoice(ConsumptionKind.MINIMUM, 0, (missing,))
         by_average = Anomaly(AnomalyCode.NO_READING, f"Sem leitura: faturado pela média ({average} m³).")
         return ConsumptionChoice(ConsumptionKind.AVERAGE, average, (by_average,))
-    return ConsumptionChoice(ConsumptionKind.FIXED, 0, ())
+    return ConsumptionChoice(
+        ConsumptionKind.FIXED, fixed_by_outlets(facts.water_outlets, terms.m3_per_outlet), ()
+    )
 
 
 def _band_label(from_m3: int, to_m3: int | None) -> str:
@@ -396,7 +404,7 @@ def bill_due_date(terms: BillingTerms, chosen_day: int | None) -> dt.date:
     if schedule is None:
         raise NotBillable(
             f"Não há cronograma do grupo para {terms.reference.label}: sem data de vencimento.",
-            code="no_schedule",
+            code=ErrorCode.NO_SCHEDULE,
         )
     issued_on = max(schedule.billing_date, terms.issued_on)
     if chosen_day is None:
@@ -445,7 +453,7 @@ def price_bill(
     schedule; and the calculation's ValidationFailed for a category or a consumption the tariff does
     not price."""
     if not facts.active:
-        raise NotBillable(f"Imóvel com situação {facts.status_label}.", code="property_not_active")
+        raise NotBillable(f"Imóvel com situação {facts.status_label}.", code=ErrorCode.PROPERTY_NOT_ACTIVE)
     choice = choose_consumption(facts, terms, consumption_override=consumption_override)
     calc = price_consumption(
         terms.version,
@@ -459,7 +467,7 @@ def price_bill(
     lines = bill_lines(calc, facts.pending)
     total = sum((line.amount for line in lines), ZERO)
     if total < 0:
-        raise NotBillable(f"Créditos maiores que a fatura (total {total}).", code="negative_total")
+        raise NotBillable(f"Créditos maiores que a fatura (total {total}).", code=ErrorCode.NEGATIVE_TOTAL)
     return PricedBill(
         property_id=facts.property_id,
         account_base=facts.account_base,

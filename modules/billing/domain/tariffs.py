@@ -22,6 +22,8 @@ from enum import StrEnum
 from modules.common.domain.money import Rounding
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
+
 
 class SewerRounding(StrEnum):
     """Where the sewer share is rounded. Per band line is the only rule that reproduces the
@@ -87,7 +89,7 @@ class TariffVersion:
         raise ValidationFailed(
             f"Categoria {code} não existe na tarifa do ato {self.act}.",
             field="category_code",
-            code="unknown_category",
+            code=ErrorCode.UNKNOWN_CATEGORY,
         )
 
 
@@ -103,7 +105,7 @@ class Problem:
 
 
 class TariffInvalid(ValidationFailed):
-    code = "tariff_invalid"
+    code = ErrorCode.TARIFF_INVALID
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
@@ -271,7 +273,7 @@ def tariff_in_force(versions: Sequence[TariffVersion], on: dt.date) -> TariffVer
         raise ValidationFailed(
             f"Nenhuma tarifa vigente em {on.strftime('%d/%m/%Y')}.",
             field="valid_from",
-            code="no_tariff_in_force",
+            code=ErrorCode.NO_TARIFF_IN_FORCE,
         )
     starts = [v.valid_from for v in versions]
     chosen = max(candidates, key=lambda v: v.valid_from)
@@ -279,7 +281,7 @@ def tariff_in_force(versions: Sequence[TariffVersion], on: dt.date) -> TariffVer
         raise ValidationFailed(
             f"Mais de um ato com início de vigência em {chosen.valid_from.strftime('%d/%m/%Y')}.",
             field="valid_from",
-            code="ambiguous_tariff",
+            code=ErrorCode.AMBIGUOUS_TARIFF,
         )
     return chosen
 

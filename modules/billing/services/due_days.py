@@ -9,18 +9,24 @@ from django.utils import timezone
 from modules.common.audit import Actor, audit_record
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
 from ..models import DueDayChoice
 
 
 def due_day_choose(*, actor: Actor, property_id: int, day: int, min_interval_days: int = 0) -> DueDayChoice:
     """Set the property's due day. The offered days are the channel's business; here: a day of the
-    month, a real change, and at most one change per `min_interval_days`."""
+    month, a real change, and at most one change per `min_interval_days`. Not durable: the agency's
+    own service calls it (in its transaction, when it has one)."""
     if not 1 <= day <= 31:
-        raise ValidationFailed("O dia de vencimento deve estar entre 1 e 31.", field="day")
+        raise ValidationFailed(
+            "O dia de vencimento deve estar entre 1 e 31.", field="day", code=ErrorCode.DUE_DAY_OUT_OF_RANGE
+        )
     with transaction.atomic():
         current = DueDayChoice.objects.select_for_update().filter(property_id=property_id).first()
         if current and current.day == day:
-            raise ValidationFailed(f"O vencimento já é no dia {day}.", field="day")
+            raise ValidationFailed(
+                f"O vencimento já é no dia {day}.", field="day", code=ErrorCode.DUE_DAY_UNCHANGED
+            )
         if current and min_interval_days and current.changed_at:
             since = (timezone.now() - current.changed_at).days
             if since < min_interval_days:
@@ -28,8 +34,10 @@ def due_day_choose(*, actor: Actor, property_id: int, day: int, min_interval_day
                     f"O dia de vencimento só pode ser trocado de novo após "
                     f"{min_interval_days} dias da última troca.",
                     field="day",
+                    code=ErrorCode.DUE_DAY_CHANGED_RECENTLY,
                 )
         before = {"day": current.day if current else None}
+        row: DueDayChoice
         row, _ = DueDayChoice.objects.update_or_create(
             property_id=property_id, defaults={"day": day, "changed_by": actor.get_username()[:150]}
         )

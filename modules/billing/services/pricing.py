@@ -46,6 +46,7 @@ from ..domain.pricing import (
     UnitFact,
     price_bill,
 )
+from ..errors import ErrorCode
 from ..models import DueDayChoice
 from .settings import billing_settings
 from .tariffs import tariff_in_force, tariff_version
@@ -120,6 +121,7 @@ def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.dat
     start = reference.first_day()
     issued_on = issued_on or tenant_today()
     version = tariff_version(tariff)
+    rules = billing_settings()
     terms = BillingTerms(
         reference=reference,
         version=version,
@@ -129,7 +131,8 @@ def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.dat
             start, max(reference.plus(3).last_day(), issued_on + dt.timedelta(days=92))
         ),
         consumption_policy=consumption_policy(start),
-        min_days_after_issue=billing_settings().min_days_after_issue,
+        min_days_after_issue=rules.min_days_after_issue,
+        m3_per_outlet=rules.m3_per_outlet,
     )
     return Context(terms=terms, company_code=code, calculate=CachedCalculation(version))
 
@@ -226,7 +229,14 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             ),
         )
         .values_list(
-            "pk", "account_base", "status", "water_active", "sewer_active", "sewer_percent", "metered"
+            "pk",
+            "account_base",
+            "status",
+            "water_outlets",
+            "water_active",
+            "sewer_active",
+            "sewer_percent",
+            "metered",
         )
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
@@ -259,13 +269,14 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             sewer_active=sewer,
             sewer_percent=sewer_percent,
             metered=pid in metered,
+            water_outlets=outlets or 0,
             reading=readings.get(pid),
             history=tuple(history.get(pid, ())),
             due_day=due_days.get(pid),
             pending=tuple(pending.get(pid, ())),
             payer=payers.get(pid),
         )
-        for pid, base, status, water, sewer, sewer_percent, _ in props
+        for pid, base, status, outlets, water, sewer, sewer_percent, _ in props
     }
 
 
@@ -279,7 +290,7 @@ def price_property(
     """The property's bill priced on the run's terms. Raises NotBillable (see `price_bill`)."""
     found = facts.get(property_id)
     if found is None:
-        raise NotBillable("Imóvel não encontrado.", code="not_found")
+        raise NotBillable("Imóvel não encontrado.", code=ErrorCode.NOT_FOUND)
     return price_bill(found, ctx.terms, consumption_override=consumption_override, calculate=ctx.calculate)
 
 

@@ -33,6 +33,7 @@ from modules.reading.models import ReadingSchedule
 from modules.registry.models import BillingGroup, Property
 
 from ..domain.pricing import PricedBill
+from ..errors import ErrorCode
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
 from .documents import run_is_latest_released
 from .pricing import (
@@ -66,6 +67,7 @@ def _run_context(run: BillingRun) -> Context:
     return ctx
 
 
+@transaction.atomic(durable=True)
 def run_create(
     *,
     actor: Actor,
@@ -77,14 +79,16 @@ def run_create(
 ) -> BillingRun:
     """Plan the run of a group and month (chunks of properties in route order) and hand it to workers."""
     if chunk_size < 1:
-        raise ValidationFailed("O tamanho do lote deve ser ao menos 1.", field="chunk_size")
+        raise ValidationFailed(
+            "O tamanho do lote deve ser ao menos 1.", field="chunk_size", code=ErrorCode.CHUNK_SIZE_INVALID
+        )
     context_for(reference, group.pk)  # fail now, not in a worker: tariff in force, FEBRABAN code
     schedule = ReadingSchedule.objects.filter(group=group, reference=reference.first_day()).first()
     if schedule is None:
         raise ValidationFailed(
             f"Não há cronograma de leitura do grupo {group.code} para {reference.label}.",
             field="reference",
-            code="no_schedule",
+            code=ErrorCode.NO_SCHEDULE,
         )
     today = today or tenant_today()
     if today <= schedule.reading_end:
@@ -94,42 +98,41 @@ def run_create(
             f"A leitura do grupo {group.code} em {reference.label} termina em "
             f"{schedule.reading_end:%d/%m/%Y}: fature depois do fim da leitura.",
             field="reference",
-            code="readings_not_closed",
+            code=ErrorCode.READINGS_NOT_CLOSED,
         )
     if BillingRun.objects.filter(group=group, reference=reference.first_day()).exists():
         raise Conflict(
             f"O grupo {group.code} já tem faturamento de {reference.label}: use retomar, não um novo.",
             field="reference",
-            code="run_exists",
+            code=ErrorCode.RUN_EXISTS,
         )
     ids = list(
         Property.objects.filter(billing_group=group, status=Property.Status.ACTIVE)
         .order_by("route_id", "route_sequence", "id")
         .values_list("id", flat=True)
     )
-    with transaction.atomic():
-        run = BillingRun.objects.create(
-            group=group,
-            reference=reference.first_day(),
-            chunk_size=chunk_size,
-            total_properties=len(ids),
-            total_chunks=(len(ids) + chunk_size - 1) // chunk_size,
-            created_by=actor.get_username(),
-            issued_on=today,
-            status=RunStatus.PENDING if ids else RunStatus.DONE,
-        )
-        RunChunk.objects.bulk_create(
-            RunChunk(run=run, number=n, property_ids=ids[i : i + chunk_size])
-            for n, i in enumerate(range(0, len(ids), chunk_size), start=1)
-        )
-        audit_record(
-            actor=actor,
-            action="billing.run_create",
-            target=run,
-            after={"group": group.code, "reference": str(reference), "properties": len(ids)},
-        )
-        if enqueue:
-            transaction.on_commit(lambda: _enqueue(run.pk))
+    run: BillingRun = BillingRun.objects.create(
+        group=group,
+        reference=reference.first_day(),
+        chunk_size=chunk_size,
+        total_properties=len(ids),
+        total_chunks=(len(ids) + chunk_size - 1) // chunk_size,
+        created_by=actor.get_username(),
+        issued_on=today,
+        status=RunStatus.PENDING if ids else RunStatus.DONE,
+    )
+    RunChunk.objects.bulk_create(
+        RunChunk(run=run, number=n, property_ids=ids[i : i + chunk_size])
+        for n, i in enumerate(range(0, len(ids), chunk_size), start=1)
+    )
+    audit_record(
+        actor=actor,
+        action="billing.run_create",
+        target=run,
+        after={"group": group.code, "reference": str(reference), "properties": len(ids)},
+    )
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
 
@@ -144,30 +147,30 @@ def _enqueue(run_id: int) -> None:
         billing_run_chunk.delay(chunk_id)
 
 
+@transaction.atomic(durable=True)
 def run_resume(*, actor: Actor, run: BillingRun, enqueue: bool = True) -> int:
     """Hand out again every chunk not done (a killed worker's chunk included). Safe while a worker still
     holds a chunk: the chunk is locked and re-checked before anything is written. A run the sweep gave
     up on (`failed`) runs again with its automatic attempts counted from zero: a person looked."""
     if run.status == RunStatus.RELEASED:
-        raise Conflict("Faturamento já liberado.", code="run_released")
-    with transaction.atomic():
-        count = (
-            RunChunk.objects.filter(run=run)
-            .exclude(status=RunChunk.Status.DONE)
-            .update(status=RunChunk.Status.PENDING, sweeps=0)
-        )
-        BillingRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
-            status=RunStatus.RUNNING, attention=""
-        )
-        audit_record(
-            actor=actor,
-            action="billing.run_resume",
-            target=run,
-            before={"status": run.status, "attention": run.attention},
-            after={"chunks": count},
-        )
-        if enqueue and count:
-            transaction.on_commit(lambda: _enqueue(run.pk))
+        raise Conflict("Faturamento já liberado.", code=ErrorCode.RUN_RELEASED)
+    count: int = (
+        RunChunk.objects.filter(run=run)
+        .exclude(status=RunChunk.Status.DONE)
+        .update(status=RunChunk.Status.PENDING, sweeps=0)
+    )
+    BillingRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
+        status=RunStatus.RUNNING, attention=""
+    )
+    audit_record(
+        actor=actor,
+        action="billing.run_resume",
+        target=run,
+        before={"status": run.status, "attention": run.attention},
+        after={"chunks": count},
+    )
+    if enqueue and count:
+        transaction.on_commit(lambda: _enqueue(run.pk))
     return count
 
 
@@ -182,7 +185,9 @@ def chunk_stale_after() -> dt.timedelta:
 
 
 def chunk_process(*, chunk_id: int, stale_after: dt.timedelta | None = None) -> int:
-    """Claim, price and write one chunk; the number of bills written (0 when another worker has it)."""
+    """Claim, price and write one chunk; the number of bills written (0 when another worker has it).
+    The claim is its own statement, committed before the work (a dead worker's claim goes stale and
+    the sweep hands the chunk out again); the work is one durable transaction (`_chunk_write`)."""
     now = timezone.now()
     stale_after = chunk_stale_after() if stale_after is None else stale_after
     claimed = (
@@ -196,7 +201,7 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta | None = None) -> 
     if not claimed:
         return 0
     try:
-        return _chunk_write(chunk_id)
+        written: int = _chunk_write(chunk_id)
     except Exception as exc:
         # The chunk stays claimed (the sweep hands it out again once the claim is stale); the reason
         # is kept so that a run the sweep gives up on says why. Never mask the original error.
@@ -205,97 +210,103 @@ def chunk_process(*, chunk_id: int, stale_after: dt.timedelta | None = None) -> 
                 last_error=f"{type(exc).__name__}: {exc}"[:500]
             )
         raise
+    return written
 
 
+@transaction.atomic(durable=True)
 def _chunk_write(chunk_id: int) -> int:
-    with transaction.atomic():
-        chunk = RunChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
-        if chunk.status == RunChunk.Status.DONE:
-            return 0
-        run = chunk.run
-        BillingRun.objects.filter(pk=run.pk, status=RunStatus.PENDING).update(status=RunStatus.RUNNING)
-        ctx = _run_context(run)
-        ids = [int(i) for i in chunk.property_ids]
-        billed = set(
-            Bill.objects.filter(property_id__in=id_array(ids), reference=run.reference)
-            .exclude(status=BillStatus.CANCELLED)
-            .values_list("property_id", flat=True)
-        )
-        todo = [pid for pid in ids if pid not in billed]
-        data = load_facts(todo, ctx)
-        priced: list[PricedBill] = []
-        errors: list[RunError] = []
-        for pid in todo:
-            try:
-                priced.append(price_property(ctx, data, pid))
-            except DomainError as exc:
-                errors.append(RunError(run=run, property_id=pid, code=exc.code, message=exc.message))
-        write_bills(ctx, priced, run_id=run.pk, status=BillStatus.DRAFT)
-        delay = float(getattr(settings, "BILLING_CHUNK_TEST_DELAY_SECONDS", 0))
-        if delay:  # test settings only: a chunk slow enough to kill its worker half-way (ADR 0115)
-            time.sleep(delay * len(priced))
-        if run.errors_count or chunk.attempts > 1:
-            RunError.objects.filter(run=run, property_id__in=id_array(todo)).delete()
-        RunError.objects.bulk_create(errors)
-        if _chunk_hook is not None:
-            _chunk_hook(chunk)
-        chunk.status = RunChunk.Status.DONE
-        chunk.finished_at = timezone.now()
-        chunk.last_error = ""
-        chunk.save(update_fields=["status", "finished_at", "last_error"])
-        BillingRun.objects.filter(pk=run.pk).update(
-            done_chunks=F("done_chunks") + 1,
-            bills_count=F("bills_count") + len(priced),
-            errors_count=F("errors_count") + len(errors),
-            anomalies_count=F("anomalies_count") + sum(1 for p in priced if p.anomalies),
-            total_amount=F("total_amount") + sum((p.total for p in priced), ZERO),
-        )
-        BillingRun.objects.filter(pk=run.pk, done_chunks=F("total_chunks")).exclude(
-            status=RunStatus.RELEASED
-        ).update(status=RunStatus.DONE, finished_at=timezone.now(), attention="")
-        audit_record(
-            actor=RUN_ACTOR,
-            action="billing.run_chunk",
-            target=chunk,
-            after={"run": run.pk, "bills": len(priced), "errors": len(errors)},
-        )
+    """Price and write one claimed chunk with its bills, errors and counters: the unit of work of a run
+    (ADR 0025); locked and re-checked first, so a chunk is written once."""
+    chunk = RunChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
+    if chunk.status == RunChunk.Status.DONE:
+        return 0
+    run = chunk.run
+    BillingRun.objects.filter(pk=run.pk, status=RunStatus.PENDING).update(status=RunStatus.RUNNING)
+    ctx = _run_context(run)
+    ids = [int(i) for i in chunk.property_ids]
+    billed = set(
+        Bill.objects.filter(property_id__in=id_array(ids), reference=run.reference)
+        .exclude(status=BillStatus.CANCELLED)
+        .values_list("property_id", flat=True)
+    )
+    todo = [pid for pid in ids if pid not in billed]
+    data = load_facts(todo, ctx)
+    priced: list[PricedBill] = []
+    errors: list[RunError] = []
+    for pid in todo:
+        try:
+            priced.append(price_property(ctx, data, pid))
+        except DomainError as exc:
+            errors.append(RunError(run=run, property_id=pid, code=exc.code, message=exc.message))
+    write_bills(ctx, priced, run_id=run.pk, status=BillStatus.DRAFT)
+    delay = float(getattr(settings, "BILLING_CHUNK_TEST_DELAY_SECONDS", 0))
+    if delay:  # test settings only: a chunk slow enough to kill its worker half-way (ADR 0115)
+        time.sleep(delay * len(priced))
+    if run.errors_count or chunk.attempts > 1:
+        RunError.objects.filter(run=run, property_id__in=id_array(todo)).delete()
+    RunError.objects.bulk_create(errors)
+    if _chunk_hook is not None:
+        _chunk_hook(chunk)
+    chunk.status = RunChunk.Status.DONE
+    chunk.finished_at = timezone.now()
+    chunk.last_error = ""
+    chunk.save(update_fields=["status", "finished_at", "last_error"])
+    BillingRun.objects.filter(pk=run.pk).update(
+        done_chunks=F("done_chunks") + 1,
+        bills_count=F("bills_count") + len(priced),
+        errors_count=F("errors_count") + len(errors),
+        anomalies_count=F("anomalies_count") + sum(1 for p in priced if p.anomalies),
+        total_amount=F("total_amount") + sum((p.total for p in priced), ZERO),
+    )
+    BillingRun.objects.filter(pk=run.pk, done_chunks=F("total_chunks")).exclude(
+        status=RunStatus.RELEASED
+    ).update(status=RunStatus.DONE, finished_at=timezone.now(), attention="")
+    audit_record(
+        actor=RUN_ACTOR,
+        action="billing.run_chunk",
+        target=chunk,
+        after={"run": run.pk, "bills": len(priced), "errors": len(errors)},
+    )
     return len(priced)
 
 
+@transaction.atomic(durable=True)
 def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs: bool = True) -> int:
     """The critique's formal validation (S14.4-03): the responsible person releases the run's draft
     bills, anomalies seen; until then no bill of the run is valid for anything. Once committed, the
     bills' PDFs are rendered in the background (tasks.billing_render_pdfs) when this is its group's
     latest released month; a run released after a later one renders on demand."""
-    with transaction.atomic():
-        locked = BillingRun.objects.select_for_update().get(pk=run.pk)
-        if locked.status != RunStatus.DONE:
-            raise Conflict(
-                "O faturamento só pode ser liberado depois de calculado por inteiro (crítica concluída).",
-                code="run_not_done",
-            )
-        drafts = Bill.objects.filter(run=locked, status=BillStatus.DRAFT)
-        held = drafts.filter(OPEN_ANOMALY).values("pk")
-        count = drafts.exclude(pk__in=held).update(status=BillStatus.RELEASED, issued_at=timezone.now())
-        locked.status = RunStatus.RELEASED
-        locked.released_by = actor.get_username()
-        locked.released_at = timezone.now()
-        locked.save(update_fields=["status", "released_by", "released_at"])
-        audit_record(
-            actor=actor,
-            action="billing.run_release",
-            target=locked,
-            reason=reason,
-            after={"bills": count, "held": held_in_critique(locked), "anomalies": locked.anomalies_count},
+    locked = BillingRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status != RunStatus.DONE:
+        raise Conflict(
+            "O faturamento só pode ser liberado depois de calculado por inteiro (crítica concluída).",
+            code=ErrorCode.RUN_NOT_DONE,
         )
-        if render_pdfs and count and run_is_latest_released(locked.pk):
-            transaction.on_commit(lambda: _enqueue_pdfs(locked.pk))
+    drafts = Bill.objects.filter(run=locked, status=BillStatus.DRAFT)
+    held = drafts.filter(OPEN_ANOMALY).values("pk")
+    count: int = drafts.exclude(pk__in=held).update(status=BillStatus.RELEASED, issued_at=timezone.now())
+    locked.status = RunStatus.RELEASED
+    locked.released_by = actor.get_username()
+    locked.released_at = timezone.now()
+    locked.save(update_fields=["status", "released_by", "released_at"])
+    audit_record(
+        actor=actor,
+        action="billing.run_release",
+        target=locked,
+        reason=reason,
+        after={"bills": count, "held": held_in_critique(locked), "anomalies": locked.anomalies_count},
+    )
+    if render_pdfs and count and run_is_latest_released(locked.pk):
+        transaction.on_commit(lambda: _enqueue_pdfs(locked.pk))
     return count
 
 
 def held_in_critique(run: BillingRun) -> int:
     """Draft bills of `run` that an open anomaly keeps from being issued."""
-    return Bill.objects.filter(OPEN_ANOMALY, run=run, status=BillStatus.DRAFT).values("pk").distinct().count()
+    held: int = (
+        Bill.objects.filter(OPEN_ANOMALY, run=run, status=BillStatus.DRAFT).values("pk").distinct().count()
+    )
+    return held
 
 
 def _enqueue_pdfs(run_id: int) -> None:
@@ -375,28 +386,28 @@ def _idle_chunks(run: BillingRun) -> Any:
     return RunChunk.objects.filter(run=run).exclude(status=RunChunk.Status.DONE)
 
 
+@transaction.atomic(durable=True)
 def _hand_out(run: BillingRun, chunks: list[RunChunk], cutoff: dt.datetime, *, enqueue: bool) -> list[int]:
     """Put the chunks back to `pending` (conditionally: a chunk that finished or was claimed again
     since it was read is left alone) and enqueue them once committed. The hand-out counts as the
     run's activity: sweeps delivered in a burst after a backlog re-send a chunk once, not each."""
     now = timezone.now()
     ids: list[int] = []
-    with transaction.atomic():
-        for chunk in chunks:
-            still = RunChunk.objects.filter(pk=chunk.pk).filter(
-                Q(status=RunChunk.Status.PENDING) | Q(status=RunChunk.Status.RUNNING, claimed_at__lt=cutoff)
-            )
-            if still.update(status=RunChunk.Status.PENDING, sweeps=F("sweeps") + 1, handed_out_at=now):
-                ids.append(chunk.pk)
-        if ids:
-            audit_record(
-                actor=RUN_ACTOR,
-                action="billing.run_sweep",
-                target=run,
-                after={"chunks": sorted(c.number for c in chunks if c.pk in ids)},
-            )
-            if enqueue:
-                transaction.on_commit(lambda: _enqueue_chunks(ids))
+    for chunk in chunks:
+        still = RunChunk.objects.filter(pk=chunk.pk).filter(
+            Q(status=RunChunk.Status.PENDING) | Q(status=RunChunk.Status.RUNNING, claimed_at__lt=cutoff)
+        )
+        if still.update(status=RunChunk.Status.PENDING, sweeps=F("sweeps") + 1, handed_out_at=now):
+            ids.append(chunk.pk)
+    if ids:
+        audit_record(
+            actor=RUN_ACTOR,
+            action="billing.run_sweep",
+            target=run,
+            after={"chunks": sorted(c.number for c in chunks if c.pk in ids)},
+        )
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue_chunks(ids))
     return ids
 
 
@@ -420,20 +431,20 @@ def _give_up_reason(exhausted: list[RunChunk], max_sweeps: int) -> str:
     )[:1000]
 
 
+@transaction.atomic(durable=True)
 def _run_fail(run: BillingRun, reason: str) -> bool:
-    with transaction.atomic():
-        changed = BillingRun.objects.filter(
-            pk=run.pk, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
-        ).update(status=RunStatus.FAILED, attention=reason)
-        if changed:
-            audit_record(
-                actor=RUN_ACTOR,
-                action="billing.run_fail",
-                target=run,
-                before={"status": run.status},
-                after={"status": RunStatus.FAILED},
-                reason=reason,
-            )
+    changed = BillingRun.objects.filter(pk=run.pk, status__in=[RunStatus.PENDING, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, attention=reason
+    )
+    if changed:
+        audit_record(
+            actor=RUN_ACTOR,
+            action="billing.run_fail",
+            target=run,
+            before={"status": run.status},
+            after={"status": RunStatus.FAILED},
+            reason=reason,
+        )
     return bool(changed)
 
 

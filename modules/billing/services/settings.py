@@ -1,6 +1,6 @@
 """The utility's billing settings (BillingSettings): the minimum time between a bill's issue and its
-due date and the months of consumption history its PDF prints. Edited by staff, audited with before
-and after."""
+due date, the months of consumption history its PDF prints and the m³ an unmetered property bills
+per water outlet. Edited by staff, audited with before and after."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db import transaction
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
 from ..models import BillingSettings
 
 # field: (lowest, highest, pt-BR message)
@@ -22,6 +23,7 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     ),
     # seed 001 3.2.5.12.1: the bill shows at least the last six months
     "history_months": (6, 24, "O histórico de consumo na fatura deve ter de 6 a 24 meses."),
+    "m3_per_outlet": (0, 100, "O consumo por tomada d'água deve ficar entre 0 e 100 m³."),
 }
 SETTINGS_FIELDS = tuple(LIMITS)
 
@@ -37,11 +39,11 @@ def billing_settings_update(*, actor: Actor, **fields: Any) -> BillingSettings:
     written. Raises ValidationFailed naming the field."""
     unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
     if unknown:
-        raise ValidationFailed(f"Campos desconhecidos: {', '.join(unknown)}.", code="unknown_fields")
+        raise ValidationFailed(f"Campos desconhecidos: {', '.join(unknown)}.", code=ErrorCode.UNKNOWN_FIELDS)
     for name, value in fields.items():
         low, high, message = LIMITS[name]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationFailed(message, field=name, code="setting_out_of_range")
+            raise ValidationFailed(message, field=name, code=ErrorCode.SETTING_OUT_OF_RANGE)
     BillingSettings.current()
     row = BillingSettings.objects.select_for_update().get(pk=1)
     before = snapshot(row)

@@ -25,6 +25,7 @@ from ..domain.tariffs import (
     TariffVersion,
     tariff_problems,
 )
+from ..errors import ErrorCode
 from ..models import Tariff, TariffStatus
 
 
@@ -202,11 +203,12 @@ def tariff_json(tariff: Tariff) -> dict[str, Any]:
 
 
 def tariff_create(*, actor: Actor, data: Any) -> Tariff:
-    """A draft version from the JSON shape (also the import of an exported version)."""
+    """A draft version from the JSON shape (also the import of an exported version). Not durable: the
+    demo creates and approves its tariff in one transaction."""
     version = version_from_json(data)
     payload = version_to_json(version)
     with transaction.atomic():
-        tariff = Tariff.objects.create(
+        tariff: Tariff = Tariff.objects.create(
             act=version.act,
             valid_from=version.valid_from,
             rounding=version.rounding.value,
@@ -220,13 +222,13 @@ def tariff_create(*, actor: Actor, data: Any) -> Tariff:
 
 def tariff_approve(*, actor: Actor, tariff: Tariff, today: dt.date) -> Tariff:
     """Make a draft effective from its `valid_from`. A version cannot start in a month already billed
-    (the bills of that month were priced by the previous act)."""
+    (the bills of that month were priced by the previous act). Not durable, as tariff_create."""
     from ..models import Bill, BillStatus
 
     with transaction.atomic():
-        locked = Tariff.objects.select_for_update().get(pk=tariff.pk)
+        locked: Tariff = Tariff.objects.select_for_update().get(pk=tariff.pk)
         if locked.status != TariffStatus.DRAFT:
-            raise Conflict("Esta versão de tarifa já foi aprovada.", code="tariff_not_draft")
+            raise Conflict("Esta versão de tarifa já foi aprovada.", code=ErrorCode.TARIFF_NOT_DRAFT)
         tariff_version(locked)  # still valid
         if (
             Bill.objects.filter(reference__gte=locked.valid_from.replace(day=1))
@@ -237,7 +239,7 @@ def tariff_approve(*, actor: Actor, tariff: Tariff, today: dt.date) -> Tariff:
                 f"Já há faturas emitidas a partir de {locked.valid_from:%m/%Y}: a nova tarifa deve começar "
                 "depois do último mês faturado.",
                 field="valid_from",
-                code="tariff_starts_in_billed_month",
+                code=ErrorCode.TARIFF_STARTS_IN_BILLED_MONTH,
             )
         locked.status = TariffStatus.APPROVED
         locked.approved_by = actor.get_username()
@@ -249,7 +251,7 @@ def tariff_approve(*, actor: Actor, tariff: Tariff, today: dt.date) -> Tariff:
             raise Conflict(
                 f"Já existe tarifa aprovada com início em {locked.valid_from:%d/%m/%Y}.",
                 field="valid_from",
-                code="ambiguous_tariff",
+                code=ErrorCode.AMBIGUOUS_TARIFF,
             ) from None
         audit_record(
             actor=actor,
@@ -261,14 +263,16 @@ def tariff_approve(*, actor: Actor, tariff: Tariff, today: dt.date) -> Tariff:
 
 
 def tariff_in_force(on: dt.date) -> Tariff:
-    tariff = (
+    tariff: Tariff | None = (
         Tariff.objects.filter(status=TariffStatus.APPROVED, valid_from__lte=on)
         .order_by("-valid_from")
         .first()
     )
     if tariff is None:
         raise NotFound(
-            f"Nenhuma tarifa aprovada vigente em {on:%d/%m/%Y}.", field="reference", code="no_tariff_in_force"
+            f"Nenhuma tarifa aprovada vigente em {on:%d/%m/%Y}.",
+            field="reference",
+            code=ErrorCode.NO_TARIFF_IN_FORCE,
         )
     return tariff
 
@@ -286,5 +290,5 @@ def category_for(version: TariffVersion, category: str, subcategory: str = "") -
         raise ValidationFailed(
             f"Categoria {category} não existe na tarifa do ato {version.act}.",
             field="category",
-            code="unknown_category",
+            code=ErrorCode.UNKNOWN_CATEGORY,
         ) from None

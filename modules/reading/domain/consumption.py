@@ -392,24 +392,3 @@ def fixed_by_outlets(outlets: int, m3_per_outlet: int) -> int:
             "Tomadas e volume por tomada não podem ser negativos.", field="outlets", code=CommonCode.INVALID
         )
     return outlets * m3_per_outlet
-
-
-@dataclass(frozen=True)
-class CommonArea:
-    volume_m3: int
-    difference_m3: int  # master − Σ dependents, possibly negative
-    needs_review: bool
-
-
-def common_area_consumption(master_m3: int, dependents_m3: Sequence[int]) -> CommonArea:
-    """Individualized condominiums (§14.8): the common area bills the master meter's consumption minus
-    the dependents' consumptions. A negative result (reading out of sync, water tanks) bills 0 m³ and
-    goes to critique: a negative bill is never issued (A9)."""
-    if master_m3 < 0 or any(volume < 0 for volume in dependents_m3):
-        raise ValidationFailed(
-            "Consumos de hidrômetro master e dependentes não podem ser negativos.",
-            field="master",
-            code=CommonCode.INVALID,
-        )
-    difference = master_m3 - sum(dependents_m3)
-    return CommonArea(max(difference, 0), difference, difference < 0)

@@ -163,6 +163,20 @@ def test_an_unmetered_property_bills_the_tariffs_minimum_per_economia_without_cr
     assert (bill.consumption_kind, bill.billed_m3, bill.anomalies) == (ConsumptionKind.FIXED, 30, ())
 
 
+def test_an_unmetered_property_bills_its_outlets_times_the_utilitys_m3_per_outlet() -> None:
+    """Seed 001 3.2.4.4.3: an unmetered unit with 2 outlets → 2 × the per-outlet parameter (8 m³)."""
+    unmetered = facts(reading=None, metered=False, water_outlets=2)
+    bill = price_bill(unmetered, terms(m3_per_outlet=8))
+    assert (bill.consumption_kind, bill.billed_m3, bill.total) == (ConsumptionKind.FIXED, 16, D("40.56"))
+    # no parameter: the tariff's minimum per economia (0 m³ for RES)
+    assert price_bill(unmetered, terms()).billed_m3 == 0
+    # the tariff's minimum stays a floor: 3 commercial economias bill at least 30 m³
+    commercial = replace(unmetered, units=(UnitFact("COM", "", 3),))
+    assert price_bill(commercial, terms(m3_per_outlet=8)).billed_m3 == 30
+    # a metered property is billed by its reading, whatever its outlets
+    assert price_bill(facts(water_outlets=5), terms(m3_per_outlet=8)).billed_m3 == 16
+
+
 def test_a_correction_bills_the_corrected_consumption_and_says_so() -> None:
     bill = price_bill(facts(reading=reading(40, "high")), terms(), consumption_override=10)
     assert (bill.consumption_kind, bill.billed_m3, bill.total) == (ConsumptionKind.MEASURED, 10, D("20.59"))

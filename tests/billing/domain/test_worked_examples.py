@@ -217,10 +217,3 @@ def test_derived_vector_8_economias_201_m3_is_above_the_last_band() -> None:
         "Consumo de 201 m³ (categoria RES, 8 economias) excede a última faixa da tarifa: até 25 m³ por "
         "economia, 200 m³ no total. A tarifa não define preço acima disso."
     )
-
-
-def test_s13_6_loss_charge_three_months_at_15_m3() -> None:
-    """S13.6-01 (derived from §14.1): 3 months billed at 0 and paid 0, average 15 m³ → 3 × 67.37 = 202.11."""
-    monthly = calculate_bill(sorocaba_14_1(), 15, residential(1)).total
-    assert monthly == D("67.37")
-    assert 3 * (monthly - D("0.00")) == D("202.11")

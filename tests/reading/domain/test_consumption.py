@@ -23,7 +23,6 @@ from modules.reading.domain.consumption import (
     Occurrence,
     OccurrenceAction,
     average_consumption,
-    common_area_consumption,
     determine_consumption,
     expected_reading_range,
     fixed_by_outlets,
@@ -235,14 +234,6 @@ def test_expected_reading_window() -> None:
     """Seed 001 3.2.4.4.4: average 20 m³ with ±50 % → [previous + 10, previous + 30]."""
     assert expected_reading_range(1000, 20, Decimal("50"), 5) == (1010, 1030)
     assert expected_reading_range(9990, 20, Decimal("50"), 4) == (0, 20)  # wraps with the dial
-
-
-def test_common_area_of_an_individualized_condominium() -> None:
-    """§14.8: master 500 m³, dependents summing 430 m³ → common area 70 m³; negative → 0 and review."""
-    area = common_area_consumption(500, [200, 130, 100])
-    assert (area.volume_m3, area.needs_review) == (70, False)
-    negative = common_area_consumption(400, [300, 130])
-    assert (negative.volume_m3, negative.difference_m3, negative.needs_review) == (0, -30, True)
 
 
 def test_policy_needs_a_month_for_the_average() -> None:

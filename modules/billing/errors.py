@@ -1,0 +1,55 @@
+"""Billing's error codes: what API clients switch on (the pt-BR message is for people). Values are
+stable; a code a raise already passed keeps its value. No Django here: the domain raises them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # what a billing run cannot bill (NotBillable, one per property, recorded in the run)
+    NOT_FOUND = "not_found"  # a property the run was given, a tariff version the API was asked for
+    PROPERTY_NOT_ACTIVE = "property_not_active"
+    NO_DWELLING_UNITS = "no_dwelling_units"
+    UNKNOWN_CATEGORY = "unknown_category"
+    NO_ACTIVE_CONNECTION = "no_active_connection"
+    NEGATIVE_TOTAL = "negative_total"
+    NO_SCHEDULE = "no_schedule"
+    # the calculation
+    CONSUMPTION_ABOVE_LAST_BAND = "consumption_above_last_band"
+    CONSUMPTION_NOT_INTEGER = "consumption_not_integer"
+    CONSUMPTION_NEGATIVE = "consumption_negative"
+    DWELLING_UNITS_COUNT_INVALID = "dwelling_units_count_invalid"
+    DWELLING_UNITS_REPEATED = "dwelling_units_repeated"
+    SEWER_NOT_IN_TARIFF = "sewer_not_in_tariff"
+    SPECIAL_SEWER_NOT_IN_TARIFF = "special_sewer_not_in_tariff"
+    SEWER_SHARE_NEGATIVE = "sewer_share_negative"
+    # tariff versions
+    TARIFF_INVALID = "tariff_invalid"
+    TARIFF_NOT_DRAFT = "tariff_not_draft"
+    TARIFF_STARTS_IN_BILLED_MONTH = "tariff_starts_in_billed_month"
+    NO_TARIFF_IN_FORCE = "no_tariff_in_force"
+    AMBIGUOUS_TARIFF = "ambiguous_tariff"
+    # the FEBRABAN collection barcode and typeable line
+    BARCODE_INVALID = "barcode_invalid"
+    # runs
+    CHUNK_SIZE_INVALID = "chunk_size_invalid"
+    GROUP_NOT_FOUND = "group_not_found"
+    READINGS_NOT_CLOSED = "readings_not_closed"
+    RUN_EXISTS = "run_exists"
+    RUN_RELEASED = "run_released"
+    RUN_NOT_DONE = "run_not_done"
+    REFERENCE_INVALID = "reference_invalid"
+    # bills
+    REASON_REQUIRED = "reason_required"
+    BILL_NOT_CANCELLABLE = "bill_not_cancellable"
+    BILL_IN_CRITIQUE = "bill_in_critique"
+    BILL_NOT_IN_CRITIQUE = "bill_not_in_critique"
+    NO_OPEN_ANOMALY = "no_open_anomaly"
+    # the customer's due day (Lei 9.791/1999)
+    DUE_DAY_OUT_OF_RANGE = "due_day_out_of_range"
+    DUE_DAY_UNCHANGED = "due_day_unchanged"
+    DUE_DAY_CHANGED_RECENTLY = "due_day_changed_recently"
+    # the utility's billing settings
+    UNKNOWN_FIELDS = "unknown_fields"
+    SETTING_OUT_OF_RANGE = "setting_out_of_range"
