@@ -22,10 +22,8 @@ from .source_tree import Source, sources
 # (the same set as tests/common/test_error_codes.py); the merger deletes it when every branch is in.
 EXEMPT_UNTIL_MERGE = frozenset({"portal"})
 # A docstring that says the function joins its caller's transaction, in either of the two phrasings
-# the services use ("runs inside the caller's transaction", "Not durable: <who calls it inside theirs>").
-INSIDE_CALLER = re.compile(
-    r"inside\s+(the|its|a|their)\s+caller'?s\s+transaction|^\s*Not durable:", re.I | re.M
-)
+# the services use ("runs inside the caller's transaction", "Not durable: <who calls it in theirs>").
+INSIDE_CALLER = re.compile(r"inside\s+(the|its|a|their)\s+caller'?s\s+transaction|\bNot durable\b", re.I)
 
 
 def _is_services(source: Source) -> bool:
