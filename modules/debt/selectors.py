@@ -139,7 +139,7 @@ class InstallmentState:
     @property
     def paid(self) -> bool:
         # untyped Django: mypy reads a TextChoices member as its (value, label) tuple; it is the str
-        return self.bill_status == BillStatus.PAID  # type: ignore[comparison-overlap]
+        return self.bill_status == BillStatus.PAID
 
 
 def installment_states(agreement: Agreement) -> list[InstallmentState]:

@@ -87,7 +87,7 @@ def statement_create(
     return document_create(
         actor=actor,
         property_id=property_id,
-        kind=PaymentDocument.Kind.STATEMENT,  # type: ignore[arg-type]
+        kind=PaymentDocument.Kind.STATEMENT,
         lines=position.items,
         as_of=as_of,
         valid_until=valid_until,
@@ -206,7 +206,7 @@ def agreement_create(
         agreement.down_payment_document = document_create(
             actor=actor,
             property_id=property_id,
-            kind=PaymentDocument.Kind.DOWN_PAYMENT,  # type: ignore[arg-type]
+            kind=PaymentDocument.Kind.DOWN_PAYMENT,
             lines=[],
             amount=down_payment,
             as_of=as_of,
@@ -366,7 +366,7 @@ def annual_declaration_issue(*, actor: Actor, property_id: int, year: int, today
     declaration = cert_rules.annual_declaration(year, year_bills(property_id, year))
     statement = _statement(
         prop,
-        kind=Certificate.Kind.ANNUAL_DECLARATION.label,  # type: ignore[attr-defined]
+        kind=Certificate.Kind.ANNUAL_DECLARATION.label,
         year=year,
         lines=[
             {
@@ -384,7 +384,7 @@ def annual_declaration_issue(*, actor: Actor, property_id: int, year: int, today
     return _certificate_save(
         actor,
         prop,
-        Certificate.Kind.ANNUAL_DECLARATION,  # type: ignore[arg-type]
+        Certificate.Kind.ANNUAL_DECLARATION,
         today,
         None,
         statement,

@@ -83,7 +83,7 @@ def _clean_customer_fields(fields: dict[str, Any], today: dt.date) -> dict[str, 
 
 def _clean_kind(kind: str | None) -> str:
     if kind in (None, ""):
-        return Customer.Kind.PERSON  # type: ignore[return-value]  # a str at run time (no Django stubs)
+        return Customer.Kind.PERSON
     if kind not in Customer.Kind.values:
         raise ValidationFailed(
             "Tipo de cliente inválido: use pessoa física ou jurídica.",

@@ -230,7 +230,7 @@ def property_create(
     if holder is not None:
         for role in (PropertyRelation.Role.OWNER, PropertyRelation.Role.BILL_PAYER):
             # a TextChoices member is a str at run time (no Django stubs)
-            relation_start(actor, prop, holder, role, holder_since or today, "cadastro")  # type: ignore[arg-type]
+            relation_start(actor, prop, holder, role, holder_since or today, "cadastro")
     return prop
 
 
