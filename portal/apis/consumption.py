@@ -44,8 +44,8 @@ class ConsumptionApi(CitizenView):
         prop = access_property_by_id(self.grant, property_id)
         raw = request.query_params.get("months", "12")
         if not (raw.isdigit() and int(raw) in reads.CHART_MONTHS):
-            choices = ", ".join(str(m) for m in reads.CHART_MONTHS)
-            raise ValidationFailed(f"months: use um destes valores: {choices}.", field="months")
+            *first, last = (str(m) for m in reads.CHART_MONTHS)
+            raise ValidationFailed(f"Escolha {', '.join(first)} ou {last} meses.", field="months")
         months = int(raw)
         chart = reads.consumption_chart(prop, tenant_today(), months)
         body = {
