@@ -9,6 +9,7 @@ from modules.common.errors import NotFound
 from modules.registry.models import Property
 
 from .auth import Grant
+from .errors import ErrorCode
 from .models import AgencySettings, ServiceRequest
 
 PROPERTY_NOT_FOUND = "Imóvel não encontrado."
@@ -38,7 +39,7 @@ def access_property_by_id(grant: Grant, property_id: int) -> Property:
         .first()
     )
     if prop is None:
-        raise NotFound(PROPERTY_NOT_FOUND)
+        raise NotFound(PROPERTY_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return prop
 
 
@@ -52,5 +53,5 @@ def granted_requests(grant: Grant) -> QuerySet[ServiceRequest]:
 def access_request_by_protocol(grant: Grant, protocol: str) -> ServiceRequest:
     found = granted_requests(grant).filter(protocol=protocol).first()
     if found is None:
-        raise NotFound(REQUEST_NOT_FOUND)
+        raise NotFound(REQUEST_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return found

@@ -13,6 +13,7 @@ from modules.registry.models import Property
 
 from .access import access_property_by_id
 from .auth import Grant
+from .errors import ErrorCode
 
 BILL_NOT_FOUND = "Conta não encontrada."
 DOCUMENT_NOT_FOUND = "Documento não encontrado."
@@ -29,7 +30,7 @@ def access_bill_by_id(grant: Grant, property_id: int, bill_id: int) -> Bill:
     prop = access_property_by_id(grant, property_id)
     bill = property_bills(prop).select_related("property").filter(pk=bill_id).first()
     if bill is None:
-        raise NotFound(BILL_NOT_FOUND)
+        raise NotFound(BILL_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return bill
 
 
@@ -41,7 +42,7 @@ def access_document_by_id(grant: Grant, property_id: int, document_id: int) -> P
         .first()
     )
     if doc is None:
-        raise NotFound(DOCUMENT_NOT_FOUND)
+        raise NotFound(DOCUMENT_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return doc
 
 
@@ -51,5 +52,5 @@ def access_charge_by_id(grant: Grant, property_id: int, charge_id: int) -> Gatew
         GatewayCharge.objects.select_related("document").filter(document__property=prop, pk=charge_id).first()
     )
     if charge is None:
-        raise NotFound(CHARGE_NOT_FOUND)
+        raise NotFound(CHARGE_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return charge

@@ -10,6 +10,7 @@ from modules.common.errors import NotFound
 from .access import access_property_by_id
 from .access_bills import CHARGE_NOT_FOUND
 from .auth import Grant
+from .errors import ErrorCode
 
 
 def access_card_charge_by_document(grant: Grant, property_id: int, document_id: int) -> GatewayCharge:
@@ -20,5 +21,5 @@ def access_card_charge_by_document(grant: Grant, property_id: int, document_id: 
         .first()
     )
     if charge is None:
-        raise NotFound(CHARGE_NOT_FOUND)
+        raise NotFound(CHARGE_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return charge

@@ -11,6 +11,7 @@ from modules.debt.models import Agreement, Certificate
 from modules.registry.models import Property
 
 from . import domain
+from .errors import ErrorCode
 from .models import AgencySettings
 from .service_gate import disabled_message
 
@@ -21,12 +22,12 @@ AGREEMENT_NOT_FOUND = "Parcelamento não encontrado."
 def access_certificate_by_id(prop: Property, certificate_id: int) -> Certificate:
     found = Certificate.objects.filter(property=prop, pk=certificate_id).first()
     if found is None:
-        raise NotFound(CERTIFICATE_NOT_FOUND)
+        raise NotFound(CERTIFICATE_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     # its pages are open while the certificate or the declaration service is on (VA-08): the
     # document's own kind decides
     service = domain.certificate_kind_service(found.kind)
     if not AgencySettings.current().offers(service):
-        raise NotFound(disabled_message((service,)), code="service_disabled")
+        raise NotFound(disabled_message((service,)), code=ErrorCode.SERVICE_DISABLED)
     return found
 
 
@@ -39,5 +40,5 @@ def access_agreement_by_id(prop: Property, agreement_id: int) -> Agreement:
         agreements_of(prop).select_related("policy", "down_payment_document").filter(pk=agreement_id).first()
     )
     if found is None:
-        raise NotFound(AGREEMENT_NOT_FOUND)
+        raise NotFound(AGREEMENT_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return found

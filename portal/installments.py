@@ -8,6 +8,7 @@ from modules.common.errors import ValidationFailed
 from modules.registry.models import Customer, Property, PropertyRelation
 
 from .auth import Grant
+from .errors import ErrorCode
 from .models import AgencySettings
 
 # Who answers for a property's debt: the one responsible for the bill and the owner (current links).
@@ -21,7 +22,9 @@ def debt_requester(prop: Property, document: str) -> Customer:
     chars = strip_document(document)
     if document_kind(chars) is None:
         raise ValidationFailed(
-            "CPF/CNPJ inválido: confira os dígitos (CPF tem 11 números; CNPJ, 14).", field="cpf"
+            "CPF/CNPJ inválido: confira os dígitos (CPF tem 11 números; CNPJ, 14).",
+            field="cpf",
+            code=ErrorCode.INVALID,
         )
     relation = (
         PropertyRelation.objects.filter(
@@ -35,7 +38,7 @@ def debt_requester(prop: Property, document: str) -> Customer:
             "Este CPF/CNPJ não é de um cliente responsável pelo débito deste imóvel. Informe o CPF/CNPJ "
             "do proprietário ou do responsável pela conta.",
             field="cpf",
-            code="not_responsible",
+            code=ErrorCode.NOT_RESPONSIBLE,
         )
     return relation.customer
 

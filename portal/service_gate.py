@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern
 
 from . import domain
+from .errors import ErrorCode
 from .models import AgencySettings
 from .views.base import not_found_page
 
@@ -48,7 +49,9 @@ def _api(view: View, codes: tuple[str, ...]) -> View:
     @wraps(view)  # keeps the DRF view's `cls` and `csrf_exempt` (the OpenAPI schema reads `cls`)
     def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _closed(AgencySettings.current(), codes):
-            return JsonResponse({"code": "service_disabled", "detail": disabled_message(codes)}, status=404)
+            return JsonResponse(
+                {"code": ErrorCode.SERVICE_DISABLED, "detail": disabled_message(codes)}, status=404
+            )
         return view(request, *args, **kwargs)
 
     gated.agency_services = codes  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from modules.common.errors import ValidationFailed
 
 from .. import bills as reads
 from ..access import access_property_by_id
+from ..errors import ErrorCode
 from .base import NOT_FOUND, CitizenView
 
 
@@ -45,7 +46,9 @@ class ConsumptionApi(CitizenView):
         raw = request.query_params.get("months", "12")
         if not (raw.isdigit() and int(raw) in reads.CHART_MONTHS):
             *first, last = (str(m) for m in reads.CHART_MONTHS)
-            raise ValidationFailed(f"Escolha {', '.join(first)} ou {last} meses.", field="months")
+            raise ValidationFailed(
+                f"Escolha {', '.join(first)} ou {last} meses.", field="months", code=ErrorCode.INVALID
+            )
         months = int(raw)
         chart = reads.consumption_chart(prop, tenant_today(), months)
         body = {

@@ -17,6 +17,7 @@ from modules.debt.models import Agreement
 
 from ..access import access_property_by_id
 from ..auth import CitizenActor
+from ..errors import ErrorCode
 from ..installments import can_sign_online, debt_requester
 from ..models import AgencySettings
 from .base import NOT_FOUND, CitizenView, Money
@@ -196,9 +197,12 @@ class AgreementCreateApi(CitizenView):
     def post(self, request: Request, property_id: int) -> Response:
         prop = access_property_by_id(self.grant, property_id)
         if not can_sign_online(self.grant, AgencySettings.current()):
-            raise PermissionDenied("Parcelamento pela agência não disponível. Procure o atendimento.")
+            raise PermissionDenied(
+                "Parcelamento pela agência não disponível. Procure o atendimento.",
+                code=ErrorCode.PERMISSION_DENIED,
+            )
         if debt_services.live_agreement(prop.pk) is not None:
-            raise Conflict("Este imóvel já tem um parcelamento vigente.", code="agreement_exists")
+            raise Conflict("Este imóvel já tem um parcelamento vigente.", code=ErrorCode.AGREEMENT_EXISTS)
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)
         agreement: Agreement = debt_services.agreement_create(

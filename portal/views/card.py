@@ -29,6 +29,7 @@ from modules.common.http import csp_header
 
 from ..access_card import access_card_charge_by_document
 from ..auth import CitizenActor
+from ..errors import ErrorCode
 from .base import (
     citizen_required,
     granted_property,
@@ -60,7 +61,10 @@ def _checkout_origins(operators: list[GatewayAccount]) -> tuple[str, ...]:
 @citizen_required
 def card_pay(request: HttpRequest, property_id: int) -> HttpResponse:
     if is_totem(request):  # see views.bills._methods: no card on a kiosk
-        return render_not_found(request, NotFound("Pagamento com cartão não é oferecido no autoatendimento."))
+        return render_not_found(
+            request,
+            NotFound("Pagamento com cartão não é oferecido no autoatendimento.", code=ErrorCode.NOT_FOUND),
+        )
     prop = granted_property(request, property_id)
     today = tenant_today()
     source = request.POST if request.method == "POST" else request.GET

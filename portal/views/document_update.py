@@ -14,6 +14,7 @@ from modules.registry.models import Property
 
 from .. import services_desk
 from ..auth import Grant
+from ..errors import ErrorCode
 from ..forms_desk import DocumentUpdateForm
 from ..models import ServiceRequest
 from ..services import Requester
@@ -44,7 +45,10 @@ def document_update(request: HttpRequest, property_id: int) -> HttpResponse:
     grant: Grant = request.grant  # type: ignore[attr-defined]
     prop = granted_property(request, property_id)
     if not grant.can_request:
-        raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
+        raise PermissionDenied(
+            "Nesta concessionária a entrada só com a matrícula permite apenas consultas.",
+            code=ErrorCode.PERMISSION_DENIED,
+        )
     return _document_update_form(request, grant, prop, passed=False)
 
 

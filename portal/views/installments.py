@@ -22,6 +22,7 @@ from modules.debt.models import Agreement
 
 from ..access_services import access_agreement_by_id, agreements_of
 from ..auth import CitizenActor, Grant
+from ..errors import ErrorCode
 from ..installments import can_sign_online, debt_requester
 from ..models import AgencySettings
 from .base import citizen_required, granted_property, page_url, pdf_response, render_page
@@ -81,7 +82,11 @@ def installments(request: HttpRequest, property_id: int) -> HttpResponse:
         status = 400
     try:
         if down is not None and down < 0:
-            raise ValidationFailed("Informe o valor de entrada em reais, por exemplo 41,53.", field="entrada")
+            raise ValidationFailed(
+                "Informe o valor de entrada em reais, por exemplo 41,53.",
+                field="entrada",
+                code=ErrorCode.INVALID,
+            )
         detail = debt_services.installment_simulation_detail(
             property_id=prop.pk, as_of=today, down_payment=down, reactivation=reactivation
         )
@@ -174,7 +179,9 @@ def agreement_guia_pdf(request: HttpRequest, property_id: int, agreement_id: int
     agreement = access_agreement_by_id(prop, agreement_id)
     document = agreement.down_payment_document
     if document is None or agreement.status != Agreement.Status.AWAITING_DOWN_PAYMENT:
-        raise PermissionDenied("Este parcelamento não tem guia de entrada a pagar.")
+        raise PermissionDenied(
+            "Este parcelamento não tem guia de entrada a pagar.", code=ErrorCode.PERMISSION_DENIED
+        )
     return pdf_response(debt_pdf.statement_pdf(document), f"guia-entrada-{agreement.pk}.pdf")
 
 
