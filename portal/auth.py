@@ -22,6 +22,7 @@ from modules.common.domain.documents import document_kind, mask_document, strip_
 from modules.common.errors import DomainError, ValidationFailed
 from modules.common.ratelimit import window_hits
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyRelation
 
 from .domain import SignInMode, account_input_digits
@@ -200,11 +201,8 @@ def _sign_in_record(prop: Property | None, channel: str, *, ok: bool) -> None:
 
 
 def _holder_from(relations: list[PropertyRelation]) -> Any:
-    by_role = {r.role: r.customer for r in relations}
-    for role in ("bill_payer", "owner", "user"):
-        if role in by_role:
-            return by_role[role]
-    return None
+    relation = payer_relation(relations)  # the bill's rule (registry.domain.payer)
+    return relation.customer if relation is not None else None
 
 
 # --- web session -----------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 MIN_DUE_DAY_OPTIONS = 6
 DEFAULT_DUE_DAY_OPTIONS = (5, 10, 15, 20, 25, 30)
 
-# NÃO RECEBER APÓS on the agency's debt statement = issue + 7 days (VA-14): pages and citizen API
-STATEMENT_DAYS = 7
 # the annual debt-clearance declaration (VA-20) is offered for the last five closed years
 DECLARATION_YEARS = 5
 

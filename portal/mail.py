@@ -13,11 +13,11 @@ from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection
 
 from modules.billing.models import Bill
 from modules.billing.pdf import bill_pdf
 from modules.collection.models import PaymentDocument
+from modules.common.clock import current_tenant
 from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
 from modules.common.ratelimit import window_hits
@@ -79,7 +79,7 @@ def send_document(prop: Property, outgoing: Outgoing) -> str:
             "Limite de envios por e-mail deste imóvel atingido. Tente de novo em uma hora ou baixe o PDF.",
             field="email",
         )
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_tenant()
     name = getattr(tenant, "name", "") or "Concessionária"
     reply_to = [tenant.email] if getattr(tenant, "email", "") else None
     message = EmailMessage(

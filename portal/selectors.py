@@ -13,6 +13,7 @@ from modules.common.clock import tenant_today
 from modules.debt.selectors import debt_position
 from modules.metering.selectors import active_installation
 from modules.registry.domain.connections import SITUATIONS
+from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
 
 from .access import granted_properties, granted_requests
@@ -81,11 +82,7 @@ def current_holder(prop: Property) -> PropertyRelation | None:
     relations = list(
         PropertyRelation.objects.filter(property=prop, end__isnull=True).select_related("customer")
     )
-    by_role = {r.role: r for r in relations}
-    for role in ("bill_payer", "owner", "user"):
-        if role in by_role:
-            return by_role[role]
-    return None
+    return payer_relation(relations)  # the bill's rule: the agency shows whom the bills go to
 
 
 def property_overview(grant: Grant, prop: Property) -> PropertyOverview:

@@ -22,8 +22,8 @@ from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_today
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
-from modules.registry import services as registry_services
 from modules.registry.models import Customer, Property
+from modules.registry.services.customers import customer_update
 
 from . import domain
 from .auth import CitizenActor, Grant
@@ -348,9 +348,7 @@ def email_change_confirm(*, token: str) -> Customer:
             "Link de confirmação inválido ou vencido. Peça a troca de novo.", code=ErrorCode.NOT_FOUND
         )
     actor = _EmailOwner(change.new_email)
-    customer = registry_services.customer_update(
-        actor=actor, customer=change.customer, email=change.new_email
-    )
+    customer = customer_update(actor=actor, customer=change.customer, email=change.new_email)
     change.confirmed_at = timezone.now()
     change.save(update_fields=["confirmed_at"])
     audit_record(

@@ -17,8 +17,8 @@ from django.utils import timezone
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import ValidationFailed
-from modules.registry import services as registry_services
 from modules.registry.models import Customer, Property
+from modules.registry.services.customers import customer_document_change
 
 from . import domain, domain_desk
 from .auth import CitizenActor, Grant
@@ -174,7 +174,7 @@ def document_update_decide(
                 code=ErrorCode.NO_CUSTOMER,
             )
         customer = Customer.objects.get(pk=request.customer_id)
-        registry_services.customer_document_change(
+        customer_document_change(
             actor=actor,
             customer=customer,
             cpf_cnpj=request.new_document,

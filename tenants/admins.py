@@ -17,12 +17,14 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from modules.access import services as access_services
 from modules.access.models import User
+from modules.access.services.users import user_create
 from modules.common.audit import Actor, SystemActor, audit_record
 from modules.common.errors import Conflict, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.tenancy import tenant_context
 
+from .errors import ErrorCode
 from .models import Tenant
 
 # user_create names its fields after the model; the vendor's request names them after the form
@@ -51,21 +53,27 @@ class AdminRequest:
 def _validate(req: AdminRequest) -> AdminRequest:
     username, name, email = req.username.strip(), req.name.strip(), req.email.strip().lower()
     if not username:
-        raise ValidationFailed("Informe o nome de usuário.", field="username")
+        raise ValidationFailed("Informe o nome de usuário.", field="username", code=CommonCode.INVALID)
     if not name:
-        raise ValidationFailed("Informe o nome completo.", field="name")
+        raise ValidationFailed("Informe o nome completo.", field="name", code=CommonCode.INVALID)
     try:
         validate_email(email)
     except DjangoValidationError:
-        raise ValidationFailed("Informe um e-mail válido para o convite.", field="email") from None
+        raise ValidationFailed(
+            "Informe um e-mail válido para o convite.", field="email", code=CommonCode.INVALID
+        ) from None
     if not req.temporary_password:
-        raise ValidationFailed("Informe a senha provisória.", field="temporary_password")
+        raise ValidationFailed(
+            "Informe a senha provisória.", field="temporary_password", code=CommonCode.INVALID
+        )
     return AdminRequest(username, name, email, req.temporary_password)
 
 
 def _duplicate(username: str) -> Conflict:
     return Conflict(
-        f"Já existe um usuário '{username}' nesta concessionária.", field="username", code="duplicate"
+        f"Já existe um usuário '{username}' nesta concessionária.",
+        field="username",
+        code=CommonCode.DUPLICATE,
     )
 
 
@@ -83,7 +91,7 @@ def tenant_admin_create(*, actor: Actor, tenant: Tenant, request: AdminRequest, 
             f"{tenant.get_provisioning_state_display().lower()}); crie o administrador quando a "
             "implantação terminar.",
             field="schema",
-            code="tenant_not_active",
+            code=ErrorCode.TENANT_NOT_ACTIVE,
         )
     try:
         with transaction.atomic(durable=True):
@@ -91,7 +99,7 @@ def tenant_admin_create(*, actor: Actor, tenant: Tenant, request: AdminRequest, 
                 if User.objects.filter(username=req.username).exists():
                     raise _duplicate(req.username)
                 try:
-                    user, _ = access_services.user_create(
+                    user, _ = user_create(
                         actor=VendorActor(actor),
                         username=req.username,
                         full_name=req.name,

@@ -7,9 +7,7 @@ class TenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from modules.common.audit import register_labels
-        from saas.middleware import connect_cache_invalidation
 
-        connect_cache_invalidation()
         register_labels(
             actions={
                 "tenant.admin_create": "Administrador da concessionária criado",

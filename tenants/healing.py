@@ -92,7 +92,7 @@ def provisioning_sweep(*, now: dt.datetime | None = None) -> list[str]:
     )
     retried: list[str] = []
     for tenant in candidates:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             claimed = Tenant.objects.filter(pk=tenant.pk, updated_at=tenant.updated_at).update(
                 provisioning_retried_at=now, updated_at=now
             )

@@ -23,8 +23,11 @@ from django.utils import timezone
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.documents import is_valid_cnpj, strip_document
 from modules.common.errors import Conflict, ValidationFailed, clean_or_fail
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.tenancy import tenant_context
 
+from .errors import ErrorCode
+from .metrics import PROVISIONING_FAILURES
 from .models import Domain, ProvisioningState, Tenant
 
 logger = logging.getLogger(__name__)
@@ -86,23 +89,30 @@ def validate_request(req: TenantRequest) -> TenantRequest:
         raise ValidationFailed(
             "Nome de esquema inválido: use de 2 a 40 letras minúsculas, dígitos ou '_', começando por letra.",
             field="schema",
+            code=CommonCode.INVALID,
         )
     if not (req.name or "").strip():
-        raise ValidationFailed("Informe o nome da concessionária.", field="name")
+        raise ValidationFailed("Informe o nome da concessionária.", field="name", code=CommonCode.INVALID)
     domain = (req.domain or "").strip().lower()
     if not HOST_RE.match(domain):
-        raise ValidationFailed("Domínio inválido.", field="domain")
+        raise ValidationFailed("Domínio inválido.", field="domain", code=CommonCode.INVALID)
     if req.timezone not in available_timezones():
-        raise ValidationFailed(f"Fuso horário desconhecido: {req.timezone}.", field="timezone")
+        raise ValidationFailed(
+            f"Fuso horário desconhecido: {req.timezone}.", field="timezone", code=CommonCode.INVALID
+        )
     cnpj = strip_document(req.cnpj)
     if cnpj and not is_valid_cnpj(cnpj):
-        raise ValidationFailed("CNPJ inválido: dígito verificador não confere.", field="cnpj")
+        raise ValidationFailed(
+            "CNPJ inválido: dígito verificador não confere.", field="cnpj", code=CommonCode.INVALID
+        )
     if Tenant.objects.filter(schema_name=schema).exists():
         raise Conflict(
-            f"Já existe uma concessionária com o esquema '{schema}'.", field="schema", code="duplicate"
+            f"Já existe uma concessionária com o esquema '{schema}'.",
+            field="schema",
+            code=CommonCode.DUPLICATE,
         )
     if Domain.objects.filter(domain=domain).exists():
-        raise Conflict(f"O domínio '{domain}' já está em uso.", field="domain", code="duplicate")
+        raise Conflict(f"O domínio '{domain}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
     return TenantRequest(schema, req.name.strip(), domain, req.timezone, cnpj)
 
 
@@ -114,7 +124,7 @@ def tenant_request(
     extra = {k: v for k, v in (branding or {}).items() if k in BRANDING_FIELDS and v is not None}
     try:
         with transaction.atomic(durable=True):
-            tenant = Tenant.objects.create(
+            tenant: Tenant = Tenant.objects.create(
                 schema_name=req.schema_name, name=req.name, timezone=req.timezone, cnpj=req.cnpj, **extra
             )
             Domain.objects.create(domain=req.domain, tenant=tenant, is_primary=True)
@@ -149,11 +159,11 @@ def _step_migrate(tenant: Tenant) -> None:
     connection.set_schema_to_public()
 
 
+@transaction.atomic(durable=True)
 def tenant_seed(tenant: Tenant) -> None:
     """Load every tenant app's reference data again: idempotent, run after a deploy that brings a
     new module, so utilities provisioned before it get its reference data too."""
-    with transaction.atomic():
-        _step_seed(tenant)
+    _step_seed(tenant)
 
 
 def _step_seed(tenant: Tenant) -> None:
@@ -185,7 +195,7 @@ def _lock_key(tenant: Tenant) -> int:
 def tenant_provision(*, tenant_id: int) -> Tenant:
     """Run the remaining steps. Safe to call again after a failure or a killed worker."""
     connection.set_schema_to_public()
-    tenant = Tenant.objects.get(pk=tenant_id)
+    tenant: Tenant = Tenant.objects.get(pk=tenant_id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key(tenant)])
         if not cursor.fetchone()[0]:
@@ -205,14 +215,12 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             try:
                 # one transaction per step: a failed step leaves nothing of itself behind (DDL is
                 # transactional in PostgreSQL), and the failure can still be recorded afterwards
-                with transaction.atomic():
+                with transaction.atomic(durable=True):
                     step(tenant)
             except Exception as exc:
                 connection.set_schema_to_public()
                 logger.exception("provisioning of %s failed at %s", tenant.schema_name, current)
-                from saas import metrics
-
-                metrics.PROVISIONING_FAILURES.inc()
+                PROVISIONING_FAILURES.inc()
                 _set_state(
                     tenant,
                     ProvisioningState.FAILED,
@@ -231,66 +239,74 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(tenant)])
 
 
+@transaction.atomic(durable=True)
 def tenant_update_branding(
     *, actor: Actor, tenant: Tenant, changes: dict[str, str], reason: str = ""
 ) -> Tenant:
     unknown = set(changes) - set(BRANDING_FIELDS) - {"name", "timezone"}
     if unknown:
-        raise ValidationFailed(f"Campo não editável: {sorted(unknown)[0]}.", field=sorted(unknown)[0])
-    if "timezone" in changes and changes["timezone"] not in available_timezones():
-        raise ValidationFailed("Fuso horário desconhecido.", field="timezone")
-    with transaction.atomic():
-        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        before = snapshot(tenant)
-        for key, value in changes.items():
-            setattr(tenant, key, value)
-        clean_or_fail(tenant, exclude=["schema_name"])
-        tenant.save()
-        audit_record(
-            actor=actor,
-            action="tenant.update",
-            target=tenant,
-            before=before,
-            after=snapshot(tenant),
-            reason=reason,
+        raise ValidationFailed(
+            f"Campo não editável: {sorted(unknown)[0]}.", field=sorted(unknown)[0], code=CommonCode.INVALID
         )
+    if "timezone" in changes and changes["timezone"] not in available_timezones():
+        raise ValidationFailed("Fuso horário desconhecido.", field="timezone", code=CommonCode.INVALID)
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = snapshot(tenant)
+    for key, value in changes.items():
+        setattr(tenant, key, value)
+    clean_or_fail(tenant, exclude=["schema_name"])
+    tenant.save()
+    audit_record(
+        actor=actor,
+        action="tenant.update",
+        target=tenant,
+        before=before,
+        after=snapshot(tenant),
+        reason=reason,
+    )
     return tenant
 
 
+@transaction.atomic(durable=True)
 def tenant_domain_add(*, actor: Actor, tenant: Tenant, host: str) -> Domain:
     """An extra host for a utility (its own domain, a CNAME to the primary host): the agency answers
     on it as soon as the Ingress serves it (helm `ingress.customHosts`, docs/agency-deployment.md)."""
     host = (host or "").strip().lower().rstrip(".")
     if not HOST_RE.match(host) or "." not in host:
         raise ValidationFailed(
-            "Domínio inválido: informe só o nome do host, como agencia.saae.sp.gov.br.", field="domain"
+            "Domínio inválido: informe só o nome do host, como agencia.saae.sp.gov.br.",
+            field="domain",
+            code=CommonCode.INVALID,
         )
     base = settings.BASE_DOMAIN
     if host != base and host.endswith(f".{base}") and host.count(".") > base.count(".") + 1:
         raise ValidationFailed(
-            f"Abaixo de {base} só um nível (o certificado curinga não cobre mais).", field="domain"
+            f"Abaixo de {base} só um nível (o certificado curinga não cobre mais).",
+            field="domain",
+            code=ErrorCode.DOMAIN_TOO_DEEP,
         )
-    with transaction.atomic():
-        Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if Domain.objects.filter(domain=host).exists():
-            raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code="duplicate")
-        domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
-        audit_record(
-            actor=actor, action="tenant.domain_add", target=tenant, after={"domain": host}, reason=host
-        )
+    Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if Domain.objects.filter(domain=host).exists():
+        raise Conflict(f"O domínio '{host}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
+    domain: Domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
+    audit_record(actor=actor, action="tenant.domain_add", target=tenant, after={"domain": host}, reason=host)
     return domain
 
 
+@transaction.atomic(durable=True)
 def tenant_domain_remove(*, actor: Actor, tenant: Tenant, host: str) -> None:
-    with transaction.atomic():
-        domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=host).first()
-        if domain is None:
-            raise ValidationFailed(f"O domínio '{host}' não é desta concessionária.", field="domain")
-        if domain.is_primary:
-            raise Conflict(
-                "O domínio principal não pode ser removido.", field="domain", code="primary_domain"
-            )
-        domain.delete()
-        audit_record(
-            actor=actor, action="tenant.domain_remove", target=tenant, before={"domain": host}, reason=host
+    domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=host).first()
+    if domain is None:
+        raise ValidationFailed(
+            f"O domínio '{host}' não é desta concessionária.",
+            field="domain",
+            code=ErrorCode.DOMAIN_NOT_OF_TENANT,
         )
+    if domain.is_primary:
+        raise Conflict(
+            "O domínio principal não pode ser removido.", field="domain", code=ErrorCode.PRIMARY_DOMAIN
+        )
+    domain.delete()
+    audit_record(
+        actor=actor, action="tenant.domain_remove", target=tenant, before={"domain": host}, reason=host
+    )

@@ -4,6 +4,9 @@ PostgreSQL: the local server on 127.0.0.1:5432 when it answers, else an embedded
 `pgserver` package) under var/pgdata. RabbitMQ: the local broker when it answers, else tasks run
 in-process (CELERY_TASK_ALWAYS_EAGER). Redis: the local server, else local-memory cache. Every
 fallback is announced on stderr.
+
+The database is `manancial`, or `manancial_<DEMO_PORT>` for a demo on another port than 8000, as
+saas/settings/dev.py names it: two demos on one machine never share their data (README).
 """
 
 from __future__ import annotations
@@ -26,12 +29,17 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
+def demo_database_name() -> str:
+    port = os.environ.get("DEMO_PORT") or "8000"
+    return "manancial" if port == "8000" else f"manancial_{int(port)}"
+
+
 def say(message: str) -> None:
     print(f"[demo] {message}", file=sys.stderr)
 
 
 def ensure_database(url: str) -> None:
-    """A fresh server has no `manancial` database yet: create it (idempotent)."""
+    """A fresh server has no demo database yet: create it (idempotent)."""
     import dj_database_url
     import psycopg
     from psycopg import sql
@@ -54,12 +62,13 @@ def ensure_database(url: str) -> None:
 
 def main() -> None:
     exports: dict[str, str] = {}
+    name = demo_database_name()
     if os.environ.get("DATABASE_URL"):
         say("PostgreSQL: DATABASE_URL do ambiente")
         ensure_database(os.environ["DATABASE_URL"])
     elif reachable("127.0.0.1", 5432) and not os.environ.get("DEMO_EMBEDDED_POSTGRES"):
         say("PostgreSQL: servidor local em 127.0.0.1:5432")
-        exports["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/manancial"
+        exports["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
         ensure_database(exports["DATABASE_URL"])
     else:
         import pgserver
@@ -68,11 +77,11 @@ def main() -> None:
         data.parent.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(str(data), cleanup_mode=None)
         server.psql("SELECT 1")
-        if "manancial" not in server.psql("SELECT datname FROM pg_database"):
-            server.psql("CREATE DATABASE manancial")
+        if name not in server.psql("SELECT datname FROM pg_database").split():
+            server.psql(f"CREATE DATABASE {name}")
         socket_dir = server.get_uri().split("host=", 1)[1]
         # dj-database-url reads a percent-encoded socket directory as the host
-        exports["DATABASE_URL"] = f"postgres://postgres@{quote(socket_dir, safe='')}/manancial"
+        exports["DATABASE_URL"] = f"postgres://postgres@{quote(socket_dir, safe='')}/{name}"
         say(f"PostgreSQL: sem servidor em 127.0.0.1:5432 (ou DEMO_EMBEDDED_POSTGRES); embutido em {data}")
     if os.environ.get("BROKER_URL"):
         say("RabbitMQ: BROKER_URL do ambiente")

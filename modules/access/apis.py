@@ -16,9 +16,14 @@ from modules.common.api import PageNumberPagination
 from modules.common.errors import NotFound
 from modules.common.http import client_ip
 
-from . import selectors, services
+from . import selectors
+from .errors import ErrorCode
 from .models import Profile, User
 from .permissions import HasFunction, IsAdministrator, IsAuthenticatedAndCurrent
+from .services.passwords import password_change, password_change_required
+from .services.sign_in import auth_authenticate
+from .services.tokens import token_issue
+from .services.users import user_create, user_set_active
 
 
 class TokenIn(serializers.Serializer):
@@ -35,7 +40,7 @@ class TokenOut(serializers.Serializer):
 class TokenCreateApi(APIView):
     authentication_classes: ClassVar[list[Any]] = []
     permission_classes: ClassVar[list[Any]] = [AllowAny]
-    # limited per address and per account inside services.auth_authenticate (429, modules/access/limits.py)
+    # limited per address and per account inside auth_authenticate (429, modules/access/limits.py)
 
     @extend_schema(
         request=TokenIn,
@@ -48,9 +53,9 @@ class TokenCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.auth_authenticate(ip=client_ip(request) or None, **data.validated_data)
-        token = services.token_issue(user=user)
-        return Response({"token": token, "password_change_required": services.password_change_required(user)})
+        user = auth_authenticate(ip=client_ip(request) or None, **data.validated_data)
+        token = token_issue(user=user)
+        return Response({"token": token, "password_change_required": password_change_required(user)})
 
 
 class PasswordChangeIn(serializers.Serializer):
@@ -66,7 +71,7 @@ class PasswordChangeApi(APIView):
     def post(self, request: Request) -> Response:
         data = PasswordChangeIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.password_change(
+        password_change(
             user=request.user,
             current=data.validated_data["current_password"],
             new=data.validated_data["new_password"],
@@ -136,8 +141,8 @@ class UserListCreateApi(APIView):
         if len(profiles) != len(set(names)):
             from modules.common.errors import ValidationFailed
 
-            raise ValidationFailed("Perfil desconhecido.", field="profiles")
-        user, temporary = services.user_create(actor=request.user, profiles=profiles, **data.validated_data)
+            raise ValidationFailed("Perfil desconhecido.", field="profiles", code=ErrorCode.INVALID)
+        user, temporary = user_create(actor=request.user, profiles=profiles, **data.validated_data)
         body = UserOut(user).data
         body["temporary_password"] = temporary
         return Response(body, status=status.HTTP_201_CREATED)
@@ -159,8 +164,8 @@ class UserActivationApi(APIView):
         ids = set(data.validated_data["users"])
         users = list(User.objects.filter(pk__in=ids))
         if len(users) != len(ids):
-            raise NotFound("Usuário não encontrado.", field="users")
-        changed = services.user_set_active(
+            raise NotFound("Usuário não encontrado.", field="users", code=ErrorCode.USER_NOT_FOUND)
+        changed = user_set_active(
             actor=request.user,
             users=users,
             active=data.validated_data["active"],

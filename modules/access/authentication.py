@@ -4,7 +4,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from .models import User
-from .services import token_resolve
+from .services.tokens import token_resolve
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):

@@ -1,5 +1,5 @@
 """Django's session machinery loads the user through this backend; sign-in itself goes through
-services.auth_authenticate (lockout, access hours, second factor)."""
+services.sign_in.auth_authenticate (lockout, access hours, second factor)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ class PolicyBackend(BaseBackend):
     def authenticate(
         self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
-        from .services import AuthFailed, auth_authenticate
+        from .errors import AuthFailed
+        from .services.sign_in import auth_authenticate
 
         try:
             return auth_authenticate(

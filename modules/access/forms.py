@@ -4,7 +4,7 @@ from django import forms
 
 from .functions import CATALOGUE
 from .models import PasswordPolicy, Profile, User
-from .services import POLICY_FIELDS
+from .services.policy import POLICY_FIELDS
 
 
 class LoginForm(forms.Form):

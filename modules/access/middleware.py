@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .models import PasswordPolicy
-from .services import password_change_required
+from .services.passwords import password_change_required
 
 EXEMPT_PREFIXES = (
     "/static/",

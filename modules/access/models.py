@@ -33,7 +33,7 @@ class UserManager(BaseUserManager["User"]):
         resets it."""
         from modules.common.audit import SystemActor
 
-        from .services import user_create
+        from .services.users import user_create
 
         user, _ = user_create(
             actor=SystemActor("createsuperuser"),

@@ -7,7 +7,8 @@ from typing import Any
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from .services import password_change_required
+from .errors import ErrorCode
+from .services.passwords import password_change_required
 
 METHOD_ACTIONS = {
     "GET": "view",
@@ -29,7 +30,7 @@ class IsAuthenticatedAndCurrent(permissions.BasePermission):
             return False
         if password_change_required(user) and not getattr(view, "allowed_with_expired_password", False):
             self.message = "Troque a senha antes de continuar (POST /api/v1/auth/password)."
-            self.code = "password_change_required"
+            self.code = ErrorCode.PASSWORD_CHANGE_REQUIRED
             return False
         return True
 

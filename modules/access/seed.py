@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .functions import CATALOGUE
 from .models import PasswordPolicy, Profile
-from .services import grants_create
+from .services.profiles import grants_create
 
 # Standard job profiles of a utility (tender S3.5); the administrator edits them freely afterwards.
 STANDARD_PROFILES: dict[str, tuple[str, bool, dict[str, tuple[str, ...]]]] = {

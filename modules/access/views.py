@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +20,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from modules.common.clock import tenant_zone
+from modules.common.clock import current_tenant, tenant_zone
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 
-from . import selectors, services
+from . import selectors
+from .errors import AuthFailed
 from .forms import (
     AuditFilterForm,
     CopyUserForm,
@@ -38,6 +38,21 @@ from .forms import (
 )
 from .functions import ACTION_LABELS, ACTIONS, CATALOGUE
 from .models import PasswordPolicy, Profile, User
+from .services.passwords import password_change
+from .services.policy import policy_update
+from .services.profiles import profile_save
+from .services.second_factor import totp_begin, totp_confirm, totp_disable, totp_provisioning_uri
+from .services.sign_in import access_denied_record, auth_authenticate, user_logout_record
+from .services.users import (
+    access_windows_set,
+    user_copy,
+    user_create,
+    user_edit_allowed,
+    user_reset_password,
+    user_set_active,
+    user_unlock,
+    user_update,
+)
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -48,9 +63,7 @@ def function_required(function: str, action: str = "view") -> Callable[..., Any]
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.can(function, action):  # type: ignore[union-attr]
-                services.access_denied_record(
-                    user=request.user, function=function, action=action, path=request.path
-                )
+                access_denied_record(user=request.user, function=function, action=action, path=request.path)
                 return HttpResponseForbidden(render(request, "access/forbidden.html").content)
             return view(request, *args, **kwargs)
 
@@ -76,13 +89,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.auth_authenticate(
+            user = auth_authenticate(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
                 otp=form.cleaned_data.get("otp", ""),
                 ip=client_ip(request) or None,
             )
-        except services.AuthFailed as exc:
+        except AuthFailed as exc:
             form.add_error(None, exc.message)
             status = exc.status  # 401, or 429 past the sign-in limits
         else:
@@ -95,7 +108,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.user_logout_record(user=request.user)
+        user_logout_record(user=request.user)
     logout(request)
     messages.info(request, "Você saiu do sistema.")
     return redirect("access:login")
@@ -107,7 +120,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     policy = PasswordPolicy.current()
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(
+            password_change(
                 user=request.user,
                 current=form.cleaned_data["current_password"],  # type: ignore[arg-type]
                 new=form.cleaned_data["new_password"],
@@ -128,15 +141,15 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "disable":
-        services.totp_disable(actor=user, user=user)
+        totp_disable(actor=user, user=user)
         messages.success(request, "Segundo fator desativado.")
         return redirect("access:totp")
     if request.method == "POST" and request.POST.get("action") == "begin":
-        services.totp_begin(user=user)
+        totp_begin(user=user)
         return redirect("access:totp")
     if request.method == "POST" and form.is_valid():
         try:
-            services.totp_confirm(user=user, code=form.cleaned_data["code"])
+            totp_confirm(user=user, code=form.cleaned_data["code"])
         except DomainError as exc:
             form.add_error("code", exc.message)
         else:
@@ -144,8 +157,8 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
             return redirect("home")
     qr_svg = ""
     if user.totp_secret and not user.totp_enabled:
-        issuer = getattr(getattr(connection, "tenant", None), "name", "Manancial")
-        qr_svg = segno.make(services.totp_provisioning_uri(user, issuer)).svg_inline(scale=4)
+        issuer = getattr(current_tenant(), "name", "Manancial")
+        qr_svg = segno.make(totp_provisioning_uri(user, issuer)).svg_inline(scale=4)
     return render(request, "access/totp.html", {"form": form, "qr_svg": qr_svg, "secret": user.totp_secret})
 
 
@@ -158,9 +171,7 @@ def users_view(request: HttpRequest) -> HttpResponse:
         ids = [int(i) for i in request.POST.getlist("users") if i.isdigit()]
         active = request.POST.get("action") == "enable"
         try:
-            changed = services.user_set_active(
-                actor=actor, users=User.objects.filter(pk__in=ids), active=active
-            )
+            changed = user_set_active(actor=actor, users=User.objects.filter(pk__in=ids), active=active)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -182,7 +193,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, secret = services.user_create(
+            user, secret = user_create(
                 actor=request.user,
                 username=data["username"],
                 full_name=data["full_name"],  # type: ignore[arg-type]
@@ -216,7 +227,7 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = UserForm(request.POST or None, initial=initial)
     form.fields["username"].disabled = True
-    if not services.user_edit_allowed(actor, privileged=True):
+    if not user_edit_allowed(actor, privileged=True):
         # the same rule as the service: profiles and the administrator flag are an administrator's
         for name in ("is_admin", "profiles"):
             form.fields[name].disabled = True
@@ -224,11 +235,11 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "save")
     try:
         if request.method == "POST" and action == "reset":
-            secret = services.user_reset_password(actor=actor, user=user)
+            secret = user_reset_password(actor=actor, user=user)
             messages.success(request, f"Nova senha provisória de {user.username}: {secret}")
             return redirect("access:user_edit", pk)
         if request.method == "POST" and action == "unlock":
-            services.user_unlock(actor=actor, user=user)
+            user_unlock(actor=actor, user=user)
             messages.success(request, "Usuário desbloqueado.")
             return redirect("access:user_edit", pk)
         if request.method == "POST" and action == "windows":
@@ -237,12 +248,12 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 start, end = request.POST.get(f"start_{day}"), request.POST.get(f"end_{day}")
                 if start and end:
                     windows.append((day, dt.time.fromisoformat(start), dt.time.fromisoformat(end)))
-            services.access_windows_set(actor=actor, user=user, windows=windows)
+            access_windows_set(actor=actor, user=user, windows=windows)
             messages.success(request, "Horários de acesso atualizados.")
             return redirect("access:user_edit", pk)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            services.user_update(
+            user_update(
                 actor=actor,
                 user=user,
                 full_name=data["full_name"],
@@ -282,7 +293,7 @@ def user_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CopyUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, secret = services.user_copy(actor=request.user, source=source, **form.cleaned_data)  # type: ignore[arg-type]
+            user, secret = user_copy(actor=request.user, source=source, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -313,7 +324,7 @@ def profile_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            profile = services.profile_save(
+            profile = profile_save(
                 actor=request.user,
                 profile=profile,
                 name=form.cleaned_data["name"],  # type: ignore[arg-type]
@@ -340,7 +351,7 @@ def policy_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             fields = dict(form.cleaned_data.items())
-            services.policy_update(actor=request.user, **fields)  # type: ignore[arg-type]
+            policy_update(actor=request.user, **fields)  # type: ignore[arg-type]
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

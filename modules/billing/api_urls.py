@@ -12,6 +12,7 @@ urlpatterns = [
     path("billing/runs/<int:pk>", apis.RunDetailApi.as_view(), name="api-run"),
     path("billing/runs/<int:pk>/resume", apis.RunResumeApi.as_view(), name="api-run-resume"),
     path("billing/runs/<int:pk>/release", apis.RunReleaseApi.as_view(), name="api-run-release"),
+    path("billing/settings", apis.BillingSettingsApi.as_view(), name="api-billing-settings"),
     path("bills", apis.BillListApi.as_view(), name="api-bills"),
     path("bills/<int:pk>", apis.BillDetailApi.as_view(), name="api-bill"),
     path("bills/<int:pk>/pdf", apis.BillPdfApi.as_view(), name="api-bill-pdf"),

@@ -23,11 +23,12 @@ from modules.registry.models import BillingGroup
 
 from . import selectors
 from .domain.calculation import PricingMethod
-from .domain.tariffs import DwellingUnits, ServiceType, TariffInvalid
+from .domain.tariffs import ServiceType, TariffInvalid
 from .models import Bill, BillingRun, Tariff
 from .pdf import bill_pdf
 from .services import bills as bill_services
 from .services import runs as run_services
+from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
 
@@ -172,37 +173,10 @@ class SimulateCompareApi(APIView):
         base = version_for(v.get("base"), str(month))
         proposed = version_for(v["proposed"], None)
         return Response(
-            simulation.compare(base=base, proposed=proposed, month=month, billed=billed_month(month))
+            simulation.compare(
+                base=base, proposed=proposed, month=month, billed=selectors.billed_consumptions(month)
+            )
         )
-
-
-def billed_month(month: YearMonth) -> list[tuple[int, tuple[DwellingUnits, ...], ServiceType]]:
-    from modules.registry.domain import connections as conn_rules
-    from modules.registry.models import PropertyCategory, ServiceConnection
-
-    from .models import BillStatus
-
-    bills = list(
-        Bill.objects.filter(reference=month.first_day())
-        .exclude(status=BillStatus.CANCELLED)
-        .values_list("property_id", "consumption_m3")
-    )
-    ids = [pid for pid, _ in bills]
-    units: dict[int, list[DwellingUnits]] = {}
-    for pid, code, economies in PropertyCategory.objects.filter(property_id__in=ids).values_list(
-        "property_id", "category__code", "economies"
-    ):
-        units.setdefault(pid, []).append(DwellingUnits(code, economies))
-    sewer = set(
-        ServiceConnection.objects.filter(
-            property_id__in=ids, kind="sewer", situation__in=conn_rules.ACTIVE
-        ).values_list("property_id", flat=True)
-    )
-    return [
-        (m3 or 0, tuple(units.get(pid, ())), ServiceType.WATER_SEWER if pid in sewer else ServiceType.WATER)
-        for pid, m3 in bills
-        if units.get(pid)
-    ]
 
 
 class BillOut(serializers.ModelSerializer):
@@ -435,3 +409,36 @@ class RunReleaseApi(APIView):
         run_services.run_release(actor=request.user, run=run, reason=str(request.data.get("reason", "")))
         run.refresh_from_db()
         return Response(run_json(run))
+
+
+class BillingSettingsIO(serializers.Serializer):
+    min_days_after_issue = serializers.IntegerField(
+        required=False, help_text="prazo mínimo entre a emissão e o vencimento (dias, 1 a 30)"
+    )
+    history_months = serializers.IntegerField(
+        required=False, help_text="meses de histórico de consumo na fatura (6 a 24)"
+    )
+
+
+def _settings_json(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
+
+
+class BillingSettingsApi(APIView):
+    """The utility's billing settings: read by whoever sees them, changed (audited) by whoever may."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.settings"
+
+    @extend_schema(operation_id="billing_settings_read", responses={200: BillingSettingsIO})
+    def get(self, request: Request) -> Response:
+        return Response(_settings_json(settings_services.billing_settings()))
+
+    @extend_schema(
+        operation_id="billing_settings_update", request=BillingSettingsIO, responses={200: BillingSettingsIO}
+    )
+    def put(self, request: Request) -> Response:
+        data = BillingSettingsIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = settings_services.billing_settings_update(actor=request.user, **data.validated_data)
+        return Response(_settings_json(row))

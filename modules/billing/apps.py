@@ -21,6 +21,7 @@ class BillingConfig(AppConfig):
                 "billing.bill_rebill": "Fatura refaturada",
                 "billing.bill_critique_accept": "Crítica da fatura aceita",
                 "billing.due_day_choose": "Dia de vencimento escolhido",
+                "billing.settings_update": "Configuração do faturamento alterada",
             },
             objects={
                 "billing.bill": "Fatura",
@@ -28,6 +29,7 @@ class BillingConfig(AppConfig):
                 "billing.runchunk": "Lote de faturamento",
                 "billing.tariffversion": "Tarifa",
                 "billing.duedaychoice": "Dia de vencimento",
+                "billing.billingsettings": "Configuração do faturamento",
             },
         )
         from modules.access.functions import Function, register
@@ -37,4 +39,5 @@ class BillingConfig(AppConfig):
             Function("billing.simulate", "Simulação de tarifa e de conta", "Faturamento"),
             Function("billing.runs", "Faturamento por grupo, crítica e liberação", "Faturamento"),
             Function("billing.bills", "Faturas, cancelamento e refaturamento", "Faturamento"),
+            Function("billing.settings", "Configuração do faturamento", "Faturamento"),
         )

@@ -34,3 +34,14 @@ class CompareForm(forms.Form):
     proposed = forms.IntegerField(label="Versão proposta (id)")
     base = forms.IntegerField(label="Versão base (id; vazio = a vigente no mês)", required=False)
     reference = forms.RegexField(label="Mês de consumo real (AAAA-MM)", regex=r"^\d{4}-\d{2}$")
+
+
+class BillingSettingsForm(forms.Form):
+    min_days_after_issue = forms.IntegerField(
+        label="Prazo mínimo entre a emissão e o vencimento (dias)",
+        help_text="Nenhuma fatura vence antes deste prazo após a emissão (de 1 a 30 dias).",
+    )
+    history_months = forms.IntegerField(
+        label="Meses de histórico de consumo na fatura",
+        help_text="Quantos meses o gráfico de consumo da fatura mostra (de 6 a 24).",
+    )

@@ -10,19 +10,12 @@ already sits on a bill that is not cancelled (`already_billed` helps), so a re-r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 
 from modules.common.domain.dates import YearMonth
 
+from .domain.pricing import PendingItem
 
-@dataclass(frozen=True)
-class PendingItem:
-    kind: str  # an ItemKind value
-    description: str
-    amount: Decimal  # negative for credits
-    source: str  # "debt.installment"
-    source_id: str
+__all__ = ["ItemSource", "PendingItem", "already_billed", "pending_items", "register_item_source"]
 
 
 ItemSource = Callable[[list[int], YearMonth], dict[int, list[PendingItem]]]

@@ -12,23 +12,14 @@ from django.db import models
 
 from modules.reading.domain.consumption import consumption_kind_label
 
+from .domain.pricing import ITEM_KIND_LABELS, ItemKind  # the lines' kinds are the domain's
+
 
 class BillStatus(models.TextChoices):
     DRAFT = "draft", "Em crítica"
     RELEASED = "released", "Emitida"
     PAID = "paid", "Paga"
     CANCELLED = "cancelled", "Cancelada"
-
-
-class ItemKind(models.TextChoices):
-    WATER = "water", "Água"
-    SEWER = "sewer", "Esgoto"
-    FIXED = "fixed", "Tarifa fixa"
-    SERVICE = "service", "Serviço"
-    INSTALLMENT = "installment", "Parcela de acordo"
-    CREDIT = "credit", "Crédito"
-    LATE_CHARGE = "late_charge", "Acréscimos por impontualidade"
-    ADJUSTMENT = "adjustment", "Ajuste"
 
 
 class Bill(models.Model):
@@ -55,6 +46,19 @@ class Bill(models.Model):
     tariff_act = models.CharField("ato da tarifa", max_length=120, blank=True)
     consumption_kind = models.CharField(max_length=10, blank=True)  # measured, average, minimum, fixed
     cancelled_by = models.CharField(max_length=150, blank=True)
+    # The month's reading as the bill was priced on it, printed on the bill: a reading corrected
+    # later does not rewrite a bill already issued (the correction rebills it). db_default: the
+    # run writes bills with COPY.
+    meter_number = models.CharField("hidrômetro", max_length=20, blank=True, db_default="")
+    read_on = models.DateField("data da leitura", null=True, blank=True)
+    previous_reading = models.PositiveIntegerField("leitura anterior", null=True, blank=True)
+    current_reading = models.PositiveIntegerField("leitura atual", null=True, blank=True)
+    measured_m3 = models.PositiveIntegerField("consumo do período (m³)", null=True, blank=True)
+    reading_occurrence = models.CharField("ocorrência da leitura", max_length=120, blank=True, db_default="")
+    # Who the bill was issued to, on its issue date (registry.domain.payer): a reprint after a
+    # transfer still shows the holder the bill was issued to.
+    payer_name = models.CharField("emitida em nome de", max_length=200, blank=True, db_default="")
+    payer_document = models.CharField("CPF/CNPJ do pagador", max_length=14, blank=True, db_default="")
 
     class Meta:
         ordering = ["-reference", "property_id"]
@@ -80,7 +84,7 @@ class BillItem(models.Model):
     installment, credit or late charge can never be billed twice (see hooks.py)."""
 
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=12, choices=ItemKind.choices)
+    kind = models.CharField(max_length=12, choices=[(k.value, ITEM_KIND_LABELS[k]) for k in ItemKind])
     description = models.CharField(max_length=200)
     category = models.CharField(max_length=20, blank=True)
     band = models.CharField(max_length=40, blank=True)
@@ -282,3 +286,28 @@ class BillText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.valid_from}"
+
+
+class BillingSettings(models.Model):
+    """One row per utility (pk 1): the billing rules the utility sets itself, edited by its staff
+    (services.settings, audited)."""
+
+    # ADR 0024: no bill is due sooner than this after it is issued
+    min_days_after_issue = models.PositiveSmallIntegerField(
+        "prazo mínimo entre a emissão e o vencimento (dias)", default=5
+    )
+    # seed 001 3.2.5.12.1 asks for at least the last six months
+    history_months = models.PositiveSmallIntegerField("meses de histórico de consumo na fatura", default=12)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "configuração do faturamento"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="billing_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "Configuração do faturamento"
+
+    @classmethod
+    def current(cls) -> BillingSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj  # type: ignore[no-any-return]  # Django is untyped here

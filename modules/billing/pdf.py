@@ -1,10 +1,11 @@
 """The bill PDF (WeasyPrint): the utility's branding, property and customer, reading and consumption,
-12 months of consumption as a chart, the itemised charges, messages, the water-quality report, the
-Interleaved 2 of 5 barcode and the typeable line.
+the consumption history as a chart (the months the utility chose, 12 by default), the itemised
+charges, messages, the water-quality report, the Interleaved 2 of 5 barcode and the typeable line.
 
 Cached in the tenant's storage: a bill's content never changes (a correction is a new bill), so the
 cache key is the bill, its amount and barcode, and whether it is marked draft or cancelled (a paid bill
-reuses the PDF it had while open). Never rendered inside a billing run; rendered in the background
+reuses the PDF it had while open; a PDF stored before a change of the history setting keeps the
+months it had, ADR 0042). Never rendered inside a billing run; rendered in the background
 after a run is released (`tasks.billing_render_pdfs`, one batch at a time), and on demand for a bill
 nobody has rendered yet.
 """
@@ -19,49 +20,50 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from modules.common.clock import tenant_zone
+from modules.common.clock import current_tenant, tenant_zone
 from modules.common.domain.dates import YearMonth
-from modules.common.domain.documents import format_document
+from modules.common.domain.documents import display_masked_document, format_document
 from modules.common.domain.money import format_brl
-from modules.reading.models import Reading
-from modules.registry.models import PropertyRelation
 
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
 from .models import Bill, BillText, ItemKind
 from .selectors import consumption_history
+from .services.settings import billing_settings
 
 KIND_LABELS = {"measured": "medido", "average": "pela média", "minimum": "mínimo", "fixed": "consumo fixo"}
 MONTHS = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
 
 
-def _chart(history: list[tuple[dt.date, int]], current: dt.date, colour: str) -> str:
-    """12 bars, one per month (months without a bill show empty), as inline SVG."""
+def _chart(history: list[tuple[dt.date, int]], current: dt.date, colour: str, months: int = 12) -> str:
+    """One bar per month of the last `months` (months without a bill show empty), as inline SVG."""
     month = YearMonth.of(current)
     by_month = dict(history)
-    months = [month.plus(-i).first_day() for i in range(11, -1, -1)]
-    values = [by_month.get(m) for m in months]
+    shown = [month.plus(-i).first_day() for i in range(months - 1, -1, -1)]
+    values = [by_month.get(m) for m in shown]
     top = max([v or 0 for v in values] + [1])
-    width, height, bar = 360, 110, 22
+    width, height = 360, 110
+    step = 354 / months  # 29.5 for a year
+    bar = min(22.0, step * 0.75)
+    label = 8 if months <= 12 else 6  # a label per bar must fit its bar
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 28}" '
         f'width="{width}" height="{height + 28}">'
     ]
-    for i, (m, v) in enumerate(zip(months, values, strict=True)):
-        x = 6 + i * 29.5
+    for i, (m, v) in enumerate(zip(shown, values, strict=True)):
+        x = 6 + i * step
         h = 0 if not v else max(2, round(v / top * height))
         fill = colour if m == month.first_day() else "#9bb4c4"
-        parts.append(f'<rect x="{x:.1f}" y="{height - h + 12}" width="{bar}" height="{h}" fill="{fill}"/>')
+        parts.append(f'<rect x="{x:.1f}" y="{height - h + 12}" width="{bar:g}" height="{h}" fill="{fill}"/>')
         parts.append(
             f'<text x="{x + bar / 2:.1f}" y="{height - h + 9}" font-size="8" text-anchor="middle">'
             f"{'' if v is None else v}</text>"
         )
         parts.append(
-            f'<text x="{x + bar / 2:.1f}" y="{height + 24}" font-size="8" text-anchor="middle">'
+            f'<text x="{x + bar / 2:.1f}" y="{height + 24}" font-size="{label}" text-anchor="middle">'
             f"{MONTHS[m.month - 1]}/{m.year % 100:02d}</text>"
         )
     parts.append(
@@ -69,19 +71,6 @@ def _chart(history: list[tuple[dt.date, int]], current: dt.date, colour: str) ->
     )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _payer(bill: Bill) -> Any:
-    relations = {
-        r.role: r.customer
-        for r in PropertyRelation.objects.filter(
-            property_id=bill.property_id, end__isnull=True
-        ).select_related("customer")
-    }
-    for role in (PropertyRelation.Role.BILL_PAYER, PropertyRelation.Role.USER, PropertyRelation.Role.OWNER):
-        if role in relations:
-            return relations[role]
-    return None
 
 
 def _img(svg: str, css: str = "width:100%") -> str:
@@ -92,20 +81,15 @@ def _img(svg: str, css: str = "width:100%") -> str:
 
 
 def bill_context(bill: Bill) -> dict[str, Any]:
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_tenant()
     prop = bill.property
     colour = getattr(tenant, "primary_color", "") or "#0E5A8A"
-    reading = (
-        Reading.objects.filter(property_id=bill.property_id, reference=bill.reference)
-        .select_related("occurrence", "installation__meter")
-        .first()
-    )
     items = list(bill.items.all())
     texts = BillText.objects.filter(valid_from__lte=bill.reference)
     message = texts.filter(kind=BillText.Kind.MESSAGE).order_by("-valid_from").first()
     quality = texts.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from").first()
-    payer = _payer(bill)
     month = YearMonth.of(bill.reference)
+    months = billing_settings().history_months
     zone = tenant_zone()
     issued_on = (
         bill.issued_at.astimezone(zone).date()
@@ -124,18 +108,24 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "secondary": getattr(tenant, "secondary_color", "") or colour,
         "prop": prop,
         "categories": list(prop.categories.select_related("category")),
-        "payer": payer,
-        # masked as the agency shows it: the PDF is its second copy and is e-mailed (LGPD, data
-        # minimisation); "sem CPF/CNPJ" when there is none
-        "payer_document": payer.document_masked if payer else "",
-        "reading": reading,
+        # who the bill was issued to, stored on it at issue; the document masked as the agency shows
+        # it: the PDF is its second copy and is e-mailed (LGPD, data minimisation)
+        "payer_name": bill.payer_name,
+        "payer_document": display_masked_document(bill.payer_document) if bill.payer_name else "",
         "month_label": month.label,
         "items": items,
         "water": sum((i.amount for i in items if i.kind == ItemKind.WATER), Decimal("0.00")),
         "sewer": sum((i.amount for i in items if i.kind == ItemKind.SEWER), Decimal("0.00")),
         "total_brl": format_brl(bill.total),
         "chart": mark_safe(  # noqa: S308 - SVG built here from numbers
-            _img(_chart(consumption_history(bill.property_id, bill.reference), bill.reference, colour))
+            _img(
+                _chart(
+                    consumption_history(bill.property_id, bill.reference, months),
+                    bill.reference,
+                    colour,
+                    months,
+                )
+            )
         ),
         "message": message,
         "quality": quality,

@@ -9,6 +9,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "billing.simulate": {"Gestor": ("view",), "Consulta": ("view",), "Atendente": ("view",)},
     "billing.runs": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
     "billing.bills": {"Gestor": ("view", "change"), "Consulta": ("view",), "Atendente": ("view",)},
+    "billing.settings": {"Gestor": ("view", "change"), "Consulta": ("view",)},
 }
 
 

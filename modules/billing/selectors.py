@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from modules.common.domain.dates import YearMonth
+from modules.registry.domain import connections as conn_rules
+from modules.registry.models import PropertyCategory, ServiceConnection
 
+from .domain.pricing import BilledConsumption, UnitFact
 from .models import Bill, BillingRun, BillStatus
 
 
@@ -45,6 +49,49 @@ def consumption_history(property_id: int, until: dt.date, months: int = 12) -> l
     ):
         volumes[reference] = m3 or 0
     return sorted(volumes.items())
+
+
+def billed_consumptions(month: YearMonth) -> list[BilledConsumption]:
+    """The month's alive bills as the tariff comparison prices them again: the m³ each billed, with
+    the property's economias and active connections (two queries)."""
+
+    def connected(kind: object) -> Exists:
+        return Exists(
+            ServiceConnection.objects.filter(
+                property=OuterRef("property_id"), kind=kind, situation__in=conn_rules.ACTIVE
+            )
+        )
+
+    bills = list(
+        Bill.objects.filter(reference=month.first_day())
+        .exclude(status=BillStatus.CANCELLED)
+        .annotate(
+            water_active=connected(ServiceConnection.Kind.WATER),
+            sewer_active=connected(ServiceConnection.Kind.SEWER),
+            sewer_percent=Subquery(
+                ServiceConnection.objects.filter(
+                    property=OuterRef("property_id"), kind=ServiceConnection.Kind.SEWER
+                ).values("sewer_share_percent")[:1]
+            ),
+        )
+        .values_list("property_id", "consumption_m3", "water_active", "sewer_active", "sewer_percent")
+    )
+    units: dict[int, list[UnitFact]] = defaultdict(list)
+    for pid, code, sub, economies in PropertyCategory.objects.filter(
+        property_id__in=[row[0] for row in bills]
+    ).values_list("property_id", "category__code", "subcategory__code", "economies"):
+        units[pid].append(UnitFact(code, sub or "", economies))
+    return [
+        BilledConsumption(
+            m3=m3 or 0,
+            units=tuple(units[pid]),
+            water_active=water,
+            sewer_active=sewer,
+            sewer_percent=percent,
+        )
+        for pid, m3, water, sewer, percent in bills
+        if units.get(pid)
+    ]
 
 
 def run_list() -> QuerySet[BillingRun]:

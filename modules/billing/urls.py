@@ -15,4 +15,5 @@ urlpatterns = [
     path("execucoes/<int:pk>/", views.run_view, name="run"),
     path("faturas/<int:pk>/", views.bill_view, name="bill"),
     path("faturas/<int:pk>/pdf/", views.bill_pdf_view, name="bill_pdf"),
+    path("configuracao/", views.settings_view, name="settings"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
@@ -17,11 +17,12 @@ from modules.common.errors import DomainError
 from . import selectors
 from .apis import version_for
 from .domain.tariffs import TariffInvalid
-from .forms import CompareForm, RebillForm, RunForm, SimulatorForm, TariffImportForm
+from .forms import BillingSettingsForm, CompareForm, RebillForm, RunForm, SimulatorForm, TariffImportForm
 from .models import Bill, BillingRun, Tariff
 from .pdf import bill_pdf
 from .services import bills as bill_services
 from .services import runs as run_services
+from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
 
@@ -106,8 +107,6 @@ def simulator_view(request: HttpRequest) -> HttpResponse:
 @function_required("billing.simulate")
 def compare_view(request: HttpRequest) -> HttpResponse:
     """Two tariff versions over the real consumption of a past month (seed 002 part 1 §7)."""
-    from .apis import billed_month
-
     form = CompareForm(request.GET or None)
     result = None
     if request.GET and form.is_valid():
@@ -118,7 +117,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
                 base=version_for(v.get("base"), v["reference"]),
                 proposed=version_for(v["proposed"], None),
                 month=month,
-                billed=billed_month(month),
+                billed=selectors.billed_consumptions(month),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -254,3 +253,34 @@ def bill_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bill_pdf(bill), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fatura-{bill.pk}.pdf"'
     return response
+
+
+@function_required("billing.settings")
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The utility's billing settings; a profile that may only view them sees the form disabled."""
+    row = settings_services.billing_settings()
+    can_change = request.user.can("billing.settings", "change")  # type: ignore[union-attr]
+    initial = {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
+    form = BillingSettingsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not can_change:
+            return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+        status = 400
+        if form.is_valid():
+            try:
+                settings_services.billing_settings_update(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "Configuração do faturamento salva.")
+                return redirect("billing:settings")
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "billing/settings.html",
+        {"form": form, "can_change": can_change, "row": row},
+        status=status,
+    )

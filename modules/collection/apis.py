@@ -21,6 +21,7 @@ from modules.common.parsers import JSONObjectParser
 
 from . import selectors, services
 from .domain.late_charges import what_if
+from .errors import ErrorCode
 from .models import Payment, ReturnFile
 from .policies import late_charge_rule
 
@@ -104,7 +105,9 @@ class ReturnFilesApi(APIView):
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed("Envie o arquivo retorno no campo 'file'.", field="file")
+            raise ValidationFailed(
+                "Envie o arquivo retorno no campo 'file'.", field="file", code=ErrorCode.INVALID
+            )
         rf = services.return_file_import(actor=request.user, data=upload.read(), filename=upload.name or "")
         return Response(ReturnFileOut(rf).data, status=status.HTTP_201_CREATED)
 
@@ -196,7 +199,9 @@ class SettlementApi(APIView):
         try:
             day = dt.date.fromisoformat(request.query_params.get("date", ""))
         except ValueError as exc:
-            raise ValidationFailed("Informe a data no formato AAAA-MM-DD.", field="date") from exc
+            raise ValidationFailed(
+                "Informe a data no formato AAAA-MM-DD.", field="date", code=ErrorCode.INVALID
+            ) from exc
         rows = selectors.settlement_report(day)
         return Response(
             {

@@ -20,6 +20,7 @@ from django.utils import timezone
 from modules.common.audit import Actor, SystemActor
 from modules.common.errors import ValidationFailed
 
+from .errors import ErrorCode
 from .gateway import charge_sync, gateway_charge_create
 from .models import GatewayCharge
 from .pagarme import GatewayUnavailable
@@ -40,11 +41,14 @@ def card_checkout_create(
 ) -> GatewayCharge:
     """Open the hosted checkout of operator `account_id` for the selected open bills; the charge's
     `checkout_url` is where the customer's browser goes next. `success_url` maps the new document's
-    id to the page the operator sends the browser back to."""
+    id to the page the operator sends the browser back to. The unit of work is
+    `gateway_charge_create`'s transaction."""
     account = next((a for a in card_operators() if a.pk == account_id), None)
     if account is None:
         raise ValidationFailed(
-            "Escolha uma das empresas credenciadas para pagamento com cartão.", field="operator"
+            "Escolha uma das empresas credenciadas para pagamento com cartão.",
+            field="operator",
+            code=ErrorCode.INVALID,
         )
     return gateway_charge_create(
         actor=actor,

@@ -49,6 +49,7 @@ class ChargeOut(serializers.ModelSerializer):
             "qr_code_url",
             "boleto_line",
             "boleto_url",
+            "expires_at",
             "created_at",
         ]
 

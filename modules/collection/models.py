@@ -14,10 +14,11 @@ from django.db.models import Q
 
 from modules.common.fields import EncryptedTextField
 from modules.common.models import NamedByKind
+from modules.common.typed import TextChoices
 
 
 class CollectingAgent(models.Model):
-    class Kind(models.TextChoices):
+    class Kind(TextChoices):
         BANK = "bank", "Banco"
         LOTTERY = "lottery", "Casa lotérica / correspondente"
         GATEWAY = "gateway", "Intermediador de pagamento on-line"
@@ -105,12 +106,12 @@ class PaymentDocument(NamedByKind):
     """A guia: one barcode paying several bills at once (with their late charges), or something that
     is not a bill (an agreement's down payment)."""
 
-    class Kind(models.TextChoices):
+    class Kind(TextChoices):
         STATEMENT = "statement", "Extrato de débitos"
         DOWN_PAYMENT = "down_payment", "Entrada de parcelamento"
         GATEWAY = "gateway", "Pagamento on-line de faturas selecionadas"
 
-    class Status(models.TextChoices):
+    class Status(TextChoices):
         OPEN = "open", "Em aberto"
         PAID = "paid", "Paga"
         CANCELLED = "cancelled", "Cancelada"
@@ -158,7 +159,7 @@ class GatewayCharge(NamedByKind):
     the order (`order_id`), its checkout (`checkout_id`, `checkout_url`) and the checkout's deadline
     (`expires_at`) identify it. While such a checkout is pending its bills are *em revisão*."""
 
-    class Method(models.TextChoices):
+    class Method(TextChoices):
         PIX = "pix", "PIX"
         BOLETO = "boleto", "Boleto"
         CREDIT_CARD = "credit_card", "Cartão de crédito"
@@ -206,18 +207,18 @@ class WebhookEvent(NamedByKind):
 
 
 class Payment(NamedByKind):
-    class Channel(models.TextChoices):
+    class Channel(TextChoices):
         RETURN_FILE = "return_file", "Arquivo retorno"
         COUNTER = "counter", "Caixa (balcão)"
         GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
 
-    class Status(models.TextChoices):
+    class Status(TextChoices):
         APPLIED = "applied", "Baixado"
         REVIEW = "review", "Em análise"
         REVERSED = "reversed", "Estornado"
         REFUND = "refund", "A devolver"
 
-    class Review(models.TextChoices):
+    class Review(TextChoices):
         NONE = "", "—"
         WRONG_AMOUNT = "wrong_amount", "Valor diferente do documento"
         CANCELLED = "cancelled", "Documento cancelado"
@@ -315,7 +316,7 @@ class IndexRate(NamedByKind):
 class LateChargePolicyVersion(NamedByKind):
     """The tenant's late-charge rule from `effective_from` on (resolution text for the record)."""
 
-    class Method(models.TextChoices):
+    class Method(TextChoices):
         NONE = "none", "Sem juros"
         MONTHLY_SERIES = "monthly_series", "Mensal por série (Selic), capitalizado"
         PRO_RATA_DIE = "pro_rata_die", "Taxa mensal pro rata die"

@@ -2,7 +2,7 @@
 
 Authentication is HTTP basic with the secret key as user and an empty password; amounts are integers
 in centavos; every create carries an Idempotency-Key so a retried call never creates a second order.
-The base URL is per tenant (GatewayAccount): the real API, or the local fake server (fake_pagarme.py)
+The base URL is per tenant (GatewayAccount): the real API, or the local fake server (fakes/pagarme.py)
 in tests and the demo.
 
 A card payment on the agency uses Pagar.me's hosted checkout: an order whose payment has
@@ -22,9 +22,13 @@ import requests
 
 from modules.common.errors import DomainError
 
+from .errors import ErrorCode
+
+PIX_EXPIRES_SECONDS = 86400  # a PIX charge's QR code is valid for a day (Pagar.me `expires_in`, seconds)
+
 
 class GatewayUnavailable(DomainError):
-    code = "gateway_error"
+    code = ErrorCode.GATEWAY_ERROR
     status = 502
 
 
@@ -42,7 +46,9 @@ class PagarmeClient:
         except requests.RequestException as exc:
             raise GatewayUnavailable(f"Pagar.me indisponível: {exc.__class__.__name__}.") from exc
         if response.status_code == 404:
-            raise GatewayUnavailable("Pagar.me não encontrou o recurso pedido.", code="gateway_not_found")
+            raise GatewayUnavailable(
+                "Pagar.me não encontrou o recurso pedido.", code=ErrorCode.GATEWAY_NOT_FOUND
+            )
         if response.status_code >= 400:
             raise GatewayUnavailable(
                 f"Pagar.me recusou a operação (HTTP {response.status_code}): {response.text[:200]}"
@@ -75,7 +81,7 @@ def order_body(
 ) -> dict[str, Any]:
     payment: dict[str, Any] = {"payment_method": method}
     if method == "pix":
-        payment["pix"] = {"expires_in": 86400}
+        payment["pix"] = {"expires_in": PIX_EXPIRES_SECONDS}
     elif method == "boleto":
         payment["boleto"] = {"instructions": "Não receber após o vencimento.", "due_at": due_at}
     elif method == "checkout":

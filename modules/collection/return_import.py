@@ -1,12 +1,14 @@
 """Set-based matching of a return file's G records (ADR 0034).
 
-The records are COPYed into a temporary table, matched to bills by barcode in one join, judged by the
-same rules as `services._apply` (cancelled, not issued, already settled, held by an agreement, paid
-twice in the file, wrong amount) in SQL, and written with INSERT … SELECT: payments, settlements and
-the bills' status. The caller's transaction makes it all-or-nothing; the partial unique indexes
-remain the last word against a race.
+The records are COPYed into a temporary table, matched to bills by barcode in one join, judged in SQL
+by the rules of `domain.matching.payment_judge` (cancelled, not issued, already settled, held by an
+agreement, paid twice in the file, wrong amount: the same verdicts, in the same order, with the same
+details and review reasons, bound from there), and written with INSERT … SELECT: payments,
+settlements and the bills' status. tests/collection/test_payment_cases.py drives one table of cases
+through this path, the general matcher and the pure function. The caller's transaction makes it
+all-or-nothing; the partial unique indexes remain the last word against a race.
 
-Records whose barcode is not a bill's go through `services._apply` afterwards (documents — guias —
+Records whose barcode is not a bill's go through `matcher.payments_match` afterwards (documents — guias —
 are few, and their settlement runs the debt hooks). A bill paid in the same file both directly and
 through a document is settled by the direct payment; the document goes to review as paid by another
 means, whatever the order of the lines.
@@ -27,9 +29,10 @@ from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor
 
 from .documents import held_bills
+from .domain import matching
+from .domain.matching import Verdict
+from .matcher import REVIEW_REASONS
 from .models import CollectingAgent, Payment, ReturnFile, Settlement
-
-R = Payment.Review
 
 _G_TABLE = "collection_incoming_g"
 _M_TABLE = "collection_matched_g"
@@ -89,47 +92,70 @@ def import_bill_payments(
                 "FROM unnest(%s::bigint[], %s::text[]) AS h(bill_id, detail) WHERE m.bill_id = h.bill_id",
                 [list(held), [detail[:300] for detail in held.values()]],
             )
-        # The judgement, in the order `_apply` checks: the first line paying a bill to the cent
-        # settles it; any later line for that bill is a duplicate.
-        cur.execute(f"ALTER TABLE {_M_TABLE} ADD COLUMN reason varchar(14), ADD COLUMN detail varchar(300)")
-        duplicate = "m.settled OR m.bill_status = %(paid)s OR m.line > f.line"
+        # The judgement of domain.matching.payment_judge for bills, in its order, and the batch rule:
+        # the first line paying a bill to the cent settles it; any later line for that bill is
+        # already paid. The verdicts, details and reasons are bound from the domain and the matcher.
+        cur.execute(
+            f"ALTER TABLE {_M_TABLE} ADD COLUMN verdict varchar(20), ADD COLUMN reason varchar(14), "
+            "ADD COLUMN detail varchar(300)"
+        )
         cur.execute(
             f"""
             WITH first_ok AS (
                 SELECT bill_id, min(line) AS line FROM {_M_TABLE}
                 WHERE bill_status = %(released)s AND NOT settled AND NOT held AND amount = bill_total
                 GROUP BY bill_id
-            ), judged AS (
-                SELECT m.line,
-                    CASE
-                        WHEN m.bill_status = %(cancelled)s THEN %(r_cancelled)s
-                        WHEN m.bill_status = %(draft)s THEN %(r_unknown)s
-                        WHEN {duplicate} THEN %(r_duplicate)s
-                        WHEN m.held THEN %(r_held)s
-                        WHEN m.amount <> m.bill_total THEN %(r_wrong)s
-                        ELSE '' END AS reason,
-                    CASE
-                        WHEN m.bill_status = %(cancelled)s THEN 'fatura cancelada'
-                        WHEN m.bill_status = %(draft)s THEN 'fatura ainda não emitida (em crítica)'
-                        WHEN {duplicate} THEN 'fatura já paga'
-                        WHEN m.held THEN m.held_detail
-                        WHEN m.amount <> m.bill_total THEN
-                            'pago R$ ' || {_brl("m.amount")} || ', fatura de R$ ' || {_brl("m.bill_total")}
-                        ELSE '' END AS detail
-                FROM {_M_TABLE} m LEFT JOIN first_ok f ON f.bill_id = m.bill_id
             )
-            UPDATE {_M_TABLE} m SET reason = j.reason, detail = j.detail FROM judged j WHERE j.line = m.line
+            UPDATE {_M_TABLE} m SET verdict = CASE
+                    WHEN m.bill_status = %(cancelled)s THEN %(v_cancelled)s
+                    WHEN m.bill_status = %(draft)s THEN %(v_not_issued)s
+                    WHEN m.settled OR m.bill_status = %(paid)s OR m.line > f.line THEN %(v_paid)s
+                    WHEN m.held THEN %(v_held)s
+                    WHEN m.amount <> m.bill_total THEN %(v_wrong)s
+                    ELSE %(v_settle)s END
+            FROM {_M_TABLE} mm LEFT JOIN first_ok f ON f.bill_id = mm.bill_id
+            WHERE mm.line = m.line
             """,
             {
                 "released": BillStatus.RELEASED,
                 "cancelled": BillStatus.CANCELLED,
                 "draft": BillStatus.DRAFT,
                 "paid": BillStatus.PAID,
-                "r_cancelled": R.CANCELLED,
-                "r_unknown": R.UNKNOWN,
-                "r_duplicate": R.DUPLICATE,
-                "r_held": R.IN_AGREEMENT,
-                "r_wrong": R.WRONG_AMOUNT,
+                "v_cancelled": Verdict.CANCELLED,
+                "v_not_issued": Verdict.NOT_ISSUED,
+                "v_paid": Verdict.ALREADY_PAID,
+                "v_held": Verdict.HELD,
+                "v_wrong": Verdict.WRONG_AMOUNT,
+                "v_settle": Verdict.SETTLE,
+            },
+        )
+        before, after = matching.WRONG_AMOUNT_BILL
+        cur.execute(
+            f"""
+            UPDATE {_M_TABLE} m SET reason = r.reason, detail = CASE m.verdict
+                    WHEN %(v_cancelled)s THEN %(d_cancelled)s
+                    WHEN %(v_not_issued)s THEN %(d_not_issued)s
+                    WHEN %(v_paid)s THEN %(d_paid)s
+                    WHEN %(v_held)s THEN m.held_detail
+                    WHEN %(v_wrong)s THEN
+                        %(d_before)s || {_brl("m.amount")} || %(d_after)s || {_brl("m.bill_total")}
+                    ELSE '' END
+            FROM unnest(%(verdicts)s::text[], %(reasons)s::text[]) AS r(verdict, reason)
+            WHERE r.verdict = m.verdict
+            """,
+            {
+                "v_cancelled": Verdict.CANCELLED,
+                "v_not_issued": Verdict.NOT_ISSUED,
+                "v_paid": Verdict.ALREADY_PAID,
+                "v_held": Verdict.HELD,
+                "v_wrong": Verdict.WRONG_AMOUNT,
+                "d_cancelled": matching.BILL_CANCELLED,
+                "d_not_issued": matching.BILL_NOT_ISSUED,
+                "d_paid": matching.BILL_ALREADY_PAID,
+                "d_before": before,
+                "d_after": after,
+                "verdicts": [str(v) for v in REVIEW_REASONS],
+                "reasons": [str(r) for r in REVIEW_REASONS.values()],
             },
         )
         now = timezone.now()

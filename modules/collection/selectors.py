@@ -92,8 +92,16 @@ def price_bill(
         interest_series=rule.interest_series,
         correction_series=rule.correction_series,
     )
-    cents = [c.quantize(CENT) for c in (charges.fine, charges.interest, charges.correction)]  # 0 → 0.00
-    return PricedBill(bill_id, reference, due_date, amount, *cents, charges.days_late)
+    return PricedBill(
+        bill_id,
+        reference,
+        due_date,
+        amount,
+        fine=charges.fine.quantize(CENT),  # 0 → 0.00
+        interest=charges.interest.quantize(CENT),
+        correction=charges.correction.quantize(CENT),
+        days_late=charges.days_late,
+    )
 
 
 def payment_list(

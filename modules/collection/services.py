@@ -1,35 +1,37 @@
 """Every write of collection: return-file import, counter receipt, settlement, review, reversal,
 payable documents.
 
-One matcher (`_apply`) serves every channel, so a payment is judged the same way whether it came in
-a return file, at the counter or from the gateway: it settles its bill or document only when the
-target is open, not held by an agreement, not settled already and paid to the cent; anything else
-goes to the review queue with its reason. The partial unique indexes on Settlement and Payment are
-the last word: a race that slips past the checks fails the transaction instead of settling twice.
+One judgement (`domain.matching.payment_judge`, applied by `matcher.payments_match` and, for a
+return file's bills, by the set-based `return_import`) serves every channel, so a payment is judged
+the same way whether it came in a return file, at the counter or from the gateway: it settles its
+bill or document only when the target is open, not held by an agreement, not settled already and
+paid to the cent; anything else goes to the review queue with its reason. The partial unique indexes
+on Settlement and Payment are the last word: a race that slips past the checks fails the transaction
+instead of settling twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
-from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from modules.common.typed import transaction
 
 from .documents import document_barcode, document_paid, held_bills
 from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
 from .domain.return_file import ReturnFile as ParsedReturnFile
 from .domain.return_file import parse_return_file
+from .errors import ErrorCode
+from .matcher import Incoming, payments_match
 from .models import (
     CollectingAgent,
     DocumentBill,
@@ -42,160 +44,18 @@ from .models import (
 from .return_import import import_bill_payments
 from .selectors import PricedBill
 
-CHUNK = 5000
 COUNTER_AGENT = "CAIXA"
 R = Payment.Review
 
 
-@dataclass(frozen=True)
-class Incoming:
-    barcode: str
-    amount: Decimal
-    paid_on: dt.date
-    credited_on: dt.date
-    fee: Decimal = Decimal("0.00")
-    line: int | None = None
-    authentication: str = ""
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _apply(
-    *,
-    actor: Actor,
-    agent: CollectingAgent,
-    channel: str,
-    items: Sequence[Incoming],
-    return_file: ReturnFile | None = None,
-    gateway_charge: Any = None,
-) -> list[Payment]:
-    """Match and record `items` inside the caller's transaction; settle what may be settled."""
-    barcodes = sorted({i.barcode for i in items})
-    bills: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(barcodes):
-        for row in Bill.objects.filter(barcode__in=chunk).values(
-            "id", "barcode", "status", "total", "property_id"
-        ):
-            known = bills.get(row["barcode"])
-            # a cancelled bill and its re-issue may share the barcode: the live one wins
-            if known is None or known["status"] == BillStatus.CANCELLED:
-                bills[row["barcode"]] = row
-    documents: dict[str, PaymentDocument] = {}
-    rest = [b for b in barcodes if b not in bills]
-    for chunk in _chunks(rest):
-        for doc in PaymentDocument.objects.filter(barcode__in=chunk).order_by("id"):
-            documents.setdefault(doc.barcode, doc)
-    document_bills: dict[int, list[int]] = {}
-    if documents:
-        for doc_id, bill_id in DocumentBill.objects.filter(document__in=documents.values()).values_list(
-            "document_id", "bill_id"
-        ):
-            document_bills.setdefault(doc_id, []).append(bill_id)
-    bill_ids = [row["id"] for row in bills.values()] + [b for ids in document_bills.values() for b in ids]
-    settled: set[int] = set()
-    for chunk in _chunks(bill_ids):
-        settled.update(
-            Settlement.objects.filter(bill_id__in=chunk, reversed=False).values_list("bill_id", flat=True)
-        )
-    held = held_bills(bill_ids)
-
-    payments: list[Payment] = []
-    settle_bills: list[tuple[int, Payment, Decimal]] = []  # (bill, payment, amount)
-    paid_documents: list[tuple[PaymentDocument, Payment]] = []
-    username = actor.get_username()
-    for item in items:
-        bill, doc = bills.get(item.barcode), documents.get(item.barcode)
-        reason, detail = R.NONE, ""
-        property_id = None
-        if bill is not None:
-            property_id = bill["property_id"]
-            if bill["status"] == BillStatus.CANCELLED:
-                reason, detail = R.CANCELLED, "fatura cancelada"
-            elif bill["status"] == BillStatus.DRAFT:
-                reason, detail = R.UNKNOWN, "fatura ainda não emitida (em crítica)"
-            elif bill["id"] in settled or bill["status"] == BillStatus.PAID:
-                reason, detail = R.DUPLICATE, "fatura já paga"
-            elif bill["id"] in held:
-                reason, detail = R.IN_AGREEMENT, held[bill["id"]]
-            elif item.amount != bill["total"]:
-                reason = R.WRONG_AMOUNT
-                detail = f"pago R$ {format_brl(item.amount)}, fatura de R$ {format_brl(bill['total'])}"
-        elif doc is not None:
-            property_id = doc.property_id
-            lines = document_bills.get(doc.pk, [])
-            if doc.status == PaymentDocument.Status.CANCELLED:
-                reason, detail = R.CANCELLED, "documento cancelado"
-            elif doc.status == PaymentDocument.Status.PAID:
-                reason, detail = R.DUPLICATE, "documento já pago"
-            elif any(b in settled for b in lines):
-                reason, detail = R.DUPLICATE, "fatura do documento já paga por outro meio"
-            elif any(b in held for b in lines):
-                reason, detail = R.IN_AGREEMENT, "fatura do documento incluída em parcelamento"
-            elif item.paid_on > doc.valid_until:  # its late charges were priced up to that day
-                reason, detail = R.WRONG_AMOUNT, f"documento válido até {doc.valid_until:%d/%m/%Y}"
-            elif item.amount != doc.amount:
-                reason = R.WRONG_AMOUNT
-                detail = f"pago R$ {format_brl(item.amount)}, documento de R$ {format_brl(doc.amount)}"
-        else:
-            reason, detail = R.UNKNOWN, "código de barras não corresponde a fatura nem guia"
-        payment = Payment(
-            agent=agent,
-            channel=channel,
-            status=Payment.Status.REVIEW if reason else Payment.Status.APPLIED,
-            review_reason=reason,
-            review_detail=detail,
-            bill_id=bill["id"] if bill is not None else None,
-            document=doc,
-            property_id=property_id,
-            barcode=item.barcode,
-            amount=item.amount,
-            fee=item.fee,
-            paid_on=item.paid_on,
-            credited_on=item.credited_on,
-            return_file=return_file,
-            line=item.line,
-            authentication=item.authentication,
-            gateway_charge=gateway_charge,
-            created_by=username,
-        )
-        payments.append(payment)
-        if reason:
-            continue
-        if bill is not None:
-            settled.add(bill["id"])
-            settle_bills.append((bill["id"], payment, item.amount))
-        elif doc is not None:
-            doc.status = PaymentDocument.Status.PAID
-            settled.update(document_bills.get(doc.pk, []))
-            paid_documents.append((doc, payment))
-
-    Payment.objects.bulk_create(payments, batch_size=CHUNK)
-    for doc, payment in paid_documents:
-        for line in doc.lines.all():
-            settle_bills.append((line.bill_id, payment, line.total))
-    Settlement.objects.bulk_create(
-        (Settlement(payment=p, bill_id=b, amount=a, paid_on=p.paid_on) for b, p, a in settle_bills),
-        batch_size=CHUNK,
-    )
-    for chunk in _chunks([b for b, _, _ in settle_bills]):
-        Bill.objects.filter(id__in=chunk).update(status=BillStatus.PAID)
-    for doc, _ in paid_documents:
-        PaymentDocument.objects.filter(pk=doc.pk).update(status=PaymentDocument.Status.PAID)
-        document_paid(doc, actor)
-    return payments
-
-
 def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
-    agent = CollectingAgent.objects.filter(code=header_bank_code, active=True).first()
+    agent: CollectingAgent | None = CollectingAgent.objects.filter(code=header_bank_code, active=True).first()
     if agent is None:
         raise ValidationFailed(
             f"Arquivo retorno recusado: agente arrecadador desconhecido (banco {header_bank_code}, linha 1, "
             "campo A.05). Cadastre o agente e seu convênio antes de importar.",
             field="file",
-            code="unknown_agent",
+            code=ErrorCode.UNKNOWN_AGENT,
         )
     if agent.agreement_code and agent.agreement_code != agreement_code:
         raise ValidationFailed(
@@ -203,7 +63,7 @@ def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
             "não é o "
             f"convênio cadastrado para {agent.name} ({agent.agreement_code}).",
             field="file",
-            code="unknown_agent",
+            code=ErrorCode.UNKNOWN_AGENT,
         )
     return agent
 
@@ -211,7 +71,10 @@ def _agent_for(header_bank_code: str, agreement_code: str) -> CollectingAgent:
 def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> ReturnFile:
     """All or nothing: a file with any malformed record is refused with its line numbers; the same
     file (by SHA-256) is refused the second time; every G record becomes a payment, applied or in review.
-    A refusal is recorded (with its problems) so the history shows what was sent back and why."""
+    A refusal is recorded (with its problems) so the history shows what was sent back and why.
+
+    Two units of work, never inside a caller's transaction: the import (one durable transaction) and,
+    when it is refused, the refusal record (another, committed after the import rolled back)."""
     try:
         return _return_file_import(actor=actor, data=data, filename=filename)
     except DomainError as exc:
@@ -219,25 +82,25 @@ def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> Retu
         raise
 
 
+@transaction.atomic(durable=True)
 def return_file_refusal_record(*, actor: Actor, data: bytes, filename: str, error: DomainError) -> None:
     problems = [str(p) for p in getattr(error, "problems", ())]
     message = error.message.split(". ")[0] + "." if problems else error.message
-    with transaction.atomic():
-        refusal = ReturnFileRefusal.objects.create(
-            filename=filename[:200],
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            code=error.code[:40],
-            message=message,
-            problems=problems[:500],
-            uploaded_by=actor.get_username(),
-        )
-        audit_record(
-            actor=actor,
-            action="collection.return_file_refuse",
-            target=refusal,
-            after={"code": error.code, "problems": len(problems), "filename": filename[:200]},
-        )
+    refusal = ReturnFileRefusal.objects.create(
+        filename=filename[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        code=error.code[:40],
+        message=message,
+        problems=problems[:500],
+        uploaded_by=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="collection.return_file_refuse",
+        target=refusal,
+        after={"code": error.code, "problems": len(problems), "filename": filename[:200]},
+    )
 
 
 def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFile:
@@ -246,8 +109,8 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
     content = parsed.content_sha256
     _refuse_if_imported(agent=agent, parsed=parsed)
     try:
-        with transaction.atomic():
-            rf = ReturnFile.objects.create(
+        with transaction.atomic(durable=True):
+            rf: ReturnFile = ReturnFile.objects.create(
                 agent=agent,
                 sha256=parsed.sha256,
                 content_sha256=content,
@@ -267,7 +130,7 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
             applied, _review, rest = import_bill_payments(
                 actor=actor, agent=agent, return_file=rf, items=parsed.payments
             )
-            payments = _apply(
+            payments = payments_match(
                 actor=actor,
                 agent=agent,
                 channel=Payment.Channel.RETURN_FILE,
@@ -309,6 +172,7 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
         raise Conflict(
             "Outro pagamento desta remessa foi baixado ao mesmo tempo; nada foi aplicado. Importe novamente.",
             field="file",
+            code=ErrorCode.CONCURRENT_IMPORT,
         ) from exc
     return rf
 
@@ -330,21 +194,21 @@ def _refuse_if_imported(
     )
     if earlier is None:
         return
-    if earlier.content_sha256 == parsed.content_sha256 or earlier.sha256 == parsed.sha256:
-        what, code = "Este arquivo retorno já foi importado", "duplicate_file"
+    same_file = earlier.content_sha256 == parsed.content_sha256 or earlier.sha256 == parsed.sha256
+    if same_file:
+        what = "Este arquivo retorno já foi importado"
     else:
         what = (
             f"O NSA {parsed.header.sequence} (linha 1, campo A.08) de {agent.name} "
             "já foi usado por outro arquivo"
         )
-        code = "duplicate_nsa"
     name = f" «{earlier.filename}»" if earlier.filename else ""
     raise Conflict(
         f"{what}: arquivo{name} de NSA {earlier.sequence}, importado em "
         f"{timezone.localtime(earlier.created_at):%d/%m/%Y %H:%M} (SHA-256 {earlier.sha256[:12]}…); "
         "nada foi aplicado de novo.",
         field="file",
-        code=code,
+        code=ErrorCode.DUPLICATE_FILE if same_file else ErrorCode.DUPLICATE_NSA,
     ) from cause
 
 
@@ -353,114 +217,134 @@ def _barcode_from(text: str) -> str:
     if len(digits) == 48:
         problems = typeable_line_problems(digits)
         if problems:
-            raise ValidationFailed("Linha digitável inválida: " + "; ".join(problems) + ".", field="barcode")
+            raise ValidationFailed(
+                "Linha digitável inválida: " + "; ".join(problems) + ".",
+                field="barcode",
+                code=ErrorCode.INVALID,
+            )
         return typeable_line_to_barcode(digits)
     problems = barcode_problems(digits)
     if problems:
-        raise ValidationFailed("Código de barras inválido: " + "; ".join(problems) + ".", field="barcode")
+        raise ValidationFailed(
+            "Código de barras inválido: " + "; ".join(problems) + ".", field="barcode", code=ErrorCode.INVALID
+        )
     return digits
 
 
 def counter_agent() -> CollectingAgent:
+    """The counter's collecting agent, created on first use; runs inside the caller's transaction."""
+    agent: CollectingAgent
     agent, _ = CollectingAgent.objects.get_or_create(
         code=COUNTER_AGENT, defaults={"name": "Caixa da concessionária", "kind": CollectingAgent.Kind.COUNTER}
     )
     return agent
 
 
+@transaction.atomic(durable=True)
 def payment_register(
     *, actor: Actor, barcode: str, amount: Decimal, paid_on: dt.date, authentication: str = ""
 ) -> Payment:
     """Manual receipt at the counter. A person is there, so a payment that would need review is
     refused on the spot with its reason, and nothing is taken."""
     code = _barcode_from(barcode)
-    with transaction.atomic():
-        agent = counter_agent()
-        item = Incoming(code, amount, paid_on, paid_on, authentication=authentication)
-        Bill.objects.select_for_update().filter(barcode=code).first()  # one counter at a time per bill
-        (payment,) = _apply(actor=actor, agent=agent, channel=Payment.Channel.COUNTER, items=[item])
-        if payment.status != Payment.Status.APPLIED:
-            transaction.set_rollback(True)
-            raise Conflict(
-                f"Pagamento recusado: {payment.get_review_reason_display().lower()} "
-                f"({payment.review_detail}).",
-                field="barcode",
-                code=payment.review_reason,
-            )
-        audit_record(
-            actor=actor,
-            action="collection.payment_register",
-            target=payment,
-            after={"barcode": code, "amount": amount, "paid_on": paid_on},
+    agent = counter_agent()
+    item = Incoming(code, amount, paid_on, paid_on, authentication=authentication)
+    Bill.objects.select_for_update().filter(barcode=code).first()  # one counter at a time per bill
+    (payment,) = payments_match(actor=actor, agent=agent, channel=Payment.Channel.COUNTER, items=[item])
+    if payment.status != Payment.Status.APPLIED:  # raising rolls the payment back
+        raise Conflict(
+            f"Pagamento recusado: {payment.get_review_reason_display().lower()} ({payment.review_detail}).",
+            field="barcode",
+            # the reason it would have gone to review with
+            code=ErrorCode.WRONG_AMOUNT
+            if payment.review_reason == R.WRONG_AMOUNT
+            else ErrorCode.CANCELLED
+            if payment.review_reason == R.CANCELLED
+            else ErrorCode.DUPLICATE
+            if payment.review_reason == R.DUPLICATE
+            else ErrorCode.IN_AGREEMENT
+            if payment.review_reason == R.IN_AGREEMENT
+            else ErrorCode.UNKNOWN,
         )
+    audit_record(
+        actor=actor,
+        action="collection.payment_register",
+        target=payment,
+        after={"barcode": code, "amount": amount, "paid_on": paid_on},
+    )
     return payment
 
 
+@transaction.atomic(durable=True)
 def payment_reverse(*, actor: Actor, payment_id: int, reason: str) -> Payment:
     """Estorno: the settlement is undone and the bills (or the document) are open again."""
     if not reason.strip():
-        raise ValidationFailed("Informe o motivo do estorno.", field="reason")
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
-        if payment is None:
-            raise NotFound("Pagamento não encontrado.")
-        if payment.status != Payment.Status.APPLIED:
-            raise Conflict(
-                f"Só um pagamento baixado pode ser estornado (situação: {payment.get_status_display()}).",
-                field="status",
-            )
-        bill_ids = list(payment.settlements.filter(reversed=False).values_list("bill_id", flat=True))
-        payment.settlements.update(reversed=True)
-        Bill.objects.filter(id__in=bill_ids, status=BillStatus.PAID).update(status=BillStatus.RELEASED)
-        if payment.document_id:
-            PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.OPEN)
-        payment.status = Payment.Status.REVERSED
-        payment.resolved_by = actor.get_username()
-        payment.resolved_at = timezone.now()
-        payment.resolution = reason.strip()
-        payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
-        audit_record(
-            actor=actor,
-            action="collection.payment_reverse",
-            target=payment,
-            before={"status": "applied", "bills": bill_ids},
-            after={"status": "reversed"},
-            reason=reason,
+        raise ValidationFailed("Informe o motivo do estorno.", field="reason", code=ErrorCode.INVALID)
+    payment: Payment | None = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
+    if payment.status != Payment.Status.APPLIED:
+        raise Conflict(
+            f"Só um pagamento baixado pode ser estornado (situação: {payment.get_status_display()}).",
+            field="status",
+            code=ErrorCode.PAYMENT_NOT_APPLIED,
         )
+    bill_ids = list(payment.settlements.filter(reversed=False).values_list("bill_id", flat=True))
+    payment.settlements.update(reversed=True)
+    Bill.objects.filter(id__in=bill_ids, status=BillStatus.PAID).update(status=BillStatus.RELEASED)
+    if payment.document_id:
+        PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.OPEN)
+    payment.status = Payment.Status.REVERSED
+    payment.resolved_by = actor.get_username()
+    payment.resolved_at = timezone.now()
+    payment.resolution = reason.strip()
+    payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+    audit_record(
+        actor=actor,
+        action="collection.payment_reverse",
+        target=payment,
+        before={"status": "applied", "bills": bill_ids},
+        after={"status": "reversed"},
+        reason=reason,
+    )
     return payment
 
 
+@transaction.atomic(durable=True)
 def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason: str) -> Payment:
     """Close a payment in review: `apply` settles its target after all (a person accepted the
     difference), `refund` marks it to be returned to the payer."""
     if action not in ("apply", "refund"):
-        raise ValidationFailed("Ação deve ser 'apply' (baixar) ou 'refund' (devolver).", field="action")
-    if not reason.strip():
-        raise ValidationFailed("Informe a justificativa.", field="reason")
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
-        if payment is None:
-            raise NotFound("Pagamento não encontrado.")
-        if payment.status != Payment.Status.REVIEW:
-            raise Conflict("Este pagamento não está em análise.", field="status")
-        if action == "apply":
-            _settle_reviewed(payment)
-            payment.status = Payment.Status.APPLIED
-        else:
-            payment.status = Payment.Status.REFUND
-        payment.resolved_by = actor.get_username()
-        payment.resolved_at = timezone.now()
-        payment.resolution = reason.strip()
-        payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
-        audit_record(
-            actor=actor,
-            action="collection.payment_review_resolve",
-            target=payment,
-            after={"action": action, "review_reason": payment.review_reason},
-            reason=reason,
+        raise ValidationFailed(
+            "Ação deve ser 'apply' (baixar) ou 'refund' (devolver).", field="action", code=ErrorCode.INVALID
         )
-        if action == "apply" and payment.document_id:
-            document_paid(payment.document, actor)
+    if not reason.strip():
+        raise ValidationFailed("Informe a justificativa.", field="reason", code=ErrorCode.INVALID)
+    payment: Payment | None = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound("Pagamento não encontrado.", code=ErrorCode.PAYMENT_NOT_FOUND)
+    if payment.status != Payment.Status.REVIEW:
+        raise Conflict(
+            "Este pagamento não está em análise.", field="status", code=ErrorCode.PAYMENT_NOT_IN_REVIEW
+        )
+    if action == "apply":
+        _settle_reviewed(payment)
+        payment.status = Payment.Status.APPLIED
+    else:
+        payment.status = Payment.Status.REFUND
+    payment.resolved_by = actor.get_username()
+    payment.resolved_at = timezone.now()
+    payment.resolution = reason.strip()
+    payment.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+    audit_record(
+        actor=actor,
+        action="collection.payment_review_resolve",
+        target=payment,
+        after={"action": action, "review_reason": payment.review_reason},
+        reason=reason,
+    )
+    if action == "apply" and payment.document_id:
+        document_paid(payment.document, actor)
     return payment
 
 
@@ -470,6 +354,7 @@ def _settle_reviewed(payment: Payment) -> None:
             f"Um pagamento com motivo '{payment.get_review_reason_display()}' não pode ser baixado; "
             "devolva-o.",
             field="action",
+            code=ErrorCode.REFUND_ONLY,
         )
     if payment.bill_id:
         targets = [(payment.bill_id, payment.amount)]
@@ -479,14 +364,20 @@ def _settle_reviewed(payment: Payment) -> None:
         PaymentDocument.objects.filter(pk=payment.document_id).update(status=PaymentDocument.Status.PAID)
     ids = [b for b, _ in targets]
     if Bill.objects.filter(id__in=ids).exclude(status=BillStatus.RELEASED).exists() or held_bills(ids):
-        raise Conflict("A fatura não está mais em aberto; devolva o pagamento.", field="action")
+        raise Conflict(
+            "A fatura não está mais em aberto; devolva o pagamento.",
+            field="action",
+            code=ErrorCode.BILL_NOT_OPEN,
+        )
     try:
         with transaction.atomic():
             Settlement.objects.bulk_create(
                 Settlement(payment=payment, bill_id=b, amount=a, paid_on=payment.paid_on) for b, a in targets
             )
     except IntegrityError as exc:
-        raise Conflict("A fatura já foi paga; devolva o pagamento.", field="action") from exc
+        raise Conflict(
+            "A fatura já foi paga; devolva o pagamento.", field="action", code=ErrorCode.BILL_ALREADY_PAID
+        ) from exc
     Bill.objects.filter(id__in=ids).update(status=BillStatus.PAID)
 
 
@@ -503,14 +394,17 @@ def document_create(
     source_id: str = "",
 ) -> PaymentDocument:
     """A guia with its FEBRABAN barcode. `amount` defaults to the sum of the priced bills; a down
-    payment carries its own amount and no bills. Call inside the caller's transaction or alone."""
+    payment carries its own amount and no bills. Runs inside the caller's transaction when there is one
+    (debt's statements and agreements, the gateway's charge), else in its own."""
     total = amount if amount is not None else sum((line.total for line in lines), Decimal("0.00"))
     if total <= 0:
-        raise ValidationFailed("Selecione ao menos um débito.", field="bills")
+        raise ValidationFailed("Selecione ao menos um débito.", field="bills", code=ErrorCode.INVALID)
     if valid_until < as_of:
-        raise ValidationFailed("A validade não pode ser anterior à data de cálculo.", field="valid_until")
+        raise ValidationFailed(
+            "A validade não pode ser anterior à data de cálculo.", field="valid_until", code=ErrorCode.INVALID
+        )
     with transaction.atomic():
-        doc = PaymentDocument.objects.create(
+        doc: PaymentDocument = PaymentDocument.objects.create(
             property_id=property_id,
             kind=kind,
             amount=total,
@@ -549,6 +443,8 @@ def document_create(
 
 
 def document_cancel(*, actor: Actor, document: PaymentDocument, reason: str) -> None:
+    """An open guia cancelled (a later payment of it goes to review); runs inside the caller's
+    transaction when there is one (debt cancels an agreement's down payment), else in its own."""
     with transaction.atomic():
         updated = PaymentDocument.objects.filter(pk=document.pk, status=PaymentDocument.Status.OPEN).update(
             status=PaymentDocument.Status.CANCELLED

@@ -145,7 +145,7 @@ def audit_record(
         before = {k: v for k, v in before.items() if k in changed}
         after = {k: v for k, v in after.items() if k in changed}
     ctx = current_request_context()
-    return AuditEntry.objects.create(
+    entry: AuditEntry = AuditEntry.objects.create(
         actor_id=actor.pk if isinstance(actor.pk, int) else None,
         actor=actor.get_username(),
         action=action,
@@ -158,3 +158,4 @@ def audit_record(
         user_agent=ctx.user_agent if ctx else "",
         request_id=ctx.request_id if ctx else "",
     )
+    return entry

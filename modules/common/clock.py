@@ -15,28 +15,38 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.utils import timezone
 
-from .errors import ValidationFailed
+from .errors import ErrorCode, ValidationFailed
 
 DEFAULT_ZONE = "America/Sao_Paulo"
 
 
 class TenantInfo(Protocol):
-    """What the modules read of the current utility (tenants.Tenant has all of it; modules cannot
-    import the control plane, so they see it through this shape)."""
+    """What the modules read of the current utility (tenants.Tenant has all of it, a test checks;
+    modules cannot import the control plane, so they see it through this shape)."""
 
     pk: int
     schema_name: str
     name: str
-    timezone: str
-    cnpj: str
     legal_name: str
-    state: str
+    cnpj: str
     city: str
+    state: str
+    address: str
+    phone: str
+    email: str
+    timezone: str
+    primary_color: str
+    secondary_color: str
+    logo_svg: str
     febraban_company_code: str
+
+    @property
+    def primary_domain(self) -> str: ...
 
 
 def current_tenant() -> TenantInfo | None:
-    """The utility the connection is set to; None in the public schema (vendor work, beat)."""
+    """The utility the connection is set to; None in the public schema (vendor work, beat). The only
+    read of `connection.tenant` outside the tenant switch (tests/common/test_ambient_tenant.py)."""
     tenant = getattr(connection, "tenant", None)
     if tenant is None or getattr(tenant, "schema_name", "public") == "public":
         return None
@@ -50,7 +60,8 @@ def tenant_zone() -> ZoneInfo:
 
 def tenant_now() -> dt.datetime:
     """Now, as an aware datetime in the utility's zone."""
-    return timezone.now().astimezone(tenant_zone())
+    now: dt.datetime = timezone.now()
+    return now.astimezone(tenant_zone())
 
 
 def tenant_today() -> dt.date:
@@ -68,6 +79,6 @@ def febraban_company_code() -> str:
             "A concessionária não tem código FEBRABAN (4 dígitos) cadastrado: sem ele não há "
             "código de barras.",
             field="febraban_company_code",
-            code="no_febraban_code",
+            code=ErrorCode.NO_FEBRABAN_CODE,
         )
     return code

@@ -21,8 +21,9 @@ from modules.registry.models import Property
 
 from . import services
 from .domain.installments import installment_value, simulate
+from .errors import ErrorCode
 from .models import Agreement, Certificate, InstallmentPolicyVersion
-from .selectors import debt_position, installment_policy
+from .selectors import debt_position, installment_policy, negotiation, statement_valid_until
 
 
 def _date(raw: str | None, field: str, default: dt.date) -> dt.date:
@@ -31,12 +32,14 @@ def _date(raw: str | None, field: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError as exc:
-        raise ValidationFailed("Informe a data no formato AAAA-MM-DD.", field=field) from exc
+        raise ValidationFailed(
+            "Informe a data no formato AAAA-MM-DD.", field=field, code=ErrorCode.INVALID
+        ) from exc
 
 
 def _property_id(pk: int) -> int:
     if not Property.objects.filter(pk=pk).exists():
-        raise NotFound("Imóvel não encontrado.", field="property")
+        raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     return pk
 
 
@@ -107,7 +110,7 @@ class StatementApi(APIView):
             actor=request.user,
             property_id=_property_id(pk),
             as_of=today,
-            valid_until=data.validated_data.get("valid_until") or today + dt.timedelta(days=5),
+            valid_until=data.validated_data.get("valid_until") or statement_valid_until(today),
             bill_ids=data.validated_data.get("bills"),
         )
         return Response(
@@ -143,22 +146,30 @@ class InstallmentSimulateApi(APIView):
             return Response(self._what_if(data, today))
         raw_property = data.get("property")
         if not isinstance(raw_property, int):
-            raise ValidationFailed("Informe o imóvel (property) ou o débito (debt_total).", field="property")
+            raise ValidationFailed(
+                "Informe o imóvel (property) ou o débito (debt_total).",
+                field="property",
+                code=ErrorCode.INVALID,
+            )
         _property_id(raw_property)
         down = self._money(data, "down_payment", required=False)
         version, policy = installment_policy(today)
-        _, _, _, total = services._negotiation(raw_property, today, None)
+        _, _, _, total = negotiation(raw_property, today, None)
         sim = simulate(total, policy, down_payment=down)
         options = list(sim.options)
         wanted = data.get("installments")
         if wanted is not None:
             if not isinstance(wanted, int) or wanted < 1:
                 raise ValidationFailed(
-                    "Informe o número de parcelas como inteiro positivo.", field="installments"
+                    "Informe o número de parcelas como inteiro positivo.",
+                    field="installments",
+                    code=ErrorCode.INVALID,
                 )
             if wanted > policy.max_installments:
                 raise ValidationFailed(
-                    f"O número máximo de parcelas é {policy.max_installments}.", field="installments"
+                    f"O número máximo de parcelas é {policy.max_installments}.",
+                    field="installments",
+                    code=ErrorCode.TOO_MANY_INSTALLMENTS,
                 )
             options = [o for o in options if o.count == wanted]
             if not options:
@@ -166,6 +177,7 @@ class InstallmentSimulateApi(APIView):
                     f"Com {wanted} parcelas a parcela ficaria abaixo da mínima de "
                     f"R$ {policy.min_installment}.",
                     field="installments",
+                    code=ErrorCode.INSTALLMENT_BELOW_MINIMUM,
                 )
         return Response(
             {
@@ -195,7 +207,9 @@ class InstallmentSimulateApi(APIView):
         value = parse_money(raw)
         if value is None or value < 0:
             raise ValidationFailed(
-                f'Informe {field} como texto com até duas casas decimais (ex.: "41.53").', field=field
+                f'Informe {field} como texto com até duas casas decimais (ex.: "41.53").',
+                field=field,
+                code=ErrorCode.INVALID,
             )
         return value
 
@@ -212,6 +226,7 @@ class InstallmentSimulateApi(APIView):
             raise ValidationFailed(
                 'Informe a taxa mensal em percentual como texto (ex.: "1.63").',
                 field="monthly_interest_percent",
+                code=ErrorCode.INVALID,
             )
         counts = data.get("installments")
         if (
@@ -222,9 +237,14 @@ class InstallmentSimulateApi(APIView):
             raise ValidationFailed(
                 "Informe as quantidades de parcelas como lista de inteiros (ex.: [1, 2, 3]).",
                 field="installments",
+                code=ErrorCode.INVALID,
             )
         if down >= total:
-            raise ValidationFailed("A entrada deve ser menor que o débito.", field="down_payment")
+            raise ValidationFailed(
+                "A entrada deve ser menor que o débito.",
+                field="down_payment",
+                code=ErrorCode.DOWN_PAYMENT_NOT_BELOW_DEBT,
+            )
         version = (
             InstallmentPolicyVersion.objects.filter(effective_from__lte=today)
             .order_by("-effective_from")
@@ -331,7 +351,7 @@ class AgreementDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         agreement = Agreement.objects.filter(pk=pk).first()
         if agreement is None:
-            raise NotFound("Parcelamento não encontrado.")
+            raise NotFound("Parcelamento não encontrado.", code=ErrorCode.AGREEMENT_NOT_FOUND)
         return Response(AgreementOut(agreement).data)
 
 
@@ -393,7 +413,7 @@ class CertificatesApi(APIView):
         if data.validated_data["kind"] == "annual":
             year = data.validated_data.get("year")
             if year is None:
-                raise ValidationFailed("Informe o ano da declaração.", field="year")
+                raise ValidationFailed("Informe o ano da declaração.", field="year", code=ErrorCode.INVALID)
             cert = services.annual_declaration_issue(
                 actor=request.user, property_id=_property_id(pk), year=year, today=today
             )

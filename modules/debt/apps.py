@@ -15,25 +15,27 @@ class DebtConfig(AppConfig):
                 "debt.agreement_activate": "Parcelamento ativado",
                 "debt.agreement_cancel": "Parcelamento cancelado",
                 "debt.certificate_issue": "Certidão emitida",
+                "debt.settings_update": "Parâmetros de cobrança alterados",
             },
             objects={
                 "debt.agreement": "Parcelamento",
                 "debt.certificate": "Certidão",
+                "debt.debtsettings": "Parâmetros de cobrança",
             },
         )
         from modules.access.functions import Function, register
         from modules.billing.hooks import register_item_source
         from modules.collection.documents import register_bill_hold, register_document_paid
 
-        from .selectors import held_bill_ids
-        from .services import agreement_down_payment_paid, installment_items
+        from .selectors import held_bill_ids, installment_items
+        from .services import agreement_down_payment_paid
 
         register(
             Function("debt.position", "Posição de débitos e extrato", "Cobrança"),
             Function("debt.agreements", "Parcelamentos", "Cobrança"),
             Function("debt.agreements_extended", "Parcelamento além do limite do atendimento", "Cobrança"),
             Function("debt.certificates", "Certidões e declaração anual", "Cobrança"),
-            Function("debt.settings", "Políticas de parcelamento", "Cobrança"),
+            Function("debt.settings", "Parâmetros e políticas de cobrança", "Cobrança"),
         )
         register_item_source("debt.installment", installment_items)
         register_document_paid("debt.agreement", agreement_down_payment_paid)

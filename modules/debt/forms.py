@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from .models import DebtSettings
+from .services import SETTINGS_FIELDS
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -42,3 +45,9 @@ class CancelForm(forms.Form):
 
 class AnnualDeclarationForm(forms.Form):
     year = forms.IntegerField(label="Ano", min_value=2000)
+
+
+class DebtSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DebtSettings
+        fields = list(SETTINGS_FIELDS)

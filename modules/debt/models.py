@@ -9,10 +9,41 @@ from __future__ import annotations
 
 import builtins
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from modules.common.models import NamedByKind
+
+# a statement's late charges are priced up to its last day and its barcode carries that day: a far
+# one is a mistake (the staff API bounds a typed date the same way)
+VALIDITY_DAYS = (MinValueValidator(1), MaxValueValidator(365))
+
+
+class DebtSettings(models.Model):
+    """One row per utility (pk 1): how long the debt documents it issues are valid. Staff pages, the
+    staff API and the citizens' agency read the same values."""
+
+    # VA-14: DESO's extrato issued 22/04/2019 reads NÃO RECEBER APÓS 29/04/2019
+    statement_valid_days = models.PositiveSmallIntegerField(
+        "validade do extrato de débitos (dias)", default=7, validators=VALIDITY_DAYS
+    )
+    certificate_valid_days = models.PositiveSmallIntegerField(
+        "validade da certidão negativa ou positiva com efeito de negativa (dias)",
+        default=30,
+        validators=VALIDITY_DAYS,
+    )
+
+    class Meta:
+        verbose_name = "parâmetros de cobrança"
+
+    def __str__(self) -> str:
+        return "Parâmetros de cobrança"
+
+    @classmethod
+    def current(cls) -> DebtSettings:
+        """The utility's row, or the defaults while nobody has saved one."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class InstallmentPolicyVersion(NamedByKind):

@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 import segno
-from django.db import connection
 from django.template.loader import render_to_string
 
 from modules.billing.domain.febraban import format_typeable_line
 from modules.billing.domain.interleaved25 import render_svg
 from modules.collection.models import PaymentDocument
+from modules.common.clock import current_tenant
 from modules.common.domain.documents import format_document
 from modules.common.http import public_url
 
@@ -25,7 +25,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _brand() -> dict[str, Any]:
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_tenant()
     return {
         "name": getattr(tenant, "name", ""),
         "legal_name": getattr(tenant, "legal_name", "") or getattr(tenant, "name", ""),
@@ -34,7 +34,7 @@ def _brand() -> dict[str, Any]:
         "phone": getattr(tenant, "phone", ""),
         "logo_svg": getattr(tenant, "logo_svg", ""),
         "colour": getattr(tenant, "primary_color", "#1351B4"),
-        "host": (tenant.get_primary_domain().domain if tenant and tenant.get_primary_domain() else ""),
+        "host": tenant.primary_domain if tenant else "",
         "city": getattr(tenant, "city", ""),
         "state": getattr(tenant, "state", ""),
     }

@@ -1,24 +1,70 @@
-"""Reads of debt: the debt position of a property (open bills with late charges), agreements' state,
-the installment policy in force, and what a certificate decision needs."""
+"""Reads of debt: the debt position of a property (open bills with late charges), what a negotiation
+would be and the simulation of an agreement, agreements' state, the installment policy in force, the
+installments billing puts on the next bill, and what a certificate decision and its check need."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from modules.billing.hooks import PendingItem, already_billed
 from modules.billing.models import BillItem, BillStatus
 from modules.collection.policies import late_charge_rule
 from modules.collection.selectors import PricedBill, open_bills, price_bill
+from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding
-from modules.common.errors import NotFound
+from modules.common.errors import NotFound, ValidationFailed
+from modules.registry.models import Property
 
+from .domain import certificates as cert_rules
 from .domain.certificates import CertificateDecision, DebtItem, DebtStatus, decide_certificate
-from .domain.installments import InstallmentPolicy, LeftoverPlacement
-from .models import Agreement, AgreementBill, Installment, InstallmentPolicyVersion
+from .domain.installments import (
+    DebtToNegotiate,
+    InstallmentPolicy,
+    LeftoverPlacement,
+    NegotiatedTotal,
+    ScheduleLine,
+    Simulation,
+    negotiated_total,
+    simulate,
+    unbilled_present_value,
+)
+from .errors import ErrorCode
+from .models import (
+    Agreement,
+    AgreementBill,
+    Certificate,
+    DebtSettings,
+    Installment,
+    InstallmentPolicyVersion,
+)
 
 ZERO = Decimal("0.00")
 INSTALLMENT_SOURCE = "debt.installment"
+LIVE = (Agreement.Status.AWAITING_DOWN_PAYMENT, Agreement.Status.ACTIVE)
+
+
+def debt_settings() -> DebtSettings:
+    return DebtSettings.current()
+
+
+def statement_valid_until(issued_on: dt.date) -> dt.date:
+    """The last day a debt statement issued on `issued_on` may be paid (NÃO RECEBER APÓS, VA-14): the
+    same for the staff page, the staff API and the citizens' agency."""
+    return issued_on + dt.timedelta(days=debt_settings().statement_valid_days)
+
+
+def certificate_valid_until(issued_on: dt.date) -> dt.date:
+    return issued_on + dt.timedelta(days=debt_settings().certificate_valid_days)
+
+
+def property_get(property_id: int) -> Property:
+    prop: Property | None = Property.objects.filter(pk=property_id).first()
+    if prop is None:
+        raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
+    return prop
 
 
 @dataclass(frozen=True)
@@ -64,7 +110,11 @@ def installment_policy(on: dt.date) -> tuple[InstallmentPolicyVersion, Installme
         InstallmentPolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     )
     if version is None:
-        raise NotFound("Não há política de parcelamento vigente nesta data.", field="policy")
+        raise NotFound(
+            "Não há política de parcelamento vigente nesta data.",
+            field="policy",
+            code=ErrorCode.NO_INSTALLMENT_POLICY,
+        )
     return version, InstallmentPolicy(
         monthly_rate=Decimal(version.monthly_rate),
         max_installments=version.max_installments,
@@ -88,7 +138,8 @@ class InstallmentState:
 
     @property
     def paid(self) -> bool:
-        return self.bill_status == BillStatus.PAID
+        # untyped Django: mypy reads a TextChoices member as its (value, label) tuple; it is the str
+        return self.bill_status == BillStatus.PAID  # type: ignore[comparison-overlap]
 
 
 def installment_states(agreement: Agreement) -> list[InstallmentState]:
@@ -101,10 +152,7 @@ def installment_states(agreement: Agreement) -> list[InstallmentState]:
         .exclude(bill__status=BillStatus.CANCELLED)
         .values_list("source_id", "bill_id", "bill__status", "bill__due_date")
     }
-    return [
-        InstallmentState(i, *(billed.get(i.pk) or (None, None, None)))  # type: ignore[arg-type]
-        for i in installments
-    ]
+    return [InstallmentState(i, *(billed.get(i.pk) or (None, None, None))) for i in installments]
 
 
 def certificate_debts(property_id: int, as_of: dt.date) -> list[DebtItem]:
@@ -163,16 +211,167 @@ def year_bills(property_id: int, year: int) -> list[DebtItem]:
 
 def property_by_account(account: str) -> int | None:
     """The property of a matrícula as typed at the counter (with or without its check-digit dash)."""
-    from modules.registry.models import Property
-
     text = account.strip()
     digits = "".join(c for c in text if c.isdigit())
     if not digits:
         return None
     forms = {text, digits, f"{digits[:-1]}-{digits[-1]}"}
-    return Property.objects.filter(account_number__in=forms).values_list("pk", flat=True).first()
+    pk: int | None = Property.objects.filter(account_number__in=forms).values_list("pk", flat=True).first()
+    return pk
 
 
 def certificate_decision(property_id: int, as_of: dt.date) -> CertificateDecision:
     """What a certificate requested today would say (the page shows a refusal with its debts)."""
     return decide_certificate(certificate_debts(property_id, as_of), as_of)
+
+
+def live_agreement(property_id: int) -> Agreement | None:
+    agreement: Agreement | None = Agreement.objects.filter(property_id=property_id, status__in=LIVE).first()
+    return agreement
+
+
+def _debt(
+    property_id: int, as_of: dt.date, replacing: Agreement | None, services: Decimal = Decimal("0.00")
+) -> tuple[InstallmentPolicyVersion, InstallmentPolicy, DebtPosition, DebtToNegotiate]:
+    version, policy = installment_policy(as_of)
+    position = debt_position(property_id, as_of)
+    previous = Decimal("0.00")
+    if replacing is not None:
+        previous = unbilled_present_value(
+            [
+                ScheduleLine(
+                    number=s.installment.number,
+                    due_date=None,
+                    amount=s.installment.amount,
+                    interest=s.installment.interest,
+                    amortization=s.installment.amortization,
+                    balance=s.installment.balance,
+                )
+                for s in installment_states(replacing)
+                if s.bill_id is None
+            ]
+        )
+    totals = position.totals
+    debt = DebtToNegotiate(
+        bills=totals["original"],
+        fines=totals["fine"],
+        interest=totals["interest"] + totals["correction"],
+        services=services,
+        previous_agreements=previous,
+    )
+    return version, policy, position, debt
+
+
+class Negotiation(NamedTuple):
+    """What an agreement signed on `as_of` would negotiate: the policy in force, the open debts and
+    the total to install (after the policy's discounts, with the replaced plan's balance)."""
+
+    version: InstallmentPolicyVersion
+    policy: InstallmentPolicy
+    position: DebtPosition
+    total: Decimal
+
+
+def negotiation(property_id: int, as_of: dt.date, replacing: Agreement | None) -> Negotiation:
+    version, policy, position, debt = _debt(property_id, as_of, replacing)
+    return Negotiation(
+        version,
+        policy,
+        position,
+        negotiated_total(debt, policy).total if debt.bills + debt.previous_agreements else Decimal("0.00"),
+    )
+
+
+def installment_simulation(
+    *, property_id: int, as_of: dt.date, down_payment: Decimal | None = None
+) -> tuple[InstallmentPolicyVersion, InstallmentPolicy, DebtPosition, Simulation]:
+    """The simulation a new agreement of this property would follow today: (policy version, policy,
+    debt position, every count the policy allows for this entry). Read-only; the staff API, the
+    wizard and the citizens' agency answer the same numbers."""
+    property_get(property_id)
+    version, policy, position, total = negotiation(property_id, as_of, None)
+    return version, policy, position, simulate(total, policy, down_payment=down_payment)
+
+
+@dataclass(frozen=True)
+class SimulationDetail:
+    """Seed 003's whole simulator screen: the debt summary (Resumo do débito), the cash payment
+    (PAGAMENTO À VISTA) and the installment options, with or without the reactivation fee."""
+
+    version: InstallmentPolicyVersion
+    policy: InstallmentPolicy
+    position: DebtPosition
+    debt: DebtToNegotiate
+    negotiated: NegotiatedTotal
+    simulation: Simulation | None  # None when the entry or the debt is refused (see `refusal`)
+    refusal: ValidationFailed | None
+    reactivation_fee: Decimal  # added to "débitos a cobrar: serviços" when asked for
+
+
+def installment_simulation_detail(
+    *, property_id: int, as_of: dt.date, down_payment: Decimal | None = None, reactivation: bool = False
+) -> SimulationDetail:
+    """Like installment_simulation, with the summary lines and, when the citizen asks for the water
+    connection to be reactivated, the utility's reactivation fee (InstallmentPolicyVersion) added to
+    the debt as a service to be charged, before the installment table."""
+    property_get(property_id)
+    version, _ = installment_policy(as_of)
+    fee = Decimal(version.reactivation_fee) if reactivation else Decimal("0.00")
+    version, policy, position, debt = _debt(property_id, as_of, None, services=fee)
+    if debt.bills + debt.previous_agreements:
+        negotiated = negotiated_total(debt, policy)
+    else:  # no open bill: nothing to negotiate, the fee alone is paid with the reactivation
+        negotiated = NegotiatedTotal(updated=Decimal("0.00"), discount=Decimal("0.00"), total=Decimal("0.00"))
+    try:
+        sim: Simulation | None = simulate(negotiated.total, policy, down_payment=down_payment)
+        refusal = None
+    except ValidationFailed as exc:
+        sim, refusal = None, exc
+    return SimulationDetail(version, policy, position, debt, negotiated, sim, refusal, fee)
+
+
+def installment_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
+    """billing's item source: the next unbilled installment of each active agreement, one per month."""
+    result: dict[int, list[PendingItem]] = {}
+    agreements = Agreement.objects.filter(property_id__in=property_ids, status=Agreement.Status.ACTIVE)
+    installments = list(Installment.objects.filter(agreement__in=agreements).select_related("agreement"))
+    if not installments:
+        return result
+    ids = [str(i.pk) for i in installments]
+    billed = already_billed(INSTALLMENT_SOURCE, ids)
+    this_month = set(
+        BillItem.objects.filter(
+            source=INSTALLMENT_SOURCE, source_id__in=ids, bill__reference=reference.first_day()
+        )
+        .exclude(bill__status=BillStatus.CANCELLED)
+        .values_list("source_id", flat=True)
+    )
+    busy = {i.agreement_id for i in installments if str(i.pk) in this_month}
+    offered: set[int] = set()
+    for item in sorted(installments, key=lambda i: (i.agreement_id, i.number)):
+        agreement = item.agreement
+        if str(item.pk) in billed or agreement.pk in busy or agreement.pk in offered:
+            continue
+        offered.add(agreement.pk)
+        result.setdefault(agreement.property_id, []).append(
+            PendingItem(
+                kind="installment",
+                description=f"Parcela {item.number}/{agreement.count} do parcelamento {agreement.number}",
+                amount=item.amount,
+                source=INSTALLMENT_SOURCE,
+                source_id=str(item.pk),
+            )
+        )
+    return result
+
+
+def certificate_verify(code: str) -> Certificate:
+    normalized = cert_rules.normalize_code(code)  # a mistyped code is caught before any lookup
+    cert: Certificate | None = Certificate.objects.filter(code=normalized).first()
+    if cert is None:
+        raise NotFound(
+            "Nenhum documento foi emitido com este código de autenticação.",
+            field="code",
+            code=ErrorCode.CERTIFICATE_NOT_FOUND,
+        )
+    return cert

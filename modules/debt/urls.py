@@ -11,6 +11,7 @@ urlpatterns = [
     path("imoveis/<int:pk>/parcelamento/", views.agreement_new_view, name="agreement_new"),
     path("imoveis/<int:pk>/certidoes/", views.certificates_view, name="certificates"),
     path("imoveis/<int:pk>/certidoes/emitir/", views.certificate_issue_view, name="certificate_issue"),
+    path("parametros/", views.settings_view, name="settings"),
     path("parcelamentos/", views.agreements_view, name="agreements"),
     path("parcelamentos/<int:pk>/", views.agreement_view, name="agreement"),
     path("parcelamentos/<int:pk>/termo.pdf", views.agreement_term_pdf_view, name="agreement_term_pdf"),

@@ -3,21 +3,21 @@ and the public certificate verification page."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
 from modules.common.clock import tenant_today
+from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
@@ -30,13 +30,13 @@ from .forms import (
     AnnualDeclarationForm,
     AsOfForm,
     CancelForm,
+    DebtSettingsForm,
     PropertyLookupForm,
     SimulationForm,
     StatementForm,
 )
 from .models import Agreement, Certificate
 
-STATEMENT_DAYS = 5
 TARGETS = {"posicao": "debt:position", "parcelamento": "debt:agreement_new", "certidao": "debt:certificates"}
 TITLES = {"posicao": "Posição de débitos", "parcelamento": "Novo parcelamento", "certidao": "Certidões"}
 
@@ -63,7 +63,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         return render(request, "debt/verify.html", {"code": code, "error": VERIFY_THROTTLED}, status=429)
     if code:
         try:
-            certificate = services.certificate_verify(code)
+            certificate = selectors.certificate_verify(code)
         except DomainError as exc:
             error = exc.message
     # authentic but past its validity: it no longer proves anything today, and must not say it does
@@ -110,7 +110,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
     as_of_form = AsOfForm(request.GET or None)
     as_of = (as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None) or today
     statement_form = StatementForm(
-        request.POST or None, initial={"valid_until": today + dt.timedelta(days=STATEMENT_DAYS)}
+        request.POST or None, initial={"valid_until": selectors.statement_valid_until(today)}
     )
     selected: set[int] | None = None
     if request.method == "POST":
@@ -133,7 +133,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Extrato nº {doc.pk} emitido: R$ {services.money_text(doc.amount)[3:]}, "
+                    f"Extrato nº {doc.pk} emitido: R$ {format_brl(doc.amount)}, "
                     f"pagável até {doc.valid_until:%d/%m/%Y}.",
                 )
                 return redirect(f"{reverse('debt:position', args=[prop.pk])}?emitido={doc.pk}")
@@ -151,7 +151,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
             "position": position,
             "totals": position.totals,
             "selected": selected,
-            "agreement": services.live_agreement(prop.pk),
+            "agreement": selectors.live_agreement(prop.pk),
             "documents": open_documents(prop.pk).order_by("-created_at")[:10],
             "issued": PaymentDocument.objects.filter(pk=issued, property=prop).first()
             if issued.isdigit()
@@ -193,11 +193,11 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     table; confirm to sign (the down payment becomes a payable guia)."""
     prop = _prop(pk)
     today = tenant_today()
-    current = services.live_agreement(prop.pk)
+    current = selectors.live_agreement(prop.pk)
     reinstall = current is not None and current.status == Agreement.Status.ACTIVE
     ctx: dict[str, Any] = {"p": prop, "today": today, "current": current, "reinstall": reinstall}
     try:
-        version, policy, position, total = services._negotiation(
+        version, policy, position, total = selectors.negotiation(
             prop.pk, today, current if reinstall else None
         )
     except DomainError as exc:
@@ -251,7 +251,7 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "installments",
                     f"Com esta entrada são possíveis de 1 a {max(counts)} parcelas "
                     f"(máximo da política: {policy.max_installments}; parcela mínima "
-                    f"R$ {services.money_text(policy.min_installment)[3:]}).",
+                    f"R$ {format_brl(policy.min_installment)}).",
                 )
             elif request.method == "POST" and "confirm" in request.POST:
                 if not request.user.can("debt.agreements", "add"):  # type: ignore[union-attr]
@@ -386,3 +386,30 @@ def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf.certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certidao-{certificate.code}.pdf"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@function_required("debt.settings")
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The utility's debt parameters: seen with the function's view grant, saved with its change grant."""
+    can_change = request.user.can("debt.settings", "change")  # type: ignore[union-attr]
+    if request.method == "POST" and not can_change:
+        return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+    form = DebtSettingsForm(request.POST or None, instance=selectors.debt_settings())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.debt_settings_update(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Parâmetros de cobrança salvos.")
+            return redirect("debt:settings")
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "debt/settings.html",
+        {"form": form, "can_change": can_change},
+        status=400 if request.method == "POST" else 200,
+    )

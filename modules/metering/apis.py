@@ -15,11 +15,13 @@ from rest_framework.views import APIView
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
 from modules.common.clock import tenant_today
+from modules.common.errors import ValidationFailed
 from modules.common.parsers import JSONObjectParser
 from modules.registry.models import ServiceConnection
 
 from . import selectors, services
 from .domain import meters as rules
+from .errors import ErrorCode
 from .models import Calibration, Installation, Meter, Movement
 
 
@@ -172,11 +174,11 @@ class MeterStatusApi(APIView):
 
 
 def _meter_by_number(number: str) -> Meter:
-    from modules.common.errors import ValidationFailed
-
     meter = Meter.objects.filter(number=rules.normalize_meter_number(number)).first()
     if meter is None:
-        raise ValidationFailed(f"Hidrômetro {number} não encontrado.", field="meter")
+        raise ValidationFailed(
+            f"Hidrômetro {number} não encontrado.", field="meter", code=ErrorCode.METER_NOT_FOUND
+        )
     return meter
 
 

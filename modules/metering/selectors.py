@@ -46,8 +46,9 @@ def installation_history(*, connection_id: int) -> QuerySet[Installation]:
 
 
 def active_installation(*, connection_id: int) -> Installation | None:
-    return (
+    installation: Installation | None = (
         Installation.objects.filter(connection_id=connection_id, removed_on__isnull=True)
         .select_related("meter")
         .first()
     )
+    return installation

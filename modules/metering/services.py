@@ -12,12 +12,15 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import ServiceConnection
-from modules.registry.services import connection_change_situation, tenant_today
+from modules.registry.services.connections import connection_change_situation
 
 from .domain import meters as rules
+from .errors import ErrorCode
 from .models import Calibration, CalibrationPhoto, Installation, Meter, Movement
 
 METER_FIELDS = (
@@ -41,28 +44,34 @@ PHOTO_MAX_EDGE = 1600
 PHOTO_QUALITY = 80
 
 
-def _rule(exc: rules.MeterRuleError) -> ValidationFailed:
-    return ValidationFailed(str(exc), field=exc.field)
-
-
 def _clean_meter_fields(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     out = {k: v for k, v in data.items() if k in METER_FIELDS}
     if out.get("manufacturer") is not None and not str(out["manufacturer"]).strip():
-        raise ValidationFailed("Informe o fabricante.", field="manufacturer")
+        raise ValidationFailed("Informe o fabricante.", field="manufacturer", code=CommonCode.INVALID)
     if out.get("metrological_class") and out["metrological_class"] not in rules.METROLOGICAL_CLASSES:
-        raise ValidationFailed("Classe metrológica deve ser A, B, C ou D.", field="metrological_class")
+        raise ValidationFailed(
+            "Classe metrológica deve ser A, B, C ou D.", field="metrological_class", code=CommonCode.INVALID
+        )
     year = out.get("manufacture_year")
     if year is not None and not 1950 <= int(year) <= today.year:
-        raise ValidationFailed(f"Ano de fabricação inválido (1950 a {today.year}).", field="manufacture_year")
+        raise ValidationFailed(
+            f"Ano de fabricação inválido (1950 a {today.year}).",
+            field="manufacture_year",
+            code=CommonCode.INVALID,
+        )
     for name, label in (("acquired_on", "A data de aquisição"), ("calibrated_on", "A data de aferição")):
         if out.get(name) and out[name] > today:
-            raise ValidationFailed(f"{label} não pode estar no futuro.", field=name)
+            raise ValidationFailed(f"{label} não pode estar no futuro.", field=name, code=CommonCode.INVALID)
     capacity = out.get("capacity")
     if capacity is not None and Decimal(capacity) <= 0:
-        raise ValidationFailed("A capacidade deve ser maior que zero.", field="capacity")
+        raise ValidationFailed(
+            "A capacidade deve ser maior que zero.", field="capacity", code=CommonCode.INVALID
+        )
     lo, hi = out.get("min_flow"), out.get("max_flow")
     if lo is not None and hi is not None and Decimal(lo) >= Decimal(hi):
-        raise ValidationFailed("A vazão mínima deve ser menor que a máxima.", field="min_flow")
+        raise ValidationFailed(
+            "A vazão mínima deve ser menor que a máxima.", field="min_flow", code=CommonCode.INVALID
+        )
     return out
 
 
@@ -82,23 +91,24 @@ def _move(
     meter.save(update_fields=["status"])
 
 
+@transaction.atomic(durable=True)
 def meter_create(*, actor: Actor, number: str, today: dt.date | None = None, **fields: Any) -> Meter:
     today = today or tenant_today()
     code = rules.normalize_meter_number(number)
     if not code:
-        raise ValidationFailed("Informe o número do hidrômetro.", field="number")
+        raise ValidationFailed("Informe o número do hidrômetro.", field="number", code=CommonCode.INVALID)
     data = _clean_meter_fields(fields, today)
-    with transaction.atomic():
-        if Meter.objects.filter(number=code).exists():
-            raise Conflict(f"Já existe o hidrômetro {code}.", field="number", code="duplicate")
-        meter = Meter.objects.create(number=code, status=rules.STOCK, **data)
-        Movement.objects.create(
-            meter=meter, status_to=rules.STOCK, on=today, reason="cadastro", actor=actor.get_username()
-        )
-        audit_record(actor=actor, action="metering.meter_create", target=meter, after=snapshot(meter))
+    if Meter.objects.filter(number=code).exists():
+        raise Conflict(f"Já existe o hidrômetro {code}.", field="number", code=CommonCode.DUPLICATE)
+    meter: Meter = Meter.objects.create(number=code, status=rules.STOCK, **data)
+    Movement.objects.create(
+        meter=meter, status_to=rules.STOCK, on=today, reason="cadastro", actor=actor.get_username()
+    )
+    audit_record(actor=actor, action="metering.meter_create", target=meter, after=snapshot(meter))
     return meter
 
 
+@transaction.atomic(durable=True)
 def meter_batch_create(
     *, actor: Actor, first: str, last: str, today: dt.date | None = None, **fields: Any
 ) -> list[Meter]:
@@ -107,85 +117,100 @@ def meter_batch_create(
     try:
         codes = rules.expand_range(first, last)
     except rules.MeterRuleError as exc:
-        raise _rule(exc) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=exc.code) from exc
     data = _clean_meter_fields(fields, today)
-    with transaction.atomic():
-        existing = sorted(Meter.objects.filter(number__in=codes).values_list("number", flat=True))
-        if existing:
-            shown = ", ".join(existing[:10]) + (" …" if len(existing) > 10 else "")
-            raise Conflict(f"Faixa recusada: {len(existing)} código(s) já existem ({shown}).", field="first")
-        meters = Meter.objects.bulk_create(Meter(number=c, status=rules.STOCK, **data) for c in codes)
-        Movement.objects.bulk_create(
-            Movement(
-                meter=m,
-                status_to=rules.STOCK,
-                on=today,
-                reason="cadastro em lote",
-                actor=actor.get_username(),
-            )
-            for m in meters
+    existing = sorted(Meter.objects.filter(number__in=codes).values_list("number", flat=True))
+    if existing:
+        shown = ", ".join(existing[:10]) + (" …" if len(existing) > 10 else "")
+        raise Conflict(
+            f"Faixa recusada: {len(existing)} código(s) já existem ({shown}).",
+            field="first",
+            code=CommonCode.DUPLICATE,
         )
-        audit_record(
-            actor=actor,
-            action="metering.meter_batch_create",
-            object_type="metering.meter",
-            object_id=f"{codes[0]}..{codes[-1]}",
-            after={"count": len(codes), **data},
+    meters: list[Meter] = Meter.objects.bulk_create(
+        Meter(number=c, status=rules.STOCK, **data) for c in codes
+    )
+    Movement.objects.bulk_create(
+        Movement(
+            meter=m,
+            status_to=rules.STOCK,
+            on=today,
+            reason="cadastro em lote",
+            actor=actor.get_username(),
         )
+        for m in meters
+    )
+    audit_record(
+        actor=actor,
+        action="metering.meter_batch_create",
+        object_type="metering.meter",
+        object_id=f"{codes[0]}..{codes[-1]}",
+        after={"count": len(codes), **data},
+    )
     return meters
 
 
+@transaction.atomic(durable=True)
 def meter_update(*, actor: Actor, meter: Meter, today: dt.date | None = None, **fields: Any) -> Meter:
     today = today or tenant_today()
     data = _clean_meter_fields(fields, today)
-    with transaction.atomic():
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        if meter.status == rules.SCRAPPED:
-            raise Conflict("Hidrômetro descartado não pode ser alterado.", field="status")
-        before = snapshot(meter)
-        for key, value in data.items():
-            setattr(meter, key, value)
-        meter.save()
-        audit_record(
-            actor=actor, action="metering.meter_update", target=meter, before=before, after=snapshot(meter)
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    if meter.status == rules.SCRAPPED:
+        raise Conflict(
+            "Hidrômetro descartado não pode ser alterado.", field="status", code=ErrorCode.METER_SCRAPPED
         )
+    before = snapshot(meter)
+    for key, value in data.items():
+        setattr(meter, key, value)
+    meter.save()
+    audit_record(
+        actor=actor, action="metering.meter_update", target=meter, before=before, after=snapshot(meter)
+    )
     return meter
 
 
+@transaction.atomic(durable=True)
 def meter_change_status(
     *, actor: Actor, meter: Meter, status: str, on: dt.date, reason: str = "", today: dt.date | None = None
 ) -> Meter:
     """Stock ↔ maintenance ↔ scrapped; installing and removing go through their own services."""
     today = today or tenant_today()
     if on > today:
-        raise ValidationFailed("A data não pode estar no futuro.", field="on")
-    with transaction.atomic():
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        try:
-            rules.check_status_change(meter.status, status)
-        except rules.MeterRuleError as exc:
-            raise Conflict(str(exc), field=exc.field) from exc
-        if status == rules.INSTALLED or meter.status == rules.INSTALLED:
-            raise ValidationFailed(
-                "Use a instalação, a retirada ou a troca para mudar de/para 'Instalado'.", field="status"
-            )
-        before = {"status": meter.status}
-        _move(actor, meter, status, on, reason)
-        audit_record(
-            actor=actor,
-            action="metering.meter_status",
-            target=meter,
-            before=before,
-            after={"status": status},
-            reason=reason,
+        raise ValidationFailed("A data não pode estar no futuro.", field="on", code=CommonCode.INVALID)
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    try:
+        rules.check_status_change(meter.status, status)
+    except rules.MeterRuleError as exc:
+        raise Conflict(str(exc), field=exc.field, code=exc.code) from exc
+    if status == rules.INSTALLED or meter.status == rules.INSTALLED:
+        raise ValidationFailed(
+            "Use a instalação, a retirada ou a troca para mudar de/para 'Instalado'.",
+            field="status",
+            code=ErrorCode.INSTALLATION_REQUIRED_FOR_STATUS,
         )
+    before = {"status": meter.status}
+    _move(actor, meter, status, on, reason)
+    audit_record(
+        actor=actor,
+        action="metering.meter_status",
+        target=meter,
+        before=before,
+        after={"status": status},
+        reason=reason,
+    )
     return meter
 
 
 def _water_connection(connection_obj: ServiceConnection) -> ServiceConnection:
-    sc = ServiceConnection.objects.select_for_update().select_related("property").get(pk=connection_obj.pk)
+    sc: ServiceConnection = (
+        ServiceConnection.objects.select_for_update().select_related("property").get(pk=connection_obj.pk)
+    )
     if sc.kind != ServiceConnection.Kind.WATER:
-        raise ValidationFailed("Hidrômetros são instalados em ligações de água.", field="connection")
+        raise ValidationFailed(
+            "Hidrômetros são instalados em ligações de água.",
+            field="connection",
+            code=ErrorCode.NOT_A_WATER_CONNECTION,
+        )
     return sc
 
 
@@ -199,9 +224,13 @@ def _install(
     today: dt.date,
 ) -> Installation:
     if installed_on > today:
-        raise ValidationFailed("A data de instalação não pode estar no futuro.", field="installed_on")
+        raise ValidationFailed(
+            "A data de instalação não pode estar no futuro.", field="installed_on", code=CommonCode.INVALID
+        )
     if initial_reading < 0:
-        raise ValidationFailed("A leitura de instalação não pode ser negativa.", field="initial_reading")
+        raise ValidationFailed(
+            "A leitura de instalação não pode ser negativa.", field="initial_reading", code=CommonCode.INVALID
+        )
     active = (
         Installation.objects.filter(meter=meter, removed_on__isnull=True)
         .select_related("connection__property")
@@ -212,11 +241,12 @@ def _install(
             f"O hidrômetro {meter.number} já está instalado na matrícula "
             f"{active.connection.property.account_number}: retire-o antes.",
             field="meter",
+            code=ErrorCode.METER_ALREADY_INSTALLED,
         )
     try:
         rules.check_installable(meter.status)
     except rules.MeterRuleError as exc:
-        raise _rule(exc) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=exc.code) from exc
     last_removal = (
         Installation.objects.filter(meter=meter)
         .order_by("-removed_on")
@@ -228,12 +258,17 @@ def _install(
             "A instalação não pode ser anterior à última retirada deste hidrômetro "
             f"({last_removal:%d/%m/%Y}).",
             field="installed_on",
+            code=ErrorCode.INSTALLATION_BEFORE_REMOVAL,
         )
     if Installation.objects.filter(connection=sc, removed_on__isnull=True).exists():
-        raise Conflict("Esta ligação já tem um hidrômetro instalado: use a troca.", field="connection")
+        raise Conflict(
+            "Esta ligação já tem um hidrômetro instalado: use a troca.",
+            field="connection",
+            code=ErrorCode.CONNECTION_HAS_METER,
+        )
     try:
         with transaction.atomic():
-            inst = Installation.objects.create(
+            inst: Installation = Installation.objects.create(
                 meter=meter,
                 connection=sc,
                 installed_on=installed_on,
@@ -243,7 +278,9 @@ def _install(
             )
     except IntegrityError as exc:  # a concurrent install won the race: the partial unique index says no
         raise Conflict(
-            "Instalação concorrente: a ligação ou o hidrômetro acabou de ser ocupado.", field="meter"
+            "Instalação concorrente: a ligação ou o hidrômetro acabou de ser ocupado.",
+            field="meter",
+            code=ErrorCode.CONCURRENT_INSTALLATION,
         ) from exc
     _move(
         actor,
@@ -259,6 +296,7 @@ def _install(
     return inst
 
 
+@transaction.atomic(durable=True)
 def meter_install(
     *,
     actor: Actor,
@@ -273,29 +311,30 @@ def meter_install(
     """Install a stock meter on an active water connection (§9.7); an inactive one needs `activate`."""
     today = today or tenant_today()
     if installed_on > today:
-        raise ValidationFailed("A data de instalação não pode estar no futuro.", field="installed_on")
-    with transaction.atomic():
-        sc = _water_connection(connection_obj)
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        if sc.situation not in conn_rules.ACTIVE:
-            if not activate:
-                raise Conflict(
-                    "A ligação não está ativa: confirme a ativação para instalar o hidrômetro.",
-                    field="activate",
-                    code="requires_activation",
-                )
-            connection_change_situation(
-                actor=actor,
-                connection_obj=sc,
-                situation=conn_rules.CONNECTED,
-                on=installed_on,
-                reason="ativada na instalação do hidrômetro",
-                today=today,
+        raise ValidationFailed(
+            "A data de instalação não pode estar no futuro.", field="installed_on", code=CommonCode.INVALID
+        )
+    sc = _water_connection(connection_obj)
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    if sc.situation not in conn_rules.ACTIVE:
+        if not activate:
+            raise Conflict(
+                "A ligação não está ativa: confirme a ativação para instalar o hidrômetro.",
+                field="activate",
+                code=ErrorCode.REQUIRES_ACTIVATION,
             )
-            sc.refresh_from_db()
-        inst = _install(actor, meter, sc, installed_on, initial_reading, seal, today)
-        # recorded against the connection, so the property's history shows it
-        audit_record(actor=actor, action="metering.meter_install", target=sc, after=snapshot(inst))
+        connection_change_situation(
+            actor=actor,
+            connection_obj=sc,
+            situation=conn_rules.CONNECTED,
+            on=installed_on,
+            reason="ativada na instalação do hidrômetro",
+            today=today,
+        )
+        sc.refresh_from_db()
+    inst = _install(actor, meter, sc, installed_on, initial_reading, seal, today)
+    # recorded against the connection, so the property's history shows it
+    audit_record(actor=actor, action="metering.meter_install", target=sc, after=snapshot(inst))
     return inst
 
 
@@ -310,13 +349,15 @@ def _remove(
 ) -> Installation:
     if destination not in rules.REMOVAL_DESTINATIONS:
         raise ValidationFailed(
-            "Destino do hidrômetro retirado: estoque, manutenção ou descarte.", field="destination"
+            "Destino do hidrômetro retirado: estoque, manutenção ou descarte.",
+            field="destination",
+            code=CommonCode.INVALID,
         )
     try:
         rules.check_event_dates(installed_on=inst.installed_on, removed_on=removed_on, today=today)
         rules.check_final_reading(initial=inst.initial_reading, final=final_reading)
     except rules.MeterRuleError as exc:
-        raise _rule(exc) from exc
+        raise ValidationFailed(str(exc), field=exc.field, code=exc.code) from exc
     inst.removed_on, inst.final_reading = removed_on, final_reading
     inst.removal_reason, inst.removal_destination, inst.removed_by = reason, destination, actor.get_username()
     inst.save()
@@ -326,12 +367,19 @@ def _remove(
 
 
 def _active_installation(sc: ServiceConnection) -> Installation:
-    inst = Installation.objects.select_for_update().filter(connection=sc, removed_on__isnull=True).first()
+    inst: Installation | None = (
+        Installation.objects.select_for_update().filter(connection=sc, removed_on__isnull=True).first()
+    )
     if inst is None:
-        raise NotFound("Esta ligação não tem hidrômetro instalado.", field="connection")
+        raise NotFound(
+            "Esta ligação não tem hidrômetro instalado.",
+            field="connection",
+            code=ErrorCode.NO_METER_INSTALLED,
+        )
     return inst
 
 
+@transaction.atomic(durable=True)
 def meter_remove(
     *,
     actor: Actor,
@@ -343,15 +391,15 @@ def meter_remove(
     today: dt.date | None = None,
 ) -> Installation:
     today = today or tenant_today()
-    with transaction.atomic():
-        sc = _water_connection(connection_obj)
-        inst = _remove(actor, _active_installation(sc), removed_on, final_reading, destination, reason, today)
-        audit_record(
-            actor=actor, action="metering.meter_remove", target=inst, after=snapshot(inst), reason=reason
-        )
+    sc = _water_connection(connection_obj)
+    inst = _remove(actor, _active_installation(sc), removed_on, final_reading, destination, reason, today)
+    audit_record(
+        actor=actor, action="metering.meter_remove", target=inst, after=snapshot(inst), reason=reason
+    )
     return inst
 
 
+@transaction.atomic(durable=True)
 def meter_swap(
     *,
     actor: Actor,
@@ -367,21 +415,18 @@ def meter_swap(
 ) -> tuple[Installation, Installation]:
     """Troca (§3.2.3.15): the old meter's final reading and the new one's initial reading, one audit row."""
     today = today or tenant_today()
-    with transaction.atomic():
-        sc = _water_connection(connection_obj)
-        old = _remove(
-            actor, _active_installation(sc), on, final_reading, destination, reason or "troca", today
-        )
-        meter = Meter.objects.select_for_update().get(pk=new_meter.pk)
-        new = _install(actor, meter, sc, on, initial_reading, seal, today)
-        audit_record(
-            actor=actor,
-            action="metering.meter_swap",
-            target=sc,
-            before={"meter": old.meter_id, "final_reading": final_reading},
-            after={"meter": new.meter_id, "initial_reading": initial_reading, "on": on},
-            reason=reason,
-        )
+    sc = _water_connection(connection_obj)
+    old = _remove(actor, _active_installation(sc), on, final_reading, destination, reason or "troca", today)
+    meter = Meter.objects.select_for_update().get(pk=new_meter.pk)
+    new = _install(actor, meter, sc, on, initial_reading, seal, today)
+    audit_record(
+        actor=actor,
+        action="metering.meter_swap",
+        target=sc,
+        before={"meter": old.meter_id, "final_reading": final_reading},
+        after={"meter": new.meter_id, "initial_reading": initial_reading, "on": on},
+        reason=reason,
+    )
     return old, new
 
 
@@ -390,16 +435,19 @@ def _reencode(data: bytes) -> tuple[bytes, int, int]:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError) as exc:
-        raise ValidationFailed("A foto não é uma imagem válida (use JPEG ou PNG).", field="photos") from exc
+        raise ValidationFailed(
+            "A foto não é uma imagem válida (use JPEG ou PNG).", field="photos", code=CommonCode.INVALID
+        ) from exc
     image.thumbnail((PHOTO_MAX_EDGE, PHOTO_MAX_EDGE))
     out = io.BytesIO()
     image.convert("RGB").save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
     return out.getvalue(), image.width, image.height
 
 
+@transaction.atomic(durable=True)
 def calibration_record(
     *,
     actor: Actor,
@@ -413,30 +461,33 @@ def calibration_record(
 ) -> Calibration:
     today = today or tenant_today()
     if on > today:
-        raise ValidationFailed("A data da aferição não pode estar no futuro.", field="on")
+        raise ValidationFailed(
+            "A data da aferição não pode estar no futuro.", field="on", code=CommonCode.INVALID
+        )
     if requester not in Calibration.Requester.values:
-        raise ValidationFailed("Solicitante deve ser a concessionária ou o cidadão.", field="requester")
+        raise ValidationFailed(
+            "Solicitante deve ser a concessionária ou o cidadão.", field="requester", code=CommonCode.INVALID
+        )
     if result not in Calibration.Result.values:
-        raise ValidationFailed("Resultado deve ser aprovado ou reprovado.", field="result")
+        raise ValidationFailed(
+            "Resultado deve ser aprovado ou reprovado.", field="result", code=CommonCode.INVALID
+        )
     encoded = [_reencode(p) for p in photos]
     data = {
         k: v
         for k, v in fields.items()
         if k in ("error_qmin", "error_qt", "error_qmax", "laboratory", "notes")
     }
-    with transaction.atomic():
-        meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        cal = Calibration.objects.create(
-            meter=meter, on=on, requester=requester, result=result, actor=actor.get_username(), **data
-        )
-        for i, (content, width, height) in enumerate(encoded, start=1):
-            photo = CalibrationPhoto(calibration=cal, width=width, height=height, size_bytes=len(content))
-            photo.image.save(f"{meter.number}-{on:%Y%m%d}-{cal.pk}-{i}.jpg", ContentFile(content), save=False)
-            photo.save()
-        if result == Calibration.Result.APPROVED and (
-            meter.calibrated_on is None or on > meter.calibrated_on
-        ):
-            meter.calibrated_on = on
-            meter.save(update_fields=["calibrated_on"])
-        audit_record(actor=actor, action="metering.calibration_record", target=cal, after=snapshot(cal))
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    cal: Calibration = Calibration.objects.create(
+        meter=meter, on=on, requester=requester, result=result, actor=actor.get_username(), **data
+    )
+    for i, (content, width, height) in enumerate(encoded, start=1):
+        photo = CalibrationPhoto(calibration=cal, width=width, height=height, size_bytes=len(content))
+        photo.image.save(f"{meter.number}-{on:%Y%m%d}-{cal.pk}-{i}.jpg", ContentFile(content), save=False)
+        photo.save()
+    if result == Calibration.Result.APPROVED and (meter.calibrated_on is None or on > meter.calibrated_on):
+        meter.calibrated_on = on
+        meter.save(update_fields=["calibrated_on"])
+    audit_record(actor=actor, action="metering.calibration_record", target=cal, after=snapshot(cal))
     return cal

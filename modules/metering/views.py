@@ -15,6 +15,7 @@ from modules.registry.models import ServiceConnection
 
 from . import selectors, services
 from .domain import meters as rules
+from .errors import ErrorCode
 from .forms import CalibrationForm, MeterForm
 from .models import Meter, MeteringPolicy
 
@@ -116,7 +117,11 @@ def event_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
         if op in ("install", "swap"):
             meter = Meter.objects.filter(number=rules.normalize_meter_number(post.get("meter", ""))).first()
             if meter is None:
-                raise ValidationFailed(f"Hidrômetro '{post.get('meter', '')}' não encontrado.", field="meter")
+                raise ValidationFailed(
+                    f"Hidrômetro '{post.get('meter', '')}' não encontrado.",
+                    field="meter",
+                    code=ErrorCode.METER_NOT_FOUND,
+                )
         initial = int(post.get("initial_reading") or 0)
         if op == "install":
             services.meter_install(actor=request.user, meter=meter, connection_obj=sc, installed_on=on,

@@ -10,17 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 import holidays as holiday_calendars
-from django.db import connection, transaction
+from django.db import transaction
+from holidays.countries.brazil import Brazil
 
 from modules.common.audit import Actor, audit_record
+from modules.common.clock import current_tenant
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.models import Regulation
 from modules.metering.models import Installation
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.models import BillingGroup, Property
 
-from .domain import calendar as cal
 from .domain.consumption import (
     ConsumptionInput,
     ConsumptionKind,
@@ -32,6 +34,8 @@ from .domain.consumption import (
     determine_consumption,
 )
 from .domain.consumption import Occurrence as OccurrenceRule
+from .domain.schedule import RouteSlot, SchedulePolicy, reading_schedule
+from .errors import ErrorCode
 from .models import (
     Holiday,
     Occurrence,
@@ -58,8 +62,8 @@ DEFAULT_OCCURRENCES = (
 
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
     """National and state holidays (`holidays` package) plus the utility's municipal table."""
-    state = getattr(getattr(connection, "tenant", None), "state", "") or None
-    if state not in holiday_calendars.Brazil.subdivisions:  # blank or unknown UF: national holidays only
+    state = getattr(current_tenant(), "state", "") or None
+    if state not in Brazil.subdivisions:  # blank or unknown UF: national holidays only
         state = None
     official = holiday_calendars.country_holidays("BR", subdiv=state, years=range(start.year, end.year + 1))
     municipal = Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True)
@@ -79,6 +83,7 @@ def consumption_policy(on: dt.date) -> ConsumptionPolicy:
     )
 
 
+@transaction.atomic(durable=True)
 def schedule_generate(
     *, actor: Actor, group: BillingGroup, first_month: YearMonth, months: int = 12
 ) -> list[ReadingSchedule]:
@@ -86,45 +91,60 @@ def schedule_generate(
     Months already scheduled keep their dates (they may have been adjusted by hand)."""
     settings_row, _ = ScheduleSettings.objects.get_or_create(group=group)
     routes = [
-        cal.RouteSlot(str(r.code), settings_row.route_business_days) for r in group.routes.order_by("code")
-    ] or [cal.RouteSlot("1", settings_row.route_business_days)]
+        RouteSlot(str(r.code), settings_row.route_business_days) for r in group.routes.order_by("code")
+    ] or [RouteSlot("1", settings_row.route_business_days)]
     start = first_month.first_day() - dt.timedelta(days=7)
     end = first_month.plus(months + 1).last_day()
-    plan = cal.reading_schedule(
+    plan = reading_schedule(
         str(group.code),
         settings_row.nominal_day,
         routes,
         first_month,
         months,
         holidays_between(start, end),
-        cal.SchedulePolicy(
+        SchedulePolicy(
             margin_days=settings_row.margin_days, due_calendar_days=settings_row.due_calendar_days
         ),
     )
     out: list[ReadingSchedule] = []
-    with transaction.atomic():
-        for month in plan:
-            row, _created = ReadingSchedule.objects.get_or_create(
-                group=group,
-                reference=month.month.first_day(),
-                defaults={
-                    "reading_start": month.reading_start,
-                    "reading_end": month.reading_end,
-                    "billing_date": month.billing,
-                    "due_date": month.due,
-                },
-            )
-            out.append(row)
-        audit_record(
-            actor=actor,
-            action="reading.schedule_generate",
-            target=group,
-            after={"first_month": str(first_month), "months": months},
+    for month in plan:
+        row, _created = ReadingSchedule.objects.get_or_create(
+            group=group,
+            reference=month.month.first_day(),
+            defaults={
+                "reading_start": month.reading_start,
+                "reading_end": month.reading_end,
+                "billing_date": month.billing,
+                "due_date": month.due,
+            },
         )
+        out.append(row)
+    audit_record(
+        actor=actor,
+        action="reading.schedule_generate",
+        target=group,
+        after={"first_month": str(first_month), "months": months},
+    )
     return out
 
 
+@transaction.atomic(durable=True)
+def holiday_create(*, actor: Actor, day: dt.date, name: str) -> Holiday:
+    """A municipal holiday in the utility's table; a day already there keeps its name."""
+    holiday: Holiday
+    holiday, _ = Holiday.objects.get_or_create(date=day, defaults={"name": name})
+    audit_record(
+        actor=actor,
+        action="reading.holiday_create",
+        target=holiday,
+        after={"date": day, "name": holiday.name},
+    )
+    return holiday
+
+
 def occurrences_seed() -> None:
+    """The usual occurrence table, for a new utility; idempotent. Runs inside the caller's transaction
+    (the tenant's seeding)."""
     for code, description, action, review in DEFAULT_OCCURRENCES:
         Occurrence.objects.get_or_create(
             code=code, defaults={"description": description, "action": action, "review": review}
@@ -139,13 +159,14 @@ def _history(property_id: int, before: dt.date) -> tuple[HistoryEntry, ...]:
 
 
 def _active_installation(prop: Property, on: dt.date) -> Installation | None:
-    return (
+    installation: Installation | None = (
         Installation.objects.select_related("meter")
         .filter(connection__property=prop, connection__kind="water", installed_on__lte=on)
         .filter(removed_on__isnull=True)
         .order_by("-installed_on")
         .first()
     )
+    return installation
 
 
 @dataclass
@@ -161,43 +182,60 @@ def _property(account_number: str) -> Property:
     try:
         base = parse_account_number(account_number)
     except InvalidAccountNumber as exc:
-        raise ValidationFailed(str(exc), field="account_number") from None
-    prop = Property.objects.filter(account_base=base).first()
+        raise ValidationFailed(str(exc), field="account_number", code=CommonCode.INVALID) from None
+    prop: Property | None = Property.objects.filter(account_base=base).first()
     if prop is None:
-        raise NotFound(f"Matrícula {account_number} não encontrada.", field="account_number")
+        raise NotFound(
+            f"Matrícula {account_number} não encontrada.",
+            field="account_number",
+            code=ErrorCode.PROPERTY_NOT_FOUND,
+        )
     return prop
 
 
+@transaction.atomic(durable=True)
 def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -> Reading:
     """Record one month's reading and the consumption it determines. Refused: a date outside the
     group's reading window, a second different reading for the month, a reading below the previous one
     without turnover or swap. An identical resubmission returns the stored row (batches re-sent)."""
+    return _register(actor=actor, data=data, source=source)
+
+
+def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
+    """reading_register's work; runs inside the caller's transaction (the register's own, or the
+    review's that replaces a reading)."""
     prop = _property(data.account_number)
     reference = data.reference.first_day()
     if prop.billing_group_id is None:
         raise ValidationFailed(
-            f"O imóvel {prop.account_number} não tem grupo de faturamento.", field="account_number"
+            f"O imóvel {prop.account_number} não tem grupo de faturamento.",
+            field="account_number",
+            code=ErrorCode.NO_BILLING_GROUP,
         )
     schedule = ReadingSchedule.objects.filter(group_id=prop.billing_group_id, reference=reference).first()
     if schedule is None:
         raise ValidationFailed(
             f"Não há cronograma de leitura do grupo do imóvel para {data.reference.label}.",
             field="reference",
-            code="no_schedule",
+            code=ErrorCode.NO_SCHEDULE,
         )
     if not schedule.reading_start <= data.read_on <= schedule.reading_end:
         raise ValidationFailed(
             f"Leitura em {data.read_on:%d/%m/%Y} fora do cronograma do grupo para {data.reference.label} "
             f"({schedule.reading_start:%d/%m/%Y} a {schedule.reading_end:%d/%m/%Y}).",
             field="read_on",
-            code="reading_outside_schedule",
+            code=ErrorCode.READING_OUTSIDE_SCHEDULE,
         )
     occurrence = None
     if data.occurrence:
         occurrence = Occurrence.objects.filter(code=data.occurrence).first()
         if occurrence is None:
-            raise ValidationFailed(f"Ocorrência {data.occurrence} não cadastrada.", field="occurrence")
-    existing = Reading.objects.filter(property=prop, reference=reference).first()
+            raise ValidationFailed(
+                f"Ocorrência {data.occurrence} não cadastrada.",
+                field="occurrence",
+                code=ErrorCode.UNKNOWN_OCCURRENCE,
+            )
+    existing: Reading | None = Reading.objects.filter(property=prop, reference=reference).first()
     if existing is not None:
         same = (existing.value, existing.occurrence_id, existing.read_on) == (
             data.value,
@@ -209,7 +247,7 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
         raise Conflict(
             f"O imóvel {prop.account_number} já tem leitura para {data.reference.label}.",
             field="account_number",
-            code="reading_exists",
+            code=ErrorCode.READING_EXISTS,
         )
     installation = _active_installation(prop, data.read_on)
     if installation is None:
@@ -217,10 +255,10 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
             f"O imóvel {prop.account_number} não tem hidrômetro instalado: ligação sem medição é faturada "
             "por consumo fixo, sem leitura.",
             field="account_number",
-            code="unmetered",
+            code=ErrorCode.UNMETERED,
         )
     if data.value is None and occurrence is None:
-        raise ValidationFailed("Informe a leitura ou uma ocorrência.", field="value")
+        raise ValidationFailed("Informe a leitura ou uma ocorrência.", field="value", code=CommonCode.INVALID)
     last = (
         Reading.objects.filter(property=prop, reference__lt=reference, value__isnull=False)
         .select_related("installation")
@@ -262,35 +300,34 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
         ),
         consumption_policy(reference),
     )
-    with transaction.atomic():
-        row = Reading.objects.create(
-            property=prop,
-            reference=reference,
-            read_on=data.read_on,
-            previous_value=previous,
-            value=data.value,
-            occurrence=occurrence,
-            installation=installation,
-            consumption_kind=result.kind.value,
-            consumption_m3=result.volume_m3,
-            average_m3=None if result.average_m3 is None else result.average_m3.quantize(Decimal("0.01")),
-            flags=sorted(f.value for f in result.flags),
-            review=ReviewStatus.PENDING if result.needs_review else ReviewStatus.NONE,
-            source=source,
-            actor=actor.get_username(),
-        )
-        audit_record(
-            actor=actor,
-            action="reading.register",
-            target=row,
-            after={
-                "property": prop.account_number,
-                "reference": str(data.reference),
-                "value": data.value,
-                "consumption_m3": result.volume_m3,
-                "flags": row.flags,
-            },
-        )
+    row: Reading = Reading.objects.create(
+        property=prop,
+        reference=reference,
+        read_on=data.read_on,
+        previous_value=previous,
+        value=data.value,
+        occurrence=occurrence,
+        installation=installation,
+        consumption_kind=result.kind.value,
+        consumption_m3=result.volume_m3,
+        average_m3=None if result.average_m3 is None else result.average_m3.quantize(Decimal("0.01")),
+        flags=sorted(f.value for f in result.flags),
+        review=ReviewStatus.PENDING if result.needs_review else ReviewStatus.NONE,
+        source=source,
+        actor=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="reading.register",
+        target=row,
+        after={
+            "property": prop.account_number,
+            "reference": str(data.reference),
+            "value": data.value,
+            "consumption_m3": result.volume_m3,
+            "flags": row.flags,
+        },
+    )
     return row
 
 
@@ -303,7 +340,7 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
         .values_list("revision", flat=True)
         .first()
     )
-    return ReadingRevision.objects.create(
+    revision: ReadingRevision = ReadingRevision.objects.create(
         property_id=reading.property_id,
         reference=reading.reference,
         revision=(last or 0) + 1,
@@ -319,41 +356,42 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
         replaced_by=actor.get_username(),
         reason=reason,
     )
+    return revision
 
 
+@transaction.atomic(durable=True)
 def reading_review(*, actor: Actor, reading: Reading, value: int | None = None, reason: str = "") -> Reading:
     """Accept a flagged reading, or correct its value (the consumption is determined again); a
     corrected reading is kept as a revision, never lost."""
-    with transaction.atomic():
-        reading = (
-            Reading.objects.select_for_update(of=("self",))
-            .select_related("property", "occurrence")
-            .get(pk=reading.pk)
+    reading = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("property", "occurrence")
+        .get(pk=reading.pk)
+    )
+    if reading.review != ReviewStatus.PENDING:
+        raise Conflict("Esta leitura não está em análise.", code=ErrorCode.NOT_IN_REVIEW)
+    before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
+    if value is not None and value != reading.value:
+        data = ReadingInput(
+            reading.property.account_number,
+            YearMonth.of(reading.reference),
+            reading.read_on,
+            value,
+            reading.occurrence.code if reading.occurrence else "",
         )
-        if reading.review != ReviewStatus.PENDING:
-            raise Conflict("Esta leitura não está em análise.", code="not_in_review")
-        before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
-        if value is not None and value != reading.value:
-            data = ReadingInput(
-                reading.property.account_number,
-                YearMonth.of(reading.reference),
-                reading.read_on,
-                value,
-                reading.occurrence.code if reading.occurrence else "",
-            )
-            _keep_revision(actor=actor, reading=reading, reason=reason)
-            reading.delete()
-            reading = reading_register(actor=actor, data=data, source="staff")
-        Reading.objects.filter(pk=reading.pk).update(review=ReviewStatus.ACCEPTED)
-        reading.review = ReviewStatus.ACCEPTED
-        audit_record(
-            actor=actor,
-            action="reading.review",
-            target=reading,
-            before=before,
-            after={"value": reading.value, "consumption_m3": reading.consumption_m3},
-            reason=reason,
-        )
+        _keep_revision(actor=actor, reading=reading, reason=reason)
+        reading.delete()
+        reading = _register(actor=actor, data=data, source="staff")
+    Reading.objects.filter(pk=reading.pk).update(review=ReviewStatus.ACCEPTED)
+    reading.review = ReviewStatus.ACCEPTED
+    audit_record(
+        actor=actor,
+        action="reading.review",
+        target=reading,
+        before=before,
+        after={"value": reading.value, "consumption_m3": reading.consumption_m3},
+        reason=reason,
+    )
     return reading
 
 
@@ -395,5 +433,5 @@ def readings_import(*, actor: Actor, text: str) -> FileReport:
         except (ValidationFailed, NotFound, Conflict) as exc:
             report.errors.append({"line": number, "code": exc.code, "detail": exc.message})
         except ValueError as exc:
-            report.errors.append({"line": number, "code": "invalid", "detail": str(exc)})
+            report.errors.append({"line": number, "code": CommonCode.INVALID, "detail": str(exc)})
     return report

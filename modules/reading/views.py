@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
-from modules.common.audit import audit_record
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
@@ -84,16 +82,7 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST.get("op") == "holiday":
                 day = dt.date.fromisoformat(request.POST.get("date", ""))
-                with transaction.atomic():
-                    holiday, _ = Holiday.objects.get_or_create(
-                        date=day, defaults={"name": request.POST.get("name", "")}
-                    )
-                    audit_record(
-                        actor=request.user,
-                        action="reading.holiday_create",
-                        target=holiday,
-                        after={"date": day, "name": holiday.name},
-                    )
+                services.holiday_create(actor=request.user, day=day, name=request.POST.get("name", ""))
                 messages.success(request, f"Feriado de {day:%d/%m/%Y} cadastrado.")
             else:
                 first = YearMonth.of(today)

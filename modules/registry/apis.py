@@ -17,10 +17,15 @@ from modules.common.api import SMALL_INT_MAX, PageNumberPagination
 from modules.common.errors import NotFound, ValidationFailed
 from modules.common.models import AuditEntry
 
-from . import selectors, services
+from . import selectors
 from .domain.account_number import InvalidAccountNumber, parse_account_number
 from .domain.economies import CategoryShare
+from .errors import ErrorCode
 from .models import Customer, Neighbourhood, Property, PropertyRelation, ServiceConnection, Street
+from .services.connections import connection_change_situation, connection_create
+from .services.customers import clean_document, customer_create, customer_document_register, customer_update
+from .services.properties import property_create, property_set_categories, property_update
+from .services.relations import relation_transfer
 
 # --- customers ------------------------------------------------------------------------------------
 
@@ -107,7 +112,7 @@ class CustomerListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = CustomerIn(data=request.data)
         data.is_valid(raise_exception=True)
-        customer = services.customer_create(actor=request.user, **data.validated_data)
+        customer = customer_create(actor=request.user, **data.validated_data)
         return Response(CustomerOut(customer).data, status=status.HTTP_201_CREATED)
 
 
@@ -128,10 +133,10 @@ class CustomerDetailApi(APIView):
         document = values.pop("cpf_cnpj", None)
         with transaction.atomic():
             if document is not None:
-                customer = services.customer_document_register(
+                customer = customer_document_register(
                     actor=request.user, customer=customer, cpf_cnpj=document
                 )
-            customer = services.customer_update(actor=request.user, customer=customer, **values)
+            customer = customer_update(actor=request.user, customer=customer, **values)
         return Response(CustomerOut(customer).data)
 
 
@@ -285,21 +290,27 @@ def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
     if "street" in data:
         street = Street.objects.filter(pk=data["street"]).first()
         if street is None:
-            raise ValidationFailed("Logradouro não encontrado.", field="street")
+            raise ValidationFailed(
+                "Logradouro não encontrado.", field="street", code=ErrorCode.STREET_NOT_FOUND
+            )
         data["street"] = street
     if "neighbourhood" in data:
         hood = Neighbourhood.objects.filter(pk=data["neighbourhood"]).first()
         if hood is None:
-            raise ValidationFailed("Bairro não encontrado.", field="neighbourhood")
+            raise ValidationFailed(
+                "Bairro não encontrado.", field="neighbourhood", code=ErrorCode.NEIGHBOURHOOD_NOT_FOUND
+            )
         data["neighbourhood"] = hood
     return data
 
 
 def _customer_by_document(value: str, field: str) -> Customer:
-    digits, _ = services.clean_document(value)
+    digits, _ = clean_document(value)
     customer = Customer.objects.filter(cpf_cnpj=digits).first()
     if customer is None:
-        raise ValidationFailed("Nenhum cliente cadastrado com este CPF/CNPJ.", field=field)
+        raise ValidationFailed(
+            "Nenhum cliente cadastrado com este CPF/CNPJ.", field=field, code=ErrorCode.CUSTOMER_NOT_FOUND
+        )
     return customer
 
 
@@ -307,10 +318,12 @@ def _customer_by_document_or_id(document: str | None, pk: int | None, field: str
     if document:
         return _customer_by_document(document, field)
     if pk is None:
-        raise ValidationFailed("Informe o CPF/CNPJ ou o id do cliente.", field=field)
+        raise ValidationFailed(
+            "Informe o CPF/CNPJ ou o id do cliente.", field=field, code=ErrorCode.CUSTOMER_REQUIRED
+        )
     customer = Customer.objects.filter(pk=pk).first()
     if customer is None:
-        raise ValidationFailed("Cliente não encontrado.", field="customer")
+        raise ValidationFailed("Cliente não encontrado.", field="customer", code=ErrorCode.CUSTOMER_NOT_FOUND)
     return customer
 
 
@@ -348,13 +361,15 @@ class PropertyListCreateApi(APIView):
             try:
                 values["account_base"] = parse_account_number(account)
             except InvalidAccountNumber as exc:
-                raise ValidationFailed(str(exc), field="account_number") from exc
+                raise ValidationFailed(
+                    str(exc), field="account_number", code=ErrorCode.ACCOUNT_NUMBER_INVALID
+                ) from exc
         holder = values.pop("holder_cpf_cnpj", None)
         holder_id = values.pop("holder_customer", None)
         if holder or holder_id is not None:
             values["holder"] = _customer_by_document_or_id(holder, holder_id, "holder_cpf_cnpj")
         values["categories"] = [CategoryShare(c["category"], c["economies"]) for c in values["categories"]]
-        prop = services.property_create(actor=request.user, **values)
+        prop = property_create(actor=request.user, **values)
         return Response(PropertyOut(selectors.property_detail(prop.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -367,14 +382,14 @@ class PropertyDetailApi(APIView):
         try:
             return Response(PropertyOut(selectors.property_detail(pk)).data)
         except Property.DoesNotExist as exc:
-            raise NotFound("Imóvel não encontrado.") from exc
+            raise NotFound("Imóvel não encontrado.", code=ErrorCode.PROPERTY_NOT_FOUND) from exc
 
     @extend_schema(request=PropertyPatchIn, responses={200: PropertyOut})
     def patch(self, request: Request, pk: int) -> Response:
         prop = get_object_or_404(Property, pk=pk)
         data = PropertyPatchIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.property_update(actor=request.user, prop=prop, **_resolve_refs(dict(data.validated_data)))
+        property_update(actor=request.user, prop=prop, **_resolve_refs(dict(data.validated_data)))
         return Response(PropertyOut(selectors.property_detail(pk)).data)
 
 
@@ -395,7 +410,7 @@ class PropertyCategoriesApi(APIView):
         data = CategoriesIn(data=request.data)
         data.is_valid(raise_exception=True)
         shares = [CategoryShare(c["category"], c["economies"]) for c in data.validated_data["categories"]]
-        services.property_set_categories(
+        property_set_categories(
             actor=request.user, prop=prop, categories=shares, reason=data.validated_data.get("reason", "")
         )
         return Response(PropertyOut(selectors.property_detail(pk)).data)
@@ -425,7 +440,7 @@ class PropertyRelationApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         customer = _customer_by_document_or_id(values.pop("cpf_cnpj", None), values.pop("customer", None))
-        relation = services.relation_transfer(actor=request.user, prop=prop, customer=customer, **values)
+        relation = relation_transfer(actor=request.user, prop=prop, customer=customer, **values)
         return Response(RelationOut(relation).data, status=status.HTTP_201_CREATED)
 
 
@@ -452,7 +467,7 @@ class PropertyConnectionApi(APIView):
         prop = get_object_or_404(Property, pk=pk)
         data = ConnectionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        sc = services.connection_create(actor=request.user, prop=prop, **data.validated_data)
+        sc = connection_create(actor=request.user, prop=prop, **data.validated_data)
         return Response(ConnectionOut(sc).data, status=status.HTTP_201_CREATED)
 
 
@@ -472,9 +487,7 @@ class ConnectionSituationApi(APIView):
         sc = get_object_or_404(ServiceConnection, pk=pk)
         data = SituationIn(data=request.data)
         data.is_valid(raise_exception=True)
-        sc = services.connection_change_situation(
-            actor=request.user, connection_obj=sc, **data.validated_data
-        )
+        sc = connection_change_situation(actor=request.user, connection_obj=sc, **data.validated_data)
         return Response(ConnectionOut(sc).data)
 
 

@@ -97,9 +97,3 @@ class TransferForm(forms.Form):
     role = forms.ChoiceField(label="Papel", choices=PropertyRelation.Role.choices)
     start = forms.DateField(label="A partir de", widget=DATE)
     reason = forms.CharField(label="Motivo", required=False, max_length=200)
-
-
-class ImportForm(forms.Form):
-    customers = forms.FileField(label="clientes (customers.csv)", required=False)
-    properties = forms.FileField(label="imóveis (properties.csv)", required=False)
-    meters = forms.FileField(label="hidrômetros (meters.csv)", required=False)

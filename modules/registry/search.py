@@ -22,6 +22,7 @@ from modules.common.domain.documents import document_kind, strip_document
 
 from .domain.account_number import InvalidAccountNumber, parse_account_number
 from .domain.inscription import inscription_prefix
+from .domain.payer import PAYER_ORDER
 from .domain.text import fold
 from .models import Property, PropertyRelation
 
@@ -50,12 +51,11 @@ def _search_tokens(query: str) -> list[str]:
 
 
 def current_holders() -> QuerySet[PropertyRelation]:
-    """Current relations of a property, the one responsible for the bill first, then the owner."""
+    """Current relations of a property, the bills' payer first (domain.payer.PAYER_ORDER)."""
     return PropertyRelation.objects.filter(property=OuterRef("pk"), end__isnull=True).order_by(
         Case(
-            When(role=PropertyRelation.Role.BILL_PAYER, then=Value(0)),
-            When(role=PropertyRelation.Role.OWNER, then=Value(1)),
-            default=Value(2),
+            *(When(role=role, then=Value(rank)) for rank, role in enumerate(PAYER_ORDER)),
+            default=Value(len(PAYER_ORDER)),
             output_field=IntegerField(),
         )
     )

@@ -3,9 +3,8 @@ and the registry functions in the standard profiles. Idempotent (get_or_create).
 
 from __future__ import annotations
 
-from django.db import connection
-
 from modules.access.models import Profile, ProfileGrant
+from modules.common.clock import current_tenant
 
 from .models import BillingGroup, Category, City, Route, Subcategory
 
@@ -62,7 +61,7 @@ def seed_reference_data() -> None:
         category, _ = Category.objects.get_or_create(code=code, defaults={"name": name})
         for sub_code, sub_name in subs:
             Subcategory.objects.get_or_create(category=category, code=sub_code, defaults={"name": sub_name})
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_tenant()
     city_name = getattr(tenant, "city", "") or "Sede"
     state = getattr(tenant, "state", "") or "SP"
     City.objects.get_or_create(name=city_name, state=state)

@@ -46,7 +46,7 @@ class Property360:
 
 
 def property_detail(pk: int) -> Property:
-    return (
+    prop: Property = (
         Property.objects.select_related("street", "neighbourhood__city", "billing_group", "route")
         .prefetch_related(
             Prefetch("categories", queryset=PropertyCategory.objects.select_related("category")),
@@ -54,6 +54,7 @@ def property_detail(pk: int) -> Property:
         )
         .get(pk=pk)
     )
+    return prop
 
 
 def property_360(pk: int) -> Property360:

@@ -12,5 +12,4 @@ urlpatterns = [
     path("clientes/", views.customers_view, name="customers"),
     path("clientes/novo/", views.customer_create_view, name="customer_create"),
     path("clientes/<int:pk>/", views.customer_edit_view, name="customer_edit"),
-    path("importar/", views.import_view, name="import"),
 ]

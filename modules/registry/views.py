@@ -1,4 +1,4 @@
-"""Staff pages of the registry: one search box, the 360° property page, forms, legacy import upload."""
+"""Staff pages of the registry: one search box, the 360° property page, forms."""
 
 from __future__ import annotations
 
@@ -10,23 +10,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
-from modules.common.clock import tenant_today
-from modules.common.errors import DomainError
+from modules.common.errors import DomainError, ValidationFailed
 
-from . import selectors, services
+from . import selectors
 from .domain.economies import CategoryShare
+from .errors import ErrorCode
 from .forms import (
     ConnectionForm,
     CustomerForm,
     EconomiesForm,
-    ImportForm,
     PropertyForm,
     SituationForm,
     TransferForm,
 )
-from .importer import import_directory_files
 from .models import Customer, Property, ServiceConnection
 from .panels import panels_for
+from .services.connections import connection_change_situation, connection_create
+from .services.customers import clean_document, customer_create, customer_document_register, customer_update
+from .services.properties import property_create, property_set_categories
+from .services.relations import relation_transfer
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
@@ -83,15 +85,17 @@ def property_create_view(request: HttpRequest) -> HttpResponse:
         holder_doc = data.pop("holder_cpf_cnpj")
         try:
             if holder_doc:
-                digits, _ = services.clean_document(holder_doc)
+                digits, _ = clean_document(holder_doc)
                 holder = Customer.objects.filter(cpf_cnpj=digits).first()
                 if holder is None:
-                    raise services.ValidationFailed(
-                        "Nenhum cliente com este CPF/CNPJ.", field="holder_cpf_cnpj"
+                    raise ValidationFailed(
+                        "Nenhum cliente com este CPF/CNPJ.",
+                        field="holder_cpf_cnpj",
+                        code=ErrorCode.CUSTOMER_NOT_FOUND,
                     )
                 data["holder"] = holder
             data["sublot"] = data.get("sublot") or 0
-            prop = services.property_create(actor=request.user, categories=_shares(economies), **data)
+            prop = property_create(actor=request.user, categories=_shares(economies), **data)
         except DomainError as exc:
             if exc.field in ("categories", "economies"):
                 economies.add_error(None, exc.message)
@@ -110,25 +114,27 @@ def property_action_view(request: HttpRequest, pk: int, action: str) -> HttpResp
         if action == "connection":
             form: Any = ConnectionForm(request.POST)
             if form.is_valid():
-                services.connection_create(actor=request.user, prop=prop, **form.cleaned_data)
+                connection_create(actor=request.user, prop=prop, **form.cleaned_data)
                 messages.success(request, "Ligação cadastrada.")
         elif action == "situation":
             form = SituationForm(request.POST)
             sc = get_object_or_404(ServiceConnection, pk=request.POST.get("connection"), property=prop)
             if form.is_valid():
-                services.connection_change_situation(
-                    actor=request.user, connection_obj=sc, **form.cleaned_data
-                )
+                connection_change_situation(actor=request.user, connection_obj=sc, **form.cleaned_data)
                 messages.success(request, "Situação da ligação alterada.")
         elif action == "transfer":
             form = TransferForm(request.POST)
             if form.is_valid():
                 data = dict(form.cleaned_data)
-                digits, _ = services.clean_document(data.pop("cpf_cnpj"))
+                digits, _ = clean_document(data.pop("cpf_cnpj"))
                 customer = Customer.objects.filter(cpf_cnpj=digits).first()
                 if customer is None:
-                    raise services.ValidationFailed("Nenhum cliente com este CPF/CNPJ.", field="cpf_cnpj")
-                services.relation_transfer(actor=request.user, prop=prop, customer=customer, **data)
+                    raise ValidationFailed(
+                        "Nenhum cliente com este CPF/CNPJ.",
+                        field="cpf_cnpj",
+                        code=ErrorCode.CUSTOMER_NOT_FOUND,
+                    )
+                relation_transfer(actor=request.user, prop=prop, customer=customer, **data)
                 messages.success(request, "Titularidade registrada.")
         elif action == "economies":
             if not request.user.can("registry.economies", "change"):  # type: ignore[union-attr]
@@ -136,7 +142,7 @@ def property_action_view(request: HttpRequest, pk: int, action: str) -> HttpResp
                 return redirect("registry:property", pk)
             form = EconomiesForm(request.POST)
             if form.is_valid():
-                services.property_set_categories(actor=request.user, prop=prop, categories=_shares(form))
+                property_set_categories(actor=request.user, prop=prop, categories=_shares(form))
                 messages.success(request, "Categorias e economias atualizadas.")
         else:
             return redirect("registry:property", pk)
@@ -192,12 +198,10 @@ def _customer_form(request: HttpRequest, pk: int | None) -> HttpResponse:
                 data.pop("kind")
                 with transaction.atomic():
                     if not customer.has_document and document:
-                        services.customer_document_register(
-                            actor=request.user, customer=customer, cpf_cnpj=document
-                        )
-                    services.customer_update(actor=request.user, customer=customer, **data)
+                        customer_document_register(actor=request.user, customer=customer, cpf_cnpj=document)
+                    customer_update(actor=request.user, customer=customer, **data)
             else:
-                customer = services.customer_create(actor=request.user, **data)
+                customer = customer_create(actor=request.user, **data)
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -207,16 +211,3 @@ def _customer_form(request: HttpRequest, pk: int | None) -> HttpResponse:
     return render(
         request, "registry/customer_form.html", {"form": form, "customer": customer, "relations": relations}
     )
-
-
-@function_required("registry.import", "add")
-def import_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    reports = None
-    if request.method == "POST" and form.is_valid():
-        files = {name: f.read() for name, f in form.cleaned_data.items() if f}
-        if not files:
-            form.add_error(None, "Envie ao menos um arquivo.")
-        else:
-            reports = import_directory_files(actor=request.user, files=files, today=tenant_today())
-    return render(request, "registry/import.html", {"form": form, "reports": reports})

@@ -3,16 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
-from django_tenants.utils import get_public_schema_name
+
+from modules.common.clock import current_tenant
 
 from .navigation import menu_for
 
 
 def branding(request: HttpRequest) -> dict[str, Any]:
-    tenant = getattr(request, "tenant", None) or getattr(connection, "tenant", None)
-    is_public = tenant is None or tenant.schema_name == get_public_schema_name()
+    tenant = current_tenant()
+    is_public = tenant is None
     user = getattr(request, "user", None)
     return {
         "tenant": None if is_public else tenant,

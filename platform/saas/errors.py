@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
+from modules.common.clock import current_tenant
 from modules.common.context import current_request_context
 
 PAGES = {
@@ -51,15 +51,14 @@ def error_page(request: HttpRequest, status: int) -> HttpResponse:
             {"code": CODES[status], "detail": title + ".", "request_id": ctx.request_id if ctx else ""},
             status=status,
         )
-    tenant = getattr(connection, "tenant", None)
-    schema = getattr(tenant, "schema_name", "public")
+    tenant = current_tenant()
     back_url, back_label = _back(request.path)
     body = loader.get_template("error.html").render(
         {
             "status": status,
             "title": title,
             "message": message,
-            "utility": getattr(tenant, "name", "") if schema != "public" else "",
+            "utility": tenant.name if tenant else "",
             "request_id": ctx.request_id if ctx else "",
             "back_url": back_url,
             "back_label": back_label,

@@ -30,6 +30,9 @@ from prometheus_client.registry import Collector
 from modules.billing.services.runs import STUCK_KIND
 from modules.common.stuck import stuck_work_summary_if_readable
 
+# counted by tenants.provisioning (which never imports the control plane); re-exported so /metrics has it
+from tenants.metrics import PROVISIONING_FAILURES as PROVISIONING_FAILURES
+
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 REQUESTS = Counter("manancial_http_requests_total", "HTTP requests", ["method", "route", "status"])
@@ -47,7 +50,6 @@ PROBE_SUCCESS = Gauge(
     ["tenant"],
     multiprocess_mode="mostrecent",
 )
-PROVISIONING_FAILURES = Counter("manancial_provisioning_failures_total", "Tenant provisioning failures")
 
 
 class StuckRunsCollector(Collector):

@@ -66,6 +66,7 @@ urlpatterns = [
     path("status", sla_views.status_page, name="status"),
     path("status/probe", sla_views.probe, name="status-probe"),
     path("chamados/", include("saas.sla.urls_tenant")),
+    path("cadastro/importar/", include("modules.legacy.urls")),
     path("cadastro/", include("modules.registry.urls")),
     path("hidrometria/", include("modules.metering.urls")),
     path("leitura/", include("modules.reading.urls")),

@@ -1,9 +1,8 @@
 """Citizen API: the open debts priced to today (VA-09/VA-12) and the debt statement (VA-12/VA-14),
-made by `modules.debt.services.statement_create`, valid for `domain.STATEMENT_DAYS`."""
+made by `modules.debt.services.statement_create`, valid for the utility's statement validity."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpResponse
@@ -21,7 +20,6 @@ from .. import bills as reads
 from ..access import access_property_by_id
 from ..access_bills import access_document_by_id
 from ..auth import CitizenActor
-from ..domain import STATEMENT_DAYS
 from .base import NOT_FOUND, PDF_RESPONSE, CitizenView, Money, api_url, pdf_response
 
 
@@ -120,7 +118,7 @@ def _document(doc: Any) -> dict[str, Any]:
 class StatementCreateApi(CitizenView):
     @extend_schema(
         operation_id="citizen_statement_create",
-        description="Extrato de débitos das contas escolhidas (em aberto), válido por 7 dias.",
+        description="Extrato de débitos das contas escolhidas (em aberto), no prazo de validade da empresa.",
         request=BillIdsInput,
         responses={
             201: DocumentOutput,
@@ -133,7 +131,7 @@ class StatementCreateApi(CitizenView):
         data = BillIdsInput(data=request.data)
         data.is_valid(raise_exception=True)
         today = tenant_today()
-        valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
+        valid_until = debt_selectors.statement_valid_until(today)
         doc = statement_create(
             actor=CitizenActor(self.grant),
             property_id=prop.pk,

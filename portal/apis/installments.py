@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, PermissionDenied
+from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
 from modules.debt.models import Agreement
 
@@ -130,14 +131,14 @@ class InstallmentsApi(CitizenView):
         reactivation = serializers.BooleanField().to_internal_value(
             request.query_params.get("reactivation", "false")
         )
-        detail = debt_services.installment_simulation_detail(
+        detail = debt_selectors.installment_simulation_detail(
             property_id=prop.pk, as_of=tenant_today(), down_payment=down, reactivation=reactivation
         )
         if detail.simulation is None:
             assert detail.refusal is not None
             raise detail.refusal
         sim, debt, negotiated = detail.simulation, detail.debt, detail.negotiated
-        current = debt_services.live_agreement(prop.pk)
+        current = debt_selectors.live_agreement(prop.pk)
         body = {
             "debt": detail.position.totals,
             "summary": {
@@ -201,7 +202,7 @@ class AgreementCreateApi(CitizenView):
                 "Parcelamento pela agência não disponível. Procure o atendimento.",
                 code=ErrorCode.PERMISSION_DENIED,
             )
-        if debt_services.live_agreement(prop.pk) is not None:
+        if debt_selectors.live_agreement(prop.pk) is not None:
             raise Conflict("Este imóvel já tem um parcelamento vigente.", code=ErrorCode.AGREEMENT_EXISTS)
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)

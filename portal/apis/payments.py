@@ -36,6 +36,10 @@ class ChargeOutput(serializers.Serializer):
     status_label = serializers.CharField()
     paid = serializers.BooleanField()
     qr_code = serializers.CharField(help_text="PIX copia e cola (vazio noutros meios)")
+    expires_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="até quando o código PIX pode ser pago (fuso da concessionária); nulo no boleto, no cartão",
+    )
     document_id = serializers.IntegerField()
     typeable_line = serializers.CharField(help_text="do documento de arrecadação da cobrança")
 
@@ -49,6 +53,7 @@ def _charge(charge: GatewayCharge) -> dict[str, Any]:
         "status_label": reads.charge_label(charge),
         "paid": reads.charge_paid(charge),
         "qr_code": charge.qr_code,
+        "expires_at": charge.expires_at,
         "document_id": charge.document_id,
         "typeable_line": charge.document.typeable_line,
     }

@@ -24,12 +24,12 @@ from modules.collection.models import GatewayCharge
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 from modules.debt.pdf import statement_pdf
+from modules.debt.selectors import statement_valid_until
 from modules.debt.services import statement_create
 
 from .. import bills as reads
 from ..access_bills import access_bill_by_id, access_charge_by_id, access_document_by_id
 from ..auth import CitizenActor
-from ..domain import STATEMENT_DAYS
 from ..mail import bill_outgoing, send_document
 from ..selectors import current_holder
 from .base import (
@@ -147,7 +147,7 @@ def card_url(request: HttpRequest, property_id: int, bill_ids: list[int] | set[i
 def statement(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = granted_property(request, property_id)
     today = tenant_today()
-    valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
+    valid_until = statement_valid_until(today)  # the utility's NÃO RECEBER APÓS (VA-14)
     rows = reads.statement_rows(prop, valid_until)
     selectable = {r.bill_id for r in rows if r.selectable}
     selected = _selected(request) & selectable if request.method == "POST" else set(selectable)

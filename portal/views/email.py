@@ -3,8 +3,6 @@ PDF goes to the e-mail registered for the property (portal/mail.py), and the pag
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -12,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
+from modules.debt.selectors import statement_valid_until
 from modules.debt.services import statement_create
 
 from .. import bills as reads
 from ..access_services import access_certificate_by_id
 from ..auth import CitizenActor, Grant
-from ..domain import STATEMENT_DAYS
 from ..mail import certificate_outgoing, email_on_record, send_document, statement_outgoing
 from .base import citizen_required, granted_property, page_url
 
@@ -29,7 +27,7 @@ def statement_email(request: HttpRequest, property_id: int) -> HttpResponse:
     grant: Grant = request.grant  # type: ignore[attr-defined]
     prop = granted_property(request, property_id)
     today = tenant_today()
-    valid_until = today + dt.timedelta(days=STATEMENT_DAYS)
+    valid_until = statement_valid_until(today)
     selectable = {r.bill_id for r in reads.statement_rows(prop, valid_until) if r.selectable}
     selected = {int(b) for b in request.POST.getlist("bills") if b.isdigit()} & selectable
     back = redirect(page_url(request, "statement", property_id))

@@ -62,7 +62,7 @@ def installments(request: HttpRequest, property_id: int) -> HttpResponse:
     cpf_text = (data.get("cpf") or "").strip()[:20]
     ctx: dict[str, Any] = {
         "prop": prop,
-        "current": debt_services.live_agreement(prop.pk),
+        "current": debt_selectors.live_agreement(prop.pk),
         "agreements": agreements_of(prop)[:10],
         # an agreement signed here covers the bills only: with a reactivation it is signed at the counter
         "can_sign": can_sign_online(grant, agency) and not reactivation,
@@ -87,14 +87,14 @@ def installments(request: HttpRequest, property_id: int) -> HttpResponse:
                 field="entrada",
                 code=ErrorCode.INVALID,
             )
-        detail = debt_services.installment_simulation_detail(
+        detail = debt_selectors.installment_simulation_detail(
             property_id=prop.pk, as_of=today, down_payment=down, reactivation=reactivation
         )
     except DomainError as exc:
         ctx["error"] = exc.message
         status = 400 if raw_down else status
         try:  # still show the debt behind the refusal
-            detail = debt_services.installment_simulation_detail(
+            detail = debt_selectors.installment_simulation_detail(
                 property_id=prop.pk, as_of=today, reactivation=reactivation
             )
         except DomainError:

@@ -20,6 +20,7 @@ from typing import IO, Any
 from django.db import connection
 
 from modules.common.errors import ValidationFailed
+from tenants.errors import ErrorCode
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -58,7 +59,7 @@ MONEY_SQL = {
 
 
 class ArchiveRefused(ValidationFailed):
-    code = "archive_refused"
+    code = ErrorCode.ARCHIVE_REFUSED
 
 
 @dataclass(frozen=True)

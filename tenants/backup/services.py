@@ -27,7 +27,9 @@ from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record
 from modules.common.errors import Conflict, NotFound
+from modules.common.errors import ErrorCode as CommonCode
 from tenants import provisioning
+from tenants.errors import ErrorCode
 from tenants.extensions import SCHEMA as EXTENSIONS_SCHEMA
 from tenants.models import Domain, Tenant
 
@@ -37,7 +39,7 @@ from .archive import ArchiveRefused, Figures
 Say = Callable[[str], None]
 
 
-class _Encoder(DjangoJSONEncoder):
+class _Encoder(DjangoJSONEncoder):  # type: ignore[misc]  # Django is untyped here
     """Django's encoder cuts datetimes to milliseconds; a restore must give back what was stored."""
 
     def default(self, o: Any) -> Any:
@@ -94,11 +96,12 @@ def tenant_backup(*, schema: str, path: Path, say: Say = _quiet) -> dict[str, An
     connection.set_schema_to_public()
     tenant = Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").first()
     if tenant is None:
-        raise NotFound(f"Concessionária {schema!r} não encontrada.")
+        raise NotFound(f"Concessionária {schema!r} não encontrada.", code=ErrorCode.TENANT_NOT_FOUND)
     with tempfile.TemporaryDirectory(prefix="manancial-backup-") as scratch:
         work = Path(scratch)
         dump, public = work / archive.SCHEMA_DUMP, work / archive.PUBLIC_ROWS
-        with transaction.atomic():
+        # the outermost transaction: SET TRANSACTION must be its first statement
+        with transaction.atomic(durable=True):
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SELECT pg_export_snapshot()")
@@ -107,7 +110,7 @@ def tenant_backup(*, schema: str, path: Path, say: Say = _quiet) -> dict[str, An
                 say(f"Copiando o esquema {schema} (pg_dump)…")
                 # pg_dump writes to a pipe we compress; the snapshot keeps it on our transaction's view
                 with tempfile.TemporaryFile() as raw:
-                    postgres.dump_schema(schema, raw, snapshot=snapshot)  # type: ignore[arg-type]
+                    postgres.dump_schema(schema, raw, snapshot=snapshot)
                     raw.seek(0)
                     shutil.copyfileobj(raw, out, 1 << 20)
             rows = _public_rows(tenant)
@@ -207,6 +210,7 @@ def plan_restore(
             f"O esquema {target!r} já existe nesta instalação. Use --force para substituí-lo "
             "(os dados atuais dele serão apagados) ou --schema para restaurar com outro nome.",
             field="schema",
+            code=ErrorCode.SCHEMA_EXISTS,
         )
     taken = Domain.objects.filter(domain__in=domains)
     if existing is not None:
@@ -216,6 +220,7 @@ def plan_restore(
         raise Conflict(
             f"Domínio já usado por outra concessionária: {hosts}. Use --domain para dar outro endereço.",
             field="domain",
+            code=CommonCode.DUPLICATE,
         )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -288,7 +293,7 @@ def _instance(
             continue
         value = item[field.attname]
         if field.is_relation and value is not None:
-            related = field.related_model._meta.label  # type: ignore[union-attr]
+            related = field.related_model._meta.label
             value = new_ids[related][value]
         elif value is not None:
             value = field.to_python(value)

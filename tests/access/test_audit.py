@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from modules.access import services
+from modules.access.services.users import user_update
 from modules.common.audit import SystemActor, audit_record
 from modules.common.models import AppendOnlyError, AuditEntry
 from tests.conftest import bearer, make_user
@@ -14,7 +14,7 @@ from tests.conftest import bearer, make_user
 def test_a_write_leaves_who_what_before_after_and_why(tenant_alpha) -> None:
     admin = make_user("alpha", "admin_a", is_admin=True)
     user = make_user("alpha", "joana", email="antigo@exemplo.com")
-    services.user_update(actor=admin, user=user, email="novo@exemplo.com", reason="pedido da servidora")
+    user_update(actor=admin, user=user, email="novo@exemplo.com", reason="pedido da servidora")
     entry = AuditEntry.objects.get(action="access.user_update", object_id=str(user.pk))
     assert entry.actor == "admin_a" and entry.actor_id == admin.pk
     assert entry.before == {"email": "antigo@exemplo.com"}

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from modules.access import services
 from modules.access.models import Profile
+from modules.access.services.profiles import profile_save
+from modules.access.services.users import user_create, user_update
 from modules.common.audit import SystemActor
 from modules.common.errors import PermissionDenied
 from tests.conftest import bearer, make_user
 
 
 def test_read_only_profile_reads_but_cannot_write(alpha_client, tenant_alpha) -> None:
-    profile = services.profile_save(
+    profile = profile_save(
         actor=SystemActor("tests"),
         name="Leitura usuários",
         read_only=True,
@@ -30,22 +31,20 @@ def test_read_only_profile_reads_but_cannot_write(alpha_client, tenant_alpha) ->
 
 def test_union_of_profiles_and_revocation_on_the_next_request(alpha_client, tenant_alpha) -> None:
     actor = SystemActor("tests")
-    a = services.profile_save(actor=actor, name="A", grants={"common.audit": ["view"]})
-    b = services.profile_save(actor=actor, name="B", grants={"access.users": ["view"]})
+    a = profile_save(actor=actor, name="A", grants={"common.audit": ["view"]})
+    b = profile_save(actor=actor, name="B", grants={"access.users": ["view"]})
     user = make_user("alpha", "duplo", "Senha-forte-123")
     user.profiles.add(a, b)
     headers = bearer(alpha_client, "duplo", "Senha-forte-123")
     assert alpha_client.get("/api/v1/audit", **headers).status_code == 200
     assert alpha_client.get("/api/v1/users", **headers).status_code == 200
-    services.profile_save(actor=actor, profile=b, name="B", grants={})
+    profile_save(actor=actor, profile=b, name="B", grants={})
     assert alpha_client.get("/api/v1/users", **headers).status_code == 403
     assert alpha_client.get("/api/v1/audit", **headers).status_code == 200
 
 
 def test_menu_shows_only_granted_functions(alpha_client, tenant_alpha) -> None:
-    profile = services.profile_save(
-        actor=SystemActor("tests"), name="Só auditoria", grants={"common.audit": ["view"]}
-    )
+    profile = profile_save(actor=SystemActor("tests"), name="Só auditoria", grants={"common.audit": ["view"]})
     user = make_user("alpha", "auditor", "Senha-forte-123")
     user.profiles.add(profile)
     alpha_client.post("/conta/entrar/", {"username": "auditor", "password": "Senha-forte-123"})
@@ -59,9 +58,9 @@ def test_operators_cannot_create_users_or_profiles(tenant_alpha, alpha_client) -
     operator = make_user("alpha", "operador", "Senha-forte-123")
     operator.profiles.add(Profile.objects.get(name="Gestor"))
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=operator, username="x", full_name="X")
+        user_create(actor=operator, username="x", full_name="X")
     with pytest.raises(PermissionDenied):
-        services.profile_save(actor=operator, name="X", grants={})
+        profile_save(actor=operator, name="X", grants={})
     headers = bearer(alpha_client, "operador", "Senha-forte-123")
     response = alpha_client.post(
         "/api/v1/users", {"username": "x", "full_name": "X"}, content_type="application/json", **headers
@@ -111,7 +110,7 @@ def test_the_users_change_grant_edits_data_but_not_profiles_or_administrators(
     themselves are an administrator's."""
     from modules.common.models import AuditEntry
 
-    keeper = services.profile_save(
+    keeper = profile_save(
         actor=SystemActor("tests"), name="Cadastro de usuários", grants={"access.users": ["view", "change"]}
     )
     clerk = make_user("alpha", "rh", "Senha-forte-123")
@@ -135,11 +134,11 @@ def test_the_users_change_grant_edits_data_but_not_profiles_or_administrators(
     assert "Somente administradores alteram este campo." in page and 'value="reset"' not in page
 
     with pytest.raises(PermissionDenied):
-        services.user_update(actor=clerk, user=joana, profiles=[keeper])
+        user_update(actor=clerk, user=joana, profiles=[keeper])
     with pytest.raises(PermissionDenied):
-        services.user_update(actor=clerk, user=joana, is_admin=True)
+        user_update(actor=clerk, user=joana, is_admin=True)
     with pytest.raises(PermissionDenied):
-        services.user_update(actor=clerk, user=chief, email="outro@exemplo.com")
+        user_update(actor=clerk, user=chief, email="outro@exemplo.com")
     joana.refresh_from_db()
     chief.refresh_from_db()
     assert list(joana.profiles.all()) == [] and not joana.is_admin

@@ -9,8 +9,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from modules.access import services
+from modules.access.errors import AuthFailed
 from modules.access.models import AccessWindow, LoginAttempt, PasswordPolicy, User
+from modules.access.services.passwords import password_change, password_change_required
+from modules.access.services.second_factor import totp_begin, totp_confirm
+from modules.access.services.sign_in import auth_authenticate
+from modules.access.services.tokens import token_issue, token_resolve
+from modules.access.services.users import user_copy
 from modules.common.audit import SystemActor
 from modules.common.errors import ValidationFailed
 from tests.conftest import bearer, make_user
@@ -69,14 +74,12 @@ def test_lock_expires_after_the_configured_time(tenant_alpha) -> None:
     make_user("alpha", "joana", "Senha-forte-123")
     start = timezone.now()
     for _ in range(2):
-        with pytest.raises(services.AuthFailed):
-            services.auth_authenticate(username="joana", password="x", now=start)
-    with pytest.raises(services.AuthFailed) as still_locked:
-        services.auth_authenticate(
-            username="joana", password="Senha-forte-123", now=start + dt.timedelta(minutes=9)
-        )
+        with pytest.raises(AuthFailed):
+            auth_authenticate(username="joana", password="x", now=start)
+    with pytest.raises(AuthFailed) as still_locked:
+        auth_authenticate(username="joana", password="Senha-forte-123", now=start + dt.timedelta(minutes=9))
     assert still_locked.value.code == "account_locked"
-    user = services.auth_authenticate(
+    user = auth_authenticate(
         username="joana", password="Senha-forte-123", now=start + dt.timedelta(minutes=11)
     )
     assert user.username == "joana"
@@ -86,8 +89,8 @@ def test_unknown_usernames_also_lock_so_lockout_reveals_nothing(tenant_alpha) ->
     PasswordPolicy.objects.update(max_failed_attempts=2)
     codes = []
     for _ in range(3):
-        with pytest.raises(services.AuthFailed) as exc:
-            services.auth_authenticate(username="fantasma", password="x")
+        with pytest.raises(AuthFailed) as exc:
+            auth_authenticate(username="fantasma", password="x")
         codes.append(exc.value.code)
     assert codes == ["invalid_credentials", "invalid_credentials", "account_locked"]
 
@@ -100,22 +103,20 @@ def test_sign_in_outside_access_hours_is_refused_and_audited(tenant_alpha) -> No
     weekday_1801_sp = dt.datetime(2026, 11, 23, 21, 1, tzinfo=dt.UTC)  # 18:01 in São Paulo
     weekday_0900_sp = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
     for moment in (saturday_noon_sp, weekday_1801_sp):
-        with pytest.raises(services.AuthFailed) as exc:
-            services.auth_authenticate(username="joana", password="Senha-forte-123", now=moment)
+        with pytest.raises(AuthFailed) as exc:
+            auth_authenticate(username="joana", password="Senha-forte-123", now=moment)
         assert exc.value.code == "outside_hours"
         assert exc.value.message == "Acesso não permitido neste dia ou horário para este usuário."
-    assert (
-        services.auth_authenticate(username="joana", password="Senha-forte-123", now=weekday_0900_sp) == user
-    )
+    assert auth_authenticate(username="joana", password="Senha-forte-123", now=weekday_0900_sp) == user
     assert LoginAttempt.objects.filter(username="joana", reason="outside_hours").count() == 2
 
 
 def test_second_factor_is_required_once_confirmed(tenant_alpha, alpha_client) -> None:
     user = make_user("alpha", "joana", "Senha-forte-123")
-    secret = services.totp_begin(user=user)
+    secret = totp_begin(user=user)
     with pytest.raises(ValidationFailed):
-        services.totp_confirm(user=user, code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
-    services.totp_confirm(user=user, code=pyotp.TOTP(secret).now())
+        totp_confirm(user=user, code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    totp_confirm(user=user, code=pyotp.TOTP(secret).now())
     missing = _login(alpha_client, "joana", "Senha-forte-123")
     assert missing.status_code == 401 and missing.json()["code"] == "otp_required"
     wrong = _login(
@@ -157,20 +158,20 @@ def test_forced_change_blocks_every_other_api_call_until_done(alpha_client) -> N
 def test_expired_password_forces_a_change(tenant_alpha) -> None:
     PasswordPolicy.objects.update(expiry_days=90)
     user = make_user("alpha", "joana", "Senha-forte-123")
-    assert not services.password_change_required(user, user.password_changed_at + dt.timedelta(days=89))
-    assert services.password_change_required(user, user.password_changed_at + dt.timedelta(days=91))
+    assert not password_change_required(user, user.password_changed_at + dt.timedelta(days=89))
+    assert password_change_required(user, user.password_changed_at + dt.timedelta(days=91))
 
 
 def test_password_history_refuses_the_last_passwords(tenant_alpha) -> None:
     PasswordPolicy.objects.update(history_depth=2)
     user = make_user("alpha", "joana", "Primeira-Senha-1")
-    services.password_change(user=user, current="Primeira-Senha-1", new="Segunda-Senha-2")
-    services.password_change(user=user, current="Segunda-Senha-2", new="Terceira-Senha-3")
+    password_change(user=user, current="Primeira-Senha-1", new="Segunda-Senha-2")
+    password_change(user=user, current="Segunda-Senha-2", new="Terceira-Senha-3")
     with pytest.raises(ValidationFailed) as exc:
-        services.password_change(user=user, current="Terceira-Senha-3", new="Segunda-Senha-2")
+        password_change(user=user, current="Terceira-Senha-3", new="Segunda-Senha-2")
     assert exc.value.code == "password_reused"
     with pytest.raises(ValidationFailed) as weak:
-        services.password_change(user=user, current="Terceira-Senha-3", new="abc123")
+        password_change(user=user, current="Terceira-Senha-3", new="abc123")
     assert weak.value.field == "new_password"
     assert "pelo menos 10 caracteres" in weak.value.message
 
@@ -206,9 +207,9 @@ def test_token_expires_after_idle_timeout(tenant_alpha) -> None:
     PasswordPolicy.objects.update(idle_timeout_minutes=15)
     user = make_user("alpha", "joana", "Senha-forte-123")
     start = timezone.now()
-    key = services.token_issue(user=user, now=start)
-    assert services.token_resolve(key, now=start + dt.timedelta(minutes=1)) == user
-    assert services.token_resolve(key, now=start + dt.timedelta(minutes=17)) is None
+    key = token_issue(user=user, now=start)
+    assert token_resolve(key, now=start + dt.timedelta(minutes=1)) == user
+    assert token_resolve(key, now=start + dt.timedelta(minutes=17)) is None
 
 
 def test_web_session_expires_after_idle_timeout(tenant_alpha, alpha_client) -> None:
@@ -258,9 +259,7 @@ def test_user_copy_keeps_profiles_windows_and_forces_a_new_password(tenant_alpha
     source = make_user("alpha", "modelo", "Senha-forte-123")
     source.profiles.add(Profile.objects.get(name="Atendente"))
     AccessWindow.objects.create(user=source, weekday=0, start=dt.time(8), end=dt.time(17))
-    copy, secret = services.user_copy(
-        actor=SystemActor("tests"), source=source, username="copia", full_name="Cópia"
-    )
+    copy, secret = user_copy(actor=SystemActor("tests"), source=source, username="copia", full_name="Cópia")
     assert [p.name for p in copy.profiles.all()] == ["Atendente"]
     assert [(w.weekday, w.start, w.end) for w in copy.access_windows.all()] == [(0, dt.time(8), dt.time(17))]
     assert copy.must_change_password is True

@@ -114,13 +114,11 @@ def _citizens(count: int) -> list[dict[str, Any]]:
     """`count` citizens, each the owner of one property taken every 200,000/count properties."""
     import datetime as dt
 
-    from django.db import transaction
-
     from modules.billing.models import Bill
     from modules.common.audit import SystemActor
-    from modules.registry import services
     from modules.registry.domain.account_number import account_check_digit
     from modules.registry.models import Customer, Property, PropertyRelation
+    from modules.registry.services.customers import customer_create
     from portal.domain import SignInMode
     from portal.models import AgencySettings
 
@@ -147,27 +145,27 @@ def _citizens(count: int) -> list[dict[str, Any]]:
     )
     out = []
     actor = SystemActor("bench")
-    with transaction.atomic():
-        for n, pk in enumerate(ids):
-            document = _cpf(n)
-            customer = Customer.objects.filter(cpf_cnpj=document).first() or services.customer_create(
-                actor=actor, name=f"Cidadão {n:04d}", cpf_cnpj=document, today=dt.date(2026, 1, 1)
-            )
-            PropertyRelation.objects.get_or_create(
-                property_id=pk,
-                role=PropertyRelation.Role.OWNER,
-                end=None,
-                defaults={"customer": customer, "start": dt.date(2020, 1, 1)},
-            )
-            base = props[pk].account_base
-            out.append(
-                {
-                    "account": f"{base}-{account_check_digit(base)}",
-                    "document": document,
-                    "property_id": pk,
-                    "bill_id": bills[pk],
-                }
-            )
+    # each citizen is its own unit of work (customer_create is durable)
+    for n, pk in enumerate(ids):
+        document = _cpf(n)
+        customer = Customer.objects.filter(cpf_cnpj=document).first() or customer_create(
+            actor=actor, name=f"Cidadão {n:04d}", cpf_cnpj=document, today=dt.date(2026, 1, 1)
+        )
+        PropertyRelation.objects.get_or_create(
+            property_id=pk,
+            role=PropertyRelation.Role.OWNER,
+            end=None,
+            defaults={"customer": customer, "start": dt.date(2020, 1, 1)},
+        )
+        base = props[pk].account_base
+        out.append(
+            {
+                "account": f"{base}-{account_check_digit(base)}",
+                "document": document,
+                "property_id": pk,
+                "bill_id": bills[pk],
+            }
+        )
     return out
 
 

@@ -68,12 +68,12 @@ def _load(n: int) -> dict[str, Any]:
 
     from django.db import connection, transaction
 
-    from modules.billing.demo import sorocaba_tariff
     from modules.billing.models import Tariff
     from modules.billing.services.tariffs import tariff_approve, tariff_create
     from modules.common.audit import SystemActor
     from modules.reading.models import ReadingSchedule
     from modules.registry.models import BillingGroup, City, Neighbourhood, Property, Street
+    from saas.demo.billing import sorocaba_tariff
 
     have = Property.objects.filter(billing_group__code=1).count()
     if have >= n:

@@ -73,8 +73,8 @@ def _bills(properties: list[Any], months: int, start: dt.date) -> list[tuple[str
 
 def main() -> None:
     setup_django(fresh=True)
+    from fakes.pagarme import FakePagarme
     from modules.collection import gateway, services
-    from modules.collection.fake_pagarme import FakePagarme
     from modules.collection.models import CollectingAgent, GatewayAccount
     from modules.common.audit import SystemActor
     from modules.common.tenancy import tenant_context

@@ -51,10 +51,12 @@ def _load(schema: str, n: int) -> dict[str, Any]:
 
     from modules.common.audit import SystemActor
     from modules.common.tenancy import tenant_context
-    from modules.registry.demo import build_csvs
-    from modules.registry.importer import import_customers, import_meters, import_properties
+    from modules.legacy.services.customers import import_customers
+    from modules.legacy.services.meters import import_meters
+    from modules.legacy.services.properties import import_properties
     from modules.registry.models import Property
     from modules.registry.seed import seed_reference_data
+    from saas.demo.registry import build_csvs
 
     with tenant_context(schema):
         with transaction.atomic():

@@ -418,3 +418,59 @@ def test_a_late_run_never_issues_a_bill_due_sooner_than_the_minimum_after_its_is
     assert run.issued_on == run_day
     assert bills[scheduled.pk].due_date == due
     assert bills[chose_the_10th.pk].due_date == chosen_day_due
+
+
+def test_the_bill_prints_the_reading_it_was_priced_on_not_the_reading_as_it_stands_later(ready: Any) -> None:
+    from modules.billing.pdf import render_bill_html
+    from modules.reading.models import Reading
+
+    p = f.billable(ready)
+    _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+    bill = Bill.objects.get(run=run)
+    meter = Reading.objects.get(property=p).installation.meter.number
+    assert (
+        bill.meter_number,
+        bill.read_on,
+        bill.previous_reading,
+        bill.current_reading,
+        bill.measured_m3,
+    ) == (
+        meter,
+        MONTH.day(10),
+        0,
+        16,
+        16,
+    )
+
+    Reading.objects.filter(property=p).update(value=21, consumption_m3=21, read_on=MONTH.day(12))
+    html = render_bill_html(Bill.objects.get(pk=bill.pk))
+
+    assert f"<span>Hidrômetro</span><span>{meter}</span>" in html
+    assert "<span>Leitura atual</span><span>16</span>" in html
+    assert f"<span>Data da leitura</span><span>{MONTH.day(10):%d/%m/%Y}</span>" in html
+    assert "<span>Consumo do período</span><span>16 m³</span>" in html
+    assert "21" not in html.split("Leitura e consumo")[1].split("Histórico")[0]
+
+
+def test_the_sewer_is_billed_by_the_sewer_connections_own_share_when_it_has_one(ready: Any) -> None:
+    """S4.7-02: 80 % of the water amount for this connection, instead of the tariff's 92.5 %."""
+    from modules.billing.selectors import billed_consumptions
+    from modules.registry.models import ServiceConnection
+
+    shared = f.billable(ready)
+    ServiceConnection.objects.filter(property=shared, kind="sewer").update(sewer_share_percent=Decimal("80"))
+    plain = f.billable(ready)
+    for p in (shared, plain):
+        _read(p, 16)
+    run = runs.run_create(actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False)
+    _process_all(run)
+
+    bills = {b.property_id: b for b in Bill.objects.filter(run=run)}
+    sewer = [i.amount for i in bills[shared.pk].items.all() if i.kind == "sewer"]
+    assert sewer == [Decimal("8.56"), Decimal("6.44"), Decimal("1.86")]
+    assert bills[shared.pk].total == Decimal("37.94")
+    assert bills[plain.pk].total == Decimal("40.56")
+    # the tariff comparison prices the month again with the same share
+    assert sorted(b.sewer_percent or 0 for b in billed_consumptions(MONTH)) == [0, Decimal("80")]

@@ -17,9 +17,9 @@ import requests
 import time_machine
 from django.test import Client
 
+from fakes.pagarme import APPROVED_CARD, REFUSED_CARD, FakePagarme
 from modules.billing.models import BillStatus
 from modules.collection import card_checkout
-from modules.collection.fake_pagarme import APPROVED_CARD, REFUSED_CARD, FakePagarme
 from modules.collection.gateway import gateway_charge_create
 from modules.collection.models import GatewayAccount, GatewayCharge, Payment, PaymentDocument, Settlement
 from modules.collection.pagarme import order_body

@@ -23,8 +23,8 @@ import time_machine
 from django.db import connection, connections
 from django.test import Client
 
+from fakes.pagarme import FakePagarme
 from modules.billing.models import Bill, BillStatus
-from modules.collection.fake_pagarme import FakePagarme
 from modules.collection.models import (
     GatewayAccount,
     Payment,
@@ -92,7 +92,7 @@ def committed(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
 
 @pytest.fixture
 def staff(committed: None) -> dict[str, str]:
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
 
     user = make_user("alpha", "concorrencia", "Senha-forte-123", is_admin=True)
     with tenant_context("alpha"):

@@ -15,9 +15,9 @@ import pytest
 import requests
 import time_machine
 
+from fakes.pagarme import FakePagarme
 from modules.billing.models import BillStatus
-from modules.collection.fake_pagarme import FakePagarme
-from modules.collection.models import GatewayAccount, Payment, Settlement, WebhookEvent
+from modules.collection.models import GatewayAccount, GatewayCharge, Payment, Settlement, WebhookEvent
 from tests.collection import factories as f
 from tests.conftest import bearer, make_user
 
@@ -98,6 +98,30 @@ def test_pix_charge_settles_two_bills_once_whatever_the_webhooks_do(admin, alpha
     b1.refresh_from_db(), b2.refresh_from_db()
     assert b1.status == b2.status == BillStatus.PAID
     assert WebhookEvent.objects.filter(event_id=event["id"]).count() == 1
+
+
+def test_a_pix_charge_keeps_the_gateways_deadline_and_a_boleto_has_none(admin, alpha_client, fake):
+    p = f.prop()
+    due = TODAY + dt.timedelta(days=10)
+    b1, b2 = f.bill(p, "57.30", due, dt.date(2025, 1, 1)), f.bill(p, "42.70", due, dt.date(2025, 2, 1))
+
+    def charge(bill, method):
+        body = {"property": p.pk, "bills": [bill.pk], "method": method}
+        created = alpha_client.post(
+            "/api/v1/collection/charges", body, content_type="application/json", **admin
+        )
+        assert created.status_code == 201, created.content
+        return created.json()
+
+    pix, boleto = charge(b1, "pix"), charge(b2, "boleto")
+
+    said = fake.charges[pix["charge_id"]]["last_transaction"]["expires_at"]  # now + expires_in (a day)
+    assert said.startswith("2025-06-16T12:0")
+    deadline = dt.datetime.fromisoformat(said.replace("Z", "+00:00"))
+    assert GatewayCharge.objects.get(pk=pix["id"]).expires_at == deadline
+    assert dt.datetime.fromisoformat(pix["expires_at"]) == deadline
+    assert boleto["expires_at"] is None
+    assert GatewayCharge.objects.get(pk=boleto["id"]).expires_at is None
 
 
 def test_webhook_refusals(admin, alpha_client, fake):

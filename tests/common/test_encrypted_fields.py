@@ -72,11 +72,11 @@ def test_the_columns_hold_tokens_and_python_sees_the_clear_text(tenant_alpha: An
 def test_a_totp_secret_is_ciphertext_and_sign_in_still_checks_codes(
     tenant_alpha: Any, alpha_client: Any
 ) -> None:
-    from modules.access import services
+    from modules.access.services.second_factor import totp_begin, totp_confirm
 
     user = make_user("alpha", "totp-maria")
-    secret = services.totp_begin(user=user)
-    services.totp_confirm(user=user, code=pyotp.TOTP(secret).now())
+    secret = totp_begin(user=user)
+    totp_confirm(user=user, code=pyotp.TOTP(secret).now())
     stored = _raw("access_user", "totp_secret", user.pk)
     assert stored.startswith(fields.TOKEN_PREFIX) and secret not in stored
     assert "totp_secret" not in snapshot(User.objects.get(pk=user.pk), fields=["username", "totp_secret"])

@@ -84,7 +84,7 @@ def _keep_the_test_connection() -> Iterator[None]:
 
 @pytest.fixture
 def staff_headers(in_process: None) -> dict[str, str]:
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
     from modules.common.tenancy import tenant_context
 
     user = make_user("alpha", "fuzz-admin", "Senha-forte-123", is_admin=True)
@@ -111,8 +111,17 @@ def citizen_headers(in_process: None) -> dict[str, str]:
     return {"Host": HOST, "Authorization": f"Bearer {response.json()['token']}"}
 
 
+def _case_savepoint() -> Any:
+    """The savepoint each case runs in, marked as the test's own block as Django's TestCase marks
+    its atomics: a service's durable transaction may then open inside it (a durable block refuses
+    any other enclosing transaction)."""
+    savepoint = transaction.atomic()
+    savepoint._from_testcase = True
+    return savepoint
+
+
 def _run(case: Any, headers: dict[str, str]) -> None:
-    with _keep_the_test_connection(), transaction.atomic():
+    with _keep_the_test_connection(), _case_savepoint():
         response = case.call(headers=headers)
         transaction.set_rollback(True)
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])

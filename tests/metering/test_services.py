@@ -13,7 +13,7 @@ from modules.common.models import AuditEntry
 from modules.metering import selectors, services
 from modules.metering.models import Installation, Meter, MeteringPolicy
 from modules.registry import selectors as registry_selectors
-from modules.registry import services as registry_services
+from modules.registry.services.connections import connection_create
 from tests.registry import factories as f
 
 pytestmark = pytest.mark.usefixtures("tenant_alpha")
@@ -34,7 +34,7 @@ def meter(number: str = "Y19A000001", **fields) -> Meter:
 
 def water(situation: str = "connected"):
     p = f.prop(holder=f.customer())
-    return registry_services.connection_create(
+    return connection_create(
         actor=f.ACTOR, prop=p, kind="water", situation=situation, since=dt.date(2020, 1, 1), today=f.TODAY
     )
 

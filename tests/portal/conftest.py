@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from modules.collection.fake_pagarme import FakePagarme
+from fakes.pagarme import FakePagarme
 from modules.collection.models import GatewayAccount
 from modules.registry.models import Customer, Property
 from portal.models import AgencySettings

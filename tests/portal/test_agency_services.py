@@ -21,7 +21,7 @@ from modules.common.errors import ValidationFailed
 from modules.common.models import AuditEntry
 from modules.common.tenancy import tenant_context
 from modules.debt.models import Certificate
-from modules.registry import services as registry_services
+from modules.registry.services.customers import customer_create
 from portal import api_urls, domain, services_desk
 from portal import urls as portal_urls
 from portal.models import AgencySettings
@@ -179,7 +179,8 @@ def test_api_of_a_disabled_service_answers_json_404_service_disabled(
     auth = _token(alpha_client, citizen)
     base = f"{API}/properties/{citizen.home.pk}"
     offered = alpha_client.get(f"{base}/installments", **auth)
-    assert offered.status_code == 400 and offered.json()["code"] == "invalid"  # the view asks for the CPF
+    # offered: the simulator answers (no debt to install here: the policy's refusal, not "disabled")
+    assert offered.status_code == 400 and offered.json()["code"] == "debt_below_minimum"
     _disable("due_day", "installments")
     for method, path in (("get", "/installments"), ("post", "/agreements")):
         response = getattr(alpha_client, method)(f"{base}{path}", {}, content_type="application/json", **auth)
@@ -197,7 +198,7 @@ def test_api_of_a_disabled_service_answers_json_404_service_disabled(
     assert "installments" not in detail["services"] and "due_day" not in detail["services"]
     assert detail["services"][:3] == ["bills", "statement", "pay_online"]
     _disable()
-    assert alpha_client.get(f"{base}/installments", **auth).json()["code"] == "invalid"
+    assert alpha_client.get(f"{base}/installments", **auth).json()["code"] == "debt_below_minimum"
     assert len(alpha_client.get(base, **auth).json()["services"]) == 15
 
 
@@ -338,7 +339,7 @@ def test_unknown_service_codes_are_refused_in_portuguese(tenant_alpha: Any, alph
 def test_the_cpf_alert_offers_no_request_link_without_the_requests_service(
     alpha_client: Client, tenant_alpha: Any
 ) -> None:
-    holder = registry_services.customer_create(
+    holder = customer_create(
         actor=f.ACTOR, name="Maria Aparecida Legado", cpf_cnpj=None, today=f.TODAY
     )  # VA-07: a legacy holder without CPF/CNPJ
     legacy = f.prop(holder=holder, number="77")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from modules.collection.fake_pagarme import APPROVED_CARD
+from fakes.pagarme import APPROVED_CARD
 from modules.common.tenancy import tenant_context
 
 from .test_browser import PHONE, _shot

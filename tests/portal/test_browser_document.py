@@ -26,13 +26,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 def _undocumented(schema: str) -> Holder:
-    from modules.registry import services
+    from modules.registry.services.customers import customer_create
     from tests.registry import factories as f
 
     with tenant_context(schema):
-        customer = services.customer_create(
-            actor=f.ACTOR, name="Benedita Legado Antigo", cpf_cnpj=None, today=f.TODAY
-        )
+        customer = customer_create(actor=f.ACTOR, name="Benedita Legado Antigo", cpf_cnpj=None, today=f.TODAY)
         prop = f.prop(holder=customer, lot=random.randint(2000, 9000), block=random.randint(100, 900))
         return Holder(customer.name, "", prop.account_number, prop.pk, schema, {"customer": customer.pk})
 

@@ -162,8 +162,8 @@ def _remove(people: list[Holder]) -> None:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    from fakes.pagarme import FakePagarme
     from modules.billing.models import Tariff
-    from modules.collection.fake_pagarme import FakePagarme
     from modules.collection.models import CollectingAgent, GatewayAccount, WebhookEvent
     from portal.models import AgencySettings
     from saas.middleware import host_cache

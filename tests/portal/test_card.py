@@ -16,8 +16,8 @@ import requests
 import time_machine
 from django.test import Client
 
+from fakes.pagarme import APPROVED_CARD
 from modules.billing.models import BillStatus
-from modules.collection.fake_pagarme import APPROVED_CARD
 from modules.collection.models import GatewayAccount, GatewayCharge, Payment
 from modules.debt.selectors import debt_position
 from tests.collection import factories as f

@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from modules.common.models import AuditEntry
-from modules.registry import services
 from modules.registry.domain.account_number import account_check_digit
 from modules.registry.models import Property
+from modules.registry.services.customers import customer_create, customer_document_register
+from modules.registry.services.relations import relation_transfer
 from portal.auth import DOCUMENT_NOT_REGISTERED, SIGN_IN_FAILED
 from portal.domain import SignInMode
 from portal.models import AgencySettings, CitizenToken, ServiceRequest
@@ -35,9 +36,7 @@ def services_registry_document(prop: Property) -> str | None:
 @pytest.fixture
 def undocumented(tenant_alpha: Any) -> Property:
     """A legacy property: its holder (owner and responsible for the bill) has no CPF/CNPJ."""
-    holder = services.customer_create(
-        actor=f.ACTOR, name="Maria Aparecida Legado", cpf_cnpj=None, today=f.TODAY
-    )
+    holder = customer_create(actor=f.ACTOR, name="Maria Aparecida Legado", cpf_cnpj=None, today=f.TODAY)
     return f.prop(holder=holder, number="77")
 
 
@@ -129,7 +128,7 @@ def test_a_property_where_someone_has_a_document_keeps_the_one_answer(
     """The owner lacks a document but the tenant (user) has one: somebody can sign in, so a wrong
     CPF is the usual 'wrong or unknown' answer, which tells nothing about the customers."""
     tenant = f.customer("Inquilino Documentado")
-    services.relation_transfer(
+    relation_transfer(
         actor=f.ACTOR, prop=undocumented, customer=tenant, role="user", start=f.TODAY, today=f.TODAY
     )
     response = sign_in(alpha_client, undocumented, f.cpf())
@@ -139,7 +138,7 @@ def test_a_property_where_someone_has_a_document_keeps_the_one_answer(
 
 def test_only_the_sign_in_roles_count(alpha_client: Client, undocumented: Property) -> None:
     tenant = f.customer("Inquilino Documentado")
-    services.relation_transfer(
+    relation_transfer(
         actor=f.ACTOR, prop=undocumented, customer=tenant, role="user", start=f.TODAY, today=f.TODAY
     )
     agency = AgencySettings.current()
@@ -155,7 +154,7 @@ def test_modes_without_a_document_sign_in_as_before(alpha_client: Client, undocu
 
 def test_once_registered_the_holder_signs_in(alpha_client: Client, undocumented: Property) -> None:
     holder = undocumented.relations.get(role="owner").customer
-    services.customer_document_register(actor=f.ACTOR, customer=holder, cpf_cnpj="529.982.247-25")
+    customer_document_register(actor=f.ACTOR, customer=holder, cpf_cnpj="529.982.247-25")
     assert sign_in(alpha_client, undocumented, "52998224725").status_code == 302
 
 

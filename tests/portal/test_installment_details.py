@@ -14,10 +14,10 @@ import time_machine
 from django.test import Client
 
 from modules.common.domain.money import Rounding
-from modules.debt.demo import DEMO_REACTIVATION_FEE, seed_demo_debt
 from modules.debt.domain.installments import installment_value
 from modules.debt.models import InstallmentPolicyVersion
-from modules.registry import services as registry
+from modules.registry.services.relations import relation_transfer
+from saas.demo.debt import DEMO_REACTIVATION_FEE, seed_demo_debt
 from tests.registry import factories as rf
 
 from .conftest import Citizen, sign_in
@@ -117,7 +117,7 @@ def test_pesquisar_shows_only_who_answers_for_the_debt(
     assert 'id="cpf-error">CPF/CNPJ inválido' in invalid.content.decode()
     assert _options(invalid.content.decode()) == SEED_003  # the simulation itself is still shown
     tenant = rf.customer("Inquilina Sem Débito")
-    registry.relation_transfer(
+    relation_transfer(
         actor=rf.ACTOR, prop=citizen.home, customer=tenant, role="user", start=TODAY, today=TODAY
     )
     for refused in (stranger.cpf, tenant.cpf_cnpj, rf.cpf()):

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from modules.collection import services as collection
 from modules.common.audit import SystemActor
+from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
 from modules.debt.models import Agreement, Certificate, InstallmentPolicyVersion
 from portal.models import AgencySettings
@@ -93,7 +94,7 @@ def test_installment_simulation_reproduces_seed_003(alpha_client: Client, citize
     assert [r.split("<td>")[3].split("</td>")[0] for r in rows.split("<tr>")[1:]] == SEED_003
     assert "não é um contrato" in body
     # the same numbers as the debt service
-    _, _, _, sim = debt_services.installment_simulation(property_id=citizen.home.pk, as_of=TODAY)
+    _, _, _, sim = debt_selectors.installment_simulation(property_id=citizen.home.pk, as_of=TODAY)
     assert [f"{o.installment:.2f}".replace(".", ",") for o in sim.options] == SEED_003
     # another entry: Price on the rest
     other = alpha_client.get(url, {"entrada": "100,00"}).content.decode()

@@ -8,9 +8,11 @@ from typing import Any
 
 from modules.common.audit import SystemActor
 from modules.common.domain.documents import cnpj_check_digits, cpf_check_digits
-from modules.registry import services
 from modules.registry.domain.economies import CategoryShare
 from modules.registry.models import City, Customer, Property
+from modules.registry.services.addresses import neighbourhood_create, street_create
+from modules.registry.services.customers import customer_create
+from modules.registry.services.properties import property_create
 
 ACTOR = SystemActor("tests")
 TODAY = dt.date(2025, 6, 15)
@@ -27,19 +29,19 @@ def cnpj(base12: str) -> str:
 
 
 def customer(name: str = "Maria da Conceição Souza", document: str | None = None, **fields: Any) -> Customer:
-    return services.customer_create(actor=ACTOR, name=name, cpf_cnpj=document or cpf(), today=TODAY, **fields)
+    return customer_create(actor=ACTOR, name=name, cpf_cnpj=document or cpf(), today=TODAY, **fields)
 
 
 def street(name: str = "das Flores", street_type: str = "Rua") -> Any:
     city = City.objects.order_by("id").first()
     assert city is not None
-    return services.street_create(actor=ACTOR, city_id=city.pk, street_type=street_type, name=name)
+    return street_create(actor=ACTOR, city_id=city.pk, street_type=street_type, name=name)
 
 
 def neighbourhood(name: str = "Centro") -> Any:
     city = City.objects.order_by("id").first()
     assert city is not None
-    return services.neighbourhood_create(actor=ACTOR, city_id=city.pk, name=name)
+    return neighbourhood_create(actor=ACTOR, city_id=city.pk, name=name)
 
 
 _lots = itertools.count(1)
@@ -55,7 +57,7 @@ def prop(
     fields.setdefault("sector", 2)
     fields.setdefault("block", 30)
     fields.setdefault("lot", next(_lots))
-    return services.property_create(
+    return property_create(
         actor=ACTOR,
         street=fields.pop("street", None) or street(),
         neighbourhood=fields.pop("neighbourhood", None) or neighbourhood(),

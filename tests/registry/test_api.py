@@ -132,31 +132,42 @@ def test_customer_property_connection_meter_through_the_api(alpha_client, admin)
 
 
 @pytest.mark.parametrize(
-    ("payload", "field"),
+    ("payload", "field", "code"),
     [
-        ({"name": "Fulano de Tal", "cpf_cnpj": "111.111.111-11", "email": "", "phone": ""}, "cpf_cnpj"),
-        ({"name": "Fulano de Tal", "cpf_cnpj": "52998224725", "email": "não-é-email", "phone": ""}, "email"),
-        ({"cpf_cnpj": "52998224725"}, "name"),
+        (
+            {"name": "Fulano de Tal", "cpf_cnpj": "111.111.111-11", "email": "", "phone": ""},
+            "cpf_cnpj",
+            "document_invalid",
+        ),
+        (
+            {"name": "Fulano de Tal", "cpf_cnpj": "52998224725", "email": "não-é-email", "phone": ""},
+            "email",
+            "email_invalid",
+        ),
+        ({"name": "Fu", "cpf_cnpj": "52998224725"}, "name", "name_required"),
+        ({"cpf_cnpj": "52998224725"}, "name", "invalid"),
     ],
 )
-def test_bad_customer_field_answers_400_naming_it(alpha_client, admin, payload, field) -> None:
+def test_bad_customer_field_answers_400_naming_it(alpha_client, admin, payload, field, code) -> None:
     response = alpha_client.post("/api/v1/customers", payload, content_type="application/json", **admin)
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == field and field in body["errors"]
+    assert body["code"] == code
+    assert alpha_client.get("/api/v1/customers", **admin).json()["count"] == 0
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "code"),
     [
-        ({"account_number": "12345-4"}, "account_number"),
-        ({"categories": [{"category": "XYZ", "economies": 1}]}, "categories"),
-        ({"categories": [{"category": "RES", "economies": -1}]}, "economies"),
-        ({"holder_since": "2099-01-01"}, "holder_since"),
-        ({"street": 999999}, "street"),
+        ({"account_number": "12345-4"}, "account_number", "account_number_invalid"),
+        ({"categories": [{"category": "XYZ", "economies": 1}]}, "categories", "economies_invalid"),
+        ({"categories": [{"category": "RES", "economies": -1}]}, "economies", "economies_invalid"),
+        ({"holder_since": "2099-01-01"}, "holder_since", "date_in_future"),
+        ({"street": 999999}, "street", "street_not_found"),
     ],
 )
-def test_bad_property_field_answers_400_and_saves_nothing(alpha_client, admin, change, field) -> None:
+def test_bad_property_field_answers_400_and_saves_nothing(alpha_client, admin, change, field, code) -> None:
     street, hood = _refs()
     alpha_client.post(
         "/api/v1/customers",
@@ -177,7 +188,7 @@ def test_bad_property_field_answers_400_and_saves_nothing(alpha_client, admin, c
     } | change
     response = alpha_client.post("/api/v1/properties", payload, content_type="application/json", **admin)
     assert response.status_code == 400, response.content
-    assert response.json()["field"] == field
+    assert (response.json()["field"], response.json()["code"]) == (field, code)
     assert alpha_client.get("/api/v1/properties", **admin).json()["count"] == 0
 
 
@@ -219,7 +230,8 @@ def test_a_property_of_alpha_is_not_visible_from_beta(alpha_client, beta_client,
     assert (
         beta_client.get("/api/v1/properties", {"search": "52998224725"}, **beta_headers).json()["count"] == 0
     )
-    assert beta_client.get(f"/api/v1/properties/{made['property']['id']}", **beta_headers).status_code == 404
+    missing = beta_client.get(f"/api/v1/properties/{made['property']['id']}", **beta_headers)
+    assert (missing.status_code, missing.json()["code"]) == (404, "property_not_found")
     assert beta_client.get("/api/v1/customers", **beta_headers).json()["count"] == 0
     # alpha's token is refused on beta's host
     assert beta_client.get("/api/v1/properties", **admin).status_code == 401

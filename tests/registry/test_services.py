@@ -10,9 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from modules.common.errors import Conflict, ValidationFailed
 from modules.common.models import AuditEntry
-from modules.registry import selectors, services
+from modules.registry import selectors
+from modules.registry.domain.account_number import account_check_digit
 from modules.registry.domain.economies import CategoryShare
 from modules.registry.models import Customer, Property, PropertyRelation, ServiceConnection
+from modules.registry.services.connections import connection_change_situation, connection_create
+from modules.registry.services.properties import property_set_categories
+from modules.registry.services.relations import relation_transfer
 from tests.registry import factories as f
 
 pytestmark = pytest.mark.usefixtures("tenant_alpha")
@@ -39,7 +43,7 @@ def test_duplicate_document_is_a_conflict() -> None:
 def test_property_with_mixed_categories_gets_an_account_number_with_digit() -> None:
     holder = f.customer()
     p = f.prop(holder=holder, categories=(("RES", 2), ("COM", 1)))
-    assert p.account_number == f"{p.account_base}-{services.account_check_digit(p.account_base)}"
+    assert p.account_number == f"{p.account_base}-{account_check_digit(p.account_base)}"
     assert p.economies_total == 3
     assert dict(p.categories.values_list("category__code", "economies")) == {"RES": 2, "COM": 1}
     assert p.inscription == "001.002.0030." + str(p.lot).zfill(4) + ".000"
@@ -52,9 +56,7 @@ def test_property_with_mixed_categories_gets_an_account_number_with_digit() -> N
 
 def test_economies_change_keeps_old_and_new_in_audit() -> None:
     p = f.prop(categories=(("RES", 8),))
-    services.property_set_categories(
-        actor=f.ACTOR, prop=p, categories=[CategoryShare("RES", 10)], reason="vistoria"
-    )
+    property_set_categories(actor=f.ACTOR, prop=p, categories=[CategoryShare("RES", 10)], reason="vistoria")
     entry = AuditEntry.objects.get(action="registry.property_economies", object_id=str(p.pk))
     assert entry.before == {"categories": {"RES": 8}, "economies_total": 8}
     assert entry.after == {"categories": {"RES": 10}, "economies_total": 10}
@@ -64,7 +66,7 @@ def test_transfer_of_ownership_keeps_history() -> None:
     first, second = f.customer("Ana Lima"), f.customer("Bruno Costa")
     p = f.prop(holder=first)
     on = f.TODAY - dt.timedelta(days=5)
-    services.relation_transfer(actor=f.ACTOR, prop=p, customer=second, role="owner", start=on, today=f.TODAY)
+    relation_transfer(actor=f.ACTOR, prop=p, customer=second, role="owner", start=on, today=f.TODAY)
     owners = list(
         PropertyRelation.objects.filter(property=p, role="owner")
         .order_by("start")
@@ -72,7 +74,7 @@ def test_transfer_of_ownership_keeps_history() -> None:
     )
     assert owners == [(first.pk, on), (second.pk, None)]
     with pytest.raises(ValidationFailed) as err:
-        services.relation_transfer(
+        relation_transfer(
             actor=f.ACTOR,
             prop=p,
             customer=first,
@@ -85,7 +87,7 @@ def test_transfer_of_ownership_keeps_history() -> None:
 
 def test_connection_situation_changes_are_dated_and_audited() -> None:
     p = f.prop()
-    sc = services.connection_create(
+    sc = connection_create(
         actor=f.ACTOR,
         prop=p,
         kind="water",
@@ -95,7 +97,7 @@ def test_connection_situation_changes_are_dated_and_audited() -> None:
         diameter_mm=20,
         material="PEAD",
     )
-    services.connection_change_situation(
+    connection_change_situation(
         actor=f.ACTOR,
         connection_obj=sc,
         situation="cut",
@@ -110,7 +112,7 @@ def test_connection_situation_changes_are_dated_and_audited() -> None:
         ("", "connected"),
     ]
     with pytest.raises(ValidationFailed) as err:
-        services.connection_change_situation(
+        connection_change_situation(
             actor=f.ACTOR, connection_obj=sc, situation="suppressed", on=dt.date(2025, 4, 1), today=f.TODAY
         )
     assert err.value.field == "on"
@@ -179,7 +181,7 @@ def test_bad_input_is_rejected_and_nothing_saved(call, field: str, message: str)
 
 
 def test_12348_really_has_no_digit() -> None:
-    assert services.account_check_digit(12348) is None
+    assert account_check_digit(12348) is None
 
 
 # --- search -----------------------------------------------------------------------------------------
@@ -229,10 +231,10 @@ def test_search_result_carries_holder_document(registry) -> None:
 
 def test_360_query_budget(registry) -> None:
     p = registry["a"]
-    services.connection_create(
+    connection_create(
         actor=f.ACTOR, prop=p, kind="water", situation="connected", since=dt.date(2020, 1, 1), today=f.TODAY
     )
-    services.connection_create(
+    connection_create(
         actor=f.ACTOR, prop=p, kind="sewer", situation="connected", since=dt.date(2020, 1, 1), today=f.TODAY
     )
     with CaptureQueriesContext(connection) as queries:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from modules.metering.models import Installation
 from modules.registry.models import Customer, Neighbourhood, Property, Street
@@ -133,16 +132,6 @@ def test_negative_economies_on_the_form(staff) -> None:
     assert "Economias — Pública" in page and "Economias pública" not in page
     assert Property.objects.count() == 0
     assert Street.objects.count() == 1 and Neighbourhood.objects.count() == 1
-
-
-def test_upload_page_reports_lines(staff) -> None:
-    data = "cpf_cnpj;name\n52998224725;Ana Maria\n11111111111;Sem Documento\n"
-    page = staff.post(
-        "/cadastro/importar/", {"customers": SimpleUploadedFile("customers.csv", data.encode())}
-    ).content.decode()
-    assert "recusado: nada gravado" in page
-    assert "<td>3</td><td><code>cpf_cnpj</code></td>" in page
-    assert Customer.objects.count() == 0
 
 
 def test_consulta_profile_cannot_open_the_new_property_form(tenant_alpha, alpha_client) -> None:

@@ -22,7 +22,7 @@ def clock() -> Iterator[Any]:
 def vendor(clock: Any, ops_client: Any, public_schema: None) -> dict[str, str]:
     """Bearer headers of a vendor operations user (public schema). The token is issued by the service,
     not the throttled sign-in endpoint: with the clock frozen every test would share one minute."""
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
 
     user = make_user("public", "opsuser", "Senha-forte-123", is_admin=True)
     return {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user)}"}

@@ -74,11 +74,15 @@ def test_a_caller_without_the_token_is_refused(ops_client) -> None:
 
 
 def test_with_no_token_configured_every_call_is_refused(ops_client) -> None:
+    incidents = Incident.objects.count()
+
     assert _post(ops_client, [_alert()]).status_code == 401
+    assert Incident.objects.count() == incidents
 
 
 @override_settings(ALERTMANAGER_WEBHOOK_TOKEN=TOKEN)
 def test_a_malformed_body_is_a_400_naming_the_field(ops_client) -> None:
+    incidents = Incident.objects.count()
     response = ops_client.post(
         URL,
         {"alerts": [{"status": "firing"}]},
@@ -87,3 +91,4 @@ def test_a_malformed_body_is_a_400_naming_the_field(ops_client) -> None:
     )
     assert response.status_code == 400
     assert response.json()["field"] == "alerts"
+    assert Incident.objects.count() == incidents

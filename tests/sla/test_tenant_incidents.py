@@ -16,7 +16,7 @@ from tests.conftest import make_user
 
 def staff(schema: str, username: str, *, grant: bool = True) -> dict[str, str]:
     """A non-admin staff user of `schema` (granted ops.incidents or not) and their bearer header."""
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
     from tenants.models import Tenant
 
     user = make_user(schema, username, "Senha-forte-123")
@@ -75,14 +75,18 @@ def test_beta_staff_cannot_see_or_touch_alphas_incidents(alpha_client, beta_clie
 @pytest.mark.django_db
 def test_staff_without_the_function_are_refused(alpha_client) -> None:
     headers = staff("alpha", "sem_perfil", grant=False)
+    incidents = Incident.objects.count()
     assert open_from(alpha_client, headers).status_code == 403
+    assert Incident.objects.count() == incidents
     assert alpha_client.get("/api/v1/incidents", **headers).status_code == 403
 
 
 @pytest.mark.django_db
 def test_unknown_priority_from_staff_is_refused(alpha_client) -> None:
+    incidents = Incident.objects.count()
     response = open_from(alpha_client, staff("alpha", "marta"), priority=9)
     assert response.status_code == 400 and response.json()["field"] == "priority"
+    assert Incident.objects.count() == incidents
 
 
 @pytest.mark.django_db

@@ -80,7 +80,7 @@ def test_staff_pages_of_alpha_do_not_accept_a_beta_session(alpha_client, beta_cl
 
 
 def test_audit_rows_stay_in_the_schema_that_wrote_them(tenant_alpha) -> None:
-    from modules.access.services import user_create
+    from modules.access.services.users import user_create
     from modules.common.audit import SystemActor
 
     user_create(actor=SystemActor("tests"), username="auditada", full_name="Auditada")

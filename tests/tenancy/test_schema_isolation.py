@@ -398,7 +398,7 @@ def _leaks(response: Any, world: BetaWorld) -> list[str]:
 
 
 def _staff_token(schema: str, username: str) -> dict[str, str]:
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
 
     user = make_user(schema, username, "Senha-forte-123", is_admin=True)
     with tenant_context(schema):
@@ -460,7 +460,7 @@ def test_citizen_operation_refuses_the_other_utility(
 def test_ops_operation_refuses_utility_tokens_and_utility_hosts(
     world: BetaWorld, method: str, path: str, body: Any
 ) -> None:
-    from modules.access.services import token_issue
+    from modules.access.services.tokens import token_issue
 
     url = _fill(path, world)
     ops = host_client(OPS_HOST)

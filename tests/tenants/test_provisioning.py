@@ -106,14 +106,15 @@ def test_duplicate_schema_or_domain_is_refused(public_schema) -> None:
 def test_ops_api_refuses_duplicates_and_unsafe_names_with_400(ops_client) -> None:
     make_user("public", "vendor", "Senha-forte-123", is_admin=True)
     headers = bearer(ops_client, "vendor", "Senha-forte-123", "/ops/api/v1/auth/token")
+    tenants, domains = Tenant.objects.count(), Domain.objects.count()
     dup = ops_client.post(
         "/ops/api/v1/tenants",
         {"schema": "alpha", "name": "X", "domain": "x.localhost"},
         content_type="application/json",
         **headers,
     )
-    assert dup.status_code == 409 or dup.status_code == 400
-    assert dup.json()["field"] == "schema"
+    assert dup.status_code == 409
+    assert (dup.json()["field"], dup.json()["code"]) == ("schema", "duplicate")
     unsafe = ops_client.post(
         "/ops/api/v1/tenants",
         {"schema": "a-b", "name": "X", "domain": "x.localhost"},
@@ -125,6 +126,7 @@ def test_ops_api_refuses_duplicates_and_unsafe_names_with_400(ops_client) -> Non
         "/ops/api/v1/tenants", {"schema": "zeta"}, content_type="application/json", **headers
     )
     assert missing.status_code == 400 and set(missing.json()["errors"]) == {"name", "domain"}
+    assert (Tenant.objects.count(), Domain.objects.count()) == (tenants, domains)
 
 
 def test_ops_api_needs_a_vendor_token(ops_client, alpha_client) -> None:

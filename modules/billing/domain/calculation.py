@@ -6,7 +6,8 @@ The rules, each reproduced by a worked example of the TR of SAAE Sorocaba (seed 
   priced at its own band's price (example 1: 16 m³ → 10 × 2.00 + 5 × 3.00 + 1 × 4.00 = 39.00).
 - Economias (§14.7): each band holds its width × the number of economias of the category, with no
   rounding of the per-economia volume (examples 3 and 4: 8 economias, 94 m³ → bands of 80 and 40 m³).
-- Sewer (§14.5): a percentage of the water amount, rounded per band line by default: Tabela 14.2 is
+- Sewer (§14.5): a percentage of the water amount (the category's, or the connection's own when it
+  has one, S4.7-02), rounded per band line by default: Tabela 14.2 is
   reproduced only that way (424.71; rounding the bill's water total gives 424.72). `per_bill`
   rounds the category's water subtotal instead, for tenants whose regulation says so.
 - Rounding: every money line is rounded once, with the tenant's rule (truncation in Sorocaba); the
@@ -233,12 +234,14 @@ def _category_bill(
     allocated: int,
     service: ServiceType,
     method: PricingMethod,
+    sewer_percent: Decimal | None,
 ) -> CategoryBill:
     rule = tariff.rounding
     minimum = category.minimum_m3_per_unit * units
     billed = max(allocated, minimum)
     charge_sewer = service.sewer
-    if charge_sewer and category.sewer_percent is None:
+    percent = category.sewer_percent if sewer_percent is None else sewer_percent
+    if charge_sewer and percent is None:
         raise ValidationFailed(
             f"A categoria {category.code} não tem percentual de esgoto na tarifa do ato {tariff.act}.",
             field="service",
@@ -250,7 +253,7 @@ def _category_bill(
             field="service",
             code="special_sewer_not_in_tariff",
         )
-    rate = (category.sewer_percent or Decimal(0)) / HUNDRED
+    rate = (percent or Decimal(0)) / HUNDRED
     per_band = charge_sewer and tariff.sewer_rounding is SewerRounding.PER_BAND
     lines: list[BandLine] = []
     if service.water:
@@ -311,8 +314,12 @@ def calculate_bill(
     units: Sequence[DwellingUnits],
     service: ServiceType = ServiceType.WATER_SEWER,
     method: PricingMethod = PricingMethod.CASCADE,
+    sewer_percent: Decimal | None = None,
 ) -> BillCalculation:
-    """Price `consumption_m3` (whole m³, already determined by reading) for a property's economias."""
+    """Price `consumption_m3` (whole m³, already determined by reading) for a property's economias.
+
+    `sewer_percent`, when given, is the connection's own share of the water amount charged for
+    sewer (the "percentual de esgoto" exception of seed 002 S4.7-02), in place of each category's."""
     check_tariff(tariff)
     if isinstance(consumption_m3, bool) or not isinstance(consumption_m3, int):
         raise ValidationFailed(
@@ -321,6 +328,12 @@ def calculate_bill(
     if consumption_m3 < 0:
         raise ValidationFailed(
             f"O consumo não pode ser negativo ({consumption_m3} m³).", field="consumption_m3"
+        )
+    if sewer_percent is not None and sewer_percent < 0:
+        raise ValidationFailed(
+            f"O percentual de esgoto da ligação não pode ser negativo ({sewer_percent} %).",
+            field="sewer_percent",
+            code="sewer_share_negative",
         )
     _check_units(tariff, units)
     shares = split_consumption(tariff, consumption_m3, units)
@@ -332,6 +345,7 @@ def calculate_bill(
             share,
             ServiceType(service),
             PricingMethod(method),
+            sewer_percent,
         )
         for unit, share in zip(units, shares, strict=True)
     )

@@ -3,6 +3,8 @@ the new one points to it (`replaces`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +12,7 @@ from modules.common.audit import Actor, audit_record
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 
+from ..domain.pricing import Payer
 from ..models import Bill, BillAnomaly, BillStatus, RunStatus
 from .pricing import context_for, load_facts, price_property, write_bills
 
@@ -61,9 +64,12 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
         month = YearMonth.of(old.reference)
         group_id = old.property.billing_group_id
         ctx = context_for(month, group_id)
-        priced = price_property(
-            ctx, load_facts([old.property_id], ctx), old.property_id, consumption_override=consumption_m3
-        )
+        facts = load_facts([old.property_id], ctx)
+        if old.payer_name and old.property_id in facts:
+            # a correction of the bill, not a new debt: issued to whom the bill it replaces was
+            payer = Payer(old.payer_name, old.payer_document)
+            facts[old.property_id] = replace(facts[old.property_id], payer=payer)
+        priced = price_property(ctx, facts, old.property_id, consumption_override=consumption_m3)
         # rebilling is the critique's correction: the person who rebilled has seen what it says of
         # the new figures, so nothing stays open, and a bill held after its run's release is issued
         run_released = old.run is not None and old.run.status == RunStatus.RELEASED

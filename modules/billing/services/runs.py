@@ -32,13 +32,13 @@ from modules.common.stuck import stuck_work_record
 from modules.reading.models import ReadingSchedule
 from modules.registry.models import BillingGroup, Property
 
+from ..domain.pricing import PricedBill
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
 from .documents import run_is_latest_released
 from .pricing import (
     RUN_ACTOR,
     ZERO,
     Context,
-    Priced,
     context_for,
     id_array,
     load_facts,
@@ -223,7 +223,7 @@ def _chunk_write(chunk_id: int) -> int:
         )
         todo = [pid for pid in ids if pid not in billed]
         data = load_facts(todo, ctx)
-        priced: list[Priced] = []
+        priced: list[PricedBill] = []
         errors: list[RunError] = []
         for pid in todo:
             try:

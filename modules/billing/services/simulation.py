@@ -12,8 +12,10 @@ from itertools import pairwise
 from typing import Any
 
 from modules.common.domain.dates import YearMonth
+from modules.common.errors import DomainError
 
 from ..domain.calculation import BillCalculation, PricingMethod, calculate_bill
+from ..domain.pricing import BilledConsumption, price_consumption
 from ..domain.tariffs import DwellingUnits, ServiceType, TariffVersion
 
 ZERO = Decimal("0.00")
@@ -100,12 +102,12 @@ def compare(
     base: TariffVersion,
     proposed: TariffVersion,
     month: YearMonth,
-    billed: Sequence[tuple[int, Sequence[DwellingUnits], ServiceType]],
+    billed: Sequence[BilledConsumption],
 ) -> dict[str, Any]:
     """Revenue of each version over the same real consumptions: totals, per category and band, a
-    histogram of consumption and one of each bill's change. `billed` is (m³, economias, service) per
-    bill of the month. Bills a version cannot price (category missing, above its last band) are counted
-    apart, never guessed."""
+    histogram of consumption and one of each bill's change. Each bill is priced as the billing run
+    prices it (`price_consumption`). Bills a version cannot price (category missing, above its last
+    band) are counted apart, never guessed."""
     revenue: dict[str, dict[tuple[str, int], Decimal]] = {
         "base": defaultdict(Decimal),
         "proposed": defaultdict(Decimal),
@@ -114,13 +116,20 @@ def compare(
     unpriced = {"base": 0, "proposed": 0}
     consumption_hist: dict[str, int] = defaultdict(int)
     change_hist: dict[str, int] = defaultdict(int)
-    for m3, units, service in billed:
-        consumption_hist[_bucket(m3)] += 1
+    for bill in billed:
+        consumption_hist[_bucket(bill.m3)] += 1
         amounts: dict[str, Decimal | None] = {}
         for name, version in (("base", base), ("proposed", proposed)):
             try:
-                calc = calculate_bill(version, m3, units, service)
-            except Exception:
+                calc = price_consumption(
+                    version,
+                    bill.m3,
+                    bill.units,
+                    water_active=bill.water_active,
+                    sewer_active=bill.sewer_active,
+                    sewer_percent=bill.sewer_percent,
+                )
+            except DomainError:
                 unpriced[name] += 1
                 amounts[name] = None
                 continue

@@ -40,6 +40,8 @@ from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding, parse_money, round_money
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
+
 ZERO = Decimal("0")
 
 
@@ -171,7 +173,9 @@ def late_charges_with_rates(
     """MONTHLY_SERIES with the rates given in order, one per charged month (what-if, Tabela 13.1)."""
     months = charged_months(due_date, paid_on, accrues_from=policy.accrues_from)
     if len(monthly_rates) != len(months):
-        raise ValidationFailed(_rate_count_message(months, len(monthly_rates)), field="monthly_rates")
+        raise ValidationFailed(
+            _rate_count_message(months, len(monthly_rates)), field="monthly_rates", code=ErrorCode.INVALID
+        )
     rates = [(month, rate, False) for month, rate in zip(months, monthly_rates, strict=True)]
     return _compute(amount, due_date, paid_on, policy, rates, None)
 
@@ -266,13 +270,16 @@ def parse_what_if(data: Mapping[str, object]) -> WhatIf:
         raise ValidationFailed(
             'Informe o valor como texto com até duas casas decimais, maior que zero (ex.: "20.59").',
             field="amount",
+            code=ErrorCode.INVALID,
         )
     due_date = _parse_date(data.get("due_date"), "due_date", "a data de vencimento")
     paid_on = _parse_date(data.get("paid_on"), "paid_on", "a data de pagamento")
     raw_rates = data.get("monthly_rates", [])
     if not isinstance(raw_rates, list):
         raise ValidationFailed(
-            'Informe as taxas mensais como uma lista de textos (ex.: ["0.01"]).', field="monthly_rates"
+            'Informe as taxas mensais como uma lista de textos (ex.: ["0.01"]).',
+            field="monthly_rates",
+            code=ErrorCode.INVALID,
         )
     rates = []
     for position, raw in enumerate(raw_rates, start=1):
@@ -281,6 +288,7 @@ def parse_what_if(data: Mapping[str, object]) -> WhatIf:
             raise ValidationFailed(
                 f'Taxa mensal {position} inválida: informe um decimal em texto entre 0 e 1 (ex.: "0.006").',
                 field="monthly_rates",
+                code=ErrorCode.INVALID,
             )
         rates.append(rate)
     return WhatIf(amount, due_date, paid_on, tuple(rates))
@@ -311,7 +319,7 @@ def _parse_date(raw: object, name: str, label: str) -> dt.date:
             return dt.date.fromisoformat(raw)
         except ValueError:
             pass
-    raise ValidationFailed(f"Informe {label} no formato AAAA-MM-DD.", field=name)
+    raise ValidationFailed(f"Informe {label} no formato AAAA-MM-DD.", field=name, code=ErrorCode.INVALID)
 
 
 def _parse_rate(raw: object) -> Decimal | None:

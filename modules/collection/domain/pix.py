@@ -24,6 +24,8 @@ from decimal import Decimal
 
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
+
 GUI = "br.gov.bcb.pix"
 NAME_MAX = 25
 CITY_MAX = 15
@@ -42,7 +44,9 @@ def crc16_ccitt(data: bytes) -> int:
 
 def _field(field_id: str, value: str) -> str:
     if len(value) > 99:
-        raise ValidationFailed(f"O campo {field_id} do BR Code passa de 99 caracteres.", field=field_id)
+        raise ValidationFailed(
+            f"O campo {field_id} do BR Code passa de 99 caracteres.", field=field_id, code=ErrorCode.INVALID
+        )
     return f"{field_id}{len(value):02d}{value}"
 
 
@@ -70,21 +74,29 @@ class PixCharge:
 def build_payload(charge: PixCharge) -> str:
     """The "copia e cola" text; raise ValidationFailed (pt-BR, with the field) for what cannot be encoded."""
     if (charge.key is None) == (charge.location is None):
-        raise ValidationFailed("Informe a chave Pix ou a URL de localização (uma das duas).", field="key")
+        raise ValidationFailed(
+            "Informe a chave Pix ou a URL de localização (uma das duas).", field="key", code=ErrorCode.INVALID
+        )
     name = _ascii(charge.merchant_name).strip()
     city = _ascii(charge.merchant_city).strip()
     if not name:
-        raise ValidationFailed("Informe o nome do recebedor.", field="merchant_name")
+        raise ValidationFailed("Informe o nome do recebedor.", field="merchant_name", code=ErrorCode.INVALID)
     if not city:
-        raise ValidationFailed("Informe a cidade do recebedor.", field="merchant_city")
+        raise ValidationFailed(
+            "Informe a cidade do recebedor.", field="merchant_city", code=ErrorCode.INVALID
+        )
     account = _field("00", GUI)
     if charge.location is not None:
         location = re.sub(r"^https://", "", charge.location.strip())
         if not location or "://" in location:
-            raise ValidationFailed("A URL de localização deve usar https.", field="location")
+            raise ValidationFailed(
+                "A URL de localização deve usar https.", field="location", code=ErrorCode.INVALID
+            )
         if charge.txid not in (None, "***"):
             raise ValidationFailed(
-                "Em cobrança dinâmica o txid fica na localização; não o informe no BR Code.", field="txid"
+                "Em cobrança dinâmica o txid fica na localização; não o informe no BR Code.",
+                field="txid",
+                code=ErrorCode.INVALID,
             )
         account += _field("25", location)
         txid = "***"
@@ -94,14 +106,22 @@ def build_payload(charge: PixCharge) -> str:
             account += _field("02", _ascii(charge.message).strip())
         txid = charge.txid or "***"
         if txid != "***" and not TXID_STATIC.fullmatch(txid):
-            raise ValidationFailed("O txid deve ter de 1 a 25 letras ou números, sem espaços.", field="txid")
+            raise ValidationFailed(
+                "O txid deve ter de 1 a 25 letras ou números, sem espaços.",
+                field="txid",
+                code=ErrorCode.INVALID,
+            )
     parts = [_field("00", "01")]
     if charge.location is not None:
         parts.append(_field("01", "12"))
     parts += [_field("26", account), _field("52", "0000"), _field("53", "986")]
     if charge.amount is not None:
         if charge.amount <= 0 or charge.amount != charge.amount.quantize(Decimal("0.01")):
-            raise ValidationFailed("O valor deve ser positivo e ter até duas casas decimais.", field="amount")
+            raise ValidationFailed(
+                "O valor deve ser positivo e ter até duas casas decimais.",
+                field="amount",
+                code=ErrorCode.INVALID,
+            )
         parts.append(_field("54", f"{charge.amount:.2f}"))
     parts += [
         _field("58", "BR"),
@@ -117,11 +137,15 @@ def parse_payload(payload: str) -> dict[str, str]:
     """Top-level fields of a BR Code by ID, after checking its CRC; nested templates stay as text."""
     payload = payload.strip()
     if len(payload) < 8 or payload[-8:-4] != "6304":
-        raise ValidationFailed("BR Code sem o campo CRC (6304) no final.", field="payload")
+        raise ValidationFailed(
+            "BR Code sem o campo CRC (6304) no final.", field="payload", code=ErrorCode.INVALID
+        )
     expected = f"{crc16_ccitt(payload[:-4].encode('utf-8')):04X}"
     if payload[-4:].upper() != expected:
         raise ValidationFailed(
-            f"CRC do BR Code não confere: informado {payload[-4:]}, calculado {expected}.", field="payload"
+            f"CRC do BR Code não confere: informado {payload[-4:]}, calculado {expected}.",
+            field="payload",
+            code=ErrorCode.INVALID,
         )
     return parse_fields(payload)
 
@@ -132,11 +156,15 @@ def parse_fields(text: str) -> dict[str, str]:
     while position < len(text):
         header = text[position : position + 4]
         if len(header) < 4 or not header.isdigit():
-            raise ValidationFailed(f"BR Code malformado na posição {position + 1}.", field="payload")
+            raise ValidationFailed(
+                f"BR Code malformado na posição {position + 1}.", field="payload", code=ErrorCode.INVALID
+            )
         size = int(header[2:])
         value = text[position + 4 : position + 4 + size]
         if len(value) != size:
-            raise ValidationFailed(f"BR Code malformado na posição {position + 1}.", field="payload")
+            raise ValidationFailed(
+                f"BR Code malformado na posição {position + 1}.", field="payload", code=ErrorCode.INVALID
+            )
         fields[header[:2]] = value
         position += 4 + size
     return fields

@@ -30,6 +30,7 @@ from decimal import Decimal
 from modules.common.domain.money import format_brl
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
 from .barcode_check import barcode_problems, decode_barcode
 
 RECORD_LENGTH = 150
@@ -90,7 +91,7 @@ class Problem:
 class ReturnFileRejected(ValidationFailed):
     """The whole file is refused; `problems` says where and why (line, field, pt-BR message)."""
 
-    code = "return_file_rejected"
+    code = ErrorCode.RETURN_FILE_REJECTED
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(problems)

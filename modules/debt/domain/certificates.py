@@ -34,6 +34,8 @@ from decimal import Decimal
 from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, ValidationFailed
 
+from ..errors import ErrorCode
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 _VALUE = {char: index for index, char in enumerate(ALPHABET)}
 _CONFUSABLE = {"O": "0", "I": "1", "L": "1"}
@@ -77,22 +79,26 @@ def normalize_code(typed: str) -> str:
     """
     compact = re.sub(r"[\s.\-]", "", typed or "").upper()
     if not compact:
-        raise ValidationFailed("Informe o código de autenticação.", field="code")
+        raise ValidationFailed("Informe o código de autenticação.", field="code", code=ErrorCode.INVALID)
     compact = "".join(_CONFUSABLE.get(char, char) for char in compact)
     invalid = sorted({char for char in compact if char not in _VALUE})
     if invalid:
         raise ValidationFailed(
             f"O código contém caracteres que não existem nos códigos de autenticação: {', '.join(invalid)}.",
             field="code",
+            code=ErrorCode.INVALID,
         )
     if len(compact) != CODE_LENGTH:
         raise ValidationFailed(
             f"O código de autenticação tem {CODE_LENGTH} caracteres; foram digitados {len(compact)}.",
             field="code",
+            code=ErrorCode.INVALID,
         )
     if _value(compact) % CHECK_PRIME != 0:
         raise ValidationFailed(
-            "Código de autenticação inválido: confira os caracteres digitados.", field="code"
+            "Código de autenticação inválido: confira os caracteres digitados.",
+            field="code",
+            code=ErrorCode.INVALID,
         )
     return _group(compact)
 
@@ -235,19 +241,26 @@ def annual_declaration(year: int, bills: Iterable[DebtItem], *, strict: bool = F
     contested = tuple(b.reference for b in of_year if b.status is DebtStatus.SUSPENDED)
     considered = [b for b in of_year if b.status is not DebtStatus.SUSPENDED]
     if not considered:
-        raise Conflict(f"Não há faturas com vencimento em {year} para declarar.", field="year")
+        raise Conflict(
+            f"Não há faturas com vencimento em {year} para declarar.",
+            field="year",
+            code=ErrorCode.NO_BILLS_IN_YEAR,
+        )
     unpaid = [b.reference for b in considered if b.status is not DebtStatus.PAID or b.paid_on is None]
     if unpaid:
         noun = "a fatura" if len(unpaid) == 1 else "as faturas"
         verb = "está" if len(unpaid) == 1 else "estão"
         raise Conflict(
-            f"Declaração anual de {year} recusada: {noun} {', '.join(unpaid)} {verb} em aberto.", field="year"
+            f"Declaração anual de {year} recusada: {noun} {', '.join(unpaid)} {verb} em aberto.",
+            field="year",
+            code=ErrorCode.YEAR_NOT_PAID,
         )
     late = [b.reference for b in considered if b.paid_on and b.due_date and b.paid_on > b.due_date]
     if strict and late:
         raise Conflict(
             f"Declaração anual de {year} recusada: pagamento após o vencimento em {', '.join(late)}.",
             field="year",
+            code=ErrorCode.YEAR_PAID_LATE,
         )
     lines = tuple(
         DeclarationLine(b.reference, b.due_date, b.paid_on, b.amount)

@@ -31,6 +31,8 @@ from decimal import Decimal, localcontext
 from modules.common.domain.money import Rounding, format_brl, round_money
 from modules.common.errors import ValidationFailed
 
+from ..errors import ErrorCode
+
 ZERO = Decimal("0.00")
 
 
@@ -148,6 +150,7 @@ def simulate(total: Decimal, policy: InstallmentPolicy, *, down_payment: Decimal
             f"O saldo a parcelar (R$ {format_brl(financed)}) não alcança a parcela mínima de "
             f"R$ {format_brl(policy.min_installment)}.",
             field="down_payment",
+            code=ErrorCode.INSTALLMENT_BELOW_MINIMUM,
         )
     return Simulation(total=total, down_payment=entry, financed=financed, options=tuple(options))
 
@@ -158,23 +161,34 @@ def _check_debt_and_entry(total: Decimal, entry: Decimal, policy: InstallmentPol
             f"O débito mínimo para parcelamento é R$ {format_brl(policy.min_debt)}; "
             f"o débito é R$ {format_brl(total)}.",
             field="total",
+            code=ErrorCode.DEBT_BELOW_MINIMUM,
         )
     if entry < 0:
-        raise ValidationFailed("O valor de entrada não pode ser negativo.", field="down_payment")
+        raise ValidationFailed(
+            "O valor de entrada não pode ser negativo.",
+            field="down_payment",
+            code=ErrorCode.INVALID,
+        )
     if entry >= total:
         raise ValidationFailed(
             f"O valor de entrada deve ser menor que o débito total (R$ {format_brl(total)}); "
             "para quitar tudo, use o pagamento à vista.",
             field="down_payment",
+            code=ErrorCode.DOWN_PAYMENT_NOT_BELOW_DEBT,
         )
     if policy.down_payment_required and entry == 0:
-        raise ValidationFailed("A entrada é obrigatória neste parcelamento.", field="down_payment")
+        raise ValidationFailed(
+            "A entrada é obrigatória neste parcelamento.",
+            field="down_payment",
+            code=ErrorCode.DOWN_PAYMENT_REQUIRED,
+        )
     minimum = minimum_down_payment(total, policy)
     if entry < minimum:
         percent = f"{(policy.min_down_payment_rate * 100).normalize():f}".replace(".", ",")
         raise ValidationFailed(
             f"O valor de entrada mínimo é R$ {format_brl(minimum)} ({percent}% do débito).",
             field="down_payment",
+            code=ErrorCode.DOWN_PAYMENT_BELOW_MINIMUM,
         )
 
 
@@ -215,9 +229,15 @@ def schedule(
     """The agreement's installments: Σ amounts = financed + Σ interest, Σ amortization = financed, exactly."""
     _check_debt_and_entry(total, down_payment, policy)
     if count < 1:
-        raise ValidationFailed("O número de parcelas deve ser pelo menos 1.", field="count")
+        raise ValidationFailed(
+            "O número de parcelas deve ser pelo menos 1.", field="count", code=ErrorCode.INVALID
+        )
     if count > policy.max_installments:
-        raise ValidationFailed(f"O número máximo de parcelas é {policy.max_installments}.", field="count")
+        raise ValidationFailed(
+            f"O número máximo de parcelas é {policy.max_installments}.",
+            field="count",
+            code=ErrorCode.TOO_MANY_INSTALLMENTS,
+        )
     financed = total - down_payment
     value = installment_value(financed, policy.monthly_rate, count, policy.rounding)
     if value < policy.min_installment:
@@ -225,6 +245,7 @@ def schedule(
             f"A parcela mínima é R$ {format_brl(policy.min_installment)}; com {count} parcelas, "
             f"a parcela seria R$ {format_brl(value)}.",
             field="count",
+            code=ErrorCode.INSTALLMENT_BELOW_MINIMUM,
         )
     interests = []
     balance = financed
@@ -243,6 +264,7 @@ def schedule(
             f"Com {count} parcelas de R$ {format_brl(value)} o arredondamento acumulado supera uma parcela; "
             "reduza o número de parcelas.",
             field="count",
+            code=ErrorCode.ROUNDING_EXCEEDS_INSTALLMENT,
         )
     lines = []
     remaining = financed

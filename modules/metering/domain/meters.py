@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from modules.common.errors import ErrorCode as CommonCode
+
+from ..errors import ErrorCode
+
 STOCK = "stock"
 INSTALLED = "installed"
 MAINTENANCE = "maintenance"
@@ -28,18 +32,28 @@ DEFAULT_VALIDITY_YEARS = 5
 
 
 class MeterRuleError(ValueError):
-    def __init__(self, message: str, field: str) -> None:
+    """A broken meter rule: the services raise it on as a ValidationFailed (or a Conflict) with the
+    same field and code."""
+
+    def __init__(self, message: str, field: str, code: ErrorCode | CommonCode) -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
 
 
 def check_status_change(current: str, new: str) -> None:
     if new not in STATUSES:
-        raise MeterRuleError(f"Situação de hidrômetro desconhecida: '{new}'.", "status")
+        raise MeterRuleError(
+            f"Situação de hidrômetro desconhecida: '{new}'.", "status", code=CommonCode.INVALID
+        )
     if current == SCRAPPED:
-        raise MeterRuleError("Hidrômetro descartado não pode voltar a uso.", "status")
+        raise MeterRuleError(
+            "Hidrômetro descartado não pode voltar a uso.", "status", code=ErrorCode.METER_SCRAPPED
+        )
     if current == new:
-        raise MeterRuleError(f"O hidrômetro já está em '{STATUSES[new]}'.", "status")
+        raise MeterRuleError(
+            f"O hidrômetro já está em '{STATUSES[new]}'.", "status", code=ErrorCode.STATUS_UNCHANGED
+        )
 
 
 def check_installable(status: str) -> None:
@@ -48,6 +62,7 @@ def check_installable(status: str) -> None:
             "Somente hidrômetros em estoque podem ser instalados "
             f"(situação atual: {STATUSES.get(status, status)}).",
             "meter",
+            code=ErrorCode.METER_NOT_IN_STOCK,
         )
 
 
@@ -77,15 +92,25 @@ def expand_range(first: str, last: str) -> list[str]:
     a, b = _RANGE_CODE.match(first.strip().upper()), _RANGE_CODE.match(last.strip().upper())
     if not a or not b:
         raise MeterRuleError(
-            "Faixa inválida: use códigos como A0001000 (letras seguidas de dígitos).", "first"
+            "Faixa inválida: use códigos como A0001000 (letras seguidas de dígitos).",
+            "first",
+            code=CommonCode.INVALID,
         )
     if a.group(1) != b.group(1) or len(a.group(2)) != len(b.group(2)):
-        raise MeterRuleError("Início e fim da faixa devem ter o mesmo prefixo e o mesmo tamanho.", "last")
+        raise MeterRuleError(
+            "Início e fim da faixa devem ter o mesmo prefixo e o mesmo tamanho.",
+            "last",
+            code=CommonCode.INVALID,
+        )
     start, end = int(a.group(2)), int(b.group(2))
     if end < start:
-        raise MeterRuleError("O fim da faixa é menor que o início.", "last")
+        raise MeterRuleError("O fim da faixa é menor que o início.", "last", code=CommonCode.INVALID)
     if end - start + 1 > MAX_BATCH:
-        raise MeterRuleError(f"Faixa grande demais: no máximo {MAX_BATCH} hidrômetros por lote.", "last")
+        raise MeterRuleError(
+            f"Faixa grande demais: no máximo {MAX_BATCH} hidrômetros por lote.",
+            "last",
+            code=CommonCode.INVALID,
+        )
     width = len(a.group(2))
     return [f"{a.group(1)}{str(n).zfill(width)}" for n in range(start, end + 1)]
 
@@ -99,9 +124,12 @@ def check_event_dates(*, installed_on: dt.date, removed_on: dt.date, today: dt.d
         raise MeterRuleError(
             f"A data de retirada ({removed_on:%d/%m/%Y}) é anterior à instalação ({installed_on:%d/%m/%Y}).",
             "removed_on",
+            code=ErrorCode.REMOVAL_BEFORE_INSTALLATION,
         )
     if removed_on > today:
-        raise MeterRuleError("A data de retirada não pode estar no futuro.", "removed_on")
+        raise MeterRuleError(
+            "A data de retirada não pode estar no futuro.", "removed_on", code=CommonCode.INVALID
+        )
 
 
 def check_final_reading(*, initial: int, final: int) -> None:
@@ -109,4 +137,5 @@ def check_final_reading(*, initial: int, final: int) -> None:
         raise MeterRuleError(
             f"A leitura de retirada ({final}) é menor que a leitura de instalação ({initial}).",
             "final_reading",
+            code=ErrorCode.FINAL_READING_BELOW_INITIAL,
         )

@@ -28,7 +28,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from modules.common.domain.dates import YearMonth
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import ValidationFailed
+
+from ..errors import ErrorCode
 
 HUNDRED = Decimal(100)
 
@@ -170,15 +173,19 @@ class Consumption:
 def _check_reading(value: int, digits: int, what: str, field_name: str) -> None:
     if digits < 1:
         raise ValidationFailed(
-            f"O hidrômetro deve ter ao menos 1 dígito ({digits}).", field=f"{field_name}.digits"
+            f"O hidrômetro deve ter ao menos 1 dígito ({digits}).",
+            field=f"{field_name}.digits",
+            code=CommonCode.INVALID,
         )
     if value < 0:
-        raise ValidationFailed(f"A {what} não pode ser negativa ({value}).", field=field_name)
+        raise ValidationFailed(
+            f"A {what} não pode ser negativa ({value}).", field=field_name, code=CommonCode.INVALID
+        )
     if value >= 10**digits:
         raise ValidationFailed(
             f"A {what} ({value}) não cabe no hidrômetro de {digits} dígitos.",
             field=field_name,
-            code="reading_too_long",
+            code=ErrorCode.READING_TOO_LONG,
         )
 
 
@@ -205,7 +212,7 @@ def meter_delta(
             f"Leitura atual ({current}) menor que a anterior ({previous}) sem virada do hidrômetro nem troca "
             "de hidrômetro: confira a leitura.",
             field=f"{field_name}.current",
-            code="reading_below_previous",
+            code=ErrorCode.READING_BELOW_PREVIOUS,
         )
     return capacity - previous + current, True
 
@@ -227,7 +234,9 @@ def average_consumption(
     """
     rules = policy or ConsumptionPolicy()
     if rules.average_months < 1:
-        raise ValidationFailed("A média deve usar ao menos 1 mês.", field="average_months")
+        raise ValidationFailed(
+            "A média deve usar ao menos 1 mês.", field="average_months", code=CommonCode.INVALID
+        )
     volumes = measured_history(history, before, rules.average_months * 2)[: rules.average_months]
     if not volumes:
         return None
@@ -299,7 +308,9 @@ def determine_consumption(data: ConsumptionInput, policy: ConsumptionPolicy | No
     rules = policy or ConsumptionPolicy()
     if data.minimum_m3 < 0:
         raise ValidationFailed(
-            f"O consumo mínimo não pode ser negativo ({data.minimum_m3}).", field="minimum_m3"
+            f"O consumo mínimo não pode ser negativo ({data.minimum_m3}).",
+            field="minimum_m3",
+            code=CommonCode.INVALID,
         )
     average_window = deviation_average(data.history, data.reference, rules)
     review = {Flag.REVIEW} if data.occurrence is not None and data.occurrence.review else set()
@@ -309,11 +320,13 @@ def determine_consumption(data: ConsumptionInput, policy: ConsumptionPolicy | No
             raise ValidationFailed(
                 "Ligação com consumo fixo (sem hidrômetro) não pode ter leitura.",
                 field="reading",
-                code="unmetered",
+                code=ErrorCode.UNMETERED,
             )
         if data.fixed_m3 < 0:
             raise ValidationFailed(
-                f"O consumo fixo não pode ser negativo ({data.fixed_m3}).", field="fixed_m3"
+                f"O consumo fixo não pode ser negativo ({data.fixed_m3}).",
+                field="fixed_m3",
+                code=CommonCode.INVALID,
             )
         return Consumption(ConsumptionKind.FIXED, data.fixed_m3, None, average_window, frozenset(review))
 
@@ -321,7 +334,7 @@ def determine_consumption(data: ConsumptionInput, policy: ConsumptionPolicy | No
         raise ValidationFailed(
             "Ligação hidrometrada sem leitura nem troca de hidrômetro no período.",
             field="reading",
-            code="no_reading",
+            code=ErrorCode.NO_READING,
         )
     action = data.occurrence.action if data.occurrence is not None else OccurrenceAction.NORMAL
     measured = _measured(data, rules)
@@ -375,7 +388,9 @@ def policy_reading_window(
 def fixed_by_outlets(outlets: int, m3_per_outlet: int) -> int:
     """Unmetered connections: a fixed volume per outlet (tomada d'água), seed 001 3.2.4.4.3."""
     if outlets < 0 or m3_per_outlet < 0:
-        raise ValidationFailed("Tomadas e volume por tomada não podem ser negativos.", field="outlets")
+        raise ValidationFailed(
+            "Tomadas e volume por tomada não podem ser negativos.", field="outlets", code=CommonCode.INVALID
+        )
     return outlets * m3_per_outlet
 
 
@@ -392,7 +407,9 @@ def common_area_consumption(master_m3: int, dependents_m3: Sequence[int]) -> Com
     goes to critique: a negative bill is never issued (A9)."""
     if master_m3 < 0 or any(volume < 0 for volume in dependents_m3):
         raise ValidationFailed(
-            "Consumos de hidrômetro master e dependentes não podem ser negativos.", field="master"
+            "Consumos de hidrômetro master e dependentes não podem ser negativos.",
+            field="master",
+            code=CommonCode.INVALID,
         )
     difference = master_m3 - sum(dependents_m3)
     return CommonArea(max(difference, 0), difference, difference < 0)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from modules.access.permissions import IsAuthenticatedAndCurrent
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from tenants import admins, provisioning
+from tenants.errors import ErrorCode as TenantCode
 from tenants.healing import provisioning_health
 from tenants.models import ProvisioningState, Tenant
 from tenants.tasks import provision_tenant_task
@@ -67,7 +68,7 @@ class TenantOut(serializers.ModelSerializer):
 def _tenant(schema: str) -> Tenant:
     tenant = Tenant.objects.exclude(schema_name="public").filter(schema_name=schema).first()
     if tenant is None:
-        raise NotFound(f"Concessionária '{schema}' não encontrada.")
+        raise NotFound(f"Concessionária '{schema}' não encontrada.", code=TenantCode.TENANT_NOT_FOUND)
     return tenant
 
 
@@ -119,12 +120,14 @@ class TenantRetryApi(APIView):
     def post(self, request: Request, schema: str) -> Response:
         tenant = _tenant(schema)
         if tenant.provisioning_state == ProvisioningState.ACTIVE:
-            raise ValidationFailed("A concessionária já está ativa.", field="schema", code="already_active")
+            raise ValidationFailed(
+                "A concessionária já está ativa.", field="schema", code=TenantCode.TENANT_ALREADY_ACTIVE
+            )
         if not provisioning_health(tenant).retry_allowed:
             raise Conflict(
                 "A implantação ainda está em andamento: nova tentativa só após falha ou se ficar parada.",
                 field="schema",
-                code="provisioning_running",
+                code=TenantCode.PROVISIONING_RUNNING,
             )
         provision_tenant_task.delay(tenant.pk)
         return Response(TenantOut(tenant).data, status=status.HTTP_202_ACCEPTED)

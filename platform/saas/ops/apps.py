@@ -5,3 +5,10 @@ class OpsConfig(AppConfig):
     name = "saas.ops"
     label = "ops"
     verbose_name = "Operações do fornecedor"
+
+    def ready(self) -> None:
+        # the host cache is the control plane's (saas.middleware); a change to a tenant or a domain
+        # clears it. Connected here, not in the tenants app: tenants never imports saas
+        from saas.middleware import connect_cache_invalidation
+
+        connect_cache_invalidation()

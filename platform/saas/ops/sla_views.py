@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from modules.common.errors import DomainError
+from modules.common.errors import ErrorCode as CommonCode
 from saas.sla import selectors, services
 from saas.sla.domain.periods import YearMonth
 from saas.sla.domain.priorities import PRIORITIES
@@ -71,7 +72,9 @@ def tenant_sla(request: HttpRequest, schema: str) -> HttpResponse:
                     _local(request.POST.get("end", ""), tenant),
                 )
                 if start is None or end is None:
-                    raise DomainError("Informe início e fim da indisponibilidade.", field="start")
+                    raise DomainError(
+                        "Informe início e fim da indisponibilidade.", field="start", code=CommonCode.INVALID
+                    )
                 services.outage_record(
                     actor=request.user,
                     tenant=tenant,

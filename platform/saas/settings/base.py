@@ -71,6 +71,7 @@ TENANT_APPS = [
     "modules.access",
     "modules.registry",
     "modules.metering",
+    "modules.legacy",
     "modules.reading",
     "modules.billing",
     "modules.collection",

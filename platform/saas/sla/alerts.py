@@ -25,6 +25,7 @@ from modules.common.errors import DomainError
 from tenants.models import Tenant
 
 from . import services
+from .errors import ErrorCode
 from .models import Incident, IncidentChannel, IncidentStatus
 
 ACTOR = SystemActor("alertmanager")
@@ -45,7 +46,7 @@ class WebhookIn(serializers.Serializer):
 
 class AuthenticationFailed(DomainError):
     status = 401
-    code = "not_authenticated"
+    code = ErrorCode.NOT_AUTHENTICATED
 
 
 class AlertmanagerWebhookApi(APIView):

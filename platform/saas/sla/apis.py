@@ -17,10 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import IsAuthenticatedAndCurrent
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import NotFound, ValidationFailed
 
 from . import pdf, selectors, services
 from .domain.periods import YearMonth
+from .errors import ErrorCode
 from .models import Contract, Incident, IncidentChannel, Outage, VendorInvoice
 
 
@@ -60,9 +62,15 @@ def _month(request: Request, tenant: Any, now: dt.datetime) -> YearMonth:
     try:
         month = YearMonth.parse(text)
     except ValueError:
-        raise ValidationFailed("Mês inválido: use AAAA-MM, ex.: 2026-03.", field="month") from None
+        raise ValidationFailed(
+            "Mês inválido: use AAAA-MM, ex.: 2026-03.", field="month", code=CommonCode.INVALID
+        ) from None
     if month > current:
-        raise ValidationFailed("O mês pedido ainda não começou: não há números do futuro.", field="month")
+        raise ValidationFailed(
+            "O mês pedido ainda não começou: não há números do futuro.",
+            field="month",
+            code=CommonCode.INVALID,
+        )
     return month
 
 
@@ -102,7 +110,7 @@ class ContractApi(VendorApi):
     def get(self, request: Request, schema: str) -> Response:
         contract = Contract.objects.filter(tenant=services.tenant_by_schema(schema)).first()
         if contract is None:
-            raise NotFound("Contrato não cadastrado.")
+            raise NotFound("Contrato não cadastrado.", code=ErrorCode.CONTRACT_NOT_FOUND)
         return Response(contract_out(contract))
 
     @extend_schema(request=ContractIn, responses={200: dict})
@@ -171,7 +179,7 @@ class OutageExclusionApi(VendorApi):
     def post(self, request: Request, pk: int) -> Response:
         outage = Outage.objects.select_related("tenant").filter(pk=pk).first()
         if outage is None:
-            raise NotFound("Indisponibilidade não encontrada.")
+            raise NotFound("Indisponibilidade não encontrada.", code=ErrorCode.OUTAGE_NOT_FOUND)
         data = ExclusionIn(data=request.data)
         data.is_valid(raise_exception=True)
         outage = services.outage_exclude(actor=request.user, outage=outage, **data.validated_data)
@@ -196,7 +204,9 @@ class ProbeCreateApi(VendorApi):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if values["at"] > timezone.now() + dt.timedelta(minutes=1):
-            raise ValidationFailed("Resultado de sonda com instante no futuro.", field="at")
+            raise ValidationFailed(
+                "Resultado de sonda com instante no futuro.", field="at", code=CommonCode.INVALID
+            )
         result = services.probe_record(tenant_schema=values.pop("tenant"), **values)
         return Response(
             {
@@ -298,7 +308,7 @@ class IncidentIn(serializers.Serializer):
 def incident_by_protocol(protocol: str, **filters: Any) -> Incident:
     incident = Incident.objects.select_related("tenant").filter(protocol=protocol, **filters).first()
     if incident is None:
-        raise NotFound(f"Chamado {protocol} não encontrado.")
+        raise NotFound(f"Chamado {protocol} não encontrado.", code=ErrorCode.INCIDENT_NOT_FOUND)
     return incident
 
 
@@ -399,7 +409,9 @@ class InvoiceListIssueApi(VendorApi):
         try:
             month = YearMonth.parse(data.validated_data["month"])
         except ValueError:
-            raise ValidationFailed("Mês inválido: use AAAA-MM, ex.: 2026-03.", field="month") from None
+            raise ValidationFailed(
+                "Mês inválido: use AAAA-MM, ex.: 2026-03.", field="month", code=CommonCode.INVALID
+            ) from None
         existed = VendorInvoice.objects.filter(tenant=tenant, month=month.first_day()).exists()
         invoice = services.invoice_issue(actor=request.user, tenant=tenant, month=month, now=timezone.now())
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
@@ -410,5 +422,5 @@ class InvoicePdfApi(VendorApi):
     def get(self, request: Request, pk: int) -> HttpResponse:
         invoice = VendorInvoice.objects.select_related("tenant").filter(pk=pk).first()
         if invoice is None:
-            raise NotFound("Fatura não encontrada.")
+            raise NotFound("Fatura não encontrada.", code=ErrorCode.INVOICE_NOT_FOUND)
         return pdf.pdf_response(pdf.invoice_pdf(invoice), f"fatura-{invoice.number.replace('/', '-')}.pdf")

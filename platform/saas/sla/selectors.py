@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from modules.common.domain.dates import YearMonth
 from tenants.models import Tenant
 
 from .domain.availability import ErrorBudget, availability_percent, contract_year
 from .domain.discount import hours, interruption_discount
-from .domain.periods import Interval, YearMonth, merge, month_bounds, month_of, subtract, within
+from .domain.periods import Interval, merge, month_bounds, month_of, subtract, within
 from .domain.priorities import Compliance, compliance
 from .models import Contract, Incident, IncidentStatus, MaintenanceWindow, Outage, ProbeResult
 
@@ -118,7 +119,7 @@ class MonthReport:
     def target_met(self) -> bool | None:
         if self.contract is None:
             return None
-        return self.availability_percent >= self.contract.availability_target
+        return bool(self.availability_percent >= self.contract.availability_target)
 
     @property
     def breaches(self) -> list[IncidentRow]:
@@ -132,9 +133,10 @@ def _minutes(duration: dt.timedelta) -> Decimal:
 
 
 def _overlapping(tenant: Tenant, window: Interval) -> Iterable[Outage]:
-    return Outage.objects.filter(tenant=tenant, start__lt=window.end).filter(
+    outages: Iterable[Outage] = Outage.objects.filter(tenant=tenant, start__lt=window.end).filter(
         Q(end__isnull=True) | Q(end__gt=window.start)
     )
+    return outages
 
 
 def counted_intervals(

@@ -15,12 +15,15 @@ from django.db import IntegrityError, transaction
 from django_tenants.utils import schema_context
 
 from modules.common.audit import Actor, SystemActor, audit_record, snapshot
+from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
+from tenants.errors import ErrorCode as TenantCode
 from tenants.models import Tenant
 
 from .domain import priorities
-from .domain.periods import YearMonth
 from .domain.probes import ProbeState, Transition, step
+from .errors import ErrorCode
 from .models import (
     Contract,
     Incident,
@@ -53,9 +56,11 @@ class UtilityStaffActor:
 
 
 def tenant_by_schema(schema: str, *, field: str = "tenant") -> Tenant:
-    tenant = Tenant.objects.exclude(schema_name="public").filter(schema_name=schema).first()
+    tenant: Tenant | None = Tenant.objects.exclude(schema_name="public").filter(schema_name=schema).first()
     if tenant is None:
-        raise NotFound(f"Concessionária '{schema}' não encontrada.", field=field)
+        raise NotFound(
+            f"Concessionária '{schema}' não encontrada.", field=field, code=TenantCode.TENANT_NOT_FOUND
+        )
     return tenant
 
 
@@ -81,18 +86,27 @@ def _money(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed('Informe um valor em reais, ex.: "10000.00".', field=field) from None
+        raise ValidationFailed(
+            'Informe um valor em reais, ex.: "10000.00".', field=field, code=CommonCode.INVALID
+        ) from None
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed("O valor deve ser positivo e ter no máximo duas casas decimais.", field=field)
+        raise ValidationFailed(
+            "O valor deve ser positivo e ter no máximo duas casas decimais.",
+            field=field,
+            code=CommonCode.INVALID,
+        )
     return amount
 
 
+@transaction.atomic(durable=True)
 def contract_set(
     *, actor: Actor, tenant: Tenant, today: dt.date, reason: str = "", **values: Any
 ) -> Contract:
     unknown = set(values) - set(CONTRACT_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Campo desconhecido: {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            f"Campo desconhecido: {sorted(unknown)[0]}.", field=sorted(unknown)[0], code=CommonCode.INVALID
+        )
     if "monthly_value" in values:
         values["monthly_value"] = _money(values["monthly_value"], "monthly_value")
     hours = values.get("resolution_hours")
@@ -106,13 +120,16 @@ def contract_set(
             raise ValidationFailed(
                 "Informe os prazos de solução (horas corridas) das prioridades 0 a 6.",
                 field="resolution_hours",
+                code=CommonCode.INVALID,
             )
-    with _public(), transaction.atomic():
-        contract = Contract.objects.select_for_update().filter(tenant=tenant).first()
+    with _public():
+        contract: Contract | None = Contract.objects.select_for_update().filter(tenant=tenant).first()
         before = snapshot(contract) if contract else None
         if contract is None:
             if "monthly_value" not in values:
-                raise ValidationFailed("Informe o valor mensal do serviço.", field="monthly_value")
+                raise ValidationFailed(
+                    "Informe o valor mensal do serviço.", field="monthly_value", code=CommonCode.INVALID
+                )
             values.setdefault("start_date", today)
             contract = Contract(tenant=tenant)
         for name, value in values.items():
@@ -133,6 +150,7 @@ def contract_set(
 # --- probes and outages -------------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def probe_record(
     *,
     tenant_schema: str,
@@ -147,12 +165,14 @@ def probe_record(
     first success after failures closes it at its instant. A redelivered slot changes nothing; a
     result older than the last one applied is kept but not applied."""
     if at.tzinfo is None:
-        raise ValidationFailed("Informe o instante com fuso horário.", field="at")
-    with _public(), transaction.atomic():
+        raise ValidationFailed("Informe o instante com fuso horário.", field="at", code=CommonCode.INVALID)
+    with _public():
         tenant = Tenant.objects.exclude(schema_name="public").filter(schema_name=tenant_schema).first()
         if tenant is None:
             raise ValidationFailed(
-                f"Resultado de sonda recusado: concessionária '{tenant_schema}' desconhecida.", field="tenant"
+                f"Resultado de sonda recusado: concessionária '{tenant_schema}' desconhecida.",
+                field="tenant",
+                code=TenantCode.TENANT_NOT_FOUND,
             )
         monitor, _ = ProbeMonitor.objects.get_or_create(tenant=tenant)
         monitor = (
@@ -161,13 +181,13 @@ def probe_record(
             .get(pk=monitor.pk)
         )
         if slot:
-            existing = ProbeResult.objects.filter(tenant=tenant, slot=slot).first()
+            existing: ProbeResult | None = ProbeResult.objects.filter(tenant=tenant, slot=slot).first()
             if existing is not None:
                 return existing
         open_outage = monitor.open_outage
         state = ProbeState(last_at=monitor.last_at, open_since=open_outage.start if open_outage else None)
         new_state, transition = step(state, at=at, ok=ok)
-        result = ProbeResult.objects.create(
+        result: ProbeResult = ProbeResult.objects.create(
             tenant=tenant,
             at=at,
             slot=slot,
@@ -209,13 +229,22 @@ def probe_record(
 
 def _check_period(start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> None:
     if start.tzinfo is None or (end is not None and end.tzinfo is None):
-        raise ValidationFailed("Informe início e fim com fuso horário (ISO-8601).", field="start")
+        raise ValidationFailed(
+            "Informe início e fim com fuso horário (ISO-8601).", field="start", code=CommonCode.INVALID
+        )
     if end is not None and end < start:
-        raise ValidationFailed("O fim da indisponibilidade não pode ser anterior ao início.", field="end")
+        raise ValidationFailed(
+            "O fim da indisponibilidade não pode ser anterior ao início.",
+            field="end",
+            code=CommonCode.INVALID,
+        )
     if start > now or (end is not None and end > now):
-        raise ValidationFailed("Não é possível registrar indisponibilidade no futuro.", field="end")
+        raise ValidationFailed(
+            "Não é possível registrar indisponibilidade no futuro.", field="end", code=CommonCode.INVALID
+        )
 
 
+@transaction.atomic(durable=True)
 def outage_record(
     *,
     actor: Actor,
@@ -230,11 +259,17 @@ def outage_record(
     """A vendor staff member records an outage by hand (e.g. reported by the utility by phone)."""
     _check_period(start, end, now)
     if not cause.strip():
-        raise ValidationFailed("Informe a causa da indisponibilidade.", field="cause")
+        raise ValidationFailed(
+            "Informe a causa da indisponibilidade.", field="cause", code=CommonCode.INVALID
+        )
     if excluded and not reason.strip():
-        raise ValidationFailed("Uma indisponibilidade excluída do contrato exige o motivo.", field="reason")
-    with _public(), transaction.atomic():
-        outage = Outage.objects.create(
+        raise ValidationFailed(
+            "Uma indisponibilidade excluída do contrato exige o motivo.",
+            field="reason",
+            code=CommonCode.INVALID,
+        )
+    with _public():
+        outage: Outage = Outage.objects.create(
             tenant=tenant,
             start=start,
             end=end,
@@ -250,11 +285,14 @@ def outage_record(
     return outage
 
 
+@transaction.atomic(durable=True)
 def outage_exclude(*, actor: Actor, outage: Outage, excluded: bool, reason: str) -> Outage:
     """Mark an outage as excluded under the contract (or count it again), with a reason."""
     if not reason.strip():
-        raise ValidationFailed("Informe o motivo da exclusão (ou da reinclusão).", field="reason")
-    with _public(), transaction.atomic():
+        raise ValidationFailed(
+            "Informe o motivo da exclusão (ou da reinclusão).", field="reason", code=CommonCode.INVALID
+        )
+    with _public():
         outage = Outage.objects.select_for_update().get(pk=outage.pk)
         before = snapshot(outage, ["excluded", "exclusion_reason"])
         outage.excluded = excluded
@@ -274,6 +312,7 @@ def outage_exclude(*, actor: Actor, outage: Outage, excluded: bool, reason: str)
 # --- incidents ------------------------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def incident_open(
     *,
     actor: Actor,
@@ -291,15 +330,21 @@ def incident_open(
     row's id, drawn from a database sequence). `opened_at` is the contact time when the vendor
     registers a call received by phone or e-mail (TR 1.6), never in the future."""
     if not isinstance(priority, int) or isinstance(priority, bool) or priority not in priorities.BY_LEVEL:
-        raise ValidationFailed("Prioridade desconhecida: use 0 (Inoperante) a 6 (Baixa).", field="priority")
+        raise ValidationFailed(
+            "Prioridade desconhecida: use 0 (Inoperante) a 6 (Baixa).",
+            field="priority",
+            code=CommonCode.INVALID,
+        )
     if not description.strip():
-        raise ValidationFailed("Descreva o problema.", field="description")
+        raise ValidationFailed("Descreva o problema.", field="description", code=CommonCode.INVALID)
     if channel not in IncidentChannel.values:
-        raise ValidationFailed("Canal desconhecido.", field="channel")
+        raise ValidationFailed("Canal desconhecido.", field="channel", code=CommonCode.INVALID)
     opened = opened_at or now
     if opened > now:
-        raise ValidationFailed("A abertura não pode estar no futuro.", field="opened_at")
-    with _public(), transaction.atomic():
+        raise ValidationFailed(
+            "A abertura não pode estar no futuro.", field="opened_at", code=CommonCode.INVALID
+        )
+    with _public():
         contract = Contract.objects.filter(tenant=tenant).first()
         due = priorities.deadlines(
             opened_at=opened,
@@ -308,7 +353,7 @@ def incident_open(
             response_minutes=contract.response_minutes if contract else priorities.RESPONSE_MINUTES,
             scheduled_for=scheduled_for,
         )
-        incident = Incident.objects.create(
+        incident: Incident = Incident.objects.create(
             protocol=uuid.uuid4().hex[:20],
             tenant=tenant,
             priority=priority,
@@ -339,11 +384,12 @@ def _transition(
     **changes: Any,
 ) -> Incident:
     """Apply a status change to the locked row (never to the caller's possibly stale copy). With
-    `attend_now`, an incident nobody attended yet counts as attended at that instant."""
-    with _public(), transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    `attend_now`, an incident nobody attended yet counts as attended at that instant. Runs inside the
+    caller's transaction (each transition's own)."""
+    with _public():
+        locked: Incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.status not in allowed:
-            raise Conflict(message, field="status")
+            raise Conflict(message, field="status", code=ErrorCode.INCIDENT_WRONG_STATUS)
         if attend_now is not None and locked.acknowledged_at is None:
             changes.update(acknowledged_at=attend_now, acknowledged_by=actor.get_username())
         before = snapshot(locked, list(changes))
@@ -356,6 +402,7 @@ def _transition(
     return locked
 
 
+@transaction.atomic(durable=True)
 def incident_acknowledge(*, actor: Actor, incident: Incident, now: dt.datetime) -> Incident:
     return _transition(
         incident,
@@ -369,13 +416,14 @@ def incident_acknowledge(*, actor: Actor, incident: Incident, now: dt.datetime) 
     )
 
 
+@transaction.atomic(durable=True)
 def incident_resolve(
     *, actor: Actor, incident: Incident, solution: str, root_cause: str, now: dt.datetime
 ) -> Incident:
     if not solution.strip():
-        raise ValidationFailed("Descreva a solução aplicada.", field="solution")
+        raise ValidationFailed("Descreva a solução aplicada.", field="solution", code=CommonCode.INVALID)
     if not root_cause.strip():
-        raise ValidationFailed("Informe a causa raiz.", field="root_cause")
+        raise ValidationFailed("Informe a causa raiz.", field="root_cause", code=CommonCode.INVALID)
     changes: dict[str, Any] = {
         "status": IncidentStatus.RESOLVED,
         "resolved_at": now,
@@ -394,6 +442,7 @@ def incident_resolve(
     )
 
 
+@transaction.atomic(durable=True)
 def incident_accept(*, actor: UtilityStaffActor, incident: Incident, now: dt.datetime) -> Incident:
     """The utility agrees with the solution and its root cause (TR 1.6): only then may it close."""
     return _transition(
@@ -407,10 +456,13 @@ def incident_accept(*, actor: UtilityStaffActor, incident: Incident, now: dt.dat
     )
 
 
+@transaction.atomic(durable=True)
 def incident_reject(*, actor: UtilityStaffActor, incident: Incident, reason: str) -> Incident:
     """The utility disagrees: the chamado goes back to the vendor, and the resolution clock keeps running."""
     if not reason.strip():
-        raise ValidationFailed("Informe por que a solução não foi aceita.", field="reason")
+        raise ValidationFailed(
+            "Informe por que a solução não foi aceita.", field="reason", code=CommonCode.INVALID
+        )
     return _transition(
         incident,
         actor,
@@ -425,15 +477,18 @@ def incident_reject(*, actor: UtilityStaffActor, incident: Incident, reason: str
     )
 
 
+@transaction.atomic(durable=True)
 def incident_close(*, actor: Actor, incident: Incident, now: dt.datetime) -> Incident:
     incident.refresh_from_db()
     if incident.status == IncidentStatus.RESOLVED and not incident.root_cause:
-        raise ValidationFailed("Encerramento exige a causa raiz documentada.", field="root_cause")
+        raise ValidationFailed(
+            "Encerramento exige a causa raiz documentada.", field="root_cause", code=CommonCode.INVALID
+        )
     if incident.status == IncidentStatus.RESOLVED and incident.accepted_at is None:
         raise Conflict(
             "O chamado só pode ser encerrado após o aceite da concessionária.",
             field="accepted_at",
-            code="acceptance_required",
+            code=ErrorCode.ACCEPTANCE_REQUIRED,
         )
     return _transition(
         incident,
@@ -450,26 +505,33 @@ def incident_close(*, actor: Actor, incident: Incident, now: dt.datetime) -> Inc
 # --- invoices -------------------------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def invoice_issue(*, actor: Actor, tenant: Tenant, month: YearMonth, now: dt.datetime) -> VendorInvoice:
     """The monthly invoice of a closed month, with the interruption discount as its own line. Issuing
     again returns the invoice already issued, unchanged (the figures are frozen at issue)."""
     from . import selectors
 
     with _public():
-        existing = VendorInvoice.objects.filter(tenant=tenant, month=month.first_day()).first()
+        existing: VendorInvoice | None = VendorInvoice.objects.filter(
+            tenant=tenant, month=month.first_day()
+        ).first()
         if existing is not None:
             return existing
         report = selectors.month_report(tenant=tenant, month=month, as_of=now)
         if not report.closed:
             raise ValidationFailed(
-                "O mês ainda não terminou: a fatura é emitida após o seu encerramento.", field="month"
+                "O mês ainda não terminou: a fatura é emitida após o seu encerramento.",
+                field="month",
+                code=ErrorCode.MONTH_NOT_OVER,
             )
         if report.contract is None:
-            raise ValidationFailed("A concessionária não tem contrato cadastrado.", field="contract")
+            raise ValidationFailed(
+                "A concessionária não tem contrato cadastrado.", field="contract", code=ErrorCode.NO_CONTRACT
+            )
         vms = report.contract.monthly_value
         try:
             with transaction.atomic():
-                invoice = VendorInvoice.objects.create(
+                invoice: VendorInvoice = VendorInvoice.objects.create(
                     number=uuid.uuid4().hex[:20],
                     tenant=tenant,
                     month=month.first_day(),
@@ -508,5 +570,6 @@ def invoice_issue(*, actor: Actor, tenant: Tenant, month: YearMonth, now: dt.dat
                 )
                 audit_record(actor=actor, action="sla.invoice_issue", target=invoice, after=snapshot(invoice))
         except IntegrityError:  # issued concurrently by someone else: theirs stands
-            return VendorInvoice.objects.get(tenant=tenant, month=month.first_day())
+            theirs: VendorInvoice = VendorInvoice.objects.get(tenant=tenant, month=month.first_day())
+            return theirs
     return invoice

@@ -21,6 +21,7 @@ from modules.common.errors import NotFound
 
 from . import selectors, services
 from .apis import AwareDateTimeField, incident_out
+from .errors import ErrorCode
 from .models import Incident
 
 
@@ -29,7 +30,7 @@ def _own(request: Request, protocol: str) -> Incident:
         Incident.objects.select_related("tenant").filter(tenant=request.tenant, protocol=protocol).first()
     )
     if incident is None:
-        raise NotFound(f"Chamado {protocol} não encontrado.")
+        raise NotFound(f"Chamado {protocol} não encontrado.", code=ErrorCode.INCIDENT_NOT_FOUND)
     return incident
 
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"{opts['secret_key_env']}: a chave secreta do Pagar.me começa com 'sk_'.")
         if not get_tenant_model().objects.filter(schema_name=opts["schema"]).exists():
             raise CommandError(f"Concessionária com schema '{opts['schema']}' não encontrada.")
-        with tenant_context(opts["schema"]) as tenant, transaction.atomic():
+        with tenant_context(opts["schema"]) as tenant, transaction.atomic(durable=True):
             account = GatewayAccount.objects.select_for_update().filter(provider="pagarme").first()
             if account is None and not secret_key:
                 raise CommandError(

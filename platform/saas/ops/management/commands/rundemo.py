@@ -1,4 +1,6 @@
-"""Serve the platform on port 8000 with a Celery worker per queue and beat beside it; Ctrl-C stops all."""
+"""Serve the platform on DEMO_PORT (8000) with a Celery worker per queue, beat and the fake Pagar.me
+beside it; Ctrl-C stops all. Everything it writes (metrics, the gunicorn control socket, beat's
+schedule) lives under var/demo-<port>/, so two demos of one checkout never share a file."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from saas import queues
 
@@ -22,17 +24,34 @@ WORKER_POOLS = {
 }
 
 
+def _worker_env(number: int) -> dict[str, str]:
+    """A worker's environment: with CELERY_METRICS_PORT set, each of the three workers serves its
+    metrics on a port of its own (the port, +1, +2), or the second and third could not bind it."""
+    env = dict(os.environ)
+    if settings.CELERY_METRICS_PORT:
+        env["CELERY_METRICS_PORT"] = str(settings.CELERY_METRICS_PORT + number)
+    return env
+
+
 class Command(BaseCommand):
-    help = "Sobe a plataforma (gunicorn na porta 8000) com worker e beat do Celery."
+    help = "Sobe a plataforma (gunicorn na porta DEMO_PORT, 8000) com worker e beat do Celery."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=int, default=getattr(settings, "DEMO_PORT", 8000))
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        demo_port = getattr(settings, "DEMO_PORT", 8000)
+        if opts["port"] != demo_port:
+            # the port names the demo's database, queues, cache keys and fake gateway (settings/dev.py):
+            # a --port alone would serve this demo's data on another's queues
+            raise CommandError(
+                f"Use DEMO_PORT={opts['port']} em vez de --port {opts['port']} (DEMO_PORT={demo_port})."
+            )
         children: list[subprocess.Popen[bytes]] = []
+        run_dir = settings.BASE_DIR / "var" / f"demo-{opts['port']}"
         # gunicorn runs several processes: prometheus-client adds their samples up through this folder,
         # which must start empty
-        metrics_dir = settings.BASE_DIR / "var" / "prometheus"
+        metrics_dir = run_dir / "prometheus"
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
@@ -51,7 +70,7 @@ class Command(BaseCommand):
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             # one pool per class of work (saas/queues.py), so PDF batches never hold up a provisioning
             # or a probe; the probes wait on HTTP, so threads
-            for work_class, pool in WORKER_POOLS.items():
+            for number, (work_class, pool) in enumerate(WORKER_POOLS.items()):
                 children.append(
                     subprocess.Popen(
                         [
@@ -61,9 +80,11 @@ class Command(BaseCommand):
                             "-Q",
                             queues.queue_name(settings.CELERY_QUEUE_PREFIX, work_class),
                             "-n",
-                            f"{work_class}@%h",
+                            # a node name per demo: two demos' workers on one broker are not duplicates
+                            f"{work_class}-{settings.CELERY_QUEUE_PREFIX}@%h",
                             *pool,
-                        ]
+                        ],
+                        env=_worker_env(number),
                     )
                 )
             children.append(
@@ -73,7 +94,7 @@ class Command(BaseCommand):
                         "beat",
                         "--loglevel=INFO",
                         "--schedule",
-                        str(settings.BASE_DIR / "var" / "celerybeat-schedule"),
+                        str(run_dir / "celerybeat-schedule"),
                     ]
                 )
             )
@@ -104,7 +125,7 @@ class Command(BaseCommand):
                 "--bind",
                 f"127.0.0.1:{opts['port']}",
                 "--control-socket",
-                str(settings.BASE_DIR / "var" / "gunicorn.ctl"),
+                str(run_dir / "gunicorn.ctl"),
                 "--logger-class",
                 "saas.gunicorn_logging.SecretMaskingLogger",
                 "--workers",

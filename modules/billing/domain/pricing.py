@@ -1,0 +1,474 @@
+"""One property's bill of one month, as a pure function of named facts.
+
+The services load, for a chunk of properties, what each bill depends on (`PropertyFacts`: its
+economias, connections, meter, the month's reading, the history where the reading is missing, the
+chosen due day, other modules' pending items) and what the month's bills share (`BillingTerms`:
+the tariff version in force, the group's schedule, holidays, the tenant's minimum time to pay).
+`price_bill` turns them into a `PricedBill`: the consumption billed and how it was chosen, what
+the critique must look at (anomalies), the bill lines, the total and the due date. The billing
+run, the rebill and the simulation's comparison all price through here; nothing here reads the
+database or the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+
+from modules.common.domain import calendar as cal
+from modules.common.domain.dates import YearMonth
+from modules.common.errors import DomainError
+from modules.reading.domain.consumption import (
+    FLAG_LABELS,
+    ConsumptionKind,
+    ConsumptionPolicy,
+    Flag,
+    HistoryEntry,
+    average_consumption,
+)
+
+from .calculation import BillCalculation, calculate_bill
+from .tariffs import DwellingUnits, ServiceType, TariffVersion
+
+ZERO = Decimal("0.00")
+
+
+class NotBillable(DomainError):
+    """One property the run cannot bill; reported in the run, the others go on."""
+
+
+class ItemKind(StrEnum):
+    """What a bill line (rubrica) charges."""
+
+    WATER = "water"
+    SEWER = "sewer"
+    FIXED = "fixed"
+    SERVICE = "service"
+    INSTALLMENT = "installment"
+    CREDIT = "credit"
+    LATE_CHARGE = "late_charge"
+    ADJUSTMENT = "adjustment"
+
+
+ITEM_KIND_LABELS = {
+    ItemKind.WATER: "Água",
+    ItemKind.SEWER: "Esgoto",
+    ItemKind.FIXED: "Tarifa fixa",
+    ItemKind.SERVICE: "Serviço",
+    ItemKind.INSTALLMENT: "Parcela de acordo",
+    ItemKind.CREDIT: "Crédito",
+    ItemKind.LATE_CHARGE: "Acréscimos por impontualidade",
+    ItemKind.ADJUSTMENT: "Ajuste",
+}
+
+
+class AnomalyCode(StrEnum):
+    """What the critique is asked to look at, besides the reading's own flags (BILL_FLAGS)."""
+
+    CORRECTED = "corrected"
+    READING_IN_REVIEW = "reading_in_review"
+    NO_READING = "no_reading"
+
+
+# the reading's flags that the bill's critique repeats (a review occurrence shows as "in review")
+BILL_FLAGS = frozenset({Flag.HIGH, Flag.LOW, Flag.ZERO, Flag.ROLLOVER, Flag.METER_SWAP})
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A line another module puts on the next bill (installment, credit, late charge, service fee)."""
+
+    kind: str  # an ItemKind value
+    description: str
+    amount: Decimal  # negative for credits
+    source: str  # "debt.installment"
+    source_id: str
+
+
+@dataclass(frozen=True)
+class UnitFact:
+    """Economias of one category (and subcategory, when the property has one) in the property."""
+
+    category_code: str
+    subcategory_code: str
+    economies: int
+
+
+@dataclass(frozen=True)
+class ReadingFact:
+    """The month's reading as the bill uses and prints it."""
+
+    kind: ConsumptionKind
+    consumption_m3: int
+    flags: tuple[str, ...]
+    in_review: bool
+    read_on: dt.date | None = None
+    previous_value: int | None = None
+    value: int | None = None
+    meter_number: str = ""
+    occurrence: str = ""  # the occurrence's description, when the reader noted one
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who the bill is issued to, as it was on the issue date (registry.domain.payer decides)."""
+
+    name: str
+    document: str  # CPF/CNPJ, digits (or the alphanumeric CNPJ); "" when the customer has none
+
+
+@dataclass(frozen=True)
+class PropertyFacts:
+    property_id: int
+    account_base: int
+    active: bool
+    status_label: str  # the property's situation, as people read it
+    units: tuple[UnitFact, ...]
+    water_active: bool
+    sewer_active: bool
+    metered: bool  # a meter is installed on the water connection
+    reading: ReadingFact | None
+    history: tuple[HistoryEntry, ...] = ()  # loaded only when the month has no reading
+    due_day: int | None = None  # the day the customer chose (Lei 9.791/1999)
+    pending: tuple[PendingItem, ...] = ()
+    payer: Payer | None = None  # None: nobody is responsible for the property's bills
+    # the sewer connection's own share of the water amount (S4.7-02), in place of the tariff's
+    sewer_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class BilledConsumption:
+    """One bill of a past month, as the tariff comparison prices it again: the m³ it billed, with
+    the property's economias and connections."""
+
+    m3: int
+    units: tuple[UnitFact, ...]
+    water_active: bool
+    sewer_active: bool
+    sewer_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleDates:
+    """The group's billing and due dates in the reference month (the reading schedule)."""
+
+    billing_date: dt.date
+    due_date: dt.date
+
+
+@dataclass(frozen=True)
+class BillingTerms:
+    """What every bill of a group and month shares."""
+
+    reference: YearMonth
+    version: TariffVersion
+    issued_on: dt.date  # the day the bills are issued (the run's day), not the schedule's
+    schedule: ScheduleDates | None
+    holidays: frozenset[dt.date]
+    consumption_policy: ConsumptionPolicy = field(default_factory=ConsumptionPolicy)
+    min_days_after_issue: int = 5  # ADR 0024
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    code: str  # an AnomalyCode or a reading Flag value
+    message: str
+
+
+@dataclass(frozen=True)
+class ConsumptionChoice:
+    kind: ConsumptionKind
+    volume_m3: int
+    anomalies: tuple[Anomaly, ...]
+
+
+@dataclass(frozen=True)
+class BillLine:
+    kind: str  # an ItemKind value (other modules' items carry theirs)
+    description: str
+    category: str
+    band: str
+    quantity_m3: int | None
+    unit_price: Decimal | None
+    amount: Decimal
+    source: str
+    source_id: str
+    position: int
+
+
+@dataclass(frozen=True)
+class PricedBill:
+    property_id: int
+    account_base: int
+    calculation: BillCalculation
+    consumption_kind: ConsumptionKind
+    lines: tuple[BillLine, ...]
+    total: Decimal
+    due_date: dt.date
+    anomalies: tuple[Anomaly, ...]
+    reading: ReadingFact | None  # what the bill prints of the month's reading
+    payer: Payer | None
+
+    @property
+    def billed_m3(self) -> int:
+        return self.calculation.billed_m3
+
+
+Calculate = Callable[[int, tuple[DwellingUnits, ...], ServiceType, Decimal | None], BillCalculation]
+
+
+@dataclass
+class CachedCalculation:
+    """`calculate_bill` on one tariff version, remembered: most properties of a month share
+    (m³, economias, service, sewer share), so each combination is priced once."""
+
+    version: TariffVersion
+    _seen: dict[tuple[int, tuple[DwellingUnits, ...], ServiceType, Decimal | None], BillCalculation] = field(
+        default_factory=dict
+    )
+
+    def __call__(
+        self, m3: int, units: tuple[DwellingUnits, ...], service: ServiceType, sewer_percent: Decimal | None
+    ) -> BillCalculation:
+        key = (m3, units, service, sewer_percent)
+        calc = self._seen.get(key)
+        if calc is None:
+            calc = self._seen[key] = calculate_bill(
+                self.version, m3, units, service, sewer_percent=sewer_percent
+            )
+        return calc
+
+
+def dwelling_units(units: Sequence[UnitFact], version: TariffVersion) -> tuple[DwellingUnits, ...]:
+    """The property's economias in the version's categories: a subcategory the version prices on its
+    own ("RES/SOC") is billed as such, otherwise as its category. Raises NotBillable when there is
+    none, or when the version has no price for one of them."""
+    if not units:
+        raise NotBillable("Imóvel sem categoria/economias.", code="no_dwelling_units")
+    codes = {c.code for c in version.categories}
+    resolved = []
+    for unit in units:
+        sub = f"{unit.category_code}/{unit.subcategory_code}"
+        code = sub if unit.subcategory_code and sub in codes else unit.category_code
+        if code not in codes:
+            raise NotBillable(
+                f"Categoria {code} não existe na tarifa do ato {version.act}.", code="unknown_category"
+            )
+        resolved.append(DwellingUnits(code, unit.economies))
+    return tuple(resolved)
+
+
+def service_type(
+    *, water_active: bool, sewer_active: bool, version: TariffVersion, units: Sequence[DwellingUnits]
+) -> ServiceType:
+    """What the connections bill: water and sewer, water only, or sewer only at the special sewer
+    tariff (TEE, for properties on wells) when every category has one (S8.7-01). Raises NotBillable
+    otherwise."""
+    if water_active and sewer_active:
+        return ServiceType.WATER_SEWER
+    if water_active:
+        return ServiceType.WATER
+    if sewer_active and all(
+        version.category(u.category_code).special_sewer_amount is not None for u in units
+    ):
+        return ServiceType.SPECIAL_SEWER
+    raise NotBillable("Imóvel sem ligação de água ativa.", code="no_active_connection")
+
+
+def choose_consumption(
+    facts: PropertyFacts, terms: BillingTerms, *, consumption_override: int | None = None
+) -> ConsumptionChoice:
+    """The volume to bill and how it was chosen, with what the critique must see: a correction's
+    figure; else the month's reading (its flags and a pending review); else, metered, the average
+    of the measured history (the minimum without one, S14.6); else, unmetered, the tariff's minimum
+    per economia (seed 001 3.2.4.4.3)."""
+    if consumption_override is not None:
+        m3 = consumption_override
+        corrected = Anomaly(AnomalyCode.CORRECTED, f"Consumo informado na correção: {m3} m³.")
+        return ConsumptionChoice(ConsumptionKind.MEASURED, m3, (corrected,))
+    reading = facts.reading
+    if reading is not None:
+        anomalies = [Anomaly(flag, FLAG_LABELS[Flag(flag)]) for flag in reading.flags if flag in BILL_FLAGS]
+        if reading.in_review:
+            anomalies.append(Anomaly(AnomalyCode.READING_IN_REVIEW, "Leitura pendente de análise."))
+        return ConsumptionChoice(reading.kind, reading.consumption_m3, tuple(anomalies))
+    if facts.metered:
+        average = average_consumption(facts.history, terms.reference, terms.consumption_policy)
+        if average is None:
+            missing = Anomaly(AnomalyCode.NO_READING, "Sem leitura nem histórico: faturado pelo mínimo.")
+            return ConsumptionChoice(ConsumptionKind.MINIMUM, 0, (missing,))
+        by_average = Anomaly(AnomalyCode.NO_READING, f"Sem leitura: faturado pela média ({average} m³).")
+        return ConsumptionChoice(ConsumptionKind.AVERAGE, average, (by_average,))
+    return ConsumptionChoice(ConsumptionKind.FIXED, 0, ())
+
+
+def _band_label(from_m3: int, to_m3: int | None) -> str:
+    return f"{from_m3} a {to_m3} m³" if to_m3 is not None else f"acima de {from_m3 - 1} m³"
+
+
+def _line(
+    kind: str,
+    description: str,
+    amount: Decimal,
+    *,
+    category: str = "",
+    band: str = "",
+    quantity_m3: int | None = None,
+    unit_price: Decimal | None = None,
+    source: str = "",
+    source_id: str = "",
+) -> BillLine:
+    return BillLine(kind, description, category, band, quantity_m3, unit_price, amount, source, source_id, 0)
+
+
+def _tariff_lines(calc: BillCalculation) -> list[BillLine]:
+    lines: list[BillLine] = []
+    for c in calc.categories:
+        code, name = c.category_code, c.category_name
+        for line in c.lines:
+            band = _band_label(line.from_m3, line.to_m3)
+            lines.append(
+                _line(
+                    ItemKind.WATER,
+                    f"Água {name} – faixa {line.band_number} ({band})",
+                    line.water_amount,
+                    category=code,
+                    band=band,
+                    quantity_m3=line.volume_m3,
+                    unit_price=line.unit_price,
+                )
+            )
+        for line in c.lines:
+            if line.sewer_amount is not None:
+                band = _band_label(line.from_m3, line.to_m3)
+                lines.append(
+                    _line(
+                        ItemKind.SEWER,
+                        f"Esgoto {name} – faixa {line.band_number} ({band})",
+                        line.sewer_amount,
+                        category=code,
+                        band=band,
+                        quantity_m3=line.volume_m3,
+                    )
+                )
+        if c.sewer_amount and all(line.sewer_amount is None for line in c.lines):
+            # sewer rounded per bill: one line for the category
+            lines.append(
+                _line(
+                    ItemKind.SEWER, f"Esgoto {name}", c.sewer_amount, category=code, quantity_m3=c.billed_m3
+                )
+            )
+        if c.special_sewer_amount:
+            lines.append(
+                _line(
+                    ItemKind.SEWER,
+                    f"Tarifa de esgoto especial (TEE) {name}",
+                    c.special_sewer_amount,
+                    category=code,
+                )
+            )
+        for charge in c.fixed_charges:
+            lines.append(
+                _line(ItemKind.FIXED, f"{charge.description} ({name})", charge.amount, category=code)
+            )
+    return lines
+
+
+def bill_lines(calc: BillCalculation, pending: Sequence[PendingItem]) -> tuple[BillLine, ...]:
+    """The bill's lines in print order: per category the water bands, the sewer (per band, per bill or
+    the TEE) and the fixed charges; then other modules' items. Positions number them from 0."""
+    lines = _tariff_lines(calc)
+    lines.extend(
+        _line(item.kind, item.description, item.amount, source=item.source, source_id=item.source_id)
+        for item in pending
+    )
+    return tuple(replace(line, position=position) for position, line in enumerate(lines))
+
+
+def bill_due_date(terms: BillingTerms, chosen_day: int | None) -> dt.date:
+    """The schedule's due date, or the customer's chosen day; never sooner than the tenant's minimum
+    after the real issue (a run later than its schedule issues later, ADR 0024). Raises NotBillable
+    when the group has no schedule for the month."""
+    schedule = terms.schedule
+    if schedule is None:
+        raise NotBillable(
+            f"Não há cronograma do grupo para {terms.reference.label}: sem data de vencimento.",
+            code="no_schedule",
+        )
+    issued_on = max(schedule.billing_date, terms.issued_on)
+    if chosen_day is None:
+        earliest = issued_on + dt.timedelta(days=terms.min_days_after_issue)
+        due = schedule.due_date
+        return due if due >= earliest else cal.next_business_day(earliest, terms.holidays)
+    return cal.due_date(
+        YearMonth.of(max(schedule.due_date, issued_on)),
+        chosen_day,
+        terms.holidays,
+        cal.DueDateOptions(min_days_after_issue=terms.min_days_after_issue),
+        issued_on=issued_on,
+    )
+
+
+def price_consumption(
+    version: TariffVersion,
+    m3: int,
+    units: Sequence[UnitFact],
+    *,
+    water_active: bool,
+    sewer_active: bool,
+    sewer_percent: Decimal | None = None,
+    calculate: Calculate | None = None,
+) -> BillCalculation:
+    """`m3` priced for the property's economias and connections on `version`: what a bill and the
+    tariff comparison both charge. The sewer is the connection's share of the water amount when it
+    has one (`sewer_percent`), else the category's. Raises NotBillable or the calculation's
+    ValidationFailed."""
+    resolved = dwelling_units(units, version)
+    service = service_type(
+        water_active=water_active, sewer_active=sewer_active, version=version, units=resolved
+    )
+    return (calculate or CachedCalculation(version))(m3, resolved, service, sewer_percent)
+
+
+def price_bill(
+    facts: PropertyFacts,
+    terms: BillingTerms,
+    *,
+    consumption_override: int | None = None,
+    calculate: Calculate | None = None,
+) -> PricedBill:
+    """The property's bill of `terms.reference`. Raises NotBillable (with its code) for a property
+    that is not active, has no economias or connection to bill, credits above the bill, or no
+    schedule; and the calculation's ValidationFailed for a category or a consumption the tariff does
+    not price."""
+    if not facts.active:
+        raise NotBillable(f"Imóvel com situação {facts.status_label}.", code="property_not_active")
+    choice = choose_consumption(facts, terms, consumption_override=consumption_override)
+    calc = price_consumption(
+        terms.version,
+        choice.volume_m3,
+        facts.units,
+        water_active=facts.water_active,
+        sewer_active=facts.sewer_active,
+        sewer_percent=facts.sewer_percent,
+        calculate=calculate,
+    )
+    lines = bill_lines(calc, facts.pending)
+    total = sum((line.amount for line in lines), ZERO)
+    if total < 0:
+        raise NotBillable(f"Créditos maiores que a fatura (total {total}).", code="negative_total")
+    return PricedBill(
+        property_id=facts.property_id,
+        account_base=facts.account_base,
+        calculation=calc,
+        consumption_kind=choice.kind,
+        lines=lines,
+        total=total,
+        due_date=bill_due_date(terms, facts.due_day),
+        anomalies=choice.anomalies,
+        reading=facts.reading,
+        payer=facts.payer,
+    )

@@ -1,0 +1,54 @@
+"""The utility's billing settings (BillingSettings): the minimum time between a bill's issue and its
+due date and the months of consumption history its PDF prints. Edited by staff, audited with before
+and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.errors import ValidationFailed
+
+from ..models import BillingSettings
+
+# field: (lowest, highest, pt-BR message)
+LIMITS: dict[str, tuple[int, int, str]] = {
+    "min_days_after_issue": (
+        1,
+        30,
+        "O prazo mínimo entre a emissão e o vencimento deve ficar entre 1 e 30 dias.",
+    ),
+    # seed 001 3.2.5.12.1: the bill shows at least the last six months
+    "history_months": (6, 24, "O histórico de consumo na fatura deve ter de 6 a 24 meses."),
+}
+SETTINGS_FIELDS = tuple(LIMITS)
+
+
+def billing_settings() -> BillingSettings:
+    """The utility's settings (the defaults until someone changes them)."""
+    return BillingSettings.current()
+
+
+@transaction.atomic(durable=True)
+def billing_settings_update(*, actor: Actor, **fields: Any) -> BillingSettings:
+    """Change some of the settings; each value is checked against its limits before anything is
+    written. Raises ValidationFailed naming the field."""
+    unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
+    if unknown:
+        raise ValidationFailed(f"Campos desconhecidos: {', '.join(unknown)}.", code="unknown_fields")
+    for name, value in fields.items():
+        low, high, message = LIMITS[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(message, field=name, code="setting_out_of_range")
+    BillingSettings.current()
+    row = BillingSettings.objects.select_for_update().get(pk=1)
+    before = snapshot(row)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+    audit_record(
+        actor=actor, action="billing.settings_update", target=row, before=before, after=snapshot(row)
+    )
+    return row  # type: ignore[no-any-return]  # Django is untyped here

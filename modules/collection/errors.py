@@ -1,0 +1,42 @@
+"""Collection's error codes (ADR 0016): stable values clients switch on; the pt-BR message is for people.
+
+A counter receipt refused on the spot answers the review reason the payment would have gone to review
+with (`wrong_amount`, `cancelled`, `unknown`, `duplicate`, `in_agreement`), as it always has.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # the value modules.common uses for a malformed, missing or out-of-range field (`field` names it)
+    INVALID = "invalid"
+    # return files (FEBRABAN)
+    RETURN_FILE_REJECTED = "return_file_rejected"  # malformed records; `problems` lists line and field
+    UNKNOWN_AGENT = "unknown_agent"  # no active agent for the header's bank, or another agreement
+    DUPLICATE_FILE = "duplicate_file"  # the same bytes or the same content imported before
+    DUPLICATE_NSA = "duplicate_nsa"  # the agent's sequence number (A.08) used by another file
+    CONCURRENT_IMPORT = "concurrent_import"  # a payment of the file settled at the same moment elsewhere
+    # counter receipts, refused instead of queued for review (the review reasons' values)
+    WRONG_AMOUNT = "wrong_amount"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+    DUPLICATE = "duplicate"
+    IN_AGREEMENT = "in_agreement"
+    # payments and their review
+    PAYMENT_NOT_FOUND = "payment_not_found"
+    PAYMENT_NOT_APPLIED = "payment_not_applied"  # only an applied payment is reversed
+    PAYMENT_NOT_IN_REVIEW = "payment_not_in_review"
+    REFUND_ONLY = "refund_only"  # its review reason forbids settling it: refund it
+    BILL_NOT_OPEN = "bill_not_open"  # the bill left "released" (paid, cancelled) or an agreement holds it
+    BILL_ALREADY_PAID = "bill_already_paid"
+    # the gateway (Pagar.me)
+    GATEWAY_NOT_CONFIGURED = "gateway_not_configured"  # the utility has no active Pagar.me account
+    PROPERTY_NOT_FOUND = "property_not_found"
+    BILLS_IN_AGREEMENT = "bills_in_agreement"
+    BILLS_IN_REVIEW = "bills_in_review"  # a card checkout of theirs is pending (VA-12, VA-13)
+    GATEWAY_ERROR = "gateway_error"  # the gateway did not answer, or refused the call
+    GATEWAY_NOT_FOUND = "gateway_not_found"  # the gateway does not know the order or charge asked for
+    WEBHOOK_UNAUTHORIZED = "webhook_unauthorized"  # wrong URL secret or basic auth (401)
+    UNKNOWN_CHARGE = "unknown_charge"  # a webhook about a charge we never created

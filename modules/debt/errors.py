@@ -1,0 +1,38 @@
+"""The codes of debt's refusals, the ones clients switch on (ADR 0016; the pt-BR message is for
+people). No Django here: domain code imports it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # shared meaning, the value every module answers (modules.common.errors.ErrorCode.INVALID once
+    # issue 12's branches are merged): a field malformed, missing or out of range (`field` names it)
+    INVALID = "invalid"
+    PROPERTY_NOT_FOUND = "property_not_found"
+    # statements
+    BILLS_NOT_OPEN = "bills_not_open"
+    NO_OPEN_DEBTS = "no_open_debts"
+    BILLS_IN_REVIEW = "bills_in_review"
+    # the installment policy
+    NO_INSTALLMENT_POLICY = "no_installment_policy"
+    DEBT_BELOW_MINIMUM = "debt_below_minimum"
+    DOWN_PAYMENT_REQUIRED = "down_payment_required"
+    DOWN_PAYMENT_BELOW_MINIMUM = "down_payment_below_minimum"
+    DOWN_PAYMENT_NOT_BELOW_DEBT = "down_payment_not_below_debt"
+    TOO_MANY_INSTALLMENTS = "too_many_installments"
+    INSTALLMENT_BELOW_MINIMUM = "installment_below_minimum"
+    ROUNDING_EXCEEDS_INSTALLMENT = "rounding_exceeds_installment"
+    EXTENDED_INSTALLMENTS_NOT_ALLOWED = "extended_installments_not_allowed"
+    # agreements
+    AGREEMENT_NOT_FOUND = "agreement_not_found"
+    AGREEMENT_IN_PROGRESS = "agreement_in_progress"
+    REINSTALL_NEEDS_ACTIVE_AGREEMENT = "reinstall_needs_active_agreement"
+    AGREEMENT_NOT_LIVE = "agreement_not_live"
+    # certificates and the annual declaration
+    OPEN_DEBTS = "open_debts"
+    CERTIFICATE_NOT_FOUND = "certificate_not_found"
+    NO_BILLS_IN_YEAR = "no_bills_in_year"
+    YEAR_NOT_PAID = "year_not_paid"
+    YEAR_PAID_LATE = "year_paid_late"

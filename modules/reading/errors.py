@@ -1,0 +1,21 @@
+"""Reading's error codes (ADR 0016): stable values clients switch on; the pt-BR message is for people.
+Values that were already on the wire before the enum keep their spelling."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    PROPERTY_NOT_FOUND = "property_not_found"
+    NO_BILLING_GROUP = "no_billing_group"
+    NO_SCHEDULE = "no_schedule"
+    NO_BUSINESS_DAY_IN_MARGIN = "no_business_day_in_margin"
+    READING_OUTSIDE_SCHEDULE = "reading_outside_schedule"
+    UNKNOWN_OCCURRENCE = "unknown_occurrence"
+    READING_EXISTS = "reading_exists"
+    UNMETERED = "unmetered"  # a connection without a meter is billed by fixed consumption, unread
+    NO_READING = "no_reading"
+    READING_TOO_LONG = "reading_too_long"  # more digits than the meter's dial
+    READING_BELOW_PREVIOUS = "reading_below_previous"  # with no rollover and no meter swap
+    NOT_IN_REVIEW = "not_in_review"

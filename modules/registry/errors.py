@@ -1,0 +1,45 @@
+"""The registry's error codes: stable API values that clients switch on (the pt-BR message is for
+people). Every DomainError raised in modules/registry names one. No Django here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # values that clients already receive: kept as they were
+    DUPLICATE = "duplicate"
+    DOCUMENT_ON_FILE = "document_on_file"
+    UNCHANGED = "unchanged"
+
+    DATE_IN_FUTURE = "date_in_future"
+    NAME_REQUIRED = "name_required"
+    CEP_INVALID = "cep_invalid"
+
+    DOCUMENT_REQUIRED = "document_required"
+    DOCUMENT_INVALID = "document_invalid"
+    EMAIL_INVALID = "email_invalid"
+    CUSTOMER_KIND_UNKNOWN = "customer_kind_unknown"
+    CUSTOMER_REQUIRED = "customer_required"
+    CUSTOMER_NOT_FOUND = "customer_not_found"
+
+    PROPERTY_NOT_FOUND = "property_not_found"
+    PROPERTY_STATUS_UNKNOWN = "property_status_unknown"
+    ACCOUNT_NUMBER_INVALID = "account_number_invalid"
+    INSCRIPTION_INVALID = "inscription_invalid"
+    ECONOMIES_INVALID = "economies_invalid"
+    ROUTE_NOT_IN_GROUP = "route_not_in_group"
+    COORDINATES_INVALID = "coordinates_invalid"
+    BUILT_AREA_NEGATIVE = "built_area_negative"
+    STREET_NOT_FOUND = "street_not_found"
+    NEIGHBOURHOOD_NOT_FOUND = "neighbourhood_not_found"
+
+    RELATION_ROLE_UNKNOWN = "relation_role_unknown"
+    RELATION_ALREADY_HELD = "relation_already_held"
+    RELATION_START_BEFORE_CURRENT = "relation_start_before_current"
+    RELATION_END_BEFORE_START = "relation_end_before_start"
+
+    CONNECTION_KIND_UNKNOWN = "connection_kind_unknown"
+    CONNECTION_SITUATION_UNKNOWN = "connection_situation_unknown"
+    CONNECTION_TRANSITION_INVALID = "connection_transition_invalid"
+    CONNECTION_DATE_BEFORE_CURRENT = "connection_date_before_current"

@@ -1,0 +1,314 @@
+"""Properties: register, update, economias (categories) and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+
+from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import tenant_today
+from modules.common.errors import Conflict, ValidationFailed
+
+from ..domain.account_number import InvalidAccountNumber, account_check_digit, next_account_base
+from ..domain.economies import CategoryShare, InvalidEconomies, total_economies, validate_shares
+from ..domain.inscription import Inscription, InvalidInscription
+from ..domain.text import fold, normalize_cep
+from ..errors import ErrorCode
+from ..models import (
+    BillingGroup,
+    Category,
+    Customer,
+    Neighbourhood,
+    Property,
+    PropertyCategory,
+    PropertyRelation,
+    PropertyStatusChange,
+    Route,
+    Street,
+)
+from .checks import not_future
+from .relations import relation_start
+
+
+def _shares(categories: Iterable[CategoryShare]) -> tuple[CategoryShare, ...]:
+    try:
+        return validate_shares(categories, Category.objects.values_list("code", flat=True))
+    except InvalidEconomies as exc:
+        raise ValidationFailed(str(exc), field=exc.field, code=ErrorCode.ECONOMIES_INVALID) from exc
+
+
+def _inscription(parts: dict[str, Any]) -> Inscription:
+    try:
+        return Inscription(
+            int(parts["locality"]),
+            int(parts["sector"]),
+            int(parts["block"]),
+            int(parts["lot"]),
+            int(parts.get("sublot") or 0),
+        )
+    except InvalidInscription as exc:
+        raise ValidationFailed(str(exc), field=exc.field, code=ErrorCode.INSCRIPTION_INVALID) from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationFailed(
+            "Informe a inscrição completa: localidade, setor, quadra e lote.",
+            field="inscription",
+            code=ErrorCode.INSCRIPTION_INVALID,
+        ) from exc
+
+
+def _address_search(street: Street, number: str, complement: str, neighbourhood: Neighbourhood) -> str:
+    return fold(f"{street.street_type} {street.name} {number} {complement} {neighbourhood.name}")
+
+
+def _apply_categories(prop: Property, shares: tuple[CategoryShare, ...]) -> None:
+    by_code = {c.code: c for c in Category.objects.filter(code__in=[s.category for s in shares])}
+    PropertyCategory.objects.filter(property=prop).exclude(category__code__in=list(by_code)).delete()
+    for share in shares:
+        PropertyCategory.objects.update_or_create(
+            property=prop, category=by_code[share.category], defaults={"economies": share.economies}
+        )
+    prop.economies_total = total_economies(shares)
+    Property.objects.filter(pk=prop.pk).update(economies_total=prop.economies_total)
+
+
+def _categories_snapshot(prop: Property) -> dict[str, int]:
+    return dict(prop.categories.values_list("category__code", "economies"))
+
+
+def _check_route(billing_group: BillingGroup | None, route: Route | None) -> None:
+    if route is not None and billing_group is not None and route.group_id != billing_group.pk:
+        raise ValidationFailed(
+            "A rota escolhida não pertence ao grupo de faturamento.",
+            field="route",
+            code=ErrorCode.ROUTE_NOT_IN_GROUP,
+        )
+
+
+def _check_coordinates(lat: Decimal | None, lon: Decimal | None) -> None:
+    if (lat is None) != (lon is None):
+        raise ValidationFailed(
+            "Informe latitude e longitude juntas.", field="latitude", code=ErrorCode.COORDINATES_INVALID
+        )
+    if lat is not None and not Decimal("-90") <= lat <= Decimal("90"):
+        raise ValidationFailed(
+            "Latitude fora do intervalo −90 a 90.", field="latitude", code=ErrorCode.COORDINATES_INVALID
+        )
+    if lon is not None and not Decimal("-180") <= lon <= Decimal("180"):
+        raise ValidationFailed(
+            "Longitude fora do intervalo −180 a 180.", field="longitude", code=ErrorCode.COORDINATES_INVALID
+        )
+
+
+PROPERTY_FIELDS = (
+    "number",
+    "complement",
+    "cep",
+    "latitude",
+    "longitude",
+    "billing_group",
+    "route",
+    "route_sequence",
+    "special",
+    "municipal_registration",
+    "residents",
+    "water_outlets",
+    "built_area",
+    "has_water_tank",
+    "has_cistern",
+    "has_own_source",
+    "street",
+    "neighbourhood",
+)
+
+
+def _clean_property_fields(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if k in PROPERTY_FIELDS}
+    if "number" in out:
+        out["number"] = str(out["number"] or "").strip() or "S/N"
+    if out.get("cep"):
+        try:
+            out["cep"] = normalize_cep(out["cep"])
+        except ValueError as exc:
+            raise ValidationFailed(str(exc), field="cep", code=ErrorCode.CEP_INVALID) from exc
+    if out.get("built_area") is not None and out["built_area"] < 0:
+        raise ValidationFailed(
+            "A área construída não pode ser negativa.", field="built_area", code=ErrorCode.BUILT_AREA_NEGATIVE
+        )
+    return out
+
+
+@transaction.atomic(durable=True)
+def property_create(
+    *,
+    actor: Actor,
+    locality: int,
+    sector: int,
+    block: int,
+    lot: int,
+    sublot: int = 0,
+    street: Street,
+    neighbourhood: Neighbourhood,
+    number: str,
+    categories: Iterable[CategoryShare],
+    account_base: int | None = None,
+    holder: Customer | None = None,
+    holder_since: dt.date | None = None,
+    today: dt.date | None = None,
+    **fields: Any,
+) -> Property:
+    """A new property with its categories; the account number is the next issuable one unless given.
+
+    `holder`, when given, becomes owner and responsible for the bill from `holder_since` (default today).
+    """
+    today = today or tenant_today()
+    inscription = _inscription(
+        {"locality": locality, "sector": sector, "block": block, "lot": lot, "sublot": sublot}
+    )
+    shares = _shares(categories)
+    data = _clean_property_fields(
+        {"number": number, "street": street, "neighbourhood": neighbourhood, **fields}
+    )
+    _check_route(data.get("billing_group"), data.get("route"))
+    _check_coordinates(data.get("latitude"), data.get("longitude"))
+    not_future(holder_since, today, "holder_since", "A data de início da titularidade")
+    if account_base is not None:
+        try:
+            valid = account_check_digit(account_base) is not None
+        except InvalidAccountNumber as exc:
+            raise ValidationFailed(
+                str(exc), field="account_number", code=ErrorCode.ACCOUNT_NUMBER_INVALID
+            ) from exc
+        if not valid:
+            raise ValidationFailed(
+                "Matrícula sem dígito verificador válido.",
+                field="account_number",
+                code=ErrorCode.ACCOUNT_NUMBER_INVALID,
+            )
+    if Property.objects.filter(inscription=inscription.formatted()).exists():
+        raise Conflict(
+            f"Já existe um imóvel com a inscrição {inscription.formatted()}.",
+            field="inscription",
+            code=ErrorCode.DUPLICATE,
+        )
+    if account_base is None:
+        # Serialise issuing numbers within the tenant so two clerks never get the same one.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':account_number'))")
+        last = Property.objects.aggregate(m=Max("account_base"))["m"] or 1000
+        account_base = next_account_base(last)
+    elif Property.objects.filter(account_base=account_base).exists():
+        raise Conflict("Matrícula já utilizada.", field="account_number", code=ErrorCode.DUPLICATE)
+    prop = Property(
+        account_base=account_base,
+        locality=inscription.locality,
+        sector=inscription.sector,
+        block=inscription.block,
+        lot=inscription.lot,
+        sublot=inscription.sublot,
+        inscription=inscription.formatted(),
+        **data,
+    )
+    prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
+    try:
+        with transaction.atomic():
+            prop.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "Sequência já ocupada nesta rota.", field="route_sequence", code=ErrorCode.DUPLICATE
+        ) from exc
+    _apply_categories(prop, shares)
+    PropertyStatusChange.objects.create(
+        property=prop, status=prop.status, since=today, reason="cadastro", actor=actor.get_username()
+    )
+    after = snapshot(prop) | {"categories": _categories_snapshot(prop)}
+    audit_record(actor=actor, action="registry.property_create", target=prop, after=after)
+    if holder is not None:
+        for role in (PropertyRelation.Role.OWNER, PropertyRelation.Role.BILL_PAYER):
+            # a TextChoices member is a str at run time (no Django stubs)
+            relation_start(actor, prop, holder, role, holder_since or today, "cadastro")  # type: ignore[arg-type]
+    return prop
+
+
+@transaction.atomic(durable=True)
+def property_update(*, actor: Actor, prop: Property, **fields: Any) -> Property:
+    data = _clean_property_fields(fields)
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    before = snapshot(prop)
+    for key, value in data.items():
+        setattr(prop, key, value)
+    _check_route(prop.billing_group, prop.route)
+    _check_coordinates(prop.latitude, prop.longitude)
+    prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
+    try:
+        with transaction.atomic():
+            prop.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "Sequência já ocupada nesta rota.", field="route_sequence", code=ErrorCode.DUPLICATE
+        ) from exc
+    audit_record(
+        actor=actor, action="registry.property_update", target=prop, before=before, after=snapshot(prop)
+    )
+    return prop
+
+
+@transaction.atomic(durable=True)
+def property_set_categories(
+    *, actor: Actor, prop: Property, categories: Iterable[CategoryShare], reason: str = ""
+) -> Property:
+    """Changing economias is a fraud risk (§8.9): its own function grant, and old → new in the audit."""
+    shares = _shares(categories)
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    before = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
+    _apply_categories(prop, shares)
+    after = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
+    audit_record(
+        actor=actor,
+        action="registry.property_economies",
+        target=prop,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    return prop
+
+
+@transaction.atomic(durable=True)
+def property_set_status(
+    *,
+    actor: Actor,
+    prop: Property,
+    status: str,
+    since: dt.date,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Property:
+    today = today or tenant_today()
+    if status not in Property.Status.values:
+        raise ValidationFailed(
+            f"Situação desconhecida: '{status}'.", field="status", code=ErrorCode.PROPERTY_STATUS_UNKNOWN
+        )
+    not_future(since, today, "since", "A data da situação")
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    if prop.status == status:
+        raise ValidationFailed("O imóvel já está nesta situação.", field="status", code=ErrorCode.UNCHANGED)
+    before = {"status": prop.status}
+    prop.status = status
+    prop.save(update_fields=["status", "updated_at"])
+    PropertyStatusChange.objects.create(
+        property=prop, status=status, since=since, reason=reason, actor=actor.get_username()
+    )
+    audit_record(
+        actor=actor,
+        action="registry.property_status",
+        target=prop,
+        before=before,
+        after={"status": status},
+        reason=reason,
+    )
+    return prop

@@ -1,0 +1,82 @@
+"""The current utility has one accessor, `modules.common.clock.current_tenant()` (ADR 0015): no other
+module reads `connection.tenant`, each with its own guess of what the public schema looks like."""
+
+from __future__ import annotations
+
+import ast
+
+from modules.common.clock import TenantInfo
+from tenants.models import Tenant
+
+from .source_tree import Source, sources
+
+ALLOWED = {
+    "modules/common/clock.py",  # the accessor itself
+    "modules/common/tenancy.py",  # the tenant switch: saves and restores the connection's tenant
+}
+# Removed at merge: files other helpers are restructuring in their branches (the portal's views,
+# services and desk are being split; the demo builders are moving); the merger converts what remains.
+ALLOWED_UNTIL_MERGE = {
+    "portal/views/base.py",
+    "portal/views/public.py",
+    "portal/services.py",
+    "portal/selectors_desk.py",
+    "portal/service_gate.py",
+}
+
+
+def _ambient_reads(source: Source) -> list[str]:
+    found = []
+    for node in ast.walk(source.tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "tenant"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "connection"
+        ):
+            found.append(f"{source.relative}:{node.lineno}: connection.tenant")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"getattr", "hasattr"}
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id == "connection"
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == "tenant"
+        ):
+            found.append(f'{source.relative}:{node.lineno}: {node.func.id}(connection, "tenant")')
+    return found
+
+
+def test_only_the_clock_reads_the_connections_tenant() -> None:
+    reads = [
+        read
+        for source in sources()
+        if source.relative not in ALLOWED | ALLOWED_UNTIL_MERGE
+        for read in _ambient_reads(source)
+    ]
+
+    assert reads == [], "use modules.common.clock.current_tenant()"
+
+
+def test_the_checker_sees_both_shapes_of_an_ambient_read() -> None:
+    code = 'a = getattr(connection, "tenant", None)\nb = connection.tenant.name\nc = request.tenant\n'
+    source = Source(sources()[0].path, "x", ast.parse(code))
+
+    assert [read.split(": ", 1)[1] for read in _ambient_reads(source)] == [
+        'getattr(connection, "tenant")',
+        "connection.tenant",
+    ]
+
+
+def test_the_tenant_model_has_everything_the_modules_read_of_it() -> None:
+    """Modules see tenants.Tenant through clock.TenantInfo (they may not import the control plane):
+    every attribute of the protocol must exist on the model."""
+    fields = {f.name for f in Tenant._meta.get_fields()} | {"pk"}
+    wanted = set(TenantInfo.__annotations__) | {
+        name for name in vars(TenantInfo) if isinstance(vars(TenantInfo)[name], property)
+    }
+
+    assert wanted - fields - {name for name in dir(Tenant) if not name.startswith("_")} == set()
+    assert {"primary_domain", "febraban_company_code", "timezone"} <= wanted
