@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from modules.common.audit import SystemActor, audit_record
 from modules.common.domain.documents import document_kind, mask_document, strip_document
 from modules.common.errors import DomainError, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.ratelimit import window_hits
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.domain.payer import payer_relation
@@ -130,7 +131,7 @@ def _parse_account(value: str, mode: str) -> list[int]:
         raise ValidationFailed(
             "Matrícula inválida: confira o número e o dígito verificador (ex.: 12345-6).",
             field="account",
-            code=ErrorCode.INVALID,
+            code=CommonCode.INVALID,
         ) from exc
 
 
@@ -145,11 +146,11 @@ def citizen_sign_in(*, account: str, document: str = "", ip: str, channel: str =
         doc = strip_document(document)
         if not doc:
             raise ValidationFailed(
-                "Informe o CPF ou o CNPJ do titular.", field="document", code=ErrorCode.INVALID
+                "Informe o CPF ou o CNPJ do titular.", field="document", code=CommonCode.INVALID
             )
         if document_kind(doc) is None:
             raise ValidationFailed(
-                "CPF/CNPJ inválido: confira os dígitos.", field="document", code=ErrorCode.INVALID
+                "CPF/CNPJ inválido: confira os dígitos.", field="document", code=CommonCode.INVALID
             )
     account_keys = [f"portal:signin:acct:{b}" for b in bases]
     if any(int(cache.get(k, 0)) >= _limit() for k in account_keys):

@@ -1,6 +1,8 @@
 """The stable codes of the agency's refusals (ADR 0016): the citizen API answers them as `code`, the
-mobile app switches on them, people read the pt-BR message. Every raise in portal/ names one. No
-Django here: domain code imports it."""
+mobile app switches on them, people read the pt-BR message. Every raise in portal/ names one of these
+or a shared one of `modules.common.errors.ErrorCode` (`INVALID` with the field, `NOT_FOUND` for
+whatever is missing or not the citizen's: one answer for both, `PERMISSION_DENIED`). No Django here:
+domain code imports it."""
 
 from __future__ import annotations
 
@@ -8,12 +10,6 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
-    # the codes every module shares (modules.common.errors' classes answer them by default); named
-    # here so each raise of the portal names its code
-    INVALID = "invalid"  # a field's value is malformed, missing or not offered: `field` names it
-    NOT_FOUND = "not_found"  # missing, or not the citizen's: the same answer (access*.py)
-    PERMISSION_DENIED = "permission_denied"
-
     # sign-in (VA-06, VA-07)
     SIGN_IN_FAILED = "sign_in_failed"  # the same for a wrong and an unknown matrícula or document
     THROTTLED = "throttled"  # too many attempts from the address or on the account

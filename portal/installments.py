@@ -4,6 +4,7 @@ who may sign the agreement online."""
 from __future__ import annotations
 
 from modules.common.domain.documents import document_kind, strip_document
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import ValidationFailed
 from modules.registry.models import Customer, Property, PropertyRelation
 
@@ -24,9 +25,9 @@ def debt_requester(prop: Property, document: str) -> Customer:
         raise ValidationFailed(
             "CPF/CNPJ inválido: confira os dígitos (CPF tem 11 números; CNPJ, 14).",
             field="cpf",
-            code=ErrorCode.INVALID,
+            code=CommonCode.INVALID,
         )
-    relation = (
+    relation: PropertyRelation | None = (
         PropertyRelation.objects.filter(
             property=prop, end__isnull=True, role__in=RESPONSIBLE_ROLES, customer__cpf_cnpj=chars
         )
@@ -40,7 +41,8 @@ def debt_requester(prop: Property, document: str) -> Customer:
             field="cpf",
             code=ErrorCode.NOT_RESPONSIBLE,
         )
-    return relation.customer
+    customer: Customer = relation.customer
+    return customer
 
 
 def can_sign_online(grant: Grant, agency: AgencySettings) -> bool:

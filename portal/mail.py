@@ -81,7 +81,7 @@ def send_document(prop: Property, outgoing: Outgoing) -> str:
         )
     tenant = current_tenant()
     name = getattr(tenant, "name", "") or "Concessionária"
-    reply_to = [tenant.email] if getattr(tenant, "email", "") else None
+    reply_to = [tenant.email] if tenant and tenant.email else None
     message = EmailMessage(
         subject=f"{name}: {outgoing.subject}",
         body=f"{outgoing.body}\n\n{name}",

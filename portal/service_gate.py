@@ -11,9 +11,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern
+
+from modules.common.clock import current_tenant
 
 from . import domain
 from .errors import ErrorCode
@@ -25,7 +26,8 @@ View = Callable[..., HttpResponse]
 
 def disabled_message(codes: tuple[str, ...]) -> str:
     labels = " / ".join(domain.SERVICE_LABELS[c] for c in codes)
-    return f"O serviço “{labels}” não está disponível na agência virtual da {connection.tenant.name}."
+    tenant = current_tenant()
+    return f"O serviço “{labels}” não está disponível na agência virtual da {tenant.name if tenant else ''}."
 
 
 def _closed(agency: AgencySettings, codes: tuple[str, ...]) -> bool:

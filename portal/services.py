@@ -19,8 +19,9 @@ from django.utils import timezone
 from modules.billing.models import DueDayChoice
 from modules.billing.services.due_days import due_day_choose
 from modules.common.audit import Actor, audit_record, snapshot
-from modules.common.clock import tenant_today
+from modules.common.clock import current_tenant, tenant_today
 from modules.common.domain.documents import document_kind, strip_document
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
 from modules.registry.models import Customer, Property
 from modules.registry.services.customers import customer_update
@@ -49,7 +50,7 @@ def _clean_email(value: str, field: str = "email") -> str:
     try:
         validate_email(value)
     except DjangoValidationError as exc:
-        raise ValidationFailed("E-mail inválido.", field=field, code=ErrorCode.INVALID) from exc
+        raise ValidationFailed("E-mail inválido.", field=field, code=CommonCode.INVALID) from exc
     return value.lower()
 
 
@@ -59,7 +60,7 @@ def _clean_phone(value: str) -> str:
         raise ValidationFailed(
             "Telefone inválido: informe DDD e número (10 ou 11 dígitos).",
             field="phone",
-            code=ErrorCode.INVALID,
+            code=CommonCode.INVALID,
         )
     return digits
 
@@ -76,7 +77,7 @@ def _check_attachments(files: Sequence[UploadedFile], agency: AgencySettings) ->
         raise ValidationFailed(
             f"Envie no máximo {agency.attachment_max_files} anexos.",
             field="attachments",
-            code=ErrorCode.INVALID,
+            code=CommonCode.INVALID,
         )
     for f in files:
         if f.content_type not in ALLOWED_ATTACHMENT_TYPES:
@@ -166,7 +167,7 @@ def request_record(
         offered = {domain.AGENCY_PROBLEM.code}
     if type_code not in offered:
         raise ValidationFailed(
-            "Escolha um tipo de solicitação da lista.", field="type", code=ErrorCode.INVALID
+            "Escolha um tipo de solicitação da lista.", field="type", code=CommonCode.INVALID
         )
     if grant is not None and not grant.can_request:
         raise PermissionDenied(
@@ -175,28 +176,28 @@ def request_record(
         )
     name = (requester.name or "").strip()
     if len(name) < 3:
-        raise ValidationFailed("Informe o nome do solicitante.", field="name", code=ErrorCode.INVALID)
+        raise ValidationFailed("Informe o nome do solicitante.", field="name", code=CommonCode.INVALID)
     email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or channel == ServiceRequest.Channel.COUNTER
     email = _clean_email(requester.email) if requester.email or not email_optional else ""
     phone = _clean_phone(requester.phone) if requester.phone or kind == ServiceRequest.Kind.SERVICE else ""
     document = strip_document(requester.document)
     if document and document_kind(document) is None:
         raise ValidationFailed(
-            "CPF/CNPJ inválido: confira os dígitos.", field="document", code=ErrorCode.INVALID
+            "CPF/CNPJ inválido: confira os dígitos.", field="document", code=CommonCode.INVALID
         )
     if kind == ServiceRequest.Kind.OMBUDSMAN and not document:
         raise ValidationFailed(
-            "A ouvidoria precisa do CPF ou CNPJ do solicitante.", field="document", code=ErrorCode.INVALID
+            "A ouvidoria precisa do CPF ou CNPJ do solicitante.", field="document", code=CommonCode.INVALID
         )
     description = (description or "").strip()
     if kind != ServiceRequest.Kind.SERVICE and len(description) < 10:
         raise ValidationFailed(
-            "Descreva o assunto (ao menos 10 letras).", field="description", code=ErrorCode.INVALID
+            "Descreva o assunto (ao menos 10 letras).", field="description", code=CommonCode.INVALID
         )
     _check_attachments(attachments, agency)
     type_ = domain.ALL_TYPES[type_code]
     unit = domain.OMBUDSMAN_UNIT if kind == ServiceRequest.Kind.OMBUDSMAN else domain.COUNTER_UNIT
-    request = ServiceRequest.objects.create(
+    request: ServiceRequest = ServiceRequest.objects.create(
         protocol=_next_protocol(today.year),
         kind=kind,
         type_code=type_code,
@@ -254,17 +255,18 @@ def _anonymous(channel: str) -> _Anonymous:
 
 def _request_emails(request_id: int, schema: str) -> None:
     request = ServiceRequest.objects.get(pk=request_id)
-    tenant = connection.tenant
+    tenant = current_tenant()
+    tenant_name = tenant.name if tenant else ""
     if request.requester_email:
         send_mail(
-            subject=f"{tenant.name}: protocolo {request.protocol}",
+            subject=f"{tenant_name}: protocolo {request.protocol}",
             message=(
                 f"Olá, {request.requester_name}.\n\n"
                 f"Recebemos o seu pedido ({request.type_label}) pelo canal "
                 f"{request.get_channel_display().lower()}.\n"
                 f"Número do protocolo: {request.protocol}\n"
                 f"Data prevista para resposta: {request.expected_on:%d/%m/%Y}\n\n"
-                f"Acompanhe pela agência virtual, em Meus pedidos.\n\n{tenant.name}"
+                f"Acompanhe pela agência virtual, em Meus pedidos.\n\n{tenant_name}"
             ),
             from_email=None,
             recipient_list=[request.requester_email],
@@ -289,9 +291,9 @@ def _holder_customer(grant: Grant, prop: Property) -> Customer:
             "Para alterar dados do cadastro, entre com a matrícula e o CPF/CNPJ do titular.",
             code=ErrorCode.HOLDER_REQUIRED,
         )
-    customer = Customer.objects.filter(cpf_cnpj=grant.document).first()
+    customer: Customer | None = Customer.objects.filter(cpf_cnpj=grant.document).first()
     if customer is None:
-        raise NotFound("Cliente não encontrado.", code=ErrorCode.NOT_FOUND)
+        raise NotFound("Cliente não encontrado.", code=CommonCode.NOT_FOUND)
     return customer
 
 
@@ -303,9 +305,9 @@ def email_change_request(
     customer = _holder_customer(grant, prop)
     email = _clean_email(new_email)
     if email == (customer.email or "").lower():
-        raise ValidationFailed("Este já é o e-mail do cadastro.", field="email", code=ErrorCode.INVALID)
+        raise ValidationFailed("Este já é o e-mail do cadastro.", field="email", code=CommonCode.INVALID)
     token = secrets.token_urlsafe(32)
-    change = EmailChange.objects.create(
+    change: EmailChange = EmailChange.objects.create(
         customer=customer,
         new_email=email,
         token_hash=token_hash(token),
@@ -319,7 +321,8 @@ def email_change_request(
         after={"new_email": email},
     )
     link = confirm_url(token)
-    tenant_name = connection.tenant.name
+    tenant = current_tenant()
+    tenant_name = tenant.name if tenant else ""
     transaction.on_commit(
         lambda: send_mail(
             subject=f"{tenant_name}: confirme o seu novo e-mail",
@@ -345,7 +348,7 @@ def email_change_confirm(*, token: str) -> Customer:
     )
     if change is None:
         raise NotFound(
-            "Link de confirmação inválido ou vencido. Peça a troca de novo.", code=ErrorCode.NOT_FOUND
+            "Link de confirmação inválido ou vencido. Peça a troca de novo.", code=CommonCode.NOT_FOUND
         )
     actor = _EmailOwner(change.new_email)
     customer = customer_update(actor=actor, customer=change.customer, email=change.new_email)
@@ -378,7 +381,7 @@ def due_day_change(*, grant: Grant, prop: Property, day: int) -> DueDayChoice:
     agency = AgencySettings.current()
     if day not in agency.due_day_options:
         raise ValidationFailed(
-            "Escolha um dos dias de vencimento oferecidos.", field="day", code=ErrorCode.INVALID
+            "Escolha um dos dias de vencimento oferecidos.", field="day", code=CommonCode.INVALID
         )
     return due_day_choose(
         actor=CitizenActor(grant),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.documents import document_kind, strip_document
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import ValidationFailed
 from modules.registry.models import Customer, Property
 from modules.registry.services.customers import customer_document_change
@@ -29,7 +30,8 @@ from .services import Requester, request_record
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    locked: ServiceRequest = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    return locked
 
 
 def _refuse(problem: str | None, field: str | None = None) -> None:
@@ -237,25 +239,25 @@ def document_update_request(
     digits = strip_document(new_document)
     if document_kind(digits) is None:
         raise ValidationFailed(
-            "CPF/CNPJ inválido: confira os dígitos.", field="new_document", code=ErrorCode.INVALID
+            "CPF/CNPJ inválido: confira os dígitos.", field="new_document", code=CommonCode.INVALID
         )
     if not attachments:
         raise ValidationFailed(
             "Anexe a foto ou o PDF de um documento com o novo CPF/CNPJ.",
             field="attachments",
-            code=ErrorCode.INVALID,
+            code=CommonCode.INVALID,
         )
     holder = current_holder(prop)
     if holder is None:
         raise ValidationFailed(
             "Este imóvel não tem titular no cadastro: procure o atendimento presencial.",
             field="new_document",
-            code=ErrorCode.INVALID,
+            code=CommonCode.INVALID,
         )
     customer = holder.customer
     if customer.cpf_cnpj == digits:
         raise ValidationFailed(
-            "Este já é o CPF/CNPJ do cadastro.", field="new_document", code=ErrorCode.INVALID
+            "Este já é o CPF/CNPJ do cadastro.", field="new_document", code=CommonCode.INVALID
         )
     request = request_record(
         grant=grant,
@@ -314,16 +316,18 @@ def agency_settings_update(*, actor: Actor, **fields: Any) -> AgencySettings:
     before and after."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Campos desconhecidos: {', '.join(sorted(unknown))}.", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            f"Campos desconhecidos: {', '.join(sorted(unknown))}.", code=CommonCode.INVALID
+        )
     for name, (low, high, message) in LIMITS.items():
         if name in fields and not low <= int(fields[name]) <= high:
-            raise ValidationFailed(message, field=name, code=ErrorCode.INVALID)
+            raise ValidationFailed(message, field=name, code=CommonCode.INVALID)
     if fields.get("ombudsman_email"):
         try:
             validate_email(fields["ombudsman_email"])
         except DjangoValidationError as exc:
             raise ValidationFailed(
-                "E-mail da ouvidoria inválido.", field="ombudsman_email", code=ErrorCode.INVALID
+                "E-mail da ouvidoria inválido.", field="ombudsman_email", code=CommonCode.INVALID
             ) from exc
     if "units" in fields:
         fields["units"] = [u.strip() for u in fields["units"]]
@@ -332,19 +336,19 @@ def agency_settings_update(*, actor: Actor, **fields: Any) -> AgencySettings:
     if "disabled_services" in fields:
         problem = domain.disabled_services_problem(fields["disabled_services"])
         if problem:
-            raise ValidationFailed(problem, field="disabled_services", code=ErrorCode.INVALID)
+            raise ValidationFailed(problem, field="disabled_services", code=CommonCode.INVALID)
         # catalog order, once each: the audit's before/after compare as lists
         off = set(fields["disabled_services"])
         fields["disabled_services"] = [c for c in domain.AGENCY_SERVICE_CODES if c in off]
     AgencySettings.current()
-    agency = AgencySettings.objects.select_for_update().get(pk=1)
+    agency: AgencySettings = AgencySettings.objects.select_for_update().get(pk=1)
     before = snapshot(agency)
     for name, value in fields.items():
         setattr(agency, name, value)
     _clean(agency)
     if "sign_in_mode" in fields and fields["sign_in_mode"] not in domain.SignInMode.LABELS:
         raise ValidationFailed(
-            "Escolha um modo de entrada da lista.", field="sign_in_mode", code=ErrorCode.INVALID
+            "Escolha um modo de entrada da lista.", field="sign_in_mode", code=CommonCode.INVALID
         )
     agency.save()
     audit_record(
@@ -362,4 +366,4 @@ def _clean(agency: AgencySettings) -> None:
         agency.clean()
     except DjangoValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise ValidationFailed(messages[0], field=field, code=ErrorCode.INVALID) from exc
+        raise ValidationFailed(messages[0], field=field, code=CommonCode.INVALID) from exc

@@ -8,11 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from modules.common.clock import tenant_today
-from modules.common.errors import ValidationFailed
+from modules.common.errors import ErrorCode, ValidationFailed
 
 from .. import bills as reads
 from ..access import access_property_by_id
-from ..errors import ErrorCode
 from .base import NOT_FOUND, CitizenView
 
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, PermissionDenied
+from modules.common.errors import ErrorCode as CommonCode
 from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
 from modules.debt.models import Agreement
@@ -200,7 +201,7 @@ class AgreementCreateApi(CitizenView):
         if not can_sign_online(self.grant, AgencySettings.current()):
             raise PermissionDenied(
                 "Parcelamento pela agência não disponível. Procure o atendimento.",
-                code=ErrorCode.PERMISSION_DENIED,
+                code=CommonCode.PERMISSION_DENIED,
             )
         if debt_selectors.live_agreement(prop.pk) is not None:
             raise Conflict("Este imóvel já tem um parcelamento vigente.", code=ErrorCode.AGREEMENT_EXISTS)

@@ -24,12 +24,11 @@ from modules.collection.models import GatewayAccount
 from modules.collection.selectors import card_operators
 from modules.common.audit import SystemActor
 from modules.common.clock import tenant_today
-from modules.common.errors import DomainError, NotFound
+from modules.common.errors import DomainError, ErrorCode, NotFound
 from modules.common.http import csp_header
 
 from ..access_card import access_card_charge_by_document
 from ..auth import CitizenActor
-from ..errors import ErrorCode
 from .base import (
     citizen_required,
     granted_property,

@@ -9,12 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from modules.common.errors import DomainError, PermissionDenied
+from modules.common.errors import DomainError, ErrorCode, PermissionDenied
 from modules.registry.models import Property
 
 from .. import services_desk
 from ..auth import Grant
-from ..errors import ErrorCode
 from ..forms_desk import DocumentUpdateForm
 from ..models import ServiceRequest
 from ..services import Requester

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from modules.common.clock import tenant_today
 from modules.common.domain.money import format_brl
-from modules.common.errors import DomainError, PermissionDenied, ValidationFailed
+from modules.common.errors import DomainError, ErrorCode, PermissionDenied, ValidationFailed
 from modules.debt import pdf as debt_pdf
 from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
@@ -22,7 +22,6 @@ from modules.debt.models import Agreement
 
 from ..access_services import access_agreement_by_id, agreements_of
 from ..auth import CitizenActor, Grant
-from ..errors import ErrorCode
 from ..installments import can_sign_online, debt_requester
 from ..models import AgencySettings
 from .base import citizen_required, granted_property, page_url, pdf_response, render_page

@@ -8,12 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from modules.common.errors import DomainError, NotFound, PermissionDenied
+from modules.common.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 
 from .. import domain, selectors, services
 from ..access import access_request_by_protocol
 from ..auth import Grant, session_grant
-from ..errors import ErrorCode
 from ..forms import OmbudsmanForm, ProblemForm, ServiceRequestForm
 from ..models import AgencySettings, ServiceRequest
 from .base import (

@@ -20,7 +20,7 @@ from .source_tree import Source, sources
 
 # Removed at merge: the packages other helpers own convert their services in their own branches
 # (the same set as tests/common/test_error_codes.py); the merger deletes it when every branch is in.
-EXEMPT_UNTIL_MERGE = frozenset({"modules.billing", "portal"})
+EXEMPT_UNTIL_MERGE = frozenset({"modules.billing"})
 # A docstring that says the function joins its caller's transaction, in either of the two phrasings
 # the services use ("runs inside the caller's transaction", "Not durable: <who calls it inside theirs>").
 INSIDE_CALLER = re.compile(
