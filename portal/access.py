@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from modules.common.errors import NotFound
+from modules.common.errors import ErrorCode, NotFound
 from modules.registry.models import Property
 
 from .auth import Grant
@@ -31,14 +31,14 @@ def granted_properties(grant: Grant, *, roles: list[str] | None = None) -> Query
 
 
 def access_property_by_id(grant: Grant, property_id: int) -> Property:
-    prop = (
+    prop: Property | None = (
         granted_properties(grant)
         .select_related("street", "neighbourhood__city")
         .filter(pk=property_id)
         .first()
     )
     if prop is None:
-        raise NotFound(PROPERTY_NOT_FOUND)
+        raise NotFound(PROPERTY_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return prop
 
 
@@ -50,7 +50,7 @@ def granted_requests(grant: Grant) -> QuerySet[ServiceRequest]:
 
 
 def access_request_by_protocol(grant: Grant, protocol: str) -> ServiceRequest:
-    found = granted_requests(grant).filter(protocol=protocol).first()
+    found: ServiceRequest | None = granted_requests(grant).filter(protocol=protocol).first()
     if found is None:
-        raise NotFound(REQUEST_NOT_FOUND)
+        raise NotFound(REQUEST_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return found

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import NotFound
 from modules.debt.models import Agreement, Certificate
 from modules.registry.models import Property
 
 from . import domain
+from .errors import ErrorCode
 from .models import AgencySettings
 from .service_gate import disabled_message
 
@@ -19,14 +21,14 @@ AGREEMENT_NOT_FOUND = "Parcelamento não encontrado."
 
 
 def access_certificate_by_id(prop: Property, certificate_id: int) -> Certificate:
-    found = Certificate.objects.filter(property=prop, pk=certificate_id).first()
+    found: Certificate | None = Certificate.objects.filter(property=prop, pk=certificate_id).first()
     if found is None:
-        raise NotFound(CERTIFICATE_NOT_FOUND)
+        raise NotFound(CERTIFICATE_NOT_FOUND, code=CommonCode.NOT_FOUND)
     # its pages are open while the certificate or the declaration service is on (VA-08): the
     # document's own kind decides
     service = domain.certificate_kind_service(found.kind)
     if not AgencySettings.current().offers(service):
-        raise NotFound(disabled_message((service,)), code="service_disabled")
+        raise NotFound(disabled_message((service,)), code=ErrorCode.SERVICE_DISABLED)
     return found
 
 
@@ -35,9 +37,9 @@ def agreements_of(prop: Property) -> QuerySet[Agreement]:
 
 
 def access_agreement_by_id(prop: Property, agreement_id: int) -> Agreement:
-    found = (
+    found: Agreement | None = (
         agreements_of(prop).select_related("policy", "down_payment_document").filter(pk=agreement_id).first()
     )
     if found is None:
-        raise NotFound(AGREEMENT_NOT_FOUND)
+        raise NotFound(AGREEMENT_NOT_FOUND, code=CommonCode.NOT_FOUND)
     return found

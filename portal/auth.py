@@ -20,12 +20,14 @@ from django.http import HttpRequest
 from modules.common.audit import SystemActor, audit_record
 from modules.common.domain.documents import document_kind, mask_document, strip_document
 from modules.common.errors import DomainError, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.ratelimit import window_hits
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyRelation
 
 from .domain import SignInMode, account_input_digits
+from .errors import ErrorCode
 from .models import AgencySettings
 
 SESSION_KEY = "portal_grant"
@@ -35,12 +37,12 @@ SIGN_IN_FAILED = (
 
 
 class SignInFailed(DomainError):
-    code = "sign_in_failed"
+    code = ErrorCode.SIGN_IN_FAILED
     status = 400
 
 
 class SignInThrottled(DomainError):
-    code = "throttled"
+    code = ErrorCode.THROTTLED
     status = 429
 
 
@@ -55,7 +57,7 @@ class DocumentNotRegistered(DomainError):
     the sign-in roles has a CPF/CNPJ on file, so nobody can sign in with one. Told as such (ADR 0103
     weighs what this reveals); no session or token is given."""
 
-    code = "document_not_registered"
+    code = ErrorCode.DOCUMENT_NOT_REGISTERED
     status = 403
 
     def __init__(self, message: str, *, property_id: int) -> None:
@@ -127,7 +129,9 @@ def _parse_account(value: str, mode: str) -> list[int]:
         if mode == SignInMode.ACCOUNT_ONLY and digits.isdigit() and 0 < len(digits) <= 9:
             return [int(digits)]
         raise ValidationFailed(
-            "Matrícula inválida: confira o número e o dígito verificador (ex.: 12345-6).", field="account"
+            "Matrícula inválida: confira o número e o dígito verificador (ex.: 12345-6).",
+            field="account",
+            code=CommonCode.INVALID,
         ) from exc
 
 
@@ -141,9 +145,13 @@ def citizen_sign_in(*, account: str, document: str = "", ip: str, channel: str =
     if mode == SignInMode.ACCOUNT_CHECK_DIGIT_AND_DOCUMENT:
         doc = strip_document(document)
         if not doc:
-            raise ValidationFailed("Informe o CPF ou o CNPJ do titular.", field="document")
+            raise ValidationFailed(
+                "Informe o CPF ou o CNPJ do titular.", field="document", code=CommonCode.INVALID
+            )
         if document_kind(doc) is None:
-            raise ValidationFailed("CPF/CNPJ inválido: confira os dígitos.", field="document")
+            raise ValidationFailed(
+                "CPF/CNPJ inválido: confira os dígitos.", field="document", code=CommonCode.INVALID
+            )
     account_keys = [f"portal:signin:acct:{b}" for b in bases]
     if any(int(cache.get(k, 0)) >= _limit() for k in account_keys):
         raise SignInThrottled(THROTTLED_MESSAGE)
@@ -179,17 +187,18 @@ def citizen_sign_in(*, account: str, document: str = "", ip: str, channel: str =
     )
 
 
+@transaction.atomic(durable=True)
 def _sign_in_record(prop: Property | None, channel: str, *, ok: bool) -> None:
     """Citizens' sign-ins, good and bad, are in the access log like the staff's (the client address and
-    request id come from the request's context; the document typed is never written down)."""
-    with transaction.atomic():
-        audit_record(
-            actor=SystemActor(f"cidadão ({channel})"),
-            action="portal.sign_in" if ok else "portal.sign_in_failed",
-            object_type="registry.property" if prop is not None else "",
-            object_id=prop.pk if prop is not None else "",
-            after={"channel": channel},
-        )
+    request id come from the request's context; the document typed is never written down). Its own
+    transaction: a refused sign-in is recorded although `citizen_sign_in` then raises."""
+    audit_record(
+        actor=SystemActor(f"cidadão ({channel})"),
+        action="portal.sign_in" if ok else "portal.sign_in_failed",
+        object_type="registry.property" if prop is not None else "",
+        object_id=prop.pk if prop is not None else "",
+        after={"channel": channel},
+    )
 
 
 def _holder_from(relations: list[PropertyRelation]) -> Any:

@@ -41,7 +41,8 @@ CHARGE_ENDED = ("failed", "canceled", "expired")
 
 
 def charge_label(charge: GatewayCharge) -> str:
-    return CHARGE_LABELS.get(charge.status, charge.status or "Aguardando pagamento")
+    # a status the gateway added later is still not a word for a citizen: never shown as it comes
+    return CHARGE_LABELS.get(charge.status, "Em processamento" if charge.status else "Aguardando pagamento")
 
 
 def charge_paid(charge: GatewayCharge) -> bool:

@@ -4,10 +4,12 @@ who may sign the agreement online."""
 from __future__ import annotations
 
 from modules.common.domain.documents import document_kind, strip_document
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import ValidationFailed
 from modules.registry.models import Customer, Property, PropertyRelation
 
 from .auth import Grant
+from .errors import ErrorCode
 from .models import AgencySettings
 
 # Who answers for a property's debt: the one responsible for the bill and the owner (current links).
@@ -21,9 +23,11 @@ def debt_requester(prop: Property, document: str) -> Customer:
     chars = strip_document(document)
     if document_kind(chars) is None:
         raise ValidationFailed(
-            "CPF/CNPJ inválido: confira os dígitos (CPF tem 11 números; CNPJ, 14).", field="cpf"
+            "CPF/CNPJ inválido: confira os dígitos (CPF tem 11 números; CNPJ, 14).",
+            field="cpf",
+            code=CommonCode.INVALID,
         )
-    relation = (
+    relation: PropertyRelation | None = (
         PropertyRelation.objects.filter(
             property=prop, end__isnull=True, role__in=RESPONSIBLE_ROLES, customer__cpf_cnpj=chars
         )
@@ -35,9 +39,10 @@ def debt_requester(prop: Property, document: str) -> Customer:
             "Este CPF/CNPJ não é de um cliente responsável pelo débito deste imóvel. Informe o CPF/CNPJ "
             "do proprietário ou do responsável pela conta.",
             field="cpf",
-            code="not_responsible",
+            code=ErrorCode.NOT_RESPONSIBLE,
         )
-    return relation.customer
+    customer: Customer = relation.customer
+    return customer
 
 
 def can_sign_online(grant: Grant, agency: AgencySettings) -> bool:

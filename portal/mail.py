@@ -25,18 +25,19 @@ from modules.debt import pdf as debt_pdf
 from modules.debt.models import Certificate
 from modules.registry.models import Property
 
+from .errors import ErrorCode
 from .selectors import current_holder
 
 WINDOW_SECONDS = 3600
 
 
 class NoEmailOnRecord(DomainError):
-    code = "no_email"
+    code = ErrorCode.NO_EMAIL
     status = 409
 
 
 class TooManyEmails(DomainError):
-    code = "too_many_emails"
+    code = ErrorCode.TOO_MANY_EMAILS
     status = 429
 
 
@@ -80,7 +81,7 @@ def send_document(prop: Property, outgoing: Outgoing) -> str:
         )
     tenant = current_tenant()
     name = getattr(tenant, "name", "") or "Concessionária"
-    reply_to = [tenant.email] if getattr(tenant, "email", "") else None
+    reply_to = [tenant.email] if tenant and tenant.email else None
     message = EmailMessage(
         subject=f"{name}: {outgoing.subject}",
         body=f"{outgoing.body}\n\n{name}",

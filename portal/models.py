@@ -102,7 +102,12 @@ class AgencySettings(models.Model):
         if unknown:
             raise ValidationError({"request_types": f"Tipos desconhecidos: {', '.join(sorted(unknown))}."})
         if set(self.sign_in_roles or []) - {"owner", "bill_payer", "user"} or not self.sign_in_roles:
-            raise ValidationError({"sign_in_roles": "Use owner, bill_payer e/ou user."})
+            raise ValidationError(
+                {
+                    "sign_in_roles": "Escolha quem pode entrar: proprietário, responsável pela conta "
+                    "e/ou usuário (inquilino)."
+                }
+            )
         problem = domain.units_problem(list(self.units or []))
         if problem:
             raise ValidationError({"units": problem})

@@ -7,12 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from modules.common.clock import tenant_today
+from modules.common.clock import current_tenant, tenant_today
 from modules.common.domain.documents import strip_document
 from modules.registry.domain.account_number import looks_like_account_number, parse_account_number
 
@@ -32,7 +31,10 @@ class DeskFilter:
 
 
 def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+    start: dt.datetime = timezone.make_aware(
+        dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone()
+    )
+    return start
 
 
 def desk_request_list(f: DeskFilter) -> QuerySet[ServiceRequest]:
@@ -66,16 +68,18 @@ def desk_request_list(f: DeskFilter) -> QuerySet[ServiceRequest]:
 
 
 def pending_receipt_count(kind: str = ServiceRequest.Kind.OMBUDSMAN) -> int:
-    return ServiceRequest.objects.filter(kind=kind, status=ServiceRequest.Status.RECEIVED).count()
+    count: int = ServiceRequest.objects.filter(kind=kind, status=ServiceRequest.Status.RECEIVED).count()
+    return count
 
 
 def desk_request(protocol: str) -> ServiceRequest | None:
-    return (
+    found: ServiceRequest | None = (
         ServiceRequest.objects.select_related("property", "customer")
         .prefetch_related("events", "attachments")
         .filter(protocol=protocol)
         .first()
     )
+    return found
 
 
 def is_overdue(request: ServiceRequest, today: dt.date | None = None) -> bool:
@@ -86,9 +90,8 @@ def is_overdue(request: ServiceRequest, today: dt.date | None = None) -> bool:
 def agency_links(request: Any) -> dict[str, str]:
     """The links a utility puts on its own website (VA-01): on its primary domain, with the scheme
     this request came by; they do not change when settings do."""
-    tenant = connection.tenant
-    domain = tenant.get_primary_domain() if hasattr(tenant, "get_primary_domain") else None
-    host = domain.domain if domain else request.get_host()
+    tenant = current_tenant()
+    host = (tenant.primary_domain if tenant else "") or request.get_host()
     port = request.get_port()
     if ":" not in host and port not in ("80", "443"):
         host = f"{host}:{port}"

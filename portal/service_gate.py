@@ -11,11 +11,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern
 
+from modules.common.clock import current_tenant
+
 from . import domain
+from .errors import ErrorCode
 from .models import AgencySettings
 from .views.base import not_found_page
 
@@ -24,7 +26,8 @@ View = Callable[..., HttpResponse]
 
 def disabled_message(codes: tuple[str, ...]) -> str:
     labels = " / ".join(domain.SERVICE_LABELS[c] for c in codes)
-    return f"O serviço “{labels}” não está disponível na agência virtual da {connection.tenant.name}."
+    tenant = current_tenant()
+    return f"O serviço “{labels}” não está disponível na agência virtual da {tenant.name if tenant else ''}."
 
 
 def _closed(agency: AgencySettings, codes: tuple[str, ...]) -> bool:
@@ -48,7 +51,9 @@ def _api(view: View, codes: tuple[str, ...]) -> View:
     @wraps(view)  # keeps the DRF view's `cls` and `csrf_exempt` (the OpenAPI schema reads `cls`)
     def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _closed(AgencySettings.current(), codes):
-            return JsonResponse({"code": "service_disabled", "detail": disabled_message(codes)}, status=404)
+            return JsonResponse(
+                {"code": ErrorCode.SERVICE_DISABLED, "detail": disabled_message(codes)}, status=404
+            )
         return view(request, *args, **kwargs)
 
     gated.agency_services = codes  # type: ignore[attr-defined]

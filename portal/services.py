@@ -19,14 +19,16 @@ from django.utils import timezone
 from modules.billing.models import DueDayChoice
 from modules.billing.services.due_days import due_day_choose
 from modules.common.audit import Actor, audit_record, snapshot
-from modules.common.clock import tenant_today
+from modules.common.clock import current_tenant, tenant_today
 from modules.common.domain.documents import document_kind, strip_document
+from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
 from modules.registry.models import Customer, Property
 from modules.registry.services.customers import customer_update
 
 from . import domain
 from .auth import CitizenActor, Grant
+from .errors import ErrorCode
 from .models import (
     AgencySettings,
     CitizenToken,
@@ -48,14 +50,18 @@ def _clean_email(value: str, field: str = "email") -> str:
     try:
         validate_email(value)
     except DjangoValidationError as exc:
-        raise ValidationFailed("E-mail inválido.", field=field) from exc
+        raise ValidationFailed("E-mail inválido.", field=field, code=CommonCode.INVALID) from exc
     return value.lower()
 
 
 def _clean_phone(value: str) -> str:
     digits = "".join(ch for ch in value or "" if ch.isdigit())
     if len(digits) not in (10, 11):
-        raise ValidationFailed("Telefone inválido: informe DDD e número (10 ou 11 dígitos).", field="phone")
+        raise ValidationFailed(
+            "Telefone inválido: informe DDD e número (10 ou 11 dígitos).",
+            field="phone",
+            code=CommonCode.INVALID,
+        )
     return digits
 
 
@@ -68,16 +74,22 @@ def _next_protocol(year: int) -> str:
 
 def _check_attachments(files: Sequence[UploadedFile], agency: AgencySettings) -> None:
     if len(files) > agency.attachment_max_files:
-        raise ValidationFailed(f"Envie no máximo {agency.attachment_max_files} anexos.", field="attachments")
+        raise ValidationFailed(
+            f"Envie no máximo {agency.attachment_max_files} anexos.",
+            field="attachments",
+            code=CommonCode.INVALID,
+        )
     for f in files:
         if f.content_type not in ALLOWED_ATTACHMENT_TYPES:
             raise ValidationFailed(
-                f"O anexo {f.name} não é PDF, JPG nem PNG.", field="attachments", code="attachment_type"
+                f"O anexo {f.name} não é PDF, JPG nem PNG.",
+                field="attachments",
+                code=ErrorCode.ATTACHMENT_TYPE,
             )
         if (f.size or 0) > agency.attachment_max_bytes:
             mb = agency.attachment_max_bytes / 1_000_000
             raise ValidationFailed(
-                f"O anexo {f.name} passa de {mb:.0f} MB.", field="attachments", code="attachment_size"
+                f"O anexo {f.name} passa de {mb:.0f} MB.", field="attachments", code=ErrorCode.ATTACHMENT_SIZE
             )
 
 
@@ -89,7 +101,40 @@ class Requester:
     document: str = ""
 
 
+@transaction.atomic(durable=True)
 def request_open(
+    *,
+    grant: Grant | None,
+    kind: str,
+    type_code: str,
+    requester: Requester,
+    channel: str,
+    prop: Property | None = None,
+    description: str = "",
+    reference_point: str = "",
+    attachments: Sequence[UploadedFile] = (),
+    context: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    staff: Actor | None = None,
+) -> ServiceRequest:
+    """Open a protocol (VA-23, VA-33, VA-29) in one transaction: see `request_record`."""
+    return request_record(
+        grant=grant,
+        kind=kind,
+        type_code=type_code,
+        requester=requester,
+        channel=channel,
+        prop=prop,
+        description=description,
+        reference_point=reference_point,
+        attachments=attachments,
+        context=context,
+        today=today,
+        staff=staff,
+    )
+
+
+def request_record(
     *,
     grant: Grant | None,
     kind: str,
@@ -107,7 +152,9 @@ def request_open(
     """Open a protocol: a service request (VA-23), an ombudsman request (VA-33) or a report of a
     problem with the agency itself (VA-29). The protocol is the next of the utility's yearly series.
     `staff` is the employee who registers it at the counter (channel "balcão", VA-24): the person
-    there may have no e-mail."""
+    there may have no e-mail.
+
+    Runs inside the caller's transaction (`request_open`, or a write that adds to the protocol)."""
     today = today or tenant_today()
     agency = AgencySettings.current()
     if kind == ServiceRequest.Kind.SERVICE:
@@ -119,69 +166,76 @@ def request_open(
     else:
         offered = {domain.AGENCY_PROBLEM.code}
     if type_code not in offered:
-        raise ValidationFailed("Escolha um tipo de solicitação da lista.", field="type")
+        raise ValidationFailed(
+            "Escolha um tipo de solicitação da lista.", field="type", code=CommonCode.INVALID
+        )
     if grant is not None and not grant.can_request:
         raise PermissionDenied(
             "Nesta concessionária a entrada só com a matrícula permite apenas consultas.",
-            code="consultation_only",
+            code=ErrorCode.CONSULTATION_ONLY,
         )
     name = (requester.name or "").strip()
     if len(name) < 3:
-        raise ValidationFailed("Informe o nome do solicitante.", field="name")
+        raise ValidationFailed("Informe o nome do solicitante.", field="name", code=CommonCode.INVALID)
     email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or channel == ServiceRequest.Channel.COUNTER
     email = _clean_email(requester.email) if requester.email or not email_optional else ""
     phone = _clean_phone(requester.phone) if requester.phone or kind == ServiceRequest.Kind.SERVICE else ""
     document = strip_document(requester.document)
     if document and document_kind(document) is None:
-        raise ValidationFailed("CPF/CNPJ inválido: confira os dígitos.", field="document")
+        raise ValidationFailed(
+            "CPF/CNPJ inválido: confira os dígitos.", field="document", code=CommonCode.INVALID
+        )
     if kind == ServiceRequest.Kind.OMBUDSMAN and not document:
-        raise ValidationFailed("A ouvidoria precisa do CPF ou CNPJ do solicitante.", field="document")
+        raise ValidationFailed(
+            "A ouvidoria precisa do CPF ou CNPJ do solicitante.", field="document", code=CommonCode.INVALID
+        )
     description = (description or "").strip()
     if kind != ServiceRequest.Kind.SERVICE and len(description) < 10:
-        raise ValidationFailed("Descreva o assunto (ao menos 10 letras).", field="description")
+        raise ValidationFailed(
+            "Descreva o assunto (ao menos 10 letras).", field="description", code=CommonCode.INVALID
+        )
     _check_attachments(attachments, agency)
     type_ = domain.ALL_TYPES[type_code]
     unit = domain.OMBUDSMAN_UNIT if kind == ServiceRequest.Kind.OMBUDSMAN else domain.COUNTER_UNIT
-    with transaction.atomic():
-        request = ServiceRequest.objects.create(
-            protocol=_next_protocol(today.year),
-            kind=kind,
-            type_code=type_code,
-            property=prop,
-            requester_name=name[:200],
-            requester_document=document,
-            requester_email=email,
-            requester_phone=phone,
-            description=description[:4000],
-            reference_point=(reference_point or "").strip()[:200],
-            channel=channel,
-            expected_on=today + dt.timedelta(days=type_.deadline_days),
-            unit=unit,
-            context=context or {},
-        )
-        for f in attachments:
-            ServiceRequestAttachment.objects.create(
-                request=request,
-                file=f,
-                original_name=f.name[:200],
-                content_type=f.content_type,
-                size=f.size or 0,
-            )
-        actor: Actor = staff or (CitizenActor(grant) if grant else _anonymous(channel))
-        ServiceRequestEvent.objects.create(
+    request: ServiceRequest = ServiceRequest.objects.create(
+        protocol=_next_protocol(today.year),
+        kind=kind,
+        type_code=type_code,
+        property=prop,
+        requester_name=name[:200],
+        requester_document=document,
+        requester_email=email,
+        requester_phone=phone,
+        description=description[:4000],
+        reference_point=(reference_point or "").strip()[:200],
+        channel=channel,
+        expected_on=today + dt.timedelta(days=type_.deadline_days),
+        unit=unit,
+        context=context or {},
+    )
+    for f in attachments:
+        ServiceRequestAttachment.objects.create(
             request=request,
-            status=ServiceRequest.Status.RECEIVED,
-            unit=unit,
-            note=f"Aberto pelo canal {request.get_channel_display().lower()}",
-            actor=actor.get_username(),
+            file=f,
+            original_name=f.name[:200],
+            content_type=f.content_type,
+            size=f.size or 0,
         )
-        audit_record(
-            actor=actor,
-            action="portal.request_create",
-            target=request,
-            after=snapshot(request, exclude=("requester_document", "context")),
-        )
-        transaction.on_commit(lambda: _request_emails(request.pk, connection.schema_name))
+    actor: Actor = staff or (CitizenActor(grant) if grant else _anonymous(channel))
+    ServiceRequestEvent.objects.create(
+        request=request,
+        status=ServiceRequest.Status.RECEIVED,
+        unit=unit,
+        note=f"Aberto pelo canal {request.get_channel_display().lower()}",
+        actor=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="portal.request_create",
+        target=request,
+        after=snapshot(request, exclude=("requester_document", "context")),
+    )
+    transaction.on_commit(lambda: _request_emails(request.pk, connection.schema_name))
     return request
 
 
@@ -201,17 +255,18 @@ def _anonymous(channel: str) -> _Anonymous:
 
 def _request_emails(request_id: int, schema: str) -> None:
     request = ServiceRequest.objects.get(pk=request_id)
-    tenant = connection.tenant
+    tenant = current_tenant()
+    tenant_name = tenant.name if tenant else ""
     if request.requester_email:
         send_mail(
-            subject=f"{tenant.name}: protocolo {request.protocol}",
+            subject=f"{tenant_name}: protocolo {request.protocol}",
             message=(
                 f"Olá, {request.requester_name}.\n\n"
                 f"Recebemos o seu pedido ({request.type_label}) pelo canal "
                 f"{request.get_channel_display().lower()}.\n"
                 f"Número do protocolo: {request.protocol}\n"
                 f"Data prevista para resposta: {request.expected_on:%d/%m/%Y}\n\n"
-                f"Acompanhe pela agência virtual, em Meus pedidos.\n\n{tenant.name}"
+                f"Acompanhe pela agência virtual, em Meus pedidos.\n\n{tenant_name}"
             ),
             from_email=None,
             recipient_list=[request.requester_email],
@@ -234,14 +289,15 @@ def _holder_customer(grant: Grant, prop: Property) -> Customer:
     if not grant.verified_holder:
         raise PermissionDenied(
             "Para alterar dados do cadastro, entre com a matrícula e o CPF/CNPJ do titular.",
-            code="holder_required",
+            code=ErrorCode.HOLDER_REQUIRED,
         )
-    customer = Customer.objects.filter(cpf_cnpj=grant.document).first()
+    customer: Customer | None = Customer.objects.filter(cpf_cnpj=grant.document).first()
     if customer is None:
-        raise NotFound("Cliente não encontrado.")
+        raise NotFound("Cliente não encontrado.", code=CommonCode.NOT_FOUND)
     return customer
 
 
+@transaction.atomic(durable=True)
 def email_change_request(
     *, grant: Grant, prop: Property, new_email: str, confirm_url: Callable[[str], str]
 ) -> EmailChange:
@@ -249,59 +305,61 @@ def email_change_request(
     customer = _holder_customer(grant, prop)
     email = _clean_email(new_email)
     if email == (customer.email or "").lower():
-        raise ValidationFailed("Este já é o e-mail do cadastro.", field="email")
+        raise ValidationFailed("Este já é o e-mail do cadastro.", field="email", code=CommonCode.INVALID)
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        change = EmailChange.objects.create(
-            customer=customer,
-            new_email=email,
-            token_hash=token_hash(token),
-            expires_at=timezone.now() + dt.timedelta(hours=EMAIL_CHANGE_HOURS),
+    change: EmailChange = EmailChange.objects.create(
+        customer=customer,
+        new_email=email,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + dt.timedelta(hours=EMAIL_CHANGE_HOURS),
+    )
+    audit_record(
+        actor=CitizenActor(grant),
+        action="portal.email_change_request",
+        target=customer,
+        object_type="registry.customer",
+        after={"new_email": email},
+    )
+    link = confirm_url(token)
+    tenant = current_tenant()
+    tenant_name = tenant.name if tenant else ""
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"{tenant_name}: confirme o seu novo e-mail",
+            message=(
+                f"Olá, {customer.name}.\n\nPara usar este endereço no cadastro da {tenant_name}, "
+                f"abra o link abaixo em até {EMAIL_CHANGE_HOURS} horas:\n\n{link}\n\n"
+                "Se você não pediu esta troca, ignore esta mensagem."
+            ),
+            from_email=None,
+            recipient_list=[email],
         )
-        audit_record(
-            actor=CitizenActor(grant),
-            action="portal.email_change_request",
-            target=customer,
-            object_type="registry.customer",
-            after={"new_email": email},
-        )
-        link = confirm_url(token)
-        tenant_name = connection.tenant.name
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"{tenant_name}: confirme o seu novo e-mail",
-                message=(
-                    f"Olá, {customer.name}.\n\nPara usar este endereço no cadastro da {tenant_name}, "
-                    f"abra o link abaixo em até {EMAIL_CHANGE_HOURS} horas:\n\n{link}\n\n"
-                    "Se você não pediu esta troca, ignore esta mensagem."
-                ),
-                from_email=None,
-                recipient_list=[email],
-            )
-        )
+    )
     return change
 
 
+@transaction.atomic(durable=True)
 def email_change_confirm(*, token: str) -> Customer:
-    with transaction.atomic():
-        change = (
-            EmailChange.objects.select_for_update()
-            .filter(token_hash=token_hash(token), confirmed_at__isnull=True, expires_at__gt=timezone.now())
-            .select_related("customer")
-            .first()
+    change = (
+        EmailChange.objects.select_for_update()
+        .filter(token_hash=token_hash(token), confirmed_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("customer")
+        .first()
+    )
+    if change is None:
+        raise NotFound(
+            "Link de confirmação inválido ou vencido. Peça a troca de novo.", code=CommonCode.NOT_FOUND
         )
-        if change is None:
-            raise NotFound("Link de confirmação inválido ou vencido. Peça a troca de novo.")
-        actor = _EmailOwner(change.new_email)
-        customer = customer_update(actor=actor, customer=change.customer, email=change.new_email)
-        change.confirmed_at = timezone.now()
-        change.save(update_fields=["confirmed_at"])
-        audit_record(
-            actor=actor,
-            action="portal.email_change_confirm",
-            target=customer,
-            object_type="registry.customer",
-        )
+    actor = _EmailOwner(change.new_email)
+    customer = customer_update(actor=actor, customer=change.customer, email=change.new_email)
+    change.confirmed_at = timezone.now()
+    change.save(update_fields=["confirmed_at"])
+    audit_record(
+        actor=actor,
+        action="portal.email_change_confirm",
+        target=customer,
+        object_type="registry.customer",
+    )
     return customer
 
 
@@ -317,11 +375,14 @@ class _EmailOwner:
 
 def due_day_change(*, grant: Grant, prop: Property, day: int) -> DueDayChoice:
     """VA-27: the customer picks one of the utility's due days (Lei 9.791/1999); billing owns the
-    choice (`DueDayChoice`, read by the billing run) and records it."""
+    choice (`DueDayChoice`, read by the billing run) and records it. No transaction of its own: the
+    one write is billing's `due_day_choose`, which is a unit of work."""
     _holder_customer(grant, prop)
     agency = AgencySettings.current()
     if day not in agency.due_day_options:
-        raise ValidationFailed("Escolha um dos dias de vencimento oferecidos.", field="day")
+        raise ValidationFailed(
+            "Escolha um dos dias de vencimento oferecidos.", field="day", code=CommonCode.INVALID
+        )
     return due_day_choose(
         actor=CitizenActor(grant),
         property_id=prop.pk,
@@ -333,6 +394,7 @@ def due_day_change(*, grant: Grant, prop: Property, day: int) -> DueDayChoice:
 # --- citizen API tokens -------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def citizen_token_issue(*, grant: Grant) -> tuple[str, dt.datetime]:
     key = secrets.token_urlsafe(32)
     minutes = int(getattr(settings, "PORTAL_API_TOKEN_MINUTES", 30))
@@ -378,6 +440,7 @@ def citizen_token_resolve(key: str) -> Grant | None:
     )
 
 
+@transaction.atomic(durable=True)
 def citizen_token_revoke(key: str) -> None:
     CitizenToken.objects.filter(key_hash=token_hash(key), revoked_at__isnull=True).update(
         revoked_at=timezone.now()

@@ -47,10 +47,10 @@ class CitizenTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0] != self.keyword:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Cabeçalho Authorization inválido.")
+            raise exceptions.AuthenticationFailed("Acesso inválido. Entre de novo.")
         grant = services.citizen_token_resolve(header[1])
         if grant is None:
-            raise exceptions.AuthenticationFailed("Token inválido ou expirado. Entre de novo.")
+            raise exceptions.AuthenticationFailed("Sua sessão expirou ou não é válida. Entre de novo.")
         return grant, header[1]
 
     def authenticate_header(self, request: Request) -> str:

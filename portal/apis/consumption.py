@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from modules.common.clock import tenant_today
-from modules.common.errors import ValidationFailed
+from modules.common.errors import ErrorCode, ValidationFailed
 
 from .. import bills as reads
 from ..access import access_property_by_id
@@ -44,8 +44,10 @@ class ConsumptionApi(CitizenView):
         prop = access_property_by_id(self.grant, property_id)
         raw = request.query_params.get("months", "12")
         if not (raw.isdigit() and int(raw) in reads.CHART_MONTHS):
-            choices = ", ".join(str(m) for m in reads.CHART_MONTHS)
-            raise ValidationFailed(f"months: use um destes valores: {choices}.", field="months")
+            *first, last = (str(m) for m in reads.CHART_MONTHS)
+            raise ValidationFailed(
+                f"Escolha {', '.join(first)} ou {last} meses.", field="months", code=ErrorCode.INVALID
+            )
         months = int(raw)
         chart = reads.consumption_chart(prop, tenant_today(), months)
         body = {

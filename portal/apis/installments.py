@@ -12,12 +12,14 @@ from rest_framework.response import Response
 
 from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, PermissionDenied
+from modules.common.errors import ErrorCode as CommonCode
 from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
 from modules.debt.models import Agreement
 
 from ..access import access_property_by_id
 from ..auth import CitizenActor
+from ..errors import ErrorCode
 from ..installments import can_sign_online, debt_requester
 from ..models import AgencySettings
 from .base import NOT_FOUND, CitizenView, Money
@@ -197,9 +199,12 @@ class AgreementCreateApi(CitizenView):
     def post(self, request: Request, property_id: int) -> Response:
         prop = access_property_by_id(self.grant, property_id)
         if not can_sign_online(self.grant, AgencySettings.current()):
-            raise PermissionDenied("Parcelamento pela agência não disponível. Procure o atendimento.")
+            raise PermissionDenied(
+                "Parcelamento pela agência não disponível. Procure o atendimento.",
+                code=CommonCode.PERMISSION_DENIED,
+            )
         if debt_selectors.live_agreement(prop.pk) is not None:
-            raise Conflict("Este imóvel já tem um parcelamento vigente.", code="agreement_exists")
+            raise Conflict("Este imóvel já tem um parcelamento vigente.", code=ErrorCode.AGREEMENT_EXISTS)
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)
         agreement: Agreement = debt_services.agreement_create(

@@ -9,11 +9,11 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from modules.common.clock import current_tenant
 from modules.common.errors import DomainError, NotFound, PermissionDenied
 from modules.common.http import client_ip
 from modules.registry.models import Property
@@ -48,7 +48,7 @@ def render_page(
     and the services the utility offers."""
     agency = getattr(request, "agency", None) or AgencySettings.current()
     totem = is_totem(request)
-    tenant = connection.tenant
+    tenant = current_tenant()
     base = {
         "ns": namespace(request),
         "totem": totem,

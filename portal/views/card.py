@@ -24,7 +24,7 @@ from modules.collection.models import GatewayAccount
 from modules.collection.selectors import card_operators
 from modules.common.audit import SystemActor
 from modules.common.clock import tenant_today
-from modules.common.errors import DomainError, NotFound
+from modules.common.errors import DomainError, ErrorCode, NotFound
 from modules.common.http import csp_header
 
 from ..access_card import access_card_charge_by_document
@@ -60,7 +60,10 @@ def _checkout_origins(operators: list[GatewayAccount]) -> tuple[str, ...]:
 @citizen_required
 def card_pay(request: HttpRequest, property_id: int) -> HttpResponse:
     if is_totem(request):  # see views.bills._methods: no card on a kiosk
-        return render_not_found(request, NotFound("Pagamento com cartão não é oferecido no autoatendimento."))
+        return render_not_found(
+            request,
+            NotFound("Pagamento com cartão não é oferecido no autoatendimento.", code=ErrorCode.NOT_FOUND),
+        )
     prop = granted_property(request, property_id)
     today = tenant_today()
     source = request.POST if request.method == "POST" else request.GET

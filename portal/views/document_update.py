@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from modules.common.errors import DomainError, PermissionDenied
+from modules.common.errors import DomainError, ErrorCode, PermissionDenied
 from modules.registry.models import Property
 
 from .. import services_desk
@@ -44,7 +44,10 @@ def document_update(request: HttpRequest, property_id: int) -> HttpResponse:
     grant: Grant = request.grant  # type: ignore[attr-defined]
     prop = granted_property(request, property_id)
     if not grant.can_request:
-        raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
+        raise PermissionDenied(
+            "Nesta concessionária a entrada só com a matrícula permite apenas consultas.",
+            code=ErrorCode.PERMISSION_DENIED,
+        )
     return _document_update_form(request, grant, prop, passed=False)
 
 

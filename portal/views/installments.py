@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from modules.common.clock import tenant_today
 from modules.common.domain.money import format_brl
-from modules.common.errors import DomainError, PermissionDenied, ValidationFailed
+from modules.common.errors import DomainError, ErrorCode, PermissionDenied, ValidationFailed
 from modules.debt import pdf as debt_pdf
 from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
@@ -81,7 +81,11 @@ def installments(request: HttpRequest, property_id: int) -> HttpResponse:
         status = 400
     try:
         if down is not None and down < 0:
-            raise ValidationFailed("Informe o valor de entrada em reais, por exemplo 41,53.", field="entrada")
+            raise ValidationFailed(
+                "Informe o valor de entrada em reais, por exemplo 41,53.",
+                field="entrada",
+                code=ErrorCode.INVALID,
+            )
         detail = debt_selectors.installment_simulation_detail(
             property_id=prop.pk, as_of=today, down_payment=down, reactivation=reactivation
         )
@@ -174,7 +178,9 @@ def agreement_guia_pdf(request: HttpRequest, property_id: int, agreement_id: int
     agreement = access_agreement_by_id(prop, agreement_id)
     document = agreement.down_payment_document
     if document is None or agreement.status != Agreement.Status.AWAITING_DOWN_PAYMENT:
-        raise PermissionDenied("Este parcelamento não tem guia de entrada a pagar.")
+        raise PermissionDenied(
+            "Este parcelamento não tem guia de entrada a pagar.", code=ErrorCode.PERMISSION_DENIED
+        )
     return pdf_response(debt_pdf.statement_pdf(document), f"guia-entrada-{agreement.pk}.pdf")
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
+
+from modules.common.clock import current_tenant
 
 from .base import render_page
 
 
 @require_GET
 def legal(request: HttpRequest, which: str) -> HttpResponse:
-    tenant = connection.tenant
+    tenant = current_tenant()
     title, text = (
         ("Aviso de privacidade", tenant.privacy_notice)
         if which == "privacidade"
@@ -24,7 +25,8 @@ def legal(request: HttpRequest, which: str) -> HttpResponse:
 @require_GET
 def logo(request: HttpRequest) -> HttpResponse:
     """The utility's SVG logo as an image: loaded by <img>, an SVG never runs scripts."""
-    svg = connection.tenant.logo_svg
+    tenant = current_tenant()
+    svg = tenant.logo_svg if tenant else ""
     if not svg:
         return HttpResponse(status=404)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from modules.common.errors import DomainError, NotFound, PermissionDenied
+from modules.common.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 
 from .. import domain, selectors, services
 from ..access import access_request_by_protocol
@@ -40,7 +40,7 @@ def request_detail(request: HttpRequest, property_id: int, protocol: str) -> Htt
     prop = granted_property(request, property_id)
     item = access_request_by_protocol(request.grant, protocol)  # type: ignore[attr-defined]
     if item.property_id not in (None, prop.pk):
-        raise NotFound("Protocolo não encontrado.")
+        raise NotFound("Protocolo não encontrado.", code=ErrorCode.NOT_FOUND)
     return render_page(
         request,
         "portal/request_detail.html",
@@ -60,7 +60,10 @@ def request_new(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = granted_property(request, property_id)
     agency: AgencySettings = request.agency  # type: ignore[attr-defined]
     if not grant.can_request:
-        raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
+        raise PermissionDenied(
+            "Nesta concessionária a entrada só com a matrícula permite apenas consultas.",
+            code=ErrorCode.PERMISSION_DENIED,
+        )
     # the CPF/CNPJ update has its own page: it needs the new number and a document (VA-26)
     types = [
         t
@@ -110,7 +113,10 @@ def ombudsman(request: HttpRequest, property_id: int) -> HttpResponse:
     grant: Grant = request.grant  # type: ignore[attr-defined]
     prop = granted_property(request, property_id)
     if not grant.can_request:
-        raise PermissionDenied("Nesta concessionária a entrada só com a matrícula permite apenas consultas.")
+        raise PermissionDenied(
+            "Nesta concessionária a entrada só com a matrícula permite apenas consultas.",
+            code=ErrorCode.PERMISSION_DENIED,
+        )
     initial = {"name": grant.holder_name, "document": grant.masked_document} if grant.verified_holder else {}
     form = OmbudsmanForm(request.POST or None, request.FILES or None, initial=initial)
     if grant.verified_holder:  # already proved at sign-in: never shown or typed again

@@ -14,15 +14,6 @@ ALLOWED = {
     "modules/common/clock.py",  # the accessor itself
     "modules/common/tenancy.py",  # the tenant switch: saves and restores the connection's tenant
 }
-# Removed at merge: files other helpers are restructuring in their branches (the portal's views,
-# services and desk are being split; the demo builders are moving); the merger converts what remains.
-ALLOWED_UNTIL_MERGE = {
-    "portal/views/base.py",
-    "portal/views/public.py",
-    "portal/services.py",
-    "portal/selectors_desk.py",
-    "portal/service_gate.py",
-}
 
 
 def _ambient_reads(source: Source) -> list[str]:
@@ -51,10 +42,7 @@ def _ambient_reads(source: Source) -> list[str]:
 
 def test_only_the_clock_reads_the_connections_tenant() -> None:
     reads = [
-        read
-        for source in sources()
-        if source.relative not in ALLOWED | ALLOWED_UNTIL_MERGE
-        for read in _ambient_reads(source)
+        read for source in sources() if source.relative not in ALLOWED for read in _ambient_reads(source)
     ]
 
     assert reads == [], "use modules.common.clock.current_tenant()"

@@ -18,9 +18,6 @@ import re
 
 from .source_tree import Source, sources
 
-# Removed at merge: the packages other helpers own convert their services in their own branches
-# (the same set as tests/common/test_error_codes.py); the merger deletes it when every branch is in.
-EXEMPT_UNTIL_MERGE = frozenset({"portal"})
 # A docstring that says the function joins its caller's transaction, in either of the two phrasings
 # the services use ("runs inside the caller's transaction", "Not durable: <who calls it in theirs>").
 INSIDE_CALLER = re.compile(r"inside\s+(the|its|a|their)\s+caller'?s\s+transaction|\bNot durable\b", re.I)
@@ -88,12 +85,7 @@ def _problems(source: Source) -> list[str]:
 
 
 def test_every_unit_of_work_in_a_service_opens_a_durable_transaction() -> None:
-    problems = [
-        problem
-        for source in sources()
-        if _is_services(source) and not source.within(EXEMPT_UNTIL_MERGE)
-        for problem in _problems(source)
-    ]
+    problems = [problem for source in sources() if _is_services(source) for problem in _problems(source)]
 
     assert problems == [], (
         "decorate the unit of work @transaction.atomic(durable=True), or say in its docstring that it "

@@ -29,14 +29,11 @@ from modules.common.errors import DomainError
 
 from .source_tree import Source, sources
 
-# Removed at merge: the packages other helpers own convert their raises in their own branches; the
-# merger deletes this set (and the demo builders' entry once they have moved) when every branch is in.
-EXEMPT_UNTIL_MERGE = frozenset({"portal"})
 NOT_IMPORTED = re.compile(r"^saas\.settings(\.|$)")  # production settings refuse to load without secrets
 
 
 def _checked() -> list[Source]:
-    return [s for s in sources() if not s.within(EXEMPT_UNTIL_MERGE) and not NOT_IMPORTED.match(s.module)]
+    return [s for s in sources() if not NOT_IMPORTED.match(s.module)]
 
 
 def _resolve(expr: ast.expr, module: ModuleType) -> Any:

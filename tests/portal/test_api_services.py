@@ -244,7 +244,7 @@ def test_consumption_refuses_a_month_count_it_does_not_offer(
 
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid" and answer.json()["field"] == "months"
-    assert "12, 18, 24" in answer.json()["detail"]
+    assert answer.json()["detail"] == "Escolha 12, 18 ou 24 meses."
 
 
 # --- certificates and the annual declaration -------------------------------------------------------

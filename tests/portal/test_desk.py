@@ -567,7 +567,7 @@ def test_settings_screen_saves_every_field_audited_with_before_and_after(
         ({"due_day_options": "5, 10, 10, 15, 20, 25"}, SIX_DAYS),
         ({"due_day_options": "0, 5, 10, 15, 20, 25"}, "Os dias de vencimento devem estar entre 1 e 31."),
         ({"due_day_options": "5, dez, 15"}, "Use só números separados por vírgula"),
-        ({"sign_in_roles": None}, "Use owner, bill_payer e/ou user."),
+        ({"sign_in_roles": None}, "Escolha quem pode entrar: proprietário, responsável pela conta"),
         ({"units": "Atendimento\natendimento"}, "Há setores repetidos na lista."),
         ({"web_idle_minutes": "0"}, "A sessão da agência expira entre 5 e 120 minutos."),
         ({"totem_idle_seconds": "5"}, "O totem sai sozinho entre 30 e 600 segundos."),
