@@ -17,6 +17,7 @@ def test_a_task_enqueued_in_alpha_writes_only_in_alpha(
 ) -> None:
     slot = f"iso-{uuid.uuid4().hex[:12]}"
     with django_db_blocker.unblock():
+        connection.set_schema_to_public()  # an earlier test's request may have left it in a tenant
         try:
             with tenant_context("alpha"):
                 tenant_heartbeat.delay(slot)  # the message carries schema "alpha" from the connection

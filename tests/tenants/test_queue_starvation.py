@@ -18,9 +18,12 @@ BATCH_JOBS = 300  # × 5 s on one batch process: 25 minutes of backlog
 BATCH_JOB_SECONDS = 5.0
 # The provisioning task must start at once (the queueing delay is what a shared queue made minutes);
 # the whole provisioning took 2.8–14.8 s here with the batch worker busy, 2.5–13.8 s of it migrate_schemas
-# (2-core machine, load average 1–8 from other work; ADR 0014): 30 s is twice the worst seen.
+# (2-core machine, load average 1–8 from other work; ADR 0014), and more than 30 s with load average 9.
+# How long migrate_schemas takes measures the machine, not the queues: the test waits for the end up to
+# PROVISION_BOUND_SECONDS and proves it was not queued behind the backlog by the backlog still being
+# there (behind it, the provisioning would wait BATCH_JOBS × BATCH_JOB_SECONDS = 25 minutes).
 START_BOUND_SECONDS = 5.0
-PROVISION_BOUND_SECONDS = 30.0
+PROVISION_BOUND_SECONDS = 180.0
 
 
 def _states_until_final(
@@ -66,13 +69,16 @@ def test_a_provisioning_is_not_delayed_by_a_full_batch_queue(django_db_setup, dj
                     **headers,
                 )
                 assert response.status_code == 202, response.content
+                began = time.monotonic()
                 seen = _states_until_final(ops, headers, schema, timeout=PROVISION_BOUND_SECONDS)
+                elapsed = time.monotonic() - began
                 waiting = _depth(batch_queue)
             print(f"provisioning with a full batch queue: {seen}; batch messages still waiting: {waiting}")
             assert seen.get("schema_created", START_BOUND_SECONDS) < START_BOUND_SECONDS, seen
             assert seen.get("active", PROVISION_BOUND_SECONDS) < PROVISION_BOUND_SECONDS, seen
             assert "failed" not in seen
-            assert waiting >= BATCH_JOBS - 10  # the backlog was really there the whole time
+            # the backlog was really there the whole time: one batch process takes a job every 5 s
+            assert waiting >= BATCH_JOBS - int(elapsed / BATCH_JOB_SECONDS) - 10, (waiting, elapsed)
             assert host_client(f"{schema}.localhost").get("/healthz").status_code == 200
         finally:
             purge_queues(class_queues())
