@@ -20,13 +20,16 @@ from .domain.statuses import BillStatus as BillStatus
 from .domain.statuses import RunStatus as RunStatus
 
 
+BILL_STATUS_CHOICES = [(s.value, BILL_STATUS_LABELS[s]) for s in BillStatus]
+
+
 class Bill(models.Model):
     property = models.ForeignKey("registry.Property", on_delete=models.PROTECT, related_name="bills")
     reference = models.DateField("referência", help_text="first day of the reference month")
     due_date = models.DateField("vencimento")
     status = models.CharField(
         max_length=12,
-        choices=[(s.value, BILL_STATUS_LABELS[s]) for s in BillStatus],
+        choices=BILL_STATUS_CHOICES,
         default=BillStatus.DRAFT,
         db_index=True,
     )

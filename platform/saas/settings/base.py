@@ -321,7 +321,7 @@ SPECTACULAR_SETTINGS = {
         "ConnectionKindEnum": "modules.registry.models.ServiceConnection.Kind",
         "PropertyStatusEnum": "modules.registry.models.Property.Status",
         "MeterStatusEnum": "modules.metering.models.Meter.STATUS_CHOICES",
-        "BillStatusEnum": "modules.billing.models.BillStatus",
+        "BillStatusEnum": "modules.billing.models.BILL_STATUS_CHOICES",
         "PricingMethodEnum": "modules.billing.domain.calculation.PricingMethod",
         "GatewayMethodEnum": "modules.collection.models.GatewayCharge.Method",
     },
