@@ -19,7 +19,6 @@ from .domain.statuses import BILL_STATUS_LABELS, RUN_STATUS_LABELS
 from .domain.statuses import BillStatus as BillStatus
 from .domain.statuses import RunStatus as RunStatus
 
-
 BILL_STATUS_CHOICES = [(s.value, BILL_STATUS_LABELS[s]) for s in BillStatus]
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
+from modules.common.settings_pages import settings_page
 
 from . import selectors
 from .apis import version_for
@@ -259,28 +260,15 @@ def bill_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     """The utility's billing settings; a profile that may only view them sees the form disabled."""
     row = settings_services.billing_settings()
-    can_change = request.user.can("billing.settings", "change")  # type: ignore[union-attr]
-    initial = {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
-    form = BillingSettingsForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if not can_change:
-            return HttpResponseForbidden(render(request, "access/forbidden.html").content)
-        status = 400
-        if form.is_valid():
-            try:
-                settings_services.billing_settings_update(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, "Configuração do faturamento salva.")
-                return redirect("billing:settings")
-    if not can_change:
-        for field in form.fields.values():
-            field.disabled = True
-    return render(
+    return settings_page(
         request,
-        "billing/settings.html",
-        {"form": form, "can_change": can_change, "row": row},
-        status=status,
+        function="billing.settings",
+        form_class=BillingSettingsForm,
+        initial={name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS},
+        save=settings_services.billing_settings_update,
+        title="Configuração do faturamento",
+        saved_message="Configuração do faturamento salva.",
+        redirect_to="billing:settings",
+        history_types=["billing.billingsettings"],
+        help_text="Valem para os faturamentos calculados e as faturas impressas depois da alteração.",
     )

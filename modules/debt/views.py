@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,6 +21,7 @@ from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
+from modules.common.settings_pages import settings_page
 from modules.registry.models import Property
 
 from . import pdf, selectors, services
@@ -392,24 +393,19 @@ def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required("debt.settings")
 def settings_view(request: HttpRequest) -> HttpResponse:
     """The utility's debt parameters: seen with the function's view grant, saved with its change grant."""
-    can_change = request.user.can("debt.settings", "change")  # type: ignore[union-attr]
-    if request.method == "POST" and not can_change:
-        return HttpResponseForbidden(render(request, "access/forbidden.html").content)
-    form = DebtSettingsForm(request.POST or None, instance=selectors.debt_settings())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.debt_settings_update(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Parâmetros de cobrança salvos.")
-            return redirect("debt:settings")
-    if not can_change:
-        for field in form.fields.values():
-            field.disabled = True
-    return render(
+    return settings_page(
         request,
-        "debt/settings.html",
-        {"form": form, "can_change": can_change},
-        status=400 if request.method == "POST" else 200,
+        function="debt.settings",
+        form_class=DebtSettingsForm,
+        instance=selectors.debt_settings(),
+        save=services.debt_settings_update,
+        title="Parâmetros de cobrança",
+        saved_message="Parâmetros de cobrança salvos.",
+        redirect_to="debt:settings",
+        history_types=["debt.debtsettings"],
+        help_text=(
+            "Valem para o atendimento, para a API e para a agência virtual: o extrato de débitos é pagável "
+            "até a emissão mais a validade (“Não receber após”), e a certidão vale da emissão até a emissão "
+            "mais a validade."
+        ),
     )

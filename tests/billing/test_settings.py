@@ -196,3 +196,18 @@ def test_the_settings_page_saves_and_says_what_is_wrong(alpha_client: Client) ->
     assert "O histórico de consumo na fatura deve ter de 6 a 24 meses." in wrong.content.decode()
     assert BillingSettings.objects.get(pk=1).history_months == 18
     assert AuditEntry.objects.filter(action="billing.settings_update").count() == 1
+
+
+def test_the_settings_page_shows_who_changed_what_and_when(alpha_client: Client) -> None:
+    alpha_client.force_login(make_user("alpha", "gestora2", PASSWORD, is_admin=True))
+    before = alpha_client.get("/faturamento/configuracao/").content.decode()
+    assert "Nenhuma alteração registrada" in before
+
+    alpha_client.post(
+        "/faturamento/configuracao/", {"min_days_after_issue": 9, "history_months": 12, "m3_per_outlet": 0}
+    )
+    page = alpha_client.get("/faturamento/configuracao/").content.decode()
+    history = page[page.index("Histórico de alterações") :]
+    assert "gestora2" in history
+    assert "Nenhuma alteração registrada" not in history
+    assert re.search(r"5\s*→\s*9", history)
