@@ -36,7 +36,7 @@ def settings_page(
 ) -> HttpResponse:
     """Render and save a settings form; `save(actor=user, **cleaned_data)` is the module's service,
     whose DomainError lands on its field (or on the form when it names none)."""
-    can_change = request.user.can(function, "change")  # type: ignore[union-attr]
+    can_change = request.user.can(function, "change")
     if request.method == "POST" and not can_change:
         return HttpResponseForbidden(render(request, "access/forbidden.html").content)
     kwargs: dict[str, Any] = {"data": request.POST or None}
