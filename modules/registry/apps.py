@@ -1,5 +1,31 @@
 from django.apps import AppConfig
 
+VERBS = {
+    "create": "cadastrad",
+    "update": "alterad",
+    "deactivate": "desativad",
+    "reactivate": "reativad",
+    "remove": "removid",
+}
+
+
+def reference_action_labels() -> dict[str, str]:
+    """ "Localidade cadastrada", "Setor alterado" … for every action of every reference table."""
+    from .tables import TABLES
+
+    labels = {"registry.route_reorder": "Ordem das rotas alterada"}
+    for table in TABLES.values():
+        for verb, stem in VERBS.items():
+            ending = "a" if table.feminine else "o"
+            labels[f"{table.action}_{verb}"] = f"{table.singular.capitalize()} {stem}{ending}"
+    return labels
+
+
+def reference_object_labels() -> dict[str, str]:
+    from .tables import TABLES
+
+    return {table.action: table.singular.capitalize() for table in TABLES.values()}
+
 
 class RegistryConfig(AppConfig):
     name = "modules.registry"
@@ -35,6 +61,11 @@ class RegistryConfig(AppConfig):
                 "registry.street": "Logradouro",
                 "registry.neighbourhood": "Bairro",
             },
+        )
+        register_labels(
+            actions=reference_action_labels(),
+            objects=reference_object_labels(),
+            fields={"routes": "Ordem das rotas", "active": "Ativo"},
         )
         from modules.access.functions import Function, register
 

@@ -29,7 +29,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "registry.economies": {"Gestor": ("view", "change"), "Consulta": ("view",)},
     "registry.reference": {
-        "Gestor": ("view", "add", "change"),
+        "Gestor": ("view", "add", "change", "delete"),
         "Consulta": ("view",),
         "Atendente": ("view", "add"),
     },

@@ -47,6 +47,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem("Configurações", "Tabelas do cadastro", "registry:reference_index", "registry.reference"),
 )
 
 
