@@ -426,6 +426,8 @@ class PropertyCategory(models.Model):
                 condition=Q(economies__gte=1), name="property_category_economies_positive"
             ),
         ]
+        verbose_name = "economias por categoria"
+        verbose_name_plural = "economias por categoria"
 
     def __str__(self) -> str:
         return f"{self.category_id}: {self.economies}"

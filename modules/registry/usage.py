@@ -8,7 +8,7 @@ registry learns about it without importing it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.db import models
 
@@ -23,16 +23,27 @@ def register_use_check(model_label: str, check: UseCheck) -> None:
         checks.append(check)
 
 
-def uses_of(obj: models.Model) -> list[str]:
+def _label(model: type[models.Model]) -> str:
+    """The model's pt-BR plural; a model that names none (Django would invent an English one) is
+    called by its module: "registros de Faturamento"."""
+    if "verbose_name_plural" in model._meta.original_attrs or "verbose_name" in model._meta.original_attrs:
+        return str(model._meta.verbose_name_plural)
+    return f"registros de {model._meta.app_config.verbose_name}"
+
+
+def uses_of(obj: models.Model, *, ignore: Collection[type[models.Model]] = ()) -> list[str]:
     """Where `obj` is used, as pt-BR phrases ("imóveis", "tarifas"); empty when nothing uses it. One
-    EXISTS query per relation: never loads the rows that use it."""
+    EXISTS query per relation: never loads the rows that use it. `ignore`: models whose rows are
+    not counted as uses (a configuration import checks those on their own)."""
     found: list[str] = []
     for rel in obj._meta.related_objects:
         if not (rel.one_to_many or rel.one_to_one):
             continue
         related = rel.related_model
+        if related in ignore:
+            continue
         if related._default_manager.filter(**{rel.field.name: obj}).exists():
-            found.append(str(related._meta.verbose_name_plural))
+            found.append(_label(related))
     for check in _CHECKS.get(obj._meta.label_lower, []):
         where = check(obj)
         if where:

@@ -45,6 +45,13 @@ def row_of(table: Table, pk: int, *, lock: bool = False) -> Any:
 
 def _validated(table: Table, data: Mapping[str, Any], instance: models.Model | None) -> models.Model:
     """Run the table's form; the first error becomes a ValidationFailed naming its field."""
+    if instance is None:  # a field left out takes the model's default, as on the page's form
+        defaults = {}
+        for name in table.fields:
+            model_field = table.model._meta.get_field(name)
+            if name not in data and model_field.has_default():
+                defaults[name] = model_field.get_default()
+        data = defaults | dict(data)
     form = table_form(table, data=data, instance=instance)
     if form.is_valid():
         return form.save(commit=False)
