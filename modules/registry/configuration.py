@@ -253,8 +253,8 @@ class RegistrySection:
 
     def apply(self, data: dict[str, Any], *, actor: Actor) -> None:
         """Inside the aggregator's transaction: reactivate what the document wants active, create and
-        change every row, deactivate, order the routes, then remove (children first) what the
-        document left out."""
+        change every row, deactivate, remove (children first) what the document left out, then
+        order the routes."""
         self.plan(data)
         wanted = self._clean(data)
         for kind in KINDS:
@@ -281,17 +281,17 @@ class RegistrySection:
                 if row.active and not item["active"]:
                     _set_active(kind, row, False, actor)
                 pks[kind.name][_key_of(kind, item)] = row.pk
+        for kind in reversed(KINDS):
+            keep = set(pks[kind.name].values())
+            for row in _rows(kind):
+                if row.pk not in keep:
+                    reference_remove_in_transaction(actor=actor, table=kind.spec, row=row)
         order: dict[Any, list[int]] = {}
         for item in wanted["routes"]:
             order.setdefault(item["group"], []).append(item["code"])
         for group in BillingGroup.objects.filter(code__in=list(order)):
             if list(Route.objects.filter(group=group).values_list("code", flat=True)) != order[group.code]:
                 route_reorder_in_transaction(actor=actor, group=group, route_codes=order[group.code])
-        for kind in reversed(KINDS):
-            keep = set(pks[kind.name].values())
-            for row in _rows(kind):
-                if row.pk not in keep:
-                    reference_remove_in_transaction(actor=actor, table=kind.spec, row=row)
 
 
 def _set_active(kind: Kind, row: Any, active: bool, actor: Actor) -> None:
