@@ -30,7 +30,9 @@ def table_named(key: str) -> Table:
     try:
         return TABLES[key]
     except KeyError:
-        raise NotFound(f"Tabela do cadastro desconhecida: {key}.", field="table") from None
+        raise NotFound(
+            f"Tabela do cadastro desconhecida: {key}.", field="table", code=ErrorCode.REFERENCE_NOT_FOUND
+        ) from None
 
 
 def row_of(table: Table, pk: int, *, lock: bool = False) -> Any:
@@ -40,7 +42,11 @@ def row_of(table: Table, pk: int, *, lock: bool = False) -> Any:
     try:
         return qs.get(pk=pk)
     except (table.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"{table.singular.capitalize()} não encontrad{table.article()}.", field="id") from None
+        raise NotFound(
+            f"{table.singular.capitalize()} não encontrad{table.article()}.",
+            field="id",
+            code=ErrorCode.REFERENCE_NOT_FOUND,
+        ) from None
 
 
 def _validated(table: Table, data: Mapping[str, Any], instance: models.Model | None) -> models.Model:
