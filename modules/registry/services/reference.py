@@ -22,8 +22,14 @@ from ..tables import TABLES, Table, table_form
 from ..usage import uses_of
 
 
-def _snap(row: models.Model) -> dict[str, Any]:
-    return snapshot(row, exclude=("name_search",))
+def reference_snapshot(row: models.Model) -> dict[str, Any]:
+    """The audited state, a parent by its name (the history reads "Categoria: Residencial", not an id)."""
+    state = snapshot(row, exclude=("name_search", "id"))
+    for field in row._meta.concrete_fields:
+        if field.is_relation and field.attname in state:
+            del state[field.attname]
+            state[field.name] = str(getattr(row, field.name))
+    return state
 
 
 def table_named(key: str) -> Table:
@@ -121,20 +127,20 @@ def reference_create_in_transaction(*, actor: Actor, table: Table, data: Mapping
     if isinstance(row, Route):
         row.sequence = _next_route_sequence(row.group_id)
     row.save()
-    audit_record(actor=actor, action=f"{table.action}_create", target=row, after=_snap(row))
+    audit_record(actor=actor, action=f"{table.action}_create", target=row, after=reference_snapshot(row))
     return row
 
 
 def reference_update_in_transaction(*, actor: Actor, table: Table, row: Any, data: Mapping[str, Any]) -> Any:
     """Change fields of one locked row (absent fields keep their value); inside the caller's transaction."""
-    before = _snap(row)
+    before = reference_snapshot(row)
     merged = model_to_dict(row, fields=table.fields) | dict(data)
     group_before = getattr(row, "group_id", None)
     row = _validated(table, merged, row)
     _search_keys(row)
     if isinstance(row, Route) and row.group_id != group_before:
         row.sequence = _next_route_sequence(row.group_id)
-    after = _snap(row)
+    after = reference_snapshot(row)
     if after == before:
         return row
     row.save()
@@ -193,7 +199,7 @@ def refuse_if_used(table: Table, row: models.Model) -> None:
 
 def reference_remove_in_transaction(*, actor: Actor, table: Table, row: Any) -> None:
     refuse_if_used(table, row)
-    before = _snap(row)
+    before = reference_snapshot(row)
     object_id = row.pk
     row.delete()
     audit_record(
