@@ -230,8 +230,8 @@ def test_api_creates_lists_changes_deactivates_and_removes(alpha_client, admin) 
     refused = alpha_client.delete(f"/api/v1/registry/categories/{body['id']}", **admin)
     assert (refused.status_code, refused.json()["code"]) == (409, "reference_in_use")
     assert "planos de utilização" in refused.json()["detail"]
-    off = alpha_client.post(f"/api/v1/registry/categories/{body['id']}/deactivate", {}, content_type="application/json",
-                            **admin)  # fmt: skip
+    url = f"/api/v1/registry/categories/{body['id']}"
+    off = alpha_client.post(f"{url}/deactivate", {}, content_type="application/json", **admin)
     assert (off.status_code, off.json()["active"]) == (200, False)
     assert alpha_client.get("/api/v1/registry/categories", **admin).json()["count"] == 4
     assert alpha_client.get("/api/v1/registry/categories", {"inactive": 1}, **admin).json()["count"] == 5
