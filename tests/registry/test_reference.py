@@ -73,7 +73,7 @@ def test_a_deactivated_sector_takes_no_new_property(tenant_alpha) -> None:
     assert (err.value.field, err.value.code) == ("sector", "reference_inactive")
     assert "desativado" in err.value.message
     assert Property.objects.count() == before
-    entry = AuditEntry.objects.get(action="registry.sector_deactivate")
+    entry = AuditEntry.objects.get(action="registry.sector_deactivate", object_id=str(sector.pk))
     assert (entry.reason, entry.after) == ("setor extinto", {"active": False})
 
 
@@ -87,7 +87,7 @@ def test_renaming_a_street_reaches_its_properties_and_their_search_key(tenant_al
     assert "sete de setembro" in prop.address_search
     street = Street.objects.get(pk=prop.street_id)
     assert street.name_search == "rua sete de setembro"
-    entry = AuditEntry.objects.get(action="registry.street_update")
+    entry = AuditEntry.objects.get(action="registry.street_update", object_id=str(prop.street_id))
     assert (entry.before["name"], entry.after["name"]) == ("das Flores", "Sete de Setembro")
     assert "name_search" not in entry.after
 
@@ -134,7 +134,8 @@ def test_a_used_row_is_never_removed_an_unused_one_is(tenant_alpha) -> None:
     spare = f.street("Sem Saída", "Travessa")
     reference_remove(actor=ACTOR, table="streets", pk=spare.pk)
     assert not Street.objects.filter(pk=spare.pk).exists()
-    assert AuditEntry.objects.get(action="registry.street_remove").before["name"] == "Sem Saída"
+    removed = AuditEntry.objects.get(action="registry.street_remove", object_id=str(spare.pk))
+    assert removed.before["name"] == "Sem Saída"
 
 
 def test_a_category_a_tariff_prices_cannot_be_removed(tenant_alpha) -> None:
@@ -172,7 +173,7 @@ def test_routes_are_appended_to_their_group_and_reordered(tenant_alpha) -> None:
     ]
     route_reorder(actor=ACTOR, group_id=group.pk, route_codes=[30, 10, 20])
     assert list(Route.objects.filter(group=group).values_list("code", flat=True)) == [30, 10, 20]
-    entry = AuditEntry.objects.get(action="registry.route_reorder")
+    entry = AuditEntry.objects.get(action="registry.route_reorder", object_id=str(group.pk))
     assert (entry.before, entry.after) == ({"routes": [10, 20, 30]}, {"routes": [30, 10, 20]})
     with pytest.raises(ValidationFailed) as err:
         route_reorder(actor=ACTOR, group_id=group.pk, route_codes=[30, 10, 99])
