@@ -305,3 +305,14 @@ def test_the_schema_documents_each_table(alpha_client, admin) -> None:
         assert f"/api/v1/registry/{key}" in paths
         assert f"/api/v1/registry/{key}/{{id}}/deactivate" in paths
     assert "/api/v1/registry/groups/{id}/route-order" in paths
+
+
+def test_a_later_seed_run_never_puts_back_what_staff_removed(tenant_alpha) -> None:
+    from modules.registry.seed import seed_reference_data
+
+    reference_remove(actor=ACTOR, table="routes", pk=Route.objects.get(group__code=3, code=4).pk)
+    reference_create(actor=ACTOR, table="categories", data={"code": "ASS", "name": "Associação"})
+    seed_reference_data()
+    assert not Route.objects.filter(group__code=3, code=4).exists()
+    assert Route.objects.count() == 11
+    assert Category.objects.count() == 5
