@@ -47,7 +47,9 @@ class Property360:
 
 def property_detail(pk: int) -> Property:
     prop: Property = (
-        Property.objects.select_related("street", "neighbourhood__city", "billing_group", "route")
+        Property.objects.select_related(
+            "street", "neighbourhood__city", "billing_group", "route", "locality_ref", "sector_ref"
+        )
         .prefetch_related(
             Prefetch("categories", queryset=PropertyCategory.objects.select_related("category")),
             "status_history",

@@ -100,3 +100,20 @@ def test_a_read_only_profile_sees_but_cannot_change(tenant_alpha, alpha_client) 
     assert client.post("/cadastro/tabelas/categorias/", {"code": "NOV", "name": "Nova"}).status_code == 403
     assert Category.objects.get(code="RES").name == "Residencial" and Category.objects.get(code="RES").active
     assert not Category.objects.filter(code="NOV").exists()
+
+
+def test_the_property_page_names_its_locality_and_sector(manager) -> None:
+    from modules.registry.models import City
+    from modules.registry.services.reference import reference_create
+
+    city = City.objects.order_by("id").first()
+    assert city is not None
+    loc = reference_create(
+        actor=f.ACTOR, table="localities", data={"city": city.pk, "code": 1, "name": "Sede"}
+    )
+    reference_create(
+        actor=f.ACTOR, table="sectors", data={"locality": loc.pk, "code": 2, "name": "Vila Nova"}
+    )
+    prop = f.prop(locality=1, sector=2, block=30)
+    page = manager.get(f"/cadastro/imoveis/{prop.pk}/").content.decode()
+    assert "localidade Sede, setor Vila Nova" in page
