@@ -44,7 +44,7 @@ class Table:
     @property
     def action(self) -> str:
         """Audit action prefix and object type: registry.locality (…_create, …_update …)."""
-        return self.model._meta.label_lower
+        return str(self.model._meta.label_lower)
 
     def article(self) -> str:
         return "a" if self.feminine else "o"
@@ -93,5 +93,5 @@ def table_form(table: Table, *, data: Any = None, instance: models.Model | None 
         assert isinstance(parent_field, forms.ModelChoiceField)
         current = getattr(instance, f"{table.parent}_id", None) if instance is not None else None
         active = models.Q(active=True) | models.Q(pk=current)
-        parent_field.queryset = parent_field.queryset.filter(active)  # type: ignore[union-attr]
+        parent_field.queryset = parent_field.queryset.filter(active)
     return form

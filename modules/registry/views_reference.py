@@ -70,7 +70,7 @@ def reference_index_view(request: HttpRequest) -> HttpResponse:
 @function_required(FUNCTION)
 def reference_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     table = _table(slug)
-    can_add = request.user.can(FUNCTION, "add")  # type: ignore[union-attr]
+    can_add = request.user.can(FUNCTION, "add")
     form = table_form(table, data=request.POST or None)
     if request.method == "POST":
         if not can_add:
