@@ -27,8 +27,6 @@ from .services.reference import (
 )
 from .tables import TABLES, Table
 
-FUNCTION = "registry.reference"
-
 
 def _serializers(table: Table) -> tuple[type[serializers.Serializer], type[serializers.Serializer]]:
     name = table.model.__name__
@@ -63,7 +61,7 @@ def _views(table: Table) -> list[URLPattern]:
     class ListCreate(APIView):
         pagination_class = PageNumberPagination
         permission_classes: ClassVar[list[Any]] = [HasFunction]
-        function = FUNCTION
+        function = table.function
 
         @extend_schema(
             parameters=[
@@ -89,7 +87,7 @@ def _views(table: Table) -> list[URLPattern]:
 
     class Detail(APIView):
         permission_classes: ClassVar[list[Any]] = [HasFunction]
-        function = FUNCTION
+        function = table.function
 
         @extend_schema(responses={200: out})
         def get(self, request: Request, pk: int) -> Response:
@@ -110,7 +108,7 @@ def _views(table: Table) -> list[URLPattern]:
     def activation(active: bool) -> type[APIView]:
         class SetActive(APIView):
             permission_classes: ClassVar[list[Any]] = [HasFunction]
-            function = FUNCTION
+            function = table.function
             function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
             @extend_schema(request=ActiveIn, responses={200: out})
@@ -142,7 +140,7 @@ def _views(table: Table) -> list[URLPattern]:
 
 class RouteOrderApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
-    function = FUNCTION
+    function = TABLES["routes"].function
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
     @extend_schema(request=RouteOrderIn, responses={204: None})

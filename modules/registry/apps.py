@@ -73,6 +73,9 @@ class RegistryConfig(AppConfig):
             Function("registry.customers", "Clientes", "Cadastro"),
             Function("registry.properties", "Imóveis e ligações", "Cadastro"),
             Function("registry.economies", "Alterar economias", "Cadastro"),
-            Function("registry.reference", "Tabelas do cadastro", "Cadastro"),
+            Function("registry.reference", "Tabelas do cadastro (território e logradouros)", "Cadastro"),
+            Function(
+                "registry.classification", "Categorias, planos de utilização, grupos e rotas", "Cadastro"
+            ),
             Function("registry.import", "Importação de cadastro legado", "Cadastro"),
         )

@@ -33,6 +33,11 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "Consulta": ("view",),
         "Atendente": ("view", "add"),
     },
+    "registry.classification": {
+        "Gestor": ("view", "add", "change", "delete"),
+        "Consulta": ("view",),
+        "Atendente": ("view",),
+    },
     "registry.import": {"Gestor": ("view", "add")},
 }
 

@@ -36,6 +36,9 @@ class Table:
     columns: tuple[str, ...]  # list page columns
     parent: str = ""  # the foreign key to the table above (offered only among active rows)
     select: tuple[str, ...] = field(default=())  # select_related of the list
+    # the town's tables (registry.reference) are kept by the counter too; the billing classification
+    # (registry.classification) changes what bills say, so the standard profiles give it to Gestor only
+    function: str = "registry.reference"
 
     @property
     def singular(self) -> str:
@@ -50,6 +53,7 @@ class Table:
         return "a" if self.feminine else "o"
 
 
+CLASSIFICATION = "registry.classification"
 TABLES: dict[str, Table] = {
     t.key: t
     for t in (
@@ -65,19 +69,22 @@ TABLES: dict[str, Table] = {
               ("code", "name", "city"), parent="city", select=("city",)),
         Table("streets", "logradouros", Street, ("city", "street_type", "title", "name"), "Logradouros",
               False, ("street_type", "title", "name", "city"), parent="city", select=("city",)),
-        Table("categories", "categorias", Category, ("code", "name"), "Categorias", True, ("code", "name")),
+        Table("categories", "categorias", Category, ("code", "name"), "Categorias", True, ("code", "name"),
+              function=CLASSIFICATION),
         Table("subcategories", "subcategorias", Subcategory, ("category", "code", "name"), "Subcategorias",
-              True, ("category", "code", "name"), parent="category", select=("category",)),
+              True, ("category", "code", "name"), parent="category", select=("category",),
+              function=CLASSIFICATION),
         Table("usage-plans", "planos", UsagePlan,
               ("category", "code", "name", "kind", "minimum_m3_per_unit", "initial_m3_per_unit", "tax_mode",
                "dwelling_unit_mode"),
               "Planos de utilização", False,
               ("category", "code", "name", "kind", "minimum_m3_per_unit", "dwelling_unit_mode"),
-              parent="category", select=("category",)),
+              parent="category", select=("category",), function=CLASSIFICATION),
         Table("groups", "grupos", BillingGroup, ("code", "name"), "Grupos de faturamento", False,
-              ("code", "name")),
+              ("code", "name"), function=CLASSIFICATION),
         Table("routes", "rotas", Route, ("group", "code", "name"), "Rotas de leitura", True,
-              ("group", "sequence", "code", "name"), parent="group", select=("group",)),
+              ("group", "sequence", "code", "name"), parent="group", select=("group",),
+              function=CLASSIFICATION),
     )
 }  # fmt: skip
 BY_SLUG = {t.slug: t for t in TABLES.values()}

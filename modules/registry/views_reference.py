@@ -4,14 +4,18 @@ group, to order its routes); every page shows who changed what and when."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from modules.access.services.sign_in import access_denied_record
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.errors import DomainError
 from modules.common.selectors import change_history
@@ -27,14 +31,28 @@ from .services.reference import (
 )
 from .tables import BY_SLUG, TABLES, Table, table_form
 
-FUNCTION = "registry.reference"
-
 
 def _table(slug: str) -> Table:
     try:
         return BY_SLUG[slug]
     except KeyError:
         raise Http404 from None
+
+
+def table_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The table's own function (`Table.function`), view access, as `function_required` checks it."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        table = _table(slug)
+        user: Any = request.user
+        if not user.can(table.function, "view"):
+            access_denied_record(user=user, function=table.function, action="view", path=request.path)
+            return _forbidden(request)
+        return view(request, table, *args, **kwargs)
+
+    return wrapper
 
 
 def _cell(row: models.Model, name: str) -> str:
@@ -61,16 +79,37 @@ def _field_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-@function_required(FUNCTION)
+def _index(request: HttpRequest, title: str, help_text: str) -> HttpResponse:
+    user: Any = request.user
+    tables = [(t, t.model._default_manager.count()) for t in TABLES.values() if user.can(t.function, "view")]
+    return render(
+        request, "registry/reference_index.html", {"tables": tables, "title": title, "help_text": help_text}
+    )
+
+
+@function_required("registry.reference")
 def reference_index_view(request: HttpRequest) -> HttpResponse:
-    tables = [(t, t.model._default_manager.count()) for t in TABLES.values()]
-    return render(request, "registry/reference_index.html", {"tables": tables})
+    return _index(
+        request,
+        "Tabelas do cadastro",
+        "Municípios, localidades, setores e quadras da inscrição; bairros e logradouros"
+        " (e, conforme o perfil, categorias, planos, grupos e rotas).",
+    )
 
 
-@function_required(FUNCTION)
-def reference_list_view(request: HttpRequest, slug: str) -> HttpResponse:
-    table = _table(slug)
-    can_add = request.user.can(FUNCTION, "add")
+@function_required("registry.classification")
+def classification_index_view(request: HttpRequest) -> HttpResponse:
+    return _index(
+        request,
+        "Categorias, grupos e rotas",
+        "Categorias, subcategorias e planos de utilização; grupos de faturamento e suas rotas.",
+    )
+
+
+@table_required
+def reference_list_view(request: HttpRequest, table: Table) -> HttpResponse:
+    slug = table.slug
+    can_add = request.user.can(table.function, "add")
     form = table_form(table, data=request.POST or None)
     if request.method == "POST":
         if not can_add:
@@ -104,7 +143,7 @@ def _row_action(request: HttpRequest, table: Table, row: Any) -> HttpResponse | 
     action = request.POST.get("action", "")
     user: Any = request.user
     needed = "delete" if action == "remove" else "change"
-    if not user.can(FUNCTION, needed):
+    if not user.can(table.function, needed):
         return _forbidden(request)
     list_url = reverse("registry:reference_list", kwargs={"slug": table.slug})
     here = reverse("registry:reference_edit", kwargs={"slug": table.slug, "pk": row.pk})
@@ -140,14 +179,14 @@ def _row_action(request: HttpRequest, table: Table, row: Any) -> HttpResponse | 
     raise Http404
 
 
-@function_required(FUNCTION)
-def reference_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    table = _table(slug)
+@table_required
+def reference_edit_view(request: HttpRequest, table: Table, pk: int) -> HttpResponse:
+    slug = table.slug
     row = table.model._default_manager.filter(pk=pk).first()
     if row is None:
         raise Http404
     user: Any = request.user
-    can_change = user.can(FUNCTION, "change")
+    can_change = user.can(table.function, "change")
     if request.method == "POST" and request.POST.get("action"):
         response = _row_action(request, table, row)
         assert response is not None
@@ -173,7 +212,7 @@ def reference_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         request,
         "registry/reference_edit.html",
         {"table": table, "row": row, "form": form, "can_change": can_change,
-         "can_delete": user.can(FUNCTION, "delete"), "routes": routes,
+         "can_delete": user.can(table.function, "delete"), "routes": routes,
          "history": change_history(object_types=[table.action], object_id=row.pk)},
         status=400 if request.method == "POST" else 200,
     )  # fmt: skip

@@ -48,6 +48,12 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
     NavItem("Configurações", "Tabelas do cadastro", "registry:reference_index", "registry.reference"),
+    NavItem(
+        "Configurações",
+        "Categorias, grupos e rotas",
+        "registry:classification_index",
+        "registry.classification",
+    ),
 )
 
 

@@ -117,3 +117,21 @@ def test_the_property_page_names_its_locality_and_sector(manager) -> None:
     prop = f.prop(locality=1, sector=2, block=30)
     page = manager.get(f"/cadastro/imoveis/{prop.pk}/").content.decode()
     assert "localidade Sede, setor Vila Nova" in page
+
+
+def test_a_clerk_adds_a_street_but_only_reads_the_categories(tenant_alpha, alpha_client) -> None:
+    from modules.registry.models import City
+
+    clerk = _login(alpha_client, "balcao", "Atendente")
+    city = City.objects.order_by("id").first()
+    assert city is not None
+    added = clerk.post(
+        "/cadastro/tabelas/logradouros/", {"city": city.pk, "street_type": "Rua", "name": "Nova"}
+    )
+    assert added.status_code == 302
+    assert Street.objects.filter(name="Nova").exists()
+    assert clerk.get("/cadastro/tabelas/categorias/").status_code == 200
+    assert clerk.post("/cadastro/tabelas/categorias/", {"code": "NOV", "name": "Nova"}).status_code == 403
+    assert not Category.objects.filter(code="NOV").exists()
+    menu = clerk.get("/").content.decode()
+    assert "Tabelas do cadastro" in menu and "Categorias, grupos e rotas" in menu
