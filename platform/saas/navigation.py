@@ -47,6 +47,9 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem("Configurações", "Agentes arrecadadores", "collection:settings_agents", "collection.settings"),
+    NavItem("Configurações", "Índices e taxas mensais", "collection:settings_indexes", "collection.settings"),
+    NavItem("Configurações", "Política de acréscimos", "collection:settings_policies", "collection.settings"),
 )
 
 
