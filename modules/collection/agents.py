@@ -181,6 +181,25 @@ def agent_change(*, actor: Actor, agent_id: int, **changes: Any) -> CollectingAg
     return agent
 
 
+def agent_remove(*, actor: Actor, agent_id: int) -> None:
+    """An agent with no payment and no return file, removed; inside the caller's transaction (the
+    configuration import). An agent with history is deactivated instead, never removed."""
+    agent = agent_get(agent_id)
+    if agent.payments.exists() or agent.return_files.exists():
+        raise ValidationFailed(
+            f"O agente {agent.code} tem pagamentos ou arquivos retorno; desative-o em vez de removê-lo.",
+            field="code",
+            code=ErrorCode.INVALID,
+        )
+    audit_record(
+        actor=actor,
+        action="collection.agent_remove",
+        target=agent,
+        before={"code": agent.code, **_state(agent)},
+    )
+    agent.delete()
+
+
 @transaction.atomic(durable=True)
 def agent_create(*, actor: Actor, code: str, name: str, **fields: Any) -> CollectingAgent:
     return agent_register(actor=actor, code=code, name=name, **fields)

@@ -69,7 +69,12 @@ class AgentForm(forms.Form):
     contract_start = forms.DateField(label="Início do contrato", required=False, widget=DATE)
     contract_end = forms.DateField(label="Fim do contrato", required=False, widget=DATE)
     fee_per_payment = forms.DecimalField(
-        label="Tarifa por pagamento (R$)", min_value=0, max_digits=8, decimal_places=2, initial="0.00"
+        label="Tarifa por pagamento (R$)",
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        initial="0.00",
+        localize=True,
     )
     credit_days = forms.IntegerField(
         label="Dias para crédito (float)", min_value=0, max_value=365, initial=1,

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from modules.billing.models import BillItem, BillStatus
@@ -95,17 +96,25 @@ def current_rates(series: IndexSeries) -> dict[YearMonth, IndexRate]:
     return rows
 
 
+def billed_late_charge_settlements() -> QuerySet[Settlement]:
+    """Settlements whose late charges sit on a bill that is not cancelled (late_items' source rows)."""
+    billed = (
+        BillItem.objects.filter(source=LATE_CHARGE_SOURCE)
+        .exclude(bill__status=BillStatus.CANCELLED)
+        .annotate(settlement_id=Cast("source_id", BigIntegerField()))
+        .values("settlement_id")
+    )
+    return Settlement.objects.filter(id__in=billed)
+
+
 def months_in_use(series: IndexSeries) -> set[YearMonth]:
     """Months of the series that a billed late charge used (bills not cancelled)."""
-    billed = BillItem.objects.filter(source=LATE_CHARGE_SOURCE).exclude(bill__status=BillStatus.CANCELLED)
     versions = list(LateChargePolicyVersion.objects.order_by("effective_from"))
     used: set[YearMonth] = set()
     for index, version in enumerate(versions):
         if series.pk not in (version.interest_index_id, version.correction_index_id):
             continue
-        settlements = Settlement.objects.filter(
-            id__in=billed.values("source_id"), paid_on__gte=version.effective_from
-        )
+        settlements = billed_late_charge_settlements().filter(paid_on__gte=version.effective_from)
         if index + 1 < len(versions):
             settlements = settlements.filter(paid_on__lt=versions[index + 1].effective_from)
         pairs = settlements.values_list("bill__due_date", "paid_on").distinct()
@@ -337,18 +346,17 @@ def index_rates_import_csv(
     return CsvImportResult(**counts)
 
 
-@transaction.atomic(durable=True)
-def index_series_update(
+def series_change(
     *,
     actor: Actor,
-    code: str,
+    series: IndexSeries,
     name: str | None = None,
     provisional_rate: Decimal | None = None,
     sgs_code: Any = ...,
 ) -> IndexSeries:
-    """Name, provisional rate (for months not registered) and SGS code of a series; audited."""
-    found = series_get(code)
-    series: IndexSeries = IndexSeries.objects.select_for_update().get(pk=found.pk)
+    """Name, provisional rate (for months not registered) and SGS code of a series; audited; inside
+    the caller's transaction."""
+    series = IndexSeries.objects.select_for_update().get(pk=series.pk)
     before = _series_state(series)
     if name is not None:
         if not name.strip() or len(name) > 80:
@@ -371,6 +379,47 @@ def index_series_update(
             actor=actor, action="collection.index_series_change", target=series, before=before, after=after
         )
     return series
+
+
+@transaction.atomic(durable=True)
+def index_series_update(
+    *,
+    actor: Actor,
+    code: str,
+    name: str | None = None,
+    provisional_rate: Decimal | None = None,
+    sgs_code: Any = ...,
+) -> IndexSeries:
+    return series_change(
+        actor=actor, series=series_get(code), name=name, provisional_rate=provisional_rate, sgs_code=sgs_code
+    )
+
+
+def series_remove(*, actor: Actor, series: IndexSeries) -> None:
+    """A series no policy version names and no billed charge used, removed with its rates; inside
+    the caller's transaction (the configuration import)."""
+    if months_in_use(series):
+        raise ValidationFailed(
+            f"O índice {series.code} tem taxas usadas em acréscimos faturados.",
+            field="code",
+            code=ErrorCode.RATE_IN_USE,
+        )
+    audit_record(
+        actor=actor, action="collection.index_series_remove", target=series, before=_series_state(series)
+    )
+    series.delete()
+
+
+def rate_remove(*, actor: Actor, row: IndexRate) -> None:
+    """A row of a month no billed charge used, removed; inside the caller's transaction."""
+    if YearMonth.of(row.month) in months_in_use(row.series):
+        raise ValidationFailed(
+            f"A taxa {row.series.code} de {row.month:%m/%Y} já foi usada em acréscimos faturados.",
+            field="rate",
+            code=ErrorCode.RATE_IN_USE,
+        )
+    audit_record(actor=actor, action="collection.index_rate_remove", target=row, before=_state(row))
+    row.delete()
 
 
 def series_create(
@@ -401,7 +450,7 @@ def rate_history(series: IndexSeries, month: YearMonth) -> QuerySet[IndexRate]:
 
 
 def months_with_rows(series: IndexSeries) -> tuple[YearMonth, YearMonth] | None:
-    rows = IndexRate.objects.filter(series=series).exclude(Q(month__isnull=True))
+    rows = IndexRate.objects.filter(series=series)
     first = rows.order_by("month").values_list("month", flat=True).first()
     last = rows.order_by("-month").values_list("month", flat=True).first()
     if first is None or last is None:

@@ -13,14 +13,13 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 
-from modules.billing.models import BillItem, BillStatus
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.errors import NotFound, ValidationFailed
 from modules.common.typed import transaction
 
 from .errors import ErrorCode
-from .index_rates import LATE_CHARGE_SOURCE
-from .models import IndexSeries, LateChargePolicyVersion, Settlement
+from .index_rates import billed_late_charge_settlements
+from .models import IndexSeries, LateChargePolicyVersion
 
 FIELDS = (
     "effective_from",
@@ -43,14 +42,9 @@ def policy_version_list() -> QuerySet[LateChargePolicyVersion]:
     )
 
 
-def _billed_settlements() -> QuerySet[Settlement]:
-    billed = BillItem.objects.filter(source=LATE_CHARGE_SOURCE).exclude(bill__status=BillStatus.CANCELLED)
-    return Settlement.objects.filter(id__in=billed.values("source_id"))
-
-
 def last_billed_payment() -> dt.date | None:
     """The latest payment date whose late charges are on a bill (not cancelled)."""
-    day: dt.date | None = _billed_settlements().aggregate(last=Max("paid_on"))["last"]
+    day: dt.date | None = billed_late_charge_settlements().aggregate(last=Max("paid_on"))["last"]
     return day
 
 
@@ -62,7 +56,7 @@ def version_in_use(version: LateChargePolicyVersion) -> bool:
         .values_list("effective_from", flat=True)
         .first()
     )
-    qs = _billed_settlements().filter(paid_on__gte=version.effective_from)
+    qs = billed_late_charge_settlements().filter(paid_on__gte=version.effective_from)
     if following is not None:
         qs = qs.filter(paid_on__lt=following)
     return qs.exists()
