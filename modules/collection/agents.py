@@ -151,7 +151,7 @@ def agent_register(*, actor: Actor, code: str, name: str, **fields: Any) -> Coll
         actor=actor,
         action="collection.agent_register",
         target=agent,
-        after={"code": agent.code, **_state(agent)},
+        after={k: v for k, v in {"code": agent.code, **_state(agent)}.items() if v not in (None, "")},
     )
     return agent
 

@@ -214,7 +214,8 @@ def _read_series(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if not isinstance(rate, dict):
                 raise _fail(rpath, "Esperado um objeto {month, rate, provisional}.")
             try:
-                month = YearMonth.parse(rate.get("month") if isinstance(rate.get("month"), str) else "")
+                raw_month = rate.get("month")
+                month = YearMonth.parse(raw_month if isinstance(raw_month, str) else "")
             except ValueError:
                 raise _fail(f"{rpath}.month", "Informe o mês no formato AAAA-MM.") from None
             if month in rates:

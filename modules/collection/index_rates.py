@@ -433,7 +433,7 @@ def series_create(
         )
     if IndexSeries.objects.filter(code=code).exists():
         raise ValidationFailed(f"O índice {code} já existe.", field="code", code=ErrorCode.INVALID)
-    series = IndexSeries.objects.create(
+    series: IndexSeries = IndexSeries.objects.create(
         code=code,
         name=name.strip(),
         provisional_rate=_check_rate(provisional_rate, "provisional_rate"),

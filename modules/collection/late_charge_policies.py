@@ -59,7 +59,7 @@ def version_in_use(version: LateChargePolicyVersion) -> bool:
     qs = billed_late_charge_settlements().filter(paid_on__gte=version.effective_from)
     if following is not None:
         qs = qs.filter(paid_on__lt=following)
-    return qs.exists()
+    return bool(qs.exists())
 
 
 def _series(code: Any, field: str) -> IndexSeries | None:

@@ -68,7 +68,13 @@ class AgentIn(serializers.Serializer):
         max_length=10, help_text="código do banco no arquivo retorno (A.05, 3 dígitos)"
     )
     name = serializers.CharField(max_length=120)
-    channel = serializers.ChoiceField(choices=CollectingAgent.Kind.choices, default=CollectingAgent.Kind.BANK)
+    # a plain string, checked by the service (pt-BR, field `channel`): as an enum it would collide in
+    # the schema with the payment's `channel` (a different list)
+    channel = serializers.CharField(
+        max_length=14,
+        default=CollectingAgent.Kind.BANK,
+        help_text="; ".join(f"{value} ({label})" for value, label in CollectingAgent.Kind.choices),
+    )
     agreement = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     contract = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     contract_start = serializers.DateField(required=False, allow_null=True, default=None)
@@ -274,8 +280,8 @@ class IndexRatesCsvApi(APIView):
 
 
 class PolicyOut(serializers.ModelSerializer):
-    interest_index = serializers.CharField(source="interest_index.code", default=None)
-    correction_index = serializers.CharField(source="correction_index.code", default=None)
+    interest_index = serializers.CharField(source="interest_index.code", default=None, allow_null=True)
+    correction_index = serializers.CharField(source="correction_index.code", default=None, allow_null=True)
 
     class Meta:
         model = LateChargePolicyVersion

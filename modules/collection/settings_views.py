@@ -31,6 +31,12 @@ OUTCOMES = {
 }
 
 
+def _plain_percent(rate: Decimal) -> Decimal:
+    """0.020000 → 2 (not 2.0000, nor 2E+0): the form shows the percent as people write it."""
+    value = (Decimal(rate) * HUNDRED).normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
 def _can_change(request: HttpRequest) -> bool:
     return bool(request.user.can(FUNCTION, "change"))  # type: ignore[union-attr]
 
@@ -169,7 +175,7 @@ def index_view(request: HttpRequest, code: str) -> HttpResponse:
         prefix="series",
         initial={
             "name": series.name,
-            "provisional_percent": (series.provisional_rate * HUNDRED).normalize(),
+            "provisional_percent": _plain_percent(series.provisional_rate),
             "sgs_code": series.sgs_code,
         },
     )
@@ -278,9 +284,9 @@ def policies_view(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if current is not None:
         initial = {
-            "fine_percent": current.fine_rate * HUNDRED,
+            "fine_percent": _plain_percent(current.fine_rate),
             "interest_method": current.interest_method,
-            "interest_percent": current.interest_rate * HUNDRED,
+            "interest_percent": _plain_percent(current.interest_rate),
             "interest_on_fine": current.interest_on_fine,
             "interest_index": current.interest_index.code if current.interest_index else "",
             "correction_index": current.correction_index.code if current.correction_index else "",
