@@ -23,8 +23,6 @@ from .errors import ErrorCode
 from .models import CollectingAgent
 
 FIELDS = ("name", "kind", "agreement_code", "contract_number", "fee_per_payment", "credit_days", "active")
-# codes the product itself uses for the counter and the gateway (services.COUNTER_AGENT, gateway)
-RESERVED_CODES = {"CAIXA", "PAGARME"}
 
 
 def agent_list(*, active: bool | None = None) -> QuerySet[CollectingAgent]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from .models import CollectingAgent, Payment
@@ -155,3 +157,19 @@ class PolicyVersionForm(forms.Form):
         self.fields["interest_method"].choices = methods
         self.fields["interest_index"].choices = [("", "—"), *series]
         self.fields["correction_index"].choices = [("", "Sem correção"), *series]
+
+
+class LateChargeSimulationForm(forms.Form):
+    """What-if on the policy page: the tenant's policy and rates on the payment day."""
+
+    amount = forms.DecimalField(label="Valor da fatura (R$)", min_value=Decimal("0.01"), max_digits=12,
+                                decimal_places=2, localize=True)  # fmt: skip
+    due_date = forms.DateField(label="Vencimento", widget=DATE)
+    paid_on = forms.DateField(label="Pagamento", widget=DATE)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        due, paid = data.get("due_date"), data.get("paid_on")
+        if due and paid and paid < due:
+            self.add_error("paid_on", "O pagamento é anterior ao vencimento: não há acréscimos.")
+        return data

@@ -18,8 +18,17 @@ from modules.common.errors import DomainError
 from modules.common.selectors import change_history
 
 from . import agents, index_rates, late_charge_policies
-from .forms import AgentForm, IndexCsvForm, IndexRateForm, IndexSeriesForm, PolicyVersionForm
+from .domain.late_charges import late_charges
+from .forms import (
+    AgentForm,
+    IndexCsvForm,
+    IndexRateForm,
+    IndexSeriesForm,
+    LateChargeSimulationForm,
+    PolicyVersionForm,
+)
 from .models import CollectingAgent, IndexSeries, LateChargePolicyVersion
+from .policies import late_charge_rule
 
 FUNCTION = "collection.settings"
 HUNDRED = Decimal(100)
@@ -243,8 +252,10 @@ def index_view(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("collection:settings_index", series.code)
     today = YearMonth.of(tenant_today())
     span = index_rates.months_with_rows(series)
-    first = min(span[0], today.plus(-11)) if span else today.plus(-11)
-    months = index_rates.series_months(series, first=first, last=max(span[1], today) if span else today)
+    last = max(span[1], today) if span else today
+    # the page shows three years at most (a full SGS history goes back to 1986; the API lists all)
+    first = max(min(span[0], today.plus(-11)) if span else today.plus(-11), last.plus(-35))
+    months = index_rates.series_months(series, first=first, last=last)
     if not can_change:
         for form in (rate_form, csv_form, series_form):
             for field in form.fields.values():
@@ -327,6 +338,19 @@ def policies_view(request: HttpRequest) -> HttpResponse:
             field.disabled = True
     today = tenant_today()
     in_force = next((v for v in versions if v.effective_from <= today), None)
+    simulation = LateChargeSimulationForm(request.GET or None)
+    simulated = None
+    if simulation.is_valid():
+        d = simulation.cleaned_data
+        rule = late_charge_rule(d["paid_on"])
+        simulated = late_charges(
+            d["amount"],
+            d["due_date"],
+            d["paid_on"],
+            rule.policy,
+            interest_series=rule.interest_series,
+            correction_series=rule.correction_series,
+        )
     return render(
         request,
         "collection/settings/policies.html",
@@ -336,6 +360,8 @@ def policies_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_change": can_change,
             "last_billed": late_charge_policies.last_billed_payment(),
+            "simulation": simulation,
+            "simulated": simulated,
             "history": change_history(object_types=["collection.latechargepolicyversion"]),
         },
         status=400 if request.method == "POST" else 200,

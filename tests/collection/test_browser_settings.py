@@ -42,7 +42,7 @@ def _header(path: Path) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from modules.access.models import Profile, User
-    from modules.collection.models import CollectingAgent, Payment, ReturnFile, ReturnFileRefusal
+    from modules.collection.models import CollectingAgent, IndexRate, Payment, ReturnFile, ReturnFileRefusal
     from saas.middleware import host_cache
     from tests.conftest import make_user
 
@@ -71,6 +71,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 files.delete()
                 ReturnFileRefusal.objects.filter(uploaded_by=username).delete()
                 CollectingAgent.objects.filter(code=bank).delete()
+                IndexRate.objects.filter(recorded_by=username).delete()
                 User.objects.filter(username=username).delete()
             host_cache.clear()
     if previous_async is None:
@@ -174,11 +175,24 @@ def test_the_index_and_late_charge_pages(browser: Any, world: dict[str, Any]) ->
     _axe(page)
     page.click("a:has-text('taxas do índice SELIC')")
     assert "SELIC" in page.locator("h1").inner_text()
+    page.fill("#id_rate-month", "2026-10")
+    page.fill("#id_rate-rate_percent", "0,93")
+    page.click("button:has-text('Registrar taxa')")
+    assert "Taxa SELIC de 10/2026 registrada." in page.locator(".messages").inner_text()
+    row = page.locator("table.table tr", has_text="10/2026").first.inner_text()
+    assert "0,93 %" in row and "cadastrada" in row
     _shot(page, "settings-7-index-selic")
     _axe(page)
     _no_overflow(page)
     page.click("nav.sidebar >> text=Política de acréscimos")
     assert "em vigor" in page.locator("table").first.inner_text()
+    page.fill("#id_amount", "100,00")
+    page.fill("#id_due_date", "2026-09-10")
+    page.fill("#id_paid_on", "2026-11-05")
+    page.click("button:has-text('Simular')")
+    assert "R$ 103,97" in page.locator("dl.facts").inner_text()
+    months = page.locator("#simulate-title ~ .table-wrap table").inner_text()
+    assert "10/2026" in months and "cadastrada" in months and "provisória" in months
     _shot(page, "settings-8-policies")
     _axe(page)
     _no_overflow(page)

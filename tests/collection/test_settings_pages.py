@@ -141,3 +141,24 @@ def test_a_view_only_profile_sees_the_pages_but_cannot_post(alpha_client: Client
     assert alpha_client.post("/arrecadacao/configuracoes/indices/SELIC/", rate).status_code == 403
     assert not IndexRate.objects.exists()
     assert LateChargePolicyVersion.objects.count() == 1
+
+
+def test_the_policy_page_simulates_with_the_registered_and_provisional_rates(gestor: Client) -> None:
+    from modules.collection import index_rates
+    from modules.collection.models import IndexSeries
+    from modules.common.audit import SystemActor
+    from modules.common.domain.dates import YearMonth
+
+    index_rates.rate_record(
+        actor=SystemActor("tests"),
+        series=IndexSeries.objects.get(code="SELIC"),
+        month=YearMonth(2026, 10),
+        rate=Decimal("0.0093"),
+    )
+    page = gestor.get(
+        "/arrecadacao/configuracoes/acrescimos/",
+        {"amount": "100,00", "due_date": "2026-09-10", "paid_on": "2026-11-05"},
+    ).content.decode()
+    assert "R$ 103,97" in page
+    assert "0,93 %" in page and "cadastrada" in page
+    assert page.count("provisória</span>") == 1  # November: not registered
