@@ -127,7 +127,7 @@ def test_a_clerk_registers_banco_do_brasil_and_imports_its_real_return_file(
     assert "Cadastre o agente e seu convênio" in refusal
     _shot(page, "settings-1-return-file-refused")
 
-    page.click("nav.sidebar >> text=Agentes arrecadadores")
+    page.click(".msg.error >> text=Cadastrar o agente arrecadador e seu convênio")
     assert "Agentes arrecadadores" in page.locator("h1").inner_text()
     _shot(page, "settings-2-agents-before")
     _axe(page)
