@@ -29,7 +29,9 @@ TAGS = frozenset({"if", "elif", "else", "endif"})
 FILTERS = frozenset({"default", "upper", "lower", "capfirst"})
 # `if` conditions: operators are words of the condition, not variables
 CONDITION_WORDS = frozenset({"and", "or", "not", "in", "==", "!=", "<", ">", "<=", ">=", "is"})
-ELEMENTS = frozenset({"p", "b", "strong", "i", "em", "u", "br", "ol", "ul", "li", "span", "small", "h2", "h3"})
+ELEMENTS = frozenset(
+    {"p", "b", "strong", "i", "em", "u", "br", "ol", "ul", "li", "span", "small", "h2", "h3"}
+)
 ATTRIBUTES = frozenset({"class"})
 
 ENGINE = Engine(autoescape=True, libraries={}, loaders=[], string_if_invalid="")

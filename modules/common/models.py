@@ -132,12 +132,12 @@ class DocumentTemplate(models.Model):
     template: only the kind's placeholders, a few tags and HTML elements (common.document_templates).
     No row for a kind: the module's default text."""
 
-    kind = models.CharField(max_length=60)
-    valid_from = models.DateField()
-    title = models.CharField(max_length=200)
-    body_html = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.CharField(max_length=150, blank=True)
+    kind = models.CharField("documento", max_length=60)
+    valid_from = models.DateField("vigência a partir de")
+    title = models.CharField("título", max_length=200)
+    body_html = models.TextField("texto", blank=True)
+    created_at = models.DateTimeField("salvo em", auto_now_add=True)
+    created_by = models.CharField("salvo por", max_length=150, blank=True)
 
     class Meta:
         ordering = ["kind", "-valid_from"]

@@ -98,7 +98,10 @@ KINDS: dict[str, Kind] = {
             "de esgotamento sanitário prestados ao imóvel, ressalvado o direito de a concessionária "
             "({{ concessionaria.razao_social }}) cobrar débitos que venham a ser apurados posteriormente. "
             "Documento emitido eletronicamente; dispensa assinatura.</p>",
-            (*_CERTIFICATE, Placeholder("certidao.parcelamentos", "números dos acordos em dia, separados por vírgula")),
+            (
+                *_CERTIFICATE,
+                Placeholder("certidao.parcelamentos", "números dos acordos em dia, separados por vírgula"),
+            ),
         ),
         Kind(
             STATEMENT,
@@ -140,8 +143,9 @@ KINDS: dict[str, Kind] = {
             "<li>O DEVEDOR reconhece e confessa, de forma irrevogável e irretratável, a dívida acima "
             "discriminada, relativa aos serviços de abastecimento de água e/ou esgotamento sanitário "
             "prestados ao imóvel.</li>\n"
-            "<li>{% if parcelamento.tem_entrada %}O parcelamento só produz efeitos com o pagamento da entrada "
-            "até a data indicada; não paga a entrada, o acordo fica cancelado sem necessidade de aviso."
+            "<li>{% if parcelamento.tem_entrada %}O parcelamento só produz efeitos com o pagamento da "
+            "entrada até a data indicada; não paga a entrada, o acordo fica cancelado sem necessidade de "
+            "aviso."
             "{% else %}O parcelamento produz efeitos a partir desta data, sem entrada.{% endif %}</li>\n"
             "<li>Cada parcela é cobrada na fatura mensal do imóvel, com o vencimento dessa fatura; sobre a "
             "parcela paga em atraso incidem os acréscimos da política de cobrança vigente.</li>\n"

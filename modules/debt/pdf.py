@@ -253,7 +253,12 @@ def agreement_term_pdf(agreement: Agreement) -> bytes:
         for b in agreement.bills.select_related("bill").order_by("bill__due_date", "bill_id")
     ]
     return _term_render(
-        _brand(), agreement, _holder(agreement.property), bills, agreement.installments.order_by("number"), None
+        _brand(),
+        agreement,
+        _holder(agreement.property),
+        bills,
+        agreement.installments.order_by("number"),
+        None,
     )
 
 
@@ -296,7 +301,9 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
             },
         )
         return certificate_pdf(certificate, text)
-    policy = n(resolution="Resolução nº 1/2025", effective_from=dt.date(today.year, 1, 1), cancel_after_unpaid=3)
+    policy = n(
+        resolution="Resolução nº 1/2025", effective_from=dt.date(today.year, 1, 1), cancel_after_unpaid=3
+    )
     bills = [
         n(
             bill=n(reference=dt.date(today.year, 1, 1), due_date=dt.date(today.year, 2, 10)),
@@ -347,8 +354,13 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
     )
     if kind == documents.AGREEMENT_TERM:
         installments = [
-            n(number=i, amount=Decimal("13.36"), interest=Decimal("1.25"), amortization=Decimal("12.11"),
-              balance=Decimal("76.77") - Decimal("12.11") * (i - 1))
+            n(
+                number=i,
+                amount=Decimal("13.36"),
+                interest=Decimal("1.25"),
+                amortization=Decimal("12.11"),
+                balance=Decimal("76.77") - Decimal("12.11") * (i - 1),
+            )
             for i in range(1, 7)
         ]
         return _term_render(brand, agreement, holder, [(b, b.total) for b in bills], installments, text)
