@@ -543,12 +543,11 @@ def template_preview_view(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         settings_services.template_check(kind=kind, title=title, body_html=body)
     except DomainError as exc:
-        response = render(request, "debt/template_preview_error.html", {"error": exc}, status=400)
-    else:
-        response["Content-Security-Policy"] = (
+        refused = render(request, "debt/template_preview_error.html", {"error": exc}, status=400)
+        refused["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
         )
-        return response
+        return refused
     response = HttpResponse(pdf.preview_pdf(kind, title, body, today), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="previa-{kind}.pdf"'
     # the edit page frames this answer (the rest of the app forbids framing); the browser's PDF viewer
