@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from html.parser import HTMLParser
 from typing import Any
 
@@ -24,6 +25,37 @@ from django.utils import timezone
 
 from .errors import ValidationFailed
 from .models import DocumentTemplate
+
+
+class ErrorCode(StrEnum):
+    """The codes of a refused text (the module's own enum: common.errors' is shared by every module)."""
+
+    INVALID = "invalid"
+    UNKNOWN_PLACEHOLDER = "unknown_placeholder"
+    UNKNOWN_TAG = "unknown_tag"
+    UNKNOWN_FILTER = "unknown_filter"
+    MARKUP_NOT_ALLOWED = "markup_not_allowed"
+
+
+class TextRefused(ValidationFailed):
+    code = ErrorCode.INVALID
+
+
+class UnknownPlaceholder(TextRefused):
+    code = ErrorCode.UNKNOWN_PLACEHOLDER
+
+
+class UnknownTag(TextRefused):
+    code = ErrorCode.UNKNOWN_TAG
+
+
+class UnknownFilter(TextRefused):
+    code = ErrorCode.UNKNOWN_FILTER
+
+
+class MarkupNotAllowed(TextRefused):
+    code = ErrorCode.MARKUP_NOT_ALLOWED
+
 
 TAGS = frozenset({"if", "elif", "else", "endif"})
 FILTERS = frozenset({"default", "upper", "lower", "capfirst"})
@@ -44,22 +76,16 @@ class Placeholder:
     description: str  # pt-BR, shown beside the editor
 
 
-def _refuse(message: str, field: str, code: str = "invalid") -> ValidationFailed:
-    return ValidationFailed(message, field=field, code=code)
-
-
 def _check_expression(raw: str, allowed: frozenset[str], parser: Parser, field: str) -> None:
     try:
         expression = FilterExpression(raw, parser)
     except TemplateSyntaxError as exc:
-        raise _refuse(f"Marcador inválido: {{{{ {raw} }}}}.", field) from exc
+        raise TextRefused(f"Marcador inválido: {{{{ {raw} }}}}.", field=field) from exc
     for func, args in expression.filters:
         name = FILTER_NAMES.get(func, getattr(func, "__name__", "?"))
         if name not in FILTERS:
-            raise _refuse(
-                f"Filtro não permitido: |{name}. Use só {', '.join(sorted(FILTERS))}.",
-                field,
-                "unknown_filter",
+            raise UnknownFilter(
+                f"Filtro não permitido: |{name}. Use só {', '.join(sorted(FILTERS))}.", field=field
             )
         for is_lookup, arg in args:
             if is_lookup:
@@ -69,10 +95,9 @@ def _check_expression(raw: str, allowed: frozenset[str], parser: Parser, field: 
 
 def _check_variable(var: Any, allowed: frozenset[str], field: str) -> None:
     if isinstance(var, Variable) and var.literal is None and var.var not in allowed:
-        raise _refuse(
+        raise UnknownPlaceholder(
             f"Marcador desconhecido: {{{{ {var.var} }}}}. Use só os marcadores da lista deste documento.",
-            field,
-            "unknown_placeholder",
+            field=field,
         )
 
 
@@ -83,21 +108,17 @@ class _MarkupCheck(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ELEMENTS:
-            raise _refuse(
-                f"Marcação não permitida: <{tag}>. Use só {', '.join(sorted(ELEMENTS))}.",
-                self.field,
-                "markup_not_allowed",
+            raise MarkupNotAllowed(
+                f"Marcação não permitida: <{tag}>. Use só {', '.join(sorted(ELEMENTS))}.", field=self.field
             )
         for name, _ in attrs:
             if name not in ATTRIBUTES:
-                raise _refuse(
-                    f"Atributo não permitido em <{tag}>: {name}. Só “class” é aceito.",
-                    self.field,
-                    "markup_not_allowed",
+                raise MarkupNotAllowed(
+                    f"Atributo não permitido em <{tag}>: {name}. Só “class” é aceito.", field=self.field
                 )
 
     def handle_comment(self, data: str) -> None:
-        raise _refuse("Comentários HTML não são permitidos no texto.", self.field, "markup_not_allowed")
+        raise MarkupNotAllowed("Comentários HTML não são permitidos no texto.", field=self.field)
 
 
 def check_template(source: str, placeholders: Iterable[Placeholder], *, field: str = "body_html") -> None:
@@ -112,10 +133,8 @@ def check_template(source: str, placeholders: Iterable[Placeholder], *, field: s
             bits = token.split_contents()
             tag = bits[0] if bits else ""
             if tag not in TAGS:
-                raise _refuse(
-                    f"Comando não permitido: {{% {tag} %}}. Use só if, elif, else e endif.",
-                    field,
-                    "unknown_tag",
+                raise UnknownTag(
+                    f"Comando não permitido: {{% {tag} %}}. Use só if, elif, else e endif.", field=field
                 )
             for bit in bits[1:]:
                 if bit not in CONDITION_WORDS:
@@ -128,7 +147,7 @@ def check_template(source: str, placeholders: Iterable[Placeholder], *, field: s
             if "Unclosed tag" in str(exc)
             else "Há um comando {% … %} mal formado ou fora de lugar no texto."
         )
-        raise _refuse(message, field) from exc
+        raise TextRefused(message, field=field) from exc
     checker = _MarkupCheck(field)
     checker.feed(source)
     checker.close()
@@ -136,15 +155,15 @@ def check_template(source: str, placeholders: Iterable[Placeholder], *, field: s
 
 def check_title(title: str, *, field: str = "title") -> None:
     if not title.strip():
-        raise _refuse("Informe o título do documento.", field)
+        raise TextRefused("Informe o título do documento.", field=field)
     if "{" in title or "<" in title:
-        raise _refuse("O título é texto simples, sem marcadores nem marcação.", field)
+        raise TextRefused("O título é texto simples, sem marcadores nem marcação.", field=field)
 
 
 def render(source: str, context: Mapping[str, Any]) -> str:
     """A checked template with only `context` (autoescaped); the caller marks the result safe."""
     try:
-        return ENGINE.from_string(source).render(Context(dict(context), autoescape=True))
+        return str(ENGINE.from_string(source).render(Context(dict(context), autoescape=True)))
     except VariableDoesNotExist:  # pragma: no cover - string_if_invalid answers "" instead
         return ""
 
@@ -162,10 +181,11 @@ class Text:
 def template_in_force(kind: str, on: dt.date, made_at: dt.datetime | None = None) -> DocumentTemplate | None:
     """The version a document of `kind` dated `on` prints: the latest starting on or before `on`
     among those saved before the document was made (`made_at`, now for a preview or a new one)."""
-    return (
+    row: DocumentTemplate | None = (
         DocumentTemplate.objects.filter(
             kind=kind, valid_from__lte=on, created_at__lte=made_at or timezone.now()
         )
         .order_by("-valid_from", "-created_at")
         .first()
     )
+    return row

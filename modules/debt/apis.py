@@ -462,7 +462,8 @@ class InstallmentPoliciesApi(APIView):
     @extend_schema(request={"application/json": {"type": "object"}}, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = dict(request.data) if isinstance(request.data, dict) else {}
-        effective_from = _date(data.pop("effective_from", None), "effective_from", dt.date.min)
+        raw = data.pop("effective_from", None)
+        effective_from = _date(raw if isinstance(raw, str) else None, "effective_from", dt.date.min)
         if effective_from == dt.date.min:
             raise ValidationFailed(
                 "Informe a data de início (AAAA-MM-DD).", field="effective_from", code=ErrorCode.INVALID

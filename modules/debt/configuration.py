@@ -27,8 +27,8 @@ KEY = "debt"
 TEMPLATE_FIELDS = ("title", "body_html")
 
 
-def _fail(message: str, path: str, code: str = ErrorCode.INVALID) -> ValidationFailed:
-    return ValidationFailed(message, field=path, code=code)
+def _fail(message: str, path: str) -> ValidationFailed:
+    return ValidationFailed(message, field=path, code=ErrorCode.INVALID)
 
 
 def _date(raw: Any, path: str) -> dt.date:
@@ -114,7 +114,7 @@ class DebtSection:
             try:
                 policy_values_check(values)
             except DomainError as exc:
-                raise _fail(exc.message, f"{path}.{exc.field}") from exc
+                raise ValidationFailed(exc.message, field=f"{path}.{exc.field}", code=exc.code) from exc
             wanted[start] = item
         return wanted
 
@@ -133,11 +133,11 @@ class DebtSection:
                 continue
             if before is not None and (start <= today or start in used):
                 reason = "já está em vigência" if start <= today else "tem parcelamentos firmados"
-                raise _fail(
+                raise ValidationFailed(
                     f"A versão da política de {start:%d/%m/%Y} {reason} e não é alterada nem removida: "
                     "cadastre uma nova versão.",
-                    path,
-                    ErrorCode.POLICY_VERSION_IN_USE,
+                    field=path,
+                    code=ErrorCode.POLICY_VERSION_IN_USE,
                 )
             changes.append(Change(path, before, after))
         return changes
@@ -160,7 +160,7 @@ class DebtSection:
             try:
                 template_check(kind=str(kind), title=str(title), body_html=str(body))
             except DomainError as exc:
-                raise _fail(exc.message, f"{path}.{exc.field}", exc.code) from exc
+                raise ValidationFailed(exc.message, field=f"{path}.{exc.field}", code=exc.code) from exc
             if (str(kind), start) in wanted:
                 raise _fail("Duas versões do mesmo texto com a mesma vigência.", f"{path}.valid_from")
             wanted[(str(kind), start)] = {
@@ -186,11 +186,11 @@ class DebtSection:
             if before == after:
                 continue
             if before is not None and key[1] <= today:
-                raise _fail(
+                raise ValidationFailed(
                     f"O texto de {key[1]:%d/%m/%Y} já está em vigência e não é alterado nem removido: "
                     "cadastre uma nova versão.",
-                    path,
-                    ErrorCode.TEMPLATE_VERSION_IN_FORCE,
+                    field=path,
+                    code=ErrorCode.TEMPLATE_VERSION_IN_FORCE,
                 )
             changes.append(Change(path, before, after))
         return changes

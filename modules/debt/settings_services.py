@@ -74,14 +74,16 @@ def policy_values_check(values: dict[str, Any]) -> dict[str, Any]:
         ):
             raise _invalid("Casas decimais demais para esta taxa.", name)
     for name in MONEY:
-        if out[name] < 0 or out[name] != out[name].quantize(Decimal("0.01")):
+        if not Decimal("0") <= out[name] < Decimal("100000000"):
+            raise _invalid("Informe um valor entre 0 e 99.999.999,99.", name)
+        if out[name] != out[name].quantize(Decimal("0.01")):
             raise _invalid("Informe um valor em reais, com até 2 casas decimais.", name)
     for name in ("min_installment", "min_debt"):
         if out[name] <= 0:
             raise _invalid("Informe um valor maior que zero.", name)
     for name in ("standard_max_installments", *COUNTS):
         value = values[name]
-        if isinstance(value, bool) or (not isinstance(value, int) and not str(value).isdigit()):
+        if isinstance(value, bool) or (not isinstance(value, int) and not str(value).isdecimal()):
             raise _invalid("Informe um número inteiro.", name)
         out[name] = int(value)
         if not 1 <= out[name] <= COUNTS.get(name, 360):

@@ -19,8 +19,8 @@ from modules.common.models import AuditEntry, DocumentTemplate
 from modules.debt import documents, services, settings_services
 from modules.debt.configuration import SECTION
 from modules.debt.models import DebtSettings, InstallmentPolicyVersion
-from tests.debt.test_installment_policies import VALUES
 from tenants.models import Tenant
+from tests.debt.test_installment_policies import VALUES
 
 ACTOR = SystemActor("tests")
 TODAY = dt.date(2025, 6, 15)

@@ -96,7 +96,9 @@ def test_a_version_starting_tomorrow_does_not_print_today(tenant_alpha: Any) -> 
         today=TODAY,
     )
 
-    text = _text(pdf.certificate_pdf(services.certificate_issue(actor=ACTOR, property_id=f.prop().pk, today=TODAY)))
+    text = _text(
+        pdf.certificate_pdf(services.certificate_issue(actor=ACTOR, property_id=f.prop().pk, today=TODAY))
+    )
 
     assert "texto de amanhã" not in text and "Certificamos" in text
 
@@ -107,10 +109,18 @@ def test_the_term_and_the_guide_print_the_edited_clauses_and_paragraph(tenant_al
     f.bill(home, "57.30", dt.date(2025, 3, 10), dt.date(2025, 2, 1))
     for kind, body in (
         (documents.AGREEMENT_TERM, "<ol><li>Cancela após {{ politica.cancelar_apos }} parcelas.</li></ol>"),
-        (documents.DOWN_PAYMENT_GUIDE, "<p>Pague R$ {{ parcelamento.entrada }} até {{ guia.pagavel_ate }}.</p>"),
+        (
+            documents.DOWN_PAYMENT_GUIDE,
+            "<p>Pague R$ {{ parcelamento.entrada }} até {{ guia.pagavel_ate }}.</p>",
+        ),
     ):
         settings_services.document_template_create(
-            actor=ACTOR, kind=kind, valid_from=TODAY, title=documents.KINDS[kind].title, body_html=body, today=TODAY
+            actor=ACTOR,
+            kind=kind,
+            valid_from=TODAY,
+            title=documents.KINDS[kind].title,
+            body_html=body,
+            today=TODAY,
         )
     agreement = services.agreement_create(
         actor=ACTOR, property_id=home.pk, down_payment=Decimal("20.00"), count=3, as_of=TODAY
@@ -165,7 +175,9 @@ def test_placeholder_values_are_escaped(tenant_alpha: Any) -> None:
         body_html="<p>{{ cliente.nome }}</p>", today=TODAY,
     )  # fmt: skip
 
-    escaped = str(documents.text_for(documents.STATEMENT, TODAY, {"cliente": {"nome": "<b>Ana</b>"}}).body_html)
+    escaped = str(
+        documents.text_for(documents.STATEMENT, TODAY, {"cliente": {"nome": "<b>Ana</b>"}}).body_html
+    )
 
     assert "Pague este extrato" in html
     assert escaped == "<p>&lt;b&gt;Ana&lt;/b&gt;</p>"
@@ -178,7 +190,8 @@ def test_the_edit_page_saves_a_version_and_the_preview_renders_the_posted_text(s
         f"{url}previa.pdf", {"title": "Certidão de teste", "body_html": "<p>Prévia {{ cliente.nome }}</p>"}
     )
     saved = staff.post(
-        url, {"valid_from": "2025-06-15", "title": "Certidão de teste", "body_html": "<p>{{ cliente.nome }}</p>"}
+        url,
+        {"valid_from": "2025-06-15", "title": "Certidão de teste", "body_html": "<p>{{ cliente.nome }}</p>"},
     )
 
     assert page.status_code == 200

@@ -133,13 +133,18 @@ def test_a_profile_that_only_views_sees_the_versions_and_cannot_add(tenant_alpha
 def test_the_api_lists_and_adds_versions(api: dict[str, str]) -> None:
     client = host_client(TENANTS["alpha"])
 
-    created = client.post(API, {"effective_from": "2025-08-01", **VALUES}, content_type="application/json", **api)
+    created = client.post(
+        API, {"effective_from": "2025-08-01", **VALUES}, content_type="application/json", **api
+    )
     listed = client.get(API, **api)
 
     assert created.status_code == 201, created.content
     assert created.json()["monthly_rate"] == "0.015000" and created.json()["reactivation_fee"] == "45.00"
     rows = listed.json()["results"]
-    assert [(r["effective_from"], r["in_force"]) for r in rows] == [("2025-08-01", False), ("2000-01-01", True)]
+    assert [(r["effective_from"], r["in_force"]) for r in rows] == [
+        ("2025-08-01", False),
+        ("2000-01-01", True),
+    ]
 
 
 @pytest.mark.parametrize(
