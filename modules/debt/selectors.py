@@ -430,6 +430,7 @@ class DocumentText:
     body_html: str
     in_force: DocumentTemplate | None
     versions: list[DocumentTemplate]  # newest first
+    upcoming: list[DocumentTemplate]  # starting after today, soonest first
 
 
 def document_texts(today: dt.date) -> list[DocumentText]:
@@ -448,6 +449,7 @@ def document_texts(today: dt.date) -> list[DocumentText]:
                 current.body_html if current else kind.body,
                 current,
                 versions,
+                sorted((v for v in versions if v.valid_from > today), key=lambda v: v.valid_from),
             )
         )
     return out

@@ -474,7 +474,6 @@ def templates_view(request: HttpRequest) -> HttpResponse:
         "debt/templates.html",
         {
             "kinds": selectors.document_texts(tenant_today()),
-            "today": tenant_today(),
             "history": change_history(object_types=["common.documenttemplate"]),
         },
     )

@@ -84,6 +84,10 @@ def test_the_policies_page_shows_the_version_in_force_and_the_form(
     tab.goto(f"{world['base']}/cobranca/configuracoes/parcelamento/")
 
     tab.screenshot(path=str(ARTIFACTS / "policies.png"), full_page=True)
+    tab.goto(f"{world['base']}/cobranca/configuracoes/documentos/")
+    tab.screenshot(path=str(ARTIFACTS / "templates.png"), full_page=True)
+    assert tab.locator("a:has-text('Editar')").count() == len(documents.KINDS)
+    tab.goto(f"{world['base']}/cobranca/configuracoes/parcelamento/")
 
     assert tab.locator("h1").inner_text() == "Políticas de parcelamento"
     assert tab.locator("text=Em vigência").count() >= 1
@@ -105,7 +109,7 @@ def test_the_preview_renders_the_edited_text_and_names_a_refused_placeholder(
 
     tab.fill("textarea[name=body_html]", "<p>Texto novo para {{ cliente.nome }}.</p>")
     with tab.expect_response(lambda r: "previa.pdf" in r.url) as answer:
-        tab.click("text=Pré-visualizar")
+        tab.click("button:has-text('Pré-visualizar')")
     assert answer.value.status == 200
     assert answer.value.headers["content-type"] == "application/pdf"
     tab.wait_for_timeout(1500)
@@ -113,7 +117,7 @@ def test_the_preview_renders_the_edited_text_and_names_a_refused_placeholder(
 
     tab.fill("textarea[name=body_html]", "<p>{{ cliente.cpf }}</p>")
     with tab.expect_response(lambda r: "previa.pdf" in r.url) as refused:
-        tab.click("text=Pré-visualizar")
+        tab.click("button:has-text('Pré-visualizar')")
     assert refused.value.status == 400
     tab.wait_for_timeout(500)
     frame = tab.frame(name="preview")
