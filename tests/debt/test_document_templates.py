@@ -264,3 +264,10 @@ def test_a_version_starting_in_the_past_or_twice_on_a_date_is_refused(tenant_alp
     assert past.value.field == "valid_from"
     assert getattr(twice.value, "field", None) == "valid_from"
     assert DocumentTemplate.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", list(documents.KINDS))
+def test_every_default_text_passes_its_own_whitelist(kind: str) -> None:
+    k = documents.KINDS[kind]
+
+    settings_services.template_check(kind=kind, title=k.title, body_html=k.body)  # raises if not
