@@ -38,7 +38,6 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Cobrança", "Posição de débitos", "debt:lookup", "debt.position"),
     NavItem("Cobrança", "Parcelamentos", "debt:agreements", "debt.agreements"),
     NavItem("Cobrança", "Certidões", "debt:certificate_lookup", "debt.certificates"),
-    NavItem("Cobrança", "Parâmetros de cobrança", "debt:settings", "debt.settings"),
     NavItem("Atendimento", "Protocolos", "desk:requests", "portal.requests"),
     NavItem("Atendimento", "Registrar no balcão", "desk:request_new", "portal.requests", "add"),
     NavItem("Atendimento", "Agência virtual", "desk:settings", "portal.settings"),
@@ -47,6 +46,9 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem("Configurações", "Parâmetros de cobrança", "debt:settings", "debt.settings"),
+    NavItem("Configurações", "Políticas de parcelamento", "debt:policies", "debt.settings"),
+    NavItem("Configurações", "Textos dos documentos de cobrança", "debt:templates", "debt.settings"),
 )
 
 
