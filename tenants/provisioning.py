@@ -229,7 +229,7 @@ def _step_apply_template(tenant: Tenant) -> None:
         actor=TEMPLATE_ACTOR,
         action="tenant.template_apply",
         target=tenant,
-        after={"template": source.schema_name, "changes": len(result.changes), "sections": result.counts},
+        after={"template": source.schema_name, **result.summary()},
         reason=f"criada a partir do modelo de {source.name}",
     )
 

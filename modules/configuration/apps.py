@@ -20,4 +20,5 @@ class ConfigurationConfig(AppConfig):
         register_labels(
             actions={"configuration.import": "Configuração importada de um documento"},
             objects={"configuration.document": "Documento de configuração"},
+            fields={"changes": "Alterações", "sections": "Alterações por seção", "template": "Modelo"},
         )

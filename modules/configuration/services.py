@@ -50,6 +50,14 @@ class ImportResult:
             counts[change.section] += 1
         return counts
 
+    def summary(self) -> dict[str, Any]:
+        """What the audit trail says of an import, for people: the count per section by its title."""
+        titles = {s.key: s.title for s in sections.all_sections()}
+        return {
+            "changes": len(self.changes),
+            "sections": {titles.get(key, key): n for key, n in self.counts.items()},
+        }
+
     @property
     def fingerprint(self) -> str:
         """Names this set of differences: the preview carries it, the confirmation must match it."""
@@ -135,7 +143,7 @@ def document_apply(*, actor: Actor, document: Any, origin: str = "") -> ImportRe
         actor=actor,
         action="configuration.import",
         object_type="configuration.document",
-        after={"changes": len(changes), "sections": result.counts},
+        after=result.summary(),
         reason=origin,
     )
     return result

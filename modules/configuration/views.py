@@ -96,8 +96,10 @@ def document_view(request: HttpRequest) -> HttpResponse:
             context["error_field"] = getattr(exc, "field", None)
             status = 400
         else:
+            n = len(result.changes)
             messages.success(
-                request, f"Configuração importada: {len(result.changes)} alteração(ões) aplicada(s)."
+                request,
+                f"Configuração importada: {n} {'alteração aplicada' if n == 1 else 'alterações aplicadas'}.",
             )
             return redirect("configuration:document")
     elif request.method == "POST":

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from modules.access.models import Profile, ProfileGrant
-from modules.common.models import AuditEntry
 from modules.configuration import selectors
 from portal.configuration import SECTION as AGENCY
 from saas.navigation import SETTINGS_SECTION, STAFF_NAV
@@ -47,7 +46,9 @@ def test_the_download_is_the_document(alpha_client: Client) -> None:
     assert without_timestamp(json.loads(response.content)) == without_timestamp(selectors.document_export())
 
 
-def test_upload_shows_the_differences_by_section_and_confirm_applies_them(alpha_client: Client) -> None:
+def test_upload_shows_the_differences_by_section_and_confirm_applies_them(
+    alpha_client: Client, audits: Any
+) -> None:
     _staff(alpha_client, "gestora", change=True)
     document = selectors.document_export()
     document["sections"]["agency"]["web_idle_minutes"] = 45
@@ -61,7 +62,7 @@ def test_upload_shows_the_differences_by_section_and_confirm_applies_them(alpha_
     assert "<h3>Agência virtual" in html
     assert "agency.web_idle_minutes" in html and "Seg. a sex., 8h às 17h" in html
     assert AGENCY.export()["web_idle_minutes"] == 15  # the preview wrote nothing
-    assert not AuditEntry.objects.filter(action="configuration.import").exists()
+    assert not audits("configuration.import").exists()
 
     fingerprint = html.split('name="fingerprint" value="')[1].split('"')[0]
     applied = alpha_client.post(
@@ -71,7 +72,7 @@ def test_upload_shows_the_differences_by_section_and_confirm_applies_them(alpha_
     assert (applied.status_code, applied["Location"]) == (302, PAGE)
     assert AGENCY.export()["web_idle_minutes"] == 45
     page = alpha_client.get(PAGE).content.decode()
-    assert "Configuração importada: 2 alteração(ões) aplicada(s)." in page
+    assert "Configuração importada: 2 alterações aplicadas." in page
     assert "Configuração importada de um documento" in page  # the change history under the form
 
 
@@ -87,7 +88,7 @@ def test_upload_shows_the_differences_by_section_and_confirm_applies_them(alpha_
     ],
 )
 def test_a_bad_file_is_refused_on_the_page_and_nothing_is_written(
-    alpha_client: Client, body: Any, message: str
+    alpha_client: Client, body: Any, message: str, audits: Any
 ) -> None:
     _staff(alpha_client, "gestora", change=True)
     before = AGENCY.export()
@@ -95,7 +96,7 @@ def test_a_bad_file_is_refused_on_the_page_and_nothing_is_written(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert AGENCY.export() == before
-    assert not AuditEntry.objects.filter(action="configuration.import").exists()
+    assert not audits("configuration.import").exists()
 
 
 def test_a_confirmation_after_the_settings_changed_applies_nothing(alpha_client: Client) -> None:

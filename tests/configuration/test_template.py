@@ -79,7 +79,7 @@ def test_a_refused_template_leaves_the_utility_failed_at_its_step_and_a_retry_en
     assert "Informe ao menos um setor." in tenant.provisioning_error
     with tenant_context("modelo2"):
         assert not AuditEntry.objects.filter(action="configuration.import").exists()
-    assert not AuditEntry.objects.filter(action="tenant.template_apply").exists()
+    assert not AuditEntry.objects.filter(action="tenant.template_apply", object_id=str(tenant.pk)).exists()
 
     with tenant_context("alpha"):
         AgencySettings.objects.filter(pk=1).update(units=["Atendimento", "Ouvidoria"])
