@@ -46,11 +46,18 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
             agency_before = SECTION.export()
             user = make_user("alpha", username, PASSWORD, full_name="Gestora Navegador")
             user.profiles.add(Profile.objects.get(name="Gestor"))
+        vendor = f"fornecedor-navegador-{random.randint(1000, 9999)}"
+        make_user("public", vendor, PASSWORD, is_admin=True)
         server = make_server("127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield {"port": server.server_port, "username": username, "tmp": tmp_path_factory.mktemp("doc")}
+            yield {
+                "port": server.server_port,
+                "username": username,
+                "vendor": vendor,
+                "tmp": tmp_path_factory.mktemp("doc"),
+            }
         finally:
             server.shutdown()
             server.server_close()
@@ -58,6 +65,7 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
                 if SECTION.export() != agency_before:
                     agency_settings_update(actor=ACTOR, **agency_before)
                 User.objects.filter(username=username).delete()
+            User.objects.filter(username=vendor).delete()
             host_cache.clear()
     if previous_async is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -141,3 +149,20 @@ def test_the_hub_and_the_document_page_fit_a_phone(browser: Any, world: dict[str
     page.goto(_url(world, "/configuracoes/documento/"))
     _no_overflow(page)
     _shot(page, "document-phone")
+
+
+def test_the_ops_console_offers_a_template_when_creating_a_utility(
+    browser: Any, world: dict[str, Any]
+) -> None:
+    page = browser.new_context(viewport=DESKTOP, locale="pt-BR").new_page()
+    base = f"http://localhost:{world['port']}"
+    page.goto(f"{base}/ops/conta/entrar/")
+    page.fill("#id_username", world["vendor"])
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.goto(f"{base}/ops/concessionarias/nova/")
+    options = page.locator("#id_template option").all_inner_texts()
+    assert options[0] == "Nenhum: os valores iniciais do sistema"
+    assert "Concessionária Alpha (alpha)" in options
+    _shot(page, "ops-create-from-template")
+    _axe(page)
