@@ -70,5 +70,7 @@ class SettingsImportApi(APIView):
     )
     def post(self, request: Request) -> Response:
         dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "sim")
-        result = services.settings_import(actor=request.user, document=request.data, dry_run=dry_run)
+        result = services.settings_import(
+            actor=request.user, document=request.data, dry_run=dry_run, origin="API"
+        )
         return Response(import_json(result))

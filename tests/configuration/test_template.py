@@ -175,3 +175,19 @@ def test_a_utility_from_a_template_bills_the_same_as_its_template(public_schema:
     with tenant_context("igual"):
         assert _bills(dt.date(2025, 6, 1)) == alpha
     assert connection.schema_name == "public"
+
+
+def test_the_provisioning_command_takes_a_template(public_schema: None) -> None:
+    from django.core.management import call_command
+
+    call_command(
+        "provision_tenant",
+        schema="porcomando",
+        name="SAAE Por Comando",
+        domain="porcomando.localhost",
+        template="alpha",
+    )
+    tenant = Tenant.objects.get(schema_name="porcomando")
+    assert tenant.template is not None and tenant.template.schema_name == "alpha"
+    assert tenant.provisioning_state == ProvisioningState.ACTIVE
+    assert without_timestamp(_export("porcomando")) == without_timestamp(_export("alpha"))
