@@ -64,7 +64,7 @@ class ImportResult:
         return changes_fingerprint(self.changes)
 
     def by_section(self) -> list[tuple[str, str, list[PlannedChange]]]:
-        titles = {c.section: c.title for c in self.changes}
+        titles = {s.key: s.title for s in sections.all_sections()}
         return [
             (key, titles.get(key, key), [c for c in self.changes if c.section == key])
             for key in self.sections
