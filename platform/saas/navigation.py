@@ -89,6 +89,29 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Textos das certidões, do extrato, da guia de entrada e do termo de acordo, "
         "com prévia em PDF.",
     ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Agentes arrecadadores",
+        "collection:settings_agents",
+        "collection.settings",
+        description="Bancos, lotéricas e correspondentes com seus convênios, tarifas e dias de crédito: "
+        "sem o agente, os arquivos retorno do banco são recusados.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Índices e taxas mensais",
+        "collection:settings_indexes",
+        "collection.settings",
+        description="Taxas mensais da Selic, do IPCA e de outros índices, digitadas ou do CSV do Banco "
+        "Central, e a taxa provisória dos meses sem taxa.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Política de acréscimos",
+        "collection:settings_policies",
+        "collection.settings",
+        description="Versões da multa, dos juros e da correção das faturas pagas em atraso, com simulação.",
+    ),
 )
 
 
