@@ -28,10 +28,8 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Leitura", "Importar leituras", "reading:import", "reading.readings", "add"),
     NavItem("Leitura", "Cronograma e feriados", "reading:schedule", "reading.schedule"),
     NavItem("Faturamento", "Faturamento por grupo", "billing:runs", "billing.runs"),
-    NavItem("Faturamento", "Tarifas", "billing:tariffs", "billing.tariffs"),
     NavItem("Faturamento", "Simulador de conta", "billing:simulator", "billing.simulate"),
     NavItem("Faturamento", "Comparar tarifas", "billing:compare", "billing.simulate"),
-    NavItem("Faturamento", "Configuração do faturamento", "billing:settings", "billing.settings"),
     NavItem("Arrecadação", "Pagamentos", "collection:payments", "collection.payments"),
     NavItem("Arrecadação", "Fila de análise", "collection:review", "collection.payments", "change"),
     NavItem("Arrecadação", "Arquivos retorno", "collection:return_files", "collection.return_files"),
@@ -47,6 +45,10 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem("Configurações", "Configuração do faturamento", "billing:settings", "billing.settings"),
+    NavItem("Configurações", "Tarifas", "billing:tariffs", "billing.tariffs"),
+    NavItem("Configurações", "Mensagens da fatura", "billing:messages", "billing.bill_texts"),
+    NavItem("Configurações", "Qualidade da água na fatura", "billing:quality_list", "billing.bill_texts"),
 )
 
 
