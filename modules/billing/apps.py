@@ -43,6 +43,21 @@ class BillingConfig(AppConfig):
                 "billing.duedaychoice": "Dia de vencimento",
                 "billing.billingsettings": "Configuração do faturamento",
             },
+            fields={
+                "rounding": "Arredondamento",
+                "sewer_rounding": "Esgoto arredondado",
+                "category_split": "Mais de uma categoria",
+                "from": "Copiada de",
+                "billing_group": "Grupo de faturamento",
+                "category": "Categoria",
+                "condition": "Condição",
+                "valid_until": "Até a referência",
+                "month": "Mês das amostras",
+                "note": "Observação",
+                "rows": "Parâmetros",
+                "title": "Título",
+                "body": "Texto",
+            },
         )
         from modules.access.functions import Function, register
 

@@ -27,8 +27,13 @@ KEY = "billing"
 MESSAGE_KEYS = ("title", "body", "valid_from", "valid_until", "billing_group", "category", "condition")
 
 
-def _fail(path: str, message: str, code: str = ErrorCode.CONFIG_INVALID) -> ValidationFailed:
-    return ValidationFailed(message, field=f"{KEY}.{path}", code=code)
+def _path(path: str) -> str:
+    """A path inside the section as the document names it (`billing.tariffs[0].act`)."""
+    return f"{KEY}.{path}"
+
+
+def _fail(path: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, field=_path(path), code=ErrorCode.CONFIG_INVALID)
 
 
 def _tariff_doc(tariff: Tariff) -> dict[str, Any]:
@@ -111,7 +116,9 @@ class BillingSection:
                 raise _fail(f"settings.{name}", f"Configuração desconhecida: {name}.")
             low, high, message = LIMITS[name]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise _fail(f"settings.{name}", message, ErrorCode.SETTING_OUT_OF_RANGE)
+                raise ValidationFailed(
+                    message, field=_path(f"settings.{name}"), code=ErrorCode.SETTING_OUT_OF_RANGE
+                )
             if current[name] != value:
                 changes.append(Change(f"{KEY}.settings.{name}", current[name], value))
         return changes
@@ -125,19 +132,21 @@ class BillingSection:
             version = tariff_services.version_from_json(body)
         except TariffInvalid as exc:
             problem = exc.problems[0]
-            raise _fail(
-                f"{path}.{problem.path}" if problem.path else path, problem.message, exc.code
+            raise ValidationFailed(
+                problem.message,
+                field=_path(f"{path}.{problem.path}" if problem.path else path),
+                code=exc.code,
             ) from None
         known = set(Category.objects.values_list("code", flat=True)) | {
             f"{c}/{s}" for c, s in Subcategory.objects.values_list("category__code", "code")
         }
         for index, category in enumerate(version.categories):
             if category.code not in known:
-                raise _fail(
-                    f"{path}.categories[{index}].code",
+                raise ValidationFailed(
                     f"A categoria {category.code} não existe no cadastro desta concessionária: cadastre-a "
                     "antes de importar a tarifa.",
-                    ErrorCode.CONFIG_UNKNOWN_CATEGORY,
+                    field=_path(f"{path}.categories[{index}].code"),
+                    code=ErrorCode.CONFIG_UNKNOWN_CATEGORY,
                 )
         return tariff_services.version_to_json(version)
 
@@ -158,35 +167,35 @@ class BillingSection:
             if doc["status"] != TariffStatus.APPROVED:
                 continue
             if doc["valid_from"] in approved_doc:
-                raise _fail(
-                    f"tariffs[{index}].valid_from",
+                raise ValidationFailed(
                     f"Duas versões aprovadas começam em {doc['valid_from']}.",
-                    ErrorCode.AMBIGUOUS_TARIFF,
+                    field=_path(f"tariffs[{index}].valid_from"),
+                    code=ErrorCode.AMBIGUOUS_TARIFF,
                 )
             approved_doc[doc["valid_from"]] = (index, doc)
             existing = approved_now.get(doc["valid_from"])
             if existing is not None and existing != doc:
-                raise _fail(
-                    f"tariffs[{index}]",
+                raise ValidationFailed(
                     f"A tarifa aprovada com início em {doc['valid_from']} é diferente nesta concessionária: "
                     "uma versão aprovada nunca é alterada; importe as mudanças como uma nova versão.",
-                    ErrorCode.CONFIG_APPROVED_TARIFF_CHANGED,
+                    field=_path(f"tariffs[{index}]"),
+                    code=ErrorCode.CONFIG_APPROVED_TARIFF_CHANGED,
                 )
             if existing is None:
                 start = dt.date.fromisoformat(doc["valid_from"]).replace(day=1)
                 if Bill.objects.filter(reference__gte=start).exclude(status=BillStatus.CANCELLED).exists():
-                    raise _fail(
-                        f"tariffs[{index}].valid_from",
+                    raise ValidationFailed(
                         f"Já há faturas emitidas a partir de {start:%m/%Y} nesta concessionária: a tarifa "
                         "deve começar depois do último mês faturado.",
-                        ErrorCode.TARIFF_STARTS_IN_BILLED_MONTH,
+                        field=_path(f"tariffs[{index}].valid_from"),
+                        code=ErrorCode.TARIFF_STARTS_IN_BILLED_MONTH,
                     )
         for start in sorted(set(approved_now) - set(approved_doc)):
-            raise _fail(
-                "tariffs",
+            raise ValidationFailed(
                 f"A tarifa aprovada com início em {start} falta no documento: uma versão aprovada nunca é "
                 "removida.",
-                ErrorCode.CONFIG_APPROVED_TARIFF_CHANGED,
+                field=_path("tariffs"),
+                code=ErrorCode.CONFIG_APPROVED_TARIFF_CHANGED,
             )
         return _list_changes("tariffs", current, docs, _tariff_key)
 
@@ -237,10 +246,10 @@ class BillingSection:
         if doc.get("category"):
             category = Category.objects.filter(code=doc["category"]).first()
             if category is None:
-                raise _fail(
-                    f"{path}.category",
+                raise ValidationFailed(
                     f"A categoria {doc['category']} não existe no cadastro desta concessionária.",
-                    ErrorCode.CONFIG_UNKNOWN_CATEGORY,
+                    field=_path(f"{path}.category"),
+                    code=ErrorCode.CONFIG_UNKNOWN_CATEGORY,
                 )
         condition = doc.get("condition") or ""
         if condition not in BillText.Condition.values:
@@ -419,7 +428,10 @@ class BillingSection:
                     rows=cells,
                 )
                 audit_record(
-                    actor=actor, action="billing.quality_create", target=row, after=_quality_doc(row)
+                    actor=actor,
+                    action="billing.quality_create",
+                    target=row,
+                    after=text_services.quality_audit(row),
                 )
                 continue
             before = _quality_doc(row)
@@ -435,7 +447,12 @@ class BillingSection:
                 after=_quality_doc(row),
             )
         for row in by_month.values():
-            audit_record(actor=actor, action="billing.quality_delete", target=row, before=_quality_doc(row))
+            audit_record(
+                actor=actor,
+                action="billing.quality_delete",
+                target=row,
+                before=text_services.quality_audit(row),
+            )
             row.delete()
 
 

@@ -133,6 +133,10 @@ def tariff_base(tariff: Any) -> Any:
     return qs.order_by("-valid_from").first()
 
 
+def _or_dash(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
 def _band_text(band: dict[str, Any]) -> str:
     upper = "sem limite" if band["to_m3"] is None else f"{band['to_m3']} m³"
     return f"{band['from_m3']} a {upper}: R$ {band['price']}"
@@ -147,15 +151,17 @@ def tariff_differences(tariff: Any) -> dict[str, Any] | None:
     if base is None:
         return None
     old, new = tariff_json(base), tariff_json(tariff)
+    from .services.tariffs import ROUNDING_LABELS, SEWER_ROUNDING_LABELS, SPLIT_LABELS
+
     rules = []
     labels = {
-        "rounding": "arredondamento",
-        "sewer_rounding": "arredondamento do esgoto",
-        "category_split": "divisão entre categorias",
+        "rounding": ("arredondamento", ROUNDING_LABELS),
+        "sewer_rounding": ("arredondamento do esgoto", SEWER_ROUNDING_LABELS),
+        "category_split": ("mais de uma categoria", SPLIT_LABELS),
     }
-    for key, label in labels.items():
+    for key, (label, words) in labels.items():
         if old[key] != new[key]:
-            rules.append(f"{label}: {old[key]} → {new[key]}")
+            rules.append(f"{label}: {words[old[key]]} → {words[new[key]]}")
     old_cats = {c["code"]: c for c in old["categories"]}
     new_cats = {c["code"]: c for c in new["categories"]}
     rows = []
@@ -171,7 +177,7 @@ def tariff_differences(tariff: Any) -> dict[str, Any] | None:
             ("special_sewer_amount", "TEE (R$)"),
         ):
             if was[key] != now[key]:
-                lines.append(f"{label}: {was[key] or '—'} → {now[key] or '—'}")
+                lines.append(f"{label}: {_or_dash(was[key])} → {_or_dash(now[key])}")
         for i in range(max(len(was["bands"]), len(now["bands"]))):
             a = was["bands"][i] if i < len(was["bands"]) else None
             b = now["bands"][i] if i < len(now["bands"]) else None

@@ -399,6 +399,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 TEXT_HISTORY = ["billing.billtext"]
 
 
+def _text_history(prefix: str) -> list[Any]:
+    """The audit rows of one kind of bill text (messages and quality tables share the table)."""
+    rows = change_history(object_types=TEXT_HISTORY, limit=120)
+    return [e for e in rows if e.action.startswith(prefix)][:30]
+
+
 def _message_initial(text: BillText) -> dict[str, Any]:
     return {
         "title": text.title,
@@ -456,7 +462,7 @@ def messages_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_add": can_add,
             "rows": rows.order_by("-valid_from", "id"),
-            "history": change_history(object_types=TEXT_HISTORY),
+            "history": _text_history("billing.message_"),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -504,7 +510,7 @@ def quality_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "billing/quality_list.html",
-        {"rows": rows, "history": change_history(object_types=TEXT_HISTORY)},
+        {"rows": rows, "history": _text_history("billing.quality_")},
     )
 
 

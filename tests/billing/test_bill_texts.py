@@ -31,7 +31,10 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.usefixtures("tenant_alpha")
 MONTH = YearMonth(2025, 5)
 PASSWORD = "Senha-forte-123"
-ROWS = [QualityRow("Turbidez (uT)", "30", "31", "30", "≤ 5"), QualityRow("Cloro residual (mg/L)", "30", "31", "31")]
+ROWS = [
+    QualityRow("Turbidez (uT)", "30", "31", "30", "≤ 5"),
+    QualityRow("Cloro residual (mg/L)", "30", "31", "31"),
+]
 
 
 @pytest.fixture
@@ -59,9 +62,13 @@ def test_messages_are_aimed_by_period_group_and_category(billed: Bill) -> None:
     res = Category.objects.get(code="RES")
     bill_message_create(actor=f.ACTOR, title="Todos", valid_from=YearMonth(2025, 1))
     bill_message_create(actor=f.ACTOR, title="Maio", valid_from=MONTH, valid_until=MONTH)
-    bill_message_create(actor=f.ACTOR, title="Acabou", valid_from=YearMonth(2025, 1), valid_until=YearMonth(2025, 4))
+    bill_message_create(
+        actor=f.ACTOR, title="Acabou", valid_from=YearMonth(2025, 1), valid_until=YearMonth(2025, 4)
+    )
     bill_message_create(actor=f.ACTOR, title="Depois", valid_from=YearMonth(2025, 6))
-    bill_message_create(actor=f.ACTOR, title="Grupo 7", valid_from=MONTH, billing_group=billed.property.billing_group)
+    bill_message_create(
+        actor=f.ACTOR, title="Grupo 7", valid_from=MONTH, billing_group=billed.property.billing_group
+    )
     bill_message_create(actor=f.ACTOR, title="Grupo 8", valid_from=MONTH, billing_group=other)
     bill_message_create(actor=f.ACTOR, title="Residencial", valid_from=MONTH, category=res)
     bill_message_create(actor=f.ACTOR, title="Comercial", valid_from=MONTH, category=com)
@@ -97,7 +104,9 @@ def test_conditional_messages_appear_exactly_when_their_condition_holds(billed: 
 
 
 def test_the_bill_prints_its_messages_and_the_quality_table_of_its_month(billed: Bill) -> None:
-    bill_message_create(actor=f.ACTOR, title="Campanha do grupo 7", body="Feche a torneira.", valid_from=MONTH)
+    bill_message_create(
+        actor=f.ACTOR, title="Campanha do grupo 7", body="Feche a torneira.", valid_from=MONTH
+    )
     quality_table_save(actor=f.ACTOR, month=YearMonth(2025, 3), title="Qualidade de março", rows=ROWS[:1])
     quality_table_save(actor=f.ACTOR, month=YearMonth(2025, 4), title="Qualidade de abril", rows=ROWS)
     quality_table_save(actor=f.ACTOR, month=YearMonth(2025, 6), title="Qualidade de junho", rows=ROWS)
@@ -136,7 +145,13 @@ def test_the_messages_api_adds_and_lists_aimed_messages(staff: Client) -> None:
     f.group(7)
     created = staff.post(
         "/api/v1/billing/messages",
-        {"title": "Aviso", "valid_from": "2025-05", "valid_until": "2025-07", "billing_group": 7, "category": "RES"},
+        {
+            "title": "Aviso",
+            "valid_from": "2025-05",
+            "valid_until": "2025-07",
+            "billing_group": 7,
+            "category": "RES",
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
@@ -199,14 +214,23 @@ def test_the_quality_page_edits_the_table_by_month(staff: Client) -> None:
     saved = staff.post("/faturamento/qualidade-da-agua/nova/", data)
     assert saved.status_code == 302, saved.content.decode()[:3000]
     table = BillText.objects.get(kind="water_quality")
-    assert (table.valid_from, table.rows) == (dt.date(2025, 4, 1), [["Turbidez (uT)", "30", "31", "30", "≤ 5"]])
+    assert (table.valid_from, table.rows) == (
+        dt.date(2025, 4, 1),
+        [["Turbidez (uT)", "30", "31", "30", "≤ 5"]],
+    )
 
     added = staff.post(f"/faturamento/qualidade-da-agua/{table.pk}/", data | {"op": "add_row"})
     assert 'name="row-2-parameter"' in added.content.decode()
 
     api = staff.get("/api/v1/billing/water-quality").json()
     assert api[0]["rows"] == [
-        {"parameter": "Turbidez (uT)", "required": "30", "analysed": "31", "conforming": "30", "standard": "≤ 5"}
+        {
+            "parameter": "Turbidez (uT)",
+            "required": "30",
+            "analysed": "31",
+            "conforming": "30",
+            "standard": "≤ 5",
+        }
     ]
     page = staff.get(f"/faturamento/qualidade-da-agua/{table.pk}/").content.decode()
     assert "Tabela de qualidade da água cadastrada" in page

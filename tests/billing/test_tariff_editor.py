@@ -59,7 +59,11 @@ def _editor_post(**overrides: Any) -> dict[str, Any]:
         "cat-0-fee-0-per_dwelling_unit": "on",
     }
     for i, (start, end, price) in enumerate(bands):
-        data |= {f"cat-0-band-{i}-from_m3": start, f"cat-0-band-{i}-to_m3": end, f"cat-0-band-{i}-price": price}
+        data |= {
+            f"cat-0-band-{i}-from_m3": start,
+            f"cat-0-band-{i}-to_m3": end,
+            f"cat-0-band-{i}-price": price,
+        }
     return data | overrides
 
 
@@ -107,7 +111,9 @@ def test_a_mixed_property_is_billed_splitting_the_consumption_equally() -> None:
 
 
 def test_a_projection_is_never_approved_and_becomes_an_act_only_through_a_copy() -> None:
-    projection = tariff_create(actor=f.ACTOR, data=f.sorocaba_tariff_json(act="Projeção +8 %"), projection=True)
+    projection = tariff_create(
+        actor=f.ACTOR, data=f.sorocaba_tariff_json(act="Projeção +8 %"), projection=True
+    )
     assert projection.status == TariffStatus.PROJECTION
 
     with pytest.raises(Conflict) as raised:

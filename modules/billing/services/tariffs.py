@@ -193,6 +193,40 @@ def version_to_json(version: TariffVersion) -> dict[str, Any]:
     }
 
 
+ROUNDING_LABELS = {"truncate": "truncar no centavo", "half_up": "meio para cima"}
+SEWER_ROUNDING_LABELS = {"per_band": "por faixa", "per_bill": "no total da conta"}
+SPLIT_LABELS = {
+    "by_dwelling_units": "consumo dividido pelas economias",
+    "equal": "consumo dividido igualmente entre as categorias",
+}
+
+
+def _category_summary(c: dict[str, Any]) -> str:
+    bands = ", ".join(
+        f"{b['from_m3']} a {'∞' if b['to_m3'] is None else b['to_m3']} m³ R$ {b['price']}" for b in c["bands"]
+    )
+    parts = [f"{c['name']}: {bands}", f"mínimo {c['minimum_m3_per_unit']} m³"]
+    if c["sewer_percent"] is not None:
+        parts.append(f"esgoto {c['sewer_percent']} %")
+    if c["special_sewer_amount"] is not None:
+        parts.append(f"TEE R$ {c['special_sewer_amount']}")
+    parts += [f"{f['name']} R$ {f['amount']}" for f in c["fixed_charges"]]
+    return "; ".join(parts)
+
+
+def tariff_summary(version: TariffVersion) -> dict[str, Any]:
+    """A version in words, key by key, for its audit rows (the change history shows what changed)."""
+    data = version_to_json(version)
+    return {
+        "act": data["act"],
+        "valid_from": version.valid_from,
+        "rounding": ROUNDING_LABELS[data["rounding"]],
+        "sewer_rounding": SEWER_ROUNDING_LABELS[data["sewer_rounding"]],
+        "category_split": SPLIT_LABELS[data["category_split"]],
+        **{f"categoria {c['code']}": _category_summary(c) for c in data["categories"]},
+    }
+
+
 def tariff_version(tariff: Tariff) -> TariffVersion:
     return version_from_json(
         {
@@ -220,7 +254,6 @@ def tariff_create(*, actor: Actor, data: Any, projection: bool = False) -> Tarif
     (a simulated set, never approved). Not durable: the demo creates and approves its tariff in one
     transaction."""
     version = version_from_json(data)
-    payload = version_to_json(version)
     with transaction.atomic():
         tariff: Tariff = Tariff.objects.create(
             act=version.act,
@@ -235,7 +268,7 @@ def tariff_create(*, actor: Actor, data: Any, projection: bool = False) -> Tarif
             actor=actor,
             action="billing.tariff_project" if projection else "billing.tariff_create",
             target=tariff,
-            after=payload,
+            after=tariff_summary(version),
         )
     return tariff
 
@@ -257,7 +290,7 @@ def tariff_update(*, actor: Actor, tariff: Tariff, data: Any) -> Tariff:
     approved version is never edited."""
     locked = _editable(tariff)
     version = version_from_json(data)
-    before = version_to_json(tariff_version(locked))
+    before = tariff_summary(tariff_version(locked))
     locked.act = version.act
     locked.valid_from = version.valid_from
     locked.rounding = version.rounding.value
@@ -269,7 +302,7 @@ def tariff_update(*, actor: Actor, tariff: Tariff, data: Any) -> Tariff:
         action="billing.tariff_update",
         target=locked,
         before=before,
-        after=version_to_json(version),
+        after=tariff_summary(version),
     )
     return locked
 

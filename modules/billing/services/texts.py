@@ -167,6 +167,20 @@ def quality_snapshot(text: BillText) -> dict[str, Any]:
     }
 
 
+def quality_audit(text: BillText) -> dict[str, Any]:
+    """The table in words for its audit rows: one line per parameter."""
+    return {
+        "month": f"{text.valid_from:%m/%Y}",
+        "title": text.title,
+        "note": text.body,
+        "rows": [
+            f"{r[0]}: {r[1]} exigidas, {r[2]} realizadas, {r[3]} conformes"
+            + (f" (padrão {r[4]})" if r[4:] and r[4] else "")
+            for r in text.rows
+        ],
+    }
+
+
 def _quality_rows(rows: Sequence[QualityRow]) -> list[list[str]]:
     if not rows:
         raise ValidationFailed(
@@ -215,14 +229,14 @@ def quality_table_save(
             body=note.strip(),
             rows=cells,
         )
-        audit_record(actor=actor, action="billing.quality_create", target=row, after=quality_snapshot(row))
+        audit_record(actor=actor, action="billing.quality_create", target=row, after=quality_audit(row))
         return row
     row = BillText.objects.select_for_update().get(pk=table.pk, kind=BillText.Kind.WATER_QUALITY)
-    before = quality_snapshot(row)
+    before = quality_audit(row)
     row.valid_from, row.title, row.body, row.rows = month.first_day(), title.strip(), note.strip(), cells
     row.save()
     audit_record(
-        actor=actor, action="billing.quality_update", target=row, before=before, after=quality_snapshot(row)
+        actor=actor, action="billing.quality_update", target=row, before=before, after=quality_audit(row)
     )
     return row
 
@@ -230,7 +244,7 @@ def quality_table_save(
 @transaction.atomic(durable=True)
 def quality_table_delete(*, actor: Actor, table: BillText) -> None:
     row: BillText = BillText.objects.select_for_update().get(pk=table.pk, kind=BillText.Kind.WATER_QUALITY)
-    audit_record(actor=actor, action="billing.quality_delete", target=row, before=quality_snapshot(row))
+    audit_record(actor=actor, action="billing.quality_delete", target=row, before=quality_audit(row))
     row.delete()
 
 
