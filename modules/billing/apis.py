@@ -527,7 +527,12 @@ class BillMessageIO(serializers.Serializer):
         required=False, allow_null=True, default=None, help_text="última (vazio: sem fim)"
     )
     billing_group = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="código do grupo (vazio: todos)"
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=32767,
+        help_text="código do grupo (vazio: todos)",
     )
     category = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, default=None, help_text="código (vazio: todas)"

@@ -33,6 +33,13 @@ MONTH = YearMonth(2025, 5)
 PASSWORD = "Senha-forte-123"
 
 
+@pytest.fixture
+def audit(tenant_alpha: Any) -> Any:
+    """The audit rows written during the test (browser tests leave committed, append-only rows)."""
+    start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return lambda: AuditEntry.objects.filter(id__gt=start)
+
+
 def _editor_post(**overrides: Any) -> dict[str, Any]:
     """The POST of the editor with one category (RES) and the bands given."""
     bands = overrides.pop("bands", [("0", "10", "2.00"), ("11", "", "4,00")])
@@ -110,7 +117,7 @@ def test_a_mixed_property_is_billed_splitting_the_consumption_equally() -> None:
     assert per_category == {"RES": 15, "COM": 15}
 
 
-def test_a_projection_is_never_approved_and_becomes_an_act_only_through_a_copy() -> None:
+def test_a_projection_is_never_approved_and_becomes_an_act_only_through_a_copy(audit: Any) -> None:
     projection = tariff_create(
         actor=f.ACTOR, data=f.sorocaba_tariff_json(act="Projeção +8 %"), projection=True
     )
@@ -121,7 +128,7 @@ def test_a_projection_is_never_approved_and_becomes_an_act_only_through_a_copy()
     assert raised.value.code == "tariff_is_projection"
     projection.refresh_from_db()
     assert (projection.status, projection.approved_by) == ("projection", "")
-    assert not AuditEntry.objects.filter(action="billing.tariff_approve").exists()
+    assert not audit().filter(action="billing.tariff_approve").exists()
 
     draft = tariff_copy(
         actor=f.ACTOR, source=projection, act="Resolução 9/2026", valid_from=dt.date(2026, 2, 1)
@@ -186,7 +193,7 @@ def test_the_api_replaces_a_draft_and_refuses_a_gap_naming_the_path(alpha_client
     assert tariff_json(Tariff.objects.get(pk=draft.pk))["categories"][0]["bands"][1]["from_m3"] == 11
 
 
-def test_the_editor_creates_a_draft_without_json(staff: Client) -> None:
+def test_the_editor_creates_a_draft_without_json(staff: Client, audit: Any) -> None:
     page = staff.get("/faturamento/tarifas/novo-rascunho/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -205,10 +212,10 @@ def test_the_editor_creates_a_draft_without_json(staff: Client) -> None:
     assert data["categories"][0]["fixed_charges"] == [
         {"name": "Tarifa de disponibilidade", "amount": "4.50", "per_dwelling_unit": True}
     ]
-    assert AuditEntry.objects.filter(action="billing.tariff_create", object_id=str(tariff.pk)).exists()
+    assert audit().filter(action="billing.tariff_create", object_id=str(tariff.pk)).exists()
 
 
-def test_an_overlap_is_shown_on_its_row_and_nothing_is_written(staff: Client) -> None:
+def test_an_overlap_is_shown_on_its_row_and_nothing_is_written(staff: Client, audit: Any) -> None:
     response = staff.post(
         "/faturamento/tarifas/novo-rascunho/", _editor_post(bands=[("0", "10", "2.00"), ("9", "", "4.00")])
     )
@@ -219,7 +226,7 @@ def test_an_overlap_is_shown_on_its_row_and_nothing_is_written(staff: Client) ->
     row = html[html.index('name="cat-0-band-1-from_m3"') :]
     assert row.index("sobreposição") < row.index('name="cat-0-band-1-to_m3"')
     assert not Tariff.objects.exists()
-    assert not AuditEntry.objects.filter(action__startswith="billing.tariff").exists()
+    assert not audit().filter(action__startswith="billing.tariff").exists()
 
 
 def test_adding_a_band_row_needs_no_script(staff: Client) -> None:
@@ -234,7 +241,9 @@ def test_adding_a_band_row_needs_no_script(staff: Client) -> None:
     assert 'name="cat-1-band-2-price"' in category.content.decode()
 
 
-def test_the_editor_edits_a_draft_and_its_page_compares_it_with_the_version_in_force(staff: Client) -> None:
+def test_the_editor_edits_a_draft_and_its_page_compares_it_with_the_version_in_force(
+    staff: Client, audit: Any
+) -> None:
     f.approved_tariff()
     draft = tariff_copy(
         actor=f.ACTOR, source=Tariff.objects.get(), act="Ato 15", valid_from=dt.date(2026, 1, 1)
@@ -247,7 +256,7 @@ def test_the_editor_edits_a_draft_and_its_page_compares_it_with_the_version_in_f
     assert saved.status_code == 302
     draft.refresh_from_db()
     assert tariff_json(draft)["categories"][0]["bands"][0]["price"] == "2.00"
-    assert AuditEntry.objects.filter(action="billing.tariff_update", object_id=str(draft.pk)).exists()
+    assert audit().filter(action="billing.tariff_update", object_id=str(draft.pk)).exists()
 
     view = staff.get(f"/faturamento/tarifas/{draft.pk}/").content.decode()
     assert "Diferenças para a vigente (Ato 14.7" in view
@@ -281,3 +290,43 @@ def test_the_money_of_a_copy_is_the_source_s() -> None:
     copy = tariff_copy(actor=f.ACTOR, source=source, act="Cópia", valid_from=dt.date(2030, 1, 1))
     assert tariff_json(copy)["categories"] == tariff_json(source)["categories"]
     assert Decimal(tariff_json(copy)["categories"][1]["fixed_charges"][0]["amount"]) == Decimal("5.00")
+
+
+def test_a_new_projection_is_written_on_the_form_and_listed_apart(staff: Client, audit: Any) -> None:
+    page = staff.get("/faturamento/tarifas/novo-rascunho/?projecao=1").content.decode()
+    assert "Nova projeção (simulação)" in page and "Salvar projeção" in page
+    saved = staff.post("/faturamento/tarifas/novo-rascunho/?projecao=1", _editor_post())
+    assert saved.status_code == 302
+    assert Tariff.objects.get().status == TariffStatus.PROJECTION
+    assert audit().filter(action="billing.tariff_project").exists()
+
+
+def test_a_draft_is_discarded_and_an_approved_version_is_not(staff: Client, audit: Any) -> None:
+    approved = f.approved_tariff()
+    draft = tariff_create(
+        actor=f.ACTOR, data=f.sorocaba_tariff_json(act="Descartável", valid_from="2030-01-01")
+    )
+    gone = staff.post(f"/faturamento/tarifas/{draft.pk}/", {"op": "discard"})
+    assert gone.status_code == 302 and not Tariff.objects.filter(pk=draft.pk).exists()
+    assert audit().filter(action="billing.tariff_discard", object_id=str(draft.pk)).exists()
+    staff.post(f"/faturamento/tarifas/{approved.pk}/", {"op": "discard"})
+    assert Tariff.objects.filter(pk=approved.pk).exists()
+    assert staff.get(f"/faturamento/tarifas/{approved.pk}/editar/").status_code == 302
+
+
+def test_a_profile_that_only_views_tariffs_cannot_edit_a_draft(alpha_client: Client, audit: Any) -> None:
+    from modules.access.models import Profile, ProfileGrant
+
+    profile = Profile.objects.create(name="Consulta de tarifas")
+    ProfileGrant.objects.create(profile=profile, function="billing.tariffs", can_view=True)
+    reader = make_user("alpha", "leitora", PASSWORD)
+    reader.profiles.add(profile)
+    alpha_client.force_login(reader)
+    draft = tariff_create(actor=f.ACTOR, data=f.sorocaba_tariff_json())
+
+    assert alpha_client.get(f"/faturamento/tarifas/{draft.pk}/").status_code == 200
+    assert alpha_client.post(f"/faturamento/tarifas/{draft.pk}/editar/", _editor_post()).status_code == 403
+    alpha_client.post(f"/faturamento/tarifas/{draft.pk}/", {"op": "approve"})
+    draft.refresh_from_db()
+    assert (draft.status, draft.act) == ("draft", "Ato 14.7")
+    assert not audit().filter(action__in=["billing.tariff_update", "billing.tariff_approve"]).exists()
