@@ -34,9 +34,22 @@ class RebillForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    proposed = forms.IntegerField(label="Versão proposta (id)")
-    base = forms.IntegerField(label="Versão base (id; vazio = a vigente no mês)", required=False)
+    proposed = forms.TypedChoiceField(label="Versão proposta", coerce=int)
+    base = forms.TypedChoiceField(
+        label="Versão base", coerce=int, required=False, empty_value=None, help_text="vazio: a vigente no mês"
+    )
     reference = forms.RegexField(label="Mês de consumo real (AAAA-MM)", regex=r"^\d{4}-\d{2}$")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import Tariff
+
+        super().__init__(*args, **kwargs)
+        versions = [
+            (t.pk, f"{t.act} – {t.get_status_display().lower()}, desde {t.valid_from:%d/%m/%Y}")
+            for t in Tariff.objects.order_by("status", "-valid_from", "-id")
+        ]
+        self.fields["proposed"].choices = versions
+        self.fields["base"].choices = [("", "a vigente no mês"), *versions]
 
 
 class BillingSettingsForm(forms.Form):

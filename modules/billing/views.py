@@ -57,6 +57,7 @@ def tariffs_view(request: HttpRequest) -> HttpResponse:
         {
             "tariffs": [t for t in rows if t.status != TariffStatus.PROJECTION],
             "projections": [t for t in rows if t.status == TariffStatus.PROJECTION],
+            "last_billed": selectors.last_billed_month(),
             "history": change_history(object_types=TARIFF_HISTORY),
         },
     )
