@@ -34,10 +34,8 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Leitura", "Importar leituras", "reading:import", "reading.readings", "add"),
     NavItem("Leitura", "Cronograma e feriados", "reading:schedule", "reading.schedule"),
     NavItem("Faturamento", "Faturamento por grupo", "billing:runs", "billing.runs"),
-    NavItem("Faturamento", "Tarifas", "billing:tariffs", "billing.tariffs"),
     NavItem("Faturamento", "Simulador de conta", "billing:simulator", "billing.simulate"),
     NavItem("Faturamento", "Comparar tarifas", "billing:compare", "billing.simulate"),
-    NavItem("Faturamento", "Configuração do faturamento", "billing:settings", "billing.settings"),
     NavItem("Arrecadação", "Pagamentos", "collection:payments", "collection.payments"),
     NavItem("Arrecadação", "Fila de análise", "collection:review", "collection.payments", "change"),
     NavItem("Arrecadação", "Arquivos retorno", "collection:return_files", "collection.return_files"),
@@ -111,6 +109,37 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "collection:settings_policies",
         "collection.settings",
         description="Versões da multa, dos juros e da correção das faturas pagas em atraso, com simulação.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Configuração do faturamento",
+        "billing:settings",
+        "billing.settings",
+        description="Prazo entre emissão e vencimento, meses de histórico na fatura, "
+        "consumo por tomada d'água.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Tarifas",
+        "billing:tariffs",
+        "billing.tariffs",
+        description="Estruturas tarifárias por categoria e faixa, rascunhos comparados com a vigente "
+        "antes da aprovação, e projeções que nunca entram em vigor.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Mensagens da fatura",
+        "billing:messages",
+        "billing.bill_texts",
+        description="Mensagens impressas nas faturas por grupo, categoria, período e condição "
+        "(consumo acima da média, débitos vencidos, valor zero).",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Qualidade da água na fatura",
+        "billing:quality_list",
+        "billing.bill_texts",
+        description="Tabela mensal de parâmetros de qualidade da água impressa nas faturas.",
     ),
 )
 
