@@ -19,19 +19,20 @@ from modules.common.api import LIST_OF_OBJECTS, PageNumberPagination, YearMonthF
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
-from modules.registry.models import BillingGroup
+from modules.registry.models import BillingGroup, Category
 
 from . import selectors
 from .domain.calculation import PricingMethod
 from .domain.tariffs import ServiceType, TariffInvalid
 from .errors import ErrorCode
-from .models import Bill, BillingRun, Tariff
+from .models import Bill, BillingRun, BillText, Tariff, TariffStatus
 from .pdf import bill_pdf
 from .services import bills as bill_services
 from .services import runs as run_services
 from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
+from .services import texts as text_services
 
 
 def _tariff_invalid(exc: TariffInvalid) -> Response:
@@ -44,21 +45,43 @@ def _tariff_invalid(exc: TariffInvalid) -> Response:
     )
 
 
+def _tariff_kind(data: Any) -> tuple[Any, bool]:
+    """The JSON without its `status`, and whether it asks for a projection."""
+    if not isinstance(data, dict):
+        return data, False
+    data = dict(data)
+    data.pop("id", None)
+    wanted = data.pop("status", TariffStatus.DRAFT) or TariffStatus.DRAFT
+    if wanted not in (TariffStatus.DRAFT, TariffStatus.PROJECTION):
+        raise ValidationFailed(
+            'Uma versão nova é "draft" (rascunho) ou "projection" (projeção); só a aprovação a torna '
+            "vigente.",
+            field="status",
+            code=ErrorCode.TARIFF_INVALID,
+        )
+    return data, wanted == TariffStatus.PROJECTION
+
+
 class TariffListCreateApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.tariffs"
 
     @extend_schema(operation_id="billing_tariffs_list", responses={200: LIST_OF_OBJECTS})
     def get(self, request: Request) -> Response:
+        """Every version; `?status=projection` (or draft, approved) lists one kind."""
         rows = Tariff.objects.order_by("-valid_from", "-id")
+        if request.query_params.get("status"):
+            rows = rows.filter(status=request.query_params["status"])
         return Response(
             [{"id": t.pk, "act": t.act, "valid_from": t.valid_from, "status": t.status} for t in rows]
         )
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
+        """A draft from the tariff JSON; with `"status": "projection"` a projection (never approved)."""
+        data, projection = _tariff_kind(request.data)
         try:
-            tariff = tariff_services.tariff_create(actor=request.user, data=request.data)
+            tariff = tariff_services.tariff_create(actor=request.user, data=data, projection=projection)
         except TariffInvalid as exc:
             return _tariff_invalid(exc)
         return Response(tariff_services.tariff_json(tariff), status=status.HTTP_201_CREATED)
@@ -72,6 +95,22 @@ class TariffDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(tariff_services.tariff_json(get_object_or_404(Tariff, pk=pk)))
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def put(self, request: Request, pk: int) -> Response:
+        """Replace a draft or a projection (an approved version is never edited: 409)."""
+        tariff = get_object_or_404(Tariff, pk=pk)
+        data, _ = _tariff_kind(request.data)
+        try:
+            tariff = tariff_services.tariff_update(actor=request.user, tariff=tariff, data=data)
+        except TariffInvalid as exc:
+            return _tariff_invalid(exc)
+        return Response(tariff_services.tariff_json(tariff))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        tariff_services.tariff_discard(actor=request.user, tariff=get_object_or_404(Tariff, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class TariffApproveApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
@@ -84,6 +123,33 @@ class TariffApproveApi(APIView):
             actor=request.user, tariff=get_object_or_404(Tariff, pk=pk), today=tenant_today()
         )
         return Response(tariff_services.tariff_json(tariff))
+
+
+class TariffCopyIn(serializers.Serializer):
+    act = serializers.CharField(max_length=120)
+    valid_from = serializers.DateField()
+    projection = serializers.BooleanField(default=False)
+
+
+class TariffCopyApi(APIView):
+    """A new draft (or projection) with a version's categories and bands: how a projection becomes a
+    draft that can be approved, and how a new act starts from the one in force."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.tariffs"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "add"}
+
+    @extend_schema(request=TariffCopyIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = TariffCopyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            copy = tariff_services.tariff_copy(
+                actor=request.user, source=get_object_or_404(Tariff, pk=pk), **data.validated_data
+            )
+        except TariffInvalid as exc:
+            return _tariff_invalid(exc)
+        return Response(tariff_services.tariff_json(copy), status=status.HTTP_201_CREATED)
 
 
 class EntryIn(serializers.Serializer):
@@ -450,3 +516,159 @@ class BillingSettingsApi(APIView):
         data.is_valid(raise_exception=True)
         row = settings_services.billing_settings_update(actor=request.user, **data.validated_data)
         return Response(_settings_json(row))
+
+
+class BillMessageIO(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    valid_from = YearMonthField(help_text="primeira referência (AAAA-MM)")
+    valid_until = YearMonthField(
+        required=False, allow_null=True, default=None, help_text="última (vazio: sem fim)"
+    )
+    billing_group = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=32767,
+        help_text="código do grupo (vazio: todos)",
+    )
+    category = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, default=None, help_text="código (vazio: todas)"
+    )
+    condition = serializers.ChoiceField(choices=BillText.Condition.values, required=False, default="")
+
+    def validate_billing_group(self, value: int | None) -> BillingGroup | None:
+        if value is None:
+            return None
+        group = BillingGroup.objects.filter(code=value).first()
+        if group is None:
+            raise serializers.ValidationError(f"Grupo {value} não existe.")
+        return group  # type: ignore[no-any-return]
+
+    def validate_category(self, value: str | None) -> Category | None:
+        if not value:
+            return None
+        category = Category.objects.filter(code=value).first()
+        if category is None:
+            raise serializers.ValidationError(f"Categoria {value} não existe no cadastro.")
+        return category  # type: ignore[no-any-return]
+
+
+def _message_json(text: BillText) -> dict[str, Any]:
+    return {"id": text.pk, **text_services.message_snapshot(text)}
+
+
+class BillMessageListApi(APIView):
+    """Bill messages aimed by billing group, category, reference months and condition."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bill_texts"
+
+    @extend_schema(operation_id="billing_messages_list", responses={200: BillMessageIO(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = BillText.objects.filter(kind=BillText.Kind.MESSAGE).select_related("billing_group", "category")
+        return Response([_message_json(t) for t in rows.order_by("-valid_from", "id")])
+
+    @extend_schema(request=BillMessageIO, responses={201: BillMessageIO})
+    def post(self, request: Request) -> Response:
+        data = BillMessageIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = text_services.bill_message_create(actor=request.user, **data.validated_data)
+        return Response(_message_json(text), status=status.HTTP_201_CREATED)
+
+
+class BillMessageDetailApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bill_texts"
+
+    @extend_schema(operation_id="billing_message_read", responses={200: BillMessageIO})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_message_json(get_object_or_404(BillText, pk=pk, kind=BillText.Kind.MESSAGE)))
+
+    @extend_schema(request=BillMessageIO, responses={200: BillMessageIO})
+    def put(self, request: Request, pk: int) -> Response:
+        text = get_object_or_404(BillText, pk=pk, kind=BillText.Kind.MESSAGE)
+        data = BillMessageIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = text_services.bill_message_update(actor=request.user, message=text, **data.validated_data)
+        return Response(_message_json(text))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        text_services.bill_message_delete(
+            actor=request.user, message=get_object_or_404(BillText, pk=pk, kind=BillText.Kind.MESSAGE)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class QualityRowIO(serializers.Serializer):
+    parameter = serializers.CharField(max_length=80)
+    required = serializers.CharField(max_length=20)
+    analysed = serializers.CharField(max_length=20)
+    conforming = serializers.CharField(max_length=20)
+    standard = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class QualityTableIO(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    month = YearMonthField(help_text="mês das amostras (AAAA-MM)")
+    title = serializers.CharField(max_length=200)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    rows = QualityRowIO(many=True)
+
+
+def _quality_json(text: BillText) -> dict[str, Any]:
+    return {"id": text.pk, **text_services.quality_snapshot(text)}
+
+
+def _quality_save(request: Request, table: BillText | None) -> BillText:
+    data = QualityTableIO(data=request.data)
+    data.is_valid(raise_exception=True)
+    v = data.validated_data
+    return text_services.quality_table_save(
+        actor=request.user,
+        month=v["month"],
+        title=v["title"],
+        note=v["note"],
+        rows=[text_services.QualityRow(**r) for r in v["rows"]],
+        table=table,
+    )
+
+
+class QualityTableListApi(APIView):
+    """The monthly water-quality tables printed on bills (until the quality module feeds them)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bill_texts"
+
+    @extend_schema(operation_id="billing_water_quality_list", responses={200: QualityTableIO(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = BillText.objects.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from")
+        return Response([_quality_json(t) for t in rows])
+
+    @extend_schema(request=QualityTableIO, responses={201: QualityTableIO})
+    def post(self, request: Request) -> Response:
+        return Response(_quality_json(_quality_save(request, None)), status=status.HTTP_201_CREATED)
+
+
+class QualityTableDetailApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.bill_texts"
+
+    @extend_schema(operation_id="billing_water_quality_read", responses={200: QualityTableIO})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_quality_json(get_object_or_404(BillText, pk=pk, kind=BillText.Kind.WATER_QUALITY)))
+
+    @extend_schema(request=QualityTableIO, responses={200: QualityTableIO})
+    def put(self, request: Request, pk: int) -> Response:
+        table = get_object_or_404(BillText, pk=pk, kind=BillText.Kind.WATER_QUALITY)
+        return Response(_quality_json(_quality_save(request, table)))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        text_services.quality_table_delete(
+            actor=request.user, table=get_object_or_404(BillText, pk=pk, kind=BillText.Kind.WATER_QUALITY)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

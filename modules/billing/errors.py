@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     # tariff versions
     TARIFF_INVALID = "tariff_invalid"
     TARIFF_NOT_DRAFT = "tariff_not_draft"
+    TARIFF_IS_PROJECTION = "tariff_is_projection"
     TARIFF_STARTS_IN_BILLED_MONTH = "tariff_starts_in_billed_month"
     NO_TARIFF_IN_FORCE = "no_tariff_in_force"
     AMBIGUOUS_TARIFF = "ambiguous_tariff"
@@ -53,3 +54,10 @@ class ErrorCode(StrEnum):
     # the utility's billing settings
     UNKNOWN_FIELDS = "unknown_fields"
     SETTING_OUT_OF_RANGE = "setting_out_of_range"
+    # bill messages and the water-quality table
+    TEXT_INVALID = "text_invalid"
+    QUALITY_MONTH_TAKEN = "quality_month_taken"
+    # the configuration document's billing section
+    CONFIG_INVALID = "config_invalid"
+    CONFIG_UNKNOWN_CATEGORY = "config_unknown_category"
+    CONFIG_APPROVED_TARIFF_CHANGED = "config_approved_tariff_changed"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from modules.registry.models import BillingGroup
@@ -10,6 +12,7 @@ class TariffImportForm(forms.Form):
         label="Tarifa (JSON)", widget=forms.Textarea(attrs={"rows": 18}), required=False
     )
     json_file = forms.FileField(label="ou arquivo JSON exportado", required=False)
+    projection = forms.BooleanField(label="É uma projeção (simulação, nunca aprovada)", required=False)
 
 
 class SimulatorForm(forms.Form):
@@ -31,9 +34,22 @@ class RebillForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    proposed = forms.IntegerField(label="Versão proposta (id)")
-    base = forms.IntegerField(label="Versão base (id; vazio = a vigente no mês)", required=False)
+    proposed = forms.TypedChoiceField(label="Versão proposta", coerce=int)
+    base = forms.TypedChoiceField(
+        label="Versão base", coerce=int, required=False, empty_value=None, help_text="vazio: a vigente no mês"
+    )
     reference = forms.RegexField(label="Mês de consumo real (AAAA-MM)", regex=r"^\d{4}-\d{2}$")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import Tariff
+
+        super().__init__(*args, **kwargs)
+        versions = [
+            (t.pk, f"{t.act} – {t.get_status_display().lower()}, desde {t.valid_from:%d/%m/%Y}")
+            for t in Tariff.objects.order_by("status", "-valid_from", "-id")
+        ]
+        self.fields["proposed"].choices = versions
+        self.fields["base"].choices = [("", "a vigente no mês"), *versions]
 
 
 class BillingSettingsForm(forms.Form):
@@ -49,3 +65,120 @@ class BillingSettingsForm(forms.Form):
         label="Consumo por tomada d'água, imóvel sem hidrômetro (m³)",
         help_text="O imóvel sem hidrômetro fatura tomadas × este volume; 0 fatura o mínimo da tarifa.",
     )
+
+
+def category_choices(current: str = "") -> list[tuple[str, str]]:
+    """The registry's categories and subcategories (`RES`, `RES/2`): a tariff prices those only; an
+    existing code the registry no longer has is kept so the version still opens."""
+    from modules.registry.models import Category, Subcategory
+
+    choices = [(c.code, f"{c.code} – {c.name}") for c in Category.objects.order_by("code")]
+    choices += [
+        (f"{s.category.code}/{s.code}", f"{s.category.code}/{s.code} – {s.name}")
+        for s in Subcategory.objects.select_related("category")
+    ]
+    choices.sort()
+    if current and current not in {code for code, _ in choices}:
+        choices.append((current, f"{current} (fora do cadastro)"))
+    return [("", "—"), *choices]
+
+
+class TariffHeaderForm(forms.Form):
+    act = forms.CharField(label="Ato administrativo", max_length=120)
+    valid_from = forms.DateField(
+        label="Vigência a partir de", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    rounding = forms.ChoiceField(
+        label="Arredondamento", choices=[("truncate", "truncar no centavo"), ("half_up", "meio para cima")]
+    )
+    sewer_rounding = forms.ChoiceField(
+        label="Esgoto arredondado",
+        choices=[("per_band", "por faixa"), ("per_bill", "no total da conta")],
+    )
+    category_split = forms.ChoiceField(
+        label="Imóvel com mais de uma categoria",
+        choices=[
+            ("by_dwelling_units", "dividir o consumo pelas economias de cada categoria"),
+            ("equal", "dividir o consumo igualmente entre as categorias"),
+        ],
+    )
+
+
+class TariffCategoryForm(forms.Form):
+    code = forms.ChoiceField(label="Categoria", choices=[])
+    name = forms.CharField(label="Nome na tarifa", max_length=80)
+    minimum_m3_per_unit = forms.IntegerField(label="Mínimo (m³/economia)", min_value=0, initial=0)
+    sewer_percent = forms.CharField(label="Esgoto (% da água)", max_length=12, required=False)
+    special_sewer_amount = forms.CharField(label="TEE (R$/economia)", max_length=12, required=False)
+    social = forms.BooleanField(label="Tarifa social", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("code", "") or (
+            self.data.get(self.add_prefix("code"), "") if self.is_bound else ""
+        )
+        self.fields["code"].choices = category_choices(current)
+
+
+class TariffBandForm(forms.Form):
+    from_m3 = forms.IntegerField(label="De (m³)", min_value=0)
+    to_m3 = forms.IntegerField(label="Até (m³)", min_value=0, required=False, help_text="vazio: sem limite")
+    price = forms.CharField(label="R$/m³", max_length=12)
+
+
+class TariffChargeForm(forms.Form):
+    name = forms.CharField(label="Tarifa fixa", max_length=80)
+    amount = forms.CharField(label="Valor (R$)", max_length=12)
+    per_dwelling_unit = forms.BooleanField(label="por economia", required=False, initial=True)
+
+
+class TariffCopyForm(forms.Form):
+    act = forms.CharField(label="Ato administrativo da cópia", max_length=120)
+    valid_from = forms.DateField(
+        label="Vigência a partir de", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    projection = forms.BooleanField(label="Como projeção (simulação, nunca aprovada)", required=False)
+
+
+MONTH = r"^\d{4}-\d{2}$"
+
+
+class BillMessageForm(forms.Form):
+    title = forms.CharField(label="Título", max_length=200)
+    body = forms.CharField(label="Texto", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    valid_from = forms.RegexField(label="A partir da referência (AAAA-MM)", regex=MONTH)
+    valid_until = forms.RegexField(
+        label="Até a referência (AAAA-MM)", regex=MONTH, required=False, help_text="vazio: sem fim"
+    )
+    billing_group = forms.ModelChoiceField(
+        label="Grupo de faturamento", queryset=BillingGroup.objects.all(), required=False, empty_label="todos"
+    )
+    category = forms.ModelChoiceField(label="Categoria", queryset=None, required=False, empty_label="todas")
+    condition = forms.ChoiceField(label="Quando imprimir", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from modules.registry.models import Category
+
+        from .models import BillText
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("code")
+        self.fields["condition"].choices = BillText.Condition.choices
+
+
+class QualityTableForm(forms.Form):
+    month = forms.RegexField(label="Mês das amostras (AAAA-MM)", regex=MONTH)
+    title = forms.CharField(
+        label="Título",
+        max_length=200,
+        initial="Qualidade da água distribuída (Decreto 5.440/2005, Portaria GM/MS 888/2021)",
+    )
+    note = forms.CharField(label="Observação", max_length=500, required=False)
+
+
+class QualityRowForm(forms.Form):
+    parameter = forms.CharField(label="Parâmetro", max_length=80)
+    required = forms.CharField(label="Exigidas", max_length=20)
+    analysed = forms.CharField(label="Realizadas", max_length=20)
+    conforming = forms.CharField(label="Conformes", max_length=20)
+    standard = forms.CharField(label="Padrão", max_length=60, required=False)

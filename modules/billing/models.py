@@ -109,13 +109,16 @@ class BillItem(models.Model):
 class TariffStatus(models.TextChoices):
     DRAFT = "draft", "Rascunho"
     APPROVED = "approved", "Aprovada"
+    # A simulated tariff set (a projection to compare revenue): never approved, never in force; it
+    # becomes a real act only through an explicit copy into a new draft (ADR 0150).
+    PROJECTION = "projection", "Projeção (simulação)"
 
 
 class Tariff(models.Model):
     """A tariff version as approved by an administrative act (ato administrativo), effective from
     `valid_from`. The categories, bands and charges travel as the JSON of the API (`payload`),
     checked by `domain.tariffs` on every write; an approved version is never edited, a new act
-    makes a new version."""
+    makes a new version. A projection (simulation) lives apart: the database refuses it approved."""
 
     act = models.CharField("ato administrativo", max_length=120)
     valid_from = models.DateField("vigência a partir de")
@@ -135,7 +138,11 @@ class Tariff(models.Model):
                 fields=["valid_from"],
                 condition=models.Q(status="approved"),
                 name="tariff_one_approved_per_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="projection") | models.Q(approved_at__isnull=True, approved_by=""),
+                name="tariff_projection_never_approved",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,22 +269,49 @@ class BillAnomaly(models.Model):
 
 
 class BillText(models.Model):
-    """Messages and the water-quality report printed on bills (Decreto 5.440/2005), effective-dated.
+    """Messages and the water-quality report printed on bills (Decreto 5.440/2005).
 
-    For `water_quality`, `rows` holds [parameter, required, analysed, in conformity, standard]."""
+    A message is printed on the bills of its reference months (`valid_from` .. `valid_until`, first
+    days of months; no end = open), of its billing group and of its category when it names them, and
+    only when its condition holds (seed 001 3.2.7.5). A water-quality table is the month of its
+    samples (`valid_from`, first day): a bill prints the latest one on or before its reference, and
+    `rows` holds [parameter, required, analysed, in conformity, standard]."""
 
     class Kind(models.TextChoices):
         MESSAGE = "message", "Mensagem"
         WATER_QUALITY = "water_quality", "Qualidade da água"
 
+    class Condition(models.TextChoices):
+        ALWAYS = "", "Sempre"
+        EXCESS_CONSUMPTION = "excess_consumption", "Consumo acima da média"
+        OVERDUE_DEBTS = "overdue_debts", "Débitos vencidos"
+        ZERO_VALUE = "zero_value", "Fatura de valor zero"
+
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    valid_from = models.DateField()
+    valid_from = models.DateField("a partir da referência")
+    valid_until = models.DateField("até a referência", null=True, blank=True)
+    billing_group = models.ForeignKey(
+        "registry.BillingGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "registry.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    condition = models.CharField(
+        "condição", max_length=20, choices=Condition.choices, blank=True, db_default=""
+    )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     rows = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["kind", "-valid_from"]
+        ordering = ["kind", "-valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="billtext_period_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.valid_from}"

@@ -30,8 +30,9 @@ from modules.common.domain.money import format_brl
 
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
-from .models import Bill, BillText, ItemKind
+from .models import Bill, ItemKind
 from .selectors import consumption_history
+from .services import texts
 from .services.settings import billing_settings
 
 KIND_LABELS = {"measured": "medido", "average": "pela média", "minimum": "mínimo", "fixed": "consumo fixo"}
@@ -85,9 +86,6 @@ def bill_context(bill: Bill) -> dict[str, Any]:
     prop = bill.property
     colour = getattr(tenant, "primary_color", "") or "#0E5A8A"
     items = list(bill.items.all())
-    texts = BillText.objects.filter(valid_from__lte=bill.reference)
-    message = texts.filter(kind=BillText.Kind.MESSAGE).order_by("-valid_from").first()
-    quality = texts.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from").first()
     month = YearMonth.of(bill.reference)
     months = billing_settings().history_months
     zone = tenant_zone()
@@ -96,6 +94,7 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         if bill.issued_at
         else (bill.run.issued_on if bill.run_id and bill.run is not None else None)
     )
+    quality = texts.quality_for(bill)
     return {
         "bill": bill,
         "issued_on": issued_on,
@@ -127,8 +126,9 @@ def bill_context(bill: Bill) -> dict[str, Any]:
                 )
             )
         ),
-        "message": message,
+        "messages": texts.messages_for(bill, on=issued_on or bill.due_date),
         "quality": quality,
+        "quality_month": f"{quality.valid_from:%m/%Y}" if quality else "",
         "barcode_svg": mark_safe(_img(render_svg(bill.barcode), "width:103mm;height:13mm"))  # noqa: S308
         if bill.barcode
         else "",

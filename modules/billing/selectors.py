@@ -107,3 +107,86 @@ def run_anomalies(run: BillingRun) -> QuerySet[Any]:
         .distinct()
         .order_by("property_id")
     )
+
+
+def last_billed_month() -> YearMonth | None:
+    """The latest reference month with a bill alive (the month a comparison reads by default)."""
+    ref = (
+        Bill.objects.exclude(status=BillStatus.CANCELLED)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+    )
+    first = ref.first()
+    return YearMonth.of(first) if first else None
+
+
+def tariff_base(tariff: Any) -> Any:
+    """What a version is compared with: the approved version in force on its start (the previous one
+    for an approved version); None when there is none."""
+    from .models import Tariff, TariffStatus
+
+    qs = Tariff.objects.filter(status=TariffStatus.APPROVED, valid_from__lte=tariff.valid_from).exclude(
+        pk=tariff.pk
+    )
+    if tariff.status == TariffStatus.APPROVED:
+        qs = qs.filter(valid_from__lt=tariff.valid_from)
+    return qs.order_by("-valid_from").first()
+
+
+def _or_dash(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def _band_text(band: dict[str, Any]) -> str:
+    upper = "sem limite" if band["to_m3"] is None else f"{band['to_m3']} m³"
+    return f"{band['from_m3']} a {upper}: R$ {band['price']}"
+
+
+def tariff_differences(tariff: Any) -> dict[str, Any] | None:
+    """Category by category, what the version changes from its base (tariff_base): rules, minimums,
+    sewer share, bands, fixed charges; pt-BR lines for the version's page."""
+    from .services.tariffs import tariff_json
+
+    base = tariff_base(tariff)
+    if base is None:
+        return None
+    old, new = tariff_json(base), tariff_json(tariff)
+    from .services.tariffs import ROUNDING_LABELS, SEWER_ROUNDING_LABELS, SPLIT_LABELS
+
+    rules = []
+    labels = {
+        "rounding": ("arredondamento", ROUNDING_LABELS),
+        "sewer_rounding": ("arredondamento do esgoto", SEWER_ROUNDING_LABELS),
+        "category_split": ("mais de uma categoria", SPLIT_LABELS),
+    }
+    for key, (label, words) in labels.items():
+        if old[key] != new[key]:
+            rules.append(f"{label}: {words[old[key]]} → {words[new[key]]}")
+    old_cats = {c["code"]: c for c in old["categories"]}
+    new_cats = {c["code"]: c for c in new["categories"]}
+    rows = []
+    for code in sorted(set(old_cats) | set(new_cats)):
+        was, now = old_cats.get(code), new_cats.get(code)
+        if was is None or now is None:
+            rows.append({"code": code, "what": "nova" if was is None else "removida", "lines": []})
+            continue
+        lines = []
+        for key, label in (
+            ("minimum_m3_per_unit", "mínimo (m³/economia)"),
+            ("sewer_percent", "esgoto (%)"),
+            ("special_sewer_amount", "TEE (R$)"),
+        ):
+            if was[key] != now[key]:
+                lines.append(f"{label}: {_or_dash(was[key])} → {_or_dash(now[key])}")
+        for i in range(max(len(was["bands"]), len(now["bands"]))):
+            a = was["bands"][i] if i < len(was["bands"]) else None
+            b = now["bands"][i] if i < len(now["bands"]) else None
+            if a != b:
+                lines.append(
+                    f"faixa {i + 1}: {_band_text(a) if a else '—'} → {_band_text(b) if b else 'removida'}"
+                )
+        if was["fixed_charges"] != now["fixed_charges"]:
+            fees = "; ".join(f"{f['name']} R$ {f['amount']}" for f in now["fixed_charges"]) or "nenhuma"
+            lines.append(f"tarifas fixas: {fees}")
+        rows.append({"code": code, "what": "alterada" if lines else "igual", "lines": lines})
+    return {"base": base, "rules": rules, "categories": rows}

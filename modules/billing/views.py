@@ -1,36 +1,66 @@
-"""Staff pages of billing: tariff versions (create by JSON, review, approve, export), the simulator,
-billing runs with their progress and critique, and bills (PDF, cancel and rebill)."""
+"""Staff pages of billing: tariff versions (the form editor, JSON import, review against the version
+in force, approve, copy, export; projections apart), the simulator, billing runs with their progress
+and critique, bills (PDF, cancel and rebill), the bill messages and water-quality tables, and the
+billing settings."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
+from modules.common.selectors import change_history
 from modules.common.settings_pages import settings_page
 
-from . import selectors
+from . import selectors, tariff_editor
 from .apis import version_for
 from .domain.tariffs import TariffInvalid
-from .forms import BillingSettingsForm, CompareForm, RebillForm, RunForm, SimulatorForm, TariffImportForm
-from .models import Bill, BillingRun, Tariff
+from .forms import (
+    BillingSettingsForm,
+    BillMessageForm,
+    CompareForm,
+    QualityRowForm,
+    QualityTableForm,
+    RebillForm,
+    RunForm,
+    SimulatorForm,
+    TariffCopyForm,
+    TariffImportForm,
+)
+from .models import Bill, BillingRun, BillText, Tariff, TariffStatus
 from .pdf import bill_pdf
 from .services import bills as bill_services
 from .services import runs as run_services
 from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
+from .services import texts as text_services
+
+TARIFF_HISTORY = ["billing.tariff"]
 
 
 @function_required("billing.tariffs")
 def tariffs_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "billing/tariffs.html", {"tariffs": Tariff.objects.order_by("-valid_from", "-id")})
+    """The acts (approved and drafts) and, apart, the projections, with who changed what and when."""
+    rows = list(Tariff.objects.order_by("-valid_from", "-id"))
+    return render(
+        request,
+        "billing/tariffs.html",
+        {
+            "tariffs": [t for t in rows if t.status != TariffStatus.PROJECTION],
+            "projections": [t for t in rows if t.status == TariffStatus.PROJECTION],
+            "last_billed": selectors.last_billed_month(),
+            "history": change_history(object_types=TARIFF_HISTORY),
+        },
+    )
 
 
 @function_required("billing.tariffs", "add")
@@ -45,35 +75,128 @@ def tariff_create_view(request: HttpRequest) -> HttpResponse:
             if isinstance(data, dict):
                 data.pop("id", None)
                 data.pop("status", None)
-            tariff = tariff_services.tariff_create(actor=request.user, data=data)
+            tariff = tariff_services.tariff_create(
+                actor=request.user, data=data, projection=form.cleaned_data.get("projection", False)
+            )
         except json.JSONDecodeError as exc:
             problems.append(f"JSON inválido: {exc}")
         except TariffInvalid as exc:
             problems.extend(str(p) for p in exc.problems)
         else:
-            messages.success(request, f"Rascunho da tarifa {tariff.act} criado: revise e aprove.")
+            messages.success(request, f"{_kind(tariff)} {tariff.act} criado: revise.")
             return redirect("billing:tariff", tariff.pk)
     return render(request, "billing/tariff_form.html", {"form": form, "problems": problems})
+
+
+def _kind(tariff: Tariff) -> str:
+    return "Projeção" if tariff.status == TariffStatus.PROJECTION else "Rascunho da tarifa"
+
+
+def _editor_page(request: HttpRequest, *, tariff: Tariff | None, projection: bool) -> HttpResponse:
+    """The form editor of a new draft/projection (`tariff` None) or of an existing one."""
+    initial = tariff_services.tariff_json(tariff) if tariff is not None else None
+    post = request.POST if request.method == "POST" else None
+    op = request.POST.get("op", "save") if post is not None else ""
+    if post is not None and op != "save":
+        post = tariff_editor.with_added_row(post, op)
+    editor = tariff_editor.editor_for(initial, post)
+    if post is not None and op == "save" and editor.is_valid():
+        data, cat_map, row_map = tariff_editor.editor_json(editor)
+        try:
+            if tariff is None:
+                saved = tariff_services.tariff_create(actor=request.user, data=data, projection=projection)
+            else:
+                saved = tariff_services.tariff_update(actor=request.user, tariff=tariff, data=data)
+        except TariffInvalid as exc:
+            tariff_editor.place_problems(editor, list(exc.problems), cat_map, row_map)
+        except DomainError as exc:
+            editor.problems.append(exc.message)
+        else:
+            messages.success(request, f"{_kind(saved)} {saved.act} salvo.")
+            return redirect("billing:tariff", saved.pk)
+    invalid = post is not None and op == "save"
+    return render(
+        request,
+        "billing/tariff_editor.html",
+        {
+            "editor": editor,
+            "tariff": tariff,
+            "projection": projection if tariff is None else tariff.status == TariffStatus.PROJECTION,
+            "invalid": invalid,
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@function_required("billing.tariffs", "add")
+def tariff_new_view(request: HttpRequest) -> HttpResponse:
+    return _editor_page(request, tariff=None, projection=request.GET.get("projecao") == "1")
+
+
+@function_required("billing.tariffs", "change")
+def tariff_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    tariff = get_object_or_404(Tariff, pk=pk)
+    if tariff.status == TariffStatus.APPROVED:
+        messages.error(request, "Uma tarifa aprovada nunca é alterada: copie-a para um novo rascunho.")
+        return redirect("billing:tariff", pk)
+    return _editor_page(request, tariff=tariff, projection=False)
 
 
 @function_required("billing.tariffs")
 def tariff_view(request: HttpRequest, pk: int) -> HttpResponse:
     tariff = get_object_or_404(Tariff, pk=pk)
+    copy_form = TariffCopyForm(
+        request.POST if request.POST.get("op") == "copy" else None,
+        initial={"act": "", "valid_from": None},
+    )
     if request.method == "POST":
-        if not request.user.can("billing.tariffs", "change"):  # type: ignore[union-attr]
-            messages.error(request, "Seu perfil não permite aprovar tarifas.")
-        else:
-            try:
-                tariff_services.tariff_approve(actor=request.user, tariff=tariff, today=tenant_today())
-            except DomainError as exc:
-                messages.error(request, exc.message)
+        op = request.POST.get("op", "approve")
+        needed = "add" if op == "copy" else "change"
+        if not request.user.can("billing.tariffs", needed):  # type: ignore[union-attr]
+            messages.error(request, "Seu perfil não permite esta operação nas tarifas.")
+            return redirect("billing:tariff", pk)
+        try:
+            if op == "copy":
+                if copy_form.is_valid():
+                    copy = tariff_services.tariff_copy(
+                        actor=request.user,
+                        source=tariff,
+                        act=copy_form.cleaned_data["act"],
+                        valid_from=copy_form.cleaned_data["valid_from"],
+                        projection=copy_form.cleaned_data["projection"],
+                    )
+                    messages.success(request, f"{_kind(copy)} {copy.act} criado a partir de {tariff.act}.")
+                    return redirect("billing:tariff", copy.pk)
+            elif op == "discard":
+                tariff_services.tariff_discard(actor=request.user, tariff=tariff)
+                messages.success(request, f"{_kind(tariff)} {tariff.act} excluído.")
+                return redirect("billing:tariffs")
             else:
+                tariff_services.tariff_approve(actor=request.user, tariff=tariff, today=tenant_today())
                 messages.success(
                     request, f"Tarifa aprovada: vigente a partir de {tariff.valid_from:%d/%m/%Y}."
                 )
-            return redirect("billing:tariff", pk)
+                return redirect("billing:tariff", pk)
+        except TariffInvalid as exc:
+            copy_form.add_error(None, exc.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            if op != "copy":
+                return redirect("billing:tariff", pk)
+            copy_form.add_error(exc.field if exc.field in copy_form.fields else None, exc.message)
+    last_billed = selectors.last_billed_month()
     return render(
-        request, "billing/tariff.html", {"tariff": tariff, "data": tariff_services.tariff_json(tariff)}
+        request,
+        "billing/tariff.html",
+        {
+            "tariff": tariff,
+            "data": tariff_services.tariff_json(tariff),
+            "copy_form": copy_form,
+            "last_billed": last_billed,
+            "differences": selectors.tariff_differences(tariff),
+            "history": change_history(object_types=TARIFF_HISTORY, object_id=tariff.pk),
+        },
+        status=400 if copy_form.is_bound and copy_form.errors else 200,
     )
 
 
@@ -272,3 +395,203 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         history_types=["billing.billingsettings"],
         help_text="Valem para os faturamentos calculados e as faturas impressas depois da alteração.",
     )
+
+
+TEXT_HISTORY = ["billing.billtext"]
+
+
+def _text_history(prefix: str) -> list[Any]:
+    """The audit rows of one kind of bill text (messages and quality tables share the table)."""
+    rows = change_history(object_types=TEXT_HISTORY, limit=120)
+    return [e for e in rows if e.action.startswith(prefix)][:30]
+
+
+def _message_initial(text: BillText) -> dict[str, Any]:
+    return {
+        "title": text.title,
+        "body": text.body,
+        "valid_from": f"{text.valid_from:%Y-%m}",
+        "valid_until": f"{text.valid_until:%Y-%m}" if text.valid_until else "",
+        "billing_group": text.billing_group_id,
+        "category": text.category_id,
+        "condition": text.condition,
+    }
+
+
+def _message_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": data["title"],
+        "body": data.get("body") or "",
+        "valid_from": YearMonth.parse(data["valid_from"]),
+        "valid_until": YearMonth.parse(data["valid_until"]) if data.get("valid_until") else None,
+        "billing_group": data.get("billing_group"),
+        "category": data.get("category"),
+        "condition": data.get("condition") or "",
+    }
+
+
+def _save_form(form: Any, save: Any) -> bool:
+    try:
+        save()
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    return True
+
+
+@function_required("billing.bill_texts")
+def messages_view(request: HttpRequest) -> HttpResponse:
+    """The bill messages (by group, category, reference months and condition) and a form for a new one."""
+    can_add = request.user.can("billing.bill_texts", "add")  # type: ignore[union-attr]
+    form = BillMessageForm(request.POST or None, initial={"valid_from": str(YearMonth.of(tenant_today()))})
+    if request.method == "POST":
+        if not can_add:
+            return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+        if form.is_valid() and _save_form(
+            form,
+            lambda: text_services.bill_message_create(
+                actor=request.user, **_message_fields(form.cleaned_data)
+            ),
+        ):
+            messages.success(request, "Mensagem cadastrada: sai nas faturas emitidas a partir de agora.")
+            return redirect("billing:messages")
+    rows = BillText.objects.filter(kind=BillText.Kind.MESSAGE).select_related("billing_group", "category")
+    return render(
+        request,
+        "billing/messages.html",
+        {
+            "form": form,
+            "can_add": can_add,
+            "rows": rows.order_by("-valid_from", "id"),
+            "history": _text_history("billing.message_"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@function_required("billing.bill_texts")
+def message_view(request: HttpRequest, pk: int) -> HttpResponse:
+    text = get_object_or_404(BillText, pk=pk, kind=BillText.Kind.MESSAGE)
+    can_change = request.user.can("billing.bill_texts", "change")  # type: ignore[union-attr]
+    form = BillMessageForm(request.POST or None, initial=_message_initial(text))
+    if request.method == "POST":
+        if not can_change:
+            return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+        if request.POST.get("op") == "delete":
+            text_services.bill_message_delete(actor=request.user, message=text)
+            messages.success(request, "Mensagem excluída.")
+            return redirect("billing:messages")
+        if form.is_valid() and _save_form(
+            form,
+            lambda: text_services.bill_message_update(
+                actor=request.user, message=text, **_message_fields(form.cleaned_data)
+            ),
+        ):
+            messages.success(request, "Mensagem salva.")
+            return redirect("billing:messages")
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "billing/message.html",
+        {
+            "form": form,
+            "text": text,
+            "can_change": can_change,
+            "history": change_history(object_types=TEXT_HISTORY, object_id=text.pk),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@function_required("billing.bill_texts")
+def quality_list_view(request: HttpRequest) -> HttpResponse:
+    rows = BillText.objects.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from")
+    return render(
+        request,
+        "billing/quality_list.html",
+        {"rows": rows, "history": _text_history("billing.quality_")},
+    )
+
+
+QUALITY_EXTRA_ROWS = 2
+
+
+def _quality_page(request: HttpRequest, table: BillText | None) -> HttpResponse:
+    action = "add" if table is None else "change"
+    can_save = request.user.can("billing.bill_texts", action)  # type: ignore[union-attr]
+    if request.method == "POST" and not can_save:
+        return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+    source = table
+    if source is None:  # a new month starts from the latest table's parameters
+        source = BillText.objects.filter(kind=BillText.Kind.WATER_QUALITY).order_by("-valid_from").first()
+    initial_rows = [
+        dict(zip(text_services.QUALITY_COLUMNS, r, strict=False)) for r in (source.rows if source else [])
+    ]
+    if table is None:
+        initial_rows = [
+            {"parameter": r["parameter"], "standard": r.get("standard", "")} for r in initial_rows
+        ]
+    rows_formset = forms.formset_factory(QualityRowForm, extra=QUALITY_EXTRA_ROWS, can_delete=True)
+    post = request.POST if request.method == "POST" else None
+    if post is not None and post.get("op") == "add_row":
+        post = post.copy()
+        post["row-TOTAL_FORMS"] = str(int(post.get("row-TOTAL_FORMS") or 0) + 1)
+    form = QualityTableForm(
+        post,
+        initial={"month": f"{table.valid_from:%Y-%m}", "title": table.title, "note": table.body}
+        if table
+        else {"month": str(YearMonth.of(tenant_today()).previous())},
+    )
+    rows = rows_formset(post, prefix="row", initial=initial_rows)
+    if post is not None and post.get("op", "save") == "save" and form.is_valid() and rows.is_valid():
+        if request.POST.get("delete") and table is not None:
+            text_services.quality_table_delete(actor=request.user, table=table)
+            messages.success(request, "Tabela de qualidade da água excluída.")
+            return redirect("billing:quality_list")
+        cells = [
+            text_services.QualityRow(**{k: r[k] for k in text_services.QUALITY_COLUMNS})
+            for r in rows.cleaned_data
+            if r and not r.get("DELETE")
+        ]
+        data = form.cleaned_data
+        if _save_form(
+            form,
+            lambda: text_services.quality_table_save(
+                actor=request.user,
+                month=YearMonth.parse(data["month"]),
+                title=data["title"],
+                note=data["note"],
+                rows=cells,
+                table=table,
+            ),
+        ):
+            messages.success(request, f"Tabela de qualidade da água de {data['month']} salva.")
+            return redirect("billing:quality_list")
+    if not can_save:
+        for f in [form, *rows.forms]:
+            for field in f.fields.values():
+                field.disabled = True
+    return render(
+        request,
+        "billing/quality.html",
+        {
+            "form": form,
+            "rows": rows,
+            "table": table,
+            "can_save": can_save,
+            "history": change_history(object_types=TEXT_HISTORY, object_id=table.pk) if table else [],
+        },
+        status=400 if post is not None and post.get("op", "save") == "save" else 200,
+    )
+
+
+@function_required("billing.bill_texts", "add")
+def quality_new_view(request: HttpRequest) -> HttpResponse:
+    return _quality_page(request, None)
+
+
+@function_required("billing.bill_texts")
+def quality_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _quality_page(request, get_object_or_404(BillText, pk=pk, kind=BillText.Kind.WATER_QUALITY))

@@ -218,6 +218,39 @@ class BetaWorld:
 
         return self.get("tariff", make)
 
+    def bill_message(self) -> Any:
+        def make() -> Any:
+            from modules.billing.services.texts import bill_message_create
+            from modules.common.audit import SystemActor
+            from modules.common.domain.dates import YearMonth
+
+            _beyond_alpha("billing_billtext")
+            title = f"Mensagem Exclusiva de Beta {next(_names)}"
+            self.remember(title)
+            return bill_message_create(
+                actor=SystemActor(ACTOR_NAME), title=title, valid_from=YearMonth(2025, 1)
+            )
+
+        return self.get("bill_message", make)
+
+    def quality_table(self) -> Any:
+        def make() -> Any:
+            from modules.billing.services.texts import QualityRow, quality_table_save
+            from modules.common.audit import SystemActor
+            from modules.common.domain.dates import YearMonth
+
+            _beyond_alpha("billing_billtext")
+            title = f"Qualidade Exclusiva de Beta {next(_names)}"
+            self.remember(title)
+            return quality_table_save(
+                actor=SystemActor(ACTOR_NAME),
+                month=YearMonth(2019, 1 + next(_names) % 12),
+                title=title,
+                rows=[QualityRow("Turbidez (uT)", "30", "31", "30")],
+            )
+
+        return self.get("quality_table", make)
+
     def run(self) -> Any:
         def make() -> Any:
             from modules.billing.models import BillingRun
@@ -348,6 +381,8 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("agreements", "id"): lambda w: w.agreement().pk,
     ("runs", "id"): lambda w: w.run().pk,
     ("tariffs", "id"): lambda w: w.tariff().pk,
+    ("messages", "id"): lambda w: w.bill_message().pk,
+    ("water-quality", "id"): lambda w: w.quality_table().pk,
     ("bills", "id"): lambda w: w.bill().pk,
     ("payments", "id"): lambda w: w.payment().pk,
     ("connections", "id"): lambda w: w.metered()[0].pk,

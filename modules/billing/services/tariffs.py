@@ -17,6 +17,7 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 
 from ..domain.tariffs import (
     Band,
+    CategorySplit,
     CategoryTariff,
     FixedCharge,
     Problem,
@@ -77,6 +78,10 @@ def version_from_json(data: Any) -> TariffVersion:
     if sewer_rounding not in {r.value for r in SewerRounding}:
         problems.append(Problem("sewer_rounding", 'use "per_band" ou "per_bill".'))
         sewer_rounding = SewerRounding.PER_BAND.value
+    category_split = data.get("category_split", CategorySplit.BY_DWELLING_UNITS.value)
+    if category_split not in {c.value for c in CategorySplit}:
+        problems.append(Problem("category_split", 'use "by_dwelling_units" ou "equal".'))
+        category_split = CategorySplit.BY_DWELLING_UNITS.value
     categories: list[CategoryTariff] = []
     raw_categories = data.get("categories")
     if not isinstance(raw_categories, list):
@@ -146,6 +151,7 @@ def version_from_json(data: Any) -> TariffVersion:
         categories=tuple(categories),
         rounding=Rounding(rounding),
         sewer_rounding=SewerRounding(sewer_rounding),
+        category_split=CategorySplit(category_split),
     )
     problems += tariff_problems(version)
     if problems:
@@ -163,6 +169,7 @@ def version_to_json(version: TariffVersion) -> dict[str, Any]:
         "valid_from": version.valid_from.isoformat(),
         "rounding": version.rounding.value,
         "sewer_rounding": version.sewer_rounding.value,
+        "category_split": version.category_split.value,
         "categories": [
             {
                 "code": c.code,
@@ -186,6 +193,40 @@ def version_to_json(version: TariffVersion) -> dict[str, Any]:
     }
 
 
+ROUNDING_LABELS = {"truncate": "truncar no centavo", "half_up": "meio para cima"}
+SEWER_ROUNDING_LABELS = {"per_band": "por faixa", "per_bill": "no total da conta"}
+SPLIT_LABELS = {
+    "by_dwelling_units": "consumo dividido pelas economias",
+    "equal": "consumo dividido igualmente entre as categorias",
+}
+
+
+def _category_summary(c: dict[str, Any]) -> str:
+    bands = ", ".join(
+        f"{b['from_m3']} a {'∞' if b['to_m3'] is None else b['to_m3']} m³ R$ {b['price']}" for b in c["bands"]
+    )
+    parts = [f"{c['name']}: {bands}", f"mínimo {c['minimum_m3_per_unit']} m³"]
+    if c["sewer_percent"] is not None:
+        parts.append(f"esgoto {c['sewer_percent']} %")
+    if c["special_sewer_amount"] is not None:
+        parts.append(f"TEE R$ {c['special_sewer_amount']}")
+    parts += [f"{f['name']} R$ {f['amount']}" for f in c["fixed_charges"]]
+    return "; ".join(parts)
+
+
+def tariff_summary(version: TariffVersion) -> dict[str, Any]:
+    """A version in words, key by key, for its audit rows (the change history shows what changed)."""
+    data = version_to_json(version)
+    return {
+        "act": data["act"],
+        "valid_from": version.valid_from,
+        "rounding": ROUNDING_LABELS[data["rounding"]],
+        "sewer_rounding": SEWER_ROUNDING_LABELS[data["sewer_rounding"]],
+        "category_split": SPLIT_LABELS[data["category_split"]],
+        **{f"categoria {c['code']}": _category_summary(c) for c in data["categories"]},
+    }
+
+
 def tariff_version(tariff: Tariff) -> TariffVersion:
     return version_from_json(
         {
@@ -202,22 +243,112 @@ def tariff_json(tariff: Tariff) -> dict[str, Any]:
     return {"id": tariff.pk, "status": tariff.status, **version_to_json(tariff_version(tariff))}
 
 
-def tariff_create(*, actor: Actor, data: Any) -> Tariff:
-    """A draft version from the JSON shape (also the import of an exported version). Not durable: the
-    demo creates and approves its tariff in one transaction."""
+def _payload(version: TariffVersion) -> dict[str, Any]:
+    """What the row stores beside its columns: the categories and the split rule."""
+    data = version_to_json(version)
+    return {"categories": data["categories"], "category_split": data["category_split"]}
+
+
+def tariff_create(*, actor: Actor, data: Any, projection: bool = False) -> Tariff:
+    """A draft version from the JSON shape (also the import of an exported version), or a projection
+    (a simulated set, never approved). Not durable: the demo creates and approves its tariff in one
+    transaction."""
     version = version_from_json(data)
-    payload = version_to_json(version)
     with transaction.atomic():
         tariff: Tariff = Tariff.objects.create(
             act=version.act,
             valid_from=version.valid_from,
             rounding=version.rounding.value,
             sewer_rounding=version.sewer_rounding.value,
-            payload={"categories": payload["categories"]},
+            payload=_payload(version),
+            status=TariffStatus.PROJECTION if projection else TariffStatus.DRAFT,
             created_by=actor.get_username(),
         )
-        audit_record(actor=actor, action="billing.tariff_create", target=tariff, after=payload)
+        audit_record(
+            actor=actor,
+            action="billing.tariff_project" if projection else "billing.tariff_create",
+            target=tariff,
+            after=tariff_summary(version),
+        )
     return tariff
+
+
+def _editable(tariff: Tariff) -> Tariff:
+    locked: Tariff = Tariff.objects.select_for_update().get(pk=tariff.pk)
+    if locked.status == TariffStatus.APPROVED:
+        raise Conflict(
+            "Uma tarifa aprovada nunca é alterada: copie-a para um novo rascunho com outra vigência.",
+            code=ErrorCode.TARIFF_NOT_DRAFT,
+        )
+    return locked
+
+
+@transaction.atomic(durable=True)
+def tariff_update(*, actor: Actor, tariff: Tariff, data: Any) -> Tariff:
+    """Replace a draft's (or a projection's) act, validity, rules, categories and bands: the form
+    editor and `PUT /api/v1/billing/tariffs/<id>`. Refused with every problem's field path; an
+    approved version is never edited."""
+    locked = _editable(tariff)
+    version = version_from_json(data)
+    before = tariff_summary(tariff_version(locked))
+    locked.act = version.act
+    locked.valid_from = version.valid_from
+    locked.rounding = version.rounding.value
+    locked.sewer_rounding = version.sewer_rounding.value
+    locked.payload = _payload(version)
+    locked.save(update_fields=["act", "valid_from", "rounding", "sewer_rounding", "payload"])
+    audit_record(
+        actor=actor,
+        action="billing.tariff_update",
+        target=locked,
+        before=before,
+        after=tariff_summary(version),
+    )
+    return locked
+
+
+@transaction.atomic(durable=True)
+def tariff_copy(
+    *, actor: Actor, source: Tariff, act: str, valid_from: dt.date, projection: bool = False
+) -> Tariff:
+    """A new draft (or projection) with the source's categories and bands under a new act and
+    validity (seed 001 3.2.7.8.6); editing the copy leaves the source as it was. The only way a
+    projection reaches approval: copied into a draft, which is then reviewed and approved."""
+    data = {**version_to_json(tariff_version(source)), "act": act, "valid_from": valid_from.isoformat()}
+    version = version_from_json(data)
+    copy: Tariff = Tariff.objects.create(
+        act=version.act,
+        valid_from=version.valid_from,
+        rounding=version.rounding.value,
+        sewer_rounding=version.sewer_rounding.value,
+        payload=_payload(version),
+        status=TariffStatus.PROJECTION if projection else TariffStatus.DRAFT,
+        created_by=actor.get_username(),
+    )
+    audit_record(
+        actor=actor,
+        action="billing.tariff_copy",
+        target=copy,
+        after={
+            "from": f"{source.act} ({source.get_status_display().lower()})",
+            "act": act,
+            "valid_from": valid_from,
+        },
+    )
+    return copy
+
+
+@transaction.atomic(durable=True)
+def tariff_discard(*, actor: Actor, tariff: Tariff) -> None:
+    """Delete a draft or a projection (an approved version stays forever)."""
+    locked = _editable(tariff)
+    audit_record(
+        actor=actor,
+        action="billing.tariff_discard",
+        target=locked,
+        before={"act": locked.act, "valid_from": locked.valid_from, "status": locked.status},
+    )
+    locked.delete()
 
 
 def tariff_approve(*, actor: Actor, tariff: Tariff, today: dt.date) -> Tariff:
@@ -227,6 +358,12 @@ def tariff_approve(*, actor: Actor, tariff: Tariff, today: dt.date) -> Tariff:
 
     with transaction.atomic():
         locked: Tariff = Tariff.objects.select_for_update().get(pk=tariff.pk)
+        if locked.status == TariffStatus.PROJECTION:
+            raise Conflict(
+                "Uma projeção (simulação) nunca entra em vigor: copie-a para um novo rascunho, revise-o e "
+                "aprove o rascunho.",
+                code=ErrorCode.TARIFF_IS_PROJECTION,
+            )
         if locked.status != TariffStatus.DRAFT:
             raise Conflict("Esta versão de tarifa já foi aprovada.", code=ErrorCode.TARIFF_NOT_DRAFT)
         tariff_version(locked)  # still valid
