@@ -41,3 +41,8 @@ class BillingConfig(AppConfig):
             Function("billing.bills", "Faturas, cancelamento e refaturamento", "Faturamento"),
             Function("billing.settings", "Configuração do faturamento", "Faturamento"),
         )
+        from modules.reading.hooks import register_billed_months
+
+        from .selectors import billed_months
+
+        register_billed_months("billing", billed_months)

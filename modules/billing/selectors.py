@@ -107,3 +107,10 @@ def run_anomalies(run: BillingRun) -> QuerySet[Any]:
         .distinct()
         .order_by("property_id")
     )
+
+
+def billed_months(since: dt.date) -> set[tuple[int, dt.date]]:
+    """(group id, reference) of every billing run from `since` on, whatever its state: once a run has
+    started, its bills come from that month's schedule and consumption regulation (reading asks this
+    through its hook before it changes either)."""
+    return set(BillingRun.objects.filter(reference__gte=since).values_list("group_id", "reference"))

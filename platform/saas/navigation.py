@@ -47,6 +47,9 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem("Configurações", "Regulamento de consumo", "reading:regulation", "reading.consumption"),
+    NavItem("Configurações", "Cronograma de leitura", "reading:schedule_settings", "reading.schedule"),
+    NavItem("Configurações", "Política de hidrometria", "metering:policy", "metering.policy"),
 )
 
 
