@@ -233,7 +233,7 @@ def regulation_view(request: HttpRequest) -> HttpResponse:
     in_force = regulation_services.consumption_policy(YearMonth.of(today).first_day())
     form = RegulationVersionForm(
         request.POST if request.POST.get("op") == "add" else None,
-        initial={"valid_from": f"{YearMonth.of(today).next():%Y-%m}", **policy_payload(in_force)},
+        initial={"valid_from": str(YearMonth.of(today).next()), **policy_payload(in_force)},
     )
     if request.method == "POST":
         op = request.POST.get("op")

@@ -53,6 +53,11 @@ class Version:
     def locked(self) -> bool:
         return bool(self.billed)
 
+    @property
+    def billed_labels(self) -> str:
+        """"02/2026, 03/2026": the billed months as the page prints them."""
+        return ", ".join(m.label for m in self.billed)
+
     def payload(self) -> dict[str, Any]:
         return policy_payload(self.policy)
 

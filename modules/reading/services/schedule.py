@@ -106,8 +106,8 @@ def schedule_settings_update(*, actor: Actor, group: BillingGroup, **fields: Any
 
 
 def _check_dates(schedule: ReadingSchedule, dates: dict[str, dt.date]) -> None:
-    """The adjusted month's dates in order, the due date a business day, the readings already taken
-    inside the window. Raises ValidationFailed naming the field."""
+    """The adjusted month's dates in order, a moved due date on a business day, the readings already
+    taken inside the window. Raises ValidationFailed naming the field."""
     start, end, billing, due = (dates[n] for n in DATE_FIELDS)
     if end < start:
         raise ValidationFailed(
@@ -133,7 +133,7 @@ def _check_dates(schedule: ReadingSchedule, dates: dict[str, dt.date]) -> None:
             field="reading_start" if start < earliest else "reading_end",
             code=ErrorCode.SCHEDULE_DATES,
         )
-    if not is_business_day(due, holidays_between(due, due)):
+    if due != schedule.due_date and not is_business_day(due, holidays_between(due, due)):
         holiday = Holiday.objects.filter(date=due).first()
         why = "sábado" if due.weekday() == 5 else "domingo" if due.weekday() == 6 else "feriado"
         if holiday is not None:
