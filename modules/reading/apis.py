@@ -3,7 +3,6 @@ and their manual adjustments; the settings (consumption regulation, schedule set
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, ClassVar
 
 from django.shortcuts import get_object_or_404
@@ -18,10 +17,13 @@ from rest_framework.views import APIView
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
 from modules.common.domain.dates import YearMonth
+from modules.common.errors import ErrorCode as CommonCode
+from modules.common.errors import NotFound
 from modules.common.parsers import JSONObjectParser
 from modules.registry.models import BillingGroup
 
 from . import services
+from .errors import ErrorCode
 from .models import Holiday, Reading, ReadingRevision, ReadingSchedule
 from .services import regulation as regulation_services
 from .services import schedule as schedule_services
@@ -227,6 +229,18 @@ class RegulationVersionIn(serializers.Serializer):
     rollover_window_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
 
 
+class RemovalQuery(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class RegulationRemovalQuery(RemovalQuery):
+    valid_from = serializers.DateField(help_text="início da versão a excluir")
+
+
+class HolidayRemovalQuery(RemovalQuery):
+    date = serializers.DateField(help_text="data do feriado a excluir")
+
+
 class ConsumptionRegulationApi(APIView):
     """The consumption regulation's versions, newest first; POST adds one from a month on (the
     parameters not given keep those in force then)."""
@@ -252,27 +266,21 @@ class ConsumptionRegulationApi(APIView):
         version = next(v for v in regulation_services.regulation_versions() if v.id == row.pk)
         return Response(_version_json(version), status=status.HTTP_201_CREATED)
 
-
-class ConsumptionRegulationVersionApi(APIView):
-    """DELETE a version no billed month used (the previous one then runs on)."""
-
-    permission_classes: ClassVar[list[Any]] = [HasFunction]
-    function = "reading.consumption"
-
-    @extend_schema(operation_id="consumption_regulation_remove", responses={204: None})
-    def delete(self, request: Request, valid_from: str) -> Response:
-        try:
-            day = dt.date.fromisoformat(valid_from)
-        except ValueError:
-            raise serializers.ValidationError({"valid_from": ["Data inválida (AAAA-MM-DD)."]}) from None
-        regulation_services.consumption_regulation_remove(
-            actor=request.user, valid_from=day, reason=str(request.query_params.get("reason", ""))
-        )
+    @extend_schema(
+        operation_id="consumption_regulation_remove",
+        parameters=[RegulationRemovalQuery],
+        responses={204: None},
+    )
+    def delete(self, request: Request) -> Response:
+        """Remove a version no billed month used (`?valid_from=2026-06-01&reason=…`)."""
+        query = RegulationRemovalQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        regulation_services.consumption_regulation_remove(actor=request.user, **query.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ScheduleSettingsIO(serializers.Serializer):
-    group = serializers.IntegerField(read_only=True, help_text="código do grupo de faturamento")
+    group = serializers.IntegerField(help_text="código do grupo de faturamento")
     nominal_day = serializers.IntegerField(required=False, help_text="dia nominal de leitura (1 a 28)")
     margin_days = serializers.IntegerField(required=False, help_text="margem em dias (0 a 10)")
     route_business_days = serializers.IntegerField(required=False, help_text="dias úteis por rota (1 a 10)")
@@ -292,8 +300,9 @@ def _settings_json(group: BillingGroup) -> dict[str, Any]:
     return {"group": group.code, **{n: getattr(row, n) for n in schedule_services.SETTINGS_FIELDS}}
 
 
-class ScheduleSettingsListApi(APIView):
-    """Every billing group's schedule settings (the defaults where none were set)."""
+class ScheduleSettingsApi(APIView):
+    """Every billing group's schedule settings (the defaults where none were set); PUT changes some
+    of one group's (`{"group": 7, "due_calendar_days": 15}`), audited."""
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "reading.schedule"
@@ -302,27 +311,19 @@ class ScheduleSettingsListApi(APIView):
     def get(self, request: Request) -> Response:
         return Response([_settings_json(g) for g in BillingGroup.objects.order_by("code")])
 
-
-class ScheduleSettingsApi(APIView):
-    """One group's schedule settings; PUT changes some of them (audited)."""
-
-    permission_classes: ClassVar[list[Any]] = [HasFunction]
-    function = "reading.schedule"
-
-    @extend_schema(operation_id="schedule_settings_read", responses={200: ScheduleSettingsIO})
-    def get(self, request: Request, code: int) -> Response:
-        return Response(_settings_json(get_object_or_404(BillingGroup, code=code)))
-
     @extend_schema(
         operation_id="schedule_settings_update",
         request=ScheduleSettingsIO,
         responses={200: ScheduleSettingsIO},
     )
-    def put(self, request: Request, code: int) -> Response:
-        group = get_object_or_404(BillingGroup, code=code)
+    def put(self, request: Request) -> Response:
         data = ScheduleSettingsIO(data=request.data)
         data.is_valid(raise_exception=True)
-        schedule_services.schedule_settings_update(actor=request.user, group=group, **data.validated_data)
+        fields = dict(data.validated_data)
+        group = BillingGroup.objects.filter(code=fields.pop("group")).first()
+        if group is None:
+            raise NotFound("Grupo de faturamento não cadastrado.", field="group", code=CommonCode.NOT_FOUND)
+        schedule_services.schedule_settings_update(actor=request.user, group=group, **fields)
         return Response(_settings_json(group))
 
 
@@ -350,21 +351,15 @@ class HolidayListApi(APIView):
         )
         return Response(HolidayIO(holiday).data, status=status.HTTP_201_CREATED)
 
-
-class HolidayApi(APIView):
-    """DELETE a municipal holiday (`?reason=` is kept in the audit trail)."""
-
-    permission_classes: ClassVar[list[Any]] = [HasFunction]
-    function = "reading.schedule"
-
-    @extend_schema(operation_id="holiday_remove", responses={204: None})
-    def delete(self, request: Request, day: str) -> Response:
-        try:
-            date = dt.date.fromisoformat(day)
-        except ValueError:
-            raise serializers.ValidationError({"date": ["Data inválida (AAAA-MM-DD)."]}) from None
+    @extend_schema(operation_id="holiday_remove", parameters=[HolidayRemovalQuery], responses={204: None})
+    def delete(self, request: Request) -> Response:
+        """Remove a municipal holiday (`?date=2026-01-20&reason=…`; the reason is audited)."""
+        query = HolidayRemovalQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
         services.holiday_remove(
-            actor=request.user, day=date, reason=str(request.query_params.get("reason", ""))
+            actor=request.user,
+            day=query.validated_data["date"],
+            reason=query.validated_data.get("reason", ""),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -412,6 +407,8 @@ class ScheduleListApi(APIView):
 
 
 class ScheduleAdjustIn(serializers.Serializer):
+    group = serializers.IntegerField(help_text="código do grupo de faturamento")
+    reference = ReferenceField(help_text="mês de referência, AAAA-MM")
     reading_start = serializers.DateField(required=False)
     reading_end = serializers.DateField(required=False)
     billing_date = serializers.DateField(required=False)
@@ -420,7 +417,8 @@ class ScheduleAdjustIn(serializers.Serializer):
 
 
 class ScheduleAdjustApi(APIView):
-    """Move a month's reading, billing or due dates by hand, with the reason (audited)."""
+    """Move a month's reading, billing or due dates by hand, with the reason (audited); the month is
+    named by its group's code and its reference."""
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "reading.schedule"
@@ -429,15 +427,19 @@ class ScheduleAdjustApi(APIView):
     @extend_schema(
         operation_id="reading_schedule_adjust", request=ScheduleAdjustIn, responses={200: ScheduleOut}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request) -> Response:
         data = ScheduleAdjustIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        reason = fields.pop("reason")
+        group, month, reason = fields.pop("group"), fields.pop("reference"), fields.pop("reason")
+        schedule = ReadingSchedule.objects.filter(group__code=group, reference=month.first_day()).first()
+        if schedule is None:
+            raise NotFound(
+                f"Não há cronograma do grupo {group} para {month.label}.",
+                field="reference",
+                code=ErrorCode.NO_SCHEDULE,
+            )
         row = schedule_services.schedule_adjust(
-            actor=request.user,
-            schedule=get_object_or_404(ReadingSchedule, pk=pk),
-            reason=reason,
-            **fields,
+            actor=request.user, schedule=schedule, reason=reason, **fields
         )
         return Response(ScheduleOut(row).data)

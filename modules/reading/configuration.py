@@ -46,8 +46,12 @@ class _Parsed:
     holidays: dict[dt.date, str]
 
 
-def _fail(message: str, path: str, code: str = CommonCode.INVALID) -> ValidationFailed:
-    return ValidationFailed(message, field=path, code=code)
+def _fail(message: str, path: str) -> ValidationFailed:
+    return ValidationFailed(message, field=path, code=CommonCode.INVALID)
+
+
+def _repeated(message: str, path: str) -> ValidationFailed:
+    return ValidationFailed(message, field=path, code=CommonCode.DUPLICATE)
 
 
 def _date(raw: Any, path: str) -> dt.date:
@@ -87,9 +91,7 @@ def _parse(data: Any) -> _Parsed:
         if not act:
             raise _fail("Informe o ato que aprovou a versão.", f"{path}.act")
         if valid_from in versions:
-            raise _fail(
-                f"Vigência repetida: {valid_from.isoformat()}.", f"{path}.valid_from", CommonCode.DUPLICATE
-            )
+            raise _repeated(f"Vigência repetida: {valid_from.isoformat()}.", f"{path}.valid_from")
         policy = policy_from_payload(body, path=f"{path}.")
         versions[valid_from] = {"act": act[:200], **policy_payload(policy)}
     settings: dict[int, dict[str, int]] = {}
@@ -103,7 +105,7 @@ def _parse(data: Any) -> _Parsed:
             raise _fail("Campo obrigatório.", f"{path}.{missing[0]}")
         schedule_services.check_settings(body, path=f"{path}.")
         if code in settings:
-            raise _fail(f"Grupo repetido: {code}.", f"{path}.group", CommonCode.DUPLICATE)
+            raise _repeated(f"Grupo repetido: {code}.", f"{path}.group")
         settings[code] = body
     holidays: dict[dt.date, str] = {}
     for path, item in _items(data, "municipal_holidays"):
@@ -112,7 +114,7 @@ def _parse(data: Any) -> _Parsed:
         if not name:
             raise _fail("Informe o nome do feriado.", f"{path}.name")
         if day in holidays:
-            raise _fail(f"Feriado repetido: {day.isoformat()}.", f"{path}.date", CommonCode.DUPLICATE)
+            raise _repeated(f"Feriado repetido: {day.isoformat()}.", f"{path}.date")
         holidays[day] = name[:120]
     return _Parsed(versions, settings, holidays)
 
@@ -160,17 +162,17 @@ class ReadingSection:
                 continue
             where = f"{path}[{order[valid_from]}].valid_from" if valid_from in order else path
             if have is not None and have.locked:
-                raise _fail(
+                raise ValidationFailed(
                     f"A versão de {valid_from:%m/%Y} vigorou na referência faturada {have.billed[0].label}: "
                     "não pode ser alterada nem excluída; acrescente uma versão nova.",
-                    where,
-                    ErrorCode.REGULATION_MONTH_BILLED,
+                    field=where,
+                    code=ErrorCode.REGULATION_MONTH_BILLED,
                 )
             if have is None:
                 try:
                     regulation_services.check_start(valid_from)
                 except DomainError as exc:
-                    raise _fail(exc.message, where, exc.code) from None
+                    raise ValidationFailed(exc.message, field=where, code=exc.code) from None
             changes.append(Change(f"{path}[{valid_from.isoformat()}]", before, after))
         settings = _current_settings()
         for code in sorted(set(settings) | set(parsed.settings)):

@@ -200,7 +200,9 @@ def test_the_api_lists_and_adds_versions(alpha_client: Client) -> None:
     assert (refused.json()["code"], refused.json()["field"]) == ("invalid", "low_percent")
     assert Regulation.objects.filter(kind=POLICY_KIND).count() == 1
 
-    forbidden = alpha_client.delete("/api/v1/settings/consumption-regulation/2026-01-01", **headers)
+    forbidden = alpha_client.delete(
+        "/api/v1/settings/consumption-regulation?valid_from=2026-01-01", **headers
+    )
     assert forbidden.status_code == 403
     assert Regulation.objects.filter(kind=POLICY_KIND).count() == 1
 

@@ -133,15 +133,18 @@ def test_the_settings_api_reads_and_changes_a_group(alpha_client: Client, g: Any
     } in listed
 
     changed = alpha_client.put(
-        "/api/v1/settings/reading-schedule/7",
-        {"due_calendar_days": 15},
+        "/api/v1/settings/reading-schedule",
+        {"group": 7, "due_calendar_days": 15},
         content_type="application/json",
         **headers,
     )
     assert changed.status_code == 200 and changed.json()["due_calendar_days"] == 15
 
     refused = alpha_client.put(
-        "/api/v1/settings/reading-schedule/7", {"nominal_day": 0}, content_type="application/json", **headers
+        "/api/v1/settings/reading-schedule",
+        {"group": 7, "nominal_day": 0},
+        content_type="application/json",
+        **headers,
     )
     assert refused.status_code == 400
     assert (refused.json()["code"], refused.json()["field"]) == ("setting_out_of_range", "nominal_day")
@@ -280,8 +283,8 @@ def test_the_schedule_page_adjusts_a_month_and_shows_who(alpha_client: Client, s
 def test_the_adjust_api_needs_the_change_grant(alpha_client: Client, s: ReadingSchedule) -> None:
     _schedule_user("vista", ("view",))
     _schedule_user("ajuste", ("view", "change"))
-    body = {"due_date": "2025-06-16", "reason": "feriado ponte"}
-    url = f"/api/v1/reading/schedules/{s.pk}/adjust"
+    body = {"group": 7, "reference": "2025-05", "due_date": "2025-06-16", "reason": "feriado ponte"}
+    url = "/api/v1/reading/schedules/adjust"
     viewer = bearer(alpha_client, "vista", PASSWORD)
     assert alpha_client.post(url, body, content_type="application/json", **viewer).status_code == 403
     _unchanged(s)
@@ -297,6 +300,14 @@ def test_the_adjust_api_needs_the_change_grant(alpha_client: Client, s: ReadingS
         "2025-06-16",
         "ajuste",
         "feriado ponte",
+    )
+    missing = alpha_client.post(
+        url, body | {"reference": "2031-01"}, content_type="application/json", **changer
+    )
+    assert (missing.status_code, missing.json()["field"], missing.json()["code"]) == (
+        404,
+        "reference",
+        "no_schedule",
     )
     listed = alpha_client.get("/api/v1/reading/schedules?reference=2025-05&group=7", **viewer).json()
     assert [r["due_date"] for r in listed["results"]] == ["2025-06-16"]
@@ -347,9 +358,10 @@ def test_the_holidays_api(alpha_client: Client) -> None:
         {"date": "2026-01-20", "name": "São Sebastião"}
     ]
     assert (
-        alpha_client.delete("/api/v1/settings/holidays/2026-01-20?reason=erro", **headers).status_code == 204
+        alpha_client.delete("/api/v1/settings/holidays?date=2026-01-20&reason=erro", **headers).status_code
+        == 204
     )
     assert not Holiday.objects.exists()
     assert AuditEntry.objects.get(action="reading.holiday_remove").reason == "erro"
-    missing = alpha_client.delete("/api/v1/settings/holidays/2026-01-21", **headers)
-    assert missing.status_code == 404
+    missing = alpha_client.delete("/api/v1/settings/holidays?date=2026-01-21", **headers)
+    assert (missing.status_code, missing.json()["field"]) == (404, "date")

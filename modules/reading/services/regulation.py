@@ -55,7 +55,7 @@ class Version:
 
     @property
     def billed_labels(self) -> str:
-        """"02/2026, 03/2026": the billed months as the page prints them."""
+        """ "02/2026, 03/2026": the billed months as the page prints them."""
         return ", ".join(m.label for m in self.billed)
 
     def payload(self) -> dict[str, Any]:
