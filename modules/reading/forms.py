@@ -45,6 +45,7 @@ class RegulationVersionForm(forms.Form):
     average_rounding = forms.ChoiceField(
         label=FIELD_LABELS["average_rounding"],
         choices=[(r.value, ROUNDING_LABELS[r]) for r in AverageRounding],
+        help_text="Para baixo: não se fatura fração de m³ que ninguém mediu.",
     )
     deviation_months = forms.IntegerField(
         label=FIELD_LABELS["deviation_months"],

@@ -250,7 +250,7 @@ def test_the_page_adds_a_version_says_what_is_wrong_and_shows_the_history(alpha_
 
     wrong = alpha_client.post("/leitura/regulamento/", form | {"valid_from": "2026-03", "low_percent": "130"})
     assert wrong.status_code == 400
-    assert "Consumo baixo: abaixo da média em: informe um número de 0 a 100 %." in wrong.content.decode()
+    assert "Consumo baixo (abaixo da média): informe um número de 0 a 100 %." in wrong.content.decode()
     assert Regulation.objects.filter(kind=POLICY_KIND).count() == 1
 
     page = alpha_client.get("/leitura/regulamento/").content.decode()

@@ -38,8 +38,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "deviation_months", "Meses da média da crítica de consumo", int, Decimal(1), Decimal(24), "meses"
     ),
-    Parameter("high_percent", "Consumo alto: acima da média em", Decimal, Decimal(0), Decimal(1000), "%"),
-    Parameter("low_percent", "Consumo baixo: abaixo da média em", Decimal, Decimal(0), Decimal(100), "%"),
+    Parameter("high_percent", "Consumo alto (acima da média)", Decimal, Decimal(0), Decimal(1000), "%"),
+    Parameter("low_percent", "Consumo baixo (abaixo da média)", Decimal, Decimal(0), Decimal(100), "%"),
     Parameter(
         "check_min_average_m3", "Média mínima para a crítica de consumo", int, Decimal(0), Decimal(1000), "m³"
     ),
@@ -48,8 +48,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
 )
 ROUNDING_LABELS = {
-    AverageRounding.DOWN: "para baixo (não fatura fração de m³ não medida)",
-    AverageRounding.HALF_UP: "matemático (meio para cima)",
+    AverageRounding.DOWN: "para baixo",
+    AverageRounding.HALF_UP: "matemático (0,5 para cima)",
 }
 FIELD_LABELS = {p.name: p.label for p in PARAMETERS} | {"average_rounding": "Arredondamento da média"}
 PAYLOAD_FIELDS = ("average_months", "average_rounding", *(p.name for p in PARAMETERS[1:]))
@@ -121,6 +121,14 @@ def policy_payload(policy: ConsumptionPolicy) -> dict[str, Any]:
 def _plain(value: Decimal) -> str:
     """70 → "70", 70.50 → "70.5": the same figure always writes the same string."""
     return format(value.normalize(), "f")
+
+
+def audited(payload: dict[str, Any]) -> dict[str, Any]:
+    """A stored version as the audit trail shows it to people: the rounding in words, not its code."""
+    rounding = payload.get("average_rounding")
+    if rounding in {r.value for r in AverageRounding}:
+        return payload | {"average_rounding": ROUNDING_LABELS[AverageRounding(rounding)]}
+    return payload
 
 
 def policy_labels(policy: ConsumptionPolicy) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from modules.common.errors import ErrorCode as CommonCode
 from modules.common.models import Regulation
 
 from ..domain.consumption import ConsumptionPolicy
-from ..domain.regulation import PAYLOAD_FIELDS, policy_from_payload, policy_payload
+from ..domain.regulation import PAYLOAD_FIELDS, audited, policy_from_payload, policy_payload
 from ..errors import ErrorCode
 from ..hooks import billed_months
 
@@ -131,7 +131,7 @@ def version_add(
         action="reading.consumption_regulation_create",
         object_type=AUDIT_TYPE,
         object_id=row.pk,
-        after={"valid_from": valid_from, "act": row.act, **row.payload},
+        after={"valid_from": valid_from, "act": row.act, **audited(row.payload)},
         reason=reason,
     )
     return row
@@ -162,7 +162,7 @@ def version_change(
     _unlocked(valid_from, field="valid_from")
     policy = policy_from_payload(payload)
     row: Regulation = Regulation.objects.select_for_update().get(kind=POLICY_KIND, valid_from=valid_from)
-    before = {"act": row.act, **row.payload}
+    before = {"act": row.act, **audited(row.payload)}
     row.act, row.payload = act.strip()[:200] or row.act, policy_payload(policy)
     row.save(update_fields=["act", "payload"])
     audit_record(
@@ -171,7 +171,7 @@ def version_change(
         object_type=AUDIT_TYPE,
         object_id=row.pk,
         before=before,
-        after={"act": row.act, **row.payload},
+        after={"act": row.act, **audited(row.payload)},
         reason=reason,
     )
     return row
@@ -187,7 +187,7 @@ def version_remove(*, actor: Actor, valid_from: dt.date, reason: str = "") -> No
         action="reading.consumption_regulation_remove",
         object_type=AUDIT_TYPE,
         object_id=version.id,
-        before={"valid_from": valid_from, "act": version.act, **version.payload()},
+        before={"valid_from": valid_from, "act": version.act, **audited(version.payload())},
         reason=reason,
     )
 

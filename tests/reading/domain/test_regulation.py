@@ -75,7 +75,7 @@ def test_a_version_reads_every_parameter_the_rules_use() -> None:
         (
             {"high_percent": "-1"},
             "v.high_percent",
-            "Consumo alto: acima da média em: informe um número de 0 a 1000 %.",
+            "Consumo alto (acima da média): informe um número de 0 a 1000 %.",
         ),
         ({"low_percent": "101"}, "v.low_percent", "de 0 a 100 %"),
         ({"low_percent": "abc"}, "v.low_percent", "de 0 a 100 %"),
@@ -109,6 +109,6 @@ def test_below_the_floor_of_the_check_a_month_is_not_flagged_high_or_low() -> No
 
 def test_the_versions_page_reads_the_parameters_in_words() -> None:
     labels = dict(policy_labels(ConsumptionPolicy(high_percent=Decimal("70.50"))))
-    assert labels["Consumo alto: acima da média em"] == "70,5 %"
+    assert labels["Consumo alto (acima da média)"] == "70,5 %"
     assert labels["Arredondamento da média"].startswith("para baixo")
     assert labels["Meses da média (faturamento pela média)"] == "6 meses"
