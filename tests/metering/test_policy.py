@@ -146,3 +146,12 @@ def test_bad_input_is_refused_with_the_document_path(section: Any, field: str) -
         SECTION.plan(section)
     assert raised.value.field == field
     assert _policy() == DEFAULTS
+
+
+def test_gestor_may_change_the_policy_and_consulta_only_see_it() -> None:
+    rows = dict(
+        ProfileGrant.objects.filter(
+            function="metering.policy", profile__name__in=["Gestor", "Consulta"]
+        ).values_list("profile__name", "can_change")
+    )
+    assert rows == {"Gestor": True, "Consulta": False}

@@ -257,3 +257,16 @@ def test_the_page_adds_a_version_says_what_is_wrong_and_shows_the_history(alpha_
     assert "Decreto 1/2026" in page and "Ainda não usada em faturamento" in page
     history = page[page.index("Histórico de alterações") :]
     assert "gestora" in history and "novo regulamento" in history and "Nova versão do regulamento" in history
+
+
+def test_the_standard_profiles_get_the_new_grants() -> None:
+    """Gestor changes the regulation and the schedule (holidays removed included); Consulta only sees."""
+    grants = {
+        (g.profile.name, g.function): (g.can_view, g.can_add, g.can_change, g.can_delete)
+        for g in ProfileGrant.objects.filter(
+            profile__name__in=["Gestor", "Consulta"], function__in=["reading.consumption", "reading.schedule"]
+        ).select_related("profile")
+    }
+    assert grants[("Gestor", "reading.consumption")] == (True, True, False, True)
+    assert grants[("Gestor", "reading.schedule")] == (True, True, True, True)
+    assert grants[("Consulta", "reading.consumption")] == (True, False, False, False)
