@@ -141,6 +141,27 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.bill_texts",
         description="Tabela mensal de parâmetros de qualidade da água impressa nas faturas.",
     ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Regulamento de consumo",
+        "reading:regulation",
+        "reading.consumption",
+        description="Versões da média faturada sem leitura e da crítica de consumo alto ou baixo.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Cronograma de leitura",
+        "reading:schedule_settings",
+        "reading.schedule",
+        description="Dia nominal, margem, dias por rota, faturamento e vencimento de cada grupo.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Política de hidrometria",
+        "metering:policy",
+        "metering.policy",
+        description="Validade da aferição, antecedência do alerta de vencimento e tamanho das fotos.",
+    ),
 )
 
 
