@@ -47,6 +47,11 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem("Atendimento", "Ordens de serviço", "service:orders", "service.orders"),
+    NavItem("Atendimento", "Abrir ordem de serviço", "service:order_new", "service.orders", "add"),
+    NavItem("Configurações", "Códigos de serviço", "service:codes", "service.codes"),
+    NavItem("Configurações", "Equipes e setores", "service:teams", "service.teams"),
+    NavItem("Configurações", "Materiais e kits", "service:materials", "service.materials"),
 )
 
 

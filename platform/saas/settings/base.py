@@ -76,6 +76,7 @@ TENANT_APPS = [
     "modules.billing",
     "modules.collection",
     "modules.debt",
+    "modules.service",
     "saas.staff",
     "portal",
 ]
