@@ -62,7 +62,9 @@ class Material(models.Model):
 class MaterialPrice(models.Model):
     """Tabela de preços de materiais com vigência (3.2.11.27.2)."""
 
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="prices")
+    material = models.ForeignKey(
+        Material, on_delete=models.CASCADE, related_name="prices", verbose_name="material"
+    )
     valid_from = models.DateField("vigência a partir de")
     price = models.DecimalField(
         "preço (R$)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
@@ -91,8 +93,12 @@ class Kit(models.Model):
 
 
 class KitItem(models.Model):
-    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="items")
-    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="+")
+    kit = models.ForeignKey(
+        Kit, on_delete=models.CASCADE, related_name="items", verbose_name="kit de materiais"
+    )
+    material = models.ForeignKey(
+        Material, on_delete=models.PROTECT, related_name="+", verbose_name="material"
+    )
     quantity = models.DecimalField(
         "quantidade", max_digits=10, decimal_places=3, validators=[MinValueValidator(0)]
     )
@@ -159,7 +165,14 @@ class ServiceCode(models.Model):
     needs_approval = models.BooleanField("abre suspensa até aprovação", default=False)
     charges_materials = models.BooleanField("cobra materiais", default=False)
     is_cut = models.BooleanField("é corte (grandes consumidores só por equipe especial)", default=False)
-    kit = models.ForeignKey(Kit, on_delete=models.PROTECT, null=True, blank=True, related_name="codes")
+    kit = models.ForeignKey(
+        Kit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="codes",
+        verbose_name="kit de materiais",
+    )
     is_active = models.BooleanField("ativo", default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -174,7 +187,9 @@ class ServiceCode(models.Model):
 class ServicePrice(models.Model):
     """Tabela de preços de serviços com vigência (3.2.11.21)."""
 
-    code = models.ForeignKey(ServiceCode, on_delete=models.CASCADE, related_name="prices")
+    code = models.ForeignKey(
+        ServiceCode, on_delete=models.CASCADE, related_name="prices", verbose_name="código de serviço"
+    )
     valid_from = models.DateField("vigência a partir de")
     price = models.DecimalField(
         "preço (R$)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
@@ -192,7 +207,9 @@ class ServicePrice(models.Model):
 
 class Team(models.Model):
     name = models.CharField("nome", max_length=100, unique=True)
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="teams")
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="teams", verbose_name="setor"
+    )
     special = models.BooleanField("equipe especial (corte de grandes consumidores)", default=False)
     is_active = models.BooleanField("ativa", default=True)
 
@@ -207,8 +224,10 @@ class Team(models.Model):
 class TeamMember(models.Model):
     """A staff user in a team from `start` to `end` (open-ended when blank)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name="equipe")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="usuário"
+    )
     start = models.DateField("início")
     end = models.DateField("fim", null=True, blank=True)
 
@@ -227,7 +246,9 @@ class TeamMember(models.Model):
 class Vehicle(models.Model):
     plate = models.CharField("placa", max_length=7, unique=True)
     description = models.CharField("descrição", max_length=100, blank=True)
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="vehicles")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="vehicles", verbose_name="equipe"
+    )
     is_active = models.BooleanField("ativo", default=True)
 
     class Meta:
@@ -257,26 +278,49 @@ class ServiceOrder(models.Model):
 
     year = models.PositiveSmallIntegerField("ano")
     number = models.PositiveIntegerField("número")
-    code = models.ForeignKey(ServiceCode, on_delete=models.PROTECT, related_name="orders")
+    code = models.ForeignKey(
+        ServiceCode, on_delete=models.PROTECT, related_name="orders", verbose_name="código de serviço"
+    )
     property = models.ForeignKey(
-        "registry.Property", on_delete=models.PROTECT, null=True, blank=True, related_name="service_orders"
+        "registry.Property",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_orders",
+        verbose_name="imóvel",
     )
     street = models.ForeignKey(
-        "registry.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "registry.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="logradouro",
     )
     customer = models.ForeignKey(
-        "registry.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "registry.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cliente",
     )
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="orders", verbose_name="setor"
+    )
     status = models.CharField("situação", max_length=24, choices=ORDER_STATUS_CHOICES)
     priority = models.PositiveSmallIntegerField("prioridade")
     opened_at = models.DateTimeField("aberta em")
     opened_by = models.CharField("aberta por", max_length=150)
     due_at = models.DateTimeField("prazo")
     postponements = models.PositiveSmallIntegerField("prorrogações", default=0)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="orders", verbose_name="equipe"
+    )
     scheduled_for = models.DateField("programada para", null=True, blank=True)
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="veículo"
+    )
     executed_at = models.DateTimeField("executada em", null=True, blank=True)
     closed_at = models.DateTimeField("encerrada em", null=True, blank=True)
     closed_by = models.CharField("encerrada por", max_length=150, blank=True)
@@ -301,7 +345,9 @@ class ServiceOrder(models.Model):
 class OrderEvent(models.Model):
     """The order's history as its page shows it: every move, by whom, with what."""
 
-    order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(
+        ServiceOrder, on_delete=models.CASCADE, related_name="events", verbose_name="ordem de serviço"
+    )
     at = models.DateTimeField()
     actor = models.CharField(max_length=150)
     action = models.CharField(max_length=20)
@@ -317,8 +363,15 @@ class OrderEvent(models.Model):
 
 
 class ExecutedService(models.Model):
-    order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="executed_services")
-    code = models.ForeignKey(ServiceCode, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        ServiceOrder,
+        on_delete=models.CASCADE,
+        related_name="executed_services",
+        verbose_name="ordem de serviço",
+    )
+    code = models.ForeignKey(
+        ServiceCode, on_delete=models.PROTECT, related_name="+", verbose_name="código de serviço"
+    )
     quantity = models.DecimalField(max_digits=10, decimal_places=3)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True)
@@ -328,8 +381,12 @@ class ExecutedService(models.Model):
 
 
 class MaterialUsage(models.Model):
-    order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="materials_used")
-    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        ServiceOrder, on_delete=models.CASCADE, related_name="materials_used", verbose_name="ordem de serviço"
+    )
+    material = models.ForeignKey(
+        Material, on_delete=models.PROTECT, related_name="+", verbose_name="material"
+    )
     quantity = models.DecimalField(max_digits=10, decimal_places=3)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True)
@@ -349,9 +406,11 @@ class PendingCharge(models.Model):
         MATERIAL = "material", "Material"
 
     property = models.ForeignKey(
-        "registry.Property", on_delete=models.PROTECT, related_name="service_charges"
+        "registry.Property", on_delete=models.PROTECT, related_name="service_charges", verbose_name="imóvel"
     )
-    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="charges")
+    order = models.ForeignKey(
+        ServiceOrder, on_delete=models.PROTECT, related_name="charges", verbose_name="ordem de serviço"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     description = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=12, decimal_places=2)

@@ -230,5 +230,7 @@ def test_the_queue_highlights_the_overdue_and_an_order_is_worked_from_its_page(s
     page = staff.get(url).content.decode()
     assert "Executada" in page and "Cobranças na próxima fatura" in page and "R$ 35,00" in page
     assert (
-        "Andamento" in page and "Equipe Norte, 20/04/2026" in page and "Novo prazo 24/04/2026 10:00" in page
+        "Andamento" in page
+        and "Programada para Equipe Norte em 20/04/2026" in page
+        and "Novo prazo 24/04/2026 10:00" in page
     )

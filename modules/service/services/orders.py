@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_zone
-from modules.common.domain.money import Rounding, round_money
+from modules.common.domain.money import Rounding, format_brl, round_money
 from modules.common.errors import NotFound, ValidationFailed
 from modules.registry.models import Property
 
@@ -58,6 +59,30 @@ class ServiceLine:
 class MaterialLine:
     code: str
     quantity: Decimal
+
+
+def _snap(order: ServiceOrder) -> dict[str, Any]:
+    """The order as people read it in the audit trail: natural keys, not row ids."""
+    row = snapshot(
+        order,
+        [
+            "status",
+            "due_at",
+            "postponements",
+            "scheduled_for",
+            "executed_at",
+            "closed_at",
+            "closed_by",
+            "reason",
+            "notes",
+        ],
+    )
+    return row | {
+        "number": order.label,
+        "code": order.code.code,
+        "property": order.property.account_number if order.property else None,
+        "team": order.team.name if order.team else None,
+    }
 
 
 def _locked(order_id: int) -> ServiceOrder:
@@ -154,7 +179,7 @@ def order_open(
     action = Action.SUSPEND if service_code.needs_approval else Action.ACCEPT
     _move(order, action, actor=actor, at=opened, note=f"Aberta: {service_code}")
     order.save(update_fields=["status"])
-    audit_record(actor=actor, action="service.order_open", target=order, after=snapshot(order))
+    audit_record(actor=actor, action="service.order_open", target=order, after=_snap(order))
     return order
 
 
@@ -163,11 +188,11 @@ def _simple(
 ) -> ServiceOrder:
     """Not durable: a move that changes only the state (release, start, pause, resume)."""
     order = _locked(order_id)
-    before = snapshot(order)
+    before = _snap(order)
     _move(order, action, actor=actor, at=timezone.now(), note=note)
     order.save(update_fields=["status"])
     audit_record(
-        actor=actor, action=audit_action, target=order, before=before, after=snapshot(order), reason=note
+        actor=actor, action=audit_action, target=order, before=before, after=_snap(order), reason=note
     )
     return order
 
@@ -234,12 +259,18 @@ def order_schedule(
         vehicle = Vehicle.objects.filter(pk=vehicle_id, is_active=True).first()
         if vehicle is None:
             raise NotFound("Veículo não encontrado.", field="vehicle", code=ErrorCode.INVALID)
-    before = snapshot(order)
-    _move(order, Action.SCHEDULE, actor=actor, at=timezone.now(), note=f"Equipe {team.name}, {day:%d/%m/%Y}")
+    before = _snap(order)
+    _move(
+        order,
+        Action.SCHEDULE,
+        actor=actor,
+        at=timezone.now(),
+        note=f"Programada para {team.name} em {day:%d/%m/%Y}",
+    )
     order.team, order.scheduled_for, order.vehicle = team, day, vehicle
     order.save(update_fields=["status", "team", "scheduled_for", "vehicle"])
     audit_record(
-        actor=actor, action="service.order_schedule", target=order, before=before, after=snapshot(order)
+        actor=actor, action="service.order_schedule", target=order, before=before, after=_snap(order)
     )
     return order
 
@@ -249,7 +280,7 @@ def order_unschedule(*, actor: Actor, order_id: int, reason: str) -> ServiceOrde
     """An order scheduled by mistake goes back to pending (3.2.11.16)."""
     _require_reason(reason)
     order = _locked(order_id)
-    before = snapshot(order)
+    before = _snap(order)
     _move(order, Action.UNSCHEDULE, actor=actor, at=timezone.now(), note=reason)
     order.team, order.scheduled_for, order.vehicle = None, None, None
     order.save(update_fields=["status", "team", "scheduled_for", "vehicle"])
@@ -258,7 +289,7 @@ def order_unschedule(*, actor: Actor, order_id: int, reason: str) -> ServiceOrde
         action="service.order_unschedule",
         target=order,
         before=before,
-        after=snapshot(order),
+        after=_snap(order),
         reason=reason,
     )
     return order
@@ -277,7 +308,7 @@ def order_postpone(*, actor: Actor, order_id: int, new_due_at: dt.datetime, reas
             field="due_at",
             code=ErrorCode.POSTPONEMENT_NOT_LATER,
         )
-    before = snapshot(order)
+    before = _snap(order)
     local = new_due_at.astimezone(tenant_zone())
     _move(
         order,
@@ -294,7 +325,7 @@ def order_postpone(*, actor: Actor, order_id: int, new_due_at: dt.datetime, reas
         action="service.order_postpone",
         target=order,
         before=before,
-        after=snapshot(order),
+        after=_snap(order),
         reason=reason,
     )
     return order
@@ -305,7 +336,7 @@ def order_cancel(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
     """Cancel an order that is not final (3.2.11.17); the reason is required."""
     _require_reason(reason)
     order = _locked(order_id)
-    before = snapshot(order)
+    before = _snap(order)
     now = timezone.now()
     _move(order, Action.CANCEL, actor=actor, at=now, note=reason)
     order.reason, order.closed_at, order.closed_by = reason.strip(), now, actor.get_username()
@@ -315,7 +346,7 @@ def order_cancel(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
         action="service.order_cancel",
         target=order,
         before=before,
-        after=snapshot(order),
+        after=_snap(order),
         reason=reason,
     )
     return order
@@ -343,7 +374,7 @@ def order_close(
     team, when = _closing_team_and_time(order, team_id, executed_at)
     if not executed:
         _require_reason(reason)
-    before = snapshot(order)
+    before = _snap(order)
     now = timezone.now()
     _move(
         order, Action.EXECUTE if executed else Action.NOT_EXECUTE, actor=actor, at=now, note=reason or notes
@@ -360,7 +391,7 @@ def order_close(
         action="service.order_close",
         target=order,
         before=before,
-        after=snapshot(order) | {"charges": [str(c.amount) for c in order.charges.all()]},
+        after=_snap(order) | {"charges": ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())},
         reason=reason,
     )
     return order
@@ -390,7 +421,7 @@ def _closing_team_and_time(
         raise ValidationFailed(
             "A execução não pode estar no futuro.", field="executed_at", code=ErrorCode.CLOSING_IN_FUTURE
         )
-    if executed_at < order.opened_at:
+    if executed_at < order.opened_at.replace(second=0, microsecond=0):  # a form types minutes only
         raise ValidationFailed(
             "A execução não pode ser anterior à abertura da ordem.",
             field="executed_at",
