@@ -23,10 +23,10 @@ from modules.common.errors import NotFound, ValidationFailed
 from modules.registry.models import Property
 
 from . import selectors
-from .domain.deadlines import DeadlineUnit, remaining
+from .domain.deadlines import remaining
 from .domain.orders import STATUS_LABELS, OrderStatus, allowed_actions
 from .errors import ErrorCode
-from .models import UNITS, BillingType, Material, ServiceCode, ServiceOrder, Team
+from .models import DEADLINE_UNITS, UNITS, BillingType, Material, ServiceCode, ServiceOrder, Team
 from .services import catalog, orders
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
@@ -43,7 +43,7 @@ def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
 
 class DeadlineIn(serializers.Serializer):
     value = serializers.IntegerField(min_value=1, max_value=10_000)
-    unit = serializers.ChoiceField(choices=[u.value for u in DeadlineUnit])
+    unit = serializers.ChoiceField(choices=DEADLINE_UNITS)
 
 
 class ServiceCodeIn(serializers.Serializer):
@@ -51,7 +51,7 @@ class ServiceCodeIn(serializers.Serializer):
     description = serializers.CharField(max_length=200)
     group = serializers.CharField(max_length=60, required=False, allow_blank=True)
     billing_type = serializers.ChoiceField(choices=BillingType.values)
-    unit = serializers.ChoiceField(choices=[u for u, _ in UNITS], required=False)
+    unit = serializers.ChoiceField(choices=UNITS, required=False)
     sector = serializers.CharField(required=False, allow_blank=True, help_text="nome do setor de controle")
     max_installments = serializers.IntegerField(min_value=1, max_value=120, required=False)
     charges_interest = serializers.BooleanField(required=False)
@@ -135,6 +135,7 @@ class ServiceCodesApi(APIView):
     function = "service.codes"
 
     @extend_schema(
+        operation_id="service_codes_list",
         parameters=[OpenApiParameter("search", str), OpenApiParameter("group", str)],
         responses={200: LIST_OF_OBJECTS},
     )
@@ -320,7 +321,7 @@ class TeamMembersApi(APIView):
 class MaterialIn(serializers.Serializer):
     code = serializers.RegexField(r"^[A-Za-z0-9._-]{1,20}$")
     description = serializers.CharField(max_length=200)
-    unit = serializers.ChoiceField(choices=[u for u, _ in UNITS], required=False, default="un")
+    unit = serializers.ChoiceField(choices=UNITS, required=False, default="un")
     price = serializers.DecimalField(required=False, **MONEY)
 
 
@@ -396,6 +397,7 @@ class OrdersApi(APIView):
     function = "service.orders"
 
     @extend_schema(
+        operation_id="service_orders_list",
         parameters=[
             OpenApiParameter("status", str),
             OpenApiParameter("team", int),
@@ -511,14 +513,14 @@ class OrderScheduleApi(_OrderAction):
         return Response(order_json(order))
 
 
-class ReasonIn(serializers.Serializer):
+class OrderReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
 class OrderUnscheduleApi(_OrderAction):
-    @extend_schema(request=ReasonIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=OrderReasonIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = ReasonIn(data=request.data)
+        data = OrderReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
             order_json(orders.order_unschedule(actor=request.user, order_id=pk, **data.validated_data))
@@ -526,9 +528,9 @@ class OrderUnscheduleApi(_OrderAction):
 
 
 class OrderCancelApi(_OrderAction):
-    @extend_schema(request=ReasonIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=OrderReasonIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = ReasonIn(data=request.data)
+        data = OrderReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
             order_json(orders.order_cancel(actor=request.user, order_id=pk, **data.validated_data))

@@ -30,6 +30,9 @@ UNITS = [
 ]
 
 
+DEADLINE_UNITS = [(u.value, UNIT_LABELS[u]) for u in DeadlineUnit]
+
+
 class Sector(models.Model):
     """Setor de execução / de controle: where an order of a code lands (its queue)."""
 
@@ -151,9 +154,7 @@ class ServiceCode(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     deadline_value = models.PositiveIntegerField("prazo de execução", validators=[MinValueValidator(1)])
-    deadline_unit = models.CharField(
-        "unidade do prazo", max_length=14, choices=[(u.value, UNIT_LABELS[u]) for u in DeadlineUnit]
-    )
+    deadline_unit = models.CharField("unidade do prazo", max_length=14, choices=DEADLINE_UNITS)
     priority = models.PositiveSmallIntegerField("prioridade", default=5, help_text="1 é a mais urgente")
     crew_size = models.PositiveSmallIntegerField("equipe prevista (pessoas)", default=1)
     max_postponements = models.PositiveSmallIntegerField("máximo de prorrogações", default=0)

@@ -386,12 +386,13 @@ def order_close(
     order.closed_at, order.closed_by = now, actor.get_username()
     order.notes, order.reason = notes.strip(), reason.strip()
     order.save()
+    charges = ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())
     audit_record(
         actor=actor,
         action="service.order_close",
         target=order,
         before=before,
-        after=_snap(order) | {"charges": ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())},
+        after=_snap(order) | {"charges": charges},
         reason=reason,
     )
     return order

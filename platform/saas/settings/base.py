@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "BillStatusEnum": "modules.billing.models.BILL_STATUS_CHOICES",
         "PricingMethodEnum": "modules.billing.domain.calculation.PricingMethod",
         "GatewayMethodEnum": "modules.collection.models.GatewayCharge.Method",
+        "ServiceUnitEnum": "modules.service.models.UNITS",
+        "DeadlineUnitEnum": "modules.service.models.DEADLINE_UNITS",
     },
 }
 
