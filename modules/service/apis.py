@@ -401,6 +401,7 @@ class OrdersApi(APIView):
         parameters=[
             OpenApiParameter("status", str),
             OpenApiParameter("team", int),
+            OpenApiParameter("sector", int, description="a fila do setor de controle"),
             OpenApiParameter("code", str),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("property", int),
@@ -420,6 +421,7 @@ class OrdersApi(APIView):
             now=now,
             status=status_filter,
             team_id=_int(q.get("team"), "team"),
+            sector_id=_int(q.get("sector"), "sector"),
             code=q.get("code", ""),
             overdue_only=q.get("overdue") in {"1", "true"},
             property_id=_int(q.get("property"), "property"),

@@ -19,7 +19,16 @@ from modules.reading.services import holidays_between
 from .domain.deadlines import Deadline, DeadlineUnit, Remaining, due_at, holiday_window, remaining
 from .domain.orders import FINAL, OrderStatus
 from .errors import ErrorCode
-from .models import Material, MaterialPrice, PendingCharge, ServiceCode, ServiceOrder, ServicePrice, Team
+from .models import (
+    Material,
+    MaterialPrice,
+    PendingCharge,
+    ServiceCode,
+    ServiceOrder,
+    ServicePrice,
+    Team,
+    TeamMember,
+)
 
 CHARGE_SOURCE = "service.charge"
 
@@ -47,6 +56,13 @@ def team_get(team_id: int, field: str = "team") -> Team:
     if row is None:
         raise NotFound("Equipe não encontrada.", field=field, code=ErrorCode.TEAM_NOT_FOUND)
     return row
+
+
+def crew_on(team: Team, day: dt.date) -> int:
+    """How many people are in the team on `day`."""
+    members = TeamMember.objects.filter(team=team, start__lte=day).exclude(end__lt=day)
+    count: int = members.values("user_id").distinct().count()
+    return count
 
 
 def price_in_force(service_code: ServiceCode, on: dt.date, field: str = "price") -> Decimal:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -71,12 +72,14 @@ def orders_view(request: HttpRequest) -> HttpResponse:
     status = q.get("status", "")
     status = status if status in {s.value for s in OrderStatus} else ""
     team = q.get("team", "")
+    sector = q.get("sector", "")
     code = q.get("code", "")
     overdue = q.get("overdue") == "1"
     qs = selectors.order_queue(
         now=now,
         status=status,
         team_id=int(team) if team.isdigit() else None,
+        sector_id=int(sector) if sector.isdigit() else None,
         code=code,
         overdue_only=overdue,
     )
@@ -89,12 +92,22 @@ def orders_view(request: HttpRequest) -> HttpResponse:
             "rows": selectors.queue_rows(page, now),
             "page_size": size,
             "page_sizes": PAGE_SIZES,
-            "query": f"status={status}&team={team}&code={code}&overdue={'1' if overdue else ''}",
+            "query": urlencode(
+                {
+                    "status": status,
+                    "team": team,
+                    "sector": sector,
+                    "code": code,
+                    "overdue": "1" if overdue else "",
+                }
+            ),
             "statuses": [(s.value, STATUS_LABELS[s]) for s in OrderStatus],
             "teams": Team.objects.all(),
+            "sectors": Sector.objects.all(),
             "codes": ServiceCode.objects.all(),
             "status": status,
             "team": team,
+            "sector": sector,
             "code": code,
             "overdue": overdue,
         },
@@ -138,7 +151,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 @function_required("service.orders")
 def order_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(
-        ServiceOrder.objects.select_related("code", "property", "team", "sector"), pk=pk
+        ServiceOrder.objects.select_related("code", "code__kit", "property", "team", "sector"), pk=pk
     )
     action = request.POST.get("action", "")
     bound: dict[str, forms.Form] = {}
@@ -164,7 +177,13 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
     local_now = now.astimezone(tenant_zone()).replace(second=0, microsecond=0, tzinfo=None)
     defaults = {
         "schedule": {"team": order.team_id, "day": tenant_today()},
-        "close": {"team": order.team_id, "executed_at": local_now, "executed": "1", "quantity": 1},
+        "close": {
+            "team": order.team_id,
+            "executed_at": local_now,
+            "executed": "1",
+            "quantity": 1,
+            "materials": _kit_lines(order),
+        },
         "postpone": {},
         "cancel": {},
         "unschedule": {},
@@ -193,6 +212,14 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if bound else 200,
     )
+
+
+def _kit_lines(order: ServiceOrder) -> str:
+    """The code's kit as the closing form's expected materials (3.2.11.9), to confirm or correct."""
+    if order.code.kit_id is None:
+        return ""
+    items = order.code.kit.items.select_related("material")
+    return "\n".join(f"{i.material.code} {i.quantity.normalize():f}" for i in items)
 
 
 def _order_action(request: HttpRequest, order: ServiceOrder, action: str, data: dict[str, Any]) -> None:

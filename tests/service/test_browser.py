@@ -22,7 +22,7 @@ from wsgiref.simple_server import make_server
 import pytest
 from django.core.wsgi import get_wsgi_application
 
-from modules.common.clock import tenant_today
+from modules.common.clock import tenant_now, tenant_today
 from modules.common.tenancy import tenant_context
 from tests.conftest import make_user
 from tests.portal.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -45,7 +45,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
     from modules.access.models import LoginAttempt, User
     from modules.common.audit import SystemActor
     from modules.registry.models import Property
-    from modules.service.models import Material, ServiceCode, ServiceOrder, Team
+    from modules.service.models import Material, OrderSequence, ServiceCode, ServiceOrder, Team
     from modules.service.services import catalog
     from saas.middleware import host_cache
     from tests.registry import factories as reg
@@ -82,6 +82,8 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             )
             team = catalog.team_create(actor=actor, name=f"Equipe Norte {tag}")
             prop = reg.prop(lot=random.randint(2000, 9000), block=random.randint(100, 900))
+            year = tenant_now().year
+            sequence_before = OrderSequence.objects.filter(year=year).values_list("last", flat=True).first()
         server = make_server("127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -107,6 +109,11 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 Material.objects.filter(pk=material.pk).delete()
                 Team.objects.filter(pk=team.pk).delete()
                 Property.objects.filter(pk=prop.pk).delete()
+                # the yearly numbering is back where it was, so other tests' numbers do not depend on this one
+                if sequence_before is None:
+                    OrderSequence.objects.filter(year=year).delete()
+                else:
+                    OrderSequence.objects.filter(year=year).update(last=sequence_before)
                 LoginAttempt.objects.filter(username=username).delete()
                 User.objects.filter(username=username).delete()
     if previous_async is None:

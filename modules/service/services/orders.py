@@ -35,6 +35,7 @@ from ..models import (
 from ..selectors import (
     code_deadline,
     code_get,
+    crew_on,
     material_get,
     material_price_in_force,
     order_due_at,
@@ -260,13 +261,13 @@ def order_schedule(
         if vehicle is None:
             raise NotFound("Veículo não encontrado.", field="vehicle", code=ErrorCode.INVALID)
     before = _snap(order)
-    _move(
-        order,
-        Action.SCHEDULE,
-        actor=actor,
-        at=timezone.now(),
-        note=f"Programada para {team.name} em {day:%d/%m/%Y}",
-    )
+    note = f"Programada para {team.name} em {day:%d/%m/%Y}"
+    crew = crew_on(team, day)
+    if crew < order.code.crew_size:  # 3.2.11.1.14: a warning on the order, not a refusal
+        note += (
+            f" (atenção: a equipe tem {crew} integrante(s) nesse dia; o serviço prevê {order.code.crew_size})"
+        )
+    _move(order, Action.SCHEDULE, actor=actor, at=timezone.now(), note=note)
     order.team, order.scheduled_for, order.vehicle = team, day, vehicle
     order.save(update_fields=["status", "team", "scheduled_for", "vehicle"])
     audit_record(
