@@ -14,6 +14,11 @@ urlpatterns = [
     path("service/teams", apis.TeamsApi.as_view(), name="api-service-teams"),
     path("service/teams/<int:pk>/members", apis.TeamMembersApi.as_view(), name="api-service-team-members"),
     path("service/materials", apis.MaterialsApi.as_view(), name="api-service-materials"),
+    path(
+        "service/materials/<str:code>/prices",
+        apis.MaterialPricesApi.as_view(),
+        name="api-service-material-prices",
+    ),
     path("service/orders", apis.OrdersApi.as_view(), name="api-service-orders"),
     path("service/orders/<int:pk>", apis.OrderDetailApi.as_view(), name="api-service-order"),
     path(

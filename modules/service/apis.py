@@ -353,6 +353,22 @@ class MaterialsApi(APIView):
         return Response(material_json(row), status=status.HTTP_201_CREATED)
 
 
+class MaterialPricesApi(APIView):
+    """POST a material's price from a date; the earlier prices stay in the table."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.materials"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=PriceIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, code: str) -> Response:
+        row = selectors.material_get(code)
+        data = PriceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        catalog.material_price_set(actor=request.user, material_id=row.pk, **data.validated_data)
+        return Response(material_json(selectors.material_get(code)), status=status.HTTP_201_CREATED)
+
+
 # --- orders ----------------------------------------------------------------------------------------
 
 

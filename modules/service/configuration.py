@@ -423,17 +423,17 @@ class ServiceSection:
     @staticmethod
     def _save(row: Any, fields: dict[str, Any], *, actor: Actor, create: str, update: str) -> Any:
         created = row.pk is None
-        before = None if created else snapshot(row)
+        before = None if created else snapshot(row, exclude=("id",))
         for name, value in fields.items():
             setattr(row, name, value)
-        if created or before != snapshot(row):
+        if created or before != snapshot(row, exclude=("id",)):
             row.save()
             audit_record(
                 actor=actor,
                 action=create if created else update,
                 target=row,
                 before=before,
-                after=snapshot(row),
+                after=snapshot(row, exclude=("id",)),
             )
         return row
 
@@ -558,7 +558,10 @@ class ServiceSection:
             keep = [row[key] for row in clean[part]]
             for row in model.objects.exclude(**{f"{key}__in": keep}):
                 audit_record(
-                    actor=actor, action="service.configuration_remove", target=row, before=snapshot(row)
+                    actor=actor,
+                    action="service.configuration_remove",
+                    target=row,
+                    before=snapshot(row, exclude=("id",)),
                 )
                 row.delete()
 

@@ -10,7 +10,7 @@ from django import forms
 from modules.access.models import User
 
 from .domain.deadlines import UNIT_LABELS, DeadlineUnit
-from .models import UNITS, BillingType, Kit, Sector, ServiceCode, Team
+from .models import UNITS, BillingType, Kit, Material, Sector, ServiceCode, Team
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -67,6 +67,44 @@ class ServiceCodeForm(forms.Form):
         if editing:
             self.fields["code"].disabled = True
             del self.fields["price"]  # prices have their own table, below
+
+    GROUPS = (
+        ("Identificação", ("code", "description", "group", "unit", "sector", "is_active")),
+        (
+            "Prazo e execução",
+            (
+                "deadline_value",
+                "deadline_unit",
+                "priority",
+                "crew_size",
+                "max_postponements",
+                "needs_approval",
+                "is_cut",
+                "kit",
+            ),
+        ),
+        (
+            "Cobrança",
+            (
+                "billing_type",
+                "price",
+                "max_installments",
+                "charges_interest",
+                "taxable",
+                "down_payment_required",
+                "min_down_payment_percent",
+                "charges_materials",
+                "accounting_rubric",
+            ),
+        ),
+        ("Documentos", ("print_layouts", "opening_term")),
+    )
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """The fields by theme, for the page's fieldsets."""
+        return [
+            (title, [self[name] for name in names if name in self.fields]) for title, names in self.GROUPS
+        ]
 
     def clean_print_layouts(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["print_layouts"].splitlines() if line.strip()]
@@ -136,6 +174,12 @@ class MaterialForm(forms.Form):
     description = forms.CharField(label="Descrição", max_length=200)
     unit = forms.ChoiceField(label="Unidade", choices=UNITS, initial="un")
     price = forms.DecimalField(label="Preço a partir de hoje (R$)", required=False, **MONEY)
+
+
+class MaterialPriceForm(forms.Form):
+    material = forms.ModelChoiceField(label="Material", queryset=Material.objects.all())
+    valid_from = forms.DateField(label="Vigência a partir de", widget=DATE)
+    price = forms.DecimalField(label="Preço (R$)", **MONEY)
 
 
 class KitForm(forms.Form):

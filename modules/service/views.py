@@ -27,6 +27,7 @@ from .forms import (
     CloseForm,
     KitForm,
     MaterialForm,
+    MaterialPriceForm,
     MemberForm,
     OrderNewForm,
     PostponeForm,
@@ -468,6 +469,7 @@ def materials_view(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("action", "")
     material_form = MaterialForm(request.POST if which == "material" else None, prefix="material")
     kit_form = KitForm(request.POST if which == "kit" else None, prefix="kit")
+    price_form = MaterialPriceForm(request.POST if which == "price" else None, prefix="price")
     if request.method == "POST":
         if not request.user.can("service.materials", "add"):  # type: ignore[union-attr]
             return _forbidden(request)
@@ -477,6 +479,16 @@ def materials_view(request: HttpRequest) -> HttpResponse:
                     actor=request.user, price_from=tenant_today(), **material_form.cleaned_data
                 )
                 messages.success(request, "Material incluído.")
+                return redirect("service:materials")
+            if which == "price" and price_form.is_valid():
+                data = price_form.cleaned_data
+                catalog.material_price_set(
+                    actor=request.user,
+                    material_id=data["material"].pk,
+                    valid_from=data["valid_from"],
+                    price=data["price"],
+                )
+                messages.success(request, "Preço do material registrado.")
                 return redirect("service:materials")
             if which == "kit" and kit_form.is_valid():
                 data = kit_form.cleaned_data
@@ -489,7 +501,7 @@ def materials_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Kit incluído.")
                 return redirect("service:materials")
         except DomainError as exc:
-            _fail(kit_form if which == "kit" else material_form, exc)
+            _fail({"kit": kit_form, "price": price_form}.get(which, material_form), exc)
     today = tenant_today()
     materials = Material.objects.prefetch_related("prices")
     rows = [(m, next((p.price for p in m.prices.all() if p.valid_from <= today), None)) for m in materials]
@@ -501,6 +513,7 @@ def materials_view(request: HttpRequest) -> HttpResponse:
             "kits": Kit.objects.prefetch_related("items__material"),
             "material_form": material_form,
             "kit_form": kit_form,
+            "price_form": price_form,
             "can_add": request.user.can("service.materials", "add"),  # type: ignore[union-attr]
             "history": change_history(object_types=MATERIAL_TYPES),
         },

@@ -124,6 +124,24 @@ def test_the_price_table_keeps_its_history_and_answers_the_price_in_force(api) -
     assert "não tem preço em vigor em 31/12/2025" in none.json()["detail"]
 
 
+def test_materials_and_their_price_table(api) -> None:
+    created = api.post(
+        "/api/v1/service/materials",
+        {"code": "tubo20", "description": "Tubo 20 mm", "unit": "m", "price": "12.50"},
+    )
+    assert created.status_code == 201 and created.json()["code"] == "TUBO20"
+    raised = api.post(
+        "/api/v1/service/materials/TUBO20/prices", {"valid_from": "2026-05-01", "price": "13.10"}
+    )
+    assert raised.json()["prices"] == [
+        {"valid_from": "2026-05-01", "price": "13.10"},
+        {"valid_from": "2026-04-17", "price": "12.50"},
+    ]
+    bad = api.post("/api/v1/service/materials", {"code": "X", "description": "x", "unit": "barril"})
+    assert bad.status_code == 400 and bad.json()["field"] == "unit"
+    assert api.get("/api/v1/service/materials").json()["count"] == 1
+
+
 def test_teams_are_created_and_listed_with_their_members(api) -> None:
     created = api.post("/api/v1/service/teams", {"name": "Equipe Norte"})
     assert created.status_code == 201 and created.json()["name"] == "Equipe Norte"

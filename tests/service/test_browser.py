@@ -186,6 +186,15 @@ def test_open_schedule_and_close_an_order(browser: Any, world: dict[str, Any]) -
         assert "R$ 35,00" in main and "R$ 37,50" in main
         assert "Andamento" in main
         _shot(page, "05-order-closed")
+
+        page.goto(f"{base}/servicos/codigos/")
+        page.click(f"text={world['code']}")
+        assert "Tabela de preços" in page.inner_text("main") and "R$ 35,00" in page.inner_text("main")
+        _shot(page, "06-code")
+        for path, name in (("equipes", "07-teams"), ("materiais", "08-materials")):
+            page.goto(f"{base}/servicos/{path}/")
+            _shot(page, name)
+        assert world["team"] in page.goto(f"{base}/servicos/equipes/").text()
         assert errors == []
     finally:
         page.close()

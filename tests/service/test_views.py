@@ -144,8 +144,19 @@ def test_materials_and_a_kit(staff) -> None:
         ).status_code
         == 302
     )
+    tubo = f.Material.objects.get(code="TUBO20")
+    raised = staff.post(
+        "/servicos/materiais/",
+        {
+            "action": "price",
+            "price-material": tubo.pk,
+            "price-valid_from": "2026-05-01",
+            "price-price": "13,10",
+        },
+    )
+    assert raised.status_code == 302
     page = staff.get("/servicos/materiais/").content.decode()
-    assert "12,50" in page and "6 m de Tubo 20 mm" in page
+    assert "12,50" in page and "6 m de Tubo 20 mm" in page and "01/05/2026: R$ 13,10" in page
 
 
 def test_the_queue_highlights_the_overdue_and_an_order_is_worked_from_its_page(staff) -> None:

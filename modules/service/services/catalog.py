@@ -99,7 +99,7 @@ def service_code_create(
     _apply_code_fields(row, fields)
     clean_or_fail(row)
     row.save()
-    audit_record(actor=actor, action="service.code_create", target=row, after=snapshot(row))
+    audit_record(actor=actor, action="service.code_create", target=row, after=snapshot(row, exclude=("id",)))
     if price is not None:
         if price_from is None:
             raise ValidationFailed(
@@ -116,11 +116,17 @@ def service_code_update(*, actor: Actor, code_id: int, **fields: Any) -> Service
     row: ServiceCode | None = ServiceCode.objects.select_for_update().filter(pk=code_id).first()
     if row is None:
         raise NotFound("Código de serviço não encontrado.", field="code", code=ErrorCode.CODE_NOT_FOUND)
-    before = snapshot(row)
+    before = snapshot(row, exclude=("id",))
     _apply_code_fields(row, fields)
     clean_or_fail(row)
     row.save()
-    audit_record(actor=actor, action="service.code_update", target=row, before=before, after=snapshot(row))
+    audit_record(
+        actor=actor,
+        action="service.code_update",
+        target=row,
+        before=before,
+        after=snapshot(row, exclude=("id",)),
+    )
     return row
 
 
@@ -179,7 +185,9 @@ def sector_create(*, actor: Actor, name: str, email: str = "") -> Sector:
     row = Sector(name=name, email=email)
     clean_or_fail(row)
     row.save()
-    audit_record(actor=actor, action="service.sector_create", target=row, after=snapshot(row))
+    audit_record(
+        actor=actor, action="service.sector_create", target=row, after=snapshot(row, exclude=("id",))
+    )
     return row
 
 
@@ -199,7 +207,9 @@ def material_create(
     row = Material(code=code, description=description.strip(), unit=unit)
     clean_or_fail(row)
     row.save()
-    audit_record(actor=actor, action="service.material_create", target=row, after=snapshot(row))
+    audit_record(
+        actor=actor, action="service.material_create", target=row, after=snapshot(row, exclude=("id",))
+    )
     if price is not None and price_from is not None:
         material_price_put(actor=actor, material=row, valid_from=price_from, price=price)
     return row
@@ -273,7 +283,7 @@ def kit_create(*, actor: Actor, code: str, description: str, items: list[tuple[s
     kit = Kit(code=code, description=description.strip())
     clean_or_fail(kit)
     kit.save()
-    audit_record(actor=actor, action="service.kit_create", target=kit, after=snapshot(kit))
+    audit_record(actor=actor, action="service.kit_create", target=kit, after=snapshot(kit, exclude=("id",)))
     kit_items_put(actor=actor, kit=kit, items=items)
     return kit
 
@@ -288,7 +298,7 @@ def team_create(*, actor: Actor, name: str, sector: Sector | None = None, specia
     row = Team(name=name, sector=sector, special=special)
     clean_or_fail(row)
     row.save()
-    audit_record(actor=actor, action="service.team_create", target=row, after=snapshot(row))
+    audit_record(actor=actor, action="service.team_create", target=row, after=snapshot(row, exclude=("id",)))
     return row
 
 
@@ -315,7 +325,9 @@ def team_member_add(
             code=ErrorCode.MEMBER_OVERLAP,
         )
     row: TeamMember = TeamMember.objects.create(team=team, user=user, start=start, end=end)
-    audit_record(actor=actor, action="service.team_member_add", target=team, after=snapshot(row))
+    audit_record(
+        actor=actor, action="service.team_member_add", target=team, after=snapshot(row, exclude=("id",))
+    )
     return row
 
 
@@ -326,11 +338,15 @@ def team_member_end(*, actor: Actor, member_id: int, end: dt.date) -> TeamMember
         raise NotFound("Integrante não encontrado.", field="member", code=ErrorCode.INVALID)
     if end < row.start:
         raise ValidationFailed("O fim não pode ser anterior ao início.", field="end", code=ErrorCode.INVALID)
-    before = snapshot(row)
+    before = snapshot(row, exclude=("id",))
     row.end = end
     row.save(update_fields=["end"])
     audit_record(
-        actor=actor, action="service.team_member_end", target=row.team, before=before, after=snapshot(row)
+        actor=actor,
+        action="service.team_member_end",
+        target=row.team,
+        before=before,
+        after=snapshot(row, exclude=("id",)),
     )
     return row
 
@@ -349,5 +365,7 @@ def vehicle_create(*, actor: Actor, plate: str, description: str = "", team: Tea
             f"Já existe o veículo de placa {plate}.", field="plate", code=ErrorCode.DUPLICATE
         )
     row: Vehicle = Vehicle.objects.create(plate=plate, description=description.strip(), team=team)
-    audit_record(actor=actor, action="service.vehicle_create", target=row, after=snapshot(row))
+    audit_record(
+        actor=actor, action="service.vehicle_create", target=row, after=snapshot(row, exclude=("id",))
+    )
     return row
