@@ -34,6 +34,7 @@ urlpatterns = [
         "service/orders/<int:pk>/postpone", apis.OrderPostponeApi.as_view(), name="api-service-order-postpone"
     ),
     path("service/orders/<int:pk>/cancel", apis.OrderCancelApi.as_view(), name="api-service-order-cancel"),
+    path("service/orders/<int:pk>/rework", apis.OrderReworkApi.as_view(), name="api-service-order-rework"),
     path("service/orders/<int:pk>/close", apis.OrderCloseApi.as_view(), name="api-service-order-close"),
     path(
         "properties/<int:pk>/pending-items",

@@ -398,6 +398,8 @@ def order_json(order: ServiceOrder, now: dt.datetime | None = None) -> dict[str,
         "scheduled_for": order.scheduled_for.isoformat() if order.scheduled_for else None,
         "executed_at": order.executed_at.astimezone(zone).isoformat() if order.executed_at else None,
         "actions": [a.value for a in allowed_actions(OrderStatus(order.status))],
+        "parent": order.parent_id,
+        "link": order.link or None,
     }
 
 
@@ -406,6 +408,12 @@ class OrderIn(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     opened_at = serializers.DateTimeField(required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    breakdown = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        max_length=20,
+        help_text="códigos das ordens filhas",
+    )
 
 
 class OrdersApi(APIView):
@@ -454,8 +462,13 @@ class OrdersApi(APIView):
             property_id=data.validated_data["property"],
             opened_at=data.validated_data.get("opened_at"),
             description=data.validated_data.get("description", ""),
+            breakdown=data.validated_data.get("breakdown"),
         )
-        return Response(order_json(order), status=status.HTTP_201_CREATED)
+        body = order_json(order)
+        body["children"] = [
+            order_json(c) for c in order.children.select_related("code", "sector").order_by("number")
+        ]
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 def _int(raw: str | None, field: str) -> int | None:
@@ -553,6 +566,17 @@ class OrderCancelApi(_OrderAction):
         return Response(
             order_json(orders.order_cancel(actor=request.user, order_id=pk, **data.validated_data))
         )
+
+
+class OrderReworkApi(_OrderAction):
+    """An executed order judged unsatisfactory: a rework order linked to it (201)."""
+
+    @extend_schema(request=OrderReasonIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = OrderReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        rework = orders.order_rework(actor=request.user, order_id=pk, **data.validated_data)
+        return Response(order_json(rework), status=status.HTTP_201_CREATED)
 
 
 class OrderReleaseApi(_OrderAction):

@@ -33,6 +33,7 @@ class ServiceConfig(AppConfig):
                 "service.order_postpone": "Prazo prorrogado",
                 "service.order_close": "Ordem de serviço encerrada",
                 "service.order_cancel": "Ordem de serviço cancelada",
+                "service.order_rework": "Retrabalho gerado",
                 "service.configuration_apply": "Configuração de serviços importada",
                 "service.configuration_remove": "Removido pela importação da configuração",
             },

@@ -35,3 +35,4 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     SPECIAL_TEAM_REQUIRED = "special_team_required"
     TEAM_INACTIVE = "team_inactive"
+    REWORK_NEEDS_EXECUTED = "rework_needs_executed"

@@ -328,6 +328,21 @@ class ServiceOrder(models.Model):
     reason = models.CharField("motivo (não execução ou cancelamento)", max_length=300, blank=True)
     notes = models.TextField("observações", blank=True)
     description = models.TextField("descrição da solicitação", blank=True)
+    # 3.2.11.11 and .13: an order broken down at opening, or regenerated as rework of an unsatisfactory one
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="ordem de origem",
+    )
+    link = models.CharField(
+        "vínculo",
+        max_length=10,
+        blank=True,
+        choices=[("breakdown", "Desdobramento"), ("rework", "Retrabalho")],
+    )
 
     class Meta:
         ordering = ["-year", "-number"]

@@ -146,13 +146,15 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "cancel": ReasonForm,
     "unschedule": ReasonForm,
     "pause": ReasonForm,
+    "rework": ReasonForm,
 }
 
 
 @function_required("service.orders")
 def order_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(
-        ServiceOrder.objects.select_related("code", "code__kit", "property", "team", "sector"), pk=pk
+        ServiceOrder.objects.select_related("code", "code__kit", "property", "team", "sector", "parent"),
+        pk=pk,
     )
     action = request.POST.get("action", "")
     bound: dict[str, forms.Form] = {}
@@ -189,6 +191,7 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
         "cancel": {},
         "unschedule": {},
         "pause": {},
+        "rework": {},
     }
     action_forms = {
         name: bound.get(name) or cls(prefix=name, initial=defaults.get(name, {}))
@@ -206,6 +209,7 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
             "services": order.executed_services.select_related("code"),
             "materials": order.materials_used.select_related("material"),
             "charges": order.charges.all(),
+            "children": order.children.select_related("code").order_by("year", "number"),
             "allowed": allowed,
             "forms": action_forms,
             "can_change": request.user.can("service.orders", "change"),  # type: ignore[union-attr]
@@ -263,6 +267,9 @@ def _order_action(request: HttpRequest, order: ServiceOrder, action: str, data: 
     elif action == Action.PAUSE:
         orders.order_pause(actor=actor, order_id=order.pk, reason=data["reason"])
         messages.success(request, "Execução pausada.")
+    elif action == "rework":
+        rework = orders.order_rework(actor=actor, order_id=order.pk, reason=data["reason"])
+        messages.success(request, f"Retrabalho aberto: OS {rework.label}.")
     elif action == Action.RESUME:
         orders.order_resume(actor=actor, order_id=order.pk)
         messages.success(request, "Execução retomada.")

@@ -190,6 +190,32 @@ def test_an_hours_deadline_crosses_midnight(api) -> None:
     assert body["overdue"] is True  # it is 13:00 now
 
 
+def test_open_with_a_breakdown_and_rework_an_executed_order(api) -> None:
+    f.code("LIG01")
+    f.code("REP01", description="Reposição de passeio", billing_type="not_billable", price=None)
+    team = f.team()
+    prop = reg.prop()
+    opened = api.post(
+        "/api/v1/service/orders", {"property": prop.pk, "code": "LIG01", "breakdown": ["REP01"]}
+    )
+    assert opened.status_code == 201
+    body = opened.json()
+    assert [(c["code"], c["parent"], c["link"]) for c in body["children"]] == [
+        ("REP01", body["id"], "breakdown")
+    ]
+    api.post(
+        f"/api/v1/service/orders/{body['id']}/close",
+        {"executed": True, "executed_at": "2026-04-17T13:00:00-03:00", "team": team.pk},
+    )
+    rework = api.post(f"/api/v1/service/orders/{body['id']}/rework", {"reason": "Vazamento no cavalete"})
+    assert rework.status_code == 201
+    assert (rework.json()["link"], rework.json()["parent"], rework.json()["status"]) == (
+        "rework",
+        body["id"],
+        "pending",
+    )
+
+
 def test_numbers_restart_each_year(api) -> None:
     f.code("LIG01", price_from=dt.date(2025, 1, 1))
     prop = reg.prop()

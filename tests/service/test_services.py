@@ -173,3 +173,32 @@ def test_the_sector_queue(tenant_alpha) -> None:
     mine, other = _order("LIG01"), _order("VIS01")
     assert mine.sector_id == redes.pk and other.sector_id is None
     assert list(order_queue(now=NOW, sector_id=redes.pk)) == [mine]
+
+
+def test_a_breakdown_opens_child_orders_linked_to_the_parent(tenant_alpha) -> None:
+    f.code("LIG01")
+    f.code("REP01", description="Reposição de passeio", billing_type="variable", price=None, deadline_value=5)
+    parent = _order("LIG01", breakdown=["REP01"])
+    child = ServiceOrder.objects.get(parent=parent)
+    assert (child.link, child.code.code, child.property_id) == ("breakdown", "REP01", parent.property_id)
+    assert child.description == f"Desdobramento da OS {parent.label}"
+    with pytest.raises(DomainError) as exc:
+        _order("LIG01", breakdown=["REP01", "NAO01"])
+    assert exc.value.field == "breakdown[1]"
+    assert ServiceOrder.objects.count() == 2  # nothing of the refused opening stayed
+
+
+def test_an_unsatisfactory_order_is_regenerated_as_rework(tenant_alpha) -> None:
+    f.code("LIG01")
+    team = f.team()
+    original = _order()
+    with pytest.raises(Conflict) as exc:
+        orders.order_rework(actor=A, order_id=original.pk, reason="Vazando")
+    assert exc.value.code == "rework_needs_executed"
+    orders.order_close(actor=A, order_id=original.pk, executed=True, executed_at=NOW, team_id=team.pk)
+    rework = orders.order_rework(actor=A, order_id=original.pk, reason="Ligação vazando no cavalete")
+    assert (rework.parent_id, rework.link, rework.status) == (original.pk, "rework", "pending")
+    assert rework.description == f"Retrabalho da OS {original.label}: Ligação vazando no cavalete"
+    assert ServiceOrder.objects.get(pk=original.pk).status == "executed"
+    assert OrderEvent.objects.filter(order=original, action="rework").exists()
+    assert ServiceOrder.objects.filter(link="rework").count() == 1  # what rework statistics count

@@ -245,3 +245,12 @@ def test_the_queue_highlights_the_overdue_and_an_order_is_worked_from_its_page(s
         and "Programada para Equipe Norte em 20/04/2026" in page
         and "Novo prazo 24/04/2026 10:00" in page
     )
+    assert "gerar retrabalho" in page
+    reworked = staff.post(url, {"action": "rework", "rework-reason": "Vazamento no cavalete"}, follow=True)
+    assert "Retrabalho aberto: OS 2026/" in reworked.content.decode()
+    rework = ServiceOrder.objects.get(parent=order)
+    assert f"OS {rework.label}</a> (retrabalho" in staff.get(url).content.decode()
+    assert (
+        f'Retrabalho de</dt><dd><a href="/servicos/ordens/{order.pk}/">OS {order.label}'
+        in staff.get(f"/servicos/ordens/{rework.pk}/").content.decode()
+    )

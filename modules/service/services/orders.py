@@ -15,7 +15,7 @@ from django.utils import timezone
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_zone
 from modules.common.domain.money import Rounding, format_brl, round_money
-from modules.common.errors import NotFound, ValidationFailed
+from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.registry.models import Property
 
 from ..domain.orders import Action, OrderStatus, next_status, postponement_check
@@ -135,9 +135,82 @@ def order_open(
     property_id: int | None = None,
     opened_at: dt.datetime | None = None,
     description: str = "",
+    breakdown: list[str] | None = None,
 ) -> ServiceOrder:
     """Open an order of `code` for a property: numbered in the year, due by the code's deadline on the
-    utility's calendar, in the code's sector; suspended when the code needs approval."""
+    utility's calendar, in the code's sector; suspended when the code needs approval. Each code of
+    `breakdown` (desdobramento, 3.2.11.11) opens a child order linked to it."""
+    order = _open_one(
+        actor=actor, code=code, property_id=property_id, opened_at=opened_at, description=description
+    )
+    for index, child_code in enumerate(breakdown or []):
+        try:
+            _open_one(
+                actor=actor,
+                code=child_code,
+                property_id=property_id,
+                opened_at=order.opened_at,
+                description=f"Desdobramento da OS {order.label}",
+                parent=order,
+                link="breakdown",
+            )
+        except DomainError as exc:
+            exc.field = f"breakdown[{index}]"
+            raise
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_rework(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
+    """An executed order judged unsatisfactory is regenerated as a rework order (retrabalho,
+    3.2.11.13) linked to it, with the same code and target; the original stays executed."""
+    _require_reason(reason)
+    original = _locked(order_id)
+    if original.status != OrderStatus.EXECUTED:
+        raise Conflict(
+            "Só uma ordem executada pode gerar retrabalho.",
+            field="status",
+            code=ErrorCode.REWORK_NEEDS_EXECUTED,
+        )
+    rework = _open_one(
+        actor=actor,
+        code=original.code.code,
+        property_id=original.property_id,
+        opened_at=None,
+        description=f"Retrabalho da OS {original.label}: {reason.strip()}",
+        parent=original,
+        link="rework",
+    )
+    OrderEvent.objects.create(
+        order=original,
+        at=rework.opened_at,
+        actor=actor.get_username(),
+        action="rework",
+        from_status=original.status,
+        to_status=original.status,
+        note=f"Retrabalho aberto: OS {rework.label} ({reason.strip()})"[:500],
+    )
+    audit_record(
+        actor=actor,
+        action="service.order_rework",
+        target=original,
+        after={"rework": rework.label},
+        reason=reason,
+    )
+    return rework
+
+
+def _open_one(
+    *,
+    actor: Actor,
+    code: str,
+    property_id: int | None,
+    opened_at: dt.datetime | None,
+    description: str,
+    parent: ServiceOrder | None = None,
+    link: str = "",
+) -> ServiceOrder:
+    """Not durable: one order opened, inside the caller's transaction (order_open, order_rework)."""
     service_code = code_get(code)
     if not service_code.is_active:
         raise ValidationFailed(
@@ -175,6 +248,8 @@ def order_open(
         opened_by=actor.get_username(),
         due_at=order_due_at(opened, code_deadline(service_code)),
         description=description.strip(),
+        parent=parent,
+        link=link,
     )
     order.save()
     action = Action.SUSPEND if service_code.needs_approval else Action.ACCEPT
