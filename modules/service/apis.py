@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 from modules.billing.hooks import pending_items
-from modules.common.api import LIST_OF_OBJECTS, SMALL_INT_MAX, PageNumberPagination
+from modules.common.api import SMALL_INT_MAX, PageNumberPagination
 from modules.common.clock import tenant_today, tenant_zone
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import NotFound, ValidationFailed
@@ -29,6 +29,17 @@ from .errors import ErrorCode
 from .models import DEADLINE_UNITS, UNITS, BillingType, Material, ServiceCode, ServiceOrder, Team
 from .services import catalog, orders
 
+# a page of the list endpoints ({count, next, previous, results}), each result an object
+PAGE_OF_OBJECTS = {
+    "type": "object",
+    "required": ["count", "next", "previous", "results"],
+    "properties": {
+        "count": {"type": "integer"},
+        "next": {"type": "string", "nullable": True},
+        "previous": {"type": "string", "nullable": True},
+        "results": {"type": "array", "items": {"type": "object"}},
+    },
+}
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
 
 
@@ -137,7 +148,7 @@ class ServiceCodesApi(APIView):
     @extend_schema(
         operation_id="service_codes_list",
         parameters=[OpenApiParameter("search", str), OpenApiParameter("group", str)],
-        responses={200: LIST_OF_OBJECTS},
+        responses={200: PAGE_OF_OBJECTS},
     )
     def get(self, request: Request) -> Response:
         qs = ServiceCode.objects.select_related("sector", "kit").prefetch_related("prices")
@@ -264,7 +275,7 @@ class TeamsApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "service.teams"
 
-    @extend_schema(responses={200: LIST_OF_OBJECTS})
+    @extend_schema(responses={200: PAGE_OF_OBJECTS})
     def get(self, request: Request) -> Response:
         today = tenant_today()
         qs = Team.objects.select_related("sector").prefetch_related("members__user").order_by("name")
@@ -339,7 +350,7 @@ class MaterialsApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "service.materials"
 
-    @extend_schema(responses={200: LIST_OF_OBJECTS})
+    @extend_schema(responses={200: PAGE_OF_OBJECTS})
     def get(self, request: Request) -> Response:
         return _page(
             request, self, Material.objects.prefetch_related("prices").order_by("code"), material_json
@@ -430,7 +441,7 @@ class OrdersApi(APIView):
             OpenApiParameter("overdue", bool),
             OpenApiParameter("property", int),
         ],
-        responses={200: LIST_OF_OBJECTS},
+        responses={200: PAGE_OF_OBJECTS},
     )
     def get(self, request: Request) -> Response:
         """The deadline queue: open orders by priority, then the nearest deadline."""
