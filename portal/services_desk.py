@@ -310,10 +310,10 @@ LIMITS = {
 }
 
 
-@transaction.atomic(durable=True)
-def agency_settings_update(*, actor: Actor, **fields: Any) -> AgencySettings:
-    """Every field of the agency's settings (VA-06, VA-23, VA-27, VA-32 …), validated, audited with
-    before and after."""
+def agency_settings_check(**fields: Any) -> dict[str, Any]:
+    """The fields as they would be stored (sectors trimmed, due days sorted, services in catalogue
+    order), or ValidationFailed naming the first bad one. Writes nothing: the settings screen and the
+    configuration document (portal.configuration) share these rules."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -340,16 +340,33 @@ def agency_settings_update(*, actor: Actor, **fields: Any) -> AgencySettings:
         # catalog order, once each: the audit's before/after compare as lists
         off = set(fields["disabled_services"])
         fields["disabled_services"] = [c for c in domain.AGENCY_SERVICE_CODES if c in off]
+    candidate = AgencySettings.objects.filter(pk=1).first() or AgencySettings(pk=1)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _clean(candidate)
+    if "sign_in_mode" in fields and fields["sign_in_mode"] not in domain.SignInMode.LABELS:
+        raise ValidationFailed(
+            "Escolha um modo de entrada da lista.", field="sign_in_mode", code=CommonCode.INVALID
+        )
+    return fields
+
+
+@transaction.atomic(durable=True)
+def agency_settings_update(*, actor: Actor, **fields: Any) -> AgencySettings:
+    """Every field of the agency's settings (VA-06, VA-23, VA-27, VA-32 …), validated, audited with
+    before and after."""
+    return agency_settings_write(actor=actor, **fields)
+
+
+def agency_settings_write(*, actor: Actor, **fields: Any) -> AgencySettings:
+    """`agency_settings_update` for a caller that holds its own transaction (the configuration
+    document's import). Runs inside the caller's transaction."""
+    fields = agency_settings_check(**fields)
     AgencySettings.current()
     agency: AgencySettings = AgencySettings.objects.select_for_update().get(pk=1)
     before = snapshot(agency)
     for name, value in fields.items():
         setattr(agency, name, value)
-    _clean(agency)
-    if "sign_in_mode" in fields and fields["sign_in_mode"] not in domain.SignInMode.LABELS:
-        raise ValidationFailed(
-            "Escolha um modo de entrada da lista.", field="sign_in_mode", code=CommonCode.INVALID
-        )
     agency.save()
     audit_record(
         actor=actor,

@@ -41,6 +41,16 @@ class Tenant(TenantMixin):
     privacy_notice = models.TextField("aviso de privacidade", blank=True)
     terms_of_use = models.TextField("termos de uso", blank=True)
     febraban_company_code = models.CharField("código FEBRABAN da empresa", max_length=4, blank=True)
+    # created "from the template of" another utility: provisioning imports that utility's
+    # configuration document as its last step (tenants.provisioning, ADR 0156)
+    template = models.ForeignKey(
+        "self",
+        verbose_name="criada a partir do modelo de",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     provisioning_state = models.CharField(
         max_length=20, choices=ProvisioningState.choices, default=ProvisioningState.REQUESTED, db_index=True

@@ -3,6 +3,11 @@
 requested -> schema_created -> migrated -> seeded -> active; any step may fail, leaving the tenant
 in `failed` with the reason and the state to resume from. Every step is idempotent (CREATE SCHEMA
 IF NOT EXISTS, migrations, get_or_create seeding), so a retry ends exactly where a clean run ends.
+
+A utility created "from the template of" another one gets that utility's configuration document
+(modules.configuration) imported by the last step, seeded -> active: the import makes the settings
+equal to the document, so running it again changes nothing, and it is one transaction with the
+step, so a refusal leaves the tenant `failed` at `seeded`, to be retried like any other step.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.audit import Actor, SystemActor, audit_record, snapshot
 from modules.common.domain.documents import is_valid_cnpj, strip_document
 from modules.common.errors import Conflict, ValidationFailed, clean_or_fail
 from modules.common.errors import ErrorCode as CommonCode
 from modules.common.tenancy import tenant_context
+from modules.configuration.selectors import document_export
+from modules.configuration.services import document_apply
 
 from .errors import ErrorCode
 from .metrics import PROVISIONING_FAILURES
@@ -81,6 +88,7 @@ class TenantRequest:
     domain: str
     timezone: str = "America/Sao_Paulo"
     cnpj: str = ""
+    template: str = ""  # schema of an active utility whose configuration the new one starts with
 
 
 def validate_request(req: TenantRequest) -> TenantRequest:
@@ -113,7 +121,23 @@ def validate_request(req: TenantRequest) -> TenantRequest:
         )
     if Domain.objects.filter(domain=domain).exists():
         raise Conflict(f"O domínio '{domain}' já está em uso.", field="domain", code=CommonCode.DUPLICATE)
-    return TenantRequest(schema, req.name.strip(), domain, req.timezone, cnpj)
+    template = (req.template or "").strip()
+    if template and not _template_source(template):
+        raise ValidationFailed(
+            f"A concessionária modelo '{template}' não existe ou ainda não está ativa.",
+            field="template",
+            code=ErrorCode.TENANT_NOT_ACTIVE,
+        )
+    return TenantRequest(schema, req.name.strip(), domain, req.timezone, cnpj, template)
+
+
+def _template_source(schema: str) -> Tenant | None:
+    tenant: Tenant | None = (
+        Tenant.objects.exclude(schema_name="public")
+        .filter(schema_name=schema, provisioning_state=ProvisioningState.ACTIVE)
+        .first()
+    )
+    return tenant
 
 
 def tenant_request(
@@ -125,7 +149,12 @@ def tenant_request(
     try:
         with transaction.atomic(durable=True):
             tenant: Tenant = Tenant.objects.create(
-                schema_name=req.schema_name, name=req.name, timezone=req.timezone, cnpj=req.cnpj, **extra
+                schema_name=req.schema_name,
+                name=req.name,
+                timezone=req.timezone,
+                cnpj=req.cnpj,
+                template=_template_source(req.template) if req.template else None,
+                **extra,
             )
             Domain.objects.create(domain=req.domain, tenant=tenant, is_primary=True)
             audit_record(actor=actor, action="tenant.request", target=tenant, after=snapshot(tenant))
@@ -180,11 +209,36 @@ def _step_seed(tenant: Tenant) -> None:
                 module.seed_reference_data()
 
 
+TEMPLATE_ACTOR = SystemActor("implantacao")
+
+
+def _step_apply_template(tenant: Tenant) -> None:
+    """The template's configuration document, exported now (its settings as they are today) and
+    imported into the new utility; audited in both: the import's own rows in the new schema, and
+    one row in the control plane saying which template and how many changes."""
+    if tenant.template_id is None:
+        return
+    source: Tenant = Tenant.objects.get(pk=tenant.template_id)
+    with tenant_context(source.schema_name):
+        document = document_export()
+    with tenant_context(tenant.schema_name):
+        result = document_apply(
+            actor=TEMPLATE_ACTOR, document=document, origin=f"modelo: {source.schema_name}"
+        )
+    audit_record(
+        actor=TEMPLATE_ACTOR,
+        action="tenant.template_apply",
+        target=tenant,
+        after={"template": source.schema_name, **result.summary()},
+        reason=f"criada a partir do modelo de {source.name}",
+    )
+
+
 STEPS: dict[str, tuple[Callable[[Tenant], None], str]] = {
     ProvisioningState.REQUESTED: (_step_create_schema, ProvisioningState.SCHEMA_CREATED),
     ProvisioningState.SCHEMA_CREATED: (_step_migrate, ProvisioningState.MIGRATED),
     ProvisioningState.MIGRATED: (_step_seed, ProvisioningState.SEEDED),
-    ProvisioningState.SEEDED: (lambda tenant: None, ProvisioningState.ACTIVE),
+    ProvisioningState.SEEDED: (_step_apply_template, ProvisioningState.ACTIVE),
 }
 
 

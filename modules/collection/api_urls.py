@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, gateway_apis
+from . import apis, gateway_apis, settings_apis
 
 urlpatterns = [
     path("collection/return-files", apis.ReturnFilesApi.as_view(), name="api-return-files"),
@@ -19,4 +19,14 @@ urlpatterns = [
         name="api-late-charges-simulate",
     ),
     path("collection/charges", gateway_apis.ChargeCreateApi.as_view(), name="api-gateway-charges"),
+    path("collection/agents", settings_apis.AgentsApi.as_view(), name="api-collection-agents"),
+    path("collection/agents/<int:pk>", settings_apis.AgentApi.as_view(), name="api-collection-agent"),
+    path("collection/index-series", settings_apis.IndexSeriesApi.as_view(), name="api-index-series"),
+    path("collection/index-rates", settings_apis.IndexRatesApi.as_view(), name="api-index-rates"),
+    path("collection/index-rates/csv", settings_apis.IndexRatesCsvApi.as_view(), name="api-index-rates-csv"),
+    path(
+        "collection/late-charge-policies",
+        settings_apis.LateChargePoliciesApi.as_view(),
+        name="api-late-charge-policies",
+    ),
 ]

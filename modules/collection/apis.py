@@ -214,8 +214,10 @@ class SettlementApi(APIView):
 
 
 class LateChargesSimulateApi(APIView):
-    """What-if with explicit monthly rates (they override the tenant's series); fine, rounding and
-    the interest base are the tenant's policy in force on the payment day."""
+    """What-if of the late charges of an amount paid late: fine, rounding and the interest base are the
+    tenant's policy in force on the payment day. Explicit `monthly_rates` override the tenant's series;
+    without them each month takes the registered rate, or the provisional one while it is not
+    registered (each month says which)."""
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "collection.payments"
@@ -230,5 +232,14 @@ class LateChargesSimulateApi(APIView):
             day = dt.date.fromisoformat(paid_on) if isinstance(paid_on, str) else None
         except ValueError:
             day = None
-        policy = late_charge_rule(day).policy if day else None
-        return Response(what_if(data, policy))
+        if day is None:
+            return Response(what_if(data))
+        rule = late_charge_rule(day)
+        return Response(
+            what_if(
+                data,
+                rule.policy,
+                interest_series=rule.interest_series,
+                correction_series=rule.correction_series,
+            )
+        )

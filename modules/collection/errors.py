@@ -40,3 +40,12 @@ class ErrorCode(StrEnum):
     GATEWAY_NOT_FOUND = "gateway_not_found"  # the gateway does not know the order or charge asked for
     WEBHOOK_UNAUTHORIZED = "webhook_unauthorized"  # wrong URL secret or basic auth (401)
     UNKNOWN_CHARGE = "unknown_charge"  # a webhook about a charge we never created
+    # settings: agents, index series and rates, late-charge policy versions
+    AGENT_NOT_FOUND = "agent_not_found"
+    AGENT_CODE_TAKEN = "agent_code_taken"  # another agent has this code
+    AGREEMENT_TAKEN = "agreement_taken"  # the convênio is another agent's (`field` is `agreement`)
+    INDEX_NOT_FOUND = "index_not_found"  # no index series with that code
+    RATE_IN_USE = "rate_in_use"  # the month's rate was used by a billed late charge: record a correction
+    INDEX_CSV_REJECTED = "index_csv_rejected"  # `problems` lists line and field
+    POLICY_IN_FORCE = "policy_in_force"  # a version in force on a billed month is never changed
+    POLICY_NOT_FOUND = "policy_not_found"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from .models import CollectingAgent, Payment
@@ -46,3 +48,128 @@ class ReasonForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"placeholder": "obrigatória; fica na auditoria"}),
     )
+
+
+class AgentForm(forms.Form):
+    """A collecting agent on the settings page; the service validates the rest (code shape per
+    channel, convênio of one agent only)."""
+
+    code = forms.CharField(
+        label="Código",
+        max_length=10,
+        help_text="Banco: os 3 dígitos do arquivo retorno (A.05), ex.: 001 para o Banco do Brasil.",
+    )
+    name = forms.CharField(label="Nome", max_length=120)
+    kind = forms.ChoiceField(label="Canal", choices=CollectingAgent.Kind.choices)
+    agreement_code = forms.CharField(
+        label="Convênio",
+        max_length=20,
+        required=False,
+        help_text="Como no cabeçalho do arquivo retorno (A.03). Vazio aceita qualquer convênio do banco.",
+    )
+    contract_number = forms.CharField(label="Contrato de arrecadação", max_length=40, required=False)
+    contract_start = forms.DateField(label="Início do contrato", required=False, widget=DATE)
+    contract_end = forms.DateField(label="Fim do contrato", required=False, widget=DATE)
+    fee_per_payment = forms.DecimalField(
+        label="Tarifa por pagamento (R$)",
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        initial="0.00",
+        localize=True,
+    )
+    credit_days = forms.IntegerField(
+        label="Dias para crédito (float)", min_value=0, max_value=365, initial=1,
+        help_text="Dias entre o pagamento e o crédito na conta da concessionária.",
+    )  # fmt: skip
+    active = forms.BooleanField(label="Ativo (aceita arquivos retorno)", required=False, initial=True)
+
+    def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = "O código não muda: é o do arquivo retorno."
+
+
+class IndexRateForm(forms.Form):
+    month = forms.CharField(
+        label="Mês (AAAA-MM)",
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}),
+    )
+    rate_percent = forms.DecimalField(
+        label="Taxa do mês (%)", max_digits=8, decimal_places=4, min_value=-99, max_value=99,
+        help_text="Em percentual, como o Banco Central publica (ex.: 0,93).",
+        localize=True,
+    )  # fmt: skip
+    provisional = forms.BooleanField(label="Provisória (estimativa até a taxa oficial)", required=False)
+    correction = forms.BooleanField(
+        label="Correção de taxa já usada em acréscimos faturados (nova versão)", required=False
+    )
+    reason = forms.CharField(label="Motivo", max_length=300, required=False)
+
+
+class IndexCsvForm(forms.Form):
+    file = forms.FileField(
+        label="CSV do Banco Central (SGS: data;valor)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.CSV,.txt"}),
+        help_text="O download “CSV” do SGS (ex.: série 4390 para a Selic mensal): linhas «01/10/2026;0,93».",
+    )
+    correction = forms.BooleanField(
+        label="Importar como correção das taxas já usadas (nova versão)", required=False
+    )
+    reason = forms.CharField(label="Motivo", max_length=300, required=False)
+
+
+class IndexSeriesForm(forms.Form):
+    name = forms.CharField(label="Nome", max_length=80)
+    provisional_percent = forms.DecimalField(
+        label="Taxa provisória (% ao mês)", max_digits=8, decimal_places=4, min_value=-99, max_value=99,
+        help_text="Vale para os meses sem taxa cadastrada (o mês do pagamento, por exemplo).",
+        localize=True,
+    )  # fmt: skip
+    sgs_code = forms.IntegerField(label="Série no SGS do Banco Central", required=False, min_value=1)
+
+
+class PolicyVersionForm(forms.Form):
+    effective_from = forms.DateField(label="Vigência a partir de", widget=DATE)
+    resolution = forms.CharField(label="Ato normativo", max_length=200, required=False)
+    fine_percent = forms.DecimalField(
+        label="Multa (%)", max_digits=6, decimal_places=2, min_value=0, max_value=99, localize=True
+    )
+    interest_method = forms.ChoiceField(label="Método de juros", choices=[])
+    interest_percent = forms.DecimalField(
+        label="Taxa de juros (%)", max_digits=8, decimal_places=4, min_value=0, max_value=99, localize=True,
+        help_text="Ao mês (pro rata die), ao dia (diária) ou a provisória sem série.",
+    )  # fmt: skip
+    interest_on_fine = forms.BooleanField(label="Juros sobre a multa", required=False)
+    interest_index = forms.ChoiceField(label="Série de juros", required=False, choices=[])
+    correction_index = forms.ChoiceField(label="Índice de correção", required=False, choices=[])
+    rounding = forms.ChoiceField(
+        label="Arredondamento", choices=[("truncate", "Truncar"), ("half_up", "Arredondar")]
+    )
+    accrues_from = forms.DateField(label="Juros a partir de", required=False, widget=DATE)
+
+    def __init__(
+        self, *args: object, series: list[tuple[str, str]], methods: list[tuple[str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interest_method"].choices = methods
+        self.fields["interest_index"].choices = [("", "—"), *series]
+        self.fields["correction_index"].choices = [("", "Sem correção"), *series]
+
+
+class LateChargeSimulationForm(forms.Form):
+    """What-if on the policy page: the tenant's policy and rates on the payment day."""
+
+    amount = forms.DecimalField(label="Valor da fatura (R$)", min_value=Decimal("0.01"), max_digits=12,
+                                decimal_places=2, localize=True)  # fmt: skip
+    due_date = forms.DateField(label="Vencimento", widget=DATE)
+    paid_on = forms.DateField(label="Pagamento", widget=DATE)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        due, paid = data.get("due_date"), data.get("paid_on")
+        if due and paid and paid < due:
+            self.add_error("paid_on", "O pagamento é anterior ao vencimento: não há acréscimos.")
+        return data

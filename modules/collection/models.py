@@ -9,8 +9,11 @@ can settle anything twice.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from modules.common.fields import EncryptedTextField
 from modules.common.models import NamedByKind
@@ -18,15 +21,20 @@ from modules.common.typed import TextChoices
 
 
 class CollectingAgent(models.Model):
+    """Who collects for the utility: a bank (its FEBRABAN code, A.05) and its convênio (A.03), a
+    lottery network or correspondent, the online gateway, the utility's own counter. A convênio
+    belongs to one agent: the return file's header names the agent by both."""
+
     class Kind(TextChoices):
         BANK = "bank", "Banco"
-        LOTTERY = "lottery", "Casa lotérica / correspondente"
+        LOTTERY = "lottery", "Casa lotérica"
+        CORRESPONDENT = "correspondent", "Correspondente bancário"
         GATEWAY = "gateway", "Intermediador de pagamento on-line"
         COUNTER = "counter", "Caixa próprio"
 
     code = models.CharField("código", max_length=10, unique=True, help_text="código do banco (3 dígitos)")
     name = models.CharField("nome", max_length=120)
-    kind = models.CharField("tipo", max_length=10, choices=Kind.choices, default=Kind.BANK)
+    kind = models.CharField("canal", max_length=14, choices=Kind.choices, default=Kind.BANK)
     agreement_code = models.CharField("convênio", max_length=20, blank=True)
     contract_number = models.CharField("contrato", max_length=40, blank=True)
     contract_start = models.DateField("início do contrato", null=True, blank=True)
@@ -37,6 +45,11 @@ class CollectingAgent(models.Model):
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement_code"], condition=~Q(agreement_code=""), name="agent_agreement_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
@@ -295,22 +308,48 @@ class Settlement(NamedByKind):
 class IndexSeries(models.Model):
     """A monthly rate series the tenant maintains (Selic, IPCA), with the rate for unpublished months."""
 
-    code = models.CharField(max_length=10, unique=True)
-    name = models.CharField(max_length=80)
+    code = models.CharField("código", max_length=10, unique=True)
+    name = models.CharField("nome", max_length=80)
     provisional_rate = models.DecimalField("taxa provisória (mensal)", max_digits=10, decimal_places=6)
+    sgs_code = models.PositiveIntegerField(
+        "série no SGS do Banco Central", null=True, blank=True, help_text="ex.: 4390 (Selic mensal)"
+    )
+
+    class Meta:
+        ordering = ["code"]
 
     def __str__(self) -> str:
         return self.code
 
 
 class IndexRate(NamedByKind):
+    """One month's rate of a series, as recorded at `recorded_at` (ADR 0130). A month has one row
+    until a rate already used by a billed late charge is corrected: the correction is a new row with
+    a later `recorded_at`, which every charge computed from then on takes (the latest row of the
+    month); the rows before it stay as the record of what the billed charges used. `provisional`
+    marks a rate entered before the official one (an estimate), to be replaced when it is published."""
+
+    class Source(TextChoices):
+        MANUAL = "manual", "Digitada"
+        BCB_CSV = "bcb_csv", "Importada do CSV do Banco Central"
+        SETTINGS = "settings", "Importada de documento de configuração"
+
     series = models.ForeignKey(IndexSeries, on_delete=models.CASCADE, related_name="rates")
-    month = models.DateField(help_text="first day of the month")
-    rate = models.DecimalField(max_digits=10, decimal_places=6)
+    month = models.DateField("mês", help_text="first day of the month")
+    rate = models.DecimalField("taxa", max_digits=10, decimal_places=6)
+    provisional = models.BooleanField("provisória", default=False)
+    source = models.CharField("origem", max_length=10, choices=Source.choices, default=Source.MANUAL)
+    recorded_at = models.DateTimeField("registrada em", default=timezone.now)
+    recorded_by = models.CharField("registrada por", max_length=150, blank=True)
+    reason = models.CharField("motivo", max_length=300, blank=True)
 
     class Meta:
-        ordering = ["series", "month"]
-        constraints = [models.UniqueConstraint(fields=["series", "month"], name="index_rate_once_per_month")]
+        ordering = ["series", "month", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "month", "recorded_at"], name="index_rate_once_per_month_and_instant"
+            )
+        ]
 
 
 class LateChargePolicyVersion(NamedByKind):
@@ -325,7 +364,9 @@ class LateChargePolicyVersion(NamedByKind):
     effective_from = models.DateField("vigência a partir de", unique=True)
     resolution = models.CharField("ato normativo", max_length=200, blank=True)
     fine_rate = models.DecimalField("multa", max_digits=6, decimal_places=4, default="0.02")
-    interest_method = models.CharField(max_length=16, choices=Method.choices, default=Method.MONTHLY_SERIES)
+    interest_method = models.CharField(
+        "método de juros", max_length=16, choices=Method.choices, default=Method.MONTHLY_SERIES
+    )
     interest_rate = models.DecimalField("taxa de juros", max_digits=8, decimal_places=6, default="0.01")
     interest_on_fine = models.BooleanField("juros sobre a multa", default=True)
     interest_index = models.ForeignKey(
@@ -345,14 +386,29 @@ class LateChargePolicyVersion(NamedByKind):
         verbose_name="índice de correção",
     )
     rounding = models.CharField(
-        max_length=10, choices=[("truncate", "Truncar"), ("half_up", "Arredondar")], default="truncate"
+        "arredondamento",
+        max_length=10,
+        choices=[("truncate", "Truncar"), ("half_up", "Arredondar")],
+        default="truncate",
     )
     accrues_from = models.DateField("juros a partir de", null=True, blank=True)
-    created_by = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField("registrada por", max_length=150, blank=True)
+    created_at = models.DateTimeField("registrada em", auto_now_add=True)
 
     class Meta:
         ordering = ["-effective_from"]
+
+    @staticmethod
+    def _percent(rate: object) -> str:
+        return f"{(Decimal(str(rate)) * 100).normalize():f}".replace(".", ",") + " %"
+
+    @property
+    def fine_label(self) -> str:
+        return self._percent(self.fine_rate)
+
+    @property
+    def interest_rate_label(self) -> str:
+        return self._percent(self.interest_rate)
 
 
 class GatewayAccount(NamedByKind):

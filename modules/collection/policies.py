@@ -24,11 +24,16 @@ class TenantLateCharges:
 def _series(series: IndexSeries | None) -> RateSeries | None:
     if series is None:
         return None
-    registered = {
-        YearMonth.of(month): rate
-        for month, rate in IndexRate.objects.filter(series=series).values_list("month", "rate")
-    }
-    return RateSeries(registered=registered, provisional=series.provisional_rate)
+    # a month's rate is its latest row (a correction is a later row, ADR 0130)
+    registered: dict[YearMonth, Decimal] = {}
+    estimated: set[YearMonth] = set()
+    rows = IndexRate.objects.filter(series=series).order_by("month", "recorded_at", "id")
+    for month, rate, provisional in rows.values_list("month", "rate", "provisional"):
+        registered[YearMonth.of(month)] = rate
+        (estimated.add if provisional else estimated.discard)(YearMonth.of(month))
+    return RateSeries(
+        registered=registered, provisional=series.provisional_rate, estimated=frozenset(estimated)
+    )
 
 
 def late_charge_rule(on: dt.date) -> TenantLateCharges:

@@ -16,6 +16,7 @@ from modules.common.errors import DomainError
 
 from . import selectors, services
 from .domain.return_file import ReturnFileRejected
+from .errors import ErrorCode
 from .forms import PaymentFilterForm, ReasonForm, ReturnFileUploadForm
 from .models import Payment, ReturnFile
 
@@ -142,6 +143,9 @@ def return_files_view(request: HttpRequest) -> HttpResponse:
                     else exc.message,
                     "problems": [str(p) for p in getattr(exc, "problems", ())],
                     "filename": upload.name,
+                    # the way out of an unknown bank or convênio: register it (collection.settings)
+                    "register_agent": exc.code == ErrorCode.UNKNOWN_AGENT
+                    and request.user.can("collection.settings", "add"),  # type: ignore[union-attr]
                 }
                 status = 400 if exc.status < 500 else exc.status
             else:

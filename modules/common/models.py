@@ -125,13 +125,19 @@ class Regulation(models.Model):
 
 
 class DocumentTemplate(models.Model):
-    """A branded document template (bill, certificate, statement, term), effective-dated."""
+    """The text of a document a module prints (certificate, statement, agreement term …), one row per
+    version: `kind` is the module's name for the document, the version in force on a document's date
+    is the latest `valid_from` on or before it among the versions saved before the document was made
+    (so a new version never rewrites a document already issued). `body_html` is a restricted Django
+    template: only the kind's placeholders, a few tags and HTML elements (common.document_templates).
+    No row for a kind: the module's default text."""
 
-    kind = models.CharField(max_length=60)
-    valid_from = models.DateField()
-    title = models.CharField(max_length=200)
-    body_html = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField("documento", max_length=60)
+    valid_from = models.DateField("vigência a partir de")
+    title = models.CharField("título", max_length=200)
+    body_html = models.TextField("texto", blank=True)
+    created_at = models.DateTimeField("salvo em", auto_now_add=True)
+    created_by = models.CharField("salvo por", max_length=150, blank=True)
 
     class Meta:
         ordering = ["kind", "-valid_from"]

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -19,11 +20,20 @@ from modules.common.domain.money import Rounding, parse_money
 from modules.common.errors import NotFound, ValidationFailed
 from modules.registry.models import Property
 
-from . import services
+from . import services, settings_services
 from .domain.installments import installment_value, simulate
 from .errors import ErrorCode
 from .models import Agreement, Certificate, InstallmentPolicyVersion
-from .selectors import debt_position, installment_policy, negotiation, statement_valid_until
+from .pdf import preview_pdf
+from .selectors import (
+    debt_position,
+    document_texts,
+    installment_policy,
+    negotiation,
+    policy_export,
+    policy_versions,
+    statement_valid_until,
+)
 
 
 def _date(raw: str | None, field: str, default: dt.date) -> dt.date:
@@ -420,3 +430,127 @@ class CertificatesApi(APIView):
         else:
             cert = services.certificate_issue(actor=request.user, property_id=_property_id(pk), today=today)
         return Response(CertificateOut(cert).data, status=status.HTTP_201_CREATED)
+
+
+# Settings: installment policy versions and document texts (function debt.settings)
+
+
+class InstallmentPoliciesApi(APIView):
+    """GET: the versions, newest first (`in_force`, `agreements`); POST: a new version
+    ({"effective_from": "AAAA-MM-DD", "resolution", every policy field}) → 201."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.settings"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        rows = policy_versions(tenant_today())
+        return Response(
+            {
+                "results": [
+                    {
+                        "id": r.version.pk,
+                        **policy_export(r.version),
+                        "in_force": r.in_force,
+                        "agreements": r.agreements,
+                    }
+                    for r in rows
+                ]
+            }
+        )
+
+    @extend_schema(request={"application/json": {"type": "object"}}, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = dict(request.data) if isinstance(request.data, dict) else {}
+        raw = data.pop("effective_from", None)
+        effective_from = _date(raw if isinstance(raw, str) else None, "effective_from", dt.date.min)
+        if effective_from == dt.date.min:
+            raise ValidationFailed(
+                "Informe a data de início (AAAA-MM-DD).", field="effective_from", code=ErrorCode.INVALID
+            )
+        version = settings_services.installment_policy_create(
+            actor=request.user, effective_from=effective_from, today=tenant_today(), **data
+        )
+        return Response({"id": version.pk, **policy_export(version)}, status=status.HTTP_201_CREATED)
+
+
+def _template_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "valid_from": row.valid_from.isoformat(),
+        "title": row.title,
+        "body_html": row.body_html,
+        "created_by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+class DocumentTemplateIn(serializers.Serializer):
+    kind = serializers.CharField(max_length=60)
+    valid_from = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    body_html = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class DocumentTemplatesApi(APIView):
+    """GET: each debt document with its placeholders, default text, text in force and versions;
+    POST: a new version → 201 (an unknown placeholder, tag, filter or element is refused naming it)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.settings"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "results": [
+                    {
+                        "kind": t.kind.key,
+                        "label": t.kind.label,
+                        "placeholders": [
+                            {"name": p.name, "description": p.description} for p in t.kind.placeholders
+                        ],
+                        "default": {"title": t.kind.title, "body_html": t.kind.body},
+                        "in_force": t.in_force.pk if t.in_force else None,
+                        "title": t.title,
+                        "body_html": t.body_html,
+                        "versions": [_template_json(v) for v in t.versions],
+                    }
+                    for t in document_texts(tenant_today())
+                ]
+            }
+        )
+
+    @extend_schema(request=DocumentTemplateIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = DocumentTemplateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = settings_services.document_template_create(
+            actor=request.user, today=tenant_today(), **data.validated_data
+        )
+        return Response(_template_json(row), status=status.HTTP_201_CREATED)
+
+
+class DocumentTemplatePreviewIn(serializers.Serializer):
+    kind = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=200)
+    body_html = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class DocumentTemplatePreviewApi(APIView):
+    """POST {"kind", "title", "body_html"} → the document's PDF with invented data (nothing saved)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.settings"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
+
+    @extend_schema(
+        request=DocumentTemplatePreviewIn, responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
+    def post(self, request: Request) -> HttpResponse:
+        data = DocumentTemplatePreviewIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        settings_services.template_check(**data.validated_data)
+        body = preview_pdf(**data.validated_data, today=tenant_today())
+        return HttpResponse(body, content_type="application/pdf")

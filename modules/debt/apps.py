@@ -16,11 +16,19 @@ class DebtConfig(AppConfig):
                 "debt.agreement_cancel": "Parcelamento cancelado",
                 "debt.certificate_issue": "Certidão emitida",
                 "debt.settings_update": "Parâmetros de cobrança alterados",
+                "debt.installment_policy_create": "Nova versão da política de parcelamento",
+                "debt.installment_policy_update": "Versão futura da política de parcelamento alterada",
+                "debt.installment_policy_delete": "Versão futura da política de parcelamento removida",
+                "debt.document_template_create": "Nova versão de texto de documento",
+                "debt.document_template_update": "Versão futura de texto de documento alterada",
+                "debt.document_template_delete": "Versão futura de texto de documento removida",
             },
             objects={
                 "debt.agreement": "Parcelamento",
                 "debt.certificate": "Certidão",
                 "debt.debtsettings": "Parâmetros de cobrança",
+                "debt.installmentpolicyversion": "Política de parcelamento",
+                "common.documenttemplate": "Texto de documento",
             },
         )
         from modules.access.functions import Function, register

@@ -25,6 +25,12 @@ class ErrorCode(StrEnum):
     INSTALLMENT_BELOW_MINIMUM = "installment_below_minimum"
     ROUNDING_EXCEEDS_INSTALLMENT = "rounding_exceeds_installment"
     EXTENDED_INSTALLMENTS_NOT_ALLOWED = "extended_installments_not_allowed"
+    POLICY_VERSION_EXISTS = "policy_version_exists"
+    POLICY_VERSION_IN_USE = "policy_version_in_use"
+    # document texts (the template checks answer common.document_templates' codes:
+    # unknown_placeholder, unknown_tag, unknown_filter, markup_not_allowed)
+    TEMPLATE_VERSION_EXISTS = "template_version_exists"
+    TEMPLATE_VERSION_IN_FORCE = "template_version_in_force"
     # agreements
     AGREEMENT_NOT_FOUND = "agreement_not_found"
     AGREEMENT_IN_PROGRESS = "agreement_in_progress"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 
 from .models import DebtSettings
@@ -51,3 +54,87 @@ class DebtSettingsForm(forms.ModelForm):
     class Meta:
         model = DebtSettings
         fields = list(SETTINGS_FIELDS)
+
+
+PERCENT = {"max_digits": 9, "decimal_places": 4, "min_value": 0, "max_value": 99, "localize": True}
+# form field (a percentage, as people read an act) → the policy's field (a fraction)
+PERCENT_FIELDS = {
+    "monthly_percent": "monthly_rate",
+    "min_down_payment_percent": "min_down_payment_rate",
+    "fine_discount_percent": "fine_discount_rate",
+    "interest_discount_percent": "interest_discount_rate",
+}
+
+
+class InstallmentPolicyForm(forms.Form):
+    """A new version of the installment policy, as its act reads (percentages); `policy_values`
+    answers the service's fields (fractions)."""
+
+    effective_from = forms.DateField(label="Vigência a partir de", widget=DATE)
+    resolution = forms.CharField(
+        label="Ato (resolução)", max_length=200, help_text="ex.: Resolução da diretoria nº 12/2025"
+    )
+    monthly_percent = forms.DecimalField(label="Juros do parcelamento (% ao mês)", **PERCENT)  # type: ignore[arg-type]
+    max_installments = forms.IntegerField(label="Máximo de parcelas", min_value=1, max_value=360)
+    standard_max_installments = forms.IntegerField(
+        label="Máximo sem autorização especial",
+        min_value=1,
+        max_value=360,
+        help_text="Acima disso, só quem tem a função “Parcelamento além do limite do atendimento”.",
+    )
+    down_payment_required = forms.BooleanField(label="Entrada obrigatória", required=False)
+    min_down_payment_percent = forms.DecimalField(label="Entrada mínima (% do débito)", **PERCENT)  # type: ignore[arg-type]
+    min_installment = forms.DecimalField(
+        label="Parcela mínima (R$)", max_digits=10, decimal_places=2, min_value=0, localize=True
+    )
+    min_debt = forms.DecimalField(
+        label="Débito mínimo para parcelar (R$)", max_digits=10, decimal_places=2, min_value=0, localize=True
+    )
+    fine_discount_percent = forms.DecimalField(label="Desconto na multa (%)", **PERCENT)  # type: ignore[arg-type]
+    interest_discount_percent = forms.DecimalField(label="Desconto nos juros (%)", **PERCENT)  # type: ignore[arg-type]
+    rounding = forms.ChoiceField(
+        label="Arredondamento da parcela", choices=[("half_up", "Arredondar"), ("truncate", "Truncar")]
+    )
+    leftover = forms.ChoiceField(
+        label="Diferença de arredondamento na parcela", choices=[("last", "Última"), ("first", "Primeira")]
+    )
+    down_payment_days = forms.IntegerField(
+        label="Prazo para pagar a entrada (dias)", min_value=1, max_value=365
+    )
+    cancel_after_unpaid = forms.IntegerField(
+        label="Cancelar após parcelas vencidas", min_value=1, max_value=60
+    )
+    reactivation_fee = forms.DecimalField(
+        label="Taxa de reativação de ligação (R$)",
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        localize=True,
+    )
+
+    @classmethod
+    def initial_from(cls, version: Any) -> dict[str, Any]:
+        initial = {name: getattr(version, name) for name in cls.base_fields if hasattr(version, name)}
+        for percent, rate in PERCENT_FIELDS.items():
+            initial[percent] = (Decimal(getattr(version, rate)) * 100).normalize()
+        initial.pop("effective_from", None)
+        initial.pop("resolution", None)
+        return initial
+
+    def policy_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("effective_from")
+        for percent, rate in PERCENT_FIELDS.items():
+            data[rate] = Decimal(data.pop(percent)) / 100
+        return data
+
+
+class DocumentTemplateForm(forms.Form):
+    valid_from = forms.DateField(label="Vigência a partir de", widget=DATE)
+    title = forms.CharField(label="Título do documento", max_length=200)
+    body_html = forms.CharField(
+        label="Texto",
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "class": "code-editor"}),
+        help_text="Use os marcadores da lista ao lado; comandos permitidos: {% if %}, {% elif %}, "
+        "{% else %}, {% endif %}.",
+    )

@@ -65,10 +65,16 @@ class InstallmentPolicyVersion(NamedByKind):
         "desconto nos juros", max_digits=6, decimal_places=4, default=0
     )
     rounding = models.CharField(
-        max_length=10, choices=[("truncate", "Truncar"), ("half_up", "Arredondar")], default="half_up"
+        "arredondamento da parcela",
+        max_length=10,
+        choices=[("truncate", "Truncar"), ("half_up", "Arredondar")],
+        default="half_up",
     )
     leftover = models.CharField(
-        max_length=5, choices=[("first", "Primeira"), ("last", "Última")], default="last"
+        "diferença de arredondamento na parcela",
+        max_length=5,
+        choices=[("first", "Primeira"), ("last", "Última")],
+        default="last",
     )
     down_payment_days = models.PositiveSmallIntegerField("prazo para pagar a entrada (dias)", default=5)
     cancel_after_unpaid = models.PositiveSmallIntegerField("cancelar após parcelas vencidas", default=3)

@@ -7,17 +7,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from django.db.models import Count
 
 from modules.billing.hooks import PendingItem, already_billed
 from modules.billing.models import BillItem, BillStatus
 from modules.collection.policies import late_charge_rule
 from modules.collection.selectors import PricedBill, open_bills, price_bill
+from modules.common.document_templates import template_in_force
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding
 from modules.common.errors import NotFound, ValidationFailed
+from modules.common.models import DocumentTemplate
 from modules.registry.models import Property
 
+from .documents import KINDS, Kind
 from .domain import certificates as cert_rules
 from .domain.certificates import CertificateDecision, DebtItem, DebtStatus, decide_certificate
 from .domain.installments import (
@@ -375,3 +380,103 @@ def certificate_verify(code: str) -> Certificate:
             code=ErrorCode.CERTIFICATE_NOT_FOUND,
         )
     return cert
+
+
+@dataclass(frozen=True)
+class PolicyVersionRow:
+    version: InstallmentPolicyVersion
+    in_force: bool
+    upcoming: bool
+    agreements: int
+
+    def _percent(self, name: str) -> str:
+        return f"{(Decimal(getattr(self.version, name)) * 100).normalize():f}".replace(".", ",")
+
+    @property
+    def monthly_percent(self) -> str:
+        return self._percent("monthly_rate")
+
+    @property
+    def down_percent(self) -> str:
+        return self._percent("min_down_payment_rate")
+
+    @property
+    def fine_percent(self) -> str:
+        return self._percent("fine_discount_rate")
+
+    @property
+    def interest_percent(self) -> str:
+        return self._percent("interest_discount_rate")
+
+
+def policy_versions(today: dt.date) -> list[PolicyVersionRow]:
+    """Every version of the installment policy, newest first: which is in force today, which are to
+    come, and how many agreements each was signed under."""
+    versions = list(InstallmentPolicyVersion.objects.order_by("-effective_from"))
+    used = {
+        r["policy_id"]: r["n"]
+        for r in Agreement.objects.order_by().values("policy_id").annotate(n=Count("id"))
+    }
+    current = next((v.pk for v in versions if v.effective_from <= today), None)
+    return [
+        PolicyVersionRow(v, v.pk == current, v.effective_from > today, used.get(v.pk, 0)) for v in versions
+    ]
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    kind: Kind
+    title: str  # in force today (the default's when no version is)
+    body_html: str
+    in_force: DocumentTemplate | None
+    versions: list[DocumentTemplate]  # newest first
+    upcoming: list[DocumentTemplate]  # starting after today, soonest first
+
+
+def document_texts(today: dt.date) -> list[DocumentText]:
+    """Each debt document's text in force today and its versions."""
+    rows: dict[str, list[DocumentTemplate]] = {}
+    for row in DocumentTemplate.objects.filter(kind__in=list(KINDS)).order_by("-valid_from", "-created_at"):
+        rows.setdefault(row.kind, []).append(row)
+    out = []
+    for kind in KINDS.values():
+        versions = rows.get(kind.key, [])
+        current = template_in_force(kind.key, today)
+        out.append(
+            DocumentText(
+                kind,
+                current.title if current else kind.title,
+                current.body_html if current else kind.body,
+                current,
+                versions,
+                sorted((v for v in versions if v.valid_from > today), key=lambda v: v.valid_from),
+            )
+        )
+    return out
+
+
+def policy_export(version: InstallmentPolicyVersion) -> dict[str, Any]:
+    """A version as the API and the configuration document show it: rates as fractions and money
+    as strings at the field's precision, dates ISO."""
+
+    def fixed(value: Any, places: str) -> str:
+        return str(Decimal(value).quantize(Decimal(places)))
+
+    return {
+        "effective_from": version.effective_from.isoformat(),
+        "resolution": version.resolution,
+        "monthly_rate": fixed(version.monthly_rate, "0.000001"),
+        "max_installments": version.max_installments,
+        "standard_max_installments": version.standard_max_installments,
+        "min_down_payment_rate": fixed(version.min_down_payment_rate, "0.0001"),
+        "down_payment_required": version.down_payment_required,
+        "min_installment": fixed(version.min_installment, "0.01"),
+        "min_debt": fixed(version.min_debt, "0.01"),
+        "fine_discount_rate": fixed(version.fine_discount_rate, "0.0001"),
+        "interest_discount_rate": fixed(version.interest_discount_rate, "0.0001"),
+        "rounding": version.rounding,
+        "leftover": version.leftover,
+        "down_payment_days": version.down_payment_days,
+        "cancel_after_unpaid": version.cancel_after_unpaid,
+        "reactivation_fee": fixed(version.reactivation_fee, "0.01"),
+    }

@@ -12,6 +12,12 @@ urlpatterns = [
     path("imoveis/<int:pk>/certidoes/", views.certificates_view, name="certificates"),
     path("imoveis/<int:pk>/certidoes/emitir/", views.certificate_issue_view, name="certificate_issue"),
     path("parametros/", views.settings_view, name="settings"),
+    path("configuracoes/parcelamento/", views.policies_view, name="policies"),
+    path("configuracoes/documentos/", views.templates_view, name="templates"),
+    path("configuracoes/documentos/<str:kind>/", views.template_edit_view, name="template_edit"),
+    path(
+        "configuracoes/documentos/<str:kind>/previa.pdf", views.template_preview_view, name="template_preview"
+    ),
     path("parcelamentos/", views.agreements_view, name="agreements"),
     path("parcelamentos/<int:pk>/", views.agreement_view, name="agreement"),
     path("parcelamentos/<int:pk>/termo.pdf", views.agreement_term_pdf_view, name="agreement_term_pdf"),

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
@@ -21,17 +22,21 @@ from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
+from modules.common.selectors import change_history
 from modules.common.settings_pages import settings_page
 from modules.registry.models import Property
 
-from . import pdf, selectors, services
+from . import documents, pdf, selectors, services, settings_services
 from .domain.certificates import CertificateKind
 from .domain.installments import minimum_down_payment, simulate
 from .forms import (
+    PERCENT_FIELDS,
     AnnualDeclarationForm,
     AsOfForm,
     CancelForm,
     DebtSettingsForm,
+    DocumentTemplateForm,
+    InstallmentPolicyForm,
     PropertyLookupForm,
     SimulationForm,
     StatementForm,
@@ -409,3 +414,142 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             "mais a validade."
         ),
     )
+
+
+# Settings: installment policy versions and the texts of the documents (Configurações)
+
+
+@function_required("debt.settings")
+@require_http_methods(["GET", "POST"])
+def policies_view(request: HttpRequest) -> HttpResponse:
+    """The installment policy's versions (resolutions), newest first, the one in force marked, with
+    who added each; a new version (start date and act) with the function's add grant."""
+    today = tenant_today()
+    can_add = request.user.can("debt.settings", "add")  # type: ignore[union-attr]
+    if request.method == "POST" and not can_add:
+        return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+    versions = selectors.policy_versions(today)
+    current = next((v for v in versions if v.in_force), None)
+    form = InstallmentPolicyForm(
+        request.POST or None,
+        initial={
+            **(InstallmentPolicyForm.initial_from(current.version) if current else {}),
+            "effective_from": today,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            settings_services.installment_policy_create(
+                actor=request.user,  # type: ignore[arg-type]
+                effective_from=form.cleaned_data["effective_from"],
+                today=today,
+                **form.policy_values(),
+            )
+        except DomainError as exc:
+            field = {rate: percent for percent, rate in PERCENT_FIELDS.items()}.get(
+                exc.field or "", exc.field
+            )
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Nova versão da política de parcelamento salva.")
+            return redirect("debt:policies")
+    return render(
+        request,
+        "debt/policies.html",
+        {
+            "versions": versions,
+            "form": form,
+            "can_add": can_add,
+            "history": change_history(object_types=["debt.installmentpolicyversion"]),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@function_required("debt.settings")
+def templates_view(request: HttpRequest) -> HttpResponse:
+    """Each document's text: the version in force (or the default) and the versions to come."""
+    return render(
+        request,
+        "debt/templates.html",
+        {
+            "kinds": selectors.document_texts(tenant_today()),
+            "history": change_history(object_types=["common.documenttemplate"]),
+        },
+    )
+
+
+@function_required("debt.settings")
+@require_http_methods(["GET", "POST"])
+def template_edit_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """Edit a document's text as a new version, with the PDF preview beside it (the preview button
+    posts the form to the preview frame; saving posts it here)."""
+    if kind not in documents.KINDS:
+        raise Http404
+    today = tenant_today()
+    can_add = request.user.can("debt.settings", "add")  # type: ignore[union-attr]
+    if request.method == "POST" and not can_add:
+        return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+    info = next(k for k in selectors.document_texts(today) if k.kind.key == kind)
+    form = DocumentTemplateForm(
+        request.POST or None,
+        initial={"valid_from": today, "title": info.title, "body_html": info.body_html},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            settings_services.document_template_create(
+                actor=request.user,  # type: ignore[arg-type]
+                kind=kind,
+                today=today,
+                **form.cleaned_data,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Nova versão do texto “{info.kind.label}” salva.")
+            return redirect("debt:templates")
+    return render(
+        request,
+        "debt/template_edit.html",
+        {
+            "info": info,
+            "form": form,
+            "can_add": can_add,
+            "history": [
+                e
+                for e in change_history(object_types=["common.documenttemplate"], limit=200)
+                if isinstance(e.after, dict) and e.after.get("kind") == kind
+            ][:30],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@function_required("debt.settings")
+@xframe_options_sameorigin
+@require_http_methods(["GET", "POST"])
+def template_preview_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """The real PDF of the document with invented data and the posted text (GET: the text in force),
+    shown in the edit page's frame; a refused text answers its reason instead."""
+    if kind not in documents.KINDS:
+        raise Http404
+    today = tenant_today()
+    if request.method == "POST":
+        title, body = request.POST.get("title", ""), request.POST.get("body_html", "")
+    else:
+        info = next(k for k in selectors.document_texts(today) if k.kind.key == kind)
+        title, body = info.title, info.body_html
+    try:
+        settings_services.template_check(kind=kind, title=title, body_html=body)
+    except DomainError as exc:
+        refused = render(request, "debt/template_preview_error.html", {"error": exc}, status=400)
+        refused["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+        )
+        return refused
+    response = HttpResponse(pdf.preview_pdf(kind, title, body, today), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="previa-{kind}.pdf"'
+    # the edit page frames this answer (the rest of the app forbids framing); the browser's PDF viewer
+    # needs no other directive
+    response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    return response

@@ -226,8 +226,11 @@ class TeamMember(models.Model):
     """A staff user in a team from `start` to `end` (open-ended when blank)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name="equipe")
+    # DO_NOTHING, not PROTECT: the user model is also the vendor's in the public schema, where this
+    # table does not exist, and Django's delete collector would query it there. Staff users are
+    # deactivated, not deleted; deleting one still in a team fails on the database's foreign key.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="usuário"
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+", verbose_name="usuário"
     )
     start = models.DateField("início")
     end = models.DateField("fim", null=True, blank=True)

@@ -1,6 +1,8 @@
 """The staff app's menu: one entry per function, shown only to users whose profiles grant it.
 
-Modules add their entries here as they arrive (registry, billing, collection …).
+Modules add their entries here as they arrive (registry, billing, collection …). Every settings
+screen goes in the section "Configurações", with a one-line description: the settings hub
+(/configuracoes/, saas.staff.settings_hub) lists that section from this table.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ class NavItem:
     section: str
     label: str
     url_name: str
-    function: str
+    function: str  # empty: the section's index, shown when the user sees another entry of the section
     action: str = "view"
+    description: str = ""  # one line, shown on the settings hub
+
+
+SETTINGS_SECTION = "Configurações"
 
 
 STAFF_NAV: tuple[NavItem, ...] = (
@@ -38,7 +44,6 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Cobrança", "Posição de débitos", "debt:lookup", "debt.position"),
     NavItem("Cobrança", "Parcelamentos", "debt:agreements", "debt.agreements"),
     NavItem("Cobrança", "Certidões", "debt:certificate_lookup", "debt.certificates"),
-    NavItem("Cobrança", "Parâmetros de cobrança", "debt:settings", "debt.settings"),
     NavItem("Atendimento", "Protocolos", "desk:requests", "portal.requests"),
     NavItem("Atendimento", "Registrar no balcão", "desk:request_new", "portal.requests", "add"),
     NavItem("Atendimento", "Agência virtual", "desk:settings", "portal.settings"),
@@ -47,18 +52,113 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Todas as configurações",
+        "settings_hub",
+        "",
+        description="Esta lista: cada tela de parâmetros da concessionária, com o que ela configura.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Configuração como documento",
+        "configuration:document",
+        "configuration.document",
+        description="Baixar toda a configuração num arquivo JSON ou importar a de outra concessionária, "
+        "vendo as diferenças antes de aplicar.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Parâmetros de cobrança",
+        "debt:settings",
+        "debt.settings",
+        description="Validade do extrato de débitos e das certidões.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Políticas de parcelamento",
+        "debt:policies",
+        "debt.settings",
+        description="Versões da política de parcelamento (resolução): juros, parcelas, entrada, descontos.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Textos dos documentos de cobrança",
+        "debt:templates",
+        "debt.settings",
+        description="Textos das certidões, do extrato, da guia de entrada e do termo de acordo, "
+        "com prévia em PDF.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Agentes arrecadadores",
+        "collection:settings_agents",
+        "collection.settings",
+        description="Bancos, lotéricas e correspondentes com seus convênios, tarifas e dias de crédito: "
+        "sem o agente, os arquivos retorno do banco são recusados.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Índices e taxas mensais",
+        "collection:settings_indexes",
+        "collection.settings",
+        description="Taxas mensais da Selic, do IPCA e de outros índices, digitadas ou do CSV do Banco "
+        "Central, e a taxa provisória dos meses sem taxa.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Política de acréscimos",
+        "collection:settings_policies",
+        "collection.settings",
+        description="Versões da multa, dos juros e da correção das faturas pagas em atraso, com simulação.",
+    ),
     NavItem("Atendimento", "Ordens de serviço", "service:orders", "service.orders"),
     NavItem("Atendimento", "Abrir ordem de serviço", "service:order_new", "service.orders", "add"),
-    NavItem("Configurações", "Códigos de serviço", "service:codes", "service.codes"),
-    NavItem("Configurações", "Equipes e setores", "service:teams", "service.teams"),
-    NavItem("Configurações", "Materiais e kits", "service:materials", "service.materials"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Códigos de serviço",
+        "service:codes",
+        "service.codes",
+        description="Códigos de serviço com prazo, prioridade, cobrança e demais parâmetros, e a tabela de "
+        "preços com vigência.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Equipes e setores",
+        "service:teams",
+        "service.teams",
+        description="Equipes de campo com seus integrantes por período, setores de execução e veículos.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Materiais e kits",
+        "service:materials",
+        "service.materials",
+        description="Materiais com unidade e tabela de preços, e os kits previstos para cada serviço.",
+    ),
 )
 
 
 def menu_for(user: object) -> list[tuple[str, list[NavItem]]]:
     sections: dict[str, list[NavItem]] = {}
+    granted: set[str] = set()
     can = getattr(user, "can", None)
     for item in STAFF_NAV:
-        if can is not None and can(item.function, item.action):
+        if not item.function:
             sections.setdefault(item.section, []).append(item)
-    return list(sections.items())
+        elif can is not None and can(item.function, item.action):
+            sections.setdefault(item.section, []).append(item)
+            granted.add(item.section)
+    # an index entry alone would lead to an empty page
+    return [(name, items) for name, items in sections.items() if name in granted]
+
+
+def settings_items_for(user: object) -> list[NavItem]:
+    """The settings screens this user may open, in menu order, without the hub's own entry."""
+    return [
+        item
+        for section, items in menu_for(user)
+        if section == SETTINGS_SECTION
+        for item in items
+        if item.function
+    ]

@@ -11,6 +11,7 @@ from modules.access.permissions import IsAuthenticatedAndCurrent
 from modules.billing import api_urls as billing_api
 from modules.collection import api_urls as collection_api
 from modules.collection.gateway_apis import pagarme_webhook
+from modules.configuration import api_urls as configuration_api
 from modules.debt import api_urls as debt_api
 from modules.debt import views as debt_views
 from modules.metering import api_urls as metering_api
@@ -22,6 +23,7 @@ from saas.sla import views_tenant as sla_views
 
 from . import health, metrics
 from .favicon import favicon
+from .staff import settings_hub
 from .staff import views as staff_views
 
 
@@ -40,6 +42,7 @@ api_v1 = [
     *collection_api.urlpatterns,
     *debt_api.urlpatterns,
     *service_api.urlpatterns,
+    *configuration_api.urlpatterns,
     # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
     # schema stays public, as the agency guide publishes it for the utility's app developers
     path(
@@ -76,6 +79,8 @@ urlpatterns = [
     path("arrecadacao/", include("modules.collection.urls")),
     path("cobranca/", include("modules.debt.urls")),
     path("servicos/", include("modules.service.urls")),
+    path("configuracoes/", settings_hub.hub_view, name="settings_hub"),
+    path("configuracoes/documento/", include("modules.configuration.urls")),
     path("certidoes/verificar/", debt_views.verify_view, name="certificate-verify"),
     path("webhooks/pagarme/<str:token>", pagarme_webhook, name="pagarme-webhook"),
     path("api/v1/", include(api_v1)),

@@ -61,11 +61,13 @@ class RateSeries:
 
     registered: Mapping[YearMonth, Decimal] = field(default_factory=dict)
     provisional: Decimal = Decimal("0.01")
+    # registered months whose rate is itself an estimate (entered before the official one)
+    estimated: frozenset[YearMonth] = frozenset()
 
     def rate_for(self, month: YearMonth) -> tuple[Decimal, bool]:
         """(rate, provisional?)"""
         if month in self.registered:
-            return self.registered[month], False
+            return self.registered[month], month in self.estimated
         return self.provisional, True
 
 
@@ -294,8 +296,19 @@ def parse_what_if(data: Mapping[str, object]) -> WhatIf:
     return WhatIf(amount, due_date, paid_on, tuple(rates))
 
 
-def what_if(data: Mapping[str, object], policy: LateChargePolicy | None = None) -> dict[str, object]:
+def what_if(
+    data: Mapping[str, object],
+    policy: LateChargePolicy | None = None,
+    *,
+    interest_series: RateSeries | None = None,
+    correction_series: RateSeries | None = None,
+) -> dict[str, object]:
+    """Explicit `monthly_rates` are the months' interest rates, in order. Without them, and with the
+    tenant's series given, each month takes its registered rate, or the provisional one while it is
+    not registered, and the answer says which (`provisional`)."""
     request = parse_what_if(data)
+    if "monthly_rates" not in data and (interest_series is not None or correction_series is not None):
+        return _what_if_series(request, policy or LateChargePolicy(), interest_series, correction_series)
     result = late_charges_with_rates(
         request.amount, request.due_date, request.paid_on, policy or LateChargePolicy(), request.monthly_rates
     )
@@ -309,6 +322,48 @@ def what_if(data: Mapping[str, object], policy: LateChargePolicy | None = None) 
         "months": [
             {"month": str(item.month), "rate": str(item.rate), "interest": str(item.amount)}
             for item in result.interest_months
+        ],
+    }
+
+
+def _what_if_series(
+    request: WhatIf,
+    policy: LateChargePolicy,
+    interest_series: RateSeries | None,
+    correction_series: RateSeries | None,
+) -> dict[str, object]:
+    result = late_charges(
+        request.amount,
+        request.due_date,
+        request.paid_on,
+        policy,
+        interest_series=interest_series,
+        correction_series=correction_series,
+    )
+    return {
+        "amount": str(result.amount),
+        "days_late": result.days_late,
+        "fine": str(result.fine),
+        "interest": str(result.interest),
+        "correction": str(result.correction),
+        "total": str(result.total),
+        "months": [
+            {
+                "month": str(item.month),
+                "rate": str(item.rate),
+                "provisional": item.provisional,
+                "interest": str(item.amount),
+            }
+            for item in result.interest_months
+        ],
+        "correction_months": [
+            {
+                "month": str(item.month),
+                "rate": str(item.rate),
+                "provisional": item.provisional,
+                "correction": str(item.amount),
+            }
+            for item in result.correction_months
         ],
     }
 

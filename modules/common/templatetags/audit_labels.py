@@ -80,7 +80,22 @@ def _value(field: Any, value: Any) -> str:
         return str(choices[value])
     if isinstance(value, str) and ISO_DATE.match(value):
         return _date_text(value)
+    if isinstance(value, str) and DECIMAL_TEXT.match(value):
+        return _decimal_text(value)
     return str(value)
+
+
+# snapshots keep Decimal as text ("1234.50"); people read 1.234,50 (the digits are never rounded)
+DECIMAL_TEXT = re.compile(r"^-?\d+\.\d+$")
+
+
+def _decimal_text(value: str) -> str:
+    sign = "-" if value.startswith("-") else ""
+    whole, fraction = value.lstrip("-").split(".")
+    groups = []
+    while len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:], *groups]
+    return sign + ".".join([whole, *groups]) + "," + fraction
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")

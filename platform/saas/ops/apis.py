@@ -33,11 +33,19 @@ class TenantIn(serializers.Serializer):
     secondary_color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    template = serializers.CharField(
+        max_length=63,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="esquema de uma concessionária ativa: a nova começa com a configuração dela",
+    )
 
 
 class TenantOut(serializers.ModelSerializer):
     schema = serializers.CharField(source="schema_name")
     domain = serializers.CharField(source="primary_domain")
+    template = serializers.SlugRelatedField(slug_field="schema_name", read_only=True, allow_null=True)
 
     class Meta:
         model = Tenant
@@ -61,6 +69,7 @@ class TenantOut(serializers.ModelSerializer):
             "secondary_color",
             "email",
             "phone",
+            "template",
             "created_at",
         ]
 
@@ -91,6 +100,7 @@ class TenantListCreateApi(APIView):
             domain=values.pop("domain"),
             timezone=values.pop("timezone"),
             cnpj=values.pop("cnpj"),
+            template=values.pop("template"),
         )
         tenant = provisioning.tenant_request(actor=request.user, request=req, branding=values)
         return Response(TenantOut(tenant).data, status=status.HTTP_202_ACCEPTED)

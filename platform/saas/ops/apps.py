@@ -12,3 +12,7 @@ class OpsConfig(AppConfig):
         from saas.middleware import connect_cache_invalidation
 
         connect_cache_invalidation()
+
+        from modules.common.audit import register_labels
+
+        register_labels(actions={"tenant.template_apply": "Configuração do modelo importada"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +28,21 @@ class TenantForm(forms.Form):
     domain = forms.CharField(label="Domínio", max_length=253, help_text="ex.: sorocaba.manancial.com.br")
     timezone = forms.CharField(label="Fuso horário", initial="America/Sao_Paulo", max_length=60)
     cnpj = forms.CharField(label="CNPJ", required=False, max_length=18)
+    template = forms.ChoiceField(
+        label="A partir do modelo de",
+        required=False,
+        help_text="A nova concessionária começa com toda a configuração da escolhida (tarifas, "
+        "categorias, políticas, agência virtual…), importada ao fim da implantação. Sem clientes.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = Tenant.objects.exclude(schema_name="public").filter(
+            provisioning_state=ProvisioningState.ACTIVE
+        )
+        self.fields["template"].choices = [("", "Nenhum: os valores iniciais do sistema")] + [  # type: ignore[attr-defined]
+            (t.schema_name, f"{t.name} ({t.schema_name})") for t in active.order_by("name")
+        ]
 
 
 @login_required
@@ -52,6 +69,7 @@ def tenant_create(request: HttpRequest) -> HttpResponse:
                     domain=data["domain"],
                     timezone=data["timezone"],
                     cnpj=data["cnpj"],
+                    template=data["template"],
                 ),
             )
         except DomainError as exc:

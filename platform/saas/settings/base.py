@@ -77,6 +77,7 @@ TENANT_APPS = [
     "modules.collection",
     "modules.debt",
     "modules.service",
+    "modules.configuration",
     "saas.staff",
     "portal",
 ]

@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--domain", required=True)
         parser.add_argument("--timezone", default="America/Sao_Paulo")
         parser.add_argument("--cnpj", default="")
+        parser.add_argument(
+            "--template",
+            default="",
+            help="esquema de uma concessionária ativa cuja configuração a nova recebe",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         actor = SystemActor("provision_tenant")
@@ -29,7 +34,12 @@ class Command(BaseCommand):
                     actor=actor,
                     enqueue=False,
                     request=provisioning.TenantRequest(
-                        opts["schema"], opts["name"], opts["domain"], opts["timezone"], opts["cnpj"]
+                        opts["schema"],
+                        opts["name"],
+                        opts["domain"],
+                        opts["timezone"],
+                        opts["cnpj"],
+                        template=opts["template"],
                     ),
                 )
             except DomainError as exc:

@@ -8,7 +8,7 @@ A return file is accepted only from a registered, active agent whose code is the
 to 20 characters); otherwise the import refuses it as `unknown_agent`. Run again with the same
 code to change the agent (only the options given change); `--disable` stops accepting its files,
 `--enable` accepts them again.
-Audited.
+Audited. The same service as the settings pages and the API (`modules.collection.agents`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django_tenants.utils import get_tenant_model
 
-from modules.common.audit import SystemActor, audit_record
+from modules.common.audit import SystemActor
+from modules.common.errors import DomainError
 from modules.common.tenancy import tenant_context
-
-FIELDS = ("name", "kind", "agreement_code", "contract_number", "fee_per_payment", "credit_days", "active")
 
 
 class Command(BaseCommand):
@@ -36,7 +34,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--agreement", help="convênio (A.03, até 20 caracteres; vazio aceita qualquer um)"
         )
-        parser.add_argument("--kind", choices=("bank", "lottery"), help="banco (padrão) ou lotérica")
+        parser.add_argument(
+            "--kind",
+            choices=("bank", "lottery", "correspondent"),
+            help="banco (padrão), lotérica ou correspondente",
+        )
         parser.add_argument("--contract", help="número do contrato de arrecadação")
         parser.add_argument("--fee", help="tarifa por pagamento, em reais (ex.: 1.85)")
         parser.add_argument("--credit-days", type=int, help="dias até o crédito (float)")
@@ -53,23 +55,21 @@ class Command(BaseCommand):
         changes = self._changes(opts)
         if not get_tenant_model().objects.filter(schema_name=opts["schema"]).exists():
             raise CommandError(f"Concessionária com schema '{opts['schema']}' não encontrada.")
-        with tenant_context(opts["schema"]) as tenant, transaction.atomic():
-            agent = CollectingAgent.objects.select_for_update().filter(code=code).first()
-            if agent is None and not changes.get("name"):
+        from modules.collection import agents
+
+        with tenant_context(opts["schema"]) as tenant:
+            existing = CollectingAgent.objects.filter(code=code).first()
+            if existing is None and not changes.get("name"):
                 raise CommandError(f"Informe --name para cadastrar o agente {code}.")
-            created = agent is None
-            agent = agent or CollectingAgent(code=code, kind=CollectingAgent.Kind.BANK)
-            before = {} if created else {f: str(getattr(agent, f)) for f in FIELDS}
-            for field, value in changes.items():
-                setattr(agent, field, value)
-            agent.save()
-            audit_record(
-                actor=SystemActor("collecting_agent"),
-                action="collection.agent_register" if created else "collection.agent_change",
-                target=agent,
-                before=before,
-                after={f: str(getattr(agent, f)) for f in FIELDS},
-            )
+            created = existing is None
+            actor = SystemActor("collecting_agent")
+            try:
+                if existing is None:
+                    agent = agents.agent_create(actor=actor, code=code, **{"kind": "bank", **changes})
+                else:
+                    agent = agents.agent_update(actor=actor, agent_id=existing.pk, **changes)
+            except DomainError as exc:
+                raise CommandError(exc.message) from exc
         agreement = f"convênio {agent.agreement_code}" if agent.agreement_code else "qualquer convênio"
         state = "cadastrado" if created else "alterado"
         self.stdout.write(f"{tenant.name}: agente {agent} {state} ({agreement}, {agent.get_kind_display()}).")
