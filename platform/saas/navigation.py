@@ -162,6 +162,30 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "metering.policy",
         description="Validade da aferição, antecedência do alerta de vencimento e tamanho das fotos.",
     ),
+    NavItem("Atendimento", "Ordens de serviço", "service:orders", "service.orders"),
+    NavItem("Atendimento", "Abrir ordem de serviço", "service:order_new", "service.orders", "add"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Códigos de serviço",
+        "service:codes",
+        "service.codes",
+        description="Códigos de serviço com prazo, prioridade, cobrança e demais parâmetros, e a tabela de "
+        "preços com vigência.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Equipes e setores",
+        "service:teams",
+        "service.teams",
+        description="Equipes de campo com seus integrantes por período, setores de execução e veículos.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Materiais e kits",
+        "service:materials",
+        "service.materials",
+        description="Materiais com unidade e tabela de preços, e os kits previstos para cada serviço.",
+    ),
 )
 
 
