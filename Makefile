@@ -97,7 +97,8 @@ typecheck: $(STAMP)
 	# saas/__init__ imports the Celery app: follow it silently, check the pure SLA rules strictly
 	$(VENV)/bin/mypy --follow-imports=silent platform/saas/sla/domain
 	$(VENV)/bin/mypy modules/common/domain modules/access/domain modules/registry/domain modules/metering/domain \
-		modules/reading/domain modules/billing/domain modules/collection/domain modules/debt/domain
+		modules/reading/domain modules/billing/domain modules/collection/domain modules/debt/domain \
+		modules/service/domain
 	# services and selectors, strict too (Django is untyped: typings/ types transaction.atomic and the choices)
 	$(VENV)/bin/mypy --follow-imports=silent modules/common/clock.py modules/common/audit.py \
 		modules/*/services* modules/*/selectors.py modules/*/errors.py portal/services* portal/selectors* portal/errors.py \

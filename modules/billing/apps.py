@@ -96,3 +96,8 @@ class BillingConfig(AppConfig):
             Function("billing.settings", "Configuração do faturamento", "Faturamento"),
             Function("billing.bill_texts", "Mensagens e qualidade da água na fatura", "Faturamento"),
         )
+        from modules.reading.hooks import register_billed_months
+
+        from .selectors import billed_months
+
+        register_billed_months("billing", billed_months)

@@ -190,3 +190,10 @@ def tariff_differences(tariff: Any) -> dict[str, Any] | None:
             lines.append(f"tarifas fixas: {fees}")
         rows.append({"code": code, "what": "alterada" if lines else "igual", "lines": lines})
     return {"base": base, "rules": rules, "categories": rows}
+
+
+def billed_months(since: dt.date) -> set[tuple[int, dt.date]]:
+    """(group id, reference) of every billing run from `since` on, whatever its state: once a run has
+    started, its bills come from that month's schedule and consumption regulation (reading asks this
+    through its hook before it changes either)."""
+    return set(BillingRun.objects.filter(reference__gte=since).values_list("group_id", "reference"))

@@ -13,4 +13,5 @@ urlpatterns = [
     path("connections/<int:pk>/meter/install", apis.MeterInstallApi.as_view(), name="api-meter-install"),
     path("connections/<int:pk>/meter/remove", apis.MeterRemoveApi.as_view(), name="api-meter-remove"),
     path("connections/<int:pk>/meter/swap", apis.MeterSwapApi.as_view(), name="api-meter-swap"),
+    path("settings/metering-policy", apis.MeteringPolicyApi.as_view(), name="api-metering-policy"),
 ]

@@ -1,4 +1,5 @@
-"""Staff API of hydrometry: meters, batches, install / remove / swap, calibrations, expiry list."""
+"""Staff API of hydrometry: meters, batches, install / remove / swap, calibrations, expiry list, the
+metering policy."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from . import selectors, services
 from .domain import meters as rules
 from .errors import ErrorCode
 from .models import Calibration, Installation, Meter, Movement
+from .services import policy as policy_services
 
 
 class MeterIn(serializers.Serializer):
@@ -308,3 +310,40 @@ class MetersExpiringApi(APIView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(MeterOut(page, many=True).data)
+
+
+class MeteringPolicyIO(serializers.Serializer):
+    validity_years = serializers.IntegerField(required=False, help_text="validade da aferição (anos, 1 a 10)")
+    alert_days = serializers.IntegerField(
+        required=False, help_text="antecedência do alerta de vencimento (dias, 0 a 365)"
+    )
+    photo_max_px = serializers.IntegerField(
+        required=False, help_text="maior lado da foto de aferição guardada (pixels, 640 a 4000)"
+    )
+    photo_quality = serializers.IntegerField(
+        required=False, help_text="qualidade JPEG da foto guardada (%, 50 a 95)"
+    )
+
+
+def _policy_json(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in policy_services.POLICY_FIELDS}
+
+
+class MeteringPolicyApi(APIView):
+    """The utility's metering policy: read by whoever sees it, changed (audited) by whoever may."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "metering.policy"
+
+    @extend_schema(operation_id="metering_policy_read", responses={200: MeteringPolicyIO})
+    def get(self, request: Request) -> Response:
+        return Response(_policy_json(policy_services.metering_policy()))
+
+    @extend_schema(
+        operation_id="metering_policy_update", request=MeteringPolicyIO, responses={200: MeteringPolicyIO}
+    )
+    def put(self, request: Request) -> Response:
+        data = MeteringPolicyIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = policy_services.metering_policy_update(actor=request.user, **data.validated_data)
+        return Response(_policy_json(row))

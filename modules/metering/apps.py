@@ -19,11 +19,13 @@ class MeteringConfig(AppConfig):
                 "metering.meter_remove": "Hidrômetro retirado",
                 "metering.meter_swap": "Hidrômetro trocado",
                 "metering.calibration_record": "Aferição registrada",
+                "metering.policy_update": "Política de hidrometria alterada",
             },
             objects={
                 "metering.meter": "Hidrômetro",
                 "metering.installation": "Instalação",
                 "metering.calibration": "Aferição",
+                "metering.meteringpolicy": "Política de hidrometria",
             },
         )
         from modules.access.functions import Function, register
@@ -32,6 +34,9 @@ class MeteringConfig(AppConfig):
             Function("metering.meters", "Hidrômetros", "Hidrometria"),
             Function("metering.events", "Instalação, retirada e troca", "Hidrometria"),
             Function("metering.calibrations", "Aferições", "Hidrometria"),
+            Function(
+                "metering.policy", "Política de hidrometria (validade da aferição, fotos)", "Hidrometria"
+            ),
         )
         from modules.registry.panels import register_panel
         from modules.registry.search import register_key

@@ -20,3 +20,4 @@ class ErrorCode(StrEnum):
     REMOVAL_BEFORE_INSTALLATION = "removal_before_installation"
     FINAL_READING_BELOW_INITIAL = "final_reading_below_initial"
     REQUIRES_ACTIVATION = "requires_activation"
+    SETTING_OUT_OF_RANGE = "setting_out_of_range"

@@ -32,3 +32,22 @@ class CalibrationForm(forms.Form):
     error_qmax = forms.DecimalField(label="Erro em Qmáx (%)", required=False, max_digits=6, decimal_places=2)
     laboratory = forms.CharField(label="Laboratório", required=False, max_length=120)
     photo = forms.FileField(label="Foto", required=False)
+
+
+class MeteringPolicyForm(forms.Form):
+    validity_years = forms.IntegerField(
+        label="Validade da aferição (anos)",
+        help_text="Inmetro: 5 anos. Define a data de vencimento de cada hidrômetro (de 1 a 10).",
+    )
+    alert_days = forms.IntegerField(
+        label="Antecedência do alerta de vencimento (dias)",
+        help_text="A lista “Aferição vencendo” mostra os hidrômetros que vencem neste prazo (de 0 a 365).",
+    )
+    photo_max_px = forms.IntegerField(
+        label="Maior lado da foto guardada (pixels)",
+        help_text="Fotos de aferição são reduzidas a este tamanho ao serem guardadas (de 640 a 4000).",
+    )
+    photo_quality = forms.IntegerField(
+        label="Qualidade JPEG da foto guardada (%)",
+        help_text="Quanto maior, melhor a imagem e maior o arquivo (de 50 a 95).",
+    )

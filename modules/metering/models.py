@@ -11,10 +11,17 @@ from .domain import meters as rules
 
 
 class MeteringPolicy(models.Model):
-    """One row per utility: calibration validity (Inmetro: 5 years) and the expiry alert lead time."""
+    """One row per utility: calibration validity (Inmetro: 5 years), the expiry alert lead time and
+    how calibration photos are kept (S9.6-02: a size compatible with the repository). Edited by staff
+    (services.metering_policy_update, audited)."""
 
     validity_years = models.PositiveSmallIntegerField("validade da aferição (anos)", default=5)
     alert_days = models.PositiveSmallIntegerField("antecedência do alerta (dias)", default=90)
+    photo_max_px = models.PositiveSmallIntegerField("maior lado da foto guardada (pixels)", default=1600)
+    photo_quality = models.PositiveSmallIntegerField("qualidade JPEG da foto guardada (%)", default=80)
+
+    class Meta:
+        verbose_name = "política de hidrometria"
 
     def __str__(self) -> str:
         return f"validade {self.validity_years} anos, alerta {self.alert_days} dias"

@@ -10,6 +10,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "metering.meters": {"Gestor": ("view", "add", "change"), "Consulta": ("view",), "Atendente": ("view",)},
     "metering.events": {"Gestor": ("view", "add"), "Consulta": ("view",), "Atendente": ("view",)},
     "metering.calibrations": {"Gestor": ("view", "add"), "Consulta": ("view",), "Atendente": ("view",)},
+    "metering.policy": {"Gestor": ("view", "change"), "Consulta": ("view",)},
 }
 
 

@@ -1,4 +1,5 @@
-"""Staff pages of hydrometry: meters, meter detail with its trail and calibrations, expiring list, events."""
+"""Staff pages of hydrometry: meters, meter detail with its trail and calibrations, expiring list, events,
+the metering policy."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, ValidationFailed
+from modules.common.settings_pages import settings_page
 from modules.registry.models import ServiceConnection
 
 from . import selectors, services
 from .domain import meters as rules
 from .errors import ErrorCode
-from .forms import CalibrationForm, MeterForm
+from .forms import CalibrationForm, MeterForm, MeteringPolicyForm
 from .models import Meter, MeteringPolicy
+from .services import policy as policy_services
 
 
 @function_required("metering.meters")
@@ -142,3 +145,24 @@ def event_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "Leituras devem ser números inteiros.")
     return redirect("registry:property", sc.property_id)
+
+
+@function_required("metering.policy")
+def policy_view(request: HttpRequest) -> HttpResponse:
+    """The utility's metering policy; a profile that may only view it sees the form disabled."""
+    row = policy_services.metering_policy()
+    return settings_page(
+        request,
+        function="metering.policy",
+        form_class=MeteringPolicyForm,
+        initial={name: getattr(row, name) for name in policy_services.POLICY_FIELDS},
+        save=policy_services.metering_policy_update,
+        title="Política de hidrometria",
+        saved_message="Política de hidrometria salva.",
+        redirect_to="metering:policy",
+        history_types=["metering.meteringpolicy"],
+        help_text=(
+            "A validade e o alerta valem de imediato para a lista de aferição vencendo e para a validade "
+            "mostrada em cada hidrômetro; o tamanho das fotos vale para as aferições registradas depois."
+        ),
+    )

@@ -6,4 +6,13 @@ urlpatterns = [
     path("readings", apis.ReadingListApi.as_view(), name="api-readings"),
     path("readings/file", apis.ReadingFileApi.as_view(), name="api-readings-file"),
     path("readings/<int:pk>/review", apis.ReadingReviewApi.as_view(), name="api-reading-review"),
+    path("reading/schedules", apis.ScheduleListApi.as_view(), name="api-reading-schedules"),
+    path("reading/schedules/adjust", apis.ScheduleAdjustApi.as_view(), name="api-reading-schedule-adjust"),
+    path(
+        "settings/consumption-regulation",
+        apis.ConsumptionRegulationApi.as_view(),
+        name="api-consumption-regulation",
+    ),
+    path("settings/reading-schedule", apis.ScheduleSettingsApi.as_view(), name="api-schedule-settings"),
+    path("settings/holidays", apis.HolidayListApi.as_view(), name="api-holidays"),
 ]

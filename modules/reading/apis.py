@@ -1,4 +1,5 @@
-"""Staff API of reading: readings one by one or as a collector's return file."""
+"""Staff API of reading: readings one by one or as a collector's return file; the reading schedules
+and their manual adjustments; the settings (consumption regulation, schedule settings, holidays)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,16 @@ from rest_framework.views import APIView
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
 from modules.common.domain.dates import YearMonth
+from modules.common.errors import ErrorCode as CommonCode
+from modules.common.errors import NotFound
 from modules.common.parsers import JSONObjectParser
+from modules.registry.models import BillingGroup
 
 from . import services
-from .models import Reading, ReadingRevision
+from .errors import ErrorCode
+from .models import Holiday, Reading, ReadingRevision, ReadingSchedule
+from .services import regulation as regulation_services
+from .services import schedule as schedule_services
 
 
 class ReferenceField(serializers.CharField):
@@ -176,3 +183,263 @@ class ReadingReviewApi(APIView):
             reason=data.validated_data.get("reason", ""),
         )
         return Response(ReadingDetailOut(reading).data)
+
+
+# ---- settings: the consumption regulation, the groups' schedule settings, holidays, adjustments ----
+
+
+class RegulationVersionOut(serializers.Serializer):
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True, help_text="o dia antes do início da versão seguinte")
+    act = serializers.CharField()
+    locked = serializers.BooleanField(help_text="vigorou em referência faturada: não muda mais")
+    billed_months = serializers.ListField(child=serializers.CharField(), help_text="AAAA-MM")
+    average_months = serializers.IntegerField()
+    average_rounding = serializers.CharField()
+    deviation_months = serializers.IntegerField()
+    high_percent = serializers.CharField()
+    low_percent = serializers.CharField()
+    check_min_average_m3 = serializers.IntegerField()
+    rollover_window_percent = serializers.CharField()
+
+
+def _version_json(version: regulation_services.Version) -> dict[str, Any]:
+    return {
+        "valid_from": version.valid_from.isoformat(),
+        "valid_until": version.valid_until.isoformat() if version.valid_until else None,
+        "act": version.act,
+        "locked": version.locked,
+        "billed_months": [str(m) for m in version.billed],
+        **version.payload(),
+    }
+
+
+class RegulationVersionIn(serializers.Serializer):
+    valid_from = serializers.DateField(help_text="primeiro dia do mês de referência em que passa a valer")
+    act = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    average_months = serializers.IntegerField(required=False, help_text="meses da média faturada (1 a 24)")
+    average_rounding = serializers.ChoiceField(choices=["down", "half_up"], required=False)
+    deviation_months = serializers.IntegerField(
+        required=False, help_text="meses da média da crítica (1 a 24)"
+    )
+    high_percent = serializers.DecimalField(max_digits=7, decimal_places=2, required=False)
+    low_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    check_min_average_m3 = serializers.IntegerField(required=False, help_text="média mínima para a crítica")
+    rollover_window_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+
+
+class RemovalQuery(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class RegulationRemovalQuery(RemovalQuery):
+    valid_from = serializers.DateField(help_text="início da versão a excluir")
+
+
+class HolidayRemovalQuery(RemovalQuery):
+    date = serializers.DateField(help_text="data do feriado a excluir")
+
+
+class ConsumptionRegulationApi(APIView):
+    """The consumption regulation's versions, newest first; POST adds one from a month on (the
+    parameters not given keep those in force then)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.consumption"
+
+    @extend_schema(
+        operation_id="consumption_regulation_list", responses={200: RegulationVersionOut(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        return Response([_version_json(v) for v in regulation_services.regulation_versions()])
+
+    @extend_schema(
+        operation_id="consumption_regulation_create",
+        request=RegulationVersionIn,
+        responses={201: RegulationVersionOut},
+    )
+    def post(self, request: Request) -> Response:
+        data = RegulationVersionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = regulation_services.consumption_regulation_create(actor=request.user, **data.validated_data)
+        version = next(v for v in regulation_services.regulation_versions() if v.id == row.pk)
+        return Response(_version_json(version), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="consumption_regulation_remove",
+        parameters=[RegulationRemovalQuery],
+        responses={204: None},
+    )
+    def delete(self, request: Request) -> Response:
+        """Remove a version no billed month used (`?valid_from=2026-06-01&reason=…`)."""
+        query = RegulationRemovalQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        regulation_services.consumption_regulation_remove(actor=request.user, **query.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScheduleSettingsIO(serializers.Serializer):
+    group = serializers.IntegerField(help_text="código do grupo de faturamento")
+    nominal_day = serializers.IntegerField(required=False, help_text="dia nominal de leitura (1 a 28)")
+    margin_days = serializers.IntegerField(required=False, help_text="margem em dias (0 a 10)")
+    route_business_days = serializers.IntegerField(required=False, help_text="dias úteis por rota (1 a 10)")
+    batch_lead_business_days = serializers.IntegerField(
+        required=False, help_text="carga gerada quantos dias úteis antes da leitura (0 a 10)"
+    )
+    billing_lag_business_days = serializers.IntegerField(
+        required=False, help_text="faturamento quantos dias úteis após a última rota (0 a 10)"
+    )
+    due_calendar_days = serializers.IntegerField(
+        required=False, help_text="dias corridos do faturamento ao vencimento (1 a 60)"
+    )
+
+
+def _settings_json(group: BillingGroup) -> dict[str, Any]:
+    row = schedule_services.schedule_settings(group)
+    return {"group": group.code, **{n: getattr(row, n) for n in schedule_services.SETTINGS_FIELDS}}
+
+
+class ScheduleSettingsApi(APIView):
+    """Every billing group's schedule settings (the defaults where none were set); PUT changes some
+    of one group's (`{"group": 7, "due_calendar_days": 15}`), audited."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.schedule"
+
+    @extend_schema(operation_id="schedule_settings_list", responses={200: ScheduleSettingsIO(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response([_settings_json(g) for g in BillingGroup.objects.order_by("code")])
+
+    @extend_schema(
+        operation_id="schedule_settings_update",
+        request=ScheduleSettingsIO,
+        responses={200: ScheduleSettingsIO},
+    )
+    def put(self, request: Request) -> Response:
+        data = ScheduleSettingsIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        group = BillingGroup.objects.filter(code=fields.pop("group")).first()
+        if group is None:
+            raise NotFound("Grupo de faturamento não cadastrado.", field="group", code=CommonCode.NOT_FOUND)
+        schedule_services.schedule_settings_update(actor=request.user, group=group, **fields)
+        return Response(_settings_json(group))
+
+
+class HolidayIO(serializers.Serializer):
+    date = serializers.DateField()
+    name = serializers.CharField(max_length=120)
+
+
+class HolidayListApi(APIView):
+    """The utility's municipal holidays (national and state ones come from the calendar package)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.schedule"
+
+    @extend_schema(operation_id="holidays_list", responses={200: HolidayIO(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(HolidayIO(Holiday.objects.order_by("date"), many=True).data)
+
+    @extend_schema(operation_id="holiday_create", request=HolidayIO, responses={201: HolidayIO})
+    def post(self, request: Request) -> Response:
+        data = HolidayIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        holiday = services.holiday_create(
+            actor=request.user, day=data.validated_data["date"], name=data.validated_data["name"]
+        )
+        return Response(HolidayIO(holiday).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="holiday_remove", parameters=[HolidayRemovalQuery], responses={204: None})
+    def delete(self, request: Request) -> Response:
+        """Remove a municipal holiday (`?date=2026-01-20&reason=…`; the reason is audited)."""
+        query = HolidayRemovalQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        services.holiday_remove(
+            actor=request.user,
+            day=query.validated_data["date"],
+            reason=query.validated_data.get("reason", ""),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScheduleOut(serializers.ModelSerializer):
+    group = serializers.IntegerField(source="group.code")
+    reference = ReferenceField()
+
+    class Meta:
+        model = ReadingSchedule
+        fields = [
+            "id",
+            "group",
+            "reference",
+            "reading_start",
+            "reading_end",
+            "billing_date",
+            "due_date",
+            "adjusted_by",
+            "adjusted_at",
+            "adjustment_reason",
+        ]
+
+
+class ScheduleListApi(APIView):
+    """The groups' reading schedules (`?reference=2026-05&group=7`)."""
+
+    pagination_class = PageNumberPagination
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.schedule"
+
+    @extend_schema(operation_id="reading_schedules_list", responses={200: ScheduleOut(many=True)})
+    def get(self, request: Request) -> Response:
+        qs = ReadingSchedule.objects.select_related("group").order_by("reference", "group__code")
+        if request.query_params.get("reference"):
+            try:
+                qs = qs.filter(reference=YearMonth.parse(request.query_params["reference"]).first_day())
+            except ValueError as exc:
+                raise serializers.ValidationError({"reference": [str(exc)]}) from None
+        if request.query_params.get("group"):
+            qs = qs.filter(group__code=request.query_params["group"])
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ScheduleOut(page, many=True).data)
+
+
+class ScheduleAdjustIn(serializers.Serializer):
+    group = serializers.IntegerField(help_text="código do grupo de faturamento")
+    reference = ReferenceField(help_text="mês de referência, AAAA-MM")
+    reading_start = serializers.DateField(required=False)
+    reading_end = serializers.DateField(required=False)
+    billing_date = serializers.DateField(required=False)
+    due_date = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=300)
+
+
+class ScheduleAdjustApi(APIView):
+    """Move a month's reading, billing or due dates by hand, with the reason (audited); the month is
+    named by its group's code and its reference."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.schedule"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(
+        operation_id="reading_schedule_adjust", request=ScheduleAdjustIn, responses={200: ScheduleOut}
+    )
+    def post(self, request: Request) -> Response:
+        data = ScheduleAdjustIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        group, month, reason = fields.pop("group"), fields.pop("reference"), fields.pop("reason")
+        schedule = ReadingSchedule.objects.filter(group__code=group, reference=month.first_day()).first()
+        if schedule is None:
+            raise NotFound(
+                f"Não há cronograma do grupo {group} para {month.label}.",
+                field="reference",
+                code=ErrorCode.NO_SCHEDULE,
+            )
+        row = schedule_services.schedule_adjust(
+            actor=request.user, schedule=schedule, reason=reason, **fields
+        )
+        return Response(ScheduleOut(row).data)

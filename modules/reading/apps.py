@@ -9,17 +9,38 @@ class ReadingConfig(AppConfig):
     def ready(self) -> None:
         from modules.common.audit import register_labels
 
+        from .domain.regulation import FIELD_LABELS as REGULATION_LABELS
+
         register_labels(
             actions={
                 "reading.register": "Leitura registrada",
                 "reading.review": "Leitura analisada",
                 "reading.schedule_generate": "Cronograma de leitura gerado",
                 "reading.holiday_create": "Feriado cadastrado",
+                "reading.holiday_remove": "Feriado excluído",
+                "reading.holiday_change": "Feriado renomeado",
+                "reading.schedule_settings_remove": "Configuração do cronograma voltou ao padrão",
+                "reading.schedule_adjust": "Cronograma ajustado à mão",
+                "reading.schedule_settings_update": "Configuração do cronograma alterada",
+                "reading.consumption_regulation_create": "Nova versão do regulamento de consumo",
+                "reading.consumption_regulation_change": "Versão do regulamento de consumo corrigida",
+                "reading.consumption_regulation_remove": "Versão do regulamento de consumo excluída",
             },
             objects={
                 "reading.reading": "Leitura",
                 "reading.readingschedule": "Cronograma de leitura",
                 "reading.holiday": "Feriado",
+                "reading.schedulesettings": "Configuração do cronograma",
+                "reading.consumptionregulation": "Regulamento de consumo",
+            },
+            fields={
+                **REGULATION_LABELS,
+                "valid_from": "Vigência a partir de",
+                "act": "Ato",
+                "date": "Data",
+                "reading_start": "Início da leitura",
+                "reading_end": "Fim da leitura",
+                "billing_date": "Faturamento",
             },
         )
         from modules.access.functions import Function, register
@@ -27,4 +48,5 @@ class ReadingConfig(AppConfig):
         register(
             Function("reading.readings", "Leituras e análise de consumo", "Leitura"),
             Function("reading.schedule", "Cronograma de leitura e feriados", "Leitura"),
+            Function("reading.consumption", "Regulamento de consumo (média e crítica)", "Leitura"),
         )

@@ -19,3 +19,9 @@ class ErrorCode(StrEnum):
     READING_TOO_LONG = "reading_too_long"  # more digits than the meter's dial
     READING_BELOW_PREVIOUS = "reading_below_previous"  # with no rollover and no meter swap
     NOT_IN_REVIEW = "not_in_review"
+    SETTING_OUT_OF_RANGE = "setting_out_of_range"
+    REGULATION_MONTH_BILLED = "regulation_month_billed"  # a version in force on a billed month is kept
+    SCHEDULE_BILLED = "schedule_billed"  # a billed month's schedule is never adjusted
+    SCHEDULE_DATES = "schedule_dates"  # an adjustment's dates out of order or out of the month
+    DUE_DATE_NOT_BUSINESS_DAY = "due_date_not_business_day"
+    READINGS_OUTSIDE_WINDOW = "readings_outside_window"  # the adjusted window leaves out readings taken

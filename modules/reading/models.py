@@ -37,7 +37,9 @@ class Holiday(models.Model):
 
 
 class ScheduleSettings(models.Model):
-    """One row per billing group: the nominal reading day and the margin around it."""
+    """One row per billing group: the nominal reading day, the margin around it and the days that
+    lead from the reading to the batch, the billing and the due date (S12.1-02, BR-35). Edited by
+    staff (services.schedule_settings_update, audited); months already generated keep their dates."""
 
     group = models.OneToOneField(
         "registry.BillingGroup", on_delete=models.CASCADE, related_name="schedule_settings"
@@ -46,6 +48,15 @@ class ScheduleSettings(models.Model):
     margin_days = models.PositiveSmallIntegerField("margem (dias)", default=2)
     route_business_days = models.PositiveSmallIntegerField("dias úteis por rota", default=1)
     due_calendar_days = models.PositiveSmallIntegerField("dias até o vencimento", default=10)
+    batch_lead_business_days = models.PositiveSmallIntegerField(
+        "dias úteis entre a geração da carga e a leitura", default=1
+    )
+    billing_lag_business_days = models.PositiveSmallIntegerField(
+        "dias úteis entre a última leitura e o faturamento", default=1
+    )
+
+    class Meta:
+        verbose_name = "configuração do cronograma"
 
     def __str__(self) -> str:
         return f"grupo {self.group_id} dia {self.nominal_day}"
@@ -60,7 +71,10 @@ class ReadingSchedule(models.Model):
     reading_end = models.DateField("fim da leitura")
     billing_date = models.DateField("faturamento")
     due_date = models.DateField("vencimento")
-    adjusted_by = models.CharField(max_length=150, blank=True)
+    # a manual adjustment (S12.1-02 "pequenos ajustes"): who, when and why; the audit row keeps the dates
+    adjusted_by = models.CharField("ajustado por", max_length=150, blank=True)
+    adjusted_at = models.DateTimeField("ajustado em", null=True, blank=True)
+    adjustment_reason = models.CharField("motivo do ajuste", max_length=300, blank=True)
 
     class Meta:
         ordering = ["reference", "group__code"]

@@ -8,7 +8,8 @@ from .services import occurrences_seed
 
 GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "reading.readings": {"Gestor": ("view", "add", "change"), "Consulta": ("view",), "Atendente": ("view",)},
-    "reading.schedule": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
+    "reading.schedule": {"Gestor": ("view", "add", "change", "delete"), "Consulta": ("view",)},
+    "reading.consumption": {"Gestor": ("view", "add", "delete"), "Consulta": ("view",)},
 }
 
 

@@ -17,6 +17,7 @@ from modules.debt import views as debt_views
 from modules.metering import api_urls as metering_api
 from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
+from modules.service import api_urls as service_api
 from saas.sla import tenant_api_urls as sla_api
 from saas.sla import views_tenant as sla_views
 
@@ -40,6 +41,7 @@ api_v1 = [
     *billing_api.urlpatterns,
     *collection_api.urlpatterns,
     *debt_api.urlpatterns,
+    *service_api.urlpatterns,
     *configuration_api.urlpatterns,
     # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
     # schema stays public, as the agency guide publishes it for the utility's app developers
@@ -76,6 +78,7 @@ urlpatterns = [
     path("faturamento/", include("modules.billing.urls")),
     path("arrecadacao/", include("modules.collection.urls")),
     path("cobranca/", include("modules.debt.urls")),
+    path("servicos/", include("modules.service.urls")),
     path("configuracoes/", settings_hub.hub_view, name="settings_hub"),
     path("configuracoes/documento/", include("modules.configuration.urls")),
     path("certidoes/verificar/", debt_views.verify_view, name="certificate-verify"),

@@ -233,6 +233,20 @@ class BetaWorld:
 
         return self.get("bill_message", make)
 
+    def collecting_agent(self) -> Any:
+        def make() -> Any:
+            from modules.collection.agents import agent_create
+            from modules.common.audit import SystemActor
+
+            _beyond_alpha("collection_collectingagent")
+            name = f"Banco Exclusivo de Beta {next(_names)}"
+            self.remember(name)
+            return agent_create(
+                actor=SystemActor(ACTOR_NAME), code=f"{900 + next(_names) % 99:03d}", name=name
+            )
+
+        return self.get("collecting_agent", make)
+
     def quality_table(self) -> Any:
         def make() -> Any:
             from modules.billing.services.texts import QualityRow, quality_table_save
@@ -382,6 +396,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("runs", "id"): lambda w: w.run().pk,
     ("tariffs", "id"): lambda w: w.tariff().pk,
     ("messages", "id"): lambda w: w.bill_message().pk,
+    ("agents", "id"): lambda w: w.collecting_agent().pk,
     ("water-quality", "id"): lambda w: w.quality_table().pk,
     ("bills", "id"): lambda w: w.bill().pk,
     ("payments", "id"): lambda w: w.payment().pk,

@@ -141,6 +141,9 @@ class ConsumptionPolicy:
     deviation_months: int = 12  # §14.2: "média de consumo medido nos últimos doze meses"
     high_percent: Decimal = Decimal("70")
     low_percent: Decimal = Decimal("30")
+    # Below this average (m³) a month is not flagged high or low: at 2 m³ a month, 4 m³ is +100 %
+    # and no leak. 0 checks every average (the TR sets no floor; the utility chooses one).
+    check_min_average_m3: int = 0
     # A lower reading is taken as a turnover without the reader's confirmation when the previous
     # reading was in the last `rollover_window_percent` of the dial and the current one in the first.
     rollover_window_percent: Decimal = Decimal("10")
@@ -256,12 +259,13 @@ def deviation_average(
 def deviation_flags(
     volume: int, average: Decimal | None, policy: ConsumptionPolicy | None = None
 ) -> set[Flag]:
-    """High above average × (1 + high %), low below average × (1 − low %); nothing without history."""
+    """High above average × (1 + high %), low below average × (1 − low %); nothing without history
+    or with an average below the policy's floor for the check."""
     rules = policy or ConsumptionPolicy()
     flags: set[Flag] = set()
     if volume == 0:
         flags.add(Flag.ZERO)
-    if average is None:
+    if average is None or average < rules.check_min_average_m3:
         return flags
     if volume > average * (1 + rules.high_percent / HUNDRED):
         flags.add(Flag.HIGH)

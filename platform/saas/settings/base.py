@@ -76,6 +76,7 @@ TENANT_APPS = [
     "modules.billing",
     "modules.collection",
     "modules.debt",
+    "modules.service",
     "modules.configuration",
     "saas.staff",
     "portal",
@@ -325,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "BillStatusEnum": "modules.billing.models.BILL_STATUS_CHOICES",
         "PricingMethodEnum": "modules.billing.domain.calculation.PricingMethod",
         "GatewayMethodEnum": "modules.collection.models.GatewayCharge.Method",
+        "ServiceUnitEnum": "modules.service.models.UNITS",
+        "DeadlineUnitEnum": "modules.service.models.DEADLINE_UNITS",
     },
 }
 

@@ -18,25 +18,23 @@ from modules.common.clock import current_tenant
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
-from modules.common.models import Regulation
 from modules.metering.models import Installation
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.models import BillingGroup, Property
 
-from .domain.consumption import (
+from ..domain.consumption import (
     ConsumptionInput,
     ConsumptionKind,
-    ConsumptionPolicy,
     HistoryEntry,
     MeterReading,
     MeterSwap,
     OccurrenceAction,
     determine_consumption,
 )
-from .domain.consumption import Occurrence as OccurrenceRule
-from .domain.schedule import RouteSlot, SchedulePolicy, reading_schedule
-from .errors import ErrorCode
-from .models import (
+from ..domain.consumption import Occurrence as OccurrenceRule
+from ..domain.schedule import RouteSlot, SchedulePolicy, reading_schedule
+from ..errors import ErrorCode
+from ..models import (
     Holiday,
     Occurrence,
     Reading,
@@ -45,8 +43,9 @@ from .models import (
     ReviewStatus,
     ScheduleSettings,
 )
+from .regulation import POLICY_KIND, consumption_policy
 
-POLICY_KIND = "reading.consumption"
+__all__ = ["POLICY_KIND", "consumption_policy"]  # re-exported: billing reads the rules in force here
 
 # The usual occurrence table of GSAN-style utilities (S12.8-02); a utility edits its own rows.
 DEFAULT_OCCURRENCES = (
@@ -70,19 +69,6 @@ def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
     return frozenset(d for d in official if start <= d <= end) | frozenset(municipal)
 
 
-def consumption_policy(on: dt.date) -> ConsumptionPolicy:
-    """The tenant's deviation thresholds and average window in force (Regulation rows, +70 %/−30 %)."""
-    row = Regulation.objects.filter(kind=POLICY_KIND, valid_from__lte=on).order_by("-valid_from").first()
-    if row is None:
-        return ConsumptionPolicy()
-    data = row.payload
-    return ConsumptionPolicy(
-        average_months=int(data.get("average_months", 6)),
-        high_percent=Decimal(str(data.get("high_percent", "70"))),
-        low_percent=Decimal(str(data.get("low_percent", "30"))),
-    )
-
-
 @transaction.atomic(durable=True)
 def schedule_generate(
     *, actor: Actor, group: BillingGroup, first_month: YearMonth, months: int = 12
@@ -103,7 +89,10 @@ def schedule_generate(
         months,
         holidays_between(start, end),
         SchedulePolicy(
-            margin_days=settings_row.margin_days, due_calendar_days=settings_row.due_calendar_days
+            margin_days=settings_row.margin_days,
+            batch_lead_business_days=settings_row.batch_lead_business_days,
+            billing_lag_business_days=settings_row.billing_lag_business_days,
+            due_calendar_days=settings_row.due_calendar_days,
         ),
     )
     out: list[ReadingSchedule] = []
@@ -128,11 +117,20 @@ def schedule_generate(
     return out
 
 
-@transaction.atomic(durable=True)
-def holiday_create(*, actor: Actor, day: dt.date, name: str) -> Holiday:
-    """A municipal holiday in the utility's table; a day already there keeps its name."""
-    holiday: Holiday
-    holiday, _ = Holiday.objects.get_or_create(date=day, defaults={"name": name})
+def holiday_add(*, actor: Actor, day: dt.date, name: str) -> Holiday:
+    """Add a municipal holiday; runs inside the caller's transaction (the page's, the API's or the
+    configuration import's). Refused: no name, a day already there."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Informe o nome do feriado.", field="name", code=CommonCode.INVALID)
+    existing = Holiday.objects.filter(date=day).first()
+    if existing is not None:
+        raise Conflict(
+            f"{day:%d/%m/%Y} já é feriado municipal ({existing.name}).",
+            field="date",
+            code=CommonCode.DUPLICATE,
+        )
+    holiday: Holiday = Holiday.objects.create(date=day, name=name[:120])
     audit_record(
         actor=actor,
         action="reading.holiday_create",
@@ -140,6 +138,55 @@ def holiday_create(*, actor: Actor, day: dt.date, name: str) -> Holiday:
         after={"date": day, "name": holiday.name},
     )
     return holiday
+
+
+def holiday_rename(*, actor: Actor, day: dt.date, name: str) -> Holiday:
+    """Rename a municipal holiday; runs inside the caller's transaction."""
+    holiday: Holiday = Holiday.objects.select_for_update().get(date=day)
+    before = holiday.name
+    holiday.name = name.strip()[:120]
+    holiday.save(update_fields=["name"])
+    audit_record(
+        actor=actor,
+        action="reading.holiday_change",
+        target=holiday,
+        before={"date": day, "name": before},
+        after={"date": day, "name": holiday.name},
+    )
+    return holiday
+
+
+def holiday_delete(*, actor: Actor, day: dt.date, reason: str = "") -> None:
+    """Remove a municipal holiday; runs inside the caller's transaction."""
+    holiday: Holiday | None = Holiday.objects.select_for_update().filter(date=day).first()
+    if holiday is None:
+        raise NotFound(
+            f"Não há feriado municipal em {day:%d/%m/%Y}.", field="date", code=CommonCode.NOT_FOUND
+        )
+    pk = holiday.pk
+    holiday.delete()
+    audit_record(
+        actor=actor,
+        action="reading.holiday_remove",
+        object_type="reading.holiday",
+        object_id=pk,
+        before={"date": day, "name": holiday.name},
+        reason=reason,
+    )
+
+
+@transaction.atomic(durable=True)
+def holiday_create(*, actor: Actor, day: dt.date, name: str) -> Holiday:
+    """A municipal holiday in the utility's table. Schedules already generated keep their dates
+    (adjust them on the schedule page)."""
+    return holiday_add(actor=actor, day=day, name=name)
+
+
+@transaction.atomic(durable=True)
+def holiday_remove(*, actor: Actor, day: dt.date, reason: str = "") -> None:
+    """Remove a municipal holiday from the utility's table. Schedules already generated keep their
+    dates (adjust them on the schedule page)."""
+    holiday_delete(actor=actor, day=day, reason=reason)
 
 
 def occurrences_seed() -> None:

@@ -19,9 +19,9 @@ from modules.registry.domain import connections as conn_rules
 from modules.registry.models import ServiceConnection
 from modules.registry.services.connections import connection_change_situation
 
-from .domain import meters as rules
-from .errors import ErrorCode
-from .models import Calibration, CalibrationPhoto, Installation, Meter, Movement
+from ..domain import meters as rules
+from ..errors import ErrorCode
+from ..models import Calibration, CalibrationPhoto, Installation, Meter, MeteringPolicy, Movement
 
 METER_FIELDS = (
     "manufacturer",
@@ -39,9 +39,6 @@ METER_FIELDS = (
     "invoice_number",
     "calibrated_on",
 )
-
-PHOTO_MAX_EDGE = 1600
-PHOTO_QUALITY = 80
 
 
 def _clean_meter_fields(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
@@ -431,7 +428,8 @@ def meter_swap(
 
 
 def _reencode(data: bytes) -> tuple[bytes, int, int]:
-    """Keep photos storable (§9.6): long edge ≤ 1600 px, JPEG quality 80, EXIF orientation applied."""
+    """Keep photos storable (§9.6, S9.6-02): the long edge and the JPEG quality of the utility's
+    metering policy (1600 px, 80 % by default), EXIF orientation applied."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
@@ -441,9 +439,10 @@ def _reencode(data: bytes) -> tuple[bytes, int, int]:
         raise ValidationFailed(
             "A foto não é uma imagem válida (use JPEG ou PNG).", field="photos", code=CommonCode.INVALID
         ) from exc
-    image.thumbnail((PHOTO_MAX_EDGE, PHOTO_MAX_EDGE))
+    policy = MeteringPolicy.current()
+    image.thumbnail((policy.photo_max_px, policy.photo_max_px))
     out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
+    image.convert("RGB").save(out, "JPEG", quality=policy.photo_quality, optimize=True)
     return out.getvalue(), image.width, image.height
 
 

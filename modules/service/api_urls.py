@@ -1,0 +1,44 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("service/codes", apis.ServiceCodesApi.as_view(), name="api-service-codes"),
+    path("service/codes/<str:code>", apis.ServiceCodeDetailApi.as_view(), name="api-service-code"),
+    path(
+        "service/codes/<str:code>/prices", apis.ServiceCodePricesApi.as_view(), name="api-service-code-prices"
+    ),
+    path(
+        "service/codes/<str:code>/price", apis.ServiceCodePriceOnApi.as_view(), name="api-service-code-price"
+    ),
+    path("service/teams", apis.TeamsApi.as_view(), name="api-service-teams"),
+    path("service/teams/<int:pk>/members", apis.TeamMembersApi.as_view(), name="api-service-team-members"),
+    path("service/materials", apis.MaterialsApi.as_view(), name="api-service-materials"),
+    path(
+        "service/materials/<str:code>/prices",
+        apis.MaterialPricesApi.as_view(),
+        name="api-service-material-prices",
+    ),
+    path("service/orders", apis.OrdersApi.as_view(), name="api-service-orders"),
+    path("service/orders/<int:pk>", apis.OrderDetailApi.as_view(), name="api-service-order"),
+    path(
+        "service/orders/<int:pk>/schedule", apis.OrderScheduleApi.as_view(), name="api-service-order-schedule"
+    ),
+    path(
+        "service/orders/<int:pk>/unschedule",
+        apis.OrderUnscheduleApi.as_view(),
+        name="api-service-order-unschedule",
+    ),
+    path("service/orders/<int:pk>/release", apis.OrderReleaseApi.as_view(), name="api-service-order-release"),
+    path(
+        "service/orders/<int:pk>/postpone", apis.OrderPostponeApi.as_view(), name="api-service-order-postpone"
+    ),
+    path("service/orders/<int:pk>/cancel", apis.OrderCancelApi.as_view(), name="api-service-order-cancel"),
+    path("service/orders/<int:pk>/rework", apis.OrderReworkApi.as_view(), name="api-service-order-rework"),
+    path("service/orders/<int:pk>/close", apis.OrderCloseApi.as_view(), name="api-service-order-close"),
+    path(
+        "properties/<int:pk>/pending-items",
+        apis.PropertyPendingItemsApi.as_view(),
+        name="api-property-pending-items",
+    ),
+]

@@ -1,0 +1,77 @@
+from django.apps import AppConfig
+
+
+class ServiceConfig(AppConfig):
+    name = "modules.service"
+    label = "service"
+    verbose_name = "Atendimento e serviços"
+
+    def ready(self) -> None:
+        from modules.common.audit import register_labels
+
+        register_labels(
+            actions={
+                "service.code_create": "Código de serviço criado",
+                "service.code_update": "Código de serviço alterado",
+                "service.price_set": "Preço de serviço definido",
+                "service.sector_create": "Setor criado",
+                "service.material_create": "Material criado",
+                "service.material_price_set": "Preço de material definido",
+                "service.kit_create": "Kit de materiais criado",
+                "service.kit_items_set": "Materiais do kit definidos",
+                "service.team_create": "Equipe criada",
+                "service.team_member_add": "Integrante incluído na equipe",
+                "service.team_member_end": "Integrante saiu da equipe",
+                "service.vehicle_create": "Veículo cadastrado",
+                "service.order_open": "Ordem de serviço aberta",
+                "service.order_release": "Ordem de serviço liberada",
+                "service.order_schedule": "Ordem de serviço programada",
+                "service.order_unschedule": "Ordem de serviço desprogramada",
+                "service.order_start": "Execução iniciada",
+                "service.order_pause": "Execução pausada",
+                "service.order_resume": "Execução retomada",
+                "service.order_postpone": "Prazo prorrogado",
+                "service.order_close": "Ordem de serviço encerrada",
+                "service.order_cancel": "Ordem de serviço cancelada",
+                "service.order_rework": "Retrabalho gerado",
+                "service.configuration_apply": "Configuração de serviços importada",
+                "service.configuration_remove": "Removido pela importação da configuração",
+            },
+            objects={
+                "service.servicecode": "Código de serviço",
+                "service.sector": "Setor",
+                "service.material": "Material",
+                "service.kit": "Kit de materiais",
+                "service.team": "Equipe",
+                "service.vehicle": "Veículo",
+                "service.serviceorder": "Ordem de serviço",
+            },
+            fields={
+                "billing_type": "Tipo de cobrança",
+                "deadline_value": "Prazo de execução",
+                "deadline_unit": "Unidade do prazo",
+                "valid_from": "Vigência a partir de",
+                "price": "Preço",
+                "due_at": "Prazo",
+                "postponements": "Prorrogações",
+                "team": "Equipe",
+                "team_id": "Equipe",
+                "scheduled_for": "Programada para",
+                "executed_at": "Executada em",
+                "charges": "Cobranças",
+                "items": "Materiais",
+            },
+        )
+        from modules.access.functions import Function, register
+        from modules.billing.hooks import register_item_source
+
+        from .selectors import CHARGE_SOURCE, charge_items
+
+        register(
+            Function("service.orders", "Ordens de serviço", "Atendimento"),
+            Function("service.codes", "Códigos e preços de serviço", "Atendimento"),
+            Function("service.teams", "Equipes, setores e veículos", "Atendimento"),
+            Function("service.materials", "Materiais e kits", "Atendimento"),
+        )
+        # executed services and materials go on the property's next bill through billing's hook
+        register_item_source(CHARGE_SOURCE, charge_items)

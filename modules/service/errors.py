@@ -1,0 +1,38 @@
+"""The codes of service's refusals, the ones clients switch on (ADR 0016; the pt-BR message is for
+people). No Django here: domain code imports it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"  # a field malformed, missing or out of range (`field` names it)
+    DUPLICATE = "duplicate"
+    PROPERTY_NOT_FOUND = "property_not_found"
+    # the catalogue
+    CODE_NOT_FOUND = "service_code_not_found"
+    CODE_INACTIVE = "service_code_inactive"
+    MATERIAL_NOT_FOUND = "material_not_found"
+    TEAM_NOT_FOUND = "team_not_found"
+    SECTOR_NOT_FOUND = "sector_not_found"
+    KIT_NOT_FOUND = "kit_not_found"
+    NO_PRICE_IN_FORCE = "no_price_in_force"
+    TOO_MANY_PRINT_LAYOUTS = "too_many_print_layouts"
+    INVALID_PLATE = "invalid_plate"
+    MEMBER_OVERLAP = "member_overlap"
+    # orders
+    ORDER_NOT_FOUND = "order_not_found"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    TARGET_REQUIRED = "target_required"
+    POSTPONEMENT_LIMIT = "postponement_limit"
+    POSTPONEMENT_NOT_LATER = "postponement_not_later"
+    CLOSING_NEEDS_TEAM = "closing_needs_team"
+    CLOSING_NEEDS_TIME = "closing_needs_time"
+    CLOSING_IN_FUTURE = "closing_in_future"
+    CLOSING_NEEDS_REASON = "closing_needs_reason"
+    CLOSING_NEEDS_AMOUNT = "closing_needs_amount"
+    REASON_REQUIRED = "reason_required"
+    SPECIAL_TEAM_REQUIRED = "special_team_required"
+    TEAM_INACTIVE = "team_inactive"
+    REWORK_NEEDS_EXECUTED = "rework_needs_executed"

@@ -1,0 +1,187 @@
+"""Reads of service: the catalogue, the prices in force, the deadline queue, an order with its
+history, and the charges an executed order leaves for the next bill (billing's item source)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from modules.billing.hooks import PendingItem, already_billed
+from modules.common.clock import tenant_zone
+from modules.common.domain.dates import YearMonth
+from modules.common.errors import NotFound, ValidationFailed
+from modules.reading.services import holidays_between
+
+from .domain.deadlines import Deadline, DeadlineUnit, Remaining, due_at, holiday_window, remaining
+from .domain.orders import FINAL, OrderStatus
+from .errors import ErrorCode
+from .models import (
+    Material,
+    MaterialPrice,
+    PendingCharge,
+    ServiceCode,
+    ServiceOrder,
+    ServicePrice,
+    Team,
+    TeamMember,
+)
+
+CHARGE_SOURCE = "service.charge"
+
+
+def code_get(code: str) -> ServiceCode:
+    row: ServiceCode | None = (
+        ServiceCode.objects.select_related("sector", "kit").filter(code=code.strip().upper()).first()
+    )
+    if row is None:
+        raise NotFound(
+            f"Código de serviço {code} não encontrado.", field="code", code=ErrorCode.CODE_NOT_FOUND
+        )
+    return row
+
+
+def material_get(code: str, field: str = "material") -> Material:
+    row: Material | None = Material.objects.filter(code=code.strip().upper()).first()
+    if row is None:
+        raise NotFound(f"Material {code} não encontrado.", field=field, code=ErrorCode.MATERIAL_NOT_FOUND)
+    return row
+
+
+def team_get(team_id: int, field: str = "team") -> Team:
+    row: Team | None = Team.objects.filter(pk=team_id).first()
+    if row is None:
+        raise NotFound("Equipe não encontrada.", field=field, code=ErrorCode.TEAM_NOT_FOUND)
+    return row
+
+
+def crew_on(team: Team, day: dt.date) -> int:
+    """How many people are in the team on `day`."""
+    members = TeamMember.objects.filter(team=team, start__lte=day).exclude(end__lt=day)
+    count: int = members.values("user_id").distinct().count()
+    return count
+
+
+def price_in_force(service_code: ServiceCode, on: dt.date, field: str = "price") -> Decimal:
+    """The code's price on `on`: the latest row that started on or before it."""
+    row = ServicePrice.objects.filter(code=service_code, valid_from__lte=on).order_by("-valid_from").first()
+    if row is None:
+        raise ValidationFailed(
+            f"O serviço {service_code.code} não tem preço em vigor em {on:%d/%m/%Y}: cadastre um preço "
+            "na tabela do código de serviço.",
+            field=field,
+            code=ErrorCode.NO_PRICE_IN_FORCE,
+        )
+    price: Decimal = row.price
+    return price
+
+
+def current_price(service_code: ServiceCode, on: dt.date) -> Decimal | None:
+    row = ServicePrice.objects.filter(code=service_code, valid_from__lte=on).order_by("-valid_from").first()
+    return row.price if row else None
+
+
+def material_price_in_force(material: Material, on: dt.date, field: str = "materials") -> Decimal:
+    row = MaterialPrice.objects.filter(material=material, valid_from__lte=on).order_by("-valid_from").first()
+    if row is None:
+        raise ValidationFailed(
+            f"O material {material.code} não tem preço em vigor em {on:%d/%m/%Y}.",
+            field=field,
+            code=ErrorCode.NO_PRICE_IN_FORCE,
+        )
+    price: Decimal = row.price
+    return price
+
+
+def code_deadline(service_code: ServiceCode) -> Deadline:
+    return Deadline(service_code.deadline_value, DeadlineUnit(service_code.deadline_unit))
+
+
+def order_due_at(opened_at: dt.datetime, deadline: Deadline) -> dt.datetime:
+    """The order's due instant on the utility's calendar (national, state and municipal holidays)
+    and in its time zone."""
+    zone = tenant_zone()
+    start, end = holiday_window(opened_at.astimezone(zone).date(), deadline)
+    return due_at(opened_at, deadline, zone, holidays_between(start, end))
+
+
+def order_get(order_id: int) -> ServiceOrder:
+    row: ServiceOrder | None = (
+        ServiceOrder.objects.select_related("code", "property", "team", "sector", "vehicle")
+        .filter(pk=order_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("Ordem de serviço não encontrada.", field="order", code=ErrorCode.ORDER_NOT_FOUND)
+    return row
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    order: ServiceOrder
+    remaining: Remaining
+
+
+def order_queue(
+    *,
+    now: dt.datetime,
+    status: str = "",
+    team_id: int | None = None,
+    sector_id: int | None = None,
+    code: str = "",
+    overdue_only: bool = False,
+    property_id: int | None = None,
+) -> QuerySet[ServiceOrder]:
+    """Orders as the deadline monitor lists them (3.2.11.23): not final unless a final status is asked
+    for; by priority, then the nearest deadline."""
+    qs = ServiceOrder.objects.select_related("code", "property", "team", "sector")
+    qs = qs.filter(status=status) if status else qs.exclude(status__in=[s.value for s in FINAL])
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if sector_id:
+        qs = qs.filter(sector_id=sector_id)
+    if code:
+        qs = qs.filter(code__code=code.strip().upper())
+    if property_id:
+        qs = qs.filter(property_id=property_id)
+    if overdue_only:
+        qs = qs.filter(due_at__lt=now).exclude(status__in=[s.value for s in FINAL])
+    return qs.order_by("priority", "due_at", "id")
+
+
+def queue_rows(orders: Any, now: dt.datetime) -> list[QueueRow]:
+    return [QueueRow(o, remaining(o.due_at, now)) for o in orders]
+
+
+def is_open(order: ServiceOrder) -> bool:
+    return OrderStatus(order.status) not in FINAL
+
+
+def pending_charges(property_ids: list[int]) -> list[PendingCharge]:
+    """Charges not cancelled and not yet on a bill that stands."""
+    rows = list(
+        PendingCharge.objects.filter(property_id__in=property_ids, cancelled_at__isnull=True).select_related(
+            "order"
+        )
+    )
+    billed = already_billed(CHARGE_SOURCE, [str(r.pk) for r in rows])
+    return [r for r in rows if str(r.pk) not in billed]
+
+
+def charge_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
+    """billing's item source: every pending charge of executed orders, on the next bill."""
+    result: dict[int, list[PendingItem]] = {}
+    for row in pending_charges(property_ids):
+        result.setdefault(row.property_id, []).append(
+            PendingItem(
+                kind="service",
+                description=row.description,
+                amount=row.amount,
+                source=CHARGE_SOURCE,
+                source_id=str(row.pk),
+            )
+        )
+    return result

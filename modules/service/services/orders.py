@@ -1,0 +1,584 @@
+"""Writes of service orders: open, release, schedule and unschedule, start, pause and resume,
+postpone, close (executed or not) and cancel. Each move goes through the transition table
+(domain/orders.py), leaves a history row on the order and an audit row, in one durable transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.clock import tenant_zone
+from modules.common.domain.money import Rounding, format_brl, round_money
+from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from modules.registry.models import Property
+
+from ..domain.orders import Action, OrderStatus, next_status, postponement_check
+from ..errors import ErrorCode
+from ..models import (
+    BillingType,
+    ExecutedService,
+    MaterialUsage,
+    OrderEvent,
+    OrderSequence,
+    PendingCharge,
+    ServiceCode,
+    ServiceOrder,
+    Team,
+    Vehicle,
+)
+from ..selectors import (
+    code_deadline,
+    code_get,
+    crew_on,
+    material_get,
+    material_price_in_force,
+    order_due_at,
+    price_in_force,
+    team_get,
+)
+
+# a field clock a few minutes ahead of the server is not a closing "in the future"
+CLOCK_TOLERANCE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """One executed service reported at closing; `amount` only for a code billed by variable value."""
+
+    code: str
+    quantity: Decimal = Decimal("1")
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    code: str
+    quantity: Decimal
+
+
+def _snap(order: ServiceOrder) -> dict[str, Any]:
+    """The order as people read it in the audit trail: natural keys, not row ids."""
+    row = snapshot(
+        order,
+        [
+            "status",
+            "due_at",
+            "postponements",
+            "scheduled_for",
+            "executed_at",
+            "closed_at",
+            "closed_by",
+            "reason",
+            "notes",
+        ],
+    )
+    return row | {
+        "number": order.label,
+        "code": order.code.code,
+        "property": order.property.account_number if order.property else None,
+        "team": order.team.name if order.team else None,
+    }
+
+
+def _locked(order_id: int) -> ServiceOrder:
+    row: ServiceOrder | None = (
+        ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("code", "property", "team")
+        .filter(pk=order_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("Ordem de serviço não encontrada.", field="order", code=ErrorCode.ORDER_NOT_FOUND)
+    return row
+
+
+def _move(
+    order: ServiceOrder, action: Action, *, actor: Actor, at: dt.datetime, note: str = ""
+) -> OrderStatus:
+    """Not durable: apply `action` to the locked order (the table decides), record its history row;
+    the caller saves the order and writes the audit row."""
+    source = OrderStatus(order.status)
+    target = next_status(source, action)
+    order.status = target
+    OrderEvent.objects.create(
+        order=order,
+        at=at,
+        actor=actor.get_username(),
+        action=action,
+        from_status=source,
+        to_status=target,
+        note=note[:500],
+    )
+    return target
+
+
+def _next_number(year: int) -> int:
+    OrderSequence.objects.get_or_create(year=year)
+    seq = OrderSequence.objects.select_for_update().get(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    number: int = seq.last
+    return number
+
+
+@transaction.atomic(durable=True)
+def order_open(
+    *,
+    actor: Actor,
+    code: str,
+    property_id: int | None = None,
+    opened_at: dt.datetime | None = None,
+    description: str = "",
+    breakdown: list[str] | None = None,
+) -> ServiceOrder:
+    """Open an order of `code` for a property: numbered in the year, due by the code's deadline on the
+    utility's calendar, in the code's sector; suspended when the code needs approval. Each code of
+    `breakdown` (desdobramento, 3.2.11.11) opens a child order linked to it."""
+    order = _open_one(
+        actor=actor, code=code, property_id=property_id, opened_at=opened_at, description=description
+    )
+    for index, child_code in enumerate(breakdown or []):
+        try:
+            _open_one(
+                actor=actor,
+                code=child_code,
+                property_id=property_id,
+                opened_at=order.opened_at,
+                description=f"Desdobramento da OS {order.label}",
+                parent=order,
+                link="breakdown",
+            )
+        except DomainError as exc:
+            exc.field = f"breakdown[{index}]"
+            raise
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_rework(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
+    """An executed order judged unsatisfactory is regenerated as a rework order (retrabalho,
+    3.2.11.13) linked to it, with the same code and target; the original stays executed."""
+    _require_reason(reason)
+    original = _locked(order_id)
+    if original.status != OrderStatus.EXECUTED:
+        raise Conflict(
+            "Só uma ordem executada pode gerar retrabalho.",
+            field="status",
+            code=ErrorCode.REWORK_NEEDS_EXECUTED,
+        )
+    rework = _open_one(
+        actor=actor,
+        code=original.code.code,
+        property_id=original.property_id,
+        opened_at=None,
+        description=f"Retrabalho da OS {original.label}: {reason.strip()}",
+        parent=original,
+        link="rework",
+    )
+    OrderEvent.objects.create(
+        order=original,
+        at=rework.opened_at,
+        actor=actor.get_username(),
+        action="rework",
+        from_status=original.status,
+        to_status=original.status,
+        note=f"Retrabalho aberto: OS {rework.label} ({reason.strip()})"[:500],
+    )
+    audit_record(
+        actor=actor,
+        action="service.order_rework",
+        target=original,
+        after={"rework": rework.label},
+        reason=reason,
+    )
+    return rework
+
+
+def _open_one(
+    *,
+    actor: Actor,
+    code: str,
+    property_id: int | None,
+    opened_at: dt.datetime | None,
+    description: str,
+    parent: ServiceOrder | None = None,
+    link: str = "",
+) -> ServiceOrder:
+    """Not durable: one order opened, inside the caller's transaction (order_open, order_rework)."""
+    service_code = code_get(code)
+    if not service_code.is_active:
+        raise ValidationFailed(
+            f"O código de serviço {service_code.code} está inativo.",
+            field="code",
+            code=ErrorCode.CODE_INACTIVE,
+        )
+    if property_id is None:
+        raise ValidationFailed(
+            "Informe o imóvel da ordem de serviço.", field="property", code=ErrorCode.TARGET_REQUIRED
+        )
+    prop = Property.objects.filter(pk=property_id).first()
+    if prop is None:
+        raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
+    now = timezone.now()
+    opened = opened_at or now
+    if opened.tzinfo is None:
+        raise ValidationFailed(
+            "Informe a abertura com fuso horário.", field="opened_at", code=ErrorCode.INVALID
+        )
+    if opened > now + CLOCK_TOLERANCE:
+        raise ValidationFailed(
+            "A abertura não pode ser no futuro.", field="opened_at", code=ErrorCode.INVALID
+        )
+    year = opened.astimezone(tenant_zone()).year
+    order = ServiceOrder(
+        year=year,
+        number=_next_number(year),
+        code=service_code,
+        property=prop,
+        sector=service_code.sector,
+        status=OrderStatus.OPEN,
+        priority=service_code.priority,
+        opened_at=opened,
+        opened_by=actor.get_username(),
+        due_at=order_due_at(opened, code_deadline(service_code)),
+        description=description.strip(),
+        parent=parent,
+        link=link,
+    )
+    order.save()
+    action = Action.SUSPEND if service_code.needs_approval else Action.ACCEPT
+    _move(order, action, actor=actor, at=opened, note=f"Aberta: {service_code}")
+    order.save(update_fields=["status"])
+    audit_record(actor=actor, action="service.order_open", target=order, after=_snap(order))
+    return order
+
+
+def _simple(
+    order_id: int, action: Action, *, actor: Actor, note: str = "", audit_action: str
+) -> ServiceOrder:
+    """Not durable: a move that changes only the state (release, start, pause, resume)."""
+    order = _locked(order_id)
+    before = _snap(order)
+    _move(order, action, actor=actor, at=timezone.now(), note=note)
+    order.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action=audit_action, target=order, before=before, after=_snap(order), reason=note
+    )
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_release(*, actor: Actor, order_id: int, note: str = "") -> ServiceOrder:
+    """Approve an order that opened suspended (3.2.11.12): it becomes pending."""
+    return _simple(order_id, Action.RELEASE, actor=actor, note=note, audit_action="service.order_release")
+
+
+@transaction.atomic(durable=True)
+def order_start(*, actor: Actor, order_id: int) -> ServiceOrder:
+    return _simple(order_id, Action.START, actor=actor, audit_action="service.order_start")
+
+
+@transaction.atomic(durable=True)
+def order_pause(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
+    _require_reason(reason)
+    return _simple(order_id, Action.PAUSE, actor=actor, note=reason, audit_action="service.order_pause")
+
+
+@transaction.atomic(durable=True)
+def order_resume(*, actor: Actor, order_id: int) -> ServiceOrder:
+    return _simple(order_id, Action.RESUME, actor=actor, audit_action="service.order_resume")
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationFailed("Informe o motivo.", field="reason", code=ErrorCode.REASON_REQUIRED)
+
+
+def _refuse_team(team: Team, order: ServiceOrder, field: str = "team") -> None:
+    """Raises when the team may not take the order: inactive, or a large consumer's cut to a team
+    that is not special (3.2.11.20)."""
+    if not team.is_active:
+        raise ValidationFailed(
+            f"A equipe {team.name} está inativa.", field=field, code=ErrorCode.TEAM_INACTIVE
+        )
+    code: ServiceCode = order.code
+    if (
+        code.is_cut
+        and order.property
+        and order.property.special == Property.Special.LARGE_CONSUMER
+        and not team.special
+    ):
+        raise ValidationFailed(
+            "O corte de um grande consumidor só pode ser programado para uma equipe especial; "
+            f"a equipe {team.name} não é.",
+            field=field,
+            code=ErrorCode.SPECIAL_TEAM_REQUIRED,
+        )
+
+
+@transaction.atomic(durable=True)
+def order_schedule(
+    *, actor: Actor, order_id: int, team_id: int, day: dt.date, vehicle_id: int | None = None
+) -> ServiceOrder:
+    """Programação (3.2.11.15): the order goes to a team on a day (again to move it)."""
+    order = _locked(order_id)
+    team = team_get(team_id)
+    _refuse_team(team, order)
+    vehicle = None
+    if vehicle_id is not None:
+        vehicle = Vehicle.objects.filter(pk=vehicle_id, is_active=True).first()
+        if vehicle is None:
+            raise NotFound("Veículo não encontrado.", field="vehicle", code=ErrorCode.INVALID)
+    before = _snap(order)
+    note = f"Programada para {team.name} em {day:%d/%m/%Y}"
+    crew = crew_on(team, day)
+    if crew < order.code.crew_size:  # 3.2.11.1.14: a warning on the order, not a refusal
+        note += (
+            f" (atenção: a equipe tem {crew} integrante(s) nesse dia; o serviço prevê {order.code.crew_size})"
+        )
+    _move(order, Action.SCHEDULE, actor=actor, at=timezone.now(), note=note)
+    order.team, order.scheduled_for, order.vehicle = team, day, vehicle
+    order.save(update_fields=["status", "team", "scheduled_for", "vehicle"])
+    audit_record(
+        actor=actor, action="service.order_schedule", target=order, before=before, after=_snap(order)
+    )
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_unschedule(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
+    """An order scheduled by mistake goes back to pending (3.2.11.16)."""
+    _require_reason(reason)
+    order = _locked(order_id)
+    before = _snap(order)
+    _move(order, Action.UNSCHEDULE, actor=actor, at=timezone.now(), note=reason)
+    order.team, order.scheduled_for, order.vehicle = None, None, None
+    order.save(update_fields=["status", "team", "scheduled_for", "vehicle"])
+    audit_record(
+        actor=actor,
+        action="service.order_unschedule",
+        target=order,
+        before=before,
+        after=_snap(order),
+        reason=reason,
+    )
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_postpone(*, actor: Actor, order_id: int, new_due_at: dt.datetime, reason: str) -> ServiceOrder:
+    """Prorrogação (3.2.11.18): a later deadline, within the code's limit of postponements."""
+    _require_reason(reason)
+    order = _locked(order_id)
+    postponement_check(order.postponements, order.code.max_postponements)
+    if new_due_at.tzinfo is None or new_due_at <= order.due_at:
+        raise ValidationFailed(
+            "O novo prazo deve ser posterior ao atual "
+            f"({order.due_at.astimezone(tenant_zone()):%d/%m/%Y %H:%M}).",
+            field="due_at",
+            code=ErrorCode.POSTPONEMENT_NOT_LATER,
+        )
+    before = _snap(order)
+    local = new_due_at.astimezone(tenant_zone())
+    _move(
+        order,
+        Action.POSTPONE,
+        actor=actor,
+        at=timezone.now(),
+        note=f"Novo prazo {local:%d/%m/%Y %H:%M}: {reason}",
+    )
+    order.due_at = new_due_at
+    order.postponements += 1
+    order.save(update_fields=["status", "due_at", "postponements"])
+    audit_record(
+        actor=actor,
+        action="service.order_postpone",
+        target=order,
+        before=before,
+        after=_snap(order),
+        reason=reason,
+    )
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_cancel(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
+    """Cancel an order that is not final (3.2.11.17); the reason is required."""
+    _require_reason(reason)
+    order = _locked(order_id)
+    before = _snap(order)
+    now = timezone.now()
+    _move(order, Action.CANCEL, actor=actor, at=now, note=reason)
+    order.reason, order.closed_at, order.closed_by = reason.strip(), now, actor.get_username()
+    order.save(update_fields=["status", "reason", "closed_at", "closed_by"])
+    audit_record(
+        actor=actor,
+        action="service.order_cancel",
+        target=order,
+        before=before,
+        after=_snap(order),
+        reason=reason,
+    )
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_close(
+    *,
+    actor: Actor,
+    order_id: int,
+    executed: bool,
+    executed_at: dt.datetime | None,
+    team_id: int | None,
+    services: list[ServiceLine] | None = None,
+    materials: list[MaterialLine] | None = None,
+    notes: str = "",
+    reason: str = "",
+    vehicle_id: int | None = None,
+) -> ServiceOrder:
+    """Close the order (3.2.11.14, .19, .22): the team and the time are required; executed, its
+    services (the order's own code when none is given) and materials are recorded and the billable
+    ones become pending charges for the property's next bill, priced on the execution date; not
+    executed, a reason is required and nothing is charged."""
+    order = _locked(order_id)
+    team, when = _closing_team_and_time(order, team_id, executed_at)
+    if not executed:
+        _require_reason(reason)
+    before = _snap(order)
+    now = timezone.now()
+    _move(
+        order, Action.EXECUTE if executed else Action.NOT_EXECUTE, actor=actor, at=now, note=reason or notes
+    )
+    if executed:
+        _record_execution(order, services or [ServiceLine(order.code.code)], materials or [], when, now)
+    vehicle = Vehicle.objects.filter(pk=vehicle_id).first() if vehicle_id else order.vehicle
+    order.team, order.vehicle, order.executed_at = team, vehicle, when
+    order.closed_at, order.closed_by = now, actor.get_username()
+    order.notes, order.reason = notes.strip(), reason.strip()
+    order.save()
+    charges = ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())
+    audit_record(
+        actor=actor,
+        action="service.order_close",
+        target=order,
+        before=before,
+        after=_snap(order) | {"charges": charges},
+        reason=reason,
+    )
+    return order
+
+
+def _closing_team_and_time(
+    order: ServiceOrder, team_id: int | None, executed_at: dt.datetime | None
+) -> tuple[Team, dt.datetime]:
+    """Raises when the closing names no team or no time, or a time in the future or before opening."""
+    if team_id is None:
+        raise ValidationFailed(
+            "Informe a equipe que executou a ordem de serviço.",
+            field="team",
+            code=ErrorCode.CLOSING_NEEDS_TEAM,
+        )
+    team = team_get(team_id)
+    _refuse_team(team, order)
+    if executed_at is None:
+        raise ValidationFailed(
+            "Informe a data e a hora da execução.", field="executed_at", code=ErrorCode.CLOSING_NEEDS_TIME
+        )
+    if executed_at.tzinfo is None:
+        raise ValidationFailed(
+            "Informe a execução com fuso horário.", field="executed_at", code=ErrorCode.INVALID
+        )
+    if executed_at > timezone.now() + CLOCK_TOLERANCE:
+        raise ValidationFailed(
+            "A execução não pode estar no futuro.", field="executed_at", code=ErrorCode.CLOSING_IN_FUTURE
+        )
+    if executed_at < order.opened_at.replace(second=0, microsecond=0):  # a form types minutes only
+        raise ValidationFailed(
+            "A execução não pode ser anterior à abertura da ordem.",
+            field="executed_at",
+            code=ErrorCode.INVALID,
+        )
+    return team, executed_at
+
+
+def _record_execution(
+    order: ServiceOrder,
+    services: list[ServiceLine],
+    materials: list[MaterialLine],
+    when: dt.datetime,
+    now: dt.datetime,
+) -> None:
+    """Not durable: the executed services and used materials of a closing, and their charges (a
+    service line is rounded half-up to the cent; the bill sums the rounded lines)."""
+    on = when.astimezone(tenant_zone()).date()
+    for index, line in enumerate(services):
+        field = f"services[{index}]"
+        code = code_get(line.code) if line.code.strip().upper() != order.code.code else order.code
+        quantity = _quantity(line.quantity, f"{field}.quantity")
+        unit_price, amount = _service_amount(code, quantity, line.amount, on, field)
+        ExecutedService.objects.create(
+            order=order, code=code, quantity=quantity, unit_price=unit_price, amount=amount
+        )
+        if amount is not None and amount > 0 and order.property_id:
+            PendingCharge.objects.create(
+                property_id=order.property_id,
+                order=order,
+                kind=PendingCharge.Kind.SERVICE,
+                description=f"{code.description} (OS {order.label})"[:200],
+                amount=amount,
+                created_at=now,
+            )
+    for index, mline in enumerate(materials):  # 3.2.11.27: charged only when the code says so
+        field = f"materials[{index}]"
+        material = material_get(mline.code, f"{field}.code")
+        quantity = _quantity(mline.quantity, f"{field}.quantity")
+        m_price = m_amount = None
+        if order.code.charges_materials:
+            m_price = material_price_in_force(material, on, f"{field}.code")
+            m_amount = round_money(m_price * quantity, Rounding.HALF_UP)
+        MaterialUsage.objects.create(
+            order=order, material=material, quantity=quantity, unit_price=m_price, amount=m_amount
+        )
+        if m_amount and order.property_id:
+            PendingCharge.objects.create(
+                property_id=order.property_id,
+                order=order,
+                kind=PendingCharge.Kind.MATERIAL,
+                description=f"{material.description} ({quantity:f} {material.unit}, OS {order.label})"[:200],
+                amount=m_amount,
+                created_at=now,
+            )
+
+
+def _quantity(value: Decimal, field: str) -> Decimal:
+    quantity = Decimal(str(value))
+    if quantity <= 0:
+        raise ValidationFailed("A quantidade deve ser maior que zero.", field=field, code=ErrorCode.INVALID)
+    return quantity
+
+
+def _service_amount(
+    code: ServiceCode, quantity: Decimal, typed: Decimal | None, on: dt.date, field: str
+) -> tuple[Decimal | None, Decimal | None]:
+    """(unit price, amount) of an executed service by its billing type (3.2.11.1.4): not billable,
+    none; variable, the amount typed at closing (required); mandatory and optional, the price in
+    force on the execution date × quantity."""
+    if code.billing_type == BillingType.NOT_BILLABLE:
+        return None, None
+    if code.billing_type == BillingType.VARIABLE:
+        if typed is None or Decimal(str(typed)) < 0:
+            raise ValidationFailed(
+                f"O serviço {code.code} tem valor variável: informe o valor cobrado.",
+                field=f"{field}.amount",
+                code=ErrorCode.CLOSING_NEEDS_AMOUNT,
+            )
+        amount = round_money(Decimal(str(typed)), Rounding.HALF_UP)
+        return None, amount
+    unit_price = price_in_force(code, on, f"{field}.code")
+    return unit_price, round_money(unit_price * quantity, Rounding.HALF_UP)

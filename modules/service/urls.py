@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "service"
+
+urlpatterns = [
+    path("ordens/", views.orders_view, name="orders"),
+    path("ordens/nova/", views.order_new_view, name="order_new"),
+    path("ordens/<int:pk>/", views.order_view, name="order"),
+    path("codigos/", views.codes_view, name="codes"),
+    path("codigos/novo/", views.code_new_view, name="code_new"),
+    path("codigos/<int:pk>/", views.code_view, name="code"),
+    path("equipes/", views.teams_view, name="teams"),
+    path("equipes/<int:pk>/", views.team_view, name="team"),
+    path("materiais/", views.materials_view, name="materials"),
+]
