@@ -1,4 +1,27 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def tariffs_naming(row: Any) -> str | None:
+    """A registry category (or subcategory) that a tariff version prices by its code ("RES", or
+    "RES/2" for a subcategory): the registry refuses to remove it (modules/registry/usage.py)."""
+    from .models import Tariff
+
+    if row._meta.model_name == "subcategory":
+        wanted = f"{row.category.code}/{row.code}"
+
+        def names(code: str) -> bool:
+            return code == wanted
+    else:
+
+        def names(code: str) -> bool:
+            return code == row.code or code.startswith(f"{row.code}/")
+
+    for payload in Tariff.objects.values_list("payload", flat=True).iterator():
+        if any(names(str(c.get("code", ""))) for c in (payload or {}).get("categories", [])):
+            return "tarifas"
+    return None
 
 
 class BillingConfig(AppConfig):
@@ -59,6 +82,10 @@ class BillingConfig(AppConfig):
                 "body": "Texto",
             },
         )
+        from modules.registry.usage import register_use_check
+
+        register_use_check("registry.category", tariffs_naming)
+        register_use_check("registry.subcategory", tariffs_naming)
         from modules.access.functions import Function, register
 
         register(

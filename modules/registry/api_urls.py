@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, apis_reference
 
 urlpatterns = [
     path("customers", apis.CustomerListCreateApi.as_view(), name="api-customers"),
@@ -22,4 +22,5 @@ urlpatterns = [
         apis.ConnectionSituationApi.as_view(),
         name="api-connection-situation",
     ),
+    *apis_reference.urlpatterns,
 ]

@@ -1,5 +1,31 @@
 from django.apps import AppConfig
 
+VERBS = {
+    "create": "cadastrad",
+    "update": "alterad",
+    "deactivate": "desativad",
+    "reactivate": "reativad",
+    "remove": "removid",
+}
+
+
+def reference_action_labels() -> dict[str, str]:
+    """ "Localidade cadastrada", "Setor alterado" … for every action of every reference table."""
+    from .tables import TABLES
+
+    labels = {"registry.route_reorder": "Ordem das rotas alterada"}
+    for table in TABLES.values():
+        for verb, stem in VERBS.items():
+            ending = "a" if table.feminine else "o"
+            labels[f"{table.action}_{verb}"] = f"{table.singular.capitalize()} {stem}{ending}"
+    return labels
+
+
+def reference_object_labels() -> dict[str, str]:
+    from .tables import TABLES
+
+    return {table.action: table.singular.capitalize() for table in TABLES.values()}
+
 
 class RegistryConfig(AppConfig):
     name = "modules.registry"
@@ -36,12 +62,20 @@ class RegistryConfig(AppConfig):
                 "registry.neighbourhood": "Bairro",
             },
         )
+        register_labels(
+            actions=reference_action_labels(),
+            objects=reference_object_labels(),
+            fields={"routes": "Ordem das rotas", "active": "Ativo"},
+        )
         from modules.access.functions import Function, register
 
         register(
             Function("registry.customers", "Clientes", "Cadastro"),
             Function("registry.properties", "Imóveis e ligações", "Cadastro"),
             Function("registry.economies", "Alterar economias", "Cadastro"),
-            Function("registry.reference", "Tabelas do cadastro", "Cadastro"),
+            Function("registry.reference", "Tabelas do cadastro (território e logradouros)", "Cadastro"),
+            Function(
+                "registry.classification", "Categorias, planos de utilização, grupos e rotas", "Cadastro"
+            ),
             Function("registry.import", "Importação de cadastro legado", "Cadastro"),
         )

@@ -43,3 +43,9 @@ class ErrorCode(StrEnum):
     CONNECTION_SITUATION_UNKNOWN = "connection_situation_unknown"
     CONNECTION_TRANSITION_INVALID = "connection_transition_invalid"
     CONNECTION_DATE_BEFORE_CURRENT = "connection_date_before_current"
+
+    REFERENCE_NOT_FOUND = "reference_not_found"
+    REFERENCE_INVALID = "reference_invalid"
+    REFERENCE_INACTIVE = "reference_inactive"
+    REFERENCE_IN_USE = "reference_in_use"
+    ROUTE_ORDER_INVALID = "route_order_invalid"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from .domain import connections as conn
 from .models import BillingGroup, Category, Customer, Neighbourhood, PropertyRelation, Route, Street
@@ -44,18 +45,20 @@ class PropertyForm(forms.Form):
     block = forms.IntegerField(label="Quadra", min_value=0)
     lot = forms.IntegerField(label="Lote", min_value=0)
     sublot = forms.IntegerField(label="Sublote", min_value=0, initial=0, required=False)
-    street = forms.ModelChoiceField(label="Logradouro", queryset=Street.objects.all())
+    street = forms.ModelChoiceField(label="Logradouro", queryset=Street.objects.filter(active=True))
     number = forms.CharField(label="Número", max_length=10)
     complement = forms.CharField(label="Complemento", required=False, max_length=60)
-    neighbourhood = forms.ModelChoiceField(label="Bairro", queryset=Neighbourhood.objects.all())
+    neighbourhood = forms.ModelChoiceField(label="Bairro", queryset=Neighbourhood.objects.filter(active=True))
     cep = forms.CharField(label="CEP", required=False, max_length=9)
     latitude = forms.DecimalField(label="Latitude", required=False, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(label="Longitude", required=False, max_digits=9, decimal_places=6)
     billing_group = forms.ModelChoiceField(
-        label="Grupo de faturamento", queryset=BillingGroup.objects.all(), required=False
+        label="Grupo de faturamento", queryset=BillingGroup.objects.filter(active=True), required=False
     )
     route = forms.ModelChoiceField(
-        label="Rota de leitura", queryset=Route.objects.select_related("group"), required=False
+        label="Rota de leitura",
+        queryset=Route.objects.filter(active=True).select_related("group"),
+        required=False,
     )
     route_sequence = forms.IntegerField(label="Sequência na rota", required=False, min_value=1)
     holder_cpf_cnpj = forms.CharField(
@@ -72,7 +75,8 @@ class EconomiesForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         initial = kwargs.pop("shares", None) or {}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for category in Category.objects.all():
+        # a deactivated category is offered only to the properties that already have it
+        for category in Category.objects.filter(Q(active=True) | Q(code__in=list(initial))):
             self.fields[f"cat_{category.code}"] = forms.IntegerField(
                 label=f"Economias — {category.name}", required=False, initial=initial.get(category.code)
             )

@@ -20,37 +20,108 @@ class City(models.Model):
     name = models.CharField("município", max_length=120)
     state = models.CharField("UF", max_length=2)
     ibge_code = models.CharField("código IBGE", max_length=7, blank=True)
+    active = models.BooleanField("ativo", default=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["name", "state"], name="city_name_state")]
         verbose_name = "município"
+        verbose_name_plural = "municípios"
 
     def __str__(self) -> str:
         return f"{self.name}/{self.state}"
 
 
+class Locality(models.Model):
+    """Localidade (zona): the first part of the inscription. Seed 002 §4.2: every record belongs to one;
+    Sorocaba has a single one."""
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="localities", verbose_name="município"
+    )
+    code = models.PositiveSmallIntegerField("código", unique=True)
+    name = models.CharField("nome", max_length=120)
+    active = models.BooleanField("ativa", default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "localidade"
+        verbose_name_plural = "localidades"
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class Sector(models.Model):
+    """Setor comercial inside a locality (second part of the inscription; seed 002 §5.2)."""
+
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, related_name="sectors", verbose_name="localidade"
+    )
+    code = models.PositiveSmallIntegerField("código")
+    name = models.CharField("nome", max_length=120)
+    active = models.BooleanField("ativo", default=True)
+
+    class Meta:
+        ordering = ["locality__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["locality", "code"], name="sector_locality_code")]
+        verbose_name = "setor"
+        verbose_name_plural = "setores"
+
+    def __str__(self) -> str:
+        return f"{self.locality.code}.{self.code} – {self.name}"
+
+
+class Block(models.Model):
+    """Quadra inside a sector (third part of the inscription)."""
+
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="blocks", verbose_name="setor")
+    code = models.PositiveSmallIntegerField("código")
+    name = models.CharField("descrição", max_length=120, blank=True)
+    active = models.BooleanField("ativa", default=True)
+
+    class Meta:
+        ordering = ["sector__locality__code", "sector__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["sector", "code"], name="block_sector_code")]
+        verbose_name = "quadra"
+        verbose_name_plural = "quadras"
+
+    def __str__(self) -> str:
+        return f"{self.sector.locality.code}.{self.sector.code}.{self.code}"
+
+
 class Neighbourhood(models.Model):
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="neighbourhoods")
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="neighbourhoods", verbose_name="município"
+    )
+    code = models.PositiveIntegerField("código", null=True, blank=True)
     name = models.CharField("bairro", max_length=120)
     name_search = models.CharField(max_length=120, editable=False, default="")
+    active = models.BooleanField("ativo", default=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["city", "name"], name="neighbourhood_city_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="neighbourhood_city_name"),
+            models.UniqueConstraint(fields=["city", "code"], name="neighbourhood_city_code"),
+        ]
         verbose_name = "bairro"
+        verbose_name_plural = "bairros"
 
     def __str__(self) -> str:
         return self.name
 
 
 class Street(models.Model):
-    """Logradouro: type (Rua, Avenida …) and name; its sector ties it to the inscription."""
+    """Logradouro: type (Rua, Avenida …), title (Dr., Pres. …) and name; properties hold it by FK, so a
+    rename reaches every property (seed 002 S4.2-03)."""
 
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="streets")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="streets", verbose_name="município")
     street_type = models.CharField("tipo de logradouro", max_length=30, default="Rua")
+    title = models.CharField("título", max_length=30, blank=True)
     name = models.CharField("logradouro", max_length=150)
     name_search = models.CharField(max_length=200, editable=False, default="")
+    active = models.BooleanField("ativo", default=True)
 
     class Meta:
         ordering = ["name"]
@@ -58,34 +129,91 @@ class Street(models.Model):
             models.UniqueConstraint(fields=["city", "street_type", "name"], name="street_city_type_name")
         ]
         verbose_name = "logradouro"
+        verbose_name_plural = "logradouros"
 
     def __str__(self) -> str:
-        return f"{self.street_type} {self.name}"
+        return " ".join(p for p in (self.street_type, self.title, self.name) if p)
 
 
 class Category(models.Model):
-    """Billing category (residencial, comercial, industrial, pública …): rows, never code."""
+    """Billing category (residencial, comercial, industrial, pública, associação …): rows, never code."""
 
     code = models.CharField("código", max_length=10, unique=True)
     name = models.CharField("nome", max_length=80)
+    active = models.BooleanField("ativa", default=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = "categoria"
+        verbose_name_plural = "categorias"
 
     def __str__(self) -> str:
         return self.name
 
 
 class Subcategory(models.Model):
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="subcategories")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="subcategories", verbose_name="categoria"
+    )
     code = models.CharField("código", max_length=10)
     name = models.CharField("nome", max_length=80)
+    active = models.BooleanField("ativa", default=True)
 
     class Meta:
         ordering = ["category__code", "code"]
         constraints = [models.UniqueConstraint(fields=["category", "code"], name="subcategory_code")]
         verbose_name = "subcategoria"
+        verbose_name_plural = "subcategorias"
+
+    def __str__(self) -> str:
+        return f"{self.category.code}/{self.code} {self.name}"
+
+
+class UsagePlan(models.Model):
+    """Plano de utilização of a category (seed 002 §5.3, S5.3-03..05): how its bills are computed.
+    The priced minimum stays in the tariff act; a plan's minimum, when set, is the one for the
+    properties on the plan (ADR 0145)."""
+
+    class Kind(models.TextChoices):
+        TARIFF = "tariff", "Tarifário"
+        FLOW = "flow", "Vazão"
+        USAGE = "usage", "Utilização"
+
+    class TaxMode(models.TextChoices):
+        CALCULATED = "calculated", "Calculado"
+        EXEMPT = "exempt", "Isento"
+        TARIFF = "tariff", "Tarifário"
+
+    class DwellingUnitMode(models.TextChoices):
+        SPLIT = "split", "Dividir o volume pelas economias"
+        PRINCIPAL = "principal", "Cobrar pela economia principal"
+        SINGLE = "single", "Uma economia com tarifas diferenciadas"
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="usage_plans", verbose_name="categoria"
+    )
+    code = models.CharField("código", max_length=10)
+    name = models.CharField("nome", max_length=80)
+    kind = models.CharField("tipo do plano", max_length=10, choices=Kind.choices, default=Kind.TARIFF)
+    minimum_m3_per_unit = models.PositiveIntegerField(
+        "volume mínimo por economia (m³)", null=True, blank=True, help_text="vazio: o mínimo da tarifa"
+    )
+    initial_m3_per_unit = models.PositiveIntegerField(
+        "volume inicial por economia (m³)", null=True, blank=True
+    )
+    tax_mode = models.CharField(
+        "cobrança de imposto", max_length=10, choices=TaxMode.choices, default=TaxMode.CALCULATED
+    )
+    dwelling_unit_mode = models.CharField(
+        "economias múltiplas", max_length=10, choices=DwellingUnitMode.choices, default=DwellingUnitMode.SPLIT
+    )
+    active = models.BooleanField("ativo", default=True)
+
+    class Meta:
+        ordering = ["category__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="usage_plan_code")]
+        verbose_name = "plano de utilização"
+        verbose_name_plural = "planos de utilização"
 
     def __str__(self) -> str:
         return f"{self.category.code}/{self.code} {self.name}"
@@ -94,24 +222,33 @@ class Subcategory(models.Model):
 class BillingGroup(models.Model):
     code = models.PositiveSmallIntegerField("grupo", unique=True)
     name = models.CharField("nome", max_length=80)
+    active = models.BooleanField("ativo", default=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = "grupo de faturamento"
+        verbose_name_plural = "grupos de faturamento"
 
     def __str__(self) -> str:
         return f"Grupo {self.code}"
 
 
 class Route(models.Model):
-    group = models.ForeignKey(BillingGroup, on_delete=models.PROTECT, related_name="routes")
+    """Rota de leitura/entrega of a billing group; `sequence` is its place in the group's reading order."""
+
+    group = models.ForeignKey(
+        BillingGroup, on_delete=models.PROTECT, related_name="routes", verbose_name="grupo de faturamento"
+    )
     code = models.PositiveIntegerField("rota")
     name = models.CharField("nome", max_length=80, blank=True)
+    sequence = models.PositiveIntegerField("ordem no grupo", default=0)
+    active = models.BooleanField("ativa", default=True)
 
     class Meta:
-        ordering = ["group__code", "code"]
+        ordering = ["group__code", "sequence", "code"]
         constraints = [models.UniqueConstraint(fields=["group", "code"], name="route_group_code")]
         verbose_name = "rota de leitura"
+        verbose_name_plural = "rotas de leitura"
 
     def __str__(self) -> str:
         return f"{self.group.code}/{self.code}"
@@ -204,6 +341,17 @@ class Property(models.Model):
     block = models.PositiveSmallIntegerField("quadra")
     lot = models.PositiveSmallIntegerField("lote")
     sublot = models.PositiveSmallIntegerField("sublote", default=0)
+    # the reference rows the inscription's numbers name, when the utility has registered them (set by
+    # the property services from the numbers; NULL on properties registered before those tables)
+    locality_ref = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="properties", editable=False
+    )
+    sector_ref = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="properties", editable=False
+    )
+    block_ref = models.ForeignKey(
+        Block, on_delete=models.PROTECT, null=True, blank=True, related_name="properties", editable=False
+    )
     inscription = models.CharField("inscrição", max_length=21, unique=True, editable=False)
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="properties")
     number = models.CharField("número", max_length=10)
@@ -267,6 +415,7 @@ class PropertyCategory(models.Model):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="categories")
     category = models.ForeignKey(Category, on_delete=models.PROTECT)
     subcategory = models.ForeignKey(Subcategory, on_delete=models.PROTECT, null=True, blank=True)
+    usage_plan = models.ForeignKey(UsagePlan, on_delete=models.PROTECT, null=True, blank=True)
     economies = models.PositiveSmallIntegerField("economias")
 
     class Meta:
@@ -277,6 +426,8 @@ class PropertyCategory(models.Model):
                 condition=Q(economies__gte=1), name="property_category_economies_positive"
             ),
         ]
+        verbose_name = "economias por categoria"
+        verbose_name_plural = "economias por categoria"
 
     def __str__(self) -> str:
         return f"{self.category_id}: {self.economies}"

@@ -1,5 +1,5 @@
 """Reference data of the registry: categories and subcategories, the utility's city, billing groups,
-and the registry functions in the standard profiles. Idempotent (get_or_create)."""
+and the registry functions in the standard profiles. Idempotent: each table only while empty."""
 
 from __future__ import annotations
 
@@ -29,9 +29,14 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "registry.economies": {"Gestor": ("view", "change"), "Consulta": ("view",)},
     "registry.reference": {
-        "Gestor": ("view", "add", "change"),
+        "Gestor": ("view", "add", "change", "delete"),
         "Consulta": ("view",),
         "Atendente": ("view", "add"),
+    },
+    "registry.classification": {
+        "Gestor": ("view", "add", "change", "delete"),
+        "Consulta": ("view",),
+        "Atendente": ("view",),
     },
     "registry.import": {"Gestor": ("view", "add")},
 }
@@ -57,18 +62,24 @@ def grant(grants: dict[str, dict[str, tuple[str, ...]]]) -> None:
 
 
 def seed_reference_data() -> None:
-    for code, (name, subs) in CATEGORIES.items():
-        category, _ = Category.objects.get_or_create(code=code, defaults={"name": name})
-        for sub_code, sub_name in subs:
-            Subcategory.objects.get_or_create(category=category, code=sub_code, defaults={"name": sub_name})
-    tenant = current_tenant()
-    city_name = getattr(tenant, "city", "") or "Sede"
-    state = getattr(tenant, "state", "") or "SP"
-    City.objects.get_or_create(name=city_name, state=state)
-    for group_code in (1, 2, 3):
-        group, _ = BillingGroup.objects.get_or_create(
-            code=group_code, defaults={"name": f"Grupo {group_code}"}
-        )
-        for route_code in (1, 2, 3, 4):
-            Route.objects.get_or_create(group=group, code=route_code, defaults={"name": f"Rota {route_code}"})
+    """A new utility's starting rows: the four categories, its city, three groups of four routes.
+    Each table is seeded only while it is empty: once staff have shaped it (Tabelas do cadastro:
+    a route removed, a category added), a later seed run never puts the defaults back."""
+    if not Category.objects.exists():
+        for code, (name, subs) in CATEGORIES.items():
+            category = Category.objects.create(code=code, name=name)
+            for sub_code, sub_name in subs:
+                Subcategory.objects.create(category=category, code=sub_code, name=sub_name)
+    if not City.objects.exists():
+        tenant = current_tenant()
+        city_name = getattr(tenant, "city", "") or "Sede"
+        state = getattr(tenant, "state", "") or "SP"
+        City.objects.create(name=city_name, state=state)
+    if not BillingGroup.objects.exists():
+        for group_code in (1, 2, 3):
+            group = BillingGroup.objects.create(code=group_code, name=f"Grupo {group_code}")
+            for route_code in (1, 2, 3, 4):
+                Route.objects.create(
+                    group=group, code=route_code, name=f"Rota {route_code}", sequence=route_code
+                )
     grant(GRANTS)

@@ -47,7 +47,9 @@ class Property360:
 
 def property_detail(pk: int) -> Property:
     prop: Property = (
-        Property.objects.select_related("street", "neighbourhood__city", "billing_group", "route")
+        Property.objects.select_related(
+            "street", "neighbourhood__city", "billing_group", "route", "locality_ref", "sector_ref"
+        )
         .prefetch_related(
             Prefetch("categories", queryset=PropertyCategory.objects.select_related("category")),
             "status_history",
@@ -75,3 +77,21 @@ def property_360(pk: int) -> Property360:
         cond |= Q(object_type=object_type, object_id=object_id)
     history = list(AuditEntry.objects.filter(cond).order_by("-at", "-id")[:50])
     return Property360(prop, relations, connections, history, {})
+
+
+def reference_rows(table_key: str, *, text: str = "", inactive: bool = True) -> QuerySet[Any]:
+    """The rows of a reference table for its list page and API, parents joined."""
+    from .domain.text import fold
+    from .tables import TABLES
+
+    table = TABLES[table_key]
+    qs = table.model._default_manager.select_related(*table.select)
+    if not inactive:
+        qs = qs.filter(active=True)
+    if text:
+        key = fold(text)
+        if any(f.name == "name_search" for f in table.model._meta.fields):
+            qs = qs.filter(name_search__contains=key)
+        else:
+            qs = qs.filter(name__icontains=text)
+    return qs

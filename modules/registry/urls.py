@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reference
 
 app_name = "registry"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("clientes/", views.customers_view, name="customers"),
     path("clientes/novo/", views.customer_create_view, name="customer_create"),
     path("clientes/<int:pk>/", views.customer_edit_view, name="customer_edit"),
+    path("tabelas/", views_reference.reference_index_view, name="reference_index"),
+    path("tabelas/classificacao/", views_reference.classification_index_view, name="classification_index"),
+    path("tabelas/<slug:slug>/", views_reference.reference_list_view, name="reference_list"),
+    path("tabelas/<slug:slug>/<int:pk>/", views_reference.reference_edit_view, name="reference_edit"),
 ]

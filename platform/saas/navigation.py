@@ -186,6 +186,22 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "service.materials",
         description="Materiais com unidade e tabela de preços, e os kits previstos para cada serviço.",
     ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Tabelas do cadastro",
+        "registry:reference_index",
+        "registry.reference",
+        description="Municípios, localidades, setores e quadras da inscrição, bairros e logradouros: "
+        "cadastrar, alterar, desativar.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Categorias, grupos e rotas",
+        "registry:classification_index",
+        "registry.classification",
+        description="Categorias, subcategorias e planos de utilização (mínimo por economia, economias "
+        "múltiplas); grupos de faturamento e a ordem de leitura das suas rotas.",
+    ),
 )
 
 

@@ -147,14 +147,21 @@ def test_the_ops_api_and_console_create_a_utility_from_a_template(ops_client: Cl
 
 def _bills(on: dt.date) -> dict[tuple[str, int], str]:
     """The bill of each category of the tariff in force for a range of consumptions, one economia."""
+    from modules.billing.domain.calculation import ConsumptionAboveLastBand
     from modules.billing.services.simulation import SimulationEntry, simulate
     from modules.billing.services.tariffs import tariff_in_force, tariff_version
 
+    def bill(code: str, m3: int) -> str:
+        try:
+            return str(
+                simulate(version=version, entries=[SimulationEntry(code, 1)], consumption_m3=m3)["total"]
+            )
+        except ConsumptionAboveLastBand as exc:  # a tariff whose last band is closed: the same refusal
+            return exc.message
+
     version = tariff_version(tariff_in_force(on))
     return {
-        (category.code, m3): simulate(
-            version=version, entries=[SimulationEntry(category.code, 1)], consumption_m3=m3
-        )["total"]
+        (category.code, m3): bill(category.code, m3)
         for category in version.categories
         for m3 in (0, 5, 10, 11, 15, 20, 25, 30, 45, 60, 100)
     }

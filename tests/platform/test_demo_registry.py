@@ -109,3 +109,22 @@ def test_sorocaba_seeds_addresses_of_sao_paulo(tenant_alpha) -> None:
     assert not Customer.objects.filter(mail_cep__startswith="78").exists()
     again = seed_demo_registry(40, today=TODAY, town=TOWNS["sorocaba"])
     assert [(r.created, r.updated) for r in again] == [(0, 0)] * 3
+
+
+def test_sorocaba_has_its_seven_categories_and_querencia_its_four(tenant_alpha) -> None:
+    """Seed 002 §14.1: residencial, comercial, industrial, pública and three associações; the tariff
+    of the demo prices every one of them."""
+    from modules.registry.models import Category
+    from saas.demo.billing import querencia_tariff, sorocaba_tariff
+
+    seed_demo_registry(5, today=TODAY, town=TOWNS["sorocaba"])
+    assert list(Category.objects.values_list("code", "name")) == [
+        ("ASB", "Associação Beneficente"), ("ASE", "Associação Especial"), ("ASS", "Associação"),
+        ("COM", "Comercial"), ("IND", "Industrial"), ("PUB", "Pública"), ("RES", "Residencial"),
+    ]  # fmt: skip
+    seed_demo_registry(5, today=TODAY, town=TOWNS["sorocaba"])  # idempotent
+    assert Category.objects.count() == 7
+    priced = {c["code"].split("/")[0] for c in sorocaba_tariff()["categories"]}
+    assert priced == set(Category.objects.values_list("code", flat=True))
+    assert {c["code"] for c in querencia_tariff()["categories"]} == {"RES", "COM", "IND", "PUB"}
+    assert TOWNS["querencia"].categories == ()

@@ -68,3 +68,34 @@ def prop(
         today=TODAY,
         **fields,
     )
+
+
+_codes = itertools.count(500)
+
+
+def reference_row(table: str, tag: str = "teste") -> Any:
+    """One row of a reference table (tables.TABLES key), with the parents it needs; its names carry
+    `tag` so a test can tell it apart."""
+    from modules.registry.services.reference import reference_create
+
+    city = City.objects.order_by("id").first()
+    assert city is not None
+    code = next(_codes)
+    parents: dict[str, Any] = {
+        "localities": lambda: {"city": city.pk},
+        "sectors": lambda: {"locality": reference_row("localities", tag).pk},
+        "blocks": lambda: {"sector": reference_row("sectors", tag).pk},
+        "neighbourhoods": lambda: {"city": city.pk},
+        "streets": lambda: {"city": city.pk, "street_type": "Rua"},
+        "subcategories": lambda: {"category": reference_row("categories", tag).pk},
+        "usage-plans": lambda: {"category": reference_row("categories", tag).pk},
+        "routes": lambda: {"group": reference_row("groups", tag).pk},
+    }
+    data: dict[str, Any] = parents.get(table, dict)()
+    if table == "cities":
+        data |= {"name": f"Cidade {tag} {code}", "state": "SP"}
+    elif table in ("categories", "subcategories", "usage-plans"):
+        data |= {"code": f"C{code}", "name": f"Categoria {tag} {code}"}
+    else:
+        data |= {"code": code, "name": f"{table} {tag} {code}"}
+    return reference_create(actor=ACTOR, table=table, data=data)

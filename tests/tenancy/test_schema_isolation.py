@@ -70,6 +70,20 @@ class BetaWorld:
         self.prop()
         return self.made["customer"]
 
+    def reference(self, table: str) -> Any:
+        """A row of one of the registry's reference tables (/api/v1/registry/<table>/{id})."""
+
+        def make() -> Any:
+            from modules.registry.tables import TABLES
+            from tests.registry import factories as reg
+
+            _beyond_alpha(TABLES[table].model._meta.db_table)
+            row = reg.reference_row(table, f"Exclusiva de Beta {next(_names)}")
+            self.remember(getattr(row, "name", ""))
+            return row
+
+        return self.get(f"reference:{table}", make)
+
     def bill(self) -> Any:
         def make() -> Any:
             from tests.collection import factories as col
@@ -392,6 +406,23 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("meters", "id"): lambda w: w.metered()[1].pk,
     ("properties", "id"): lambda w: w.prop().pk,
     ("readings", "id"): lambda w: w.reading().pk,
+    # the registry's reference tables (/api/v1/registry/<table>/{id})
+    **{
+        (table, "id"): (lambda t: lambda w: w.reference(t).pk)(table)
+        for table in (
+            "cities",
+            "localities",
+            "sectors",
+            "blocks",
+            "neighbourhoods",
+            "streets",
+            "categories",
+            "subcategories",
+            "usage-plans",
+            "groups",
+            "routes",
+        )
+    },
     # citizen API
     ("properties", "property_id"): lambda w: w.prop().pk,
     ("bills", "bill_id"): lambda w: w.bill().pk,

@@ -22,7 +22,7 @@ from modules.registry.domain.account_number import InvalidAccountNumber, parse_a
 from modules.registry.domain.economies import InvalidEconomies, parse_shares, total_economies, validate_shares
 from modules.registry.domain.inscription import InvalidInscription, parse_inscription
 from modules.registry.domain.text import fold, normalize_cep
-from modules.registry.models import BillingGroup, Category, City, Route
+from modules.registry.models import BillingGroup, Category, City, Locality, Route
 
 from ..files import (
     ImportReport,
@@ -153,8 +153,15 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
             # neighbourhoods) or by the file's own keys (customers, properties): the temporary table is
             # written once. Resolving them with UPDATE … FROM rewrote all its rows once per column (eleven
             # times), which was most of the import's time.
-            groups = dict(BillingGroup.objects.values_list("code", "id"))
-            routes = {(g, code): pk for g, code, pk in Route.objects.values_list("group_id", "code", "id")}
+            # any group and route the utility has registered (Tabelas do cadastro), none it has not
+            groups = {
+                code: (pk, active)
+                for code, pk, active in BillingGroup.objects.values_list("code", "id", "active")
+            }
+            routes = {
+                (g, code): (pk, active)
+                for g, code, pk, active in Route.objects.values_list("group_id", "code", "id", "active")
+            }
             # The file's keys are joined as unnest(array), never filtered with "= ANY(array)": right after a
             # first import the tables have no statistics, and a plan that filters 400,000 rows with a
             # 200,000-element array searches it linearly for each row (minutes; seen on the benchmark).
@@ -174,15 +181,29 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
             resolved = []
             for r in parsed:
                 line, group, route, holder = r[0], r[20], r[21], r[24]
-                group_id = groups.get(group) if group is not None else None
-                route_id = routes.get((group_id, route)) if route is not None else None
+                group_id, group_active = (
+                    groups.get(group, (None, True)) if group is not None else (None, True)
+                )
+                route_id, route_active = (
+                    routes.get((group_id, route), (None, True)) if route is not None else (None, True)
+                )
                 customer_id = customers.get(holder) if holder else None
                 if group is not None and group_id is None:
                     report.errors.append(
-                        LineError(line, "billing_group", "grupo de faturamento não cadastrado")
+                        LineError(line, "billing_group", f"grupo de faturamento {group} não cadastrado")
                     )
-                if route is not None and route_id is None:
-                    report.errors.append(LineError(line, "route", "rota não cadastrada neste grupo"))
+                elif not group_active:
+                    report.errors.append(
+                        LineError(line, "billing_group", f"grupo de faturamento {group} está desativado")
+                    )
+                if route is not None and group_id is not None and route_id is None:
+                    report.errors.append(
+                        LineError(line, "route", f"rota {route} não cadastrada no grupo {group}")
+                    )
+                elif route is not None and not route_active:
+                    report.errors.append(
+                        LineError(line, "route", f"rota {route} do grupo {group} está desativada")
+                    )
                 if holder and customer_id is None:
                     report.errors.append(
                         LineError(
@@ -310,6 +331,16 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
                 "SELECT property_id, 'active', %s, 'importação', %s, now() FROM imp_property WHERE created",
                 [today, actor.get_username()],
             )
+            if Locality.objects.exists():
+                # the inscription's locality, sector and block rows, where the utility has registered them
+                cursor.execute(
+                    "UPDATE registry_property p SET locality_ref_id = l.id, sector_ref_id = s.id, block_ref_id = b.id "
+                    "FROM imp_property t JOIN registry_locality l ON l.code = t.locality "
+                    "LEFT JOIN registry_sector s ON s.locality_id = l.id AND s.code = t.sector "
+                    "LEFT JOIN registry_block b ON b.sector_id = s.id AND b.code = t.block "
+                    "WHERE p.id = t.property_id "
+                    "AND (p.locality_ref_id, p.sector_ref_id, p.block_ref_id) IS DISTINCT FROM (l.id, s.id, b.id)"
+                )
             # categories and economias: upsert what the file says, drop what it no longer says
             cursor.execute(
                 "INSERT INTO registry_propertycategory (property_id, category_id, economies) "
@@ -378,15 +409,15 @@ def _names(
     searches = [wanted[k] for k in keys]
     if street:
         cursor.execute(
-            "INSERT INTO registry_street (city_id, street_type, name, name_search) "
-            "SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::text[]) "
+            "INSERT INTO registry_street (city_id, street_type, name, name_search, title, active) "
+            "SELECT %s, *, '', true FROM unnest(%s::text[], %s::text[], %s::text[]) "
             "ON CONFLICT (city_id, street_type, name) DO NOTHING",
             [city_id, firsts, seconds, searches],
         )
     else:
         cursor.execute(
-            "INSERT INTO registry_neighbourhood (city_id, name, name_search) "
-            "SELECT %s, * FROM unnest(%s::text[], %s::text[]) ON CONFLICT (city_id, name) DO NOTHING",
+            "INSERT INTO registry_neighbourhood (city_id, name, name_search, active) "
+            "SELECT %s, *, true FROM unnest(%s::text[], %s::text[]) ON CONFLICT (city_id, name) DO NOTHING",
             [city_id, firsts, searches],
         )
     report.details[detail] = cursor.rowcount

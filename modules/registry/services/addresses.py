@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from modules.common.audit import Actor, audit_record, snapshot
+from modules.common.audit import Actor, audit_record
 from modules.common.errors import ValidationFailed
 
 from ..domain.text import fold
 from ..errors import ErrorCode
 from ..models import Neighbourhood, Street
+from .reference import reference_snapshot
 
 
 @transaction.atomic(durable=True)
@@ -25,7 +26,9 @@ def street_create(*, actor: Actor, city_id: int, street_type: str, name: str) ->
         defaults={"name_search": fold(f"{street_type} {name}")},
     )
     if created:
-        audit_record(actor=actor, action="registry.street_create", target=street, after=snapshot(street))
+        audit_record(
+            actor=actor, action="registry.street_create", target=street, after=reference_snapshot(street)
+        )
     return street
 
 
@@ -39,5 +42,7 @@ def neighbourhood_create(*, actor: Actor, city_id: int, name: str) -> Neighbourh
         city_id=city_id, name=name, defaults={"name_search": fold(name)}
     )
     if created:
-        audit_record(actor=actor, action="registry.neighbourhood_create", target=hood, after=snapshot(hood))
+        audit_record(
+            actor=actor, action="registry.neighbourhood_create", target=hood, after=reference_snapshot(hood)
+        )
     return hood

@@ -21,14 +21,17 @@ from ..domain.text import fold, normalize_cep
 from ..errors import ErrorCode
 from ..models import (
     BillingGroup,
+    Block,
     Category,
     Customer,
+    Locality,
     Neighbourhood,
     Property,
     PropertyCategory,
     PropertyRelation,
     PropertyStatusChange,
     Route,
+    Sector,
     Street,
 )
 from .checks import not_future
@@ -67,6 +70,14 @@ def _address_search(street: Street, number: str, complement: str, neighbourhood:
 
 def _apply_categories(prop: Property, shares: tuple[CategoryShare, ...]) -> None:
     by_code = {c.code: c for c in Category.objects.filter(code__in=[s.category for s in shares])}
+    held = set(PropertyCategory.objects.filter(property=prop).values_list("category__code", flat=True))
+    for code, category in by_code.items():
+        if not category.active and code not in held:
+            raise ValidationFailed(
+                f"A categoria {category.code} – {category.name} está desativada: não recebe novas economias.",
+                field=f"categories.{code}",
+                code=ErrorCode.REFERENCE_INACTIVE,
+            )
     PropertyCategory.objects.filter(property=prop).exclude(category__code__in=list(by_code)).delete()
     for share in shares:
         PropertyCategory.objects.update_or_create(
@@ -78,6 +89,44 @@ def _apply_categories(prop: Property, shares: tuple[CategoryShare, ...]) -> None
 
 def _categories_snapshot(prop: Property) -> dict[str, int]:
     return dict(prop.categories.values_list("category__code", "economies"))
+
+
+def _inscription_refs(inscription: Inscription) -> dict[str, Any]:
+    """The locality, sector and block rows the inscription names, when registered; a deactivated one
+    takes no new property."""
+    refs: dict[str, Any] = {"locality_ref": None, "sector_ref": None, "block_ref": None}
+    locality = Locality.objects.filter(code=inscription.locality).first()
+    sector = block = None
+    if locality is not None:
+        sector = Sector.objects.filter(locality=locality, code=inscription.sector).first()
+    if sector is not None:
+        block = Block.objects.filter(sector=sector, code=inscription.block).first()
+    for name, row in (("locality", locality), ("sector", sector), ("block", block)):
+        if row is not None and not row.active:
+            ending = "o" if name == "sector" else "a"
+            raise ValidationFailed(
+                f"{row._meta.verbose_name.capitalize()} {row} está desativad{ending}: "
+                "não recebe novos imóveis.",
+                field=name,
+                code=ErrorCode.REFERENCE_INACTIVE,
+            )
+        refs[f"{name}_ref"] = row
+    return refs
+
+
+def _check_active(prop: Property | None, data: dict[str, Any]) -> None:
+    """A deactivated street, neighbourhood, group or route is kept where it is, never newly chosen."""
+    for name in ("street", "neighbourhood", "billing_group", "route"):
+        row = data.get(name)
+        if row is None or row.active:
+            continue
+        if prop is not None and getattr(prop, f"{name}_id") == row.pk:
+            continue
+        raise ValidationFailed(
+            f"{row._meta.verbose_name.capitalize()} {row} está desativado: escolha outro.",
+            field=name,
+            code=ErrorCode.REFERENCE_INACTIVE,
+        )
 
 
 def _check_route(billing_group: BillingGroup | None, route: Route | None) -> None:
@@ -175,6 +224,8 @@ def property_create(
     )
     _check_route(data.get("billing_group"), data.get("route"))
     _check_coordinates(data.get("latitude"), data.get("longitude"))
+    _check_active(None, data)
+    refs = _inscription_refs(inscription)
     not_future(holder_since, today, "holder_since", "A data de início da titularidade")
     if account_base is not None:
         try:
@@ -211,6 +262,7 @@ def property_create(
         lot=inscription.lot,
         sublot=inscription.sublot,
         inscription=inscription.formatted(),
+        **refs,
         **data,
     )
     prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
@@ -239,6 +291,7 @@ def property_update(*, actor: Actor, prop: Property, **fields: Any) -> Property:
     data = _clean_property_fields(fields)
     prop = Property.objects.select_for_update().get(pk=prop.pk)
     before = snapshot(prop)
+    _check_active(prop, data)
     for key, value in data.items():
         setattr(prop, key, value)
     _check_route(prop.billing_group, prop.route)

@@ -86,6 +86,29 @@ def sorocaba_tariff() -> dict[str, Any]:
                 "sewer_percent": "92.5",
                 "bands": com,
             },
+            # the three associações of §14.1 (saas.demo.registry.SOROCABA.categories): the residential
+            # bands, the beneficent and special ones at the social price of the first two bands
+            {
+                "code": "ASS",
+                "name": "Associação",
+                "minimum_m3_per_unit": 10,
+                "sewer_percent": "92.5",
+                "bands": res,
+            },
+            {
+                "code": "ASB",
+                "name": "Associação Beneficente",
+                "minimum_m3_per_unit": 10,
+                "sewer_percent": "92.5",
+                "bands": [_band(0, 10, "0.53"), _band(11, 15, "0.80"), *res[2:]],
+            },
+            {
+                "code": "ASE",
+                "name": "Associação Especial",
+                "minimum_m3_per_unit": 10,
+                "sewer_percent": "92.5",
+                "bands": [_band(0, 10, "0.53"), _band(11, 15, "0.80"), *res[2:]],
+            },
         ],
     }
 

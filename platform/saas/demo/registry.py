@@ -134,6 +134,9 @@ class Town:
     area_code: str
     north_west: tuple[float, float]  # latitude, longitude; properties lie up to ~6 km south-east
     names_seed: int  # offset of the names stream, so each town has its own people
+    # categories beyond the four every utility is seeded with (registry/seed.py), registered as staff
+    # would on the "Tabelas do cadastro" page; no demo property uses them (the main stream is shared)
+    categories: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.streets) != 25 or len(self.neighbourhoods) != 12:
@@ -242,6 +245,8 @@ SOROCABA = Town(
     area_code="15",
     north_west=(-23.47, -47.42),
     names_seed=1000,
+    # seed 002 §14.1 (S14.1-03): Residencial, Comercial, Industrial, Pública and the three associações
+    categories=(("ASS", "Associação"), ("ASB", "Associação Beneficente"), ("ASE", "Associação Especial")),
 )
 # The demo utilities (saas.demo.utilities.DEMO_UTILITIES) by schema.
 TOWNS = {"querencia": QUERENCIA, "sorocaba": SOROCABA}
@@ -388,11 +393,16 @@ def seed_demo_registry(n: int, *, today: dt.date, town: Town) -> list[ImportRepo
     meters."""
     from django.db import transaction
 
+    from modules.registry.models import Category
     from modules.registry.seed import seed_reference_data
+    from modules.registry.services.reference import reference_create
 
     with transaction.atomic():  # utilities provisioned before this module existed lack its reference data
         seed_reference_data()
     actor = SystemActor("seed_demo")
+    for code, name in town.categories:
+        if not Category.objects.filter(code=code).exists():
+            reference_create(actor=actor, table="categories", data={"code": code, "name": name})
     customers, properties, meters = build_csvs(n, today=today, town=town)
     return [
         import_customers(actor=actor, data=customers, today=today),
