@@ -247,6 +247,47 @@ class BetaWorld:
 
         return self.get("collecting_agent", make)
 
+    def service_code(self) -> Any:
+        def make() -> Any:
+            from tests.service.factories import code
+
+            _beyond_alpha("service_servicecode")
+            return code(code=f"BETA{next(_names)}", description=f"Serviço Exclusivo de Beta {next(_names)}")
+
+        return self.get("service_code", make)
+
+    def material(self) -> Any:
+        def make() -> Any:
+            from tests.service.factories import material
+
+            _beyond_alpha("service_material")
+            return material(code=f"MATBETA{next(_names)}")
+
+        return self.get("material", make)
+
+    def team(self) -> Any:
+        def make() -> Any:
+            from tests.service.factories import team
+
+            _beyond_alpha("service_team")
+            name = f"Equipe Exclusiva de Beta {next(_names)}"
+            self.remember(name)
+            return team(name=name)
+
+        return self.get("team", make)
+
+    def order(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.service.services.orders import order_open
+
+            _beyond_alpha("service_serviceorder")
+            return order_open(
+                actor=SystemActor(ACTOR_NAME), code=self.service_code().code, property_id=self.prop().pk
+            )
+
+        return self.get("order", make)
+
     def quality_table(self) -> Any:
         def make() -> Any:
             from modules.billing.services.texts import QualityRow, quality_table_save
@@ -397,6 +438,10 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("tariffs", "id"): lambda w: w.tariff().pk,
     ("messages", "id"): lambda w: w.bill_message().pk,
     ("agents", "id"): lambda w: w.collecting_agent().pk,
+    ("codes", "code"): lambda w: w.service_code().code,
+    ("materials", "code"): lambda w: w.material().code,
+    ("orders", "id"): lambda w: w.order().pk,
+    ("teams", "id"): lambda w: w.team().pk,
     ("water-quality", "id"): lambda w: w.quality_table().pk,
     ("bills", "id"): lambda w: w.bill().pk,
     ("payments", "id"): lambda w: w.payment().pk,
