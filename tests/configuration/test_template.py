@@ -5,6 +5,7 @@ leaves the utility failed at that step and a retry ends like a clean run."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -145,26 +146,23 @@ def test_the_ops_api_and_console_create_a_utility_from_a_template(ops_client: Cl
     assert "Criada a partir do modelo de" in detail and "Concessionária Beta" in detail
 
 
-def _bills(on: dt.date) -> dict[tuple[str, int], str]:
-    """The bill of each category of the tariff in force for a range of consumptions, one economia."""
-    from modules.billing.domain.calculation import ConsumptionAboveLastBand
+def _bills(on: dt.date) -> dict[tuple[str, int], Decimal]:
+    """The bill of each category of the tariff in force, one economia, for consumptions across every
+    band (up to the last band's end when the act closes it)."""
     from modules.billing.services.simulation import SimulationEntry, simulate
     from modules.billing.services.tariffs import tariff_in_force, tariff_version
 
-    def bill(code: str, m3: int) -> str:
-        try:
-            return str(
-                simulate(version=version, entries=[SimulationEntry(code, 1)], consumption_m3=m3)["total"]
-            )
-        except ConsumptionAboveLastBand as exc:  # a tariff whose last band is closed: the same refusal
-            return exc.message
-
     version = tariff_version(tariff_in_force(on))
-    return {
-        (category.code, m3): bill(category.code, m3)
-        for category in version.categories
-        for m3 in (0, 5, 10, 11, 15, 20, 25, 30, 45, 60, 100)
-    }
+    totals = {}
+    for category in version.categories:
+        ceiling = category.bands[-1].to_m3 or 100
+        for m3 in sorted({0, 5, 10, 11, 15, 20, 25, 30, 45, 60, 100} | {ceiling}):
+            if m3 <= ceiling:
+                entries = [SimulationEntry(category.code, 1)]
+                totals[(category.code, m3)] = Decimal(
+                    simulate(version=version, entries=entries, consumption_m3=m3)["total"]
+                )
+    return totals
 
 
 def test_a_utility_from_a_template_bills_the_same_as_its_template(public_schema: None) -> None:
@@ -179,6 +177,8 @@ def test_a_utility_from_a_template_bills_the_same_as_its_template(public_schema:
 
     provisioning.tenant_provision(tenant_id=_from_template("igual").pk)
 
+    assert len(alpha) > 10 and all(isinstance(total, Decimal) for total in alpha.values())
+    assert len(set(alpha.values())) > 5  # the consumptions reach different bands
     with tenant_context("igual"):
         assert _bills(dt.date(2025, 6, 1)) == alpha
     assert connection.schema_name == "public"
