@@ -474,3 +474,22 @@ def test_the_sewer_is_billed_by_the_sewer_connections_own_share_when_it_has_one(
     assert bills[plain.pk].total == Decimal("40.56")
     # the tariff comparison prices the month again with the same share
     assert sorted(b.sewer_percent or 0 for b in billed_consumptions(MONTH)) == [0, Decimal("80")]
+
+
+def test_a_run_bills_the_group_in_the_routes_reading_order(ready: Any) -> None:
+    from modules.registry.models import Route
+    from modules.registry.services.reference import route_reorder
+
+    second_route = Route.objects.create(group=ready, code=2, sequence=2)
+    on_route_1 = f.billable(ready)
+    on_route_2 = f.billable(ready)
+    on_route_2.route = second_route
+    on_route_2.save(update_fields=["route"])
+    route_reorder(actor=f.ACTOR, group_id=ready.pk, route_codes=[2, 1])
+
+    run = runs.run_create(
+        actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 31)
+    )
+
+    [chunk] = RunChunk.objects.filter(run=run)
+    assert chunk.property_ids == [on_route_2.pk, on_route_1.pk]

@@ -108,7 +108,7 @@ def run_create(
         )
     ids = list(
         Property.objects.filter(billing_group=group, status=Property.Status.ACTIVE)
-        .order_by("route_id", "route_sequence", "id")
+        .order_by("route__sequence", "route__code", "route_sequence", "id")
         .values_list("id", flat=True)
     )
     run: BillingRun = BillingRun.objects.create(

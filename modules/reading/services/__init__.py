@@ -77,7 +77,8 @@ def schedule_generate(
     Months already scheduled keep their dates (they may have been adjusted by hand)."""
     settings_row, _ = ScheduleSettings.objects.get_or_create(group=group)
     routes = [
-        RouteSlot(str(r.code), settings_row.route_business_days) for r in group.routes.order_by("code")
+        RouteSlot(str(r.code), settings_row.route_business_days)
+        for r in group.routes.order_by("sequence", "code")
     ] or [RouteSlot("1", settings_row.route_business_days)]
     start = first_month.first_day() - dt.timedelta(days=7)
     end = first_month.plus(months + 1).last_day()
