@@ -128,3 +128,12 @@ def test_sorocaba_has_its_seven_categories_and_querencia_its_four(tenant_alpha) 
     assert priced == set(Category.objects.values_list("code", flat=True))
     assert {c["code"] for c in querencia_tariff()["categories"]} == {"RES", "COM", "IND", "PUB"}
     assert TOWNS["querencia"].categories == ()
+
+
+def test_querencias_demo_tariff_splits_mixed_consumption_equally() -> None:
+    """Seed 001 3.2.7.8.7: two or more categories share the consumption equally (Sorocaba bills by
+    economias, the default)."""
+    from saas.demo.billing import querencia_tariff, sorocaba_tariff
+
+    assert querencia_tariff()["category_split"] == "equal"
+    assert "category_split" not in sorocaba_tariff()

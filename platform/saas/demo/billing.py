@@ -115,7 +115,8 @@ def sorocaba_tariff() -> dict[str, Any]:
 
 def querencia_tariff() -> dict[str, Any]:
     """Seed 001 gives no figures: a plausible DAE structure (minimum 10 m³, sewer 80 %, half-up, a fixed
-    availability charge per economia)."""
+    availability charge per economia); a property of two or more categories splits its consumption
+    equally between them (seed 001 3.2.7.8.7)."""
     res = [_band(0, 10, "3.10"), _band(11, 20, "4.20"), _band(21, 30, "5.60"), _band(31, None, "7.40")]
     com = [_band(0, 10, "4.60"), _band(11, 30, "6.30"), _band(31, None, "8.90")]
     fixed = [{"name": "Tarifa de disponibilidade", "amount": "4.50"}]
@@ -123,6 +124,7 @@ def querencia_tariff() -> dict[str, Any]:
         "act": "Resolução DAE nº 12/2024 (demonstração)",
         "valid_from": "2020-01-01",
         "rounding": "half_up",
+        "category_split": "equal",
         "sewer_rounding": "per_band",
         "categories": [
             {
