@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "modules.registry.models.Customer.Kind",
         "ConnectionKindEnum": "modules.registry.models.ServiceConnection.Kind",
+        "UsagePlanKindEnum": "modules.registry.models.UsagePlan.Kind",
         "PropertyStatusEnum": "modules.registry.models.Property.Status",
         "MeterStatusEnum": "modules.metering.models.Meter.STATUS_CHOICES",
         "BillStatusEnum": "modules.billing.models.BILL_STATUS_CHOICES",
