@@ -27,7 +27,7 @@ from .errors import ErrorCode
 @function_required("registry.properties")
 def desk_property_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        view = property_overview(pk, can=request.user.can, today=tenant_today())  # type: ignore[union-attr]
+        view = property_overview(pk, can=request.user.can, today=tenant_today())
     except Property.DoesNotExist:
         raise Http404 from None
     return render(request, "service/desk_property.html", {"v": view, "p": view.prop})
