@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, desk_views
 
 urlpatterns = [
     path("service/codes", apis.ServiceCodesApi.as_view(), name="api-service-codes"),
@@ -40,5 +40,10 @@ urlpatterns = [
         "properties/<int:pk>/pending-items",
         apis.PropertyPendingItemsApi.as_view(),
         name="api-property-pending-items",
+    ),
+    path(
+        "properties/<int:pk>/overview",
+        desk_views.PropertyOverviewApi.as_view(),
+        name="api-property-overview",
     ),
 ]

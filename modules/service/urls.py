@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import desk_views, views
 
 app_name = "service"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("equipes/", views.teams_view, name="teams"),
     path("equipes/<int:pk>/", views.team_view, name="team"),
     path("materiais/", views.materials_view, name="materials"),
+    path("atendimento/imovel/<int:pk>/", desk_views.desk_property_view, name="desk_property"),
 ]

@@ -1,0 +1,180 @@
+"""The attendance desk: the one screen of a property (page and `GET /api/v1/properties/{id}/overview`),
+each block only for the profiles that grant its function (desk.BLOCKS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.access.permissions import HasFunction
+from modules.access.views import function_required
+from modules.common.clock import tenant_today
+from modules.common.errors import NotFound
+from modules.registry.models import Property
+
+from .desk import PropertyOverview, property_overview
+from .errors import ErrorCode
+
+
+@function_required("registry.properties")
+def desk_property_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        view = property_overview(pk, can=request.user.can, today=tenant_today())
+    except Property.DoesNotExist:
+        raise Http404 from None
+    return render(request, "service/desk_property.html", {"v": view, "p": view.prop})
+
+
+def _day(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def overview_json(view: PropertyOverview) -> dict[str, Any]:
+    """The same blocks as the page; money as strings, dates ISO; a block not granted is absent."""
+    p = view.prop
+    body: dict[str, Any] = {
+        "property": p.pk,
+        "blocks": view.blocks,
+        "registry": {
+            "account_number": p.account_number,
+            "inscription": p.inscription,
+            "status": p.status,
+            "address": f"{p.street}, {p.number}{' – ' + p.complement if p.complement else ''}",
+            "neighbourhood": str(p.neighbourhood),
+            "categories": [
+                {"category": c.category.code, "economies": c.economies} for c in p.categories.all()
+            ],
+            "customers": [
+                {
+                    "id": r.customer_id,
+                    "name": r.customer.name,
+                    "role": r.role,
+                    "start": _day(r.start),
+                    "end": _day(r.end),
+                }
+                for r in view.registry.relations
+            ],
+            "connections": [
+                {"kind": c.kind, "situation": c.situation, "since": _day(c.since)}
+                for c in view.registry.connections
+            ],
+        },
+        "history": [{"at": _day(e.at), "actor": e.actor, "action": e.action} for e in view.registry.history],
+    }
+    if view.shows("bills"):
+        body["bills"] = [
+            {
+                "id": b.pk,
+                "reference": b.reference.strftime("%Y-%m"),
+                "due_date": _day(b.due_date),
+                "total": str(b.total),
+                "status": b.status,
+                "status_label": b.get_status_display(),
+            }
+            for b in view.bills
+        ]
+    if view.shows("readings"):
+        body["consumption"] = [
+            {
+                "reference": m.reference.strftime("%Y-%m"),
+                "m3": m.m3,
+                "reading": None
+                if m.reading is None
+                else {
+                    "read_on": _day(m.reading.read_on),
+                    "value": m.reading.value,
+                    "kind": m.reading.consumption_kind,
+                    "occurrence": m.reading.occurrence.code if m.reading.occurrence else None,
+                },
+            }
+            for m in view.consumption
+        ]
+    if view.shows("payments"):
+        body["payments"] = [
+            {
+                "id": pay.pk,
+                "paid_on": _day(pay.paid_on),
+                "amount": str(pay.amount),
+                "status": pay.status,
+                "channel": pay.channel,
+                "agent": pay.agent.name,
+                "bill": pay.bill_id,
+            }
+            for pay in view.payments
+        ]
+    if view.debts is not None:
+        body["debts"] = {
+            "as_of": _day(view.debts.as_of),
+            "items": [
+                {
+                    "bill": i.bill_id,
+                    "reference": i.reference.strftime("%Y-%m"),
+                    "due_date": _day(i.due_date),
+                    "days_late": i.days_late,
+                    "original": str(i.original),
+                    "fine": str(i.fine),
+                    "interest": str(i.interest),
+                    "correction": str(i.correction),
+                    "total": str(i.total),
+                }
+                for i in view.debts.items
+            ],
+            "totals": {k: str(v) for k, v in view.debts.totals.items()},
+        }
+    if view.shows("agreements"):
+        body["agreements"] = [
+            {
+                "id": a.pk,
+                "status": a.status,
+                "created_at": _day(a.created_at),
+                "total": str(a.total),
+                "count": a.count,
+                "installment_value": str(a.installment_value),
+            }
+            for a in view.agreements
+        ]
+    if view.shows("orders"):
+        body["orders"] = [
+            {
+                "id": o.pk,
+                "number": o.label,
+                "code": o.code.code,
+                "description": o.code.description,
+                "status": o.status,
+                "opened_at": _day(o.opened_at),
+                "due_at": _day(o.due_at),
+                "closed_at": _day(o.closed_at),
+            }
+            for o in view.orders
+        ]
+    if view.shows("documents"):
+        body["certificates"] = [
+            {"id": c.pk, "code": c.code, "kind": c.kind, "issued_on": _day(c.issued_on)}
+            for c in view.certificates
+        ]
+    return body
+
+
+class PropertyOverviewApi(APIView):
+    """The attendance desk's one screen of a property as JSON: the blocks the caller's profile grants."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "registry.properties"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        try:
+            view = property_overview(pk, can=request.user.can, today=tenant_today())
+        except Property.DoesNotExist:
+            raise NotFound(
+                "Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND
+            ) from None
+        return Response(overview_json(view))
