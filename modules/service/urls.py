@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import automatic_views, views
 
 app_name = "service"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("equipes/", views.teams_view, name="teams"),
     path("equipes/<int:pk>/", views.team_view, name="team"),
     path("materiais/", views.materials_view, name="materials"),
+    path("abertura-automatica/", automatic_views.automatic_rules_view, name="automatic_rules"),
 ]
