@@ -62,11 +62,17 @@ def _rule_set(*, actor: Actor, event: str, code: str, occurrence: str = "") -> A
     """Not durable: rule_set's work, also run by the configuration import."""
     event, occurrence = _clean_rule(event, occurrence)
     service_code = code_get(code)
-    rule = AutomaticRule.objects.select_for_update().filter(event=event, occurrence=occurrence).first()
+    rule: AutomaticRule | None = (
+        AutomaticRule.objects.select_for_update().filter(event=event, occurrence=occurrence).first()
+    )
     if rule is None:
-        rule = AutomaticRule.objects.create(event=event, occurrence=occurrence, code=service_code)
-        audit_record(actor=actor, action="service.automatic_rule_set", target=rule, after=_rule_snap(rule))
-        return rule
+        created: AutomaticRule = AutomaticRule.objects.create(
+            event=event, occurrence=occurrence, code=service_code
+        )
+        audit_record(
+            actor=actor, action="service.automatic_rule_set", target=created, after=_rule_snap(created)
+        )
+        return created
     if rule.code_id == service_code.pk:
         return rule
     before = _rule_snap(rule)
