@@ -215,7 +215,7 @@ class ServiceSection:
             if (event == AutomaticEvent.READING_OCCURRENCE) != bool(occurrence) or len(occurrence) > 10:
                 raise _fail(
                     f"{path}[{i}].occurrence",
-                    "Informe o código da ocorrência (até 10 caracteres) só na regra de ocorrência de leitura.",
+                    "Informe o código da ocorrência (até 10 caracteres) só na regra de ocorrência.",
                 )
             code = r.get("code")
             if code not in codes:
