@@ -243,3 +243,19 @@ def test_beat_dispatches_the_sweep_to_every_tenant(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["service-meters-expiring-open"]
     assert entry["task"] == "modules.common.tasks.dispatch_to_tenants"
     assert entry["args"] == ["modules.service.tasks.meters_expiring_open"]
+
+
+def test_an_order_that_cannot_open_never_fails_the_committed_event(
+    tenant_alpha, django_capture_on_commit_callbacks
+):
+    from modules.metering.models import Installation
+    from modules.service.models import ServiceCode
+
+    _codes()
+    automatic.rule_set(actor=A, event="meter_installed", code="INS01")
+    ServiceCode.objects.filter(code="INS01").update(is_active=False)  # deactivated after the rule
+    sc = _water()
+    with django_capture_on_commit_callbacks(execute=True):
+        inst = _install(_meter("G0000001"), sc)
+    assert Installation.objects.filter(pk=inst.pk).exists()
+    assert not ServiceOrder.objects.exists() and not AutomaticOpening.objects.exists()
