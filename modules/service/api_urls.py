@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, desk_views
+from . import apis, automatic_apis, desk_views
 
 urlpatterns = [
     path("service/codes", apis.ServiceCodesApi.as_view(), name="api-service-codes"),
@@ -36,6 +36,16 @@ urlpatterns = [
     path("service/orders/<int:pk>/cancel", apis.OrderCancelApi.as_view(), name="api-service-order-cancel"),
     path("service/orders/<int:pk>/rework", apis.OrderReworkApi.as_view(), name="api-service-order-rework"),
     path("service/orders/<int:pk>/close", apis.OrderCloseApi.as_view(), name="api-service-order-close"),
+    path(
+        "service/automatic-rules",
+        automatic_apis.AutomaticRulesApi.as_view(),
+        name="api-service-automatic-rules",
+    ),
+    path(
+        "service/automatic-rules/<int:pk>",
+        automatic_apis.AutomaticRuleDetailApi.as_view(),
+        name="api-service-automatic-rule",
+    ),
     path(
         "properties/<int:pk>/pending-items",
         apis.PropertyPendingItemsApi.as_view(),

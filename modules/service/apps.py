@@ -34,6 +34,8 @@ class ServiceConfig(AppConfig):
                 "service.order_close": "Ordem de serviço encerrada",
                 "service.order_cancel": "Ordem de serviço cancelada",
                 "service.order_rework": "Retrabalho gerado",
+                "service.automatic_rule_set": "Regra de abertura automática definida",
+                "service.automatic_rule_delete": "Regra de abertura automática excluída",
                 "service.configuration_apply": "Configuração de serviços importada",
                 "service.configuration_remove": "Removido pela importação da configuração",
             },
@@ -45,6 +47,7 @@ class ServiceConfig(AppConfig):
                 "service.team": "Equipe",
                 "service.vehicle": "Veículo",
                 "service.serviceorder": "Ordem de serviço",
+                "service.automaticrule": "Regra de abertura automática",
             },
             fields={
                 "billing_type": "Tipo de cobrança",
@@ -60,6 +63,8 @@ class ServiceConfig(AppConfig):
                 "executed_at": "Executada em",
                 "charges": "Cobranças",
                 "items": "Materiais",
+                "event": "Evento",
+                "occurrence": "Ocorrência de leitura",
             },
         )
         from modules.access.functions import Function, register
@@ -75,3 +80,11 @@ class ServiceConfig(AppConfig):
         )
         # executed services and materials go on the property's next bill through billing's hook
         register_item_source(CHARGE_SOURCE, charge_items)
+        # meter and reading events open orders by the utility's rules (abertura automática)
+        from modules.metering.events import register_event_handler as metering_handler
+        from modules.reading.events import register_event_handler as reading_handler
+
+        from .services.automatic import on_event
+
+        metering_handler("service.automatic", on_event)
+        reading_handler("service.automatic", on_event)

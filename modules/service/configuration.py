@@ -1,6 +1,7 @@
 """The service section of the configuration document (modules/common/configuration.py): sectors,
 materials with their price tables, kits, service codes with their policies and price tables, and
-teams (names only: the people in them are staff accounts, not settings).
+teams (names only: the people in them are staff accounts, not settings); the rules of abertura
+automática (event, occurrence → service code).
 
 Natural keys throughout (codes, names); prices as text with two places; dates ISO. A price row that
 started on or before today is never changed or removed when the code (or material) has already been
@@ -24,6 +25,8 @@ from .errors import ErrorCode
 from .models import (
     MAX_PRINT_LAYOUTS,
     UNITS,
+    AutomaticEvent,
+    AutomaticRule,
     BillingType,
     ExecutedService,
     Kit,
@@ -36,6 +39,7 @@ from .models import (
     ServicePrice,
     Team,
 )
+from .services.automatic import _rule_delete, _rule_set
 from .services.catalog import kit_items_put, material_price_put, service_price_put
 
 KEY = "service"
@@ -76,7 +80,7 @@ def _prices(rows: Any) -> list[dict[str, str]]:
 
 class ServiceSection:
     key = KEY
-    title = "Serviços: códigos e preços, materiais, kits, setores e equipes"
+    title = "Serviços: códigos e preços, materiais, kits, setores, equipes e abertura automática"
 
     # --- export ------------------------------------------------------------------------------------
 
@@ -115,6 +119,10 @@ class ServiceSection:
                 }
                 for t in Team.objects.select_related("sector").order_by("name")
             ],
+            "automatic": [
+                {"event": r.event, "occurrence": r.occurrence, "code": r.code.code}
+                for r in AutomaticRule.objects.select_related("code").order_by("event", "occurrence")
+            ],
         }
 
     @staticmethod
@@ -147,6 +155,11 @@ class ServiceSection:
                 before, after = have.get(name), want.get(name)
                 if before != after:
                     changes.append(Change(f"{KEY}.{part}.{name}", before, after))
+        have_rules = {_rule_key(r): r for r in current["automatic"]}
+        want_rules = {_rule_key(r): r for r in clean["automatic"]}
+        for name in sorted(set(have_rules) | set(want_rules)):
+            if have_rules.get(name) != want_rules.get(name):
+                changes.append(Change(f"{KEY}.automatic.{name}", have_rules.get(name), want_rules.get(name)))
         self._refuse_unsafe(current, clean)
         return changes
 
@@ -180,7 +193,44 @@ class ServiceSection:
         for part in result:
             key = "name" if part in {"sectors", "teams"} else "code"
             result[part].sort(key=lambda row, k=key: row[k])
+        result["automatic"] = self._automatic(data.get("automatic", []), {c["code"] for c in result["codes"]})
         return result
+
+    @staticmethod
+    def _automatic(rows: Any, codes: set[str]) -> list[dict[str, str]]:
+        """The rules of abertura automática: a known event, an occurrence code only (and always) for
+        a reading occurrence, a service code of the document; one rule per event and occurrence."""
+        path = f"{KEY}.automatic"
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise _fail(path, "Informe uma lista de objetos.")
+        out: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for i, r in enumerate(rows):
+            event = r.get("event")
+            if event not in AutomaticEvent.values:
+                raise _fail(
+                    f"{path}[{i}].event", "Evento desconhecido: use um dos eventos de abertura automática."
+                )
+            occurrence = str(r.get("occurrence", "") or "").strip().upper()
+            if (event == AutomaticEvent.READING_OCCURRENCE) != bool(occurrence) or len(occurrence) > 10:
+                raise _fail(
+                    f"{path}[{i}].occurrence",
+                    "Informe o código da ocorrência (até 10 caracteres) só na regra de ocorrência.",
+                )
+            code = r.get("code")
+            if code not in codes:
+                raise _fail(f"{path}[{i}].code", f"O código de serviço {code} não está na seção de códigos.")
+            row = {"event": str(event), "occurrence": occurrence, "code": str(code)}
+            if _rule_key(row) in seen:
+                raise ValidationFailed(
+                    f"A regra {_rule_key(row)} aparece duas vezes.",
+                    field=f"{path}[{i}].event",
+                    code=ErrorCode.DUPLICATE,
+                )
+            seen.add(_rule_key(row))
+            out.append(row)
+        out.sort(key=lambda row: (row["event"], row["occurrence"]))
+        return out
 
     @staticmethod
     def _unique(rows: list[dict[str, Any]], part: str, key: str) -> set[str]:
@@ -418,7 +468,18 @@ class ServiceSection:
         kits = self._apply_kits(clean["kits"], actor, materials)
         self._apply_codes(clean["codes"], actor, sectors, kits)
         self._apply_teams(clean["teams"], actor, sectors)
+        self._apply_automatic(clean["automatic"], actor)
         self._remove_absent(clean, actor)
+
+    @staticmethod
+    def _apply_automatic(rows: list[dict[str, str]], actor: Actor) -> None:
+        """Before the codes absent from the document go: a rule protects its code."""
+        keep = {_rule_key(r) for r in rows}
+        for rule in AutomaticRule.objects.select_related("code"):
+            if _rule_key({"event": rule.event, "occurrence": rule.occurrence}) not in keep:
+                _rule_delete(actor=actor, rule=rule)
+        for r in rows:
+            _rule_set(actor=actor, event=r["event"], occurrence=r["occurrence"], code=r["code"])
 
     @staticmethod
     def _save(row: Any, fields: dict[str, Any], *, actor: Actor, create: str, update: str) -> Any:
@@ -564,6 +625,10 @@ class ServiceSection:
                     before=snapshot(row, exclude=("id",)),
                 )
                 row.delete()
+
+
+def _rule_key(row: dict[str, Any]) -> str:
+    return f"{row['event']}:{row['occurrence']}" if row["occurrence"] else str(row["event"])
 
 
 SECTION = ServiceSection()

@@ -36,3 +36,5 @@ class ErrorCode(StrEnum):
     SPECIAL_TEAM_REQUIRED = "special_team_required"
     TEAM_INACTIVE = "team_inactive"
     REWORK_NEEDS_EXECUTED = "rework_needs_executed"
+    # automatic opening
+    AUTOMATIC_RULE_NOT_FOUND = "automatic_rule_not_found"

@@ -441,3 +441,66 @@ class PendingCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: R$ {self.amount}"
+
+
+class AutomaticEvent(models.TextChoices):
+    """The events of the lower modules (metering, reading) that may open an order by themselves."""
+
+    METER_INSTALLED = "meter_installed", "Hidrômetro instalado"
+    METER_REMOVED = "meter_removed", "Hidrômetro retirado"
+    METER_SWAPPED = "meter_swapped", "Hidrômetro trocado"
+    METER_EXPIRING = "meter_expiring", "Validade da aferição vencendo"
+    READING_OCCURRENCE = "reading_occurrence", "Ocorrência de leitura"
+    CONSUMPTION_REVIEW = "consumption_review", "Consumo em análise (crítica)"
+
+
+class AutomaticRule(models.Model):
+    """Abertura automática: an event (with the occurrence code, for a reading occurrence) opens an
+    order of this service code. One rule per event and occurrence."""
+
+    event = models.CharField("evento", max_length=30, choices=AutomaticEvent.choices)
+    occurrence = models.CharField("ocorrência de leitura", max_length=10, blank=True, default="")
+    code = models.ForeignKey(
+        ServiceCode,
+        on_delete=models.PROTECT,
+        related_name="automatic_rules",
+        verbose_name="código de serviço",
+    )
+
+    class Meta:
+        ordering = ["event", "occurrence"]
+        verbose_name = "regra de abertura automática"
+        verbose_name_plural = "regras de abertura automática"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "occurrence"], name="automatic_rule_once"),
+            models.CheckConstraint(
+                condition=Q(event="reading_occurrence", occurrence__gt="")
+                | (~Q(event="reading_occurrence") & Q(occurrence="")),
+                name="automatic_rule_occurrence_only_for_readings",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = AutomaticEvent(self.event).label
+        return f"{label} {self.occurrence}".strip()
+
+
+class AutomaticOpening(models.Model):
+    """The order an event opened, keyed by the event's source ("metering.installation:123"): the
+    unique key is what makes a replayed event, or a second nightly run, open nothing more."""
+
+    source = models.CharField("origem", max_length=80, unique=True)
+    event = models.CharField("evento", max_length=30, choices=AutomaticEvent.choices)
+    order = models.OneToOneField(
+        ServiceOrder,
+        on_delete=models.PROTECT,
+        related_name="automatic_opening",
+        verbose_name="ordem de serviço",
+    )
+    opened_at = models.DateTimeField("aberta em")
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.source

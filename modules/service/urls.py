@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk_views, views
+from . import automatic_views, desk_views, views
 
 app_name = "service"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("equipes/<int:pk>/", views.team_view, name="team"),
     path("materiais/", views.materials_view, name="materials"),
     path("atendimento/imovel/<int:pk>/", desk_views.desk_property_view, name="desk_property"),
+    path("abertura-automatica/", automatic_views.automatic_rules_view, name="automatic_rules"),
 ]

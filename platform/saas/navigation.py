@@ -202,6 +202,14 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Categorias, subcategorias e planos de utilização (mínimo por economia, economias "
         "múltiplas); grupos de faturamento e a ordem de leitura das suas rotas.",
     ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Abertura automática de ordens",
+        "service:automatic_rules",
+        "service.codes",
+        description="Que evento abre sozinho qual ordem de serviço: instalação, retirada, troca e vencimento "
+        "da aferição do hidrômetro, ocorrências de leitura e consumo em análise.",
+    ),
 )
 
 

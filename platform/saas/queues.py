@@ -48,6 +48,8 @@ ROUTES: dict[str, str] = {
     "billing.render_pdfs": BATCH,
     # a whole tenant's agreements, once a day
     "modules.debt.tasks.agreements_enforce": BATCH,
+    # a whole tenant's expiring meters, once a night: an order each (abertura automática)
+    "modules.service.tasks.meters_expiring_open": BATCH,
 }
 
 

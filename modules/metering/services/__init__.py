@@ -19,6 +19,7 @@ from modules.registry.domain import connections as conn_rules
 from modules.registry.models import ServiceConnection
 from modules.registry.services.connections import connection_change_situation
 
+from .. import events
 from ..domain import meters as rules
 from ..errors import ErrorCode
 from ..models import Calibration, CalibrationPhoto, Installation, Meter, MeteringPolicy, Movement
@@ -332,6 +333,9 @@ def meter_install(
     inst = _install(actor, meter, sc, installed_on, initial_reading, seal, today)
     # recorded against the connection, so the property's history shows it
     audit_record(actor=actor, action="metering.meter_install", target=sc, after=snapshot(inst))
+    events.announce(
+        events.METER_INSTALLED, source=f"metering.installation:{inst.pk}", property_id=sc.property_id
+    )
     return inst
 
 
@@ -393,6 +397,7 @@ def meter_remove(
     audit_record(
         actor=actor, action="metering.meter_remove", target=inst, after=snapshot(inst), reason=reason
     )
+    events.announce(events.METER_REMOVED, source=f"metering.removal:{inst.pk}", property_id=sc.property_id)
     return inst
 
 
@@ -424,6 +429,7 @@ def meter_swap(
         after={"meter": new.meter_id, "initial_reading": initial_reading, "on": on},
         reason=reason,
     )
+    events.announce(events.METER_SWAPPED, source=f"metering.swap:{new.pk}", property_id=sc.property_id)
     return old, new
 
 

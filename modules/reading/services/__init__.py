@@ -22,6 +22,7 @@ from modules.metering.models import Installation
 from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
 from modules.registry.models import BillingGroup, Property
 
+from .. import events
 from ..domain.consumption import (
     ConsumptionInput,
     ConsumptionKind,
@@ -376,6 +377,15 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
             "flags": row.flags,
         },
     )
+    if occurrence is not None:
+        events.announce(
+            events.READING_OCCURRENCE,
+            source=f"reading.occurrence:{row.pk}",
+            property_id=prop.pk,
+            occurrence=occurrence.code,
+        )
+    if row.review == ReviewStatus.PENDING:
+        events.announce(events.CONSUMPTION_REVIEW, source=f"reading.review:{row.pk}", property_id=prop.pk)
     return row
 
 

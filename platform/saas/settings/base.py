@@ -266,6 +266,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(env("BILLING_RUNS_SWEEP_SECONDS", "120")),
         "args": ["billing.runs_sweep"],
     },
+    # installed meters whose calibration expires soon open their service order (abertura automática);
+    # 05:30 UTC is past midnight in every Brazilian time zone, so each tenant's date is the new day
+    "service-meters-expiring-open": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=5, minute=30),
+        "args": ["modules.service.tasks.meters_expiring_open"],
+    },
     # hosted card checkouts past their deadline return their bills to open (VA-13)
     "collection-card-checkouts-expire": {
         "task": "modules.common.tasks.dispatch_to_tenants",
