@@ -288,6 +288,18 @@ class BetaWorld:
 
         return self.get("order", make)
 
+    def automatic_rule(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.service.services.automatic import rule_set
+
+            _beyond_alpha("service_automaticrule")
+            return rule_set(
+                actor=SystemActor(ACTOR_NAME), event="meter_installed", code=self.service_code().code
+            )
+
+        return self.get("automatic_rule", make)
+
     def quality_table(self) -> Any:
         def make() -> Any:
             from modules.billing.services.texts import QualityRow, quality_table_save
@@ -442,6 +454,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("materials", "code"): lambda w: w.material().code,
     ("orders", "id"): lambda w: w.order().pk,
     ("teams", "id"): lambda w: w.team().pk,
+    ("automatic-rules", "id"): lambda w: w.automatic_rule().pk,
     ("water-quality", "id"): lambda w: w.quality_table().pk,
     ("bills", "id"): lambda w: w.bill().pk,
     ("payments", "id"): lambda w: w.payment().pk,
