@@ -492,6 +492,12 @@ class BillingSettingsIO(serializers.Serializer):
     m3_per_outlet = serializers.IntegerField(
         required=False, help_text="m³ por tomada d'água de um imóvel sem hidrômetro (0 a 100; 0: o mínimo)"
     )
+    max_water_leak_percent = serializers.IntegerField(
+        required=False, help_text="desconto máximo por vazamento na água (%, 0 a 100)"
+    )
+    max_sewer_leak_percent = serializers.IntegerField(
+        required=False, help_text="desconto máximo por vazamento no esgoto (%, 0 a 100)"
+    )
 
 
 def _settings_json(row: Any) -> dict[str, Any]:

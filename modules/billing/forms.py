@@ -65,6 +65,14 @@ class BillingSettingsForm(forms.Form):
         label="Consumo por tomada d'água, imóvel sem hidrômetro (m³)",
         help_text="O imóvel sem hidrômetro fatura tomadas × este volume; 0 fatura o mínimo da tarifa.",
     )
+    max_water_leak_percent = forms.IntegerField(
+        label="Desconto máximo por vazamento na água (%)",
+        help_text="O maior desconto por vazamento que a alteração de fatura concede na água (0 a 100).",
+    )
+    max_sewer_leak_percent = forms.IntegerField(
+        label="Desconto máximo por vazamento no esgoto (%)",
+        help_text="O maior desconto por vazamento numa fatura com esgoto (0 a 100).",
+    )
 
 
 def category_choices(current: str = "") -> list[tuple[str, str]]:
