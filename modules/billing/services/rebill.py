@@ -93,6 +93,10 @@ class BillState:
     typeable_line: str
     lines: tuple[Line, ...] = field(default=())
 
+    @property
+    def hold_label(self) -> str:
+        return str(dict(BillHold.choices)[self.hold]) if self.hold else ""
+
     def as_json(self) -> dict[str, Any]:
         return {
             "bill": self.bill_id,
@@ -188,8 +192,10 @@ def _apply(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> 
             )
             target.barcode, target.typeable_line = code.digits, code.typeable_line
             fields += ["barcode", "typeable_line"]
-    if changes.hold is not None and changes.hold != target.hold:
-        target.hold = changes.hold
+    # a reissue stays held as the bill it replaces was (the proceeding is about the same debt)
+    hold = changes.hold if changes.hold is not None else bill.hold
+    if hold != target.hold:
+        target.hold = hold
         fields.append("hold")
     if fields:
         target.save(update_fields=fields)
