@@ -23,19 +23,19 @@ from modules.registry.models import BillingGroup, Category
 
 from . import selectors
 from .domain.calculation import PricingMethod
+from .domain.pricing import UnitFact
 from .domain.tariffs import ServiceType, TariffInvalid
 from .errors import ErrorCode
-from .domain.pricing import UnitFact
 from .models import Bill, BillHold, BillingRun, BillText, Tariff, TariffStatus
 from .pdf import bill_pdf
 from .services import bills as bill_services
 from .services import rebill as rebill_services
-from .services.rebill import BillChanges
 from .services import runs as run_services
 from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
 from .services import texts as text_services
+from .services.rebill import BillChanges
 
 
 def _tariff_invalid(exc: TariffInvalid) -> Response:
@@ -394,12 +394,16 @@ class RebillIn(serializers.Serializer):
 
     reason = serializers.CharField(max_length=500)
     due_date = serializers.DateField(required=False, allow_null=True, help_text="novo vencimento (dia útil)")
-    reading = serializers.IntegerField(min_value=0, required=False, allow_null=True, help_text="leitura aferida")
+    reading = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, help_text="leitura aferida"
+    )
     consumption_m3 = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     remove_water = serializers.BooleanField(required=False, default=False)
     remove_sewer = serializers.BooleanField(required=False, default=False)
     units = UnitIn(many=True, required=False, allow_null=True, help_text="categorias e economias a faturar")
-    leak_percent = serializers.IntegerField(required=False, allow_null=True, help_text="desconto por vazamento (%)")
+    leak_percent = serializers.IntegerField(
+        required=False, allow_null=True, help_text="desconto por vazamento (%)"
+    )
     leak_by_average = serializers.BooleanField(
         required=False, default=False, help_text="vazamento: faturar a média dos últimos seis meses"
     )
@@ -450,7 +454,9 @@ class BillRebillApi(APIView):
         if outcome.bill is None:
             return Response({"preview": True, **change})
         body = {**BillOut(outcome.bill).data, "change": change}
-        return Response(body, status=status.HTTP_201_CREATED if outcome.kind == "reissue" else status.HTTP_200_OK)
+        return Response(
+            body, status=status.HTTP_201_CREATED if outcome.kind == "reissue" else status.HTTP_200_OK
+        )
 
 
 class RunIn(serializers.Serializer):

@@ -43,9 +43,13 @@ HOLD_KEEP = "keep"
 class BillChangeForm(forms.Form):
     """Alteração de fatura: the reason and what changes; blank fields stay as they are."""
 
-    reason = forms.CharField(label="Motivo (parecer)", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Motivo (parecer)", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     due_date = forms.DateField(
-        label="Novo vencimento", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Novo vencimento",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Só o vencimento: a fatura é mantida, com novo código de barras. Deve ser dia útil.",
     )
     reading = forms.IntegerField(label="Leitura aferida", min_value=0, required=False)
@@ -57,7 +61,9 @@ class BillChangeForm(forms.Form):
         label="Economias", min_value=1, required=False, help_text="Com a categoria: fatura só esta categoria."
     )
     leak_percent = forms.IntegerField(label="Desconto por vazamento (%)", required=False)
-    leak_by_average = forms.BooleanField(label="Vazamento: faturar a média dos últimos seis meses", required=False)
+    leak_by_average = forms.BooleanField(
+        label="Vazamento: faturar a média dos últimos seis meses", required=False
+    )
     hold = forms.ChoiceField(
         label="Retenção da cobrança",
         required=False,
@@ -80,7 +86,9 @@ class BillChangeForm(forms.Form):
             consumption_m3=d.get("consumption_m3"),
             remove_water=bool(d.get("remove_water")),
             remove_sewer=bool(d.get("remove_sewer")),
-            units=(UnitFact(d["category"].strip().upper(), "", d["economies"]),) if d.get("category") else None,
+            units=(UnitFact(d["category"].strip().upper(), "", d["economies"]),)
+            if d.get("category")
+            else None,
             leak_percent=d.get("leak_percent"),
             leak_by_average=bool(d.get("leak_by_average")),
             hold=None if hold == HOLD_KEEP else hold,

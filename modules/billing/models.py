@@ -19,6 +19,7 @@ from .domain.statuses import BILL_STATUS_LABELS, RUN_STATUS_LABELS
 from .domain.statuses import BillStatus as BillStatus
 from .domain.statuses import RunStatus as RunStatus
 
+
 class BillHold(models.TextChoices):
     NONE = "", "Sem retenção"
     AWAITING_PAYMENT = "awaiting_payment", "Pagamento comprovado, aguardando baixa"

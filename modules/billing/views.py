@@ -24,12 +24,12 @@ from . import selectors, tariff_editor
 from .apis import version_for
 from .domain.tariffs import TariffInvalid
 from .forms import (
+    BillChangeForm,
     BillingSettingsForm,
     BillMessageForm,
     CompareForm,
     QualityRowForm,
     QualityTableForm,
-    BillChangeForm,
     RebillForm,
     RunForm,
     SimulatorForm,

@@ -67,20 +67,30 @@ def _counts() -> tuple[int, ...]:
 def test_a_due_date_change_keeps_the_bill_and_recomputes_its_barcode(ready: Any) -> None:
     bill = _bill(ready)
     out = rebill(
-        actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(due_date=dt.date(2025, 6, 30)), reason="Pedido do cliente"
+        actor=f.ACTOR,
+        bill_id=bill.pk,
+        changes=BillChanges(due_date=dt.date(2025, 6, 30)),
+        reason="Pedido do cliente",
     )
     assert out.kind == "due_date" and out.bill is not None and out.bill.pk == bill.pk
     bill.refresh_from_db()
     assert bill.status == "released" and bill.due_date == dt.date(2025, 6, 30)
     assert parse_typeable_line(bill.typeable_line).amount == bill.total
     note = BillNote.objects.get(bill=bill)
-    assert note.before["due_date"] != note.after["due_date"] == "2025-06-30" and note.reason == "Pedido do cliente"
+    assert (
+        note.before["due_date"] != note.after["due_date"] == "2025-06-30"
+        and note.reason == "Pedido do cliente"
+    )
     assert AuditEntry.objects.filter(action="billing.bill_change").count() == 1
 
 
 @pytest.mark.parametrize(
     ("due", "message"),
-    [(dt.date(2025, 6, 1), "anterior a hoje"), (dt.date(2025, 6, 28), "dia útil"), (dt.date(2025, 11, 20), "dia útil")],
+    [
+        (dt.date(2025, 6, 1), "anterior a hoje"),
+        (dt.date(2025, 6, 28), "dia útil"),
+        (dt.date(2025, 11, 20), "dia útil"),
+    ],
 )
 def test_a_due_date_before_today_or_on_a_holiday_is_refused_and_nothing_written(
     ready: Any, due: dt.date, message: str
@@ -106,13 +116,19 @@ def test_the_preview_answers_before_and_after_and_writes_nothing(ready: Any) -> 
     bill = _bill(ready)
     before = _counts()
     preview = rebill(
-        actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(consumption_m3=10), reason="Leitura errada", preview=True
+        actor=f.ACTOR,
+        bill_id=bill.pk,
+        changes=BillChanges(consumption_m3=10),
+        reason="Leitura errada",
+        preview=True,
     )
     assert _counts() == before
     assert preview.preview and preview.bill is None
     assert preview.before.total == bill.total and preview.after.total == Decimal("20.59")
     assert preview.after.consumption_m3 == 10 and preview.after.lines
-    done = rebill(actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(consumption_m3=10), reason="Leitura errada")
+    done = rebill(
+        actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(consumption_m3=10), reason="Leitura errada"
+    )
     assert done.after.total == preview.after.total and done.bill is not None
     assert done.bill.replaces_id == bill.pk
 
@@ -121,7 +137,10 @@ def test_a_corrected_reading_recomputes_the_consumption(ready: Any) -> None:
     bill = _bill(ready)
     assert bill.previous_reading is not None
     out = rebill(
-        actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(reading=bill.previous_reading + 10), reason="Aferida"
+        actor=f.ACTOR,
+        bill_id=bill.pk,
+        changes=BillChanges(reading=bill.previous_reading + 10),
+        reason="Aferida",
     )
     assert out.bill is not None
     assert (out.bill.consumption_m3, out.bill.current_reading, out.bill.total) == (
@@ -130,7 +149,12 @@ def test_a_corrected_reading_recomputes_the_consumption(ready: Any) -> None:
         Decimal("20.59"),
     )
     with pytest.raises(ValidationFailed) as raised:
-        rebill(actor=f.ACTOR, bill_id=out.bill.pk, changes=BillChanges(reading=bill.previous_reading - 1), reason="x")
+        rebill(
+            actor=f.ACTOR,
+            bill_id=out.bill.pk,
+            changes=BillChanges(reading=bill.previous_reading - 1),
+            reason="x",
+        )
     assert raised.value.field == "reading"
 
 
@@ -163,7 +187,9 @@ def test_leak_discount_by_percent_is_capped_by_the_settings(ready: Any) -> None:
     before = _counts()
     for percent, message in ((60, "na água é de no máximo 50%"), (45, "no esgoto é de no máximo 40%")):
         with pytest.raises(ValidationFailed) as raised:
-            rebill(actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(leak_percent=percent), reason="Vazamento")
+            rebill(
+                actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(leak_percent=percent), reason="Vazamento"
+            )
         assert raised.value.field == "leak_percent" and message in raised.value.message
     assert _counts() == before
     out = rebill(actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(leak_percent=40), reason="Vazamento")
@@ -182,7 +208,9 @@ def test_leak_discount_by_the_six_month_average(ready: Any) -> None:
             total=Decimal("10.00"),
             consumption_m3=m3,
         )
-    out = rebill(actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(leak_by_average=True), reason="Vazamento")
+    out = rebill(
+        actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(leak_by_average=True), reason="Vazamento"
+    )
     assert out.bill is not None and out.bill.consumption_m3 == 10
 
 

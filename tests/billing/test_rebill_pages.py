@@ -32,7 +32,12 @@ def _released(staff: Any) -> Bill:  # noqa: F811
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return Bill.objects.count(), BillItem.objects.count(), BillNote.objects.count(), AuditEntry.objects.count()
+    return (
+        Bill.objects.count(),
+        BillItem.objects.count(),
+        BillNote.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_the_api_previews_then_changes(staff: Any) -> None:  # noqa: F811

@@ -68,7 +68,9 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
             "O consumo não pode ser negativo.", field="consumption_m3", code=ErrorCode.CONSUMPTION_NEGATIVE
         )
     old = _cancel(actor=actor, bill=bill, reason=reason, draft_allowed=True)
-    new = reissue(actor=actor, old=old, was_draft=bill.status == BillStatus.DRAFT, consumption_m3=consumption_m3)
+    new = reissue(
+        actor=actor, old=old, was_draft=bill.status == BillStatus.DRAFT, consumption_m3=consumption_m3
+    )
     audit_record(
         actor=actor,
         action="billing.bill_rebill",

@@ -22,7 +22,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg
 
 from modules.common.audit import Actor, audit_record
 from modules.common.clock import febraban_company_code, tenant_today
@@ -107,7 +106,12 @@ class BillState:
             "barcode": self.barcode,
             "typeable_line": self.typeable_line,
             "lines": [
-                {"kind": ln.kind, "description": ln.description, "quantity_m3": ln.quantity_m3, "amount": str(ln.amount)}
+                {
+                    "kind": ln.kind,
+                    "description": ln.description,
+                    "quantity_m3": ln.quantity_m3,
+                    "amount": str(ln.amount),
+                }
                 for ln in self.lines
             ],
         }
@@ -128,7 +132,9 @@ def rebill(
     """Change the bill as `changes` say (see the module's docstring). Raises ValidationFailed naming
     the field, Conflict for a bill that cannot change (paid, cancelled), NotFound."""
     if not reason.strip():
-        raise ValidationFailed("Informe o motivo da alteração.", field="reason", code=ErrorCode.REASON_REQUIRED)
+        raise ValidationFailed(
+            "Informe o motivo da alteração.", field="reason", code=ErrorCode.REASON_REQUIRED
+        )
     if changes.empty:
         raise ValidationFailed("Nenhuma alteração informada.", field="changes", code=ErrorCode.CHANGES_EMPTY)
     if not preview:
@@ -159,7 +165,9 @@ def _state(bill: Bill) -> BillState:
 
 def _apply(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> RebillOutcome:
     try:
-        bill: Bill = Bill.objects.select_for_update(of=("self",)).select_related("property", "run").get(pk=bill_id)
+        bill: Bill = (
+            Bill.objects.select_for_update(of=("self",)).select_related("property", "run").get(pk=bill_id)
+        )
     except Bill.DoesNotExist as exc:
         raise NotFound("Fatura não encontrada.", code=ErrorCode.NOT_FOUND) from exc
     allowed = (BillStatus.RELEASED, BillStatus.DRAFT) if changes.reprices else (BillStatus.RELEASED,)
@@ -188,7 +196,9 @@ def _apply(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> 
             code = build_barcode(
                 amount=target.total,
                 company_code=febraban_company_code(),
-                free_field=free_field(target.pk, target.property.account_base, YearMonth.of(target.reference)),
+                free_field=free_field(
+                    target.pk, target.property.account_base, YearMonth.of(target.reference)
+                ),
             )
             target.barcode, target.typeable_line = code.digits, code.typeable_line
             fields += ["barcode", "typeable_line"]
@@ -226,7 +236,9 @@ def _check(bill: Bill, changes: BillChanges) -> None:
         today = tenant_today()
         if changes.due_date < today:
             raise ValidationFailed(
-                "O novo vencimento não pode ser anterior a hoje.", field="due_date", code=ErrorCode.DUE_DATE_INVALID
+                "O novo vencimento não pode ser anterior a hoje.",
+                field="due_date",
+                code=ErrorCode.DUE_DATE_INVALID,
             )
         if not is_business_day(changes.due_date, holidays_between(changes.due_date, changes.due_date)):
             raise ValidationFailed(
@@ -244,7 +256,9 @@ def _check(bill: Bill, changes: BillChanges) -> None:
             )
     if changes.reading is not None and changes.consumption_m3 is not None:
         raise ValidationFailed(
-            "Informe a leitura ou o consumo, não os dois.", field="consumption_m3", code=ErrorCode.CHANGES_CONFLICT
+            "Informe a leitura ou o consumo, não os dois.",
+            field="consumption_m3",
+            code=ErrorCode.CHANGES_CONFLICT,
         )
     if changes.consumption_m3 is not None and changes.consumption_m3 < 0:
         raise ValidationFailed(
@@ -253,7 +267,9 @@ def _check(bill: Bill, changes: BillChanges) -> None:
     if changes.reading is not None:
         if bill.previous_reading is None:
             raise ValidationFailed(
-                "A fatura não tem leitura anterior: corrija o consumo.", field="reading", code=ErrorCode.READING_INVALID
+                "A fatura não tem leitura anterior: corrija o consumo.",
+                field="reading",
+                code=ErrorCode.READING_INVALID,
             )
         if changes.reading < bill.previous_reading:
             raise ValidationFailed(
@@ -271,7 +287,9 @@ def _check(bill: Bill, changes: BillChanges) -> None:
         rules = billing_settings()
         if not 0 < changes.leak_percent <= 100:
             raise ValidationFailed(
-                "O desconto por vazamento deve ficar entre 1 e 100%.", field="leak_percent", code=ErrorCode.LEAK_OVER_LIMIT
+                "O desconto por vazamento deve ficar entre 1 e 100%.",
+                field="leak_percent",
+                code=ErrorCode.LEAK_OVER_LIMIT,
             )
         if changes.leak_percent > rules.max_water_leak_percent:
             raise ValidationFailed(
@@ -304,7 +322,9 @@ def six_month_average(bill: Bill) -> int | None:
     """The average consumption billed on the property's last six bills before this one's month
     (cancelled bills left out), rounded half up; None without any."""
     previous = (
-        Bill.objects.filter(property_id=bill.property_id, reference__lt=bill.reference, consumption_m3__isnull=False)
+        Bill.objects.filter(
+            property_id=bill.property_id, reference__lt=bill.reference, consumption_m3__isnull=False
+        )
         .exclude(status=BillStatus.CANCELLED)
         .order_by("-reference")
         .values_list("consumption_m3", flat=True)[:LEAK_AVERAGE_MONTHS]
@@ -340,7 +360,9 @@ def _pricing_changes(
     if changes.leak_percent is not None or changes.leak_by_average:
         base = consumption if consumption is not None else (old.consumption_m3 or 0)
         if changes.leak_percent is not None:
-            discount = (Decimal(base) * changes.leak_percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            discount = (Decimal(base) * changes.leak_percent / 100).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
             consumption = base - int(discount)
         else:
             average = six_month_average(old)
