@@ -7,6 +7,8 @@ and rebill keeps the history (`replaces`).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
@@ -109,11 +111,43 @@ class BillNote(models.Model):
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    KIND_LABELS: ClassVar[dict[str, str]] = {
+        "due_date": "Vencimento alterado",
+        "hold": "Retenção da cobrança",
+        "reissue": "Refaturada",
+    }
+
     class Meta:
         ordering = ["bill_id", "-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.bill_id}: {self.kind}"
+
+    def kind_label(self) -> str:
+        return self.KIND_LABELS.get(self.kind, self.kind)
+
+    def summary(self) -> str:
+        """What changed, in pt-BR: only the figures that differ."""
+        b, a = self.before, self.after
+        parts = []
+        if b.get("due_date") != a.get("due_date"):
+            parts.append(f"vencimento {_br_date(b.get('due_date'))} → {_br_date(a.get('due_date'))}")
+        if b.get("consumption_m3") != a.get("consumption_m3"):
+            parts.append(f"consumo {b.get('consumption_m3')} → {a.get('consumption_m3')} m³")
+        if b.get("total") != a.get("total"):
+            parts.append(f"total R$ {_br_money(b.get('total'))} → R$ {_br_money(a.get('total'))}")
+        if b.get("hold") != a.get("hold"):
+            labels = dict(BillHold.choices)
+            parts.append(f"retenção: {labels.get(a.get('hold', ''), '')}")
+        return "; ".join(parts) or "sem diferença nos valores"
+
+
+def _br_date(iso: str | None) -> str:
+    return "–" if not iso else "/".join(reversed(iso.split("-")))
+
+
+def _br_money(value: str | None) -> str:
+    return "–" if value is None else value.replace(".", ",")
 
 
 class BillItem(models.Model):
