@@ -61,7 +61,8 @@ def test_the_api_previews_then_changes(staff: Any) -> None:  # noqa: F811
     done = staff.post(url, {"reason": "Vazamento", "leak_percent": 50})
     assert done.status_code == 201, done.content
     new = done.json()
-    assert new["replaces"] == bill.pk and new["consumption_m3"] == 8 and new["due_date"] == "2025-06-15"
+    assert new["replaces"] == bill.pk and new["consumption_m3"] == 8
+    assert new["due_date"] == "2025-06-30"  # the correction keeps the date the bill was moved to
     assert new["hold"] == "in_process"  # the reissue stays out of collection, as its original was
     assert BillNote.objects.filter(bill=bill).count() == 3
 

@@ -7,7 +7,8 @@ audit row in the same transaction.
   the bill too: it only takes the bill out of collection (`selectors.bill_is_held`).
 - Anything that changes the amount (reading, consumption, water/sewer removed, categories and
   economias, leak discount) cancels the bill and issues its replacement for the same month, linked
-  through `replaces` (ADR 0176).
+  through `replaces` (ADR 0176); it keeps the due date the bill had when that is later than the
+  one the run would give.
 
 `preview=True` runs the same change and rolls it back: it answers the before and after lines and
 totals and leaves nothing written (ADR 0176).
@@ -188,6 +189,10 @@ def _apply(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> 
         kind = "due_date" if changes.due_date is not None else "hold"
         target = bill
     fields: list[str] = []
+    if kind == "reissue" and changes.due_date is None and bill.due_date > target.due_date:
+        # a correction does not bring the due date forward: it keeps the one the bill had
+        target.due_date = bill.due_date
+        fields.append("due_date")
     if changes.due_date is not None and changes.due_date != target.due_date:
         target.due_date = changes.due_date
         fields.append("due_date")
