@@ -13,7 +13,7 @@ from modules.registry.domain import connections as conn_rules
 from modules.registry.models import PropertyCategory, ServiceConnection
 
 from .domain.pricing import BilledConsumption, UnitFact
-from .models import Bill, BillingRun, BillStatus
+from .models import Bill, BillHold, BillingRun, BillStatus
 
 
 def bill_list(
@@ -24,7 +24,10 @@ def bill_list(
         qs = qs.filter(property_id=property_id)
     if reference:
         qs = qs.filter(reference=YearMonth.parse(reference).first_day())
-    if status:
+    if status in BillHold.values and status:
+        # "em processo", "pagamento comprovado": a hold on an issued bill (seed 001 3.2.13.9.1)
+        qs = qs.filter(hold=status).exclude(status=BillStatus.CANCELLED)
+    elif status:
         qs = qs.filter(status=status)
     if run:
         qs = qs.filter(run_id=run)

@@ -58,6 +58,12 @@ def test_the_api_previews_then_changes(staff: Any) -> None:  # noqa: F811
     assert moved.json()["id"] == bill.pk and moved.json()["due_date"] == "2025-06-30"
     held = staff.post(url, {"reason": "Processo 42/2025", "hold": "in_process"})
     assert held.status_code == 200 and held.json()["hold"] == "in_process"
+    listed = staff.get(f"/api/v1/bills?property={bill.property_id}&status=in_process").json()
+    assert [b["id"] for b in listed["results"]] == [bill.pk]
+    assert (
+        staff.get(f"/api/v1/bills?property={bill.property_id}&status=awaiting_payment").json()["results"]
+        == []
+    )
     done = staff.post(url, {"reason": "Vazamento", "leak_percent": 50})
     assert done.status_code == 201, done.content
     new = done.json()
