@@ -23,16 +23,19 @@ from modules.registry.models import BillingGroup, Category
 
 from . import selectors
 from .domain.calculation import PricingMethod
+from .domain.pricing import UnitFact
 from .domain.tariffs import ServiceType, TariffInvalid
 from .errors import ErrorCode
-from .models import Bill, BillingRun, BillText, Tariff, TariffStatus
+from .models import Bill, BillHold, BillingRun, BillText, Tariff, TariffStatus
 from .pdf import bill_pdf
 from .services import bills as bill_services
+from .services import rebill as rebill_services
 from .services import runs as run_services
 from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
 from .services import texts as text_services
+from .services.rebill import BillChanges
 
 
 def _tariff_invalid(exc: TariffInvalid) -> Response:
@@ -269,6 +272,7 @@ class BillOut(serializers.ModelSerializer):
             "tariff_act",
             "run",
             "replaces",
+            "hold",
             "issued_at",
             "cancelled_at",
             "cancel_reason",
@@ -379,22 +383,80 @@ class BillCritiqueAcceptApi(_BillWithReasonApi):
     service = staticmethod(bill_services.bill_critique_accept)
 
 
+class UnitIn(serializers.Serializer):
+    category = serializers.CharField(max_length=20)
+    subcategory = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    economies = serializers.IntegerField(min_value=1)
+
+
+class RebillIn(serializers.Serializer):
+    """An alteração de fatura: the reason and what changes (everything optional)."""
+
+    reason = serializers.CharField(max_length=500)
+    due_date = serializers.DateField(required=False, allow_null=True, help_text="novo vencimento (dia útil)")
+    reading = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, help_text="leitura aferida"
+    )
+    consumption_m3 = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    remove_water = serializers.BooleanField(required=False, default=False)
+    remove_sewer = serializers.BooleanField(required=False, default=False)
+    units = UnitIn(many=True, required=False, allow_null=True, help_text="categorias e economias a faturar")
+    leak_percent = serializers.IntegerField(
+        required=False, allow_null=True, help_text="desconto por vazamento (%)"
+    )
+    leak_by_average = serializers.BooleanField(
+        required=False, default=False, help_text="vazamento: faturar a média dos últimos seis meses"
+    )
+    hold = serializers.ChoiceField(
+        choices=BillHold.choices, required=False, allow_null=True, help_text="retenção; vazio a retira"
+    )
+
+    def changes(self) -> BillChanges:
+        d = self.validated_data
+        units = d.get("units")
+        return BillChanges(
+            due_date=d.get("due_date"),
+            reading=d.get("reading"),
+            consumption_m3=d.get("consumption_m3"),
+            remove_water=d["remove_water"],
+            remove_sewer=d["remove_sewer"],
+            units=None
+            if units is None
+            else tuple(UnitFact(u["category"], u["subcategory"], u["economies"]) for u in units),
+            leak_percent=d.get("leak_percent"),
+            leak_by_average=d["leak_by_average"],
+            hold=d.get("hold"),
+        )
+
+
 class BillRebillApi(APIView):
+    """POST /api/v1/bills/{id}/rebill: change the bill (seed 001 3.2.13.9). With `?preview=1` it
+    answers the before and after and writes nothing."""
+
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "billing.bills"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=ReasonIn, responses={201: BillOut})
+    @extend_schema(request=RebillIn, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = ReasonIn(data=request.data)
+        data = RebillIn(data=request.data)
         data.is_valid(raise_exception=True)
-        new = bill_services.bill_rebill(
+        preview = request.query_params.get("preview") in ("1", "true")
+        get_object_or_404(Bill, pk=pk)
+        outcome = rebill_services.rebill(
             actor=request.user,
-            bill=get_object_or_404(Bill, pk=pk),
+            bill_id=pk,
+            changes=data.changes(),
             reason=data.validated_data["reason"],
-            consumption_m3=data.validated_data.get("consumption_m3"),
+            preview=preview,
         )
-        return Response(BillOut(new).data, status=status.HTTP_201_CREATED)
+        change = {"kind": outcome.kind, "before": outcome.before.as_json(), "after": outcome.after.as_json()}
+        if outcome.bill is None:
+            return Response({"preview": True, **change})
+        body = {**BillOut(outcome.bill).data, "change": change}
+        return Response(
+            body, status=status.HTTP_201_CREATED if outcome.kind == "reissue" else status.HTTP_200_OK
+        )
 
 
 class RunIn(serializers.Serializer):
@@ -491,6 +553,12 @@ class BillingSettingsIO(serializers.Serializer):
     )
     m3_per_outlet = serializers.IntegerField(
         required=False, help_text="m³ por tomada d'água de um imóvel sem hidrômetro (0 a 100; 0: o mínimo)"
+    )
+    max_water_leak_percent = serializers.IntegerField(
+        required=False, help_text="desconto máximo por vazamento na água (%, 0 a 100)"
+    )
+    max_sewer_leak_percent = serializers.IntegerField(
+        required=False, help_text="desconto máximo por vazamento no esgoto (%, 0 a 100)"
     )
 
 

@@ -61,3 +61,12 @@ class ErrorCode(StrEnum):
     CONFIG_INVALID = "config_invalid"
     CONFIG_UNKNOWN_CATEGORY = "config_unknown_category"
     CONFIG_APPROVED_TARIFF_CHANGED = "config_approved_tariff_changed"
+    # rebill (alteração de fatura)
+    CHANGES_EMPTY = "changes_empty"
+    BILL_NOT_CHANGEABLE = "bill_not_changeable"
+    DUE_DATE_INVALID = "due_date_invalid"
+    READING_INVALID = "reading_invalid"
+    CHANGES_CONFLICT = "changes_conflict"
+    LEAK_OVER_LIMIT = "leak_over_limit"
+    LEAK_NO_HISTORY = "leak_no_history"
+    UNITS_INVALID = "units_invalid"

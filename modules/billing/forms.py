@@ -6,6 +6,10 @@ from django import forms
 
 from modules.registry.models import BillingGroup
 
+from .domain.pricing import UnitFact
+from .models import BillHold
+from .services.rebill import BillChanges
+
 
 class TariffImportForm(forms.Form):
     json_text = forms.CharField(
@@ -31,6 +35,64 @@ class RunForm(forms.Form):
 class RebillForm(forms.Form):
     reason = forms.CharField(label="Motivo", max_length=500)
     consumption_m3 = forms.IntegerField(label="Consumo corrigido (m³, opcional)", min_value=0, required=False)
+
+
+HOLD_KEEP = "keep"
+
+
+class BillChangeForm(forms.Form):
+    """Alteração de fatura: the reason and what changes; blank fields stay as they are."""
+
+    reason = forms.CharField(
+        label="Motivo (parecer)", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_date = forms.DateField(
+        label="Novo vencimento",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Só o vencimento: a fatura é mantida, com novo código de barras. Deve ser dia útil.",
+    )
+    reading = forms.IntegerField(label="Leitura aferida", min_value=0, required=False)
+    consumption_m3 = forms.IntegerField(label="Consumo faturado (m³)", min_value=0, required=False)
+    remove_water = forms.BooleanField(label="Retirar a cobrança de água", required=False)
+    remove_sewer = forms.BooleanField(label="Retirar a cobrança de esgoto", required=False)
+    category = forms.CharField(label="Categoria (código)", max_length=20, required=False)
+    economies = forms.IntegerField(
+        label="Economias", min_value=1, required=False, help_text="Com a categoria: fatura só esta categoria."
+    )
+    leak_percent = forms.IntegerField(label="Desconto por vazamento (%)", required=False)
+    leak_by_average = forms.BooleanField(
+        label="Vazamento: faturar a média dos últimos seis meses", required=False
+    )
+    hold = forms.ChoiceField(
+        label="Retenção da cobrança",
+        required=False,
+        choices=[(HOLD_KEEP, "— manter como está —"), *BillHold.choices],
+        initial=HOLD_KEEP,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("category")) != bool(data.get("economies")):
+            self.add_error("economies", "Informe a categoria e as economias juntas.")
+        return data
+
+    def changes(self) -> BillChanges:
+        d = self.cleaned_data
+        hold = d.get("hold") or HOLD_KEEP
+        return BillChanges(
+            due_date=d.get("due_date"),
+            reading=d.get("reading"),
+            consumption_m3=d.get("consumption_m3"),
+            remove_water=bool(d.get("remove_water")),
+            remove_sewer=bool(d.get("remove_sewer")),
+            units=(UnitFact(d["category"].strip().upper(), "", d["economies"]),)
+            if d.get("category")
+            else None,
+            leak_percent=d.get("leak_percent"),
+            leak_by_average=bool(d.get("leak_by_average")),
+            hold=None if hold == HOLD_KEEP else hold,
+        )
 
 
 class CompareForm(forms.Form):
@@ -64,6 +126,14 @@ class BillingSettingsForm(forms.Form):
     m3_per_outlet = forms.IntegerField(
         label="Consumo por tomada d'água, imóvel sem hidrômetro (m³)",
         help_text="O imóvel sem hidrômetro fatura tomadas × este volume; 0 fatura o mínimo da tarifa.",
+    )
+    max_water_leak_percent = forms.IntegerField(
+        label="Desconto máximo por vazamento na água (%)",
+        help_text="O maior desconto por vazamento que a alteração de fatura concede na água (0 a 100).",
+    )
+    max_sewer_leak_percent = forms.IntegerField(
+        label="Desconto máximo por vazamento no esgoto (%)",
+        help_text="O maior desconto por vazamento numa fatura com esgoto (0 a 100).",
     )
 
 

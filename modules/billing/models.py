@@ -7,6 +7,8 @@ and rebill keeps the history (`replaces`).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
@@ -18,6 +20,13 @@ from .domain.pricing import ItemKind as ItemKind
 from .domain.statuses import BILL_STATUS_LABELS, RUN_STATUS_LABELS
 from .domain.statuses import BillStatus as BillStatus
 from .domain.statuses import RunStatus as RunStatus
+
+
+class BillHold(models.TextChoices):
+    NONE = "", "Sem retenção"
+    AWAITING_PAYMENT = "awaiting_payment", "Pagamento comprovado, aguardando baixa"
+    IN_PROCESS = "in_process", "Em processo administrativo ou judicial"
+
 
 BILL_STATUS_CHOICES = [(s.value, BILL_STATUS_LABELS[s]) for s in BillStatus]
 
@@ -62,6 +71,12 @@ class Bill(models.Model):
     # transfer still shows the holder the bill was issued to.
     payer_name = models.CharField("emitida em nome de", max_length=200, blank=True, db_default="")
     payer_document = models.CharField("CPF/CNPJ do pagador", max_length=14, blank=True, db_default="")
+    # A hold keeps the bill out of every collection (late charges, debt statement, cut-off,
+    # credit bureaus) while it lasts: paid at an agent whose file has not come yet (seed 001
+    # 3.2.13.9.11) or under an administrative/judicial proceeding (3.2.13.9.20). Set by `rebill`.
+    hold = models.CharField(
+        "retenção", max_length=20, choices=BillHold.choices, blank=True, db_default="", default=""
+    )
 
     class Meta:
         ordering = ["-reference", "property_id"]
@@ -80,6 +95,59 @@ class Bill(models.Model):
 
     def consumption_kind_label(self) -> str:
         return consumption_kind_label(self.consumption_kind)
+
+
+class BillNote(models.Model):
+    """The annotation (anotação) every change of a bill leaves: who, when, why (the parecer) and
+    what changed, before and after (seed 001 3.2.13.9). Written by `services.rebill` with the audit
+    row, in the same transaction."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=20)  # due_date, reissue, hold, cancel
+    reason = models.TextField()
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    new_bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    KIND_LABELS: ClassVar[dict[str, str]] = {
+        "due_date": "Vencimento alterado",
+        "hold": "Retenção da cobrança",
+        "reissue": "Refaturada",
+    }
+
+    class Meta:
+        ordering = ["bill_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bill_id}: {self.kind}"
+
+    def kind_label(self) -> str:
+        return self.KIND_LABELS.get(self.kind, self.kind)
+
+    def summary(self) -> str:
+        """What changed, in pt-BR: only the figures that differ."""
+        b, a = self.before, self.after
+        parts = []
+        if b.get("due_date") != a.get("due_date"):
+            parts.append(f"vencimento {_br_date(b.get('due_date'))} → {_br_date(a.get('due_date'))}")
+        if b.get("consumption_m3") != a.get("consumption_m3"):
+            parts.append(f"consumo {b.get('consumption_m3')} → {a.get('consumption_m3')} m³")
+        if b.get("total") != a.get("total"):
+            parts.append(f"total R$ {_br_money(b.get('total'))} → R$ {_br_money(a.get('total'))}")
+        if b.get("hold") != a.get("hold"):
+            labels = dict(BillHold.choices)
+            parts.append(f"retenção: {labels.get(a.get('hold', ''), '')}")
+        return "; ".join(parts) or "sem diferença nos valores"
+
+
+def _br_date(iso: str | None) -> str:
+    return "–" if not iso else "/".join(reversed(iso.split("-")))
+
+
+def _br_money(value: str | None) -> str:
+    return "–" if value is None else value.replace(".", ",")
 
 
 class BillItem(models.Model):
@@ -330,6 +398,13 @@ class BillingSettings(models.Model):
     # seed 001 3.2.4.4.3: an unmetered property bills its outlets × this; 0 = the tariff's minimum
     m3_per_outlet = models.PositiveSmallIntegerField(
         "consumo por tomada d'água sem hidrômetro (m³)", default=0
+    )
+    # seed 001 3.2.7.12.8-9: the highest leak discount a rebill may grant (3.2.7.13.7 says 70%)
+    max_water_leak_percent = models.PositiveSmallIntegerField(
+        "desconto máximo por vazamento na água (%)", default=70
+    )
+    max_sewer_leak_percent = models.PositiveSmallIntegerField(
+        "desconto máximo por vazamento no esgoto (%)", default=70
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -184,7 +184,9 @@ def render_bill_pdfs(bills: list[Bill]) -> dict[int, bytes]:
 
 def bill_pdf_path(bill: Bill) -> str:
     variant = bill.status if bill.status in ("draft", "cancelled") else "issued"
-    key = hashlib.sha256(f"{bill.pk}:{variant}:{bill.total}:{bill.barcode}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(
+        f"{bill.pk}:{variant}:{bill.total}:{bill.barcode}:{bill.due_date}".encode()
+    ).hexdigest()[:16]
     return f"bills/{bill.reference:%Y-%m}/{bill.pk}-{key}.pdf"
 
 

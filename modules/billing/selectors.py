@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from modules.common.domain.dates import YearMonth
 from modules.registry.domain import connections as conn_rules
 from modules.registry.models import PropertyCategory, ServiceConnection
 
 from .domain.pricing import BilledConsumption, UnitFact
-from .models import Bill, BillingRun, BillStatus
+from .models import Bill, BillHold, BillingRun, BillStatus
 
 
 def bill_list(
@@ -24,7 +24,10 @@ def bill_list(
         qs = qs.filter(property_id=property_id)
     if reference:
         qs = qs.filter(reference=YearMonth.parse(reference).first_day())
-    if status:
+    if status in BillHold.values and status:
+        # "em processo", "pagamento comprovado": a hold on an issued bill (seed 001 3.2.13.9.1)
+        qs = qs.filter(hold=status).exclude(status=BillStatus.CANCELLED)
+    elif status:
         qs = qs.filter(status=status)
     if run:
         qs = qs.filter(run_id=run)
@@ -197,3 +200,19 @@ def billed_months(since: dt.date) -> set[tuple[int, dt.date]]:
     started, its bills come from that month's schedule and consumption regulation (reading asks this
     through its hook before it changes either)."""
     return set(BillingRun.objects.filter(reference__gte=since).values_list("group_id", "reference"))
+
+
+def bill_is_held(bill: Bill) -> bool:
+    """Whether the bill is out of collection (late charges, debt statement, cut-off, credit
+    bureaus): paid at an agent whose file has not come yet, or under an administrative or judicial
+    proceeding (seed 001 3.2.13.9.11, .20). Other modules read this, or filter with `HELD_BILLS`."""
+    return bool(bill.hold)
+
+
+# for querysets of bills: `.exclude(HELD_BILLS)` leaves the held ones out
+HELD_BILLS = ~Q(hold="")
+
+
+def bill_notes(bill: Bill) -> Any:
+    """The annotations of the bill's changes, newest first."""
+    return bill.notes.all()

@@ -24,6 +24,7 @@ from . import selectors, tariff_editor
 from .apis import version_for
 from .domain.tariffs import TariffInvalid
 from .forms import (
+    BillChangeForm,
     BillingSettingsForm,
     BillMessageForm,
     CompareForm,
@@ -38,6 +39,7 @@ from .forms import (
 from .models import Bill, BillingRun, BillText, Tariff, TariffStatus
 from .pdf import bill_pdf
 from .services import bills as bill_services
+from .services import rebill as rebill_services
 from .services import runs as run_services
 from .services import settings as settings_services
 from .services import simulation
@@ -367,8 +369,55 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
             "open_anomalies": bill.status == "draft" and bill.anomalies.filter(accepted_at=None).exists(),
             "form": form,
             "replaced_by": bill.replaced_by.all(),
+            "notes": selectors.bill_notes(bill),
         },
     )
+
+
+@function_required("billing.bills")
+def bill_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Alterar fatura: the form, a preview of before → after, and the confirmation."""
+    bill = get_object_or_404(Bill.objects.select_related("property"), pk=pk)
+    form = BillChangeForm(request.POST or None)
+    preview = None
+    if request.method == "POST":
+        if not request.user.can("billing.bills", "change"):  # type: ignore[union-attr]
+            messages.error(request, "Seu perfil não permite alterar faturas.")
+            return redirect("billing:bill", pk)
+        if form.is_valid():
+            confirm = request.POST.get("op") == "confirm"
+            try:
+                outcome = rebill_services.rebill(
+                    actor=request.user,
+                    bill_id=bill.pk,
+                    changes=form.changes(),
+                    reason=form.cleaned_data["reason"],
+                    preview=not confirm,
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                if not confirm:
+                    preview = outcome
+                else:
+                    assert outcome.bill is not None
+                    messages.success(
+                        request,
+                        f"Fatura refaturada: nova fatura {outcome.bill.pk}."
+                        if outcome.kind == "reissue"
+                        else "Fatura alterada.",
+                    )
+                    return redirect("billing:bill", outcome.bill.pk)
+    return render(request, "billing/bill_change.html", {"bill": bill, "form": form, "preview": preview})
+
+
+@function_required("billing.bills")
+def bill_second_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """2ª via: the very PDF of the bill as stored (same amounts, barcode and typeable line)."""
+    bill = get_object_or_404(Bill, pk=pk)
+    response = HttpResponse(bill_pdf(bill), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fatura-{bill.pk}-2a-via.pdf"'
+    return response
 
 
 @function_required("billing.bills")

@@ -68,7 +68,13 @@ def test_export_import_export_gives_the_same_section(alpha_configured: dict[str,
     assert [t["act"] for t in document["tariffs"]] == ["Ato 14.7", "Rascunho 2026"]
     assert [t["act"] for t in document["projections"]] == ["Projeção +8 %"]
     assert document["projections"][0]["category_split"] == "equal"
-    assert document["settings"] == {"min_days_after_issue": 8, "history_months": 18, "m3_per_outlet": 0}
+    assert document["settings"] == {
+        "min_days_after_issue": 8,
+        "history_months": 18,
+        "m3_per_outlet": 0,
+        "max_water_leak_percent": 70,
+        "max_sewer_leak_percent": 70,
+    }
 
     _use("beta")
     f.group(7)

@@ -137,12 +137,20 @@ def test_the_api_reads_and_changes_the_settings_audited(alpha_client: Client) ->
         "min_days_after_issue": 5,
         "history_months": 12,
         "m3_per_outlet": 0,
+        "max_water_leak_percent": 70,
+        "max_sewer_leak_percent": 70,
     }
     response = alpha_client.put(
         "/api/v1/billing/settings", {"min_days_after_issue": 7}, content_type="application/json", **headers
     )
     assert response.status_code == 200
-    assert response.json() == {"min_days_after_issue": 7, "history_months": 12, "m3_per_outlet": 0}
+    assert response.json() == {
+        "min_days_after_issue": 7,
+        "history_months": 12,
+        "m3_per_outlet": 0,
+        "max_water_leak_percent": 70,
+        "max_sewer_leak_percent": 70,
+    }
     audit = AuditEntry.objects.get(action="billing.settings_update")
     assert (audit.before["min_days_after_issue"], audit.after["min_days_after_issue"]) == (5, 7)
     assert audit.actor == "faturista"
@@ -183,14 +191,28 @@ def test_the_settings_page_saves_and_says_what_is_wrong(alpha_client: Client) ->
     assert page.status_code == 200 and "Prazo mínimo entre a emissão e o vencimento" in page.content.decode()
 
     saved = alpha_client.post(
-        "/faturamento/configuracao/", {"min_days_after_issue": 8, "history_months": 18, "m3_per_outlet": 0}
+        "/faturamento/configuracao/",
+        {
+            "min_days_after_issue": 8,
+            "history_months": 18,
+            "m3_per_outlet": 0,
+            "max_water_leak_percent": 70,
+            "max_sewer_leak_percent": 70,
+        },
     )
     assert (saved.status_code, saved["Location"]) == (302, "/faturamento/configuracao/")
     row = BillingSettings.objects.get(pk=1)
     assert (row.min_days_after_issue, row.history_months) == (8, 18)
 
     wrong = alpha_client.post(
-        "/faturamento/configuracao/", {"min_days_after_issue": 8, "history_months": 30, "m3_per_outlet": 0}
+        "/faturamento/configuracao/",
+        {
+            "min_days_after_issue": 8,
+            "history_months": 30,
+            "m3_per_outlet": 0,
+            "max_water_leak_percent": 70,
+            "max_sewer_leak_percent": 70,
+        },
     )
     assert wrong.status_code == 400
     assert "O histórico de consumo na fatura deve ter de 6 a 24 meses." in wrong.content.decode()
@@ -204,7 +226,14 @@ def test_the_settings_page_shows_who_changed_what_and_when(alpha_client: Client)
     assert "Nenhuma alteração registrada" in before
 
     alpha_client.post(
-        "/faturamento/configuracao/", {"min_days_after_issue": 9, "history_months": 12, "m3_per_outlet": 0}
+        "/faturamento/configuracao/",
+        {
+            "min_days_after_issue": 9,
+            "history_months": 12,
+            "m3_per_outlet": 0,
+            "max_water_leak_percent": 70,
+            "max_sewer_leak_percent": 70,
+        },
     )
     page = alpha_client.get("/faturamento/configuracao/").content.decode()
     history = page[page.index("Histórico de alterações") :]

@@ -3,6 +3,7 @@ the new one points to it (`replaces`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from modules.common.audit import Actor, audit_record
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 
-from ..domain.pricing import Payer
+from ..domain.pricing import Payer, PropertyFacts
 from ..errors import ErrorCode
 from ..models import Bill, BillAnomaly, BillStatus, RunStatus
 from .pricing import context_for, load_facts, price_property, write_bills
@@ -67,6 +68,30 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
             "O consumo não pode ser negativo.", field="consumption_m3", code=ErrorCode.CONSUMPTION_NEGATIVE
         )
     old = _cancel(actor=actor, bill=bill, reason=reason, draft_allowed=True)
+    new = reissue(
+        actor=actor, old=old, was_draft=bill.status == BillStatus.DRAFT, consumption_m3=consumption_m3
+    )
+    audit_record(
+        actor=actor,
+        action="billing.bill_rebill",
+        target=new,
+        reason=reason,
+        after={"replaces": old.pk, "total": new.total, "consumption_m3": new.consumption_m3},
+    )
+    return new
+
+
+def reissue(
+    *,
+    actor: Actor,
+    old: Bill,
+    was_draft: bool,
+    consumption_m3: int | None = None,
+    adjust: Callable[[PropertyFacts], PropertyFacts] | None = None,
+) -> Bill:
+    """Issue the replacement of `old` (already cancelled) for the same reference month, priced again
+    on the property's current data, with a corrected consumption and `adjust`ed facts when given.
+    Runs inside the caller's transaction; the caller audits."""
     month = YearMonth.of(old.reference)
     group_id = old.property.billing_group_id
     ctx = context_for(month, group_id)
@@ -75,26 +100,21 @@ def bill_rebill(*, actor: Actor, bill: Bill, reason: str, consumption_m3: int | 
         # a correction of the bill, not a new debt: issued to whom the bill it replaces was
         payer = Payer(old.payer_name, old.payer_document)
         facts[old.property_id] = replace(facts[old.property_id], payer=payer)
+    if adjust is not None and old.property_id in facts:
+        facts[old.property_id] = adjust(facts[old.property_id])
     priced = price_property(ctx, facts, old.property_id, consumption_override=consumption_m3)
     # rebilling is the critique's correction: the person who rebilled has seen what it says of
     # the new figures, so nothing stays open, and a bill held after its run's release is issued
     run_released = old.run is not None and old.run.status == RunStatus.RELEASED
-    issued = bill.status != BillStatus.DRAFT or run_released
+    issued = not was_draft or run_released
     status = BillStatus.RELEASED if issued else BillStatus.DRAFT
     (new_id,) = write_bills(ctx, [priced], run_id=old.run_id, status=status, replaces=old.pk)
     BillAnomaly.objects.filter(bill_id=new_id).update(
         accepted_by=actor.get_username(), accepted_at=timezone.now()
     )
-    new: Bill = Bill.objects.get(pk=new_id)
     if status == BillStatus.RELEASED:
         Bill.objects.filter(pk=new_id).update(issued_at=timezone.now())
-    audit_record(
-        actor=actor,
-        action="billing.bill_rebill",
-        target=new,
-        reason=reason,
-        after={"replaces": old.pk, "total": new.total, "consumption_m3": new.consumption_m3},
-    )
+    new: Bill = Bill.objects.get(pk=new_id)
     return new
 
 

@@ -24,6 +24,13 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     # seed 001 3.2.5.12.1: the bill shows at least the last six months
     "history_months": (6, 24, "O histórico de consumo na fatura deve ter de 6 a 24 meses."),
     "m3_per_outlet": (0, 100, "O consumo por tomada d'água deve ficar entre 0 e 100 m³."),
+    # seed 001 3.2.7.12.8-9
+    "max_water_leak_percent": (0, 100, "O desconto máximo por vazamento na água deve ficar entre 0 e 100%."),
+    "max_sewer_leak_percent": (
+        0,
+        100,
+        "O desconto máximo por vazamento no esgoto deve ficar entre 0 e 100%.",
+    ),
 }
 SETTINGS_FIELDS = tuple(LIMITS)
 
