@@ -140,7 +140,7 @@ def rebill(
         raise ValidationFailed("Nenhuma alteração informada.", field="changes", code=ErrorCode.CHANGES_EMPTY)
     if not preview:
         return _rebill_durable(actor=actor, bill_id=bill_id, changes=changes, reason=reason.strip())
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         outcome = _apply(actor=actor, bill_id=bill_id, changes=changes, reason=reason.strip())
         transaction.set_rollback(True)
     return replace(outcome, preview=True, bill=None)
