@@ -97,11 +97,7 @@ def property_overview(pk: int, *, can: Callable[[str], bool], today: dt.date) ->
     if view.shows("readings"):
         view.consumption = _consumption(pk, today)
     if view.shows("payments"):
-        view.payments = list(
-            Payment.objects.filter(Q(property_id=pk) | Q(bill__property_id=pk))
-            .select_related("agent", "bill")
-            .order_by("-paid_on", "-id")[:LIMIT]
-        )
+        view.payments = _payments(pk)
     if view.shows("debts"):
         view.debts = debt_position(pk, today)
         view.statements = list(PaymentDocument.objects.filter(property_id=pk).order_by("-created_at")[:12])
@@ -118,6 +114,19 @@ def property_overview(pk: int, *, can: Callable[[str], bool], today: dt.date) ->
             Certificate.objects.filter(property_id=pk).order_by("-issued_on", "-id")[:12]
         )
     return view
+
+
+def _payments(pk: int) -> list[Payment]:
+    """The LIMIT latest payments of the property or of its bills. Two indexed queries merged here: one
+    query with `property = pk OR bill.property = pk` cannot use either index and scans every payment
+    of the utility (290 ms with 324,000 payments, tests/benchmarks/desk.py)."""
+    found: dict[int, Payment] = {}
+    for where in (Q(property_id=pk), Q(bill__property_id=pk)):
+        for payment in (
+            Payment.objects.filter(where).select_related("agent", "bill").order_by("-paid_on", "-id")[:LIMIT]
+        ):
+            found[payment.pk] = payment
+    return sorted(found.values(), key=lambda p: (p.paid_on, p.pk), reverse=True)[:LIMIT]
 
 
 def _consumption(pk: int, today: dt.date) -> list[ConsumptionMonth]:

@@ -185,3 +185,32 @@ def test_unknown_property_and_a_profile_without_the_registry(alpha_client) -> No
     assert reader.get(f"/servicos/atendimento/imovel/{prop.pk}/").status_code == 403
     assert reader.get(f"/api/v1/properties/{prop.pk}/overview").status_code == 403
     assert reader.get("/servicos/atendimento/imovel/999999/").status_code == 403
+
+
+def test_payments_of_the_property_and_of_its_bills_come_newest_first_without_duplicates() -> None:
+    """A payment is the property's when either its property or its bill says so (a statement's
+    payment has no bill; an old return-file payment carried only the bill)."""
+    from modules.service.desk import property_overview
+
+    prop = reg.prop()
+    agent = cf.agent()
+    bill = cf.bill(prop, "80.00", dt.date(2026, 2, 10), reference=dt.date(2026, 1, 1))
+
+    def paid(on: dt.date, **link: Any) -> Payment:
+        return Payment.objects.create(
+            agent=agent,
+            channel=Payment.Channel.COUNTER,
+            status=Payment.Status.APPLIED,
+            amount=Decimal("80.00"),
+            paid_on=on,
+            credited_on=on,
+            created_by="caixa",
+            **link,
+        )
+
+    by_bill = paid(dt.date(2026, 2, 1), bill=bill)
+    both = paid(dt.date(2026, 3, 1), bill=bill, property=prop)
+    by_property = paid(dt.date(2026, 4, 1), property=prop)
+    paid(dt.date(2026, 4, 2), property=reg.prop())  # another property's
+    view = property_overview(prop.pk, can=lambda _f: True, today=TODAY)
+    assert [p.pk for p in view.payments] == [by_property.pk, both.pk, by_bill.pk]
