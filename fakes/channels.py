@@ -81,7 +81,7 @@ class _FakeServer:
 
 
 class FakeSmsGateway(_FakeServer):
-    def __init__(self, token: str = "sms-token", **kwargs: Any) -> None:
+    def __init__(self, token: str = "sms-token", **kwargs: Any) -> None:  # noqa: S107 (a fake's key)
         super().__init__(token, **kwargs)
         self.messages: list[dict[str, Any]] = []
 
@@ -98,7 +98,7 @@ class FakeSmsGateway(_FakeServer):
 
 
 class FakeDialer(_FakeServer):
-    def __init__(self, token: str = "dialer-token", **kwargs: Any) -> None:
+    def __init__(self, token: str = "dialer-token", **kwargs: Any) -> None:  # noqa: S107 (a fake's key)
         super().__init__(token, **kwargs)
         self.calls: dict[str, dict[str, Any]] = {}
         self.outcomes: dict[str, tuple[str, str]] = {}

@@ -23,20 +23,20 @@ from modules.common.errors import ValidationFailed
 
 from .channels_selectors import monitor_json, queue_monitor, ticket_json
 from .errors import ErrorCode
-from .models import AttendanceUnit, Campaign, Call, SupplyOutage, Ticket
+from .models import AttendanceUnit, Call, Campaign, SupplyOutage, Ticket
 from .services import campaigns, cti, tickets
 
 # --- tickets ---------------------------------------------------------------------------------------
 
 
-class UnitIn(serializers.Serializer):
+class AttendanceUnitIn(serializers.Serializer):
     code = serializers.SlugField(max_length=30)
     name = serializers.CharField(max_length=100)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     priority_streak = serializers.IntegerField(min_value=0, max_value=20, required=False, default=2)
 
 
-class QueueIn(serializers.Serializer):
+class TicketQueueIn(serializers.Serializer):
     prefix = serializers.CharField(max_length=3)
     name = serializers.CharField(max_length=80)
     priority = serializers.IntegerField(min_value=0, max_value=2, required=False, default=0)
@@ -72,9 +72,9 @@ class TicketUnitsApi(TicketApiBase):
         units = AttendanceUnit.objects.prefetch_related("queues").order_by("name")
         return Response({"results": [unit_json(u) for u in units]})
 
-    @extend_schema(request=UnitIn, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=AttendanceUnitIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = UnitIn(data=request.data)
+        data = AttendanceUnitIn(data=request.data)
         data.is_valid(raise_exception=True)
         unit = tickets.unit_create(actor=request.user, **data.validated_data)
         return Response(unit_json(unit), status=status.HTTP_201_CREATED)
@@ -83,15 +83,16 @@ class TicketUnitsApi(TicketApiBase):
 class TicketUnitQueuesApi(TicketApiBase):
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=QueueIn, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=TicketQueueIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = QueueIn(data=request.data)
+        tickets.unit_get(pk)  # another utility's unit is not found, whatever the body says
+        data = TicketQueueIn(data=request.data)
         data.is_valid(raise_exception=True)
         tickets.queue_set(actor=request.user, unit_id=pk, **data.validated_data)
         return Response(unit_json(tickets.unit_get(pk)), status=status.HTTP_201_CREATED)
 
 
-class TicketIn(serializers.Serializer):
+class TicketIssueIn(serializers.Serializer):
     queue = serializers.IntegerField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     property = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -123,10 +124,10 @@ class TicketsApi(TicketApiBase):
             rows = rows.filter(status=request.query_params["status"])
         return Response({"results": [ticket_json(t) for t in rows[:1000]]})
 
-    @extend_schema(request=TicketIn, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=TicketIssueIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         """A ticket issued at the desk (S10.1-06): the short description goes in `note`."""
-        data = TicketIn(data=request.data)
+        data = TicketIssueIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         ticket = tickets.ticket_issue(
@@ -155,7 +156,7 @@ class TicketDetailApi(TicketApiBase):
         return Response(ticket_json(_ticket(pk)))
 
 
-class CallNextIn(serializers.Serializer):
+class TicketCallNextIn(serializers.Serializer):
     unit = serializers.IntegerField()
     desk = serializers.CharField(max_length=20)
     queues = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -164,10 +165,10 @@ class CallNextIn(serializers.Serializer):
 class TicketCallNextApi(TicketApiBase):
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=CallNextIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=TicketCallNextIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        """"Chamar próxima": the next ticket by the unit's priority rule; 409 `no_ticket_waiting`."""
-        data = CallNextIn(data=request.data)
+        """ "Chamar próxima": the next ticket by the unit's priority rule; 409 `no_ticket_waiting`."""
+        data = TicketCallNextIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         ticket = tickets.ticket_call_next(
@@ -229,7 +230,9 @@ class SignedApi(APIView):
 
 
 class CtiEventsApi(SignedApi):
-    @extend_schema(operation_id="cti_events", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="cti_events", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request) -> Response:
         """One call event: call_started, ringing, answered, hung_up or abandoned. A repeated
         `event_id` answers 200 with `duplicate: true` and changes nothing."""
@@ -258,7 +261,9 @@ def _ivr(answer: cti.IvrAnswer) -> Response:
 
 
 class IvrOutageApi(SignedApi):
-    @extend_schema(operation_id="cti_ivr_outage", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="cti_ivr_outage", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request) -> Response:
         body = self.signed_body(request)
         return _ivr(
@@ -271,14 +276,18 @@ class IvrOutageApi(SignedApi):
 
 
 class IvrProtocolApi(SignedApi):
-    @extend_schema(operation_id="cti_ivr_protocol", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="cti_ivr_protocol", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request) -> Response:
         body = self.signed_body(request)
         return _ivr(cti.ivr_protocol(protocol=str(body.get("protocol") or "")))
 
 
 class IvrDebtsApi(SignedApi):
-    @extend_schema(operation_id="cti_ivr_debts", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="cti_ivr_debts", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request) -> Response:
         body = self.signed_body(request)
         return _ivr(
@@ -318,9 +327,7 @@ def matches_json(caller: str) -> dict[str, Any]:
 
     matches = cti.caller_matches(caller)
     ids = {pk for m in matches for pk in m.property_ids}
-    props = {
-        p.pk: p for p in Property.objects.filter(pk__in=ids).select_related("street", "neighbourhood")
-    }
+    props = {p.pk: p for p in Property.objects.filter(pk__in=ids).select_related("street", "neighbourhood")}
     return {
         "caller": "+55" + cti.caller_national(caller),
         "matches": [
@@ -411,7 +418,7 @@ class QueueMonitorApi(CtiApiBase):
         return Response({"start": start.isoformat(), "end": end.isoformat(), **monitor_json(stats)})
 
 
-class OutageIn(serializers.Serializer):
+class SupplyOutageIn(serializers.Serializer):
     description = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
     expected_end_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -441,9 +448,9 @@ class OutagesApi(CtiApiBase):
         rows = SupplyOutage.objects.prefetch_related("neighbourhoods", "streets", "sectors")[:200]
         return Response({"results": [outage_json(o) for o in rows]})
 
-    @extend_schema(request=OutageIn, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=SupplyOutageIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = OutageIn(data=request.data)
+        data = SupplyOutageIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         outage = cti.outage_create(
@@ -458,22 +465,22 @@ class OutagesApi(CtiApiBase):
         return Response(outage_json(outage), status=status.HTTP_201_CREATED)
 
 
-class OutageEndIn(serializers.Serializer):
+class SupplyOutageEndIn(serializers.Serializer):
     ends_at = serializers.DateTimeField()
 
 
 class OutageEndApi(CtiApiBase):
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=OutageEndIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=SupplyOutageEndIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = OutageEndIn(data=request.data)
+        data = SupplyOutageEndIn(data=request.data)
         data.is_valid(raise_exception=True)
         outage = cti.outage_end(actor=request.user, outage_id=pk, ends_at=data.validated_data["ends_at"])
         return Response(outage_json(outage))
 
 
-class CampaignIn(serializers.Serializer):
+class CallCampaignIn(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=Campaign.Kind.choices)
     message = serializers.CharField(max_length=500)
@@ -500,11 +507,11 @@ class CampaignsApi(CtiApiBase):
     def get(self, request: Request) -> Response:
         return Response({"results": [campaign_json(c) for c in Campaign.objects.all()[:100]]})
 
-    @extend_schema(request=CampaignIn, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=CallCampaignIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         """The campaign and its call list from the filters (neighbourhoods, streets, sectors,
         overdue_days, orders_executed_since)."""
-        data = CampaignIn(data=request.data)
+        data = CallCampaignIn(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = campaigns.campaign_create(actor=request.user, today=tenant_today(), **data.validated_data)
         return Response(campaign_json(campaign), status=status.HTTP_201_CREATED)

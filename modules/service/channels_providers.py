@@ -40,7 +40,9 @@ def _call(method: str, url: str, token: str, body: dict[str, Any] | None = None)
             method, url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
         )
     except requests.RequestException as exc:
-        raise ProviderFailed(f"O provedor não respondeu: {exc.__class__.__name__}.", field="provider") from exc
+        raise ProviderFailed(
+            f"O provedor não respondeu: {exc.__class__.__name__}.", field="provider"
+        ) from exc
     if response.status_code >= 400:
         raise ProviderFailed(f"O provedor recusou o pedido (HTTP {response.status_code}).", field="provider")
     data: dict[str, Any] = response.json()

@@ -59,7 +59,13 @@ def panel_state(unit: AttendanceUnit, day: dt.date) -> dict[str, Any]:
     media = DisplayItem.objects.filter(Q(unit=unit) | Q(unit__isnull=True), is_active=True).values(
         "kind", "url", "text", "seconds"
     )
-    return {"unit": unit.code, "name": unit.name, "current": last[0] if last else None, "last": last, "media": list(media)}
+    return {
+        "unit": unit.code,
+        "name": unit.name,
+        "current": last[0] if last else None,
+        "last": last,
+        "media": list(media),
+    }
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,9 @@ def calls_between(start: dt.datetime, end: dt.datetime, queue: str = "") -> list
             agent=r["agent"],
             queue=r["queue"],
         )
-        for r in rows.values("started_at", "ringing_at", "answered_at", "ended_at", "abandoned", "agent", "queue")
+        for r in rows.values(
+            "started_at", "ringing_at", "answered_at", "ended_at", "abandoned", "agent", "queue"
+        )
     ]
 
 

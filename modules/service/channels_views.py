@@ -24,7 +24,7 @@ from modules.access.views import function_required
 from modules.common.audit import SystemActor
 from modules.common.clock import tenant_today, tenant_zone
 from modules.common.errors import DomainError
-from modules.registry.models import Neighbourhood, Property, Street
+from modules.registry.models import Neighbourhood, Street
 
 from .channels_apis import matches_json
 from .channels_selectors import panel_state, queue_lines
@@ -52,13 +52,22 @@ def kiosk_view(request: HttpRequest, unit: str) -> HttpResponse:
     if request.method == "POST":
         queue = next((q for q in queues if str(q.pk) == request.POST.get("queue")), None)
         if queue is None:
-            return render(request, "service/channels/kiosk.html", {"unit": place, "queues": queues}, status=400)
+            return render(
+                request, "service/channels/kiosk.html", {"unit": place, "queues": queues}, status=400
+            )
         ticket = tickets.ticket_issue(actor=SystemActor(f"totem:{place.code}"), queue_id=queue.pk)
-        ahead = Ticket.objects.filter(unit=place, day=ticket.day, status=TicketStatus.WAITING, pk__lt=ticket.pk).count()
+        ahead = Ticket.objects.filter(
+            unit=place, day=ticket.day, status=TicketStatus.WAITING, pk__lt=ticket.pk
+        ).count()
         return render(
             request,
             "service/channels/kiosk_ticket.html",
-            {"unit": place, "ticket": ticket, "ahead": ahead, "issued": timezone.localtime(ticket.issued_at, tenant_zone())},
+            {
+                "unit": place,
+                "ticket": ticket,
+                "ahead": ahead,
+                "issued": timezone.localtime(ticket.issued_at, tenant_zone()),
+            },
         )
     return render(
         request,
@@ -99,11 +108,17 @@ class DeskTicketForm(forms.Form):
 
 def _desk_context(request: HttpRequest, unit: AttendanceUnit | None, desk: str) -> dict[str, Any]:
     today = tenant_today()
-    context: dict[str, Any] = {"unit": unit, "desk": desk, "desk_form": DeskForm(initial={"unit": unit, "desk": desk})}
+    context: dict[str, Any] = {
+        "unit": unit,
+        "desk": desk,
+        "desk_form": DeskForm(initial={"unit": unit, "desk": desk}),
+    }
     if unit is not None:
         context["lines"] = queue_lines(unit, today)
         context["current"] = (
-            Ticket.objects.filter(unit=unit, day=today, status=TicketStatus.CALLED, called_by_id=request.user.pk)
+            Ticket.objects.filter(
+                unit=unit, day=today, status=TicketStatus.CALLED, called_by_id=request.user.pk
+            )
             .select_related("queue", "property")
             .order_by("-called_at")
             .first()
@@ -249,7 +264,9 @@ def cti_call_view(request: HttpRequest) -> HttpResponse:
     try:
         body = matches_json(caller)
     except DomainError as exc:
-        return render(request, "service/channels/cti_call.html", {"error": exc.message, "caller": caller}, status=400)
+        return render(
+            request, "service/channels/cti_call.html", {"error": exc.message, "caller": caller}, status=400
+        )
     props = [p for m in body["matches"] for p in m["properties"]]
     if len(props) == 1:
         return redirect("service:desk_property", pk=props[0]["id"])
@@ -281,7 +298,9 @@ def cti_monitor_view(request: HttpRequest) -> HttpResponse:
 
 class OutageForm(forms.Form):
     description = forms.CharField(label="Problema", max_length=200)
-    starts_at = forms.DateTimeField(label="Início", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(
+        label="Início", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     expected_end_at = forms.DateTimeField(
         label="Previsão de normalização",
         required=False,
@@ -290,7 +309,9 @@ class OutageForm(forms.Form):
     neighbourhoods = forms.ModelMultipleChoiceField(
         label="Bairros", queryset=Neighbourhood.objects.order_by("name"), required=False
     )
-    streets = forms.ModelMultipleChoiceField(label="Logradouros", queryset=Street.objects.order_by("name"), required=False)
+    streets = forms.ModelMultipleChoiceField(
+        label="Logradouros", queryset=Street.objects.order_by("name"), required=False
+    )
 
 
 @function_required("service.cti")
@@ -301,7 +322,9 @@ def outages_view(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST.get("action") == "end":
                 cti.outage_end(
-                    actor=request.user, outage_id=int(request.POST.get("outage", "0") or 0), ends_at=timezone.now()
+                    actor=request.user,
+                    outage_id=int(request.POST.get("outage", "0") or 0),
+                    ends_at=timezone.now(),
                 )
                 messages.success(request, "Abastecimento normalizado.")
                 return redirect("cti:outages")
@@ -334,11 +357,15 @@ def outages_view(request: HttpRequest) -> HttpResponse:
 class CampaignForm(forms.Form):
     name = forms.CharField(label="Nome", max_length=100)
     kind = forms.ChoiceField(label="Tipo", choices=Campaign.Kind.choices)
-    message = forms.CharField(label="Mensagem da ligação", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    message = forms.CharField(
+        label="Mensagem da ligação", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     neighbourhoods = forms.ModelMultipleChoiceField(
         label="Bairros", queryset=Neighbourhood.objects.order_by("name"), required=False
     )
-    overdue_days = forms.IntegerField(label="Só com fatura vencida há mais de (dias)", min_value=0, required=False)
+    overdue_days = forms.IntegerField(
+        label="Só com fatura vencida há mais de (dias)", min_value=0, required=False
+    )
     orders_executed_since = forms.DateField(
         label="Só com ordem executada desde", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -386,6 +413,3 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
         "service/channels/campaigns.html",
         {"rows": rows, "form": form, "can_change": can_change},
     )
-
-
-

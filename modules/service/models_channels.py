@@ -113,7 +113,9 @@ class Ticket(models.Model):
     unit = models.ForeignKey(
         AttendanceUnit, on_delete=models.PROTECT, related_name="tickets", verbose_name="unidade"
     )
-    queue = models.ForeignKey(TicketQueue, on_delete=models.PROTECT, related_name="tickets", verbose_name="fila")
+    queue = models.ForeignKey(
+        TicketQueue, on_delete=models.PROTECT, related_name="tickets", verbose_name="fila"
+    )
     day = models.DateField("dia")
     number = models.PositiveIntegerField("número")
     prefix = models.CharField("prefixo", max_length=3)
@@ -197,7 +199,9 @@ class DisplayItem(models.Model):
     kind = models.CharField("tipo", max_length=5, choices=Kind.choices)
     url = models.CharField("endereço do arquivo (/static/… ou /media/…)", max_length=300, blank=True)
     text = models.CharField("texto", max_length=300, blank=True)
-    seconds = models.PositiveSmallIntegerField("segundos na tela", default=15, validators=[MinValueValidator(3)])
+    seconds = models.PositiveSmallIntegerField(
+        "segundos na tela", default=15, validators=[MinValueValidator(3)]
+    )
     position = models.PositiveSmallIntegerField("ordem", default=0)
     is_active = models.BooleanField("ativo", default=True)
 
@@ -365,9 +369,7 @@ class CampaignTarget(models.Model):
 
     class Meta:
         ordering = ["campaign_id", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "property"], name="campaign_target_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["campaign", "property"], name="campaign_target_once")]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.phone}"

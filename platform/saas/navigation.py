@@ -215,14 +215,16 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "Chamar senha",
         "tickets:call",
         "service.tickets",
-        description="O guichê chama a próxima senha pela regra de prioridade da unidade e emite senhas no balcão.",
+        description="O guichê chama a próxima senha pela regra de prioridade da unidade e emite senhas "
+        "no balcão.",
     ),
     NavItem(
         "Atendimento",
         "Central telefônica",
         "cti:console",
         "service.cti",
-        description="A tela do atendente de telefone: abre o imóvel de quem ligou quando a chamada é atendida.",
+        description="A tela do atendente de telefone: abre o imóvel de quem ligou quando a chamada é "
+        "atendida.",
     ),
     NavItem(
         "Atendimento",
@@ -251,8 +253,8 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "tickets:settings",
         "service.tickets",
         "change",
-        description="Unidades de atendimento, suas filas, prefixos e prioridades legais (60+, 80+, gestantes, "
-        "pessoas com deficiência) e a alternância entre prioritárias e normais.",
+        description="Unidades de atendimento, suas filas, prefixos e prioridades legais (60+, 80+, "
+        "gestantes, pessoas com deficiência) e a alternância entre prioritárias e normais.",
     ),
 )
 

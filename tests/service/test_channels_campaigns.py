@@ -76,7 +76,12 @@ def test_a_debt_reminder_dials_the_overdue_properties_and_keeps_the_outcomes(dia
 
     created = api.post(
         "/api/v1/cti/campaigns",
-        {"name": "Lembrete abril", "kind": "debt", "message": "Sua conta está em atraso.", "filters": filters},
+        {
+            "name": "Lembrete abril",
+            "kind": "debt",
+            "message": "Sua conta está em atraso.",
+            "filters": filters,
+        },
     )
     assert created.status_code == 201, created.content
     campaign = created.json()
@@ -112,7 +117,12 @@ def test_a_survey_keeps_the_keypad_answer_and_waits_for_open_calls(dialer, api) 
     prop = rf.prop(holder=holder)
     campaign = api.post(
         "/api/v1/cti/campaigns",
-        {"name": "Satisfação", "kind": "survey", "message": "Tecle de 1 a 5.", "filters": {"streets": [prop.street_id]}},
+        {
+            "name": "Satisfação",
+            "kind": "survey",
+            "message": "Tecle de 1 a 5.",
+            "filters": {"streets": [prop.street_id]},
+        },
     ).json()
     api.post(f"/api/v1/cti/campaigns/{campaign['id']}/start")
     assert api.post(f"/api/v1/cti/campaigns/{campaign['id']}/refresh").json()["campaign_status"] == "dialing"
@@ -124,9 +134,13 @@ def test_a_survey_keeps_the_keypad_answer_and_waits_for_open_calls(dialer, api) 
 
 
 def test_bad_filters_and_a_missing_dialer_are_refused_naming_the_field(tenant_alpha, api) -> None:
-    bad = api.post("/api/v1/cti/campaigns", {"name": "x", "kind": "debt", "message": "m", "filters": {"bairro": [1]}})
+    bad = api.post(
+        "/api/v1/cti/campaigns", {"name": "x", "kind": "debt", "message": "m", "filters": {"bairro": [1]}}
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "filters"
-    ok = api.post("/api/v1/cti/campaigns", {"name": "x", "kind": "preventive", "message": "m", "filters": {}}).json()
+    ok = api.post(
+        "/api/v1/cti/campaigns", {"name": "x", "kind": "preventive", "message": "m", "filters": {}}
+    ).json()
     refused = api.post(f"/api/v1/cti/campaigns/{ok['id']}/start")
     assert refused.status_code == 400 and refused.json()["code"] == "provider_not_configured"
     assert api.get(f"/api/v1/cti/campaigns/{ok['id']}").json()["campaign_status"] == "draft"

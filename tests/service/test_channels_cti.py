@@ -21,7 +21,7 @@ from modules.common.models import AuditEntry
 from modules.service.models import Call, CallEvent, ChannelSettings, SmsMessage
 from modules.service.services.cti import signature
 from modules.service.services.orders import order_open
-from tests.conftest import bearer, make_user
+from tests.conftest import make_user
 from tests.registry import factories as rf
 
 from . import factories as f
@@ -42,7 +42,12 @@ def sms(tenant_alpha):
     server = FakeSmsGateway(token="sms-alpha").start()
     ChannelSettings.objects.update_or_create(
         pk=1,
-        defaults={"cti_secret": SECRET, "sms_base_url": server.url, "sms_token": "sms-alpha", "sms_sender": "SAAE"},
+        defaults={
+            "cti_secret": SECRET,
+            "sms_base_url": server.url,
+            "sms_token": "sms-alpha",
+            "sms_sender": "SAAE",
+        },
     )
     yield server
     server.stop()
@@ -89,7 +94,7 @@ def test_events_without_this_utilitys_signature_are_refused_and_write_nothing(sm
 
 
 def test_answered_call_pops_the_callers_property_on_the_agents_screen(sms, maria, agent) -> None:
-    customer, prop = maria
+    _customer, prop = maria
     telephony = Client(HTTP_HOST="alpha.localhost")
     first = signed(telephony, "/api/v1/cti/events", event("call_started", "c1", 0, caller="011 98765-4321"))
     assert first.status_code == 201 and first.json()["property"] == prop.pk
@@ -122,7 +127,7 @@ def test_answered_call_pops_the_callers_property_on_the_agents_screen(sms, maria
 
 
 def test_screen_pop_lists_every_match_of_a_shared_number(sms, maria, agent) -> None:
-    customer, prop = maria
+    _customer, prop = maria
     joao = rf.customer("João Souza", phone_home="+55 (11) 98765 4321")
     other = rf.prop(holder=joao, number="900")
     pop = agent.get("/api/v1/cti/screen-pop?caller=11987654321").json()
@@ -141,7 +146,7 @@ def test_screen_pop_lists_every_match_of_a_shared_number(sms, maria, agent) -> N
 
 
 def test_the_ivr_tells_callers_from_the_outage_area_only(sms, maria, agent) -> None:
-    customer, prop = maria
+    _customer, prop = maria
     elsewhere = rf.customer("Pedro Alves", phone="(11) 97777-0000")
     rf.prop(holder=elsewhere, neighbourhood=rf.neighbourhood("Jardim Longe"), number="77")
     created = agent.post(
@@ -176,7 +181,7 @@ def test_the_ivr_tells_callers_from_the_outage_area_only(sms, maria, agent) -> N
 
 
 def test_the_ivr_spells_the_pending_bills_and_sends_the_second_copy_by_sms(sms, maria) -> None:
-    customer, prop = maria
+    _customer, prop = maria
     line = "82650000001 1 23450562000 3 00000000000 0 000000"
     Bill.objects.create(
         property=prop, reference=dt.date(2026, 3, 1), due_date=dt.date(2026, 4, 10), total=Decimal("123.40"),
@@ -193,7 +198,8 @@ def test_the_ivr_spells_the_pending_bills_and_sends_the_second_copy_by_sms(sms, 
         "say:uma",
         "manancial/fatura-pendente",
         "manancial/valor-e-vencimento",
-        "say:cento e vinte e três reais e quarenta centavos, vencimento dez de abril de dois mil e vinte e seis",
+        "say:cento e vinte e três reais e quarenta centavos, "
+        "vencimento dez de abril de dois mil e vinte e seis",
         "manancial/total",
         "say:cento e vinte e três reais e quarenta centavos",
         "manancial/segunda-via-por-sms",
@@ -208,34 +214,44 @@ def test_the_ivr_spells_the_pending_bills_and_sends_the_second_copy_by_sms(sms, 
 
     # a number that is not the property's never receives it
     stranger = signed(
-        telephony, "/api/v1/cti/ivr/second-copy", {"caller": "+5511911112222", "account_number": prop.account_number}
+        telephony,
+        "/api/v1/cti/ivr/second-copy",
+        {"caller": "+5511911112222", "account_number": prop.account_number},
     )
     assert stranger.status_code == 403
     assert len(sms.messages) == 1 and SmsMessage.objects.count() == 1
 
 
 def test_the_ivr_reads_a_protocols_status(sms, maria) -> None:
-    customer, prop = maria
+    _customer, prop = maria
     f.code("LIG01")
     order = order_open(actor=SystemActor("testes"), code="LIG01", property_id=prop.pk)
     telephony = Client(HTTP_HOST="alpha.localhost")
     answer = signed(telephony, "/api/v1/cti/ivr/protocol", {"protocol": order.label}).json()
     assert answer["found"] is True and answer["status"] == "pending"
-    assert answer["prompts"][0] == "manancial/situacao-do-protocolo" and "aguardando programação" in answer["text"]
+    assert (
+        answer["prompts"][0] == "manancial/situacao-do-protocolo"
+        and "aguardando programação" in answer["text"]
+    )
     assert signed(telephony, "/api/v1/cti/ivr/protocol", {"protocol": "1999/000001"}).json()["found"] is False
 
 
 def test_queue_monitor_from_the_stored_call_events(sms, agent) -> None:
     telephony = Client(HTTP_HOST="alpha.localhost")
     log = [
-        ("a", [("call_started", 0, {}), ("ringing", 0, {"queue": "comercial"}), ("answered", 20, {"agent": "ana"}), ("hung_up", 200, {})]),
+        ("a", [("call_started", 0, {}), ("ringing", 0, {"queue": "comercial"}),
+               ("answered", 20, {"agent": "ana"}), ("hung_up", 200, {})]),
         ("b", [("call_started", 10, {}), ("answered", 70, {"agent": "ana"}), ("hung_up", 130, {})]),
-        ("c", [("ringing", 30, {"queue": "comercial"}), ("answered", 40, {"agent": "bruno"}), ("hung_up", 340, {})]),
+        ("c", [("ringing", 30, {"queue": "comercial"}), ("answered", 40, {"agent": "bruno"}),
+               ("hung_up", 340, {})]),
         ("d", [("ringing", 50, {"queue": "comercial"}), ("abandoned", 140, {})]),
     ]  # fmt: skip
     for call, events in log:
         for kind, seconds, extra in events:
-            assert signed(telephony, "/api/v1/cti/events", event(kind, call, seconds, **extra)).status_code == 201
+            assert (
+                signed(telephony, "/api/v1/cti/events", event(kind, call, seconds, **extra)).status_code
+                == 201
+            )
     figures = agent.get("/api/v1/cti/monitor?start=2026-04-17").json()
     assert (figures["calls"], figures["answered"], figures["abandoned"]) == (4, 3, 1)
     assert (figures["average_wait_seconds"], figures["abandonment_percent"], figures["max_wait_seconds"]) == (

@@ -51,7 +51,9 @@ def unit_with_queues(code: str, streak: int = 2) -> AttendanceUnit:
     unit = tickets.unit_create(actor=ACTOR, code=code, name=f"Posto {code}", priority_streak=streak)
     tickets.queue_set(actor=ACTOR, unit_id=unit.pk, prefix="N", name="Atendimento geral", priority=0)
     tickets.queue_set(actor=ACTOR, unit_id=unit.pk, prefix="P", name="Prioritário", priority=1, position=1)
-    tickets.queue_set(actor=ACTOR, unit_id=unit.pk, prefix="E", name="80 anos ou mais", priority=2, position=2)
+    tickets.queue_set(
+        actor=ACTOR, unit_id=unit.pk, prefix="E", name="80 anos ou mais", priority=2, position=2
+    )
     return unit
 
 
@@ -81,7 +83,10 @@ def test_each_unit_numbers_its_own_tickets_and_lists_only_its_own(api, alpha_cli
     # the desk of norte never gets centro's tickets
     called = api.post("/api/v1/service/tickets/call-next", {"unit": norte.pk, "desk": "Guichê 1"}).json()
     assert called["label"] == "N001" and called["unit"] == norte.pk
-    assert api.post("/api/v1/service/tickets/call-next", {"unit": norte.pk, "desk": "Guichê 1"}).status_code == 409
+    assert (
+        api.post("/api/v1/service/tickets/call-next", {"unit": norte.pk, "desk": "Guichê 1"}).status_code
+        == 409
+    )
 
 
 def test_call_next_follows_the_legal_priorities_and_the_units_streak(api, alpha_client, _frozen) -> None:
@@ -106,7 +111,8 @@ def test_a_queues_new_rule_applies_to_the_next_ticket_only(api, alpha_client, _f
     unit = unit_with_queues("centro", streak=0)
     kiosk_issue(alpha_client, unit, "N")  # N001, normal
     response = api.post(
-        f"/api/v1/service/ticket-units/{unit.pk}/queues", {"prefix": "N", "name": "Atendimento geral", "priority": 1}
+        f"/api/v1/service/ticket-units/{unit.pk}/queues",
+        {"prefix": "N", "name": "Atendimento geral", "priority": 1},
     )
     assert response.status_code == 201
     kiosk_issue(alpha_client, unit, "N")  # N002, issued as a priority
@@ -114,10 +120,14 @@ def test_a_queues_new_rule_applies_to_the_next_ticket_only(api, alpha_client, _f
     assert list(Ticket.objects.filter(unit=unit).values_list("priority", flat=True)) == [0, 1, 1]
     labels = []
     for _ in range(3):
-        labels.append(api.post("/api/v1/service/tickets/call-next", {"unit": unit.pk, "desk": "G1"}).json()["label"])
+        labels.append(
+            api.post("/api/v1/service/tickets/call-next", {"unit": unit.pk, "desk": "G1"}).json()["label"]
+        )
         _frozen.shift(30)
     assert labels == ["N002", "P003", "N001"]
-    assert AuditEntry.objects.filter(action="service.queue_set", object_id=str(queue(unit, "N").pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="service.queue_set", object_id=str(queue(unit, "N").pk)).count() == 2
+    )
 
 
 def test_waiting_and_service_time_per_ticket(api, alpha_client, _frozen) -> None:
@@ -137,15 +147,27 @@ def test_the_desk_turns_a_pre_attendance_into_a_ticket_and_calls_it(tenant_alpha
     unit = unit_with_queues("centro")
     prop = rf.prop()
     make_user("alpha", "balcao", PASSWORD, is_admin=True)
-    assert alpha_client.post("/conta/entrar/", {"username": "balcao", "password": PASSWORD}).status_code == 302
+    assert (
+        alpha_client.post("/conta/entrar/", {"username": "balcao", "password": PASSWORD}).status_code == 302
+    )
     alpha_client.post("/senhas/chamar/", {"action": "place", "unit": unit.pk, "desk": "Guichê 4"})
     issued = alpha_client.post(
         "/senhas/chamar/",
-        {"action": "issue", "queue": queue(unit, "N").pk, "note": "Revisão de conta", "account": prop.account_number},
+        {
+            "action": "issue",
+            "queue": queue(unit, "N").pk,
+            "note": "Revisão de conta",
+            "account": prop.account_number,
+        },
     )
     assert issued.status_code == 302
     ticket = Ticket.objects.get(unit=unit)
-    assert (ticket.origin, ticket.note, ticket.property_id, ticket.status) == ("desk", "Revisão de conta", prop.pk, "waiting")
+    assert (ticket.origin, ticket.note, ticket.property_id, ticket.status) == (
+        "desk",
+        "Revisão de conta",
+        prop.pk,
+        "waiting",
+    )
     page = alpha_client.get("/senhas/chamar/").content.decode()
     assert 'data-testid="waiting-N">1<' in page
 
@@ -179,10 +201,14 @@ def test_the_display_shows_the_latest_calls_and_a_recall_changes_its_key(api, al
     assert alpha_client.get("/senhas/painel/nao-existe/").status_code == 404
 
 
-def test_calling_announces_the_ticket_to_the_attendance_hook(api, alpha_client, django_capture_on_commit_callbacks) -> None:
+def test_calling_announces_the_ticket_to_the_attendance_hook(
+    api, alpha_client, django_capture_on_commit_callbacks
+) -> None:
     unit = unit_with_queues("centro")
     prop = rf.prop()
-    tickets.ticket_issue(actor=ACTOR, queue_id=queue(unit, "N").pk, origin="desk", note="Ligação nova", property_id=prop.pk)
+    tickets.ticket_issue(
+        actor=ACTOR, queue_id=queue(unit, "N").pk, origin="desk", note="Ligação nova", property_id=prop.pk
+    )
     seen: list[channels_hooks.TicketCalled] = []
     channels_hooks.register_ticket_called("test", seen.append)
     try:
@@ -190,7 +216,9 @@ def test_calling_announces_the_ticket_to_the_attendance_hook(api, alpha_client, 
             api.post("/api/v1/service/tickets/call-next", {"unit": unit.pk, "desk": "Guichê 1"})
     finally:
         channels_hooks._ticket_handlers.pop("test")
-    assert [(s.label, s.desk, s.property_id, s.note) for s in seen] == [("N001", "Guichê 1", prop.pk, "Ligação nova")]
+    assert [(s.label, s.desk, s.property_id, s.note) for s in seen] == [
+        ("N001", "Guichê 1", prop.pk, "Ligação nova")
+    ]
 
 
 def test_nobody_waiting_writes_nothing(api) -> None:
@@ -202,7 +230,9 @@ def test_nobody_waiting_writes_nothing(api) -> None:
     assert api.post("/api/v1/service/tickets/call-next", {"unit": unit.pk, "desk": ""}).status_code == 400
 
 
-def test_two_desks_calling_at_the_same_instant_never_get_the_same_ticket(django_db_setup, django_db_blocker) -> None:
+def test_two_desks_calling_at_the_same_instant_never_get_the_same_ticket(
+    django_db_setup, django_db_blocker
+) -> None:
     from tests.collection.test_concurrency import committed_in, in_threads
 
     with django_db_blocker.unblock(), committed_in("alpha"):
@@ -211,7 +241,9 @@ def test_two_desks_calling_at_the_same_instant_never_get_the_same_ticket(django_
             from modules.access.services.tokens import token_issue
 
             headers = {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user)}"}
-            unit = tickets.unit_create(actor=ACTOR, code="concorrencia", name="Concorrência", priority_streak=0)
+            unit = tickets.unit_create(
+                actor=ACTOR, code="concorrencia", name="Concorrência", priority_streak=0
+            )
             normal = tickets.queue_set(actor=ACTOR, unit_id=unit.pk, prefix="N", name="Geral")
             for _ in range(6):
                 tickets.ticket_issue(actor=ACTOR, queue_id=normal.pk)

@@ -76,9 +76,9 @@ def pick_next(waiting: Sequence[Waiting], recent_priorities: Sequence[int], stre
         return None
     ordered = sorted(waiting, key=lambda w: (-w.priority, w.issued_at, w.number))
     normals = [w for w in ordered if w.priority <= Priority.NORMAL]
-    if streak > 0 and normals and ordered[0].priority > Priority.NORMAL:
-        if priority_run(recent_priorities) >= streak:
-            return normals[0]
+    fairness_due = streak > 0 and priority_run(recent_priorities) >= streak
+    if fairness_due and normals and ordered[0].priority > Priority.NORMAL:
+        return normals[0]
     return ordered[0]
 
 

@@ -32,7 +32,9 @@ FILTER_KEYS = {"neighbourhoods", "streets", "sectors", "overdue_days", "orders_e
 
 def _ids(value: Any, name: str) -> list[int]:
     if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
-        raise ValidationFailed("Informe uma lista de identificadores.", field=f"filters.{name}", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Informe uma lista de identificadores.", field=f"filters.{name}", code=ErrorCode.INVALID
+        )
     return value
 
 
@@ -53,7 +55,9 @@ def campaign_properties(filters: dict[str, Any], today: dt.date) -> QuerySet[Pro
     if filters.get("overdue_days") is not None:
         days = filters["overdue_days"]
         if not isinstance(days, int) or days < 0:
-            raise ValidationFailed("Dias de atraso inválidos.", field="filters.overdue_days", code=ErrorCode.INVALID)
+            raise ValidationFailed(
+                "Dias de atraso inválidos.", field="filters.overdue_days", code=ErrorCode.INVALID
+            )
         overdue = Bill.objects.filter(
             property=OuterRef("pk"), status=BillStatus.RELEASED, due_date__lt=today - dt.timedelta(days=days)
         )
@@ -79,7 +83,12 @@ def _phones(property_ids: list[int]) -> dict[int, tuple[int, str]]:
     order = {"bill_payer": 0, "user": 1, "owner": 2}
     rows = sorted(
         PropertyRelation.objects.filter(property_id__in=property_ids, end__isnull=True).values_list(
-            "property_id", "role", "customer_id", "customer__phone", "customer__phone_home", "customer__phone_work"
+            "property_id",
+            "role",
+            "customer_id",
+            "customer__phone",
+            "customer__phone_home",
+            "customer__phone_work",
         ),
         key=lambda r: (r[0], order.get(r[1], 9)),
     )
@@ -110,7 +119,7 @@ def campaign_create(
     if not (message or "").strip():
         raise ValidationFailed("Informe a mensagem da ligação.", field="message", code=ErrorCode.INVALID)
     property_ids = list(campaign_properties(filters, today).values_list("pk", flat=True))
-    campaign = Campaign.objects.create(
+    campaign: Campaign = Campaign.objects.create(
         name=name.strip(),
         kind=kind,
         message=message.strip(),
@@ -149,7 +158,9 @@ def _mark_dialing(*, actor: Actor, campaign_id: int) -> list[int]:
         raise Conflict("A campanha já foi iniciada.", field="campaign", code=ErrorCode.CAMPAIGN_NOT_DRAFT)
     campaign.status, campaign.started_at = Campaign.Status.DIALING, timezone.now()
     campaign.save(update_fields=["status", "started_at"])
-    audit_record(actor=actor, action="service.campaign_start", target=campaign, after={"status": campaign.status})
+    audit_record(
+        actor=actor, action="service.campaign_start", target=campaign, after={"status": campaign.status}
+    )
     return list(campaign.targets.filter(outcome="pending").values_list("pk", flat=True))
 
 
@@ -173,6 +184,7 @@ def _dial_one(target_id: int) -> None:
 def campaign_start(*, actor: Actor, campaign_id: int) -> int:
     """Every pending target to the dialer, each in its own transaction (a provider failure marks
     that target failed and goes on); returns how many were dialled."""
+    campaign_get(campaign_id)  # 404 first: another utility's campaign is not found, whatever else
     channels_providers.dialer_settings()  # refuse before anything is marked
     targets = _mark_dialing(actor=actor, campaign_id=campaign_id)
     for target_id in targets:
@@ -190,20 +202,29 @@ def campaign_refresh(*, campaign_id: int) -> dict[str, int]:
     for target in campaign.targets.select_for_update().filter(outcome="dialing").exclude(dialer_call_id=""):
         status = channels_providers.dial_status(target.dialer_call_id)
         if status.status in FINAL:
-            target.outcome, target.answer, target.updated_at = status.status, status.answer[:20], timezone.now()
+            target.outcome, target.answer, target.updated_at = (
+                status.status,
+                status.answer[:20],
+                timezone.now(),
+            )
             target.save(update_fields=["outcome", "answer", "updated_at"])
             changed += 1
-    if campaign.status == Campaign.Status.DIALING and not campaign.targets.filter(outcome__in=["pending", "dialing"]).exists():
+    if (
+        campaign.status == Campaign.Status.DIALING
+        and not campaign.targets.filter(outcome__in=["pending", "dialing"]).exists()
+    ):
         campaign.status = Campaign.Status.DONE
         campaign.save(update_fields=["status"])
     if changed:
-        audit_record(actor=DIALER, action="service.campaign_refresh", target=campaign, after={"updated": changed})
+        audit_record(
+            actor=DIALER, action="service.campaign_refresh", target=campaign, after={"updated": changed}
+        )
     return campaign_summary(campaign)
 
 
 def campaign_summary(campaign: Campaign) -> dict[str, int]:
     """Targets, attempts and outcomes (feeds the campaign performance report, 3.2.19.67)."""
-    counts = {value: 0 for value in CampaignTarget.Outcome.values}
+    counts = dict.fromkeys(CampaignTarget.Outcome.values, 0)
     for outcome in campaign.targets.values_list("outcome", flat=True):
         counts[outcome] += 1
     attempts = sum(campaign.targets.values_list("attempts", flat=True))

@@ -10,6 +10,7 @@ makes a resend harmless.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -75,7 +76,7 @@ class CallerMatch:
     property_ids: tuple[int, ...]
 
 
-class Digits(Func):
+class Digits(Func):  # type: ignore[misc]
     function = "regexp_replace"
     template = "%(function)s(%(expressions)s, '[^0-9]', '', 'g')"
 
@@ -94,7 +95,9 @@ def caller_matches(caller: str) -> list[CallerMatch]:
     national = caller_national(caller)
     digits = {name: Digits(F(name)) for name in ("phone", "phone_home", "phone_work")}
     rows = (
-        Customer.objects.annotate(d_phone=digits["phone"], d_home=digits["phone_home"], d_work=digits["phone_work"])
+        Customer.objects.annotate(
+            d_phone=digits["phone"], d_home=digits["phone_home"], d_work=digits["phone_work"]
+        )
         .filter(Q(d_phone__endswith=national) | Q(d_home__endswith=national) | Q(d_work__endswith=national))
         .order_by("name", "id")
         .values_list("pk", "name", "d_phone", "d_home")[:20]
@@ -110,7 +113,13 @@ def caller_matches(caller: str) -> list[CallerMatch]:
         holdings.setdefault(customer_id, []).append(property_id)
     result = []
     for pk, name, d_phone, d_home in customers:
-        field = "phone" if d_phone.endswith(national) else "phone_home" if d_home.endswith(national) else "phone_work"
+        field = (
+            "phone"
+            if d_phone.endswith(national)
+            else "phone_home"
+            if d_home.endswith(national)
+            else "phone_work"
+        )
         result.append(CallerMatch(pk, name, field, tuple(holdings.get(pk, []))))
     return result
 
@@ -134,9 +143,13 @@ def _parse_at(value: Any) -> dt.datetime:
     try:
         at = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationFailed("Data e hora inválidas (ISO 8601).", field="at", code=ErrorCode.INVALID) from None
+        raise ValidationFailed(
+            "Data e hora inválidas (ISO 8601).", field="at", code=ErrorCode.INVALID
+        ) from None
     if at.tzinfo is None:
-        raise ValidationFailed("Informe o fuso horário (ISO 8601 com Z ou ±hh:mm).", field="at", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Informe o fuso horário (ISO 8601 com Z ou ±hh:mm).", field="at", code=ErrorCode.INVALID
+        )
     return at
 
 
@@ -147,10 +160,8 @@ def _clean_event(payload: dict[str, Any]) -> dict[str, Any]:
     if payload["type"] not in EVENT_KINDS:
         raise ValidationFailed("Tipo de evento desconhecido.", field="type", code=ErrorCode.INVALID)
     caller = str(payload.get("caller") or "")
-    try:
+    with contextlib.suppress(InvalidPhone):  # an unidentified or foreign number is kept as received
         caller = "+55" + national_number(caller, ChannelSettings.current().default_ddd) if caller else ""
-    except InvalidPhone:
-        pass  # an unidentified or foreign number is kept as received
     return {
         "event_id": str(payload["event_id"])[:80],
         "call_id": str(payload["call_id"])[:80],
@@ -252,7 +263,9 @@ def outage_create(
         )
     if expected_end_at is not None and expected_end_at <= starts_at:
         raise ValidationFailed(
-            "A previsão de normalização deve ser depois do início.", field="expected_end_at", code=ErrorCode.INVALID
+            "A previsão de normalização deve ser depois do início.",
+            field="expected_end_at",
+            code=ErrorCode.INVALID,
         )
     for model, ids, name in (
         (Neighbourhood, neighbourhood_ids, "neighbourhoods"),
@@ -261,7 +274,7 @@ def outage_create(
     ):
         if model.objects.filter(pk__in=ids).count() != len(set(ids)):
             raise ValidationFailed("Item da área não encontrado.", field=name, code=ErrorCode.INVALID)
-    outage = SupplyOutage.objects.create(
+    outage: SupplyOutage = SupplyOutage.objects.create(
         description=description.strip(),
         starts_at=starts_at,
         expected_end_at=expected_end_at,
@@ -276,16 +289,22 @@ def outage_create(
 
 @transaction.atomic(durable=True)
 def outage_end(*, actor: Actor, outage_id: int, ends_at: dt.datetime) -> SupplyOutage:
-    outage = SupplyOutage.objects.select_for_update().filter(pk=outage_id).first()
+    outage: SupplyOutage | None = SupplyOutage.objects.select_for_update().filter(pk=outage_id).first()
     if outage is None:
         raise NotFound("Falta de água não encontrada.", field="outage", code=ErrorCode.OUTAGE_NOT_FOUND)
     if ends_at <= outage.starts_at:
-        raise ValidationFailed("A normalização deve ser depois do início.", field="ends_at", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "A normalização deve ser depois do início.", field="ends_at", code=ErrorCode.INVALID
+        )
     before = snapshot(outage, OUTAGE_FIELDS)
     outage.ends_at = ends_at
     outage.save(update_fields=["ends_at"])
     audit_record(
-        actor=actor, action="service.outage_end", target=outage, before=before, after=snapshot(outage, OUTAGE_FIELDS)
+        actor=actor,
+        action="service.outage_end",
+        target=outage,
+        before=before,
+        after=snapshot(outage, OUTAGE_FIELDS),
     )
     return outage
 
@@ -297,7 +316,11 @@ def outages_active(at: dt.datetime) -> Any:
 def outages_for_property(property_id: int, at: dt.datetime) -> list[SupplyOutage]:
     """The outages in force at `at` whose area covers the property: its neighbourhood, its street or
     its commercial sector."""
-    prop = Property.objects.filter(pk=property_id).values("neighbourhood_id", "street_id", "sector_ref_id").first()
+    prop = (
+        Property.objects.filter(pk=property_id)
+        .values("neighbourhood_id", "street_id", "sector_ref_id")
+        .first()
+    )
     if prop is None:
         return []
     area = Q(neighbourhoods=prop["neighbourhood_id"]) | Q(streets=prop["street_id"])
@@ -325,13 +348,16 @@ def _property_for_ivr(*, caller: str = "", account_number: str = "") -> Property
         from modules.debt.selectors import property_by_account
 
         pk = property_by_account(account_number)
-        prop = Property.objects.filter(pk=pk).select_related("street", "neighbourhood").first() if pk else None
     else:
         _, pk = caller_property(caller)
-        prop = Property.objects.filter(pk=pk).select_related("street", "neighbourhood").first() if pk else None
+    prop: Property | None = (
+        Property.objects.filter(pk=pk).select_related("street", "neighbourhood").first() if pk else None
+    )
     if prop is None:
         raise NotFound(
-            "Imóvel não identificado: informe a matrícula.", field="account_number", code=ErrorCode.PROPERTY_NOT_FOUND
+            "Imóvel não identificado: informe a matrícula.",
+            field="account_number",
+            code=ErrorCode.PROPERTY_NOT_FOUND,
         )
     return prop
 
@@ -347,7 +373,9 @@ def ivr_outage(*, caller: str = "", account_number: str = "", now: dt.datetime) 
     try:
         prop = _property_for_ivr(caller=caller, account_number=account_number)
     except NotFound:
-        return IvrAnswer(("manancial/nao-identificado",), "Não identificamos o seu imóvel.", {"identified": False})
+        return IvrAnswer(
+            ("manancial/nao-identificado",), "Não identificamos o seu imóvel.", {"identified": False}
+        )
     outages = outages_for_property(prop.pk, now)
     if not outages:
         return IvrAnswer(
@@ -399,11 +427,21 @@ def ivr_protocol(*, protocol: str) -> IvrAnswer:
     digits = "".join(ch for ch in protocol if ch.isdigit())
     order = None
     if len(digits) > 4:
-        order = ServiceOrder.objects.filter(year=int(digits[:4]), number=int(digits[4:])).select_related("code").first()
+        order = (
+            ServiceOrder.objects.filter(year=int(digits[:4]), number=int(digits[4:]))
+            .select_related("code")
+            .first()
+        )
     if order is None:
-        return IvrAnswer(("manancial/protocolo-nao-encontrado",), "Protocolo não encontrado.", {"found": False})
+        return IvrAnswer(
+            ("manancial/protocolo-nao-encontrado",), "Protocolo não encontrado.", {"found": False}
+        )
     spoken = ORDER_STATUS_SPOKEN.get(order.status, order.get_status_display())
-    when = f", prazo {date_words(_local(order.due_at).date())}" if order.status in ("pending", "scheduled") else ""
+    when = (
+        f", prazo {date_words(_local(order.due_at).date())}"
+        if order.status in ("pending", "scheduled")
+        else ""
+    )
     text = f"O protocolo {order.label}, {order.code.description}, está {spoken}{when}."
     return IvrAnswer(
         ("manancial/situacao-do-protocolo", f"say:{order.code.description}", f"say:{spoken}{when}"),
@@ -467,16 +505,24 @@ def ivr_second_copy(*, caller: str, account_number: str = "", now: dt.datetime) 
     allowed = {m.customer_id for m in caller_matches(caller) if prop.pk in m.property_ids}
     if not allowed:
         raise PermissionDenied(
-            "O número que ligou não é um telefone cadastrado para este imóvel.", field="caller", code=ErrorCode.INVALID_PHONE
+            "O número que ligou não é um telefone cadastrado para este imóvel.",
+            field="caller",
+            code=ErrorCode.INVALID_PHONE,
         )
     bills = list(open_bills(prop.pk).select_related("property").exclude(typeable_line=""))
-    sent = [_sms_record(to="+55" + national, text=second_copy_text(b), purpose="second_copy", property_id=prop.pk, now=now) for b in bills]
+    sent = [
+        _sms_record(
+            to="+55" + national, text=second_copy_text(b), purpose="second_copy", property_id=prop.pk, now=now
+        )
+        for b in bills
+    ]
     count = len(sent)
     if not count:
         return IvrAnswer(("manancial/sem-faturas-pendentes",), "Não há faturas pendentes.", {"sent": 0})
     return IvrAnswer(
         ("manancial/segunda-via-enviada",),
-        f"Enviamos {number_words(count, feminine=True)} {'mensagem' if count == 1 else 'mensagens'} com a segunda via.",
+        f"Enviamos {number_words(count, feminine=True)} {'mensagem' if count == 1 else 'mensagens'} "
+        "com a segunda via.",
         {"sent": count, "messages": [m.pk for m in sent]},
     )
 
@@ -486,7 +532,7 @@ def _sms_record(*, to: str, text: str, purpose: str, property_id: int | None, no
     """One SMS through the gateway and its row; the gateway is called first, so a refused message
     leaves no row claiming it was sent."""
     provider_id = channels_providers.sms_send(to, text)
-    message = SmsMessage.objects.create(
+    message: SmsMessage = SmsMessage.objects.create(
         phone=to, text=text, purpose=purpose, property_id=property_id, provider_id=provider_id, created_at=now
     )
     audit_record(
@@ -499,6 +545,7 @@ def _sms_record(*, to: str, text: str, purpose: str, property_id: int | None, no
 def channel_settings_set(*, actor: Actor, **values: Any) -> ChannelSettings:
     conf = ChannelSettings.current()
     conf = ChannelSettings.objects.select_for_update().get(pk=conf.pk)
+    settings_row: ChannelSettings = conf
     before = snapshot(conf)
     for name, value in values.items():
         if name in ("cti_secret", "sms_token", "dialer_token") and not value:
@@ -506,6 +553,7 @@ def channel_settings_set(*, actor: Actor, **values: Any) -> ChannelSettings:
         setattr(conf, name, value)
     conf.full_clean()
     conf.save()
-    audit_record(actor=actor, action="service.channel_settings_set", target=conf, before=before, after=snapshot(conf))
-    return conf
-
+    audit_record(
+        actor=actor, action="service.channel_settings_set", target=conf, before=before, after=snapshot(conf)
+    )
+    return settings_row

@@ -30,7 +30,11 @@ QUEUE_FIELDS = ["name", "prefix", "priority", "position", "is_active"]
 
 
 def unit_get(unit: int | str) -> AttendanceUnit:
-    query = AttendanceUnit.objects.filter(pk=unit) if isinstance(unit, int) else AttendanceUnit.objects.filter(code=unit)
+    query = (
+        AttendanceUnit.objects.filter(pk=unit)
+        if isinstance(unit, int)
+        else AttendanceUnit.objects.filter(code=unit)
+    )
     found: AttendanceUnit | None = query.first()
     if found is None:
         raise NotFound("Unidade de atendimento não encontrada.", field="unit", code=ErrorCode.UNIT_NOT_FOUND)
@@ -38,9 +42,13 @@ def unit_get(unit: int | str) -> AttendanceUnit:
 
 
 @transaction.atomic(durable=True)
-def unit_create(*, actor: Actor, code: str, name: str, address: str = "", priority_streak: int = 2) -> AttendanceUnit:
+def unit_create(
+    *, actor: Actor, code: str, name: str, address: str = "", priority_streak: int = 2
+) -> AttendanceUnit:
     if AttendanceUnit.objects.filter(code=code).exists():
-        raise ValidationFailed("Já existe uma unidade com este código.", field="code", code=ErrorCode.DUPLICATE)
+        raise ValidationFailed(
+            "Já existe uma unidade com este código.", field="code", code=ErrorCode.DUPLICATE
+        )
     unit = AttendanceUnit(code=code, name=name, address=address, priority_streak=priority_streak)
     clean_or_fail(unit)
     unit.save()
@@ -50,7 +58,7 @@ def unit_create(*, actor: Actor, code: str, name: str, address: str = "", priori
 
 @transaction.atomic(durable=True)
 def unit_update(*, actor: Actor, unit_id: int, **changes: Any) -> AttendanceUnit:
-    unit = AttendanceUnit.objects.select_for_update().filter(pk=unit_id).first()
+    unit: AttendanceUnit | None = AttendanceUnit.objects.select_for_update().filter(pk=unit_id).first()
     if unit is None:
         raise NotFound("Unidade de atendimento não encontrada.", field="unit", code=ErrorCode.UNIT_NOT_FOUND)
     before = snapshot(unit, UNIT_FIELDS)
@@ -60,7 +68,11 @@ def unit_update(*, actor: Actor, unit_id: int, **changes: Any) -> AttendanceUnit
     clean_or_fail(unit)
     unit.save()
     audit_record(
-        actor=actor, action="service.unit_update", target=unit, before=before, after=snapshot(unit, UNIT_FIELDS)
+        actor=actor,
+        action="service.unit_update",
+        target=unit,
+        before=before,
+        after=snapshot(unit, UNIT_FIELDS),
     )
     return unit
 
@@ -101,7 +113,8 @@ def _next_number(unit: AttendanceUnit, day: dt.date) -> int:
     seq = TicketSequence.objects.select_for_update().get(unit=unit, day=day)
     seq.last += 1
     seq.save(update_fields=["last"])
-    return seq.last
+    number: int = seq.last
+    return number
 
 
 @transaction.atomic(durable=True)
@@ -128,7 +141,7 @@ def ticket_issue(
         raise ValidationFailed("Origem inválida.", field="origin", code=ErrorCode.INVALID)
     at = now or timezone.now()
     day = at.astimezone(tenant_zone()).date()
-    ticket = Ticket.objects.create(
+    ticket: Ticket = Ticket.objects.create(
         unit=queue.unit,
         queue=queue,
         day=day,
@@ -178,7 +191,9 @@ def ticket_call_next(
     waiting = Ticket.objects.filter(unit=unit, day=day, status=TicketStatus.WAITING)
     if queue_ids:
         waiting = waiting.filter(queue_id__in=queue_ids)
-    candidates = [Waiting(pk, p, i, n) for pk, p, i, n in waiting.values_list("pk", "priority", "issued_at", "number")]
+    candidates = [
+        Waiting(pk, p, i, n) for pk, p, i, n in waiting.values_list("pk", "priority", "issued_at", "number")
+    ]
     recent = list(
         Ticket.objects.filter(unit=unit, day=day, called_at__isnull=False)
         .order_by("-called_at", "-id")
@@ -187,7 +202,7 @@ def ticket_call_next(
     chosen = pick_next(candidates, recent, unit.priority_streak)
     if chosen is None:
         raise Conflict("Nenhuma senha aguardando.", field="queue", code=ErrorCode.NO_TICKET_WAITING)
-    ticket = Ticket.objects.select_for_update().get(pk=chosen.ticket_id)
+    ticket: Ticket = Ticket.objects.select_for_update().get(pk=chosen.ticket_id)
     ticket.status = TicketStatus.CALLED
     ticket.called_at = ticket.last_called_at = at
     ticket.calls = 1

@@ -56,7 +56,9 @@ def test_phone_to_e164(raw: str, expected: str) -> None:
     assert to_e164(raw, default_ddd="15") == expected
 
 
-@pytest.mark.parametrize("raw", ["", "+1 212 555 0100", "(10) 98765-4321", "11 88765-43210", "(11) 8765-43212"])
+@pytest.mark.parametrize(
+    "raw", ["", "+1 212 555 0100", "(10) 98765-4321", "11 88765-43210", "(11) 8765-43212"]
+)
 def test_invalid_phones(raw: str) -> None:
     with pytest.raises(InvalidPhone):
         to_e164(raw)
