@@ -118,7 +118,9 @@ class TicketsApi(TicketApiBase):
             unit = int(request.query_params.get("unit", ""))
             day = dt.date.fromisoformat(request.query_params.get("day") or tenant_today().isoformat())
         except ValueError:
-            raise ValidationFailed("Informe a unidade e o dia (AAAA-MM-DD).", field="unit") from None
+            raise ValidationFailed(
+                "Informe a unidade e o dia (AAAA-MM-DD).", field="unit", code=ErrorCode.INVALID
+            ) from None
         rows = Ticket.objects.filter(unit_id=unit, day=day).select_related("queue").order_by("number")
         if request.query_params.get("status"):
             rows = rows.filter(status=request.query_params["status"])
@@ -223,9 +225,9 @@ class SignedApi(APIView):
         try:
             body = json.loads(raw or b"{}")
         except ValueError:
-            raise ValidationFailed("O corpo deve ser JSON.", field="body") from None
+            raise ValidationFailed("O corpo deve ser JSON.", field="body", code=ErrorCode.INVALID) from None
         if not isinstance(body, dict):
-            raise ValidationFailed("O corpo deve ser um objeto JSON.", field="body")
+            raise ValidationFailed("O corpo deve ser um objeto JSON.", field="body", code=ErrorCode.INVALID)
         return body
 
 
@@ -393,9 +395,11 @@ def _period(request: Request) -> tuple[dt.datetime, dt.datetime]:
         start = dt.date.fromisoformat(request.query_params.get("start") or tenant_today().isoformat())
         end = dt.date.fromisoformat(request.query_params.get("end") or start.isoformat())
     except ValueError:
-        raise ValidationFailed("Datas no formato AAAA-MM-DD.", field="start") from None
+        raise ValidationFailed(
+            "Datas no formato AAAA-MM-DD.", field="start", code=ErrorCode.INVALID
+        ) from None
     if end < start:
-        raise ValidationFailed("O fim não pode ser antes do início.", field="end")
+        raise ValidationFailed("O fim não pode ser antes do início.", field="end", code=ErrorCode.INVALID)
     return (
         dt.datetime.combine(start, dt.time(), tzinfo=zone),
         dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone),

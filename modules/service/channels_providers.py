@@ -44,7 +44,11 @@ def _call(method: str, url: str, token: str, body: dict[str, Any] | None = None)
             f"O provedor não respondeu: {exc.__class__.__name__}.", field="provider"
         ) from exc
     if response.status_code >= 400:
-        raise ProviderFailed(f"O provedor recusou o pedido (HTTP {response.status_code}).", field="provider")
+        raise ProviderFailed(
+            f"O provedor recusou o pedido (HTTP {response.status_code}).",
+            field="provider",
+            code=ErrorCode.PROVIDER_FAILED,
+        )
     data: dict[str, Any] = response.json()
     return data
 

@@ -437,7 +437,8 @@ class BetaWorld:
 
             _beyond_alpha("service_attendanceunit", "service_ticketqueue")
             code = f"beta-{next(_names)}"
-            unit = tickets.unit_create(actor=SystemActor(ACTOR_NAME), code=code, name=f"Posto Exclusivo {code}")
+            name = f"Posto Exclusivo {code}"
+            unit = tickets.unit_create(actor=SystemActor(ACTOR_NAME), code=code, name=name)
             tickets.queue_set(actor=SystemActor(ACTOR_NAME), unit_id=unit.pk, prefix="B", name="Fila de Beta")
             return unit
 
