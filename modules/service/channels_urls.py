@@ -16,4 +16,5 @@ cti_patterns = [
     path("monitor/", v.cti_monitor_view, name="monitor"),
     path("faltas-de-agua/", v.outages_view, name="outages"),
     path("campanhas/", v.campaigns_view, name="campaigns"),
+    path("configurar/", v.channel_settings_view, name="settings"),
 ]

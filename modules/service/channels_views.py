@@ -413,3 +413,50 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
         "service/channels/campaigns.html",
         {"rows": rows, "form": form, "can_change": can_change},
     )
+
+
+class ChannelSettingsForm(forms.Form):
+    cti_secret = forms.CharField(
+        label="Segredo compartilhado da telefonia",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Em branco: mantém o atual. Entregue ao fornecedor da telefonia (docs/cti-webhook.md).",
+    )
+    default_ddd = forms.CharField(label="DDD local", max_length=2, required=False)
+    sms_base_url = forms.URLField(label="Gateway de SMS: endereço", required=False)
+    sms_token = forms.CharField(
+        label="Gateway de SMS: chave", required=False, widget=forms.PasswordInput(render_value=False)
+    )
+    sms_sender = forms.CharField(label="Gateway de SMS: remetente", max_length=20, required=False)
+    dialer_base_url = forms.URLField(label="Discador: endereço", required=False)
+    dialer_token = forms.CharField(
+        label="Discador: chave", required=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+@function_required("service.cti", "change")
+def channel_settings_view(request: HttpRequest) -> HttpResponse:
+    from .models import ChannelSettings
+
+    conf = ChannelSettings.current()
+    initial = {
+        name: getattr(conf, name) for name in ("default_ddd", "sms_base_url", "sms_sender", "dialer_base_url")
+    }
+    form = ChannelSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cti.channel_settings_set(actor=request.user, **form.cleaned_data)
+            messages.success(request, "Telefonia e mensagens gravadas.")
+            return redirect("cti:settings")
+        except Exception as exc:  # full_clean's ValidationError: shown on the form
+            from django.core.exceptions import ValidationError
+
+            if not isinstance(exc, ValidationError):
+                raise
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    return render(
+        request,
+        "service/channels/channel_settings.html",
+        {"form": form, "has_secret": bool(conf.cti_secret)},
+    )

@@ -256,6 +256,15 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Unidades de atendimento, suas filas, prefixos e prioridades legais (60+, 80+, "
         "gestantes, pessoas com deficiência) e a alternância entre prioritárias e normais.",
     ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Telefonia e mensagens",
+        "cti:settings",
+        "service.cti",
+        "change",
+        description="O segredo que assina os eventos da central telefônica e a URA, o gateway de SMS e o "
+        "discador das campanhas.",
+    ),
 )
 
 

@@ -266,3 +266,19 @@ def test_queue_monitor_from_the_stored_call_events(sms, agent) -> None:
     page = agent.get("/atendimento/cti/monitor/?start=2026-04-17").content.decode()
     assert 'data-testid="avg-wait">30,0 s<' in page and "1 (25,0%)" in page
     assert agent.get("/api/v1/cti/monitor?start=2026-04-18").json()["calls"] == 0
+
+
+def test_the_utility_sets_its_secret_on_the_settings_page_and_the_telephony_is_trusted(agent) -> None:
+    telephony = Client(HTTP_HOST="alpha.localhost")
+    body = event("call_started", "c9", 0, caller="+5511911112222")
+    assert signed(telephony, "/api/v1/cti/events", body, secret="novo-segredo").json()["code"] == (
+        "cti_not_configured"
+    )
+    page = agent.post("/atendimento/cti/configurar/", {"cti_secret": "novo-segredo", "default_ddd": "11"})
+    assert page.status_code == 302
+    assert signed(telephony, "/api/v1/cti/events", body, secret="novo-segredo").status_code == 201
+    # a blank secret keeps the stored one; the audit never shows it
+    agent.post("/atendimento/cti/configurar/", {"cti_secret": "", "default_ddd": "15"})
+    assert ChannelSettings.current().cti_secret == "novo-segredo"
+    entries = AuditEntry.objects.filter(action="service.channel_settings_set")
+    assert entries.count() == 2 and "novo-segredo" not in json.dumps([e.after for e in entries])
