@@ -423,12 +423,12 @@ class ChannelSettingsForm(forms.Form):
         help_text="Em branco: mantém o atual. Entregue ao fornecedor da telefonia (docs/cti-webhook.md).",
     )
     default_ddd = forms.CharField(label="DDD local", max_length=2, required=False)
-    sms_base_url = forms.URLField(label="Gateway de SMS: endereço", required=False)
+    sms_base_url = forms.URLField(label="Gateway de SMS: endereço", required=False, assume_scheme="https")
     sms_token = forms.CharField(
         label="Gateway de SMS: chave", required=False, widget=forms.PasswordInput(render_value=False)
     )
     sms_sender = forms.CharField(label="Gateway de SMS: remetente", max_length=20, required=False)
-    dialer_base_url = forms.URLField(label="Discador: endereço", required=False)
+    dialer_base_url = forms.URLField(label="Discador: endereço", required=False, assume_scheme="https")
     dialer_token = forms.CharField(
         label="Discador: chave", required=False, widget=forms.PasswordInput(render_value=False)
     )
