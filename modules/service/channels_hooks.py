@@ -65,3 +65,29 @@ def announce_ticket_called(facts: TicketCalled) -> None:
 def announce_call_answered(facts: CallAnswered) -> None:
     for handler in list(_call_handlers.values()):
         transaction.on_commit(lambda h=handler: h(facts), robust=True)  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class ProtocolStatus:
+    """What the IVR says of a protocol another module keeps (the agency's protocols live in portal,
+    which service may not import): its number, a short subject and its status, in pt-BR."""
+
+    protocol: str
+    subject: str
+    status: str
+    status_label: str
+
+
+_protocol_lookups: dict[str, Callable[[str], ProtocolStatus | None]] = {}
+
+
+def register_protocol_lookup(name: str, lookup: Callable[[str], ProtocolStatus | None]) -> None:
+    _protocol_lookups[name] = lookup
+
+
+def protocol_lookup(protocol: str) -> ProtocolStatus | None:
+    for lookup in list(_protocol_lookups.values()):
+        found = lookup(protocol)
+        if found is not None:
+            return found
+    return None

@@ -234,6 +234,22 @@ def test_the_ivr_reads_a_protocols_status(sms, maria) -> None:
         and "aguardando programação" in answer["text"]
     )
     assert signed(telephony, "/api/v1/cti/ivr/protocol", {"protocol": "1999/000001"}).json()["found"] is False
+    # an agency protocol (portal's, through the lookup portal registers)
+    from portal.models import ServiceRequest
+
+    ServiceRequest.objects.create(
+        protocol="2026X000042",
+        kind="service",
+        type_code="other",
+        property=prop,
+        requester_name="Maria",
+        description="Vazamento na calçada",
+        channel="web",
+        status="in_progress",
+    )
+    agency = signed(telephony, "/api/v1/cti/ivr/protocol", {"protocol": "2026x000042"}).json()
+    assert (agency["found"], agency["status"]) == (True, "in_progress")
+    assert agency["prompts"][-1] == "say:em andamento"
 
 
 def test_queue_monitor_from_the_stored_call_events(sms, agent) -> None:

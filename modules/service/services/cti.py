@@ -29,7 +29,7 @@ from modules.common.errors import DomainError, NotFound, PermissionDenied, Valid
 from modules.registry.models import Customer, Neighbourhood, Property, PropertyRelation, Sector, Street
 
 from .. import channels_providers
-from ..channels_hooks import CallAnswered, announce_call_answered
+from ..channels_hooks import CallAnswered, announce_call_answered, protocol_lookup
 from ..domain.phones import InvalidPhone, national_number
 from ..domain.speech import date_words, money_words, number_words
 from ..errors import ErrorCode
@@ -423,7 +423,16 @@ ORDER_STATUS_SPOKEN = {
 
 
 def ivr_protocol(*, protocol: str) -> IvrAnswer:
-    """The status of a request by its number: a service order "2026/000123" (or "2026000123")."""
+    """The status of a request by its number: a protocol another module registered a lookup for
+    (channels_hooks; the agency's protocols, by portal), else a service order "2026/000123" (or the
+    digits "2026000123", as a keypad sends it)."""
+    other = protocol_lookup(protocol.strip())
+    if other is not None:
+        return IvrAnswer(
+            ("manancial/situacao-do-protocolo", f"say:{other.subject}", f"say:{other.status_label}"),
+            f"O protocolo {other.protocol}, {other.subject}, está {other.status_label}.",
+            {"found": True, "protocol": other.protocol, "status": other.status},
+        )
     digits = "".join(ch for ch in protocol if ch.isdigit())
     order = None
     if len(digits) > 4:
