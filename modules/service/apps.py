@@ -112,6 +112,8 @@ class ServiceConfig(AppConfig):
                 "service.campaign_start": "Campanha de ligações iniciada",
                 "service.campaign_refresh": "Resultados da campanha atualizados",
                 "service.channel_settings_set": "Telefonia e mensagens configuradas",
+                "service.display_item_create": "Conteúdo do painel de senhas incluído",
+                "service.display_item_delete": "Conteúdo do painel de senhas excluído",
             },
             objects={
                 "service.attendanceunit": "Unidade de atendimento",
@@ -122,5 +124,6 @@ class ServiceConfig(AppConfig):
                 "service.campaign": "Campanha de ligações",
                 "service.smsmessage": "SMS",
                 "service.channelsettings": "Telefonia e mensagens",
+                "service.displayitem": "Conteúdo do painel de senhas",
             },
         )

@@ -30,7 +30,7 @@ from .channels_apis import matches_json
 from .channels_selectors import panel_state, queue_lines
 from .domain.callstats import QueueStats
 from .domain.tickets import PRIORITY_LABELS, TicketStatus
-from .models import AttendanceUnit, Campaign, SupplyOutage, Ticket, TicketQueue
+from .models import AttendanceUnit, Campaign, DisplayItem, SupplyOutage, Ticket, TicketQueue
 from .services import campaigns, cti, tickets
 
 
@@ -214,12 +214,33 @@ class QueueForm(forms.ModelForm):
         fields = ["unit", "prefix", "name", "priority", "position", "is_active"]
 
 
+class DisplayItemForm(forms.ModelForm):
+    class Meta:
+        model = DisplayItem
+        fields = ["unit", "kind", "url", "text", "seconds", "position"]
+
+
 @function_required("service.tickets", "change")
 def tickets_settings_view(request: HttpRequest) -> HttpResponse:
     unit_form, queue_form = UnitForm(prefix="u"), QueueForm(prefix="q")
+    display_form = DisplayItemForm(prefix="d")
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "unit":
+            if request.POST.get("action") == "display_delete":
+                tickets.display_item_delete(
+                    actor=request.user, item_id=int(request.POST.get("item", "0") or 0)
+                )
+                messages.success(request, "Conteúdo retirado do painel.")
+                return redirect("tickets:settings")
+            if request.POST.get("action") == "display":
+                display_form = DisplayItemForm(request.POST, prefix="d")
+                if display_form.is_valid():
+                    data = dict(display_form.cleaned_data)
+                    unit = data.pop("unit")
+                    tickets.display_item_create(actor=request.user, unit_id=unit.pk if unit else None, **data)
+                    messages.success(request, "Conteúdo incluído no painel.")
+                    return redirect("tickets:settings")
+            elif request.POST.get("action") == "unit":
                 unit_form = UnitForm(request.POST, prefix="u")
                 if unit_form.is_valid():
                     tickets.unit_create(actor=request.user, **unit_form.cleaned_data)
@@ -241,6 +262,8 @@ def tickets_settings_view(request: HttpRequest) -> HttpResponse:
             "units": AttendanceUnit.objects.prefetch_related("queues"),
             "unit_form": unit_form,
             "queue_form": queue_form,
+            "display_form": display_form,
+            "display_items": DisplayItem.objects.select_related("unit"),
         },
     )
 

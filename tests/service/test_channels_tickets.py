@@ -264,3 +264,30 @@ def test_two_desks_calling_at_the_same_instant_never_get_the_same_ticket(
         assert sorted(labels) == ["N001", "N002", "N003", "N004", "N005", "N006"]
         with tenant_context("alpha"):
             assert set(Ticket.objects.filter(unit=unit).values_list("status", flat=True)) == {"called"}
+
+
+def test_the_display_plays_the_units_media_set_on_the_settings_page(tenant_alpha, alpha_client) -> None:
+    unit = unit_with_queues("centro")
+    other = unit_with_queues("norte")
+    make_user("alpha", "gestora", PASSWORD, is_admin=True)
+    assert (
+        alpha_client.post("/conta/entrar/", {"username": "gestora", "password": PASSWORD}).status_code == 302
+    )
+    base = {"d-seconds": 10, "d-position": 1, "action": "display"}
+    alpha_client.post(
+        "/senhas/configurar/", base | {"d-kind": "text", "d-text": "Pague pelo PIX", "d-unit": unit.pk}
+    )
+    alpha_client.post(
+        "/senhas/configurar/", base | {"d-kind": "video", "d-url": "/static/service/institucional.mp4"}
+    )
+    refused = alpha_client.post(
+        "/senhas/configurar/", base | {"d-kind": "video", "d-url": "https://exemplo.com/v.mp4"}
+    )
+    assert refused.status_code == 200 and "/static/" in refused.content.decode()
+
+    html = alpha_client.get("/senhas/painel/centro/").content.decode()
+    assert "Pague pelo PIX" in html and 'src="/static/service/institucional.mp4"' in html
+    norte = alpha_client.get("/senhas/painel/norte/estado").json()["media"]
+    assert [m["kind"] for m in norte] == ["video"]  # every unit's item, not centro's message
+    assert other.display_items.count() == 0
+    assert AuditEntry.objects.filter(action="service.display_item_create").count() == 2

@@ -23,7 +23,7 @@ from modules.registry.models import Customer, Property
 from ..channels_hooks import TicketCalled, announce_ticket_called
 from ..domain.tickets import TicketStatus, Waiting, pick_next
 from ..errors import ErrorCode
-from ..models import AttendanceUnit, Ticket, TicketQueue, TicketSequence
+from ..models import AttendanceUnit, DisplayItem, Ticket, TicketQueue, TicketSequence
 
 UNIT_FIELDS = ["code", "name", "address", "priority_streak", "is_active"]
 QUEUE_FIELDS = ["name", "prefix", "priority", "position", "is_active"]
@@ -290,3 +290,54 @@ def ticket_identify(
         after={"property": property_id, "customer": customer_id},
     )
     return ticket
+
+
+DISPLAY_FIELDS = ["unit", "kind", "url", "text", "seconds", "position", "is_active"]
+
+
+@transaction.atomic(durable=True)
+def display_item_create(
+    *,
+    actor: Actor,
+    kind: str,
+    unit_id: int | None = None,
+    url: str = "",
+    text: str = "",
+    seconds: int = 15,
+    position: int = 0,
+) -> DisplayItem:
+    """A video, image or message in the call display's playlist (S10.1-04): one unit's, or every
+    unit's when `unit_id` is None. Media come from the app's own origin (the display's policy)."""
+    url = (url or "").strip()
+    if kind in (DisplayItem.Kind.VIDEO, DisplayItem.Kind.IMAGE) and not url.startswith(
+        ("/static/", "/media/")
+    ):
+        raise ValidationFailed(
+            "Informe o endereço do arquivo no próprio sistema (/static/… ou /media/…).",
+            field="url",
+            code=ErrorCode.INVALID,
+        )
+    if kind == DisplayItem.Kind.TEXT and not (text or "").strip():
+        raise ValidationFailed("Escreva a mensagem.", field="text", code=ErrorCode.INVALID)
+    if unit_id is not None:
+        unit_get(unit_id)
+    item = DisplayItem(
+        unit_id=unit_id, kind=kind, url=url, text=(text or "").strip(), seconds=seconds, position=position
+    )
+    clean_or_fail(item)
+    item.save()
+    audit_record(
+        actor=actor, action="service.display_item_create", target=item, after=snapshot(item, DISPLAY_FIELDS)
+    )
+    return item
+
+
+@transaction.atomic(durable=True)
+def display_item_delete(*, actor: Actor, item_id: int) -> None:
+    item = DisplayItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise NotFound("Conteúdo do painel não encontrado.", field="item", code=ErrorCode.INVALID)
+    audit_record(
+        actor=actor, action="service.display_item_delete", target=item, before=snapshot(item, DISPLAY_FIELDS)
+    )
+    item.delete()
