@@ -90,6 +90,11 @@ urlpatterns += [
         channels_apis.TicketNoShowApi.as_view(),
         name="api-service-ticket-no-show",
     ),
+    path(
+        "service/tickets/<int:pk>/identify",
+        channels_apis.TicketIdentifyApi.as_view(),
+        name="api-service-ticket-identify",
+    ),
     path("cti/events", channels_apis.CtiEventsApi.as_view(), name="api-cti-events"),
     path("cti/ivr/outage", channels_apis.IvrOutageApi.as_view(), name="api-cti-ivr-outage"),
     path("cti/ivr/protocol", channels_apis.IvrProtocolApi.as_view(), name="api-cti-ivr-protocol"),

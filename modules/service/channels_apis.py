@@ -192,6 +192,27 @@ class TicketActionApi(TicketApiBase):
         return Response(ticket_json(_ticket(pk)))
 
 
+class TicketIdentifyIn(serializers.Serializer):
+    property = serializers.IntegerField(allow_null=True)
+    customer = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TicketIdentifyApi(TicketApiBase):
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=TicketIdentifyIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        """Who the ticket is for, as the attendant found out (the attendance hook reads it)."""
+        _ticket(pk)
+        data = TicketIdentifyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        tickets.ticket_identify(
+            actor=request.user, ticket_id=pk, property_id=v["property"], customer_id=v["customer"]
+        )
+        return Response(ticket_json(_ticket(pk)))
+
+
 class TicketRecallApi(TicketActionApi):
     action = "recall"
 

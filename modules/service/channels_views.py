@@ -186,6 +186,17 @@ def desk_call_view(request: HttpRequest) -> HttpResponse:
             if action == "next":
                 ticket = tickets.ticket_call_next(actor=request.user, unit_id=unit.pk, desk=desk)
                 messages.success(request, f"Senha {ticket.label} chamada para o {desk}.")
+            elif action == "identify":
+                from modules.debt.selectors import property_by_account
+
+                pk = int(request.POST.get("ticket", "0") or 0)
+                if not Ticket.objects.filter(pk=pk, unit=unit, called_by_id=request.user.pk).exists():
+                    raise Http404
+                found = property_by_account(request.POST.get("account", ""))
+                if found is None:
+                    messages.error(request, "Matrícula não encontrada.")
+                else:
+                    tickets.ticket_identify(actor=request.user, ticket_id=pk, property_id=found)
             elif action in ("recall", "finish", "no_show"):
                 pk = int(request.POST.get("ticket", "0") or 0)
                 if not Ticket.objects.filter(pk=pk, unit=unit, called_by_id=request.user.pk).exists():

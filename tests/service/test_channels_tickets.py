@@ -139,6 +139,9 @@ def test_waiting_and_service_time_per_ticket(api, alpha_client, _frozen) -> None
     done = api.post(f"/api/v1/service/tickets/{ticket['id']}/finish").json()
     assert (done["waiting_seconds"], done["service_seconds"], done["status"]) == (425, 720, "finished")
     assert api.get(f"/api/v1/service/tickets/{ticket['id']}").json()["desk"] == "Guichê 3"
+    prop = rf.prop()
+    identified = api.post(f"/api/v1/service/tickets/{ticket['id']}/identify", {"property": prop.pk})
+    assert identified.status_code == 200 and identified.json()["property"] == prop.pk
     again = api.post(f"/api/v1/service/tickets/{ticket['id']}/finish")
     assert again.status_code == 409 and again.json()["code"] == "ticket_not_called"
 
@@ -291,3 +294,26 @@ def test_the_display_plays_the_units_media_set_on_the_settings_page(tenant_alpha
     assert [m["kind"] for m in norte] == ["video"]  # every unit's item, not centro's message
     assert other.display_items.count() == 0
     assert AuditEntry.objects.filter(action="service.display_item_create").count() == 2
+
+
+def test_the_attendant_links_a_totem_ticket_to_the_property_from_the_desk(tenant_alpha, alpha_client) -> None:
+    unit = unit_with_queues("centro")
+    prop = rf.prop()
+    kiosk_issue(alpha_client, unit, "N")
+    make_user("alpha", "balcao2", PASSWORD, is_admin=True)
+    assert (
+        alpha_client.post("/conta/entrar/", {"username": "balcao2", "password": PASSWORD}).status_code == 302
+    )
+    alpha_client.post("/senhas/chamar/", {"action": "place", "unit": unit.pk, "desk": "Guichê 5"})
+    alpha_client.post("/senhas/chamar/", {"action": "next"})
+    ticket = Ticket.objects.get(unit=unit)
+    assert "Associar imóvel" in alpha_client.get("/senhas/chamar/").content.decode()
+    alpha_client.post("/senhas/chamar/", {"action": "identify", "ticket": ticket.pk, "account": "999999"})
+    ticket.refresh_from_db()
+    assert ticket.property_id is None  # an unknown account links nothing
+    alpha_client.post(
+        "/senhas/chamar/", {"action": "identify", "ticket": ticket.pk, "account": prop.account_number}
+    )
+    ticket.refresh_from_db()
+    assert ticket.property_id == prop.pk
+    assert f"/servicos/atendimento/imovel/{prop.pk}/" in alpha_client.get("/senhas/chamar/").content.decode()
