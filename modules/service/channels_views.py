@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,8 @@ from modules.access.views import function_required
 from modules.common.audit import SystemActor
 from modules.common.clock import tenant_today, tenant_zone
 from modules.common.errors import DomainError
+from modules.common.http import client_ip
+from modules.common.ratelimit import window_hits
 from modules.registry.models import Neighbourhood, Street
 
 from .channels_apis import matches_json
@@ -50,6 +53,16 @@ def kiosk_view(request: HttpRequest, unit: str) -> HttpResponse:
     place = _unit_or_404(unit)
     queues = list(place.queues.filter(is_active=True).order_by("position", "id"))
     if request.method == "POST":
+        # a totem issues a ticket every few seconds at most; a script hammering the public page
+        # is stopped per address (the schema-aware cache keeps one utility's count from another's)
+        hits = window_hits(f"service:kiosk:{place.pk}:{client_ip(request) or '-'}", 60)
+        if hits > int(getattr(settings, "KIOSK_TICKETS_PER_MINUTE", 30)):
+            return render(
+                request,
+                "service/channels/kiosk.html",
+                {"unit": place, "queues": queues, "busy": True},
+                status=429,
+            )
         queue = next((q for q in queues if str(q.pk) == request.POST.get("queue")), None)
         if queue is None:
             return render(

@@ -317,3 +317,17 @@ def test_the_attendant_links_a_totem_ticket_to_the_property_from_the_desk(tenant
     ticket.refresh_from_db()
     assert ticket.property_id == prop.pk
     assert f"/servicos/atendimento/imovel/{prop.pk}/" in alpha_client.get("/senhas/chamar/").content.decode()
+
+
+def test_the_public_totem_page_limits_tickets_per_address(tenant_alpha, alpha_client, settings) -> None:
+    from django.core.cache import cache
+
+    settings.KIOSK_TICKETS_PER_MINUTE = 3
+    unit = unit_with_queues("limite")
+    cache.delete(f"service:kiosk:{unit.pk}:127.0.0.1")
+    codes = [
+        alpha_client.post("/senhas/emitir/limite/", {"queue": queue(unit, "N").pk}).status_code
+        for _ in range(5)
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+    assert Ticket.objects.filter(unit=unit).count() == 3
