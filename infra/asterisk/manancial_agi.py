@@ -15,7 +15,8 @@ extensions.conf:
      same => n,AGI(manancial_agi.py,protocol,${PROTOCOLO})
 
 Environment (e.g. in the Asterisk service unit): MANANCIAL_URL=https://<utility>.<base-domain>,
-MANANCIAL_SECRET=<the shared secret of "Telefonia e mensagens">. Each answer's `prompts` are
+MANANCIAL_SECRET=<the shared secret of "Telefonia e mensagens">, and MANANCIAL_HOST=<the utility's
+host name> only when MANANCIAL_URL is another address. Each answer's `prompts` are
 played in order: "manancial/…" are the utility's recordings (Playback), "say:…" text goes to the
 text-to-speech application configured as TTS_APP (default: Festival).
 """
@@ -32,6 +33,8 @@ import urllib.request
 
 BASE = os.environ.get("MANANCIAL_URL", "http://127.0.0.1:8000").rstrip("/")
 SECRET = os.environ.get("MANANCIAL_SECRET", "")
+# when the PBX reaches Manancial by an address that is not the utility's host name (a private link)
+HOST = os.environ.get("MANANCIAL_HOST", "")
 TTS_APP = os.environ.get("TTS_APP", "Festival")
 
 
@@ -63,6 +66,7 @@ def ask(path: str, body: dict[str, str]) -> dict[str, object]:
             "Content-Type": "application/json",
             "X-Manancial-Timestamp": stamp,
             "X-Manancial-Signature": f"sha256={mac}",
+            **({"Host": HOST} if HOST else {}),
         },
         method="POST",
     )
