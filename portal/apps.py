@@ -38,3 +38,9 @@ class PortalConfig(AppConfig):
                 "portal.agencysettings": "Configuração da agência virtual",
             },
         )
+        # the IVR tells a caller the status of an agency protocol (service's channels hook)
+        from modules.service.channels_hooks import register_protocol_lookup
+
+        from .selectors import protocol_status_for_ivr
+
+        register_protocol_lookup("portal.requests", protocol_status_for_ivr)

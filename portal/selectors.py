@@ -15,6 +15,7 @@ from modules.metering.selectors import active_installation
 from modules.registry.domain.connections import SITUATIONS
 from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
+from modules.service.channels_hooks import ProtocolStatus
 
 from .access import granted_properties, granted_requests
 from .auth import Grant
@@ -140,4 +141,17 @@ def requests_of(grant: Grant, prop: Property) -> list[ServiceRequest]:
         .filter(property=prop)
         .exclude(kind=ServiceRequest.Kind.AGENCY_PROBLEM)
         .order_by("-created_at", "-id")[:50]
+    )
+
+
+def protocol_status_for_ivr(protocol: str) -> ProtocolStatus | None:
+    """An agency protocol's status as the telephony IVR says it (registered in apps.py)."""
+    request = ServiceRequest.objects.filter(protocol=protocol.strip().upper()).first()
+    if request is None:
+        return None
+    return ProtocolStatus(
+        protocol=request.protocol,
+        subject=request.get_kind_display(),
+        status=request.status,
+        status_label=request.get_status_display().lower(),
     )

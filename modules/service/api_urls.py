@@ -57,3 +57,68 @@ urlpatterns = [
         name="api-property-overview",
     ),
 ]
+
+from . import channels_apis  # noqa: E402
+
+# attendance channels: tickets (senhas) and CTI (ADR 0182)
+urlpatterns += [
+    path("service/ticket-units", channels_apis.TicketUnitsApi.as_view(), name="api-service-ticket-units"),
+    path(
+        "service/ticket-units/<int:pk>/queues",
+        channels_apis.TicketUnitQueuesApi.as_view(),
+        name="api-service-ticket-unit-queues",
+    ),
+    path("service/tickets", channels_apis.TicketsApi.as_view(), name="api-service-tickets"),
+    path(
+        "service/tickets/call-next",
+        channels_apis.TicketCallNextApi.as_view(),
+        name="api-service-ticket-call-next",
+    ),
+    path("service/tickets/<int:pk>", channels_apis.TicketDetailApi.as_view(), name="api-service-ticket"),
+    path(
+        "service/tickets/<int:pk>/recall",
+        channels_apis.TicketRecallApi.as_view(),
+        name="api-service-ticket-recall",
+    ),
+    path(
+        "service/tickets/<int:pk>/finish",
+        channels_apis.TicketFinishApi.as_view(),
+        name="api-service-ticket-finish",
+    ),
+    path(
+        "service/tickets/<int:pk>/no-show",
+        channels_apis.TicketNoShowApi.as_view(),
+        name="api-service-ticket-no-show",
+    ),
+    path(
+        "service/tickets/<int:pk>/identify",
+        channels_apis.TicketIdentifyApi.as_view(),
+        name="api-service-ticket-identify",
+    ),
+    path("cti/events", channels_apis.CtiEventsApi.as_view(), name="api-cti-events"),
+    path("cti/ivr/outage", channels_apis.IvrOutageApi.as_view(), name="api-cti-ivr-outage"),
+    path("cti/ivr/protocol", channels_apis.IvrProtocolApi.as_view(), name="api-cti-ivr-protocol"),
+    path("cti/ivr/debts", channels_apis.IvrDebtsApi.as_view(), name="api-cti-ivr-debts"),
+    path("cti/ivr/second-copy", channels_apis.IvrSecondCopyApi.as_view(), name="api-cti-ivr-second-copy"),
+    path("cti/screen-pop", channels_apis.ScreenPopApi.as_view(), name="api-cti-screen-pop"),
+    path("cti/current-call", channels_apis.CurrentCallApi.as_view(), name="api-cti-current-call"),
+    path("cti/monitor", channels_apis.QueueMonitorApi.as_view(), name="api-cti-monitor"),
+    path("cti/supply-outages", channels_apis.OutagesApi.as_view(), name="api-cti-supply-outages"),
+    path(
+        "cti/supply-outages/<int:pk>/end",
+        channels_apis.OutageEndApi.as_view(),
+        name="api-cti-supply-outage-end",
+    ),
+    path("cti/campaigns", channels_apis.CampaignsApi.as_view(), name="api-cti-campaigns"),
+    path("cti/campaigns/<int:pk>", channels_apis.CampaignDetailApi.as_view(), name="api-cti-campaign"),
+    path(
+        "cti/campaigns/<int:pk>/start",
+        channels_apis.CampaignStartApi.as_view(),
+        name="api-cti-campaign-start",
+    ),
+    path(
+        "cti/campaigns/<int:pk>/refresh",
+        channels_apis.CampaignRefreshApi.as_view(),
+        name="api-cti-campaign-refresh",
+    ),
+]

@@ -88,3 +88,42 @@ class ServiceConfig(AppConfig):
 
         metering_handler("service.automatic", on_event)
         reading_handler("service.automatic", on_event)
+        # attendance channels: tickets (senhas) and CTI (ADR 0182)
+        register(
+            Function("service.tickets", "Senhas de atendimento", "Atendimento"),
+            Function("service.cti", "Telefonia (CTI), URA e campanhas", "Atendimento"),
+        )
+        register_labels(
+            actions={
+                "service.unit_create": "Unidade de atendimento criada",
+                "service.unit_update": "Unidade de atendimento alterada",
+                "service.queue_set": "Fila de senhas definida",
+                "service.ticket_issue": "Senha emitida",
+                "service.ticket_call": "Senha chamada",
+                "service.ticket_recall": "Senha chamada novamente",
+                "service.ticket_finish": "Atendimento da senha encerrado",
+                "service.ticket_no_show": "Senha não compareceu",
+                "service.ticket_identify": "Senha associada ao imóvel",
+                "service.call_event": "Evento de ligação recebido",
+                "service.outage_create": "Falta de água registrada",
+                "service.outage_end": "Abastecimento normalizado",
+                "service.sms_send": "SMS enviado",
+                "service.campaign_create": "Campanha de ligações criada",
+                "service.campaign_start": "Campanha de ligações iniciada",
+                "service.campaign_refresh": "Resultados da campanha atualizados",
+                "service.channel_settings_set": "Telefonia e mensagens configuradas",
+                "service.display_item_create": "Conteúdo do painel de senhas incluído",
+                "service.display_item_delete": "Conteúdo do painel de senhas excluído",
+            },
+            objects={
+                "service.attendanceunit": "Unidade de atendimento",
+                "service.ticketqueue": "Fila de senhas",
+                "service.ticket": "Senha",
+                "service.call": "Ligação",
+                "service.supplyoutage": "Falta de água",
+                "service.campaign": "Campanha de ligações",
+                "service.smsmessage": "SMS",
+                "service.channelsettings": "Telefonia e mensagens",
+                "service.displayitem": "Conteúdo do painel de senhas",
+            },
+        )

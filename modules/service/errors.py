@@ -38,3 +38,17 @@ class ErrorCode(StrEnum):
     REWORK_NEEDS_EXECUTED = "rework_needs_executed"
     # automatic opening
     AUTOMATIC_RULE_NOT_FOUND = "automatic_rule_not_found"
+    # channels: tickets and CTI (ADR 0182)
+    UNIT_NOT_FOUND = "attendance_unit_not_found"
+    QUEUE_NOT_FOUND = "ticket_queue_not_found"
+    TICKET_NOT_FOUND = "ticket_not_found"
+    NO_TICKET_WAITING = "no_ticket_waiting"
+    TICKET_NOT_CALLED = "ticket_not_called"
+    INVALID_PHONE = "invalid_phone"
+    SIGNATURE_INVALID = "signature_invalid"
+    CTI_NOT_CONFIGURED = "cti_not_configured"
+    PROVIDER_NOT_CONFIGURED = "provider_not_configured"
+    PROVIDER_FAILED = "provider_failed"
+    OUTAGE_NOT_FOUND = "supply_outage_not_found"
+    CAMPAIGN_NOT_FOUND = "campaign_not_found"
+    CAMPAIGN_NOT_DRAFT = "campaign_not_draft"

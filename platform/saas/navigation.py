@@ -210,6 +210,61 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Que evento abre sozinho qual ordem de serviço: instalação, retirada, troca e vencimento "
         "da aferição do hidrômetro, ocorrências de leitura e consumo em análise.",
     ),
+    NavItem(
+        "Atendimento",
+        "Chamar senha",
+        "tickets:call",
+        "service.tickets",
+        description="O guichê chama a próxima senha pela regra de prioridade da unidade e emite senhas "
+        "no balcão.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Central telefônica",
+        "cti:console",
+        "service.cti",
+        description="A tela do atendente de telefone: abre o imóvel de quem ligou quando a chamada é "
+        "atendida.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Monitor da fila telefônica",
+        "cti:monitor",
+        "service.cti",
+        description="Espera média, abandono e números por atendente, dos eventos da central telefônica.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Faltas de água",
+        "cti:outages",
+        "service.cti",
+        description="Áreas com problema de abastecimento e a previsão de normalização, ditas pela URA.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Campanhas de ligações",
+        "cti:campaigns",
+        "service.cti",
+        description="Pesquisa de satisfação, aviso preventivo e lembrete de débito por discagem automática.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Senhas: unidades e filas",
+        "tickets:settings",
+        "service.tickets",
+        "change",
+        description="Unidades de atendimento, suas filas, prefixos e prioridades legais (60+, 80+, "
+        "gestantes, pessoas com deficiência) e a alternância entre prioritárias e normais.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Telefonia e mensagens",
+        "cti:settings",
+        "service.cti",
+        "change",
+        description="O segredo que assina os eventos da central telefônica e a URA, o gateway de SMS e o "
+        "discador das campanhas.",
+    ),
 )
 
 

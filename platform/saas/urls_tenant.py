@@ -18,6 +18,7 @@ from modules.metering import api_urls as metering_api
 from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
 from modules.service import api_urls as service_api
+from modules.service import channels_urls
 from saas.sla import tenant_api_urls as sla_api
 from saas.sla import views_tenant as sla_views
 
@@ -85,6 +86,8 @@ urlpatterns = [
     path("webhooks/pagarme/<str:token>", pagarme_webhook, name="pagarme-webhook"),
     path("api/v1/", include(api_v1)),
     path("", include("portal.urls")),
+    path("senhas/", include((channels_urls.tickets_patterns, "tickets"), namespace="tickets")),
+    path("atendimento/cti/", include((channels_urls.cti_patterns, "cti"), namespace="cti")),
 ]
 
 # branded pt-BR error pages carrying the request id (saas/errors.py)

@@ -428,6 +428,69 @@ class BetaWorld:
 
         return self.get("invoice", make)
 
+    # --- attendance channels (tickets and CTI) ---------------------------------------------------------
+
+    def ticket_unit(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.service.services import tickets
+
+            _beyond_alpha("service_attendanceunit", "service_ticketqueue")
+            code = f"beta-{next(_names)}"
+            name = f"Posto Exclusivo {code}"
+            unit = tickets.unit_create(actor=SystemActor(ACTOR_NAME), code=code, name=name)
+            tickets.queue_set(actor=SystemActor(ACTOR_NAME), unit_id=unit.pk, prefix="B", name="Fila de Beta")
+            return unit
+
+        return self.get("ticket_unit", make)
+
+    def ticket(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.service.services import tickets
+
+            _beyond_alpha("service_ticket")
+            queue = self.ticket_unit().queues.get()
+            return tickets.ticket_issue(actor=SystemActor(ACTOR_NAME), queue_id=queue.pk)
+
+        return self.get("ticket", make)
+
+    def supply_outage(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.common.audit import SystemActor
+            from modules.service.services import cti
+
+            _beyond_alpha("service_supplyoutage")
+            return cti.outage_create(
+                actor=SystemActor(ACTOR_NAME),
+                description="Falta Exclusiva de Beta",
+                starts_at=timezone.now(),
+                neighbourhood_ids=[self.prop().neighbourhood_id],
+            )
+
+        return self.get("supply_outage", make)
+
+    def campaign(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.common.audit import SystemActor
+            from modules.service.services import campaigns
+
+            _beyond_alpha("service_campaign")
+            return campaigns.campaign_create(
+                actor=SystemActor(ACTOR_NAME),
+                name="Campanha Exclusiva de Beta",
+                kind="survey",
+                message="m",
+                filters={"neighbourhoods": [self.prop().neighbourhood_id]},
+                today=timezone.now().date(),
+            )
+
+        return self.get("campaign", make)
+
 
 def _beyond_alpha(*tables: str) -> None:
     """Ids are drawn from each schema's own sequences, so beta's next id may be one alpha also has:
@@ -492,6 +555,11 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("invoices", "id"): lambda w: w.invoice().pk,
     ("outages", "id"): lambda w: w.outage().pk,
     ("tenants", "schema"): lambda w: "beta",
+    # attendance channels (staff API)
+    ("ticket-units", "id"): lambda w: w.ticket_unit().pk,
+    ("tickets", "id"): lambda w: w.ticket().pk,
+    ("supply-outages", "id"): lambda w: w.supply_outage().pk,
+    ("campaigns", "id"): lambda w: w.campaign().pk,
 }
 
 
