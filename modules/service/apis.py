@@ -630,6 +630,12 @@ class CloseIn(serializers.Serializer):
     materials = LineIn(many=True, required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    quality = serializers.ChoiceField(
+        choices=["satisfactory", "unsatisfactory"],
+        required=False,
+        help_text="vistoria de qualidade no encerramento; insatisfatória gera o retrabalho",
+    )
+    quality_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
 class OrderCloseApi(_OrderAction):
@@ -651,8 +657,11 @@ class OrderCloseApi(_OrderAction):
             materials=[orders.MaterialLine(m["code"], m["quantity"]) for m in v.get("materials", [])],
             notes=v.get("notes", ""),
             reason=v.get("reason", ""),
+            quality=v.get("quality", ""),
+            quality_note=v.get("quality_note", ""),
         )
         body = order_json(order)
+        body["rework"] = [c.pk for c in order.children.filter(link="rework")]
         body["charges"] = [
             {"kind": c.kind, "description": c.description, "amount": str(c.amount)}
             for c in order.charges.all()

@@ -38,3 +38,11 @@ class ErrorCode(StrEnum):
     REWORK_NEEDS_EXECUTED = "rework_needs_executed"
     # automatic opening
     AUTOMATIC_RULE_NOT_FOUND = "automatic_rule_not_found"
+    # batch opening, quality, contractors (h-orders)
+    BATCH_EMPTY = "batch_empty"
+    BATCH_TOO_LARGE = "batch_too_large"
+    BATCH_KEY_REUSED = "batch_key_reused"
+    CONTRACTOR_NOT_FOUND = "contractor_not_found"
+    CONTRACT_NOT_FOUND = "contract_not_found"
+    CONTRACT_NOT_IN_FORCE = "contract_not_in_force"
+    LAYOUT_UNKNOWN = "layout_unknown"

@@ -210,6 +210,45 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Que evento abre sozinho qual ordem de serviço: instalação, retirada, troca e vencimento "
         "da aferição do hidrômetro, ocorrências de leitura e consumo em análise.",
     ),
+    NavItem(
+        "Atendimento",
+        "Fila de prazos",
+        "service:deadline_queue",
+        "service.orders",
+        description="Ordens em aberto pelo tempo que resta, as atrasadas primeiro, em dias úteis ou horas.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Abertura de ordens em lote",
+        "service:batch_new",
+        "service.orders",
+        "add",
+        description="Filtrar imóveis (situação, categoria, hidrômetro, grupo e rotas, bairro, débitos), "
+        "ver a prévia e abrir uma ordem para cada um.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Empreiteiras e medições",
+        "service:contractors",
+        "service.contractors",
+        description="Empreiteiras com equipes e integrantes, contratos com multas, e a medição mensal.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Avisos de abertura por e-mail",
+        "service:notices",
+        "service.codes",
+        description="Quais códigos de serviço avisam por e-mail na abertura e os destinatários "
+        "de cada setor.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Termos de abertura de ordens",
+        "service:terms",
+        "service.codes",
+        description="O texto de cada termo que a abertura de uma ordem gera, com marcadores e "
+        "pré-visualização.",
+    ),
 )
 
 
