@@ -6,7 +6,7 @@ nothing more and answers the batch already opened."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -46,11 +46,9 @@ class BatchFilters:
     street_id: int | None = None
     min_overdue_bills: int | None = None  # debt: at least N issued bills past their due date
     skip_open: bool = True  # leave out properties with an open order of the same code
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.pop("extra")
         return {
             k: (v.isoformat() if isinstance(v, dt.date) else v)
             for k, v in data.items()
