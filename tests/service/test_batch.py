@@ -38,7 +38,9 @@ def _frozen():
 _meters = iter(range(1000, 9999))
 
 
-def _with_meter(prop: Property, *, diameter: int = 20, installed: dt.date = dt.date(2019, 5, 1), year: int = 2018) -> Any:
+def _with_meter(
+    prop: Property, *, diameter: int = 20, installed: dt.date = dt.date(2019, 5, 1), year: int = 2018
+) -> Any:
     sc = connection_create(
         actor=A, prop=prop, kind="water", situation="connected", since=dt.date(2015, 1, 1), today=TODAY
     )
@@ -136,7 +138,9 @@ def test_open_creates_exactly_the_previewed_orders_and_the_same_key_creates_none
 
 
 def test_a_key_reused_with_other_filters_or_no_filter_at_all_is_refused(town) -> None:
-    batch.batch_open(actor=A, key="lote-x", code="TRH01", filters=batch.BatchFilters(category="COM"), today=TODAY)
+    batch.batch_open(
+        actor=A, key="lote-x", code="TRH01", filters=batch.BatchFilters(category="COM"), today=TODAY
+    )
     with pytest.raises(Exception, match="já foi usada") as reused:
         batch.batch_open(
             actor=A, key="lote-x", code="TRH01", filters=batch.BatchFilters(category="RES"), today=TODAY
