@@ -4,6 +4,7 @@ contracts, opening notices and terms (pt-BR labels; the services validate)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 
@@ -56,6 +57,25 @@ class BatchForm(forms.Form):
     skip_open = forms.BooleanField(
         label="Deixar de fora imóveis com ordem em aberto deste código", required=False, initial=True
     )
+
+    GROUPS = (
+        ("Serviço", ("code", "description", "skip_open")),
+        ("Imóvel", ("status", "category", "neighbourhood", "street")),
+        (
+            "Hidrômetro",
+            ("meter_diameter_mm", "meter_model", "meter_installed_before", "meter_manufactured_until"),
+        ),
+        ("Faturamento e débitos", ("billing_group", "route_from", "route_to", "min_overdue_bills")),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("category", "billing_group", "neighbourhood", "street"):
+            self.fields[name].empty_label = "Qualquer"  # type: ignore[attr-defined]
+        self.fields["code"].empty_label = "Escolha o serviço"  # type: ignore[attr-defined]
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
 
 
 class ContractorForm(forms.Form):

@@ -130,7 +130,7 @@ def test_open_creates_exactly_the_previewed_orders_and_the_same_key_creates_none
     assert {o.status for o in orders} == {"pending"}
     again = batch.batch_open(actor=A, key="lote-1", code="TRH01", filters=filters, today=TODAY)
     assert not again.created and again.batch.pk == first.batch.pk and _opened() == 4
-    assert AuditEntry.objects.filter(action="service.batch_open").count() == 1
+    assert AuditEntry.objects.filter(action="service.batch_open", object_id=str(first.batch.pk)).count() == 1
     # a new key over the same filters finds nobody left (their orders are open): refused, nothing opened
     with pytest.raises(Exception, match="Nenhum imóvel"):
         batch.batch_open(actor=A, key="lote-2", code="TRH01", filters=filters, today=TODAY)

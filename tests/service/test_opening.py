@@ -43,6 +43,15 @@ def _frozen():
         yield
 
 
+def _keep(name: str, data: bytes) -> None:
+    """The PDF beside the browser screenshots (tests/artifacts, git-ignored), to look at."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "artifacts" / "service"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+
+
 def _text(data: bytes) -> str:
     return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(BytesIO(data)).pages).split())
 
@@ -193,7 +202,9 @@ def test_an_opening_generates_the_codes_term_with_the_text_in_force(staff) -> No
     page = staff.get(f"/servicos/ordens/{second.pk}/").content.decode()
     url = f"/servicos/ordens/{second.pk}/termos/{new_term.pk}.pdf"
     assert url in page
-    text = _text(staff.get(url).content)
+    term_pdf = staff.get(url).content
+    _keep("order-term.pdf", term_pdf)
+    text = _text(term_pdf)
     assert f"Ligação da matrícula {prop.account_number} pela OS {second.label}" in text
 
 
@@ -223,6 +234,7 @@ def test_the_order_form_prints_in_each_of_the_codes_layouts(staff) -> None:
         response = staff.get(f"/servicos/ordens/{order.pk}/formulario.pdf", {"layout": name})
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         texts[name] = _text(response.content)
+        _keep(f"order-form-{name}.pdf", response.content)
         assert f"Layout: {name}" in texts[name] and order.label in texts[name]
     assert "Corte no cavalete" in texts["Corte"] and "Corte no cavalete" not in texts["Ligação"]
     assert "Serviços executados" in texts["Ligação"].replace("SERVIÇOS EXECUTADOS", "Serviços executados")

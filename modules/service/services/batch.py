@@ -172,7 +172,7 @@ def batch_open(
     except IntegrityError:
         winner = BatchOpening.objects.get(key=key)
         return BatchResult(_same_batch(winner, service_code.pk, filters), created=False)
-    note = description.strip() or f"Abertura em lote {key}"
+    note = description.strip() or f"Aberta em lote com {len(properties)} imóvel(is)"
     opened_at = timezone.now()
     for property_id in properties:
         order = order_open_one(
