@@ -27,6 +27,7 @@ from .domain.deadlines import remaining
 from .domain.orders import STATUS_LABELS, OrderStatus, allowed_actions
 from .errors import ErrorCode
 from .models import DEADLINE_UNITS, UNITS, BillingType, Material, ServiceCode, ServiceOrder, Team
+from .models_orders import QualityInspection
 from .services import catalog, orders
 
 # a page of the list endpoints ({count, next, previous, results}), each result an object
@@ -631,7 +632,7 @@ class CloseIn(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
     quality = serializers.ChoiceField(
-        choices=["satisfactory", "unsatisfactory"],
+        choices=QualityInspection.Result.choices,
         required=False,
         help_text="vistoria de qualidade no encerramento; insatisfatória gera o retrabalho",
     )

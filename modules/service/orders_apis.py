@@ -23,7 +23,7 @@ from . import selectors
 from .apis import MONEY, PAGE_OF_OBJECTS, order_json
 from .errors import ErrorCode
 from .models import Sector
-from .models_orders import Contract, Contractor, Measurement, OpeningNotice
+from .models_orders import Contract, Contractor, Measurement, OpeningNotice, QualityInspection
 from .services import batch, contractors, opening_settings, orders
 
 # --- batch opening ---------------------------------------------------------------------------------
@@ -45,7 +45,7 @@ class BatchFiltersIn(serializers.Serializer):
     skip_open = serializers.BooleanField(required=False, default=True)
 
 
-class BatchIn(serializers.Serializer):
+class OrdersBatchIn(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     key = serializers.CharField(
         max_length=64, required=False, help_text="chave do lote; obrigatória ao abrir"
@@ -79,12 +79,12 @@ class OrdersBatchApi(APIView):
 
     @extend_schema(
         operation_id="service_orders_batch",
-        request=BatchIn,
+        request=OrdersBatchIn,
         parameters=[OpenApiParameter("preview", bool, description="1: só a contagem e as primeiras linhas")],
         responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
-        data = BatchIn(data=request.data)
+        data = OrdersBatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         filters = filters_from(v["filters"])
@@ -174,7 +174,7 @@ def _int(raw: str | None, field: str) -> int | None:
 
 
 class InspectIn(serializers.Serializer):
-    result = serializers.ChoiceField(choices=["satisfactory", "unsatisfactory"])
+    result = serializers.ChoiceField(choices=QualityInspection.Result.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 

@@ -25,7 +25,7 @@ from ..models_orders import Contract, Contractor, ContractorMember, ContractorTe
 
 
 def _contractor(contractor_id: int) -> Contractor:
-    row = Contractor.objects.filter(pk=contractor_id).first()
+    row: Contractor | None = Contractor.objects.filter(pk=contractor_id).first()
     if row is None:
         raise NotFound("Empreiteira não encontrada.", field="contractor", code=ErrorCode.CONTRACTOR_NOT_FOUND)
     return row
@@ -41,7 +41,7 @@ def contractor_create(*, actor: Actor, name: str, cnpj: str = "") -> Contractor:
     digits = strip_document(cnpj)
     if digits and len(digits) != 14:
         raise ValidationFailed("CNPJ deve ter 14 caracteres.", field="cnpj", code=ErrorCode.INVALID)
-    row = Contractor.objects.create(name=name, cnpj=digits)
+    row: Contractor = Contractor.objects.create(name=name, cnpj=digits)
     audit_record(
         actor=actor, action="service.contractor_create", target=row, after=snapshot(row, exclude=("id",))
     )
@@ -60,7 +60,7 @@ def contractor_team_create(
     if Team.objects.filter(name__iexact=name).exists():
         raise ValidationFailed(f"Já existe a equipe {name}.", field="name", code=ErrorCode.DUPLICATE)
     team = Team.objects.create(name=name, sector=sector, special=special)
-    link = ContractorTeam.objects.create(contractor=contractor, team=team)
+    link: ContractorTeam = ContractorTeam.objects.create(contractor=contractor, team=team)
     audit_record(
         actor=actor,
         action="service.contractor_team_create",
@@ -82,7 +82,9 @@ def contractor_member_add(
     digits = strip_document(cpf)
     if digits and len(digits) != 11:
         raise ValidationFailed("CPF deve ter 11 dígitos.", field="cpf", code=ErrorCode.INVALID)
-    row = ContractorMember.objects.create(team=link, name=name.strip(), cpf=digits, role=role.strip())
+    row: ContractorMember = ContractorMember.objects.create(
+        team=link, name=name.strip(), cpf=digits, role=role.strip()
+    )
     audit_record(
         actor=actor,
         action="service.contractor_member_add",
@@ -249,6 +251,7 @@ def measurement_compute(*, actor: Actor, contract_id: int, month: YearMonth) -> 
         "computed_at": timezone.now(),
         "computed_by": actor.get_username(),
     }
+    row: Measurement
     row, _ = Measurement.objects.update_or_create(contract=contract, month=month.first_day(), defaults=data)
     audit_record(
         actor=actor,

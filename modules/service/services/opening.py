@@ -38,7 +38,7 @@ def term_generate(order: ServiceOrder) -> OrderTerm | None:
     on = order.opened_at.astimezone(tenant_zone()).date()
     kind = terms.kind_for(name)
     text = terms.term_text(kind, name, terms.order_context(order), on)
-    return OrderTerm.objects.create(
+    term: OrderTerm = OrderTerm.objects.create(
         order=order,
         kind=kind,
         title=text.title,
@@ -46,6 +46,7 @@ def term_generate(order: ServiceOrder) -> OrderTerm | None:
         template_id_used=text.version.pk if text.version else None,
         created_at=timezone.now(),
     )
+    return term
 
 
 def notice_recipients(order: ServiceOrder) -> list[str]:

@@ -24,6 +24,7 @@ from ..selectors import code_get
 @transaction.atomic(durable=True)
 def opening_notice_set(*, actor: Actor, code: str, active: bool) -> OpeningNotice:
     row = code_get(code)
+    notice: OpeningNotice
     notice, _ = OpeningNotice.objects.update_or_create(code=row, defaults={"is_active": active})
     audit_record(
         actor=actor,

@@ -247,7 +247,7 @@ def inspection_record(order: ServiceOrder, *, actor: Actor, result: str, note: s
         raise ValidationFailed(
             "Descreva o que ficou insatisfatório.", field="quality_note", code=ErrorCode.REASON_REQUIRED
         )
-    inspection = QualityInspection.objects.create(
+    inspection: QualityInspection = QualityInspection.objects.create(
         order=order,
         result=result,
         note=note.strip()[:300],

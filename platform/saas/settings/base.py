@@ -405,3 +405,9 @@ CELERY_BEAT_SCHEDULE["service-measurements-monthly"] = {
     "schedule": crontab(day_of_month="1", hour=6, minute=0),
     "args": ["modules.service.tasks.measurements_monthly"],
 }
+# A quality inspection's result (service, h-orders) and a meter calibration's result share the field
+# name "result": one enum name each.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "QualityResultEnum": "modules.service.models_orders.QualityInspection.Result",
+    "CalibrationResultEnum": "modules.metering.models.Calibration.Result",
+}
