@@ -88,3 +88,10 @@ urlpatterns += [
         name="api-service-contract-measurement",
     ),
 ]
+urlpatterns += [
+    path(
+        "service/codes/<str:code>/closing-fields",
+        orders_apis.ServiceCodeClosingFieldsApi.as_view(),
+        name="api-service-code-closing-fields",
+    ),
+]

@@ -637,6 +637,11 @@ class CloseIn(serializers.Serializer):
         help_text="vistoria de qualidade no encerramento; insatisfatória gera o retrabalho",
     )
     quality_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    fields = serializers.DictField(
+        child=serializers.CharField(max_length=300, allow_blank=True),
+        required=False,
+        help_text="os campos do encerramento do código de serviço (nome → valor)",
+    )
 
 
 class OrderCloseApi(_OrderAction):
@@ -660,6 +665,7 @@ class OrderCloseApi(_OrderAction):
             reason=v.get("reason", ""),
             quality=v.get("quality", ""),
             quality_note=v.get("quality_note", ""),
+            fields=v.get("fields"),
         )
         body = order_json(order)
         body["rework"] = [c.pk for c in order.children.filter(link="rework")]

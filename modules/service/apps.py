@@ -108,6 +108,7 @@ class ServiceConfig(AppConfig):
                 "service.contractor_member_add": "Integrante de empreiteira incluído",
                 "service.contract_create": "Contrato cadastrado",
                 "service.measurement_compute": "Medição calculada",
+                "service.closing_form_set": "Campos do encerramento definidos",
             },
             objects={
                 "service.batchopening": "Abertura em lote",
@@ -125,5 +126,6 @@ class ServiceConfig(AppConfig):
                 "month": "Mês",
                 "orders": "Ordens",
                 "unpriced": "Serviços sem preço no contrato",
+                "closing_fields": "Campos do encerramento",
             },
         )

@@ -46,3 +46,4 @@ class ErrorCode(StrEnum):
     CONTRACT_NOT_FOUND = "contract_not_found"
     CONTRACT_NOT_IN_FORCE = "contract_not_in_force"
     LAYOUT_UNKNOWN = "layout_unknown"
+    CLOSING_FIELD_REQUIRED = "closing_field_required"

@@ -279,3 +279,29 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"medição {self.contract_id} {self.month:%m/%Y}"
+
+
+class ClosingForm(models.Model):
+    """The fields a code's closing asks for (3.2.11.8), as a list of {name, label, kind, required,
+    choices} (domain/closing.py checks it); none: the closing asks only the common data."""
+
+    code = models.OneToOneField(
+        ServiceCode, on_delete=models.CASCADE, related_name="closing_form", verbose_name="código"
+    )
+    fields = models.JSONField("campos", default=list)
+
+    def __str__(self) -> str:
+        return f"encerramento de {self.code_id}"
+
+
+class OrderClosingData(models.Model):
+    """What an executed closing reported in the code's own fields."""
+
+    order = models.OneToOneField(ServiceOrder, on_delete=models.CASCADE, related_name="closing_data")
+    values = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"dados do encerramento da OS {self.order_id}"
+
+
+__all__ += ["ClosingForm", "OrderClosingData"]

@@ -21,6 +21,7 @@ from modules.common.errors import NotFound, ValidationFailed
 
 from . import selectors
 from .apis import MONEY, PAGE_OF_OBJECTS, order_json
+from .domain.closing import FieldKind
 from .errors import ErrorCode
 from .models import Sector
 from .models_orders import Contract, Contractor, Measurement, OpeningNotice, QualityInspection
@@ -456,3 +457,58 @@ class MeasurementApi(APIView):
     def post(self, request: Request, pk: int, month: str) -> Response:
         row = contractors.measurement_compute(actor=request.user, contract_id=pk, month=self._month(month))
         return Response(measurement_json(row))
+
+
+# --- the code's closing form (3.2.11.8) ------------------------------------------------------------
+
+
+class ClosingFieldIn(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=[k.value for k in FieldKind])
+    required = serializers.BooleanField(required=False, default=False)
+    choices = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=30)
+
+
+class ClosingFieldsIn(serializers.Serializer):
+    fields = ClosingFieldIn(many=True)
+
+
+def closing_json(code: str, fields: list[Any]) -> dict[str, Any]:
+    return {
+        "code": code,
+        "fields": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "kind": f.kind.value,
+                "required": f.required,
+                "choices": list(f.choices),
+            }
+            for f in fields
+        ],
+    }
+
+
+class ServiceCodeClosingFieldsApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.codes"
+
+    @extend_schema(operation_id="service_code_closing_fields_get", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, code: str) -> Response:
+        row = selectors.code_get(code)
+        return Response(closing_json(row.code, opening_settings.closing_fields_of(row.pk)))
+
+    @extend_schema(
+        operation_id="service_code_closing_fields_set",
+        request=ClosingFieldsIn,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def put(self, request: Request, code: str) -> Response:
+        data = ClosingFieldsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = selectors.code_get(code)
+        fields = opening_settings.closing_form_set(
+            actor=request.user, code=row.code, fields=data.validated_data["fields"]
+        )
+        return Response(closing_json(row.code, fields))

@@ -26,6 +26,7 @@ from modules.common.models import DocumentTemplate
 from modules.common.selectors import change_history
 
 from . import pdf, selectors, terms
+from .domain.closing import KIND_LABELS
 from .models import Sector, ServiceCode, ServiceOrder, Team
 from .models_orders import (
     BatchOpening,
@@ -35,6 +36,7 @@ from .models_orders import (
     InventoryRequest,
     Measurement,
     OpeningNotice,
+    OrderClosingData,
     OrderTerm,
 )
 from .orders_forms import (
@@ -77,6 +79,16 @@ def order_extra(order: ServiceOrder) -> dict[str, Any]:
         "terms": list(order.terms.all()),
         "inventory": InventoryRequest.objects.filter(order=order).first(),
         "inspections": list(order.inspections.select_related("team", "rework")),
+        "closing_fields": opening_settings.closing_fields_of(order.code_id),
+        "closing_data": OrderClosingData.objects.filter(order=order).first(),
+    }
+
+
+def closing_values(request: HttpRequest, order: ServiceOrder) -> dict[str, str]:
+    """The code's own closing fields as typed on the order page (inputs `closing-<name>`)."""
+    return {
+        f.name: request.POST.get(f"closing-{f.name}", "")
+        for f in opening_settings.closing_fields_of(order.code_id)
     }
 
 
@@ -489,3 +501,59 @@ def measurement_view(request: HttpRequest, pk: int, month: str) -> HttpResponse:
 def measurement_pdf_view(request: HttpRequest, pk: int, month: str) -> HttpResponse:
     row = _measurement(pk, month)
     return _pdf(pdf.measurement_pdf(row, tenant_today()), f"medicao-{row.contract.number}-{month}.pdf")
+
+
+# --- the code's closing form (3.2.11.8) ------------------------------------------------------------
+
+CLOSING_ROWS_BLANK = 3
+
+
+@function_required("service.codes")
+def closing_form_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fields the code's closing asks for: one row each (name, label, kind, required, options);
+    blank rows add fields, a row left without a name is dropped."""
+    code = get_object_or_404(ServiceCode, pk=pk)
+    can_change = request.user.can("service.codes", "change")  # type: ignore[union-attr]
+    error = None
+    if request.method == "POST":
+        if not can_change:
+            return _forbidden(request)
+        p = request.POST
+        rows = []
+        for index in range(int(p.get("rows", "0") or 0)):
+            name = p.get(f"name-{index}", "").strip()
+            if not name:
+                continue
+            rows.append(
+                {
+                    "name": name,
+                    "label": p.get(f"label-{index}", ""),
+                    "kind": p.get(f"kind-{index}", "text"),
+                    "required": p.get(f"required-{index}") == "on",
+                    "choices": [c.strip() for c in p.get(f"choices-{index}", "").split(";") if c.strip()],
+                }
+            )
+        try:
+            opening_settings.closing_form_set(actor=request.user, code=code.code, fields=rows)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Campos do encerramento gravados.")
+            return redirect("service:closing_form", code.pk)
+    fields = opening_settings.closing_fields_of(code.pk)
+    rows_out = [(i, f) for i, f in enumerate(fields)] + [
+        (len(fields) + i, None) for i in range(CLOSING_ROWS_BLANK)
+    ]
+    return render(
+        request,
+        "service/orders/closing_form.html",
+        {
+            "code": code,
+            "rows": rows_out,
+            "row_count": len(rows_out),
+            "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
+            "error": error,
+            "can_change": can_change,
+        },
+        status=400 if error else 200,
+    )

@@ -43,3 +43,6 @@ urlpatterns += [
         name="measurement_pdf",
     ),
 ]
+urlpatterns += [
+    path("codigos/<int:pk>/encerramento/", orders_views.closing_form_view, name="closing_form"),
+]

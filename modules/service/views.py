@@ -41,7 +41,7 @@ from .forms import (
 )
 from .models import Kit, Material, OrderEvent, Sector, ServiceCode, ServiceOrder, Team, Vehicle
 from .orders_forms import InspectForm
-from .orders_views import order_extra
+from .orders_views import closing_values, order_extra
 from .services import catalog, orders
 
 CODE_TYPES = ["service.servicecode"]
@@ -258,6 +258,7 @@ def _order_action(request: HttpRequest, order: ServiceOrder, action: str, data: 
             vehicle_id=data["vehicle"].pk if data.get("vehicle") else None,
             quality=data.get("quality", ""),
             quality_note=data.get("quality_note", ""),
+            fields=closing_values(request, order),
         )
         messages.success(request, "Ordem encerrada.")
     elif action == Action.CANCEL:

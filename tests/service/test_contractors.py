@@ -114,7 +114,10 @@ def test_measurement_per_executed_service_less_both_penalties_to_the_cent(month)
     ]
     again = contractors.measurement_compute(actor=A, contract_id=contract.pk, month=MAY)
     assert again.pk == m.pk and Measurement.objects.count() == 1
-    assert AuditEntry.objects.filter(action="service.measurement_compute").count() == 2
+    assert (
+        AuditEntry.objects.filter(action="service.measurement_compute", object_id=str(contract.pk)).count()
+        == 2
+    )
 
 
 def test_a_fixed_contract_pays_the_month_less_the_delay(month) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -15,9 +16,10 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.models import DocumentTemplate
 
 from .. import terms
+from ..domain.closing import ClosingField, FieldKind, check_schema
 from ..errors import ErrorCode
 from ..models import Sector
-from ..models_orders import OpeningNotice, SectorRecipient
+from ..models_orders import ClosingForm, OpeningNotice, SectorRecipient
 from ..selectors import code_get
 
 
@@ -106,3 +108,56 @@ def term_template_create(
         after=snapshot(row, fields=["kind", "valid_from", "title", "body_html"]),
     )
     return row
+
+
+def closing_fields_of(code_id: int) -> list[ClosingField]:
+    """The code's closing form as domain fields (empty: the common closing only)."""
+    row = ClosingForm.objects.filter(code_id=code_id).first()
+    return [closing_field(d) for d in (row.fields if row else [])]
+
+
+def closing_field(data: dict[str, Any]) -> ClosingField:
+    try:
+        kind = FieldKind(str(data.get("kind", "")))
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"Tipo de campo inválido: {data.get('kind')!r} (texto: text, número: number, lista: choice, "
+            "sim/não: yes_no).",
+            field="closing_fields.kind",
+            code=ErrorCode.INVALID,
+        ) from exc
+    return ClosingField(
+        name=str(data.get("name", "")).strip(),
+        label=str(data.get("label", "")).strip(),
+        kind=kind,
+        required=bool(data.get("required", False)),
+        choices=tuple(str(c).strip() for c in data.get("choices") or () if str(c).strip()),
+    )
+
+
+@transaction.atomic(durable=True)
+def closing_form_set(*, actor: Actor, code: str, fields: list[dict[str, Any]]) -> list[ClosingField]:
+    """The code's closing form becomes `fields`; orders closed before keep what they reported."""
+    row = code_get(code)
+    parsed = [closing_field(d) for d in fields]
+    check_schema(parsed)
+    stored = [
+        {
+            "name": f.name,
+            "label": f.label,
+            "kind": f.kind.value,
+            "required": f.required,
+            "choices": list(f.choices),
+        }
+        for f in parsed
+    ]
+    before = ClosingForm.objects.filter(code=row).values_list("fields", flat=True).first()
+    ClosingForm.objects.update_or_create(code=row, defaults={"fields": stored})
+    audit_record(
+        actor=actor,
+        action="service.closing_form_set",
+        target=row,
+        before={"closing_fields": ", ".join(d["label"] for d in before or [])},
+        after={"closing_fields": ", ".join(f.label for f in parsed)},
+    )
+    return parsed

@@ -18,6 +18,7 @@ from modules.common.domain.money import Rounding, format_brl, round_money
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.registry.models import Property
 
+from ..domain.closing import check_values
 from ..domain.orders import Action, OrderStatus, next_status, postponement_check
 from ..errors import ErrorCode
 from ..models import (
@@ -32,7 +33,7 @@ from ..models import (
     Team,
     Vehicle,
 )
-from ..models_orders import QualityInspection
+from ..models_orders import OrderClosingData, QualityInspection
 from ..selectors import (
     code_deadline,
     code_get,
@@ -44,6 +45,7 @@ from ..selectors import (
     team_get,
 )
 from .opening import after_open
+from .opening_settings import closing_fields_of
 
 # a field clock a few minutes ahead of the server is not a closing "in the future"
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -518,12 +520,14 @@ def order_close(
     vehicle_id: int | None = None,
     quality: str = "",
     quality_note: str = "",
+    fields: dict[str, str] | None = None,
 ) -> ServiceOrder:
     """Close the order (3.2.11.14, .19, .22): the team and the time are required; executed, its
     services (the order's own code when none is given) and materials are recorded and the billable
     ones become pending charges for the property's next bill, priced on the execution date; not
     executed, a reason is required and nothing is charged. An executed closing may report its quality
-    check (`quality`): unsatisfactory regenerates the rework at once (3.2.11.13)."""
+    check (`quality`): unsatisfactory regenerates the rework at once (3.2.11.13). An executed closing
+    reports the code's own closing fields (`fields`, 3.2.11.8), checked against its form."""
     order = _locked(order_id)
     team, when = _closing_team_and_time(order, team_id, executed_at)
     if not executed:
@@ -534,6 +538,9 @@ def order_close(
         order, Action.EXECUTE if executed else Action.NOT_EXECUTE, actor=actor, at=now, note=reason or notes
     )
     if executed:
+        reported = check_values(closing_fields_of(order.code_id), fields or {})
+        if reported:
+            OrderClosingData.objects.create(order=order, values=reported)
         _record_execution(order, services or [ServiceLine(order.code.code)], materials or [], when, now)
     vehicle = order.vehicle
     if vehicle_id:  # 3.2.11.14: the vehicle used, when it is not the scheduled one
