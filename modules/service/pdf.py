@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -171,12 +172,27 @@ def term_preview_pdf(title: str, body_html: str) -> bytes:
     )
 
 
+def measurement_lines(measurement: Measurement) -> list[dict[str, Any]]:
+    """The stored lines with their figures as Decimal, for pt-BR formatting on the page and the PDF."""
+    return [
+        line
+        | {
+            "quantity": Decimal(line["quantity"]),
+            "unit_price": Decimal(line["unit_price"]) if line.get("unit_price") is not None else None,
+            "amount": Decimal(line["amount"]),
+        }
+        for line in measurement.lines
+    ]
+
+
 def measurement_pdf(measurement: Measurement, today: dt.date) -> bytes:
     contract = measurement.contract
     return _render(
         "service/orders/pdf/measurement.html",
         {
             "m": measurement,
+            "lines": measurement_lines(measurement),
+            "cnpj": format_document(contract.contractor.cnpj) if contract.contractor.cnpj else "",
             "c": contract,
             "penalties": measurement.penalty_delay + measurement.penalty_late_share,
             "computed": measurement.computed_at.astimezone(tenant_zone()),

@@ -222,6 +222,11 @@ def test_the_page_and_its_pdf_show_the_figures(month, alpha_client) -> None:
     assert "R$ 422,00" in page and "− R$ 37,05" in page and "− R$ 21,10" in page and "R$ 363,85" in page
     pdf = alpha_client.get(computed["Location"] + "medicao.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "artifacts" / "service"  # git-ignored, to look at
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "measurement.pdf").write_bytes(pdf.content)
     text = _text(pdf.content)
     assert "Boletim de medição" in text.replace("BOLETIM DE MEDIÇÃO", "Boletim de medição")
     assert "422,00" in text and "37,05" in text and "21,10" in text and "363,85" in text

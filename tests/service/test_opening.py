@@ -425,3 +425,9 @@ def test_a_large_consumers_cut_refused_to_a_common_team_in_pt_br_on_the_page(sta
         {"action": "schedule", "schedule-team": special.pk, "schedule-day": "2026-04-20"},
     )
     assert done.status_code == 302 and ServiceOrder.objects.get(pk=order.pk).team_id == special.pk
+
+
+def test_the_default_term_text_passes_the_editors_own_check() -> None:
+    from modules.service import terms
+
+    opening_settings.term_check(title="Termo", body_html=terms.DEFAULT_BODY)

@@ -213,6 +213,27 @@ def test_open_a_batch_from_a_preview_and_measure_a_contract(browser: Any, world:
         page.wait_for_load_state()
         assert page.inner_text("#net") == "R$ 5.000,00"
         _shot(page, "16-measurement")
+
+        page.click("text=Avisos de abertura por e-mail")
+        page.wait_for_load_state()
+        assert world["code"] in page.inner_text("main")
+        _shot(page, "17-notices")
+        page.click("text=Termos de abertura de ordens")
+        page.click("text=Termo de troca de hidrômetro")
+        page.wait_for_load_state()
+        assert "os.numero" in page.inner_text("main")
+        _shot(page, "18-term-editor")
+        page.goto(f"{base}/servicos/codigos/")
+        page.click(f"text={world['code']}")
+        page.click("text=Campos do encerramento deste serviço")
+        page.fill("input[name=name-0]", "leitura")
+        page.fill("input[name=label-0]", "Leitura no local")
+        page.select_option("select[name=kind-0]", "number")
+        page.check("input[name=required-0]")
+        page.click("button:has-text('Gravar campos')")
+        page.wait_for_load_state()
+        assert "Campos do encerramento gravados" in page.inner_text(".msg")
+        _shot(page, "19-closing-form")
         assert errors == []
     finally:
         page.close()
