@@ -95,3 +95,6 @@ urlpatterns += [
         name="api-service-code-closing-fields",
     ),
 ]
+urlpatterns += [
+    path("service/rework-stats", orders_apis.ReworkStatsApi.as_view(), name="api-service-rework-stats"),
+]

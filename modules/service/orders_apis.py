@@ -512,3 +512,47 @@ class ServiceCodeClosingFieldsApi(APIView):
             actor=request.user, code=row.code, fields=data.validated_data["fields"]
         )
         return Response(closing_json(row.code, fields))
+
+
+class ReworkStatsApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+
+    @extend_schema(
+        operation_id="service_rework_stats",
+        parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        """Executed orders per team in the period and how many were regenerated as rework."""
+        start, end = rework_period(request.query_params.get("from"), request.query_params.get("to"))
+        return Response(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "teams": [
+                    {
+                        "team": r.team,
+                        "executed": r.executed,
+                        "reworked": r.reworked,
+                        "percent": str(r.percent),
+                    }
+                    for r in selectors.rework_stats(start, end)
+                ],
+            }
+        )
+
+
+def rework_period(raw_from: str | None, raw_to: str | None) -> tuple[Any, Any]:
+    """The period asked (ISO dates), by default the current month up to today."""
+    import datetime as dt
+
+    today = tenant_today()
+    try:
+        start = dt.date.fromisoformat(raw_from) if raw_from else today.replace(day=1)
+        end = dt.date.fromisoformat(raw_to) if raw_to else today
+    except ValueError as exc:
+        raise ValidationFailed("Datas no formato AAAA-MM-DD.", field="from", code=ErrorCode.INVALID) from exc
+    if end < start or (end - start).days > 366:
+        raise ValidationFailed("Período inválido (até um ano).", field="to", code=ErrorCode.INVALID)
+    return start, end

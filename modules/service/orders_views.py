@@ -557,3 +557,21 @@ def closing_form_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@function_required("service.orders")
+def rework_view(request: HttpRequest) -> HttpResponse:
+    from .orders_apis import rework_period
+
+    try:
+        start, end = rework_period(request.GET.get("from"), request.GET.get("to"))
+        error = None
+    except DomainError as exc:
+        start, end = rework_period(None, None)
+        error = exc.message
+    return render(
+        request,
+        "service/orders/rework.html",
+        {"rows": selectors.rework_stats(start, end), "start": start, "end": end, "error": error},
+        status=400 if error else 200,
+    )

@@ -217,3 +217,37 @@ def charge_items(property_ids: list[int], reference: YearMonth) -> dict[int, lis
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class ReworkRow:
+    team: str
+    executed: int
+    reworked: int
+
+    @property
+    def percent(self) -> Decimal:
+        if not self.executed:
+            return Decimal("0.0")
+        return (Decimal(self.reworked) * 100 / Decimal(self.executed)).quantize(Decimal("0.1"))
+
+
+def rework_stats(start: dt.date, end: dt.date) -> list[ReworkRow]:
+    """Retrabalho por equipe (3.2.11.13): orders executed from `start` to `end` (local dates) by each
+    team, and how many of them were regenerated as rework. One grouped query."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    zone = tenant_zone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    rework = ServiceOrder.objects.filter(parent_id=OuterRef("pk"), link="rework")
+    rows = (
+        ServiceOrder.objects.filter(
+            status=OrderStatus.EXECUTED, executed_at__gte=since, executed_at__lt=until
+        )
+        .annotate(has_rework=Exists(rework))
+        .values("team__name")
+        .annotate(executed=Count("id"), reworked=Count("id", filter=Q(has_rework=True)))
+        .order_by("team__name")
+    )
+    return [ReworkRow(r["team__name"] or "—", r["executed"], r["reworked"]) for r in rows]

@@ -46,3 +46,6 @@ urlpatterns += [
 urlpatterns += [
     path("codigos/<int:pk>/encerramento/", orders_views.closing_form_view, name="closing_form"),
 ]
+urlpatterns += [
+    path("ordens/retrabalho/", orders_views.rework_view, name="rework"),
+]

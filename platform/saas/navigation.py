@@ -249,6 +249,13 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="O texto de cada termo que a abertura de uma ordem gera, com marcadores e "
         "pré-visualização.",
     ),
+    NavItem(
+        "Atendimento",
+        "Retrabalho por equipe",
+        "service:rework",
+        "service.orders",
+        description="Ordens executadas por equipe no período e quantas voltaram como retrabalho.",
+    ),
 )
 
 

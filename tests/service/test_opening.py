@@ -69,6 +69,8 @@ def api(tenant_alpha, alpha_client):
     headers = bearer(alpha_client, "chefe", PASSWORD)
 
     def post(path: str, body: dict, method: str = "post"):
+        if method == "get":
+            return alpha_client.get(path, **headers)
         return getattr(alpha_client, method)(path, body, content_type="application/json", **headers)
 
     return post
@@ -431,3 +433,29 @@ def test_the_default_term_text_passes_the_editors_own_check() -> None:
     from modules.service import terms
 
     opening_settings.term_check(title="Termo", body_html=terms.DEFAULT_BODY)
+
+
+def test_rework_is_counted_per_team_on_its_page_and_api(api, staff) -> None:
+    f.code("LIG01")
+    north, south = f.team("Equipe Norte"), f.team("Equipe Sul")
+    prop = _prop().pk
+    done = []
+    for team in (north, north, north, south):
+        o = orders.order_open(actor=A, code="LIG01", property_id=prop)
+        orders.order_close(actor=A, order_id=o.pk, executed=True, executed_at=NOW, team_id=team.pk)
+        done.append(o)
+    orders.order_inspect(actor=A, order_id=done[0].pk, result="unsatisfactory", note="Vazando")
+    orders.order_rework(actor=A, order_id=done[3].pk, reason="Calçada sem reposição")
+    stats = api("/api/v1/service/rework-stats?from=2026-04-01&to=2026-04-30", {}, "get")
+    assert stats.status_code == 200, stats.content
+    assert stats.json()["teams"] == [
+        {"team": "Equipe Norte", "executed": 3, "reworked": 1, "percent": "33.3"},
+        {"team": "Equipe Sul", "executed": 1, "reworked": 1, "percent": "100.0"},
+    ]
+    assert api("/api/v1/service/rework-stats?from=2026-05-01&to=2026-05-31", {}, "get").json()["teams"] == []
+    bad = api("/api/v1/service/rework-stats?from=2026-05-01&to=2026-04-01", {}, "get")
+    assert bad.status_code == 400 and bad.json()["field"] == "to"
+    page = staff.get(
+        "/servicos/ordens/retrabalho/", {"from": "2026-04-01", "to": "2026-04-30"}
+    ).content.decode()
+    assert "Equipe Norte" in page and "33,3" in page and "100,0" in page
