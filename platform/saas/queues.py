@@ -52,6 +52,8 @@ ROUTES: dict[str, str] = {
     "modules.service.tasks.meters_expiring_open": BATCH,
     # a whole tenant's contracts, once a month (medição)
     "modules.service.tasks.measurements_monthly": BATCH,
+    # one order's forecast material to the inventory, right after it opens (short HTTP call)
+    "modules.service.tasks.inventory_send": INTERACTIVE,
 }
 
 
