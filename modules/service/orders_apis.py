@@ -43,6 +43,8 @@ class BatchFiltersIn(serializers.Serializer):
     neighbourhood = serializers.IntegerField(required=False, min_value=1, max_value=2_000_000_000)
     street = serializers.IntegerField(required=False, min_value=1, max_value=2_000_000_000)
     min_overdue_bills = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    consumption_min = serializers.IntegerField(required=False, min_value=0, max_value=2_000_000_000)
+    consumption_max = serializers.IntegerField(required=False, min_value=0, max_value=2_000_000_000)
     skip_open = serializers.BooleanField(required=False, default=True)
 
 
@@ -69,6 +71,8 @@ def filters_from(data: dict[str, Any]) -> batch.BatchFilters:
         neighbourhood_id=data.get("neighbourhood"),
         street_id=data.get("street"),
         min_overdue_bills=data.get("min_overdue_bills"),
+        consumption_min=data.get("consumption_min"),
+        consumption_max=data.get("consumption_max"),
         skip_open=data.get("skip_open", True),
     )
 

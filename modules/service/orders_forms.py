@@ -54,6 +54,12 @@ class BatchForm(forms.Form):
     min_overdue_bills = forms.IntegerField(
         label="Com ao menos N faturas vencidas", min_value=1, required=False
     )
+    consumption_min = forms.IntegerField(
+        label="Consumo da última fatura de (m³)", min_value=0, required=False
+    )
+    consumption_max = forms.IntegerField(
+        label="Consumo da última fatura até (m³)", min_value=0, required=False
+    )
     skip_open = forms.BooleanField(
         label="Deixar de fora imóveis com ordem em aberto deste código", required=False, initial=True
     )
@@ -65,7 +71,17 @@ class BatchForm(forms.Form):
             "Hidrômetro",
             ("meter_diameter_mm", "meter_model", "meter_installed_before", "meter_manufactured_until"),
         ),
-        ("Faturamento e débitos", ("billing_group", "route_from", "route_to", "min_overdue_bills")),
+        (
+            "Faturamento, consumo e débitos",
+            (
+                "billing_group",
+                "route_from",
+                "route_to",
+                "consumption_min",
+                "consumption_max",
+                "min_overdue_bills",
+            ),
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

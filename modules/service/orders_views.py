@@ -169,6 +169,8 @@ def batch_filters(data: dict[str, Any]) -> batch.BatchFilters:
         neighbourhood_id=data["neighbourhood"].pk if data.get("neighbourhood") else None,
         street_id=data["street"].pk if data.get("street") else None,
         min_overdue_bills=data.get("min_overdue_bills"),
+        consumption_min=data.get("consumption_min"),
+        consumption_max=data.get("consumption_max"),
         skip_open=bool(data.get("skip_open")),
     )
 

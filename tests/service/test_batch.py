@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from modules.billing.models import Bill
 from modules.common.models import AuditEntry
 from modules.metering import services as metering
 from modules.registry.models import BillingGroup, Property, Route
@@ -85,6 +86,19 @@ def town(tenant_alpha) -> dict[str, Any]:
     cf.bill(made["b"], "50.00", dt.date(2025, 4, 10))
     cf.bill(made["b"], "50.00", dt.date(2025, 5, 10))
     cf.bill(made["c"], "50.00", dt.date(2025, 5, 10))
+    # consumption billed: a's latest bill 35 m³ (an older one 8), d's 12 m³, e's latest cancelled (90)
+    Bill.objects.filter(property=made["b"]).update(consumption_m3=20)
+    Bill.objects.filter(property=made["c"]).update(consumption_m3=5)
+    cf.bill(made["a"], "10.00", dt.date(2025, 3, 10), status="paid")
+    Bill.objects.filter(property=made["a"]).update(consumption_m3=8)
+    cf.bill(made["a"], "90.00", dt.date(2025, 7, 10), status="paid")
+    Bill.objects.filter(property=made["a"], due_date=dt.date(2025, 7, 10)).update(consumption_m3=35)
+    cf.bill(made["d"], "30.00", dt.date(2025, 7, 10), status="paid")
+    Bill.objects.filter(property=made["d"]).update(consumption_m3=12)
+    cf.bill(made["e"], "10.00", dt.date(2025, 6, 10), status="paid")
+    Bill.objects.filter(property=made["e"]).update(consumption_m3=3)
+    cf.bill(made["e"], "99.00", dt.date(2025, 7, 10), status="cancelled")
+    Bill.objects.filter(property=made["e"], status="cancelled").update(consumption_m3=90)
     f.code("TRH01", description="Troca de hidrômetro", price_from=dt.date(2025, 1, 1))
     return made
 
@@ -112,6 +126,9 @@ def test_each_filter_previews_exactly_the_properties_it_finds_and_writes_nothing
         batch.BatchFilters(street_id=t["a"].street_id, category="COM"): ["e"],
         batch.BatchFilters(min_overdue_bills=2): ["b"],
         batch.BatchFilters(min_overdue_bills=1, status="active"): ["b", "c"],
+        batch.BatchFilters(consumption_min=10, consumption_max=30): ["b", "d"],
+        batch.BatchFilters(consumption_min=30): ["a"],
+        batch.BatchFilters(consumption_max=5): ["c", "e"],
     }
     for filters, expected in cases.items():
         preview = batch.batch_preview(code="TRH01", filters=filters, today=TODAY)

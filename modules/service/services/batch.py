@@ -10,9 +10,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from modules.billing.models import Bill
 from modules.common.audit import Actor, audit_record
 from modules.common.errors import Conflict, ValidationFailed
 from modules.registry.models import Property
@@ -45,6 +46,8 @@ class BatchFilters:
     neighbourhood_id: int | None = None
     street_id: int | None = None
     min_overdue_bills: int | None = None  # debt: at least N issued bills past their due date
+    consumption_min: int | None = None  # m³ billed on the latest bill (not cancelled), inclusive
+    consumption_max: int | None = None
     skip_open: bool = True  # leave out properties with an open order of the same code
 
     def as_json(self) -> dict[str, Any]:
@@ -102,6 +105,18 @@ def selection(filters: BatchFilters, *, code_id: int, today: dt.date) -> QuerySe
     if filters.min_overdue_bills:
         overdue = Count("bills", filter=Q(bills__status="released", bills__due_date__lt=today), distinct=True)
         qs = qs.annotate(overdue=overdue).filter(overdue__gte=filters.min_overdue_bills)
+    if filters.consumption_min is not None or filters.consumption_max is not None:
+        latest = (
+            Bill.objects.filter(property_id=OuterRef("pk"))
+            .exclude(status="cancelled")
+            .order_by("-reference", "-id")
+            .values("consumption_m3")[:1]
+        )
+        qs = qs.annotate(last_consumption=Subquery(latest))
+        if filters.consumption_min is not None:
+            qs = qs.filter(last_consumption__gte=filters.consumption_min)
+        if filters.consumption_max is not None:
+            qs = qs.filter(last_consumption__lte=filters.consumption_max)
     if filters.skip_open:
         open_orders = ServiceOrder.objects.filter(code_id=code_id).exclude(
             status__in=[s.value for s in FINAL]
