@@ -526,7 +526,40 @@ class OrderDetailApi(APIView):
             }
             for m in order.materials_used.select_related("material")
         ]
+        body |= order_extra_json(order)
         return Response(body)
+
+
+def order_extra_json(order: ServiceOrder) -> dict[str, Any]:
+    """What an opening and a closing left besides the engine (ADR 0184): terms, print layouts, the
+    inventory reservation, the code's closing fields answered, the vehicle, quality inspections."""
+    from .models_orders import InventoryRequest, OrderClosingData
+    from .pdf import layouts_of
+
+    inventory = InventoryRequest.objects.filter(order=order).first()
+    closing = OrderClosingData.objects.filter(order=order).first()
+    return {
+        "vehicle": order.vehicle.plate if order.vehicle else None,
+        "print_layouts": layouts_of(order),
+        "terms": [{"id": t.pk, "title": t.title} for t in order.terms.all()],
+        "inventory": {
+            "state": inventory.state,
+            "reservation": inventory.reservation,
+            "lines": inventory.lines,
+        }
+        if inventory
+        else None,
+        "closing_fields": closing.values if closing else {},
+        "inspections": [
+            {
+                "result": i.result,
+                "note": i.note,
+                "team": i.team.name if i.team else None,
+                "rework": i.rework_id,
+            }
+            for i in order.inspections.select_related("team")
+        ],
+    }
 
 
 class ScheduleIn(serializers.Serializer):

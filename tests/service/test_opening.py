@@ -201,6 +201,8 @@ def test_an_opening_generates_the_codes_term_with_the_text_in_force(staff) -> No
         == f"<p>Ligação da matrícula <b>{prop.account_number}</b> pela OS {second.label}.</p>"
     )
     assert OrderTerm.objects.get(order=first).title == "Termo de ligação"  # the first keeps its text
+    listed = staff.get(f"/api/v1/service/orders/{second.pk}").json()["terms"]
+    assert listed == [{"id": new_term.pk, "title": "Termo de ligação nova"}]
     page = staff.get(f"/servicos/ordens/{second.pk}/").content.decode()
     url = f"/servicos/ordens/{second.pk}/termos/{new_term.pk}.pdf"
     assert url in page
@@ -341,6 +343,10 @@ def test_closing_with_an_unsatisfactory_check_regenerates_the_rework_with_the_te
     )
     assert OrderEvent.objects.filter(order=rework, note__contains="equipe original: Equipe Norte").exists()
     assert PendingCharge.objects.filter(order=order).count() == 1  # the original is still charged once
+    detail = api(f"/api/v1/service/orders/{order.pk}", {}, "get").json()
+    assert detail["inspections"] == [
+        {"result": "unsatisfactory", "note": "Cavalete vazando", "team": "Equipe Norte", "rework": rework.pk}
+    ]
     assert not PendingCharge.objects.filter(order=rework).exists()
 
 
@@ -391,6 +397,7 @@ def test_a_closing_records_the_vehicle_and_each_executed_service(api) -> None:
     assert closed.status_code == 200, closed.content
     order.refresh_from_db()
     assert order.vehicle_id == van.pk
+    assert api(f"/api/v1/service/orders/{order.pk}", {}, "get").json()["vehicle"] == "ABC1D23"
     assert sorted(order.executed_services.values_list("code__code", "amount")) == [
         ("LIG01", Decimal("35.00")),
         ("REP01", Decimal("46.00")),
