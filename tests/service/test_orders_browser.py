@@ -46,7 +46,7 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - `make install` installs it
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from modules.access.models import LoginAttempt, User
     from modules.common.audit import SystemActor
-    from modules.registry.models import Neighbourhood, Property
+    from modules.registry.models import Neighbourhood, Property, Street
     from modules.service.models import OrderSequence, ServiceCode, ServiceOrder, Team
     from modules.service.models_orders import BatchOpening, Contract, Contractor, ContractorTeam
     from modules.service.services import catalog, contractors
@@ -76,9 +76,11 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 price_from=today,
             )
             hood = reg.neighbourhood(f"Jardim {tag}")
+            street = reg.street(f"das Acácias {tag}")
             props = [
                 reg.prop(
                     neighbourhood=hood,
+                    street=street,
                     lot=random.randint(2000, 9000),
                     block=random.randint(100, 900),
                 )
@@ -130,6 +132,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 ServiceCode.objects.filter(pk=code.pk).delete()
                 Property.objects.filter(pk__in=[p.pk for p in props]).delete()
                 Neighbourhood.objects.filter(pk=hood.pk).delete()
+                Street.objects.filter(pk=street.pk).delete()
                 if sequence_before is None:
                     OrderSequence.objects.filter(year=year).delete()
                 else:
