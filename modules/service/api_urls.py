@@ -122,3 +122,43 @@ urlpatterns += [
         name="api-cti-campaign-refresh",
     ),
 ]
+from . import orders_apis  # noqa: E402
+
+urlpatterns += [
+    path("service/orders/batch", orders_apis.OrdersBatchApi.as_view(), name="api-service-orders-batch"),
+    path(
+        "service/orders/deadline-queue",
+        orders_apis.DeadlineQueueApi.as_view(),
+        name="api-service-orders-deadline-queue",
+    ),
+    path(
+        "service/orders/<int:pk>/inspect",
+        orders_apis.OrderInspectApi.as_view(),
+        name="api-service-order-inspect",
+    ),
+    path(
+        "service/opening-notices", orders_apis.OpeningNoticesApi.as_view(), name="api-service-opening-notices"
+    ),
+    path("service/contractors", orders_apis.ContractorsApi.as_view(), name="api-service-contractors"),
+    path(
+        "service/contractors/<int:pk>/teams",
+        orders_apis.ContractorTeamsApi.as_view(),
+        name="api-service-contractor-teams",
+    ),
+    path("service/contracts", orders_apis.ContractsApi.as_view(), name="api-service-contracts"),
+    path(
+        "service/contracts/<int:pk>/measurements/<str:month>",
+        orders_apis.MeasurementApi.as_view(),
+        name="api-service-contract-measurement",
+    ),
+]
+urlpatterns += [
+    path(
+        "service/codes/<str:code>/closing-fields",
+        orders_apis.ServiceCodeClosingFieldsApi.as_view(),
+        name="api-service-code-closing-fields",
+    ),
+]
+urlpatterns += [
+    path("service/rework-stats", orders_apis.ReworkStatsApi.as_view(), name="api-service-rework-stats"),
+]

@@ -27,6 +27,7 @@ from .domain.deadlines import remaining
 from .domain.orders import STATUS_LABELS, OrderStatus, allowed_actions
 from .errors import ErrorCode
 from .models import DEADLINE_UNITS, UNITS, BillingType, Material, ServiceCode, ServiceOrder, Team
+from .models_orders import QualityInspection
 from .services import catalog, orders
 
 # a page of the list endpoints ({count, next, previous, results}), each result an object
@@ -525,7 +526,40 @@ class OrderDetailApi(APIView):
             }
             for m in order.materials_used.select_related("material")
         ]
+        body |= order_extra_json(order)
         return Response(body)
+
+
+def order_extra_json(order: ServiceOrder) -> dict[str, Any]:
+    """What an opening and a closing left besides the engine (ADR 0184): terms, print layouts, the
+    inventory reservation, the code's closing fields answered, the vehicle, quality inspections."""
+    from .models_orders import InventoryRequest, OrderClosingData
+    from .pdf import layouts_of
+
+    inventory = InventoryRequest.objects.filter(order=order).first()
+    closing = OrderClosingData.objects.filter(order=order).first()
+    return {
+        "vehicle": order.vehicle.plate if order.vehicle else None,
+        "print_layouts": layouts_of(order),
+        "terms": [{"id": t.pk, "title": t.title} for t in order.terms.all()],
+        "inventory": {
+            "state": inventory.state,
+            "reservation": inventory.reservation,
+            "lines": inventory.lines,
+        }
+        if inventory
+        else None,
+        "closing_fields": closing.values if closing else {},
+        "inspections": [
+            {
+                "result": i.result,
+                "note": i.note,
+                "team": i.team.name if i.team else None,
+                "rework": i.rework_id,
+            }
+            for i in order.inspections.select_related("team")
+        ],
+    }
 
 
 class ScheduleIn(serializers.Serializer):
@@ -630,6 +664,17 @@ class CloseIn(serializers.Serializer):
     materials = LineIn(many=True, required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    quality = serializers.ChoiceField(
+        choices=QualityInspection.Result.choices,
+        required=False,
+        help_text="vistoria de qualidade no encerramento; insatisfatória gera o retrabalho",
+    )
+    quality_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    fields = serializers.DictField(
+        child=serializers.CharField(max_length=300, allow_blank=True),
+        required=False,
+        help_text="os campos do encerramento do código de serviço (nome → valor)",
+    )
 
 
 class OrderCloseApi(_OrderAction):
@@ -651,8 +696,12 @@ class OrderCloseApi(_OrderAction):
             materials=[orders.MaterialLine(m["code"], m["quantity"]) for m in v.get("materials", [])],
             notes=v.get("notes", ""),
             reason=v.get("reason", ""),
+            quality=v.get("quality", ""),
+            quality_note=v.get("quality_note", ""),
+            fields=v.get("fields"),
         )
         body = order_json(order)
+        body["rework"] = [c.pk for c in order.children.filter(link="rework")]
         body["charges"] = [
             {"kind": c.kind, "description": c.description, "amount": str(c.amount)}
             for c in order.charges.all()

@@ -127,3 +127,44 @@ class ServiceConfig(AppConfig):
                 "service.displayitem": "Conteúdo do painel de senhas",
             },
         )
+        self._ready_orders()
+
+    def _ready_orders(self) -> None:
+        """Batch opening, quality and rework, opening notices and terms, contractors (h-orders)."""
+        from modules.access.functions import Function, register
+        from modules.common.audit import register_labels
+
+        register(Function("service.contractors", "Empreiteiras, contratos e medições", "Atendimento"))
+        register_labels(
+            actions={
+                "service.batch_open": "Ordens abertas em lote",
+                "service.order_inspect": "Vistoria de qualidade registrada",
+                "service.opening_notice_set": "Aviso de abertura por e-mail definido",
+                "service.sector_recipients_set": "Destinatários do setor definidos",
+                "service.term_template_create": "Nova versão de termo de abertura",
+                "service.contractor_create": "Empreiteira cadastrada",
+                "service.contractor_team_create": "Equipe de empreiteira criada",
+                "service.contractor_member_add": "Integrante de empreiteira incluído",
+                "service.contract_create": "Contrato cadastrado",
+                "service.measurement_compute": "Medição calculada",
+                "service.closing_form_set": "Campos do encerramento definidos",
+            },
+            objects={
+                "service.batchopening": "Abertura em lote",
+                "service.contractor": "Empreiteira",
+                "service.contract": "Contrato",
+            },
+            fields={
+                "quality": "Vistoria",
+                "rework": "Retrabalho",
+                "opening_notice": "Avisa na abertura",
+                "recipients": "Destinatários",
+                "gross": "Valor bruto",
+                "penalties": "Multas",
+                "net": "Valor líquido",
+                "month": "Mês",
+                "orders": "Ordens",
+                "unpriced": "Serviços sem preço no contrato",
+                "closing_fields": "Campos do encerramento",
+            },
+        )

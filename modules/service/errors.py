@@ -52,3 +52,12 @@ class ErrorCode(StrEnum):
     OUTAGE_NOT_FOUND = "supply_outage_not_found"
     CAMPAIGN_NOT_FOUND = "campaign_not_found"
     CAMPAIGN_NOT_DRAFT = "campaign_not_draft"
+    # batch opening, quality, contractors (h-orders)
+    BATCH_EMPTY = "batch_empty"
+    BATCH_TOO_LARGE = "batch_too_large"
+    BATCH_KEY_REUSED = "batch_key_reused"
+    CONTRACTOR_NOT_FOUND = "contractor_not_found"
+    CONTRACT_NOT_FOUND = "contract_not_found"
+    CONTRACT_NOT_IN_FORCE = "contract_not_in_force"
+    LAYOUT_UNKNOWN = "layout_unknown"
+    CLOSING_FIELD_REQUIRED = "closing_field_required"

@@ -10,7 +10,7 @@ from django import forms
 from modules.access.models import User
 
 from .domain.deadlines import UNIT_LABELS, DeadlineUnit
-from .models import UNITS, BillingType, Kit, Material, Sector, ServiceCode, Team
+from .models import UNITS, BillingType, Kit, Material, Sector, ServiceCode, Team, Vehicle
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -249,6 +249,20 @@ class CloseForm(forms.Form):
     )
     notes = forms.CharField(label="Observações", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label="Motivo da não execução", max_length=300, required=False)
+    vehicle = forms.ModelChoiceField(
+        label="Veículo usado", queryset=Vehicle.objects.filter(is_active=True), required=False
+    )
+    quality = forms.ChoiceField(
+        label="Vistoria de qualidade",
+        choices=[
+            ("", "Não vistoriada"),
+            ("satisfactory", "Satisfatória"),
+            ("unsatisfactory", "Insatisfatória"),
+        ],
+        required=False,
+        help_text="insatisfatória gera o retrabalho automaticamente",
+    )
+    quality_note = forms.CharField(label="Parecer da vistoria", max_length=300, required=False)
 
     def clean_materials(self) -> list[tuple[str, str]]:
         return material_lines(self.cleaned_data["materials"], required=False)

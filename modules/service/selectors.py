@@ -134,9 +134,11 @@ def order_queue(
     code: str = "",
     overdue_only: bool = False,
     property_id: int | None = None,
+    by_remaining: bool = False,
 ) -> QuerySet[ServiceOrder]:
     """Orders as the deadline monitor lists them (3.2.11.23): not final unless a final status is asked
-    for; by priority, then the nearest deadline."""
+    for; by priority, then the nearest deadline, or (`by_remaining`) by the remaining time alone, the
+    overdue first. Both orders are served by a partial index over the open orders (0003_orders)."""
     qs = ServiceOrder.objects.select_related("code", "property", "team", "sector")
     qs = qs.filter(status=status) if status else qs.exclude(status__in=[s.value for s in FINAL])
     if team_id:
@@ -149,11 +151,41 @@ def order_queue(
         qs = qs.filter(property_id=property_id)
     if overdue_only:
         qs = qs.filter(due_at__lt=now).exclude(status__in=[s.value for s in FINAL])
+    if by_remaining:
+        return qs.order_by("due_at", "id")
     return qs.order_by("priority", "due_at", "id")
 
 
 def queue_rows(orders: Any, now: dt.datetime) -> list[QueueRow]:
     return [QueueRow(o, remaining(o.due_at, now)) for o in orders]
+
+
+def remaining_in_unit(orders: list[ServiceOrder], now: dt.datetime) -> dict[int, str]:
+    """The time left of each order in its code's unit (pt-BR): business days on the utility's
+    calendar for a code counted in days ("2 dias úteis", "vence hoje", "atrasada 3 dias úteis"), clock
+    hours for a code counted in hours ("5 h", "atrasada 2 h"). One holiday lookup for the page."""
+    if not orders:
+        return {}
+    from modules.common.domain.calendar import business_days_between
+
+    zone = tenant_zone()
+    today = now.astimezone(zone).date()
+    dates = [o.due_at.astimezone(zone).date() for o in orders]
+    holidays = holidays_between(min([today, *dates]), max([today, *dates]))
+    labels: dict[int, str] = {}
+    for order, due_day in zip(orders, dates, strict=True):
+        if order.code.deadline_unit == DeadlineUnit.HOURS:
+            hours = int((order.due_at - now).total_seconds() // 3600)
+            labels[order.pk] = f"atrasada {-hours} h" if order.due_at < now else f"{hours} h"
+            continue
+        days = business_days_between(today, due_day, holidays)
+        if order.due_at < now:
+            labels[order.pk] = f"atrasada {max(1, -days)} dia(s) útil(eis)" if days < 0 else "atrasada hoje"
+        elif days == 0:
+            labels[order.pk] = "vence hoje"
+        else:
+            labels[order.pk] = f"{days} dia(s) útil(eis)"
+    return labels
 
 
 def is_open(order: ServiceOrder) -> bool:
@@ -185,3 +217,37 @@ def charge_items(property_ids: list[int], reference: YearMonth) -> dict[int, lis
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class ReworkRow:
+    team: str
+    executed: int
+    reworked: int
+
+    @property
+    def percent(self) -> Decimal:
+        if not self.executed:
+            return Decimal("0.0")
+        return (Decimal(self.reworked) * 100 / Decimal(self.executed)).quantize(Decimal("0.1"))
+
+
+def rework_stats(start: dt.date, end: dt.date) -> list[ReworkRow]:
+    """Retrabalho por equipe (3.2.11.13): orders executed from `start` to `end` (local dates) by each
+    team, and how many of them were regenerated as rework. One grouped query."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    zone = tenant_zone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    rework = ServiceOrder.objects.filter(parent_id=OuterRef("pk"), link="rework")
+    rows = (
+        ServiceOrder.objects.filter(
+            status=OrderStatus.EXECUTED, executed_at__gte=since, executed_at__lt=until
+        )
+        .annotate(has_rework=Exists(rework))
+        .values("team__name")
+        .annotate(executed=Count("id"), reworked=Count("id", filter=Q(has_rework=True)))
+        .order_by("team__name")
+    )
+    return [ReworkRow(r["team__name"] or "—", r["executed"], r["reworked"]) for r in rows]

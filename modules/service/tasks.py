@@ -39,3 +39,56 @@ def meters_expiring_open(self: TenantTask) -> dict[str, object]:
         run.finished_at = timezone.now()
         run.save(update_fields=["detail", "state", "finished_at"])
     return {"day": today.isoformat(), "opened": opened}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.service.tasks.inventory_send",
+    acks_late=True,
+    time_limit=60,
+    soft_time_limit=50,
+    max_retries=8,
+)
+def inventory_send(self: TenantTask, order_id: int) -> str:
+    """An opening's forecast material to the inventory (3.2.11.10). Idempotent: a sent request is not
+    sent again, and the provider replays a repeated key; an unavailable inventory is retried with
+    backoff (30 s, 60 s, … up to 1 h)."""
+    from . import inventory
+    from .services.opening import inventory_request_send
+
+    try:
+        return inventory_request_send(order_id=order_id)
+    except inventory.InventoryUnavailable as exc:
+        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
+    except inventory.InventoryRefused:
+        return "refused"
+
+
+MEASUREMENT_TASK = "service.measurements_monthly"
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.service.tasks.measurements_monthly",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+)
+def measurements_monthly(self: TenantTask) -> dict[str, object]:
+    """On the 1st: the previous month's measurement (medição) of every contract in force then
+    (3.2.11.26.4). Re-running it recomputes the same rows (one per contract and month)."""
+    from modules.common.audit import SystemActor
+    from modules.common.domain.dates import YearMonth
+
+    from .services import contractors
+
+    today = tenant_today()
+    month = YearMonth.of(today).previous()
+    actor = SystemActor("service.measurements")
+    done = []
+    for contract_id in contractors.measurements_due(today):
+        contractors.measurement_compute(actor=actor, contract_id=contract_id, month=month)
+        done.append(contract_id)
+    return {"month": str(month), "contracts": done}

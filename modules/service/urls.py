@@ -17,3 +17,35 @@ urlpatterns = [
     path("atendimento/imovel/<int:pk>/", desk_views.desk_property_view, name="desk_property"),
     path("abertura-automatica/", automatic_views.automatic_rules_view, name="automatic_rules"),
 ]
+
+from . import orders_views  # noqa: E402
+
+urlpatterns += [
+    path("ordens/prazos/", orders_views.deadline_queue_view, name="deadline_queue"),
+    path("ordens/lote/", orders_views.batch_view, name="batch_new"),
+    path("ordens/lote/<int:pk>/", orders_views.batch_detail_view, name="batch"),
+    path("ordens/<int:pk>/formulario.pdf", orders_views.order_form_pdf_view, name="order_form_pdf"),
+    path("ordens/<int:pk>/termos/<int:term>.pdf", orders_views.order_term_pdf_view, name="order_term_pdf"),
+    path("avisos-de-abertura/", orders_views.notices_view, name="notices"),
+    path("termos/", orders_views.terms_view, name="terms"),
+    path("termos/<str:kind>/", orders_views.term_edit_view, name="term_edit"),
+    path("termos/<str:kind>/previa.pdf", orders_views.term_preview_view, name="term_preview"),
+    path("empreiteiras/", orders_views.contractors_view, name="contractors"),
+    path("empreiteiras/contratos/<int:pk>/", orders_views.contract_view, name="contract"),
+    path(
+        "empreiteiras/contratos/<int:pk>/medicoes/<str:month>/",
+        orders_views.measurement_view,
+        name="measurement",
+    ),
+    path(
+        "empreiteiras/contratos/<int:pk>/medicoes/<str:month>/medicao.pdf",
+        orders_views.measurement_pdf_view,
+        name="measurement_pdf",
+    ),
+]
+urlpatterns += [
+    path("codigos/<int:pk>/encerramento/", orders_views.closing_form_view, name="closing_form"),
+]
+urlpatterns += [
+    path("ordens/retrabalho/", orders_views.rework_view, name="rework"),
+]

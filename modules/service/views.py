@@ -40,6 +40,8 @@ from .forms import (
     VehicleForm,
 )
 from .models import Kit, Material, OrderEvent, Sector, ServiceCode, ServiceOrder, Team, Vehicle
+from .orders_forms import InspectForm
+from .orders_views import closing_values, order_extra
 from .services import catalog, orders
 
 CODE_TYPES = ["service.servicecode"]
@@ -147,6 +149,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "unschedule": ReasonForm,
     "pause": ReasonForm,
     "rework": ReasonForm,
+    "inspect": InspectForm,
 }
 
 
@@ -192,6 +195,7 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
         "unschedule": {},
         "pause": {},
         "rework": {},
+        "inspect": {},
     }
     action_forms = {
         name: bound.get(name) or cls(prefix=name, initial=defaults.get(name, {}))
@@ -214,6 +218,7 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
             "forms": action_forms,
             "can_change": request.user.can("service.orders", "change"),  # type: ignore[union-attr]
             "history": change_history(object_types=["service.serviceorder"], object_id=order.pk),
+            **order_extra(order),
         },
         status=400 if bound else 200,
     )
@@ -250,6 +255,10 @@ def _order_action(request: HttpRequest, order: ServiceOrder, action: str, data: 
             materials=[orders.MaterialLine(c, Decimal(q)) for c, q in data["materials"]],
             notes=data["notes"],
             reason=data["reason"],
+            vehicle_id=data["vehicle"].pk if data.get("vehicle") else None,
+            quality=data.get("quality", ""),
+            quality_note=data.get("quality_note", ""),
+            fields=closing_values(request, order),
         )
         messages.success(request, "Ordem encerrada.")
     elif action == Action.CANCEL:
@@ -270,6 +279,16 @@ def _order_action(request: HttpRequest, order: ServiceOrder, action: str, data: 
     elif action == "rework":
         rework = orders.order_rework(actor=actor, order_id=order.pk, reason=data["reason"])
         messages.success(request, f"Retrabalho aberto: OS {rework.label}.")
+    elif action == "inspect":
+        inspection = orders.order_inspect(
+            actor=actor, order_id=order.pk, result=data["result"], note=data["note"]
+        )
+        if inspection.rework:
+            messages.success(
+                request, f"Vistoria insatisfatória: retrabalho aberto, OS {inspection.rework.label}."
+            )
+        else:
+            messages.success(request, "Vistoria registrada: satisfatória.")
     elif action == Action.RESUME:
         orders.order_resume(actor=actor, order_id=order.pk)
         messages.success(request, "Execução retomada.")

@@ -265,6 +265,52 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="O segredo que assina os eventos da central telefônica e a URA, o gateway de SMS e o "
         "discador das campanhas.",
     ),
+    NavItem(
+        "Atendimento",
+        "Fila de prazos",
+        "service:deadline_queue",
+        "service.orders",
+        description="Ordens em aberto pelo tempo que resta, as atrasadas primeiro, em dias úteis ou horas.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Abertura de ordens em lote",
+        "service:batch_new",
+        "service.orders",
+        "add",
+        description="Filtrar imóveis (situação, categoria, hidrômetro, grupo e rotas, bairro, débitos), "
+        "ver a prévia e abrir uma ordem para cada um.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Empreiteiras e medições",
+        "service:contractors",
+        "service.contractors",
+        description="Empreiteiras com equipes e integrantes, contratos com multas, e a medição mensal.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Avisos de abertura por e-mail",
+        "service:notices",
+        "service.codes",
+        description="Quais códigos de serviço avisam por e-mail na abertura e os destinatários "
+        "de cada setor.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Termos de abertura de ordens",
+        "service:terms",
+        "service.codes",
+        description="O texto de cada termo que a abertura de uma ordem gera, com marcadores e "
+        "pré-visualização.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Retrabalho por equipe",
+        "service:rework",
+        "service.orders",
+        description="Ordens executadas por equipe no período e quantas voltaram como retrabalho.",
+    ),
 )
 
 

@@ -50,6 +50,10 @@ ROUTES: dict[str, str] = {
     "modules.debt.tasks.agreements_enforce": BATCH,
     # a whole tenant's expiring meters, once a night: an order each (abertura automática)
     "modules.service.tasks.meters_expiring_open": BATCH,
+    # a whole tenant's contracts, once a month (medição)
+    "modules.service.tasks.measurements_monthly": BATCH,
+    # one order's forecast material to the inventory, right after it opens (short HTTP call)
+    "modules.service.tasks.inventory_send": INTERACTIVE,
 }
 
 

@@ -490,6 +490,40 @@ class BetaWorld:
             )
 
         return self.get("campaign", make)
+    def contractor(self) -> Any:
+        def make() -> Any:
+            from modules.common.audit import SystemActor
+            from modules.service.services.contractors import contractor_create
+
+            _beyond_alpha("service_contractor")
+            name = f"Empreiteira Exclusiva de Beta {next(_names)}"
+            self.remember(name)
+            return contractor_create(actor=SystemActor(ACTOR_NAME), name=name)
+
+        return self.get("contractor", make)
+
+    def contract(self) -> Any:
+        def make() -> Any:
+            import datetime as dt
+            from decimal import Decimal
+
+            from modules.common.audit import SystemActor
+            from modules.service.services.contractors import contract_create
+
+            _beyond_alpha("service_contract")
+            number = f"CT-BETA-{next(_names)}"
+            self.remember(number)
+            return contract_create(
+                actor=SystemActor(ACTOR_NAME),
+                contractor_id=self.contractor().pk,
+                number=number,
+                starts_on=dt.date(2020, 1, 1),
+                ends_on=dt.date(2099, 12, 31),
+                pricing="fixed",
+                monthly_value=Decimal("98765.43"),
+            )
+
+        return self.get("contract", make)
 
 
 def _beyond_alpha(*tables: str) -> None:
@@ -560,6 +594,9 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("tickets", "id"): lambda w: w.ticket().pk,
     ("supply-outages", "id"): lambda w: w.supply_outage().pk,
     ("campaigns", "id"): lambda w: w.campaign().pk,
+    ("contractors", "id"): lambda w: w.contractor().pk,
+    ("contracts", "id"): lambda w: w.contract().pk,
+    ("measurements", "month"): lambda w: "2026-05",
 }
 
 

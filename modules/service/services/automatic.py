@@ -24,7 +24,7 @@ from modules.metering.selectors import meters_expiring
 from ..errors import ErrorCode
 from ..models import AutomaticEvent, AutomaticOpening, AutomaticRule, ServiceOrder
 from ..selectors import code_get
-from .orders import _open_one
+from .orders import order_open_one
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def open_from_event(
         return None
     label = AutomaticEvent(event).label
     detail = f" {occurrence}" if occurrence else ""
-    order = _open_one(
+    order = order_open_one(
         actor=SYSTEM,
         code=rule.code.code,
         property_id=property_id,

@@ -18,6 +18,7 @@ from modules.common.domain.money import Rounding, format_brl, round_money
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.registry.models import Property
 
+from ..domain.closing import check_values
 from ..domain.orders import Action, OrderStatus, next_status, postponement_check
 from ..errors import ErrorCode
 from ..models import (
@@ -32,6 +33,7 @@ from ..models import (
     Team,
     Vehicle,
 )
+from ..models_orders import OrderClosingData, QualityInspection
 from ..selectors import (
     code_deadline,
     code_get,
@@ -42,6 +44,8 @@ from ..selectors import (
     price_in_force,
     team_get,
 )
+from .opening import after_open
+from .opening_settings import closing_fields_of
 
 # a field clock a few minutes ahead of the server is not a closing "in the future"
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -140,12 +144,12 @@ def order_open(
     """Open an order of `code` for a property: numbered in the year, due by the code's deadline on the
     utility's calendar, in the code's sector; suspended when the code needs approval. Each code of
     `breakdown` (desdobramento, 3.2.11.11) opens a child order linked to it."""
-    order = _open_one(
+    order = order_open_one(
         actor=actor, code=code, property_id=property_id, opened_at=opened_at, description=description
     )
     for index, child_code in enumerate(breakdown or []):
         try:
-            _open_one(
+            order_open_one(
                 actor=actor,
                 code=child_code,
                 property_id=property_id,
@@ -166,13 +170,21 @@ def order_rework(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
     3.2.11.13) linked to it, with the same code and target; the original stays executed."""
     _require_reason(reason)
     original = _locked(order_id)
+    return rework_open(original, actor=actor, reason=reason)
+
+
+def rework_open(original: ServiceOrder, *, actor: Actor, reason: str) -> ServiceOrder:
+    """Not durable: the rework order of the locked, executed `original`, inside the caller's
+    transaction (order_rework, an unsatisfactory quality inspection). The team that did the original
+    is named on the rework, so the stats and the new scheduling see who it was."""
     if original.status != OrderStatus.EXECUTED:
         raise Conflict(
             "Só uma ordem executada pode gerar retrabalho.",
             field="status",
             code=ErrorCode.REWORK_NEEDS_EXECUTED,
         )
-    rework = _open_one(
+    team = f"; equipe original: {original.team.name}" if original.team else ""
+    rework = order_open_one(
         actor=actor,
         code=original.code.code,
         property_id=original.property_id,
@@ -188,19 +200,82 @@ def order_rework(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
         action="rework",
         from_status=original.status,
         to_status=original.status,
-        note=f"Retrabalho aberto: OS {rework.label} ({reason.strip()})"[:500],
+        note=f"Retrabalho aberto: OS {rework.label} ({reason.strip()}){team}"[:500],
+    )
+    OrderEvent.objects.create(
+        order=rework,
+        at=rework.opened_at,
+        actor=actor.get_username(),
+        action="rework",
+        from_status=rework.status,
+        to_status=rework.status,
+        note=f"Retrabalho da OS {original.label}{team}"[:500],
     )
     audit_record(
         actor=actor,
         action="service.order_rework",
         target=original,
-        after={"rework": rework.label},
+        after={"rework": rework.label, "team": original.team.name if original.team else None},
         reason=reason,
     )
     return rework
 
 
-def _open_one(
+@transaction.atomic(durable=True)
+def order_inspect(*, actor: Actor, order_id: int, result: str, note: str = "") -> QualityInspection:
+    """Vistoria de qualidade of an executed order (3.2.11.13): an unsatisfactory result regenerates
+    the rework order automatically, in the same transaction."""
+    order = _locked(order_id)
+    return inspection_record(order, actor=actor, result=result, note=note)
+
+
+def inspection_record(order: ServiceOrder, *, actor: Actor, result: str, note: str) -> QualityInspection:
+    """Not durable: the inspection of the locked `order`, inside the caller's transaction
+    (order_inspect, or a closing that reports its quality check)."""
+    if result not in QualityInspection.Result.values:
+        raise ValidationFailed(
+            "Informe o resultado da vistoria: satisfatória ou insatisfatória.",
+            field="quality",
+            code=ErrorCode.INVALID,
+        )
+    if order.status != OrderStatus.EXECUTED:
+        raise Conflict(
+            "Só uma ordem executada passa por vistoria de qualidade.",
+            field="status",
+            code=ErrorCode.REWORK_NEEDS_EXECUTED,
+        )
+    unsatisfactory = result == QualityInspection.Result.UNSATISFACTORY
+    if unsatisfactory and not note.strip():
+        raise ValidationFailed(
+            "Descreva o que ficou insatisfatório.", field="quality_note", code=ErrorCode.REASON_REQUIRED
+        )
+    inspection: QualityInspection = QualityInspection.objects.create(
+        order=order,
+        result=result,
+        note=note.strip()[:300],
+        team=order.team,
+        at=timezone.now(),
+        by=actor.get_username(),
+    )
+    if unsatisfactory:
+        inspection.rework = rework_open(
+            order, actor=actor, reason=f"vistoria insatisfatória — {note.strip()}"
+        )
+        inspection.save(update_fields=["rework"])
+    audit_record(
+        actor=actor,
+        action="service.order_inspect",
+        target=order,
+        after={
+            "quality": QualityInspection.Result(result).label,
+            "rework": inspection.rework.label if inspection.rework else None,
+        },
+        reason=note,
+    )
+    return inspection
+
+
+def order_open_one(
     *,
     actor: Actor,
     code: str,
@@ -210,7 +285,8 @@ def _open_one(
     parent: ServiceOrder | None = None,
     link: str = "",
 ) -> ServiceOrder:
-    """Not durable: one order opened, inside the caller's transaction (order_open, order_rework)."""
+    """Not durable: one order opened, inside the caller's transaction (order_open, order_rework, the
+    batch opening), with what the opening leaves besides it (term, e-mail, inventory: opening.py)."""
     service_code = code_get(code)
     if not service_code.is_active:
         raise ValidationFailed(
@@ -256,6 +332,7 @@ def _open_one(
     _move(order, action, actor=actor, at=opened, note=f"Aberta: {service_code}")
     order.save(update_fields=["status"])
     audit_record(actor=actor, action="service.order_open", target=order, after=_snap(order))
+    after_open(order)
     return order
 
 
@@ -441,11 +518,16 @@ def order_close(
     notes: str = "",
     reason: str = "",
     vehicle_id: int | None = None,
+    quality: str = "",
+    quality_note: str = "",
+    fields: dict[str, str] | None = None,
 ) -> ServiceOrder:
     """Close the order (3.2.11.14, .19, .22): the team and the time are required; executed, its
     services (the order's own code when none is given) and materials are recorded and the billable
     ones become pending charges for the property's next bill, priced on the execution date; not
-    executed, a reason is required and nothing is charged."""
+    executed, a reason is required and nothing is charged. An executed closing may report its quality
+    check (`quality`): unsatisfactory regenerates the rework at once (3.2.11.13). An executed closing
+    reports the code's own closing fields (`fields`, 3.2.11.8), checked against its form."""
     order = _locked(order_id)
     team, when = _closing_team_and_time(order, team_id, executed_at)
     if not executed:
@@ -456,8 +538,15 @@ def order_close(
         order, Action.EXECUTE if executed else Action.NOT_EXECUTE, actor=actor, at=now, note=reason or notes
     )
     if executed:
+        reported = check_values(closing_fields_of(order.code_id), fields or {})
+        if reported:
+            OrderClosingData.objects.create(order=order, values=reported)
         _record_execution(order, services or [ServiceLine(order.code.code)], materials or [], when, now)
-    vehicle = Vehicle.objects.filter(pk=vehicle_id).first() if vehicle_id else order.vehicle
+    vehicle = order.vehicle
+    if vehicle_id:  # 3.2.11.14: the vehicle used, when it is not the scheduled one
+        vehicle = Vehicle.objects.filter(pk=vehicle_id, is_active=True).first()
+        if vehicle is None:
+            raise NotFound("Veículo não encontrado.", field="vehicle", code=ErrorCode.INVALID)
     order.team, order.vehicle, order.executed_at = team, vehicle, when
     order.closed_at, order.closed_by = now, actor.get_username()
     order.notes, order.reason = notes.strip(), reason.strip()
@@ -471,6 +560,8 @@ def order_close(
         after=_snap(order) | {"charges": charges},
         reason=reason,
     )
+    if executed and quality:
+        inspection_record(order, actor=actor, result=quality, note=quality_note)
     return order
 
 

@@ -394,3 +394,20 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nao-responda@manancial.localhost
 PAGARME_FAKE = env_bool("PAGARME_FAKE", True)
 PAGARME_FAKE_PORT = int(env("PAGARME_FAKE_PORT", "8390"))
 DEMO_PASSWORD = "manancial-demo"  # noqa: S105 - documented demo login, never seeded in production
+
+# Service orders (3.2.11.10): the utility's inventory (almoxarifado) that reserves an opening's
+# forecast material; empty: nothing is sent (the request row stays "a enviar"). fakes/inventory.py
+# speaks the same interface in tests.
+SERVICE_INVENTORY_URL = env("SERVICE_INVENTORY_URL", "")
+# Contractors' monthly measurement (medição, 3.2.11.26.4): the previous month, on the 1st at 06:00 UTC.
+CELERY_BEAT_SCHEDULE["service-measurements-monthly"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": crontab(day_of_month="1", hour=6, minute=0),
+    "args": ["modules.service.tasks.measurements_monthly"],
+}
+# A quality inspection's result (service, h-orders) and a meter calibration's result share the field
+# name "result": one enum name each.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "QualityResultEnum": "modules.service.models_orders.QualityInspection.Result",
+    "CalibrationResultEnum": "modules.metering.models.Calibration.Result",
+}
