@@ -490,6 +490,7 @@ class BetaWorld:
             )
 
         return self.get("campaign", make)
+
     def contractor(self) -> Any:
         def make() -> Any:
             from modules.common.audit import SystemActor
