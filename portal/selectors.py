@@ -15,10 +15,10 @@ from modules.metering.selectors import active_installation
 from modules.registry.domain.connections import SITUATIONS
 from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
+from modules.service.models import ServiceRequest
 
 from .access import granted_properties, granted_requests
 from .auth import Grant
-from .models import ServiceRequest
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,14 @@ class ErrorCode(StrEnum):
     REWORK_NEEDS_EXECUTED = "rework_needs_executed"
     # automatic opening
     AUTOMATIC_RULE_NOT_FOUND = "automatic_rule_not_found"
+    # protocols and attendances (ADR 0181)
+    ILLEGAL_MOVE = "illegal_move"  # a protocol move the rules of domain/protocols.py refuse
+    NO_CUSTOMER = "no_customer"
+    ATTACHMENT_TYPE = "attachment_type"
+    ATTACHMENT_SIZE = "attachment_size"
+    PROTOCOL_NOT_FOUND = "protocol_not_found"
+    PROTOCOL_TYPE_NOT_FOUND = "protocol_type_not_found"
+    ATTENDANCE_OPEN = "attendance_open"  # the attendant already has an open attendance
+    ATTENDANCE_CLOSED = "attendance_closed"
+    ATTENDANCE_NOT_FOUND = "attendance_not_found"
+    NOT_AUTHOR = "not_author"

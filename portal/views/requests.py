@@ -9,12 +9,13 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from modules.common.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from modules.service.models import ServiceRequest
 
 from .. import domain, selectors, services
 from ..access import access_request_by_protocol
 from ..auth import Grant, session_grant
 from ..forms import OmbudsmanForm, ProblemForm, ServiceRequestForm
-from ..models import AgencySettings, ServiceRequest
+from ..models import AgencySettings
 from .base import (
     add_form_error,
     citizen_required,
