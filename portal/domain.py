@@ -5,6 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The protocol types moved to the service module as data (ADR 0181); the agency names the seeded
+# defaults from here.
+from modules.service.domain.protocols import AGENCY_PROBLEM as AGENCY_PROBLEM
+from modules.service.domain.protocols import ALL_TYPES as ALL_TYPES
+from modules.service.domain.protocols import OMBUDSMAN_TYPES as OMBUDSMAN_TYPES
+from modules.service.domain.protocols import SERVICE_REQUEST_TYPES as SERVICE_REQUEST_TYPES
+from modules.service.domain.protocols import RequestType as RequestType
+from modules.service.domain.protocols import format_protocol as format_protocol
+
 # Lei 9.791/1999 (art. 7º-A of Lei 8.987/1995): at least six optional due dates within the month.
 MIN_DUE_DAY_OPTIONS = 6
 DEFAULT_DUE_DAY_OPTIONS = (5, 10, 15, 20, 25, 30)
@@ -97,8 +106,6 @@ def brand_colours(primary: str, secondary: str) -> Brand:
     link = primary if contrast_ratio(primary, "#FFFFFF") >= 4.5 else "#1351B4"
     return Brand(primary, secondary, text_colour_on(primary), text_colour_on(secondary), link)
 
-
-# The protocol types moved to the service module as data (ADR 0181); these are the seeded defaults.
 
 # The request types that ask for a CPF/CNPJ to be registered or corrected (VA-26), the VA-07 alert's
 # destination when the utility offers one of them.

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from . import hooks
-from .models_desk import ProtocolType, ServiceRequest
+from .models_desk import Attendance, ProtocolType, ServiceRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -141,3 +141,118 @@ class CounterRequestForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = type_choices("service")
+
+
+class AttendanceStartForm(forms.Form):
+    channel = forms.ChoiceField(label="Canal", choices=Attendance.Channel.choices)
+    caller_number = forms.CharField(label="Telefone de origem (telefone/0800)", max_length=20, required=False)
+    contact_name = forms.CharField(label="Nome de quem procurou", max_length=200, required=False)
+    contact_email = forms.EmailField(label="E-mail (para enviar o protocolo)", required=False)
+    property_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    customer_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SubjectForm(forms.Form):
+    type = forms.ChoiceField(label="Assunto")
+    note = forms.CharField(label="Detalhe", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = type_choices()
+
+
+class AttendanceProtocolForm(forms.Form):
+    type = forms.ChoiceField(label="Tipo de solicitação")
+    name = forms.CharField(label="Nome do solicitante", max_length=200)
+    phone = forms.CharField(label="Telefone para contato", max_length=20, help_text="Com DDD.")
+    email = forms.EmailField(label="E-mail (opcional)", required=False)
+    description = forms.CharField(
+        label="Descrição", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = type_choices("service")
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Comentário", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HoldForm(forms.Form):
+    minutes = forms.IntegerField(label="Minutos em espera", min_value=1, max_value=240)
+
+
+class CloseAttendanceForm(forms.Form):
+    closing = forms.ChoiceField(label="Tipo de encerramento", choices=Attendance.Closing.choices)
+    notes = forms.CharField(
+        label="Observações finais", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    send_email = forms.BooleanField(label="Enviar o protocolo por e-mail", required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label="Arquivo")
+    description = forms.CharField(label="Descrição", max_length=200, required=False)
+
+
+class AttendanceFilterForm(forms.Form):
+    date_from = forms.DateField(label="De", required=False, widget=DATE)
+    date_to = forms.DateField(label="até", required=False, widget=DATE)
+    attendant = forms.ChoiceField(label="Atendente", required=False)
+    channel = forms.ChoiceField(
+        label="Canal", required=False, choices=[("", "Todos"), *Attendance.Channel.choices]
+    )
+
+    def __init__(self, *args: Any, attendants: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["attendant"].choices = [("", "Todos"), *((str(pk), name) for pk, name in attendants)]
+
+
+class ProtocolTypeForm(forms.Form):
+    code = forms.SlugField(label="Código", max_length=40)
+    kind = forms.ChoiceField(label="Natureza", choices=ServiceRequest.Kind.choices)
+    label = forms.CharField(label="Descrição", max_length=120)
+    deadline_days = forms.IntegerField(label="Prazo (dias)", min_value=0, max_value=365)
+    queue = forms.ChoiceField(label="Fila (setor que recebe)", required=False)
+    checklist = forms.CharField(
+        label="Documentos exigidos (um por linha)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_active = forms.BooleanField(label="Ativo", required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].choices = [("", "Padrão da natureza"), *_units()]
+
+    def clean_checklist(self) -> list[str]:
+        return [
+            line.strip() for line in (self.cleaned_data.get("checklist") or "").splitlines() if line.strip()
+        ]
+
+
+class DeskConfigurationForm(forms.Form):
+    allowed_formats = forms.MultipleChoiceField(
+        label="Formatos de documento aceitos", widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    max_document_mb = forms.IntegerField(label="Tamanho máximo de documento (MB)", min_value=1, max_value=50)
+    reference_links = forms.CharField(
+        label="Normas e documentos de referência (um por linha: título | endereço)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .domain.protocols import FORMATS
+
+        super().__init__(*args, **kwargs)
+        self.fields["allowed_formats"].choices = [(code, code.upper()) for code in FORMATS]
+
+    def clean_reference_links(self) -> list[dict[str, str]]:
+        links = []
+        for line in (self.cleaned_data.get("reference_links") or "").splitlines():
+            if not line.strip():
+                continue
+            title, _, url = line.partition("|")
+            links.append({"title": title.strip(), "url": url.strip()})
+        return links

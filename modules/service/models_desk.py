@@ -310,6 +310,9 @@ class ServiceRequest(models.Model):
 
     @property_
     def type_label(self) -> str:
+        annotated = self.__dict__.get("type_name")  # selectors_desk.with_type_labels: no query per row
+        if annotated:
+            return str(annotated)
         found = ProtocolType.objects.filter(code=self.type_code).values_list("label", flat=True).first()
         if found:
             return str(found)

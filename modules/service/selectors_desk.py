@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from modules.common.clock import tenant_today
 from modules.common.domain.documents import strip_document
 from modules.registry.domain.account_number import looks_like_account_number, parse_account_number
 
-from .models_desk import ServiceRequest
+from .models_desk import ProtocolType, ServiceRequest
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,16 @@ def _day_start(day: dt.date) -> dt.datetime:
     return start
 
 
+def with_type_labels(qs: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
+    """The type's label on each row in the same query (`ServiceRequest.type_label` reads it)."""
+    label = ProtocolType.objects.filter(code=OuterRef("type_code")).values("label")[:1]
+    return qs.annotate(type_name=Subquery(label))
+
+
 def desk_request_list(f: DeskFilter) -> QuerySet[ServiceRequest]:
     """Newest first. `q` finds a protocol number, the requester's CPF/CNPJ or the property's
     matrícula; the period is the opening date in the utility's time zone."""
-    qs = ServiceRequest.objects.select_related("property")
+    qs = with_type_labels(ServiceRequest.objects.select_related("property"))
     if f.status:
         qs = qs.filter(status=f.status)
     if f.kind:

@@ -192,7 +192,7 @@ class BetaWorld:
 
     def request(self) -> Any:
         def make() -> Any:
-            from portal.models import ServiceRequest
+            from modules.service.models import ServiceRequest
 
             n = next(_names)
             row = ServiceRequest.objects.create(

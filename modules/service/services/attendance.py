@@ -21,8 +21,8 @@ from modules.registry.models import Customer, Property
 
 from .. import hooks
 from ..errors import ErrorCode
-from ..models_desk import Attendance, AttendanceComment, AttendanceSubject, ProtocolType
-from .protocols import protocol_number_next
+from ..models_desk import Attendance, AttendanceComment, AttendanceSubject, ProtocolType, ServiceRequest
+from .protocols import Requester, protocol_number_next, protocol_record
 
 CHANNELS = {c.value for c in Attendance.Channel}
 
@@ -349,3 +349,31 @@ def attendance_comment_edit(*, actor: Actor, comment: AttendanceComment, text: s
         after={"text": comment.text},
     )
     return comment
+
+
+_PROTOCOL_CHANNEL = {
+    "counter": "counter",
+    "phone": "phone",
+    "chat": "chat",
+    "agency": "web",
+    "email": "email",
+}
+
+
+@transaction.atomic(durable=True)
+def attendance_protocol_open(
+    *, actor: Actor, attendance: Attendance, type_code: str, requester: Requester, description: str = ""
+) -> ServiceRequest:
+    """A protocol opened inside the attendance, for its property, on its channel: it gets its type's
+    deadline and queue and is sent with the attendance's protocol at closing."""
+    attendance = _locked_open(actor, attendance)
+    return protocol_record(
+        actor=actor,
+        kind=ServiceRequest.Kind.SERVICE,
+        type_code=type_code,
+        requester=requester,
+        channel=_PROTOCOL_CHANNEL[attendance.channel],
+        prop=attendance.property,
+        description=description,
+        attendance=attendance,
+    )
