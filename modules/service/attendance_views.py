@@ -350,7 +350,9 @@ def contacts_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     current = reads.open_attendance_of(request.user.pk)  # type: ignore[arg-type]
     return render(
-        request, "service/attendance/contacts.html", {"q": q, "found": reads.prior_contacts(q), "current": current}
+        request,
+        "service/attendance/contacts.html",
+        {"q": q, "found": reads.prior_contacts(q), "current": current},
     )
 
 

@@ -431,3 +431,40 @@ def test_the_property_one_screen_and_its_api_show_attendances_and_protocols(atte
     assert [(p["protocol"], p["attendance"], p["type_label"]) for p in body["protocols"]] == [
         (opened.protocol, item.pk, "Vazamento (conserto)")
     ]
+
+
+def test_the_api_starts_refuses_a_second_and_closes_with_the_protocol_by_email(
+    tenant_alpha: Any, alpha_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.conftest import bearer
+
+    user = make_user("alpha", "cti1", PASSWORD)
+    user.profiles.add(Profile.objects.get(name="Atendente"))
+    headers = bearer(alpha_client, "cti1", PASSWORD)
+    started = alpha_client.post(
+        "/api/v1/service/attendances",
+        {"attendance_channel": "phone", "caller_number": "15988880000", "contact_email": "ze@example.com"},
+        content_type="application/json",
+        **headers,
+    )
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert body["channel"] == "phone" and body["ended_at"] is None and body["caller_number"] == "15988880000"
+    second = alpha_client.post(
+        "/api/v1/service/attendances", {"attendance_channel": "chat"}, content_type="application/json", **headers
+    )
+    assert second.status_code == 409 and second.json()["code"] == "attendance_open"
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = alpha_client.post(
+            f"/api/v1/service/attendances/{body['id']}/close",
+            {"closing": "information", "send_email": True},
+            content_type="application/json",
+            **headers,
+        )
+    assert closed.status_code == 200 and closed.json()["emailed_to"] == "ze@example.com"
+    assert set(closed.json()["times"]) == {"waiting", "service", "total"}
+    assert [m.to for m in mail.outbox if body["protocol"] in m.subject] == [["ze@example.com"]]
+    listing = alpha_client.get("/api/v1/service/attendances", {"channel": "phone"}, **headers).json()
+    assert body["protocol"] in [r["protocol"] for r in listing["results"]]
+    indicators = alpha_client.get("/api/v1/service/attendances/indicators", **headers).json()
+    assert indicators["all"]["count"] >= 1

@@ -209,6 +209,28 @@ class BetaWorld:
 
         return self.get("request", make)
 
+    def attendance(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.access.models import User
+            from modules.service.models import Attendance
+
+            n = next(_names)
+            user = User.objects.create(username=f"atendente-beta-{n}")
+            row = Attendance.objects.create(
+                protocol=f"2025{800000 + n:07d}"[:12],
+                channel="phone",
+                attendant=user,
+                contact_name=f"Contato Exclusivo de Beta {n}",
+                caller_number="15999990000",
+                started_at=timezone.now(),
+            )
+            self.remember(row.contact_name)
+            return row
+
+        return self.get("attendance", make)
+
     def tariff(self) -> Any:
         def make() -> Any:
             from tests.billing.factories import approved_tariff
@@ -492,6 +514,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("invoices", "id"): lambda w: w.invoice().pk,
     ("outages", "id"): lambda w: w.outage().pk,
     ("tenants", "schema"): lambda w: "beta",
+    ("attendances", "id"): lambda w: w.attendance().pk,
 }
 
 
