@@ -37,7 +37,9 @@ def type_choices(kind: str | None = None) -> list[tuple[str, str]]:
     qs = ProtocolType.objects.filter(is_active=True)
     if kind:
         qs = qs.filter(kind=kind)
-    return [(t.code, ("" if kind else _KIND_PREFIX.get(t.kind, "")) + t.label) for t in qs]
+    order = {"service": 0, "ombudsman": 1, "agency_problem": 2}
+    rows = sorted(qs, key=lambda t: (order.get(t.kind, 9), t.position, t.code))
+    return [(t.code, ("" if kind else _KIND_PREFIX.get(t.kind, "")) + t.label) for t in rows]
 
 
 def _units() -> list[tuple[str, str]]:

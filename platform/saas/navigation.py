@@ -243,7 +243,8 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "Configuração do atendimento",
         "service:desk_configuration",
         "portal.requests",
-        description="Formatos aceitos no repositório de documentos e as normas de referência dos comentários.",
+        description="Formatos aceitos no repositório de documentos e as normas de referência dos "
+        "comentários.",
     ),
 )
 

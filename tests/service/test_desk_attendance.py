@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from modules.access.models import Profile
-from modules.common.errors import Conflict, PermissionDenied, ValidationFailed
+from modules.common.errors import PermissionDenied, ValidationFailed
 from modules.common.models import AuditEntry
 from modules.service.models import (
     Attendance,
@@ -216,9 +216,9 @@ def test_closing_without_an_address_sends_nothing(
 
 
 def test_another_attendant_cannot_touch_my_attendance(
-    attendant: tuple[Client, Any], beta_client: Client
+    attendant: tuple[Client, Any],
 ) -> None:
-    client, user = attendant
+    _, user = attendant
     item = svc.attendance_start(user, "counter")
     other = make_user("alpha", "atendente8", PASSWORD)
     with pytest.raises(PermissionDenied):
@@ -415,13 +415,18 @@ def test_attendance_pages_need_the_function(tenant_alpha: Any, alpha_client: Cli
     assert not Attendance.objects.filter(attendant=user).exists()
 
 
-def test_the_property_one_screen_and_its_api_show_attendances_and_protocols(attendant: tuple[Client, Any]) -> None:
+def test_the_property_one_screen_and_its_api_show_attendances_and_protocols(
+    attendant: tuple[Client, Any],
+) -> None:
     client, user = attendant
     user.profiles.add(Profile.objects.get(name="Gestor"))
     home = f.prop(holder=f.customer("Clara Nunes"))
     item = svc.attendance_start(user, "phone", property_id=home.pk)
     opened = svc.attendance_protocol_open(
-        actor=user, attendance=item, type_code="leak", requester=Requester(name="Clara Nunes", phone="15999990000")
+        actor=user,
+        attendance=item,
+        type_code="leak",
+        requester=Requester(name="Clara Nunes", phone="15999990000"),
     )
     page = client.get(f"/servicos/atendimento/imovel/{home.pk}/").content.decode()
     assert 'id="attendances"' in page and item.protocol in page and opened.protocol in page
@@ -451,7 +456,10 @@ def test_the_api_starts_refuses_a_second_and_closes_with_the_protocol_by_email(
     body = started.json()
     assert body["channel"] == "phone" and body["ended_at"] is None and body["caller_number"] == "15988880000"
     second = alpha_client.post(
-        "/api/v1/service/attendances", {"attendance_channel": "chat"}, content_type="application/json", **headers
+        "/api/v1/service/attendances",
+        {"attendance_channel": "chat"},
+        content_type="application/json",
+        **headers,
     )
     assert second.status_code == 409 and second.json()["code"] == "attendance_open"
     with django_capture_on_commit_callbacks(execute=True):

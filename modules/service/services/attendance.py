@@ -24,7 +24,7 @@ from ..errors import ErrorCode
 from ..models_desk import Attendance, AttendanceComment, AttendanceSubject, ProtocolType, ServiceRequest
 from .protocols import Requester, protocol_number_next, protocol_record
 
-CHANNELS = {c.value for c in Attendance.Channel}
+CHANNELS = {value for value, _ in Attendance.Channel.choices}
 
 
 def _open_of(actor: Actor) -> Attendance | None:
@@ -66,7 +66,7 @@ def attendance_start(
     now = timezone.now()
     try:
         with transaction.atomic():
-            attendance = Attendance.objects.create(
+            attendance: Attendance = Attendance.objects.create(
                 protocol=protocol_number_next(tenant_today().year),
                 channel=channel,
                 attendant_id=actor.pk,
@@ -184,7 +184,7 @@ def attendance_subject_add(
         raise ValidationFailed(
             "Escolha um assunto da lista.", field="type", code=ErrorCode.PROTOCOL_TYPE_NOT_FOUND
         )
-    subject = AttendanceSubject.objects.create(
+    subject: AttendanceSubject = AttendanceSubject.objects.create(
         attendance=attendance, type=type_, note=(note or "").strip()[:300], at=timezone.now()
     )
     audit_record(
@@ -255,7 +255,7 @@ def attendance_close(
 ) -> Attendance:
     """Close the attendance with its type and final notes (3.2.13.3). With `send_email` the person
     gets the attendance's protocol and the protocols opened in it by e-mail, after the commit."""
-    if closing not in {c.value for c in Attendance.Closing}:
+    if closing not in {value for value, _ in Attendance.Closing.choices}:
         raise ValidationFailed("Escolha o tipo de encerramento.", field="closing", code=ErrorCode.INVALID)
     attendance = _locked_open(actor, attendance)
     address = _email(email or attendance.contact_email) if send_email else ""
@@ -316,7 +316,7 @@ def attendance_comment_add(*, actor: Actor, attendance: Attendance, text: str) -
         raise ValidationFailed("Escreva o comentário.", field="text", code=ErrorCode.INVALID)
     if not isinstance(actor.pk, int):
         raise PermissionDenied("Só um usuário comenta.", code=ErrorCode.INVALID)
-    comment = AttendanceComment.objects.create(
+    comment: AttendanceComment = AttendanceComment.objects.create(
         attendance=attendance, author_id=actor.pk, text=text[:4000], created_at=timezone.now()
     )
     audit_record(

@@ -93,7 +93,7 @@ def desk_configuration_update(
                 code=ErrorCode.INVALID,
             )
     DeskConfiguration.current()
-    config = DeskConfiguration.objects.select_for_update().get(pk=1)
+    config: DeskConfiguration = DeskConfiguration.objects.select_for_update().get(pk=1)
     before = snapshot(config, ["allowed_formats", "max_document_bytes", "reference_links"])
     config.allowed_formats = [c for c in rules.FORMATS if c in allowed_formats]
     config.max_document_bytes = int(max_document_bytes)
