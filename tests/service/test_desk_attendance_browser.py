@@ -66,6 +66,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             server.server_close()
             with tenant_context("alpha"):
                 for a in Attendance.objects.filter(attendant=user):
+                    for d in a.documents.all():
+                        d.file.delete(save=False)
+                        d.delete()
                     a.subjects.all().delete()
                     a.delete()
                 ProtocolType.objects.filter(code=code).delete()
@@ -80,7 +83,9 @@ def browser(world: dict[str, Any]) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # the capture test: Chromium picks the current tab for getDisplayMedia, as a person would
+        args = [*CHROMIUM_ARGS, "--auto-accept-this-tab-capture"]
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=args)
         yield chromium
         chromium.close()
 
@@ -129,3 +134,37 @@ def test_start_see_the_timer_tick_note_a_subject_and_close(browser: Any, world: 
         assert errors == []
     finally:
         page.close()
+
+
+def test_one_click_screen_capture_attaches_a_png(browser: Any, world: dict[str, Any]) -> None:
+    """S10.10-01: Chromium is told to pick the current tab for getDisplayMedia, as a person would in
+    the browser's picker; the capture arrives as a PNG document of the attendance."""
+    from modules.access.models import User
+    from modules.service.models import Attendance, Document
+
+    base = f"http://alpha.localhost:{world['port']}"
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="pt-BR")
+    try:
+        page.goto(f"{base}/conta/entrar/")
+        page.fill("input[name=username]", world["username"])
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(f"{base}/servicos/atendimentos/")
+        page.select_option("select[name=channel]", "chat")
+        page.click("button:has-text('Iniciar atendimento')")
+        page.wait_for_load_state()
+        assert page.is_visible("#capture-screen")  # the browser offers getDisplayMedia
+        page.click("#capture-screen")
+        page.wait_for_selector("main a:has-text('captura-')", timeout=15000)
+        assert "captura-" in page.inner_text("main")
+    finally:
+        page.close()
+    with tenant_context("alpha"):
+        user = User.objects.get(username=world["username"])
+        attendance = Attendance.objects.get(attendant=user, ended_at__isnull=True)
+        doc = Document.objects.get(attendance=attendance)
+        assert doc.kind == "screenshot" and doc.content_type == "image/png"
+        assert doc.file.open("rb").read(8) == b"\x89PNG\r\n\x1a\n"
+        doc.file.delete(save=False)
+        doc.delete()

@@ -20,7 +20,7 @@
   }
   button.hidden = false;
   button.addEventListener("click", function () {
-    navigator.mediaDevices.getDisplayMedia({ video: true }).then(function (stream) {
+    navigator.mediaDevices.getDisplayMedia({ video: true, preferCurrentTab: true, selfBrowserSurface: "include" }).then(function (stream) {
       var video = document.createElement("video");
       video.srcObject = stream;
       video.muted = true;
