@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from modules.service.services.protocols import protocol_types
+
 from . import domain
 from .forms import MultipleFileField
 from .models import AgencySettings
@@ -41,7 +43,7 @@ class AgencySettingsForm(forms.Form):
     due_day_min_interval_days = forms.IntegerField(label="Intervalo mínimo entre trocas de vencimento (dias)")
     request_types = forms.MultipleChoiceField(
         label="Tipos de solicitação oferecidos na agência",
-        choices=[(t.code, t.label) for t in domain.SERVICE_REQUEST_TYPES],
+        choices=[],  # the service module's protocol types (data), set per request
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -75,6 +77,10 @@ class AgencySettingsForm(forms.Form):
         "“não encontrado” (também na API do cidadão). Entrar, o início do imóvel e os dados do imóvel "
         "estão sempre disponíveis.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request_types"].choices = [(t.code, t.label) for t in protocol_types("service")]
 
     def clean_due_day_options(self) -> list[int]:
         return _int_list(self.cleaned_data["due_day_options"])

@@ -98,7 +98,10 @@ class AgencySettings(models.Model):
         problem = domain.due_day_options_problem(list(self.due_day_options or []))
         if problem:
             raise ValidationError({"due_day_options": problem})
-        unknown = set(self.request_types or []) - set(domain.ALL_TYPES)
+        from modules.service.models import ProtocolType
+
+        known = set(ProtocolType.objects.values_list("code", flat=True)) or set(domain.ALL_TYPES)
+        unknown = set(self.request_types or []) - known
         if unknown:
             raise ValidationError({"request_types": f"Tipos desconhecidos: {', '.join(sorted(unknown))}."})
         if set(self.sign_in_roles or []) - {"owner", "bill_payer", "user"} or not self.sign_in_roles:

@@ -78,7 +78,7 @@ def pending_receipt_count(kind: str = ServiceRequest.Kind.OMBUDSMAN) -> int:
 
 def desk_request(protocol: str) -> ServiceRequest | None:
     found: ServiceRequest | None = (
-        ServiceRequest.objects.select_related("property", "customer")
+        ServiceRequest.objects.select_related("property", "customer", "attendance", "order")
         .prefetch_related("events", "attachments")
         .filter(protocol=protocol)
         .first()

@@ -325,13 +325,13 @@ def test_indicators_page_shows_waiting_service_and_total_per_attendant(attendant
 
 def test_prior_contacts_by_phone_cpf_and_name_with_their_history(attendant: tuple[Client, Any]) -> None:
     client, user = attendant
-    ana = f.customer("Ana Beatriz Prado", phone="15988887777", rg="123456789")
+    ana = f.customer("Ana Beatriz Prado", phone="15988887777", rg="123456789", mail_street="Rua Tiradentes")
     house = f.prop(holder=ana)
     earlier = svc.attendance_start(
         user, "phone", property_id=house.pk, customer_id=ana.pk, caller_number="15988887777"
     )
     svc.attendance_close(actor=user, attendance=earlier, closing="resolved")
-    for q in ("Beatriz", "(15) 98888-7777", "123456789", ana.cpf_cnpj):
+    for q in ("Beatriz", "(15) 98888-7777", "123456789", ana.cpf_cnpj, "Tiradentes"):
         page = client.get("/servicos/atendimentos/contatos/", {"q": q}).content.decode()
         assert "Ana Beatriz Prado" in page and earlier.protocol in page, q
     # from the open attendance, the found customer is linked to it
@@ -369,6 +369,9 @@ def test_follow_up_queue_by_remaining_deadline_until_the_customer_is_answered(
     assert f">{soon.protocol}</a>" not in client.get("/servicos/protocolos/fila/").content.decode()
     assert f">{late.protocol}</a>" in client.get("/servicos/protocolos/fila/").content.decode()
     assert soon.events.filter(status="answered").count() == 1
+    # the protocol's page shows where it came from and when the customer was answered
+    detail = client.get(f"/atendimento/protocolos/{soon.protocol}/").content.decode()
+    assert f"/servicos/atendimentos/{item.pk}/" in detail and "Cliente respondido em" in detail
 
 
 def test_protocol_types_are_edited_on_a_page_and_new_protocols_take_the_new_deadline(
