@@ -131,6 +131,12 @@ def test_start_see_the_timer_tick_note_a_subject_and_close(browser: Any, world: 
         text = page.inner_text("main")
         assert "encerrado" in text and "Informação prestada" in text
         page.screenshot(path=str(ARTIFACTS / "attendance-closed.png"), full_page=True)
+        page.goto(f"{base}/servicos/atendimentos/indicadores/")
+        assert "Atendimento médio" in page.inner_text("main")
+        page.screenshot(path=str(ARTIFACTS / "attendance-indicators.png"), full_page=True)
+        page.goto(f"{base}/servicos/protocolos/fila/")
+        assert "Fila de acompanhamento" in page.inner_text("h1")
+        page.screenshot(path=str(ARTIFACTS / "follow-up.png"), full_page=True)
         assert errors == []
     finally:
         page.close()
