@@ -7,9 +7,10 @@ from django.db.models import Q, QuerySet
 
 from modules.common.errors import ErrorCode, NotFound
 from modules.registry.models import Property
+from modules.service.models import ServiceRequest
 
 from .auth import Grant
-from .models import AgencySettings, ServiceRequest
+from .models import AgencySettings
 
 PROPERTY_NOT_FOUND = "Imóvel não encontrado."
 REQUEST_NOT_FOUND = "Protocolo não encontrado."

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from modules.service.hooks import DeskSettings
 
 
 class PortalConfig(AppConfig):
@@ -9,32 +16,25 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from modules.access.functions import Function, register
         from modules.common.audit import register_labels
+        from modules.service.hooks import register_desk_settings
 
         from . import schema  # noqa: F401 - registers the OpenAPI auth extension
 
-        register(
-            Function("portal.requests", "Protocolos (agência, balcão e ouvidoria)", "Atendimento"),
-            Function("portal.settings", "Configuração da agência virtual", "Atendimento"),
-        )
+        register(Function("portal.settings", "Configuração da agência virtual", "Atendimento"))
+        register_desk_settings(_desk_settings)
         register_labels(
             actions={
                 "portal.sign_in": "Entrada na agência virtual",
                 "portal.email_change_request": "Pedido de troca de e-mail (agência virtual)",
                 "portal.email_change_confirm": "Troca de e-mail confirmada (agência virtual)",
                 "portal.due_day_change": "Troca do dia de vencimento (agência virtual)",
-                "portal.request_create": "Protocolo aberto na agência virtual",
                 "portal.sign_in_failed": "Tentativa de entrada de cidadão recusada",
                 "portal.settings_update": "Configuração da agência virtual",
-                "portal.request_acknowledge": "Recebimento de protocolo confirmado",
-                "portal.request_route": "Protocolo encaminhado a outro setor",
-                "portal.request_status_change": "Situação de protocolo alterada",
                 "portal.document_update_request": "Pedido de atualização de CPF/CNPJ (agência virtual)",
-                "portal.document_update_approve": "Atualização de CPF/CNPJ aprovada",
-                "portal.document_update_reject": "Atualização de CPF/CNPJ recusada",
                 "registry.customer_document_change": "CPF/CNPJ do cliente alterado",
             },
             objects={
-                "portal.servicerequest": "Protocolo",
+                "portal.servicerequest": "Protocolo",  # audit rows written before the move (ADR 0181)
                 "portal.agencysettings": "Configuração da agência virtual",
             },
         )
@@ -44,3 +44,18 @@ class PortalConfig(AppConfig):
         from .selectors import protocol_status_for_ivr
 
         register_protocol_lookup("portal.requests", protocol_status_for_ivr)
+
+
+def _desk_settings() -> DeskSettings:
+    """The sectors and attachment limits the protocol desk uses, from the agency's settings."""
+    from modules.service.hooks import DeskSettings
+
+    from .models import AgencySettings
+
+    agency = AgencySettings.current()
+    return DeskSettings(
+        units=tuple(agency.units),
+        attachment_max_files=agency.attachment_max_files,
+        attachment_max_bytes=agency.attachment_max_bytes,
+        ombudsman_email=agency.ombudsman_email,
+    )

@@ -5,6 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The protocol types moved to the service module as data (ADR 0181); the agency names the seeded
+# defaults from here.
+from modules.service.domain.protocols import AGENCY_PROBLEM as AGENCY_PROBLEM
+from modules.service.domain.protocols import ALL_TYPES as ALL_TYPES
+from modules.service.domain.protocols import OMBUDSMAN_TYPES as OMBUDSMAN_TYPES
+from modules.service.domain.protocols import SERVICE_REQUEST_TYPES as SERVICE_REQUEST_TYPES
+from modules.service.domain.protocols import RequestType as RequestType
+from modules.service.domain.protocols import format_protocol as format_protocol
+
 # Lei 9.791/1999 (art. 7º-A of Lei 8.987/1995): at least six optional due dates within the month.
 MIN_DUE_DAY_OPTIONS = 6
 DEFAULT_DUE_DAY_OPTIONS = (5, 10, 15, 20, 25, 30)
@@ -61,11 +70,6 @@ def account_input_digits(value: str) -> str:
     return re.sub(r"[\s.\-/]", "", value or "")
 
 
-def format_protocol(year: int, sequence: int) -> str:
-    """Protocol number of the tenant's yearly series: 2025 and 123 → "2025000123"."""
-    return f"{year}{sequence:06d}"
-
-
 def _channel(value: int) -> float:
     c = value / 255
     return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
@@ -103,38 +107,6 @@ def brand_colours(primary: str, secondary: str) -> Brand:
     return Brand(primary, secondary, text_colour_on(primary), text_colour_on(secondary), link)
 
 
-@dataclass(frozen=True)
-class RequestType:
-    code: str
-    label: str
-    # days until the expected service date (VA-23 "data prevista"); the service module's
-    # type-specific deadlines replace these when it lands
-    deadline_days: int
-
-
-# Seed 000 #14 and the seed 003 landing page (VA-23); a tenant enables a subset (AgencySettings).
-SERVICE_REQUEST_TYPES: tuple[RequestType, ...] = (
-    RequestType("leak", "Vazamento (conserto)", 2),
-    RequestType("water_shortage", "Falta d'água", 1),
-    RequestType("reconnection", "Religação de água", 2),
-    RequestType("new_connection", "Ligação nova de água", 15),
-    RequestType("reactivation", "Reativação de ligação", 10),
-    RequestType("disconnection_on_request", "Corte a pedido", 5),
-    RequestType("ownership_change", "Transferência de titularidade", 10),
-    RequestType("registry_update", "Atualização cadastral", 10),
-    RequestType("document_update", "Atualização cadastral - CPF/CNPJ", 10),
-    RequestType("contract_copy", "Segunda via do contrato de adesão", 5),
-    RequestType("cancellation", "Cancelamento e inativação da ligação", 15),
-)
-OMBUDSMAN_TYPES: tuple[RequestType, ...] = (
-    RequestType("complaint", "Reclamação", 15),
-    RequestType("praise", "Elogio", 15),
-    RequestType("suggestion", "Sugestão", 15),
-    RequestType("report", "Denúncia", 15),
-    RequestType("other", "Outros assuntos", 15),
-)
-AGENCY_PROBLEM = RequestType("agency_problem", "Problema na agência virtual", 5)
-ALL_TYPES = {t.code: t for t in (*SERVICE_REQUEST_TYPES, *OMBUDSMAN_TYPES, AGENCY_PROBLEM)}
 # The request types that ask for a CPF/CNPJ to be registered or corrected (VA-26), the VA-07 alert's
 # destination when the utility offers one of them.
 DOCUMENT_UPDATE_TYPES: tuple[str, ...] = ("document_update",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -77,9 +78,7 @@ class ServiceRequestForm(forms.Form):
     )
     attachments = MultipleFileField(label="Anexos (PDF, JPG ou PNG)")
 
-    def __init__(
-        self, *args: Any, types: list[domain.RequestType], totem: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, types: Sequence[Any], totem: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [(t.code, t.label) for t in types]
         if totem:  # a kiosk asks only what a touch can answer

@@ -1,5 +1,5 @@
-"""Forms of the staff desk, the agency settings screen and the citizen's CPF/CNPJ update (VA-26):
-shape only; the rules live in domain_desk.py and services_desk.py."""
+"""Forms of the agency settings screen and the citizen's CPF/CNPJ update (VA-26): shape only; the
+protocol desk's forms moved to modules/service/forms_desk.py (ADR 0181)."""
 
 from __future__ import annotations
 
@@ -8,117 +8,14 @@ from typing import Any
 
 from django import forms
 
+from modules.service.services.protocols import protocol_types
+
 from . import domain
 from .forms import MultipleFileField
-from .models import AgencySettings, ServiceRequest
+from .models import AgencySettings
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ROLE_LABELS = {"owner": "Proprietário", "bill_payer": "Responsável pela conta", "user": "Usuário"}
-ALL_TYPE_CHOICES = [
-    *((t.code, t.label) for t in domain.SERVICE_REQUEST_TYPES),
-    *((t.code, f"Ouvidoria: {t.label}") for t in domain.OMBUDSMAN_TYPES),
-    (domain.AGENCY_PROBLEM.code, domain.AGENCY_PROBLEM.label),
-]
-
-
-def _units() -> list[tuple[str, str]]:
-    return [(u, u) for u in AgencySettings.current().units]
-
-
-class DeskFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Protocolo, CPF/CNPJ ou matrícula",
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "ex.: 2025000123"}),
-    )
-    status = forms.ChoiceField(
-        label="Situação", required=False, choices=[("", "Todas"), *ServiceRequest.Status.choices]
-    )
-    kind = forms.ChoiceField(
-        label="Natureza", required=False, choices=[("", "Todas"), *ServiceRequest.Kind.choices]
-    )
-    type = forms.ChoiceField(label="Tipo", required=False, choices=[("", "Todos"), *ALL_TYPE_CHOICES])
-    channel = forms.ChoiceField(
-        label="Canal", required=False, choices=[("", "Todos"), *ServiceRequest.Channel.choices]
-    )
-    unit = forms.ChoiceField(label="Setor", required=False)
-    date_from = forms.DateField(label="Aberto de", required=False, widget=DATE)
-    date_to = forms.DateField(label="até", required=False, widget=DATE)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "Todos"), *_units()]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "A data final é anterior à inicial.")
-        return data
-
-
-class AcknowledgeForm(forms.Form):
-    note = forms.CharField(
-        label="Observação (opcional)",
-        required=False,
-        max_length=300,
-        help_text="O cidadão vê esta observação no andamento do pedido.",
-    )
-
-
-class RouteForm(forms.Form):
-    unit = forms.ChoiceField(label="Encaminhar para o setor")
-    note = forms.CharField(
-        label="Observação do encaminhamento",
-        max_length=300,
-        help_text="O cidadão vê esta observação no andamento do pedido.",
-    )
-
-    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u, u) for u, _ in _units() if u != current]
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Nova situação",
-        choices=[(s, label) for s, label in ServiceRequest.Status.choices if s != "received"],
-    )
-    reason = forms.CharField(
-        label="Motivo do encerramento",
-        required=False,
-        max_length=200,
-        help_text="Obrigatório para encerrar; o cidadão vê este texto na agência.",
-    )
-    note = forms.CharField(label="Observação (opcional)", required=False, max_length=300)
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Decisão",
-        choices=[("approve", "Aprovar e atualizar o cadastro"), ("reject", "Recusar o pedido")],
-    )
-    reason = forms.CharField(
-        label="Motivo da recusa", required=False, max_length=180, help_text="Obrigatório para recusar."
-    )
-
-
-class CounterRequestForm(forms.Form):
-    account = forms.CharField(
-        label="Matrícula do imóvel", max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
-    type = forms.ChoiceField(
-        label="Tipo de solicitação", choices=[(t.code, t.label) for t in domain.SERVICE_REQUEST_TYPES]
-    )
-    name = forms.CharField(label="Nome do solicitante", max_length=200)
-    document = forms.CharField(label="CPF/CNPJ do solicitante (opcional)", max_length=20, required=False)
-    phone = forms.CharField(label="Telefone para contato", max_length=20, help_text="Com DDD.")
-    email = forms.EmailField(label="E-mail (opcional)", required=False, max_length=254)
-    reference_point = forms.CharField(label="Ponto de referência", max_length=200, required=False)
-    description = forms.CharField(
-        label="Observações", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    attachments = MultipleFileField(label="Anexos (PDF, JPG ou PNG)")
 
 
 def _int_list(value: str) -> list[int]:
@@ -146,7 +43,7 @@ class AgencySettingsForm(forms.Form):
     due_day_min_interval_days = forms.IntegerField(label="Intervalo mínimo entre trocas de vencimento (dias)")
     request_types = forms.MultipleChoiceField(
         label="Tipos de solicitação oferecidos na agência",
-        choices=[(t.code, t.label) for t in domain.SERVICE_REQUEST_TYPES],
+        choices=[],  # the service module's protocol types (data), set per request
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -180,6 +77,10 @@ class AgencySettingsForm(forms.Form):
         "“não encontrado” (também na API do cidadão). Entrar, o início do imóvel e os dados do imóvel "
         "estão sempre disponíveis.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request_types"].choices = [(t.code, t.label) for t in protocol_types("service")]
 
     def clean_due_day_options(self) -> list[int]:
         return _int_list(self.cleaned_data["due_day_options"])

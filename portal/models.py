@@ -1,8 +1,8 @@
 """The agency's own data in each utility's schema: its settings, protocols, pending e-mail changes,
 the chosen due day and the citizen API tokens.
 
-`ServiceRequest` is the minimal protocol of the virtual agency until the service module
-(atendimento) lands; it keeps the fields that module's registro de atendimento will need.
+The protocols (`ServiceRequest` and its files, events and yearly series) moved to the service module
+(modules/service/models_desk.py, ADR 0181); the agency opens and reads them through its services.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from . import domain
+from modules.service.models_desk import attachment_path  # noqa: F401 - migration 0001 names it here
 
-property_ = property  # the ServiceRequest field named "property" shadows the builtin in its class body
+from . import domain
 
 
 def _default_roles() -> list[str]:
@@ -98,7 +98,10 @@ class AgencySettings(models.Model):
         problem = domain.due_day_options_problem(list(self.due_day_options or []))
         if problem:
             raise ValidationError({"due_day_options": problem})
-        unknown = set(self.request_types or []) - set(domain.ALL_TYPES)
+        from modules.service.models import ProtocolType
+
+        known = set(ProtocolType.objects.values_list("code", flat=True)) or set(domain.ALL_TYPES)
+        unknown = set(self.request_types or []) - known
         if unknown:
             raise ValidationError({"request_types": f"Tipos desconhecidos: {', '.join(sorted(unknown))}."})
         if set(self.sign_in_roles or []) - {"owner", "bill_payer", "user"} or not self.sign_in_roles:
@@ -115,7 +118,7 @@ class AgencySettings(models.Model):
         if problem:
             raise ValidationError({"disabled_services": problem})
 
-    @property_
+    @property
     def enabled_services(self) -> frozenset[str]:
         """The codes of the services this utility's agency offers (VA-08)."""
         return domain.enabled_services(self.disabled_services or [])
@@ -127,119 +130,6 @@ class AgencySettings(models.Model):
     def current(cls) -> AgencySettings:
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
-
-
-class ProtocolCounter(models.Model):
-    """The utility's yearly protocol series (one per schema, shared by every request kind)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
-class ServiceRequest(models.Model):
-    class Kind(models.TextChoices):
-        SERVICE = "service", "Solicitação de serviço"
-        OMBUDSMAN = "ombudsman", "Ouvidoria"
-        AGENCY_PROBLEM = "agency_problem", "Problema na agência virtual"
-
-    class Status(models.TextChoices):
-        RECEIVED = "received", "Pendente de recebimento"
-        PENDING = "pending", "Pendente"
-        IN_PROGRESS = "in_progress", "Em andamento"
-        CLOSED = "closed", "Encerrado"
-
-    class Channel(models.TextChoices):
-        WEB = "web", "Agência virtual"
-        TOTEM = "totem", "Totem de autoatendimento"
-        API = "api", "Aplicativo (API)"
-        COUNTER = "counter", "Balcão (atendimento presencial)"
-
-    protocol = models.CharField("protocolo", max_length=12, unique=True)
-    kind = models.CharField("natureza", max_length=16, choices=Kind.choices)
-    type_code = models.CharField("tipo", max_length=40)
-    property = models.ForeignKey(
-        "registry.Property", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    # who asked, as they were when they asked (the registry may change later)
-    requester_name = models.CharField("nome do solicitante", max_length=200)
-    requester_document = models.CharField("CPF/CNPJ do solicitante", max_length=14, blank=True)
-    requester_email = models.EmailField("e-mail do solicitante", blank=True)
-    requester_phone = models.CharField("telefone do solicitante", max_length=11, blank=True)
-    description = models.TextField("descrição", blank=True)
-    reference_point = models.CharField("ponto de referência", max_length=200, blank=True)
-    channel = models.CharField("canal", max_length=8, choices=Channel.choices)
-    status = models.CharField(
-        "situação", max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True
-    )
-    expected_on = models.DateField("data prevista", null=True, blank=True)
-    # the sector that holds the protocol now, and when it confirmed receiving it (VA-33 "pendente de
-    # recebimento" until then); every move is also a ServiceRequestEvent
-    unit = models.CharField("setor atual", max_length=120, blank=True, db_index=True)
-    received_at = models.DateTimeField("recebido em", null=True, blank=True)
-    received_by = models.CharField("recebido por", max_length=150, blank=True)
-    # VA-26: the customer whose CPF/CNPJ the request asks to change, and the number asked for; the
-    # registry changes only when a staff user approves it on the desk
-    customer = models.ForeignKey(
-        "registry.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    new_document = models.CharField("novo CPF/CNPJ pedido", max_length=14, blank=True)
-    closed_at = models.DateTimeField("encerrado em", null=True, blank=True)
-    closing_reason = models.CharField("motivo do encerramento", max_length=200, blank=True)
-    context = models.JSONField("contexto", default=dict, blank=True, help_text="URL, navegador")
-    created_at = models.DateTimeField("aberto em", auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["property", "-created_at"], name="portal_request_property"),
-            models.Index(fields=["requester_document", "-created_at"], name="portal_request_document"),
-        ]
-        verbose_name = "protocolo da agência virtual"
-
-    def __str__(self) -> str:
-        return self.protocol
-
-    @property_
-    def type_label(self) -> str:
-        t = domain.ALL_TYPES.get(self.type_code)
-        return t.label if t else self.type_code
-
-
-def attachment_path(instance: ServiceRequestAttachment, filename: str) -> str:
-    # the tenant storage prefixes the schema; the protocol keeps one request's files together
-    return f"portal/requests/{instance.request.protocol}/{filename}"
-
-
-class ServiceRequestAttachment(models.Model):
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class ServiceRequestEvent(models.Model):
-    """Routing and status history of a protocol (VA-24, VA-25), oldest first."""
-
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=12, choices=ServiceRequest.Status.choices)
-    from_unit = models.CharField("do setor", max_length=120, blank=True)
-    unit = models.CharField("setor", max_length=120, blank=True)
-    note = models.CharField(max_length=300, blank=True)
-    actor = models.CharField(max_length=150)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.status} {self.at:%Y-%m-%d %H:%M}"
 
 
 def token_hash(token: str) -> str:

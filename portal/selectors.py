@@ -16,10 +16,11 @@ from modules.registry.domain.connections import SITUATIONS
 from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
 from modules.service.channels_hooks import ProtocolStatus
+from modules.service.models import ServiceRequest
+from modules.service.selectors_desk import with_type_labels
 
 from .access import granted_properties, granted_requests
 from .auth import Grant
-from .models import ServiceRequest
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def chosen_due_day(prop: Property) -> int | None:
 def requests_of(grant: Grant, prop: Property) -> list[ServiceRequest]:
     """VA-24: protocols of the property (and the citizen's own, by CPF/CNPJ), newest first."""
     return list(
-        granted_requests(grant)
+        with_type_labels(granted_requests(grant))
         .filter(property=prop)
         .exclude(kind=ServiceRequest.Kind.AGENCY_PROBLEM)
         .order_by("-created_at", "-id")[:50]

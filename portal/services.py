@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -13,30 +12,27 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from modules.billing.models import DueDayChoice
 from modules.billing.services.due_days import due_day_choose
-from modules.common.audit import Actor, audit_record, snapshot
-from modules.common.clock import current_tenant, tenant_today
-from modules.common.domain.documents import document_kind, strip_document
+from modules.common.audit import Actor, audit_record
+from modules.common.clock import current_tenant
 from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
 from modules.registry.models import Customer, Property
 from modules.registry.services.customers import customer_update
+from modules.service.models import ServiceRequest
+from modules.service.services.protocols import Requester as Requester  # the agency's callers name it here
+from modules.service.services.protocols import protocol_record
 
-from . import domain
 from .auth import CitizenActor, Grant
 from .errors import ErrorCode
 from .models import (
     AgencySettings,
     CitizenToken,
     EmailChange,
-    ProtocolCounter,
-    ServiceRequest,
-    ServiceRequestAttachment,
-    ServiceRequestEvent,
     token_hash,
 )
 from .selectors import current_holder
@@ -63,42 +59,6 @@ def _clean_phone(value: str) -> str:
             code=CommonCode.INVALID,
         )
     return digits
-
-
-def _next_protocol(year: int) -> str:
-    counter, _ = ProtocolCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return domain.format_protocol(year, counter.last)
-
-
-def _check_attachments(files: Sequence[UploadedFile], agency: AgencySettings) -> None:
-    if len(files) > agency.attachment_max_files:
-        raise ValidationFailed(
-            f"Envie no máximo {agency.attachment_max_files} anexos.",
-            field="attachments",
-            code=CommonCode.INVALID,
-        )
-    for f in files:
-        if f.content_type not in ALLOWED_ATTACHMENT_TYPES:
-            raise ValidationFailed(
-                f"O anexo {f.name} não é PDF, JPG nem PNG.",
-                field="attachments",
-                code=ErrorCode.ATTACHMENT_TYPE,
-            )
-        if (f.size or 0) > agency.attachment_max_bytes:
-            mb = agency.attachment_max_bytes / 1_000_000
-            raise ValidationFailed(
-                f"O anexo {f.name} passa de {mb:.0f} MB.", field="attachments", code=ErrorCode.ATTACHMENT_SIZE
-            )
-
-
-@dataclass(frozen=True)
-class Requester:
-    name: str
-    email: str = ""
-    phone: str = ""
-    document: str = ""
 
 
 @transaction.atomic(durable=True)
@@ -155,88 +115,30 @@ def request_record(
     there may have no e-mail.
 
     Runs inside the caller's transaction (`request_open`, or a write that adds to the protocol)."""
-    today = today or tenant_today()
     agency = AgencySettings.current()
-    if kind == ServiceRequest.Kind.SERVICE:
-        offered = {t.code for t in domain.SERVICE_REQUEST_TYPES}
-        if channel != ServiceRequest.Channel.COUNTER:  # the counter serves every type
-            offered &= set(agency.request_types)
-    elif kind == ServiceRequest.Kind.OMBUDSMAN:
-        offered = {t.code for t in domain.OMBUDSMAN_TYPES}
-    else:
-        offered = {domain.AGENCY_PROBLEM.code}
-    if type_code not in offered:
-        raise ValidationFailed(
-            "Escolha um tipo de solicitação da lista.", field="type", code=CommonCode.INVALID
-        )
+    offered: set[str] | None = None
+    if channel != ServiceRequest.Channel.COUNTER and kind == ServiceRequest.Kind.SERVICE:
+        offered = set(agency.request_types)  # the counter serves every type
     if grant is not None and not grant.can_request:
         raise PermissionDenied(
             "Nesta concessionária a entrada só com a matrícula permite apenas consultas.",
             code=ErrorCode.CONSULTATION_ONLY,
         )
-    name = (requester.name or "").strip()
-    if len(name) < 3:
-        raise ValidationFailed("Informe o nome do solicitante.", field="name", code=CommonCode.INVALID)
-    email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or channel == ServiceRequest.Channel.COUNTER
-    email = _clean_email(requester.email) if requester.email or not email_optional else ""
-    phone = _clean_phone(requester.phone) if requester.phone or kind == ServiceRequest.Kind.SERVICE else ""
-    document = strip_document(requester.document)
-    if document and document_kind(document) is None:
-        raise ValidationFailed(
-            "CPF/CNPJ inválido: confira os dígitos.", field="document", code=CommonCode.INVALID
-        )
-    if kind == ServiceRequest.Kind.OMBUDSMAN and not document:
-        raise ValidationFailed(
-            "A ouvidoria precisa do CPF ou CNPJ do solicitante.", field="document", code=CommonCode.INVALID
-        )
-    description = (description or "").strip()
-    if kind != ServiceRequest.Kind.SERVICE and len(description) < 10:
-        raise ValidationFailed(
-            "Descreva o assunto (ao menos 10 letras).", field="description", code=CommonCode.INVALID
-        )
-    _check_attachments(attachments, agency)
-    type_ = domain.ALL_TYPES[type_code]
-    unit = domain.OMBUDSMAN_UNIT if kind == ServiceRequest.Kind.OMBUDSMAN else domain.COUNTER_UNIT
-    request: ServiceRequest = ServiceRequest.objects.create(
-        protocol=_next_protocol(today.year),
+    actor: Actor = staff or (CitizenActor(grant) if grant else _anonymous(channel))
+    return protocol_record(
+        actor=actor,
         kind=kind,
         type_code=type_code,
-        property=prop,
-        requester_name=name[:200],
-        requester_document=document,
-        requester_email=email,
-        requester_phone=phone,
-        description=description[:4000],
-        reference_point=(reference_point or "").strip()[:200],
+        requester=requester,
         channel=channel,
-        expected_on=today + dt.timedelta(days=type_.deadline_days),
-        unit=unit,
-        context=context or {},
+        prop=prop,
+        description=description,
+        reference_point=reference_point,
+        attachments=attachments,
+        context=context,
+        today=today,
+        offered=offered,
     )
-    for f in attachments:
-        ServiceRequestAttachment.objects.create(
-            request=request,
-            file=f,
-            original_name=f.name[:200],
-            content_type=f.content_type,
-            size=f.size or 0,
-        )
-    actor: Actor = staff or (CitizenActor(grant) if grant else _anonymous(channel))
-    ServiceRequestEvent.objects.create(
-        request=request,
-        status=ServiceRequest.Status.RECEIVED,
-        unit=unit,
-        note=f"Aberto pelo canal {request.get_channel_display().lower()}",
-        actor=actor.get_username(),
-    )
-    audit_record(
-        actor=actor,
-        action="portal.request_create",
-        target=request,
-        after=snapshot(request, exclude=("requester_document", "context")),
-    )
-    transaction.on_commit(lambda: _request_emails(request.pk, connection.schema_name))
-    return request
 
 
 class _Anonymous:
@@ -251,38 +153,6 @@ class _Anonymous:
 
 def _anonymous(channel: str) -> _Anonymous:
     return _Anonymous(channel)
-
-
-def _request_emails(request_id: int, schema: str) -> None:
-    request = ServiceRequest.objects.get(pk=request_id)
-    tenant = current_tenant()
-    tenant_name = tenant.name if tenant else ""
-    if request.requester_email:
-        send_mail(
-            subject=f"{tenant_name}: protocolo {request.protocol}",
-            message=(
-                f"Olá, {request.requester_name}.\n\n"
-                f"Recebemos o seu pedido ({request.type_label}) pelo canal "
-                f"{request.get_channel_display().lower()}.\n"
-                f"Número do protocolo: {request.protocol}\n"
-                f"Data prevista para resposta: {request.expected_on:%d/%m/%Y}\n\n"
-                f"Acompanhe pela agência virtual, em Meus pedidos.\n\n{tenant_name}"
-            ),
-            from_email=None,
-            recipient_list=[request.requester_email],
-        )
-    agency = AgencySettings.current()
-    if request.kind == ServiceRequest.Kind.OMBUDSMAN and agency.ombudsman_email:
-        send_mail(
-            subject=f"Ouvidoria: protocolo {request.protocol} pendente de recebimento",
-            message=(
-                f"Novo protocolo de ouvidoria ({request.type_label}) aberto pelo canal "
-                f"{request.get_channel_display().lower()}: "
-                f"{request.protocol}. Situação: pendente de recebimento."
-            ),
-            from_email=None,
-            recipient_list=[agency.ombudsman_email],
-        )
 
 
 def _holder_customer(grant: Grant, prop: Property) -> Customer:

@@ -1,7 +1,6 @@
-"""Writes of the staff side of the agency: the protocol desk (acknowledge, route, change status,
-decide a CPF/CNPJ update, register a request taken at the counter), the citizen's CPF/CNPJ update
-request (VA-26) and the agency settings screen. Each is keyword-only, one transaction, one
-`ServiceRequestEvent` per move and an audit row in the same transaction."""
+"""Writes of the agency around the protocol desk: the citizen's CPF/CNPJ update request (VA-26) and
+the agency settings screen. The desk's own moves live in modules/service/services/protocols.py
+(ADR 0181); the agency calls them like any other module's."""
 
 from __future__ import annotations
 
@@ -12,214 +11,21 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.documents import document_kind, strip_document
 from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import ValidationFailed
-from modules.registry.models import Customer, Property
-from modules.registry.services.customers import customer_document_change
+from modules.registry.models import Property
+from modules.service.domain import protocols as domain_desk
+from modules.service.models import ServiceRequest
+from modules.service.services.protocols import Requester
 
-from . import domain, domain_desk
+from . import domain
 from .auth import CitizenActor, Grant
-from .errors import ErrorCode
-from .models import AgencySettings, ServiceRequest, ServiceRequestEvent
+from .models import AgencySettings
 from .selectors import current_holder
-from .services import Requester, request_record
-
-
-def _locked(request: ServiceRequest) -> ServiceRequest:
-    locked: ServiceRequest = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-    return locked
-
-
-def _refuse(problem: str | None, field: str | None = None) -> None:
-    if problem:
-        raise ValidationFailed(problem, field=field, code=ErrorCode.ILLEGAL_MOVE)
-
-
-def _event(request: ServiceRequest, *, actor: Actor, status: str, note: str, from_unit: str = "") -> None:
-    ServiceRequestEvent.objects.create(
-        request=request,
-        status=status,
-        from_unit=from_unit,
-        unit=request.unit,
-        note=note.strip()[:300],
-        actor=actor.get_username(),
-    )
-
-
-_AUDITED = ["status", "unit", "received_at", "received_by", "closed_at", "closing_reason"]
-
-
-@transaction.atomic(durable=True)
-def request_acknowledge(*, actor: Actor, request: ServiceRequest, note: str = "") -> ServiceRequest:
-    """The sector holding the protocol confirms it got it (VA-33: "pendente de recebimento" ends)."""
-    request = _locked(request)
-    _refuse(
-        domain_desk.acknowledge_problem(protocol=request.protocol, status=request.status, unit=request.unit)
-    )
-    before = snapshot(request, fields=_AUDITED)
-    request.status = ServiceRequest.Status.PENDING
-    request.received_at = timezone.now()
-    request.received_by = actor.get_username()[:150]
-    request.save(update_fields=["status", "received_at", "received_by"])
-    _event(request, actor=actor, status=request.status, note=note or f"Recebido no setor {request.unit}")
-    audit_record(
-        actor=actor,
-        action="portal.request_acknowledge",
-        target=request,
-        before=before,
-        after=snapshot(request, fields=_AUDITED),
-    )
-    return request
-
-
-@transaction.atomic(durable=True)
-def request_route(*, actor: Actor, request: ServiceRequest, to_unit: str, note: str) -> ServiceRequest:
-    """Tramitação: the protocol goes to another sector, which must confirm receiving it."""
-    units = list(AgencySettings.current().units)
-    request = _locked(request)
-    _refuse(
-        domain_desk.route_problem(
-            protocol=request.protocol,
-            status=request.status,
-            unit=request.unit,
-            to_unit=to_unit,
-            units=units,
-            note=note,
-        ),
-        field="unit",
-    )
-    before = snapshot(request, fields=_AUDITED)
-    from_unit = request.unit
-    request.unit = to_unit
-    request.status = ServiceRequest.Status.RECEIVED
-    request.received_at, request.received_by = None, ""
-    request.save(update_fields=["unit", "status", "received_at", "received_by"])
-    _event(request, actor=actor, status=request.status, note=note, from_unit=from_unit)
-    audit_record(
-        actor=actor,
-        action="portal.request_route",
-        target=request,
-        before=before,
-        after=snapshot(request, fields=_AUDITED),
-        reason=note.strip()[:300],
-    )
-    return request
-
-
-@transaction.atomic(durable=True)
-def request_status_change(
-    *, actor: Actor, request: ServiceRequest, status: str, reason: str = "", note: str = ""
-) -> ServiceRequest:
-    """Pendente / Em andamento / Encerrado (with the closing reason the citizen sees, VA-24)."""
-    request = _locked(request)
-    _refuse(
-        domain_desk.status_change_problem(
-            protocol=request.protocol,
-            status=request.status,
-            target=status,
-            reason=reason,
-            type_code=request.type_code,
-        ),
-        field="status" if status not in domain_desk.SETTABLE else "reason",
-    )
-    _apply_status(actor=actor, request=request, status=status, reason=reason, note=note)
-    return request
-
-
-def _apply_status(*, actor: Actor, request: ServiceRequest, status: str, reason: str, note: str) -> None:
-    before = snapshot(request, fields=_AUDITED)
-    request.status = status
-    if status == ServiceRequest.Status.CLOSED:
-        request.closed_at = timezone.now()
-        request.closing_reason = reason.strip()[:200]
-    request.save(update_fields=["status", "closed_at", "closing_reason"])
-    _event(request, actor=actor, status=status, note=note or request.closing_reason)
-    audit_record(
-        actor=actor,
-        action="portal.request_status_change",
-        target=request,
-        before=before,
-        after=snapshot(request, fields=_AUDITED),
-        reason=reason.strip()[:300],
-    )
-
-
-APPROVED_REASON = "CPF/CNPJ atualizado no cadastro"
-
-
-@transaction.atomic(durable=True)
-def document_update_decide(
-    *, actor: Actor, request: ServiceRequest, approve: bool, reason: str = ""
-) -> ServiceRequest:
-    """VA-26: approving applies the new CPF/CNPJ through the registry's own write (which refuses a
-    number that belongs to another customer) and closes the protocol; refusing closes it with the
-    reason. Either way in one transaction: a refused registry change leaves the protocol open."""
-    request = _locked(request)
-    _refuse(
-        domain_desk.document_decision_problem(
-            protocol=request.protocol,
-            status=request.status,
-            type_code=request.type_code,
-            approve=approve,
-            reason=reason,
-        ),
-        field="reason",
-    )
-    if approve:
-        if request.customer_id is None:
-            raise ValidationFailed(
-                f"O protocolo {request.protocol} não indica de qual cliente é o CPF/CNPJ.",
-                code=ErrorCode.NO_CUSTOMER,
-            )
-        customer = Customer.objects.get(pk=request.customer_id)
-        customer_document_change(
-            actor=actor,
-            customer=customer,
-            cpf_cnpj=request.new_document,
-            reason=f"Protocolo {request.protocol} (agência virtual)",
-        )
-        closing = APPROVED_REASON
-    else:
-        closing = f"Pedido recusado: {reason.strip()}"
-    _apply_status(actor=actor, request=request, status=ServiceRequest.Status.CLOSED, reason=closing, note="")
-    audit_record(
-        actor=actor,
-        action="portal.document_update_approve" if approve else "portal.document_update_reject",
-        target=request,
-        reason=closing[:300],
-    )
-    return request
-
-
-@transaction.atomic(durable=True)
-def counter_request_open(
-    *,
-    actor: Actor,
-    prop: Property,
-    type_code: str,
-    requester: Requester,
-    description: str = "",
-    reference_point: str = "",
-    attachments: Sequence[UploadedFile] = (),
-) -> ServiceRequest:
-    """A request taken at the counter (balcão): same protocol series and history as the agency's,
-    so the citizen follows it there too (VA-24)."""
-    return request_record(
-        grant=None,
-        staff=actor,
-        kind=ServiceRequest.Kind.SERVICE,
-        type_code=type_code,
-        prop=prop,
-        requester=requester,
-        channel=ServiceRequest.Channel.COUNTER,
-        description=description,
-        reference_point=reference_point,
-        attachments=attachments,
-    )
+from .services import request_record
 
 
 @transaction.atomic(durable=True)

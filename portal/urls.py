@@ -100,6 +100,6 @@ urlpatterns = [
     path("agencia/api/v1/", include(api_urls)),
     path("agencia/", include((agency_patterns, "agencia"), namespace="agencia")),
     path("totem/", include((totem_patterns, "totem"), namespace="totem")),
-    # staff pages of the agency: the protocol desk and the agency settings (portal/views_desk.py)
+    # staff pages: the protocol desk (modules/service) and the agency settings (portal/views_desk.py)
     path("atendimento/", include((desk_patterns, "desk"), namespace="desk")),
 ]

@@ -162,3 +162,29 @@ urlpatterns += [
 urlpatterns += [
     path("service/rework-stats", orders_apis.ReworkStatsApi.as_view(), name="api-service-rework-stats"),
 ]
+# attendances and protocol types (ADR 0181)
+from . import attendance_apis  # noqa: E402
+
+urlpatterns += [
+    path("service/attendances", attendance_apis.AttendancesApi.as_view(), name="api-service-attendances"),
+    path(
+        "service/attendances/indicators",
+        attendance_apis.AttendanceIndicatorsApi.as_view(),
+        name="api-service-attendance-indicators",
+    ),
+    path(
+        "service/attendances/<int:pk>",
+        attendance_apis.AttendanceDetailApi.as_view(),
+        name="api-service-attendance",
+    ),
+    path(
+        "service/attendances/<int:pk>/close",
+        attendance_apis.AttendanceCloseApi.as_view(),
+        name="api-service-attendance-close",
+    ),
+    path(
+        "service/protocol-types",
+        attendance_apis.ProtocolTypesApi.as_view(),
+        name="api-service-protocol-types",
+    ),
+]

@@ -38,6 +38,26 @@ class ServiceConfig(AppConfig):
                 "service.automatic_rule_delete": "Regra de abertura automática excluída",
                 "service.configuration_apply": "Configuração de serviços importada",
                 "service.configuration_remove": "Removido pela importação da configuração",
+                "service.attendance_start": "Atendimento iniciado",
+                "service.attendance_link": "Atendimento identificado (imóvel/cliente)",
+                "service.attendance_subject_add": "Assunto registrado no atendimento",
+                "service.attendance_checklist": "Documentos conferidos no atendimento",
+                "service.attendance_hold": "Tempo em espera registrado",
+                "service.attendance_close": "Atendimento encerrado",
+                "service.attendance_comment_add": "Comentário no atendimento",
+                "service.attendance_comment_edit": "Comentário alterado",
+                "service.protocol_order_link": "Ordem de serviço vinculada ao protocolo",
+                "service.protocol_type_set": "Tipo de protocolo definido",
+                "service.document_upload": "Documento anexado ao repositório",
+                "service.document_view": "Documento consultado",
+                "service.desk_configuration_update": "Configuração do atendimento alterada",
+                # the protocol desk keeps the action names it had in the agency (ADR 0181)
+                "portal.request_create": "Protocolo aberto",
+                "portal.request_acknowledge": "Recebimento de protocolo confirmado",
+                "portal.request_route": "Protocolo encaminhado a outro setor",
+                "portal.request_status_change": "Situação de protocolo alterada",
+                "portal.document_update_approve": "Atualização de CPF/CNPJ aprovada",
+                "portal.document_update_reject": "Atualização de CPF/CNPJ recusada",
             },
             objects={
                 "service.servicecode": "Código de serviço",
@@ -48,6 +68,11 @@ class ServiceConfig(AppConfig):
                 "service.vehicle": "Veículo",
                 "service.serviceorder": "Ordem de serviço",
                 "service.automaticrule": "Regra de abertura automática",
+                "service.servicerequest": "Protocolo",
+                "service.attendance": "Atendimento",
+                "service.protocoltype": "Tipo de protocolo",
+                "service.document": "Documento",
+                "service.deskconfiguration": "Configuração do atendimento",
             },
             fields={
                 "billing_type": "Tipo de cobrança",
@@ -77,6 +102,10 @@ class ServiceConfig(AppConfig):
             Function("service.codes", "Códigos e preços de serviço", "Atendimento"),
             Function("service.teams", "Equipes, setores e veículos", "Atendimento"),
             Function("service.materials", "Materiais e kits", "Atendimento"),
+            # the protocol desk keeps the function code it had in the agency: the profiles granting
+            # it stay as they are (ADR 0181)
+            Function("portal.requests", "Protocolos (agência, balcão e ouvidoria)", "Atendimento"),
+            Function("service.attendances", "Atendimentos (balcão, telefone, chat, e-mail)", "Atendimento"),
         )
         # executed services and materials go on the property's next bill through billing's hook
         register_item_source(CHARGE_SOURCE, charge_items)

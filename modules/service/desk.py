@@ -23,6 +23,8 @@ from modules.reading.models import Reading
 from modules.registry.selectors import Property360, property_360
 
 from .models import ServiceOrder
+from .models_desk import Attendance, ServiceRequest
+from .selectors_attendance import property_attendances
 
 # block → the function a profile must grant (view) to see it; the page itself needs registry.properties
 BLOCKS: dict[str, str] = {
@@ -34,6 +36,7 @@ BLOCKS: dict[str, str] = {
     "agreements": "debt.agreements",
     "orders": "service.orders",
     "documents": "debt.certificates",
+    "attendances": "service.attendances",
 }
 BLOCK_LABELS: dict[str, str] = {
     "registry": "Cadastro",
@@ -44,6 +47,7 @@ BLOCK_LABELS: dict[str, str] = {
     "agreements": "Parcelamentos",
     "orders": "Ordens de serviço",
     "documents": "Documentos e certidões",
+    "attendances": "Atendimentos e protocolos",
     "history": "Histórico",
 }
 MONTHS = 13  # a year of readings and the same month of the year before
@@ -70,6 +74,8 @@ class PropertyOverview:
     agreements: list[Agreement] = field(default_factory=list)
     orders: list[ServiceOrder] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
+    attendances: list[Attendance] = field(default_factory=list)
+    protocols: list[ServiceRequest] = field(default_factory=list)
 
     @property
     def prop(self) -> Any:
@@ -113,6 +119,9 @@ def property_overview(pk: int, *, can: Callable[[str], bool], today: dt.date) ->
         view.certificates = list(
             Certificate.objects.filter(property_id=pk).order_by("-issued_on", "-id")[:12]
         )
+    if view.shows("attendances"):
+        # S10.5-01: the contacts about the property with the protocols they opened (and the agency's)
+        view.attendances, view.protocols = property_attendances(pk)
     return view
 
 

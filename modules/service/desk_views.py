@@ -160,6 +160,34 @@ def overview_json(view: PropertyOverview) -> dict[str, Any]:
             {"id": c.pk, "code": c.code, "kind": c.kind, "issued_on": _day(c.issued_on)}
             for c in view.certificates
         ]
+    if view.shows("attendances"):
+        body["attendances"] = [
+            {
+                "id": a.pk,
+                "protocol": a.protocol,
+                "channel": a.channel,
+                "attendant": a.attendant.username,
+                "started_at": _day(a.started_at),
+                "ended_at": _day(a.ended_at),
+                "closing": a.closing,
+            }
+            for a in view.attendances
+        ]
+        body["protocols"] = [
+            {
+                "protocol": r.protocol,
+                "kind": r.kind,
+                "type": r.type_code,
+                "type_label": r.type_label,
+                "channel": r.channel,
+                "status": r.status,
+                "created_at": _day(r.created_at),
+                "expected_on": _day(r.expected_on),
+                "order": r.order_id,
+                "attendance": r.attendance_id,
+            }
+            for r in view.protocols
+        ]
     return body
 
 

@@ -61,3 +61,14 @@ class ErrorCode(StrEnum):
     CONTRACT_NOT_IN_FORCE = "contract_not_in_force"
     LAYOUT_UNKNOWN = "layout_unknown"
     CLOSING_FIELD_REQUIRED = "closing_field_required"
+    # protocols and attendances (ADR 0181)
+    ILLEGAL_MOVE = "illegal_move"  # a protocol move the rules of domain/protocols.py refuse
+    NO_CUSTOMER = "no_customer"
+    ATTACHMENT_TYPE = "attachment_type"
+    ATTACHMENT_SIZE = "attachment_size"
+    PROTOCOL_NOT_FOUND = "protocol_not_found"
+    PROTOCOL_TYPE_NOT_FOUND = "protocol_type_not_found"
+    ATTENDANCE_OPEN = "attendance_open"  # the attendant already has an open attendance
+    ATTENDANCE_CLOSED = "attendance_closed"
+    ATTENDANCE_NOT_FOUND = "attendance_not_found"
+    NOT_AUTHOR = "not_author"

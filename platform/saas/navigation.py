@@ -311,6 +311,42 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "service.orders",
         description="Ordens executadas por equipe no período e quantas voltaram como retrabalho.",
     ),
+    NavItem(
+        "Atendimento",
+        "Atendimentos",
+        "service:attendances",
+        "service.attendances",
+        description="Iniciar e encerrar atendimentos por balcão, telefone, chat, agência ou e-mail.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Fila de acompanhamento",
+        "service:follow_up",
+        "portal.requests",
+        description="Protocolos devidos ao cliente, do menor prazo restante ao maior, com a OS vinculada.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Indicadores de atendimento",
+        "service:attendance_indicators",
+        "service.attendances",
+        description="Tempos de espera, de atendimento e total por período, atendente e canal.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Tipos de protocolo",
+        "service:protocol_types",
+        "portal.requests",
+        description="Prazo de resposta, fila (setor) e documentos exigidos de cada tipo de protocolo.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Configuração do atendimento",
+        "service:desk_configuration",
+        "portal.requests",
+        description="Formatos aceitos no repositório de documentos e as normas de referência dos "
+        "comentários.",
+    ),
 )
 
 

@@ -7,9 +7,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from modules.service.models import ServiceRequest
+
 from .. import domain, selectors, services, services_desk
 from ..access import access_property_by_id, access_request_by_protocol
-from ..models import ServiceRequest
 from .base import CitizenView
 
 

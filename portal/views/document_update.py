@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from modules.common.errors import DomainError, ErrorCode, PermissionDenied
 from modules.registry.models import Property
+from modules.service.models import ServiceRequest
 
 from .. import services_desk
 from ..auth import Grant
 from ..forms_desk import DocumentUpdateForm
-from ..models import ServiceRequest
 from ..services import Requester
 from .base import (
     add_form_error,

@@ -9,12 +9,14 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from modules.common.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from modules.service.models import ServiceRequest
+from modules.service.services.protocols import protocol_types
 
 from .. import domain, selectors, services
 from ..access import access_request_by_protocol
 from ..auth import Grant, session_grant
 from ..forms import OmbudsmanForm, ProblemForm, ServiceRequestForm
-from ..models import AgencySettings, ServiceRequest
+from ..models import AgencySettings
 from .base import (
     add_form_error,
     citizen_required,
@@ -66,9 +68,7 @@ def request_new(request: HttpRequest, property_id: int) -> HttpResponse:
         )
     # the CPF/CNPJ update has its own page: it needs the new number and a document (VA-26)
     types = [
-        t
-        for t in domain.SERVICE_REQUEST_TYPES
-        if t.code in agency.request_types and t.code != "document_update"
+        t for t in protocol_types("service") if t.code in agency.request_types and t.code != "document_update"
     ]
     totem = is_totem(request)
     initial: dict[str, str] = {"name": grant.holder_name} if grant.verified_holder else {}

@@ -80,7 +80,7 @@ def _make_person(schema: str, name: str) -> Person:
 def _remove(people: list[Person]) -> None:
     from modules.billing.models import DueDayChoice
     from modules.registry.models import Customer, Property
-    from portal.models import ServiceRequest
+    from modules.service.models import ServiceRequest
 
     for p in people:
         with tenant_context(p.schema):

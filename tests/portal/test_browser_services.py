@@ -128,7 +128,8 @@ def _remove(people: list[Holder]) -> None:
     from modules.collection.models import GatewayCharge, Payment, PaymentDocument, Settlement, WebhookEvent
     from modules.debt.models import Agreement, Certificate
     from modules.registry.models import Customer, Property
-    from portal.models import EmailChange, ServiceRequest
+    from modules.service.models import ServiceRequest
+    from portal.models import EmailChange
 
     for p in people:
         with tenant_context(p.schema):

@@ -15,11 +15,13 @@ from django.test import Client
 
 from modules.access.models import Profile
 from modules.common.audit import SystemActor
+from modules.common.clock import tenant_today
 from modules.common.models import AuditEntry
 from modules.common.tenancy import tenant_context
+from modules.service.models import ServiceRequest
 from portal import services
 from portal.auth import Grant
-from portal.models import AgencySettings, ServiceRequest
+from portal.models import AgencySettings
 from tests.conftest import make_user
 from tests.registry import factories as f
 
@@ -230,7 +232,7 @@ def test_filters_search_pagination_and_the_ombudsman_pending_receipt_notice(
         theirs.protocol
     }
     assert found(q=citizen.home.account_number) == {leak.protocol, complaint.protocol}
-    today = services.tenant_today()
+    today = tenant_today()
     assert len(found(date_from=today.isoformat(), date_to=today.isoformat())) == 3
     assert found(date_from=(today + dt.timedelta(days=1)).isoformat()) == set()
     bad = desk.get(
@@ -331,7 +333,7 @@ def test_the_citizen_sees_the_va24_columns_and_the_routing_history_in_order(
     for column in ("Número", "Especificação", "Data atendimento", "Data encerramento", "Situação",
                    "Motivo encerramento"):  # fmt: skip
         assert f'<th scope="col">{column}</th>' in listing
-    today = services.tenant_today().strftime("%d/%m/%Y")
+    today = tenant_today().strftime("%d/%m/%Y")
     assert "Conclusão do serviço" in listing and listing.count(today) >= 2
 
     detail = agency.get(f"/agencia/imoveis/{citizen.home.pk}/pedidos/{item.protocol}/").content.decode()
@@ -493,6 +495,7 @@ def test_va26_rejection_and_a_number_that_belongs_to_another_customer(
 def test_va26_approval_needs_the_right_to_change_customers(
     tenant_alpha: Any, alpha_client: Client, citizen: Citizen
 ) -> None:
+    from modules.service.services import protocols
     from portal import services_desk
 
     grant = Grant(citizen.home.pk, citizen.home.account_number, document=citizen.cpf)
@@ -504,7 +507,7 @@ def test_va26_approval_needs_the_right_to_change_customers(
         attachments=[SimpleUploadedFile("rg.png", PNG, content_type="image/png")],
         channel="web",
     )
-    services_desk.request_acknowledge(actor=SystemActor("tests"), request=item)
+    protocols.request_acknowledge(actor=SystemActor("tests"), request=item)
     gestor = _staff(alpha_client, "gestor1", "Gestor")  # protocols: change; customers: view only
     response = gestor.post(f"{DESK}{item.protocol}/cpf-cnpj/", {"decision": "approve", "reason": ""})
     assert response.status_code == 403

@@ -18,9 +18,10 @@ from modules.registry.domain.account_number import account_check_digit
 from modules.registry.models import Property
 from modules.registry.services.customers import customer_create, customer_document_register
 from modules.registry.services.relations import relation_transfer
+from modules.service.models import ServiceRequest
 from portal.auth import DOCUMENT_NOT_REGISTERED, SIGN_IN_FAILED
 from portal.domain import SignInMode
-from portal.models import AgencySettings, CitizenToken, ServiceRequest
+from portal.models import AgencySettings, CitizenToken
 from tests.registry import factories as f
 
 from .conftest import set_mode, sign_in

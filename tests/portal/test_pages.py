@@ -14,8 +14,8 @@ from modules.billing.models import DueDayChoice
 from modules.common.clock import tenant_today
 from modules.common.models import AuditEntry
 from modules.registry.models import Customer
+from modules.service.models import ProtocolCounter, ServiceRequest
 from portal import selectors
-from portal.models import ProtocolCounter, ServiceRequest
 
 from .conftest import Citizen, sign_in
 

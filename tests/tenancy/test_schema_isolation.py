@@ -192,7 +192,7 @@ class BetaWorld:
 
     def request(self) -> Any:
         def make() -> Any:
-            from portal.models import ServiceRequest
+            from modules.service.models import ServiceRequest
 
             n = next(_names)
             row = ServiceRequest.objects.create(
@@ -208,6 +208,28 @@ class BetaWorld:
             return row
 
         return self.get("request", make)
+
+    def attendance(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.access.models import User
+            from modules.service.models import Attendance
+
+            n = next(_names)
+            user = User.objects.create(username=f"atendente-beta-{n}")
+            row = Attendance.objects.create(
+                protocol=f"2025{800000 + n:07d}"[:12],
+                channel="phone",
+                attendant=user,
+                contact_name=f"Contato Exclusivo de Beta {n}",
+                caller_number="15999990000",
+                started_at=timezone.now(),
+            )
+            self.remember(row.contact_name)
+            return row
+
+        return self.get("attendance", make)
 
     def tariff(self) -> Any:
         def make() -> Any:
@@ -598,6 +620,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("contractors", "id"): lambda w: w.contractor().pk,
     ("contracts", "id"): lambda w: w.contract().pk,
     ("measurements", "month"): lambda w: "2026-05",
+    ("attendances", "id"): lambda w: w.attendance().pk,
 }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal import domain, domain_desk
+from modules.service.domain import protocols as domain_desk
+from portal import domain
 
 P = "2025000007"
 ACK_FIRST = "Confirme o recebimento do protocolo 2025000007 antes de mudar a situação."
