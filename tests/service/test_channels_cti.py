@@ -235,7 +235,7 @@ def test_the_ivr_reads_a_protocols_status(sms, maria) -> None:
     )
     assert signed(telephony, "/api/v1/cti/ivr/protocol", {"protocol": "1999/000001"}).json()["found"] is False
     # an agency protocol (portal's, through the lookup portal registers)
-    from portal.models import ServiceRequest
+    from modules.service.models import ServiceRequest
 
     ServiceRequest.objects.create(
         protocol="2026X000042",
