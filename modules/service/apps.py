@@ -157,6 +157,12 @@ class ServiceConfig(AppConfig):
             },
         )
         self._ready_orders()
+        # a called ticket or an answered call opens the attendant's attendance (ADR 0181, 0182)
+        from . import attendance_wiring, channels_hooks, hooks
+
+        hooks.register_ticket_source(attendance_wiring.ticket_taken_at)
+        channels_hooks.register_ticket_called("service.attendance", attendance_wiring.on_ticket_called)
+        channels_hooks.register_call_answered("service.attendance", attendance_wiring.on_call_answered)
 
     def _ready_orders(self) -> None:
         """Batch opening, quality and rework, opening notices and terms, contractors (h-orders)."""

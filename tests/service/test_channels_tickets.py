@@ -331,3 +331,36 @@ def test_the_public_totem_page_limits_tickets_per_address(tenant_alpha, alpha_cl
     ]
     assert codes == [200, 200, 200, 429, 429]
     assert Ticket.objects.filter(unit=unit).count() == 3
+
+
+def test_calling_a_ticket_opens_the_attendants_attendance_waiting_since_the_ticket(
+    api, alpha_client, _frozen, django_capture_on_commit_callbacks
+) -> None:
+    from modules.service.models import Attendance
+
+    unit = unit_with_queues("centro")
+    prop = rf.prop()
+    ticket = tickets.ticket_issue(
+        actor=ACTOR, queue_id=queue(unit, "N").pk, origin="desk", property_id=prop.pk
+    )
+    _frozen.shift(dt.timedelta(minutes=7))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            api.post("/api/v1/service/tickets/call-next", {"unit": unit.pk, "desk": "Guichê 1"}).status_code
+            == 200
+        )
+    attendance = Attendance.objects.get(attendant__username="atendente", ended_at__isnull=True)
+    assert (attendance.channel, attendance.ticket_id, attendance.property_id) == (
+        "counter",
+        ticket.pk,
+        prop.pk,
+    )
+    assert attendance.waiting_since == T0
+    # a second call by the same attendant, whose attendance is still open, opens no other
+    tickets.ticket_issue(actor=ACTOR, queue_id=queue(unit, "N").pk, origin="desk")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            api.post("/api/v1/service/tickets/call-next", {"unit": unit.pk, "desk": "Guichê 1"}).status_code
+            == 200
+        )
+    assert Attendance.objects.filter(attendant__username="atendente").count() == 1
