@@ -38,6 +38,14 @@ class ServiceConfig(AppConfig):
                 "service.automatic_rule_delete": "Regra de abertura automática excluída",
                 "service.configuration_apply": "Configuração de serviços importada",
                 "service.configuration_remove": "Removido pela importação da configuração",
+                "service.field_photo": "Foto de campo recebida",
+                "service.field_crew": "Integrante identificado pelo crachá",
+                "service.field_notice": "Aviso ao cliente emitido em campo",
+                "service.field_positions": "Posições do aparelho recebidas",
+                "service.field_positions_prune": "Posições antigas apagadas (guarda vencida)",
+                "service.field_settings": "Configuração de campo alterada",
+                "service.field_badge_set": "Crachá definido",
+                "service.closing_form_set": "Formulário de encerramento do código definido",
             },
             objects={
                 "service.servicecode": "Código de serviço",
@@ -48,6 +56,9 @@ class ServiceConfig(AppConfig):
                 "service.vehicle": "Veículo",
                 "service.serviceorder": "Ordem de serviço",
                 "service.automaticrule": "Regra de abertura automática",
+                "service.fieldsettings": "Configuração de campo",
+                "service.badge": "Crachá",
+                "service.position": "Posições de campo",
             },
             fields={
                 "billing_type": "Tipo de cobrança",
@@ -77,6 +88,8 @@ class ServiceConfig(AppConfig):
             Function("service.codes", "Códigos e preços de serviço", "Atendimento"),
             Function("service.teams", "Equipes, setores e veículos", "Atendimento"),
             Function("service.materials", "Materiais e kits", "Atendimento"),
+            Function("service.field", "Aplicativo de campo (equipes)", "Atendimento"),
+            Function("service.field_monitor", "Acompanhamento de campo", "Atendimento"),
         )
         # executed services and materials go on the property's next bill through billing's hook
         register_item_source(CHARGE_SOURCE, charge_items)

@@ -210,6 +210,22 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Que evento abre sozinho qual ordem de serviço: instalação, retirada, troca e vencimento "
         "da aferição do hidrômetro, ocorrências de leitura e consumo em análise.",
     ),
+    NavItem(
+        "Atendimento",
+        "Campo",
+        "service:field_monitor",
+        "service.field_monitor",
+        description="Mapa e lista das ordens solicitadas e programadas, última posição das equipes, "
+        "produtividade, fotos e avisos de campo.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Aplicativo de campo",
+        "field:app",
+        "service.field",
+        description="O aplicativo da equipe no celular: ordens do dia, encerramento, fotos e crachás, "
+        "funciona sem sinal.",
+    ),
 )
 
 

@@ -50,6 +50,8 @@ ROUTES: dict[str, str] = {
     "modules.debt.tasks.agreements_enforce": BATCH,
     # a whole tenant's expiring meters, once a night: an order each (abertura automática)
     "modules.service.tasks.meters_expiring_open": BATCH,
+    # a tenant's positions past their retention, once a night (personal data)
+    "modules.service.tasks.field_positions_prune": BATCH,
 }
 
 

@@ -85,6 +85,7 @@ urlpatterns = [
     path("webhooks/pagarme/<str:token>", pagarme_webhook, name="pagarme-webhook"),
     path("api/v1/", include(api_v1)),
     path("", include("portal.urls")),
+    path("campo/", include("modules.service.field_urls")),
 ]
 
 # branded pt-BR error pages carrying the request id (saas/errors.py)
