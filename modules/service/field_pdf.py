@@ -1,12 +1,12 @@
 """The notice a field team leaves to the customer (3.2.12.10), as a PDF (WeasyPrint) branded with
-the utility, embedding the field photos inline; nothing is fetched while rendering."""
+the utility, embedding the field photos inline; only data: URIs are read while rendering (a link in
+the text is never fetched)."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import logging
-from typing import Any
 
 from django.template.loader import render_to_string
 
@@ -19,17 +19,9 @@ from .selectors_field import address_of
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Only the inline images (data: URIs) are read; a link in the text is never fetched."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return dict(default_url_fetcher(url, *args, **kwargs))
-    raise ValueError(f"fetch refused: {url[:80]}")
-
-
 def notice_pdf(order: ServiceOrder, text: str, photos: list[FieldPhoto], at: dt.datetime) -> bytes:
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
     tenant = current_tenant()
     images = []
@@ -62,4 +54,4 @@ def notice_pdf(order: ServiceOrder, text: str, photos: list[FieldPhoto], at: dt.
             "at": at.astimezone(tenant_zone()),
         },
     )
-    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+    return bytes(HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf())

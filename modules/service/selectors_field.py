@@ -245,10 +245,9 @@ def productivity(day: dt.date) -> list[Productivity]:
     jobs: dict[int, list[Job]] = {}
     for (team_id, _), events in marks.items():
         ends = [e.at for e in events if e.kind != "start"]
-        if not ends:
-            continue
         starts = [e.at for e in events if e.kind == "start"] or ends
-        jobs.setdefault(team_id, []).append(Job(started=min(starts), ended=max(ends)))
+        # a job still in progress counts from its start: the way to it was travel too
+        jobs.setdefault(team_id, []).append(Job(started=min(starts), ended=max(ends or starts)))
     teams = Team.objects.filter(pk__in=set(by_team) | set(jobs)).order_by("name")
     return [
         Productivity(
