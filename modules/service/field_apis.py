@@ -332,6 +332,7 @@ class ClosingFormApi(APIView):
 
     @extend_schema(request=ClosingFormIn, responses={200: OpenApiTypes.OBJECT})
     def put(self, request: Request, code: str) -> Response:
+        code_get(code)  # an unknown code is a 404 whatever the body
         data = ClosingFormIn(data=request.data)
         data.is_valid(raise_exception=True)
         rows = field.closing_form_set(

@@ -492,6 +492,8 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("invoices", "id"): lambda w: w.invoice().pk,
     ("outages", "id"): lambda w: w.outage().pk,
     ("tenants", "schema"): lambda w: "beta",
+    # field work: a beta code's own closing form
+    ("closing-forms", "code"): lambda w: w.service_code().code,
 }
 
 
