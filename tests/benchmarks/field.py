@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import time
 import uuid
 from decimal import Decimal
@@ -86,8 +87,11 @@ def main() -> None:
         catalog.team_member_add(actor=actor, team_id=team.pk, user_id=member.pk, start=today)
         t0 = time.perf_counter()
         day: list[ServiceOrder] = []
-        for _ in range(n):
-            o = orders.order_open(actor=actor, code=code.code, property_id=reg.prop().pk)
+        opened = timezone.now() - dt.timedelta(days=1)
+        block = random.randint(100, 999)
+        for i in range(n):
+            prop = reg.prop(locality=9, sector=9, block=block, lot=i + 1)
+            o = orders.order_open(actor=actor, code=code.code, property_id=prop.pk, opened_at=opened)
             day.append(orders.order_schedule(actor=actor, order_id=o.pk, team_id=team.pk, day=today))
         print(f"setup: {n} scheduled orders in {time.perf_counter() - t0:.1f} s", flush=True)
         now = timezone.now()

@@ -143,6 +143,9 @@ def travel_seconds(jobs: Sequence[Job]) -> int:
     jobs (a second started before the first closed) add nothing."""
     ordered = sorted(jobs, key=lambda j: j.started)
     total = 0.0
-    for prev, cur in pairwise(ordered):
-        total += max(0.0, (cur.started - prev.ended).total_seconds())
+    latest_end: dt.datetime | None = None
+    for job in ordered:
+        if latest_end is not None:
+            total += max(0.0, (job.started - latest_end).total_seconds())
+        latest_end = job.ended if latest_end is None else max(latest_end, job.ended)
     return int(total)

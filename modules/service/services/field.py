@@ -76,10 +76,11 @@ class EventResult:
     order_status: str = ""
 
 
+@transaction.atomic(durable=True)
 def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[EventResult]:
-    """Apply a device's batch in its order, each event on its own (so one refusal does not hold
-    back the day's other work). Not a unit of work itself: each event is one (`field_event_apply`),
-    and the batch's positions are one (`field_positions_record`)."""
+    """Apply a device's batch in its order, in one transaction with a savepoint per event: a refused
+    event rolls back alone (nothing of it written) and does not hold back the day's other work; one
+    commit for the batch keeps a 200-order day well inside its 2 seconds."""
     team = team_of(actor, tenant_today())
     known = {
         str(pk)
@@ -97,7 +98,8 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
             positions.append(event)
             continue
         try:
-            order = field_event_apply(actor=actor, device_id=device_id, team=team, event=event)
+            with transaction.atomic():  # the event's savepoint
+                order = field_event_apply(actor=actor, device_id=device_id, team=team, event=event)
         except DomainError as exc:
             known.discard(key)  # nothing was written: the corrected event may come again
             results[key] = EventResult(
@@ -133,13 +135,13 @@ def _in_order(events: list[EventIn], results: dict[str, EventResult]) -> list[Ev
     return out
 
 
-@transaction.atomic(durable=True)
 def field_event_apply(
     *, actor: Actor, device_id: str, team: Team | None, event: EventIn
 ) -> ServiceOrder | None:
-    """One device event: its row first (a concurrent replay fails on the primary key and rolls
-    this one back whole), then the order's move and what the event brought. Raises DomainError with
-    the field named (order, payload.reason, payload.data…) and writes nothing when it refuses."""
+    """One device event: its row first (a concurrent replay fails on the primary key), then the
+    order's move and what the event brought. Raises DomainError with the field named (order,
+    payload.reason, payload.data…). Not durable: runs inside the caller's transaction, under a
+    savepoint of its own, so a refusal writes nothing (`field_sync`)."""
     if team is None:
         raise ValidationFailed(
             "Seu usuário não está em nenhuma equipe hoje: peça ao supervisor para incluí-lo.",
@@ -490,12 +492,12 @@ def _notice(actor: Actor, order: ServiceOrder, row: FieldEvent, p: dict[str, Any
     return notice
 
 
-@transaction.atomic(durable=True)
 def field_positions_record(
     *, actor: Actor, device_id: str, team: Team | None, events: list[EventIn]
 ) -> dict[str, EventResult]:
-    """The batch's GPS fixes in one transaction, one audit row for them all (a day has hundreds);
-    a malformed fix is rejected alone. Positions are personal data: see FieldSettings' retention."""
+    """The batch's GPS fixes in bulk, one audit row for them all (a day has hundreds); a malformed
+    fix is rejected alone. Positions are personal data: see FieldSettings' retention. Not durable:
+    runs inside the caller's transaction (`field_sync`)."""
     results: dict[str, EventResult] = {}
     rows: list[tuple[FieldEvent, Position]] = []
     now = timezone.now()
