@@ -86,6 +86,13 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
         str(pk)
         for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
     }
+    # the batch's orders read once (with their codes' closing forms); each service re-reads and locks
+    wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
+    loaded: dict[int, ServiceOrder] = (
+        ServiceOrder.objects.select_related("code", "property")
+        .prefetch_related("code__closing_fields")
+        .in_bulk(wanted)
+    )
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
     for index, event in enumerate(events):
@@ -99,7 +106,9 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
             continue
         try:
             with transaction.atomic():  # the event's savepoint
-                order = field_event_apply(actor=actor, device_id=device_id, team=team, event=event)
+                order = field_event_apply(
+                    actor=actor, device_id=device_id, team=team, event=event, loaded=loaded
+                )
         except DomainError as exc:
             known.discard(key)  # nothing was written: the corrected event may come again
             results[key] = EventResult(
@@ -136,7 +145,12 @@ def _in_order(events: list[EventIn], results: dict[str, EventResult]) -> list[Ev
 
 
 def field_event_apply(
-    *, actor: Actor, device_id: str, team: Team | None, event: EventIn
+    *,
+    actor: Actor,
+    device_id: str,
+    team: Team | None,
+    event: EventIn,
+    loaded: dict[int, ServiceOrder] | None = None,
 ) -> ServiceOrder | None:
     """One device event: its row first (a concurrent replay fails on the primary key), then the
     order's move and what the event brought. Raises DomainError with the field named (order,
@@ -148,7 +162,7 @@ def field_event_apply(
             field="team",
             code=ErrorCode.FIELD_NO_TEAM,
         )
-    order = _order_for(event, team)
+    order = _order_for(event, team, loaded or {})
     now = timezone.now()
     row = FieldEvent.objects.create(
         id=event.id,
@@ -185,10 +199,10 @@ def field_event_apply(
     return order
 
 
-def _order_for(event: EventIn, team: Team) -> ServiceOrder:
+def _order_for(event: EventIn, team: Team, loaded: dict[int, ServiceOrder]) -> ServiceOrder:
     if event.order_id is None:
         raise ValidationFailed("Informe a ordem de serviço do evento.", field="order", code=ErrorCode.INVALID)
-    order: ServiceOrder | None = (
+    order: ServiceOrder | None = loaded.get(event.order_id) or (
         ServiceOrder.objects.select_related("code", "property").filter(pk=event.order_id).first()
     )
     if order is None:
@@ -338,7 +352,7 @@ def _close(
     except DomainError as exc:
         exc.field = f"payload.{exc.field}" if exc.field else "payload"
         raise
-    marks = [Mark(e.kind, e.at) for e in FieldEvent.objects.filter(order=closed)]
+    marks = [Mark(kind, at) for kind, at in FieldEvent.objects.filter(order=closed).values_list("kind", "at")]
     seconds = execution_seconds(marks)
     followup = None
     if destination == "reabrir":
