@@ -44,7 +44,7 @@ COMMON_FIELDS: list[dict[str, Any]] = [
 
 
 def field_settings() -> FieldSettings:
-    row, _ = FieldSettings.objects.get_or_create(pk=1)
+    row: FieldSettings = FieldSettings.objects.get_or_create(pk=1)[0]
     return row
 
 

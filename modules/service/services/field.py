@@ -472,6 +472,7 @@ def _crew(actor: Actor, order: ServiceOrder, row: FieldEvent, p: dict[str, Any])
             field="payload.badge",
             code=ErrorCode.FIELD_BADGE_NOT_FOUND,
         )
+    member: OrderCrew
     member, created = OrderCrew.objects.get_or_create(
         order=order, user_id=badge.user_id, defaults={"badge": badge.code, "added_at": row.at}
     )
@@ -620,6 +621,7 @@ def badge_set(*, actor: Actor, code: str, user_id: int) -> Badge:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise NotFound("Usuário não encontrado.", field="user", code=ErrorCode.INVALID)
+    badge: Badge
     badge, _ = Badge.objects.update_or_create(code=code, defaults={"user": user, "is_active": True})
     audit_record(
         actor=actor,
@@ -663,7 +665,7 @@ def closing_form_set(*, actor: Actor, code: str, fields: list[ClosingFieldIn]) -
             )
     before = [f.key for f in service_code.closing_fields.all()]
     service_code.closing_fields.all().delete()
-    rows = ClosingField.objects.bulk_create(
+    rows: list[ClosingField] = ClosingField.objects.bulk_create(
         [
             ClosingField(
                 code=service_code,
