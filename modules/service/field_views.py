@@ -78,8 +78,11 @@ def _scatter(points: list[dict[str, Any]]) -> dict[str, Any]:
     lats = [p["lat"] for p in points]
     lons = [p["lon"] for p in points]
     lat0, lat1, lon0, lon1 = min(lats), max(lats), min(lons), max(lons)
-    span_lat = (lat1 - lat0) or 0.01
-    span_lon = (lon1 - lon0) or 0.01
+    if lat1 == lat0:  # a single point (or a row of them) sits in the middle
+        lat0, lat1 = lat0 - 0.005, lat1 + 0.005
+    if lon1 == lon0:
+        lon0, lon1 = lon0 - 0.005, lon1 + 0.005
+    span_lat, span_lon = lat1 - lat0, lon1 - lon0
     width, height, pad = 600, 360, 20
     for p in points:
         p["x"] = round(pad + (p["lon"] - lon0) / span_lon * (width - 2 * pad), 1)

@@ -90,11 +90,19 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             )
             team = catalog.team_create(actor=actor, name=f"Equipe Campo {tag}")
             catalog.team_member_add(actor=actor, team_id=team.pk, user_id=member.pk, start=today)
-            prop = reg.prop(lot=random.randint(2000, 9000), block=random.randint(100, 900))
+            prop = reg.prop(
+                lot=random.randint(2000, 9000),
+                block=random.randint(100, 900),
+                latitude=Decimal("-23.501"),
+                longitude=Decimal("-47.452"),
+            )
+            boss = f"chefe{tag.lower()}"
+            make_user("alpha", boss, PASSWORD, full_name="Supervisora de Campo", is_admin=True)
             year = tenant_now().year
             sequence_before = OrderSequence.objects.filter(year=year).values_list("last", flat=True).first()
             order = orders.order_open(actor=actor, code=code.code, property_id=prop.pk)
             orders.order_schedule(actor=actor, order_id=order.pk, team_id=team.pk, day=today)
+            waiting = orders.order_open(actor=actor, code=code.code, property_id=prop.pk)
         server = make_server("127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -105,6 +113,8 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 "order_id": order.pk,
                 "label": order.label,
                 "material": material.code,
+                "boss": boss,
+                "waiting": waiting.label,
             }
         finally:
             server.shutdown()
@@ -125,8 +135,8 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                     OrderSequence.objects.filter(year=year).delete()
                 else:
                     OrderSequence.objects.filter(year=year).update(last=sequence_before)
-                LoginAttempt.objects.filter(username=username).delete()
-                User.objects.filter(username=username).delete()
+                LoginAttempt.objects.filter(username__in=[username, boss]).delete()
+                User.objects.filter(username__in=[username, boss]).delete()
     if previous_async is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
@@ -222,3 +232,26 @@ def test_an_order_closed_offline_on_the_phone_is_executed_once_back_online(
         assert [e for e in errors if "Failed to load resource" not in e] == []
     finally:
         context.close()
+
+
+def test_the_supervisor_sees_the_campo_page(browser: Any, world: dict[str, Any]) -> None:
+    base = f"http://alpha.localhost:{world['port']}"
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="pt-BR")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(f"{base}/conta/entrar/")
+        page.fill("input[name=username]", world["boss"])
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        page.click("nav.sidebar >> text=Campo")
+        page.wait_for_load_state()
+        main = page.inner_text("main")
+        assert world["waiting"] in main
+        assert "Privacidade das posições (LGPD)" in main
+        assert page.locator("#fieldmap circle").count() >= 1
+        _shot(page, "field-05-back-office")
+        assert errors == []
+    finally:
+        page.close()
