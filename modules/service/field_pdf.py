@@ -38,7 +38,7 @@ def notice_pdf(order: ServiceOrder, text: str, photos: list[FieldPhoto], at: dt.
             }
         )
     html = render_to_string(
-        "service/field/notice_pdf.html",
+        "service/field/pdf/notice.html",
         {
             "brand": {
                 "name": getattr(tenant, "name", ""),

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 
+from modules.access.models import User
 from modules.access.views import function_required
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
@@ -68,7 +69,12 @@ class SettingsForm(forms.Form):
 
 class BadgeForm(forms.Form):
     code = forms.CharField(label="Código do crachá", max_length=40)
-    user = forms.IntegerField(label="Usuário (número)", min_value=1)
+    user = forms.ModelChoiceField(label="Integrante", queryset=User.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("full_name", "username")  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name or u.username} ({u.username})"  # type: ignore[attr-defined]
 
 
 def _scatter(points: list[dict[str, Any]]) -> dict[str, Any]:
@@ -112,7 +118,7 @@ def field_monitor_view(request: HttpRequest) -> HttpResponse:
                 field.badge_set(
                     actor=request.user,  # type: ignore[arg-type]
                     code=badge_form.cleaned_data["code"],
-                    user_id=badge_form.cleaned_data["user"],
+                    user_id=badge_form.cleaned_data["user"].pk,
                 )
                 messages.success(request, "Crachá gravado.")
                 return redirect("service:field_monitor")
@@ -164,7 +170,7 @@ def field_monitor_view(request: HttpRequest) -> HttpResponse:
             "settings": settings_row,
             "settings_form": settings_form,
             "badge_form": badge_form,
-            "badges": Badge.objects.filter(is_active=True).order_by("code")[:100],
+            "badges": Badge.objects.filter(is_active=True).select_related("user").order_by("code")[:100],
             "can_change": can_change,
             "addresses": {o.pk: sel.address_of(o) for o in orders},
         },
