@@ -23,6 +23,11 @@ STANDARD_PROFILES: dict[str, tuple[str, bool, dict[str, tuple[str, ...]]]] = {
     "Cobrança": ("Equipe de cobrança", False, {}),
     "Leiturista": ("Leitura de hidrômetros", False, {}),
     "Fiscal": ("Fiscalização", False, {}),
+    "Equipe de campo": (
+        "Aplicativo de campo: ordens do dia da equipe, encerramento, fotos",
+        False,
+        {"service.field": ("view", "add")},
+    ),
 }
 
 

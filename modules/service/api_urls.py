@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, automatic_apis, desk_views
+from . import apis, automatic_apis, desk_views, field_apis
 
 urlpatterns = [
     path("service/codes", apis.ServiceCodesApi.as_view(), name="api-service-codes"),
@@ -56,6 +56,17 @@ urlpatterns = [
         desk_views.PropertyOverviewApi.as_view(),
         name="api-property-overview",
     ),
+    path("field/today", field_apis.TodayApi.as_view(), name="api-field-today"),
+    path("field/sync", field_apis.SyncApi.as_view(), name="api-field-sync"),
+    path("field/orders-map", field_apis.OrdersMapApi.as_view(), name="api-field-orders-map"),
+    path("field/monitor", field_apis.MonitorApi.as_view(), name="api-field-monitor"),
+    path("field/teams/<int:pk>/track", field_apis.TeamTrackApi.as_view(), name="api-field-team-track"),
+    path("field/photos", field_apis.PhotoFeedApi.as_view(), name="api-field-photos"),
+    path("field/settings", field_apis.FieldSettingsApi.as_view(), name="api-field-settings"),
+    path(
+        "field/closing-forms/<str:code>", field_apis.ClosingFormApi.as_view(), name="api-field-closing-form"
+    ),
+    path("field/badges", field_apis.BadgesApi.as_view(), name="api-field-badges"),
 ]
 
 from . import channels_apis  # noqa: E402

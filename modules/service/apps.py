@@ -58,6 +58,14 @@ class ServiceConfig(AppConfig):
                 "portal.request_status_change": "Situação de protocolo alterada",
                 "portal.document_update_approve": "Atualização de CPF/CNPJ aprovada",
                 "portal.document_update_reject": "Atualização de CPF/CNPJ recusada",
+                "service.field_photo": "Foto de campo recebida",
+                "service.field_crew": "Integrante identificado pelo crachá",
+                "service.field_notice": "Aviso ao cliente emitido em campo",
+                "service.field_positions": "Posições do aparelho recebidas",
+                "service.field_positions_prune": "Posições antigas apagadas (guarda vencida)",
+                "service.field_settings": "Configuração de campo alterada",
+                "service.field_badge_set": "Crachá definido",
+                "service.closing_form_set": "Formulário de encerramento do código definido",
             },
             objects={
                 "service.servicecode": "Código de serviço",
@@ -73,6 +81,9 @@ class ServiceConfig(AppConfig):
                 "service.protocoltype": "Tipo de protocolo",
                 "service.document": "Documento",
                 "service.deskconfiguration": "Configuração do atendimento",
+                "service.fieldsettings": "Configuração de campo",
+                "service.badge": "Crachá",
+                "service.position": "Posições de campo",
             },
             fields={
                 "billing_type": "Tipo de cobrança",
@@ -106,6 +117,8 @@ class ServiceConfig(AppConfig):
             # it stay as they are (ADR 0181)
             Function("portal.requests", "Protocolos (agência, balcão e ouvidoria)", "Atendimento"),
             Function("service.attendances", "Atendimentos (balcão, telefone, chat, e-mail)", "Atendimento"),
+            Function("service.field", "Aplicativo de campo (equipes)", "Atendimento"),
+            Function("service.field_monitor", "Acompanhamento de campo", "Atendimento"),
         )
         # executed services and materials go on the property's next bill through billing's hook
         register_item_source(CHARGE_SOURCE, charge_items)

@@ -72,3 +72,10 @@ class ErrorCode(StrEnum):
     ATTENDANCE_CLOSED = "attendance_closed"
     ATTENDANCE_NOT_FOUND = "attendance_not_found"
     NOT_AUTHOR = "not_author"
+    # field work on a phone (3.2.12)
+    FIELD_NO_TEAM = "field_no_team"
+    FIELD_OTHER_TEAM = "field_other_team"
+    FIELD_PHOTO_NOT_IMAGE = "field_photo_not_image"
+    FIELD_BADGE_NOT_FOUND = "field_badge_not_found"
+    FIELD_CLOSING_FORM = "field_closing_form"
+    FIELD_PHOTO_NOT_FOUND = "field_photo_not_found"

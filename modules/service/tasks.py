@@ -92,3 +92,22 @@ def measurements_monthly(self: TenantTask) -> dict[str, object]:
         contractors.measurement_compute(actor=actor, contract_id=contract_id, month=month)
         done.append(contract_id)
     return {"month": str(month), "contracts": done}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.service.tasks.field_positions_prune",
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def field_positions_prune(self: TenantTask) -> dict[str, object]:
+    """Nightly: the field positions older than the utility's retention days are deleted (LGPD).
+    Idempotent: a second run finds nothing older to delete."""
+    from modules.common.audit import SystemActor
+
+    from .services.field import positions_prune
+
+    deleted = positions_prune(actor=SystemActor("sistema:service.field"), now=timezone.now())
+    return {"deleted": deleted}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import automatic_views, desk_views, views
+from . import automatic_views, desk_views, field_views, views
 
 app_name = "service"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("materiais/", views.materials_view, name="materials"),
     path("atendimento/imovel/<int:pk>/", desk_views.desk_property_view, name="desk_property"),
     path("abertura-automatica/", automatic_views.automatic_rules_view, name="automatic_rules"),
+    path("campo/", field_views.field_monitor_view, name="field_monitor"),
+    path("campo/fotos/<int:pk>/", field_views.field_photo_view, name="field_photo"),
+    path("campo/avisos/<int:pk>/", field_views.field_notice_view, name="field_notice"),
 ]
 
 from . import orders_views  # noqa: E402

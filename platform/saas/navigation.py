@@ -347,6 +347,22 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Formatos aceitos no repositório de documentos e as normas de referência dos "
         "comentários.",
     ),
+    NavItem(
+        "Atendimento",
+        "Campo",
+        "service:field_monitor",
+        "service.field_monitor",
+        description="Mapa e lista das ordens solicitadas e programadas, última posição das equipes, "
+        "produtividade, fotos e avisos de campo.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Aplicativo de campo",
+        "field:app",
+        "service.field",
+        description="O aplicativo da equipe no celular: ordens do dia, encerramento, fotos e crachás, "
+        "funciona sem sinal.",
+    ),
 )
 
 

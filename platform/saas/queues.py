@@ -54,6 +54,8 @@ ROUTES: dict[str, str] = {
     "modules.service.tasks.measurements_monthly": BATCH,
     # one order's forecast material to the inventory, right after it opens (short HTTP call)
     "modules.service.tasks.inventory_send": INTERACTIVE,
+    # a tenant's positions past their retention, once a night (personal data)
+    "modules.service.tasks.field_positions_prune": BATCH,
 }
 
 

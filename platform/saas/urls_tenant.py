@@ -88,6 +88,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("senhas/", include((channels_urls.tickets_patterns, "tickets"), namespace="tickets")),
     path("atendimento/cti/", include((channels_urls.cti_patterns, "cti"), namespace="cti")),
+    path("campo/", include("modules.service.field_urls")),
 ]
 
 # branded pt-BR error pages carrying the request id (saas/errors.py)

@@ -621,6 +621,8 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("contracts", "id"): lambda w: w.contract().pk,
     ("measurements", "month"): lambda w: "2026-05",
     ("attendances", "id"): lambda w: w.attendance().pk,
+    # field work: a beta code's own closing form
+    ("closing-forms", "code"): lambda w: w.service_code().code,
 }
 
 

@@ -350,6 +350,27 @@ def _simple(
     return order
 
 
+def order_step_in(*, actor: Actor, order_id: int, action: Action, note: str = "") -> ServiceOrder:
+    """Start, pause (a reason required) or resume the order. Not durable: must run inside the
+    caller's transaction (the field sync records its device event in the same one)."""
+    if action == Action.PAUSE:
+        _require_reason(note)
+    audit_action = {
+        Action.START: "service.order_start",
+        Action.PAUSE: "service.order_pause",
+        Action.RESUME: "service.order_resume",
+    }[action]
+    return _simple(order_id, action, actor=actor, note=note, audit_action=audit_action)
+
+
+def order_open_in(*, actor: Actor, code: str, property_id: int | None, description: str = "") -> ServiceOrder:
+    """Open one order (no breakdown). Not durable: must run inside the caller's transaction (the
+    field sync opens the follow-up of a job not executed with the device event that asked for it)."""
+    return order_open_one(
+        actor=actor, code=code, property_id=property_id, opened_at=None, description=description
+    )
+
+
 @transaction.atomic(durable=True)
 def order_release(*, actor: Actor, order_id: int, note: str = "") -> ServiceOrder:
     """Approve an order that opened suspended (3.2.11.12): it becomes pending."""
@@ -522,12 +543,48 @@ def order_close(
     quality_note: str = "",
     fields: dict[str, str] | None = None,
 ) -> ServiceOrder:
+    """Close the order in its own transaction (the rules are `order_close_in`'s)."""
+    return order_close_in(
+        actor=actor,
+        order_id=order_id,
+        executed=executed,
+        executed_at=executed_at,
+        team_id=team_id,
+        services=services,
+        materials=materials,
+        notes=notes,
+        reason=reason,
+        vehicle_id=vehicle_id,
+        quality=quality,
+        quality_note=quality_note,
+        fields=fields,
+    )
+
+
+def order_close_in(
+    *,
+    actor: Actor,
+    order_id: int,
+    executed: bool,
+    executed_at: dt.datetime | None,
+    team_id: int | None,
+    services: list[ServiceLine] | None = None,
+    materials: list[MaterialLine] | None = None,
+    notes: str = "",
+    reason: str = "",
+    vehicle_id: int | None = None,
+    quality: str = "",
+    quality_note: str = "",
+    fields: dict[str, str] | None = None,
+) -> ServiceOrder:
     """Close the order (3.2.11.14, .19, .22): the team and the time are required; executed, its
     services (the order's own code when none is given) and materials are recorded and the billable
     ones become pending charges for the property's next bill, priced on the execution date; not
     executed, a reason is required and nothing is charged. An executed closing may report its quality
     check (`quality`): unsatisfactory regenerates the rework at once (3.2.11.13). An executed closing
-    reports the code's own closing fields (`fields`, 3.2.11.8), checked against its form."""
+    reports the code's own closing fields (`fields`, 3.2.11.8), checked against its form. Not durable:
+    must run inside the caller's transaction (`order_close`, or the field sync that records its device
+    event in the same one)."""
     order = _locked(order_id)
     team, when = _closing_team_and_time(order, team_id, executed_at)
     if not executed:

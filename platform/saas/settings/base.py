@@ -279,6 +279,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 300.0,
         "args": ["modules.collection.tasks.card_checkouts_expire"],
     },
+    # field positions older than the utility's retention days are deleted (personal data, ADR 0180)
+    "service-field-positions-prune": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=6, minute=15),
+        "args": ["modules.service.tasks.field_positions_prune"],
+    },
 }
 # A billing chunk claimed longer than this lost its worker: the sweep hands it out again, at most
 # BILLING_CHUNK_MAX_SWEEPS times, then marks the run failed (ADR 0115). Far above the chunk task's
