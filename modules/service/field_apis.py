@@ -306,7 +306,7 @@ class FieldSettingsApi(_MonitorApi):
         )
 
 
-class ClosingFieldIn(serializers.Serializer):
+class FieldClosingFieldIn(serializers.Serializer):
     key = serializers.SlugField(max_length=40)
     label = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=ClosingField.Kind.values)
@@ -315,7 +315,7 @@ class ClosingFieldIn(serializers.Serializer):
 
 
 class ClosingFormIn(serializers.Serializer):
-    fields = ClosingFieldIn(many=True, max_length=40)
+    fields = FieldClosingFieldIn(many=True, max_length=40)
 
 
 class ClosingFormApi(APIView):
