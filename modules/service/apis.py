@@ -396,6 +396,8 @@ def order_json(order: ServiceOrder, now: dt.datetime | None = None) -> dict[str,
         "sequence": order.number,
         "code": order.code.code,
         "property": order.property_id,
+        "street": order.street_id,
+        "customer": order.customer_id,
         "status": order.status,
         "status_label": STATUS_LABELS[OrderStatus(order.status)],
         "priority": order.priority,
@@ -415,7 +417,9 @@ def order_json(order: ServiceOrder, now: dt.datetime | None = None) -> dict[str,
 
 
 class OrderIn(serializers.Serializer):
-    property = serializers.IntegerField(min_value=1)
+    property = serializers.IntegerField(min_value=1, required=False, help_text="o alvo: imóvel, ou")
+    street = serializers.IntegerField(min_value=1, required=False, help_text="logradouro, ou")
+    customer = serializers.IntegerField(min_value=1, required=False, help_text="cliente comercial")
     code = serializers.CharField(max_length=20)
     opened_at = serializers.DateTimeField(required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -470,7 +474,9 @@ class OrdersApi(APIView):
         order = orders.order_open(
             actor=request.user,
             code=data.validated_data["code"],
-            property_id=data.validated_data["property"],
+            property_id=data.validated_data.get("property"),
+            street_id=data.validated_data.get("street"),
+            customer_id=data.validated_data.get("customer"),
             opened_at=data.validated_data.get("opened_at"),
             description=data.validated_data.get("description", ""),
             breakdown=data.validated_data.get("breakdown"),
@@ -569,10 +575,14 @@ class OrderUnscheduleApi(_OrderAction):
         )
 
 
+class CancelIn(OrderReasonIn):
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="parecer")
+
+
 class OrderCancelApi(_OrderAction):
-    @extend_schema(request=OrderReasonIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=CancelIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = OrderReasonIn(data=request.data)
+        data = CancelIn(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
             order_json(orders.order_cancel(actor=request.user, order_id=pk, **data.validated_data))
@@ -630,6 +640,12 @@ class CloseIn(serializers.Serializer):
     materials = LineIn(many=True, required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="parecer")
+    field_data = serializers.DictField(
+        required=False,
+        help_text="o que um código marcado pede: meter_number, initial_reading, final_reading, "
+        "destination (stock, maintenance, scrapped), seal",
+    )
 
 
 class OrderCloseApi(_OrderAction):
@@ -651,6 +667,8 @@ class OrderCloseApi(_OrderAction):
             materials=[orders.MaterialLine(m["code"], m["quantity"]) for m in v.get("materials", [])],
             notes=v.get("notes", ""),
             reason=v.get("reason", ""),
+            opinion=v.get("opinion", ""),
+            field_data=v.get("field_data"),
         )
         body = order_json(order)
         body["charges"] = [

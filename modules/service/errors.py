@@ -38,3 +38,18 @@ class ErrorCode(StrEnum):
     REWORK_NEEDS_EXECUTED = "rework_needs_executed"
     # automatic opening
     AUTOMATIC_RULE_NOT_FOUND = "automatic_rule_not_found"
+    # units: cuts, reconnections, meter actions, targets, paying bodies, release letters
+    NO_OPEN_CUT = "no_open_cut"
+    CUT_LEVEL_MISMATCH = "cut_level_mismatch"
+    ALREADY_CUT = "already_cut"
+    NO_CODE_FOR_EFFECT = "no_code_for_effect"
+    CONNECTION_MISSING = "connection_missing"
+    METER_DATA_REQUIRED = "meter_data_required"
+    DEPENDENCY_NOT_EXECUTED = "dependency_not_executed"
+    OPINION_REQUIRED = "opinion_required"
+    STREET_NOT_FOUND = "street_not_found"
+    CUSTOMER_NOT_FOUND = "customer_not_found"
+    BODY_NOT_FOUND = "paying_body_not_found"
+    NOTHING_TO_CENTRALIZE = "nothing_to_centralize"
+    DOCUMENT_NOT_OPEN = "document_not_open"
+    LETTER_NEEDS_SEWER_ORDER = "letter_needs_sewer_order"

@@ -504,3 +504,6 @@ class AutomaticOpening(models.Model):
 
     def __str__(self) -> str:
         return self.source
+
+
+from .models_units import *  # noqa: E402,F403
