@@ -71,7 +71,12 @@ def _codes() -> None:
 def _connected(kind: str = "water"):
     p = reg.prop(holder=reg.customer())
     sc = connection_create(
-        actor=A, prop=p, kind=kind, situation="connected", since=dt.date(2020, 1, 1), today=dt.date(2026, 4, 17)
+        actor=A,
+        prop=p,
+        kind=kind,
+        situation="connected",
+        since=dt.date(2020, 1, 1),
+        today=dt.date(2026, 4, 17),
     )
     return p, sc
 
@@ -102,7 +107,9 @@ def test_a_branch_cut_is_recorded_and_only_a_branch_reconnection_undoes_it(api) 
         cut.pk,
         dt.date(2026, 4, 17),
     )
-    assert ConnectionEvent.objects.filter(connection=sc, situation_to="cut", reason__contains="ramal").exists()
+    assert ConnectionEvent.objects.filter(
+        connection=sc, situation_to="cut", reason__contains="ramal"
+    ).exists()
 
     # a meter-stand reconnection cannot undo a branch cut: refused, nothing written
     wrong = orders.order_open(actor=A, code="RELIG-C", property_id=p.pk)
@@ -133,8 +140,14 @@ def test_a_deeper_cut_replaces_the_level_and_a_shallower_one_is_refused(api) -> 
     _codes()
     team = f.team()
     p, sc = _connected()
-    assert _close(api, units.open_cut_order(actor=A, property_id=p.pk, level="meter_stand"), team).status_code == 200
-    assert _close(api, units.open_cut_order(actor=A, property_id=p.pk, level="suppression"), team).status_code == 200
+    assert (
+        _close(api, units.open_cut_order(actor=A, property_id=p.pk, level="meter_stand"), team).status_code
+        == 200
+    )
+    assert (
+        _close(api, units.open_cut_order(actor=A, property_id=p.pk, level="suppression"), team).status_code
+        == 200
+    )
     sc.refresh_from_db()
     assert sc.situation == "suppressed"
     assert list(CutRecord.objects.filter(connection=sc).values_list("level", flat=True)) == ["suppression"]
@@ -150,7 +163,9 @@ def test_sewer_cut_and_reconnection(api) -> None:
     _codes()
     team = f.team()
     p, sewer = _connected("sewer")
-    assert _close(api, units.open_cut_order(actor=A, property_id=p.pk, level="sewer"), team).status_code == 200
+    assert (
+        _close(api, units.open_cut_order(actor=A, property_id=p.pk, level="sewer"), team).status_code == 200
+    )
     sewer.refresh_from_db()
     assert sewer.situation == "cut"
     order = units.open_reconnection_order(actor=A, property_id=p.pk, kind="sewer")
@@ -158,7 +173,9 @@ def test_sewer_cut_and_reconnection(api) -> None:
     assert _close(api, order, team).status_code == 200
     sewer.refresh_from_db()
     assert sewer.situation == "connected"
-    assert ConnectionEvent.objects.filter(connection=sewer, situation_from="cut", situation_to="connected").exists()
+    assert ConnectionEvent.objects.filter(
+        connection=sewer, situation_from="cut", situation_to="connected"
+    ).exists()
 
 
 def test_one_action_reconnection_api_answers_the_order_once_and_refuses_without_a_cut(
@@ -208,15 +225,19 @@ def test_paying_the_debts_opens_the_reconnection_once_even_when_issued_at_the_co
     from modules.collection import services as collection
 
     # one of two overdue bills paid: still owing, no reconnection
-    collection.payment_register(actor=A, barcode=also.barcode, amount=Decimal("45.50"), paid_on=dt.date(2026, 4, 17))
+    collection.payment_register(
+        actor=A, barcode=also.barcode, amount=Decimal("45.50"), paid_on=dt.date(2026, 4, 17)
+    )
     assert not ServiceOrder.objects.filter(property=p, code__code="RELIG-C").exists()
     # the attendant issued it by hand on the customer's receipt (S10.8-01) …
     manual = units.open_reconnection_order(actor=A, property_id=p.pk)
     # … and the later settlement of the last debt does not issue a second one (S10.8-02)
-    collection.payment_register(actor=A, barcode=owed.barcode, amount=Decimal("80.00"), paid_on=dt.date(2026, 4, 17))
-    assert list(ServiceOrder.objects.filter(property=p, code__code="RELIG-C").values_list("id", flat=True)) == [
-        manual.pk
-    ]
+    collection.payment_register(
+        actor=A, barcode=owed.barcode, amount=Decimal("80.00"), paid_on=dt.date(2026, 4, 17)
+    )
+    assert list(
+        ServiceOrder.objects.filter(property=p, code__code="RELIG-C").values_list("id", flat=True)
+    ) == [manual.pk]
 
 
 def test_settling_the_last_debt_opens_the_reconnection_by_itself(api) -> None:
@@ -228,7 +249,9 @@ def test_settling_the_last_debt_opens_the_reconnection_by_itself(api) -> None:
     _close(api, units.open_cut_order(actor=A, property_id=p.pk, level="branch"), team)
     from modules.collection import services as collection
 
-    collection.payment_register(actor=A, barcode=owed.barcode, amount=Decimal("80.00"), paid_on=dt.date(2026, 4, 17))
+    collection.payment_register(
+        actor=A, barcode=owed.barcode, amount=Decimal("80.00"), paid_on=dt.date(2026, 4, 17)
+    )
     record = CutRecord.objects.get(property=p)
     assert record.phase == "reconnection_ordered"
     assert record.reconnection_order.code.code == "RELIG-R"
@@ -277,11 +300,20 @@ def test_a_meter_swap_closed_in_the_field_updates_metering_in_the_same_transacti
         api,
         order,
         team,
-        field_data={"meter_number": "y25a000002", "final_reading": 412, "initial_reading": 3, "destination": "stock"},
+        field_data={
+            "meter_number": "y25a000002",
+            "final_reading": 412,
+            "initial_reading": 3,
+            "destination": "stock",
+        },
     )
     assert done.status_code == 200
     removed = Installation.objects.get(meter=old)
     installed = Installation.objects.get(connection=sc, removed_on__isnull=True)
     assert (removed.removed_on, removed.final_reading) == (dt.date(2026, 4, 17), 412)
-    assert (installed.meter_id, installed.initial_reading, installed.installed_on) == (new.pk, 3, dt.date(2026, 4, 17))
+    assert (installed.meter_id, installed.initial_reading, installed.installed_on) == (
+        new.pk,
+        3,
+        dt.date(2026, 4, 17),
+    )
     assert ServiceConnection.objects.get(pk=sc.pk).metered

@@ -57,7 +57,9 @@ def page(api, alpha_client):
 
 def _street() -> Street:
     s = reg.street("Pres. Vargas Ávila", street_type="Avenida")
-    Street.objects.filter(pk=s.pk).update(title="Pres.", latitude=Decimal("-23.501000"), longitude=Decimal("-47.458000"))
+    Street.objects.filter(pk=s.pk).update(
+        title="Pres.", latitude=Decimal("-23.501000"), longitude=Decimal("-47.458000")
+    )
     s.refresh_from_db()
     reg.prop(street=s, neighbourhood=reg.neighbourhood("Jardim Ipê"))
     return s
@@ -128,7 +130,12 @@ def test_commercial_customer_order_is_billed_as_a_standalone_charge_with_due_dat
     )
     assert closed.status_code == 200
     doc = PaymentDocument.objects.get(customer=c)
-    assert (doc.property_id, doc.kind, doc.amount, doc.status) == (None, "service_charge", Decimal("150.00"), "open")
+    assert (doc.property_id, doc.kind, doc.amount, doc.status) == (
+        None,
+        "service_charge",
+        Decimal("150.00"),
+        "open",
+    )
     assert len(doc.barcode) == 44
 
     overview = api.get(f"/api/v1/service/commercial-customers/{c.pk}/overview").json()
@@ -136,9 +143,13 @@ def test_commercial_customer_order_is_billed_as_a_standalone_charge_with_due_dat
     assert [o["id"] for o in overview["orders"]] == [opened.json()["id"]]
     assert overview["billing"][0]["amount"] == "150.00" and overview["offsetting"]["open_total"] == "150.00"
 
-    assert api.post(f"/api/v1/service/documents/{doc.pk}/due-date", {"due_date": "2026-05-20"}).status_code == 400
+    assert (
+        api.post(f"/api/v1/service/documents/{doc.pk}/due-date", {"due_date": "2026-05-20"}).status_code
+        == 400
+    )
     moved = api.post(
-        f"/api/v1/service/documents/{doc.pk}/due-date", {"due_date": "2026-05-20", "annotation": "Pedido do cliente"}
+        f"/api/v1/service/documents/{doc.pk}/due-date",
+        {"due_date": "2026-05-20", "annotation": "Pedido do cliente"},
     )
     assert moved.status_code == 201
     doc.refresh_from_db()
@@ -159,7 +170,9 @@ def test_commercial_customer_order_is_billed_as_a_standalone_charge_with_due_dat
 
     cancelled = api.post(f"/api/v1/service/documents/{new.pk}/cancel", {"annotation": "Serviço contestado"})
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    assert api.post(f"/api/v1/service/documents/{new.pk}/cancel", {"annotation": "de novo"}).status_code == 409
+    assert (
+        api.post(f"/api/v1/service/documents/{new.pk}/cancel", {"annotation": "de novo"}).status_code == 409
+    )
 
 
 def test_cancel_keeps_the_opinion_and_a_closed_order_cannot_be_cancelled(api) -> None:
@@ -206,7 +219,9 @@ def test_split_with_dependency_blocks_closing_the_original_until_the_new_one_is_
         "customer": {"customer_id": reg.customer("Oficina Dois Irmãos").pk},
     }[target]
     original = orders.order_open(actor=A, code="PAVI", **ids)
-    split = api.post(f"/api/v1/service/orders/{original.pk}/split", {"code": "REDE", "reason": "Rede rompida"})
+    split = api.post(
+        f"/api/v1/service/orders/{original.pk}/split", {"code": "REDE", "reason": "Rede rompida"}
+    )
     assert split.status_code == 201
     child = ServiceOrder.objects.get(pk=split.json()["id"])
     assert (child.parent_id, child.property_id, child.street_id, child.customer_id) == (
