@@ -218,6 +218,7 @@ class PayingBodyInvoicesApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         import datetime as dt
 
+        units_bodies.paying_body_get(pk)  # another utility's body is a 404 before any input check
         data = InvoiceIn(data=request.data)
         data.is_valid(raise_exception=True)
         year, month = (int(x) for x in data.validated_data["reference"].split("-"))

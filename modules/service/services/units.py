@@ -23,7 +23,7 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.metering.domain import meters as meter_rules
 from modules.metering.models import Meter
 from modules.metering.services import meter_install_within, meter_remove_within, meter_swap_within
-from modules.registry.models import ServiceConnection
+from modules.registry.models import Property, ServiceConnection
 from modules.registry.services.connections import connection_change_situation
 
 from ..domain.cuts import (
@@ -369,6 +369,8 @@ def reconnection_order_open_within(*, actor: Actor, property_id: int, kind: str 
     """Not durable: the reconnection order of the property's open cut (of `kind`), at the cut's level;
     an open reconnection order already issued is answered again, never a second (S10.8-02). Raises
     Conflict when there is no open cut to reconnect (the wrong phase, S10.8-01)."""
+    if not Property.objects.filter(pk=property_id).exists():
+        raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     sc = ServiceConnection.objects.filter(property_id=property_id, kind=kind).first()
     current = _open_cut(sc) if sc is not None else None
     if current is None:
