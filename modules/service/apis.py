@@ -575,14 +575,14 @@ class OrderUnscheduleApi(_OrderAction):
         )
 
 
-class CancelIn(OrderReasonIn):
+class OrderCancelIn(OrderReasonIn):
     opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="parecer")
 
 
 class OrderCancelApi(_OrderAction):
-    @extend_schema(request=CancelIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=OrderCancelIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = CancelIn(data=request.data)
+        data = OrderCancelIn(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
             order_json(orders.order_cancel(actor=request.user, order_id=pk, **data.validated_data))

@@ -65,7 +65,7 @@ def effect_of(order: ServiceOrder) -> Effect | None:
 @transaction.atomic(durable=True)
 def code_effect_set(*, actor: Actor, code: str, effect: str) -> ServiceCode:
     """Mark a code with what its executed closing does ("" clears the mark)."""
-    row = ServiceCode.objects.filter(code=code.strip().upper()).first()
+    row: ServiceCode | None = ServiceCode.objects.filter(code=code.strip().upper()).first()
     if row is None:
         raise NotFound("Código de serviço não encontrado.", field="code", code=ErrorCode.CODE_NOT_FOUND)
     before = CodeEffect.objects.filter(code=row).values_list("effect", flat=True).first()
@@ -131,7 +131,9 @@ def _connection(order: ServiceOrder, kind: str) -> ServiceConnection:
             field="property",
             code=ErrorCode.CONNECTION_MISSING,
         )
-    sc = ServiceConnection.objects.filter(property_id=order.property_id, kind=kind).first()
+    sc: ServiceConnection | None = ServiceConnection.objects.filter(
+        property_id=order.property_id, kind=kind
+    ).first()
     if sc is None:
         label = "esgoto" if kind == "sewer" else "água"
         raise ValidationFailed(
@@ -325,7 +327,9 @@ register_close_hooks(check=closing_check, effect=closing_effect)
 
 
 def _code_for(effect: Effect) -> ServiceCode:
-    row = ServiceCode.objects.filter(effect__effect=effect, is_active=True).order_by("code").first()
+    row: ServiceCode | None = (
+        ServiceCode.objects.filter(effect__effect=effect, is_active=True).order_by("code").first()
+    )
     if row is None:
         raise ValidationFailed(
             f"Nenhum código de serviço ativo está marcado como “{EFFECT_LABELS[effect]}”.",
@@ -381,9 +385,9 @@ def reconnection_order_open_within(*, actor: Actor, property_id: int, kind: str 
         )
     level = CutLevel(current.level)
     reconnection_level_check(level, level)  # a suppression is not reconnected
-    order = current.reconnection_order
-    if order is not None and order.status not in FINAL:
-        return order
+    issued: ServiceOrder | None = current.reconnection_order
+    if issued is not None and issued.status not in FINAL:
+        return issued
     effect = next(e for e, lv in RECONNECTIONS.items() if lv == level)
     order = order_open_within(
         actor=actor,
