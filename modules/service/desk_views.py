@@ -33,7 +33,9 @@ def desk_property_view(request: HttpRequest, pk: int) -> HttpResponse:
     from .units_selectors import property_cuts
 
     return render(
-        request, "service/desk_property.html", {"v": view, "p": view.prop, "cuts": property_cuts(pk)}
+        request,
+        "service/desk_property.html",
+        {"v": view, "p": view.prop, "cuts": property_cuts(pk) if view.shows("orders") else []},
     )
 
 
