@@ -56,7 +56,7 @@ def page(api, alpha_client):
 
 
 def _street() -> Street:
-    s = reg.street("Pres. Vargas Ávila", street_type="Avenida")
+    s = reg.street("Vargas Ávila", street_type="Avenida")
     Street.objects.filter(pk=s.pk).update(
         title="Pres.", latitude=Decimal("-23.501000"), longitude=Decimal("-47.458000")
     )
