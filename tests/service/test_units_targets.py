@@ -238,3 +238,31 @@ def test_split_with_dependency_blocks_closing_the_original_until_the_new_one_is_
     # once the order it depends on is executed, the original closes
     assert api.post(f"/api/v1/service/orders/{child.pk}/close", close).status_code == 200
     assert api.post(f"/api/v1/service/orders/{original.pk}/close", close).status_code == 200
+
+
+def test_a_closing_not_executed_carries_its_destination_and_opinion(api) -> None:
+    f.code("REDE", description="Reparo de rede", price="0.00")
+    f.code("PAVI", description="Recomposição de pavimento", price="0.00")
+    team = f.team()
+    s = _street()
+    close = {"executed": False, "executed_at": NOW.isoformat(), "team": team.pk, "reason": "Chuva forte"}
+    first = orders.order_open(actor=A, code="PAVI", street_id=s.pk)
+    answer = api.post(
+        f"/api/v1/service/orders/{first.pk}/close",
+        close | {"opinion": "Refazer com tempo seco", "field_data": {"next": "reschedule"}},
+    )
+    assert answer.status_code == 200 and answer.json()["status"] == "not_executed"
+    again = ServiceOrder.objects.get(parent=first)
+    assert (again.code.code, again.street_id, again.status) == ("PAVI", s.pk, "pending")
+    assert OrderOpinion.objects.get(order=first).text == "Refazer com tempo seco"
+    second = orders.order_open(actor=A, code="PAVI", street_id=s.pk)
+    api.post(
+        f"/api/v1/service/orders/{second.pk}/close",
+        close | {"field_data": {"next": "split", "next_code": "REDE"}},
+    )
+    assert ServiceOrder.objects.get(parent=second).code.code == "REDE"
+    third = orders.order_open(actor=A, code="PAVI", street_id=s.pk)
+    bad = api.post(f"/api/v1/service/orders/{third.pk}/close", close | {"field_data": {"next": "split"}})
+    assert bad.status_code == 400 and bad.json()["field"] == "field_data.next_code"
+    assert ServiceOrder.objects.get(pk=third.pk).status == "pending"
+    assert not ServiceOrder.objects.filter(parent=third).exists()

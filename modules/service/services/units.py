@@ -111,6 +111,7 @@ def closing_effect(order: ServiceOrder, closing: Closing) -> None:
     """Not durable: runs inside order_close's transaction, after its charges; raising rolls the whole
     closing back."""
     if not closing.executed:
+        _not_executed_destination(order, closing)
         return
     effect = effect_of(order)
     on = closing.executed_at.astimezone(tenant_zone()).date()
@@ -122,6 +123,37 @@ def closing_effect(order: ServiceOrder, closing: Closing) -> None:
         _meter(order, effect, on, closing)
     if order.customer_id and order.property_id is None:
         _standalone_charge(order, closing.actor, on)
+
+
+def _not_executed_destination(order: ServiceOrder, closing: Closing) -> None:
+    """The destination of an order closed as not executed (3.2.13.11.6), from `field_data["next"]`:
+    "reschedule" opens it again (same code and target) for a new programming, "split" opens another
+    service (`next_code`) in its place; both linked to it. Nothing else ends it as it is."""
+    destination = str(closing.field_data.get("next") or "")
+    if not destination:
+        return
+    if destination not in ("reschedule", "split"):
+        raise ValidationFailed(
+            "Destino da não execução: reschedule (reprogramar) ou split (outro serviço).",
+            field="field_data.next",
+            code=ErrorCode.INVALID,
+        )
+    code = order.code.code if destination == "reschedule" else str(closing.field_data.get("next_code") or "")
+    if not code:
+        raise ValidationFailed(
+            "Informe o código do serviço que substitui o não executado.",
+            field="field_data.next_code",
+            code=ErrorCode.INVALID,
+        )
+    word = "Reprogramação" if destination == "reschedule" else "Substituição"
+    child = order_open_within(
+        actor=closing.actor,
+        code=code,
+        property_id=order.property_id,
+        description=f"{word} da OS {order.label}, não executada: {order.reason}",
+        parent=order,
+    )
+    _event(order, closing.actor, destination, f"{word}: OS {child.label}")
 
 
 def _connection(order: ServiceOrder, kind: str) -> ServiceConnection:
