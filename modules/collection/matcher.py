@@ -19,7 +19,7 @@ from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor
 from modules.common.typed import transaction
 
-from .documents import document_paid, held_bills
+from .documents import bills_paid, document_paid, held_bills
 from .domain.matching import BillFacts, DocumentFacts, Judgement, Paid, Verdict, payment_judge
 from .models import (
     CollectingAgent,
@@ -242,3 +242,4 @@ def _settle(
     for doc, _ in paid_documents:
         PaymentDocument.objects.filter(pk=doc.pk).update(status=PaymentDocument.Status.PAID)
         document_paid(doc, actor)
+    bills_paid([b for b, _, _ in settle_bills], actor)

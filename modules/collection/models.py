@@ -123,14 +123,29 @@ class PaymentDocument(NamedByKind):
         STATEMENT = "statement", "Extrato de débitos"
         DOWN_PAYMENT = "down_payment", "Entrada de parcelamento"
         GATEWAY = "gateway", "Pagamento on-line de faturas selecionadas"
+        SERVICE_CHARGE = "service_charge", "Cobrança avulsa de serviço"
+        CENTRALIZED = "centralized", "Fatura centralizada de órgão pagador"
 
     class Status(TextChoices):
         OPEN = "open", "Em aberto"
         PAID = "paid", "Paga"
         CANCELLED = "cancelled", "Cancelada"
 
+    # blank for a document not tied to a property: a commercial customer's standalone service charge
+    # or a paying body's centralised invoice (its member bills are its lines); `customer` says whose
     property = models.ForeignKey(
-        "registry.Property", on_delete=models.PROTECT, related_name="payment_documents"
+        "registry.Property",
+        on_delete=models.PROTECT,
+        related_name="payment_documents",
+        null=True,
+        blank=True,
+    )
+    customer = models.ForeignKey(
+        "registry.Customer",
+        on_delete=models.PROTECT,
+        related_name="payment_documents",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=14, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -147,6 +162,12 @@ class PaymentDocument(NamedByKind):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["source", "source_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(property__isnull=False) | Q(kind__in=["service_charge", "centralized"]),
+                name="document_property_unless_standalone",
+            )
+        ]
 
 
 class DocumentBill(NamedByKind):

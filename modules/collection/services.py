@@ -26,7 +26,7 @@ from modules.common.audit import Actor, audit_record
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.common.typed import transaction
 
-from .documents import document_barcode, document_paid, held_bills
+from .documents import bills_paid, document_barcode, document_paid, held_bills
 from .domain.barcode_check import barcode_problems, typeable_line_problems, typeable_line_to_barcode
 from .domain.return_file import ReturnFile as ParsedReturnFile
 from .domain.return_file import parse_return_file
@@ -129,6 +129,12 @@ def _return_file_import(*, actor: Actor, data: bytes, filename: str) -> ReturnFi
             # through the general matcher (documents, unknown barcodes).
             applied, _review, rest = import_bill_payments(
                 actor=actor, agent=agent, return_file=rf, items=parsed.payments
+            )
+            bills_paid(
+                Settlement.objects.filter(payment__return_file=rf, reversed=False).values_list(
+                    "bill_id", flat=True
+                ),
+                actor,
             )
             payments = payments_match(
                 actor=actor,
@@ -345,6 +351,8 @@ def payment_review_resolve(*, actor: Actor, payment_id: int, action: str, reason
     )
     if action == "apply" and payment.document_id:
         document_paid(payment.document, actor)
+    if action == "apply":
+        bills_paid(payment.settlements.filter(reversed=False).values_list("bill_id", flat=True), actor)
     return payment
 
 
@@ -384,7 +392,7 @@ def _settle_reviewed(payment: Payment) -> None:
 def document_create(
     *,
     actor: Actor,
-    property_id: int,
+    property_id: int | None,
     kind: str,
     lines: Sequence[PricedBill],
     as_of: dt.date,
@@ -392,6 +400,7 @@ def document_create(
     amount: Decimal | None = None,
     source: str = "",
     source_id: str = "",
+    customer_id: int | None = None,
 ) -> PaymentDocument:
     """A guia with its FEBRABAN barcode. `amount` defaults to the sum of the priced bills; a down
     payment carries its own amount and no bills. Runs inside the caller's transaction when there is one
@@ -406,6 +415,7 @@ def document_create(
     with transaction.atomic():
         doc: PaymentDocument = PaymentDocument.objects.create(
             property_id=property_id,
+            customer_id=customer_id,
             kind=kind,
             amount=total,
             valid_until=valid_until,

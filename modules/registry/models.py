@@ -122,6 +122,9 @@ class Street(models.Model):
     name = models.CharField("logradouro", max_length=150)
     name_search = models.CharField(max_length=200, editable=False, default="")
     active = models.BooleanField("ativo", default=True)
+    # the street's georeferenced point (an order on the street shows the map there, 3.2.13.13.3)
+    latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -269,6 +272,11 @@ class Customer(models.Model):
     legacy_code = models.CharField(
         "código no sistema legado", max_length=20, unique=True, null=True, blank=True
     )
+    # Cliente comercial (3.2.13.12.1): a customer served without a property gets a base number shown
+    # with its modulo-11 check digit, as the account number is (domain/account_number.py)
+    commercial_base = models.PositiveIntegerField(
+        "código de cliente comercial (base)", unique=True, null=True, blank=True
+    )
     rg = models.CharField("RG", max_length=20, blank=True)
     birth_date = models.DateField("data de nascimento", null=True, blank=True)
     mother_name = models.CharField("nome da mãe", max_length=200, blank=True)
@@ -318,6 +326,15 @@ class Customer(models.Model):
     @property
     def document_masked(self) -> str:
         return display_masked_document(self.cpf_cnpj)
+
+    @property
+    def commercial_id(self) -> str:
+        """The commercial-client id with its check digit ("1234-5"), or "" for a customer without one."""
+        if self.commercial_base is None:
+            return ""
+        from .domain.account_number import format_account_number
+
+        return format_account_number(self.commercial_base)
 
 
 class Property(models.Model):

@@ -199,3 +199,49 @@ urlpatterns += [
         name="api-service-protocol-types",
     ),
 ]
+
+from . import units_apis  # noqa: E402
+
+urlpatterns += [
+    path("service/streets", units_apis.StreetsApi.as_view(), name="api-service-streets"),
+    path(
+        "service/commercial-customers",
+        units_apis.CommercialCustomersApi.as_view(),
+        name="api-service-commercial-customers",
+    ),
+    path(
+        "service/commercial-customers/<int:pk>/overview",
+        units_apis.CommercialCustomerOverviewApi.as_view(),
+        name="api-service-commercial-customer-overview",
+    ),
+    path("service/paying-bodies", units_apis.PayingBodiesApi.as_view(), name="api-service-paying-bodies"),
+    path(
+        "service/paying-bodies/<int:pk>/overview",
+        units_apis.PayingBodyOverviewApi.as_view(),
+        name="api-service-paying-body-overview",
+    ),
+    path(
+        "service/paying-bodies/<int:pk>/invoices",
+        units_apis.PayingBodyInvoicesApi.as_view(),
+        name="api-service-paying-body-invoices",
+    ),
+    path("service/orders/<int:pk>/split", units_apis.OrderSplitApi.as_view(), name="api-service-order-split"),
+    path(
+        "properties/<int:pk>/reconnection-order",
+        units_apis.ReconnectionOrderApi.as_view(),
+        name="api-property-reconnection-order",
+    ),
+    path(
+        "service/codes/<str:code>/effect", units_apis.CodeEffectApi.as_view(), name="api-service-code-effect"
+    ),
+    path(
+        "service/documents/<int:pk>/due-date",
+        units_apis.DocumentDueDateApi.as_view(),
+        name="api-service-document-due-date",
+    ),
+    path(
+        "service/documents/<int:pk>/cancel",
+        units_apis.DocumentCancelApi.as_view(),
+        name="api-service-document-cancel",
+    ),
+]

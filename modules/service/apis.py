@@ -397,6 +397,8 @@ def order_json(order: ServiceOrder, now: dt.datetime | None = None) -> dict[str,
         "sequence": order.number,
         "code": order.code.code,
         "property": order.property_id,
+        "street": order.street_id,
+        "customer": order.customer_id,
         "status": order.status,
         "status_label": STATUS_LABELS[OrderStatus(order.status)],
         "priority": order.priority,
@@ -416,7 +418,9 @@ def order_json(order: ServiceOrder, now: dt.datetime | None = None) -> dict[str,
 
 
 class OrderIn(serializers.Serializer):
-    property = serializers.IntegerField(min_value=1)
+    property = serializers.IntegerField(min_value=1, required=False, help_text="o alvo: imóvel, ou")
+    street = serializers.IntegerField(min_value=1, required=False, help_text="logradouro, ou")
+    customer = serializers.IntegerField(min_value=1, required=False, help_text="cliente comercial")
     code = serializers.CharField(max_length=20)
     opened_at = serializers.DateTimeField(required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -471,7 +475,9 @@ class OrdersApi(APIView):
         order = orders.order_open(
             actor=request.user,
             code=data.validated_data["code"],
-            property_id=data.validated_data["property"],
+            property_id=data.validated_data.get("property"),
+            street_id=data.validated_data.get("street"),
+            customer_id=data.validated_data.get("customer"),
             opened_at=data.validated_data.get("opened_at"),
             description=data.validated_data.get("description", ""),
             breakdown=data.validated_data.get("breakdown"),
@@ -603,10 +609,14 @@ class OrderUnscheduleApi(_OrderAction):
         )
 
 
+class OrderCancelIn(OrderReasonIn):
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="parecer")
+
+
 class OrderCancelApi(_OrderAction):
-    @extend_schema(request=OrderReasonIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=OrderCancelIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = OrderReasonIn(data=request.data)
+        data = OrderCancelIn(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
             order_json(orders.order_cancel(actor=request.user, order_id=pk, **data.validated_data))
@@ -675,6 +685,12 @@ class CloseIn(serializers.Serializer):
         required=False,
         help_text="os campos do encerramento do código de serviço (nome → valor)",
     )
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="parecer")
+    field_data = serializers.DictField(
+        required=False,
+        help_text="o que um código marcado pede: meter_number, initial_reading, final_reading, "
+        "destination (stock, maintenance, scrapped), seal",
+    )
 
 
 class OrderCloseApi(_OrderAction):
@@ -699,6 +715,8 @@ class OrderCloseApi(_OrderAction):
             quality=v.get("quality", ""),
             quality_note=v.get("quality_note", ""),
             fields=v.get("fields"),
+            opinion=v.get("opinion", ""),
+            field_data=v.get("field_data"),
         )
         body = order_json(order)
         body["rework"] = [c.pk for c in order.children.filter(link="rework")]

@@ -216,3 +216,37 @@ class ServiceConfig(AppConfig):
                 "closing_fields": "Campos do encerramento",
             },
         )
+        # units: closing a marked order cuts, reconnects or swaps the meter (services/units.py
+        # registers its closing hooks on import); a paid cut property gets its reconnection order
+        from modules.collection.documents import register_bills_paid
+
+        from .services.units import reconnection_on_payment
+
+        register_bills_paid("service.reconnection", reconnection_on_payment)
+        register_labels(
+            actions={
+                "service.code_effect_set": "Efeito do código de serviço definido",
+                "service.cut_record": "Corte registrado",
+                "service.reconnection_record": "Religação registrada",
+                "service.order_split": "Ordem desdobrada com dependência",
+                "service.commercial_customer": "Cliente comercial cadastrado",
+                "service.paying_body_create": "Órgão pagador cadastrado",
+                "service.paying_body_member_add": "Imóvel centralizado no órgão pagador",
+                "service.paying_body_member_end": "Imóvel retirado do órgão pagador",
+                "service.centralized_invoice_issue": "Fatura centralizada emitida",
+                "service.document_due_date_change": "Vencimento do documento alterado",
+                "service.document_cancel": "Documento de cobrança cancelado",
+                "service.sewer_letter_issue": "Carta de liberação de esgoto emitida",
+                "service.sewer_letter_fine": "Multa da carta de liberação lançada",
+                "service.sewer_letter_connected": "Carta de liberação atendida",
+            },
+            objects={
+                "service.payingbody": "Órgão pagador",
+                "service.centralizedinvoice": "Fatura centralizada",
+                "service.sewerreleaseletter": "Carta de liberação de esgoto",
+            },
+            fields={},
+        )
+        register(
+            Function("service.paying_bodies", "Órgãos pagadores e faturas centralizadas", "Atendimento"),
+        )

@@ -30,7 +30,13 @@ def desk_property_view(request: HttpRequest, pk: int) -> HttpResponse:
         view = property_overview(pk, can=request.user.can, today=tenant_today())
     except Property.DoesNotExist:
         raise Http404 from None
-    return render(request, "service/desk_property.html", {"v": view, "p": view.prop})
+    from .units_selectors import property_cuts
+
+    return render(
+        request,
+        "service/desk_property.html",
+        {"v": view, "p": view.prop, "cuts": property_cuts(pk) if view.shows("orders") else []},
+    )
 
 
 def _day(value: dt.date | dt.datetime | None) -> str | None:

@@ -221,6 +221,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="Motivo", max_length=300)
 
 
+class CancelForm(ReasonForm):
+    opinion = forms.CharField(label="Parecer", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
 class CloseForm(forms.Form):
     executed = forms.TypedChoiceField(
         label="Resultado",

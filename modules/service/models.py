@@ -510,3 +510,4 @@ from .models_channels import *  # noqa: E402,F403
 from .models_desk import *  # noqa: E402,F403
 from .models_field import *  # noqa: E402,F403
 from .models_orders import *  # noqa: E402,F403
+from .models_units import *  # noqa: E402,F403

@@ -111,3 +111,21 @@ def field_positions_prune(self: TenantTask) -> dict[str, object]:
 
     deleted = positions_prune(actor=SystemActor("sistema:service.field"), now=timezone.now())
     return {"deleted": deleted}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.service.tasks.sewer_letters_sweep",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+)
+def sewer_letters_sweep(self: TenantTask) -> dict[str, int]:
+    """Nightly: sewer release letters fulfilled or, past the deadline, fined (3.2.11.32). Idempotent:
+    a letter leaves the open status when swept, so a re-run charges nothing twice."""
+    from modules.common.audit import SystemActor
+
+    from .services.units_letters import sewer_letters_sweep as sweep
+
+    return sweep(actor=SystemActor("cartas de liberação de esgoto"))

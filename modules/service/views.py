@@ -24,6 +24,7 @@ from . import selectors
 from .domain.deadlines import remaining
 from .domain.orders import STATUS_LABELS, Action, OrderStatus, allowed_actions
 from .forms import (
+    CancelForm,
     CloseForm,
     KitForm,
     MaterialForm,
@@ -145,7 +146,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "schedule": ScheduleForm,
     "postpone": PostponeForm,
     "close": CloseForm,
-    "cancel": ReasonForm,
+    "cancel": CancelForm,
     "unschedule": ReasonForm,
     "pause": ReasonForm,
     "rework": ReasonForm,
@@ -262,7 +263,7 @@ def _order_action(request: HttpRequest, order: ServiceOrder, action: str, data: 
         )
         messages.success(request, "Ordem encerrada.")
     elif action == Action.CANCEL:
-        orders.order_cancel(actor=actor, order_id=order.pk, reason=data["reason"])
+        orders.order_cancel(actor=actor, order_id=order.pk, reason=data["reason"], opinion=data["opinion"])
         messages.success(request, "Ordem cancelada.")
     elif action == Action.UNSCHEDULE:
         orders.order_unschedule(actor=actor, order_id=order.pk, reason=data["reason"])

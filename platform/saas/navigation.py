@@ -363,6 +363,38 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="O aplicativo da equipe no celular: ordens do dia, encerramento, fotos e crachás, "
         "funciona sem sinal.",
     ),
+    NavItem(
+        "Atendimento",
+        "OS de logradouros",
+        "service:streets",
+        "service.orders",
+        description="Buscar um logradouro por código, UF, município, bairro, tipo, título ou nome e abrir, "
+        "programar, cancelar, desdobrar e encerrar as suas ordens de serviço.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Clientes comerciais",
+        "service:commercial_customers",
+        "service.orders",
+        description="Clientes atendidos sem imóvel: código com dígito, ordens de serviço, cobrança avulsa "
+        "(vencimento, reimpressão, cancelamento) e compensação de valores.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Órgãos pagadores",
+        "service:paying_bodies",
+        "service.paying_bodies",
+        description="Órgãos centralizadores: imóveis centralizados e a fatura centralizada do mês (simples "
+        "ou detalhada), com alteração de vencimento e reimpressão.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Cartas de liberação de esgoto",
+        "service:sewer_letters",
+        "service.orders",
+        description="Cartas de liberação de instalação de esgoto com prazo; vencido o prazo sem ligação, "
+        "notificação e multa na próxima fatura.",
+    ),
 )
 
 

@@ -623,6 +623,10 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("attendances", "id"): lambda w: w.attendance().pk,
     # field work: a beta code's own closing form
     ("closing-forms", "code"): lambda w: w.service_code().code,
+    # service beyond the property (units)
+    ("commercial-customers", "id"): lambda w: _beta_commercial_customer(w).pk,
+    ("paying-bodies", "id"): lambda w: _beta_paying_body(w).pk,
+    ("documents", "id"): lambda w: _beta_standalone_document(w).pk,
 }
 
 
@@ -759,3 +763,47 @@ def test_every_schema_has_operations_with_ids() -> None:
         )
     }
     assert counts["staff"] >= 36 and counts["citizen"] >= 26 and counts["ops"] >= 16, counts
+
+
+def _beta_commercial_customer(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.common.audit import SystemActor
+        from modules.service.services.units_bodies import commercial_customer_register
+
+        return commercial_customer_register(actor=SystemActor(ACTOR_NAME), customer_id=w.customer().pk)
+
+    return w.get("commercial_customer", make)
+
+
+def _beta_paying_body(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.common.audit import SystemActor
+        from modules.service.services.units_bodies import paying_body_create
+
+        _beyond_alpha("service_payingbody")
+        name = f"Órgão Exclusivo de Beta {next(_names)}"
+        w.remember(name)
+        return paying_body_create(actor=SystemActor(ACTOR_NAME), name=name)
+
+    return w.get("paying_body", make)
+
+
+def _beta_standalone_document(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection.models import PaymentDocument
+        from modules.collection.services import document_create
+        from modules.common.audit import SystemActor
+
+        _beyond_alpha("collection_paymentdocument")
+        return document_create(
+            actor=SystemActor(ACTOR_NAME),
+            property_id=None,
+            customer_id=_beta_commercial_customer(w).pk,
+            kind=PaymentDocument.Kind.SERVICE_CHARGE,
+            lines=[],
+            amount=Decimal("765.43"),
+            as_of=TODAY,
+            valid_until=TODAY + dt.timedelta(days=10),
+        )
+
+    return w.get("standalone_document", make)

@@ -307,6 +307,30 @@ def meter_install(
     today: dt.date | None = None,
 ) -> Installation:
     """Install a stock meter on an active water connection (§9.7); an inactive one needs `activate`."""
+    return meter_install_within(
+        actor=actor,
+        meter=meter,
+        connection_obj=connection_obj,
+        installed_on=installed_on,
+        initial_reading=initial_reading,
+        seal=seal,
+        activate=activate,
+        today=today,
+    )
+
+
+def meter_install_within(
+    *,
+    actor: Actor,
+    meter: Meter,
+    connection_obj: ServiceConnection,
+    installed_on: dt.date,
+    initial_reading: int,
+    seal: str = "",
+    activate: bool = False,
+    today: dt.date | None = None,
+) -> Installation:
+    """Not durable: meter_install's work, also run by service when an installation order is closed."""
     today = today or tenant_today()
     if installed_on > today:
         raise ValidationFailed(
@@ -391,6 +415,28 @@ def meter_remove(
     reason: str = "",
     today: dt.date | None = None,
 ) -> Installation:
+    return meter_remove_within(
+        actor=actor,
+        connection_obj=connection_obj,
+        removed_on=removed_on,
+        final_reading=final_reading,
+        destination=destination,
+        reason=reason,
+        today=today,
+    )
+
+
+def meter_remove_within(
+    *,
+    actor: Actor,
+    connection_obj: ServiceConnection,
+    removed_on: dt.date,
+    final_reading: int,
+    destination: str,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Installation:
+    """Not durable: meter_remove's work, also run by service when a removal order is closed."""
     today = today or tenant_today()
     sc = _water_connection(connection_obj)
     inst = _remove(actor, _active_installation(sc), removed_on, final_reading, destination, reason, today)
@@ -416,6 +462,34 @@ def meter_swap(
     today: dt.date | None = None,
 ) -> tuple[Installation, Installation]:
     """Troca (§3.2.3.15): the old meter's final reading and the new one's initial reading, one audit row."""
+    return meter_swap_within(
+        actor=actor,
+        connection_obj=connection_obj,
+        new_meter=new_meter,
+        on=on,
+        final_reading=final_reading,
+        initial_reading=initial_reading,
+        destination=destination,
+        reason=reason,
+        seal=seal,
+        today=today,
+    )
+
+
+def meter_swap_within(
+    *,
+    actor: Actor,
+    connection_obj: ServiceConnection,
+    new_meter: Meter,
+    on: dt.date,
+    final_reading: int,
+    initial_reading: int,
+    destination: str,
+    reason: str = "",
+    seal: str = "",
+    today: dt.date | None = None,
+) -> tuple[Installation, Installation]:
+    """Not durable: meter_swap's work, also run by service when a swap order is closed in the field."""
     today = today or tenant_today()
     sc = _water_connection(connection_obj)
     old = _remove(actor, _active_installation(sc), on, final_reading, destination, reason or "troca", today)

@@ -5,7 +5,8 @@ postpone, close (executed or not) and cancel. Each move goes through the transit
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_zone
 from modules.common.domain.money import Rounding, format_brl, round_money
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
-from modules.registry.models import Property
+from modules.registry.models import Customer, Property, Street
 
 from ..domain.closing import check_values
 from ..domain.orders import Action, OrderStatus, next_status, postponement_check
@@ -26,6 +27,7 @@ from ..models import (
     ExecutedService,
     MaterialUsage,
     OrderEvent,
+    OrderOpinion,
     OrderSequence,
     PendingCharge,
     ServiceCode,
@@ -66,6 +68,31 @@ class MaterialLine:
     quantity: Decimal
 
 
+@dataclass(frozen=True)
+class Closing:
+    """What a closing reported, as the hooks of other service files read it (units: the cut or
+    reconnection of a marked code, the meter installed or swapped with its readings)."""
+
+    executed: bool
+    executed_at: dt.datetime
+    actor: Actor
+    field_data: dict[str, Any] = field(default_factory=dict)
+
+
+# Checks run before a closing moves the order (they raise to refuse it) and effects run after its
+# charges are written, both inside the closing's transaction: registered by services/units.py.
+CloseHook = Callable[[ServiceOrder, Closing], None]
+_CLOSE_CHECKS: list[CloseHook] = []
+_CLOSE_EFFECTS: list[CloseHook] = []
+
+
+def register_close_hooks(*, check: CloseHook | None = None, effect: CloseHook | None = None) -> None:
+    if check is not None and check not in _CLOSE_CHECKS:
+        _CLOSE_CHECKS.append(check)
+    if effect is not None and effect not in _CLOSE_EFFECTS:
+        _CLOSE_EFFECTS.append(effect)
+
+
 def _snap(order: ServiceOrder) -> dict[str, Any]:
     """The order as people read it in the audit trail: natural keys, not row ids."""
     row = snapshot(
@@ -86,6 +113,8 @@ def _snap(order: ServiceOrder) -> dict[str, Any]:
         "number": order.label,
         "code": order.code.code,
         "property": order.property.account_number if order.property else None,
+        "street": str(order.street) if order.street_id else None,
+        "customer": order.customer.name if order.customer_id else None,
         "team": order.team.name if order.team else None,
     }
 
@@ -93,7 +122,7 @@ def _snap(order: ServiceOrder) -> dict[str, Any]:
 def _locked(order_id: int) -> ServiceOrder:
     row: ServiceOrder | None = (
         ServiceOrder.objects.select_for_update(of=("self",))
-        .select_related("code", "property", "team")
+        .select_related("code", "property", "team", "street", "customer")
         .filter(pk=order_id)
         .first()
     )
@@ -140,12 +169,21 @@ def order_open(
     opened_at: dt.datetime | None = None,
     description: str = "",
     breakdown: list[str] | None = None,
+    street_id: int | None = None,
+    customer_id: int | None = None,
 ) -> ServiceOrder:
-    """Open an order of `code` for a property: numbered in the year, due by the code's deadline on the
-    utility's calendar, in the code's sector; suspended when the code needs approval. Each code of
-    `breakdown` (desdobramento, 3.2.11.11) opens a child order linked to it."""
+    """Open an order of `code` for a property, a street or a commercial customer (one of them):
+    numbered in the year, due by the code's deadline on the utility's calendar, in the code's sector;
+    suspended when the code needs approval. Each code of `breakdown` (desdobramento, 3.2.11.11) opens
+    a child order linked to it."""
     order = order_open_one(
-        actor=actor, code=code, property_id=property_id, opened_at=opened_at, description=description
+        actor=actor,
+        code=code,
+        property_id=property_id,
+        opened_at=opened_at,
+        description=description,
+        street_id=street_id,
+        customer_id=customer_id,
     )
     for index, child_code in enumerate(breakdown or []):
         try:
@@ -153,6 +191,8 @@ def order_open(
                 actor=actor,
                 code=child_code,
                 property_id=property_id,
+                street_id=street_id,
+                customer_id=customer_id,
                 opened_at=order.opened_at,
                 description=f"Desdobramento da OS {order.label}",
                 parent=order,
@@ -188,6 +228,8 @@ def rework_open(original: ServiceOrder, *, actor: Actor, reason: str) -> Service
         actor=actor,
         code=original.code.code,
         property_id=original.property_id,
+        street_id=original.street_id,
+        customer_id=original.customer_id,
         opened_at=None,
         description=f"Retrabalho da OS {original.label}: {reason.strip()}",
         parent=original,
@@ -284,6 +326,8 @@ def order_open_one(
     description: str,
     parent: ServiceOrder | None = None,
     link: str = "",
+    street_id: int | None = None,
+    customer_id: int | None = None,
 ) -> ServiceOrder:
     """Not durable: one order opened, inside the caller's transaction (order_open, order_rework, the
     batch opening), with what the opening leaves besides it (term, e-mail, inventory: opening.py)."""
@@ -294,13 +338,7 @@ def order_open_one(
             field="code",
             code=ErrorCode.CODE_INACTIVE,
         )
-    if property_id is None:
-        raise ValidationFailed(
-            "Informe o imóvel da ordem de serviço.", field="property", code=ErrorCode.TARGET_REQUIRED
-        )
-    prop = Property.objects.filter(pk=property_id).first()
-    if prop is None:
-        raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
+    prop, street, customer = _target(property_id, street_id, customer_id)
     now = timezone.now()
     opened = opened_at or now
     if opened.tzinfo is None:
@@ -317,6 +355,8 @@ def order_open_one(
         number=_next_number(year),
         code=service_code,
         property=prop,
+        street=street,
+        customer=customer,
         sector=service_code.sector,
         status=OrderStatus.OPEN,
         priority=service_code.priority,
@@ -334,6 +374,55 @@ def order_open_one(
     audit_record(actor=actor, action="service.order_open", target=order, after=_snap(order))
     after_open(order)
     return order
+
+
+def _target(
+    property_id: int | None, street_id: int | None, customer_id: int | None
+) -> tuple[Property | None, Street | None, Customer | None]:
+    """The order's one target (3.2.13.11–13): a property, a street or a customer; raises otherwise."""
+    if sum(x is not None for x in (property_id, street_id, customer_id)) != 1:
+        raise ValidationFailed(
+            "Informe o imóvel, o logradouro ou o cliente da ordem de serviço (um deles).",
+            field="property",
+            code=ErrorCode.TARGET_REQUIRED,
+        )
+    if property_id is not None:
+        prop = Property.objects.filter(pk=property_id).first()
+        if prop is None:
+            raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
+        return prop, None, None
+    if street_id is not None:
+        street = Street.objects.filter(pk=street_id).first()
+        if street is None:
+            raise NotFound("Logradouro não encontrado.", field="street", code=ErrorCode.STREET_NOT_FOUND)
+        return None, street, None
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound("Cliente não encontrado.", field="customer", code=ErrorCode.CUSTOMER_NOT_FOUND)
+    return None, None, customer
+
+
+def order_open_within(
+    *,
+    actor: Actor,
+    code: str,
+    property_id: int | None = None,
+    description: str = "",
+    parent: ServiceOrder | None = None,
+) -> ServiceOrder:
+    """Not durable: an order opened inside the caller's transaction (a payment that brings a cut
+    property's reconnection order, a split of an order with its dependency)."""
+    return order_open_one(
+        actor=actor,
+        code=code,
+        property_id=property_id,
+        street_id=parent.street_id if parent is not None and property_id is None else None,
+        customer_id=parent.customer_id if parent is not None and property_id is None else None,
+        opened_at=None,
+        description=description,
+        parent=parent,
+        link="breakdown" if parent is not None else "",
+    )
 
 
 def _simple(
@@ -506,8 +595,9 @@ def order_postpone(*, actor: Actor, order_id: int, new_due_at: dt.datetime, reas
 
 
 @transaction.atomic(durable=True)
-def order_cancel(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
-    """Cancel an order that is not final (3.2.11.17); the reason is required."""
+def order_cancel(*, actor: Actor, order_id: int, reason: str, opinion: str = "") -> ServiceOrder:
+    """Cancel an order that is not final (3.2.11.17); the reason is required, the opinion (parecer,
+    3.2.13.11.4) is kept with the order when given."""
     _require_reason(reason)
     order = _locked(order_id)
     before = _snap(order)
@@ -515,6 +605,7 @@ def order_cancel(*, actor: Actor, order_id: int, reason: str) -> ServiceOrder:
     _move(order, Action.CANCEL, actor=actor, at=now, note=reason)
     order.reason, order.closed_at, order.closed_by = reason.strip(), now, actor.get_username()
     order.save(update_fields=["status", "reason", "closed_at", "closed_by"])
+    _opinion(order, "cancel", opinion, actor, now)
     audit_record(
         actor=actor,
         action="service.order_cancel",
@@ -542,6 +633,8 @@ def order_close(
     quality: str = "",
     quality_note: str = "",
     fields: dict[str, str] | None = None,
+    opinion: str = "",
+    field_data: dict[str, Any] | None = None,
 ) -> ServiceOrder:
     """Close the order in its own transaction (the rules are `order_close_in`'s)."""
     return order_close_in(
@@ -558,6 +651,8 @@ def order_close(
         quality=quality,
         quality_note=quality_note,
         fields=fields,
+        opinion=opinion,
+        field_data=field_data,
     )
 
 
@@ -576,19 +671,25 @@ def order_close_in(
     quality: str = "",
     quality_note: str = "",
     fields: dict[str, str] | None = None,
+    opinion: str = "",
+    field_data: dict[str, Any] | None = None,
 ) -> ServiceOrder:
     """Close the order (3.2.11.14, .19, .22): the team and the time are required; executed, its
     services (the order's own code when none is given) and materials are recorded and the billable
     ones become pending charges for the property's next bill, priced on the execution date; not
     executed, a reason is required and nothing is charged. An executed closing may report its quality
     check (`quality`): unsatisfactory regenerates the rework at once (3.2.11.13). An executed closing
-    reports the code's own closing fields (`fields`, 3.2.11.8), checked against its form. Not durable:
-    must run inside the caller's transaction (`order_close`, or the field sync that records its device
-    event in the same one)."""
+    reports the code's own closing fields (`fields`, 3.2.11.8), checked against its form. `field_data`
+    carries what a marked code needs (the new meter and the readings of a swap); the registered hooks
+    act on it in this transaction. Not durable: must run inside the caller's transaction
+    (`order_close`, or the field sync that records its device event in the same one)."""
     order = _locked(order_id)
     team, when = _closing_team_and_time(order, team_id, executed_at)
     if not executed:
         _require_reason(reason)
+    closing = Closing(executed=executed, executed_at=when, actor=actor, field_data=dict(field_data or {}))
+    for check in _CLOSE_CHECKS:
+        check(order, closing)
     before = _snap(order)
     now = timezone.now()
     _move(
@@ -608,6 +709,9 @@ def order_close_in(
     order.closed_at, order.closed_by = now, actor.get_username()
     order.notes, order.reason = notes.strip(), reason.strip()
     order.save()
+    _opinion(order, "close", opinion, actor, now)
+    for effect in _CLOSE_EFFECTS:
+        effect(order, closing)
     charges = ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())
     audit_record(
         actor=actor,
@@ -730,3 +834,10 @@ def _service_amount(
         return None, amount
     unit_price = price_in_force(code, on, f"{field}.code")
     return unit_price, round_money(unit_price * quantity, Rounding.HALF_UP)
+
+
+def _opinion(order: ServiceOrder, action: str, text: str, actor: Actor, at: dt.datetime) -> None:
+    if text.strip():
+        OrderOpinion.objects.create(
+            order=order, action=action, text=text.strip(), actor=actor.get_username(), at=at
+        )

@@ -285,6 +285,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=6, minute=15),
         "args": ["modules.service.tasks.field_positions_prune"],
     },
+    # sewer release letters past their deadline without connection: notification and fine (3.2.11.32)
+    "service-sewer-letters-sweep": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=5, minute=45),
+        "args": ["modules.service.tasks.sewer_letters_sweep"],
+    },
 }
 # A billing chunk claimed longer than this lost its worker: the sweep hands it out again, at most
 # BILLING_CHUNK_MAX_SWEEPS times, then marks the run failed (ADR 0115). Far above the chunk task's
