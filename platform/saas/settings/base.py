@@ -423,3 +423,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "QualityResultEnum": "modules.service.models_orders.QualityInspection.Result",
     "CalibrationResultEnum": "modules.metering.models.Calibration.Result",
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "ClosingFieldKindEnum": ["text", "number", "choice", "yes_no"],
+    "CampaignKindEnum": "modules.service.models_channels.Campaign.Kind",
+}
