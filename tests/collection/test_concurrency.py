@@ -43,21 +43,26 @@ BASIC = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"pagarme:senha-webho
 
 @contextmanager
 def committed_in(schema: str) -> Iterator[None]:
-    """Delete, afterwards, every row added to the schema's tables (ids above what was there before).
-    Foreign keys are not checked during the clean-up (replica role), so the order does not matter."""
+    """Delete, afterwards, every row added to the schema's tables (ids above what was there before;
+    for a table keyed by uuid, ids that were not there). Foreign keys are not checked during the
+    clean-up (replica role), so the order does not matter."""
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT table_name FROM information_schema.columns "
+            "SELECT table_name, data_type FROM information_schema.columns "
             "WHERE table_schema = %s AND column_name = 'id' AND table_name IN "
             "(SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = %s AND table_type = 'BASE TABLE')",
             [schema, schema],
         )
-        tables = [row[0] for row in cur.fetchall()]
-        before = {}
-        for table in tables:
-            cur.execute(f'SELECT coalesce(max(id), 0) FROM "{schema}"."{table}"')  # noqa: S608
-            before[table] = cur.fetchone()[0]
+        tables = cur.fetchall()
+        before, existing = {}, {}
+        for table, kind in tables:
+            if kind in ("integer", "bigint", "smallint"):
+                cur.execute(f'SELECT coalesce(max(id), 0) FROM "{schema}"."{table}"')  # noqa: S608
+                before[table] = cur.fetchone()[0]
+            else:
+                cur.execute(f'SELECT coalesce(array_agg(id), \'{{}}\') FROM "{schema}"."{table}"')  # noqa: S608
+                existing[table] = cur.fetchone()[0]
     try:
         yield
     finally:
@@ -67,6 +72,8 @@ def committed_in(schema: str) -> Iterator[None]:
             try:
                 for table, last in before.items():
                     cur.execute(f'DELETE FROM "{schema}"."{table}" WHERE id > %s', [last])  # noqa: S608
+                for table, ids in existing.items():
+                    cur.execute(f'DELETE FROM "{schema}"."{table}" WHERE NOT (id = ANY(%s))', [ids])  # noqa: S608
             finally:
                 cur.execute("SET session_replication_role = DEFAULT")
 
