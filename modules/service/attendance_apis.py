@@ -64,6 +64,8 @@ class AttendanceCloseIn(serializers.Serializer):
     notes = serializers.CharField(required=False, max_length=4000, allow_blank=True)
     send_email = serializers.BooleanField(required=False, default=False)
     email = serializers.EmailField(required=False, allow_blank=True)
+    send_sms = serializers.BooleanField(required=False, default=False)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
 def _attendance(pk: int) -> Attendance:
@@ -162,6 +164,8 @@ class AttendanceCloseApi(APIView):
             notes=v.get("notes", ""),
             send_email=v.get("send_email", False),
             email=v.get("email", ""),
+            send_sms=v.get("send_sms", False),
+            phone=v.get("phone", ""),
         )
         return Response(attendance_json(_attendance(item.pk)))
 

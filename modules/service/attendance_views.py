@@ -262,8 +262,11 @@ def _apply(actor: Any, item: Any, action: str, d: dict[str, Any]) -> str:
         notes=d.get("notes", ""),
         send_email=d.get("send_email", False),
         email=d.get("email") or "",
+        send_sms=d.get("send_sms", False),
+        phone=d.get("phone") or "",
     )
     sent = f" Protocolo enviado para {closed.emailed_to}." if closed.emailed_to else ""
+    sent += " Protocolo enviado por SMS." if d.get("send_sms") else ""
     return f"Atendimento {closed.protocol} encerrado.{sent}"
 
 

@@ -192,6 +192,8 @@ class CloseAttendanceForm(forms.Form):
     )
     send_email = forms.BooleanField(label="Enviar o protocolo por e-mail", required=False)
     email = forms.EmailField(label="E-mail", required=False)
+    send_sms = forms.BooleanField(label="Enviar o protocolo por SMS", required=False)
+    phone = forms.CharField(label="Celular (DDD e número)", required=False, max_length=20)
 
 
 class DocumentForm(forms.Form):

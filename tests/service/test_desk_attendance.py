@@ -479,3 +479,49 @@ def test_the_api_starts_refuses_a_second_and_closes_with_the_protocol_by_email(
     assert body["protocol"] in [r["protocol"] for r in listing["results"]]
     indicators = alpha_client.get("/api/v1/service/attendances/indicators", **headers).json()
     assert indicators["all"]["count"] >= 1
+
+
+def test_closing_sends_the_protocol_by_sms_to_the_caller_through_the_gateway(
+    tenant_alpha: Any, alpha_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """3.2.13.3: the protocol by SMS, through the utility's gateway (a local fake server speaking its
+    HTTP protocol); a number that is not a mobile is refused naming the field, before anything moves."""
+    from fakes.channels import FakeSmsGateway
+    from modules.service.models import ChannelSettings, SmsMessage
+    from tests.conftest import bearer
+
+    gateway = FakeSmsGateway(token="sms-alpha").start()
+    try:
+        ChannelSettings.objects.update_or_create(
+            pk=1, defaults={"sms_base_url": gateway.url, "sms_token": "sms-alpha", "sms_sender": "SAAE"}
+        )
+        user = make_user("alpha", "cti2", PASSWORD)
+        user.profiles.add(Profile.objects.get(name="Atendente"))
+        headers = bearer(alpha_client, "cti2", PASSWORD)
+        body = alpha_client.post(
+            "/api/v1/service/attendances",
+            {"attendance_channel": "phone", "caller_number": "15988880000"},
+            content_type="application/json",
+            **headers,
+        ).json()
+        refused = alpha_client.post(
+            f"/api/v1/service/attendances/{body['id']}/close",
+            {"closing": "information", "send_sms": True, "phone": "123"},
+            content_type="application/json",
+            **headers,
+        )
+        assert refused.status_code == 400 and refused.json()["field"] == "phone"
+        with django_capture_on_commit_callbacks(execute=True):
+            closed = alpha_client.post(
+                f"/api/v1/service/attendances/{body['id']}/close",
+                {"closing": "information", "send_sms": True},
+                content_type="application/json",
+                **headers,
+            )
+        assert closed.status_code == 200, closed.content
+        assert [(m["to"], body["protocol"] in m["text"]) for m in gateway.messages] == [
+            ("+5515988880000", True)
+        ]
+        assert SmsMessage.objects.get(purpose="attendance_protocol").phone == "+5515988880000"
+    finally:
+        gateway.stop()

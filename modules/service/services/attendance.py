@@ -6,6 +6,7 @@ refuses a second (constraint `service_one_open_attendance`) and the service says
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,9 +21,12 @@ from modules.common.errors import Conflict, NotFound, PermissionDenied, Validati
 from modules.registry.models import Customer, Property
 
 from .. import hooks
+from ..domain.phones import InvalidPhone, to_e164
 from ..errors import ErrorCode
 from ..models_desk import Attendance, AttendanceComment, AttendanceSubject, ProtocolType, ServiceRequest
 from .protocols import Requester, protocol_number_next, protocol_record
+
+log = logging.getLogger(__name__)
 
 CHANNELS = {value for value, _ in Attendance.Channel.choices}
 
@@ -252,9 +256,13 @@ def attendance_close(
     notes: str = "",
     send_email: bool = False,
     email: str = "",
+    send_sms: bool = False,
+    phone: str = "",
 ) -> Attendance:
     """Close the attendance with its type and final notes (3.2.13.3). With `send_email` the person
-    gets the attendance's protocol and the protocols opened in it by e-mail, after the commit."""
+    gets the attendance's protocol and the protocols opened in it by e-mail, with `send_sms` by SMS
+    to `phone` (or the number that called), after the commit; a gateway that fails then is logged,
+    the closing stands."""
     if closing not in {value for value, _ in Attendance.Closing.choices}:
         raise ValidationFailed("Escolha o tipo de encerramento.", field="closing", code=ErrorCode.INVALID)
     attendance = _locked_open(actor, attendance)
@@ -263,6 +271,16 @@ def attendance_close(
         raise ValidationFailed(
             "Informe o e-mail para enviar o protocolo.", field="email", code=ErrorCode.INVALID
         )
+    mobile = ""
+    if send_sms:
+        try:
+            mobile = to_e164(phone or attendance.caller_number)
+        except InvalidPhone:
+            raise ValidationFailed(
+                "Informe o celular (DDD e número) para enviar o protocolo por SMS.",
+                field="phone",
+                code=ErrorCode.INVALID,
+            ) from None
     before = _snap(attendance)
     attendance.ended_at = timezone.now()
     attendance.closing = closing
@@ -279,7 +297,33 @@ def attendance_close(
     if address:
         pk, schema = attendance.pk, connection.schema_name
         transaction.on_commit(lambda: _protocol_email(pk, schema))
+    if mobile:
+        pk = attendance.pk
+        transaction.on_commit(lambda: _protocol_sms(pk, mobile))
     return attendance
+
+
+def _protocol_sms(attendance_id: int, phone: str) -> None:
+    from modules.common.errors import DomainError
+
+    from .cti import sms_record
+
+    attendance = Attendance.objects.prefetch_related("protocols").get(pk=attendance_id)
+    tenant = current_tenant()
+    others = [p.protocol for p in attendance.protocols.all()]
+    text = f"{tenant.name if tenant else ''}: atendimento encerrado. Protocolo {attendance.protocol}." + (
+        f" Solicitações: {', '.join(others)}." if others else ""
+    )
+    try:
+        sms_record(
+            to=phone,
+            text=text,
+            purpose="attendance_protocol",
+            property_id=attendance.property_id,
+            now=timezone.now(),
+        )
+    except DomainError:
+        log.warning("protocol SMS of attendance %s not sent", attendance.protocol, exc_info=True)
 
 
 def _protocol_email(attendance_id: int, schema: str) -> None:

@@ -520,7 +520,7 @@ def ivr_second_copy(*, caller: str, account_number: str = "", now: dt.datetime) 
         )
     bills = list(open_bills(prop.pk).select_related("property").exclude(typeable_line=""))
     sent = [
-        _sms_record(
+        sms_record(
             to="+55" + national, text=second_copy_text(b), purpose="second_copy", property_id=prop.pk, now=now
         )
         for b in bills
@@ -537,7 +537,7 @@ def ivr_second_copy(*, caller: str, account_number: str = "", now: dt.datetime) 
 
 
 @transaction.atomic(durable=True)
-def _sms_record(*, to: str, text: str, purpose: str, property_id: int | None, now: dt.datetime) -> SmsMessage:
+def sms_record(*, to: str, text: str, purpose: str, property_id: int | None, now: dt.datetime) -> SmsMessage:
     """One SMS through the gateway and its row; the gateway is called first, so a refused message
     leaves no row claiming it was sent."""
     provider_id = channels_providers.sms_send(to, text)
