@@ -245,3 +245,12 @@ urlpatterns += [
         name="api-service-document-cancel",
     ),
 ]
+
+# the months that make the billing average, with what changed each bill (S10.7-01)
+urlpatterns += [
+    path(
+        "properties/<int:pk>/reading-summary",
+        desk_views.ReadingSummaryApi.as_view(),
+        name="api-property-reading-summary",
+    ),
+]

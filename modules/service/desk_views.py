@@ -17,11 +17,12 @@ from rest_framework.views import APIView
 from modules.access.permissions import HasFunction
 from modules.access.views import function_required
 from modules.common.clock import tenant_today
-from modules.common.errors import NotFound
+from modules.common.errors import NotFound, ValidationFailed
 from modules.registry.models import Property
 
 from .desk import PropertyOverview, property_overview
 from .errors import ErrorCode
+from .reading_summary import SummaryMonth, reading_summary
 
 
 @function_required("registry.properties")
@@ -212,3 +213,67 @@ class PropertyOverviewApi(APIView):
                 "Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND
             ) from None
         return Response(overview_json(view))
+
+
+def _months(raw: str | None) -> int:
+    try:
+        months = int(raw or 12)
+    except ValueError:
+        raise ValidationFailed(
+            "Informe o número de meses (1 a 60).", field="months", code=ErrorCode.INVALID
+        ) from None
+    if not 1 <= months <= 60:
+        raise ValidationFailed("Informe o número de meses (1 a 60).", field="months", code=ErrorCode.INVALID)
+    return months
+
+
+@function_required("reading.readings")
+def reading_summary_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """S10.7-01: the months that make the billing average, with what changed each bill."""
+    prop = Property.objects.filter(pk=pk).first()
+    if prop is None:
+        raise Http404
+    try:
+        months = _months(request.GET.get("meses"))
+    except ValidationFailed:
+        months = 12
+    rows = reading_summary(pk, today=tenant_today(), months=months)
+    return render(request, "service/desk/reading_summary.html", {"p": prop, "rows": rows, "months": months})
+
+
+def summary_json(row: SummaryMonth) -> dict[str, Any]:
+    return {
+        "reference": row.reference.strftime("%Y-%m"),
+        "reading": row.reading,
+        "read_on": _day(row.read_on),
+        "days": row.days,
+        "measured_m3": row.measured_m3,
+        "billed_m3": row.billed_m3,
+        "consumption_kind": row.consumption_kind,
+        "average_m3": str(row.average_m3) if row.average_m3 is not None else None,
+        "occurrence": row.occurrence,
+        "meter_events": row.meter_events,
+        "bill": row.bill_id,
+        "bill_status": row.bill_status,
+        "total": str(row.total) if row.total is not None else None,
+        "components": [
+            {"kind": c.kind, "description": c.description, "amount": str(c.amount)} for c in row.components
+        ],
+        "changed": row.changed,
+        "changes": row.changes,
+    }
+
+
+class ReadingSummaryApi(APIView):
+    """`GET /api/v1/properties/{id}/reading-summary?months=12` (S10.7-01), newest month first."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.readings"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        if not Property.objects.filter(pk=pk).exists():
+            raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
+        months = _months(request.query_params.get("months"))
+        rows = reading_summary(pk, today=tenant_today(), months=months)
+        return Response({"property": pk, "months": [summary_json(r) for r in rows]})

@@ -93,3 +93,8 @@ urlpatterns += [
     path("ordens/<int:pk>/desdobrar/", units_views.order_split_view, name="order_split"),
     path("atendimento/imovel/<int:pk>/religacao/", units_views.reconnection_view, name="reconnection"),
 ]
+urlpatterns += [
+    path(
+        "atendimento/imovel/<int:pk>/leituras/", desk_views.reading_summary_view, name="desk_reading_summary"
+    ),
+]
