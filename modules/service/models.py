@@ -507,3 +507,4 @@ class AutomaticOpening(models.Model):
 
 
 from .models_channels import *  # noqa: E402,F403
+from .models_connections import *  # noqa: E402,F403
