@@ -52,3 +52,13 @@ class ErrorCode(StrEnum):
     OUTAGE_NOT_FOUND = "supply_outage_not_found"
     CAMPAIGN_NOT_FOUND = "campaign_not_found"
     CAMPAIGN_NOT_DRAFT = "campaign_not_draft"
+    # new connections (ADR 0183)
+    CONNECTION_REQUEST_NOT_FOUND = "connection_request_not_found"
+    CONNECTION_DOCUMENTS_MISSING = "connection_documents_missing"
+    CONNECTION_REQUEST_DUPLICATE = "connection_request_duplicate"
+    CONNECTION_SITE_NO_SECTOR = "connection_site_no_sector"
+    CONNECTION_SEWER_NEEDS_WATER = "connection_sewer_needs_metered_water"
+    CONNECTION_FEE_NOT_SETTLED = "connection_fee_not_settled"
+    CONNECTION_STEP_INVALID = "connection_step_invalid"
+    CONNECTION_INSTALLMENTS_INVALID = "connection_installments_invalid"
+    WORKFLOW_NOT_FOUND = "workflow_not_found"

@@ -108,7 +108,11 @@ class ConnectionRequest(models.Model):
     status = models.CharField("situação", max_length=20, choices=Status.choices, default=Status.REQUESTED)
     documents = models.JSONField("documentos conferidos", default=dict, blank=True)
     target = models.ForeignKey(
-        "registry.Property", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "registry.Property",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="imóvel criado",
     )
     feasibility_order = models.ForeignKey(
@@ -128,16 +132,14 @@ class ConnectionRequest(models.Model):
 
     class Meta:
         ordering = ["-year", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["year", "number"], name="connection_request_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="connection_request_number")]
+
+    def __str__(self) -> str:
+        return f"Ligação nova {self.label}"
 
     @property
     def label(self) -> str:
         return f"{self.number:06d}/{self.year}"
-
-    def __str__(self) -> str:
-        return f"Ligação nova {self.label}"
 
 
 class WorkflowInstance(models.Model):

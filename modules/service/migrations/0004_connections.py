@@ -5,101 +5,249 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_reference_tables'),
-        ('service', '0003_channels'),
+        ("registry", "0004_reference_tables"),
+        ("service", "0003_channels"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkflowDefinition',
+            name="WorkflowDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='nome')),
-                ('kind', models.CharField(default='water', max_length=10, verbose_name='tipo de ligação')),
-                ('active', models.BooleanField(default=True, verbose_name='ativo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="nome")),
+                ("kind", models.CharField(default="water", max_length=10, verbose_name="tipo de ligação")),
+                ("active", models.BooleanField(default=True, verbose_name="ativo")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ConnectionDocument',
+            name="ConnectionDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=10, verbose_name='tipo de ligação')),
-                ('name', models.CharField(max_length=120, verbose_name='documento')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='ordem')),
-                ('required', models.BooleanField(default=True, verbose_name='obrigatório')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=10, verbose_name="tipo de ligação")),
+                ("name", models.CharField(max_length=120, verbose_name="documento")),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="ordem")),
+                ("required", models.BooleanField(default=True, verbose_name="obrigatório")),
             ],
             options={
-                'ordering': ['kind', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'name'), name='connection_document_kind_name')],
+                "ordering": ["kind", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "name"), name="connection_document_kind_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ConnectionRequest',
+            name="ConnectionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='ano')),
-                ('number', models.PositiveIntegerField(verbose_name='número')),
-                ('requester_name', models.CharField(max_length=150, verbose_name='requerente')),
-                ('requester_document', models.CharField(max_length=14, verbose_name='CPF/CNPJ')),
-                ('requester_rg', models.CharField(blank=True, max_length=20, verbose_name='RG')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='telefone')),
-                ('phone_is_owner', models.BooleanField(default=True, verbose_name='o telefone é do requerente')),
-                ('citizen_name', models.CharField(blank=True, max_length=150, verbose_name='cidadão atendido')),
-                ('street_number', models.CharField(max_length=10, verbose_name='número')),
-                ('municipal_inscription', models.CharField(blank=True, max_length=30, verbose_name='inscrição municipal')),
-                ('kind', models.CharField(choices=[('water', 'Água'), ('sewer', 'Esgoto'), ('both', 'Água e esgoto')], max_length=10, verbose_name='tipo')),
-                ('status', models.CharField(choices=[('requested', 'Solicitada'), ('feasibility', 'Em viabilidade'), ('budget', 'Orçamento'), ('awaiting_payment', 'Aguardando pagamento'), ('execution', 'Em execução'), ('active', 'Ativa'), ('refused', 'Recusada'), ('cancelled', 'Cancelada')], default='requested', max_length=20, verbose_name='situação')),
-                ('documents', models.JSONField(blank=True, default=dict, verbose_name='documentos conferidos')),
-                ('fee', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='taxa')),
-                ('settlement', models.CharField(blank=True, choices=[('', '—'), ('bill', 'Na próxima conta'), ('paid', 'Pago no balcão')], default='', max_length=4, verbose_name='quitação da taxa')),
-                ('installments', models.PositiveSmallIntegerField(default=1, verbose_name='parcelas')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='motivo')),
-                ('created_at', models.DateTimeField(verbose_name='registrada em')),
-                ('created_by', models.CharField(max_length=150, verbose_name='registrada por')),
-                ('execution_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='service.serviceorder')),
-                ('feasibility_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='service.serviceorder')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='registry.street', verbose_name='logradouro')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.property', verbose_name='imóvel criado')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="ano")),
+                ("number", models.PositiveIntegerField(verbose_name="número")),
+                ("requester_name", models.CharField(max_length=150, verbose_name="requerente")),
+                ("requester_document", models.CharField(max_length=14, verbose_name="CPF/CNPJ")),
+                ("requester_rg", models.CharField(blank=True, max_length=20, verbose_name="RG")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="telefone")),
+                (
+                    "phone_is_owner",
+                    models.BooleanField(default=True, verbose_name="o telefone é do requerente"),
+                ),
+                (
+                    "citizen_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="cidadão atendido"),
+                ),
+                ("street_number", models.CharField(max_length=10, verbose_name="número")),
+                (
+                    "municipal_inscription",
+                    models.CharField(blank=True, max_length=30, verbose_name="inscrição municipal"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("water", "Água"), ("sewer", "Esgoto"), ("both", "Água e esgoto")],
+                        max_length=10,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Solicitada"),
+                            ("feasibility", "Em viabilidade"),
+                            ("budget", "Orçamento"),
+                            ("awaiting_payment", "Aguardando pagamento"),
+                            ("execution", "Em execução"),
+                            ("active", "Ativa"),
+                            ("refused", "Recusada"),
+                            ("cancelled", "Cancelada"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="situação",
+                    ),
+                ),
+                (
+                    "documents",
+                    models.JSONField(blank=True, default=dict, verbose_name="documentos conferidos"),
+                ),
+                (
+                    "fee",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="taxa"
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "—"), ("bill", "Na próxima conta"), ("paid", "Pago no balcão")],
+                        default="",
+                        max_length=4,
+                        verbose_name="quitação da taxa",
+                    ),
+                ),
+                ("installments", models.PositiveSmallIntegerField(default=1, verbose_name="parcelas")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="motivo")),
+                ("created_at", models.DateTimeField(verbose_name="registrada em")),
+                ("created_by", models.CharField(max_length=150, verbose_name="registrada por")),
+                (
+                    "execution_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="service.serviceorder",
+                    ),
+                ),
+                (
+                    "feasibility_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="service.serviceorder",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.street",
+                        verbose_name="logradouro",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.property",
+                        verbose_name="imóvel criado",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', '-number'],
+                "ordering": ["-year", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='WorkflowInstance',
+            name="WorkflowInstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='etapa atual')),
-                ('log', models.JSONField(blank=True, default=list, verbose_name='histórico')),
-                ('definition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='service.workflowdefinition')),
-                ('request', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='workflow', to='service.connectionrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="etapa atual")),
+                ("log", models.JSONField(blank=True, default=list, verbose_name="histórico")),
+                (
+                    "definition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="service.workflowdefinition"
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workflow",
+                        to="service.connectionrequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WorkflowStep',
+            name="WorkflowStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='ordem')),
-                ('title', models.CharField(max_length=120, verbose_name='etapa')),
-                ('checkpoint', models.CharField(choices=[('registration', 'Registro do pedido'), ('feasibility', 'Viabilidade'), ('budget', 'Orçamento e pagamento'), ('execution', 'Execução da ligação'), ('first_bill', 'Primeira conta')], max_length=14, verbose_name='marco')),
-                ('service_code', models.CharField(blank=True, max_length=20, verbose_name='código de serviço a abrir')),
-                ('definition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='service.workflowdefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="ordem")),
+                ("title", models.CharField(max_length=120, verbose_name="etapa")),
+                (
+                    "checkpoint",
+                    models.CharField(
+                        choices=[
+                            ("registration", "Registro do pedido"),
+                            ("feasibility", "Viabilidade"),
+                            ("budget", "Orçamento e pagamento"),
+                            ("execution", "Execução da ligação"),
+                            ("first_bill", "Primeira conta"),
+                        ],
+                        max_length=14,
+                        verbose_name="marco",
+                    ),
+                ),
+                (
+                    "service_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="código de serviço a abrir"),
+                ),
+                (
+                    "definition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="service.workflowdefinition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['definition_id', 'position'],
+                "ordering": ["definition_id", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='connectionrequest',
-            constraint=models.UniqueConstraint(fields=('year', 'number'), name='connection_request_number'),
+            model_name="connectionrequest",
+            constraint=models.UniqueConstraint(fields=("year", "number"), name="connection_request_number"),
         ),
         migrations.AddConstraint(
-            model_name='workflowstep',
-            constraint=models.UniqueConstraint(fields=('definition', 'position'), name='workflow_step_position'),
+            model_name="workflowstep",
+            constraint=models.UniqueConstraint(
+                fields=("definition", "position"), name="workflow_step_position"
+            ),
         ),
     ]

@@ -462,6 +462,9 @@ def order_close(
     order.closed_at, order.closed_by = now, actor.get_username()
     order.notes, order.reason = notes.strip(), reason.strip()
     order.save()
+    from .connections import on_order_closed  # a new connection's workflow moves with its orders
+
+    on_order_closed(order, executed=executed, actor=actor)
     charges = ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())
     audit_record(
         actor=actor,
