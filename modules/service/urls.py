@@ -17,3 +17,12 @@ urlpatterns = [
     path("atendimento/imovel/<int:pk>/", desk_views.desk_property_view, name="desk_property"),
     path("abertura-automatica/", automatic_views.automatic_rules_view, name="automatic_rules"),
 ]
+
+from . import connections_views  # noqa: E402
+
+urlpatterns += [
+    path("ligacoes/", connections_views.requests_view, name="connections"),
+    path("ligacoes/nova/", connections_views.request_new_view, name="connection_new"),
+    path("ligacoes/<int:pk>/", connections_views.request_view, name="connection"),
+    path("ligacoes/fluxos/", connections_views.workflows_view, name="connection_workflows"),
+]

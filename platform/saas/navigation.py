@@ -265,6 +265,21 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="O segredo que assina os eventos da central telefônica e a URA, o gateway de SMS e o "
         "discador das campanhas.",
     ),
+    NavItem(
+        "Atendimento",
+        "Ligações novas",
+        "service:connections",
+        "service.orders",
+        description="Pedidos de ligação nova do balcão à primeira conta: documentos, viabilidade, "
+        "orçamento, taxa, execução com hidrômetro e ativação.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Fluxos de ligação nova",
+        "service:connection_workflows",
+        "service.codes",
+        description="As etapas configuráveis da ligação nova e o código de serviço que cada uma abre.",
+    ),
 )
 
 
