@@ -531,11 +531,11 @@ def request_cancel(*, actor: Actor, request_id: int, reason: str) -> ConnectionR
 
 
 @transaction.atomic(durable=True)
-def workflow_seed(*, actor: Actor, feasibility_code: str, execution_code: str) -> WorkflowDefinition:
+def workflow_seed(
+    *, actor: Actor, feasibility_code: str, execution_code: str, name: str = WATER_WORKFLOW
+) -> WorkflowDefinition:
     """The seeded "Ligação nova de água" definition with its five steps (idempotent)."""
-    definition, created = WorkflowDefinition.objects.get_or_create(
-        name=WATER_WORKFLOW, defaults={"kind": "water"}
-    )
+    definition, created = WorkflowDefinition.objects.get_or_create(name=name, defaults={"kind": "water"})
     if created:
         steps: list[tuple[str, str, str]] = [
             ("Registro do pedido no balcão", WorkflowStep.Checkpoint.REGISTRATION, ""),
