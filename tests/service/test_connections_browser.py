@@ -45,10 +45,9 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - `make install` installs it
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from modules.access.models import LoginAttempt, User
     from modules.common.audit import SystemActor
-    from modules.metering.models import Meter, MeterEvent
     from modules.metering.services import meter_create
     from modules.registry.models import BillingGroup, City, Neighbourhood, Street
-    from modules.service.models import ServiceCode, Team, WorkflowDefinition
+    from modules.service.models import WorkflowDefinition
     from modules.service.services import catalog
     from modules.service.services import connections as cx
     from saas.middleware import host_cache
@@ -135,7 +134,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 _cleanup(street, definition, [feas, exe], team, meter, group, previously_active)
                 LoginAttempt.objects.filter(username=username).delete()
                 User.objects.filter(username=username).delete()
-            del Meter, MeterEvent, ServiceCode, Team
     if previous_async is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
@@ -144,7 +142,7 @@ def _cleanup(
     street: Any, definition: Any, codes: list[Any], team: Any, meter: Any, group: Any, active: list[int]
 ) -> None:
     """Best effort, children first: what the walk created is removed so the shared database is as before."""
-    from modules.metering.models import Installation, Meter, MeterEvent
+    from modules.metering.models import Installation, Meter
     from modules.registry.models import (
         ConnectionEvent,
         Property,
@@ -157,8 +155,8 @@ def _cleanup(
         ExecutedService,
         OrderEvent,
         PendingCharge,
-        ServicePrice,
         ServiceOrder,
+        ServicePrice,
         WorkflowDefinition,
     )
 
@@ -174,7 +172,6 @@ def _cleanup(
     OrderEvent.objects.filter(order__in=orders).delete()
     orders.delete()
     Installation.objects.filter(meter=meter).delete()
-    MeterEvent.objects.filter(meter=meter).delete()
     Meter.objects.filter(pk=meter.pk).delete()
     ConnectionEvent.objects.filter(connection__property_id__in=props).delete()
     ServiceConnection.objects.filter(property_id__in=props).delete()
@@ -287,7 +284,7 @@ def test_a_new_water_connection_from_the_counter_to_the_first_bill(
         assert account in page.inner_text("table")
         _shot(page, "conn-07-list")
         page.goto(f"{base}/servicos/ligacoes/fluxos/")
-        assert "OS de viabilidade" in page.inner_text("main")
+        assert page.locator("input[name=title]").nth(1).input_value() == "OS de viabilidade"
         _shot(page, "conn-08-workflows")
         assert page.goto(detail).ok
         assert errors == []
