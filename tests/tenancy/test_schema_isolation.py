@@ -491,6 +491,30 @@ class BetaWorld:
 
         return self.get("campaign", make)
 
+    def connection_request(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.service.models import ConnectionRequest
+
+            _beyond_alpha("service_connectionrequest")
+            prop = self.prop()
+            return ConnectionRequest.objects.create(
+                year=2026,
+                number=900001,
+                requester_name="Requerente Exclusivo de Beta",
+                requester_document="52998224725",
+                street_id=prop.street_id,
+                street_number="1",
+                kind="water",
+                status="cancelled",
+                target=prop,
+                created_at=timezone.now(),
+                created_by=ACTOR_NAME,
+            )
+
+        return self.get("connection_request", make)
+
 
 def _beyond_alpha(*tables: str) -> None:
     """Ids are drawn from each schema's own sequences, so beta's next id may be one alpha also has:
@@ -560,6 +584,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("tickets", "id"): lambda w: w.ticket().pk,
     ("supply-outages", "id"): lambda w: w.supply_outage().pk,
     ("campaigns", "id"): lambda w: w.campaign().pk,
+    ("connection-requests", "id"): lambda w: w.connection_request().pk,
 }
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record
 from modules.common.clock import tenant_today, tenant_zone
+from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.registry.domain import connections as conn_rules
 from modules.registry.domain.economies import CategoryShare
@@ -318,7 +319,7 @@ def on_order_closed(order: ServiceOrder, *, executed: bool, actor: Actor) -> Non
             code = code_get(step_code(instance.definition, WorkflowStep.Checkpoint.EXECUTION))
             req.fee = price_in_force(code, tenant_today())
             req.status = Status.BUDGET
-            _log(instance, actor, f"Viabilidade executada; orçamento de R$ {req.fee}")
+            _log(instance, actor, f"Viabilidade executada; orçamento de R$ {format_brl(req.fee)}")
         else:
             req.status = Status.REFUSED
             req.reason = f"Inviável: {order.reason}"[:300]
