@@ -41,19 +41,19 @@ class ConnectionRequestIn(serializers.Serializer):
     )
 
 
-class SettleIn(serializers.Serializer):
+class ConnectionSettleIn(serializers.Serializer):
     settlement = serializers.ChoiceField(choices=[("bill", "Na próxima conta"), ("paid", "Pago no balcão")])
     installments = serializers.IntegerField(min_value=1, required=False, default=1)
 
 
-class CompleteIn(serializers.Serializer):
+class ConnectionCompleteIn(serializers.Serializer):
     team_id = serializers.IntegerField()
     executed_at = serializers.DateTimeField()
     meter_id = serializers.IntegerField()
     initial_reading = serializers.IntegerField(min_value=0, required=False, default=0)
 
 
-class CancelIn(serializers.Serializer):
+class ConnectionCancelIn(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
@@ -131,9 +131,9 @@ class ConnectionRequestSettleApi(APIView):
     function = "service.orders"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=SettleIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ConnectionSettleIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = SettleIn(data=request.data)
+        data = ConnectionSettleIn(data=request.data)
         data.is_valid(raise_exception=True)
         cx.request_settle(actor=request.user, request_id=_one(pk).pk, **data.validated_data)
         return Response(request_json(_one(pk)))
@@ -155,9 +155,9 @@ class ConnectionRequestCompleteApi(APIView):
     function = "service.orders"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=CompleteIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ConnectionCompleteIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = CompleteIn(data=request.data)
+        data = ConnectionCompleteIn(data=request.data)
         data.is_valid(raise_exception=True)
         cx.request_complete(actor=request.user, request_id=_one(pk).pk, **data.validated_data)
         return Response(request_json(_one(pk)))
@@ -168,9 +168,9 @@ class ConnectionRequestCancelApi(APIView):
     function = "service.orders"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=CancelIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ConnectionCancelIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = CancelIn(data=request.data)
+        data = ConnectionCancelIn(data=request.data)
         data.is_valid(raise_exception=True)
         cx.request_cancel(actor=request.user, request_id=_one(pk).pk, reason=data.validated_data["reason"])
         return Response(request_json(_one(pk)))

@@ -92,7 +92,7 @@ def checklist(kind: str) -> list[str]:
 
 
 def request_get(request_id: int) -> ConnectionRequest:
-    row = (
+    row: ConnectionRequest | None = (
         ConnectionRequest.objects.select_related("street", "target", "feasibility_order", "execution_order")
         .filter(pk=request_id)
         .first()
@@ -105,7 +105,9 @@ def request_get(request_id: int) -> ConnectionRequest:
 
 
 def workflow_for(kind: str) -> WorkflowDefinition:
-    row = WorkflowDefinition.objects.filter(kind=kind if kind != "both" else "water", active=True).first()
+    row: WorkflowDefinition | None = WorkflowDefinition.objects.filter(
+        kind=kind if kind != "both" else "water", active=True
+    ).first()
     if row is None:
         row = WorkflowDefinition.objects.filter(active=True).order_by("id").first()
     if row is None:
@@ -118,14 +120,15 @@ def workflow_for(kind: str) -> WorkflowDefinition:
 
 
 def step_code(definition: WorkflowDefinition, checkpoint: str) -> str:
-    step = definition.steps.filter(checkpoint=checkpoint).first()
+    step: WorkflowStep | None = definition.steps.filter(checkpoint=checkpoint).first()
     if step is None or not step.service_code:
         raise ValidationFailed(
             f"O fluxo '{definition.name}' não tem código de serviço na etapa '{checkpoint}'.",
             field="workflow",
             code=ErrorCode.CONNECTION_STEP_INVALID,
         )
-    return step.service_code
+    code: str = step.service_code
+    return code
 
 
 def _check_request(data: RequestInput) -> tuple[Street, Neighbourhood, BillingGroup, Route]:
@@ -259,7 +262,7 @@ def _request_open(
 
     now = timezone.now()
     year = now.astimezone(tenant_zone()).year
-    req = ConnectionRequest.objects.create(
+    req: ConnectionRequest = ConnectionRequest.objects.create(
         year=year,
         number=_next_number(year),
         requester_name=data.requester_name.strip(),
@@ -346,7 +349,9 @@ def on_order_closed(order: ServiceOrder, *, executed: bool, actor: Actor) -> Non
 
 
 def _locked(request_id: int) -> ConnectionRequest:
-    req = ConnectionRequest.objects.select_for_update().filter(pk=request_id).first()
+    req: ConnectionRequest | None = (
+        ConnectionRequest.objects.select_for_update().filter(pk=request_id).first()
+    )
     if req is None:
         raise NotFound(
             "Pedido de ligação não encontrado.", field="request", code=ErrorCode.CONNECTION_REQUEST_NOT_FOUND
@@ -536,6 +541,7 @@ def workflow_seed(
     *, actor: Actor, feasibility_code: str, execution_code: str, name: str = WATER_WORKFLOW
 ) -> WorkflowDefinition:
     """The seeded "Ligação nova de água" definition with its five steps (idempotent)."""
+    definition: WorkflowDefinition
     definition, created = WorkflowDefinition.objects.get_or_create(name=name, defaults={"kind": "water"})
     if created:
         steps: list[tuple[str, str, str]] = [
@@ -561,7 +567,7 @@ def workflow_seed(
 
 @transaction.atomic(durable=True)
 def workflow_step_update(*, actor: Actor, step_id: int, title: str, service_code: str) -> WorkflowStep:
-    step = WorkflowStep.objects.select_for_update().filter(pk=step_id).first()
+    step: WorkflowStep | None = WorkflowStep.objects.select_for_update().filter(pk=step_id).first()
     if step is None:
         raise NotFound("Etapa não encontrada.", field="step", code=ErrorCode.WORKFLOW_NOT_FOUND)
     before: dict[str, Any] = {"title": step.title, "service_code": step.service_code}
