@@ -544,12 +544,15 @@ def workflow_seed(
     definition: WorkflowDefinition
     definition, created = WorkflowDefinition.objects.get_or_create(name=name, defaults={"kind": "water"})
     if created:
-        steps: list[tuple[str, str, str]] = [
-            ("Registro do pedido no balcão", WorkflowStep.Checkpoint.REGISTRATION, ""),
-            ("OS de viabilidade", WorkflowStep.Checkpoint.FEASIBILITY, feasibility_code),
-            ("Orçamento e pagamento da taxa", WorkflowStep.Checkpoint.BUDGET, ""),
-            ("OS de execução com hidrômetro", WorkflowStep.Checkpoint.EXECUTION, execution_code),
-            ("Primeira conta", WorkflowStep.Checkpoint.FIRST_BILL, ""),
+        from ..seed import STEPS
+
+        steps = [
+            (
+                title,
+                checkpoint,
+                {"feasibility": feasibility_code, "execution": execution_code}.get(checkpoint, ""),
+            )
+            for title, checkpoint, _code in STEPS
         ]
         for position, (title, checkpoint, code) in enumerate(steps, start=1):
             WorkflowStep.objects.create(

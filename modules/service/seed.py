@@ -1,0 +1,37 @@
+"""Service reference data: the new-connection document checklist and the "Ligação nova de água"
+workflow (ADR 0183). Idempotent; the steps' service codes (VIAB, LIGN) are edited on the workflows
+page when the utility uses other codes."""
+
+from __future__ import annotations
+
+from .models_connections import ConnectionDocument, WorkflowDefinition, WorkflowStep
+from .services.connections import DEFAULT_DOCUMENTS, WATER_WORKFLOW
+
+FEASIBILITY_CODE = "VIAB"
+EXECUTION_CODE = "LIGN"
+
+STEPS: list[tuple[str, str, str]] = [
+    ("Registro do pedido no balcão", WorkflowStep.Checkpoint.REGISTRATION, ""),
+    ("OS de viabilidade", WorkflowStep.Checkpoint.FEASIBILITY, FEASIBILITY_CODE),
+    ("Orçamento e pagamento da taxa", WorkflowStep.Checkpoint.BUDGET, ""),
+    ("OS de execução com hidrômetro", WorkflowStep.Checkpoint.EXECUTION, EXECUTION_CODE),
+    ("Primeira conta", WorkflowStep.Checkpoint.FIRST_BILL, ""),
+]
+
+
+def seed_reference_data() -> None:
+    for kind, names in DEFAULT_DOCUMENTS.items():
+        for position, name in enumerate(names, start=1):
+            ConnectionDocument.objects.get_or_create(kind=kind, name=name, defaults={"position": position})
+    definition, created = WorkflowDefinition.objects.get_or_create(
+        name=WATER_WORKFLOW, defaults={"kind": "water"}
+    )
+    if created:
+        for position, (title, checkpoint, code) in enumerate(STEPS, start=1):
+            WorkflowStep.objects.create(
+                definition=definition,
+                position=position,
+                title=title,
+                checkpoint=checkpoint,
+                service_code=code,
+            )
