@@ -164,3 +164,101 @@ def test_paid_at_the_counter_waits_for_payment_and_is_not_billed(tenant_alpha) -
     )
     charges = PendingCharge.objects.filter(order_id=req.execution_order_id)
     assert [c.cancelled_at is not None for c in charges] == [True]
+
+
+PASSWORD = "Senha-forte-123"
+
+
+def test_the_api_walks_a_request_and_refuses_an_early_installation(tenant_alpha, alpha_client) -> None:
+    from modules.metering.services import meter_create
+    from tests.conftest import bearer, make_user
+
+    w = world()
+    make_user("alpha", "balcao", PASSWORD, is_admin=True)
+    headers = bearer(alpha_client, "balcao", PASSWORD)
+    d = data(w, street_number="77", lot=77)
+    body = {k: v for k, v in d.__dict__.items() if k not in ("locality", "category")}
+    created = alpha_client.post(
+        "/api/v1/service/connection-requests", body, content_type="application/json", **headers
+    )
+    assert created.status_code == 201, created.content
+    out = created.json()
+    assert out["status"] == "feasibility" and out["workflow"]["position"] == 2
+    again = alpha_client.post(
+        "/api/v1/service/connection-requests", body, content_type="application/json", **headers
+    )
+    assert again.status_code == 409 and "pendente" in again.json()["detail"]
+    early = alpha_client.post(
+        f"/api/v1/service/connection-requests/{out['id']}/complete",
+        {"team_id": w["team"].pk, "executed_at": "2026-01-01T10:00:00-03:00", "meter_id": 1},
+        content_type="application/json",
+        **headers,
+    )
+    assert early.status_code == 409 and "taxa paga ou parcelada" in early.json()["detail"]
+    req = ConnectionRequest.objects.get(pk=out["id"])
+    orders.order_close(
+        actor=f.ACTOR,
+        order_id=req.feasibility_order_id,
+        executed=True,
+        executed_at=req.created_at + dt.timedelta(minutes=1),
+        team_id=w["team"].pk,
+    )
+    settled = alpha_client.post(
+        f"/api/v1/service/connection-requests/{req.pk}/settle",
+        {"settlement": "bill", "installments": 3},
+        content_type="application/json",
+        **headers,
+    )
+    assert settled.status_code == 200 and settled.json()["status"] == "execution"
+    meter = meter_create(
+        actor=f.ACTOR,
+        number="Y26N000778",
+        manufacturer="Elster",
+        model="S220",
+        capacity="1.5",
+        diameter_mm=20,
+        metrological_class="B",
+        manufacture_year=2025,
+        calibrated_on=dt.date(2025, 3, 1),
+    )
+    done = alpha_client.post(
+        f"/api/v1/service/connection-requests/{req.pk}/complete",
+        {
+            "team_id": w["team"].pk,
+            "executed_at": (req.created_at + dt.timedelta(minutes=2)).isoformat(),
+            "meter_id": meter.pk,
+        },
+        content_type="application/json",
+        **headers,
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "active"
+    assert ServiceConnection.objects.get(property=req.target, kind="water").situation == "connected"
+
+
+def test_the_seed_and_the_workflows_page(tenant_alpha, alpha_client) -> None:
+    from modules.service.models import WorkflowStep
+    from modules.service.seed import seed_reference_data
+    from tests.conftest import make_user
+
+    seed_reference_data()
+    seed_reference_data()
+    step = WorkflowStep.objects.get(definition__name=cx.WATER_WORKFLOW, checkpoint="feasibility")
+    assert step.service_code == "VIAB"
+    assert len(cx.checklist("water")) == 4
+    f.code("VIST2", price=None, billing_type="not_billable")
+    make_user("alpha", "gestora", PASSWORD, is_admin=True)
+    alpha_client.post("/conta/entrar/", {"username": "gestora", "password": PASSWORD})
+    page = alpha_client.get("/servicos/ligacoes/fluxos/").content.decode()
+    assert "Ligação nova de água" in page
+    alpha_client.post(
+        "/servicos/ligacoes/fluxos/",
+        {"step": step.pk, "title": "Vistoria de viabilidade", "service_code": "vist2"},
+    )
+    step.refresh_from_db()
+    assert (step.title, step.service_code) == ("Vistoria de viabilidade", "VIST2")
+    alpha_client.post(
+        "/servicos/ligacoes/fluxos/", {"step": step.pk, "title": "x", "service_code": "NAOEXISTE"}
+    )
+    step.refresh_from_db()
+    assert step.service_code == "VIST2"
