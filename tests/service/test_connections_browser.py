@@ -23,7 +23,7 @@ from wsgiref.simple_server import make_server
 import pytest
 from django.core.wsgi import get_wsgi_application
 
-from modules.common.clock import tenant_today
+from modules.common.clock import tenant_now, tenant_today
 from modules.common.tenancy import tenant_context
 from tests.conftest import make_user
 from tests.portal.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -47,7 +47,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
     from modules.common.audit import SystemActor
     from modules.metering.services import meter_create
     from modules.registry.models import BillingGroup, City, Neighbourhood, Street
-    from modules.service.models import WorkflowDefinition
+    from modules.service.models import OrderSequence, WorkflowDefinition
     from modules.service.services import catalog
     from modules.service.services import connections as cx
     from saas.middleware import host_cache
@@ -95,9 +95,13 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             street = Street.objects.create(city=city, street_type="Rua", name=f"das Palmeiras {tag}")
             hood, _ = Neighbourhood.objects.get_or_create(city=city, name="Centro")
             group_code = random.randint(700, 990)
-            group, _ = BillingGroup.objects.get_or_create(code=group_code, defaults={"name": f"Grupo {tag}"})
+            group, group_created = BillingGroup.objects.get_or_create(
+                code=group_code, defaults={"name": f"Grupo {tag}"}
+            )
             route = group.routes.first() or group.routes.create(code=1)
             team = catalog.team_create(actor=actor, name=f"Equipe Ligações {tag}")
+            year = tenant_now().year
+            sequence_before = OrderSequence.objects.filter(year=year).values_list("last", flat=True).first()
             meter = meter_create(
                 actor=actor,
                 number=f"Y26N{tag}",
@@ -132,6 +136,14 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             server.server_close()
             with tenant_context("alpha"):
                 _cleanup(street, definition, [feas, exe], team, meter, group, previously_active)
+                if group_created:
+                    group.routes.all().delete()
+                    group.delete()
+                # the yearly numbering is back where it was, so other tests' numbers do not depend on this one
+                if sequence_before is None:
+                    OrderSequence.objects.filter(year=year).delete()
+                else:
+                    OrderSequence.objects.filter(year=year).update(last=sequence_before)
                 LoginAttempt.objects.filter(username=username).delete()
                 User.objects.filter(username=username).delete()
     if previous_async is None:
