@@ -93,7 +93,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             )
             city = City.objects.order_by("id").first()
             street = Street.objects.create(city=city, street_type="Rua", name=f"das Palmeiras {tag}")
-            hood, _ = Neighbourhood.objects.get_or_create(city=city, name="Centro")
+            hood = Neighbourhood.objects.create(city=city, name=f"Centro {tag}")
             group_code = random.randint(700, 990)
             group, group_created = BillingGroup.objects.get_or_create(
                 code=group_code, defaults={"name": f"Grupo {tag}"}
@@ -144,6 +144,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                     OrderSequence.objects.filter(year=year).delete()
                 else:
                     OrderSequence.objects.filter(year=year).update(last=sequence_before)
+                hood.delete()
                 LoginAttempt.objects.filter(username=username).delete()
                 User.objects.filter(username=username).delete()
     if previous_async is None:
