@@ -254,3 +254,38 @@ urlpatterns += [
         name="api-property-reading-summary",
     ),
 ]
+
+from . import connections_apis  # noqa: E402
+
+urlpatterns += [
+    path(
+        "service/connection-requests",
+        connections_apis.ConnectionRequestsApi.as_view(),
+        name="api-service-connection-requests",
+    ),
+    path(
+        "service/connection-requests/<int:pk>",
+        connections_apis.ConnectionRequestDetailApi.as_view(),
+        name="api-service-connection-request",
+    ),
+    path(
+        "service/connection-requests/<int:pk>/settle",
+        connections_apis.ConnectionRequestSettleApi.as_view(),
+        name="api-service-connection-request-settle",
+    ),
+    path(
+        "service/connection-requests/<int:pk>/confirm-payment",
+        connections_apis.ConnectionRequestPaymentApi.as_view(),
+        name="api-service-connection-request-payment",
+    ),
+    path(
+        "service/connection-requests/<int:pk>/complete",
+        connections_apis.ConnectionRequestCompleteApi.as_view(),
+        name="api-service-connection-request-complete",
+    ),
+    path(
+        "service/connection-requests/<int:pk>/cancel",
+        connections_apis.ConnectionRequestCancelApi.as_view(),
+        name="api-service-connection-request-cancel",
+    ),
+]

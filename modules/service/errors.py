@@ -94,3 +94,13 @@ class ErrorCode(StrEnum):
     NOTHING_TO_CENTRALIZE = "nothing_to_centralize"
     DOCUMENT_NOT_OPEN = "document_not_open"
     LETTER_NEEDS_SEWER_ORDER = "letter_needs_sewer_order"
+    # new connections (ADR 0183)
+    CONNECTION_REQUEST_NOT_FOUND = "connection_request_not_found"
+    CONNECTION_DOCUMENTS_MISSING = "connection_documents_missing"
+    CONNECTION_REQUEST_DUPLICATE = "connection_request_duplicate"
+    CONNECTION_SITE_NO_SECTOR = "connection_site_no_sector"
+    CONNECTION_SEWER_NEEDS_WATER = "connection_sewer_needs_metered_water"
+    CONNECTION_FEE_NOT_SETTLED = "connection_fee_not_settled"
+    CONNECTION_STEP_INVALID = "connection_step_invalid"
+    CONNECTION_INSTALLMENTS_INVALID = "connection_installments_invalid"
+    WORKFLOW_NOT_FOUND = "workflow_not_found"

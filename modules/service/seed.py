@@ -1,8 +1,13 @@
-"""Reference data of service: its functions in the standard profiles. Idempotent and additive."""
+"""Reference data of service: its functions in the standard profiles, the new-connection document
+checklist and the "Ligação nova de água" workflow (ADR 0181, 0183). Idempotent and additive; the
+workflow's service codes (VIAB, LIGN) are edited on the workflows page when the utility uses others."""
 
 from __future__ import annotations
 
 from modules.registry.seed import grant
+
+from .models_connections import ConnectionDocument, WorkflowDefinition, WorkflowStep
+from .services.connections import DEFAULT_DOCUMENTS, WATER_WORKFLOW
 
 GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "service.attendances": {
@@ -12,6 +17,32 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+FEASIBILITY_CODE = "VIAB"
+EXECUTION_CODE = "LIGN"
+
+STEPS: list[tuple[str, str, str]] = [
+    ("Registro do pedido no balcão", WorkflowStep.Checkpoint.REGISTRATION, ""),
+    ("OS de viabilidade", WorkflowStep.Checkpoint.FEASIBILITY, FEASIBILITY_CODE),
+    ("Orçamento e pagamento da taxa", WorkflowStep.Checkpoint.BUDGET, ""),
+    ("OS de execução com hidrômetro", WorkflowStep.Checkpoint.EXECUTION, EXECUTION_CODE),
+    ("Primeira conta", WorkflowStep.Checkpoint.FIRST_BILL, ""),
+]
+
 
 def seed_reference_data() -> None:
     grant(GRANTS)
+    for kind, names in DEFAULT_DOCUMENTS.items():
+        for position, name in enumerate(names, start=1):
+            ConnectionDocument.objects.get_or_create(kind=kind, name=name, defaults={"position": position})
+    definition, created = WorkflowDefinition.objects.get_or_create(
+        name=WATER_WORKFLOW, defaults={"kind": "water"}
+    )
+    if created:
+        for position, (title, checkpoint, code) in enumerate(STEPS, start=1):
+            WorkflowStep.objects.create(
+                definition=definition,
+                position=position,
+                title=title,
+                checkpoint=checkpoint,
+                service_code=code,
+            )

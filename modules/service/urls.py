@@ -98,3 +98,12 @@ urlpatterns += [
         "atendimento/imovel/<int:pk>/leituras/", desk_views.reading_summary_view, name="desk_reading_summary"
     ),
 ]
+
+from . import connections_views  # noqa: E402
+
+urlpatterns += [
+    path("ligacoes/", connections_views.requests_view, name="connections"),
+    path("ligacoes/nova/", connections_views.request_new_view, name="connection_new"),
+    path("ligacoes/<int:pk>/", connections_views.request_view, name="connection"),
+    path("ligacoes/fluxos/", connections_views.workflows_view, name="connection_workflows"),
+]

@@ -395,6 +395,21 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Cartas de liberação de instalação de esgoto com prazo; vencido o prazo sem ligação, "
         "notificação e multa na próxima fatura.",
     ),
+    NavItem(
+        "Atendimento",
+        "Ligações novas",
+        "service:connections",
+        "service.orders",
+        description="Pedidos de ligação nova do balcão à primeira conta: documentos, viabilidade, "
+        "orçamento, taxa, execução com hidrômetro e ativação.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Fluxos de ligação nova",
+        "service:connection_workflows",
+        "service.codes",
+        description="As etapas configuráveis da ligação nova e o código de serviço que cada uma abre.",
+    ),
 )
 
 

@@ -548,6 +548,30 @@ class BetaWorld:
 
         return self.get("contract", make)
 
+    def connection_request(self) -> Any:
+        def make() -> Any:
+            from django.utils import timezone
+
+            from modules.service.models import ConnectionRequest
+
+            _beyond_alpha("service_connectionrequest")
+            prop = self.prop()
+            return ConnectionRequest.objects.create(
+                year=2026,
+                number=900001,
+                requester_name="Requerente Exclusivo de Beta",
+                requester_document="52998224725",
+                street_id=prop.street_id,
+                street_number="1",
+                kind="water",
+                status="cancelled",
+                target=prop,
+                created_at=timezone.now(),
+                created_by=ACTOR_NAME,
+            )
+
+        return self.get("connection_request", make)
+
 
 def _beyond_alpha(*tables: str) -> None:
     """Ids are drawn from each schema's own sequences, so beta's next id may be one alpha also has:
@@ -627,6 +651,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("commercial-customers", "id"): lambda w: _beta_commercial_customer(w).pk,
     ("paying-bodies", "id"): lambda w: _beta_paying_body(w).pk,
     ("documents", "id"): lambda w: _beta_standalone_document(w).pk,
+    ("connection-requests", "id"): lambda w: w.connection_request().pk,
 }
 
 

@@ -712,6 +712,9 @@ def order_close_in(
     _opinion(order, "close", opinion, actor, now)
     for effect in _CLOSE_EFFECTS:
         effect(order, closing)
+    from .connections import on_order_closed  # a new connection's workflow moves with its orders
+
+    on_order_closed(order, executed=executed, actor=actor)
     charges = ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())
     audit_record(
         actor=actor,

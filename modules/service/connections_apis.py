@@ -1,0 +1,176 @@
+"""Staff API of new connections (ADR 0183): the requests (list, register at the counter), a request
+with its workflow, and the actions of its steps (settle the fee, confirm the payment, complete with
+a stock meter, cancel). The feasibility and execution orders are closed through the orders API too."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.access.permissions import HasFunction
+
+from .models_connections import ConnectionRequest, WorkflowInstance
+from .services import connections as cx
+
+
+class ConnectionRequestIn(serializers.Serializer):
+    requester_name = serializers.CharField(max_length=150)
+    requester_document = serializers.CharField(max_length=18)
+    requester_rg = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone_is_owner = serializers.BooleanField(required=False, default=True)
+    citizen_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    street_id = serializers.IntegerField()
+    street_number = serializers.CharField(max_length=10)
+    kind = serializers.ChoiceField(choices=ConnectionRequest.Kind.choices)
+    neighbourhood_id = serializers.IntegerField()
+    municipal_inscription = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    sector = serializers.IntegerField(min_value=0)
+    block = serializers.IntegerField(min_value=0)
+    lot = serializers.IntegerField(min_value=0)
+    billing_group_id = serializers.IntegerField()
+    route_id = serializers.IntegerField()
+    documents = serializers.ListField(
+        child=serializers.CharField(max_length=120), required=False, default=list
+    )
+
+
+class ConnectionSettleIn(serializers.Serializer):
+    settlement = serializers.ChoiceField(choices=[("bill", "Na próxima conta"), ("paid", "Pago no balcão")])
+    installments = serializers.IntegerField(min_value=1, required=False, default=1)
+
+
+class ConnectionCompleteIn(serializers.Serializer):
+    team_id = serializers.IntegerField()
+    executed_at = serializers.DateTimeField()
+    meter_id = serializers.IntegerField()
+    initial_reading = serializers.IntegerField(min_value=0, required=False, default=0)
+
+
+class ConnectionCancelIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+def request_json(req: ConnectionRequest) -> dict[str, Any]:
+    instance = WorkflowInstance.objects.select_related("definition").filter(request=req).first()
+    steps = list(instance.definition.steps.all()) if instance else []
+    return {
+        "id": req.pk,
+        "number": req.label,
+        "status": req.status,
+        "status_label": req.get_status_display(),
+        "kind": req.kind,
+        "requester_name": req.requester_name,
+        "requester_document": req.requester_document,
+        "phone": req.phone,
+        "street": str(req.street),
+        "street_number": req.street_number,
+        "account_number": req.target.account_number if req.target else None,
+        "feasibility_order": req.feasibility_order.label if req.feasibility_order else None,
+        "execution_order": req.execution_order.label if req.execution_order else None,
+        "fee": str(req.fee) if req.fee is not None else None,
+        "settlement": req.settlement,
+        "installments": req.installments,
+        "documents": sorted(req.documents),
+        "workflow": {
+            "name": instance.definition.name,
+            "position": instance.position,
+            "steps": [
+                {"position": s.position, "title": s.title, "checkpoint": s.checkpoint, "code": s.service_code}
+                for s in steps
+            ],
+        }
+        if instance
+        else None,
+    }
+
+
+def _one(pk: int) -> ConnectionRequest:
+    return cx.request_get(pk)
+
+
+class ConnectionRequestsApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "add"}
+
+    @extend_schema(operation_id="service_connection_requests_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        rows = ConnectionRequest.objects.select_related(
+            "street", "target", "feasibility_order", "execution_order"
+        )
+        if request.query_params.get("status"):
+            rows = rows.filter(status=request.query_params["status"])
+        return Response({"results": [request_json(r) for r in rows[:200]]})
+
+    @extend_schema(request=ConnectionRequestIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = ConnectionRequestIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        req = cx.request_register(actor=request.user, data=cx.RequestInput(**data.validated_data))
+        return Response(request_json(_one(req.pk)), status=status.HTTP_201_CREATED)
+
+
+class ConnectionRequestDetailApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+
+    @extend_schema(operation_id="service_connection_request_get", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(request_json(_one(pk)))
+
+
+class ConnectionRequestSettleApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ConnectionSettleIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = ConnectionSettleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cx.request_settle(actor=request.user, request_id=_one(pk).pk, **data.validated_data)
+        return Response(request_json(_one(pk)))
+
+
+class ConnectionRequestPaymentApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        cx.request_confirm_payment(actor=request.user, request_id=_one(pk).pk)
+        return Response(request_json(_one(pk)))
+
+
+class ConnectionRequestCompleteApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ConnectionCompleteIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = ConnectionCompleteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cx.request_complete(actor=request.user, request_id=_one(pk).pk, **data.validated_data)
+        return Response(request_json(_one(pk)))
+
+
+class ConnectionRequestCancelApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ConnectionCancelIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = ConnectionCancelIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cx.request_cancel(actor=request.user, request_id=_one(pk).pk, reason=data.validated_data["reason"])
+        return Response(request_json(_one(pk)))
