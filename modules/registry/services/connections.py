@@ -26,8 +26,7 @@ CONNECTION_FIELDS = (
 )
 
 
-@transaction.atomic(durable=True)
-def connection_create(
+def connection_create_within(
     *,
     actor: Actor,
     prop: Property,
@@ -62,6 +61,10 @@ def connection_create(
     )
     audit_record(actor=actor, action="registry.connection_create", target=sc, after=snapshot(sc))
     return sc
+
+
+# the unit of work; `connection_create_within` runs inside a caller's transaction (a new connection request)
+connection_create = transaction.atomic(durable=True)(connection_create_within)
 
 
 @transaction.atomic(durable=True)

@@ -93,8 +93,7 @@ def _clean_kind(kind: str | None) -> str:
     return kind
 
 
-@transaction.atomic(durable=True)
-def customer_create(
+def customer_create_within(
     *,
     actor: Actor,
     name: str,
@@ -119,6 +118,10 @@ def customer_create(
     )
     audit_record(actor=actor, action="registry.customer_create", target=customer, after=snapshot(customer))
     return customer
+
+
+# the unit of work; `customer_create_within` runs inside a caller's transaction (a new connection request)
+customer_create = transaction.atomic(durable=True)(customer_create_within)
 
 
 def customer_document_register(

@@ -191,8 +191,7 @@ def _clean_property_fields(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@transaction.atomic(durable=True)
-def property_create(
+def property_create_within(
     *,
     actor: Actor,
     locality: int,
@@ -213,6 +212,7 @@ def property_create(
     """A new property with its categories; the account number is the next issuable one unless given.
 
     `holder`, when given, becomes owner and responsible for the bill from `holder_since` (default today).
+    Runs inside the caller's transaction; `property_create` is the unit of work.
     """
     today = today or tenant_today()
     inscription = _inscription(
@@ -284,6 +284,10 @@ def property_create(
             # a TextChoices member is a str at run time (no Django stubs)
             relation_start(actor, prop, holder, role, holder_since or today, "cadastro")
     return prop
+
+
+# the unit of work; `property_create_within` runs inside a caller's transaction (a new connection request)
+property_create = transaction.atomic(durable=True)(property_create_within)
 
 
 @transaction.atomic(durable=True)

@@ -29,9 +29,9 @@ from modules.registry.models import (
     ServiceConnection,
     Street,
 )
-from modules.registry.services.connections import connection_change_situation, connection_create
-from modules.registry.services.customers import clean_document, customer_create
-from modules.registry.services.properties import property_create
+from modules.registry.services.connections import connection_change_situation, connection_create_within
+from modules.registry.services.customers import clean_document, customer_create_within
+from modules.registry.services.properties import property_create_within
 
 from ..errors import ErrorCode
 from ..models import PendingCharge, ServiceOrder
@@ -195,10 +195,12 @@ def _check_request(data: RequestInput) -> tuple[Street, Neighbourhood, BillingGr
     return street, hood, group, route
 
 
+@transaction.atomic(durable=True)
 def request_register(*, actor: Actor, data: RequestInput) -> ConnectionRequest:
-    """The counter's confirmation. The rules are checked first; the property is then pre-registered
-    with its connection(s) `potential` (registry's own services, each its unit of work) and the
-    request is recorded with its feasibility order in one unit of work (`_request_open`)."""
+    """The counter's confirmation, one unit of work: the rules are checked, the holder and the property
+    are pre-registered with its connection(s) `potential` (registry's services, inside this
+    transaction) and the request is recorded with its feasibility order — a refusal at any step
+    leaves nothing written."""
     street, hood, group, route = _check_request(data)
     definition = workflow_for(data.kind)
     feasibility_code = step_code(definition, WorkflowStep.Checkpoint.FEASIBILITY)
@@ -208,10 +210,10 @@ def request_register(*, actor: Actor, data: RequestInput) -> ConnectionRequest:
     if data.kind == "sewer":
         existing = Property.objects.filter(street=street, number=data.street_number.strip()).first()
     digits, _kind = clean_document(data.requester_document)
-    holder = Customer.objects.filter(cpf_cnpj=digits).first() or customer_create(
+    holder = Customer.objects.filter(cpf_cnpj=digits).first() or customer_create_within(
         actor=actor, name=data.requester_name, cpf_cnpj=digits
     )
-    prop = existing or property_create(
+    prop = existing or property_create_within(
         holder=holder,
         actor=actor,
         locality=data.locality,
@@ -228,7 +230,9 @@ def request_register(*, actor: Actor, data: RequestInput) -> ConnectionRequest:
     )
     for kind in ("water", "sewer") if data.kind == "both" else (data.kind,):
         if not ServiceConnection.objects.filter(property=prop, kind=kind).exists():
-            connection_create(actor=actor, prop=prop, kind=kind, situation=conn_rules.POTENTIAL, since=today)
+            connection_create_within(
+                actor=actor, prop=prop, kind=kind, situation=conn_rules.POTENTIAL, since=today
+            )
     return _request_open(actor=actor, data=data, prop=prop, definition=definition, code=feasibility_code)
 
 
@@ -254,10 +258,10 @@ def _log(instance: WorkflowInstance, actor: Actor, text: str, *, advance: bool =
     instance.save(update_fields=["position", "log"])
 
 
-@transaction.atomic(durable=True)
 def _request_open(
     *, actor: Actor, data: RequestInput, prop: Property, definition: WorkflowDefinition, code: str
 ) -> ConnectionRequest:
+    """Runs inside the caller's transaction (request_register)."""
     from . import orders
 
     now = timezone.now()
@@ -281,7 +285,7 @@ def _request_open(
         created_at=now,
         created_by=actor.get_username(),
     )
-    order = orders._open_one(
+    order = orders.order_open_one(
         actor=actor,
         code=code,
         property_id=prop.pk,
@@ -363,7 +367,7 @@ def _open_execution(actor: Actor, req: ConnectionRequest, instance: WorkflowInst
     from . import orders
 
     assert req.target_id is not None
-    order = orders._open_one(
+    order = orders.order_open_one(
         actor=actor,
         code=step_code(instance.definition, WorkflowStep.Checkpoint.EXECUTION),
         property_id=req.target_id,
