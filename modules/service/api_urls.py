@@ -245,3 +245,12 @@ urlpatterns += [
         name="api-service-document-cancel",
     ),
 ]
+from . import timeline_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "properties/<int:pk>/timeline",
+        timeline_views.PropertyTimelineApi.as_view(),
+        name="api-property-timeline",
+    ),
+]

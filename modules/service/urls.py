@@ -93,3 +93,11 @@ urlpatterns += [
     path("ordens/<int:pk>/desdobrar/", units_views.order_split_view, name="order_split"),
     path("atendimento/imovel/<int:pk>/religacao/", units_views.reconnection_view, name="reconnection"),
 ]
+from . import timeline_views  # noqa: E402
+
+# S10.5-03: the property's timeline of status-changing records
+urlpatterns += [
+    path(
+        "atendimento/imovel/<int:pk>/linha-do-tempo/", timeline_views.desk_timeline_view, name="desk_timeline"
+    ),
+]

@@ -21,7 +21,6 @@ from django_tenants.utils import get_public_schema_name
 from modules.common.context import RequestContext, bind_request_context, reset_request_context
 from modules.common.http import client_ip
 
-
 WORKSTATION_HEADER = "X-Manancial-Workstation"
 _WORKSTATION = re.compile(r"[A-Za-z0-9:._-]{1,64}")
 
