@@ -91,7 +91,8 @@ def parse_types(raw: str | list[str] | None) -> set[str] | None:
 
 def _moment(day: dt.date) -> dt.datetime:
     """A date-only record at the start of its day in the utility's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    moment: dt.datetime = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return moment
 
 
 def property_timeline(pk: int, *, types: set[str] | None, can: Callable[[str], bool]) -> list[TimelineEvent]:
