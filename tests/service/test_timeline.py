@@ -1,6 +1,7 @@
-"""S10.5-03: a property's timeline of status-changing records
-(/servicos/atendimento/imovel/<id>/linha-do-tempo/ and GET /api/v1/properties/{id}/timeline?type=a,b): events of each type, filtered by each type; a type the
-profile does not grant is neither shown nor queried; the query count does not grow with the events."""
+"""S10.5-03: a property's timeline of status-changing records (the page
+/servicos/atendimento/imovel/<id>/linha-do-tempo/ and GET /api/v1/properties/{id}/timeline?type=a,b):
+events of each type, filtered by each type; a type the profile does not grant is neither shown nor
+queried; the query count does not grow with the events."""
 
 from __future__ import annotations
 
