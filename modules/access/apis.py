@@ -185,6 +185,8 @@ class AuditOut(serializers.Serializer):
     after = serializers.JSONField()
     reason = serializers.CharField()
     ip = serializers.CharField(allow_null=True)
+    user_agent = serializers.CharField()
+    workstation = serializers.CharField()
 
 
 class AuditSearchApi(APIView):

@@ -157,5 +157,6 @@ def audit_record(
         ip=(ctx.ip or None) if ctx else None,
         user_agent=ctx.user_agent if ctx else "",
         request_id=ctx.request_id if ctx else "",
+        workstation=ctx.workstation if ctx else "",
     )
     return entry

@@ -11,6 +11,8 @@ class RequestContext:
     request_id: str
     ip: str
     user_agent: str
+    # the counter's workstation id, set by a local agent (header X-Manancial-Workstation, ADR 0187)
+    workstation: str = ""
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("manancial_request_context", default=None)

@@ -40,6 +40,8 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # S10.8-03: the workstation (MAC or station id) a local agent at the counter reports (ADR 0187)
+    workstation = models.CharField("estação de trabalho", max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

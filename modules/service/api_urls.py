@@ -289,3 +289,13 @@ urlpatterns += [
         name="api-service-connection-request-cancel",
     ),
 ]
+
+from . import timeline_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "properties/<int:pk>/timeline",
+        timeline_views.PropertyTimelineApi.as_view(),
+        name="api-property-timeline",
+    ),
+]

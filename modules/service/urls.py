@@ -107,3 +107,11 @@ urlpatterns += [
     path("ligacoes/<int:pk>/", connections_views.request_view, name="connection"),
     path("ligacoes/fluxos/", connections_views.workflows_view, name="connection_workflows"),
 ]
+from . import timeline_views  # noqa: E402
+
+# S10.5-03: the property's timeline of status-changing records
+urlpatterns += [
+    path(
+        "atendimento/imovel/<int:pk>/linha-do-tempo/", timeline_views.desk_timeline_view, name="desk_timeline"
+    ),
+]

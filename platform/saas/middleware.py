@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -20,6 +21,16 @@ from django_tenants.utils import get_public_schema_name
 from modules.common.context import RequestContext, bind_request_context, reset_request_context
 from modules.common.http import client_ip
 
+WORKSTATION_HEADER = "X-Manancial-Workstation"
+_WORKSTATION = re.compile(r"[A-Za-z0-9:._-]{1,64}")
+
+
+def workstation_id(request: HttpRequest) -> str:
+    """The workstation id a local agent at the counter sends (a browser cannot read the MAC address):
+    at most 64 characters of [A-Za-z0-9:._-]; anything else is ignored (ADR 0187, S10.8-03)."""
+    value = request.headers.get(WORKSTATION_HEADER, "").strip()
+    return value if _WORKSTATION.fullmatch(value) else ""
+
 
 class RequestContextMiddleware:
     """Binds who/where of the request for audit rows and log lines."""
@@ -34,6 +45,7 @@ class RequestContextMiddleware:
                 request_id=request_id,
                 ip=client_ip(request),
                 user_agent=request.headers.get("User-Agent", "")[:300],
+                workstation=workstation_id(request),
             )
         )
         try:
