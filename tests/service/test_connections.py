@@ -262,3 +262,18 @@ def test_the_seed_and_the_workflows_page(tenant_alpha, alpha_client) -> None:
     )
     step.refresh_from_db()
     assert step.service_code == "VIST2"
+
+
+def test_a_refusal_after_the_checks_leaves_no_property_customer_or_connection(tenant_alpha) -> None:
+    """The feasibility order is refused (its code was deactivated) after the holder, the property
+    and its connection were pre-registered: the whole request rolls back, nothing half-written."""
+    from modules.registry.models import Customer, Property
+    from modules.service.models import ServiceCode
+
+    w = world()
+    ServiceCode.objects.filter(code="VIAB").update(is_active=False)
+    counts = (Property.objects.count(), Customer.objects.count(), ServiceConnection.objects.count())
+    with pytest.raises(ValidationFailed):
+        cx.request_register(actor=f.ACTOR, data=data(w))
+    assert (Property.objects.count(), Customer.objects.count(), ServiceConnection.objects.count()) == counts
+    assert ConnectionRequest.objects.count() == 0
