@@ -26,8 +26,7 @@ from modules.common.errors import NotFound, ValidationFailed
 
 from . import selectors_field as sel
 from .errors import ErrorCode
-from .models import Badge, Material, ServiceCode, Team
-from .selectors import code_get
+from .models import Badge, Material, Team
 from .services import field
 
 MAX_EVENTS = 1000

@@ -14,7 +14,7 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .models import ServiceCode, ServiceOrder, Team
+from .models import ServiceOrder, Team
 
 __all__ = [
     "Badge",

@@ -15,8 +15,8 @@ from django.db.models import Avg, F, Q, QuerySet
 
 from modules.common.clock import tenant_zone
 
-from .domain.field import Fix, Job, TrackSummary, track_summary, travel_seconds
 from .domain.closing import fields_json
+from .domain.field import Fix, Job, TrackSummary, track_summary, travel_seconds
 from .domain.orders import STATUS_LABELS, OrderStatus
 from .models import (
     FieldClosing,

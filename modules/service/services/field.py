@@ -40,7 +40,6 @@ from ..models import (
     FieldSettings,
     OrderCrew,
     Position,
-    ServiceCode,
     ServiceOrder,
     Team,
     Vehicle,
