@@ -313,7 +313,7 @@ def test_the_closing_form_of_the_code_is_checked(day) -> None:
 
     assert body["results"][0]["status"] == "rejected"
     assert body["results"][0]["code"] == "closing_field_required"
-    assert body["results"][0]["field"] == "payload.answers.hidrometro"
+    assert body["results"][0]["field"] == "events[0].payload.answers.hidrometro"
     assert (
         body["results"][0]["message"] == "Informe “Número do hidrômetro”: o encerramento deste serviço exige."
     )
