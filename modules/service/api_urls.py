@@ -63,9 +63,6 @@ urlpatterns = [
     path("field/teams/<int:pk>/track", field_apis.TeamTrackApi.as_view(), name="api-field-team-track"),
     path("field/photos", field_apis.PhotoFeedApi.as_view(), name="api-field-photos"),
     path("field/settings", field_apis.FieldSettingsApi.as_view(), name="api-field-settings"),
-    path(
-        "field/closing-forms/<str:code>", field_apis.ClosingFormApi.as_view(), name="api-field-closing-form"
-    ),
     path("field/badges", field_apis.BadgesApi.as_view(), name="api-field-badges"),
 ]
 

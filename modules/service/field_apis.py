@@ -4,7 +4,8 @@ The phone (function `service.field`): `GET /api/v1/field/today` (the team's orde
 order with each code's closing form, the materials, the sync interval) and `POST /api/v1/field/sync`
 (the offline queue, in idempotent batches). The back office (`service.field_monitor`): the map of
 requested and scheduled orders, teams' last positions and productivity, a team's track, the photo
-feed, the field settings; the closing forms (`service.codes`) and badges (`service.teams`)."""
+feed, the field settings; badges (`service.teams`). A code's own closing form is the order engine's
+(`PUT /api/v1/service/codes/{code}/closing-fields`); the day gives it with each order."""
 
 from __future__ import annotations
 
@@ -25,8 +26,7 @@ from modules.common.errors import NotFound, ValidationFailed
 
 from . import selectors_field as sel
 from .errors import ErrorCode
-from .models import Badge, ClosingField, Material, ServiceCode, Team
-from .selectors import code_get
+from .models import Badge, Material, Team
 from .services import field
 
 MAX_EVENTS = 1000
@@ -304,48 +304,6 @@ class FieldSettingsApi(_MonitorApi):
                 "sync_interval_seconds": s.sync_interval_seconds,
             }
         )
-
-
-class FieldClosingFieldIn(serializers.Serializer):
-    key = serializers.SlugField(max_length=40)
-    label = serializers.CharField(max_length=120)
-    kind = serializers.ChoiceField(choices=ClosingField.Kind.values)
-    required = serializers.BooleanField(required=False, default=False)
-    choices = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=30)
-
-
-class ClosingFormIn(serializers.Serializer):
-    fields = FieldClosingFieldIn(many=True, max_length=40)
-
-
-class ClosingFormApi(APIView):
-    """A service code's own closing form: the common fields every closing asks, then the code's."""
-
-    permission_classes: ClassVar[list[Any]] = [HasFunction]
-    function = "service.codes"
-    function_actions: ClassVar[dict[str, str]] = {"PUT": "change"}
-
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request, code: str) -> Response:
-        row: ServiceCode = code_get(code)
-        return Response({"code": row.code, **sel.closing_form(list(row.closing_fields.all()))})
-
-    @extend_schema(request=ClosingFormIn, responses={200: OpenApiTypes.OBJECT})
-    def put(self, request: Request, code: str) -> Response:
-        code_get(code)  # an unknown code is a 404 whatever the body
-        data = ClosingFormIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        rows = field.closing_form_set(
-            actor=request.user,
-            code=code,
-            fields=[
-                field.ClosingFieldIn(
-                    f["key"], f["label"], f["kind"], f.get("required", False), tuple(f.get("choices", []))
-                )
-                for f in data.validated_data["fields"]
-            ],
-        )
-        return Response({"code": code.strip().upper(), **sel.closing_form(rows)})
 
 
 class BadgeIn(serializers.Serializer):

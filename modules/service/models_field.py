@@ -14,11 +14,10 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .models import ServiceCode, ServiceOrder, Team
+from .models import ServiceOrder, Team
 
 __all__ = [
     "Badge",
-    "ClosingField",
     "FieldClosing",
     "FieldEvent",
     "FieldNotice",
@@ -69,34 +68,6 @@ class Badge(models.Model):
         return self.code
 
 
-class ClosingField(models.Model):
-    """One question of a code's own closing form (3.2.11.8, 3.2.12.3), asked on the phone and checked
-    by the server at closing; a code without rows closes with the common fields only."""
-
-    class Kind(models.TextChoices):
-        TEXT = "text", "Texto"
-        NUMBER = "number", "Número"
-        YES_NO = "yes_no", "Sim ou não"
-        CHOICE = "choice", "Lista de opções"
-
-    code = models.ForeignKey(
-        ServiceCode, on_delete=models.CASCADE, related_name="closing_fields", verbose_name="código"
-    )
-    key = models.SlugField("chave", max_length=40)
-    label = models.CharField("pergunta", max_length=120)
-    kind = models.CharField("tipo", max_length=8, choices=Kind.choices)
-    required = models.BooleanField("obrigatória", default=False)
-    choices = models.JSONField("opções", default=list, blank=True)
-    position = models.PositiveSmallIntegerField("ordem", default=0)
-
-    class Meta:
-        ordering = ["code_id", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["code", "key"], name="closing_field_once")]
-
-    def __str__(self) -> str:
-        return f"{self.code_id}: {self.label}"
-
-
 class FieldEvent(models.Model):
     """A device event the server applied; its primary key is the id the device generated, so a
     replayed event is found and reported as already applied (3.2.12.11)."""
@@ -122,11 +93,12 @@ class FieldEvent(models.Model):
 
 
 class FieldClosing(models.Model):
-    """What the phone captured at closing beyond the order itself (3.2.12.3)."""
+    """What the phone captured at closing beyond the order itself (3.2.12.3): the vehicle, the
+    distance and travel, the time without pauses. The answers to the code's own closing form are the
+    order engine's (`OrderClosingData`, checked against `ClosingForm` by `order_close_in`)."""
 
     order = models.OneToOneField(ServiceOrder, on_delete=models.CASCADE, related_name="field_closing")
     event = models.OneToOneField(FieldEvent, on_delete=models.PROTECT, related_name="+")
-    answers = models.JSONField("respostas do formulário do código", default=dict)
     vehicle_plate = models.CharField("placa", max_length=7, blank=True)
     distance_km = models.DecimalField(
         "quilometragem percorrida", max_digits=8, decimal_places=1, null=True, blank=True

@@ -21,7 +21,7 @@ from modules.common.errors import NotFound, ValidationFailed
 
 from . import selectors
 from .apis import MONEY, PAGE_OF_OBJECTS, order_json
-from .domain.closing import FieldKind
+from .domain.closing import FieldKind, fields_json
 from .errors import ErrorCode
 from .models import Sector
 from .models_orders import Contract, Contractor, Measurement, OpeningNotice, QualityInspection
@@ -479,19 +479,7 @@ class ClosingFieldsIn(serializers.Serializer):
 
 
 def closing_json(code: str, fields: list[Any]) -> dict[str, Any]:
-    return {
-        "code": code,
-        "fields": [
-            {
-                "name": f.name,
-                "label": f.label,
-                "kind": f.kind.value,
-                "required": f.required,
-                "choices": list(f.choices),
-            }
-            for f in fields
-        ],
-    }
+    return {"code": code, "fields": fields_json(fields)}
 
 
 class ServiceCodeClosingFieldsApi(APIView):

@@ -10,23 +10,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Avg, F, Q, QuerySet
 
 from modules.common.clock import tenant_zone
 
+from .domain.closing import fields_json
 from .domain.field import Fix, Job, TrackSummary, track_summary, travel_seconds
 from .domain.orders import STATUS_LABELS, OrderStatus
 from .models import (
-    ClosingField,
     FieldClosing,
     FieldEvent,
     FieldPhoto,
     FieldSettings,
     Position,
+    ServiceCode,
     ServiceOrder,
     Team,
     TeamMember,
 )
+from .services.opening_settings import closing_field
 
 S = OrderStatus
 ON_THE_PHONE = (S.SCHEDULED, S.IN_PROGRESS, S.PAUSED)
@@ -63,20 +66,15 @@ def team_of(user: Any, day: dt.date) -> Team | None:
     return member.team if member else None
 
 
-def closing_form(fields: list[ClosingField]) -> dict[str, Any]:
-    return {
-        "common": COMMON_FIELDS,
-        "fields": [
-            {
-                "key": f.key,
-                "label": f.label,
-                "kind": f.kind,
-                "required": f.required,
-                "choices": f.choices,
-            }
-            for f in fields
-        ],
-    }
+def closing_form(code: ServiceCode) -> dict[str, Any]:
+    """The common fields, then the code's own closing form (3.2.11.8): the order engine's
+    `ClosingForm`, in the shape `GET /api/v1/service/codes/{code}/closing-fields` gives (`name`,
+    `label`, `kind`, `required`, `choices`); read through `code.closing_form` (select it related)."""
+    try:
+        stored = code.closing_form.fields
+    except ObjectDoesNotExist:
+        stored = []
+    return {"common": COMMON_FIELDS, "fields": fields_json([closing_field(d) for d in stored])}
 
 
 def today_orders(team: Team, day: dt.date) -> QuerySet[ServiceOrder]:
@@ -84,8 +82,15 @@ def today_orders(team: Team, day: dt.date) -> QuerySet[ServiceOrder]:
     its sequence on it (the order a reader walks), then priority and deadline."""
     return (
         ServiceOrder.objects.filter(team=team, scheduled_for=day, status__in=ON_THE_PHONE)
-        .select_related("code", "code__kit", "property", "property__street", "property__neighbourhood")
-        .prefetch_related("code__closing_fields", "code__kit__items__material")
+        .select_related(
+            "code",
+            "code__closing_form",
+            "code__kit",
+            "property",
+            "property__street",
+            "property__neighbourhood",
+        )
+        .prefetch_related("code__kit__items__material")
         .order_by(
             F("property__route__code").asc(nulls_last=True),
             F("property__route_sequence").asc(nulls_last=True),
@@ -127,7 +132,7 @@ def phone_order_json(order: ServiceOrder) -> dict[str, Any]:
         "kit": [
             {"code": i.material.code, "quantity": str(i.quantity)} for i in (kit.items.all() if kit else [])
         ],
-        "closing_form": closing_form(list(order.code.closing_fields.all())),
+        "closing_form": closing_form(order.code),
     }
 
 

@@ -27,13 +27,14 @@ from modules.service.models import (
     FieldNotice,
     FieldPhoto,
     MaterialUsage,
+    OrderClosingData,
     OrderCrew,
     OrderEvent,
     PendingCharge,
     Position,
     ServiceOrder,
 )
-from modules.service.services import catalog, field, orders
+from modules.service.services import catalog, field, opening_settings, orders
 from tests.conftest import bearer, make_user
 from tests.registry import factories as reg
 
@@ -129,12 +130,17 @@ def _png() -> str:
 
 
 def test_today_lists_the_teams_orders_with_the_closing_form(day) -> None:
-    field.closing_form_set(
+    opening_settings.closing_form_set(
         actor=f.ACTOR,
         code="LIG01",
         fields=[
-            field.ClosingFieldIn("hidrometro", "Número do hidrômetro", "text", required=True),
-            field.ClosingFieldIn("caixa", "Caixa de proteção", "choice", choices=("nova", "existente")),
+            {"name": "hidrometro", "label": "Número do hidrômetro", "kind": "text", "required": True},
+            {
+                "name": "caixa",
+                "label": "Caixa de proteção",
+                "kind": "choice",
+                "choices": ["nova", "existente"],
+            },
         ],
     )
 
@@ -146,7 +152,9 @@ def test_today_lists_the_teams_orders_with_the_closing_form(day) -> None:
     assert [o["id"] for o in body["orders"]] == [day["far"].pk, day["near"].pk]
     form = body["orders"][0]["closing_form"]
     assert [c["key"] for c in form["common"]][:2] == ["executed_at", "vehicle_plate"]
-    assert [q["key"] for q in form["fields"]] == ["hidrometro", "caixa"]
+    # the code's own form is the order engine's, in the shape its closing-fields API gives
+    assert form["fields"] == day["boss"].get("/api/v1/service/codes/LIG01/closing-fields").json()["fields"]
+    assert [q["name"] for q in form["fields"]] == ["hidrometro", "caixa"]
     assert form["fields"][1]["choices"] == ["nova", "existente"]
     assert body["materials"][0]["code"] == "TUBO20"
 
@@ -279,10 +287,13 @@ def test_a_malformed_batch_is_refused_whole(day) -> None:
 
 
 def test_the_closing_form_of_the_code_is_checked(day) -> None:
-    field.closing_form_set(
+    opening_settings.closing_form_set(
         actor=f.ACTOR,
         code="LIG01",
-        fields=[field.ClosingFieldIn("hidrometro", "Número do hidrômetro", "text", True)],
+        fields=[
+            {"name": "hidrometro", "label": "Número do hidrômetro", "kind": "text", "required": True},
+            {"name": "lacre", "label": "Lacre conferido", "kind": "yes_no"},
+        ],
     )
     order = day["near"]
     missing = _event("close", order.pk, team=day["team"].pk, executed_at=NOW.isoformat(), answers={})
@@ -291,7 +302,7 @@ def test_the_closing_form_of_the_code_is_checked(day) -> None:
         order.pk,
         team=day["team"].pk,
         executed_at=NOW.isoformat(),
-        answers={"hidrometro": "Y26A0001"},
+        answers={"hidrometro": "Y26A0001", "lacre": True},
     )
 
     body = (
@@ -300,10 +311,16 @@ def test_the_closing_form_of_the_code_is_checked(day) -> None:
         .json()
     )
 
-    assert body["results"][0]["code"] == "field_closing_form"
-    assert body["results"][0]["message"] == "Responda “Número do hidrômetro”."
+    assert body["results"][0]["status"] == "rejected"
+    assert body["results"][0]["code"] == "closing_field_required"
+    assert body["results"][0]["field"] == "events[0].payload.answers.hidrometro"
+    assert (
+        body["results"][0]["message"] == "Informe “Número do hidrômetro”: o encerramento deste serviço exige."
+    )
     assert body["results"][1]["status"] == "applied"
-    assert FieldClosing.objects.get(order=order).answers == {"hidrometro": "Y26A0001"}
+    # checked by the order engine and stored where a back-office closing stores them
+    assert OrderClosingData.objects.get(order=order).values == {"hidrometro": "Y26A0001", "lacre": "sim"}
+    assert FieldClosing.objects.filter(order=order).exists()
 
 
 def test_pause_without_reason_and_not_executed_reopened(day) -> None:

@@ -54,7 +54,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
         ServiceOrder,
         Team,
     )
-    from modules.service.services import catalog, orders
+    from modules.service.services import catalog, opening_settings, orders
     from saas.middleware import host_cache
     from tests.registry import factories as reg
 
@@ -79,6 +79,15 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 charges_materials=True,
                 price=Decimal("35.00"),
                 price_from=today - dt.timedelta(days=30),
+            )
+            # the code's own closing form, the order engine's (the phone reads it with the day)
+            opening_settings.closing_form_set(
+                actor=actor,
+                code=code.code,
+                fields=[
+                    {"name": "hidrometro", "label": "Número do hidrômetro", "kind": "text", "required": True},
+                    {"name": "lacre", "label": "Lacre conferido", "kind": "yes_no"},
+                ],
             )
             material = catalog.material_create(
                 actor=actor,
@@ -199,6 +208,9 @@ def test_an_order_closed_offline_on_the_phone_is_executed_once_back_online(
         page.select_option("#materialLines .mat-code", world["material"])
         page.fill("#materialLines .mat-qty", "3")
         page.fill("#f-vehicle_plate", "ABC1D23")
+        assert page.inner_text("label[for=q-hidrometro]") == "Número do hidrômetro *"
+        page.fill("#q-hidrometro", "Y26A0001")
+        page.select_option("#q-lacre", "true")
         _shot(page, "field-02-closing-offline")
         page.click("#closeForm button[type=submit]")
         page.wait_for_selector("text=guardado no aparelho, aguardando envio")
@@ -229,6 +241,7 @@ def test_an_order_closed_offline_on_the_phone_is_executed_once_back_online(
             ]
             assert sorted(c.amount for c in order.charges.all()) == [Decimal("35.00"), Decimal("37.50")]
             assert order.field_closing.vehicle_plate == "ABC1D23"
+            assert order.closing_data.values == {"hidrometro": "Y26A0001", "lacre": "sim"}
         assert [e for e in errors if "Failed to load resource" not in e] == []
     finally:
         context.close()

@@ -645,8 +645,6 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("contracts", "id"): lambda w: w.contract().pk,
     ("measurements", "month"): lambda w: "2026-05",
     ("attendances", "id"): lambda w: w.attendance().pk,
-    # field work: a beta code's own closing form
-    ("closing-forms", "code"): lambda w: w.service_code().code,
     # service beyond the property (units)
     ("commercial-customers", "id"): lambda w: _beta_commercial_customer(w).pk,
     ("paying-bodies", "id"): lambda w: _beta_paying_body(w).pk,

@@ -42,6 +42,20 @@ class ClosingField:
     choices: tuple[str, ...] = ()
 
 
+def fields_json(fields: list[ClosingField]) -> list[dict[str, object]]:
+    """The form as the API gives it (the code's closing-fields API and the phone's day alike)."""
+    return [
+        {
+            "name": f.name,
+            "label": f.label,
+            "kind": f.kind.value,
+            "required": f.required,
+            "choices": list(f.choices),
+        }
+        for f in fields
+    ]
+
+
 def check_schema(fields: list[ClosingField]) -> None:
     """A code's closing form: valid names, once each, choices only (and always) for a list."""
     if len(fields) > MAX_FIELDS:

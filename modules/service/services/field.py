@@ -33,7 +33,6 @@ from ..domain.orders import Action
 from ..errors import ErrorCode
 from ..models import (
     Badge,
-    ClosingField,
     FieldClosing,
     FieldEvent,
     FieldNotice,
@@ -41,7 +40,6 @@ from ..models import (
     FieldSettings,
     OrderCrew,
     Position,
-    ServiceCode,
     ServiceOrder,
     Team,
     Vehicle,
@@ -86,13 +84,9 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
         str(pk)
         for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
     }
-    # the batch's orders read once (with their codes' closing forms); each service re-reads and locks
+    # the batch's orders read once; each service re-reads and locks
     wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
-    loaded: dict[int, ServiceOrder] = (
-        ServiceOrder.objects.select_related("code", "property")
-        .prefetch_related("code__closing_fields")
-        .in_bulk(wanted)
-    )
+    loaded: dict[int, ServiceOrder] = ServiceOrder.objects.select_related("code", "property").in_bulk(wanted)
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
     for index, event in enumerate(events):
@@ -246,54 +240,26 @@ def _when(value: Any, field_name: str) -> dt.datetime | None:
     return parsed
 
 
-def closing_answers_check(code: ServiceCode, answers: Any) -> dict[str, Any]:
-    """The answers to the code's own closing form, checked field by field (3.2.12.3); unknown keys
-    are refused so a stale form on a phone is noticed."""
+def closing_answers(answers: Any) -> dict[str, str]:
+    """The phone's answers to the code's own closing form as the order engine reads them (text; a
+    yes/no queued by an older app as true/false becomes "sim"/"não"); `order_close_in` checks them
+    against the code's `ClosingForm` (3.2.11.8, 3.2.12.3) and stores them in `OrderClosingData`."""
     if answers in (None, ""):
-        answers = {}
+        return {}
     if not isinstance(answers, dict):
         raise ValidationFailed(
             "As respostas do formulário devem ser um objeto.",
             field="payload.answers",
             code=ErrorCode.FIELD_CLOSING_FORM,
         )
-    fields = {f.key: f for f in code.closing_fields.all()}
-    unknown = sorted(set(answers) - set(fields))
-    if unknown:
-        raise ValidationFailed(
-            f"O formulário do código {code.code} não tem o campo {unknown[0]}.",
-            field=f"payload.answers.{unknown[0]}",
-            code=ErrorCode.FIELD_CLOSING_FORM,
-        )
-    clean: dict[str, Any] = {}
-    for key, spec in fields.items():
-        value = answers.get(key)
-        where = f"payload.answers.{key}"
-        if value in (None, ""):
-            if spec.required:
-                raise ValidationFailed(
-                    f"Responda “{spec.label}”.", field=where, code=ErrorCode.FIELD_CLOSING_FORM
-                )
+    clean: dict[str, str] = {}
+    for key, value in answers.items():
+        if value is None:
             continue
-        if spec.kind == ClosingField.Kind.NUMBER:
-            number = _decimal(value, where)
-            clean[key] = str(number)
-        elif spec.kind == ClosingField.Kind.YES_NO:
-            if not isinstance(value, bool):
-                raise ValidationFailed(
-                    f"“{spec.label}”: responda sim ou não.", field=where, code=ErrorCode.FIELD_CLOSING_FORM
-                )
-            clean[key] = value
-        elif spec.kind == ClosingField.Kind.CHOICE:
-            if value not in spec.choices:
-                raise ValidationFailed(
-                    f"“{spec.label}”: escolha uma das opções ({', '.join(map(str, spec.choices))}).",
-                    field=where,
-                    code=ErrorCode.FIELD_CLOSING_FORM,
-                )
-            clean[key] = value
+        if isinstance(value, bool):
+            clean[str(key)] = "sim" if value else "não"
         else:
-            clean[key] = str(value)[:500]
+            clean[str(key)] = str(value)
     return clean
 
 
@@ -308,7 +274,7 @@ def _close(
 ) -> ServiceOrder:
     """Not durable: a closing from the phone, through `orders.order_close_in`; the team and the time
     come from the payload and are required as in the back office."""
-    answers = closing_answers_check(order.code, p.get("answers")) if executed else {}
+    answers = closing_answers(p.get("answers")) if executed else {}
     team_id = p.get("team")
     if team_id not in (None, "") and not isinstance(team_id, int):
         raise ValidationFailed("Informe a equipe pelo número.", field="payload.team", code=ErrorCode.INVALID)
@@ -348,8 +314,11 @@ def _close(
             notes=str(p.get("notes") or "")[:4000],
             reason=str(p.get("reason") or "")[:300],
             vehicle_id=vehicle.pk if vehicle else None,
+            fields=answers,
         )
     except DomainError as exc:
+        if exc.field and exc.field.startswith("fields."):  # the code's form: the phone sends `answers`
+            exc.field = "answers." + exc.field.removeprefix("fields.")
         exc.field = f"payload.{exc.field}" if exc.field else "payload"
         raise
     marks = [Mark(kind, at) for kind, at in FieldEvent.objects.filter(order=closed).values_list("kind", "at")]
@@ -365,7 +334,6 @@ def _close(
     FieldClosing.objects.create(
         order=closed,
         event=row,
-        answers=answers,
         vehicle_plate=plate[:7],
         distance_km=_decimal(p.get("distance_km"), "payload.distance_km"),
         travel_minutes=int(_decimal(p.get("travel_minutes"), "payload.travel_minutes") or 0) or None,
@@ -630,63 +598,6 @@ def badge_set(*, actor: Actor, code: str, user_id: int) -> Badge:
         after={"code": code, "user": user.username},
     )
     return badge
-
-
-@dataclass(frozen=True)
-class ClosingFieldIn:
-    key: str
-    label: str
-    kind: str
-    required: bool = False
-    choices: tuple[str, ...] = ()
-
-
-@transaction.atomic(durable=True)
-def closing_form_set(*, actor: Actor, code: str, fields: list[ClosingFieldIn]) -> list[ClosingField]:
-    """Replace the code's own closing form (3.2.11.8): its questions in order."""
-    from ..selectors import code_get
-
-    service_code = code_get(code)
-    keys = [f.key for f in fields]
-    if len(keys) != len(set(keys)):
-        raise ValidationFailed(
-            "Cada campo precisa de uma chave diferente.", field="fields", code=ErrorCode.DUPLICATE
-        )
-    for index, f in enumerate(fields):
-        if f.kind not in ClosingField.Kind.values:
-            raise ValidationFailed(
-                "Tipo de campo desconhecido.", field=f"fields[{index}].kind", code=ErrorCode.INVALID
-            )
-        if f.kind == ClosingField.Kind.CHOICE and not f.choices:
-            raise ValidationFailed(
-                "Uma lista de opções precisa de opções.",
-                field=f"fields[{index}].choices",
-                code=ErrorCode.INVALID,
-            )
-    before = [f.key for f in service_code.closing_fields.all()]
-    service_code.closing_fields.all().delete()
-    rows: list[ClosingField] = ClosingField.objects.bulk_create(
-        [
-            ClosingField(
-                code=service_code,
-                key=f.key,
-                label=f.label,
-                kind=f.kind,
-                required=f.required,
-                choices=list(f.choices),
-                position=i,
-            )
-            for i, f in enumerate(fields)
-        ]
-    )
-    audit_record(
-        actor=actor,
-        action="service.closing_form_set",
-        target=service_code,
-        before={"closing_form": before},
-        after={"closing_form": keys},
-    )
-    return rows
 
 
 @transaction.atomic(durable=True)

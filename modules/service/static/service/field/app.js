@@ -236,22 +236,24 @@
   }
   function field(spec, prefix) {
     const wrap = el("div");
-    const id = `${prefix}-${spec.key}`;
+    // the common fields are the phone's (`key`); the code's own come from its closing form (`name`)
+    const key = spec.name || spec.key;
+    const id = `${prefix}-${key}`;
     wrap.appendChild(el("label", { htmlFor: id }, spec.label + (spec.required ? " *" : "")));
     let input;
     if (spec.kind === "choice") {
-      input = el("select", { id, name: spec.key });
+      input = el("select", { id, name: key });
       input.appendChild(el("option", { value: "" }, "—"));
       (spec.choices || []).forEach((c) => input.appendChild(el("option", { value: c }, c)));
     } else if (spec.kind === "yes_no") {
-      input = el("select", { id, name: spec.key });
+      input = el("select", { id, name: key });
       [["", "—"], ["true", "Sim"], ["false", "Não"]].forEach(([v, t]) => input.appendChild(el("option", { value: v }, t)));
     } else if (spec.kind === "datetime") {
-      input = el("input", { id, name: spec.key, type: "datetime-local", value: localNow() });
+      input = el("input", { id, name: key, type: "datetime-local", value: localNow() });
     } else if (spec.kind === "number") {
-      input = el("input", { id, name: spec.key, type: "number", step: "any", min: "0", inputMode: "decimal" });
+      input = el("input", { id, name: key, type: "number", step: "any", min: "0", inputMode: "decimal" });
     } else {
-      input = el("input", { id, name: spec.key, type: "text" });
+      input = el("input", { id, name: key, type: "text" });
     }
     input.required = !!spec.required;
     input.dataset.kind = spec.kind;
@@ -290,9 +292,9 @@
     const value = (id) => document.getElementById(id).value.trim();
     const answers = {};
     order.closing_form.fields.forEach((s) => {
-      const raw = value(`q-${s.key}`);
+      const raw = value(`q-${s.name}`);
       if (raw === "") return;
-      answers[s.key] = s.kind === "yes_no" ? raw === "true" : raw;
+      answers[s.name] = raw;
     });
     const materials = [];
     document.querySelectorAll("#materialLines .mline").forEach((line) => {
