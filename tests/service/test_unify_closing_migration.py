@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 SCHEMA = "unify_closing_migration"
-OLD = [("service", "0003_units")]
+OLD = [("service", "0004_connections")]
 NEW = [("service", "0005_unify_closing_forms")]
 
 

@@ -40,7 +40,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("service", "0003_units"),
+        ("service", "0004_connections"),
     ]
 
     operations = [
