@@ -196,7 +196,10 @@ class ProtocolTypesApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "portal.requests"
 
-    @extend_schema(operation_id="service_protocol_types_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="service_protocol_types_list",
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [

@@ -56,6 +56,8 @@ ROUTES: dict[str, str] = {
     "modules.service.tasks.inventory_send": INTERACTIVE,
     # a tenant's positions past their retention, once a night (personal data)
     "modules.service.tasks.field_positions_prune": BATCH,
+    # nightly: sewer release letters past their deadline fined once (3.2.11.32)
+    "modules.service.tasks.sewer_letters_sweep": BATCH,
 }
 
 
