@@ -82,7 +82,7 @@ class Attendance(models.Model):
     protocol = models.CharField("protocolo", max_length=12, unique=True)
     channel = models.CharField("canal", max_length=8, choices=Channel.choices)
     attendant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="atendente"
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+", verbose_name="atendente"
     )
     property = models.ForeignKey(
         "registry.Property", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -146,7 +146,7 @@ class AttendanceComment(models.Model):
     edit keeps the previous text with its instant in `history`."""
 
     attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
     text = models.TextField("comentário")
     created_at = models.DateTimeField("escrito em")
     edited_at = models.DateTimeField("editado em", null=True, blank=True)
