@@ -115,6 +115,11 @@ class BillNote(models.Model):
         "due_date": "Vencimento alterado",
         "hold": "Retenção da cobrança",
         "reissue": "Refaturada",
+        "early": "Emitida antecipadamente",
+        "missed": "Emitida fora do faturamento do grupo",
+        "email": "Enviada por e-mail",
+        "sms": "Enviada por SMS",
+        "second_copy": "2ª via emitida",
     }
 
     class Meta:

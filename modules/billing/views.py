@@ -378,7 +378,7 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
 def bill_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Alterar fatura: the form, a preview of before → after, and the confirmation."""
     bill = get_object_or_404(Bill.objects.select_related("property"), pk=pk)
-    form = BillChangeForm(request.POST or None)
+    form = BillChangeForm(request.POST or None, bill=bill)
     preview = None
     if request.method == "POST":
         if not request.user.can("billing.bills", "change"):  # type: ignore[union-attr]

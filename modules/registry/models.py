@@ -380,6 +380,10 @@ class Property(models.Model):
     has_cistern = models.BooleanField("cisterna", default=False)
     has_own_source = models.BooleanField("fonte própria (poço)", default=False)
     economies_total = models.PositiveSmallIntegerField("economias", default=0, editable=False)
+    # seed 001 3.2.13.10.16/.20: whether collection may send this unit cut-off notices and open cut
+    # orders (a hospital, a school, a unit under an injunction); debt's selection honours both
+    cut_notice_allowed = models.BooleanField("permite aviso de corte", default=True, db_default=True)
+    cut_order_allowed = models.BooleanField("permite ordem de corte", default=True, db_default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -57,3 +57,21 @@ urlpatterns = [
         name="api-property-overview",
     ),
 ]
+
+# invoices (h-invoices): the attendant's bill functions and cut-off permissions
+from . import invoices_apis  # noqa: E402
+
+urlpatterns += [
+    path("properties/<int:pk>/bills", invoices_apis.PropertyBillsApi.as_view(), name="api-property-bills"),
+    path(
+        "properties/<int:pk>/bills/send",
+        invoices_apis.PropertyBillsSendApi.as_view(),
+        name="api-property-bills-send",
+    ),
+    path(
+        "properties/<int:pk>/cut-permission",
+        invoices_apis.PropertyCutPermissionApi.as_view(),
+        name="api-property-cut-permission",
+    ),
+    path("service/cut-candidates", invoices_apis.CutCandidatesApi.as_view(), name="api-cut-candidates"),
+]

@@ -17,3 +17,21 @@ urlpatterns = [
     path("atendimento/imovel/<int:pk>/", desk_views.desk_property_view, name="desk_property"),
     path("abertura-automatica/", automatic_views.automatic_rules_view, name="automatic_rules"),
 ]
+
+# invoices (h-invoices): the attendant's bill functions and cut-off permissions
+from . import invoices_views  # noqa: E402
+
+urlpatterns += [
+    path("atendimento/imovel/<int:pk>/faturas/", invoices_views.desk_bills_view, name="desk_bills"),
+    path(
+        "atendimento/imovel/<int:pk>/emitir-fatura/",
+        invoices_views.desk_bill_issue_view,
+        name="desk_bill_issue",
+    ),
+    path(
+        "atendimento/imovel/<int:pk>/permissoes-de-corte/",
+        invoices_views.desk_cut_permission_view,
+        name="desk_cut_permission",
+    ),
+    path("corte/selecao/", invoices_views.cut_candidates_view, name="cut_candidates"),
+]

@@ -172,6 +172,8 @@ PROPERTY_FIELDS = (
     "has_own_source",
     "street",
     "neighbourhood",
+    "cut_notice_allowed",
+    "cut_order_allowed",
 )
 
 

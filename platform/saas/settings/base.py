@@ -394,3 +394,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nao-responda@manancial.localhost
 PAGARME_FAKE = env_bool("PAGARME_FAKE", True)
 PAGARME_FAKE_PORT = int(env("PAGARME_FAKE_PORT", "8390"))
 DEMO_PASSWORD = "manancial-demo"  # noqa: S105 - documented demo login, never seeded in production
+# SMS (modules/common/sms.py): the provider's base URL and token; tests and the demo point them at
+# the local fake (fakes/sms.py). Empty: SMS off.
+SMS_API_URL = env("SMS_API_URL", "")
+SMS_API_TOKEN = env("SMS_API_TOKEN", "")
