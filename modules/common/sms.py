@@ -15,13 +15,13 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from .errors import DomainError, ValidationFailed
+from .errors import DomainError, ErrorCode, ValidationFailed
 
 MAX_TEXT = 160 * 3  # three concatenated segments at most: what a bill's line, amount and date need
 
 
 class SmsUnavailable(DomainError):
-    code = "sms_unavailable"
+    code = ErrorCode.SMS_UNAVAILABLE
     status = 502
 
 
@@ -32,7 +32,9 @@ def normalize_phone(raw: str) -> str:
         digits = digits[2:]
     if len(digits) != 11 or digits[2] != "9":
         raise ValidationFailed(
-            "Informe um celular com DDD (11 dígitos, começando por 9 após o DDD).", field="phone"
+            "Informe um celular com DDD (11 dígitos, começando por 9 após o DDD).",
+            field="phone",
+            code=ErrorCode.PHONE_INVALID,
         )
     return f"+55{digits}"
 
@@ -46,7 +48,9 @@ class SmsClient:
     def send(self, *, to: str, text: str, idempotency_key: str) -> str:
         """Send `text` to `to` (E.164); the provider's message id. Raises SmsUnavailable."""
         if len(text) > MAX_TEXT:
-            raise ValidationFailed(f"Mensagem com mais de {MAX_TEXT} caracteres.", field="text")
+            raise ValidationFailed(
+                f"Mensagem com mais de {MAX_TEXT} caracteres.", field="text", code=ErrorCode.SMS_TOO_LONG
+            )
         try:
             response = requests.post(
                 f"{self.base_url}/v1/messages",

@@ -7,6 +7,7 @@ migration 0001), so partial, accent- and case-insensitive matches stay index sca
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -219,10 +220,31 @@ class UsagePlan(models.Model):
         return f"{self.category.code}/{self.code} {self.name}"
 
 
+def validate_due_days(value: str) -> None:
+    """"5,10,20": days 1 to 28, so every month has them."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not all(p.isdigit() and 1 <= int(p) <= 28 for p in parts):
+        raise ValidationError("Informe dias de 1 a 28 separados por vírgula (ex.: 5,10,20).")
+
+
 class BillingGroup(models.Model):
     code = models.PositiveSmallIntegerField("grupo", unique=True)
     name = models.CharField("nome", max_length=80)
     active = models.BooleanField("ativo", default=True)
+    # seed 001 3.2.13.10.14: the alternative due days staff may give this group's units ("5,10,20");
+    # empty: none (the units keep the schedule's due date)
+    due_days = models.CharField(
+        "dias de vencimento alternativos",
+        max_length=90,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_due_days],
+        help_text="Dias do mês separados por vírgula, de 1 a 28 (ex.: 5,10,20).",
+    )
+
+    def allowed_due_days(self) -> list[int]:
+        return sorted({int(d) for d in self.due_days.split(",") if d.strip()})
 
     class Meta:
         ordering = ["code"]
@@ -504,6 +526,8 @@ class ServiceConnection(models.Model):
     street_pavement = models.CharField("pavimento da rua", max_length=40, blank=True)
     sidewalk_pavement = models.CharField("pavimento da calçada", max_length=40, blank=True)
     metered = models.BooleanField("hidrometrada", default=False)
+    # seed 001 3.2.13.10.4/.6: what the field team noted when installing or changing the branch
+    installation_notes = models.TextField("observações da instalação", blank=True, default="", db_default="")
     sewer_share_percent = models.DecimalField(
         "percentual de esgoto", max_digits=5, decimal_places=2, null=True, blank=True
     )

@@ -75,3 +75,14 @@ urlpatterns += [
     ),
     path("service/cut-candidates", invoices_apis.CutCandidatesApi.as_view(), name="api-cut-candidates"),
 ]
+urlpatterns += [
+    path(
+        "properties/<int:pk>/due-day", invoices_apis.PropertyDueDayApi.as_view(), name="api-property-due-day"
+    ),
+    path("properties/<int:pk>/route", invoices_apis.PropertyRouteApi.as_view(), name="api-property-route"),
+    path(
+        "connections/<int:pk>/technical",
+        invoices_apis.ConnectionTechnicalApi.as_view(),
+        name="api-connection-technical",
+    ),
+]

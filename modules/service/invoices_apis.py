@@ -161,3 +161,105 @@ class CutCandidatesApi(APIView):
                 ]
             }
         )
+
+
+class DueDayIn(serializers.Serializer):
+    day = serializers.IntegerField(min_value=1, max_value=31)
+    reason = serializers.CharField(max_length=500)
+
+
+class PropertyDueDayApi(APIView):
+    """PUT /api/v1/properties/{id}/due-day: the alternative due day among the group's (3.2.13.10.14)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "registry.properties"
+    function_actions: ClassVar[dict[str, str]] = {"PUT": "change"}
+
+    @extend_schema(request=DueDayIn, responses={200: OpenApiTypes.OBJECT})
+    def put(self, request: Request, pk: int) -> Response:
+        from modules.billing.services.due_days import due_day_set_by_staff
+
+        prop = get_object_or_404(Property, pk=pk)
+        data = DueDayIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = due_day_set_by_staff(
+            actor=request.user,
+            property_id=prop.pk,
+            day=data.validated_data["day"],
+            reason=data.validated_data["reason"],
+        )
+        return Response({"property": prop.pk, "day": row.day})
+
+
+class RouteMoveIn(serializers.Serializer):
+    route = serializers.IntegerField()
+    route_sequence = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class PropertyRouteApi(APIView):
+    """PUT /api/v1/properties/{id}/route: the unit's place in a reading route, re-sequencing it
+    (3.2.13.10.12)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "registry.properties"
+    function_actions: ClassVar[dict[str, str]] = {"PUT": "change"}
+
+    @extend_schema(request=RouteMoveIn, responses={200: OpenApiTypes.OBJECT})
+    def put(self, request: Request, pk: int) -> Response:
+        from modules.registry.models import Route
+        from modules.registry.services.properties import property_move_in_route
+
+        prop = get_object_or_404(Property, pk=pk)
+        data = RouteMoveIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        route = Route.objects.filter(pk=d["route"]).first()
+        if route is None:
+            raise ValidationFailed("Rota não encontrada.", field="route", code=ErrorCode.INVALID)
+        prop = property_move_in_route(
+            actor=request.user, prop=prop, route=route, sequence=d["route_sequence"], reason=d["reason"]
+        )
+        return Response({"property": prop.pk, "route": prop.route_id, "route_sequence": prop.route_sequence})
+
+
+class ConnectionTechnicalIn(serializers.Serializer):
+    diameter_mm = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    material = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    depth_m = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    street_pavement = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    sidewalk_pavement = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    installation_notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ConnectionTechnicalApi(APIView):
+    """PATCH /api/v1/connections/{id}/technical: the branch's technical data and installation
+    notes (3.2.13.10.4, .6)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "registry.properties"
+    function_actions: ClassVar[dict[str, str]] = {"PATCH": "change"}
+
+    @extend_schema(request=ConnectionTechnicalIn, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request: Request, pk: int) -> Response:
+        from modules.registry.models import ServiceConnection
+        from modules.registry.services.connections import connection_update
+
+        conn = get_object_or_404(ServiceConnection, pk=pk)
+        data = ConnectionTechnicalIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        conn = connection_update(actor=request.user, connection_obj=conn, **data.validated_data)
+        return Response(
+            {
+                "id": conn.pk,
+                "kind": conn.kind,
+                "diameter_mm": conn.diameter_mm,
+                "material": conn.material,
+                "depth_m": None if conn.depth_m is None else str(conn.depth_m),
+                "street_pavement": conn.street_pavement,
+                "sidewalk_pavement": conn.sidewalk_pavement,
+                "installation_notes": conn.installation_notes,
+            }
+        )

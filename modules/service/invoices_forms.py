@@ -47,3 +47,50 @@ class CutPermissionForm(forms.Form):
 class CutCandidatesForm(forms.Form):
     purpose = forms.ChoiceField(label="Finalidade", choices=list(PURPOSES.items()))
     days = forms.IntegerField(label="Dias de atraso, no mínimo", min_value=0, max_value=3650, initial=30)
+
+
+class DueDayStaffForm(forms.Form):
+    day = forms.TypedChoiceField(label="Dia de vencimento alternativo", coerce=int)
+    reason = forms.CharField(label="Motivo", max_length=500)
+
+    def __init__(self, *args: Any, days: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(d, f"dia {d}") for d in days]
+
+
+class RouteMoveForm(forms.Form):
+    route = forms.TypedChoiceField(label="Rota de leitura", coerce=int)
+    route_sequence = forms.IntegerField(label="Sequência na rota", min_value=1)
+    reason = forms.CharField(label="Motivo", max_length=500, required=False)
+
+    def __init__(self, *args: Any, routes: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["route"].choices = routes
+
+
+class PropertyDataForm(forms.Form):
+    municipal_registration = forms.CharField(
+        label="Inscrição imobiliária municipal", max_length=30, required=False
+    )
+    built_area = forms.DecimalField(
+        label="Área construída (m²)", max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    residents = forms.IntegerField(label="Moradores", min_value=0, max_value=32767, required=False)
+    has_water_tank = forms.BooleanField(label="Caixa d'água", required=False)
+    has_cistern = forms.BooleanField(label="Cisterna", required=False)
+    has_own_source = forms.BooleanField(label="Fonte própria (poço)", required=False)
+
+
+class ConnectionDataForm(forms.Form):
+    diameter_mm = forms.IntegerField(
+        label="Diâmetro do ramal (mm)", min_value=1, max_value=1000, required=False
+    )
+    material = forms.CharField(label="Material do ramal", max_length=40, required=False)
+    depth_m = forms.DecimalField(
+        label="Profundidade (m)", max_digits=5, decimal_places=2, min_value=0, required=False
+    )
+    street_pavement = forms.CharField(label="Pavimento da rua", max_length=40, required=False)
+    sidewalk_pavement = forms.CharField(label="Pavimento da calçada", max_length=40, required=False)
+    installation_notes = forms.CharField(
+        label="Observações da instalação", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

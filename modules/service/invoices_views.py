@@ -123,3 +123,103 @@ def cut_candidates_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "service/invoices/cut_candidates.html", {"form": form, "rows": rows, "purposes": PURPOSES}
     )
+
+
+CONNECTION_DATA = (
+    "diameter_mm",
+    "material",
+    "depth_m",
+    "street_pavement",
+    "sidewalk_pavement",
+    "installation_notes",
+)
+PROPERTY_DATA = (
+    "municipal_registration",
+    "built_area",
+    "residents",
+    "has_water_tank",
+    "has_cistern",
+    "has_own_source",
+)
+
+
+@function_required("registry.properties")
+def desk_registry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Registry changes at the counter (seed 001 3.2.13.10.4/.6 connection data and installation
+    notes, .10.10 municipal id and building data, .10.12 the reading route with re-sequencing,
+    .10.14 the alternative due day among the group's days): one form per change, each audited by
+    its registry or billing service."""
+    from modules.billing.models import DueDayChoice
+    from modules.billing.services.due_days import due_day_set_by_staff
+    from modules.registry.models import Route, ServiceConnection
+    from modules.registry.services.connections import connection_update
+    from modules.registry.services.properties import property_move_in_route
+
+    from .invoices_forms import ConnectionDataForm, DueDayStaffForm, PropertyDataForm, RouteMoveForm
+
+    prop = get_object_or_404(Property.objects.select_related("billing_group", "route"), pk=pk)
+    op = request.POST.get("op", "") if request.method == "POST" else ""
+    data = request.POST if op else None
+    days = prop.billing_group.allowed_due_days() if prop.billing_group else []
+    routes = [
+        (r.pk, f"Rota {r.code}{' – ' + r.name if r.name else ''}")
+        for r in Route.objects.filter(group=prop.billing_group_id)
+    ]
+    connections = list(ServiceConnection.objects.filter(property=prop).order_by("kind"))
+    current_day = DueDayChoice.objects.filter(property=prop).values_list("day", flat=True).first()
+    forms_ = {
+        "due_day": DueDayStaffForm(
+            data if op == "due_day" else None, days=days, initial={"day": current_day}
+        ),
+        "route": RouteMoveForm(
+            data if op == "route" else None,
+            routes=routes,
+            initial={"route": prop.route_id, "route_sequence": prop.route_sequence},
+        ),
+        "data": PropertyDataForm(
+            data if op == "data" else None, initial={k: getattr(prop, k) for k in PROPERTY_DATA}
+        ),
+    }
+    conn_forms = [
+        (
+            c,
+            ConnectionDataForm(
+                data if op == f"conn-{c.pk}" else None,
+                prefix=f"c{c.pk}",
+                initial={k: getattr(c, k) for k in CONNECTION_DATA},
+            ),
+        )
+        for c in connections
+    ]
+    if op and not _denied(request, "registry.properties"):
+        form = forms_.get(op) or next((f for c, f in conn_forms if op == f"conn-{c.pk}"), None)
+        if form is not None and form.is_valid():
+            d = form.cleaned_data
+            try:
+                if op == "due_day":
+                    due_day_set_by_staff(
+                        actor=request.user, property_id=prop.pk, day=d["day"], reason=d["reason"]
+                    )
+                elif op == "route":
+                    property_move_in_route(
+                        actor=request.user,
+                        prop=prop,
+                        route=Route.objects.get(pk=d["route"]),
+                        sequence=d["route_sequence"],
+                        reason=d["reason"],
+                    )
+                elif op == "data":
+                    property_update(actor=request.user, prop=prop, **d)
+                else:
+                    conn = next(c for c in connections if op == f"conn-{c.pk}")
+                    connection_update(actor=request.user, connection_obj=conn, **d)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "Cadastro atualizado.")
+                return redirect("service:desk_registry", prop.pk)
+    return render(
+        request,
+        "service/invoices/registry.html",
+        {"p": prop, "forms": forms_, "conn_forms": conn_forms, "days": days, "current_day": current_day},
+    )

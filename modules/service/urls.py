@@ -35,3 +35,6 @@ urlpatterns += [
     ),
     path("corte/selecao/", invoices_views.cut_candidates_view, name="cut_candidates"),
 ]
+urlpatterns += [
+    path("atendimento/imovel/<int:pk>/cadastro/", invoices_views.desk_registry_view, name="desk_registry"),
+]
