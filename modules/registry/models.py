@@ -221,7 +221,7 @@ class UsagePlan(models.Model):
 
 
 def validate_due_days(value: str) -> None:
-    """"5,10,20": days 1 to 28, so every month has them."""
+    """Days like "5,10,20", each from 1 to 28 so that every month has them."""
     parts = [p.strip() for p in value.split(",") if p.strip()]
     if not all(p.isdigit() and 1 <= int(p) <= 28 for p in parts):
         raise ValidationError("Informe dias de 1 a 28 separados por vírgula (ex.: 5,10,20).")
@@ -243,9 +243,6 @@ class BillingGroup(models.Model):
         help_text="Dias do mês separados por vírgula, de 1 a 28 (ex.: 5,10,20).",
     )
 
-    def allowed_due_days(self) -> list[int]:
-        return sorted({int(d) for d in self.due_days.split(",") if d.strip()})
-
     class Meta:
         ordering = ["code"]
         verbose_name = "grupo de faturamento"
@@ -253,6 +250,9 @@ class BillingGroup(models.Model):
 
     def __str__(self) -> str:
         return f"Grupo {self.code}"
+
+    def allowed_due_days(self) -> list[int]:
+        return sorted({int(d) for d in self.due_days.split(",") if d.strip()})
 
 
 class Route(models.Model):
