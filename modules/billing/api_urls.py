@@ -32,3 +32,9 @@ from . import invoices_apis  # noqa: E402
 urlpatterns += [
     path("bills/issue", invoices_apis.BillIssueSingleApi.as_view(), name="api-bill-issue"),
 ]
+urlpatterns += [
+    path(
+        "bills/<int:pk>/second-copy", invoices_apis.BillSecondCopyApi.as_view(), name="api-bill-second-copy"
+    ),
+    path("billing/second-copy-fee", invoices_apis.SecondCopyFeeApi.as_view(), name="api-second-copy-fee"),
+]

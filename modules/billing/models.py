@@ -424,3 +424,6 @@ class BillingSettings(models.Model):
     def current(cls) -> BillingSettings:
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj  # type: ignore[no-any-return]  # Django is untyped here
+
+
+from .models_invoices import SecondCopyCharge, SecondCopyFeeVersion  # noqa: E402,F401
