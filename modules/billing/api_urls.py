@@ -25,3 +25,16 @@ urlpatterns = [
     path("bills/<int:pk>/rebill", apis.BillRebillApi.as_view(), name="api-bill-rebill"),
     path("bills/<int:pk>/accept-critique", apis.BillCritiqueAcceptApi.as_view(), name="api-bill-accept"),
 ]
+
+# invoices (h-invoices): a bill issued on its own, early or missed by the group's run
+from . import invoices_apis  # noqa: E402
+
+urlpatterns += [
+    path("bills/issue", invoices_apis.BillIssueSingleApi.as_view(), name="api-bill-issue"),
+]
+urlpatterns += [
+    path(
+        "bills/<int:pk>/second-copy", invoices_apis.BillSecondCopyApi.as_view(), name="api-bill-second-copy"
+    ),
+    path("billing/second-copy-fee", invoices_apis.SecondCopyFeeApi.as_view(), name="api-second-copy-fee"),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
@@ -35,7 +36,7 @@ from .services import settings as settings_services
 from .services import simulation
 from .services import tariffs as tariff_services
 from .services import texts as text_services
-from .services.rebill import BillChanges
+from .services.rebill import BillChanges, ServiceLine
 
 
 def _tariff_invalid(exc: TariffInvalid) -> Response:
@@ -389,6 +390,11 @@ class UnitIn(serializers.Serializer):
     economies = serializers.IntegerField(min_value=1)
 
 
+class ServiceLineIn(serializers.Serializer):
+    description = serializers.CharField(max_length=200)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+
+
 class RebillIn(serializers.Serializer):
     """An alteração de fatura: the reason and what changes (everything optional)."""
 
@@ -410,6 +416,13 @@ class RebillIn(serializers.Serializer):
     hold = serializers.ChoiceField(
         choices=BillHold.choices, required=False, allow_null=True, help_text="retenção; vazio a retira"
     )
+    drop_items = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        default=list,
+        help_text='itens de outros módulos retirados desta fatura, como "origem:id"',
+    )
+    add_services = ServiceLineIn(many=True, required=False, default=list, help_text="serviços incluídos")
 
     def changes(self) -> BillChanges:
         d = self.validated_data
@@ -426,6 +439,8 @@ class RebillIn(serializers.Serializer):
             leak_percent=d.get("leak_percent"),
             leak_by_average=d["leak_by_average"],
             hold=d.get("hold"),
+            drop_items=tuple(d["drop_items"]),
+            add_services=tuple(ServiceLine(x["description"], x["amount"]) for x in d["add_services"]),
         )
 
 

@@ -55,6 +55,14 @@ class BillingConfig(AppConfig):
                 "billing.bill_critique_accept": "Crítica da fatura aceita",
                 "billing.due_day_choose": "Dia de vencimento escolhido",
                 "billing.settings_update": "Configuração do faturamento alterada",
+                "billing.bill_change": "Fatura alterada",
+                "billing.bill_issue_early": "Fatura emitida antecipadamente",
+                "billing.bill_issue_missed": "Fatura não gerada emitida",
+                "billing.bill_send_email": "Faturas enviadas por e-mail",
+                "billing.bill_send_sms": "Faturas enviadas por SMS",
+                "billing.bill_second_copy": "2ª via de fatura emitida",
+                "billing.second_copy_fee": "Taxa de 2ª via alterada",
+                "billing.due_day_set_by_staff": "Vencimento alternativo dado no atendimento",
             },
             objects={
                 "billing.bill": "Fatura",
@@ -95,7 +103,14 @@ class BillingConfig(AppConfig):
             Function("billing.bills", "Faturas, cancelamento e refaturamento", "Faturamento"),
             Function("billing.settings", "Configuração do faturamento", "Faturamento"),
             Function("billing.bill_texts", "Mensagens e qualidade da água na fatura", "Faturamento"),
+            Function("billing.second_copy_all", "2ª via de qualquer fatura (não só a última)", "Faturamento"),
+            Function("billing.second_copy_fee_waive", "Dispensa da taxa de 2ª via", "Faturamento"),
         )
+        from .hooks import register_item_source
+        from .services.second_copy import SOURCE as SECOND_COPY_SOURCE
+        from .services.second_copy import second_copy_items
+
+        register_item_source(SECOND_COPY_SOURCE, second_copy_items)
         from modules.reading.hooks import register_billed_months
 
         from .selectors import billed_months

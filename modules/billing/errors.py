@@ -70,3 +70,5 @@ class ErrorCode(StrEnum):
     LEAK_OVER_LIMIT = "leak_over_limit"
     LEAK_NO_HISTORY = "leak_no_history"
     UNITS_INVALID = "units_invalid"
+    # invoices (h-invoices): the staff 2ª via
+    SECOND_COPY_NOT_ALLOWED = "second_copy_not_allowed"

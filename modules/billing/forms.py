@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from modules.registry.models import BillingGroup
 
 from .domain.pricing import UnitFact
 from .models import BillHold
-from .services.rebill import BillChanges
+from .services.rebill import BillChanges, ServiceLine
 
 
 class TariffImportForm(forms.Form):
@@ -71,10 +72,34 @@ class BillChangeForm(forms.Form):
         initial=HOLD_KEEP,
     )
 
+    drop_items = forms.MultipleChoiceField(
+        label="Retirar serviços desta fatura",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Os itens retirados continuam pendentes e vão para a próxima fatura.",
+    )
+    service_description = forms.CharField(label="Incluir serviço: descrição", max_length=200, required=False)
+    service_amount = forms.DecimalField(
+        label="Incluir serviço: valor (R$)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, bill: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        items = bill.items.exclude(source="") if bill is not None else []
+        self.fields["drop_items"].choices = [
+            (f"{i.source}:{i.source_id}", f"{i.description} (R$ {i.amount})") for i in items
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("category")) != bool(data.get("economies")):
             self.add_error("economies", "Informe a categoria e as economias juntas.")
+        if bool(data.get("service_description")) != (data.get("service_amount") is not None):
+            self.add_error("service_amount", "Informe a descrição e o valor do serviço juntos.")
         return data
 
     def changes(self) -> BillChanges:
@@ -92,6 +117,10 @@ class BillChangeForm(forms.Form):
             leak_percent=d.get("leak_percent"),
             leak_by_average=bool(d.get("leak_by_average")),
             hold=None if hold == HOLD_KEEP else hold,
+            drop_items=tuple(d.get("drop_items") or ()),
+            add_services=(ServiceLine(d["service_description"].strip(), d["service_amount"]),)
+            if d.get("service_description")
+            else (),
         )
 
 

@@ -115,6 +115,11 @@ class BillNote(models.Model):
         "due_date": "Vencimento alterado",
         "hold": "Retenção da cobrança",
         "reissue": "Refaturada",
+        "early": "Emitida antecipadamente",
+        "missed": "Emitida fora do faturamento do grupo",
+        "email": "Enviada por e-mail",
+        "sms": "Enviada por SMS",
+        "second_copy": "2ª via emitida",
     }
 
     class Meta:
@@ -419,3 +424,6 @@ class BillingSettings(models.Model):
     def current(cls) -> BillingSettings:
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj  # type: ignore[no-any-return]  # Django is untyped here
+
+
+from .models_invoices import SecondCopyCharge, SecondCopyFeeVersion  # noqa: E402,F401

@@ -10,6 +10,9 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "billing.runs": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
     "billing.bills": {"Gestor": ("view", "change"), "Consulta": ("view",), "Atendente": ("view",)},
     "billing.settings": {"Gestor": ("view", "change"), "Consulta": ("view",)},
+    # TR S10.12-05: the standard attendant prints only the last bill; the manager every one
+    "billing.second_copy_all": {"Gestor": ("view",)},
+    "billing.second_copy_fee_waive": {"Gestor": ("view",)},
 }
 
 

@@ -370,6 +370,7 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "replaced_by": bill.replaced_by.all(),
             "notes": selectors.bill_notes(bill),
+            "can_waive": request.user.can("billing.second_copy_fee_waive"),  # type: ignore[union-attr]
         },
     )
 
@@ -378,7 +379,7 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
 def bill_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Alterar fatura: the form, a preview of before → after, and the confirmation."""
     bill = get_object_or_404(Bill.objects.select_related("property"), pk=pk)
-    form = BillChangeForm(request.POST or None)
+    form = BillChangeForm(request.POST or None, bill=bill)
     preview = None
     if request.method == "POST":
         if not request.user.can("billing.bills", "change"):  # type: ignore[union-attr]
@@ -413,8 +414,24 @@ def bill_change_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("billing.bills")
 def bill_second_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """2ª via: the very PDF of the bill as stored (same amounts, barcode and typeable line)."""
+    """2ª via: the very PDF of the bill as stored (same amounts, barcode and typeable line), each
+    print recorded with its fee (POST `waive_fee` + `reason` waives it, for the profiles that may)."""
+    from .services.second_copy import bill_second_copy
+
     bill = get_object_or_404(Bill, pk=pk)
+    user: Any = request.user
+    try:
+        bill_second_copy(
+            actor=user,
+            bill_id=bill.pk,
+            may_print_any=user.can("billing.second_copy_all"),
+            may_waive=user.can("billing.second_copy_fee_waive"),
+            waive_fee=request.method == "POST" and bool(request.POST.get("waive_fee")),
+            reason=request.POST.get("reason", "") if request.method == "POST" else "",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:bill", pk)
     response = HttpResponse(bill_pdf(bill), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fatura-{bill.pk}-2a-via.pdf"'
     return response

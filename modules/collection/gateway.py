@@ -27,6 +27,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
+from modules.billing.selectors import HELD_BILLS
 from modules.common.audit import Actor, SystemActor, audit_record
 from modules.common.clock import tenant_zone
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -134,7 +135,12 @@ def gateway_charge_create(
             code=ErrorCode.BILLS_IN_REVIEW,
         )
     rule = late_charge_rule(today)
-    lines = [price_bill(pk, ref, due, total, today, rule) for pk, ref, due, total in rows]
+    # a held bill accrues no late charges while the hold lasts: priced at its face value
+    on_hold = set(open_bills(property_id).filter(id__in=ids).filter(HELD_BILLS).values_list("id", flat=True))
+    lines = [
+        price_bill(pk, ref, due, total, min(today, due) if pk in on_hold else today, rule)
+        for pk, ref, due, total in rows
+    ]
     return _charge_for(property_id, method, today, actor, lines, card_token, account, success_url)
 
 

@@ -28,7 +28,10 @@ def late_charge_items(property_ids: list[int], reference: YearMonth) -> dict[int
             payment__document__isnull=True,
             paid_on__gt=F("bill__due_date"),
             paid_on__lt=reference.first_day(),
-        ).values(
+        )
+        # a bill held when it was paid (payment proven at an agent, a proceeding) owes no charges
+        .exclude(bill__hold__gt="")
+        .values(
             "id", "bill_id", "bill__property_id", "bill__reference", "bill__due_date", "amount", "paid_on"
         )
     )

@@ -19,6 +19,9 @@ class ErrorCode(StrEnum):
     DUPLICATE = "duplicate"  # a value that must be unique is already taken: `field` names it
     NO_FEBRABAN_CODE = "no_febraban_code"  # the utility has no FEBRABAN company code: no barcode
     DUE_DAY_NOT_OFFERED = "due_day_not_offered"
+    SMS_UNAVAILABLE = "sms_unavailable"  # the SMS provider is not configured, down, or refused
+    PHONE_INVALID = "phone_invalid"
+    SMS_TOO_LONG = "sms_too_long"
 
 
 class DomainError(Exception):

@@ -12,7 +12,8 @@ from typing import Any, NamedTuple
 from django.db.models import Count
 
 from modules.billing.hooks import PendingItem, already_billed
-from modules.billing.models import BillItem, BillStatus
+from modules.billing.models import BillHold, BillItem, BillStatus
+from modules.billing.selectors import HELD_BILLS
 from modules.collection.policies import late_charge_rule
 from modules.collection.selectors import PricedBill, open_bills, price_bill
 from modules.common.document_templates import template_in_force
@@ -96,7 +97,11 @@ def held_bill_ids(bill_ids: list[int]) -> dict[int, str]:
 
 def debt_position(property_id: int, as_of: dt.date, bill_ids: list[int] | None = None) -> DebtPosition:
     rule = late_charge_rule(as_of)
-    bills = list(open_bills(property_id).values_list("id", "reference", "due_date", "total"))
+    # a held bill (payment proven awaiting its file, or under a proceeding) is out of collection:
+    # no late charges, not on a statement, not negotiated (seed 001 3.2.13.9.11, .20)
+    bills = list(
+        open_bills(property_id).exclude(HELD_BILLS).values_list("id", "reference", "due_date", "total")
+    )
     held = set(
         AgreementBill.objects.filter(bill__property_id=property_id, active=True).values_list(
             "bill_id", flat=True
@@ -167,6 +172,14 @@ def certificate_debts(property_id: int, as_of: dt.date) -> list[DebtItem]:
     items = [
         DebtItem(f"{p.reference:%m/%Y}", p.original, p.due_date, DebtStatus.OPEN) for p in position.items
     ]
+    # held bills: not overdue while the hold lasts, but not cleared either (positive with the
+    # effect of a negative one)
+    items += [
+        DebtItem(f"{reference:%m/%Y}", total, due, DebtStatus.SUSPENDED)
+        for reference, total, due in open_bills(property_id)
+        .filter(HELD_BILLS)
+        .values_list("reference", "total", "due_date")
+    ]
     live = Agreement.objects.filter(
         property_id=property_id, status__in=[Agreement.Status.ACTIVE, Agreement.Status.AWAITING_DOWN_PAYMENT]
     )
@@ -205,7 +218,9 @@ def year_bills(property_id: int, year: int) -> list[DebtItem]:
             f"{b.reference:%m/%Y}",
             b.total,
             b.due_date,
-            status_map.get(b.status, DebtStatus.OPEN),
+            DebtStatus.SUSPENDED
+            if b.hold == BillHold.IN_PROCESS and b.status == BillStatus.RELEASED
+            else status_map.get(b.status, DebtStatus.OPEN),
             paid_on=paid_on.get(b.pk),
         )
         for b in Bill.objects.filter(property_id=property_id, due_date__year=year).exclude(

@@ -284,6 +284,8 @@ class PropertyPatchIn(serializers.Serializer):
     has_water_tank = serializers.BooleanField(required=False)
     has_cistern = serializers.BooleanField(required=False)
     has_own_source = serializers.BooleanField(required=False)
+    cut_notice_allowed = serializers.BooleanField(required=False, help_text="permite aviso de corte")
+    cut_order_allowed = serializers.BooleanField(required=False, help_text="permite ordem de corte")
 
 
 def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:

@@ -49,3 +49,5 @@ class ErrorCode(StrEnum):
     REFERENCE_INACTIVE = "reference_inactive"
     REFERENCE_IN_USE = "reference_in_use"
     ROUTE_ORDER_INVALID = "route_order_invalid"
+    # invoices (h-invoices)
+    ROUTE_SEQUENCE_INVALID = "route_sequence_invalid"

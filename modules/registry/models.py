@@ -7,6 +7,7 @@ migration 0001), so partial, accent- and case-insensitive matches stay index sca
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -222,10 +223,28 @@ class UsagePlan(models.Model):
         return f"{self.category.code}/{self.code} {self.name}"
 
 
+def validate_due_days(value: str) -> None:
+    """Days like "5,10,20", each from 1 to 28 so that every month has them."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not all(p.isdigit() and 1 <= int(p) <= 28 for p in parts):
+        raise ValidationError("Informe dias de 1 a 28 separados por vírgula (ex.: 5,10,20).")
+
+
 class BillingGroup(models.Model):
     code = models.PositiveSmallIntegerField("grupo", unique=True)
     name = models.CharField("nome", max_length=80)
     active = models.BooleanField("ativo", default=True)
+    # seed 001 3.2.13.10.14: the alternative due days staff may give this group's units ("5,10,20");
+    # empty: none (the units keep the schedule's due date)
+    due_days = models.CharField(
+        "dias de vencimento alternativos",
+        max_length=90,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_due_days],
+        help_text="Dias do mês separados por vírgula, de 1 a 28 (ex.: 5,10,20).",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -234,6 +253,9 @@ class BillingGroup(models.Model):
 
     def __str__(self) -> str:
         return f"Grupo {self.code}"
+
+    def allowed_due_days(self) -> list[int]:
+        return sorted({int(d) for d in self.due_days.split(",") if d.strip()})
 
 
 class Route(models.Model):
@@ -397,6 +419,10 @@ class Property(models.Model):
     has_cistern = models.BooleanField("cisterna", default=False)
     has_own_source = models.BooleanField("fonte própria (poço)", default=False)
     economies_total = models.PositiveSmallIntegerField("economias", default=0, editable=False)
+    # seed 001 3.2.13.10.16/.20: whether collection may send this unit cut-off notices and open cut
+    # orders (a hospital, a school, a unit under an injunction); debt's selection honours both
+    cut_notice_allowed = models.BooleanField("permite aviso de corte", default=True, db_default=True)
+    cut_order_allowed = models.BooleanField("permite ordem de corte", default=True, db_default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -517,6 +543,8 @@ class ServiceConnection(models.Model):
     street_pavement = models.CharField("pavimento da rua", max_length=40, blank=True)
     sidewalk_pavement = models.CharField("pavimento da calçada", max_length=40, blank=True)
     metered = models.BooleanField("hidrometrada", default=False)
+    # seed 001 3.2.13.10.4/.6: what the field team noted when installing or changing the branch
+    installation_notes = models.TextField("observações da instalação", blank=True, default="", db_default="")
     sewer_share_percent = models.DecimalField(
         "percentual de esgoto", max_digits=5, decimal_places=2, null=True, blank=True
     )

@@ -296,3 +296,32 @@ urlpatterns += [
         name="api-property-timeline",
     ),
 ]
+
+# invoices (h-invoices): the attendant's bill functions and cut-off permissions
+from . import invoices_apis  # noqa: E402
+
+urlpatterns += [
+    path("properties/<int:pk>/bills", invoices_apis.PropertyBillsApi.as_view(), name="api-property-bills"),
+    path(
+        "properties/<int:pk>/bills/send",
+        invoices_apis.PropertyBillsSendApi.as_view(),
+        name="api-property-bills-send",
+    ),
+    path(
+        "properties/<int:pk>/cut-permission",
+        invoices_apis.PropertyCutPermissionApi.as_view(),
+        name="api-property-cut-permission",
+    ),
+    path("service/cut-candidates", invoices_apis.CutCandidatesApi.as_view(), name="api-cut-candidates"),
+]
+urlpatterns += [
+    path(
+        "properties/<int:pk>/due-day", invoices_apis.PropertyDueDayApi.as_view(), name="api-property-due-day"
+    ),
+    path("properties/<int:pk>/route", invoices_apis.PropertyRouteApi.as_view(), name="api-property-route"),
+    path(
+        "connections/<int:pk>/technical",
+        invoices_apis.ConnectionTechnicalApi.as_view(),
+        name="api-connection-technical",
+    ),
+]

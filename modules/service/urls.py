@@ -115,3 +115,24 @@ urlpatterns += [
         "atendimento/imovel/<int:pk>/linha-do-tempo/", timeline_views.desk_timeline_view, name="desk_timeline"
     ),
 ]
+
+# invoices (h-invoices): the attendant's bill functions and cut-off permissions
+from . import invoices_views  # noqa: E402
+
+urlpatterns += [
+    path("atendimento/imovel/<int:pk>/faturas/", invoices_views.desk_bills_view, name="desk_bills"),
+    path(
+        "atendimento/imovel/<int:pk>/emitir-fatura/",
+        invoices_views.desk_bill_issue_view,
+        name="desk_bill_issue",
+    ),
+    path(
+        "atendimento/imovel/<int:pk>/permissoes-de-corte/",
+        invoices_views.desk_cut_permission_view,
+        name="desk_cut_permission",
+    ),
+    path("corte/selecao/", invoices_views.cut_candidates_view, name="cut_candidates"),
+]
+urlpatterns += [
+    path("atendimento/imovel/<int:pk>/cadastro/", invoices_views.desk_registry_view, name="desk_registry"),
+]

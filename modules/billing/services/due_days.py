@@ -50,3 +50,33 @@ def due_day_choose(*, actor: Actor, property_id: int, day: int, min_interval_day
             after={"day": day},
         )
     return row
+
+
+@transaction.atomic(durable=True)
+def due_day_set_by_staff(*, actor: Actor, property_id: int, day: int, reason: str) -> DueDayChoice:
+    """The alternative due day an attendant gives a unit (seed 001 3.2.13.10.14): one of the days its
+    billing group allows (`BillingGroup.due_days`), with the reason in the audit; the next run
+    reads it. Raises ValidationFailed naming `day` or `reason`."""
+    from modules.registry.models import Property
+
+    if not reason.strip():
+        raise ValidationFailed("Informe o motivo.", field="reason", code=ErrorCode.REASON_REQUIRED)
+    prop = Property.objects.select_related("billing_group").get(pk=property_id)
+    allowed = prop.billing_group.allowed_due_days() if prop.billing_group else []
+    if day not in allowed:
+        offered = ", ".join(str(d) for d in allowed) or "nenhum (configure os dias do grupo)"
+        raise ValidationFailed(
+            f"Dia {day} não permitido para o grupo do imóvel. Dias permitidos: {offered}.",
+            field="day",
+            code=ErrorCode.DUE_DAY_OUT_OF_RANGE,
+        )
+    row = due_day_choose(actor=actor, property_id=property_id, day=day)
+    audit_record(
+        actor=actor,
+        action="billing.due_day_set_by_staff",
+        object_type="registry.property",
+        object_id=property_id,
+        reason=reason.strip(),
+        after={"day": day, "allowed": allowed},
+    )
+    return row

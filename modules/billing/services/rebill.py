@@ -33,7 +33,7 @@ from modules.reading.domain.consumption import ConsumptionKind
 from modules.reading.services import holidays_between
 
 from ..domain.febraban import build_barcode
-from ..domain.pricing import ItemKind, PropertyFacts, ReadingFact, UnitFact
+from ..domain.pricing import ItemKind, PendingItem, PropertyFacts, ReadingFact, UnitFact
 from ..errors import ErrorCode
 from ..models import Bill, BillHold, BillNote, BillStatus
 from .bills import _cancel, reissue
@@ -41,6 +41,15 @@ from .pricing import free_field
 from .settings import billing_settings
 
 LEAK_AVERAGE_MONTHS = 6  # seed 001 3.2.7.13.7
+MANUAL_SERVICE_SOURCE = "billing.rebill"
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """A service added to the bill by hand at a rebill: what it is and what it charges."""
+
+    description: str
+    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -56,11 +65,17 @@ class BillChanges:
     leak_percent: int | None = None  # leak discount on the consumption, capped by BillingSettings
     leak_by_average: bool = False  # leak: bill the last six months' average instead
     hold: str | None = None  # a BillHold value; "" lifts the hold
+    # services billed (3.2.13.9.6, .8): other modules' items left off this bill, by "source:source_id"
+    # (they stay pending, so the next bill carries them), and services added by hand
+    drop_items: tuple[str, ...] = ()
+    add_services: tuple[ServiceLine, ...] = ()
 
     @property
     def reprices(self) -> bool:
         return (
-            self.reading is not None
+            bool(self.drop_items)
+            or bool(self.add_services)
+            or self.reading is not None
             or self.consumption_m3 is not None
             or self.remove_water
             or self.remove_sewer
@@ -309,6 +324,22 @@ def _check(bill: Bill, changes: BillChanges) -> None:
                 field="leak_percent",
                 code=ErrorCode.LEAK_OVER_LIMIT,
             )
+    if changes.drop_items:
+        on_bill = {f"{s}:{i}" for s, i in bill.items.exclude(source="").values_list("source", "source_id")}
+        unknown = [key for key in changes.drop_items if key not in on_bill]
+        if unknown:
+            raise ValidationFailed(
+                f"Serviço que não está na fatura: {', '.join(unknown)}.",
+                field="drop_items",
+                code=ErrorCode.CHANGES_CONFLICT,
+            )
+    for service in changes.add_services:
+        if not service.description.strip() or service.amount <= 0:
+            raise ValidationFailed(
+                "Informe a descrição e um valor positivo para o serviço.",
+                field="add_services",
+                code=ErrorCode.CHANGES_CONFLICT,
+            )
     if changes.remove_water and changes.remove_sewer:
         raise ValidationFailed(
             "Sem água e sem esgoto não há o que faturar: cancele a fatura.",
@@ -381,6 +412,18 @@ def _pricing_changes(
     elif consumption is None:
         consumption = None  # priced again on the month's reading, as the run would
 
+    # services added by hand live only on the bill (no module offers them again): the replacement
+    # carries them over, with those added now, unless this change drops them
+    carried = [
+        PendingItem(ItemKind.SERVICE, i.description, i.amount, i.source, i.source_id)
+        for i in old.items.filter(source=MANUAL_SERVICE_SOURCE)
+        if f"{i.source}:{i.source_id}" not in changes.drop_items
+    ]
+    manual = tuple(carried) + tuple(
+        PendingItem(ItemKind.SERVICE, s.description, s.amount, MANUAL_SERVICE_SOURCE, f"{old.pk}.{n}")
+        for n, s in enumerate(changes.add_services, start=1)
+    )
+
     def adjust(facts: PropertyFacts) -> PropertyFacts:
         facts = replace(
             facts,
@@ -391,6 +434,7 @@ def _pricing_changes(
             facts = replace(facts, units=changes.units)
         if reading is not None:
             facts = replace(facts, reading=reading)
-        return facts
+        kept = tuple(p for p in facts.pending if f"{p.source}:{p.source_id}" not in changes.drop_items)
+        return replace(facts, pending=kept + manual)
 
     return consumption, adjust

@@ -9,6 +9,9 @@ CONNECTED = "connected"
 CUT = "cut"
 SUPPRESSED = "suppressed"
 DISCONNECTED_ON_REQUEST = "disconnected_on_request"
+# seed 001 3.2.13.10.5: the branch is laid from the network to the lot, but not connected to the
+# unit yet (a lot being built): nothing is billed until it is connected
+STANDBY = "standby"
 
 SITUATIONS: dict[str, str] = {
     POTENTIAL: "Potencial",
@@ -18,13 +21,15 @@ SITUATIONS: dict[str, str] = {
     CUT: "Cortada",
     SUPPRESSED: "Suprimida",
     DISCONNECTED_ON_REQUEST: "Desligada a pedido",
+    STANDBY: "Ramal de espera",
 }
 
 # Where a connection may go from each situation. A suppressed connection (branch removed from the
 # network) only comes back through a new connection job, which makes it provisional again.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    POTENTIAL: frozenset({FEASIBLE, PROVISIONAL, CONNECTED}),
-    FEASIBLE: frozenset({POTENTIAL, PROVISIONAL, CONNECTED}),
+    POTENTIAL: frozenset({FEASIBLE, PROVISIONAL, CONNECTED, STANDBY}),
+    FEASIBLE: frozenset({POTENTIAL, PROVISIONAL, CONNECTED, STANDBY}),
+    STANDBY: frozenset({PROVISIONAL, CONNECTED, SUPPRESSED}),
     PROVISIONAL: frozenset({CONNECTED, CUT, SUPPRESSED, DISCONNECTED_ON_REQUEST}),
     CONNECTED: frozenset({CUT, SUPPRESSED, DISCONNECTED_ON_REQUEST}),
     CUT: frozenset({CONNECTED, SUPPRESSED, DISCONNECTED_ON_REQUEST}),

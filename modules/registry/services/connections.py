@@ -23,6 +23,7 @@ CONNECTION_FIELDS = (
     "street_pavement",
     "sidewalk_pavement",
     "sewer_share_percent",
+    "installation_notes",
 )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_today
@@ -172,6 +172,8 @@ PROPERTY_FIELDS = (
     "has_own_source",
     "street",
     "neighbourhood",
+    "cut_notice_allowed",
+    "cut_order_allowed",
 )
 
 
@@ -367,5 +369,43 @@ def property_set_status(
         before=before,
         after={"status": status},
         reason=reason,
+    )
+    return prop
+
+
+ROUTE_SHIFT = 1_000_000  # above any real sequence: moves a block of units past the unique index
+
+
+@transaction.atomic(durable=True)
+def property_move_in_route(
+    *, actor: Actor, prop: Property, route: Route, sequence: int, reason: str = ""
+) -> Property:
+    """Put the unit at `sequence` of `route` (seed 001 3.2.13.10.12), re-sequencing the route: the
+    units from that place on move one step down, so no two share a place (the unique index holds
+    at every statement, hence the two-step shift). The route must belong to the unit's group."""
+    if sequence < 1:
+        raise ValidationFailed(
+            "A sequência começa em 1.", field="route_sequence", code=ErrorCode.ROUTE_SEQUENCE_INVALID
+        )
+    prop = Property.objects.select_for_update().get(pk=prop.pk)
+    _check_route(prop.billing_group, route)
+    Route.objects.select_for_update().get(pk=route.pk)  # one re-sequencing of the route at a time
+    before = {"route": prop.route_id, "route_sequence": prop.route_sequence}
+    Property.objects.filter(pk=prop.pk).update(route_sequence=None)
+    taken = Property.objects.filter(route=route, route_sequence__gte=sequence).exclude(pk=prop.pk)
+    if taken.filter(route_sequence=sequence).exists():
+        taken.update(route_sequence=F("route_sequence") + ROUTE_SHIFT)
+        Property.objects.filter(route=route, route_sequence__gte=ROUTE_SHIFT).update(
+            route_sequence=F("route_sequence") - ROUTE_SHIFT + 1
+        )
+    prop.route, prop.route_sequence = route, sequence
+    prop.save(update_fields=["route", "route_sequence", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="registry.property_route",
+        target=prop,
+        reason=reason,
+        before=before,
+        after={"route": route.pk, "route_sequence": sequence},
     )
     return prop

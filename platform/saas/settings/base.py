@@ -427,3 +427,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "ClosingFieldKindEnum": ["text", "number", "choice", "yes_no"],
     "CampaignKindEnum": "modules.service.models_channels.Campaign.Kind",
 }
+# SMS (modules/common/sms.py): the provider's base URL and token; tests and the demo point them at
+# the local fake (fakes/sms.py). Empty: SMS off.
+SMS_API_URL = env("SMS_API_URL", "")
+SMS_API_TOKEN = env("SMS_API_TOKEN", "")
