@@ -426,4 +426,5 @@ class BillingSettings(models.Model):
         return obj  # type: ignore[no-any-return]  # Django is untyped here
 
 
-from .models_invoices import SecondCopyCharge, SecondCopyFeeVersion  # noqa: E402,F401
+from .models_invoices import SecondCopyCharge as SecondCopyCharge  # noqa: E402
+from .models_invoices import SecondCopyFeeVersion as SecondCopyFeeVersion  # noqa: E402

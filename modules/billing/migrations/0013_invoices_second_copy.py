@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0012_bill_hold_notes_leak_caps'),
-        ('registry', '0005_invoices_registry'),
+        ('registry', '0006_invoices_registry'),
     ]
 
     operations = [

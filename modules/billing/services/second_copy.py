@@ -42,6 +42,7 @@ def second_copy_fee_set(*, actor: Actor, amount: Decimal, valid_from: dt.date) -
         raise ValidationFailed(
             "A vigência começa hoje ou depois.", field="valid_from", code=ErrorCode.SETTING_OUT_OF_RANGE
         )
+    row: SecondCopyFeeVersion
     row, _ = SecondCopyFeeVersion.objects.update_or_create(
         valid_from=valid_from, defaults={"amount": amount, "created_by": actor.get_username()}
     )
@@ -55,12 +56,13 @@ def second_copy_fee_set(*, actor: Actor, amount: Decimal, valid_from: dt.date) -
 
 
 def last_issued_bill_id(property_id: int) -> int | None:
-    return (
+    found: int | None = (
         Bill.objects.filter(property_id=property_id, status__in=ISSUED)
         .order_by("-reference", "-id")
         .values_list("id", flat=True)
         .first()
     )
+    return found
 
 
 @transaction.atomic(durable=True)
@@ -93,7 +95,7 @@ def bill_second_copy(
             "Informe o motivo da dispensa da taxa.", field="reason", code=ErrorCode.REASON_REQUIRED
         )
     fee = fee_in_force(tenant_today()) if bill.status in ISSUED else Decimal("0.00")
-    charge = SecondCopyCharge.objects.create(
+    charge: SecondCopyCharge = SecondCopyCharge.objects.create(
         bill=bill,
         property_id=bill.property_id,
         amount=fee,

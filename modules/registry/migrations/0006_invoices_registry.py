@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_reference_tables'),
+        ('registry', '0005_units_commercial_customer_and_street_point'),
     ]
 
     operations = [
