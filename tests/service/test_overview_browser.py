@@ -151,6 +151,15 @@ def test_search_a_property_and_see_its_bills_on_one_screen(browser: Any, world: 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "overview-desk.png"), full_page=True)
 
+        # the months that make the billing average (S10.7-01), one click from the readings block
+        page.click("#readings a:has-text('Leituras, médias e alterações')")
+        page.wait_for_load_state()
+        assert "Leituras e faturas" in page.inner_text("h1")
+        assert world["reference"] in page.inner_text("table") and "61,40" in page.inner_text("table")
+        page.screenshot(path=str(ARTIFACTS / "reading-summary.png"), full_page=True)
+        page.go_back()
+        page.wait_for_load_state()
+
         page.click(f"#bills a[href='/faturamento/faturas/{first}/']")
         page.wait_for_load_state()
         assert world["account"] in page.inner_text("main")
