@@ -162,3 +162,41 @@ def test_the_groups_due_days_are_checked(staff: Any, days: str) -> None:  # noqa
     assert response.status_code == 400
     g.refresh_from_db()
     assert g.due_days == ""
+
+
+def test_a_unit_re_routed_to_another_street_keeps_its_number_and_its_history(staff: Any) -> None:  # noqa: F811
+    """S10.5-02: the meter moved and the unit is re-routed to another street and route — no new
+    connection number; the address and route change and every earlier record stays attached."""
+    from modules.registry.models import City, Street
+    from tests.collection import factories as cf
+
+    g = f.group()
+    route = Route.objects.create(group=g, code=3, name="Vila Nova")
+    p = f.billable(g)
+    bill = cf.bill(p, "52.30", dt.date(2025, 6, 10), reference=dt.date(2025, 5, 1))
+    city = City.objects.order_by("id").first()
+    other = Street.objects.create(city=city, street_type="Avenida", name="Brasil")
+    moved = staff.client.patch(
+        f"/api/v1/properties/{p.pk}",
+        {"street": other.pk, "number": "780"},
+        content_type="application/json",
+        **_headers(staff),
+    )
+    assert moved.status_code == 200, moved.content
+    before = staff.get(f"/api/v1/properties/{p.pk}/history").json()
+    routed = staff.client.put(
+        f"/api/v1/properties/{p.pk}/route",
+        {"route": route.pk, "route_sequence": 1},
+        content_type="application/json",
+        **_headers(staff),
+    )
+    assert routed.status_code == 200, routed.content
+    after = Property.objects.get(pk=p.pk)
+    assert (after.pk, after.account_number) == (p.pk, p.account_number)
+    assert (after.street_id, after.number, after.route_id) == (other.pk, "780", route.pk)
+    assert list(after.bills.values_list("pk", flat=True)) == [bill.pk]
+    history = staff.get(f"/api/v1/properties/{p.pk}/history").json()
+    key = ("at", "action", "object_type", "object_id")
+    old = {tuple(e[k] for k in key) for e in before}
+    new = {tuple(e[k] for k in key) for e in history}
+    assert before and old <= new and len(new) > len(old)  # the earlier records are still there
