@@ -18,11 +18,12 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+from abc import ABC, abstractmethod
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
-class _FakeServer:
+class _FakeServer(ABC):
     def __init__(self, token: str, host: str = "127.0.0.1", port: int = 0) -> None:
         self.token = token
         self.lock = threading.Lock()
@@ -63,8 +64,9 @@ class _FakeServer:
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    @abstractmethod
     def handle(self, method: str, parts: list[str], body: dict[str, Any]) -> tuple[int, Any]:
-        raise NotImplementedError
+        """(status, JSON body) of one request to this provider's API; each fake speaks its own."""
 
     @property
     def url(self) -> str:
