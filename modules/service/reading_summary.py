@@ -4,8 +4,9 @@ billed volume was reached (measured, average, minimum, fixed) and the average us
 occurrence, the meter installed or swapped that month, the bill's amount and composition, and whether
 a recalculation, a critique or an action changed the bill (a rebill, a bill it replaced, a note).
 
-Four queries whatever the number of months (readings, bills with their items and notes,
-installations); lives in service (the top layer) because it reads reading, billing and metering."""
+Five queries whatever the number of months (readings; bills, their items and notes; the
+installations and removals); lives in service (the top layer) because it reads reading, billing
+and metering."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from modules.billing.models import Bill, BillItem, BillNote
 from modules.common.domain.dates import YearMonth
@@ -112,21 +113,16 @@ def reading_summary(pk: int, *, today: dt.date, months: int = 12) -> list[Summar
         row.changes += [f"{n.KIND_LABELS.get(n.kind, n.kind)}: {n.reason}" for n in bill.notes.all()]
         if bill.status == "draft":
             row.changes.append("Em crítica: aguardando análise")
-    installs = Installation.objects.filter(
-        connection__property_id=pk, installed_on__gte=first
-    ).select_related("meter")
-    for install in installs:
-        row = rows.get(YearMonth.of(install.installed_on).first_day())
-        if row is not None:
-            row.meter_events.append(
-                f"Hidrômetro {install.meter} instalado em {install.installed_on:%d/%m/%Y}"
-            )
-    removals = Installation.objects.filter(connection__property_id=pk, removed_on__gte=first).select_related(
-        "meter"
+    meters = list(
+        Installation.objects.filter(connection__property_id=pk)
+        .filter(Q(installed_on__gte=first) | Q(removed_on__gte=first))
+        .select_related("meter")
     )
-    for removal in removals:
-        assert removal.removed_on is not None
-        row = rows.get(YearMonth.of(removal.removed_on).first_day())
+    events = [(i.installed_on, i.meter, "instalado") for i in meters] + [
+        (i.removed_on, i.meter, "retirado") for i in meters if i.removed_on is not None
+    ]
+    for day, meter, what in events:
+        row = rows.get(YearMonth.of(day).first_day())
         if row is not None:
-            row.meter_events.append(f"Hidrômetro {removal.meter} retirado em {removal.removed_on:%d/%m/%Y}")
+            row.meter_events.append(f"Hidrômetro {meter} {what} em {day:%d/%m/%Y}")
     return [rows[k] for k in sorted(rows, reverse=True)]
