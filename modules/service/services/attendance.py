@@ -18,10 +18,10 @@ from django.utils import timezone
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import current_tenant, tenant_today
 from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from modules.common.sms import normalize_phone
 from modules.registry.models import Customer, Property
 
 from .. import hooks
-from ..domain.phones import InvalidPhone, to_e164
 from ..errors import ErrorCode
 from ..models_desk import Attendance, AttendanceComment, AttendanceSubject, ProtocolType, ServiceRequest
 from .protocols import Requester, protocol_number_next, protocol_record
@@ -271,16 +271,7 @@ def attendance_close(
         raise ValidationFailed(
             "Informe o e-mail para enviar o protocolo.", field="email", code=ErrorCode.INVALID
         )
-    mobile = ""
-    if send_sms:
-        try:
-            mobile = to_e164(phone or attendance.caller_number)
-        except InvalidPhone:
-            raise ValidationFailed(
-                "Informe o celular (DDD e número) para enviar o protocolo por SMS.",
-                field="phone",
-                code=ErrorCode.INVALID,
-            ) from None
+    mobile = normalize_phone(phone or attendance.caller_number) if send_sms else ""
     before = _snap(attendance)
     attendance.ended_at = timezone.now()
     attendance.closing = closing
