@@ -108,6 +108,12 @@ urlpatterns += [
     path("cti/ivr/protocol", channels_apis.IvrProtocolApi.as_view(), name="api-cti-ivr-protocol"),
     path("cti/ivr/debts", channels_apis.IvrDebtsApi.as_view(), name="api-cti-ivr-debts"),
     path("cti/ivr/second-copy", channels_apis.IvrSecondCopyApi.as_view(), name="api-cti-ivr-second-copy"),
+    path(
+        "cti/ivr/service-points",
+        channels_apis.IvrServicePointsApi.as_view(),
+        name="api-cti-ivr-service-points",
+    ),
+    path("cti/ivr/instructions", channels_apis.IvrInstructionsApi.as_view(), name="api-cti-ivr-instructions"),
     path("cti/screen-pop", channels_apis.ScreenPopApi.as_view(), name="api-cti-screen-pop"),
     path("cti/current-call", channels_apis.CurrentCallApi.as_view(), name="api-cti-current-call"),
     path("cti/monitor", channels_apis.QueueMonitorApi.as_view(), name="api-cti-monitor"),

@@ -337,6 +337,32 @@ class IvrSecondCopyApi(SignedApi):
         )
 
 
+class IvrServicePointsApi(SignedApi):
+    @extend_schema(
+        operation_id="cti_ivr_service_points",
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        self.signed_body(request)
+        return _ivr(cti.ivr_service_points())
+
+
+class IvrInstructionsApi(SignedApi):
+    @extend_schema(
+        operation_id="cti_ivr_instructions", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+    )
+    def post(self, request: Request) -> Response:
+        body = self.signed_body(request)
+        return _ivr(
+            cti.ivr_instructions(
+                topic=str(body.get("topic") or ""),
+                caller=str(body.get("caller") or ""),
+                account_number=str(body.get("account_number") or ""),
+            )
+        )
+
+
 # --- CTI for staff ---------------------------------------------------------------------------------
 
 

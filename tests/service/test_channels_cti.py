@@ -252,6 +252,77 @@ def test_the_ivr_reads_a_protocols_status(sms, maria) -> None:
     assert agency["prompts"][-1] == "say:em andamento"
 
 
+def test_the_ivr_tells_the_service_points_and_how_to_get_a_reconnection_or_a_new_connection(
+    sms, maria
+) -> None:
+    from modules.service.models import AttendanceUnit, ProtocolType
+
+    _customer, prop = maria
+    AttendanceUnit.objects.create(code="centro", name="Sede", address="Rua XV de Novembro, 100, Centro")
+    AttendanceUnit.objects.create(code="norte", name="Casa do Cidadão Norte", address="Av. Brasil, 2000")
+    AttendanceUnit.objects.create(
+        code="velho", name="Posto desativado", address="Rua Velha, 1", is_active=False
+    )
+    AttendanceUnit.objects.create(code="sem", name="Sem endereço")
+    telephony = Client(HTTP_HOST="alpha.localhost")
+    points = signed(telephony, "/api/v1/cti/ivr/service-points", {}).json()
+    assert points["prompts"] == [
+        "manancial/postos-de-atendimento",
+        "say:Casa do Cidadão Norte, Av. Brasil, 2000",
+        "say:Sede, Rua XV de Novembro, 100, Centro",
+    ]
+    assert [u["name"] for u in points["units"]] == ["Casa do Cidadão Norte", "Sede"]
+    assert points["transfer"] is False
+
+    # reconnection: what the caller's property owes, from the bills
+    Bill.objects.create(
+        property=prop, reference=dt.date(2026, 3, 1), due_date=dt.date(2026, 4, 10), total=Decimal("80.10"),
+        status="released",
+    )  # fmt: skip
+    Bill.objects.create(
+        property=prop, reference=dt.date(2026, 2, 1), due_date=dt.date(2026, 3, 10), total=Decimal("20.00"),
+        status="released",
+    )  # fmt: skip
+    ProtocolType.objects.filter(code="reconnection").update(deadline_days=1)
+    again = signed(
+        telephony, "/api/v1/cti/ivr/instructions", {"topic": "reconnection", "caller": "+5511987654321"}
+    )
+    answer = again.json()
+    assert again.status_code == 200, again.content
+    assert (answer["open_bills"], answer["total"]) == (2, "100.10")
+    assert answer["prompts"][:5] == [
+        "manancial/instrucoes-religacao",
+        "manancial/pendencias-para-religar",
+        "say:duas faturas, total cem reais e dez centavos",
+        "manancial/prazo-de-atendimento",
+        "say:um dia",
+    ]
+    assert answer["prompts"][5] == "manancial/postos-de-atendimento"
+
+    # a new connection: the documents the utility asks for, as edited on the desk's page
+    ProtocolType.objects.filter(code="new_connection").update(
+        checklist=["RG e CPF", "Escritura ou contrato de compra"], deadline_days=15
+    )
+    new = signed(telephony, "/api/v1/cti/ivr/instructions", {"topic": "new_connection"}).json()
+    assert new["documents"] == ["RG e CPF", "Escritura ou contrato de compra"]
+    assert new["prompts"][:4] == [
+        "manancial/instrucoes-ligacao-nova",
+        "manancial/documentos-necessarios",
+        "say:RG e CPF, Escritura ou contrato de compra",
+        "manancial/prazo-de-atendimento",
+    ]
+    assert "quinze dias" in new["text"] and new["deadline_days"] == 15
+    bad = signed(telephony, "/api/v1/cti/ivr/instructions", {"topic": "piscina"})
+    assert bad.status_code == 400 and bad.json()["field"] == "topic"
+    # unsigned: refused like every IVR request
+    assert telephony.post(
+        "/api/v1/cti/ivr/service-points", "{}", content_type="application/json"
+    ).status_code in (
+        401,
+        403,
+    )
+
+
 def test_queue_monitor_from_the_stored_call_events(sms, agent) -> None:
     telephony = Client(HTTP_HOST="alpha.localhost")
     log = [

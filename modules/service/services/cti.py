@@ -33,7 +33,16 @@ from ..channels_hooks import CallAnswered, announce_call_answered, protocol_look
 from ..domain.phones import InvalidPhone, national_number
 from ..domain.speech import date_words, money_words, number_words
 from ..errors import ErrorCode
-from ..models import Call, CallEvent, ChannelSettings, ServiceOrder, SmsMessage, SupplyOutage
+from ..models import (
+    AttendanceUnit,
+    Call,
+    CallEvent,
+    ChannelSettings,
+    ProtocolType,
+    ServiceOrder,
+    SmsMessage,
+    SupplyOutage,
+)
 
 TELEPHONY = SystemActor("service.cti")
 TOLERANCE_SECONDS = 300
@@ -497,6 +506,75 @@ def ivr_debts(*, caller: str = "", account_number: str = "", today: dt.date) -> 
             "total": str(total),
         },
     )
+
+
+def ivr_service_points() -> IvrAnswer:
+    """3.2.16.1: where to be served in person: each active attendance unit with its address (a unit
+    without an address is not told: the caller could not find it)."""
+    units = list(AttendanceUnit.objects.filter(is_active=True).exclude(address="").order_by("name"))
+    if not units:
+        return IvrAnswer(
+            ("manancial/sem-postos-de-atendimento",),
+            "Não há postos de atendimento presencial cadastrados.",
+            {"units": []},
+        )
+    prompts = ["manancial/postos-de-atendimento"]
+    for unit in units:
+        prompts.append(f"say:{unit.name}, {unit.address}")
+    text = "Postos de atendimento: " + "; ".join(f"{u.name}, {u.address}" for u in units) + "."
+    return IvrAnswer(
+        tuple(prompts),
+        text,
+        {"units": [{"id": u.pk, "name": u.name, "address": u.address} for u in units]},
+    )
+
+
+IVR_TOPICS = ("reconnection", "new_connection")
+
+
+def ivr_instructions(*, topic: str, caller: str = "", account_number: str = "") -> IvrAnswer:
+    """3.2.16.1: how to get a reconnection or a new connection, from the utility's own data: the
+    request type's deadline and documents (ProtocolType, edited on the desk's page) and, for a
+    reconnection of an identified caller, what is pending to pay first."""
+    if topic not in IVR_TOPICS:
+        raise ValidationFailed(
+            "Assunto inválido: use reconnection ou new_connection.", field="topic", code=ErrorCode.INVALID
+        )
+    kind = ProtocolType.objects.filter(code=topic, is_active=True).first()
+    prompts: list[str] = []
+    data: dict[str, Any] = {"topic": topic}
+    if topic == "reconnection":
+        prompts.append("manancial/instrucoes-religacao")
+        text = "Para religar, pague as faturas em aberto ou faça um parcelamento."
+        with contextlib.suppress(NotFound):
+            prop = _property_for_ivr(caller=caller, account_number=account_number)
+            totals = list(open_bills(prop.pk).values_list("total", flat=True))
+            total = sum(totals, Decimal("0.00"))
+            data |= {"property": prop.pk, "open_bills": len(totals), "total": str(total)}
+            if totals:
+                noun = "fatura" if len(totals) == 1 else "faturas"
+                spoken = f"{number_words(len(totals), feminine=True)} {noun}"
+                spoken += f", total {money_words(total)}"
+                prompts += ["manancial/pendencias-para-religar", f"say:{spoken}"]
+                text += f" Pendências do seu imóvel: {spoken}."
+    else:
+        prompts.append("manancial/instrucoes-ligacao-nova")
+        text = "Para pedir uma ligação nova, compareça a um posto de atendimento."
+        documents = [str(d) for d in (kind.checklist if kind else []) if str(d).strip()]
+        data["documents"] = documents
+        if documents:
+            prompts += ["manancial/documentos-necessarios", "say:" + ", ".join(documents)]
+            text += " Leve: " + ", ".join(documents) + "."
+    if kind is not None:
+        days = f"{number_words(kind.deadline_days)} {'dia' if kind.deadline_days == 1 else 'dias'}"
+        prompts += ["manancial/prazo-de-atendimento", f"say:{days}"]
+        text += f" Prazo de atendimento: {days}."
+        data["deadline_days"] = kind.deadline_days
+    points = ivr_service_points()
+    data["units"] = points.data["units"]
+    if points.data["units"]:
+        prompts += list(points.prompts)
+    return IvrAnswer(tuple(prompts), text, data)
 
 
 def second_copy_text(bill: Bill) -> str:
