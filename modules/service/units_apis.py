@@ -77,7 +77,28 @@ def _customer_json(c: Customer) -> dict[str, Any]:
 
 
 class CommercialCustomerIn(serializers.Serializer):
-    customer = serializers.IntegerField(min_value=1)
+    """Either `customer` (one already in the registry) or a new one's `name` and `cpf_cnpj` with its
+    address and phone (3.2.13.12.1)."""
+
+    customer = serializers.IntegerField(min_value=1, required=False)
+    name = serializers.CharField(max_length=200, required=False)
+    cpf_cnpj = serializers.CharField(max_length=18, required=False)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    mail_street = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    mail_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    mail_complement = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    mail_neighbourhood = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    mail_city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    mail_state = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    mail_cep = serializers.CharField(max_length=9, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "customer" not in attrs and not attrs.get("name"):
+            raise serializers.ValidationError(
+                {"customer": "Informe o cliente já cadastrado ou o nome e o CPF/CNPJ de um novo."}
+            )
+        return attrs
 
 
 class CommercialCustomersApi(APIView):
@@ -93,9 +114,13 @@ class CommercialCustomersApi(APIView):
     def post(self, request: Request) -> Response:
         data = CommercialCustomerIn(data=request.data)
         data.is_valid(raise_exception=True)
-        c = units_bodies.commercial_customer_register(
-            actor=request.user, customer_id=data.validated_data["customer"]
-        )
+        values = dict(data.validated_data)
+        if "customer" in values:
+            c = units_bodies.commercial_customer_register(actor=request.user, customer_id=values["customer"])
+        else:
+            c = units_bodies.commercial_customer_create(
+                actor=request.user, name=values.pop("name"), cpf_cnpj=values.pop("cpf_cnpj", ""), **values
+            )
         return Response(_customer_json(c), status=status.HTTP_201_CREATED)
 
 

@@ -161,11 +161,37 @@ class RegisterForm(forms.Form):
     customer = forms.CharField(label="CPF/CNPJ do cliente já cadastrado", max_length=18)
 
 
+class NewCommercialCustomerForm(forms.Form):
+    """3.2.13.12.1: a customer not yet in the registry, registered and given the id in one step."""
+
+    name = forms.CharField(label="Nome ou razão social", max_length=200)
+    cpf_cnpj = forms.CharField(label="CPF/CNPJ", max_length=18)
+    phone = forms.CharField(label="Telefone", max_length=20, required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+    mail_street = forms.CharField(label="Endereço", max_length=200, required=False)
+    mail_number = forms.CharField(label="Número", max_length=20, required=False)
+    mail_complement = forms.CharField(label="Complemento", max_length=60, required=False)
+    mail_neighbourhood = forms.CharField(label="Bairro", max_length=120, required=False)
+    mail_city = forms.CharField(label="Município", max_length=120, required=False)
+    mail_state = forms.CharField(label="UF", max_length=2, required=False)
+    mail_cep = forms.CharField(label="CEP", max_length=9, required=False)
+
+
 @function_required("service.orders")
 def commercial_customers_view(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
-    form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    creating = request.method == "POST" and request.POST.get("action") == "create"
+    form = RegisterForm(request.POST if request.method == "POST" and not creating else None)
+    new_form = NewCommercialCustomerForm(request.POST if creating else None)
+    if creating and new_form.is_valid():
+        try:
+            customer = units_bodies.commercial_customer_create(actor=request.user, **new_form.cleaned_data)
+        except DomainError as exc:
+            _fail(new_form, exc)
+        else:
+            messages.success(request, f"Cliente comercial {customer.commercial_id}: {customer.name}.")
+            return redirect("service:commercial_customer", customer.pk)
+    if not creating and request.method == "POST" and form.is_valid():
         from modules.registry.domain.text import only_digits
 
         customer = Customer.objects.filter(cpf_cnpj=only_digits(form.cleaned_data["customer"])).first()
@@ -186,8 +212,13 @@ def commercial_customers_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/units/commercial_customers.html",
-        {"q": text, "rows": units_bodies.commercial_customer_search(text), "form": form},
-        status=400 if form.errors else 200,
+        {
+            "q": text,
+            "rows": units_bodies.commercial_customer_search(text),
+            "form": form,
+            "new_form": new_form,
+        },
+        status=400 if form.errors or new_form.errors else 200,
     )
 
 

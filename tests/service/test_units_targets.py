@@ -114,6 +114,57 @@ def test_commercial_customer_gets_an_id_with_check_digit_and_is_found_by_each_ke
         assert [r["id"] for r in rows] == [c.pk], q
 
 
+def test_a_new_commercial_customer_is_registered_with_address_phone_and_id_in_one_step(api, page) -> None:
+    from modules.common.models import AuditEntry
+    from modules.registry.models import Customer
+
+    body = {
+        "name": "Oficina Boa Vista Ltda",
+        "cpf_cnpj": reg.cnpj("445556660001"),
+        "phone": "(15) 99876-5432",
+        "mail_street": "Rua das Flores",
+        "mail_number": "12",
+        "mail_neighbourhood": "Centro",
+        "mail_city": "Sorocaba",
+        "mail_state": "SP",
+        "mail_cep": "18000-000",
+    }
+    answer = api.post("/api/v1/service/commercial-customers", body)
+    assert answer.status_code == 201, answer.content
+    created = Customer.objects.get(pk=answer.json()["id"])
+    assert parse_account_number(answer.json()["commercial_id"]) == created.commercial_base
+    assert (created.phone, created.mail_street, created.mail_city, created.mail_cep) == (
+        "(15) 99876-5432",
+        "Rua das Flores",
+        "Sorocaba",
+        "18000000",
+    )
+    actions = set(AuditEntry.objects.filter(object_id=str(created.pk)).values_list("action", flat=True))
+    assert {"registry.customer_create", "service.commercial_customer"} <= actions
+    # a CNPJ whose check digits are wrong: refused naming the field, nothing written
+    count = Customer.objects.count()
+    wrong = api.post("/api/v1/service/commercial-customers", {**body, "cpf_cnpj": "44555666000100"})
+    assert wrong.status_code == 400 and wrong.json()["field"] == "cpf_cnpj"
+    missing = api.post("/api/v1/service/commercial-customers", {"name": "Sem documento"})
+    assert missing.status_code == 400 and missing.json()["field"] == "cpf_cnpj"
+    assert Customer.objects.count() == count
+    # the same from the page
+    form = {
+        "action": "create",
+        "name": "Mercearia Alvorada",
+        "cpf_cnpj": reg.cnpj("778889990001"),
+        "phone": "(15) 3222-1100",
+        "mail_street": "Av. Itavuvu",
+        "mail_number": "500",
+    }
+    done = page.post("/servicos/clientes-comerciais/", form)
+    assert done.status_code == 302, done.content.decode()[:2000]
+    shop = Customer.objects.get(name="Mercearia Alvorada")
+    assert shop.commercial_base is not None and done["Location"].endswith(f"/{shop.pk}/")
+    refused = page.post("/servicos/clientes-comerciais/", {**form, "cpf_cnpj": "77888999000100"})
+    assert refused.status_code == 400 and "CPF/CNPJ" in refused.content.decode()
+
+
 def test_commercial_customer_order_is_billed_as_a_standalone_charge_with_due_date_change_and_cancel(
     api, page
 ) -> None:

@@ -26,6 +26,7 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.registry.domain.account_number import next_account_base
 from modules.registry.domain.text import fold, only_digits
 from modules.registry.models import Customer, Property
+from modules.registry.services.customers import customer_create_within
 
 from ..errors import ErrorCode
 from ..models import CentralizedInvoice, PayingBody, PayingBodyMember
@@ -47,6 +48,41 @@ def number_lock(name: str) -> None:
 def commercial_customer_register(*, actor: Actor, customer_id: int) -> Customer:
     """Give a customer its commercial-client id (the next base with a decimal check digit); a customer
     that already has one keeps it."""
+    return _commercial_id_within(actor=actor, customer_id=customer_id)
+
+
+COMMERCIAL_FIELDS = (
+    "phone",
+    "email",
+    "mail_street",
+    "mail_number",
+    "mail_complement",
+    "mail_neighbourhood",
+    "mail_city",
+    "mail_state",
+    "mail_cep",
+)
+
+
+@transaction.atomic(durable=True)
+def commercial_customer_create(*, actor: Actor, name: str, cpf_cnpj: str, **fields: Any) -> Customer:
+    """3.2.13.12.1 in one step: a customer who is not in the registry yet (name, CPF/CNPJ with its
+    check digits, address and phone) registered and given the commercial id in one unit of work; a
+    refusal of either writes nothing."""
+    if not (cpf_cnpj or "").strip():
+        raise ValidationFailed(
+            "Informe o CPF/CNPJ do cliente comercial.", field="cpf_cnpj", code=ErrorCode.INVALID
+        )
+    unknown = set(fields) - set(COMMERCIAL_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            f"Campo desconhecido: {sorted(unknown)[0]}.", field=sorted(unknown)[0], code=ErrorCode.INVALID
+        )
+    customer = customer_create_within(actor=actor, name=name, cpf_cnpj=cpf_cnpj, **fields)
+    return _commercial_id_within(actor=actor, customer_id=customer.pk)
+
+
+def _commercial_id_within(*, actor: Actor, customer_id: int) -> Customer:
     customer: Customer | None = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound("Cliente não encontrado.", field="customer", code=ErrorCode.CUSTOMER_NOT_FOUND)
