@@ -416,6 +416,7 @@ def bill_change_view(request: HttpRequest, pk: int) -> HttpResponse:
 def bill_second_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
     """2ª via: the very PDF of the bill as stored (same amounts, barcode and typeable line), each
     print recorded with its fee (POST `waive_fee` + `reason` waives it, for the profiles that may)."""
+    from .legal import may_override
     from .services.second_copy import bill_second_copy
 
     bill = get_object_or_404(Bill, pk=pk)
@@ -426,6 +427,7 @@ def bill_second_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
             bill_id=bill.pk,
             may_print_any=user.can("billing.second_copy_all"),
             may_waive=user.can("billing.second_copy_fee_waive"),
+            may_override_legal=may_override(user),
             waive_fee=request.method == "POST" and bool(request.POST.get("waive_fee")),
             reason=request.POST.get("reason", "") if request.method == "POST" else "",
         )

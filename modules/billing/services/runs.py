@@ -34,6 +34,7 @@ from modules.registry.models import BillingGroup, Property
 
 from ..domain.pricing import PricedBill
 from ..errors import ErrorCode
+from ..legal import legal_locks_for
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
 from .documents import run_is_latest_released
 from .pricing import (
@@ -230,9 +231,10 @@ def _chunk_write(chunk_id: int) -> int:
         .values_list("property_id", flat=True)
     )
     todo = [pid for pid in ids if pid not in billed]
+    errors: list[RunError] = []
+    todo = _skip_blocked(run, todo, errors)
     data = load_facts(todo, ctx)
     priced: list[PricedBill] = []
-    errors: list[RunError] = []
     for pid in todo:
         try:
             priced.append(price_property(ctx, data, pid))
@@ -268,6 +270,26 @@ def _chunk_write(chunk_id: int) -> int:
         after={"run": run.pk, "bills": len(priced), "errors": len(errors)},
     )
     return len(priced)
+
+
+def _skip_blocked(run: BillingRun, property_ids: list[int], errors: list[RunError]) -> list[int]:
+    """Leave out the properties with an "impede faturamento" exception in force on the run's issue
+    day (TR S10.13-01): each is reported as the run reports any property it could not bill."""
+    locks = legal_locks_for(property_ids, run.issued_on or tenant_today())
+    todo = []
+    for pid in property_ids:
+        if locks[pid].no_billing:
+            errors.append(
+                RunError(
+                    run=run,
+                    property_id=pid,
+                    code=ErrorCode.BILLING_BLOCKED,
+                    message="Exceção “Impede faturamento” vigente: imóvel não faturado.",
+                )
+            )
+        else:
+            todo.append(pid)
+    return todo
 
 
 @transaction.atomic(durable=True)
