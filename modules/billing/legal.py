@@ -78,6 +78,10 @@ class LegalLocks:
         """Why the bill is locked to profiles without the privilege: dívida ativa or execução."""
         return self.active_debt(bill_id) or self.execution
 
+    @property
+    def active_debt_bills(self) -> frozenset[int]:
+        return frozenset(b for p in self.processes if p.kind == ProcessKind.ACTIVE_DEBT for b in p.bill_ids)
+
     def locked(self, bill_ids: Iterable[int]) -> list[int]:
         return [b for b in bill_ids if self.lock_of(b) is not None]
 
@@ -114,6 +118,20 @@ def legal_locks_for(property_ids: Iterable[int], on: dt.date) -> dict[int, Legal
     for process_id, pid, kind, number in processes:
         locks[pid].append(ProcessLock(process_id, kind, number, frozenset(bills.get(process_id, ()))))
     return {pid: LegalLocks(pid, on, frozenset(kinds[pid]), tuple(locks[pid])) for pid in ids}
+
+
+def properties_with_locks(on: dt.date) -> set[int]:
+    """The properties with any exception or process in force on `on` (two queries): a batch asks
+    `legal_locks_for` about these only."""
+    return set(
+        PropertyException.objects.filter(starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values_list("property_id", flat=True)
+    ) | set(
+        LegalProcess.objects.filter(starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values_list("property_id", flat=True)
+    )
 
 
 def legal_locks(property_id: int, *, on: dt.date) -> LegalLocks:
