@@ -23,6 +23,7 @@ from modules.common.settings_pages import settings_page
 from . import selectors, tariff_editor
 from .apis import version_for
 from .domain.tariffs import TariffInvalid
+from .errors import ErrorCode
 from .forms import (
     BillChangeForm,
     BillingSettingsForm,
@@ -433,6 +434,8 @@ def bill_second_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
+        if exc.code == ErrorCode.LEGAL_LOCKED:  # execução fiscal / dívida ativa (TR S10.12-04)
+            return HttpResponseForbidden(render(request, "access/forbidden.html").content)
         return redirect("billing:bill", pk)
     response = HttpResponse(bill_pdf(bill), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fatura-{bill.pk}-2a-via.pdf"'
