@@ -367,6 +367,9 @@ def test_an_execution_locks_second_copies_statements_and_agreements(staff: Any, 
     assert operator.get(f"/api/v1/properties/{p}/debts").json()["totals"]["total"] == "0.00"
     page = client.get(f"/cobranca/imoveis/{p}/").content.decode()
     assert "execução fiscal" in page and "valores ocultos" in page
+    desk = client.get(f"/servicos/atendimento/imovel/{p}/").content.decode()
+    assert "Imóvel em execução fiscal (Execução fiscal nº EF 5001/2025)" in desk
+    assert "1 débito(s) em dívida ativa ou execução fiscal oculto(s)" in desk
     # the privileged profile (the manager) still may
     (shown,) = staff.get(f"/api/v1/properties/{p}/debts").json()["items"]
     assert (shown["execution"], shown["masked"], shown["original"]) == (True, False, str(bill.total))
