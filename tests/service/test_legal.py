@@ -424,3 +424,77 @@ def test_a_bill_in_active_debt_locks_its_second_copy_and_is_filtered_and_masked(
     assert operator.post(f"/api/v1/properties/{p}/statement", {"bills": [may.pk]}).status_code == 201
     staff.post(f"{url}/{da.json()['id']}/close", {"ends_on": "2025-06-01", "reason": "Inscrição cancelada"})
     assert operator.post(f"/api/v1/bills/{june_id}/second-copy", {}).status_code == 200
+
+
+def test_the_bills_list_filters_by_each_situation_and_flag_with_every_field(staff: Any) -> None:  # noqa: F811
+    """S10.11-01: one bill per situation on one property; each filter answers exactly its bills."""
+    from modules.debt.models import AgreementBill
+    from modules.debt.services import agreement_create
+
+    gestora = User.objects.get(username="gestora")
+    p = cf.prop()
+
+    def bill(ref: str, due: dt.date, status: str = "released", **extra: Any) -> Bill:
+        made = cf.bill(p, "30.00", due, dt.date.fromisoformat(f"{ref}-01"), status=status)
+        if extra:
+            Bill.objects.filter(pk=made.pk).update(**extra)
+        return made
+
+    installments = bill("2024-07", dt.date(2024, 8, 10))
+    agreement_create(
+        actor=gestora, property_id=p.pk, down_payment=Decimal("5.00"), count=2, as_of=dt.date(2025, 6, 2)
+    )
+    assert AgreementBill.objects.filter(bill=installments, active=True).exists()
+    paid = bill("2024-01", dt.date(2024, 2, 10))
+    collection.payment_register(
+        actor=ACTOR, barcode=paid.barcode, amount=Decimal("30.00"), paid_on=dt.date(2024, 2, 9)
+    )
+    cancelled = bill("2024-02", dt.date(2024, 3, 10), "cancelled")
+    rebilled = bill("2024-03", dt.date(2024, 4, 10), "cancelled")
+    replacement = bill("2024-03", dt.date(2025, 7, 10), replaces=rebilled)
+    draft = bill("2024-04", dt.date(2024, 5, 10), "draft")
+    in_process = bill("2024-05", dt.date(2024, 6, 10), hold="in_process")
+    awaiting = bill("2024-06", dt.date(2024, 7, 10), hold="awaiting_payment")
+    overdue = bill("2024-08", dt.date(2025, 5, 10))
+    process_create(
+        actor=ACTOR,
+        property_id=p.pk,
+        kind="active_debt",
+        number="CDA 9",
+        starts_on=dt.date(2025, 6, 1),
+        bill_ids=[overdue.pk],
+    )
+    process_create(
+        actor=ACTOR, property_id=p.pk, kind="tax_enforcement", number="EF 9", starts_on=dt.date(2025, 6, 1)
+    )
+    expected = {
+        "open": {overdue, replacement},
+        "overdue": {overdue},
+        "paid": {paid},
+        "cancelled": {cancelled, rebilled},
+        "rebilled": {rebilled},
+        "in_installments": {installments},
+        "in_process": {in_process},
+        "awaiting_payment": {awaiting},
+        "draft": {draft},
+        "active_debt": {overdue},
+        "execution": {in_process, awaiting, installments, overdue, replacement},
+    }
+    from modules.service.invoices import BILL_FILTERS
+
+    assert set(expected) == set(BILL_FILTERS) - {""}
+    url = f"/api/v1/properties/{p.pk}/bills"
+    for status, bills in expected.items():
+        rows = staff.get(f"{url}?status={status}").json()["results"]
+        assert {r["id"] for r in rows} == {b.pk for b in bills}, status
+    every = {r["id"]: r for r in staff.get(url).json()["results"]}
+    assert len(every) == 9
+    fields = {"due_date", "paid_on", "status", "total", "updated_total", "fine", "active_debt", "execution"}
+    assert all(fields <= set(r) for r in every.values())
+    assert every[paid.pk]["paid_on"] == "2024-02-09" and every[paid.pk]["status"] == "paid"
+    assert (every[overdue.pk]["active_debt"], every[overdue.pk]["execution"]) == (True, True)
+    assert Decimal(every[overdue.pk]["fine"]) > 0 and every[draft.pk]["execution"] is False
+    client = staff.client
+    client.force_login(User.objects.get(username="gestora"))
+    page = client.get(f"/servicos/atendimento/imovel/{p.pk}/faturas/?status=active_debt").content.decode()
+    assert "Inscritas em dívida ativa" in page and f"/faturamento/faturas/{overdue.pk}/" in page
