@@ -232,7 +232,8 @@ def _chunk_write(chunk_id: int) -> int:
     )
     todo = [pid for pid in ids if pid not in billed]
     errors: list[RunError] = []
-    todo = _skip_blocked(run, todo, errors)
+    unbilled = todo
+    todo = _skip_blocked(run, unbilled, errors)
     data = load_facts(todo, ctx)
     priced: list[PricedBill] = []
     for pid in todo:
@@ -245,7 +246,7 @@ def _chunk_write(chunk_id: int) -> int:
     if delay:  # test settings only: a chunk slow enough to kill its worker half-way (ADR 0115)
         time.sleep(delay * len(priced))
     if run.errors_count or chunk.attempts > 1:
-        RunError.objects.filter(run=run, property_id__in=id_array(todo)).delete()
+        RunError.objects.filter(run=run, property_id__in=id_array(unbilled)).delete()
     RunError.objects.bulk_create(errors)
     if _chunk_hook is not None:
         _chunk_hook(chunk)
