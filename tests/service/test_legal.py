@@ -292,6 +292,11 @@ def test_impede_faturamento_the_run_skips_the_property_and_reports_it(staff: Any
             "detail": "Exceção “Impede faturamento” vigente: imóvel não faturado.",
         }
     ]
+    # nor is it billed by hand while the exception lasts
+    missed = {"property": blocked.pk, "reference": "2025-05", "kind": "missed", "reason": "Faltou"}
+    refused = staff.post("/api/v1/bills/issue", missed)
+    assert refused.status_code == 409 and refused.json()["code"] == "billing_blocked"
+    assert not Bill.objects.filter(property=blocked).exists()
 
 
 def test_a_process_on_a_bill_forbids_recalculating_it(staff: Any) -> None:  # noqa: F811
