@@ -116,3 +116,26 @@ class BillingConfig(AppConfig):
         from .selectors import billed_months
 
         register_billed_months("billing", billed_months)
+        # exceptions and legal processes on a property (TR S10.13; ADR 0188): the staff page and API
+        # live in service, the locks are read here (modules/billing/legal.py)
+        register(
+            Function("service.legal", "Exceções e processos judiciais do imóvel", "Atendimento"),
+            Function(
+                "service.legal_override",
+                "Privilégio: débitos em execução fiscal ou dívida ativa (2ª via, extrato, parcelamento)",
+                "Atendimento",
+            ),
+        )
+        register_labels(
+            actions={
+                "billing.exception_create": "Exceção do imóvel registrada",
+                "billing.exception_end": "Exceção do imóvel encerrada",
+                "billing.process_create": "Processo do imóvel registrado",
+                "billing.process_close": "Processo do imóvel encerrado",
+            },
+            objects={
+                "billing.propertyexception": "Exceção do imóvel",
+                "billing.legalprocess": "Processo judicial/administrativo",
+            },
+            fields={"starts_on": "Início", "ends_on": "Fim", "number": "Número do processo"},
+        )

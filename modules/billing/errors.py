@@ -72,3 +72,11 @@ class ErrorCode(StrEnum):
     UNITS_INVALID = "units_invalid"
     # invoices (h-invoices): the staff 2ª via
     SECOND_COPY_NOT_ALLOWED = "second_copy_not_allowed"
+    # exceptions and legal processes (TR S10.13, ADR 0188)
+    EXCEPTION_OVERLAP = "exception_overlap"
+    PROCESS_CLOSED = "legal_process_closed"
+    BILL_IN_LEGAL_PROCESS = "bill_in_legal_process"
+    LEGAL_LOCKED = "legal_locked"  # execução fiscal / dívida ativa without the special privilege
+    BILLING_BLOCKED = "billing_blocked"  # an "impede faturamento" exception: the run skipped it
+    INVALID = "invalid"  # a field malformed, missing or out of range (`field` names it)
+    PERIOD_INVALID = "period_invalid"

@@ -70,6 +70,7 @@ class BillSecondCopyApi(APIView):
 
     @extend_schema(request=SecondCopyIn, responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def post(self, request: Request, pk: int) -> HttpResponse:
+        from .legal import may_override
         from .models import Bill
         from .pdf import bill_pdf
         from .services.second_copy import bill_second_copy
@@ -83,6 +84,7 @@ class BillSecondCopyApi(APIView):
             bill_id=bill.pk,
             may_print_any=user.can("billing.second_copy_all"),
             may_waive=user.can("billing.second_copy_fee_waive"),
+            may_override_legal=may_override(user),
             waive_fee=data.validated_data["waive_fee"],
             reason=data.validated_data["reason"],
         )

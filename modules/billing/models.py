@@ -428,3 +428,5 @@ class BillingSettings(models.Model):
 
 from .models_invoices import SecondCopyCharge as SecondCopyCharge  # noqa: E402
 from .models_invoices import SecondCopyFeeVersion as SecondCopyFeeVersion  # noqa: E402
+from .models_legal import LegalProcess as LegalProcess  # noqa: E402
+from .models_legal import PropertyException as PropertyException  # noqa: E402

@@ -13,6 +13,11 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     # TR S10.12-05: the standard attendant prints only the last bill; the manager every one
     "billing.second_copy_all": {"Gestor": ("view",)},
     "billing.second_copy_fee_waive": {"Gestor": ("view",)},
+    # TR S10.13-02: operators consult exceptions and processes; managers register and end them
+    "service.legal": {"Gestor": ("view", "change"), "Atendente": ("view",), "Consulta": ("view",)},
+    # TR S10.13-03: debts under execução fiscal / dívida ativa; checked with "change", since every
+    # function is viewable by the standard consult profile
+    "service.legal_override": {"Gestor": ("view", "change")},
 }
 
 

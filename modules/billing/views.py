@@ -23,6 +23,7 @@ from modules.common.settings_pages import settings_page
 from . import selectors, tariff_editor
 from .apis import version_for
 from .domain.tariffs import TariffInvalid
+from .errors import ErrorCode
 from .forms import (
     BillChangeForm,
     BillingSettingsForm,
@@ -416,6 +417,7 @@ def bill_change_view(request: HttpRequest, pk: int) -> HttpResponse:
 def bill_second_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
     """2ª via: the very PDF of the bill as stored (same amounts, barcode and typeable line), each
     print recorded with its fee (POST `waive_fee` + `reason` waives it, for the profiles that may)."""
+    from .legal import may_override
     from .services.second_copy import bill_second_copy
 
     bill = get_object_or_404(Bill, pk=pk)
@@ -426,11 +428,14 @@ def bill_second_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
             bill_id=bill.pk,
             may_print_any=user.can("billing.second_copy_all"),
             may_waive=user.can("billing.second_copy_fee_waive"),
+            may_override_legal=may_override(user),
             waive_fee=request.method == "POST" and bool(request.POST.get("waive_fee")),
             reason=request.POST.get("reason", "") if request.method == "POST" else "",
         )
     except DomainError as exc:
         messages.error(request, exc.message)
+        if exc.code == ErrorCode.LEGAL_LOCKED:  # execução fiscal / dívida ativa (TR S10.12-04)
+            return HttpResponseForbidden(render(request, "access/forbidden.html").content)
         return redirect("billing:bill", pk)
     response = HttpResponse(bill_pdf(bill), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fatura-{bill.pk}-2a-via.pdf"'

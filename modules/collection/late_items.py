@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.db.models import F
 
 from modules.billing.hooks import PendingItem, already_billed
+from modules.billing.legal import legal_locks_for
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import format_brl
 
 from .models import Settlement
 from .policies import late_charge_rule
-from .selectors import price_bill
+from .selectors import price_bill, without_fine
 
 SOURCE = "collection.late_charge"
 
@@ -36,6 +37,11 @@ def late_charge_items(property_ids: list[int], reference: YearMonth) -> dict[int
         )
     )
     done = already_billed(SOURCE, [str(r["id"]) for r in rows])
+    # an "impede multa" exception in force on the payment day: interest and correction only
+    locks = {
+        paid_on: legal_locks_for({r["bill__property_id"] for r in rows if r["paid_on"] == paid_on}, paid_on)
+        for paid_on in {r["paid_on"] for r in rows}
+    }
     result: dict[int, list[PendingItem]] = {}
     for row in rows:
         if str(row["id"]) in done:
@@ -44,6 +50,8 @@ def late_charge_items(property_ids: list[int], reference: YearMonth) -> dict[int
         priced = price_bill(
             row["bill_id"], row["bill__reference"], row["bill__due_date"], row["amount"], row["paid_on"], rule
         )
+        if locks[row["paid_on"]][row["bill__property_id"]].no_fine:
+            priced = without_fine(priced)
         charges = priced.fine + priced.interest + priced.correction
         if charges <= 0:
             continue

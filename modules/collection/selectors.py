@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -102,6 +102,11 @@ def price_bill(
         correction=charges.correction.quantize(CENT),
         days_late=charges.days_late,
     )
+
+
+def without_fine(priced: PricedBill) -> PricedBill:
+    """The bill's charges without the fine: an "impede multa" exception (TR S10.13-01)."""
+    return replace(priced, fine=Decimal("0.00"))
 
 
 def payment_list(

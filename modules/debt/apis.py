@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
+from modules.billing.legal import legal_locks, may_override
 from modules.common.clock import tenant_today
 from modules.common.domain.money import Rounding, parse_money
 from modules.common.errors import NotFound, ValidationFailed
@@ -53,26 +54,36 @@ def _property_id(pk: int) -> int:
     return pk
 
 
-def position_json(property_id: int, as_of: dt.date) -> dict[str, Any]:
+AMOUNTS = ("original", "fine", "interest", "correction", "total")
+
+
+def position_json(property_id: int, as_of: dt.date, *, reveal: bool = True) -> dict[str, Any]:
+    """The debt position; each bill says whether it is in dívida ativa or under an execução fiscal
+    (TR S10.11-01). Without the special privilege (`reveal` False) their amounts are masked (null,
+    `masked`) and left out of the totals (TR S10.11-02)."""
     position = debt_position(property_id, as_of)
-    return {
-        "property": property_id,
-        "as_of": as_of.isoformat(),
-        "items": [
+    locks = legal_locks(property_id, on=as_of)
+    items = []
+    for i in position.items:
+        masked = not reveal and locks.lock_of(i.bill_id) is not None
+        items.append(
             {
                 "bill": i.bill_id,
                 "reference": f"{i.reference:%Y-%m}",
                 "due_date": i.due_date.isoformat(),
                 "days_late": i.days_late,
-                "original": str(i.original),
-                "fine": str(i.fine),
-                "interest": str(i.interest),
-                "correction": str(i.correction),
-                "total": str(i.total),
+                "active_debt": locks.active_debt(i.bill_id) is not None,
+                "execution": locks.execution is not None,
+                "masked": masked,
             }
-            for i in position.items
-        ],
-        "totals": {k: str(v) for k, v in position.totals.items()},
+            | {k: None if masked else str(getattr(i, k)) for k in AMOUNTS}
+        )
+    shown = [i for i, row in zip(position.items, items, strict=True) if not row["masked"]]
+    return {
+        "property": property_id,
+        "as_of": as_of.isoformat(),
+        "items": items,
+        "totals": {k: str(sum((getattr(i, k) for i in shown), Decimal("0.00"))) for k in AMOUNTS},
     }
 
 
@@ -86,7 +97,7 @@ class PropertyDebtsApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         as_of = _date(request.query_params.get("as_of"), "as_of", tenant_today())
-        return Response(position_json(_property_id(pk), as_of))
+        return Response(position_json(_property_id(pk), as_of, reveal=may_override(request.user)))
 
 
 STATEMENT_MAX_DAYS = 365

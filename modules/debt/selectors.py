@@ -12,10 +12,11 @@ from typing import Any, NamedTuple
 from django.db.models import Count
 
 from modules.billing.hooks import PendingItem, already_billed
+from modules.billing.legal import legal_locks
 from modules.billing.models import BillHold, BillItem, BillStatus
 from modules.billing.selectors import HELD_BILLS
 from modules.collection.policies import late_charge_rule
-from modules.collection.selectors import PricedBill, open_bills, price_bill
+from modules.collection.selectors import PricedBill, open_bills, price_bill, without_fine
 from modules.common.document_templates import template_in_force
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding
@@ -112,6 +113,8 @@ def debt_position(property_id: int, as_of: dt.date, bill_ids: list[int] | None =
         for pk, reference, due, total in bills
         if pk not in held and (bill_ids is None or pk in bill_ids)
     )
+    if legal_locks(property_id, on=as_of).no_fine:  # "impede multa" (TR S10.13-01)
+        items = tuple(without_fine(i) for i in items)
     return DebtPosition(property_id, as_of, items)
 
 

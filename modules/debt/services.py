@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from modules.billing.legal import may_override, refuse_locked
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import card_review_bills
 from modules.collection.services import document_cancel, document_create
@@ -64,7 +65,8 @@ def statement_create(
     *, actor: Actor, property_id: int, as_of: dt.date, valid_until: dt.date, bill_ids: list[int] | None = None
 ) -> PaymentDocument:
     """Extrato de débitos with one barcode for the selected open bills, their charges priced up to
-    `valid_until` (the last day it may be paid)."""
+    `valid_until` (the last day it may be paid). Under an execução fiscal, or over a bill in dívida
+    ativa, only a profile with the special privilege issues it (PermissionDenied; TR S10.13-03)."""
     property_get(property_id)
     if valid_until < as_of:
         raise ValidationFailed(
@@ -73,6 +75,13 @@ def statement_create(
             code=ErrorCode.INVALID,
         )
     position = debt_position(property_id, valid_until, bill_ids)
+    refuse_locked(
+        property_id=property_id,
+        bill_ids=[i.bill_id for i in position.items],
+        on=as_of,
+        allowed=may_override(actor),
+        what="o extrato de quitação",
+    )
     if bill_ids is not None and len(position.items) != len(set(bill_ids)):
         raise ValidationFailed(
             "Há faturas selecionadas que não estão em aberto neste imóvel.",
@@ -118,7 +127,9 @@ def agreement_create(
     reinstall: bool = False,
 ) -> Agreement:
     """Sign an agreement over every open bill of the property (and, when re-installing, the unbilled
-    installments of its live agreement), under the policy in force on `as_of`."""
+    installments of its live agreement), under the policy in force on `as_of`. Under an execução
+    fiscal, or over a bill in dívida ativa, only a profile with the special privilege signs it
+    (PermissionDenied; TR S10.13-03)."""
     property_get(property_id)
     Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
     current = live_agreement(property_id)
@@ -135,6 +146,13 @@ def agreement_create(
             code=ErrorCode.REINSTALL_NEEDS_ACTIVE_AGREEMENT,
         )
     version, policy, position, total = negotiation(property_id, as_of, current if reinstall else None)
+    refuse_locked(
+        property_id=property_id,
+        bill_ids=[i.bill_id for i in position.items],
+        on=as_of,
+        allowed=may_override(actor),
+        what="o parcelamento",
+    )
     _refuse_bills_in_review([i.bill_id for i in position.items])
     if count > version.standard_max_installments and not getattr(actor, "can", lambda *a: False)(
         "debt.agreements_extended", "add"

@@ -3,6 +3,7 @@ and the public certificate verification page."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
+from modules.billing.legal import legal_locks, may_override
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
 from modules.common.clock import tenant_today
@@ -144,6 +146,16 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(f"{reverse('debt:position', args=[prop.pk])}?emitido={doc.pk}")
     position = selectors.debt_position(prop.pk, as_of)
+    # TR S10.11-01/-02: bills in dívida ativa or under an execução fiscal are flagged; without the
+    # special privilege they leave the table (and its totals) for a list without amounts
+    locks = legal_locks(prop.pk, on=as_of)
+    locked = [(i, locks.lock_of(i.bill_id)) for i in position.items if locks.lock_of(i.bill_id)]
+    if locked and not may_override(request.user):
+        position = dataclasses.replace(
+            position, items=tuple(i for i in position.items if not locks.lock_of(i.bill_id))
+        )
+    else:
+        locked = []
     issued = request.GET.get("emitido", "")
     return render(
         request,
@@ -158,6 +170,8 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
             "totals": position.totals,
             "selected": selected,
             "agreement": selectors.live_agreement(prop.pk),
+            "locks": locks,
+            "locked": locked,
             "documents": open_documents(prop.pk).order_by("-created_at")[:10],
             "issued": PaymentDocument.objects.filter(pk=issued, property=prop).first()
             if issued.isdigit()

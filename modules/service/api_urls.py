@@ -331,3 +331,29 @@ urlpatterns += [
         name="api-connection-technical",
     ),
 ]
+
+# exceptions and legal processes of a property (TR S10.13; ADR 0188)
+from . import legal_apis  # noqa: E402
+
+urlpatterns += [
+    path(
+        "properties/<int:pk>/exceptions",
+        legal_apis.PropertyExceptionsApi.as_view(),
+        name="api-property-exceptions",
+    ),
+    path(
+        "properties/<int:pk>/exceptions/<int:exception_id>/end",
+        legal_apis.PropertyExceptionEndApi.as_view(),
+        name="api-property-exception-end",
+    ),
+    path(
+        "properties/<int:pk>/legal-processes",
+        legal_apis.PropertyProcessesApi.as_view(),
+        name="api-property-legal-processes",
+    ),
+    path(
+        "properties/<int:pk>/legal-processes/<int:process_id>/close",
+        legal_apis.PropertyProcessCloseApi.as_view(),
+        name="api-property-legal-process-close",
+    ),
+]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
 
+from modules.billing.legal import LegalLocks, legal_locks
 from modules.billing.models import Bill
 from modules.billing.selectors import consumption_history
 from modules.collection.models import Payment, PaymentDocument
@@ -76,6 +77,8 @@ class PropertyOverview:
     certificates: list[Certificate] = field(default_factory=list)
     attendances: list[Attendance] = field(default_factory=list)
     protocols: list[ServiceRequest] = field(default_factory=list)
+    legal: LegalLocks | None = None  # exceptions and processes in force (ADR 0188)
+    locked_debts: int = 0  # debts under execução / dívida ativa hidden from this user (S10.11-02)
 
     @property
     def prop(self) -> Any:
@@ -94,10 +97,14 @@ def visible_blocks(can: Callable[[str], bool]) -> list[str]:
     return [block for block, function in BLOCKS.items() if can(function)]
 
 
-def property_overview(pk: int, *, can: Callable[[str], bool], today: dt.date) -> PropertyOverview:
+def property_overview(
+    pk: int, *, can: Callable[[str], bool], today: dt.date, reveal_legal: bool = False
+) -> PropertyOverview:
     """The one screen of property `pk` for a user whose grants answer `can(function)`; raises
-    Property.DoesNotExist. A block the user cannot see is never queried."""
+    Property.DoesNotExist. A block the user cannot see is never queried. Debts under execução fiscal
+    or in dívida ativa are left out of the debts block unless `reveal_legal` (the special privilege)."""
     view = PropertyOverview(registry=property_360(pk), blocks=visible_blocks(can))
+    view.legal = locks = legal_locks(pk, on=today)
     if view.shows("bills"):
         view.bills = list(Bill.objects.filter(property_id=pk).order_by("-reference", "-id")[:LIMIT])
     if view.shows("readings"):
@@ -106,6 +113,10 @@ def property_overview(pk: int, *, can: Callable[[str], bool], today: dt.date) ->
         view.payments = _payments(pk)
     if view.shows("debts"):
         view.debts = debt_position(pk, today)
+        locked = [i for i in view.debts.items if locks.lock_of(i.bill_id)]
+        if locked and not reveal_legal:
+            view.locked_debts = len(locked)
+            view.debts = replace(view.debts, items=tuple(i for i in view.debts.items if i not in locked))
         view.statements = list(PaymentDocument.objects.filter(property_id=pk).order_by("-created_at")[:12])
     if view.shows("agreements"):
         view.agreements = list(Agreement.objects.filter(property_id=pk).order_by("-created_at", "-id")[:12])

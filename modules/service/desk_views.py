@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 from modules.access.views import function_required
+from modules.billing.legal import may_override
 from modules.common.clock import tenant_today
 from modules.common.errors import NotFound, ValidationFailed
 from modules.registry.models import Property
@@ -28,7 +29,9 @@ from .reading_summary import SummaryMonth, reading_summary
 @function_required("registry.properties")
 def desk_property_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        view = property_overview(pk, can=request.user.can, today=tenant_today())
+        view = property_overview(
+            pk, can=request.user.can, today=tenant_today(), reveal_legal=may_override(request.user)
+        )
     except Property.DoesNotExist:
         raise Http404 from None
     from .units_selectors import property_cuts
@@ -207,7 +210,9 @@ class PropertyOverviewApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         try:
-            view = property_overview(pk, can=request.user.can, today=tenant_today())
+            view = property_overview(
+                pk, can=request.user.can, today=tenant_today(), reveal_legal=may_override(request.user)
+            )
         except Property.DoesNotExist:
             raise NotFound(
                 "Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND

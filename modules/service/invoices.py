@@ -11,7 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from modules.billing.legal import legal_locks
 from modules.billing.models import Bill, BillHold, BillStatus
+from modules.collection.models import Settlement
 from modules.collection.policies import late_charge_rule
 from modules.collection.selectors import price_bill
 from modules.debt.models import AgreementBill
@@ -28,6 +30,9 @@ BILL_FILTERS = {
     "in_process": "Em processo administrativo ou judicial",
     "awaiting_payment": "Pagamento comprovado, aguardando baixa",
     "draft": "Em crítica",
+    # TR S10.11-01: the legal flags (modules/billing/legal.py), next to the bill's own situation
+    "active_debt": "Inscritas em dívida ativa",
+    "execution": "Em execução fiscal",
 }
 LATE_SOURCE = "collection.late_charge"
 
@@ -42,6 +47,9 @@ class BillRow:
     interest: Decimal = Decimal("0.00")
     correction: Decimal = Decimal("0.00")
     incorporated: tuple[str, ...] = field(default=())  # late-charge lines of this bill (earlier bills)
+    active_debt: str = ""  # the dívida-ativa process inscribing the bill, if any
+    execution: str = ""  # the execução fiscal over the property's open bills, if any
+    paid_on: dt.date | None = None  # the day of the (latest, not reversed) settlement
 
     @property
     def updated_total(self) -> Decimal:
@@ -68,7 +76,7 @@ def _states(bill: Bill, agreement: int | None, replaced: int | None, today: dt.d
 
 def property_bills(property_id: int, *, status: str = "", today: dt.date) -> list[BillRow]:
     """The property's bills, newest first, those answering to `status` (a BILL_FILTERS key; "" all).
-    Three queries and one late-charge rule, whatever the number of bills."""
+    Six queries (the legal locks are three) and one late-charge rule, whatever the number of bills."""
     if status not in BILL_FILTERS:
         status = ""
     bills = list(
@@ -79,10 +87,20 @@ def property_bills(property_id: int, *, status: str = "", today: dt.date) -> lis
         AgreementBill.objects.filter(bill_id__in=ids, active=True).values_list("bill_id", "agreement_id")
     )
     replaced = dict(Bill.objects.filter(replaces_id__in=ids).values_list("replaces_id", "id"))
+    paid = dict(
+        Settlement.objects.filter(bill_id__in=ids, reversed=False)
+        .order_by("bill_id", "paid_on")
+        .values_list("bill_id", "paid_on")
+    )
     rule = late_charge_rule(today)
+    locks = legal_locks(property_id, on=today)
     rows = []
     for b in bills:
         states = _states(b, agreements.get(b.pk), replaced.get(b.pk), today)
+        inscribed = locks.active_debt(b.pk)
+        execution = locks.execution if b.status == BillStatus.RELEASED else None
+        states += ("active_debt",) if inscribed else ()
+        states += ("execution",) if execution else ()
         if status and status not in states:
             continue
         charges = {}
@@ -99,6 +117,9 @@ def property_bills(property_id: int, *, status: str = "", today: dt.date) -> lis
                 agreement=agreements.get(b.pk),
                 replaced_by=replaced.get(b.pk),
                 incorporated=incorporated,
+                paid_on=paid.get(b.pk),
+                active_debt=inscribed.label if inscribed else "",
+                execution=execution.label if execution else "",
                 **charges,
             )
         )

@@ -44,6 +44,10 @@ def row_json(r: BillRow) -> dict[str, Any]:
         "updated_total": str(r.updated_total),
         "incorporated_late_charges": list(r.incorporated),
         "typeable_line": b.typeable_line,
+        "paid_on": r.paid_on.isoformat() if r.paid_on else None,
+        "active_debt": bool(r.active_debt),
+        "execution": bool(r.execution),
+        "legal_process": r.active_debt or r.execution,
     }
 
 

@@ -136,3 +136,10 @@ urlpatterns += [
 urlpatterns += [
     path("atendimento/imovel/<int:pk>/cadastro/", invoices_views.desk_registry_view, name="desk_registry"),
 ]
+
+# exceptions and legal processes of a property (TR S10.13; ADR 0188)
+from . import legal_views  # noqa: E402
+
+urlpatterns += [
+    path("atendimento/imovel/<int:pk>/excecoes-e-processos/", legal_views.desk_legal_view, name="desk_legal"),
+]

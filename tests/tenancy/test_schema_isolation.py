@@ -650,6 +650,9 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("paying-bodies", "id"): lambda w: _beta_paying_body(w).pk,
     ("documents", "id"): lambda w: _beta_standalone_document(w).pk,
     ("connection-requests", "id"): lambda w: w.connection_request().pk,
+    # exceptions and legal processes of a property (ADR 0188)
+    ("exceptions", "exception_id"): lambda w: _beta_exception(w).pk,
+    ("legal-processes", "process_id"): lambda w: _beta_process(w).pk,
 }
 
 
@@ -830,3 +833,39 @@ def _beta_standalone_document(w: BetaWorld) -> Any:
         )
 
     return w.get("standalone_document", make)
+
+
+def _beta_exception(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.billing.services.legal import exception_create
+        from modules.common.audit import SystemActor
+
+        _beyond_alpha("billing_propertyexception")
+        return exception_create(
+            actor=SystemActor(ACTOR_NAME),
+            property_id=w.prop().pk,
+            kind="no_fine",
+            starts_on=TODAY,
+            reason="Exceção exclusiva de beta",
+        )
+
+    return w.get("property_exception", make)
+
+
+def _beta_process(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.billing.services.legal import process_create
+        from modules.common.audit import SystemActor
+
+        _beyond_alpha("billing_legalprocess")
+        row = process_create(
+            actor=SystemActor(ACTOR_NAME),
+            property_id=w.prop().pk,
+            kind="judicial",
+            number="BETA-0001/2026",
+            starts_on=TODAY,
+        )
+        w.remember(row.number)
+        return row
+
+    return w.get("legal_process", make)

@@ -35,6 +35,7 @@ from modules.reading.services import holidays_between
 from ..domain.febraban import build_barcode
 from ..domain.pricing import ItemKind, PendingItem, PropertyFacts, ReadingFact, UnitFact
 from ..errors import ErrorCode
+from ..legal import legal_locks
 from ..models import Bill, BillHold, BillNote, BillStatus
 from .bills import _cancel, reissue
 from .pricing import free_field
@@ -193,6 +194,8 @@ def _apply(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> 
             code=ErrorCode.BILL_NOT_CHANGEABLE,
         )
     _check(bill, changes)
+    if changes.reprices:
+        _refuse_in_process(bill)
     before = _state(bill)
     if changes.reprices:
         kind = "reissue"
@@ -248,6 +251,18 @@ def _apply(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> 
         after={k: v for k, v in after.as_json().items() if k != "lines"} | {"kind": kind},
     )
     return RebillOutcome(preview=False, kind=kind, before=before, after=after, bill=target)
+
+
+def _refuse_in_process(bill: Bill) -> None:
+    """A bill a legal process covers is not recalculated while the process lasts (TR S10.13-01)."""
+    process = legal_locks(bill.property_id, on=tenant_today()).process_over(bill.pk)
+    if process is not None:
+        raise Conflict(
+            f"A fatura {bill.reference:%m/%Y} está sob o {process.label}: não pode ser recalculada "
+            "enquanto o processo estiver ativo.",
+            field="bill",
+            code=ErrorCode.BILL_IN_LEGAL_PROCESS,
+        )
 
 
 def _check(bill: Bill, changes: BillChanges) -> None:

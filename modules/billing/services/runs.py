@@ -34,6 +34,7 @@ from modules.registry.models import BillingGroup, Property
 
 from ..domain.pricing import PricedBill
 from ..errors import ErrorCode
+from ..legal import legal_locks_for
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
 from .documents import run_is_latest_released
 from .pricing import (
@@ -230,9 +231,11 @@ def _chunk_write(chunk_id: int) -> int:
         .values_list("property_id", flat=True)
     )
     todo = [pid for pid in ids if pid not in billed]
+    errors: list[RunError] = []
+    unbilled = todo
+    todo = _skip_blocked(run, unbilled, errors)
     data = load_facts(todo, ctx)
     priced: list[PricedBill] = []
-    errors: list[RunError] = []
     for pid in todo:
         try:
             priced.append(price_property(ctx, data, pid))
@@ -243,7 +246,7 @@ def _chunk_write(chunk_id: int) -> int:
     if delay:  # test settings only: a chunk slow enough to kill its worker half-way (ADR 0115)
         time.sleep(delay * len(priced))
     if run.errors_count or chunk.attempts > 1:
-        RunError.objects.filter(run=run, property_id__in=id_array(todo)).delete()
+        RunError.objects.filter(run=run, property_id__in=id_array(unbilled)).delete()
     RunError.objects.bulk_create(errors)
     if _chunk_hook is not None:
         _chunk_hook(chunk)
@@ -268,6 +271,26 @@ def _chunk_write(chunk_id: int) -> int:
         after={"run": run.pk, "bills": len(priced), "errors": len(errors)},
     )
     return len(priced)
+
+
+def _skip_blocked(run: BillingRun, property_ids: list[int], errors: list[RunError]) -> list[int]:
+    """Leave out the properties with an "impede faturamento" exception in force on the run's issue
+    day (TR S10.13-01): each is reported as the run reports any property it could not bill."""
+    locks = legal_locks_for(property_ids, run.issued_on or tenant_today())
+    todo = []
+    for pid in property_ids:
+        if locks[pid].no_billing:
+            errors.append(
+                RunError(
+                    run=run,
+                    property_id=pid,
+                    code=ErrorCode.BILLING_BLOCKED,
+                    message="Exceção “Impede faturamento” vigente: imóvel não faturado.",
+                )
+            )
+        else:
+            todo.append(pid)
+    return todo
 
 
 @transaction.atomic(durable=True)

@@ -20,6 +20,7 @@ from modules.common.errors import NotFound, PermissionDenied, ValidationFailed
 from ..domain.pricing import ItemKind, PendingItem
 from ..errors import ErrorCode
 from ..hooks import already_billed
+from ..legal import refuse_locked
 from ..models import Bill, BillNote, BillStatus, SecondCopyCharge, SecondCopyFeeVersion
 
 SOURCE = "billing.second_copy"
@@ -74,13 +75,23 @@ def bill_second_copy(
     waive_fee: bool = False,
     may_waive: bool = False,
     reason: str = "",
+    may_override_legal: bool = False,
 ) -> SecondCopyCharge:
     """Record a staff 2ª via of the bill (the caller serves the stored PDF). `may_print_any` and
     `may_waive` are the acting profile's grants. Raises NotFound, PermissionDenied (not the last
-    bill without the grant; a waiver without it) and ValidationFailed (a waiver without a reason)."""
+    bill without the grant; a waiver without it; an execução fiscal on the property or the bill in
+    dívida ativa without `may_override_legal`, TR S10.12-04) and ValidationFailed (a waiver without a
+    reason)."""
     bill = Bill.objects.select_related("property").filter(pk=bill_id).first()
     if bill is None:
         raise NotFound("Fatura não encontrada.", code=ErrorCode.NOT_FOUND)
+    refuse_locked(
+        property_id=bill.property_id,
+        bill_ids=[bill.pk],
+        on=tenant_today(),
+        allowed=may_override_legal,
+        what="a 2ª via",
+    )
     if bill.status in ISSUED and not may_print_any and bill.pk != last_issued_bill_id(bill.property_id):
         raise PermissionDenied(
             "Seu perfil imprime a 2ª via apenas da última fatura do imóvel.",

@@ -20,11 +20,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record
+from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.registry.models import Property
 
 from ..errors import ErrorCode
+from ..legal import legal_locks
 from ..models import Bill, BillingRun, BillNote, BillStatus, RunError, RunStatus
 from .pricing import context_for, load_facts, price_property, write_bills
 from .rebill import BillState, _state
@@ -110,6 +112,12 @@ def _issue(*, actor: Actor, property_id: int, reference: YearMonth, kind: str, r
     )
     if alive.exists():
         raise Conflict(f"O imóvel já tem fatura de {reference.first_day():%m/%Y}.", code=ErrorCode.RUN_EXISTS)
+    if legal_locks(prop.pk, on=tenant_today()).no_billing:  # TR S10.13-01, as the run skips it
+        raise Conflict(
+            "O imóvel tem a exceção “Impede faturamento” vigente: encerre-a antes de emitir a fatura.",
+            field="property",
+            code=ErrorCode.BILLING_BLOCKED,
+        )
     ctx = context_for(reference, prop.billing_group_id)
     priced = price_property(ctx, load_facts([prop.pk], ctx), prop.pk)
     # a bill joining a released run, or issued ahead of its run, is issued now; one joining a run
