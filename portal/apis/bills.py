@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from modules.common.clock import tenant_today
 
 from .. import bills as reads
 from ..access import access_property_by_id
-from ..access_bills import access_bill_by_id
+from ..access_bills import access_bill_by_id, access_bill_copy
 from .base import NOT_FOUND, PDF_RESPONSE, CitizenView, Money, api_url, pdf_response
 
 
@@ -73,7 +73,14 @@ class BillDetailApi(CitizenView):
 
 
 class BillPdfApi(CitizenView):
-    @extend_schema(operation_id="citizen_bill_pdf", responses={**PDF_RESPONSE, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="citizen_bill_pdf",
+        responses={
+            **PDF_RESPONSE,
+            403: OpenApiResponse(description="conta em dívida ativa ou imóvel em execução fiscal"),
+            404: NOT_FOUND,
+        },
+    )
     def get(self, request: Request, property_id: int, bill_id: int) -> HttpResponse:
-        bill = access_bill_by_id(self.grant, property_id, bill_id)
+        bill = access_bill_copy(self.grant, property_id, bill_id)
         return pdf_response(bill_pdf(bill), f"conta-{bill.reference:%Y-%m}.pdf")

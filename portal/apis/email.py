@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..access import access_property_by_id
-from ..access_bills import access_bill_by_id, access_document_by_id
+from ..access_bills import access_bill_copy, access_document_by_id
 from ..access_services import access_certificate_by_id
 from ..mail import bill_outgoing, certificate_outgoing, send_document, statement_outgoing
 from .base import NOT_FOUND, CitizenView
@@ -34,7 +34,7 @@ def _sent(address: str) -> Response:
 class BillEmailApi(CitizenView):
     @extend_schema(operation_id="citizen_bill_email", request=None, responses=RESPONSES)
     def post(self, request: Request, property_id: int, bill_id: int) -> Response:
-        bill = access_bill_by_id(self.grant, property_id, bill_id)
+        bill = access_bill_copy(self.grant, property_id, bill_id)
         return _sent(send_document(bill.property, bill_outgoing(bill)))
 
 

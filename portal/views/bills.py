@@ -28,7 +28,7 @@ from modules.debt.selectors import statement_valid_until
 from modules.debt.services import statement_create
 
 from .. import bills as reads
-from ..access_bills import access_bill_by_id, access_charge_by_id, access_document_by_id
+from ..access_bills import access_bill_copy, access_charge_by_id, access_document_by_id
 from ..auth import CitizenActor
 from ..mail import bill_outgoing, send_document
 from ..selectors import current_holder
@@ -82,14 +82,14 @@ def bills_list(request: HttpRequest, property_id: int) -> HttpResponse:
 @require_GET
 @citizen_required
 def bill_pdf_view(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
-    bill = access_bill_by_id(request_grant(request), property_id, bill_id)
+    bill = access_bill_copy(request_grant(request), property_id, bill_id)
     return pdf_response(bill_pdf(bill), f"conta-{bill.reference:%Y-%m}.pdf")
 
 
 @require_GET
 @citizen_required
 def bill_line(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
-    bill = access_bill_by_id(request_grant(request), property_id, bill_id)
+    bill = access_bill_copy(request_grant(request), property_id, bill_id)
     if request.GET.get("formato") == "texto":  # only the 48 digits
         return HttpResponse(bill.typeable_line, content_type="text/plain; charset=utf-8")
     return render_page(request, "portal/bills/line.html", {"prop": bill.property, "bill": bill})
@@ -98,7 +98,7 @@ def bill_line(request: HttpRequest, property_id: int, bill_id: int) -> HttpRespo
 @require_POST
 @citizen_required
 def bill_email(request: HttpRequest, property_id: int, bill_id: int) -> HttpResponse:
-    bill = access_bill_by_id(request_grant(request), property_id, bill_id)
+    bill = access_bill_copy(request_grant(request), property_id, bill_id)
     try:
         sent_to = send_document(bill.property, bill_outgoing(bill))
     except DomainError as exc:

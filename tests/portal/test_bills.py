@@ -132,6 +132,51 @@ def test_another_citizens_bill_and_another_tenants_host_answer_404(
     assert beta_client.get(f"{base}/contas/").status_code == 302
 
 
+def test_no_second_copy_in_the_agency_under_execution_or_for_a_bill_in_active_debt(
+    alpha_client: Client, citizen: Citizen
+) -> None:
+    """TR S10.13-03: a citizen never holds the special privilege; the bill is still listed."""
+    from modules.billing.services.legal import process_close, process_create
+    from modules.common.audit import SystemActor
+
+    overdue, second, current, _paid = _owing(citizen)
+    home = citizen.home.pk
+    sign_in(alpha_client, citizen.home, citizen.cpf)
+    legal = SystemActor("juridico")
+    inscribed = process_create(
+        actor=legal, property_id=home, kind="active_debt", number="DA 77/2025",
+        starts_on=dt.date(2025, 6, 1), bill_ids=[overdue.pk],
+    )  # fmt: skip
+    refused = alpha_client.get(f"/agencia/imoveis/{home}/contas/{overdue.pk}/pdf/", follow=True)
+    assert refused.redirect_chain == [(f"/agencia/imoveis/{home}/", 302)]
+    assert "inscrita em dívida ativa. Procure um posto de atendimento" in refused.content.decode()
+    assert alpha_client.get(f"/agencia/imoveis/{home}/contas/{overdue.pk}/linha/").status_code == 302
+    outbox = len(mail.outbox)
+    assert alpha_client.post(f"/agencia/imoveis/{home}/contas/{overdue.pk}/email/").status_code == 302
+    assert len(mail.outbox) == outbox
+    assert alpha_client.get(f"/agencia/imoveis/{home}/contas/{second.pk}/pdf/").status_code == 200
+    token = alpha_client.post(
+        "/agencia/api/v1/auth/token",
+        {"account": citizen.home.account_number, "document": citizen.cpf},
+        content_type="application/json",
+    ).json()["token"]
+    api = alpha_client.get(
+        f"/agencia/api/v1/properties/{home}/bills/{overdue.pk}/pdf", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert api.status_code == 403 and api.json()["code"] == "legal_locked"
+    process_close(actor=legal, process_id=inscribed.pk, ends_on=dt.date(2025, 6, 14), reason="quitado")
+    assert alpha_client.get(f"/agencia/imoveis/{home}/contas/{overdue.pk}/pdf/").status_code == 200
+    process_create(
+        actor=legal,
+        property_id=home,
+        kind="tax_enforcement",
+        number="EF 9/2025",
+        starts_on=dt.date(2025, 6, 1),
+    )
+    assert alpha_client.get(f"/agencia/imoveis/{home}/contas/{current.pk}/pdf/").status_code == 302
+    assert "02/2025" in _page(alpha_client, citizen, "contas/")  # still listed
+
+
 # --- VA-12 / VA-14 ---------------------------------------------------------------------------------
 
 
