@@ -446,13 +446,28 @@ class Property(models.Model):
     has_cistern = models.BooleanField("cisterna", default=False)
     has_own_source = models.BooleanField("fonte própria (poço)", default=False)
     building_status = models.CharField(
-        "situação da edificação", max_length=20, choices=BuildingStatus.choices, blank=True, default=""
+        "situação da edificação",
+        max_length=20,
+        choices=BuildingStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     street_paving = models.CharField(
-        "pavimento da rua", max_length=20, choices=StreetPaving.choices, blank=True, default=""
+        "pavimento da rua",
+        max_length=20,
+        choices=StreetPaving.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     sidewalk_paving = models.CharField(
-        "pavimento da calçada", max_length=20, choices=SidewalkPaving.choices, blank=True, default=""
+        "pavimento da calçada",
+        max_length=20,
+        choices=SidewalkPaving.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     economies_total = models.PositiveSmallIntegerField("economias", default=0, editable=False)
     # seed 001 3.2.13.10.16/.20: whether collection may send this unit cut-off notices and open cut

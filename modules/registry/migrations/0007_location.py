@@ -59,17 +59,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='property',
             name='building_status',
-            field=models.CharField(blank=True, choices=[('', 'Não informada'), ('built', 'Edificado'), ('under_construction', 'Em construção'), ('vacant_lot', 'Terreno sem edificação'), ('ruins', 'Em ruínas')], default='', max_length=20, verbose_name='situação da edificação'),
+            field=models.CharField(blank=True, choices=[('', 'Não informada'), ('built', 'Edificado'), ('under_construction', 'Em construção'), ('vacant_lot', 'Terreno sem edificação'), ('ruins', 'Em ruínas')], db_default='', default='', max_length=20, verbose_name='situação da edificação'),
         ),
         migrations.AddField(
             model_name='property',
             name='sidewalk_paving',
-            field=models.CharField(blank=True, choices=[('', 'Não informado'), ('concrete', 'Cimentado / concreto'), ('ceramic', 'Cerâmica / ladrilho'), ('interlocking', 'Bloquete intertravado'), ('stone', 'Pedra (petit-pavé)'), ('grass', 'Grama'), ('none', 'Sem calçada')], default='', max_length=20, verbose_name='pavimento da calçada'),
+            field=models.CharField(blank=True, choices=[('', 'Não informado'), ('concrete', 'Cimentado / concreto'), ('ceramic', 'Cerâmica / ladrilho'), ('interlocking', 'Bloquete intertravado'), ('stone', 'Pedra (petit-pavé)'), ('grass', 'Grama'), ('none', 'Sem calçada')], db_default='', default='', max_length=20, verbose_name='pavimento da calçada'),
         ),
         migrations.AddField(
             model_name='property',
             name='street_paving',
-            field=models.CharField(blank=True, choices=[('', 'Não informado'), ('asphalt', 'Asfalto'), ('paving_stone', 'Paralelepípedo'), ('interlocking', 'Bloquete intertravado'), ('concrete', 'Concreto'), ('gravel', 'Cascalho'), ('dirt', 'Sem pavimento (terra)')], default='', max_length=20, verbose_name='pavimento da rua'),
+            field=models.CharField(blank=True, choices=[('', 'Não informado'), ('asphalt', 'Asfalto'), ('paving_stone', 'Paralelepípedo'), ('interlocking', 'Bloquete intertravado'), ('concrete', 'Concreto'), ('gravel', 'Cascalho'), ('dirt', 'Sem pavimento (terra)')], db_default='', default='', max_length=20, verbose_name='pavimento da rua'),
         ),
         migrations.AlterField(
             model_name='property',

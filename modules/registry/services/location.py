@@ -122,7 +122,7 @@ def route_resequence(
         actor=actor,
         action="registry.route_resequence",
         target=route,
-        before={"step": step, "sequences": {acc: old for acc, (old, _) in changed.items()}},
+        before={"sequences": {acc: old for acc, (old, _) in changed.items()}},
         after={"step": step, "sequences": {acc: new for acc, (_, new) in changed.items()}},
         reason=reason,
     )
