@@ -65,8 +65,8 @@ def derived_sequence(route: Route, prop: Property, *, step: int = DEFAULT_STEP) 
 
     Runs inside the caller's transaction, holding the route's row lock (select_for_update)."""
     key = reading_key(prop)
-    placed = sorted(
-        (reading_key(u), u.route_sequence)
+    placed: list[tuple[ReadingKey, int]] = sorted(
+        (reading_key(u), int(u.route_sequence))
         for u in _route_units(route, exclude=[prop.pk] if prop.pk else [])
         if u.route_sequence is not None
     )
@@ -76,7 +76,7 @@ def derived_sequence(route: Route, prop: Property, *, step: int = DEFAULT_STEP) 
     if not after:
         return max((seq for _, seq in placed), default=0) + step
     high = min(after)
-    if high - low >= 2 and low < high:
+    if high - low >= 2:
         candidate = low + (high - low) // 2
         if all(seq != candidate for _, seq in placed):
             return candidate
