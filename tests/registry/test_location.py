@@ -99,6 +99,14 @@ def test_the_api_accepts_a_typed_inscription_with_or_without_check_digits(api) -
         **headers,
     )
     assert parts.status_code == 201 and parts.json()["inscription"] == "001.002.0030.0007.000-30"
+    route = _route(5)
+    routed_body = body | {"inscription": "1.5.5.6", "billing_group": route.group.pk, "route": route.pk}
+    routed = client.post("/api/v1/properties", routed_body, content_type=JSON, **headers)
+    assert routed.status_code == 201, routed.content
+    assert (routed.json()["route"], routed.json()["route_sequence"]) == (route.pk, 10)  # derived
+    no_route = client.post("/api/v1/properties", body | {"inscription": "1.5.5.5", "route": 10**12},
+                           content_type=JSON, **headers)  # fmt: skip
+    assert no_route.status_code == 400 and no_route.json()["field"] == "route"
     neither = client.post("/api/v1/properties", body, content_type=JSON, **headers)
     assert neither.status_code == 400 and neither.json()["field"] == "inscription"
 
@@ -165,6 +173,9 @@ def test_location_update_from_the_api_recomputes_the_inscription_and_refuses_a_t
     wrong_dv = client.put(url, {"inscription": "001.002.0030.0008.000-00"}, content_type=JSON, **headers)
     assert wrong_dv.status_code == 400 and wrong_dv.json()["field"] == "inscription"
     assert city_locality is None or p.locality_ref_id == city_locality.pk
+    too_long = client.put(url, {"locality": 1, "sector": 2, "block": 30, "lot": 10**12}, content_type=JSON,
+                          **headers)  # fmt: skip
+    assert too_long.status_code == 400 and too_long.json()["field"] == "lote"
 
 
 def test_location_update_relinks_the_registered_sector_and_block(api) -> None:
