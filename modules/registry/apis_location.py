@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from modules.access.permissions import HasFunction
 from modules.common.errors import ValidationFailed
 
+from . import selectors
 from .domain.inscription import Inscription
 from .errors import ErrorCode
 from .models import Property, Route
@@ -38,9 +39,16 @@ class LocationIn(serializers.Serializer):
 
 
 class LocationOut(serializers.ModelSerializer):
+    same_lot = serializers.SerializerMethodField(
+        help_text="matrículas de outros imóveis no mesmo localidade/setor/quadra/lote (outro sublote)"
+    )
+
     class Meta:
         model = Property
-        fields = ["id", "account_number", *PARTS, "inscription"]
+        fields = ["id", "account_number", *PARTS, "inscription", "same_lot"]
+
+    def get_same_lot(self, obj: Property) -> list[str]:
+        return selectors.units_on_same_lot(obj)
 
 
 def location_parts(data: dict[str, Any]) -> Inscription:

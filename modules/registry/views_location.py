@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from modules.access.views import function_required
 from modules.common.errors import DomainError
 
+from . import selectors
 from .forms_location import LocationForm, ResequenceForm
 from .models import Property, Route
 from .services.location import (
@@ -46,6 +47,11 @@ def property_location_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"Localização alterada: inscrição {prop.inscription}.")
+            same_lot = selectors.units_on_same_lot(prop)
+            if same_lot:
+                messages.warning(
+                    request, f"Atenção: no mesmo lote também estão as matrículas {', '.join(same_lot)}."
+                )
             return redirect("registry:property", prop.pk)
     return render(
         request,

@@ -154,7 +154,7 @@ def test_location_update_from_the_api_recomputes_the_inscription_and_refuses_a_t
     moved = client.put(url, {"sector": 2, "locality": 1, "block": 34, "lot": 56, "reason": "Recadastramento"},
                        content_type=JSON, **headers)  # fmt: skip
     assert moved.status_code == 200, moved.content
-    assert moved.json()["inscription"] == "001.002.0034.0056.000-95"
+    assert moved.json()["inscription"] == "001.002.0034.0056.000-95" and moved.json()["same_lot"] == []
     p.refresh_from_db()
     assert (p.block, p.lot, p.inscription) == (34, 56, "001.002.0034.0056.000-95")
     entry = AuditEntry.objects.get(action="registry.property_location", object_id=str(p.pk))
@@ -204,10 +204,12 @@ def test_location_update_from_the_page_names_the_unit_already_there(page) -> Non
     taken = page.post(url, {"locality": 1, "sector": 2, "block": 30, "lot": 12, "reason": "x"})
     assert taken.status_code == 409
     assert f"matrícula {neighbour.account_number}" in taken.content.decode()
-    moved = page.post(url, {"inscription": "1.2.30.13", "reason": "Desmembramento"})
+    moved = page.post(url, {"inscription": "1.2.30.12.1", "reason": "Desmembramento"})
     assert moved.status_code == 302
     p.refresh_from_db()
-    assert p.lot == 13 and p.inscription.startswith("001.002.0030.0013.000-")
+    assert (p.lot, p.sublot) == (12, 1) and p.inscription.startswith("001.002.0030.0012.001-")
+    shown = page.get(f"/cadastro/imoveis/{p.pk}/").content.decode()
+    assert f"no mesmo lote também estão as matrículas {neighbour.account_number}" in shown
 
 
 # --- S8.3-02: reading sequence from quadra and lote ----------------------------------------------
