@@ -21,7 +21,7 @@ def _mod11(digits):
 
 
 def _inscription(parts):
-    routing = ".".join(str(v).zfill(w) for v, w in zip(parts, WIDTHS))
+    routing = ".".join(str(v).zfill(w) for v, w in zip(parts, WIDTHS, strict=True))
     digits = routing.replace(".", "")
     first = _mod10(digits)
     return f"{routing}-{first}{_mod11(digits + str(first))}"
@@ -45,36 +45,80 @@ def add_check_digits(apps, schema_editor):
 def drop_check_digits(apps, schema_editor):
     Property = apps.get_model("registry", "Property")
     Property.objects.filter(inscription__contains="-").update(
-        inscription=models.Func(models.F("inscription"), models.Value("-"), models.Value(1), function="split_part")
+        inscription=models.Func(
+            models.F("inscription"), models.Value("-"), models.Value(1), function="split_part"
+        )
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_invoices_registry'),
+        ("registry", "0006_invoices_registry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='property',
-            name='building_status',
-            field=models.CharField(blank=True, choices=[('', 'Não informada'), ('built', 'Edificado'), ('under_construction', 'Em construção'), ('vacant_lot', 'Terreno sem edificação'), ('ruins', 'Em ruínas')], db_default='', default='', max_length=20, verbose_name='situação da edificação'),
+            model_name="property",
+            name="building_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Não informada"),
+                    ("built", "Edificado"),
+                    ("under_construction", "Em construção"),
+                    ("vacant_lot", "Terreno sem edificação"),
+                    ("ruins", "Em ruínas"),
+                ],
+                db_default="",
+                default="",
+                max_length=20,
+                verbose_name="situação da edificação",
+            ),
         ),
         migrations.AddField(
-            model_name='property',
-            name='sidewalk_paving',
-            field=models.CharField(blank=True, choices=[('', 'Não informado'), ('concrete', 'Cimentado / concreto'), ('ceramic', 'Cerâmica / ladrilho'), ('interlocking', 'Bloquete intertravado'), ('stone', 'Pedra (petit-pavé)'), ('grass', 'Grama'), ('none', 'Sem calçada')], db_default='', default='', max_length=20, verbose_name='pavimento da calçada'),
+            model_name="property",
+            name="sidewalk_paving",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Não informado"),
+                    ("concrete", "Cimentado / concreto"),
+                    ("ceramic", "Cerâmica / ladrilho"),
+                    ("interlocking", "Bloquete intertravado"),
+                    ("stone", "Pedra (petit-pavé)"),
+                    ("grass", "Grama"),
+                    ("none", "Sem calçada"),
+                ],
+                db_default="",
+                default="",
+                max_length=20,
+                verbose_name="pavimento da calçada",
+            ),
         ),
         migrations.AddField(
-            model_name='property',
-            name='street_paving',
-            field=models.CharField(blank=True, choices=[('', 'Não informado'), ('asphalt', 'Asfalto'), ('paving_stone', 'Paralelepípedo'), ('interlocking', 'Bloquete intertravado'), ('concrete', 'Concreto'), ('gravel', 'Cascalho'), ('dirt', 'Sem pavimento (terra)')], db_default='', default='', max_length=20, verbose_name='pavimento da rua'),
+            model_name="property",
+            name="street_paving",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Não informado"),
+                    ("asphalt", "Asfalto"),
+                    ("paving_stone", "Paralelepípedo"),
+                    ("interlocking", "Bloquete intertravado"),
+                    ("concrete", "Concreto"),
+                    ("gravel", "Cascalho"),
+                    ("dirt", "Sem pavimento (terra)"),
+                ],
+                db_default="",
+                default="",
+                max_length=20,
+                verbose_name="pavimento da rua",
+            ),
         ),
         migrations.AlterField(
-            model_name='property',
-            name='inscription',
-            field=models.CharField(editable=False, max_length=24, unique=True, verbose_name='inscrição'),
+            model_name="property",
+            name="inscription",
+            field=models.CharField(editable=False, max_length=24, unique=True, verbose_name="inscrição"),
         ),
         migrations.RunPython(add_check_digits, drop_check_digits),
     ]
