@@ -217,7 +217,7 @@ def sample_context(kind: str, brand: Mapping[str, Any], today: dt.date) -> dict[
         "cliente": {"nome": "Maria da Conceição Souza", "documento": "123.456.789-09"},
         "imovel": {
             "matricula": "1234567",
-            "inscricao": "001.002.0030.0003.000",
+            "inscricao": "001.002.0030.0003.000-74",
             "endereco": "Rua das Flores, 123 · Centro",
         },
         "certidao": {

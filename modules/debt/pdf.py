@@ -277,7 +277,7 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
     n = SimpleNamespace
     prop = n(
         account_number="1234567",
-        inscription="001.002.0030.0003.000",
+        inscription="001.002.0030.0003.000-74",
         street="Rua das Flores",
         number="123",
         complement="",

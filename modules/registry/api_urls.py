@@ -24,3 +24,17 @@ urlpatterns = [
     ),
     *apis_reference.urlpatterns,
 ]
+
+# location (h-location): a unit's setor/quadra/lote and a route re-sequenced from them
+from . import apis_location  # noqa: E402
+
+urlpatterns += [
+    path(
+        "properties/<int:pk>/location",
+        apis_location.PropertyLocationApi.as_view(),
+        name="api-property-location",
+    ),
+    path(
+        "routes/<int:pk>/resequence", apis_location.RouteResequenceApi.as_view(), name="api-route-resequence"
+    ),
+]

@@ -18,10 +18,20 @@ from modules.common.errors import NotFound, ValidationFailed
 from modules.common.models import AuditEntry
 
 from . import selectors
+from .apis_location import PARTS, location_parts
 from .domain.account_number import InvalidAccountNumber, parse_account_number
 from .domain.economies import CategoryShare
 from .errors import ErrorCode
-from .models import Customer, Neighbourhood, Property, PropertyRelation, ServiceConnection, Street
+from .models import (
+    BillingGroup,
+    Customer,
+    Neighbourhood,
+    Property,
+    PropertyRelation,
+    Route,
+    ServiceConnection,
+    Street,
+)
 from .services.connections import connection_change_situation, connection_create
 from .services.customers import clean_document, customer_create, customer_document_register, customer_update
 from .services.properties import property_create, property_set_categories, property_update
@@ -230,10 +240,16 @@ class PropertyIn(serializers.Serializer):
     account_number = serializers.CharField(
         max_length=12, required=False, help_text="matrícula com dígito (legado); vazio: a próxima livre"
     )
-    locality = serializers.IntegerField()
-    sector = serializers.IntegerField()
-    block = serializers.IntegerField()
-    lot = serializers.IntegerField()
+    inscription = serializers.CharField(
+        max_length=40,
+        required=False,
+        help_text="inscrição digitada, com ou sem os dois dígitos verificadores (DV errado: 400); "
+        "em vez de localidade, setor, quadra, lote e sublote",
+    )
+    locality = serializers.IntegerField(required=False)
+    sector = serializers.IntegerField(required=False)
+    block = serializers.IntegerField(required=False)
+    lot = serializers.IntegerField(required=False)
     sublot = serializers.IntegerField(required=False, default=0)
     street = serializers.IntegerField(help_text="id do logradouro")
     neighbourhood = serializers.IntegerField(help_text="id do bairro")
@@ -262,6 +278,16 @@ class PropertyIn(serializers.Serializer):
     has_water_tank = serializers.BooleanField(required=False)
     has_cistern = serializers.BooleanField(required=False)
     has_own_source = serializers.BooleanField(required=False)
+    building_status = serializers.ChoiceField(choices=Property.BuildingStatus.choices, required=False)
+    street_paving = serializers.ChoiceField(choices=Property.StreetPaving.choices, required=False)
+    sidewalk_paving = serializers.ChoiceField(choices=Property.SidewalkPaving.choices, required=False)
+    billing_group = serializers.IntegerField(required=False, help_text="id do grupo de faturamento")
+    route = serializers.IntegerField(required=False, help_text="id da rota de leitura")
+    route_sequence = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="sequência na rota; ausente: derivada do logradouro, quadra, lote, número e complemento",
+    )
 
 
 class PropertyPatchIn(serializers.Serializer):
@@ -284,6 +310,9 @@ class PropertyPatchIn(serializers.Serializer):
     has_water_tank = serializers.BooleanField(required=False)
     has_cistern = serializers.BooleanField(required=False)
     has_own_source = serializers.BooleanField(required=False)
+    building_status = serializers.ChoiceField(choices=Property.BuildingStatus.choices, required=False)
+    street_paving = serializers.ChoiceField(choices=Property.StreetPaving.choices, required=False)
+    sidewalk_paving = serializers.ChoiceField(choices=Property.SidewalkPaving.choices, required=False)
     cut_notice_allowed = serializers.BooleanField(required=False, help_text="permite aviso de corte")
     cut_order_allowed = serializers.BooleanField(required=False, help_text="permite ordem de corte")
 
@@ -303,6 +332,16 @@ def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
                 "Bairro não encontrado.", field="neighbourhood", code=ErrorCode.NEIGHBOURHOOD_NOT_FOUND
             )
         data["neighbourhood"] = hood
+    for name, model in (("billing_group", BillingGroup), ("route", Route)):
+        if data.get(name) is not None:
+            row = model.objects.filter(pk=data[name]).first()
+            if row is None:
+                raise ValidationFailed(
+                    f"{model._meta.verbose_name.capitalize()} {data[name]} não encontrado(a).",
+                    field=name,
+                    code=ErrorCode.REFERENCE_NOT_FOUND,
+                )
+            data[name] = row
     return data
 
 
@@ -358,6 +397,9 @@ class PropertyListCreateApi(APIView):
         data = PropertyIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = _resolve_refs(dict(data.validated_data))
+        insc = location_parts(values)
+        values.pop("inscription", None)
+        values |= dict(zip(PARTS, insc.parts(), strict=True))
         account = values.pop("account_number", None)
         if account:
             try:

@@ -79,3 +79,16 @@ class RegistryConfig(AppConfig):
             ),
             Function("registry.import", "Importação de cadastro legado", "Cadastro"),
         )
+        _location_labels()
+
+
+def _location_labels() -> None:
+    """Audit labels of the location changes (h-location), registered by `ready`."""
+    from modules.common.audit import register_labels
+
+    register_labels(
+        actions={
+            "registry.property_location": "Localização do imóvel alterada",
+            "registry.route_resequence": "Rota re-sequenciada pela quadra e lote",
+        }
+    )

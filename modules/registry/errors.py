@@ -51,3 +51,7 @@ class ErrorCode(StrEnum):
     ROUTE_ORDER_INVALID = "route_order_invalid"
     # invoices (h-invoices)
     ROUTE_SEQUENCE_INVALID = "route_sequence_invalid"
+    # location (h-location)
+    CHOICE_INVALID = "choice_invalid"
+    LOCATION_TAKEN = "location_taken"
+    ROUTE_STEP_INVALID = "route_step_invalid"

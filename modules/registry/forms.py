@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 
@@ -40,10 +42,17 @@ class CustomerForm(forms.Form):
 
 
 class PropertyForm(forms.Form):
-    locality = forms.IntegerField(label="Localidade", min_value=0)
-    sector = forms.IntegerField(label="Setor", min_value=0)
-    block = forms.IntegerField(label="Quadra", min_value=0)
-    lot = forms.IntegerField(label="Lote", min_value=0)
+    inscription = forms.CharField(
+        label="Inscrição",
+        max_length=40,
+        required=False,
+        help_text="com ou sem os dígitos verificadores (ex.: 001.002.0034.0056.000-95), "
+        "ou preencha localidade, setor, quadra e lote",
+    )
+    locality = forms.IntegerField(label="Localidade", min_value=0, required=False)
+    sector = forms.IntegerField(label="Setor", min_value=0, required=False)
+    block = forms.IntegerField(label="Quadra", min_value=0, required=False)
+    lot = forms.IntegerField(label="Lote", min_value=0, required=False)
     sublot = forms.IntegerField(label="Sublote", min_value=0, initial=0, required=False)
     street = forms.ModelChoiceField(label="Logradouro", queryset=Street.objects.filter(active=True))
     number = forms.CharField(label="Número", max_length=10)
@@ -67,6 +76,14 @@ class PropertyForm(forms.Form):
         max_length=20,
         help_text="proprietário e responsável pela conta",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("inscription") or "").strip():
+            for name in ("locality", "sector", "block", "lot"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, "Informe a inscrição ou este campo.")
+        return data
 
 
 class EconomiesForm(forms.Form):

@@ -373,6 +373,32 @@ class Property(models.Model):
         LARGE_CONSUMER = "large_consumer", "Grande consumidor"
         PUBLIC_BODY = "public_body", "Órgão público"
 
+    class BuildingStatus(models.TextChoices):
+        # seed 001 3.2.13.10.10: the building on the lot, apart from the unit's status (ativo, demolido …)
+        UNKNOWN = "", "Não informada"
+        BUILT = "built", "Edificado"
+        UNDER_CONSTRUCTION = "under_construction", "Em construção"
+        VACANT_LOT = "vacant_lot", "Terreno sem edificação"
+        RUINS = "ruins", "Em ruínas"
+
+    class StreetPaving(models.TextChoices):
+        UNKNOWN = "", "Não informado"
+        ASPHALT = "asphalt", "Asfalto"
+        PAVING_STONE = "paving_stone", "Paralelepípedo"
+        INTERLOCKING = "interlocking", "Bloquete intertravado"
+        CONCRETE = "concrete", "Concreto"
+        GRAVEL = "gravel", "Cascalho"
+        DIRT = "dirt", "Sem pavimento (terra)"
+
+    class SidewalkPaving(models.TextChoices):
+        UNKNOWN = "", "Não informado"
+        CONCRETE = "concrete", "Cimentado / concreto"
+        CERAMIC = "ceramic", "Cerâmica / ladrilho"
+        INTERLOCKING = "interlocking", "Bloquete intertravado"
+        STONE = "stone", "Pedra (petit-pavé)"
+        GRASS = "grass", "Grama"
+        NONE = "none", "Sem calçada"
+
     account_base = models.PositiveIntegerField("matrícula (base)", unique=True)
     account_number = models.CharField("matrícula", max_length=12, unique=True, editable=False)
     locality = models.PositiveSmallIntegerField("localidade")
@@ -391,7 +417,8 @@ class Property(models.Model):
     block_ref = models.ForeignKey(
         Block, on_delete=models.PROTECT, null=True, blank=True, related_name="properties", editable=False
     )
-    inscription = models.CharField("inscrição", max_length=21, unique=True, editable=False)
+    # routing fields and the two check digits, "001.002.0034.0056.000-95" (domain.inscription)
+    inscription = models.CharField("inscrição", max_length=24, unique=True, editable=False)
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="properties")
     number = models.CharField("número", max_length=10)
     complement = models.CharField("complemento", max_length=60, blank=True)
@@ -418,6 +445,30 @@ class Property(models.Model):
     has_water_tank = models.BooleanField("caixa d'água", default=False)
     has_cistern = models.BooleanField("cisterna", default=False)
     has_own_source = models.BooleanField("fonte própria (poço)", default=False)
+    building_status = models.CharField(
+        "situação da edificação",
+        max_length=20,
+        choices=BuildingStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    street_paving = models.CharField(
+        "pavimento da rua",
+        max_length=20,
+        choices=StreetPaving.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    sidewalk_paving = models.CharField(
+        "pavimento da calçada",
+        max_length=20,
+        choices=SidewalkPaving.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     economies_total = models.PositiveSmallIntegerField("economias", default=0, editable=False)
     # seed 001 3.2.13.10.16/.20: whether collection may send this unit cut-off notices and open cut
     # orders (a hospital, a school, a unit under an injunction); debt's selection honours both

@@ -95,3 +95,14 @@ def reference_rows(table_key: str, *, text: str = "", inactive: bool = True) -> 
         else:
             qs = qs.filter(name__icontains=text)
     return qs
+
+
+def units_on_same_lot(prop: Property) -> list[str]:
+    """The matrículas of the other units on the unit's localidade/setor/quadra/lote (another sublote):
+    3.2.19.26's duplicated-location warning, shown after a location change."""
+    return list(
+        Property.objects.filter(locality=prop.locality, sector=prop.sector, block=prop.block, lot=prop.lot)
+        .exclude(pk=prop.pk)
+        .order_by("account_base")
+        .values_list("account_number", flat=True)[:20]
+    )

@@ -17,3 +17,15 @@ urlpatterns = [
     path("tabelas/<slug:slug>/", views_reference.reference_list_view, name="reference_list"),
     path("tabelas/<slug:slug>/<int:pk>/", views_reference.reference_edit_view, name="reference_edit"),
 ]
+
+# location (h-location): a unit's setor/quadra/lote and a route re-sequenced from them
+from . import views_location  # noqa: E402
+
+urlpatterns += [
+    path(
+        "imoveis/<int:pk>/localizacao/alterar/",
+        views_location.property_location_view,
+        name="property_location",
+    ),
+    path("rotas/<int:pk>/resequenciar/", views_location.route_resequence_view, name="route_resequence"),
+]

@@ -27,6 +27,7 @@ from .models import Customer, Property, ServiceConnection
 from .panels import panels_for
 from .services.connections import connection_change_situation, connection_create
 from .services.customers import clean_document, customer_create, customer_document_register, customer_update
+from .services.location import PARTS, inscription_typed
 from .services.properties import property_create, property_set_categories
 from .services.relations import relation_transfer
 
@@ -94,6 +95,9 @@ def property_create_view(request: HttpRequest) -> HttpResponse:
                         code=ErrorCode.CUSTOMER_NOT_FOUND,
                     )
                 data["holder"] = holder
+            typed = data.pop("inscription", "").strip()
+            if typed:  # with or without its check digits; wrong ones are refused
+                data |= dict(zip(PARTS, inscription_typed(typed).parts(), strict=True))
             data["sublot"] = data.get("sublot") or 0
             prop = property_create(actor=request.user, categories=_shares(economies), **data)
         except DomainError as exc:

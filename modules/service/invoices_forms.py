@@ -8,6 +8,7 @@ from django import forms
 
 from modules.billing.services.single import EARLY, MISSED
 from modules.debt.disconnection import PURPOSES
+from modules.registry.models import Property
 
 
 class BillSendForm(forms.Form):
@@ -79,6 +80,16 @@ class PropertyDataForm(forms.Form):
     has_water_tank = forms.BooleanField(label="Caixa d'água", required=False)
     has_cistern = forms.BooleanField(label="Cisterna", required=False)
     has_own_source = forms.BooleanField(label="Fonte própria (poço)", required=False)
+    # location (h-location): the rest of seed 001 3.2.13.10.10
+    building_status = forms.ChoiceField(
+        label="Situação da edificação", choices=Property.BuildingStatus.choices, required=False
+    )
+    street_paving = forms.ChoiceField(
+        label="Pavimento da rua", choices=Property.StreetPaving.choices, required=False
+    )
+    sidewalk_paving = forms.ChoiceField(
+        label="Pavimento da calçada", choices=Property.SidewalkPaving.choices, required=False
+    )
 
 
 class ConnectionDataForm(forms.Form):

@@ -140,6 +140,9 @@ PROPERTY_DATA = (
     "has_water_tank",
     "has_cistern",
     "has_own_source",
+    "building_status",
+    "street_paving",
+    "sidewalk_paving",
 )
 
 

@@ -81,7 +81,7 @@ def test_a_few_thousand_rows_import_and_reimport_changes_nothing() -> None:
     first = Property.objects.get(account_number=accounts(1)[0])
     assert (first.economies_total, first.inscription, first.address_search) == (
         3,
-        "001.001.0000.0000.000",
+        "001.001.0000.0000.000-74",
         "rua sao joao 1 centro",
     )
     snapshot = [

@@ -79,7 +79,8 @@ def test_every_single_substitution_and_adjacent_swap_is_caught() -> None:
 
 def test_inscription_parse_format_and_prefix() -> None:
     assert parse_inscription("1.2.34.56.0") == Inscription(1, 2, 34, 56, 0)
-    assert parse_inscription("001.002.0034.0056.000").formatted() == "001.002.0034.0056.000"
+    assert parse_inscription("001.002.0034.0056.000").routing() == "001.002.0034.0056.000"
+    assert parse_inscription("001.002.0034.0056.000").formatted() == "001.002.0034.0056.000-95"
     assert parse_inscription("00100200340056000") == Inscription(1, 2, 34, 56, 0)
     assert parse_inscription("1.2.34.56") == Inscription(1, 2, 34, 56, 0)
     assert inscription_prefix("1.2") == "001.002"

@@ -13,6 +13,7 @@ from modules.common.models import AuditEntry
 from modules.registry import selectors
 from modules.registry.domain.account_number import account_check_digit
 from modules.registry.domain.economies import CategoryShare
+from modules.registry.domain.inscription import check_digits
 from modules.registry.models import Customer, Property, PropertyRelation, ServiceConnection
 from modules.registry.services.connections import connection_change_situation, connection_create
 from modules.registry.services.properties import property_set_categories
@@ -46,7 +47,8 @@ def test_property_with_mixed_categories_gets_an_account_number_with_digit() -> N
     assert p.account_number == f"{p.account_base}-{account_check_digit(p.account_base)}"
     assert p.economies_total == 3
     assert dict(p.categories.values_list("category__code", "economies")) == {"RES": 2, "COM": 1}
-    assert p.inscription == "001.002.0030." + str(p.lot).zfill(4) + ".000"
+    routing = "001.002.0030." + str(p.lot).zfill(4) + ".000"
+    assert p.inscription == f"{routing}-{check_digits(routing.replace('.', ''))}"
     roles = set(
         PropertyRelation.objects.filter(property=p, end__isnull=True).values_list("role", "customer_id")
     )

@@ -1,7 +1,8 @@
-"""Cadastral inscription of a property: localidade.setor.quadra.lote.sublote.
+"""Cadastral inscription of a property: localidade.setor.quadra.lote.sublote-DV (seed 002 S8.3-03).
 
 Widths follow the usual layout of Brazilian utilities' legacy systems (3.3.4.4.3 digits); the
-formatted form is zero-padded, so a prefix such as "001.002" finds every property of a sector.
+formatted form is zero-padded, so a prefix such as "001.002" finds every property of a sector. Two
+check digits follow the routing fields after a hyphen: `001.002.0034.0056.000-95`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,50 @@ from dataclasses import dataclass
 
 WIDTHS = (3, 3, 4, 4, 3)
 LABELS = ("localidade", "setor", "quadra", "lote", "sublote")
+ROUTING_DIGITS = sum(WIDTHS)  # 17
 _DOTTED = re.compile(r"^\s*\d{1,4}(\.\d{1,4}){1,4}\s*$")
+_TYPED = re.compile(r"^(?P<parts>\d{1,4}(?:\.\d{1,4}){3,4})(?:\s*-\s*(?P<dv>\d{2}))?$")
+_RUN = re.compile(r"^(?P<parts>\d{17})(?:-?(?P<dv>\d{2}))?$")
 
 
 class InvalidInscription(ValueError):
     def __init__(self, message: str, field: str = "inscription") -> None:
         super().__init__(message)
         self.field = field
+
+
+def _mod10(digits: str) -> int:
+    """Luhn-like modulo 10, as FEBRABAN's: weights 2, 1, 2, 1 … from the rightmost digit; a product
+    above 9 counts as the sum of its two digits (16 → 1 + 6); DV = 10 − (sum mod 10), and 10 → 0."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return (10 - total % 10) % 10
+
+
+def _mod11(digits: str) -> int:
+    """Modulo 11: weights 2, 3 … 9 from the rightmost digit, restarting at 2 after 9; DV = 11 − (sum
+    mod 11), and a result of 10 or 11 becomes 0."""
+    total = sum(int(ch) * (2 + i % 8) for i, ch in enumerate(reversed(digits)))
+    dv = 11 - total % 11
+    return 0 if dv >= 10 else dv
+
+
+def check_digits(routing: str) -> str:
+    """The two check digits of the 17 routing digits (localidade 3, setor 3, quadra 4, lote 4,
+    sublote 3, zero-padded and run together): the first by modulo 10 (`_mod10`: weights 2,1 from the
+    right, Luhn-like as FEBRABAN, 10 → 0) over the 17 digits; the second by modulo 11 (`_mod11`:
+    weights 2..9 from the right, 10 or 11 → 0) over the 17 digits followed by the first DV.
+
+    >>> check_digits("00100200340056000")
+    '95'
+    """
+    if not re.fullmatch(r"\d{17}", routing):
+        raise InvalidInscription("Inscrição inválida: os campos de roteiro têm 17 dígitos.")
+    first = _mod10(routing)
+    second = _mod11(routing + str(first))
+    return f"{first}{second}"
 
 
 @dataclass(frozen=True)
@@ -38,30 +76,55 @@ class Inscription:
     def parts(self) -> tuple[int, int, int, int, int]:
         return (self.locality, self.sector, self.block, self.lot, self.sublot)
 
-    def formatted(self) -> str:
+    def routing(self) -> str:
+        """'001.002.0034.0056.000': the routing fields only, the prefix every search matches."""
         return ".".join(str(v).zfill(w) for v, w in zip(self.parts(), WIDTHS, strict=True))
+
+    @property
+    def check_digits(self) -> str:
+        return check_digits(self.routing().replace(".", ""))
+
+    def formatted(self) -> str:
+        """'001.002.0034.0056.000-95': the stored and shown form, routing fields and check digits."""
+        return f"{self.routing()}-{self.check_digits}"
 
 
 def parse_inscription(value: str) -> Inscription:
-    """'1.2.34.56.0', '001.002.0034.0056.000' or the 17 digits run together."""
-    text = (value or "").strip()
-    if re.fullmatch(r"\d{17}", text):
-        chunks, pos = [], 0
+    """'1.2.34.56.0', '001.002.0034.0056.000', the 17 digits run together, or any of them followed by
+    the two check digits ('001.002.0034.0056.000-95', 19 digits run together). Without the check
+    digits they are computed; with them, wrong ones are refused (field "inscription")."""
+    text = re.sub(r"\s+", "", value or "")
+    run, typed = _RUN.match(text), _TYPED.match(text)
+    if run:
+        digits, pos, chunks = run["parts"], 0, []
         for width in WIDTHS:
-            chunks.append(int(text[pos : pos + width]))
+            chunks.append(int(digits[pos : pos + width]))
             pos += width
-        return Inscription(*chunks)
-    if not _DOTTED.match(text) or text.count(".") < 3:
+        insc, dv = Inscription(*chunks), run["dv"]
+    elif typed:
+        insc, dv = Inscription(*(int(p) for p in typed["parts"].split("."))), typed["dv"]
+    else:
         raise InvalidInscription(
-            "Inscrição inválida: use localidade.setor.quadra.lote[.sublote] (ex.: 001.002.0034.0056.000)."
+            "Inscrição inválida: use localidade.setor.quadra.lote[.sublote][-DV] "
+            "(ex.: 001.002.0034.0056.000-95)."
         )
-    numbers = [int(p) for p in text.split(".")]
-    return Inscription(*numbers)
+    if dv is not None and dv != insc.check_digits:
+        raise InvalidInscription(
+            f"Inscrição {insc.routing()}: dígitos verificadores {dv} não conferem "
+            f"(o correto é {insc.check_digits})."
+        )
+    return insc
 
 
 def inscription_prefix(value: str) -> str | None:
-    """A zero-padded prefix for searching ('1.2' -> '001.002'), or None if it is not dotted digits."""
+    """A zero-padded prefix for searching ('1.2' -> '001.002'), or None if it is not dotted digits; a
+    complete inscription with check digits answers its stored form, or None when they are wrong."""
     text = (value or "").strip()
+    if "-" in text:
+        try:
+            return parse_inscription(text).formatted()
+        except InvalidInscription:
+            return None
     if not _DOTTED.match(text):
         return None
     parts = text.split(".")

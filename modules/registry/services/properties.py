@@ -36,6 +36,7 @@ from ..models import (
 )
 from .checks import not_future
 from .relations import relation_start
+from .sequencing import derived_sequence, route_resequence_within
 
 
 def _shares(categories: Iterable[CategoryShare]) -> tuple[CategoryShare, ...]:
@@ -45,7 +46,7 @@ def _shares(categories: Iterable[CategoryShare]) -> tuple[CategoryShare, ...]:
         raise ValidationFailed(str(exc), field=exc.field, code=ErrorCode.ECONOMIES_INVALID) from exc
 
 
-def _inscription(parts: dict[str, Any]) -> Inscription:
+def inscription_from_parts(parts: dict[str, Any]) -> Inscription:
     try:
         return Inscription(
             int(parts["locality"]),
@@ -91,7 +92,7 @@ def _categories_snapshot(prop: Property) -> dict[str, int]:
     return dict(prop.categories.values_list("category__code", "economies"))
 
 
-def _inscription_refs(inscription: Inscription) -> dict[str, Any]:
+def inscription_refs(inscription: Inscription) -> dict[str, Any]:
     """The locality, sector and block rows the inscription names, when registered; a deactivated one
     takes no new property."""
     refs: dict[str, Any] = {"locality_ref": None, "sector_ref": None, "block_ref": None}
@@ -174,7 +175,17 @@ PROPERTY_FIELDS = (
     "neighbourhood",
     "cut_notice_allowed",
     "cut_order_allowed",
+    "building_status",
+    "street_paving",
+    "sidewalk_paving",
 )
+
+CHOICE_FIELDS = {
+    "building_status": Property.BuildingStatus,
+    "street_paving": Property.StreetPaving,
+    "sidewalk_paving": Property.SidewalkPaving,
+    "special": Property.Special,
+}
 
 
 def _clean_property_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -186,6 +197,12 @@ def _clean_property_fields(data: dict[str, Any]) -> dict[str, Any]:
             out["cep"] = normalize_cep(out["cep"])
         except ValueError as exc:
             raise ValidationFailed(str(exc), field="cep", code=ErrorCode.CEP_INVALID) from exc
+    for name, choices in CHOICE_FIELDS.items():
+        if name in out and out[name] not in choices.values:
+            label = Property._meta.get_field(name).verbose_name
+            raise ValidationFailed(
+                f"Valor desconhecido para {label}: '{out[name]}'.", field=name, code=ErrorCode.CHOICE_INVALID
+            )
     if out.get("built_area") is not None and out["built_area"] < 0:
         raise ValidationFailed(
             "A área construída não pode ser negativa.", field="built_area", code=ErrorCode.BUILT_AREA_NEGATIVE
@@ -217,7 +234,7 @@ def property_create_within(
     Runs inside the caller's transaction; `property_create` is the unit of work.
     """
     today = today or tenant_today()
-    inscription = _inscription(
+    inscription = inscription_from_parts(
         {"locality": locality, "sector": sector, "block": block, "lot": lot, "sublot": sublot}
     )
     shares = _shares(categories)
@@ -227,7 +244,7 @@ def property_create_within(
     _check_route(data.get("billing_group"), data.get("route"))
     _check_coordinates(data.get("latitude"), data.get("longitude"))
     _check_active(None, data)
-    refs = _inscription_refs(inscription)
+    refs = inscription_refs(inscription)
     not_future(holder_since, today, "holder_since", "A data de início da titularidade")
     if account_base is not None:
         try:
@@ -268,6 +285,12 @@ def property_create_within(
         **data,
     )
     prop.address_search = _address_search(prop.street, prop.number, prop.complement, prop.neighbourhood)
+    resequence = False
+    if prop.route is not None and prop.route_sequence is None:
+        # seed 002 S8.3-02: no typed sequence, so the place (street, quadra, lote …) gives it
+        Route.objects.select_for_update().get(pk=prop.route.pk)  # one sequencing of the route at a time
+        prop.route_sequence = derived_sequence(prop.route, prop)
+        resequence = prop.route_sequence is None
     try:
         with transaction.atomic():
             prop.save()
@@ -275,6 +298,9 @@ def property_create_within(
         raise Conflict(
             "Sequência já ocupada nesta rota.", field="route_sequence", code=ErrorCode.DUPLICATE
         ) from exc
+    if resequence and prop.route is not None:
+        route_resequence_within(prop.route)
+        prop.refresh_from_db(fields=["route_sequence"])
     _apply_categories(prop, shares)
     PropertyStatusChange.objects.create(
         property=prop, status=prop.status, since=today, reason="cadastro", actor=actor.get_username()
