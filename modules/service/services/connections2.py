@@ -99,9 +99,11 @@ def street_search(text: str, limit: int = 20) -> list[StreetHit]:
     folded = fold(text)
     if not folded:
         return []
+    words = text.split()
+    rest = " ".join(words[1:]) if len(words) > 1 else text.strip()  # "rua das palm" → "das palm"
     rows = (
         Street.objects.filter(active=True)
-        .filter(Q(name_search__contains=folded) | Q(name__icontains=text.strip()))
+        .filter(Q(name_search__contains=folded) | Q(name__icontains=text.strip()) | Q(name__icontains=rest))
         .order_by("name")[: limit * 3]
     )
     hits = [r for r in rows if folded in fold(str(r)) or folded in fold(r.name)][:limit]
