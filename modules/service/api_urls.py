@@ -339,7 +339,7 @@ urlpatterns += [
         name="api-service-connection-request-link",
     ),
     path(
-        "service/connection-types/<str:kind>/services",
+        "service/connection-type-services",
         connections_apis.ConnectionTypeServicesApi.as_view(),
         name="api-service-connection-type-services",
     ),

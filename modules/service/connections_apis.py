@@ -242,9 +242,10 @@ class ConnectionRequestActivateApi(APIView):
 
     @extend_schema(request=ConnectionActivateIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
+        req = _one(pk)
         data = ConnectionActivateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        cx2.request_activate(actor=request.user, request_id=_one(pk).pk, **data.validated_data)
+        cx2.request_activate(actor=request.user, request_id=req.pk, **data.validated_data)
         return Response(request_json(_one(pk)))
 
 
@@ -257,10 +258,11 @@ class ConnectionRequestLinkApi(APIView):
 
     @extend_schema(request=ConnectionLinkIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
+        req = _one(pk)
         data = ConnectionLinkIn(data=request.data)
         data.is_valid(raise_exception=True)
         cx2.request_link(
-            actor=request.user, request_id=_one(pk).pk, property_id=data.validated_data["property_id"]
+            actor=request.user, request_id=req.pk, property_id=data.validated_data["property_id"]
         )
         return Response(request_json(_one(pk)))
 
@@ -272,7 +274,8 @@ class ConnectionTypeServicesApi(APIView):
     function = "service.orders"
 
     @extend_schema(operation_id="service_connection_type_services", responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request, kind: str) -> Response:
+    def get(self, request: Request) -> Response:
+        kind = request.query_params.get("kind", "")
         if kind not in ConnectionRequest.Kind.values:
             return Response(
                 {"detail": "Tipo de ligação deve ser water, sewer ou both.", "field": "kind"},
@@ -331,6 +334,12 @@ class ConnectionStreetSectorApi(APIView):
 
     @extend_schema(request=StreetSectorIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
+        from modules.registry.models import Street
+
+        if not Street.objects.filter(pk=pk).exists():
+            return Response(
+                {"detail": "Logradouro não encontrado.", "field": "street"}, status=status.HTTP_404_NOT_FOUND
+            )
         data = StreetSectorIn(data=request.data)
         data.is_valid(raise_exception=True)
         row = cx2.street_sector_set(

@@ -217,7 +217,7 @@ def test_the_type_services_with_prices_and_their_boletos(tenant_alpha, alpha_cli
         "/servicos/ligacoes/fluxos/",
         {"action": "type", "definition": definition.pk, "area": "water", "services": "LIGN, hid"},
     )
-    listed = alpha_client.get("/api/v1/service/connection-types/water/services", **headers).json()
+    listed = alpha_client.get("/api/v1/service/connection-type-services?kind=water", **headers).json()
     assert [(s["code"], s["price"]) for s in listed["services"]] == [("LIGN", "180.00"), ("HID", "95.50")]
     page = alpha_client.get("/servicos/ligacoes/nova/?kind=water").content.decode()
     assert "HID — Hidrômetro" in page and "R$ 95,50" in page

@@ -650,6 +650,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("paying-bodies", "id"): lambda w: _beta_paying_body(w).pk,
     ("documents", "id"): lambda w: _beta_standalone_document(w).pk,
     ("connection-requests", "id"): lambda w: w.connection_request().pk,
+    ("connection-streets", "id"): lambda w: w.connection_request().street_id,
 }
 
 
