@@ -211,7 +211,7 @@ def _next_installment(charge: PendingCharge) -> tuple[int | None, Decimal]:
     """The first installment of `charge` not yet on a bill that stands, and its amount."""
     from .domain.connections import installment_source_id, split_installments
 
-    count = charge.installments.count  # type: ignore[attr-defined]
+    count = charge.installments.count
     ids = [installment_source_id(charge.pk, n) for n in range(1, count + 1)]
     billed = already_billed(CHARGE_SOURCE, ids)
     amounts = split_installments(charge.amount, count)
@@ -232,7 +232,7 @@ def charge_items(property_ids: list[int], reference: YearMonth) -> dict[int, lis
         if hasattr(row, "installments"):
             number, amount = _next_installment(row)
             assert number is not None
-            count = row.installments.count  # type: ignore[attr-defined]
+            count = row.installments.count
             description = f"{row.description} — parcela {number}/{count}"[:200]
             source_id = installment_source_id(row.pk, number)
         result.setdefault(row.property_id, []).append(

@@ -243,6 +243,7 @@ def request_register(*, actor: Actor, data: RequestInput) -> ConnectionRequest:
     existing = None
     if data.kind == "sewer":
         existing = Property.objects.filter(street=street, number=data.street_number.strip()).first()
+    assert hood is not None and group is not None and route is not None  # checked with a CDC
     digits, _kind = clean_document(data.requester_document)
     holder = Customer.objects.filter(cpf_cnpj=digits).first() or customer_create_within(
         actor=actor, name=data.requester_name.strip() or data.citizen_name.strip(), cpf_cnpj=digits

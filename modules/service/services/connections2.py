@@ -122,10 +122,9 @@ def street_sector_set(*, actor: Actor, street_id: int, sector_id: int) -> Street
         raise NotFound("Logradouro não encontrado.", field="street", code=ErrorCode.STREET_NOT_FOUND)
     if sector is None:
         raise ValidationFailed("Escolha um setor ativo.", field="sector", code=ErrorCode.INVALID)
-    row, _ = StreetSector.objects.select_for_update().get_or_create(
-        street=street, defaults={"sector": sector}
-    )
-    before = {"sector": row.sector_id}
+    found: StreetSector | None = StreetSector.objects.select_for_update().filter(street=street).first()
+    row = found or StreetSector.objects.create(street=street, sector=sector)
+    before = {"sector": found.sector_id if found else None}
     row.sector = sector
     row.save(update_fields=["sector"])
     audit_record(
@@ -240,7 +239,9 @@ def type_services(definition: WorkflowDefinition, on: dt.date | None = None) -> 
 @transaction.atomic(durable=True)
 def type_configure(*, actor: Actor, definition_id: int, area: str, codes: list[str]) -> WorkflowDefinition:
     """A connection type's area (S8.4-03) and the services it charges (S8.2-01), in order."""
-    definition = WorkflowDefinition.objects.select_for_update().filter(pk=definition_id).first()
+    definition: WorkflowDefinition | None = (
+        WorkflowDefinition.objects.select_for_update().filter(pk=definition_id).first()
+    )
     if definition is None:
         raise NotFound("Fluxo não encontrado.", field="workflow", code=ErrorCode.WORKFLOW_NOT_FOUND)
     if area not in ("water", "sewer"):
@@ -313,7 +314,9 @@ def request_documents(req: ConnectionRequest) -> list[ConnectionRequestDocument]
 def request_link(*, actor: Actor, request_id: int, property_id: int) -> ConnectionRequest:
     from modules.registry.models import Property
 
-    req = ConnectionRequest.objects.select_for_update().filter(pk=request_id).first()
+    req: ConnectionRequest | None = (
+        ConnectionRequest.objects.select_for_update().filter(pk=request_id).first()
+    )
     if req is None:
         raise NotFound(
             "Pedido de ligação não encontrado.", field="request", code=ErrorCode.CONNECTION_REQUEST_NOT_FOUND
