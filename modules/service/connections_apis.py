@@ -31,13 +31,13 @@ class ConnectionRequestIn(serializers.Serializer):
     street_id = serializers.IntegerField()
     street_number = serializers.CharField(max_length=10)
     kind = serializers.ChoiceField(choices=ConnectionRequest.Kind.choices)
-    neighbourhood_id = serializers.IntegerField(required=False, default=0)
+    neighbourhood_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, default=0)
     municipal_inscription = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    sector = serializers.IntegerField(min_value=0, required=False, default=0)
-    block = serializers.IntegerField(min_value=0, required=False, default=0)
-    lot = serializers.IntegerField(min_value=0, required=False, default=0)
-    billing_group_id = serializers.IntegerField(required=False, default=0)
-    route_id = serializers.IntegerField(required=False, default=0)
+    sector = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    block = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    lot = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    billing_group_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, default=0)
+    route_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, default=0)
     without_cdc = serializers.BooleanField(required=False, default=False)
     service_type = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     collection_form = serializers.CharField(max_length=30, required=False, allow_blank=True, default="normal")
@@ -221,16 +221,16 @@ class ConnectionRequestCancelApi(APIView):
 class ConnectionActivateIn(serializers.Serializer):
     usage = serializers.CharField(max_length=10)
     service_type = serializers.CharField(max_length=30)
-    economies = serializers.IntegerField(min_value=1)
+    economies = serializers.IntegerField(min_value=1, max_value=9999)
     collection_form = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 
 
 class ConnectionLinkIn(serializers.Serializer):
-    property_id = serializers.IntegerField()
+    property_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 class StreetSectorIn(serializers.Serializer):
-    sector_id = serializers.IntegerField()
+    sector_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 class ConnectionRequestActivateApi(APIView):
