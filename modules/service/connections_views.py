@@ -266,9 +266,17 @@ def workflows_view(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
         if not request.user.can("service.codes", "change"):  # type: ignore[union-attr]
             messages.error(request, "Você não tem permissão para alterar fluxos.")
-        elif action in ("type", "street_sector"):
+        elif action in ("type", "street_sector", "attribute"):
             try:
-                if action == "type":
+                if action == "attribute":
+                    cx2.attribute_value_save(
+                        actor=request.user,  # type: ignore[arg-type]
+                        attribute=request.POST.get("attribute", ""),
+                        code=request.POST.get("code", ""),
+                        label=request.POST.get("label", ""),
+                        active=request.POST.get("active") == "1",
+                    )
+                elif action == "type":
                     cx2.type_configure(
                         actor=request.user,  # type: ignore[arg-type]
                         definition_id=int(request.POST.get("definition") or 0),
@@ -300,7 +308,7 @@ def workflows_view(request: HttpRequest) -> HttpResponse:
         return redirect("service:connection_workflows")
     from modules.registry.models import Sector
 
-    from .models_connections2 import StreetSector
+    from .models_connections2 import ConnectionAttributeValue, StreetSector
 
     definitions = list(WorkflowDefinition.objects.prefetch_related("steps", "services__code"))
     for d in definitions:
@@ -315,6 +323,10 @@ def workflows_view(request: HttpRequest) -> HttpResponse:
             "areas": list(AREAS.items()),
             "streets": Street.objects.filter(active=True).order_by("name")[:500],
             "sectors": Sector.objects.filter(active=True).select_related("locality"),
+            "attribute_lists": [
+                (code, label, cx2.values(code)) for code, label in ConnectionAttributeValue.Attribute.choices
+            ],
+            "attribute_choices": [c for c in ConnectionAttributeValue.Attribute.choices if c[0] != "usage"],
             "street_sectors": StreetSector.objects.select_related("street", "sector__locality").order_by(
                 "street__name"
             )[:200],

@@ -201,6 +201,37 @@ def test_the_street_setor_phone_owner_requester_and_attribute_lists(tenant_alpha
     )
     assert cheque.status_code == 400 and cheque.json()["field"] == "collection_form"
     assert "Débito em conta corrente" in cheque.json()["detail"]
+    # the lists are the utility's: a value added on the workflows page is accepted, one made inactive is not
+    alpha_client.post(
+        "/servicos/ligacoes/fluxos/",
+        {
+            "action": "attribute",
+            "attribute": "collection",
+            "code": "cheque",
+            "label": "Cheque",
+            "active": "1",
+        },
+    )
+    alpha_client.post(
+        "/servicos/ligacoes/fluxos/",
+        {"action": "attribute", "attribute": "collection", "code": "bank", "label": "Banco", "active": "0"},
+    )
+    assert "Cheque <small>(cheque)</small>" in alpha_client.get("/servicos/ligacoes/fluxos/").content.decode()
+    again = alpha_client.post(
+        API,
+        cheque_body := _body(data(w, street_number="502", lot=502), collection_form="cheque"),
+        content_type="application/json",
+        **headers,
+    )
+    assert again.status_code == 201, again.content
+    assert cheque_body["collection_form"] == again.json()["attributes"]["collection"]
+    bank = alpha_client.post(
+        API,
+        _body(data(w, street_number="503", lot=503), collection_form="bank"),
+        content_type="application/json",
+        **headers,
+    )
+    assert bank.status_code == 400 and bank.json()["field"] == "collection_form"
 
 
 def test_the_type_services_with_prices_and_their_boletos(tenant_alpha, alpha_client) -> None:

@@ -491,3 +491,47 @@ def _activate(
         },
     )
     return req
+
+
+@transaction.atomic(durable=True)
+def attribute_value_save(
+    *, actor: Actor, attribute: str, code: str, label: str, active: bool = True
+) -> ConnectionAttributeValue:
+    """A value of a connection attribute's list, added or changed by the utility (S8.1-06). The
+    lists start from the seeded defaults; utilização is the registry's categories and faturamento
+    never leaves billing's five service types."""
+    if attribute not in Attribute.values or attribute == Attribute.USAGE:
+        raise ValidationFailed(
+            "Escolha situação, tipo, faturamento ou forma de cobrança (a utilização são as categorias).",
+            field="attribute",
+            code=ErrorCode.INVALID,
+        )
+    code, label = code.strip(), label.strip()
+    if not code or not label:
+        raise ValidationFailed("Informe o código e a descrição.", field="code", code=ErrorCode.INVALID)
+    if attribute == Attribute.BILLING and code not in SERVICE_TYPE_LABELS:
+        raise ValidationFailed(
+            "O faturamento aceita só água; água e esgoto; TEE; água e TEE; água e esgoto e TEE.",
+            field="code",
+            code=ErrorCode.CONNECTION_ATTRIBUTE_INVALID,
+        )
+    if not ConnectionAttributeValue.objects.filter(attribute=attribute).exists():
+        for c, text in DEFAULT_VALUES.get(attribute, []):
+            ConnectionAttributeValue.objects.create(attribute=attribute, code=c, label=text)
+    row = ConnectionAttributeValue.objects.select_for_update().filter(attribute=attribute, code=code).first()
+    before = {"label": row.label, "active": row.active} if row else None
+    if row is None:
+        row = ConnectionAttributeValue.objects.create(
+            attribute=attribute, code=code, label=label, active=active
+        )
+    else:
+        row.label, row.active = label, active
+        row.save(update_fields=["label", "active"])
+    audit_record(
+        actor=actor,
+        action="service.connection_attribute_value",
+        target=row,
+        before=before,
+        after={"attribute": attribute, "code": code, "label": label, "active": active},
+    )
+    return row
