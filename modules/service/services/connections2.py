@@ -518,7 +518,9 @@ def attribute_value_save(
     if not ConnectionAttributeValue.objects.filter(attribute=attribute).exists():
         for c, text in DEFAULT_VALUES.get(attribute, []):
             ConnectionAttributeValue.objects.create(attribute=attribute, code=c, label=text)
-    row = ConnectionAttributeValue.objects.select_for_update().filter(attribute=attribute, code=code).first()
+    row: ConnectionAttributeValue | None = (
+        ConnectionAttributeValue.objects.select_for_update().filter(attribute=attribute, code=code).first()
+    )
     before = {"label": row.label, "active": row.active} if row else None
     if row is None:
         row = ConnectionAttributeValue.objects.create(
