@@ -357,3 +357,37 @@ urlpatterns += [
         name="api-property-legal-process-close",
     ),
 ]
+
+# connections, round 2 (ADR 0191): activation, link to CDC, type services, streets, attributes
+urlpatterns += [
+    path(
+        "service/connection-requests/<int:pk>/activate",
+        connections_apis.ConnectionRequestActivateApi.as_view(),
+        name="api-service-connection-request-activate",
+    ),
+    path(
+        "service/connection-requests/<int:pk>/link",
+        connections_apis.ConnectionRequestLinkApi.as_view(),
+        name="api-service-connection-request-link",
+    ),
+    path(
+        "service/connection-type-services",
+        connections_apis.ConnectionTypeServicesApi.as_view(),
+        name="api-service-connection-type-services",
+    ),
+    path(
+        "service/connection-streets",
+        connections_apis.ConnectionStreetsApi.as_view(),
+        name="api-service-connection-streets",
+    ),
+    path(
+        "service/connection-streets/<int:pk>/sector",
+        connections_apis.ConnectionStreetSectorApi.as_view(),
+        name="api-service-connection-street-sector",
+    ),
+    path(
+        "service/connection-attributes",
+        connections_apis.ConnectionAttributesApi.as_view(),
+        name="api-service-connection-attributes",
+    ),
+]

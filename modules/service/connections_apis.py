@@ -15,12 +15,14 @@ from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 
-from .models_connections import ConnectionRequest, WorkflowInstance
+from .domain.connections import AREAS
+from .models_connections import ConnectionRequest, WorkflowDefinition, WorkflowInstance
 from .services import connections as cx
+from .services import connections2 as cx2
 
 
 class ConnectionRequestIn(serializers.Serializer):
-    requester_name = serializers.CharField(max_length=150)
+    requester_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     requester_document = serializers.CharField(max_length=18)
     requester_rg = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -29,13 +31,16 @@ class ConnectionRequestIn(serializers.Serializer):
     street_id = serializers.IntegerField()
     street_number = serializers.CharField(max_length=10)
     kind = serializers.ChoiceField(choices=ConnectionRequest.Kind.choices)
-    neighbourhood_id = serializers.IntegerField()
+    neighbourhood_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, default=0)
     municipal_inscription = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    sector = serializers.IntegerField(min_value=0)
-    block = serializers.IntegerField(min_value=0)
-    lot = serializers.IntegerField(min_value=0)
-    billing_group_id = serializers.IntegerField()
-    route_id = serializers.IntegerField()
+    sector = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    block = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    lot = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    billing_group_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, default=0)
+    route_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, default=0)
+    without_cdc = serializers.BooleanField(required=False, default=False)
+    service_type = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    collection_form = serializers.CharField(max_length=30, required=False, allow_blank=True, default="normal")
     documents = serializers.ListField(
         child=serializers.CharField(max_length=120), required=False, default=list
     )
@@ -57,10 +62,47 @@ class ConnectionCancelIn(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+def _order_json(order: Any, area: str) -> dict[str, Any] | None:
+    if order is None:
+        return None
+    return {
+        "id": order.pk,
+        "number": order.label,
+        "code": order.code.code,
+        "area": area,
+        "area_label": AREAS.get(area, area),
+        "property": order.property.account_number if order.property_id else None,
+        "status": order.status,
+    }
+
+
 def request_json(req: ConnectionRequest) -> dict[str, Any]:
     instance = WorkflowInstance.objects.select_related("definition").filter(request=req).first()
     steps = list(instance.definition.steps.all()) if instance else []
+    area = instance.definition.area if instance else "water"
+    orders = [o for o in (req.feasibility_order, req.execution_order) if o is not None]
     return {
+        "citizen_name": req.citizen_name,
+        "phone_is_owner": req.phone_is_owner,
+        "phone_owner": "requerente" if req.phone_is_owner else "munícipe",
+        "area": area,
+        "area_label": AREAS.get(area, area),
+        "service_type": req.service_type,
+        "attributes": cx2.attributes(req),
+        "orders": [_order_json(o, area) for o in orders],
+        "payment_documents": [
+            {
+                "id": d.document.pk,
+                "code": d.code.code,
+                "description": d.code.description,
+                "amount": str(d.document.amount),
+                "barcode": d.document.barcode,
+                "typeable_line": d.document.typeable_line,
+                "valid_until": d.document.valid_until.isoformat(),
+                "status": d.document.status,
+            }
+            for d in cx2.request_documents(req)
+        ],
         "id": req.pk,
         "number": req.label,
         "status": req.status,
@@ -174,3 +216,151 @@ class ConnectionRequestCancelApi(APIView):
         data.is_valid(raise_exception=True)
         cx.request_cancel(actor=request.user, request_id=_one(pk).pk, reason=data.validated_data["reason"])
         return Response(request_json(_one(pk)))
+
+
+class ConnectionActivateIn(serializers.Serializer):
+    usage = serializers.CharField(max_length=10)
+    service_type = serializers.CharField(max_length=30)
+    economies = serializers.IntegerField(min_value=1, max_value=9999)
+    collection_form = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class ConnectionLinkIn(serializers.Serializer):
+    property_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class StreetSectorIn(serializers.Serializer):
+    sector_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ConnectionRequestActivateApi(APIView):
+    """S8.5-05: provisória → ativa by the area that closed the execution order."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ConnectionActivateIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        req = _one(pk)
+        data = ConnectionActivateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cx2.request_activate(actor=request.user, request_id=req.pk, **data.validated_data)
+        return Response(request_json(_one(pk)))
+
+
+class ConnectionRequestLinkApi(APIView):
+    """S8.4-06: a sewer-only request registered without CDC, linked to it later."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=ConnectionLinkIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        req = _one(pk)
+        data = ConnectionLinkIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cx2.request_link(
+            actor=request.user, request_id=req.pk, property_id=data.validated_data["property_id"]
+        )
+        return Response(request_json(_one(pk)))
+
+
+class ConnectionTypeServicesApi(APIView):
+    """S8.2-01: the services (with their prices in force) a connection type involves and charges."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+
+    @extend_schema(operation_id="service_connection_type_services", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        kind = request.query_params.get("kind", "")
+        if kind not in ConnectionRequest.Kind.values:
+            return Response(
+                {"detail": "Tipo de ligação deve ser water, sewer ou both.", "field": "kind"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        definition = cx.workflow_for(kind)
+        return Response(type_json(kind, definition))
+
+
+def type_json(kind: str, definition: WorkflowDefinition) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "workflow": definition.name,
+        "area": definition.area,
+        "area_label": AREAS.get(definition.area, definition.area),
+        "services": [
+            {
+                "code": s.code,
+                "description": s.description,
+                "price": str(s.price) if s.price is not None else None,
+            }
+            for s in cx2.type_services(definition)
+        ],
+    }
+
+
+class ConnectionStreetsApi(APIView):
+    """S8.1-04: streets searched by description, each with its setor to pre-fill the request."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+
+    @extend_schema(operation_id="service_connection_streets", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        hits = cx2.street_search(request.query_params.get("q", ""))
+        return Response(
+            {
+                "results": [
+                    {
+                        "id": h.street.pk,
+                        "name": str(h.street),
+                        "sector": {"id": h.sector.pk, "code": h.sector.code, "name": h.sector.name}
+                        if h.sector
+                        else None,
+                    }
+                    for h in hits
+                ]
+            }
+        )
+
+
+class ConnectionStreetSectorApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.codes"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(request=StreetSectorIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        from modules.registry.models import Street
+
+        if not Street.objects.filter(pk=pk).exists():
+            return Response(
+                {"detail": "Logradouro não encontrado.", "field": "street"}, status=status.HTTP_404_NOT_FOUND
+            )
+        data = StreetSectorIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = cx2.street_sector_set(
+            actor=request.user, street_id=pk, sector_id=data.validated_data["sector_id"]
+        )
+        return Response({"street": pk, "sector": row.sector_id})
+
+
+class ConnectionAttributesApi(APIView):
+    """S8.1-06: the tenant's value lists of a connection's attributes."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "service.orders"
+
+    @extend_schema(operation_id="service_connection_attributes", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from .models_connections2 import ConnectionAttributeValue
+
+        return Response(
+            {
+                attribute: [{"code": c, "label": label} for c, label in cx2.values(attribute)]
+                for attribute in ConnectionAttributeValue.Attribute.values
+            }
+        )

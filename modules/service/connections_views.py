@@ -4,6 +4,7 @@ it is on, and the workflows with their steps."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -19,29 +20,42 @@ from modules.common.errors import DomainError
 from modules.metering.models import Meter
 from modules.registry.models import BillingGroup, Neighbourhood, Route, Street
 
+from .domain.connections import AREAS
 from .models import PendingCharge, Team
 from .models_connections import ConnectionRequest, WorkflowDefinition, WorkflowInstance, WorkflowStep
 from .services import connections as cx
+from .services import connections2 as cx2
 from .services import orders
 
 
 class RequestForm(forms.Form):
-    requester_name = forms.CharField(label="Requerente", max_length=150)
+    citizen_name = forms.CharField(label="Munícipe", max_length=150, required=False)
+    requester_name = forms.CharField(
+        label="Requerente (em branco: o munícipe)", max_length=150, required=False
+    )
     requester_document = forms.CharField(label="CPF/CNPJ", max_length=18)
     requester_rg = forms.CharField(label="RG", max_length=20, required=False)
     phone = forms.CharField(label="Telefone", max_length=20, required=False)
     phone_is_owner = forms.BooleanField(label="O telefone é do requerente", required=False, initial=True)
-    citizen_name = forms.CharField(label="Cidadão atendido (se outro)", max_length=150, required=False)
     kind = forms.ChoiceField(label="Tipo de ligação", choices=ConnectionRequest.Kind.choices)
     street = forms.ModelChoiceField(label="Logradouro do local de execução", queryset=Street.objects.none())
     street_number = forms.CharField(label="Número", max_length=10)
-    neighbourhood = forms.ModelChoiceField(label="Bairro", queryset=Neighbourhood.objects.none())
+    sector = forms.IntegerField(label="Setor (do logradouro)", min_value=0, required=False)
+    without_cdc = forms.BooleanField(
+        label="Só esgoto sem CDC (esgoto independente, poço, TEE): vincular ao CDC depois", required=False
+    )
+    service_type = forms.ChoiceField(label="Faturamento (tipo de serviço do CDC)", choices=(), required=False)
+    collection_form = forms.ChoiceField(label="Forma de cobrança", choices=())
+    neighbourhood = forms.ModelChoiceField(
+        label="Bairro", queryset=Neighbourhood.objects.none(), required=False
+    )
     municipal_inscription = forms.CharField(label="Inscrição municipal", max_length=30, required=False)
-    sector = forms.IntegerField(label="Setor", min_value=0)
-    block = forms.IntegerField(label="Quadra", min_value=0)
-    lot = forms.IntegerField(label="Lote", min_value=0)
-    billing_group = forms.ModelChoiceField(label="Grupo de faturamento", queryset=BillingGroup.objects.none())
-    route = forms.ModelChoiceField(label="Rota", queryset=Route.objects.none())
+    block = forms.IntegerField(label="Quadra", min_value=0, required=False)
+    lot = forms.IntegerField(label="Lote", min_value=0, required=False)
+    billing_group = forms.ModelChoiceField(
+        label="Grupo de faturamento", queryset=BillingGroup.objects.none(), required=False
+    )
+    route = forms.ModelChoiceField(label="Rota", queryset=Route.objects.none(), required=False)
     documents = forms.MultipleChoiceField(
         label="Documentos conferidos", choices=(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -53,6 +67,8 @@ class RequestForm(forms.Form):
         self.fields["billing_group"].queryset = BillingGroup.objects.order_by("code")  # type: ignore[attr-defined]
         self.fields["route"].queryset = Route.objects.select_related("group").order_by("group__code", "code")  # type: ignore[attr-defined]
         self.fields["documents"].choices = [(d, d) for d in cx.checklist(kind)]  # type: ignore[attr-defined]
+        self.fields["service_type"].choices = [("", "Conforme o tipo de ligação"), *cx2.values("billing")]  # type: ignore[attr-defined]
+        self.fields["collection_form"].choices = cx2.values("collection")  # type: ignore[attr-defined]
 
 
 def _fail(form: forms.Form, exc: DomainError) -> None:
@@ -77,7 +93,26 @@ def requests_view(request: HttpRequest) -> HttpResponse:
 @function_required("service.orders", "add")
 def request_new_view(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("kind") or "water"
-    form = RequestForm(request.POST or None, kind=kind)
+    initial: dict[str, Any] = {"kind": kind}
+    street_q = request.GET.get("street_q", "").strip()
+    hits = cx2.street_search(street_q) if street_q else []
+    if hits:  # S8.1-04: the street searched pre-fills its setor
+        initial["street"] = hits[0].street.pk
+        initial["sector"] = hits[0].sector.code if hits[0].sector else None
+    form = RequestForm(request.POST or None, kind=kind, initial=initial)
+    definition = None
+    with contextlib.suppress(DomainError):
+        definition = cx.workflow_for(kind if kind in ConnectionRequest.Kind.values else "water")
+    context = {
+        "form": form,
+        "street_q": street_q,
+        "hits": hits,
+        "kind": kind,
+        "kinds": ConnectionRequest.Kind.choices,
+        "definition": definition,
+        "area_label": AREAS.get(definition.area, "") if definition else "",
+        "services": cx2.type_services(definition) if definition else [],
+    }
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -93,14 +128,16 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
                     street_id=d["street"].pk,
                     street_number=d["street_number"],
                     kind=d["kind"],
-                    neighbourhood_id=d["neighbourhood"].pk,
+                    neighbourhood_id=d["neighbourhood"].pk if d["neighbourhood"] else 0,
                     municipal_inscription=d["municipal_inscription"],
-                    sector=d["sector"],
-                    block=d["block"],
-                    lot=d["lot"],
-                    billing_group_id=d["billing_group"].pk,
-                    route_id=d["route"].pk,
+                    block=d["block"] or 0,
+                    lot=d["lot"] or 0,
+                    billing_group_id=d["billing_group"].pk if d["billing_group"] else 0,
+                    route_id=d["route"].pk if d["route"] else 0,
                     documents=list(d["documents"]),
+                    without_cdc=d["without_cdc"],
+                    service_type=d["service_type"],
+                    collection_form=d["collection_form"],
                 ),
             )
         except DomainError as exc:
@@ -108,7 +145,7 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Pedido {req.label} registrado; OS de viabilidade aberta.")
             return redirect("service:connection", req.pk)
-    return render(request, "service/connections/new.html", {"form": form})
+    return render(request, "service/connections/new.html", context)
 
 
 def _aware(value: str) -> dt.datetime:
@@ -153,6 +190,19 @@ def _act(request: HttpRequest, req: ConnectionRequest, action: str) -> str:
             initial_reading=int(post.get("initial_reading") or 0),
         )
         return "Ligação concluída e ativa."
+    if action == "activate":
+        cx2.request_activate(
+            actor=actor,
+            request_id=req.pk,
+            usage=post.get("usage", ""),
+            service_type=post.get("service_type", ""),
+            economies=int(post["economies"]) if post.get("economies") else None,
+            collection_form=post.get("collection_form", ""),
+        )
+        return "Ligação ativada."
+    if action == "link":
+        cx2.request_link(actor=actor, request_id=req.pk, property_id=int(post.get("property") or 0))
+        return "Pedido vinculado ao CDC."
     if action == "cancel":
         cx.request_cancel(actor=actor, request_id=req.pk, reason=post.get("reason", ""))
         return "Pedido cancelado."
@@ -199,6 +249,12 @@ def request_view(request: HttpRequest, pk: int) -> HttpResponse:
             "meters": Meter.objects.filter(status="stock").order_by("number")[:50],
             "charges": charges,
             "installment_range": range(1, max_installments + 1),
+            "area_label": AREAS.get(instance.definition.area, "") if instance else "",
+            "boletos": cx2.request_documents(req),
+            "usages": cx2.values("usage"),
+            "service_types": cx2.values("billing"),
+            "collection_forms": cx2.values("collection"),
+            "economies": req.target.economies_total if req.target else 1,
             "now": timezone.now().astimezone(tenant_zone()).strftime("%Y-%m-%dT%H:%M"),
         },
     )
@@ -207,8 +263,36 @@ def request_view(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required("service.codes")
 def workflows_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        action = request.POST.get("action", "")
         if not request.user.can("service.codes", "change"):  # type: ignore[union-attr]
             messages.error(request, "Você não tem permissão para alterar fluxos.")
+        elif action in ("type", "street_sector", "attribute"):
+            try:
+                if action == "attribute":
+                    cx2.attribute_value_save(
+                        actor=request.user,  # type: ignore[arg-type]
+                        attribute=request.POST.get("attribute", ""),
+                        code=request.POST.get("code", ""),
+                        label=request.POST.get("label", ""),
+                        active=request.POST.get("active") == "1",
+                    )
+                elif action == "type":
+                    cx2.type_configure(
+                        actor=request.user,  # type: ignore[arg-type]
+                        definition_id=int(request.POST.get("definition") or 0),
+                        area=request.POST.get("area", ""),
+                        codes=request.POST.get("services", "").replace(";", ",").split(","),
+                    )
+                else:
+                    cx2.street_sector_set(
+                        actor=request.user,  # type: ignore[arg-type]
+                        street_id=int(request.POST.get("street") or 0),
+                        sector_id=int(request.POST.get("sector") or 0),
+                    )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "Configuração salva.")
         else:
             try:
                 cx.workflow_step_update(
@@ -222,9 +306,29 @@ def workflows_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Etapa atualizada.")
         return redirect("service:connection_workflows")
-    definitions = WorkflowDefinition.objects.prefetch_related("steps")
+    from modules.registry.models import Sector
+
+    from .models_connections2 import ConnectionAttributeValue, StreetSector
+
+    definitions = list(WorkflowDefinition.objects.prefetch_related("steps", "services__code"))
+    for d in definitions:
+        d.services_text = ", ".join(s.code.code for s in d.services.all())  # type: ignore[attr-defined]
+        d.services_priced = cx2.type_services(d)  # type: ignore[attr-defined]
     return render(
         request,
         "service/connections/workflows.html",
-        {"definitions": definitions, "checkpoints": dict(WorkflowStep.Checkpoint.choices)},
+        {
+            "definitions": definitions,
+            "checkpoints": dict(WorkflowStep.Checkpoint.choices),
+            "areas": list(AREAS.items()),
+            "streets": Street.objects.filter(active=True).order_by("name")[:500],
+            "sectors": Sector.objects.filter(active=True).select_related("locality"),
+            "attribute_lists": [
+                (code, label, cx2.values(code)) for code, label in ConnectionAttributeValue.Attribute.choices
+            ],
+            "attribute_choices": [c for c in ConnectionAttributeValue.Attribute.choices if c[0] != "usage"],
+            "street_sectors": StreetSector.objects.select_related("street", "sector__locality").order_by(
+                "street__name"
+            )[:200],
+        },
     )

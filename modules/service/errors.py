@@ -104,3 +104,7 @@ class ErrorCode(StrEnum):
     CONNECTION_STEP_INVALID = "connection_step_invalid"
     CONNECTION_INSTALLMENTS_INVALID = "connection_installments_invalid"
     WORKFLOW_NOT_FOUND = "workflow_not_found"
+    CONNECTION_CDC_REQUIRED = "connection_cdc_required"
+    CONNECTION_NOT_LINKED = "connection_not_linked"
+    CONNECTION_ATTRIBUTE_INVALID = "connection_attribute_invalid"
+    CONNECTION_AREA_FORBIDDEN = "connection_area_forbidden"

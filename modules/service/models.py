@@ -508,6 +508,7 @@ class AutomaticOpening(models.Model):
 
 from .models_channels import *  # noqa: E402,F403
 from .models_connections import *  # noqa: E402,F403
+from .models_connections2 import *  # noqa: E402,F403
 from .models_desk import *  # noqa: E402,F403
 from .models_field import *  # noqa: E402,F403
 from .models_orders import *  # noqa: E402,F403

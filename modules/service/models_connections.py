@@ -38,6 +38,10 @@ class WorkflowDefinition(models.Model):
     name = models.CharField("nome", max_length=120, unique=True)
     kind = models.CharField("tipo de ligação", max_length=10, default="water")
     active = models.BooleanField("ativo", default=True)
+    # S8.4-03: the area (água or esgoto) the orders of this request type belong to
+    area = models.CharField(
+        "área", max_length=6, choices=[("water", "Água"), ("sewer", "Esgoto")], default="water"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -54,6 +58,7 @@ class WorkflowStep(models.Model):
         FEASIBILITY = "feasibility", "Viabilidade"
         BUDGET = "budget", "Orçamento e pagamento"
         EXECUTION = "execution", "Execução da ligação"
+        ACTIVATION = "activation", "Ativação pela área que encerrou a OS"
         FIRST_BILL = "first_bill", "Primeira conta"
 
     definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="steps")
@@ -84,6 +89,7 @@ class ConnectionRequest(models.Model):
         BUDGET = "budget", "Orçamento"
         AWAITING_PAYMENT = "awaiting_payment", "Aguardando pagamento"
         EXECUTION = "execution", "Em execução"
+        PROVISIONAL = "provisional", "Provisória"
         ACTIVE = "active", "Ativa"
         REFUSED = "refused", "Recusada"
         CANCELLED = "cancelled", "Cancelada"
@@ -127,6 +133,13 @@ class ConnectionRequest(models.Model):
     )
     installments = models.PositiveSmallIntegerField("parcelas", default=1)
     reason = models.CharField("motivo", max_length=300, blank=True)
+    # S8.4-04: the CDC's service type (billing's ServiceType), S8.1-06 the billing collection form,
+    # S8.5-05 what the activation confirmed (utilização = category, economias)
+    service_type = models.CharField("tipo de serviço do CDC", max_length=30, blank=True, default="")
+    collection_form = models.CharField("forma de cobrança", max_length=30, blank=True, default="normal")
+    usage = models.CharField("utilização", max_length=10, blank=True, default="")
+    economies = models.PositiveSmallIntegerField("economias", null=True, blank=True)
+    activated_by = models.CharField("ativada por", max_length=150, blank=True, default="")
     created_at = models.DateTimeField("registrada em")
     created_by = models.CharField("registrada por", max_length=150)
 

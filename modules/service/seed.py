@@ -25,6 +25,7 @@ STEPS: list[tuple[str, str, str]] = [
     ("OS de viabilidade", WorkflowStep.Checkpoint.FEASIBILITY, FEASIBILITY_CODE),
     ("Orçamento e pagamento da taxa", WorkflowStep.Checkpoint.BUDGET, ""),
     ("OS de execução com hidrômetro", WorkflowStep.Checkpoint.EXECUTION, EXECUTION_CODE),
+    ("Ativação pela área que encerrou a OS", WorkflowStep.Checkpoint.ACTIVATION, ""),
     ("Primeira conta", WorkflowStep.Checkpoint.FIRST_BILL, ""),
 ]
 
@@ -36,6 +37,29 @@ def seed_reference_data() -> None:
             ConnectionDocument.objects.get_or_create(kind=kind, name=name, defaults={"position": position})
     definition, created = WorkflowDefinition.objects.get_or_create(
         name=WATER_WORKFLOW, defaults={"kind": "water"}
+    )
+    if created:
+        for position, (title, checkpoint, code) in enumerate(STEPS, start=1):
+            WorkflowStep.objects.create(
+                definition=definition,
+                position=position,
+                title=title,
+                checkpoint=checkpoint,
+                service_code=code,
+            )
+    seed_connections2()
+
+
+SEWER_WORKFLOW = "Ligação nova de esgoto"
+
+
+def seed_connections2() -> None:
+    """ADR 0188: the connection attribute lists and the sewer request type (area esgoto)."""
+    from .services.connections2 import seed_values
+
+    seed_values()
+    definition, created = WorkflowDefinition.objects.get_or_create(
+        name=SEWER_WORKFLOW, defaults={"kind": "sewer", "area": "sewer"}
     )
     if created:
         for position, (title, checkpoint, code) in enumerate(STEPS, start=1):

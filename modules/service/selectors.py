@@ -193,27 +193,55 @@ def is_open(order: ServiceOrder) -> bool:
 
 
 def pending_charges(property_ids: list[int]) -> list[PendingCharge]:
-    """Charges not cancelled and not yet on a bill that stands."""
+    """Charges not cancelled and not yet on a bill that stands (a charge in installments stays
+    pending until its last installment is billed: see `charge_items`)."""
     rows = list(
         PendingCharge.objects.filter(property_id__in=property_ids, cancelled_at__isnull=True).select_related(
-            "order"
+            "order", "installments"
         )
     )
-    billed = already_billed(CHARGE_SOURCE, [str(r.pk) for r in rows])
-    return [r for r in rows if str(r.pk) not in billed]
+    plain = [r for r in rows if not hasattr(r, "installments")]
+    billed = already_billed(CHARGE_SOURCE, [str(r.pk) for r in plain])
+    return [r for r in plain if str(r.pk) not in billed] + [
+        r for r in rows if hasattr(r, "installments") and _next_installment(r)[0] is not None
+    ]
+
+
+def _next_installment(charge: PendingCharge) -> tuple[int | None, Decimal]:
+    """The first installment of `charge` not yet on a bill that stands, and its amount."""
+    from .domain.connections import installment_source_id, split_installments
+
+    count = charge.installments.count
+    ids = [installment_source_id(charge.pk, n) for n in range(1, count + 1)]
+    billed = already_billed(CHARGE_SOURCE, ids)
+    amounts = split_installments(charge.amount, count)
+    for number, source_id in enumerate(ids, start=1):
+        if source_id not in billed:
+            return number, amounts[number - 1]
+    return None, Decimal("0")
 
 
 def charge_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
-    """billing's item source: every pending charge of executed orders, on the next bill."""
+    """billing's item source: every pending charge of executed orders, on the next bill; a charge in
+    installments puts one installment on each bill ("<charge>/<n>")."""
+    from .domain.connections import installment_source_id
+
     result: dict[int, list[PendingItem]] = {}
     for row in pending_charges(property_ids):
+        description, amount, source_id = row.description, row.amount, str(row.pk)
+        if hasattr(row, "installments"):
+            number, amount = _next_installment(row)
+            assert number is not None
+            count = row.installments.count
+            description = f"{row.description} — parcela {number}/{count}"[:200]
+            source_id = installment_source_id(row.pk, number)
         result.setdefault(row.property_id, []).append(
             PendingItem(
                 kind="service",
-                description=row.description,
-                amount=row.amount,
+                description=description,
+                amount=amount,
                 source=CHARGE_SOURCE,
-                source_id=str(row.pk),
+                source_id=source_id,
             )
         )
     return result

@@ -16,9 +16,11 @@ from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 from modules.metering.services import meter_create
 from modules.reading.services import ReadingInput, reading_register
-from modules.registry.models import City, Neighbourhood, ServiceConnection, Street
-from modules.service.models import ConnectionRequest, PendingCharge, WorkflowInstance
+from modules.registry.models import City, Locality, Neighbourhood, Sector, ServiceConnection, Street
+from modules.service.models import ConnectionRequest, PendingCharge, StreetSector, WorkflowInstance
+from modules.service.models import Sector as ServiceSector
 from modules.service.services import connections as cx
+from modules.service.services import connections2 as cx2
 from modules.service.services import orders
 from tests.billing import factories as bf
 from tests.registry import factories as rf
@@ -39,7 +41,12 @@ def world() -> dict:
     city = City.objects.order_by("id").first()
     street, _ = Street.objects.get_or_create(city=city, street_type="Rua", name="das Palmeiras")
     hood, _ = Neighbourhood.objects.get_or_create(city=city, name="Centro")
-    return {"group": group, "street": street, "hood": hood, "team": f.team()}
+    locality, _ = Locality.objects.get_or_create(code=1, defaults={"city": city, "name": "Sede"})
+    sector, _ = Sector.objects.get_or_create(locality=locality, code=3, defaults={"name": "Setor 3"})
+    StreetSector.objects.get_or_create(street=street, defaults={"sector": sector})
+    area = ServiceSector.objects.create(name="Ligações")
+    team = f.team(sector=area)
+    return {"group": group, "street": street, "hood": hood, "team": team, "sector": sector, "area": area}
 
 
 def data(w: dict, **over) -> cx.RequestInput:
@@ -51,7 +58,6 @@ def data(w: dict, **over) -> cx.RequestInput:
         "street_number": "45",
         "kind": "water",
         "neighbourhood_id": w["hood"].pk,
-        "sector": 1,
         "block": 7,
         "lot": 45,
         "billing_group_id": w["group"].pk,
@@ -100,10 +106,14 @@ def test_counter_to_first_bill_with_the_fee(tenant_alpha) -> None:
             executed_at=dt.datetime(2025, 7, 10, 13, tzinfo=dt.UTC),
             meter_id=meter.pk,
         )
+        assert req.status == "provisional"
+        req = cx2.request_activate(
+            actor=f.ACTOR, request_id=req.pk, usage="RES", service_type="water", economies=1
+        )
     assert req.status == "active"
     water.refresh_from_db()
     assert (water.situation, water.metered) == ("connected", True)
-    assert WorkflowInstance.objects.get(request=req).position == 5
+    assert WorkflowInstance.objects.get(request=req).position == 6
     home = req.target
     with time_machine.travel(dt.datetime(2025, 8, 1, 12, tzinfo=dt.UTC), tick=True):
         reading_register(actor=f.ACTOR, data=ReadingInput(home.account_number, JULY, JULY.day(28), 9, ""))
@@ -111,8 +121,8 @@ def test_counter_to_first_bill_with_the_fee(tenant_alpha) -> None:
         for chunk_id in RunChunk.objects.filter(run=run).values_list("id", flat=True):
             runs.chunk_process(chunk_id=chunk_id)
     bill = Bill.objects.get(run=run, property=home)
-    fee = [(i.source, i.amount) for i in bill.items.all() if i.source == "service.charge"]
-    assert fee == [("service.charge", Decimal("180.00"))]
+    fee = [(i.amount, i.description[-11:]) for i in bill.items.all() if i.source == "service.charge"]
+    assert fee == [(Decimal("90.00"), "parcela 1/2")]  # settled on the bill in 2 installments
 
 
 def test_counter_rules_refuse_in_portuguese(tenant_alpha) -> None:
@@ -120,9 +130,10 @@ def test_counter_rules_refuse_in_portuguese(tenant_alpha) -> None:
     with pytest.raises(ValidationFailed) as docs:
         cx.request_register(actor=f.ACTOR, data=data(w, documents=cx.checklist("water")[:1]))
     assert docs.value.field == "documents" and "Confira todos os documentos" in docs.value.message
+    bare = Street.objects.create(city=w["street"].city, street_type="Rua", name="Sem Setor")
     with pytest.raises(ValidationFailed) as sector:
-        cx.request_register(actor=f.ACTOR, data=data(w, sector=0))
-    assert sector.value.field == "sector"
+        cx.request_register(actor=f.ACTOR, data=data(w, street_id=bare.pk))
+    assert sector.value.field == "street" and "não está associado a um setor" in sector.value.message
     with pytest.raises(ValidationFailed) as sewer:
         cx.request_register(actor=f.ACTOR, data=data(w, kind="sewer", street_number="99"))
     assert "esgoto exige uma ligação de água hidrometrada" in sewer.value.message
@@ -228,6 +239,37 @@ def test_the_api_walks_a_request_and_refuses_an_early_installation(tenant_alpha,
             "executed_at": (req.created_at + dt.timedelta(minutes=2)).isoformat(),
             "meter_id": meter.pk,
         },
+        content_type="application/json",
+        **headers,
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "provisional"
+    # S8.5-05: the activation belongs to the area that closed the execution order
+    from modules.service.models import Team, TeamMember
+
+    other = make_user("alpha", "outraarea", PASSWORD, is_admin=True)
+    TeamMember.objects.create(
+        team=f.team("Equipe Pavimento", sector=ServiceSector.objects.create(name="Pavimentação")),
+        user=other,
+        start=dt.date(2020, 1, 1),
+    )
+    activate = f"/api/v1/service/connection-requests/{req.pk}/activate"
+    body_ok = {"usage": "RES", "service_type": "water", "economies": 1}
+    elsewhere = alpha_client.post(
+        activate, body_ok, content_type="application/json", **bearer(alpha_client, "outraarea", PASSWORD)
+    )
+    assert elsewhere.status_code == 403 and "área que encerrou a OS" in elsewhere.json()["detail"]
+    missing = alpha_client.post(
+        activate, {"usage": "RES", "service_type": "water"}, content_type="application/json", **headers
+    )
+    assert missing.status_code == 400 and "economies" in missing.content.decode()
+    from modules.access.models import User
+
+    balcao = User.objects.get(username="balcao")
+    TeamMember.objects.create(team=Team.objects.get(pk=w["team"].pk), user=balcao, start=dt.date(2020, 1, 1))
+    done = alpha_client.post(
+        f"/api/v1/service/connection-requests/{req.pk}/activate",
+        {"usage": "RES", "service_type": "water", "economies": 1},
         content_type="application/json",
         **headers,
     )

@@ -2,9 +2,10 @@
 the counter's request with the document checklist ticked opens the feasibility order; the
 feasibility registered as executed shows the budget with the execution code's price; the fee put
 on the next bill in installments releases the execution order; the execution concluded with a stock
-meter makes the connection connected and leaves the fee for the first bill. Screenshots go to
-tests/artifacts/service/ (git-ignored). The first bill itself is produced by billing's run in
-tests/service/test_connections.py (a run here would leave committed bills in the shared database).
+meter makes the connection provisional; the activation by the closing area makes it active; the
+billing of the property's group started from the staff page (Celery run eagerly in this process)
+produces the FIRST BILL with the fee's first installment, opened from the run's page. Screenshots go
+to tests/artifacts/service/ (git-ignored). What the walk commits in alpha is deleted afterwards.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from wsgiref.simple_server import make_server
 
 import pytest
 from django.core.wsgi import get_wsgi_application
+from django.db import connection
 
 from modules.common.clock import tenant_now, tenant_today
+from modules.common.domain.dates import YearMonth
 from modules.common.tenancy import tenant_context
 from tests.conftest import make_user
 from tests.portal.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -46,11 +49,14 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
     from modules.access.models import LoginAttempt, User
     from modules.common.audit import SystemActor
     from modules.metering.services import meter_create
-    from modules.registry.models import BillingGroup, City, Neighbourhood, Street
-    from modules.service.models import OrderSequence, WorkflowDefinition
+    from modules.registry.models import BillingGroup, City, Locality, Neighbourhood, Sector, Street
+    from modules.service.models import OrderSequence, StreetSector, TeamMember, WorkflowDefinition
+    from modules.service.models import Sector as ServiceSector
     from modules.service.services import catalog
     from modules.service.services import connections as cx
+    from saas.celery import app as celery_app
     from saas.middleware import host_cache
+    from tests.billing import factories as bf
 
     previous_async = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -93,13 +99,30 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             )
             city = City.objects.order_by("id").first()
             street = Street.objects.create(city=city, street_type="Rua", name=f"das Palmeiras {tag}")
+            locality = Locality.objects.filter(code=1).first() or Locality.objects.create(
+                city=city, code=1, name="Sede"
+            )
+            sector_code = random.randint(500, 990)
+            setor, setor_created = Sector.objects.get_or_create(
+                locality=locality, code=sector_code, defaults={"name": f"Setor {tag}"}
+            )
+            StreetSector.objects.create(street=street, sector=setor)
             hood = Neighbourhood.objects.create(city=city, name=f"Centro {tag}")
             group_code = random.randint(700, 990)
             group, group_created = BillingGroup.objects.get_or_create(
                 code=group_code, defaults={"name": f"Grupo {tag}"}
             )
             route = group.routes.first() or group.routes.create(code=1)
-            team = catalog.team_create(actor=actor, name=f"Equipe Ligações {tag}")
+            area = ServiceSector.objects.create(name=f"Ligações {tag}")
+            team = catalog.team_create(actor=actor, name=f"Equipe Ligações {tag}", sector=area)
+            TeamMember.objects.create(team=team, user=User.objects.get(username=username), start=since)
+            company_before = connection.tenant.febraban_company_code
+            bf.set_company_code("0562")
+            tariff_act = f"Ato {tag}"
+            bf.approved_tariff(act=tariff_act)
+            # the month's reading over yesterday, so the run may start today (early in a month: the last one)
+            reference = YearMonth.of(today) if today.day > 2 else YearMonth.of(today).plus(-1)
+            bf.schedule(group, reference, start_day=1, end_day=today.day - 1 if today.day > 2 else 28)
             year = tenant_now().year
             sequence_before = OrderSequence.objects.filter(year=year).values_list("last", flat=True).first()
             meter = meter_create(
@@ -114,6 +137,8 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 calibrated_on=today,
                 today=today,
             )
+        eager_before = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True  # the run's chunks billed in this process
         server = make_server("127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -130,12 +155,28 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 "meter": meter.number,
                 "lot": random.randint(2000, 9000),
                 "block": random.randint(100, 900),
+                "sector_code": sector_code,
+                "group_label": str(group),
+                "reference": reference.first_day().strftime("%Y-%m"),
             }
         finally:
+            celery_app.conf.task_always_eager = eager_before
             server.shutdown()
             server.server_close()
             with tenant_context("alpha"):
+                from modules.billing.models import Bill, BillingRun, Tariff
+                from modules.reading.models import ReadingSchedule
+
+                Bill.objects.filter(run__group=group).delete()
+                BillingRun.objects.filter(group=group).delete()
+                ReadingSchedule.objects.filter(group=group).delete()
+                TeamMember.objects.filter(team=team).delete()
                 _cleanup(street, definition, [feas, exe], team, meter, group, previously_active)
+                area.delete()
+                if setor_created:
+                    setor.delete()
+                Tariff.objects.filter(act=tariff_act).delete()
+                bf.set_company_code(company_before)
                 if group_created:
                     group.routes.all().delete()
                     group.delete()
@@ -238,14 +279,18 @@ def test_a_new_water_connection_from_the_counter_to_the_first_bill(
 
         page.click("text=Ligações novas")
         page.click("text=Novo pedido no balcão")
-        page.fill("input[name=requester_name]", "Maria da Silva")
+        page.fill("#street-search input[name=street_q]", world["street"].split(" ", 1)[1])
+        page.click("#street-search button")
+        page.wait_for_load_state()
+        assert f"setor {world['sector_code']}" in page.inner_text("#street-hits")
+        assert page.input_value("input[name=sector]") == str(world["sector_code"])  # S8.1-04
+        assert page.input_value("select[name=street]") == str(world["street_id"])
+        page.fill("input[name=citizen_name]", "Maria da Silva")
         page.fill("input[name=requester_document]", cpf(random.randint(10**6, 10**8)))
         page.fill("input[name=phone]", "(15) 99999-0000")
         page.select_option("select[name=kind]", "water")
-        page.select_option("select[name=street]", str(world["street_id"]))
         page.fill("input[name=street_number]", "45")
         page.select_option("select[name=neighbourhood]", str(world["hood"]))
-        page.fill("input[name=sector]", "1")
         page.fill("input[name=block]", str(world["block"]))
         page.fill("input[name=lot]", str(world["lot"]))
         page.select_option("select[name=billing_group]", str(world["group"]))
@@ -287,18 +332,40 @@ def test_a_new_water_connection_from_the_counter_to_the_first_bill(
         page.select_option("#form-complete select[name=meter]", label=world["meter"])
         page.click("#form-complete button")
         page.wait_for_load_state()
+        assert page.inner_text("#request-status") == "Provisória"
+        _shot(page, "conn-06-provisional")
+        page.select_option("#form-activate select[name=usage]", "RES")
+        page.select_option("#form-activate select[name=service_type]", "water")
+        page.fill("#form-activate input[name=economies]", "1")
+        page.click("#form-activate button")
+        page.wait_for_load_state()
         assert page.inner_text("#request-status") == "Ativa"
         steps = page.inner_text("#steps")
         assert "(na próxima conta)" in steps and "180" in steps
         account = page.inner_text("#account")
-        _shot(page, "conn-06-active")
+        _shot(page, "conn-07-active")
+
+        # the first bill: the group's billing started from the staff page, the bill opened from the run
+        page.goto(f"{base}/faturamento/execucoes/")
+        page.select_option("select[name=group]", label=world["group_label"])
+        page.fill("input[name=reference]", world["reference"])
+        page.click("button:has-text('Iniciar faturamento')")
+        page.wait_for_load_state()
+        assert "Faturamento iniciado" in page.inner_text(".msg")
+        page.reload()
+        row = page.locator("table tr", has_text=account).first
+        row.locator("a").first.click()
+        page.wait_for_load_state()
+        items = page.inner_text("main")
+        assert "parcela 1/3" in items and ("60,00" in items or "60.00" in items), items[:2000]
+        _shot(page, "conn-08-first-bill")
 
         page.goto(f"{base}/servicos/ligacoes/")
         assert account in page.inner_text("table")
-        _shot(page, "conn-07-list")
+        _shot(page, "conn-09-list")
         page.goto(f"{base}/servicos/ligacoes/fluxos/")
         assert page.locator("input[name=title]").nth(1).input_value() == "OS de viabilidade"
-        _shot(page, "conn-08-workflows")
+        _shot(page, "conn-10-workflows")
         assert page.goto(detail).ok
         assert errors == []
     finally:

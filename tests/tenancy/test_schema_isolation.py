@@ -653,6 +653,7 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     # exceptions and legal processes of a property (ADR 0188)
     ("exceptions", "exception_id"): lambda w: _beta_exception(w).pk,
     ("legal-processes", "process_id"): lambda w: _beta_process(w).pk,
+    ("connection-streets", "id"): lambda w: w.connection_request().street_id,
 }
 
 

@@ -73,6 +73,7 @@ class AnomalyCode(StrEnum):
     CORRECTED = "corrected"
     READING_IN_REVIEW = "reading_in_review"
     NO_READING = "no_reading"
+    ECONOMIES_CHANGED = "economies_changed"  # S8.9-04: the economias changed during the reference
 
 
 # the reading's flags that the bill's critique repeats (a review occurrence shows as "in review")
@@ -140,6 +141,7 @@ class PropertyFacts:
     payer: Payer | None = None  # None: nobody is responsible for the property's bills
     # the sewer connection's own share of the water amount (S4.7-02), in place of the tariff's
     sewer_percent: Decimal | None = None
+    economies_changed: bool = False  # S8.9-04: registry changed its economias during the reference
 
 
 @dataclass(frozen=True)
@@ -476,7 +478,12 @@ def price_bill(
         lines=lines,
         total=total,
         due_date=bill_due_date(terms, facts.due_day),
-        anomalies=choice.anomalies,
+        anomalies=choice.anomalies
+        + (
+            (Anomaly(AnomalyCode.ECONOMIES_CHANGED, "Alteração de economias no mês de referência."),)
+            if facts.economies_changed
+            else ()
+        ),
         reading=facts.reading,
         payer=facts.payer,
     )

@@ -258,6 +258,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
     pending = hooks.pending_items(ids, ctx.reference)
     payers = _payers(in_ids, ctx.terms.issued_on)
     statuses = dict(Property.Status.choices)
+    economies_changed = _economies_changed(ids, ctx.reference)
     return {
         pid: PropertyFacts(
             property_id=pid,
@@ -275,9 +276,36 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             due_day=due_days.get(pid),
             pending=tuple(pending.get(pid, ())),
             payer=payers.get(pid),
+            economies_changed=pid in economies_changed,
         )
         for pid, base, status, outlets, water, sewer, sewer_percent, _ in props
     }
+
+
+def _economies_changed(property_ids: Sequence[int], reference: YearMonth) -> set[int]:
+    """S8.9-04: the properties whose economias registry changed during `reference` (its audited
+    `registry.property_economies` writes, in the utility's time zone)."""
+    from modules.common.clock import tenant_zone
+    from modules.common.models import AuditEntry
+
+    zone = tenant_zone()
+    start = dt.datetime.combine(reference.first_day(), dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(reference.plus(1).first_day(), dt.time.min, tzinfo=zone)
+    ids = list(property_ids)
+    rows = AuditEntry.objects.filter(
+        action="registry.property_economies",
+        object_type="registry.property",
+        object_id__in=[str(i) for i in ids],
+        at__gte=start,
+        at__lt=end,
+    ).values_list("object_id", "before", "after")
+    changed = set()
+    for object_id, before, after in rows:
+        if (before or {}).get("economies_total") != (after or {}).get("economies_total") or (
+            (before or {}).get("categories") != (after or {}).get("categories")
+        ):
+            changed.add(int(object_id))
+    return changed
 
 
 def price_property(

@@ -64,18 +64,18 @@ DEFAULT_DOCUMENTS["both"] = DEFAULT_DOCUMENTS["water"]
 class RequestInput:
     """What the clerk types at the counter."""
 
-    requester_name: str
     requester_document: str
-    phone: str
     street_id: int
     street_number: str
     kind: str
-    neighbourhood_id: int
-    sector: int
-    block: int
-    lot: int
-    billing_group_id: int
-    route_id: int
+    requester_name: str = ""  # S8.1-05: the citizen's name when blank
+    phone: str = ""
+    neighbourhood_id: int = 0
+    sector: int = 0  # S8.1-04: taken from the street's setor
+    block: int = 0
+    lot: int = 0
+    billing_group_id: int = 0
+    route_id: int = 0
     documents: list[str] = field(default_factory=list)
     requester_rg: str = ""
     phone_is_owner: bool = True
@@ -83,6 +83,17 @@ class RequestInput:
     municipal_inscription: str = ""
     locality: int = 1
     category: str = "RES"
+    # S8.4-06: a sewer-only case (independent sewer, well, TEE) registered without a CDC, linked later
+    without_cdc: bool = False
+    service_type: str = ""  # S8.4-04: the CDC's service type (billing's ServiceType)
+    collection_form: str = "normal"  # S8.1-06: forma de cobrança
+
+
+def default_service_type(data: RequestInput) -> str:
+    """The CDC's service type a kind of connection implies when the clerk does not choose it."""
+    if data.kind == ConnectionRequest.Kind.SEWER:
+        return "special_sewer" if data.without_cdc else "water_sewer"
+    return "water_sewer" if data.kind == ConnectionRequest.Kind.BOTH else "water"
 
 
 def checklist(kind: str) -> list[str]:
@@ -131,9 +142,17 @@ def step_code(definition: WorkflowDefinition, checkpoint: str) -> str:
     return code
 
 
-def _check_request(data: RequestInput) -> tuple[Street, Neighbourhood, BillingGroup, Route]:
+def _check_request(
+    data: RequestInput,
+) -> tuple[Street, Neighbourhood | None, BillingGroup | None, Route | None, Any]:
     """The counter rules, read-only, before anything is written."""
+    from . import connections2 as cx2
+
     clean_document(data.requester_document)
+    if not (data.requester_name.strip() or data.citizen_name.strip()):
+        raise ValidationFailed(
+            "Informe o nome do munícipe (ou do requerente).", field="citizen_name", code=ErrorCode.INVALID
+        )
     missing = [name for name in checklist(data.kind) if name not in data.documents]
     if missing:  # S8.4-02
         raise ValidationFailed(
@@ -150,12 +169,22 @@ def _check_request(data: RequestInput) -> tuple[Street, Neighbourhood, BillingGr
         raise ValidationFailed(
             "Informe um logradouro cadastrado e ativo.", field="street", code=ErrorCode.INVALID
         )
-    if data.sector <= 0:  # S8.1-04: the site must fall in a sector of the network
+    sector = cx2.street_sector(street)  # S8.1-04: the site's street must lie in a setor
+    if sector is None:
         raise ValidationFailed(
-            "O local de execução precisa de um setor: informe o setor do logradouro.",
-            field="sector",
+            f"O logradouro {street} não está associado a um setor: associe-o antes de registrar o pedido.",
+            field="street",
             code=ErrorCode.CONNECTION_SITE_NO_SECTOR,
         )
+    if data.without_cdc and data.kind != ConnectionRequest.Kind.SEWER:  # S8.4-04
+        raise ValidationFailed(
+            "A OS de ligação de água precisa de um CDC (imóvel e ligação): só esgoto independente, "
+            "poço ou TEE podem ser registrados sem CDC.",
+            field="property",
+            code=ErrorCode.CONNECTION_CDC_REQUIRED,
+        )
+    cx2.check_value("billing", data.service_type or default_service_type(data), "service_type")
+    cx2.check_value("collection", data.collection_form or "normal", "collection_form")
     duplicate = ConnectionRequest.objects.filter(
         street=street,
         street_number=data.street_number.strip(),
@@ -170,6 +199,7 @@ def _check_request(data: RequestInput) -> tuple[Street, Neighbourhood, BillingGr
         )
     if (
         data.kind == "sewer"
+        and not data.without_cdc
         and not ServiceConnection.objects.filter(
             property__street=street,
             property__number=data.street_number.strip(),
@@ -183,6 +213,8 @@ def _check_request(data: RequestInput) -> tuple[Street, Neighbourhood, BillingGr
             field="kind",
             code=ErrorCode.CONNECTION_SEWER_NEEDS_WATER,
         )
+    if data.without_cdc:
+        return street, None, None, None, sector
     hood = Neighbourhood.objects.filter(pk=data.neighbourhood_id).first()
     group = BillingGroup.objects.filter(pk=data.billing_group_id).first()
     route = Route.objects.filter(pk=data.route_id).first()
@@ -192,7 +224,7 @@ def _check_request(data: RequestInput) -> tuple[Street, Neighbourhood, BillingGr
         raise ValidationFailed(
             "Informe o grupo de faturamento e a rota.", field="billing_group", code=ErrorCode.INVALID
         )
-    return street, hood, group, route
+    return street, hood, group, route, sector
 
 
 @transaction.atomic(durable=True)
@@ -201,23 +233,26 @@ def request_register(*, actor: Actor, data: RequestInput) -> ConnectionRequest:
     are pre-registered with its connection(s) `potential` (registry's services, inside this
     transaction) and the request is recorded with its feasibility order — a refusal at any step
     leaves nothing written."""
-    street, hood, group, route = _check_request(data)
+    street, hood, group, route, sector = _check_request(data)
     definition = workflow_for(data.kind)
     feasibility_code = step_code(definition, WorkflowStep.Checkpoint.FEASIBILITY)
     code_get(feasibility_code)
     today = tenant_today()
+    if data.without_cdc:  # S8.4-06: the order on the street, the CDC linked later
+        return _request_open(actor=actor, data=data, prop=None, definition=definition, code=feasibility_code)
     existing = None
     if data.kind == "sewer":
         existing = Property.objects.filter(street=street, number=data.street_number.strip()).first()
+    assert hood is not None and group is not None and route is not None  # checked with a CDC
     digits, _kind = clean_document(data.requester_document)
     holder = Customer.objects.filter(cpf_cnpj=digits).first() or customer_create_within(
-        actor=actor, name=data.requester_name, cpf_cnpj=digits
+        actor=actor, name=data.requester_name.strip() or data.citizen_name.strip(), cpf_cnpj=digits
     )
     prop = existing or property_create_within(
         holder=holder,
         actor=actor,
-        locality=data.locality,
-        sector=data.sector,
+        locality=sector.locality.code,
+        sector=sector.code,
         block=data.block,
         lot=data.lot,
         street=street,
@@ -259,7 +294,7 @@ def _log(instance: WorkflowInstance, actor: Actor, text: str, *, advance: bool =
 
 
 def _request_open(
-    *, actor: Actor, data: RequestInput, prop: Property, definition: WorkflowDefinition, code: str
+    *, actor: Actor, data: RequestInput, prop: Property | None, definition: WorkflowDefinition, code: str
 ) -> ConnectionRequest:
     """Runs inside the caller's transaction (request_register)."""
     from . import orders
@@ -269,12 +304,14 @@ def _request_open(
     req: ConnectionRequest = ConnectionRequest.objects.create(
         year=year,
         number=_next_number(year),
-        requester_name=data.requester_name.strip(),
+        requester_name=data.requester_name.strip() or data.citizen_name.strip(),
         requester_document="".join(ch for ch in data.requester_document if ch.isdigit()),
         requester_rg=data.requester_rg.strip(),
         phone=data.phone.strip(),
         phone_is_owner=data.phone_is_owner,
         citizen_name=data.citizen_name.strip() or data.requester_name.strip(),
+        service_type=data.service_type or default_service_type(data),
+        collection_form=data.collection_form or "normal",
         street_id=data.street_id,
         street_number=data.street_number.strip(),
         municipal_inscription=data.municipal_inscription.strip(),
@@ -288,7 +325,8 @@ def _request_open(
     order = orders.order_open_one(
         actor=actor,
         code=code,
-        property_id=prop.pk,
+        property_id=prop.pk if prop else None,
+        street_id=None if prop else data.street_id,
         opened_at=now,
         description=f"Viabilidade da ligação nova {req.label}",
     )
@@ -300,7 +338,12 @@ def _request_open(
         actor=actor,
         action="service.connection_request_create",
         target=req,
-        after={"number": req.label, "kind": req.kind, "property": prop.account_number, "order": order.label},
+        after={
+            "number": req.label,
+            "kind": req.kind,
+            "property": prop.account_number if prop else None,
+            "order": order.label,
+        },
     )
     return req
 
@@ -339,6 +382,12 @@ def on_order_closed(order: ServiceOrder, *, executed: bool, actor: Actor) -> Non
             PendingCharge.objects.filter(order=order, kind=PendingCharge.Kind.SERVICE).update(
                 cancelled_at=timezone.now()
             )
+        elif req.settlement == ConnectionRequest.Settlement.BILL and req.installments > 1:
+            from ..models_connections2 import ChargeInstallments
+
+            # the fee on the bill in installments: one per bill, to the cent
+            for charge in PendingCharge.objects.filter(order=order, kind=PendingCharge.Kind.SERVICE):
+                ChargeInstallments.objects.get_or_create(charge=charge, defaults={"count": req.installments})
         for sc in ServiceConnection.objects.filter(property=req.target, situation=conn_rules.POTENTIAL):
             connection_change_situation(
                 actor=actor,
@@ -392,6 +441,12 @@ def request_settle(
             field="status",
             code=ErrorCode.CONNECTION_STEP_INVALID,
         )
+    if req.target_id is None:  # S8.4-06: a sewer-only request is linked to its CDC first
+        raise Conflict(
+            "Vincule o pedido a um CDC (imóvel) antes de acertar a taxa.",
+            field="property",
+            code=ErrorCode.CONNECTION_NOT_LINKED,
+        )
     instance = WorkflowInstance.objects.select_related("definition").get(request=req)
     code = code_get(step_code(instance.definition, WorkflowStep.Checkpoint.EXECUTION))
     if settlement not in (ConnectionRequest.Settlement.BILL, ConnectionRequest.Settlement.PAID):
@@ -412,8 +467,16 @@ def request_settle(
     if settlement == ConnectionRequest.Settlement.BILL:
         _open_execution(actor, req, instance)
     else:
+        from .connections2 import issue_documents
+
         req.status = Status.AWAITING_PAYMENT
-        _log(instance, actor, "Aguardando o pagamento da taxa no balcão", advance=False)
+        documents = issue_documents(actor=actor, req=req, definition=instance.definition)
+        _log(
+            instance,
+            actor,
+            f"Aguardando o pagamento da taxa no balcão: {len(documents)} boleto(s) emitido(s)",
+            advance=False,
+        )
     req.save()
     audit_record(
         actor=actor,
@@ -465,6 +528,8 @@ def request_complete(
     from . import orders
 
     req = request_get(request_id)
+    if req.status == Status.PROVISIONAL:
+        return req
     if req.status != Status.EXECUTION or req.execution_order is None or req.target is None:
         raise Conflict(
             "A instalação só é liberada com a taxa paga ou parcelada.",
@@ -491,30 +556,24 @@ def request_complete(
             installed_on=executed_at.astimezone(tenant_zone()).date(),
             initial_reading=initial_reading,
         )
-    return _request_activate(actor=actor, request_id=req.pk)
+    return _request_provisional(actor=actor, request_id=req.pk)
 
 
 @transaction.atomic(durable=True)
-def _request_activate(*, actor: Actor, request_id: int) -> ConnectionRequest:
+def _request_provisional(*, actor: Actor, request_id: int) -> ConnectionRequest:
+    """The execution done: the request waits, provisional, for the activation by the area that
+    closed its execution order (S8.5-05, `connections2.request_activate`)."""
     req = _locked(request_id)
     instance = WorkflowInstance.objects.select_related("definition").get(request=req)
-    for sc in ServiceConnection.objects.filter(property_id=req.target_id, situation=conn_rules.PROVISIONAL):
-        connection_change_situation(
-            actor=actor,
-            connection_obj=sc,
-            situation=conn_rules.CONNECTED,
-            on=tenant_today(),
-            reason=f"ligação nova {req.label} concluída",
-        )
-    req.status = Status.ACTIVE
+    req.status = Status.PROVISIONAL
     req.save(update_fields=["status"])
-    _log(instance, actor, "Ligação ativa; a taxa segue na primeira conta")
+    _log(instance, actor, "Ligação provisória; aguarda a ativação pela área que encerrou a OS")
     audit_record(
         actor=actor,
-        action="service.connection_request_activate",
+        action="service.connection_request_provisional",
         target=req,
         before={"status": Status.EXECUTION},
-        after={"status": Status.ACTIVE},
+        after={"status": Status.PROVISIONAL},
     )
     return req
 
