@@ -1,4 +1,4 @@
-"""New connections, second round (seed002 §8, ADR 0188), each acceptance check through the service,
+"""New connections, second round (seed002 §8, ADR 0191), each acceptance check through the service,
 the API and the page a clerk uses: the request type's area (S8.4-03), the CDC's service type and the
 sewer-only request linked to its CDC later (S8.4-04/-06), the street's setor (S8.1-04), the phone's
 owner, the requester defaulting to the citizen and the attribute lists (S8.1-03/-05/-06), the services
