@@ -51,3 +51,18 @@ class ErrorCode(StrEnum):
     ROUTE_ORDER_INVALID = "route_order_invalid"
     # invoices (h-invoices)
     ROUTE_SEQUENCE_INVALID = "route_sequence_invalid"
+    # rental contracts and alternative addresses (h-rental)
+    RENTAL_DATE_REQUIRED = "rental_date_required"
+    RENTAL_DATES_INVALID = "rental_dates_invalid"
+    RENTAL_CHECKLIST_INCOMPLETE = "rental_checklist_incomplete"
+    RENTAL_CONTRACT_ACTIVE = "rental_contract_active"
+    RENTAL_CONTRACT_NOT_FOUND = "rental_contract_not_found"
+    RENTAL_CONTRACT_ENDED = "rental_contract_ended"
+    RENTAL_DATES_IMMUTABLE = "rental_dates_immutable"
+    DEBT_OUTSIDE_CONTRACT = "debt_outside_contract"
+    NOT_RESPONSIBLE = "not_responsible"
+    ADDRESS_NOT_FOUND = "address_not_found"
+    ADDRESS_INACTIVE = "address_inactive"
+    ADDRESS_STREET_REQUIRED = "address_street_required"
+    ADDRESS_NOT_IN_TOWN = "address_not_in_town"
+    ADDRESS_MAIN_REQUIRED = "address_main_required"
