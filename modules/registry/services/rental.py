@@ -109,6 +109,23 @@ def _check_documents(documents: Iterable[str]) -> list[str]:
     return [d for d in required if d in given]
 
 
+def _bill_payer_steps_aside(prop: Property, start: dt.date) -> int | None:
+    """The one named responsible for the bill outranks the user in the payer rule; during a rental
+    the tenant answers for the bills (§10.15), so that relation ends when the contract starts, and at
+    its end the owner answers again. Runs inside the caller's transaction (the property is locked)."""
+    current = (
+        PropertyRelation.objects.select_for_update()
+        .filter(property=prop, role=PropertyRelation.Role.BILL_PAYER, end__isnull=True)
+        .first()
+    )
+    if current is None:
+        return None
+    current.end = max(start, current.start)
+    current.reason = (current.reason + " · encerrado pelo contrato de locação").strip(" ·")[:200]
+    current.save(update_fields=["end", "reason"])
+    return current.customer_id
+
+
 @transaction.atomic(durable=True)
 def rental_contract_register(
     *,
@@ -123,7 +140,8 @@ def rental_contract_register(
 ) -> RentalContract:
     """The tenant answers for the unit from `start` to `end` (inclusive): 400 naming the date that is
     missing or wrong, 409 when the checklist is incomplete or another contract is in force. The
-    tenant takes the USER relation (the current user's ends on `start`)."""
+    tenant takes the USER relation (the current user's ends on `start`) and the current responsible
+    for the bill, if any, steps aside."""
     today = today or tenant_today()
     start, end = _check_dates(start, end, today)
     checked = _check_documents(documents)
@@ -143,6 +161,7 @@ def rental_contract_register(
     relation = held or relation_start(
         actor, prop, tenant, PropertyRelation.Role.USER, start, "contrato de locação"
     )
+    payer = _bill_payer_steps_aside(prop, start)
     contract: RentalContract = RentalContract.objects.create(
         property=prop,
         tenant=tenant,
@@ -163,6 +182,7 @@ def rental_contract_register(
             "start": start,
             "end": end,
             "documents": checked,
+            "bill_payer_ended": payer,
         },
     )
     return contract
