@@ -59,6 +59,7 @@ class ErrorCode(StrEnum):
     RENTAL_CONTRACT_NOT_FOUND = "rental_contract_not_found"
     RENTAL_CONTRACT_ENDED = "rental_contract_ended"
     RENTAL_DATES_IMMUTABLE = "rental_dates_immutable"
+    RENTAL_REASON_REQUIRED = "rental_reason_required"
     DEBT_OUTSIDE_CONTRACT = "debt_outside_contract"
     NOT_RESPONSIBLE = "not_responsible"
     ADDRESS_NOT_FOUND = "address_not_found"

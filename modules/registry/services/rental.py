@@ -241,7 +241,9 @@ def rental_contract_end(
             code=ErrorCode.RENTAL_DATES_INVALID,
         )
     if not (reason or "").strip():
-        raise ValidationFailed("Informe o motivo do encerramento.", field="reason", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Informe o motivo do encerramento.", field="reason", code=ErrorCode.RENTAL_REASON_REQUIRED
+        )
     contract_close(actor, contract, on, reason.strip())
     return contract
 
