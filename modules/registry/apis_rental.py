@@ -18,7 +18,8 @@ from modules.common.errors import ValidationFailed
 
 from . import selectors_rental as sel
 from .errors import ErrorCode
-from .models import Customer, Property, PropertyAddress, RentalContract
+from .models import Customer, Property
+from .models_rental import PropertyAddress, RentalContract
 from .services import rental, unit_addresses
 
 

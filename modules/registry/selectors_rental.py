@@ -13,7 +13,8 @@ from modules.common.errors import PermissionDenied
 from .domain.payer import PayerRole, in_force, payer_relation
 from .domain.rental import Period, references_outside
 from .errors import ErrorCode
-from .models import Customer, Property, PropertyAddress, PropertyRelation, RentalContract
+from .models import Customer, Property, PropertyRelation
+from .models_rental import PropertyAddress, RentalContract
 
 
 @dataclass(frozen=True)

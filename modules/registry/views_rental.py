@@ -17,7 +17,8 @@ from modules.common.errors import DomainError, ValidationFailed
 
 from . import selectors_rental as sel
 from .errors import ErrorCode
-from .models import Customer, Neighbourhood, Property, RentalContract, Street
+from .models import Customer, Neighbourhood, Property, Street
+from .models_rental import RentalContract
 from .services import rental, unit_addresses
 from .services.properties import property_update
 

@@ -21,7 +21,8 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 
 from ..domain.rental import relation_end
 from ..errors import ErrorCode
-from ..models import Customer, Property, PropertyRelation, RentalContract
+from ..models import Customer, Property, PropertyRelation
+from ..models_rental import RentalContract
 from .relations import relation_start
 
 # The operation's checklist when the utility configured none: service registers the one of its
@@ -123,7 +124,8 @@ def _bill_payer_steps_aside(prop: Property, start: dt.date) -> int | None:
     current.end = max(start, current.start)
     current.reason = (current.reason + " · encerrado pelo contrato de locação").strip(" ·")[:200]
     current.save(update_fields=["end", "reason"])
-    return current.customer_id
+    customer_id: int = current.customer_id
+    return customer_id
 
 
 @transaction.atomic(durable=True)

@@ -15,7 +15,8 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 
 from ..domain.text import fold, normalize_cep
 from ..errors import ErrorCode
-from ..models import Neighbourhood, Property, PropertyAddress, Street
+from ..models import Neighbourhood, Property, Street
+from ..models_rental import PropertyAddress
 
 FIELDS = (
     "street",
