@@ -18,17 +18,19 @@ from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
 from modules.common.clock import tenant_today
+from modules.common.domain.documents import strip_document
 from modules.common.domain.money import format_brl
-from modules.common.errors import DomainError
+from modules.common.errors import DomainError, ValidationFailed
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
 from modules.common.selectors import change_history
 from modules.common.settings_pages import settings_page
-from modules.registry.models import Property
+from modules.registry.models import Customer, Property
 
 from . import documents, pdf, selectors, services, settings_services
 from .domain.certificates import CertificateKind
 from .domain.installments import minimum_down_payment, simulate
+from .errors import ErrorCode
 from .forms import (
     PERCENT_FIELDS,
     AnnualDeclarationForm,
@@ -193,6 +195,18 @@ def _limits(total: Decimal, version: Any, policy: Any) -> dict[str, Any]:
     }
 
 
+def _requester_id(document: str) -> int | None:
+    """The registry customer with this CPF/CNPJ (the one asking at the counter), or None when no
+    document was given; an unknown document is refused on the field."""
+    chars = strip_document(document or "")
+    if not chars:
+        return None
+    found = Customer.objects.filter(cpf_cnpj=chars).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationFailed("Nenhum cliente com este CPF/CNPJ.", field="requester", code=ErrorCode.INVALID)
+    return int(found)
+
+
 @function_required("debt.agreements")
 def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The wizard: the debt and the policy's limits; choose entry and count and see the simulation
@@ -271,6 +285,7 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                             count=count,
                             as_of=today,
                             reinstall=reinstall,
+                            requester_id=_requester_id(form.cleaned_data.get("requester", "")),
                         )
                     except DomainError as exc:
                         form.add_error(

@@ -332,3 +332,20 @@ def test_the_pages_register_a_contract_and_show_the_history(staff) -> None:
     assert "Inquilino da Página</strong> (Usuário (inquilino), contrato de locação" in page
     assert "Histórico de responsáveis" in page and "Dona Olímpia" in page
     assert "Locação e responsáveis" in property_page and "Inquilino da Página" in property_page
+
+
+def test_the_agreement_wizard_refuses_a_tenant_asking_for_a_debt_before_the_contract(staff) -> None:
+    client, _ = staff
+    client.login(username="chefe", password=PASSWORD)
+    p = rf.prop(holder=rf.customer(), holder_since=dt.date(2020, 1, 1))
+    tenant = _tenant()
+    _register(p, tenant)
+    _debts(p)
+    with _at(dt.date(2024, 7, 1)):
+        page = client.post(
+            f"/cobranca/imoveis/{p.pk}/parcelamento/",
+            {"down_payment": "0,00", "installments": "2", "requester": tenant.cpf_cnpj, "confirm": "1"},
+        ).content.decode()
+    assert "O inquilino só pode negociar débitos do período do seu contrato de locação" in page
+    assert "12/2023" in page
+    assert not Agreement.objects.filter(property_id=p.pk).exists()
