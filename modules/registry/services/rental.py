@@ -5,7 +5,7 @@ While a contract is in force its tenant holds the unit's USER relation, open lik
 relation (the agency, the desk and the debt documents read "current" as `end IS NULL`), so the payer
 rule puts the bills in the tenant's name; ending the contract closes that relation the day after its
 last day (ends are exclusive) and the owner, whose relation never changed, is responsible again.
-ADR 0200.
+ADR 0188.
 """
 
 from __future__ import annotations
