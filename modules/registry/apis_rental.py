@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -23,7 +24,7 @@ from .models_rental import PropertyAddress, RentalContract
 from .services import rental, unit_addresses
 
 
-class ContractIn(serializers.Serializer):
+class RentalContractIn(serializers.Serializer):
     tenant = serializers.IntegerField(help_text="id do cliente inquilino (cadastro)")
     # both mandatory: the service answers 400 naming the one missing (S10.15-01)
     start = serializers.DateField(required=False, allow_null=True)
@@ -32,7 +33,7 @@ class ContractIn(serializers.Serializer):
     notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ContractOut(serializers.ModelSerializer):
+class RentalContractOut(serializers.ModelSerializer):
     tenant_name = serializers.CharField(source="tenant.name")
 
     class Meta:
@@ -54,7 +55,7 @@ class ContractOut(serializers.ModelSerializer):
         ]
 
 
-class ContractEndIn(serializers.Serializer):
+class RentalContractEndIn(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, help_text="último dia do inquilino")
     reason = serializers.CharField(max_length=200)
 
@@ -66,20 +67,20 @@ class PropertyContractsApi(APIView):
     function = "registry.properties"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(responses={200: ContractOut(many=True)})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         prop = get_object_or_404(Property, pk=pk)
         return Response(
             {
                 "checklist": rental.rental_checklist(),
-                "results": ContractOut(sel.contracts_of(prop), many=True).data,
+                "results": RentalContractOut(sel.contracts_of(prop), many=True).data,
             }
         )
 
-    @extend_schema(request=ContractIn, responses={201: ContractOut})
+    @extend_schema(request=RentalContractIn, responses={201: RentalContractOut})
     def post(self, request: Request, pk: int) -> Response:
         prop = get_object_or_404(Property, pk=pk)
-        data = ContractIn(data=request.data)
+        data = RentalContractIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         tenant = Customer.objects.filter(pk=v["tenant"]).first()
@@ -96,7 +97,7 @@ class PropertyContractsApi(APIView):
             documents=v.get("documents", []),
             notes=v.get("notes", ""),
         )
-        return Response(ContractOut(contract).data, status=status.HTTP_201_CREATED)
+        return Response(RentalContractOut(contract).data, status=status.HTTP_201_CREATED)
 
 
 class ContractEndApi(APIView):
@@ -106,16 +107,16 @@ class ContractEndApi(APIView):
     function = "registry.properties"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=ContractEndIn, responses={200: ContractOut})
+    @extend_schema(request=RentalContractEndIn, responses={200: RentalContractOut})
     def post(self, request: Request, pk: int) -> Response:
         contract = rental.contract_get(pk)
-        data = ContractEndIn(data=request.data)
+        data = RentalContractEndIn(data=request.data)
         data.is_valid(raise_exception=True)
         contract = rental.rental_contract_end(
             actor=request.user, contract=contract, on=data.validated_data.get("on"),
             reason=data.validated_data["reason"],
         )  # fmt: skip
-        return Response(ContractOut(contract).data)
+        return Response(RentalContractOut(contract).data)
 
 
 def _who(relation: Any, contract: Any) -> dict[str, Any] | None:
@@ -138,7 +139,10 @@ class PropertyResponsibleApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "registry.properties"
 
-    @extend_schema(parameters=[OpenApiParameter("on", str, description="AAAA-MM-DD")])
+    @extend_schema(
+        parameters=[OpenApiParameter("on", str, description="AAAA-MM-DD")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, pk: int) -> Response:
         prop = get_object_or_404(Property, pk=pk)
         raw = request.query_params.get("on", "").strip()
@@ -161,7 +165,7 @@ class PropertyResponsibleApi(APIView):
         )
 
 
-class AddressIn(serializers.Serializer):
+class UnitAddressIn(serializers.Serializer):
     street = serializers.IntegerField(required=False, allow_null=True, help_text="logradouro do cadastro")
     street_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     number = serializers.CharField(max_length=10, required=False, allow_blank=True)
@@ -174,7 +178,7 @@ class AddressIn(serializers.Serializer):
     delivery = serializers.BooleanField(required=False, help_text="as faturas são entregues aqui")
 
 
-class AddressOut(serializers.ModelSerializer):
+class UnitAddressOut(serializers.ModelSerializer):
     text = serializers.CharField()
     in_town = serializers.BooleanField()
 
@@ -217,7 +221,7 @@ class PropertyAddressesApi(APIView):
     function = "registry.properties"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(responses={200: AddressOut(many=True)})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         prop = get_object_or_404(Property.objects.select_related("street"), pk=pk)
         delivery = sel.delivery_address(prop.pk)
@@ -225,20 +229,20 @@ class PropertyAddressesApi(APIView):
             {
                 "main": _main(prop),
                 "delivery": delivery.pk if delivery else None,
-                "alternatives": AddressOut(sel.addresses_of(prop), many=True).data,
+                "alternatives": UnitAddressOut(sel.addresses_of(prop), many=True).data,
             }
         )
 
-    @extend_schema(request=AddressIn, responses={201: AddressOut})
+    @extend_schema(request=UnitAddressIn, responses={201: UnitAddressOut})
     def post(self, request: Request, pk: int) -> Response:
         prop = get_object_or_404(Property, pk=pk)
-        data = AddressIn(data=request.data)
+        data = UnitAddressIn(data=request.data)
         data.is_valid(raise_exception=True)
         address = unit_addresses.address_add(actor=request.user, prop=prop, **data.validated_data)
-        return Response(AddressOut(address).data, status=status.HTTP_201_CREATED)
+        return Response(UnitAddressOut(address).data, status=status.HTTP_201_CREATED)
 
 
-class AddressActionIn(serializers.Serializer):
+class UnitAddressActionIn(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -250,13 +254,13 @@ class PropertyAddressApi(APIView):
     function = "registry.properties"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change", "PATCH": "change"}
 
-    @extend_schema(request=AddressIn, responses={200: AddressOut})
+    @extend_schema(request=UnitAddressIn, responses={200: UnitAddressOut})
     def patch(self, request: Request, pk: int, address_id: int) -> Response:
         address = unit_addresses.address_get(pk, address_id)
-        data = AddressIn(data=request.data, partial=True)
+        data = UnitAddressIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         address = unit_addresses.address_change(actor=request.user, address=address, **data.validated_data)
-        return Response(AddressOut(address).data)
+        return Response(UnitAddressOut(address).data)
 
 
 class PropertyAddressSwapApi(APIView):
@@ -264,11 +268,11 @@ class PropertyAddressSwapApi(APIView):
     function = "registry.properties"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=None, responses={200: AddressOut})
+    @extend_schema(request=None, responses={200: UnitAddressOut})
     def post(self, request: Request, pk: int, address_id: int) -> Response:
         address = unit_addresses.address_get(pk, address_id)
         old_main = unit_addresses.address_swap(actor=request.user, address=address)
-        return Response(AddressOut(old_main).data)
+        return Response(UnitAddressOut(old_main).data)
 
 
 class PropertyAddressDeactivateApi(APIView):
@@ -276,12 +280,12 @@ class PropertyAddressDeactivateApi(APIView):
     function = "registry.properties"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(request=AddressActionIn, responses={200: AddressOut})
+    @extend_schema(request=UnitAddressActionIn, responses={200: UnitAddressOut})
     def post(self, request: Request, pk: int, address_id: int) -> Response:
         address = unit_addresses.address_get(pk, address_id)
-        data = AddressActionIn(data=request.data)
+        data = UnitAddressActionIn(data=request.data)
         data.is_valid(raise_exception=True)
         address = unit_addresses.address_deactivate(
             actor=request.user, address=address, reason=data.validated_data.get("reason", "")
         )
-        return Response(AddressOut(address).data)
+        return Response(UnitAddressOut(address).data)

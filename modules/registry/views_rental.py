@@ -158,7 +158,8 @@ def addresses_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "Endereço principal alterado.")
             else:
-                address = unit_addresses.address_get(prop.pk, int(request.POST.get("address") or 0))
+                raw = request.POST.get("address", "")
+                address = unit_addresses.address_get(prop.pk, int(raw) if raw.isdigit() else 0)
                 if action == "change":
                     unit_addresses.address_change(
                         actor=request.user, address=address, delivery=bool(request.POST.get("delivery")),
