@@ -33,6 +33,10 @@ class StatementForm(forms.Form):
         widget=DATE,
         help_text="Multa, juros e correção do extrato são calculados até esta data.",
     )
+    requester = forms.CharField(
+        label="CPF/CNPJ do solicitante", max_length=20, required=False,
+        help_text="Opcional. Inquilino: só faturas do período do contrato de locação.",
+    )  # fmt: skip
 
 
 class SimulationForm(forms.Form):

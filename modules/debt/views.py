@@ -135,6 +135,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
                     as_of=today,
                     valid_until=statement_form.cleaned_data["valid_until"],
                     bill_ids=sorted(selected),
+                    requester_id=_requester_id(statement_form.cleaned_data.get("requester", "")),
                 )
             except DomainError as exc:
                 statement_form.add_error("valid_until" if exc.field == "valid_until" else None, exc.message)

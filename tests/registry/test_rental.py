@@ -349,3 +349,20 @@ def test_the_agreement_wizard_refuses_a_tenant_asking_for_a_debt_before_the_cont
     assert "O inquilino só pode negociar débitos do período do seu contrato de locação" in page
     assert "12/2023" in page
     assert not Agreement.objects.filter(property_id=p.pk).exists()
+
+
+def test_a_tenants_statement_at_the_desk_covers_only_the_contract_months(staff) -> None:
+    client, _ = staff
+    client.login(username="chefe", password=PASSWORD)
+    p = rf.prop(holder=rf.customer(), holder_since=dt.date(2020, 1, 1))
+    tenant = _tenant()
+    _register(p, tenant)
+    old = cf.bill(p, "120.00", dt.date(2024, 1, 10), dt.date(2023, 12, 1))
+    new = cf.bill(p, "95.50", dt.date(2024, 6, 10), dt.date(2024, 5, 1))
+    url = f"/cobranca/imoveis/{p.pk}/"
+    body = {"valid_until": "2024-07-05", "requester": tenant.cpf_cnpj}
+    with _at(dt.date(2024, 7, 1)):
+        refused = client.post(url, body | {"bills": [old.pk, new.pk]}).content.decode()
+        issued = client.post(url, body | {"bills": [new.pk]})
+    assert "fora dele: 12/2023" in refused
+    assert issued.status_code == 302 and "emitido=" in issued["Location"]
