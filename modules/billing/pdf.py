@@ -27,6 +27,7 @@ from modules.common.clock import current_tenant, tenant_zone
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.documents import display_masked_document, format_document
 from modules.common.domain.money import format_brl
+from modules.registry.selectors_rental import delivery_address
 
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
@@ -111,6 +112,9 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         # it: the PDF is its second copy and is e-mailed (LGPD, data minimisation)
         "payer_name": bill.payer_name,
         "payer_document": display_masked_document(bill.payer_document) if bill.payer_name else "",
+        # the unit's alternative address chosen for delivery (3.2.13.10.3): printed so the envelope
+        # goes there; none: the unit's own address above
+        "delivery": _delivery_text(bill.property_id),
         "month_label": month.label,
         "items": items,
         "water": sum((i.amount for i in items if i.kind == ItemKind.WATER), Decimal("0.00")),
@@ -137,6 +141,11 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "draft": bill.status == "draft",
         "cancelled": bill.status == "cancelled",
     }
+
+
+def _delivery_text(property_id: int) -> str:
+    address = delivery_address(property_id)
+    return address.text if address is not None else ""
 
 
 def render_bill_html(bill: Bill) -> str:
@@ -184,8 +193,10 @@ def render_bill_pdfs(bills: list[Bill]) -> dict[int, bytes]:
 
 def bill_pdf_path(bill: Bill) -> str:
     variant = bill.status if bill.status in ("draft", "cancelled") else "issued"
+    # the delivery address is printed and may change after issue: a new one is a new PDF
+    delivery = _delivery_text(bill.property_id)
     key = hashlib.sha256(
-        f"{bill.pk}:{variant}:{bill.total}:{bill.barcode}:{bill.due_date}".encode()
+        f"{bill.pk}:{variant}:{bill.total}:{bill.barcode}:{bill.due_date}:{delivery}".encode()
     ).hexdigest()[:16]
     return f"bills/{bill.reference:%Y-%m}/{bill.pk}-{key}.pdf"
 

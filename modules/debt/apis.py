@@ -106,6 +106,11 @@ STATEMENT_MAX_DAYS = 365
 class StatementIn(serializers.Serializer):
     bills = serializers.ListField(child=serializers.IntegerField(), required=False)
     valid_until = serializers.DateField(required=False)
+    requester = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="id do cliente que pede; um inquilino só negocia débitos do seu contrato de locação",
+    )
 
     def validate_valid_until(self, value: dt.date) -> dt.date:
         """Late charges are priced up to this day and the barcode carries it: a far-future date is a
@@ -133,6 +138,7 @@ class StatementApi(APIView):
             as_of=today,
             valid_until=data.validated_data.get("valid_until") or statement_valid_until(today),
             bill_ids=data.validated_data.get("bills"),
+            requester_id=data.validated_data.get("requester"),
         )
         return Response(
             {
@@ -294,6 +300,11 @@ class AgreementIn(serializers.Serializer):
     down_payment = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     installments = serializers.IntegerField(min_value=1)
     reinstall = serializers.BooleanField(default=False)
+    requester = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="id do cliente que pede; um inquilino só negocia débitos do seu contrato de locação",
+    )
 
 
 class AgreementOut(serializers.ModelSerializer):
@@ -360,6 +371,7 @@ class AgreementsApi(APIView):
             count=v["installments"],
             as_of=tenant_today(),
             reinstall=v["reinstall"],
+            requester_id=v.get("requester"),
         )
         return Response(AgreementOut(agreement).data, status=status.HTTP_201_CREATED)
 

@@ -33,6 +33,10 @@ class StatementForm(forms.Form):
         widget=DATE,
         help_text="Multa, juros e correção do extrato são calculados até esta data.",
     )
+    requester = forms.CharField(
+        label="CPF/CNPJ do solicitante", max_length=20, required=False,
+        help_text="Opcional. Inquilino: só faturas do período do contrato de locação.",
+    )  # fmt: skip
 
 
 class SimulationForm(forms.Form):
@@ -40,6 +44,12 @@ class SimulationForm(forms.Form):
         label="Entrada (R$)", max_digits=12, decimal_places=2, min_value=0, localize=True
     )
     installments = forms.IntegerField(label="Número de parcelas", min_value=1)
+    # who asks at the counter: a tenant may negotiate only the months of their rental contract
+    # (seed 002 S10.15-02); empty: the utility acts on its own
+    requester = forms.CharField(
+        label="CPF/CNPJ do solicitante", max_length=20, required=False,
+        help_text="Opcional. Inquilino: só débitos do período do contrato de locação.",
+    )  # fmt: skip
 
 
 class CancelForm(forms.Form):

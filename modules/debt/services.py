@@ -19,6 +19,7 @@ from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import current_tenant
 from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, clean_or_fail
 from modules.registry.models import Property
+from modules.registry.selectors_rental import tenant_debt_scope_check
 
 from .domain import certificates as cert_rules
 from .domain.installments import DebtToNegotiate, negotiated_total, schedule
@@ -62,11 +63,19 @@ def debt_settings_update(*, actor: Actor, **changes: int) -> DebtSettings:
 
 @transaction.atomic(durable=True)
 def statement_create(
-    *, actor: Actor, property_id: int, as_of: dt.date, valid_until: dt.date, bill_ids: list[int] | None = None
+    *,
+    actor: Actor,
+    property_id: int,
+    as_of: dt.date,
+    valid_until: dt.date,
+    bill_ids: list[int] | None = None,
+    requester_id: int | None = None,
 ) -> PaymentDocument:
     """Extrato de débitos with one barcode for the selected open bills, their charges priced up to
     `valid_until` (the last day it may be paid). Under an execução fiscal, or over a bill in dívida
-    ativa, only a profile with the special privilege issues it (PermissionDenied; TR S10.13-03)."""
+    ativa, only a profile with the special privilege issues it (PermissionDenied; TR S10.13-03).
+    `requester_id`: the customer who asks, when one does; a tenant only for the months of their
+    rental contract (S10.15-02, 403 otherwise)."""
     property_get(property_id)
     if valid_until < as_of:
         raise ValidationFailed(
@@ -92,6 +101,12 @@ def statement_create(
         raise Conflict(
             "Não há débitos em aberto para este imóvel.", field="bills", code=ErrorCode.NO_OPEN_DEBTS
         )
+    tenant_debt_scope_check(
+        property_id=property_id,
+        requester_id=requester_id,
+        references=[i.reference for i in position.items],
+        today=as_of,
+    )
     _refuse_bills_in_review([i.bill_id for i in position.items])
     return document_create(
         actor=actor,
@@ -125,11 +140,14 @@ def agreement_create(
     count: int,
     as_of: dt.date,
     reinstall: bool = False,
+    requester_id: int | None = None,
 ) -> Agreement:
     """Sign an agreement over every open bill of the property (and, when re-installing, the unbilled
     installments of its live agreement), under the policy in force on `as_of`. Under an execução
     fiscal, or over a bill in dívida ativa, only a profile with the special privilege signs it
-    (PermissionDenied; TR S10.13-03)."""
+    (PermissionDenied; TR S10.13-03). `requester_id`: the customer who asks, when one does: a tenant
+    may negotiate only debts of the months of their rental contract (seed 002 S10.15-02), so an
+    agreement that would include another month is refused (403)."""
     property_get(property_id)
     Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
     current = live_agreement(property_id)
@@ -152,6 +170,12 @@ def agreement_create(
         on=as_of,
         allowed=may_override(actor),
         what="o parcelamento",
+    )
+    tenant_debt_scope_check(
+        property_id=property_id,
+        requester_id=requester_id,
+        references=[i.reference for i in position.items],
+        today=as_of,
     )
     _refuse_bills_in_review([i.bill_id for i in position.items])
     if count > version.standard_max_installments and not getattr(actor, "can", lambda *a: False)(
@@ -244,6 +268,7 @@ def agreement_create(
             "installment": plan.installment,
             "bills": [p.bill_id for p in position.items],
             "replaces": current.pk if reinstall and current else None,
+            "requester": requester_id,
         },
     )
     return agreement

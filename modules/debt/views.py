@@ -20,17 +20,19 @@ from modules.billing.legal import legal_locks, may_override
 from modules.collection.models import PaymentDocument
 from modules.collection.selectors import open_documents
 from modules.common.clock import tenant_today
+from modules.common.domain.documents import strip_document
 from modules.common.domain.money import format_brl
-from modules.common.errors import DomainError
+from modules.common.errors import DomainError, ValidationFailed
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
 from modules.common.selectors import change_history
 from modules.common.settings_pages import settings_page
-from modules.registry.models import Property
+from modules.registry.models import Customer, Property
 
 from . import documents, pdf, selectors, services, settings_services
 from .domain.certificates import CertificateKind
 from .domain.installments import minimum_down_payment, simulate
+from .errors import ErrorCode
 from .forms import (
     PERCENT_FIELDS,
     AnnualDeclarationForm,
@@ -135,6 +137,7 @@ def position_view(request: HttpRequest, pk: int) -> HttpResponse:
                     as_of=today,
                     valid_until=statement_form.cleaned_data["valid_until"],
                     bill_ids=sorted(selected),
+                    requester_id=_requester_id(statement_form.cleaned_data.get("requester", "")),
                 )
             except DomainError as exc:
                 statement_form.add_error("valid_until" if exc.field == "valid_until" else None, exc.message)
@@ -205,6 +208,18 @@ def _limits(total: Decimal, version: Any, policy: Any) -> dict[str, Any]:
         "cancel_after_unpaid": version.cancel_after_unpaid,
         "resolution": version.resolution,
     }
+
+
+def _requester_id(document: str) -> int | None:
+    """The registry customer with this CPF/CNPJ (the one asking at the counter), or None when no
+    document was given; an unknown document is refused on the field."""
+    chars = strip_document(document or "")
+    if not chars:
+        return None
+    found = Customer.objects.filter(cpf_cnpj=chars).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationFailed("Nenhum cliente com este CPF/CNPJ.", field="requester", code=ErrorCode.INVALID)
+    return int(found)
 
 
 @function_required("debt.agreements")
@@ -285,6 +300,7 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                             count=count,
                             as_of=today,
                             reinstall=reinstall,
+                            requester_id=_requester_id(form.cleaned_data.get("requester", "")),
                         )
                     except DomainError as exc:
                         form.add_error(

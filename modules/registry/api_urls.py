@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, apis_reference
+from . import apis, apis_reference, apis_rental
 
 urlpatterns = [
     path("customers", apis.CustomerListCreateApi.as_view(), name="api-customers"),
@@ -23,6 +23,40 @@ urlpatterns = [
         name="api-connection-situation",
     ),
     *apis_reference.urlpatterns,
+    # rental contracts and alternative addresses (h-rental)
+    path(
+        "properties/<int:pk>/rental-contracts",
+        apis_rental.PropertyContractsApi.as_view(),
+        name="api-property-rental-contracts",
+    ),
+    path(
+        "rental-contracts/<int:pk>/end", apis_rental.ContractEndApi.as_view(), name="api-rental-contract-end"
+    ),
+    path(
+        "properties/<int:pk>/responsible",
+        apis_rental.PropertyResponsibleApi.as_view(),
+        name="api-property-responsible",
+    ),
+    path(
+        "properties/<int:pk>/addresses",
+        apis_rental.PropertyAddressesApi.as_view(),
+        name="api-property-addresses",
+    ),
+    path(
+        "properties/<int:pk>/addresses/<int:address_id>",
+        apis_rental.PropertyAddressApi.as_view(),
+        name="api-property-address",
+    ),
+    path(
+        "properties/<int:pk>/addresses/<int:address_id>/swap",
+        apis_rental.PropertyAddressSwapApi.as_view(),
+        name="api-property-address-swap",
+    ),
+    path(
+        "properties/<int:pk>/addresses/<int:address_id>/deactivate",
+        apis_rental.PropertyAddressDeactivateApi.as_view(),
+        name="api-property-address-deactivate",
+    ),
 ]
 
 # location (h-location): a unit's setor/quadra/lote and a route re-sequenced from them

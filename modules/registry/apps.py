@@ -79,6 +79,34 @@ class RegistryConfig(AppConfig):
             ),
             Function("registry.import", "Importação de cadastro legado", "Cadastro"),
         )
+        # rental contracts and alternative addresses (h-rental)
+        register_labels(
+            actions={
+                "registry.rental_contract_register": "Contrato de locação registrado",
+                "registry.rental_contract_end": "Contrato de locação encerrado",
+                "registry.address_add": "Endereço alternativo cadastrado",
+                "registry.address_change": "Endereço alternativo alterado",
+                "registry.address_deactivate": "Endereço alternativo desativado",
+                "registry.address_swap": "Endereço alternativo passou a principal",
+            },
+            objects={
+                "registry.rentalcontract": "Contrato de locação",
+                "registry.propertyaddress": "Endereço",
+            },
+            fields={
+                "contract": "Contrato",
+                "tenant": "Inquilino",
+                "documents": "Documentos conferidos",
+                "ended_on": "Encerrado em",
+                "address": "Endereço",
+                "text": "Endereço",
+                "delivery": "Entrega das faturas",
+            },
+        )
+        from .panels import register_panel
+        from .views_rental import rental_panel
+
+        register_panel(rental_panel)
         _location_labels()
 
 

@@ -622,3 +622,6 @@ class ConnectionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.situation_from} -> {self.situation_to} em {self.on}"
+
+
+from .models_rental import PropertyAddress, RentalContract  # noqa: E402, F401

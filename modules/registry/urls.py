@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reference
+from . import views, views_reference, views_rental
 
 app_name = "registry"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("tabelas/classificacao/", views_reference.classification_index_view, name="classification_index"),
     path("tabelas/<slug:slug>/", views_reference.reference_list_view, name="reference_list"),
     path("tabelas/<slug:slug>/<int:pk>/", views_reference.reference_edit_view, name="reference_edit"),
+    # rental contracts and a unit's addresses (h-rental); own prefixes: "imoveis/<pk>/<slug>/" is taken
+    path("locacao/imoveis/<int:pk>/", views_rental.rental_view, name="rental"),
+    path("locacao/contratos/<int:pk>/encerrar/", views_rental.rental_end_view, name="rental_end"),
+    path("enderecos/imoveis/<int:pk>/", views_rental.addresses_view, name="addresses"),
 ]
 
 # location (h-location): a unit's setor/quadra/lote and a route re-sequenced from them

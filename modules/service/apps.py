@@ -250,3 +250,9 @@ class ServiceConfig(AppConfig):
         register(
             Function("service.paying_bodies", "Órgãos pagadores e faturas centralizadas", "Atendimento"),
         )
+        # the rental contract's document checklist is the one of its protocol type (S10.15-01)
+        from modules.registry.services.rental import register_checklist_provider
+
+        from .services.desk_config import rental_checklist
+
+        register_checklist_provider(rental_checklist)

@@ -48,6 +48,7 @@ def seed_reference_data() -> None:
                 service_code=code,
             )
     seed_connections2()
+    seed_rental_protocol_type()
 
 
 SEWER_WORKFLOW = "Ligação nova de esgoto"
@@ -70,3 +71,21 @@ def seed_connections2() -> None:
                 checkpoint=checkpoint,
                 service_code=code,
             )
+
+
+def seed_rental_protocol_type() -> None:
+    """The attendance subject of a rental contract (seed 002 S10.15-01): its checklist is the one the
+    registry asks before registering the contract, edited with the other types on the desk's page."""
+    from modules.registry.services.rental import DEFAULT_CHECKLIST, RENTAL_PROTOCOL_TYPE
+
+    from .models_desk import ProtocolType
+
+    ProtocolType.objects.get_or_create(
+        code=RENTAL_PROTOCOL_TYPE,
+        defaults={
+            "kind": "service",
+            "label": "Registro de contrato de locação",
+            "deadline_days": 1,
+            "checklist": list(DEFAULT_CHECKLIST),
+        },
+    )

@@ -58,6 +58,8 @@ ROUTES: dict[str, str] = {
     "modules.service.tasks.field_positions_prune": BATCH,
     # nightly: sewer release letters past their deadline fined once (3.2.11.32)
     "modules.service.tasks.sewer_letters_sweep": BATCH,
+    # a whole tenant's rental contracts past their end, once a day (S10.15-03)
+    "modules.registry.tasks.rental_contracts_expire": BATCH,
 }
 
 

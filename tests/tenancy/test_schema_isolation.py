@@ -870,3 +870,47 @@ def _beta_process(w: BetaWorld) -> Any:
         return row
 
     return w.get("legal_process", make)
+
+
+def _beta_rental_contract(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.common.audit import SystemActor
+        from modules.registry.services.rental import rental_checklist, rental_contract_register
+        from tests.registry import factories as reg
+
+        _beyond_alpha("registry_rentalcontract", "registry_propertyrelation")
+        tenant = reg.customer(f"Inquilina Exclusiva de Beta {next(_names)}")
+        w.remember(tenant.name)
+        return rental_contract_register(
+            actor=SystemActor(ACTOR_NAME),
+            prop=w.prop(),
+            tenant=tenant,
+            start=TODAY,
+            end=TODAY + dt.timedelta(days=365),
+            documents=rental_checklist(),
+            today=TODAY,
+        )
+
+    return w.get("rental_contract", make)
+
+
+def _beta_address(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.common.audit import SystemActor
+        from modules.registry.services.unit_addresses import address_add
+
+        _beyond_alpha("registry_propertyaddress")
+        street = f"Travessa Exclusiva de Beta {next(_names)}"
+        w.remember(street)
+        return address_add(
+            actor=SystemActor(ACTOR_NAME), prop=w.prop(), street_name=street, number="9", city="Outra Cidade"
+        )
+
+    return w.get("address", make)
+
+
+IDS |= {
+    # rental contracts and a unit's alternative addresses (h-rental)
+    ("rental-contracts", "id"): lambda w: _beta_rental_contract(w).pk,
+    ("addresses", "address_id"): lambda w: _beta_address(w).pk,
+}

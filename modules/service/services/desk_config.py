@@ -181,3 +181,12 @@ def _doc(document: Document) -> dict[str, Any]:
         "attendance": document.attendance_id,
         "size": document.size,
     }
+
+
+def rental_checklist() -> list[str]:
+    """The documents of the rental contract's protocol type, when the type is active (registry asks
+    them before a contract is registered)."""
+    from modules.registry.services.rental import RENTAL_PROTOCOL_TYPE
+
+    row = ProtocolType.objects.filter(code=RENTAL_PROTOCOL_TYPE, is_active=True).first()
+    return list(row.checklist) if row is not None else []

@@ -431,3 +431,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
 # the local fake (fakes/sms.py). Empty: SMS off.
 SMS_API_URL = env("SMS_API_URL", "")
 SMS_API_TOKEN = env("SMS_API_TOKEN", "")
+# Rental contracts past their end are ended and the owner answers again (seed 002 S10.15-03); 05:15
+# UTC is past midnight in every Brazilian time zone, so each tenant's date is the new day.
+CELERY_BEAT_SCHEDULE["registry-rental-contracts-expire"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": crontab(hour=5, minute=15),
+    "args": ["modules.registry.tasks.rental_contracts_expire"],
+}
