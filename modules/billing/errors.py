@@ -72,3 +72,17 @@ class ErrorCode(StrEnum):
     UNITS_INVALID = "units_invalid"
     # invoices (h-invoices): the staff 2ª via
     SECOND_COPY_NOT_ALLOWED = "second_copy_not_allowed"
+    # individualized condominiums (h-condo): master and dependent meters
+    DEPENDENT_HAS_MASTER = "dependent_has_master"
+    DEPENDENT_IS_MASTER = "dependent_is_master"
+    MASTER_IS_DEPENDENT = "master_is_dependent"
+    DEPENDENT_IS_MASTER_ITSELF = "dependent_is_master_itself"
+    DEPENDENT_NOT_LINKED = "dependent_not_linked"
+    PROPERTY_NOT_FOUND = "property_not_found"
+    # tariff exemptions (h-condo)
+    EXEMPTION_OVERLAPS = "exemption_overlaps"
+    EXEMPTION_COMPONENT_INVALID = "exemption_component_invalid"
+    EXEMPTION_WINDOW_INVALID = "exemption_window_invalid"
+    EXEMPTION_NOT_FOUND = "exemption_not_found"
+    # the sewer-billing notice (h-condo)
+    SEWER_NOTICE_NO_SEWER = "sewer_notice_no_sewer"
