@@ -119,7 +119,7 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"fetch refused: {url[:80]}")
 
 
-def _pdf(title: str, body: str, *, preview: bool) -> bytes:
+def _pdf(title: str, body: str, *, preview: bool, on: dt.date | None = None) -> bytes:
     from weasyprint import HTML
 
     tenant = current_tenant()
@@ -129,6 +129,7 @@ def _pdf(title: str, body: str, *, preview: bool) -> bytes:
             "title": title,
             "body": body,
             "preview": preview,
+            "on": on,
             "brand": {
                 "name": getattr(tenant, "name", ""),
                 "legal_name": getattr(tenant, "legal_name", "") or getattr(tenant, "name", ""),
@@ -145,7 +146,7 @@ def _pdf(title: str, body: str, *, preview: bool) -> bytes:
 def sewer_notice_pdf(prop: Property, on: dt.date) -> bytes:
     """The notice of `prop` dated `on`, in the version of the text in force that day."""
     text = notice_text(notice_context(prop, on), on)
-    return _pdf(text.title, text.body_html, preview=False)
+    return _pdf(text.title, text.body_html, preview=False, on=on)
 
 
 def sewer_notice_preview_pdf(title: str, body_html: str) -> bytes:
