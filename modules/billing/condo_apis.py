@@ -56,6 +56,7 @@ class PropertyDependentsApi(APIView):
 
     @extend_schema(request=DependentIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
+        get_object_or_404(Property, pk=pk)
         data = DependentIn(data=request.data)
         data.is_valid(raise_exception=True)
         condo.dependent_link(actor=request.user, master_id=pk, dependent_id=data.validated_data["dependent"])
@@ -63,6 +64,7 @@ class PropertyDependentsApi(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def delete(self, request: Request, pk: int) -> Response:
+        get_object_or_404(Property, pk=pk)
         raw = request.query_params.get("dependent", "")
         if not raw.isdigit():
             raise ValidationFailed(
@@ -109,6 +111,7 @@ class PropertyExemptionsApi(APIView):
 
     @extend_schema(request=ExemptionIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
+        get_object_or_404(Property, pk=pk)
         data = ExemptionIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data

@@ -26,7 +26,7 @@ class DependentRow:
 
 
 def _property(pk: int, field: str) -> Property:
-    prop = Property.objects.select_for_update().filter(pk=pk).first()
+    prop: Property | None = Property.objects.select_for_update().filter(pk=pk).first()
     if prop is None:
         raise NotFound(f"Imóvel {pk} não encontrado.", field=field, code=ErrorCode.PROPERTY_NOT_FOUND)
     return prop
@@ -88,7 +88,7 @@ def dependent_link(*, actor: Actor, master_id: int, dependent_id: int) -> Condom
             field="master",
             code=ErrorCode.MASTER_IS_DEPENDENT,
         )
-    row = CondominiumDependent.objects.create(
+    row: CondominiumDependent = CondominiumDependent.objects.create(
         master=master, dependent=dependent, created_by=actor.get_username()
     )
     audit_record(

@@ -76,7 +76,7 @@ def exemption_create(
             field="valid_from",
             code=ErrorCode.EXEMPTION_OVERLAPS,
         )
-    row = TariffExemption.objects.create(
+    row: TariffExemption = TariffExemption.objects.create(
         property=prop,
         component=component,
         valid_from=start,
