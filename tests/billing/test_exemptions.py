@@ -5,12 +5,15 @@ as exempt; an overlapping window of the same component is refused; page, API and
 from __future__ import annotations
 
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from modules.access.models import User
 from modules.billing.models import Bill, RunChunk, TariffExemption
+from modules.billing.pdf import bill_pdf
 from modules.billing.services import exemptions, runs
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
@@ -18,6 +21,11 @@ from modules.common.models import AuditEntry
 from modules.reading.services import ReadingInput, reading_register
 from tests.billing import factories as f
 from tests.billing.test_bills_api import staff  # noqa: F401  (the fixture)
+
+
+def _text(data: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages).split())
+
 
 MAY, JUNE = YearMonth(2025, 5), YearMonth(2025, 6)
 
@@ -51,6 +59,8 @@ def test_sewer_exempt_in_may_only_to_the_cent_through_runs() -> None:
         Decimal("8.05"),
         Decimal("2.33"),
     ]
+    printed = _text(bill_pdf(may))
+    assert "Esgoto Residencial – faixa 1 (0 a 10 m³) – isento" in printed
     june = _bill(g, p, JUNE, 32)  # 16 m³ again, outside the window: billed in full
     assert june.total == Decimal("40.56")
     assert not any("isento" in i.description for i in june.items.all())
