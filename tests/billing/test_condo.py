@@ -152,6 +152,9 @@ def test_dependents_through_the_api_and_the_page(staff: Any) -> None:  # noqa: F
     assert page.status_code == 200
     html = page.content.decode()
     assert units[0].account_number in html and "2 dependente(s)" in html
+    dependent_page = client.get(f"/cadastro/imoveis/{units[0].pk}/").content.decode()
+    assert "Dependente do medidor principal do imóvel" in dependent_page
+    assert master.account_number in dependent_page
     posted = client.post(
         f"/faturamento/imoveis/{master.pk}/dependentes/", {"op": "link", "dependent": units[2].account_number}
     )
