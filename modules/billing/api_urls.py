@@ -38,3 +38,29 @@ urlpatterns += [
     ),
     path("billing/second-copy-fee", invoices_apis.SecondCopyFeeApi.as_view(), name="api-second-copy-fee"),
 ]
+
+# h-condo: condominium dependents, tariff exemptions and the sewer-billing notice
+from . import condo_apis  # noqa: E402
+
+urlpatterns += [
+    path(
+        "properties/<int:pk>/dependents",
+        condo_apis.PropertyDependentsApi.as_view(),
+        name="api-property-dependents",
+    ),
+    path(
+        "properties/<int:pk>/exemptions",
+        condo_apis.PropertyExemptionsApi.as_view(),
+        name="api-property-exemptions",
+    ),
+    path(
+        "properties/<int:pk>/sewer-notice",
+        condo_apis.PropertySewerNoticeApi.as_view(),
+        name="api-property-sewer-notice",
+    ),
+    path(
+        "billing/sewer-notice-templates",
+        condo_apis.SewerNoticeTemplatesApi.as_view(),
+        name="api-sewer-notice-templates",
+    ),
+]

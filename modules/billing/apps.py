@@ -139,3 +139,30 @@ class BillingConfig(AppConfig):
             },
             fields={"starts_on": "Início", "ends_on": "Fim", "number": "Número do processo"},
         )
+        # h-condo: condominiums' master and dependent meters, tariff exemptions, the sewer notice
+        register(
+            Function("billing.condominiums", "Condomínios: medidor principal e dependentes", "Faturamento"),
+            Function("billing.exemptions", "Isenções tarifárias", "Faturamento"),
+            Function("billing.sewer_notice", "Comunicado de cobrança de esgoto", "Faturamento"),
+        )
+        register_labels(
+            actions={
+                "billing.condo_dependent_link": "Dependente vinculado ao medidor principal",
+                "billing.condo_dependent_unlink": "Dependente desvinculado do medidor principal",
+                "billing.exemption_create": "Isenção tarifária cadastrada",
+                "billing.sewer_notice_template_create": "Texto do comunicado de esgoto cadastrado",
+            },
+            objects={
+                "billing.condominiumdependent": "Dependente de condomínio",
+                "billing.tariffexemption": "Isenção tarifária",
+            },
+            fields={
+                "dependent": "Dependente",
+                "component": "Componente",
+            },
+        )
+        from modules.registry.panels import register_panel
+
+        from .panels import property_panel
+
+        register_panel(property_panel)

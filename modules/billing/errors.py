@@ -80,3 +80,17 @@ class ErrorCode(StrEnum):
     BILLING_BLOCKED = "billing_blocked"  # an "impede faturamento" exception: the run skipped it
     INVALID = "invalid"  # a field malformed, missing or out of range (`field` names it)
     PERIOD_INVALID = "period_invalid"
+    # individualized condominiums (h-condo): master and dependent meters
+    DEPENDENT_HAS_MASTER = "dependent_has_master"
+    DEPENDENT_IS_MASTER = "dependent_is_master"
+    MASTER_IS_DEPENDENT = "master_is_dependent"
+    DEPENDENT_IS_MASTER_ITSELF = "dependent_is_master_itself"
+    DEPENDENT_NOT_LINKED = "dependent_not_linked"
+    PROPERTY_NOT_FOUND = "property_not_found"
+    # tariff exemptions (h-condo)
+    EXEMPTION_OVERLAPS = "exemption_overlaps"
+    EXEMPTION_COMPONENT_INVALID = "exemption_component_invalid"
+    EXEMPTION_WINDOW_INVALID = "exemption_window_invalid"
+    EXEMPTION_NOT_FOUND = "exemption_not_found"
+    # the sewer-billing notice (h-condo)
+    SEWER_NOTICE_NO_SEWER = "sewer_notice_no_sewer"

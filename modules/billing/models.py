@@ -426,6 +426,8 @@ class BillingSettings(models.Model):
         return obj  # type: ignore[no-any-return]  # Django is untyped here
 
 
+from .models_condo import CondominiumDependent as CondominiumDependent  # noqa: E402
+from .models_exemptions import TariffExemption as TariffExemption  # noqa: E402
 from .models_invoices import SecondCopyCharge as SecondCopyCharge  # noqa: E402
 from .models_invoices import SecondCopyFeeVersion as SecondCopyFeeVersion  # noqa: E402
 from .models_legal import LegalProcess as LegalProcess  # noqa: E402

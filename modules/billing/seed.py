@@ -23,3 +23,16 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
 
 def seed_reference_data() -> None:
     grant(GRANTS)
+    # h-condo: the sewer-billing notice's default text (3.2.13.10.7) and who manages condominiums
+    # and exemptions
+    from .services.notices import sewer_notice_seed
+
+    sewer_notice_seed()
+    grant(CONDO_GRANTS)
+
+
+CONDO_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "billing.condominiums": {"Gestor": ("view", "add", "change", "delete"), "Consulta": ("view",)},
+    "billing.exemptions": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
+    "billing.sewer_notice": {"Gestor": ("view", "add"), "Atendente": ("view",), "Consulta": ("view",)},
+}

@@ -26,3 +26,17 @@ urlpatterns = [
     path("qualidade-da-agua/nova/", views.quality_new_view, name="quality_new"),
     path("qualidade-da-agua/<int:pk>/", views.quality_view, name="quality"),
 ]
+
+# h-condo: condominiums, exemptions and the sewer notice, from the property page
+from . import views_condo  # noqa: E402
+
+urlpatterns += [
+    path("imoveis/<int:pk>/dependentes/", views_condo.property_dependents_view, name="property_dependents"),
+    path("imoveis/<int:pk>/isencoes/", views_condo.property_exemptions_view, name="property_exemptions"),
+    path(
+        "imoveis/<int:pk>/comunicado-esgoto/",
+        views_condo.property_sewer_notice_view,
+        name="property_sewer_notice",
+    ),
+    path("comunicado-esgoto/", views_condo.sewer_notice_texts_view, name="sewer_notice_texts"),
+]

@@ -410,6 +410,13 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "service.codes",
         description="As etapas configuráveis da ligação nova e o código de serviço que cada uma abre.",
     ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Comunicado de cobrança de esgoto",
+        "billing:sewer_notice_texts",
+        "billing.sewer_notice",
+        description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
+    ),
 )
 
 

@@ -157,7 +157,7 @@ def test_a_text_outside_the_whitelist_is_refused_naming_the_offender_and_nothing
 
     assert refused.value.field == "body_html"
     assert message in refused.value.message
-    assert not DocumentTemplate.objects.exists()
+    assert not DocumentTemplate.objects.filter(kind__startswith="debt.").exists()
     assert not AuditEntry.objects.filter(action="debt.document_template_create").exists()
 
 
@@ -201,7 +201,7 @@ def test_the_edit_page_saves_a_version_and_the_preview_renders_the_posted_text(s
     assert preview["Content-Security-Policy"] == "frame-ancestors 'self'"
     assert "Prévia Maria da Conceição Souza" in _text(preview.content)
     assert saved.status_code == 302
-    row = DocumentTemplate.objects.get()
+    row = DocumentTemplate.objects.filter(kind__startswith="debt.").get()
     assert (row.kind, row.title, row.created_by) == (NEGATIVE, "Certidão de teste", "gestora")
     listing = staff.get("/cobranca/configuracoes/documentos/").content.decode()
     assert "desde 15/06/2025 · gestora" in listing and "Nova versão de texto de documento" in listing
@@ -217,7 +217,7 @@ def test_the_page_refuses_an_unknown_placeholder_and_the_preview_says_why(staff:
     assert refused.status_code == 400
     assert "Marcador desconhecido: {{ cliente.cpf }}" in str(refused.context["form"].errors["body_html"])
     assert preview.status_code == 400 and "Marcador desconhecido" in preview.content.decode()
-    assert not DocumentTemplate.objects.exists()
+    assert not DocumentTemplate.objects.filter(kind__startswith="debt.").exists()
 
 
 @pytest.mark.parametrize("kind", list(documents.KINDS))
@@ -250,7 +250,7 @@ def test_the_api_lists_creates_and_previews(api: dict[str, str]) -> None:
     assert created.status_code == 201 and created.json()["valid_from"] == "2025-06-20"
     assert refused.status_code == 400
     assert refused.json()["field"] == "body_html" and "{{ imovel.dono }}" in refused.json()["detail"]
-    assert DocumentTemplate.objects.count() == 1
+    assert DocumentTemplate.objects.filter(kind__startswith="debt.").count() == 1
 
 
 def test_a_version_starting_in_the_past_or_twice_on_a_date_is_refused(tenant_alpha: Any) -> None:
@@ -263,7 +263,7 @@ def test_a_version_starting_in_the_past_or_twice_on_a_date_is_refused(tenant_alp
 
     assert past.value.field == "valid_from"
     assert getattr(twice.value, "field", None) == "valid_from"
-    assert DocumentTemplate.objects.count() == 1
+    assert DocumentTemplate.objects.filter(kind__startswith="debt.").count() == 1
 
 
 @pytest.mark.parametrize("kind", list(documents.KINDS))

@@ -28,6 +28,7 @@ from modules.reading.domain.consumption import (
     Flag,
     HistoryEntry,
     average_consumption,
+    common_area_consumption,
     fixed_by_outlets,
 )
 
@@ -66,6 +67,11 @@ ITEM_KIND_LABELS = {
     ItemKind.ADJUSTMENT: "Ajuste",
 }
 
+# the components a property may be exempt from (3.2.13.10.13): the tariff's and the service fees;
+# never an installment, a credit or a late charge, which are the customer's own debts and credits
+EXEMPTIBLE_KINDS = (ItemKind.WATER, ItemKind.SEWER, ItemKind.FIXED, ItemKind.SERVICE)
+EXEMPT_SUFFIX = " – isento"
+
 
 class AnomalyCode(StrEnum):
     """What the critique is asked to look at, besides the reading's own flags (BILL_FLAGS)."""
@@ -74,6 +80,10 @@ class AnomalyCode(StrEnum):
     READING_IN_REVIEW = "reading_in_review"
     NO_READING = "no_reading"
     ECONOMIES_CHANGED = "economies_changed"  # S8.9-04: the economias changed during the reference
+    # an individualized condominium's master (S14.8-03): the dependents passed the master's volume,
+    # or a dependent has no reading of the month to subtract
+    CONDO_DEPENDENTS_EXCEED = "condo_dependents_exceed"
+    CONDO_DEPENDENT_UNREAD = "condo_dependent_unread"
 
 
 # the reading's flags that the bill's critique repeats (a review occurrence shows as "in review")
@@ -124,6 +134,16 @@ class Payer:
 
 
 @dataclass(frozen=True)
+class CondominiumFacts:
+    """A master meter's dependents in the month (S14.8): the consumption of each dependent read in
+    the month, and the account numbers of those with no reading (billed by average on their own
+    bills, so their volume is not known here)."""
+
+    dependents_m3: tuple[int, ...]
+    unread: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PropertyFacts:
     property_id: int
     account_base: int
@@ -142,6 +162,10 @@ class PropertyFacts:
     # the sewer connection's own share of the water amount (S4.7-02), in place of the tariff's
     sewer_percent: Decimal | None = None
     economies_changed: bool = False  # S8.9-04: registry changed its economias during the reference
+    # the master of an individualized condominium: its bill charges the common area (S14.8-02)
+    condominium: CondominiumFacts | None = None
+    # the components (ItemKind values) exempt in the reference month (3.2.13.10.13)
+    exempt: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -288,6 +312,46 @@ def service_type(
 def choose_consumption(
     facts: PropertyFacts, terms: BillingTerms, *, consumption_override: int | None = None
 ) -> ConsumptionChoice:
+    """The volume to bill (`own_consumption`); for the master of an individualized condominium, the
+    common area: that volume less the dependents' of the month (`condominium_consumption`). A
+    correction's figure is the bill's volume as given, never reduced again."""
+    choice = own_consumption(facts, terms, consumption_override=consumption_override)
+    if facts.condominium is None or consumption_override is not None:
+        return choice
+    return condominium_consumption(choice, facts.condominium)
+
+
+def condominium_consumption(choice: ConsumptionChoice, condo: CondominiumFacts) -> ConsumptionChoice:
+    """The master's bill charges its volume less the dependents' read in the month (S14.8-02). It
+    goes to critique, never to a negative or made-up volume (S14.8-03, ADR 0190): when the dependents
+    sum more than the master the common area is billed at 0 m³ (the tariff's minimum still applies);
+    when a dependent has no reading of the month, its volume is unknown and the subtraction leaves
+    it out, so the common area may be too high."""
+    area = common_area_consumption(choice.volume_m3, condo.dependents_m3)
+    anomalies = list(choice.anomalies)
+    dependents = sum(condo.dependents_m3)
+    if area.dependents_exceed_master:
+        anomalies.append(
+            Anomaly(
+                AnomalyCode.CONDO_DEPENDENTS_EXCEED,
+                f"Dependentes somam {dependents} m³, mais que o medidor principal ({choice.volume_m3} m³): "
+                "área comum faturada com 0 m³. Verifique o sincronismo das leituras e a caixa d'água.",
+            )
+        )
+    if condo.unread:
+        anomalies.append(
+            Anomaly(
+                AnomalyCode.CONDO_DEPENDENT_UNREAD,
+                f"Dependente(s) sem leitura no mês: {', '.join(condo.unread)}; "
+                "área comum calculada sem o consumo deles.",
+            )
+        )
+    return ConsumptionChoice(choice.kind, area.m3, tuple(anomalies))
+
+
+def own_consumption(
+    facts: PropertyFacts, terms: BillingTerms, *, consumption_override: int | None = None
+) -> ConsumptionChoice:
     """The volume to bill and how it was chosen, with what the critique must see: a correction's
     figure; else the month's reading (its flags and a pending review); else, metered, the average
     of the measured history (the minimum without one, S14.6); else, unmetered, its outlets × the
@@ -398,6 +462,20 @@ def bill_lines(calc: BillCalculation, pending: Sequence[PendingItem]) -> tuple[B
     return tuple(replace(line, position=position) for position, line in enumerate(lines))
 
 
+def exempt_lines(lines: Sequence[BillLine], exempt: frozenset[str]) -> tuple[BillLine, ...]:
+    """The lines of the exempt components at 0,00, still printed and marked exempt (3.2.13.10.13);
+    the others as they are. The sewer is priced on the tariff's water amount before this, so a
+    property exempt from water only still pays its sewer, and the other way round."""
+    if not exempt:
+        return tuple(lines)
+    return tuple(
+        replace(line, amount=ZERO, description=line.description + EXEMPT_SUFFIX)
+        if line.kind in exempt
+        else line
+        for line in lines
+    )
+
+
 def bill_due_date(terms: BillingTerms, chosen_day: int | None) -> dt.date:
     """The schedule's due date, or the customer's chosen day; never sooner than the tenant's minimum
     after the real issue (a run later than its schedule issues later, ADR 0024). Raises NotBillable
@@ -466,7 +544,7 @@ def price_bill(
         sewer_percent=facts.sewer_percent,
         calculate=calculate,
     )
-    lines = bill_lines(calc, facts.pending)
+    lines = exempt_lines(bill_lines(calc, facts.pending), facts.exempt)
     total = sum((line.amount for line in lines), ZERO)
     if total < 0:
         raise NotBillable(f"Créditos maiores que a fatura (total {total}).", code=ErrorCode.NEGATIVE_TOTAL)

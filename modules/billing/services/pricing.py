@@ -37,6 +37,7 @@ from ..domain.febraban import build_barcode
 from ..domain.pricing import (
     BillingTerms,
     CachedCalculation,
+    CondominiumFacts,
     NotBillable,
     Payer,
     PricedBill,
@@ -47,7 +48,7 @@ from ..domain.pricing import (
     price_bill,
 )
 from ..errors import ErrorCode
-from ..models import DueDayChoice
+from ..models import CondominiumDependent, DueDayChoice, TariffExemption
 from .settings import billing_settings
 from .tariffs import tariff_in_force, tariff_version
 
@@ -204,6 +205,45 @@ def _payers(in_ids: RawSQL, on: dt.date) -> dict[int, Payer]:
     return payers
 
 
+def _condominiums(in_ids: RawSQL, reference: dt.date) -> dict[int, CondominiumFacts]:
+    """The masters among the properties, with their dependents' consumption of the month (S14.8)."""
+    links = list(
+        CondominiumDependent.objects.filter(master_id__in=in_ids).values_list(
+            "master_id", "dependent_id", "dependent__account_number"
+        )
+    )
+    if not links:
+        return {}
+    read = dict(
+        Reading.objects.filter(
+            property_id__in=id_array([d for _, d, _ in links]), reference=reference
+        ).values_list("property_id", "consumption_m3")
+    )
+    volumes: dict[int, list[int]] = defaultdict(list)
+    unread: dict[int, list[str]] = defaultdict(list)
+    for master, dependent, account in sorted(links, key=lambda row: row[2]):
+        if dependent in read:
+            volumes[master].append(read[dependent])
+        else:
+            unread[master].append(account)
+    return {
+        master: CondominiumFacts(tuple(volumes.get(master, ())), tuple(unread.get(master, ())))
+        for master in {m for m, _, _ in links}
+    }
+
+
+def _exemptions(in_ids: RawSQL, reference: dt.date) -> dict[int, frozenset[str]]:
+    """The components each property is exempt from in the reference month (3.2.13.10.13)."""
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for pid, component in (
+        TariffExemption.objects.filter(property_id__in=in_ids, valid_from__lte=reference)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=reference))
+        .values_list("property_id", "component")
+    ):
+        kinds[pid].add(component)
+    return {pid: frozenset(found) for pid, found in kinds.items()}
+
+
 def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
     """Each property's facts for the month, in a handful of queries for the whole chunk. Properties
     that do not exist are left out."""
@@ -257,6 +297,8 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
     due_days = dict(DueDayChoice.objects.filter(property_id__in=in_ids).values_list("property_id", "day"))
     pending = hooks.pending_items(ids, ctx.reference)
     payers = _payers(in_ids, ctx.terms.issued_on)
+    condominiums = _condominiums(in_ids, ref)
+    exempt = _exemptions(in_ids, ref)
     statuses = dict(Property.Status.choices)
     economies_changed = _economies_changed(ids, ctx.reference)
     return {
@@ -277,6 +319,8 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             pending=tuple(pending.get(pid, ())),
             payer=payers.get(pid),
             economies_changed=pid in economies_changed,
+            condominium=condominiums.get(pid),
+            exempt=exempt.get(pid, frozenset()),
         )
         for pid, base, status, outlets, water, sewer, sewer_percent, _ in props
     }

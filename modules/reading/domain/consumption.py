@@ -396,3 +396,32 @@ def fixed_by_outlets(outlets: int, m3_per_outlet: int) -> int:
             "Tomadas e volume por tomada não podem ser negativos.", field="outlets", code=CommonCode.INVALID
         )
     return outlets * m3_per_outlet
+
+
+@dataclass(frozen=True)
+class CommonArea:
+    """The common area of an individualized condominium (seed 002 §14.8): what its master meter's
+    bill charges, and by how much the dependents' sum passed the master's volume (0 when it did not)."""
+
+    m3: int
+    excess_m3: int
+
+    @property
+    def dependents_exceed_master(self) -> bool:
+        return self.excess_m3 > 0
+
+
+def common_area_consumption(master_m3: int, dependents_m3: Sequence[int]) -> CommonArea:
+    """The master meter's volume less the sum of its dependents' in the same reference month:
+    master 500 m³, dependents 430 m³ → 70 m³ for the common area (S14.8-02).
+
+    Dependents summing more than the master (readings taken on different days, a water tank that
+    filled before the master was read, a stopped master meter) never give a negative volume: the
+    common area is 0 m³ and `excess_m3` says by how much the dependents passed the master, for the
+    bill's critique to look at before the bill is issued (S14.8-03, ADR 0190)."""
+    if master_m3 < 0 or any(m3 < 0 for m3 in dependents_m3):
+        raise ValidationFailed(
+            "Consumos do condomínio não podem ser negativos.", field="dependents_m3", code=CommonCode.INVALID
+        )
+    difference = master_m3 - sum(dependents_m3)
+    return CommonArea(m3=max(difference, 0), excess_m3=max(-difference, 0))
