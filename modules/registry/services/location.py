@@ -26,6 +26,8 @@ class LocationTaken(Conflict):
     """Another unit already sits at this inscription (3.2.19.26: duplicated locations); the answer
     names its matrícula so the clerk can look at it."""
 
+    code = ErrorCode.LOCATION_TAKEN
+
     def __init__(self, other: Property, inscription: str) -> None:
         super().__init__(
             f"Já existe um imóvel nesta localização: matrícula {other.account_number} "
