@@ -31,6 +31,7 @@ from modules.common.errors import DomainError, NotFound, ValidationFailed
 from ..domain.field import Mark, execution_seconds
 from ..domain.orders import Action
 from ..errors import ErrorCode
+from ..lookups import Lookups
 from ..models import (
     Badge,
     FieldClosing,
@@ -87,6 +88,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     # the batch's orders read once; each service re-reads and locks
     wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
     loaded: dict[int, ServiceOrder] = ServiceOrder.objects.select_related("code", "property").in_bulk(wanted)
+    lookups = Lookups()  # the day's codes, teams, materials and prices, read once for the batch
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
     for index, event in enumerate(events):
@@ -101,7 +103,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
         try:
             with transaction.atomic():  # the event's savepoint
                 order = field_event_apply(
-                    actor=actor, device_id=device_id, team=team, event=event, loaded=loaded
+                    actor=actor, device_id=device_id, team=team, event=event, loaded=loaded, lookups=lookups
                 )
         except DomainError as exc:
             known.discard(key)  # nothing was written: the corrected event may come again
@@ -145,6 +147,7 @@ def field_event_apply(
     team: Team | None,
     event: EventIn,
     loaded: dict[int, ServiceOrder] | None = None,
+    lookups: Lookups | None = None,
 ) -> ServiceOrder | None:
     """One device event: its row first (a concurrent replay fails on the primary key), then the
     order's move and what the event brought. Raises DomainError with the field named (order,
@@ -181,7 +184,7 @@ def field_event_apply(
                 exc.field = "payload.reason"
             raise
     elif event.kind in {"close", "not_execute"}:
-        order = _close(actor, order, team, row, p, executed=event.kind == "close")
+        order = _close(actor, order, team, row, p, executed=event.kind == "close", lookups=lookups)
     elif event.kind == "photo":
         _photo(actor, order, row, p)
     elif event.kind == "crew":
@@ -271,6 +274,7 @@ def _close(
     p: dict[str, Any],
     *,
     executed: bool,
+    lookups: Lookups | None = None,
 ) -> ServiceOrder:
     """Not durable: a closing from the phone, through `orders.order_close_in`; the team and the time
     come from the payload and are required as in the back office."""
@@ -315,6 +319,7 @@ def _close(
             reason=str(p.get("reason") or "")[:300],
             vehicle_id=vehicle.pk if vehicle else None,
             fields=answers,
+            lookups=lookups,
         )
     except DomainError as exc:
         if exc.field and exc.field.startswith("fields."):  # the code's form: the phone sends `answers`

@@ -113,7 +113,7 @@ def closing_effect(order: ServiceOrder, closing: Closing) -> None:
     if not closing.executed:
         _not_executed_destination(order, closing)
         return
-    effect = effect_of(order)
+    effect = closing.lookups.memo(("effect", order.code_id), lambda: effect_of(order))
     on = closing.executed_at.astimezone(tenant_zone()).date()
     if effect in CUTS:
         _cut(order, CUTS[effect], on, closing.actor)
