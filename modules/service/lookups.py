@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from .domain.closing import ClosingField
-from .models import Material, ServiceCode, Team
+from .models import Material, PendingCharge, ServiceCode, ServiceOrder, Team
 from .selectors import code_get, material_get, material_price_in_force, price_in_force, team_get
 from .services.opening_settings import closing_fields_of
 
@@ -57,3 +57,18 @@ class Lookups:
 
     def closing_fields(self, code_id: int) -> list[ClosingField]:
         return self.memo(("closing_fields", code_id), lambda: closing_fields_of(code_id))
+
+    def charge_amounts(self, order: ServiceOrder) -> list[Decimal]:
+        """The amounts of the order's charges before its closing writes its own (the closing's audit
+        row lists them all): one query per closing, or none when the batch read them."""
+        return self.memo(("charges", order.pk), lambda: [c.amount for c in order.charges.all()])
+
+    def read_charge_amounts(self, order_ids: list[int]) -> None:
+        """The charges of a batch's orders in one query, for `charge_amounts`."""
+        amounts: dict[int, list[Decimal]] = {pk: [] for pk in order_ids}
+        for order_id, amount in PendingCharge.objects.filter(order_id__in=order_ids).values_list(
+            "order_id", "amount"
+        ):
+            amounts[order_id].append(amount)
+        for pk, values in amounts.items():
+            self.seed(("charges", pk), values)

@@ -89,6 +89,14 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
     loaded: dict[int, ServiceOrder] = ServiceOrder.objects.select_related("code", "property").in_bulk(wanted)
     lookups = Lookups()  # the day's codes, teams, materials and prices, read once for the batch
+    # each order's marks so far (start, pause…), read once; the batch's own are added as they apply
+    marks: dict[int, list[Mark]] = {pk: [] for pk in loaded}
+    for order_id, kind, at in FieldEvent.objects.filter(order_id__in=list(loaded)).values_list(
+        "order_id", "kind", "at"
+    ):
+        marks[order_id].append(Mark(kind, at))
+    lookups.seed("field_marks", marks)
+    lookups.read_charge_amounts(list(loaded))
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
     for index, event in enumerate(events):
@@ -118,6 +126,8 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
         except IntegrityError:  # the same id committed meanwhile by a concurrent sync
             results[key] = EventResult(key, "already_applied", message="Evento já aplicado.")
             continue
+        if event.order_id in marks:
+            marks[event.order_id].append(Mark(event.kind, event.at))
         results[key] = EventResult(key, "applied", order_status=order.status if order else "")
     if positions:
         for key, result in field_positions_record(
@@ -326,7 +336,13 @@ def _close(
             exc.field = "answers." + exc.field.removeprefix("fields.")
         exc.field = f"payload.{exc.field}" if exc.field else "payload"
         raise
-    marks = [Mark(kind, at) for kind, at in FieldEvent.objects.filter(order=closed).values_list("kind", "at")]
+    known: dict[int, list[Mark]] = lookups.memo("field_marks", dict) if lookups else {}
+    if closed.pk in known:  # the marks read by the batch, and this closing's own
+        marks = [*known[closed.pk], Mark(row.kind, row.at)]
+    else:
+        marks = [
+            Mark(kind, at) for kind, at in FieldEvent.objects.filter(order=closed).values_list("kind", "at")
+        ]
     seconds = execution_seconds(marks)
     followup = None
     if destination == "reabrir":

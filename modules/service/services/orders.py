@@ -683,6 +683,7 @@ def order_close_in(
     team, when = _closing_team_and_time(order, team_id, executed_at, lookups)
     if not executed:
         _require_reason(reason)
+    written: list[PendingCharge] = []
     closing = Closing(
         executed=executed,
         executed_at=when,
@@ -692,6 +693,7 @@ def order_close_in(
     )
     for check in _CLOSE_CHECKS:
         check(order, closing)
+    earlier = lookups.charge_amounts(order)  # read before this closing writes its own
     before = _snap(order)
     now = timezone.now()
     _move(
@@ -701,7 +703,7 @@ def order_close_in(
         reported = check_values(lookups.closing_fields(order.code_id), fields or {})
         if reported:
             OrderClosingData.objects.create(order=order, values=reported)
-        _record_execution(
+        written = _record_execution(
             order, services or [ServiceLine(order.code.code)], materials or [], when, now, lookups
         )
     vehicle = order.vehicle
@@ -719,7 +721,7 @@ def order_close_in(
     from .connections import on_order_closed  # a new connection's workflow moves with its orders
 
     on_order_closed(order, executed=executed, actor=actor)
-    charges = ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())
+    charges = ", ".join(f"R$ {format_brl(a)}" for a in [*earlier, *(c.amount for c in written)])
     audit_record(
         actor=actor,
         action="service.order_close",
@@ -773,26 +775,32 @@ def _record_execution(
     when: dt.datetime,
     now: dt.datetime,
     lookups: Lookups,
-) -> None:
+) -> list[PendingCharge]:
     """Not durable: the executed services and used materials of a closing, and their charges (a
-    service line is rounded half-up to the cent; the bill sums the rounded lines)."""
+    service line is rounded half-up to the cent; the bill sums the rounded lines), written in one
+    insert per table once every line is checked. Returns the charges written, services first."""
     on = when.astimezone(tenant_zone()).date()
+    executed: list[ExecutedService] = []
+    used: list[MaterialUsage] = []
+    charges: list[PendingCharge] = []
     for index, line in enumerate(services):
         field = f"services[{index}]"
         code = lookups.code(line.code) if line.code.strip().upper() != order.code.code else order.code
         quantity = _quantity(line.quantity, f"{field}.quantity")
         unit_price, amount = _service_amount(code, quantity, line.amount, on, field, lookups)
-        ExecutedService.objects.create(
-            order=order, code=code, quantity=quantity, unit_price=unit_price, amount=amount
+        executed.append(
+            ExecutedService(order=order, code=code, quantity=quantity, unit_price=unit_price, amount=amount)
         )
         if amount is not None and amount > 0 and order.property_id:
-            PendingCharge.objects.create(
-                property_id=order.property_id,
-                order=order,
-                kind=PendingCharge.Kind.SERVICE,
-                description=f"{code.description} (OS {order.label})"[:200],
-                amount=amount,
-                created_at=now,
+            charges.append(
+                PendingCharge(
+                    property_id=order.property_id,
+                    order=order,
+                    kind=PendingCharge.Kind.SERVICE,
+                    description=f"{code.description} (OS {order.label})"[:200],
+                    amount=amount,
+                    created_at=now,
+                )
             )
     for index, mline in enumerate(materials):  # 3.2.11.27: charged only when the code says so
         field = f"materials[{index}]"
@@ -802,18 +810,28 @@ def _record_execution(
         if order.code.charges_materials:
             m_price = lookups.material_price(material, on, f"{field}.code")
             m_amount = round_money(m_price * quantity, Rounding.HALF_UP)
-        MaterialUsage.objects.create(
-            order=order, material=material, quantity=quantity, unit_price=m_price, amount=m_amount
+        used.append(
+            MaterialUsage(
+                order=order, material=material, quantity=quantity, unit_price=m_price, amount=m_amount
+            )
         )
         if m_amount and order.property_id:
-            PendingCharge.objects.create(
-                property_id=order.property_id,
-                order=order,
-                kind=PendingCharge.Kind.MATERIAL,
-                description=f"{material.description} ({quantity:f} {material.unit}, OS {order.label})"[:200],
-                amount=m_amount,
-                created_at=now,
+            charges.append(
+                PendingCharge(
+                    property_id=order.property_id,
+                    order=order,
+                    kind=PendingCharge.Kind.MATERIAL,
+                    description=f"{material.description} ({quantity:f} {material.unit}, OS {order.label})"[
+                        :200
+                    ],
+                    amount=m_amount,
+                    created_at=now,
+                )
             )
+    for model, rows in ((ExecutedService, executed), (MaterialUsage, used), (PendingCharge, charges)):
+        if rows:
+            model.objects.bulk_create(rows)  # type: ignore[attr-defined]
+    return charges
 
 
 def _quantity(value: Decimal, field: str) -> Decimal:
