@@ -527,3 +527,23 @@ def test_the_sync_answer_lists_the_day_in_a_fixed_number_of_queries(day) -> None
 
     assert [n for n, _ in counts] == [2, 6]
     assert counts[0][1] == counts[1][1], counts
+
+
+def test_a_refused_event_leaves_no_audit_row_and_the_others_keep_theirs(day) -> None:
+    # the distance is checked after the order services wrote the closing's audit row
+    bad = _event(
+        "close", day["near"].pk, team=day["team"].pk, executed_at=NOW.isoformat(), distance_km="muito"
+    )
+    good = _event("close", day["far"].pk, team=day["team"].pk, executed_at=NOW.isoformat())
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    body = day["phone"].post("/api/v1/field/sync", {"device_id": "pwa-test-1", "events": [bad, good]}).json()
+
+    assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
+    assert body["results"][0]["field"] == "events[0].payload.distance_km"
+    written = AuditEntry.objects.filter(pk__gt=last).order_by("id").values_list("action", "object_id")
+    assert list(written) == [("service.order_close", str(day["far"].pk))]
+    assert not FieldClosing.objects.filter(order=day["near"]).exists()
+    assert FieldClosing.objects.filter(order=day["far"]).count() == 1
+    day["near"].refresh_from_db()
+    assert day["near"].status == "scheduled"

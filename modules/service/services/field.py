@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from modules.common.audit import Actor, audit_record
+from modules.common.audit import Actor, audit_batch, audit_record
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound, ValidationFailed
 
@@ -99,41 +99,56 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     lookups.read_charge_amounts(list(loaded))
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
-    for index, event in enumerate(events):
-        key = str(event.id)
-        if key in known:
-            results.setdefault(key, EventResult(key, "already_applied", message="Evento já aplicado."))
-            continue
-        known.add(key)
-        if event.kind == "position":
-            positions.append(event)
-            continue
-        try:
-            with transaction.atomic():  # the event's savepoint
-                order = field_event_apply(
-                    actor=actor, device_id=device_id, team=team, event=event, loaded=loaded, lookups=lookups
+    closings: list[FieldClosing] = []  # written in one insert at the end, as the audit rows
+    with audit_batch() as audit:
+        for index, event in enumerate(events):
+            key = str(event.id)
+            if key in known:
+                results.setdefault(key, EventResult(key, "already_applied", message="Evento já aplicado."))
+                continue
+            known.add(key)
+            if event.kind == "position":
+                positions.append(event)
+                continue
+            mark, staged = audit.mark(), len(closings)
+            try:
+                with transaction.atomic():  # the event's savepoint
+                    order = field_event_apply(
+                        actor=actor,
+                        device_id=device_id,
+                        team=team,
+                        event=event,
+                        loaded=loaded,
+                        lookups=lookups,
+                        closings=closings,
+                    )
+            except DomainError as exc:
+                audit.rollback_to(mark)
+                del closings[staged:]
+                known.discard(key)  # nothing was written: the corrected event may come again
+                results[key] = EventResult(
+                    key,
+                    "rejected",
+                    code=str(exc.code),
+                    field=f"events[{index}].{exc.field}" if exc.field else f"events[{index}]",
+                    message=exc.message,
                 )
-        except DomainError as exc:
-            known.discard(key)  # nothing was written: the corrected event may come again
-            results[key] = EventResult(
-                key,
-                "rejected",
-                code=str(exc.code),
-                field=f"events[{index}].{exc.field}" if exc.field else f"events[{index}]",
-                message=exc.message,
-            )
-            continue
-        except IntegrityError:  # the same id committed meanwhile by a concurrent sync
-            results[key] = EventResult(key, "already_applied", message="Evento já aplicado.")
-            continue
-        if event.order_id in marks:
-            marks[event.order_id].append(Mark(event.kind, event.at))
-        results[key] = EventResult(key, "applied", order_status=order.status if order else "")
-    if positions:
-        for key, result in field_positions_record(
-            actor=actor, device_id=device_id, team=team, events=positions
-        ).items():
-            results[key] = result
+                continue
+            except IntegrityError:  # the same id committed meanwhile by a concurrent sync
+                audit.rollback_to(mark)
+                del closings[staged:]
+                results[key] = EventResult(key, "already_applied", message="Evento já aplicado.")
+                continue
+            if event.order_id in marks:
+                marks[event.order_id].append(Mark(event.kind, event.at))
+            results[key] = EventResult(key, "applied", order_status=order.status if order else "")
+        if positions:
+            for key, result in field_positions_record(
+                actor=actor, device_id=device_id, team=team, events=positions
+            ).items():
+                results[key] = result
+        FieldClosing.objects.bulk_create(closings)
+        audit.flush()
     return _in_order(events, results)
 
 
@@ -158,6 +173,7 @@ def field_event_apply(
     event: EventIn,
     loaded: dict[int, ServiceOrder] | None = None,
     lookups: Lookups | None = None,
+    closings: list[FieldClosing] | None = None,
 ) -> ServiceOrder | None:
     """One device event: its row first (a concurrent replay fails on the primary key), then the
     order's move and what the event brought. Raises DomainError with the field named (order,
@@ -194,7 +210,9 @@ def field_event_apply(
                 exc.field = "payload.reason"
             raise
     elif event.kind in {"close", "not_execute"}:
-        order = _close(actor, order, team, row, p, executed=event.kind == "close", lookups=lookups)
+        order = _close(
+            actor, order, team, row, p, executed=event.kind == "close", lookups=lookups, closings=closings
+        )
     elif event.kind == "photo":
         _photo(actor, order, row, p)
     elif event.kind == "crew":
@@ -285,6 +303,7 @@ def _close(
     *,
     executed: bool,
     lookups: Lookups | None = None,
+    closings: list[FieldClosing] | None = None,
 ) -> ServiceOrder:
     """Not durable: a closing from the phone, through `orders.order_close_in`; the team and the time
     come from the payload and are required as in the back office."""
@@ -352,7 +371,7 @@ def _close(
             property_id=closed.property_id,
             description=f"Reaberta: a OS {closed.label} não foi executada ({closed.reason}).",
         )
-    FieldClosing.objects.create(
+    closing = FieldClosing(
         order=closed,
         event=row,
         vehicle_plate=plate[:7],
@@ -362,6 +381,10 @@ def _close(
         destination=destination,
         followup=followup,
     )
+    if closings is None:
+        closing.save(force_insert=True)
+    else:  # the batch writes them at its end (`field_sync`)
+        closings.append(closing)
     return closed
 
 
