@@ -36,7 +36,7 @@ from modules.service.models import (
     Position,
     ServiceOrder,
 )
-from modules.service.services import catalog, field, opening_settings, orders
+from modules.service.services import catalog, field, opening_settings, orders, units
 from tests.conftest import bearer, make_user
 from tests.registry import factories as reg
 
@@ -468,7 +468,7 @@ def test_a_priority_change_on_the_back_office_reaches_the_next_sync(day) -> None
 
 # Queries a sync adds per order of the day (start, close with a material, a position): the day's
 # budget of 2 s for 200 orders rests on it (tests/benchmarks/field.py, ADR 0180).
-SYNC_QUERIES_PER_ORDER = 24
+SYNC_QUERIES_PER_ORDER = 17
 
 
 def _scheduled(day, count: int) -> list[ServiceOrder]:
@@ -545,5 +545,27 @@ def test_a_refused_event_leaves_no_audit_row_and_the_others_keep_theirs(day) -> 
     assert list(written) == [("service.order_close", str(day["far"].pk))]
     assert not FieldClosing.objects.filter(order=day["near"]).exists()
     assert FieldClosing.objects.filter(order=day["far"]).count() == 1
+    day["near"].refresh_from_db()
+    assert day["near"].status == "scheduled"
+
+
+def test_an_order_split_with_a_dependency_is_not_closed_from_the_phone_before_it(day) -> None:
+    f.code("CAV01", price="10.00")
+    child = units.order_split(
+        actor=f.ACTOR, order_id=day["near"].pk, code="CAV01", reason="Trocar o cavalete"
+    )
+    close = _event("close", day["near"].pk, team=day["team"].pk, executed_at=NOW.isoformat())
+    other = _event("close", day["far"].pk, team=day["team"].pk, executed_at=NOW.isoformat())
+
+    body = (
+        day["phone"].post("/api/v1/field/sync", {"device_id": "pwa-test-1", "events": [close, other]}).json()
+    )
+
+    assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
+    assert body["results"][0]["code"] == "dependency_not_executed"
+    assert (
+        body["results"][0]["message"]
+        == f"Esta ordem depende da OS {child.label}, que ainda não foi executada."
+    )
     day["near"].refresh_from_db()
     assert day["near"].status == "scheduled"

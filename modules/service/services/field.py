@@ -46,7 +46,7 @@ from ..models import (
     Vehicle,
 )
 from ..selectors_field import field_settings, team_of
-from . import orders
+from . import orders, units
 
 KINDS = ("start", "pause", "resume", "close", "not_execute", "photo", "position", "crew", "notice")
 DESTINATIONS = {"encerrar": "Encerrar sem execução", "reabrir": "Abrir nova ordem para reprogramar"}
@@ -81,13 +81,20 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     event rolls back alone (nothing of it written) and does not hold back the day's other work; one
     commit for the batch keeps a 200-order day well inside its 2 seconds."""
     team = team_of(actor, tenant_today())
+    # the batch's orders locked and read at once, in id order (two syncs never wait on each other in
+    # a cycle): what is read for them below (marks, charges, dependencies) stays true to the commit
+    wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
+    loaded: dict[int, ServiceOrder] = {
+        o.pk: o
+        for o in ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("code", "property")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    }
     known = {
         str(pk)
         for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
     }
-    # the batch's orders read once; each service re-reads and locks
-    wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
-    loaded: dict[int, ServiceOrder] = ServiceOrder.objects.select_related("code", "property").in_bulk(wanted)
     lookups = Lookups()  # the day's codes, teams, materials and prices, read once for the batch
     # each order's marks so far (start, pause…), read once; the batch's own are added as they apply
     marks: dict[int, list[Mark]] = {pk: [] for pk in loaded}
@@ -97,6 +104,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
         marks[order_id].append(Mark(kind, at))
     lookups.seed("field_marks", marks)
     lookups.read_charge_amounts(list(loaded))
+    units.read_dependencies(lookups, list(loaded))
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
     closings: list[FieldClosing] = []  # written in one insert at the end, as the audit rows
