@@ -44,6 +44,7 @@ def _tenant() -> None:
 
 def main() -> None:
     setup_django(fresh=os.environ.get("BENCH_FRESH", "1") == "1")
+    from django.db import connection
     from django.utils import timezone
 
     from modules.access.models import User
@@ -115,8 +116,15 @@ def main() -> None:
             events.append(
                 field.EventIn(uuid.uuid4(), "position", at, None, {"latitude": "-23.5", "longitude": "-47.4"})
             )
+        statements: list[str] = []
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
         t0 = time.perf_counter()
-        results = field.field_sync(actor=member, device_id="bench-device", events=events)
+        with connection.execute_wrapper(count):
+            results = field.field_sync(actor=member, device_id="bench-device", events=events)
         seconds = time.perf_counter() - t0
         applied = sum(r.status == "applied" for r in results)
         t0 = time.perf_counter()
@@ -131,6 +139,8 @@ def main() -> None:
             "events_per_second": round(len(events) / seconds, 1),
             "target_seconds": 2.0,
             "pending_charges": charges,
+            "queries": len(statements),
+            "queries_per_order": round(len(statements) / n, 1),
         }
         figures["replay"] = {
             "already_applied": sum(r.status == "already_applied" for r in replay),
@@ -138,7 +148,8 @@ def main() -> None:
         }
         print(
             f"sync of a {n}-order day: {len(events)} events, {applied} applied in {seconds:.2f} s "
-            f"(target ≤ 2 s); {charges} pending charges; replay {replay_seconds:.2f} s, "
+            f"(target ≤ 2 s), {len(statements) / n:.1f} queries per order; {charges} pending charges; "
+            f"replay {replay_seconds:.2f} s, "
             f"{figures['replay']['already_applied']} already applied",
             flush=True,
         )
