@@ -81,19 +81,24 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     event rolls back alone (nothing of it written) and does not hold back the day's other work; one
     commit for the batch keeps a 200-order day well inside its 2 seconds."""
     team = team_of(actor, tenant_today())
-    # the batch's orders locked and read at once, in id order (two syncs never wait on each other in
-    # a cycle): what is read for them below (marks, charges, dependencies) stays true to the commit
-    wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
+    known = {
+        str(pk)
+        for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
+    }
+    # the orders of the events still to apply, locked and read at once in id order (two syncs never
+    # wait on each other in a cycle): what is read for them below (marks, charges, dependencies)
+    # stays true until the commit; a replayed batch locks nothing
+    wanted = {
+        e.order_id
+        for e in events
+        if str(e.id) not in known and e.order_id is not None and 0 < e.order_id < 2**63
+    }
     loaded: dict[int, ServiceOrder] = {
         o.pk: o
         for o in ServiceOrder.objects.select_for_update(of=("self",))
         .select_related("code", "property")
         .filter(pk__in=wanted)
         .order_by("pk")
-    }
-    known = {
-        str(pk)
-        for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
     }
     lookups = Lookups()  # the day's codes, teams, materials and prices, read once for the batch
     # each order's marks so far (start, pause…), read once; the batch's own are added as they apply
