@@ -828,9 +828,11 @@ def _record_execution(
                     created_at=now,
                 )
             )
-    for model, rows in ((ExecutedService, executed), (MaterialUsage, used), (PendingCharge, charges)):
-        if rows:
-            model.objects.bulk_create(rows)  # type: ignore[attr-defined]
+    ExecutedService.objects.bulk_create(executed)
+    if used:
+        MaterialUsage.objects.bulk_create(used)
+    if charges:
+        PendingCharge.objects.bulk_create(charges)
     return charges
 
 
