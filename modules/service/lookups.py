@@ -72,3 +72,14 @@ class Lookups:
             amounts[order_id].append(amount)
         for pk, values in amounts.items():
             self.seed(("charges", pk), values)
+
+    def read_orders(self, orders: list[ServiceOrder]) -> None:
+        """A batch's orders as loaded with their code and property (select them related): each
+        move then re-reads and locks the order's row alone (`order_related`)."""
+        for o in orders:
+            self.seed(("order_related", o.pk), (o.code, o.property_id, o.property))
+
+    def order_related(self, order_id: int) -> tuple[ServiceCode, int | None, Any] | None:
+        """(code, property id, property) of an order the batch read, None otherwise."""
+        related: tuple[ServiceCode, int | None, Any] | None = self._memo.get(("order_related", order_id))
+        return related

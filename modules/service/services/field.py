@@ -110,6 +110,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     lookups.seed("field_marks", marks)
     lookups.read_charge_amounts(list(loaded))
     units.read_dependencies(lookups, list(loaded))
+    lookups.read_orders(list(loaded.values()))
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
     closings: list[FieldClosing] = []  # written in one insert at the end, as the audit rows
@@ -216,7 +217,7 @@ def field_event_apply(
         action = {"start": Action.START, "pause": Action.PAUSE, "resume": Action.RESUME}[event.kind]
         try:
             order = orders.order_step_in(
-                actor=actor, order_id=order.pk, action=action, note=str(p.get("reason", ""))
+                actor=actor, order_id=order.pk, action=action, note=str(p.get("reason", "")), lookups=lookups
             )
         except DomainError as exc:
             if exc.field == "reason":

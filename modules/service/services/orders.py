@@ -112,7 +112,23 @@ def _snap(order: ServiceOrder) -> dict[str, Any]:
     }
 
 
-def _locked(order_id: int) -> ServiceOrder:
+def _locked(order_id: int, lookups: Lookups | None = None) -> ServiceOrder:
+    """The order locked and read afresh, with what its audit snapshot and rules read. A batch that
+    already read the order's code and property (`Lookups.order_related`) reads the order's row alone
+    (the five joins were most of a field closing's ORM work)."""
+    related = lookups.order_related(order_id) if lookups is not None else None
+    if lookups is not None and related is not None:
+        code, property_id, prop = related
+        lean: ServiceOrder | None = (
+            ServiceOrder.objects.select_for_update(of=("self",)).filter(pk=order_id).first()
+        )
+        if lean is not None and lean.code_id == code.pk and lean.property_id == property_id:
+            lean.code = code
+            if prop is not None:
+                lean.property = prop
+            if lean.team_id is not None:
+                lean.team = lookups.team(lean.team_id)
+            return lean
     row: ServiceOrder | None = (
         ServiceOrder.objects.select_for_update(of=("self",))
         .select_related("code", "property", "team", "street", "customer")
@@ -419,10 +435,16 @@ def order_open_within(
 
 
 def _simple(
-    order_id: int, action: Action, *, actor: Actor, note: str = "", audit_action: str
+    order_id: int,
+    action: Action,
+    *,
+    actor: Actor,
+    note: str = "",
+    audit_action: str,
+    lookups: Lookups | None = None,
 ) -> ServiceOrder:
     """Not durable: a move that changes only the state (release, start, pause, resume)."""
-    order = _locked(order_id)
+    order = _locked(order_id, lookups)
     before = _snap(order)
     _move(order, action, actor=actor, at=timezone.now(), note=note)
     order.save(update_fields=["status"])
@@ -432,7 +454,9 @@ def _simple(
     return order
 
 
-def order_step_in(*, actor: Actor, order_id: int, action: Action, note: str = "") -> ServiceOrder:
+def order_step_in(
+    *, actor: Actor, order_id: int, action: Action, note: str = "", lookups: Lookups | None = None
+) -> ServiceOrder:
     """Start, pause (a reason required) or resume the order. Not durable: must run inside the
     caller's transaction (the field sync records its device event in the same one)."""
     if action == Action.PAUSE:
@@ -442,7 +466,7 @@ def order_step_in(*, actor: Actor, order_id: int, action: Action, note: str = ""
         Action.PAUSE: "service.order_pause",
         Action.RESUME: "service.order_resume",
     }[action]
-    return _simple(order_id, action, actor=actor, note=note, audit_action=audit_action)
+    return _simple(order_id, action, actor=actor, note=note, audit_action=audit_action, lookups=lookups)
 
 
 def order_open_in(*, actor: Actor, code: str, property_id: int | None, description: str = "") -> ServiceOrder:
@@ -679,7 +703,7 @@ def order_close_in(
     sync's day). Not durable: must run inside the caller's transaction (`order_close`, or the field
     sync that records its device event in the same one)."""
     lookups = lookups or Lookups()
-    order = _locked(order_id)
+    order = _locked(order_id, lookups)
     team, when = _closing_team_and_time(order, team_id, executed_at, lookups)
     if not executed:
         _require_reason(reason)
