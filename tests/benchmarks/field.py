@@ -51,6 +51,7 @@ def main() -> None:
     from modules.common.audit import SystemActor
     from modules.common.clock import tenant_today
     from modules.common.tenancy import tenant_context
+    from modules.registry.models import Property
     from modules.service.models import PendingCharge, ServiceOrder
     from modules.service.services import catalog, field, orders
     from tests.registry import factories as reg
@@ -89,7 +90,9 @@ def main() -> None:
         t0 = time.perf_counter()
         day: list[ServiceOrder] = []
         opened = timezone.now() - dt.timedelta(days=1)
-        block = random.randint(100, 999)
+        # a block of its own in the reused database (a random one collided with an earlier run's)
+        used = set(Property.objects.filter(locality=9, sector=9).values_list("block", flat=True))
+        block = random.choice([b for b in range(100, 1000) if b not in used])
         for i in range(n):
             prop = reg.prop(locality=9, sector=9, block=block, lot=i + 1)
             o = orders.order_open(actor=actor, code=code.code, property_id=prop.pk, opened_at=opened)
