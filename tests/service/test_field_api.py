@@ -468,7 +468,7 @@ def test_a_priority_change_on_the_back_office_reaches_the_next_sync(day) -> None
 
 # Queries a sync adds per order of the day (start, close with a material, a position): the day's
 # budget of 2 s for 200 orders rests on it (tests/benchmarks/field.py, ADR 0180).
-SYNC_QUERIES_PER_ORDER = 17
+SYNC_QUERIES_PER_ORDER = 16
 
 
 def _scheduled(day, count: int) -> list[ServiceOrder]:
