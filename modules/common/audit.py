@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from django.db import connection, models
@@ -145,7 +147,7 @@ def audit_record(
         before = {k: v for k, v in before.items() if k in changed}
         after = {k: v for k, v in after.items() if k in changed}
     ctx = current_request_context()
-    entry: AuditEntry = AuditEntry.objects.create(
+    entry = AuditEntry(
         actor_id=actor.pk if isinstance(actor.pk, int) else None,
         actor=actor.get_username(),
         action=action,
@@ -159,4 +161,44 @@ def audit_record(
         request_id=ctx.request_id if ctx else "",
         workstation=ctx.workstation if ctx else "",
     )
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.rows.append(entry)
+    else:
+        entry.save(force_insert=True)
     return entry
+
+
+class AuditBatch:
+    """The audit rows of a batch of writes, kept to be inserted at once (`audit_batch`)."""
+
+    def __init__(self) -> None:
+        self.rows: list[AuditEntry] = []
+
+    def mark(self) -> int:
+        """Where the rows stand before a savepoint, for `rollback_to` if it is rolled back."""
+        return len(self.rows)
+
+    def rollback_to(self, mark: int) -> None:
+        del self.rows[mark:]
+
+    def flush(self) -> None:
+        AuditEntry.objects.bulk_create(self.rows)
+        self.rows = []
+
+
+_BATCH: ContextVar[AuditBatch | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[AuditBatch]:
+    """Inside, `audit_record` keeps its rows (unsaved, without id) in the batch instead of one insert
+    each; the caller drops those of a savepoint it rolls back (`mark`/`rollback_to`) and calls
+    `flush` inside the same transaction before leaving (the field sync of a day, ADR 0180). Rows not
+    flushed are lost: use it only where the transaction ends with the flush."""
+    batch = AuditBatch()
+    token = _BATCH.set(batch)
+    try:
+        yield batch
+    finally:
+        _BATCH.reset(token)

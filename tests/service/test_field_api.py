@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from modules.access.models import Profile
@@ -34,7 +36,7 @@ from modules.service.models import (
     Position,
     ServiceOrder,
 )
-from modules.service.services import catalog, field, opening_settings, orders
+from modules.service.services import catalog, field, opening_settings, orders, units
 from tests.conftest import bearer, make_user
 from tests.registry import factories as reg
 
@@ -462,3 +464,108 @@ def test_a_priority_change_on_the_back_office_reaches_the_next_sync(day) -> None
     orders.order_unschedule(actor=f.ACTOR, order_id=day["far"].pk, reason="Engano")
     body = day["phone"].post("/api/v1/field/sync", {"device_id": "pwa-1", "events": []}).json()
     assert [o["id"] for o in body["orders"]] == [day["near"].pk]
+
+
+# Queries a sync adds per order of the day (start, close with a material, a position): the day's
+# budget of 2 s for 200 orders rests on it (tests/benchmarks/field.py, ADR 0180).
+SYNC_QUERIES_PER_ORDER = 16
+
+
+def _scheduled(day, count: int) -> list[ServiceOrder]:
+    opened = dt.datetime(2026, 4, 17, 10, 0, tzinfo=SP)
+    out = []
+    for _ in range(count):
+        o = orders.order_open(actor=f.ACTOR, code="LIG01", property_id=reg.prop().pk, opened_at=opened)
+        out.append(orders.order_schedule(actor=f.ACTOR, order_id=o.pk, team_id=day["team"].pk, day=TODAY))
+    return out
+
+
+def _jobs(day, jobs: list[ServiceOrder]) -> dict:
+    events = []
+    for o in jobs:
+        done = NOW - dt.timedelta(minutes=10)
+        events += [
+            _event("start", o.pk, NOW - dt.timedelta(minutes=30)),
+            _event(
+                "close",
+                o.pk,
+                done,
+                team=day["team"].pk,
+                executed_at=done.isoformat(),
+                materials=[{"code": "TUBO20", "quantity": "2"}],
+            ),
+            _event("position", None, done, latitude="-23.5", longitude="-47.45"),
+        ]
+    return {"device_id": "pwa-test-1", "events": events}
+
+
+def test_a_sync_costs_a_bounded_number_of_queries_per_closed_order(day) -> None:
+    one, five = _scheduled(day, 1), _scheduled(day, 5)
+    counts = []
+    for jobs in (one, five):
+        with CaptureQueriesContext(connection) as ctx:
+            body = day["phone"].post("/api/v1/field/sync", _jobs(day, jobs)).json()
+        assert body["applied"] == 3 * len(jobs) and body["rejected"] == 0
+        counts.append(len(ctx.captured_queries))
+
+    per_order = (counts[1] - counts[0]) / 4
+    assert per_order <= SYNC_QUERIES_PER_ORDER, counts
+    assert PendingCharge.objects.filter(order__in=five).count() == 10  # the work itself was done
+    assert FieldClosing.objects.filter(order__in=five, execution_minutes=20).count() == 5
+
+
+def test_the_sync_answer_lists_the_day_in_a_fixed_number_of_queries(day) -> None:
+    empty = {"device_id": "pwa-test-1", "events": []}
+    day["phone"].post("/api/v1/field/sync", empty)  # the first request of a client reads a bit more
+    counts = []
+    for more in (0, 4):
+        _scheduled(day, more)
+        with CaptureQueriesContext(connection) as ctx:
+            body = day["phone"].post("/api/v1/field/sync", empty).json()
+        # the field's own reads (the tenant's domain and the token are read per request, not per order)
+        counts.append((len(body["orders"]), sum('"service_' in q["sql"] for q in ctx.captured_queries)))
+
+    assert [n for n, _ in counts] == [2, 6]
+    assert counts[0][1] == counts[1][1], counts
+
+
+def test_a_refused_event_leaves_no_audit_row_and_the_others_keep_theirs(day) -> None:
+    # the distance is checked after the order services wrote the closing's audit row
+    bad = _event(
+        "close", day["near"].pk, team=day["team"].pk, executed_at=NOW.isoformat(), distance_km="muito"
+    )
+    good = _event("close", day["far"].pk, team=day["team"].pk, executed_at=NOW.isoformat())
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    body = day["phone"].post("/api/v1/field/sync", {"device_id": "pwa-test-1", "events": [bad, good]}).json()
+
+    assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
+    assert body["results"][0]["field"] == "events[0].payload.distance_km"
+    written = AuditEntry.objects.filter(pk__gt=last).order_by("id").values_list("action", "object_id")
+    assert list(written) == [("service.order_close", str(day["far"].pk))]
+    assert not FieldClosing.objects.filter(order=day["near"]).exists()
+    assert FieldClosing.objects.filter(order=day["far"]).count() == 1
+    day["near"].refresh_from_db()
+    assert day["near"].status == "scheduled"
+
+
+def test_an_order_split_with_a_dependency_is_not_closed_from_the_phone_before_it(day) -> None:
+    f.code("CAV01", price="10.00")
+    child = units.order_split(
+        actor=f.ACTOR, order_id=day["near"].pk, code="CAV01", reason="Trocar o cavalete"
+    )
+    close = _event("close", day["near"].pk, team=day["team"].pk, executed_at=NOW.isoformat())
+    other = _event("close", day["far"].pk, team=day["team"].pk, executed_at=NOW.isoformat())
+
+    body = (
+        day["phone"].post("/api/v1/field/sync", {"device_id": "pwa-test-1", "events": [close, other]}).json()
+    )
+
+    assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
+    assert body["results"][0]["code"] == "dependency_not_executed"
+    assert (
+        body["results"][0]["message"]
+        == f"Esta ordem depende da OS {child.label}, que ainda não foi executada."
+    )
+    day["near"].refresh_from_db()
+    assert day["near"].status == "scheduled"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from modules.common.audit import Actor, audit_record
@@ -351,16 +352,20 @@ def _request_open(
 def on_order_closed(order: ServiceOrder, *, executed: bool, actor: Actor) -> None:
     """Not durable: order_close calls it inside its transaction, so a request's workflow moves with
     the closing of its feasibility or execution order."""
-    req = (
-        ConnectionRequest.objects.select_for_update()
-        .filter(status__in=(Status.FEASIBILITY, Status.EXECUTION))
-        .filter(feasibility_order=order)
-        .first()
-    ) or (
-        ConnectionRequest.objects.select_for_update()
-        .filter(status=Status.EXECUTION, execution_order=order)
-        .first()
+    # one read for both roles (a closing of any order asks it), the feasibility one first
+    candidates = list(
+        ConnectionRequest.objects.select_for_update().filter(
+            Q(status__in=(Status.FEASIBILITY, Status.EXECUTION), feasibility_order=order)
+            | Q(status=Status.EXECUTION, execution_order=order)
+        )
     )
+    feasibility = [
+        r
+        for r in candidates
+        if r.feasibility_order_id == order.pk and r.status in (Status.FEASIBILITY, Status.EXECUTION)
+    ]
+    execution = [r for r in candidates if r.execution_order_id == order.pk and r.status == Status.EXECUTION]
+    req = (feasibility or execution or [None])[0]
     if req is None:
         return
     instance = WorkflowInstance.objects.select_related("definition").get(request=req)

@@ -24,13 +24,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from modules.common.audit import Actor, audit_record
+from modules.common.audit import Actor, audit_batch, audit_record
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound, ValidationFailed
 
 from ..domain.field import Mark, execution_seconds
 from ..domain.orders import Action
 from ..errors import ErrorCode
+from ..lookups import Lookups
 from ..models import (
     Badge,
     FieldClosing,
@@ -45,7 +46,7 @@ from ..models import (
     Vehicle,
 )
 from ..selectors_field import field_settings, team_of
-from . import orders
+from . import orders, units
 
 KINDS = ("start", "pause", "resume", "close", "not_execute", "photo", "position", "crew", "notice")
 DESTINATIONS = {"encerrar": "Encerrar sem execução", "reabrir": "Abrir nova ordem para reprogramar"}
@@ -84,44 +85,84 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
         str(pk)
         for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
     }
-    # the batch's orders read once; each service re-reads and locks
-    wanted = {e.order_id for e in events if e.order_id is not None and 0 < e.order_id < 2**63}
-    loaded: dict[int, ServiceOrder] = ServiceOrder.objects.select_related("code", "property").in_bulk(wanted)
+    # the orders of the events still to apply, locked and read at once in id order (two syncs never
+    # wait on each other in a cycle): what is read for them below (marks, charges, dependencies)
+    # stays true until the commit; a replayed batch locks nothing
+    wanted = {
+        e.order_id
+        for e in events
+        if str(e.id) not in known and e.order_id is not None and 0 < e.order_id < 2**63
+    }
+    loaded: dict[int, ServiceOrder] = {
+        o.pk: o
+        for o in ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("code", "property")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    }
+    lookups = Lookups()  # the day's codes, teams, materials and prices, read once for the batch
+    # each order's marks so far (start, pause…), read once; the batch's own are added as they apply
+    marks: dict[int, list[Mark]] = {pk: [] for pk in loaded}
+    for order_id, kind, at in FieldEvent.objects.filter(order_id__in=list(loaded)).values_list(
+        "order_id", "kind", "at"
+    ):
+        marks[order_id].append(Mark(kind, at))
+    lookups.seed("field_marks", marks)
+    lookups.read_charge_amounts(list(loaded))
+    units.read_dependencies(lookups, list(loaded))
+    lookups.read_orders(list(loaded.values()))
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
-    for index, event in enumerate(events):
-        key = str(event.id)
-        if key in known:
-            results.setdefault(key, EventResult(key, "already_applied", message="Evento já aplicado."))
-            continue
-        known.add(key)
-        if event.kind == "position":
-            positions.append(event)
-            continue
-        try:
-            with transaction.atomic():  # the event's savepoint
-                order = field_event_apply(
-                    actor=actor, device_id=device_id, team=team, event=event, loaded=loaded
+    closings: list[FieldClosing] = []  # written in one insert at the end, as the audit rows
+    with audit_batch() as audit:
+        for index, event in enumerate(events):
+            key = str(event.id)
+            if key in known:
+                results.setdefault(key, EventResult(key, "already_applied", message="Evento já aplicado."))
+                continue
+            known.add(key)
+            if event.kind == "position":
+                positions.append(event)
+                continue
+            mark, staged = audit.mark(), len(closings)
+            try:
+                with transaction.atomic():  # the event's savepoint
+                    order = field_event_apply(
+                        actor=actor,
+                        device_id=device_id,
+                        team=team,
+                        event=event,
+                        loaded=loaded,
+                        lookups=lookups,
+                        closings=closings,
+                    )
+            except DomainError as exc:
+                audit.rollback_to(mark)
+                del closings[staged:]
+                known.discard(key)  # nothing was written: the corrected event may come again
+                results[key] = EventResult(
+                    key,
+                    "rejected",
+                    code=str(exc.code),
+                    field=f"events[{index}].{exc.field}" if exc.field else f"events[{index}]",
+                    message=exc.message,
                 )
-        except DomainError as exc:
-            known.discard(key)  # nothing was written: the corrected event may come again
-            results[key] = EventResult(
-                key,
-                "rejected",
-                code=str(exc.code),
-                field=f"events[{index}].{exc.field}" if exc.field else f"events[{index}]",
-                message=exc.message,
-            )
-            continue
-        except IntegrityError:  # the same id committed meanwhile by a concurrent sync
-            results[key] = EventResult(key, "already_applied", message="Evento já aplicado.")
-            continue
-        results[key] = EventResult(key, "applied", order_status=order.status if order else "")
-    if positions:
-        for key, result in field_positions_record(
-            actor=actor, device_id=device_id, team=team, events=positions
-        ).items():
-            results[key] = result
+                continue
+            except IntegrityError:  # the same id committed meanwhile by a concurrent sync
+                audit.rollback_to(mark)
+                del closings[staged:]
+                results[key] = EventResult(key, "already_applied", message="Evento já aplicado.")
+                continue
+            if event.order_id in marks:
+                marks[event.order_id].append(Mark(event.kind, event.at))
+            results[key] = EventResult(key, "applied", order_status=order.status if order else "")
+        if positions:
+            for key, result in field_positions_record(
+                actor=actor, device_id=device_id, team=team, events=positions
+            ).items():
+                results[key] = result
+        FieldClosing.objects.bulk_create(closings)
+        audit.flush()
     return _in_order(events, results)
 
 
@@ -145,6 +186,8 @@ def field_event_apply(
     team: Team | None,
     event: EventIn,
     loaded: dict[int, ServiceOrder] | None = None,
+    lookups: Lookups | None = None,
+    closings: list[FieldClosing] | None = None,
 ) -> ServiceOrder | None:
     """One device event: its row first (a concurrent replay fails on the primary key), then the
     order's move and what the event brought. Raises DomainError with the field named (order,
@@ -174,14 +217,16 @@ def field_event_apply(
         action = {"start": Action.START, "pause": Action.PAUSE, "resume": Action.RESUME}[event.kind]
         try:
             order = orders.order_step_in(
-                actor=actor, order_id=order.pk, action=action, note=str(p.get("reason", ""))
+                actor=actor, order_id=order.pk, action=action, note=str(p.get("reason", "")), lookups=lookups
             )
         except DomainError as exc:
             if exc.field == "reason":
                 exc.field = "payload.reason"
             raise
     elif event.kind in {"close", "not_execute"}:
-        order = _close(actor, order, team, row, p, executed=event.kind == "close")
+        order = _close(
+            actor, order, team, row, p, executed=event.kind == "close", lookups=lookups, closings=closings
+        )
     elif event.kind == "photo":
         _photo(actor, order, row, p)
     elif event.kind == "crew":
@@ -271,6 +316,8 @@ def _close(
     p: dict[str, Any],
     *,
     executed: bool,
+    lookups: Lookups | None = None,
+    closings: list[FieldClosing] | None = None,
 ) -> ServiceOrder:
     """Not durable: a closing from the phone, through `orders.order_close_in`; the team and the time
     come from the payload and are required as in the back office."""
@@ -315,13 +362,20 @@ def _close(
             reason=str(p.get("reason") or "")[:300],
             vehicle_id=vehicle.pk if vehicle else None,
             fields=answers,
+            lookups=lookups,
         )
     except DomainError as exc:
         if exc.field and exc.field.startswith("fields."):  # the code's form: the phone sends `answers`
             exc.field = "answers." + exc.field.removeprefix("fields.")
         exc.field = f"payload.{exc.field}" if exc.field else "payload"
         raise
-    marks = [Mark(kind, at) for kind, at in FieldEvent.objects.filter(order=closed).values_list("kind", "at")]
+    known: dict[int, list[Mark]] = lookups.memo("field_marks", dict) if lookups else {}
+    if closed.pk in known:  # the marks read by the batch, and this closing's own
+        marks = [*known[closed.pk], Mark(row.kind, row.at)]
+    else:
+        marks = [
+            Mark(kind, at) for kind, at in FieldEvent.objects.filter(order=closed).values_list("kind", "at")
+        ]
     seconds = execution_seconds(marks)
     followup = None
     if destination == "reabrir":
@@ -331,7 +385,7 @@ def _close(
             property_id=closed.property_id,
             description=f"Reaberta: a OS {closed.label} não foi executada ({closed.reason}).",
         )
-    FieldClosing.objects.create(
+    closing = FieldClosing(
         order=closed,
         event=row,
         vehicle_plate=plate[:7],
@@ -341,6 +395,10 @@ def _close(
         destination=destination,
         followup=followup,
     )
+    if closings is None:
+        closing.save(force_insert=True)
+    else:  # the batch writes them at its end (`field_sync`)
+        closings.append(closing)
     return closed
 
 

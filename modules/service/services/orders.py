@@ -22,6 +22,7 @@ from modules.registry.models import Customer, Property, Street
 from ..domain.closing import check_values
 from ..domain.orders import Action, OrderStatus, next_status, postponement_check
 from ..errors import ErrorCode
+from ..lookups import Lookups
 from ..models import (
     BillingType,
     ExecutedService,
@@ -36,18 +37,8 @@ from ..models import (
     Vehicle,
 )
 from ..models_orders import OrderClosingData, QualityInspection
-from ..selectors import (
-    code_deadline,
-    code_get,
-    crew_on,
-    material_get,
-    material_price_in_force,
-    order_due_at,
-    price_in_force,
-    team_get,
-)
+from ..selectors import code_deadline, code_get, crew_on, order_due_at, team_get
 from .opening import after_open
-from .opening_settings import closing_fields_of
 
 # a field clock a few minutes ahead of the server is not a closing "in the future"
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -77,6 +68,8 @@ class Closing:
     executed_at: dt.datetime
     actor: Actor
     field_data: dict[str, Any] = field(default_factory=dict)
+    # the batch's memoized reads (the field sync's day); a fresh one for a single closing
+    lookups: Lookups = field(default_factory=Lookups)
 
 
 # Checks run before a closing moves the order (they raise to refuse it) and effects run after its
@@ -119,7 +112,23 @@ def _snap(order: ServiceOrder) -> dict[str, Any]:
     }
 
 
-def _locked(order_id: int) -> ServiceOrder:
+def _locked(order_id: int, lookups: Lookups | None = None) -> ServiceOrder:
+    """The order locked and read afresh, with what its audit snapshot and rules read. A batch that
+    already read the order's code and property (`Lookups.order_related`) reads the order's row alone
+    (the five joins were most of a field closing's ORM work)."""
+    related = lookups.order_related(order_id) if lookups is not None else None
+    if lookups is not None and related is not None:
+        code, property_id, prop = related
+        lean: ServiceOrder | None = (
+            ServiceOrder.objects.select_for_update(of=("self",)).filter(pk=order_id).first()
+        )
+        if lean is not None and lean.code_id == code.pk and lean.property_id == property_id:
+            lean.code = code
+            if prop is not None:
+                lean.property = prop
+            if lean.team_id is not None:
+                lean.team = lookups.team(lean.team_id)
+            return lean
     row: ServiceOrder | None = (
         ServiceOrder.objects.select_for_update(of=("self",))
         .select_related("code", "property", "team", "street", "customer")
@@ -426,10 +435,16 @@ def order_open_within(
 
 
 def _simple(
-    order_id: int, action: Action, *, actor: Actor, note: str = "", audit_action: str
+    order_id: int,
+    action: Action,
+    *,
+    actor: Actor,
+    note: str = "",
+    audit_action: str,
+    lookups: Lookups | None = None,
 ) -> ServiceOrder:
     """Not durable: a move that changes only the state (release, start, pause, resume)."""
-    order = _locked(order_id)
+    order = _locked(order_id, lookups)
     before = _snap(order)
     _move(order, action, actor=actor, at=timezone.now(), note=note)
     order.save(update_fields=["status"])
@@ -439,7 +454,9 @@ def _simple(
     return order
 
 
-def order_step_in(*, actor: Actor, order_id: int, action: Action, note: str = "") -> ServiceOrder:
+def order_step_in(
+    *, actor: Actor, order_id: int, action: Action, note: str = "", lookups: Lookups | None = None
+) -> ServiceOrder:
     """Start, pause (a reason required) or resume the order. Not durable: must run inside the
     caller's transaction (the field sync records its device event in the same one)."""
     if action == Action.PAUSE:
@@ -449,7 +466,7 @@ def order_step_in(*, actor: Actor, order_id: int, action: Action, note: str = ""
         Action.PAUSE: "service.order_pause",
         Action.RESUME: "service.order_resume",
     }[action]
-    return _simple(order_id, action, actor=actor, note=note, audit_action=audit_action)
+    return _simple(order_id, action, actor=actor, note=note, audit_action=audit_action, lookups=lookups)
 
 
 def order_open_in(*, actor: Actor, code: str, property_id: int | None, description: str = "") -> ServiceOrder:
@@ -673,6 +690,7 @@ def order_close_in(
     fields: dict[str, str] | None = None,
     opinion: str = "",
     field_data: dict[str, Any] | None = None,
+    lookups: Lookups | None = None,
 ) -> ServiceOrder:
     """Close the order (3.2.11.14, .19, .22): the team and the time are required; executed, its
     services (the order's own code when none is given) and materials are recorded and the billable
@@ -681,25 +699,37 @@ def order_close_in(
     check (`quality`): unsatisfactory regenerates the rework at once (3.2.11.13). An executed closing
     reports the code's own closing fields (`fields`, 3.2.11.8), checked against its form. `field_data`
     carries what a marked code needs (the new meter and the readings of a swap); the registered hooks
-    act on it in this transaction. Not durable: must run inside the caller's transaction
-    (`order_close`, or the field sync that records its device event in the same one)."""
-    order = _locked(order_id)
-    team, when = _closing_team_and_time(order, team_id, executed_at)
+    act on it in this transaction. `lookups` memoizes the reads of a batch of closings (the field
+    sync's day). Not durable: must run inside the caller's transaction (`order_close`, or the field
+    sync that records its device event in the same one)."""
+    lookups = lookups or Lookups()
+    order = _locked(order_id, lookups)
+    team, when = _closing_team_and_time(order, team_id, executed_at, lookups)
     if not executed:
         _require_reason(reason)
-    closing = Closing(executed=executed, executed_at=when, actor=actor, field_data=dict(field_data or {}))
+    written: list[PendingCharge] = []
+    closing = Closing(
+        executed=executed,
+        executed_at=when,
+        actor=actor,
+        field_data=dict(field_data or {}),
+        lookups=lookups,
+    )
     for check in _CLOSE_CHECKS:
         check(order, closing)
+    earlier = lookups.charge_amounts(order)  # read before this closing writes its own
     before = _snap(order)
     now = timezone.now()
     _move(
         order, Action.EXECUTE if executed else Action.NOT_EXECUTE, actor=actor, at=now, note=reason or notes
     )
     if executed:
-        reported = check_values(closing_fields_of(order.code_id), fields or {})
+        reported = check_values(lookups.closing_fields(order.code_id), fields or {})
         if reported:
             OrderClosingData.objects.create(order=order, values=reported)
-        _record_execution(order, services or [ServiceLine(order.code.code)], materials or [], when, now)
+        written = _record_execution(
+            order, services or [ServiceLine(order.code.code)], materials or [], when, now, lookups
+        )
     vehicle = order.vehicle
     if vehicle_id:  # 3.2.11.14: the vehicle used, when it is not the scheduled one
         vehicle = Vehicle.objects.filter(pk=vehicle_id, is_active=True).first()
@@ -715,7 +745,7 @@ def order_close_in(
     from .connections import on_order_closed  # a new connection's workflow moves with its orders
 
     on_order_closed(order, executed=executed, actor=actor)
-    charges = ", ".join(f"R$ {format_brl(c.amount)}" for c in order.charges.all())
+    charges = ", ".join(f"R$ {format_brl(a)}" for a in [*earlier, *(c.amount for c in written)])
     audit_record(
         actor=actor,
         action="service.order_close",
@@ -730,7 +760,7 @@ def order_close_in(
 
 
 def _closing_team_and_time(
-    order: ServiceOrder, team_id: int | None, executed_at: dt.datetime | None
+    order: ServiceOrder, team_id: int | None, executed_at: dt.datetime | None, lookups: Lookups
 ) -> tuple[Team, dt.datetime]:
     """Raises when the closing names no team or no time, or a time in the future or before opening."""
     if team_id is None:
@@ -739,7 +769,7 @@ def _closing_team_and_time(
             field="team",
             code=ErrorCode.CLOSING_NEEDS_TEAM,
         )
-    team = team_get(team_id)
+    team = lookups.team(team_id)
     _refuse_team(team, order)
     if executed_at is None:
         raise ValidationFailed(
@@ -768,47 +798,66 @@ def _record_execution(
     materials: list[MaterialLine],
     when: dt.datetime,
     now: dt.datetime,
-) -> None:
+    lookups: Lookups,
+) -> list[PendingCharge]:
     """Not durable: the executed services and used materials of a closing, and their charges (a
-    service line is rounded half-up to the cent; the bill sums the rounded lines)."""
+    service line is rounded half-up to the cent; the bill sums the rounded lines), written in one
+    insert per table once every line is checked. Returns the charges written, services first."""
     on = when.astimezone(tenant_zone()).date()
+    executed: list[ExecutedService] = []
+    used: list[MaterialUsage] = []
+    charges: list[PendingCharge] = []
     for index, line in enumerate(services):
         field = f"services[{index}]"
-        code = code_get(line.code) if line.code.strip().upper() != order.code.code else order.code
+        code = lookups.code(line.code) if line.code.strip().upper() != order.code.code else order.code
         quantity = _quantity(line.quantity, f"{field}.quantity")
-        unit_price, amount = _service_amount(code, quantity, line.amount, on, field)
-        ExecutedService.objects.create(
-            order=order, code=code, quantity=quantity, unit_price=unit_price, amount=amount
+        unit_price, amount = _service_amount(code, quantity, line.amount, on, field, lookups)
+        executed.append(
+            ExecutedService(order=order, code=code, quantity=quantity, unit_price=unit_price, amount=amount)
         )
         if amount is not None and amount > 0 and order.property_id:
-            PendingCharge.objects.create(
-                property_id=order.property_id,
-                order=order,
-                kind=PendingCharge.Kind.SERVICE,
-                description=f"{code.description} (OS {order.label})"[:200],
-                amount=amount,
-                created_at=now,
+            charges.append(
+                PendingCharge(
+                    property_id=order.property_id,
+                    order=order,
+                    kind=PendingCharge.Kind.SERVICE,
+                    description=f"{code.description} (OS {order.label})"[:200],
+                    amount=amount,
+                    created_at=now,
+                )
             )
     for index, mline in enumerate(materials):  # 3.2.11.27: charged only when the code says so
         field = f"materials[{index}]"
-        material = material_get(mline.code, f"{field}.code")
+        material = lookups.material(mline.code, f"{field}.code")
         quantity = _quantity(mline.quantity, f"{field}.quantity")
         m_price = m_amount = None
         if order.code.charges_materials:
-            m_price = material_price_in_force(material, on, f"{field}.code")
+            m_price = lookups.material_price(material, on, f"{field}.code")
             m_amount = round_money(m_price * quantity, Rounding.HALF_UP)
-        MaterialUsage.objects.create(
-            order=order, material=material, quantity=quantity, unit_price=m_price, amount=m_amount
+        used.append(
+            MaterialUsage(
+                order=order, material=material, quantity=quantity, unit_price=m_price, amount=m_amount
+            )
         )
         if m_amount and order.property_id:
-            PendingCharge.objects.create(
-                property_id=order.property_id,
-                order=order,
-                kind=PendingCharge.Kind.MATERIAL,
-                description=f"{material.description} ({quantity:f} {material.unit}, OS {order.label})"[:200],
-                amount=m_amount,
-                created_at=now,
+            charges.append(
+                PendingCharge(
+                    property_id=order.property_id,
+                    order=order,
+                    kind=PendingCharge.Kind.MATERIAL,
+                    description=f"{material.description} ({quantity:f} {material.unit}, OS {order.label})"[
+                        :200
+                    ],
+                    amount=m_amount,
+                    created_at=now,
+                )
             )
+    ExecutedService.objects.bulk_create(executed)
+    if used:
+        MaterialUsage.objects.bulk_create(used)
+    if charges:
+        PendingCharge.objects.bulk_create(charges)
+    return charges
 
 
 def _quantity(value: Decimal, field: str) -> Decimal:
@@ -819,7 +868,7 @@ def _quantity(value: Decimal, field: str) -> Decimal:
 
 
 def _service_amount(
-    code: ServiceCode, quantity: Decimal, typed: Decimal | None, on: dt.date, field: str
+    code: ServiceCode, quantity: Decimal, typed: Decimal | None, on: dt.date, field: str, lookups: Lookups
 ) -> tuple[Decimal | None, Decimal | None]:
     """(unit price, amount) of an executed service by its billing type (3.2.11.1.4): not billable,
     none; variable, the amount typed at closing (required); mandatory and optional, the price in
@@ -835,7 +884,7 @@ def _service_amount(
             )
         amount = round_money(Decimal(str(typed)), Rounding.HALF_UP)
         return None, amount
-    unit_price = price_in_force(code, on, f"{field}.code")
+    unit_price = lookups.service_price(code, on, f"{field}.code")
     return unit_price, round_money(unit_price * quantity, Rounding.HALF_UP)
 
 

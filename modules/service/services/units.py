@@ -40,6 +40,7 @@ from ..domain.cuts import (
 )
 from ..domain.orders import FINAL, OrderStatus
 from ..errors import ErrorCode
+from ..lookups import Lookups
 from ..models import (
     CodeEffect,
     CutRecord,
@@ -93,6 +94,8 @@ def closing_check(order: ServiceOrder, closing: Closing) -> None:
     depends on was executed (3.2.13.11.5)."""
     if not closing.executed:
         return
+    if order.pk in closing.lookups.memo("orders_without_dependency", set):  # the batch read it
+        return
     waiting = (
         OrderDependency.objects.filter(order=order)
         .exclude(depends_on__status=OrderStatus.EXECUTED)
@@ -107,13 +110,20 @@ def closing_check(order: ServiceOrder, closing: Closing) -> None:
         )
 
 
+def read_dependencies(lookups: Lookups, order_ids: list[int]) -> None:
+    """Which of a batch's orders depend on no other, in one query, for `closing_check`. The caller
+    holds the orders' locks (a split takes the original's), so none gains a dependency meanwhile."""
+    depending = set(OrderDependency.objects.filter(order_id__in=order_ids).values_list("order_id", flat=True))
+    lookups.seed("orders_without_dependency", set(order_ids) - depending)
+
+
 def closing_effect(order: ServiceOrder, closing: Closing) -> None:
     """Not durable: runs inside order_close's transaction, after its charges; raising rolls the whole
     closing back."""
     if not closing.executed:
         _not_executed_destination(order, closing)
         return
-    effect = effect_of(order)
+    effect = closing.lookups.memo(("effect", order.code_id), lambda: effect_of(order))
     on = closing.executed_at.astimezone(tenant_zone()).date()
     if effect in CUTS:
         _cut(order, CUTS[effect], on, closing.actor)
