@@ -8,8 +8,10 @@ changes). Prints figures and writes results/field.json.
 
 from __future__ import annotations
 
+import cProfile
 import datetime as dt
 import os
+import pstats
 import random
 import time
 import uuid
@@ -125,10 +127,17 @@ def main() -> None:
             statements.append(sql)
             return execute(sql, params, many, context)
 
+        profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
         t0, cpu0 = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(count):
+            if profiler is not None:
+                profiler.enable()
             results = field.field_sync(actor=member, device_id="bench-device", events=events)
+            if profiler is not None:
+                profiler.disable()
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        if profiler is not None:  # BENCH_PROFILE=1: where the sync's time goes (slower while on)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
         applied = sum(r.status == "applied" for r in results)
         t0 = time.perf_counter()
         replay = field.field_sync(actor=member, device_id="bench-device", events=events)
