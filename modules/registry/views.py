@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.errors import DomainError, ValidationFailed
+from modules.common.forms import form_error
 
 from . import selectors
 from .domain.economies import CategoryShare
@@ -30,10 +31,6 @@ from .services.customers import clean_document, customer_create, customer_docume
 from .services.location import PARTS, inscription_typed
 from .services.properties import property_create, property_set_categories
 from .services.relations import relation_transfer
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _shares(form: EconomiesForm) -> list[CategoryShare]:
@@ -104,7 +101,7 @@ def property_create_view(request: HttpRequest) -> HttpResponse:
             if exc.field in ("categories", "economies"):
                 economies.add_error(None, exc.message)
             else:
-                _form_error(form, exc)
+                form_error(form, exc)
         else:
             messages.success(request, f"Imóvel cadastrado: matrícula {prop.account_number}.")
             return redirect("registry:property", prop.pk)
@@ -207,7 +204,7 @@ def _customer_form(request: HttpRequest, pk: int | None) -> HttpResponse:
             else:
                 customer = customer_create(actor=request.user, **data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"Cliente {customer.name} salvo.")
             return redirect("registry:customer_edit", customer.pk)

@@ -19,6 +19,7 @@ from modules.billing.models_legal import ExceptionKind, ProcessKind
 from modules.billing.services import legal
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
+from modules.common.forms import form_error
 from modules.registry.models import Property
 
 from .forms import DATE
@@ -56,10 +57,6 @@ class EndForm(forms.Form):
     target = forms.IntegerField(widget=forms.HiddenInput)
     ends_on = forms.DateField(label="Último dia", widget=DATE)
     reason = forms.CharField(label="Motivo", max_length=1000)
-
-
-def _fail(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @function_required(LEGAL_FUNCTION)
@@ -110,7 +107,7 @@ def desk_legal_view(request: HttpRequest, pk: int) -> HttpResponse:
             legal.process_close(actor=user, process_id=d["target"], ends_on=d["ends_on"], reason=d["reason"])
             done = "Processo encerrado."
     except DomainError as exc:
-        _fail({"exception": exception_form, "process": process_form}.get(op, end_form), exc)
+        form_error({"exception": exception_form, "process": process_form}.get(op, end_form), exc)
     if done:
         messages.success(request, done)
         return redirect("service:desk_legal", prop.pk)

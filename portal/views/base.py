@@ -123,11 +123,6 @@ def granted_property(request: HttpRequest, property_id: int) -> Property:
     return access_property_by_id(request_grant(request), property_id)
 
 
-def add_form_error(form: Any, exc: DomainError) -> None:
-    """A service's refusal on the form: on its field when the form has it, else on top."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def request_context(request: HttpRequest) -> dict[str, str]:
     """What a protocol records of the request that opened it."""
     return {"user_agent": request.headers.get("User-Agent", "")[:300], "ip": client_ip(request)}

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from modules.common.errors import DomainError, ErrorCode, PermissionDenied
+from modules.common.forms import form_error
 from modules.registry.models import Property
 from modules.service.models import ServiceRequest
 
@@ -18,7 +19,6 @@ from ..auth import Grant
 from ..forms_desk import DocumentUpdateForm
 from ..services import Requester
 from .base import (
-    add_form_error,
     citizen_required,
     granted_property,
     is_totem,
@@ -94,7 +94,7 @@ def _document_update_form(
             except PermissionDenied:
                 raise
             except DomainError as exc:
-                add_form_error(form, exc)
+                form_error(form, exc)
             else:
                 message = (
                     f"Pedido registrado com o protocolo {item.protocol}. O CPF/CNPJ do cadastro muda "

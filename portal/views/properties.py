@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from modules.common.errors import DomainError, NotFound, PermissionDenied
+from modules.common.forms import form_error
 
 from .. import selectors, services
 from ..auth import Grant
 from ..forms import DueDayForm, EmailForm
 from ..models import AgencySettings
-from .base import add_form_error, citizen_required, granted_property, page_url, render_page
+from .base import citizen_required, granted_property, page_url, render_page
 
 
 @require_GET
@@ -65,7 +66,7 @@ def email_change(request: HttpRequest, property_id: int) -> HttpResponse:
         except PermissionDenied:
             raise
         except DomainError as exc:
-            add_form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -105,7 +106,7 @@ def due_day(request: HttpRequest, property_id: int) -> HttpResponse:
         except PermissionDenied:
             raise
         except DomainError as exc:
-            add_form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from modules.common.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from modules.common.forms import form_error
 from modules.service.models import ServiceRequest
 from modules.service.services.protocols import protocol_types
 
@@ -18,7 +19,6 @@ from ..auth import Grant, session_grant
 from ..forms import OmbudsmanForm, ProblemForm, ServiceRequestForm
 from ..models import AgencySettings
 from .base import (
-    add_form_error,
     citizen_required,
     granted_property,
     is_totem,
@@ -100,7 +100,7 @@ def request_new(request: HttpRequest, property_id: int) -> HttpResponse:
         except PermissionDenied:
             raise
         except DomainError as exc:
-            add_form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"Pedido registrado. Anote o protocolo: {item.protocol}.")
             return redirect(page_url(request, "request_detail", prop.pk, item.protocol))
@@ -142,7 +142,7 @@ def ombudsman(request: HttpRequest, property_id: int) -> HttpResponse:
         except PermissionDenied:
             raise
         except DomainError as exc:
-            add_form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -179,7 +179,7 @@ def problem_report(request: HttpRequest) -> HttpResponse:
                 context={**request_context(request), "url": data.get("page", "")},
             )
         except DomainError as exc:
-            add_form_error(form, exc)
+            form_error(form, exc)
         else:
             return render_page(
                 request,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from modules.common.errors import DomainError
+from modules.common.forms import form_error
 from modules.common.http import client_ip
 
 from .. import domain
@@ -21,7 +22,7 @@ from ..auth import (
 )
 from ..forms import SignInForm
 from ..models import AgencySettings
-from .base import add_form_error, citizen_required, is_totem, page_url, render_page
+from .base import citizen_required, is_totem, page_url, render_page
 from .channels import document_alert_context
 
 
@@ -51,7 +52,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             document_alert = document_alert_context(request, agency, exc)
             status = exc.status
         except DomainError as exc:
-            add_form_error(form, exc)
+            form_error(form, exc)
             status = 400
         else:
             session_start(request, grant)
