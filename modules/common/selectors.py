@@ -1,10 +1,17 @@
-"""Named reads shared by every module's settings pages: who changed a setting, what and when."""
+"""Named reads shared by every module: who changed a setting, what and when; which dated rows
+overlap a period."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
 
 from .models import AuditEntry
+
+M = TypeVar("M", bound=Model)
 
 
 def change_history(
@@ -16,3 +23,12 @@ def change_history(
     if object_id is not None:
         qs = qs.filter(object_id=str(object_id))
     return list(qs.order_by("-at", "-id")[:limit])
+
+
+def overlapping(
+    rows: QuerySet[M], *, start_field: str, end_field: str, start: dt.date, end: dt.date | None
+) -> QuerySet[M]:
+    """The rows whose period [start_field, end_field] (both days inclusive; a null end: open) meets
+    [start, end] (end None: open): what an effective-dated registration checks before it is added."""
+    rows = rows.filter(Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": start}))
+    return rows if end is None else rows.filter(**{f"{start_field}__lte": end})

@@ -5,11 +5,11 @@ exempt component in the months inside the window only (domain.pricing.exempt_lin
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
 
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import NotFound, ValidationFailed
+from modules.common.selectors import overlapping
 from modules.registry.models import Property
 
 from ..domain.pricing import EXEMPTIBLE_KINDS, ITEM_KIND_LABELS, ItemKind
@@ -60,12 +60,17 @@ def exemption_create(
         raise ValidationFailed("Informe o motivo da isenção.", field="reason", code=ErrorCode.REASON_REQUIRED)
     start = valid_from.first_day()
     end = valid_until.first_day() if valid_until else None
-    overlapping = TariffExemption.objects.filter(property=prop, component=component).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=start)
+    clash = (
+        overlapping(
+            TariffExemption.objects.filter(property=prop, component=component),
+            start_field="valid_from",
+            end_field="valid_until",
+            start=start,
+            end=end,
+        )
+        .order_by("valid_from")
+        .first()
     )
-    if end is not None:
-        overlapping = overlapping.filter(valid_from__lte=end)
-    clash = overlapping.order_by("valid_from").first()
     if clash is not None:
         other = _window(
             YearMonth.of(clash.valid_from), YearMonth.of(clash.valid_until) if clash.valid_until else None

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from modules.common.audit import Actor, audit_record
 from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.selectors import overlapping
 from modules.registry.models import Property
 
 from ..errors import ErrorCode
@@ -49,9 +50,13 @@ def _check_overlap(
     property_id: int, kind: str, starts_on: dt.date, ends_on: dt.date | None, exclude: int | None = None
 ) -> None:
     """Runs inside the caller's transaction, with the property locked."""
-    rows = PropertyException.objects.filter(property_id=property_id, kind=kind).exclude(ends_on__lt=starts_on)
-    if ends_on is not None:
-        rows = rows.filter(starts_on__lte=ends_on)
+    rows = overlapping(
+        PropertyException.objects.filter(property_id=property_id, kind=kind),
+        start_field="starts_on",
+        end_field="ends_on",
+        start=starts_on,
+        end=ends_on,
+    )
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
     other = rows.order_by("starts_on").first()
