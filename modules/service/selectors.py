@@ -195,30 +195,40 @@ def is_open(order: ServiceOrder) -> bool:
 def pending_charges(property_ids: list[int]) -> list[PendingCharge]:
     """Charges not cancelled and not yet on a bill that stands (a charge in installments stays
     pending until its last installment is billed: see `charge_items`)."""
+    return [row for row, _ in _open_charges(property_ids)]
+
+
+def _open_charges(property_ids: list[int]) -> list[tuple[PendingCharge, tuple[int, Decimal] | None]]:
+    """The pending charges, each with its next installment (number, amount) when it is one in
+    installments: one read of what the bills that stand already carry, for every charge at once."""
+    from .domain.connections import installment_source_id, split_installments
+
     rows = list(
         PendingCharge.objects.filter(property_id__in=property_ids, cancelled_at__isnull=True).select_related(
             "order", "installments"
         )
     )
-    plain = [r for r in rows if not hasattr(r, "installments")]
-    billed = already_billed(CHARGE_SOURCE, [str(r.pk) for r in plain])
-    return [r for r in plain if str(r.pk) not in billed] + [
-        r for r in rows if hasattr(r, "installments") and _next_installment(r)[0] is not None
-    ]
-
-
-def _next_installment(charge: PendingCharge) -> tuple[int | None, Decimal]:
-    """The first installment of `charge` not yet on a bill that stands, and its amount."""
-    from .domain.connections import installment_source_id, split_installments
-
-    count = charge.installments.count
-    ids = [installment_source_id(charge.pk, n) for n in range(1, count + 1)]
-    billed = already_billed(CHARGE_SOURCE, ids)
-    amounts = split_installments(charge.amount, count)
-    for number, source_id in enumerate(ids, start=1):
-        if source_id not in billed:
-            return number, amounts[number - 1]
-    return None, Decimal("0")
+    sources = {
+        r.pk: (
+            [installment_source_id(r.pk, n) for n in range(1, r.installments.count + 1)]
+            if hasattr(r, "installments")
+            else [str(r.pk)]
+        )
+        for r in rows
+    }
+    billed = already_billed(CHARGE_SOURCE, [source for ids in sources.values() for source in ids])
+    plain: list[tuple[PendingCharge, tuple[int, Decimal] | None]] = []
+    spread: list[tuple[PendingCharge, tuple[int, Decimal] | None]] = []
+    for row in rows:
+        if not hasattr(row, "installments"):
+            if str(row.pk) not in billed:
+                plain.append((row, None))
+            continue
+        amounts = split_installments(row.amount, row.installments.count)
+        number = next((n for n, source in enumerate(sources[row.pk], start=1) if source not in billed), None)
+        if number is not None:  # the first installment not yet on a bill that stands
+            spread.append((row, (number, amounts[number - 1])))
+    return plain + spread
 
 
 def charge_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
@@ -227,13 +237,11 @@ def charge_items(property_ids: list[int], reference: YearMonth) -> dict[int, lis
     from .domain.connections import installment_source_id
 
     result: dict[int, list[PendingItem]] = {}
-    for row in pending_charges(property_ids):
+    for row, installment in _open_charges(property_ids):
         description, amount, source_id = row.description, row.amount, str(row.pk)
-        if hasattr(row, "installments"):
-            number, amount = _next_installment(row)
-            assert number is not None
-            count = row.installments.count
-            description = f"{row.description} — parcela {number}/{count}"[:200]
+        if installment is not None:
+            number, amount = installment
+            description = f"{row.description} — parcela {number}/{row.installments.count}"[:200]
             source_id = installment_source_id(row.pk, number)
         result.setdefault(row.property_id, []).append(
             PendingItem(
