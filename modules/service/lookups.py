@@ -79,6 +79,27 @@ class Lookups:
         for o in orders:
             self.seed(("order_related", o.pk), (o.code, o.property_id, o.property))
 
+    def read_connection_orders(self, order_ids: list[int]) -> None:
+        """Which of a batch's orders a new-connection request follows (its feasibility or execution
+        order), in one query, for `may_have_connection`: a request names its order when it opens
+        it, in the same transaction, so an order the batch read has its request already."""
+        from django.db.models import Q
+
+        from .models import ConnectionRequest
+
+        linked: set[int | None] = set()
+        for pair in ConnectionRequest.objects.filter(
+            Q(feasibility_order_id__in=order_ids) | Q(execution_order_id__in=order_ids)
+        ).values_list("feasibility_order_id", "execution_order_id"):
+            linked.update(pair)
+        for pk in order_ids:
+            self.seed(("connection_order", pk), pk in linked)
+
+    def may_have_connection(self, order_id: int) -> bool:
+        """False only when the batch read that no connection request follows the order."""
+        known: bool = self._memo.get(("connection_order", order_id), True)
+        return known
+
     def order_related(self, order_id: int) -> tuple[ServiceCode, int | None, Any] | None:
         """(code, property id, property) of an order the batch read, None otherwise."""
         related: tuple[ServiceCode, int | None, Any] | None = self._memo.get(("order_related", order_id))

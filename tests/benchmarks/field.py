@@ -13,8 +13,10 @@ import datetime as dt
 import os
 import pstats
 import random
+import re
 import time
 import uuid
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -138,6 +140,12 @@ def main() -> None:
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         if profiler is not None:  # BENCH_PROFILE=1: where the sync's time goes (slower while on)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+        if os.environ.get("BENCH_SQL"):  # BENCH_SQL=1: the statements of the sync by kind and table
+            kinds = Counter(
+                re.sub(r"\s+", " ", re.sub(r"'[^']*'|\b\d+\b", "?", sql))[:110] for sql in statements
+            )
+            for text, times in kinds.most_common(40):
+                print(f"{times:6d}  {text}")
         applied = sum(r.status == "applied" for r in results)
         t0 = time.perf_counter()
         replay = field.field_sync(actor=member, device_id="bench-device", events=events)

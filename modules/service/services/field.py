@@ -27,6 +27,7 @@ from django.utils import timezone
 from modules.common.audit import Actor, audit_batch, audit_record
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound, ValidationFailed
+from modules.common.staging import stage, staged_inserts
 
 from ..domain.field import Mark, execution_seconds
 from ..domain.orders import Action
@@ -40,6 +41,7 @@ from ..models import (
     FieldPhoto,
     FieldSettings,
     OrderCrew,
+    OrderEvent,
     Position,
     ServiceOrder,
     Team,
@@ -81,10 +83,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     event rolls back alone (nothing of it written) and does not hold back the day's other work; one
     commit for the batch keeps a 200-order day well inside its 2 seconds."""
     team = team_of(actor, tenant_today())
-    known = {
-        str(pk)
-        for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
-    }
+    known = _known(events)
     # the orders of the events still to apply, locked and read at once in id order (two syncs never
     # wait on each other in a cycle): what is read for them below (marks, charges, dependencies)
     # stays true until the commit; a replayed batch locks nothing
@@ -100,6 +99,8 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
         .filter(pk__in=wanted)
         .order_by("pk")
     }
+    if loaded:  # read again under the locks: a sync of the same events that held them has committed
+        known = _known(events)
     lookups = Lookups()  # the day's codes, teams, materials and prices, read once for the batch
     # each order's marks so far (start, pause…), read once; the batch's own are added as they apply
     marks: dict[int, list[Mark]] = {pk: [] for pk in loaded}
@@ -111,10 +112,12 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     lookups.read_charge_amounts(list(loaded))
     units.read_dependencies(lookups, list(loaded))
     lookups.read_orders(list(loaded.values()))
+    lookups.read_connection_orders(list(loaded))
     results: dict[str, EventResult] = {}
     positions: list[EventIn] = []
-    closings: list[FieldClosing] = []  # written in one insert at the end, as the audit rows
-    with audit_batch() as audit:
+    # the event rows, the orders' history rows and the closings: one insert each at the end, as the
+    # audit rows (nothing in the batch reads them back; their foreign keys are checked at commit)
+    with audit_batch() as audit, staged_inserts(FieldEvent, OrderEvent, FieldClosing) as staged:
         for index, event in enumerate(events):
             key = str(event.id)
             if key in known:
@@ -124,7 +127,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
             if event.kind == "position":
                 positions.append(event)
                 continue
-            mark, staged = audit.mark(), len(closings)
+            mark, rows = audit.mark(), staged.mark()
             try:
                 with transaction.atomic():  # the event's savepoint
                     order = field_event_apply(
@@ -134,11 +137,10 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
                         event=event,
                         loaded=loaded,
                         lookups=lookups,
-                        closings=closings,
                     )
             except DomainError as exc:
                 audit.rollback_to(mark)
-                del closings[staged:]
+                staged.rollback_to(rows)
                 known.discard(key)  # nothing was written: the corrected event may come again
                 results[key] = EventResult(
                     key,
@@ -150,7 +152,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
                 continue
             except IntegrityError:  # the same id committed meanwhile by a concurrent sync
                 audit.rollback_to(mark)
-                del closings[staged:]
+                staged.rollback_to(rows)
                 results[key] = EventResult(key, "already_applied", message="Evento já aplicado.")
                 continue
             if event.order_id in marks:
@@ -161,9 +163,17 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
                 actor=actor, device_id=device_id, team=team, events=positions
             ).items():
                 results[key] = result
-        FieldClosing.objects.bulk_create(closings)
+        staged.flush()
         audit.flush()
     return _in_order(events, results)
+
+
+def _known(events: list[EventIn]) -> set[str]:
+    """The ids of the batch's events already stored (applied by an earlier sync)."""
+    return {
+        str(pk)
+        for pk in FieldEvent.objects.filter(pk__in=[e.id for e in events]).values_list("pk", flat=True)
+    }
 
 
 def _in_order(events: list[EventIn], results: dict[str, EventResult]) -> list[EventResult]:
@@ -187,10 +197,10 @@ def field_event_apply(
     event: EventIn,
     loaded: dict[int, ServiceOrder] | None = None,
     lookups: Lookups | None = None,
-    closings: list[FieldClosing] | None = None,
 ) -> ServiceOrder | None:
-    """One device event: its row first (a concurrent replay fails on the primary key), then the
-    order's move and what the event brought. Raises DomainError with the field named (order,
+    """One device event: its row (kept for the batch's insert inside `field_sync`, whose locks and
+    second read of the stored ids keep a concurrent replay out), then the order's move and what the
+    event brought. Raises DomainError with the field named (order,
     payload.reason, payload.data…). Not durable: runs inside the caller's transaction, under a
     savepoint of its own, so a refusal writes nothing (`field_sync`)."""
     if team is None:
@@ -201,16 +211,18 @@ def field_event_apply(
         )
     order = _order_for(event, team, loaded or {})
     now = timezone.now()
-    row = FieldEvent.objects.create(
-        id=event.id,
-        device_id=device_id,
-        kind=event.kind,
-        order=order,
-        team=team,
-        username=actor.get_username(),
-        at=event.at,
-        received_at=now,
-        note=str(event.payload.get("reason", ""))[:300],
+    row = stage(
+        FieldEvent(
+            id=event.id,
+            device_id=device_id,
+            kind=event.kind,
+            order=order,
+            team=team,
+            username=actor.get_username(),
+            at=event.at,
+            received_at=now,
+            note=str(event.payload.get("reason", ""))[:300],
+        )
     )
     p = event.payload
     if event.kind in {"start", "pause", "resume"}:
@@ -224,9 +236,7 @@ def field_event_apply(
                 exc.field = "payload.reason"
             raise
     elif event.kind in {"close", "not_execute"}:
-        order = _close(
-            actor, order, team, row, p, executed=event.kind == "close", lookups=lookups, closings=closings
-        )
+        order = _close(actor, order, team, row, p, executed=event.kind == "close", lookups=lookups)
     elif event.kind == "photo":
         _photo(actor, order, row, p)
     elif event.kind == "crew":
@@ -317,7 +327,6 @@ def _close(
     *,
     executed: bool,
     lookups: Lookups | None = None,
-    closings: list[FieldClosing] | None = None,
 ) -> ServiceOrder:
     """Not durable: a closing from the phone, through `orders.order_close_in`; the team and the time
     come from the payload and are required as in the back office."""
@@ -395,10 +404,7 @@ def _close(
         destination=destination,
         followup=followup,
     )
-    if closings is None:
-        closing.save(force_insert=True)
-    else:  # the batch writes them at its end (`field_sync`)
-        closings.append(closing)
+    stage(closing)  # the batch writes them at its end (`field_sync`)
     return closed
 
 

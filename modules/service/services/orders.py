@@ -17,6 +17,7 @@ from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_zone
 from modules.common.domain.money import Rounding, format_brl, round_money
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from modules.common.staging import stage
 from modules.registry.models import Customer, Property, Street
 
 from ..domain.closing import check_values
@@ -148,14 +149,16 @@ def _move(
     source = OrderStatus(order.status)
     target = next_status(source, action)
     order.status = target
-    OrderEvent.objects.create(
-        order=order,
-        at=at,
-        actor=actor.get_username(),
-        action=action,
-        from_status=source,
-        to_status=target,
-        note=note[:500],
+    stage(  # a batch of moves (the field sync) inserts its history rows at its end
+        OrderEvent(
+            order=order,
+            at=at,
+            actor=actor.get_username(),
+            action=action,
+            from_status=source,
+            to_status=target,
+            note=note[:500],
+        )
     )
     return target
 
@@ -744,7 +747,8 @@ def order_close_in(
         effect(order, closing)
     from .connections import on_order_closed  # a new connection's workflow moves with its orders
 
-    on_order_closed(order, executed=executed, actor=actor)
+    if lookups.may_have_connection(order.pk):
+        on_order_closed(order, executed=executed, actor=actor)
     charges = ", ".join(f"R$ {format_brl(a)}" for a in [*earlier, *(c.amount for c in written)])
     audit_record(
         actor=actor,
