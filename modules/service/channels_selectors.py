@@ -63,12 +63,19 @@ def panel_state(unit: AttendanceUnit, day: dt.date) -> dict[str, Any]:
     media = DisplayItem.objects.filter(Q(unit=unit) | Q(unit__isnull=True), is_active=True).values(
         "kind", "url", "text", "seconds"
     )
+    from .news_selectors import visible_news
+
+    # the news in force for everyone on the totem channel run as text between the calls (3.2.15.13)
+    news = [
+        {"kind": "text", "url": "", "text": f"{n.title}: {n.body}", "seconds": 15}
+        for n in visible_news(channel="totem", limit=3)
+    ]
     return {
         "unit": unit.code,
         "name": unit.name,
         "current": last[0] if last else None,
         "last": last,
-        "media": list(media),
+        "media": [*media, *news],
     }
 
 

@@ -220,3 +220,26 @@ def test_news_api_and_staff_page_manage_them_with_pt_br_errors(api, alpha_client
     assert api.get("/api/v1/service/news/999999").status_code == 404
     page = api.get("/avisos/")
     assert page.status_code == 200 and "Obra na Rua Sete" in page.content.decode()
+
+
+def test_the_totem_asks_the_priority_prints_it_and_shows_the_news(tenant_alpha, alpha_client) -> None:
+    point("centro")
+    news.news_create(actor=ACTOR, kind="notice", title="Falta de água no Centro", body="Até as 18h.")
+    news.news_create(actor=ACTOR, title="Só na agência", body="Texto.", on_totem=False)
+    page = alpha_client.get("/senhas/emitir/centro/").content.decode()
+    assert "Você tem direito a atendimento prioritário?" in page and 'value="elderly_80"' in page
+    assert "Falta de água no Centro" in page and "Só na agência" not in page
+    assert 'href="/totem/"' in page  # the same services as the agency, on the totem
+    queue_n = tickets.unit_get("centro").queues.get(prefix="N")
+    slip = alpha_client.post("/senhas/emitir/centro/", {"queue": queue_n.pk, "priority": "pregnant"})
+    assert slip.status_code == 200
+    body = slip.content.decode()
+    assert "Atendimento prioritário: Gestante" in body and "data-autoprint" in body
+    from modules.service.models import Ticket
+
+    assert Ticket.objects.get().priority == 1
+    refused = alpha_client.post("/senhas/emitir/centro/", {"queue": queue_n.pk, "priority": "vip"})
+    assert refused.status_code == 400 and "Prioridade inválida" in refused.content.decode()
+    state = alpha_client.get("/senhas/painel/centro/estado").json()
+    assert any("Falta de água no Centro" in m["text"] for m in state["media"])
+
