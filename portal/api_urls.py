@@ -141,7 +141,9 @@ urlpatterns = [
     path("tariffs", tariffs.TariffApi.as_view(), name="citizen-api-tariffs"),
     path("bill-simulation", tariffs.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),
     path("news", news.PublicNewsApi.as_view(), name="citizen-api-news"),
-    path("properties/<int:property_id>/news", news.PropertyNewsApi.as_view(), name="citizen-api-property-news"),
+    path(
+        "properties/<int:property_id>/news", news.PropertyNewsApi.as_view(), name="citizen-api-property-news"
+    ),
     path(
         "schema/",
         SpectacularAPIView.as_view(

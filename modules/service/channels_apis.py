@@ -200,7 +200,9 @@ class TicketCallNextApi(TicketApiBase):
         v = data.validated_data
         if v["unit"] is None and not v["point"]:
             raise ValidationFailed(
-                "Informe o ponto de atendimento (point) ou a unidade (unit).", field="point", code=ErrorCode.INVALID
+                "Informe o ponto de atendimento (point) ou a unidade (unit).",
+                field="point",
+                code=ErrorCode.INVALID,
             )
         unit_id = v["unit"] if v["unit"] is not None else tickets.unit_get(v["point"]).pk
         ticket = tickets.ticket_call_next(

@@ -167,8 +167,17 @@ def ticket_stats(start: dt.date, end: dt.date, unit_id: int | None = None) -> li
     names: dict[int, tuple[str, str]] = {}
     queues: dict[int, tuple[str, str]] = {}
     for r in rows.values(
-        "unit_id", "unit__code", "unit__name", "queue_id", "queue__prefix", "queue__name",
-        "status", "priority", "issued_at", "called_at", "finished_at",
+        "unit_id",
+        "unit__code",
+        "unit__name",
+        "queue_id",
+        "queue__prefix",
+        "queue__name",
+        "status",
+        "priority",
+        "issued_at",
+        "called_at",
+        "finished_at",
     ):
         wait = int((r["called_at"] - r["issued_at"]).total_seconds()) if r["called_at"] else None
         service = (
@@ -176,7 +185,9 @@ def ticket_stats(start: dt.date, end: dt.date, unit_id: int | None = None) -> li
             if r["called_at"] and r["finished_at"]
             else None
         )
-        facts = TicketFacts(status=r["status"], priority=r["priority"], waiting_seconds=wait, service_seconds=service)
+        facts = TicketFacts(
+            status=r["status"], priority=r["priority"], waiting_seconds=wait, service_seconds=service
+        )
         groups.setdefault((r["unit_id"], r["queue_id"]), []).append(facts)
         groups.setdefault((r["unit_id"], 0), []).append(facts)
         names[r["unit_id"]] = (r["unit__code"], r["unit__name"])

@@ -91,7 +91,10 @@ def kiosk_view(request: HttpRequest, unit: str) -> HttpResponse:
             )
         except DomainError as exc:
             return render(
-                request, "service/channels/kiosk.html", _kiosk_context(place, queues, error=exc.message), status=400
+                request,
+                "service/channels/kiosk.html",
+                _kiosk_context(place, queues, error=exc.message),
+                status=400,
             )
         ahead = Ticket.objects.filter(
             unit=place, day=ticket.day, status=TicketStatus.WAITING, pk__lt=ticket.pk

@@ -161,5 +161,9 @@ class TicketStatsApi(APIView):
             unit_id = unit.pk
         rows = ticket_stats(start, end, unit_id)
         return Response(
-            {"from": start.isoformat(), "to": end.isoformat(), "results": [ticket_stats_json(r) for r in rows]}
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "results": [ticket_stats_json(r) for r in rows],
+            }
         )

@@ -101,7 +101,9 @@ def news_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and can_change:
         try:
             if request.POST.get("action") == "withdraw":
-                news_services.news_withdraw(actor=request.user, news_id=int(request.POST.get("news", "0") or 0))
+                news_services.news_withdraw(
+                    actor=request.user, news_id=int(request.POST.get("news", "0") or 0)
+                )
                 messages.success(request, "Retirada da agência, do totem e do aplicativo.")
                 return redirect("news:list")
             form = NewsForm(request.POST)

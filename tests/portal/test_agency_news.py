@@ -51,6 +51,9 @@ def test_the_home_pages_and_the_app_show_the_news_of_the_citizens_property(
     auth = _token(alpha_client, citizen)
     mine = alpha_client.get(f"/agencia/api/v1/properties/{citizen.home.pk}/news", **auth)
     assert mine.status_code == 200
-    assert [n["title"] for n in mine.json()["results"]] == ["Manutenção na sua rua", "Agência aberta no sábado"]
+    assert [n["title"] for n in mine.json()["results"]] == [
+        "Manutenção na sua rua",
+        "Agência aberta no sábado",
+    ]
     # another citizen's property: the same 404 as a missing one
     assert alpha_client.get(f"/agencia/api/v1/properties/{stranger.home.pk}/news", **auth).status_code == 404

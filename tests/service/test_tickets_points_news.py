@@ -33,7 +33,10 @@ def api(tenant_alpha, alpha_client):
     make_user("alpha", "atendente", PASSWORD, is_admin=True)
     headers = bearer(alpha_client, "atendente", PASSWORD)
     # the staff pages run on the session
-    assert alpha_client.post("/conta/entrar/", {"username": "atendente", "password": PASSWORD}).status_code == 302
+    assert (
+        alpha_client.post("/conta/entrar/", {"username": "atendente", "password": PASSWORD}).status_code
+        == 302
+    )
 
     class Api:
         def get(self, path: str):
@@ -75,16 +78,23 @@ def test_issue_by_point_and_type_and_call_next_applies_the_legal_priorities(api,
         ("L", "elderly_80"),
         ("N", "lap_child"),
     ]:
-        response = api.post("/api/v1/service/tickets", {"point": "centro", "type": ticket_type, "priority": priority})
+        response = api.post(
+            "/api/v1/service/tickets", {"point": "centro", "type": ticket_type, "priority": priority}
+        )
         assert response.status_code == 201, response.content
         body = response.json()
-        assert body["point"] == "centro" and body["type"] == ticket_type and body["priority_reason"] == priority
+        assert (
+            body["point"] == "centro" and body["type"] == ticket_type and body["priority_reason"] == priority
+        )
         issued.append(body["label"])
         _frozen.shift(60)
     assert issued == ["N001", "L002", "N003", "N004", "L005", "N006"]
-    assert api.get("/api/v1/service/tickets?unit=" + str(tickets.unit_get("centro").pk)).json()["results"][2][
-        "priority"
-    ] == 1
+    assert (
+        api.get("/api/v1/service/tickets?unit=" + str(tickets.unit_get("centro").pk)).json()["results"][2][
+            "priority"
+        ]
+        == 1
+    )
 
     order = []
     for _ in range(6):
@@ -122,7 +132,9 @@ def test_waiting_statistics_per_type_and_point(api, _frozen) -> None:
     for code, ticket_type in [("centro", "N"), ("centro", "N"), ("centro", "L"), ("norte", "N")]:
         api.post("/api/v1/service/tickets", {"point": code, "type": ticket_type, "priority": "none"})
     _frozen.shift(120)  # centro N001 waits 120 s
-    first = api.post("/api/v1/service/tickets/call-next", {"point": "centro", "desk": "1", "queues": []}).json()
+    first = api.post(
+        "/api/v1/service/tickets/call-next", {"point": "centro", "desk": "1", "queues": []}
+    ).json()
     _frozen.shift(300)
     api.post(f"/api/v1/service/tickets/{first['id']}/finish")  # 300 s of service
     api.post("/api/v1/service/tickets/call-next", {"point": "centro", "desk": "1"})  # N002 waits 420 s
@@ -140,7 +152,11 @@ def test_waiting_statistics_per_type_and_point(api, _frozen) -> None:
     assert {r["point"] for r in only} == {"norte"}
     assert api.get("/api/v1/service/tickets/stats?from=2026-04-18&to=2026-04-17").status_code == 400
     page = api.get("/senhas/estatisticas/?from=2026-04-17&to=2026-04-17")
-    assert page.status_code == 200 and "Ligação nova" in page.content.decode() and "4min 30s" in page.content.decode()
+    assert (
+        page.status_code == 200
+        and "Ligação nova" in page.content.decode()
+        and "4min 30s" in page.content.decode()
+    )
 
 
 def test_wait_stats_rounds_and_takes_the_nearest_rank_percentile() -> None:
@@ -176,7 +192,9 @@ def test_news_show_inside_their_window_and_to_their_audience_only(api, _frozen) 
     by_route = news.news_create(
         actor=ACTOR, title="Leitura adiantada", body="A leitura da rota 7 muda.", route_ids=[route.pk]
     )
-    later = news.news_create(actor=ACTOR, title="Futuro", body="Ainda não.", starts_at=now + dt.timedelta(days=2))
+    later = news.news_create(
+        actor=ACTOR, title="Futuro", body="Ainda não.", starts_at=now + dt.timedelta(days=2)
+    )
     totem_only = news.news_create(actor=ACTOR, title="Só no totem", body="Retire sua senha.", on_agency=False)
 
     def titles(**kw):
@@ -242,4 +260,3 @@ def test_the_totem_asks_the_priority_prints_it_and_shows_the_news(tenant_alpha, 
     assert refused.status_code == 400 and "Prioridade inválida" in refused.content.decode()
     state = alpha_client.get("/senhas/painel/centro/estado").json()
     assert any("Falta de água no Centro" in m["text"] for m in state["media"])
-

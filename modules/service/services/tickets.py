@@ -190,7 +190,7 @@ def queue_at(point: str, ticket_type: str) -> TicketQueue:
     unit = AttendanceUnit.objects.filter(code=(point or "").strip(), is_active=True).first()
     if unit is None:
         raise NotFound(
-            f"Ponto de atendimento \"{point}\" não encontrado ou inativo.",
+            f'Ponto de atendimento "{point}" não encontrado ou inativo.',
             field="point",
             code=ErrorCode.UNIT_NOT_FOUND,
         )
@@ -199,7 +199,7 @@ def queue_at(point: str, ticket_type: str) -> TicketQueue:
     if queue is None:
         served = ", ".join(unit.queues.filter(is_active=True).values_list("prefix", flat=True)) or "nenhum"
         raise ValidationFailed(
-            f"O tipo de senha \"{ticket_type}\" não é atendido no ponto \"{unit.code}\" "
+            f'O tipo de senha "{ticket_type}" não é atendido no ponto "{unit.code}" '
             f"({unit.name}). Tipos atendidos: {served}.",
             field="type",
             code=ErrorCode.TICKET_TYPE_NOT_SERVED,
