@@ -256,6 +256,17 @@ def test_totem_priority_news_panel_statistics_and_news_pages(browser: Any, world
         expect(panel.locator("[data-current-desk]")).to_have_text("Guichê 5")
         panel.screenshot(path=str(ARTIFACTS / "tickets-panel-tv.png"))
 
+        agency = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="pt-BR")
+        try:
+            agency.goto(f"{base}/agencia/")
+            expect(agency.locator("[data-testid=agency-news]")).to_contain_text(title)
+            agency.screenshot(path=str(ARTIFACTS / "news-agency-home.png"), full_page=True)
+            agency.goto(f"{base}/totem/")
+            expect(agency.locator("[data-testid=agency-news]")).to_contain_text(title)
+            agency.screenshot(path=str(ARTIFACTS / "news-totem-home.png"), full_page=True)
+        finally:
+            agency.close()
+
         staff.goto(f"{base}/senhas/estatisticas/")
         expect(staff.locator("[data-testid=ticket-stats]")).to_contain_text("Atendimento geral")
         staff.screenshot(path=str(ARTIFACTS / "tickets-stats.png"), full_page=True)

@@ -260,3 +260,18 @@ def test_the_totem_asks_the_priority_prints_it_and_shows_the_news(tenant_alpha, 
     assert refused.status_code == 400 and "Prioridade inválida" in refused.content.decode()
     state = alpha_client.get("/senhas/painel/centro/estado").json()
     assert any("Falta de água no Centro" in m["text"] for m in state["media"])
+
+
+def test_the_desk_issues_a_ticket_with_the_claimed_priority(api, alpha_client) -> None:
+    point("centro")
+    unit = tickets.unit_get("centro")
+    alpha_client.post("/senhas/chamar/", {"action": "place", "unit": unit.pk, "desk": "Guichê 2"})
+    page = alpha_client.get("/senhas/chamar/").content.decode()
+    assert 'name="priority"' in page and "Pessoa com deficiência" in page
+    alpha_client.post(
+        "/senhas/chamar/", {"action": "issue", "queue": unit.queues.get(prefix="N").pk, "priority": "disabled"}
+    )
+    from modules.service.models import Ticket
+
+    ticket = Ticket.objects.get()
+    assert (ticket.origin, ticket.priority_reason, ticket.priority) == ("desk", "disabled", 1)
