@@ -269,7 +269,8 @@ def test_the_desk_issues_a_ticket_with_the_claimed_priority(api, alpha_client) -
     page = alpha_client.get("/senhas/chamar/").content.decode()
     assert 'name="priority"' in page and "Pessoa com deficiência" in page
     alpha_client.post(
-        "/senhas/chamar/", {"action": "issue", "queue": unit.queues.get(prefix="N").pk, "priority": "disabled"}
+        "/senhas/chamar/",
+        {"action": "issue", "queue": unit.queues.get(prefix="N").pk, "priority": "disabled"},
     )
     from modules.service.models import Ticket
 
