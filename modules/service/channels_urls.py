@@ -10,6 +10,7 @@ tickets_patterns = [
     path("chamar/", v.desk_call_view, name="call"),
     path("configurar/", v.tickets_settings_view, name="settings"),
     path("estatisticas/", news_views.ticket_stats_view, name="stats"),
+    path("emitir/<slug:unit>/pulso", v.kiosk_pulse_view, name="kiosk_pulse"),
 ]
 
 cti_patterns = [

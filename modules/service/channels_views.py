@@ -112,6 +112,19 @@ def kiosk_view(request: HttpRequest, unit: str) -> HttpResponse:
     return render(request, "service/channels/kiosk.html", _kiosk_context(place, queues))
 
 
+def kiosk_pulse_view(request: HttpRequest, unit: str) -> JsonResponse:
+    """The totem's heartbeat: its page asks every 30 s (kiosk.js), and reloads itself when the
+    network comes back after a drop; the unit records when its totem was last seen, at most once a
+    minute (no write per ping)."""
+    place = _unit_or_404(unit)
+    now = timezone.now()
+    if place.kiosk_seen_at is None or (now - place.kiosk_seen_at).total_seconds() >= 60:
+        AttendanceUnit.objects.filter(pk=place.pk).update(kiosk_seen_at=now)
+    response = JsonResponse({"ok": True, "unit": place.code})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def panel_view(request: HttpRequest, unit: str) -> HttpResponse:
     place = _unit_or_404(unit)
     return render(

@@ -50,6 +50,8 @@ class AttendanceUnit(models.Model):
         help_text="0 = prioridade absoluta.",
     )
     is_active = models.BooleanField("ativo", default=True)
+    # the totem's heartbeat (3.2.15.14): its page pings every 30 s; staff see when it was last seen
+    kiosk_seen_at = models.DateTimeField("totem visto por último em", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -230,6 +230,13 @@ def test_totem_priority_news_panel_statistics_and_news_pages(browser: Any, world
         box = chip.bounding_box()
         assert box is not None and box["height"] >= 60  # a finger-sized target
         kiosk.screenshot(path=str(ARTIFACTS / "tickets-kiosk-priority.png"), full_page=True)
+        # the watchdog: a network drop covers the screen, the return reloads the page by itself
+        kiosk.context.set_offline(True)
+        expect(kiosk.locator("[data-offline]")).to_be_visible(timeout=3000)
+        kiosk.screenshot(path=str(ARTIFACTS / "tickets-kiosk-offline.png"))
+        kiosk.context.set_offline(False)
+        expect(kiosk.locator("[data-offline]")).to_be_hidden(timeout=8000)
+        expect(kiosk.locator(".kiosk-news")).to_contain_text(title)
         chip.click()
         kiosk.click("button.kiosk-btn:has-text('Atendimento geral')")
         kiosk.wait_for_load_state()

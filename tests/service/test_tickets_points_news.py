@@ -276,3 +276,26 @@ def test_the_desk_issues_a_ticket_with_the_claimed_priority(api, alpha_client) -
 
     ticket = Ticket.objects.get()
     assert (ticket.origin, ticket.priority_reason, ticket.priority) == ("desk", "disabled", 1)
+
+
+def test_the_totems_heartbeat_is_recorded_at_most_once_a_minute(api, alpha_client, _frozen) -> None:
+    point("centro")
+    page = alpha_client.get("/senhas/emitir/centro/").content.decode()
+    assert 'data-pulse-url="/senhas/emitir/centro/pulso"' in page and "Sem conexão com a internet" in page
+    assert "totem ainda não conectado" in alpha_client.get("/senhas/configurar/").content.decode()
+    first = alpha_client.get("/senhas/emitir/centro/pulso")
+    assert first.status_code == 200 and first.json() == {"ok": True, "unit": "centro"}
+    assert first["Cache-Control"] == "no-store"
+    seen = tickets.unit_get("centro").kiosk_seen_at
+    assert seen is not None
+    _frozen.shift(30)
+    alpha_client.get("/senhas/emitir/centro/pulso")
+    assert tickets.unit_get("centro").kiosk_seen_at == seen  # no write per ping
+    _frozen.shift(40)
+    alpha_client.get("/senhas/emitir/centro/pulso")
+    assert tickets.unit_get("centro").kiosk_seen_at > seen
+    assert (
+        "totem conectado pela última vez em 17/04/2026 09:01"
+        in alpha_client.get("/senhas/configurar/").content.decode()
+    )
+    assert alpha_client.get("/senhas/emitir/sul/pulso").status_code == 404

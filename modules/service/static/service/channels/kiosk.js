@@ -30,6 +30,33 @@
   ["pointerdown", "keydown", "change"].forEach(function (name) {
     document.addEventListener(name, touched, true);
   });
+  // watchdog: a heartbeat every 30 s; when it fails (network or server down) the screen says so and
+  // retries every 5 s, and the first answer after a drop reloads the page (fresh token and news)
+  var pulse = body.getAttribute("data-pulse-url");
+  var overlay = document.querySelector("[data-offline]");
+  var down = false;
+  function beat() {
+    fetch(pulse, { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        if (down) { window.location.reload(); return; }
+        window.setTimeout(beat, 30000);
+      })
+      .catch(function () {
+        down = true;
+        if (overlay) overlay.hidden = false;
+        body.setAttribute("data-offline-since", String(Date.now()));
+        window.setTimeout(beat, 5000);
+      });
+  }
+  if (pulse) {
+    beat();
+    window.addEventListener("offline", function () {
+      down = true;
+      if (overlay) overlay.hidden = false;
+    });
+    window.addEventListener("online", function () { if (down) window.location.reload(); });
+  }
   // a busy or error page returns to the plain buttons after the idle time too
   if (document.querySelector(".kiosk-busy")) {
     window.setTimeout(function () { window.location.href = body.getAttribute("data-home"); }, idle);
