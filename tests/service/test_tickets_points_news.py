@@ -211,7 +211,16 @@ def test_news_show_inside_their_window_and_to_their_audience_only(api, _frozen) 
     # withdrawn: gone everywhere
     news.news_withdraw(actor=ACTOR, news_id=everyone.pk)
     assert titles() == []
-    assert {hood.pk, by_route.pk, later.pk, totem_only.pk}  # all distinct rows
+    # withdrawing twice changes nothing more (one audit entry)
+    news.news_withdraw(actor=ACTOR, news_id=everyone.pk)
+    from modules.common.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="service.news_withdraw").count() == 1
+    assert {n.pk for n in visible_news(property_id=in_centro.pk, now=now)} == {hood.pk}
+    assert {n.pk for n in visible_news(property_id=in_vila.pk)} == {by_route.pk}
+    assert later.pk not in {n.pk for n in visible_news()} and totem_only.pk not in {
+        n.pk for n in visible_news()
+    }
 
 
 def test_news_api_and_staff_page_manage_them_with_pt_br_errors(api, alpha_client) -> None:
