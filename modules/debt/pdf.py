@@ -154,7 +154,16 @@ def _agreement_context(agreement: Any) -> dict[str, Any]:
 
 def _identification(prop: Any) -> dict[str, Any]:
     """The extrato's identification block (VA-14): route, inscrição, water and sewer situations and
-    the economias per category, as the DESO sample prints them."""
+    the economias per category, as the DESO sample prints them. The text preview's sample property
+    is not a row: it gets the sample's own values."""
+    if not hasattr(prop, "connections"):
+        return {
+            "route": "12",
+            "water": "Ligado",
+            "sewer": "Ligado",
+            "economies": [("RES", "Residencial", 1)],
+            "economies_total": 1,
+        }
     connections = {c.kind: c for c in prop.connections.all()}
     water, sewer = connections.get("water"), connections.get("sewer")
     return {
