@@ -11,6 +11,7 @@ from .apis import (
     debts,
     email,
     installments,
+    news,
     payments,
     properties,
     requests,
@@ -139,6 +140,10 @@ urlpatterns = [
     ),
     path("tariffs", tariffs.TariffApi.as_view(), name="citizen-api-tariffs"),
     path("bill-simulation", tariffs.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),
+    path("news", news.PublicNewsApi.as_view(), name="citizen-api-news"),
+    path(
+        "properties/<int:property_id>/news", news.PropertyNewsApi.as_view(), name="citizen-api-property-news"
+    ),
     path(
         "schema/",
         SpectacularAPIView.as_view(

@@ -218,6 +218,8 @@ ALWAYS_ON_API = frozenset(
         "citizen-api-properties",
         "citizen-api-property",
         "citizen-api-schema",
+        "citizen-api-news",
+        "citizen-api-property-news",
     }
 )
 # A certificate's page, PDF and e-mail serve both the certificate of debts and the annual declaration

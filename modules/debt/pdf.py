@@ -23,7 +23,7 @@ from modules.billing.domain.interleaved25 import render_svg
 from modules.collection.models import PaymentDocument
 from modules.common.clock import current_tenant
 from modules.common.document_templates import Text, render
-from modules.common.domain.documents import format_document
+from modules.common.domain.documents import format_document, mask_document
 from modules.common.errors import ValidationFailed
 from modules.common.http import public_url
 
@@ -129,7 +129,8 @@ def _parties(brand: dict[str, Any], prop: Any, holder: Any) -> dict[str, Any]:
         "concessionaria": documents.utility_context(brand),
         "cliente": {
             "nome": holder.name if holder else "",
-            "documento": holder.document_display if holder and holder.cpf_cnpj else "",
+            # masked on every printed document the citizen gets (R-06, LGPD)
+            "documento": mask_document(holder.cpf_cnpj) if holder and holder.cpf_cnpj else "",
         },
         "imovel": {
             "matricula": prop.account_number,
@@ -148,6 +149,29 @@ def _agreement_context(agreement: Any) -> dict[str, Any]:
         "tem_entrada": bool(agreement.down_payment),
         "parcelas": agreement.count,
         "valor_parcela": documents.money(agreement.installment_value),
+    }
+
+
+def _identification(prop: Any) -> dict[str, Any]:
+    """The extrato's identification block (VA-14): route, inscrição, water and sewer situations and
+    the economias per category, as the DESO sample prints them. The text preview's sample property
+    is not a row: it gets the sample's own values."""
+    if not hasattr(prop, "connections"):
+        return {
+            "route": "12",
+            "water": "Ligado",
+            "sewer": "Ligado",
+            "economies": [("RES", "Residencial", 1)],
+            "economies_total": 1,
+        }
+    connections = {c.kind: c for c in prop.connections.all()}
+    water, sewer = connections.get("water"), connections.get("sewer")
+    return {
+        "route": f"{prop.route.code}" if prop.route_id else "—",
+        "water": water.get_situation_display() if water else "—",
+        "sewer": sewer.get_situation_display() if sewer else "—",
+        "economies": [(c.category.code, c.category.name, c.economies) for c in prop.categories.all()],
+        "economies_total": sum(c.economies for c in prop.categories.all()),
     }
 
 
@@ -175,17 +199,28 @@ def _statement_render(
             }
             context["valor_total"] = documents.money(document.amount)
         text = documents.text_for(kind, document.as_of, context, document.created_at)
+    sums = {
+        k: sum((getattr(line, k) for line in lines), Decimal("0.00"))
+        for k in ("original", "fine", "interest", "correction")
+    }
+    updates = sums["fine"] + sums["interest"] + sums["correction"]
     return _render(
         "debt/pdf/statement.html",
         {
             "d": document,
             "p": document.property,
             "holder": holder,
+            "holder_document": mask_document(holder.cpf_cnpj) if holder and holder.cpf_cnpj else "",
+            "ident": _identification(document.property),
             "agreement": agreement,
             "lines": lines,
-            "sums": {
-                k: sum((getattr(line, k) for line in lines), Decimal("0.00"))
-                for k in ("original", "fine", "interest", "correction")
+            "sums": sums,
+            # VA-14 summary: VALOR A PAGAR = DÉBITO ORIGINAL + SERVIÇOS/ATUALIZAÇÃO − DESCONTO/CRÉDITOS
+            "summary": {
+                "original": sums["original"],
+                "updates": updates,
+                "discount": max(Decimal("0.00"), sums["original"] + updates - document.amount),
+                "to_pay": document.amount,
             },
             "barcode_svg": render_svg(document.barcode),
             "line": format_typeable_line(document.typeable_line),
@@ -232,6 +267,7 @@ def _term_render(
             "a": agreement,
             "p": prop,
             "holder": holder,
+            "holder_document": mask_document(holder.cpf_cnpj) if holder and holder.cpf_cnpj else "",
             "policy": policy,
             "bills": bills,
             "installments": installments,

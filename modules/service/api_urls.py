@@ -391,3 +391,17 @@ urlpatterns += [
         name="api-service-connection-attributes",
     ),
 ]
+
+from . import news_apis  # noqa: E402
+
+# news and notices to consumers, ticket statistics per type and point (issue 23)
+urlpatterns += [
+    path("service/tickets/stats", news_apis.TicketStatsApi.as_view(), name="api-service-ticket-stats"),
+    path("service/news", news_apis.NewsListApi.as_view(), name="api-service-news"),
+    path("service/news/<int:pk>", news_apis.NewsDetailApi.as_view(), name="api-service-news-detail"),
+    path(
+        "service/news/<int:pk>/withdraw",
+        news_apis.NewsWithdrawApi.as_view(),
+        name="api-service-news-withdraw",
+    ),
+]

@@ -256,3 +256,14 @@ class ServiceConfig(AppConfig):
         from .services.desk_config import rental_checklist
 
         register_checklist_provider(rental_checklist)
+        # news and notices to consumers, on the agency, the totem and the app (issue 23)
+        register(Function("service.news", "Notícias e avisos aos consumidores", "Atendimento"))
+        register_labels(
+            actions={
+                "service.news_create": "Notícia ou aviso publicado",
+                "service.news_update": "Notícia ou aviso alterado",
+                "service.news_withdraw": "Notícia ou aviso retirado",
+            },
+            objects={"service.news": "Notícia ou aviso"},
+            fields={},
+        )

@@ -93,7 +93,15 @@ class TicketUnitQueuesApi(TicketApiBase):
 
 
 class TicketIssueIn(serializers.Serializer):
-    queue = serializers.IntegerField()
+    """Either `queue` (its id) or `point` (the unit's code) with `type` (the queue's prefix)."""
+
+    queue = serializers.IntegerField(required=False, allow_null=True, default=None)
+    point = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    type = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    priority = serializers.CharField(max_length=12, required=False, allow_blank=True, default="none")
+    origin = serializers.ChoiceField(
+        choices=[("desk", "Balcão"), ("totem", "Totem")], required=False, default="desk"
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     property = serializers.IntegerField(required=False, allow_null=True, default=None)
     customer = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -121,32 +129,46 @@ class TicketsApi(TicketApiBase):
             raise ValidationFailed(
                 "Informe a unidade e o dia (AAAA-MM-DD).", field="unit", code=ErrorCode.INVALID
             ) from None
-        rows = Ticket.objects.filter(unit_id=unit, day=day).select_related("queue").order_by("number")
+        rows = Ticket.objects.filter(unit_id=unit, day=day).select_related("queue", "unit").order_by("number")
         if request.query_params.get("status"):
             rows = rows.filter(status=request.query_params["status"])
         return Response({"results": [ticket_json(t) for t in rows[:1000]]})
 
     @extend_schema(request=TicketIssueIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        """A ticket issued at the desk (S10.1-06): the short description goes in `note`."""
+        """A ticket issued at the desk (S10.1-06) or by a totem client: `{"point", "type",
+        "priority"}` (priority: none, elderly, elderly_80, pregnant, lactating, disabled, lap_child,
+        autism) or `{"queue"}`; the short description goes in `note`. A type the point does not
+        serve answers 400 `ticket_type_not_served`."""
         data = TicketIssueIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        if v["queue"] is not None:
+            queue_id = v["queue"]
+        elif v["point"] and v["type"]:
+            queue_id = tickets.queue_at(v["point"], v["type"]).pk
+        else:
+            raise ValidationFailed(
+                "Informe o ponto de atendimento (point) e o tipo de senha (type), ou a fila (queue).",
+                field="type",
+                code=ErrorCode.INVALID,
+            )
         ticket = tickets.ticket_issue(
             actor=request.user,
-            queue_id=v["queue"],
-            origin="desk",
+            queue_id=queue_id,
+            origin=v["origin"],
             note=v["note"],
             property_id=v["property"],
             customer_id=v["customer"],
+            priority_reason=v["priority"] or "none",
         )
-        return Response(ticket_json(ticket), status=status.HTTP_201_CREATED)
+        return Response(ticket_json(_ticket(ticket.pk)), status=status.HTTP_201_CREATED)
 
 
 def _ticket(pk: int) -> Ticket:
     from modules.common.errors import NotFound
 
-    ticket = Ticket.objects.select_related("queue").filter(pk=pk).first()
+    ticket = Ticket.objects.select_related("queue", "unit").filter(pk=pk).first()
     if ticket is None:
         raise NotFound("Senha não encontrada.", field="ticket", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
@@ -159,7 +181,10 @@ class TicketDetailApi(TicketApiBase):
 
 
 class TicketCallNextIn(serializers.Serializer):
-    unit = serializers.IntegerField()
+    """The unit by id (`unit`) or by code (`point`)."""
+
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    point = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     desk = serializers.CharField(max_length=20)
     queues = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
@@ -173,8 +198,15 @@ class TicketCallNextApi(TicketApiBase):
         data = TicketCallNextIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        if v["unit"] is None and not v["point"]:
+            raise ValidationFailed(
+                "Informe o ponto de atendimento (point) ou a unidade (unit).",
+                field="point",
+                code=ErrorCode.INVALID,
+            )
+        unit_id = v["unit"] if v["unit"] is not None else tickets.unit_get(v["point"]).pk
         ticket = tickets.ticket_call_next(
-            actor=request.user, unit_id=v["unit"], desk=v["desk"], queue_ids=v["queues"] or None
+            actor=request.user, unit_id=unit_id, desk=v["desk"], queue_ids=v["queues"] or None
         )
         return Response(ticket_json(_ticket(ticket.pk)))
 

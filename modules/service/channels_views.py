@@ -32,7 +32,7 @@ from modules.registry.models import Neighbourhood, Street
 from .channels_apis import matches_json
 from .channels_selectors import panel_state, queue_lines
 from .domain.callstats import QueueStats
-from .domain.tickets import PRIORITY_LABELS, TicketStatus
+from .domain.tickets import PRIORITY_LABELS, REASON_LABELS, TicketStatus
 from .models import AttendanceUnit, Campaign, DisplayItem, SupplyOutage, Ticket, TicketQueue
 from .services import campaigns, cti, tickets
 
@@ -47,9 +47,24 @@ def _unit_or_404(code: str) -> AttendanceUnit:
 # --- public in the tenant: kiosk and display ------------------------------------------------------
 
 
+def _kiosk_context(place: AttendanceUnit, queues: list[TicketQueue], **extra: Any) -> dict[str, Any]:
+    from .news_selectors import visible_news
+
+    return {
+        "unit": place,
+        "queues": queues,
+        "labels": PRIORITY_LABELS,
+        "reasons": [(r.value, label) for r, label in REASON_LABELS.items()],
+        "news": visible_news(channel="totem", limit=3),
+        "idle_seconds": int(getattr(settings, "KIOSK_IDLE_SECONDS", 45)),
+        **extra,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def kiosk_view(request: HttpRequest, unit: str) -> HttpResponse:
-    """The totem: one big button per queue; the issued ticket is printed by the browser."""
+    """The totem: the legal-priority question, then one big button per ticket type; the issued
+    ticket is printed by the browser (kiosk_ticket.html, a slip page)."""
     place = _unit_or_404(unit)
     queues = list(place.queues.filter(is_active=True).order_by("position", "id"))
     if request.method == "POST":
@@ -58,17 +73,29 @@ def kiosk_view(request: HttpRequest, unit: str) -> HttpResponse:
         hits = window_hits(f"service:kiosk:{place.pk}:{client_ip(request) or '-'}", 60)
         if hits > int(getattr(settings, "KIOSK_TICKETS_PER_MINUTE", 30)):
             return render(
-                request,
-                "service/channels/kiosk.html",
-                {"unit": place, "queues": queues, "busy": True},
-                status=429,
+                request, "service/channels/kiosk.html", _kiosk_context(place, queues, busy=True), status=429
             )
         queue = next((q for q in queues if str(q.pk) == request.POST.get("queue")), None)
         if queue is None:
             return render(
-                request, "service/channels/kiosk.html", {"unit": place, "queues": queues}, status=400
+                request,
+                "service/channels/kiosk.html",
+                _kiosk_context(place, queues, error="Escolha o tipo de atendimento."),
+                status=400,
             )
-        ticket = tickets.ticket_issue(actor=SystemActor(f"totem:{place.code}"), queue_id=queue.pk)
+        try:
+            ticket = tickets.ticket_issue(
+                actor=SystemActor(f"totem:{place.code}"),
+                queue_id=queue.pk,
+                priority_reason=request.POST.get("priority") or "none",
+            )
+        except DomainError as exc:
+            return render(
+                request,
+                "service/channels/kiosk.html",
+                _kiosk_context(place, queues, error=exc.message),
+                status=400,
+            )
         ahead = Ticket.objects.filter(
             unit=place, day=ticket.day, status=TicketStatus.WAITING, pk__lt=ticket.pk
         ).count()
@@ -82,11 +109,20 @@ def kiosk_view(request: HttpRequest, unit: str) -> HttpResponse:
                 "issued": timezone.localtime(ticket.issued_at, tenant_zone()),
             },
         )
-    return render(
-        request,
-        "service/channels/kiosk.html",
-        {"unit": place, "queues": queues, "labels": PRIORITY_LABELS},
-    )
+    return render(request, "service/channels/kiosk.html", _kiosk_context(place, queues))
+
+
+def kiosk_pulse_view(request: HttpRequest, unit: str) -> JsonResponse:
+    """The totem's heartbeat: its page asks every 30 s (kiosk.js), and reloads itself when the
+    network comes back after a drop; the unit records when its totem was last seen, at most once a
+    minute (no write per ping)."""
+    place = _unit_or_404(unit)
+    now = timezone.now()
+    if place.kiosk_seen_at is None or (now - place.kiosk_seen_at).total_seconds() >= 60:
+        AttendanceUnit.objects.filter(pk=place.pk).update(kiosk_seen_at=now)
+    response = JsonResponse({"ok": True, "unit": place.code})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def panel_view(request: HttpRequest, unit: str) -> HttpResponse:
@@ -115,6 +151,12 @@ class DeskForm(forms.Form):
 
 class DeskTicketForm(forms.Form):
     queue = forms.ModelChoiceField(label="Fila", queryset=TicketQueue.objects.none())
+    priority = forms.ChoiceField(
+        label="Prioridade legal",
+        choices=[(r.value, label) for r, label in REASON_LABELS.items()],
+        initial="none",
+        required=False,
+    )
     note = forms.CharField(label="Descrição curta do assunto", max_length=300, required=False)
     account = forms.CharField(label="Matrícula (se houver)", max_length=12, required=False)
 
@@ -190,6 +232,7 @@ def desk_call_view(request: HttpRequest) -> HttpResponse:
                         origin="desk",
                         note=form.cleaned_data["note"],
                         property_id=prop,
+                        priority_reason=form.cleaned_data["priority"] or "none",
                     )
                     messages.success(request, f"Senha {ticket.label} emitida e colocada na fila.")
                 return redirect("tickets:call")

@@ -108,3 +108,6 @@ class ErrorCode(StrEnum):
     CONNECTION_NOT_LINKED = "connection_not_linked"
     CONNECTION_ATTRIBUTE_INVALID = "connection_attribute_invalid"
     CONNECTION_AREA_FORBIDDEN = "connection_area_forbidden"
+    # tickets by point and type, news (issue 23)
+    TICKET_TYPE_NOT_SERVED = "ticket_type_not_served"
+    NEWS_NOT_FOUND = "news_not_found"

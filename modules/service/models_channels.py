@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from modules.common.fields import EncryptedTextField
 
-from .domain.tickets import PRIORITY_LABELS, STATUS_LABELS, TicketStatus
+from .domain.tickets import PRIORITY_LABELS, REASON_LABELS, STATUS_LABELS, TicketStatus
 
 __all__ = [
     "AttendanceUnit",
@@ -50,6 +50,8 @@ class AttendanceUnit(models.Model):
         help_text="0 = prioridade absoluta.",
     )
     is_active = models.BooleanField("ativo", default=True)
+    # the totem's heartbeat (3.2.15.14): its page pings every 30 s; staff see when it was last seen
+    kiosk_seen_at = models.DateTimeField("totem visto por último em", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -120,6 +122,14 @@ class Ticket(models.Model):
     number = models.PositiveIntegerField("número")
     prefix = models.CharField("prefixo", max_length=3)
     priority = models.PositiveSmallIntegerField("prioridade", choices=PRIORITY_CHOICES)
+    # the legal priority the citizen claimed (domain/tickets.py PriorityReason); `priority` is the
+    # higher of the queue's level and this reason's, fixed at issue
+    priority_reason = models.CharField(
+        "motivo da prioridade",
+        max_length=12,
+        choices=[(r.value, label) for r, label in REASON_LABELS.items()],
+        default="none",
+    )
     status = models.CharField("situação", max_length=10, choices=TICKET_STATUS_CHOICES, default="waiting")
     origin = models.CharField(
         "origem", max_length=6, choices=[("totem", "Totem"), ("desk", "Balcão")], default="totem"

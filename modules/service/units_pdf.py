@@ -14,7 +14,7 @@ from modules.billing.domain.febraban import format_typeable_line
 from modules.billing.domain.interleaved25 import render_svg
 from modules.collection.models import DocumentBill, PaymentDocument
 from modules.common.clock import current_tenant
-from modules.common.domain.documents import format_document
+from modules.common.domain.documents import display_masked_document, format_document
 
 from .models import CentralizedInvoice, PayingBodyMember, SewerReleaseLetter
 
@@ -64,7 +64,15 @@ def standalone_context(doc: PaymentDocument) -> dict[str, Any]:
 
     order = ServiceOrder.objects.filter(pk=int(doc.source_id)).first() if doc.source_id.isdigit() else None
     services = list(ExecutedService.objects.filter(order=order).select_related("code")) if order else []
-    return {**_stub(doc), "customer": doc.customer, "order": order, "services": services}
+    customer = doc.customer
+    return {
+        **_stub(doc),
+        "customer": customer,
+        # masked on every printed document the customer gets (R-06, LGPD)
+        "customer_document": display_masked_document(customer.cpf_cnpj if customer else ""),
+        "order": order,
+        "services": services,
+    }
 
 
 def standalone_pdf(doc: PaymentDocument) -> bytes:

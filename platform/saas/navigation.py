@@ -417,6 +417,21 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.sewer_notice",
         description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
     ),
+    NavItem(
+        "Atendimento",
+        "Senhas: tempos de espera",
+        "tickets:stats",
+        "service.tickets",
+        description="Espera média, 90 % e maior espera e tempo de atendimento por ponto e tipo de senha.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Notícias e avisos",
+        "news:list",
+        "service.news",
+        description="Notícias e avisos aos consumidores na agência virtual, no totem e no aplicativo, com "
+        "período de validade e público por bairro ou rota.",
+    ),
 )
 
 

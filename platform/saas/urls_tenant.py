@@ -89,6 +89,7 @@ urlpatterns = [
     path("senhas/", include((channels_urls.tickets_patterns, "tickets"), namespace="tickets")),
     path("atendimento/cti/", include((channels_urls.cti_patterns, "cti"), namespace="cti")),
     path("campo/", include("modules.service.field_urls")),
+    path("avisos/", include((channels_urls.news_patterns, "news"), namespace="news")),
 ]
 
 # branded pt-BR error pages carrying the request id (saas/errors.py)

@@ -166,6 +166,7 @@ def agreement_detail(request: HttpRequest, property_id: int, agreement_id: int) 
             "states": debt_selectors.installment_states(agreement),
             "monthly_percent": debt_pdf.percent_text(agreement.monthly_rate),
             "guia": agreement.down_payment_document,
+            "today": tenant_today(),
         },
     )
 

@@ -198,3 +198,86 @@ def test_an_answered_call_pops_the_callers_property_on_the_console(browser: Any,
         page.screenshot(path=str(ARTIFACTS / "cti-screen-pop.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_totem_priority_news_panel_statistics_and_news_pages(browser: Any, world: Any) -> None:
+    """Issue 23: staff publish a notice on the news page; the totem shows it, asks the legal
+    priority with large touch targets and prints it on the slip; the desk calls the 80+ ticket
+    first; the panel shows it; the statistics page lists the wait per type. Screenshots of each."""
+    base = f"http://alpha.localhost:{world['port']}"
+    errors: list[str] = []
+    staff = browser.new_page(viewport={"width": 1366, "height": 900}, locale="pt-BR")
+    kiosk = browser.new_page(viewport={"width": 1080, "height": 1500}, locale="pt-BR", has_touch=True)
+    panel = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="pt-BR")
+    for page in (staff, kiosk, panel):
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    title = f"Manutenção programada {uuid.uuid4().hex[:4]}"
+    try:
+        sign_in(staff, base, world["username"])
+        staff.goto(f"{base}/avisos/")
+        staff.select_option("select[name=kind]", "notice")
+        staff.fill("input[name=title]", title)
+        staff.fill("textarea[name=body]", "Sem água no Centro amanhã das 8h às 14h. Reserve água.")
+        staff.click("button:has-text('Publicar')")
+        staff.wait_for_load_state()
+        expect(staff.locator("[data-testid=news-list]")).to_contain_text(title)
+        staff.screenshot(path=str(ARTIFACTS / "news-staff.png"), full_page=True)
+
+        kiosk.goto(f"{base}/senhas/emitir/{world['unit']}/")
+        expect(kiosk.locator(".kiosk-news")).to_contain_text(title)
+        chip = kiosk.locator("label.kiosk-chip:has-text('80 anos ou mais')")
+        box = chip.bounding_box()
+        assert box is not None and box["height"] >= 60  # a finger-sized target
+        kiosk.screenshot(path=str(ARTIFACTS / "tickets-kiosk-priority.png"), full_page=True)
+        # the watchdog: a network drop covers the screen, the return reloads the page by itself
+        kiosk.context.set_offline(True)
+        expect(kiosk.locator("[data-offline]")).to_be_visible(timeout=3000)
+        kiosk.screenshot(path=str(ARTIFACTS / "tickets-kiosk-offline.png"))
+        kiosk.context.set_offline(False)
+        expect(kiosk.locator("[data-offline]")).to_be_hidden(timeout=8000)
+        expect(kiosk.locator(".kiosk-news")).to_contain_text(title)
+        chip.click()
+        kiosk.click("button.kiosk-btn:has-text('Atendimento geral')")
+        kiosk.wait_for_load_state()
+        label = kiosk.inner_text("[data-testid=ticket-label]")
+        assert label.startswith("N")
+        expect(kiosk.locator(".slip-reason")).to_contain_text("80 anos ou mais")
+        kiosk.emulate_media(media="print")
+        kiosk.screenshot(path=str(ARTIFACTS / "tickets-slip-print.png"))
+
+        staff.goto(f"{base}/senhas/chamar/")
+        staff.select_option("select[name=unit]", label="Posto Centro")
+        staff.fill("input[name=desk]", "Guichê 5")
+        staff.click("button:has-text('Usar este guichê')")
+        staff.wait_for_load_state()
+        if staff.locator("button:has-text('Encerrar atendimento')").count():
+            staff.click("button:has-text('Encerrar atendimento')")
+            staff.wait_for_load_state()
+        staff.click("button:has-text('Chamar próxima')")
+        staff.wait_for_load_state()
+        assert staff.inner_text("[data-testid=current-ticket]") == label  # 80+ before everyone
+
+        panel.goto(f"{base}/senhas/painel/{world['unit']}/")
+        expect(panel.locator("[data-current-label]")).to_have_text(label, timeout=2500)
+        expect(panel.locator("[data-current-desk]")).to_have_text("Guichê 5")
+        panel.screenshot(path=str(ARTIFACTS / "tickets-panel-tv.png"))
+
+        agency = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="pt-BR")
+        try:
+            agency.goto(f"{base}/agencia/")
+            expect(agency.locator("[data-testid=agency-news]")).to_contain_text(title)
+            agency.screenshot(path=str(ARTIFACTS / "news-agency-home.png"), full_page=True)
+            agency.goto(f"{base}/totem/")
+            expect(agency.locator("[data-testid=agency-news]")).to_contain_text(title)
+            agency.screenshot(path=str(ARTIFACTS / "news-totem-home.png"), full_page=True)
+        finally:
+            agency.close()
+
+        staff.goto(f"{base}/senhas/estatisticas/")
+        expect(staff.locator("[data-testid=ticket-stats]")).to_contain_text("Atendimento geral")
+        staff.screenshot(path=str(ARTIFACTS / "tickets-stats.png"), full_page=True)
+        assert errors == []
+    finally:
+        for page in (staff, kiosk, panel):
+            page.close()

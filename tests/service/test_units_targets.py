@@ -213,6 +213,17 @@ def test_commercial_customer_order_is_billed_as_a_standalone_charge_with_due_dat
         c.pk,
     )
     assert new.barcode != doc.barcode
+    # the printed charge masks the customer's CNPJ
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from modules.service.units_pdf import standalone_pdf
+
+    text = " ".join(p.extract_text() or "" for p in PdfReader(BytesIO(standalone_pdf(new))).pages)
+    digits = c.cpf_cnpj
+    assert "Restaurante Bom Prato" in text and f"{digits[:2]}." in text and "***/****" in text
+    assert digits not in text.replace(".", "").replace("/", "").replace("-", "").replace(" ", "")
 
     pdf = page.get(f"/servicos/documentos/{new.pk}/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"

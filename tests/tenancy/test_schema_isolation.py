@@ -914,3 +914,22 @@ IDS |= {
     ("rental-contracts", "id"): lambda w: _beta_rental_contract(w).pk,
     ("addresses", "address_id"): lambda w: _beta_address(w).pk,
 }
+
+
+def _beta_news(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.common.audit import SystemActor
+        from modules.service.services.news import news_create
+
+        _beyond_alpha("service_news")
+        title = f"Aviso Exclusivo de Beta {next(_names)}"
+        w.remember(title)
+        return news_create(actor=SystemActor(ACTOR_NAME), title=title, body="Só para a beta.")
+
+    return w.get("news", make)
+
+
+IDS |= {
+    # news and notices to consumers (h-tickets, issue 23)
+    ("news", "id"): lambda w: _beta_news(w).pk,
+}

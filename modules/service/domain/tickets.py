@@ -34,6 +34,51 @@ PRIORITY_LABELS = {
 }
 
 
+class PriorityReason(StrEnum):
+    """Why the citizen claims a legal priority when taking the ticket (the totem's second question,
+    the API's `priority`): each reason raises the ticket to its legal level, never lowers the
+    level the ticket's type (queue) already gives (3.2.15.11)."""
+
+    NONE = "none"
+    ELDERLY = "elderly"  # 60 anos ou mais (Lei 10.048/2000, Estatuto da Pessoa Idosa art. 3º § 1º)
+    ELDERLY_80 = "elderly_80"  # 80 anos ou mais, sobre os demais idosos (Lei 13.466/2017, art. 3º § 2º)
+    PREGNANT = "pregnant"
+    LACTATING = "lactating"
+    DISABLED = "disabled"
+    LAP_CHILD = "lap_child"
+    AUTISM = "autism"  # Lei 12.764/2012
+
+
+REASON_LEVELS = {
+    PriorityReason.NONE: Priority.NORMAL,
+    PriorityReason.ELDERLY: Priority.PRIORITY,
+    PriorityReason.ELDERLY_80: Priority.SPECIAL,
+    PriorityReason.PREGNANT: Priority.PRIORITY,
+    PriorityReason.LACTATING: Priority.PRIORITY,
+    PriorityReason.DISABLED: Priority.PRIORITY,
+    PriorityReason.LAP_CHILD: Priority.PRIORITY,
+    PriorityReason.AUTISM: Priority.PRIORITY,
+}
+
+REASON_LABELS = {
+    PriorityReason.NONE: "Sem prioridade",
+    PriorityReason.ELDERLY: "Pessoa idosa (60 anos ou mais)",
+    PriorityReason.ELDERLY_80: "Pessoa idosa com 80 anos ou mais",
+    PriorityReason.PREGNANT: "Gestante",
+    PriorityReason.LACTATING: "Lactante",
+    PriorityReason.DISABLED: "Pessoa com deficiência",
+    PriorityReason.LAP_CHILD: "Pessoa com criança de colo",
+    PriorityReason.AUTISM: "Pessoa com transtorno do espectro autista",
+}
+
+
+def ticket_priority(queue_priority: int, reason: str) -> int:
+    """The level a new ticket gets: the higher of its type's level and the claimed reason's.
+    ValueError for a reason the law does not list."""
+    level = REASON_LEVELS[PriorityReason(reason)]
+    return max(int(queue_priority), int(level))
+
+
 class TicketStatus(StrEnum):
     WAITING = "waiting"
     CALLED = "called"
@@ -84,3 +129,60 @@ def pick_next(waiting: Sequence[Waiting], recent_priorities: Sequence[int], stre
 
 def label(prefix: str, number: int) -> str:
     return f"{prefix}{number:03d}"
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    status: str
+    priority: int
+    waiting_seconds: int | None  # issue → first call; None while waiting (or cancelled before)
+    service_seconds: int | None  # first call → finish
+
+
+@dataclass(frozen=True)
+class WaitStats:
+    issued: int
+    called: int
+    finished: int
+    no_show: int
+    waiting: int
+    priority: int  # tickets issued with a legal priority (level > 0)
+    average_wait_seconds: int | None
+    max_wait_seconds: int | None
+    p90_wait_seconds: int | None
+    average_service_seconds: int | None
+
+
+def _mean(values: Sequence[int]) -> int | None:
+    if not values:
+        return None
+    # whole seconds, half up: a displayed average never needs more
+    return (2 * sum(values) + len(values)) // (2 * len(values))
+
+
+def _p90(values: Sequence[int]) -> int | None:
+    """The nearest-rank 90th percentile: the smallest wait that 90 % of the calls did not exceed."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = -(-9 * len(ordered) // 10)  # ceil(0.9 n)
+    return ordered[rank - 1]
+
+
+def wait_stats(facts: Sequence[TicketFacts]) -> WaitStats:
+    """Waiting time (issue → call) and service time (call → finish) of a set of tickets, the
+    figures of the statistics page per type and point (S10.1-07)."""
+    waits = [f.waiting_seconds for f in facts if f.waiting_seconds is not None]
+    services = [f.service_seconds for f in facts if f.service_seconds is not None]
+    return WaitStats(
+        issued=len(facts),
+        called=len(waits),
+        finished=sum(1 for f in facts if f.status == TicketStatus.FINISHED),
+        no_show=sum(1 for f in facts if f.status == TicketStatus.NO_SHOW),
+        waiting=sum(1 for f in facts if f.status == TicketStatus.WAITING),
+        priority=sum(1 for f in facts if f.priority > Priority.NORMAL),
+        average_wait_seconds=_mean(waits),
+        max_wait_seconds=max(waits) if waits else None,
+        p90_wait_seconds=_p90(waits),
+        average_service_seconds=_mean(services),
+    )

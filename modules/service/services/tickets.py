@@ -21,7 +21,7 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed, clean_or
 from modules.registry.models import Customer, Property
 
 from ..channels_hooks import TicketCalled, announce_ticket_called
-from ..domain.tickets import TicketStatus, Waiting, pick_next
+from ..domain.tickets import PriorityReason, TicketStatus, Waiting, pick_next, ticket_priority
 from ..errors import ErrorCode
 from ..models import AttendanceUnit, DisplayItem, Ticket, TicketQueue, TicketSequence
 
@@ -126,13 +126,25 @@ def ticket_issue(
     note: str = "",
     property_id: int | None = None,
     customer_id: int | None = None,
+    priority_reason: str = PriorityReason.NONE,
     now: dt.datetime | None = None,
 ) -> Ticket:
     """A ticket in the queue, numbered in its unit's day; `note` is the desk's short description
-    when the pre-attendance could not solve the matter (S10.1-06)."""
+    when the pre-attendance could not solve the matter (S10.1-06). `priority_reason` is the legal
+    priority the citizen claims (domain/tickets.py): the ticket's level is the higher of it and the
+    queue's."""
     queue = TicketQueue.objects.select_related("unit").filter(pk=queue_id, is_active=True).first()
     if queue is None or not queue.unit.is_active:
         raise NotFound("Fila não encontrada ou inativa.", field="queue", code=ErrorCode.QUEUE_NOT_FOUND)
+    try:
+        level = ticket_priority(queue.priority, priority_reason or PriorityReason.NONE)
+    except ValueError:
+        raise ValidationFailed(
+            "Prioridade inválida: use none, elderly, elderly_80, pregnant, lactating, disabled, "
+            "lap_child ou autism.",
+            field="priority",
+            code=ErrorCode.INVALID,
+        ) from None
     if property_id is not None and not Property.objects.filter(pk=property_id).exists():
         raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     if customer_id is not None and not Customer.objects.filter(pk=customer_id).exists():
@@ -147,7 +159,8 @@ def ticket_issue(
         day=day,
         number=_next_number(queue.unit, day),
         prefix=queue.prefix,
-        priority=queue.priority,
+        priority=level,
+        priority_reason=priority_reason or PriorityReason.NONE,
         origin=origin,
         note=note.strip()[:300],
         issued_at=at,
@@ -159,9 +172,39 @@ def ticket_issue(
         actor=actor,
         action="service.ticket_issue",
         target=ticket,
-        after={"label": ticket.label, "queue": queue.pk, "priority": ticket.priority, "origin": origin},
+        after={
+            "label": ticket.label,
+            "queue": queue.pk,
+            "priority": ticket.priority,
+            "reason": ticket.priority_reason,
+            "origin": origin,
+        },
     )
     return ticket
+
+
+def queue_at(point: str, ticket_type: str) -> TicketQueue:
+    """The active queue of a ticket type (its prefix, e.g. "N" or "P") at a service point (the
+    unit's code): NotFound for an unknown point, 400 `ticket_type_not_served` for a type the point
+    does not serve."""
+    unit = AttendanceUnit.objects.filter(code=(point or "").strip(), is_active=True).first()
+    if unit is None:
+        raise NotFound(
+            f'Ponto de atendimento "{point}" não encontrado ou inativo.',
+            field="point",
+            code=ErrorCode.UNIT_NOT_FOUND,
+        )
+    code = (ticket_type or "").strip().upper()
+    queue: TicketQueue | None = unit.queues.filter(prefix=code, is_active=True).first()
+    if queue is None:
+        served = ", ".join(unit.queues.filter(is_active=True).values_list("prefix", flat=True)) or "nenhum"
+        raise ValidationFailed(
+            f'O tipo de senha "{ticket_type}" não é atendido no ponto "{unit.code}" '
+            f"({unit.name}). Tipos atendidos: {served}.",
+            field="type",
+            code=ErrorCode.TICKET_TYPE_NOT_SERVED,
+        )
+    return queue
 
 
 def _desk(desk: str) -> str:
