@@ -493,3 +493,13 @@ def property_get(property_id: int) -> Property:
     if prop is None:
         raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     return prop
+
+
+def live_locations(bill_ids: list[int]) -> dict[int, str]:
+    """Where each of these bills is enrolled (live lines only): "livro 3, folha 2, linha 14"."""
+    return {
+        e.bill_id: e.location
+        for e in ActiveDebtEntry.objects.filter(bill_id__in=bill_ids, status=EntryStatus.LIVE).select_related(
+            "book"
+        )
+    }

@@ -417,6 +417,15 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.sewer_notice",
         description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
     ),
+    NavItem("Cobrança", "Dívida ativa", "debt:active_debt", "debt.active_debt"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Parâmetros da dívida ativa",
+        "debt:active_debt_settings",
+        "debt.settings",
+        description="Critérios da inscrição automática, linhas por folha do livro, prazo e textos das "
+        "notificações e a fundamentação legal da certidão de dívida ativa.",
+    ),
 )
 
 
