@@ -84,7 +84,7 @@ def test_enrol_from_the_page_then_every_step_of_a_property_and_its_documents(sta
             ),
             delimiter=";",
         )
-    )  # noqa: E501
+    )
     assert rows[0][:3] == ["livro", "folha", "linha"] and [r[:3] for r in rows[1:]] == [
         ["1", "1", "1"],
         ["1", "1", "2"],
@@ -157,12 +157,12 @@ def test_exclusion_from_the_page_reports_and_the_settings_page(staff):
     staff.post(
         f"/cobranca/divida-ativa/inscricoes/{entry.pk}/encerrar/",
         {"reason": "pago em duplicidade", "action": "remove"},
-    )  # noqa: E501
+    )
     entry.refresh_from_db()
     assert entry.status == EntryStatus.REMOVED and entry.ended_by == "procuradora"
     page = staff.get(
         "/cobranca/divida-ativa/relatorios/", {"kind": "reversed", "start": "2025-06-01", "end": "2025-06-30"}
-    )  # noqa: E501
+    )
     assert "pago em duplicidade" in page.content.decode()
     enrolled = staff.get(
         "/cobranca/divida-ativa/relatorios/",
