@@ -99,6 +99,10 @@ class EligibleBill:
     debtor: Debtor
     priced: PricedBill
 
+    @property
+    def charges(self) -> Decimal:
+        return self.priced.total - self.priced.original
+
 
 @dataclass(frozen=True)
 class Preview:

@@ -24,6 +24,7 @@ from modules.collection.models import PaymentDocument
 from modules.collection.services import document_create
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import current_tenant
+from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed, clean_or_fail
 
 from . import active_debt_selectors as reads
@@ -487,7 +488,7 @@ def active_debt_certificate_issue(*, actor: Actor, property_id: int, as_of: dt.d
             "address": _address(prop),
             "holder": holder.name,
             "reason": f"Débito inscrito em dívida ativa ({where}): {len(lines)} fatura(s), valor atualizado "
-            f"em {as_of:%d/%m/%Y} de R$ {total}.",
+            f"em {as_of:%d/%m/%Y} de R$ {format_brl(total)}.",
         },
         issued_by=_username(actor),
     )

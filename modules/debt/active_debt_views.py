@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from modules.access.views import function_required
 from modules.collection.models import PaymentDocument
 from modules.common.clock import tenant_today
+from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
 from modules.common.settings_pages import settings_page
 from modules.registry.models import Property
@@ -99,7 +100,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"Livro {book.number} gerado: {book.entries_count} fatura(s) inscrita(s), "
-                    f"R$ {book.total}.",
+                    f"R$ {format_brl(book.total)}.",
                 )
                 return redirect("debt:active_debt_book", book.pk)
     elif data is not None and form.is_valid():
