@@ -125,7 +125,7 @@ def active_debt_enrol(*, actor: Actor, criteria: reads.Criteria, as_of: dt.date)
         return None
     lines_per_page = reads.active_debt_settings().lines_per_page
     number = (ActiveDebtBook.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-    book = ActiveDebtBook.objects.create(
+    book: ActiveDebtBook = ActiveDebtBook.objects.create(
         number=number,
         as_of=as_of,
         due_from=criteria.due_from,
@@ -345,7 +345,7 @@ def active_debt_notice_issue(
     holder = reads.debtors([property_id]).get(property_id, reads.Debtor("", ""))
     tenant = current_tenant()
     deadline = as_of + dt.timedelta(days=settings.notice_days)
-    notice = ActiveDebtNotice.objects.create(
+    notice: ActiveDebtNotice = ActiveDebtNotice.objects.create(
         kind=kind,
         property_id=property_id,
         issued_on=as_of,
@@ -492,7 +492,7 @@ def active_debt_certificate_issue(*, actor: Actor, property_id: int, as_of: dt.d
         },
         issued_by=_username(actor),
     )
-    cda = ActiveDebtCertificate.objects.create(
+    cda: ActiveDebtCertificate = ActiveDebtCertificate.objects.create(
         year=as_of.year,
         sequence=sequence,
         property_id=property_id,
