@@ -8,7 +8,7 @@ unpaid (then it is open again)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -17,6 +17,7 @@ from modules.billing.models import Bill, BillStatus
 from modules.billing.selectors import consumption_history
 from modules.collection.models import GatewayCharge, Payment
 from modules.collection.selectors import card_review_bills
+from modules.debt.active_debt_selectors import live_locations
 from modules.debt.selectors import debt_position, held_bill_ids
 from modules.registry.models import Property
 
@@ -57,7 +58,7 @@ def charge_ended(charge: GatewayCharge) -> bool:
 @dataclass(frozen=True)
 class BillRow:
     bill: Bill
-    state: str  # open, overdue, paid, agreement, review
+    state: str  # open, overdue, paid, agreement, review, active_debt
     label: str
     payable: bool
 
@@ -67,12 +68,15 @@ def bill_rows(prop: Property, today: dt.date, limit: int = 24) -> list[BillRow]:
     bills = list(property_bills(prop).order_by("-reference", "-id")[:limit])
     held = held_bill_ids([b.pk for b in bills])
     review = card_review_bills(property_id=prop.pk)
+    enrolled = live_locations([b.pk for b in bills])
     rows = []
     for b in bills:
         if b.status == BillStatus.PAID:
             rows.append(BillRow(b, "paid", "Paga", False))
         elif b.pk in held:
             rows.append(BillRow(b, "agreement", "Em parcelamento", False))
+        elif b.pk in enrolled:  # its 2ª via is refused by the agency (access_bill_copy)
+            rows.append(BillRow(b, "active_debt", f"Inscrita em dívida ativa ({enrolled[b.pk]})", False))
         elif b.pk in review:
             rows.append(BillRow(b, "review", REVIEW_LABEL, False))
         elif b.due_date < today:
@@ -115,6 +119,15 @@ def statement_rows(prop: Property, as_of: dt.date) -> list[StatementRow]:
             *(("review", REVIEW_LABEL) if i.bill_id in review else ("open", "Em aberto")),
         )
         for i in position.items
+    ]
+    # a bill in dívida ativa is shown with its book line, never offered for the citizen's own statement
+    # or payment: the statement of a bill in dívida ativa is the attendant's (TR S10.13-03)
+    enrolled = live_locations([r.bill_id for r in rows])
+    rows = [
+        replace(r, state="active_debt", label=f"Inscrita em dívida ativa ({enrolled[r.bill_id]})")
+        if r.bill_id in enrolled
+        else r
+        for r in rows
     ]
     others = list(
         property_bills(prop)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import active_debt_apis as da
 from . import apis
 
 urlpatterns = [
@@ -22,5 +23,49 @@ urlpatterns = [
         "debt/document-templates/preview",
         apis.DocumentTemplatePreviewApi.as_view(),
         name="api-debt-document-template-preview",
+    ),
+    # dívida ativa (seed 001 3.2.9.18; ADR 0198)
+    path("debt/active-debt/preview", da.ActiveDebtPreviewApi.as_view(), name="api-active-debt-preview"),
+    path("debt/active-debt/books", da.ActiveDebtBooksApi.as_view(), name="api-active-debt-books"),
+    path("debt/active-debt/books/<int:pk>", da.ActiveDebtBookApi.as_view(), name="api-active-debt-book"),
+    path("debt/active-debt/reports", da.ActiveDebtReportApi.as_view(), name="api-active-debt-reports"),
+    path("debt/active-debt/export", da.ActiveDebtExportApi.as_view(), name="api-active-debt-export"),
+    path(
+        "properties/<int:pk>/active-debt", da.PropertyActiveDebtApi.as_view(), name="api-property-active-debt"
+    ),
+    path(
+        "properties/<int:pk>/active-debt/notices",
+        da.PropertyActiveDebtNoticesApi.as_view(),
+        name="api-property-active-debt-notices",
+    ),
+    path(
+        "properties/<int:pk>/active-debt/certificates",
+        da.PropertyActiveDebtCertificatesApi.as_view(),
+        name="api-property-active-debt-certificates",
+    ),
+    path(
+        "properties/<int:pk>/active-debt/confession",
+        da.PropertyActiveDebtConfessionApi.as_view(),
+        name="api-property-active-debt-confession",
+    ),
+    path(
+        "debt/active-debt/notices/<int:pk>/receipt",
+        da.ActiveDebtNoticeReceiptApi.as_view(),
+        name="api-active-debt-notice-receipt",
+    ),
+    path(
+        "debt/active-debt/certificates/<int:pk>/installments",
+        da.ActiveDebtInstallmentsApi.as_view(),
+        name="api-active-debt-installments",
+    ),
+    path(
+        "debt/active-debt/certificates/<int:pk>/filing",
+        da.ActiveDebtFilingApi.as_view(),
+        name="api-active-debt-filing",
+    ),
+    path(
+        "debt/active-debt/entries/<int:pk>/end",
+        da.ActiveDebtEntryEndApi.as_view(),
+        name="api-active-debt-entry-end",
     ),
 ]

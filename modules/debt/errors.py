@@ -42,3 +42,13 @@ class ErrorCode(StrEnum):
     NO_BILLS_IN_YEAR = "no_bills_in_year"
     YEAR_NOT_PAID = "year_not_paid"
     YEAR_PAID_LATE = "year_paid_late"
+    # dívida ativa (seed 001 3.2.9.18; ADR 0198)
+    ACTIVE_DEBT_NOT_FOUND = "active_debt_not_found"
+    NOTHING_TO_ENROL = "nothing_to_enrol"
+    NO_OPEN_ACTIVE_DEBT = "no_open_active_debt"
+    NOTICE_NOT_RECEIVED = "notice_not_received"
+    NOTICE_ALREADY_RECEIVED = "notice_already_received"
+    ACTIVE_DEBT_ALREADY_PAID = "active_debt_already_paid"
+    ACTIVE_DEBT_ENTRY_CLOSED = "active_debt_entry_closed"
+    CDA_FILED = "cda_filed"
+    CDA_HAS_AGREEMENT = "cda_has_agreement"

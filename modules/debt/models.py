@@ -173,6 +173,7 @@ class Certificate(NamedByKind):
             "Certidão positiva com efeito de negativa",
         )
         ANNUAL_DECLARATION = "declaracao_anual", "Declaração anual de quitação de débitos"
+        ACTIVE_DEBT = "certidao_divida_ativa", "Certidão de dívida ativa"
 
     code = models.CharField(max_length=24, unique=True)
     kind = models.CharField(max_length=40, choices=Kind.choices)
@@ -186,3 +187,11 @@ class Certificate(NamedByKind):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+from .models_active_debt import ActiveDebtBook as ActiveDebtBook  # noqa: E402
+from .models_active_debt import ActiveDebtCertificate as ActiveDebtCertificate  # noqa: E402
+from .models_active_debt import ActiveDebtEntry as ActiveDebtEntry  # noqa: E402
+from .models_active_debt import ActiveDebtEvent as ActiveDebtEvent  # noqa: E402
+from .models_active_debt import ActiveDebtNotice as ActiveDebtNotice  # noqa: E402
+from .models_active_debt import ActiveDebtSettings as ActiveDebtSettings  # noqa: E402

@@ -109,6 +109,10 @@ def certificate_text(certificate: Certificate, brand: dict[str, Any]) -> Text:
 def certificate_pdf(certificate: Certificate, text: Text | None = None) -> bytes:
     """The annual declaration's words are the law's (Lei 12.007/2009) and stay in the page; the
     certificates' come from the templates."""
+    if certificate.kind == Certificate.Kind.ACTIVE_DEBT:
+        from .active_debt_pdf import cda_pdf  # the CDA's page is its own (ADR 0198)
+
+        return cda_pdf(certificate.cda)
     brand = _brand()
     page, url = certificate_verify_urls(certificate)
     qr = segno.make(url, error="m").svg_inline(scale=3, border=0) if url else ""
@@ -413,3 +417,12 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
         get_kind_display="Extrato de débitos",
     )
     return _statement_render(brand, statement, holder, None, bills, text)
+
+
+def render_document(template: str, context: dict[str, Any]) -> bytes:
+    """A debt document of another file of this module (dívida ativa), with the tenant's brand."""
+    return _render(template, context)
+
+
+def brand() -> dict[str, Any]:
+    return _brand()

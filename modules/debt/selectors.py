@@ -254,10 +254,14 @@ def live_agreement(property_id: int) -> Agreement | None:
 
 
 def _debt(
-    property_id: int, as_of: dt.date, replacing: Agreement | None, services: Decimal = Decimal("0.00")
+    property_id: int,
+    as_of: dt.date,
+    replacing: Agreement | None,
+    services: Decimal = Decimal("0.00"),
+    bill_ids: list[int] | None = None,
 ) -> tuple[InstallmentPolicyVersion, InstallmentPolicy, DebtPosition, DebtToNegotiate]:
     version, policy = installment_policy(as_of)
-    position = debt_position(property_id, as_of)
+    position = debt_position(property_id, as_of, bill_ids)
     previous = Decimal("0.00")
     if replacing is not None:
         previous = unbilled_present_value(
@@ -295,8 +299,11 @@ class Negotiation(NamedTuple):
     total: Decimal
 
 
-def negotiation(property_id: int, as_of: dt.date, replacing: Agreement | None) -> Negotiation:
-    version, policy, position, debt = _debt(property_id, as_of, replacing)
+def negotiation(
+    property_id: int, as_of: dt.date, replacing: Agreement | None, bill_ids: list[int] | None = None
+) -> Negotiation:
+    """`bill_ids`: only these open bills (a CDA's, 3.2.9.18.7); every open bill otherwise."""
+    version, policy, position, debt = _debt(property_id, as_of, replacing, bill_ids=bill_ids)
     return Negotiation(
         version,
         policy,

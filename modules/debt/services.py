@@ -148,6 +148,32 @@ def agreement_create(
     (PermissionDenied; TR S10.13-03). `requester_id`: the customer who asks, when one does: a tenant
     may negotiate only debts of the months of their rental contract (seed 002 S10.15-02), so an
     agreement that would include another month is refused (403)."""
+    return agreement_sign(
+        actor=actor,
+        property_id=property_id,
+        down_payment=down_payment,
+        count=count,
+        as_of=as_of,
+        reinstall=reinstall,
+        requester_id=requester_id,
+    )
+
+
+def agreement_sign(
+    *,
+    actor: Actor,
+    property_id: int,
+    down_payment: Decimal,
+    count: int,
+    as_of: dt.date,
+    reinstall: bool = False,
+    requester_id: int | None = None,
+    bill_ids: list[int] | None = None,
+    lock_allowed: bool = False,
+) -> Agreement:
+    """`agreement_create`'s work. Runs inside the caller's transaction. `bill_ids`: only these open
+    bills (a certidão de dívida ativa's); `lock_allowed`: the caller already holds the right to
+    negotiate bills in dívida ativa (the active-debt function), so the legal lock does not refuse."""
     property_get(property_id)
     Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
     current = live_agreement(property_id)
@@ -163,12 +189,18 @@ def agreement_create(
             field="property",
             code=ErrorCode.REINSTALL_NEEDS_ACTIVE_AGREEMENT,
         )
-    version, policy, position, total = negotiation(property_id, as_of, current if reinstall else None)
+    version, policy, position, total = negotiation(
+        property_id, as_of, current if reinstall else None, bill_ids
+    )
+    if bill_ids is not None and not position.items:
+        raise Conflict(
+            "Não há débitos em aberto para este imóvel.", field="bills", code=ErrorCode.NO_OPEN_DEBTS
+        )
     refuse_locked(
         property_id=property_id,
         bill_ids=[i.bill_id for i in position.items],
         on=as_of,
-        allowed=may_override(actor),
+        allowed=lock_allowed or may_override(actor),
         what="o parcelamento",
     )
     tenant_debt_scope_check(

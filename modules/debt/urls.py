@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import active_debt_views as da
 from . import views
 
 app_name = "debt"
@@ -23,4 +24,27 @@ urlpatterns = [
     path("parcelamentos/<int:pk>/termo.pdf", views.agreement_term_pdf_view, name="agreement_term_pdf"),
     path("certidoes/<int:pk>.pdf", views.certificate_pdf_view, name="certificate_pdf"),
     path("documentos/<int:pk>.pdf", views.statement_pdf_view, name="statement_pdf"),
+    # dívida ativa (seed 001 3.2.9.18; ADR 0198)
+    path("divida-ativa/", da.index_view, name="active_debt"),
+    path("divida-ativa/livros/<int:pk>/", da.book_view, name="active_debt_book"),
+    path("divida-ativa/relatorios/", da.reports_view, name="active_debt_reports"),
+    path("divida-ativa/procuradoria.csv", da.export_view, name="active_debt_export"),
+    path("divida-ativa/parametros/", da.settings_view, name="active_debt_settings"),
+    path("imoveis/<int:pk>/divida-ativa/", da.property_view, name="active_debt_property"),
+    path("imoveis/<int:pk>/divida-ativa/notificar/", da.notice_issue_view, name="active_debt_notice"),
+    path(
+        "imoveis/<int:pk>/divida-ativa/certidao/", da.certificate_issue_view, name="active_debt_certificate"
+    ),
+    path("imoveis/<int:pk>/divida-ativa/confissao/", da.confession_view, name="active_debt_confession"),
+    path(
+        "divida-ativa/notificacoes/<int:pk>/recebimento/", da.notice_receipt_view, name="active_debt_receipt"
+    ),
+    path("divida-ativa/notificacoes/<int:pk>.pdf", da.notice_pdf_view, name="active_debt_notice_pdf"),
+    path("divida-ativa/certidoes/<int:pk>.pdf", da.certificate_pdf_view, name="active_debt_certificate_pdf"),
+    path(
+        "divida-ativa/certidoes/<int:pk>/parcelamento/", da.installments_view, name="active_debt_installments"
+    ),
+    path("divida-ativa/certidoes/<int:pk>/ajuizamento/", da.filing_view, name="active_debt_filing"),
+    path("divida-ativa/termos/<int:pk>.pdf", da.confession_pdf_view, name="active_debt_confession_pdf"),
+    path("divida-ativa/inscricoes/<int:pk>/encerrar/", da.entry_end_view, name="active_debt_entry_end"),
 ]

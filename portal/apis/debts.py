@@ -30,7 +30,7 @@ class DebtItemOutput(serializers.Serializer):
     original = Money()
     charges = Money(help_text="multa + juros + correção")
     total = Money()
-    state = serializers.CharField(help_text="open, paid ou agreement")
+    state = serializers.CharField(help_text="open, review, paid, agreement ou active_debt")
     state_label = serializers.CharField()
     selectable = serializers.BooleanField(help_text="pode entrar num extrato ou pagamento")
 

@@ -933,3 +933,45 @@ IDS |= {
     # news and notices to consumers (h-tickets, issue 23)
     ("news", "id"): lambda w: _beta_news(w).pk,
 }
+
+
+def _beta_active_debt(w: BetaWorld) -> Any:
+    """Beta's CDA over its overdue bill: the book, the entry, the received notice and the CDA."""
+
+    def make() -> Any:
+        from decimal import Decimal
+
+        from modules.common.audit import SystemActor
+        from modules.debt import active_debt_selectors as reads
+        from modules.debt import active_debt_services as da
+
+        _beyond_alpha(
+            "debt_activedebtbook",
+            "debt_activedebtentry",
+            "debt_activedebtnotice",
+            "debt_activedebtcertificate",
+        )
+        bill = w.overdue_bill()
+        actor = SystemActor(ACTOR_NAME)
+        on = dt.date(2025, 6, 15)
+        criteria = reads.Criteria(dt.date(2025, 1, 1), dt.date(2025, 3, 31), 60, Decimal("0.01"))
+        book = da.active_debt_enrol(actor=actor, criteria=criteria, as_of=on)
+        entry = reads.entry_get(book.entries.get(bill=bill).pk)
+        notice = da.active_debt_notice_issue(
+            actor=actor, property_id=bill.property_id, kind="notice", as_of=on
+        )
+        da.active_debt_notice_receipt(actor=actor, notice_id=notice.pk, received_on=on, today=on)
+        cda = da.active_debt_certificate_issue(actor=actor, property_id=bill.property_id, as_of=on)
+        w.remember(cda.certificate.code)
+        return {"book": book, "entry": entry, "notice": notice, "cda": cda}
+
+    return w.get("active_debt", make)
+
+
+IDS |= {
+    # dívida ativa (h-dativa)
+    ("books", "id"): lambda w: _beta_active_debt(w)["book"].pk,
+    ("entries", "id"): lambda w: _beta_active_debt(w)["entry"].pk,
+    ("notices", "id"): lambda w: _beta_active_debt(w)["notice"].pk,
+    ("certificates", "id"): lambda w: _beta_active_debt(w)["cda"].pk,
+}
