@@ -417,7 +417,6 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.sewer_notice",
         description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
     ),
-<<<<<<< HEAD
     NavItem(
         "Atendimento",
         "Senhas: tempos de espera",
@@ -432,7 +431,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "service.news",
         description="Notícias e avisos aos consumidores na agência virtual, no totem e no aplicativo, com "
         "período de validade e público por bairro ou rota.",
-=======
+    ),
     NavItem("Cobrança", "Dívida ativa", "debt:active_debt", "debt.active_debt"),
     NavItem(
         SETTINGS_SECTION,
@@ -441,7 +440,6 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "debt.settings",
         description="Critérios da inscrição automática, linhas por folha do livro, prazo e textos das "
         "notificações e a fundamentação legal da certidão de dívida ativa.",
->>>>>>> h-dativa
     ),
 )
 
