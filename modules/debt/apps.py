@@ -22,6 +22,20 @@ class DebtConfig(AppConfig):
                 "debt.document_template_create": "Nova versão de texto de documento",
                 "debt.document_template_update": "Versão futura de texto de documento alterada",
                 "debt.document_template_delete": "Versão futura de texto de documento removida",
+                "debt.bureau_policy_update": "Política de negativação alterada",
+                "debt.bureau_listing_commit": "Lote de negativação confirmado",
+                "debt.bureau_listing_undo": "Lote de negativação desfeito",
+                "debt.bureau_notice": "Aviso prévio de negativação emitido",
+                "debt.bureau_undo": "Aviso de negativação desfeito",
+                "debt.bureau_cancel": "Negativação cancelada antes do envio",
+                "debt.bureau_inclusion_sent": "Inclusão enviada ao birô",
+                "debt.bureau_listed": "Negativação aceita pelo birô",
+                "debt.bureau_inclusion_refused": "Inclusão recusada pelo birô",
+                "debt.bureau_exclusion_due": "Exclusão da negativação solicitada",
+                "debt.bureau_exclusion_sent": "Exclusão enviada ao birô",
+                "debt.bureau_excluded": "Negativação excluída",
+                "debt.bureau_exclusion_refused": "Exclusão recusada pelo birô",
+                "debt.bureau_movement_generate": "Movimento de negativação gerado",
             },
             objects={
                 "debt.agreement": "Parcelamento",
@@ -29,14 +43,20 @@ class DebtConfig(AppConfig):
                 "debt.debtsettings": "Parâmetros de cobrança",
                 "debt.installmentpolicyversion": "Política de parcelamento",
                 "common.documenttemplate": "Texto de documento",
+                "debt.bureaupolicy": "Política de negativação",
+                "debt.bureaulisting": "Lote de negativação",
+                "debt.bureaumovement": "Movimento de negativação",
             },
         )
         from modules.access.functions import Function, register
         from modules.billing.hooks import register_item_source
-        from modules.collection.documents import register_bill_hold, register_document_paid
+        from modules.collection.documents import register_bill_hold, register_bills_paid, register_document_paid
+        from modules.registry.panels import register_panel
 
         from .selectors import held_bill_ids, installment_items
         from .services import agreement_down_payment_paid
+        from .services_bureau import bureau_debts_settled
+        from .views_bureau import bureau_panel
 
         register(
             Function("debt.position", "Posição de débitos e extrato", "Cobrança"),
@@ -44,7 +64,10 @@ class DebtConfig(AppConfig):
             Function("debt.agreements_extended", "Parcelamento além do limite do atendimento", "Cobrança"),
             Function("debt.certificates", "Certidões e declaração anual", "Cobrança"),
             Function("debt.settings", "Parâmetros e políticas de cobrança", "Cobrança"),
+            Function("debt.bureau", "Negativação (SPC/Serasa)", "Cobrança"),
         )
         register_item_source("debt.installment", installment_items)
         register_document_paid("debt.agreement", agreement_down_payment_paid)
         register_bill_hold("debt.agreement", held_bill_ids)
+        register_bills_paid("debt.bureau", bureau_debts_settled)
+        register_panel(bureau_panel)

@@ -148,3 +148,52 @@ class DocumentTemplateForm(forms.Form):
         help_text="Use os marcadores da lista ao lado; comandos permitidos: {% if %}, {% elif %}, "
         "{% else %}, {% endif %}.",
     )
+
+
+class BureauPolicyForm(forms.Form):
+    """The negativação policy (3.2.9.16): thresholds, filters and the legal periods."""
+
+    min_overdue_count = forms.IntegerField(
+        label="Mínimo de faturas ou parcelas vencidas", min_value=1, max_value=120
+    )
+    min_debt = forms.DecimalField(label="Débito mínimo (R$)", max_digits=10, decimal_places=2, min_value=0)
+    min_days_overdue = forms.IntegerField(label="Mínimo de dias em atraso", min_value=0, max_value=3650)
+    group_ids = forms.TypedMultipleChoiceField(
+        label="Grupos de faturamento (nenhum marcado: todos)",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    neighbourhood_ids = forms.TypedMultipleChoiceField(
+        label="Bairros (nenhum marcado: todos)", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    localities = forms.CharField(
+        label="Localidades (códigos separados por vírgula; vazio: todas)", required=False, max_length=400
+    )
+    notice_days = forms.IntegerField(
+        label="Prazo do aviso prévio (dias)",
+        min_value=1,
+        max_value=90,
+        help_text="CDC art. 43 §2: a inclusão só é enviada depois deste prazo contado do aviso.",
+    )
+    exclusion_business_days = forms.IntegerField(
+        label="Prazo para pedir a exclusão (dias úteis)",
+        min_value=1,
+        max_value=5,
+        help_text="STJ Súmula 548: até 5 dias úteis após o pagamento ou o acordo.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from modules.registry.models import BillingGroup, Neighbourhood
+
+        self.fields["group_ids"].choices = [  # type: ignore[attr-defined]
+            (g.pk, str(g)) for g in BillingGroup.objects.order_by("code")
+        ]
+        self.fields["neighbourhood_ids"].choices = [  # type: ignore[attr-defined]
+            (n.pk, n.name) for n in Neighbourhood.objects.order_by("name")
+        ]
+
+
+class BureauReturnForm(forms.Form):
+    file = forms.FileField(label="Arquivo de retorno do birô")

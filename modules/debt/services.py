@@ -25,6 +25,7 @@ from .domain import certificates as cert_rules
 from .domain.installments import DebtToNegotiate, negotiated_total, schedule
 from .errors import ErrorCode
 from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
+from .services_bureau import bureau_debts_settled
 from .selectors import (
     LIVE,
     certificate_debts,
@@ -257,6 +258,8 @@ def agreement_create(
             source_id=str(agreement.pk),
         )
         agreement.save(update_fields=["down_payment_document"])
+    # a listed debt now negotiated is lifted from the bureau (3.2.9.17.3, STJ Súmula 548)
+    bureau_debts_settled([p.bill_id for p in position.items], actor, on=as_of)
     audit_record(
         actor=actor,
         action="debt.agreement_create",

@@ -417,6 +417,15 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.sewer_notice",
         description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
     ),
+    NavItem("Cobrança", "Negativação (SPC/Serasa)", "debt:bureau_listings", "debt.bureau"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Política de negativação",
+        "debt:bureau_settings",
+        "debt.bureau",
+        description="Quem vai ao SPC/Serasa: faturas vencidas, débito e dias mínimos, grupos, bairros e "
+        "localidades; prazo do aviso prévio e da exclusão.",
+    ),
 )
 
 
