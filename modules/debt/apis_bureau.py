@@ -28,7 +28,9 @@ def _as_of(raw: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError as exc:
-        raise ValidationFailed("Informe a data no formato AAAA-MM-DD.", field="as_of", code=ErrorCode.INVALID) from exc
+        raise ValidationFailed(
+            "Informe a data no formato AAAA-MM-DD.", field="as_of", code=ErrorCode.INVALID
+        ) from exc
 
 
 class BureauPolicyOut(serializers.ModelSerializer):
@@ -92,7 +94,9 @@ class BureauPreviewApi(APIView):
     )
     def get(self, request: Request) -> Response:
         """Simulate a listing: who would be notified and for how much. Writes nothing."""
-        return Response(PreviewOut(selectors_bureau.bureau_preview(_as_of(request.query_params.get("as_of")))).data)
+        return Response(
+            PreviewOut(selectors_bureau.bureau_preview(_as_of(request.query_params.get("as_of")))).data
+        )
 
 
 class ListingOut(serializers.ModelSerializer):
@@ -100,7 +104,17 @@ class ListingOut(serializers.ModelSerializer):
 
     class Meta:
         model = BureauListing
-        fields = ["id", "as_of", "status", "count", "amount", "policy", "created_by", "created_at", "undone_at"]
+        fields = [
+            "id",
+            "as_of",
+            "status",
+            "count",
+            "amount",
+            "policy",
+            "created_by",
+            "created_at",
+            "undone_at",
+        ]
 
 
 class ListingIn(serializers.Serializer):
@@ -135,7 +149,9 @@ class BureauListingUndoApi(APIView):
 
     @extend_schema(request=None, responses={200: ListingOut})
     def post(self, request: Request, pk: int) -> Response:
-        return Response(ListingOut(services_bureau.bureau_listing_undo(actor=request.user, listing_id=pk)).data)
+        return Response(
+            ListingOut(services_bureau.bureau_listing_undo(actor=request.user, listing_id=pk)).data
+        )
 
 
 class RunOut(serializers.Serializer):
@@ -180,7 +196,9 @@ class BureauReturnApi(APIView):
         """Apply a return file received outside the exchange (the bureau's portal)."""
         data = ReturnIn(data=request.data)
         data.is_valid(raise_exception=True)
-        movement = services_bureau.bureau_return_process(actor=request.user, content=data.validated_data["content"])
+        movement = services_bureau.bureau_return_process(
+            actor=request.user, content=data.validated_data["content"]
+        )
         return Response(ReturnOut(movement).data)
 
 

@@ -50,7 +50,11 @@ class DebtConfig(AppConfig):
         )
         from modules.access.functions import Function, register
         from modules.billing.hooks import register_item_source
-        from modules.collection.documents import register_bill_hold, register_bills_paid, register_document_paid
+        from modules.collection.documents import (
+            register_bill_hold,
+            register_bills_paid,
+            register_document_paid,
+        )
         from modules.registry.panels import register_panel
 
         from .selectors import held_bill_ids, installment_items

@@ -48,7 +48,10 @@ class HttpBureau:
                 f"{self.base_url}/v1/movements",
                 data=content.encode(),
                 headers=self._headers(
-                    **{"Content-Type": "text/plain; charset=utf-8", "Idempotency-Key": f"movement-{movement_id}"}
+                    **{
+                        "Content-Type": "text/plain; charset=utf-8",
+                        "Idempotency-Key": f"movement-{movement_id}",
+                    }
                 ),
                 timeout=self.timeout,
             )
@@ -65,7 +68,9 @@ class HttpBureau:
         """The return file, or None while the bureau has not processed the movement."""
         try:
             response = requests.get(
-                f"{self.base_url}/v1/movements/{bureau_id}/return", headers=self._headers(), timeout=self.timeout
+                f"{self.base_url}/v1/movements/{bureau_id}/return",
+                headers=self._headers(),
+                timeout=self.timeout,
             )
         except requests.RequestException as exc:
             raise BureauUnavailable(f"Birô de crédito indisponível: {exc.__class__.__name__}.") from exc

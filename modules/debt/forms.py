@@ -165,7 +165,10 @@ class BureauPolicyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     neighbourhood_ids = forms.TypedMultipleChoiceField(
-        label="Bairros (nenhum marcado: todos)", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label="Bairros (nenhum marcado: todos)",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     localities = forms.CharField(
         label="Localidades (códigos separados por vírgula; vazio: todas)", required=False, max_length=400

@@ -97,7 +97,10 @@ class InstallmentPolicyVersion(NamedByKind):
         "máximo de parcelas no reparcelamento (com infração)", default=6
     )
     replan_min_down_payment_rate_infraction = models.DecimalField(
-        "entrada mínima no reparcelamento com infração (fração)", max_digits=6, decimal_places=4, default="0.3000"
+        "entrada mínima no reparcelamento com infração (fração)",
+        max_digits=6,
+        decimal_places=4,
+        default="0.3000",
     )
 
     class Meta:

@@ -67,6 +67,9 @@ class BureauListing(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"lote de negativação {self.pk}"
+
 
 class BureauRecord(models.Model):
     class Status(models.TextChoices):
@@ -107,6 +110,9 @@ class BureauRecord(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"negativação {self.pk} ({self.get_status_display()})"
+
 
 class BureauMovement(models.Model):
     class Status(models.TextChoices):
@@ -125,6 +131,9 @@ class BureauMovement(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"movimento de negativação {self.pk}"
 
 
 class BureauMovementLine(models.Model):
@@ -148,3 +157,6 @@ class BureauMovementLine(models.Model):
     class Meta:
         ordering = ["movement", "line"]
         constraints = [models.UniqueConstraint(fields=["movement", "line"], name="bureau_line_once")]
+
+    def __str__(self) -> str:
+        return f"linha {self.line} do movimento {self.movement_id}"

@@ -151,7 +151,9 @@ def listing_get(listing_id: int) -> BureauListing | None:
 
 def property_records(property_id: int) -> list[BureauRecord]:
     return list(
-        BureauRecord.objects.filter(property_id=property_id).prefetch_related("lines__movement").order_by("-id")
+        BureauRecord.objects.filter(property_id=property_id)
+        .prefetch_related("lines__movement")
+        .order_by("-id")
     )
 
 

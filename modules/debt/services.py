@@ -25,7 +25,6 @@ from .domain import certificates as cert_rules
 from .domain.installments import DebtToNegotiate, negotiated_total, schedule
 from .errors import ErrorCode
 from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
-from .services_bureau import bureau_debts_settled
 from .selectors import (
     LIVE,
     certificate_debts,
@@ -37,6 +36,7 @@ from .selectors import (
     property_get,
     year_bills,
 )
+from .services_bureau import bureau_debts_settled
 
 SETTINGS_FIELDS = ("statement_valid_days", "certificate_valid_days")
 # The `type: ignore`s on TextChoices members below: Django is untyped here, and mypy reads a member

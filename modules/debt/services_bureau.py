@@ -99,7 +99,9 @@ def bureau_policy_update(*, actor: Actor, **changes: Any) -> BureauPolicy:
     for name, value in checked.items():
         setattr(row, name, value)
     row.save()
-    audit_record(actor=actor, action="debt.bureau_policy_update", target=row, before=before, after=snapshot(row))
+    audit_record(
+        actor=actor, action="debt.bureau_policy_update", target=row, before=before, after=snapshot(row)
+    )
     return row
 
 
@@ -135,7 +137,7 @@ def bureau_listing_commit(*, actor: Actor, as_of: dt.date) -> BureauListing:
     policy = BureauPolicy.objects.select_for_update().get(pk=1)  # one selection at a time
     rules = bureau_rules(policy_snapshot(policy))
     preview = bureau_preview(as_of)
-    listing = BureauListing.objects.create(
+    listing: BureauListing = BureauListing.objects.create(
         as_of=as_of,
         policy=policy_snapshot(policy),
         count=preview.count,
@@ -194,7 +196,9 @@ def bureau_listing_undo(*, actor: Actor, listing_id: int) -> BureauListing:
     listing.status = BureauListing.Status.UNDONE
     listing.undone_at = timezone.now()
     listing.save(update_fields=["status", "undone_at"])
-    audit_record(actor=actor, action="debt.bureau_listing_undo", target=listing, after={"records": len(records)})
+    audit_record(
+        actor=actor, action="debt.bureau_listing_undo", target=listing, after={"records": len(records)}
+    )
     return listing
 
 
@@ -273,7 +277,7 @@ def bureau_movement_generate(*, actor: Actor, as_of: dt.date) -> BureauMovement 
     lines += [(r, LineKind.EXCLUSION) for r in records if r.status == Status.EXCLUSION_PENDING]
     if not lines:
         return None
-    movement = BureauMovement.objects.create(generated_on=as_of, content="")
+    movement: BureauMovement = BureauMovement.objects.create(generated_on=as_of, content="")
     movement.content = movement_file(
         movement.pk,
         as_of,
@@ -386,7 +390,9 @@ def _apply_answer(actor: Actor, line: BureauMovementLine) -> None:
         record.reason = line.reason
         action = "debt.bureau_excluded" if accepted else "debt.bureau_exclusion_refused"
     record.save(update_fields=["status", "protocol", "reason"])
-    _property_audit(actor, action, record, protocol=line.protocol, reason=line.reason, movement=line.movement_id)
+    _property_audit(
+        actor, action, record, protocol=line.protocol, reason=line.reason, movement=line.movement_id
+    )
 
 
 def bureau_returns_fetch(*, actor: Actor, provider: BureauProvider | None = None) -> list[int]:

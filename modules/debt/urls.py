@@ -30,7 +30,11 @@ from . import views_bureau  # noqa: E402
 urlpatterns += [
     path("configuracoes/negativacao/", views_bureau.bureau_settings_view, name="bureau_settings"),
     path("negativacao/", views_bureau.bureau_listings_view, name="bureau_listings"),
-    path("negativacao/lotes/<int:pk>/desfazer/", views_bureau.bureau_listing_undo_view, name="bureau_listing_undo"),
+    path(
+        "negativacao/lotes/<int:pk>/desfazer/",
+        views_bureau.bureau_listing_undo_view,
+        name="bureau_listing_undo",
+    ),
     path("negativacao/enviar/", views_bureau.bureau_run_view, name="bureau_run"),
     path("negativacao/retorno/", views_bureau.bureau_return_view, name="bureau_return"),
     path("imoveis/<int:pk>/negativacao/", views_bureau.bureau_property_view, name="bureau_property"),

@@ -22,6 +22,7 @@ from .forms import BureauPolicyForm, BureauReturnForm
 from .models_bureau import BureauMovement
 from .selectors import property_get
 
+
 def bureau_panel(prop: Any) -> tuple[str, dict[str, Any]]:
     """The 360° page's section: the property's listing records, newest first."""
     return "debt/_bureau_panel.html", {"records": selectors_bureau.property_records(prop.pk)[:5]}

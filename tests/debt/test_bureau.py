@@ -67,7 +67,11 @@ def test_listing_waits_for_the_notice_then_goes_in_and_comes_out_after_payment(t
 
     listing = bureau_listing_commit(actor=ACTOR, as_of=TODAY)
     (record,) = listing.records.all()
-    assert (record.status, record.notified_on, record.listable_on) == (S.NOTIFIED, TODAY, dt.date(2025, 6, 26))
+    assert (record.status, record.notified_on, record.listable_on) == (
+        S.NOTIFIED,
+        TODAY,
+        dt.date(2025, 6, 26),
+    )
     assert listing.policy["notice_days"] == 10  # the run keeps the policy it ran with
 
     # a second selection the same day (or the ladder's run) lists nobody twice
@@ -87,11 +91,17 @@ def test_listing_waits_for_the_notice_then_goes_in_and_comes_out_after_payment(t
     assert (record.status, record.protocol) == (S.LISTED, "mov00001-0001")
     assert _listed(bureau) == [record.pk]
     # re-running the exchange sends nothing again
-    assert bureau_run(actor=ACTOR, as_of=dt.date(2025, 6, 27)) == {"movement": None, "sent": [], "returned": []}
+    assert bureau_run(actor=ACTOR, as_of=dt.date(2025, 6, 27)) == {
+        "movement": None,
+        "sent": [],
+        "returned": [],
+    }
 
     # paying one bill keeps the listing (the other is still owed); paying the last lifts it
     with time_machine.travel(dt.datetime(2025, 7, 1, 12, tzinfo=dt.UTC), tick=True):
-        collection.payment_register(actor=ACTOR, barcode=old.barcode, amount=old.total, paid_on=dt.date(2025, 7, 1))
+        collection.payment_register(
+            actor=ACTOR, barcode=old.barcode, amount=old.total, paid_on=dt.date(2025, 7, 1)
+        )
         record.refresh_from_db()
         assert record.status == S.LISTED
         collection.payment_register(
@@ -253,7 +263,10 @@ def test_api_policy_preview_commit_undo_run_and_property_records(admin, alpha_cl
         ("listed", "2025-07-01", ["A"])
     ]
     unknown = alpha_client.post(
-        "/api/v1/debt/bureau-returns", {"content": "H;12345\n1;A;X\n"}, content_type="application/json", **admin
+        "/api/v1/debt/bureau-returns",
+        {"content": "H;12345\n1;A;X\n"},
+        content_type="application/json",
+        **admin,
     )
     assert unknown.status_code == 400 and "12345" in unknown.json()["detail"]
 
@@ -272,8 +285,14 @@ def test_pages_preview_commit_and_property_history(tenant_alpha, alpha_client, b
     assert settings_page.status_code == 200 and "aviso prévio" in settings_page.content.decode()
     saved = alpha_client.post(
         "/cobranca/configuracoes/negativacao/",
-        {"min_overdue_count": 1, "min_debt": "60.00", "min_days_overdue": 30, "notice_days": 12,
-         "exclusion_business_days": 5, "localities": "1, 2"},
+        {
+            "min_overdue_count": 1,
+            "min_debt": "60.00",
+            "min_days_overdue": 30,
+            "notice_days": 12,
+            "exclusion_business_days": 5,
+            "localities": "1, 2",
+        },
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]
     assert (BureauPolicy.current().notice_days, BureauPolicy.current().localities) == (12, [1, 2])

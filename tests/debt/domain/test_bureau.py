@@ -26,14 +26,24 @@ from modules.debt.domain.bureau import (
 AS_OF = dt.date(2025, 6, 16)
 
 
-def _debt(pk: int, *bills: tuple[str, int], group: int = 1, bairro: int = 10, locality: int = 1, doc: str = "12345678909"):
+def _debt(
+    pk: int,
+    *bills: tuple[str, int],
+    group: int = 1,
+    bairro: int = 10,
+    locality: int = 1,
+    doc: str = "12345678909",
+):
     return PropertyDebt(
         pk,
         group,
         bairro,
         locality,
         doc,
-        tuple(OverdueBill(pk * 100 + i, AS_OF - dt.timedelta(days=days), Decimal(amount)) for i, (amount, days) in enumerate(bills)),
+        tuple(
+            OverdueBill(pk * 100 + i, AS_OF - dt.timedelta(days=days), Decimal(amount))
+            for i, (amount, days) in enumerate(bills)
+        ),
     )
 
 
@@ -68,7 +78,11 @@ def test_filters_by_group_bairro_and_locality_narrow_the_selection():
     base = BureauRules(min_debt=Decimal("50.00"))
     assert [c.property_id for c in select(debts, base, AS_OF)] == [1, 2, 3, 4]
     assert [c.property_id for c in select(debts, BureauRules(group_ids=frozenset({1})), AS_OF)] == [1, 3, 4]
-    assert [c.property_id for c in select(debts, BureauRules(neighbourhood_ids=frozenset({10})), AS_OF)] == [1, 2, 4]
+    assert [c.property_id for c in select(debts, BureauRules(neighbourhood_ids=frozenset({10})), AS_OF)] == [
+        1,
+        2,
+        4,
+    ]
     assert [c.property_id for c in select(debts, BureauRules(localities=frozenset({1})), AS_OF)] == [1, 2, 3]
     both = BureauRules(group_ids=frozenset({1}), neighbourhood_ids=frozenset({10}), localities=frozenset({1}))
     assert [c.property_id for c in select(debts, both, AS_OF)] == [1]
@@ -79,15 +93,33 @@ def test_notice_period_and_exclusion_deadline_in_business_days():
     assert listable_on(dt.date(2025, 6, 16), BureauRules(notice_days=15)) == dt.date(2025, 7, 1)
     # paid on Tuesday 17/06/2025; Corpus Christi (Thursday 19/06) is the utility's holiday:
     # 18, 20, 23, 24, 25 → Wednesday 25/06
-    assert exclusion_due(dt.date(2025, 6, 17), BureauRules(), frozenset({dt.date(2025, 6, 19)})) == dt.date(2025, 6, 25)
+    assert exclusion_due(dt.date(2025, 6, 17), BureauRules(), frozenset({dt.date(2025, 6, 19)})) == dt.date(
+        2025, 6, 25
+    )
     # paid on a Friday, no holiday: Mon..Fri of the next week
     assert exclusion_due(dt.date(2025, 6, 13), BureauRules(), frozenset()) == dt.date(2025, 6, 20)
 
 
 def test_movement_file_layout_round_trips():
     lines = [
-        MovementLine(LineKind.INCLUSION, 5, "12345678909", "Maria; da Silva", "1234-5", Decimal("215.29"), dt.date(2025, 4, 10)),
-        MovementLine(LineKind.EXCLUSION, 3, "11222333000181", "Padaria Pão Bom", "77-1", Decimal("80.00"), dt.date(2025, 3, 1)),
+        MovementLine(
+            LineKind.INCLUSION,
+            5,
+            "12345678909",
+            "Maria; da Silva",
+            "1234-5",
+            Decimal("215.29"),
+            dt.date(2025, 4, 10),
+        ),
+        MovementLine(
+            LineKind.EXCLUSION,
+            3,
+            "11222333000181",
+            "Padaria Pão Bom",
+            "77-1",
+            Decimal("80.00"),
+            dt.date(2025, 3, 1),
+        ),
     ]
     content = movement_file(42, AS_OF, lines)
     assert content.splitlines() == [
