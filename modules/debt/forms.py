@@ -156,7 +156,9 @@ class BureauPolicyForm(forms.Form):
     min_overdue_count = forms.IntegerField(
         label="Mínimo de faturas ou parcelas vencidas", min_value=1, max_value=120
     )
-    min_debt = forms.DecimalField(label="Débito mínimo (R$)", max_digits=10, decimal_places=2, min_value=0)
+    min_debt = forms.DecimalField(
+        label="Débito mínimo (R$)", max_digits=10, decimal_places=2, min_value=0, localize=True
+    )
     min_days_overdue = forms.IntegerField(label="Mínimo de dias em atraso", min_value=0, max_value=3650)
     group_ids = forms.TypedMultipleChoiceField(
         label="Grupos de faturamento (nenhum marcado: todos)",

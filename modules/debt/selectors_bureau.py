@@ -170,3 +170,9 @@ def property_bureau_history(property_id: int) -> list[Any]:
             object_type="registry.property", object_id=str(property_id), action__startswith="debt.bureau_"
         ).order_by("-at", "-id")[:100]
     )
+
+
+def account_numbers(property_ids: list[int]) -> dict[int, str]:
+    from modules.registry.models import Property
+
+    return dict(Property.objects.filter(pk__in=property_ids).values_list("pk", "account_number"))

@@ -4,6 +4,7 @@ the 360° property page)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -80,12 +81,15 @@ def bureau_listings_view(request: HttpRequest) -> HttpResponse:
         )
         return redirect("debt:bureau_listings")
     preview = selectors_bureau.bureau_preview(as_of)
+    shown = preview.candidates[:50]
+    accounts = selectors_bureau.account_numbers([c.property_id for c in shown])
     return render(
         request,
         "debt/bureau_listings.html",
         {
             "as_of": as_of,
             "preview": preview,
+            "rows": [{**dataclasses.asdict(c), "account_number": accounts.get(c.property_id, "")} for c in shown],
             "policy": selectors_bureau.bureau_policy(),
             "listings": selectors_bureau.listings(),
             "movements": list(BureauMovement.objects.all()[:20]),

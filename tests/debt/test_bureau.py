@@ -287,7 +287,7 @@ def test_pages_preview_commit_and_property_history(tenant_alpha, alpha_client, b
         "/cobranca/configuracoes/negativacao/",
         {
             "min_overdue_count": 1,
-            "min_debt": "60.00",
+            "min_debt": "60,00",
             "min_days_overdue": 30,
             "notice_days": 12,
             "exclusion_business_days": 5,
@@ -295,7 +295,8 @@ def test_pages_preview_commit_and_property_history(tenant_alpha, alpha_client, b
         },
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]
-    assert (BureauPolicy.current().notice_days, BureauPolicy.current().localities) == (12, [1, 2])
+    policy = BureauPolicy.current()
+    assert (policy.notice_days, policy.localities, policy.min_debt) == (12, [1, 2], Decimal("60.00"))
     history = alpha_client.get(f"/cobranca/imoveis/{p.pk}/negativacao/")
     body = history.content.decode()
     assert history.status_code == 200 and "Aviso prévio de negativação emitido" in body
