@@ -22,6 +22,8 @@ class DebtConfig(AppConfig):
                 "debt.document_template_create": "Nova versão de texto de documento",
                 "debt.document_template_update": "Versão futura de texto de documento alterada",
                 "debt.document_template_delete": "Versão futura de texto de documento removida",
+                "debt.agreement_payoff_issue": "Guia de quitação antecipada emitida",
+                "debt.agreement_payoff_paid": "Parcelamento quitado antecipadamente",
                 "debt.bureau_policy_update": "Política de negativação alterada",
                 "debt.bureau_listing_commit": "Lote de negativação confirmado",
                 "debt.bureau_listing_undo": "Lote de negativação desfeito",
@@ -58,7 +60,7 @@ class DebtConfig(AppConfig):
         from modules.registry.panels import register_panel
 
         from .selectors import held_bill_ids, installment_items
-        from .services import agreement_down_payment_paid
+        from .services import PAYOFF_SOURCE, agreement_down_payment_paid, agreement_payoff_paid
         from .services_bureau import bureau_debts_settled
         from .views_bureau import bureau_panel
 
@@ -74,4 +76,5 @@ class DebtConfig(AppConfig):
         register_document_paid("debt.agreement", agreement_down_payment_paid)
         register_bill_hold("debt.agreement", held_bill_ids)
         register_bills_paid("debt.bureau", bureau_debts_settled)
+        register_document_paid(PAYOFF_SOURCE, agreement_payoff_paid)
         register_panel(bureau_panel)

@@ -73,6 +73,7 @@ PERCENT_FIELDS = {
     "min_down_payment_percent": "min_down_payment_rate",
     "fine_discount_percent": "fine_discount_rate",
     "interest_discount_percent": "interest_discount_rate",
+    "replan_min_down_payment_percent_infraction": "replan_min_down_payment_rate_infraction",
 }
 
 
@@ -121,6 +122,26 @@ class InstallmentPolicyForm(forms.Form):
         min_value=0,
         localize=True,
     )
+    representative_name = forms.CharField(
+        label="Representante da empresa no termo",
+        max_length=120,
+        required=False,
+        help_text="Nome impresso no termo de acordo, como quem assina pela concessionária.",
+    )
+    max_replans = forms.IntegerField(
+        label="Máximo de reparcelamentos por cliente", min_value=0, max_value=360, required=False
+    )
+    replan_max_installments = forms.IntegerField(
+        label="Parcelas no reparcelamento (cliente sem infração)", min_value=1, max_value=360, required=False
+    )
+    replan_max_installments_infraction = forms.IntegerField(
+        label="Parcelas no reparcelamento (cliente com infração)", min_value=1, max_value=360, required=False
+    )
+    replan_min_down_payment_percent_infraction = forms.DecimalField(
+        label="Entrada mínima no reparcelamento com infração (%)",
+        required=False,
+        **PERCENT,  # type: ignore[arg-type]
+    )
 
     @classmethod
     def initial_from(cls, version: Any) -> dict[str, Any]:
@@ -135,8 +156,11 @@ class InstallmentPolicyForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("effective_from")
         for percent, rate in PERCENT_FIELDS.items():
-            data[rate] = Decimal(data.pop(percent)) / 100
-        return data
+            value = data.pop(percent)
+            if value is not None:
+                data[rate] = Decimal(value) / 100
+        # the re-plan fields left blank keep the policy's defaults
+        return {k: v for k, v in data.items() if v is not None}
 
 
 class DocumentTemplateForm(forms.Form):

@@ -38,4 +38,5 @@ urlpatterns += [
     path("negativacao/enviar/", views_bureau.bureau_run_view, name="bureau_run"),
     path("negativacao/retorno/", views_bureau.bureau_return_view, name="bureau_return"),
     path("imoveis/<int:pk>/negativacao/", views_bureau.bureau_property_view, name="bureau_property"),
+    path("parcelamentos/<int:pk>/quitacao/", views.agreement_payoff_view, name="agreement_payoff"),
 ]

@@ -361,8 +361,32 @@ def agreement_view(request: HttpRequest, pk: int) -> HttpResponse:
             "states": selectors.installment_states(agreement),
             "monthly_percent": pdf.percent_text(agreement.monthly_rate),
             "bills": agreement.bills.select_related("bill").order_by("bill__due_date"),
+            "payoff": selectors.agreement_payoff_quote(agreement, tenant_today())
+            if agreement.status == Agreement.Status.ACTIVE
+            else None,
         },
     )
+
+
+@require_POST
+@function_required("debt.agreements", "change")
+def agreement_payoff_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Quitação antecipada: the guia for the installments not yet billed, at present value."""
+    try:
+        document = services.agreement_payoff_issue(
+            actor=request.user,  # type: ignore[arg-type]
+            agreement_id=pk,
+            as_of=tenant_today(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("debt:agreement", pk)
+    messages.success(
+        request,
+        f"Guia de quitação antecipada de R$ {format_brl(document.amount)} emitida, válida até "
+        f"{document.valid_until:%d/%m/%Y}.",
+    )
+    return redirect("debt:statement_pdf", document.pk)
 
 
 @function_required("debt.agreements")

@@ -89,7 +89,9 @@ def bureau_listings_view(request: HttpRequest) -> HttpResponse:
         {
             "as_of": as_of,
             "preview": preview,
-            "rows": [{**dataclasses.asdict(c), "account_number": accounts.get(c.property_id, "")} for c in shown],
+            "rows": [
+                {**dataclasses.asdict(c), "account_number": accounts.get(c.property_id, "")} for c in shown
+            ],
             "policy": selectors_bureau.bureau_policy(),
             "listings": selectors_bureau.listings(),
             "movements": list(BureauMovement.objects.all()[:20]),
