@@ -45,4 +45,5 @@ urlpatterns += [
         apis_bureau.PropertyBureauApi.as_view(),
         name="api-property-bureau",
     ),
+    path("agreements/<int:pk>/payoff", apis.AgreementPayoffApi.as_view(), name="api-agreement-payoff"),
 ]
