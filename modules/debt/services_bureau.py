@@ -209,11 +209,14 @@ def bureau_debts_settled(bill_ids: list[int], actor: Any, *, on: dt.date | None 
     the movement run is enqueued on commit."""
     from modules.common.clock import tenant_today
 
+    from modules.billing.models import Bill
+
     ids = set(bill_ids)
     records = [
         r
         for r in BureauRecord.objects.select_for_update().filter(
-            status__in=[Status.NOTIFIED, Status.INCLUSION_SENT, Status.LISTED, Status.REFUSED]
+            status__in=[Status.NOTIFIED, Status.INCLUSION_SENT, Status.LISTED, Status.REFUSED],
+            property_id__in=Bill.objects.filter(pk__in=ids).values("property_id"),
         )
         if ids & set(r.bill_ids)
     ]
