@@ -307,6 +307,11 @@ class AgreementIn(serializers.Serializer):
         allow_empty=False,
         help_text="ids das faturas em aberto a negociar; sem a lista, todas as faturas em aberto",
     )
+    transfer_from = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="ids de outros imóveis cujos débitos em aberto entram neste parcelamento",
+    )
     requester = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -380,6 +385,7 @@ class AgreementsApi(APIView):
             reinstall=v["reinstall"],
             requester_id=v.get("requester"),
             bill_ids=v.get("bills"),
+            transfer_from=v.get("transfer_from"),
         )
         return Response(AgreementOut(agreement).data, status=status.HTTP_201_CREATED)
 

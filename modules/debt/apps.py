@@ -22,6 +22,7 @@ class DebtConfig(AppConfig):
                 "debt.document_template_create": "Nova versão de texto de documento",
                 "debt.document_template_update": "Versão futura de texto de documento alterada",
                 "debt.document_template_delete": "Versão futura de texto de documento removida",
+                "debt.debt_transfer": "Débitos transferidos para parcelamento de outro imóvel",
                 "debt.agreement_payoff_issue": "Guia de quitação antecipada emitida",
                 "debt.agreement_payoff_paid": "Parcelamento quitado antecipadamente",
                 "debt.bureau_policy_update": "Política de negativação alterada",

@@ -259,9 +259,14 @@ def _debt(
     replacing: Agreement | None,
     services: Decimal = Decimal("0.00"),
     bill_ids: list[int] | None = None,
+    transfer_from: tuple[int, ...] = (),
 ) -> tuple[InstallmentPolicyVersion, InstallmentPolicy, DebtPosition, DebtToNegotiate]:
     version, policy = installment_policy(as_of)
     position = debt_position(property_id, as_of, bill_ids)
+    for other in transfer_from:
+        # 3.2.9.2.4: another unit's open debts move into this plan (its bills stay its own, held by the
+        # agreement: AgreementBill rows of another property are the trace)
+        position = DebtPosition(property_id, as_of, position.items + debt_position(other, as_of).items)
     previous = Decimal("0.00")
     if replacing is not None:
         previous = unbilled_present_value(
@@ -300,9 +305,16 @@ class Negotiation(NamedTuple):
 
 
 def negotiation(
-    property_id: int, as_of: dt.date, replacing: Agreement | None, *, bill_ids: list[int] | None = None
+    property_id: int,
+    as_of: dt.date,
+    replacing: Agreement | None,
+    *,
+    bill_ids: list[int] | None = None,
+    transfer_from: tuple[int, ...] = (),
 ) -> Negotiation:
-    version, policy, position, debt = _debt(property_id, as_of, replacing, bill_ids=bill_ids)
+    version, policy, position, debt = _debt(
+        property_id, as_of, replacing, bill_ids=bill_ids, transfer_from=transfer_from
+    )
     return Negotiation(
         version,
         policy,

@@ -158,6 +158,7 @@ def agreement_create(
     reinstall: bool = False,
     requester_id: int | None = None,
     bill_ids: list[int] | None = None,
+    transfer_from: list[int] | None = None,
 ) -> Agreement:
     """Sign an agreement over the open bills of the property — those in `bill_ids` when the user picks
     them (3.2.9.2.3), every one otherwise — (and, when re-installing, the present value of the
@@ -166,9 +167,20 @@ def agreement_create(
     only a profile with the special privilege signs it (PermissionDenied; TR S10.13-03).
     `requester_id`: the customer who asks, when one does: a tenant may negotiate only debts of the
     months of their rental contract (seed 002 S10.15-02), so an agreement that would include another
-    month is refused (403)."""
+    month is refused (403). `transfer_from`: other units whose open debts move into this plan
+    (3.2.9.2.4), each traced on that unit's history."""
     property_get(property_id)
-    Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
+    sources = tuple(sorted(set(transfer_from or ())))
+    for other in sources:
+        property_get(other)
+        if other == property_id:
+            raise ValidationFailed(
+                "O imóvel de origem da transferência deve ser outro.",
+                field="transfer_from",
+                code=ErrorCode.INVALID,
+            )
+    # one negotiation at a time, on this unit and on the ones whose debts it takes
+    list(Property.objects.select_for_update().filter(pk__in=(property_id, *sources)).order_by("pk"))
     current = live_agreement(property_id)
     if current is not None and not reinstall:
         raise Conflict(
@@ -183,8 +195,16 @@ def agreement_create(
             code=ErrorCode.REINSTALL_NEEDS_ACTIVE_AGREEMENT,
         )
     version, policy, position, total = negotiation(
-        property_id, as_of, current if reinstall else None, bill_ids=bill_ids
+        property_id, as_of, current if reinstall else None, bill_ids=bill_ids, transfer_from=sources
     )
+    for other in sources:
+        refuse_locked(
+            property_id=other,
+            bill_ids=[i.bill_id for i in position.items],
+            on=as_of,
+            allowed=may_override(actor),
+            what="a transferência de débitos",
+        )
     refuse_locked(
         property_id=property_id,
         bill_ids=[i.bill_id for i in position.items],
@@ -295,6 +315,19 @@ def agreement_create(
             source_id=str(agreement.pk),
         )
         agreement.save(update_fields=["down_payment_document"])
+    if sources:
+        moved = {i.bill_id for i in position.items}
+        from modules.billing.models import Bill
+
+        for other in sources:
+            bills = sorted(Bill.objects.filter(pk__in=moved, property_id=other).values_list("pk", flat=True))
+            audit_record(
+                actor=actor,
+                action="debt.debt_transfer",
+                object_type="registry.property",
+                object_id=other,
+                after={"to_property": property_id, "agreement": agreement.pk, "bills": bills},
+            )
     # a listed debt now negotiated is lifted from the bureau (3.2.9.17.3, STJ Súmula 548)
     bureau_debts_settled([p.bill_id for p in position.items], actor, on=as_of)
     audit_record(
@@ -309,6 +342,7 @@ def agreement_create(
             "bills": [p.bill_id for p in position.items],
             "replaces": current.pk if reinstall and current else None,
             "requester": requester_id,
+            "transfer_from": list(sources),
         },
     )
     return agreement

@@ -207,9 +207,8 @@ def bureau_debts_settled(bill_ids: list[int], actor: Any, *, on: dt.date | None 
     open debt is lifted — cancelled when never sent, otherwise queued for exclusion, due within the
     policy's business days (STJ Súmula 548) counted from `on`. Runs inside the caller's transaction;
     the movement run is enqueued on commit."""
-    from modules.common.clock import tenant_today
-
     from modules.billing.models import Bill
+    from modules.common.clock import tenant_today
 
     ids = set(bill_ids)
     records = [

@@ -231,9 +231,17 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     current = selectors.live_agreement(prop.pk)
     reinstall = current is not None and current.status == Agreement.Status.ACTIVE
     ctx: dict[str, Any] = {"p": prop, "today": today, "current": current, "reinstall": reinstall}
+    # 3.2.9.2.3: the bills the user ticked (the form says it ticked with `pick`); all of them otherwise
+    source = request.POST if request.method == "POST" else request.GET
+    bill_ids = [int(b) for b in source.getlist("bill") if b.isdecimal()] if source.get("pick") else None
+    if bill_ids == []:
+        messages.error(request, "Marque ao menos uma fatura para negociar; todas foram marcadas de novo.")
+        bill_ids = None
+    ctx["all_bills"] = selectors.debt_position(prop.pk, today).items
+    ctx["picked"] = set(bill_ids) if bill_ids is not None else {i.bill_id for i in ctx["all_bills"]}
     try:
         version, policy, position, total = selectors.negotiation(
-            prop.pk, today, current if reinstall else None
+            prop.pk, today, current if reinstall else None, bill_ids=bill_ids
         )
     except DomainError as exc:
         ctx["blocked"] = exc.message
@@ -301,6 +309,7 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                             as_of=today,
                             reinstall=reinstall,
                             requester_id=_requester_id(form.cleaned_data.get("requester", "")),
+                            bill_ids=bill_ids,
                         )
                     except DomainError as exc:
                         form.add_error(

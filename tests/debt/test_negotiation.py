@@ -19,6 +19,7 @@ from modules.collection import services as collection
 from modules.common.audit import SystemActor
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
+from modules.common.models import AuditEntry
 from modules.debt import services
 from modules.debt.models import Agreement, AgreementBill, InstallmentPolicyVersion
 from modules.debt.selectors import agreement_payoff_quote, debt_position, installment_items
@@ -241,3 +242,58 @@ def test_policy_api_and_page_edit_the_replan_fields_and_the_term_prints_the_repr
         " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages
     )
     assert "José Antônio Ribeiro, pela" in text
+
+
+def test_wizard_negotiates_only_the_ticked_bills(tenant_alpha, alpha_client):
+    InstallmentPolicyVersion.objects.update(min_down_payment_rate=Decimal("0"), max_installments=6)
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    alpha_client.login(username="chefe", password=PASSWORD)
+    p = f.prop()
+    picked = f.bill(p, "120.00", FAR, dt.date(2025, 1, 1))
+    left = f.bill(p, "80.00", FAR, dt.date(2025, 2, 1))
+    url = f"/cobranca/imoveis/{p.pk}/parcelamento/"
+    page = alpha_client.get(url).content.decode()
+    assert (
+        f'name="bill" value="{picked.pk}" checked' in page
+        and f'name="bill" value="{left.pk}" checked' in page
+    )
+    simulated = alpha_client.post(
+        url, {"pick": "1", "bill": [picked.pk], "down_payment": "0,00", "installments": "2"}
+    )
+    assert "R$ 120,00" in simulated.content.decode()
+    signed = alpha_client.post(
+        url, {"pick": "1", "bill": [picked.pk], "down_payment": "0,00", "installments": "2", "confirm": "1"}
+    )
+    assert signed.status_code == 302, signed.content.decode()[:3000]
+    agreement = Agreement.objects.get(property=p)
+    assert (agreement.total, list(agreement.bills.values_list("bill_id", flat=True))) == (
+        Decimal("120.00"),
+        [picked.pk],
+    )
+
+
+def test_another_units_debt_moves_into_the_plan_and_is_traced(admin, alpha_client):
+    InstallmentPolicyVersion.objects.update(min_down_payment_rate=Decimal("0"), max_installments=6)
+    a, b = f.prop(), f.prop()
+    from_a = f.bill(a, "70.00", FAR, dt.date(2025, 1, 1))
+    own = f.bill(b, "130.00", FAR, dt.date(2025, 1, 1))
+    made = alpha_client.post(
+        "/api/v1/agreements",
+        {"property": b.pk, "down_payment": "0.00", "installments": 2, "transfer_from": [a.pk]},
+        content_type="application/json",
+        **admin,
+    )
+    assert made.status_code == 201, made.content
+    agreement = Agreement.objects.get(pk=made.json()["id"])
+    assert (agreement.property_id, agreement.total) == (b.pk, Decimal("200.00"))
+    assert sorted(agreement.bills.values_list("bill_id", flat=True)) == sorted([from_a.pk, own.pk])
+    assert debt_position(a.pk, TODAY).items == ()  # A's bill is held by B's plan
+    trace = AuditEntry.objects.get(action="debt.debt_transfer", object_id=str(a.pk))
+    assert trace.after == {"to_property": b.pk, "agreement": agreement.pk, "bills": [from_a.pk]}
+    same = alpha_client.post(
+        "/api/v1/agreements",
+        {"property": a.pk, "down_payment": "0.00", "installments": 2, "transfer_from": [a.pk]},
+        content_type="application/json",
+        **admin,
+    )
+    assert same.status_code == 400 and same.json()["field"] == "transfer_from"
