@@ -69,3 +69,26 @@ urlpatterns = [
         name="api-active-debt-entry-end",
     ),
 ]
+
+from . import apis_bureau  # noqa: E402
+
+urlpatterns += [
+    path("debt/bureau-policy", apis_bureau.BureauPolicyApi.as_view(), name="api-debt-bureau-policy"),
+    path(
+        "debt/bureau-listings/preview", apis_bureau.BureauPreviewApi.as_view(), name="api-debt-bureau-preview"
+    ),
+    path("debt/bureau-listings", apis_bureau.BureauListingsApi.as_view(), name="api-debt-bureau-listings"),
+    path(
+        "debt/bureau-listings/<int:pk>/undo",
+        apis_bureau.BureauListingUndoApi.as_view(),
+        name="api-debt-bureau-listing-undo",
+    ),
+    path("debt/bureau-run", apis_bureau.BureauRunApi.as_view(), name="api-debt-bureau-run"),
+    path("debt/bureau-returns", apis_bureau.BureauReturnApi.as_view(), name="api-debt-bureau-returns"),
+    path(
+        "properties/<int:pk>/bureau-records",
+        apis_bureau.PropertyBureauApi.as_view(),
+        name="api-property-bureau",
+    ),
+    path("agreements/<int:pk>/payoff", apis.AgreementPayoffApi.as_view(), name="api-agreement-payoff"),
+]

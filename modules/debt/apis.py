@@ -27,6 +27,7 @@ from .errors import ErrorCode
 from .models import Agreement, Certificate, InstallmentPolicyVersion
 from .pdf import preview_pdf
 from .selectors import (
+    agreement_payoff_quote,
     debt_position,
     document_texts,
     installment_policy,
@@ -300,6 +301,17 @@ class AgreementIn(serializers.Serializer):
     down_payment = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     installments = serializers.IntegerField(min_value=1)
     reinstall = serializers.BooleanField(default=False)
+    bills = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        allow_empty=False,
+        help_text="ids das faturas em aberto a negociar; sem a lista, todas as faturas em aberto",
+    )
+    transfer_from = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="ids de outros imóveis cujos débitos em aberto entram neste parcelamento",
+    )
     requester = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -372,8 +384,47 @@ class AgreementsApi(APIView):
             as_of=tenant_today(),
             reinstall=v["reinstall"],
             requester_id=v.get("requester"),
+            bill_ids=v.get("bills"),
+            transfer_from=v.get("transfer_from"),
         )
         return Response(AgreementOut(agreement).data, status=status.HTTP_201_CREATED)
+
+
+class PayoffOut(serializers.Serializer):
+    agreement = serializers.IntegerField(source="agreement.pk")
+    as_of = serializers.DateField()
+    installments = serializers.IntegerField()
+    face_value = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    present_value = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    interest_removed = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+
+
+class PayoffDocumentOut(serializers.Serializer):
+    document = serializers.IntegerField(source="pk")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    valid_until = serializers.DateField()
+    barcode = serializers.CharField()
+    typeable_line = serializers.CharField()
+
+
+class AgreementPayoffApi(APIView):
+    """GET: what paying the rest of the agreement today costs (present value); POST: the guia."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.agreements"
+    function_actions: ClassVar[dict[str, str]] = {"GET": "view", "POST": "change"}
+
+    @extend_schema(responses={200: PayoffOut})
+    def get(self, request: Request, pk: int) -> Response:
+        agreement = Agreement.objects.filter(pk=pk).first()
+        if agreement is None:
+            raise NotFound("Parcelamento não encontrado.", code=ErrorCode.AGREEMENT_NOT_FOUND)
+        return Response(PayoffOut(agreement_payoff_quote(agreement, tenant_today())).data)
+
+    @extend_schema(request=None, responses={201: PayoffDocumentOut})
+    def post(self, request: Request, pk: int) -> Response:
+        document = services.agreement_payoff_issue(actor=request.user, agreement_id=pk, as_of=tenant_today())
+        return Response(PayoffDocumentOut(document).data, status=status.HTTP_201_CREATED)
 
 
 class AgreementDetailApi(APIView):

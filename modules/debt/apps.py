@@ -34,6 +34,23 @@ class DebtConfig(AppConfig):
                 "debt.active_debt_reverse": "Inscrição em dívida ativa estornada",
                 "debt.active_debt_filed": "Certidão de dívida ativa ajuizada",
                 "debt.active_debt_settings": "Parâmetros da dívida ativa alterados",
+                "debt.debt_transfer": "Débitos transferidos para parcelamento de outro imóvel",
+                "debt.agreement_payoff_issue": "Guia de quitação antecipada emitida",
+                "debt.agreement_payoff_paid": "Parcelamento quitado antecipadamente",
+                "debt.bureau_policy_update": "Política de negativação alterada",
+                "debt.bureau_listing_commit": "Lote de negativação confirmado",
+                "debt.bureau_listing_undo": "Lote de negativação desfeito",
+                "debt.bureau_notice": "Aviso prévio de negativação emitido",
+                "debt.bureau_undo": "Aviso de negativação desfeito",
+                "debt.bureau_cancel": "Negativação cancelada antes do envio",
+                "debt.bureau_inclusion_sent": "Inclusão enviada ao birô",
+                "debt.bureau_listed": "Negativação aceita pelo birô",
+                "debt.bureau_inclusion_refused": "Inclusão recusada pelo birô",
+                "debt.bureau_exclusion_due": "Exclusão da negativação solicitada",
+                "debt.bureau_exclusion_sent": "Exclusão enviada ao birô",
+                "debt.bureau_excluded": "Negativação excluída",
+                "debt.bureau_exclusion_refused": "Exclusão recusada pelo birô",
+                "debt.bureau_movement_generate": "Movimento de negativação gerado",
             },
             objects={
                 "debt.agreement": "Parcelamento",
@@ -43,14 +60,24 @@ class DebtConfig(AppConfig):
                 "common.documenttemplate": "Texto de documento",
                 "debt.activedebtbook": "Livro da dívida ativa",
                 "debt.activedebtsettings": "Parâmetros da dívida ativa",
+                "debt.bureaupolicy": "Política de negativação",
+                "debt.bureaulisting": "Lote de negativação",
+                "debt.bureaumovement": "Movimento de negativação",
             },
         )
         from modules.access.functions import Function, register
         from modules.billing.hooks import register_item_source
-        from modules.collection.documents import register_bill_hold, register_document_paid
+        from modules.collection.documents import (
+            register_bill_hold,
+            register_bills_paid,
+            register_document_paid,
+        )
+        from modules.registry.panels import register_panel
 
         from .selectors import held_bill_ids, installment_items
-        from .services import agreement_down_payment_paid
+        from .services import PAYOFF_SOURCE, agreement_down_payment_paid, agreement_payoff_paid
+        from .services_bureau import bureau_debts_settled
+        from .views_bureau import bureau_panel
 
         register(
             Function("debt.position", "Posição de débitos e extrato", "Cobrança"),
@@ -59,7 +86,11 @@ class DebtConfig(AppConfig):
             Function("debt.certificates", "Certidões e declaração anual", "Cobrança"),
             Function("debt.settings", "Parâmetros e políticas de cobrança", "Cobrança"),
             Function("debt.active_debt", "Dívida ativa", "Cobrança"),
+            Function("debt.bureau", "Negativação (SPC/Serasa)", "Cobrança"),
         )
         register_item_source("debt.installment", installment_items)
         register_document_paid("debt.agreement", agreement_down_payment_paid)
         register_bill_hold("debt.agreement", held_bill_ids)
+        register_bills_paid("debt.bureau", bureau_debts_settled)
+        register_document_paid(PAYOFF_SOURCE, agreement_payoff_paid)
+        register_panel(bureau_panel)

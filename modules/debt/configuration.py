@@ -21,7 +21,7 @@ from .errors import ErrorCode
 from .models import Agreement, DebtSettings, InstallmentPolicyVersion
 from .selectors import policy_export
 from .services import SETTINGS_FIELDS
-from .settings_services import POLICY_FIELDS, policy_values_check, template_check
+from .settings_services import ALL_FIELDS, policy_values_check, template_check
 
 KEY = "debt"
 TEMPLATE_FIELDS = ("title", "body_html")
@@ -246,7 +246,7 @@ class DebtSection:
                 )
             elif policy_export(existing) != self._normalized_policy(item):
                 before = snapshot(existing)
-                for name in POLICY_FIELDS:
+                for name in ALL_FIELDS:
                     setattr(existing, name, values[name])
                 existing.save()
                 audit_record(

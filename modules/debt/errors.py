@@ -52,3 +52,14 @@ class ErrorCode(StrEnum):
     ACTIVE_DEBT_ENTRY_CLOSED = "active_debt_entry_closed"
     CDA_FILED = "cda_filed"
     CDA_HAS_AGREEMENT = "cda_has_agreement"
+    # credit bureaus (negativação)
+    BUREAU_RETURN_INVALID = "bureau_return_invalid"
+    BUREAU_MOVEMENT_UNKNOWN = "bureau_movement_unknown"
+    BUREAU_LISTING_NOT_FOUND = "bureau_listing_not_found"
+    BUREAU_LISTING_SENT = "bureau_listing_sent"
+    BUREAU_UNAVAILABLE = "bureau_unavailable"
+    # negotiation completeness
+    REPLAN_LIMIT_REACHED = "replan_limit_reached"
+    BILLS_NOT_NEGOTIABLE = "bills_not_negotiable"
+    DISCOUNT_ABOVE_MAXIMUM = "discount_above_maximum"
+    AGREEMENT_NOT_ACTIVE = "agreement_not_active"

@@ -73,6 +73,7 @@ PERCENT_FIELDS = {
     "min_down_payment_percent": "min_down_payment_rate",
     "fine_discount_percent": "fine_discount_rate",
     "interest_discount_percent": "interest_discount_rate",
+    "replan_min_down_payment_percent_infraction": "replan_min_down_payment_rate_infraction",
 }
 
 
@@ -121,6 +122,26 @@ class InstallmentPolicyForm(forms.Form):
         min_value=0,
         localize=True,
     )
+    representative_name = forms.CharField(
+        label="Representante da empresa no termo",
+        max_length=120,
+        required=False,
+        help_text="Nome impresso no termo de acordo, como quem assina pela concessionária.",
+    )
+    max_replans = forms.IntegerField(
+        label="Máximo de reparcelamentos por cliente", min_value=0, max_value=360, required=False
+    )
+    replan_max_installments = forms.IntegerField(
+        label="Parcelas no reparcelamento (cliente sem infração)", min_value=1, max_value=360, required=False
+    )
+    replan_max_installments_infraction = forms.IntegerField(
+        label="Parcelas no reparcelamento (cliente com infração)", min_value=1, max_value=360, required=False
+    )
+    replan_min_down_payment_percent_infraction = forms.DecimalField(
+        label="Entrada mínima no reparcelamento com infração (%)",
+        required=False,
+        **PERCENT,  # type: ignore[arg-type]
+    )
 
     @classmethod
     def initial_from(cls, version: Any) -> dict[str, Any]:
@@ -135,8 +156,11 @@ class InstallmentPolicyForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("effective_from")
         for percent, rate in PERCENT_FIELDS.items():
-            data[rate] = Decimal(data.pop(percent)) / 100
-        return data
+            value = data.pop(percent)
+            if value is not None:
+                data[rate] = Decimal(value) / 100
+        # the re-plan fields left blank keep the policy's defaults
+        return {k: v for k, v in data.items() if v is not None}
 
 
 class DocumentTemplateForm(forms.Form):
@@ -148,3 +172,57 @@ class DocumentTemplateForm(forms.Form):
         help_text="Use os marcadores da lista ao lado; comandos permitidos: {% if %}, {% elif %}, "
         "{% else %}, {% endif %}.",
     )
+
+
+class BureauPolicyForm(forms.Form):
+    """The negativação policy (3.2.9.16): thresholds, filters and the legal periods."""
+
+    min_overdue_count = forms.IntegerField(
+        label="Mínimo de faturas ou parcelas vencidas", min_value=1, max_value=120
+    )
+    min_debt = forms.DecimalField(
+        label="Débito mínimo (R$)", max_digits=10, decimal_places=2, min_value=0, localize=True
+    )
+    min_days_overdue = forms.IntegerField(label="Mínimo de dias em atraso", min_value=0, max_value=3650)
+    group_ids = forms.TypedMultipleChoiceField(
+        label="Grupos de faturamento (nenhum marcado: todos)",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    neighbourhood_ids = forms.TypedMultipleChoiceField(
+        label="Bairros (nenhum marcado: todos)",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    localities = forms.CharField(
+        label="Localidades (códigos separados por vírgula; vazio: todas)", required=False, max_length=400
+    )
+    notice_days = forms.IntegerField(
+        label="Prazo do aviso prévio (dias)",
+        min_value=1,
+        max_value=90,
+        help_text="CDC art. 43 §2: a inclusão só é enviada depois deste prazo contado do aviso.",
+    )
+    exclusion_business_days = forms.IntegerField(
+        label="Prazo para pedir a exclusão (dias úteis)",
+        min_value=1,
+        max_value=5,
+        help_text="STJ Súmula 548: até 5 dias úteis após o pagamento ou o acordo.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from modules.registry.models import BillingGroup, Neighbourhood
+
+        self.fields["group_ids"].choices = [  # type: ignore[attr-defined]
+            (g.pk, str(g)) for g in BillingGroup.objects.order_by("code")
+        ]
+        self.fields["neighbourhood_ids"].choices = [  # type: ignore[attr-defined]
+            (n.pk, n.name) for n in Neighbourhood.objects.order_by("name")
+        ]
+
+
+class BureauReturnForm(forms.Form):
+    file = forms.FileField(label="Arquivo de retorno do birô")

@@ -85,6 +85,24 @@ class InstallmentPolicyVersion(NamedByKind):
         "taxa de reativação de ligação de água", max_digits=10, decimal_places=2, default="0.00"
     )
 
+    # 3.2.9.1.8: printed on the negotiation term above "pela concessionária"
+    representative_name = models.CharField("representante da empresa no termo", max_length=120, blank=True)
+    # 3.2.9.1.10–13: re-plans (reparcelamentos). A customer "with an infraction" is one with an
+    # irregularity fine on the property (debt.infractions hook; none are registered yet).
+    max_replans = models.PositiveSmallIntegerField("máximo de reparcelamentos por cliente", default=3)
+    replan_max_installments = models.PositiveSmallIntegerField(
+        "máximo de parcelas no reparcelamento (sem infração)", default=12
+    )
+    replan_max_installments_infraction = models.PositiveSmallIntegerField(
+        "máximo de parcelas no reparcelamento (com infração)", default=6
+    )
+    replan_min_down_payment_rate_infraction = models.DecimalField(
+        "entrada mínima no reparcelamento com infração (fração)",
+        max_digits=6,
+        decimal_places=4,
+        default="0.3000",
+    )
+
     class Meta:
         ordering = ["-effective_from"]
 
@@ -195,3 +213,4 @@ from .models_active_debt import ActiveDebtEntry as ActiveDebtEntry  # noqa: E402
 from .models_active_debt import ActiveDebtEvent as ActiveDebtEvent  # noqa: E402
 from .models_active_debt import ActiveDebtNotice as ActiveDebtNotice  # noqa: E402
 from .models_active_debt import ActiveDebtSettings as ActiveDebtSettings  # noqa: E402
+from .models_bureau import *  # noqa: E402,F403

@@ -259,9 +259,14 @@ def _debt(
     replacing: Agreement | None,
     services: Decimal = Decimal("0.00"),
     bill_ids: list[int] | None = None,
+    transfer_from: tuple[int, ...] = (),
 ) -> tuple[InstallmentPolicyVersion, InstallmentPolicy, DebtPosition, DebtToNegotiate]:
     version, policy = installment_policy(as_of)
     position = debt_position(property_id, as_of, bill_ids)
+    for other in transfer_from:
+        # 3.2.9.2.4: another unit's open debts move into this plan (its bills stay its own, held by the
+        # agreement: AgreementBill rows of another property are the trace)
+        position = DebtPosition(property_id, as_of, position.items + debt_position(other, as_of).items)
     previous = Decimal("0.00")
     if replacing is not None:
         previous = unbilled_present_value(
@@ -300,10 +305,18 @@ class Negotiation(NamedTuple):
 
 
 def negotiation(
-    property_id: int, as_of: dt.date, replacing: Agreement | None, bill_ids: list[int] | None = None
+    property_id: int,
+    as_of: dt.date,
+    replacing: Agreement | None,
+    *,
+    bill_ids: list[int] | None = None,
+    transfer_from: tuple[int, ...] = (),
 ) -> Negotiation:
-    """`bill_ids`: only these open bills (a CDA's, 3.2.9.18.7); every open bill otherwise."""
-    version, policy, position, debt = _debt(property_id, as_of, replacing, bill_ids=bill_ids)
+    """`bill_ids`: only these open bills (picked by the user, 3.2.9.2.3, or a CDA's, 3.2.9.18.7);
+    every open bill otherwise. `transfer_from`: other units whose open debts join (3.2.9.2.4)."""
+    version, policy, position, debt = _debt(
+        property_id, as_of, replacing, bill_ids=bill_ids, transfer_from=transfer_from
+    )
     return Negotiation(
         version,
         policy,
@@ -504,4 +517,59 @@ def policy_export(version: InstallmentPolicyVersion) -> dict[str, Any]:
         "down_payment_days": version.down_payment_days,
         "cancel_after_unpaid": version.cancel_after_unpaid,
         "reactivation_fee": fixed(version.reactivation_fee, "0.01"),
+        "representative_name": version.representative_name,
+        "max_replans": version.max_replans,
+        "replan_max_installments": version.replan_max_installments,
+        "replan_max_installments_infraction": version.replan_max_installments_infraction,
+        "replan_min_down_payment_rate_infraction": fixed(
+            version.replan_min_down_payment_rate_infraction, "0.0001"
+        ),
     }
+
+
+def replans_of_customer(property_id: int) -> int:
+    """Re-plans (agreements replacing another) on any property of the property's current responsible
+    customer (3.2.9.1.10 counts per customer); 0 when the property has nobody responsible."""
+    from modules.registry.models import PropertyRelation
+
+    customer = (
+        PropertyRelation.objects.filter(property_id=property_id, end__isnull=True)
+        .order_by("role")
+        .values_list("customer_id", flat=True)
+        .first()
+    )
+    if customer is None:
+        return int(Agreement.objects.filter(property_id=property_id, replaces__isnull=False).count())
+    properties = PropertyRelation.objects.filter(customer_id=customer, end__isnull=True).values("property_id")
+    return int(Agreement.objects.filter(property_id__in=properties, replaces__isnull=False).count())
+
+
+@dataclass(frozen=True)
+class PayoffQuote:
+    """What paying the rest of an active agreement on a day costs (3.2.9.4): the installments not yet
+    on a bill at present value (their amortization: the interest not yet earned is removed); the
+    installments already billed stay on their bills, with their own late charges."""
+
+    agreement: Agreement
+    as_of: dt.date
+    installments: int
+    face_value: Decimal
+    present_value: Decimal
+
+    @property
+    def interest_removed(self) -> Decimal:
+        return self.face_value - self.present_value
+
+
+def agreement_payoff_quote(agreement: Agreement, as_of: dt.date) -> PayoffQuote:
+    from .domain.installments import early_payoff
+
+    unbilled = [s.installment for s in installment_states(agreement) if s.bill_id is None]
+    lines = [ScheduleLine(i.number, None, i.amount, i.interest, i.amortization, i.balance) for i in unbilled]
+    return PayoffQuote(
+        agreement=agreement,
+        as_of=as_of,
+        installments=len(lines),
+        face_value=sum((line.amount for line in lines), ZERO),
+        present_value=early_payoff(lines),
+    )

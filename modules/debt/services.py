@@ -22,11 +22,13 @@ from modules.registry.models import Property
 from modules.registry.selectors_rental import tenant_debt_scope_check
 
 from .domain import certificates as cert_rules
-from .domain.installments import DebtToNegotiate, negotiated_total, schedule
+from .domain.installments import DebtToNegotiate, ReplanPolicy, check_replan, negotiated_total, schedule
 from .errors import ErrorCode
+from .infractions import has_infraction
 from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
 from .selectors import (
     LIVE,
+    agreement_payoff_quote,
     certificate_debts,
     certificate_valid_until,
     debt_position,
@@ -34,8 +36,10 @@ from .selectors import (
     live_agreement,
     negotiation,
     property_get,
+    replans_of_customer,
     year_bills,
 )
+from .services_bureau import bureau_debts_settled
 
 SETTINGS_FIELDS = ("statement_valid_days", "certificate_valid_days")
 # The `type: ignore`s on TextChoices members below: Django is untyped here, and mypy reads a member
@@ -118,6 +122,18 @@ def statement_create(
     )
 
 
+def _refuse_unselectable(selected: list[int], negotiable: list[int]) -> None:
+    """Every picked bill must be an open debt of this property outside agreements and holds."""
+    wrong = sorted(set(selected) - set(negotiable))
+    if wrong or not selected:
+        raise ValidationFailed(
+            "Escolha faturas em aberto deste imóvel (fora de parcelamento e de retenção)"
+            + (f"; não podem ser negociadas: {', '.join(map(str, wrong))}." if wrong else "."),
+            field="bills",
+            code=ErrorCode.BILLS_NOT_NEGOTIABLE,
+        )
+
+
 def _refuse_bills_in_review(bill_ids: list[int]) -> None:
     """Bills handed to a card operator (em revisão): paying or negotiating them otherwise too could
     charge twice, so they wait until the checkout ends."""
@@ -141,13 +157,18 @@ def agreement_create(
     as_of: dt.date,
     reinstall: bool = False,
     requester_id: int | None = None,
+    bill_ids: list[int] | None = None,
+    transfer_from: list[int] | None = None,
 ) -> Agreement:
-    """Sign an agreement over every open bill of the property (and, when re-installing, the unbilled
-    installments of its live agreement), under the policy in force on `as_of`. Under an execução
-    fiscal, or over a bill in dívida ativa, only a profile with the special privilege signs it
-    (PermissionDenied; TR S10.13-03). `requester_id`: the customer who asks, when one does: a tenant
-    may negotiate only debts of the months of their rental contract (seed 002 S10.15-02), so an
-    agreement that would include another month is refused (403)."""
+    """Sign an agreement over the open bills of the property — those in `bill_ids` when the user picks
+    them (3.2.9.2.3), every one otherwise — (and, when re-installing, the present value of the
+    unbilled installments of its live agreement, 3.2.9.3.1; within the re-plan limits, 3.2.9.1.10–13),
+    under the policy in force on `as_of`. Under an execução fiscal, or over a bill in dívida ativa,
+    only a profile with the special privilege signs it (PermissionDenied; TR S10.13-03).
+    `requester_id`: the customer who asks, when one does: a tenant may negotiate only debts of the
+    months of their rental contract (seed 002 S10.15-02), so an agreement that would include another
+    month is refused (403). `transfer_from`: other units whose open debts move into this plan
+    (3.2.9.2.4), each traced on that unit's history."""
     return agreement_sign(
         actor=actor,
         property_id=property_id,
@@ -156,6 +177,8 @@ def agreement_create(
         as_of=as_of,
         reinstall=reinstall,
         requester_id=requester_id,
+        bill_ids=bill_ids,
+        transfer_from=transfer_from,
     )
 
 
@@ -169,13 +192,25 @@ def agreement_sign(
     reinstall: bool = False,
     requester_id: int | None = None,
     bill_ids: list[int] | None = None,
+    transfer_from: list[int] | None = None,
     lock_allowed: bool = False,
 ) -> Agreement:
     """`agreement_create`'s work. Runs inside the caller's transaction. `bill_ids`: only these open
-    bills (a certidão de dívida ativa's); `lock_allowed`: the caller already holds the right to
-    negotiate bills in dívida ativa (the active-debt function), so the legal lock does not refuse."""
+    bills (the user's pick, or a certidão de dívida ativa's); `lock_allowed`: the caller already holds
+    the right to negotiate bills in dívida ativa (the active-debt function), so the legal lock does
+    not refuse."""
     property_get(property_id)
-    Property.objects.select_for_update().filter(pk=property_id).first()  # one negotiation at a time
+    sources = tuple(sorted(set(transfer_from or ())))
+    for other in sources:
+        property_get(other)
+        if other == property_id:
+            raise ValidationFailed(
+                "O imóvel de origem da transferência deve ser outro.",
+                field="transfer_from",
+                code=ErrorCode.INVALID,
+            )
+    # one negotiation at a time, on this unit and on the ones whose debts it takes
+    list(Property.objects.select_for_update().filter(pk__in=(property_id, *sources)).order_by("pk"))
     current = live_agreement(property_id)
     if current is not None and not reinstall:
         raise Conflict(
@@ -190,11 +225,19 @@ def agreement_sign(
             code=ErrorCode.REINSTALL_NEEDS_ACTIVE_AGREEMENT,
         )
     version, policy, position, total = negotiation(
-        property_id, as_of, current if reinstall else None, bill_ids
+        property_id, as_of, current if reinstall else None, bill_ids=bill_ids, transfer_from=sources
     )
-    if bill_ids is not None and not position.items:
+    if lock_allowed and not position.items:  # a CDA's bills: none of them open any more
         raise Conflict(
             "Não há débitos em aberto para este imóvel.", field="bills", code=ErrorCode.NO_OPEN_DEBTS
+        )
+    for other in sources:
+        refuse_locked(
+            property_id=other,
+            bill_ids=[i.bill_id for i in position.items],
+            on=as_of,
+            allowed=may_override(actor),
+            what="a transferência de débitos",
         )
     refuse_locked(
         property_id=property_id,
@@ -218,6 +261,23 @@ def agreement_sign(
             "(função 'Parcelamento além do limite do atendimento').",
             field="installments",
             code=ErrorCode.EXTENDED_INSTALLMENTS_NOT_ALLOWED,
+        )
+    if bill_ids is not None:
+        _refuse_unselectable(bill_ids, [i.bill_id for i in position.items])
+    if reinstall:
+        check_replan(
+            ReplanPolicy(
+                max_replans=version.max_replans,
+                max_installments=version.replan_max_installments,
+                max_installments_infraction=version.replan_max_installments_infraction,
+                min_down_payment_rate_infraction=Decimal(version.replan_min_down_payment_rate_infraction),
+            ),
+            replans_so_far=replans_of_customer(property_id),
+            infraction=has_infraction(property_id),
+            total=total,
+            down_payment=down_payment,
+            count=count,
+            rounding=policy.rounding,
         )
     plan = schedule(total, down_payment, count, policy)  # refuses what the policy does not allow
     totals = position.totals
@@ -289,6 +349,21 @@ def agreement_sign(
             source_id=str(agreement.pk),
         )
         agreement.save(update_fields=["down_payment_document"])
+    if sources:
+        moved = {i.bill_id for i in position.items}
+        from modules.billing.models import Bill
+
+        for other in sources:
+            bills = sorted(Bill.objects.filter(pk__in=moved, property_id=other).values_list("pk", flat=True))
+            audit_record(
+                actor=actor,
+                action="debt.debt_transfer",
+                object_type="registry.property",
+                object_id=other,
+                after={"to_property": property_id, "agreement": agreement.pk, "bills": bills},
+            )
+    # a listed debt now negotiated is lifted from the bureau (3.2.9.17.3, STJ Súmula 548)
+    bureau_debts_settled([p.bill_id for p in position.items], actor, on=as_of)
     audit_record(
         actor=actor,
         action="debt.agreement_create",
@@ -301,6 +376,7 @@ def agreement_sign(
             "bills": [p.bill_id for p in position.items],
             "replaces": current.pk if reinstall and current else None,
             "requester": requester_id,
+            "transfer_from": list(sources),
         },
     )
     return agreement
@@ -494,3 +570,69 @@ def _certificate_save(
         after={"kind": kind, "code": cert.code, "year": year},
     )
     return cert
+
+
+PAYOFF_SOURCE = "debt.payoff"
+
+
+@transaction.atomic(durable=True)
+def agreement_payoff_issue(*, actor: Actor, agreement_id: int, as_of: dt.date) -> PaymentDocument:
+    """Quitação antecipada (3.2.9.4): a guia for the installments not yet billed at present value
+    (the interest not yet earned removed), valid for the policy's down-payment days. Paying it
+    completes the agreement (`agreement_payoff_paid`); the installments already on bills are paid
+    with their bills."""
+    agreement: Agreement | None = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
+    if agreement is None:
+        raise NotFound("Parcelamento não encontrado.", code=ErrorCode.AGREEMENT_NOT_FOUND)
+    if agreement.status != Agreement.Status.ACTIVE:
+        raise Conflict(
+            "Só um parcelamento em andamento (com a entrada paga) pode ser quitado antecipadamente.",
+            field="status",
+            code=ErrorCode.AGREEMENT_NOT_ACTIVE,
+        )
+    quote = agreement_payoff_quote(agreement, as_of)
+    if quote.installments == 0:
+        raise Conflict(
+            "Todas as parcelas já estão em faturas: pague as faturas para quitar o parcelamento.",
+            field="status",
+            code=ErrorCode.AGREEMENT_NOT_ACTIVE,
+        )
+    document = document_create(
+        actor=actor,
+        property_id=agreement.property_id,
+        kind=PaymentDocument.Kind.STATEMENT,
+        lines=[],
+        amount=quote.present_value,
+        as_of=as_of,
+        valid_until=as_of + dt.timedelta(days=agreement.policy.down_payment_days),
+        source=PAYOFF_SOURCE,
+        source_id=str(agreement.pk),
+    )
+    audit_record(
+        actor=actor,
+        action="debt.agreement_payoff_issue",
+        target=agreement,
+        after={
+            "installments": quote.installments,
+            "face_value": quote.face_value,
+            "present_value": quote.present_value,
+            "document": document.pk,
+        },
+    )
+    return document
+
+
+def agreement_payoff_paid(document: PaymentDocument, actor: Actor) -> None:
+    """collection's hook: the payoff guia was settled; the agreement is complete and bills no more
+    installments. Runs inside the caller's transaction (the settlement's)."""
+    updated = Agreement.objects.filter(pk=int(document.source_id), status=Agreement.Status.ACTIVE).update(
+        status=Agreement.Status.COMPLETED
+    )
+    if updated:
+        audit_record(
+            actor=actor,
+            action="debt.agreement_payoff_paid",
+            object_type="debt.agreement",
+            object_id=document.source_id,
+            after={"document": document.pk, "amount": document.amount},
+        )

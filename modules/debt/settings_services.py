@@ -38,6 +38,16 @@ POLICY_FIELDS = (
     "cancel_after_unpaid",
     "reactivation_fee",
 )
+# added after the first versions: optional on input (a configuration document written before them
+# still imports), with the model's defaults (seed 001 3.2.9.1.8, .10–.13)
+OPTIONAL_FIELDS: dict[str, Any] = {
+    "representative_name": "",
+    "max_replans": 3,
+    "replan_max_installments": 12,
+    "replan_max_installments_infraction": 6,
+    "replan_min_down_payment_rate_infraction": Decimal("0.3000"),
+}
+ALL_FIELDS = (*POLICY_FIELDS, *OPTIONAL_FIELDS)
 RATES = ("monthly_rate", "min_down_payment_rate", "fine_discount_rate", "interest_discount_rate")
 MONEY = ("min_installment", "min_debt", "reactivation_fee")
 COUNTS = {"max_installments": 360, "down_payment_days": 365, "cancel_after_unpaid": 60}
@@ -53,7 +63,7 @@ def policy_values_check(values: dict[str, Any]) -> dict[str, Any]:
     missing = [name for name in POLICY_FIELDS if values.get(name) in (None, "")]
     if missing:
         raise _invalid("Campo obrigatório.", missing[0])
-    unknown = sorted(set(values) - set(POLICY_FIELDS))
+    unknown = sorted(set(values) - set(ALL_FIELDS))
     if unknown:
         raise _invalid(f"Campo desconhecido: {unknown[0]}.", unknown[0])
     out: dict[str, Any] = {"resolution": str(values["resolution"]).strip()[:200]}
@@ -99,6 +109,46 @@ def policy_values_check(values: dict[str, Any]) -> dict[str, Any]:
         if values[name] not in choices:
             raise _invalid(f"Use um de: {', '.join(choices)}.", name)
         out[name] = values[name]
+    out.update(_optional_values_check(values, out["max_installments"]))
+    return out
+
+
+def _optional_values_check(values: dict[str, Any], max_installments: int) -> dict[str, Any]:
+    out = {name: values.get(name, default) for name, default in OPTIONAL_FIELDS.items()}
+    out["representative_name"] = str(out["representative_name"] or "").strip()
+    if len(out["representative_name"]) > 120:
+        raise _invalid("Informe até 120 caracteres.", "representative_name")
+    for name, low in (
+        ("max_replans", 0),
+        ("replan_max_installments", 1),
+        ("replan_max_installments_infraction", 1),
+    ):
+        value = out[name]
+        if isinstance(value, bool) or (not isinstance(value, int) and not str(value).isdecimal()):
+            raise _invalid("Informe um número inteiro.", name)
+        out[name] = int(value)
+        if not low <= out[name] <= 360:
+            raise _invalid(f"Informe um número entre {low} e 360.", name)
+    for name in ("replan_max_installments", "replan_max_installments_infraction"):
+        if out[name] > max_installments:
+            raise _invalid("O limite do reparcelamento não pode passar do máximo de parcelas.", name)
+    if out["replan_max_installments_infraction"] > out["replan_max_installments"]:
+        raise _invalid(
+            "Com infração o limite de parcelas não pode passar do limite sem infração.",
+            "replan_max_installments_infraction",
+        )
+    name = "replan_min_down_payment_rate_infraction"
+    try:
+        rate = Decimal(str(out[name]))
+    except ArithmeticError as exc:
+        raise _invalid("Informe um número (ponto decimal).", name) from exc
+    if (
+        not rate.is_finite()
+        or not Decimal("0") <= rate < Decimal("1")
+        or rate != rate.quantize(Decimal("0.0001"))
+    ):
+        raise _invalid("Informe uma fração entre 0 e 1 com até 4 casas (0.30 = 30 %).", name)
+    out[name] = rate
     return out
 
 

@@ -41,3 +41,20 @@ def agreements_enforce(self: TenantTask) -> dict[str, object]:
         run.finished_at = timezone.now()
         run.save(update_fields=["detail", "state", "finished_at"])
     return {"day": today.isoformat(), "cancelled": cancelled}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.debt.tasks.bureau_run",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+)
+def bureau_run(self: TenantTask) -> dict[str, object]:
+    """Daily, and right after a listed debt is paid or negotiated: the credit bureau exchange
+    (services_bureau.bureau_run). Idempotent: records move forward by conditional state, movements
+    are sent with their idempotency key, and a return applied twice changes nothing."""
+    from .services_bureau import bureau_run as run
+
+    return run(actor=SystemActor("debt.bureau"), as_of=tenant_today())

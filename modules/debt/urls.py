@@ -48,3 +48,19 @@ urlpatterns = [
     path("divida-ativa/termos/<int:pk>.pdf", da.confession_pdf_view, name="active_debt_confession_pdf"),
     path("divida-ativa/inscricoes/<int:pk>/encerrar/", da.entry_end_view, name="active_debt_entry_end"),
 ]
+
+from . import views_bureau  # noqa: E402
+
+urlpatterns += [
+    path("configuracoes/negativacao/", views_bureau.bureau_settings_view, name="bureau_settings"),
+    path("negativacao/", views_bureau.bureau_listings_view, name="bureau_listings"),
+    path(
+        "negativacao/lotes/<int:pk>/desfazer/",
+        views_bureau.bureau_listing_undo_view,
+        name="bureau_listing_undo",
+    ),
+    path("negativacao/enviar/", views_bureau.bureau_run_view, name="bureau_run"),
+    path("negativacao/retorno/", views_bureau.bureau_return_view, name="bureau_return"),
+    path("imoveis/<int:pk>/negativacao/", views_bureau.bureau_property_view, name="bureau_property"),
+    path("parcelamentos/<int:pk>/quitacao/", views.agreement_payoff_view, name="agreement_payoff"),
+]

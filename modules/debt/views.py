@@ -231,9 +231,17 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     current = selectors.live_agreement(prop.pk)
     reinstall = current is not None and current.status == Agreement.Status.ACTIVE
     ctx: dict[str, Any] = {"p": prop, "today": today, "current": current, "reinstall": reinstall}
+    # 3.2.9.2.3: the bills the user ticked (the form says it ticked with `pick`); all of them otherwise
+    source = request.POST if request.method == "POST" else request.GET
+    bill_ids = [int(b) for b in source.getlist("bill") if b.isdecimal()] if source.get("pick") else None
+    if bill_ids == []:
+        messages.error(request, "Marque ao menos uma fatura para negociar; todas foram marcadas de novo.")
+        bill_ids = None
+    ctx["all_bills"] = selectors.debt_position(prop.pk, today).items
+    ctx["picked"] = set(bill_ids) if bill_ids is not None else {i.bill_id for i in ctx["all_bills"]}
     try:
         version, policy, position, total = selectors.negotiation(
-            prop.pk, today, current if reinstall else None
+            prop.pk, today, current if reinstall else None, bill_ids=bill_ids
         )
     except DomainError as exc:
         ctx["blocked"] = exc.message
@@ -301,6 +309,7 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                             as_of=today,
                             reinstall=reinstall,
                             requester_id=_requester_id(form.cleaned_data.get("requester", "")),
+                            bill_ids=bill_ids,
                         )
                     except DomainError as exc:
                         form.add_error(
@@ -361,8 +370,32 @@ def agreement_view(request: HttpRequest, pk: int) -> HttpResponse:
             "states": selectors.installment_states(agreement),
             "monthly_percent": pdf.percent_text(agreement.monthly_rate),
             "bills": agreement.bills.select_related("bill").order_by("bill__due_date"),
+            "payoff": selectors.agreement_payoff_quote(agreement, tenant_today())
+            if agreement.status == Agreement.Status.ACTIVE
+            else None,
         },
     )
+
+
+@require_POST
+@function_required("debt.agreements", "change")
+def agreement_payoff_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Quitação antecipada: the guia for the installments not yet billed, at present value."""
+    try:
+        document = services.agreement_payoff_issue(
+            actor=request.user,  # type: ignore[arg-type]
+            agreement_id=pk,
+            as_of=tenant_today(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("debt:agreement", pk)
+    messages.success(
+        request,
+        f"Guia de quitação antecipada de R$ {format_brl(document.amount)} emitida, válida até "
+        f"{document.valid_until:%d/%m/%Y}.",
+    )
+    return redirect("debt:statement_pdf", document.pk)
 
 
 @function_required("debt.agreements")

@@ -441,6 +441,15 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Critérios da inscrição automática, linhas por folha do livro, prazo e textos das "
         "notificações e a fundamentação legal da certidão de dívida ativa.",
     ),
+    NavItem("Cobrança", "Negativação (SPC/Serasa)", "debt:bureau_listings", "debt.bureau"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Política de negativação",
+        "debt:bureau_settings",
+        "debt.bureau",
+        description="Quem vai ao SPC/Serasa: faturas vencidas, débito e dias mínimos, grupos, bairros e "
+        "localidades; prazo do aviso prévio e da exclusão.",
+    ),
 )
 
 

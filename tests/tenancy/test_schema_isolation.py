@@ -975,3 +975,20 @@ IDS |= {
     ("notices", "id"): lambda w: _beta_active_debt(w)["notice"].pk,
     ("certificates", "id"): lambda w: _beta_active_debt(w)["cda"].pk,
 }
+
+
+def _beta_bureau_listing(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.common.audit import SystemActor
+        from modules.debt.services_bureau import bureau_listing_commit
+
+        _beyond_alpha("debt_bureaulisting")
+        return bureau_listing_commit(actor=SystemActor(ACTOR_NAME), as_of=TODAY)
+
+    return w.get("bureau_listing", make)
+
+
+IDS |= {
+    # credit bureau listings (h-bureau)
+    ("bureau-listings", "id"): lambda w: _beta_bureau_listing(w).pk,
+}

@@ -299,3 +299,59 @@ def unbilled_present_value(unbilled: Sequence[ScheduleLine]) -> Decimal:
     right before the first of them. Folding their face value would charge the old plan's future
     interest and then the new plan's interest on top of it."""
     return sum((line.amount - line.interest for line in unbilled), ZERO)
+
+
+@dataclass(frozen=True)
+class ReplanPolicy:
+    """The re-plan limits of the policy (Querência TR 3.2.9.1.10–13)."""
+
+    max_replans: int  # per customer; the (max + 1)-th is refused
+    max_installments: int  # customers without an infraction
+    max_installments_infraction: int  # customers with an irregularity fine
+    min_down_payment_rate_infraction: Decimal  # only for customers with an infraction
+
+
+def check_replan(
+    rules: ReplanPolicy,
+    *,
+    replans_so_far: int,
+    infraction: bool,
+    total: Decimal,
+    down_payment: Decimal,
+    count: int,
+    rounding: Rounding,
+) -> None:
+    """Refuse a re-plan the policy does not allow, naming the policy field that refuses it."""
+    if replans_so_far >= rules.max_replans:
+        raise ValidationFailed(
+            f"O cliente já tem {replans_so_far} reparcelamento(s); a política permite no máximo "
+            f"{rules.max_replans} (máximo de reparcelamentos por cliente).",
+            field="property",
+            code=ErrorCode.REPLAN_LIMIT_REACHED,
+        )
+    limit = rules.max_installments_infraction if infraction else rules.max_installments
+    if count > limit:
+        who = "com infração" if infraction else "sem infração"
+        raise ValidationFailed(
+            f"No reparcelamento de cliente {who} o máximo é {limit} parcelas "
+            f"(máximo de parcelas no reparcelamento, {who}).",
+            field="count",
+            code=ErrorCode.TOO_MANY_INSTALLMENTS,
+        )
+    if infraction:
+        minimum = round_money(total * rules.min_down_payment_rate_infraction, rounding)
+        if down_payment < minimum:
+            percent = f"{(rules.min_down_payment_rate_infraction * 100).normalize():f}".replace(".", ",")
+            raise ValidationFailed(
+                f"No reparcelamento de cliente com infração a entrada mínima é R$ {format_brl(minimum)} "
+                f"({percent}% do débito; entrada mínima no reparcelamento com infração).",
+                field="down_payment",
+                code=ErrorCode.DOWN_PAYMENT_BELOW_MINIMUM,
+            )
+
+
+def early_payoff(unpaid: Sequence[ScheduleLine]) -> Decimal:
+    """Paying the rest of a plan today (3.2.9.4): the installments still to come are worth their
+    amortization — the Price balance before the first of them — so the interest not yet earned is
+    removed. The same value a re-plan folds (3.2.9.3.1)."""
+    return unbilled_present_value(unpaid)

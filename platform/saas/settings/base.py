@@ -438,3 +438,13 @@ CELERY_BEAT_SCHEDULE["registry-rental-contracts-expire"] = {
     "schedule": crontab(hour=5, minute=15),
     "args": ["modules.registry.tasks.rental_contracts_expire"],
 }
+
+# Credit bureau (SPC/Serasa-like) gateway: modules/debt/bureau_provider.py; tests and the demo use
+# fakes/bureau.py
+BUREAU_API_URL = env("BUREAU_API_URL", "")
+BUREAU_API_TOKEN = env("BUREAU_API_TOKEN", "")
+CELERY_BEAT_SCHEDULE["debt-bureau-run"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": crontab(hour=6, minute=40),
+    "args": ["modules.debt.tasks.bureau_run"],
+}

@@ -34,3 +34,7 @@ if DEMO_SUFFIX:
     MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / f"demo-{DEMO_PORT}" / "media")))
 SESSION_COOKIE_NAME = f"sessionid{DEMO_SUFFIX}"
 CSRF_COOKIE_NAME = f"csrftoken{DEMO_SUFFIX}"
+# the demo's credit bureau: the local fake (manage.py fake_bureau, started by rundemo)
+BUREAU_FAKE_PORT = int(env("BUREAU_FAKE_PORT", str(DEMO_PORT + 391)))
+BUREAU_API_URL = env("BUREAU_API_URL", f"http://127.0.0.1:{BUREAU_FAKE_PORT}")
+BUREAU_API_TOKEN = env("BUREAU_API_TOKEN", "bureau-test-token")

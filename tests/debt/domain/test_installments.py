@@ -14,6 +14,9 @@ from modules.debt.domain.installments import (
     DebtToNegotiate,
     InstallmentPolicy,
     LeftoverPlacement,
+    ReplanPolicy,
+    check_replan,
+    early_payoff,
     installment_value,
     negotiated_total,
     schedule,
@@ -261,3 +264,58 @@ def test_unbilled_installments_are_worth_their_amortization_in_a_replan() -> Non
     assert unbilled_present_value(plan.lines[2:]) == plan.lines[1].balance == D("253.17")
     assert unbilled_present_value(plan.lines) == plan.financed == D("373.76")
     assert unbilled_present_value([]) == D("0.00")
+
+
+# --- re-plans and early payoff (seed 001 3.2.9.1.10–13, 3.2.9.3.1, 3.2.9.4) --------------------------
+
+REPLAN = ReplanPolicy(
+    max_replans=2,
+    max_installments=12,
+    max_installments_infraction=6,
+    min_down_payment_rate_infraction=Decimal("0.30"),
+)
+
+
+def _replan(**overrides):
+    args = {
+        "replans_so_far": 0,
+        "infraction": False,
+        "total": Decimal("384.97"),
+        "down_payment": Decimal("0.00"),
+        "count": 12,
+        "rounding": Rounding.HALF_UP,
+    } | overrides
+    check_replan(REPLAN, **args)
+
+
+def test_replan_limits_with_and_without_infraction():
+    _replan()  # 12 installments, no entry, no infraction: allowed
+    with pytest.raises(ValidationFailed, match="máximo de reparcelamentos por cliente") as too_many:
+        _replan(replans_so_far=2)
+    assert too_many.value.field == "property"
+    with pytest.raises(ValidationFailed, match="sem infração") as over:
+        _replan(count=13)
+    assert over.value.field == "count"
+    with pytest.raises(ValidationFailed, match="com infração") as infraction_count:
+        _replan(infraction=True, count=7, down_payment=Decimal("115.49"))
+    assert infraction_count.value.field == "count"
+    # 30 % of 384,97 = 115,491 → 115,49: one cent less is refused, only for a customer with an infraction
+    _replan(infraction=True, count=6, down_payment=Decimal("115.49"))
+    with pytest.raises(ValidationFailed, match=r"entrada mínima é R\$ 115,49 \(30% do débito") as entry:
+        _replan(infraction=True, count=6, down_payment=Decimal("115.48"))
+    assert entry.value.field == "down_payment"
+    _replan(infraction=False, count=6, down_payment=Decimal("0.00"))
+
+
+def test_present_value_of_deso_plan_after_two_installments_is_the_price_balance():
+    """Seed 003's plan (415,29, entry 41,53, 6 × 65,90 at 1,63 %): with installments 1 and 2 billed,
+    the 4 to come (face 263,58) are worth 253,17 today — their face minus the interest not yet earned
+    (4,13 + 3,12 + 2,10 + 1,06 = 10,41), the balance after the 2nd installment. A re-plan folds this
+    value (3.2.9.3.1) and an early payoff charges it (3.2.9.4)."""
+    plan = schedule(Decimal("415.29"), Decimal("41.53"), 6, DESO)
+    rest = plan.lines[2:]
+    assert [line.interest for line in rest] == [Decimal(v) for v in ("4.13", "3.12", "2.10", "1.06")]
+    assert sum(line.amount for line in rest) == Decimal("263.58")
+    assert early_payoff(rest) == Decimal("253.17") == plan.lines[1].balance
+    assert early_payoff(plan.lines) == plan.financed == Decimal("373.76")
+    assert early_payoff(()) == Decimal("0.00")

@@ -114,6 +114,18 @@ class Command(BaseCommand):
                     ]
                 )
             )
+        if getattr(settings, "BUREAU_FAKE_PORT", None):  # the demo's credit bureau (ADR 0196)
+            children.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(settings.BASE_DIR / "manage.py"),
+                        "fake_bureau",
+                        "--port",
+                        str(settings.BUREAU_FAKE_PORT),
+                    ]
+                )
+            )
         web = subprocess.Popen(
             [
                 sys.executable,
