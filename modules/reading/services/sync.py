@@ -267,21 +267,21 @@ def _apply(
         if existing is not None:
             raise _Refused(exc.message, code=str(exc.code), server=_server(existing)) from None
         raise
-    if event.bill_total is not None:
-        _compare_bill(reading, event.bill_total)
-    ReadingEvent.objects.filter(pk=event.id).update(reading=reading)
+    server_total = _compare_bill(reading, event.bill_total) if event.bill_total is not None else None
+    ReadingEvent.objects.filter(pk=event.id).update(reading=reading, server_total=server_total)
     return reading
 
 
-def _compare_bill(reading: Reading, device_total: Decimal) -> None:
+def _compare_bill(reading: Reading, device_total: Decimal) -> Decimal | None:
     """The bill printed on the spot against the server's price of the same reading: a disagreement
-    sends the reading to review (a critique item), never a second bill."""
+    sends the reading to review (a critique item), never a second bill. The server's total, if any
+    provider priced it."""
     server_total = hooks.reading_price(reading.pk)
-    ReadingEvent.objects.filter(reading=reading).update(device_total=device_total, server_total=server_total)
     if server_total is not None and server_total != device_total:
         reading.flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
         reading.review = ReviewStatus.PENDING
         Reading.objects.filter(pk=reading.pk).update(flags=reading.flags, review=reading.review)
+    return server_total
 
 
 def _server(reading: Reading | None) -> dict[str, Any] | None:
