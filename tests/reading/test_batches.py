@@ -288,26 +288,39 @@ def test_a_second_different_reading_is_refused_with_the_servers(world, alpha_cli
 
 
 def test_the_devices_bill_is_compared_with_the_servers_price(world, alpha_client):
+    """Seed 002 §3: 16 m³ on the §14.1 tariff, water and sewer → 75.07 (billing prices it on sync)."""
+    from tests.billing.test_api import TARIFF_14_1
+
+    f.approved_tariff(**TARIFF_14_1)
     _ready(world)
-    hooks.register_reading_pricer("tests", lambda reading_id: Decimal("75.07"))
-    try:
-        api = _api(alpha_client)
-        p1, p2 = world["props"][1], world["props"][2]
-        api.post(
-            "/api/v1/reading/sync",
-            {
-                "device": "PHONE-0001",
-                "events": [_event(p1, 116, bill={"total": "75.07"}), _event(p2, 116, bill={"total": "75.70"})],
-            },
-        )
-    finally:
-        hooks._PRICERS.pop("tests")
+    api = _api(alpha_client)
+    p1, p2 = world["props"][1], world["props"][2]
+    api.post(
+        "/api/v1/reading/sync",
+        {
+            "device": "PHONE-0001",
+            "events": [_event(p1, 116, bill={"total": "75.07"}), _event(p2, 116, bill={"total": "75.70"})],
+        },
+    )
     agreed = Reading.objects.get(property=p1, reference=MONTH.first_day())
     differs = Reading.objects.get(property=p2, reference=MONTH.first_day())
-    assert "bill_diff" not in agreed.flags
+    assert agreed.consumption_m3 == 16 and "bill_diff" not in agreed.flags and agreed.review == ""
     assert "bill_diff" in differs.flags and differs.review == "pending"
     event = ReadingEvent.objects.get(reading=differs)
     assert (event.device_total, event.server_total) == (Decimal("75.70"), Decimal("75.07"))
+    assert ReadingEvent.objects.get(reading=agreed).server_total == Decimal("75.07")
+
+
+def test_without_a_pricer_the_devices_total_is_kept_and_not_compared(world, alpha_client):
+    _ready(world)  # no tariff in force: billing cannot price the reading
+    api = _api(alpha_client)
+    p1 = world["props"][1]
+    api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "75.07"})]})
+    event = ReadingEvent.objects.get()
+    assert (event.device_total, event.server_total) == (Decimal("75.07"), None)
+    assert "bill_diff" not in Reading.objects.get(property=p1).flags
+    bad = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "7,5"})]})
+    assert bad.status_code == 400 and "bill.total" in bad.content.decode()
 
 
 def test_messages_reach_the_device_in_the_sync_answer_and_are_acknowledged(world, alpha_client):

@@ -122,6 +122,7 @@ def reading_sync(
     occurrences = {o.code: o for o in Occurrence.objects.all()}
     answers: list[SyncAnswer] = []
     positions: list[DevicePosition] = []
+    bills: list[tuple[uuid.UUID, Reading, Decimal]] = []
     with audit_batch() as audit:
         for event in events:
             key = str(event.id)
@@ -160,12 +161,15 @@ def reading_sync(
                 first[key] = ("refused", str(exc.code), exc.message)
                 continue
             first[key] = ("accepted", "", "")
+            if event.bill_total is not None:
+                bills.append((event.id, reading, event.bill_total))
             answers.append(SyncAnswer(key, "accepted", reading_id=reading.pk))
             if event.latitude is not None and event.longitude is not None:
                 positions.append(
                     DevicePosition(device=device, at=event.read_at, latitude=event.latitude, longitude=event.longitude)
                 )
         audit.flush()
+    bills_compare(bills)
     DevicePosition.objects.bulk_create(positions)
     _device_seen(device, now, battery, positions[-1] if positions else None)
     if acknowledged:
@@ -267,21 +271,25 @@ def _apply(
         if existing is not None:
             raise _Refused(exc.message, code=str(exc.code), server=_server(existing)) from None
         raise
-    server_total = _compare_bill(reading, event.bill_total) if event.bill_total is not None else None
-    ReadingEvent.objects.filter(pk=event.id).update(reading=reading, server_total=server_total)
+    ReadingEvent.objects.filter(pk=event.id).update(reading=reading)
     return reading
 
 
-def _compare_bill(reading: Reading, device_total: Decimal) -> Decimal | None:
-    """The bill printed on the spot against the server's price of the same reading: a disagreement
-    sends the reading to review (a critique item), never a second bill. The server's total, if any
-    provider priced it."""
-    server_total = hooks.reading_price(reading.pk)
-    if server_total is not None and server_total != device_total:
-        reading.flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
-        reading.review = ReviewStatus.PENDING
-        Reading.objects.filter(pk=reading.pk).update(flags=reading.flags, review=reading.review)
-    return server_total
+def bills_compare(bills: list[tuple[uuid.UUID, Reading, Decimal]]) -> None:
+    """The bills printed on the spot against the server's price of the same readings, priced at
+    once: a disagreement sends the reading to review (a critique item), never a second bill. Runs
+    inside the sync's transaction, after its events."""
+    if not bills:
+        return
+    totals = hooks.readings_price([reading.pk for _id, reading, _total in bills])
+    for event_id, reading, device_total in bills:
+        server_total = totals.get(reading.pk)
+        if server_total is None:
+            continue
+        ReadingEvent.objects.filter(pk=event_id).update(server_total=server_total)
+        if server_total != device_total:
+            flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
+            Reading.objects.filter(pk=reading.pk).update(flags=flags, review=ReviewStatus.PENDING)
 
 
 def _server(reading: Reading | None) -> dict[str, Any] | None:
