@@ -417,6 +417,10 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.sewer_notice",
         description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
     ),
+    # reading in the field (ADR 0200)
+    NavItem("Leitura", "Cargas de leitura", "reading:batches", "reading.batches"),
+    NavItem("Leitura", "Acompanhamento da leitura", "reading:monitor", "reading.batches"),
+    NavItem("Leitura", "Leituristas e aparelhos", "reading:readers", "reading.batches"),
 )
 
 
