@@ -6,7 +6,9 @@ urlpatterns = [
     path("reading/batches", apis.BatchListApi.as_view(), name="api-reading-batches"),
     path("reading/batches/<int:id>", apis.BatchDetailApi.as_view(), name="api-reading-batch"),
     path("reading/batches/<int:id>/close", apis.BatchCloseApi.as_view(), name="api-reading-batch-close"),
-    path("reading/batches/<int:id>/rereading", apis.RereadingApi.as_view(), name="api-reading-batch-rereading"),
+    path(
+        "reading/batches/<int:id>/rereading", apis.RereadingApi.as_view(), name="api-reading-batch-rereading"
+    ),
     path("reading/batches/<int:id>/return", apis.ReturnFileApi.as_view(), name="api-reading-batch-return"),
     path(
         "reading/batches/<int:id>/routes/<int:route>/device",
@@ -28,6 +30,10 @@ urlpatterns = [
     path("reading/amr", apis.AmrApi.as_view(), name="api-reading-amr"),
     path("reading/readers", apis.ReadersApi.as_view(), name="api-reading-readers"),
     path("reading/devices", apis.DevicesApi.as_view(), name="api-reading-devices"),
-    path("reading/devices/<str:code>/messages", apis.DeviceMessageApi.as_view(), name="api-reading-device-messages"),
+    path(
+        "reading/devices/<str:code>/messages",
+        apis.DeviceMessageApi.as_view(),
+        name="api-reading-device-messages",
+    ),
     path("reading/monitor", apis.MonitorApi.as_view(), name="api-reading-monitor"),
 ]

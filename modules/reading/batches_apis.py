@@ -96,7 +96,13 @@ class BatchListApi(_BatchesApi):
         return Response(
             {
                 "results": [
-                    {"id": b.pk, "group": b.group.code, "month": f"{b.reference:%Y-%m}", "status": b.status, "items": b.items_count}
+                    {
+                        "id": b.pk,
+                        "group": b.group.code,
+                        "month": f"{b.reference:%Y-%m}",
+                        "status": b.status,
+                        "items": b.items_count,
+                    }
                     for b in rows
                 ]
             }
@@ -152,7 +158,13 @@ class RouteDeviceApi(_BatchesApi):
         data.is_valid(raise_exception=True)
         device = sync.device_get(data.validated_data["device"])
         done = svc.route_assign(actor=request.user, route=batch_route, device=device)
-        return Response({"route": done.code, "device": device.code, "reader": done.reader.employee_number if done.reader else None})
+        return Response(
+            {
+                "route": done.code,
+                "device": device.code,
+                "reader": done.reader.employee_number if done.reader else None,
+            }
+        )
 
 
 class RereadIn(serializers.Serializer):
@@ -249,7 +261,8 @@ class AmrApi(_BatchesApi):
                         "line": index,
                         "field": "property",
                         "code": ErrorCode.OUTSIDE_BATCH,
-                        "detail": f"Leitura {index}: o imóvel {r['property']} não está em nenhuma carga aberta.",
+                        "detail": f"Leitura {index}: o imóvel {r['property']} não está em nenhuma "
+                        "carga aberta.",
                     }
                 )
                 continue
@@ -261,7 +274,9 @@ class AmrApi(_BatchesApi):
             report = collector.amr_apply(actor=request.user, batch=batch_get(batch_id), lines=lines)
             accepted += report.accepted
             errors += report.errors
-        return Response({"records": len(rows), "accepted": accepted, "errors": sorted(errors, key=lambda e: e["line"])})
+        return Response(
+            {"records": len(rows), "accepted": accepted, "errors": sorted(errors, key=lambda e: e["line"])}
+        )
 
 
 class PackageApi(_DeviceApi):
@@ -286,8 +301,12 @@ class EventIn(serializers.Serializer):
     reading = serializers.IntegerField(min_value=0, max_value=2**31, required=False, allow_null=True)
     read_at = serializers.DateTimeField()
     occurrence = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    lat = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True)
-    lon = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True)
+    lat = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    )
+    lon = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True
+    )
     bill = serializers.DictField(required=False)
 
 
@@ -296,7 +315,9 @@ class SyncIn(serializers.Serializer):
     events = EventIn(many=True, allow_empty=True, max_length=MAX_EVENTS)
     sent_at = serializers.DateTimeField(required=False)
     battery = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    acknowledged = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False)
+    acknowledged = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False
+    )
 
 
 def _bill_total(index: int, bill: dict[str, Any] | None) -> Any:
@@ -308,7 +329,7 @@ def _bill_total(index: int, bill: dict[str, Any] | None) -> Any:
         total = Decimal(str(bill.get("total", "")))
     except InvalidOperation:
         raise ValidationFailed(
-            f"events[{index}].bill.total: informe o total da conta como texto decimal (ex.: \"75.07\").",
+            f'events[{index}].bill.total: informe o total da conta como texto decimal (ex.: "75.07").',
             field=f"events[{index}].bill.total",
             code=ErrorCode.COLLECTOR_FILE,
         ) from None
@@ -387,12 +408,16 @@ class PhotoApi(_DeviceApi):
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("image")
         if upload is None:
-            raise ValidationFailed("Envie a foto no campo image.", field="image", code=ErrorCode.PHOTO_REQUIRED)
+            raise ValidationFailed(
+                "Envie a foto no campo image.", field="image", code=ErrorCode.PHOTO_REQUIRED
+            )
         try:
             event_id = uuid.UUID(str(request.data.get("event", "")))
         except ValueError:
             raise ValidationFailed(
-                "Informe no campo event o id (uuid) do evento da leitura.", field="event", code=ErrorCode.PHOTO_REQUIRED
+                "Informe no campo event o id (uuid) do evento da leitura.",
+                field="event",
+                code=ErrorCode.PHOTO_REQUIRED,
             ) from None
         photo = sync.photo_receive(
             device_code=str(request.data.get("device", "")),
@@ -419,7 +444,13 @@ class ReadersApi(_BatchesApi):
         return Response(
             {
                 "results": [
-                    {"user": r.user_id, "name": names.get(r.user_id, ""), "employee_number": r.employee_number, "reads": r.reads, "active": r.active}
+                    {
+                        "user": r.user_id,
+                        "name": names.get(r.user_id, ""),
+                        "employee_number": r.employee_number,
+                        "reads": r.reads,
+                        "active": r.active,
+                    }
                     for r in Reader.objects.order_by("employee_number")
                 ]
             }
@@ -431,8 +462,15 @@ class ReadersApi(_BatchesApi):
         data.is_valid(raise_exception=True)
         if not User.objects.filter(pk=data.validated_data["user"]).exists():
             raise NotFound("Usuário não encontrado.", field="user", code=ErrorCode.READER_CANNOT_READ)
-        reader = svc.reader_save(actor=request.user, user_id=data.validated_data["user"], **{k: v for k, v in data.validated_data.items() if k != "user"})
-        return Response({"user": reader.user_id, "employee_number": reader.employee_number}, status=status.HTTP_201_CREATED)
+        reader = svc.reader_save(
+            actor=request.user,
+            user_id=data.validated_data["user"],
+            **{k: v for k, v in data.validated_data.items() if k != "user"},
+        )
+        return Response(
+            {"user": reader.user_id, "employee_number": reader.employee_number},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class DeviceIn(serializers.Serializer):
@@ -455,9 +493,14 @@ class DevicesApi(_BatchesApi):
         number = data.validated_data.get("reader", "")
         reader = Reader.objects.filter(employee_number=number).first() if number else None
         if number and reader is None:
-            raise NotFound(f"Leiturista {number} não encontrado.", field="reader", code=ErrorCode.READER_CANNOT_READ)
+            raise NotFound(
+                f"Leiturista {number} não encontrado.", field="reader", code=ErrorCode.READER_CANNOT_READ
+            )
         device = svc.device_save(
-            actor=request.user, code=data.validated_data["code"], label=data.validated_data.get("label", ""), reader=reader
+            actor=request.user,
+            code=data.validated_data["code"],
+            label=data.validated_data.get("label", ""),
+            reader=reader,
         )
         return Response({"code": device.code, "reader": number or None}, status=status.HTTP_201_CREATED)
 
@@ -497,7 +540,9 @@ class DeviceMessageApi(_BatchesApi):
 class MonitorApi(_BatchesApi):
     """The devices (online, battery, last position, routes) and, for a batch, its routes' counters."""
 
-    @extend_schema(parameters=[OpenApiParameter("batch", int, required=False)], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[OpenApiParameter("batch", int, required=False)], responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("batch", "")
         batch = batch_get(int(raw)) if raw.isdigit() else None
@@ -507,4 +552,3 @@ class MonitorApi(_BatchesApi):
                 "batch": batch_json(batch) if batch else None,
             }
         )
-

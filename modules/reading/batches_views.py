@@ -48,7 +48,9 @@ def batches_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Informe o grupo e o mês de referência (AAAA-MM).")
             return redirect("reading:batches")
         if created:
-            messages.success(request, f"Carga do grupo {group.code} de {month.label} gerada: {batch.items_count} imóveis.")
+            messages.success(
+                request, f"Carga do grupo {group.code} de {month.label} gerada: {batch.items_count} imóveis."
+            )
         else:
             messages.info(request, f"A carga do grupo {group.code} de {month.label} já existia: nada mudou.")
         return redirect("reading:batch", batch.pk)
@@ -80,7 +82,9 @@ def batch_view(request: HttpRequest, pk: int) -> HttpResponse:
                 svc.route_assign(actor=request.user, route=route, device=device)
                 messages.success(request, f"Rota {route.code} entregue ao aparelho {device}.")
             elif op == "reread":
-                marked = svc.rereading_create(actor=request.user, batch=batch, reason=request.POST.get("reason", ""))
+                marked = svc.rereading_create(
+                    actor=request.user, batch=batch, reason=request.POST.get("reason", "")
+                )
                 messages.success(request, f"{marked} imóvel(is) enviado(s) para releitura.")
             elif op == "return":
                 upload = request.FILES.get("file")
@@ -93,7 +97,10 @@ def batch_view(request: HttpRequest, pk: int) -> HttpResponse:
                         text=upload.read().decode("utf-8-sig", errors="replace"),
                         source="amr" if request.POST.get("source") == "amr" else "file",
                     )
-                    messages.success(request, f"Retorno processado: {report.accepted} de {report.records} leituras aceitas.")
+                    messages.success(
+                        request,
+                        f"Retorno processado: {report.accepted} de {report.records} leituras aceitas.",
+                    )
                     for error in report.errors[:20]:
                         messages.error(request, error["detail"])
             elif op == "close":
@@ -159,7 +166,10 @@ def readers_view(request: HttpRequest) -> HttpResponse:
                 number = request.POST.get("reader", "")
                 reader = Reader.objects.filter(employee_number=number).first() if number else None
                 svc.device_save(
-                    actor=request.user, code=request.POST.get("code", ""), label=request.POST.get("label", ""), reader=reader
+                    actor=request.user,
+                    code=request.POST.get("code", ""),
+                    label=request.POST.get("label", ""),
+                    reader=reader,
                 )
                 messages.success(request, "Aparelho salvo.")
         except DomainError as exc:
@@ -198,7 +208,9 @@ def monitor_view(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.message)
         return redirect(request.get_full_path())
     open_batches = list(
-        ReadingBatch.objects.filter(status=ReadingBatch.Status.OPEN).select_related("group").order_by("-reference")
+        ReadingBatch.objects.filter(status=ReadingBatch.Status.OPEN)
+        .select_related("group")
+        .order_by("-reference")
     )
     raw = request.GET.get("batch", "")
     batch = next((b for b in open_batches if str(b.pk) == raw), open_batches[0] if open_batches else None)

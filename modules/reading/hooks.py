@@ -29,7 +29,6 @@ def billed_months(since: dt.date) -> set[tuple[int, dt.date]]:
     return found
 
 
-
 # * `register_reading_pricer(provider)`: billing answers the totals of the bills readings give, priced
 #   with the server's rules (the device's on-site bill is compared with it on sync, ADR 0200), for the
 #   readings it can price. No provider: the device's total is stored and not compared.

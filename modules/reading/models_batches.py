@@ -52,7 +52,12 @@ class Device(models.Model):
     code = models.CharField("identificação do aparelho", max_length=64, unique=True)
     label = models.CharField("descrição", max_length=80, blank=True)
     reader = models.ForeignKey(
-        Reader, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name="leiturista"
+        Reader,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name="leiturista",
     )
     active = models.BooleanField("ativo", default=True)
     last_seen_at = models.DateTimeField("último contato", null=True, blank=True)
@@ -86,7 +91,9 @@ class ReadingBatch(models.Model):
 
     class Meta:
         ordering = ["-reference", "group_id"]
-        constraints = [models.UniqueConstraint(fields=["group", "reference"], name="reading_batch_group_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "reference"], name="reading_batch_group_month")
+        ]
         verbose_name = "carga de leitura"
 
     def __str__(self) -> str:
@@ -169,8 +176,12 @@ class ReadingEvent(models.Model):
     outcome = models.CharField("resultado", max_length=10, choices=Outcome.choices)
     code = models.CharField("código", max_length=40, blank=True)
     reason = models.CharField("motivo", max_length=300, blank=True)
-    device_total = models.DecimalField("total da conta no aparelho", max_digits=12, decimal_places=2, null=True)
-    server_total = models.DecimalField("total da conta no servidor", max_digits=12, decimal_places=2, null=True)
+    device_total = models.DecimalField(
+        "total da conta no aparelho", max_digits=12, decimal_places=2, null=True
+    )
+    server_total = models.DecimalField(
+        "total da conta no servidor", max_digits=12, decimal_places=2, null=True
+    )
     username = models.CharField("usuário", max_length=150)
 
     class Meta:

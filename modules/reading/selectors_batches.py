@@ -11,7 +11,16 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from .models import BatchItem, BatchRoute, Device, DevicePosition, Occurrence, Reading, ReadingBatch, ReadingSchedule
+from .models import (
+    BatchItem,
+    BatchRoute,
+    Device,
+    DevicePosition,
+    Occurrence,
+    Reading,
+    ReadingBatch,
+    ReadingSchedule,
+)
 
 ONLINE_WINDOW = dt.timedelta(minutes=15)  # a device seen within it is online
 
@@ -21,23 +30,27 @@ def package(route: BatchRoute, messages: list[dict[str, Any]]) -> dict[str, Any]
     batch's generation, the occurrence list and the messages waiting for it."""
     batch = route.batch
     schedule = ReadingSchedule.objects.filter(group_id=batch.group_id, reference=batch.reference).first()
-    rows = BatchItem.objects.filter(route=route).order_by("sequence", "property_id").values_list(
-        "property_id",
-        "account_number",
-        "sequence",
-        "address",
-        "meter_number",
-        "dials",
-        "previous_value",
-        "last_readings",
-        "expected_low",
-        "expected_high",
-        "economies",
-        "categories",
-        "latitude",
-        "longitude",
-        "reread",
-        "reread_reason",
+    rows = (
+        BatchItem.objects.filter(route=route)
+        .order_by("sequence", "property_id")
+        .values_list(
+            "property_id",
+            "account_number",
+            "sequence",
+            "address",
+            "meter_number",
+            "dials",
+            "previous_value",
+            "last_readings",
+            "expected_low",
+            "expected_high",
+            "economies",
+            "categories",
+            "latitude",
+            "longitude",
+            "reread",
+            "reread_reason",
+        )
     )
     properties = [
         {
@@ -89,7 +102,12 @@ def package(route: BatchRoute, messages: list[dict[str, Any]]) -> dict[str, Any]
         ),
         "server_time": timezone.now().isoformat(),
         "occurrences": [
-            {"code": o.code, "description": o.description, "action": o.action, "photo_required": o.photo_required}
+            {
+                "code": o.code,
+                "description": o.description,
+                "action": o.action,
+                "photo_required": o.photo_required,
+            }
             for o in Occurrence.objects.order_by("code")
         ],
         "messages": messages,
@@ -182,7 +200,8 @@ def monitor_points(batch: ReadingBatch | None) -> list[Point]:
         readings = {
             pid: (value, occ)
             for pid, value, occ in Reading.objects.filter(
-                reference=batch.reference, property_id__in=BatchItem.objects.filter(batch=batch).values("property_id")
+                reference=batch.reference,
+                property_id__in=BatchItem.objects.filter(batch=batch).values("property_id"),
             ).values_list("property_id", "value", "occurrence__code")
         }
         for pid, account, lat, lon in BatchItem.objects.filter(
@@ -190,9 +209,15 @@ def monitor_points(batch: ReadingBatch | None) -> list[Point]:
         ).values_list("property_id", "account_number", "latitude", "longitude"):
             found = readings.get(pid)
             kind = "pending" if found is None else ("occurrence" if found[1] else "read")
-            text = account if found is None else f"{account}: {found[0] if found[0] is not None else ''} {found[1] or ''}"
+            text = (
+                account
+                if found is None
+                else f"{account}: {found[0] if found[0] is not None else ''} {found[1] or ''}"
+            )
             points.append(Point(float(lat), float(lon), text.strip(), kind))
-    for device in Device.objects.filter(active=True, last_latitude__isnull=False, last_longitude__isnull=False):
+    for device in Device.objects.filter(
+        active=True, last_latitude__isnull=False, last_longitude__isnull=False
+    ):
         assert device.last_latitude is not None and device.last_longitude is not None
         points.append(Point(float(device.last_latitude), float(device.last_longitude), str(device), "device"))
     return points
@@ -207,7 +232,9 @@ def track(device: Device, since: dt.datetime) -> list[tuple[float, float]]:
     ]
 
 
-def plot(points: list[Point], tracks: list[list[tuple[float, float]]], width: int = 640, height: int = 420) -> dict[str, Any]:
+def plot(
+    points: list[Point], tracks: list[list[tuple[float, float]]], width: int = 640, height: int = 420
+) -> dict[str, Any]:
     """Screen coordinates of the points and tracks on a width × height box, keeping the aspect of the
     coordinates (the GIS issue brings a base map; this is the plain plot until then)."""
     coords = [(p.latitude, p.longitude) for p in points] + [c for t in tracks for c in t]
@@ -224,6 +251,14 @@ def plot(points: list[Point], tracks: list[list[tuple[float, float]]], width: in
     return {
         "width": width,
         "height": height,
-        "points": [{"x": xy(p.latitude, p.longitude)[0], "y": xy(p.latitude, p.longitude)[1], "label": p.label, "kind": p.kind} for p in points],
+        "points": [
+            {
+                "x": xy(p.latitude, p.longitude)[0],
+                "y": xy(p.latitude, p.longitude)[1],
+                "label": p.label,
+                "kind": p.kind,
+            }
+            for p in points
+        ],
         "tracks": [" ".join(f"{x},{y}" for x, y in (xy(*c) for c in t)) for t in tracks if len(t) > 1],
     }

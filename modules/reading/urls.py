@@ -20,7 +20,9 @@ from . import batches_views  # noqa: E402
 urlpatterns += [
     path("cargas/", batches_views.batches_view, name="batches"),
     path("cargas/<int:pk>/", batches_views.batch_view, name="batch"),
-    path("cargas/<int:pk>/rotas/<int:route>/arquivo/", batches_views.collector_file_view, name="collector_file"),
+    path(
+        "cargas/<int:pk>/rotas/<int:route>/arquivo/", batches_views.collector_file_view, name="collector_file"
+    ),
     path("leituristas/", batches_views.readers_view, name="readers"),
     path("acompanhamento/", batches_views.monitor_view, name="monitor"),
 ]

@@ -53,11 +53,14 @@ def test_a_supervisor_generates_a_batch_hands_a_route_and_sees_it_move(world, al
     assert "lidos 1 · pendentes 3" in html
     monitor = client.get(f"/leitura/acompanhamento/?batch={batch.pk}").content.decode()
     assert "1 em campo agora" in monitor and "<svg" in monitor
-    client.post(f"/leitura/acompanhamento/?batch={batch.pk}", {"device": "PHONE-0001", "text": "Ligue para a base"})
+    client.post(
+        f"/leitura/acompanhamento/?batch={batch.pk}", {"device": "PHONE-0001", "text": "Ligue para a base"}
+    )
     assert ReaderMessage.objects.get().text == "Ligue para a base"
     csv = client.get(f"/leitura/cargas/{batch.pk}/rotas/1/arquivo/")
     assert csv.status_code == 200 and csv.content.decode().count("\n") == 4
-    text = f"carga;imovel;data_hora;leitura;ocorrencia\n{batch.pk};{world['props'][2].pk};2025-05-10 09:00;113;\n"
+    line = f"{batch.pk};{world['props'][2].pk};2025-05-10 09:00;113;"
+    text = f"carga;imovel;data_hora;leitura;ocorrencia\n{line}\n"
     client.post(
         f"/leitura/cargas/{batch.pk}/",
         {"op": "return", "file": SimpleUploadedFile("r.csv", text.encode(), content_type="text/csv")},
@@ -70,12 +73,18 @@ def test_a_supervisor_generates_a_batch_hands_a_route_and_sees_it_move(world, al
 def test_readers_and_devices_are_registered_on_their_page(world, alpha_client):  # noqa: F811
     client = _signed_in(alpha_client)
     other = make_user("alpha", "leitor2", PASSWORD, full_name="Leitora Dois")
-    client.post("/leitura/leituristas/", {"op": "reader", "user": other.pk, "employee_number": "L-002", "reads": "on"})
-    client.post("/leitura/leituristas/", {"op": "device", "code": "PHONE-0002", "label": "A10", "reader": "L-002"})
+    client.post(
+        "/leitura/leituristas/", {"op": "reader", "user": other.pk, "employee_number": "L-002", "reads": "on"}
+    )
+    client.post(
+        "/leitura/leituristas/", {"op": "device", "code": "PHONE-0002", "label": "A10", "reader": "L-002"}
+    )
     assert Device.objects.get(code="PHONE-0002").reader.employee_number == "L-002"
     html = client.get("/leitura/leituristas/").content.decode()
     assert "Leitora Dois" in html and "PHONE-0002" in html
-    refused = client.post("/leitura/leituristas/", {"op": "reader", "user": other.pk, "employee_number": "L-001"})
+    refused = client.post(
+        "/leitura/leituristas/", {"op": "reader", "user": other.pk, "employee_number": "L-001"}
+    )
     assert refused.status_code == 302 and Reader.objects.get(user_id=other.pk).employee_number == "L-002"
 
 

@@ -28,9 +28,8 @@ from modules.reading.models import (
     ReadingEvent,
     ReadingRevision,
 )
-from modules.reading.services import ReadingInput, occurrences_seed, reading_register
+from modules.reading.services import ReadingInput, collector, occurrences_seed, reading_register
 from modules.reading.services import batches as svc
-from modules.reading.services import collector
 from modules.registry.models import PropertyCategory, Route
 from tests.billing import factories as f
 from tests.conftest import bearer, make_user
@@ -99,7 +98,12 @@ def _ready(world: dict[str, Any]) -> ReadingBatch:
 
 
 def _event(prop: Any, reading: int | None, **extra: Any) -> dict[str, Any]:
-    return {"id": str(uuid.uuid4()), "property": prop.pk, "reading": reading, "read_at": "2025-05-10T09:30:00-03:00"} | extra
+    return {
+        "id": str(uuid.uuid4()),
+        "property": prop.pk,
+        "reading": reading,
+        "read_at": "2025-05-10T09:30:00-03:00",
+    } | extra
 
 
 def test_batch_is_created_by_api_with_its_routes_and_again_is_the_same(world, alpha_client):
@@ -108,7 +112,10 @@ def test_batch_is_created_by_api_with_its_routes_and_again_is_the_same(world, al
     assert first.status_code == 201, first.content
     body = first.json()
     assert (body["group"], body["month"], body["items"]) == (7, "2025-05", 4)
-    assert [(r["route"], r["items"], r["read"], r["pending"]) for r in body["routes"]] == [(1, 3, 0, 3), (2, 1, 0, 1)]
+    assert [(r["route"], r["items"], r["read"], r["pending"]) for r in body["routes"]] == [
+        (1, 3, 0, 3),
+        (2, 1, 0, 1),
+    ]
     again = api.post("/api/v1/reading/batches", {"group": 7, "month": "2025-05"})
     assert again.status_code == 200 and again.json()["id"] == body["id"]
     assert ReadingBatch.objects.count() == 1 and BatchItem.objects.count() == 4
@@ -162,7 +169,9 @@ def test_a_reader_without_the_reading_activity_cannot_take_a_route(world):
     svc.reader_save(actor=A, user_id=world["reader"].user_id, employee_number="L-001", reads=False)
     world["device"].refresh_from_db()
     with pytest.raises(ValidationFailed) as raised:
-        svc.route_assign(actor=A, route=svc.batch_route(batch, 1), device=Device.objects.get(code="PHONE-0001"))
+        svc.route_assign(
+            actor=A, route=svc.batch_route(batch, 1), device=Device.objects.get(code="PHONE-0001")
+        )
     assert raised.value.code == "reader_cannot_read"
     assert svc.batch_route(batch, 1).device_id is None
 
@@ -177,9 +186,12 @@ def test_package_of_a_route_has_properties_in_sequence_occurrences_and_messages(
     assert [p["id"] for p in body["properties"]] == [p.pk for p in world["props"]]
     assert body["properties"][0]["expected"] == [world["last"] + 14, world["last"] + 34]
     assert body["device"] == "PHONE-0001" and body["reader"] == "L-001"
-    assert {"code": "30", "description": "Vazamento aparente", "action": "normal", "photo_required": True} in body[
-        "occurrences"
-    ]
+    assert {
+        "code": "30",
+        "description": "Vazamento aparente",
+        "action": "normal",
+        "photo_required": True,
+    } in body["occurrences"]
     assert [m["text"] for m in body["messages"]] == ["Cuidado com o cão na rua 3"]
     assert ReaderMessage.objects.get().delivered_at is not None
     assert api.get(f"/api/v1/reading/batches/{batch.pk}/routes/9/package").status_code == 404
@@ -203,7 +215,9 @@ def test_sync_accepts_and_the_same_body_again_is_all_duplicate(world, alpha_clie
     assert [r["status"] for r in first.json()["results"]] == ["accepted"] * 3
     reading = Reading.objects.get(property=p0, reference=MONTH.first_day())
     assert (reading.consumption_m3, reading.source, reading.device_code) == (21, "device", "PHONE-0001")
-    assert reading.latitude == Decimal("-23.501000") and reading.read_at == dt.datetime(2025, 5, 10, 12, 30, tzinfo=dt.UTC)
+    assert reading.latitude == Decimal("-23.501000") and reading.read_at == dt.datetime(
+        2025, 5, 10, 12, 30, tzinfo=dt.UTC
+    )
     device = Device.objects.get(code="PHONE-0001")
     assert device.battery_percent == 64 and device.last_latitude == Decimal("-23.501000")
     second = api.post("/api/v1/reading/sync", body)
@@ -236,7 +250,11 @@ def test_sync_refuses_with_the_reason_and_writes_no_reading(world, alpha_client)
         "clock_skew",
     ]
     assert all(r["status"] == "refused" for r in results)
-    assert "rota 2" in results[1]["reason"] and "foto" in results[3]["reason"] and "adiantado" in results[4]["reason"]
+    assert (
+        "rota 2" in results[1]["reason"]
+        and "foto" in results[3]["reason"]
+        and "adiantado" in results[4]["reason"]
+    )
     assert not Reading.objects.filter(reference=MONTH.first_day()).exists()
     assert set(ReadingEvent.objects.values_list("outcome", flat=True)) == {"refused"}
 
@@ -244,7 +262,11 @@ def test_sync_refuses_with_the_reason_and_writes_no_reading(world, alpha_client)
 def test_a_device_clock_far_off_refuses_the_whole_upload(world, alpha_client):
     _ready(world)
     api = _api(alpha_client)
-    body = {"device": "PHONE-0001", "sent_at": "2025-05-10T11:00:00+00:00", "events": [_event(world["props"][1], 112)]}
+    body = {
+        "device": "PHONE-0001",
+        "sent_at": "2025-05-10T11:00:00+00:00",
+        "events": [_event(world["props"][1], 112)],
+    }
     result = api.post("/api/v1/reading/sync", body).json()["results"][0]
     assert (result["status"], result["code"]) == ("refused", "clock_skew") and "120 min" in result["reason"]
     assert not Reading.objects.filter(reference=MONTH.first_day()).exists()
@@ -255,11 +277,17 @@ def test_a_mandatory_photo_sent_first_lets_the_occurrence_in(world, alpha_client
     api = _api(alpha_client)
     event = _event(world["props"][1], 112, occurrence="30")
     photo = SimpleUploadedFile("f.jpg", b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
-    sent = api.upload("/api/v1/reading/photos", {"device": "PHONE-0001", "event": event["id"], "image": photo})
+    sent = api.upload(
+        "/api/v1/reading/photos", {"device": "PHONE-0001", "event": event["id"], "image": photo}
+    )
     assert sent.status_code == 201, sent.content
-    result = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [event]}).json()["results"][0]
+    result = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [event]}).json()["results"][
+        0
+    ]
     assert result["status"] == "accepted"
-    assert Reading.objects.get(property=world["props"][1], reference=MONTH.first_day()).occurrence.code == "30"
+    assert (
+        Reading.objects.get(property=world["props"][1], reference=MONTH.first_day()).occurrence.code == "30"
+    )
 
 
 def test_a_billed_month_reports_the_servers_reading_and_keeps_it(world, alpha_client):
@@ -270,11 +298,17 @@ def test_a_billed_month_reports_the_servers_reading_and_keeps_it(world, alpha_cl
     hooks.register_billed_months("tests", lambda since: {(group_id, MONTH.first_day())})
     try:
         api = _api(alpha_client)
-        result = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 125)]}).json()
+        result = api.post(
+            "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 125)]}
+        ).json()
     finally:
         hooks._PROVIDERS.pop("tests")
     answer = result["results"][0]
-    assert (answer["status"], answer["code"], answer["server"]["reading"]) == ("refused", "reading_billed", 118)
+    assert (answer["status"], answer["code"], answer["server"]["reading"]) == (
+        "refused",
+        "reading_billed",
+        118,
+    )
     assert Reading.objects.get(property=p1, reference=MONTH.first_day()).value == 118
 
 
@@ -283,7 +317,9 @@ def test_a_second_different_reading_is_refused_with_the_servers(world, alpha_cli
     p1 = world["props"][1]
     reading_register(actor=A, data=ReadingInput(p1.account_number, MONTH, MONTH.day(9), 118))
     api = _api(alpha_client)
-    answer = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 125)]}).json()["results"][0]
+    answer = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 125)]}).json()[
+        "results"
+    ][0]
     assert (answer["code"], answer["server"]["reading"]) == ("reading_exists", 118)
 
 
@@ -315,11 +351,15 @@ def test_without_a_pricer_the_devices_total_is_kept_and_not_compared(world, alph
     _ready(world)  # no tariff in force: billing cannot price the reading
     api = _api(alpha_client)
     p1 = world["props"][1]
-    api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "75.07"})]})
+    api.post(
+        "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "75.07"})]}
+    )
     event = ReadingEvent.objects.get()
     assert (event.device_total, event.server_total) == (Decimal("75.07"), None)
     assert "bill_diff" not in Reading.objects.get(property=p1).flags
-    bad = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "7,5"})]})
+    bad = api.post(
+        "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "7,5"})]}
+    )
     assert bad.status_code == 400 and "bill.total" in bad.content.decode()
 
 
@@ -330,7 +370,9 @@ def test_messages_reach_the_device_in_the_sync_answer_and_are_acknowledged(world
     assert sent.status_code == 201
     answer = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": []}).json()
     assert [m["text"] for m in answer["messages"]] == ["Volte à base às 16h"]
-    api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [], "acknowledged": [sent.json()["id"]]})
+    api.post(
+        "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [], "acknowledged": [sent.json()["id"]]}
+    )
     assert ReaderMessage.objects.get().acknowledged_at is not None
     assert api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": []}).json()["messages"] == []
     monitor = api.get("/api/v1/reading/monitor").json()
@@ -348,7 +390,9 @@ def test_rereading_sends_critiqued_readings_back_and_the_new_one_replaces_it(wor
     assert marked.json() == {"marked": 1}
     package = api.get(f"/api/v1/reading/batches/{batch.pk}/routes/1/package").json()
     assert [p.get("reread") is not None for p in package["properties"]] == [True, False, False]
-    again = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p0, world["last"] + 22)]})
+    again = api.post(
+        "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p0, world["last"] + 22)]}
+    )
     assert again.json()["results"][0]["status"] == "accepted"
     reading = Reading.objects.get(property=p0, reference=MONTH.first_day())
     assert (reading.consumption_m3, reading.review) == (22, "")
@@ -395,13 +439,20 @@ def test_telemetry_readings_by_api(world, alpha_client):
     _ready(world)
     api = _api(alpha_client)
     p1 = world["props"][1]
-    body = {"readings": [{"property": p1.pk, "reading": 117, "read_at": "2025-05-10T03:00:00Z"}, {"property": 1, "reading": 1, "read_at": "2025-05-10T03:00:00Z"}]}
+    body = {
+        "readings": [
+            {"property": p1.pk, "reading": 117, "read_at": "2025-05-10T03:00:00Z"},
+            {"property": 1, "reading": 1, "read_at": "2025-05-10T03:00:00Z"},
+        ]
+    }
     answer = api.post("/api/v1/reading/amr", body).json()
     assert answer["accepted"] == 1 and answer["errors"][0]["code"] == "outside_batch"
     assert Reading.objects.get(property=p1, reference=MONTH.first_day()).source == "amr"
 
 
-def test_an_occurrence_with_a_rule_opens_a_service_order(world, alpha_client, django_capture_on_commit_callbacks):
+def test_an_occurrence_with_a_rule_opens_a_service_order(
+    world, alpha_client, django_capture_on_commit_callbacks
+):
     from modules.service.models import ServiceOrder
     from modules.service.services import automatic
     from tests.service import factories as sf
@@ -412,7 +463,9 @@ def test_an_occurrence_with_a_rule_opens_a_service_order(world, alpha_client, dj
     api = _api(alpha_client)
     p1 = world["props"][1]
     with django_capture_on_commit_callbacks(execute=True):
-        api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, None, occurrence="10")]})
+        api.post(
+            "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, None, occurrence="10")]}
+        )
     assert list(ServiceOrder.objects.filter(property=p1).values_list("code__code", flat=True)) == ["VAZ01"]
 
 
@@ -423,6 +476,8 @@ def test_a_closed_batch_takes_no_more_and_routes_do_not_move(world, alpha_client
         svc.route_assign(actor=A, route=svc.batch_route(batch, 2), device=world["device"])
     assert svc.batch_route(batch, 2).device_id is None
     api = _api(alpha_client)
-    answer = api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(world["props"][1], 112)]})
+    answer = api.post(
+        "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(world["props"][1], 112)]}
+    )
     assert answer.json()["results"][0]["code"] == "outside_batch"
     assert not Reading.objects.filter(reference=MONTH.first_day()).exists()

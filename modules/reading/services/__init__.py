@@ -442,7 +442,9 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
     return revision
 
 
-def reading_replace_in(*, actor: Actor, reading: Reading, data: ReadingInput, source: str, reason: str) -> Reading:
+def reading_replace_in(
+    *, actor: Actor, reading: Reading, data: ReadingInput, source: str, reason: str
+) -> Reading:
     """A reading in review replaced by a new one from the field (a re-reading, 3.2.4.6): the old one
     is kept as a revision, never lost. Runs inside the caller's transaction, which holds the row."""
     _keep_revision(actor=actor, reading=reading, reason=reason)

@@ -93,7 +93,9 @@ def batch_create(*, actor: Actor, group: BillingGroup, month: YearMonth) -> tupl
     routes = {r.pk: r for r in Route.objects.filter(group=group, active=True)}
     if not routes:
         raise ValidationFailed(
-            f"O grupo {group.code} não tem rota de leitura ativa.", field="group", code=ErrorCode.BATCH_NO_ROUTES
+            f"O grupo {group.code} não tem rota de leitura ativa.",
+            field="group",
+            code=ErrorCode.BATCH_NO_ROUTES,
         )
     props = list(
         Property.objects.filter(billing_group=group, status__in=READABLE_STATUSES)
@@ -144,7 +146,12 @@ def batch_create(*, actor: Actor, group: BillingGroup, month: YearMonth) -> tupl
         actor=actor,
         action="reading.batch_create",
         target=batch,
-        after={"group": group.code, "reference": str(month), "items": len(props), "routes": len(batch_routes)},
+        after={
+            "group": group.code,
+            "reference": str(month),
+            "items": len(props),
+            "routes": len(batch_routes),
+        },
     )
     return batch, True
 
@@ -185,7 +192,9 @@ def _history(group: BillingGroup, month: YearMonth) -> dict[int, list[tuple[Any,
             property__billing_group=group, reference__gte=first, reference__lt=month.first_day()
         )
         .order_by("property_id", "reference")
-        .values_list("property_id", "reference", "value", "consumption_m3", "consumption_kind", "installation_id")
+        .values_list(
+            "property_id", "reference", "value", "consumption_m3", "consumption_kind", "installation_id"
+        )
     )
     for row in rows.iterator(chunk_size=20000):
         out[row[0]].append(row[1:])
@@ -206,9 +215,10 @@ def _write_items(
     group = batch.group
     meters, categories, history = _meters(group, month), _categories(group), _history(group, month)
     policy = consumption_policy(month.first_day())
-    with connection.cursor() as cursor, cursor.copy(
-        f"COPY reading_batchitem ({', '.join(ITEM_COLUMNS)}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY reading_batchitem ({', '.join(ITEM_COLUMNS)}) FROM STDIN") as copy,
+    ):
         for p in props:
             meter = meters.get(p["id"])
             rows = history.get(p["id"], [])
@@ -268,7 +278,9 @@ def batch_route(batch: ReadingBatch, code: int) -> BatchRoute:
     route: BatchRoute | None = BatchRoute.objects.filter(batch=batch, code=code).first()
     if route is None:
         raise NotFound(
-            f"A rota {code} não faz parte da carga {batch.pk}.", field="route", code=ErrorCode.ROUTE_NOT_IN_BATCH
+            f"A rota {code} não faz parte da carga {batch.pk}.",
+            field="route",
+            code=ErrorCode.ROUTE_NOT_IN_BATCH,
         )
     return route
 
@@ -282,7 +294,9 @@ def reader_save(
     employee_number = employee_number.strip()
     if not employee_number:
         raise ValidationFailed(
-            "Informe a matrícula do funcionário.", field="employee_number", code=ErrorCode.SETTING_OUT_OF_RANGE
+            "Informe a matrícula do funcionário.",
+            field="employee_number",
+            code=ErrorCode.SETTING_OUT_OF_RANGE,
         )
     other = Reader.objects.filter(employee_number=employee_number).exclude(user_id=user_id).first()
     if other is not None:
@@ -291,6 +305,7 @@ def reader_save(
             field="employee_number",
             code=ErrorCode.SETTING_OUT_OF_RANGE,
         )
+    reader: Reader
     reader, _ = Reader.objects.update_or_create(
         user_id=user_id, defaults={"employee_number": employee_number, "reads": reads, "active": active}
     )
@@ -309,8 +324,11 @@ def device_save(*, actor: Actor, code: str, label: str = "", reader: Reader | No
     code = code.strip()
     if not 4 <= len(code) <= 64:
         raise ValidationFailed(
-            "A identificação do aparelho tem de 4 a 64 caracteres.", field="code", code=ErrorCode.DEVICE_NOT_FOUND
+            "A identificação do aparelho tem de 4 a 64 caracteres.",
+            field="code",
+            code=ErrorCode.DEVICE_NOT_FOUND,
         )
+    device: Device
     device, _ = Device.objects.update_or_create(code=code, defaults={"label": label[:80], "reader": reader})
     audit_record(
         actor=actor,
@@ -360,7 +378,7 @@ def message_send(*, actor: Actor, device: Device, text: str) -> ReaderMessage:
     text = text.strip()
     if not text:
         raise ValidationFailed("Escreva a mensagem.", field="text", code=ErrorCode.SETTING_OUT_OF_RANGE)
-    message = ReaderMessage.objects.create(
+    message: ReaderMessage = ReaderMessage.objects.create(
         device=device, text=text[:500], created_by=actor.get_username(), created_at=timezone.now()
     )
     audit_record(actor=actor, action="reading.message_send", target=message, after={"device": device.code})
@@ -381,7 +399,9 @@ def messages_deliver(device: Device, now: dt.datetime) -> list[dict[str, Any]]:
         .filter(device=device, acknowledged_at__isnull=True)
         .order_by("created_at", "id")
     )
-    ReaderMessage.objects.filter(pk__in=[m.pk for m in pending], delivered_at__isnull=True).update(delivered_at=now)
+    ReaderMessage.objects.filter(pk__in=[m.pk for m in pending], delivered_at__isnull=True).update(
+        delivered_at=now
+    )
     return [{"id": m.pk, "text": m.text, "at": m.created_at.isoformat()} for m in pending]
 
 
@@ -407,7 +427,9 @@ def rereading_create(
     else:
         ids = set(property_ids)
     text = (reason.strip() or "Leitura em análise: confira o hidrômetro.")[:200]
-    marked = BatchItem.objects.filter(batch=batch, property_id__in=ids).update(reread=True, reread_reason=text)
+    marked: int = BatchItem.objects.filter(batch=batch, property_id__in=ids).update(
+        reread=True, reread_reason=text
+    )
     audit_record(
         actor=actor, action="reading.rereading_create", target=batch, after={"items": marked, "reason": text}
     )

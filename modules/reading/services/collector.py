@@ -89,7 +89,10 @@ def collector_export(*, actor: Actor, route: BatchRoute) -> str:
         at=timezone.now(),
     )
     audit_record(
-        actor=actor, action="reading.collector_export", target=route.batch, after={"route": route.code, "records": count}
+        actor=actor,
+        action="reading.collector_export",
+        target=route.batch,
+        after={"route": route.code, "records": count},
     )
     return text
 
@@ -141,7 +144,8 @@ def parse_return(text: str) -> tuple[list[ReturnLine], list[dict[str, Any]]]:
                     "line": number,
                     "field": name,
                     "code": ErrorCode.COLLECTOR_FILE,
-                    "detail": f"Linha {number}, campo {name}: valor inválido ({cells[RETURN_HEADER.index(name)] or 'vazio'}).",
+                    "detail": f"Linha {number}, campo {name}: valor inválido "
+                    f"({cells[RETURN_HEADER.index(name)] or 'vazio'}).",
                 }
             )
             continue
@@ -175,7 +179,8 @@ def returns_apply(*, actor: Actor, batch: ReadingBatch, lines: list[ReturnLine],
     counts as accepted and adds nothing. Runs inside the caller's transaction."""
     report = ReturnReport(records=len(lines))
     items = {
-        i.property_id: i for i in BatchItem.objects.filter(batch=batch, property_id__in=[x.property_id for x in lines])
+        i.property_id: i
+        for i in BatchItem.objects.filter(batch=batch, property_id__in=[x.property_id for x in lines])
     }
     for line in lines:
         item = items.get(line.property_id)
@@ -185,7 +190,8 @@ def returns_apply(*, actor: Actor, batch: ReadingBatch, lines: list[ReturnLine],
                     "line": line.line,
                     "field": "imovel",
                     "code": ErrorCode.OUTSIDE_BATCH,
-                    "detail": f"Linha {line.line}, campo imovel: o imóvel {line.property_id} não está na carga {batch.pk}.",
+                    "detail": f"Linha {line.line}, campo imovel: o imóvel {line.property_id} não está "
+                    f"na carga {batch.pk}.",
                 }
             )
             continue

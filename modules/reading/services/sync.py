@@ -33,8 +33,8 @@ from ..models import (
     Device,
     DevicePosition,
     Occurrence,
-    Reading,
     ReaderMessage,
+    Reading,
     ReadingBatch,
     ReadingEvent,
     ReadingPhoto,
@@ -110,15 +110,18 @@ def reading_sync(
     skew = abs(now - sent_at) if sent_at is not None else dt.timedelta(0)
     first = {
         str(pk): (outcome, code, reason)
-        for pk, outcome, code, reason in ReadingEvent.objects.filter(pk__in=[e.id for e in events]).values_list(
-            "pk", "outcome", "code", "reason"
-        )
+        for pk, outcome, code, reason in ReadingEvent.objects.filter(
+            pk__in=[e.id for e in events]
+        ).values_list("pk", "outcome", "code", "reason")
     }
     items = _items(events)
     billed = _billed(items)
-    photos = set(
-        str(e) for e in ReadingPhoto.objects.filter(event_id__in=[e.id for e in events]).values_list("event_id", flat=True)
-    )
+    photos = {
+        str(e)
+        for e in ReadingPhoto.objects.filter(event_id__in=[e.id for e in events]).values_list(
+            "event_id", flat=True
+        )
+    }
     occurrences = {o.code: o for o in Occurrence.objects.all()}
     answers: list[SyncAnswer] = []
     positions: list[DevicePosition] = []
@@ -127,16 +130,19 @@ def reading_sync(
         for event in events:
             key = str(event.id)
             if key in first:
-                outcome, code, reason = first[key]
-                answers.append(SyncAnswer(key, "duplicate", code=code, reason=reason or "Evento já recebido."))
+                _outcome, code, reason = first[key]
+                answers.append(
+                    SyncAnswer(key, "duplicate", code=code, reason=reason or "Evento já recebido.")
+                )
                 continue
             mark = audit.mark()
             try:
                 with transaction.atomic():  # the event's savepoint
                     if skew > MAX_CLOCK_SKEW:
                         raise _Refused(
-                            f"O relógio do aparelho difere do servidor em {int(skew.total_seconds() // 60)} min: "
-                            "acerte a data e a hora do aparelho e envie de novo.",
+                            "O relógio do aparelho difere do servidor em "
+                            f"{int(skew.total_seconds() // 60)} min: acerte a data e a hora do aparelho "
+                            "e envie de novo.",
                             code=ErrorCode.CLOCK_SKEW,
                         )
                     reading = _apply(
@@ -157,7 +163,9 @@ def reading_sync(
                 audit.rollback_to(mark)
                 server = getattr(exc, "server", None)
                 _event_row(device, event, items.get(event.property_id), actor, now, None, "refused", exc)
-                answers.append(SyncAnswer(key, "refused", code=str(exc.code), reason=exc.message, server=server))
+                answers.append(
+                    SyncAnswer(key, "refused", code=str(exc.code), reason=exc.message, server=server)
+                )
                 first[key] = ("refused", str(exc.code), exc.message)
                 continue
             first[key] = ("accepted", "", "")
@@ -166,7 +174,9 @@ def reading_sync(
             answers.append(SyncAnswer(key, "accepted", reading_id=reading.pk))
             if event.latitude is not None and event.longitude is not None:
                 positions.append(
-                    DevicePosition(device=device, at=event.read_at, latitude=event.latitude, longitude=event.longitude)
+                    DevicePosition(
+                        device=device, at=event.read_at, latitude=event.latitude, longitude=event.longitude
+                    )
                 )
         audit.flush()
     bills_compare(bills)
@@ -214,7 +224,8 @@ def _apply(
     Runs inside the caller's transaction, under the event's own savepoint."""
     if item is None:
         raise _Refused(
-            f"O imóvel {event.property_id} não está em nenhuma carga de leitura aberta.", code=ErrorCode.OUTSIDE_BATCH
+            f"O imóvel {event.property_id} não está em nenhuma carga de leitura aberta.",
+            code=ErrorCode.OUTSIDE_BATCH,
         )
     if item.route.device_id != device.pk:
         raise _Refused(
@@ -225,7 +236,8 @@ def _apply(
     if event.read_at > now + MAX_CLOCK_SKEW:
         raise _Refused(
             f"Leitura de {item.account_number} com data e hora no futuro "
-            f"({event.read_at.astimezone(tenant_zone()):%d/%m/%Y %H:%M}): o relógio do aparelho está adiantado.",
+            f"({event.read_at.astimezone(tenant_zone()):%d/%m/%Y %H:%M}): o relógio do aparelho está "
+            "adiantado.",
             code=ErrorCode.CLOCK_SKEW,
         )
     occurrence = occurrences.get(event.occurrence) if event.occurrence else None
@@ -338,22 +350,32 @@ def _device_seen(device: Device, now: dt.datetime, battery: int | None, last: De
     if battery is not None:
         update["battery_percent"] = battery
     if last is not None:
-        update |= {"last_latitude": last.latitude, "last_longitude": last.longitude, "last_position_at": last.at}
+        update |= {
+            "last_latitude": last.latitude,
+            "last_longitude": last.longitude,
+            "last_position_at": last.at,
+        }
     Device.objects.filter(pk=device.pk).update(**update)
 
 
 @transaction.atomic(durable=True)
-def photo_receive(*, device_code: str, event_id: uuid.UUID, content: bytes, content_type: str) -> ReadingPhoto:
+def photo_receive(
+    *, device_code: str, event_id: uuid.UUID, content: bytes, content_type: str
+) -> ReadingPhoto:
     """A photo for a reading event the device is about to send; a second photo of the same event is
     kept too. Refused: not an image (JPEG, PNG, WEBP), larger than 8 MB."""
     from django.core.files.base import ContentFile
 
     device = device_get(device_code)
     if content_type not in {"image/jpeg", "image/png", "image/webp"}:
-        raise ValidationFailed("Envie a foto em JPEG, PNG ou WEBP.", field="image", code=ErrorCode.PHOTO_REQUIRED)
+        raise ValidationFailed(
+            "Envie a foto em JPEG, PNG ou WEBP.", field="image", code=ErrorCode.PHOTO_REQUIRED
+        )
     if not content or len(content) > 8 * 1024 * 1024:
         raise ValidationFailed("A foto deve ter até 8 MB.", field="image", code=ErrorCode.PHOTO_REQUIRED)
-    photo = ReadingPhoto(event_id=event_id, device=device, content_type=content_type, received_at=timezone.now())
+    photo = ReadingPhoto(
+        event_id=event_id, device=device, content_type=content_type, received_at=timezone.now()
+    )
     extension = content_type.split("/")[1]
     photo.image.save(f"{event_id}.{extension}", ContentFile(content), save=False)
     photo.save()
