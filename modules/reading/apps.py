@@ -33,6 +33,7 @@ class ReadingConfig(AppConfig):
                 "reading.message_send": "Mensagem ao leiturista",
                 "reading.rereading_create": "Releitura enviada a campo",
                 "reading.collector_export": "Arquivo de carga exportado",
+                "reading.occurrence_save": "Ocorrência de leitura salva",
             },
             objects={
                 "reading.reading": "Leitura",
@@ -45,6 +46,7 @@ class ReadingConfig(AppConfig):
                 "reading.reader": "Leiturista",
                 "reading.device": "Aparelho de leitura",
                 "reading.readermessage": "Mensagem ao leiturista",
+                "reading.occurrence": "Ocorrência de leitura",
             },
             fields={
                 **REGULATION_LABELS,
@@ -54,6 +56,9 @@ class ReadingConfig(AppConfig):
                 "reading_start": "Início da leitura",
                 "reading_end": "Fim da leitura",
                 "billing_date": "Faturamento",
+                "photo_required": "Foto obrigatória",
+                "action": "Ação",
+                "review": "Enviar para análise",
             },
         )
         from modules.access.functions import Function, register

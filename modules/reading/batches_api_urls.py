@@ -36,4 +36,5 @@ urlpatterns = [
         name="api-reading-device-messages",
     ),
     path("reading/monitor", apis.MonitorApi.as_view(), name="api-reading-monitor"),
+    path("reading/occurrences", apis.OccurrencesApi.as_view(), name="api-reading-occurrences"),
 ]

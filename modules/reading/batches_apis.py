@@ -552,3 +552,41 @@ class MonitorApi(_BatchesApi):
                 "batch": batch_json(batch) if batch else None,
             }
         )
+
+
+class OccurrenceIn(serializers.Serializer):
+    code = serializers.CharField(max_length=10)
+    description = serializers.CharField(max_length=120)
+    action = serializers.CharField(max_length=10)
+    review = serializers.BooleanField(default=False)
+    photo_required = serializers.BooleanField(default=False)
+
+
+class OccurrencesApi(APIView):
+    """The utility's reading occurrences (the list the devices get); POST creates or changes one."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.consumption"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from .models import Occurrence
+
+        return Response({"results": [_occurrence_json(o) for o in Occurrence.objects.order_by("code")]})
+
+    @extend_schema(request=OccurrenceIn, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = OccurrenceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(_occurrence_json(svc.occurrence_save(actor=request.user, **data.validated_data)))
+
+
+def _occurrence_json(o: Any) -> dict[str, Any]:
+    return {
+        "code": o.code,
+        "description": o.description,
+        "action": o.action,
+        "review": o.review,
+        "photo_required": o.photo_required,
+    }

@@ -232,3 +232,39 @@ def monitor_view(request: HttpRequest) -> HttpResponse:
             "can_change": _can(request, "change"),
         },
     )
+
+
+@function_required("reading.consumption")
+def occurrences_view(request: HttpRequest) -> HttpResponse:
+    """The utility's reading occurrences: what each does to the consumption, review and photo."""
+    from .domain.consumption import OCCURRENCE_ACTION_LABELS
+    from .models import Occurrence
+
+    if request.method == "POST":
+        if not request.user.can("reading.consumption", "change"):  # type: ignore[union-attr]
+            messages.error(request, "Seu perfil não permite alterar as ocorrências.")
+            return redirect("reading:occurrences")
+        try:
+            row = svc.occurrence_save(
+                actor=request.user,
+                code=request.POST.get("code", ""),
+                description=request.POST.get("description", ""),
+                action=request.POST.get("action", ""),
+                review=request.POST.get("review") == "on",
+                photo_required=request.POST.get("photo_required") == "on",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Ocorrência {row.code} salva.")
+        return redirect("reading:occurrences")
+    return render(
+        request,
+        "reading/occurrences.html",
+        {
+            "rows": Occurrence.objects.order_by("code"),
+            "actions": [(a.value, label) for a, label in OCCURRENCE_ACTION_LABELS.items()],
+            "can_change": request.user.can("reading.consumption", "change"),  # type: ignore[union-attr]
+            "history": change_history(object_types=["reading.occurrence"]),
+        },
+    )

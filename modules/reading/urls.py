@@ -25,4 +25,5 @@ urlpatterns += [
     ),
     path("leituristas/", batches_views.readers_view, name="readers"),
     path("acompanhamento/", batches_views.monitor_view, name="monitor"),
+    path("ocorrencias/", batches_views.occurrences_view, name="occurrences"),
 ]

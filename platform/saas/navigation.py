@@ -421,6 +421,13 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Leitura", "Cargas de leitura", "reading:batches", "reading.batches"),
     NavItem("Leitura", "Acompanhamento da leitura", "reading:monitor", "reading.batches"),
     NavItem("Leitura", "Leituristas e aparelhos", "reading:readers", "reading.batches"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Ocorrências de leitura",
+        "reading:occurrences",
+        "reading.consumption",
+        description="A lista de ocorrências dos leituristas: efeito no consumo, análise e foto obrigatória.",
+    ),
 )
 
 

@@ -78,7 +78,9 @@ def _load(n: int) -> dict[str, Any]:
             [Route(group=group, code=c, sequence=c) for c in range(1, routes + 1)], ignore_conflicts=True
         )
         first = Route.objects.get(group=group, code=1).pk
-        assert Route.objects.get(group=group, code=routes).pk == first + routes - 1, "route ids not contiguous"
+        assert Route.objects.get(group=group, code=routes).pk == first + routes - 1, (
+            "route ids not contiguous"
+        )
         for year, month in [(2025, 11), (2025, 12), (2026, 1), (2026, 2), (2026, 3), (2026, 4), MONTH]:
             ReadingSchedule.objects.get_or_create(
                 group=group,
@@ -120,7 +122,12 @@ def _load(n: int) -> dict[str, Any]:
             c.execute("SELECT id FROM registry_category WHERE code = 'RES'")
             res = c.fetchone()[0]
             scope = f"FROM registry_property p WHERE p.billing_group_id = {group.pk}"
-            _fill(c, "registry_propertycategory", {"property_id": "p.id", "category_id": str(res), "economies": "1"}, scope)
+            _fill(
+                c,
+                "registry_propertycategory",
+                {"property_id": "p.id", "category_id": str(res), "economies": "1"},
+                scope,
+            )
             _fill(
                 c,
                 "registry_serviceconnection",
@@ -154,7 +161,9 @@ def _load(n: int) -> dict[str, Any]:
                 "JOIN registry_property p ON p.id = s.property_id "
                 f"JOIN metering_meter m ON m.number = 'RM' || p.id WHERE p.billing_group_id = {group.pk}"
             )
-            for k, (year, month) in enumerate([(2025, 11), (2025, 12), (2026, 1), (2026, 2), (2026, 3), (2026, 4)]):
+            for k, (year, month) in enumerate(
+                [(2025, 11), (2025, 12), (2026, 1), (2026, 2), (2026, 3), (2026, 4)]
+            ):
                 _fill(
                     c,
                     "reading_reading",
@@ -175,7 +184,8 @@ def _load(n: int) -> dict[str, Any]:
                         "created_at": "now()",
                     },
                     "FROM registry_property p JOIN registry_serviceconnection s ON s.property_id = p.id "
-                    f"JOIN metering_installation i ON i.connection_id = s.id WHERE p.billing_group_id = {group.pk}",
+                    "JOIN metering_installation i ON i.connection_id = s.id "
+                    f"WHERE p.billing_group_id = {group.pk}",
                 )
             c.execute("ANALYZE")
     return {"load_s": round(time.perf_counter() - started, 1), "routes": routes}
@@ -215,12 +225,17 @@ def main() -> None:
             "extrapolated_200k_seconds": round(seconds * 200000 / batch.items_count, 1),
             "target_seconds": 60,
         }
-        print(f"carga de leitura: {batch.items_count} imóveis em {seconds:.1f} s "
-              f"(200.000 ≈ {figures['batch']['extrapolated_200k_seconds']} s; meta ≤ 60 s)", flush=True)
+        print(
+            f"carga de leitura: {batch.items_count} imóveis em {seconds:.1f} s "
+            f"(200.000 ≈ {figures['batch']['extrapolated_200k_seconds']} s; meta ≤ 60 s)",
+            flush=True,
+        )
 
         member = User.objects.filter(username="leitor-bench").first()
         if member is None:
-            member = User(username="leitor-bench", full_name="Leitor Bench", password_changed_at=timezone.now())
+            member = User(
+                username="leitor-bench", full_name="Leitor Bench", password_changed_at=timezone.now()
+            )
             member.set_unusable_password()
             member.save()
         reader = svc.reader_save(actor=actor, user_id=member.pk, employee_number="BENCH-1")
@@ -238,10 +253,18 @@ def main() -> None:
             "target_seconds": 1.0,
             "target_bytes": 1_000_000,
         }
-        print(f"pacote da rota: {route.items_count} imóveis, {len(body) / 1024:.0f} KiB em {package_seconds:.3f} s "
-              "(meta ≤ 1 s, ≤ 1 MB)", flush=True)
+        print(
+            f"pacote da rota: {route.items_count} imóveis, {len(body) / 1024:.0f} KiB "
+            f"em {package_seconds:.3f} s "
+            "(meta ≤ 1 s, ≤ 1 MB)",
+            flush=True,
+        )
 
-        items = list(BatchItem.objects.filter(route=route).order_by("sequence").values_list("property_id", "previous_value"))
+        items = list(
+            BatchItem.objects.filter(route=route)
+            .order_by("sequence")
+            .values_list("property_id", "previous_value")
+        )
         now = timezone.now()
         events = [
             SyncEvent(
@@ -280,9 +303,12 @@ def main() -> None:
             "replay_seconds": round(replay_seconds, 2),
             "replay_duplicates": sum(a.status == "duplicate" for a in replay.answers),
         }
-        print(f"envio de {len(events)} leituras com conta: {accepted} aceitas em {sync_seconds:.2f} s "
-              f"(meta ≤ 5 s), {len(statements) / max(len(events), 1):.1f} consultas por leitura; "
-              f"reenvio {replay_seconds:.2f} s, {figures['sync']['replay_duplicates']} duplicadas", flush=True)
+        print(
+            f"envio de {len(events)} leituras com conta: {accepted} aceitas em {sync_seconds:.2f} s "
+            f"(meta ≤ 5 s), {len(statements) / max(len(events), 1):.1f} consultas por leitura; "
+            f"reenvio {replay_seconds:.2f} s, {figures['sync']['replay_duplicates']} duplicadas",
+            flush=True,
+        )
         ReadingBatch.objects.filter(pk=batch.pk).delete()
     figures["load"] = loaded
     print(json.dumps(figures, ensure_ascii=False), flush=True)

@@ -97,3 +97,47 @@ def test_without_the_function_the_pages_are_refused(world, alpha_client):  # noq
     assert alpha_client.post("/leitura/cargas/", {"group": "7", "month": "2025-05"}).status_code == 403
     assert not ReadingBatch.objects.exists()
     svc.batch_create(actor=A, group=world["group"], month=MONTH)  # the refusal was the profile's
+
+
+def test_the_occurrence_list_is_edited_on_its_page_and_reaches_the_package(world, alpha_client):  # noqa: F811
+    from modules.reading.models import Occurrence
+
+    client = _signed_in(alpha_client)
+    assert "Ocorrências de leitura" in client.get("/leitura/ocorrencias/").content.decode()
+    client.post(
+        "/leitura/ocorrencias/",
+        {"code": "12", "description": "Hidrômetro embaçado", "action": "average", "photo_required": "on"},
+    )
+    row = Occurrence.objects.get(code="12")
+    assert (row.description, row.action, row.review, row.photo_required) == (
+        "Hidrômetro embaçado",
+        "average",
+        False,
+        True,
+    )
+    client.post("/leitura/ocorrencias/", {"code": "50", "description": "", "action": "normal"})
+    assert not Occurrence.objects.filter(code="50").exists()
+    batch, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH)
+    package = client.get(f"/api/v1/reading/batches/{batch.pk}/routes/1/package").json()
+    assert {
+        "code": "12",
+        "description": "Hidrômetro embaçado",
+        "action": "average",
+        "photo_required": True,
+    } in package["occurrences"]
+
+
+def test_occurrences_by_api(world, alpha_client):  # noqa: F811
+    from tests.conftest import bearer
+
+    make_user("alpha", "gestor-api", PASSWORD, is_admin=True)
+    headers = bearer(alpha_client, "gestor-api", PASSWORD)
+    body = {"code": "60", "description": "Caixa inundada", "action": "average", "photo_required": True}
+    saved = alpha_client.post("/api/v1/reading/occurrences", body, content_type="application/json", **headers)
+    assert saved.status_code == 200 and saved.json()["photo_required"] is True
+    listed = alpha_client.get("/api/v1/reading/occurrences", **headers).json()["results"]
+    assert [o["code"] for o in listed][-1] == "60"
+    bad = alpha_client.post(
+        "/api/v1/reading/occurrences", body | {"action": "nada"}, content_type="application/json", **headers
+    )
+    assert bad.status_code == 400 and "consumo" in bad.json()["detail"]

@@ -30,6 +30,7 @@ from ..models import (
     BatchItem,
     BatchRoute,
     Device,
+    Occurrence,
     Reader,
     ReaderMessage,
     Reading,
@@ -446,3 +447,68 @@ def batch_close(*, actor: Actor, batch: ReadingBatch) -> ReadingBatch:
     batch.save(update_fields=["status", "closed_at"])
     audit_record(actor=actor, action="reading.batch_close", target=batch, after={"status": batch.status})
     return batch
+
+
+@transaction.atomic(durable=True)
+def occurrence_save(
+    *,
+    actor: Actor,
+    code: str,
+    description: str,
+    action: str,
+    review: bool,
+    photo_required: bool,
+) -> Occurrence:
+    """Create or change a reading occurrence of the utility's list (S12.8-02): what it tells the
+    consumption rules, whether it goes to review and whether the reader must take a photo."""
+    from ..domain.consumption import OccurrenceAction
+
+    code, description = code.strip().upper(), description.strip()
+    if not code or len(code) > 10:
+        raise ValidationFailed(
+            "O código da ocorrência tem de 1 a 10 caracteres.",
+            field="code",
+            code=ErrorCode.UNKNOWN_OCCURRENCE,
+        )
+    if not description:
+        raise ValidationFailed(
+            "Informe a descrição da ocorrência.", field="description", code=ErrorCode.UNKNOWN_OCCURRENCE
+        )
+    if action not in {a.value for a in OccurrenceAction}:
+        raise ValidationFailed(
+            "Escolha o que a ocorrência faz com o consumo.", field="action", code=ErrorCode.UNKNOWN_OCCURRENCE
+        )
+    row = Occurrence.objects.select_for_update().filter(code=code).first()
+    before = (
+        None
+        if row is None
+        else {
+            "description": row.description,
+            "action": row.action,
+            "review": row.review,
+            "photo_required": row.photo_required,
+        }
+    )
+    occurrence: Occurrence
+    occurrence, _ = Occurrence.objects.update_or_create(
+        code=code,
+        defaults={
+            "description": description[:120],
+            "action": action,
+            "review": review,
+            "photo_required": photo_required,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="reading.occurrence_save",
+        target=occurrence,
+        before=before,
+        after={
+            "description": occurrence.description,
+            "action": action,
+            "review": review,
+            "photo_required": photo_required,
+        },
+    )
+    return occurrence
