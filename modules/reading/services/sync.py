@@ -280,8 +280,8 @@ def _apply(
         else:
             reading = reading_register_in(actor=actor, data=data, source="device")
     except DomainError as exc:
-        if existing is not None:
-            raise _Refused(exc.message, code=str(exc.code), server=_server(existing)) from None
+        if existing is not None:  # the server's reading stands: the device is told what it is
+            exc.server = _server(existing)  # type: ignore[attr-defined]
         raise
     ReadingEvent.objects.filter(pk=event.id).update(reading=reading)
     return reading
