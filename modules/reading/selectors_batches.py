@@ -166,7 +166,7 @@ def devices_status(now: dt.datetime) -> list[DeviceStatus]:
     for device_id, batch_id, code in BatchRoute.objects.filter(
         device__isnull=False, batch__status=ReadingBatch.Status.OPEN
     ).values_list("device_id", "batch_id", "code"):
-        routes.setdefault(device_id, []).append(f"{batch_id}/{code}")
+        routes.setdefault(device_id, []).append(f"rota {code} (carga {batch_id})")
     since = now - dt.timedelta(hours=24)
     counts: dict[str, int] = {}
     for code in Reading.objects.filter(device_code__gt="", created_at__gte=since).values_list(

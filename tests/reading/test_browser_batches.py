@@ -34,7 +34,6 @@ REFERENCE = dt.date(2031, 6, 1)
 def _rows(username: str) -> dict[str, Any]:
     from django.utils import timezone
 
-    from modules.access.models import Profile
     from modules.reading.models import (
         BatchItem,
         BatchRoute,
@@ -49,8 +48,8 @@ def _rows(username: str) -> dict[str, Any]:
     from tests.billing import factories as f
     from tests.conftest import make_user
 
-    user = make_user("alpha", username, PASSWORD, full_name="Supervisora da Leitura")
-    user.profiles.add(Profile.objects.get(name="Gestor"))
+    # an administrator: the pages show their forms (assignment, re-reading, return file, messages)
+    user = make_user("alpha", username, PASSWORD, full_name="Supervisora da Leitura", is_admin=True)
     reader_user = make_user("alpha", f"{username}-leitor", PASSWORD, full_name="Leitor de Campo")
     g = f.group(GROUP)
     Route.objects.get_or_create(group=g, code=2)
@@ -133,25 +132,33 @@ def _rows(username: str) -> dict[str, Any]:
     }
 
 
-def _cleanup(made: dict[str, Any]) -> None:
+def _cleanup() -> None:
+    """Everything of the test's group and users, also what an interrupted earlier run left."""
     from modules.access.models import User
+    from modules.metering.models import Installation, Meter
     from modules.reading.models import Device, Reader, Reading, ReadingBatch, ReadingSchedule
     from modules.registry.models import BillingGroup, Customer, Property
 
-    Reading.objects.filter(property_id__in=made["props"]).delete()
-    ReadingBatch.objects.filter(pk=made["batch"]).delete()
-    Device.objects.filter(pk=made["device"]).delete()
-    Reader.objects.filter(pk=made["reader"]).delete()
+    props = list(Property.objects.filter(billing_group__code=GROUP).values_list("pk", flat=True))
+    users = list(User.objects.filter(username__startswith="supervisora-leitura-").values_list("pk", flat=True))
+    Reading.objects.filter(property_id__in=props).delete()
+    ReadingBatch.objects.filter(group__code=GROUP).delete()
+    readers = Reader.objects.filter(user_id__in=users)
+    Device.objects.filter(reader__in=readers).delete()
+    readers.delete()
     ReadingSchedule.objects.filter(group__code=GROUP).delete()
-    customers = list(
-        Customer.objects.filter(relations__property_id__in=made["props"]).values_list("pk", flat=True)
-    )
-    Property.objects.filter(pk__in=made["props"]).delete()
+    customers = list(Customer.objects.filter(relations__property_id__in=props).values_list("pk", flat=True))
+    installations = Installation.objects.filter(connection__property_id__in=props)
+    meters = list(installations.values_list("meter_id", flat=True))
+    installations.delete()
+    Meter.objects.filter(pk__in=meters).delete()
+    Property.objects.filter(pk__in=props).delete()
     Customer.objects.filter(pk__in=customers).delete()
-    group = BillingGroup.objects.get(code=GROUP)
-    group.routes.all().delete()
-    group.delete()
-    User.objects.filter(pk__in=made["users"]).delete()
+    group = BillingGroup.objects.filter(code=GROUP).first()
+    if group is not None:
+        group.routes.all().delete()
+        group.delete()
+    User.objects.filter(pk__in=users).delete()
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +171,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
     with django_db_blocker.unblock():
         host_cache.clear()
         with tenant_context("alpha"):
+            _cleanup()
             made = _rows(username)
         server = make_server("127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -174,7 +182,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             server.shutdown()
             server.server_close()
             with tenant_context("alpha"):
-                _cleanup(made)
+                _cleanup()
             host_cache.clear()
     if previous_async is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -233,3 +241,5 @@ def test_a_supervisor_walks_the_field_reading_pages_from_the_menu(
     menu.get_by_role("link", name="Leituristas e aparelhos").click()
     _look(page, "leituristas", "Leituristas e aparelhos")
     assert "Leitor de Campo" in page.content()
+    menu.get_by_role("link", name="Ocorrências de leitura").click()
+    _look(page, "ocorrencias", "Ocorrências de leitura")
