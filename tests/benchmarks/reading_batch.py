@@ -155,11 +155,18 @@ def _load(n: int) -> dict[str, Any]:
                 },
                 scope,
             )
-            c.execute(
-                "INSERT INTO metering_installation (meter_id, connection_id, installed_on, initial_reading, "
-                "installed_by) SELECT m.id, s.id, '2020-01-01', 0, 'bench' FROM registry_serviceconnection s "
-                "JOIN registry_property p ON p.id = s.property_id "
-                f"JOIN metering_meter m ON m.number = 'RM' || p.id WHERE p.billing_group_id = {group.pk}"
+            _fill(
+                c,
+                "metering_installation",
+                {
+                    "meter_id": "m.id",
+                    "connection_id": "s.id",
+                    "installed_on": "'2020-01-01'",
+                    "initial_reading": "0",
+                    "installed_by": "'bench'",
+                },
+                "FROM registry_serviceconnection s JOIN registry_property p ON p.id = s.property_id "
+                f"JOIN metering_meter m ON m.number = 'RM' || p.id WHERE p.billing_group_id = {group.pk}",
             )
             for k, (year, month) in enumerate(
                 [(2025, 11), (2025, 12), (2026, 1), (2026, 2), (2026, 3), (2026, 4)]
