@@ -198,6 +198,39 @@ def _load(n: int) -> dict[str, Any]:
     return {"load_s": round(time.perf_counter() - started, 1), "routes": routes}
 
 
+def _account_numbers(group_id: int) -> None:
+    """Real account numbers (base and check digit) for the loaded properties: SQL cannot compute the
+    check digit, so they are written through a temporary table."""
+    from django.db import connection
+
+    from modules.registry.domain.account_number import format_account_number, next_account_base
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT id FROM registry_property WHERE billing_group_id = %s AND account_number LIKE 'R%%' "
+            "ORDER BY id",
+            [group_id],
+        )
+        ids = [row[0] for row in c.fetchall()]
+        if not ids:
+            return
+        c.execute(
+            "SELECT coalesce(max(account_base), 30000000) FROM registry_property "
+            "WHERE account_number NOT LIKE 'R%%'"
+        )
+        base = max(c.fetchone()[0], 30000000)
+        c.execute("CREATE TEMP TABLE bench_numbers (id bigint, base integer, number varchar(12))")
+        with c.copy("COPY bench_numbers (id, base, number) FROM STDIN") as copy:
+            for pk in ids:
+                base = next_account_base(base)
+                copy.write_row((pk, base, format_account_number(base)))
+        c.execute(
+            "UPDATE registry_property p SET account_base = n.base, account_number = n.number "
+            "FROM bench_numbers n WHERE n.id = p.id"
+        )
+        c.execute("DROP TABLE bench_numbers")
+
+
 def main() -> None:
     setup_django(fresh=os.environ.get("BENCH_FRESH", "1") == "1")
     from django.db import connection
@@ -221,6 +254,7 @@ def main() -> None:
         loaded = _load(N)
         print(f"carga dos dados: {loaded}", flush=True)
         group = BillingGroup.objects.get(code=60)
+        _account_numbers(group.pk)
         ReadingBatch.objects.filter(group=group).delete()
         t0 = time.perf_counter()
         batch, _ = svc.batch_create(actor=actor, group=group, month=YearMonth(*MONTH))

@@ -140,7 +140,9 @@ def _cleanup() -> None:
     from modules.registry.models import BillingGroup, Customer, Property
 
     props = list(Property.objects.filter(billing_group__code=GROUP).values_list("pk", flat=True))
-    users = list(User.objects.filter(username__startswith="supervisora-leitura-").values_list("pk", flat=True))
+    users = list(
+        User.objects.filter(username__startswith="supervisora-leitura-").values_list("pk", flat=True)
+    )
     Reading.objects.filter(property_id__in=props).delete()
     ReadingBatch.objects.filter(group__code=GROUP).delete()
     readers = Reader.objects.filter(user_id__in=users)
