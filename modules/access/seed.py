@@ -21,7 +21,7 @@ STANDARD_PROFILES: dict[str, tuple[str, bool, dict[str, tuple[str, ...]]]] = {
     "Atendente": ("Atendimento ao público", False, {"ops.incidents": ("view", "add")}),
     "Faturamento": ("Equipe de faturamento", False, {}),
     "Cobrança": ("Equipe de cobrança", False, {}),
-    "Leiturista": ("Leitura de hidrômetros", False, {}),
+    "Leiturista": ("Leitura de hidrômetros", False, {"reading.field": ("view", "add")}),
     "Fiscal": ("Fiscalização", False, {}),
     "Equipe de campo": (
         "Aplicativo de campo: ordens do dia da equipe, encerramento, fotos",

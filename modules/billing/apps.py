@@ -116,6 +116,12 @@ class BillingConfig(AppConfig):
         from .selectors import billed_months
 
         register_billed_months("billing", billed_months)
+        # the server's price of a reading taken in the field, against the bill printed on the spot
+        from modules.reading.hooks import register_reading_pricer
+
+        from .services.field_price import readings_price
+
+        register_reading_pricer("billing", readings_price)
         # exceptions and legal processes on a property (TR S10.13; ADR 0188): the staff page and API
         # live in service, the locks are read here (modules/billing/legal.py)
         register(

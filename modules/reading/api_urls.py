@@ -16,3 +16,8 @@ urlpatterns = [
     path("settings/reading-schedule", apis.ScheduleSettingsApi.as_view(), name="api-schedule-settings"),
     path("settings/holidays", apis.HolidayListApi.as_view(), name="api-holidays"),
 ]
+
+# reading in the field: batches, devices, sync, monitor (ADR 0200)
+from .batches_api_urls import urlpatterns as batches_urlpatterns  # noqa: E402
+
+urlpatterns += batches_urlpatterns

@@ -25,6 +25,15 @@ class ReadingConfig(AppConfig):
                 "reading.consumption_regulation_create": "Nova versão do regulamento de consumo",
                 "reading.consumption_regulation_change": "Versão do regulamento de consumo corrigida",
                 "reading.consumption_regulation_remove": "Versão do regulamento de consumo excluída",
+                "reading.batch_create": "Carga de leitura gerada",
+                "reading.batch_close": "Carga de leitura processada",
+                "reading.reader_save": "Leiturista cadastrado",
+                "reading.device_save": "Aparelho de leitura cadastrado",
+                "reading.route_assign": "Rota entregue a aparelho",
+                "reading.message_send": "Mensagem ao leiturista",
+                "reading.rereading_create": "Releitura enviada a campo",
+                "reading.collector_export": "Arquivo de carga exportado",
+                "reading.occurrence_save": "Ocorrência de leitura salva",
             },
             objects={
                 "reading.reading": "Leitura",
@@ -32,6 +41,12 @@ class ReadingConfig(AppConfig):
                 "reading.holiday": "Feriado",
                 "reading.schedulesettings": "Configuração do cronograma",
                 "reading.consumptionregulation": "Regulamento de consumo",
+                "reading.readingbatch": "Carga de leitura",
+                "reading.batchroute": "Rota da carga de leitura",
+                "reading.reader": "Leiturista",
+                "reading.device": "Aparelho de leitura",
+                "reading.readermessage": "Mensagem ao leiturista",
+                "reading.occurrence": "Ocorrência de leitura",
             },
             fields={
                 **REGULATION_LABELS,
@@ -41,6 +56,9 @@ class ReadingConfig(AppConfig):
                 "reading_start": "Início da leitura",
                 "reading_end": "Fim da leitura",
                 "billing_date": "Faturamento",
+                "photo_required": "Foto obrigatória",
+                "action": "Ação",
+                "review": "Enviar para análise",
             },
         )
         from modules.access.functions import Function, register
@@ -49,4 +67,6 @@ class ReadingConfig(AppConfig):
             Function("reading.readings", "Leituras e análise de consumo", "Leitura"),
             Function("reading.schedule", "Cronograma de leitura e feriados", "Leitura"),
             Function("reading.consumption", "Regulamento de consumo (média e crítica)", "Leitura"),
+            Function("reading.batches", "Cargas de leitura, leituristas e acompanhamento", "Leitura"),
+            Function("reading.field", "Aparelho do leiturista (carga e envio)", "Leitura"),
         )

@@ -25,3 +25,17 @@ class ErrorCode(StrEnum):
     SCHEDULE_DATES = "schedule_dates"  # an adjustment's dates out of order or out of the month
     DUE_DATE_NOT_BUSINESS_DAY = "due_date_not_business_day"
     READINGS_OUTSIDE_WINDOW = "readings_outside_window"  # the adjusted window leaves out readings taken
+    # reading in the field (ADR 0200)
+    BATCH_NO_ROUTES = "batch_no_routes"  # the group has no active route
+    BATCH_UNSEQUENCED = "batch_unsequenced"  # readable properties without route or sequence
+    BATCH_CLOSED = "batch_closed"
+    BATCH_NOT_FOUND = "batch_not_found"
+    ROUTE_NOT_IN_BATCH = "route_not_in_batch"
+    DEVICE_NOT_FOUND = "device_not_found"
+    DEVICE_NOT_ASSIGNED = "device_not_assigned"  # the device does not hold the property's route
+    OUTSIDE_BATCH = "outside_batch"  # no open batch holds the property
+    CLOCK_SKEW = "clock_skew"  # the device's clock is far off the server's
+    PHOTO_REQUIRED = "photo_required"  # the occurrence list asks for a photo that did not come
+    READING_BILLED = "reading_billed"  # the month is billed: the server's reading stands
+    READER_CANNOT_READ = "reader_cannot_read"  # a reader without the reading activity
+    COLLECTOR_FILE = "collector_file"  # a line of a collector's return file that does not parse

@@ -98,6 +98,7 @@ class Occurrence(models.Model):
         default="normal",
     )
     review = models.BooleanField("enviar para análise", default=False)
+    photo_required = models.BooleanField("foto obrigatória", default=False)
 
     class Meta:
         ordering = ["code"]
@@ -132,8 +133,13 @@ class Reading(models.Model):
     average_m3 = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     flags = ArrayField(models.CharField(max_length=12), default=list, blank=True)
     review = models.CharField(max_length=10, choices=ReviewStatus.choices, blank=True, default="")
-    source = models.CharField(max_length=10, default="api")  # api, file, staff, seed
+    source = models.CharField(max_length=10, default="api")  # api, file, staff, seed, device, amr
     actor = models.CharField(max_length=150)
+    # from the field (S12.4-02): the device, the instant on its clock and where
+    device_code = models.CharField("aparelho", max_length=64, blank=True, default="")
+    read_at = models.DateTimeField("lida em (aparelho)", null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -186,3 +192,6 @@ class ReadingRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property_id} {self.reference:%m/%Y} rev. {self.revision}: {self.value}"
+
+
+from .models_batches import *  # noqa: E402,F403

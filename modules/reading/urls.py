@@ -13,3 +13,17 @@ urlpatterns = [
     path("cronograma/configuracao/<int:code>/", views.schedule_settings_view, name="schedule_settings_group"),
     path("regulamento/", views.regulation_view, name="regulation"),
 ]
+
+# reading in the field: batches, readers and devices, the live monitor (ADR 0200)
+from . import batches_views  # noqa: E402
+
+urlpatterns += [
+    path("cargas/", batches_views.batches_view, name="batches"),
+    path("cargas/<int:pk>/", batches_views.batch_view, name="batch"),
+    path(
+        "cargas/<int:pk>/rotas/<int:route>/arquivo/", batches_views.collector_file_view, name="collector_file"
+    ),
+    path("leituristas/", batches_views.readers_view, name="readers"),
+    path("acompanhamento/", batches_views.monitor_view, name="monitor"),
+    path("ocorrencias/", batches_views.occurrences_view, name="occurrences"),
+]

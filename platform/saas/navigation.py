@@ -450,6 +450,17 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Quem vai ao SPC/Serasa: faturas vencidas, débito e dias mínimos, grupos, bairros e "
         "localidades; prazo do aviso prévio e da exclusão.",
     ),
+    # reading in the field (ADR 0200)
+    NavItem("Leitura", "Cargas de leitura", "reading:batches", "reading.batches"),
+    NavItem("Leitura", "Acompanhamento da leitura", "reading:monitor", "reading.batches"),
+    NavItem("Leitura", "Leituristas e aparelhos", "reading:readers", "reading.batches"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Ocorrências de leitura",
+        "reading:occurrences",
+        "reading.consumption",
+        description="A lista de ocorrências dos leituristas: efeito no consumo, análise e foto obrigatória.",
+    ),
 )
 
 

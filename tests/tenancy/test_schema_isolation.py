@@ -992,3 +992,54 @@ IDS |= {
     # credit bureau listings (h-bureau)
     ("bureau-listings", "id"): lambda w: _beta_bureau_listing(w).pk,
 }
+
+
+def _beta_batch_route(w: BetaWorld) -> Any:
+    """A reading batch of beta with one route handed to beta's device (ADR 0200)."""
+
+    def make() -> Any:
+        from django.utils import timezone
+
+        from modules.reading.models import BatchItem, BatchRoute, ReadingBatch
+        from modules.registry.models import BillingGroup, Route
+
+        _beyond_alpha("reading_readingbatch", "reading_batchroute", "reading_batchitem")
+        group, _ = BillingGroup.objects.get_or_create(code=91, defaults={"name": "Grupo Exclusivo de Beta"})
+        route, _ = Route.objects.get_or_create(group=group, code=91)
+        batch = ReadingBatch.objects.create(
+            group=group, reference=dt.date(2025, 5, 1), created_at=timezone.now(), created_by=ACTOR_NAME
+        )
+        batch_route = BatchRoute.objects.create(batch=batch, route=route, code=91, device=_beta_device(w))
+        prop = w.prop()
+        BatchItem.objects.create(
+            batch=batch,
+            route=batch_route,
+            property=prop,
+            sequence=1,
+            account_number=prop.account_number,
+            address="Rua Exclusiva de Beta, 7777",
+            status="active",
+        )
+        return batch_route
+
+    return w.get("batch_route", make)
+
+
+def _beta_device(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.reading.models import Device
+
+        _beyond_alpha("reading_device")
+        # the code is the path's own value (a 404 may name it); the label is what must not leak
+        w.remember("Aparelho Exclusivo de Beta")
+        return Device.objects.create(code=f"BETA-DEVICE-{next(_names)}", label="Aparelho Exclusivo de Beta")
+
+    return w.get("reading_device", make)
+
+
+IDS |= {
+    # reading in the field: batches, their routes and devices (h-readbatch)
+    ("batches", "id"): lambda w: _beta_batch_route(w).batch_id,
+    ("routes", "route"): lambda w: _beta_batch_route(w).code,
+    ("devices", "code"): lambda w: _beta_device(w).code,
+}

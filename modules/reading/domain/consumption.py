@@ -64,6 +64,7 @@ class Flag(StrEnum):
     ROLLOVER = "rollover"
     METER_SWAP = "meter_swap"
     REVIEW = "review"  # the occurrence sends the reading to critique
+    BILL_DIFF = "bill_diff"  # the bill printed on the spot differs from the server's (ADR 0200)
 
 
 # what staff read on pages, bills' critique and reports: never the English codes above
@@ -86,6 +87,7 @@ FLAG_LABELS = {
     Flag.ROLLOVER: "Virada do hidrômetro",
     Flag.METER_SWAP: "Troca de hidrômetro",
     Flag.REVIEW: "Ocorrência da leitura pede análise",
+    Flag.BILL_DIFF: "Conta emitida no aparelho difere da calculada pelo servidor",
 }
 
 

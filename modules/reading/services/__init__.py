@@ -191,12 +191,22 @@ def holiday_remove(*, actor: Actor, day: dt.date, reason: str = "") -> None:
     holiday_delete(actor=actor, day=day, reason=reason)
 
 
+# the occurrences whose photo the reader must take before the reading is accepted (ADR 0200)
+DEFAULT_PHOTO_REQUIRED = frozenset({"11", "30"})
+
+
 def occurrences_seed() -> None:
     """The usual occurrence table, for a new utility; idempotent. Runs inside the caller's transaction
     (the tenant's seeding)."""
     for code, description, action, review in DEFAULT_OCCURRENCES:
         Occurrence.objects.get_or_create(
-            code=code, defaults={"description": description, "action": action, "review": review}
+            code=code,
+            defaults={
+                "description": description,
+                "action": action,
+                "review": review,
+                "photo_required": code in DEFAULT_PHOTO_REQUIRED,
+            },
         )
 
 
@@ -225,6 +235,11 @@ class ReadingInput:
     read_on: dt.date
     value: int | None
     occurrence: str = ""
+    # from a device's sync (S12.4-02): which device, the instant on its clock and where
+    device_code: str = ""
+    read_at: dt.datetime | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
 
 
 def _property(account_number: str) -> Property:
@@ -247,6 +262,12 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
     """Record one month's reading and the consumption it determines. Refused: a date outside the
     group's reading window, a second different reading for the month, a reading below the previous one
     without turnover or swap. An identical resubmission returns the stored row (batches re-sent)."""
+    return _register(actor=actor, data=data, source=source)
+
+
+def reading_register_in(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
+    """reading_register's work. Runs inside the caller's transaction (the register's own, the
+    review's that replaces a reading, or a device sync's savepoint per event)."""
     return _register(actor=actor, data=data, source=source)
 
 
@@ -364,6 +385,10 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
         review=ReviewStatus.PENDING if result.needs_review else ReviewStatus.NONE,
         source=source,
         actor=actor.get_username(),
+        device_code=data.device_code,
+        read_at=data.read_at,
+        latitude=data.latitude,
+        longitude=data.longitude,
     )
     audit_record(
         actor=actor,
@@ -415,6 +440,16 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
         reason=reason,
     )
     return revision
+
+
+def reading_replace_in(
+    *, actor: Actor, reading: Reading, data: ReadingInput, source: str, reason: str
+) -> Reading:
+    """A reading in review replaced by a new one from the field (a re-reading, 3.2.4.6): the old one
+    is kept as a revision, never lost. Runs inside the caller's transaction, which holds the row."""
+    _keep_revision(actor=actor, reading=reading, reason=reason)
+    reading.delete()
+    return _register(actor=actor, data=data, source=source)
 
 
 @transaction.atomic(durable=True)

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import batches_apis as apis
+
+urlpatterns = [
+    path("reading/batches", apis.BatchListApi.as_view(), name="api-reading-batches"),
+    path("reading/batches/<int:id>", apis.BatchDetailApi.as_view(), name="api-reading-batch"),
+    path("reading/batches/<int:id>/close", apis.BatchCloseApi.as_view(), name="api-reading-batch-close"),
+    path(
+        "reading/batches/<int:id>/rereading", apis.RereadingApi.as_view(), name="api-reading-batch-rereading"
+    ),
+    path("reading/batches/<int:id>/return", apis.ReturnFileApi.as_view(), name="api-reading-batch-return"),
+    path(
+        "reading/batches/<int:id>/routes/<int:route>/device",
+        apis.RouteDeviceApi.as_view(),
+        name="api-reading-route-device",
+    ),
+    path(
+        "reading/batches/<int:id>/routes/<int:route>/package",
+        apis.PackageApi.as_view(),
+        name="api-reading-route-package",
+    ),
+    path(
+        "reading/batches/<int:id>/routes/<int:route>/collector-file",
+        apis.CollectorFileApi.as_view(),
+        name="api-reading-route-collector-file",
+    ),
+    path("reading/sync", apis.SyncApi.as_view(), name="api-reading-sync"),
+    path("reading/photos", apis.PhotoApi.as_view(), name="api-reading-photos"),
+    path("reading/amr", apis.AmrApi.as_view(), name="api-reading-amr"),
+    path("reading/readers", apis.ReadersApi.as_view(), name="api-reading-readers"),
+    path("reading/devices", apis.DevicesApi.as_view(), name="api-reading-devices"),
+    path(
+        "reading/devices/<str:code>/messages",
+        apis.DeviceMessageApi.as_view(),
+        name="api-reading-device-messages",
+    ),
+    path("reading/monitor", apis.MonitorApi.as_view(), name="api-reading-monitor"),
+    path("reading/occurrences", apis.OccurrencesApi.as_view(), name="api-reading-occurrences"),
+]

@@ -1,0 +1,382 @@
+"""A reader's device sync (ADR 0200, the shape of the field sync of ADR 0180/0193): the device's
+events in one transaction with a savepoint per event, each answered `accepted`, `duplicate` (its
+id was answered before: nothing changes, the first answer is repeated) or `refused` with a code and a
+pt-BR reason (nothing of it written but the answer itself).
+
+Refused, never half-applied: an event for a property no open batch holds, a device that does not hold
+the property's route, a clock far off the server's, a missing photo the occurrence asks for, a
+reading below the previous one without rollover or swap, a month already billed (the server's reading
+is reported back, never overwritten), a second different reading for the month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from modules.common.audit import Actor, audit_batch
+from modules.common.clock import tenant_zone
+from modules.common.domain.dates import YearMonth
+from modules.common.errors import DomainError, NotFound, ValidationFailed
+
+from .. import hooks
+from ..domain.consumption import Flag
+from ..errors import ErrorCode
+from ..models import (
+    BatchItem,
+    Device,
+    DevicePosition,
+    Occurrence,
+    ReaderMessage,
+    Reading,
+    ReadingBatch,
+    ReadingEvent,
+    ReadingPhoto,
+    ReviewStatus,
+)
+from . import ReadingInput, reading_register_in, reading_replace_in
+from .batches import messages_deliver
+
+MAX_CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class SyncEvent:
+    id: uuid.UUID
+    property_id: int
+    reading: int | None
+    read_at: dt.datetime
+    occurrence: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    bill_total: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SyncAnswer:
+    id: str
+    status: str  # accepted | duplicate | refused
+    code: str = ""
+    reason: str = ""
+    reading_id: int | None = None
+    server: dict[str, Any] | None = None  # the server's reading, when it stands against the device's
+
+
+@dataclass
+class SyncResult:
+    answers: list[SyncAnswer] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Refused(DomainError):
+    code = ErrorCode.OUTSIDE_BATCH
+
+    def __init__(self, message: str, *, code: str, server: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code=code)
+        self.server = server
+
+
+def device_get(code: str) -> Device:
+    device: Device | None = Device.objects.select_related("reader").filter(code=code, active=True).first()
+    if device is None:
+        raise NotFound(
+            f"Aparelho {code} não cadastrado ou inativo: cadastre-o na página de leituristas.",
+            field="device",
+            code=ErrorCode.DEVICE_NOT_FOUND,
+        )
+    return device
+
+
+@transaction.atomic(durable=True)
+def reading_sync(
+    *,
+    actor: Actor,
+    device_code: str,
+    events: list[SyncEvent],
+    sent_at: dt.datetime | None = None,
+    battery: int | None = None,
+    acknowledged: list[int] | None = None,
+) -> SyncResult:
+    """Apply a device's events in their order; partial uploads are the rule (a route goes up every
+    few properties). The answer carries the messages waiting for the device."""
+    device = device_get(device_code)
+    now = timezone.now()
+    skew = abs(now - sent_at) if sent_at is not None else dt.timedelta(0)
+    first = {
+        str(pk): (outcome, code, reason)
+        for pk, outcome, code, reason in ReadingEvent.objects.filter(
+            pk__in=[e.id for e in events]
+        ).values_list("pk", "outcome", "code", "reason")
+    }
+    items = _items(events)
+    billed = _billed(items)
+    photos = {
+        str(e)
+        for e in ReadingPhoto.objects.filter(event_id__in=[e.id for e in events]).values_list(
+            "event_id", flat=True
+        )
+    }
+    occurrences = {o.code: o for o in Occurrence.objects.all()}
+    answers: list[SyncAnswer] = []
+    positions: list[DevicePosition] = []
+    bills: list[tuple[uuid.UUID, Reading, Decimal]] = []
+    with audit_batch() as audit:
+        for event in events:
+            key = str(event.id)
+            if key in first:
+                _outcome, code, reason = first[key]
+                answers.append(
+                    SyncAnswer(key, "duplicate", code=code, reason=reason or "Evento já recebido.")
+                )
+                continue
+            mark = audit.mark()
+            try:
+                with transaction.atomic():  # the event's savepoint
+                    if skew > MAX_CLOCK_SKEW:
+                        raise _Refused(
+                            "O relógio do aparelho difere do servidor em "
+                            f"{int(skew.total_seconds() // 60)} min: acerte a data e a hora do aparelho "
+                            "e envie de novo.",
+                            code=ErrorCode.CLOCK_SKEW,
+                        )
+                    reading = _apply(
+                        actor=actor,
+                        device=device,
+                        event=event,
+                        item=items.get(event.property_id),
+                        billed=billed,
+                        photos=photos,
+                        occurrences=occurrences,
+                        now=now,
+                    )
+            except IntegrityError:  # the same id committed meanwhile by a concurrent sync
+                audit.rollback_to(mark)
+                answers.append(SyncAnswer(key, "duplicate", reason="Evento já recebido."))
+                continue
+            except DomainError as exc:
+                audit.rollback_to(mark)
+                server = getattr(exc, "server", None)
+                _event_row(device, event, items.get(event.property_id), actor, now, None, "refused", exc)
+                answers.append(
+                    SyncAnswer(key, "refused", code=str(exc.code), reason=exc.message, server=server)
+                )
+                first[key] = ("refused", str(exc.code), exc.message)
+                continue
+            first[key] = ("accepted", "", "")
+            if event.bill_total is not None:
+                bills.append((event.id, reading, event.bill_total))
+            answers.append(SyncAnswer(key, "accepted", reading_id=reading.pk))
+            if event.latitude is not None and event.longitude is not None:
+                positions.append(
+                    DevicePosition(
+                        device=device, at=event.read_at, latitude=event.latitude, longitude=event.longitude
+                    )
+                )
+        audit.flush()
+    bills_compare(bills)
+    DevicePosition.objects.bulk_create(positions)
+    _device_seen(device, now, battery, positions[-1] if positions else None)
+    if acknowledged:
+        ReaderMessage.objects.filter(device=device, pk__in=acknowledged, acknowledged_at__isnull=True).update(
+            acknowledged_at=now
+        )
+    return SyncResult(answers=answers, messages=messages_deliver(device, now))
+
+
+def _items(events: list[SyncEvent]) -> dict[int, BatchItem]:
+    """The open batch item of each property of the events (the latest batch when two are open)."""
+    ids = {e.property_id for e in events if 0 < e.property_id < 2**63}
+    found: dict[int, BatchItem] = {}
+    rows = (
+        BatchItem.objects.filter(property_id__in=ids, batch__status=ReadingBatch.Status.OPEN)
+        .select_related("batch", "route", "property")
+        .order_by("batch__reference", "id")
+    )
+    for item in rows:
+        found[item.property_id] = item
+    return found
+
+
+def _billed(items: dict[int, BatchItem]) -> set[tuple[int, dt.date]]:
+    if not items:
+        return set()
+    return hooks.billed_months(min(i.batch.reference for i in items.values()))
+
+
+def _apply(
+    *,
+    actor: Actor,
+    device: Device,
+    event: SyncEvent,
+    item: BatchItem | None,
+    billed: set[tuple[int, dt.date]],
+    photos: set[str],
+    occurrences: dict[str, Occurrence],
+    now: dt.datetime,
+) -> Reading:
+    """One event: its row first (a concurrent replay fails on the primary key), then the reading.
+    Runs inside the caller's transaction, under the event's own savepoint."""
+    if item is None:
+        raise _Refused(
+            f"O imóvel {event.property_id} não está em nenhuma carga de leitura aberta.",
+            code=ErrorCode.OUTSIDE_BATCH,
+        )
+    if item.route.device_id != device.pk:
+        raise _Refused(
+            f"O aparelho {device.code} não está designado para a rota {item.route.code} da carga "
+            f"{item.batch_id} (imóvel {item.account_number}).",
+            code=ErrorCode.DEVICE_NOT_ASSIGNED,
+        )
+    if event.read_at > now + MAX_CLOCK_SKEW:
+        raise _Refused(
+            f"Leitura de {item.account_number} com data e hora no futuro "
+            f"({event.read_at.astimezone(tenant_zone()):%d/%m/%Y %H:%M}): o relógio do aparelho está "
+            "adiantado.",
+            code=ErrorCode.CLOCK_SKEW,
+        )
+    occurrence = occurrences.get(event.occurrence) if event.occurrence else None
+    if occurrence is not None and occurrence.photo_required and str(event.id) not in photos:
+        raise _Refused(
+            f"A ocorrência {occurrence.code} ({occurrence.description}) pede foto: envie a foto do imóvel "
+            f"{item.account_number} antes da leitura.",
+            code=ErrorCode.PHOTO_REQUIRED,
+        )
+    existing: Reading | None = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("occurrence")
+        .filter(property_id=item.property_id, reference=item.batch.reference)
+        .first()
+    )
+    if (item.batch.group_id, item.batch.reference) in billed:
+        raise _Refused(
+            f"O mês {item.batch.reference:%m/%Y} do imóvel {item.account_number} já foi faturado: vale a "
+            "leitura do servidor.",
+            code=ErrorCode.READING_BILLED,
+            server=_server(existing),
+        )
+    _event_row(device, event, item, actor, now, None, "accepted", None)
+    data = ReadingInput(
+        item.account_number,
+        YearMonth.of(item.batch.reference),
+        event.read_at.astimezone(tenant_zone()).date(),
+        event.reading,
+        event.occurrence,
+        device_code=device.code,
+        read_at=event.read_at,
+        latitude=event.latitude,
+        longitude=event.longitude,
+    )
+    try:
+        if existing is not None and item.reread and existing.review == ReviewStatus.PENDING:
+            reading = reading_replace_in(
+                actor=actor, reading=existing, data=data, source="device", reason="Releitura em campo"
+            )
+        else:
+            reading = reading_register_in(actor=actor, data=data, source="device")
+    except DomainError as exc:
+        if existing is not None:  # the server's reading stands: the device is told what it is
+            exc.server = _server(existing)  # type: ignore[attr-defined]
+        raise
+    ReadingEvent.objects.filter(pk=event.id).update(reading=reading)
+    return reading
+
+
+def bills_compare(bills: list[tuple[uuid.UUID, Reading, Decimal]]) -> None:
+    """The bills printed on the spot against the server's price of the same readings, priced at
+    once: a disagreement sends the reading to review (a critique item), never a second bill. Runs
+    inside the sync's transaction, after its events."""
+    if not bills:
+        return
+    totals = hooks.readings_price([reading.pk for _id, reading, _total in bills])
+    for event_id, reading, device_total in bills:
+        server_total = totals.get(reading.pk)
+        if server_total is None:
+            continue
+        ReadingEvent.objects.filter(pk=event_id).update(server_total=server_total)
+        if server_total != device_total:
+            flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
+            Reading.objects.filter(pk=reading.pk).update(flags=flags, review=ReviewStatus.PENDING)
+
+
+def _server(reading: Reading | None) -> dict[str, Any] | None:
+    if reading is None:
+        return None
+    return {
+        "reading": reading.value,
+        "occurrence": reading.occurrence.code if reading.occurrence else None,
+        "read_on": reading.read_on.isoformat(),
+        "consumption_m3": reading.consumption_m3,
+    }
+
+
+def _event_row(
+    device: Device,
+    event: SyncEvent,
+    item: BatchItem | None,
+    actor: Actor,
+    now: dt.datetime,
+    reading: Reading | None,
+    outcome: str,
+    error: DomainError | None,
+) -> None:
+    ReadingEvent.objects.create(
+        id=event.id,
+        device=device,
+        item=item,
+        reading=reading,
+        property_id_sent=event.property_id if abs(event.property_id) < 2**63 else 0,
+        value=event.reading,
+        occurrence_code=event.occurrence[:10],
+        read_at=event.read_at,
+        received_at=now,
+        latitude=event.latitude,
+        longitude=event.longitude,
+        outcome=outcome,
+        code=str(error.code) if error else "",
+        reason=error.message[:300] if error else "",
+        device_total=event.bill_total,
+        username=actor.get_username(),
+    )
+
+
+def _device_seen(device: Device, now: dt.datetime, battery: int | None, last: DevicePosition | None) -> None:
+    update: dict[str, Any] = {"last_seen_at": now}
+    if battery is not None:
+        update["battery_percent"] = battery
+    if last is not None:
+        update |= {
+            "last_latitude": last.latitude,
+            "last_longitude": last.longitude,
+            "last_position_at": last.at,
+        }
+    Device.objects.filter(pk=device.pk).update(**update)
+
+
+@transaction.atomic(durable=True)
+def photo_receive(
+    *, device_code: str, event_id: uuid.UUID, content: bytes, content_type: str
+) -> ReadingPhoto:
+    """A photo for a reading event the device is about to send; a second photo of the same event is
+    kept too. Refused: not an image (JPEG, PNG, WEBP), larger than 8 MB."""
+    from django.core.files.base import ContentFile
+
+    device = device_get(device_code)
+    if content_type not in {"image/jpeg", "image/png", "image/webp"}:
+        raise ValidationFailed(
+            "Envie a foto em JPEG, PNG ou WEBP.", field="image", code=ErrorCode.PHOTO_REQUIRED
+        )
+    if not content or len(content) > 8 * 1024 * 1024:
+        raise ValidationFailed("A foto deve ter até 8 MB.", field="image", code=ErrorCode.PHOTO_REQUIRED)
+    photo = ReadingPhoto(
+        event_id=event_id, device=device, content_type=content_type, received_at=timezone.now()
+    )
+    extension = content_type.split("/")[1]
+    photo.image.save(f"{event_id}.{extension}", ContentFile(content), save=False)
+    photo.save()
+    return photo
