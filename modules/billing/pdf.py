@@ -29,9 +29,9 @@ from modules.common.domain.documents import display_masked_document, format_docu
 from modules.common.domain.money import format_brl
 from modules.registry.selectors_rental import delivery_address
 
+from . import pdf_lean, pdf_reads
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
-from . import pdf_lean
 from .models import Bill, ItemKind
 from .selectors import consumption_history
 from .services import texts
@@ -83,20 +83,36 @@ def _img(svg: str, css: str = "width:100%") -> str:
     return f'<img alt="" style="{css}" src="data:image/svg+xml;base64,{data}">'
 
 
-def bill_context_data(bill: Bill) -> dict[str, Any]:
-    """What a bill prints, read once for both renderers."""
+def bill_context_data(bill: Bill, reads: pdf_reads.BillReads | None = None) -> dict[str, Any]:
+    """What a bill prints, read for both renderers: one bill's rows, or those a batch read at once
+    (`pdf_reads.bill_reads`)."""
     tenant = current_tenant()
     prop = bill.property
     colour = getattr(tenant, "primary_color", "") or "#0E5A8A"
-    months = billing_settings().history_months
     zone = tenant_zone()
     issued_on = (
         bill.issued_at.astimezone(zone).date()
         if bill.issued_at
         else (bill.run.issued_on if bill.run_id and bill.run is not None else None)
     )
-    quality = texts.quality_for(bill)
-    return {
+    if reads is not None:
+        shared = pdf_reads.context_reads(bill, reads)
+        candidates = reads.messages
+    else:
+        months = billing_settings().history_months
+        shared = {
+            "months": months,
+            "items": list(bill.items.all()),
+            "categories": list(prop.categories.select_related("category")),
+            "history": consumption_history(bill.property_id, bill.reference, months),
+            "delivery": _delivery_text(bill.property_id),
+            "quality": texts.quality_for(bill),
+        }
+        candidates = None
+    quality = shared["quality"]
+    categories = {pc.category_id for pc in shared["categories"]}
+    on = issued_on or bill.due_date
+    return shared | {
         "bill": bill,
         "issued_on": issued_on,
         "tenant": tenant,
@@ -104,21 +120,15 @@ def bill_context_data(bill: Bill) -> dict[str, Any]:
         "colour": colour,
         "secondary": getattr(tenant, "secondary_color", "") or colour,
         "prop": prop,
-        "categories": list(prop.categories.select_related("category")),
         # who the bill was issued to, stored on it at issue; the document masked as the agency shows
         # it: the PDF is its second copy and is e-mailed (LGPD, data minimisation)
         "payer_name": bill.payer_name,
         "payer_document": display_masked_document(bill.payer_document) if bill.payer_name else "",
-        # the unit's alternative address chosen for delivery (3.2.13.10.3): printed so the envelope
-        # goes there; none: the unit's own address above
-        "delivery": _delivery_text(bill.property_id),
+        # "delivery": the unit's alternative address chosen for delivery (3.2.13.10.3), printed so
+        # the envelope goes there; none: the unit's own address above
         "month_label": YearMonth.of(bill.reference).label,
-        "items": list(bill.items.all()),
         "total_brl": format_brl(bill.total),
-        "months": months,
-        "history": consumption_history(bill.property_id, bill.reference, months),
-        "messages": texts.messages_for(bill, on=issued_on or bill.due_date),
-        "quality": quality,
+        "messages": texts.messages_for(bill, on=on, candidates=candidates, categories=categories),
         "quality_month": f"{quality.valid_from:%m/%Y}" if quality else "",
         "typeable": format_typeable_line(bill.typeable_line) if bill.typeable_line else "",
         "kind_label": KIND_LABELS.get(bill.consumption_kind, bill.consumption_kind),
@@ -155,7 +165,7 @@ def _or_dash(value: Any) -> str:
     return _text(value) if value else "—"
 
 
-def bill_facts(bill: Bill) -> dict[str, Any]:
+def bill_facts(bill: Bill, reads: pdf_reads.BillReads | None = None) -> dict[str, Any]:
     """The template's values as the lean writer draws them: the same context, its texts as the
     template prints them (the `default`, `date`, `floatformat` filters applied the same way)."""
     from django.template.defaultfilters import date as date_filter
@@ -163,7 +173,7 @@ def bill_facts(bill: Bill) -> dict[str, Any]:
 
     from .pdf_lean import BODY, INK, Style
 
-    c = bill_context_data(bill)
+    c = bill_context_data(bill, reads)
     tenant, prop = c["tenant"], c["prop"]
     colour = c["colour"]
     bold = Style("bold", 8.4)
@@ -342,7 +352,7 @@ def _static(tenant: Any) -> pdf_lean.Static:
 _STATICS: dict[str, pdf_lean.Static] = {}
 
 
-def render_bill_pdf_lean(bill: Bill) -> bytes | None:
+def render_bill_pdf_lean(bill: Bill, reads: pdf_reads.BillReads | None = None) -> bytes | None:
     """The bill drawn by the lean writer, or None when it must go to the reference (a stamped draft
     or cancelled bill, a character outside the embedded faces, more than one page)."""
     if bill.status in ("draft", "cancelled"):
@@ -350,7 +360,7 @@ def render_bill_pdf_lean(bill: Bill) -> bytes | None:
     tenant = current_tenant()
     static = _static(tenant)
     try:
-        canvas = pdf_lean.draw_bill(bill_facts(bill), "Logo" if static.logo is not None else None)
+        canvas = pdf_lean.draw_bill(bill_facts(bill, reads), "Logo" if static.logo is not None else None)
     except pdf_lean.Unprintable:
         return None
     return pdf_lean.write_pdf(canvas, f"Fatura {bill.pk}", static)
@@ -366,8 +376,9 @@ def render_bill_pdfs(bills: list[Bill]) -> dict[int, bytes]:
     reference (`render_bill_pdfs_reference`)."""
     out: dict[int, bytes] = {}
     declined = []
+    reads = pdf_reads.bill_reads(bills) if bills else None
     for bill in bills:
-        content = render_bill_pdf_lean(bill)
+        content = render_bill_pdf_lean(bill, reads)
         if content is None:
             declined.append(bill)
         else:
@@ -409,10 +420,12 @@ def render_bill_pdfs_reference(bills: list[Bill]) -> dict[int, bytes]:
     return out
 
 
-def bill_pdf_path(bill: Bill) -> str:
+def bill_pdf_path(bill: Bill, delivery: str | None = None) -> str:
+    """The stored PDF's path; `delivery`: the property's delivery address when the caller read it."""
     variant = bill.status if bill.status in ("draft", "cancelled") else "issued"
     # the delivery address is printed and may change after issue: a new one is a new PDF
-    delivery = _delivery_text(bill.property_id)
+    if delivery is None:
+        delivery = _delivery_text(bill.property_id)
     key = hashlib.sha256(
         f"{bill.pk}:{variant}:{bill.total}:{bill.barcode}:{bill.due_date}:{delivery}".encode()
     ).hexdigest()[:16]
@@ -432,11 +445,13 @@ def bill_pdf(bill: Bill) -> bytes:
 
 
 def bill_pdfs_ensure(bills: list[Bill]) -> int:
-    """Render in one layout and store the PDFs of the bills not stored yet; how many it stored."""
-    missing = {b.pk: b for b in bills if not default_storage.exists(bill_pdf_path(b))}
+    """Render and store the PDFs of the bills not stored yet; how many it stored."""
+    delivery = pdf_reads.deliveries(sorted({b.property_id for b in bills})) if bills else {}
+    paths = {b.pk: bill_pdf_path(b, delivery[b.property_id]) for b in bills}
+    missing = {b.pk: b for b in bills if not default_storage.exists(paths[b.pk])}
     stored = 0
     for pk, content in render_bill_pdfs(list(missing.values())).items():
-        path = bill_pdf_path(missing[pk])
+        path = paths[pk]
         if not default_storage.exists(path):  # an on-demand render may have won meanwhile
             default_storage.save(path, ContentFile(content))
             stored += 1

@@ -24,7 +24,7 @@ from modules.billing.models import Bill, BillStatus, RunChunk
 from modules.billing.pdf import _static, render_bill_pdf, render_bill_pdf_lean, render_bill_pdf_reference
 from modules.billing.services import runs
 from modules.billing.services.bills import bill_critique_accept
-from modules.billing.services.texts import QualityRow, bill_message_create, quality_table_save
+from modules.billing.services.texts import bill_message_create
 from modules.common.domain.dates import YearMonth
 from modules.reading.services import ReadingInput, reading_register
 from saas.demo.utilities import DEMO_UTILITIES, logo_svg
@@ -65,7 +65,9 @@ def _bills(readings: tuple[int | None, ...] = (12, 31), categories: tuple[int, .
     props = [f.billable(g, (("RES", n),)) for n in categories]
     for p, value in zip(props, readings, strict=True):
         if value is not None:
-            reading_register(actor=f.ACTOR, data=ReadingInput(p.account_number, MONTH, MONTH.day(10), value, ""))
+            reading_register(
+                actor=f.ACTOR, data=ReadingInput(p.account_number, MONTH, MONTH.day(10), value, "")
+            )
     run = runs.run_create(actor=f.ACTOR, group=g, reference=MONTH, enqueue=False)
     for chunk in RunChunk.objects.filter(run=run).values_list("id", flat=True):
         runs.chunk_process(chunk_id=chunk)
@@ -104,16 +106,15 @@ def quality_table(branded: Any) -> None:
     )
 
 
-def test_the_lean_bill_reads_as_the_reference_on_both_demo_utilities(branded: Any, quality_table: None) -> None:
+def test_the_lean_bill_reads_as_the_reference_on_both_demo_utilities(
+    branded: Any, quality_table: None
+) -> None:
     _with_texts()
     bills = _bills()
     for bill in bills:
         lean = render_bill_pdf_lean(bill)
         assert lean is not None, "a released bill is drawn by the lean writer"
         reference = render_bill_pdf_reference(bill)
-        if os.environ.get("BILL_PDF_SHOTS"):
-            open(f"{os.environ['BILL_PDF_SHOTS']}-{bill.pk}-ref.pdf", "wb").write(reference)
-            open(f"{os.environ['BILL_PDF_SHOTS']}-{bill.pk}-new.pdf", "wb").write(lean)
         assert text_of(lean) == text_of(reference)
         assert render_bill_pdf(bill) == lean
         reader = PdfReader(io.BytesIO(lean))
@@ -214,7 +215,9 @@ def _screens(pdfs: list[bytes], tmp: Any) -> list[Any]:
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM) or not shutil.which("chromium"), reason="no Chromium")
-def test_the_lean_bill_looks_as_the_reference_pixel_by_pixel(branded: Any, quality_table: None, tmp_path: Any) -> None:
+def test_the_lean_bill_looks_as_the_reference_pixel_by_pixel(
+    branded: Any, quality_table: None, tmp_path: Any
+) -> None:
     from PIL import ImageChops
 
     _with_texts()
