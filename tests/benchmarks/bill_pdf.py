@@ -144,13 +144,11 @@ def _shots(bill: Any, out: str) -> None:
     from tests.portal.conftest import CHROMIUM, CHROMIUM_ARGS
 
     pages = []
-    with sync_playwright() as p:
+    pdfs = (("reference", render_bill_pdf_reference(bill)), ("lean", render_bill_pdf_lean(bill)))
+    with sync_playwright() as p:  # the ORM is done before: Playwright's loop makes this an async context
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 820, "height": 1160})
-        for name, content in (
-            ("reference", render_bill_pdf_reference(bill)),
-            ("lean", render_bill_pdf_lean(bill)),
-        ):
+        for name, content in pdfs:
             assert content is not None
             path = f"{out}-{name}.pdf"
             with open(path, "wb") as fh:

@@ -6,7 +6,7 @@ audited; a bill already rendered keeps the PDF it had (its content is its issue'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -271,13 +271,16 @@ def messages_for(
     ref = bill.reference.replace(day=1)
     if categories is None:
         categories = set(bill.property.categories.values_list("category_id", flat=True))
-    if candidates is None:
-        candidates = BillText.objects.filter(kind=BillText.Kind.MESSAGE, valid_from__lte=ref).order_by(
+    pool: Iterable[BillText] = (
+        candidates
+        if candidates is not None
+        else BillText.objects.filter(kind=BillText.Kind.MESSAGE, valid_from__lte=ref).order_by(
             "valid_from", "id"
         )
+    )
     chosen = []
     flags: dict[str, bool] = {}
-    for text in candidates:
+    for text in pool:
         if text.valid_from > ref:
             continue
         if text.valid_until is not None and text.valid_until < ref:
