@@ -33,9 +33,7 @@ from . import pdf_lean, pdf_reads
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
 from .models import Bill, ItemKind
-from .selectors import consumption_history
 from .services import texts
-from .services.settings import billing_settings
 
 KIND_LABELS = {"measured": "medido", "average": "pela média", "minimum": "mínimo", "fixed": "consumo fixo"}
 MONTHS = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
@@ -95,20 +93,10 @@ def bill_context_data(bill: Bill, reads: pdf_reads.BillReads | None = None) -> d
         if bill.issued_at
         else (bill.run.issued_on if bill.run_id and bill.run is not None else None)
     )
-    if reads is not None:
-        shared = pdf_reads.context_reads(bill, reads)
-        candidates = reads.messages
-    else:
-        months = billing_settings().history_months
-        shared = {
-            "months": months,
-            "items": list(bill.items.all()),
-            "categories": list(prop.categories.select_related("category")),
-            "history": consumption_history(bill.property_id, bill.reference, months),
-            "delivery": _delivery_text(bill.property_id),
-            "quality": texts.quality_for(bill),
-        }
-        candidates = None
+    if reads is None:  # one bill: the same reads, for it alone
+        reads = pdf_reads.bill_reads([bill])
+    shared = pdf_reads.context_reads(bill, reads)
+    candidates = reads.messages
     quality = shared["quality"]
     categories = {pc.category_id for pc in shared["categories"]}
     on = issued_on or bill.due_date

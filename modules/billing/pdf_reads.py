@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from modules.common.domain.dates import YearMonth
 from modules.registry.models import PropertyCategory
 
@@ -52,6 +54,8 @@ def bill_reads(bills: list[Bill]) -> BillReads:
 
     months = billing_settings().history_months
     property_ids = sorted({b.property_id for b in bills})
+    # the property's group and route print on the bill: two queries for the batch, not two a bill
+    prefetch_related_objects([b.property for b in bills], "billing_group", "route")
     latest = max(b.reference for b in bills)
     first = min(YearMonth.of(b.reference).plus(-(months - 1)).first_day() for b in bills)
     items: dict[int, list[BillItem]] = defaultdict(list)
@@ -81,15 +85,15 @@ def bill_reads(bills: list[Bill]) -> BillReads:
             if start <= reference <= bill.reference:
                 volumes[reference] = m3
         history[bill.pk] = sorted(volumes.items())
-    messages = list(
-        BillText.objects.filter(kind=BillText.Kind.MESSAGE, valid_from__lte=latest).order_by(
-            "valid_from", "id"
-        )
+    texts = list(
+        BillText.objects.filter(
+            kind__in=[BillText.Kind.MESSAGE, BillText.Kind.WATER_QUALITY], valid_from__lte=latest
+        ).order_by("valid_from", "id")
     )
-    qualities = list(
-        BillText.objects.filter(kind=BillText.Kind.WATER_QUALITY, valid_from__lte=latest).order_by(
-            "-valid_from"
-        )
+    messages = [t for t in texts if t.kind == BillText.Kind.MESSAGE]
+    # latest first, as texts.quality_for orders them
+    qualities = sorted(
+        (t for t in texts if t.kind == BillText.Kind.WATER_QUALITY), key=lambda t: t.valid_from, reverse=True
     )
     return BillReads(
         months=months,
