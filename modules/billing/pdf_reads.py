@@ -54,8 +54,9 @@ def bill_reads(bills: list[Bill]) -> BillReads:
 
     months = billing_settings().history_months
     property_ids = sorted({b.property_id for b in bills})
-    # the property's group and route print on the bill: two queries for the batch, not two a bill
-    prefetch_related_objects([b.property for b in bills], "billing_group", "route")
+    # the property's street, neighbourhood, group and route print on the bill: a query each for the
+    # batch, not four a bill
+    prefetch_related_objects([b.property for b in bills], "street", "neighbourhood", "billing_group", "route")
     latest = max(b.reference for b in bills)
     first = min(YearMonth.of(b.reference).plus(-(months - 1)).first_day() for b in bills)
     items: dict[int, list[BillItem]] = defaultdict(list)
