@@ -6,7 +6,7 @@ audited; a bill already rendered keeps the PDF it had (its content is its issue'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -257,17 +257,32 @@ def overdue_on(bill: Bill, on: dt.date) -> bool:
     )
 
 
-def messages_for(bill: Bill, *, on: dt.date) -> list[BillText]:
+def messages_for(
+    bill: Bill,
+    *,
+    on: dt.date,
+    candidates: Sequence[BillText] | None = None,
+    categories: set[int] | None = None,
+) -> list[BillText]:
     """The messages a bill prints: its reference month in their period, its group and one of its
-    categories when they name them, and their condition holding on `on` (the bill's issue date)."""
+    categories when they name them, and their condition holding on `on` (the bill's issue date).
+    A batch of bills passes the messages it read once (`candidates`, in (valid_from, id) order) and
+    the bill's category ids."""
     ref = bill.reference.replace(day=1)
-    categories = set(bill.property.categories.values_list("category_id", flat=True))
-    candidates = BillText.objects.filter(kind=BillText.Kind.MESSAGE, valid_from__lte=ref).order_by(
-        "valid_from", "id"
+    if categories is None:
+        categories = set(bill.property.categories.values_list("category_id", flat=True))
+    pool: Iterable[BillText] = (
+        candidates
+        if candidates is not None
+        else BillText.objects.filter(kind=BillText.Kind.MESSAGE, valid_from__lte=ref).order_by(
+            "valid_from", "id"
+        )
     )
     chosen = []
     flags: dict[str, bool] = {}
-    for text in candidates:
+    for text in pool:
+        if text.valid_from > ref:
+            continue
         if text.valid_until is not None and text.valid_until < ref:
             continue
         if text.billing_group_id is not None and text.billing_group_id != bill.property.billing_group_id:
