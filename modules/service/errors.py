@@ -108,3 +108,9 @@ class ErrorCode(StrEnum):
     CONNECTION_NOT_LINKED = "connection_not_linked"
     CONNECTION_ATTRIBUTE_INVALID = "connection_attribute_invalid"
     CONNECTION_AREA_FORBIDDEN = "connection_area_forbidden"
+    # consumption review (seed 001 3.2.6)
+    REVIEW_NOT_FOUND = "review_not_found"
+    REVIEW_BILL_PERIOD = "review_bill_period"
+    REVIEW_ILLEGAL_MOVE = "review_illegal_move"
+    REVIEW_REBILL_FORBIDDEN = "review_rebill_forbidden"
+    REVIEW_ALREADY_OPEN = "review_already_open"
