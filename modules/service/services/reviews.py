@@ -23,7 +23,7 @@ from modules.billing.models import Bill, BillStatus
 from modules.billing.services.delivery import holder
 from modules.billing.services.rebill import BillChanges, RebillOutcome, rebill_in
 from modules.common.audit import Actor, audit_record, snapshot
-from modules.common.clock import current_tenant, tenant_today
+from modules.common.clock import current_tenant, tenant_today, tenant_zone
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from modules.reading.models import Reading, ReviewStatus
@@ -419,11 +419,11 @@ def review_visit_schedule(
         )
     if team_id is not None:
         order = order_schedule_in(
-            actor=actor, order_id=order.pk, team_id=team_id, day=at.astimezone(timezone.get_current_timezone()).date()
+            actor=actor, order_id=order.pk, team_id=team_id, day=at.astimezone(tenant_zone()).date()
         )
     review.visit_order, review.visit_at, review.visit_technician = order, at, technician
     review.save(update_fields=["visit_order", "visit_at", "visit_technician"])
-    local = timezone.localtime(at)
+    local = at.astimezone(tenant_zone())
     text = f"Vistoria agendada para {local:%d/%m/%Y %H:%M} com {technician.get_username()}; OS {order.label}"
     _event(review, actor=actor, action="visit", note=" ".join(x for x in (text, note, warning) if x))
     audit_record(actor=actor, action="service.review_visit", target=review, before=before, after=_snap(review))
@@ -442,7 +442,7 @@ def visit_closed(order: ServiceOrder, closing: Closing) -> None:
         parts += [f"{k}: {v}" for k, v in answers.items()]
     status = "executada" if closing.executed else "não executada"
     report = "\n".join(parts) or "(sem observações)"
-    review.visit_report = f"OS {order.label} {status} em {timezone.localtime(closing.executed_at):%d/%m/%Y %H:%M}: {report}"
+    review.visit_report = f"OS {order.label} {status} em {closing.executed_at.astimezone(tenant_zone()):%d/%m/%Y %H:%M}: {report}"
     review.save(update_fields=["visit_report"])
     _event(review, actor=closing.actor, action="visit_done", note=review.visit_report)
 
