@@ -72,7 +72,12 @@ class ConsumptionReview(models.Model):
     )
     reference = models.DateField("mês/ano da conta revisada", help_text="first day of the month")
     bill = models.ForeignKey(
-        "billing.Bill", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="conta"
+        "billing.Bill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="conta",
     )
     reading = models.ForeignKey(
         "reading.Reading", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -9,15 +9,12 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
 
-from modules.access.models import Profile, ProfileGrant
 from modules.billing.models import Bill, BillStatus
-from modules.billing.services import runs
 from modules.billing.services.rebill import BillChanges
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, PermissionDenied, ValidationFailed
@@ -25,18 +22,17 @@ from modules.common.models import AuditEntry
 from modules.reading.models import Reading
 from modules.reading.services import ReadingInput, reading_register
 from modules.service.domain import reviews as rules
-from modules.service.models import ServiceOrder
 from modules.service.models_desk import ServiceRequest
 from modules.service.models_review import ConsumptionReview, ReviewEvent, ReviewSettings
 from modules.service.services import orders
 from modules.service.services import reviews as svc
 from tests.billing import factories as f
-from tests.service import factories as sf
 from tests.conftest import make_user
+from tests.service import factories as sf
+
+from .reviews_data import MONTH, SP, bill_of, billing_ready, form, reviewer
 
 pytestmark = pytest.mark.usefixtures("tenant_alpha")
-MONTH = YearMonth(2025, 5)
-SP = ZoneInfo("America/Sao_Paulo")
 
 
 @pytest.fixture(autouse=True)
@@ -47,55 +43,7 @@ def frozen() -> Iterator[None]:
 
 @pytest.fixture
 def ready() -> Any:
-    f.set_company_code("0562")
-    f.approved_tariff()
-    g = f.group()
-    f.schedule(g, MONTH)
-    return g
-
-
-def bill_of(g: Any, value: int = 16) -> Bill:
-    """A released bill of 05/2025 for 16 m³ (R$ 40,56 on the test tariff, tests/billing/test_rebill)."""
-    p = f.billable(g)
-    reading_register(actor=f.ACTOR, data=ReadingInput(p.account_number, MONTH, MONTH.day(10), value, ""))
-    run = runs.run_create(actor=f.ACTOR, group=g, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 31))
-    for chunk in run.chunks.order_by("number"):
-        runs.chunk_process(chunk_id=chunk.pk)
-    runs.run_release(actor=f.ACTOR, run=run)
-    return Bill.objects.get(run=run, property=p)
-
-
-def reviewer(username: str, *, rebill: bool) -> Any:
-    """A user who works reviews; `rebill` adds billing's right to change bills."""
-    profile = Profile.objects.create(name=f"Revisor {username}")
-    ProfileGrant.objects.create(
-        profile=profile, function="service.reviews", can_view=True, can_add=True, can_change=True
-    )
-    if rebill:
-        ProfileGrant.objects.create(profile=profile, function="billing.bills", can_view=True, can_change=True)
-    user = make_user("alpha", username)
-    user.profiles.add(profile)
-    return user
-
-
-def form(prop_id: int, **over: Any) -> svc.ReviewForm:
-    fields: dict[str, Any] = {
-        "property_id": prop_id,
-        "reference": MONTH,
-        "requester_name": "José da Silva",
-        "requester_phone": "15999991234",
-        "requester_email": "jose@example.com",
-        "residents": 3,
-        "has_pool": True,
-        "pool_liters": 12000,
-        "has_washing_machine": True,
-        "has_water_tank": True,
-        "tank_liters": 1000,
-        "other_source": "well",
-        "description": "Consumo de maio muito acima do normal, sem vazamento aparente.",
-    }
-    fields.update(over)
-    return svc.ReviewForm(**fields)
+    return billing_ready()
 
 
 def test_the_form_is_stored_whole_on_a_protocol_of_the_review_type(ready: Any) -> None:
@@ -132,7 +80,9 @@ def test_the_control_number_runs_per_year_without_gaps() -> None:
     for month, today, value in cases:
         f.schedule(g, month)
         with time_machine.travel(dt.datetime.combine(today, dt.time(12), dt.UTC), tick=False):
-            reading_register(actor=f.ACTOR, data=ReadingInput(prop.account_number, month, month.day(10), value, ""))
+            reading_register(
+                actor=f.ACTOR, data=ReadingInput(prop.account_number, month, month.day(10), value, "")
+            )
             made.append(svc.review_open(actor=f.ACTOR, form=form(prop.pk, reference=month)).control)
     assert made == ["2024/0001", "2024/0002", "2025/0001"]
 
@@ -174,7 +124,13 @@ def test_phases_move_forward_only_each_with_its_deadline_and_a_timeline_entry(re
     assert "só avança" in raised.value.message
     steps = list(review.events.values_list("action", "from_phase", "to_phase", "note", "actor"))
     assert steps == [
-        ("open", "", "triage", "Aberta (Pedido do cliente); protocolo " + review.protocol.protocol, "sistema:tests"),
+        (
+            "open",
+            "",
+            "triage",
+            "Aberta (Pedido do cliente); protocolo " + review.protocol.protocol,
+            "sistema:tests",
+        ),
         ("phase", "triage", "analysis", "Sem vistoria", "sistema:tests"),
     ]
 
@@ -196,7 +152,10 @@ def test_the_utility_sets_its_own_phases_and_deadlines(ready: Any) -> None:
     assert review.phase_due_on == dt.date(2025, 6, 12) and svc.phase_label("campo") == "Vistoria em campo"
     with pytest.raises(ValidationFailed) as raised:
         svc.review_settings_update(
-            actor=f.ACTOR, phases=[{"code": "a", "label": "A", "days": 1}] * 2, visit_code="REVC", visit_minutes=45
+            actor=f.ACTOR,
+            phases=[{"code": "a", "label": "A", "days": 1}] * 2,
+            visit_code="REVC",
+            visit_minutes=45,
         )
     assert raised.value.field == "phases"
     assert ReviewSettings.objects.get().phases[1]["label"] == "Vistoria em campo"
@@ -268,8 +227,10 @@ def test_the_rebill_needs_billings_grant_and_links_the_new_bill_to_the_case(read
     assert review.new_bill == out.bill and review.new_bill.replaces_id == bill.pk
     assert review.new_bill.consumption_m3 == 10
     bill.refresh_from_db()
-    assert bill.status == BillStatus.CANCELLED and bill.cancel_reason.startswith("Revisão de consumo 2025/0001")
-    assert review.events.last().note == "Conta alterada: R$ 40.56 → R$ 20.59. Vazamento"
+    assert bill.status == BillStatus.CANCELLED and bill.cancel_reason.startswith(
+        "Revisão de consumo 2025/0001"
+    )
+    assert review.events.last().note == "Conta alterada: R$ 40,56 → R$ 20,59. Vazamento"
 
 
 def test_closing_sends_the_laudo_and_the_changed_bill_and_closes_the_protocol(
@@ -297,7 +258,10 @@ def test_closing_sends_the_laudo_and_the_changed_bill_and_closes_the_protocol(
     assert all(a[1][:4] == b"%PDF" for a in message.attachments)
     review.refresh_from_db()
     assert review.phase == "closed" and review.outcome == "upheld" and review.emailed_to == "jose@example.com"
-    assert review.protocol.status == "closed" and review.protocol.closing_reason == "Revisão de consumo procedente"
+    assert (
+        review.protocol.status == "closed"
+        and review.protocol.closing_reason == "Revisão de consumo procedente"
+    )
     assert [e.action for e in review.events.all()][-2:] == ["close", "email"]
     with pytest.raises(Conflict):
         svc.review_rebill(
@@ -312,10 +276,15 @@ def test_a_rejected_case_cannot_carry_a_changed_bill(ready: Any) -> None:
     bill = bill_of(ready)
     review = svc.review_open(actor=f.ACTOR, form=form(bill.property_id))
     svc.review_rebill(
-        actor=reviewer("bia", rebill=True), review_id=review.pk, changes=BillChanges(consumption_m3=10), reason="x"
+        actor=reviewer("bia", rebill=True),
+        review_id=review.pk,
+        changes=BillChanges(consumption_m3=10),
+        reason="x",
     )
     with pytest.raises(ValidationFailed) as raised:
-        svc.review_close(actor=f.ACTOR, review_id=review.pk, outcome="rejected", conclusion="Consumo confirmado.")
+        svc.review_close(
+            actor=f.ACTOR, review_id=review.pk, outcome="rejected", conclusion="Consumo confirmado."
+        )
     assert raised.value.field == "outcome"
     review.refresh_from_db()
     assert review.phase == "triage" and not mail.outbox
@@ -325,8 +294,12 @@ def test_a_high_reading_of_the_queue_opens_the_case_in_one_click(ready: Any) -> 
     prop = f.billable(ready)
     for month, value in ((YearMonth(2025, 2), 10), (YearMonth(2025, 3), 20), (YearMonth(2025, 4), 30)):
         f.schedule(ready, month)
-        reading_register(actor=f.ACTOR, data=ReadingInput(prop.account_number, month, month.day(10), value, ""))
-    high = reading_register(actor=f.ACTOR, data=ReadingInput(prop.account_number, MONTH, MONTH.day(10), 90, ""))
+        reading_register(
+            actor=f.ACTOR, data=ReadingInput(prop.account_number, month, month.day(10), value, "")
+        )
+    high = reading_register(
+        actor=f.ACTOR, data=ReadingInput(prop.account_number, MONTH, MONTH.day(10), 90, "")
+    )
     assert "high" in high.flags and high.review == "pending"
     review = svc.review_from_reading(actor=f.ACTOR, reading_id=high.pk)
     assert review.origin == "reading" and review.reading == high and review.bill is None

@@ -25,6 +25,7 @@ from modules.billing.services.rebill import BillChanges, RebillOutcome, rebill_i
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import current_tenant, tenant_today, tenant_zone
 from modules.common.domain.dates import YearMonth
+from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from modules.reading.models import Reading, ReviewStatus
 from modules.registry.models import Property
@@ -83,7 +84,12 @@ def review_defaults_ensure() -> None:
     inside the caller's transaction."""
     ProtocolType.objects.get_or_create(
         code=REVIEW_PROTOCOL_TYPE,
-        defaults={"kind": "service", "label": "Revisão de consumo", "deadline_days": 15, "queue": REVIEW_QUEUE},
+        defaults={
+            "kind": "service",
+            "label": "Revisão de consumo",
+            "deadline_days": 15,
+            "queue": REVIEW_QUEUE,
+        },
     )
     if not ServiceCode.objects.filter(code=REVIEW_VISIT_CODE).exists():
         row = ServiceCode.objects.create(
@@ -114,11 +120,15 @@ def review_settings_update(
         raise ValidationFailed(problem, field="phases", code=ErrorCode.INVALID)
     if not ServiceCode.objects.filter(code=visit_code, is_active=True).exists():
         raise ValidationFailed(
-            f"Código de serviço {visit_code} não encontrado ou inativo.", field="visit_code", code=ErrorCode.INVALID
+            f"Código de serviço {visit_code} não encontrado ou inativo.",
+            field="visit_code",
+            code=ErrorCode.INVALID,
         )
     if not 10 <= visit_minutes <= 600:
         raise ValidationFailed(
-            "A duração da vistoria deve ficar entre 10 e 600 minutos.", field="visit_minutes", code=ErrorCode.INVALID
+            "A duração da vistoria deve ficar entre 10 e 600 minutos.",
+            field="visit_minutes",
+            code=ErrorCode.INVALID,
         )
     row = ReviewSettings.objects.select_for_update().get(pk=review_settings().pk)
     before = snapshot(row, fields=["phases", "visit_code", "visit_minutes"])
@@ -168,7 +178,9 @@ def full_address(prop: Property) -> str:
 
 
 def _check_form(form: ReviewForm) -> tuple[Property, Bill | None, Reading | None]:
-    prop = Property.objects.select_related("street__city", "neighbourhood").filter(pk=form.property_id).first()
+    prop = (
+        Property.objects.select_related("street__city", "neighbourhood").filter(pk=form.property_id).first()
+    )
     if prop is None:
         raise NotFound("Imóvel não encontrado.", field="property", code=ErrorCode.PROPERTY_NOT_FOUND)
     if form.residents < 0 or form.residents > 999:
@@ -180,7 +192,9 @@ def _check_form(form: ReviewForm) -> tuple[Property, Bill | None, Reading | None
             "Descreva a ocorrência (ao menos 10 letras).", field="description", code=ErrorCode.INVALID
         )
     if form.other_source not in rules.OTHER_SOURCES:
-        raise ValidationFailed("Outra fonte de água: escolha da lista.", field="other_source", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Outra fonte de água: escolha da lista.", field="other_source", code=ErrorCode.INVALID
+        )
     if form.origin not in ConsumptionReview.Origin.values:
         raise ValidationFailed("Origem: cliente, interna ou leitura.", field="origin", code=ErrorCode.INVALID)
     for name in ("pool_liters", "tank_liters"):
@@ -348,7 +362,9 @@ def review_advance(*, actor: Actor, review_id: int, phase: str, note: str = "") 
     review.phase, review.phase_since, review.phase_due_on = target.code, today, rules.phase_due(today, target)
     review.save(update_fields=["phase", "phase_since", "phase_due_on"])
     _event(review, actor=actor, action="phase", note=note or f"Fase: {target.label}", from_phase=from_phase)
-    audit_record(actor=actor, action="service.review_advance", target=review, before=before, after=_snap(review))
+    audit_record(
+        actor=actor, action="service.review_advance", target=review, before=before, after=_snap(review)
+    )
     return review
 
 
@@ -397,7 +413,9 @@ def review_visit_schedule(
     review = _locked(review_id)
     _open_only(review)
     if at.tzinfo is None:
-        raise ValidationFailed("Informe a data e a hora da vistoria com fuso.", field="at", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Informe a data e a hora da vistoria com fuso.", field="at", code=ErrorCode.INVALID
+        )
     technician = get_user_model().objects.filter(pk=technician_id, is_active=True).first()
     if technician is None:
         raise ValidationFailed("Escolha o técnico da vistoria.", field="technician", code=ErrorCode.INVALID)
@@ -426,7 +444,9 @@ def review_visit_schedule(
     local = at.astimezone(tenant_zone())
     text = f"Vistoria agendada para {local:%d/%m/%Y %H:%M} com {technician.get_username()}; OS {order.label}"
     _event(review, actor=actor, action="visit", note=" ".join(x for x in (text, note, warning) if x))
-    audit_record(actor=actor, action="service.review_visit", target=review, before=before, after=_snap(review))
+    audit_record(
+        actor=actor, action="service.review_visit", target=review, before=before, after=_snap(review)
+    )
     return VisitScheduled(review=review, order=order, warning=warning)
 
 
@@ -442,7 +462,8 @@ def visit_closed(order: ServiceOrder, closing: Closing) -> None:
         parts += [f"{k}: {v}" for k, v in answers.items()]
     status = "executada" if closing.executed else "não executada"
     report = "\n".join(parts) or "(sem observações)"
-    review.visit_report = f"OS {order.label} {status} em {closing.executed_at.astimezone(tenant_zone()):%d/%m/%Y %H:%M}: {report}"
+    when = closing.executed_at.astimezone(tenant_zone())
+    review.visit_report = f"OS {order.label} {status} em {when:%d/%m/%Y %H:%M}: {report}"
     review.save(update_fields=["visit_report"])
     _event(review, actor=closing.actor, action="visit_done", note=review.visit_report)
 
@@ -482,9 +503,11 @@ def review_rebill(*, actor: Actor, review_id: int, changes: BillChanges, reason:
         review,
         actor=actor,
         action="rebill",
-        note=f"Conta alterada: R$ {outcome.before.total} → R$ {outcome.after.total}. {reason}",
+        note=f"Conta alterada: R$ {format_brl(outcome.before.total)} → R$ {format_brl(outcome.after.total)}. {reason}",
     )
-    audit_record(actor=actor, action="service.review_rebill", target=review, before=before, after=_snap(review))
+    audit_record(
+        actor=actor, action="service.review_rebill", target=review, before=before, after=_snap(review)
+    )
     return outcome
 
 
@@ -494,7 +517,10 @@ def review_close(*, actor: Actor, review_id: int, outcome: str, conclusion: str)
     customer gets the laudo, and the changed bill when there is one, by e-mail after the commit
     (3.2.6.9). An "improcedente" case cannot carry a changed bill."""
     review = _locked(review_id)
-    _refuse(rules.close_problem(review.phase, outcome, conclusion), "outcome" if outcome not in rules.OUTCOME_LABELS else "conclusion")
+    _refuse(
+        rules.close_problem(review.phase, outcome, conclusion),
+        "outcome" if outcome not in rules.OUTCOME_LABELS else "conclusion",
+    )
     if outcome == rules.REJECTED and review.new_bill_id:
         raise ValidationFailed(
             "A conta foi alterada nesta revisão: o resultado é procedente.",
@@ -510,7 +536,9 @@ def review_close(*, actor: Actor, review_id: int, outcome: str, conclusion: str)
     review.save(update_fields=["phase", "outcome", "conclusion", "closed_at", "closed_by", "phase_since"])
     protocol_close_in(actor=actor, request=review.protocol, reason=f"Revisão de consumo {label.lower()}")
     _event(review, actor=actor, action="close", note=f"Encerrada: {label}", from_phase=from_phase)
-    audit_record(actor=actor, action="service.review_close", target=review, before=before, after=_snap(review))
+    audit_record(
+        actor=actor, action="service.review_close", target=review, before=before, after=_snap(review)
+    )
     pk, schema = review.pk, connection.schema_name
     transaction.on_commit(lambda: review_report_send(review_id=pk, schema=schema))
     return review
@@ -545,11 +573,15 @@ def review_report_send(*, review_id: int, schema: str) -> str:
         to=[address],
         reply_to=[tenant.email] if tenant and getattr(tenant, "email", "") else None,
     )
-    message.attach(f"laudo-revisao-{review.year}-{review.number:04d}.pdf", review_report_pdf(review), "application/pdf")
+    message.attach(
+        f"laudo-revisao-{review.year}-{review.number:04d}.pdf", review_report_pdf(review), "application/pdf"
+    )
     if review.new_bill is not None:
         from modules.billing.pdf import bill_pdf
 
-        message.attach(f"conta-{review.new_bill.reference:%Y-%m}.pdf", bill_pdf(review.new_bill), "application/pdf")
+        message.attach(
+            f"conta-{review.new_bill.reference:%Y-%m}.pdf", bill_pdf(review.new_bill), "application/pdf"
+        )
     message.send()
     with transaction.atomic(durable=True):
         ConsumptionReview.objects.filter(pk=review.pk).update(emailed_to=address, emailed_at=timezone.now())
