@@ -109,7 +109,7 @@ def reading_bulletin(f: Filters) -> Table:
     before = f.month.first_day()
     previous: dict[int, int | None] = {}
     for r in (
-        Reading.objects.filter(property_id__in=ids, reference__lt=before)
+        Reading.objects.filter(property_id__in=ids, reference__lt=before, value__isnull=False)
         .order_by("property_id", "-reference")
         .distinct("property_id")
         .values("property_id", "value")
