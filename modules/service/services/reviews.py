@@ -63,7 +63,7 @@ _FIELDS = [
 
 
 def review_settings() -> ReviewSettings:
-    row, _ = ReviewSettings.objects.get_or_create(pk=1)
+    row: ReviewSettings = ReviewSettings.objects.get_or_create(pk=1)[0]
     return row
 
 
@@ -130,7 +130,7 @@ def review_settings_update(
             field="visit_minutes",
             code=ErrorCode.INVALID,
         )
-    row = ReviewSettings.objects.select_for_update().get(pk=review_settings().pk)
+    row: ReviewSettings = ReviewSettings.objects.select_for_update().get(pk=review_settings().pk)
     before = snapshot(row, fields=["phases", "visit_code", "visit_minutes"])
     row.phases = [{"code": p.code, "label": p.label.strip(), "days": p.days} for p in parsed]
     row.visit_code, row.visit_minutes = visit_code, visit_minutes
@@ -287,7 +287,7 @@ def review_open(*, actor: Actor, form: ReviewForm) -> ConsumptionReview:
         phone_optional=form.origin != ConsumptionReview.Origin.CUSTOMER,
     )
     first = review_phases()[0]
-    review = ConsumptionReview.objects.create(
+    review: ConsumptionReview = ConsumptionReview.objects.create(
         year=requested_on.year,
         number=_next_number(requested_on.year),
         protocol=protocol,
@@ -325,7 +325,7 @@ def _snap(review: ConsumptionReview) -> dict[str, Any]:
 
 
 def _locked(review_id: int) -> ConsumptionReview:
-    review = (
+    review: ConsumptionReview | None = (
         ConsumptionReview.objects.select_for_update(of=("self",))
         .select_related("property", "protocol")
         .filter(pk=review_id)
@@ -503,7 +503,10 @@ def review_rebill(*, actor: Actor, review_id: int, changes: BillChanges, reason:
         review,
         actor=actor,
         action="rebill",
-        note=f"Conta alterada: R$ {format_brl(outcome.before.total)} → R$ {format_brl(outcome.after.total)}. {reason}",
+        note=(
+            f"Conta alterada: R$ {format_brl(outcome.before.total)} → "
+            f"R$ {format_brl(outcome.after.total)}. {reason}"
+        ),
     )
     audit_record(
         actor=actor, action="service.review_rebill", target=review, before=before, after=_snap(review)
@@ -550,7 +553,7 @@ def review_report_send(*, review_id: int, schema: str) -> str:
     from ..review_pdf import review_report_pdf
 
     review = ConsumptionReview.objects.select_related("property", "new_bill__property").get(pk=review_id)
-    address = review.requester_email
+    address: str = review.requester_email
     if not address:
         with transaction.atomic(durable=True):
             _event(review, actor=_system(), action="email", note="Sem e-mail para enviar o laudo.")
@@ -571,7 +574,7 @@ def review_report_send(*, review_id: int, schema: str) -> str:
         body=body,
         from_email=formataddr((name, settings.DEFAULT_FROM_EMAIL)),
         to=[address],
-        reply_to=[tenant.email] if tenant and getattr(tenant, "email", "") else None,
+        reply_to=[tenant.email] if tenant and tenant.email else None,
     )
     message.attach(
         f"laudo-revisao-{review.year}-{review.number:04d}.pdf", review_report_pdf(review), "application/pdf"
