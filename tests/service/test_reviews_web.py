@@ -289,3 +289,59 @@ def test_the_settings_page_saves_the_phases(tenant_alpha: Any, alpha_client: Any
     from modules.service.services.reviews import review_phases
 
     assert [(p.code, p.days) for p in review_phases()] == [("entrada", 1), ("campo", 4)]
+
+
+def test_the_visit_goes_to_the_field_app_and_comes_back_paperless(bill: Bill, alpha_client: Any) -> None:
+    """3.2.6.5: scheduled to a team, the visit order is on the team's phone that day; the phone's
+    closing (offline sync) writes the visit's report into the case, with no paper step."""
+    import uuid
+
+    from modules.access.models import Profile
+    from modules.service.services import catalog
+    from tests.service import factories as sf
+
+    member = make_user("alpha", "campo1", PASSWORD)
+    member.profiles.add(Profile.objects.get(name="Equipe de campo"))
+    team = sf.team("Equipe Revisão")
+    catalog.team_member_add(actor=f.ACTOR, team_id=team.pk, user_id=member.pk, start=dt.date(2025, 6, 1))
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    boss = bearer(alpha_client, "chefe", PASSWORD)
+    phone = bearer(alpha_client, "campo1", PASSWORD)
+    pk = alpha_client.post(
+        "/api/v1/service/reviews",
+        {**BODY, "property": bill.property_id},
+        content_type="application/json",
+        **boss,
+    ).json()["id"]
+    visit = alpha_client.post(
+        f"/api/v1/service/reviews/{pk}/visit",
+        {"at": "2025-06-02T08:00:00-03:00", "technician": member.pk, "team": team.pk},
+        content_type="application/json",
+        **boss,
+    ).json()
+    today = alpha_client.get("/api/v1/field/today", **phone).json()
+    assert [o["id"] for o in today["orders"]] == [visit["order_id"]]
+    close = {
+        "id": str(uuid.uuid4()),
+        "type": "close",
+        "order": visit["order_id"],
+        "at": "2025-06-02T09:00:00-03:00",
+        "payload": {
+            "team": team.pk,
+            "executed_at": "2025-06-02T09:00:00-03:00",
+            "notes": "Caixa d'água transbordando pela boia; morador orientado.",
+        },
+    }
+    r = alpha_client.post(
+        "/api/v1/field/sync",
+        {"device_id": "pwa-rev-1", "events": [close]},
+        content_type="application/json",
+        **phone,
+    )
+    assert [x["status"] for x in r.json()["results"]] == ["applied"], r.json()["results"]
+    case = alpha_client.get(f"/api/v1/service/reviews/{pk}", **boss).json()
+    assert case["visit_report"] == (
+        f"OS {visit['visit_order']} executada em 02/06/2025 09:00: Caixa d'água transbordando pela boia; "
+        "morador orientado."
+    )
+    assert case["events"][-1]["action"] == "visit_done"

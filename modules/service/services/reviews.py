@@ -456,10 +456,7 @@ def visit_closed(order: ServiceOrder, closing: Closing) -> None:
     review = ConsumptionReview.objects.filter(visit_order=order).exclude(phase=rules.CLOSED).first()
     if review is None:
         return
-    answers = closing.field_data.get("answers") if isinstance(closing.field_data, dict) else None
     parts = [order.notes.strip()] if order.notes.strip() else []
-    if isinstance(answers, dict):
-        parts += [f"{k}: {v}" for k, v in answers.items()]
     status = "executada" if closing.executed else "não executada"
     report = "\n".join(parts) or "(sem observações)"
     when = closing.executed_at.astimezone(tenant_zone())
