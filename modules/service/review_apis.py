@@ -30,7 +30,7 @@ FUNCTION = "service.reviews"
 SOURCES = [(k, v) for k, v in rules.OTHER_SOURCES.items()]
 
 
-class ReviewIn(serializers.Serializer):
+class ConsumptionReviewIn(serializers.Serializer):
     property = serializers.IntegerField(min_value=1, help_text="id do imóvel")
     reference = YearMonthField(help_text="mês/ano da conta revisada, AAAA-MM")
     requester_name = serializers.CharField(max_length=200)
@@ -142,16 +142,16 @@ class ReviewListApi(APIView):
         return Response({"count": len(rows), "results": [review_json(r) for r in rows]})
 
     @extend_schema(
-        operation_id="service_reviews_open", request=ReviewIn, responses={201: OpenApiTypes.OBJECT}
+        operation_id="service_reviews_open", request=ConsumptionReviewIn, responses={201: OpenApiTypes.OBJECT}
     )
     def post(self, request: Request) -> Response:
-        data = ReviewIn(data=request.data)
+        data = ConsumptionReviewIn(data=request.data)
         data.is_valid(raise_exception=True)
         review = svc.review_open(actor=request.user, form=data.form())
         return Response(review_json(sel.review(review.pk), events=True), status=status.HTTP_201_CREATED)
 
 
-class FromReadingIn(serializers.Serializer):
+class ReviewFromReadingIn(serializers.Serializer):
     reading = serializers.IntegerField(min_value=1)
 
 
@@ -164,11 +164,11 @@ class ReviewFromReadingApi(APIView):
 
     @extend_schema(
         operation_id="service_reviews_from_reading",
-        request=FromReadingIn,
+        request=ReviewFromReadingIn,
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
-        data = FromReadingIn(data=request.data)
+        data = ReviewFromReadingIn(data=request.data)
         data.is_valid(raise_exception=True)
         review = svc.review_from_reading(actor=request.user, reading_id=data.validated_data["reading"])
         return Response(review_json(sel.review(review.pk), events=True), status=status.HTTP_201_CREATED)
@@ -183,7 +183,7 @@ class ReviewApi(APIView):
         return Response(review_json(sel.review(pk), events=True))
 
 
-class AdvanceIn(serializers.Serializer):
+class ReviewAdvanceIn(serializers.Serializer):
     phase = serializers.CharField(max_length=20)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -194,17 +194,17 @@ class ReviewAdvanceApi(APIView):
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
     @extend_schema(
-        operation_id="service_review_advance", request=AdvanceIn, responses={200: OpenApiTypes.OBJECT}
+        operation_id="service_review_advance", request=ReviewAdvanceIn, responses={200: OpenApiTypes.OBJECT}
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = AdvanceIn(data=request.data)
+        data = ReviewAdvanceIn(data=request.data)
         data.is_valid(raise_exception=True)
         sel.review(pk)
         svc.review_advance(actor=request.user, review_id=pk, **data.validated_data)
         return Response(review_json(sel.review(pk), events=True))
 
 
-class VisitIn(serializers.Serializer):
+class ReviewVisitIn(serializers.Serializer):
     at = serializers.DateTimeField(help_text="data e hora da vistoria, com fuso")
     technician = serializers.IntegerField(min_value=1, help_text="id do usuário técnico")
     team = serializers.IntegerField(min_value=1, required=False, help_text="equipe do aplicativo de campo")
@@ -216,9 +216,11 @@ class ReviewVisitApi(APIView):
     function = FUNCTION
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(operation_id="service_review_visit", request=VisitIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="service_review_visit", request=ReviewVisitIn, responses={200: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request, pk: int) -> Response:
-        data = VisitIn(data=request.data)
+        data = ReviewVisitIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         sel.review(pk)
@@ -271,7 +273,7 @@ class ReviewRebillApi(APIView):
         return Response({**review_json(sel.review(pk)), "change": change}, status=status.HTTP_201_CREATED)
 
 
-class CloseIn(serializers.Serializer):
+class ReviewCloseIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[(k, v) for k, v in rules.OUTCOME_LABELS.items()])
     conclusion = serializers.CharField(max_length=8000)
 
@@ -281,9 +283,11 @@ class ReviewCloseApi(APIView):
     function = FUNCTION
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(operation_id="service_review_close", request=CloseIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="service_review_close", request=ReviewCloseIn, responses={200: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request, pk: int) -> Response:
-        data = CloseIn(data=request.data)
+        data = ReviewCloseIn(data=request.data)
         data.is_valid(raise_exception=True)
         sel.review(pk)
         svc.review_close(actor=request.user, review_id=pk, **data.validated_data)
@@ -347,14 +351,14 @@ class ReviewAgendaApi(APIView):
         )
 
 
-class PhaseIn(serializers.Serializer):
+class ReviewPhaseIn(serializers.Serializer):
     code = serializers.SlugField(max_length=20)
     label = serializers.CharField(max_length=80)
     days = serializers.IntegerField(min_value=0, max_value=365)
 
 
 class ReviewSettingsIn(serializers.Serializer):
-    phases = PhaseIn(many=True)
+    phases = ReviewPhaseIn(many=True)
     visit_code = serializers.CharField(max_length=20)
     visit_minutes = serializers.IntegerField(min_value=10, max_value=600)
 
