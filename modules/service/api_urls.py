@@ -436,7 +436,5 @@ urlpatterns += [
 from . import reports_views  # noqa: E402
 
 urlpatterns += [
-    path(
-        "reading/reports/<slug:slug>.csv", reports_views.ReadingReportApi.as_view(), name="api-reading-report"
-    ),
+    path("reading/reports", reports_views.ReadingReportApi.as_view(), name="api-reading-report"),
 ]

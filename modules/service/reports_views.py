@@ -107,7 +107,7 @@ def reading_reports_view(request: HttpRequest) -> HttpResponse:
 
 
 class ReadingReportApi(APIView):
-    """GET /api/v1/reading/reports/{slug}.csv with month=AAAA-MM, group, route, reader, occurrence,
+    """GET /api/v1/reading/reports?report=<slug> with month=AAAA-MM, group, route, reader, occurrence,
     threshold: the report as CSV."""
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
@@ -116,6 +116,7 @@ class ReadingReportApi(APIView):
     @extend_schema(
         operation_id="reading_report_csv",
         parameters=[
+            OpenApiParameter("report", str, required=True, description="boletim-de-leitura, ocorrencias, …"),
             OpenApiParameter("month", str),
             OpenApiParameter("group", int),
             OpenApiParameter("route", int),
@@ -125,6 +126,6 @@ class ReadingReportApi(APIView):
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, slug: str) -> HttpResponse:
-        report = _report(slug)
+    def get(self, request: Request) -> HttpResponse:
+        report = _report(request.query_params.get("report", ""))
         return _download(report, filters_from(request.query_params, report))

@@ -197,9 +197,9 @@ class ReviewAdvanceApi(APIView):
         operation_id="service_review_advance", request=ReviewAdvanceIn, responses={200: OpenApiTypes.OBJECT}
     )
     def post(self, request: Request, pk: int) -> Response:
+        sel.review(pk)
         data = ReviewAdvanceIn(data=request.data)
         data.is_valid(raise_exception=True)
-        sel.review(pk)
         svc.review_advance(actor=request.user, review_id=pk, **data.validated_data)
         return Response(review_json(sel.review(pk), events=True))
 
@@ -220,10 +220,10 @@ class ReviewVisitApi(APIView):
         operation_id="service_review_visit", request=ReviewVisitIn, responses={200: OpenApiTypes.OBJECT}
     )
     def post(self, request: Request, pk: int) -> Response:
+        sel.review(pk)
         data = ReviewVisitIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        sel.review(pk)
         done = svc.review_visit_schedule(
             actor=request.user,
             review_id=pk,
@@ -263,9 +263,9 @@ class ReviewRebillApi(APIView):
         operation_id="service_review_rebill", request=ReviewRebillIn, responses={201: OpenApiTypes.OBJECT}
     )
     def post(self, request: Request, pk: int) -> Response:
+        sel.review(pk)
         data = ReviewRebillIn(data=request.data)
         data.is_valid(raise_exception=True)
-        sel.review(pk)
         out = svc.review_rebill(
             actor=request.user, review_id=pk, changes=data.changes(), reason=data.validated_data["reason"]
         )
@@ -287,9 +287,9 @@ class ReviewCloseApi(APIView):
         operation_id="service_review_close", request=ReviewCloseIn, responses={200: OpenApiTypes.OBJECT}
     )
     def post(self, request: Request, pk: int) -> Response:
+        sel.review(pk)
         data = ReviewCloseIn(data=request.data)
         data.is_valid(raise_exception=True)
-        sel.review(pk)
         svc.review_close(actor=request.user, review_id=pk, **data.validated_data)
         return Response(review_json(sel.review(pk), events=True))
 

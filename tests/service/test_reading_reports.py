@@ -58,7 +58,7 @@ def route(tenant_alpha: Any) -> list[Property]:
 
 def _get(client: Any, headers: dict[str, str], slug: str, **params: Any) -> list[list[str]]:
     query = "&".join(f"{k}={v}" for k, v in {"month": "2025-05", **params}.items())
-    r = client.get(f"/api/v1/reading/reports/{slug}.csv?{query}", **headers)
+    r = client.get(f"/api/v1/reading/reports?report={slug}&{query}", **headers)
     assert r.status_code == 200, r.content
     assert r["Content-Type"] == "text/csv; charset=utf-8"
     text = r.content.decode("utf-8")
@@ -118,7 +118,7 @@ def test_the_deviation_report_keeps_only_what_passes_the_threshold(route: list[P
         (route[3].account_number, "2", "10,00", "-80,00"),
     ]
     assert [r[3] for r in _get(*api, "desvio", threshold="85")[1:]] == [route[1].account_number]
-    r = api[0].get("/api/v1/reading/reports/desvio.csv?month=2025-05&threshold=muito", **api[1])
+    r = api[0].get("/api/v1/reading/reports?report=desvio&month=2025-05&threshold=muito", **api[1])
     assert r.status_code == 400 and r.json()["field"] == "threshold"
 
 
@@ -144,7 +144,7 @@ def test_the_time_between_readings_adds_up_to_the_span(route: list[Property], ap
         ("1", route[0].account_number, "", "00:00:00"),
         ("2", route[1].account_number, "00:07:30", "00:07:30"),
     ]
-    r = api[0].get("/api/v1/reading/reports/tempo-entre-leituras.csv?month=2025-05", **api[1])
+    r = api[0].get("/api/v1/reading/reports?report=tempo-entre-leituras&month=2025-05", **api[1])
     assert r.status_code == 400 and r.json()["field"] == "reader"
 
 

@@ -318,3 +318,53 @@ def test_double_booking_rule_is_pure() -> None:
     assert rules.double_booking(booked, 7, at + dt.timedelta(minutes=60), 60) == ""
     assert rules.double_booking(booked, 8, at, 60) == ""
     assert rules.format_control(2024, 12345) == "2024/12345"
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    assert pdf.startswith(b"%PDF")
+    return " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+
+
+def test_the_printed_form_carries_every_field_of_the_request(ready: Any) -> None:
+    """3.2.6.4: each 3.2.6.2.x field on the PDF; the laudo adds the outcome, the new bill and the text."""
+    from modules.service.review_pdf import review_form_pdf, review_report_pdf
+
+    bill = bill_of(ready)
+    review = svc.review_open(actor=f.ACTOR, form=form(bill.property_id, requester_name="Vizinha Ana"))
+    text = _pdf_text(review_form_pdf(review))
+    holder = svc.holder(bill.property_id)
+    assert holder is not None
+    for value in (
+        "2025/0001",  # .1 control number
+        "05/2025",  # .2 bill month
+        holder.name,  # .3 customer
+        review.address,  # .4 address
+        "02/06/2025",  # .5 request date
+        "Vizinha Ana",  # .6 requester
+        "Número de moradores 3",  # .7
+        "Piscina Sim (12000 litros)",  # .8
+        "Máquina de lavar roupa Sim",  # .9
+        "Caixa d'água Sim (1000 litros)",  # .10
+        "Outra fonte de água Poço",  # .11
+        "sem vazamento aparente",  # .12
+    ):
+        assert value in text, value
+    svc.review_rebill(
+        actor=reviewer("bia", rebill=True),
+        review_id=review.pk,
+        changes=BillChanges(consumption_m3=10),
+        reason="x",
+    )
+    svc.review_close(
+        actor=f.ACTOR, review_id=review.pk, outcome="upheld", conclusion="Vazamento interno comprovado."
+    )
+    review.refresh_from_db()
+    laudo = _pdf_text(review_report_pdf(review))
+    assert "LAUDO DE REVISÃO DE CONSUMO" in laudo and "Resultado Procedente" in laudo
+    assert "10 m³, R$ 20,59 (era R$ 40,56)" in laudo and "Vazamento interno comprovado." in laudo
