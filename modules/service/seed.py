@@ -93,11 +93,9 @@ def seed_rental_protocol_type() -> None:
 
 
 def seed_review_defaults() -> None:
-    """Seed 001 3.2.6: the consumption review's protocol type, visit code and grants."""
-    from .services.reviews import review_defaults_ensure
-
+    """Seed 001 3.2.6: the consumption review's grants. Its protocol type and visit code are made by
+    the first case (or the first settings change), so a utility that never reviews has neither."""
     grant(REVIEW_GRANTS)
-    review_defaults_ensure()
 
 
 REVIEW_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {

@@ -80,7 +80,7 @@ def phase_label(code: str) -> str:
 
 def review_defaults_ensure() -> None:
     """The review's protocol type and the visit's service code on a fresh utility (idempotent: the
-    seed calls it, and so does the first case). The utility edits both on their own pages. Runs
+    first case calls it, and so does a settings change). The utility edits both on their own pages. Runs
     inside the caller's transaction."""
     ProtocolType.objects.get_or_create(
         code=REVIEW_PROTOCOL_TYPE,
@@ -114,6 +114,7 @@ def review_settings_update(
 ) -> ReviewSettings:
     """3.2.6.7: the utility's phases (order, names, deadlines), the visit's service code and length.
     Cases already in a phase that no longer exists keep it until they move."""
+    review_defaults_ensure()
     parsed = rules.phases_from(phases)
     problem = rules.phases_problem(parsed)
     if problem:
