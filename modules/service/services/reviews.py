@@ -453,7 +453,11 @@ def review_visit_schedule(
 
 def visit_closed(order: ServiceOrder, closing: Closing) -> None:
     """The close hook: the visit order closed (on the back office or by the field app) writes its
-    report into the case. Runs inside the closing's transaction."""
+    report into the case. Runs inside the closing's transaction. Orders of other codes cost no query
+    (the visit code's id is read once per batch of closings: the field sync's day)."""
+    visit_code_id = closing.lookups.memo(("review.visit_code_id",), _visit_code_id)
+    if order.code_id != visit_code_id:
+        return
     review = ConsumptionReview.objects.filter(visit_order=order).exclude(phase=rules.CLOSED).first()
     if review is None:
         return
@@ -464,6 +468,14 @@ def visit_closed(order: ServiceOrder, closing: Closing) -> None:
     review.visit_report = f"OS {order.label} {status} em {when:%d/%m/%Y %H:%M}: {report}"
     review.save(update_fields=["visit_report"])
     _event(review, actor=closing.actor, action="visit_done", note=review.visit_report)
+
+
+def _visit_code_id() -> int | None:
+    code = (
+        ReviewSettings.objects.filter(pk=1).values_list("visit_code", flat=True).first() or REVIEW_VISIT_CODE
+    )
+    found: int | None = ServiceCode.objects.filter(code=code).values_list("id", flat=True).first()
+    return found
 
 
 register_close_hooks(effect=visit_closed)
