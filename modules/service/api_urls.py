@@ -405,3 +405,49 @@ urlpatterns += [
         name="api-service-news-withdraw",
     ),
 ]
+# the consumption review (seed 001 3.2.6)
+from . import review_apis  # noqa: E402
+
+urlpatterns += [
+    path("service/reviews", review_apis.ReviewListApi.as_view(), name="api-service-reviews"),
+    path(
+        "service/reviews/from-reading",
+        review_apis.ReviewFromReadingApi.as_view(),
+        name="api-service-review-from-reading",
+    ),
+    path("service/reviews/agenda", review_apis.ReviewAgendaApi.as_view(), name="api-service-review-agenda"),
+    path("service/reviews/<int:pk>", review_apis.ReviewApi.as_view(), name="api-service-review"),
+    path(
+        "service/reviews/<int:pk>/advance",
+        review_apis.ReviewAdvanceApi.as_view(),
+        name="api-service-review-advance",
+    ),
+    path(
+        "service/reviews/<int:pk>/visit",
+        review_apis.ReviewVisitApi.as_view(),
+        name="api-service-review-visit",
+    ),
+    path(
+        "service/reviews/<int:pk>/rebill",
+        review_apis.ReviewRebillApi.as_view(),
+        name="api-service-review-rebill",
+    ),
+    path(
+        "service/reviews/<int:pk>/close",
+        review_apis.ReviewCloseApi.as_view(),
+        name="api-service-review-close",
+    ),
+    path("service/reviews/<int:pk>/pdf", review_apis.ReviewPdfApi.as_view(), name="api-service-review-pdf"),
+    path(
+        "settings/consumption-review",
+        review_apis.ReviewSettingsApi.as_view(),
+        name="api-consumption-review-settings",
+    ),
+]
+
+# the reading reports (seed 001 3.2.4) as CSV
+from . import reports_views  # noqa: E402
+
+urlpatterns += [
+    path("reading/reports", reports_views.ReadingReportApi.as_view(), name="api-reading-report"),
+]

@@ -176,6 +176,7 @@ class ServiceConfig(AppConfig):
         hooks.register_ticket_source(attendance_wiring.ticket_taken_at)
         channels_hooks.register_ticket_called("service.attendance", attendance_wiring.on_ticket_called)
         channels_hooks.register_call_answered("service.attendance", attendance_wiring.on_call_answered)
+        self._ready_reviews()
 
     def _ready_orders(self) -> None:
         """Batch opening, quality and rework, opening notices and terms, contractors (h-orders)."""
@@ -266,4 +267,31 @@ class ServiceConfig(AppConfig):
             },
             objects={"service.news": "Notícia ou aviso"},
             fields={},
+        )
+
+    def _ready_reviews(self) -> None:
+        """The consumption review (seed 001 3.2.6) and the reading reports (3.2.4)."""
+        from modules.access.functions import Function, register
+        from modules.common.audit import register_labels
+
+        from .services import reviews  # noqa: F401  (registers the visit order's close hook)
+
+        register(
+            Function("service.reviews", "Revisão de consumo", "Atendimento"),
+            Function("service.reading_reports", "Relatórios de leitura", "Leitura"),
+        )
+        register_labels(
+            actions={
+                "service.review_open": "Revisão de consumo aberta",
+                "service.review_advance": "Revisão de consumo mudou de fase",
+                "service.review_visit": "Vistoria da revisão agendada",
+                "service.review_rebill": "Conta alterada na revisão de consumo",
+                "service.review_close": "Revisão de consumo encerrada",
+                "service.review_email": "Laudo da revisão enviado por e-mail",
+                "service.review_settings": "Fases da revisão de consumo alteradas",
+            },
+            objects={
+                "service.consumptionreview": "Revisão de consumo",
+                "service.reviewsettings": "Configuração da revisão de consumo",
+            },
         )

@@ -111,3 +111,9 @@ class ErrorCode(StrEnum):
     # tickets by point and type, news (issue 23)
     TICKET_TYPE_NOT_SERVED = "ticket_type_not_served"
     NEWS_NOT_FOUND = "news_not_found"
+    # consumption review (seed 001 3.2.6)
+    REVIEW_NOT_FOUND = "review_not_found"
+    REVIEW_BILL_PERIOD = "review_bill_period"
+    REVIEW_ILLEGAL_MOVE = "review_illegal_move"
+    REVIEW_REBILL_FORBIDDEN = "review_rebill_forbidden"
+    REVIEW_ALREADY_OPEN = "review_already_open"

@@ -513,4 +513,5 @@ from .models_desk import *  # noqa: E402,F403
 from .models_field import *  # noqa: E402,F403
 from .models_news import *  # noqa: E402,F403
 from .models_orders import *  # noqa: E402,F403
+from .models_review import *  # noqa: E402,F403
 from .models_units import *  # noqa: E402,F403

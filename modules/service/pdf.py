@@ -93,6 +93,11 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
     return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
 
 
+def render_document(template: str, context: dict[str, Any]) -> bytes:
+    """A service document on the tenant's letterhead (the consumption review's form and laudo)."""
+    return _render(template, context)
+
+
 def _holder(order: ServiceOrder) -> Any:
     if order.property is None:
         return None

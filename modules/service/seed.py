@@ -49,6 +49,7 @@ def seed_reference_data() -> None:
             )
     seed_connections2()
     seed_rental_protocol_type()
+    seed_review_defaults()
 
 
 SEWER_WORKFLOW = "Ligação nova de esgoto"
@@ -89,3 +90,19 @@ def seed_rental_protocol_type() -> None:
             "checklist": list(DEFAULT_CHECKLIST),
         },
     )
+
+
+def seed_review_defaults() -> None:
+    """Seed 001 3.2.6: the consumption review's grants. Its protocol type and visit code are made by
+    the first case (or the first settings change), so a utility that never reviews has neither."""
+    grant(REVIEW_GRANTS)
+
+
+REVIEW_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "service.reviews": {
+        "Gestor": ("view", "add", "change"),
+        "Atendente": ("view", "add"),
+        "Consulta": ("view",),
+    },
+    "service.reading_reports": {"Gestor": ("view",), "Consulta": ("view",)},
+}

@@ -143,3 +143,23 @@ from . import legal_views  # noqa: E402
 urlpatterns += [
     path("atendimento/imovel/<int:pk>/excecoes-e-processos/", legal_views.desk_legal_view, name="desk_legal"),
 ]
+
+# the consumption review (seed 001 3.2.6)
+from . import review_views  # noqa: E402
+
+urlpatterns += [
+    path("revisoes/", review_views.reviews_view, name="reviews"),
+    path("revisoes/nova/", review_views.review_new_view, name="review_new"),
+    path("revisoes/da-leitura/", review_views.review_from_reading_view, name="review_from_reading"),
+    path("revisoes/agenda/", review_views.agenda_view, name="review_agenda"),
+    path("revisoes/configuracao/", review_views.review_settings_view, name="review_settings"),
+    path("revisoes/<int:pk>/", review_views.review_view, name="review"),
+    path("revisoes/<int:pk>/documento.pdf", review_views.review_pdf_view, name="review_pdf"),
+]
+
+# the reading reports (seed 001 3.2.4)
+from . import reports_views  # noqa: E402
+
+urlpatterns += [
+    path("relatorios-de-leitura/", reports_views.reading_reports_view, name="reading_reports"),
+]

@@ -461,6 +461,35 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "reading.consumption",
         description="A lista de ocorrências dos leituristas: efeito no consumo, análise e foto obrigatória.",
     ),
+    NavItem(
+        "Atendimento",
+        "Revisões de consumo",
+        "service:reviews",
+        "service.reviews",
+        description="Pedidos de revisão de consumo por fase e prazo: vistoria, refaturamento e laudo.",
+    ),
+    NavItem(
+        "Atendimento",
+        "Agenda de vistorias de revisão",
+        "service:review_agenda",
+        "service.reviews",
+        description="As vistorias técnicas das revisões por dia e técnico, com os horários em conflito.",
+    ),
+    NavItem(
+        SETTINGS_SECTION,
+        "Revisão de consumo: fases e prazos",
+        "service:review_settings",
+        "service.reviews",
+        description="As fases do processo de revisão de consumo, o prazo de cada uma e o código da vistoria.",
+    ),
+    NavItem(
+        "Leitura",
+        "Relatórios de leitura",
+        "service:reading_reports",
+        "service.reading_reports",
+        description="Boletim de leitura, ocorrências, boletim de verificação, desvios, excesso de consumo, "
+        "produtividade dos leituristas e tempo entre leituras, em CSV.",
+    ),
 )
 
 

@@ -1043,3 +1043,36 @@ IDS |= {
     ("routes", "route"): lambda w: _beta_batch_route(w).code,
     ("devices", "code"): lambda w: _beta_device(w).code,
 }
+
+
+def _beta_review(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.common.audit import SystemActor
+        from modules.common.domain.dates import YearMonth
+        from modules.service.services.reviews import ReviewForm, review_open
+
+        _beyond_alpha("service_consumptionreview", "portal_servicerequest")
+        reading = w.reading()
+        name = f"Proponente Exclusivo de Beta {next(_names)}"
+        w.remember(name)
+        return review_open(
+            actor=SystemActor(ACTOR_NAME),
+            form=ReviewForm(
+                property_id=reading.property_id,
+                reference=YearMonth.of(reading.reference),
+                requester_name=name,
+                requester_phone="",
+                residents=2,
+                description="Revisão de consumo exclusiva de beta.",
+                origin="internal",
+                reading_id=reading.pk,
+            ),
+        )
+
+    return w.get("review", make)
+
+
+IDS |= {
+    # the consumption review (h-review)
+    ("reviews", "id"): lambda w: _beta_review(w).pk,
+}

@@ -162,6 +162,18 @@ def rebill(
     return replace(outcome, preview=True, bill=None)
 
 
+def rebill_in(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> RebillOutcome:
+    """`rebill` without the preview. Runs inside the caller's transaction (a consumption review
+    changes the bill and links the new one to the case in one transaction, seed 001 3.2.6.8)."""
+    if not reason.strip():
+        raise ValidationFailed(
+            "Informe o motivo da alteração.", field="reason", code=ErrorCode.REASON_REQUIRED
+        )
+    if changes.empty:
+        raise ValidationFailed("Nenhuma alteração informada.", field="changes", code=ErrorCode.CHANGES_EMPTY)
+    return _apply(actor=actor, bill_id=bill_id, changes=changes, reason=reason.strip())
+
+
 @transaction.atomic(durable=True)
 def _rebill_durable(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> RebillOutcome:
     return _apply(actor=actor, bill_id=bill_id, changes=changes, reason=reason)

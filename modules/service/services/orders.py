@@ -534,6 +534,14 @@ def order_schedule(
     *, actor: Actor, order_id: int, team_id: int, day: dt.date, vehicle_id: int | None = None
 ) -> ServiceOrder:
     """Programação (3.2.11.15): the order goes to a team on a day (again to move it)."""
+    return order_schedule_in(actor=actor, order_id=order_id, team_id=team_id, day=day, vehicle_id=vehicle_id)
+
+
+def order_schedule_in(
+    *, actor: Actor, order_id: int, team_id: int, day: dt.date, vehicle_id: int | None = None
+) -> ServiceOrder:
+    """`order_schedule`'s rules. Runs inside the caller's transaction (a consumption review schedules
+    its visit order with the case's agenda entry)."""
     order = _locked(order_id)
     team = team_get(team_id)
     _refuse_team(team, order)

@@ -123,6 +123,7 @@ def protocol_record(
     today: dt.date | None = None,
     attendance: Attendance | None = None,
     offered: set[str] | None = None,
+    phone_optional: bool = False,
 ) -> ServiceRequest:
     """Open a protocol: a service request, an ombudsman request or a report of a problem with the
     agency. Its number is the next of the yearly series; its deadline and queue are its type's
@@ -147,7 +148,9 @@ def protocol_record(
     )
     email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or staff_channel
     email = _clean_email(requester.email) if requester.email or not email_optional else ""
-    phone = _clean_phone(requester.phone) if requester.phone or kind == ServiceRequest.Kind.SERVICE else ""
+    # a case the utility opens itself (a consumption review from the reading queue) may not know a phone
+    phone_needed = kind == ServiceRequest.Kind.SERVICE and not phone_optional
+    phone = _clean_phone(requester.phone) if requester.phone or phone_needed else ""
     document = strip_document(requester.document)
     if document and document_kind(document) is None:
         raise ValidationFailed(
@@ -333,6 +336,31 @@ def request_status_change(
         field="status" if status not in domain_desk.SETTABLE else "reason",
     )
     _apply_status(actor=actor, request=request, status=status, reason=reason, note=note)
+    return request
+
+
+def protocol_close_in(*, actor: Actor, request: ServiceRequest, reason: str) -> ServiceRequest:
+    """Close the protocol with the reason the citizen sees, under `request_status_change`'s rules.
+    Runs inside the caller's transaction (a consumption review closes its protocol with the case). A
+    protocol its sector never confirmed receiving is received first: the case was worked there."""
+    request = _locked(request)
+    if request.status == ServiceRequest.Status.RECEIVED:
+        request.status = ServiceRequest.Status.PENDING
+        request.received_at = timezone.now()
+        request.received_by = actor.get_username()[:150]
+        request.save(update_fields=["status", "received_at", "received_by"])
+        _event(request, actor=actor, status=request.status, note=f"Recebido no setor {request.unit}")
+    _refuse(
+        domain_desk.status_change_problem(
+            protocol=request.protocol,
+            status=request.status,
+            target=ServiceRequest.Status.CLOSED,
+            reason=reason,
+            type_code=request.type_code,
+        ),
+        field="reason",
+    )
+    _apply_status(actor=actor, request=request, status=ServiceRequest.Status.CLOSED, reason=reason, note="")
     return request
 
 
