@@ -22,6 +22,13 @@ class DebtConfig(AppConfig):
                 "debt.document_template_create": "Nova versão de texto de documento",
                 "debt.document_template_update": "Versão futura de texto de documento alterada",
                 "debt.document_template_delete": "Versão futura de texto de documento removida",
+                "debt.cutoff_policy_create": "Nova versão da política de corte",
+                "debt.cutoff_policy_update": "Política de corte alterada",
+                "debt.cut_notices_issue": "Avisos de corte emitidos",
+                "debt.cut_notice_cancel": "Aviso de corte cancelado",
+                "debt.cut_notice_reschedule": "Data de corte do aviso alterada",
+                "debt.collection_block_create": "Bloqueio de cobrança",
+                "debt.cut_orders_generate": "Ordens de corte geradas",
             },
             objects={
                 "debt.agreement": "Parcelamento",
@@ -29,6 +36,9 @@ class DebtConfig(AppConfig):
                 "debt.debtsettings": "Parâmetros de cobrança",
                 "debt.installmentpolicyversion": "Política de parcelamento",
                 "common.documenttemplate": "Texto de documento",
+                "debt.cutoffpolicy": "Política de corte",
+                "debt.cutnotice": "Aviso de corte",
+                "debt.collectionblock": "Bloqueio de cobrança",
             },
         )
         from modules.access.functions import Function, register
@@ -44,7 +54,15 @@ class DebtConfig(AppConfig):
             Function("debt.agreements_extended", "Parcelamento além do limite do atendimento", "Cobrança"),
             Function("debt.certificates", "Certidões e declaração anual", "Cobrança"),
             Function("debt.settings", "Parâmetros e políticas de cobrança", "Cobrança"),
+            Function("debt.collection", "Régua de cobrança, avisos e ordens de corte", "Cobrança"),
         )
         register_item_source("debt.installment", installment_items)
         register_document_paid("debt.agreement", agreement_down_payment_paid)
         register_bill_hold("debt.agreement", held_bill_ids)
+        from modules.collection.documents import register_bills_paid
+
+        from .ladder import register_debt_steps
+        from .notices import notices_settle
+
+        register_bills_paid("debt.cut_notice", notices_settle)
+        register_debt_steps()

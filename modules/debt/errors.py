@@ -42,3 +42,9 @@ class ErrorCode(StrEnum):
     NO_BILLS_IN_YEAR = "no_bills_in_year"
     YEAR_NOT_PAID = "year_not_paid"
     YEAR_PAID_LATE = "year_paid_late"
+    # cut-off notices, cut orders and the collection ladder
+    CUT_NOTICE_NOT_FOUND = "cut_notice_not_found"
+    CUT_NOTICE_NOT_PENDING = "cut_notice_not_pending"
+    CUT_DAY_NOT_ALLOWED = "cut_day_not_allowed"
+    CUT_ORDERS_UNAVAILABLE = "cut_orders_unavailable"
+    UNKNOWN_LADDER_STEP = "unknown_ladder_step"

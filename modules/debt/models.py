@@ -186,3 +186,6 @@ class Certificate(NamedByKind):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+from .models_cutoff import *  # noqa: E402,F403

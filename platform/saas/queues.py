@@ -60,6 +60,8 @@ ROUTES: dict[str, str] = {
     "modules.service.tasks.sewer_letters_sweep": BATCH,
     # a whole tenant's rental contracts past their end, once a day (S10.15-03)
     "modules.registry.tasks.rental_contracts_expire": BATCH,
+    # a whole tenant's collection ladder (notices, cut orders), once a day
+    "modules.debt.tasks.ladder_daily": BATCH,
 }
 
 

@@ -393,8 +393,14 @@ def _open_orders(property_id: int, effects: list[Effect]) -> ServiceOrder | None
 
 @transaction.atomic(durable=True)
 def open_cut_order(*, actor: Actor, property_id: int, level: str, reason: str = "") -> ServiceOrder:
-    """A cut order at `level` for the property (debt's enforcement calls it); a second call while one
-    of the same level is open answers that order instead of opening another."""
+    """A cut order at `level` for the property; a second call while one of the same level is open
+    answers that order instead of opening another."""
+    return cut_order_open_within(actor=actor, property_id=property_id, level=level, reason=reason)
+
+
+def cut_order_open_within(*, actor: Actor, property_id: int, level: str, reason: str = "") -> ServiceOrder:
+    """Not durable: `open_cut_order` inside the caller's transaction (debt's daily cut-order
+    generation opens its orders in its own)."""
     try:
         cut_level = CutLevel(level)
     except ValueError:

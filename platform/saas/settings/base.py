@@ -438,3 +438,10 @@ CELERY_BEAT_SCHEDULE["registry-rental-contracts-expire"] = {
     "schedule": crontab(hour=5, minute=15),
     "args": ["modules.registry.tasks.rental_contracts_expire"],
 }
+# the collection ladder's daily steps (cut notices, cut orders): 10:00 UTC is morning in every
+# Brazilian time zone, so the orders are out before the field teams leave; each tenant its own date
+CELERY_BEAT_SCHEDULE["debt-ladder-daily"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": crontab(hour=10, minute=0),
+    "args": ["modules.debt.tasks.ladder_daily"],
+}
