@@ -24,6 +24,7 @@ from modules.registry.selectors_rental import tenant_debt_scope_check
 from .domain import certificates as cert_rules
 from .domain.installments import DebtToNegotiate, negotiated_total, schedule
 from .errors import ErrorCode
+from .notices import notices_settle
 from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
 from .selectors import (
     LIVE,
@@ -233,6 +234,8 @@ def agreement_create(
         )
         for p in position.items
     )
+    # an agreement settles the unit's pending cut notices at once (issue #16)
+    notices_settle([p.bill_id for p in position.items], actor)
     Installment.objects.bulk_create(
         Installment(
             agreement=agreement,

@@ -1,0 +1,199 @@
+"""Cut notices and cut orders under the policy (seed 001 3.2.9.7–3.2.9.15): the notice parameters
+select, the ladder's preview shows what its run commits and a second run writes nothing, protected
+units are never selected, cancel / new cut day / block with their history, a payment or an agreement
+settles the pending notice at once, and expired notices become cut orders (service orders) by
+priority within the daily cap, never on a day the law forbids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+
+from modules.billing.models import Bill, BillStatus
+from modules.collection.documents import bills_paid
+from modules.common.audit import SystemActor
+from modules.debt import ladder, notices
+from modules.debt.cutoff_policy import cutoff_policy_put
+from modules.debt.models import CollectionEvent, CutNotice
+from modules.registry.models import Property
+from modules.registry.services.connections import connection_create
+from modules.service.models import ServiceOrder
+from modules.service.services import units
+from tests.collection import factories as cf
+from tests.conftest import TENANTS, bearer, host_client, make_user
+from tests.registry import factories as reg
+from tests.service import factories as sf
+
+ACTOR = SystemActor("tests")
+MONDAY = dt.date(2026, 4, 13)
+CUT_DAY = dt.date(2026, 4, 28)  # Monday + 15 days: a Tuesday, no holiday near
+PASSWORD = "Senha-forte-123"
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Any:
+    with time_machine.travel(dt.datetime(2026, 4, 13, 13, tzinfo=dt.UTC), tick=True):
+        yield
+
+
+def _owing(
+    *amounts: str,
+    categories: tuple[tuple[str, int], ...] = (("RES", 1),),
+    due: dt.date = dt.date(2026, 3, 10),
+) -> Property:
+    p = reg.prop(holder=reg.customer(), categories=categories)
+    connection_create(
+        actor=ACTOR, prop=p, kind="water", situation="connected", since=dt.date(2020, 1, 1), today=MONDAY
+    )
+    for i, amount in enumerate(amounts):
+        cf.bill(p, amount, due - dt.timedelta(days=31 * i))
+    return p
+
+
+def _policy(**values: Any) -> None:
+    cutoff_policy_put(actor=ACTOR, values=values, today=MONDAY)
+
+
+def test_the_notice_parameters_select_and_the_preview_shows_what_the_run_commits(tenant_alpha: Any) -> None:
+    _policy(min_overdue_bills=2, min_debt="100.00", min_days_overdue=30)
+    two = _owing("60.00", "50.00")  # 2 bills, 110,00 → selected
+    _owing("60.00")  # one bill only
+    _owing("40.00", "50.00")  # 90,00: below the minimum debt
+    _owing("80.00", "80.00", due=dt.date(2026, 3, 20))  # the newer bill is 24 days overdue: 1 counts
+    seen = ladder.preview("cut_notice", as_of=MONDAY)
+    assert (seen.properties, seen.bills, seen.amount) == (1, 2, Decimal("110.00"))
+    assert not CutNotice.objects.exists()
+    done = ladder.run("cut_notice", as_of=MONDAY, actor=ACTOR)
+    assert (done.properties, done.bills, done.amount, done.written) == (1, 2, Decimal("110.00"), 1)
+    notice = CutNotice.objects.get()
+    assert notice.property_id == two.pk
+    assert (notice.delivered_on, notice.cut_from, notice.amount) == (MONDAY, CUT_DAY, Decimal("110.00"))
+    assert sorted(notice.bill_ids) == sorted(Bill.objects.filter(property=two).values_list("id", flat=True))
+    again = ladder.run("cut_notice", as_of=MONDAY, actor=ACTOR)
+    assert again.written == 0
+    assert CutNotice.objects.count() == 1
+    assert (
+        CollectionEvent.objects.filter(property=two, step="notice", action="issued", citizen=True).count()
+        == 1
+    )
+
+
+def test_protected_blocked_and_already_noticed_units_are_never_selected(tenant_alpha: Any) -> None:
+    _policy(protected_categories=["PUB"])
+    plain = _owing("70.00")
+    _owing("70.00", categories=(("PUB", 1),))  # a school: the policy's protected category
+    hospital = _owing("70.00")
+    Property.objects.filter(pk=hospital.pk).update(cut_notice_allowed=False)  # health-dependent / hospital
+    blocked = _owing("70.00")
+    notices.block_create(
+        actor=ACTOR, property_id=blocked.pk, scope="notices", ends_on=None, reason="Liminar", today=MONDAY
+    )
+    held = _owing("70.00")
+    Bill.objects.filter(property=held).update(hold="Pagamento comprovado")
+    assert [s.property_id for s in notices.notice_selection(MONDAY)] == [plain.pk]
+    assert CollectionEvent.objects.filter(property=blocked, step="block").count() == 1
+    notices.notices_issue(actor=ACTOR, as_of=MONDAY)
+    # a pending notice: no second one the next day while multiple notices are off…
+    assert notices.notice_selection(MONDAY + dt.timedelta(days=1)) == []
+    _policy(allow_multiple_pending=True)
+    assert [s.property_id for s in notices.notice_selection(MONDAY + dt.timedelta(days=1))] == [plain.pk]
+
+
+def test_cancel_and_a_new_cut_day_keep_the_history_and_the_law(tenant_alpha: Any) -> None:
+    p = _owing("70.00")
+    notice = notices.notices_issue(actor=ACTOR, as_of=MONDAY)[0]
+    from modules.common.errors import Conflict, ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="não pode ser antes de 28/04/2026"):
+        notices.notice_reschedule(actor=ACTOR, notice_id=notice.pk, cut_from=dt.date(2026, 4, 27), reason="x")
+    with pytest.raises(ValidationFailed, match="sexta-feira"):
+        notices.notice_reschedule(actor=ACTOR, notice_id=notice.pk, cut_from=dt.date(2026, 5, 8), reason="x")
+    moved = notices.notice_reschedule(
+        actor=ACTOR, notice_id=notice.pk, cut_from=dt.date(2026, 5, 5), reason="Pedido do cliente"
+    )
+    assert moved.cut_from == dt.date(2026, 5, 5)
+    notices.notice_cancel(actor=ACTOR, notice_id=notice.pk, reason="Débito contestado")
+    with pytest.raises(Conflict):
+        notices.notice_cancel(actor=ACTOR, notice_id=notice.pk, reason="de novo")
+    actions = list(CollectionEvent.objects.filter(property=p).order_by("id").values_list("action", flat=True))
+    assert actions == ["issued", "rescheduled", "cancelled"]
+    assert notices.order_selection(dt.date(2026, 5, 5)) == []  # a cancelled notice never becomes an order
+
+
+def test_a_payment_settles_the_pending_notice_at_once(tenant_alpha: Any) -> None:
+    p = _owing("70.00", "30.00")
+    notice = notices.notices_issue(actor=ACTOR, as_of=MONDAY)[0]
+    first, second = Bill.objects.filter(property=p).order_by("id")
+    Bill.objects.filter(pk=first.pk).update(status=BillStatus.PAID)
+    bills_paid([first.pk], ACTOR)
+    notice.refresh_from_db()
+    assert notice.status == CutNotice.Status.PENDING  # one bill still open
+    Bill.objects.filter(pk=second.pk).update(status=BillStatus.PAID)
+    bills_paid([second.pk], ACTOR)
+    notice.refresh_from_db()
+    assert notice.status == CutNotice.Status.SETTLED
+    assert notices.order_selection(CUT_DAY) == []
+
+
+def _cut_codes() -> None:
+    for code, effect in {"CORTE-C": "cut_meter_stand", "RELIG-C": "reconnect_meter_stand"}.items():
+        sf.code(code, description=f"Serviço {code}", price="25.00")
+        units.code_effect_set(actor=ACTOR, code=code, effect=effect)
+
+
+def test_expired_notices_become_cut_orders_by_amount_within_the_daily_cap(tenant_alpha: Any) -> None:
+    _cut_codes()
+    _policy(max_orders_per_day=2, order_priority="amount", min_notice_amount="20.00")
+    small, large, middle, tiny = (_owing(a) for a in ("30.00", "90.00", "60.00", "10.00"))
+    notices.notices_issue(actor=ACTOR, as_of=MONDAY)
+    assert notices.order_selection(CUT_DAY - dt.timedelta(days=1)) == []  # not expired yet
+    assert [n.property_id for n in notices.order_selection(CUT_DAY)] == [large.pk, middle.pk]
+    done = ladder.run("cut_order", as_of=CUT_DAY, actor=ACTOR)
+    assert done.written == 2
+    orders = ServiceOrder.objects.filter(code__code="CORTE-C").order_by("id")
+    assert [o.property_id for o in orders] == [large.pk, middle.pk]
+    assert ladder.run("cut_order", as_of=CUT_DAY, actor=ACTOR).written == 0  # the cap is spent today
+    next_day = CUT_DAY + dt.timedelta(days=1)
+    assert [n.property_id for n in notices.order_selection(next_day)] == [small.pk]  # carried over
+    assert tiny.pk not in {n.property_id for n in notices.order_selection(next_day)}  # below the minimum
+    assert CutNotice.objects.get(property=large).order_id == orders[0].pk
+
+
+def test_no_cut_order_on_a_day_the_law_forbids_nor_for_a_unit_blocked_for_orders(tenant_alpha: Any) -> None:
+    _cut_codes()
+    p = _owing("70.00")
+    q = _owing("80.00")
+    notices.notices_issue(actor=ACTOR, as_of=MONDAY)
+    notices.block_create(
+        actor=ACTOR, property_id=q.pk, scope="orders", ends_on=None, reason="Hospital", today=MONDAY
+    )
+    assert notices.order_selection(dt.date(2026, 4, 30)) == []  # Thursday, eve of 1 May
+    assert notices.order_selection(dt.date(2026, 5, 1)) == []  # the holiday
+    assert [n.property_id for n in notices.order_selection(dt.date(2026, 5, 4))] == [p.pk]
+
+
+def test_the_ladder_api_previews_runs_and_answers_an_unknown_step_with_400(tenant_alpha: Any) -> None:
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    headers = bearer(host_client(TENANTS["alpha"]), "chefe", PASSWORD)
+    _owing("70.00")
+    client = host_client(TENANTS["alpha"])
+    body = {"step": "cut_notice", "as_of": "2026-04-13"}
+    preview = client.post("/api/v1/debt/ladder/preview", body, content_type="application/json", **headers)
+    assert preview.status_code == 200
+    assert (preview.json()["properties"], preview.json()["amount"]) == (1, "70.00")
+    assert not CutNotice.objects.exists()
+    run = client.post("/api/v1/debt/ladder/run", body, content_type="application/json", **headers)
+    assert run.json()["written"] == 1 and CutNotice.objects.count() == 1
+    unknown = client.post(
+        "/api/v1/debt/ladder/preview",
+        {"step": "protest", "as_of": "2026-04-13"},
+        content_type="application/json",
+        **headers,
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["code"] == "unknown_ladder_step" and unknown.json()["field"] == "step"
+    assert "protest" in unknown.json()["detail"]
