@@ -24,8 +24,8 @@ from modules.registry.selectors_rental import tenant_debt_scope_check
 from .domain import certificates as cert_rules
 from .domain.installments import DebtToNegotiate, negotiated_total, schedule
 from .errors import ErrorCode
-from .notices import notices_settle
 from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
+from .notices import notices_settle
 from .selectors import (
     LIVE,
     certificate_debts,
