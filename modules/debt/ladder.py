@@ -126,9 +126,10 @@ def _notice_preview(as_of: dt.date) -> StepResult:
             {
                 "property": r.property_id,
                 "account_number": r.account_number,
+                "reference": "",
                 "bills": r.bills,
                 "amount": str(r.total),
-                "oldest_due": r.oldest_due.isoformat(),
+                "date": r.oldest_due.isoformat(),
             }
             for r in rows[:ROWS_SHOWN]
         ),
@@ -163,9 +164,11 @@ def _order_preview(as_of: dt.date) -> StepResult:
         rows=tuple(
             {
                 "property": n.property_id,
-                "notice": n.number,
+                "account_number": n.property.account_number,
+                "reference": f"Aviso nº {n.number}",
+                "bills": n.bills,
                 "amount": str(n.amount),
-                "cut_from": n.cut_from.isoformat(),
+                "date": n.cut_from.isoformat(),
             }
             for n in rows[:ROWS_SHOWN]
         ),

@@ -430,3 +430,8 @@ def cut_orders_generate(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
         after={"as_of": as_of, "count": len(done)},
     )
     return done
+
+
+def cut_day_problem_today(day: dt.date, policy: CutoffPolicy) -> str | None:
+    """Why no cut may start on `day` under the policy and the utility's calendar (None: it may)."""
+    return cut_day_problem(day, rules_of(policy), cut_calendar(day, day + dt.timedelta(days=1), policy))

@@ -24,3 +24,14 @@ urlpatterns = [
     path("certidoes/<int:pk>.pdf", views.certificate_pdf_view, name="certificate_pdf"),
     path("documentos/<int:pk>.pdf", views.statement_pdf_view, name="statement_pdf"),
 ]
+
+from . import cutoff_views  # noqa: E402
+
+urlpatterns += [
+    path("configuracoes/corte/", cutoff_views.cutoff_policy_view, name="cutoff_policy"),
+    path("regua/", cutoff_views.ladder_view, name="ladder"),
+    path("avisos-de-corte/", cutoff_views.notices_view, name="notices"),
+    path("avisos-de-corte/<int:pk>/<str:action>/", cutoff_views.notice_action_view, name="notice_action"),
+    path("bloqueios/", cutoff_views.block_view, name="block"),
+    path("ordens-de-corte/", cutoff_views.cut_orders_view, name="cut_orders"),
+]

@@ -417,6 +417,17 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.sewer_notice",
         description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
     ),
+    NavItem("Cobrança", "Régua de cobrança", "debt:ladder", "debt.collection"),
+    NavItem("Cobrança", "Avisos de corte", "debt:notices", "debt.collection"),
+    NavItem("Cobrança", "Ordens de corte", "debt:cut_orders", "debt.collection"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Política de corte",
+        "debt:cutoff_policy",
+        "debt.settings",
+        description="Aviso prévio, dias e horários de corte (Lei 14.015/2020), parâmetros dos avisos e "
+        "das ordens de corte, etapas diárias da régua.",
+    ),
 )
 
 
