@@ -4,6 +4,7 @@ ladder's preview and run, the cut notices with their actions, and the cut-order 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,8 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from modules.access.views import function_required, page_of
+from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.clock import tenant_today
+from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError
 from modules.common.forms import form_error
 from modules.common.selectors import change_history
@@ -164,7 +166,7 @@ def ladder_view(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"{ladder.STEP_LABELS[step]}: {done.written} registro(s) gravado(s) "
-                    f"({done.properties} imóvel(is), R$ {done.amount}).",
+                    f"({done.properties} imóvel(is), R$ {format_brl(done.amount)}).",
                 )
                 return redirect(f"{request.path}?step={step}&as_of={as_of.isoformat()}")
             result = ladder.preview(step, as_of=as_of)
@@ -178,7 +180,11 @@ def ladder_view(request: HttpRequest) -> HttpResponse:
             "result": result,
             "step_label": ladder.STEP_LABELS.get(result.step, result.step) if result else "",
             "rows": [
-                {**r, "date": f"{dt.date.fromisoformat(r['date']):%d/%m/%Y}"}
+                {
+                    **r,
+                    "date": f"{dt.date.fromisoformat(r['date']):%d/%m/%Y}",
+                    "amount": format_brl(Decimal(r["amount"])),
+                }
                 for r in (result.rows if result else ())
             ],
             "registered_codes": [s.code for s in ladder.registered()],
@@ -207,12 +213,15 @@ def notices_view(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(status=filters.cleaned_data["status"])
         if filters.cleaned_data["account"]:
             rows = rows.filter(property__account_number__startswith=filters.cleaned_data["account"].strip())
+    page, size = page_of(request, rows)
     return render(
         request,
         "debt/notices.html",
         {
             "filters": filters,
-            "page": page_of(request, rows)[0],
+            "page": page,
+            "page_size": size,
+            "page_sizes": PAGE_SIZES,
             "can_change": request.user.can("debt.collection", "change"),  # type: ignore[union-attr]
             "blocks": CollectionBlock.objects.select_related("property").order_by("-starts_on", "-id")[:20],
             "scopes": CollectionBlock.Scope.choices,
@@ -288,6 +297,7 @@ def cut_orders_view(request: HttpRequest) -> HttpResponse:
         .select_related("property")
         .order_by("-closed_on", "-id")
     )
+    page, size = page_of(request, ordered)
     return render(
         request,
         "debt/cut_orders.html",
@@ -295,7 +305,9 @@ def cut_orders_view(request: HttpRequest) -> HttpResponse:
             "today": today,
             "policy": policy,
             "queue": queue,
-            "page": page_of(request, ordered)[0],
+            "page": page,
+            "page_size": size,
+            "page_sizes": PAGE_SIZES,
             "can_run": request.user.can("debt.collection", "add"),  # type: ignore[union-attr]
             "day_problem": notices.cut_day_problem_today(today, policy),
         },
