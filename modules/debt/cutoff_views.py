@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
@@ -20,7 +20,7 @@ from modules.common.errors import DomainError
 from modules.common.forms import form_error
 from modules.common.selectors import change_history
 
-from . import cutoff_policy, ladder, notices
+from . import cutoff_policy, ladder, notices, pdf
 from .domain.cutoff import WEEKDAY_NAMES
 from .models_cutoff import CollectionBlock, CutNotice, CutoffPolicy
 
@@ -283,6 +283,15 @@ def block_view(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         _refused(request, exc)
     return redirect("debt:notices")
+
+
+@function_required("debt.collection")
+def notice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as printed (3.2.9.7): bills, cut day, message, barcode."""
+    notice = get_object_or_404(CutNotice.objects.select_related("property", "document"), pk=pk)
+    response = HttpResponse(pdf.cut_notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="aviso-de-corte-{notice.pk}.pdf"'
+    return response
 
 
 @function_required("debt.collection")

@@ -105,6 +105,10 @@ class CutNotice(NamedByKind):
     fee = models.DecimalField("taxa do aviso", max_digits=10, decimal_places=2, default="0.00")
     message = models.TextField("mensagem", blank=True, default="")
     order_id = models.BigIntegerField("OS de corte", null=True, blank=True)
+    # the payable document (collection) whose FEBRABAN barcode settles the listed bills (3.2.9.7.11)
+    document = models.ForeignKey(
+        "collection.PaymentDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     closed_on = models.DateField("encerrado em", null=True, blank=True)
     closed_reason = models.TextField("motivo", blank=True, default="")
     created_by = models.CharField(max_length=150)

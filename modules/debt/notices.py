@@ -25,6 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
+from modules.collection.models import PaymentDocument
+from modules.collection.services import document_create
 from modules.common.audit import Actor, SystemActor, audit_record
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.reading.models import Reading, ReviewStatus
@@ -34,7 +36,9 @@ from .cutoff_policy import cut_calendar, earliest_cut_on, policy_in_force, rules
 from .disconnection import NOTICE, ORDER, CutCandidate, cut_candidates
 from .domain.cutoff import cut_day_problem
 from .errors import ErrorCode
+from .models import AgreementBill
 from .models_cutoff import CollectionBlock, CollectionEvent, CutNotice, CutoffPolicy
+from .selectors import debt_position
 
 LADDER_ACTOR = SystemActor("régua de cobrança")
 SELECTION_LIMIT = 1_000_000
@@ -187,6 +191,8 @@ def notices_issue(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
                 )
         except IntegrityError:  # a concurrent run issued it
             continue
+        if policy.print_barcode:
+            _notice_document(notice, actor)
         event_add(
             property_id=sel.property_id,
             step="notice",
@@ -204,6 +210,26 @@ def notices_issue(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
         after={"as_of": as_of, "count": len(issued), "cut_from": cut_from},
     )
     return issued
+
+
+def _notice_document(notice: CutNotice, actor: Actor) -> None:
+    """The notice's payable document: its bills priced up to the day before the cut, one FEBRABAN
+    barcode that settles them all (3.2.9.7.11); paying it settles the notice (`notices_settle`)."""
+    valid_until = notice.cut_from - dt.timedelta(days=1)
+    items = debt_position(notice.property_id, valid_until, list(notice.bill_ids)).items
+    if not items:
+        return
+    notice.document = document_create(
+        actor=actor,
+        property_id=notice.property_id,
+        kind=PaymentDocument.Kind.STATEMENT,
+        lines=items,
+        as_of=notice.issued_on,
+        valid_until=valid_until,
+        source="debt.cut_notice",
+        source_id=str(notice.pk),
+    )
+    notice.save(update_fields=["document"])
 
 
 def _pending(notice_id: int) -> CutNotice:
@@ -327,8 +353,6 @@ def notices_settle(bill_ids: list[int], actor: Any) -> None:
     units these bills belong to, none of whose bills is still open and outside an agreement, are
     settled at once and never become cut orders."""
     properties = set(Bill.objects.filter(id__in=bill_ids).values_list("property_id", flat=True))
-    from .models import AgreementBill
-
     negotiated = set(
         AgreementBill.objects.filter(active=True, bill__property_id__in=properties).values_list(
             "bill_id", flat=True

@@ -32,6 +32,7 @@ urlpatterns += [
     path("regua/", cutoff_views.ladder_view, name="ladder"),
     path("avisos-de-corte/", cutoff_views.notices_view, name="notices"),
     path("avisos-de-corte/<int:pk>/<str:action>/", cutoff_views.notice_action_view, name="notice_action"),
+    path("avisos-de-corte/<int:pk>/aviso.pdf", cutoff_views.notice_pdf_view, name="notice_pdf"),
     path("bloqueios/", cutoff_views.block_view, name="block"),
     path("ordens-de-corte/", cutoff_views.cut_orders_view, name="cut_orders"),
 ]

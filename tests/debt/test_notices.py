@@ -197,3 +197,35 @@ def test_the_ladder_api_previews_runs_and_answers_an_unknown_step_with_400(tenan
     assert unknown.status_code == 400
     assert unknown.json()["code"] == "unknown_ladder_step" and unknown.json()["field"] == "step"
     assert "protest" in unknown.json()["detail"]
+
+
+def test_the_notice_pdf_lists_the_bills_the_cut_day_and_a_barcode_that_settles_them(
+    tenant_alpha: Any,
+) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from modules.billing.domain.febraban import format_typeable_line, parse_barcode
+    from modules.debt.pdf import cut_notice_pdf
+
+    _policy(notice_message="Evite o corte: pague ou parcele.", print_barcode=True)
+    p = _owing("70.00", "30.00")
+    notice = notices.notices_issue(actor=ACTOR, as_of=MONDAY)[0]
+    doc = notice.document
+    assert doc is not None and doc.valid_until == CUT_DAY - dt.timedelta(days=1)
+    assert sorted(doc.lines.values_list("bill_id", flat=True)) == sorted(notice.bill_ids)
+    parsed = parse_barcode(doc.barcode)
+    assert parsed.amount == doc.amount
+    assert doc.amount >= Decimal("100.00")  # the bills plus late charges up to the day before the cut
+    text = " ".join(
+        " ".join(pg.extract_text() or "" for pg in PdfReader(BytesIO(cut_notice_pdf(notice))).pages).split()
+    )
+    assert "Corte a partir de 28/04/2026" in text
+    assert p.account_number in text
+    assert "Evite o corte: pague ou parcele." in text
+    assert format_typeable_line(doc.typeable_line) in text
+    _policy(print_barcode=False)
+    q = _owing("50.00")
+    later = notices.notices_issue(actor=ACTOR, as_of=MONDAY + dt.timedelta(days=1))
+    assert [n.property_id for n in later] == [q.pk] and later[0].document is None

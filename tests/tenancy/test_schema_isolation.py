@@ -914,3 +914,30 @@ IDS |= {
     ("rental-contracts", "id"): lambda w: _beta_rental_contract(w).pk,
     ("addresses", "address_id"): lambda w: _beta_address(w).pk,
 }
+
+
+def _beta_cut_notice(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from decimal import Decimal
+
+        from modules.debt.models import CutNotice
+
+        _beyond_alpha("debt_cutnotice")
+        return CutNotice.objects.create(
+            property=w.prop(),
+            issued_on=TODAY,
+            delivered_on=TODAY,
+            cut_from=TODAY + dt.timedelta(days=15),
+            bill_ids=[],
+            bills=1,
+            amount=Decimal("10.00"),
+            created_by=ACTOR_NAME,
+        )
+
+    return w.get("cut_notice", make)
+
+
+IDS |= {
+    # cut notices of the collection ladder (h-ladder)
+    ("notices", "id"): lambda w: _beta_cut_notice(w).pk,
+}
