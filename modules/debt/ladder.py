@@ -152,13 +152,14 @@ def _notice_run(as_of: dt.date, actor: Actor) -> StepResult:
 
 
 def _order_preview(as_of: dt.date) -> StepResult:
-    from .notices import order_selection
+    from .notices import escalation_selection, order_selection
 
     rows = order_selection(as_of)
+    escalations = escalation_selection(as_of)
     return StepResult(
         "cut_order",
         as_of,
-        len(rows),
+        len(rows) + len(escalations),
         sum(n.bills for n in rows),
         sum((n.amount for n in rows), Decimal("0.00")),
         rows=tuple(
@@ -176,16 +177,19 @@ def _order_preview(as_of: dt.date) -> StepResult:
 
 
 def _order_run(as_of: dt.date, actor: Actor) -> StepResult:
-    from .notices import cut_orders_generate
+    """The first level (meter stand) from the expired notices, then the second (branch) for the
+    units still cut and owing after the policy's days."""
+    from .notices import cut_escalations_generate, cut_orders_generate
 
     done = cut_orders_generate(actor=actor, as_of=as_of)
+    escalated = cut_escalations_generate(actor=actor, as_of=as_of)
     return StepResult(
         "cut_order",
         as_of,
-        len(done),
+        len(done) + len(escalated),
         sum(n.bills for n in done),
         sum((n.amount for n in done), Decimal("0.00")),
-        written=len(done),
+        written=len(done) + len(escalated),
         committed=True,
     )
 

@@ -49,8 +49,16 @@ CutOrderOpener = Callable[[Actor, int, str, str], int]
 _OPENER: dict[str, CutOrderOpener] = {}
 
 
-def register_cut_order_opener(opener: CutOrderOpener) -> None:
+# service registers (as_of, cut on or before) -> property ids whose meter-stand cut is still open
+# with no reconnection ordered: the candidates of the second level (3.2.9.14)
+CutEscalation = Callable[[dt.date], list[int]]
+_ESCALATION: dict[str, CutEscalation] = {}
+
+
+def register_cut_order_opener(opener: CutOrderOpener, escalation: CutEscalation | None = None) -> None:
     _OPENER["cut"] = opener
+    if escalation is not None:
+        _ESCALATION["branch"] = escalation
 
 
 @dataclass(frozen=True)
@@ -453,6 +461,51 @@ def cut_orders_generate(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
         object_type="debt.cutnotice",
         after={"as_of": as_of, "count": len(done)},
     )
+    return done
+
+
+def escalation_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list[int]:
+    """3.2.9.14: the units cut at the meter stand at least `second_level_after_days` ago, still cut
+    (no reconnection ordered), still owing an overdue bill and not blocked or protected: the next
+    level (the branch) is ordered for them, within the daily cap, never on a day the law forbids."""
+    policy = policy or policy_in_force(as_of)
+    find = _ESCALATION.get("branch")
+    if find is None or cut_day_problem_today(as_of, policy):
+        return []
+    ids = set(find(as_of - dt.timedelta(days=policy.second_level_after_days)))
+    owing = {
+        c.property_id
+        for c in cut_candidates(as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT)
+        if c.property_id in ids
+    }
+    out = _excluded(owing, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
+    done_today = CollectionEvent.objects.filter(step="cut_order", action="escalated", at__date=as_of).count()
+    return sorted(owing - out)[: max(0, policy.max_orders_per_day - done_today)]
+
+
+@transaction.atomic(durable=True)
+def cut_escalations_generate(*, actor: Actor, as_of: dt.date) -> list[int]:
+    """The second-level (branch) cut orders of the day's escalation selection, through service's
+    opener (an open branch order is answered again, never a second); one history line per order.
+    Answers the units that got a new order."""
+    opener = _OPENER.get("cut")
+    if opener is None:
+        return []
+    done: list[int] = []
+    for property_id in escalation_selection(as_of):
+        order_id = opener(
+            actor, property_id, "branch", "Corte no ramal: corte no cavalete sem pagamento nem religação"
+        )
+        if event_add(
+            property_id=property_id,
+            step="cut_order",
+            action="escalated",
+            summary=f"Ordem de corte no ramal (2º nível) emitida: OS {order_id}",
+            actor=actor,
+            citizen=True,
+            key=f"branch:{order_id}",
+        ):
+            done.append(property_id)
     return done
 
 

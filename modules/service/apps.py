@@ -226,12 +226,13 @@ class ServiceConfig(AppConfig):
         # debt's cut-order generation opens service orders through this (debt sits below service)
         from modules.debt.notices import register_cut_order_opener
 
-        from .services.units import cut_order_open_within
+        from .services.units import cut_escalation_candidates, cut_order_open_within
 
         register_cut_order_opener(
             lambda actor, property_id, level, reason: (
                 cut_order_open_within(actor=actor, property_id=property_id, level=level, reason=reason).pk
-            )
+            ),
+            cut_escalation_candidates,
         )
         register_labels(
             actions={

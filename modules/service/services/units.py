@@ -417,6 +417,25 @@ def cut_order_open_within(*, actor: Actor, property_id: int, level: str, reason:
     )
 
 
+def cut_escalation_candidates(cut_on_or_before: dt.date) -> list[int]:
+    """3.2.9.14, for debt's ladder: the properties whose water is cut at the meter stand since
+    `cut_on_or_before` or earlier, with no reconnection ordered and no branch cut order open yet."""
+    branch_open = ServiceOrder.objects.filter(code__effect__effect=Effect.CUT_BRANCH).exclude(
+        status__in=list(FINAL)
+    )
+    return sorted(
+        CutRecord.objects.filter(
+            level=CutLevel.METER_STAND,
+            phase=CutRecord.Phase.CUT,
+            reconnected_on__isnull=True,
+            cut_on__lte=cut_on_or_before,
+        )
+        .exclude(property_id__in=branch_open.values("property_id"))
+        .values_list("property_id", flat=True)
+        .distinct()
+    )
+
+
 def reconnection_order_open_within(*, actor: Actor, property_id: int, kind: str = "water") -> ServiceOrder:
     """Not durable: the reconnection order of the property's open cut (of `kind`), at the cut's level;
     an open reconnection order already issued is answered again, never a second (S10.8-02). Raises
