@@ -42,6 +42,7 @@ COUNTS: dict[str, tuple[int, int]] = {
     "notice_days": (0, 365),
     "min_overdue_bills": (1, 120),
     "min_days_overdue": (0, 3650),
+    "reminder_days_overdue": (0, 3650),
     "max_orders_per_day": (0, 100000),
     "second_level_after_days": (1, 365),
     "reconnection_hours": (1, 720),

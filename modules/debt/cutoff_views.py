@@ -72,6 +72,7 @@ class CutoffPolicyForm(forms.Form):
     )
     second_level_after_days = forms.IntegerField(label="Dias até o corte no ramal", min_value=1)
     reconnection_hours = forms.IntegerField(label="Prazo da religação após pagamento (horas)", min_value=1)
+    reminder_days_overdue = forms.IntegerField(label="Dias de atraso para o lembrete", min_value=0)
     daily_steps = forms.MultipleChoiceField(
         label="Etapas executadas diariamente",
         choices=[(c, ladder.STEP_LABELS[c]) for c in ladder.STEP_CODES],

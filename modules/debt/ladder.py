@@ -194,6 +194,42 @@ def _order_run(as_of: dt.date, actor: Actor) -> StepResult:
     )
 
 
+def _reminder_preview(as_of: dt.date) -> StepResult:
+    from .reminders import reminder_selection, totals
+
+    rows = reminder_selection(as_of)
+    bills, amount = totals(rows)
+    return StepResult(
+        "reminder",
+        as_of,
+        len(rows),
+        bills,
+        amount,
+        rows=tuple(
+            {
+                "property": r.property_id,
+                "account_number": r.account_number,
+                "reference": "",
+                "bills": r.bills,
+                "amount": str(r.total),
+                "date": r.oldest_due.isoformat(),
+            }
+            for r in rows[:ROWS_SHOWN]
+        ),
+    )
+
+
+def _reminder_run(as_of: dt.date, actor: Actor) -> StepResult:
+    from .reminders import reminders_send, totals
+
+    done = reminders_send(actor=actor, as_of=as_of)
+    bills, amount = totals(done.sent)
+    return StepResult(
+        "reminder", as_of, len(done.sent), bills, amount, written=len(done.sent), committed=True
+    )
+
+
 def register_debt_steps() -> None:
+    register_step("reminder", preview=_reminder_preview, run=_reminder_run)
     register_step("cut_notice", preview=_notice_preview, run=_notice_run)
     register_step("cut_order", preview=_order_preview, run=_order_run)

@@ -66,6 +66,8 @@ class CutoffPolicy(NamedByKind):
     second_level_after_days = models.PositiveSmallIntegerField(
         "dias após o corte no cavalete para o corte no ramal", default=30
     )
+    # the reminder step (e-mail and SMS to the holder) before any notice
+    reminder_days_overdue = models.PositiveSmallIntegerField("dias de atraso para o lembrete", default=3)
     # the ladder's steps the daily task runs (codes of modules/debt/ladder.py), in the ladder's order
     daily_steps = models.JSONField("etapas executadas diariamente", default=list, blank=True)
     reconnection_hours = models.PositiveSmallIntegerField(

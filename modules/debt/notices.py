@@ -106,8 +106,9 @@ def _blocked(as_of: dt.date, scopes: list[str]) -> set[int]:
     )
 
 
-def _excluded(ids: set[int], as_of: dt.date, policy: CutoffPolicy, scopes: list[str]) -> set[int]:
-    """Among `ids`, the units the policy, a block or an open reading review keep out."""
+def excluded_units(ids: set[int], as_of: dt.date, policy: CutoffPolicy, scopes: list[str]) -> set[int]:
+    """Among `ids`, the units the policy's protected categories, a block of one of `scopes` in force
+    on `as_of` or an open reading review keep out of a ladder step. A read."""
     out = _blocked(as_of, scopes) & ids
     if policy.protected_categories:
         out |= set(
@@ -135,7 +136,7 @@ def notice_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list
         if c.bills >= policy.min_overdue_bills and c.total >= policy.min_debt
     ]
     ids = {c.property_id for c in rows}
-    out = _excluded(ids, as_of, policy, [CollectionBlock.Scope.NOTICES, CollectionBlock.Scope.BOTH])
+    out = excluded_units(ids, as_of, policy, [CollectionBlock.Scope.NOTICES, CollectionBlock.Scope.BOTH])
     if not policy.allow_multiple_pending:
         out |= set(
             CutNotice.objects.filter(property_id__in=ids, status=CutNotice.Status.PENDING).values_list(
@@ -414,7 +415,7 @@ def order_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list[
         for c in cut_candidates(as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT)
         if c.property_id in ids
     }
-    out = _excluded(ids, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
+    out = excluded_units(ids, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
     rows = [n for n in expired if n.property_id in allowed and n.property_id not in out]
     rows = [n for n in rows if Bill.objects.filter(id__in=n.bill_ids, status=BillStatus.RELEASED).exists()]
     if policy.order_priority == CutoffPolicy.Priority.AMOUNT:
@@ -478,7 +479,7 @@ def escalation_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> 
         for c in cut_candidates(as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT)
         if c.property_id in ids
     }
-    out = _excluded(owing, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
+    out = excluded_units(owing, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
     done_today = CollectionEvent.objects.filter(step="cut_order", action="escalated", at__date=as_of).count()
     return sorted(owing - out)[: max(0, policy.max_orders_per_day - done_today)]
 

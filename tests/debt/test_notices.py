@@ -229,3 +229,49 @@ def test_the_notice_pdf_lists_the_bills_the_cut_day_and_a_barcode_that_settles_t
     q = _owing("50.00")
     later = notices.notices_issue(actor=ACTOR, as_of=MONDAY + dt.timedelta(days=1))
     assert [n.property_id for n in later] == [q.pk] and later[0].document is None
+
+
+def test_the_reminder_step_sends_sms_and_e_mail_once_a_day_through_the_provider(
+    tenant_alpha: Any, settings: Any
+) -> None:
+    from django.core import mail
+
+    from fakes.sms import FakeSms
+
+    _policy(reminder_days_overdue=3)
+    maria = reg.customer("Maria Lembrada", email="maria@example.com", phone="(79) 99876-5432")
+    p = reg.prop(holder=maria)
+    cf.bill(p, "45.50", dt.date(2026, 4, 9))  # 4 days overdue
+    recent = _owing("20.00", due=dt.date(2026, 4, 12))  # one day: too early
+    with FakeSms(token="sms-test-token") as fake:
+        settings.SMS_API_URL, settings.SMS_API_TOKEN = fake.url, "sms-test-token"
+        seen = ladder.preview("reminder", as_of=MONDAY)
+        assert (seen.properties, seen.amount) == (1, Decimal("45.50"))
+        assert not fake.outbox and not mail.outbox
+        done = ladder.run("reminder", as_of=MONDAY, actor=ACTOR)
+        assert done.written == 1
+        (sms,) = fake.outbox
+        assert sms["to"] == "+5579998765432" and p.account_number in sms["text"] and "45,50" in sms["text"]
+        assert [m.to for m in mail.outbox] == [["maria@example.com"]]
+        assert ladder.run("reminder", as_of=MONDAY, actor=ACTOR).written == 0
+        assert len(fake.outbox) == 1 and len(mail.outbox) == 1
+    event = CollectionEvent.objects.get(property=p, step="reminder")
+    assert event.citizen and "SMS e e-mail" in event.summary
+    assert not CollectionEvent.objects.filter(property=recent, step="reminder").exists()
+
+
+def test_a_refusing_provider_writes_no_reminder_and_the_next_run_tries_again(
+    tenant_alpha: Any, settings: Any
+) -> None:
+    from fakes.sms import FakeSms
+
+    maria = reg.customer("Maria Sem E-mail", phone="(79) 99876-5432")
+    p = reg.prop(holder=maria)
+    cf.bill(p, "45.50", dt.date(2026, 4, 1))
+    with FakeSms(token="sms-test-token") as fake:
+        settings.SMS_API_URL, settings.SMS_API_TOKEN = fake.url, "wrong"
+        assert ladder.run("reminder", as_of=MONDAY, actor=ACTOR).written == 0
+        assert not CollectionEvent.objects.filter(property=p).exists()
+        settings.SMS_API_TOKEN = "sms-test-token"
+        assert ladder.run("reminder", as_of=MONDAY, actor=ACTOR).written == 1
+        assert len(fake.outbox) == 1
