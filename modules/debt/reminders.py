@@ -119,7 +119,8 @@ def reminders_send(*, actor: Actor, as_of: dt.date) -> ReminderRun:
                 property_id=sel.property_id,
                 step="reminder",
                 action="sent",
-                summary=f"Lembrete por {' e '.join(channels)}: {sel.bills} conta(s), R$ {format_brl(sel.total)}",
+                summary=f"Lembrete por {' e '.join(channels)}: {sel.bills} conta(s), "
+                f"R$ {format_brl(sel.total)}",
                 actor=actor,
                 citizen=True,
                 key=f"reminder:{as_of}",
