@@ -142,3 +142,18 @@ def test_a_consult_profile_sees_the_pages_but_cannot_run_or_change(tenant_alpha:
     assert client.post("/cobranca/regua/", {"step": "cut_notice", "as_of": "2026-04-13"}).status_code == 403
     assert client.post("/cobranca/configuracoes/corte/", FORM).status_code == 403
     assert not CutNotice.objects.exists() and not CutoffPolicy.objects.exists()
+
+
+def test_the_agency_shows_the_citizen_the_pending_notice_and_its_cut_day(staff: Client) -> None:
+    from tests.portal.conftest import sign_in
+
+    maria = reg.customer("Maria Avisada")
+    p = reg.prop(holder=maria)
+    cf.bill(p, "70.00", dt.date(2026, 3, 10))
+    staff.post("/cobranca/regua/", {"step": "cut_notice", "as_of": "2026-04-13"})
+    notice = CutNotice.objects.get(property=p)
+    agency = host_client(TENANTS["alpha"])
+    assert sign_in(agency, p, maria.cpf_cnpj).status_code == 302
+    page = agency.get(f"/agencia/imoveis/{p.pk}/").content.decode()
+    assert f"Aviso de corte nº {notice.number}" in page
+    assert "28/04/2026" in page
