@@ -62,7 +62,8 @@ class DebtConfig(AppConfig):
         from modules.collection.documents import register_bills_paid
 
         from .ladder import register_debt_steps
-        from .notices import notices_settle
+        from .notices import NOTICE_FEE_SOURCE, notice_fee_items, notices_settle
 
         register_bills_paid("debt.cut_notice", notices_settle)
+        register_item_source(NOTICE_FEE_SOURCE, notice_fee_items)
         register_debt_steps()

@@ -64,7 +64,9 @@ FIELDS = (
 
 def policy_in_force(on: dt.date) -> CutoffPolicy:
     """The version in force on `on`, or the defaults (unsaved) while the utility has saved none."""
-    row = CutoffPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    row: CutoffPolicy | None = (
+        CutoffPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    )
     if row is not None:
         return row
     return CutoffPolicy(
@@ -226,7 +228,7 @@ def cutoff_policy_put(
         raise _invalid("A vigência não pode começar antes de hoje.", "effective_from")
     base = policy_in_force(start)
     clean = policy_values(values, base)
-    row = CutoffPolicy.objects.select_for_update().filter(effective_from=start).first()
+    row: CutoffPolicy | None = CutoffPolicy.objects.select_for_update().filter(effective_from=start).first()
     before = snapshot(row, list(clean)) if row is not None else None
     if row is None:
         row = CutoffPolicy(effective_from=start, created_by=actor.get_username())

@@ -24,10 +24,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from modules.billing.domain.pricing import PendingItem
+from modules.billing.hooks import already_billed
 from modules.billing.models import Bill, BillStatus
 from modules.collection.models import PaymentDocument
 from modules.collection.services import document_create
 from modules.common.audit import Actor, SystemActor, audit_record
+from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.reading.models import Reading, ReviewStatus
 from modules.registry.models import Property, PropertyCategory, ServiceConnection
@@ -242,7 +245,7 @@ def _notice_document(notice: CutNotice, actor: Actor) -> None:
 
 
 def _pending(notice_id: int) -> CutNotice:
-    row = CutNotice.objects.select_for_update().filter(pk=notice_id).first()
+    row: CutNotice | None = CutNotice.objects.select_for_update().filter(pk=notice_id).first()
     if row is None:
         raise NotFound("Aviso de corte não encontrado.", field="notice", code=ErrorCode.CUT_NOTICE_NOT_FOUND)
     if row.status != CutNotice.Status.PENDING:
@@ -337,7 +340,7 @@ def block_create(
         raise ValidationFailed(
             "O fim do bloqueio não pode ser antes de hoje.", field="ends_on", code=ErrorCode.INVALID
         )
-    block = CollectionBlock.objects.create(
+    block: CollectionBlock = CollectionBlock.objects.create(
         property_id=property_id,
         scope=scope,
         starts_on=today,
@@ -513,3 +516,31 @@ def cut_escalations_generate(*, actor: Actor, as_of: dt.date) -> list[int]:
 def cut_day_problem_today(day: dt.date, policy: CutoffPolicy) -> str | None:
     """Why no cut may start on `day` under the policy and the utility's calendar (None: it may)."""
     return cut_day_problem(day, rules_of(policy), cut_calendar(day, day + dt.timedelta(days=1), policy))
+
+
+NOTICE_FEE_SOURCE = "debt.cut_notice_fee"
+
+
+def notice_fee_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
+    """billing's item source (3.2.9.7.7): the fee of each charged cut notice, on the unit's next
+    bill, once (a fee already on a bill that is not cancelled is not offered again)."""
+    rows = list(
+        CutNotice.objects.filter(property_id__in=property_ids, fee__gt=0).exclude(
+            status=CutNotice.Status.CANCELLED
+        )
+    )
+    billed = already_billed(NOTICE_FEE_SOURCE, [str(n.pk) for n in rows])
+    result: dict[int, list[PendingItem]] = {}
+    for notice in rows:
+        if str(notice.pk) in billed:
+            continue
+        result.setdefault(notice.property_id, []).append(
+            PendingItem(
+                kind="service",
+                description=f"Taxa do aviso de corte nº {notice.number}",
+                amount=notice.fee,
+                source=NOTICE_FEE_SOURCE,
+                source_id=str(notice.pk),
+            )
+        )
+    return result

@@ -275,3 +275,22 @@ def test_a_refusing_provider_writes_no_reminder_and_the_next_run_tries_again(
         settings.SMS_API_TOKEN = "sms-test-token"
         assert ladder.run("reminder", as_of=MONDAY, actor=ACTOR).written == 1
         assert len(fake.outbox) == 1
+
+
+def test_a_charged_notice_puts_its_fee_on_the_next_bill_once(tenant_alpha: Any) -> None:
+    from modules.billing.hooks import pending_items
+    from modules.common.domain.dates import YearMonth
+
+    _policy(notice_fee="7.50")
+    p = _owing("70.00")
+    notice = notices.notices_issue(actor=ACTOR, as_of=MONDAY)[0]
+    items = [
+        i for i in pending_items([p.pk], YearMonth(2026, 5))[p.pk] if i.source == notices.NOTICE_FEE_SOURCE
+    ]
+    assert [(i.amount, i.source_id, i.kind) for i in items] == [(Decimal("7.50"), str(notice.pk), "service")]
+    notices.notice_cancel(actor=ACTOR, notice_id=notice.pk, reason="Erro de emissão")
+    assert not [
+        i
+        for i in pending_items([p.pk], YearMonth(2026, 5)).get(p.pk, [])
+        if i.source == notices.NOTICE_FEE_SOURCE
+    ]
