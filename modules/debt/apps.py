@@ -29,6 +29,7 @@ class DebtConfig(AppConfig):
                 "debt.cut_notice_reschedule": "Data de corte do aviso alterada",
                 "debt.collection_block_create": "Bloqueio de cobrança",
                 "debt.cut_orders_generate": "Ordens de corte geradas",
+                "debt.collection_letters_issue": "Cartas de cobrança emitidas",
             },
             objects={
                 "debt.agreement": "Parcelamento",

@@ -130,7 +130,10 @@ def notice_json(n: CutNotice) -> dict[str, Any]:
 
 class NoticeActionIn(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
-    cut_from = serializers.DateField(required=False)
+
+
+class RescheduleIn(NoticeActionIn):
+    cut_from = serializers.DateField()
 
 
 class _NoticeApi(APIView):
@@ -158,13 +161,13 @@ class NoticeCancelApi(_NoticeApi):
 class NoticeRescheduleApi(_NoticeApi):
     """A pending notice's cut day moved (3.2.9.9): never before the earliest legal day."""
 
-    @extend_schema(request=NoticeActionIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=RescheduleIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
-        data = self._input(request)
-        if "cut_from" not in data:
-            raise ValidationFailed("Informe a nova data de corte.", field="cut_from", code=ErrorCode.INVALID)
+        data = RescheduleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
         row = notices.notice_reschedule(
-            actor=request.user, notice_id=pk, cut_from=data["cut_from"], reason=data["reason"]
+            actor=request.user, notice_id=pk, cut_from=v["cut_from"], reason=v["reason"]
         )
         return Response(notice_json(row))
 

@@ -322,3 +322,76 @@ def cut_orders_view(request: HttpRequest) -> HttpResponse:
             "day_problem": notices.cut_day_problem_today(today, policy),
         },
     )
+
+
+class LetterForm(forms.Form):
+    account_number = forms.CharField(label="Matrícula", required=False)
+    route_from = forms.IntegerField(label="Rota de", required=False, min_value=0)
+    route_to = forms.IntegerField(label="Rota até", required=False, min_value=0)
+    reference_from = forms.DateField(label="Referência de", required=False, widget=DATE)
+    reference_to = forms.DateField(label="Referência até", required=False, widget=DATE)
+    amount_min = forms.DecimalField(label="Débito de (R$)", required=False, min_value=0, localize=True)
+    amount_max = forms.DecimalField(label="Débito até (R$)", required=False, min_value=0, localize=True)
+    bills_min = forms.IntegerField(label="Contas vencidas de", required=False, min_value=1)
+    bills_max = forms.IntegerField(label="Contas vencidas até", required=False, min_value=1)
+    months_in_arrears = forms.IntegerField(label="Meses em atraso (mínimo)", required=False, min_value=0)
+    categories = forms.CharField(label="Categorias (códigos, separados por vírgula)", required=False)
+    property_status = forms.ChoiceField(
+        label="Situação do imóvel",
+        required=False,
+        choices=[("", "Todas"), ("active", "Ativo"), ("inactive", "Inativo")],
+    )
+
+    def filters(self) -> Any:
+        from .letters import LetterFilters
+
+        d = self.cleaned_data
+        return LetterFilters(
+            account_number=d["account_number"] or "",
+            route_from=d["route_from"],
+            route_to=d["route_to"],
+            reference_from=d["reference_from"],
+            reference_to=d["reference_to"],
+            amount_min=d["amount_min"],
+            amount_max=d["amount_max"],
+            bills_min=d["bills_min"] or 1,
+            bills_max=d["bills_max"],
+            months_in_arrears=d["months_in_arrears"] or 0,
+            categories=tuple(c.strip() for c in (d["categories"] or "").split(",") if c.strip()),
+            property_status=d["property_status"] or "",
+        )
+
+
+@function_required("debt.collection")
+@require_http_methods(["GET", "POST"])
+def letters_view(request: HttpRequest) -> HttpResponse:
+    """3.2.9.6: the units in arrears the filters choose (preview) and, with the add grant, one
+    letter each: a payable statement with its barcode (the PDF links)."""
+    from .letters import letter_selection, letters_issue
+
+    today = tenant_today()
+    form = LetterForm(request.POST if request.method == "POST" else (request.GET or None))
+    rows: list[Any] = []
+    issued: list[Any] = []
+    if form.is_bound and form.is_valid():
+        try:
+            if request.method == "POST":
+                if not request.user.can("debt.collection", "add"):  # type: ignore[union-attr]
+                    return HttpResponseForbidden(render(request, "access/forbidden.html").content)
+                issued = letters_issue(actor=request.user, filters=form.filters(), as_of=today)  # type: ignore[arg-type]
+                messages.success(request, f"{len(issued)} carta(s) de cobrança emitida(s).")
+            else:
+                rows = letter_selection(form.filters(), today)
+        except DomainError as exc:
+            form_error(form, exc)
+    return render(
+        request,
+        "debt/letters.html",
+        {
+            "form": form,
+            "rows": rows,
+            "issued": issued,
+            "total": sum((r.total for r in rows), Decimal("0.00")),
+            "can_run": request.user.can("debt.collection", "add"),  # type: ignore[union-attr]
+        },
+    )

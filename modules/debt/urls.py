@@ -35,4 +35,5 @@ urlpatterns += [
     path("avisos-de-corte/<int:pk>/aviso.pdf", cutoff_views.notice_pdf_view, name="notice_pdf"),
     path("bloqueios/", cutoff_views.block_view, name="block"),
     path("ordens-de-corte/", cutoff_views.cut_orders_view, name="cut_orders"),
+    path("cartas/", cutoff_views.letters_view, name="letters"),
 ]

@@ -420,6 +420,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Cobrança", "Régua de cobrança", "debt:ladder", "debt.collection"),
     NavItem("Cobrança", "Avisos de corte", "debt:notices", "debt.collection"),
     NavItem("Cobrança", "Ordens de corte", "debt:cut_orders", "debt.collection"),
+    NavItem("Cobrança", "Cartas de cobrança", "debt:letters", "debt.collection"),
     NavItem(
         SETTINGS_SECTION,
         "Política de corte",
