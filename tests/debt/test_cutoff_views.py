@@ -43,6 +43,7 @@ FORM = {
     "order_message": "",
     "second_level_after_days": "30",
     "reconnection_hours": "24",
+    "reminder_days_overdue": "3",
     "daily_steps": ["cut_notice"],
 }
 

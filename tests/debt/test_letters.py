@@ -52,7 +52,9 @@ def test_each_filter_narrows_the_units_in_arrears(tenant_alpha: Any) -> None:
     assert ids(amount_max=Decimal("60.00")) == [one.pk]
     assert ids(months_in_arrears=3) == [shop.pk]  # oldest due before January
     assert ids(categories=("COM",)) == [shop.pk]
-    assert ids(reference_from=dt.date(2026, 2, 1)) == [three.pk, one.pk]
+    # bills of reference February 2026 on (a bill due 10/03 is February's): both keep one bill
+    assert ids(reference_from=dt.date(2026, 2, 1)) == [one.pk, three.pk]
+    assert ids(reference_to=dt.date(2026, 1, 1)) == [shop.pk, three.pk]
     Property.objects.filter(pk=one.pk).update(status=Property.Status.INACTIVE)
     assert ids(property_status="inactive") == [one.pk]
     with pytest.raises(ValidationFailed) as bad:

@@ -294,3 +294,28 @@ def test_a_charged_notice_puts_its_fee_on_the_next_bill_once(tenant_alpha: Any) 
         for i in pending_items([p.pk], YearMonth(2026, 5)).get(p.pk, [])
         if i.source == notices.NOTICE_FEE_SOURCE
     ]
+
+
+def test_the_notice_and_block_apis_cancel_reschedule_and_block_naming_bad_input(tenant_alpha: Any) -> None:
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    headers = bearer(host_client(TENANTS["alpha"]), "chefe", PASSWORD)
+    client = host_client(TENANTS["alpha"])
+    p = _owing("70.00")
+    notice = notices.notices_issue(actor=ACTOR, as_of=MONDAY)[0]
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        return client.post(path, body, content_type="application/json", **headers)
+
+    early = post(f"/api/v1/debt/notices/{notice.pk}/reschedule", {"cut_from": "2026-04-20", "reason": "x"})
+    assert early.status_code == 400 and early.json()["code"] == "cut_day_not_allowed"
+    moved = post(
+        f"/api/v1/debt/notices/{notice.pk}/reschedule", {"cut_from": "2026-05-05", "reason": "Pedido"}
+    )
+    assert moved.status_code == 200 and moved.json()["cut_from"] == "2026-05-05"
+    gone = post(f"/api/v1/debt/notices/{notice.pk}/cancel", {"reason": "Contestação"})
+    assert gone.status_code == 200 and gone.json()["status"] == "cancelled"
+    again = post(f"/api/v1/debt/notices/{notice.pk}/cancel", {"reason": "de novo"})
+    assert again.status_code == 409 and again.json()["code"] == "cut_notice_not_pending"
+    block = post(f"/api/v1/properties/{p.pk}/collection-block", {"scope": "orders", "reason": "Liminar"})
+    assert block.status_code == 201 and block.json()["scope"] == "orders"
+    assert post("/api/v1/properties/999999/collection-block", {"reason": "x"}).status_code == 404
