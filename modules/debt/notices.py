@@ -31,6 +31,7 @@ from modules.collection.models import PaymentDocument
 from modules.collection.services import document_create
 from modules.common.audit import Actor, SystemActor, audit_record
 from modules.common.domain.dates import YearMonth
+from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.reading.models import Reading, ReviewStatus
 from modules.registry.models import Property, PropertyCategory, ServiceConnection
@@ -209,7 +210,7 @@ def notices_issue(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
             property_id=sel.property_id,
             step="notice",
             action="issued",
-            summary=f"Aviso de corte nº {notice.number}: {sel.bills} conta(s), R$ {sel.total}; "
+            summary=f"Aviso de corte nº {notice.number}: {sel.bills} conta(s), R$ {format_brl(sel.total)}; "
             f"corte a partir de {cut_from:%d/%m/%Y}",
             actor=actor,
             citizen=True,
