@@ -319,3 +319,33 @@ def test_the_notice_and_block_apis_cancel_reschedule_and_block_naming_bad_input(
     block = post(f"/api/v1/properties/{p.pk}/collection-block", {"scope": "orders", "reason": "Liminar"})
     assert block.status_code == 201 and block.json()["scope"] == "orders"
     assert post("/api/v1/properties/999999/collection-block", {"reason": "x"}).status_code == 404
+
+
+def test_already_cut_units_follow_the_policys_flag(tenant_alpha: Any) -> None:
+    from modules.registry.models import ServiceConnection
+
+    cut = _owing("70.00")
+    ServiceConnection.objects.filter(property=cut).update(situation="cut")
+    plain = _owing("70.00")
+    assert [s.property_id for s in notices.notice_selection(MONDAY)] == [plain.pk]
+    _policy(notify_already_cut=True)
+    assert sorted(s.property_id for s in notices.notice_selection(MONDAY)) == sorted([cut.pk, plain.pk])
+
+
+@pytest.mark.parametrize("priority", ["notice_due", "location"])
+def test_orders_come_out_in_the_chosen_priority_with_the_policys_message(
+    tenant_alpha: Any, priority: str
+) -> None:
+    _cut_codes()
+    _policy(order_priority=priority, order_message="Corte por débito: leve o aviso.")
+    first = _owing("30.00")  # lower inscription (lot) and issued first
+    second = _owing("90.00")
+    notices.notices_issue(actor=ACTOR, as_of=MONDAY)
+    later = _owing("60.00")
+    notices.notices_issue(actor=ACTOR, as_of=MONDAY + dt.timedelta(days=1))  # its cut day is a day later
+    day = dt.date(2026, 4, 29)
+    assert [n.property_id for n in notices.order_selection(day)] == [first.pk, second.pk, later.pk]
+    notices.cut_orders_generate(actor=ACTOR, as_of=day)
+    assert set(ServiceOrder.objects.values_list("description", flat=True)) == {
+        "Corte por débito: leve o aviso."
+    }
