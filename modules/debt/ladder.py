@@ -11,6 +11,7 @@ is a 400 naming it (`step`).
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,8 +61,10 @@ class StepResult:
         }
 
 
-Preview = Callable[[dt.date], StepResult]
-Run = Callable[[dt.date, Actor], StepResult]
+# a step answers a StepResult, or a mapping with at least "count" and "amount" (the bureau and the
+# dívida ativa steps answer those); a run takes (as_of, actor) or only (as_of) with its own actor
+Preview = Callable[[dt.date], Any]
+Run = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -99,12 +102,30 @@ def _step(code: str) -> Step:
     return step
 
 
+def _result(code: str, as_of: dt.date, answer: Any, *, committed: bool) -> StepResult:
+    if isinstance(answer, StepResult):
+        return answer
+    count = int(answer.get("count", answer.get("properties", 0)))
+    return StepResult(
+        code,
+        as_of,
+        count,
+        int(answer.get("bills", 0)),
+        Decimal(str(answer.get("amount", "0.00"))),
+        written=int(answer.get("written", count if committed else 0)),
+        committed=committed,
+    )
+
+
 def preview(code: str, *, as_of: dt.date) -> StepResult:
-    return _step(code).preview(as_of)
+    return _result(code, as_of, _step(code).preview(as_of), committed=False)
 
 
 def run(code: str, *, as_of: dt.date, actor: Actor) -> StepResult:
-    return _step(code).run(as_of, actor)
+    step = _step(code)
+    takes_actor = len(inspect.signature(step.run).parameters) >= 2
+    answer = step.run(as_of, actor) if takes_actor else step.run(as_of)
+    return _result(code, as_of, answer, committed=True)
 
 
 # --- debt's own steps ------------------------------------------------------------------------------

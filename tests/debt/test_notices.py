@@ -349,3 +349,29 @@ def test_orders_come_out_in_the_chosen_priority_with_the_policys_message(
     assert set(ServiceOrder.objects.values_list("description", flat=True)) == {
         "Corte por débito: leve o aviso."
     }
+
+
+def test_a_step_registered_by_another_module_with_plain_figures_previews_and_runs(tenant_alpha: Any) -> None:
+    calls: list[dt.date] = []
+
+    def fake_preview(as_of: dt.date) -> dict[str, Any]:
+        return {"count": 2, "amount": Decimal("10.50")}
+
+    def fake_run(as_of: dt.date) -> dict[str, Any]:
+        calls.append(as_of)
+        return {"count": 2 if len(calls) == 1 else 0, "amount": Decimal("10.50")}
+
+    previous = ladder._STEPS.get("protest")
+    ladder.register_step("protest", preview=fake_preview, run=fake_run)
+    try:
+        seen = ladder.preview("protest", as_of=MONDAY)
+        assert (seen.properties, seen.amount, seen.written, seen.committed) == (2, Decimal("10.50"), 0, False)
+        assert ladder.run("protest", as_of=MONDAY, actor=ACTOR).written == 2
+        assert ladder.run("protest", as_of=MONDAY, actor=ACTOR).written == 0
+        assert calls == [MONDAY, MONDAY]
+        with pytest.raises(ValueError, match="unknown ladder step code"):
+            ladder.register_step("spam", preview=fake_preview, run=fake_run)
+    finally:
+        ladder._STEPS.pop("protest", None)
+        if previous is not None:
+            ladder._STEPS["protest"] = previous
