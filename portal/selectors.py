@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch
 
 from modules.billing.models import DueDayChoice
 from modules.common.clock import tenant_today
+from modules.debt.models import CollectionEvent, CutNotice
 from modules.debt.selectors import debt_position
 from modules.metering.selectors import active_installation
 from modules.registry.domain.connections import SITUATIONS
@@ -156,3 +158,18 @@ def protocol_status_for_ivr(protocol: str) -> ProtocolStatus | None:
         status=request.status,
         status_label=request.get_status_display().lower(),
     )
+
+
+def collection_notices(prop: Property) -> dict[str, Any]:
+    """What collection told the citizen about this property (issue #16): the pending cut notice with
+    the day from which the supply may be cut, and the latest actions that concern them (reminders,
+    notices, cut orders), newest first. Two queries."""
+    pending = (
+        CutNotice.objects.filter(property=prop, status=CutNotice.Status.PENDING).order_by("cut_from").first()
+    )
+    events = list(
+        CollectionEvent.objects.filter(property=prop, citizen=True)
+        .order_by("-at", "-id")
+        .values("at", "summary")[:5]
+    )
+    return {"pending": pending, "events": events}

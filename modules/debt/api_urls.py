@@ -92,3 +92,25 @@ urlpatterns += [
     ),
     path("agreements/<int:pk>/payoff", apis.AgreementPayoffApi.as_view(), name="api-agreement-payoff"),
 ]
+
+from . import cutoff_apis  # noqa: E402
+
+urlpatterns += [
+    path("debt/cutoff-policy", cutoff_apis.CutoffPolicyApi.as_view(), name="api-debt-cutoff-policy"),
+    path("debt/cutoff/earliest-date", cutoff_apis.EarliestCutApi.as_view(), name="api-debt-cutoff-earliest"),
+    path("debt/ladder/preview", cutoff_apis.LadderPreviewApi.as_view(), name="api-debt-ladder-preview"),
+    path("debt/ladder/run", cutoff_apis.LadderRunApi.as_view(), name="api-debt-ladder-run"),
+    path(
+        "debt/notices/<int:pk>/cancel", cutoff_apis.NoticeCancelApi.as_view(), name="api-debt-notice-cancel"
+    ),
+    path(
+        "debt/notices/<int:pk>/reschedule",
+        cutoff_apis.NoticeRescheduleApi.as_view(),
+        name="api-debt-notice-reschedule",
+    ),
+    path(
+        "properties/<int:pk>/collection-block",
+        cutoff_apis.PropertyBlockApi.as_view(),
+        name="api-property-collection-block",
+    ),
+]

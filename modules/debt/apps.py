@@ -51,6 +51,14 @@ class DebtConfig(AppConfig):
                 "debt.bureau_excluded": "Negativação excluída",
                 "debt.bureau_exclusion_refused": "Exclusão recusada pelo birô",
                 "debt.bureau_movement_generate": "Movimento de negativação gerado",
+                "debt.cutoff_policy_create": "Nova versão da política de corte",
+                "debt.cutoff_policy_update": "Política de corte alterada",
+                "debt.cut_notices_issue": "Avisos de corte emitidos",
+                "debt.cut_notice_cancel": "Aviso de corte cancelado",
+                "debt.cut_notice_reschedule": "Data de corte do aviso alterada",
+                "debt.collection_block_create": "Bloqueio de cobrança",
+                "debt.cut_orders_generate": "Ordens de corte geradas",
+                "debt.collection_letters_issue": "Cartas de cobrança emitidas",
             },
             objects={
                 "debt.agreement": "Parcelamento",
@@ -63,6 +71,9 @@ class DebtConfig(AppConfig):
                 "debt.bureaupolicy": "Política de negativação",
                 "debt.bureaulisting": "Lote de negativação",
                 "debt.bureaumovement": "Movimento de negativação",
+                "debt.cutoffpolicy": "Política de corte",
+                "debt.cutnotice": "Aviso de corte",
+                "debt.collectionblock": "Bloqueio de cobrança",
             },
         )
         from modules.access.functions import Function, register
@@ -87,6 +98,7 @@ class DebtConfig(AppConfig):
             Function("debt.settings", "Parâmetros e políticas de cobrança", "Cobrança"),
             Function("debt.active_debt", "Dívida ativa", "Cobrança"),
             Function("debt.bureau", "Negativação (SPC/Serasa)", "Cobrança"),
+            Function("debt.collection", "Régua de cobrança, avisos e ordens de corte", "Cobrança"),
         )
         register_item_source("debt.installment", installment_items)
         register_document_paid("debt.agreement", agreement_down_payment_paid)
@@ -94,3 +106,11 @@ class DebtConfig(AppConfig):
         register_bills_paid("debt.bureau", bureau_debts_settled)
         register_document_paid(PAYOFF_SOURCE, agreement_payoff_paid)
         register_panel(bureau_panel)
+        from modules.collection.documents import register_bills_paid
+
+        from .ladder import register_debt_steps
+        from .notices import NOTICE_FEE_SOURCE, notice_fee_items, notices_settle
+
+        register_bills_paid("debt.cut_notice", notices_settle)
+        register_item_source(NOTICE_FEE_SOURCE, notice_fee_items)
+        register_debt_steps()

@@ -63,3 +63,9 @@ class ErrorCode(StrEnum):
     BILLS_NOT_NEGOTIABLE = "bills_not_negotiable"
     DISCOUNT_ABOVE_MAXIMUM = "discount_above_maximum"
     AGREEMENT_NOT_ACTIVE = "agreement_not_active"
+    # cut-off notices, cut orders and the collection ladder
+    CUT_NOTICE_NOT_FOUND = "cut_notice_not_found"
+    CUT_NOTICE_NOT_PENDING = "cut_notice_not_pending"
+    CUT_DAY_NOT_ALLOWED = "cut_day_not_allowed"
+    CUT_ORDERS_UNAVAILABLE = "cut_orders_unavailable"
+    UNKNOWN_LADDER_STEP = "unknown_ladder_step"

@@ -214,3 +214,4 @@ from .models_active_debt import ActiveDebtEvent as ActiveDebtEvent  # noqa: E402
 from .models_active_debt import ActiveDebtNotice as ActiveDebtNotice  # noqa: E402
 from .models_active_debt import ActiveDebtSettings as ActiveDebtSettings  # noqa: E402
 from .models_bureau import *  # noqa: E402,F403
+from .models_cutoff import *  # noqa: E402,F403

@@ -426,3 +426,29 @@ def render_document(template: str, context: dict[str, Any]) -> bytes:
 
 def brand() -> dict[str, Any]:
     return _brand()
+
+
+def cut_notice_pdf(notice: Any) -> bytes:
+    """Aviso de corte (3.2.9.7): the bills it lists, the day from which the supply may be cut (the
+    policy's earliest legal day), the utility's message and, when the policy prints it, the stub
+    with the FEBRABAN barcode of the notice's payable document that settles them all."""
+    document = notice.document
+    lines = (
+        list(document.lines.select_related("bill").order_by("bill__due_date", "bill_id")) if document else []
+    )
+    from modules.billing.models import Bill
+
+    bills = list(Bill.objects.filter(id__in=notice.bill_ids).order_by("due_date", "id"))
+    return _render(
+        "debt/pdf/cut_notice.html",
+        {
+            "n": notice,
+            "p": notice.property,
+            "holder": _holder(notice.property),
+            "bills": bills,
+            "d": document,
+            "lines": lines,
+            "barcode_svg": render_svg(document.barcode) if document else "",
+            "line": format_typeable_line(document.typeable_line) if document else "",
+        },
+    )

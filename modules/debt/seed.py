@@ -19,6 +19,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "debt.agreements_extended": {"Gestor": ("view", "add")},
     "debt.certificates": {"Gestor": ("view", "add"), "Consulta": ("view",), "Atendente": ("view", "add")},
     "debt.settings": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
+    "debt.collection": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
 }
 
 

@@ -26,6 +26,7 @@ from .domain.installments import DebtToNegotiate, ReplanPolicy, check_replan, ne
 from .errors import ErrorCode
 from .infractions import has_infraction
 from .models import Agreement, AgreementBill, Certificate, DebtSettings, Installment
+from .notices import notices_settle
 from .selectors import (
     LIVE,
     agreement_payoff_quote,
@@ -325,6 +326,8 @@ def agreement_sign(
         )
         for p in position.items
     )
+    # an agreement settles the unit's pending cut notices at once (issue #16)
+    notices_settle([p.bill_id for p in position.items], actor)
     Installment.objects.bulk_create(
         Installment(
             agreement=agreement,

@@ -58,3 +58,38 @@ def bureau_run(self: TenantTask) -> dict[str, object]:
     from .services_bureau import bureau_run as run
 
     return run(actor=SystemActor("debt.bureau"), as_of=tenant_today())
+
+
+LADDER_TASK = "debt.ladder_daily"
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.debt.tasks.ladder_daily",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def ladder_daily(self: TenantTask) -> dict[str, object]:
+    """Daily: the collection ladder's steps the policy in force names (`daily_steps`), in the
+    ladder's order, each committing its day's selection. Idempotent: every step's run writes nothing
+    more on a second run of the same day; the day's JobRun row keeps what each step wrote."""
+    from .cutoff_policy import policy_in_force
+    from .ladder import run
+
+    today = tenant_today()
+    actor = SystemActor(LADDER_TASK)
+    written: dict[str, int] = {}
+    for code in policy_in_force(today).daily_steps:
+        written[code] = run(code, as_of=today, actor=actor).written
+    with transaction.atomic():
+        job, _ = JobRun.objects.select_for_update().get_or_create(
+            task=LADDER_TASK, key=today.isoformat(), defaults={"detail": {}}
+        )
+        detail = dict(job.detail)
+        for code, count in written.items():
+            detail[code] = int(detail.get(code, 0)) + count
+        job.detail, job.state, job.finished_at = detail, "done", timezone.now()
+        job.save(update_fields=["detail", "state", "finished_at"])
+    return {"day": today.isoformat(), "written": written}

@@ -64,3 +64,16 @@ urlpatterns += [
     path("imoveis/<int:pk>/negativacao/", views_bureau.bureau_property_view, name="bureau_property"),
     path("parcelamentos/<int:pk>/quitacao/", views.agreement_payoff_view, name="agreement_payoff"),
 ]
+
+from . import cutoff_views  # noqa: E402
+
+urlpatterns += [
+    path("configuracoes/corte/", cutoff_views.cutoff_policy_view, name="cutoff_policy"),
+    path("regua/", cutoff_views.ladder_view, name="ladder"),
+    path("avisos-de-corte/", cutoff_views.notices_view, name="notices"),
+    path("avisos-de-corte/<int:pk>/<str:action>/", cutoff_views.notice_action_view, name="notice_action"),
+    path("avisos-de-corte/<int:pk>/aviso.pdf", cutoff_views.notice_pdf_view, name="notice_pdf"),
+    path("bloqueios/", cutoff_views.block_view, name="block"),
+    path("ordens-de-corte/", cutoff_views.cut_orders_view, name="cut_orders"),
+    path("cartas/", cutoff_views.letters_view, name="letters"),
+]

@@ -224,6 +224,17 @@ class ServiceConfig(AppConfig):
         from .services.units import reconnection_on_payment
 
         register_bills_paid("service.reconnection", reconnection_on_payment)
+        # debt's cut-order generation opens service orders through this (debt sits below service)
+        from modules.debt.notices import register_cut_order_opener
+
+        from .services.units import cut_escalation_candidates, cut_order_open_within
+
+        register_cut_order_opener(
+            lambda actor, property_id, level, reason: (
+                cut_order_open_within(actor=actor, property_id=property_id, level=level, reason=reason).pk
+            ),
+            cut_escalation_candidates,
+        )
         register_labels(
             actions={
                 "service.code_effect_set": "Efeito do código de serviço definido",

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from modules.billing.models import Bill
 from modules.common.errors import ValidationFailed
-from modules.debt.models import Agreement
+from modules.debt.models import Agreement, CollectionEvent
 from modules.metering.models import Installation
 from modules.registry.models import ConnectionEvent, Property, PropertyStatusChange, ServiceConnection
 
@@ -43,6 +43,7 @@ TYPES: dict[str, str] = {
     "attendances": "service.attendances",
     "calls": "service.cti",
     "bills": "billing.bills",
+    "collection": "debt.collection",
 }
 TYPE_LABELS: dict[str, str] = {
     "meters": "Hidrômetro (instalação, troca, retirada)",
@@ -55,6 +56,7 @@ TYPE_LABELS: dict[str, str] = {
     "attendances": "Atendimentos e contatos telefônicos",
     "calls": "Ligações (telefonia)",
     "bills": "Cancelamentos e refaturamentos",
+    "collection": "Cobrança (avisos, bloqueios, ordens de corte)",
 }
 LIMIT = 50  # rows read per type
 
@@ -279,6 +281,11 @@ def _bills(pk: int) -> Iterator[TimelineEvent]:
             )
 
 
+def _collection(pk: int) -> Iterator[TimelineEvent]:
+    for e in CollectionEvent.objects.filter(property_id=pk).order_by("-at", "-id")[:LIMIT]:
+        yield TimelineEvent(e.at, "collection", TYPE_LABELS["collection"], e.summary)
+
+
 _READERS: dict[str, Callable[[int], Iterator[TimelineEvent]]] = {
     "meters": _meters,
     "connections": _connections,
@@ -290,4 +297,5 @@ _READERS: dict[str, Callable[[int], Iterator[TimelineEvent]]] = {
     "attendances": _attendances,
     "calls": _calls,
     "bills": _bills,
+    "collection": _collection,
 }

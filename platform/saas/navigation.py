@@ -490,6 +490,18 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Boletim de leitura, ocorrências, boletim de verificação, desvios, excesso de consumo, "
         "produtividade dos leituristas e tempo entre leituras, em CSV.",
     ),
+    NavItem("Cobrança", "Régua de cobrança", "debt:ladder", "debt.collection"),
+    NavItem("Cobrança", "Avisos de corte", "debt:notices", "debt.collection"),
+    NavItem("Cobrança", "Ordens de corte", "debt:cut_orders", "debt.collection"),
+    NavItem("Cobrança", "Cartas de cobrança", "debt:letters", "debt.collection"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Política de corte",
+        "debt:cutoff_policy",
+        "debt.settings",
+        description="Aviso prévio, dias e horários de corte (Lei 14.015/2020), parâmetros dos avisos e "
+        "das ordens de corte, etapas diárias da régua.",
+    ),
 )
 
 

@@ -62,6 +62,8 @@ ROUTES: dict[str, str] = {
     "modules.registry.tasks.rental_contracts_expire": BATCH,
     # a tenant's credit bureau exchange: daily, and right after a listed debt is paid (Súmula 548)
     "modules.debt.tasks.bureau_run": BATCH,
+    # a whole tenant's collection ladder (notices, cut orders), once a day
+    "modules.debt.tasks.ladder_daily": BATCH,
 }
 
 

@@ -30,6 +30,7 @@ def property_home(request: HttpRequest, property_id: int) -> HttpResponse:
         {
             "overview": selectors.property_overview(grant, prop),
             "debts": selectors.open_debts_summary(prop),
+            "collection": selectors.collection_notices(prop),
             "others": selectors.other_properties(grant, current_id=prop.pk),
             "prop": prop,
         },

@@ -48,3 +48,25 @@ def test_beat_dispatches_the_check_to_every_tenant(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["debt-agreements-enforce"]
     assert entry["task"] == "modules.common.tasks.dispatch_to_tenants"
     assert entry["args"] == ["modules.debt.tasks.agreements_enforce"]
+
+
+def test_the_daily_ladder_runs_the_policys_steps_once_a_day(tenant_alpha, settings):
+    from modules.debt.cutoff_policy import cutoff_policy_put
+    from modules.debt.models import CutNotice
+    from modules.debt.tasks import ladder_daily
+
+    entry = settings.CELERY_BEAT_SCHEDULE["debt-ladder-daily"]
+    assert entry["args"] == ["modules.debt.tasks.ladder_daily"]
+    p = f.prop()
+    f.bill(p, "70.00", dt.date(2026, 3, 10), dt.date(2026, 2, 1))
+    headers = {SCHEMA_HEADER: "alpha"}
+    with time_machine.travel(dt.datetime(2026, 4, 13, 12, tzinfo=dt.UTC)):
+        assert ladder_daily.apply(headers=headers, throw=True).get()["written"] == {}  # no steps chosen
+        assert not CutNotice.objects.exists()
+        cutoff_policy_put(actor=ACTOR, values={"daily_steps": ["cut_notice"]}, today=dt.date(2026, 4, 13))
+        first = ladder_daily.apply(headers=headers, throw=True).get()
+        again = ladder_daily.apply(headers=headers, throw=True).get()
+    assert first == {"day": "2026-04-13", "written": {"cut_notice": 1}}
+    assert again == {"day": "2026-04-13", "written": {"cut_notice": 0}}
+    assert CutNotice.objects.filter(property=p).count() == 1
+    assert JobRun.objects.get(task="debt.ladder_daily", key="2026-04-13").detail == {"cut_notice": 1}

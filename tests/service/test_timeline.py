@@ -21,6 +21,7 @@ from modules.billing.models import Bill
 from modules.common.audit import SystemActor
 from modules.debt import services as debt
 from modules.debt.models import InstallmentPolicyVersion
+from modules.debt.notices import block_create
 from modules.metering.models import Installation, Meter
 from modules.registry.models import ConnectionEvent, PropertyStatusChange
 from modules.service.models import Attendance, CutRecord, ServiceRequest
@@ -139,6 +140,8 @@ def _property_with_events(n: int) -> Any:
     InstallmentPolicyVersion.objects.update(min_down_payment_rate=Decimal("0"), min_installment=Decimal("1"))
     cf.bill(prop, "876.54", dt.date(2025, 3, 10), dt.date(2025, 2, 1))
     debt.agreement_create(actor=ACTOR, property_id=prop.pk, down_payment=Decimal("0"), count=2, as_of=TODAY)
+    # a collection action (issue #16): a block of the unit on its history
+    block_create(actor=ACTOR, property_id=prop.pk, scope="both", ends_on=None, reason="Liminar", today=TODAY)
     return prop
 
 

@@ -586,7 +586,8 @@ def _beyond_alpha(*tables: str) -> None:
             )
 
 
-# (the path segment before the parameter, the parameter) → the beta object whose id fills it
+# (the path segment before the parameter, the parameter) → the beta object whose id fills it; where
+# two resources share the segment, the two segments before it ("active-debt/notices") tell them apart
 IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     # staff API
     ("agreements", "id"): lambda w: w.agreement().pk,
@@ -664,6 +665,8 @@ def _fill(path: str, world: BetaWorld) -> str:
     for index, segment in enumerate(segments):
         if segment.startswith("{") and segment.endswith("}"):
             key = (segments[index - 1], segment[1:-1])
+            longer = ("/".join(segments[max(index - 2, 0) : index]), key[1])
+            key = longer if longer in IDS else key
             if key not in IDS:
                 pytest.fail(
                     f"{path}: o parâmetro de caminho {key[1]!r} (depois de '/{key[0]}/') não está na tabela "
@@ -972,7 +975,7 @@ IDS |= {
     # dívida ativa (h-dativa)
     ("books", "id"): lambda w: _beta_active_debt(w)["book"].pk,
     ("entries", "id"): lambda w: _beta_active_debt(w)["entry"].pk,
-    ("notices", "id"): lambda w: _beta_active_debt(w)["notice"].pk,
+    ("active-debt/notices", "id"): lambda w: _beta_active_debt(w)["notice"].pk,
     ("certificates", "id"): lambda w: _beta_active_debt(w)["cda"].pk,
 }
 
@@ -1075,4 +1078,31 @@ def _beta_review(w: BetaWorld) -> Any:
 IDS |= {
     # the consumption review (h-review)
     ("reviews", "id"): lambda w: _beta_review(w).pk,
+}
+
+
+def _beta_cut_notice(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from decimal import Decimal
+
+        from modules.debt.models import CutNotice
+
+        _beyond_alpha("debt_cutnotice")
+        return CutNotice.objects.create(
+            property=w.prop(),
+            issued_on=TODAY,
+            delivered_on=TODAY,
+            cut_from=TODAY + dt.timedelta(days=15),
+            bill_ids=[],
+            bills=1,
+            amount=Decimal("10.00"),
+            created_by=ACTOR_NAME,
+        )
+
+    return w.get("cut_notice", make)
+
+
+IDS |= {
+    # cut notices of the collection ladder (h-ladder)
+    ("notices", "id"): lambda w: _beta_cut_notice(w).pk,
 }

@@ -393,8 +393,14 @@ def _open_orders(property_id: int, effects: list[Effect]) -> ServiceOrder | None
 
 @transaction.atomic(durable=True)
 def open_cut_order(*, actor: Actor, property_id: int, level: str, reason: str = "") -> ServiceOrder:
-    """A cut order at `level` for the property (debt's enforcement calls it); a second call while one
-    of the same level is open answers that order instead of opening another."""
+    """A cut order at `level` for the property; a second call while one of the same level is open
+    answers that order instead of opening another."""
+    return cut_order_open_within(actor=actor, property_id=property_id, level=level, reason=reason)
+
+
+def cut_order_open_within(*, actor: Actor, property_id: int, level: str, reason: str = "") -> ServiceOrder:
+    """Not durable: `open_cut_order` inside the caller's transaction (debt's daily cut-order
+    generation opens its orders in its own)."""
     try:
         cut_level = CutLevel(level)
     except ValueError:
@@ -408,6 +414,25 @@ def open_cut_order(*, actor: Actor, property_id: int, level: str, reason: str = 
     code = _code_for(effect)
     return order_open_within(
         actor=actor, code=code.code, property_id=property_id, description=reason or LEVEL_LABELS[cut_level]
+    )
+
+
+def cut_escalation_candidates(cut_on_or_before: dt.date) -> list[int]:
+    """3.2.9.14, for debt's ladder: the properties whose water is cut at the meter stand since
+    `cut_on_or_before` or earlier, with no reconnection ordered and no branch cut order open yet."""
+    branch_open = ServiceOrder.objects.filter(code__effect__effect=Effect.CUT_BRANCH).exclude(
+        status__in=list(FINAL)
+    )
+    return sorted(
+        CutRecord.objects.filter(
+            level=CutLevel.METER_STAND,
+            phase=CutRecord.Phase.CUT,
+            reconnected_on__isnull=True,
+            cut_on__lte=cut_on_or_before,
+        )
+        .exclude(property_id__in=branch_open.values("property_id"))
+        .values_list("property_id", flat=True)
+        .distinct()
     )
 
 

@@ -448,3 +448,10 @@ CELERY_BEAT_SCHEDULE["debt-bureau-run"] = {
     "schedule": crontab(hour=6, minute=40),
     "args": ["modules.debt.tasks.bureau_run"],
 }
+# the collection ladder's daily steps (cut notices, cut orders): 10:00 UTC is morning in every
+# Brazilian time zone, so the orders are out before the field teams leave; each tenant its own date
+CELERY_BEAT_SCHEDULE["debt-ladder-daily"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": crontab(hour=10, minute=0),
+    "args": ["modules.debt.tasks.ladder_daily"],
+}

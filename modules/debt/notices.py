@@ -1,0 +1,547 @@
+"""Cut notices and cut orders (seed 001 3.2.9.7–3.2.9.15): who is selected under the policy in force,
+the notices issued (the bills, the amount, the legal cut day), their cancellation, new cut day and
+the block of a unit, the settlement a payment or an agreement brings at once, and the cut orders
+generated from expired notices by priority within the daily cap.
+
+Debt sits below service: the cut order is a service order opened through the opener service
+registers at start-up (`register_cut_order_opener`), never a second order concept here.
+
+Never selected (issue #16): units the registry protects (`cut_notice_allowed`/`cut_order_allowed`:
+hospitals, schools, health-dependent residents), the policy's protected categories (the social
+tariff's), bills held (payment awaiting its file, a proceeding), bills under a live agreement, bills
+a legal process covers, units with a reading under review, and units blocked for collection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from modules.billing.domain.pricing import PendingItem
+from modules.billing.hooks import already_billed
+from modules.billing.models import Bill, BillStatus
+from modules.collection.models import PaymentDocument
+from modules.collection.services import document_create
+from modules.common.audit import Actor, SystemActor, audit_record
+from modules.common.domain.dates import YearMonth
+from modules.common.domain.money import format_brl
+from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.reading.models import Reading, ReviewStatus
+from modules.registry.models import Property, PropertyCategory, ServiceConnection
+
+from .cutoff_policy import cut_calendar, earliest_cut_on, policy_in_force, rules_of
+from .disconnection import NOTICE, ORDER, CutCandidate, cut_candidates
+from .domain.cutoff import cut_day_problem
+from .errors import ErrorCode
+from .models import AgreementBill
+from .models_cutoff import CollectionBlock, CollectionEvent, CutNotice, CutoffPolicy
+from .selectors import debt_position
+
+LADDER_ACTOR = SystemActor("régua de cobrança")
+SELECTION_LIMIT = 1_000_000
+CUT_SITUATIONS = ("cut", "suppressed")
+
+# service registers (actor, property_id, level, reason) -> order id
+CutOrderOpener = Callable[[Actor, int, str, str], int]
+_OPENER: dict[str, CutOrderOpener] = {}
+
+
+# service registers (as_of, cut on or before) -> property ids whose meter-stand cut is still open
+# with no reconnection ordered: the candidates of the second level (3.2.9.14)
+CutEscalation = Callable[[dt.date], list[int]]
+_ESCALATION: dict[str, CutEscalation] = {}
+
+
+def register_cut_order_opener(opener: CutOrderOpener, escalation: CutEscalation | None = None) -> None:
+    _OPENER["cut"] = opener
+    if escalation is not None:
+        _ESCALATION["branch"] = escalation
+
+
+@dataclass(frozen=True)
+class Selected:
+    property_id: int
+    account_number: str
+    bills: int
+    total: Decimal
+    oldest_due: dt.date
+
+
+def event_add(
+    *,
+    property_id: int,
+    step: str,
+    action: str,
+    summary: str,
+    actor: Actor,
+    citizen: bool = False,
+    key: str = "",
+) -> bool:
+    """Runs inside the caller's transaction: one line on the property's collection history (the
+    attendant's timeline; the agency when `citizen`). With a `key`, a second call writes nothing and
+    answers False (the ladder's idempotency)."""
+    if key and CollectionEvent.objects.filter(property_id=property_id, step=step, key=key).exists():
+        return False
+    CollectionEvent.objects.create(
+        property_id=property_id,
+        at=timezone.now(),
+        step=step,
+        action=action,
+        summary=summary[:300],
+        citizen=citizen,
+        actor=actor.get_username(),
+        key=key,
+    )
+    return True
+
+
+def _blocked(as_of: dt.date, scopes: list[str]) -> set[int]:
+    return set(
+        CollectionBlock.objects.filter(scope__in=scopes, starts_on__lte=as_of)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=as_of))
+        .values_list("property_id", flat=True)
+    )
+
+
+def excluded_units(ids: set[int], as_of: dt.date, policy: CutoffPolicy, scopes: list[str]) -> set[int]:
+    """Among `ids`, the units the policy's protected categories, a block of one of `scopes` in force
+    on `as_of` or an open reading review keep out of a ladder step. A read."""
+    out = _blocked(as_of, scopes) & ids
+    if policy.protected_categories:
+        out |= set(
+            PropertyCategory.objects.filter(
+                property_id__in=ids, category__code__in=policy.protected_categories
+            ).values_list("property_id", flat=True)
+        )
+    out |= set(
+        Reading.objects.filter(property_id__in=ids, review=ReviewStatus.PENDING).values_list(
+            "property_id", flat=True
+        )
+    )
+    return out
+
+
+def notice_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list[Selected]:
+    """Who gets a cut notice on `as_of` under the policy in force (3.2.9.7.1–.3, .9, .10), oldest
+    debt first. A read."""
+    policy = policy or policy_in_force(as_of)
+    rows = [
+        c
+        for c in cut_candidates(
+            as_of=as_of, purpose=NOTICE, min_days_overdue=policy.min_days_overdue, limit=SELECTION_LIMIT
+        )
+        if c.bills >= policy.min_overdue_bills and c.total >= policy.min_debt
+    ]
+    ids = {c.property_id for c in rows}
+    out = excluded_units(ids, as_of, policy, [CollectionBlock.Scope.NOTICES, CollectionBlock.Scope.BOTH])
+    if not policy.allow_multiple_pending:
+        out |= set(
+            CutNotice.objects.filter(property_id__in=ids, status=CutNotice.Status.PENDING).values_list(
+                "property_id", flat=True
+            )
+        )
+    # issued today already: the run's idempotency, whatever the multiple-notice flag says
+    out |= set(
+        CutNotice.objects.filter(property_id__in=ids, issued_on=as_of).values_list("property_id", flat=True)
+    )
+    if not policy.notify_already_cut:
+        out |= set(
+            ServiceConnection.objects.filter(
+                property_id__in=ids, kind="water", situation__in=CUT_SITUATIONS
+            ).values_list("property_id", flat=True)
+        )
+    return [_selected(c) for c in rows if c.property_id not in out]
+
+
+def _selected(c: CutCandidate) -> Selected:
+    return Selected(c.property_id, c.account_number, c.bills, c.total, c.oldest_due)
+
+
+def _overdue_bill_ids(property_id: int, as_of: dt.date, min_days: int) -> list[int]:
+    return list(
+        Bill.objects.filter(
+            property_id=property_id,
+            status=BillStatus.RELEASED,
+            due_date__lt=as_of - dt.timedelta(days=min_days),
+        )
+        .order_by("due_date", "id")
+        .values_list("id", flat=True)
+    )
+
+
+@transaction.atomic(durable=True)
+def notices_issue(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
+    """The day's notices for the selection the preview showed (3.2.9.7, .11): each lists its bills,
+    its amount, the notice fee and the day from which the unit may be cut — the earliest legal day
+    after delivery (delivered on `as_of`: printed with the reading batch or handed over). Running it
+    twice on a day issues nothing more (one notice per unit and day)."""
+    policy = policy_in_force(as_of)
+    cut_from = earliest_cut_on(as_of, policy)
+    issued: list[CutNotice] = []
+    for sel in notice_selection(as_of, policy):
+        bill_ids = _overdue_bill_ids(sel.property_id, as_of, policy.min_days_overdue)
+        try:
+            with transaction.atomic():
+                notice = CutNotice.objects.create(
+                    property_id=sel.property_id,
+                    policy=policy if policy.pk else None,
+                    issued_on=as_of,
+                    delivered_on=as_of,
+                    cut_from=cut_from,
+                    bill_ids=bill_ids,
+                    bills=sel.bills,
+                    amount=sel.total,
+                    fee=policy.notice_fee,
+                    message=policy.notice_message,
+                    created_by=actor.get_username(),
+                )
+        except IntegrityError:  # a concurrent run issued it
+            continue
+        if policy.print_barcode:
+            _notice_document(notice, actor)
+        event_add(
+            property_id=sel.property_id,
+            step="notice",
+            action="issued",
+            summary=f"Aviso de corte nº {notice.number}: {sel.bills} conta(s), R$ {format_brl(sel.total)}; "
+            f"corte a partir de {cut_from:%d/%m/%Y}",
+            actor=actor,
+            citizen=True,
+        )
+        issued.append(notice)
+    audit_record(
+        actor=actor,
+        action="debt.cut_notices_issue",
+        object_type="debt.cutnotice",
+        after={"as_of": as_of, "count": len(issued), "cut_from": cut_from},
+    )
+    return issued
+
+
+def _notice_document(notice: CutNotice, actor: Actor) -> None:
+    """The notice's payable document: its bills priced up to the day before the cut, one FEBRABAN
+    barcode that settles them all (3.2.9.7.11); paying it settles the notice (`notices_settle`)."""
+    valid_until = notice.cut_from - dt.timedelta(days=1)
+    items = debt_position(notice.property_id, valid_until, list(notice.bill_ids)).items
+    if not items:
+        return
+    notice.document = document_create(
+        actor=actor,
+        property_id=notice.property_id,
+        kind=PaymentDocument.Kind.STATEMENT,
+        lines=items,
+        as_of=notice.issued_on,
+        valid_until=valid_until,
+        source="debt.cut_notice",
+        source_id=str(notice.pk),
+    )
+    notice.save(update_fields=["document"])
+
+
+def _pending(notice_id: int) -> CutNotice:
+    row: CutNotice | None = CutNotice.objects.select_for_update().filter(pk=notice_id).first()
+    if row is None:
+        raise NotFound("Aviso de corte não encontrado.", field="notice", code=ErrorCode.CUT_NOTICE_NOT_FOUND)
+    if row.status != CutNotice.Status.PENDING:
+        raise Conflict(
+            f"O aviso está “{row.get_status_display()}”: só um aviso pendente muda.",
+            field="notice",
+            code=ErrorCode.CUT_NOTICE_NOT_PENDING,
+        )
+    return row
+
+
+def _reason(reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise ValidationFailed("Informe o parecer.", field="reason", code=ErrorCode.INVALID)
+    return text
+
+
+@transaction.atomic(durable=True)
+def notice_cancel(*, actor: Actor, notice_id: int, reason: str) -> CutNotice:
+    """3.2.9.10: a pending notice cancelled with the parecer; it never becomes a cut order."""
+    text = _reason(reason)
+    row = _pending(notice_id)
+    row.status, row.closed_on, row.closed_reason = CutNotice.Status.CANCELLED, timezone.localdate(), text
+    row.save(update_fields=["status", "closed_on", "closed_reason"])
+    event_add(
+        property_id=row.property_id,
+        step="notice",
+        action="cancelled",
+        summary=f"Aviso de corte nº {row.number} cancelado: {text}",
+        actor=actor,
+        citizen=True,
+    )
+    audit_record(actor=actor, action="debt.cut_notice_cancel", target=row, reason=text)
+    return row
+
+
+@transaction.atomic(durable=True)
+def notice_reschedule(*, actor: Actor, notice_id: int, cut_from: dt.date, reason: str) -> CutNotice:
+    """3.2.9.9: the cut day of a pending notice moved (later, or back to no earlier than the earliest
+    legal day after its delivery); the day itself must be one a cut may start on."""
+    text = _reason(reason)
+    row = _pending(notice_id)
+    policy = policy_in_force(row.delivered_on)
+    earliest = earliest_cut_on(row.delivered_on, policy)
+    if cut_from < earliest:
+        raise ValidationFailed(
+            f"O corte não pode ser antes de {earliest:%d/%m/%Y}: o aviso foi entregue em "
+            f"{row.delivered_on:%d/%m/%Y} e a política exige {policy.notice_days} dias.",
+            field="cut_from",
+            code=ErrorCode.CUT_DAY_NOT_ALLOWED,
+        )
+    problem = cut_day_problem(
+        cut_from, rules_of(policy), cut_calendar(cut_from, cut_from + dt.timedelta(days=1), policy)
+    )
+    if problem:
+        raise ValidationFailed(problem, field="cut_from", code=ErrorCode.CUT_DAY_NOT_ALLOWED)
+    before = row.cut_from
+    row.cut_from = cut_from
+    row.save(update_fields=["cut_from"])
+    event_add(
+        property_id=row.property_id,
+        step="notice",
+        action="rescheduled",
+        summary=f"Aviso nº {row.number}: corte passa de {before:%d/%m/%Y} para {cut_from:%d/%m/%Y} ({text})",
+        actor=actor,
+        citizen=True,
+    )
+    audit_record(
+        actor=actor,
+        action="debt.cut_notice_reschedule",
+        target=row,
+        before={"cut_from": before},
+        after={"cut_from": cut_from},
+        reason=text,
+    )
+    return row
+
+
+@transaction.atomic(durable=True)
+def block_create(
+    *, actor: Actor, property_id: int, scope: str, ends_on: dt.date | None, reason: str, today: dt.date
+) -> CollectionBlock:
+    """3.2.9.15: the unit is skipped by the notice and/or the order generation from today until
+    `ends_on` (open-ended when None). Raises LookupError for an unknown property."""
+    text = _reason(reason)
+    if not Property.objects.filter(pk=property_id).exists():
+        raise LookupError(property_id)
+    if scope not in CollectionBlock.Scope.values:
+        raise ValidationFailed("Escopo do bloqueio desconhecido.", field="scope", code=ErrorCode.INVALID)
+    if ends_on is not None and ends_on < today:
+        raise ValidationFailed(
+            "O fim do bloqueio não pode ser antes de hoje.", field="ends_on", code=ErrorCode.INVALID
+        )
+    block: CollectionBlock = CollectionBlock.objects.create(
+        property_id=property_id,
+        scope=scope,
+        starts_on=today,
+        ends_on=ends_on,
+        reason=text,
+        created_by=actor.get_username(),
+    )
+    until = f" até {ends_on:%d/%m/%Y}" if ends_on else ""
+    event_add(
+        property_id=property_id,
+        step="block",
+        action="created",
+        summary=f"Bloqueio de cobrança ({block.get_scope_display().lower()}){until}: {text}",
+        actor=actor,
+    )
+    audit_record(actor=actor, action="debt.collection_block_create", target=block, reason=text)
+    return block
+
+
+def notices_settle(bill_ids: list[int], actor: Any) -> None:
+    """Runs inside the caller's (paying or negotiating) transaction: the pending notices of the
+    units these bills belong to, none of whose bills is still open and outside an agreement, are
+    settled at once and never become cut orders."""
+    properties = set(Bill.objects.filter(id__in=bill_ids).values_list("property_id", flat=True))
+    negotiated = set(
+        AgreementBill.objects.filter(active=True, bill__property_id__in=properties).values_list(
+            "bill_id", flat=True
+        )
+    )
+    who = actor or LADDER_ACTOR
+    for notice in CutNotice.objects.select_for_update().filter(
+        property_id__in=properties, status=CutNotice.Status.PENDING
+    ):
+        open_ids = (
+            set(
+                Bill.objects.filter(id__in=notice.bill_ids, status=BillStatus.RELEASED).values_list(
+                    "id", flat=True
+                )
+            )
+            - negotiated
+        )
+        if open_ids:
+            continue
+        notice.status, notice.closed_on = CutNotice.Status.SETTLED, timezone.localdate()
+        notice.closed_reason = "Contas do aviso pagas ou parceladas."
+        notice.save(update_fields=["status", "closed_on", "closed_reason"])
+        event_add(
+            property_id=notice.property_id,
+            step="notice",
+            action="settled",
+            summary=f"Aviso de corte nº {notice.number} quitado: pagamento ou parcelamento",
+            actor=who,
+            citizen=True,
+        )
+
+
+# --- cut orders (3.2.9.11–3.2.9.13) -----------------------------------------------------------------
+
+
+def order_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list[CutNotice]:
+    """The expired pending notices that become cut orders on `as_of`, in the policy's priority and
+    within its daily cap less the orders already generated that day. Empty on a day a cut may not
+    start (the law's weekdays, holidays and their eves). A read."""
+    policy = policy or policy_in_force(as_of)
+    if cut_day_problem(as_of, rules_of(policy), cut_calendar(as_of, as_of + dt.timedelta(days=1), policy)):
+        return []
+    expired = list(
+        CutNotice.objects.filter(
+            status=CutNotice.Status.PENDING, cut_from__lte=as_of, amount__gte=policy.min_notice_amount
+        ).select_related("property")
+    )
+    ids = {n.property_id for n in expired}
+    allowed = {
+        c.property_id
+        for c in cut_candidates(as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT)
+        if c.property_id in ids
+    }
+    out = excluded_units(ids, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
+    rows = [n for n in expired if n.property_id in allowed and n.property_id not in out]
+    rows = [n for n in rows if Bill.objects.filter(id__in=n.bill_ids, status=BillStatus.RELEASED).exists()]
+    if policy.order_priority == CutoffPolicy.Priority.AMOUNT:
+        rows.sort(key=lambda n: (-n.amount, n.cut_from, n.pk))
+    elif policy.order_priority == CutoffPolicy.Priority.LOCATION:
+        rows.sort(key=lambda n: (n.property.inscription, n.pk))
+    else:
+        rows.sort(key=lambda n: (n.cut_from, n.pk))
+    done_today = CutNotice.objects.filter(status=CutNotice.Status.ORDERED, closed_on=as_of).count()
+    return rows[: max(0, policy.max_orders_per_day - done_today)]
+
+
+@transaction.atomic(durable=True)
+def cut_orders_generate(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
+    """3.2.9.13: the cut orders (level: meter stand) of the day's selection, through service's
+    opener; each notice keeps its order. Re-running adds nothing (an ordered notice is no longer
+    pending and the cap counts the day's orders)."""
+    opener = _OPENER.get("cut")
+    if opener is None:
+        raise Conflict(
+            "Ordens de corte indisponíveis: o módulo de serviços não está ativo.",
+            field="step",
+            code=ErrorCode.CUT_ORDERS_UNAVAILABLE,
+        )
+    policy = policy_in_force(as_of)
+    done: list[CutNotice] = []
+    for notice in order_selection(as_of, policy):
+        reason = policy.order_message or f"Corte por falta de pagamento: aviso nº {notice.number}"
+        order_id = opener(actor, notice.property_id, "meter_stand", reason)
+        notice.status, notice.order_id, notice.closed_on = CutNotice.Status.ORDERED, order_id, as_of
+        notice.save(update_fields=["status", "order_id", "closed_on"])
+        event_add(
+            property_id=notice.property_id,
+            step="cut_order",
+            action="ordered",
+            summary=f"Ordem de corte (cavalete) emitida pelo aviso nº {notice.number}",
+            actor=actor,
+            citizen=True,
+        )
+        done.append(notice)
+    audit_record(
+        actor=actor,
+        action="debt.cut_orders_generate",
+        object_type="debt.cutnotice",
+        after={"as_of": as_of, "count": len(done)},
+    )
+    return done
+
+
+def escalation_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list[int]:
+    """3.2.9.14: the units cut at the meter stand at least `second_level_after_days` ago, still cut
+    (no reconnection ordered), still owing an overdue bill and not blocked or protected: the next
+    level (the branch) is ordered for them, within the daily cap, never on a day the law forbids."""
+    policy = policy or policy_in_force(as_of)
+    find = _ESCALATION.get("branch")
+    if find is None or cut_day_problem_today(as_of, policy):
+        return []
+    ids = set(find(as_of - dt.timedelta(days=policy.second_level_after_days)))
+    owing = {
+        c.property_id
+        for c in cut_candidates(as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT)
+        if c.property_id in ids
+    }
+    out = excluded_units(owing, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
+    done_today = CollectionEvent.objects.filter(step="cut_order", action="escalated", at__date=as_of).count()
+    return sorted(owing - out)[: max(0, policy.max_orders_per_day - done_today)]
+
+
+@transaction.atomic(durable=True)
+def cut_escalations_generate(*, actor: Actor, as_of: dt.date) -> list[int]:
+    """The second-level (branch) cut orders of the day's escalation selection, through service's
+    opener (an open branch order is answered again, never a second); one history line per order.
+    Answers the units that got a new order."""
+    opener = _OPENER.get("cut")
+    if opener is None:
+        return []
+    done: list[int] = []
+    for property_id in escalation_selection(as_of):
+        order_id = opener(
+            actor, property_id, "branch", "Corte no ramal: corte no cavalete sem pagamento nem religação"
+        )
+        if event_add(
+            property_id=property_id,
+            step="cut_order",
+            action="escalated",
+            summary=f"Ordem de corte no ramal (2º nível) emitida: OS {order_id}",
+            actor=actor,
+            citizen=True,
+            key=f"branch:{order_id}",
+        ):
+            done.append(property_id)
+    return done
+
+
+def cut_day_problem_today(day: dt.date, policy: CutoffPolicy) -> str | None:
+    """Why no cut may start on `day` under the policy and the utility's calendar (None: it may)."""
+    return cut_day_problem(day, rules_of(policy), cut_calendar(day, day + dt.timedelta(days=1), policy))
+
+
+NOTICE_FEE_SOURCE = "debt.cut_notice_fee"
+
+
+def notice_fee_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
+    """billing's item source (3.2.9.7.7): the fee of each charged cut notice, on the unit's next
+    bill, once (a fee already on a bill that is not cancelled is not offered again)."""
+    rows = list(
+        CutNotice.objects.filter(property_id__in=property_ids, fee__gt=0).exclude(
+            status=CutNotice.Status.CANCELLED
+        )
+    )
+    billed = already_billed(NOTICE_FEE_SOURCE, [str(n.pk) for n in rows])
+    result: dict[int, list[PendingItem]] = {}
+    for notice in rows:
+        if str(notice.pk) in billed:
+            continue
+        result.setdefault(notice.property_id, []).append(
+            PendingItem(
+                kind="service",
+                description=f"Taxa do aviso de corte nº {notice.number}",
+                amount=notice.fee,
+                source=NOTICE_FEE_SOURCE,
+                source_id=str(notice.pk),
+            )
+        )
+    return result
