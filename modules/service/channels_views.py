@@ -56,7 +56,7 @@ def _kiosk_context(place: AttendanceUnit, queues: list[TicketQueue], **extra: An
         "labels": PRIORITY_LABELS,
         "reasons": [(r.value, label) for r, label in REASON_LABELS.items()],
         "news": visible_news(channel="totem", limit=3),
-        "idle_seconds": int(getattr(settings, "KIOSK_IDLE_SECONDS", 45)),
+        "idle_seconds": settings.KIOSK_IDLE_SECONDS,
         **extra,
     }
 

@@ -455,3 +455,6 @@ CELERY_BEAT_SCHEDULE["debt-ladder-daily"] = {
     "schedule": crontab(hour=10, minute=0),
     "args": ["modules.debt.tasks.ladder_daily"],
 }
+
+# The ticket totem (kiosk): a half-made choice resets after this many seconds idle (docs/agency-deployment.md)
+KIOSK_IDLE_SECONDS = int(env("KIOSK_IDLE_SECONDS", "45"))
