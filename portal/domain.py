@@ -209,6 +209,10 @@ ALWAYS_ON_PAGES = frozenset(
         "privacy",
         "terms",
         "logo",
+        "manifest",
+        "service_worker",
+        "offline",
+        "app_icon",
     }
 )
 ALWAYS_ON_API = frozenset(

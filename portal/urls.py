@@ -7,6 +7,7 @@ from . import api_urls
 from .service_gate import gate_pages
 from .urls_desk import desk_patterns
 from .views import (
+    app,
     bills,
     card,
     certificates,
@@ -93,6 +94,11 @@ agency_patterns = [
     path("privacidade/", public.legal, {"which": "privacidade"}, name="privacy"),
     path("termos/", public.legal, {"which": "termos"}, name="terms"),
     path("logo.svg", public.logo, name="logo"),
+    # the agency as an installable app (views/app.py, ADR 0206)
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
+    path("icone-<int:size>.png", app.app_icon, name="app_icon"),
 ]
 agency_patterns = gate_pages(agency_patterns)
 
