@@ -11,6 +11,7 @@ from .apis import (
     debts,
     email,
     installments,
+    notifications,
     payments,
     properties,
     requests,
@@ -139,6 +140,17 @@ urlpatterns = [
     ),
     path("tariffs", tariffs.TariffApi.as_view(), name="citizen-api-tariffs"),
     path("bill-simulation", tariffs.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),
+    # the notices the citizen chooses, the mobile number and the digital bill (issue 23, ADR 0207)
+    path(
+        "notifications/preferences",
+        notifications.PreferencesApi.as_view(),
+        name="citizen-api-notification-preferences",
+    ),
+    path("notifications/offered", notifications.OfferedApi.as_view(), name="citizen-api-notification-offered"),
+    path("notifications/push-devices", notifications.PushDeviceApi.as_view(), name="citizen-api-push-devices"),
+    path("notifications/digital-bill", notifications.DigitalBillApi.as_view(), name="citizen-api-digital-bill"),
+    path("contacts/mobile", notifications.MobileApi.as_view(), name="citizen-api-mobile"),
+    path("contacts/mobile/confirm", notifications.MobileConfirmApi.as_view(), name="citizen-api-mobile-confirm"),
     path(
         "schema/",
         SpectacularAPIView.as_view(

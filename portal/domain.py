@@ -222,6 +222,12 @@ ALWAYS_ON_API = frozenset(
         "citizen-api-properties",
         "citizen-api-property",
         "citizen-api-schema",
+        "citizen-api-notification-preferences",
+        "citizen-api-notification-offered",
+        "citizen-api-push-devices",
+        "citizen-api-digital-bill",
+        "citizen-api-mobile",
+        "citizen-api-mobile-confirm",
     }
 )
 # A certificate's page, PDF and e-mail serve both the certificate of debts and the annual declaration

@@ -60,6 +60,11 @@ ROUTES: dict[str, str] = {
     "modules.service.tasks.sewer_letters_sweep": BATCH,
     # a whole tenant's rental contracts past their end, once a day (S10.15-03)
     "modules.registry.tasks.rental_contracts_expire": BATCH,
+    # the citizens' notices (modules/notifications, ADR 0207): a release's notices and the periodic
+    # scan are batch work; sending one notice is interactive (a confirmation code waits on it)
+    "notifications.bills_released": BATCH,
+    "notifications.scan": BATCH,
+    "notifications.deliver": INTERACTIVE,
 }
 
 

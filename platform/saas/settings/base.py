@@ -80,6 +80,7 @@ TENANT_APPS = [
     "modules.configuration",
     "saas.staff",
     "portal",
+    "modules.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -437,4 +438,10 @@ CELERY_BEAT_SCHEDULE["registry-rental-contracts-expire"] = {
     "task": "modules.common.tasks.dispatch_to_tenants",
     "schedule": crontab(hour=5, minute=15),
     "args": ["modules.registry.tasks.rental_contracts_expire"],
+}
+# The citizens' notices (ADR 0207): each tenant's recent facts, every few minutes.
+CELERY_BEAT_SCHEDULE["notifications-scan"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": float(env("NOTIFICATIONS_SCAN_SECONDS", "300")),
+    "args": ["notifications.scan"],
 }
