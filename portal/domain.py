@@ -213,6 +213,8 @@ ALWAYS_ON_PAGES = frozenset(
         "service_worker",
         "offline",
         "app_icon",
+        "notifications",
+        "push_device",
     }
 )
 ALWAYS_ON_API = frozenset(

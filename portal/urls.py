@@ -15,6 +15,7 @@ from .views import (
     document_update,
     email,
     installments,
+    notifications,
     properties,
     public,
     requests,
@@ -66,6 +67,9 @@ property_pages = [
         installments.agreement_term_pdf,
         name="agreement_term_pdf",
     ),
+    # the notices, the mobile number and the digital bill (views/notifications.py, ADR 0207)
+    path("avisos/", notifications.notifications, name="notifications"),
+    path("avisos/push/", notifications.push_device, name="push_device"),
 ]
 property_pages = gate_pages(property_pages)
 

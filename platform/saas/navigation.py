@@ -417,6 +417,16 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "billing.sewer_notice",
         description="Texto do comunicado de cobrança de esgoto, com marcadores, em versões por data.",
     ),
+    NavItem("Atendimento", "Avisos aos cidadãos", "notifications:deliveries", "notifications.deliveries"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Avisos aos cidadãos",
+        "notifications:settings",
+        "notifications.deliveries",
+        "change",
+        description="Avisos oferecidos (conta emitida, vencimento, pagamento, débito, interrupção, "
+        "protocolo), prazos e os provedores de WhatsApp e notificação no aplicativo.",
+    ),
 )
 
 

@@ -18,7 +18,7 @@ from modules.notifications.models import NotificationSettings, Subscription
 from modules.notifications.webpush import application_server_key
 from modules.registry.models import Property
 
-from ..access import access_property_by_id
+from ..access import access_property_by_id, holder_required
 from ..auth import CitizenActor
 from .base import CitizenView
 
@@ -60,6 +60,7 @@ class PreferencesApi(CitizenView):
         responses=PreferencesSerializer,
     )
     def post(self, request: Request) -> Response:
+        holder_required(self.grant)
         data = PreferencesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -110,6 +111,7 @@ class PushDeviceInput(serializers.Serializer):
 class PushDeviceApi(CitizenView):
     @extend_schema(operation_id="citizen_push_device_add", request=PushDeviceInput, responses={201: None})
     def post(self, request: Request) -> Response:
+        holder_required(self.grant)
         data = PushDeviceInput(data=request.data)
         data.is_valid(raise_exception=True)
         v: dict[str, Any] = data.validated_data
@@ -136,6 +138,7 @@ class MobileApi(CitizenView):
 
     @extend_schema(operation_id="citizen_mobile_code_send", request=MobileInput, responses={202: MobileOutput})
     def post(self, request: Request) -> Response:
+        holder_required(self.grant)
         data = MobileInput(data=request.data)
         data.is_valid(raise_exception=True)
         prop = access_property_by_id(self.grant, self.grant.signed_property_id)
@@ -150,6 +153,7 @@ class CodeInput(serializers.Serializer):
 class MobileConfirmApi(CitizenView):
     @extend_schema(operation_id="citizen_mobile_confirm", request=CodeInput, responses=MobileOutput)
     def post(self, request: Request) -> Response:
+        holder_required(self.grant)
         data = CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
         prop = access_property_by_id(self.grant, self.grant.signed_property_id)
@@ -174,6 +178,7 @@ class DigitalBillApi(CitizenView):
         operation_id="citizen_digital_bill_set", request=DigitalBillSerializer, responses=DigitalBillSerializer
     )
     def post(self, request: Request) -> Response:
+        holder_required(self.grant)
         data = DigitalBillSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         on = notices.digital_bill_set(

@@ -130,13 +130,21 @@ def interruption_message(
     )
 
 
+def mask_mobile(e164: str) -> str:
+    """+5511912345678 → (11) 9****-5678: enough for its owner to recognise it."""
+    digits = e164.removeprefix("+55")
+    if len(digits) != 11:
+        return e164
+    return f"({digits[:2]}) {digits[2]}****-{digits[-4:]}"
+
+
 def mask_destination(channel: str, destination: str) -> str:
     """What the staff list shows of an address: enough to recognise it, not to harvest it."""
     if channel == EMAIL and "@" in destination:
         name, domain = destination.split("@", 1)
         return f"{name[:2]}***@{domain}"
-    if channel in (SMS, WHATSAPP) and len(destination) > 8:
-        return f"{destination[:5]}*****{destination[-4:]}"
+    if channel in (SMS, WHATSAPP):
+        return mask_mobile(destination)
     if channel == PUSH:
         return "aparelho cadastrado"
     return destination

@@ -43,3 +43,32 @@ document.addEventListener("DOMContentLoaded", () => {
   const sw = body.getAttribute("data-service-worker");
   if (sw) navigator.serviceWorker.register(sw, { scope: body.getAttribute("data-app-scope") || "/agencia/" });
 });
+
+// Web Push on this device (the notices page): subscribe with the utility's VAPID key and hand the
+// subscription to the agency, which keeps it for this property.
+function vapidKey(base64url) {
+  const padded = (base64url + "===".slice((base64url.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("push-box");
+  if (!box || !("PushManager" in window) || !("serviceWorker" in navigator)) return;
+  box.hidden = false;
+  const status = document.getElementById("push-status");
+  document.getElementById("push-enable").addEventListener("click", async () => {
+    try {
+      if ((await Notification.requestPermission()) !== "granted") {
+        status.textContent = "O navegador não permitiu as notificações. Libere-as nas configurações do navegador.";
+        return;
+      }
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: vapidKey(box.dataset.pushKey) });
+      const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+      const response = await fetch(box.dataset.pushUrl, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(subscription) });
+      status.textContent = response.ok ? "Notificações ativadas neste aparelho." : "Não foi possível ativar agora. Tente de novo.";
+    } catch (error) {
+      status.textContent = "Não foi possível ativar as notificações neste aparelho.";
+    }
+  });
+});
