@@ -32,6 +32,8 @@ def deliveries_view(request: HttpRequest) -> HttpResponse:
     page, size = page_of(request, rows)
     account = data.get("account") or ""
     consents = list(selectors.consent_list(account=account)[:50]) if account else []
+    for c in consents:
+        c.label = ev.consent_label(c.subject, c.code)  # type: ignore[attr-defined]
     for row in page:
         row.shown_to = ev.mask_destination(row.channel, row.destination)  # type: ignore[attr-defined]
     query = urlencode({k: v for k, v in form.data.items() if k not in ("page", "page_size") and v})

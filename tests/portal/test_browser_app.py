@@ -54,6 +54,18 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             from modules.registry.models import Property
 
             bill = cf.bill(Property.objects.get(pk=maria.property_id), "61.00", dt.date(2031, 7, 10))
+            # the staff list's rows (the live server sees committed rows only)
+            from modules.notifications.models import Delivery
+            from tests.conftest import make_user
+
+            make_user("alpha", "avisos_chefe", is_admin=True)
+            Delivery.objects.create(
+                property_id=maria.property_id, event="bill_issued", ref=f"bill:{bill.pk}", channel="sms",
+                destination="+5511987654321", subject="Sua conta de 06/2031 está disponível",
+                text=f"Concessionária Alpha: a conta 06/2031 da matrícula {maria.account}, de R$ 61,00, "
+                "vence em 10/07/2031.",
+                status="sent",
+            )
         server = make_server("127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -63,6 +75,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             server.shutdown()
             server.server_close()
             with tenant_context("alpha"):
+                from modules.access.models import User
+
+                User.objects.filter(username="avisos_chefe").delete()
                 Bill.objects.filter(property_id=maria.property_id).delete()
             _remove([maria, ana])
             host_cache.clear()
@@ -166,4 +181,44 @@ def test_another_utilitys_host_has_its_own_app_and_keeps_nothing_of_the_other(
         page.evaluate("async () => (await caches.keys())[0]")
     ]  # beta's shell only
     assert _kept(page) == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(("viewport", "label"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_the_notices_page_on_the_phone_and_the_desktop(
+    browser: Any, world: dict[str, Any], viewport: dict[str, int], label: str
+) -> None:
+    maria: Person = world["maria"]
+    page = _page(browser, viewport)
+    _sign_in(page, world, maria)
+    page.wait_for_url(f"**/agencia/imoveis/{maria.property_id}/")
+    page.click("text=Avisos, celular e conta digital")
+    page.wait_for_url("**/avisos/")
+    page.check("#prefs-form input[value=email]")
+    page.check("#prefs-form input[value=bill_issued]")
+    page.check("#prefs-form input[value=due_soon]")
+    page.click("#prefs-form button[type=submit]")
+    page.wait_for_selector(".br-message.success")
+    assert page.is_checked("#prefs-form input[value=due_soon]")
+    assert page.locator("#push-box").is_visible()  # Chromium offers Web Push
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(page, f"app-{label}-3-notices")
+    assert page.csp_errors == []
+    page.context.close()
+
+
+def test_the_staff_list_of_notices_sent(browser: Any, world: dict[str, Any]) -> None:
+    maria: Person = world["maria"]
+    page = _page(browser, DESKTOP)
+    page.goto(_url(world, "alpha", "/conta/entrar/"))
+    page.fill("input[name=username]", "avisos_chefe")
+    page.fill("input[name=password]", "Senha-forte-123")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(_url(world, "alpha", f"/avisos/?account={maria.account}"))
+    assert "(11) 9****-4321" in page.locator("main").inner_text()
+    _shot(page, "app-desktop-4-staff-notices")
+    page.goto(_url(world, "alpha", "/avisos/configurar/"))
+    assert page.locator("h1").inner_text() == "Configuração dos avisos aos cidadãos"
+    _shot(page, "app-desktop-5-staff-settings")
     page.context.close()

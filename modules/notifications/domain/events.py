@@ -148,3 +148,12 @@ def mask_destination(channel: str, destination: str) -> str:
     if channel == PUSH:
         return "aparelho cadastrado"
     return destination
+
+
+def consent_label(subject: str, code: str) -> str:
+    """What a consent row is about, for people: "Canal: SMS", "Aviso: Conta emitida"."""
+    if subject == "channel":
+        return f"Canal: {CHANNEL_LABELS.get(code, code)}"
+    if subject == "event":
+        return f"Aviso: {EVENT_LABELS.get(code, code)}"
+    return "Conta digital (sem papel)"
