@@ -17,6 +17,7 @@ from .apis import (
     requests,
     sign_in,
     tariffs,
+    unit,
 )
 from .service_gate import gate_api
 
@@ -151,6 +152,21 @@ urlpatterns = [
     path("notifications/digital-bill", notifications.DigitalBillApi.as_view(), name="citizen-api-digital-bill"),
     path("contacts/mobile", notifications.MobileApi.as_view(), name="citizen-api-mobile"),
     path("contacts/mobile/confirm", notifications.MobileConfirmApi.as_view(), name="citizen-api-mobile-confirm"),
+    path(
+        "properties/<int:property_id>/reading-dates",
+        unit.ReadingDatesApi.as_view(),
+        name="citizen-api-reading-dates",
+    ),
+    path(
+        "properties/<int:property_id>/service-orders",
+        unit.UnitOrdersApi.as_view(),
+        name="citizen-api-service-orders",
+    ),
+    path(
+        "properties/<int:property_id>/registration-sheet",
+        unit.RegistrationSheetApi.as_view(),
+        name="citizen-api-registration-sheet",
+    ),
     path(
         "schema/",
         SpectacularAPIView.as_view(

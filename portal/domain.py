@@ -215,6 +215,8 @@ ALWAYS_ON_PAGES = frozenset(
         "app_icon",
         "notifications",
         "push_device",
+        "registration_sheet",
+        "unit_orders",
     }
 )
 ALWAYS_ON_API = frozenset(
@@ -230,6 +232,9 @@ ALWAYS_ON_API = frozenset(
         "citizen-api-digital-bill",
         "citizen-api-mobile",
         "citizen-api-mobile-confirm",
+        "citizen-api-reading-dates",
+        "citizen-api-service-orders",
+        "citizen-api-registration-sheet",
     }
 )
 # A certificate's page, PDF and e-mail serve both the certificate of debts and the annual declaration

@@ -21,6 +21,7 @@ from .views import (
     requests,
     sign_in,
     tariffs,
+    unit,
 )
 
 # every page below belongs to one of the agency's services (domain.AGENCY_SERVICES) or is always on;
@@ -70,6 +71,9 @@ property_pages = [
     # the notices, the mobile number and the digital bill (views/notifications.py, ADR 0207)
     path("avisos/", notifications.notifications, name="notifications"),
     path("avisos/push/", notifications.push_device, name="push_device"),
+    # the unit's registration sheet and service orders (views/unit.py, 3.2.14.2 and .5)
+    path("cadastro/ficha.pdf", unit.registration_sheet, name="registration_sheet"),
+    path("ordens/", unit.orders, name="unit_orders"),
 ]
 property_pages = gate_pages(property_pages)
 
