@@ -56,7 +56,11 @@ class Browser:
 
     @property
     def p256dh(self) -> str:
-        return b64u(self.key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+        return b64u(
+            self.key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
 
     def decrypt(self, body: bytes) -> bytes:
         salt, rs, idlen = body[:16], struct.unpack(">I", body[16:20])[0], body[20]
@@ -113,7 +117,9 @@ class FakePushService:
 
     def subscribe(self) -> Browser:
         sid = secrets.token_hex(8)
-        browser = Browser(sid, f"{self.url}/push/{sid}", ec.generate_private_key(ec.SECP256R1()), secrets.token_bytes(16))
+        browser = Browser(
+            sid, f"{self.url}/push/{sid}", ec.generate_private_key(ec.SECP256R1()), secrets.token_bytes(16)
+        )
         self.browsers[sid] = browser
         return browser
 
@@ -131,7 +137,9 @@ class FakePushService:
         except InvalidSignature:
             return False
         claims = json.loads(unb64u(claims_b64))
-        return bool(claims.get("aud") == self.url and claims.get("exp", 0) > time.time() and claims.get("sub"))
+        return bool(
+            claims.get("aud") == self.url and claims.get("exp", 0) > time.time() and claims.get("sub")
+        )
 
     def handle(self, path: str, headers: dict[str, str], body: bytes) -> int:
         parts = [p for p in path.split("/") if p]

@@ -147,11 +147,19 @@ urlpatterns = [
         notifications.PreferencesApi.as_view(),
         name="citizen-api-notification-preferences",
     ),
-    path("notifications/offered", notifications.OfferedApi.as_view(), name="citizen-api-notification-offered"),
-    path("notifications/push-devices", notifications.PushDeviceApi.as_view(), name="citizen-api-push-devices"),
-    path("notifications/digital-bill", notifications.DigitalBillApi.as_view(), name="citizen-api-digital-bill"),
+    path(
+        "notifications/offered", notifications.OfferedApi.as_view(), name="citizen-api-notification-offered"
+    ),
+    path(
+        "notifications/push-devices", notifications.PushDeviceApi.as_view(), name="citizen-api-push-devices"
+    ),
+    path(
+        "notifications/digital-bill", notifications.DigitalBillApi.as_view(), name="citizen-api-digital-bill"
+    ),
     path("contacts/mobile", notifications.MobileApi.as_view(), name="citizen-api-mobile"),
-    path("contacts/mobile/confirm", notifications.MobileConfirmApi.as_view(), name="citizen-api-mobile-confirm"),
+    path(
+        "contacts/mobile/confirm", notifications.MobileConfirmApi.as_view(), name="citizen-api-mobile-confirm"
+    ),
     path(
         "properties/<int:property_id>/reading-dates",
         unit.ReadingDatesApi.as_view(),

@@ -25,8 +25,21 @@ class DeliveryOutput(serializers.ModelSerializer):
     class Meta:
         model = Delivery
         fields = [
-            "id", "property", "account_number", "event", "ref", "channel", "destination", "subject",
-            "text", "status", "attempts", "provider_id", "error", "created_at", "sent_at",
+            "id",
+            "property",
+            "account_number",
+            "event",
+            "ref",
+            "channel",
+            "destination",
+            "subject",
+            "text",
+            "status",
+            "attempts",
+            "provider_id",
+            "error",
+            "created_at",
+            "sent_at",
         ]
 
     def get_destination(self, row: Delivery) -> str:
@@ -64,7 +77,9 @@ class DeliveriesApi(APIView):
     def get(self, request: Request) -> Response:
         q = request.query_params
         rows = selectors.delivery_list(
-            account=q.get("account", ""), event=q.get("event", ""), channel=q.get("channel", ""),
+            account=q.get("account", ""),
+            event=q.get("event", ""),
+            channel=q.get("channel", ""),
             status=q.get("status", ""),
         )
         pages = Pages()

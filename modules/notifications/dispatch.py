@@ -58,7 +58,9 @@ def deliveries_create(facts: list[Fact]) -> list[int]:
         return []
     conf = NotificationSettings.current()
     offered = set(conf.offered_events)
-    subs = {s.property_id: s for s in Subscription.objects.filter(property_id__in={f.property_id for f in facts})}
+    subs = {
+        s.property_id: s for s in Subscription.objects.filter(property_id__in={f.property_id for f in facts})
+    }
     emails: dict[int, str] = {}
     created: list[int] = []
     for fact in facts:
@@ -69,7 +71,11 @@ def deliveries_create(facts: list[Fact]) -> list[int]:
             if not on:
                 continue
             destination, missing = _destination(sub, channel, emails)
-            attach = fact.bill_id if channel == ev.EMAIL and sub.digital_bill and fact.event == ev.BILL_ISSUED else None
+            attach = (
+                fact.bill_id
+                if channel == ev.EMAIL and sub.digital_bill and fact.event == ev.BILL_ISSUED
+                else None
+            )
             try:
                 with transaction.atomic():
                     row, new = Delivery.objects.get_or_create(
@@ -144,7 +150,9 @@ def delivery_send(delivery_id: int) -> str:
 
 def _send(row: Delivery) -> str:
     if row.channel == ev.EMAIL:
-        return providers.send_email(to=row.destination, subject=row.subject, text=_with_link(row), bill=row.attach_bill)
+        return providers.send_email(
+            to=row.destination, subject=row.subject, text=_with_link(row), bill=row.attach_bill
+        )
     if row.channel == ev.SMS:
         return providers.send_sms(row.destination, row.text)
     if row.channel == ev.WHATSAPP:
@@ -252,7 +260,9 @@ def scan(now: dt.datetime | None = None) -> int:
 
 def _payment_facts(since: dt.datetime) -> list[Fact]:
     payments = Payment.objects.filter(
-        status=Payment.Status.APPLIED, created_at__gte=since, property_id__in=_subscribed(ev.PAYMENT_CONFIRMED)
+        status=Payment.Status.APPLIED,
+        created_at__gte=since,
+        property_id__in=_subscribed(ev.PAYMENT_CONFIRMED),
     ).select_related("property")
     name = providers.utility_name()
     return [
@@ -319,4 +329,3 @@ def interruption_facts(now: dt.datetime) -> list[Fact]:
         )
         facts += [Fact(pid, ev.INTERRUPTION, f"outage:{outage.pk}", message) for pid in props]
     return facts
-

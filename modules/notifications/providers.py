@@ -79,7 +79,9 @@ def send_email(*, to: str, subject: str, text: str, bill: Bill | None = None) ->
     try:
         message.send()
     except OSError as exc:
-        raise ProviderFailed(f"O servidor de e-mail não aceitou a mensagem: {exc.__class__.__name__}.") from exc
+        raise ProviderFailed(
+            f"O servidor de e-mail não aceitou a mensagem: {exc.__class__.__name__}."
+        ) from exc
     return message.extra_headers.get("Message-ID", "") or "smtp"
 
 

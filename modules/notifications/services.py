@@ -96,9 +96,7 @@ def preferences_set(
     return Preferences(sub.channels(), chosen)
 
 
-def _consent(
-    prop: Property, subject: str, code: str, on: bool, source: str, ip: str | None
-) -> ConsentRecord:
+def _consent(prop: Property, subject: str, code: str, on: bool, source: str, ip: str | None) -> ConsentRecord:
     return ConsentRecord(property=prop, subject=subject, code=code, opted_in=on, source=source, ip=ip or None)
 
 
@@ -147,7 +145,8 @@ def _code_hash(code: str) -> str:
 
 
 def _blocked(prop: Property, now: dt.datetime) -> MobileCode | None:
-    return MobileCode.objects.filter(property=prop, blocked_until__gt=now).first()
+    found: MobileCode | None = MobileCode.objects.filter(property=prop, blocked_until__gt=now).first()
+    return found
 
 
 def _block_message(until: dt.datetime) -> str:
@@ -169,7 +168,9 @@ def mobile_code_send(*, prop: Property, mobile: str) -> str:
         raise CodeBlocked(_block_message(blocked.blocked_until), field="code")
     code = f"{secrets.randbelow(1_000_000):06d}"
     MobileCode.objects.filter(property=prop, confirmed_at__isnull=True).update(expires_at=now)
-    MobileCode.objects.create(property=prop, mobile=number, code_hash=_code_hash(code), expires_at=now + CODE_TTL)
+    MobileCode.objects.create(
+        property=prop, mobile=number, code_hash=_code_hash(code), expires_at=now + CODE_TTL
+    )
     text = f"{providers.utility_name()}: seu código de confirmação do celular é {code}. Vale por 10 minutos."
     transaction.on_commit(lambda: providers.send_sms(number, text))
     return number
@@ -220,7 +221,9 @@ def _mobile_confirm_step(*, actor: Actor, prop: Property, code: str) -> tuple[st
     sub.mobile_confirmed_at = now
     sub.save(update_fields=["mobile", "mobile_confirmed_at", "updated_at"])
     providers.holder_phone_set(prop, pending.mobile)
-    audit_record(actor=actor, action="notifications.mobile_confirm", target=sub, after={"mobile": pending.mobile})
+    audit_record(
+        actor=actor, action="notifications.mobile_confirm", target=sub, after={"mobile": pending.mobile}
+    )
     return pending.mobile, None
 
 
@@ -231,9 +234,9 @@ def _mobile_confirm_step(*, actor: Actor, prop: Property, code: str) -> tuple[st
 def push_device_add(*, prop: Property, endpoint: str, p256dh: str, auth: str) -> PushDevice:
     if not endpoint.startswith(("https://", "http://")) or not p256dh or not auth:
         raise ValidationFailed("Inscrição de notificação inválida.", field="subscription")
-    device, _ = PushDevice.objects.update_or_create(
+    device: PushDevice = PushDevice.objects.update_or_create(
         property=prop, endpoint=endpoint, defaults={"p256dh": p256dh, "auth": auth, "gone_at": None}
-    )
+    )[0]
     return device
 
 
@@ -244,13 +247,20 @@ def vapid_key_ensure() -> str:
     if not conf.vapid_private_key:
         conf.vapid_private_key = new_private_key_pem()
         conf.save(update_fields=["vapid_private_key", "updated_at"])
-    return conf.vapid_private_key
+    key: str = conf.vapid_private_key
+    return key
 
 
 @transaction.atomic(durable=True)
 def settings_update(
-    *, actor: Actor, offered_events: list[str], due_soon_days: int, debt_notice_days: int,
-    whatsapp_base_url: str, whatsapp_token: str, vapid_subject: str,
+    *,
+    actor: Actor,
+    offered_events: list[str],
+    due_soon_days: int,
+    debt_notice_days: int,
+    whatsapp_base_url: str,
+    whatsapp_token: str,
+    vapid_subject: str,
 ) -> NotificationSettings:
     unknown = sorted(set(offered_events) - set(ev.EVENTS))
     if unknown:
@@ -259,7 +269,7 @@ def settings_update(
         raise ValidationFailed("Lembrete de vencimento: de 1 a 30 dias antes.", field="due_soon_days")
     if not 1 <= debt_notice_days <= 90:
         raise ValidationFailed("Aviso de débito: de 1 a 90 dias após o vencimento.", field="debt_notice_days")
-    conf = NotificationSettings.objects.select_for_update().get_or_create(pk=1)[0]
+    conf: NotificationSettings = NotificationSettings.objects.select_for_update().get_or_create(pk=1)[0]
     before = {"offered_events": conf.offered_events, "due_soon_days": conf.due_soon_days}
     conf.offered_events = [e for e in ev.EVENTS if e in offered_events]
     conf.due_soon_days = due_soon_days

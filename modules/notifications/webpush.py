@@ -91,7 +91,9 @@ def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
     """RFC 8291 aes128gcm: one record, the sender's ephemeral key in the header."""
     ua_public = unb64u(p256dh)
     ephemeral = ec.generate_private_key(ec.SECP256R1())
-    shared = ephemeral.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), ua_public))
+    shared = ephemeral.exchange(
+        ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), ua_public)
+    )
     as_public = _public_raw(ephemeral)
     ikm = _hkdf(unb64u(auth), shared, b"WebPush: info\x00" + ua_public + as_public, 32)
     salt = os.urandom(16)

@@ -30,7 +30,7 @@ class ChannelsSerializer(serializers.Serializer):
     push = serializers.BooleanField(required=False)
 
     def to_internal_value(self, data: Any) -> Any:
-        problem = ev.channels_problem({k: True for k in data}) if isinstance(data, dict) else ""
+        problem = ev.channels_problem(dict.fromkeys(data, True)) if isinstance(data, dict) else ""
         if problem:
             raise serializers.ValidationError(problem)
         return super().to_internal_value(data)
@@ -136,7 +136,9 @@ class MobileOutput(serializers.Serializer):
 class MobileApi(CitizenView):
     """3.2.14.1: the mobile number, confirmed by a code sent to it by SMS."""
 
-    @extend_schema(operation_id="citizen_mobile_code_send", request=MobileInput, responses={202: MobileOutput})
+    @extend_schema(
+        operation_id="citizen_mobile_code_send", request=MobileInput, responses={202: MobileOutput}
+    )
     def post(self, request: Request) -> Response:
         holder_required(self.grant)
         data = MobileInput(data=request.data)
@@ -157,7 +159,9 @@ class MobileConfirmApi(CitizenView):
         data = CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
         prop = access_property_by_id(self.grant, self.grant.signed_property_id)
-        number = notices.mobile_confirm(actor=CitizenActor(self.grant), prop=prop, code=data.validated_data["code"])
+        number = notices.mobile_confirm(
+            actor=CitizenActor(self.grant), prop=prop, code=data.validated_data["code"]
+        )
         return Response({"mobile": number, "confirmed": True})
 
 
@@ -175,7 +179,9 @@ class DigitalBillApi(CitizenView):
         return Response({"enabled": bool(sub and sub.digital_bill)})
 
     @extend_schema(
-        operation_id="citizen_digital_bill_set", request=DigitalBillSerializer, responses=DigitalBillSerializer
+        operation_id="citizen_digital_bill_set",
+        request=DigitalBillSerializer,
+        responses=DigitalBillSerializer,
     )
     def post(self, request: Request) -> Response:
         holder_required(self.grant)

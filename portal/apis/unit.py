@@ -18,7 +18,9 @@ from .base import NOT_FOUND, PDF_RESPONSE, CitizenView, pdf_response
 
 class ReadingDatesOutput(serializers.Serializer):
     last_read_on = serializers.DateField(allow_null=True)
-    next_start = serializers.DateField(allow_null=True, help_text="início da próxima leitura (calendário do grupo)")
+    next_start = serializers.DateField(
+        allow_null=True, help_text="início da próxima leitura (calendário do grupo)"
+    )
     next_end = serializers.DateField(allow_null=True)
 
 
@@ -41,7 +43,9 @@ class OrderOutput(serializers.Serializer):
 
 
 class UnitOrdersApi(CitizenView):
-    @extend_schema(operation_id="citizen_service_orders", responses={200: OrderOutput(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="citizen_service_orders", responses={200: OrderOutput(many=True), 404: NOT_FOUND}
+    )
     def get(self, request: Request, property_id: int) -> Response:
         prop = access_property_by_id(self.grant, property_id)
         return Response(OrderOutput(unit_orders(prop), many=True).data)
@@ -51,4 +55,6 @@ class RegistrationSheetApi(CitizenView):
     @extend_schema(operation_id="citizen_registration_sheet", responses={**PDF_RESPONSE, 404: NOT_FOUND})
     def get(self, request: Request, property_id: int) -> object:
         prop = access_property_by_id(self.grant, property_id)
-        return pdf_response(registration_sheet_pdf(self.grant, prop), f"ficha-cadastral-{prop.account_number}.pdf")
+        return pdf_response(
+            registration_sheet_pdf(self.grant, prop), f"ficha-cadastral-{prop.account_number}.pdf"
+        )

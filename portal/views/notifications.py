@@ -28,10 +28,14 @@ from .base import citizen_required, granted_property, page_url, render_page, req
 
 class PreferencesForm(forms.Form):
     channels = forms.MultipleChoiceField(
-        label="Por onde avisar", choices=list(ev.CHANNEL_LABELS.items()), required=False,
+        label="Por onde avisar",
+        choices=list(ev.CHANNEL_LABELS.items()),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    events = forms.MultipleChoiceField(label="Avisar quando", choices=[], required=False, widget=forms.CheckboxSelectMultiple)
+    events = forms.MultipleChoiceField(
+        label="Avisar quando", choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: object, offered: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -40,14 +44,17 @@ class PreferencesForm(forms.Form):
 
 class MobileForm(forms.Form):
     mobile = forms.CharField(
-        label="Celular com DDD", max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        label="Celular com DDD",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text="Enviaremos um código por SMS para confirmar o número.",
     )
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Código recebido por SMS", max_length=10,
+        label="Código recebido por SMS",
+        max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
@@ -94,15 +101,26 @@ def notifications(request: HttpRequest, property_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, action: str, prop: object, prefs: PreferencesForm, mobile: MobileForm, code: CodeForm) -> bool:
+def _act(
+    request: HttpRequest,
+    action: str,
+    prop: object,
+    prefs: PreferencesForm,
+    mobile: MobileForm,
+    code: CodeForm,
+) -> bool:
     grant = request_grant(request)
     actor = CitizenActor(grant)
     try:
         if action == "preferences" and prefs.is_valid():
             channels = {c: c in prefs.cleaned_data["channels"] for c in ev.CHANNELS}
             notices.preferences_set(
-                actor=actor, prop=prop, channels=channels, events=prefs.cleaned_data["events"],  # type: ignore[arg-type]
-                source=grant.channel, ip=client_ip(request),
+                actor=actor,
+                prop=prop,
+                channels=channels,
+                events=prefs.cleaned_data["events"],  # type: ignore[arg-type]
+                source=grant.channel,
+                ip=client_ip(request),
             )
             messages.success(request, "Pronto: seus avisos foram salvos.")
             return True
@@ -118,7 +136,11 @@ def _act(request: HttpRequest, action: str, prop: object, prefs: PreferencesForm
             return True
         if action in ("digital_bill_on", "digital_bill_off"):
             on = notices.digital_bill_set(
-                actor=actor, prop=prop, on=action == "digital_bill_on", source=grant.channel, ip=client_ip(request)  # type: ignore[arg-type]
+                actor=actor,
+                prop=prop,
+                on=action == "digital_bill_on",
+                source=grant.channel,
+                ip=client_ip(request),  # type: ignore[arg-type]
             )
             messages.success(
                 request,
@@ -148,7 +170,10 @@ def push_device(request: HttpRequest, property_id: int) -> HttpResponse:
         body = json.loads(request.body or b"{}")
         keys = body.get("keys") or {}
         notices.push_device_add(
-            prop=prop, endpoint=str(body.get("endpoint", "")), p256dh=str(keys.get("p256dh", "")), auth=str(keys.get("auth", ""))
+            prop=prop,
+            endpoint=str(body.get("endpoint", "")),
+            p256dh=str(keys.get("p256dh", "")),
+            auth=str(keys.get("auth", "")),
         )
     except (ValueError, AttributeError, DomainError):
         return JsonResponse({"detail": "Inscrição de notificação inválida."}, status=400)

@@ -9,10 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound, PermissionDenied
 from modules.common.forms import form_error
-
-from modules.common.clock import tenant_today
 
 from .. import selectors, services
 from ..auth import Grant

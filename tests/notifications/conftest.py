@@ -43,10 +43,10 @@ def push_service(tenant_alpha: Any) -> Iterator[FakePushService]:
     server.stop()
 
 
-def citizen_token(client: Any, citizen: Citizen) -> dict[str, str]:
+def citizen_token(client: Any, who: Citizen) -> dict[str, str]:
     response = client.post(
         "/agencia/api/v1/auth/token",
-        {"account": citizen.home.account_number, "document": citizen.cpf},
+        {"account": who.home.account_number, "document": who.cpf},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content

@@ -33,7 +33,7 @@ def frozen() -> Iterator[None]:
 
 
 def _subscribe(prop: Property, push_service: Any, **channels: bool) -> Any:
-    sub, _ = Subscription.objects.update_or_create(
+    Subscription.objects.update_or_create(
         property=prop,
         defaults={"events": CHOICE, "mobile": "+5511987654321", **channels},
     )
@@ -83,7 +83,9 @@ def test_a_release_sends_each_chosen_channel_once_and_a_rerun_sends_nothing(
     assert _send_all([r.pk for r in rows]) == ["sent"] * 4
 
     bill = Bill.objects.get(property=prop, run_id=run_id)
-    text = f"a conta 05/2025 da matrícula {prop.account_number}, de R$ 40,56, vence em {bill.due_date:%d/%m/%Y}."
+    text = (
+        f"a conta 05/2025 da matrícula {prop.account_number}, de R$ 40,56, vence em {bill.due_date:%d/%m/%Y}."
+    )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cliente@example.com"]
     assert text in mail.outbox[0].body
     name, pdf, kind = mail.outbox[0].attachments[0]  # the digital bill
@@ -109,14 +111,16 @@ def test_without_an_address_the_delivery_says_why_and_a_provider_failure_is_retr
     from tests.registry import factories as rf
 
     prop = rf.prop(holder=rf.customer("Sem E-mail"))
-    Subscription.objects.create(property=prop, email=True, whatsapp=True, events=["bill_issued"], mobile="+5511912345678")
+    Subscription.objects.create(
+        property=prop, email=True, whatsapp=True, events=["bill_issued"], mobile="+5511912345678"
+    )
     bill = cf.bill(prop, "61.00", dt.date(2025, 6, 20))
     created = dispatch.deliveries_create([dispatch._bill_fact(bill, "bill_issued")])
     by_channel = {d.channel: d for d in Delivery.objects.filter(property=prop)}
     assert by_channel["email"].status == "skipped" and by_channel["email"].error == "Sem e-mail cadastrado."
     assert created == [by_channel["whatsapp"].pk]
     whatsapp.refuse_to.add("5511912345678")
-    for attempt in (1, 2):
+    for _attempt in (1, 2):
         with pytest.raises(dispatch.providers.ProviderFailed):
             dispatch.delivery_send(created[0])
         assert Delivery.objects.get(pk=created[0]).status == "pending"
@@ -141,8 +145,15 @@ def test_the_scan_tells_payments_due_dates_and_overdue_bills_once(
         issued_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC)
     )
     payment = Payment.objects.create(
-        agent=cf.agent(), channel="counter", status="applied", property=prop, bill=late,
-        amount="45.00", paid_on=dt.date(2025, 6, 1), credited_on=dt.date(2025, 6, 2), created_by="t",
+        agent=cf.agent(),
+        channel="counter",
+        status="applied",
+        property=prop,
+        bill=late,
+        amount="45.00",
+        paid_on=dt.date(2025, 6, 1),
+        credited_on=dt.date(2025, 6, 2),
+        created_by="t",
     )
     assert dispatch.scan() == 6  # (due_soon, debt_notice, payment) × (email, sms)
     got = sorted((d.event, d.ref, d.channel) for d in Delivery.objects.filter(property=prop))

@@ -31,8 +31,7 @@ def test_the_choice_posted_is_the_choice_read_back_with_a_consent_row_per_opt_in
     assert posted.json() == CHOICE
     assert alpha_client.get(URL, **auth).json() == CHOICE
     consents = sorted(
-        (c.subject, c.code, c.opted_in, c.source)
-        for c in ConsentRecord.objects.filter(property=citizen.home)
+        (c.subject, c.code, c.opted_in, c.source) for c in ConsentRecord.objects.filter(property=citizen.home)
     )
     assert consents == [
         ("channel", "email", True, "api"),

@@ -18,8 +18,11 @@ from .conftest import Citizen
 
 def _sent(citizen: Citizen, sms: Any) -> None:
     services.preferences_set(
-        actor=_Actor(), prop=citizen.home,
-        channels={"email": True, "sms": True}, events=["bill_issued"], source="web",
+        actor=_Actor(),
+        prop=citizen.home,
+        channels={"email": True, "sms": True},
+        events=["bill_issued"],
+        source="web",
     )
     Subscription.objects.filter(property=citizen.home).update(mobile="+5511987654321")
     bill = cf.bill(citizen.home, "61.00", dt.date(2025, 7, 10))
@@ -34,19 +37,27 @@ class _Actor:
         return "teste"
 
 
-def test_staff_see_what_was_sent_to_whom_and_the_consents(alpha_client: Client, citizen: Citizen, sms: Any) -> None:
+def test_staff_see_what_was_sent_to_whom_and_the_consents(
+    alpha_client: Client, citizen: Citizen, sms: Any
+) -> None:
     _sent(citizen, sms)
     make_user("alpha", "chefe", is_admin=True)
     headers = bearer(alpha_client, "chefe", "Senha-forte-123")
-    rows = alpha_client.get(f"/api/v1/notifications/deliveries?account={citizen.home.account_number}", **headers).json()
+    rows = alpha_client.get(
+        f"/api/v1/notifications/deliveries?account={citizen.home.account_number}", **headers
+    ).json()
     got = sorted((r["channel"], r["destination"], r["status"], r["event"]) for r in rows["results"])
     assert got == [
         ("email", "ma***@example.com", "sent", "bill_issued"),
         ("sms", "(11) 9****-4321", "sent", "bill_issued"),
     ]
-    consents = alpha_client.get(f"/api/v1/notifications/consents?account={citizen.home.account_number}", **headers).json()
+    consents = alpha_client.get(
+        f"/api/v1/notifications/consents?account={citizen.home.account_number}", **headers
+    ).json()
     assert sorted((c["code"], c["opted_in"]) for c in consents["results"]) == [
-        ("bill_issued", True), ("email", True), ("sms", True)
+        ("bill_issued", True),
+        ("email", True),
+        ("sms", True),
     ]
     alpha_client.post("/conta/entrar/", {"username": "chefe", "password": "Senha-forte-123"})
     page = alpha_client.get(f"/avisos/?account={citizen.home.account_number}")
@@ -70,9 +81,19 @@ def test_the_settings_page_changes_what_is_offered(alpha_client: Client, tenant_
     assert alpha_client.get("/avisos/configurar/").status_code == 200
     answer = alpha_client.post(
         "/avisos/configurar/",
-        {"offered_events": ["bill_issued", "due_soon"], "due_soon_days": "5", "debt_notice_days": "10",
-         "whatsapp_base_url": "", "whatsapp_token": "", "vapid_subject": "mailto:ti@alpha.example"},
+        {
+            "offered_events": ["bill_issued", "due_soon"],
+            "due_soon_days": "5",
+            "debt_notice_days": "10",
+            "whatsapp_base_url": "",
+            "whatsapp_token": "",
+            "vapid_subject": "mailto:ti@alpha.example",
+        },
     )
     assert answer.status_code == 302
     conf = NotificationSettings.current()
-    assert (conf.offered_events, conf.due_soon_days, conf.debt_notice_days) == (["bill_issued", "due_soon"], 5, 10)
+    assert (conf.offered_events, conf.due_soon_days, conf.debt_notice_days) == (
+        ["bill_issued", "due_soon"],
+        5,
+        10,
+    )

@@ -24,7 +24,9 @@ def _wait(predicate: Any, timeout: float = 60) -> None:
         time.sleep(0.3)
 
 
-def test_a_release_through_real_workers_sends_each_notice_once(django_db_setup: Any, django_db_blocker: Any) -> None:
+def test_a_release_through_real_workers_sends_each_notice_once(
+    django_db_setup: Any, django_db_blocker: Any
+) -> None:
     from modules.billing.hooks import bills_released
     from modules.billing.models import Bill, BillingRun
     from modules.notifications.models import Delivery, NotificationSettings, Subscription

@@ -60,8 +60,12 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
 
             make_user("alpha", "avisos_chefe", is_admin=True)
             Delivery.objects.create(
-                property_id=maria.property_id, event="bill_issued", ref=f"bill:{bill.pk}", channel="sms",
-                destination="+5511987654321", subject="Sua conta de 06/2031 está disponível",
+                property_id=maria.property_id,
+                event="bill_issued",
+                ref=f"bill:{bill.pk}",
+                channel="sms",
+                destination="+5511987654321",
+                subject="Sua conta de 06/2031 está disponível",
                 text=f"Concessionária Alpha: a conta 06/2031 da matrícula {maria.account}, de R$ 61,00, "
                 "vence em 10/07/2031.",
                 status="sent",
@@ -98,7 +102,8 @@ def _controlled(page: Any) -> None:
 def _kept(page: Any) -> list[str]:
     return sorted(
         page.evaluate(
-            "async () => (await (await caches.open('agencia-cidadao')).keys()).map(r => new URL(r.url).pathname)"
+            "async () => (await (await caches.open('agencia-cidadao')).keys())"
+            ".map(r => new URL(r.url).pathname)"
         )
     )
 

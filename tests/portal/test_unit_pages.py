@@ -36,13 +36,21 @@ def _calendar(citizen: Citizen) -> None:
     citizen.home.refresh_from_db()
     for month, start, end in ((5, 8, 12), (6, 8, 12), (7, 7, 11)):
         ReadingSchedule.objects.create(
-            group=group, reference=dt.date(2026, month, 1), reading_start=dt.date(2026, month, start),
-            reading_end=dt.date(2026, month, end), billing_date=dt.date(2026, month, 14),
+            group=group,
+            reference=dt.date(2026, month, 1),
+            reading_start=dt.date(2026, month, start),
+            reading_end=dt.date(2026, month, end),
+            billing_date=dt.date(2026, month, 14),
             due_date=dt.date(2026, month, 28),
         )
     Reading.objects.create(
-        property=citizen.home, reference=dt.date(2026, 6, 1), read_on=dt.date(2026, 6, 9), value=120,
-        consumption_kind="measured", consumption_m3=12, actor="teste",
+        property=citizen.home,
+        reference=dt.date(2026, 6, 1),
+        read_on=dt.date(2026, 6, 9),
+        value=120,
+        consumption_kind="measured",
+        consumption_m3=12,
+        actor="teste",
     )
 
 
@@ -55,7 +63,8 @@ def test_the_reading_dates_come_from_the_last_reading_and_the_groups_calendar(
     assert "<dt>Última leitura</dt><dd>09/06/2026</dd>" in page
     assert "<dt>Próxima leitura</dt><dd>entre 07/07/2026 e 11/07/2026</dd>" in page
     token = alpha_client.post(
-        "/agencia/api/v1/auth/token", {"account": citizen.home.account_number, "document": citizen.cpf},
+        "/agencia/api/v1/auth/token",
+        {"account": citizen.home.account_number, "document": citizen.cpf},
         content_type="application/json",
     ).json()["token"]
     api = alpha_client.get(
@@ -68,13 +77,16 @@ def test_the_units_service_orders_with_status_and_nothing_internal(
     alpha_client: Client, citizen: Citizen, stranger: Citizen
 ) -> None:
     sf.code("VAZ01", description="Conserto de vazamento no ramal")
-    opened = orders.order_open(actor=sf.ACTOR, code="VAZ01", property_id=citizen.home.pk, description="Vaza na calçada")
+    opened = orders.order_open(
+        actor=sf.ACTOR, code="VAZ01", property_id=citizen.home.pk, description="Vaza na calçada"
+    )
     orders.order_open(actor=sf.ACTOR, code="VAZ01", property_id=stranger.home.pk)
     sign_in(alpha_client, citizen.home, citizen.cpf)
     page = alpha_client.get(f"/agencia/imoveis/{citizen.home.pk}/ordens/").content.decode()
     assert opened.label in page and "Conserto de vazamento no ramal" in page
     token = alpha_client.post(
-        "/agencia/api/v1/auth/token", {"account": citizen.home.account_number, "document": citizen.cpf},
+        "/agencia/api/v1/auth/token",
+        {"account": citizen.home.account_number, "document": citizen.cpf},
         content_type="application/json",
     ).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -83,9 +95,19 @@ def test_the_units_service_orders_with_status_and_nothing_internal(
         (opened.label, "Conserto de vazamento no ramal", opened.status)
     ]
     assert set(rows[0]) == {
-        "number", "service", "status", "status_label", "opened_at", "due_at", "scheduled_for", "finished_at"
+        "number",
+        "service",
+        "status",
+        "status_label",
+        "opened_at",
+        "due_at",
+        "scheduled_for",
+        "finished_at",
     }
-    assert alpha_client.get(f"/agencia/api/v1/properties/{stranger.home.pk}/service-orders", **auth).status_code == 404
+    assert (
+        alpha_client.get(f"/agencia/api/v1/properties/{stranger.home.pk}/service-orders", **auth).status_code
+        == 404
+    )
     assert alpha_client.get(f"/agencia/imoveis/{stranger.home.pk}/ordens/").status_code == 404
 
 
@@ -109,8 +131,16 @@ def test_the_registration_sheet_is_a_pdf_of_the_citizens_own_unit(
     assert "entre 07/07/2026 e 11/07/2026" in text and "09/06/2026" in text
     assert citizen.cpf not in text.replace(".", "").replace("-", "")  # masked
     if shutil.which("pdftocairo"):  # poppler: the page as an image, to look at
-        subprocess.run(  # noqa: S603
-            ["pdftocairo", "-png", "-r", "70", "-singlefile", str(path), str(ARTIFACTS / "registration-sheet")],  # noqa: S607
+        subprocess.run(
+            [
+                "pdftocairo",
+                "-png",
+                "-r",
+                "70",
+                "-singlefile",
+                str(path),
+                str(ARTIFACTS / "registration-sheet"),
+            ],
             check=True,
         )
     assert alpha_client.get(f"/agencia/imoveis/{stranger.home.pk}/cadastro/ficha.pdf").status_code == 404

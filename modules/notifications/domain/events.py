@@ -102,7 +102,9 @@ def bill_message(
     raise ValueError(event)
 
 
-def payment_message(*, utility: str, account: str, paid_on: dt.date, amount: Decimal, url: str = "") -> Message:
+def payment_message(
+    *, utility: str, account: str, paid_on: dt.date, amount: Decimal, url: str = ""
+) -> Message:
     return Message(
         "Pagamento confirmado",
         f"{utility}: recebemos o pagamento de {_brl(amount)} em {paid_on:%d/%m/%Y} "
