@@ -128,15 +128,6 @@ def digital_bill_set(*, actor: Actor, prop: Property, on: bool, source: str, ip:
     return on
 
 
-def digital_bill_property_ids(property_ids: list[int]) -> set[int]:
-    """Which of these properties take the digital bill (no paper)."""
-    return set(
-        Subscription.objects.filter(property_id__in=property_ids, digital_bill=True).values_list(
-            "property_id", flat=True
-        )
-    )
-
-
 # --- the mobile number, confirmed by an SMS code (3.2.14.1) -------------------------------------
 
 
