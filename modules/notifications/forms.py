@@ -32,7 +32,9 @@ class SettingsForm(forms.Form):
     debt_notice_days = forms.IntegerField(
         label="Aviso de débito: quantos dias após o vencimento", min_value=1, max_value=90
     )
-    whatsapp_base_url = forms.URLField(label="WhatsApp: endereço do provedor", required=False)
+    whatsapp_base_url = forms.URLField(
+        label="WhatsApp: endereço do provedor", required=False, assume_scheme="https"
+    )
     whatsapp_token = forms.CharField(
         label="WhatsApp: chave de acesso",
         required=False,

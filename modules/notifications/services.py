@@ -224,7 +224,9 @@ def _mobile_confirm_step(*, actor: Actor, prop: Property, code: str) -> tuple[st
 @transaction.atomic(durable=True)
 def push_device_add(*, prop: Property, endpoint: str, p256dh: str, auth: str) -> PushDevice:
     if not endpoint.startswith(("https://", "http://")) or not p256dh or not auth:
-        raise ValidationFailed("Inscrição de notificação inválida.", field="subscription")
+        raise ValidationFailed(
+            "Inscrição de notificação inválida.", field="subscription", code=ErrorCode.INVALID
+        )
     device: PushDevice = PushDevice.objects.update_or_create(
         property=prop, endpoint=endpoint, defaults={"p256dh": p256dh, "auth": auth, "gone_at": None}
     )[0]
@@ -255,11 +257,19 @@ def settings_update(
 ) -> NotificationSettings:
     unknown = sorted(set(offered_events) - set(ev.EVENTS))
     if unknown:
-        raise ValidationFailed(f"Aviso desconhecido: {', '.join(unknown)}.", field="offered_events")
+        raise ValidationFailed(
+            f"Aviso desconhecido: {', '.join(unknown)}.", field="offered_events", code=ErrorCode.INVALID
+        )
     if not 1 <= due_soon_days <= 30:
-        raise ValidationFailed("Lembrete de vencimento: de 1 a 30 dias antes.", field="due_soon_days")
+        raise ValidationFailed(
+            "Lembrete de vencimento: de 1 a 30 dias antes.", field="due_soon_days", code=ErrorCode.INVALID
+        )
     if not 1 <= debt_notice_days <= 90:
-        raise ValidationFailed("Aviso de débito: de 1 a 90 dias após o vencimento.", field="debt_notice_days")
+        raise ValidationFailed(
+            "Aviso de débito: de 1 a 90 dias após o vencimento.",
+            field="debt_notice_days",
+            code=ErrorCode.INVALID,
+        )
     conf: NotificationSettings = NotificationSettings.objects.select_for_update().get_or_create(pk=1)[0]
     before = {"offered_events": conf.offered_events, "due_soon_days": conf.due_soon_days}
     conf.offered_events = [e for e in ev.EVENTS if e in offered_events]
