@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from modules.common.errors import ErrorCode, NotFound
+from modules.common.errors import ErrorCode, NotFound, PermissionDenied
 from modules.registry.models import Property
 from modules.service.models import ServiceRequest
 
 from .auth import Grant
+from .errors import ErrorCode as AgencyCode
 from .models import AgencySettings
 
 PROPERTY_NOT_FOUND = "Imóvel não encontrado."
@@ -55,3 +56,13 @@ def access_request_by_protocol(grant: Grant, protocol: str) -> ServiceRequest:
     if found is None:
         raise NotFound(REQUEST_NOT_FOUND, code=ErrorCode.NOT_FOUND)
     return found
+
+
+def holder_required(grant: Grant) -> None:
+    """The contact data, the notices and the digital bill change only for whoever proved the
+    holder's CPF/CNPJ at sign-in (a matrícula alone reaches the bills, not the contacts)."""
+    if not grant.verified_holder:
+        raise PermissionDenied(
+            "Para alterar avisos e contatos, entre com a matrícula e o CPF/CNPJ do titular.",
+            code=AgencyCode.HOLDER_REQUIRED,
+        )

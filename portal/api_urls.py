@@ -12,11 +12,13 @@ from .apis import (
     email,
     installments,
     news,
+    notifications,
     payments,
     properties,
     requests,
     sign_in,
     tariffs,
+    unit,
 )
 from .service_gate import gate_api
 
@@ -143,6 +145,40 @@ urlpatterns = [
     path("news", news.PublicNewsApi.as_view(), name="citizen-api-news"),
     path(
         "properties/<int:property_id>/news", news.PropertyNewsApi.as_view(), name="citizen-api-property-news"
+    ),
+    # the notices the citizen chooses, the mobile number and the digital bill (issue 23, ADR 0207)
+    path(
+        "notifications/preferences",
+        notifications.PreferencesApi.as_view(),
+        name="citizen-api-notification-preferences",
+    ),
+    path(
+        "notifications/offered", notifications.OfferedApi.as_view(), name="citizen-api-notification-offered"
+    ),
+    path(
+        "notifications/push-devices", notifications.PushDeviceApi.as_view(), name="citizen-api-push-devices"
+    ),
+    path(
+        "notifications/digital-bill", notifications.DigitalBillApi.as_view(), name="citizen-api-digital-bill"
+    ),
+    path("contacts/mobile", notifications.MobileApi.as_view(), name="citizen-api-mobile"),
+    path(
+        "contacts/mobile/confirm", notifications.MobileConfirmApi.as_view(), name="citizen-api-mobile-confirm"
+    ),
+    path(
+        "properties/<int:property_id>/reading-dates",
+        unit.ReadingDatesApi.as_view(),
+        name="citizen-api-reading-dates",
+    ),
+    path(
+        "properties/<int:property_id>/service-orders",
+        unit.UnitOrdersApi.as_view(),
+        name="citizen-api-service-orders",
+    ),
+    path(
+        "properties/<int:property_id>/registration-sheet",
+        unit.RegistrationSheetApi.as_view(),
+        name="citizen-api-registration-sheet",
     ),
     path(
         "schema/",

@@ -209,6 +209,14 @@ ALWAYS_ON_PAGES = frozenset(
         "privacy",
         "terms",
         "logo",
+        "manifest",
+        "service_worker",
+        "offline",
+        "app_icon",
+        "notifications",
+        "push_device",
+        "registration_sheet",
+        "unit_orders",
     }
 )
 ALWAYS_ON_API = frozenset(
@@ -220,6 +228,15 @@ ALWAYS_ON_API = frozenset(
         "citizen-api-schema",
         "citizen-api-news",
         "citizen-api-property-news",
+        "citizen-api-notification-preferences",
+        "citizen-api-notification-offered",
+        "citizen-api-push-devices",
+        "citizen-api-digital-bill",
+        "citizen-api-mobile",
+        "citizen-api-mobile-confirm",
+        "citizen-api-reading-dates",
+        "citizen-api-service-orders",
+        "citizen-api-registration-sheet",
     }
 )
 # A certificate's page, PDF and e-mail serve both the certificate of debts and the annual declaration

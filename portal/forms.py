@@ -108,3 +108,9 @@ class ProblemForm(forms.Form):
     name = forms.CharField(label="Seu nome", max_length=200)
     email = forms.EmailField(label="E-mail para retorno (opcional)", required=False)
     page = forms.CharField(required=False, widget=forms.HiddenInput)
+    screenshot = forms.FileField(
+        label="Captura de tela (opcional)",
+        required=False,
+        help_text="Uma imagem da tela com o problema (PNG ou JPG).",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )

@@ -7,6 +7,7 @@ from . import api_urls
 from .service_gate import gate_pages
 from .urls_desk import desk_patterns
 from .views import (
+    app,
     bills,
     card,
     certificates,
@@ -14,11 +15,13 @@ from .views import (
     document_update,
     email,
     installments,
+    notifications,
     properties,
     public,
     requests,
     sign_in,
     tariffs,
+    unit,
 )
 
 # every page below belongs to one of the agency's services (domain.AGENCY_SERVICES) or is always on;
@@ -65,6 +68,12 @@ property_pages = [
         installments.agreement_term_pdf,
         name="agreement_term_pdf",
     ),
+    # the notices, the mobile number and the digital bill (views/notifications.py, ADR 0207)
+    path("avisos/", notifications.notifications, name="notifications"),
+    path("avisos/push/", notifications.push_device, name="push_device"),
+    # the unit's registration sheet and service orders (views/unit.py, 3.2.14.2 and .5)
+    path("cadastro/ficha.pdf", unit.registration_sheet, name="registration_sheet"),
+    path("ordens/", unit.orders, name="unit_orders"),
 ]
 property_pages = gate_pages(property_pages)
 
@@ -93,6 +102,11 @@ agency_patterns = [
     path("privacidade/", public.legal, {"which": "privacidade"}, name="privacy"),
     path("termos/", public.legal, {"which": "termos"}, name="terms"),
     path("logo.svg", public.logo, name="logo"),
+    # the agency as an installable app (views/app.py, ADR 0206)
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
+    path("icone-<int:size>.png", app.app_icon, name="app_icon"),
 ]
 agency_patterns = gate_pages(agency_patterns)
 

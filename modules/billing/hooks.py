@@ -45,3 +45,23 @@ def already_billed(source: str, source_ids: Iterable[str]) -> set[str]:
         .exclude(bill__status=BillStatus.CANCELLED)
         .values_list("source_id", flat=True)
     )
+
+
+# --- bills released (issue 23): who is told when a run's bills are issued ---------------------------
+# The citizens' notices (modules/notifications) sit above billing: they register a listener here at
+# start-up; run_release calls each, once the release is committed, with the run's id. A listener
+# only enqueues work (it must not fail the release) and must be idempotent: a run re-released or a
+# repeated call sends nothing twice.
+BillsReleased = Callable[[int], object]
+
+_RELEASED: dict[str, BillsReleased] = {}
+
+
+def register_bills_released(name: str, listener: BillsReleased) -> None:
+    _RELEASED[name] = listener
+
+
+def bills_released(run_id: int) -> None:
+    """Tell every registered listener that run `run_id`'s bills were released (after commit)."""
+    for name in sorted(_RELEASED):
+        _RELEASED[name](run_id)

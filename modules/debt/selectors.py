@@ -413,7 +413,7 @@ def certificate_verify(code: str) -> Certificate:
     cert: Certificate | None = Certificate.objects.filter(code=normalized).first()
     if cert is None:
         raise NotFound(
-            "Nenhum documento foi emitido com este código de autenticação.",
+            "Documento não autenticado: nenhum documento foi emitido com este código de autenticação.",
             field="code",
             code=ErrorCode.CERTIFICATE_NOT_FOUND,
         )

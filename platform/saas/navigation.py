@@ -502,6 +502,16 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Aviso prévio, dias e horários de corte (Lei 14.015/2020), parâmetros dos avisos e "
         "das ordens de corte, etapas diárias da régua.",
     ),
+    NavItem("Atendimento", "Avisos aos cidadãos", "notifications:deliveries", "notifications.deliveries"),
+    NavItem(
+        SETTINGS_SECTION,
+        "Avisos aos cidadãos",
+        "notifications:settings",
+        "notifications.deliveries",
+        "change",
+        description="Avisos oferecidos (conta emitida, vencimento, pagamento, débito, interrupção, "
+        "protocolo), prazos e os provedores de WhatsApp e notificação no aplicativo.",
+    ),
 )
 
 

@@ -64,6 +64,11 @@ ROUTES: dict[str, str] = {
     "modules.debt.tasks.bureau_run": BATCH,
     # a whole tenant's collection ladder (notices, cut orders), once a day
     "modules.debt.tasks.ladder_daily": BATCH,
+    # the citizens' notices (modules/notifications, ADR 0207): a release's notices and the periodic
+    # scan are batch work; sending one notice is interactive (a confirmation code waits on it)
+    "notifications.bills_released": BATCH,
+    "notifications.scan": BATCH,
+    "notifications.deliver": INTERACTIVE,
 }
 
 

@@ -15,6 +15,7 @@ from modules.configuration import api_urls as configuration_api
 from modules.debt import api_urls as debt_api
 from modules.debt import views as debt_views
 from modules.metering import api_urls as metering_api
+from modules.notifications import api_urls as notifications_api
 from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
 from modules.service import api_urls as service_api
@@ -44,6 +45,7 @@ api_v1 = [
     *debt_api.urlpatterns,
     *service_api.urlpatterns,
     *configuration_api.urlpatterns,
+    *notifications_api.urlpatterns,
     # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
     # schema stays public, as the agency guide publishes it for the utility's app developers
     path(
@@ -90,6 +92,7 @@ urlpatterns = [
     path("atendimento/cti/", include((channels_urls.cti_patterns, "cti"), namespace="cti")),
     path("campo/", include("modules.service.field_urls")),
     path("avisos/", include((channels_urls.news_patterns, "news"), namespace="news")),
+    path("notificacoes/", include("modules.notifications.urls")),
 ]
 
 # branded pt-BR error pages carrying the request id (saas/errors.py)

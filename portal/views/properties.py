@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound, PermissionDenied
 from modules.common.forms import form_error
 
@@ -16,6 +17,7 @@ from .. import selectors, services
 from ..auth import Grant
 from ..forms import DueDayForm, EmailForm
 from ..models import AgencySettings
+from ..selectors_unit import reading_dates
 from .base import citizen_required, granted_property, page_url, render_page
 
 
@@ -44,7 +46,11 @@ def property_registry(request: HttpRequest, property_id: int) -> HttpResponse:
     return render_page(
         request,
         "portal/property_registry.html",
-        {"overview": selectors.property_overview(request.grant, prop), "prop": prop},  # type: ignore[attr-defined]
+        {
+            "overview": selectors.property_overview(request.grant, prop),  # type: ignore[attr-defined]
+            "prop": prop,
+            "dates": reading_dates(prop, tenant_today()),  # 3.2.14.9
+        },
     )
 
 

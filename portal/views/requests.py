@@ -165,7 +165,11 @@ def problem_report(request: HttpRequest) -> HttpResponse:
     idle = agency.web_idle_minutes * 60
     grant = session_grant(request, idle_seconds=idle)
     request.grant = grant  # type: ignore[attr-defined]
-    form = ProblemForm(request.POST or None, initial={"page": request.headers.get("Referer", "")[:300]})
+    form = ProblemForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"page": request.headers.get("Referer", "")[:300]},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -176,6 +180,7 @@ def problem_report(request: HttpRequest) -> HttpResponse:
                 requester=services.Requester(name=data["name"], email=data.get("email", "")),
                 channel=ServiceRequest.Channel.WEB,
                 description=data["description"],
+                attachments=[data["screenshot"]] if data.get("screenshot") else [],  # VA-29
                 context={**request_context(request), "url": data.get("page", "")},
             )
         except DomainError as exc:

@@ -226,3 +226,25 @@ def test_the_certificates_link_and_qr_open_where_the_utility_is_served(staff, se
     assert production_qr == f"https://alpha.localhost/certidoes/verificar/?codigo={cert.code}"
     assert "http://alpha.localhost:8000/certidoes/verificar/ informando" in demo
     assert demo_qr == f"http://alpha.localhost:8000/certidoes/verificar/?codigo={cert.code}"
+
+
+def test_verification_page_says_a_tampered_code_is_not_authenticated(staff):
+    """VA-19: a mistyped or forged code is refused by its check characters; a well-formed code that no
+    document carries answers "não autenticado"; neither shows anything of a document."""
+    from modules.debt.domain.certificates import new_authentication_code
+
+    p = f.prop()
+    staff.post(f"/cobranca/imoveis/{p.pk}/certidoes/emitir/", {"kind": "clearance"})
+    cert = Certificate.objects.get()
+    tampered = cert.code[:-1] + ("A" if cert.code[-1] != "A" else "B")
+    forged = staff.get("/certidoes/verificar/", {"codigo": tampered})
+    never = staff.get("/certidoes/verificar/", {"codigo": new_authentication_code()})
+    assert forged.status_code == never.status_code == 404
+    assert "Código de autenticação inválido: confira os caracteres digitados." in forged.content.decode()
+    assert (
+        "Documento não autenticado: nenhum documento foi emitido com este código de autenticação."
+        in never.content.decode()
+    )
+    for answer in (forged, never):
+        assert "Documento autêntico" not in answer.content.decode()
+        assert p.account_number not in answer.content.decode()

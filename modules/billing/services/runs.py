@@ -17,6 +17,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from modules.registry.models import BillingGroup, Property
 
 from ..domain.pricing import PricedBill
 from ..errors import ErrorCode
+from ..hooks import bills_released
 from ..legal import legal_locks_for
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
 from .documents import run_is_latest_released
@@ -321,6 +323,8 @@ def run_release(*, actor: Actor, run: BillingRun, reason: str = "", render_pdfs:
     )
     if render_pdfs and count and run_is_latest_released(locked.pk):
         transaction.on_commit(lambda: _enqueue_pdfs(locked.pk))
+    if count:  # the citizens' notices of the issued bills (billing/hooks.py, issue 23)
+        transaction.on_commit(partial(bills_released, locked.pk))
     return count
 
 

@@ -80,6 +80,7 @@ TENANT_APPS = [
     "modules.configuration",
     "saas.staff",
     "portal",
+    "modules.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -458,3 +459,9 @@ CELERY_BEAT_SCHEDULE["debt-ladder-daily"] = {
 
 # The ticket totem (kiosk): a half-made choice resets after this many seconds idle (docs/agency-deployment.md)
 KIOSK_IDLE_SECONDS = int(env("KIOSK_IDLE_SECONDS", "45"))
+# The citizens' notices (ADR 0207): each tenant's recent facts, every few minutes.
+CELERY_BEAT_SCHEDULE["notifications-scan"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": float(env("NOTIFICATIONS_SCAN_SECONDS", "300")),
+    "args": ["notifications.scan"],
+}
