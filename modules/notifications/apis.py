@@ -61,6 +61,9 @@ class Pages(PageNumberPagination):
 
 
 class DeliveriesApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = Pages
+
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "notifications.deliveries"
 
@@ -88,6 +91,9 @@ class DeliveriesApi(APIView):
 
 
 class ConsentsApi(APIView):
+    # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
+    pagination_class = Pages
+
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "notifications.deliveries"
 
