@@ -100,8 +100,8 @@ typecheck: $(STAMP)
 		modules/reading/domain modules/billing/domain modules/collection/domain modules/debt/domain \
 		modules/service/domain
 	# services and selectors, strict too (Django is untyped: typings/ types transaction.atomic and the choices)
-	$(VENV)/bin/mypy --follow-imports=silent modules/common/clock.py modules/common/audit.py \
-		modules/*/services* modules/*/selectors.py modules/*/errors.py portal/services* portal/selectors* portal/errors.py \
+	$(VENV)/bin/mypy --follow-imports=silent modules/common/clock.py modules/common/audit.py modules/common/staging.py \
+		modules/*/services* modules/*/selectors.py modules/*/*_services.py modules/*/*_selectors.py modules/*/selectors_*.py modules/*/errors.py portal/services* portal/selectors* portal/errors.py \
 		modules/collection/gateway.py modules/collection/matcher.py modules/collection/return_import.py \
 		tenants/provisioning.py tenants/admins.py tenants/backup/services.py \
 		platform/saas/sla/services.py platform/saas/sla/selectors.py platform/saas/demo

@@ -193,9 +193,9 @@ def ticket_stats(start: dt.date, end: dt.date, unit_id: int | None = None) -> li
         names[r["unit_id"]] = (r["unit__code"], r["unit__name"])
         queues[r["queue_id"]] = (r["queue__prefix"], r["queue__name"])
     out = []
-    for (unit, queue), facts in groups.items():
+    for (unit, queue), group in groups.items():
         prefix, queue_name = queues[queue] if queue else ("", "Todos os tipos")
-        out.append(TicketStatsRow(names[unit][0], names[unit][1], prefix, queue_name, wait_stats(facts)))
+        out.append(TicketStatsRow(names[unit][0], names[unit][1], prefix, queue_name, wait_stats(group)))
     out.sort(key=lambda row: (row.unit_name, row.unit_code, row.prefix == "", row.prefix))
     return out
 

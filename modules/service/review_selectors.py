@@ -29,7 +29,7 @@ def reviews(*, phase: str = "") -> QuerySet[ConsumptionReview]:
 
 
 def review(pk: int) -> ConsumptionReview:
-    found = (
+    found: ConsumptionReview | None = (
         ConsumptionReview.objects.select_related(
             "property",
             "protocol",
