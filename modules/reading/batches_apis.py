@@ -79,7 +79,7 @@ def batch_json(batch: ReadingBatch) -> dict[str, Any]:
     }
 
 
-class BatchIn(serializers.Serializer):
+class ReadingBatchIn(serializers.Serializer):
     group = serializers.IntegerField(min_value=0, max_value=32767)
     month = serializers.RegexField(r"^\d{4}-\d{2}$")
 
@@ -90,7 +90,7 @@ class BatchListApi(_BatchesApi):
 
     function_actions: ClassVar[dict[str, str]] = {"POST": "add"}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="reading_batches_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         rows = ReadingBatch.objects.select_related("group").order_by("-reference", "group__code")[:100]
         return Response(
@@ -108,9 +108,9 @@ class BatchListApi(_BatchesApi):
             }
         )
 
-    @extend_schema(request=BatchIn, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ReadingBatchIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = BatchIn(data=request.data)
+        data = ReadingBatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         group = BillingGroup.objects.filter(code=data.validated_data["group"]).first()
         if group is None:
@@ -128,7 +128,7 @@ class BatchListApi(_BatchesApi):
 
 
 class BatchDetailApi(_BatchesApi):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="reading_batches_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, id: int) -> Response:
         return Response(batch_json(batch_get(id)))
 
@@ -310,7 +310,7 @@ class EventIn(serializers.Serializer):
     bill = serializers.DictField(required=False)
 
 
-class SyncIn(serializers.Serializer):
+class ReadingSyncIn(serializers.Serializer):
     device = serializers.RegexField(r"^[A-Za-z0-9._:-]{4,64}$")
     events = EventIn(many=True, allow_empty=True, max_length=MAX_EVENTS)
     sent_at = serializers.DateTimeField(required=False)
@@ -349,9 +349,9 @@ class SyncApi(_DeviceApi):
 
     function_actions: ClassVar[dict[str, str]] = {"POST": "add"}
 
-    @extend_schema(request=SyncIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ReadingSyncIn, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = SyncIn(data=request.data)
+        data = ReadingSyncIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         events = [

@@ -465,3 +465,6 @@ CELERY_BEAT_SCHEDULE["notifications-scan"] = {
     "schedule": float(env("NOTIFICATIONS_SCAN_SECONDS", "300")),
     "args": ["notifications.scan"],
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "NewsKindEnum": "modules.service.models_news.News.Kind",
+}
