@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -214,7 +213,6 @@ def _screens(pdfs: list[bytes], tmp: Any) -> list[Any]:
     return shots
 
 
-@pytest.mark.skipif(not os.path.exists(CHROMIUM) or not shutil.which("chromium"), reason="no Chromium")
 def test_the_lean_bill_looks_as_the_reference_pixel_by_pixel(
     branded: Any, quality_table: None, tmp_path: Any
 ) -> None:
