@@ -22,7 +22,14 @@ from django.test import Client
 
 from modules.access.models import Profile
 from modules.common.tenancy import tenant_context
-from modules.service.models import FieldClosing, FieldEvent, OrderEvent, PendingCharge, ServiceOrder
+from modules.service.models import (
+    FieldClosing,
+    FieldEvent,
+    OrderEvent,
+    OrderSequence,
+    PendingCharge,
+    ServiceOrder,
+)
 from modules.service.services import catalog, orders
 from tests.collection import test_concurrency as concurrency
 from tests.conftest import TENANTS, make_user
@@ -37,8 +44,20 @@ TODAY = dt.date(2026, 4, 17)
 
 @pytest.fixture
 def committed(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), concurrency.committed_in("alpha"):
-        yield
+    """`committed_in` removes the rows keyed by `id`; the order numbers' counter is keyed by its year,
+    so it is put back as it was here (other tests count the year's numbers from 1)."""
+    with django_db_blocker.unblock():
+        with tenant_context("alpha"):
+            before = OrderSequence.objects.filter(year=TODAY.year).values_list("last", flat=True).first()
+        try:
+            with concurrency.committed_in("alpha"):
+                yield
+        finally:
+            with tenant_context("alpha"):
+                if before is None:
+                    OrderSequence.objects.filter(year=TODAY.year).delete()
+                else:
+                    OrderSequence.objects.filter(year=TODAY.year).update(last=before)
 
 
 def _event(kind: str, order: int | None, at: dt.datetime, **payload: Any) -> dict[str, Any]:
