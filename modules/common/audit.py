@@ -7,7 +7,6 @@ import decimal
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any, Protocol
 
 from django.db import connection, models
@@ -15,6 +14,7 @@ from django.db import connection, models
 from .context import current_request_context
 from .fields import encrypted_field_names
 from .models import AuditEntry
+from .staging import Staged, stage, staged_inserts
 
 # pt-BR wording of action codes and object types for people reading the audit trail; each module
 # registers its own at start-up (AppConfig.ready).
@@ -161,44 +161,15 @@ def audit_record(
         request_id=ctx.request_id if ctx else "",
         workstation=ctx.workstation if ctx else "",
     )
-    batch = _BATCH.get()
-    if batch is not None:
-        batch.rows.append(entry)
-    else:
-        entry.save(force_insert=True)
-    return entry
-
-
-class AuditBatch:
-    """The audit rows of a batch of writes, kept to be inserted at once (`audit_batch`)."""
-
-    def __init__(self) -> None:
-        self.rows: list[AuditEntry] = []
-
-    def mark(self) -> int:
-        """Where the rows stand before a savepoint, for `rollback_to` if it is rolled back."""
-        return len(self.rows)
-
-    def rollback_to(self, mark: int) -> None:
-        del self.rows[mark:]
-
-    def flush(self) -> None:
-        AuditEntry.objects.bulk_create(self.rows)
-        self.rows = []
-
-
-_BATCH: ContextVar[AuditBatch | None] = ContextVar("audit_batch", default=None)
+    return stage(entry)  # one insert now, or at the end of an open batch (`audit_batch`)
 
 
 @contextmanager
-def audit_batch() -> Iterator[AuditBatch]:
-    """Inside, `audit_record` keeps its rows (unsaved, without id) in the batch instead of one insert
-    each; the caller drops those of a savepoint it rolls back (`mark`/`rollback_to`) and calls
-    `flush` inside the same transaction before leaving (the field sync of a day, ADR 0180). Rows not
-    flushed are lost: use it only where the transaction ends with the flush."""
-    batch = AuditBatch()
-    token = _BATCH.set(batch)
-    try:
+def audit_batch() -> Iterator[Staged]:
+    """Inside, `audit_record` keeps its rows (unsaved, without id) for one insert at the end instead of
+    one insert each (`modules/common/staging.py`: the caller drops those of a savepoint it rolls back,
+    `mark`/`rollback_to`, and calls `flush` inside the same transaction before leaving). Rows not
+    flushed are lost: use it only where the transaction ends with the flush. A batch staging other
+    rows too names AuditEntry among its own (`staged_inserts(..., AuditEntry)`)."""
+    with staged_inserts(AuditEntry) as batch:
         yield batch
-    finally:
-        _BATCH.reset(token)

@@ -24,9 +24,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from modules.common.audit import Actor, audit_batch, audit_record
+from modules.common.audit import Actor, audit_record
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError, NotFound, ValidationFailed
+from modules.common.models import AuditEntry
 from modules.common.staging import stage, staged_inserts
 
 from ..domain.field import Mark, execution_seconds
@@ -117,7 +118,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
     positions: list[EventIn] = []
     # the event rows, the orders' history rows and the closings: one insert each at the end, as the
     # audit rows (nothing in the batch reads them back; their foreign keys are checked at commit)
-    with audit_batch() as audit, staged_inserts(FieldEvent, OrderEvent, FieldClosing) as staged:
+    with staged_inserts(FieldEvent, OrderEvent, FieldClosing, AuditEntry) as staged:
         for index, event in enumerate(events):
             key = str(event.id)
             if key in known:
@@ -127,7 +128,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
             if event.kind == "position":
                 positions.append(event)
                 continue
-            mark, rows = audit.mark(), staged.mark()
+            mark = staged.mark()
             try:
                 with transaction.atomic():  # the event's savepoint
                     order = field_event_apply(
@@ -139,8 +140,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
                         lookups=lookups,
                     )
             except DomainError as exc:
-                audit.rollback_to(mark)
-                staged.rollback_to(rows)
+                staged.rollback_to(mark)
                 known.discard(key)  # nothing was written: the corrected event may come again
                 results[key] = EventResult(
                     key,
@@ -151,8 +151,7 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
                 )
                 continue
             except IntegrityError:  # the same id committed meanwhile by a concurrent sync
-                audit.rollback_to(mark)
-                staged.rollback_to(rows)
+                staged.rollback_to(mark)
                 results[key] = EventResult(key, "already_applied", message="Evento já aplicado.")
                 continue
             if event.order_id in marks:
@@ -164,7 +163,6 @@ def field_sync(*, actor: Actor, device_id: str, events: list[EventIn]) -> list[E
             ).items():
                 results[key] = result
         staged.flush()
-        audit.flush()
     return _in_order(events, results)
 
 
