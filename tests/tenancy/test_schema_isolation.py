@@ -575,14 +575,17 @@ class BetaWorld:
 
 def _beyond_alpha(*tables: str) -> None:
     """Ids are drawn from each schema's own sequences, so beta's next id may be one alpha also has:
-    move beta's sequence past alpha's, or an "alpha answered with alpha's own row" would pass."""
+    move beta's sequence far past alpha's, or an "alpha answered with alpha's own row" would pass.
+    Past alpha's *sequence*, not only its rows: a rolled-back test leaves no row but keeps the numbers
+    it drew, and the citizen this test signs in on alpha draws the next one after beta's was chosen."""
     with connection.cursor() as cur:
         for table in tables:
             cur.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
                 "greatest((SELECT coalesce(max(id), 0) FROM alpha.{t}), "
-                "(SELECT coalesce(max(id), 0) FROM beta.{t})) + 1000)".replace("{t}", table),
-                [f"beta.{table}"],
+                "coalesce(pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')::regclass), 0), "
+                "(SELECT coalesce(max(id), 0) FROM beta.{t})) + 1000000)".replace("{t}", table),
+                [f"beta.{table}", f"alpha.{table}"],
             )
 
 
