@@ -3,7 +3,8 @@ the citizen may do with each, the debt-statement rows, payments and the consumpt
 
 A bill handed to a card operator whose checkout is still pending (VA-13) is *em revisão*: shown in
 red, not selectable, not payable, until the gateway says paid (then it is paid) or the checkout ends
-unpaid (then it is open again)."""
+unpaid (then it is open again). So is a bill whose payment arrived but waits in the utility's review
+queue (*em conferência*), until the utility accepts it (paid) or refunds it (open again)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.db.models import Q
 from modules.billing.models import Bill, BillStatus
 from modules.billing.selectors import consumption_history
 from modules.collection.models import GatewayCharge, Payment
-from modules.collection.selectors import card_review_bills
+from modules.collection.selectors import card_review_bills, payment_review_bills
 from modules.debt.active_debt_selectors import live_locations
 from modules.debt.selectors import debt_position, held_bill_ids
 from modules.registry.models import Property
@@ -26,6 +27,8 @@ from .access_bills import property_bills
 ZERO = Decimal("0.00")
 CHART_MONTHS = (12, 18, 24)
 REVIEW_LABEL = "Em revisão (pagamento com cartão em andamento)"
+# a payment of the bill arrived and waits for the utility's review (issue 12): not offered again
+PAYMENT_REVIEW_LABEL = "Em conferência (pagamento recebido, em análise pela empresa)"
 
 CHARGE_LABELS = {
     "paid": "Pago",
@@ -68,6 +71,7 @@ def bill_rows(prop: Property, today: dt.date, limit: int = 24) -> list[BillRow]:
     bills = list(property_bills(prop).order_by("-reference", "-id")[:limit])
     held = held_bill_ids([b.pk for b in bills])
     review = card_review_bills(property_id=prop.pk)
+    received = payment_review_bills(property_id=prop.pk)
     enrolled = live_locations([b.pk for b in bills])
     rows = []
     for b in bills:
@@ -79,6 +83,8 @@ def bill_rows(prop: Property, today: dt.date, limit: int = 24) -> list[BillRow]:
             rows.append(BillRow(b, "active_debt", f"Inscrita em dívida ativa ({enrolled[b.pk]})", False))
         elif b.pk in review:
             rows.append(BillRow(b, "review", REVIEW_LABEL, False))
+        elif b.pk in received:
+            rows.append(BillRow(b, "review", PAYMENT_REVIEW_LABEL, False))
         elif b.due_date < today:
             rows.append(BillRow(b, "overdue", "Vencida", True))
         else:
@@ -105,9 +111,11 @@ class StatementRow:
 def statement_rows(prop: Property, as_of: dt.date) -> list[StatementRow]:
     """VA-12: the open bills priced up to `as_of` (total = valor + acréscimos, R-02), then the bills
     under an agreement and the paid ones of the last two years, shown but not selectable; an open bill
-    handed to a card operator is shown *em revisão*, not selectable either."""
+    handed to a card operator is shown *em revisão*, one whose payment waits in the review queue *em
+    conferência*, not selectable either."""
     position = debt_position(prop.pk, as_of)
     review = card_review_bills(property_id=prop.pk)
+    received = payment_review_bills(property_id=prop.pk)
     rows = [
         StatementRow(
             i.bill_id,
@@ -116,7 +124,13 @@ def statement_rows(prop: Property, as_of: dt.date) -> list[StatementRow]:
             i.original,
             i.fine + i.interest + i.correction,
             i.total,
-            *(("review", REVIEW_LABEL) if i.bill_id in review else ("open", "Em aberto")),
+            *(
+                ("review", REVIEW_LABEL)
+                if i.bill_id in review
+                else ("review", PAYMENT_REVIEW_LABEL)
+                if i.bill_id in received
+                else ("open", "Em aberto")
+            ),
         )
         for i in position.items
     ]

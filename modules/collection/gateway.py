@@ -40,7 +40,7 @@ from .matcher import Incoming, payments_match
 from .models import CollectingAgent, GatewayAccount, GatewayCharge, Payment, PaymentDocument, WebhookEvent
 from .pagarme import GatewayUnavailable, PagarmeClient, order_body
 from .policies import late_charge_rule
-from .selectors import card_review_bills, open_bills, price_bill
+from .selectors import card_review_bills, open_bills, payment_review_bills, price_bill
 from .services import document_create
 
 GATEWAY_AGENT = "PAGARME"
@@ -131,6 +131,14 @@ def gateway_charge_create(
         raise Conflict(
             "Há faturas selecionadas em revisão (pagamento com cartão em andamento): "
             + ", ".join(sorted(review.values())),
+            field="bills",
+            code=ErrorCode.BILLS_IN_REVIEW,
+        )
+    received = payment_review_bills(bill_ids=ids)
+    if received:
+        raise Conflict(
+            "Há faturas selecionadas em conferência (pagamento recebido, em análise): "
+            + ", ".join(sorted(received.values())),
             field="bills",
             code=ErrorCode.BILLS_IN_REVIEW,
         )

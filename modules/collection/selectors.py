@@ -50,6 +50,27 @@ def card_review_bills(
     return {bill: f"{reference:%m/%Y}" for bill, reference in rows.values_list("bill_id", "bill__reference")}
 
 
+def payment_review_bills(
+    *, bill_ids: list[int] | None = None, property_id: int | None = None
+) -> dict[int, str]:
+    """Bills (of `bill_ids` or of a property) that a payment still in review names, by its barcode or
+    through the guia it paid, with their reference month ("03/2025"). The money arrived but the matcher
+    could not settle it (a guia paid after its validity, a different amount…): until the utility
+    accepts it (the bill is paid) or refunds it (the bill is open again), offering the bill for payment
+    once more could charge the customer twice (issue 12)."""
+    in_review = Payment.objects.filter(status=Payment.Status.REVIEW)
+    rows = Bill.objects.filter(
+        Q(pk__in=in_review.exclude(bill=None).values("bill_id"))
+        | Q(pk__in=DocumentBill.objects.filter(document__payments__in=in_review).values("bill_id")),
+        status=BillStatus.RELEASED,
+    )
+    if bill_ids is not None:
+        rows = rows.filter(pk__in=bill_ids)
+    if property_id is not None:
+        rows = rows.filter(property_id=property_id)
+    return {bill: f"{reference:%m/%Y}" for bill, reference in rows.values_list("id", "reference")}
+
+
 def card_operators() -> list[GatewayAccount]:
     """The card operators the utility accredited (VA-13): active accounts that accept card."""
     return list(GatewayAccount.objects.filter(active=True, accepts_card=True).order_by("name", "id"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from modules.billing.legal import may_override, refuse_locked
 from modules.collection.models import PaymentDocument
-from modules.collection.selectors import card_review_bills
+from modules.collection.selectors import card_review_bills, payment_review_bills
 from modules.collection.services import document_cancel, document_create
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import current_tenant
@@ -136,13 +136,22 @@ def _refuse_unselectable(selected: list[int], negotiable: list[int]) -> None:
 
 
 def _refuse_bills_in_review(bill_ids: list[int]) -> None:
-    """Bills handed to a card operator (em revisão): paying or negotiating them otherwise too could
-    charge twice, so they wait until the checkout ends."""
+    """Bills handed to a card operator (em revisão), or whose payment waits in the review queue (em
+    conferência): paying or negotiating them otherwise too could charge twice, so they wait until the
+    checkout ends or the payment is accepted or refunded."""
     review = card_review_bills(bill_ids=bill_ids)
     if review:
         raise Conflict(
             "Há faturas em revisão (pagamento com cartão em andamento): "
             + ", ".join(sorted(review.values())),
+            field="bills",
+            code=ErrorCode.BILLS_IN_REVIEW,
+        )
+    received = payment_review_bills(bill_ids=bill_ids)
+    if received:
+        raise Conflict(
+            "Há faturas em conferência (pagamento recebido, em análise na fila de conferência): "
+            + ", ".join(sorted(received.values())),
             field="bills",
             code=ErrorCode.BILLS_IN_REVIEW,
         )

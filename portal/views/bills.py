@@ -116,14 +116,22 @@ def _selected(request: HttpRequest) -> set[int]:
 
 
 def in_review_error(rows: list[reads.StatementRow], wanted: set[int] | list[int]) -> str:
-    """The refusal, naming the months, when a posted bill is em revisão (a card checkout pending)."""
-    months = [f"{r.reference:%m/%Y}" for r in rows if r.state == "review" and r.bill_id in wanted]
-    if not months:
-        return ""
-    return (
-        f"A(s) conta(s) {', '.join(months)} está(ão) em revisão: há um pagamento com cartão em andamento. "
-        "Aguarde a confirmação da empresa de cartão ou o fim do prazo do pagamento."
-    )
+    """The refusal, naming the months, when a posted bill is em revisão (a card checkout pending) or em
+    conferência (its payment arrived and waits in the utility's review)."""
+    chosen = [r for r in rows if r.state == "review" and r.bill_id in wanted]
+    card = [f"{r.reference:%m/%Y}" for r in chosen if r.label == reads.REVIEW_LABEL]
+    received = [f"{r.reference:%m/%Y}" for r in chosen if r.label == reads.PAYMENT_REVIEW_LABEL]
+    if card:
+        return (
+            f"A(s) conta(s) {', '.join(card)} está(ão) em revisão: há um pagamento com cartão em andamento. "
+            "Aguarde a confirmação da empresa de cartão ou o fim do prazo do pagamento."
+        )
+    if received:
+        return (
+            f"A(s) conta(s) {', '.join(received)} está(ão) em conferência: recebemos um pagamento dela(s) "
+            "que a empresa ainda está analisando. Não pague de novo; se precisar, fale com o atendimento."
+        )
+    return ""
 
 
 def chosen_rows(prop: Any, today: dt.date, posted: list[str]) -> tuple[list[reads.StatementRow], str]:
