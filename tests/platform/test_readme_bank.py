@@ -41,5 +41,7 @@ def test_the_readme_registers_a_bank_from_the_staff_page_and_the_api() -> None:
 
 
 def test_the_readmes_example_body_is_the_apis_fixed_point() -> None:
-    body = '{"code": "001", "name": "Banco do Brasil", "agreement": "110288", "channel": "bank", "fee": "1.20"}'
+    body = (
+        '{"code": "001", "name": "Banco do Brasil", "agreement": "110288", "channel": "bank", "fee": "1.20"}'
+    )
     assert body in _section()
