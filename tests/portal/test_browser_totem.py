@@ -70,6 +70,23 @@ def _fills(page: Any, label: str) -> list[str]:
     return []
 
 
+# A table cell's label is the cell's type size on the kiosk: the month of a statement row is a <label>
+# for its checkbox, and the design system's label size made it smaller than the figures beside it.
+# Its checkboxes are finger-sized too (the browser's 13 px box is not a touch target).
+LABEL_TYPE = """() => [...document.querySelectorAll('.agency-table td label, .agency-table th label')]
+  .filter(l => getComputedStyle(l).fontSize !== getComputedStyle(l.closest('td, th')).fontSize)
+  .map(l => l.textContent.trim() + ' ' + getComputedStyle(l).fontSize)"""
+SMALL_BOXES = """() => [...document.querySelectorAll('.agency-table input[type=checkbox]')]
+  .map(b => b.getBoundingClientRect()).filter(r => r.width > 0 && (r.width < 32 || r.height < 32))
+  .map(r => `${r.width}×${r.height}`)"""
+
+
+def _one_table_type(page: Any, label: str) -> list[str]:
+    smaller, boxes = page.evaluate(LABEL_TYPE), page.evaluate(SMALL_BOXES)
+    found = [f"{page.url} ({label}): rótulos menores que a célula {smaller[:3]}"] if smaller else []
+    return found + ([f"{page.url} ({label}): caixas de marcar pequenas {boxes[:3]}"] if boxes else [])
+
+
 def _sizes(page: Any, selector: str) -> list[tuple[float, float]]:
     return [(b["width"], b["height"]) for b in (e.bounding_box() for e in page.locator(selector).all())]
 
@@ -108,6 +125,7 @@ def test_the_totem_uses_its_whole_screen(browser: Any, world: dict[str, Any], la
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         found += _fills(page, label)
+        found += _one_table_type(page, label)
         _shot(page, f"totem-{label}-{number}-{tail.strip('/').replace('/', '-') or 'inicio'}")
         _axe(page)
         _no_overflow(page)
