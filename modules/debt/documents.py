@@ -201,8 +201,18 @@ def utility_context(brand: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def sample_context(kind: str, brand: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
-    """Invented data of a document of `kind` for the editor's preview (no customer's data)."""
+@dataclass(frozen=True)
+class Validity:
+    """The last day of each kind of document issued on a day (selectors.document_validities)."""
+
+    certificate: dt.date
+    statement: dt.date
+    guide: dt.date
+
+
+def sample_context(kind: str, brand: Mapping[str, Any], today: dt.date, validity: Validity) -> dict[str, Any]:
+    """Invented data of a document of `kind` for the editor's preview (no customer's data), valid for
+    as long as the utility's documents are."""
     agreement = {
         "numero": f"{today:%Y}/000123",
         "data": day(today),
@@ -223,17 +233,17 @@ def sample_context(kind: str, brand: Mapping[str, Any], today: dt.date) -> dict[
         "certidao": {
             "codigo": "ABCD-EFGH-JKLM-NPQR-STUV",
             "emitida_em": day(today),
-            "valida_ate": day(today + dt.timedelta(days=30)),
+            "valida_ate": day(validity.certificate),
             "parcelamentos": agreement["numero"],
         },
         "extrato": {
             "numero": 123,
             "emitido_em": day(today),
-            "pagavel_ate": day(today + dt.timedelta(days=7)),
+            "pagavel_ate": day(validity.statement),
             "faturas": 2,
         },
         "valor_total": money(Decimal("118.30")),
         "parcelamento": agreement,
-        "guia": {"numero": 124, "pagavel_ate": day(today + dt.timedelta(days=5))},
+        "guia": {"numero": 124, "pagavel_ate": day(validity.guide)},
         "politica": {"resolucao": "Resolução nº 1/2025", "cancelar_apos": 3, "juros_mensal": "1,63"},
     }

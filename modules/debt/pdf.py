@@ -30,6 +30,7 @@ from modules.common.http import public_url
 from . import documents
 from .errors import ErrorCode
 from .models import Agreement, Certificate
+from .selectors import document_validities
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -312,7 +313,8 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
     if kind not in documents.KINDS:
         raise ValidationFailed(f"Documento desconhecido: {kind}.", field="kind", code=ErrorCode.INVALID)
     brand = _brand()
-    context = documents.sample_context(kind, brand, today)
+    validity = document_validities(today)
+    context = documents.sample_context(kind, brand, today, validity)
     text = Text(title, mark_safe(render(body_html, context)), None)  # noqa: S308 - checked, autoescaped
     n = SimpleNamespace
     prop = n(
@@ -330,7 +332,7 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
             code="ABCD-EFGH-JKLM-NPQR-STUV",
             kind=Certificate.Kind.POSITIVE_WITH_NEGATIVE_EFFECT if positive else Certificate.Kind.NEGATIVE,
             issued_on=today,
-            valid_until=today + dt.timedelta(days=30),
+            valid_until=validity.certificate,
             statement={
                 "kind": title,
                 "account_number": prop.account_number,
@@ -365,7 +367,7 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
     guide = n(
         pk=124,
         as_of=today,
-        valid_until=today + dt.timedelta(days=5),
+        valid_until=validity.guide,
         amount=Decimal("41.53"),
         barcode=_SAMPLE_BARCODE,
         typeable_line=_SAMPLE_LINE,
@@ -409,7 +411,7 @@ def preview_pdf(kind: str, title: str, body_html: str, today: dt.date) -> bytes:
     statement = n(
         pk=123,
         as_of=today,
-        valid_until=today + dt.timedelta(days=7),
+        valid_until=validity.statement,
         amount=Decimal("118.30"),
         barcode=_SAMPLE_BARCODE,
         typeable_line=_SAMPLE_LINE,

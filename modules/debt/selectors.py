@@ -24,7 +24,7 @@ from modules.common.errors import NotFound, ValidationFailed
 from modules.common.models import DocumentTemplate
 from modules.registry.models import Property
 
-from .documents import KINDS, Kind
+from .documents import KINDS, Kind, Validity
 from .domain import certificates as cert_rules
 from .domain.certificates import CertificateDecision, DebtItem, DebtStatus, decide_certificate
 from .domain.installments import (
@@ -65,6 +65,28 @@ def statement_valid_until(issued_on: dt.date) -> dt.date:
 
 def certificate_valid_until(issued_on: dt.date) -> dt.date:
     return issued_on + dt.timedelta(days=debt_settings().certificate_valid_days)
+
+
+DEFAULT_DOWN_PAYMENT_DAYS = 5  # InstallmentPolicyVersion.down_payment_days' default
+
+
+def guide_valid_until(issued_on: dt.date) -> dt.date:
+    """The down-payment guia's last day under the installment policy in force (its model's default
+    when the utility has none yet), as `agreement_create` gives it."""
+    versions = InstallmentPolicyVersion.objects.filter(effective_from__lte=issued_on)
+    version = versions.order_by("-effective_from").first()
+    days = version.down_payment_days if version else DEFAULT_DOWN_PAYMENT_DAYS
+    return issued_on + dt.timedelta(days=int(days))
+
+
+def document_validities(issued_on: dt.date) -> Validity:
+    """The validity of each kind of debt document issued on `issued_on`, from the utility's settings:
+    what the template editor's preview prints (issue 12: one policy value each)."""
+    return Validity(
+        certificate=certificate_valid_until(issued_on),
+        statement=statement_valid_until(issued_on),
+        guide=guide_valid_until(issued_on),
+    )
 
 
 def property_get(property_id: int) -> Property:

@@ -271,3 +271,24 @@ def test_every_default_text_passes_its_own_whitelist(kind: str) -> None:
     k = documents.KINDS[kind]
 
     settings_services.template_check(kind=kind, title=k.title, body_html=k.body)  # raises if not
+
+
+def test_the_preview_prints_the_utilitys_validity_not_a_fixed_one(tenant_alpha: Any) -> None:
+    """Issue 12, one policy value each: the editor's preview showed a certificate valid 30 days and a
+    statement payable for 7 whatever the utility set; it reads the same settings the documents do."""
+    from modules.debt import services
+
+    services.debt_settings_update(actor=ACTOR, statement_valid_days=10, certificate_valid_days=60)
+    certificate = documents.KINDS[NEGATIVE]
+    statement = documents.KINDS[documents.STATEMENT]
+
+    cert = _text(pdf.preview_pdf(NEGATIVE, certificate.title, "<p>Até {{ certidao.valida_ate }}</p>", TODAY))
+    extrato = _text(
+        pdf.preview_pdf(documents.STATEMENT, statement.title, "<p>Até {{ extrato.pagavel_ate }}</p>", TODAY)
+    )
+    sample = _text(pdf.preview_pdf(documents.STATEMENT, statement.title, statement.body, TODAY))
+
+    assert "Até 14/08/2025" in cert and "14/07/2025" not in cert  # 60 days, not 30
+    assert "14/08/2025" in cert.replace("Até 14/08/2025", "")  # the certificate's own "válida até" too
+    assert "Até 25/06/2025" in extrato and "22/06/2025" not in extrato  # 10 days, not 7
+    assert "25/06/2025" in sample and "22/06/2025" not in sample
