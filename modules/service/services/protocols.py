@@ -147,7 +147,9 @@ def protocol_record(
         ServiceRequest.Channel.PHONE,
         ServiceRequest.Channel.CHAT,
     )
-    email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or staff_channel
+    # the totem prints the protocol on its receipt and asks no e-mail (a kiosk has no keyboard for it)
+    totem = channel == ServiceRequest.Channel.TOTEM
+    email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or staff_channel or totem
     email = _clean_email(requester.email) if requester.email or not email_optional else ""
     # a case the utility opens itself (a consumption review from the reading queue) may not know a phone
     phone_needed = kind == ServiceRequest.Kind.SERVICE and not phone_optional
