@@ -255,9 +255,16 @@ class ProtocolTypeForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["queue"].choices = [("", "Padrão da natureza"), *_units()]
+        from .domain.protocols import AGENCY_ORDER_CODES
+
+        codes = {c.code: c.description for c in ServiceCode.objects.filter(is_active=True)}
+        known = set(ServiceCode.objects.values_list("code", flat=True))
+        for default in AGENCY_ORDER_CODES:  # made by the first request (ADR 0223)
+            if default.code not in known:
+                codes[default.code] = default.description
         self.fields["service_code"].choices = [
             ("", "Nenhuma (só protocolo)"),
-            *((c.code, f"{c.code} — {c.description}") for c in ServiceCode.objects.filter(is_active=True)),
+            *((code, f"{code} — {label}") for code, label in sorted(codes.items())),
         ]
 
     def clean_checklist(self) -> list[str]:

@@ -46,7 +46,8 @@ def material(code: str = "TUBO20", price: str = "12.50", unit: str = "m") -> Mat
 
 def committed_orders_remove(property_ids: list[int]) -> None:
     """Remove the committed orders of these properties (a browser test's request from the agency
-    opens one, ADR 0223) and put the year's order counter back to the highest number left."""
+    opens one, ADR 0223), put the year's order counter back to the highest number left, and drop the
+    agency's default codes that no order uses any more."""
     from django.db.models import Max
 
     from modules.service.models import OrderSequence, ServiceOrder
@@ -60,3 +61,7 @@ def committed_orders_remove(property_ids: list[int]) -> None:
             OrderSequence.objects.filter(year=year).delete()
         else:
             OrderSequence.objects.filter(year=year).update(last=top)
+    # the agency's default codes the first request made, when no order uses them any more
+    from modules.service.domain.protocols import AGENCY_ORDER_CODES
+
+    ServiceCode.objects.filter(code__in=[c.code for c in AGENCY_ORDER_CODES], orders__isnull=True).delete()

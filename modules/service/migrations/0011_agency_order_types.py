@@ -1,5 +1,5 @@
 # ADR 0223: a protocol type may name the service code of the order an agency request opens; the six
-# request types of 3.2.14.11 get their types and codes on every utility, old and new.
+# request types of 3.2.14.11 get their types, linked to the codes the first request makes.
 
 from django.db import migrations, models
 
@@ -8,7 +8,6 @@ def seed_agency_order_types(apps, schema_editor):
     from modules.service.domain.protocols import AGENCY_ORDER_CODES, SERVICE_REQUEST_TYPES
 
     ProtocolType = apps.get_model("service", "ProtocolType")
-    ServiceCode = apps.get_model("service", "ServiceCode")
     labels = {t.code: t for t in SERVICE_REQUEST_TYPES}
     for t in SERVICE_REQUEST_TYPES:  # a utility older than the new types
         if not ProtocolType.objects.filter(code=t.code).exists():
@@ -19,16 +18,7 @@ def seed_agency_order_types(apps, schema_editor):
                 deadline_days=t.deadline_days,
                 position=ProtocolType.objects.filter(kind="service").count(),
             )
-    for item in AGENCY_ORDER_CODES:
-        if not ServiceCode.objects.filter(code=item.code).exists():
-            ServiceCode.objects.create(
-                code=item.code,
-                description=item.description,
-                group="Agência virtual",
-                billing_type="not_billable",
-                deadline_value=item.deadline_value,
-                deadline_unit=item.deadline_unit,
-            )
+    for item in AGENCY_ORDER_CODES:  # the code itself is made by the first request (ADR 0223)
         row = ProtocolType.objects.get(code=labels[item.request_type].code)
         if not row.service_code:
             row.service_code = item.code

@@ -67,7 +67,11 @@ def protocol_type_set(
                 field="service_code",
                 code=ErrorCode.INVALID,
             )
-        if not ServiceCode.objects.filter(code=service_code, is_active=True).exists():
+        defaults = {c.code for c in rules.AGENCY_ORDER_CODES}  # made by the first request (ADR 0223)
+        active = ServiceCode.objects.filter(code=service_code, is_active=True).exists()
+        if not active and (
+            service_code not in defaults or ServiceCode.objects.filter(code=service_code).exists()
+        ):
             raise ValidationFailed(
                 f"Código de serviço {service_code} não encontrado ou inativo.",
                 field="service_code",

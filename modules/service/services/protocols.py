@@ -235,11 +235,10 @@ def agency_order_open(request: ServiceRequest, type_: ProtocolType, *, actor: Ac
     follows. An inactive or deleted code leaves the request a protocol only, with a note saying so.
 
     Runs inside the caller's transaction (`protocol_record`)."""
-    from ..models import ServiceCode
     from .orders import order_open_one
 
-    code = ServiceCode.objects.filter(code=type_.service_code, is_active=True).first()
-    if code is None:
+    code = agency_code_ensure(type_.service_code)
+    if code is None or not code.is_active:
         ServiceRequestEvent.objects.create(
             request=request,
             status=request.status,
@@ -562,3 +561,37 @@ def request_order_link(*, actor: Actor, request: ServiceRequest, order_id: int |
         after={"order": order_id},
     )
     return request
+
+
+def agency_code_ensure(code: str) -> Any:
+    """The service code named `code`; one of ADR 0223's defaults (`AGENCY_ORDER_CODES`) is made the
+    first time a request needs it, so a utility that never takes such a request has no such code.
+    None for an unknown code. Runs inside the caller's transaction."""
+    from modules.common.audit import SystemActor
+
+    from ..models import ServiceCode
+
+    found = ServiceCode.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    default = next((c for c in domain_desk.AGENCY_ORDER_CODES if c.code == code), None)
+    if default is None:
+        return None
+    row, created = ServiceCode.objects.get_or_create(
+        code=default.code,
+        defaults={
+            "description": default.description,
+            "group": "Agência virtual",
+            "billing_type": "not_billable",
+            "deadline_value": default.deadline_value,
+            "deadline_unit": default.deadline_unit,
+        },
+    )
+    if created:
+        audit_record(
+            actor=SystemActor("agencia-virtual"),
+            action="service.code_create",
+            target=row,
+            after={"code": row.code, "description": row.description},
+        )
+    return row
