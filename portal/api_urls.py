@@ -44,6 +44,7 @@ urlpatterns = [
         name="citizen-api-property-requests",
     ),
     path("requests/<str:protocol>", requests.RequestDetailApi.as_view(), name="citizen-api-request"),
+    path("request-types", requests.RequestTypesApi.as_view(), name="citizen-api-request-types"),
     path(
         "properties/<int:property_id>/document-update",
         requests.DocumentUpdateApi.as_view(),
@@ -141,6 +142,7 @@ urlpatterns = [
         name="citizen-api-agreements",
     ),
     path("tariffs", tariffs.TariffApi.as_view(), name="citizen-api-tariffs"),
+    path("water-quality", tariffs.WaterQualityApi.as_view(), name="citizen-api-water-quality"),
     path("bill-simulation", tariffs.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),
     path("news", news.PublicNewsApi.as_view(), name="citizen-api-news"),
     path(
@@ -162,6 +164,7 @@ urlpatterns = [
         "notifications/digital-bill", notifications.DigitalBillApi.as_view(), name="citizen-api-digital-bill"
     ),
     path("contacts/mobile", notifications.MobileApi.as_view(), name="citizen-api-mobile"),
+    path("contacts/email", notifications.EmailApi.as_view(), name="citizen-api-email"),
     path(
         "contacts/mobile/confirm", notifications.MobileConfirmApi.as_view(), name="citizen-api-mobile-confirm"
     ),

@@ -22,9 +22,10 @@ from modules.common.domain.documents import document_kind, mask_document, strip_
 from modules.common.errors import DomainError, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
 from modules.common.ratelimit import window_hits
-from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.domain.account_number import InvalidAccountNumber
 from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyRelation
+from modules.registry.numbering import parse_account as parse_account_number
 
 from .domain import SignInMode, account_input_digits
 from .errors import ErrorCode

@@ -181,14 +181,20 @@ AGENCY_SERVICES: tuple[AgencyService, ...] = (
             "document_update",
             "document_update_pass",
         ),
-        ("citizen-api-property-requests", "citizen-api-request", "citizen-api-document-update"),
+        (
+            "citizen-api-property-requests",
+            "citizen-api-request",
+            "citizen-api-document-update",
+            "citizen-api-request-types",
+        ),
     ),
-    AgencyService("email_update", "Atualizar e-mail", ("email_change",)),
+    AgencyService("email_update", "Atualizar e-mail", ("email_change",), ("citizen-api-email",)),
     AgencyService("ombudsman", "Ouvidoria", ("ombudsman",)),
     AgencyService("tariffs", "Tabela de tarifas", ("tariffs",), ("citizen-api-tariffs",)),
     AgencyService(
         "bill_simulator", "Simulação de conta", ("bill_simulator",), ("citizen-api-bill-simulation",)
     ),
+    AgencyService("water_quality", "Qualidade da água", ("water_quality",), ("citizen-api-water-quality",)),
     AgencyService("problem_report", "Reportar um problema na agência", ("problem_report",)),
 )
 AGENCY_SERVICE_CODES: tuple[str, ...] = tuple(s.code for s in AGENCY_SERVICES)

@@ -78,9 +78,24 @@ class ServiceRequestForm(forms.Form):
     )
     attachments = MultipleFileField(label="Anexos (PDF, JPG ou PNG)")
 
+    specification = forms.ChoiceField(
+        label="Especificação",
+        required=False,
+        help_text="Obrigatória nos tipos que têm especificação (ex.: vazamento na rua ou na calçada).",
+    )
+
     def __init__(self, *args: Any, types: Sequence[Any], totem: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [(t.code, t.label) for t in types]
+        groups = [
+            (t.label, [(str(s["code"]), str(s["label"])) for s in t.specifications])
+            for t in types
+            if getattr(t, "specifications", None)
+        ]
+        if groups:  # VA-23: the specifications of each type, grouped under it
+            self.fields["specification"].choices = [("", "—"), *groups]
+        else:
+            del self.fields["specification"]
         if totem:  # a kiosk asks only what a touch can answer
             for name in ("email", "reference_point", "description", "attachments"):
                 del self.fields[name]

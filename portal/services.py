@@ -76,9 +76,11 @@ def request_open(
     context: dict[str, Any] | None = None,
     today: dt.date | None = None,
     staff: Actor | None = None,
+    specification: str = "",
 ) -> ServiceRequest:
     """Open a protocol (VA-23, VA-33, VA-29) in one transaction: see `request_record`."""
     return request_record(
+        specification=specification,
         grant=grant,
         kind=kind,
         type_code=type_code,
@@ -108,6 +110,7 @@ def request_record(
     context: dict[str, Any] | None = None,
     today: dt.date | None = None,
     staff: Actor | None = None,
+    specification: str = "",
 ) -> ServiceRequest:
     """Open a protocol: a service request (VA-23), an ombudsman request (VA-33) or a report of a
     problem with the agency itself (VA-29). The protocol is the next of the utility's yearly series.
@@ -138,6 +141,7 @@ def request_record(
         context=context,
         today=today,
         offered=offered,
+        specification=specification,
     )
 
 

@@ -18,6 +18,7 @@ from .views import (
     notifications,
     properties,
     public,
+    quality,
     requests,
     sign_in,
     tariffs,
@@ -74,6 +75,8 @@ property_pages = [
     # the unit's registration sheet and service orders (views/unit.py, 3.2.14.2 and .5)
     path("cadastro/ficha.pdf", unit.registration_sheet, name="registration_sheet"),
     path("ordens/", unit.orders, name="unit_orders"),
+    # the e-mail, on the totem too (3.2.15.1): the link it sends opens in the citizen's own agency
+    path("email/", properties.email_change, name="email_change"),
 ]
 property_pages = gate_pages(property_pages)
 
@@ -83,13 +86,13 @@ totem_patterns = [
     path("inicio/", sign_in.home, name="home"),
     path("tarifas/", tariffs.tariff_table, name="tariffs"),
     path("simulador-de-conta/", tariffs.bill_simulator, name="bill_simulator"),
+    path("qualidade-da-agua/", quality.water_quality, name="water_quality"),
     path("imoveis/<int:property_id>/", include(property_pages)),
 ]
 totem_patterns = gate_pages(totem_patterns)
 
 agency_patterns = [
     *totem_patterns,
-    path("imoveis/<int:property_id>/email/", properties.email_change, name="email_change"),
     path("imoveis/<int:property_id>/ouvidoria/", requests.ombudsman, name="ombudsman"),
     path("email/confirmar/<str:token>/", properties.email_confirm, name="email_confirm"),
     path("problema/", requests.problem_report, name="problem_report"),

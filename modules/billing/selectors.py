@@ -216,3 +216,16 @@ HELD_BILLS = ~Q(hold="")
 def bill_notes(bill: Bill) -> Any:
     """The annotations of the bill's changes, newest first."""
     return bill.notes.all()
+
+
+def quality_tables_published(today: dt.date, months: int = 12) -> list[Any]:
+    """3.2.14.10 (ADR 0224): the monthly water-quality tables the utility prints on its bills
+    (Decreto 5.440/2005), as the citizen may see them: only months already begun (a table typed
+    ahead for a later month is not yet published), newest first, at most `months` of them."""
+    from .models import BillText
+
+    return list(
+        BillText.objects.filter(
+            kind=BillText.Kind.WATER_QUALITY, valid_from__lte=today.replace(day=1)
+        ).order_by("-valid_from")[:months]
+    )

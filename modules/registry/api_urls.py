@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, apis_reference, apis_rental
+from . import apis, apis_numbering, apis_reference, apis_rental
 
 urlpatterns = [
     path("customers", apis.CustomerListCreateApi.as_view(), name="api-customers"),
@@ -71,4 +71,6 @@ urlpatterns += [
     path(
         "routes/<int:pk>/resequence", apis_location.RouteResequenceApi.as_view(), name="api-route-resequence"
     ),
+    # R-05 (ADR 0225): the matrícula's check-digit rule
+    path("registry/numbering", apis_numbering.NumberingApi.as_view(), name="api-registry-numbering"),
 ]

@@ -19,7 +19,7 @@ from modules.common.models import AuditEntry
 
 from . import selectors
 from .apis_location import PARTS, location_parts
-from .domain.account_number import InvalidAccountNumber, parse_account_number
+from .domain.account_number import InvalidAccountNumber
 from .domain.economies import CategoryShare
 from .errors import ErrorCode
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     ServiceConnection,
     Street,
 )
+from .numbering import parse_account as parse_account_number
 from .services.connections import connection_change_situation, connection_create
 from .services.customers import clean_document, customer_create, customer_document_register, customer_update
 from .services.properties import property_create, property_set_categories, property_update

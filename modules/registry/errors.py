@@ -71,3 +71,4 @@ class ErrorCode(StrEnum):
     ADDRESS_STREET_REQUIRED = "address_street_required"
     ADDRESS_NOT_IN_TOWN = "address_not_in_town"
     ADDRESS_MAIN_REQUIRED = "address_main_required"
+    NUMBERING_LOCKED = "numbering_locked"

@@ -14,7 +14,6 @@ from django.db.models import Q
 from modules.common.domain.documents import display_document, display_masked_document
 
 from .domain import connections as conn
-from .domain.account_number import format_account_number
 
 
 class City(models.Model):
@@ -354,9 +353,9 @@ class Customer(models.Model):
         """The commercial-client id with its check digit ("1234-5"), or "" for a customer without one."""
         if self.commercial_base is None:
             return ""
-        from .domain.account_number import format_account_number
+        from .numbering import format_account
 
-        return format_account_number(self.commercial_base)
+        return format_account(self.commercial_base)
 
 
 class Property(models.Model):
@@ -499,7 +498,9 @@ class Property(models.Model):
         return self.account_number
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.account_number = format_account_number(self.account_base)
+        from .numbering import format_account  # the utility's rule and separator (R-05)
+
+        self.account_number = format_account(self.account_base)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -624,4 +625,5 @@ class ConnectionEvent(models.Model):
         return f"{self.situation_from} -> {self.situation_to} em {self.on}"
 
 
+from .models_numbering import NumberingSettings  # noqa: E402, F401
 from .models_rental import PropertyAddress, RentalContract  # noqa: E402, F401

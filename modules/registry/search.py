@@ -20,11 +20,12 @@ from django.db.models.expressions import RawSQL
 
 from modules.common.domain.documents import document_kind, strip_document
 
-from .domain.account_number import InvalidAccountNumber, parse_account_number
+from .domain.account_number import InvalidAccountNumber
 from .domain.inscription import inscription_prefix
 from .domain.payer import PAYER_ORDER
 from .domain.text import fold
 from .models import Property, PropertyRelation
+from .numbering import parse_account as parse_account_number
 
 KeyProvider = Callable[[str], "QuerySet[object] | None"]
 _PROVIDERS: list[KeyProvider] = []

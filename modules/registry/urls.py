@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reference, views_rental
+from . import views, views_numbering, views_reference, views_rental
 
 app_name = "registry"
 
@@ -32,4 +32,6 @@ urlpatterns += [
         name="property_location",
     ),
     path("rotas/<int:pk>/resequenciar/", views_location.route_resequence_view, name="route_resequence"),
+    # R-05 (ADR 0225): the matrícula's check-digit rule
+    path("numeracao/", views_numbering.numbering_view, name="numbering"),
 ]

@@ -83,7 +83,14 @@ def _index(request: HttpRequest, title: str, help_text: str) -> HttpResponse:
     user: Any = request.user
     tables = [(t, t.model._default_manager.count()) for t in TABLES.values() if user.can(t.function, "view")]
     return render(
-        request, "registry/reference_index.html", {"tables": tables, "title": title, "help_text": help_text}
+        request,
+        "registry/reference_index.html",
+        {
+            "tables": tables,
+            "title": title,
+            "help_text": help_text,
+            "numbering": user.can("registry.reference", "view"),
+        },
     )
 
 

@@ -192,26 +192,66 @@ class AttendanceIndicatorsApi(APIView):
         return Response({"rows": [row(r) for r in rows], "all": row(total)})
 
 
+class ProtocolTypeIn(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    kind = serializers.ChoiceField(choices=["service", "ombudsman", "agency_problem"])
+    label = serializers.CharField(max_length=120)
+    deadline_days = serializers.IntegerField(min_value=0, max_value=365)
+    queue = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    checklist = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list
+    )
+    is_active = serializers.BooleanField(required=False, default=True)
+    service_code = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A OS que o pedido da agência abre, suspensa até a validação (ADR 0223)",
+    )
+    specifications = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        default=list,
+        help_text='VA-23: [{"code": "rua", "label": "Na rua", "deadline_days": 1}]',
+    )
+
+
 class ProtocolTypesApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "portal.requests"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(
+        operation_id="service_protocol_type_set",
+        request=ProtocolTypeIn,
+        responses={200: {"type": "object"}},
+    )
+    def post(self, request: Request) -> Response:
+        from .services import desk_config
+
+        data = ProtocolTypeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = desk_config.protocol_type_set(actor=request.user, **data.validated_data)
+        return Response(_type_json(row))
 
     @extend_schema(
         operation_id="service_protocol_types_list",
         responses={200: {"type": "array", "items": {"type": "object"}}},
     )
     def get(self, request: Request) -> Response:
-        return Response(
-            [
-                {
-                    "code": t.code,
-                    "kind": t.kind,
-                    "label": t.label,
-                    "deadline_days": t.deadline_days,
-                    "queue": t.queue,
-                    "checklist": t.checklist,
-                    "is_active": t.is_active,
-                }
-                for t in ProtocolType.objects.all()
-            ]
-        )
+        return Response([_type_json(t) for t in ProtocolType.objects.all()])
+
+
+def _type_json(t: ProtocolType) -> dict[str, Any]:
+    return {
+        "code": t.code,
+        "kind": t.kind,
+        "label": t.label,
+        "deadline_days": t.deadline_days,
+        "queue": t.queue,
+        "checklist": t.checklist,
+        "is_active": t.is_active,
+        "service_code": t.service_code,
+        "specifications": t.specifications,
+    }

@@ -430,6 +430,10 @@ def protocol_types_view(request: HttpRequest) -> HttpResponse:
             "queue": edit.queue,
             "checklist": "\n".join(edit.checklist),
             "is_active": edit.is_active,
+            "service_code": edit.service_code,
+            "specifications": "\n".join(
+                f"{x['code']} | {x['label']} | {x['deadline_days']}" for x in edit.specifications
+            ),
         }
         if edit
         else None

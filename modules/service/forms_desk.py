@@ -224,10 +224,48 @@ class ProtocolTypeForm(forms.Form):
         label="Documentos exigidos (um por linha)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     is_active = forms.BooleanField(label="Ativo", required=False, initial=True)
+    service_code = forms.ChoiceField(
+        label="Ordem de serviço aberta pelos pedidos da agência",
+        required=False,
+        help_text="O pedido da agência, do totem ou do aplicativo abre esta OS, que aguarda a validação.",
+    )
+
+    specifications = forms.CharField(
+        label="Especificações (uma por linha: código | descrição | prazo em dias)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ex.: rua | Na rua | 1. O prazo da especificação vale no lugar do prazo do tipo.",
+    )
+
+    def clean_specifications(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for line in (self.cleaned_data.get("specifications") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) != 3 or not parts[2].isdigit():
+                raise forms.ValidationError(
+                    f"Linha “{line.strip()}”: use código | descrição | prazo em dias."
+                )
+            out.append({"code": parts[0], "label": parts[1], "deadline_days": int(parts[2])})
+        return out
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import ServiceCode
+
         super().__init__(*args, **kwargs)
         self.fields["queue"].choices = [("", "Padrão da natureza"), *_units()]
+        from .domain.protocols import AGENCY_ORDER_CODES
+
+        codes = {c.code: c.description for c in ServiceCode.objects.filter(is_active=True)}
+        known = set(ServiceCode.objects.values_list("code", flat=True))
+        for default in AGENCY_ORDER_CODES:  # made by the first request (ADR 0223)
+            if default.code not in known:
+                codes[default.code] = default.description
+        self.fields["service_code"].choices = [
+            ("", "Nenhuma (só protocolo)"),
+            *((code, f"{code} — {label}") for code, label in sorted(codes.items())),
+        ]
 
     def clean_checklist(self) -> list[str]:
         return [

@@ -52,6 +52,17 @@ class ProtocolType(models.Model):
     )
     is_active = models.BooleanField("ativo", default=True)
     position = models.PositiveSmallIntegerField("ordem", default=0)
+    # 3.2.14.11 / 3.2.15.9 (ADR 0223): the service order a request of this type opens when it comes
+    # from the agency, the totem or the app; it waits suspended in the validation queue
+    service_code = models.CharField(
+        "código de serviço da OS aberta pela agência",
+        max_length=20,
+        blank=True,
+        help_text="Vazio: o pedido fica só como protocolo.",
+    )
+    # VA-23: the specifications of the type (e.g. VAZAMENTO → RUA), each with its own deadline:
+    # [{"code": "rua", "label": "Na rua", "deadline_days": 1}]; empty: the type's deadline
+    specifications = models.JSONField("especificações", default=list, blank=True)
 
     class Meta:
         ordering = ["kind", "position", "code"]
@@ -267,6 +278,7 @@ class ServiceRequest(models.Model):
     requester_phone = models.CharField("telefone do solicitante", max_length=11, blank=True)
     description = models.TextField("descrição", blank=True)
     reference_point = models.CharField("ponto de referência", max_length=200, blank=True)
+    specification = models.CharField("especificação", max_length=120, blank=True)  # VA-23, its label
     channel = models.CharField("canal", max_length=8, choices=Channel.choices)
     status = models.CharField(
         "situação", max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.domain.documents import format_document
 from modules.common.errors import DomainError
-from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.domain.account_number import InvalidAccountNumber
 from modules.registry.models import Property
+from modules.registry.numbering import parse_account as parse_account_number
 
 from . import selectors_desk
 from .domain import protocols as domain_desk

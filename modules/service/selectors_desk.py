@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from modules.common.clock import tenant_today
 from modules.common.domain.documents import strip_document
-from modules.registry.domain.account_number import looks_like_account_number, parse_account_number
+from modules.registry.numbering import looks_like_account as looks_like_account_number
+from modules.registry.numbering import parse_account as parse_account_number
 
 from .models_desk import ProtocolType, ServiceRequest
 

@@ -148,6 +148,40 @@ class MobileApi(CitizenView):
         return Response({"mobile": number, "confirmed": False}, status=status.HTTP_202_ACCEPTED)
 
 
+class EmailInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class EmailOutput(serializers.Serializer):
+    email = serializers.CharField(help_text="O novo e-mail, que só vale depois do link confirmado")
+    confirmed = serializers.BooleanField()
+
+
+class EmailApi(CitizenView):
+    """3.2.14.1 / 3.2.15.1 (the app and the totem): the e-mail of the holder's registry, changed only
+    after the link sent to the new address is followed (VA-28)."""
+
+    @extend_schema(operation_id="citizen_email_change", request=EmailInput, responses={202: EmailOutput})
+    def post(self, request: Request) -> Response:
+        from django.urls import reverse
+
+        from .. import services as agency_services
+
+        holder_required(self.grant)
+        data = EmailInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        prop = access_property_by_id(self.grant, self.grant.signed_property_id)
+        change = agency_services.email_change_request(
+            grant=self.grant,
+            prop=prop,
+            new_email=data.validated_data["email"],
+            confirm_url=lambda token: request.build_absolute_uri(
+                reverse("agencia:email_confirm", args=[token])
+            ),
+        )
+        return Response({"email": change.new_email, "confirmed": False}, status=status.HTTP_202_ACCEPTED)
+
+
 class CodeInput(serializers.Serializer):
     code = serializers.CharField(max_length=10)
 

@@ -11,7 +11,16 @@ from modules.service.models import ServiceRequest
 
 from .. import domain, selectors, services, services_desk
 from ..access import access_property_by_id, access_request_by_protocol
-from .base import CitizenView
+from .base import CitizenView, PublicView
+
+
+class CitizenRequestOrderOutput(serializers.Serializer):
+    """The service order the request opened (ADR 0223): "Aguardando aprovação" until the utility
+    validates it, then its progress."""
+
+    number = serializers.CharField(source="label")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
 
 
 class RequestOutput(serializers.Serializer):
@@ -30,6 +39,8 @@ class RequestOutput(serializers.Serializer):
     expected_on = serializers.DateField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     closing_reason = serializers.CharField()
+    specification = serializers.CharField(help_text="VA-23: a especificação escolhida (vazio: nenhuma)")
+    order = CitizenRequestOrderOutput(allow_null=True)
 
 
 class RequestEventOutput(serializers.Serializer):
@@ -57,6 +68,12 @@ class RequestInput(serializers.Serializer):
     email = serializers.EmailField()
     reference_point = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    specification = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Código da especificação, obrigatório nos tipos que a têm (GET request-types)",
+    )
 
 
 class RequestListApi(CitizenView):
@@ -85,6 +102,7 @@ class RequestListApi(CitizenView):
             description=v.get("description", ""),
             reference_point=v.get("reference_point", ""),
             context={"user_agent": request.headers.get("User-Agent", "")[:300]},
+            specification=v.get("specification", ""),
         )
         return Response(RequestOutput(item).data, status=status.HTTP_201_CREATED)
 
@@ -132,3 +150,43 @@ class DocumentUpdateApi(CitizenView):
             context={"user_agent": request.headers.get("User-Agent", "")[:300]},
         )
         return Response(RequestDetailOutput(item).data, status=status.HTTP_201_CREATED)
+
+
+class RequestSpecificationOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    deadline_days = serializers.IntegerField()
+
+
+class RequestTypeOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    deadline_days = serializers.IntegerField()
+    opens_order = serializers.BooleanField(help_text="abre ordem de serviço, que aguarda a validação")
+    specifications = RequestSpecificationOutput(many=True)
+
+
+class RequestTypesOutput(serializers.Serializer):
+    types = RequestTypeOutput(many=True)
+
+
+class RequestTypesApi(PublicView):
+    @extend_schema(operation_id="public_request_types", responses=RequestTypesOutput, auth=[])
+    def get(self, request: Request) -> Response:
+        from modules.service.services.protocols import protocol_types
+
+        from ..models import AgencySettings
+
+        offered = set(AgencySettings.current().request_types)
+        types = [
+            {
+                "code": t.code,
+                "label": t.label,
+                "deadline_days": t.deadline_days,
+                "opens_order": bool(t.service_code),
+                "specifications": t.specifications,
+            }
+            for t in protocol_types("service")
+            if t.code in offered and t.code != "document_update"
+        ]
+        return Response(RequestTypesOutput({"types": types}).data)

@@ -120,3 +120,36 @@ class BillSimulatorApi(PublicView):
             **{k: Decimal(result[k]) for k in ("water", "sewer", "fixed", "total")},
         }
         return Response(BillSimulationOutput(body).data)
+
+
+class QualityRowOutput(serializers.Serializer):
+    parameter = serializers.CharField()
+    required = serializers.CharField(help_text="análises exigidas no mês")
+    analysed = serializers.CharField(help_text="análises realizadas")
+    conforming = serializers.CharField(help_text="análises em conformidade")
+    standard = serializers.CharField(help_text="padrão de potabilidade")
+
+
+class QualityTableOutput(serializers.Serializer):
+    month = serializers.CharField(help_text="AAAA-MM")
+    title = serializers.CharField()
+    note = serializers.CharField()
+    rows = QualityRowOutput(many=True)
+
+
+class QualityOutput(serializers.Serializer):
+    tables = QualityTableOutput(many=True)
+
+
+class WaterQualityApi(PublicView):
+    @extend_schema(operation_id="public_water_quality", responses=QualityOutput, auth=[])
+    def get(self, request: Request) -> Response:
+        from modules.billing import selectors as billing_selectors
+        from modules.billing.services.texts import quality_snapshot
+
+        tables = billing_selectors.quality_tables_published(tenant_today())
+        rows = [quality_snapshot(t) for t in tables]
+        for table in rows:
+            for row in table["rows"]:
+                row.setdefault("standard", "")
+        return Response(QualityOutput({"tables": rows}).data)

@@ -96,13 +96,19 @@ def request_new(request: HttpRequest, property_id: int) -> HttpResponse:
                 reference_point=data.get("reference_point", ""),
                 attachments=data.get("attachments", []),
                 context=request_context(request),
+                specification=data.get("specification", ""),
             )
         except PermissionDenied:
             raise
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"Pedido registrado. Anote o protocolo: {item.protocol}.")
+            opened = (
+                f" A ordem de serviço {item.order.label} foi aberta e aguarda a validação da concessionária."
+                if item.order_id
+                else ""
+            )
+            messages.success(request, f"Pedido registrado. Anote o protocolo: {item.protocol}.{opened}")
             return redirect(page_url(request, "request_detail", prop.pk, item.protocol))
     return render_page(request, "portal/request_new.html", {"form": form, "prop": prop})
 

@@ -81,10 +81,12 @@ def _remove(people: list[Person]) -> None:
     from modules.billing.models import DueDayChoice
     from modules.registry.models import Customer, Property
     from modules.service.models import ServiceRequest
+    from tests.service.factories import committed_orders_remove
 
     for p in people:
         with tenant_context(p.schema):
             ServiceRequest.objects.filter(property_id=p.property_id).delete()
+            committed_orders_remove([p.property_id])  # a request from the agency opens one (ADR 0223)
             DueDayChoice.objects.filter(property_id=p.property_id).delete()
             Property.objects.filter(pk=p.property_id).delete()
             Customer.objects.filter(cpf_cnpj=p.cpf).delete()

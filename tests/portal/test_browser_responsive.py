@@ -43,8 +43,15 @@ PROPERTY_PAGES = (
     "pedidos/novo/",
     "email/",
     "ouvidoria/",
+    "ordens/",
+    "avisos/",
 )
-PUBLIC_PAGES = ("/agencia/tarifas/", "/agencia/simulador-de-conta/", "/agencia/problema/")
+PUBLIC_PAGES = (
+    "/agencia/tarifas/",
+    "/agencia/simulador-de-conta/",
+    "/agencia/problema/",
+    "/agencia/qualidade-da-agua/",
+)
 PRIMARY = "main .br-button.primary:visible, main button[type=submit]:visible"
 
 

@@ -130,6 +130,7 @@ def _remove(people: list[Holder]) -> None:
     from modules.registry.models import Customer, Property
     from modules.service.models import ServiceRequest
     from portal.models import EmailChange
+    from tests.service.factories import committed_orders_remove
 
     for p in people:
         with tenant_context(p.schema):
@@ -151,6 +152,7 @@ def _remove(people: list[Holder]) -> None:
             Certificate.objects.filter(property_id=p.property_id).delete()
             Bill.objects.filter(property_id=p.property_id).delete()
             ServiceRequest.objects.filter(property_id=p.property_id).delete()
+            committed_orders_remove([p.property_id])  # a request from the agency opens one (ADR 0223)
             DueDayChoice.objects.filter(property_id=p.property_id).delete()
             customers = list(Customer.objects.filter(cpf_cnpj=p.cpf).values_list("pk", flat=True))
             EmailChange.objects.filter(customer_id__in=customers).delete()

@@ -36,8 +36,11 @@ TOTEM_PAGES = (
     "vencimento/",
     "pedidos/",
     "pedidos/novo/",
+    "ordens/",
+    "email/",
+    "avisos/",
 )
-PUBLIC_PAGES = ("tarifas/", "simulador-de-conta/")
+PUBLIC_PAGES = ("tarifas/", "simulador-de-conta/", "qualidade-da-agua/")
 FILLED = 0.85  # of the room between the header and the footer, and of the screen's width
 
 # How much of the first screen the main content covers: the box around main's visible children but

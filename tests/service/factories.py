@@ -42,3 +42,26 @@ def material(code: str = "TUBO20", price: str = "12.50", unit: str = "m") -> Mat
         price=Decimal(price),
         price_from=dt.date(2026, 1, 1),
     )
+
+
+def committed_orders_remove(property_ids: list[int]) -> None:
+    """Remove the committed orders of these properties (a browser test's request from the agency
+    opens one, ADR 0223), put the year's order counter back to the highest number left, and drop the
+    agency's default codes that no order uses any more."""
+    from django.db.models import Max
+
+    from modules.service.models import OrderSequence, ServiceOrder
+
+    orders = ServiceOrder.objects.filter(property_id__in=property_ids)
+    years = set(orders.values_list("year", flat=True))
+    orders.delete()
+    for year in years:
+        top = ServiceOrder.objects.filter(year=year).aggregate(top=Max("number"))["top"]
+        if top is None:
+            OrderSequence.objects.filter(year=year).delete()
+        else:
+            OrderSequence.objects.filter(year=year).update(last=top)
+    # the agency's default codes the first request made, when no order uses them any more
+    from modules.service.domain.protocols import AGENCY_ORDER_CODES
+
+    ServiceCode.objects.filter(code__in=[c.code for c in AGENCY_ORDER_CODES], orders__isnull=True).delete()

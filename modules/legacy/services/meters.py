@@ -23,8 +23,9 @@ from django.db import transaction
 from modules.common.audit import Actor
 from modules.metering.domain.meters import INSTALLED, METROLOGICAL_CLASSES, STOCK
 from modules.metering.models import Installation, Meter, Movement
-from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.domain.account_number import InvalidAccountNumber
 from modules.registry.models import ServiceConnection
+from modules.registry.numbering import parse_account as parse_account_number
 
 from ..bulk import allocate_ids, insert_rows
 from ..files import (

@@ -18,11 +18,12 @@ from typing import Any
 from django.db import connection, transaction
 
 from modules.common.audit import Actor
-from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.domain.account_number import InvalidAccountNumber
 from modules.registry.domain.economies import InvalidEconomies, parse_shares, total_economies, validate_shares
 from modules.registry.domain.inscription import InvalidInscription, parse_inscription
 from modules.registry.domain.text import fold, normalize_cep
 from modules.registry.models import BillingGroup, Category, City, Locality, Route
+from modules.registry.numbering import parse_account as parse_account_number
 
 from ..files import (
     ImportReport,

@@ -19,8 +19,9 @@ from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
 from modules.metering.models import Installation
-from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+from modules.registry.domain.account_number import InvalidAccountNumber
 from modules.registry.models import BillingGroup, Property
+from modules.registry.numbering import parse_account as parse_account_number
 
 from .. import events
 from ..domain.consumption import (

@@ -14,7 +14,7 @@ from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, ValidationFailed
 
-from ..domain.account_number import InvalidAccountNumber, account_check_digit, next_account_base
+from ..domain.account_number import InvalidAccountNumber
 from ..domain.economies import CategoryShare, InvalidEconomies, total_economies, validate_shares
 from ..domain.inscription import Inscription, InvalidInscription
 from ..domain.text import fold, normalize_cep
@@ -34,6 +34,7 @@ from ..models import (
     Sector,
     Street,
 )
+from ..numbering import check_digit, next_base
 from .checks import not_future
 from .relations import relation_start
 from .sequencing import derived_sequence, route_resequence_within
@@ -248,7 +249,7 @@ def property_create_within(
     not_future(holder_since, today, "holder_since", "A data de início da titularidade")
     if account_base is not None:
         try:
-            valid = account_check_digit(account_base) is not None
+            valid = check_digit(account_base) is not None
         except InvalidAccountNumber as exc:
             raise ValidationFailed(
                 str(exc), field="account_number", code=ErrorCode.ACCOUNT_NUMBER_INVALID
@@ -270,7 +271,7 @@ def property_create_within(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':account_number'))")
         last = Property.objects.aggregate(m=Max("account_base"))["m"] or 1000
-        account_base = next_account_base(last)
+        account_base = next_base(last)
     elif Property.objects.filter(account_base=account_base).exists():
         raise Conflict("Matrícula já utilizada.", field="account_number", code=ErrorCode.DUPLICATE)
     prop = Property(

@@ -66,6 +66,35 @@ SERVICE_REQUEST_TYPES: tuple[RequestType, ...] = (
     RequestType("document_update", "Atualização cadastral - CPF/CNPJ", 10),
     RequestType("contract_copy", "Segunda via do contrato de adesão", 5),
     RequestType("cancellation", "Cancelamento e inativação da ligação", 15),
+    # 3.2.14.11: the six the agency must offer, each opening a service order (ADR 0223)
+    RequestType("branch_leak", "Vazamento no ramal", 2),
+    RequestType("meter_stand_leak", "Vazamento no cavalete", 2),
+    RequestType("blockage", "Entupimento de esgoto", 2),
+    RequestType("pothole", "Tapa-buraco (reparo do pavimento)", 10),
+    RequestType("valve_replacement", "Troca de registro", 5),
+    # 3.2.15.9 "plus others" and VA-23 "Outros Serviços": a protocol the sector reads and decides
+    RequestType("other_service", "Outros serviços", 10),
+)
+
+
+@dataclass(frozen=True)
+class AgencyOrderCode:
+    """The service code a fresh utility gets for a request type that opens an order (ADR 0223)."""
+
+    request_type: str
+    code: str
+    description: str
+    deadline_value: int
+    deadline_unit: str  # DeadlineUnit value
+
+
+AGENCY_ORDER_CODES: tuple[AgencyOrderCode, ...] = (
+    AgencyOrderCode("water_shortage", "AGFALTA", "Verificação de falta de água", 24, "hours"),
+    AgencyOrderCode("branch_leak", "AGVZRAM", "Conserto de vazamento no ramal", 2, "business_days"),
+    AgencyOrderCode("meter_stand_leak", "AGVZCAV", "Conserto de vazamento no cavalete", 2, "business_days"),
+    AgencyOrderCode("blockage", "AGENTUP", "Desobstrução de esgoto (entupimento)", 2, "business_days"),
+    AgencyOrderCode("pothole", "AGTAPA", "Reparo de pavimento (tapa-buraco)", 10, "business_days"),
+    AgencyOrderCode("valve_replacement", "AGTRREG", "Troca de registro", 5, "business_days"),
 )
 OMBUDSMAN_TYPES: tuple[RequestType, ...] = (
     RequestType("complaint", "Reclamação", 15),
@@ -77,6 +106,56 @@ OMBUDSMAN_TYPES: tuple[RequestType, ...] = (
 AGENCY_PROBLEM = RequestType("agency_problem", "Problema na agência virtual", 5)
 ALL_TYPES = {t.code: t for t in (*SERVICE_REQUEST_TYPES, *OMBUDSMAN_TYPES, AGENCY_PROBLEM)}
 DEFAULT_TYPES_BY_CODE = ALL_TYPES
+
+
+@dataclass(frozen=True)
+class Specification:
+    """VA-23: what a request of a type is about (VAZAMENTO → RUA), with its own answer deadline."""
+
+    code: str
+    label: str
+    deadline_days: int
+
+
+def specifications_from(rows: list[dict[str, object]] | None) -> list[Specification]:
+    out = []
+    for row in rows or []:
+        days = row.get("deadline_days")
+        out.append(
+            Specification(
+                str(row.get("code") or "").strip(),
+                str(row.get("label") or ""),
+                days if isinstance(days, int) and not isinstance(days, bool) else -1,
+            )
+        )
+    return out
+
+
+def specifications_problem(specs: list[Specification]) -> str | None:
+    """A pt-BR reason the list is refused: a code twice, no label, a deadline out of 0–365."""
+    seen: set[str] = set()
+    for spec in specs:
+        if not spec.code or spec.code in seen:
+            return f"A especificação {spec.code or '(sem código)'} está repetida ou sem código."
+        seen.add(spec.code)
+        if len(spec.label.strip()) < 2:
+            return f"Descreva a especificação {spec.code}."
+        if not 0 <= spec.deadline_days <= 365:
+            return f"O prazo da especificação {spec.code} vai de 0 a 365 dias."
+    return None
+
+
+# VA-23 (seed 003 shows VAZAMENTO / RUA): the specifications a fresh utility's leak types get
+DEFAULT_SPECIFICATIONS: dict[str, list[dict[str, object]]] = {
+    "branch_leak": [
+        {"code": "rua", "label": "Na rua", "deadline_days": 1},
+        {"code": "calcada", "label": "Na calçada", "deadline_days": 2},
+    ],
+    "meter_stand_leak": [
+        {"code": "antes", "label": "Antes do hidrômetro", "deadline_days": 2},
+        {"code": "depois", "label": "No registro ou depois do hidrômetro", "deadline_days": 3},
+    ],
+}
 
 
 def remaining_days(expected_on: dt.date | None, today: dt.date) -> int | None:

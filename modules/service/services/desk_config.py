@@ -20,7 +20,16 @@ from ..domain import protocols as rules
 from ..errors import ErrorCode
 from ..models_desk import Attendance, DeskConfiguration, Document, ProtocolType
 
-_TYPE_FIELDS = ["kind", "label", "deadline_days", "queue", "checklist", "is_active"]
+_TYPE_FIELDS = [
+    "kind",
+    "label",
+    "deadline_days",
+    "queue",
+    "checklist",
+    "is_active",
+    "service_code",
+    "specifications",
+]
 
 
 @transaction.atomic(durable=True)
@@ -34,9 +43,12 @@ def protocol_type_set(
     queue: str = "",
     checklist: list[str] | None = None,
     is_active: bool = True,
+    service_code: str = "",
+    specifications: list[dict[str, Any]] | None = None,
 ) -> ProtocolType:
     """Create or change a protocol type. A new deadline applies to protocols opened from now on; the
-    ones open keep the expected date they were given."""
+    ones open keep the expected date they were given. `service_code` names the order a request of a
+    service type from the agency opens, suspended for validation (ADR 0223); blank: none."""
     if kind not in {k for k, _ in rules.KIND_CHOICES}:
         raise ValidationFailed("Escolha a natureza do protocolo.", field="kind", code=ErrorCode.INVALID)
     if not 0 <= int(deadline_days) <= 365:
@@ -45,6 +57,30 @@ def protocol_type_set(
         raise ValidationFailed("Escolha um dos setores da lista.", field="queue", code=ErrorCode.INVALID)
     if len((label or "").strip()) < 3:
         raise ValidationFailed("Descreva o tipo.", field="label", code=ErrorCode.INVALID)
+    service_code = (service_code or "").strip().upper()
+    if service_code:
+        from ..models import ServiceCode
+
+        if kind != "service":
+            raise ValidationFailed(
+                "Só um tipo de solicitação de serviço abre ordem de serviço.",
+                field="service_code",
+                code=ErrorCode.INVALID,
+            )
+        defaults = {c.code for c in rules.AGENCY_ORDER_CODES}  # made by the first request (ADR 0223)
+        active = ServiceCode.objects.filter(code=service_code, is_active=True).exists()
+        if not active and (
+            service_code not in defaults or ServiceCode.objects.filter(code=service_code).exists()
+        ):
+            raise ValidationFailed(
+                f"Código de serviço {service_code} não encontrado ou inativo.",
+                field="service_code",
+                code=ErrorCode.INVALID,
+            )
+    specs = rules.specifications_from(specifications or [])
+    problem = rules.specifications_problem(specs)
+    if problem:
+        raise ValidationFailed(problem, field="specifications", code=ErrorCode.INVALID)
     items = [i.strip()[:200] for i in checklist or [] if i.strip()]
     found = ProtocolType.objects.select_for_update().filter(code=code).first()
     before = snapshot(found, _TYPE_FIELDS) if found else None
@@ -55,6 +91,10 @@ def protocol_type_set(
         )
     row.kind, row.label, row.deadline_days = kind, label.strip()[:120], int(deadline_days)
     row.queue, row.checklist, row.is_active = queue, items, bool(is_active)
+    row.service_code = service_code
+    row.specifications = [
+        {"code": x.code, "label": x.label.strip()[:120], "deadline_days": x.deadline_days} for x in specs
+    ]
     if found is None:
         row.position = ProtocolType.objects.filter(kind=kind).count()
     row.save()

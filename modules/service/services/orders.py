@@ -340,9 +340,11 @@ def order_open_one(
     link: str = "",
     street_id: int | None = None,
     customer_id: int | None = None,
+    hold: bool = False,
 ) -> ServiceOrder:
     """Not durable: one order opened, inside the caller's transaction (order_open, order_rework, the
-    batch opening), with what the opening leaves besides it (term, e-mail, inventory: opening.py)."""
+    batch opening), with what the opening leaves besides it (term, e-mail, inventory: opening.py).
+    `hold` suspends it for approval whatever the code says (a request from the agency, ADR 0223)."""
     service_code = code_get(code)
     if not service_code.is_active:
         raise ValidationFailed(
@@ -380,8 +382,9 @@ def order_open_one(
         link=link,
     )
     order.save()
-    action = Action.SUSPEND if service_code.needs_approval else Action.ACCEPT
-    _move(order, action, actor=actor, at=opened, note=f"Aberta: {service_code}")
+    action = Action.SUSPEND if service_code.needs_approval or hold else Action.ACCEPT
+    note = f"Aberta: {service_code}" + (" (pedido da agência: aguarda validação)" if hold else "")
+    _move(order, action, actor=actor, at=opened, note=note)
     order.save(update_fields=["status"])
     audit_record(actor=actor, action="service.order_open", target=order, after=_snap(order))
     after_open(order)

@@ -124,6 +124,7 @@ def protocol_record(
     attendance: Attendance | None = None,
     offered: set[str] | None = None,
     phone_optional: bool = False,
+    specification: str = "",
 ) -> ServiceRequest:
     """Open a protocol: a service request, an ombudsman request or a report of a problem with the
     agency. Its number is the next of the yearly series; its deadline and queue are its type's
@@ -146,7 +147,9 @@ def protocol_record(
         ServiceRequest.Channel.PHONE,
         ServiceRequest.Channel.CHAT,
     )
-    email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or staff_channel
+    # the totem prints the protocol on its receipt and asks no e-mail (a kiosk has no keyboard for it)
+    totem = channel == ServiceRequest.Channel.TOTEM
+    email_optional = kind == ServiceRequest.Kind.AGENCY_PROBLEM or staff_channel or totem
     email = _clean_email(requester.email) if requester.email or not email_optional else ""
     # a case the utility opens itself (a consumption review from the reading queue) may not know a phone
     phone_needed = kind == ServiceRequest.Kind.SERVICE and not phone_optional
@@ -166,6 +169,16 @@ def protocol_record(
             "Descreva o assunto (ao menos 10 letras).", field="description", code=ErrorCode.INVALID
         )
     attachments_check(attachments)
+    # VA-23: a type with specifications asks for one on the citizen's channels; its deadline rules
+    specs = domain_desk.specifications_from(type_.specifications)
+    spec = next((s for s in specs if s.code == specification), None)
+    if (specification and spec is None) or (specs and spec is None and channel in AGENCY_CHANNELS):
+        raise ValidationFailed(
+            "Escolha a especificação do pedido na lista do tipo escolhido.",
+            field="specification",
+            code=ErrorCode.INVALID,
+        )
+    deadline_days = spec.deadline_days if spec else type_.deadline_days
     unit = type_.queue or domain_desk.default_queue(kind)
     request: ServiceRequest = ServiceRequest.objects.create(
         protocol=protocol_number_next(today.year),
@@ -178,8 +191,9 @@ def protocol_record(
         requester_phone=phone,
         description=description[:4000],
         reference_point=(reference_point or "").strip()[:200],
+        specification=spec.label[:120] if spec else "",
         channel=channel,
-        expected_on=today + dt.timedelta(days=type_.deadline_days),
+        expected_on=today + dt.timedelta(days=deadline_days),
         unit=unit,
         context=context or {},
         attendance=attendance,
@@ -201,9 +215,62 @@ def protocol_record(
         target=request,
         after=snapshot(request, exclude=("requester_document", "context")),
     )
+    if kind == ServiceRequest.Kind.SERVICE and channel in AGENCY_CHANNELS and type_.service_code and prop:
+        agency_order_open(request, type_, actor=actor)
     pk, schema = request.pk, connection.schema_name
     transaction.on_commit(lambda: _request_emails(pk, schema))
     return request
+
+
+# the citizen's own channels: a request there opens its type's order in the validation queue
+AGENCY_CHANNELS = frozenset(
+    {ServiceRequest.Channel.WEB, ServiceRequest.Channel.TOTEM, ServiceRequest.Channel.API}
+)
+
+
+def agency_order_open(request: ServiceRequest, type_: ProtocolType, *, actor: Actor) -> None:
+    """3.2.14.11 / 3.2.15.9 (ADR 0223): the request of a type that names a service code opens a real
+    service order for the property, suspended for approval whatever the code says (the validation
+    queue: nothing schedules it until the utility releases it), linked to the protocol the citizen
+    follows. An inactive or deleted code leaves the request a protocol only, with a note saying so.
+
+    Runs inside the caller's transaction (`protocol_record`)."""
+    from .orders import order_open_one
+
+    code = agency_code_ensure(type_.service_code)
+    if code is None or not code.is_active:
+        ServiceRequestEvent.objects.create(
+            request=request,
+            status=request.status,
+            unit=request.unit,
+            note=f"Sem ordem de serviço: o código {type_.service_code} não está ativo",
+            actor=actor.get_username()[:150],
+        )
+        return
+    what = f"{type_.label} — {request.specification}" if request.specification else type_.label
+    lines = [f"Protocolo {request.protocol} ({request.get_channel_display().lower()}): {what}."]
+    if request.reference_point:
+        lines.append(f"Ponto de referência: {request.reference_point}")
+    if request.description:
+        lines.append(request.description)
+    lines.append(f"Solicitante: {request.requester_name}, telefone {request.requester_phone or '—'}")
+    order = order_open_one(
+        actor=actor,
+        code=code.code,
+        property_id=request.property_id,
+        opened_at=None,
+        description="\n".join(lines),
+        hold=True,
+    )
+    request.order = order
+    request.save(update_fields=["order"])
+    ServiceRequestEvent.objects.create(
+        request=request,
+        status=request.status,
+        unit=request.unit,
+        note=f"Ordem de serviço {order.label} aberta; aguarda a validação da concessionária",
+        actor=actor.get_username()[:150],
+    )
 
 
 def _request_emails(request_id: int, schema: str) -> None:
@@ -494,3 +561,37 @@ def request_order_link(*, actor: Actor, request: ServiceRequest, order_id: int |
         after={"order": order_id},
     )
     return request
+
+
+def agency_code_ensure(code: str) -> Any:
+    """The service code named `code`; one of ADR 0223's defaults (`AGENCY_ORDER_CODES`) is made the
+    first time a request needs it, so a utility that never takes such a request has no such code.
+    None for an unknown code. Runs inside the caller's transaction."""
+    from modules.common.audit import SystemActor
+
+    from ..models import ServiceCode
+
+    found = ServiceCode.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    default = next((c for c in domain_desk.AGENCY_ORDER_CODES if c.code == code), None)
+    if default is None:
+        return None
+    row, created = ServiceCode.objects.get_or_create(
+        code=default.code,
+        defaults={
+            "description": default.description,
+            "group": "Agência virtual",
+            "billing_type": "not_billable",
+            "deadline_value": default.deadline_value,
+            "deadline_unit": default.deadline_unit,
+        },
+    )
+    if created:
+        audit_record(
+            actor=SystemActor("agencia-virtual"),
+            action="service.code_create",
+            target=row,
+            after={"code": row.code, "description": row.description},
+        )
+    return row

@@ -23,9 +23,9 @@ from modules.common.audit import Actor, audit_record
 from modules.common.clock import tenant_today
 from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed
-from modules.registry.domain.account_number import next_account_base
 from modules.registry.domain.text import fold, only_digits
 from modules.registry.models import Customer, Property
+from modules.registry.numbering import next_base as next_account_base
 from modules.registry.services.customers import customer_create_within
 
 from ..errors import ErrorCode
@@ -104,7 +104,8 @@ def _commercial_id_within(*, actor: Actor, customer_id: int) -> Customer:
 def commercial_customer_search(text: str, limit: int = 50) -> list[Customer]:
     """Fast lookup (3.2.13.12.2): the commercial id ("1234-5" or its base), a CPF/CNPJ, or a name
     (accent-insensitive, words in any order)."""
-    from modules.registry.domain.account_number import InvalidAccountNumber, parse_account_number
+    from modules.registry.domain.account_number import InvalidAccountNumber
+    from modules.registry.numbering import parse_account as parse_account_number
 
     qs = Customer.objects.filter(commercial_base__isnull=False).order_by("name", "id")
     text = (text or "").strip()

@@ -1,4 +1,4 @@
-// Totem mode: the on-screen numeric keypad, and the automatic sign-out after inactivity with a
+// Totem mode: the on-screen keypad (digits, or letters for an e-mail), and the automatic sign-out after inactivity with a
 // visible countdown (the server also drops an idle totem session, see AgencySettings).
 "use strict";
 (() => {
@@ -22,7 +22,10 @@
       const k = key.dataset.key;
       if (k === "clear") active.value = "";
       else if (k === "back") active.value = active.value.slice(0, -1);
-      else if (active.value.length < 20) active.value += k;
+      else {
+        const max = active.maxLength > 0 ? active.maxLength : 20;
+        if (active.value.length + k.length <= max) active.value += k;
+      }
       active.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
