@@ -114,3 +114,8 @@ urlpatterns += [
         name="api-property-collection-block",
     ),
 ]
+
+urlpatterns += [
+    path("debt/letters/preview", cutoff_apis.LettersPreviewApi.as_view(), name="api-debt-letters-preview"),
+    path("debt/letters", cutoff_apis.LettersIssueApi.as_view(), name="api-debt-letters-issue"),
+]

@@ -114,3 +114,10 @@ class DebtConfig(AppConfig):
         register_bills_paid("debt.cut_notice", notices_settle)
         register_item_source(NOTICE_FEE_SOURCE, notice_fee_items)
         register_debt_steps()
+        # 3.2.9.8: the notices go with the reading batch and print on the device after the bill
+        from modules.reading.hooks import register_batch_created, register_package_extras
+
+        from .notices import notices_with_reading_batch, package_notices
+
+        register_batch_created("debt.cut_notice", notices_with_reading_batch)
+        register_package_extras("debt.cut_notice", package_notices)

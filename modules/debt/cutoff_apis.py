@@ -4,6 +4,7 @@ collection ladder's preview and run, the notices and their actions, the blocks o
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from drf_spectacular.types import OpenApiTypes
@@ -115,6 +116,7 @@ def notice_json(n: CutNotice) -> dict[str, Any]:
     return {
         "id": n.pk,
         "number": n.number,
+        "kind": n.kind,
         "property": n.property_id,
         "status": n.status,
         "issued_on": n.issued_on.isoformat(),
@@ -205,5 +207,104 @@ class PropertyBlockApi(APIView):
             ) from None
         return Response(
             {"id": block.pk, "scope": block.scope, "starts_on": block.starts_on.isoformat()},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class LettersIn(serializers.Serializer):
+    """3.2.9.6's filters, every one optional: one property, a route range, a reference period
+    (months, AAAA-MM-DD), an open-amount range, a count of overdue bills, months in arrears, category
+    codes and the property's situation."""
+
+    account_number = serializers.CharField(required=False, allow_blank=True, default="")
+    route_from = serializers.IntegerField(required=False, allow_null=True, default=None)
+    route_to = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reference_from = serializers.DateField(required=False, allow_null=True, default=None)
+    reference_to = serializers.DateField(required=False, allow_null=True, default=None)
+    amount_min = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    amount_max = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    bills_min = serializers.IntegerField(required=False, default=1)
+    bills_max = serializers.IntegerField(required=False, allow_null=True, default=None)
+    months_in_arrears = serializers.IntegerField(required=False, default=0)
+    categories = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    property_status = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class _LettersApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.collection"
+
+    @staticmethod
+    def _filters(request: Request) -> Any:
+        from .letters import LetterFilters
+
+        data = LettersIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v["categories"] = tuple(str(c).strip() for c in v["categories"] if str(c).strip())
+        return LetterFilters(**v)
+
+
+class LettersPreviewApi(_LettersApi):
+    """The units in arrears the filters choose, with their overdue bills and totals; nothing written."""
+
+    function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
+
+    @extend_schema(
+        request=LettersIn, responses={200: OpenApiTypes.OBJECT}, operation_id="debt_letters_preview"
+    )
+    def post(self, request: Request) -> Response:
+        from .letters import letter_selection
+
+        rows = letter_selection(self._filters(request), tenant_today())
+        return Response(
+            {
+                "count": len(rows),
+                "total": str(sum((r.total for r in rows), Decimal("0.00"))),
+                "rows": [
+                    {
+                        "property": r.property_id,
+                        "account_number": r.account_number,
+                        "bills": r.bills,
+                        "total": str(r.total),
+                        "oldest_due": r.oldest_due.isoformat(),
+                    }
+                    for r in rows
+                ],
+            }
+        )
+
+
+class LettersIssueApi(_LettersApi):
+    """One collection letter per chosen unit (201): a payable statement whose FEBRABAN barcode settles
+    the listed bills, with its PDF address."""
+
+    function_actions: ClassVar[dict[str, str]] = {"POST": "add"}
+
+    @extend_schema(request=LettersIn, responses={201: OpenApiTypes.OBJECT}, operation_id="debt_letters_issue")
+    def post(self, request: Request) -> Response:
+        from .letters import letters_issue
+
+        docs = letters_issue(actor=request.user, filters=self._filters(request), as_of=tenant_today())
+        return Response(
+            {
+                "count": len(docs),
+                "letters": [
+                    {
+                        "document": d.pk,
+                        "property": d.property_id,
+                        "amount": str(d.amount),
+                        "valid_until": d.valid_until.isoformat(),
+                        "barcode": d.barcode,
+                        "typeable_line": d.typeable_line,
+                        "pdf": f"/cobranca/documentos/{d.pk}.pdf",
+                    }
+                    for d in docs
+                ],
+            },
             status=status.HTTP_201_CREATED,
         )

@@ -19,6 +19,7 @@ from modules.common.errors import ValidationFailed
 from modules.reading.services import holidays_between
 
 from .domain.cutoff import (
+    CUT_LEVELS,
     FEDERAL_FORBIDDEN_WEEKDAYS,
     CutoffRules,
     earliest_cut_date,
@@ -37,6 +38,7 @@ BOOLS = (
     "allow_multiple_pending",
     "notify_already_cut",
     "print_barcode",
+    "notices_with_reading_batch",
 )
 COUNTS: dict[str, tuple[int, int]] = {
     "notice_days": (0, 365),
@@ -59,6 +61,7 @@ FIELDS = (
     "protected_categories",
     "order_priority",
     "daily_steps",
+    "level_windows",
 )
 
 
@@ -191,6 +194,7 @@ def policy_values(values: dict[str, Any], base: CutoffPolicy) -> dict[str, Any]:
     if not isinstance(steps, list) or any(s not in STEP_CODES for s in steps):
         raise _invalid(f"Etapas diárias: use códigos entre {', '.join(STEP_CODES)}.", "daily_steps")
     out["daily_steps"] = [c for c in STEP_CODES if c in steps]
+    out["level_windows"] = _level_windows(values.get("level_windows", base.level_windows))
     for problem in rule_problems(
         CutoffRules(
             notice_days=out["notice_days"],
@@ -204,6 +208,38 @@ def policy_values(values: dict[str, Any], base: CutoffPolicy) -> dict[str, Any]:
     return out
 
 
+def _level_windows(raw: Any) -> dict[str, Any]:
+    """3.2.9.12.6: {level: {"weekdays": [0..6], "hours": ["HH:MM", "HH:MM"]}} for the levels of
+    CUT_LEVELS, each part optional; an empty window is dropped."""
+    field = "level_windows"
+    if not isinstance(raw, dict) or any(k not in CUT_LEVELS for k in raw):
+        raise _invalid(f"Janelas por nível: use os níveis {', '.join(CUT_LEVELS)}.", field)
+    out: dict[str, Any] = {}
+    for level, window in raw.items():
+        where = f"{field}.{level}"
+        if not isinstance(window, dict) or set(window) - {"weekdays", "hours"}:
+            raise _invalid('Informe {"weekdays": [...], "hours": ["HH:MM", "HH:MM"]}.', where)
+        days = window.get("weekdays") or []
+        if not isinstance(days, list) or any(
+            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days
+        ):
+            raise _invalid("Dias da semana de 0 (segunda-feira) a 6 (domingo).", f"{where}.weekdays")
+        hours = window.get("hours") or []
+        clean: dict[str, Any] = {}
+        if days:
+            clean["weekdays"] = sorted(set(days))
+        if hours:
+            if not isinstance(hours, list) or len(hours) != 2:
+                raise _invalid('Informe o horário como ["HH:MM", "HH:MM"].', f"{where}.hours")
+            start, end = _hhmm(hours[0], f"{where}.hours"), _hhmm(hours[1], f"{where}.hours")
+            if not start < end:
+                raise _invalid("O início do horário deve ser antes do fim.", f"{where}.hours")
+            clean["hours"] = [f"{start:%H:%M}", f"{end:%H:%M}"]
+        if clean:
+            out[level] = clean
+    return out
+
+
 def policy_export(policy: CutoffPolicy) -> dict[str, Any]:
     return {
         "effective_from": None if policy.pk is None else policy.effective_from.isoformat(),
@@ -214,6 +250,7 @@ def policy_export(policy: CutoffPolicy) -> dict[str, Any]:
         "protected_categories": list(policy.protected_categories),
         "order_priority": policy.order_priority,
         "daily_steps": list(policy.daily_steps),
+        "level_windows": dict(policy.level_windows or {}),
     }
 
 

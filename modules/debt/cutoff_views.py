@@ -54,6 +54,9 @@ class CutoffPolicyForm(forms.Form):
     allow_multiple_pending = forms.BooleanField(label="Permite mais de um aviso pendente", required=False)
     notify_already_cut = forms.BooleanField(label="Avisa unidades já cortadas", required=False)
     print_barcode = forms.BooleanField(label="Imprime código de barras no aviso", required=False)
+    notices_with_reading_batch = forms.BooleanField(
+        label="Emite os avisos com a carga de leitura (impressos no coletor após a conta)", required=False
+    )
     protected_categories = forms.CharField(
         label="Categorias protegidas (códigos, separados por vírgula)", required=False
     )
@@ -80,9 +83,39 @@ class CutoffPolicyForm(forms.Form):
         required=False,
     )
 
+    # 3.2.9.12.6: the weekdays and hours each cut level's orders are generated in
+    level1_weekdays = forms.TypedMultipleChoiceField(
+        label="1º nível (cavalete): dias de geração das ordens",
+        choices=list(enumerate(WEEKDAY_NAMES)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Nenhum marcado: todo dia em que a lei permite o corte.",
+    )
+    level1_start = forms.TimeField(label="1º nível: gera a partir de", widget=TIME, required=False)
+    level1_end = forms.TimeField(label="1º nível: gera até", widget=TIME, required=False)
+    level2_weekdays = forms.TypedMultipleChoiceField(
+        label="2º nível (ramal): dias de geração das ordens",
+        choices=list(enumerate(WEEKDAY_NAMES)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Nenhum marcado: todo dia em que a lei permite o corte.",
+    )
+    level2_start = forms.TimeField(label="2º nível: gera a partir de", widget=TIME, required=False)
+    level2_end = forms.TimeField(label="2º nível: gera até", widget=TIME, required=False)
+
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("effective_from")
+        windows: dict[str, Any] = {}
+        for n, level in ((1, "meter_stand"), (2, "branch")):
+            days, start, end = (data.pop(f"level{n}_{k}") for k in ("weekdays", "start", "end"))
+            window: dict[str, Any] = {"weekdays": list(days or [])}
+            if start or end:
+                window["hours"] = [f"{start:%H:%M}" if start else "", f"{end:%H:%M}" if end else ""]
+            windows[level] = window
+        data["level_windows"] = windows
         data["business_hours"] = [f"{data.pop('business_start'):%H:%M}", f"{data.pop('business_end'):%H:%M}"]
         data["protected_categories"] = [
             c.strip() for c in data["protected_categories"].split(",") if c.strip()
@@ -97,6 +130,11 @@ def _initial(policy: CutoffPolicy, today: dt.date) -> dict[str, Any]:
     out["effective_from"] = today
     out["business_start"], out["business_end"] = out.pop("business_hours")
     out["protected_categories"] = ", ".join(out["protected_categories"])
+    windows = out.pop("level_windows")
+    for n, level in ((1, "meter_stand"), (2, "branch")):
+        window = windows.get(level, {})
+        out[f"level{n}_weekdays"] = window.get("weekdays", [])
+        out[f"level{n}_start"], out[f"level{n}_end"] = window.get("hours", [None, None])
     return out
 
 

@@ -51,6 +51,8 @@ class CutoffPolicy(NamedByKind):
     allow_multiple_pending = models.BooleanField("permite mais de um aviso pendente", default=False)
     notify_already_cut = models.BooleanField("avisa unidades já cortadas", default=False)
     print_barcode = models.BooleanField("imprime código de barras no aviso", default=True)
+    # 3.2.9.8: the notices are issued with the group's reading batch and go to the device with it
+    notices_with_reading_batch = models.BooleanField("emite os avisos com a carga de leitura", default=False)
     protected_categories = models.JSONField(
         "categorias protegidas (nunca selecionadas)", default=list, blank=True
     )
@@ -70,6 +72,10 @@ class CutoffPolicy(NamedByKind):
     reminder_days_overdue = models.PositiveSmallIntegerField("dias de atraso para o lembrete", default=3)
     # the ladder's steps the daily task runs (codes of modules/debt/ladder.py), in the ladder's order
     daily_steps = models.JSONField("etapas executadas diariamente", default=list, blank=True)
+    # 3.2.9.12.6: per cut level ("meter_stand" = 1st, "branch" = 2nd), the weekdays and the hours in
+    # which its orders are generated: {"meter_stand": {"weekdays": [0, 1], "hours": ["08:00", "12:00"]}};
+    # a level left out is generated on every day the law allows, at any hour
+    level_windows = models.JSONField("janelas de geração das ordens por nível", default=dict, blank=True)
     reconnection_hours = models.PositiveSmallIntegerField(
         "prazo da religação após o pagamento (horas)", default=24
     )
@@ -91,9 +97,16 @@ class CutNotice(NamedByKind):
         SETTLED = "settled", "Quitado (pagamento ou parcelamento)"
         CANCELLED = "cancelled", "Cancelado"
 
+    class Kind(models.TextChoices):
+        CUT = "cut", "Aviso de corte"
+        # 3.2.9.7.4: overdue bills with no water charge, only other services: a debt notice, which
+        # never becomes a cut order and is not charged
+        DEBT = "debt", "Aviso de débito"
+
     property = models.ForeignKey(
         "registry.Property", on_delete=models.PROTECT, related_name="cut_notices", verbose_name="imóvel"
     )
+    kind = models.CharField("tipo", max_length=4, choices=Kind.choices, default=Kind.CUT)
     policy = models.ForeignKey(
         CutoffPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

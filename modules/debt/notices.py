@@ -24,12 +24,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from modules.billing.domain.pricing import PendingItem
+from modules.billing.domain.pricing import ItemKind, PendingItem
 from modules.billing.hooks import already_billed
 from modules.billing.models import Bill, BillStatus
 from modules.collection.models import PaymentDocument
 from modules.collection.services import document_create
 from modules.common.audit import Actor, SystemActor, audit_record
+from modules.common.clock import tenant_now
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed
@@ -38,13 +39,15 @@ from modules.registry.models import Property, PropertyCategory, ServiceConnectio
 
 from .cutoff_policy import cut_calendar, earliest_cut_on, policy_in_force, rules_of
 from .disconnection import NOTICE, ORDER, CutCandidate, cut_candidates
-from .domain.cutoff import cut_day_problem
+from .domain.cutoff import cut_day_problem, level_window_problem
 from .errors import ErrorCode
 from .models import AgreementBill
 from .models_cutoff import CollectionBlock, CollectionEvent, CutNotice, CutoffPolicy
 from .selectors import debt_position
 
 LADDER_ACTOR = SystemActor("régua de cobrança")
+# the bill lines that are the water supply's charge (3.2.9.7.4: a bill without them is services only)
+WATER_KINDS = (ItemKind.WATER, ItemKind.SEWER, ItemKind.FIXED)
 SELECTION_LIMIT = 1_000_000
 CUT_SITUATIONS = ("cut", "suppressed")
 
@@ -57,6 +60,24 @@ _OPENER: dict[str, CutOrderOpener] = {}
 # with no reconnection ordered: the candidates of the second level (3.2.9.14)
 CutEscalation = Callable[[dt.date], list[int]]
 _ESCALATION: dict[str, CutEscalation] = {}
+
+
+# service registers (actor, property_id, description) -> the label of the administrative service
+# order that records a change of a notice or a block (3.2.9.9, .10, .15: change, user, date, parecer)
+RecordOrderOpener = Callable[[Actor, int, str], str]
+_RECORD: dict[str, RecordOrderOpener] = {}
+
+
+def register_record_order_opener(opener: RecordOrderOpener) -> None:
+    _RECORD["record"] = opener
+
+
+def _record_order(actor: Actor, property_id: int, description: str) -> str:
+    """Runs inside the caller's transaction: the automatic service order recording a collection
+    change (its user and date are the order's opening; the description carries the change and the
+    parecer). Answers " (OS label)" for the history line, or "" when service is not active."""
+    opener = _RECORD.get("record")
+    return f" (OS {opener(actor, property_id, description)})" if opener else ""
 
 
 def register_cut_order_opener(opener: CutOrderOpener, escalation: CutEscalation | None = None) -> None:
@@ -180,25 +201,40 @@ def _overdue_bill_ids(property_id: int, as_of: dt.date, min_days: int) -> list[i
 def notices_issue(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
     """The day's notices for the selection the preview showed (3.2.9.7, .11): each lists its bills,
     its amount, the notice fee and the day from which the unit may be cut — the earliest legal day
-    after delivery (delivered on `as_of`: printed with the reading batch or handed over). Running it
-    twice on a day issues nothing more (one notice per unit and day)."""
+    after delivery (delivered on `as_of`: handed over). Running it twice on a day issues nothing
+    more (one notice per unit and day)."""
+    return notices_issue_within(actor=actor, as_of=as_of)
+
+
+def notices_issue_within(
+    *, actor: Actor, as_of: dt.date, delivered_on: dt.date | None = None, only: set[int] | None = None
+) -> list[CutNotice]:
+    """Runs inside the caller's transaction: `notices_issue` for the units of `only` (all when None),
+    delivered on `delivered_on` (as_of when None) — the reading batch's last reading day, when the
+    notices go to the device with the batch (3.2.9.8): the cut day counts from the latest delivery."""
     policy = policy_in_force(as_of)
-    cut_from = earliest_cut_on(as_of, policy)
+    delivered = max(delivered_on or as_of, as_of)
+    cut_from = earliest_cut_on(delivered, policy)
     issued: list[CutNotice] = []
     for sel in notice_selection(as_of, policy):
+        if only is not None and sel.property_id not in only:
+            continue
         bill_ids = _overdue_bill_ids(sel.property_id, as_of, policy.min_days_overdue)
+        water = Bill.objects.filter(id__in=bill_ids, items__kind__in=WATER_KINDS).exists()
+        kind = CutNotice.Kind.CUT if water else CutNotice.Kind.DEBT
         try:
             with transaction.atomic():
                 notice = CutNotice.objects.create(
                     property_id=sel.property_id,
+                    kind=kind,
                     policy=policy if policy.pk else None,
                     issued_on=as_of,
-                    delivered_on=as_of,
+                    delivered_on=delivered,
                     cut_from=cut_from,
                     bill_ids=bill_ids,
                     bills=sel.bills,
                     amount=sel.total,
-                    fee=policy.notice_fee,
+                    fee=policy.notice_fee if water else Decimal("0.00"),
                     message=policy.notice_message,
                     created_by=actor.get_username(),
                 )
@@ -206,12 +242,13 @@ def notices_issue(*, actor: Actor, as_of: dt.date) -> list[CutNotice]:
             continue
         if policy.print_barcode:
             _notice_document(notice, actor)
+        then = f"corte a partir de {cut_from:%d/%m/%Y}" if water else "sem corte: contas só de serviços"
         event_add(
             property_id=sel.property_id,
             step="notice",
             action="issued",
-            summary=f"Aviso de corte nº {notice.number}: {sel.bills} conta(s), R$ {format_brl(sel.total)}; "
-            f"corte a partir de {cut_from:%d/%m/%Y}",
+            summary=f"{notice.get_kind_display()} nº {notice.number}: {sel.bills} conta(s), "
+            f"R$ {format_brl(sel.total)}; {then}",
             actor=actor,
             citizen=True,
         )
@@ -272,11 +309,14 @@ def notice_cancel(*, actor: Actor, notice_id: int, reason: str) -> CutNotice:
     row = _pending(notice_id)
     row.status, row.closed_on, row.closed_reason = CutNotice.Status.CANCELLED, timezone.localdate(), text
     row.save(update_fields=["status", "closed_on", "closed_reason"])
+    order = _record_order(
+        actor, row.property_id, f"Cancelamento do aviso de corte nº {row.number}. Parecer: {text}"
+    )
     event_add(
         property_id=row.property_id,
         step="notice",
         action="cancelled",
-        summary=f"Aviso de corte nº {row.number} cancelado: {text}",
+        summary=f"Aviso de corte nº {row.number} cancelado{order}: {text}",
         actor=actor,
         citizen=True,
     )
@@ -307,11 +347,18 @@ def notice_reschedule(*, actor: Actor, notice_id: int, cut_from: dt.date, reason
     before = row.cut_from
     row.cut_from = cut_from
     row.save(update_fields=["cut_from"])
+    order = _record_order(
+        actor,
+        row.property_id,
+        f"Alteração do vencimento do aviso de corte nº {row.number}: de {before:%d/%m/%Y} para "
+        f"{cut_from:%d/%m/%Y}. Parecer: {text}",
+    )
     event_add(
         property_id=row.property_id,
         step="notice",
         action="rescheduled",
-        summary=f"Aviso nº {row.number}: corte passa de {before:%d/%m/%Y} para {cut_from:%d/%m/%Y} ({text})",
+        summary=f"Aviso nº {row.number}: corte passa de {before:%d/%m/%Y} para {cut_from:%d/%m/%Y}{order} "
+        f"({text})",
         actor=actor,
         citizen=True,
     )
@@ -350,11 +397,16 @@ def block_create(
         created_by=actor.get_username(),
     )
     until = f" até {ends_on:%d/%m/%Y}" if ends_on else ""
+    order = _record_order(
+        actor,
+        property_id,
+        f"Bloqueio de {block.get_scope_display().lower()}{until}. Parecer: {text}",
+    )
     event_add(
         property_id=property_id,
         step="block",
         action="created",
-        summary=f"Bloqueio de cobrança ({block.get_scope_display().lower()}){until}: {text}",
+        summary=f"Bloqueio de cobrança ({block.get_scope_display().lower()}){until}{order}: {text}",
         actor=actor,
     )
     audit_record(actor=actor, action="debt.collection_block_create", target=block, reason=text)
@@ -408,9 +460,14 @@ def order_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list[
     policy = policy or policy_in_force(as_of)
     if cut_day_problem(as_of, rules_of(policy), cut_calendar(as_of, as_of + dt.timedelta(days=1), policy)):
         return []
+    if outside_level_window(policy, "meter_stand", as_of):
+        return []
     expired = list(
         CutNotice.objects.filter(
-            status=CutNotice.Status.PENDING, cut_from__lte=as_of, amount__gte=policy.min_notice_amount
+            kind=CutNotice.Kind.CUT,
+            status=CutNotice.Status.PENDING,
+            cut_from__lte=as_of,
+            amount__gte=policy.min_notice_amount,
         ).select_related("property")
     )
     ids = {n.property_id for n in expired}
@@ -475,7 +532,7 @@ def escalation_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> 
     level (the branch) is ordered for them, within the daily cap, never on a day the law forbids."""
     policy = policy or policy_in_force(as_of)
     find = _ESCALATION.get("branch")
-    if find is None or cut_day_problem_today(as_of, policy):
+    if find is None or cut_day_problem_today(as_of, policy) or outside_level_window(policy, "branch", as_of):
         return []
     ids = set(find(as_of - dt.timedelta(days=policy.second_level_after_days)))
     owing = {
@@ -512,6 +569,109 @@ def cut_escalations_generate(*, actor: Actor, as_of: dt.date) -> list[int]:
         ):
             done.append(property_id)
     return done
+
+
+def notices_with_reading_batch(
+    actor: Any, group_id: int, property_ids: list[int], delivered_by: dt.date
+) -> None:
+    """Reading's batch-created hook (3.2.9.8), inside the batch's transaction: when the policy in
+    force says so, the group's eligible units get their notices now, delivered with the reading (by
+    the window's last day), so the device prints each right after the unit's bill."""
+    today = timezone.localdate()
+    if not policy_in_force(today).notices_with_reading_batch:
+        return
+    notices_issue_within(
+        actor=actor or LADDER_ACTOR, as_of=today, delivered_on=delivered_by, only=set(property_ids)
+    )
+
+
+THERMAL_WIDTH = 32  # characters of a 58 mm thermal printer's line
+
+
+def thermal_lines(notice: CutNotice) -> list[str]:
+    """3.2.9.7.6: the notice as the field device's thermal printer prints it after the bill: title,
+    unit, bills, total, the cut day (or that a debt notice cuts nothing), the policy's message and,
+    when printed, the typeable line of the barcode that settles the bills."""
+    import textwrap
+
+    from modules.billing.domain.febraban import format_typeable_line
+
+    w = THERMAL_WIDTH
+    lines = [notice.get_kind_display().upper().center(w), f"Nº {notice.number}".center(w), "-" * w]
+    lines.append(f"Matrícula: {notice.property.account_number}")
+    for b in Bill.objects.filter(id__in=notice.bill_ids).order_by("due_date", "id"):
+        left = f"{b.reference:%m/%Y} venc. {b.due_date:%d/%m/%y}"
+        right = format_brl(b.total)
+        lines.append(left + right.rjust(w - len(left)))
+    total = f"R$ {format_brl(notice.amount)}"
+    lines.append("TOTAL" + total.rjust(w - 5))
+    if notice.kind == CutNotice.Kind.CUT:
+        lines += textwrap.wrap(f"Corte a partir de {notice.cut_from:%d/%m/%Y}, em horário comercial.", w)
+    else:
+        lines += textwrap.wrap("Contas só de serviços: este aviso não leva ao corte.", w)
+    if notice.message:
+        lines.append("-" * w)
+        lines += textwrap.wrap(" ".join(notice.message.split()), w)
+    if notice.document_id and notice.document is not None:
+        lines.append("-" * w)
+        lines += textwrap.wrap(format_typeable_line(notice.document.typeable_line), w)
+    return lines
+
+
+def package_notices(property_ids: list[int]) -> dict[int, dict[str, object]]:
+    """Reading's package extras: each unit's latest pending notice with its thermal lines."""
+    out: dict[int, dict[str, object]] = {}
+    rows = (
+        CutNotice.objects.filter(property_id__in=property_ids, status=CutNotice.Status.PENDING)
+        .select_related("property", "document")
+        .order_by("property_id", "-issued_on", "-id")
+    )
+    for n in rows:
+        if n.property_id in out:
+            continue
+        out[n.property_id] = {
+            "notice": {
+                "id": n.pk,
+                "number": n.number,
+                "kind": n.kind,
+                "cut_from": n.cut_from.isoformat() if n.kind == CutNotice.Kind.CUT else None,
+                "amount": str(n.amount),
+                "print": thermal_lines(n),
+            }
+        }
+    return out
+
+
+def notice_before_cut(property_id: int, cut_on: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Lei 14.015/2020 (no reconnection fee without the prior notice): the (delivered on, ordered
+    on) days of the latest cut notice of the unit delivered on or before `cut_on` that led to a cut
+    order, or None when no notice preceded the cut. A read: service decides whether that notice
+    belongs to the cut being reconnected (no reconnection between its order and now)."""
+    row = (
+        CutNotice.objects.filter(
+            property_id=property_id,
+            status=CutNotice.Status.ORDERED,
+            delivered_on__lte=cut_on,
+            closed_on__lte=cut_on,
+        )
+        .order_by("-closed_on", "-id")
+        .values_list("delivered_on", "closed_on")
+        .first()
+    )
+    return (row[0], row[1]) if row else None
+
+
+def reconnection_deadline_hours(day: dt.date) -> int:
+    """The policy's deadline, in hours, for a reconnection ordered on `day` after payment."""
+    return int(policy_in_force(day).reconnection_hours)
+
+
+def outside_level_window(policy: CutoffPolicy, level: str, as_of: dt.date) -> str | None:
+    """3.2.9.12.6: why the orders of `level` are not generated for `as_of` now (its weekdays; its
+    hours when `as_of` is today, on the utility's clock), or None when they are."""
+    now = tenant_now()
+    moment = now.time() if as_of == now.date() else None
+    return level_window_problem((policy.level_windows or {}).get(level), as_of, moment)
 
 
 def cut_day_problem_today(day: dt.date, policy: CutoffPolicy) -> str | None:

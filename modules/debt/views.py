@@ -222,6 +222,21 @@ def _requester_id(document: str) -> int | None:
     return int(found)
 
 
+def _transfer_sources(request: HttpRequest, prop: Property, raw: str) -> tuple[tuple[int, ...], str]:
+    """The matrículas typed in the wizard's transfer field → their property ids (the unit itself and
+    unknown ones are refused with a message naming them, and left out). Answers the ids and the
+    cleaned text the form shows again."""
+    accounts = [a for a in raw.replace(";", ",").replace(" ", ",").split(",") if a.strip()]
+    found = dict(Property.objects.filter(account_number__in=accounts).values_list("account_number", "pk"))
+    unknown = [a for a in accounts if a not in found]
+    if unknown:
+        messages.error(request, f"Transferir débitos de: matrícula não encontrada ({', '.join(unknown)}).")
+    if prop.account_number in found:
+        messages.error(request, "Transferir débitos de: informe outro imóvel, não este.")
+        found.pop(prop.account_number)
+    return tuple(sorted(set(found.values()))), ", ".join(a for a in accounts if a in found)
+
+
 @function_required("debt.agreements")
 def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The wizard: the debt and the policy's limits; choose entry and count and see the simulation
@@ -239,9 +254,11 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
         bill_ids = None
     ctx["all_bills"] = selectors.debt_position(prop.pk, today).items
     ctx["picked"] = set(bill_ids) if bill_ids is not None else {i.bill_id for i in ctx["all_bills"]}
+    # 3.2.9.2.4: other units (by matrícula) whose open debts move into this plan
+    transfer_from, ctx["transfer"] = _transfer_sources(request, prop, source.get("transfer", ""))
     try:
         version, policy, position, total = selectors.negotiation(
-            prop.pk, today, current if reinstall else None, bill_ids=bill_ids
+            prop.pk, today, current if reinstall else None, bill_ids=bill_ids, transfer_from=transfer_from
         )
     except DomainError as exc:
         ctx["blocked"] = exc.message
@@ -310,6 +327,7 @@ def agreement_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                             reinstall=reinstall,
                             requester_id=_requester_id(form.cleaned_data.get("requester", "")),
                             bill_ids=bill_ids,
+                            transfer_from=list(transfer_from),
                         )
                     except DomainError as exc:
                         form.add_error(

@@ -48,3 +48,38 @@ def readings_price(reading_ids: Sequence[int]) -> dict[int, Decimal]:
         for pk, total in _PRICERS[name]([i for i in reading_ids if i not in found]).items():
             found.setdefault(pk, total)
     return found
+
+
+# * `register_batch_created(name, hook)`: debt issues the cut notices of the group's eligible units
+#   with the reading batch (seed 001 3.2.9.8), in the batch's own transaction: hook(actor, group id,
+#   property ids, the reading window's last day — the latest the reader delivers them).
+# * `register_package_extras(name, provider)`: debt answers, per property of a route's package, what
+#   the device prints right after the on-site bill (the pending notice and its thermal lines).
+BatchCreated = Callable[[object, int, list[int], dt.date], None]
+PackageExtras = Callable[[list[int]], dict[int, dict[str, object]]]
+
+_BATCH_CREATED: dict[str, BatchCreated] = {}
+_PACKAGE_EXTRAS: dict[str, PackageExtras] = {}
+
+
+def register_batch_created(name: str, hook: BatchCreated) -> None:
+    _BATCH_CREATED[name] = hook
+
+
+def batch_created(actor: object, group_id: int, property_ids: list[int], delivered_by: dt.date) -> None:
+    """Runs inside the batch's transaction: every registered hook, in name order."""
+    for name in sorted(_BATCH_CREATED):
+        _BATCH_CREATED[name](actor, group_id, property_ids, delivered_by)
+
+
+def register_package_extras(name: str, provider: PackageExtras) -> None:
+    _PACKAGE_EXTRAS[name] = provider
+
+
+def package_extras(property_ids: list[int]) -> dict[int, dict[str, object]]:
+    """property id → the extra keys of its package entry (merged from every provider)."""
+    out: dict[int, dict[str, object]] = {}
+    for name in sorted(_PACKAGE_EXTRAS):
+        for pid, extra in _PACKAGE_EXTRAS[name](property_ids).items():
+            out.setdefault(pid, {}).update(extra)
+    return out

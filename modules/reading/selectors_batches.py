@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from .hooks import package_extras
 from .models import (
     BatchItem,
     BatchRoute,
@@ -88,6 +89,9 @@ def package(route: BatchRoute, messages: list[dict[str, Any]]) -> dict[str, Any]
             reason,
         ) in rows
     ]
+    extras = package_extras([p["id"] for p in properties])
+    for p in properties:
+        p.update(extras.get(p["id"], {}))
     return {
         "batch": batch.pk,
         "group": batch.group.code,

@@ -235,11 +235,23 @@ class ServiceConfig(AppConfig):
             ),
             cut_escalation_candidates,
         )
+        from modules.debt.notices import register_record_order_opener
+
+        from .services.units import collection_record_order_within
+
+        register_record_order_opener(
+            lambda actor, property_id, description: (
+                collection_record_order_within(
+                    actor=actor, property_id=property_id, description=description
+                ).label
+            )
+        )
         register_labels(
             actions={
                 "service.code_effect_set": "Efeito do código de serviço definido",
                 "service.cut_record": "Corte registrado",
                 "service.reconnection_record": "Religação registrada",
+                "service.reconnection_fee_waived": "Taxa de religação não cobrada (corte sem aviso)",
                 "service.order_split": "Ordem desdobrada com dependência",
                 "service.commercial_customer": "Cliente comercial cadastrado",
                 "service.paying_body_create": "Órgão pagador cadastrado",

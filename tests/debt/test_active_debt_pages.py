@@ -254,3 +254,22 @@ def test_the_staff_api_runs_every_step(tenant_alpha, alpha_client):
         f"debt/active-debt/certificates/{cda_id}/filing", {"court_number": "123", "filed_on": "2025-06-15"}
     )
     assert filed.status_code == 409 and not ActiveDebtCertificate.objects.get().filed_on
+
+
+def test_the_extrajudicial_notice_pdf_names_the_debtor_the_text_and_the_updated_debts(staff):
+    """3.2.9.18.12: the out-of-court notification of enrolled invoices, one PDF per customer, from
+    the property's page: its own title, the utility's extrajudicial text (not the enrolment's), the
+    owner and the debts updated to the issue date."""
+    p = _owing()
+    staff.post("/cobranca/divida-ativa/", CRITERIA)
+    base = f"/cobranca/imoveis/{p.pk}/divida-ativa/"
+    assert staff.post(f"{base}notificar/", {"kind": "extrajudicial"}).status_code == 302
+    notice = ActiveDebtNotice.objects.get()
+    assert notice.kind == "extrajudicial"
+    text = _text(staff.get(f"/cobranca/divida-ativa/notificacoes/{notice.pk}.pdf").content)
+    settings = ActiveDebtSettings.current()
+    assert "NOTIFICAÇÃO EXTRAJUDICIAL" in text.upper() and notice.number in text
+    assert " ".join(settings.extrajudicial_text.split())[:60] in text
+    assert " ".join(settings.notice_text.split())[:60] not in text
+    assert p.account_number in text and notice.statement["holder"] and notice.statement["holder"] in text
+    assert f"{notice.total:.2f}".replace(".", ",") in text and notice.total >= Decimal("180.00")

@@ -19,7 +19,7 @@ from modules.debt.cutoff_policy import cutoff_policy_put
 from modules.debt.models import CollectionEvent, CutNotice
 from modules.registry.models import ServiceConnection
 from modules.registry.services.connections import connection_create
-from modules.service.models import CutRecord, ServiceOrder
+from modules.service.models import CutRecord, PendingCharge, ServiceOrder
 from modules.service.services import units
 from tests.collection import factories as cf
 from tests.conftest import TENANTS, bearer, host_client, make_user
@@ -130,3 +130,86 @@ def test_a_payment_after_the_cut_orders_the_reconnection_at_once_and_no_second_l
     assert not ServiceOrder.objects.filter(property=p, code__code="CORTE-R").exists()
     _close(world, reconnection, CUT_DAY + dt.timedelta(days=3))
     assert ServiceConnection.objects.get(property=p, kind="water").situation == "connected"
+
+
+def _pay(world: Any, day: dt.date) -> ServiceOrder:
+    with _at(day):
+        Bill.objects.filter(pk=world["bill"].pk).update(status=BillStatus.PAID)
+        bills_paid([world["bill"].pk], ACTOR)
+    return ServiceOrder.objects.get(property=world["p"], code__code="RELIG-C")
+
+
+def _reconnection_charges(order: ServiceOrder) -> list[tuple[str, Any]]:
+    return [(str(c.amount), c.cancelled_at is None) for c in PendingCharge.objects.filter(order=order)]
+
+
+def test_a_reconnection_after_a_notified_cut_charges_its_fee(world: Any) -> None:
+    """Lei 14.015/2020, the fee side: the notice was delivered before the cut, so the reconnection's
+    price is charged on the next bill."""
+    _cut_at_the_meter(world)
+    reconnection = _pay(world, CUT_DAY + dt.timedelta(days=2))
+    _close(world, reconnection, CUT_DAY + dt.timedelta(days=3))
+    assert _reconnection_charges(reconnection) == [("25.00", True)]
+    assert not reconnection.events.filter(action="fee_waived").exists()
+
+
+def test_a_cut_without_a_prior_notice_is_reconnected_without_the_fee(world: Any) -> None:
+    """Without the prior notice no reconnection fee may be charged (Lei 14.015/2020): a cut order
+    opened by hand, with no cut notice, is closed, the bill paid, the reconnection closed: its fee is
+    cancelled before any bill carries it and the order says why; the cut's own charge stays."""
+    p = world["p"]
+    with _at(CUT_DAY):
+        cut = units.open_cut_order(actor=ACTOR, property_id=p.pk, level="meter_stand", reason="Corte")
+    _close(world, cut, CUT_DAY)
+    assert not CutNotice.objects.filter(property=p).exists()
+    reconnection = _pay(world, CUT_DAY + dt.timedelta(days=2))
+    _close(world, reconnection, CUT_DAY + dt.timedelta(days=3))
+    assert _reconnection_charges(reconnection) == [("25.00", False)]
+    assert _reconnection_charges(cut) == [("25.00", True)]
+    waived = reconnection.events.get(action="fee_waived")
+    assert "não cobrada" in waived.note and "aviso prévio" in waived.note
+    assert ServiceConnection.objects.get(property=p, kind="water").situation == "connected"
+
+
+def test_a_notice_of_an_earlier_cut_does_not_make_a_later_unnoticed_cut_chargeable(world: Any) -> None:
+    """The notice counts for the cut it led to only: after that cut was reconnected, a second cut
+    opened by hand without a new notice is reconnected free."""
+    p = world["p"]
+    _cut_at_the_meter(world)
+    first = _pay(world, CUT_DAY + dt.timedelta(days=2))
+    _close(world, first, CUT_DAY + dt.timedelta(days=3))
+    again = CUT_DAY + dt.timedelta(days=7)  # Tuesday 5 May
+    with _at(again):
+        cut = units.open_cut_order(actor=ACTOR, property_id=p.pk, level="meter_stand", reason="Corte")
+    _close(world, cut, again)
+    with _at(again + dt.timedelta(days=1)):
+        second = units.open_reconnection_order(actor=ACTOR, property_id=p.pk)
+    _close(world, second, again + dt.timedelta(days=1))
+    assert _reconnection_charges(second) == [("25.00", False)]
+
+
+def test_the_reconnection_ordered_on_payment_is_due_within_the_policys_hours(world: Any) -> None:
+    """`reconnection_hours`: the order a payment brings is due that many hours after it is opened
+    when the policy's deadline is shorter than the code's (two business days here)."""
+    with _at(NOTICE_DAY):
+        cutoff_policy_put(actor=ACTOR, values={"reconnection_hours": 6}, today=NOTICE_DAY)
+    _cut_at_the_meter(world)
+    reconnection = _pay(world, CUT_DAY + dt.timedelta(days=2))
+    assert reconnection.due_at == reconnection.opened_at + dt.timedelta(hours=6)
+
+
+def test_second_level_orders_are_generated_only_inside_their_own_window(world: Any) -> None:
+    """3.2.9.12.6, level 2: the branch window (Thursdays, 08:00–10:00 in Brasília) holds the
+    escalation at 11:00 and lets it out at 09:00, whatever the first level's window says."""
+    with _at(NOTICE_DAY):
+        cutoff_policy_put(
+            actor=ACTOR,
+            values={"level_windows": {"branch": {"weekdays": [3], "hours": ["08:00", "10:00"]}}},
+            today=NOTICE_DAY,
+        )
+    p = world["p"]
+    _cut_at_the_meter(world)
+    with _at(SECOND_LEVEL_DAY, 14):  # 11:00 in Brasília
+        assert notices.escalation_selection(SECOND_LEVEL_DAY) == []
+    with _at(SECOND_LEVEL_DAY, 12):  # 09:00
+        assert notices.escalation_selection(SECOND_LEVEL_DAY) == [p.pk]

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from modules.access.models import Profile
 from modules.common.audit import SystemActor
-from modules.debt.models import CollectionBlock, CutNotice, CutoffPolicy
+from modules.debt.models import CollectionBlock, CollectionEvent, CutNotice, CutoffPolicy
 from modules.registry.services.connections import connection_create
+from modules.service.models import ServiceOrder
 from tests.collection import factories as cf
 from tests.conftest import TENANTS, host_client, make_user
 from tests.registry import factories as reg
@@ -132,6 +133,15 @@ def test_the_notices_page_cancels_reschedules_and_blocks(staff: Client) -> None:
     staff.post("/cobranca/bloqueios/", {"account": p.account_number, "scope": "both", "reason": "Liminar"})
     assert CollectionBlock.objects.filter(property=p, scope="both").count() == 1
     assert staff.get("/cobranca/ordens-de-corte/").status_code == 200
+    # 3.2.9.9, .10, .15: each change opened its automatic service order (user, date, parecer), on a
+    # fresh utility (the code is made on first use); the refused date change opened none
+    orders = list(ServiceOrder.objects.filter(property=p, code__code="COBADM").order_by("id"))
+    assert [o.opened_by for o in orders] == ["gestora"] * 3
+    assert "de 28/04/2026 para 05/05/2026. Parecer: Pedido" in orders[0].description
+    assert f"Cancelamento do aviso de corte nº {notice.number}. Parecer: Contestação" == orders[1].description
+    assert orders[2].description == "Bloqueio de avisos e ordens de corte. Parecer: Liminar"
+    summaries = list(CollectionEvent.objects.filter(property=p).values_list("summary", flat=True))
+    assert sum(f"(OS {o.label})" in s for o in orders for s in summaries) == 3
 
 
 def test_a_consult_profile_sees_the_pages_but_cannot_run_or_change(tenant_alpha: Any) -> None:
@@ -162,3 +172,27 @@ def test_the_agency_shows_the_citizen_the_pending_notice_and_its_cut_day(
     page = agency.get(f"/agencia/imoveis/{p.pk}/").content.decode()
     assert f"Aviso de corte nº {notice.number}" in page
     assert "28/04/2026" in page
+
+
+def test_the_policy_page_saves_each_levels_weekdays_and_hours(staff: Client) -> None:
+    """3.2.9.12.6 on the page: the 1st level's days and hours and the 2nd level's days are saved
+    as the policy's level windows, and shown again in the form."""
+    body = {
+        **FORM,
+        "level1_weekdays": ["0", "1"],
+        "level1_start": "08:00",
+        "level1_end": "12:00",
+        "level2_weekdays": ["2"],
+    }
+    saved = staff.post("/cobranca/configuracoes/corte/", body)
+    assert saved.status_code == 302, saved.context["form"].errors
+    assert CutoffPolicy.objects.get().level_windows == {
+        "meter_stand": {"weekdays": [0, 1], "hours": ["08:00", "12:00"]},
+        "branch": {"weekdays": [2]},
+    }
+    form = staff.get("/cobranca/configuracoes/corte/").context["form"]
+    assert form["level1_weekdays"].value() == [0, 1] and form["level2_weekdays"].value() == [2]
+    assert (
+        "1º nível (cavalete): dias de geração das ordens"
+        in staff.get("/cobranca/configuracoes/corte/").content.decode()
+    )

@@ -84,3 +84,34 @@ def test_the_letters_page_previews_and_issues(tenant_alpha: Any) -> None:
     assert issued.status_code == 200 and len(issued.context["issued"]) == 1
     pdf = staff.get(f"/cobranca/documentos/{issued.context['issued'][0].pk}.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_letters_api_previews_with_the_filters_and_issues_payable_letters(tenant_alpha: Any) -> None:
+    """3.2.9.6 through the staff API: the preview narrows by the filters and writes nothing; the
+    issue answers each letter's document with a barcode that parses back to its amount."""
+    from modules.collection.models import PaymentDocument
+    from tests.conftest import TENANTS, bearer, host_client, make_user
+
+    make_user("alpha", "api", "Senha-forte-123", is_admin=True)
+    client = host_client(TENANTS["alpha"])
+    headers = bearer(client, "api", "Senha-forte-123")
+    p = _unit(("40.00", dt.date(2026, 2, 10)), ("40.00", dt.date(2026, 3, 10)))
+    _unit(("50.00", dt.date(2026, 3, 10)))
+    shop = _unit(("300.00", dt.date(2025, 11, 10)), categories=(("COM", 1),))
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        return client.post(f"/api/v1/debt/{path}", body, content_type="application/json", **headers)
+
+    two = post("letters/preview", {"bills_min": 2})
+    assert two.status_code == 200 and [r["property"] for r in two.json()["rows"]] == [p.pk]
+    assert two.json()["total"] == "80.00"
+    assert [r["property"] for r in post("letters/preview", {"categories": ["COM"]}).json()["rows"]] == [
+        shop.pk
+    ]
+    bad = post("letters/preview", {"amount_min": "10", "amount_max": "5"})
+    assert bad.status_code == 400 and bad.json()["field"] == "amount_max"
+    assert not PaymentDocument.objects.filter(source="debt.collection_letter").exists()
+    issued = post("letters", {"bills_min": 2})
+    assert issued.status_code == 201 and issued.json()["count"] == 1
+    letter = issued.json()["letters"][0]
+    assert letter["property"] == p.pk and parse_barcode(letter["barcode"]).amount == Decimal(letter["amount"])

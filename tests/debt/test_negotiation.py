@@ -297,3 +297,27 @@ def test_another_units_debt_moves_into_the_plan_and_is_traced(admin, alpha_clien
         **admin,
     )
     assert same.status_code == 400 and same.json()["field"] == "transfer_from"
+
+
+def test_wizard_moves_another_units_debt_into_the_plan(tenant_alpha, alpha_client):
+    """3.2.9.2.4 from the page: the wizard's transfer field takes the other unit's matrícula; the
+    simulation and the signed plan carry its open bills, and an unknown matrícula is named."""
+    InstallmentPolicyVersion.objects.update(min_down_payment_rate=Decimal("0"), max_installments=6)
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    alpha_client.login(username="chefe", password=PASSWORD)
+    a, b = f.prop(), f.prop()
+    from_a = f.bill(a, "70.00", FAR, dt.date(2025, 1, 1))
+    own = f.bill(b, "130.00", FAR, dt.date(2025, 1, 1))
+    url = f"/cobranca/imoveis/{b.pk}/parcelamento/"
+    assert 'name="transfer"' in alpha_client.get(url).content.decode()
+    unknown = alpha_client.post(url, {"transfer": "999999999", "down_payment": "0,00", "installments": "2"})
+    assert "matrícula não encontrada (999999999)" in unknown.content.decode()
+    body = {"transfer": a.account_number, "down_payment": "0,00", "installments": "2"}
+    simulated = alpha_client.post(url, body).content.decode()
+    assert "R$ 200,00" in simulated and f'name="transfer" value="{a.account_number}"' in simulated
+    signed = alpha_client.post(url, body | {"confirm": "1"})
+    assert signed.status_code == 302, signed.content.decode()[:3000]
+    agreement = Agreement.objects.get(property=b)
+    assert agreement.total == Decimal("200.00")
+    assert sorted(agreement.bills.values_list("bill_id", flat=True)) == sorted([from_a.pk, own.pk])
+    assert AuditEntry.objects.filter(action="debt.debt_transfer", object_id=str(a.pk)).exists()

@@ -319,6 +319,10 @@ def test_the_notice_and_block_apis_cancel_reschedule_and_block_naming_bad_input(
     block = post(f"/api/v1/properties/{p.pk}/collection-block", {"scope": "orders", "reason": "Liminar"})
     assert block.status_code == 201 and block.json()["scope"] == "orders"
     assert post("/api/v1/properties/999999/collection-block", {"reason": "x"}).status_code == 404
+    # 3.2.9.9, .10, .15 through the API: one automatic service order per accepted change
+    orders = ServiceOrder.objects.filter(property=p, code__code="COBADM").order_by("id")
+    assert [o.opened_by for o in orders] == ["chefe"] * 3
+    assert [o.description.split(". Parecer: ")[-1] for o in orders] == ["Pedido", "Contestação", "Liminar"]
 
 
 def test_already_cut_units_follow_the_policys_flag(tenant_alpha: Any) -> None:
@@ -375,3 +379,70 @@ def test_a_step_registered_by_another_module_with_plain_figures_previews_and_run
         ladder._STEPS.pop("protest", None)
         if previous is not None:
             ladder._STEPS["protest"] = previous
+
+
+def test_first_level_orders_are_generated_only_inside_their_weekdays_and_hours(tenant_alpha: Any) -> None:
+    """3.2.9.12.6: the meter-stand (1st level) window — Tuesdays and Wednesdays, 08:00–12:00 in
+    Brasília — lets the orders out only inside it; on the page and the API the window is saved."""
+    _cut_codes()
+    p = _owing("70.00")
+    _policy(level_windows={"meter_stand": {"weekdays": [1, 2], "hours": ["08:00", "12:00"]}})
+    notices.notices_issue(actor=ACTOR, as_of=MONDAY)
+    tuesday, thursday = CUT_DAY, CUT_DAY + dt.timedelta(days=2)
+    with time_machine.travel(dt.datetime.combine(tuesday, dt.time(15, 30), tzinfo=dt.UTC), tick=False):
+        assert notices.order_selection(tuesday) == []  # 12:30 in Brasília: after the window
+        assert ladder.run("cut_order", as_of=tuesday, actor=ACTOR).written == 0
+    with time_machine.travel(dt.datetime.combine(thursday, dt.time(13), tzinfo=dt.UTC), tick=False):
+        assert notices.order_selection(thursday) == []  # 10:00, but a Thursday
+    with time_machine.travel(dt.datetime.combine(tuesday, dt.time(13), tzinfo=dt.UTC), tick=False):
+        assert [n.property_id for n in notices.order_selection(tuesday)] == [p.pk]  # 10:00 Tuesday
+        assert ladder.run("cut_order", as_of=tuesday, actor=ACTOR).written == 1
+
+
+def test_the_level_windows_are_saved_by_the_api_and_refused_naming_the_bad_part(tenant_alpha: Any) -> None:
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    client = host_client(TENANTS["alpha"])
+    headers = bearer(client, "chefe", PASSWORD)
+
+    def put(body: dict[str, Any]) -> Any:
+        return client.put("/api/v1/debt/cutoff-policy", body, content_type="application/json", **headers)
+
+    windows = {"meter_stand": {"weekdays": [1, 2]}, "branch": {"weekdays": [3], "hours": ["08:00", "10:00"]}}
+    saved = put({"level_windows": windows})
+    assert saved.status_code == 200 and saved.json()["level_windows"] == windows
+    bad = put({"level_windows": {"branch": {"hours": ["10:00", "08:00"]}}})
+    assert bad.status_code == 400 and bad.json()["field"] == "level_windows.branch.hours"
+    assert put({"level_windows": {"third": {}}}).json()["field"] == "level_windows"
+
+
+def test_an_overdue_services_only_bill_gets_a_debt_notice_never_a_cut(tenant_alpha: Any) -> None:
+    """3.2.9.7.4: a unit whose overdue bills carry no water charge, only other services, gets a
+    debt notice (not a cut notice): no fee, no cut day on its PDF, never a cut order; a unit with a
+    water bill beside it gets the cut notice."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from modules.billing.models import BillItem
+    from modules.debt.pdf import cut_notice_pdf
+
+    _cut_codes()
+    _policy(notice_fee="4.50")
+    services_only = _owing("45.00")
+    BillItem.objects.filter(bill__property=services_only).update(kind="service", description="Religação")
+    water = _owing("70.00")
+    issued = {n.property_id: n for n in ladder_issue()}
+    debt, cut = issued[services_only.pk], issued[water.pk]
+    assert (debt.kind, debt.fee, cut.kind, cut.fee) == ("debt", Decimal("0.00"), "cut", Decimal("4.50"))
+    text = " ".join(
+        " ".join(pg.extract_text() or "" for pg in PdfReader(BytesIO(cut_notice_pdf(debt))).pages).split()
+    )
+    assert "Aviso de débito" in text and "não leva ao corte" in text and "Corte a partir de" not in text
+    assert [n.property_id for n in notices.order_selection(CUT_DAY)] == [water.pk]
+    summary = CollectionEvent.objects.get(property=services_only, action="issued").summary
+    assert summary.startswith("Aviso de débito nº") and "sem corte" in summary
+
+
+def ladder_issue() -> list[CutNotice]:
+    assert ladder.run("cut_notice", as_of=MONDAY, actor=ACTOR).written == 2
+    return list(CutNotice.objects.all())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from modules.common.domain.calendar import Holidays
 
@@ -157,3 +158,24 @@ def reconnection_fee_due(notice_delivered: bool) -> bool:
 
 def weekdays(values: Iterable[int]) -> frozenset[int]:
     return frozenset(int(v) for v in values)
+
+
+# 3.2.9.12.6: the cut levels whose orders debt generates, in escalation order
+CUT_LEVELS = {"meter_stand": "1º nível (cavalete)", "branch": "2º nível (ramal)"}
+
+
+def level_window_problem(window: dict[str, Any] | None, day: dt.date, moment: dt.time | None) -> str | None:
+    """Why a cut order of a level whose generation window is `window` ({"weekdays": [...], "hours":
+    ["HH:MM", "HH:MM"]}) is not generated on `day` at `moment` (None: the hour is not checked, a run
+    for another day), or None when it may be. An empty window allows every day and hour."""
+    if not window:
+        return None
+    days = window.get("weekdays")
+    if days and day.weekday() not in {int(d) for d in days}:
+        return "fora dos dias da semana do nível"
+    hours = window.get("hours")
+    if moment is not None and hours:
+        start, end = (dt.time.fromisoformat(str(h)) for h in hours)
+        if not start <= moment < end:
+            return f"fora do horário do nível ({start:%H:%M}–{end:%H:%M})"
+    return None

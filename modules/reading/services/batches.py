@@ -26,6 +26,7 @@ from modules.registry.models import BillingGroup, Property, PropertyCategory, Ro
 
 from ..domain.consumption import ConsumptionKind, HistoryEntry, deviation_average, policy_reading_window
 from ..errors import ErrorCode
+from ..hooks import batch_created
 from ..models import (
     BatchItem,
     BatchRoute,
@@ -143,6 +144,8 @@ def batch_create(*, actor: Actor, group: BillingGroup, month: YearMonth) -> tupl
         for route_id, route in sorted(routes.items(), key=lambda kv: (kv[1].sequence, kv[1].code))
     }
     _write_items(batch, batch_routes, props, month)
+    schedule = _schedule(group, month)
+    batch_created(actor, group.pk, [p["id"] for p in props], schedule.reading_end)
     audit_record(
         actor=actor,
         action="reading.batch_create",

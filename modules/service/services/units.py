@@ -19,7 +19,10 @@ from modules.collection.models import PaymentDocument
 from modules.collection.services import document_create
 from modules.common.audit import Actor, SystemActor, audit_record
 from modules.common.clock import tenant_today, tenant_zone
+from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.debt.domain.cutoff import reconnection_fee_due
+from modules.debt.notices import notice_before_cut, reconnection_deadline_hours
 from modules.metering.domain import meters as meter_rules
 from modules.metering.models import Meter
 from modules.metering.services import meter_install_within, meter_remove_within, meter_swap_within
@@ -48,6 +51,7 @@ from ..models import (
     MaterialUsage,
     OrderDependency,
     OrderEvent,
+    PendingCharge,
     ServiceCode,
     ServiceOrder,
 )
@@ -254,6 +258,7 @@ def _reconnect(order: ServiceOrder, level: CutLevel, on: dt.date, actor: Actor) 
         on=on,
         reason=f"Religação: {LEVEL_LABELS[level].lower()} desfeito (OS {order.label})",
     )
+    _fee_without_notice_waived(order, current, actor)
     current.reconnected_on, current.reconnection_order = on, order
     current.phase = CutRecord.Phase.RECONNECTED
     current.save(update_fields=["reconnected_on", "reconnection_order", "phase"])
@@ -263,6 +268,44 @@ def _reconnect(order: ServiceOrder, level: CutLevel, on: dt.date, actor: Actor) 
         action="service.reconnection_record",
         target=order,
         after={"level": LEVEL_LABELS[level], "on": on},
+    )
+
+
+def _fee_without_notice_waived(order: ServiceOrder, cut: CutRecord, actor: Actor) -> None:
+    """Runs inside the closing's transaction. Lei 14.015/2020: without the prior cut notice no
+    reconnection fee may be charged. The cut being reconnected had its notice when debt's latest
+    notice that led to a cut order was delivered on or before the cut day and no reconnection came
+    between that order and now (else it was an earlier cut's); otherwise the order's service charges
+    (the reconnection fee: materials stay) are cancelled before any bill carries them, and the order
+    says why."""
+    notice = notice_before_cut(cut.property_id, cut.cut_on)
+    given = notice is not None and not (
+        CutRecord.objects.filter(property_id=cut.property_id, reconnected_on__gte=notice[1])
+        .exclude(pk=cut.pk)
+        .exists()
+    )
+    if reconnection_fee_due(notice_delivered=given):
+        return
+    charges = PendingCharge.objects.filter(
+        order=order, kind=PendingCharge.Kind.SERVICE, cancelled_at__isnull=True
+    )
+    total = sum((c.amount for c in charges), Decimal("0"))
+    if not total:
+        return
+    charges.update(cancelled_at=timezone.now())
+    _event(
+        order,
+        actor,
+        "fee_waived",
+        f"Taxa de religação de R$ {format_brl(total)} não cobrada: o corte não teve aviso prévio "
+        "(Lei 14.015/2020)",
+    )
+    audit_record(
+        actor=actor,
+        action="service.reconnection_fee_waived",
+        target=order,
+        after={"amount": total},
+        reason="corte sem aviso prévio",
     )
 
 
@@ -417,6 +460,28 @@ def cut_order_open_within(*, actor: Actor, property_id: int, level: str, reason:
     )
 
 
+COLLECTION_RECORD_CODE = "COBADM"
+
+
+def collection_record_order_within(*, actor: Actor, property_id: int, description: str) -> ServiceOrder:
+    """Not durable: the automatic service order debt opens when a cut notice's day changes, a notice
+    is cancelled or a unit is blocked (3.2.9.9, .10, .15): the order's opening keeps the user and the
+    date, its description the change and the parecer; the back office closes it. Its code (not
+    billable) is made on first use, so a fresh utility has it when it first needs it."""
+    if not ServiceCode.objects.filter(code=COLLECTION_RECORD_CODE).exists():
+        row = ServiceCode.objects.create(
+            code=COLLECTION_RECORD_CODE,
+            description="Registro de cobrança (aviso de corte ou bloqueio)",
+            billing_type="not_billable",
+            deadline_value=5,
+            deadline_unit="business_days",
+        )
+        audit_record(actor=actor, action="service.code_create", target=row, after={"code": row.code})
+    return order_open_within(
+        actor=actor, code=COLLECTION_RECORD_CODE, property_id=property_id, description=description[:500]
+    )
+
+
 def cut_escalation_candidates(cut_on_or_before: dt.date) -> list[int]:
     """3.2.9.14, for debt's ladder: the properties whose water is cut at the meter stand since
     `cut_on_or_before` or earlier, with no reconnection ordered and no branch cut order open yet."""
@@ -464,6 +529,11 @@ def reconnection_order_open_within(*, actor: Actor, property_id: int, kind: str 
     )
     current.reconnection_order, current.phase = order, CutRecord.Phase.RECONNECTION_ORDERED
     current.save(update_fields=["reconnection_order", "phase"])
+    # the cut-off policy's deadline (hours) when it is shorter than the code's own
+    within = order.opened_at + dt.timedelta(hours=reconnection_deadline_hours(tenant_today()))
+    if within < order.due_at:
+        order.due_at = within
+        order.save(update_fields=["due_at"])
     return order
 
 
