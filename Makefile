@@ -101,7 +101,7 @@ typecheck: $(STAMP)
 		modules/service/domain
 	# services and selectors, strict too (Django is untyped: typings/ types transaction.atomic and the choices)
 	$(VENV)/bin/mypy --follow-imports=silent modules/common/clock.py modules/common/audit.py modules/common/staging.py \
-		modules/*/services* modules/*/selectors.py modules/*/*_services.py modules/*/*_selectors.py modules/*/selectors_*.py modules/*/errors.py portal/services* portal/selectors* portal/errors.py \
+		modules/*/services* modules/*/selectors.py modules/*/*_services.py modules/*/*_selectors.py modules/*/selectors_*.py modules/*/errors.py portal/*services*.py portal/*selectors*.py portal/errors.py \
 		modules/collection/gateway.py modules/collection/matcher.py modules/collection/return_import.py \
 		tenants/provisioning.py tenants/admins.py tenants/backup/services.py \
 		platform/saas/sla/services.py platform/saas/sla/selectors.py platform/saas/demo

@@ -32,10 +32,13 @@ from modules.registry.selectors_rental import delivery_address
 from . import pdf_lean, pdf_reads
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
+from .domain.statuses import BillStatus
 from .models import Bill, ItemKind
 from .services import texts
 
 KIND_LABELS = {"measured": "medido", "average": "pela média", "minimum": "mínimo", "fixed": "consumo fixo"}
+# a draft or cancelled bill prints as a reference copy, with no barcode to pay
+UNISSUED = (BillStatus.DRAFT, BillStatus.CANCELLED)
 MONTHS = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
 
 
@@ -137,8 +140,8 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "barcode_svg": mark_safe(_img(render_svg(bill.barcode), "width:103mm;height:13mm"))  # noqa: S308
         if bill.barcode
         else "",
-        "draft": bill.status == "draft",
-        "cancelled": bill.status == "cancelled",
+        "draft": bill.status == BillStatus.DRAFT,
+        "cancelled": bill.status == BillStatus.CANCELLED,
     }
 
 
@@ -343,7 +346,7 @@ _STATICS: dict[str, pdf_lean.Static] = {}
 def render_bill_pdf_lean(bill: Bill, reads: pdf_reads.BillReads | None = None) -> bytes | None:
     """The bill drawn by the lean writer, or None when it must go to the reference (a stamped draft
     or cancelled bill, a character outside the embedded faces, more than one page)."""
-    if bill.status in ("draft", "cancelled"):
+    if bill.status in UNISSUED:
         return None
     tenant = current_tenant()
     static = _static(tenant)
@@ -384,7 +387,7 @@ def render_bill_pdfs_reference(bills: list[Bill]) -> dict[int, bytes]:
     `position: fixed`, which a shared document would repeat on every page."""
     from weasyprint import HTML
 
-    out = {b.pk: render_bill_pdf_reference(b) for b in bills if b.status in ("draft", "cancelled")}
+    out = {b.pk: render_bill_pdf_reference(b) for b in bills if b.status in UNISSUED}
     issued = [b for b in bills if b.pk not in out]
     if not issued:
         return out
@@ -410,7 +413,7 @@ def render_bill_pdfs_reference(bills: list[Bill]) -> dict[int, bytes]:
 
 def bill_pdf_path(bill: Bill, delivery: str | None = None) -> str:
     """The stored PDF's path; `delivery`: the property's delivery address when the caller read it."""
-    variant = bill.status if bill.status in ("draft", "cancelled") else "issued"
+    variant = bill.status if bill.status in UNISSUED else "issued"
     # the delivery address is printed and may change after issue: a new one is a new PDF
     if delivery is None:
         delivery = _delivery_text(bill.property_id)

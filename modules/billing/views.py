@@ -22,6 +22,7 @@ from modules.common.settings_pages import settings_page
 
 from . import selectors, tariff_editor
 from .apis import version_for
+from .domain.statuses import BillStatus, RunStatus
 from .domain.tariffs import TariffInvalid
 from .errors import ErrorCode
 from .forms import (
@@ -317,8 +318,8 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
             "page_size": size,
             "page_sizes": PAGE_SIZES,
             "query": "",
-            "refresh": run.status in ("pending", "running"),
-            "held": run_services.held_in_critique(run) if run.status == "released" else 0,
+            "refresh": run.status in (RunStatus.PENDING, RunStatus.RUNNING),
+            "held": run_services.held_in_critique(run) if run.status == RunStatus.RELEASED else 0,
         },
     )
 
@@ -345,7 +346,7 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(
                         request,
                         "Crítica aceita: fatura emitida."
-                        if accepted.status == "released"
+                        if accepted.status == BillStatus.RELEASED
                         else "Crítica aceita: a fatura será emitida com a liberação do faturamento.",
                     )
                     return redirect("billing:bill", pk)
@@ -367,7 +368,9 @@ def bill_view(request: HttpRequest, pk: int) -> HttpResponse:
             "bill": bill,
             "items": bill.items.all(),
             "anomalies": bill.anomalies.all(),
-            "open_anomalies": bill.status == "draft" and bill.anomalies.filter(accepted_at=None).exists(),
+            "open_anomalies": (
+                bill.status == BillStatus.DRAFT and bill.anomalies.filter(accepted_at=None).exists()
+            ),
             "form": form,
             "replaced_by": bill.replaced_by.all(),
             "notes": selectors.bill_notes(bill),

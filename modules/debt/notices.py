@@ -30,7 +30,7 @@ from modules.billing.models import Bill, BillStatus
 from modules.collection.models import PaymentDocument
 from modules.collection.services import document_create
 from modules.common.audit import Actor, SystemActor, audit_record
-from modules.common.clock import tenant_now
+from modules.common.clock import tenant_now, tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed
@@ -307,7 +307,7 @@ def notice_cancel(*, actor: Actor, notice_id: int, reason: str) -> CutNotice:
     """3.2.9.10: a pending notice cancelled with the parecer; it never becomes a cut order."""
     text = _reason(reason)
     row = _pending(notice_id)
-    row.status, row.closed_on, row.closed_reason = CutNotice.Status.CANCELLED, timezone.localdate(), text
+    row.status, row.closed_on, row.closed_reason = CutNotice.Status.CANCELLED, tenant_today(), text
     row.save(update_fields=["status", "closed_on", "closed_reason"])
     order = _record_order(
         actor, row.property_id, f"Cancelamento do aviso de corte nº {row.number}. Parecer: {text}"
@@ -437,7 +437,7 @@ def notices_settle(bill_ids: list[int], actor: Any) -> None:
         )
         if open_ids:
             continue
-        notice.status, notice.closed_on = CutNotice.Status.SETTLED, timezone.localdate()
+        notice.status, notice.closed_on = CutNotice.Status.SETTLED, tenant_today()
         notice.closed_reason = "Contas do aviso pagas ou parceladas."
         notice.save(update_fields=["status", "closed_on", "closed_reason"])
         event_add(

@@ -68,3 +68,48 @@ def test_the_tenant_model_has_everything_the_modules_read_of_it() -> None:
 
     assert wanted - fields - {name for name in dir(Tenant) if not name.startswith("_")} == set()
     assert {"primary_domain", "febraban_company_code", "timezone"} <= wanted
+
+
+# "Today" is the utility's (ADR 0015): Django's `localdate()`/`localtime()` without a zone read the zone a
+# request activated, which is UTC in a task (a payment imported at 22:30 in São Paulo would be closed
+# on the next day), and `date.today()` reads the server's. A zone passed explicitly is fine.
+CLOCK_ALLOWED = {
+    ("platform/saas/demo/registry.py", "today"),  # the demo's default seeding day, a calendar date
+}
+
+
+def _server_clock_reads(source: Source) -> list[str]:
+    found = []
+    for node in ast.walk(source.tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name, owner = node.func.attr, node.func.value
+        owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        zoned = bool(node.args) or any(k.arg in {"timezone", "tz"} for k in node.keywords)
+        if (
+            (owner_name == "timezone" and name in {"localdate", "localtime"} and not zoned)
+            or (owner_name == "date" and name == "today")
+            or (owner_name == "datetime" and name == "now" and not zoned)
+        ) and (source.relative, name) not in CLOCK_ALLOWED:
+            found.append(f"{source.relative}:{node.lineno}: {owner_name}.{name}()")
+    return found
+
+
+def test_today_is_read_from_the_utilitys_clock() -> None:
+    reads = [read for source in sources() for read in _server_clock_reads(source)]
+
+    assert reads == [], "use modules.common.clock.tenant_today() / tenant_now()"
+
+
+def test_the_clock_checker_sees_the_servers_today() -> None:
+    code = (
+        "a = timezone.localdate()\nb = dt.date.today()\nc = timezone.localdate(timezone=zone)\n"
+        "d = dt.datetime.now()\ne = dt.datetime.now(dt.UTC)\nf = timezone.now()\n"
+    )
+    source = Source(sources()[0].path, "x", ast.parse(code))
+
+    assert [read.split(": ", 1)[1] for read in _server_clock_reads(source)] == [
+        "timezone.localdate()",
+        "date.today()",
+        "datetime.now()",
+    ]

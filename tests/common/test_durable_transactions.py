@@ -8,7 +8,10 @@ Checked in every `services` module (or `services/` package) of modules/, portal/
 and tenants/: each public function decorated with `transaction.atomic` passes `durable=True`, and a
 public function that opens its transaction with a `with transaction.atomic(...)` block instead
 (because it must catch an error after the rollback, or commit item by item) makes the outermost
-such block durable. A block nested in another is a savepoint and is left alone.
+such block durable. A block nested in another is a savepoint and is left alone. A public function that
+writes (saves, deletes, creates or updates rows through the ORM) and opens no transaction says which
+it is: "Runs inside the caller's transaction", or that each statement commits on its own ("Not one
+transaction", "its own statement").
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ from .source_tree import Source, sources
 
 # A docstring that says the function joins its caller's transaction, in either of the two phrasings
 # the services use ("runs inside the caller's transaction", "Not durable: <who calls it in theirs>").
-INSIDE_CALLER = re.compile(r"inside\s+(the|its|a|their)\s+caller'?s\s+transaction|\bNot durable\b", re.I)
+INSIDE_CALLER = re.compile(
+    r"inside\s+(the|its|a|their)\s+caller'?s\s+transaction|\bNot durable\b|\bNot one transaction\b"
+    r"|\bits own statement\b",
+    re.I,
+)
+# ORM calls that write; `create`/`update` only on a manager or queryset chain (not dict.update)
+WRITES = {"save", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+CHAIN_WRITES = {"create", "update"}
+QUERYSET = {"objects", "filter", "exclude", "select_for_update", "all"}
 
 
 def _is_services(source: Source) -> bool:
@@ -65,6 +76,27 @@ def _outermost_atomic_blocks(body: list[ast.stmt]) -> list[ast.expr]:
     return found
 
 
+def _chain(node: ast.expr) -> set[str]:
+    names: set[str] = set()
+    while isinstance(node, ast.Attribute | ast.Call):
+        if isinstance(node, ast.Call):
+            node = node.func
+            continue
+        names.add(node.attr)
+        node = node.value
+    return names
+
+
+def _writes(function: ast.FunctionDef) -> bool:
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in WRITES:
+                return True
+            if node.func.attr in CHAIN_WRITES and _chain(node.func.value) & QUERYSET:
+                return True
+    return False
+
+
 def _problems(source: Source) -> list[str]:
     problems: list[str] = []
     for node in source.tree.body:
@@ -78,9 +110,12 @@ def _problems(source: Source) -> list[str]:
             if not any(_is_durable(d) for d in decorators):
                 problems.append(f"{where}: @transaction.atomic without durable=True")
             continue
-        for block in _outermost_atomic_blocks(node.body):
+        blocks = _outermost_atomic_blocks(node.body)
+        for block in blocks:
             if not _is_durable(block):
                 problems.append(f"{where}:{block.lineno}: with transaction.atomic() without durable=True")
+        if not blocks and _writes(node):
+            problems.append(f"{where}: writes outside a transaction without saying whose it runs in")
     return problems
 
 
@@ -128,6 +163,17 @@ def _private():
 
 def reads_only():
     return 1
+
+def writes_alone(row):
+    row.save()
+    Thing.objects.filter(pk=1).update(x=2)
+
+def writes_in_callers(row):
+    """Runs inside the caller's transaction."""
+    row.save()
+
+def updates_a_dict(d):
+    d.update(x=1)
 '''
 
 
@@ -140,4 +186,5 @@ def test_the_checker_finds_what_it_should() -> None:
         "bare_decorator: @transaction.atomic without durable=True",
         "not_durable: @transaction.atomic without durable=True",
         "bad_with:27: with transaction.atomic() without durable=True",
+        "writes_alone: writes outside a transaction without saying whose it runs in",
     ]

@@ -139,6 +139,20 @@ def test_a_payment_settles_the_pending_notice_at_once(tenant_alpha: Any) -> None
     assert notices.order_selection(CUT_DAY) == []
 
 
+def test_a_payment_imported_late_in_the_evening_settles_the_notice_on_the_utilitys_day(
+    tenant_alpha: Any,
+) -> None:
+    # a return file imported by the worker at 22:30 in São Paulo (01:30 UTC of the next day): no
+    # request activated the utility's zone, and the notice is closed on the utility's date
+    p = _owing("70.00")
+    notice = notices.notices_issue(actor=ACTOR, as_of=MONDAY)[0]
+    Bill.objects.filter(property=p).update(status=BillStatus.PAID)
+    with time_machine.travel(dt.datetime(2026, 4, 14, 1, 30, tzinfo=dt.UTC), tick=False):
+        bills_paid(list(Bill.objects.filter(property=p).values_list("id", flat=True)), ACTOR)
+    notice.refresh_from_db()
+    assert (notice.status, notice.closed_on) == (CutNotice.Status.SETTLED, MONDAY)
+
+
 def _cut_codes() -> None:
     for code, effect in {"CORTE-C": "cut_meter_stand", "RELIG-C": "reconnect_meter_stand"}.items():
         sf.code(code, description=f"Serviço {code}", price="25.00")

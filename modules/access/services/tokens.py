@@ -30,7 +30,8 @@ def token_issue(*, user: User, now: dt.datetime | None = None) -> str:
 
 
 def token_resolve(key: str, now: dt.datetime | None = None) -> User | None:
-    """The user of a live token, or None. A token idle longer than the policy allows dies."""
+    """The user of a live token, or None. A token idle longer than the policy allows dies. Not durable:
+    the last-use stamp is one UPDATE, its own statement (or the request's transaction, if any)."""
     now = now or timezone.now()
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(key)).first()
     if token is None or token.revoked_at or token.expires_at <= now or not token.user.is_active:

@@ -290,7 +290,7 @@ def _apply(
 def bills_compare(bills: list[tuple[uuid.UUID, Reading, Decimal]]) -> None:
     """The bills printed on the spot against the server's price of the same readings, priced at
     once: a disagreement sends the reading to review (a critique item), never a second bill. Runs
-    inside the sync's transaction, after its events."""
+    inside the caller's transaction (the sync's), after its events."""
     if not bills:
         return
     totals = hooks.readings_price([reading.pk for _id, reading, _total in bills])

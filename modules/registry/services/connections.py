@@ -37,6 +37,8 @@ def connection_create_within(
     today: dt.date | None = None,
     **fields: Any,
 ) -> ServiceConnection:
+    """A water or sewer connection of the property. Runs inside the caller's transaction (a new
+    connection request); `connection_create` is the unit of work."""
     today = today or tenant_today()
     if kind not in ServiceConnection.Kind.values:
         raise ValidationFailed(

@@ -103,7 +103,8 @@ def customer_create_within(
     **fields: Any,
 ) -> Customer:
     """A customer with a CPF/CNPJ (its kind follows the document) or, as legacy registries hold, without
-    one (stored as NULL; the kind is then given, pessoa física by default; ADR 0103)."""
+    one (stored as NULL; the kind is then given, pessoa física by default; ADR 0103). Runs inside the
+    caller's transaction (a new connection request); `customer_create` is the unit of work."""
     today = today or tenant_today()
     digits: str | None = None
     if strip_document(cpf_cnpj or ""):

@@ -198,6 +198,8 @@ def refuse_if_used(table: Table, row: models.Model) -> None:
 
 
 def reference_remove_in_transaction(*, actor: Actor, table: Table, row: Any) -> None:
+    """Delete a row nothing uses, with its audit row. Runs inside the caller's transaction (the
+    configuration import, `reference_remove`)."""
     refuse_if_used(table, row)
     before = reference_snapshot(row)
     object_id = row.pk

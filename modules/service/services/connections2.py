@@ -169,7 +169,8 @@ def check_value(attribute: str, value: str, field: str) -> str:
 
 
 def seed_values() -> None:
-    """Idempotent: the default lists, when the utility has none of an attribute yet."""
+    """Idempotent: the default lists, when the utility has none of an attribute yet. Runs inside the
+    caller's transaction (the provisioning seed's)."""
     for attribute, rows in DEFAULT_VALUES.items():
         if (
             attribute == Attribute.USAGE

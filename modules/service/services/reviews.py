@@ -63,6 +63,8 @@ _FIELDS = [
 
 
 def review_settings() -> ReviewSettings:
+    """The utility's single settings row, created with its defaults on first read (get_or_create:
+    its own statement, or inside the caller's transaction)."""
     row: ReviewSettings = ReviewSettings.objects.get_or_create(pk=1)[0]
     return row
 
@@ -453,8 +455,9 @@ def review_visit_schedule(
 
 def visit_closed(order: ServiceOrder, closing: Closing) -> None:
     """The close hook: the visit order closed (on the back office or by the field app) writes its
-    report into the case. Runs inside the closing's transaction. Orders of other codes cost no query
-    (the visit code's id is read once per batch of closings: the field sync's day)."""
+    report into the case. Runs inside the caller's transaction (the closing's). Orders of other
+    codes cost no query (the visit code's id is read once per batch of closings: the field sync's
+    day)."""
     visit_code_id = closing.lookups.memo(("review.visit_code_id",), _visit_code_id)
     if order.code_id != visit_code_id:
         return
