@@ -420,6 +420,7 @@ class PhotoApi(_DeviceApi):
                 code=ErrorCode.PHOTO_REQUIRED,
             ) from None
         photo = sync.photo_receive(
+            actor=request.user,
             device_code=str(request.data.get("device", "")),
             event_id=event_id,
             content=upload.read(),

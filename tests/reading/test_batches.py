@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from modules.access.models import Profile
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 from modules.reading import hooks
@@ -66,27 +67,37 @@ def world(tenant_alpha) -> dict[str, Any]:
             actor=A, data=ReadingInput(props[0].account_number, MONTH.plus(i), MONTH.plus(i).day(10), value)
         )
     user = make_user("alpha", "leitor1", PASSWORD, full_name="Leitor Um")
+    user.profiles.add(Profile.objects.get(name="Leiturista"))
     reader = svc.reader_save(actor=A, user_id=user.pk, employee_number="L-001")
     device = svc.device_save(actor=A, code="PHONE-0001", label="Moto G", reader=reader)
     return {"group": g, "props": props, "other": other, "device": device, "reader": reader, "last": value}
 
 
+DEVICE_PATHS = ("/api/v1/reading/sync", "/api/v1/reading/photos")
+
+
 def _api(alpha_client: Any, username: str = "chefe", **user: Any) -> Any:
+    """The back office signed in as `username`; the device's calls (sync, photos) go under the
+    device's reader's own sign-in (leitor1, profile Leiturista), as the phone sends them."""
     make_user("alpha", username, PASSWORD, **({"is_admin": True} | user))
-    headers = bearer(alpha_client, username, PASSWORD)
+    staff = bearer(alpha_client, username, PASSWORD)
+    phone = bearer(alpha_client, "leitor1", PASSWORD)
+
+    def headers(path: str) -> dict[str, str]:
+        return phone if path in DEVICE_PATHS else staff
 
     class Api:
         def get(self, path: str, **params: Any) -> Any:
-            return alpha_client.get(path, params, **headers)
+            return alpha_client.get(path, params, **headers(path))
 
         def post(self, path: str, body: dict[str, Any]) -> Any:
-            return alpha_client.post(path, body, content_type="application/json", **headers)
+            return alpha_client.post(path, body, content_type="application/json", **headers(path))
 
         def put(self, path: str, body: dict[str, Any]) -> Any:
-            return alpha_client.put(path, body, content_type="application/json", **headers)
+            return alpha_client.put(path, body, content_type="application/json", **headers(path))
 
         def upload(self, path: str, data: dict[str, Any]) -> Any:
-            return alpha_client.post(path, data, **headers)
+            return alpha_client.post(path, data, **headers(path))
 
     return Api()
 
@@ -257,6 +268,32 @@ def test_sync_refuses_with_the_reason_and_writes_no_reading(world, alpha_client)
     )
     assert not Reading.objects.filter(reference=MONTH.first_day()).exists()
     assert set(ReadingEvent.objects.values_list("outcome", flat=True)) == {"refused"}
+
+
+def test_only_the_devices_own_reader_syncs_it(world, alpha_client):
+    """A phone syncs under its reader's sign-in: the back office's admin, or another reader, signed
+    in with the device's id is refused (403) and nothing is written, not even an event's answer."""
+    _ready(world)
+    api = _api(alpha_client)
+    other = make_user("alpha", "leitor2", PASSWORD, full_name="Leitor Dois")
+    other.profiles.add(Profile.objects.get(name="Leiturista"))
+    svc.reader_save(actor=A, user_id=other.pk, employee_number="L-002")
+    body = {"device": "PHONE-0001", "events": [_event(world["props"][1], 112)]}
+    for headers in (bearer(alpha_client, "chefe", PASSWORD), bearer(alpha_client, "leitor2", PASSWORD)):
+        response = alpha_client.post("/api/v1/reading/sync", body, content_type="application/json", **headers)
+        assert response.status_code == 403, response.content
+        assert response.json()["code"] == "device_not_readers" and "outro leiturista" in str(response.json())
+    photo = SimpleUploadedFile("f.jpg", b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
+    sent = alpha_client.post(
+        "/api/v1/reading/photos",
+        {"device": "PHONE-0001", "event": body["events"][0]["id"], "image": photo},
+        **bearer(alpha_client, "leitor2", PASSWORD),
+    )
+    assert sent.status_code == 403
+    assert (
+        not ReadingEvent.objects.exists() and not Reading.objects.filter(reference=MONTH.first_day()).exists()
+    )
+    assert api.post("/api/v1/reading/sync", body).json()["results"][0]["status"] == "accepted"
 
 
 def test_a_device_clock_far_off_refuses_the_whole_upload(world, alpha_client):
@@ -481,3 +518,52 @@ def test_a_closed_batch_takes_no_more_and_routes_do_not_move(world, alpha_client
     )
     assert answer.json()["results"][0]["code"] == "outside_batch"
     assert not Reading.objects.filter(reference=MONTH.first_day()).exists()
+
+
+def test_a_sync_costs_the_same_queries_for_one_reading_or_many(world):
+    """ADR 0231: what the readings need is read once per upload and their rows inserted at its end,
+    so six readings with on-site bills cost the queries of one (the old sync paid ~15 a reading)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.reading.services.sync import SyncEvent, reading_sync
+
+    more = [f.billable(world["group"], initial=100) for _ in range(6)]
+    _ready(world)
+    user = world["reader"].user
+    at = dt.datetime(2025, 5, 10, 12, 0, tzinfo=dt.UTC)
+
+    def sync(props: list[Any]) -> int:
+        events = [
+            SyncEvent(uuid.uuid4(), p.pk, 110, at, latitude=Decimal("-23.5"), longitude=Decimal("-47.4"))
+            for p in props
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            result = reading_sync(actor=user, device_code="PHONE-0001", events=events)
+        assert {a.status for a in result.answers} == {"accepted"}, result.answers
+        return len(queries)
+
+    one, six = sync([world["props"][1]]), sync(more)
+    assert six <= one + 1, (one, six)
+    assert one <= 30
+    assert Reading.objects.filter(reference=MONTH.first_day()).count() == 7
+    assert ReadingEvent.objects.filter(outcome="accepted", reading__isnull=False).count() == 7
+
+
+def test_device_positions_older_than_the_retention_are_pruned(world):
+    from modules.common.models import AuditEntry
+    from modules.reading.models import DevicePosition
+
+    device = world["device"]
+    old = DevicePosition.objects.create(
+        device=device, at=NOW - dt.timedelta(days=91), latitude=Decimal("-23.5"), longitude=Decimal("-47.4")
+    )
+    kept = DevicePosition.objects.create(
+        device=device, at=NOW - dt.timedelta(days=89), latitude=Decimal("-23.5"), longitude=Decimal("-47.4")
+    )
+    assert svc.positions_prune(actor=A, now=NOW) == 1
+    assert list(DevicePosition.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not DevicePosition.objects.filter(pk=old.pk).exists()
+    assert svc.positions_prune(actor=A, now=NOW) == 0
+    entry = AuditEntry.objects.get(action="reading.device_positions_prune")
+    assert entry.after["deleted"] == 1 and entry.after["retention_days"] == 90

@@ -30,6 +30,7 @@ from ..models import (
     BatchItem,
     BatchRoute,
     Device,
+    DevicePosition,
     Occurrence,
     Reader,
     ReaderMessage,
@@ -43,6 +44,9 @@ from .regulation import consumption_policy
 # situations read in the field (3.2.4.4.2): a demolished or inactive unit is not visited
 READABLE_STATUSES = (Property.Status.ACTIVE, Property.Status.VACANT)
 LAST_READINGS = 3  # the last readings the device shows on the property's card
+# a reader's track is personal data (LGPD): kept as long as the field service's default, then pruned
+# nightly (tasks.device_positions_prune); the reading itself keeps where it was taken (S12.4-02)
+POSITION_RETENTION_DAYS = 90
 ITEM_COLUMNS = (
     "batch_id",
     "route_id",
@@ -384,6 +388,22 @@ def message_send(*, actor: Actor, device: Device, text: str) -> ReaderMessage:
     )
     audit_record(actor=actor, action="reading.message_send", target=message, after={"device": device.code})
     return message
+
+
+@transaction.atomic(durable=True)
+def positions_prune(*, actor: Actor, now: dt.datetime) -> int:
+    """Delete the device positions older than the retention days (LGPD: kept no longer than the
+    monitoring needs them). Returns how many went."""
+    cutoff = now - dt.timedelta(days=POSITION_RETENTION_DAYS)
+    count, _ = DevicePosition.objects.filter(at__lt=cutoff).delete()
+    if count:
+        audit_record(
+            actor=actor,
+            action="reading.device_positions_prune",
+            object_type="reading.deviceposition",
+            after={"deleted": count, "before": cutoff.isoformat(), "retention_days": POSITION_RETENTION_DAYS},
+        )
+    return count
 
 
 @transaction.atomic(durable=True)
