@@ -8,6 +8,7 @@ Device (`reading.field`): a route's package, the sync of its events, the photos 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from typing import Any, ClassVar
@@ -547,10 +548,28 @@ class MonitorApi(_BatchesApi):
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("batch", "")
         batch = batch_get(int(raw)) if raw.isdigit() else None
+        now = timezone.now()
         return Response(
             {
-                "devices": [_device_json(s) for s in sel.devices_status(timezone.now())],
+                "devices": [_device_json(s) for s in sel.devices_status(now)],
                 "batch": batch_json(batch) if batch else None,
+                "trips": [
+                    {
+                        "device": t.device.code,
+                        "started_at": t.started_at.isoformat(),
+                        "ended_at": t.ended_at.isoformat(),
+                        "minutes": int(t.duration.total_seconds() // 60),
+                        "distance_km": str(t.distance_km),
+                        "positions": t.positions,
+                    }
+                    for t in sel.trips(now - dt.timedelta(hours=12))
+                ],
+                "points": [
+                    {"lat": p.latitude, "lon": p.longitude, "label": p.label, "status": p.kind}
+                    for p in sel.monitor_points(batch)
+                ]
+                if batch
+                else [],
             }
         )
 

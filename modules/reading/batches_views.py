@@ -228,6 +228,7 @@ def monitor_view(request: HttpRequest) -> HttpResponse:
             "devices": devices,
             "online": sum(s.online for s in devices),
             "scatter": sel.plot(sel.monitor_points(batch), tracks),
+            "trips": sel.trips(since),
             "sent": ReaderMessage.objects.select_related("device")[:15],
             "can_change": _can(request, "change"),
         },

@@ -567,3 +567,39 @@ def test_device_positions_older_than_the_retention_are_pruned(world):
     assert svc.positions_prune(actor=A, now=NOW) == 0
     entry = AuditEntry.objects.get(action="reading.device_positions_prune")
     assert entry.after["deleted"] == 1 and entry.after["retention_days"] == 90
+
+
+def test_the_monitor_plays_the_trip_back_with_distance_time_and_three_status_colours(world, alpha_client):
+    """3.2.4.18.3/.4: the trip from the first fix to the last (haversine sum, time taken) drawn as a
+    path a point travels along; not read, read, and read with its bill computed on the spot."""
+    batch = _ready(world)
+    api = _api(alpha_client)
+    p0, p1, _p2 = world["props"]
+    for prop, lat, lon in ((p0, "-23.5", "-47.45"), (p1, "-23.5", "-47.45")):
+        BatchItem.objects.filter(batch=batch, property=prop).update(latitude=lat, longitude=lon)
+    BatchItem.objects.filter(batch=batch, property=_p2).update(latitude="-23.505", longitude="-47.45")
+    events = [
+        _event(p0, world["last"] + 20, lat="-23.500", lon="-47.450", read_at="2025-05-10T08:00:00-03:00"),
+        _event(
+            p1,
+            112,
+            lat="-23.510",
+            lon="-47.450",
+            read_at="2025-05-10T09:30:00-03:00",
+            bill={"total": "75.07"},
+        ),
+    ]
+    assert api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": events}).status_code == 200
+    monitor = api.get("/api/v1/reading/monitor", batch=batch.pk).json()
+    (trip,) = monitor["trips"]
+    assert (trip["device"], trip["minutes"], trip["positions"]) == ("PHONE-0001", 90, 2)
+    assert trip["distance_km"] == "1.11"  # 0.01° of latitude
+    statuses = {p["label"].split(":")[0]: p["status"] for p in monitor["points"]}
+    assert statuses[p0.account_number] == "read"
+    assert statuses[p1.account_number] == "calculated"
+    assert statuses[_p2.account_number] == "pending"
+    make_user("alpha", "monitor", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="monitor", password=PASSWORD)
+    html = alpha_client.get(f"/leitura/acompanhamento/?batch={batch.pk}").content.decode()
+    assert "<animateMotion" in html and "1,11 km" in html and "1 h 30 min" in html
+    assert "lido e calculado" in html and 'class="pt calculated"' in html

@@ -395,7 +395,8 @@ def positions_prune(*, actor: Actor, now: dt.datetime) -> int:
     """Delete the device positions older than the retention days (LGPD: kept no longer than the
     monitoring needs them). Returns how many went."""
     cutoff = now - dt.timedelta(days=POSITION_RETENTION_DAYS)
-    count, _ = DevicePosition.objects.filter(at__lt=cutoff).delete()
+    deleted: tuple[int, dict[str, int]] = DevicePosition.objects.filter(at__lt=cutoff).delete()
+    count = deleted[0]
     if count:
         audit_record(
             actor=actor,
