@@ -603,3 +603,33 @@ def test_the_monitor_plays_the_trip_back_with_distance_time_and_three_status_col
     html = alpha_client.get(f"/leitura/acompanhamento/?batch={batch.pk}").content.decode()
     assert "<animateMotion" in html and "1,11 km" in html and "1 h 30 min" in html
     assert "lido e calculado" in html and 'class="pt calculated"' in html
+
+
+def test_an_exempt_property_is_read_its_consumption_computed_and_its_bill_is_zero(world, alpha_client):
+    """3.2.4.8: an exempt unit (water and sewer, ADR 0190) is in the batch like any other, its
+    reading is stored with the consumption it gives, and the server prices its bill at zero: the
+    device's 0,00 agrees, so nothing goes to review."""
+    from modules.billing.services.exemptions import exemption_create
+    from tests.billing.test_api import TARIFF_14_1
+
+    f.approved_tariff(**TARIFF_14_1)
+    p1 = world["props"][1]
+    for component in ("water", "sewer"):
+        exemption_create(
+            actor=A,
+            property_id=p1.pk,
+            component=component,
+            valid_from=MONTH,
+            valid_until=None,
+            reason="Lei 123",
+        )
+    batch = _ready(world)
+    assert BatchItem.objects.filter(batch=batch, property=p1).exists()
+    api = _api(alpha_client)
+    answer = api.post(
+        "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "0.00"})]}
+    ).json()
+    assert answer["results"][0]["status"] == "accepted"
+    reading = Reading.objects.get(property=p1, reference=MONTH.first_day())
+    assert reading.consumption_m3 == 16 and reading.review == "" and "bill_diff" not in reading.flags
+    assert ReadingEvent.objects.get(reading=reading).server_total == Decimal("0.00")
