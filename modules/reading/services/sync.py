@@ -334,14 +334,17 @@ def bills_compare(bills: list[tuple[ReadingEvent, Reading, Decimal]]) -> None:
     if not bills:
         return
     totals = hooks.readings_price([reading.pk for _row, reading, _total in bills])
+    differ: list[Reading] = []
     for row, reading, device_total in bills:
         server_total = totals.get(reading.pk)
         if server_total is None:
             continue
         row.server_total = server_total
         if server_total != device_total:
-            flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
-            Reading.objects.filter(pk=reading.pk).update(flags=flags, review=ReviewStatus.PENDING)
+            reading.flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
+            reading.review = ReviewStatus.PENDING
+            differ.append(reading)
+    Reading.objects.bulk_update(differ, ["flags", "review"], batch_size=1000)
 
 
 def _server(reading: Reading | None) -> dict[str, Any] | None:
