@@ -527,7 +527,6 @@ def test_a_sync_costs_the_same_queries_for_one_reading_or_many(world):
     from django.test.utils import CaptureQueriesContext
 
     from modules.reading.services.sync import SyncEvent, reading_sync
-
     from tests.billing.test_api import TARIFF_14_1
 
     f.approved_tariff(**TARIFF_14_1)  # billing prices every bill; each disagrees and goes to review
