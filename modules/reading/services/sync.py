@@ -334,7 +334,7 @@ def bills_compare(bills: list[tuple[ReadingEvent, Reading, Decimal]]) -> None:
     if not bills:
         return
     totals = hooks.readings_price([reading.pk for _row, reading, _total in bills])
-    differ: list[Reading] = []
+    differ: dict[tuple[str, ...], list[int]] = {}  # the flags they end with → the readings
     for row, reading, device_total in bills:
         server_total = totals.get(reading.pk)
         if server_total is None:
@@ -343,8 +343,9 @@ def bills_compare(bills: list[tuple[ReadingEvent, Reading, Decimal]]) -> None:
         if server_total != device_total:
             reading.flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
             reading.review = ReviewStatus.PENDING
-            differ.append(reading)
-    Reading.objects.bulk_update(differ, ["flags", "review"], batch_size=1000)
+            differ.setdefault(tuple(reading.flags), []).append(reading.pk)
+    for flags, ids in differ.items():  # a few sets of flags: an update each
+        Reading.objects.filter(pk__in=ids).update(flags=list(flags), review=ReviewStatus.PENDING)
 
 
 def _server(reading: Reading | None) -> dict[str, Any] | None:
