@@ -36,6 +36,7 @@ class ReadingConfig(AppConfig):
                 "reading.occurrence_save": "Ocorrência de leitura salva",
                 "reading.device_positions_prune": "Posições antigas dos aparelhos apagadas (guarda vencida)",
                 "reading.route_order": "Ordem de leitura da rota alterada",
+                "reading.field_settings": "Rodízio e guarda das posições alterados",
                 "reading.route_move": "Imóvel movido de rota",
             },
             objects={
@@ -51,6 +52,7 @@ class ReadingConfig(AppConfig):
                 "reading.readermessage": "Mensagem ao leiturista",
                 "reading.occurrence": "Ocorrência de leitura",
                 "reading.deviceposition": "Posição do aparelho de leitura",
+                "reading.fieldreadingsettings": "Configuração da leitura em campo",
             },
             fields={
                 **REGULATION_LABELS,

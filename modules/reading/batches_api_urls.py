@@ -47,3 +47,7 @@ urlpatterns += [
     path("reading/routes/<int:id>", routes_apis.RouteUnitsApi.as_view(), name="api-reading-route"),
     path("reading/routes/<int:id>/move", routes_apis.RouteMoveApi.as_view(), name="api-reading-route-move"),
 ]
+
+urlpatterns += [
+    path("reading/field-settings", apis.FieldSettingsApi.as_view(), name="api-reading-field-settings"),
+]

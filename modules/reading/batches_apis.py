@@ -145,6 +145,9 @@ class BatchCloseApi(_BatchesApi):
 
 class AssignIn(serializers.Serializer):
     device = serializers.CharField(max_length=64)
+    # a reader past the rotation's limit of consecutive cycles (S12.5-03): released with a reason
+    override = serializers.BooleanField(default=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class RouteDeviceApi(_BatchesApi):
@@ -158,7 +161,13 @@ class RouteDeviceApi(_BatchesApi):
         data = AssignIn(data=request.data)
         data.is_valid(raise_exception=True)
         device = sync.device_get(data.validated_data["device"])
-        done = svc.route_assign(actor=request.user, route=batch_route, device=device)
+        done = svc.route_assign(
+            actor=request.user,
+            route=batch_route,
+            device=device,
+            override=data.validated_data["override"],
+            reason=data.validated_data.get("reason", ""),
+        )
         return Response(
             {
                 "route": done.code,
@@ -610,3 +619,30 @@ def _occurrence_json(o: Any) -> dict[str, Any]:
         "review": o.review,
         "photo_required": o.photo_required,
     }
+
+
+class FieldSettingsIn(serializers.Serializer):
+    max_consecutive_cycles = serializers.IntegerField(required=False, help_text="0 a 24; 0: sem rodízio")
+    position_retention_days = serializers.IntegerField(required=False, help_text="1 a 730")
+
+
+class FieldSettingsApi(_BatchesApi):
+    """The readers' rotation limit (S12.5-03) and the devices' positions retention (LGPD)."""
+
+    function_actions: ClassVar[dict[str, str]] = {"PUT": "change"}
+
+    @extend_schema(operation_id="reading_field_settings", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        row = svc.field_settings()
+        return Response({name: getattr(row, name) for name in svc.SETTINGS_LIMITS})
+
+    @extend_schema(
+        operation_id="reading_field_settings_update",
+        request=FieldSettingsIn,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def put(self, request: Request) -> Response:
+        data = FieldSettingsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = svc.field_settings_update(actor=request.user, **data.validated_data)
+        return Response({name: getattr(row, name) for name in svc.SETTINGS_LIMITS})

@@ -19,6 +19,7 @@ __all__ = [
     "CollectorExchange",
     "Device",
     "DevicePosition",
+    "FieldReadingSettings",
     "Reader",
     "ReaderMessage",
     "ReadingBatch",
@@ -265,3 +266,18 @@ class CollectorExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sha256[:8]}"
+
+
+class FieldReadingSettings(models.Model):
+    """One row per utility (pk 1): the readers' rotation (S12.5-03: a reader does not read the same
+    route more than `max_consecutive_cycles` months in a row without an audited override; 0 turns
+    the control off) and how long the devices' positions are kept (LGPD)."""
+
+    max_consecutive_cycles = models.PositiveSmallIntegerField("ciclos seguidos na mesma rota", default=2)
+    position_retention_days = models.PositiveSmallIntegerField("dias de guarda das posições", default=90)
+
+    class Meta:
+        verbose_name = "configuração da leitura em campo"
+
+    def __str__(self) -> str:
+        return f"rodízio {self.max_consecutive_cycles}, posições {self.position_retention_days} dias"

@@ -578,6 +578,8 @@ def test_device_positions_older_than_the_retention_are_pruned(world):
     assert svc.positions_prune(actor=A, now=NOW) == 0
     entry = AuditEntry.objects.get(action="reading.device_positions_prune")
     assert entry.after["deleted"] == 1 and entry.after["retention_days"] == 90
+    svc.field_settings_update(actor=A, position_retention_days=30)  # the utility's own retention
+    assert svc.positions_prune(actor=A, now=NOW) == 1 and not DevicePosition.objects.exists()
 
 
 def test_the_monitor_plays_the_trip_back_with_distance_time_and_three_status_colours(world, alpha_client):
@@ -644,3 +646,57 @@ def test_an_exempt_property_is_read_its_consumption_computed_and_its_bill_is_zer
     reading = Reading.objects.get(property=p1, reference=MONTH.first_day())
     assert reading.consumption_m3 == 16 and reading.review == "" and "bill_diff" not in reading.flags
     assert ReadingEvent.objects.get(reading=reading).server_total == Decimal("0.00")
+
+
+def test_a_reader_does_not_read_the_same_route_past_the_rotation_limit(world, alpha_client):
+    """S12.5-03: with at most 2 consecutive cycles, the third month in a row of route 1 for the same
+    reader is refused (409); released with a reason it goes, and the audit keeps the override;
+    with the control off (0) it goes at once."""
+    from modules.common.models import AuditEntry
+
+    api = _api(alpha_client)
+    for month in (MONTH.plus(-2), MONTH.plus(-1)):
+        batch, _ = svc.batch_create(actor=A, group=world["group"], month=month)
+        svc.route_assign(actor=A, route=svc.batch_route(batch, 1), device=world["device"])
+    batch, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH)
+    path = f"/api/v1/reading/batches/{batch.pk}/routes/1/device"
+    refused = api.put(path, {"device": "PHONE-0001"})
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["code"] == "route_rotation" and "últimos 2 ciclos" in str(refused.json())
+    assert api.put(path, {"device": "PHONE-0001", "override": True}).status_code == 409  # no reason
+    released = api.put(
+        path, {"device": "PHONE-0001", "override": True, "reason": "Leiturista único do distrito"}
+    )
+    assert released.status_code == 200, released.content
+    entry = AuditEntry.objects.filter(action="reading.route_assign").latest("id")
+    assert entry.after["rotation_override"] is True and entry.reason == "Leiturista único do distrito"
+    settings = api.put("/api/v1/reading/field-settings", {"max_consecutive_cycles": 0})
+    assert settings.json() == {"max_consecutive_cycles": 0, "position_retention_days": 90}
+    assert api.put(path, {"device": "PHONE-0001"}).status_code == 200
+    bad = api.put("/api/v1/reading/field-settings", {"position_retention_days": 0})
+    assert bad.status_code == 400 and bad.json()["field"] == "position_retention_days"
+
+
+def test_the_readers_page_sets_the_rotation_and_the_batch_page_releases_it(world, alpha_client):
+    make_user("alpha", "gestora", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="gestora", password=PASSWORD)
+    assert 'name="max_consecutive_cycles"' in alpha_client.get("/leitura/leituristas/").content.decode()
+    alpha_client.post(
+        "/leitura/leituristas/",
+        {"op": "settings", "max_consecutive_cycles": "1", "position_retention_days": "60"},
+    )
+    assert (svc.field_settings().max_consecutive_cycles, svc.field_settings().position_retention_days) == (
+        1,
+        60,
+    )
+    earlier, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH.plus(-1))
+    svc.route_assign(actor=A, route=svc.batch_route(earlier, 1), device=world["device"])
+    batch, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH)
+    page = f"/leitura/cargas/{batch.pk}/"
+    alpha_client.post(page, {"op": "assign", "route": "1", "device": "PHONE-0001"})
+    assert svc.batch_route(batch, 1).device_id is None
+    alpha_client.post(
+        page,
+        {"op": "assign", "route": "1", "device": "PHONE-0001", "override": "on", "override_reason": "Férias"},
+    )
+    assert svc.batch_route(batch, 1).device_id == world["device"].pk

@@ -31,6 +31,7 @@ from ..models import (
     BatchRoute,
     Device,
     DevicePosition,
+    FieldReadingSettings,
     Occurrence,
     Reader,
     ReaderMessage,
@@ -44,9 +45,45 @@ from .regulation import consumption_policy
 # situations read in the field (3.2.4.4.2): a demolished or inactive unit is not visited
 READABLE_STATUSES = (Property.Status.ACTIVE, Property.Status.VACANT)
 LAST_READINGS = 3  # the last readings the device shows on the property's card
-# a reader's track is personal data (LGPD): kept as long as the field service's default, then pruned
-# nightly (tasks.device_positions_prune); the reading itself keeps where it was taken (S12.4-02)
-POSITION_RETENTION_DAYS = 90
+# a reader's track is personal data (LGPD): kept the utility's retention days (FieldReadingSettings),
+# then pruned nightly (tasks.device_positions_prune); the reading keeps where it was taken (S12.4-02)
+SETTINGS_LIMITS = {
+    "max_consecutive_cycles": (0, 24, "O rodízio aceita de 0 (sem controle) a 24 ciclos seguidos."),
+    "position_retention_days": (1, 730, "Guarde as posições de 1 a 730 dias."),
+}
+
+
+def field_settings() -> FieldReadingSettings:
+    """The utility's field-reading settings (the defaults before any change)."""
+    return FieldReadingSettings.objects.filter(pk=1).first() or FieldReadingSettings(pk=1)
+
+
+@transaction.atomic(durable=True)
+def field_settings_update(*, actor: Actor, **values: int) -> FieldReadingSettings:
+    """Change the rotation limit and the positions' retention; audited. Refused: a value out of
+    its range, naming the field."""
+    row = FieldReadingSettings.objects.select_for_update().filter(pk=1).first() or FieldReadingSettings(pk=1)
+    before = {name: getattr(row, name) for name in SETTINGS_LIMITS}
+    for name, value in values.items():
+        if name not in SETTINGS_LIMITS:
+            raise ValidationFailed(
+                f"Parâmetro desconhecido: {name}.", field=name, code=ErrorCode.SETTING_OUT_OF_RANGE
+            )
+        low, high, message = SETTINGS_LIMITS[name]
+        if not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(message, field=name, code=ErrorCode.SETTING_OUT_OF_RANGE)
+        setattr(row, name, value)
+    row.save()
+    audit_record(
+        actor=actor,
+        action="reading.field_settings",
+        target=row,
+        before=before,
+        after={name: getattr(row, name) for name in SETTINGS_LIMITS},
+    )
+    return row
+
+
 ITEM_COLUMNS = (
     "batch_id",
     "route_id",
@@ -344,10 +381,34 @@ def device_save(*, actor: Actor, code: str, label: str = "", reader: Reader | No
     return device
 
 
+def consecutive_cycles(route: BatchRoute, reader: Reader) -> int:
+    """How many of the group's batches just before this one (month after month back) had the same
+    route read by `reader` (S12.5-03)."""
+    earlier = (
+        BatchRoute.objects.filter(
+            batch__group_id=route.batch.group_id,
+            batch__reference__lt=route.batch.reference,
+            route_id=route.route_id,
+        )
+        .order_by("-batch__reference")
+        .values_list("reader_id", flat=True)[:25]
+    )
+    count = 0
+    for reader_id in earlier:
+        if reader_id != reader.pk:
+            break
+        count += 1
+    return count
+
+
 @transaction.atomic(durable=True)
-def route_assign(*, actor: Actor, route: BatchRoute, device: Device) -> BatchRoute:
+def route_assign(
+    *, actor: Actor, route: BatchRoute, device: Device, override: bool = False, reason: str = ""
+) -> BatchRoute:
     """Hand a batch's route to a device and its reader (3.2.4.4). Refused: a closed batch, a device
-    without a reader, a reader without the reading activity (S12.5-02)."""
+    without a reader, a reader without the reading activity (S12.5-02), a reader who read this route
+    in the utility's limit of consecutive cycles already (rotation, S12.5-03) unless `override` with a
+    reason, which the audit keeps."""
     route = BatchRoute.objects.select_for_update().select_related("batch").get(pk=route.pk)
     if route.batch.status != ReadingBatch.Status.OPEN:
         raise Conflict("A carga já foi processada: as rotas não mudam mais.", code=ErrorCode.BATCH_CLOSED)
@@ -364,6 +425,17 @@ def route_assign(*, actor: Actor, route: BatchRoute, device: Device) -> BatchRou
             field="device",
             code=ErrorCode.READER_CANNOT_READ,
         )
+    limit = field_settings().max_consecutive_cycles
+    cycles = consecutive_cycles(route, reader) if limit else 0
+    rotated = bool(limit) and cycles >= limit
+    if rotated and not (override and reason.strip()):
+        raise Conflict(
+            f"O leiturista {reader.employee_number} leu a rota {route.code} nos últimos {cycles} ciclos "
+            f"(rodízio: no máximo {limit} seguidos). Entregue a rota a outro leiturista ou libere o rodízio "
+            "informando o motivo.",
+            field="device",
+            code=ErrorCode.ROUTE_ROTATION,
+        )
     before = {"device": route.device.code if route.device else None}
     route.device, route.reader = device, reader
     route.save(update_fields=["device", "reader"])
@@ -372,7 +444,12 @@ def route_assign(*, actor: Actor, route: BatchRoute, device: Device) -> BatchRou
         action="reading.route_assign",
         target=route,
         before=before,
-        after={"device": device.code, "reader": reader.employee_number},
+        after={
+            "device": device.code,
+            "reader": reader.employee_number,
+            **({"rotation_override": True, "consecutive_cycles": cycles} if rotated else {}),
+        },
+        reason=reason.strip() if rotated else "",
     )
     return route
 
@@ -394,7 +471,8 @@ def message_send(*, actor: Actor, device: Device, text: str) -> ReaderMessage:
 def positions_prune(*, actor: Actor, now: dt.datetime) -> int:
     """Delete the device positions older than the retention days (LGPD: kept no longer than the
     monitoring needs them). Returns how many went."""
-    cutoff = now - dt.timedelta(days=POSITION_RETENTION_DAYS)
+    days = field_settings().position_retention_days
+    cutoff = now - dt.timedelta(days=days)
     deleted: tuple[int, dict[str, int]] = DevicePosition.objects.filter(at__lt=cutoff).delete()
     count = deleted[0]
     if count:
@@ -402,7 +480,7 @@ def positions_prune(*, actor: Actor, now: dt.datetime) -> int:
             actor=actor,
             action="reading.device_positions_prune",
             object_type="reading.deviceposition",
-            after={"deleted": count, "before": cutoff.isoformat(), "retention_days": POSITION_RETENTION_DAYS},
+            after={"deleted": count, "before": cutoff.isoformat(), "retention_days": days},
         )
     return count
 
