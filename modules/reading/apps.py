@@ -37,6 +37,8 @@ class ReadingConfig(AppConfig):
                 "reading.device_positions_prune": "Posições antigas dos aparelhos apagadas (guarda vencida)",
                 "reading.route_order": "Ordem de leitura da rota alterada",
                 "reading.field_settings": "Rodízio e guarda das posições alterados",
+                "reading.locality_type_save": "Tipo de localidade salvo",
+                "reading.route_locality": "Tipo de localidade da rota alterado",
                 "reading.route_move": "Imóvel movido de rota",
             },
             objects={
@@ -53,6 +55,7 @@ class ReadingConfig(AppConfig):
                 "reading.occurrence": "Ocorrência de leitura",
                 "reading.deviceposition": "Posição do aparelho de leitura",
                 "reading.fieldreadingsettings": "Configuração da leitura em campo",
+                "reading.localitytype": "Tipo de localidade",
             },
             fields={
                 **REGULATION_LABELS,

@@ -51,3 +51,12 @@ urlpatterns += [
 urlpatterns += [
     path("reading/field-settings", apis.FieldSettingsApi.as_view(), name="api-reading-field-settings"),
 ]
+
+urlpatterns += [
+    path("reading/locality-types", routes_apis.LocalityTypesApi.as_view(), name="api-reading-locality-types"),
+    path(
+        "reading/routes/<int:id>/locality",
+        routes_apis.RouteLocalityApi.as_view(),
+        name="api-reading-route-locality",
+    ),
+]

@@ -20,11 +20,13 @@ __all__ = [
     "Device",
     "DevicePosition",
     "FieldReadingSettings",
+    "LocalityType",
     "Reader",
     "ReaderMessage",
     "ReadingBatch",
     "ReadingEvent",
     "ReadingPhoto",
+    "RouteLocality",
 ]
 
 
@@ -110,6 +112,8 @@ class BatchRoute(models.Model):
     reader = models.ForeignKey(Reader, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, null=True, blank=True, related_name="routes")
     items_count = models.PositiveIntegerField("imóveis", default=0)
+    # the route's locality type when the batch was generated, as it was (3.2.4.2)
+    locality = models.CharField("tipo de localidade", max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ["batch_id", "code"]
@@ -281,3 +285,35 @@ class FieldReadingSettings(models.Model):
 
     def __str__(self) -> str:
         return f"rodízio {self.max_consecutive_cycles}, posições {self.position_retention_days} dias"
+
+
+class LocalityType(models.Model):
+    """A type of locality (urbana, rural, distrito …) whose routes are read with their own expected
+    window (3.2.4.2): the −low % … +high % of the average that replace the consumption regulation's
+    when the batch is generated (blank: the regulation's)."""
+
+    code = models.CharField("código", max_length=10, unique=True)
+    name = models.CharField("nome", max_length=60)
+    high_percent = models.DecimalField(
+        "acima da média (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    low_percent = models.DecimalField(
+        "abaixo da média (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "tipo de localidade"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RouteLocality(models.Model):
+    """The locality type of a route (registry's route; reading's parameter)."""
+
+    route = models.OneToOneField("registry.Route", on_delete=models.CASCADE, related_name="+")
+    locality_type = models.ForeignKey(LocalityType, on_delete=models.PROTECT, related_name="routes")
+
+    def __str__(self) -> str:
+        return f"rota {self.route_id}: {self.locality_type_id}"

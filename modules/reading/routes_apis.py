@@ -19,6 +19,7 @@ from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import NotFound, ValidationFailed
 from modules.registry.models import BillingGroup, Property, Route
 
+from .models import LocalityType
 from .services import routes as svc
 
 
@@ -104,6 +105,7 @@ class RouteUnitsApi(_RoutesApi):
                 "id": route.pk,
                 "group": route.group.code,
                 "code": route.code,
+                "locality_type": (lambda k: k.code if k else None)(svc.route_locality(route)),
                 "units": [_unit(p) for p in svc.route_units(route)],
             }
         )
@@ -139,3 +141,69 @@ class RouteMoveApi(_RoutesApi):
             reason=data.validated_data.get("reason", ""),
         )
         return Response({"moved": moved, "units": [_unit(p) for p in svc.route_units(route)]})
+
+
+class LocalityTypeIn(serializers.Serializer):
+    code = serializers.CharField(max_length=10)
+    name = serializers.CharField(max_length=60)
+    high_percent = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    low_percent = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+
+
+def _kind(k: LocalityType) -> dict[str, Any]:
+    return {
+        "code": k.code,
+        "name": k.name,
+        "high_percent": None if k.high_percent is None else str(k.high_percent),
+        "low_percent": None if k.low_percent is None else str(k.low_percent),
+    }
+
+
+class LocalityTypesApi(_RoutesApi):
+    """The locality types and the expected window their routes are read with (3.2.4.2)."""
+
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(operation_id="reading_locality_types", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        return Response({"locality_types": [_kind(k) for k in LocalityType.objects.order_by("code")]})
+
+    @extend_schema(
+        operation_id="reading_locality_type_save",
+        request=LocalityTypeIn,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        data = LocalityTypeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        row = svc.locality_type_save(
+            actor=request.user,
+            code=v["code"],
+            name=v["name"],
+            high_percent=v.get("high_percent"),
+            low_percent=v.get("low_percent"),
+        )
+        return Response(_kind(row))
+
+
+class RouteLocalityIn(serializers.Serializer):
+    locality_type = serializers.CharField(max_length=10, allow_null=True, allow_blank=True)
+
+
+class RouteLocalityApi(_RoutesApi):
+    """The route's locality type (null: none); the next batch applies it."""
+
+    function_actions: ClassVar[dict[str, str]] = {"PUT": "change"}
+
+    @extend_schema(
+        operation_id="reading_route_locality", request=RouteLocalityIn, responses={200: OpenApiTypes.OBJECT}
+    )
+    def put(self, request: Request, id: int) -> Response:
+        route = _route(id)
+        data = RouteLocalityIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        kind = svc.route_locality_set(
+            actor=request.user, route=route, code=data.validated_data["locality_type"]
+        )
+        return Response({"id": route.pk, "locality_type": kind.code if kind else None})

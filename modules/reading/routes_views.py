@@ -4,6 +4,8 @@ their units and the units without route or sequence; a route's units in order, p
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +16,36 @@ from modules.common.errors import DomainError
 from modules.common.selectors import change_history
 from modules.registry.models import BillingGroup, Route
 
+from .models import LocalityType, RouteLocality
 from .services import routes as svc
+
+
+def _percent(raw: str) -> Decimal | None:
+    raw = raw.strip().replace(",", ".")
+    return Decimal(raw) if raw else None
 
 
 @function_required("reading.batches")
 def routes_view(request: HttpRequest) -> HttpResponse:
+    can_change = bool(request.user.can("reading.batches", "change"))  # type: ignore[union-attr]
+    if request.method == "POST":
+        if not can_change:
+            messages.error(request, "Seu perfil não permite alterar os tipos de localidade.")
+        else:
+            try:
+                svc.locality_type_save(
+                    actor=request.user,
+                    code=request.POST.get("code", ""),
+                    name=request.POST.get("name", ""),
+                    high_percent=_percent(request.POST.get("high_percent", "")),
+                    low_percent=_percent(request.POST.get("low_percent", "")),
+                )
+                messages.success(request, "Tipo de localidade salvo.")
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            except (ValueError, ArithmeticError):
+                messages.error(request, "Percentual inválido: use números como 150 ou 37,5.")
+        return redirect(request.get_full_path())
     groups = list(BillingGroup.objects.filter(active=True).order_by("code"))
     try:
         code = int(request.GET.get("group", "") or (groups[0].code if groups else 0))
@@ -30,6 +57,13 @@ def routes_view(request: HttpRequest) -> HttpResponse:
         if group
         else Route.objects.none()
     )
+    names = {
+        rl.route_id: rl.locality_type.name
+        for rl in RouteLocality.objects.filter(route__group=group).select_related("locality_type")
+    }
+    routes = list(routes)
+    for r in routes:
+        r.locality_name = names.get(r.pk, "")  # type: ignore[attr-defined]
     return render(
         request,
         "reading/routes.html",
@@ -38,6 +72,8 @@ def routes_view(request: HttpRequest) -> HttpResponse:
             "group": group,
             "routes": routes,
             "unsequenced": svc.unsequenced(group) if group else [],
+            "locality_types": LocalityType.objects.order_by("code"),
+            "can_change": can_change,
         },
     )
 
@@ -67,6 +103,11 @@ def route_view(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, route=route, property_ids=[i for _p, _i, i in sorted(positions)]
                 )
                 messages.success(request, f"Ordem salva: {changed} imóvel(is) mudaram de lugar.")
+            elif op == "locality":
+                svc.route_locality_set(
+                    actor=request.user, route=route, code=request.POST.get("locality_type") or None
+                )
+                messages.success(request, "Tipo de localidade da rota salvo: vale a partir da próxima carga.")
             elif op == "move":
                 numbers = request.POST.get("accounts", "").replace(",", " ").split()
                 moved = svc.route_move(actor=request.user, route=route, account_numbers=numbers)
@@ -81,6 +122,8 @@ def route_view(request: HttpRequest, pk: int) -> HttpResponse:
             "route": route,
             "units": svc.route_units(route),
             "can_change": can_change,
+            "locality": svc.route_locality(route),
+            "locality_types": LocalityType.objects.order_by("code"),
             "history": change_history(object_types=["registry.route"], object_id=route.pk),
         },
     )

@@ -98,6 +98,7 @@ def package(route: BatchRoute, messages: list[dict[str, Any]]) -> dict[str, Any]
         "group": batch.group.code,
         "reference": f"{batch.reference:%Y-%m}",
         "route": route.code,
+        "locality": route.locality,
         "device": route.device.code if route.device else None,
         "reader": route.reader.employee_number if route.reader else None,
         "reading_window": (

@@ -13,6 +13,7 @@ from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
 from modules.reading.models import BatchItem
 from modules.reading.services import batches as batch_svc
+from modules.reading.services import routes as svc_routes
 from modules.registry.models import Property, Route
 from tests.billing import factories as f
 from tests.conftest import bearer, make_user
@@ -128,3 +129,65 @@ def test_the_page_orders_by_typed_positions_and_moves_units(route, alpha_client)
     assert (
         "Ordem de leitura da rota alterada" in alpha_client.get(f"/leitura/roteiros/{r.pk}/").content.decode()
     )
+
+
+def test_a_locality_type_gives_its_routes_their_own_window_when_the_batch_is_generated(route, alpha_client):
+    """3.2.4.2: a rural route's expected window (−50 % … +150 % of the average) replaces the
+    regulation's (−30 % … +70 %) in the batch; the other route keeps the regulation's, and a change
+    after generation leaves the batch as it froze it."""
+    from modules.reading.models import BatchRoute
+    from modules.reading.services import ReadingInput, reading_register
+
+    headers = _api(alpha_client)
+    g, (p0, p1, _p2, _p3) = route["group"], route["props"]
+    rural = Route.objects.create(group=g, code=2, sequence=2)
+    Property.objects.filter(pk=p1.pk).update(route=rural)
+    for prop in (p0, p1):
+        value = 0
+        for i in range(-6, 0):
+            value += 20
+            f.schedule(g, MONTH.plus(i))
+            reading_register(
+                actor=A, data=ReadingInput(prop.account_number, MONTH.plus(i), MONTH.plus(i).day(10), value)
+            )
+    saved = alpha_client.post(
+        "/api/v1/reading/locality-types",
+        {"code": "RUR", "name": "Rural", "high_percent": "150", "low_percent": "50"},
+        content_type="application/json",
+        **headers,
+    )
+    assert saved.status_code == 200, saved.content
+    put = alpha_client.put(
+        f"/api/v1/reading/routes/{rural.pk}/locality",
+        {"locality_type": "RUR"},
+        content_type="application/json",
+        **headers,
+    )
+    assert put.status_code == 200 and put.json()["locality_type"] == "RUR"
+    batch, _ = batch_svc.batch_create(actor=A, group=g, month=MONTH)
+    urban = BatchItem.objects.get(batch=batch, property=p0)
+    far = BatchItem.objects.get(batch=batch, property=p1)
+    assert (urban.expected_low, urban.expected_high) == (120 + 14, 120 + 34)  # average 20: −30 % … +70 %
+    assert (far.expected_low, far.expected_high) == (120 + 10, 120 + 50)  # −50 % … +150 %
+    assert BatchRoute.objects.get(batch=batch, code=2).locality == "Rural"
+    alpha_client.post(
+        "/api/v1/reading/locality-types",
+        {"code": "RUR", "name": "Rural", "high_percent": "300"},
+        content_type="application/json",
+        **headers,
+    )
+    far.refresh_from_db()
+    assert far.expected_high == 170
+    bad = alpha_client.post(
+        "/api/v1/reading/locality-types",
+        {"code": "X", "name": "X", "low_percent": "120"},
+        content_type="application/json",
+        **headers,
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "low_percent"
+    make_user("alpha", "supervisora-loc", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="supervisora-loc", password=PASSWORD)
+    html = alpha_client.get("/leitura/roteiros/", {"group": g.code}).content.decode()
+    assert "Tipos de localidade" in html and "Rural" in html
+    alpha_client.post(f"/leitura/roteiros/{rural.pk}/", {"op": "locality", "locality_type": ""})
+    assert svc_routes.route_locality(rural) is None

@@ -9,6 +9,7 @@ transaction of seconds, not one query per property (tests/benchmarks/reading_bat
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ from ..models import (
     Device,
     DevicePosition,
     FieldReadingSettings,
+    LocalityType,
     Occurrence,
     Reader,
     ReaderMessage,
@@ -39,6 +41,7 @@ from ..models import (
     ReadingBatch,
     ReadingSchedule,
     ReviewStatus,
+    RouteLocality,
 )
 from .regulation import consumption_policy
 
@@ -177,13 +180,21 @@ def batch_create(*, actor: Actor, group: BillingGroup, month: YearMonth) -> tupl
     per_route: dict[int, int] = defaultdict(int)
     for p in props:
         per_route[p["route_id"]] += 1
+    localities = {
+        rl.route_id: rl.locality_type
+        for rl in RouteLocality.objects.filter(route_id__in=list(routes)).select_related("locality_type")
+    }
     batch_routes = {
         route_id: BatchRoute.objects.create(
-            batch=batch, route_id=route_id, code=route.code, items_count=per_route.get(route_id, 0)
+            batch=batch,
+            route_id=route_id,
+            code=route.code,
+            items_count=per_route.get(route_id, 0),
+            locality=localities[route_id].name if route_id in localities else "",
         )
         for route_id, route in sorted(routes.items(), key=lambda kv: (kv[1].sequence, kv[1].code))
     }
-    _write_items(batch, batch_routes, props, month)
+    _write_items(batch, batch_routes, props, month, localities)
     audit_record(
         actor=actor,
         action="reading.batch_create",
@@ -250,18 +261,32 @@ def _address(p: dict[str, Any]) -> str:
 
 
 def _write_items(
-    batch: ReadingBatch, routes: dict[int, BatchRoute], props: list[dict[str, Any]], month: YearMonth
+    batch: ReadingBatch,
+    routes: dict[int, BatchRoute],
+    props: list[dict[str, Any]],
+    month: YearMonth,
+    localities: dict[int, LocalityType],
 ) -> None:
     """COPY the frozen items; the expected window is the regulation's (−low % … +high % of the
-    12-month average, `policy_reading_window` over `expected_reading_range`, 3.2.4.4.4)."""
+    12-month average, `policy_reading_window` over `expected_reading_range`, 3.2.4.4.4), or the
+    route's locality type's percentages where it sets them (3.2.4.2)."""
     group = batch.group
     meters, categories, history = _meters(group, month), _categories(group), _history(group, month)
-    policy = consumption_policy(month.first_day())
+    regulation = consumption_policy(month.first_day())
+    policies = {
+        route_id: dataclasses.replace(
+            regulation,
+            high_percent=kind.high_percent if kind.high_percent is not None else regulation.high_percent,
+            low_percent=kind.low_percent if kind.low_percent is not None else regulation.low_percent,
+        )
+        for route_id, kind in localities.items()
+    }
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY reading_batchitem ({', '.join(ITEM_COLUMNS)}) FROM STDIN") as copy,
     ):
         for p in props:
+            policy = policies.get(p["route_id"], regulation)
             meter = meters.get(p["id"])
             rows = history.get(p["id"], [])
             previous: int | None = None

@@ -9,6 +9,7 @@ list that must be empty before the batch, ADR 0200). The next batch reads the ne
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -17,6 +18,7 @@ from modules.common.errors import ErrorCode as CommonCode
 from modules.common.errors import ValidationFailed
 from modules.registry.models import BillingGroup, Property, Route
 
+from ..models import LocalityType, RouteLocality
 from .batches import READABLE_STATUSES
 
 STEP = 10
@@ -143,3 +145,65 @@ def route_move(*, actor: Actor, route: Route, account_numbers: Sequence[str], re
             reason=reason,
         )
     return len(moving)
+
+
+@transaction.atomic(durable=True)
+def locality_type_save(
+    *, actor: Actor, code: str, name: str, high_percent: Decimal | None, low_percent: Decimal | None
+) -> LocalityType:
+    """Create or change a locality type (3.2.4.2) and the expected window its routes are read with
+    (blank: the consumption regulation's). Refused, naming the field: no code or name, a percentage
+    outside 0–1000 (low: 0–100)."""
+    code, name = code.strip().upper(), name.strip()
+    if not code or len(code) > 10:
+        raise ValidationFailed("O código tem de 1 a 10 caracteres.", field="code", code=CommonCode.INVALID)
+    if not name:
+        raise ValidationFailed("Informe o nome do tipo de localidade.", field="name", code=CommonCode.INVALID)
+    for field, value, top in (("high_percent", high_percent, 1000), ("low_percent", low_percent, 100)):
+        if value is not None and not Decimal(0) <= value <= top:
+            raise ValidationFailed(f"O percentual vai de 0 a {top}.", field=field, code=CommonCode.INVALID)
+    row: LocalityType
+    row, _created = LocalityType.objects.update_or_create(
+        code=code, defaults={"name": name[:60], "high_percent": high_percent, "low_percent": low_percent}
+    )
+    audit_record(
+        actor=actor,
+        action="reading.locality_type_save",
+        target=row,
+        after={"code": code, "name": row.name, "high_percent": high_percent, "low_percent": low_percent},
+    )
+    return row
+
+
+@transaction.atomic(durable=True)
+def route_locality_set(*, actor: Actor, route: Route, code: str | None) -> LocalityType | None:
+    """Give the route a locality type (None: none); the next batch applies it, batches already
+    generated keep what they froze."""
+    kind: LocalityType | None = None
+    if code:
+        kind = LocalityType.objects.filter(code=code.strip().upper()).first()
+        if kind is None:
+            raise ValidationFailed(
+                f"Tipo de localidade {code} não cadastrado.", field="locality_type", code=CommonCode.NOT_FOUND
+            )
+    current = (
+        RouteLocality.objects.select_for_update().filter(route=route).select_related("locality_type").first()
+    )
+    before = {"locality_type": current.locality_type.code if current else None}
+    if kind is None:
+        RouteLocality.objects.filter(route=route).delete()
+    else:
+        RouteLocality.objects.update_or_create(route=route, defaults={"locality_type": kind})
+    audit_record(
+        actor=actor,
+        action="reading.route_locality",
+        target=route,
+        before=before,
+        after={"locality_type": kind.code if kind else None},
+    )
+    return kind
+
+
+def route_locality(route: Route) -> LocalityType | None:
+    row = RouteLocality.objects.filter(route=route).select_related("locality_type").first()
+    return row.locality_type if row else None
