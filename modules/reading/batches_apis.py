@@ -621,7 +621,7 @@ def _occurrence_json(o: Any) -> dict[str, Any]:
     }
 
 
-class FieldSettingsIn(serializers.Serializer):
+class ReadingFieldSettingsIn(serializers.Serializer):
     max_consecutive_cycles = serializers.IntegerField(required=False, help_text="0 a 24; 0: sem rodízio")
     position_retention_days = serializers.IntegerField(required=False, help_text="1 a 730")
 
@@ -638,11 +638,11 @@ class FieldSettingsApi(_BatchesApi):
 
     @extend_schema(
         operation_id="reading_field_settings_update",
-        request=FieldSettingsIn,
+        request=ReadingFieldSettingsIn,
         responses={200: OpenApiTypes.OBJECT},
     )
     def put(self, request: Request) -> Response:
-        data = FieldSettingsIn(data=request.data)
+        data = ReadingFieldSettingsIn(data=request.data)
         data.is_valid(raise_exception=True)
         row = svc.field_settings_update(actor=request.user, **data.validated_data)
         return Response({name: getattr(row, name) for name in svc.SETTINGS_LIMITS})

@@ -79,14 +79,14 @@ class GroupRoutesApi(_RoutesApi):
         )
 
 
-class OrderIn(serializers.Serializer):
+class ReadingRouteOrderIn(serializers.Serializer):
     properties = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=5000
     )
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class MoveIn(serializers.Serializer):
+class ReadingRouteMoveIn(serializers.Serializer):
     properties = serializers.ListField(child=serializers.CharField(max_length=12), max_length=2000)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -110,10 +110,12 @@ class RouteUnitsApi(_RoutesApi):
             }
         )
 
-    @extend_schema(operation_id="reading_route_order", request=OrderIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="reading_route_order", request=ReadingRouteOrderIn, responses={200: OpenApiTypes.OBJECT}
+    )
     def put(self, request: Request, id: int) -> Response:
         route = _route(id)
-        data = OrderIn(data=request.data)
+        data = ReadingRouteOrderIn(data=request.data)
         data.is_valid(raise_exception=True)
         changed = svc.route_order(
             actor=request.user,
@@ -129,10 +131,12 @@ class RouteMoveApi(_RoutesApi):
 
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(operation_id="reading_route_move", request=MoveIn, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="reading_route_move", request=ReadingRouteMoveIn, responses={200: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request, id: int) -> Response:
         route = _route(id)
-        data = MoveIn(data=request.data)
+        data = ReadingRouteMoveIn(data=request.data)
         data.is_valid(raise_exception=True)
         moved = svc.route_move(
             actor=request.user,
