@@ -204,20 +204,20 @@ def monitor_points(batch: ReadingBatch | None) -> list[Point]:
     points: list[Point] = []
     if batch is not None:
         readings = {
-            pid: (value, occ)
-            for pid, value, occ in Reading.objects.filter(
+            pid: (value, occ, m3)
+            for pid, value, occ, m3 in Reading.objects.filter(
                 reference=batch.reference,
                 property_id__in=BatchItem.objects.filter(batch=batch).values("property_id"),
-            ).values_list("property_id", "value", "occurrence__code")
+            ).values_list("property_id", "value", "occurrence__code", "consumption_m3")
         }
         calculated = set(
             ReadingEvent.objects.filter(
                 item__batch=batch, outcome=ReadingEvent.Outcome.ACCEPTED, device_total__isnull=False
             ).values_list("item__property_id", flat=True)
         )
-        for pid, account, lat, lon in BatchItem.objects.filter(
+        for pid, account, address, lat, lon in BatchItem.objects.filter(
             batch=batch, latitude__isnull=False, longitude__isnull=False
-        ).values_list("property_id", "account_number", "latitude", "longitude"):
+        ).values_list("property_id", "account_number", "address", "latitude", "longitude"):
             found = readings.get(pid)
             kind = (
                 "pending"
@@ -228,11 +228,22 @@ def monitor_points(batch: ReadingBatch | None) -> list[Point]:
                 if pid in calculated
                 else "read"
             )
-            text = (
-                account
-                if found is None
-                else f"{account}: {found[0] if found[0] is not None else ''} {found[1] or ''}"
-            )
+            # what a click on the point shows (3.2.4.18.2): the reading or occurrence, the billed
+            # consumption, the address and where it is
+            parts = [account]
+            if found is not None:
+                parts.append(
+                    " · ".join(
+                        x
+                        for x in (
+                            f"leitura {found[0]}" if found[0] is not None else "",
+                            f"ocorrência {found[1]}" if found[1] else "",
+                            f"{found[2]} m³",
+                        )
+                        if x
+                    )
+                )
+            text = ": ".join(parts) + f" – {address} ({float(lat):.6f}, {float(lon):.6f})"
             points.append(Point(float(lat), float(lon), text.strip(), kind))
     for device in Device.objects.filter(
         active=True, last_latitude__isnull=False, last_longitude__isnull=False

@@ -607,7 +607,13 @@ def test_the_monitor_plays_the_trip_back_with_distance_time_and_three_status_col
     (trip,) = monitor["trips"]
     assert (trip["device"], trip["minutes"], trip["positions"]) == ("PHONE-0001", 90, 2)
     assert trip["distance_km"] == "1.11"  # 0.01° of latitude
-    statuses = {p["label"].split(":")[0]: p["status"] for p in monitor["points"]}
+    statuses = {p["label"].split(" ")[0].rstrip(":"): p["status"] for p in monitor["points"]}
+    labels = {p["label"].split(" ")[0].rstrip(":"): p["label"] for p in monitor["points"]}
+    # 3.2.4.18.2: the point says the reading, the billed consumption, the address and where
+    assert labels[p1.account_number].startswith(
+        f"{p1.account_number}: leitura 112 · 12 m³ – Rua Tiradentes, 100"
+    )
+    assert labels[p1.account_number].endswith("(-23.500000, -47.450000)")
     assert statuses[p0.account_number] == "read"
     assert statuses[p1.account_number] == "calculated"
     assert statuses[_p2.account_number] == "pending"
