@@ -624,6 +624,9 @@ def _occurrence_json(o: Any) -> dict[str, Any]:
 class ReadingFieldSettingsIn(serializers.Serializer):
     max_consecutive_cycles = serializers.IntegerField(required=False, help_text="0 a 24; 0: sem rodízio")
     position_retention_days = serializers.IntegerField(required=False, help_text="1 a 730")
+    readable_statuses = serializers.ListField(
+        child=serializers.CharField(max_length=12), required=False, help_text="situações lidas em campo"
+    )
 
 
 class FieldSettingsApi(_BatchesApi):
@@ -634,7 +637,7 @@ class FieldSettingsApi(_BatchesApi):
     @extend_schema(operation_id="reading_field_settings", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         row = svc.field_settings()
-        return Response({name: getattr(row, name) for name in svc.SETTINGS_LIMITS})
+        return Response({name: getattr(row, name) for name in svc.SETTINGS_FIELDS})
 
     @extend_schema(
         operation_id="reading_field_settings_update",
@@ -645,4 +648,4 @@ class FieldSettingsApi(_BatchesApi):
         data = ReadingFieldSettingsIn(data=request.data)
         data.is_valid(raise_exception=True)
         row = svc.field_settings_update(actor=request.user, **data.validated_data)
-        return Response({name: getattr(row, name) for name in svc.SETTINGS_LIMITS})
+        return Response({name: getattr(row, name) for name in svc.SETTINGS_FIELDS})

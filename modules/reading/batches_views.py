@@ -18,7 +18,7 @@ from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
 from modules.common.selectors import change_history
-from modules.registry.models import BillingGroup
+from modules.registry.models import BillingGroup, Property
 
 from . import selectors_batches as sel
 from .models import CollectorExchange, Device, Reader, ReaderMessage, ReadingBatch
@@ -186,6 +186,7 @@ def readers_view(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     max_consecutive_cycles=int(request.POST.get("max_consecutive_cycles", "")),
                     position_retention_days=int(request.POST.get("position_retention_days", "")),
+                    readable_statuses=request.POST.getlist("readable_statuses"),
                 )
                 messages.success(request, "Configuração salva.")
         except DomainError as exc:
@@ -204,6 +205,7 @@ def readers_view(request: HttpRequest) -> HttpResponse:
             "readers": readers,
             "devices": Device.objects.select_related("reader").order_by("code"),
             "settings": svc.field_settings(),
+            "statuses": Property.Status.choices,
             "can_change": _can(request, "change"),
             "users": User.objects.filter(is_active=True).order_by("full_name")[:500],
             "can_add": _can(request, "add"),

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+
+
+def default_readable_statuses() -> list[str]:
+    """Active and vacant units are read; demolished and inactive ones are not visited."""
+    return ["active", "vacant"]
+
 
 __all__ = [
     "BatchItem",
@@ -279,6 +286,10 @@ class FieldReadingSettings(models.Model):
 
     max_consecutive_cycles = models.PositiveSmallIntegerField("ciclos seguidos na mesma rota", default=2)
     position_retention_days = models.PositiveSmallIntegerField("dias de guarda das posições", default=90)
+    # the registry situations read in the field (3.2.4.4.2): the others do not enter the batch
+    readable_statuses = ArrayField(
+        models.CharField(max_length=12), default=default_readable_statuses, verbose_name="situações lidas"
+    )
 
     class Meta:
         verbose_name = "configuração da leitura em campo"

@@ -677,7 +677,11 @@ def test_a_reader_does_not_read_the_same_route_past_the_rotation_limit(world, al
     entry = AuditEntry.objects.filter(action="reading.route_assign").latest("id")
     assert entry.after["rotation_override"] is True and entry.reason == "Leiturista único do distrito"
     settings = api.put("/api/v1/reading/field-settings", {"max_consecutive_cycles": 0})
-    assert settings.json() == {"max_consecutive_cycles": 0, "position_retention_days": 90}
+    assert settings.json() == {
+        "max_consecutive_cycles": 0,
+        "position_retention_days": 90,
+        "readable_statuses": ["active", "vacant"],
+    }
     assert api.put(path, {"device": "PHONE-0001"}).status_code == 200
     bad = api.put("/api/v1/reading/field-settings", {"position_retention_days": 0})
     assert bad.status_code == 400 and bad.json()["field"] == "position_retention_days"
@@ -689,7 +693,12 @@ def test_the_readers_page_sets_the_rotation_and_the_batch_page_releases_it(world
     assert 'name="max_consecutive_cycles"' in alpha_client.get("/leitura/leituristas/").content.decode()
     alpha_client.post(
         "/leitura/leituristas/",
-        {"op": "settings", "max_consecutive_cycles": "1", "position_retention_days": "60"},
+        {
+            "op": "settings",
+            "max_consecutive_cycles": "1",
+            "position_retention_days": "60",
+            "readable_statuses": ["active", "vacant"],
+        },
     )
     assert (svc.field_settings().max_consecutive_cycles, svc.field_settings().position_retention_days) == (
         1,
@@ -706,3 +715,23 @@ def test_the_readers_page_sets_the_rotation_and_the_batch_page_releases_it(world
         {"op": "assign", "route": "1", "device": "PHONE-0001", "override": "on", "override_reason": "Férias"},
     )
     assert svc.batch_route(batch, 1).device_id == world["device"].pk
+
+
+def test_the_situations_read_in_the_field_are_the_utilitys(world, alpha_client):
+    """3.2.4.4.2: with demolished units also read (a utility that checks them), a demolished unit
+    enters the batch; an unknown situation is refused naming the field."""
+    from modules.registry.models import Property
+
+    api = _api(alpha_client)
+    p2 = world["props"][2]
+    Property.objects.filter(pk=p2.pk).update(status="demolished")
+    bad = api.put("/api/v1/reading/field-settings", {"readable_statuses": ["active", "sumido"]})
+    assert bad.status_code == 400 and bad.json()["field"] == "readable_statuses"
+    done = api.put("/api/v1/reading/field-settings", {"readable_statuses": ["active", "demolished"]})
+    assert done.json()["readable_statuses"] == ["active", "demolished"]
+    batch, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH)
+    assert BatchItem.objects.filter(batch=batch, property=p2).exists()
+    make_user("alpha", "gestora2", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="gestora2", password=PASSWORD)
+    html = alpha_client.get("/leitura/leituristas/").content.decode()
+    assert 'value="demolished" checked' in html and 'value="vacant">' in html

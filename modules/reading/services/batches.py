@@ -45,8 +45,16 @@ from ..models import (
 )
 from .regulation import consumption_policy
 
-# situations read in the field (3.2.4.4.2): a demolished or inactive unit is not visited
+# situations read in the field by default (3.2.4.4.2): a demolished or inactive unit is not visited;
+# the utility chooses its own (FieldReadingSettings.readable_statuses, `readable_statuses()`)
 READABLE_STATUSES = (Property.Status.ACTIVE, Property.Status.VACANT)
+
+
+def readable_statuses() -> list[str]:
+    """The registry situations the utility reads in the field."""
+    return list(field_settings().readable_statuses)
+
+
 LAST_READINGS = 3  # the last readings the device shows on the property's card
 # a reader's track is personal data (LGPD): kept the utility's retention days (FieldReadingSettings),
 # then pruned nightly (tasks.device_positions_prune); the reading keeps where it was taken (S12.4-02)
@@ -61,12 +69,28 @@ def field_settings() -> FieldReadingSettings:
     return FieldReadingSettings.objects.filter(pk=1).first() or FieldReadingSettings(pk=1)
 
 
+SETTINGS_FIELDS = (*SETTINGS_LIMITS, "readable_statuses")
+
+
 @transaction.atomic(durable=True)
-def field_settings_update(*, actor: Actor, **values: int) -> FieldReadingSettings:
-    """Change the rotation limit and the positions' retention; audited. Refused: a value out of
-    its range, naming the field."""
+def field_settings_update(
+    *, actor: Actor, readable_statuses: list[str] | None = None, **values: int
+) -> FieldReadingSettings:
+    """Change the rotation limit, the positions' retention and the situations read in the field;
+    audited. Refused: a value out of its range, an unknown or empty set of situations, naming the
+    field."""
     row = FieldReadingSettings.objects.select_for_update().filter(pk=1).first() or FieldReadingSettings(pk=1)
-    before = {name: getattr(row, name) for name in SETTINGS_LIMITS}
+    before = {name: getattr(row, name) for name in SETTINGS_FIELDS}
+    if readable_statuses is not None:
+        known = {str(value) for value, _label in Property.Status.choices}
+        chosen = sorted(set(readable_statuses))
+        if not chosen or any(s not in known for s in chosen):
+            raise ValidationFailed(
+                "Escolha ao menos uma situação do cadastro para ler (ativo, desocupado, inativo, demolido).",
+                field="readable_statuses",
+                code=ErrorCode.SETTING_OUT_OF_RANGE,
+            )
+        row.readable_statuses = chosen
     for name, value in values.items():
         if name not in SETTINGS_LIMITS:
             raise ValidationFailed(
@@ -82,7 +106,7 @@ def field_settings_update(*, actor: Actor, **values: int) -> FieldReadingSetting
         action="reading.field_settings",
         target=row,
         before=before,
-        after={name: getattr(row, name) for name in SETTINGS_LIMITS},
+        after={name: getattr(row, name) for name in SETTINGS_FIELDS},
     )
     return row
 
@@ -143,7 +167,7 @@ def batch_create(*, actor: Actor, group: BillingGroup, month: YearMonth) -> tupl
             code=ErrorCode.BATCH_NO_ROUTES,
         )
     props = list(
-        Property.objects.filter(billing_group=group, status__in=READABLE_STATUSES)
+        Property.objects.filter(billing_group=group, status__in=readable_statuses())
         .order_by("route_id", "route_sequence", "id")
         .values(
             "id",

@@ -19,7 +19,7 @@ from modules.common.errors import ValidationFailed
 from modules.registry.models import BillingGroup, Property, Route
 
 from ..models import LocalityType, RouteLocality
-from .batches import READABLE_STATUSES
+from .batches import readable_statuses
 
 STEP = 10
 
@@ -38,7 +38,7 @@ def unsequenced(group: BillingGroup) -> list[Property]:
     """The group's readable units that no batch could take: no route, an inactive route, or no
     sequence (3.2.4.3)."""
     return list(
-        Property.objects.filter(billing_group=group, status__in=READABLE_STATUSES)
+        Property.objects.filter(billing_group=group, status__in=readable_statuses())
         .exclude(route__active=True, route__group=group, route_sequence__isnull=False)
         .select_related("street", "neighbourhood", "route")
         .order_by("account_number")
