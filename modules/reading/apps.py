@@ -34,6 +34,12 @@ class ReadingConfig(AppConfig):
                 "reading.rereading_create": "Releitura enviada a campo",
                 "reading.collector_export": "Arquivo de carga exportado",
                 "reading.occurrence_save": "Ocorrência de leitura salva",
+                "reading.device_positions_prune": "Posições antigas dos aparelhos apagadas (guarda vencida)",
+                "reading.route_order": "Ordem de leitura da rota alterada",
+                "reading.field_settings": "Rodízio e guarda das posições alterados",
+                "reading.locality_type_save": "Tipo de localidade salvo",
+                "reading.route_locality": "Tipo de localidade da rota alterado",
+                "reading.route_move": "Imóvel movido de rota",
             },
             objects={
                 "reading.reading": "Leitura",
@@ -47,6 +53,9 @@ class ReadingConfig(AppConfig):
                 "reading.device": "Aparelho de leitura",
                 "reading.readermessage": "Mensagem ao leiturista",
                 "reading.occurrence": "Ocorrência de leitura",
+                "reading.deviceposition": "Posição do aparelho de leitura",
+                "reading.fieldreadingsettings": "Configuração da leitura em campo",
+                "reading.localitytype": "Tipo de localidade",
             },
             fields={
                 **REGULATION_LABELS,

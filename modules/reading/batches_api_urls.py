@@ -38,3 +38,25 @@ urlpatterns = [
     path("reading/monitor", apis.MonitorApi.as_view(), name="api-reading-monitor"),
     path("reading/occurrences", apis.OccurrencesApi.as_view(), name="api-reading-occurrences"),
 ]
+
+# the routes' reading order (seed 001 3.2.4.1/.3/.10/.11, ADR 0232)
+from . import routes_apis  # noqa: E402
+
+urlpatterns += [
+    path("reading/routes", routes_apis.GroupRoutesApi.as_view(), name="api-reading-routes"),
+    path("reading/routes/<int:id>", routes_apis.RouteUnitsApi.as_view(), name="api-reading-route"),
+    path("reading/routes/<int:id>/move", routes_apis.RouteMoveApi.as_view(), name="api-reading-route-move"),
+]
+
+urlpatterns += [
+    path("reading/field-settings", apis.FieldSettingsApi.as_view(), name="api-reading-field-settings"),
+]
+
+urlpatterns += [
+    path("reading/locality-types", routes_apis.LocalityTypesApi.as_view(), name="api-reading-locality-types"),
+    path(
+        "reading/routes/<int:id>/locality",
+        routes_apis.RouteLocalityApi.as_view(),
+        name="api-reading-route-locality",
+    ),
+]

@@ -8,6 +8,7 @@ Device (`reading.field`): a route's package, the sync of its events, the photos 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from typing import Any, ClassVar
@@ -144,6 +145,9 @@ class BatchCloseApi(_BatchesApi):
 
 class AssignIn(serializers.Serializer):
     device = serializers.CharField(max_length=64)
+    # a reader past the rotation's limit of consecutive cycles (S12.5-03): released with a reason
+    override = serializers.BooleanField(default=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class RouteDeviceApi(_BatchesApi):
@@ -157,7 +161,13 @@ class RouteDeviceApi(_BatchesApi):
         data = AssignIn(data=request.data)
         data.is_valid(raise_exception=True)
         device = sync.device_get(data.validated_data["device"])
-        done = svc.route_assign(actor=request.user, route=batch_route, device=device)
+        done = svc.route_assign(
+            actor=request.user,
+            route=batch_route,
+            device=device,
+            override=data.validated_data["override"],
+            reason=data.validated_data.get("reason", ""),
+        )
         return Response(
             {
                 "route": done.code,
@@ -420,6 +430,7 @@ class PhotoApi(_DeviceApi):
                 code=ErrorCode.PHOTO_REQUIRED,
             ) from None
         photo = sync.photo_receive(
+            actor=request.user,
             device_code=str(request.data.get("device", "")),
             event_id=event_id,
             content=upload.read(),
@@ -546,10 +557,28 @@ class MonitorApi(_BatchesApi):
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("batch", "")
         batch = batch_get(int(raw)) if raw.isdigit() else None
+        now = timezone.now()
         return Response(
             {
-                "devices": [_device_json(s) for s in sel.devices_status(timezone.now())],
+                "devices": [_device_json(s) for s in sel.devices_status(now)],
                 "batch": batch_json(batch) if batch else None,
+                "trips": [
+                    {
+                        "device": t.device.code,
+                        "started_at": t.started_at.isoformat(),
+                        "ended_at": t.ended_at.isoformat(),
+                        "minutes": int(t.duration.total_seconds() // 60),
+                        "distance_km": str(t.distance_km),
+                        "positions": t.positions,
+                    }
+                    for t in sel.trips(now - dt.timedelta(hours=12))
+                ],
+                "points": [
+                    {"lat": p.latitude, "lon": p.longitude, "label": p.label, "status": p.kind}
+                    for p in sel.monitor_points(batch)
+                ]
+                if batch
+                else [],
             }
         )
 
@@ -590,3 +619,33 @@ def _occurrence_json(o: Any) -> dict[str, Any]:
         "review": o.review,
         "photo_required": o.photo_required,
     }
+
+
+class ReadingFieldSettingsIn(serializers.Serializer):
+    max_consecutive_cycles = serializers.IntegerField(required=False, help_text="0 a 24; 0: sem rodízio")
+    position_retention_days = serializers.IntegerField(required=False, help_text="1 a 730")
+    readable_statuses = serializers.ListField(
+        child=serializers.CharField(max_length=12), required=False, help_text="situações lidas em campo"
+    )
+
+
+class FieldSettingsApi(_BatchesApi):
+    """The readers' rotation limit (S12.5-03) and the devices' positions retention (LGPD)."""
+
+    function_actions: ClassVar[dict[str, str]] = {"PUT": "change"}
+
+    @extend_schema(operation_id="reading_field_settings", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        row = svc.field_settings()
+        return Response({name: getattr(row, name) for name in svc.SETTINGS_FIELDS})
+
+    @extend_schema(
+        operation_id="reading_field_settings_update",
+        request=ReadingFieldSettingsIn,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def put(self, request: Request) -> Response:
+        data = ReadingFieldSettingsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = svc.field_settings_update(actor=request.user, **data.validated_data)
+        return Response({name: getattr(row, name) for name in svc.SETTINGS_FIELDS})

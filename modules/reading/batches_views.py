@@ -18,7 +18,7 @@ from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
 from modules.common.selectors import change_history
-from modules.registry.models import BillingGroup
+from modules.registry.models import BillingGroup, Property
 
 from . import selectors_batches as sel
 from .models import CollectorExchange, Device, Reader, ReaderMessage, ReadingBatch
@@ -79,7 +79,13 @@ def batch_view(request: HttpRequest, pk: int) -> HttpResponse:
             if op == "assign":
                 route = svc.batch_route(batch, int(request.POST.get("route", "0")))
                 device = device_get(request.POST.get("device", ""))
-                svc.route_assign(actor=request.user, route=route, device=device)
+                svc.route_assign(
+                    actor=request.user,
+                    route=route,
+                    device=device,
+                    override=request.POST.get("override") == "on",
+                    reason=request.POST.get("override_reason", ""),
+                )
                 messages.success(request, f"Rota {route.code} entregue ao aparelho {device}.")
             elif op == "reread":
                 marked = svc.rereading_create(
@@ -172,6 +178,17 @@ def readers_view(request: HttpRequest) -> HttpResponse:
                     reader=reader,
                 )
                 messages.success(request, "Aparelho salvo.")
+            elif op == "settings":
+                if not _can(request, "change"):
+                    messages.error(request, "Seu perfil não permite alterar a configuração.")
+                    return redirect("reading:readers")
+                svc.field_settings_update(
+                    actor=request.user,
+                    max_consecutive_cycles=int(request.POST.get("max_consecutive_cycles", "")),
+                    position_retention_days=int(request.POST.get("position_retention_days", "")),
+                    readable_statuses=request.POST.getlist("readable_statuses"),
+                )
+                messages.success(request, "Configuração salva.")
         except DomainError as exc:
             messages.error(request, exc.message)
         except ValueError:
@@ -187,9 +204,14 @@ def readers_view(request: HttpRequest) -> HttpResponse:
         {
             "readers": readers,
             "devices": Device.objects.select_related("reader").order_by("code"),
+            "settings": svc.field_settings(),
+            "statuses": Property.Status.choices,
+            "can_change": _can(request, "change"),
             "users": User.objects.filter(is_active=True).order_by("full_name")[:500],
             "can_add": _can(request, "add"),
-            "history": change_history(object_types=["reading.reader", "reading.device"]),
+            "history": change_history(
+                object_types=["reading.reader", "reading.device", "reading.fieldreadingsettings"]
+            ),
         },
     )
 
@@ -228,6 +250,7 @@ def monitor_view(request: HttpRequest) -> HttpResponse:
             "devices": devices,
             "online": sum(s.online for s in devices),
             "scatter": sel.plot(sel.monitor_points(batch), tracks),
+            "trips": sel.trips(since),
             "sent": ReaderMessage.objects.select_related("device")[:15],
             "can_change": _can(request, "change"),
         },

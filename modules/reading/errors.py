@@ -33,6 +33,8 @@ class ErrorCode(StrEnum):
     ROUTE_NOT_IN_BATCH = "route_not_in_batch"
     DEVICE_NOT_FOUND = "device_not_found"
     DEVICE_NOT_ASSIGNED = "device_not_assigned"  # the device does not hold the property's route
+    DEVICE_NOT_READERS = "device_not_readers"  # the signed-in user is not the device's reader
+    ROUTE_ROTATION = "route_rotation"  # the reader read the route the utility's limit of cycles in a row
     OUTSIDE_BATCH = "outside_batch"  # no open batch holds the property
     CLOCK_SKEW = "clock_skew"  # the device's clock is far off the server's
     PHOTO_REQUIRED = "photo_required"  # the occurrence list asks for a photo that did not come

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+
+
+def default_readable_statuses() -> list[str]:
+    """Active and vacant units are read; demolished and inactive ones are not visited."""
+    return ["active", "vacant"]
+
 
 __all__ = [
     "BatchItem",
@@ -19,11 +26,14 @@ __all__ = [
     "CollectorExchange",
     "Device",
     "DevicePosition",
+    "FieldReadingSettings",
+    "LocalityType",
     "Reader",
     "ReaderMessage",
     "ReadingBatch",
     "ReadingEvent",
     "ReadingPhoto",
+    "RouteLocality",
 ]
 
 
@@ -109,6 +119,8 @@ class BatchRoute(models.Model):
     reader = models.ForeignKey(Reader, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, null=True, blank=True, related_name="routes")
     items_count = models.PositiveIntegerField("imóveis", default=0)
+    # the route's locality type when the batch was generated, as it was (3.2.4.2)
+    locality = models.CharField("tipo de localidade", max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ["batch_id", "code"]
@@ -265,3 +277,54 @@ class CollectorExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sha256[:8]}"
+
+
+class FieldReadingSettings(models.Model):
+    """One row per utility (pk 1): the readers' rotation (S12.5-03: a reader does not read the same
+    route more than `max_consecutive_cycles` months in a row without an audited override; 0 turns
+    the control off) and how long the devices' positions are kept (LGPD)."""
+
+    max_consecutive_cycles = models.PositiveSmallIntegerField("ciclos seguidos na mesma rota", default=2)
+    position_retention_days = models.PositiveSmallIntegerField("dias de guarda das posições", default=90)
+    # the registry situations read in the field (3.2.4.4.2): the others do not enter the batch
+    readable_statuses = ArrayField(
+        models.CharField(max_length=12), default=default_readable_statuses, verbose_name="situações lidas"
+    )
+
+    class Meta:
+        verbose_name = "configuração da leitura em campo"
+
+    def __str__(self) -> str:
+        return f"rodízio {self.max_consecutive_cycles}, posições {self.position_retention_days} dias"
+
+
+class LocalityType(models.Model):
+    """A type of locality (urbana, rural, distrito …) whose routes are read with their own expected
+    window (3.2.4.2): the −low % … +high % of the average that replace the consumption regulation's
+    when the batch is generated (blank: the regulation's)."""
+
+    code = models.CharField("código", max_length=10, unique=True)
+    name = models.CharField("nome", max_length=60)
+    high_percent = models.DecimalField(
+        "acima da média (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    low_percent = models.DecimalField(
+        "abaixo da média (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "tipo de localidade"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RouteLocality(models.Model):
+    """The locality type of a route (registry's route; reading's parameter)."""
+
+    route = models.OneToOneField("registry.Route", on_delete=models.CASCADE, related_name="+")
+    locality_type = models.ForeignKey(LocalityType, on_delete=models.PROTECT, related_name="routes")
+
+    def __str__(self) -> str:
+        return f"rota {self.route_id}: {self.locality_type_id}"

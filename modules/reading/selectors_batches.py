@@ -5,7 +5,10 @@ of a route (ADR 0200)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -20,10 +23,12 @@ from .models import (
     Occurrence,
     Reading,
     ReadingBatch,
+    ReadingEvent,
     ReadingSchedule,
 )
 
 ONLINE_WINDOW = dt.timedelta(minutes=15)  # a device seen within it is online
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 
 
 def package(route: BatchRoute, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -97,6 +102,7 @@ def package(route: BatchRoute, messages: list[dict[str, Any]]) -> dict[str, Any]
         "group": batch.group.code,
         "reference": f"{batch.reference:%Y-%m}",
         "route": route.code,
+        "locality": route.locality,
         "device": route.device.code if route.device else None,
         "reader": route.reader.employee_number if route.reader else None,
         "reading_window": (
@@ -193,7 +199,7 @@ class Point:
     latitude: float
     longitude: float
     label: str
-    kind: str  # device | read | occurrence | pending
+    kind: str  # device | pending | read | calculated (read, its bill computed on the spot) | occurrence
 
 
 def monitor_points(batch: ReadingBatch | None) -> list[Point]:
@@ -202,22 +208,46 @@ def monitor_points(batch: ReadingBatch | None) -> list[Point]:
     points: list[Point] = []
     if batch is not None:
         readings = {
-            pid: (value, occ)
-            for pid, value, occ in Reading.objects.filter(
+            pid: (value, occ, m3)
+            for pid, value, occ, m3 in Reading.objects.filter(
                 reference=batch.reference,
                 property_id__in=BatchItem.objects.filter(batch=batch).values("property_id"),
-            ).values_list("property_id", "value", "occurrence__code")
+            ).values_list("property_id", "value", "occurrence__code", "consumption_m3")
         }
-        for pid, account, lat, lon in BatchItem.objects.filter(
+        calculated = set(
+            ReadingEvent.objects.filter(
+                item__batch=batch, outcome=ReadingEvent.Outcome.ACCEPTED, device_total__isnull=False
+            ).values_list("item__property_id", flat=True)
+        )
+        for pid, account, address, lat, lon in BatchItem.objects.filter(
             batch=batch, latitude__isnull=False, longitude__isnull=False
-        ).values_list("property_id", "account_number", "latitude", "longitude"):
+        ).values_list("property_id", "account_number", "address", "latitude", "longitude"):
             found = readings.get(pid)
-            kind = "pending" if found is None else ("occurrence" if found[1] else "read")
-            text = (
-                account
+            kind = (
+                "pending"
                 if found is None
-                else f"{account}: {found[0] if found[0] is not None else ''} {found[1] or ''}"
+                else "occurrence"
+                if found[1]
+                else "calculated"
+                if pid in calculated
+                else "read"
             )
+            # what a click on the point shows (3.2.4.18.2): the reading or occurrence, the billed
+            # consumption, the address and where it is
+            parts = [account]
+            if found is not None:
+                parts.append(
+                    " · ".join(
+                        x
+                        for x in (
+                            f"leitura {found[0]}" if found[0] is not None else "",
+                            f"ocorrência {found[1]}" if found[1] else "",
+                            f"{found[2]} m³",
+                        )
+                        if x
+                    )
+                )
+            text = ": ".join(parts) + f" – {address} ({float(lat):.6f}, {float(lon):.6f})"
             points.append(Point(float(lat), float(lon), text.strip(), kind))
     for device in Device.objects.filter(
         active=True, last_latitude__isnull=False, last_longitude__isnull=False
@@ -225,6 +255,60 @@ def monitor_points(batch: ReadingBatch | None) -> list[Point]:
         assert device.last_latitude is not None and device.last_longitude is not None
         points.append(Point(float(device.last_latitude), float(device.last_longitude), str(device), "device"))
     return points
+
+
+@dataclass(frozen=True)
+class Trip:
+    """A device's trip since a moment (3.2.4.18.3): from its first position (the base, when the day
+    starts there) to its last, with the distance along the fixes and the time it took."""
+
+    device: Device
+    positions: int
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    distance_km: Decimal
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.ended_at - self.started_at
+
+    @property
+    def duration_label(self) -> str:
+        minutes = int(self.duration.total_seconds() // 60)
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The great-circle distance between two (latitude, longitude) points, in km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def trips(since: dt.datetime) -> list[Trip]:
+    """Every device's trip since `since`: the sum of the haversine segments between its positions
+    in time order, and first to last fix (one query for all the devices)."""
+    rows: dict[int, list[tuple[dt.datetime, float, float]]] = {}
+    for device_id, at, lat, lon in (
+        DevicePosition.objects.filter(at__gte=since)
+        .order_by("device_id", "at", "id")
+        .values_list("device_id", "at", "latitude", "longitude")
+    ):
+        rows.setdefault(device_id, []).append((at, float(lat), float(lon)))
+    devices = Device.objects.in_bulk(list(rows))
+    out = []
+    for device_id, fixes in rows.items():
+        distance = sum(haversine_km((a[1], a[2]), (b[1], b[2])) for a, b in itertools.pairwise(fixes))
+        out.append(
+            Trip(
+                devices[device_id],
+                len(fixes),
+                fixes[0][0],
+                fixes[-1][0],
+                Decimal(str(round(distance, 2))),
+            )
+        )
+    return sorted(out, key=lambda t: t.device.code)
 
 
 def track(device: Device, since: dt.datetime) -> list[tuple[float, float]]:
@@ -265,4 +349,8 @@ def plot(
             for p in points
         ],
         "tracks": [" ".join(f"{x},{y}" for x, y in (xy(*c) for c in t)) for t in tracks if len(t) > 1],
+        # the same tracks as SVG paths, for the trip's playback (animateMotion along the path)
+        "paths": [
+            "M " + " L ".join(f"{x},{y}" for x, y in (xy(*c) for c in t)) for t in tracks if len(t) > 1
+        ],
     }

@@ -27,3 +27,11 @@ urlpatterns += [
     path("acompanhamento/", batches_views.monitor_view, name="monitor"),
     path("ocorrencias/", batches_views.occurrences_view, name="occurrences"),
 ]
+
+# the routes' reading order (seed 001 3.2.4.1/.3/.10/.11)
+from . import routes_views  # noqa: E402
+
+urlpatterns += [
+    path("roteiros/", routes_views.routes_view, name="routes"),
+    path("roteiros/<int:pk>/", routes_views.route_view, name="route"),
+]

@@ -75,10 +75,27 @@ def _report(slug: str) -> Report:
     return found
 
 
-def _download(report: Report, filters: Filters) -> HttpResponse:
+def _download(report: Report, filters: Filters, fmt: str = "csv") -> HttpResponse:
+    """The report as CSV, or as a printable A4 PDF (`pdf`: the reading bulletin taken to the
+    field on paper when the devices cannot be used, 3.2.4.9, and any other report)."""
     table = report.build(filters)
-    name = f"{report.slug}-{filters.month.year}-{filters.month.month:02d}.csv"
-    return csv_response(name, table.headers, table.rows)
+    name = f"{report.slug}-{filters.month.year}-{filters.month.month:02d}"
+    if fmt == "pdf":
+        from .units_pdf import _pdf
+
+        body = _pdf(
+            "service/reports/pdf_table.html",
+            {
+                "table": table,
+                "month": filters.month,
+                "filters": filters,
+                "blank_from": len(table.headers) - 3 if report.slug == "boletim-de-leitura" else None,
+            },
+        )
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return csv_response(f"{name}.csv", table.headers, table.rows)
 
 
 @function_required(FUNCTION)
@@ -87,7 +104,8 @@ def reading_reports_view(request: HttpRequest) -> HttpResponse:
     if chosen:
         report = _report(chosen)
         try:
-            return _download(report, filters_from(request.GET, report))
+            fmt = "pdf" if request.GET.get("formato") == "pdf" else "csv"
+            return _download(report, filters_from(request.GET, report), fmt)
         except ValidationFailed as exc:
             error = f"{report.title}: {exc.message}"
     return render(
@@ -123,9 +141,11 @@ class ReadingReportApi(APIView):
             OpenApiParameter("reader", str),
             OpenApiParameter("occurrence", str),
             OpenApiParameter("threshold", str),
+            OpenApiParameter("output", str, enum=["csv", "pdf"], description="csv (default) or pdf"),
         ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request) -> HttpResponse:
         report = _report(request.query_params.get("report", ""))
-        return _download(report, filters_from(request.query_params, report))
+        fmt = "pdf" if request.query_params.get("output") == "pdf" else "csv"
+        return _download(report, filters_from(request.query_params, report), fmt)

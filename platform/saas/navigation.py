@@ -512,6 +512,8 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Avisos oferecidos (conta emitida, vencimento, pagamento, débito, interrupção, "
         "protocolo), prazos e os provedores de WhatsApp e notificação no aplicativo.",
     ),
+    # the routes' reading order (seed 001 3.2.4.1/.3/.10/.11, h-reading)
+    NavItem("Leitura", "Roteiros de leitura", "reading:routes", "reading.batches"),
 )
 
 

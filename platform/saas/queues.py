@@ -69,6 +69,8 @@ ROUTES: dict[str, str] = {
     "notifications.bills_released": BATCH,
     "notifications.scan": BATCH,
     "notifications.deliver": INTERACTIVE,
+    # a tenant's reader device positions past their retention, once a night (personal data)
+    "modules.reading.tasks.device_positions_prune": BATCH,
 }
 
 

@@ -45,7 +45,7 @@ def test_a_supervisor_generates_a_batch_hands_a_route_and_sees_it_move(world, al
     assert BatchRoute.objects.get(batch=batch, code=1).device.code == "PHONE-0001"
     p1 = world["props"][1]
     reading_sync(
-        actor=A,
+        actor=world["reader"].user,
         device_code="PHONE-0001",
         events=[SyncEvent(uuid.uuid4(), p1.pk, 115, dt.datetime(2025, 5, 10, 12, 0, tzinfo=dt.UTC))],
     )

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from modules.access.models import Profile
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, ValidationFailed
 from modules.reading import hooks
@@ -66,27 +67,37 @@ def world(tenant_alpha) -> dict[str, Any]:
             actor=A, data=ReadingInput(props[0].account_number, MONTH.plus(i), MONTH.plus(i).day(10), value)
         )
     user = make_user("alpha", "leitor1", PASSWORD, full_name="Leitor Um")
+    user.profiles.add(Profile.objects.get(name="Leiturista"))
     reader = svc.reader_save(actor=A, user_id=user.pk, employee_number="L-001")
     device = svc.device_save(actor=A, code="PHONE-0001", label="Moto G", reader=reader)
     return {"group": g, "props": props, "other": other, "device": device, "reader": reader, "last": value}
 
 
+DEVICE_PATHS = ("/api/v1/reading/sync", "/api/v1/reading/photos")
+
+
 def _api(alpha_client: Any, username: str = "chefe", **user: Any) -> Any:
+    """The back office signed in as `username`; the device's calls (sync, photos) go under the
+    device's reader's own sign-in (leitor1, profile Leiturista), as the phone sends them."""
     make_user("alpha", username, PASSWORD, **({"is_admin": True} | user))
-    headers = bearer(alpha_client, username, PASSWORD)
+    staff = bearer(alpha_client, username, PASSWORD)
+    phone = bearer(alpha_client, "leitor1", PASSWORD)
+
+    def headers(path: str) -> dict[str, str]:
+        return phone if path in DEVICE_PATHS else staff
 
     class Api:
         def get(self, path: str, **params: Any) -> Any:
-            return alpha_client.get(path, params, **headers)
+            return alpha_client.get(path, params, **headers(path))
 
         def post(self, path: str, body: dict[str, Any]) -> Any:
-            return alpha_client.post(path, body, content_type="application/json", **headers)
+            return alpha_client.post(path, body, content_type="application/json", **headers(path))
 
         def put(self, path: str, body: dict[str, Any]) -> Any:
-            return alpha_client.put(path, body, content_type="application/json", **headers)
+            return alpha_client.put(path, body, content_type="application/json", **headers(path))
 
         def upload(self, path: str, data: dict[str, Any]) -> Any:
-            return alpha_client.post(path, data, **headers)
+            return alpha_client.post(path, data, **headers(path))
 
     return Api()
 
@@ -257,6 +268,32 @@ def test_sync_refuses_with_the_reason_and_writes_no_reading(world, alpha_client)
     )
     assert not Reading.objects.filter(reference=MONTH.first_day()).exists()
     assert set(ReadingEvent.objects.values_list("outcome", flat=True)) == {"refused"}
+
+
+def test_only_the_devices_own_reader_syncs_it(world, alpha_client):
+    """A phone syncs under its reader's sign-in: the back office's admin, or another reader, signed
+    in with the device's id is refused (403) and nothing is written, not even an event's answer."""
+    _ready(world)
+    api = _api(alpha_client)
+    other = make_user("alpha", "leitor2", PASSWORD, full_name="Leitor Dois")
+    other.profiles.add(Profile.objects.get(name="Leiturista"))
+    svc.reader_save(actor=A, user_id=other.pk, employee_number="L-002")
+    body = {"device": "PHONE-0001", "events": [_event(world["props"][1], 112)]}
+    for headers in (bearer(alpha_client, "chefe", PASSWORD), bearer(alpha_client, "leitor2", PASSWORD)):
+        response = alpha_client.post("/api/v1/reading/sync", body, content_type="application/json", **headers)
+        assert response.status_code == 403, response.content
+        assert response.json()["code"] == "device_not_readers" and "outro leiturista" in str(response.json())
+    photo = SimpleUploadedFile("f.jpg", b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
+    sent = alpha_client.post(
+        "/api/v1/reading/photos",
+        {"device": "PHONE-0001", "event": body["events"][0]["id"], "image": photo},
+        **bearer(alpha_client, "leitor2", PASSWORD),
+    )
+    assert sent.status_code == 403
+    assert (
+        not ReadingEvent.objects.exists() and not Reading.objects.filter(reference=MONTH.first_day()).exists()
+    )
+    assert api.post("/api/v1/reading/sync", body).json()["results"][0]["status"] == "accepted"
 
 
 def test_a_device_clock_far_off_refuses_the_whole_upload(world, alpha_client):
@@ -481,3 +518,220 @@ def test_a_closed_batch_takes_no_more_and_routes_do_not_move(world, alpha_client
     )
     assert answer.json()["results"][0]["code"] == "outside_batch"
     assert not Reading.objects.filter(reference=MONTH.first_day()).exists()
+
+
+def test_a_sync_costs_the_same_queries_for_one_reading_or_many(world):
+    """ADR 0231: what the readings need is read once per upload and their rows inserted at its end,
+    so six readings with on-site bills cost the queries of one (the old sync paid ~15 a reading)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.reading.services.sync import SyncEvent, reading_sync
+    from tests.billing.test_api import TARIFF_14_1
+
+    f.approved_tariff(**TARIFF_14_1)  # billing prices every bill; each disagrees and goes to review
+    more = [f.billable(world["group"], initial=100) for _ in range(6)]
+    _ready(world)
+    user = world["reader"].user
+    at = dt.datetime(2025, 5, 10, 12, 0, tzinfo=dt.UTC)
+
+    def sync(props: list[Any]) -> int:
+        events = [
+            SyncEvent(
+                uuid.uuid4(),
+                p.pk,
+                116,
+                at,
+                latitude=Decimal("-23.5"),
+                longitude=Decimal("-47.4"),
+                bill_total=Decimal("1.00"),
+            )
+            for p in props
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            result = reading_sync(actor=user, device_code="PHONE-0001", events=events)
+        assert {a.status for a in result.answers} == {"accepted"}, result.answers
+        return len(queries)
+
+    one, six = sync([world["props"][1]]), sync(more)
+    assert six <= one + 1, (one, six)
+    assert one <= 50  # the upload's reads and inserts, and billing's pricing of its bills
+    assert Reading.objects.filter(reference=MONTH.first_day()).count() == 7
+    assert ReadingEvent.objects.filter(outcome="accepted", server_total=Decimal("75.07")).count() == 7
+    assert Reading.objects.filter(review="pending", flags__contains=["bill_diff"]).count() == 7
+
+
+def test_device_positions_older_than_the_retention_are_pruned(world):
+    from modules.common.models import AuditEntry
+    from modules.reading.models import DevicePosition
+
+    device = world["device"]
+    old = DevicePosition.objects.create(
+        device=device, at=NOW - dt.timedelta(days=91), latitude=Decimal("-23.5"), longitude=Decimal("-47.4")
+    )
+    kept = DevicePosition.objects.create(
+        device=device, at=NOW - dt.timedelta(days=89), latitude=Decimal("-23.5"), longitude=Decimal("-47.4")
+    )
+    assert svc.positions_prune(actor=A, now=NOW) == 1
+    assert list(DevicePosition.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not DevicePosition.objects.filter(pk=old.pk).exists()
+    assert svc.positions_prune(actor=A, now=NOW) == 0
+    entry = AuditEntry.objects.get(action="reading.device_positions_prune")
+    assert entry.after["deleted"] == 1 and entry.after["retention_days"] == 90
+    svc.field_settings_update(actor=A, position_retention_days=30)  # the utility's own retention
+    assert svc.positions_prune(actor=A, now=NOW) == 1 and not DevicePosition.objects.exists()
+
+
+def test_the_monitor_plays_the_trip_back_with_distance_time_and_three_status_colours(world, alpha_client):
+    """3.2.4.18.3/.4: the trip from the first fix to the last (haversine sum, time taken) drawn as a
+    path a point travels along; not read, read, and read with its bill computed on the spot."""
+    batch = _ready(world)
+    api = _api(alpha_client)
+    p0, p1, _p2 = world["props"]
+    for prop, lat, lon in ((p0, "-23.5", "-47.45"), (p1, "-23.5", "-47.45")):
+        BatchItem.objects.filter(batch=batch, property=prop).update(latitude=lat, longitude=lon)
+    BatchItem.objects.filter(batch=batch, property=_p2).update(latitude="-23.505", longitude="-47.45")
+    events = [
+        _event(p0, world["last"] + 20, lat="-23.500", lon="-47.450", read_at="2025-05-10T08:00:00-03:00"),
+        _event(
+            p1,
+            112,
+            lat="-23.510",
+            lon="-47.450",
+            read_at="2025-05-10T09:30:00-03:00",
+            bill={"total": "75.07"},
+        ),
+    ]
+    assert api.post("/api/v1/reading/sync", {"device": "PHONE-0001", "events": events}).status_code == 200
+    monitor = api.get("/api/v1/reading/monitor", batch=batch.pk).json()
+    (trip,) = monitor["trips"]
+    assert (trip["device"], trip["minutes"], trip["positions"]) == ("PHONE-0001", 90, 2)
+    assert trip["distance_km"] == "1.11"  # 0.01° of latitude
+    statuses = {p["label"].split(" ")[0].rstrip(":"): p["status"] for p in monitor["points"]}
+    labels = {p["label"].split(" ")[0].rstrip(":"): p["label"] for p in monitor["points"]}
+    # 3.2.4.18.2: the point says the reading, the billed consumption, the address and where
+    assert labels[p1.account_number].startswith(
+        f"{p1.account_number}: leitura 112 · 12 m³ – Rua Tiradentes, 100"
+    )
+    assert labels[p1.account_number].endswith("(-23.500000, -47.450000)")
+    assert statuses[p0.account_number] == "read"
+    assert statuses[p1.account_number] == "calculated"
+    assert statuses[_p2.account_number] == "pending"
+    make_user("alpha", "monitor", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="monitor", password=PASSWORD)
+    html = alpha_client.get(f"/leitura/acompanhamento/?batch={batch.pk}").content.decode()
+    assert "<animateMotion" in html and "1,11 km" in html and "1 h 30 min" in html
+    assert "lido e calculado" in html and 'class="pt calculated"' in html
+
+
+def test_an_exempt_property_is_read_its_consumption_computed_and_its_bill_is_zero(world, alpha_client):
+    """3.2.4.8: an exempt unit (water and sewer, ADR 0190) is in the batch like any other, its
+    reading is stored with the consumption it gives, and the server prices its bill at zero: the
+    device's 0,00 agrees, so nothing goes to review."""
+    from modules.billing.services.exemptions import exemption_create
+    from tests.billing.test_api import TARIFF_14_1
+
+    f.approved_tariff(**TARIFF_14_1)
+    p1 = world["props"][1]
+    for component in ("water", "sewer"):
+        exemption_create(
+            actor=A,
+            property_id=p1.pk,
+            component=component,
+            valid_from=MONTH,
+            valid_until=None,
+            reason="Lei 123",
+        )
+    batch = _ready(world)
+    assert BatchItem.objects.filter(batch=batch, property=p1).exists()
+    api = _api(alpha_client)
+    answer = api.post(
+        "/api/v1/reading/sync", {"device": "PHONE-0001", "events": [_event(p1, 116, bill={"total": "0.00"})]}
+    ).json()
+    assert answer["results"][0]["status"] == "accepted"
+    reading = Reading.objects.get(property=p1, reference=MONTH.first_day())
+    assert reading.consumption_m3 == 16 and reading.review == "" and "bill_diff" not in reading.flags
+    assert ReadingEvent.objects.get(reading=reading).server_total == Decimal("0.00")
+
+
+def test_a_reader_does_not_read_the_same_route_past_the_rotation_limit(world, alpha_client):
+    """S12.5-03: with at most 2 consecutive cycles, the third month in a row of route 1 for the same
+    reader is refused (409); released with a reason it goes, and the audit keeps the override;
+    with the control off (0) it goes at once."""
+    from modules.common.models import AuditEntry
+
+    api = _api(alpha_client)
+    for month in (MONTH.plus(-2), MONTH.plus(-1)):
+        batch, _ = svc.batch_create(actor=A, group=world["group"], month=month)
+        svc.route_assign(actor=A, route=svc.batch_route(batch, 1), device=world["device"])
+    batch, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH)
+    path = f"/api/v1/reading/batches/{batch.pk}/routes/1/device"
+    refused = api.put(path, {"device": "PHONE-0001"})
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["code"] == "route_rotation" and "últimos 2 ciclos" in str(refused.json())
+    assert api.put(path, {"device": "PHONE-0001", "override": True}).status_code == 409  # no reason
+    released = api.put(
+        path, {"device": "PHONE-0001", "override": True, "reason": "Leiturista único do distrito"}
+    )
+    assert released.status_code == 200, released.content
+    entry = AuditEntry.objects.filter(action="reading.route_assign").latest("id")
+    assert entry.after["rotation_override"] is True and entry.reason == "Leiturista único do distrito"
+    settings = api.put("/api/v1/reading/field-settings", {"max_consecutive_cycles": 0})
+    assert settings.json() == {
+        "max_consecutive_cycles": 0,
+        "position_retention_days": 90,
+        "readable_statuses": ["active", "vacant"],
+    }
+    assert api.put(path, {"device": "PHONE-0001"}).status_code == 200
+    bad = api.put("/api/v1/reading/field-settings", {"position_retention_days": 0})
+    assert bad.status_code == 400 and bad.json()["field"] == "position_retention_days"
+
+
+def test_the_readers_page_sets_the_rotation_and_the_batch_page_releases_it(world, alpha_client):
+    make_user("alpha", "gestora", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="gestora", password=PASSWORD)
+    assert 'name="max_consecutive_cycles"' in alpha_client.get("/leitura/leituristas/").content.decode()
+    alpha_client.post(
+        "/leitura/leituristas/",
+        {
+            "op": "settings",
+            "max_consecutive_cycles": "1",
+            "position_retention_days": "60",
+            "readable_statuses": ["active", "vacant"],
+        },
+    )
+    assert (svc.field_settings().max_consecutive_cycles, svc.field_settings().position_retention_days) == (
+        1,
+        60,
+    )
+    earlier, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH.plus(-1))
+    svc.route_assign(actor=A, route=svc.batch_route(earlier, 1), device=world["device"])
+    batch, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH)
+    page = f"/leitura/cargas/{batch.pk}/"
+    alpha_client.post(page, {"op": "assign", "route": "1", "device": "PHONE-0001"})
+    assert svc.batch_route(batch, 1).device_id is None
+    alpha_client.post(
+        page,
+        {"op": "assign", "route": "1", "device": "PHONE-0001", "override": "on", "override_reason": "Férias"},
+    )
+    assert svc.batch_route(batch, 1).device_id == world["device"].pk
+
+
+def test_the_situations_read_in_the_field_are_the_utilitys(world, alpha_client):
+    """3.2.4.4.2: with demolished units also read (a utility that checks them), a demolished unit
+    enters the batch; an unknown situation is refused naming the field."""
+    from modules.registry.models import Property
+
+    api = _api(alpha_client)
+    p2 = world["props"][2]
+    Property.objects.filter(pk=p2.pk).update(status="demolished")
+    bad = api.put("/api/v1/reading/field-settings", {"readable_statuses": ["active", "sumido"]})
+    assert bad.status_code == 400 and bad.json()["field"] == "readable_statuses"
+    done = api.put("/api/v1/reading/field-settings", {"readable_statuses": ["active", "demolished"]})
+    assert done.json()["readable_statuses"] == ["active", "demolished"]
+    batch, _ = svc.batch_create(actor=A, group=world["group"], month=MONTH)
+    assert BatchItem.objects.filter(batch=batch, property=p2).exists()
+    make_user("alpha", "gestora2", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="gestora2", password=PASSWORD)
+    html = alpha_client.get("/leitura/leituristas/").content.decode()
+    assert 'value="demolished" checked' in html and 'value="vacant">' in html

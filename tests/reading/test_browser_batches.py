@@ -245,3 +245,12 @@ def test_a_supervisor_walks_the_field_reading_pages_from_the_menu(
     assert "Leitor de Campo" in page.content()
     menu.get_by_role("link", name="Ocorrências de leitura").click()
     _look(page, "ocorrencias", "Ocorrências de leitura")
+    page.goto(_url(world, "/"))
+    page.locator("nav").get_by_role("link", name="Roteiros de leitura").click()
+    page.select_option("select[name=group]", str(GROUP))
+    page.get_by_role("button", name="Ver").click()
+    _look(page, "roteiros", "Roteiros de leitura")
+    assert "Imóveis sem roteiro (0)" in page.content()
+    page.get_by_role("link", name=f"{GROUP}/1", exact=True).click()
+    _look(page, "rota", f"Rota {GROUP}/1")
+    assert page.get_by_role("button", name="Salvar ordem").count() == 1

@@ -161,6 +161,32 @@ def test_the_reading_bulletin_is_the_route_in_sequence_with_the_last_reading(
     ]
 
 
+def test_the_reading_bulletin_prints_as_a_pdf_per_route_with_blank_fields(
+    route: list[Property], api: Any, alpha_client: Any
+) -> None:
+    """3.2.4.9: the bulletin for reading on paper, as an A4 PDF (API and page): the route's units in
+    sequence with matrícula, address, meter and previous reading; reading, occurrence and date blank."""
+    import pypdf
+
+    client, headers = api
+    r = client.get(
+        "/api/v1/reading/reports?report=boletim-de-leitura&month=2025-06&group=7&output=pdf", **headers
+    )
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf", r.content[:200]
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+    assert "Boletim de leitura" in text and "Leitura anterior" in text and "Rua Tiradentes" in text
+    places = [text.index(p.account_number) for p in route]
+    assert places == sorted(places)  # in route sequence
+    make_user("alpha", "gestora-pdf", PASSWORD, is_admin=True)
+    assert alpha_client.login(username="gestora-pdf", password=PASSWORD)
+    assert 'value="pdf"' in alpha_client.get("/servicos/relatorios-de-leitura/").content.decode()
+    page = alpha_client.get(
+        "/servicos/relatorios-de-leitura/",
+        {"relatorio": "boletim-de-leitura", "month": "2025-06", "group": "7", "formato": "pdf"},
+    )
+    assert page["Content-Type"] == "application/pdf" and page.content.startswith(b"%PDF")
+
+
 def test_the_staff_page_downloads_each_report(route: list[Property], alpha_client: Any) -> None:
     make_user("alpha", "gestora", PASSWORD, is_admin=True)
     alpha_client.post("/conta/entrar/", {"username": "gestora", "password": PASSWORD})

@@ -18,16 +18,11 @@ from modules.common.clock import current_tenant
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
-from modules.metering.models import Installation
-from modules.registry.domain.account_number import InvalidAccountNumber
-from modules.registry.models import BillingGroup, Property
-from modules.registry.numbering import parse_account as parse_account_number
+from modules.registry.models import BillingGroup
 
 from .. import events
 from ..domain.consumption import (
     ConsumptionInput,
-    ConsumptionKind,
-    HistoryEntry,
     MeterReading,
     MeterSwap,
     OccurrenceAction,
@@ -45,6 +40,7 @@ from ..models import (
     ReviewStatus,
     ScheduleSettings,
 )
+from .lookups import Lookups
 from .regulation import POLICY_KIND, consumption_policy
 
 __all__ = ["POLICY_KIND", "consumption_policy"]  # re-exported: billing reads the rules in force here
@@ -211,24 +207,6 @@ def occurrences_seed() -> None:
         )
 
 
-def _history(property_id: int, before: dt.date) -> tuple[HistoryEntry, ...]:
-    rows = Reading.objects.filter(
-        property_id=property_id, reference__lt=before, reference__gte=before - dt.timedelta(days=25 * 31)
-    ).values_list("reference", "consumption_m3", "consumption_kind")
-    return tuple(HistoryEntry(YearMonth.of(r), v, ConsumptionKind(k)) for r, v, k in rows)
-
-
-def _active_installation(prop: Property, on: dt.date) -> Installation | None:
-    installation: Installation | None = (
-        Installation.objects.select_related("meter")
-        .filter(connection__property=prop, connection__kind="water", installed_on__lte=on)
-        .filter(removed_on__isnull=True)
-        .order_by("-installed_on")
-        .first()
-    )
-    return installation
-
-
 @dataclass
 class ReadingInput:
     account_number: str
@@ -243,21 +221,6 @@ class ReadingInput:
     longitude: Decimal | None = None
 
 
-def _property(account_number: str) -> Property:
-    try:
-        base = parse_account_number(account_number)
-    except InvalidAccountNumber as exc:
-        raise ValidationFailed(str(exc), field="account_number", code=CommonCode.INVALID) from None
-    prop: Property | None = Property.objects.filter(account_base=base).first()
-    if prop is None:
-        raise NotFound(
-            f"Matrícula {account_number} não encontrada.",
-            field="account_number",
-            code=ErrorCode.PROPERTY_NOT_FOUND,
-        )
-    return prop
-
-
 @transaction.atomic(durable=True)
 def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -> Reading:
     """Record one month's reading and the consumption it determines. Refused: a date outside the
@@ -266,16 +229,20 @@ def reading_register(*, actor: Actor, data: ReadingInput, source: str = "api") -
     return _register(actor=actor, data=data, source=source)
 
 
-def reading_register_in(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
+def reading_register_in(
+    *, actor: Actor, data: ReadingInput, source: str, lookups: Lookups | None = None
+) -> Reading:
     """reading_register's work. Runs inside the caller's transaction (the register's own, the
-    review's that replaces a reading, or a device sync's savepoint per event)."""
-    return _register(actor=actor, data=data, source=source)
+    review's that replaces a reading, or a device sync's, whose `BatchLookups` read what every
+    reading of the upload needs once and stage the new rows, ADR 0231)."""
+    return _register(actor=actor, data=data, source=source, lookups=lookups)
 
 
-def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
+def _register(*, actor: Actor, data: ReadingInput, source: str, lookups: Lookups | None = None) -> Reading:
     """reading_register's work; runs inside the caller's transaction (the register's own, or the
     review's that replaces a reading)."""
-    prop = _property(data.account_number)
+    look = lookups or Lookups()
+    prop = look.property(data.account_number)
     reference = data.reference.first_day()
     if prop.billing_group_id is None:
         raise ValidationFailed(
@@ -283,7 +250,7 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
             field="account_number",
             code=ErrorCode.NO_BILLING_GROUP,
         )
-    schedule = ReadingSchedule.objects.filter(group_id=prop.billing_group_id, reference=reference).first()
+    schedule = look.schedule(prop.billing_group_id, reference)
     if schedule is None:
         raise ValidationFailed(
             f"Não há cronograma de leitura do grupo do imóvel para {data.reference.label}.",
@@ -299,14 +266,14 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
         )
     occurrence = None
     if data.occurrence:
-        occurrence = Occurrence.objects.filter(code=data.occurrence).first()
+        occurrence = look.occurrence(data.occurrence)
         if occurrence is None:
             raise ValidationFailed(
                 f"Ocorrência {data.occurrence} não cadastrada.",
                 field="occurrence",
                 code=ErrorCode.UNKNOWN_OCCURRENCE,
             )
-    existing: Reading | None = Reading.objects.filter(property=prop, reference=reference).first()
+    existing = look.existing(prop.pk, reference)
     if existing is not None:
         same = (existing.value, existing.occurrence_id, existing.read_on) == (
             data.value,
@@ -320,7 +287,7 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
             field="account_number",
             code=ErrorCode.READING_EXISTS,
         )
-    installation = _active_installation(prop, data.read_on)
+    installation = look.installation(prop.pk, data.read_on)
     if installation is None:
         raise ValidationFailed(
             f"O imóvel {prop.account_number} não tem hidrômetro instalado: ligação sem medição é faturada "
@@ -330,12 +297,7 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
         )
     if data.value is None and occurrence is None:
         raise ValidationFailed("Informe a leitura ou uma ocorrência.", field="value", code=CommonCode.INVALID)
-    last = (
-        Reading.objects.filter(property=prop, reference__lt=reference, value__isnull=False)
-        .select_related("installation")
-        .order_by("-reference")
-        .first()
-    )
+    last = look.last(prop.pk, reference)
     dials = installation.meter.dials
     reading: MeterReading | None = None
     swap: MeterSwap | None = None
@@ -367,11 +329,11 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
             reading=reading,
             swap=swap,
             occurrence=rule,
-            history=_history(prop.pk, reference),
+            history=look.history(prop.pk, reference),
         ),
-        consumption_policy(reference),
+        look.policy(reference),
     )
-    row: Reading = Reading.objects.create(
+    row = Reading(
         property=prop,
         reference=reference,
         read_on=data.read_on,
@@ -391,6 +353,7 @@ def _register(*, actor: Actor, data: ReadingInput, source: str) -> Reading:
         latitude=data.latitude,
         longitude=data.longitude,
     )
+    look.save(row)
     audit_record(
         actor=actor,
         action="reading.register",
@@ -444,13 +407,21 @@ def _keep_revision(*, actor: Actor, reading: Reading, reason: str) -> ReadingRev
 
 
 def reading_replace_in(
-    *, actor: Actor, reading: Reading, data: ReadingInput, source: str, reason: str
+    *,
+    actor: Actor,
+    reading: Reading,
+    data: ReadingInput,
+    source: str,
+    reason: str,
+    lookups: Lookups | None = None,
 ) -> Reading:
     """A reading in review replaced by a new one from the field (a re-reading, 3.2.4.6): the old one
     is kept as a revision, never lost. Runs inside the caller's transaction, which holds the row."""
     _keep_revision(actor=actor, reading=reading, reason=reason)
     reading.delete()
-    return _register(actor=actor, data=data, source=source)
+    if lookups is not None:
+        lookups.forget(reading)
+    return _register(actor=actor, data=data, source=source, lookups=lookups)
 
 
 @transaction.atomic(durable=True)

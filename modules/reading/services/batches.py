@@ -9,6 +9,7 @@ transaction of seconds, not one query per property (tests/benchmarks/reading_bat
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,6 +32,9 @@ from ..models import (
     BatchItem,
     BatchRoute,
     Device,
+    DevicePosition,
+    FieldReadingSettings,
+    LocalityType,
     Occurrence,
     Reader,
     ReaderMessage,
@@ -38,12 +42,76 @@ from ..models import (
     ReadingBatch,
     ReadingSchedule,
     ReviewStatus,
+    RouteLocality,
 )
 from .regulation import consumption_policy
 
-# situations read in the field (3.2.4.4.2): a demolished or inactive unit is not visited
+# situations read in the field by default (3.2.4.4.2): a demolished or inactive unit is not visited;
+# the utility chooses its own (FieldReadingSettings.readable_statuses, `readable_statuses()`)
 READABLE_STATUSES = (Property.Status.ACTIVE, Property.Status.VACANT)
+
+
+def readable_statuses() -> list[str]:
+    """The registry situations the utility reads in the field."""
+    return list(field_settings().readable_statuses)
+
+
 LAST_READINGS = 3  # the last readings the device shows on the property's card
+# a reader's track is personal data (LGPD): kept the utility's retention days (FieldReadingSettings),
+# then pruned nightly (tasks.device_positions_prune); the reading keeps where it was taken (S12.4-02)
+SETTINGS_LIMITS = {
+    "max_consecutive_cycles": (0, 24, "O rodízio aceita de 0 (sem controle) a 24 ciclos seguidos."),
+    "position_retention_days": (1, 730, "Guarde as posições de 1 a 730 dias."),
+}
+
+
+def field_settings() -> FieldReadingSettings:
+    """The utility's field-reading settings (the defaults before any change)."""
+    return FieldReadingSettings.objects.filter(pk=1).first() or FieldReadingSettings(pk=1)
+
+
+SETTINGS_FIELDS = (*SETTINGS_LIMITS, "readable_statuses")
+
+
+@transaction.atomic(durable=True)
+def field_settings_update(
+    *, actor: Actor, readable_statuses: list[str] | None = None, **values: int
+) -> FieldReadingSettings:
+    """Change the rotation limit, the positions' retention and the situations read in the field;
+    audited. Refused: a value out of its range, an unknown or empty set of situations, naming the
+    field."""
+    row = FieldReadingSettings.objects.select_for_update().filter(pk=1).first() or FieldReadingSettings(pk=1)
+    before = {name: getattr(row, name) for name in SETTINGS_FIELDS}
+    if readable_statuses is not None:
+        known = {str(value) for value, _label in Property.Status.choices}
+        chosen = sorted(set(readable_statuses))
+        if not chosen or any(s not in known for s in chosen):
+            raise ValidationFailed(
+                "Escolha ao menos uma situação do cadastro para ler (ativo, desocupado, inativo, demolido).",
+                field="readable_statuses",
+                code=ErrorCode.SETTING_OUT_OF_RANGE,
+            )
+        row.readable_statuses = chosen
+    for name, value in values.items():
+        if name not in SETTINGS_LIMITS:
+            raise ValidationFailed(
+                f"Parâmetro desconhecido: {name}.", field=name, code=ErrorCode.SETTING_OUT_OF_RANGE
+            )
+        low, high, message = SETTINGS_LIMITS[name]
+        if not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(message, field=name, code=ErrorCode.SETTING_OUT_OF_RANGE)
+        setattr(row, name, value)
+    row.save()
+    audit_record(
+        actor=actor,
+        action="reading.field_settings",
+        target=row,
+        before=before,
+        after={name: getattr(row, name) for name in SETTINGS_FIELDS},
+    )
+    return row
+
+
 ITEM_COLUMNS = (
     "batch_id",
     "route_id",
@@ -100,7 +168,7 @@ def batch_create(*, actor: Actor, group: BillingGroup, month: YearMonth) -> tupl
             code=ErrorCode.BATCH_NO_ROUTES,
         )
     props = list(
-        Property.objects.filter(billing_group=group, status__in=READABLE_STATUSES)
+        Property.objects.filter(billing_group=group, status__in=readable_statuses())
         .order_by("route_id", "route_sequence", "id")
         .values(
             "id",
@@ -137,13 +205,21 @@ def batch_create(*, actor: Actor, group: BillingGroup, month: YearMonth) -> tupl
     per_route: dict[int, int] = defaultdict(int)
     for p in props:
         per_route[p["route_id"]] += 1
+    localities = {
+        rl.route_id: rl.locality_type
+        for rl in RouteLocality.objects.filter(route_id__in=list(routes)).select_related("locality_type")
+    }
     batch_routes = {
         route_id: BatchRoute.objects.create(
-            batch=batch, route_id=route_id, code=route.code, items_count=per_route.get(route_id, 0)
+            batch=batch,
+            route_id=route_id,
+            code=route.code,
+            items_count=per_route.get(route_id, 0),
+            locality=localities[route_id].name if route_id in localities else "",
         )
         for route_id, route in sorted(routes.items(), key=lambda kv: (kv[1].sequence, kv[1].code))
     }
-    _write_items(batch, batch_routes, props, month)
+    _write_items(batch, batch_routes, props, month, localities)
     schedule = _schedule(group, month)
     batch_created(actor, group.pk, [p["id"] for p in props], schedule.reading_end)
     audit_record(
@@ -212,18 +288,32 @@ def _address(p: dict[str, Any]) -> str:
 
 
 def _write_items(
-    batch: ReadingBatch, routes: dict[int, BatchRoute], props: list[dict[str, Any]], month: YearMonth
+    batch: ReadingBatch,
+    routes: dict[int, BatchRoute],
+    props: list[dict[str, Any]],
+    month: YearMonth,
+    localities: dict[int, LocalityType],
 ) -> None:
     """COPY the frozen items; the expected window is the regulation's (−low % … +high % of the
-    12-month average, `policy_reading_window` over `expected_reading_range`, 3.2.4.4.4)."""
+    12-month average, `policy_reading_window` over `expected_reading_range`, 3.2.4.4.4), or the
+    route's locality type's percentages where it sets them (3.2.4.2)."""
     group = batch.group
     meters, categories, history = _meters(group, month), _categories(group), _history(group, month)
-    policy = consumption_policy(month.first_day())
+    regulation = consumption_policy(month.first_day())
+    policies = {
+        route_id: dataclasses.replace(
+            regulation,
+            high_percent=kind.high_percent if kind.high_percent is not None else regulation.high_percent,
+            low_percent=kind.low_percent if kind.low_percent is not None else regulation.low_percent,
+        )
+        for route_id, kind in localities.items()
+    }
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY reading_batchitem ({', '.join(ITEM_COLUMNS)}) FROM STDIN") as copy,
     ):
         for p in props:
+            policy = policies.get(p["route_id"], regulation)
             meter = meters.get(p["id"])
             rows = history.get(p["id"], [])
             previous: int | None = None
@@ -343,10 +433,34 @@ def device_save(*, actor: Actor, code: str, label: str = "", reader: Reader | No
     return device
 
 
+def consecutive_cycles(route: BatchRoute, reader: Reader) -> int:
+    """How many of the group's batches just before this one (month after month back) had the same
+    route read by `reader` (S12.5-03)."""
+    earlier = (
+        BatchRoute.objects.filter(
+            batch__group_id=route.batch.group_id,
+            batch__reference__lt=route.batch.reference,
+            route_id=route.route_id,
+        )
+        .order_by("-batch__reference")
+        .values_list("reader_id", flat=True)[:25]
+    )
+    count = 0
+    for reader_id in earlier:
+        if reader_id != reader.pk:
+            break
+        count += 1
+    return count
+
+
 @transaction.atomic(durable=True)
-def route_assign(*, actor: Actor, route: BatchRoute, device: Device) -> BatchRoute:
+def route_assign(
+    *, actor: Actor, route: BatchRoute, device: Device, override: bool = False, reason: str = ""
+) -> BatchRoute:
     """Hand a batch's route to a device and its reader (3.2.4.4). Refused: a closed batch, a device
-    without a reader, a reader without the reading activity (S12.5-02)."""
+    without a reader, a reader without the reading activity (S12.5-02), a reader who read this route
+    in the utility's limit of consecutive cycles already (rotation, S12.5-03) unless `override` with a
+    reason, which the audit keeps."""
     route = BatchRoute.objects.select_for_update().select_related("batch").get(pk=route.pk)
     if route.batch.status != ReadingBatch.Status.OPEN:
         raise Conflict("A carga já foi processada: as rotas não mudam mais.", code=ErrorCode.BATCH_CLOSED)
@@ -363,6 +477,17 @@ def route_assign(*, actor: Actor, route: BatchRoute, device: Device) -> BatchRou
             field="device",
             code=ErrorCode.READER_CANNOT_READ,
         )
+    limit = field_settings().max_consecutive_cycles
+    cycles = consecutive_cycles(route, reader) if limit else 0
+    rotated = bool(limit) and cycles >= limit
+    if rotated and not (override and reason.strip()):
+        raise Conflict(
+            f"O leiturista {reader.employee_number} leu a rota {route.code} nos últimos {cycles} ciclos "
+            f"(rodízio: no máximo {limit} seguidos). Entregue a rota a outro leiturista ou libere o rodízio "
+            "informando o motivo.",
+            field="device",
+            code=ErrorCode.ROUTE_ROTATION,
+        )
     before = {"device": route.device.code if route.device else None}
     route.device, route.reader = device, reader
     route.save(update_fields=["device", "reader"])
@@ -371,7 +496,12 @@ def route_assign(*, actor: Actor, route: BatchRoute, device: Device) -> BatchRou
         action="reading.route_assign",
         target=route,
         before=before,
-        after={"device": device.code, "reader": reader.employee_number},
+        after={
+            "device": device.code,
+            "reader": reader.employee_number,
+            **({"rotation_override": True, "consecutive_cycles": cycles} if rotated else {}),
+        },
+        reason=reason.strip() if rotated else "",
     )
     return route
 
@@ -387,6 +517,24 @@ def message_send(*, actor: Actor, device: Device, text: str) -> ReaderMessage:
     )
     audit_record(actor=actor, action="reading.message_send", target=message, after={"device": device.code})
     return message
+
+
+@transaction.atomic(durable=True)
+def positions_prune(*, actor: Actor, now: dt.datetime) -> int:
+    """Delete the device positions older than the retention days (LGPD: kept no longer than the
+    monitoring needs them). Returns how many went."""
+    days = field_settings().position_retention_days
+    cutoff = now - dt.timedelta(days=days)
+    deleted: tuple[int, dict[str, int]] = DevicePosition.objects.filter(at__lt=cutoff).delete()
+    count = deleted[0]
+    if count:
+        audit_record(
+            actor=actor,
+            action="reading.device_positions_prune",
+            object_type="reading.deviceposition",
+            after={"deleted": count, "before": cutoff.isoformat(), "retention_days": days},
+        )
+    return count
 
 
 @transaction.atomic(durable=True)

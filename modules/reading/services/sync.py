@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from modules.common.audit import Actor, audit_batch
+from modules.common.audit import Actor
 from modules.common.clock import tenant_zone
 from modules.common.domain.dates import YearMonth
-from modules.common.errors import DomainError, NotFound, ValidationFailed
+from modules.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from modules.common.models import AuditEntry
+from modules.common.staging import stage, staged_inserts
 
 from .. import hooks
 from ..domain.consumption import Flag
@@ -32,7 +34,6 @@ from ..models import (
     BatchItem,
     Device,
     DevicePosition,
-    Occurrence,
     ReaderMessage,
     Reading,
     ReadingBatch,
@@ -42,6 +43,7 @@ from ..models import (
 )
 from . import ReadingInput, reading_register_in, reading_replace_in
 from .batches import messages_deliver
+from .lookups import BatchLookups
 
 MAX_CLOCK_SKEW = dt.timedelta(minutes=10)
 
@@ -104,17 +106,25 @@ def reading_sync(
     acknowledged: list[int] | None = None,
 ) -> SyncResult:
     """Apply a device's events in their order; partial uploads are the rule (a route goes up every
-    few properties). The answer carries the messages waiting for the device."""
+    few properties). The answer carries the messages waiting for the device. Refused as a whole: a
+    device that is not the signed-in reader's.
+
+    What the events need is read once for the upload (ADR 0231): the batch items of its properties
+    are locked first (two copies of an upload queue there, and the second then finds the first's
+    events answered), then the answered events, photos, occurrences, month's readings, meters, last
+    readings and histories in a query each (`BatchLookups`); the readings, event and audit rows are
+    inserted at the end, one insert per table."""
     device = device_get(device_code)
+    reader_check(actor, device)
     now = timezone.now()
     skew = abs(now - sent_at) if sent_at is not None else dt.timedelta(0)
+    items = _items(events)  # locks them: a concurrent copy of this upload waits here
     first = {
         str(pk): (outcome, code, reason)
         for pk, outcome, code, reason in ReadingEvent.objects.filter(
             pk__in=[e.id for e in events]
         ).values_list("pk", "outcome", "code", "reason")
     }
-    items = _items(events)
     billed = _billed(items)
     photos = {
         str(e)
@@ -122,11 +132,16 @@ def reading_sync(
             "event_id", flat=True
         )
     }
-    occurrences = {o.code: o for o in Occurrence.objects.all()}
+    fresh = {e.property_id for e in events if str(e.id) not in first}
+    lookups = BatchLookups(
+        [i.property for i in items.values() if i.property_id in fresh],
+        {i.property_id: i.batch.reference for i in items.values() if i.property_id in fresh},
+    )
     answers: list[SyncAnswer] = []
     positions: list[DevicePosition] = []
-    bills: list[tuple[uuid.UUID, Reading, Decimal]] = []
-    with audit_batch() as audit:
+    refused: list[ReadingEvent] = []
+    bills: list[tuple[ReadingEvent, Reading, Decimal]] = []
+    with staged_inserts(Reading, ReadingEvent, AuditEntry) as staged:
         for event in events:
             key = str(event.id)
             if key in first:
@@ -135,34 +150,30 @@ def reading_sync(
                     SyncAnswer(key, "duplicate", code=code, reason=reason or "Evento já recebido.")
                 )
                 continue
-            mark = audit.mark()
+            mark = staged.mark()
+            item = items.get(event.property_id)
             try:
-                with transaction.atomic():  # the event's savepoint
-                    if skew > MAX_CLOCK_SKEW:
-                        raise _Refused(
-                            "O relógio do aparelho difere do servidor em "
-                            f"{int(skew.total_seconds() // 60)} min: acerte a data e a hora do aparelho "
-                            "e envie de novo.",
-                            code=ErrorCode.CLOCK_SKEW,
-                        )
-                    reading = _apply(
-                        actor=actor,
-                        device=device,
-                        event=event,
-                        item=items.get(event.property_id),
-                        billed=billed,
-                        photos=photos,
-                        occurrences=occurrences,
-                        now=now,
+                if skew > MAX_CLOCK_SKEW:
+                    raise _Refused(
+                        "O relógio do aparelho difere do servidor em "
+                        f"{int(skew.total_seconds() // 60)} min: acerte a data e a hora do aparelho "
+                        "e envie de novo.",
+                        code=ErrorCode.CLOCK_SKEW,
                     )
-            except IntegrityError:  # the same id committed meanwhile by a concurrent sync
-                audit.rollback_to(mark)
-                answers.append(SyncAnswer(key, "duplicate", reason="Evento já recebido."))
-                continue
+                reading, row = _apply(
+                    actor=actor,
+                    device=device,
+                    event=event,
+                    item=item,
+                    billed=billed,
+                    photos=photos,
+                    lookups=lookups,
+                    now=now,
+                )
             except DomainError as exc:
-                audit.rollback_to(mark)
+                staged.rollback_to(mark)
                 server = getattr(exc, "server", None)
-                _event_row(device, event, items.get(event.property_id), actor, now, None, "refused", exc)
+                refused.append(_event_row(device, event, item, actor, now, None, "refused", exc))
                 answers.append(
                     SyncAnswer(key, "refused", code=str(exc.code), reason=exc.message, server=server)
                 )
@@ -170,7 +181,7 @@ def reading_sync(
                 continue
             first[key] = ("accepted", "", "")
             if event.bill_total is not None:
-                bills.append((event.id, reading, event.bill_total))
+                bills.append((row, reading, event.bill_total))
             answers.append(SyncAnswer(key, "accepted", reading_id=reading.pk))
             if event.latitude is not None and event.longitude is not None:
                 positions.append(
@@ -178,8 +189,13 @@ def reading_sync(
                         device=device, at=event.read_at, latitude=event.latitude, longitude=event.longitude
                     )
                 )
-        audit.flush()
-    bills_compare(bills)
+        # the readings first: billing prices them from the table
+        Reading.objects.bulk_create(staged.rows[Reading])
+        staged.rows[Reading].clear()
+        bills_compare(bills)
+        staged.flush()
+    # a refused event locks nothing: a concurrent copy may have answered it first (same answer)
+    ReadingEvent.objects.bulk_create(refused, ignore_conflicts=True)
     DevicePosition.objects.bulk_create(positions)
     _device_seen(device, now, battery, positions[-1] if positions else None)
     if acknowledged:
@@ -189,16 +205,32 @@ def reading_sync(
     return SyncResult(answers=answers, messages=messages_deliver(device, now))
 
 
+def reader_check(actor: Actor, device: Device) -> None:
+    """The signed-in user must be the device's active reader: a phone syncs under its reader's
+    sign-in, never under another's (S12.4-02: every reading names who read it)."""
+    reader = device.reader
+    if reader is None or not reader.active or reader.user_id != actor.pk:
+        raise PermissionDenied(
+            f"O aparelho {device.code} é de outro leiturista: entre com o usuário do leiturista do aparelho.",
+            field="device",
+            code=ErrorCode.DEVICE_NOT_READERS,
+        )
+
+
 def _items(events: list[SyncEvent]) -> dict[int, BatchItem]:
-    """The open batch item of each property of the events (the latest batch when two are open)."""
+    """The open batch item of each property of the events (the latest batch when two are open),
+    locked in id order (two syncs lock in the same order and never wait on each other in a cycle)."""
     ids = {e.property_id for e in events if 0 < e.property_id < 2**63}
     found: dict[int, BatchItem] = {}
+    if not ids:
+        return found
     rows = (
-        BatchItem.objects.filter(property_id__in=ids, batch__status=ReadingBatch.Status.OPEN)
+        BatchItem.objects.select_for_update(of=("self",))
+        .filter(property_id__in=ids, batch__status=ReadingBatch.Status.OPEN)
         .select_related("batch", "route", "property")
-        .order_by("batch__reference", "id")
+        .order_by("id")
     )
-    for item in rows:
+    for item in sorted(rows, key=lambda i: (i.batch.reference, i.pk)):
         found[item.property_id] = item
     return found
 
@@ -217,11 +249,11 @@ def _apply(
     item: BatchItem | None,
     billed: set[tuple[int, dt.date]],
     photos: set[str],
-    occurrences: dict[str, Occurrence],
+    lookups: BatchLookups,
     now: dt.datetime,
-) -> Reading:
-    """One event: its row first (a concurrent replay fails on the primary key), then the reading.
-    Runs inside the caller's transaction, under the event's own savepoint."""
+) -> tuple[Reading, ReadingEvent]:
+    """One event: its reading and its event row, both staged (refused: nothing written, the reading
+    of a re-read under its own savepoint). Runs inside the caller's transaction."""
     if item is None:
         raise _Refused(
             f"O imóvel {event.property_id} não está em nenhuma carga de leitura aberta.",
@@ -240,19 +272,14 @@ def _apply(
             "adiantado.",
             code=ErrorCode.CLOCK_SKEW,
         )
-    occurrence = occurrences.get(event.occurrence) if event.occurrence else None
+    occurrence = lookups.occurrence(event.occurrence) if event.occurrence else None
     if occurrence is not None and occurrence.photo_required and str(event.id) not in photos:
         raise _Refused(
             f"A ocorrência {occurrence.code} ({occurrence.description}) pede foto: envie a foto do imóvel "
             f"{item.account_number} antes da leitura.",
             code=ErrorCode.PHOTO_REQUIRED,
         )
-    existing: Reading | None = (
-        Reading.objects.select_for_update(of=("self",))
-        .select_related("occurrence")
-        .filter(property_id=item.property_id, reference=item.batch.reference)
-        .first()
-    )
+    existing = lookups.existing(item.property_id, item.batch.reference)
     if (item.batch.group_id, item.batch.reference) in billed:
         raise _Refused(
             f"O mês {item.batch.reference:%m/%Y} do imóvel {item.account_number} já foi faturado: vale a "
@@ -260,9 +287,8 @@ def _apply(
             code=ErrorCode.READING_BILLED,
             server=_server(existing),
         )
-    _event_row(device, event, item, actor, now, None, "accepted", None)
     data = ReadingInput(
-        item.account_number,
+        item.property.account_number,
         YearMonth.of(item.batch.reference),
         event.read_at.astimezone(tenant_zone()).date(),
         event.reading,
@@ -273,35 +299,53 @@ def _apply(
         longitude=event.longitude,
     )
     try:
-        if existing is not None and item.reread and existing.review == ReviewStatus.PENDING:
-            reading = reading_replace_in(
-                actor=actor, reading=existing, data=data, source="device", reason="Releitura em campo"
-            )
+        if (
+            existing is not None
+            and lookups.stored(existing)
+            and item.reread
+            and existing.review == ReviewStatus.PENDING
+        ):
+            with transaction.atomic():  # the re-read deletes the reading in review: undone if refused
+                reading = reading_replace_in(
+                    actor=actor,
+                    reading=existing,
+                    data=data,
+                    source="device",
+                    reason="Releitura em campo",
+                    lookups=lookups,
+                )
         else:
-            reading = reading_register_in(actor=actor, data=data, source="device")
+            reading = reading_register_in(actor=actor, data=data, source="device", lookups=lookups)
     except DomainError as exc:
         if existing is not None:  # the server's reading stands: the device is told what it is
             exc.server = _server(existing)  # type: ignore[attr-defined]
+            lookups.keep(existing)
         raise
-    ReadingEvent.objects.filter(pk=event.id).update(reading=reading)
-    return reading
+    row = _event_row(device, event, item, actor, now, reading, "accepted", None)
+    stage(row)
+    return reading, row
 
 
-def bills_compare(bills: list[tuple[uuid.UUID, Reading, Decimal]]) -> None:
+def bills_compare(bills: list[tuple[ReadingEvent, Reading, Decimal]]) -> None:
     """The bills printed on the spot against the server's price of the same readings, priced at
     once: a disagreement sends the reading to review (a critique item), never a second bill. Runs
-    inside the caller's transaction (the sync's), after its events."""
+    inside the caller's transaction (the sync's), after its readings are inserted and before its
+    (staged) event rows are."""
     if not bills:
         return
-    totals = hooks.readings_price([reading.pk for _id, reading, _total in bills])
-    for event_id, reading, device_total in bills:
+    totals = hooks.readings_price([reading.pk for _row, reading, _total in bills])
+    differ: dict[tuple[str, ...], list[int]] = {}  # the flags they end with → the readings
+    for row, reading, device_total in bills:
         server_total = totals.get(reading.pk)
         if server_total is None:
             continue
-        ReadingEvent.objects.filter(pk=event_id).update(server_total=server_total)
+        row.server_total = server_total
         if server_total != device_total:
-            flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
-            Reading.objects.filter(pk=reading.pk).update(flags=flags, review=ReviewStatus.PENDING)
+            reading.flags = sorted({*reading.flags, Flag.BILL_DIFF.value})
+            reading.review = ReviewStatus.PENDING
+            differ.setdefault(tuple(reading.flags), []).append(reading.pk)
+    for flags, ids in differ.items():  # a few sets of flags: an update each
+        Reading.objects.filter(pk__in=ids).update(flags=list(flags), review=ReviewStatus.PENDING)
 
 
 def _server(reading: Reading | None) -> dict[str, Any] | None:
@@ -324,8 +368,9 @@ def _event_row(
     reading: Reading | None,
     outcome: str,
     error: DomainError | None,
-) -> None:
-    ReadingEvent.objects.create(
+) -> ReadingEvent:
+    """The event's row (not saved: the caller stages or inserts it)."""
+    return ReadingEvent(
         id=event.id,
         device=device,
         item=item,
@@ -360,13 +405,15 @@ def _device_seen(device: Device, now: dt.datetime, battery: int | None, last: De
 
 @transaction.atomic(durable=True)
 def photo_receive(
-    *, device_code: str, event_id: uuid.UUID, content: bytes, content_type: str
+    *, actor: Actor, device_code: str, event_id: uuid.UUID, content: bytes, content_type: str
 ) -> ReadingPhoto:
     """A photo for a reading event the device is about to send; a second photo of the same event is
-    kept too. Refused: not an image (JPEG, PNG, WEBP), larger than 8 MB."""
+    kept too. Refused: a device not the signed-in reader's (`actor`), not an image (JPEG, PNG, WEBP),
+    larger than 8 MB."""
     from django.core.files.base import ContentFile
 
     device = device_get(device_code)
+    reader_check(actor, device)
     if content_type not in {"image/jpeg", "image/png", "image/webp"}:
         raise ValidationFailed(
             "Envie a foto em JPEG, PNG ou WEBP.", field="image", code=ErrorCode.PHOTO_REQUIRED

@@ -468,3 +468,9 @@ CELERY_BEAT_SCHEDULE["notifications-scan"] = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "NewsKindEnum": "modules.service.models_news.News.Kind",
 }
+# readers' device positions older than the retention days are deleted (personal data, ADR 0231)
+CELERY_BEAT_SCHEDULE["reading-device-positions-prune"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": crontab(hour=6, minute=20),
+    "args": ["modules.reading.tasks.device_positions_prune"],
+}
