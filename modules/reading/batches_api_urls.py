@@ -38,3 +38,11 @@ urlpatterns = [
     path("reading/monitor", apis.MonitorApi.as_view(), name="api-reading-monitor"),
     path("reading/occurrences", apis.OccurrencesApi.as_view(), name="api-reading-occurrences"),
 ]
+
+# the reader's phone app (h-reader, ADR 0227)
+from . import reader_apis  # noqa: E402
+
+urlpatterns += [
+    path("reading/me", reader_apis.ReaderMeApi.as_view(), name="api-reading-me"),
+    path("reading/app-settings", reader_apis.ReaderAppSettingsApi.as_view(), name="api-reading-app-settings"),
+]

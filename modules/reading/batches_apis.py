@@ -33,6 +33,7 @@ from .errors import ErrorCode
 from .models import BatchItem, Reader, ReadingBatch
 from .services import batches as svc
 from .services import collector, sync
+from .selectors_reader import package_extras
 
 MAX_EVENTS = 1000
 
@@ -292,7 +293,9 @@ class PackageApi(_DeviceApi):
         messages: list[dict[str, Any]] = []
         if code and batch_route.device is not None and batch_route.device.code == code:
             messages = svc.package_messages(batch_route.device)
-        return Response(sel.package(batch_route, messages))
+        body = sel.package(batch_route, messages)
+        body |= package_extras(batch_route)  # h-reader: the reader app's cards, settings, on-site billing
+        return Response(body)
 
 
 class EventIn(serializers.Serializer):

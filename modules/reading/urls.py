@@ -27,3 +27,12 @@ urlpatterns += [
     path("acompanhamento/", batches_views.monitor_view, name="monitor"),
     path("ocorrencias/", batches_views.occurrences_view, name="occurrences"),
 ]
+
+# the reader's phone app (h-reader, ADR 0227)
+from . import reader_views  # noqa: E402
+
+urlpatterns += [
+    path("app/", reader_views.reader_app_view, name="reader_app"),
+    path("app/sw.js", reader_views.reader_service_worker_view, name="reader_service_worker"),
+    path("app/manifest.webmanifest", reader_views.reader_manifest_view, name="reader_manifest"),
+]
