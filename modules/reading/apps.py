@@ -34,8 +34,10 @@ class ReadingConfig(AppConfig):
                 "reading.rereading_create": "Releitura enviada a campo",
                 "reading.collector_export": "Arquivo de carga exportado",
                 "reading.occurrence_save": "Ocorrência de leitura salva",
+                "reading.reader_app_settings": "Configuração do aplicativo do leiturista alterada",
             },
             objects={
+                "reading.readerappsettings": "Aplicativo do leiturista",
                 "reading.reading": "Leitura",
                 "reading.readingschedule": "Cronograma de leitura",
                 "reading.holiday": "Feriado",

@@ -102,7 +102,7 @@ def decode_escpos(data: bytes) -> dict[str, Any]:
                 i += 3
             elif op == 0x56:  # cut
                 cuts += 1
-                i += 3 if data[i + 2] in (0x41, 0x42, 65, 66) else 3
+                i += 4 if data[i + 2] in (0x41, 0x42) else 3
             else:
                 raise ValueError(f"GS {op:#x} desconhecido na posição {i}")
         elif b == 0x0A:
