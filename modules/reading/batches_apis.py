@@ -31,9 +31,9 @@ from modules.registry.models import BillingGroup
 from . import selectors_batches as sel
 from .errors import ErrorCode
 from .models import BatchItem, Reader, ReadingBatch
+from .selectors_reader import package_extras
 from .services import batches as svc
 from .services import collector, sync
-from .selectors_reader import package_extras
 
 MAX_EVENTS = 1000
 

@@ -63,7 +63,9 @@ def register_package_billing(name: str, provider: PackageBilling) -> None:
     _PACKAGE_BILLING[name] = provider
 
 
-def package_billing(group_id: int, reference: dt.date, property_ids: Sequence[int]) -> dict[str, object] | None:
+def package_billing(
+    group_id: int, reference: dt.date, property_ids: Sequence[int]
+) -> dict[str, object] | None:
     """The first provider's answer for the route (None: nobody prices on the spot)."""
     for name in sorted(_PACKAGE_BILLING):
         found = _PACKAGE_BILLING[name](group_id, reference, property_ids)

@@ -12,7 +12,9 @@ class ReaderAppSettings(models.Model):
         MM80 = 80, "80 mm (48 colunas)"
         MM58 = 58, "58 mm (32 colunas)"
 
-    on_site_billing = models.BooleanField("emitir a conta no local (leitura e faturamento simultâneos)", default=True)
+    on_site_billing = models.BooleanField(
+        "emitir a conta no local (leitura e faturamento simultâneos)", default=True
+    )
     paper_mm = models.PositiveSmallIntegerField("largura do papel", choices=Paper.choices, default=Paper.MM80)
     roll_length_m = models.PositiveSmallIntegerField("comprimento da bobina (m)", default=30)
     upload_every = models.PositiveSmallIntegerField("enviar a cada N imóveis faturados", default=10)

@@ -40,5 +40,7 @@ def reader_service_worker_view(request: HttpRequest) -> HttpResponse:
 
 
 def reader_manifest_view(request: HttpRequest) -> HttpResponse:
-    body = render_to_string("reading/reader/manifest.webmanifest", {"icon": static("reading/reader/icon.svg")})
+    body = render_to_string(
+        "reading/reader/manifest.webmanifest", {"icon": static("reading/reader/icon.svg")}
+    )
     return HttpResponse(body, content_type="application/manifest+json; charset=utf-8")

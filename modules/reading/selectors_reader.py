@@ -43,7 +43,11 @@ def reader_routes(reader: Reader) -> list[dict[str, Any]]:
 
 def _holders(property_ids: list[int], on: dt.date) -> dict[int, str]:
     """The account holder's name: the bill payer, else the user (tenant), else the owner."""
-    rank = {PropertyRelation.Role.BILL_PAYER: 0, PropertyRelation.Role.USER: 1, PropertyRelation.Role.OWNER: 2}
+    rank = {
+        PropertyRelation.Role.BILL_PAYER: 0,
+        PropertyRelation.Role.USER: 1,
+        PropertyRelation.Role.OWNER: 2,
+    }
     best: dict[int, tuple[int, str]] = {}
     for pid, role, name in PropertyRelation.objects.filter(
         property_id__in=property_ids, start__lte=on, end__isnull=True
@@ -58,9 +62,7 @@ def package_extras(route: BatchRoute) -> dict[str, Any]:
     """The app's additions to the package (keys `app`, `cards`, `billing`)."""
     batch = route.batch
     settings = ReaderAppSettings.current()
-    items = list(
-        BatchItem.objects.filter(route=route).values_list("property_id", "average_m3", "categories")
-    )
+    items = list(BatchItem.objects.filter(route=route).values_list("property_id", "average_m3", "categories"))
     ids = [pid for pid, _, _ in items]
     blocks = dict(Property.objects.filter(pk__in=ids).values_list("pk", "block"))
     holders = _holders(ids, batch.reference)
@@ -75,7 +77,9 @@ def package_extras(route: BatchRoute) -> dict[str, Any]:
         }
         for pid, average, categories in items
     }
-    billing = hooks.package_billing(batch.group_id, batch.reference, ids) if settings.on_site_billing else None
+    billing = (
+        hooks.package_billing(batch.group_id, batch.reference, ids) if settings.on_site_billing else None
+    )
     return {
         "app": {
             "on_site_billing": billing is not None,

@@ -185,7 +185,15 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
 
         # 1. outside the window (average 20 m³: +14 … +34): typed again, a mismatch blocks it
         _read(page, p0, world["last"] + 43)
-        for label in ("Matrícula", "Endereço", "Titular", "Categoria", "Economias", "Hidrômetro", "Localização"):
+        for label in (
+            "Matrícula",
+            "Endereço",
+            "Titular",
+            "Categoria",
+            "Economias",
+            "Hidrômetro",
+            "Localização",
+        ):
             assert page.locator("#facts dt", has_text=label).count() == 1
         page.click("#save")
         page.wait_for_selector("#critique:not([hidden])")
@@ -207,7 +215,9 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
         page.select_option("#occurrence", "30")
         page.click("#save")
         assert "exige foto" in page.inner_text("#message")
-        page.set_input_files("#photo", files=[{"name": "vazamento.png", "mimeType": "image/png", "buffer": PNG}])
+        page.set_input_files(
+            "#photo", files=[{"name": "vazamento.png", "mimeType": "image/png", "buffer": PNG}]
+        )
         page.wait_for_selector("#photos img")
         page.click("#save")
         page.wait_for_selector("#billBox:not([hidden])")
@@ -226,7 +236,9 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
         assert page.inner_text("#pending") == "3 leitura(s) aguardando envio"
         _shot(page, "05-route-read-offline")
         with tenant_context("alpha"):
-            assert not Reading.objects.filter(property_id__in=world["props"], reference=world["month"].first_day()).exists()
+            assert not Reading.objects.filter(
+                property_id__in=world["props"], reference=world["month"].first_day()
+            ).exists()
 
         prints = page.evaluate("window.readerPrints()")
         bills = [p for p in prints if p["kind"] == "bill"]
@@ -245,12 +257,16 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
 
         # --- signal again: the queue is sent ---------------------------------------------------
         context.set_offline(False)
-        page.wait_for_function("document.getElementById('pending').textContent.startsWith('0 ')", timeout=20000)
+        page.wait_for_function(
+            "document.getElementById('pending').textContent.startsWith('0 ')", timeout=20000
+        )
         _shot(page, "06-synced")
         with tenant_context("alpha"):
             readings = {
                 r.property_id: r
-                for r in Reading.objects.filter(property_id__in=world["props"], reference=world["month"].first_day())
+                for r in Reading.objects.filter(
+                    property_id__in=world["props"], reference=world["month"].first_day()
+                )
             }
             assert set(readings) == {p0, p1, p2}
             assert readings[p0].consumption_m3 == 43 and readings[p2].consumption_m3 == 0
@@ -259,7 +275,8 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
             for pid, reading in readings.items():
                 assert server[reading.pk] == printed[pid], pid
                 assert "bill_diff" not in reading.flags
-                assert ReadingEvent.objects.get(reading=reading).bill_total == printed[pid]
+                event = ReadingEvent.objects.get(reading=reading)
+                assert event.device_total == event.server_total == printed[pid]
             leak = ReadingEvent.objects.get(reading=readings[p1])
             assert ReadingPhoto.objects.filter(event_id=leak.pk).count() == 1
         # the same queue sent again changes nothing (the app has nothing left to send)

@@ -53,7 +53,12 @@ def _dae(rounding: Rounding, sewer: SewerRounding, split: CategorySplit) -> Tari
             CategoryTariff(
                 code="RES",
                 name="Residencial",
-                bands=(Band(0, 10, D("2.3471")), Band(11, 20, D("3.1187")), Band(21, 50, D("5.5555")), Band(51, None, D("7.0101"))),
+                bands=(
+                    Band(0, 10, D("2.3471")),
+                    Band(11, 20, D("3.1187")),
+                    Band(21, 50, D("5.5555")),
+                    Band(51, None, D("7.0101")),
+                ),
                 minimum_m3_per_unit=10,
                 sewer_percent=D("80.5"),
                 special_sewer_amount=D("12.345"),
@@ -66,7 +71,9 @@ def _dae(rounding: Rounding, sewer: SewerRounding, split: CategorySplit) -> Tari
                 minimum_m3_per_unit=5,
                 sewer_percent=D("100"),
                 special_sewer_amount=D("20.00"),
-                fixed_charges=(FixedCharge("TAXA", "Taxa de coleta de lixo", D("9.875"), per_dwelling_unit=False),),
+                fixed_charges=(
+                    FixedCharge("TAXA", "Taxa de coleta de lixo", D("9.875"), per_dwelling_unit=False),
+                ),
             ),
             CategoryTariff(
                 code="RES/SOC",
@@ -108,18 +115,30 @@ EXTRAS: tuple[tuple[tuple[PendingItem, ...], frozenset[str]], ...] = (
     ((), frozenset()),
     (
         (
-            PendingItem("installment", "Parcela 2/10 do acordo 2025/0001", D("31.17"), "debt.installment", "9"),
-            PendingItem("credit", "Crédito de pagamento em duplicidade", D("-12.50"), "collection.credit", "3"),
+            PendingItem(
+                "installment", "Parcela 2/10 do acordo 2025/0001", D("31.17"), "debt.installment", "9"
+            ),
+            PendingItem(
+                "credit", "Crédito de pagamento em duplicidade", D("-12.50"), "collection.credit", "3"
+            ),
         ),
         frozenset(),
     ),
-    ((PendingItem("service", "Religação", D("45.00"), "service.charge", "4"),), frozenset({"sewer", "fixed"})),
-    ((PendingItem("credit", "Crédito", D("-900.00"), "collection.credit", "5"),), frozenset()),  # negative: refused
+    (
+        (PendingItem("service", "Religação", D("45.00"), "service.charge", "4"),),
+        frozenset({"sewer", "fixed"}),
+    ),
+    (
+        (PendingItem("credit", "Crédito", D("-900.00"), "collection.credit", "5"),),
+        frozenset(),
+    ),  # negative: refused
 )
 CONSUMPTIONS = (*range(0, 61), 75, 94, 99, 100, 101, 149, 150, 199, 268, 401)
 
 
-def _facts(units: tuple[UnitFact, ...], connection: tuple[bool, bool, Decimal | None], extra: Any) -> PropertyFacts:
+def _facts(
+    units: tuple[UnitFact, ...], connection: tuple[bool, bool, Decimal | None], extra: Any
+) -> PropertyFacts:
     water, sewer, share = connection
     pending, exempt = extra
     return PropertyFacts(
@@ -161,7 +180,11 @@ def test_the_phone_engine_prices_the_whole_table_as_the_server_to_the_cent() -> 
     expected: list[dict[str, Any]] = []
     for key, version in versions.items():
         terms = _terms(version)
-        sets = UNIT_SETS if key.startswith("v") else ((UnitFact("RES", "", 1),), (UnitFact("RES", "", 8),), (UnitFact("RES", "", 12),))
+        sets = (
+            UNIT_SETS
+            if key.startswith("v")
+            else ((UnitFact("RES", "", 1),), (UnitFact("RES", "", 8),), (UnitFact("RES", "", 12),))
+        )
         for units, connection, extra in itertools.product(sets, CONNECTIONS, EXTRAS):
             facts = _facts(units, connection, extra)
             try:
@@ -185,9 +208,39 @@ def test_the_phone_engine_prices_the_whole_table_as_the_server_to_the_cent() -> 
 def test_golden_vectors_of_s12_4_01_on_the_phone_engine() -> None:
     """16 m³ → 75.07; 8 economias / 94 m³ → 208.16; 12 / 268 → 883.87 (seed 002 §3)."""
     cases = [
-        {"tariff": "a", "facts": {"units": [["RES", 1]], "service": "water_sewer", "sewer_percent": None, "pending": [], "exempt": []}, "m3": 16},
-        {"tariff": "b", "facts": {"units": [["RES", 8]], "service": "water_sewer", "sewer_percent": None, "pending": [], "exempt": []}, "m3": 94},
-        {"tariff": "b", "facts": {"units": [["RES", 12]], "service": "water_sewer", "sewer_percent": None, "pending": [], "exempt": []}, "m3": 268},
+        {
+            "tariff": "a",
+            "facts": {
+                "units": [["RES", 1]],
+                "service": "water_sewer",
+                "sewer_percent": None,
+                "pending": [],
+                "exempt": [],
+            },
+            "m3": 16,
+        },
+        {
+            "tariff": "b",
+            "facts": {
+                "units": [["RES", 8]],
+                "service": "water_sewer",
+                "sewer_percent": None,
+                "pending": [],
+                "exempt": [],
+            },
+            "m3": 94,
+        },
+        {
+            "tariff": "b",
+            "facts": {
+                "units": [["RES", 12]],
+                "service": "water_sewer",
+                "sewer_percent": None,
+                "pending": [],
+                "exempt": [],
+            },
+            "m3": 268,
+        },
     ]
     got = run_engine({"a": tariff_json(sorocaba_14_1()), "b": tariff_json(sorocaba_14_7())}, cases)
     assert [g["total"] for g in got] == ["75.07", "208.16", "883.87"]
@@ -198,7 +251,15 @@ def test_meter_turnovers_on_the_phone_engine_as_on_the_server() -> None:
     for digits, window in ((4, "10"), (5, "10"), (4, "2.5"), (6, "0")):
         capacity = 10**digits
         for previous, current in itertools.product(
-            (0, 15, capacity // 2, capacity - capacity // 10 - 1, capacity - capacity // 10, capacity - 40, capacity - 1),
+            (
+                0,
+                15,
+                capacity // 2,
+                capacity - capacity // 10 - 1,
+                capacity - capacity // 10,
+                capacity - 40,
+                capacity - 1,
+            ),
             (0, 14, 15, 16, capacity // 40, capacity // 10 - 1, capacity // 10, capacity // 2, capacity - 1),
         ):
             policy = ConsumptionPolicy(rollover_window_percent=D(window))

@@ -82,7 +82,9 @@ def property_json(facts: PropertyFacts, version: TariffVersion) -> dict[str, Any
         "units": [[u.category_code, u.count] for u in units],
         "service": str(service),
         "sewer_percent": _money(facts.sewer_percent),
-        "pending": [{"kind": p.kind, "description": p.description, "amount": str(p.amount)} for p in facts.pending],
+        "pending": [
+            {"kind": p.kind, "description": p.description, "amount": str(p.amount)} for p in facts.pending
+        ],
         "exempt": sorted(facts.exempt),
         "account_base": facts.account_base,
         "payer": facts.payer.name if facts.payer else "",
@@ -93,7 +95,9 @@ def _overdue(property_ids: Sequence[int], today: dt.date) -> dict[int, list[dict
     """Released bills past their due date, per property (the debt notice printed after the bill)."""
     out: dict[int, list[dict[str, str]]] = {}
     for pid, reference, due, total in (
-        Bill.objects.filter(property_id__in=list(property_ids), status=BillStatus.RELEASED, due_date__lt=today)
+        Bill.objects.filter(
+            property_id__in=list(property_ids), status=BillStatus.RELEASED, due_date__lt=today
+        )
         .order_by("property_id", "reference")
         .values_list("property_id", "reference", "due_date", "total")
     ):

@@ -17,7 +17,9 @@ def reader_app_settings_update(
 ) -> ReaderAppSettings:
     if paper_mm not in ReaderAppSettings.Paper.values:
         raise ValidationFailed(
-            f"Largura do papel: use 58 ou 80 mm ({paper_mm}).", field="paper_mm", code=ErrorCode.SETTING_OUT_OF_RANGE
+            f"Largura do papel: use 58 ou 80 mm ({paper_mm}).",
+            field="paper_mm",
+            code=ErrorCode.SETTING_OUT_OF_RANGE,
         )
     if not 5 <= roll_length_m <= 100:
         raise ValidationFailed(

@@ -14,7 +14,7 @@
     "Ê": 0x89, "è": 0x8a, "Í": 0x8b, "Ô": 0x8c, "ì": 0x8d, "Ã": 0x8e, "Â": 0x8f, "É": 0x90, "À": 0x91,
     "È": 0x92, "ô": 0x93, "õ": 0x94, "ò": 0x95, "Ú": 0x96, "ù": 0x97, "Ì": 0x98, "Õ": 0x99, "Ü": 0x9a,
     "£": 0x9c, "Ù": 0x9d, "Ó": 0x9f, "á": 0xa0, "í": 0xa1, "ó": 0xa2, "ú": 0xa3, "ñ": 0xa4, "Ñ": 0xa5,
-    "ª": 0xa6, "º": 0xa7, "¿": 0xa8, "Ò": 0xa9, "°": 0xf8, "²": 0xfd, "³": 0xfd, "–": 0x2d, "—": 0x2d, "·": 0x2e,
+    "ª": 0xa6, "º": 0xa7, "¿": 0xa8, "Ò": 0xa9, "°": 0xf8, "²": 0xfd, "³": 0x33, "–": 0x2d, "—": 0x2d, "·": 0x2e,
   };
   const MM_PER_LINE = 4; // 24-dot font A with line spacing at 203 dpi
   const MM_BARCODE = 18;
@@ -41,12 +41,15 @@
     align(where) { return this.raw(0x1b, 0x61, { left: 0, center: 1, right: 2 }[where]); }
     bold(on) { return this.raw(0x1b, 0x45, on ? 1 : 0); }
     big(on) { return this.raw(0x1d, 0x21, on ? 0x11 : 0); }
+    /** a line of text, wrapped at word boundaries to the paper's columns */
     line(text) {
       let rest = String(text || "");
       do {
-        this.bytes.push(...encode(rest.slice(0, this.columns)), 0x0a);
+        let cut = rest.length <= this.columns ? rest.length : rest.lastIndexOf(" ", this.columns);
+        if (cut <= 0) cut = Math.min(rest.length, this.columns);
+        this.bytes.push(...encode(rest.slice(0, cut)), 0x0a);
         this.lines += 1;
-        rest = rest.slice(this.columns);
+        rest = rest.slice(cut).replace(/^ /, "");
       } while (rest.length);
       return this;
     }
