@@ -169,7 +169,6 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
         assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.scriptURL)").endswith(
             "/leitura/app/sw.js"
         )
-        page.wait_for_function("navigator.serviceWorker.controller !== null || true")
         _shot(page, "02-route")
 
         # --- no signal from here on; the app comes back from the service worker ---------------
@@ -257,9 +256,7 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
 
         # --- signal again: the queue is sent ---------------------------------------------------
         context.set_offline(False)
-        page.wait_for_function(
-            "document.getElementById('pending').textContent.startsWith('0 ')", timeout=20000
-        )
+        page.locator("#pending", has_text="0 leitura(s)").wait_for(timeout=20000)
         _shot(page, "06-synced")
         with tenant_context("alpha"):
             readings = {
@@ -282,5 +279,9 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
         # the same queue sent again changes nothing (the app has nothing left to send)
         assert page.inner_text("#pending") == "0 leitura(s) aguardando envio"
         assert not [e for e in errors if "Failed to load resource" not in e], errors
+    except Exception:
+        _shot(page, "99-failure")
+        print("MESSAGE:", page.inner_text("#message"), "NET:", page.inner_text("#net"), "ERRORS:", errors)
+        raise
     finally:
         context.close()
