@@ -234,7 +234,7 @@
     const where = p.lat && p.lon ? `${p.lat}, ${p.lon}` : "—";
     els.facts.replaceChildren(
       ...fact("Matrícula", p.account), ...fact("Endereço", p.address), ...fact("Titular", c.holder),
-      ...fact("Categoria", (c.category_names || []).join(", ")), ...fact("Economias", p.economies),
+      ...fact("Categoria", (c.category_names || []).join(", ")), ...fact("Economias", p.economies || (p.categories || []).reduce((a, c) => a + Number(c[1] || 0), 0)),
       ...fact("Hidrômetro", `${p.meter || "—"} (${p.dials || "?"} dígitos)`), ...fact("Localização", where),
       ...fact("Leitura anterior", p.previous), ...fact("Últimos consumos", (p.last || []).map((r) => `${r.reference.slice(5)}/${r.reference.slice(2, 4)}: ${r.m3} m³`).join(" · ")),
     );
@@ -382,10 +382,12 @@
   function showBill(local) {
     els.billBox.hidden = !(local && (local.bill || local.office));
     if (!local || els.billBox.hidden) return;
-    if (!local.bill) { els.bill.textContent = `Conta emitida no escritório: ${local.office}`; $("print").hidden = true; return; }
+    if (!local.bill) { els.bill.textContent = `Conta emitida no escritório: ${local.office || "o consumo não é faturado no local."}`; $("print").hidden = true; return; }
     $("print").hidden = false;
-    const lines = local.bill.lines.map((l) => `${l.description}\n${" ".repeat(Math.max(0, 30 - l.amount.length))}${l.amount}`);
-    els.bill.textContent = `Consumo faturado: ${local.bill.billed} m³\n${lines.join("\n")}\nTOTAL R$ ${local.bill.brl}`;
+    const row = (a, b, cls) => { const tr = el("tr", cls ? { class: cls } : {}); tr.append(el("td", {}, a), el("td", { class: "n" }, b)); return tr; };
+    const table = el("table");
+    table.append(row("Consumo faturado", `${local.bill.billed} m³`), ...local.bill.lines.map((l) => row(l.description, l.amount)), row("Total", `R$ ${local.bill.brl}`, "total"));
+    els.bill.replaceChildren(table);
   }
 
   // --- printing (ESC/POS) ------------------------------------------------------------------------
