@@ -89,6 +89,18 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             device = svc.device_save(actor=f.ACTOR, code=f"PWA-{tag}", label="Celular", reader=reader)
             batch, _ = svc.batch_create(actor=f.ACTOR, group=g, month=month)
             svc.route_assign(actor=f.ACTOR, route=svc.batch_route(batch, 1), device=device)
+            from modules.billing.models import Bill
+
+            for back, total in ((3, "48.10"), (2, "51.20")):  # two overdue bills: the debt notice lists them
+                ref = month.plus(-back)
+                Bill.objects.create(
+                    property=props[2],
+                    reference=ref.first_day(),
+                    due_date=ref.day(15),
+                    status="released",
+                    total=Decimal(total),
+                )
+            message = svc.message_send(actor=f.ACTOR, device=device, text="Cão bravo no 100 da Tiradentes")
         server = make_server("127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -101,6 +113,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 "last": value,
                 "month": month,
                 "device": device.code,
+                "message": message.pk,
             }
         finally:
             server.shutdown()
@@ -166,6 +179,10 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
         page.click("#routeList button:has-text('Baixar carga')")
         page.wait_for_selector(f"button[data-property='{p0}']")
         assert "bobina(s) de 30 m" in page.inner_text("#paper")
+        # the office's message comes with the package; read on the phone, its receipt goes back
+        assert "Cão bravo" in page.inner_text("#messages")
+        page.click("#messages button:has-text('Li a mensagem')")
+        page.locator("#messages .tag", has_text="lida").wait_for()
         assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.scriptURL)").endswith(
             "/leitura/app/sw.js"
         )
@@ -239,7 +256,13 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
                 property_id__in=world["props"], reference=world["month"].first_day()
             ).exists()
 
+        page.click("#testPrint")  # the print-head test, on demand, logged with the prints
+        page.locator("#printerState", has_text="Teste de impressão").wait_for()
         prints = page.evaluate("window.readerPrints()")
+        assert [p["kind"] for p in prints if p["property"] is None] == ["test"]
+        assert [p["kind"] for p in prints if p["property"] == p2] == ["bill", "debt_notice"]
+        debt = decode_escpos(base64.b64decode(next(p["data"] for p in prints if p["kind"] == "debt_notice")))
+        assert sum(1 for line in debt["lines"] if "venc." in line) == 2
         bills = [p for p in prints if p["kind"] == "bill"]
         assert [p["property"] for p in bills] == [p0, p1, p2]
         assert [p["kind"] for p in prints if p["property"] == p0] == ["bill", "excess_notice"]
@@ -274,8 +297,13 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
                 assert "bill_diff" not in reading.flags
                 event = ReadingEvent.objects.get(reading=reading)
                 assert event.device_total == event.server_total == printed[pid]
+                assert (event.latitude, event.longitude) == (Decimal("-23.501000"), Decimal("-47.452000"))
             leak = ReadingEvent.objects.get(reading=readings[p1])
             assert ReadingPhoto.objects.filter(event_id=leak.pk).count() == 1
+            from modules.reading.models import Device, ReaderMessage
+
+            assert ReaderMessage.objects.get(pk=world["message"]).acknowledged_at is not None
+            assert Device.objects.get(code=world["device"]).battery_percent is not None
         # the same queue sent again changes nothing (the app has nothing left to send)
         assert page.inner_text("#pending") == "0 leitura(s) aguardando envio"
         assert not [e for e in errors if "Failed to load resource" not in e], errors
