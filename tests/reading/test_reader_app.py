@@ -290,3 +290,21 @@ def test_the_escpos_stream_decodes_back_to_the_bill_lines_and_its_barcode(paper,
     assert any(line.startswith("02/2025") and line.endswith("48,10") for line in debt["lines"])
     assert "passou 70% da sua média (20.00 m3)" in " ".join(excess["lines"])
     assert "TESTE DE IMPRESSÃO" in test["lines"] and test["barcodes"] == [(70, "0123456789")]
+
+
+def test_the_app_settings_are_changed_on_the_readers_page(world, client):
+    client.defaults["HTTP_HOST"] = "alpha.localhost"
+    make_user("alpha", "chefe", PASSWORD, is_admin=True)
+    client.post("/conta/entrar/", {"username": "chefe", "password": PASSWORD})
+    page = client.get("/leitura/leituristas/").content.decode()
+    assert "Aplicativo do leiturista" in page and 'name="on_site_billing" checked' in page
+    client.post(
+        "/leitura/leituristas/",
+        {"op": "app_settings", "paper_mm": "58", "roll_length_m": "20", "upload_every": "5"},
+    )
+    row = ReaderAppSettings.current()
+    assert (row.on_site_billing, row.paper_mm, row.roll_length_m, row.upload_every) == (False, 58, 20, 5)
+    assert (
+        "Configuração do aplicativo do leiturista alterada"
+        in client.get("/leitura/leituristas/").content.decode()
+    )
