@@ -22,6 +22,7 @@ from wsgiref.simple_server import make_server
 
 import pytest
 from django.core.wsgi import get_wsgi_application
+from playwright.sync_api import expect
 
 from modules.common.tenancy import tenant_context
 from tests.collection.test_concurrency import committed_in
@@ -49,6 +50,7 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - `make install` installs it
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from modules.access.models import Profile
     from modules.common.domain.dates import YearMonth
+    from modules.metering.models import Installation
     from modules.reading.services import ReadingInput, occurrences_seed, reading_register
     from modules.reading.services import batches as svc
     from saas.middleware import host_cache
@@ -75,6 +77,10 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             for i in range(-6, 1):
                 f.schedule(g, month.plus(i), start_day=1, end_day=28)
             props = [f.billable(g, initial=100) for _ in range(3)]
+            meters = [
+                Installation.objects.get(connection__property=p, removed_on__isnull=True).meter.number
+                for p in props
+            ]
             value = 100
             for i in range(-6, 0):
                 value += 20
@@ -110,6 +116,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 "username": username,
                 "props": [p.pk for p in props],
                 "accounts": [p.account_number for p in props],
+                "meters": meters,
                 "last": value,
                 "month": month,
                 "device": device.code,
@@ -196,8 +203,20 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
         assert page.inner_text("#net") == "Sem conexão"
         # the search finds a property by its account number
         page.fill("#search", world["accounts"][2])
-        assert page.locator("#items button").count() == 1
+        expect(page.locator("#items button")).to_have_count(1)
+        page.fill("#search", world["meters"][1])  # by meter number
+        expect(page.locator("#items button")).to_have_count(1)
+        expect(page.locator("#items button").first).to_have_attribute("data-property", str(world["props"][1]))
+        page.fill("#search", "tiradentes")  # by address
+        expect(page.locator("#items button")).to_have_count(3)
         page.fill("#search", "")
+        page.check("#reverse")  # the route's order reversed
+        expect(page.locator("#items button").first).to_have_attribute("data-property", str(world["props"][2]))
+        page.uncheck("#reverse")
+        page.select_option("#block", "1")
+        page.select_option("#status", "unread")
+        expect(page.locator("#items button")).to_have_count(3)
+        page.select_option("#status", "")
 
         # 1. outside the window (average 20 m³: +14 … +34): typed again, a mismatch blocks it
         _read(page, p0, world["last"] + 43)
@@ -250,6 +269,11 @@ def test_a_whole_route_read_and_billed_offline_syncs_and_the_server_agrees_to_th
         page.wait_for_selector("#billBox:not([hidden])")
         page.click("#back")
         assert page.inner_text("#pending") == "3 leitura(s) aguardando envio"
+        page.select_option("#status", "unread")  # the block's read and unread units
+        expect(page.locator("#items button")).to_have_count(0)
+        page.select_option("#status", "read")
+        expect(page.locator("#items button")).to_have_count(3)
+        page.select_option("#status", "")
         _shot(page, "05-route-read-offline")
         with tenant_context("alpha"):
             assert not Reading.objects.filter(
