@@ -122,6 +122,12 @@ class BillingConfig(AppConfig):
         from .services.field_price import readings_price
 
         register_reading_pricer("billing", readings_price)
+        # h-reader: the route package's on-site billing section (tariff as data, bill facts; ADR 0227)
+        from modules.reading.hooks import register_package_billing
+
+        from .services.field_package import package_billing
+
+        register_package_billing("billing", package_billing)
         # exceptions and legal processes on a property (TR S10.13; ADR 0188): the staff page and API
         # live in service, the locks are read here (modules/billing/legal.py)
         register(

@@ -10,6 +10,7 @@ class ErrorCode(StrEnum):
     # what a billing run cannot bill (NotBillable, one per property, recorded in the run)
     NOT_FOUND = "not_found"  # a property the run was given, a tariff version the API was asked for
     PROPERTY_NOT_ACTIVE = "property_not_active"
+    ON_SITE_NOT_ALLOWED = "on_site_not_allowed"  # h-reader: billed at the office, not on the phone
     NO_DWELLING_UNITS = "no_dwelling_units"
     UNKNOWN_CATEGORY = "unknown_category"
     NO_ACTIVE_CONNECTION = "no_active_connection"

@@ -40,8 +40,10 @@ class ReadingConfig(AppConfig):
                 "reading.locality_type_save": "Tipo de localidade salvo",
                 "reading.route_locality": "Tipo de localidade da rota alterado",
                 "reading.route_move": "Imóvel movido de rota",
+                "reading.reader_app_settings": "Configuração do aplicativo do leiturista alterada",
             },
             objects={
+                "reading.readerappsettings": "Aplicativo do leiturista",
                 "reading.reading": "Leitura",
                 "reading.readingschedule": "Cronograma de leitura",
                 "reading.holiday": "Feriado",

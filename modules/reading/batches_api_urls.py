@@ -60,3 +60,11 @@ urlpatterns += [
         name="api-reading-route-locality",
     ),
 ]
+
+# the reader's phone app (h-reader, ADR 0227)
+from . import reader_apis  # noqa: E402
+
+urlpatterns += [
+    path("reading/me", reader_apis.ReaderMeApi.as_view(), name="api-reading-me"),
+    path("reading/app-settings", reader_apis.ReaderAppSettingsApi.as_view(), name="api-reading-app-settings"),
+]

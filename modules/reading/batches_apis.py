@@ -32,6 +32,7 @@ from modules.registry.models import BillingGroup
 from . import selectors_batches as sel
 from .errors import ErrorCode
 from .models import BatchItem, Reader, ReadingBatch
+from .selectors_reader import package_extras
 from .services import batches as svc
 from .services import collector, sync
 
@@ -302,7 +303,9 @@ class PackageApi(_DeviceApi):
         messages: list[dict[str, Any]] = []
         if code and batch_route.device is not None and batch_route.device.code == code:
             messages = svc.package_messages(batch_route.device)
-        return Response(sel.package(batch_route, messages))
+        body = sel.package(batch_route, messages)
+        body |= package_extras(batch_route)  # h-reader: the reader app's cards, settings, on-site billing
+        return Response(body)
 
 
 class EventIn(serializers.Serializer):

@@ -21,9 +21,10 @@ from modules.common.selectors import change_history
 from modules.registry.models import BillingGroup, Property
 
 from . import selectors_batches as sel
-from .models import CollectorExchange, Device, Reader, ReaderMessage, ReadingBatch
+from .models import CollectorExchange, Device, Reader, ReaderAppSettings, ReaderMessage, ReadingBatch
 from .services import batches as svc
 from .services import collector
+from .services.reader_app import reader_app_settings_update
 from .services.sync import device_get
 
 
@@ -168,6 +169,18 @@ def readers_view(request: HttpRequest) -> HttpResponse:
                     reads=request.POST.get("reads") == "on",
                 )
                 messages.success(request, "Leiturista salvo.")
+            elif op == "app_settings":
+                if not _can(request, "change"):
+                    messages.error(request, "Seu perfil não permite alterar o aplicativo do leiturista.")
+                    return redirect("reading:readers")
+                reader_app_settings_update(
+                    actor=request.user,
+                    on_site_billing=request.POST.get("on_site_billing") == "on",
+                    paper_mm=int(request.POST.get("paper_mm", "80")),
+                    roll_length_m=int(request.POST.get("roll_length_m", "30")),
+                    upload_every=int(request.POST.get("upload_every", "10")),
+                )
+                messages.success(request, "Configuração do aplicativo do leiturista salva.")
             elif op == "device":
                 number = request.POST.get("reader", "")
                 reader = Reader.objects.filter(employee_number=number).first() if number else None
@@ -210,8 +223,15 @@ def readers_view(request: HttpRequest) -> HttpResponse:
             "users": User.objects.filter(is_active=True).order_by("full_name")[:500],
             "can_add": _can(request, "add"),
             "history": change_history(
-                object_types=["reading.reader", "reading.device", "reading.fieldreadingsettings"]
+                object_types=[
+                    "reading.reader",
+                    "reading.device",
+                    "reading.fieldreadingsettings",
+                    "reading.readerappsettings",
+                ]
             ),
+            "app_settings": ReaderAppSettings.current(),
+            "paper_choices": ReaderAppSettings.Paper.choices,
         },
     )
 

@@ -83,3 +83,27 @@ def package_extras(property_ids: list[int]) -> dict[int, dict[str, object]]:
         for pid, extra in _PACKAGE_EXTRAS[name](property_ids).items():
             out.setdefault(pid, {}).update(extra)
     return out
+
+
+# * `register_package_billing(provider)`: billing answers what a reader's phone needs to price the
+#   bills of a route on the spot with the server's rules (ADR 0227): the tariff version in force as
+#   data, and per property its economias, service, sewer share, other modules' items, exemptions,
+#   due date, payer and overdue bills, or why it is billed at the office. None: no on-site billing.
+PackageBilling = Callable[[int, dt.date, Sequence[int]], "dict[str, object] | None"]
+
+_PACKAGE_BILLING: dict[str, PackageBilling] = {}
+
+
+def register_package_billing(name: str, provider: PackageBilling) -> None:
+    _PACKAGE_BILLING[name] = provider
+
+
+def package_billing(
+    group_id: int, reference: dt.date, property_ids: Sequence[int]
+) -> dict[str, object] | None:
+    """The first provider's answer for the route (None: nobody prices on the spot)."""
+    for name in sorted(_PACKAGE_BILLING):
+        found = _PACKAGE_BILLING[name](group_id, reference, property_ids)
+        if found is not None:
+            return found
+    return None

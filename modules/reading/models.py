@@ -195,3 +195,4 @@ class ReadingRevision(models.Model):
 
 
 from .models_batches import *  # noqa: E402,F403
+from .models_reader import *  # noqa: E402,F403

@@ -35,3 +35,12 @@ urlpatterns += [
     path("roteiros/", routes_views.routes_view, name="routes"),
     path("roteiros/<int:pk>/", routes_views.route_view, name="route"),
 ]
+
+# the reader's phone app (h-reader, ADR 0227)
+from . import reader_views  # noqa: E402
+
+urlpatterns += [
+    path("app/", reader_views.reader_app_view, name="reader_app"),
+    path("app/sw.js", reader_views.reader_service_worker_view, name="reader_service_worker"),
+    path("app/manifest.webmanifest", reader_views.reader_manifest_view, name="reader_manifest"),
+]

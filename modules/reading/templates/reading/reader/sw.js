@@ -1,0 +1,37 @@
+/* Service worker of the reader app (ADR 0227): the app shell works with no signal (network first, the cached
+   copy when offline). The route's package, the readings and the printed bills waiting to be sent live in IndexedDB (app.js);
+   the API is never cached here. */
+const CACHE = "leitura-app-v1";
+const SHELL = ["/leitura/app/", "/leitura/app/manifest.webmanifest"{% for url in shell %}, "{{ url|escapejs }}"{% endfor %}];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+    return;
+  }
+  const isShell = url.pathname === "/leitura/app/" || SHELL.includes(url.pathname);
+  if (!isShell) return;
+  event.respondWith(
+    fetch(event.request)
+      .then((response) => {
+        if (response.ok && !response.redirected) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+        }
+        return response;
+      })
+      .catch(() => caches.match(url.pathname).then((hit) => hit || Response.error()))
+  );
+});
