@@ -245,6 +245,7 @@ class Payment(NamedByKind):
         RETURN_FILE = "return_file", "Arquivo retorno"
         COUNTER = "counter", "Caixa (balcão)"
         GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
+        DIRECT_DEBIT = "direct_debit", "Débito automático"
 
     class Status(TextChoices):
         APPLIED = "applied", "Baixado"
@@ -450,3 +451,13 @@ class GatewayAccount(NamedByKind):
     webhook_username = models.CharField(max_length=60, blank=True)
     webhook_password = EncryptedTextField(blank=True)
     active = models.BooleanField(default=True)
+
+
+from .models_direct_debit import DirectDebitAgreement as DirectDebitAgreement  # noqa: E402
+from .models_direct_debit import DirectDebitAuthorization as DirectDebitAuthorization  # noqa: E402
+from .models_direct_debit import DirectDebitBillControl as DirectDebitBillControl  # noqa: E402
+from .models_direct_debit import DirectDebitEnrolmentQueue as DirectDebitEnrolmentQueue  # noqa: E402
+from .models_direct_debit import DirectDebitItem as DirectDebitItem  # noqa: E402
+from .models_direct_debit import DirectDebitRemittance as DirectDebitRemittance  # noqa: E402
+from .models_direct_debit import DirectDebitReturn as DirectDebitReturn  # noqa: E402
+from .models_direct_debit import DirectDebitReturnRecord as DirectDebitReturnRecord  # noqa: E402

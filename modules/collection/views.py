@@ -133,7 +133,7 @@ def return_files_view(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rf = services.return_file_import(
+                rf = services.bank_file_import(
                     actor=request.user, data=upload.read(), filename=upload.name or ""
                 )
             except DomainError as exc:
@@ -149,12 +149,20 @@ def return_files_view(request: HttpRequest) -> HttpResponse:
                 }
                 status = 400 if exc.status < 500 else exc.status
             else:
+                if isinstance(rf, ReturnFile):
+                    messages.success(
+                        request,
+                        f"Arquivo {rf.filename or rf.pk} importado: {rf.applied_count} pagamento(s) "
+                        f"baixado(s), {rf.review_count} em análise.",
+                    )
+                    return redirect("collection:return_files")
                 messages.success(
                     request,
-                    f"Arquivo {rf.filename or rf.pk} importado: {rf.applied_count} pagamento(s) baixado(s), "
-                    f"{rf.review_count} em análise.",
+                    f"Retorno de débito automático {rf.filename or rf.pk} importado: {rf.debited_count} "
+                    f"debitado(s), {rf.refused_count} não debitado(s), {rf.review_count} em análise, "
+                    f"{rf.enrolment_count} cadastro(s), {rf.unidentified_count} não identificado(s).",
                 )
-                return redirect("collection:return_files")
+                return redirect("collection:direct_debit")
     page, size = page_of(request, selectors.return_file_list())
     return render(
         request,
