@@ -350,8 +350,8 @@ def remittance_create(
         )
     if due_until < today:
         raise ValidationFailed(
-            "A data-limite de vencimento não pode ser anterior a hoje: o banco recusa débito com data passada "
-            "(código 18).",
+            "A data-limite de vencimento não pode ser anterior a hoje: o banco recusa débito com data "
+            "passada (código 18).",
             field="due_until",
             code=ErrorCode.INVALID,
         )
@@ -554,7 +554,7 @@ def debit_return_import(*, actor: Actor, data: bytes, filename: str = "") -> Dir
         )
     if parsed.debits:
         raise ReturnFileRejected(
-            [Problem(parsed.debits and 2, "E.01", "registros E (débitos a enviar) num retorno do banco")]
+            [Problem(2, "E.01", "registros E (débitos a enviar) num retorno do banco")]
         )
     agreement = _agreement_for(parsed.header)
     _refuse_if_imported(agreement, parsed)
@@ -593,7 +593,7 @@ def _debit_return_import(
     DirectDebitEnrolmentQueue.objects.bulk_create(
         DirectDebitEnrolmentQueue(record=r, agreement=agreement) for r in queue
     )
-    counts = {o: 0 for o in O.values}
+    counts = dict.fromkeys(O.values, 0)
     for r in records:
         counts[r.outcome] += 1
     rf.debited_count = counts[O.DEBITED]

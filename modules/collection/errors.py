@@ -61,3 +61,4 @@ class ErrorCode(StrEnum):
     ENROLMENT_NOT_FOUND = "enrolment_not_found"
     ENROLMENT_DONE = "enrolment_done"  # the unidentified enrolment was already linked or discarded
     REMITTANCE_NOT_FOUND = "remittance_not_found"
+    BILLS_IN_DIRECT_DEBIT = "bills_in_direct_debit"  # sent for debit, the bank has not answered

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from modules.access.models import Profile, ProfileGrant
-from modules.billing.models import Bill, BillStatus
+from modules.billing.models import BillStatus
 from modules.collection import direct_debit as dd
 from modules.collection import services
 from modules.collection.domain import direct_debit as layout
@@ -349,7 +349,7 @@ def test_bad_input_is_refused_with_line_and_field():
     assert (exc.value.field, exc.value.code) == ("agent", "no_debit_agreement")
     agreement = _agreement()
     # an F record for no debit we sent: kept, for review
-    p, auth = _enrolled(agreement)
+    p, _auth = _enrolled(agreement)
     stray = layout.DebitReturn(
         0, p.account_number, "1234", "1", DUE, Decimal("5.00"), "00", "000000000120990101", False
     )
@@ -439,3 +439,30 @@ def test_debit_management_needs_the_change_right_and_is_audited(alpha_client: Cl
     assert entry.reason == "Saldo insuficiente"
     listed = alpha_client.get(f"/api/v1/collection/direct-debit/authorizations?property={p.pk}", **viewer)
     assert listed.status_code == 200 and listed.json()["results"][0]["account"] == "****7890"
+
+
+def test_a_bill_under_direct_debit_prints_so_and_is_not_offered_online_until_refused():
+    import io
+
+    from pypdf import PdfReader
+
+    from modules.billing.pdf import render_bill_pdf, render_bill_pdf_lean
+    from modules.collection.gateway import gateway_charge_create
+
+    agreement = _agreement()
+    p, _ = _enrolled(agreement)
+    bill = f.bill(p, "45.00", DUE)
+    (rem,) = dd.remittance_create(actor=ACTOR, agent_code="237", due_until=DUE, today=TODAY)
+    bill.refresh_from_db()
+    assert render_bill_pdf_lean(bill) is None  # the reference lays out the notice
+    text = " ".join((pg.extract_text() or "") for pg in PdfReader(io.BytesIO(render_bill_pdf(bill))).pages)
+    assert "DÉBITO AUTOMÁTICO" in text and "Banco 237" in text
+    with pytest.raises(Conflict) as exc:
+        gateway_charge_create(actor=ACTOR, property_id=p.pk, bill_ids=[bill.pk], method="pix", today=TODAY)
+    assert (exc.value.code, exc.value.field) == ("bills_in_direct_debit", "bills")
+    item = rem.items.select_related("bill__property", "authorization").get()
+    services.bank_file_import(actor=ACTOR, data=_bank_return(agreement, answers=[_answer(item, "04")]))
+    bill.refresh_from_db()
+    assert bill.direct_debit == "" and "DÉBITO AUTOMÁTICO" not in " ".join(
+        (pg.extract_text() or "") for pg in PdfReader(io.BytesIO(render_bill_pdf(bill))).pages
+    )

@@ -279,7 +279,7 @@ def remittance_file(
 
 def _date(text: str, line: int, fld: str, problems: list[Problem]) -> dt.date:
     try:
-        return dt.datetime.strptime(text, "%Y%m%d").date()
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         problems.append(Problem(line, fld, f"data inválida «{text.strip()}» (esperado AAAAMMDD)"))
         return dt.date(1900, 1, 1)
