@@ -553,9 +553,7 @@ def debit_return_import(*, actor: Actor, data: bytes, filename: str = "") -> Dir
             ]
         )
     if parsed.debits:
-        raise ReturnFileRejected(
-            [Problem(2, "E.01", "registros E (débitos a enviar) num retorno do banco")]
-        )
+        raise ReturnFileRejected([Problem(2, "E.01", "registros E (débitos a enviar) num retorno do banco")])
     agreement = _agreement_for(parsed.header)
     _refuse_if_imported(agreement, parsed)
     try:

@@ -127,7 +127,10 @@ def gateway_charge_create(
             code=ErrorCode.BILLS_IN_AGREEMENT,
         )
     debiting = list(
-        open_bills(property_id).filter(id__in=ids).exclude(direct_debit="").values_list("reference", flat=True)
+        open_bills(property_id)
+        .filter(id__in=ids)
+        .exclude(direct_debit="")
+        .values_list("reference", flat=True)
     )
     if debiting:
         # sent for direct debit: not offered for another payment until the bank refuses it (ADR 0235)

@@ -512,6 +512,8 @@ STAFF_NAV: tuple[NavItem, ...] = (
         description="Avisos oferecidos (conta emitida, vencimento, pagamento, débito, interrupção, "
         "protocolo), prazos e os provedores de WhatsApp e notificação no aplicativo.",
     ),
+    # direct debit (h-pay, ADR 0235)
+    NavItem("Arrecadação", "Débito automático", "collection:direct_debit", "collection.direct_debit"),
 )
 
 
