@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, direct_debit_apis, gateway_apis, settings_apis
+from . import apis, direct_debit_apis, exceptions_apis, gateway_apis, settings_apis
 
 urlpatterns = [
     path("collection/return-files", apis.ReturnFilesApi.as_view(), name="api-return-files"),
@@ -88,4 +88,24 @@ urlpatterns = [
         direct_debit_apis.DebitBillResendApi.as_view(),
         name="api-dd-bill-resend",
     ),
+    # payment exceptions (ADR 0236) and the monthly closing (ADR 0237)
+    path(
+        "collection/payments/<int:pk>/attach",
+        exceptions_apis.PaymentAttachApi.as_view(),
+        name="api-payment-attach",
+    ),
+    path(
+        "collection/payments/<int:pk>/credit",
+        exceptions_apis.PaymentCreditApi.as_view(),
+        name="api-payment-credit",
+    ),
+    path(
+        "collection/payments/<int:pk>/transfer",
+        exceptions_apis.PaymentTransferApi.as_view(),
+        name="api-payment-transfer",
+    ),
+    path("collection/deposits", exceptions_apis.DepositsApi.as_view(), name="api-deposits"),
+    path("collection/adjustments", exceptions_apis.AdjustmentsApi.as_view(), name="api-adjustments"),
+    path("collection/closings", exceptions_apis.ClosingsApi.as_view(), name="api-closings"),
+    path("collection/closings/<str:month>", exceptions_apis.ClosingApi.as_view(), name="api-closing"),
 ]

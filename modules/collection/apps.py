@@ -100,3 +100,6 @@ class CollectionConfig(AppConfig):
             ),
         )
         register_item_source("collection.late_charge", late_charge_items)
+        from .exceptions import adjustment_items
+
+        register_item_source("collection.adjustment", adjustment_items)

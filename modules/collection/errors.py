@@ -62,3 +62,8 @@ class ErrorCode(StrEnum):
     ENROLMENT_DONE = "enrolment_done"  # the unidentified enrolment was already linked or discarded
     REMITTANCE_NOT_FOUND = "remittance_not_found"
     BILLS_IN_DIRECT_DEBIT = "bills_in_direct_debit"  # sent for debit, the bank has not answered
+    # the monthly closing (ADR 0237)
+    MONTH_OPEN = "month_open"  # the month is still open for corrections (its agents' float)
+    MONTH_CLOSED = "month_closed"
+    MONTH_OUT_OF_ORDER = "month_out_of_order"
+    CLOSING_NOT_FOUND = "closing_not_found"

@@ -246,12 +246,14 @@ class Payment(NamedByKind):
         COUNTER = "counter", "Caixa (balcão)"
         GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
         DIRECT_DEBIT = "direct_debit", "Débito automático"
+        DEPOSIT = "deposit", "Depósito bancário"
 
     class Status(TextChoices):
         APPLIED = "applied", "Baixado"
         REVIEW = "review", "Em análise"
         REVERSED = "reversed", "Estornado"
         REFUND = "refund", "A devolver"
+        CREDITED = "credited", "Convertido em crédito"
 
     class Review(TextChoices):
         NONE = "", "—"
@@ -461,3 +463,6 @@ from .models_direct_debit import DirectDebitItem as DirectDebitItem  # noqa: E40
 from .models_direct_debit import DirectDebitRemittance as DirectDebitRemittance  # noqa: E402
 from .models_direct_debit import DirectDebitReturn as DirectDebitReturn  # noqa: E402
 from .models_direct_debit import DirectDebitReturnRecord as DirectDebitReturnRecord  # noqa: E402
+from .models_exceptions import CollectionClosing as CollectionClosing  # noqa: E402
+from .models_exceptions import PaymentAdjustment as PaymentAdjustment  # noqa: E402
+from .models_exceptions import PaymentTransfer as PaymentTransfer  # noqa: E402

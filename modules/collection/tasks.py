@@ -24,3 +24,19 @@ def card_checkouts_expire(self: TenantTask) -> dict[str, object]:
     so a redelivered or re-run message finds nothing left to change."""
     now = timezone.now()
     return {"at": now.isoformat(), "changed": expire(now=now)}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.collection.tasks.closings_run",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def closings_run(self: TenantTask) -> dict[str, object]:
+    """Every few minutes: the monthly closings staff scheduled whose time has come (ADR 0237).
+    Idempotent: a closed month is never closed again."""
+    from .closing import closings_due
+
+    return {"closed": closings_due()}

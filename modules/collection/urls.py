@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import direct_debit_views, settings_views, views
+from . import direct_debit_views, exceptions_views, settings_views, views
 
 app_name = "collection"
 
@@ -47,4 +47,11 @@ urlpatterns = [
         direct_debit_views.enrolment_resolve_view,
         name="dd_enrolment_resolve",
     ),
+    # payment exceptions (ADR 0236) and the monthly closing (ADR 0237)
+    path("revisao/<int:pk>/vincular/", exceptions_views.payment_attach_view, name="payment_attach"),
+    path("revisao/<int:pk>/credito/", exceptions_views.payment_credit_view, name="payment_credit"),
+    path("pagamentos/<int:pk>/transferir/", exceptions_views.payment_transfer_view, name="payment_transfer"),
+    path("depositos/", exceptions_views.deposits_view, name="deposits"),
+    path("fechamento/", exceptions_views.closings_view, name="closings"),
+    path("fechamento/<str:month>/", exceptions_views.closing_view, name="closing"),
 ]

@@ -514,6 +514,8 @@ STAFF_NAV: tuple[NavItem, ...] = (
     ),
     # direct debit (h-pay, ADR 0235)
     NavItem("Arrecadação", "Débito automático", "collection:direct_debit", "collection.direct_debit"),
+    NavItem("Arrecadação", "Depósitos bancários", "collection:deposits", "collection.payments"),
+    NavItem("Arrecadação", "Fechamento mensal", "collection:closings", "collection.closing"),
 )
 
 

@@ -69,6 +69,8 @@ ROUTES: dict[str, str] = {
     "notifications.bills_released": BATCH,
     "notifications.scan": BATCH,
     "notifications.deliver": INTERACTIVE,
+    # the monthly closings of collection staff scheduled (h-pay, ADR 0237)
+    "modules.collection.tasks.closings_run": BATCH,
 }
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from modules.access.models import Profile, ProfileGrant
 from modules.collection.domain import direct_debit as layout
@@ -60,7 +61,7 @@ def test_a_clerk_runs_direct_debit_from_the_page(alpha_client: Client) -> None:
         {"account_number": "1-1", "agreement": agreement.pk, "branch": "1", "account": "2"},
     )
     assert r.status_code == 400 and "Nenhum imóvel com esta matrícula" in r.content.decode()
-    due = dt.date.today() + dt.timedelta(days=10)
+    due = timezone.localdate() + dt.timedelta(days=10)
     f.bill(p, "25.00", due)
     r = c.post(URL + "remessas/", {"agent": agent.pk, "due_until": due.isoformat()})
     assert r.status_code == 302
