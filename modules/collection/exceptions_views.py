@@ -117,7 +117,7 @@ def deposits_view(request: HttpRequest) -> HttpResponse:
                     barcode=values["barcode"], reference=values["reference"],
                 )  # fmt: skip
             except DomainError as exc:
-                errors[exc.field or "__all__"] = exc.message
+                errors[exc.field if exc.field in values else "form"] = exc.message
             else:
                 messages.success(
                     request,

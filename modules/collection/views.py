@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.errors import DomainError
+from modules.common.models import AuditEntry
 
 from . import selectors, services
 from .domain.return_file import ReturnFileRejected
@@ -82,6 +83,11 @@ def payment_view(request: HttpRequest, pk: int) -> HttpResponse:
             "p": payment,
             "form": form,
             "settlements": payment.settlements.select_related("bill").order_by("bill__due_date"),
+            "adjustments": payment.adjustments.all(),
+            "transfers": payment.transfers.select_related("from_property", "to_property"),
+            "history": AuditEntry.objects.filter(
+                object_type=Payment._meta.label_lower, object_id=str(payment.pk)
+            ).order_by("at"),
         },
     )
 
