@@ -78,6 +78,13 @@ class AgentForm(forms.Form):
         initial="0.00",
         localize=True,
     )
+    inbox_dir = forms.CharField(
+        label="Pasta de entrada dos arquivos",
+        max_length=300,
+        required=False,
+        help_text="Opcional: pasta (SFTP/VAN montada no servidor) lida automaticamente; cada arquivo é "
+        "importado uma vez e movido para processados/ ou recusados/.",
+    )
     credit_days = forms.IntegerField(
         label="Dias para crédito (float)", min_value=0, max_value=365, initial=1,
         help_text="Dias entre o pagamento e o crédito na conta da concessionária.",

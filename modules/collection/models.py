@@ -41,6 +41,9 @@ class CollectingAgent(models.Model):
     contract_end = models.DateField("fim do contrato", null=True, blank=True)
     fee_per_payment = models.DecimalField("tarifa por pagamento", max_digits=8, decimal_places=2, default=0)
     credit_days = models.PositiveSmallIntegerField("dias para crédito (float)", default=1)
+    # the directory the bank's files are dropped in (a mounted SFTP/VAN folder): polled on a schedule,
+    # each file imported once and moved to processados/ or recusados/ (ADR 0238)
+    inbox_dir = models.CharField("pasta de entrada dos arquivos", max_length=300, blank=True, default="")
     active = models.BooleanField("ativo", default=True)
 
     class Meta:

@@ -40,3 +40,19 @@ def closings_run(self: TenantTask) -> dict[str, object]:
     from .closing import closings_due
 
     return {"closed": closings_due()}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.collection.tasks.bank_inbox_poll",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def bank_inbox_poll(self: TenantTask) -> dict[str, object]:
+    """Every BANK_INBOX_POLL_SECONDS: the agents' inbox folders (ADR 0238). Idempotent: a file is moved
+    once handled, and a file dropped again is refused as already imported."""
+    from .inbox import inbox_poll
+
+    return {"files": inbox_poll()}

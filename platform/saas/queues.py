@@ -71,6 +71,8 @@ ROUTES: dict[str, str] = {
     "notifications.deliver": INTERACTIVE,
     # the monthly closings of collection staff scheduled (h-pay, ADR 0237)
     "modules.collection.tasks.closings_run": BATCH,
+    # the agents' bank-file inbox folders (h-pay, ADR 0238)
+    "modules.collection.tasks.bank_inbox_poll": BATCH,
 }
 
 
