@@ -85,7 +85,8 @@ def _validate(agent: CollectingAgent) -> None:
         )
     if agent.inbox_dir and not (agent.inbox_dir.startswith("/") and len(agent.inbox_dir) <= 300):
         raise ValidationFailed(
-            "A pasta de entrada é um caminho absoluto no servidor (ex.: /srv/bancos/001), até 300 caracteres.",
+            "A pasta de entrada é um caminho absoluto no servidor (ex.: /srv/bancos/001), "
+            "até 300 caracteres.",
             field="inbox_dir",
             code=ErrorCode.INVALID,
         )

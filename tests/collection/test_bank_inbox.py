@@ -26,9 +26,16 @@ def test_the_inbox_imports_each_file_once_and_moves_it(tmp_path: Path, alpha_cli
     alpha_client.force_login(make_user("alpha", "chefe-inbox", "Senha-forte-123", is_admin=True))
     r = alpha_client.post(
         f"/arrecadacao/configuracoes/agentes/{agent.pk}/",
-        {"name": agent.name, "kind": "bank", "agreement_code": "", "fee_per_payment": "1,50", "credit_days": "1",
-         "active": "on", "inbox_dir": str(tmp_path)},
-    )  # fmt: skip
+        {
+            "name": agent.name,
+            "kind": "bank",
+            "agreement_code": "",
+            "fee_per_payment": "1,50",
+            "credit_days": "1",
+            "active": "on",
+            "inbox_dir": str(tmp_path),
+        },
+    )
     assert r.status_code == 302, r.content.decode()[:3000]
     agent.refresh_from_db()
     assert agent.inbox_dir == str(tmp_path)
