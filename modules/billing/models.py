@@ -77,6 +77,11 @@ class Bill(models.Model):
     hold = models.CharField(
         "retenção", max_length=20, choices=BillHold.choices, blank=True, db_default="", default=""
     )
+    # Set while the bill is sent for direct debit and the bank has not refused it (collection, ADR
+    # 0235): the words the bill prints instead of its barcode ("Débito automático – Banco X").
+    direct_debit = models.CharField(
+        "débito automático", max_length=120, blank=True, db_default="", default=""
+    )
 
     class Meta:
         ordering = ["-reference", "property_id"]

@@ -346,7 +346,8 @@ _STATICS: dict[str, pdf_lean.Static] = {}
 def render_bill_pdf_lean(bill: Bill, reads: pdf_reads.BillReads | None = None) -> bytes | None:
     """The bill drawn by the lean writer, or None when it must go to the reference (a stamped draft
     or cancelled bill, a character outside the embedded faces, more than one page)."""
-    if bill.status in UNISSUED:
+    if bill.status in UNISSUED or bill.direct_debit:
+        # a bill under direct debit prints its notice instead of the barcode: the reference lays it out
         return None
     tenant = current_tenant()
     static = _static(tenant)

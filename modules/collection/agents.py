@@ -22,7 +22,16 @@ from modules.common.typed import transaction
 from .errors import ErrorCode
 from .models import CollectingAgent
 
-FIELDS = ("name", "kind", "agreement_code", "contract_number", "fee_per_payment", "credit_days", "active")
+FIELDS = (
+    "name",
+    "kind",
+    "agreement_code",
+    "contract_number",
+    "fee_per_payment",
+    "credit_days",
+    "active",
+    "inbox_dir",
+)
 
 
 def agent_list(*, active: bool | None = None) -> QuerySet[CollectingAgent]:
@@ -72,6 +81,13 @@ def _validate(agent: CollectingAgent) -> None:
         raise ValidationFailed(
             "O convênio tem até 20 caracteres, como no arquivo retorno (A.03).",
             field="agreement",
+            code=ErrorCode.INVALID,
+        )
+    if agent.inbox_dir and not (agent.inbox_dir.startswith("/") and len(agent.inbox_dir) <= 300):
+        raise ValidationFailed(
+            "A pasta de entrada é um caminho absoluto no servidor (ex.: /srv/bancos/001), "
+            "até 300 caracteres.",
+            field="inbox_dir",
             code=ErrorCode.INVALID,
         )
     if len(agent.contract_number) > 40:

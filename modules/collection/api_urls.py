@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, gateway_apis, settings_apis
+from . import apis, direct_debit_apis, exceptions_apis, gateway_apis, settings_apis
 
 urlpatterns = [
     path("collection/return-files", apis.ReturnFilesApi.as_view(), name="api-return-files"),
@@ -29,4 +29,83 @@ urlpatterns = [
         settings_apis.LateChargePoliciesApi.as_view(),
         name="api-late-charge-policies",
     ),
+    # direct debit (ADR 0235)
+    path(
+        "collection/direct-debit/agreements",
+        direct_debit_apis.DebitAgreementsApi.as_view(),
+        name="api-dd-agreements",
+    ),
+    path(
+        "collection/direct-debit/authorizations",
+        direct_debit_apis.DebitAuthorizationsApi.as_view(),
+        name="api-dd-authorizations",
+    ),
+    path(
+        "collection/direct-debit/authorizations/<int:pk>/cancel",
+        direct_debit_apis.DebitAuthorizationCancelApi.as_view(),
+        name="api-dd-authorization-cancel",
+    ),
+    path(
+        "collection/direct-debit/remittances",
+        direct_debit_apis.DebitRemittancesApi.as_view(),
+        name="api-dd-remittances",
+    ),
+    path(
+        "collection/direct-debit/remittances/<int:pk>",
+        direct_debit_apis.DebitRemittanceApi.as_view(),
+        name="api-dd-remittance",
+    ),
+    path(
+        "collection/direct-debit/remittances/<int:pk>/file",
+        direct_debit_apis.DebitRemittanceFileApi.as_view(),
+        name="api-dd-remittance-file",
+    ),
+    path(
+        "collection/direct-debit/returns", direct_debit_apis.DebitReturnsApi.as_view(), name="api-dd-returns"
+    ),
+    path(
+        "collection/direct-debit/enrolments",
+        direct_debit_apis.DebitEnrolmentsApi.as_view(),
+        name="api-dd-enrolments",
+    ),
+    path(
+        "collection/direct-debit/enrolments/<int:pk>/link",
+        direct_debit_apis.DebitEnrolmentLinkApi.as_view(),
+        name="api-dd-enrolment-link",
+    ),
+    path(
+        "collection/direct-debit/enrolments/<int:pk>/discard",
+        direct_debit_apis.DebitEnrolmentDiscardApi.as_view(),
+        name="api-dd-enrolment-discard",
+    ),
+    path(
+        "collection/direct-debit/bills/<int:pk>/control",
+        direct_debit_apis.DebitBillControlApi.as_view(),
+        name="api-dd-bill-control",
+    ),
+    path(
+        "collection/direct-debit/bills/<int:pk>/resend",
+        direct_debit_apis.DebitBillResendApi.as_view(),
+        name="api-dd-bill-resend",
+    ),
+    # payment exceptions (ADR 0236) and the monthly closing (ADR 0237)
+    path(
+        "collection/payments/<int:pk>/attach",
+        exceptions_apis.PaymentAttachApi.as_view(),
+        name="api-payment-attach",
+    ),
+    path(
+        "collection/payments/<int:pk>/credit",
+        exceptions_apis.PaymentCreditApi.as_view(),
+        name="api-payment-credit",
+    ),
+    path(
+        "collection/payments/<int:pk>/transfer",
+        exceptions_apis.PaymentTransferApi.as_view(),
+        name="api-payment-transfer",
+    ),
+    path("collection/deposits", exceptions_apis.DepositsApi.as_view(), name="api-deposits"),
+    path("collection/adjustments", exceptions_apis.AdjustmentsApi.as_view(), name="api-adjustments"),
+    path("collection/closings", exceptions_apis.ClosingsApi.as_view(), name="api-closings"),
+    path("collection/closings/<str:month>", exceptions_apis.ClosingApi.as_view(), name="api-closing"),
 ]

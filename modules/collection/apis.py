@@ -108,8 +108,13 @@ class ReturnFilesApi(APIView):
             raise ValidationFailed(
                 "Envie o arquivo retorno no campo 'file'.", field="file", code=ErrorCode.INVALID
             )
-        rf = services.return_file_import(actor=request.user, data=upload.read(), filename=upload.name or "")
-        return Response(ReturnFileOut(rf).data, status=status.HTTP_201_CREATED)
+        rf = services.bank_file_import(actor=request.user, data=upload.read(), filename=upload.name or "")
+        if isinstance(rf, ReturnFile):
+            return Response(ReturnFileOut(rf).data, status=status.HTTP_201_CREATED)
+        # a direct-debit return (B and F records, ADR 0235)
+        from .direct_debit_apis import DebitReturnOut
+
+        return Response(DebitReturnOut(rf).data, status=status.HTTP_201_CREATED)
 
 
 class CounterIn(serializers.Serializer):

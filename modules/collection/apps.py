@@ -93,5 +93,13 @@ class CollectionConfig(AppConfig):
             Function("collection.return_files", "Arquivos retorno (FEBRABAN)", "Arrecadação"),
             Function("collection.gateway", "Cobranças Pagar.me (PIX, boleto, cartão)", "Arrecadação"),
             Function("collection.settings", "Agentes, acréscimos e índices", "Arrecadação"),
+            Function(
+                "collection.direct_debit",
+                "Débito automático (autorizações, remessas, retornos)",
+                "Arrecadação",
+            ),
         )
         register_item_source("collection.late_charge", late_charge_items)
+        from .exceptions import adjustment_items
+
+        register_item_source("collection.adjustment", adjustment_items)

@@ -49,3 +49,21 @@ class ErrorCode(StrEnum):
     INDEX_CSV_REJECTED = "index_csv_rejected"  # `problems` lists line and field
     POLICY_IN_FORCE = "policy_in_force"  # a version in force on a billed month is never changed
     POLICY_NOT_FOUND = "policy_not_found"
+    # direct debit (ADR 0235)
+    DEBIT_AGREEMENT_NOT_FOUND = "debit_agreement_not_found"
+    NO_DEBIT_AGREEMENT = "no_debit_agreement"  # the agent has no active direct-debit agreement
+    AUTHORIZATION_ACTIVE = "authorization_active"  # the property already has an active authorisation
+    AUTHORIZATION_NOT_FOUND = "authorization_not_found"
+    AUTHORIZATION_CANCELLED = "authorization_cancelled"
+    BILL_NOT_FOUND = "bill_not_found"
+    DEBIT_NOT_REFUSED = "debit_not_refused"  # only a bill the bank refused is resent
+    NOTHING_TO_SEND = "nothing_to_send"  # no debit nor enrolment for the remittance asked for
+    ENROLMENT_NOT_FOUND = "enrolment_not_found"
+    ENROLMENT_DONE = "enrolment_done"  # the unidentified enrolment was already linked or discarded
+    REMITTANCE_NOT_FOUND = "remittance_not_found"
+    BILLS_IN_DIRECT_DEBIT = "bills_in_direct_debit"  # sent for debit, the bank has not answered
+    # the monthly closing (ADR 0237)
+    MONTH_OPEN = "month_open"  # the month is still open for corrections (its agents' float)
+    MONTH_CLOSED = "month_closed"
+    MONTH_OUT_OF_ORDER = "month_out_of_order"
+    CLOSING_NOT_FOUND = "closing_not_found"

@@ -78,6 +78,13 @@ class AgentForm(forms.Form):
         initial="0.00",
         localize=True,
     )
+    inbox_dir = forms.CharField(
+        label="Pasta de entrada dos arquivos",
+        max_length=300,
+        required=False,
+        help_text="Opcional: pasta (SFTP/VAN montada no servidor) lida automaticamente; cada arquivo é "
+        "importado uma vez e movido para processados/ ou recusados/.",
+    )
     credit_days = forms.IntegerField(
         label="Dias para crédito (float)", min_value=0, max_value=365, initial=1,
         help_text="Dias entre o pagamento e o crédito na conta da concessionária.",
@@ -173,3 +180,47 @@ class LateChargeSimulationForm(forms.Form):
         if due and paid and paid < due:
             self.add_error("paid_on", "O pagamento é anterior ao vencimento: não há acréscimos.")
         return data
+
+
+class DebitRemittanceForm(forms.Form):
+    agent = forms.ModelChoiceField(
+        label="Banco",
+        queryset=CollectingAgent.objects.filter(debit_agreements__active=True).distinct(),
+        empty_label="Escolha o banco",
+    )
+    due_until = forms.DateField(label="Faturas com vencimento até", widget=DATE)
+
+
+class DebitAgreementForm(forms.Form):
+    agent = forms.ModelChoiceField(
+        label="Banco",
+        queryset=CollectingAgent.objects.filter(kind=CollectingAgent.Kind.BANK),
+        empty_label="Escolha o banco",
+    )
+    code = forms.CharField(label="Convênio de débito (A.03)", max_length=20)
+    name = forms.CharField(label="Descrição", max_length=80, required=False)
+    layout_version = forms.ChoiceField(label="Layout", choices=[("05", "versão 05"), ("04", "versão 04")])
+
+
+class DebitAuthorizationForm(forms.Form):
+    account_number = forms.CharField(label="Matrícula", max_length=12)
+    agreement = forms.IntegerField(label="Convênio", widget=forms.Select)
+    branch = forms.CharField(label="Agência", max_length=4)
+    account = forms.CharField(label="Conta", max_length=14)
+
+
+class DebitBillForm(forms.Form):
+    bill = forms.IntegerField(label="Fatura nº", min_value=1)
+    action = forms.ChoiceField(
+        label="Ação",
+        choices=[
+            ("freeze", "Não enviar ao débito (congelar)"),
+            ("unfreeze", "Voltar a enviar"),
+            ("force", "Enviar só pelo convênio escolhido"),
+            ("resend", "Reenviar após recusa do banco"),
+        ],
+    )
+    agreement = forms.IntegerField(
+        label="Convênio (para «enviar só pelo convênio»)", required=False, widget=forms.Select
+    )
+    reason = forms.CharField(label="Justificativa / motivo do reenvio", max_length=200)

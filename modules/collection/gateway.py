@@ -126,6 +126,20 @@ def gateway_charge_create(
             field="bills",
             code=ErrorCode.BILLS_IN_AGREEMENT,
         )
+    debiting = list(
+        open_bills(property_id)
+        .filter(id__in=ids)
+        .exclude(direct_debit="")
+        .values_list("reference", flat=True)
+    )
+    if debiting:
+        # sent for direct debit: not offered for another payment until the bank refuses it (ADR 0235)
+        raise Conflict(
+            "Há faturas selecionadas em débito automático, aguardando o banco: "
+            + ", ".join(f"{r:%m/%Y}" for r in sorted(debiting)),
+            field="bills",
+            code=ErrorCode.BILLS_IN_DIRECT_DEBIT,
+        )
     review = card_review_bills(bill_ids=ids)
     if review:
         raise Conflict(

@@ -41,6 +41,9 @@ class CollectingAgent(models.Model):
     contract_end = models.DateField("fim do contrato", null=True, blank=True)
     fee_per_payment = models.DecimalField("tarifa por pagamento", max_digits=8, decimal_places=2, default=0)
     credit_days = models.PositiveSmallIntegerField("dias para crédito (float)", default=1)
+    # the directory the bank's files are dropped in (a mounted SFTP/VAN folder): polled on a schedule,
+    # each file imported once and moved to processados/ or recusados/ (ADR 0238)
+    inbox_dir = models.CharField("pasta de entrada dos arquivos", max_length=300, blank=True, default="")
     active = models.BooleanField("ativo", default=True)
 
     class Meta:
@@ -245,12 +248,15 @@ class Payment(NamedByKind):
         RETURN_FILE = "return_file", "Arquivo retorno"
         COUNTER = "counter", "Caixa (balcão)"
         GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
+        DIRECT_DEBIT = "direct_debit", "Débito automático"
+        DEPOSIT = "deposit", "Depósito bancário"
 
     class Status(TextChoices):
         APPLIED = "applied", "Baixado"
         REVIEW = "review", "Em análise"
         REVERSED = "reversed", "Estornado"
         REFUND = "refund", "A devolver"
+        CREDITED = "credited", "Convertido em crédito"
 
     class Review(TextChoices):
         NONE = "", "—"
@@ -450,3 +456,16 @@ class GatewayAccount(NamedByKind):
     webhook_username = models.CharField(max_length=60, blank=True)
     webhook_password = EncryptedTextField(blank=True)
     active = models.BooleanField(default=True)
+
+
+from .models_direct_debit import DirectDebitAgreement as DirectDebitAgreement  # noqa: E402
+from .models_direct_debit import DirectDebitAuthorization as DirectDebitAuthorization  # noqa: E402
+from .models_direct_debit import DirectDebitBillControl as DirectDebitBillControl  # noqa: E402
+from .models_direct_debit import DirectDebitEnrolmentQueue as DirectDebitEnrolmentQueue  # noqa: E402
+from .models_direct_debit import DirectDebitItem as DirectDebitItem  # noqa: E402
+from .models_direct_debit import DirectDebitRemittance as DirectDebitRemittance  # noqa: E402
+from .models_direct_debit import DirectDebitReturn as DirectDebitReturn  # noqa: E402
+from .models_direct_debit import DirectDebitReturnRecord as DirectDebitReturnRecord  # noqa: E402
+from .models_exceptions import CollectionClosing as CollectionClosing  # noqa: E402
+from .models_exceptions import PaymentAdjustment as PaymentAdjustment  # noqa: E402
+from .models_exceptions import PaymentTransfer as PaymentTransfer  # noqa: E402

@@ -34,6 +34,7 @@ from .errors import ErrorCode
 from .matcher import Incoming, payments_match
 from .models import (
     CollectingAgent,
+    DirectDebitReturn,
     DocumentBill,
     Payment,
     PaymentDocument,
@@ -77,6 +78,22 @@ def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> Retu
     when it is refused, the refusal record (another, committed after the import rolled back)."""
     try:
         return _return_file_import(actor=actor, data=data, filename=filename)
+    except DomainError as exc:
+        return_file_refusal_record(actor=actor, data=data, filename=filename, error=exc)
+        raise
+
+
+def bank_file_import(*, actor: Actor, data: bytes, filename: str = "") -> ReturnFile | DirectDebitReturn:
+    """A file from a bank, whichever it is: a collection return (A/G/Z) or a direct-debit return
+    (A/B/F/Z, ADR 0235), told apart by its header's service (A.10) and its record types. A refusal
+    is recorded the same way for both."""
+    from .direct_debit import debit_return_import
+    from .domain.direct_debit import is_debit_file
+
+    if not is_debit_file(data):
+        return return_file_import(actor=actor, data=data, filename=filename)
+    try:
+        return debit_return_import(actor=actor, data=data, filename=filename)
     except DomainError as exc:
         return_file_refusal_record(actor=actor, data=data, filename=filename, error=exc)
         raise

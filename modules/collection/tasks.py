@@ -24,3 +24,35 @@ def card_checkouts_expire(self: TenantTask) -> dict[str, object]:
     so a redelivered or re-run message finds nothing left to change."""
     now = timezone.now()
     return {"at": now.isoformat(), "changed": expire(now=now)}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.collection.tasks.closings_run",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def closings_run(self: TenantTask) -> dict[str, object]:
+    """Every few minutes: the monthly closings staff scheduled whose time has come (ADR 0237).
+    Idempotent: a closed month is never closed again."""
+    from .closing import closings_due
+
+    return {"closed": closings_due()}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.collection.tasks.bank_inbox_poll",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def bank_inbox_poll(self: TenantTask) -> dict[str, object]:
+    """Every BANK_INBOX_POLL_SECONDS: the agents' inbox folders (ADR 0238). Idempotent: a file is moved
+    once handled, and a file dropped again is refused as already imported."""
+    from .inbox import inbox_poll
+
+    return {"files": inbox_poll()}

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.errors import DomainError
+from modules.common.models import AuditEntry
 
 from . import selectors, services
 from .domain.return_file import ReturnFileRejected
@@ -82,6 +83,11 @@ def payment_view(request: HttpRequest, pk: int) -> HttpResponse:
             "p": payment,
             "form": form,
             "settlements": payment.settlements.select_related("bill").order_by("bill__due_date"),
+            "adjustments": payment.adjustments.all(),
+            "transfers": payment.transfers.select_related("from_property", "to_property"),
+            "history": AuditEntry.objects.filter(
+                object_type=Payment._meta.label_lower, object_id=str(payment.pk)
+            ).order_by("at"),
         },
     )
 
@@ -133,7 +139,7 @@ def return_files_view(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rf = services.return_file_import(
+                rf = services.bank_file_import(
                     actor=request.user, data=upload.read(), filename=upload.name or ""
                 )
             except DomainError as exc:
@@ -149,12 +155,20 @@ def return_files_view(request: HttpRequest) -> HttpResponse:
                 }
                 status = 400 if exc.status < 500 else exc.status
             else:
+                if isinstance(rf, ReturnFile):
+                    messages.success(
+                        request,
+                        f"Arquivo {rf.filename or rf.pk} importado: {rf.applied_count} pagamento(s) "
+                        f"baixado(s), {rf.review_count} em análise.",
+                    )
+                    return redirect("collection:return_files")
                 messages.success(
                     request,
-                    f"Arquivo {rf.filename or rf.pk} importado: {rf.applied_count} pagamento(s) baixado(s), "
-                    f"{rf.review_count} em análise.",
+                    f"Retorno de débito automático {rf.filename or rf.pk} importado: {rf.debited_count} "
+                    f"debitado(s), {rf.refused_count} não debitado(s), {rf.review_count} em análise, "
+                    f"{rf.enrolment_count} cadastro(s), {rf.unidentified_count} não identificado(s).",
                 )
-                return redirect("collection:return_files")
+                return redirect("collection:direct_debit")
     page, size = page_of(request, selectors.return_file_list())
     return render(
         request,

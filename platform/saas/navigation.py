@@ -514,6 +514,10 @@ STAFF_NAV: tuple[NavItem, ...] = (
     ),
     # the routes' reading order (seed 001 3.2.4.1/.3/.10/.11, h-reading)
     NavItem("Leitura", "Roteiros de leitura", "reading:routes", "reading.batches"),
+    # direct debit (h-pay, ADR 0235)
+    NavItem("Arrecadação", "Débito automático", "collection:direct_debit", "collection.direct_debit"),
+    NavItem("Arrecadação", "Depósitos bancários", "collection:deposits", "collection.payments"),
+    NavItem("Arrecadação", "Fechamento mensal", "collection:closings", "collection.closing"),
 )
 
 

@@ -71,6 +71,10 @@ ROUTES: dict[str, str] = {
     "notifications.deliver": INTERACTIVE,
     # a tenant's reader device positions past their retention, once a night (personal data)
     "modules.reading.tasks.device_positions_prune": BATCH,
+    # the monthly closings of collection staff scheduled (h-pay, ADR 0237)
+    "modules.collection.tasks.closings_run": BATCH,
+    # the agents' bank-file inbox folders (h-pay, ADR 0238)
+    "modules.collection.tasks.bank_inbox_poll": BATCH,
 }
 
 

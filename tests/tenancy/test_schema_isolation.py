@@ -1109,3 +1109,102 @@ IDS |= {
     # cut notices of the collection ladder (h-ladder)
     ("notices", "id"): lambda w: _beta_cut_notice(w).pk,
 }
+
+
+def _beta_debit_agreement(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection.direct_debit import agreement_create
+        from modules.common.audit import SystemActor
+        from tests.collection import factories as col
+
+        _beyond_alpha("collection_directdebitagreement")
+        col.agent("237")
+        return agreement_create(actor=SystemActor(ACTOR_NAME), agent_code="237", code=f"DABETA{next(_names)}")
+
+    return w.get("debit_agreement", make)
+
+
+def _beta_debit_authorization(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection.models import DirectDebitAuthorization
+
+        _beyond_alpha("collection_directdebitauthorization")
+        return DirectDebitAuthorization.objects.create(
+            property=w.prop(),
+            agreement=_beta_debit_agreement(w),
+            branch="7777",
+            account="77770001",
+            origin="bank",
+            opted_on=TODAY,
+            created_by=ACTOR_NAME,
+        )
+
+    return w.get("debit_authorization", make)
+
+
+def _beta_debit_remittance(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection.direct_debit import remittance_create
+        from modules.common.audit import SystemActor
+
+        _beyond_alpha("collection_directdebitremittance", "collection_directdebititem")
+        _beta_debit_authorization(w)
+        bill = w.bill()  # due in 2099, open: it goes in the remittance
+        (remittance,) = remittance_create(
+            actor=SystemActor(ACTOR_NAME), agent_code="237", due_until=bill.due_date, today=TODAY
+        )
+        return remittance
+
+    return w.get("debit_remittance", make)
+
+
+def _beta_debit_enrolment(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection.models import (
+            DirectDebitEnrolmentQueue,
+            DirectDebitReturn,
+            DirectDebitReturnRecord,
+        )
+
+        _beyond_alpha("collection_directdebitenrolmentqueue")
+        agreement = _beta_debit_agreement(w)
+        rf = DirectDebitReturn.objects.create(
+            agreement=agreement, sha256=f"{next(_names):064d}", content_sha256=f"{next(_names):064d}",
+            sequence=next(_names), generated_on=TODAY, record_count=3, total=0, uploaded_by=ACTOR_NAME,
+        )  # fmt: skip
+        record = DirectDebitReturnRecord.objects.create(
+            return_file=rf, line=2, kind="B", customer_id="BETA-7777", branch="7777", account="1", on=TODAY,
+            code="2", outcome="unidentified",
+        )  # fmt: skip
+        w.remember("BETA-7777")
+        return DirectDebitEnrolmentQueue.objects.create(record=record, agreement=agreement)
+
+    return w.get("debit_enrolment", make)
+
+
+IDS |= {
+    # direct debit (h-pay, ADR 0235)
+    ("authorizations", "id"): lambda w: _beta_debit_authorization(w).pk,
+    ("remittances", "id"): lambda w: _beta_debit_remittance(w).pk,
+    ("enrolments", "id"): lambda w: _beta_debit_enrolment(w).pk,
+}
+
+
+def _beta_closing(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection.models import CollectionClosing
+
+        _beyond_alpha("collection_collectionclosing")
+        return CollectionClosing.objects.create(
+            month=dt.date(2001, 1, 1),
+            scheduled_for=dt.datetime(2001, 3, 1, tzinfo=dt.UTC),
+            requested_by=ACTOR_NAME,
+        )
+
+    return w.get("closing", make)
+
+
+IDS |= {
+    # the monthly closing of collection (h-pay, ADR 0237): beta's month that alpha never closed
+    ("closings", "month"): lambda w: f"{_beta_closing(w).month:%Y-%m}",
+}

@@ -292,6 +292,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=5, minute=45),
         "args": ["modules.service.tasks.sewer_letters_sweep"],
     },
+    # the monthly closings of collection whose scheduled time has come (ADR 0237)
+    "collection-closings-run": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": 600.0,
+        "args": ["modules.collection.tasks.closings_run"],
+    },
+    # the agents' bank-file inbox folders, polled (ADR 0238; S13.3: the interval is a setting)
+    "collection-bank-inbox-poll": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": float(env("BANK_INBOX_POLL_SECONDS", "900")),
+        "args": ["modules.collection.tasks.bank_inbox_poll"],
+    },
 }
 # A billing chunk claimed longer than this lost its worker: the sweep hands it out again, at most
 # BILLING_CHUNK_MAX_SWEEPS times, then marks the run failed (ADR 0115). Far above the chunk task's
