@@ -154,3 +154,36 @@ def test_the_hub_and_its_menu_entry_need_a_settings_function(alpha_client: Clien
     _staff(alpha_client, "gestora", change=False)
     hub = alpha_client.get("/configuracoes/").content.decode()
     assert "Configuração como documento" in hub
+
+
+def _settings_screens() -> list[Any]:
+    return [i for i in STAFF_NAV if i.section == SETTINGS_SECTION and i.function]
+
+
+def test_every_settings_screen_of_the_hub_opens_on_a_new_utility(alpha_client: Client) -> None:
+    """Issue #13: every rule is reachable from a page. Each screen the hub lists opens for a manager
+    of a utility nobody configured yet (the seeds only), as a page of the staff app."""
+    from django.urls import reverse
+
+    alpha_client.force_login(make_user("alpha", "admin", PASSWORD, is_admin=True))
+    broken = {}
+    for item in _settings_screens():
+        response = alpha_client.get(reverse(item.url_name))
+        body = response.content.decode()
+        if response.status_code != 200 or "<main" not in body:
+            broken[item.label] = response.status_code
+    assert broken == {}
+
+
+def test_the_gestor_profile_opens_every_settings_screen_its_hub_lists(alpha_client: Client) -> None:
+    from django.urls import reverse
+
+    user = make_user("alpha", "gestora-hub", PASSWORD)
+    user.profiles.add(Profile.objects.get(name="Gestor"))
+    alpha_client.force_login(user)
+    hub = alpha_client.get("/configuracoes/").content.decode()
+    listed = [i for i in _settings_screens() if f'href="{reverse(i.url_name)}"' in hub]
+    assert len(listed) >= 10, [i.label for i in listed]
+    assert {
+        reverse(i.url_name): alpha_client.get(reverse(i.url_name)).status_code for i in listed
+    } == {reverse(i.url_name): 200 for i in listed}
