@@ -515,7 +515,8 @@ class DebtSettingsIO(serializers.Serializer):
         required=False, help_text="validade do extrato de débitos, em dias (1 a 365): “Não receber após”"
     )
     certificate_valid_days = serializers.IntegerField(
-        required=False, help_text="validade da certidão negativa ou positiva com efeito de negativa (1 a 365 dias)"
+        required=False,
+        help_text="validade da certidão negativa ou positiva com efeito de negativa (1 a 365 dias)",
     )
 
 
@@ -535,7 +536,9 @@ class DebtSettingsApi(APIView):
     def get(self, request: Request) -> Response:
         return Response(_debt_settings_json(debt_settings()))
 
-    @extend_schema(operation_id="debt_settings_update", request=DebtSettingsIO, responses={200: DebtSettingsIO})
+    @extend_schema(
+        operation_id="debt_settings_update", request=DebtSettingsIO, responses={200: DebtSettingsIO}
+    )
     def put(self, request: Request) -> Response:
         if isinstance(request.data, dict):
             unknown = sorted(set(request.data) - set(services.SETTINGS_FIELDS))
@@ -547,8 +550,6 @@ class DebtSettingsApi(APIView):
         data.is_valid(raise_exception=True)
         row = services.debt_settings_update(actor=request.user, **data.validated_data)
         return Response(_debt_settings_json(row))
-
-
 
 
 class InstallmentPoliciesApi(APIView):

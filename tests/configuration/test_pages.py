@@ -184,6 +184,6 @@ def test_the_gestor_profile_opens_every_settings_screen_its_hub_lists(alpha_clie
     hub = alpha_client.get("/configuracoes/").content.decode()
     listed = [i for i in _settings_screens() if f'href="{reverse(i.url_name)}"' in hub]
     assert len(listed) >= 10, [i.label for i in listed]
-    assert {
-        reverse(i.url_name): alpha_client.get(reverse(i.url_name)).status_code for i in listed
-    } == {reverse(i.url_name): 200 for i in listed}
+    assert {reverse(i.url_name): alpha_client.get(reverse(i.url_name)).status_code for i in listed} == {
+        reverse(i.url_name): 200 for i in listed
+    }

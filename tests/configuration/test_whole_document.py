@@ -12,7 +12,6 @@ the wrong order, or a setting the document forgets, fails here."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import time_machine
@@ -27,7 +26,8 @@ from modules.common.domain.dates import YearMonth
 from modules.common.tenancy import tenant_context
 from modules.configuration import sections
 from modules.configuration.selectors import document_export
-from modules.debt import documents, services as debt_services, settings_services
+from modules.debt import documents, settings_services
+from modules.debt import services as debt_services
 from modules.metering.services.policy import metering_policy_update
 from modules.reading.services import ReadingInput, reading_register
 from modules.registry.models import Category
@@ -63,7 +63,9 @@ def _billing_settings() -> None:
         billing_group=bf.group(7),
         category=Category.objects.get(code="RES"),
     )
-    bill_message_create(actor=ACTOR, title="Débitos vencidos", valid_from=YearMonth(2025, 1), condition="overdue_debts")
+    bill_message_create(
+        actor=ACTOR, title="Débitos vencidos", valid_from=YearMonth(2025, 1), condition="overdue_debts"
+    )
     quality_table_save(
         actor=ACTOR,
         month=YearMonth(2025, 4),
@@ -122,7 +124,9 @@ def _bills_for_the_same_readings() -> dict[str, Any]:
             actor=ACTOR,
             data=ReadingInput(made[name].account_number, MONTH, MONTH.day(10), m3, ""),
         )
-    run = runs.run_create(actor=ACTOR, group=group, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 31))
+    run = runs.run_create(
+        actor=ACTOR, group=group, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 31)
+    )
     for chunk in run.chunks.order_by("number"):
         runs.chunk_process(chunk_id=chunk.pk)
     bills = {b.property_id: b for b in Bill.objects.filter(run=run).prefetch_related("items")}
@@ -130,7 +134,10 @@ def _bills_for_the_same_readings() -> dict[str, Any]:
         name: (
             bills[p.pk].total,
             bills[p.pk].due_date,
-            sorted((i.kind, i.description, i.category, i.quantity_m3, str(i.amount)) for i in bills[p.pk].items.all()),
+            sorted(
+                (i.kind, i.description, i.category, i.quantity_m3, str(i.amount))
+                for i in bills[p.pk].items.all()
+            ),
         )
         if p.pk in bills
         else None
@@ -147,7 +154,11 @@ def _differences(got: Any, want: Any, path: str = "") -> list[str]:
             for d in _differences(got.get(key, "<ausente>"), want.get(key, "<ausente>"), f"{path}.{key}")
         ]
     if isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
-        return [d for i, (g, w) in enumerate(zip(got, want, strict=True)) for d in _differences(g, w, f"{path}[{i}]")]
+        return [
+            d
+            for i, (g, w) in enumerate(zip(got, want, strict=True))
+            for d in _differences(g, w, f"{path}[{i}]")
+        ]
     return [] if got == want else [f"{path}: {got!r} != {want!r}"]
 
 
@@ -181,7 +192,6 @@ def test_a_utility_from_the_template_of_a_fully_configured_one_exports_and_bills
         assert _differences(twin["sections"], alpha["sections"]) == []
         assert without_timestamp(twin) == without_timestamp(alpha)
         assert _bills_for_the_same_readings() == alpha_bills
-
 
 
 def test_an_import_leaving_out_a_category_a_tariff_still_prices_is_refused_naming_it(

@@ -186,7 +186,10 @@ def test_the_api_reads_and_changes_the_validities_audited_and_the_statement_foll
     home = f.prop()
     bill = f.bill(home, "57.30", dt.date(2025, 3, 10), dt.date(2025, 2, 1))
     statement = client.post(
-        f"/api/v1/properties/{home.pk}/statement", {"bills": [bill.pk]}, content_type="application/json", **api
+        f"/api/v1/properties/{home.pk}/statement",
+        {"bills": [bill.pk]},
+        content_type="application/json",
+        **api,
     )
     assert statement.json()["valid_until"] == (TODAY + dt.timedelta(days=12)).isoformat()
 
