@@ -271,3 +271,24 @@ def test_every_default_text_passes_its_own_whitelist(kind: str) -> None:
     k = documents.KINDS[kind]
 
     settings_services.template_check(kind=kind, title=k.title, body_html=k.body)  # raises if not
+
+
+def test_the_texts_page_lists_only_the_history_of_debt_s_documents(staff: Client) -> None:
+    """The sewer notice (billing) and the service terms are DocumentTemplate rows too: their changes
+    are shown on their own screens, not as changes of the debt documents."""
+    settings_services.document_template_create(
+        actor=ACTOR,
+        kind=NEGATIVE,
+        valid_from=TODAY,
+        title="Certidão da casa",
+        body_html="<p>Certidão</p>",
+        today=TODAY,
+    )
+    assert AuditEntry.objects.filter(
+        object_type="common.documenttemplate", after__kind="billing.sewer_notice"
+    ).exists()
+
+    history = staff.get("/cobranca/configuracoes/documentos/").context["history"]
+
+    assert history, "the debt text just saved is in the history"
+    assert {e.after["kind"] for e in history} == {NEGATIVE}
