@@ -187,3 +187,42 @@ def test_the_gestor_profile_opens_every_settings_screen_its_hub_lists(alpha_clie
     assert {reverse(i.url_name): alpha_client.get(reverse(i.url_name)).status_code for i in listed} == {
         reverse(i.url_name): 200 for i in listed
     }
+
+
+# index pages whose every table has its own screen with the history; the sewer notice lists its
+# versions with who saved each and when
+WITHOUT_A_HISTORY_OF_THEIR_OWN = {"registry:reference_index", "registry:classification_index"}
+
+
+def test_every_settings_screen_shows_who_changed_what_and_when(alpha_client: Client) -> None:
+    """Issue #13 point 3: every settings screen shows its history of changes."""
+    from django.urls import reverse
+
+    alpha_client.force_login(make_user("alpha", "admin", PASSWORD, is_admin=True))
+    without = [
+        i.label
+        for i in _settings_screens()
+        if i.url_name not in WITHOUT_A_HISTORY_OF_THEIR_OWN
+        and i.url_name != "billing:sewer_notice_texts"
+        and "Histórico de alterações" not in alpha_client.get(reverse(i.url_name)).content.decode()
+    ]
+    assert without == []
+    tables = alpha_client.get("/cadastro/tabelas/categorias/").content.decode()
+    assert "Histórico de alterações" in tables
+
+
+def test_a_desk_configuration_change_appears_on_its_screen(alpha_client: Client) -> None:
+    from modules.service.services.desk_config import desk_configuration_update
+
+    from .helpers import ACTOR
+
+    desk_configuration_update(
+        actor=ACTOR, allowed_formats=["pdf"], max_document_bytes=2 * 1024 * 1024, reference_links=[]
+    )
+    alpha_client.force_login(make_user("alpha", "admin", PASSWORD, is_admin=True))
+    history = alpha_client.get("/servicos/atendimento/configuracao/").content.decode()
+    history = history[history.index("Histórico de alterações") :]
+    from modules.common.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="service.desk_configuration_update").latest("id")
+    assert entry.actor in history and "Nenhuma alteração registrada" not in history
