@@ -80,10 +80,12 @@ def billed_consumptions(month: YearMonth) -> list[BilledConsumption]:
         .values_list("property_id", "consumption_m3", "water_active", "sewer_active", "sewer_percent")
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
-    for pid, code, sub, economies in PropertyCategory.objects.filter(
+    for pid, code, sub, economies, plan_minimum in PropertyCategory.objects.filter(
         property_id__in=[row[0] for row in bills]
-    ).values_list("property_id", "category__code", "subcategory__code", "economies"):
-        units[pid].append(UnitFact(code, sub or "", economies))
+    ).values_list(
+        "property_id", "category__code", "subcategory__code", "economies", "usage_plan__minimum_m3_per_unit"
+    ):
+        units[pid].append(UnitFact(code, sub or "", economies, plan_minimum))
     return [
         BilledConsumption(
             m3=m3 or 0,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("agreements", apis.AgreementsApi.as_view(), name="api-agreements"),
     path("agreements/<int:pk>", apis.AgreementDetailApi.as_view(), name="api-agreement"),
     path("agreements/<int:pk>/cancel", apis.AgreementCancelApi.as_view(), name="api-agreement-cancel"),
+    path("debt/settings", apis.DebtSettingsApi.as_view(), name="api-debt-settings"),
     path(
         "debt/installment-policies",
         apis.InstallmentPoliciesApi.as_view(),

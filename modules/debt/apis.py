@@ -29,6 +29,7 @@ from .pdf import preview_pdf
 from .selectors import (
     agreement_payoff_quote,
     debt_position,
+    debt_settings,
     document_texts,
     installment_policy,
     negotiation,
@@ -506,7 +507,49 @@ class CertificatesApi(APIView):
         return Response(CertificateOut(cert).data, status=status.HTTP_201_CREATED)
 
 
-# Settings: installment policy versions and document texts (function debt.settings)
+# Settings: the debt parameters, installment policy versions and document texts (function debt.settings)
+
+
+class DebtSettingsIO(serializers.Serializer):
+    statement_valid_days = serializers.IntegerField(
+        required=False, help_text="validade do extrato de débitos, em dias (1 a 365): “Não receber após”"
+    )
+    certificate_valid_days = serializers.IntegerField(
+        required=False,
+        help_text="validade da certidão negativa ou positiva com efeito de negativa (1 a 365 dias)",
+    )
+
+
+def _debt_settings_json(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in services.SETTINGS_FIELDS}
+
+
+class DebtSettingsApi(APIView):
+    """The utility's debt parameters (the page /cobranca/parametros/): how long a debt statement and a
+    certificate are valid. GET with the function's view grant; PUT (some or all fields) with its change
+    grant, audited with before and after; a value out of bounds is a 400 naming the field."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.settings"
+
+    @extend_schema(operation_id="debt_settings_read", responses={200: DebtSettingsIO})
+    def get(self, request: Request) -> Response:
+        return Response(_debt_settings_json(debt_settings()))
+
+    @extend_schema(
+        operation_id="debt_settings_update", request=DebtSettingsIO, responses={200: DebtSettingsIO}
+    )
+    def put(self, request: Request) -> Response:
+        if isinstance(request.data, dict):
+            unknown = sorted(set(request.data) - set(services.SETTINGS_FIELDS))
+            if unknown:
+                raise ValidationFailed(
+                    f"Parâmetro desconhecido: {unknown[0]}.", field=unknown[0], code=ErrorCode.INVALID
+                )
+        data = DebtSettingsIO(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.debt_settings_update(actor=request.user, **data.validated_data)
+        return Response(_debt_settings_json(row))
 
 
 class InstallmentPoliciesApi(APIView):

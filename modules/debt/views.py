@@ -555,7 +555,7 @@ def templates_view(request: HttpRequest) -> HttpResponse:
         "debt/templates.html",
         {
             "kinds": selectors.document_texts(tenant_today()),
-            "history": change_history(object_types=["common.documenttemplate"]),
+            "history": change_history(object_types=["common.documenttemplate"], kind_prefix="debt."),
         },
     )
 

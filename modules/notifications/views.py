@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.errors import DomainError
+from modules.common.selectors import change_history
 
 from . import selectors, services
 from .domain import events as ev
@@ -72,4 +73,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Configuração dos avisos salva.")
             return redirect("notifications:settings")
-    return render(request, "notifications/settings.html", {"form": form, "conf": conf})
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "form": form,
+            "conf": conf,
+            "history": change_history(object_types=["notifications.notificationsettings"]),
+        },
+    )

@@ -157,6 +157,13 @@ class CustomerDetailApi(APIView):
 class CategoryShareIO(serializers.Serializer):
     category = serializers.CharField(max_length=10)
     economies = serializers.IntegerField()
+    usage_plan = serializers.CharField(
+        max_length=10,
+        required=False,
+        allow_blank=True,
+        help_text="código do plano de utilização da categoria (vazio: nenhum, o mínimo da tarifa); "
+        "omitido: mantém o atual",
+    )
 
 
 class PropertyListOut(serializers.ModelSerializer):
@@ -226,7 +233,14 @@ class PropertyOut(serializers.ModelSerializer):
 
     @extend_schema_field(CategoryShareIO(many=True))
     def get_categories(self, obj: Property) -> list[dict[str, Any]]:
-        return [{"category": c.category.code, "economies": c.economies} for c in obj.categories.all()]
+        return [
+            {
+                "category": c.category.code,
+                "economies": c.economies,
+                "usage_plan": c.usage_plan.code if c.usage_plan else "",
+            }
+            for c in obj.categories.all()
+        ]
 
     @extend_schema_field(RelationOut(many=True))
     def get_relations(self, obj: Property) -> list[dict[str, Any]]:
@@ -454,9 +468,15 @@ class PropertyCategoriesApi(APIView):
         prop = get_object_or_404(Property, pk=pk)
         data = CategoriesIn(data=request.data)
         data.is_valid(raise_exception=True)
-        shares = [CategoryShare(c["category"], c["economies"]) for c in data.validated_data["categories"]]
+        rows = data.validated_data["categories"]
+        shares = [CategoryShare(c["category"], c["economies"]) for c in rows]
+        plans = {c["category"]: c["usage_plan"] for c in rows if "usage_plan" in c}
         property_set_categories(
-            actor=request.user, prop=prop, categories=shares, reason=data.validated_data.get("reason", "")
+            actor=request.user,
+            prop=prop,
+            categories=shares,
+            reason=data.validated_data.get("reason", ""),
+            plans=plans or None,
         )
         return Response(PropertyOut(selectors.property_detail(pk)).data)
 

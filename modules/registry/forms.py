@@ -6,7 +6,16 @@ from django import forms
 from django.db.models import Q
 
 from .domain import connections as conn
-from .models import BillingGroup, Category, Customer, Neighbourhood, PropertyRelation, Route, Street
+from .models import (
+    BillingGroup,
+    Category,
+    Customer,
+    Neighbourhood,
+    PropertyRelation,
+    Route,
+    Street,
+    UsagePlan,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,12 +100,28 @@ class EconomiesForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         initial = kwargs.pop("shares", None) or {}
+        # on a registered property's page: one usage plan choice per category that has plans (S5.3-04)
+        plans: dict[str, str] | None = kwargs.pop("plans", None)  # type: ignore[assignment]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # a deactivated category is offered only to the properties that already have it
-        for category in Category.objects.filter(Q(active=True) | Q(code__in=list(initial))):
+        categories = list(Category.objects.filter(Q(active=True) | Q(code__in=list(initial))))
+        for category in categories:
             self.fields[f"cat_{category.code}"] = forms.IntegerField(
                 label=f"Economias — {category.name}", required=False, initial=initial.get(category.code)
             )
+        if plans is None:
+            return
+        for category in categories:
+            held = plans.get(category.code, "")
+            offered = UsagePlan.objects.filter(category=category).filter(Q(active=True) | Q(code=held))
+            choices = [(plan.code, f"{plan.code} – {plan.name}") for plan in offered]
+            if choices:
+                self.fields[f"plan_{category.code}"] = forms.ChoiceField(
+                    label=f"Plano de utilização — {category.name}",
+                    required=False,
+                    choices=[("", "nenhum (mínimo da tarifa)"), *choices],
+                    initial=held,
+                )
 
 
 class ConnectionForm(forms.Form):

@@ -51,7 +51,9 @@ def property_detail(pk: int) -> Property:
             "street", "neighbourhood__city", "billing_group", "route", "locality_ref", "sector_ref"
         )
         .prefetch_related(
-            Prefetch("categories", queryset=PropertyCategory.objects.select_related("category")),
+            Prefetch(
+                "categories", queryset=PropertyCategory.objects.select_related("category", "usage_plan")
+            ),
             "status_history",
         )
         .get(pk=pk)

@@ -68,7 +68,8 @@ def property_view(request: HttpRequest, pk: int) -> HttpResponse:
         "transfer_form": TransferForm(),
         "connection_form": ConnectionForm(),
         "economies_form": EconomiesForm(
-            shares={c.category.code: c.economies for c in view.prop.categories.all()}
+            shares={c.category.code: c.economies for c in view.prop.categories.all()},
+            plans={c.category.code: c.usage_plan.code for c in view.prop.categories.all() if c.usage_plan},
         ),
     }
     return render(request, "registry/property.html", ctx)
@@ -141,9 +142,16 @@ def property_action_view(request: HttpRequest, pk: int, action: str) -> HttpResp
             if not request.user.can("registry.economies", "change"):  # type: ignore[union-attr]
                 messages.error(request, "Seu perfil não permite alterar economias.")
                 return redirect("registry:property", pk)
-            form = EconomiesForm(request.POST)
+            form = EconomiesForm(request.POST, plans={})
             if form.is_valid():
-                property_set_categories(actor=request.user, prop=prop, categories=_shares(form))
+                shares = _shares(form)
+                held = {share.category for share in shares}
+                plans = {
+                    name.removeprefix("plan_"): value or ""
+                    for name, value in form.cleaned_data.items()
+                    if name.startswith("plan_") and name.removeprefix("plan_") in held
+                }
+                property_set_categories(actor=request.user, prop=prop, categories=shares, plans=plans)
                 messages.success(request, "Categorias e economias atualizadas.")
         else:
             return redirect("registry:property", pk)

@@ -17,6 +17,7 @@ from modules.access.models import User
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.audit import ACTION_LABELS, OBJECT_LABELS
 from modules.common.errors import DomainError
+from modules.common.selectors import change_history
 
 from . import hooks
 from . import selectors_attendance as reads
@@ -455,7 +456,13 @@ def protocol_types_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/attendance/protocol_types.html",
-        {"types": list(ProtocolType.objects.all()), "form": form, "edit": edit, "can_change": can_change},
+        {
+            "types": list(ProtocolType.objects.all()),
+            "form": form,
+            "edit": edit,
+            "can_change": can_change,
+            "history": change_history(object_types=["service.protocoltype"]),
+        },
         status=status,
     )
 
@@ -493,6 +500,10 @@ def desk_configuration_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/attendance/configuration.html",
-        {"form": form, "can_change": can_change},
+        {
+            "form": form,
+            "can_change": can_change,
+            "history": change_history(object_types=["service.deskconfiguration"]),
+        },
         status=status,
     )

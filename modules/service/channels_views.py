@@ -27,6 +27,7 @@ from modules.common.clock import tenant_today, tenant_zone
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
 from modules.common.ratelimit import window_hits
+from modules.common.selectors import change_history
 from modules.registry.models import Neighbourhood, Street
 
 from .channels_apis import matches_json
@@ -331,6 +332,9 @@ def tickets_settings_view(request: HttpRequest) -> HttpResponse:
             "queue_form": queue_form,
             "display_form": display_form,
             "display_items": DisplayItem.objects.select_related("unit"),
+            "history": change_history(
+                object_types=["service.attendanceunit", "service.ticketqueue", "service.displayitem"]
+            ),
         },
     )
 
@@ -548,5 +552,10 @@ def channel_settings_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/channels/channel_settings.html",
-        {"form": form, "has_secret": bool(conf.cti_secret)},
+        {
+            "form": form,
+            "has_secret": bool(conf.cti_secret),
+            # the secrets are encrypted fields: the audit trail never holds them (common.audit.snapshot)
+            "history": change_history(object_types=["service.channelsettings"]),
+        },
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from modules.access.views import function_required
 from modules.common.clock import tenant_zone
 from modules.common.errors import DomainError
+from modules.common.selectors import change_history
 from modules.metering.models import Meter
 from modules.registry.models import BillingGroup, Neighbourhood, Route, Street
 
@@ -319,6 +320,15 @@ def workflows_view(request: HttpRequest) -> HttpResponse:
         "service/connections/workflows.html",
         {
             "definitions": definitions,
+            "history": change_history(
+                object_types=[
+                    "service.workflowdefinition",
+                    "service.workflowstep",
+                    "service.streetsector",
+                    "service.connectiontypeservice",
+                    "service.connectionattributevalue",
+                ]
+            ),
             "checkpoints": dict(WorkflowStep.Checkpoint.choices),
             "areas": list(AREAS.items()),
             "streets": Street.objects.filter(active=True).order_by("name")[:500],

@@ -286,7 +286,9 @@ def terms_view(request: HttpRequest) -> HttpResponse:
         "service/orders/terms.html",
         {
             "terms": terms.terms_in_use(tenant_today()),
-            "history": change_history(object_types=["common.documenttemplate"], limit=20),
+            "history": change_history(
+                object_types=["common.documenttemplate"], limit=20, kind_prefix=terms.PREFIX
+            ),
         },
     )
 

@@ -166,3 +166,28 @@ def test_the_ops_console_offers_a_template_when_creating_a_utility(
     assert "Concessionária Alpha (alpha)" in options
     _shot(page, "ops-create-from-template")
     _axe(page)
+
+
+def test_a_manager_walks_every_settings_screen_of_the_hub(browser: Any, world: dict[str, Any]) -> None:
+    """Issue #13 "Done when": from the hub, every settings screen the Gestor may open, each one a
+    page with its title and no error in the console (a CSP refusal shows there), fitting the desktop.
+    One screenshot per screen (tests/artifacts/configuration/walk-NN.png)."""
+    page = _signed_in(browser, world, DESKTOP)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    page.goto(_url(world, "/configuracoes/"))
+    links = page.eval_on_selector_all(
+        "main .cards a", "els => els.map(a => [a.textContent.trim(), a.getAttribute('href')])"
+    )
+    assert len(links) >= 20, links
+    walked = []
+    for number, (label, href) in enumerate(links, start=1):
+        response = page.goto(_url(world, href))
+        assert response is not None and response.status == 200, (label, href)
+        assert page.locator("main h1").count() >= 1, (label, href)
+        _no_overflow(page)
+        _shot(page, f"walk-{number:02d}")
+        walked.append(href)
+    assert errors == []
+    assert len(set(walked)) == len(links)

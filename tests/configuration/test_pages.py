@@ -154,3 +154,75 @@ def test_the_hub_and_its_menu_entry_need_a_settings_function(alpha_client: Clien
     _staff(alpha_client, "gestora", change=False)
     hub = alpha_client.get("/configuracoes/").content.decode()
     assert "Configuração como documento" in hub
+
+
+def _settings_screens() -> list[Any]:
+    return [i for i in STAFF_NAV if i.section == SETTINGS_SECTION and i.function]
+
+
+def test_every_settings_screen_of_the_hub_opens_on_a_new_utility(alpha_client: Client) -> None:
+    """Issue #13: every rule is reachable from a page. Each screen the hub lists opens for a manager
+    of a utility nobody configured yet (the seeds only), as a page of the staff app."""
+    from django.urls import reverse
+
+    alpha_client.force_login(make_user("alpha", "admin", PASSWORD, is_admin=True))
+    broken = {}
+    for item in _settings_screens():
+        response = alpha_client.get(reverse(item.url_name))
+        body = response.content.decode()
+        if response.status_code != 200 or "<main" not in body:
+            broken[item.label] = response.status_code
+    assert broken == {}
+
+
+def test_the_gestor_profile_opens_every_settings_screen_its_hub_lists(alpha_client: Client) -> None:
+    from django.urls import reverse
+
+    user = make_user("alpha", "gestora-hub", PASSWORD)
+    user.profiles.add(Profile.objects.get(name="Gestor"))
+    alpha_client.force_login(user)
+    hub = alpha_client.get("/configuracoes/").content.decode()
+    listed = [i for i in _settings_screens() if f'href="{reverse(i.url_name)}"' in hub]
+    assert len(listed) >= 10, [i.label for i in listed]
+    assert {reverse(i.url_name): alpha_client.get(reverse(i.url_name)).status_code for i in listed} == {
+        reverse(i.url_name): 200 for i in listed
+    }
+
+
+# index pages whose every table has its own screen with the history; the sewer notice lists its
+# versions with who saved each and when
+WITHOUT_A_HISTORY_OF_THEIR_OWN = {"registry:reference_index", "registry:classification_index"}
+
+
+def test_every_settings_screen_shows_who_changed_what_and_when(alpha_client: Client) -> None:
+    """Issue #13 point 3: every settings screen shows its history of changes."""
+    from django.urls import reverse
+
+    alpha_client.force_login(make_user("alpha", "admin", PASSWORD, is_admin=True))
+    without = [
+        i.label
+        for i in _settings_screens()
+        if i.url_name not in WITHOUT_A_HISTORY_OF_THEIR_OWN
+        and i.url_name != "billing:sewer_notice_texts"
+        and "Histórico de alterações" not in alpha_client.get(reverse(i.url_name)).content.decode()
+    ]
+    assert without == []
+    tables = alpha_client.get("/cadastro/tabelas/categorias/").content.decode()
+    assert "Histórico de alterações" in tables
+
+
+def test_a_desk_configuration_change_appears_on_its_screen(alpha_client: Client) -> None:
+    from modules.service.services.desk_config import desk_configuration_update
+
+    from .helpers import ACTOR
+
+    desk_configuration_update(
+        actor=ACTOR, allowed_formats=["pdf"], max_document_bytes=2 * 1024 * 1024, reference_links=[]
+    )
+    alpha_client.force_login(make_user("alpha", "admin", PASSWORD, is_admin=True))
+    history = alpha_client.get("/servicos/atendimento/configuracao/").content.decode()
+    history = history[history.index("Histórico de alterações") :]
+    from modules.common.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="service.desk_configuration_update").latest("id")
+    assert entry.actor in history and "Nenhuma alteração registrada" not in history

@@ -292,3 +292,24 @@ def test_the_preview_prints_the_utilitys_validity_not_a_fixed_one(tenant_alpha: 
     assert "14/08/2025" in cert.replace("Até 14/08/2025", "")  # the certificate's own "válida até" too
     assert "Até 25/06/2025" in extrato and "22/06/2025" not in extrato  # 10 days, not 7
     assert "25/06/2025" in sample and "22/06/2025" not in sample
+
+
+def test_the_texts_page_lists_only_the_history_of_debt_s_documents(staff: Client) -> None:
+    """The sewer notice (billing) and the service terms are DocumentTemplate rows too: their changes
+    are shown on their own screens, not as changes of the debt documents."""
+    settings_services.document_template_create(
+        actor=ACTOR,
+        kind=NEGATIVE,
+        valid_from=TODAY,
+        title="Certidão da casa",
+        body_html="<p>Certidão</p>",
+        today=TODAY,
+    )
+    assert AuditEntry.objects.filter(
+        object_type="common.documenttemplate", after__kind="billing.sewer_notice"
+    ).exists()
+
+    history = staff.get("/cobranca/configuracoes/documentos/").context["history"]
+
+    assert history, "the debt text just saved is in the history"
+    assert {e.after["kind"] for e in history} == {NEGATIVE}

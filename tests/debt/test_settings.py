@@ -162,3 +162,70 @@ def test_the_service_refuses_a_parameter_it_does_not_know_and_writes_nothing(ten
 
     assert refused.value.field == "grace_days"
     assert not DebtSettings.objects.exists()
+
+
+def test_the_api_reads_and_changes_the_validities_audited_and_the_statement_follows(
+    api: dict[str, str],
+) -> None:
+    """Issue #13: the validity of statements and certificates is a setting reached from the API too."""
+    client = host_client(TENANTS["alpha"])
+    assert client.get("/api/v1/debt/settings", **api).json() == {
+        "statement_valid_days": 7,
+        "certificate_valid_days": 30,
+    }
+
+    changed = client.put(
+        "/api/v1/debt/settings", {"statement_valid_days": 12}, content_type="application/json", **api
+    )
+
+    assert changed.status_code == 200, changed.content
+    assert changed.json() == {"statement_valid_days": 12, "certificate_valid_days": 30}
+    entry = AuditEntry.objects.get(action="debt.settings_update")
+    assert entry.actor == "chefe"
+    assert (entry.before["statement_valid_days"], entry.after["statement_valid_days"]) == (7, 12)
+    home = f.prop()
+    bill = f.bill(home, "57.30", dt.date(2025, 3, 10), dt.date(2025, 2, 1))
+    statement = client.post(
+        f"/api/v1/properties/{home.pk}/statement",
+        {"bills": [bill.pk]},
+        content_type="application/json",
+        **api,
+    )
+    assert statement.json()["valid_until"] == (TODAY + dt.timedelta(days=12)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"certificate_valid_days": 0}, "certificate_valid_days"),
+        ({"statement_valid_days": 366}, "statement_valid_days"),
+        ({"statement_valid_days": "sete"}, "statement_valid_days"),
+        ({"grace_days": 3}, "grace_days"),
+    ],
+)
+def test_the_api_refuses_a_bad_validity_naming_the_field_and_writes_nothing(
+    api: dict[str, str], body: dict[str, Any], field: str
+) -> None:
+    response = host_client(TENANTS["alpha"]).put(
+        "/api/v1/debt/settings", body, content_type="application/json", **api
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field
+    assert not DebtSettings.objects.exists()
+    assert not AuditEntry.objects.filter(action="debt.settings_update").exists()
+
+
+def test_a_profile_that_only_views_the_parameters_reads_them_over_the_api_and_cannot_change(
+    tenant_alpha: Any,
+) -> None:
+    make_user("alpha", "consulta", PASSWORD).profiles.add(Profile.objects.get(name="Consulta"))
+    headers = bearer(host_client(TENANTS["alpha"]), "consulta", PASSWORD)
+    client = host_client(TENANTS["alpha"])
+
+    assert client.get("/api/v1/debt/settings", **headers).status_code == 200
+    refused = client.put(
+        "/api/v1/debt/settings", {"statement_valid_days": 9}, content_type="application/json", **headers
+    )
+    assert refused.status_code == 403
+    assert not DebtSettings.objects.exists()

@@ -13,7 +13,8 @@ The rules, each reproduced by a worked example of the TR of SAAE Sorocaba (seed 
 - Rounding: every money line is rounded once, with the tenant's rule (truncation in Sorocaba); the
   totals are sums of rounded lines, never rounded again.
 - Minimum (tarifa mínima, seed 001 3.2.4.4.3): a category is billed at least
-  minimum_m3_per_unit × its economias.
+  minimum_m3_per_unit × its economias; the property's usage plan's minimum, when the plan sets one,
+  replaces the tariff's (S5.3-04).
 - Mixed categories: the consumption is split among the categories first (`apportion`, ADR 0021).
 - A consumption beyond the last band, when that band is bounded, is an error: the act does not say
   what it costs, and guessing would invent a price.
@@ -240,9 +241,11 @@ def _category_bill(
     service: ServiceType,
     method: PricingMethod,
     sewer_percent: Decimal | None,
+    plan_minimum_m3_per_unit: int | None = None,
 ) -> CategoryBill:
     rule = tariff.rounding
-    minimum = category.minimum_m3_per_unit * units
+    per_unit = category.minimum_m3_per_unit if plan_minimum_m3_per_unit is None else plan_minimum_m3_per_unit
+    minimum = per_unit * units
     billed = max(allocated, minimum)
     charge_sewer = service.sewer
     percent = category.sewer_percent if sewer_percent is None else sewer_percent
@@ -355,6 +358,7 @@ def calculate_bill(
             ServiceType(service),
             PricingMethod(method),
             sewer_percent,
+            unit.minimum_m3_per_unit,
         )
         for unit, share in zip(units, shares, strict=True)
     )

@@ -108,6 +108,7 @@ class UnitFact:
     category_code: str
     subcategory_code: str
     economies: int
+    plan_minimum_m3_per_unit: int | None = None  # the usage plan's minimum, when it sets one (S5.3-04)
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,7 @@ def dwelling_units(units: Sequence[UnitFact], version: TariffVersion) -> tuple[D
                 f"Categoria {code} não existe na tarifa do ato {version.act}.",
                 code=ErrorCode.UNKNOWN_CATEGORY,
             )
-        resolved.append(DwellingUnits(code, unit.economies))
+        resolved.append(DwellingUnits(code, unit.economies, unit.plan_minimum_m3_per_unit))
     return tuple(resolved)
 
 

@@ -288,10 +288,12 @@ def tariff_in_force(versions: Sequence[TariffVersion], on: dt.date) -> TariffVer
 
 @dataclass(frozen=True)
 class DwellingUnits:
-    """How many economias of one category a property has."""
+    """How many economias of one category a property has; `minimum_m3_per_unit`, when set, is the
+    minimum of the property's usage plan for that category (S5.3-04) in place of the tariff's."""
 
     category_code: str
     count: int
+    minimum_m3_per_unit: int | None = None
 
 
 class ServiceType(StrEnum):

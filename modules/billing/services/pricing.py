@@ -280,10 +280,12 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
         )
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
-    for pid, code, sub, economies in PropertyCategory.objects.filter(property_id__in=in_ids).values_list(
-        "property_id", "category__code", "subcategory__code", "economies"
+    for pid, code, sub, economies, plan_minimum in PropertyCategory.objects.filter(
+        property_id__in=in_ids
+    ).values_list(
+        "property_id", "category__code", "subcategory__code", "economies", "usage_plan__minimum_m3_per_unit"
     ):
-        units[pid].append(UnitFact(code, sub or "", economies))
+        units[pid].append(UnitFact(code, sub or "", economies, plan_minimum))
     metered = {pid for pid, *_, has_meter in props if has_meter}
     readings = _readings(in_ids, ref)
     missing = [pid for pid in ids if pid not in readings and pid in metered]

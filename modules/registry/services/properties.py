@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,7 @@ from ..models import (
     Route,
     Sector,
     Street,
+    UsagePlan,
 )
 from ..numbering import check_digit, next_base
 from .checks import not_future
@@ -91,6 +92,48 @@ def _apply_categories(prop: Property, shares: tuple[CategoryShare, ...]) -> None
 
 def _categories_snapshot(prop: Property) -> dict[str, int]:
     return dict(prop.categories.values_list("category__code", "economies"))
+
+
+def _plans_snapshot(prop: Property) -> dict[str, str]:
+    return {
+        code: plan or "" for code, plan in prop.categories.values_list("category__code", "usage_plan__code")
+    }
+
+
+def _apply_plans(prop: Property, plans: Mapping[str, str]) -> None:
+    """Each category's usage plan (S5.3-04): a plan code of that category, or "" for none (the tariff's
+    minimum). An inactive plan is kept by the properties already on it and given to no other.
+    Runs inside the caller's transaction."""
+    rows = {
+        pc.category.code: pc
+        for pc in PropertyCategory.objects.filter(property=prop).select_related("category")
+    }
+    for raw_code, raw_plan in plans.items():
+        code, plan_code = raw_code.strip().upper(), (raw_plan or "").strip().upper()
+        row = rows.get(code)
+        if row is None:
+            raise ValidationFailed(
+                f"O imóvel não tem economias da categoria {code}: informe-as antes do plano de utilização.",
+                field=f"categories.{code}.usage_plan",
+                code=ErrorCode.ECONOMIES_INVALID,
+            )
+        plan = None
+        if plan_code:
+            plan = UsagePlan.objects.filter(category=row.category, code__iexact=plan_code).first()
+            if plan is None:
+                raise ValidationFailed(
+                    f"A categoria {code} não tem o plano de utilização '{plan_code}'.",
+                    field=f"categories.{code}.usage_plan",
+                    code=ErrorCode.REFERENCE_NOT_FOUND,
+                )
+            if not plan.active and row.usage_plan_id != plan.pk:
+                raise ValidationFailed(
+                    f"O plano de utilização {plan} está desativado: não recebe novos imóveis.",
+                    field=f"categories.{code}.usage_plan",
+                    code=ErrorCode.REFERENCE_INACTIVE,
+                )
+        if row.usage_plan_id != (plan.pk if plan else None):
+            PropertyCategory.objects.filter(pk=row.pk).update(usage_plan=plan)
 
 
 def inscription_refs(inscription: Inscription) -> dict[str, Any]:
@@ -345,14 +388,31 @@ def property_update(*, actor: Actor, prop: Property, **fields: Any) -> Property:
 
 @transaction.atomic(durable=True)
 def property_set_categories(
-    *, actor: Actor, prop: Property, categories: Iterable[CategoryShare], reason: str = ""
+    *,
+    actor: Actor,
+    prop: Property,
+    categories: Iterable[CategoryShare],
+    reason: str = "",
+    plans: Mapping[str, str] | None = None,
 ) -> Property:
-    """Changing economias is a fraud risk (§8.9): its own function grant, and old → new in the audit."""
+    """Changing economias is a fraud risk (§8.9): its own function grant, and old → new in the audit.
+    `plans` (category code → usage plan code, "" for none) sets the categories' usage plans, which
+    billing reads (the plan's minimum per economia, S5.3-04); None keeps them."""
     shares = _shares(categories)
     prop = Property.objects.select_for_update().get(pk=prop.pk)
-    before = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
+    before = {
+        "categories": _categories_snapshot(prop),
+        "economies_total": prop.economies_total,
+        "usage_plans": _plans_snapshot(prop),
+    }
     _apply_categories(prop, shares)
-    after = {"categories": _categories_snapshot(prop), "economies_total": prop.economies_total}
+    if plans is not None:
+        _apply_plans(prop, plans)
+    after = {
+        "categories": _categories_snapshot(prop),
+        "economies_total": prop.economies_total,
+        "usage_plans": _plans_snapshot(prop),
+    }
     audit_record(
         actor=actor,
         action="registry.property_economies",
