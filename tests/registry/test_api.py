@@ -70,8 +70,8 @@ def test_customer_property_connection_meter_through_the_api(alpha_client, admin)
     made = _create_everything(alpha_client, admin)
     pid = made["property"]["id"]
     assert made["property"]["categories"] == [
-        {"category": "COM", "economies": 1},
-        {"category": "RES", "economies": 2},
+        {"category": "COM", "economies": 1, "usage_plan": ""},
+        {"category": "RES", "economies": 2, "usage_plan": ""},
     ]
     water = alpha_client.post(
         f"/api/v1/properties/{pid}/connections",

@@ -4,8 +4,6 @@ an unknown one or a deactivated one is refused naming the field, nothing changed
 
 from __future__ import annotations
 
-import pytest
-
 from modules.common.models import AuditEntry
 from modules.registry.models import Category, PropertyCategory, UsagePlan
 from tests.conftest import bearer, make_user
@@ -75,7 +73,7 @@ def test_a_deactivated_plan_is_refused_to_a_new_property(tenant_alpha, alpha_cli
     assert PropertyCategory.objects.get(property=p).usage_plan is None
 
 
-def test_staff_set_the_plan_on_the_property_page(staff) -> None:
+def test_staff_set_the_plan_on_the_property_page(staff) -> None:  # noqa: F811
     social, _shop = _plans()
     p = f.prop(categories=(("RES", 2),))
     url = f"/cadastro/imoveis/{p.pk}/"
