@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
+from modules.common.clock import current_tenant, tenant_today
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.typed import transaction
 from modules.registry.models import Property
@@ -54,9 +55,8 @@ O = DirectDebitReturnRecord.Outcome  # noqa: E741
 
 
 def _company_name() -> str:
-    from django.db import connection
-
-    return getattr(connection.tenant, "name", "") or "CONCESSIONARIA"
+    tenant = current_tenant()
+    return (tenant.name if tenant is not None else "") or "CONCESSIONARIA"
 
 
 def _digits(value: str, size: int, field: str, label: str) -> str:
@@ -160,7 +160,7 @@ def authorization_create(
         account=account,
         origin=A.Origin.UTILITY,
         pending=A.Pending.INCLUDE,
-        opted_on=opted_on or timezone.localdate(),
+        opted_on=opted_on or tenant_today(),
         created_by=actor.get_username(),
     )
     audit_record(
@@ -192,7 +192,7 @@ def authorization_cancel(*, actor: Actor, authorization_id: int, reason: str) ->
         )
     never_sent = auth.pending == A.Pending.INCLUDE
     auth.status = A.Status.CANCELLED
-    auth.cancelled_on = timezone.localdate()
+    auth.cancelled_on = tenant_today()
     # an enrolment the bank never received needs no exclusion
     auth.pending = A.Pending.NONE if never_sent else A.Pending.EXCLUDE
     auth.save(update_fields=["status", "cancelled_on", "pending"])
@@ -328,7 +328,7 @@ def remittance_create(
 ) -> list[DirectDebitRemittance]:
     """One remittance per active agreement of the agent (or the one named), each with its next NSA:
     the utility's pending B records and one E record per eligible bill."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     agent = CollectingAgent.objects.filter(code=(agent_code or "").strip()).first()
     if agent is None:
         raise ValidationFailed(

@@ -27,6 +27,7 @@ from django.utils import timezone
 from modules.billing.hooks import PendingItem, already_billed
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
+from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import format_brl
 from modules.common.errors import Conflict, NotFound, ValidationFailed
@@ -300,7 +301,7 @@ def deposit_register(
         raise ValidationFailed(
             "O valor do depósito deve ser maior que zero.", field="amount", code=ErrorCode.INVALID
         )
-    if deposited_on > timezone.localdate():
+    if deposited_on > tenant_today():
         raise ValidationFailed(
             "A data do depósito não pode ser futura.", field="deposited_on", code=ErrorCode.INVALID
         )

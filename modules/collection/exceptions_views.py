@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from modules.access.views import function_required
+from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
 
 from . import closing as cl
@@ -93,7 +94,7 @@ def payment_transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required("collection.payments")
 def deposits_view(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
-    values = {"deposited_on": timezone.localdate().isoformat()}
+    values = {"deposited_on": tenant_today().isoformat()}
     status = 200
     if request.method == "POST":
         if not request.user.can("collection.payments", "add"):  # type: ignore[union-attr]
@@ -172,7 +173,7 @@ def closings_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("collection:closings")
-    last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    last = tenant_today().replace(day=1) - dt.timedelta(days=1)
     return render(
         request,
         "collection/closings.html",

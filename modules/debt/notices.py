@@ -577,7 +577,7 @@ def notices_with_reading_batch(
     """Reading's batch-created hook (3.2.9.8), inside the batch's transaction: when the policy in
     force says so, the group's eligible units get their notices now, delivered with the reading (by
     the window's last day), so the device prints each right after the unit's bill."""
-    today = timezone.localdate()
+    today = tenant_today()
     if not policy_in_force(today).notices_with_reading_batch:
         return
     notices_issue_within(

@@ -84,7 +84,7 @@ def _download(report: Report, filters: Filters, fmt: str = "csv") -> HttpRespons
         from .units_pdf import _pdf
 
         body = _pdf(
-            "service/reports/pdf_table.html",
+            "service/reports/pdf/table.html",
             {
                 "table": table,
                 "month": filters.month,
