@@ -136,8 +136,10 @@ def test_staff_route_a_citizens_request_and_the_citizen_sees_the_routing(
     _no_overflow(citizen)
     citizen.click(f"text={protocol}")
     rows = citizen.locator(".agency-history tbody tr")
-    assert rows.count() == 3
-    routed = rows.nth(2).inner_text()
+    # opened, its service order opened awaiting validation (ADR 0223), received, routed
+    assert rows.count() == 4
+    assert "aguarda a validação da concessionária" in rows.nth(1).inner_text()
+    routed = rows.nth(3).inner_text()
     assert "Atendimento" in routed and "Comercial" in routed and "Pendente de recebimento" in routed
     assert "Conferir se há débito antes de enviar a equipe" in routed
     _shot(citizen, "desk-5-citizen-history-phone")
