@@ -17,6 +17,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -117,3 +120,16 @@ def public_url(host: str, path: str) -> str:
     scheme = getattr(settings, "PUBLIC_SCHEME", "https") or "https"
     port = str(getattr(settings, "PUBLIC_PORT", "") or "")
     return f"{scheme}://{host}{':' + port if port else ''}{path}"
+
+
+def offline_service_worker(*, scope: str, cache: str, shell: Iterable[str]) -> HttpResponse:
+    """The service worker of an offline app served from `scope` (the field app, the reader app), so its
+    scope covers the app: it caches the app shell (the page, its manifest and `shell`, static paths) and
+    nothing of the utility's data."""
+    body = render_to_string(
+        "common/offline_sw.js", {"scope": scope, "cache": cache, "shell": [static(p) for p in shell]}
+    )
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = scope
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 
 from modules.access.views import function_required
+from modules.common.http import offline_service_worker
 
 SHELL = [
     "reading/reader/app.js",
@@ -32,11 +33,7 @@ def reader_app_view(request: HttpRequest) -> HttpResponse:
 
 def reader_service_worker_view(request: HttpRequest) -> HttpResponse:
     """Served from /leitura/app/ so its scope covers the app; no data of the utility in it."""
-    body = render_to_string("reading/reader/sw.js", {"shell": [static(p) for p in SHELL]})
-    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = "/leitura/app/"
-    response["Cache-Control"] = "no-cache"
-    return response
+    return offline_service_worker(scope="/leitura/app/", cache="leitura-app-v1", shell=SHELL)
 
 
 def reader_manifest_view(request: HttpRequest) -> HttpResponse:

@@ -18,6 +18,7 @@ from modules.access.models import User
 from modules.access.views import function_required
 from modules.common.clock import tenant_today
 from modules.common.errors import DomainError
+from modules.common.http import offline_service_worker
 
 from . import selectors_field as sel
 from .models import Badge, FieldNotice, FieldPhoto, ServiceCode, Team
@@ -33,11 +34,7 @@ def field_app_view(request: HttpRequest) -> HttpResponse:
 
 def service_worker_view(request: HttpRequest) -> HttpResponse:
     """Served from /campo/ so its scope covers the app; no data of the utility in it."""
-    body = render_to_string("service/field/sw.js", {"shell": [static(p) for p in SHELL]})
-    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = "/campo/"
-    response["Cache-Control"] = "no-cache"
-    return response
+    return offline_service_worker(scope="/campo/", cache="campo-v1", shell=SHELL)
 
 
 def manifest_view(request: HttpRequest) -> HttpResponse:

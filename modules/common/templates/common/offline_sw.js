@@ -1,8 +1,8 @@
-/* Service worker of the field app: the app shell works with no signal (network first, the cached
-   copy when offline). The day's orders and the events waiting to be sent live in IndexedDB (app.js);
-   the API is never cached here. */
-const CACHE = "campo-v1";
-const SHELL = ["/campo/", "/campo/manifest.webmanifest"{% for url in shell %}, "{{ url|escapejs }}"{% endfor %}];
+/* Service worker of an offline app under {{ scope }} (the field app, the reader app): the app shell works
+   with no signal (network first, the cached copy when offline). The app's own data waiting to be sent lives
+   in IndexedDB (its app.js); the API is never cached here. */
+const CACHE = "{{ cache|escapejs }}";
+const SHELL = ["{{ scope|escapejs }}", "{{ scope|escapejs }}manifest.webmanifest"{% for url in shell %}, "{{ url|escapejs }}"{% endfor %}];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -21,8 +21,7 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
     return;
   }
-  const isShell = url.pathname === "/campo/" || SHELL.includes(url.pathname);
-  if (!isShell) return;
+  if (!SHELL.includes(url.pathname)) return;
   event.respondWith(
     fetch(event.request)
       .then((response) => {
