@@ -12,6 +12,7 @@ from modules.access.views import function_required
 from modules.common.http import offline_service_worker
 
 SHELL = [
+    "common/offline_store.js",
     "reading/reader/app.js",
     "reading/reader/tariff.js",
     "reading/reader/escpos.js",

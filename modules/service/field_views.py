@@ -24,7 +24,7 @@ from . import selectors_field as sel
 from .models import Badge, FieldNotice, FieldPhoto, ServiceCode, Team
 from .services import field
 
-SHELL = ["service/field/app.js", "service/field/app.css", "service/field/icon.svg"]
+SHELL = ["common/offline_store.js", "service/field/app.js", "service/field/app.css", "service/field/icon.svg"]
 
 
 @function_required("service.field")

@@ -22,45 +22,11 @@
   let current = null; // the order a dialog acts on
   let lastPosition = 0;
 
-  // --- IndexedDB -------------------------------------------------------------------------------
-  function openDb() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open("campo", 1);
-      request.onupgradeneeded = () => {
-        const d = request.result;
-        d.createObjectStore("meta");
-        d.createObjectStore("outbox", { keyPath: "id" });
-      };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-  function tx(store, mode, fn) {
-    return new Promise((resolve, reject) => {
-      const t = db.transaction(store, mode);
-      const request = fn(t.objectStore(store));
-      let out;
-      if (request) request.onsuccess = () => { out = request.result; };
-      t.oncomplete = () => resolve(out);
-      t.onerror = () => reject(t.error);
-      t.onabort = () => reject(t.error);
-    });
-  }
-  const idb = {
-    get: (store, key) => tx(store, "readonly", (s) => s.get(key)),
-    put: (store, value, key) => tx(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key))),
-    del: (store, key) => tx(store, "readwrite", (s) => s.delete(key)),
-    all: (store) => tx(store, "readonly", (s) => s.getAll()),
-  };
+  // --- IndexedDB (common/offline_store.js) ---------------------------------------------------
+  const { uuid, csrf } = window.OfflineStore;
+  const openDb = () => window.OfflineStore.open("campo", { meta: null, outbox: { keyPath: "id" } });
+  const idb = window.OfflineStore.over(() => db);
 
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
   async function deviceId() {
     let id = await idb.get("meta", "device");
     if (!id) {
@@ -68,10 +34,6 @@
       await idb.put("meta", id, "device");
     }
     return id;
-  }
-  function csrf() {
-    const m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
   }
 
   // --- the day's list --------------------------------------------------------------------------
