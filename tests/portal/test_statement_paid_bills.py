@@ -78,6 +78,18 @@ def _assert_paid_bill_is_off_the_debt(client: Client, citizen: Citizen, paid: An
     assert PaymentDocument.objects.filter(kind=PaymentDocument.Kind.STATEMENT).count() == statements
 
 
+def _pay_by_pix(alpha_client: Client, citizen: Citizen, fake: Any, bill: Any, paid: dict[str, Any]) -> str:
+    """The signed-in citizen pays `bill` by PIX from the agency; the fake gateway settles the charge with
+    `paid` (its whole amount when empty) and its webhook reaches us. Answers the property's agency path."""
+    base = f"/agencia/imoveis/{citizen.home.pk}"
+    assert alpha_client.post(f"{base}/pagar/", {"bills": [bill.pk], "method": "pix"}).status_code == 302
+    charge = GatewayCharge.objects.get(document__property=citizen.home)
+    event = requests.post(f"{fake.url}/_fake/charges/{charge.charge_id}/pay", json=paid, timeout=5).json()
+    hook = alpha_client.post(f"/webhooks/pagarme/{TOKEN}", event, content_type="application/json", **BASIC)
+    assert hook.status_code == 200
+    return base
+
+
 def test_a_bill_paid_by_a_bank_return_file_leaves_the_statement(
     alpha_client: Client, citizen: Citizen
 ) -> None:
@@ -94,12 +106,7 @@ def test_a_bill_paid_through_the_gateway_leaves_the_statement(
 ) -> None:
     paid, still_open = _two_open_bills(citizen)
     sign_in(alpha_client, citizen.home, citizen.cpf)
-    base = f"/agencia/imoveis/{citizen.home.pk}"
-    assert alpha_client.post(f"{base}/pagar/", {"bills": [paid.pk], "method": "pix"}).status_code == 302
-    charge = GatewayCharge.objects.get(document__property=citizen.home)
-    event = requests.post(f"{fake.url}/_fake/charges/{charge.charge_id}/pay", json={}, timeout=5).json()
-    hook = alpha_client.post(f"/webhooks/pagarme/{TOKEN}", event, content_type="application/json", **BASIC)
-    assert hook.status_code == 200
+    _pay_by_pix(alpha_client, citizen, fake, paid, {})
 
     _assert_paid_bill_is_off_the_debt(alpha_client, citizen, paid, still_open)
 
@@ -207,14 +214,7 @@ def test_a_pix_paid_for_less_is_not_offered_again_until_the_utility_decides(
 ) -> None:
     paid, still_open = _two_open_bills(citizen)
     sign_in(alpha_client, citizen.home, citizen.cpf)
-    base = f"/agencia/imoveis/{citizen.home.pk}"
-    assert alpha_client.post(f"{base}/pagar/", {"bills": [paid.pk], "method": "pix"}).status_code == 302
-    charge = GatewayCharge.objects.get(document__property=citizen.home)
-    event = requests.post(
-        f"{fake.url}/_fake/charges/{charge.charge_id}/pay", json={"amount": 1000}, timeout=5
-    ).json()
-    hook = alpha_client.post(f"/webhooks/pagarme/{TOKEN}", event, content_type="application/json", **BASIC)
-    assert hook.status_code == 200
+    base = _pay_by_pix(alpha_client, citizen, fake, paid, {"amount": 1000})
 
     _assert_in_review_and_not_offered(alpha_client, citizen, paid, still_open)
     again = alpha_client.post(f"{base}/pagar/", {"bills": [paid.pk], "method": "pix"})
