@@ -1,5 +1,6 @@
 """R-05 (ADR 0225): the matrícula's check digit by the utility's own rule. Every place that issues,
-shows or reads a matrícula calls these, never the domain functions with their default rule."""
+shows or reads a matrícula calls these, never the domain functions with their default rule. A loop over
+many matrículas (an import file) reads `account_rule()` once and passes it as `rule`."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ def format_account(base: int) -> str:
     return rules.format_account_number(base, account_rule())
 
 
-def parse_account(value: str) -> int:
+def parse_account(value: str, rule: rules.AccountRule | None = None) -> int:
     """The base of a typed matrícula; the digit must match the utility's rule (InvalidAccountNumber)."""
-    return rules.parse_account_number(value, account_rule())
+    return rules.parse_account_number(value, rule or account_rule())
 
 
 def next_base(after: int) -> int:

@@ -23,8 +23,9 @@ from django.db import transaction
 from modules.common.audit import Actor
 from modules.metering.domain.meters import INSTALLED, METROLOGICAL_CLASSES, STOCK
 from modules.metering.models import Installation, Meter, Movement
-from modules.registry.domain.account_number import InvalidAccountNumber
+from modules.registry.domain.account_number import AccountRule, InvalidAccountNumber
 from modules.registry.models import ServiceConnection
+from modules.registry.numbering import account_rule
 from modules.registry.numbering import parse_account as parse_account_number
 
 from ..bulk import allocate_ids, insert_rows
@@ -107,7 +108,7 @@ def _lookup(
     return out
 
 
-def _parse(row: dict[str, str], today: dt.date) -> tuple[Any, ...]:
+def _parse(row: dict[str, str], today: dt.date, rule: AccountRule) -> tuple[Any, ...]:
     number = re.sub(r"[\s\-./]", "", row.get("number") or "").upper()
     if not number or len(number) > 20:
         raise LineFail("number", "número do hidrômetro obrigatório (até 20 caracteres)")
@@ -129,7 +130,7 @@ def _parse(row: dict[str, str], today: dt.date) -> tuple[Any, ...]:
     base = None
     if account:
         try:
-            base = parse_account_number(account)
+            base = parse_account_number(account, rule)
         except InvalidAccountNumber as exc:
             raise LineFail("account_number", str(exc)) from exc
     installed = parse_date(row.get("installed_on", ""), "installed_on", today, required=base is not None)
@@ -237,7 +238,8 @@ def import_meters(*, actor: Actor, data: bytes | str, today: dt.date) -> ImportR
         report,
     )
     report.read = len(rows)
-    parsed = validate_rows(rows, report, lambda row: _parse(row, today))
+    rule = account_rule()  # read once for the file, not once per line
+    parsed = validate_rows(rows, report, lambda row: _parse(row, today, rule))
     duplicates(parsed, 1, "number", report)
     lines = [MeterLine(*row) for row in parsed]
     username = actor.get_username()

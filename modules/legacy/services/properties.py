@@ -23,6 +23,7 @@ from modules.registry.domain.economies import InvalidEconomies, parse_shares, to
 from modules.registry.domain.inscription import InvalidInscription, parse_inscription
 from modules.registry.domain.text import fold, normalize_cep
 from modules.registry.models import BillingGroup, Category, City, Locality, Route
+from modules.registry.numbering import account_rule
 from modules.registry.numbering import parse_account as parse_account_number
 
 from ..files import (
@@ -71,9 +72,11 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
     def shares_of(text: str) -> tuple[Any, ...]:
         return validate_shares(parse_shares(text), known)
 
+    rule = account_rule()  # read once for the file, not once per line
+
     def parse(row: dict[str, str]) -> tuple[Any, ...]:
         try:
-            base = parse_account_number(row.get("account_number", ""))
+            base = parse_account_number(row.get("account_number", ""), rule)
         except InvalidAccountNumber as exc:
             raise LineFail("account_number", str(exc)) from exc
         try:
