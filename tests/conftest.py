@@ -134,6 +134,14 @@ def _use_tenant(schema: str) -> Iterator[Any]:
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def generous_sign_in_limit(settings: Any) -> None:
+    """The agency's sign-in throttle counts per address in Redis, and every test's citizen signs in
+    from 127.0.0.1: the tests that sign citizens in (here, in the agency, debt, registry…) would share
+    one counter and meet 429s by chance. The throttle's own tests set a low limit themselves."""
+    settings.PORTAL_SIGN_IN_LIMIT = 10_000
+
+
 @pytest.fixture
 def tenant_alpha(db: None) -> Iterator[Any]:
     """The alpha tenant, active on the connection for the test."""

@@ -155,12 +155,8 @@ def test_a_consult_profile_sees_the_pages_but_cannot_run_or_change(tenant_alpha:
     assert not CutNotice.objects.exists() and not CutoffPolicy.objects.exists()
 
 
-def test_the_agency_shows_the_citizen_the_pending_notice_and_its_cut_day(
-    staff: Client, settings: Any
-) -> None:
+def test_the_agency_shows_the_citizen_the_pending_notice_and_its_cut_day(staff: Client) -> None:
     from tests.portal.conftest import sign_in
-
-    settings.PORTAL_SIGN_IN_LIMIT = 10_000  # throttling has its own tests (tests/portal/conftest.py)
 
     maria = reg.customer("Maria Avisada")
     p = reg.prop(holder=maria)

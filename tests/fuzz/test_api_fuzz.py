@@ -62,8 +62,7 @@ citizen = _schema(apischema.citizen_schema())
 
 
 @pytest.fixture
-def in_process(db: None, settings: Any) -> Iterator[None]:
-    settings.PORTAL_SIGN_IN_LIMIT = 10_000
+def in_process(db: None) -> Iterator[None]:
     yield
     connection.set_schema_to_public()
 

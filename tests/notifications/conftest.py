@@ -13,7 +13,7 @@ from fakes.push import FakePushService
 from fakes.whatsapp import FakeWhatsApp
 from modules.notifications.models import NotificationSettings
 from modules.service.models import ChannelSettings
-from tests.portal.conftest import Citizen, citizen, generous_sign_in_limit, stranger  # noqa: F401
+from tests.portal.conftest import Citizen, citizen, stranger  # noqa: F401
 
 
 @pytest.fixture

@@ -17,12 +17,6 @@ from portal.models import AgencySettings
 from tests.registry import factories as f
 
 
-@pytest.fixture(autouse=True)
-def generous_sign_in_limit(settings: Any) -> None:
-    """Sign-in throttling has its own tests with a low limit; elsewhere it stays out of the way."""
-    settings.PORTAL_SIGN_IN_LIMIT = 10_000
-
-
 @dataclass
 class Citizen:
     customer: Customer

@@ -728,8 +728,7 @@ def _citizen_token(host_schema: str, client: Client) -> dict[str, str]:
 
 
 @pytest.fixture
-def world(db: None, settings: Any) -> BetaWorld:
-    settings.PORTAL_SIGN_IN_LIMIT = 10_000
+def world(db: None) -> BetaWorld:
     connection.set_schema_to_public()
     return BetaWorld()
 
