@@ -16,6 +16,7 @@ from .apis import (
     payments,
     properties,
     requests,
+    reviews,
     sign_in,
     tariffs,
     unit,
@@ -44,6 +45,11 @@ urlpatterns = [
         name="citizen-api-property-requests",
     ),
     path("requests/<str:protocol>", requests.RequestDetailApi.as_view(), name="citizen-api-request"),
+    path(
+        "properties/<int:property_id>/consumption-reviews",
+        reviews.CitizenReviewListApi.as_view(),
+        name="citizen-api-consumption-reviews",
+    ),
     path("request-types", requests.RequestTypesApi.as_view(), name="citizen-api-request-types"),
     path(
         "properties/<int:property_id>/document-update",

@@ -129,3 +129,41 @@ class ProblemForm(forms.Form):
         help_text="Uma imagem da tela com o problema (PNG ou JPG).",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
+
+
+class ConsumptionReviewForm(forms.Form):
+    """Seed 001 3.2.6.2: the review request's form on the agency (ADR 0229)."""
+
+    bill = forms.TypedChoiceField(label="Conta a revisar (mês/ano)", coerce=int)
+    name = forms.CharField(label="Nome do solicitante", max_length=200)
+    phone = forms.CharField(
+        label="Telefone para contato",
+        max_length=20,
+        help_text="Com DDD. Ex.: (15) 99999-1234",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label="E-mail para receber o laudo", max_length=254)
+    residents = forms.IntegerField(label="Número de moradores", min_value=0, max_value=999)
+    has_pool = forms.BooleanField(label="Possui piscina", required=False)
+    pool_liters = forms.IntegerField(label="Volume da piscina (litros)", min_value=1, required=False)
+    has_washing_machine = forms.BooleanField(label="Possui máquina de lavar roupa", required=False)
+    has_water_tank = forms.BooleanField(label="Possui caixa d'água", required=False)
+    tank_liters = forms.IntegerField(label="Capacidade da caixa d'água (litros)", min_value=1, required=False)
+    other_source = forms.ChoiceField(label="Outra fonte de água", required=False)
+    description = forms.CharField(
+        label="Descreva o que aconteceu",
+        max_length=4000,
+        help_text="Ex.: a conta veio o dobro do normal e não há vazamento aparente.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        months: Sequence[tuple[int, str]],
+        sources: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bill"].choices = list(months)
+        self.fields["other_source"].choices = list(sources)

@@ -20,6 +20,7 @@ from .views import (
     public,
     quality,
     requests,
+    reviews,
     sign_in,
     tariffs,
     unit,
@@ -34,6 +35,7 @@ property_pages = [
     path("pedidos/", requests.requests_list, name="requests_list"),
     path("pedidos/novo/", requests.request_new, name="request_new"),
     path("pedidos/<str:protocol>/", requests.request_detail, name="request_detail"),
+    path("revisao-de-consumo/", reviews.review_new, name="review_new"),
     path("cpf-cnpj/", document_update.document_update, name="document_update"),
     *[  # money pages (portal/bills.py)
         path("contas/", bills.bills_list, name="bills_list"),

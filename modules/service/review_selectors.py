@@ -14,7 +14,7 @@ from modules.common.errors import NotFound
 from .domain import reviews as rules
 from .errors import ErrorCode
 from .models_review import ConsumptionReview
-from .services.reviews import review_settings
+from .services.reviews import review_phases, review_settings
 
 MAX_AGENDA_DAYS = 31
 
@@ -47,6 +47,48 @@ def review(pk: int) -> ConsumptionReview:
     if found is None:
         raise NotFound("Revisão de consumo não encontrada.", code=ErrorCode.REVIEW_NOT_FOUND)
     return found
+
+
+@dataclass(frozen=True)
+class CitizenStep:
+    at: dt.datetime
+    text: str
+
+
+def review_of_protocol(protocol_id: int) -> ConsumptionReview | None:
+    """The case behind a protocol of the review type (None for any other protocol)."""
+    found: ConsumptionReview | None = (
+        ConsumptionReview.objects.select_related("protocol").filter(protocol_id=protocol_id).first()
+    )
+    return found
+
+
+def citizen_steps(review: ConsumptionReview) -> list[CitizenStep]:
+    """The case's timeline as the customer reads it (3.2.6.3 "visible to all"): each step with its
+    day and a plain sentence, oldest first; staff names, order numbers and internal notes stay in
+    the back office."""
+    labels = {p.code: p.label for p in review_phases()}
+    labels[rules.CLOSED] = "Encerrada"
+    steps = []
+    for e in review.events.order_by("at", "id"):
+        if e.action == "open":
+            text = "Pedido de revisão registrado"
+        elif e.action == "phase":
+            text = f"Fase: {labels.get(e.to_phase, e.to_phase)}"
+        elif e.action == "visit":
+            text = "Vistoria técnica agendada"
+        elif e.action == "visit_done":
+            text = "Vistoria técnica realizada"
+        elif e.action == "rebill":
+            text = "Conta revisada"
+        elif e.action == "close":
+            text = e.note
+        elif e.action == "email" and e.note.startswith("Laudo enviado"):
+            text = "Laudo enviado por e-mail"
+        else:
+            continue
+        steps.append(CitizenStep(at=e.at, text=text))
+    return steps
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from modules.common.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from modules.common.forms import form_error
 from modules.service.models import ServiceRequest
+from modules.service.review_selectors import citizen_steps, review_of_protocol
+from modules.service.services.reviews import phase_label
 from modules.service.services.protocols import protocol_types
 
 from .. import domain, selectors, services
@@ -43,6 +45,7 @@ def request_detail(request: HttpRequest, property_id: int, protocol: str) -> Htt
     item = access_request_by_protocol(request.grant, protocol)  # type: ignore[attr-defined]
     if item.property_id not in (None, prop.pk):
         raise NotFound("Protocolo não encontrado.", code=ErrorCode.NOT_FOUND)
+    review = review_of_protocol(item.pk)  # a consumption review shows its phases (3.2.6.3)
     return render_page(
         request,
         "portal/request_detail.html",
@@ -51,6 +54,9 @@ def request_detail(request: HttpRequest, property_id: int, protocol: str) -> Htt
             "item": item,
             "events": list(item.events.all()),
             "files": list(item.attachments.all()),
+            "review": review,
+            "review_steps": citizen_steps(review) if review else [],
+            "review_phase": phase_label(review.phase) if review else "",
         },
     )
 

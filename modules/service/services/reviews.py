@@ -172,6 +172,9 @@ class ReviewForm:
     origin: str = ConsumptionReview.Origin.CUSTOMER
     reading_id: int | None = None
     channel: str = ServiceRequest.Channel.COUNTER
+    # the agency's request (ADR 0229): one open case per unit and bill month, checked under the
+    # property's lock so two tabs sending the same form open one case
+    one_per_month: bool = False
 
 
 def full_address(prop: Property) -> str:
@@ -260,6 +263,20 @@ def review_open(*, actor: Actor, form: ReviewForm) -> ConsumptionReview:
     utility's first phase with that phase's deadline. Raises ValidationFailed naming the field."""
     review_defaults_ensure()
     prop, bill, reading = _check_form(form)
+    if form.one_per_month:
+        Property.objects.select_for_update().filter(pk=prop.pk).values_list("pk").first()
+        same = (
+            ConsumptionReview.objects.filter(property=prop, reference=form.reference.first_day())
+            .exclude(phase=rules.CLOSED)
+            .first()
+        )
+        if same is not None:
+            raise Conflict(
+                f"A conta de {form.reference.label} já tem a revisão {same.control} em andamento "
+                f"(protocolo {same.protocol.protocol}).",
+                field="reference",
+                code=ErrorCode.REVIEW_ALREADY_OPEN,
+            )
     if reading is not None and form.origin == ConsumptionReview.Origin.READING:
         open_case = ConsumptionReview.objects.filter(reading=reading).exclude(phase=rules.CLOSED).first()
         if open_case is not None:
