@@ -44,3 +44,8 @@ urlpatterns += [
     path("app/sw.js", reader_views.reader_service_worker_view, name="reader_service_worker"),
     path("app/manifest.webmanifest", reader_views.reader_manifest_view, name="reader_manifest"),
 ]
+
+# the legacy system's occurrences and reading history (S12.8-01)
+from . import legacy_views  # noqa: E402
+
+urlpatterns += [path("legado/", legacy_views.legacy_import_view, name="legacy_import")]

@@ -15,13 +15,14 @@ from django.core import mail
 from django.test import Client
 
 from modules.billing.models import Bill
+from modules.billing.services import runs
+from modules.reading.services import ReadingInput, reading_register
 from modules.registry.models import PropertyRelation
 from modules.service.models_review import ConsumptionReview, ReviewEvent
 from modules.service.services import reviews as svc
 from portal.domain import SignInMode
 from tests.billing import factories as bf
-from tests.registry import factories as rf
-from tests.service.reviews_data import bill_of, billing_ready
+from tests.service.reviews_data import MONTH, billing_ready
 
 from .conftest import set_mode, sign_in
 
@@ -45,18 +46,28 @@ def frozen() -> Iterator[None]:
 
 
 @pytest.fixture
-def bill(tenant_alpha: Any) -> Bill:
-    """Maria's released bill of 05/2025 (R$ 40,56, 16 m³) on a unit she holds."""
-    b = bill_of(billing_ready())
-    maria = rf.customer("Maria da Conceição Souza", email="maria@example.com")
-    PropertyRelation.objects.create(
-        property_id=b.property_id, customer=maria, role=PropertyRelation.Role.OWNER, start=dt.date(2024, 1, 1)
-    )
-    return b
+def bills(tenant_alpha: Any) -> tuple[Bill, Bill]:
+    """Two released bills of 05/2025 of one run: the signed-in holder's and a neighbour's."""
+    g = billing_ready()
+    units = [bf.billable(g), bf.billable(g)]
+    for p, value in zip(units, (16, 9), strict=True):
+        reading_register(actor=bf.ACTOR, data=ReadingInput(p.account_number, MONTH, MONTH.day(10), value, ""))
+    run = runs.run_create(actor=bf.ACTOR, group=g, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 31))
+    for chunk in run.chunks.order_by("number"):
+        runs.chunk_process(chunk_id=chunk.pk)
+    runs.run_release(actor=bf.ACTOR, run=run)
+    return Bill.objects.get(run=run, property=units[0]), Bill.objects.get(run=run, property=units[1])
+
+
+@pytest.fixture
+def bill(bills: tuple[Bill, Bill]) -> Bill:
+    return bills[0]
 
 
 def _cpf(bill: Bill) -> str:
-    rel = PropertyRelation.objects.select_related("customer").get(property_id=bill.property_id)
+    rel = PropertyRelation.objects.select_related("customer").get(
+        property_id=bill.property_id, role=PropertyRelation.Role.OWNER
+    )
     return rel.customer.cpf_cnpj
 
 
@@ -119,7 +130,10 @@ def test_a_bad_form_on_the_page_names_the_field_and_writes_nothing(bill: Bill, a
     assert not ConsumptionReview.objects.exists() and not ReviewEvent.objects.exists()
 
 
-def test_the_api_opens_once_per_bill_month_and_lists_the_cases(bill: Bill, alpha_client: Client) -> None:
+def test_the_api_opens_once_per_bill_month_and_lists_the_cases(
+    bills: tuple[Bill, Bill], alpha_client: Client
+) -> None:
+    bill, other = bills
     auth = _token(alpha_client, bill)
     url = f"/agencia/api/v1/properties/{bill.property_id}/consumption-reviews"
     body = {
@@ -148,7 +162,7 @@ def test_the_api_opens_once_per_bill_month_and_lists_the_cases(bill: Bill, alpha
     review = ConsumptionReview.objects.select_related("protocol").get()
     assert review.protocol.channel == "api" and review.tank_liters == 1000
 
-    other = bill_of(billing_ready())  # a bill of a unit Maria does not hold
+    # a bill of a unit the citizen does not hold
     wrong = alpha_client.post(url, {**body, "bill": other.pk}, content_type="application/json", **auth)
     assert wrong.status_code == 400 and "bill" in wrong.json()["errors"]
     listing = alpha_client.get(url, **auth)
@@ -169,5 +183,6 @@ def test_a_consultation_only_sign_in_cannot_ask(bill: Bill, alpha_client: Client
     home = alpha_client.get(f"/agencia/imoveis/{pid}/").content.decode()
     assert "revisao-de-consumo" not in home
     r = alpha_client.post(f"/agencia/imoveis/{pid}/revisao-de-consumo/", {**FORM, "bill": bill.pk})
-    assert r.status_code == 403
+    assert r.status_code == 302 and r["Location"] == f"/agencia/imoveis/{pid}/"  # refused, back home
+    assert "apenas consultas" in alpha_client.get(r["Location"]).content.decode()
     assert not ConsumptionReview.objects.exists()
