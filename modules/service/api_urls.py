@@ -451,3 +451,14 @@ from . import reports_views  # noqa: E402
 urlpatterns += [
     path("reading/reports", reports_views.ReadingReportApi.as_view(), name="api-reading-report"),
 ]
+
+# the reading report generator (TR S12.9-01, ADR 0230)
+from . import reports_builder_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "reading/report-builder",
+        reports_builder_views.ReadingReportBuilderApi.as_view(),
+        name="api-reading-report-builder",
+    )
+]

@@ -163,3 +163,14 @@ from . import reports_views  # noqa: E402
 urlpatterns += [
     path("relatorios-de-leitura/", reports_views.reading_reports_view, name="reading_reports"),
 ]
+
+# the reading report generator (TR S12.9-01, ADR 0230)
+from . import reports_builder_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "relatorios-de-leitura/gerador/",
+        reports_builder_views.report_builder_view,
+        name="reading_report_builder",
+    )
+]
