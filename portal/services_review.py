@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modules.common.domain.dates import YearMonth
-from modules.common.errors import PermissionDenied, ValidationFailed
 from modules.common.errors import ErrorCode as CommonCode
+from modules.common.errors import PermissionDenied, ValidationFailed
 from modules.registry.models import Property
 from modules.service.models_review import ConsumptionReview
 from modules.service.services.reviews import ReviewForm, review_open
@@ -59,9 +59,7 @@ def citizen_review_request(
         )
     reference = property_bills(prop).filter(pk=form.bill_id).values_list("reference", flat=True).first()
     if reference is None:
-        raise ValidationFailed(
-            "Escolha uma das contas do imóvel.", field="bill", code=CommonCode.INVALID
-        )
+        raise ValidationFailed("Escolha uma das contas do imóvel.", field="bill", code=CommonCode.INVALID)
     if not form.email.strip():
         raise ValidationFailed(
             "Informe o e-mail para receber o laudo.", field="email", code=CommonCode.INVALID

@@ -51,7 +51,13 @@ MEASURES = {
     "occurrences": "Com ocorrência",
 }
 MAX_MONTHS = 24
-HEADERS_TAIL = ("Leituras", "Volume medido (m³)", "Volume considerado (m³)", "Com ocorrência", "Ocorrências (%)")
+HEADERS_TAIL = (
+    "Leituras",
+    "Volume medido (m³)",
+    "Volume considerado (m³)",
+    "Com ocorrência",
+    "Ocorrências (%)",
+)
 PERCENT = Decimal("0.01")
 
 
@@ -182,7 +188,10 @@ def _label(by: str, key: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
         return (key["actor"],), key["actor"] or "—"
     if by == "occurrence":
         code = key["occurrence__code"]
-        return (code is None, code or ""), f"{code} – {key['occurrence__description']}" if code else "Sem ocorrência"
+        return (
+            code is None,
+            code or "",
+        ), f"{code} – {key['occurrence__description']}" if code else "Sem ocorrência"
     if by == "month":
         ref: dt.date = key["reference"]
         return (ref,), f"{ref:%m/%Y}"
@@ -191,7 +200,9 @@ def _label(by: str, key: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
         return (kind,), CONSUMPTION_KIND_LABELS.get(ConsumptionKind(kind), kind) if kind else "—"
     if by == "connection":
         s = key["water_situation"]
-        return (s is None, s or ""), conn.SITUATIONS.get(s, "Sem ligação de água") if s else "Sem ligação de água"
+        return (s is None, s or ""), conn.SITUATIONS.get(
+            s, "Sem ligação de água"
+        ) if s else "Sem ligação de água"
     code = key["main_category"]
     return (code is None, code or ""), code or "Sem categoria"
 
@@ -224,7 +235,9 @@ def build(q: Query) -> Result:
         .values(*GROUP_FIELDS[q.by])
         .annotate(
             n=Count("id"),
-            measured=Coalesce(Sum("consumption_m3", filter=Q(consumption_kind=ConsumptionKind.MEASURED)), zero),
+            measured=Coalesce(
+                Sum("consumption_m3", filter=Q(consumption_kind=ConsumptionKind.MEASURED)), zero
+            ),
             considered=Coalesce(Sum("consumption_m3"), zero),
             occ=Count("id", filter=Q(occurrence__isnull=False)),
         )
@@ -341,13 +354,14 @@ def as_xlsx(result: Result) -> bytes:
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
+        f"<sheetData>{''.join(xml_rows)}</sheetData></worksheet>"
     )
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'

@@ -23,7 +23,9 @@ from .base import CitizenView
 
 
 class CitizenReviewInput(serializers.Serializer):
-    bill = serializers.IntegerField(min_value=1, help_text="id da conta a revisar (GET properties/{id}/bills)")
+    bill = serializers.IntegerField(
+        min_value=1, help_text="id da conta a revisar (GET properties/{id}/bills)"
+    )
     name = serializers.CharField(max_length=200)
     phone = serializers.CharField(max_length=20)
     email = serializers.EmailField(help_text="Para onde vai o laudo")

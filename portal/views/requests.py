@@ -12,8 +12,8 @@ from modules.common.errors import DomainError, ErrorCode, NotFound, PermissionDe
 from modules.common.forms import form_error
 from modules.service.models import ServiceRequest
 from modules.service.review_selectors import citizen_steps, review_of_protocol
-from modules.service.services.reviews import phase_label
 from modules.service.services.protocols import protocol_types
+from modules.service.services.reviews import phase_label
 
 from .. import domain, selectors, services
 from ..access import access_request_by_protocol

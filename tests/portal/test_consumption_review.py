@@ -95,8 +95,17 @@ def test_the_citizen_asks_on_the_page_and_follows_the_phases_to_the_laudo(
     assert r.status_code == 302, r.content.decode()[:2000]
     review = ConsumptionReview.objects.select_related("protocol").get()
     assert r["Location"] == f"/agencia/imoveis/{pid}/pedidos/{review.protocol.protocol}/"
-    assert (review.origin, review.protocol.channel, review.reference) == ("customer", "web", dt.date(2025, 5, 1))
-    assert (review.residents, review.has_pool, review.pool_liters, review.has_washing_machine) == (3, True, 8000, True)
+    assert (review.origin, review.protocol.channel, review.reference) == (
+        "customer",
+        "web",
+        dt.date(2025, 5, 1),
+    )
+    assert (review.residents, review.has_pool, review.pool_liters, review.has_washing_machine) == (
+        3,
+        True,
+        8000,
+        True,
+    )
     assert (review.has_water_tank, review.other_source, review.bill_id) == (False, "well", bill.pk)
     assert review.requester_email == "maria.laudo@example.com" and review.control == "2025/0001"
     assert review.protocol.type_code == "consumption_review"

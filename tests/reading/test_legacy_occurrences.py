@@ -76,7 +76,12 @@ def test_the_list_and_the_history_come_in_and_the_counts_per_code_match(units: t
     per_code = {c: stored.filter(occurrence__code=c).count() for c in ("00", "30", "55", "60")}
     assert per_code == {"00": 1, "30": 1, "55": 2, "60": 1}
     sep = Reading.objects.get(property=a, reference=dt.date(2026, 9, 1))
-    assert (sep.value, sep.consumption_m3, sep.consumption_kind, sep.previous_value) == (None, 12, "average", 100)
+    assert (sep.value, sep.consumption_m3, sep.consumption_kind, sep.previous_value) == (
+        None,
+        12,
+        "average",
+        100,
+    )
     octo = Reading.objects.get(property=a, reference=dt.date(2026, 10, 1))
     assert (octo.previous_value, octo.consumption_kind, octo.review, octo.flags) == (100, "measured", "", [])
     assert Reading.objects.get(property=b, reference=dt.date(2026, 9, 1)).consumption_kind == "minimum"
@@ -99,8 +104,13 @@ def test_the_list_and_the_history_come_in_and_the_counts_per_code_match(units: t
 def test_a_bad_line_rejects_the_whole_file_naming_line_and_field(units: tuple[Any, Any]) -> None:
     a, b = units
     Reading.objects.create(
-        property=b, reference=dt.date(2026, 8, 1), read_on=dt.date(2026, 8, 11), value=480,
-        consumption_m3=9, actor="x", source="api",
+        property=b,
+        reference=dt.date(2026, 8, 1),
+        read_on=dt.date(2026, 8, 11),
+        value=480,
+        consumption_m3=9,
+        actor="x",
+        source="api",
     )
     digit = a.account_number[-1]
     wrong_digit = a.account_number[:-1] + str((int(digit) + 1) % 10)
@@ -131,7 +141,9 @@ def test_a_bad_line_rejects_the_whole_file_naming_line_and_field(units: tuple[An
     assert not Occurrence.objects.filter(code__in=["77", "78"]).exists()
 
 
-def test_the_page_and_the_command_import_the_files(units: tuple[Any, Any], alpha_client: Any, tmp_path: Path) -> None:
+def test_the_page_and_the_command_import_the_files(
+    units: tuple[Any, Any], alpha_client: Any, tmp_path: Path
+) -> None:
     from modules.access.models import Profile
 
     a, b = units

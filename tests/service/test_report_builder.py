@@ -6,7 +6,6 @@ fixture's sums, and the CSV, TXT, XLSX and PDF carry the screen's totals."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import zipfile
@@ -162,7 +161,9 @@ def test_the_page_and_the_api(data: list[Any], alpha_client: Any) -> None:
         "/api/v1/reading/report-builder?by=route&start=2025-05&end=2025-05&output=pdf", **headers
     )
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.content)).pages
+    )
     assert "Total 4 28 43 2 50,00" in text
 
     assert alpha_client.post("/conta/entrar/", {"username": "chefe", "password": PASSWORD}).status_code == 302

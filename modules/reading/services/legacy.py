@@ -189,7 +189,9 @@ def import_reading_history(*, actor: Actor, data: bytes | str, today: dt.date) -
         new: list[Reading] = []
         previous: dict[int, int | None] = {}
         counts: Counter[str] = Counter()
-        for line, base, reference, read_on, value, consumption, code in sorted(parsed, key=lambda p: (p[1], p[2])):
+        for line, base, reference, read_on, value, consumption, code in sorted(
+            parsed, key=lambda p: (p[1], p[2])
+        ):
             pid = properties.get(base)
             if pid is None or (code and code not in occurrences):
                 continue  # already reported
@@ -229,7 +231,9 @@ def import_reading_history(*, actor: Actor, data: bytes | str, today: dt.date) -
             finish(report, actor, "reading.legacy_readings")
         Reading.objects.bulk_create(new, batch_size=2000)
         report.created = len(new)
-        report.details = {f"ocorrência {k}" if k != "-" else "sem ocorrência": v for k, v in sorted(counts.items())}
+        report.details = {
+            f"ocorrência {k}" if k != "-" else "sem ocorrência": v for k, v in sorted(counts.items())
+        }
         finish(report, actor, "reading.legacy_readings")
 
     return load(report, body)
