@@ -130,6 +130,10 @@ class Result:
     def title(self) -> str:
         return f"Leituras por {DIMENSIONS[self.query.by].lower()}"
 
+    @property
+    def measure_label(self) -> str:
+        return MEASURES[self.query.measure]
+
     def table(self) -> list[tuple[Cell, ...]]:
         return [r.cells() for r in self.rows] + [self.total.cells()]
 

@@ -28,6 +28,13 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Cadastro", "Novo imóvel", "registry:property_create", "registry.properties", "add"),
     NavItem("Cadastro", "Clientes", "registry:customers", "registry.customers"),
     NavItem("Cadastro", "Importar cadastro legado", "legacy:import", "registry.import", "add"),
+    NavItem(
+        "Cadastro",
+        "Importar ocorrências de leitura legadas",
+        "reading:legacy_import",
+        "registry.import",
+        "add",
+    ),
     NavItem("Hidrometria", "Hidrômetros", "metering:meters", "metering.meters"),
     NavItem("Hidrometria", "Aferição vencendo", "metering:expiring", "metering.meters"),
     NavItem("Leitura", "Leituras em análise", "reading:review", "reading.readings"),
@@ -489,6 +496,14 @@ STAFF_NAV: tuple[NavItem, ...] = (
         "service.reading_reports",
         description="Boletim de leitura, ocorrências, boletim de verificação, desvios, excesso de consumo, "
         "produtividade dos leituristas e tempo entre leituras, em CSV.",
+    ),
+    NavItem(
+        "Leitura",
+        "Gerador de relatórios de leitura",
+        "service:reading_report_builder",
+        "service.reading_reports",
+        description="Volumes, leituras e ocorrências por rota, leiturista, ocorrência, mês, tipo de consumo, "
+        "ligação ou categoria, com gráfico; CSV, TXT, XLSX e PDF.",
     ),
     NavItem("Cobrança", "Régua de cobrança", "debt:ladder", "debt.collection"),
     NavItem("Cobrança", "Avisos de corte", "debt:notices", "debt.collection"),
