@@ -29,6 +29,7 @@ from .errors import ErrorCode
 from .reports_builder import DIMENSIONS, MEASURES, Query, Result, as_csv, as_txt, as_xlsx, build
 from .reports_views import FUNCTION, _int
 
+MAX_CODE = 2**31 - 1
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "txt": ("text/plain; charset=utf-8", "txt"),
@@ -47,6 +48,14 @@ def _month(raw: str, field: str, default: YearMonth) -> YearMonth:
         raise ValidationFailed("Mês: use AAAA-MM.", field=field, code=ErrorCode.INVALID) from exc
 
 
+def _code(params: Any, name: str) -> int | None:
+    """A group or route code: digits that fit the column (a longer one names the field)."""
+    value = _int(params.get(name, ""), name)
+    if value is not None and value > MAX_CODE:
+        raise ValidationFailed(f"{name}: código grande demais.", field=name, code=ErrorCode.INVALID)
+    return value
+
+
 def query_from(params: Any) -> Query:
     """The query from a query string; ValidationFailed names the bad field."""
     this = YearMonth.of(tenant_today())
@@ -56,8 +65,8 @@ def query_from(params: Any) -> Query:
         end=_month(params.get("end", ""), "end", start),
         by=(params.get("by") or "route").strip(),
         measure=(params.get("measure") or "measured_m3").strip(),
-        group=_int(params.get("group", ""), "group"),
-        route=_int(params.get("route", ""), "route"),
+        group=_code(params, "group"),
+        route=_code(params, "route"),
         reader=(params.get("reader") or "").strip(),
         occurrence=(params.get("occurrence") or "").strip(),
         kind=(params.get("kind") or "").strip(),

@@ -24,7 +24,7 @@ from .base import CitizenView
 
 class CitizenReviewInput(serializers.Serializer):
     bill = serializers.IntegerField(
-        min_value=1, help_text="id da conta a revisar (GET properties/{id}/bills)"
+        min_value=1, max_value=2**63 - 1, help_text="id da conta a revisar (GET properties/{id}/bills)"
     )
     name = serializers.CharField(max_length=200)
     phone = serializers.CharField(max_length=20)

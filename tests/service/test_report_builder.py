@@ -157,6 +157,8 @@ def test_the_page_and_the_api(data: list[Any], alpha_client: Any) -> None:
     }
     bad = alpha_client.get("/api/v1/reading/report-builder?by=route&start=2025-13", **headers)
     assert bad.status_code == 400 and "start" in bad.json()["errors"]
+    huge = alpha_client.get("/api/v1/reading/report-builder?by=route&route=99999999999", **headers)
+    assert huge.status_code == 400 and "route" in huge.json()["errors"]
     pdf = alpha_client.get(
         "/api/v1/reading/report-builder?by=route&start=2025-05&end=2025-05&output=pdf", **headers
     )

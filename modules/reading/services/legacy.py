@@ -48,6 +48,7 @@ from ..models import Occurrence, Reading
 OCCURRENCE_COLUMNS = ("code", "description", "action")
 READING_COLUMNS = ("account_number", "reference", "read_on", "consumption_m3")
 LEGACY_SOURCE = "legacy"
+MAX_VOLUME = 99_999_999  # a meter's dials and a month's m³ fit the columns (a typo is a line refused)
 ACTION_WORDS = {
     "normal": OccurrenceAction.NORMAL,
     "leitura": OccurrenceAction.NORMAL,
@@ -151,6 +152,9 @@ def _parse_reading(rule: AccountRule, today: dt.date) -> Any:
         read_on = parse_date(row.get("read_on", ""), "read_on", today, required=True)
         value = parse_int(row.get("value", ""), "value")
         consumption = parse_int(row.get("consumption_m3", ""), "consumption_m3", required=True)
+        for name, number in (("value", value), ("consumption_m3", consumption)):
+            if number is not None and number > MAX_VOLUME:
+                raise LineFail(name, f"valor acima do máximo ({MAX_VOLUME})")
         occurrence = (row.get("occurrence") or "").strip().upper()
         if value is None and not occurrence:
             raise LineFail("value", "leitura vazia sem ocorrência que a explique")
