@@ -400,3 +400,60 @@ def as_xlsx(result: Result) -> bytes:
         for name, text in parts.items():
             z.writestr(name, text)
     return out.getvalue()
+
+
+def _docx_cell(text: str, *, bold: bool = False, right: bool = False) -> str:
+    ppr = '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
+    rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return f'<w:tc><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+
+
+def as_docx(result: Result) -> bytes:
+    """A Word (Office Open XML) document: the title, the filters and the table with its total row."""
+    header = "".join(_docx_cell(h, bold=True, right=i > 0) for i, h in enumerate(result.headers))
+    body_rows = [f"<w:tr>{header}</w:tr>"]
+    table = result.table()
+    for n, row in enumerate(table):
+        last = n == len(table) - 1
+        body_rows.append(
+            "<w:tr>"
+            + "".join(_docx_cell(_txt_cell(c), bold=last, right=i > 0) for i, c in enumerate(row))
+            + "</w:tr>"
+        )
+    borders = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="999999"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        f'<w:p><w:r><w:rPr><w:b/><w:sz w:val="28"/></w:rPr><w:t>{escape(result.title)}</w:t></w:r></w:p>'
+        f"<w:p><w:r><w:t>{escape(result.filters_text)}</w:t></w:r></w:p>"
+        f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>'
+        f"{''.join(body_rows)}</w:tbl><w:sectPr/></w:body></w:document>"
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>'
+        ),
+        "word/document.xml": document,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return out.getvalue()

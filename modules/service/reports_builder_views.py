@@ -26,7 +26,7 @@ from modules.registry.domain import connections as conn
 from modules.registry.models import BillingGroup, Category
 
 from .errors import ErrorCode
-from .reports_builder import DIMENSIONS, MEASURES, Query, Result, as_csv, as_txt, as_xlsx, build
+from .reports_builder import DIMENSIONS, MEASURES, Query, Result, as_csv, as_docx, as_txt, as_xlsx, build
 from .reports_views import FUNCTION, _int
 
 MAX_CODE = 2**31 - 1
@@ -34,6 +34,7 @@ FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "txt": ("text/plain; charset=utf-8", "txt"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "pdf": ("application/pdf", "pdf"),
 }
 
@@ -82,7 +83,7 @@ def export(result: Result, fmt: str) -> HttpResponse:
 
         body = _pdf("service/reports/pdf/builder.html", {"result": result})
     else:
-        body = {"csv": as_csv, "txt": as_txt, "xlsx": as_xlsx}[fmt](result)
+        body = {"csv": as_csv, "txt": as_txt, "xlsx": as_xlsx, "docx": as_docx}[fmt](result)
     q = result.query
     response = HttpResponse(body, content_type=content_type)
     name = f"leituras-por-{q.by}-{q.start}-{q.end}.{ext}"

@@ -19,7 +19,7 @@ from modules.common.errors import ValidationFailed
 from modules.reading.models import Occurrence, Reading
 from modules.reading.services import occurrences_seed
 from modules.registry.models import Category, PropertyCategory, Route, ServiceConnection
-from modules.service.reports_builder import Query, as_csv, as_txt, as_xlsx, build
+from modules.service.reports_builder import Query, as_csv, as_docx, as_txt, as_xlsx, build
 from tests.billing import factories as f
 from tests.conftest import bearer, make_user
 
@@ -135,6 +135,11 @@ def test_every_export_carries_the_screens_totals(data: list[Any]) -> None:
     last = re.findall(r'<row r="(\d+)">(.*?)</row>', sheet)[-1][1]
     values = re.findall(r"<v>([^<]*)</v>|<t>([^<]*)</t>", last)
     assert [a or b for a, b in values] == ["Total", "8", "71", "86", "3", "37.50"]
+    with zipfile.ZipFile(io.BytesIO(as_docx(result))) as z:
+        document = z.read("word/document.xml").decode()
+    last_row = re.findall(r"<w:tr>(.*?)</w:tr>", document)[-1]
+    assert re.findall(r"<w:t[^>]*>([^<]*)</w:t>", last_row) == ["Total", "8", "71", "86", "3", "37,50"]
+    assert "Leituras por leiturista" in document
 
 
 def test_the_page_and_the_api(data: list[Any], alpha_client: Any) -> None:
