@@ -1,6 +1,6 @@
 """The reading report generator (TR S12.9-01, ADR 0230): the staff pick what to total and by what,
 with plain filters, and get a table with its totals and a bar chart, without knowing a table or
-writing a query; the same result exports as CSV, TXT, XLSX and PDF (S12.9-02) with the totals of
+writing a query; the same result exports as CSV, TXT, XLSX, DOCX and PDF (S12.9-02) with the totals of
 the screen.
 
 Totals per row: readings, measured volume (m³ of the readings billed as measured), considered

@@ -1,6 +1,6 @@
 """The reading report generator's page and API (TR S12.9-01/S12.9-02, ADR 0230): choose the rows and
 the chart's measure, filter in plain words, read the table with its totals and the bar chart, and
-take the same result as CSV, TXT, XLSX or PDF."""
+take the same result as CSV, TXT, XLSX, DOCX or PDF."""
 
 from __future__ import annotations
 
