@@ -42,10 +42,19 @@ class AuditEntry(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     # S10.8-03: the workstation (MAC or station id) a local agent at the counter reports (ADR 0187)
     workstation = models.CharField("estação de trabalho", max_length=64, blank=True, default="")
+    # The hash chain (ADR 0240): set at commit by the database (trigger audit_entry_seal), never by
+    # the application; seq is the row's place in the utility's chain, in commit order.
+    seq = models.BigIntegerField("sequência", null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            # the rows the commit-time trigger still has to seal: none outside an open transaction
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+        ]
         verbose_name = "registro de auditoria"
         verbose_name_plural = "registros de auditoria"
 
@@ -59,6 +68,89 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Registros de auditoria não podem ser excluídos.")
+
+
+class AuditChain(models.Model):
+    """The tip of the schema's audit chain and the anchor left by the last retention purge (one row,
+    id 1, created by migration 0006). Written only by the database functions of that migration."""
+
+    tip_seq = models.BigIntegerField(default=0)
+    tip_hash = models.CharField(max_length=64, blank=True, default="")
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True, default="")
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cadeia de auditoria"
+
+    def __str__(self) -> str:
+        return f"cadeia até {self.tip_seq}"
+
+
+class AuditPolicy(models.Model):
+    """How long the utility keeps audit rows (one row per schema; 0 = forever, the default: the tender
+    asks for the legacy logs too, so nothing is purged unless the utility decides it)."""
+
+    retention_days = models.PositiveIntegerField(
+        "guardar registros de auditoria por (dias, 0 = sempre)", default=0
+    )
+    legacy_retention_days = models.PositiveIntegerField(
+        "guardar registros importados do sistema anterior por (dias, 0 = sempre)", default=0
+    )
+
+    class Meta:
+        verbose_name = "política de retenção da auditoria"
+
+    def __str__(self) -> str:
+        return "Política de retenção da auditoria"
+
+    @classmethod
+    def current(cls) -> AuditPolicy:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class LegacyAuditImport(models.Model):
+    """One legacy log file imported (S6.2-03): which system, the file's SHA-256 and row count."""
+
+    source = models.CharField("sistema de origem", max_length=40)
+    file_name = models.CharField("arquivo", max_length=255)
+    file_sha256 = models.CharField("SHA-256 do arquivo", max_length=64, unique=True)
+    rows = models.PositiveIntegerField("linhas", default=0)
+    imported_at = models.DateTimeField("importado em", auto_now_add=True)
+    imported_by = models.CharField("importado por", max_length=150)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = "importação de log legado"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.file_name}"
+
+
+class LegacyAuditEntry(models.Model):
+    """A row of the previous system's log, kept apart from the live chain and marked as imported:
+    it was not written by Manancial, so it is evidence of what the old system said, not of what
+    happened here. Every legacy column is kept in `raw`; the mapped ones get columns to search."""
+
+    batch = models.ForeignKey(LegacyAuditImport, on_delete=models.PROTECT, related_name="entries")
+    line = models.PositiveIntegerField("linha do arquivo")
+    at = models.DateTimeField("quando", db_index=True)
+    actor = models.CharField("usuário", max_length=150, db_index=True)
+    action = models.CharField("ação", max_length=200, db_index=True)
+    object_type = models.CharField("tipo de objeto", max_length=100, blank=True)
+    object_id = models.CharField("identificador", max_length=64, blank=True, db_index=True)
+    ip = models.CharField("IP", max_length=64, blank=True)
+    workstation = models.CharField("estação", max_length=64, blank=True)
+    detail = models.TextField("detalhe", blank=True)
+    raw = models.JSONField("linha original")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["batch", "line"], name="legacy_audit_batch_line")]
+        verbose_name = "registro de auditoria legado"
+
+    def __str__(self) -> str:
+        return f"[legado] {self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
 
 
 class JobRun(models.Model):

@@ -280,6 +280,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 300.0,
         "args": ["modules.collection.tasks.card_checkouts_expire"],
     },
+    # the audit hash chain of each utility recomputed, and rows past its retention purged (ADR 0240)
+    "common-audit-chain-check": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["modules.common.tasks.audit_chain_check"],
+    },
+    "common-audit-retention-purge": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=6, minute=45),
+        "args": ["modules.common.tasks.audit_retention_purge"],
+    },
     # field positions older than the utility's retention days are deleted (personal data, ADR 0180)
     "service-field-positions-prune": {
         "task": "modules.common.tasks.dispatch_to_tenants",
