@@ -190,8 +190,8 @@ class AuditOut(serializers.Serializer):
     ip = serializers.CharField(allow_null=True)
     user_agent = serializers.CharField()
     workstation = serializers.CharField()
-    seq = serializers.IntegerField(allow_null=True)
-    row_hash = serializers.CharField()
+    seq = serializers.IntegerField(source="seal.seq", allow_null=True, default=None)
+    row_hash = serializers.CharField(source="seal.row_hash", default="")
     legacy = serializers.BooleanField(default=False)
 
 

@@ -28,6 +28,9 @@ class AccessConfig(AppConfig):
                 "access.user_deactivate": "Usuário desabilitado",
                 "access.user_unlock": "Usuário desbloqueado",
                 "access.windows_set": "Horários de acesso alterados",
+                "access.scopes_set": "Abrangência de função alterada",
+                "common.audit_purge": "Registros de auditoria expurgados (retenção)",
+                "common.legacy_audit_import": "Log do sistema anterior importado",
                 "access.totp_begin": "Segundo fator: cadastro iniciado",
                 "access.totp_enable": "Segundo fator ativado",
                 "access.totp_disable": "Segundo fator desativado",
@@ -42,6 +45,8 @@ class AccessConfig(AppConfig):
                 "access.user": "Usuário",
                 "access.profile": "Perfil",
                 "access.passwordpolicy": "Política de senhas",
+                "common.auditchain": "Cadeia de auditoria",
+                "common.legacyauditimport": "Importação de log legado",
                 "tenants.tenant": "Concessionária",
             },
         )

@@ -20,7 +20,7 @@ def audit_search(
     text: str = "",
     field: str = "",
 ) -> QuerySet[AuditEntry]:
-    qs = AuditEntry.objects.all()
+    qs = AuditEntry.objects.select_related("seal")
     if field:  # the field changed: a key of the row's before or after snapshot
         qs = qs.filter(Q(before__has_key=field) | Q(after__has_key=field))
     if actor:

@@ -454,7 +454,7 @@ def _audit_csv(entries: Any, *, legacy: bool) -> HttpResponse:
         ],
         (
             [
-                e.seq,
+                e.seal.seq if hasattr(e, "seal") else None,
                 e.at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
                 e.actor,
                 e.ip,
@@ -465,7 +465,7 @@ def _audit_csv(entries: Any, *, legacy: bool) -> HttpResponse:
                 json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
                 json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
                 e.reason,
-                e.row_hash,
+                e.seal.row_hash if hasattr(e, "seal") else "",
             ]
             for e in entries.iterator(chunk_size=2000)
         ),

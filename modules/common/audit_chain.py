@@ -47,49 +47,55 @@ class ChainReport:
 
 _FIRST_BAD_ROW = """
 WITH c AS (
-    SELECT e.id, e.seq, e.prev_hash, e.row_hash,
-           audit_entry_digest(e.prev_hash, e) AS recomputed,
-           lag(e.row_hash) OVER w AS before_hash,
-           lag(e.seq) OVER w AS before_seq
-      FROM common_auditentry e
-     WHERE e.seq IS NOT NULL AND e.seq > %(after)s
-    WINDOW w AS (ORDER BY e.seq)
+    SELECT s.entry_id, s.seq, s.prev_hash, s.row_hash,
+           CASE WHEN e.id IS NULL THEN NULL ELSE audit_entry_link(s.prev_hash, s.seq, e) END AS recomputed,
+           lag(s.row_hash) OVER w AS before_hash,
+           lag(s.seq) OVER w AS before_seq
+      FROM common_auditseal s
+      LEFT JOIN common_auditentry e ON e.id = s.entry_id
+     WHERE s.seq > %(after)s
+    WINDOW w AS (ORDER BY s.seq)
 )
-SELECT id, seq,
+SELECT entry_id, seq,
        CASE WHEN seq <> coalesce(before_seq, %(after)s) + 1 THEN 'row_missing'
             WHEN prev_hash <> coalesce(before_hash, %(after_hash)s) THEN 'link_broken'
+            WHEN recomputed IS NULL THEN 'row_missing'
             ELSE 'content_changed' END
   FROM c
- WHERE row_hash <> recomputed
+ WHERE recomputed IS DISTINCT FROM row_hash
     OR prev_hash <> coalesce(before_hash, %(after_hash)s)
     OR seq <> coalesce(before_seq, %(after)s) + 1
  ORDER BY seq
  LIMIT 1
 """
 
+_FIRST_UNSEALED = """
+SELECT e.id FROM common_auditentry e
+ WHERE NOT EXISTS (SELECT 1 FROM common_auditseal s WHERE s.entry_id = e.id)
+ ORDER BY e.id LIMIT 1
+"""
+
 
 def audit_chain_verify() -> ChainReport:
     """Recompute the current schema's chain from the purge anchor to the tip. A read: it writes
     nothing but the seal of the caller's own pending rows (which its commit would seal anyway), and
-    sees only committed rows: a row still unsealed is one written past the trigger."""
+    sees only committed rows: a row without a seal is one written past the triggers."""
     seal_pending()
     head = AuditChain.objects.get(pk=1)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM common_auditentry WHERE seq IS NULL ORDER BY id LIMIT 1")
+        cursor.execute(_FIRST_UNSEALED)
         unsealed = cursor.fetchone()
         cursor.execute(
-            "SELECT count(*), coalesce(max(seq), %s) FROM common_auditentry WHERE seq > %s",
+            "SELECT count(*), coalesce(max(seq), %s) FROM common_auditseal WHERE seq > %s",
             [head.anchor_seq, head.anchor_seq],
         )
         checked, last_seq = cursor.fetchone()
         cursor.execute(_FIRST_BAD_ROW, {"after": head.anchor_seq, "after_hash": head.anchor_hash})
         bad = cursor.fetchone()
-        last_hash = ""
+        last_hash = head.anchor_hash
         if last_seq > head.anchor_seq:
-            cursor.execute("SELECT row_hash FROM common_auditentry WHERE seq = %s", [last_seq])
+            cursor.execute("SELECT row_hash FROM common_auditseal WHERE seq = %s", [last_seq])
             last_hash = cursor.fetchone()[0]
-        else:
-            last_hash = head.anchor_hash
     first: ChainBreak | None = None
     if bad is not None:
         first = ChainBreak(entry_id=bad[0], seq=bad[1], reason=bad[2])

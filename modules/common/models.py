@@ -42,19 +42,10 @@ class AuditEntry(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     # S10.8-03: the workstation (MAC or station id) a local agent at the counter reports (ADR 0187)
     workstation = models.CharField("estação de trabalho", max_length=64, blank=True, default="")
-    # The hash chain (ADR 0240): set at commit by the database (trigger audit_entry_seal), never by
-    # the application; seq is the row's place in the utility's chain, in commit order.
-    seq = models.BigIntegerField("sequência", null=True, blank=True, unique=True, editable=False)
-    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
-    row_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["object_type", "object_id", "at"]),
-            # the rows the commit-time trigger still has to seal: none outside an open transaction
-            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
-        ]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
         verbose_name = "registro de auditoria"
         verbose_name_plural = "registros de auditoria"
 
@@ -68,6 +59,36 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Registros de auditoria não podem ser excluídos.")
+
+
+class AuditSeal(models.Model):
+    """An audit row's place in the utility's hash chain (ADR 0240), written by the database at the
+    commit of the row's transaction, never by the application: seq in commit order, the hash of the
+    row before and its own. Kept beside the row, not in it, so sealing inserts small rows instead of
+    rewriting every audit row (and its eight indexes) a second time."""
+
+    entry = models.OneToOneField(
+        AuditEntry, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="seal"
+    )
+    seq = models.BigIntegerField("sequência", unique=True)
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "selo de auditoria"
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.row_hash[:12]}"
+
+
+class AuditPending(models.Model):
+    """Audit rows of open transactions waiting for their seal (filled by a statement trigger, emptied
+    by the sealer at commit): empty whenever no transaction that wrote audit rows is open."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.entry_id)
 
 
 class AuditChain(models.Model):

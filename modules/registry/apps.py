@@ -68,7 +68,12 @@ class RegistryConfig(AppConfig):
             fields={"routes": "Ordem das rotas", "active": "Ativo"},
         )
         from modules.access.functions import Function, register
+        from modules.access.scoping import register_scope_check
 
+        from .scopes import locality_exists, sector_exists
+
+        register_scope_check("locality", locality_exists)
+        register_scope_check("sector", sector_exists)
         register(
             Function("registry.customers", "Clientes", "Cadastro"),
             Function("registry.properties", "Imóveis e ligações", "Cadastro"),

@@ -16,11 +16,18 @@ from modules.common.audit import SystemActor, audit_batch, audit_record
 from modules.common.audit_chain import audit_chain_verify, audit_retention_purge, seal_pending
 from modules.common.audit_legacy import legacy_audit_import
 from modules.common.errors import Conflict, ValidationFailed
-from modules.common.models import AuditChain, AuditEntry, AuditPolicy, LegacyAuditEntry, LegacyAuditImport
+from modules.common.models import (
+    AuditChain,
+    AuditEntry,
+    AuditPolicy,
+    AuditSeal,
+    LegacyAuditEntry,
+    LegacyAuditImport,
+)
 from tests.conftest import bearer, make_user
 
 
-def _write(n: int, action: str = "tests.chain") -> list[AuditEntry]:
+def _write(n: int, action: str = "tests.chain") -> list[AuditSeal]:
     with transaction.atomic():
         rows = [
             audit_record(
@@ -35,9 +42,7 @@ def _write(n: int, action: str = "tests.chain") -> list[AuditEntry]:
             for i in range(n)
         ]
     seal_pending()
-    for row in rows:
-        row.refresh_from_db()
-    return rows
+    return [AuditSeal.objects.select_related("entry").get(entry=row) for row in rows]
 
 
 def _tamper(sql: str, params: list) -> None:
@@ -72,7 +77,8 @@ def test_recomputing_the_edited_rows_own_hash_breaks_the_next_link(tenant_alpha)
     rows = _write(3)
     _tamper('UPDATE common_auditentry SET after = \'{"status": "ativa"}\'::jsonb WHERE id = %s', [rows[0].pk])
     _tamper(
-        "UPDATE common_auditentry e SET row_hash = audit_entry_digest(e.prev_hash, e) WHERE id = %s",
+        "UPDATE common_auditseal s SET row_hash = audit_entry_link(s.prev_hash, s.seq, e)"
+        " FROM common_auditentry e WHERE e.id = s.entry_id AND s.entry_id = %s",
         [rows[0].pk],
     )
     report = audit_chain_verify()
@@ -80,9 +86,13 @@ def test_recomputing_the_edited_rows_own_hash_breaks_the_next_link(tenant_alpha)
     assert (report.first_break.entry_id, report.first_break.reason) == (rows[1].pk, "link_broken")
 
 
-def test_a_deleted_row_and_a_cut_end_are_found(tenant_alpha) -> None:
+def test_a_deleted_row_is_found_with_or_without_its_seal(tenant_alpha) -> None:
     rows = _write(4)
     _tamper("DELETE FROM common_auditentry WHERE id = %s", [rows[1].pk])
+    report = audit_chain_verify()
+    assert report.first_break is not None
+    assert (report.first_break.entry_id, report.first_break.reason) == (rows[1].pk, "row_missing")
+    _tamper("DELETE FROM common_auditseal WHERE entry_id = %s", [rows[1].pk])
     report = audit_chain_verify()
     assert report.first_break is not None
     assert (report.first_break.entry_id, report.first_break.reason) == (rows[2].pk, "row_missing")
@@ -90,6 +100,7 @@ def test_a_deleted_row_and_a_cut_end_are_found(tenant_alpha) -> None:
 
 def test_a_removed_last_row_is_found(tenant_alpha) -> None:
     rows = _write(2)
+    _tamper("DELETE FROM common_auditseal WHERE entry_id = %s", [rows[1].pk])
     _tamper("DELETE FROM common_auditentry WHERE id = %s", [rows[1].pk])
     report = audit_chain_verify()
     assert report.first_break is not None
@@ -112,14 +123,23 @@ def test_a_row_inserted_past_the_trigger_is_found(tenant_alpha) -> None:
     assert (report.first_break.entry_id, report.first_break.reason) == (forged, "unsealed")
 
 
-def test_the_database_still_refuses_plain_updates_of_sealed_and_unsealed_rows(tenant_alpha) -> None:
+def test_the_database_refuses_changes_to_rows_and_seals(tenant_alpha) -> None:
     from django.db import DatabaseError
 
     with transaction.atomic():
         pending = audit_record(actor=SystemActor("tests"), action="x.y")
-    # even the chain columns of a row not sealed yet cannot be set by the application
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
-        c.execute("UPDATE common_auditentry SET seq = 999999, row_hash = 'x' WHERE id = %s", [pending.pk])
+    rows = _write(1)
+    for sql, key in (
+        ("UPDATE common_auditentry SET reason = 'x' WHERE id = %s", pending.pk),
+        ("UPDATE common_auditseal SET row_hash = 'x' WHERE entry_id = %s", rows[0].pk),
+        ("DELETE FROM common_auditseal WHERE entry_id = %s", rows[0].pk),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as c,
+        ):
+            c.execute(sql, [key])
 
 
 def test_a_batch_of_rows_is_chained_in_the_order_written(tenant_alpha) -> None:
@@ -128,7 +148,11 @@ def test_a_batch_of_rows_is_chained_in_the_order_written(tenant_alpha) -> None:
             audit_record(actor=SystemActor("tests"), action="tests.batch", object_id=i)
         batch.flush()
     assert audit_chain_verify().ok
-    seqs = list(AuditEntry.objects.filter(action="tests.batch").order_by("id").values_list("seq", flat=True))
+    seqs = list(
+        AuditSeal.objects.filter(entry__action="tests.batch")
+        .order_by("entry_id")
+        .values_list("seq", flat=True)
+    )
     assert seqs == list(range(seqs[0], seqs[0] + 50))
 
 
@@ -305,11 +329,12 @@ def test_a_bad_legacy_line_refuses_the_whole_file(tenant_alpha) -> None:
 
 def test_retention_purges_a_prefix_and_what_remains_still_verifies(tenant_alpha) -> None:
     old = _write(3, action="tests.old")
-    now = old[-1].at + dt.timedelta(days=400)
+    now = old[-1].entry.at + dt.timedelta(days=400)
     AuditPolicy.objects.update_or_create(pk=1, defaults={"retention_days": 365})
     result = audit_retention_purge(now=now)
     assert result.audit_rows >= 3
     assert not AuditEntry.objects.filter(pk__in=[r.pk for r in old]).exists()
+    assert not AuditSeal.objects.filter(pk__in=[r.pk for r in old]).exists()
     head = AuditChain.objects.get(pk=1)
     assert head.anchor_seq >= old[-1].seq
     assert AuditEntry.objects.filter(action="common.audit_purge").exists()
