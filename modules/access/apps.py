@@ -29,6 +29,7 @@ class AccessConfig(AppConfig):
                 "access.user_unlock": "Usuário desbloqueado",
                 "access.windows_set": "Horários de acesso alterados",
                 "access.scopes_set": "Abrangência de função alterada",
+                "access.field_rights_set": "Direitos de alteração de campos do perfil",
                 "common.audit_purge": "Registros de auditoria expurgados (retenção)",
                 "common.legacy_audit_import": "Log do sistema anterior importado",
                 "access.totp_begin": "Segundo fator: cadastro iniciado",

@@ -187,6 +187,26 @@ class AccessWindow(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
+class FieldRight(models.Model):
+    """A field a profile may change (seed 002 S4.1-02, example §3.3). A field named by no profile is
+    edited by whoever may change its record; once a profile names it, only the users of profiles
+    naming it may change it (administrators always)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="field_rights")
+    object_type = models.CharField("objeto", max_length=100)
+    field = models.CharField("campo", max_length=100)
+
+    class Meta:
+        ordering = ["object_type", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "object_type", "field"], name="field_right_unique")
+        ]
+        verbose_name = "direito de alteração de campo"
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.object_type}.{self.field}"
+
+
 class UserScope(models.Model):
     """One place a user's function is limited to (S3.4-02): a department (service sector name), a
     locality code or a sector `"<locality>.<sector>"`. No row for a function: every record."""

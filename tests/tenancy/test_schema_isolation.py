@@ -608,6 +608,8 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("payments", "id"): lambda w: w.payment().pk,
     ("connections", "id"): lambda w: w.metered()[0].pk,
     ("customers", "id"): lambda w: w.customer().pk,
+    # LGPD subject report (issue #21): a beta customer's CPF/CNPJ must answer 404 on alpha
+    ("subjects", "document"): lambda w: w.customer().cpf_cnpj,
     ("incidents", "protocol"): lambda w: w.incident().protocol,
     ("meters", "id"): lambda w: w.metered()[1].pk,
     ("properties", "id"): lambda w: w.prop().pk,

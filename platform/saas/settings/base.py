@@ -81,6 +81,7 @@ TENANT_APPS = [
     "saas.staff",
     "portal",
     "modules.notifications",
+    "modules.privacy",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,68 @@
+"""Staff API of LGPD tooling: the subject report (JSON or PDF) and anonymisation on request."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.access.permissions import HasFunction
+from modules.common.audit import audit_record
+
+from . import selectors
+from .services import subject_anonymise
+
+
+class SubjectReportApi(APIView):
+    """Everything the utility holds on a CPF/CNPJ (`?formato=pdf` for the document). Another
+    utility's customer, or nobody's, answers 404. Issuing the report is audited."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "privacy.subjects"
+
+    @extend_schema(
+        operation_id="privacy_subject_report",
+        parameters=[OpenApiParameter("formato", str, enum=["json", "pdf"])],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, document: str) -> Response | HttpResponse:
+        from django.db import transaction
+
+        customer = selectors.subject_get(document)
+        report = selectors.subject_report(customer)
+        with transaction.atomic():
+            audit_record(actor=request.user, action="privacy.subject_report", target=customer)
+        if request.query_params.get("formato") == "pdf":
+            from .pdf import subject_report_pdf
+
+            response = HttpResponse(subject_report_pdf(report), content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="titular.pdf"'
+            return response
+        return Response(report)
+
+
+class AnonymiseIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class SubjectAnonymiseApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "privacy.subjects"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "delete"}
+
+    @extend_schema(
+        operation_id="privacy_subject_anonymise", request=AnonymiseIn, responses={200: OpenApiTypes.OBJECT}
+    )
+    def post(self, request: Request, document: str) -> Response:
+        data = AnonymiseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = subject_anonymise(
+            actor=request.user, document=document, reason=data.validated_data["reason"]
+        )
+        return Response({"customer": customer.pk, "anonymised": True})
