@@ -9,4 +9,7 @@ urlpatterns = [
         apis.SubjectAnonymiseApi.as_view(),
         name="api-privacy-subject-anonymise",
     ),
+    path("fraud/findings", apis.FraudFindingsApi.as_view(), name="api-fraud-findings"),
+    path("fraud/run", apis.FraudRunApi.as_view(), name="api-fraud-run"),
+    path("fraud/findings/<int:pk>/close", apis.FraudFindingCloseApi.as_view(), name="api-fraud-close"),
 ]

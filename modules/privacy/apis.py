@@ -13,9 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
+from modules.common.api import PageNumberPagination
 from modules.common.audit import audit_record
 
 from . import selectors
+from .fraud import fraud_finding_close, fraud_hunt_run
+from .models import FraudFinding
 from .services import subject_anonymise
 
 
@@ -66,3 +69,73 @@ class SubjectAnonymiseApi(APIView):
             actor=request.user, document=document, reason=data.validated_data["reason"]
         )
         return Response({"customer": customer.pk, "anonymised": True})
+
+
+class FindingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    rule = serializers.CharField()
+    summary = serializers.CharField()
+    detail = serializers.JSONField()
+    found_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    closed_by = serializers.CharField()
+    close_reason = serializers.CharField()
+
+
+class FraudFindingsApi(APIView):
+    """The queue of fraud-hunting findings (S6.3), open first; `status=open|closed`, `rule=`."""
+
+    pagination_class = PageNumberPagination
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "privacy.fraud"
+
+    @extend_schema(
+        operation_id="privacy_fraud_findings",
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("rule", str)],
+        responses={200: FindingOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        qs = FraudFinding.objects.all()
+        if request.query_params.get("status"):
+            qs = qs.filter(status=request.query_params["status"])
+        if request.query_params.get("rule"):
+            qs = qs.filter(rule=request.query_params["rule"])
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs.order_by("status", "-found_at", "-id"), request, view=self)
+        return paginator.get_paginated_response(FindingOut(page, many=True).data)
+
+
+class FraudRunApi(APIView):
+    """Run the fraud-hunting rules now (they also run nightly)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "privacy.fraud"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(operation_id="privacy_fraud_run", request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        result = fraud_hunt_run(actor=request.user)
+        return Response(
+            {
+                "repeated": result.repeated,
+                "similar_names": result.similar_names,
+                "conflicts": result.conflicts,
+            }
+        )
+
+
+class CloseIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class FraudFindingCloseApi(APIView):
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "privacy.fraud"
+    function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
+
+    @extend_schema(operation_id="privacy_fraud_close", request=CloseIn, responses={200: FindingOut})
+    def post(self, request: Request, pk: int) -> Response:
+        data = CloseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = fraud_finding_close(actor=request.user, finding_id=pk, reason=data.validated_data["reason"])
+        return Response(FindingOut(finding).data)

@@ -39,7 +39,7 @@ PERSONAL_FIELDS = (
 def subject_get(document: str) -> Customer:
     """The utility's customer of this CPF/CNPJ; another utility's (or nobody's) answers the same 404."""
     digits = strip_document(document)
-    customer = Customer.objects.filter(cpf_cnpj=digits).first() if digits else None
+    customer: Customer | None = Customer.objects.filter(cpf_cnpj=digits).first() if digits else None
     if customer is None:
         raise NotFound("Titular não encontrado.", field="document", code=ErrorCode.SUBJECT_NOT_FOUND)
     return customer

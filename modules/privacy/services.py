@@ -22,8 +22,8 @@ def subject_anonymise(*, actor: Actor, document: str, reason: str) -> Customer:
     fields anonymised, never their former values."""
     if not reason.strip():
         raise ValidationFailed("Informe o pedido do titular (protocolo ou motivo).", field="reason")
-    customer = subject_get(document)
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    found = subject_get(document)
+    customer: Customer = Customer.objects.select_for_update().get(pk=found.pk)
     debt = open_debt(customer)
     if debt:
         raise Conflict(

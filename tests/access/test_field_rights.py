@@ -66,7 +66,7 @@ def _changes(holder: Customer, prop: Property):
             actor=u, prop=prop, categories=[CategoryShare("COM", 1)]
         ),
         ("registry.property", "economies"): lambda u: property_set_categories(
-            actor=u, prop=prop, categories=[CategoryShare("RES", 3)]
+            actor=u, prop=prop, categories=[CategoryShare(prop.categories.get().category.code, 3)]
         ),
         ("registry.property", "route"): lambda u: property_update(
             actor=u, prop=prop, billing_group=route.group, route=route

@@ -47,7 +47,7 @@ def user_scopes_set(
     current = UserScope.objects.filter(user=user, function=function)
     before = sorted(f"{s.kind}:{s.value}" for s in current)
     current.delete()
-    rows = UserScope.objects.bulk_create(
+    rows: list[UserScope] = UserScope.objects.bulk_create(
         UserScope(user=user, function=function, kind=k, value=v) for k, v in wanted
     )
     audit_record(

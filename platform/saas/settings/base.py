@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=7, minute=0),
         "args": ["modules.common.tasks.audit_chain_check"],
     },
+    "privacy-fraud-hunt": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=7, minute=30),
+        "args": ["modules.privacy.tasks.fraud_hunt"],
+    },
     "common-audit-retention-purge": {
         "task": "modules.common.tasks.dispatch_to_tenants",
         "schedule": crontab(hour=6, minute=45),
