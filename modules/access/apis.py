@@ -206,7 +206,9 @@ def _instant(value: str, *, name: str, end: bool) -> dt.datetime | None:
     day = parse_date(value)
     if day is None:
         raise ValidationFailed(
-            f"{name}: informe uma data (AAAA-MM-DD) ou data e hora (ISO 8601).", field=name
+            f"{name}: informe uma data (AAAA-MM-DD) ou data e hora (ISO 8601).",
+            field=name,
+            code=ErrorCode.INVALID,
         )
     return dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time.min, tenant_zone())
 

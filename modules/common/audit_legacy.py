@@ -31,7 +31,7 @@ from django.utils.dateparse import parse_datetime
 
 from .audit import Actor, audit_record
 from .clock import tenant_zone
-from .errors import Conflict, ValidationFailed
+from .errors import Conflict, ErrorCode, ValidationFailed
 from .models import LegacyAuditEntry, LegacyAuditImport
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -68,7 +68,9 @@ def _when(value: str, line: int) -> dt.datetime:
             pass
     parsed = parse_datetime(value)
     if parsed is None:
-        raise ValidationFailed(f"Linha {line}: data e hora inválida ({value!r}).", field="at")
+        raise ValidationFailed(
+            f"Linha {line}: data e hora inválida ({value!r}).", field="at", code=ErrorCode.INVALID
+        )
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tenant_zone())
 
 
@@ -76,9 +78,9 @@ def _when(value: str, line: int) -> dt.datetime:
 def legacy_audit_import(*, actor: Actor, source: str, file_name: str, content: bytes) -> LegacyAuditImport:
     digest = hashlib.sha256(content).hexdigest()
     if LegacyAuditImport.objects.filter(file_sha256=digest).exists():
-        raise Conflict(f"O arquivo {file_name} já foi importado.", field="file")
+        raise Conflict(f"O arquivo {file_name} já foi importado.", field="file", code=ErrorCode.DUPLICATE)
     if not source.strip():
-        raise ValidationFailed("Informe o sistema de origem do log.", field="source")
+        raise ValidationFailed("Informe o sistema de origem do log.", field="source", code=ErrorCode.INVALID)
     text = _decode(content)
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=";,")
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
@@ -91,7 +93,9 @@ def legacy_audit_import(*, actor: Actor, source: str, file_name: str, content: b
     missing = [c for c in REQUIRED if c not in mapping]
     if missing:
         names = ", ".join(COLUMNS[c][0] for c in missing)
-        raise ValidationFailed(f"Cabeçalho sem a(s) coluna(s) obrigatória(s): {names}.", field="file")
+        raise ValidationFailed(
+            f"Cabeçalho sem a(s) coluna(s) obrigatória(s): {names}.", field="file", code=ErrorCode.INVALID
+        )
     batch = LegacyAuditImport.objects.create(
         source=source.strip(), file_name=file_name, file_sha256=digest, imported_by=actor.get_username()
     )
@@ -100,7 +104,9 @@ def legacy_audit_import(*, actor: Actor, source: str, file_name: str, content: b
         values = {c: (record.get(h) or "").strip() for c, h in mapping.items()}
         for column in REQUIRED[1:]:
             if not values[column]:
-                raise ValidationFailed(f"Linha {line}: {COLUMNS[column][0]} vazio.", field=column)
+                raise ValidationFailed(
+                    f"Linha {line}: {COLUMNS[column][0]} vazio.", field=column, code=ErrorCode.INVALID
+                )
         rows.append(
             LegacyAuditEntry(
                 batch=batch,

@@ -124,7 +124,7 @@ class FraudRunApi(APIView):
         )
 
 
-class CloseIn(serializers.Serializer):
+class FindingCloseIn(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
@@ -133,9 +133,9 @@ class FraudFindingCloseApi(APIView):
     function = "privacy.fraud"
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
-    @extend_schema(operation_id="privacy_fraud_close", request=CloseIn, responses={200: FindingOut})
+    @extend_schema(operation_id="privacy_fraud_close", request=FindingCloseIn, responses={200: FindingOut})
     def post(self, request: Request, pk: int) -> Response:
-        data = CloseIn(data=request.data)
+        data = FindingCloseIn(data=request.data)
         data.is_valid(raise_exception=True)
         finding = fraud_finding_close(actor=request.user, finding_id=pk, reason=data.validated_data["reason"])
         return Response(FindingOut(finding).data)

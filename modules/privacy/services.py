@@ -21,7 +21,9 @@ def subject_anonymise(*, actor: Actor, document: str, reason: str) -> Customer:
     the data are needed to collect them (art. 7º, VI, and art. 16, I). The audit row names the
     fields anonymised, never their former values."""
     if not reason.strip():
-        raise ValidationFailed("Informe o pedido do titular (protocolo ou motivo).", field="reason")
+        raise ValidationFailed(
+            "Informe o pedido do titular (protocolo ou motivo).", field="reason", code=ErrorCode.INVALID
+        )
     found = subject_get(document)
     customer: Customer = Customer.objects.select_for_update().get(pk=found.pk)
     debt = open_debt(customer)

@@ -137,7 +137,7 @@ def test_opening_an_order_is_limited_to_the_users_departments(places, alpha_clie
         **headers,
     )
     assert refused.status_code == 403
-    assert refused.json()["code"] == "permission_denied"
+    assert refused.json()["code"] == "outside_scope"
     assert "não abrange" in refused.json()["detail"]
     assert AuditEntry.objects.filter(action__startswith="service.order").count() == before  # nothing written
     # the same opening by the service, for a person, is refused the same way; a system actor is not scoped

@@ -354,6 +354,7 @@ def order_scope_require(actor: Actor, action: str, place: Place) -> None:
         raise PermissionDenied(
             "Sua permissão de ordens de serviço não abrange este departamento, localidade ou setor.",
             field="code",
+            code=ErrorCode.OUTSIDE_SCOPE,
         )
 
 
