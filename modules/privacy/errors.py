@@ -8,3 +8,5 @@ class ErrorCode(StrEnum):
     # LGPD art. 16, I and art. 7º, VI: data still needed to collect a debt is kept
     OPEN_DEBT = "open_debt"
     INVALID = "invalid"
+    FINDING_NOT_FOUND = "finding_not_found"
+    FINDING_CLOSED = "finding_closed"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from modules.access.models import User
 from modules.common.audit import Actor, audit_record
-from modules.common.errors import Conflict, ValidationFailed
+from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.models import AuditEntry
 from modules.registry.models import Customer, PropertyRelation
 
@@ -134,9 +134,9 @@ def fraud_finding_close(*, actor: Actor, finding_id: int, reason: str) -> FraudF
         )
     finding = FraudFinding.objects.select_for_update().filter(pk=finding_id).first()
     if finding is None:
-        raise ValidationFailed("Achado não encontrado.", field="finding", code=ErrorCode.INVALID)
+        raise NotFound("Achado não encontrado.", field="finding", code=ErrorCode.FINDING_NOT_FOUND)
     if finding.status == FraudFinding.Status.CLOSED:
-        raise Conflict("Este achado já foi encerrado.", field="finding", code=ErrorCode.INVALID)
+        raise Conflict("Este achado já foi encerrado.", field="finding", code=ErrorCode.FINDING_CLOSED)
     finding.status = FraudFinding.Status.CLOSED
     finding.closed_at = timezone.now()
     finding.closed_by = actor.get_username()

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from modules.access.models import Profile, ProfileGrant
 from modules.common.audit import audit_record
-from modules.common.errors import ValidationFailed
+from modules.common.errors import NotFound
 from modules.privacy.domain.names import similarity
 from modules.privacy.fraud import fraud_finding_close, fraud_hunt_run
 from modules.privacy.models import FraudFinding, FraudRules
@@ -95,7 +95,7 @@ def test_findings_are_listed_and_closed_with_a_reason_through_the_api(tenant_alp
     )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert closed.json()["closed_by"] == "auditora"
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(NotFound):
         fraud_finding_close(
             actor=make_user("alpha", "outra", PASSWORD, is_admin=True), finding_id=999999, reason="x"
         )
