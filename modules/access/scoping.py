@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from .domain.scopes import Scope
+from .domain.scopes import Place, Scope
 
 # kind -> (value -> does the place exist?)
 SCOPE_CHECKS: dict[str, Callable[[str], bool]] = {}
@@ -52,3 +52,20 @@ def scoped(qs: Any, user: Any, function: str, paths: ScopePaths) -> Any:
     """`qs` limited to what `user` may see of `function` (every row when the grant is unscoped)."""
     q = scope_q(user.scopes_for(function), paths)
     return qs if q is None else qs.filter(q)
+
+
+def scope_require(actor: Any, function: str, action: str, place: Place) -> None:
+    """Refuse a person's write on a record outside the scope of their grant of `function` (a system
+    actor has none). Reads only; runs inside the caller's transaction."""
+    from modules.common.errors import PermissionDenied
+
+    from .errors import ErrorCode
+
+    can_on = getattr(actor, "can_on", None)
+    if can_on is not None and not can_on(function, action, place):
+        raise PermissionDenied(
+            "Sua permissão para esta função não abrange o departamento, a localidade ou o setor "
+            "deste registro.",
+            field="scope",
+            code=ErrorCode.OUTSIDE_SCOPE,
+        )

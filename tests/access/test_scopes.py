@@ -181,6 +181,23 @@ def test_lists_details_and_pages_show_only_orders_in_scope(places, alpha_client)
     assert outside.pk in {o["id"] for o in everything.json()["results"]}
 
 
+def test_changing_a_property_is_limited_to_locality_l(places, alpha_client) -> None:
+    _user_u(places)
+    inside = reg.prop(locality=7, sector=12)
+    outside = reg.prop(locality=8, sector=12)
+    headers = bearer(alpha_client, "operador_u", PASSWORD)
+    ok = alpha_client.patch(
+        f"/api/v1/properties/{inside.pk}", {"residents": 3}, content_type="application/json", **headers
+    )
+    assert ok.status_code == 200
+    refused = alpha_client.patch(
+        f"/api/v1/properties/{outside.pk}", {"residents": 3}, content_type="application/json", **headers
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "outside_scope"
+    outside.refresh_from_db()
+    assert outside.residents != 3
+
+
 def test_a_scope_naming_a_place_that_does_not_exist_refuses_them_all(places) -> None:
     admin, u = _user_u(places)
     kept = list(

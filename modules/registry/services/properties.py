@@ -10,7 +10,9 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 
+from modules.access.domain.scopes import Place
 from modules.access.field_rights import field_rights_require
+from modules.access.scoping import scope_require
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, ValidationFailed
@@ -369,6 +371,8 @@ def property_update(*, actor: Actor, prop: Property, **fields: Any) -> Property:
     prop = Property.objects.select_for_update().get(pk=prop.pk)
     before = snapshot(prop)
     _check_active(prop, data)
+    # S3.4-02: "alteração de cadastro" may be granted on some localities or sectors only
+    scope_require(actor, "registry.properties", "change", Place(locality=prop.locality, sector=prop.sector))
     field_rights_require(actor, "registry.property", [k for k, v in data.items() if getattr(prop, k) != v])
     for key, value in data.items():
         setattr(prop, key, value)
