@@ -9,4 +9,5 @@ urlpatterns = [
     path("users", apis.UserListCreateApi.as_view(), name="api-users"),
     path("users/activation", apis.UserActivationApi.as_view(), name="api-users-activation"),
     path("audit", apis.AuditSearchApi.as_view(), name="api-audit"),
+    path("audit/verify", apis.AuditVerifyApi.as_view(), name="api-audit-verify"),
 ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
-from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.common.api import PageNumberPagination
-from modules.common.errors import NotFound
+from modules.common.audit_chain import audit_chain_verify
+from modules.common.clock import tenant_zone
+from modules.common.errors import NotFound, ValidationFailed
 from modules.common.http import client_ip
 
 from . import selectors
@@ -187,25 +190,120 @@ class AuditOut(serializers.Serializer):
     ip = serializers.CharField(allow_null=True)
     user_agent = serializers.CharField()
     workstation = serializers.CharField()
+    seq = serializers.IntegerField(source="seal.seq", allow_null=True, default=None)
+    row_hash = serializers.CharField(source="seal.row_hash", default="")
+    legacy = serializers.BooleanField(default=False)
+
+
+def _instant(value: str, *, name: str, end: bool) -> dt.datetime | None:
+    """A period bound of the audit search: an instant, or a date in the utility's time zone (an end
+    date includes its whole day)."""
+    if not value:
+        return None
+    instant = parse_datetime(value)
+    if instant is not None:
+        return instant if instant.tzinfo else instant.replace(tzinfo=tenant_zone())
+    day = parse_date(value)
+    if day is None:
+        raise ValidationFailed(
+            f"{name}: informe uma data (AAAA-MM-DD) ou data e hora (ISO 8601).",
+            field=name,
+            code=ErrorCode.INVALID,
+        )
+    return dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time.min, tenant_zone())
+
+
+def audit_filters(params: Any) -> dict[str, Any]:
+    """The query of the audit search, in the issue's names (user, function, object "type" or
+    "type:id", from, to, field) or the older ones (actor, action, object_type, object_id, since, until)."""
+    obj = params.get("object", "")
+    object_type, _, object_id = obj.partition(":") if obj else ("", "", "")
+    return {
+        "actor": params.get("user", "") or params.get("actor", ""),
+        "action": params.get("function", "") or params.get("action", ""),
+        "object_type": object_type or params.get("object_type", ""),
+        "object_id": object_id or params.get("object_id", ""),
+        "since": _instant(params.get("from", "") or params.get("since", ""), name="from", end=False),
+        "until": _instant(params.get("to", "") or params.get("until", ""), name="to", end=True),
+    }
+
+
+class AuditOutLegacy(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    ip = serializers.CharField()
+    workstation = serializers.CharField()
+    detail = serializers.CharField()
+    legacy = serializers.BooleanField(default=True)
+    source = serializers.CharField(source="batch.source")
+    raw = serializers.JSONField()
 
 
 class AuditSearchApi(APIView):
+    """Audit rows of the utility, newest first: `source=legado` answers the previous system's log
+    (kept apart, marked `legacy`), `field` the rows whose change touched that field."""
+
     # GET answers a page ({count, next, previous, results}); drf-spectacular reads this for the schema
     pagination_class = PageNumberPagination
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "common.audit"
 
-    @extend_schema(responses={200: AuditOut(many=True)})
+    @extend_schema(
+        operation_id="audit_search",
+        parameters=[
+            OpenApiParameter(name, str, required=False)
+            for name in ("user", "function", "object", "from", "to", "field", "source")
+        ],
+        responses={200: AuditOut(many=True)},
+    )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        qs = selectors.audit_search(
-            actor=params.get("actor", ""),
-            action=params.get("action", ""),
-            object_type=params.get("object_type", ""),
-            object_id=params.get("object_id", ""),
-            since=parse_datetime(params["since"]) if params.get("since") else None,
-            until=parse_datetime(params["until"]) if params.get("until") else None,
-        )
+        filters = audit_filters(params)
         paginator = PageNumberPagination()
+        if params.get("source") == "legado":
+            legacy = selectors.legacy_audit_search(**filters)
+            page = paginator.paginate_queryset(legacy, request, view=self)
+            return paginator.get_paginated_response(AuditOutLegacy(page, many=True).data)
+        qs = selectors.audit_search(**filters, field=params.get("field", ""))
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AuditOut(page, many=True).data)
+
+
+class ChainBreakOut(serializers.Serializer):
+    entry_id = serializers.IntegerField(allow_null=True)
+    seq = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    message = serializers.CharField()
+
+
+class AuditVerifyOut(serializers.Serializer):
+    ok = serializers.BooleanField()
+    checked = serializers.IntegerField()
+    tip_seq = serializers.IntegerField()
+    first_break = ChainBreakOut(allow_null=True)
+
+
+class AuditVerifyApi(APIView):
+    """Recompute the utility's audit chain: `{"ok": true, …}` or the first row where it breaks."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "common.audit"
+
+    @extend_schema(operation_id="audit_verify", responses={200: AuditVerifyOut})
+    def get(self, request: Request) -> Response:
+        report = audit_chain_verify()
+        brk = report.first_break
+        return Response(
+            {
+                "ok": report.ok,
+                "checked": report.checked,
+                "tip_seq": report.tip_seq,
+                "first_break": None
+                if brk is None
+                else {"entry_id": brk.entry_id, "seq": brk.seq, "reason": brk.reason, "message": brk.message},
+            }
+        )

@@ -21,6 +21,10 @@ class ErrorCode(StrEnum):
     THROTTLED = "throttled"
     ACCOUNT_LOCKED = "account_locked"
     OUTSIDE_HOURS = "outside_hours"
+    # a field the actor's profiles may not change (S4.1-02)
+    FIELD_NOT_EDITABLE = "field_not_editable"
+    # a record outside the departments, localities or sectors the user's grant covers (S3.4-02)
+    OUTSIDE_SCOPE = "outside_scope"
     OTP_REQUIRED = "otp_required"
     INVALID_OTP = "invalid_otp"
     PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from .functions import CATALOGUE
@@ -107,6 +109,18 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(label="Identificador", required=False)
     since = forms.DateField(label="De", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="Até", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    field = forms.CharField(label="Campo alterado", required=False)
+    source = forms.ChoiceField(
+        label="Origem",
+        required=False,
+        choices=[("", "Manancial"), ("legado", "Sistema anterior (importado)")],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", "A data final é anterior à inicial.")
+        return data
 
 
 def user_choices() -> list[tuple[int, str]]:

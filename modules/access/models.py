@@ -15,6 +15,7 @@ from django.db import models
 
 from modules.common.fields import EncryptedTextField
 
+from .domain.scopes import KIND_LABELS, KINDS, Place, Scope, in_scope
 from .functions import ACTIONS
 
 
@@ -116,6 +117,24 @@ class User(AbstractBaseUser):
             return True
         return action in self.grants().get(function, set())
 
+    def scopes_for(self, function: str) -> frozenset[Scope] | None:
+        """The records `function` is granted on: None for all (no scope rows, or an administrator)."""
+        if self.is_admin:
+            return None
+        cached: dict[str, frozenset[Scope]] | None = getattr(self, "_scopes_cache", None)
+        if cached is None:
+            cached = {}
+            for function_code, kind, value in UserScope.objects.filter(user=self).values_list(
+                "function", "kind", "value"
+            ):
+                cached[function_code] = cached.get(function_code, frozenset()) | {Scope(kind, value)}
+            self._scopes_cache = cached
+        return cached.get(function)
+
+    def can_on(self, function: str, action: str, place: Place) -> bool:
+        """`can`, and the record's place inside the user's scope of that function (S3.4-02)."""
+        return self.can(function, action) and in_scope(self.scopes_for(function), place)
+
 
 class Profile(models.Model):
     """A set of function grants defined by the administrator (perfil / modelo de perfil)."""
@@ -166,6 +185,46 @@ class AccessWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class FieldRight(models.Model):
+    """A field a profile may change (seed 002 S4.1-02, example §3.3). A field named by no profile is
+    edited by whoever may change its record; once a profile names it, only the users of profiles
+    naming it may change it (administrators always)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="field_rights")
+    object_type = models.CharField("objeto", max_length=100)
+    field = models.CharField("campo", max_length=100)
+
+    class Meta:
+        ordering = ["object_type", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "object_type", "field"], name="field_right_unique")
+        ]
+        verbose_name = "direito de alteração de campo"
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.object_type}.{self.field}"
+
+
+class UserScope(models.Model):
+    """One place a user's function is limited to (S3.4-02): a department (service sector name), a
+    locality code or a sector `"<locality>.<sector>"`. No row for a function: every record."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="scopes")
+    function = models.CharField("função", max_length=100)
+    kind = models.CharField("abrangência", max_length=12, choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    value = models.CharField("código", max_length=100)
+
+    class Meta:
+        ordering = ["function", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "function", "kind", "value"], name="user_scope_unique")
+        ]
+        verbose_name = "abrangência de função"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.function} em {KIND_LABELS[self.kind]} {self.value}"
 
 
 class PasswordPolicy(models.Model):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("perfis/<int:pk>/", views.profile_edit_view, name="profile_edit"),
     path("politica/", views.policy_view, name="policy"),
     path("auditoria/", views.audit_view, name="audit"),
+    path("auditoria/verificar/", views.audit_verify_view, name="audit_verify"),
 ]

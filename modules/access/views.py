@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -20,9 +21,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from modules.common.audit_chain import audit_chain_verify
 from modules.common.clock import current_tenant, tenant_zone
+from modules.common.csv_export import csv_response
 from modules.common.errors import DomainError
 from modules.common.http import client_ip
+from modules.common.models import AuditEntry
+from modules.common.templatetags.audit_labels import action_label, object_label
 
 from . import selectors
 from .errors import AuthFailed
@@ -362,26 +367,116 @@ def policy_view(request: HttpRequest) -> HttpResponse:
 
 @function_required("common.audit")
 def audit_view(request: HttpRequest) -> HttpResponse:
+    """Search by user, function, object, period and field changed; `?formato=csv` downloads the
+    rows found; `origem=legado` searches the previous system's imported log instead."""
     form = AuditFilterForm(request.GET or None)
-    entries = selectors.audit_search()
+    legacy = False
+    entries: Any = selectors.audit_search()
     if form.is_valid():
         data = form.cleaned_data
         zone = tenant_zone()
-        entries = selectors.audit_search(
-            actor=data["actor"],
-            action=data["action"],
-            object_type=data["object_type"],
-            object_id=data["object_id"],
-            since=dt.datetime.combine(data["since"], dt.time.min, zone) if data["since"] else None,
-            until=dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, zone)
+        filters = {
+            "actor": data["actor"],
+            "action": data["action"],
+            "object_type": data["object_type"],
+            "object_id": data["object_id"],
+            "since": dt.datetime.combine(data["since"], dt.time.min, zone) if data["since"] else None,
+            "until": dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, zone)
             if data["until"]
             else None,
+        }
+        legacy = data["source"] == "legado"
+        entries = (
+            selectors.legacy_audit_search(**filters)
+            if legacy
+            else selectors.audit_search(**filters, field=data["field"])
         )
+    elif form.is_bound:
+        entries = selectors.audit_search().none()
+    if request.GET.get("formato") == "csv":
+        return _audit_csv(entries, legacy=legacy)
     page, size = page_of(request, entries)
     query = request.GET.copy()
     query.pop("page", None)
+    csv_query = request.GET.copy()
+    csv_query["formato"] = "csv"
     return render(
         request,
         "access/audit.html",
-        {"form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "page_size": size,
+            "page_sizes": PAGE_SIZES,
+            "query": query.urlencode(),
+            "csv_query": csv_query.urlencode(),
+            "legacy": legacy,
+        },
     )
+
+
+def _audit_csv(entries: Any, *, legacy: bool) -> HttpResponse:
+    zone = tenant_zone()
+    if legacy:
+        return csv_response(
+            "auditoria-legado.csv",
+            ["Origem", "Quando", "Usuário", "IP", "Estação", "Ação", "Objeto", "Identificador", "Detalhe"],
+            (
+                [
+                    f"legado: {e.batch.source}",
+                    e.at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
+                    e.actor,
+                    e.ip,
+                    e.workstation,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.detail,
+                ]
+                for e in entries.iterator(chunk_size=2000)
+            ),
+        )
+    return csv_response(
+        "auditoria.csv",
+        [
+            "Sequência",
+            "Quando",
+            "Usuário",
+            "IP",
+            "Estação",
+            "Ação",
+            "Objeto",
+            "Identificador",
+            "Antes",
+            "Depois",
+            "Motivo",
+            "Hash",
+        ],
+        (
+            [
+                e.seal.seq if hasattr(e, "seal") else None,
+                e.at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
+                e.actor,
+                e.ip,
+                e.workstation,
+                action_label(e.action),
+                object_label(e.object_type),
+                e.object_id,
+                json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+                json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
+                e.reason,
+                e.seal.row_hash if hasattr(e, "seal") else "",
+            ]
+            for e in entries.iterator(chunk_size=2000)
+        ),
+    )
+
+
+@function_required("common.audit")
+def audit_verify_view(request: HttpRequest) -> HttpResponse:
+    """Recompute the chain on request and show the first broken row, if any."""
+    report = audit_chain_verify() if request.method == "POST" else None
+    entry = None
+    if report is not None and report.first_break is not None and report.first_break.entry_id:
+        entry = AuditEntry.objects.filter(pk=report.first_break.entry_id).first()
+    return render(request, "access/audit_verify.html", {"report": report, "entry": entry})

@@ -61,6 +61,119 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("Registros de auditoria não podem ser excluídos.")
 
 
+class AuditSeal(models.Model):
+    """An audit row's place in the utility's hash chain (ADR 0240), written by the database at the
+    commit of the row's transaction, never by the application: seq in commit order, the hash of the
+    row before and its own. Kept beside the row, not in it, so sealing inserts small rows instead of
+    rewriting every audit row (and its eight indexes) a second time."""
+
+    entry = models.OneToOneField(
+        AuditEntry, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="seal"
+    )
+    seq = models.BigIntegerField("sequência", unique=True)
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "selo de auditoria"
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.row_hash[:12]}"
+
+
+class AuditPending(models.Model):
+    """Audit rows of open transactions waiting for their seal (filled by a statement trigger, emptied
+    by the sealer at commit): empty whenever no transaction that wrote audit rows is open."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.entry_id)
+
+
+class AuditChain(models.Model):
+    """The tip of the schema's audit chain and the anchor left by the last retention purge (one row,
+    id 1, created by migration 0006). Written only by the database functions of that migration."""
+
+    tip_seq = models.BigIntegerField(default=0)
+    tip_hash = models.CharField(max_length=64, blank=True, default="")
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True, default="")
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cadeia de auditoria"
+
+    def __str__(self) -> str:
+        return f"cadeia até {self.tip_seq}"
+
+
+class AuditPolicy(models.Model):
+    """How long the utility keeps audit rows (one row per schema; 0 = forever, the default: the tender
+    asks for the legacy logs too, so nothing is purged unless the utility decides it)."""
+
+    retention_days = models.PositiveIntegerField(
+        "guardar registros de auditoria por (dias, 0 = sempre)", default=0
+    )
+    legacy_retention_days = models.PositiveIntegerField(
+        "guardar registros importados do sistema anterior por (dias, 0 = sempre)", default=0
+    )
+
+    class Meta:
+        verbose_name = "política de retenção da auditoria"
+
+    def __str__(self) -> str:
+        return "Política de retenção da auditoria"
+
+    @classmethod
+    def current(cls) -> AuditPolicy:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class LegacyAuditImport(models.Model):
+    """One legacy log file imported (S6.2-03): which system, the file's SHA-256 and row count."""
+
+    source = models.CharField("sistema de origem", max_length=40)
+    file_name = models.CharField("arquivo", max_length=255)
+    file_sha256 = models.CharField("SHA-256 do arquivo", max_length=64, unique=True)
+    rows = models.PositiveIntegerField("linhas", default=0)
+    imported_at = models.DateTimeField("importado em", auto_now_add=True)
+    imported_by = models.CharField("importado por", max_length=150)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = "importação de log legado"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.file_name}"
+
+
+class LegacyAuditEntry(models.Model):
+    """A row of the previous system's log, kept apart from the live chain and marked as imported:
+    it was not written by Manancial, so it is evidence of what the old system said, not of what
+    happened here. Every legacy column is kept in `raw`; the mapped ones get columns to search."""
+
+    batch = models.ForeignKey(LegacyAuditImport, on_delete=models.PROTECT, related_name="entries")
+    line = models.PositiveIntegerField("linha do arquivo")
+    at = models.DateTimeField("quando", db_index=True)
+    actor = models.CharField("usuário", max_length=150, db_index=True)
+    action = models.CharField("ação", max_length=200, db_index=True)
+    object_type = models.CharField("tipo de objeto", max_length=100, blank=True)
+    object_id = models.CharField("identificador", max_length=64, blank=True, db_index=True)
+    ip = models.CharField("IP", max_length=64, blank=True)
+    workstation = models.CharField("estação", max_length=64, blank=True)
+    detail = models.TextField("detalhe", blank=True)
+    raw = models.JSONField("linha original")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["batch", "line"], name="legacy_audit_batch_line")]
+        verbose_name = "registro de auditoria legado"
+
+    def __str__(self) -> str:
+        return f"[legado] {self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
 class JobRun(models.Model):
     """A background job's run, recorded in the schema it ran in (per-tenant dispatcher pattern)."""
 

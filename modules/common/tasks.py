@@ -50,3 +50,44 @@ def tenant_heartbeat(self: TenantTask, slot: str) -> str:
             task="heartbeat", key=slot, defaults={"state": "done", "finished_at": timezone.now()}
         )
     return "created" if created else "exists"
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.common.tasks.audit_chain_check",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def audit_chain_check(self: TenantTask) -> dict[str, object]:
+    """Nightly: recompute the utility's audit chain (ADR 0240) and log an error naming the first
+    broken row, which the error tracker pages on. Only reads: a redelivery is harmless."""
+    import logging
+
+    from .audit_chain import audit_chain_verify
+
+    report = audit_chain_verify()
+    brk = report.first_break
+    if brk is not None:
+        logging.getLogger("modules.common.audit_chain").error(
+            "audit chain broken at seq %s (entry %s): %s", brk.seq, brk.entry_id, brk.reason
+        )
+    return {"ok": report.ok, "checked": report.checked, "first_break": brk.entry_id if brk else None}
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.common.tasks.audit_retention_purge",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def audit_retention_purge(self: TenantTask) -> dict[str, int]:
+    """Nightly: audit rows past the utility's retention policy leave the chain (a prefix, anchored).
+    Idempotent: a second run finds nothing older to purge."""
+    from .audit_chain import audit_retention_purge as purge
+
+    result = purge(now=timezone.now())
+    return {"audit_rows": result.audit_rows, "legacy_rows": result.legacy_rows}

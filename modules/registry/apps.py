@@ -67,8 +67,30 @@ class RegistryConfig(AppConfig):
             objects=reference_object_labels(),
             fields={"routes": "Ordem das rotas", "active": "Ativo"},
         )
+        from modules.access.field_rights import register_fields
         from modules.access.functions import Function, register
+        from modules.access.scoping import register_scope_check
 
+        from .scopes import locality_exists, sector_exists
+
+        # S4.1-02 (§3.3): the fields a profile may be given as its own; the rest follow the function grant
+        register_fields("registry.customer", {"name": "nome do munícipe"})
+        register_fields(
+            "registry.property",
+            {
+                "street": "logradouro (roteiro)",
+                "number": "número",
+                "complement": "complemento de entrega",
+                "status": "situação da ligação",
+                "categories": "tipo de categoria",
+                "economies": "número de economias",
+                "route": "roteirização (rota de leitura)",
+                "route_sequence": "sequência na rota",
+                "billing_group": "grupo de faturamento",
+            },
+        )
+        register_scope_check("locality", locality_exists)
+        register_scope_check("sector", sector_exists)
         register(
             Function("registry.customers", "Clientes", "Cadastro"),
             Function("registry.properties", "Imóveis e ligações", "Cadastro"),

@@ -14,7 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from modules.access.domain.scopes import in_scope
 from modules.access.permissions import HasFunction
+from modules.access.scoping import scoped
 from modules.billing.hooks import pending_items
 from modules.common.api import SMALL_INT_MAX, PageNumberPagination
 from modules.common.clock import tenant_today, tenant_zone
@@ -466,6 +468,7 @@ class OrdersApi(APIView):
             overdue_only=q.get("overdue") in {"1", "true"},
             property_id=_int(q.get("property"), "property"),
         )
+        qs = scoped(qs, request.user, "service.orders", orders.ORDER_SCOPE_PATHS)
         return _page(request, self, qs, lambda o: order_json(o, now))
 
     @extend_schema(request=OrderIn, responses={201: OpenApiTypes.OBJECT})
@@ -504,6 +507,11 @@ class OrderDetailApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         order = selectors.order_get(pk)
+        if not in_scope(
+            request.user.scopes_for(self.function), orders.order_place(order.sector, order.property)
+        ):
+            # outside the user's scope answers as a missing order: no hint that it exists
+            raise NotFound("Ordem de serviço não encontrada.", field="order", code=ErrorCode.ORDER_NOT_FOUND)
         body = order_json(order)
         body["history"] = [
             {

@@ -104,7 +104,13 @@ class ServiceConfig(AppConfig):
             },
         )
         from modules.access.functions import Function, register
+        from modules.access.scoping import register_scope_check
         from modules.billing.hooks import register_item_source
+
+        from .models import Sector as ServiceSector
+
+        # a department of a scoped grant (S3.4-02) is the service sector an order lands in
+        register_scope_check("department", lambda name: ServiceSector.objects.filter(name=name).exists())
 
         from .selectors import CHARGE_SOURCE, charge_items
 

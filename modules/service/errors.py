@@ -7,6 +7,8 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
+    # a person's order grant limited to departments, localities or sectors that leave this one out (S3.4-02)
+    OUTSIDE_SCOPE = "outside_scope"
     INVALID = "invalid"  # a field malformed, missing or out of range (`field` names it)
     DUPLICATE = "duplicate"
     PROPERTY_NOT_FOUND = "property_not_found"

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
+from modules.access.scoping import scoped
 from modules.common.api import PageNumberPagination
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
@@ -159,6 +160,7 @@ class DeadlineQueueApi(APIView):
             code=q.get("code", ""),
             by_remaining=True,
         )
+        qs = scoped(qs, request.user, "service.orders", orders.ORDER_SCOPE_PATHS)
         paginator = PageNumberPagination()
         page = list(paginator.paginate_queryset(qs, request, view=self) or [])
         labels = selectors.remaining_in_unit(page, now)

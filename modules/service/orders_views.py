@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from modules.access.scoping import scoped
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.clock import tenant_today
 from modules.common.document_templates import template_in_force
@@ -49,6 +50,7 @@ from .orders_forms import (
     TermTemplateForm,
 )
 from .services import batch, contractors, opening_settings
+from .services.orders import ORDER_SCOPE_PATHS
 
 CONTRACTOR_TYPES = ["service.contractor", "service.contract"]
 
@@ -130,6 +132,7 @@ def deadline_queue_view(request: HttpRequest) -> HttpResponse:
         code=code,
         by_remaining=True,
     )
+    qs = scoped(qs, request.user, "service.orders", ORDER_SCOPE_PATHS)
     page, size = page_of(request, qs)
     rows = list(page)
     return render(

@@ -10,10 +10,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from modules.access.domain.scopes import in_scope
+from modules.access.scoping import scoped
 from modules.access.views import PAGE_SIZES, function_required, page_of
 from modules.common.clock import tenant_today, tenant_zone
 from modules.common.errors import DomainError
@@ -87,6 +89,7 @@ def orders_view(request: HttpRequest) -> HttpResponse:
         code=code,
         overdue_only=overdue,
     )
+    qs = scoped(qs, request.user, "service.orders", orders.ORDER_SCOPE_PATHS)
     page, size = page_of(request, qs)
     return render(
         request,
@@ -160,6 +163,10 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
         ServiceOrder.objects.select_related("code", "code__kit", "property", "team", "sector", "parent"),
         pk=pk,
     )
+    if not in_scope(
+        request.user.scopes_for("service.orders"), orders.order_place(order.sector, order.property)
+    ):  # type: ignore[union-attr]
+        raise Http404("Ordem de serviço não encontrada.")
     action = request.POST.get("action", "")
     bound: dict[str, forms.Form] = {}
     if request.method == "POST":

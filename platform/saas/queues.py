@@ -38,6 +38,10 @@ ROUTES: dict[str, str] = {
     "modules.common.tasks.dispatch_to_tenants": INTERACTIVE,
     "modules.common.tasks.dispatch_heartbeat": INTERACTIVE,
     "modules.common.tasks.tenant_heartbeat": INTERACTIVE,
+    # nightly audit chain check and retention purge (ADR 0240): long scans, off the interactive queue
+    "modules.common.tasks.audit_chain_check": BATCH,
+    "modules.common.tasks.audit_retention_purge": BATCH,
+    "modules.privacy.tasks.fraud_hunt": BATCH,
     # a citizen's abandoned card checkout returns its bills to open within minutes (VA-13)
     "modules.collection.tasks.card_checkouts_expire": INTERACTIVE,
     "saas.sla.tasks.probe_tenants": PROBES,

@@ -16,6 +16,7 @@ from modules.debt import api_urls as debt_api
 from modules.debt import views as debt_views
 from modules.metering import api_urls as metering_api
 from modules.notifications import api_urls as notifications_api
+from modules.privacy import api_urls as privacy_api
 from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
 from modules.service import api_urls as service_api
@@ -46,6 +47,7 @@ api_v1 = [
     *service_api.urlpatterns,
     *configuration_api.urlpatterns,
     *notifications_api.urlpatterns,
+    *privacy_api.urlpatterns,
     # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
     # schema stays public, as the agency guide publishes it for the utility's app developers
     path(

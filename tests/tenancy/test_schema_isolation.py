@@ -70,6 +70,17 @@ class BetaWorld:
         self.prop()
         return self.made["customer"]
 
+    def fraud_finding(self) -> Any:
+        def make() -> Any:
+            from modules.privacy.models import FraudFinding
+
+            _beyond_alpha("privacy_fraudfinding")
+            return FraudFinding.objects.create(
+                rule="conflict", key=f"beta:{next(_names)}", summary="Achado Exclusivo de Beta"
+            )
+
+        return self.get("fraud_finding", make)
+
     def reference(self, table: str) -> Any:
         """A row of one of the registry's reference tables (/api/v1/registry/<table>/{id})."""
 
@@ -608,6 +619,9 @@ IDS: dict[tuple[str, str], Callable[[BetaWorld], Any]] = {
     ("payments", "id"): lambda w: w.payment().pk,
     ("connections", "id"): lambda w: w.metered()[0].pk,
     ("customers", "id"): lambda w: w.customer().pk,
+    # LGPD subject report (issue #21): a beta customer's CPF/CNPJ must answer 404 on alpha
+    ("subjects", "document"): lambda w: w.customer().cpf_cnpj,
+    ("findings", "id"): lambda w: w.fraud_finding().pk,
     ("incidents", "protocol"): lambda w: w.incident().protocol,
     ("meters", "id"): lambda w: w.metered()[1].pk,
     ("properties", "id"): lambda w: w.prop().pk,

@@ -82,3 +82,33 @@ def _profile_state(profile: Profile) -> dict[str, object]:
         for g in profile.grants.all()
     }
     return {"name": profile.name, "read_only": profile.read_only, "grants": grants}
+
+
+@transaction.atomic(durable=True)
+def profile_field_rights_set(
+    *, actor: Actor, profile: Profile, fields: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Replace the fields `profile` may change (S4.1-02); each must be one a module registered."""
+    from ..field_rights import FIELDS
+    from ..models import FieldRight
+
+    admin_require(actor)
+    wanted = sorted(set(fields))
+    for i, (object_type, field) in enumerate(wanted):
+        if (object_type, field) not in FIELDS:
+            raise ValidationFailed(
+                f"Campo {i + 1}: {object_type}.{field} não pode ter direito de alteração próprio.",
+                field=f"fields[{i}]",
+                code=ErrorCode.INVALID,
+            )
+    before = sorted(f"{r.object_type}.{r.field}" for r in profile.field_rights.all())
+    profile.field_rights.all().delete()
+    FieldRight.objects.bulk_create(FieldRight(profile=profile, object_type=o, field=f) for o, f in wanted)
+    audit_record(
+        actor=actor,
+        action="access.field_rights_set",
+        target=profile,
+        before={"field_rights": before},
+        after={"field_rights": [f"{o}.{f}" for o, f in wanted]},
+    )
+    return wanted

@@ -14,7 +14,7 @@ from modules.common.errors import PermissionDenied, ValidationFailed
 
 from ..domain.passwords import password_problems
 from ..errors import ErrorCode
-from ..models import AccessWindow, Profile, User
+from ..models import AccessWindow, Profile, User, UserScope
 from .passwords import password_policy, password_rules, password_store, temporary_password
 from .tokens import credentials_revoke
 
@@ -196,7 +196,8 @@ def user_reset_password(*, actor: Actor, user: User, now: dt.datetime | None = N
 def user_copy(
     *, actor: Actor, source: User, username: str, full_name: str, email: str = ""
 ) -> tuple[User, str]:
-    """A new user with the source's profiles, admin flag, expiry and access windows (tender S3.6-01)."""
+    """A new user with the source's profiles, admin flag, expiry, access windows and function scopes
+    (tender S3.6-01): everything but the identity and the password."""
     user, secret = user_create(
         actor=actor,
         username=username,
@@ -210,6 +211,9 @@ def user_copy(
     AccessWindow.objects.bulk_create(
         AccessWindow(user=user, weekday=w.weekday, start=w.start, end=w.end)
         for w in source.access_windows.all()
+    )
+    UserScope.objects.bulk_create(
+        UserScope(user=user, function=s.function, kind=s.kind, value=s.value) for s in source.scopes.all()
     )
     audit_record(actor=actor, action="access.user_copy", target=user, after={"copied_from": source.username})
     return user, secret

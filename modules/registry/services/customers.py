@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from modules.access.field_rights import field_rights_require
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_today
 from modules.common.domain.documents import document_kind, strip_document
@@ -179,6 +180,9 @@ def customer_update(
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         before = snapshot(customer)
+        field_rights_require(
+            actor, "registry.customer", [k for k, v in data.items() if getattr(customer, k) != v]
+        )
         for key, value in data.items():
             setattr(customer, key, value)
         customer.name_search = fold(customer.name)

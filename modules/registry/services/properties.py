@@ -10,6 +10,9 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 
+from modules.access.domain.scopes import Place
+from modules.access.field_rights import field_rights_require
+from modules.access.scoping import scope_require
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, ValidationFailed
@@ -368,6 +371,9 @@ def property_update(*, actor: Actor, prop: Property, **fields: Any) -> Property:
     prop = Property.objects.select_for_update().get(pk=prop.pk)
     before = snapshot(prop)
     _check_active(prop, data)
+    # S3.4-02: "alteração de cadastro" may be granted on some localities or sectors only
+    scope_require(actor, "registry.properties", "change", Place(locality=prop.locality, sector=prop.sector))
+    field_rights_require(actor, "registry.property", [k for k, v in data.items() if getattr(prop, k) != v])
     for key, value in data.items():
         setattr(prop, key, value)
     _check_route(prop.billing_group, prop.route)
@@ -413,6 +419,20 @@ def property_set_categories(
         "economies_total": prop.economies_total,
         "usage_plans": _plans_snapshot(prop),
     }
+    # S4.1-02: the category and the number of economias may be a group's own fields; refused, the
+    # transaction rolls back what _apply_categories wrote
+    field_rights_require(
+        actor,
+        "registry.property",
+        [
+            name
+            for name, changed in (
+                ("categories", set(before["categories"]) != set(after["categories"])),
+                ("economies", before["economies_total"] != after["economies_total"]),
+            )
+            if changed
+        ],
+    )
     audit_record(
         actor=actor,
         action="registry.property_economies",
@@ -444,6 +464,8 @@ def property_set_status(
     if prop.status == status:
         raise ValidationFailed("O imóvel já está nesta situação.", field="status", code=ErrorCode.UNCHANGED)
     before = {"status": prop.status}
+    if status != prop.status:
+        field_rights_require(actor, "registry.property", ["status"])
     prop.status = status
     prop.save(update_fields=["status", "updated_at"])
     PropertyStatusChange.objects.create(

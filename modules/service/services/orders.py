@@ -13,10 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from modules.access.domain.scopes import Place
+from modules.access.scoping import ScopePaths
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_zone
 from modules.common.domain.money import Rounding, format_brl, round_money
-from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from modules.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from modules.common.staging import stage
 from modules.registry.models import Customer, Property, Street
 
@@ -329,6 +331,33 @@ def inspection_record(order: ServiceOrder, *, actor: Actor, result: str, note: s
     return inspection
 
 
+def order_place(sector: Any, prop: Property | None) -> Place:
+    """Where an order sits for scoped grants (S3.4-02): its department (the service sector it lands
+    in) and its property's locality and sector."""
+    return Place(
+        department=sector.name if sector is not None else None,
+        locality=prop.locality if prop is not None else None,
+        sector=prop.sector if prop is not None else None,
+    )
+
+
+ORDER_SCOPE_PATHS = ScopePaths(
+    department="sector__name", locality="property__locality", sector="property__sector"
+)
+
+
+def order_scope_require(actor: Actor, action: str, place: Place) -> None:
+    """A person's grant of service orders limited to departments, localities or sectors covers this
+    place (a system actor has no scope). Raises PermissionDenied."""
+    can_on = getattr(actor, "can_on", None)
+    if can_on is not None and not can_on("service.orders", action, place):
+        raise PermissionDenied(
+            "Sua permissão de ordens de serviço não abrange este departamento, localidade ou setor.",
+            field="code",
+            code=ErrorCode.OUTSIDE_SCOPE,
+        )
+
+
 def order_open_one(
     *,
     actor: Actor,
@@ -353,6 +382,7 @@ def order_open_one(
             code=ErrorCode.CODE_INACTIVE,
         )
     prop, street, customer = _target(property_id, street_id, customer_id)
+    order_scope_require(actor, "add", order_place(service_code.sector, prop))
     now = timezone.now()
     opened = opened_at or now
     if opened.tzinfo is None:

@@ -81,6 +81,7 @@ TENANT_APPS = [
     "saas.staff",
     "portal",
     "modules.notifications",
+    "modules.privacy",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -279,6 +280,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "modules.common.tasks.dispatch_to_tenants",
         "schedule": 300.0,
         "args": ["modules.collection.tasks.card_checkouts_expire"],
+    },
+    # the audit hash chain of each utility recomputed, and rows past its retention purged (ADR 0240)
+    "common-audit-chain-check": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["modules.common.tasks.audit_chain_check"],
+    },
+    "privacy-fraud-hunt": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=7, minute=30),
+        "args": ["modules.privacy.tasks.fraud_hunt"],
+    },
+    "common-audit-retention-purge": {
+        "task": "modules.common.tasks.dispatch_to_tenants",
+        "schedule": crontab(hour=6, minute=45),
+        "args": ["modules.common.tasks.audit_retention_purge"],
     },
     # field positions older than the utility's retention days are deleted (personal data, ADR 0180)
     "service-field-positions-prune": {
