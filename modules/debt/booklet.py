@@ -104,7 +104,7 @@ def _updated_document(actor: Actor, bill: Bill, as_of: dt.date) -> PaymentDocume
     """The extrato of one past-due bill issued today (again if already issued today)."""
     from .services import statement_within
 
-    issued = (
+    issued: PaymentDocument | None = (
         PaymentDocument.objects.filter(
             property_id=bill.property_id,
             kind=PaymentDocument.Kind.STATEMENT,
@@ -142,7 +142,7 @@ def _ahead_document(
     )
     if issued is not None:
         return issued
-    return document_create(
+    created: PaymentDocument = document_create(
         actor=actor,
         property_id=agreement.property_id,
         kind=PaymentDocument.Kind.INSTALLMENT,
@@ -153,6 +153,7 @@ def _ahead_document(
         source=SLIP_SOURCE,
         source_id=str(installment.pk),
     )
+    return created
 
 
 @transaction.atomic(durable=True)

@@ -30,7 +30,7 @@ def parse_widths(text: str) -> Widths:
     parts = tuple(int(p) for p in text.split("."))
     if len(parts) != 5 or not all(1 <= p <= 4 for p in parts):
         raise InvalidInscription("Larguras da inscrição inválidas: cinco campos de 1 a 4 dígitos.", "widths")
-    return parts  # type: ignore[return-value]
+    return (parts[0], parts[1], parts[2], parts[3], parts[4])
 
 
 def _run(widths: Widths) -> re.Pattern[str]:
@@ -110,6 +110,12 @@ class Inscription:
         return f"{self.routing()}-{self.check_digits}"
 
 
+def _make(values: list[int], widths: Widths) -> Inscription:
+    """Four or five typed fields (the sublote defaults to 0)."""
+    locality, sector, block, lot, *rest = values
+    return Inscription(locality, sector, block, lot, rest[0] if rest else 0, widths=widths)
+
+
 def parse_inscription(value: str, widths: Widths = WIDTHS) -> Inscription:
     """'1.2.34.56.0', '001.002.0034.0056.000', the 17 digits run together, or any of them followed by
     the two check digits ('001.002.0034.0056.000-95', 19 digits run together). Without the check
@@ -121,9 +127,9 @@ def parse_inscription(value: str, widths: Widths = WIDTHS) -> Inscription:
         for width in widths:
             chunks.append(int(digits[pos : pos + width]))
             pos += width
-        insc, dv = Inscription(*chunks, widths=widths), run["dv"]
+        insc, dv = _make(chunks, widths), run["dv"]
     elif typed:
-        insc, dv = Inscription(*(int(p) for p in typed["parts"].split(".")), widths=widths), typed["dv"]
+        insc, dv = _make([int(p) for p in typed["parts"].split(".")], widths), typed["dv"]
     else:
         raise InvalidInscription(
             "Inscrição inválida: use localidade.setor.quadra.lote[.sublote][-DV] "
