@@ -262,7 +262,7 @@ def test_staff_print_the_same_booklet_from_the_agreement_page_and_the_api(
     agreement, _b = _four_installments(citizen)
     make_user("alpha", "atendente", PASSWORD, is_admin=True, full_name="Atendente Teste")
     headers = bearer(alpha_client, "atendente", PASSWORD)
-    answer = alpha_client.get(f"/api/v1/debt/agreements/{agreement.pk}/booklet", **headers)
+    answer = alpha_client.get(f"/api/v1/agreements/{agreement.pk}/booklet", **headers)
     assert answer.status_code == 200, answer.content
     assert [s["installment"] for s in answer.json()["slips"]] == [2, 3, 4]
     assert (
