@@ -1,0 +1,56 @@
+"""TEMPORARY (not committed): the booklet page and PDF written to /tmp/agency_shots for screenshots."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+
+from .conftest import Citizen, sign_in
+from .test_booklet import _four_installments, rules, _frozen_today  # noqa: F401
+
+OUT = "/tmp/agency_shots"
+
+
+def _save(html: str, name: str) -> None:
+    os.makedirs(OUT, exist_ok=True)
+    html = html.replace('"/static/portal/', '"file:///work/wt/agency/portal/static/portal/')
+    open(f"{OUT}/{name}.html", "w").write(html)
+
+
+def test_shots(alpha_client: Client, citizen: Citizen, rules: None) -> None:
+    agreement, _b = _four_installments(citizen)
+    sign_in(alpha_client, citizen.home, citizen.cpf)
+    base = f"/agencia/imoveis/{citizen.home.pk}"
+    _save(alpha_client.get(f"{base}/parcelamentos/{agreement.pk}/carne/").content.decode(), "booklet")
+    _save(alpha_client.get(f"{base}/carnes/").content.decode(), "booklets")
+    _save(alpha_client.get(f"{base}/").content.decode(), "home")
+    open(f"{OUT}/booklet.pdf", "wb").write(alpha_client.get(f"{base}/parcelamentos/{agreement.pk}/carne.pdf").content)
+    totem = Client(HTTP_HOST="alpha.localhost")
+    sign_in(totem, citizen.home, citizen.cpf, prefix="/totem/")
+    _save(totem.get(f"/totem/imoveis/{citizen.home.pk}/parcelamentos/{agreement.pk}/carne/").content.decode(), "booklet_totem")
+
+
+def test_statement_shot(alpha_client: Client, citizen: Citizen, rules: None) -> None:
+    from modules.collection.models import PaymentDocument
+
+    agreement, _b = _four_installments(citizen)
+    sign_in(alpha_client, citizen.home, citizen.cpf)
+    base = f"/agencia/imoveis/{citizen.home.pk}"
+    alpha_client.get(f"{base}/parcelamentos/{agreement.pk}/carne/")
+    doc = PaymentDocument.objects.filter(kind="statement", property=citizen.home).latest("pk")
+    open(f"{OUT}/statement.pdf", "wb").write(alpha_client.get(f"{base}/extrato/{doc.pk}/pdf/").content)
+
+
+def test_staff_shots(alpha_client: Client, citizen: Citizen, rules: None) -> None:
+    from tests.conftest import make_user
+
+    agreement, _b = _four_installments(citizen)
+    make_user("alpha", "atendente", "Senha-Forte-123", is_admin=True, full_name="Atendente Teste")
+    alpha_client.post("/conta/entrar/", {"username": "atendente", "password": "Senha-Forte-123"})
+    for name, url in (("staff_agreement", f"/cobranca/parcelamentos/{agreement.pk}/"), ("staff_numbering", "/cadastro/numeracao/")):
+        html = alpha_client.get(url).content.decode().replace('"/static/', '"file:///work/wt/agency/platform/saas/static/')
+        open(f"{OUT}/{name}.html", "w").write(html)
