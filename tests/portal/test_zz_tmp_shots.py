@@ -54,3 +54,20 @@ def test_staff_shots(alpha_client: Client, citizen: Citizen, rules: None) -> Non
     for name, url in (("staff_agreement", f"/cobranca/parcelamentos/{agreement.pk}/"), ("staff_numbering", "/cadastro/numeracao/")):
         html = alpha_client.get(url).content.decode().replace('"/static/', '"file:///work/wt/agency/platform/saas/static/')
         open(f"{OUT}/{name}.html", "w").write(html)
+
+
+def test_consumption_shot(alpha_client: Client, citizen: Citizen) -> None:
+    from .test_consumption_table import SEED, _day
+    import datetime as dt
+    import time_machine
+    from tests.collection import factories as f
+
+    with time_machine.travel(dt.datetime(2019, 4, 19, 12, tzinfo=dt.UTC), tick=True):
+        for month, read_on, reading, measured, billed in SEED:
+            m, y = (int(x) for x in month.split("/"))
+            bill = f.bill(citizen.home, "50.00", _day(read_on) + dt.timedelta(days=15), dt.date(y, m, 1))
+            bill.read_on, bill.current_reading, bill.measured_m3 = _day(read_on), reading, measured
+            bill.consumption_m3 = billed
+            bill.save(update_fields=["read_on", "current_reading", "measured_m3", "consumption_m3"])
+        sign_in(alpha_client, citizen.home, citizen.cpf)
+        _save(alpha_client.get(f"/agencia/imoveis/{citizen.home.pk}/consumo/").content.decode(), "consumption")
