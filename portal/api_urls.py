@@ -10,6 +10,7 @@ from .apis import (
     consumption,
     debts,
     email,
+    forms,
     installments,
     news,
     notifications,
@@ -147,6 +148,27 @@ urlpatterns = [
         installments.AgreementCreateApi.as_view(),
         name="citizen-api-agreements",
     ),
+    path(
+        "properties/<int:property_id>/agreements/<int:agreement_id>/booklet",
+        installments.BookletApi.as_view(),
+        name="citizen-api-booklet",
+    ),
+    path(
+        "properties/<int:property_id>/agreements/<int:agreement_id>/booklet/pdf",
+        installments.BookletPdfApi.as_view(),
+        name="citizen-api-booklet-pdf",
+    ),
+    path(
+        "properties/<int:property_id>/agreements/<int:agreement_id>/booklet/email",
+        installments.BookletEmailApi.as_view(),
+        name="citizen-api-booklet-email",
+    ),
+    # VA-02: the API twins of the due-day, ombudsman and problem pages (apis/forms.py)
+    path("properties/<int:property_id>/due-day", forms.DueDayApi.as_view(), name="citizen-api-due-day"),
+    path(
+        "properties/<int:property_id>/ombudsman", forms.OmbudsmanApi.as_view(), name="citizen-api-ombudsman"
+    ),
+    path("problem-reports", forms.ProblemReportApi.as_view(), name="citizen-api-problem-reports"),
     path("tariffs", tariffs.TariffApi.as_view(), name="citizen-api-tariffs"),
     path("water-quality", tariffs.WaterQualityApi.as_view(), name="citizen-api-water-quality"),
     path("bill-simulation", tariffs.BillSimulatorApi.as_view(), name="citizen-api-bill-simulation"),

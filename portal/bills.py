@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
@@ -18,6 +19,7 @@ from modules.billing.models import Bill, BillStatus
 from modules.billing.selectors import consumption_history
 from modules.collection.models import GatewayCharge, Payment
 from modules.collection.selectors import card_review_bills, payment_review_bills
+from modules.common.domain.dates import YearMonth
 from modules.debt.active_debt_selectors import live_locations
 from modules.debt.selectors import debt_position, held_bill_ids
 from modules.registry.models import Property
@@ -217,3 +219,65 @@ def consumption_chart(prop: Property, until: dt.date, months: int) -> Consumptio
         max_m3=top,
         average=average,
     )
+
+
+@dataclass(frozen=True)
+class ConsumptionRow:
+    """A row of seed 003's Histórico de Consumo (VA-21): Mês/Ano, Data da leitura, Leitura, Cons.
+    Medido, Cons. Faturado, Cons. Médio, Dias de Consumo."""
+
+    reference: dt.date
+    read_on: dt.date | None
+    reading: int | None
+    measured_m3: int | None  # reading − previous reading (blank when not read)
+    billed_m3: int
+    average_m3: int | None  # truncated mean of the previous six non-zero billed months
+    days: int | None  # between this reading's date and the previous one's
+
+
+AVERAGE_MONTHS = 6
+
+
+def consumption_rows(prop: Property, until: dt.date, months: int) -> list[ConsumptionRow]:
+    """VA-21's table, newest first, from the bills of the last `months` months (the months before them
+    feed the first averages and days). Medido is the bill's measured volume, or current − previous
+    reading; Dias the days between consecutive reading dates; Médio the mean of the six non-zero
+    billed months before the month, truncated (seed 003 fits it; a hypothesis the catalogue names)."""
+    first = YearMonth.of(until).plus(-(months - 1)).first_day()
+    earlier = YearMonth.of(first).plus(-AVERAGE_MONTHS).first_day()
+    bills = list(
+        Bill.objects.filter(property=prop, reference__range=(earlier, until))
+        .exclude(status=BillStatus.CANCELLED)
+        .order_by("reference", "id")
+        .values(
+            "reference", "read_on", "previous_reading", "current_reading", "measured_m3", "consumption_m3"
+        )
+    )
+    by_month: dict[dt.date, dict[str, Any]] = {b["reference"]: b for b in bills}  # a rebill replaces
+    ordered = sorted(by_month.values(), key=lambda b: b["reference"])
+    rows: list[ConsumptionRow] = []
+    for index, b in enumerate(ordered):
+        if b["reference"] < first:
+            continue
+        previous = ordered[index - 1] if index else None
+        measured = b["measured_m3"]
+        if measured is None and b["current_reading"] is not None and b["previous_reading"] is not None:
+            measured = b["current_reading"] - b["previous_reading"]
+        before = [p["consumption_m3"] for p in ordered[:index] if p["consumption_m3"]][-AVERAGE_MONTHS:]
+        days = (
+            (b["read_on"] - previous["read_on"]).days
+            if previous is not None and b["read_on"] and previous["read_on"]
+            else None
+        )
+        rows.append(
+            ConsumptionRow(
+                reference=b["reference"],
+                read_on=b["read_on"],
+                reading=b["current_reading"],
+                measured_m3=measured,
+                billed_m3=b["consumption_m3"] or 0,
+                average_m3=sum(before) // len(before) if before else None,
+                days=days,
+            )
+        )
+    return list(reversed(rows))

@@ -170,7 +170,13 @@ AGENCY_SERVICES: tuple[AgencyService, ...] = (
         ("installments", "agreement_detail", "agreement_guia_pdf", "agreement_term_pdf"),
         ("citizen-api-installments", "citizen-api-agreements"),
     ),
-    AgencyService("due_day", "Alterar vencimento", ("due_day",)),
+    AgencyService(
+        "booklets",
+        "2ª via de carnê de parcelamento",
+        ("booklets", "agreement_booklet", "agreement_booklet_pdf", "agreement_booklet_email"),
+        ("citizen-api-booklet", "citizen-api-booklet-pdf", "citizen-api-booklet-email"),
+    ),
+    AgencyService("due_day", "Alterar vencimento", ("due_day",), ("citizen-api-due-day",)),
     AgencyService(
         "requests",
         "Pedidos de serviço e acompanhamento",
@@ -191,13 +197,18 @@ AGENCY_SERVICES: tuple[AgencyService, ...] = (
         ),
     ),
     AgencyService("email_update", "Atualizar e-mail", ("email_change",), ("citizen-api-email",)),
-    AgencyService("ombudsman", "Ouvidoria", ("ombudsman",)),
+    AgencyService("ombudsman", "Ouvidoria", ("ombudsman",), ("citizen-api-ombudsman",)),
     AgencyService("tariffs", "Tabela de tarifas", ("tariffs",), ("citizen-api-tariffs",)),
     AgencyService(
         "bill_simulator", "Simulação de conta", ("bill_simulator",), ("citizen-api-bill-simulation",)
     ),
     AgencyService("water_quality", "Qualidade da água", ("water_quality",), ("citizen-api-water-quality",)),
-    AgencyService("problem_report", "Reportar um problema na agência", ("problem_report",)),
+    AgencyService(
+        "problem_report",
+        "Reportar um problema na agência",
+        ("problem_report",),
+        ("citizen-api-problem-reports",),
+    ),
 )
 AGENCY_SERVICE_CODES: tuple[str, ...] = tuple(s.code for s in AGENCY_SERVICES)
 SERVICE_LABELS = {s.code: s.label for s in AGENCY_SERVICES}

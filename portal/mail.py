@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import formataddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -131,4 +132,23 @@ def certificate_outgoing(cert: Certificate, prop: Property) -> Outgoing:
         ),
         filename=f"certidao-{cert.code}.pdf",
         content=debt_pdf.certificate_pdf(cert),
+    )
+
+
+def booklet_outgoing(booklet: Any, prop: Property) -> Outgoing:
+    """VA-16: the booklet's PDF, and each slip's line in the message itself (R-04's 'line only')."""
+    agreement = booklet.agreement
+    lines = "\n".join(
+        f"Parcela {s.installment.number}/{agreement.count} (R$ {format_brl(s.to_pay)} até "
+        f"{s.pay_until:%d/%m/%Y}): {s.typeable_line or 'débito automático'}"
+        for s in booklet.slips
+    )
+    return Outgoing(
+        subject=f"2ª via do carnê do parcelamento {agreement.number}",
+        body=(
+            f"Segue a 2ª via do carnê do parcelamento {agreement.number} do imóvel da matrícula "
+            f"{prop.account_number}, com as parcelas a pagar.\n\n{lines}"
+        ),
+        filename=f"carne-{agreement.pk}.pdf",
+        content=debt_pdf.booklet_pdf(booklet),
     )

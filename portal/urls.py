@@ -71,6 +71,19 @@ property_pages = [
         installments.agreement_term_pdf,
         name="agreement_term_pdf",
     ),
+    # VA-16 / VA-17: the installment booklet, its slips payable today (ADR 0213)
+    path("carnes/", installments.booklets, name="booklets"),
+    path("parcelamentos/<int:agreement_id>/carne/", installments.agreement_booklet, name="agreement_booklet"),
+    path(
+        "parcelamentos/<int:agreement_id>/carne.pdf",
+        installments.agreement_booklet_pdf,
+        name="agreement_booklet_pdf",
+    ),
+    path(
+        "parcelamentos/<int:agreement_id>/carne/email/",
+        installments.agreement_booklet_email,
+        name="agreement_booklet_email",
+    ),
     # the notices, the mobile number and the digital bill (views/notifications.py, ADR 0207)
     path("avisos/", notifications.notifications, name="notifications"),
     path("avisos/push/", notifications.push_device, name="push_device"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("installments/simulate", apis.InstallmentSimulateApi.as_view(), name="api-installments-simulate"),
     path("agreements", apis.AgreementsApi.as_view(), name="api-agreements"),
     path("agreements/<int:pk>", apis.AgreementDetailApi.as_view(), name="api-agreement"),
+    path("agreements/<int:pk>/booklet", apis.AgreementBookletApi.as_view(), name="api-agreement-booklet"),
     path("agreements/<int:pk>/cancel", apis.AgreementCancelApi.as_view(), name="api-agreement-cancel"),
     path("debt/settings", apis.DebtSettingsApi.as_view(), name="api-debt-settings"),
     path(

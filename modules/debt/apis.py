@@ -671,3 +671,39 @@ class DocumentTemplatePreviewApi(APIView):
         settings_services.template_check(**data.validated_data)
         body = preview_pdf(**data.validated_data, today=tenant_today())
         return HttpResponse(body, content_type="application/pdf")
+
+
+class BookletSlipOut(serializers.Serializer):
+    installment = serializers.IntegerField(source="installment.number")
+    kind = serializers.CharField(help_text="bill, updated (VA-17: a conta vencida num extrato novo) ou ahead")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    to_pay = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    pay_until = serializers.DateField()
+    typeable_line = serializers.CharField()
+    bill_id = serializers.IntegerField(source="bill.pk", allow_null=True, default=None)
+    document_id = serializers.IntegerField(source="document.pk", allow_null=True, default=None)
+
+
+class BookletOut(serializers.Serializer):
+    agreement_id = serializers.IntegerField(source="agreement.pk")
+    as_of = serializers.DateField()
+    paid = serializers.IntegerField()
+    active_debt = serializers.ListField(child=serializers.CharField())
+    slips = BookletSlipOut(many=True)
+
+
+class AgreementBookletApi(APIView):
+    """2ª via do carnê (VA-16, ADR 0213): the unpaid installments, each with the line that pays it
+    today; issues the updated extratos (VA-17) and slips it needs (the PDF: the agreement page's
+    "2ª via do carnê")."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "debt.agreements"
+    function_actions: ClassVar[dict[str, str]] = {"GET": "change"}
+
+    @extend_schema(operation_id="debt_agreement_booklet", responses={200: BookletOut})
+    def get(self, request: Request, pk: int) -> Response:
+        from .booklet import booklet_issue
+
+        booklet = booklet_issue(actor=request.user, agreement_id=pk, as_of=tenant_today())
+        return Response(BookletOut(booklet).data)

@@ -37,6 +37,8 @@ class DebtConfig(AppConfig):
                 "debt.debt_transfer": "Débitos transferidos para parcelamento de outro imóvel",
                 "debt.agreement_payoff_issue": "Guia de quitação antecipada emitida",
                 "debt.agreement_payoff_paid": "Parcelamento quitado antecipadamente",
+                "debt.agreement_booklet": "2ª via do carnê do parcelamento emitida",
+                "debt.installment_slip_paid": "Parcela paga antecipadamente pelo carnê",
                 "debt.bureau_policy_update": "Política de negativação alterada",
                 "debt.bureau_listing_commit": "Lote de negativação confirmado",
                 "debt.bureau_listing_undo": "Lote de negativação desfeito",
@@ -105,6 +107,10 @@ class DebtConfig(AppConfig):
         register_bill_hold("debt.agreement", held_bill_ids)
         register_bills_paid("debt.bureau", bureau_debts_settled)
         register_document_paid(PAYOFF_SOURCE, agreement_payoff_paid)
+        from .booklet import installment_slip_paid
+        from .selectors import SLIP_SOURCE
+
+        register_document_paid(SLIP_SOURCE, installment_slip_paid)
         register_panel(bureau_panel)
         from modules.collection.documents import register_bills_paid
 

@@ -175,6 +175,11 @@ class Installment(NamedByKind):
     interest = models.DecimalField(max_digits=12, decimal_places=2)
     amortization = models.DecimalField(max_digits=12, decimal_places=2)
     balance = models.DecimalField(max_digits=12, decimal_places=2)
+    # VA-16 (ADR 0213): an installment not yet on a bill paid ahead by its booklet slip; billing then
+    # never puts it on a bill
+    paid_document = models.ForeignKey(
+        "collection.PaymentDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["agreement", "number"]

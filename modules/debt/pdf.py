@@ -454,3 +454,31 @@ def cut_notice_pdf(notice: Any) -> bytes:
             "line": format_typeable_line(document.typeable_line) if document else "",
         },
     )
+
+
+def booklet_pdf(booklet: Any) -> bytes:
+    """2ª via do carnê (VA-16, ADR 0213): the identification block of the extrato and one slip per
+    installment not yet paid, each with the line and the barcode that pay it (`booklet.booklet_issue`)."""
+    agreement = booklet.agreement
+    prop = agreement.property
+    holder = _holder(prop)
+    slips = [
+        {
+            "s": slip,
+            "line": format_typeable_line(slip.typeable_line) if slip.typeable_line else "",
+            "barcode_svg": render_svg(slip.barcode) if slip.barcode else "",
+        }
+        for slip in booklet.slips
+    ]
+    return _render(
+        "debt/pdf/booklet.html",
+        {
+            "b": booklet,
+            "a": agreement,
+            "p": prop,
+            "holder": holder,
+            "holder_document": mask_document(holder.cpf_cnpj) if holder and holder.cpf_cnpj else "",
+            "ident": _identification(prop),
+            "slips": slips,
+        },
+    )

@@ -172,9 +172,14 @@ class InstallmentState:
     due_date: dt.date | None
 
     @property
+    def prepaid(self) -> bool:
+        """Paid ahead by its booklet slip, before any bill carried it (VA-16, ADR 0213)."""
+        return self.installment.paid_document_id is not None
+
+    @property
     def paid(self) -> bool:
         # untyped Django: mypy reads a TextChoices member as its (value, label) tuple; it is the str
-        return self.bill_status == BillStatus.PAID
+        return self.prepaid or self.bill_status == BillStatus.PAID
 
 
 def installment_states(agreement: Agreement) -> list[InstallmentState]:
@@ -395,6 +400,33 @@ def installment_simulation_detail(
     return SimulationDetail(version, policy, position, debt, negotiated, sim, refusal, fee)
 
 
+SLIP_SOURCE = "debt.installment_slip"
+
+
+def slip_reserved(installment_ids: list[str]) -> set[str]:
+    """Installments (ids as text) a booklet slip answers for: paid ahead by one, or with one still
+    open and payable today (VA-16, ADR 0213). Billing offers none of them, so an installment is never
+    both on a bill and on a slip that can be paid."""
+    from modules.collection.models import PaymentDocument
+    from modules.common.clock import tenant_today
+
+    prepaid = {
+        str(pk)
+        for pk in Installment.objects.filter(
+            pk__in=[int(i) for i in installment_ids], paid_document__isnull=False
+        ).values_list("pk", flat=True)
+    }
+    open_slips = set(
+        PaymentDocument.objects.filter(
+            source=SLIP_SOURCE,
+            source_id__in=installment_ids,
+            status=PaymentDocument.Status.OPEN,
+            valid_until__gte=tenant_today(),
+        ).values_list("source_id", flat=True)
+    )
+    return prepaid | open_slips
+
+
 def installment_items(property_ids: list[int], reference: YearMonth) -> dict[int, list[PendingItem]]:
     """billing's item source: the next unbilled installment of each active agreement, one per month."""
     result: dict[int, list[PendingItem]] = {}
@@ -404,6 +436,8 @@ def installment_items(property_ids: list[int], reference: YearMonth) -> dict[int
         return result
     ids = [str(i.pk) for i in installments]
     billed = already_billed(INSTALLMENT_SOURCE, ids)
+    # paid ahead by a booklet slip, or with a slip open today: billing leaves it to the slip (ADR 0213)
+    billed |= slip_reserved(ids)
     this_month = set(
         BillItem.objects.filter(
             source=INSTALLMENT_SOURCE, source_id__in=ids, bill__reference=reference.first_day()
@@ -586,7 +620,7 @@ class PayoffQuote:
 def agreement_payoff_quote(agreement: Agreement, as_of: dt.date) -> PayoffQuote:
     from .domain.installments import early_payoff
 
-    unbilled = [s.installment for s in installment_states(agreement) if s.bill_id is None]
+    unbilled = [s.installment for s in installment_states(agreement) if s.bill_id is None and not s.paid]
     lines = [ScheduleLine(i.number, None, i.amount, i.interest, i.amortization, i.balance) for i in unbilled]
     return PayoffQuote(
         agreement=agreement,

@@ -81,6 +81,27 @@ def statement_create(
     ativa, only a profile with the special privilege issues it (PermissionDenied; TR S10.13-03).
     `requester_id`: the customer who asks, when one does; a tenant only for the months of their
     rental contract (S10.15-02, 403 otherwise)."""
+    return statement_within(
+        actor=actor,
+        property_id=property_id,
+        as_of=as_of,
+        valid_until=valid_until,
+        bill_ids=bill_ids,
+        requester_id=requester_id,
+    )
+
+
+def statement_within(
+    *,
+    actor: Actor,
+    property_id: int,
+    as_of: dt.date,
+    valid_until: dt.date,
+    bill_ids: list[int] | None = None,
+    requester_id: int | None = None,
+) -> PaymentDocument:
+    """`statement_create`'s checks and document, for a caller that issues it with other documents
+    (the installment booklet, ADR 0213). Runs inside the caller's transaction."""
     property_get(property_id)
     if valid_until < as_of:
         raise ValidationFailed(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("parcelamentos/", views.agreements_view, name="agreements"),
     path("parcelamentos/<int:pk>/", views.agreement_view, name="agreement"),
     path("parcelamentos/<int:pk>/termo.pdf", views.agreement_term_pdf_view, name="agreement_term_pdf"),
+    path("parcelamentos/<int:pk>/carne.pdf", views.agreement_booklet_pdf_view, name="agreement_booklet_pdf"),
     path("certidoes/<int:pk>.pdf", views.certificate_pdf_view, name="certificate_pdf"),
     path("documentos/<int:pk>.pdf", views.statement_pdf_view, name="statement_pdf"),
     # dívida ativa (seed 001 3.2.9.18; ADR 0198)

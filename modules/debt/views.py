@@ -424,6 +424,22 @@ def agreement_term_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@function_required("debt.agreements", "change")
+def agreement_booklet_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """2ª via do carnê (VA-16, ADR 0213), printed at the counter: the same booklet as the agency's."""
+    from .booklet import booklet_issue
+
+    agreement = get_object_or_404(Agreement, pk=pk)
+    try:
+        booklet = booklet_issue(actor=request.user, agreement_id=agreement.pk, as_of=tenant_today())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("debt:agreement", agreement.pk)
+    response = HttpResponse(pdf.booklet_pdf(booklet), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="carne-{agreement.pk}.pdf"'
+    return response
+
+
 @function_required("debt.certificates")
 def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     prop = _prop(pk)

@@ -19,6 +19,11 @@ from .services.numbering import numbering_update
 class NumberingSerializer(serializers.Serializer):
     account_rule = serializers.ChoiceField(choices=NumberingSettings.Rule.choices)
     account_separator = serializers.ChoiceField(choices=NumberingSettings.Separator.choices)
+    inscription_widths = serializers.ChoiceField(
+        choices=NumberingSettings.InscriptionWidths.choices,
+        required=False,
+        help_text="R-07: larguras de localidade.setor.quadra.lote.sublote (omitido: mantém)",
+    )
 
 
 class NumberingApi(APIView):

@@ -20,6 +20,18 @@ class NumberingSettings(models.Model):
     account_separator = models.CharField(
         "separador do dígito", max_length=1, choices=Separator.choices, default=Separator.HYPHEN
     )
+
+    # R-07 (ADR 0214): localidade.setor.quadra.lote.sublote widths; GSAN's quadra has 3 digits
+    class InscriptionWidths(models.TextChoices):
+        DEFAULT = "3.3.4.4.3", "3.3.4.4.3 (001.002.0034.0056.000)"
+        GSAN = "3.3.3.4.3", "3.3.3.4.3, como no GSAN (425.001.003.1058.000)"
+
+    inscription_widths = models.CharField(
+        "larguras da inscrição",
+        max_length=9,
+        choices=InscriptionWidths.choices,
+        default=InscriptionWidths.DEFAULT,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,6 +5,7 @@ many matrículas (an import file) reads `account_rule()` once and passes it as `
 from __future__ import annotations
 
 from .domain import account_number as rules
+from .domain import inscription
 
 
 def account_rule() -> rules.AccountRule:
@@ -14,6 +15,14 @@ def account_rule() -> rules.AccountRule:
     if row is None:
         return rules.DEFAULT_RULE
     return rules.AccountRule(kind=row[0], separator=row[1])
+
+
+def inscription_widths() -> inscription.Widths:
+    """R-07 (ADR 0214): the widths of the utility's inscrição (localidade.setor.quadra.lote.sublote)."""
+    from .models_numbering import NumberingSettings
+
+    text = NumberingSettings.objects.filter(pk=1).values_list("inscription_widths", flat=True).first()
+    return inscription.parse_widths(text) if text else inscription.WIDTHS
 
 
 def check_digit(base: int | str) -> int | None:

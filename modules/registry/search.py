@@ -25,6 +25,7 @@ from .domain.inscription import inscription_prefix
 from .domain.payer import PAYER_ORDER
 from .domain.text import fold
 from .models import Property, PropertyRelation
+from .numbering import inscription_widths
 from .numbering import parse_account as parse_account_number
 
 KeyProvider = Callable[[str], "QuerySet[object] | None"]
@@ -79,7 +80,7 @@ def key_subqueries(query: str) -> list[QuerySet[object]]:
     subs: list[QuerySet[object]] = []
     with contextlib.suppress(InvalidAccountNumber):
         subs.append(Property.objects.filter(account_base=parse_account_number(q)).values_list("id"))
-    prefix = inscription_prefix(q)
+    prefix = inscription_prefix(q, inscription_widths())
     if prefix:
         subs.append(
             Property.objects.filter(inscription__startswith=prefix).order_by("inscription").values_list("id")

@@ -12,6 +12,7 @@ from modules.access.views import function_required
 from modules.common.errors import DomainError
 
 from .domain.account_number import AccountRule, format_account_number
+from .domain.inscription import Inscription, parse_widths
 from .models import Property
 from .models_numbering import NumberingSettings
 from .services.numbering import numbering_update
@@ -26,6 +27,12 @@ class NumberingForm(forms.Form):
     account_separator = forms.ChoiceField(
         label="Separador do dígito", choices=NumberingSettings.Separator.choices, widget=forms.RadioSelect
     )
+    inscription_widths = forms.ChoiceField(
+        label="Larguras da inscrição (localidade.setor.quadra.lote.sublote)",
+        choices=NumberingSettings.InscriptionWidths.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: the widths stay as they are
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +41,11 @@ def numbering_view(request: HttpRequest) -> HttpResponse:
     row = NumberingSettings.current()
     form = NumberingForm(
         request.POST or None,
-        initial={"account_rule": row.account_rule, "account_separator": row.account_separator},
+        initial={
+            "account_rule": row.account_rule,
+            "account_separator": row.account_separator,
+            "inscription_widths": row.inscription_widths,
+        },
     )
     status = 200
     if request.method == "POST":
@@ -43,7 +54,13 @@ def numbering_view(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                numbering_update(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                data = form.cleaned_data
+                numbering_update(
+                    actor=request.user,  # type: ignore[arg-type]
+                    account_rule=data["account_rule"],
+                    account_separator=data["account_separator"],
+                    inscription_widths=data.get("inscription_widths") or None,
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
@@ -56,6 +73,9 @@ def numbering_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "example": format_account_number(464726, rule),
+            "inscription_example": Inscription(
+                425, 1, 3, 1058, 0, widths=parse_widths(row.inscription_widths)
+            ).formatted(),
             "locked": Property.objects.exists(),
         },
         status=status,

@@ -121,7 +121,8 @@ def kiosk_pulse_view(request: HttpRequest, unit: str) -> JsonResponse:
     now = timezone.now()
     if place.kiosk_seen_at is None or (now - place.kiosk_seen_at).total_seconds() >= 60:
         AttendanceUnit.objects.filter(pk=place.pk).update(kiosk_seen_at=now)
-    response = JsonResponse({"ok": True, "unit": place.code})
+    # the release: a totem reloads itself when the server was updated (3.2.15.14, infra/kiosk)
+    response = JsonResponse({"ok": True, "unit": place.code, "release": settings.MANANCIAL_RELEASE})
     response["Cache-Control"] = "no-store"
     return response
 

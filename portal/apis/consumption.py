@@ -20,10 +20,23 @@ class ConsumptionMonthOutput(serializers.Serializer):
     m3 = serializers.IntegerField()
 
 
+class ConsumptionRowOutput(serializers.Serializer):
+    """Seed 003's table (VA-21), newest first."""
+
+    reference = serializers.DateField()
+    read_on = serializers.DateField(allow_null=True, help_text="data da leitura")
+    reading = serializers.IntegerField(allow_null=True, help_text="leitura")
+    measured_m3 = serializers.IntegerField(allow_null=True, help_text="consumo medido")
+    billed_m3 = serializers.IntegerField(help_text="consumo faturado")
+    average_m3 = serializers.IntegerField(allow_null=True, help_text="média dos 6 meses faturados anteriores")
+    days = serializers.IntegerField(allow_null=True, help_text="dias de consumo")
+
+
 class ConsumptionOutput(serializers.Serializer):
     months = serializers.IntegerField()
     average_m3 = serializers.DecimalField(max_digits=10, decimal_places=1)
     history = ConsumptionMonthOutput(many=True)
+    table = ConsumptionRowOutput(many=True)
 
 
 class ConsumptionApi(CitizenView):
@@ -54,5 +67,6 @@ class ConsumptionApi(CitizenView):
             "months": chart.months,
             "average_m3": chart.average,
             "history": [{"reference": b.reference, "m3": b.m3} for b in chart.bars],
+            "table": [r.__dict__ for r in reads.consumption_rows(prop, tenant_today(), months)],
         }
         return Response(ConsumptionOutput(body).data)

@@ -4,7 +4,9 @@ where the utility allows it."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,17 +15,22 @@ from rest_framework.response import Response
 from modules.common.clock import tenant_today
 from modules.common.errors import Conflict, PermissionDenied
 from modules.common.errors import ErrorCode as CommonCode
+from modules.debt import booklet as booklet_reads
+from modules.debt import pdf as debt_pdf
 from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
 from modules.debt.models import Agreement
 
 from ..access import access_property_by_id
+from ..access_services import access_agreement_by_id
 from ..auth import CitizenActor
 from ..errors import ErrorCode
 from ..installments import can_sign_online, debt_requester
+from ..mail import booklet_outgoing, email_on_record, send_document
 from ..models import AgencySettings
-from .base import NOT_FOUND, CitizenView, Money
+from .base import NOT_FOUND, PDF_RESPONSE, CitizenView, Money, pdf_response
 from .debts import DebtTotalsOutput
+from .email import SentOutput
 
 
 class InstallmentOptionOutput(serializers.Serializer):
@@ -226,3 +233,115 @@ class AgreementCreateApi(CitizenView):
             "down_payment_typeable_line": guia.typeable_line if guia else "",
         }
         return Response(AgreementOutput(body).data, status=status.HTTP_201_CREATED)
+
+
+# --- VA-16 / VA-17: the installment booklet (ADR 0213) ------------------------------------------
+
+
+class BookletSlipOutput(serializers.Serializer):
+    installment = serializers.IntegerField(help_text="número da parcela")
+    count = serializers.IntegerField(help_text="parcelas do parcelamento")
+    kind = serializers.ChoiceField(
+        choices=[booklet_reads.SlipKind.BILL, booklet_reads.SlipKind.UPDATED, booklet_reads.SlipKind.AHEAD],
+        help_text="bill: paga com a conta que a traz; updated: essa conta venceu e vai num extrato novo "
+        "com multa, juros e correção (VA-17); ahead: ainda não veio em conta, lâmina própria",
+    )
+    amount = Money(help_text="valor da parcela")
+    to_pay = Money(help_text="valor que a linha digitável paga")
+    pay_until = serializers.DateField()
+    typeable_line = serializers.CharField(help_text="48 dígitos; vazio numa conta em débito automático")
+    bill_id = serializers.IntegerField(allow_null=True)
+    document_id = serializers.IntegerField(allow_null=True, help_text="extrato ou lâmina emitida")
+    original = Money(help_text="updated: valor da conta antes dos acréscimos")
+    charges = Money(help_text="updated: multa + juros + correção")
+
+
+class BookletOutput(serializers.Serializer):
+    agreement_id = serializers.IntegerField()
+    number = serializers.CharField()
+    as_of = serializers.DateField()
+    paid = serializers.IntegerField(help_text="parcelas já pagas (não listadas)")
+    active_debt = serializers.ListField(child=serializers.CharField(), help_text="CDAs de dívida ativa")
+    slips = BookletSlipOutput(many=True)
+
+
+def _booklet_for(grant: Any, property_id: int, agreement_id: int) -> tuple[Any, Any]:
+    prop = access_property_by_id(grant, property_id)
+    agreement = access_agreement_by_id(prop, agreement_id)
+    booklet = booklet_reads.booklet_issue(
+        actor=CitizenActor(grant), agreement_id=agreement.pk, as_of=tenant_today()
+    )
+    return prop, booklet
+
+
+def booklet_data(booklet: Any) -> dict[str, Any]:
+    a = booklet.agreement
+    return {
+        "agreement_id": a.pk,
+        "number": a.number,
+        "as_of": booklet.as_of,
+        "paid": booklet.paid,
+        "active_debt": list(booklet.active_debt),
+        "slips": [
+            {
+                "installment": s.installment.number,
+                "count": a.count,
+                "kind": s.kind,
+                "amount": s.amount,
+                "to_pay": s.to_pay,
+                "pay_until": s.pay_until,
+                "typeable_line": s.typeable_line,
+                "bill_id": s.bill.pk if s.bill else None,
+                "document_id": s.document.pk if s.document else None,
+                "original": s.original,
+                "charges": s.charges,
+            }
+            for s in booklet.slips
+        ],
+    }
+
+
+BOOKLET_REFUSED = OpenApiResponse(description="parcelamento aguardando a entrada, quitado ou cancelado")
+
+
+class BookletApi(CitizenView):
+    @extend_schema(
+        operation_id="citizen_agreement_booklet",
+        summary="2ª via do carnê: as parcelas não pagas, cada uma com a linha que a paga hoje",
+        responses={200: BookletOutput, 404: NOT_FOUND, 409: BOOKLET_REFUSED},
+    )
+    def get(self, request: Request, property_id: int, agreement_id: int) -> Response:
+        _prop, booklet = _booklet_for(self.grant, property_id, agreement_id)
+        return Response(BookletOutput(booklet_data(booklet)).data)
+
+
+class BookletPdfApi(CitizenView):
+    @extend_schema(
+        operation_id="citizen_agreement_booklet_pdf",
+        responses={**PDF_RESPONSE, 404: NOT_FOUND, 409: BOOKLET_REFUSED},
+    )
+    def get(self, request: Request, property_id: int, agreement_id: int) -> HttpResponse:
+        _prop, booklet = _booklet_for(self.grant, property_id, agreement_id)
+        return pdf_response(debt_pdf.booklet_pdf(booklet), f"carne-{booklet.agreement.pk}.pdf")
+
+
+class BookletEmailApi(CitizenView):
+    @extend_schema(
+        operation_id="citizen_agreement_booklet_email",
+        request=None,
+        responses={
+            202: SentOutput,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                description="sem e-mail cadastrado (no_email) ou parcelamento não em andamento"
+            ),
+            429: OpenApiResponse(description="limite de envios por hora do imóvel (code too_many_emails)"),
+        },
+    )
+    def post(self, request: Request, property_id: int, agreement_id: int) -> Response:
+        prop = access_property_by_id(self.grant, property_id)
+        access_agreement_by_id(prop, agreement_id)
+        email_on_record(prop)  # before documents are made for nothing
+        _prop, booklet = _booklet_for(self.grant, property_id, agreement_id)
+        sent_to = send_document(prop, booklet_outgoing(booklet, prop))
+        return Response(SentOutput({"sent_to": sent_to}).data, status=status.HTTP_202_ACCEPTED)

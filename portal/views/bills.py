@@ -320,5 +320,10 @@ def consumption(request: HttpRequest, property_id: int) -> HttpResponse:
     return render_page(
         request,
         "portal/bills/consumption.html",
-        {"prop": prop, "chart": chart, "choices": reads.CHART_MONTHS},
+        {
+            "prop": prop,
+            "chart": chart,
+            "choices": reads.CHART_MONTHS,
+            "rows": reads.consumption_rows(prop, tenant_today(), months),
+        },
     )

@@ -10,11 +10,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from modules.common.clock import tenant_today
 from modules.common.domain.money import format_brl
 from modules.common.errors import DomainError, ErrorCode, PermissionDenied, ValidationFailed
+from modules.debt import booklet as booklet_reads
 from modules.debt import pdf as debt_pdf
 from modules.debt import selectors as debt_selectors
 from modules.debt import services as debt_services
@@ -23,6 +24,7 @@ from modules.debt.models import Agreement
 from ..access_services import access_agreement_by_id, agreements_of
 from ..auth import CitizenActor, Grant
 from ..installments import can_sign_online, debt_requester
+from ..mail import booklet_outgoing, email_on_record, send_document
 from ..models import AgencySettings
 from .base import citizen_required, granted_property, page_url, pdf_response, render_page
 
@@ -191,3 +193,73 @@ def agreement_term_pdf(request: HttpRequest, property_id: int, agreement_id: int
     prop = granted_property(request, property_id)
     agreement = access_agreement_by_id(prop, agreement_id)
     return pdf_response(debt_pdf.agreement_term_pdf(agreement), f"termo-parcelamento-{agreement.pk}.pdf")
+
+
+# --- VA-16 / VA-17: the installment booklet (ADR 0213) ------------------------------------------
+
+
+def _booklet(request: HttpRequest, prop: Any, agreement_id: int) -> booklet_reads.Booklet:
+    agreement = access_agreement_by_id(prop, agreement_id)
+    grant: Grant = request.grant  # type: ignore[attr-defined]
+    return booklet_reads.booklet_issue(
+        actor=CitizenActor(grant), agreement_id=agreement.pk, as_of=tenant_today()
+    )
+
+
+@require_GET
+@citizen_required
+def booklets(request: HttpRequest, property_id: int) -> HttpResponse:
+    """2ª via de carnês: the property's agreements, those in progress with their booklet."""
+    prop = granted_property(request, property_id)
+    rows = list(agreements_of(prop).prefetch_related("active_debt_certificates")[:20])
+    return render_page(request, "portal/services/booklets.html", {"prop": prop, "agreements": rows})
+
+
+@require_GET
+@citizen_required
+def agreement_booklet(request: HttpRequest, property_id: int, agreement_id: int) -> HttpResponse:
+    prop = granted_property(request, property_id)
+    try:
+        booklet = _booklet(request, prop, agreement_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.message)
+        return redirect(page_url(request, "booklets", prop.pk))
+    return render_page(
+        request, "portal/services/booklet.html", {"prop": prop, "b": booklet, "a": booklet.agreement}
+    )
+
+
+@require_GET
+@citizen_required
+def agreement_booklet_pdf(request: HttpRequest, property_id: int, agreement_id: int) -> HttpResponse:
+    prop = granted_property(request, property_id)
+    try:
+        booklet = _booklet(request, prop, agreement_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.message)
+        return redirect(page_url(request, "booklets", prop.pk))
+    return pdf_response(debt_pdf.booklet_pdf(booklet), f"carne-{booklet.agreement.pk}.pdf")
+
+
+@require_POST
+@citizen_required
+def agreement_booklet_email(request: HttpRequest, property_id: int, agreement_id: int) -> HttpResponse:
+    prop = granted_property(request, property_id)
+    back = redirect(page_url(request, "agreement_booklet", prop.pk, agreement_id))
+    try:
+        email_on_record(prop)  # before documents are made for nothing
+        booklet = _booklet(request, prop, agreement_id)
+        sent_to = send_document(prop, booklet_outgoing(booklet, prop))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Enviamos o carnê do parcelamento {booklet.agreement.number} para {sent_to}."
+        )
+    return back

@@ -94,7 +94,7 @@ def test_every_agency_page_and_api_endpoint_is_classified_once() -> None:
 
 def test_catalog_codes_are_unique_and_no_url_has_two_owners() -> None:
     codes = [s.code for s in domain.AGENCY_SERVICES]
-    assert len(codes) == len(set(codes)) == 16  # water_quality joined the catalog (ADR 0224)
+    assert len(codes) == len(set(codes)) == 17  # water_quality (ADR 0224), booklets (ADR 0213)
     for api in (False, True):
         owned = [n for s in domain.AGENCY_SERVICES for n in (s.api if api else s.pages)]
         assert len(owned) == len(set(owned))
@@ -199,7 +199,7 @@ def test_api_of_a_disabled_service_answers_json_404_service_disabled(
     assert detail["services"][:3] == ["bills", "statement", "pay_online"]
     _disable()
     assert alpha_client.get(f"{base}/installments", **auth).json()["code"] == "debt_below_minimum"
-    assert len(alpha_client.get(base, **auth).json()["services"]) == 16
+    assert len(alpha_client.get(base, **auth).json()["services"]) == 17
 
 
 def test_public_services_and_footer_links(alpha_client: Client, tenant_alpha: Any) -> None:
@@ -307,7 +307,7 @@ def test_settings_screen_saves_the_services_offered_audited(tenant_alpha: Any, a
     staff = _staff(alpha_client, "gestor-servicos", "Gestor")
     page = staff.get("/atendimento/agencia-virtual/").content.decode()
     assert "Serviços oferecidos na agência virtual e no totem" in page
-    assert page.count('name="services"') == 16
+    assert page.count('name="services"') == 17
     assert all(re.search(rf'value="{c}"[^>]*checked', page) for c in domain.AGENCY_SERVICE_CODES)
     offered = [c for c in domain.AGENCY_SERVICE_CODES if c not in ("due_day", "installments")]
     response = staff.post("/atendimento/agencia-virtual/", _settings_form(services=offered))

@@ -302,7 +302,8 @@ def test_consumption_chart_and_table_carry_the_same_figures(alpha_client: Client
     assert body.count("<rect ") == 4
     table = body.split('data-testid="consumption-table"')[1]
     for month, m3 in (("01/2025", 12), ("02/2025", 15), ("03/2025", 9), ("04/2025", 20)):
-        assert f'<td>{month}</td><td class="num">{m3}</td>' in table
+        assert f'<td data-label="Mês/Ano">{month}</td>' in table
+        assert f'<td class="num" data-label="Cons. faturado">{m3}</td>' in table
     assert (
         _page(alpha_client, citizen, "consumo/?meses=99").count('<strong aria-current="page">12 meses') == 1
     )

@@ -38,6 +38,7 @@ PROPERTY_PAGES = (
     "certidao/",
     "declaracao-anual/",
     "parcelamento/",
+    "carnes/",
     "vencimento/",
     "pedidos/",
     "pedidos/novo/",

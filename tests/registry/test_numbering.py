@@ -57,6 +57,7 @@ def test_a_fresh_utility_chooses_the_gsan_rule_and_its_matriculas_follow_it(
     assert client.get("/api/v1/registry/numbering", **headers).json() == {
         "account_rule": "mod11",
         "account_separator": "-",
+        "inscription_widths": "3.3.4.4.3",
     }
     with pytest.raises(Exception, match="dígito verificador"):
         f.prop(account_base=TEN)

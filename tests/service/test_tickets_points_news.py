@@ -293,7 +293,7 @@ def test_the_totems_heartbeat_is_recorded_at_most_once_a_minute(api, alpha_clien
     assert 'data-pulse-url="/senhas/emitir/centro/pulso"' in page and "Sem conexão com a internet" in page
     assert "totem ainda não conectado" in alpha_client.get("/senhas/configurar/").content.decode()
     first = alpha_client.get("/senhas/emitir/centro/pulso")
-    assert first.status_code == 200 and first.json() == {"ok": True, "unit": "centro"}
+    assert first.status_code == 200 and first.json() == {"ok": True, "unit": "centro", "release": "dev"}
     assert first["Cache-Control"] == "no-store"
     seen = tickets.unit_get("centro").kiosk_seen_at
     assert seen is not None

@@ -1221,3 +1221,9 @@ IDS |= {
     # the monthly closing of collection (h-pay, ADR 0237): beta's month that alpha never closed
     ("closings", "month"): lambda w: f"{_beta_closing(w).month:%Y-%m}",
 }
+
+
+IDS |= {
+    # the installment booklet of an agreement (citizen API, VA-16, ADR 0213)
+    ("agreements", "agreement_id"): lambda w: w.agreement().pk,
+}

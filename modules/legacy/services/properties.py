@@ -23,7 +23,7 @@ from modules.registry.domain.economies import InvalidEconomies, parse_shares, to
 from modules.registry.domain.inscription import InvalidInscription, parse_inscription
 from modules.registry.domain.text import fold, normalize_cep
 from modules.registry.models import BillingGroup, Category, City, Locality, Route
-from modules.registry.numbering import account_rule
+from modules.registry.numbering import account_rule, inscription_widths
 from modules.registry.numbering import parse_account as parse_account_number
 
 from ..files import (
@@ -73,6 +73,7 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         return validate_shares(parse_shares(text), known)
 
     rule = account_rule()  # read once for the file, not once per line
+    widths = inscription_widths()
 
     def parse(row: dict[str, str]) -> tuple[Any, ...]:
         try:
@@ -80,7 +81,7 @@ def import_properties(*, actor: Actor, data: bytes | str, today: dt.date) -> Imp
         except InvalidAccountNumber as exc:
             raise LineFail("account_number", str(exc)) from exc
         try:
-            insc = parse_inscription(row.get("inscription", ""))
+            insc = parse_inscription(row.get("inscription", ""), widths)
         except InvalidInscription as exc:
             raise LineFail("inscription", str(exc)) from exc
         try:

@@ -1,6 +1,8 @@
 """Cadastral inscription of a property: localidade.setor.quadra.lote.sublote-DV (seed 002 S8.3-03).
 
-Widths follow the usual layout of Brazilian utilities' legacy systems (3.3.4.4.3 digits); the
+Widths are the utility's (R-07, ADR 0214): by default the usual layout of Brazilian utilities'
+legacy systems (3.3.4.4.3 digits), or GSAN's 3.3.3.4.3 (seed 003: `425.001.003.1058.000`); every
+function takes the widths, `modules.registry.numbering.inscription_widths()` gives the utility's. The
 formatted form is zero-padded, so a prefix such as "001.002" finds every property of a sector. Two
 check digits follow the routing fields after a hyphen: `001.002.0034.0056.000-95`.
 """
@@ -10,12 +12,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-WIDTHS = (3, 3, 4, 4, 3)
+Widths = tuple[int, int, int, int, int]
+WIDTHS: Widths = (3, 3, 4, 4, 3)
+GSAN_WIDTHS: Widths = (3, 3, 3, 4, 3)
 LABELS = ("localidade", "setor", "quadra", "lote", "sublote")
-ROUTING_DIGITS = sum(WIDTHS)  # 17
+ROUTING_DIGITS = sum(WIDTHS)  # 17 by default
 _DOTTED = re.compile(r"^\s*\d{1,4}(\.\d{1,4}){1,4}\s*$")
 _TYPED = re.compile(r"^(?P<parts>\d{1,4}(?:\.\d{1,4}){3,4})(?:\s*-\s*(?P<dv>\d{2}))?$")
-_RUN = re.compile(r"^(?P<parts>\d{17})(?:-?(?P<dv>\d{2}))?$")
+
+
+def widths_text(widths: Widths) -> str:
+    """(3, 3, 4, 4, 3) → '3.3.4.4.3'."""
+    return ".".join(str(w) for w in widths)
+
+
+def parse_widths(text: str) -> Widths:
+    parts = tuple(int(p) for p in text.split("."))
+    if len(parts) != 5 or not all(1 <= p <= 4 for p in parts):
+        raise InvalidInscription("Larguras da inscrição inválidas: cinco campos de 1 a 4 dígitos.", "widths")
+    return (parts[0], parts[1], parts[2], parts[3], parts[4])
+
+
+def _run(widths: Widths) -> re.Pattern[str]:
+    return re.compile(rf"^(?P<parts>\d{{{sum(widths)}}})(?:-?(?P<dv>\d{{2}}))?$")
 
 
 class InvalidInscription(ValueError):
@@ -43,16 +62,17 @@ def _mod11(digits: str) -> int:
 
 
 def check_digits(routing: str) -> str:
-    """The two check digits of the 17 routing digits (localidade 3, setor 3, quadra 4, lote 4,
-    sublote 3, zero-padded and run together): the first by modulo 10 (`_mod10`: weights 2,1 from the
-    right, Luhn-like as FEBRABAN, 10 → 0) over the 17 digits; the second by modulo 11 (`_mod11`:
-    weights 2..9 from the right, 10 or 11 → 0) over the 17 digits followed by the first DV.
+    """The two check digits of the routing digits (by default 17: localidade 3, setor 3, quadra 4,
+    lote 4, sublote 3, zero-padded and run together; 16 in GSAN's layout): the first by modulo 10
+    (`_mod10`: weights 2,1 from the right, Luhn-like as FEBRABAN, 10 → 0) over the routing digits;
+    the second by modulo 11 (`_mod11`: weights 2..9 from the right, 10 or 11 → 0) over them followed
+    by the first DV.
 
     >>> check_digits("00100200340056000")
     '95'
     """
-    if not re.fullmatch(r"\d{17}", routing):
-        raise InvalidInscription("Inscrição inválida: os campos de roteiro têm 17 dígitos.")
+    if not re.fullmatch(r"\d{5,20}", routing):
+        raise InvalidInscription("Inscrição inválida: os campos de roteiro são só dígitos.")
     first = _mod10(routing)
     second = _mod11(routing + str(first))
     return f"{first}{second}"
@@ -65,9 +85,10 @@ class Inscription:
     block: int
     lot: int
     sublot: int = 0
+    widths: Widths = WIDTHS
 
     def __post_init__(self) -> None:
-        for label, value, width in zip(LABELS, self.parts(), WIDTHS, strict=True):
+        for label, value, width in zip(LABELS, self.parts(), self.widths, strict=True):
             if value < 0 or value >= 10**width:
                 raise InvalidInscription(
                     f"Inscrição inválida: {label} deve ter até {width} dígitos e não ser negativo.", label
@@ -78,7 +99,7 @@ class Inscription:
 
     def routing(self) -> str:
         """'001.002.0034.0056.000': the routing fields only, the prefix every search matches."""
-        return ".".join(str(v).zfill(w) for v, w in zip(self.parts(), WIDTHS, strict=True))
+        return ".".join(str(v).zfill(w) for v, w in zip(self.parts(), self.widths, strict=True))
 
     @property
     def check_digits(self) -> str:
@@ -89,20 +110,26 @@ class Inscription:
         return f"{self.routing()}-{self.check_digits}"
 
 
-def parse_inscription(value: str) -> Inscription:
+def _make(values: list[int], widths: Widths) -> Inscription:
+    """Four or five typed fields (the sublote defaults to 0)."""
+    locality, sector, block, lot, *rest = values
+    return Inscription(locality, sector, block, lot, rest[0] if rest else 0, widths=widths)
+
+
+def parse_inscription(value: str, widths: Widths = WIDTHS) -> Inscription:
     """'1.2.34.56.0', '001.002.0034.0056.000', the 17 digits run together, or any of them followed by
     the two check digits ('001.002.0034.0056.000-95', 19 digits run together). Without the check
     digits they are computed; with them, wrong ones are refused (field "inscription")."""
     text = re.sub(r"\s+", "", value or "")
-    run, typed = _RUN.match(text), _TYPED.match(text)
+    run, typed = _run(widths).match(text), _TYPED.match(text)
     if run:
         digits, pos, chunks = run["parts"], 0, []
-        for width in WIDTHS:
+        for width in widths:
             chunks.append(int(digits[pos : pos + width]))
             pos += width
-        insc, dv = Inscription(*chunks), run["dv"]
+        insc, dv = _make(chunks, widths), run["dv"]
     elif typed:
-        insc, dv = Inscription(*(int(p) for p in typed["parts"].split("."))), typed["dv"]
+        insc, dv = _make([int(p) for p in typed["parts"].split(".")], widths), typed["dv"]
     else:
         raise InvalidInscription(
             "Inscrição inválida: use localidade.setor.quadra.lote[.sublote][-DV] "
@@ -116,22 +143,22 @@ def parse_inscription(value: str) -> Inscription:
     return insc
 
 
-def inscription_prefix(value: str) -> str | None:
+def inscription_prefix(value: str, widths: Widths = WIDTHS) -> str | None:
     """A zero-padded prefix for searching ('1.2' -> '001.002'), or None if it is not dotted digits; a
     complete inscription with check digits answers its stored form, or None when they are wrong."""
     text = (value or "").strip()
     if "-" in text:
         try:
-            return parse_inscription(text).formatted()
+            return parse_inscription(text, widths).formatted()
         except InvalidInscription:
             return None
     if not _DOTTED.match(text):
         return None
     parts = text.split(".")
-    if len(parts) > len(WIDTHS):
+    if len(parts) > len(widths):
         return None
     out = []
-    for part, width in zip(parts, WIDTHS, strict=False):
+    for part, width in zip(parts, widths, strict=False):
         if len(part) > width:
             return None
         out.append(part.zfill(width))

@@ -14,6 +14,7 @@ from modules.common.errors import Conflict, ValidationFailed
 from ..domain.inscription import Inscription, InvalidInscription, parse_inscription
 from ..errors import ErrorCode
 from ..models import Property, Route
+from ..numbering import inscription_widths
 from .properties import inscription_from_parts, inscription_refs
 from .sequencing import DEFAULT_STEP, route_resequence_within
 
@@ -46,7 +47,7 @@ def inscription_typed(text: str) -> Inscription:
     """A typed inscription, with or without its two check digits; wrong ones are refused, naming the
     field "inscription"."""
     try:
-        return parse_inscription(text)
+        return parse_inscription(text, inscription_widths())
     except InvalidInscription as exc:
         raise ValidationFailed(str(exc), field=exc.field, code=ErrorCode.INSCRIPTION_INVALID) from exc
 

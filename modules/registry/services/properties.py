@@ -38,7 +38,7 @@ from ..models import (
     Street,
     UsagePlan,
 )
-from ..numbering import check_digit, next_base
+from ..numbering import check_digit, inscription_widths, next_base
 from .checks import not_future
 from .relations import relation_start
 from .sequencing import derived_sequence, route_resequence_within
@@ -59,6 +59,7 @@ def inscription_from_parts(parts: dict[str, Any]) -> Inscription:
             int(parts["block"]),
             int(parts["lot"]),
             int(parts.get("sublot") or 0),
+            widths=inscription_widths(),
         )
     except InvalidInscription as exc:
         raise ValidationFailed(str(exc), field=exc.field, code=ErrorCode.INSCRIPTION_INVALID) from exc

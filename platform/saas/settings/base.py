@@ -503,3 +503,6 @@ CELERY_BEAT_SCHEDULE["reading-device-positions-prune"] = {
     "schedule": crontab(hour=6, minute=20),
     "args": ["modules.reading.tasks.device_positions_prune"],
 }
+# The release the server runs (the image tag, set by the deployment): the totems' heartbeat carries
+# it and a totem reloads itself when it changes, so the kiosks update with the server (3.2.15.14)
+MANANCIAL_RELEASE = env("MANANCIAL_RELEASE", "dev")

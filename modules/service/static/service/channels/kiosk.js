@@ -35,11 +35,17 @@
   var pulse = body.getAttribute("data-pulse-url");
   var overlay = document.querySelector("[data-offline]");
   var down = false;
+  var release = null; // the server's release when this page loaded: a new one reloads the totem
   function beat() {
     fetch(pulse, { cache: "no-store", credentials: "same-origin" })
       .then(function (r) {
         if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      })
+      .then(function (answer) {
         if (down) { window.location.reload(); return; }
+        if (release === null) release = answer.release;
+        else if (answer.release !== release) { window.location.reload(); return; }
         window.setTimeout(beat, 30000);
       })
       .catch(function () {
