@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
-from modules.common.bulk import allocate_ids
+from modules.common.bulk import allocate_ids, copy_instances
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.common.typed import transaction
 
@@ -521,11 +521,14 @@ def documents_create_bulk(
                 created_by=user,
             )
         )
-    PaymentDocument.objects.bulk_create(docs, batch_size=2000)
-    DocumentBill.objects.bulk_create(
+    copy_instances(PaymentDocument, docs)
+    pairs = [(doc, line) for doc, (r, _) in zip(docs, kept, strict=True) for line in r.lines]
+    copy_instances(
+        DocumentBill,
         [
             DocumentBill(
-                document=doc,
+                pk=pk,
+                document_id=doc.pk,
                 bill_id=line.bill_id,
                 original=line.original,
                 fine=line.fine,
@@ -533,10 +536,8 @@ def documents_create_bulk(
                 correction=line.correction,
                 total=line.total,
             )
-            for doc, (r, _) in zip(docs, kept, strict=True)
-            for line in r.lines
+            for pk, (doc, line) in zip(allocate_ids(DocumentBill, len(pairs)), pairs, strict=True)
         ],
-        batch_size=5000,
     )
     audit_record(
         actor=actor,

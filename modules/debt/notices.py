@@ -29,7 +29,7 @@ from modules.billing.hooks import already_billed
 from modules.billing.models import Bill, BillItem, BillStatus
 from modules.collection.models import PaymentDocument
 from modules.common.audit import Actor, SystemActor, audit_record
-from modules.common.bulk import allocate_ids, in_ids
+from modules.common.bulk import allocate_ids, copy_instances, in_ids
 from modules.common.clock import tenant_now, tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import format_brl
@@ -236,10 +236,10 @@ def notices_issue_within(
     ]
     if policy.print_barcode:
         _notice_documents(issued, actor)
-    CutNotice.objects.bulk_create(issued, batch_size=2000)
+    copy_instances(CutNotice, issued)
     now = timezone.now()
     events = []
-    for notice in issued:
+    for event_id, notice in zip(allocate_ids(CollectionEvent, len(issued)), issued, strict=True):
         then = (
             f"corte a partir de {cut_from:%d/%m/%Y}"
             if notice.kind == CutNotice.Kind.CUT
@@ -251,6 +251,7 @@ def notices_issue_within(
         )
         events.append(
             CollectionEvent(
+                pk=event_id,
                 property_id=notice.property_id,
                 at=now,
                 step="notice",
@@ -260,7 +261,7 @@ def notices_issue_within(
                 actor=user,
             )
         )
-    CollectionEvent.objects.bulk_create(events, batch_size=5000)
+    copy_instances(CollectionEvent, events)
     audit_record(
         actor=actor,
         action="debt.cut_notices_issue",
@@ -480,35 +481,42 @@ def order_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> list[
         return []
     if outside_level_window(policy, "meter_stand", as_of):
         return []
+    # the expired notices as plain rows (tens of thousands on a city's cut day); only the day's
+    # capped few are read as notices with their property (ADR 0211)
     expired = list(
         CutNotice.objects.filter(
             kind=CutNotice.Kind.CUT,
             status=CutNotice.Status.PENDING,
             cut_from__lte=as_of,
             amount__gte=policy.min_notice_amount,
-        ).select_related("property")
+        ).values_list("id", "property_id", "amount", "cut_from", "bill_ids", "property__inscription")
     )
-    ids = {n.property_id for n in expired}
+    if not expired:
+        return []
+    ids = {row[1] for row in expired}
     allowed = {
         c.property_id
-        for c in cut_candidates(as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT)
-        if c.property_id in ids
+        for c in cut_candidates(
+            as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT, among=ids
+        )
     }
     out = excluded_units(ids, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
-    rows = [n for n in expired if n.property_id in allowed and n.property_id not in out]
-    listed = {pk for n in rows for pk in n.bill_ids}  # one read for every notice, not one per notice
+    rows = [r for r in expired if r[1] in allowed and r[1] not in out]
+    listed = {pk for r in rows for pk in r[4]}  # one read for every notice, not one per notice
     still_open = set(
         Bill.objects.filter(id__in=in_ids(listed), status=BillStatus.RELEASED).values_list("id", flat=True)
     )
-    rows = [n for n in rows if still_open.intersection(n.bill_ids)]
+    rows = [r for r in rows if still_open.intersection(r[4])]
     if policy.order_priority == CutoffPolicy.Priority.AMOUNT:
-        rows.sort(key=lambda n: (-n.amount, n.cut_from, n.pk))
+        rows.sort(key=lambda r: (-r[2], r[3], r[0]))
     elif policy.order_priority == CutoffPolicy.Priority.LOCATION:
-        rows.sort(key=lambda n: (n.property.inscription, n.pk))
+        rows.sort(key=lambda r: (r[5], r[0]))
     else:
-        rows.sort(key=lambda n: (n.cut_from, n.pk))
+        rows.sort(key=lambda r: (r[3], r[0]))
     done_today = CutNotice.objects.filter(status=CutNotice.Status.ORDERED, closed_on=as_of).count()
-    return rows[: max(0, policy.max_orders_per_day - done_today)]
+    chosen = [r[0] for r in rows[: max(0, policy.max_orders_per_day - done_today)]]
+    by_id = CutNotice.objects.select_related("property").in_bulk(chosen)
+    return [by_id[pk] for pk in chosen]
 
 
 @transaction.atomic(durable=True)
@@ -557,10 +565,13 @@ def escalation_selection(as_of: dt.date, policy: CutoffPolicy | None = None) -> 
     if find is None or cut_day_problem_today(as_of, policy) or outside_level_window(policy, "branch", as_of):
         return []
     ids = set(find(as_of - dt.timedelta(days=policy.second_level_after_days)))
+    if not ids:
+        return []
     owing = {
         c.property_id
-        for c in cut_candidates(as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT)
-        if c.property_id in ids
+        for c in cut_candidates(
+            as_of=as_of, purpose=ORDER, min_days_overdue=0, limit=SELECTION_LIMIT, among=ids
+        )
     }
     out = excluded_units(owing, as_of, policy, [CollectionBlock.Scope.ORDERS, CollectionBlock.Scope.BOTH])
     done_today = CollectionEvent.objects.filter(step="cut_order", action="escalated", at__date=as_of).count()
