@@ -4,6 +4,8 @@
   rows' ids before it inserts them (a barcode built from the id, a row pointing at another of the
   same batch): each table is inserted once, instead of inserted and then updated.
 - `copy_rows`: rows written with COPY, no model instance per row.
+- `any_of`: `field__any_of=ids` (a lookup registered here) filters by many ids as one array; the
+  planner hashes it. Preferred over `in_ids` above a few hundred ids.
 - `in_ids`: `field__in=in_ids(ids)` filters by tens of thousands of ids with ONE array parameter
   (`IN (SELECT unnest(%s::bigint[]))`); `field__in=ids` would build and send one parameter per id,
   which costs seconds at 30,000 ids (the driver splits the query text for each).
@@ -17,8 +19,9 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import JSONField, Model
+from django.db.models import Field, JSONField, Lookup, Model
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.related import ForeignObject
 from django.utils import timezone
 
 
@@ -35,6 +38,26 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
             [model._meta.db_table, pk.column, count],
         )
         return [value for (value,) in cursor.fetchall()]
+
+
+class AnyOf(Lookup):  # type: ignore[type-arg]
+    """`field__any_of=ids`: `field = ANY(%s::bigint[])`, the ids as ONE array parameter. Unlike
+    `IN (SELECT unnest(…))`, whose distinct rows the planner guesses at 200 (then probes an index
+    once per id: a second at 30,000 ids), PostgreSQL hashes the array and scans once."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> Any:
+        return sorted({int(i) for i in self.rhs})
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*params, self.rhs)
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # a foreign key keeps its own lookups: `property_id__any_of`
 
 
 def in_ids(ids: Iterable[int]) -> RawSQL:

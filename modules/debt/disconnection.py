@@ -18,10 +18,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Sum
 
+import modules.common.bulk  # noqa: F401  (the any_of lookup)
 from modules.billing.legal import legal_locks_for, properties_with_locks
 from modules.billing.models import Bill, BillStatus
 from modules.billing.selectors import HELD_BILLS
-from modules.common.bulk import in_ids
 from modules.common.errors import ValidationFailed
 
 from .errors import ErrorCode
@@ -71,7 +71,7 @@ def cut_candidates(
         .exclude(Exists(in_agreement))
     )
     if among is not None:
-        overdue = overdue.filter(property_id__in=in_ids(among))
+        overdue = overdue.filter(property_id__any_of=among)
     locked = _legally_locked(overdue, as_of)
     rows = (
         overdue.exclude(property_id__in=locked.properties)

@@ -134,7 +134,8 @@ def among(queryset: QuerySet[Any], ids: set[int]) -> set[int]:
     """The property ids of `queryset` that are in `ids`, however many (one array parameter). A read."""
     if not ids:
         return set()
-    return set(queryset.filter(property_id__in=in_ids(ids)).values_list("property_id", flat=True).distinct())
+    rows = queryset.filter(property_id__any_of=ids).order_by().values_list("property_id", flat=True)
+    return set(rows)  # no ORDER BY nor DISTINCT: the models' orderings would sort the rows for nothing
 
 
 def excluded_units(ids: set[int], as_of: dt.date, policy: CutoffPolicy, scopes: list[str]) -> set[int]:
@@ -204,7 +205,7 @@ def notices_issue_within(
         status=BillStatus.RELEASED, due_date__lt=as_of - dt.timedelta(days=policy.min_days_overdue)
     )
     if only is not None:
-        overdue = overdue.filter(property_id__in=in_ids(chosen))
+        overdue = overdue.filter(property_id__any_of=chosen)
     bill_ids: dict[int, list[int]] = {pid: [] for pid in chosen}
     for pk, pid in overdue.order_by("due_date", "id").values_list("id", "property_id"):
         if pid in bill_ids:

@@ -17,7 +17,7 @@ from modules.billing.models import Bill, BillHold, BillItem, BillStatus
 from modules.billing.selectors import HELD_BILLS
 from modules.collection.policies import late_charge_rule
 from modules.collection.selectors import PricedBill, open_bills, price_bill, without_fine
-from modules.common.bulk import in_ids
+from modules.common.bulk import in_ids  # and the any_of lookup
 from modules.common.document_templates import template_in_force
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding
@@ -151,12 +151,10 @@ def debt_positions(bill_ids: dict[int, list[int]], as_of: dt.date) -> dict[int, 
     if not wanted:
         return {pid: DebtPosition(pid, as_of, ()) for pid in bill_ids}
     held = set(
-        AgreementBill.objects.filter(bill_id__in=in_ids(wanted), active=True).values_list(
-            "bill_id", flat=True
-        )
+        AgreementBill.objects.filter(bill_id__any_of=wanted, active=True).values_list("bill_id", flat=True)
     )
     bills = (
-        Bill.objects.filter(id__in=in_ids(wanted), status=BillStatus.RELEASED)
+        Bill.objects.filter(id__in=in_ids(wanted), status=BillStatus.RELEASED)  # by primary key: index probes
         .exclude(HELD_BILLS)
         .order_by("due_date", "id")
         .values_list("id", "property_id", "reference", "due_date", "total")
