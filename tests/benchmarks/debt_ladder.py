@@ -187,13 +187,14 @@ def _pdf_worker(ids: list[int], out: Any) -> None:
 
     connection.close()
     size = 0
+    cpu0 = time.process_time()
     with tenant_context(SCHEMA):
         for pk in ids:  # as the notice page does: one notice read with its property and document
             notice = CutNotice.objects.select_related("property", "document").get(pk=pk)
             content = cut_notice_pdf(notice)
             assert content.startswith(b"%PDF"), pk
             size += len(content)
-    out.put(size)
+    out.put((size, time.process_time() - cpu0))
 
 
 def _pdfs(count: int, workers: int) -> dict[str, Any]:
@@ -211,7 +212,8 @@ def _pdfs(count: int, workers: int) -> dict[str, Any]:
     procs = [ctx.Process(target=_pdf_worker, args=(ids[i::workers], queue)) for i in range(workers)]
     for p in procs:
         p.start()
-    sizes = [queue.get() for _ in procs]
+    answers = [queue.get() for _ in procs]
+    sizes, cpus = [a[0] for a in answers], [a[1] for a in answers]
     for p in procs:
         p.join()
     seconds = time.perf_counter() - started
@@ -222,6 +224,10 @@ def _pdfs(count: int, workers: int) -> dict[str, Any]:
         "pdfs_per_second": round(len(ids) / seconds, 1),
         "pdfs_per_second_per_worker": round(len(ids) / seconds / workers, 1),
         "kb_mean": round(sum(sizes) / max(1, len(ids)) / 1024, 1),
+        # the workers' own CPU per PDF: what a core does when the machine is not shared
+        "cpu_s_per_pdf": round(sum(cpus) / max(1, len(ids)), 3),
+        "pdfs_per_cpu_second": round(len(ids) / sum(cpus), 1) if sum(cpus) else None,
+        "minutes_for_10000_at_this_rate": round(10000 / (len(ids) / seconds) / 60, 1),
     }
 
 
