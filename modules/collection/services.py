@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
+from modules.common.bulk import allocate_ids, copy_instances
 from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.common.typed import transaction
 
@@ -467,6 +469,91 @@ def document_create(
             },
         )
     return doc
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """One guia of `documents_create_bulk`: its property, priced bills and source row."""
+
+    property_id: int
+    lines: Sequence[PricedBill]
+    source_id: str
+
+
+def documents_create_bulk(
+    *,
+    actor: Actor,
+    kind: str,
+    requests: Sequence[DocumentRequest],
+    as_of: dt.date,
+    valid_until: dt.date,
+    source: str,
+) -> list[PaymentDocument]:
+    """Runs inside the caller's transaction: `document_create` for many guias of one kind, day and
+    validity (the day's cut notices, ADR 0211) in a fixed number of statements whatever their
+    number — the ids taken ahead (the barcode carries it), the rows, their bills — and one audit
+    entry. Requests without a positive amount are skipped; the answer keeps the requests' order."""
+    if valid_until < as_of:
+        raise ValidationFailed(
+            "A validade não pode ser anterior à data de cálculo.", field="valid_until", code=ErrorCode.INVALID
+        )
+    kept = [(r, sum((line.total for line in r.lines), Decimal("0.00"))) for r in requests]
+    kept = [(r, total) for r, total in kept if total > 0]
+    if not kept:
+        return []
+    user = actor.get_username()
+    ids = allocate_ids(PaymentDocument, len(kept))  # the barcode carries the id: no insert-then-update
+    docs = []
+    for pk, (r, total) in zip(ids, kept, strict=True):
+        barcode, typeable_line = document_barcode(pk, total, valid_until)
+        docs.append(
+            PaymentDocument(
+                pk=pk,
+                property_id=r.property_id,
+                kind=kind,
+                amount=total,
+                barcode=barcode,
+                typeable_line=typeable_line,
+                valid_until=valid_until,
+                as_of=as_of,
+                source=source,
+                source_id=r.source_id,
+                created_by=user,
+            )
+        )
+    copy_instances(PaymentDocument, docs)
+    pairs = [(doc, line) for doc, (r, _) in zip(docs, kept, strict=True) for line in r.lines]
+    copy_instances(
+        DocumentBill,
+        [
+            DocumentBill(
+                pk=pk,
+                document_id=doc.pk,
+                bill_id=line.bill_id,
+                original=line.original,
+                fine=line.fine,
+                interest=line.interest,
+                correction=line.correction,
+                total=line.total,
+            )
+            for pk, (doc, line) in zip(allocate_ids(DocumentBill, len(pairs)), pairs, strict=True)
+        ],
+    )
+    audit_record(
+        actor=actor,
+        action="collection.documents_create",
+        object_type="collection.paymentdocument",
+        after={
+            "kind": kind,
+            "source": source,
+            "count": len(docs),
+            "amount": sum((d.amount for d in docs), Decimal("0.00")),
+            "first_id": docs[0].pk,
+            "last_id": docs[-1].pk,
+            "valid_until": valid_until,
+        },
+    )
+    return docs
 
 
 def document_cancel(*, actor: Actor, document: PaymentDocument, reason: str) -> None:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Sum
 
+import modules.common.bulk  # noqa: F401  (the any_of lookup)
 from modules.billing.legal import legal_locks_for, properties_with_locks
 from modules.billing.models import Bill, BillStatus
 from modules.billing.selectors import HELD_BILLS
@@ -41,10 +42,17 @@ class CutCandidate:
 
 
 def cut_candidates(
-    *, as_of: dt.date, purpose: str, min_days_overdue: int, limit: int = 500
+    *,
+    as_of: dt.date,
+    purpose: str,
+    min_days_overdue: int,
+    limit: int = 500,
+    among: set[int] | None = None,
 ) -> list[CutCandidate]:
     """Units with overdue bills that may receive a cut-off notice (NOTICE) or a cut order (ORDER) on
-    `as_of`, oldest debt first. Raises ValidationFailed for an unknown purpose or negative days."""
+    `as_of`, oldest debt first; only units of `among` when given (the cut orders ask about the
+    expired notices' units, not the whole city). Raises ValidationFailed for an unknown purpose or
+    negative days."""
     if purpose not in PURPOSES:
         raise ValidationFailed("Finalidade desconhecida.", field="purpose", code=ErrorCode.INVALID)
     if min_days_overdue < 0:
@@ -62,6 +70,8 @@ def cut_candidates(
         .exclude(HELD_BILLS)
         .exclude(Exists(in_agreement))
     )
+    if among is not None:
+        overdue = overdue.filter(property_id__any_of=among)
     locked = _legally_locked(overdue, as_of)
     rows = (
         overdue.exclude(property_id__in=locked.properties)

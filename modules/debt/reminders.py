@@ -28,7 +28,7 @@ from modules.registry.models import PropertyRelation
 from .cutoff_policy import policy_in_force
 from .disconnection import NOTICE, cut_candidates
 from .models_cutoff import CollectionBlock, CollectionEvent
-from .notices import SELECTION_LIMIT, Selected, event_add, excluded_units
+from .notices import SELECTION_LIMIT, Selected, among, event_add, excluded_units
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,7 @@ def reminder_selection(as_of: dt.date) -> list[Selected]:
     )
     ids = {c.property_id for c in rows}
     out = excluded_units(ids, as_of, policy, [CollectionBlock.Scope.NOTICES, CollectionBlock.Scope.BOTH])
-    out |= set(
-        CollectionEvent.objects.filter(
-            property_id__in=ids, step="reminder", key=f"reminder:{as_of}"
-        ).values_list("property_id", flat=True)
-    )
+    out |= among(CollectionEvent.objects.filter(step="reminder", key=f"reminder:{as_of}"), ids)
     return [
         Selected(c.property_id, c.account_number, c.bills, c.total, c.oldest_due)
         for c in rows

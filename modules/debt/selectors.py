@@ -12,11 +12,12 @@ from typing import Any, NamedTuple
 from django.db.models import Count
 
 from modules.billing.hooks import PendingItem, already_billed
-from modules.billing.legal import legal_locks
-from modules.billing.models import BillHold, BillItem, BillStatus
+from modules.billing.legal import legal_locks, legal_locks_for, properties_with_locks
+from modules.billing.models import Bill, BillHold, BillItem, BillStatus
 from modules.billing.selectors import HELD_BILLS
 from modules.collection.policies import late_charge_rule
 from modules.collection.selectors import PricedBill, open_bills, price_bill, without_fine
+from modules.common.bulk import in_ids  # and the any_of lookup
 from modules.common.document_templates import template_in_force
 from modules.common.domain.dates import YearMonth
 from modules.common.domain.money import Rounding
@@ -138,6 +139,37 @@ def debt_position(property_id: int, as_of: dt.date, bill_ids: list[int] | None =
     if legal_locks(property_id, on=as_of).no_fine:  # "impede multa" (TR S10.13-01)
         items = tuple(without_fine(i) for i in items)
     return DebtPosition(property_id, as_of, items)
+
+
+def debt_positions(bill_ids: dict[int, list[int]], as_of: dt.date) -> dict[int, DebtPosition]:
+    """`debt_position` for many properties at once (property id → the bills to price), in a fixed
+    number of queries whatever their number: the daily notices price thousands of units (ADR 0211).
+    The same rows and amounts as one `debt_position(pid, as_of, ids)` per property."""
+    rule = late_charge_rule(as_of)
+    wanted = {pk for ids in bill_ids.values() for pk in ids}
+    rows: dict[int, list[PricedBill]] = {pid: [] for pid in bill_ids}
+    if not wanted:
+        return {pid: DebtPosition(pid, as_of, ()) for pid in bill_ids}
+    held = set(
+        AgreementBill.objects.filter(bill_id__any_of=wanted, active=True).values_list("bill_id", flat=True)
+    )
+    bills = (
+        Bill.objects.filter(id__in=in_ids(wanted), status=BillStatus.RELEASED)  # by primary key: index probes
+        .exclude(HELD_BILLS)
+        .order_by("due_date", "id")
+        .values_list("id", "property_id", "reference", "due_date", "total")
+    )
+    for pk, pid, reference, due, total in bills:
+        if pk not in held and pid in rows:
+            rows[pid].append(price_bill(pk, reference, due, total, as_of, rule))
+    locked = properties_with_locks(as_of) & set(bill_ids)
+    no_fine = {pid for pid, lock in legal_locks_for(locked, as_of).items() if lock.no_fine}
+    return {
+        pid: DebtPosition(
+            pid, as_of, tuple(without_fine(i) for i in items) if pid in no_fine else tuple(items)
+        )
+        for pid, items in rows.items()
+    }
 
 
 def installment_policy(on: dt.date) -> tuple[InstallmentPolicyVersion, InstallmentPolicy]:

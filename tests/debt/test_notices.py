@@ -460,3 +460,40 @@ def test_an_overdue_services_only_bill_gets_a_debt_notice_never_a_cut(tenant_alp
 def ladder_issue() -> list[CutNotice]:
     assert ladder.run("cut_notice", as_of=MONDAY, actor=ACTOR).written == 2
     return list(CutNotice.objects.all())
+
+
+def test_the_daily_notices_are_set_based_and_price_each_unit_as_one_at_a_time_would(
+    tenant_alpha: Any,
+) -> None:
+    """ADR 0211: the run's statements do not grow with the units selected (3 units or 9, the same
+    count), and each notice's document is what `debt_position` and `document_create` make for one
+    unit: the same priced lines, the amount, a barcode carrying the document's own id."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.collection.documents import document_barcode
+    from modules.debt.selectors import debt_position
+
+    _policy(print_barcode=True)
+    for _ in range(3):
+        _owing("70.00", "30.00")
+    with CaptureQueriesContext(connection) as few:
+        first = notices.notices_issue(actor=ACTOR, as_of=MONDAY)
+    for _ in range(9):
+        _owing("45.50")
+    with CaptureQueriesContext(connection) as many:
+        second = notices.notices_issue(actor=ACTOR, as_of=MONDAY + dt.timedelta(days=1))
+    assert (len(first), len(second)) == (3, 9)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    for notice in [*first, *second]:
+        stored = CutNotice.objects.select_related("document").get(pk=notice.pk)
+        doc = stored.document
+        assert doc is not None and doc.source_id == str(stored.pk)
+        one = debt_position(stored.property_id, doc.valid_until, list(stored.bill_ids))
+        lines = sorted(doc.lines.values_list("bill_id", "original", "fine", "interest", "total"))
+        assert lines == sorted((i.bill_id, i.original, i.fine, i.interest, i.total) for i in one.items)
+        assert doc.amount == sum((i.total for i in one.items), Decimal("0.00"))
+        assert (doc.barcode, doc.typeable_line) == document_barcode(doc.pk, doc.amount, doc.valid_until)
+        assert CollectionEvent.objects.filter(
+            property_id=stored.property_id, step="notice", action="issued", summary__contains=stored.number
+        ).exists()
