@@ -250,6 +250,8 @@ class Payment(NamedByKind):
         GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
         DIRECT_DEBIT = "direct_debit", "Débito automático"
         DEPOSIT = "deposit", "Depósito bancário"
+        BOLETO = "boleto", "Boleto registrado (CNAB 240)"
+        PIX = "pix", "PIX (QR da conta)"
 
     class Status(TextChoices):
         APPLIED = "applied", "Baixado"
@@ -469,3 +471,7 @@ from .models_direct_debit import DirectDebitReturnRecord as DirectDebitReturnRec
 from .models_exceptions import CollectionClosing as CollectionClosing  # noqa: E402
 from .models_exceptions import PaymentAdjustment as PaymentAdjustment  # noqa: E402
 from .models_exceptions import PaymentTransfer as PaymentTransfer  # noqa: E402
+from .models_boleto import BoletoAgreement as BoletoAgreement  # noqa: E402
+from .models_boleto import BoletoFile as BoletoFile  # noqa: E402
+from .models_boleto import BoletoReturnRecord as BoletoReturnRecord  # noqa: E402
+from .models_boleto import RegisteredBoleto as RegisteredBoleto  # noqa: E402
