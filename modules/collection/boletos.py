@@ -32,6 +32,7 @@ from modules.common.typed import transaction
 from modules.registry.models import Property
 
 from .boleto_bank import DirectoryBank
+from .bulk import values_update
 from .documents import held_bills
 from .domain import cnab240 as layout
 from .domain.return_file import Problem, ReturnFileRejected
@@ -317,7 +318,7 @@ def boleto_remittance_send(*, actor: Actor, agreement_code: str, today: dt.date 
         else:
             b.status = B.Status.WRITE_OFF_SENT
         b.pending = B.Pending.NONE
-    B.objects.bulk_update(waiting, ["status", "pending"], batch_size=5000)
+    values_update(B, waiting, ["status", "pending"])
     agreement.last_sequence = sequence
     agreement.save(update_fields=["last_sequence"])
     if agreement.bank_dir:
@@ -471,7 +472,7 @@ def _return_import(
                 record.detail = (
                     f"Pago, mas {payment.get_review_reason_display().lower()}: {payment.review_detail}"
                 )[:300]
-    B.objects.bulk_update(list(changed.values()), ["status", "reasons", "payment"], batch_size=5000)
+    values_update(B, list(changed.values()), ["status", "reasons", "payment"])
     BoletoReturnRecord.objects.bulk_create(records, batch_size=5000)
     counts: dict[str, int] = {}
     for r in records:

@@ -475,3 +475,4 @@ from .models_boleto import BoletoAgreement as BoletoAgreement  # noqa: E402
 from .models_boleto import BoletoFile as BoletoFile  # noqa: E402
 from .models_boleto import BoletoReturnRecord as BoletoReturnRecord  # noqa: E402
 from .models_boleto import RegisteredBoleto as RegisteredBoleto  # noqa: E402
+from .models_boleto import PixReceiver as PixReceiver  # noqa: E402

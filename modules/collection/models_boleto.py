@@ -143,3 +143,22 @@ class BoletoReturnRecord(NamedByKind):
 
     class Meta:
         ordering = ["return_file", "line"]
+
+
+class PixReceiver(NamedByKind):
+    """The utility's PIX key for the static BR Code printed on its bills (ADR 0217): the bank account
+    (agent) it credits, the key, the name and city the payer's app shows. One active at a time."""
+
+    agent = models.ForeignKey("collection.CollectingAgent", on_delete=models.PROTECT, related_name="pix_receivers")
+    key = models.CharField("chave Pix", max_length=77)
+    merchant_name = models.CharField("nome do recebedor", max_length=25)
+    merchant_city = models.CharField("cidade", max_length=15)
+    active = models.BooleanField(default=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="pix_receiver_one_active")
+        ]
