@@ -119,4 +119,5 @@ urlpatterns = [
     path(
         "collection/boletos/<int:pk>/write-off", boleto_apis.BoletoWriteOffApi.as_view(), name="api-boleto-write-off"
     ),
+    path("collection/pix/receipts", boleto_apis.PixReceiptsApi.as_view(), name="api-pix-receipts"),
 ]

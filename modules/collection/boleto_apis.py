@@ -18,7 +18,7 @@ from modules.common.errors import NotFound
 
 from . import boletos as bol
 from .errors import ErrorCode
-from .models import BoletoFile, RegisteredBoleto
+from .models import BoletoFile, Payment, RegisteredBoleto
 
 FUNCTION = "collection.direct_debit"  # the bank-file function (agreements, remittances, returns)
 
@@ -127,3 +127,32 @@ class BoletoWriteOffApi(APIView):
         data.is_valid(raise_exception=True)
         boleto = bol.boleto_write_off_request(actor=request.user, boleto_id=pk, reason=data.validated_data["reason"])
         return Response(RegisteredBoletoOut(boleto).data)
+
+
+class PixReceiptsIn(serializers.Serializer):
+    pix = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="os recebimentos, como no webhook da API Pix do BACEN: endToEndId, txid, valor, horario",
+    )
+
+
+class PixPaymentOut(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "status", "review_reason", "review_detail", "bill", "amount", "paid_on", "authentication"]
+
+
+class PixReceiptsApi(APIView):
+    """The bank's PIX receipts (the BACEN Pix API webhook body), reconciled with the bills by txid."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "collection.return_files"
+
+    @extend_schema(
+        operation_id="collection_pix_receipts_import", request=PixReceiptsIn, responses={201: PixPaymentOut(many=True)}
+    )
+    def post(self, request: Request) -> Response:
+        from .pix_bill import pix_receipts_import
+
+        payments = pix_receipts_import(actor=request.user, payload=request.data)
+        return Response(PixPaymentOut(payments, many=True).data, status=status.HTTP_201_CREATED)
