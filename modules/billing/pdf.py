@@ -18,6 +18,7 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+import segno
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -28,8 +29,6 @@ from modules.common.domain.dates import YearMonth
 from modules.common.domain.documents import display_masked_document, format_document
 from modules.common.domain.money import format_brl
 from modules.registry.selectors_rental import delivery_address
-
-import segno
 
 from . import hooks, pdf_lean, pdf_reads
 from .domain.febraban import format_typeable_line

@@ -109,7 +109,9 @@ urlpatterns = [
     path("collection/closings", exceptions_apis.ClosingsApi.as_view(), name="api-closings"),
     path("collection/closings/<str:month>", exceptions_apis.ClosingApi.as_view(), name="api-closing"),
     path(
-        "collection/boletos/remittances", boleto_apis.BoletoRemittancesApi.as_view(), name="api-boleto-remittances"
+        "collection/boletos/remittances",
+        boleto_apis.BoletoRemittancesApi.as_view(),
+        name="api-boleto-remittances",
     ),
     path(
         "collection/boletos/remittances/<int:pk>/file",
@@ -117,7 +119,9 @@ urlpatterns = [
         name="api-boleto-remittance-file",
     ),
     path(
-        "collection/boletos/<int:pk>/write-off", boleto_apis.BoletoWriteOffApi.as_view(), name="api-boleto-write-off"
+        "collection/boletos/<int:pk>/write-off",
+        boleto_apis.BoletoWriteOffApi.as_view(),
+        name="api-boleto-write-off",
     ),
     path("collection/pix/receipts", boleto_apis.PixReceiptsApi.as_view(), name="api-pix-receipts"),
 ]

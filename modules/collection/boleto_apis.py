@@ -77,7 +77,9 @@ class BoletoRemittancesApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = FUNCTION
 
-    @extend_schema(operation_id="collection_boleto_remittances_list", responses={200: BoletoFileOut(many=True)})
+    @extend_schema(
+        operation_id="collection_boleto_remittances_list", responses={200: BoletoFileOut(many=True)}
+    )
     def get(self, request: Request) -> Response:
         qs = BoletoFile.objects.select_related("agreement").order_by("-created_at")
         paginator = self.pagination_class()
@@ -120,12 +122,16 @@ class BoletoWriteOffApi(APIView):
     function_actions: ClassVar[dict[str, str]] = {"POST": "change"}
 
     @extend_schema(
-        operation_id="collection_boleto_write_off", request=BoletoReasonIn, responses={200: RegisteredBoletoOut}
+        operation_id="collection_boleto_write_off",
+        request=BoletoReasonIn,
+        responses={200: RegisteredBoletoOut},
     )
     def post(self, request: Request, pk: int) -> Response:
         data = BoletoReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
-        boleto = bol.boleto_write_off_request(actor=request.user, boleto_id=pk, reason=data.validated_data["reason"])
+        boleto = bol.boleto_write_off_request(
+            actor=request.user, boleto_id=pk, reason=data.validated_data["reason"]
+        )
         return Response(RegisteredBoletoOut(boleto).data)
 
 
@@ -139,7 +145,16 @@ class PixReceiptsIn(serializers.Serializer):
 class PixPaymentOut(serializers.ModelSerializer):
     class Meta:
         model = Payment
-        fields = ["id", "status", "review_reason", "review_detail", "bill", "amount", "paid_on", "authentication"]
+        fields = [
+            "id",
+            "status",
+            "review_reason",
+            "review_detail",
+            "bill",
+            "amount",
+            "paid_on",
+            "authentication",
+        ]
 
 
 class PixReceiptsApi(APIView):
@@ -149,7 +164,9 @@ class PixReceiptsApi(APIView):
     function = "collection.return_files"
 
     @extend_schema(
-        operation_id="collection_pix_receipts_import", request=PixReceiptsIn, responses={201: PixPaymentOut(many=True)}
+        operation_id="collection_pix_receipts_import",
+        request=PixReceiptsIn,
+        responses={201: PixPaymentOut(many=True)},
     )
     def post(self, request: Request) -> Response:
         from .pix_bill import pix_receipts_import

@@ -85,7 +85,9 @@ def boleto_agreement_create(
             code=ErrorCode.INVALID,
         )
     if BoletoAgreement.objects.filter(code=code).exists():
-        raise Conflict(f"O convênio de cobrança {code} já está cadastrado.", field="code", code=ErrorCode.AGREEMENT_TAKEN)
+        raise Conflict(
+            f"O convênio de cobrança {code} já está cadastrado.", field="code", code=ErrorCode.AGREEMENT_TAKEN
+        )
     if bank_dir:
         DirectoryBank.at(bank_dir)
     agreement = BoletoAgreement.objects.create(
@@ -136,7 +138,11 @@ def boletos_issue(
     live = B.objects.filter(bill=OuterRef("pk")).exclude(status__in=[B.Status.REJECTED, B.Status.WRITTEN_OFF])
     bills = list(
         Bill.objects.filter(
-            status=BillStatus.RELEASED, due_date__gte=today, due_date__lte=due_until, direct_debit="", total__gt=0
+            status=BillStatus.RELEASED,
+            due_date__gte=today,
+            due_date__lte=due_until,
+            direct_debit="",
+            total__gt=0,
         )
         .exclude(Exists(live))
         .order_by("due_date", "pk")
@@ -154,7 +160,10 @@ def boletos_issue(
             due=bill.due_date,
             amount=bill.total,
             free=layout.free_field(
-                branch=agreement.branch, wallet=agreement.wallet, our_number=our_number, account=agreement.account
+                branch=agreement.branch,
+                wallet=agreement.wallet,
+                our_number=our_number,
+                account=agreement.account,
             ),
         )
         rows.append(
@@ -198,7 +207,8 @@ def boleto_write_off_request(*, actor: Actor, boleto_id: int, reason: str) -> Re
         boleto.pending = B.Pending.WRITE_OFF
     else:
         raise Conflict(
-            f"Só um boleto registrado (ou enviado) pode ser baixado; este está «{boleto.get_status_display()}».",
+            "Só um boleto registrado (ou enviado) pode ser baixado; "
+            f"este está «{boleto.get_status_display()}».",
             field="status",
             code=ErrorCode.BOLETO_NOT_REGISTERED,
         )
@@ -340,11 +350,19 @@ def boleto_return_import(*, actor: Actor, data: bytes, filename: str = "") -> Bo
     parsed = layout.parse_file(data)
     if parsed.header.remittance_code != "2":
         raise ReturnFileRejected(
-            [Problem(1, "143-143", "este é um arquivo de remessa (código 1), não um retorno do banco (código 2)")]
+            [
+                Problem(
+                    1,
+                    "143-143",
+                    "este é um arquivo de remessa (código 1), não um retorno do banco (código 2)",
+                )
+            ]
         )
-    agreement = BoletoAgreement.objects.select_related("agent").filter(
-        code=parsed.header.agreement_code.upper(), agent__code=parsed.header.bank_code, active=True
-    ).first()
+    agreement = (
+        BoletoAgreement.objects.select_related("agent")
+        .filter(code=parsed.header.agreement_code.upper(), agent__code=parsed.header.bank_code, active=True)
+        .first()
+    )
     if agreement is None:
         raise ValidationFailed(
             f"Nenhum convênio de cobrança registrada ativo «{parsed.header.agreement_code}» do banco "
@@ -366,7 +384,10 @@ def boleto_return_import(*, actor: Actor, data: bytes, filename: str = "") -> Bo
 
 def _refuse_if_imported(agreement: BoletoAgreement, parsed: layout.ParsedCnab) -> None:
     returns = BoletoFile.objects.filter(direction=BoletoFile.Direction.RETURN)
-    if returns.filter(sha256=parsed.sha256).exists() or returns.filter(content_sha256=parsed.content_sha256).exists():
+    if (
+        returns.filter(sha256=parsed.sha256).exists()
+        or returns.filter(content_sha256=parsed.content_sha256).exists()
+    ):
         raise Conflict("Este arquivo retorno já foi importado.", field="file", code=ErrorCode.DUPLICATE_FILE)
     if returns.filter(agreement=agreement, sequence=parsed.header.sequence).exists():
         raise Conflict(
@@ -417,7 +438,8 @@ def _return_import(
         if boleto is None:
             record.outcome = O.UNMATCHED
             record.detail = (
-                f"Nenhum boleto deste convênio com o nosso número «{t.our_number}» (T.038-057): {t.movement_label}"
+                f"Nenhum boleto deste convênio com o nosso número «{t.our_number}» (T.038-057): "
+                f"{t.movement_label}"
             )
             continue
         record.boleto = boleto
@@ -506,7 +528,7 @@ def boleto_bank_poll(*, actor: Actor, agreement_code: str) -> list[tuple[str, Bo
             out.append((path.name, exc.message))
             continue
         bank.done(path, accepted=True)
-        out.append((path.name, result))  # type: ignore[arg-type]
+        out.append((path.name, result))
     return out
 
 

@@ -31,10 +31,13 @@ def values_update(
     columns = [meta.get_field(name) for name in fields]
 
     def sql_type(field: Any) -> str:
-        return str(field.rel_db_type(connection) if field.is_relation or field is pk else field.db_type(connection))
+        return str(
+            field.rel_db_type(connection) if field.is_relation or field is pk else field.db_type(connection)
+        )
 
     assignments = ", ".join(
-        f"{quote(c.column)} = v.v{n}::{sql_type(c)}" for n, c in enumerate(columns)  # type: ignore[union-attr]
+        f"{quote(c.column)} = v.v{n}::{sql_type(c)}"
+        for n, c in enumerate(columns)  # type: ignore[union-attr]
     )
     names = ", ".join(["pk"] + [f"v{n}" for n in range(len(columns))])
     row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"

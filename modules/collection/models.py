@@ -460,6 +460,11 @@ class GatewayAccount(NamedByKind):
     active = models.BooleanField(default=True)
 
 
+from .models_boleto import BoletoAgreement as BoletoAgreement  # noqa: E402
+from .models_boleto import BoletoFile as BoletoFile  # noqa: E402
+from .models_boleto import BoletoReturnRecord as BoletoReturnRecord  # noqa: E402
+from .models_boleto import PixReceiver as PixReceiver  # noqa: E402
+from .models_boleto import RegisteredBoleto as RegisteredBoleto  # noqa: E402
 from .models_direct_debit import DirectDebitAgreement as DirectDebitAgreement  # noqa: E402
 from .models_direct_debit import DirectDebitAuthorization as DirectDebitAuthorization  # noqa: E402
 from .models_direct_debit import DirectDebitBillControl as DirectDebitBillControl  # noqa: E402
@@ -471,8 +476,3 @@ from .models_direct_debit import DirectDebitReturnRecord as DirectDebitReturnRec
 from .models_exceptions import CollectionClosing as CollectionClosing  # noqa: E402
 from .models_exceptions import PaymentAdjustment as PaymentAdjustment  # noqa: E402
 from .models_exceptions import PaymentTransfer as PaymentTransfer  # noqa: E402
-from .models_boleto import BoletoAgreement as BoletoAgreement  # noqa: E402
-from .models_boleto import BoletoFile as BoletoFile  # noqa: E402
-from .models_boleto import BoletoReturnRecord as BoletoReturnRecord  # noqa: E402
-from .models_boleto import RegisteredBoleto as RegisteredBoleto  # noqa: E402
-from .models_boleto import PixReceiver as PixReceiver  # noqa: E402

@@ -16,7 +16,9 @@ class BoletoAgreement(NamedByKind):
     to, the wallet (carteira), the next nosso número, the NSA counter, and the folder the bank
     interface exchanges files through (`bank_dir`/remessa out, `bank_dir`/retorno in)."""
 
-    agent = models.ForeignKey("collection.CollectingAgent", on_delete=models.PROTECT, related_name="boleto_agreements")
+    agent = models.ForeignKey(
+        "collection.CollectingAgent", on_delete=models.PROTECT, related_name="boleto_agreements"
+    )
     code = models.CharField("convênio de cobrança", max_length=20, unique=True)
     branch = models.CharField("agência", max_length=5)
     account = models.CharField("conta", max_length=12)
@@ -131,7 +133,9 @@ class BoletoReturnRecord(NamedByKind):
         IGNORED = "ignored", "Sem efeito"
 
     return_file = models.ForeignKey(BoletoFile, on_delete=models.CASCADE, related_name="records")
-    boleto = models.ForeignKey(RegisteredBoleto, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+    boleto = models.ForeignKey(
+        RegisteredBoleto, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
     line = models.PositiveIntegerField()
     movement = models.CharField(max_length=2)
     our_number = models.CharField(max_length=20)
@@ -149,7 +153,9 @@ class PixReceiver(NamedByKind):
     """The utility's PIX key for the static BR Code printed on its bills (ADR 0217): the bank account
     (agent) it credits, the key, the name and city the payer's app shows. One active at a time."""
 
-    agent = models.ForeignKey("collection.CollectingAgent", on_delete=models.PROTECT, related_name="pix_receivers")
+    agent = models.ForeignKey(
+        "collection.CollectingAgent", on_delete=models.PROTECT, related_name="pix_receivers"
+    )
     key = models.CharField("chave Pix", max_length=77)
     merchant_name = models.CharField("nome do recebedor", max_length=25)
     merchant_city = models.CharField("cidade", max_length=15)
@@ -160,5 +166,7 @@ class PixReceiver(NamedByKind):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="pix_receiver_one_active")
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="pix_receiver_one_active"
+            )
         ]

@@ -33,8 +33,10 @@ TXID = re.compile(r"^FAT(\d{10})([0-9])$")
 
 def _dv(digits: str) -> str:
     """Modulo 10 check digit of the txid's bill number: a mistyped txid names no other bill."""
-    total = sum(int(c) * (2 if i % 2 == 0 else 1) // 10 + int(c) * (2 if i % 2 == 0 else 1) % 10
-                for i, c in enumerate(reversed(digits)))
+    total = sum(
+        int(c) * (2 if i % 2 == 0 else 1) // 10 + int(c) * (2 if i % 2 == 0 else 1) % 10
+        for i, c in enumerate(reversed(digits))
+    )
     return str((10 - total % 10) % 10)
 
 
@@ -51,7 +53,9 @@ def bill_of_txid(txid: str) -> int | None:
 
 
 @transaction.atomic(durable=True)
-def pix_receiver_set(*, actor: Actor, agent_code: str, key: str, merchant_name: str, merchant_city: str) -> PixReceiver:
+def pix_receiver_set(
+    *, actor: Actor, agent_code: str, key: str, merchant_name: str, merchant_city: str
+) -> PixReceiver:
     """The key the bills carry from now on (the previous one is deactivated, kept for the trail)."""
     agent = CollectingAgent.objects.filter(code=(agent_code or "").strip(), active=True).first()
     if agent is None:
@@ -62,7 +66,9 @@ def pix_receiver_set(*, actor: Actor, agent_code: str, key: str, merchant_name: 
         )
     key = (key or "").strip()
     if not key or len(key) > 77:
-        raise ValidationFailed("Informe a chave Pix (até 77 caracteres).", field="key", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Informe a chave Pix (até 77 caracteres).", field="key", code=ErrorCode.INVALID
+        )
     # the payload must be encodable: build one now, so a bad name or city is refused here
     build_payload(PixCharge(merchant_name=merchant_name, merchant_city=merchant_city, key=key, txid="TESTE"))
     PixReceiver.objects.filter(active=True).update(active=False)
@@ -77,7 +83,11 @@ def pix_receiver_set(*, actor: Actor, agent_code: str, key: str, merchant_name: 
         actor=actor,
         action="collection.pix_receiver_set",
         target=receiver,
-        after={"agent": agent.code, "merchant_name": receiver.merchant_name, "merchant_city": receiver.merchant_city},
+        after={
+            "agent": agent.code,
+            "merchant_name": receiver.merchant_name,
+            "merchant_city": receiver.merchant_city,
+        },
     )
     return receiver
 
@@ -103,11 +113,15 @@ def bill_pix_payload(bill: Bill) -> str:
 
 def _receipt(n: int, raw: Any) -> tuple[str, str, Decimal, dt.date]:
     if not isinstance(raw, dict):
-        raise ValidationFailed(f"pix[{n}]: cada Pix recebido é um objeto.", field=f"pix[{n}]", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            f"pix[{n}]: cada Pix recebido é um objeto.", field=f"pix[{n}]", code=ErrorCode.INVALID
+        )
     e2e = str(raw.get("endToEndId") or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9]{32}", e2e):
         raise ValidationFailed(
-            f"pix[{n}].endToEndId deve ter 32 letras ou dígitos.", field=f"pix[{n}].endToEndId", code=ErrorCode.INVALID
+            f"pix[{n}].endToEndId deve ter 32 letras ou dígitos.",
+            field=f"pix[{n}].endToEndId",
+            code=ErrorCode.INVALID,
         )
     try:
         amount = Decimal(str(raw.get("valor")))
@@ -115,12 +129,16 @@ def _receipt(n: int, raw: Any) -> tuple[str, str, Decimal, dt.date]:
         amount = Decimal("-1")
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationFailed(
-            f"pix[{n}].valor deve ser positivo com até duas casas.", field=f"pix[{n}].valor", code=ErrorCode.INVALID
+            f"pix[{n}].valor deve ser positivo com até duas casas.",
+            field=f"pix[{n}].valor",
+            code=ErrorCode.INVALID,
         )
     when = parse_datetime(str(raw.get("horario") or ""))
     if when is None or when.tzinfo is None:
         raise ValidationFailed(
-            f"pix[{n}].horario deve ser data e hora RFC 3339 com fuso.", field=f"pix[{n}].horario", code=ErrorCode.INVALID
+            f"pix[{n}].horario deve ser data e hora RFC 3339 com fuso.",
+            field=f"pix[{n}].horario",
+            code=ErrorCode.INVALID,
         )
     return e2e, str(raw.get("txid") or "").strip(), amount, when.astimezone(tenant_zone()).date()
 
@@ -131,15 +149,19 @@ def pix_receipts_import(*, actor: Actor, payload: Any) -> list[Payment]:
     already recorded is skipped)."""
     receiver = PixReceiver.objects.select_related("agent").filter(active=True).first()
     if receiver is None:
-        raise ValidationFailed("Nenhuma chave Pix cadastrada para as contas.", field="pix", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Nenhuma chave Pix cadastrada para as contas.", field="pix", code=ErrorCode.INVALID
+        )
     items = payload.get("pix") if isinstance(payload, dict) else None
     if not isinstance(items, list) or not items:
-        raise ValidationFailed("Envie a lista 'pix' com os recebimentos.", field="pix", code=ErrorCode.INVALID)
+        raise ValidationFailed(
+            "Envie a lista 'pix' com os recebimentos.", field="pix", code=ErrorCode.INVALID
+        )
     receipts = [_receipt(n, raw) for n, raw in enumerate(items)]
     known = set(
-        Payment.objects.filter(channel=Payment.Channel.PIX, authentication__in=[r[0] for r in receipts]).values_list(
-            "authentication", flat=True
-        )
+        Payment.objects.filter(
+            channel=Payment.Channel.PIX, authentication__in=[r[0] for r in receipts]
+        ).values_list("authentication", flat=True)
     )
     fresh = []
     for r in receipts:

@@ -24,7 +24,7 @@ def _put(buf: list[str], a: int, text: str) -> None:
 
 
 def _d(value: str) -> dt.date:
-    return dt.datetime.strptime(value, "%d%m%Y").date()
+    return dt.date(int(value[4:8]), int(value[2:4]), int(value[0:2]))
 
 
 def _n(value: Decimal, size: int) -> str:
@@ -117,33 +117,101 @@ class FakeCnabBank:
         if not self.answers:
             return None
         self.nsa += 1
-        records = [self._rec([(4, "0000"), (8, "0"), (18, "2"), (19, "0" * 14), (33, self.agreement.ljust(20)),
-                               (53, self.branch), (59, self.account), (73, "SAAE".ljust(30)),
-                               (103, "BANCO FAKE".ljust(30)), (143, "2"), (144, on.strftime("%d%m%Y")),
-                               (152, "090000"), (158, str(self.nsa).zfill(6)), (164, "103")])]
-        records.append(self._rec([(4, "0001"), (8, "1"), (9, "T"), (10, "01"), (14, "060"),
-                                  (34, self.agreement.ljust(20)), (184, str(self.nsa).zfill(8)),
-                                  (192, on.strftime("%d%m%Y"))]))
+        records = [
+            self._rec(
+                [
+                    (4, "0000"),
+                    (8, "0"),
+                    (18, "2"),
+                    (19, "0" * 14),
+                    (33, self.agreement.ljust(20)),
+                    (53, self.branch),
+                    (59, self.account),
+                    (73, "SAAE".ljust(30)),
+                    (103, "BANCO FAKE".ljust(30)),
+                    (143, "2"),
+                    (144, on.strftime("%d%m%Y")),
+                    (152, "090000"),
+                    (158, str(self.nsa).zfill(6)),
+                    (164, "103"),
+                ]
+            )
+        ]
+        records.append(
+            self._rec(
+                [
+                    (4, "0001"),
+                    (8, "1"),
+                    (9, "T"),
+                    (10, "01"),
+                    (14, "060"),
+                    (34, self.agreement.ljust(20)),
+                    (184, str(self.nsa).zfill(8)),
+                    (192, on.strftime("%d%m%Y")),
+                ]
+            )
+        )
         seq = 0
         total = Decimal("0.00")
         for movement, t, reasons, paid, paid_on in self.answers:
             seq += 1
-            records.append(self._rec([(4, "0001"), (8, "3"), (9, str(seq).zfill(5)), (14, "T"), (16, movement),
-                                      (18, self.branch), (24, self.account), (38, t.our_number.ljust(20)),
-                                      (58, "9"), (59, t.document.ljust(15)), (74, t.due.strftime("%d%m%Y")),
-                                      (82, _n(t.amount, 15)), (97, self.bank_code), (100, "00000"),
-                                      (106, t.company_use.ljust(25)), (131, "09"),
-                                      (199, _n(Decimal("1.50") if movement in ("06", "17") else Decimal("0"), 15)),
-                                      (214, "".join(reasons).ljust(10))]))
+            records.append(
+                self._rec(
+                    [
+                        (4, "0001"),
+                        (8, "3"),
+                        (9, str(seq).zfill(5)),
+                        (14, "T"),
+                        (16, movement),
+                        (18, self.branch),
+                        (24, self.account),
+                        (38, t.our_number.ljust(20)),
+                        (58, "9"),
+                        (59, t.document.ljust(15)),
+                        (74, t.due.strftime("%d%m%Y")),
+                        (82, _n(t.amount, 15)),
+                        (97, self.bank_code),
+                        (100, "00000"),
+                        (106, t.company_use.ljust(25)),
+                        (131, "09"),
+                        (199, _n(Decimal("1.50") if movement in ("06", "17") else Decimal("0"), 15)),
+                        (214, "".join(reasons).ljust(10)),
+                    ]
+                )
+            )
             seq += 1
             day = (paid_on or on).strftime("%d%m%Y")
-            records.append(self._rec([(4, "0001"), (8, "3"), (9, str(seq).zfill(5)), (14, "U"), (16, movement),
-                                      (18, "0" * 15), (78, _n(paid, 15)), (93, _n(paid, 15)),
-                                      (138, day if paid_on else "00000000"), (146, day if paid_on else "00000000")]))
+            records.append(
+                self._rec(
+                    [
+                        (4, "0001"),
+                        (8, "3"),
+                        (9, str(seq).zfill(5)),
+                        (14, "U"),
+                        (16, movement),
+                        (18, "0" * 15),
+                        (78, _n(paid, 15)),
+                        (93, _n(paid, 15)),
+                        (138, day if paid_on else "00000000"),
+                        (146, day if paid_on else "00000000"),
+                    ]
+                )
+            )
             total += t.amount
-        records.append(self._rec([(4, "0001"), (8, "5"), (18, str(seq + 2).zfill(6)),
-                                  (24, str(len(self.answers)).zfill(6)), (30, _n(total, 17))]))
-        records.append(self._rec([(4, "9999"), (8, "9"), (18, "000001"), (24, str(len(records) + 1).zfill(6))]))
+        records.append(
+            self._rec(
+                [
+                    (4, "0001"),
+                    (8, "5"),
+                    (18, str(seq + 2).zfill(6)),
+                    (24, str(len(self.answers)).zfill(6)),
+                    (30, _n(total, 17)),
+                ]
+            )
+        )
+        records.append(
+            self._rec([(4, "9999"), (8, "9"), (18, "000001"), (24, str(len(records) + 1).zfill(6))])
+        )
         out = self.root / "retorno"
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"RET{self.nsa:06d}.RET"

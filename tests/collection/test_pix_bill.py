@@ -18,7 +18,13 @@ from modules.billing.models import Bill, BillStatus
 from modules.billing.pdf import render_bill_pdf
 from modules.collection.domain.pix import parse_fields, parse_payload
 from modules.collection.models import Payment, Settlement
-from modules.collection.pix_bill import bill_of_txid, bill_pix_payload, bill_txid, pix_receipts_import, pix_receiver_set
+from modules.collection.pix_bill import (
+    bill_of_txid,
+    bill_pix_payload,
+    bill_txid,
+    pix_receipts_import,
+    pix_receiver_set,
+)
 from modules.common.audit import SystemActor
 from modules.common.errors import ValidationFailed
 from tests.collection import factories as f
@@ -71,20 +77,36 @@ def test_the_bill_pdf_shows_the_qr_and_the_copy_paste_code(tmp_path: Path) -> No
     bill = f.bill(f.prop(), "87.45", DUE)
     pdf = tmp_path / "fatura.pdf"
     pdf.write_bytes(render_bill_pdf(bill))
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Pague com Pix" in text and bill_txid(bill.pk) in text.replace("\n", "").replace(" ", "")
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
     assert any(tmp_path.glob("page*.png"))
 
 
-def test_receipts_settle_their_bill_once_and_unknown_or_repeated_ones_go_to_review(alpha_client: Client) -> None:
+def test_receipts_settle_their_bill_once_and_unknown_or_repeated_ones_go_to_review(
+    alpha_client: Client,
+) -> None:
     _receiver()
     bill = f.bill(f.prop(), "87.45", DUE)
     other = f.bill(f.prop(), "20.00", DUE)
     body = {
         "pix": [
-            {"endToEndId": _e2e(1), "txid": bill_txid(bill.pk), "valor": "87.45", "horario": "2099-03-09T23:30:00-03:00"},
-            {"endToEndId": _e2e(2), "txid": "FAT99999999990", "valor": "5.00", "horario": "2099-03-09T10:00:00Z"},
+            {
+                "endToEndId": _e2e(1),
+                "txid": bill_txid(bill.pk),
+                "valor": "87.45",
+                "horario": "2099-03-09T23:30:00-03:00",
+            },
+            {
+                "endToEndId": _e2e(2),
+                "txid": "FAT99999999990",
+                "valor": "5.00",
+                "horario": "2099-03-09T10:00:00Z",
+            },
         ]
     }
     made = pix_receipts_import(actor=ACTOR, payload=body)
@@ -101,8 +123,18 @@ def test_receipts_settle_their_bill_once_and_unknown_or_repeated_ones_go_to_revi
         "/api/v1/collection/pix/receipts",
         {
             "pix": [
-                {"endToEndId": _e2e(3), "txid": bill_txid(bill.pk), "valor": "87.45", "horario": "2099-03-10T08:00:00-03:00"},
-                {"endToEndId": _e2e(4), "txid": bill_txid(other.pk), "valor": "20.00", "horario": "2099-03-10T08:00:00-03:00"},
+                {
+                    "endToEndId": _e2e(3),
+                    "txid": bill_txid(bill.pk),
+                    "valor": "87.45",
+                    "horario": "2099-03-10T08:00:00-03:00",
+                },
+                {
+                    "endToEndId": _e2e(4),
+                    "txid": bill_txid(other.pk),
+                    "valor": "20.00",
+                    "horario": "2099-03-10T08:00:00-03:00",
+                },
             ]
         },
         content_type="application/json",
@@ -123,7 +155,11 @@ def test_receipts_settle_their_bill_once_and_unknown_or_repeated_ones_go_to_revi
     with pytest.raises(ValidationFailed) as raised:
         pix_receipts_import(
             actor=ACTOR,
-            payload={"pix": [{"endToEndId": _e2e(5), "txid": "x", "valor": "1.001", "horario": "2099-03-10T08:00:00Z"}]},
+            payload={
+                "pix": [
+                    {"endToEndId": _e2e(5), "txid": "x", "valor": "1.001", "horario": "2099-03-10T08:00:00Z"}
+                ]
+            },
         )
     assert raised.value.field == "pix[0].valor"
     assert Decimal("87.45") == Payment.objects.get(authentication=_e2e(1)).amount

@@ -57,7 +57,9 @@ def test_bank_barcode_and_line_carry_their_check_digits_and_the_restarted_due_fa
     assert layout.due_factor(dt.date(2000, 7, 3)) == "1000"
     free = layout.free_field(branch="1234", wallet="9", our_number="00000000042", account="56789")
     assert free == "1234" + "09" + "00000000042" + "0056789" + "0"
-    code = layout.boleto_barcode(bank_code="341", due=dt.date(2099, 3, 10), amount=Decimal("123.45"), free=free)
+    code = layout.boleto_barcode(
+        bank_code="341", due=dt.date(2099, 3, 10), amount=Decimal("123.45"), free=free
+    )
     assert len(code) == 44 and code[:4] == "3419" and code[9:19] == "0000012345" and code[19:] == free
     assert layout.barcode_valid(code)
     for i in (0, 7, 20, 43):  # every single-digit change of the barcode is caught by its DV
@@ -68,17 +70,24 @@ def test_bank_barcode_and_line_carry_their_check_digits_and_the_restarted_due_fa
 
 
 def test_issue_and_remittance_read_back_field_by_field_and_by_the_fake_bank(tmp_path: Path) -> None:
-    agreement, bank = _setup(tmp_path)
+    _agreement, bank = _setup(tmp_path)
     b1 = f.bill(f.prop(), "80.10", DUE)
     b2 = f.bill(f.prop(), "45.00", DUE + dt.timedelta(days=5))
     f.bill(f.prop(), "10.00", DUE + dt.timedelta(days=60))  # due after the window
     f.bill(f.prop(), "10.00", DUE, status=BillStatus.PAID)  # not open
-    issued = bol.boletos_issue(actor=ACTOR, agreement_code="cb001", due_until=DUE + dt.timedelta(days=10), today=TODAY)
+    issued = bol.boletos_issue(
+        actor=ACTOR, agreement_code="cb001", due_until=DUE + dt.timedelta(days=10), today=TODAY
+    )
     assert [b.bill_id for b in issued] == [b1.pk, b2.pk]
     assert [b.our_number for b in issued] == ["00000000001", "00000000002"]
     assert all(layout.barcode_valid(b.barcode) for b in issued)
     # a second issue of the same window makes nothing twice
-    assert bol.boletos_issue(actor=ACTOR, agreement_code="CB001", due_until=DUE + dt.timedelta(days=10), today=TODAY) == []
+    assert (
+        bol.boletos_issue(
+            actor=ACTOR, agreement_code="CB001", due_until=DUE + dt.timedelta(days=10), today=TODAY
+        )
+        == []
+    )
     sent = bol.boleto_remittance_send(actor=ACTOR, agreement_code="CB001", today=TODAY)
     assert (sent.sequence, sent.title_count, sent.total, sent.summary) == (
         1,
@@ -89,7 +98,15 @@ def test_issue_and_remittance_read_back_field_by_field_and_by_the_fake_bank(tmp_
     assert (tmp_path / "banco" / "remessa" / sent.filename).read_bytes() == sent.content.encode("latin-1")
     parsed = layout.parse_file(sent.content.encode("latin-1"))
     h = parsed.header
-    assert (h.bank_code, h.agreement_code, h.branch, h.account, h.remittance_code, h.generated_on, h.sequence) == (
+    assert (
+        h.bank_code,
+        h.agreement_code,
+        h.branch,
+        h.account,
+        h.remittance_code,
+        h.generated_on,
+        h.sequence,
+    ) == (
         "341",
         "CB001",
         "01234",
@@ -104,7 +121,11 @@ def test_issue_and_remittance_read_back_field_by_field_and_by_the_fake_bank(tmp_
         prop = boleto.bill.property
         assert title.movement == "01" and title.our_number == boleto.our_number and title.wallet == "9"
         assert title.document_number == str(boleto.bill_id) and title.due_date == boleto.due_date
-        assert title.amount == boleto.amount and title.issued_on == TODAY and title.company_use == f"BOL{boleto.pk}"
+        assert (
+            title.amount == boleto.amount
+            and title.issued_on == TODAY
+            and title.company_use == f"BOL{boleto.pk}"
+        )
         assert title.payer_name == holder(prop.pk).name.upper()[:40]  # type: ignore[union-attr]
         assert title.payer_address == f"{prop.street.name} {prop.number}".upper()[:40]
         assert title.payer_kind in ("1", "2") and title.payer_document
@@ -117,7 +138,7 @@ def test_issue_and_remittance_read_back_field_by_field_and_by_the_fake_bank(tmp_
 
 
 def test_registration_payment_rejection_and_write_off_through_the_bank_folder(tmp_path: Path) -> None:
-    agreement, bank = _setup(tmp_path)
+    _agreement, bank = _setup(tmp_path)
     paid_bill = f.bill(f.prop(), "80.10", DUE)
     off_bill = f.bill(f.prop(), "45.00", DUE)
     p_paid, p_off = bol.boletos_issue(actor=ACTOR, agreement_code="CB001", due_until=DUE, today=TODAY)
@@ -128,12 +149,17 @@ def test_registration_payment_rejection_and_write_off_through_the_bank_folder(tm
     bol.boleto_remittance_send(actor=ACTOR, agreement_code="CB001", today=DUE + dt.timedelta(days=1))
     bank.process()
     bank.flush(TODAY)
-    (name, first), = bol.boleto_bank_poll(actor=ACTOR, agreement_code="CB001")
+    ((name, first),) = bol.boleto_bank_poll(actor=ACTOR, agreement_code="CB001")
     assert isinstance(first, BoletoFile) and first.summary == {"registered": 2, "rejected": 1}
     assert (tmp_path / "banco" / "retorno" / "processados" / name).exists()
     for b in (p_paid, p_off, late):
         b.refresh_from_db()
-    assert (p_paid.status, p_off.status, late.status, late.reasons) == (B.REGISTERED, B.REGISTERED, B.REJECTED, "16")
+    assert (p_paid.status, p_off.status, late.status, late.reasons) == (
+        B.REGISTERED,
+        B.REGISTERED,
+        B.REJECTED,
+        "16",
+    )
     # a rejected boleto leaves the bill free for a new one
     assert bol.boleto_for_bill(late_bill.pk) is None
     # the customer pays one; the other is written off at the utility's request
@@ -146,7 +172,7 @@ def test_registration_payment_rejection_and_write_off_through_the_bank_folder(tm
     path = bank.flush(DUE + dt.timedelta(days=1))
     assert path is not None
     copy = path.read_bytes()
-    (_, second), = bol.boleto_bank_poll(actor=ACTOR, agreement_code="CB001")
+    ((_, second),) = bol.boleto_bank_poll(actor=ACTOR, agreement_code="CB001")
     assert isinstance(second, BoletoFile) and second.summary == {"written_off": 1, "paid": 1}
     p_paid.refresh_from_db()
     p_off.refresh_from_db()
@@ -165,7 +191,7 @@ def test_registration_payment_rejection_and_write_off_through_the_bank_folder(tm
     assert p_paid.payment_id == payment.pk
     # the same return dropped again settles nothing twice: refused and moved to recusados/
     (tmp_path / "banco" / "retorno" / "again.RET").write_bytes(copy)
-    (_, refused), = bol.boleto_bank_poll(actor=ACTOR, agreement_code="CB001")
+    ((_, refused),) = bol.boleto_bank_poll(actor=ACTOR, agreement_code="CB001")
     assert refused == "Este arquivo retorno já foi importado."
     assert (tmp_path / "banco" / "retorno" / "recusados" / "again.RET").exists()
     assert Settlement.objects.filter(bill=paid_bill).count() == 1 and Payment.objects.count() == 1
@@ -177,7 +203,7 @@ def test_registration_payment_rejection_and_write_off_through_the_bank_folder(tm
 def test_a_boleto_paid_for_a_bill_paid_elsewhere_goes_to_review_and_unknown_titles_are_kept(
     tmp_path: Path, alpha_client: Client
 ) -> None:
-    agreement, bank = _setup(tmp_path)
+    _agreement, bank = _setup(tmp_path)
     bill = f.bill(f.prop(), "50.00", DUE)
     (boleto,) = bol.boletos_issue(actor=ACTOR, agreement_code="CB001", due_until=DUE, today=TODAY)
     bol.boleto_remittance_send(actor=ACTOR, agreement_code="CB001", today=TODAY)
@@ -207,7 +233,7 @@ def test_a_boleto_paid_for_a_bill_paid_elsewhere_goes_to_review_and_unknown_titl
 
 
 def test_bad_cnab_input_is_refused_naming_line_and_field(tmp_path: Path) -> None:
-    agreement, bank = _setup(tmp_path)
+    _agreement, bank = _setup(tmp_path)
     f.bill(f.prop(), "50.00", DUE)
     (boleto,) = bol.boletos_issue(actor=ACTOR, agreement_code="CB001", due_until=DUE, today=TODAY)
     sent = bol.boleto_remittance_send(actor=ACTOR, agreement_code="CB001", today=TODAY)
@@ -222,7 +248,9 @@ def test_bad_cnab_input_is_refused_naming_line_and_field(tmp_path: Path) -> None
     assert "Linha 5, campo 030-046" in str(raised.value.problems[0])
     # a short record
     with pytest.raises(ReturnFileRejected) as short:
-        services.bank_file_import(actor=ACTOR, data="\r\n".join([lines[0], lines[1][:200]] + lines[2:]).encode())
+        services.bank_file_import(
+            actor=ACTOR, data="\r\n".join([lines[0], lines[1][:200], *lines[2:]]).encode()
+        )
     assert "Linha 2" in str(short.value.problems[0]) and "240" in str(short.value.problems[0])
     # a remittance is not a return
     with pytest.raises(ReturnFileRejected) as own:

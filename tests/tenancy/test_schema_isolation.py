@@ -1215,15 +1215,17 @@ def _beta_boleto(w: BetaWorld) -> Any:
         from modules.common.audit import SystemActor
         from tests.collection import factories as col
 
-        _beyond_alpha(
-            "collection_boletoagreement", "collection_registeredboleto", "collection_boletofile"
-        )
+        _beyond_alpha("collection_boletoagreement", "collection_registeredboleto", "collection_boletofile")
         col.agent("341")
         code = f"CBBETA{next(_names)}"
         actor = SystemActor(ACTOR_NAME)
-        boletos.boleto_agreement_create(actor=actor, agent_code="341", code=code, branch="7777", account="7777")
+        boletos.boleto_agreement_create(
+            actor=actor, agent_code="341", code=code, branch="7777", account="7777"
+        )
         bill = w.bill()  # due in 2099, open: it gets a boleto
-        (boleto,) = boletos.boletos_issue(actor=actor, agreement_code=code, due_until=bill.due_date, today=TODAY)
+        (boleto,) = boletos.boletos_issue(
+            actor=actor, agreement_code=code, due_until=bill.due_date, today=TODAY
+        )
         sent = boletos.boleto_remittance_send(actor=actor, agreement_code=code, today=TODAY)
         return {"boleto": boleto, "file": sent}
 

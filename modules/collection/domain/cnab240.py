@@ -216,8 +216,8 @@ def write_file(header: FileHeader, titles: list[Title], *, now: dt.datetime | No
         if remittance:
             lines.append(
                 _record(
-                    common
-                    + [
+                    [
+                        *common,
                         (14, "P"),
                         (16, _num(t.movement, 2)),
                         (18, _num(header.branch, 5)),
@@ -254,8 +254,11 @@ def write_file(header: FileHeader, titles: list[Title], *, now: dt.datetime | No
             seq += 1
             lines.append(
                 _record(
-                    [(1, bank), (4, "0001"), (8, "3"), (9, _num(seq, 5))]
-                    + [
+                    [
+                        (1, bank),
+                        (4, "0001"),
+                        (8, "3"),
+                        (9, _num(seq, 5)),
                         (14, "Q"),
                         (16, _num(t.movement, 2)),
                         (18, _num(t.payer_kind, 1)),
@@ -276,8 +279,8 @@ def write_file(header: FileHeader, titles: list[Title], *, now: dt.datetime | No
             reasons = "".join(r[:2].rjust(2, "0") for r in t.reasons[:5]).ljust(10)
             lines.append(
                 _record(
-                    common
-                    + [
+                    [
+                        *common,
                         (14, "T"),
                         (16, _num(t.movement, 2)),
                         (18, _num(header.branch, 5)),
@@ -302,8 +305,11 @@ def write_file(header: FileHeader, titles: list[Title], *, now: dt.datetime | No
             seq += 1
             lines.append(
                 _record(
-                    [(1, bank), (4, "0001"), (8, "3"), (9, _num(seq, 5))]
-                    + [
+                    [
+                        (1, bank),
+                        (4, "0001"),
+                        (8, "3"),
+                        (9, _num(seq, 5)),
                         (14, "U"),
                         (16, _num(t.movement, 2)),
                         (18, _money(t.charges, 15)),
@@ -335,7 +341,9 @@ def write_file(header: FileHeader, titles: list[Title], *, now: dt.datetime | No
         )
     )
     lines.append(
-        _record([(1, bank), (4, "9999"), (8, "9"), (18, _num(1, 6)), (24, _num(len(lines) + 1, 6)), (30, "0" * 6)])
+        _record(
+            [(1, bank), (4, "9999"), (8, "9"), (18, _num(1, 6)), (24, _num(len(lines) + 1, 6)), (30, "0" * 6)]
+        )
     )
     return "\r\n".join(lines) + "\r\n"
 
@@ -361,7 +369,9 @@ class _Reader:
     def num(self, start: int, end: int, label: str) -> int:
         value = self.raw(start, end)
         if not value.isdigit():
-            self.problems.append(Problem(self.line_no, self._where(start, end), f"{label} não numérico: «{value}»"))
+            self.problems.append(
+                Problem(self.line_no, self._where(start, end), f"{label} não numérico: «{value}»")
+            )
             return 0
         return int(value)
 
@@ -373,9 +383,13 @@ class _Reader:
         if optional and value.strip("0 ") == "":
             return None
         try:
-            return dt.datetime.strptime(value, "%d%m%Y").date()
+            if not value.isdigit():
+                raise ValueError(value)
+            return dt.date(int(value[4:8]), int(value[2:4]), int(value[0:2]))
         except ValueError:
-            self.problems.append(Problem(self.line_no, self._where(start, end), f"{label} inválida: «{value}»"))
+            self.problems.append(
+                Problem(self.line_no, self._where(start, end), f"{label} inválida: «{value}»")
+            )
             return None
 
 
@@ -393,12 +407,16 @@ def parse_file(data: bytes) -> ParsedCnab:
         raise ReturnFileRejected([Problem(None, None, "arquivo vazio")])
     for number, line in enumerate(raw_lines, start=1):
         if len(line) != RECORD:
-            problems.append(Problem(number, None, f"registro com {len(line)} posições; o CNAB 240 exige {RECORD}"))
+            problems.append(
+                Problem(number, None, f"registro com {len(line)} posições; o CNAB 240 exige {RECORD}")
+            )
     if problems:
         raise ReturnFileRejected(problems)
     first = _Reader(1, raw_lines[0], problems)
     if first.raw(8, 8) != "0":
-        raise ReturnFileRejected([Problem(1, "008-008", "o arquivo não começa pelo header de arquivo (tipo 0)")])
+        raise ReturnFileRejected(
+            [Problem(1, "008-008", "o arquivo não começa pelo header de arquivo (tipo 0)")]
+        )
     code = first.raw(143, 143)
     if code not in ("1", "2"):
         problems.append(Problem(1, "143-143", f"código remessa/retorno deve ser 1 ou 2: «{code}»"))
@@ -423,7 +441,9 @@ def parse_file(data: bytes) -> ParsedCnab:
         r = _Reader(number, line, problems)
         kind = r.raw(8, 8)
         if r.raw(1, 3) != header.bank_code:
-            problems.append(Problem(number, "001-003", f"banco {r.raw(1, 3)} diferente do header ({header.bank_code})"))
+            problems.append(
+                Problem(number, "001-003", f"banco {r.raw(1, 3)} diferente do header ({header.bank_code})")
+            )
         if seen_trailer:
             problems.append(Problem(number, "008-008", "registro depois do trailer de arquivo"))
             continue
@@ -443,7 +463,13 @@ def parse_file(data: bytes) -> ParsedCnab:
             elif segment in ("Q", "U"):
                 expected = {"Q": "P", "U": "T"}[segment]
                 if pending is None or pending.get("_segment") != expected:
-                    problems.append(Problem(number, f"{segment}.014-014", f"segmento {segment} sem o segmento {expected} antes"))
+                    problems.append(
+                        Problem(
+                            number,
+                            f"{segment}.014-014",
+                            f"segmento {segment} sem o segmento {expected} antes",
+                        )
+                    )
                     pending = None
                     continue
                 title = _second_segment(r, segment, pending)
@@ -462,18 +488,26 @@ def parse_file(data: bytes) -> ParsedCnab:
                 )
             count = r.num(24, 29, "quantidade de títulos")
             if count != batch_titles:
-                problems.append(Problem(number, "024-029", f"o lote declara {count} títulos e tem {batch_titles}"))
+                problems.append(
+                    Problem(number, "024-029", f"o lote declara {count} títulos e tem {batch_titles}")
+                )
             declared_total = r.money(30, 46, "valor total do lote")
             if declared_total != batch_total:
                 problems.append(
-                    Problem(number, "030-046", f"o lote soma {batch_total:.2f} e declara {declared_total:.2f}")
+                    Problem(
+                        number, "030-046", f"o lote soma {batch_total:.2f} e declara {declared_total:.2f}"
+                    )
                 )
         elif kind == "9":
             seen_trailer = True
             declared = r.num(24, 29, "quantidade de registros")
             if declared != len(raw_lines):
                 problems.append(
-                    Problem(number, "024-029", f"o trailer declara {declared} registros e o arquivo tem {len(raw_lines)}")
+                    Problem(
+                        number,
+                        "024-029",
+                        f"o trailer declara {declared} registros e o arquivo tem {len(raw_lines)}",
+                    )
                 )
         else:
             problems.append(Problem(number, "008-008", f"tipo de registro «{kind}» desconhecido"))
@@ -498,7 +532,9 @@ def _first_segment(r: _Reader, segment: str) -> dict[str, object]:
     movement = r.raw(16, 17)
     known = REMITTANCE_MOVEMENTS if segment == "P" else RETURN_MOVEMENTS
     if movement not in known:
-        r.problems.append(Problem(r.line_no, f"{segment}.016-017", f"código de movimento «{movement}» desconhecido"))
+        r.problems.append(
+            Problem(r.line_no, f"{segment}.016-017", f"código de movimento «{movement}» desconhecido")
+        )
     values: dict[str, object] = {"_segment": segment, "_line": r.line_no, "movement": movement}
     values["our_number"] = r.alpha(38, 57)
     values["wallet"] = r.raw(58, 58)
@@ -515,7 +551,9 @@ def _first_segment(r: _Reader, segment: str) -> dict[str, object]:
         values["company_use"] = r.alpha(106, 130)
         values["fee"] = r.money(199, 213, "tarifa")
         reasons = r.raw(214, 223)
-        values["reasons"] = tuple(reasons[i : i + 2] for i in range(0, 10, 2) if reasons[i : i + 2].strip("0 "))
+        values["reasons"] = tuple(
+            reasons[i : i + 2] for i in range(0, 10, 2) if reasons[i : i + 2].strip("0 ")
+        )
     if not values["our_number"]:
         r.problems.append(Problem(r.line_no, f"{segment}.038-057", "nosso número em branco"))
     return values
@@ -525,7 +563,11 @@ def _second_segment(r: _Reader, segment: str, first: dict[str, object]) -> Title
     movement = r.raw(16, 17)
     if movement != first["movement"]:
         r.problems.append(
-            Problem(r.line_no, f"{segment}.016-017", f"movimento {movement} diferente do segmento anterior ({first['movement']})")
+            Problem(
+                r.line_no,
+                f"{segment}.016-017",
+                f"movimento {movement} diferente do segmento anterior ({first['movement']})",
+            )
         )
     if first.get("due_date") is None:
         return None
@@ -610,4 +652,6 @@ def boleto_typeable_line(barcode: str) -> str:
 
 
 def barcode_valid(barcode: str) -> bool:
-    return len(barcode) == 44 and barcode.isdigit() and _mod11_barcode(barcode[:4] + barcode[5:]) == barcode[4]
+    return (
+        len(barcode) == 44 and barcode.isdigit() and _mod11_barcode(barcode[:4] + barcode[5:]) == barcode[4]
+    )

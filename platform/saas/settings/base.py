@@ -486,3 +486,8 @@ CELERY_BEAT_SCHEDULE["reading-device-positions-prune"] = {
     "schedule": crontab(hour=6, minute=20),
     "args": ["modules.reading.tasks.device_positions_prune"],
 }
+# registered boletos (h-pay, ADR 0216)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "RegisteredBoletoStatusEnum": "modules.collection.models_boleto.RegisteredBoleto.Status",
+    "PaymentStatusEnum": "modules.collection.models.Payment.Status",
+}
