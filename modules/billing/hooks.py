@@ -65,3 +65,21 @@ def bills_released(run_id: int) -> None:
     """Tell every registered listener that run `run_id`'s bills were released (after commit)."""
     for name in sorted(_RELEASED):
         _RELEASED[name](run_id)
+
+
+# --- PIX on the bill (ADR 0217): the static BR Code a bill carries ------------------------------
+# Collection (above billing) registers the provider at start-up: it knows the utility's PIX key and
+# the txid that names the bill. The provider answers "" for a bill that carries none (no key, the
+# bill not open, under direct debit).
+BillPix = Callable[[object], str]
+
+_PIX: list[BillPix] = []
+
+
+def register_bill_pix(provider: BillPix) -> None:
+    _PIX[:] = [provider]
+
+
+def bill_pix(bill: object) -> str:
+    """The bill's PIX "copia e cola" (the QR's content), or ""."""
+    return _PIX[0](bill) if _PIX else ""

@@ -18,6 +18,7 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+import segno
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -29,7 +30,7 @@ from modules.common.domain.documents import display_masked_document, format_docu
 from modules.common.domain.money import format_brl
 from modules.registry.selectors_rental import delivery_address
 
-from . import pdf_lean, pdf_reads
+from . import hooks, pdf_lean, pdf_reads
 from .domain.febraban import format_typeable_line
 from .domain.interleaved25 import render_svg
 from .domain.statuses import BillStatus
@@ -84,6 +85,12 @@ def _img(svg: str, css: str = "width:100%") -> str:
     return f'<img alt="" style="{css}" src="data:image/svg+xml;base64,{data}">'
 
 
+def _pix_qr(payload: str) -> str:
+    """The BR Code as a QR image (error correction M, as BACEN recommends for printed codes)."""
+    uri = segno.make(payload, error="m").svg_data_uri(scale=2, border=0)
+    return f'<img alt="QR Code Pix" style="width:24mm;height:24mm" src="{uri}">'
+
+
 def bill_context_data(bill: Bill, reads: pdf_reads.BillReads | None = None) -> dict[str, Any]:
     """What a bill prints, read for both renderers: one bill's rows, or those a batch read at once
     (`pdf_reads.bill_reads`)."""
@@ -122,6 +129,8 @@ def bill_context_data(bill: Bill, reads: pdf_reads.BillReads | None = None) -> d
         "messages": texts.messages_for(bill, on=on, candidates=candidates, categories=categories),
         "quality_month": f"{quality.valid_from:%m/%Y}" if quality else "",
         "typeable": format_typeable_line(bill.typeable_line) if bill.typeable_line else "",
+        # the static BR Code (ADR 0217), "" when the utility has no PIX key or the bill takes none
+        "pix": hooks.bill_pix(bill),
         "kind_label": KIND_LABELS.get(bill.consumption_kind, bill.consumption_kind),
     }
 
@@ -137,6 +146,7 @@ def bill_context(bill: Bill) -> dict[str, Any]:
         "water": sum((i.amount for i in items if i.kind == ItemKind.WATER), Decimal("0.00")),
         "sewer": sum((i.amount for i in items if i.kind == ItemKind.SEWER), Decimal("0.00")),
         "chart": mark_safe(_img(_chart(c["history"], bill.reference, colour, c["months"]))),  # noqa: S308
+        "pix_qr": mark_safe(_pix_qr(c["pix"])) if c["pix"] else "",  # noqa: S308 - a data URI, inert
         "barcode_svg": mark_safe(_img(render_svg(bill.barcode), "width:103mm;height:13mm"))  # noqa: S308
         if bill.barcode
         else "",
@@ -346,8 +356,9 @@ _STATICS: dict[str, pdf_lean.Static] = {}
 def render_bill_pdf_lean(bill: Bill, reads: pdf_reads.BillReads | None = None) -> bytes | None:
     """The bill drawn by the lean writer, or None when it must go to the reference (a stamped draft
     or cancelled bill, a character outside the embedded faces, more than one page)."""
-    if bill.status in UNISSUED or bill.direct_debit:
-        # a bill under direct debit prints its notice instead of the barcode: the reference lays it out
+    if bill.status in UNISSUED or bill.direct_debit or hooks.bill_pix(bill):
+        # a bill under direct debit prints its notice instead of the barcode, a bill with a PIX QR
+        # carries it beside the barcode: the reference lays both out
         return None
     tenant = current_tenant()
     static = _static(tenant)

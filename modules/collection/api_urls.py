@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, direct_debit_apis, exceptions_apis, gateway_apis, settings_apis
+from . import apis, boleto_apis, direct_debit_apis, exceptions_apis, gateway_apis, settings_apis
 
 urlpatterns = [
     path("collection/return-files", apis.ReturnFilesApi.as_view(), name="api-return-files"),
@@ -108,4 +108,20 @@ urlpatterns = [
     path("collection/adjustments", exceptions_apis.AdjustmentsApi.as_view(), name="api-adjustments"),
     path("collection/closings", exceptions_apis.ClosingsApi.as_view(), name="api-closings"),
     path("collection/closings/<str:month>", exceptions_apis.ClosingApi.as_view(), name="api-closing"),
+    path(
+        "collection/boletos/remittances",
+        boleto_apis.BoletoRemittancesApi.as_view(),
+        name="api-boleto-remittances",
+    ),
+    path(
+        "collection/boletos/remittances/<int:pk>/file",
+        boleto_apis.BoletoRemittanceFileApi.as_view(),
+        name="api-boleto-remittance-file",
+    ),
+    path(
+        "collection/boletos/<int:pk>/write-off",
+        boleto_apis.BoletoWriteOffApi.as_view(),
+        name="api-boleto-write-off",
+    ),
+    path("collection/pix/receipts", boleto_apis.PixReceiptsApi.as_view(), name="api-pix-receipts"),
 ]

@@ -111,6 +111,12 @@ class ReturnFilesApi(APIView):
         rf = services.bank_file_import(actor=request.user, data=upload.read(), filename=upload.name or "")
         if isinstance(rf, ReturnFile):
             return Response(ReturnFileOut(rf).data, status=status.HTTP_201_CREATED)
+        from .models import BoletoFile
+
+        if isinstance(rf, BoletoFile):  # a CNAB 240 return of registered boletos (ADR 0216)
+            from .boleto_apis import BoletoFileOut
+
+            return Response(BoletoFileOut(rf).data, status=status.HTTP_201_CREATED)
         # a direct-debit return (B and F records, ADR 0235)
         from .direct_debit_apis import DebitReturnOut
 

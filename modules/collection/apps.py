@@ -103,3 +103,8 @@ class CollectionConfig(AppConfig):
         from .exceptions import adjustment_items
 
         register_item_source("collection.adjustment", adjustment_items)
+        from modules.billing.hooks import register_bill_pix
+
+        from .pix_bill import bill_pix_payload
+
+        register_bill_pix(bill_pix_payload)  # type: ignore[arg-type]

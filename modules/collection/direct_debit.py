@@ -32,6 +32,7 @@ from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.typed import transaction
 from modules.registry.models import Property
 
+from .bulk import values_update
 from .documents import held_bills
 from .domain import direct_debit as layout
 from .errors import ErrorCode
@@ -797,10 +798,10 @@ def _debit_answers(
                 record.detail = (
                     f"Debitado, mas {payment.get_review_reason_display().lower()}: {payment.review_detail}"
                 )[:300]
-    I.objects.bulk_update(
+    values_update(
+        I,
         [item for _, item, _ in debited] + refused,
         ["status", "return_code", "return_label", "answered_on", "payment"],
-        batch_size=5000,
     )
     if refused:
         # refused: the bill prints its barcode again and may be paid by any other channel

@@ -62,6 +62,10 @@ class ErrorCode(StrEnum):
     ENROLMENT_DONE = "enrolment_done"  # the unidentified enrolment was already linked or discarded
     REMITTANCE_NOT_FOUND = "remittance_not_found"
     BILLS_IN_DIRECT_DEBIT = "bills_in_direct_debit"  # sent for debit, the bank has not answered
+    # registered boletos, CNAB 240 (ADR 0216)
+    BOLETO_AGREEMENT_NOT_FOUND = "boleto_agreement_not_found"
+    BOLETO_NOT_FOUND = "boleto_not_found"
+    BOLETO_NOT_REGISTERED = "boleto_not_registered"  # only a sent or registered boleto is written off
     # the monthly closing (ADR 0237)
     MONTH_OPEN = "month_open"  # the month is still open for corrections (its agents' float)
     MONTH_CLOSED = "month_closed"

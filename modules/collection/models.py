@@ -251,6 +251,8 @@ class Payment(NamedByKind):
         GATEWAY = "gateway", "Pagamento on-line (PIX, boleto ou cartão)"
         DIRECT_DEBIT = "direct_debit", "Débito automático"
         DEPOSIT = "deposit", "Depósito bancário"
+        BOLETO = "boleto", "Boleto registrado (CNAB 240)"
+        PIX = "pix", "PIX (QR da conta)"
 
     class Status(TextChoices):
         APPLIED = "applied", "Baixado"
@@ -459,6 +461,11 @@ class GatewayAccount(NamedByKind):
     active = models.BooleanField(default=True)
 
 
+from .models_boleto import BoletoAgreement as BoletoAgreement  # noqa: E402
+from .models_boleto import BoletoFile as BoletoFile  # noqa: E402
+from .models_boleto import BoletoReturnRecord as BoletoReturnRecord  # noqa: E402
+from .models_boleto import PixReceiver as PixReceiver  # noqa: E402
+from .models_boleto import RegisteredBoleto as RegisteredBoleto  # noqa: E402
 from .models_direct_debit import DirectDebitAgreement as DirectDebitAgreement  # noqa: E402
 from .models_direct_debit import DirectDebitAuthorization as DirectDebitAuthorization  # noqa: E402
 from .models_direct_debit import DirectDebitBillControl as DirectDebitBillControl  # noqa: E402

@@ -35,6 +35,7 @@ from .domain.return_file import parse_return_file
 from .errors import ErrorCode
 from .matcher import Incoming, payments_match
 from .models import (
+    BoletoFile,
     CollectingAgent,
     DirectDebitReturn,
     DocumentBill,
@@ -85,16 +86,23 @@ def return_file_import(*, actor: Actor, data: bytes, filename: str = "") -> Retu
         raise
 
 
-def bank_file_import(*, actor: Actor, data: bytes, filename: str = "") -> ReturnFile | DirectDebitReturn:
+def bank_file_import(
+    *, actor: Actor, data: bytes, filename: str = ""
+) -> ReturnFile | DirectDebitReturn | BoletoFile:
     """A file from a bank, whichever it is: a collection return (A/G/Z) or a direct-debit return
     (A/B/F/Z, ADR 0235), told apart by its header's service (A.10) and its record types. A refusal
     is recorded the same way for both."""
+    from .boletos import boleto_return_import
     from .direct_debit import debit_return_import
+    from .domain.cnab240 import is_cnab240
     from .domain.direct_debit import is_debit_file
 
-    if not is_debit_file(data):
+    cnab = is_cnab240(data)
+    if not cnab and not is_debit_file(data):
         return return_file_import(actor=actor, data=data, filename=filename)
     try:
+        if cnab:
+            return boleto_return_import(actor=actor, data=data, filename=filename)
         return debit_return_import(actor=actor, data=data, filename=filename)
     except DomainError as exc:
         return_file_refusal_record(actor=actor, data=data, filename=filename, error=exc)

@@ -19,7 +19,7 @@ from . import selectors, services
 from .domain.return_file import ReturnFileRejected
 from .errors import ErrorCode
 from .forms import PaymentFilterForm, ReasonForm, ReturnFileUploadForm
-from .models import Payment, ReturnFile
+from .models import BoletoFile, Payment, ReturnFile
 
 
 def _query(form: PaymentFilterForm) -> str:
@@ -160,6 +160,13 @@ def return_files_view(request: HttpRequest) -> HttpResponse:
                         request,
                         f"Arquivo {rf.filename or rf.pk} importado: {rf.applied_count} pagamento(s) "
                         f"baixado(s), {rf.review_count} em análise.",
+                    )
+                    return redirect("collection:return_files")
+                if isinstance(rf, BoletoFile):
+                    messages.success(
+                        request,
+                        f"Retorno de cobrança registrada {rf.filename or rf.pk} importado: "
+                        + ", ".join(f"{n} {k}" for k, n in sorted(rf.summary.items())),
                     )
                     return redirect("collection:return_files")
                 messages.success(

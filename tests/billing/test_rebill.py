@@ -235,3 +235,43 @@ def test_a_paid_or_cancelled_bill_cannot_change(ready: Any) -> None:
     with pytest.raises(Conflict):
         rebill(actor=f.ACTOR, bill_id=bill.pk, changes=BillChanges(consumption_m3=1), reason="x")
     assert _counts() == before
+
+
+def test_a_group_s_open_bills_move_to_a_new_due_date_at_once_each_with_its_note_and_audit(ready: Any) -> None:
+    from modules.billing.services.due_date_bulk import due_dates_bulk_change
+
+    props = [f.billable(ready) for _ in range(5)]
+    for p in props:
+        reading_register(actor=f.ACTOR, data=ReadingInput(p.account_number, MONTH, MONTH.day(10), 16, ""))
+    run = runs.run_create(
+        actor=f.ACTOR, group=ready, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 31)
+    )
+    for chunk in run.chunks.order_by("number"):
+        runs.chunk_process(chunk_id=chunk.pk)
+    runs.run_release(actor=f.ACTOR, run=run)
+    bills = list(Bill.objects.filter(run=run).order_by("pk"))
+    assert len(bills) == 5
+    lines = {b.pk: b.typeable_line for b in bills}
+    Bill.objects.filter(pk=bills[0].pk).update(status=BillStatus.PAID)  # a paid bill stays as it is
+    # a holiday refuses the whole change: nothing written
+    before = _counts()
+    with pytest.raises(ValidationFailed):
+        due_dates_bulk_change(
+            actor=f.ACTOR, new_due_date=dt.date(2025, 11, 20), reason="Greve", group_ids=[ready.pk]
+        )
+    assert _counts() == before
+    with pytest.raises(ValidationFailed) as none:
+        due_dates_bulk_change(actor=f.ACTOR, new_due_date=dt.date(2025, 6, 30), reason="Greve")
+    assert none.value.field == "criteria"
+    out = due_dates_bulk_change(
+        actor=f.ACTOR, new_due_date=dt.date(2025, 6, 30), reason="Greve dos Correios", group_ids=[ready.pk]
+    )
+    assert sorted(o.bill.pk for o in out if o.bill) == [b.pk for b in bills[1:]]
+    for b in bills[1:]:
+        b.refresh_from_db()
+        assert b.due_date == dt.date(2025, 6, 30) and b.status == "released"
+        assert parse_typeable_line(b.typeable_line).amount == b.total
+        assert BillNote.objects.get(bill=b).after["due_date"] == "2025-06-30"
+    bills[0].refresh_from_db()
+    assert bills[0].typeable_line == lines[bills[0].pk] and bills[0].due_date != dt.date(2025, 6, 30)
+    assert AuditEntry.objects.filter(action="billing.bill_change").count() == 4

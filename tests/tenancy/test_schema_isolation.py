@@ -1227,3 +1227,33 @@ IDS |= {
     # the installment booklet of an agreement (citizen API, VA-16, ADR 0213)
     ("agreements", "agreement_id"): lambda w: w.agreement().pk,
 }
+
+
+def _beta_boleto(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection import boletos
+        from modules.common.audit import SystemActor
+        from tests.collection import factories as col
+
+        _beyond_alpha("collection_boletoagreement", "collection_registeredboleto", "collection_boletofile")
+        col.agent("341")
+        code = f"CBBETA{next(_names)}"
+        actor = SystemActor(ACTOR_NAME)
+        boletos.boleto_agreement_create(
+            actor=actor, agent_code="341", code=code, branch="7777", account="7777"
+        )
+        bill = w.bill()  # due in 2099, open: it gets a boleto
+        (boleto,) = boletos.boletos_issue(
+            actor=actor, agreement_code=code, due_until=bill.due_date, today=TODAY
+        )
+        sent = boletos.boleto_remittance_send(actor=actor, agreement_code=code, today=TODAY)
+        return {"boleto": boleto, "file": sent}
+
+    return w.get("boleto", make)
+
+
+IDS |= {
+    # registered boletos, CNAB 240 (h-pay, ADR 0216)
+    ("boletos", "id"): lambda w: _beta_boleto(w)["boleto"].pk,
+    ("boletos/remittances", "id"): lambda w: _beta_boleto(w)["file"].pk,
+}

@@ -506,3 +506,8 @@ CELERY_BEAT_SCHEDULE["reading-device-positions-prune"] = {
 # The release the server runs (the image tag, set by the deployment): the totems' heartbeat carries
 # it and a totem reloads itself when it changes, so the kiosks update with the server (3.2.15.14)
 MANANCIAL_RELEASE = env("MANANCIAL_RELEASE", "dev")
+# registered boletos (h-pay, ADR 0216)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "RegisteredBoletoStatusEnum": "modules.collection.models_boleto.RegisteredBoleto.Status",
+    "PaymentStatusEnum": "modules.collection.models.Payment.Status",
+}
