@@ -432,6 +432,8 @@ class BillingSettings(models.Model):
 
 
 from .models_condo import CondominiumDependent as CondominiumDependent  # noqa: E402
+from .models_critique import CritiqueRule as CritiqueRule  # noqa: E402
+from .models_critique import InvoiceMinimum as InvoiceMinimum  # noqa: E402
 from .models_exemptions import TariffExemption as TariffExemption  # noqa: E402
 from .models_invoices import SecondCopyCharge as SecondCopyCharge  # noqa: E402
 from .models_invoices import SecondCopyFeeVersion as SecondCopyFeeVersion  # noqa: E402
