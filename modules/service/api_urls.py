@@ -451,3 +451,18 @@ from . import reports_views  # noqa: E402
 urlpatterns += [
     path("reading/reports", reports_views.ReadingReportApi.as_view(), name="api-reading-report"),
 ]
+
+# h-docs: loss charges (perdas, ADR 0228)
+from . import losses_apis  # noqa: E402
+
+urlpatterns += [
+    path("service/loss-types", losses_apis.LossTypesApi.as_view(), name="api-service-loss-types"),
+    path("service/loss-fines", losses_apis.LossFinesApi.as_view(), name="api-service-loss-fines"),
+    path("service/loss-charges", losses_apis.LossChargesApi.as_view(), name="api-service-loss-charges"),
+    path(
+        "service/loss-inspections",
+        losses_apis.LossInspectionsApi.as_view(),
+        name="api-service-loss-inspections",
+    ),
+    path("service/loss-report", losses_apis.LossReportApi.as_view(), name="api-service-loss-report"),
+]

@@ -163,3 +163,8 @@ from . import reports_views  # noqa: E402
 urlpatterns += [
     path("relatorios-de-leitura/", reports_views.reading_reports_view, name="reading_reports"),
 ]
+
+# h-docs: loss charges (perdas, ADR 0228)
+from . import losses_views  # noqa: E402
+
+urlpatterns += [path("perdas/", losses_views.losses_view, name="losses")]
