@@ -75,6 +75,10 @@ class CritiqueRuleApi(APIView):
         return Response(rule_out(rule))
 
 
+def _minimum_out(row: Any) -> dict[str, str]:
+    return {"single_bill": f"{row.single_bill:.2f}", "run_bill": f"{row.run_bill:.2f}"}
+
+
 class InvoiceMinimumIn(serializers.Serializer):
     single_bill = serializers.CharField(max_length=20, help_text="fatura avulsa (R$)")
     run_bill = serializers.CharField(max_length=20, help_text="fatura do faturamento do grupo (R$)")
@@ -89,14 +93,14 @@ class InvoiceMinimumApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         row = critique.minimums()
-        return Response({"single_bill": str(row.single_bill), "run_bill": str(row.run_bill)})
+        return Response(_minimum_out(row))
 
     @extend_schema(request=InvoiceMinimumIn, responses={200: OpenApiTypes.OBJECT})
     def put(self, request: Request) -> Response:
         data = InvoiceMinimumIn(data=request.data)
         data.is_valid(raise_exception=True)
         row = critique.invoice_minimum_update(actor=request.user, **data.validated_data)
-        return Response({"single_bill": str(row.single_bill), "run_bill": str(row.run_bill)})
+        return Response(_minimum_out(row))
 
 
 def report_out(report: critique.CritiqueReport) -> dict[str, Any]:

@@ -34,7 +34,7 @@ PAID, CREDITED = dt.date(2025, 5, 30), dt.date(2025, 6, 2)
 
 
 @pytest.fixture(autouse=True)
-def frozen() -> object:
+def frozen(tenant_alpha: object) -> object:
     set_company_code("0562")
     with time_machine.travel(TODAY, tick=False):
         yield

@@ -142,6 +142,7 @@ def _checked(data: RuleInput) -> tuple[RuleKind, Decimal, Category | None]:
     problem = threshold_problem(kind, threshold)
     if problem:
         raise ValidationFailed(problem, field="threshold", code=ErrorCode.INVALID)
+    threshold = threshold.quantize(Decimal("0.01"))  # as the column keeps it
     category = None
     if data.category:
         category = Category.objects.filter(code=data.category).first()
