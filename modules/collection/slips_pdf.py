@@ -13,6 +13,7 @@ from modules.billing.domain.febraban import format_typeable_line
 from modules.billing.domain.interleaved25 import render_svg
 from modules.common.clock import current_tenant
 from modules.common.domain.documents import display_masked_document, format_document
+from modules.registry.selectors_rental import responsible_on
 
 from .models import PaymentDocument
 
@@ -45,6 +46,9 @@ def document_context(doc: PaymentDocument) -> dict[str, Any]:
     customer = doc.customer
     prop = doc.property
     payer_name, payer_doc = "", ""
+    if customer is None and prop is not None:
+        # whom the unit's documents go to on the issue day (the rental-contract payer rule, ADR 0192)
+        customer = responsible_on(prop, doc.as_of).customer
     if customer is not None:
         payer_name, payer_doc = customer.name, customer.cpf_cnpj
     return {
