@@ -235,3 +235,47 @@ def test_the_credit_api_answers_the_ledger_and_refuses_by_field(alpha_client: Cl
     assert done.status_code == 201 and done.json()["balance"] == "30.00"
     got = alpha_client.get(f"/api/v1/collection/credits/{credit.pk}", **h).json()
     assert [ln["kind"] for ln in got["ledger"]] == ["granted", "refund"]
+
+
+def test_the_staff_pages_issue_a_slip_show_it_and_use_a_credit(alpha_client: Client) -> None:
+    from modules.access.models import User
+
+    make_user("alpha", "caixa", is_admin=True)
+    alpha_client.force_login(User.objects.get(username="caixa"))
+    p = f.prop()
+    form = alpha_client.get("/arrecadacao/guias/nova/")
+    assert form.status_code == 200 and "Nova guia avulsa" in form.content.decode()
+    refused = alpha_client.post(
+        "/arrecadacao/guias/nova/",
+        {
+            "account_number": p.account_number,
+            "valid_until": "2025-06-30",
+            "description_1": "x",
+            "amount_1": "0",
+        },
+    )
+    assert refused.status_code == 200 and "Item 1: o valor deve ser positivo" in refused.content.decode()
+    assert not PaymentDocument.objects.exists()
+    made = alpha_client.post(
+        "/arrecadacao/guias/nova/",
+        {
+            "account_number": p.account_number,
+            "valid_until": "2025-06-30",
+            "description_1": "Ligação",
+            "amount_1": "1.234,56",
+        },
+    )
+    assert made.status_code == 302
+    doc = PaymentDocument.objects.get()
+    assert doc.amount == Decimal("1234.56") and made["Location"] == f"/arrecadacao/documentos/{doc.pk}/"
+    page = alpha_client.get(made["Location"]).content.decode()
+    assert "Guia avulsa nº" in page and "1.234,56" in page and doc.typeable_line in page
+    pdf = alpha_client.get(f"/arrecadacao/documentos/{doc.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    credit = _credit(p, "40.00")
+    ledger = alpha_client.get(f"/arrecadacao/creditos/{credit.pk}/").content.decode()
+    assert "Extrato do crédito" in ledger and "Crédito concedido" in ledger
+    alpha_client.post(
+        f"/arrecadacao/creditos/{credit.pk}/", {"op": "refund", "amount": "10,00", "reason": "Devolução"}
+    )
+    assert credits.credit_balance(credit) == Decimal("30.00")

@@ -195,3 +195,22 @@ def test_the_report_and_the_api(ready: Any, alpha_client: Client) -> None:
     ]
     types = alpha_client.get("/api/v1/service/loss-types", **h).json()["types"]
     assert [t["code"] for t in types] == ["FR01", "LK01"]
+
+
+def test_the_staff_page_registers_a_loss(ready: Any, alpha_client: Client) -> None:
+    from modules.access.models import User
+
+    make_user("alpha", "fiscal", is_admin=True)
+    alpha_client.force_login(User.objects.get(username="fiscal"))
+    order = _inspection(ready)
+    with time_machine.travel(dt.datetime(2025, 7, 25, 12, tzinfo=dt.UTC), tick=False):
+        page = alpha_client.get("/servicos/perdas/")
+        assert page.status_code == 200 and "Ligação clandestina" in page.content.decode()
+        done = alpha_client.post(
+            "/servicos/perdas/",
+            {"op": "charge", "order": order.label, "loss_type": "LK01", "degree": "light"},
+        )
+        assert done.status_code == 302
+        assert LossCharge.objects.get().fine == D("64.35")
+        report = alpha_client.get("/servicos/perdas/?from=2025-07-01&to=2025-07-31").content.decode()
+        assert "Vazamento após o hidrômetro" in report and "64,35" in report
