@@ -75,4 +75,7 @@ urlpatterns += [
     ),
     path("billing/invoice-minimum", critique_apis.InvoiceMinimumApi.as_view(), name="api-invoice-minimum"),
     path("billing/runs/<int:pk>/critique", critique_apis.RunCritiqueApi.as_view(), name="api-run-critique"),
+    path(
+        "billing/runs/<int:pk>/print-file", critique_apis.RunPrintFileApi.as_view(), name="api-run-print-file"
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -17,6 +18,7 @@ from modules.access.permissions import HasFunction
 
 from .domain.critique import RULE_KIND_LABELS, RuleKind
 from .models import BillingRun, CritiqueRule
+from .print_file import run_print_file
 from .services import critique
 
 
@@ -127,3 +129,19 @@ class RunCritiqueApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         run = get_object_or_404(BillingRun, pk=pk)
         return Response(report_out(critique.critique_report(run)))
+
+
+class RunPrintFileApi(APIView):
+    """GET /api/v1/billing/runs/{id}/print-file: the print-shop file of the run's issued bills (CSV)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "billing.runs"
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        run = get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)
+        response = HttpResponse(run_print_file(run), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="grafica-grupo{run.group.code}-{run.reference:%Y%m}.csv"'
+        )
+        return response

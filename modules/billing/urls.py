@@ -47,4 +47,5 @@ from . import views_critique  # noqa: E402
 urlpatterns += [
     path("critica/", views_critique.critique_rules_view, name="critique_rules"),
     path("execucoes/<int:pk>/critica/", views_critique.run_critique_view, name="run_critique"),
+    path("execucoes/<int:pk>/grafica.csv", views_critique.run_print_file_view, name="run_print_file"),
 ]

@@ -13,6 +13,7 @@ from modules.registry.models import Category
 
 from .domain.critique import RULE_KIND_LABELS
 from .models import BillingRun, CritiqueRule
+from .print_file import run_print_file
 from .services import critique
 
 
@@ -67,3 +68,13 @@ def critique_rules_view(request: HttpRequest) -> HttpResponse:
 def run_critique_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)
     return render(request, "billing/run_critique.html", {"run": run, "report": critique.critique_report(run)})
+
+
+@function_required("billing.runs")
+def run_print_file_view(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(BillingRun.objects.select_related("group"), pk=pk)
+    response = HttpResponse(run_print_file(run), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="grafica-grupo{run.group.code}-{run.reference:%Y%m}.csv"'
+    )
+    return response

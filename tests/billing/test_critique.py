@@ -242,3 +242,34 @@ def _user() -> Any:
     from modules.access.models import User
 
     return User.objects.get(username="gestora")
+
+
+def test_the_print_shop_file_lists_the_issued_bills_in_route_order_without_those_in_critique(
+    staff: Any,  # noqa: F811
+) -> None:
+    g = f.group()
+    f.schedule(g, MONTH)
+    first = f.billable(g)
+    second = f.billable(g)
+    reading_register(actor=f.ACTOR, data=ReadingInput(first.account_number, MONTH, MONTH.day(10), 16, ""))
+    reading_register(actor=f.ACTOR, data=ReadingInput(second.account_number, MONTH, MONTH.day(10), 10, ""))
+    critique_rule_create(actor=f.ACTOR, data=RuleInput(name="Alto", kind="consumption_above", threshold="12"))
+    run = runs.run_create(actor=f.ACTOR, group=g, reference=MONTH, enqueue=False, today=dt.date(2025, 5, 31))
+    for chunk in run.chunks.all():
+        runs.chunk_process(chunk_id=chunk.pk)
+    run.refresh_from_db()
+    assert runs.run_release(actor=f.ACTOR, run=run) == 1  # the 16 m³ bill stays in critique
+    response = staff.get(f"/api/v1/billing/runs/{run.pk}/print-file")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = response.content.decode().splitlines()
+    assert header.startswith("grupo;rota;sequencia;matricula;nome;endereco;")
+    (row,) = rows
+    bill = Bill.objects.get(run=run, property=second)
+    cells = row.split(";")
+    assert (cells[3], cells[7], cells[9], cells[10], cells[11]) == (
+        second.account_number,
+        "05/2025",
+        "10",
+        "20,59",
+        bill.typeable_line,
+    )
