@@ -69,3 +69,32 @@ def test_a_service_added_then_removed_leaves_both_moves_in_the_annotations(ready
     assert BillNote.objects.get(bill=added.bill).summary() == (
         "total R$ 75,96 → R$ 40,56; serviço retirado(a): Aferição de hidrômetro (R$ 35,40)"
     )
+
+
+def test_a_reading_changed_after_billing_rebases_the_next_month(ready: Any) -> None:
+    from modules.reading.models import Reading, ReadingRevision
+    from modules.reading.services import ReadingInput, reading_register
+
+    bill = _bill(ready)  # May: 16 m³ read
+    assert bill.previous_reading is not None
+    june = MONTH.next()
+    f.schedule(ready, june)
+    with time_machine.travel(dt.datetime(2025, 6, 12, 12, tzinfo=dt.UTC), tick=False):
+        reading_register(
+            actor=f.ACTOR,
+            data=ReadingInput(
+                bill.property.account_number, june, june.day(10), bill.previous_reading + 30, ""
+            ),
+        )
+    out = rebill(
+        actor=f.ACTOR,
+        bill_id=bill.pk,
+        changes=BillChanges(reading=bill.previous_reading + 10),
+        reason="Aferida",
+    )
+    assert out.bill is not None and out.bill.consumption_m3 == 10 and out.bill.total == Decimal("20.59")
+    may = Reading.objects.get(property=bill.property, reference=MONTH.first_day())
+    nxt = Reading.objects.get(property=bill.property, reference=june.first_day())
+    assert (may.value, may.consumption_m3) == (bill.previous_reading + 10, 10)
+    assert (nxt.previous_value, nxt.consumption_m3) == (bill.previous_reading + 10, 20)
+    assert ReadingRevision.objects.filter(property=bill.property).count() == 2  # both kept as they were
