@@ -214,3 +214,26 @@ def test_the_staff_page_registers_a_loss(ready: Any, alpha_client: Client) -> No
         assert LossCharge.objects.get().fine == D("64.35")
         report = alpha_client.get("/servicos/perdas/?from=2025-07-01&to=2025-07-31").content.decode()
         assert "Vazamento após o hidrômetro" in report and "64,35" in report
+
+
+def test_the_nightly_task_opens_the_inspections_once_and_beat_dispatches_it(
+    ready: Any, settings: Any
+) -> None:
+    from modules.common.tenancy import SCHEMA_HEADER
+    from modules.service.tasks import loss_inspections_open
+
+    entry = settings.CELERY_BEAT_SCHEDULE["service-loss-inspections-open"]
+    assert (entry["task"], entry["args"]) == (
+        "modules.common.tasks.dispatch_to_tenants",
+        ["modules.service.tasks.loss_inspections_open"],
+    )
+    losses.loss_settings_update(actor=f.ACTOR, long_cut_days=30, inspection_code="INSP01")
+    ServiceConnection.objects.filter(property=ready, kind="water").update(
+        situation="cut", since=dt.date(2025, 1, 2)
+    )
+    headers = {SCHEMA_HEADER: "alpha"}
+    with time_machine.travel(dt.datetime(2025, 3, 3, 12, tzinfo=dt.UTC), tick=False):
+        first = loss_inspections_open.apply(headers=headers, throw=True).get()
+        again = loss_inspections_open.apply(headers=headers, throw=True).get()
+    assert first["day"] == "2025-03-03" and len(first["opened"]) == 1
+    assert again == {"day": "2025-03-03", "opened": []}
