@@ -279,3 +279,19 @@ def test_the_staff_pages_issue_a_slip_show_it_and_use_a_credit(alpha_client: Cli
         f"/arrecadacao/creditos/{credit.pk}/", {"op": "refund", "amount": "10,00", "reason": "Devolução"}
     )
     assert credits.credit_balance(credit) == Decimal("30.00")
+
+
+def test_a_slip_for_a_customer_without_a_property(tenant_alpha: object) -> None:
+    """3.2.7.11: a circus or a fair with no unit gets a payable document with its barcode."""
+    from tests.registry import factories as rf
+
+    circus = rf.customer("Circo Estrela Ltda")
+    doc = slips.slip_create(
+        actor=ACTOR,
+        customer_id=circus.pk,
+        valid_until=VALID,
+        lines=[slips.SlipLine("Fornecimento de água por caminhão-pipa", Decimal("310.00"))],
+    )
+    assert (doc.property_id, doc.customer_id, doc.amount) == (None, circus.pk, Decimal("310.00"))
+    assert parse_barcode(doc.barcode).amount == Decimal("310.00")
+    assert "Circo Estrela Ltda" in render_document_html(doc)

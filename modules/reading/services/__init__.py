@@ -505,10 +505,10 @@ def readings_import(*, actor: Actor, text: str) -> FileReport:
 def reading_correct_billed_in(
     *, actor: Actor, property_id: int, reference: dt.date, value: int, reason: str
 ) -> Reading | None:
-    """The month's reading changed after billing (seed 001 3.2.7.13.4, through billing's rebill): the
-    old one kept as a revision, the value and the measured consumption set, and the next month's
-    reading, when there is one, measured again from it (its previous reading is this value). Runs
-    inside the caller's (rebill's) transaction. None when the month has no reading."""
+    """Runs inside the caller's transaction (rebill's). The month's reading changed after billing
+    (seed 001 3.2.7.13.4): the old one kept as a revision, the value and the measured consumption set,
+    and the next month's reading, when there is one, measured again from it (its previous reading is
+    this value). None when the month has no reading."""
     reading: Reading | None = (
         Reading.objects.select_for_update(of=("self",))
         .select_related("occurrence")
