@@ -457,6 +457,7 @@ from . import losses_apis  # noqa: E402
 
 urlpatterns += [
     path("service/loss-types", losses_apis.LossTypesApi.as_view(), name="api-service-loss-types"),
+    path("service/loss-types/<str:code>", losses_apis.LossTypeApi.as_view(), name="api-service-loss-type"),
     path("service/loss-fines", losses_apis.LossFinesApi.as_view(), name="api-service-loss-fines"),
     path("service/loss-charges", losses_apis.LossChargesApi.as_view(), name="api-service-loss-charges"),
     path(

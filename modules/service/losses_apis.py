@@ -67,6 +67,25 @@ class LossTypesApi(APIView):
         return Response(type_out(row), status=status.HTTP_201_CREATED)
 
 
+class LossTypeChangeIn(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    active = serializers.BooleanField()
+
+
+class LossTypeApi(APIView):
+    """PUT /api/v1/service/loss-types/{code}: rename a type or turn it off."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = FUNCTION
+
+    @extend_schema(request=LossTypeChangeIn, responses={200: OpenApiTypes.OBJECT})
+    def put(self, request: Request, code: str) -> Response:
+        data = LossTypeChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = losses.loss_type_update(actor=request.user, code=code, **data.validated_data)
+        return Response(type_out(row))
+
+
 class LossFineIn(serializers.Serializer):
     loss_type = serializers.CharField(max_length=10)
     degree = serializers.ChoiceField(choices=[d.value for d in Degree])

@@ -70,7 +70,9 @@ def ready(tenant_alpha: Any) -> Any:
 
 
 def _inspection(home: Any, *, executed: bool = True) -> ServiceOrder:
-    team = f.team()
+    from modules.service.models import Team
+
+    team = Team.objects.filter(name="Equipe Norte").first() or f.team()
     with time_machine.travel(WHEN, tick=False):
         order = orders.order_open(actor=f.ACTOR, code="INSP01", property_id=home.pk)
         if executed:
@@ -195,6 +197,35 @@ def test_the_report_and_the_api(ready: Any, alpha_client: Client) -> None:
     ]
     types = alpha_client.get("/api/v1/service/loss-types", **h).json()["types"]
     assert [t["code"] for t in types] == ["FR01", "LK01"]
+    assert [(f["degree"], f["amount"]) for f in types[0]["fines"]] == [
+        ("light", "120.00"),
+        ("severe", "912.40"),
+        ("severe", "850.00"),
+    ]
+    off = alpha_client.put(
+        "/api/v1/service/loss-types/FR01",
+        {"name": "Ligação clandestina", "active": False},
+        content_type="application/json",
+        **h,
+    )
+    assert off.status_code == 200 and off.json()["active"] is False
+    other = _inspection(ready)
+    refused_off = alpha_client.post(
+        "/api/v1/service/loss-charges",
+        {"order": other.pk, "loss_type": "FR01", "degree": "light", "police_report": "BO 9"},
+        content_type="application/json",
+        **h,
+    )
+    assert refused_off.status_code == 400 and refused_off.json()["field"] == "loss_type"
+    assert (
+        alpha_client.put(
+            "/api/v1/service/loss-types/ZZ",
+            {"name": "x", "active": True},
+            content_type="application/json",
+            **h,
+        ).status_code
+        == 404
+    )
 
 
 def test_the_staff_page_registers_a_loss(ready: Any, alpha_client: Client) -> None:

@@ -1235,8 +1235,18 @@ def _beta_credit(w: BetaWorld) -> Any:
     return w.get("credit", make)
 
 
+def _beta_loss_type(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.service.models import LossType
+
+        return LossType.objects.create(code="BETA77", name="Perda de Beta", nature="fraud")
+
+    return w.get("loss_type", make)
+
+
 IDS |= {
     # the critique's rules and credits with their ledger (h-docs, ADR 0226, 0228)
+    ("loss-types", "code"): lambda w: _beta_loss_type(w).code,
     ("critique-rules", "id"): lambda w: _beta_critique_rule(w).pk,
     ("credits", "id"): lambda w: _beta_credit(w).pk,
 }

@@ -81,6 +81,23 @@ def loss_type_create(*, actor: Actor, code: str, name: str, nature: str) -> Loss
 
 
 @transaction.atomic(durable=True)
+def loss_type_update(*, actor: Actor, code: str, name: str, active: bool) -> LossType:
+    """Rename a type or turn it off (a type off takes no new loss charge; its rows stay)."""
+    row: LossType | None = LossType.objects.select_for_update().filter(code=code).first()
+    if row is None:
+        raise NotFound(f"Tipo de perda {code} não cadastrado.", field="code", code=ErrorCode.INVALID)
+    if not name.strip():
+        raise ValidationFailed("Informe o nome do tipo.", field="name", code=ErrorCode.INVALID)
+    before = snapshot(row)
+    row.name, row.active = name.strip(), active
+    row.save(update_fields=["name", "active"])
+    audit_record(
+        actor=actor, action="service.loss_type_update", target=row, before=before, after=snapshot(row)
+    )
+    return row
+
+
+@transaction.atomic(durable=True)
 def loss_fine_create(
     *, actor: Actor, loss_type: str, degree: str, valid_from: dt.date, amount: object
 ) -> LossFine:
