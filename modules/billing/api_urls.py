@@ -64,3 +64,18 @@ urlpatterns += [
         name="api-sewer-notice-templates",
     ),
 ]
+
+# h-docs: the critique's rule set, the minimum invoice values and a run's critique report (ADR 0226)
+from . import critique_apis  # noqa: E402
+
+urlpatterns += [
+    path("billing/critique-rules", critique_apis.CritiqueRulesApi.as_view(), name="api-critique-rules"),
+    path(
+        "billing/critique-rules/<int:pk>", critique_apis.CritiqueRuleApi.as_view(), name="api-critique-rule"
+    ),
+    path("billing/invoice-minimum", critique_apis.InvoiceMinimumApi.as_view(), name="api-invoice-minimum"),
+    path("billing/runs/<int:pk>/critique", critique_apis.RunCritiqueApi.as_view(), name="api-run-critique"),
+    path(
+        "billing/runs/<int:pk>/print-file", critique_apis.RunPrintFileApi.as_view(), name="api-run-print-file"
+    ),
+]

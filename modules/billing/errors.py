@@ -95,3 +95,5 @@ class ErrorCode(StrEnum):
     EXEMPTION_NOT_FOUND = "exemption_not_found"
     # the sewer-billing notice (h-condo)
     SEWER_NOTICE_NO_SEWER = "sewer_notice_no_sewer"
+    # the critique's rule set and the minimum invoice values (h-docs, ADR 0226)
+    BELOW_MINIMUM = "below_minimum"

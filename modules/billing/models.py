@@ -149,7 +149,33 @@ class BillNote(models.Model):
         if b.get("hold") != a.get("hold"):
             labels = dict(BillHold.choices)
             parts.append(f"retenção: {labels.get(a.get('hold', ''), '')}")
+        parts += items_moved(b.get("lines") or [], a.get("lines") or [])
         return "; ".join(parts) or "sem diferença nos valores"
+
+
+# the lines whose coming and going a correction traces (3.2.7.13.1): services and installments
+TRACED_KINDS = ("service", "installment", "credit", "adjustment")
+
+
+def items_moved(before: list[dict[str, str]], after: list[dict[str, str]]) -> list[str]:
+    """The services and installments a correction removed from the bill or added to it, with their
+    amounts ("parcela retirada: Parcela 3/10 do acordo 12 (R$ 45,10)")."""
+
+    def keyed(lines: list[dict[str, str]]) -> list[tuple[str, str, str]]:
+        return [
+            (ln["kind"], ln["description"], ln["amount"]) for ln in lines if ln.get("kind") in TRACED_KINDS
+        ]
+
+    old, new = keyed(before), keyed(after)
+    words = {"installment": "parcela", "service": "serviço", "credit": "crédito", "adjustment": "ajuste"}
+    out = []
+    for kind, description, amount in old:
+        if (kind, description, amount) not in new:
+            out.append(f"{words[kind]} retirado(a): {description} (R$ {_br_money(amount.lstrip('-'))})")
+    for kind, description, amount in new:
+        if (kind, description, amount) not in old:
+            out.append(f"{words[kind]} incluído(a): {description} (R$ {_br_money(amount.lstrip('-'))})")
+    return out
 
 
 def _br_date(iso: str | None) -> str:
@@ -432,6 +458,8 @@ class BillingSettings(models.Model):
 
 
 from .models_condo import CondominiumDependent as CondominiumDependent  # noqa: E402
+from .models_critique import CritiqueRule as CritiqueRule  # noqa: E402
+from .models_critique import InvoiceMinimum as InvoiceMinimum  # noqa: E402
 from .models_exemptions import TariffExemption as TariffExemption  # noqa: E402
 from .models_invoices import SecondCopyCharge as SecondCopyCharge  # noqa: E402
 from .models_invoices import SecondCopyFeeVersion as SecondCopyFeeVersion  # noqa: E402

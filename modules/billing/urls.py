@@ -40,3 +40,12 @@ urlpatterns += [
     ),
     path("comunicado-esgoto/", views_condo.sewer_notice_texts_view, name="sewer_notice_texts"),
 ]
+
+# h-docs: the critique's rule set and a run's critique report (ADR 0226)
+from . import views_critique  # noqa: E402
+
+urlpatterns += [
+    path("critica/", views_critique.critique_rules_view, name="critique_rules"),
+    path("execucoes/<int:pk>/critica/", views_critique.run_critique_view, name="run_critique"),
+    path("execucoes/<int:pk>/grafica.csv", views_critique.run_print_file_view, name="run_print_file"),
+]

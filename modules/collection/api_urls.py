@@ -125,3 +125,19 @@ urlpatterns = [
     ),
     path("collection/pix/receipts", boleto_apis.PixReceiptsApi.as_view(), name="api-pix-receipts"),
 ]
+
+# h-docs: payable documents by id with their PDF, the guia avulsa, credits and their ledger (ADR 0228)
+from . import slips_apis  # noqa: E402
+
+urlpatterns += [
+    path("documents/slips", slips_apis.SlipsApi.as_view(), name="api-document-slips"),
+    path("documents/<int:pk>", slips_apis.DocumentApi.as_view(), name="api-document"),
+    path("documents/<int:pk>/pdf", slips_apis.DocumentPdfApi.as_view(), name="api-document-pdf"),
+    path("collection/credits/<int:pk>", slips_apis.CreditApi.as_view(), name="api-credit"),
+    path(
+        "collection/credits/<int:pk>/refund", slips_apis.CreditRefundApi.as_view(), name="api-credit-refund"
+    ),
+    path(
+        "collection/credits/<int:pk>/offset", slips_apis.CreditOffsetApi.as_view(), name="api-credit-offset"
+    ),
+]

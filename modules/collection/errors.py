@@ -71,3 +71,7 @@ class ErrorCode(StrEnum):
     MONTH_CLOSED = "month_closed"
     MONTH_OUT_OF_ORDER = "month_out_of_order"
     CLOSING_NOT_FOUND = "closing_not_found"
+    # stand-alone slips and credits (h-docs, ADR 0228)
+    DOCUMENT_NOT_FOUND = "document_not_found"
+    CREDIT_NOT_FOUND = "credit_not_found"
+    CREDIT_EXCEEDED = "credit_exceeded"  # a move larger than the balance or than what it can offset

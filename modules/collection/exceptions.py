@@ -58,7 +58,9 @@ def _payment(payment_id: int) -> Payment:
     return payment
 
 
-def _open_bill(bill_id: int, field: str = "bill") -> Bill:
+def open_bill_locked(bill_id: int, field: str = "bill") -> Bill:
+    """The bill, locked, if it is open to be settled (released, not held, not paid); runs inside the
+    caller's transaction (credits offset bills through it)."""
     bill: Bill | None = Bill.objects.select_for_update().filter(pk=bill_id).first()
     if bill is None:
         raise ValidationFailed(
@@ -108,7 +110,7 @@ def _adjust(
     return adjustment
 
 
-def _settle(payment: Payment, bill: Bill) -> None:
+def bill_settle(payment: Payment, bill: Bill) -> None:
     """Runs inside the caller's transaction."""
     try:
         with transaction.atomic():
@@ -146,9 +148,9 @@ def payment_attach(
             field="bill",
             code=ErrorCode.REFUND_ONLY,
         )
-    bill = _open_bill(bill_id)
+    bill = open_bill_locked(bill_id)
     before = {"bill": payment.bill_id, "property": payment.property_id, "reason": payment.review_reason}
-    _settle(payment, bill)
+    bill_settle(payment, bill)
     gap = payment.amount - bill.total
     payment.status = Payment.Status.APPLIED
     payment.bill = bill
@@ -248,10 +250,10 @@ def payment_transfer(
     if payment.bill_id == bill_id:
         raise ValidationFailed("Escolha outra fatura.", field="bill", code=ErrorCode.INVALID)
     old = Bill.objects.select_for_update().get(pk=payment.bill_id)
-    new = _open_bill(bill_id)
+    new = open_bill_locked(bill_id)
     Settlement.objects.filter(payment=payment, bill=old, reversed=False).update(reversed=True)
     Bill.objects.filter(pk=old.pk, status=BillStatus.PAID).update(status=BillStatus.RELEASED)
-    _settle(payment, new)
+    bill_settle(payment, new)
     transfer = PaymentTransfer.objects.create(
         payment=payment,
         from_bill=old,
@@ -344,11 +346,19 @@ def adjustment_items(property_ids: list[int], reference: YearMonth) -> dict[int,
         )
     )
     done = already_billed(SOURCE, [str(r["id"]) for r in rows])
+    # a credit partly refunded or offset (ADR 0228) carries only its balance; a spent one nothing
+    from .credits import moved
+
+    spent = moved([r["id"] for r in rows if r["kind"] == ADJ.Kind.CREDIT])
     result: dict[int, list[PendingItem]] = {}
     for r in rows:
         if str(r["id"]) in done:
             continue
         credit = r["kind"] == ADJ.Kind.CREDIT
+        if credit and spent.get(r["id"]):
+            r["amount"] -= spent[r["id"]]
+            if r["amount"] <= 0:
+                continue
         result.setdefault(r["property_id"], []).append(
             PendingItem(
                 kind="credit" if credit else "adjustment",

@@ -477,3 +477,5 @@ from .models_direct_debit import DirectDebitReturnRecord as DirectDebitReturnRec
 from .models_exceptions import CollectionClosing as CollectionClosing  # noqa: E402
 from .models_exceptions import PaymentAdjustment as PaymentAdjustment  # noqa: E402
 from .models_exceptions import PaymentTransfer as PaymentTransfer  # noqa: E402
+from .models_slips import CreditMove as CreditMove  # noqa: E402
+from .models_slips import DocumentItem as DocumentItem  # noqa: E402

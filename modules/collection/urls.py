@@ -55,3 +55,13 @@ urlpatterns = [
     path("fechamento/", exceptions_views.closings_view, name="closings"),
     path("fechamento/<str:month>/", exceptions_views.closing_view, name="closing"),
 ]
+
+# h-docs: the guia avulsa, any payable document with its PDF, a credit's ledger (ADR 0228)
+from . import slips_views  # noqa: E402
+
+urlpatterns += [
+    path("guias/nova/", slips_views.slip_create_view, name="slip_create"),
+    path("documentos/<int:pk>/", slips_views.document_view, name="document"),
+    path("documentos/<int:pk>/pdf/", slips_views.document_pdf_view, name="document_pdf"),
+    path("creditos/<int:pk>/", slips_views.credit_view, name="credit"),
+]

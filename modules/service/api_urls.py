@@ -462,3 +462,19 @@ urlpatterns += [
         name="api-reading-report-builder",
     )
 ]
+
+# h-docs: loss charges (perdas, ADR 0228)
+from . import losses_apis  # noqa: E402
+
+urlpatterns += [
+    path("service/loss-types", losses_apis.LossTypesApi.as_view(), name="api-service-loss-types"),
+    path("service/loss-types/<str:code>", losses_apis.LossTypeApi.as_view(), name="api-service-loss-type"),
+    path("service/loss-fines", losses_apis.LossFinesApi.as_view(), name="api-service-loss-fines"),
+    path("service/loss-charges", losses_apis.LossChargesApi.as_view(), name="api-service-loss-charges"),
+    path(
+        "service/loss-inspections",
+        losses_apis.LossInspectionsApi.as_view(),
+        name="api-service-loss-inspections",
+    ),
+    path("service/loss-report", losses_apis.LossReportApi.as_view(), name="api-service-loss-report"),
+]

@@ -125,6 +125,7 @@ class ServiceConfig(AppConfig):
             Function("service.attendances", "Atendimentos (balcão, telefone, chat, e-mail)", "Atendimento"),
             Function("service.field", "Aplicativo de campo (equipes)", "Atendimento"),
             Function("service.field_monitor", "Acompanhamento de campo", "Atendimento"),
+            Function("service.losses", "Perdas: fraudes, multas e inspeções", "Atendimento"),
         )
         # executed services and materials go on the property's next bill through billing's hook
         register_item_source(CHARGE_SOURCE, charge_items)

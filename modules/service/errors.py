@@ -119,3 +119,7 @@ class ErrorCode(StrEnum):
     REVIEW_ILLEGAL_MOVE = "review_illegal_move"
     REVIEW_REBILL_FORBIDDEN = "review_rebill_forbidden"
     REVIEW_ALREADY_OPEN = "review_already_open"
+    # loss charges (perdas, h-docs, ADR 0228)
+    LOSS_WITHOUT_INSPECTION = "loss_without_inspection"
+    LOSS_NO_FINE = "loss_no_fine"
+    LOSS_ALREADY_CHARGED = "loss_already_charged"

@@ -511,6 +511,7 @@ from .models_connections import *  # noqa: E402,F403
 from .models_connections2 import *  # noqa: E402,F403
 from .models_desk import *  # noqa: E402,F403
 from .models_field import *  # noqa: E402,F403
+from .models_losses import *  # noqa: E402,F403
 from .models_news import *  # noqa: E402,F403
 from .models_orders import *  # noqa: E402,F403
 from .models_review import *  # noqa: E402,F403

@@ -15,6 +15,8 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "Atendente": ("view", "add", "change"),
         "Consulta": ("view",),
     },
+    # loss charges (perdas, ADR 0228)
+    "service.losses": {"Gestor": ("view", "add", "change"), "Consulta": ("view",)},
 }
 
 FEASIBILITY_CODE = "VIAB"

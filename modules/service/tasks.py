@@ -129,3 +129,23 @@ def sewer_letters_sweep(self: TenantTask) -> dict[str, int]:
     from .services.units_letters import sewer_letters_sweep as sweep
 
     return sweep(actor=SystemActor("cartas de liberação de esgoto"))
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="modules.service.tasks.loss_inspections_open",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+)
+def loss_inspections_open(self: TenantTask) -> dict[str, object]:
+    """Nightly (seed 001 3.2.7.22.3, ADR 0228): an inspection order for each unit cut longer than the
+    utility's days. Idempotent: a unit already inspected since its cut opens nothing again."""
+    from modules.common.audit import SystemActor
+
+    from .services.losses import long_cut_inspections_open
+
+    today = tenant_today()
+    orders = long_cut_inspections_open(actor=SystemActor("service.loss_inspections_open"), today=today)
+    return {"day": today.isoformat(), "opened": [o.pk for o in orders]}

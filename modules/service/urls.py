@@ -174,3 +174,7 @@ urlpatterns += [
         name="reading_report_builder",
     )
 ]
+# h-docs: loss charges (perdas, ADR 0228)
+from . import losses_views  # noqa: E402
+
+urlpatterns += [path("perdas/", losses_views.losses_view, name="losses")]

@@ -533,6 +533,10 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Arrecadação", "Débito automático", "collection:direct_debit", "collection.direct_debit"),
     NavItem("Arrecadação", "Depósitos bancários", "collection:deposits", "collection.payments"),
     NavItem("Arrecadação", "Fechamento mensal", "collection:closings", "collection.closing"),
+    # the critique's rules, the guia avulsa and loss charges (h-docs, ADR 0226, 0228)
+    NavItem("Faturamento", "Regras da crítica", "billing:critique_rules", "billing.runs"),
+    NavItem("Arrecadação", "Nova guia avulsa", "collection:slip_create", "collection.payments", "add"),
+    NavItem("Atendimento", "Perdas e fraudes", "service:losses", "service.losses"),
 )
 
 

@@ -64,6 +64,8 @@ ROUTES: dict[str, str] = {
     "modules.service.tasks.sewer_letters_sweep": BATCH,
     # a whole tenant's rental contracts past their end, once a day (S10.15-03)
     "modules.registry.tasks.rental_contracts_expire": BATCH,
+    # nightly: fraud-inspection orders for units cut too long (h-docs, ADR 0228)
+    "modules.service.tasks.loss_inspections_open": BATCH,
     # a tenant's credit bureau exchange: daily, and right after a listed debt is paid (Súmula 548)
     "modules.debt.tasks.bureau_run": BATCH,
     # a whole tenant's collection ladder (notices, cut orders), once a day

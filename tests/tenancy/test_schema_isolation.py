@@ -1257,3 +1257,46 @@ IDS |= {
     ("boletos", "id"): lambda w: _beta_boleto(w)["boleto"].pk,
     ("boletos/remittances", "id"): lambda w: _beta_boleto(w)["file"].pk,
 }
+
+
+def _beta_critique_rule(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.billing.models import CritiqueRule
+
+        _beyond_alpha("billing_critiquerule")
+        return CritiqueRule.objects.create(
+            name="Regra de Beta", kind="value_above", threshold="999.00", created_by=ACTOR_NAME
+        )
+
+    return w.get("critique_rule", make)
+
+
+def _beta_credit(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.collection.models import PaymentAdjustment
+
+        _beyond_alpha("collection_paymentadjustment")
+        payment = w.payment()
+        return PaymentAdjustment.objects.create(
+            property=w.prop(), payment=payment, kind="credit", cause="duplicate", amount="7.30",
+            description="Crédito de Beta", created_by=ACTOR_NAME,
+        )  # fmt: skip
+
+    return w.get("credit", make)
+
+
+def _beta_loss_type(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.service.models import LossType
+
+        return LossType.objects.create(code="BETA77", name="Perda de Beta", nature="fraud")
+
+    return w.get("loss_type", make)
+
+
+IDS |= {
+    # the critique's rules and credits with their ledger (h-docs, ADR 0226, 0228)
+    ("loss-types", "code"): lambda w: _beta_loss_type(w).code,
+    ("critique-rules", "id"): lambda w: _beta_critique_rule(w).pk,
+    ("credits", "id"): lambda w: _beta_credit(w).pk,
+}

@@ -30,7 +30,7 @@ from modules.common.domain.calendar import is_business_day
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.reading.domain.consumption import ConsumptionKind
-from modules.reading.services import holidays_between
+from modules.reading.services import holidays_between, reading_correct_billed_in
 
 from ..domain.febraban import build_barcode
 from ..domain.pricing import ItemKind, PendingItem, PropertyFacts, ReadingFact, UnitFact
@@ -213,6 +213,15 @@ def _apply(*, actor: Actor, bill_id: int, changes: BillChanges, reason: str) -> 
         kind = "reissue"
         was_draft = bill.status == BillStatus.DRAFT
         old = _cancel(actor=actor, bill=bill, reason=reason, draft_allowed=True)
+        if changes.reading is not None:
+            # the reading itself follows (3.2.7.13.4): next month measures from the corrected value
+            reading_correct_billed_in(
+                actor=actor,
+                property_id=old.property_id,
+                reference=old.reference,
+                value=changes.reading,
+                reason=reason,
+            )
         consumption, adjust = _pricing_changes(old, changes)
         target = reissue(actor=actor, old=old, was_draft=was_draft, consumption_m3=consumption, adjust=adjust)
     else:

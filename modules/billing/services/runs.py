@@ -38,6 +38,7 @@ from ..errors import ErrorCode
 from ..hooks import bills_released
 from ..legal import legal_locks_for
 from ..models import Bill, BillingRun, BillStatus, RunChunk, RunError, RunStatus
+from .critique import below_minimum_message, critique_apply, minimums, run_minimum_split
 from .documents import run_is_latest_released
 from .pricing import (
     RUN_ACTOR,
@@ -243,6 +244,19 @@ def _chunk_write(chunk_id: int) -> int:
             priced.append(price_property(ctx, data, pid))
         except DomainError as exc:
             errors.append(RunError(run=run, property_id=pid, code=exc.code, message=exc.message))
+    # the utility's critique rules and the run's minimum value (ADR 0226), on what the pricing answered
+    priced = critique_apply(priced, data, run.reference)
+    minimum = minimums().run_bill
+    priced, below = run_minimum_split(priced, minimum)
+    errors += [
+        RunError(
+            run=run,
+            property_id=p.property_id,
+            code=ErrorCode.BELOW_MINIMUM,
+            message=below_minimum_message(p.total, minimum),
+        )
+        for p in below
+    ]
     write_bills(ctx, priced, run_id=run.pk, status=BillStatus.DRAFT)
     delay = float(getattr(settings, "BILLING_CHUNK_TEST_DELAY_SECONDS", 0))
     if delay:  # test settings only: a chunk slow enough to kill its worker half-way (ADR 0115)

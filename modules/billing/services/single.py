@@ -25,9 +25,11 @@ from modules.common.domain.dates import YearMonth
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.registry.models import Property
 
+from ..domain.critique import below_minimum
 from ..errors import ErrorCode
 from ..legal import legal_locks
 from ..models import Bill, BillingRun, BillNote, BillStatus, RunError, RunStatus
+from .critique import below_minimum_message, critique_apply, minimums
 from .pricing import context_for, load_facts, price_property, write_bills
 from .rebill import BillState, _state
 
@@ -119,7 +121,13 @@ def _issue(*, actor: Actor, property_id: int, reference: YearMonth, kind: str, r
             code=ErrorCode.BILLING_BLOCKED,
         )
     ctx = context_for(reference, prop.billing_group_id)
-    priced = price_property(ctx, load_facts([prop.pk], ctx), prop.pk)
+    facts = load_facts([prop.pk], ctx)
+    (priced,) = critique_apply([price_property(ctx, facts, prop.pk)], facts, reference.first_day())
+    minimum = minimums().single_bill
+    if below_minimum(priced.total, minimum):  # seed 001 3.2.7.12.3
+        raise ValidationFailed(
+            below_minimum_message(priced.total, minimum), field="total", code=ErrorCode.BELOW_MINIMUM
+        )
     # a bill joining a released run, or issued ahead of its run, is issued now; one joining a run
     # still in critique is released with the others
     released = run is None or run.status == RunStatus.RELEASED

@@ -500,3 +500,47 @@ def readings_import(*, actor: Actor, text: str) -> FileReport:
         except ValueError as exc:
             report.errors.append({"line": number, "code": CommonCode.INVALID, "detail": str(exc)})
     return report
+
+
+def reading_correct_billed_in(
+    *, actor: Actor, property_id: int, reference: dt.date, value: int, reason: str
+) -> Reading | None:
+    """Runs inside the caller's transaction (rebill's). The month's reading changed after billing
+    (seed 001 3.2.7.13.4): the old one kept as a revision, the value and the measured consumption set,
+    and the next month's reading, when there is one, measured again from it (its previous reading is
+    this value). None when the month has no reading."""
+    reading: Reading | None = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("occurrence")
+        .filter(property_id=property_id, reference=reference)
+        .first()
+    )
+    if reading is None:
+        return None
+    _keep_revision(actor=actor, reading=reading, reason=reason)
+    before = {"value": reading.value, "consumption_m3": reading.consumption_m3}
+    previous = reading.previous_value or 0
+    reading.value = value
+    reading.consumption_m3 = max(value - previous, 0)
+    reading.save(update_fields=["value", "consumption_m3"])
+    later: Reading | None = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("occurrence")
+        .filter(property_id=property_id, reference__gt=reference)
+        .order_by("reference")
+        .first()
+    )
+    if later is not None and later.value is not None and later.value >= value:
+        _keep_revision(actor=actor, reading=later, reason=reason)
+        later.previous_value = value
+        later.consumption_m3 = later.value - value
+        later.save(update_fields=["previous_value", "consumption_m3"])
+    audit_record(
+        actor=actor,
+        action="reading.correct_billed",
+        target=reading,
+        before=before,
+        after={"value": value, "consumption_m3": reading.consumption_m3, "next": later.pk if later else None},
+        reason=reason,
+    )
+    return reading

@@ -468,6 +468,12 @@ CELERY_BEAT_SCHEDULE["registry-rental-contracts-expire"] = {
     "schedule": crontab(hour=5, minute=15),
     "args": ["modules.registry.tasks.rental_contracts_expire"],
 }
+# fraud-inspection orders for units cut longer than the utility's days (h-docs, ADR 0228)
+CELERY_BEAT_SCHEDULE["service-loss-inspections-open"] = {
+    "task": "modules.common.tasks.dispatch_to_tenants",
+    "schedule": crontab(hour=5, minute=40),
+    "args": ["modules.service.tasks.loss_inspections_open"],
+}
 
 # Credit bureau (SPC/Serasa-like) gateway: modules/debt/bureau_provider.py; tests and the demo use
 # fakes/bureau.py
