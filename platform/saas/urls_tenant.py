@@ -18,6 +18,7 @@ from modules.metering import api_urls as metering_api
 from modules.notifications import api_urls as notifications_api
 from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
+from modules.reports import api_urls as reports_api
 from modules.service import api_urls as service_api
 from modules.service import channels_urls
 from saas.sla import tenant_api_urls as sla_api
@@ -46,6 +47,7 @@ api_v1 = [
     *service_api.urlpatterns,
     *configuration_api.urlpatterns,
     *notifications_api.urlpatterns,
+    *reports_api.urlpatterns,
     # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
     # schema stays public, as the agency guide publishes it for the utility's app developers
     path(
@@ -93,6 +95,7 @@ urlpatterns = [
     path("campo/", include("modules.service.field_urls")),
     path("avisos/", include((channels_urls.news_patterns, "news"), namespace="news")),
     path("notificacoes/", include("modules.notifications.urls")),
+    path("relatorios/", include("modules.reports.urls")),
 ]
 
 # branded pt-BR error pages carrying the request id (saas/errors.py)

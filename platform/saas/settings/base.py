@@ -81,6 +81,7 @@ TENANT_APPS = [
     "saas.staff",
     "portal",
     "modules.notifications",
+    "modules.reports",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -486,3 +487,7 @@ CELERY_BEAT_SCHEDULE["reading-device-positions-prune"] = {
     "schedule": crontab(hour=6, minute=20),
     "args": ["modules.reading.tasks.device_positions_prune"],
 }
+
+# reports (h-reports, ADR 0233): the longest period any report may cover in one run, in days; a
+# definition may allow less
+REPORTS_MAX_PERIOD_DAYS = int(env("REPORTS_MAX_PERIOD_DAYS", "731"))
