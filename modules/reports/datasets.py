@@ -815,7 +815,7 @@ ORDERS = Source(
     base=lambda: ServiceOrder.objects.all(),
     paths={
         "order": "number",
-        "service": Coalesce("code__name", Value("–"), output_field=CharField()),
+        "service": Coalesce("code__description", Value("–"), output_field=CharField()),
         "order_status": "status",
         "account_number": Coalesce("property__account_number", Value("–")),
         "opened_on": TruncDate("opened_at"),
