@@ -23,14 +23,15 @@ from modules.common.errors import NotFound
 
 from . import selectors, services
 from .datasets import SOURCES
-from .domain.spec import Definition, ErrorCode
+from .domain.spec import Definition
+from .errors import ErrorCode
 from .models import ReportRun
 from .outputs import CONTENT_TYPES
 
 FUNCTION = "reports.reports"
 
 
-class ParameterOut(serializers.Serializer):
+class ReportParameterOut(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     kind = serializers.CharField()
@@ -50,7 +51,7 @@ class ReportOut(serializers.Serializer):
     group_by = serializers.ListField(child=serializers.CharField())
     measures = serializers.ListField(child=serializers.CharField())
     max_period_days = serializers.IntegerField()
-    parameters = ParameterOut(many=True)
+    parameters = ReportParameterOut(many=True)
 
 
 def report_out(d: Definition) -> dict[str, Any]:
@@ -83,12 +84,12 @@ def report_out(d: Definition) -> dict[str, Any]:
     }
 
 
-class RunIn(serializers.Serializer):
+class ReportRunIn(serializers.Serializer):
     params = serializers.DictField(required=False, default=dict)
     format = serializers.CharField(default="csv")
 
 
-class RunOut(serializers.ModelSerializer):
+class ReportRunOut(serializers.ModelSerializer):
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -131,7 +132,9 @@ class ReportCatalogueApi(APIView):
         responses={200: ReportOut(many=True)},
     )
     def get(self, request: Request) -> Response:
-        found = selectors.catalogue_search(request.query_params.get("q", ""), request.query_params.get("family", ""))
+        found = selectors.catalogue_search(
+            request.query_params.get("q", ""), request.query_params.get("family", "")
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset([report_out(d) for d in found], request, view=self)  # type: ignore[arg-type]
         return paginator.get_paginated_response(page)
@@ -143,23 +146,26 @@ class ReportRunCreateApi(APIView):
     # asking for a report reads data: anyone who may see the reports may run them
     function_actions: ClassVar[dict[str, str]] = {"POST": "view"}
 
-    @extend_schema(operation_id="reports_run_create", request=RunIn, responses={202: RunOut})
+    @extend_schema(operation_id="reports_run_create", request=ReportRunIn, responses={202: ReportRunOut})
     def post(self, request: Request, code: str) -> Response:
-        body = RunIn(data=request.data)
+        body = ReportRunIn(data=request.data)
         body.is_valid(raise_exception=True)
         run = services.report_run_request(
-            actor=request.user, code=code, params=body.validated_data["params"], fmt=body.validated_data["format"]
+            actor=request.user,
+            code=code,
+            params=body.validated_data["params"],
+            fmt=body.validated_data["format"],
         )
-        return Response(RunOut(run, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        return Response(ReportRunOut(run, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ReportRunDetailApi(APIView):
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = FUNCTION
 
-    @extend_schema(operation_id="reports_run_detail", responses={200: RunOut})
+    @extend_schema(operation_id="reports_run_detail", responses={200: ReportRunOut})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(RunOut(selectors.run_get(pk), context={"request": request}).data)
+        return Response(ReportRunOut(selectors.run_get(pk), context={"request": request}).data)
 
 
 class ReportRunDownloadApi(APIView):
@@ -178,4 +184,6 @@ def run_file_response(run: ReportRun) -> HttpResponse:
     if run.status != ReportRun.Status.DONE or not run.file:
         raise NotFound("O arquivo deste relatório ainda não está pronto.", code=ErrorCode.RUN_NOT_FOUND)
     name = f"{run.code}-{run.pk}.{run.format}"
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[run.format])
+    return FileResponse(
+        run.file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[run.format]
+    )

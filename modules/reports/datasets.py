@@ -140,7 +140,9 @@ BILL_ITEMS = Source(
         "reference": "bill__reference",
         "account_number": "bill__property__account_number",
         "group": "bill__property__billing_group__code",
-        "category": Coalesce(NullIf(F("category"), Value("")), _main_category("bill__property_id"), Value("–")),
+        "category": Coalesce(
+            NullIf(F("category"), Value("")), _main_category("bill__property_id"), Value("–")
+        ),
         "kind": "kind",
         "description": "description",
         "band": Coalesce(NullIf(F("band"), Value("")), Value("–")),
@@ -151,9 +153,15 @@ BILL_ITEMS = Source(
         "amount": "amount",
     },
     predicates={
-        "public_body": lambda v: Q(bill__property__special="public_body") if v else ~Q(bill__property__special="public_body"),
+        "public_body": lambda v: (
+            Q(bill__property__special="public_body") if v else ~Q(bill__property__special="public_body")
+        ),
     },
-    labels={"kind": dict(KIND_CHOICES), "bill_status": dict(STATUS), "consumption_kind": dict(CONSUMPTION_KINDS)},
+    labels={
+        "kind": dict(KIND_CHOICES),
+        "bill_status": dict(STATUS),
+        "consumption_kind": dict(CONSUMPTION_KINDS),
+    },
 )
 
 # --- F2 and F7: bills -------------------------------------------------------------------------
@@ -220,7 +228,9 @@ BILLS = Source(
         "direct_debit": "direct_debit",
         "cancelled_on": TruncDate("cancelled_at"),
         "cancel_reason": "cancel_reason",
-        "reissued": Coalesce(_reissue_total(), Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))),
+        "reissued": Coalesce(
+            _reissue_total(), Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+        ),
         "total": "total",
     },
     predicates={
@@ -244,7 +254,13 @@ BILL_NOTES = Source(
             Column("bill_total", "Valor da fatura (R$)", "money"),
         ),
         filters=(
-            _f("note_kind", "Ocorrência", FilterKind.TEXT, "kind", choices=tuple(BillNote.KIND_LABELS.items())),
+            _f(
+                "note_kind",
+                "Ocorrência",
+                FilterKind.TEXT,
+                "kind",
+                choices=tuple(BillNote.KIND_LABELS.items()),
+            ),
             *_period("on", "Data", "created_at__date"),
         ),
     ),
@@ -290,7 +306,13 @@ PAYMENTS = Source(
             _f("agent", "Agente arrecadador (código)", FilterKind.TEXT, "agent__code"),
             _f("channel", "Canal", FilterKind.TEXT, "channel", choices=tuple(Payment.Channel.choices)),
             _f("payment_status", "Situação", FilterKind.TEXT, "status", choices=PAYMENT_STATUS),
-            _f("review_reason", "Motivo da análise", FilterKind.TEXT, "review_reason", choices=tuple(Payment.Review.choices)[1:]),
+            _f(
+                "review_reason",
+                "Motivo da análise",
+                FilterKind.TEXT,
+                "review_reason",
+                choices=tuple(Payment.Review.choices)[1:],
+            ),
             _f("return_file", "Arquivo retorno (número)", FilterKind.INT, "return_file_id"),
         ),
     ),
@@ -387,7 +409,13 @@ DD_AUTHORIZATIONS = Source(
             Column("opted_on", "Opção em", "date"),
         ),
         filters=(
-            _f("auth_status", "Situação", FilterKind.TEXT, "status", choices=tuple(DirectDebitAuthorization.Status.choices)),
+            _f(
+                "auth_status",
+                "Situação",
+                FilterKind.TEXT,
+                "status",
+                choices=tuple(DirectDebitAuthorization.Status.choices),
+            ),
             _f("bank", "Banco (código)", FilterKind.TEXT, "agreement__agent__code"),
         ),
     ),
@@ -400,7 +428,10 @@ DD_AUTHORIZATIONS = Source(
         "origin": "origin",
         "opted_on": "opted_on",
     },
-    labels={"auth_status": dict(DirectDebitAuthorization.Status.choices), "origin": dict(DirectDebitAuthorization.Origin.choices)},
+    labels={
+        "auth_status": dict(DirectDebitAuthorization.Status.choices),
+        "origin": dict(DirectDebitAuthorization.Origin.choices),
+    },
 )
 
 DD_RETURNS = Source(
@@ -444,13 +475,17 @@ def _has_connection(kind: str) -> Exists:
 
 def _situation(kind: str) -> Subquery:
     return Subquery(
-        ServiceConnection.objects.filter(property_id=OuterRef("pk"), kind=kind).order_by("-since").values("situation")[:1]
+        ServiceConnection.objects.filter(property_id=OuterRef("pk"), kind=kind)
+        .order_by("-since")
+        .values("situation")[:1]
     )
 
 
 def _last_reading(field_name: str) -> Subquery:
     return Subquery(
-        Reading.objects.filter(property_id=OuterRef("pk")).order_by("-reference", "-id").values(field_name)[:1]
+        Reading.objects.filter(property_id=OuterRef("pk"))
+        .order_by("-reference", "-id")
+        .values(field_name)[:1]
     )
 
 
@@ -483,7 +518,13 @@ PROPERTIES = Source(
             _f("route", "Rota", FilterKind.INT, "route__code"),
             _f("category", "Categoria principal", FilterKind.TEXT, "=category"),
             _f("property_status", "Situação", FilterKind.TEXT, "status", choices=PROPERTY_STATUS),
-            _f("special", "Cliente especial", FilterKind.TEXT, "special", choices=tuple(Property.Special.choices)[1:]),
+            _f(
+                "special",
+                "Cliente especial",
+                FilterKind.TEXT,
+                "special",
+                choices=tuple(Property.Special.choices)[1:],
+            ),
             _f("has_sewer", "Com ligação de esgoto", FilterKind.BOOL, "@has_sewer"),
             _f("special_rule", "Com regra de faturamento diferenciada", FilterKind.BOOL, "@special_rule"),
             _f("exempt", "Com isenção vigente", FilterKind.BOOL, "@exempt"),
@@ -537,14 +578,18 @@ def _properties_base() -> QuerySet[Any]:
     )
 
 
-PROPERTIES = Source(PROPERTIES.spec, _properties_base, PROPERTIES.paths, PROPERTIES.predicates, PROPERTIES.labels)
+PROPERTIES = Source(
+    PROPERTIES.spec, _properties_base, PROPERTIES.paths, PROPERTIES.predicates, PROPERTIES.labels
+)
 
 # --- F6: data quality (exception lists) -------------------------------------------------------
 
 
 def _duplicate_meters() -> QuerySet[Any]:
     live = Installation.objects.filter(removed_on__isnull=True)
-    twice = live.values("meter_id").annotate(n=Count("connection__property_id", distinct=True)).filter(n__gt=1)
+    twice = (
+        live.values("meter_id").annotate(n=Count("connection__property_id", distinct=True)).filter(n__gt=1)
+    )
     return live.filter(meter_id__in=twice.values("meter_id"))
 
 
@@ -560,7 +605,11 @@ DQ_METERS = Source(
         filters=(),
     ),
     base=_duplicate_meters,
-    paths={"meter": "meter__number", "account_number": "connection__property__account_number", "installed_on": "installed_on"},
+    paths={
+        "meter": "meter__number",
+        "account_number": "connection__property__account_number",
+        "installed_on": "installed_on",
+    },
 )
 
 
@@ -586,12 +635,18 @@ DQ_LOCATIONS = Source(
         filters=(),
     ),
     base=_duplicate_registrations,
-    paths={"municipal_registration": "municipal_registration", "account_number": "account_number", "inscription": "inscription"},
+    paths={
+        "municipal_registration": "municipal_registration",
+        "account_number": "account_number",
+        "inscription": "inscription",
+    },
 )
 
 
 def _duplicate_customers() -> QuerySet[Any]:
-    twice = Customer.objects.exclude(name_search="").values("name_search").annotate(n=Count("id")).filter(n__gt=1)
+    twice = (
+        Customer.objects.exclude(name_search="").values("name_search").annotate(n=Count("id")).filter(n__gt=1)
+    )
     return Customer.objects.filter(name_search__in=twice.values("name_search"))
 
 
@@ -608,7 +663,12 @@ DQ_CUSTOMERS = Source(
         filters=(),
     ),
     base=_duplicate_customers,
-    paths={"name_key": "name_search", "customer": "id", "name": "name", "document": Coalesce("cpf_cnpj", Value("–"))},
+    paths={
+        "name_key": "name_search",
+        "customer": "id",
+        "name": "name",
+        "document": Coalesce("cpf_cnpj", Value("–")),
+    },
 )
 
 # --- F7/F8: collection pipeline and dívida ativa ----------------------------------------------
@@ -632,7 +692,13 @@ NOTICES = Source(
         filters=(
             *_period("issued", "Emissão", "issued_on"),
             _f("notice_kind", "Tipo", FilterKind.TEXT, "kind", choices=tuple(CutNotice.Kind.choices)),
-            _f("notice_status", "Situação", FilterKind.TEXT, "status", choices=tuple(CutNotice.Status.choices)),
+            _f(
+                "notice_status",
+                "Situação",
+                FilterKind.TEXT,
+                "status",
+                choices=tuple(CutNotice.Status.choices),
+            ),
             _f("eligible", "Somente aptos ao corte", FilterKind.BOOL, "@eligible"),
         ),
     ),
@@ -680,7 +746,13 @@ BUREAU = Source(
         ),
         filters=(
             *_period("notified", "Aviso prévio", "notified_on"),
-            _f("record_status", "Situação", FilterKind.TEXT, "status", choices=tuple(BureauRecord.Status.choices)),
+            _f(
+                "record_status",
+                "Situação",
+                FilterKind.TEXT,
+                "status",
+                choices=tuple(BureauRecord.Status.choices),
+            ),
         ),
     ),
     base=lambda: BureauRecord.objects.all(),
@@ -709,7 +781,13 @@ CERTIFICATES = Source(
         ),
         filters=(
             *_period("issued", "Emissão", "issued_on"),
-            _f("certificate_kind", "Documento", FilterKind.TEXT, "kind", choices=tuple(Certificate.Kind.choices)),
+            _f(
+                "certificate_kind",
+                "Documento",
+                FilterKind.TEXT,
+                "kind",
+                choices=tuple(Certificate.Kind.choices),
+            ),
         ),
     ),
     base=lambda: Certificate.objects.all(),
@@ -836,8 +914,20 @@ CAMPAIGN_CALLS = Source(
             Column("attempts", "Tentativas", "int"),
         ),
         filters=(
-            _f("outcome", "Resultado", FilterKind.TEXT, "outcome", choices=tuple(CampaignTarget.Outcome.choices)),
-            _f("campaign_kind", "Tipo de campanha", FilterKind.TEXT, "campaign__kind", choices=tuple(Campaign.Kind.choices)),
+            _f(
+                "outcome",
+                "Resultado",
+                FilterKind.TEXT,
+                "outcome",
+                choices=tuple(CampaignTarget.Outcome.choices),
+            ),
+            _f(
+                "campaign_kind",
+                "Tipo de campanha",
+                FilterKind.TEXT,
+                "campaign__kind",
+                choices=tuple(Campaign.Kind.choices),
+            ),
         ),
     ),
     base=lambda: CampaignTarget.objects.all(),
@@ -877,7 +967,10 @@ READINGS = Source(
         "group": "property__billing_group__code",
         "consumption_kind": "consumption_kind",
         "range": Case(
-            *[When(consumption_m3__gte=lo, consumption_m3__lte=hi, then=Value(label)) for lo, hi, label in RANGES],
+            *[
+                When(consumption_m3__gte=lo, consumption_m3__lte=hi, then=Value(label))
+                for lo, hi, label in RANGES
+            ],
             default=Value("acima de 50 m³"),
             output_field=CharField(),
         ),

@@ -88,9 +88,7 @@ def _alias(source: Source, name: str) -> str:
 def _values(source: Source, names: tuple[str, ...], qs: QuerySet[Any]) -> QuerySet[Any]:
     plain = [n for n in names if source.paths[n] == n]
     exprs = {
-        _alias(source, n): (F(p) if isinstance(p, str) else p)
-        for n in names
-        if (p := source.paths[n]) != n
+        _alias(source, n): (F(p) if isinstance(p, str) else p) for n in names if (p := source.paths[n]) != n
     }
     return qs.values(*plain, **exprs)
 
@@ -128,16 +126,17 @@ def summary_rows(definition: Definition, qs: QuerySet[Any]) -> tuple[list[dict[s
     return rows, totals
 
 
-def detail_rows(definition: Definition, qs: QuerySet[Any], on_progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+def detail_rows(
+    definition: Definition, qs: QuerySet[Any], on_progress: Progress | None = None
+) -> Iterator[dict[str, Any]]:
     source = source_of(definition)
     names = tuple(c.name for c in definition.detail_columns(source.spec))
     order = [_alias(source, n) for n in (definition.order_by or definition.group_by or names[:1])]
     total = qs.count()
-    seen = 0
-    for row in _values(source, names, qs).order_by(*order, "pk").iterator(chunk_size=CHUNK):
-        seen += 1
+    rows = _values(source, names, qs).order_by(*order, "pk").iterator(chunk_size=CHUNK)
+    for seen, row in enumerate(rows, start=1):
         if on_progress and seen % CHUNK == 0:
-            on_progress(int(seen * 100 / max(total, 1)))
+            on_progress(seen * 100 // max(total, 1))
         yield _unalias(row)
 
 
@@ -146,7 +145,9 @@ def run(definition: Definition, params: Params, on_progress: Progress | None = N
     qs = filtered(definition, params)
     rows: list[dict[str, Any]] = []
     if definition.layout in {Layout.DETAIL, Layout.BOTH}:
-        rows = list(detail_rows(definition, qs, lambda p: on_progress(min(80, p * 8 // 10)) if on_progress else None))
+        rows = list(
+            detail_rows(definition, qs, lambda p: on_progress(min(80, p * 8 // 10)) if on_progress else None)
+        )
     if on_progress:
         on_progress(80)
     summary, totals = summary_rows(definition, qs)

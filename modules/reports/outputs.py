@@ -126,7 +126,8 @@ def to_xlsx(result: Result) -> bytes:
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
@@ -230,7 +231,10 @@ def to_pdf(result: Result) -> bytes:
                 "title": title,
                 "headers": headers,
                 "rows": [
-                    [{"v": br_money(v), "n": isinstance(v, (int, Decimal)) and not isinstance(v, bool)} for v in row]
+                    [
+                        {"v": br_money(v), "n": isinstance(v, (int, Decimal)) and not isinstance(v, bool)}
+                        for v in row
+                    ]
                     for row in rows
                 ],
             }

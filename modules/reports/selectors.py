@@ -11,14 +11,18 @@ from modules.common.errors import NotFound
 
 from .catalogue import DEFINITIONS
 from .datasets import SOURCES
-from .domain.spec import Definition, ErrorCode, definition_from_dict
+from .domain.spec import Definition, definition_from_dict
+from .errors import ErrorCode
 from .models import ReportDefinition, ReportRun
 
 
 def catalogue() -> list[Definition]:
     """Every definition of this utility, built-in first (by tender item), its own after."""
     own = {r.code: r for r in ReportDefinition.objects.filter(active=True)}
-    merged = [definition_from_dict({**own.pop(d.code).spec, "code": d.code}) if d.code in own else d for d in DEFINITIONS]
+    merged = [
+        definition_from_dict({**own.pop(d.code).spec, "code": d.code}) if d.code in own else d
+        for d in DEFINITIONS
+    ]
     merged += [definition_from_dict({**r.spec, "code": r.code}) for r in own.values()]
     return merged
 
@@ -44,7 +48,9 @@ def catalogue_search(q: str = "", family: str = "") -> list[Definition]:
             if needle not in hay and needle not in short:
                 continue
         found.append(d)
-    return sorted(found, key=lambda d: (int(d.family[1:] or 0) if d.family[1:].isdigit() else 99, _number_key(d)))
+    return sorted(
+        found, key=lambda d: (int(d.family[1:] or 0) if d.family[1:].isdigit() else 99, _number_key(d))
+    )
 
 
 def definition_get(code: str) -> Definition:
@@ -55,7 +61,7 @@ def definition_get(code: str) -> Definition:
 
 
 def run_get(run_id: int) -> ReportRun:
-    run = ReportRun.objects.filter(pk=run_id).first()
+    run: ReportRun | None = ReportRun.objects.filter(pk=run_id).first()
     if run is None:
         raise NotFound("Execução de relatório não encontrada.", code=ErrorCode.RUN_NOT_FOUND)
     return run

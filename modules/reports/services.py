@@ -3,7 +3,6 @@ carrying it out (in the batch worker: progress, file, totals)."""
 
 from __future__ import annotations
 
-
 import logging
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,7 @@ from modules.common.errors import ValidationFailed
 from . import engine, outputs
 from .datasets import SOURCES
 from .domain.spec import Definition, Params, ReportInputError, validate
+from .errors import ErrorCode
 from .models import ReportRun
 from .selectors import definition_get
 
@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 def params_validate(definition: Definition, raw: dict[str, Any], fmt: str) -> Params:
     """The run's parameters typed, or ValidationFailed in pt-BR naming the parameter."""
     if not isinstance(raw, dict):
-        raise ValidationFailed("params: informe um objeto com os filtros.", field="params")
+        raise ValidationFailed(
+            "params: informe um objeto com os filtros.", field="params", code=ErrorCode.INVALID
+        )
     try:
         return validate(
             definition,
@@ -43,13 +45,19 @@ def params_validate(definition: Definition, raw: dict[str, Any], fmt: str) -> Pa
 
 @transaction.atomic(durable=True)
 def report_run_request(
-    *, actor: Actor, code: str, params: dict[str, Any], fmt: str, rerun_of: ReportRun | None = None, enqueue: bool = True
+    *,
+    actor: Actor,
+    code: str,
+    params: dict[str, Any],
+    fmt: str,
+    rerun_of: ReportRun | None = None,
+    enqueue: bool = True,
 ) -> ReportRun:
     """A run asked for: validated now (a bad filter is refused before anything is stored), kept
     with its parameters as given, and handed to the batch queue once committed."""
     definition = definition_get(code)
     params_validate(definition, params, fmt)
-    run = ReportRun.objects.create(
+    run: ReportRun = ReportRun.objects.create(
         code=definition.code,
         title=definition.title,
         params={k: v for k, v in params.items() if v not in (None, "")},
@@ -57,7 +65,12 @@ def report_run_request(
         requested_by_id=actor.pk if isinstance(actor.pk, int) else None,
         rerun_of=rerun_of,
     )
-    audit_record(actor=actor, action="reports.run_request", target=run, after={"code": code, "params": run.params, "format": fmt})
+    audit_record(
+        actor=actor,
+        action="reports.run_request",
+        target=run,
+        after={"code": code, "params": run.params, "format": fmt},
+    )
     if enqueue:
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
@@ -72,9 +85,10 @@ def _enqueue(run_id: int) -> None:
 def report_run_again(*, actor: Actor, run: ReportRun, enqueue: bool = True) -> ReportRun:
     """The same report with the same parameters and format, as a new run (the old file stays).
     Not durable itself: report_run_request opens the transaction."""
-    return report_run_request(
+    again: ReportRun = report_run_request(
         actor=actor, code=run.code, params=dict(run.params), fmt=run.format, rerun_of=run, enqueue=enqueue
     )
+    return again
 
 
 def _progress(run_id: int, percent: int) -> None:
@@ -89,10 +103,10 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     """Carry out one run. Not one transaction: each step commits on its own statement, so the page
     sees the progress while it runs. Idempotent: a run already done is left as it is (a redelivered message
     finds nothing to do); a run that failed stays failed with its reason, for a person to run again."""
-    claimed = ReportRun.objects.filter(pk=run_id, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]).update(
-        status=ReportRun.Status.RUNNING, started_at=timezone.now(), progress=5
-    )
-    run = ReportRun.objects.get(pk=run_id)
+    claimed = ReportRun.objects.filter(
+        pk=run_id, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
+    ).update(status=ReportRun.Status.RUNNING, started_at=timezone.now(), progress=5)
+    run: ReportRun = ReportRun.objects.get(pk=run_id)
     if not claimed:
         return run
     try:
@@ -130,6 +144,3 @@ def report_preview(*, code: str, params: dict[str, Any], fmt: str = "csv") -> en
     """The result in memory (tests and the API's reconciliation checks); writes nothing."""
     definition = definition_get(code)
     return engine.run(definition, params_validate(definition, params, fmt))
-
-
-

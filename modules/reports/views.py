@@ -128,11 +128,15 @@ def _labelled_totals(d: Any, totals: dict[str, Any]) -> list[tuple[str, str]]:
     from .outputs import br_money
 
     labels = {m.name: m.label for m in d.measures} if d else {}
-    return [(labels.get(k, k), br_money(Decimal(v)) if isinstance(v, str) else str(v)) for k, v in totals.items()]
+    return [
+        (labels.get(k, k), br_money(Decimal(v)) if isinstance(v, str) else str(v)) for k, v in totals.items()
+    ]
 
 
 def _with_shown(run: Any) -> Any:
-    run.shown_params = "; ".join(f"{k}: {v}" for k, v in _labelled_params(_definition_or_none(run.code), run.params))
+    run.shown_params = "; ".join(
+        f"{k}: {v}" for k, v in _labelled_params(_definition_or_none(run.code), run.params)
+    )
     return run
 
 

@@ -63,9 +63,13 @@ def billed_month(api: Api) -> dict[str, Any]:
     assert len(bills) == 4
     # a service charged on the first bill (a line with no category: it takes the property's)
     first = bills[0]
-    BillItem.objects.create(bill=first, kind="service", description="Religação", amount=Decimal("35.00"), position=90)
+    BillItem.objects.create(
+        bill=first, kind="service", description="Religação", amount=Decimal("35.00"), position=90
+    )
     Bill.objects.filter(pk=first.pk).update(total=first.total + Decimal("35.00"))
-    rebill = api.post(f"/api/v1/bills/{bills[3].pk}/rebill", {"reason": "Leitura corrigida", "consumption_m3": 5})
+    rebill = api.post(
+        f"/api/v1/bills/{bills[3].pk}/rebill", {"reason": "Leitura corrigida", "consumption_m3": 5}
+    )
     assert rebill.status_code == 201, rebill.content
     return {"group": g, "props": props, "bills": bills, "rebill": rebill.json()}
 

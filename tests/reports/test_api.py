@@ -27,7 +27,9 @@ def _released_total(api: rf.Api, month: str) -> Decimal:
     total, page = Decimal("0.00"), f"/api/v1/bills?month={month}&page_size=200"
     while page:
         body = api.get(page).json()
-        total += sum((Decimal(b["total"]) for b in body["results"] if b["status"] in {"released", "paid"}), Decimal(0))
+        total += sum(
+            (Decimal(b["total"]) for b in body["results"] if b["status"] in {"released", "paid"}), Decimal(0)
+        )
         page = body["next"]
     return total
 
@@ -41,7 +43,11 @@ def test_catalogue_lists_code_family_title_and_parameters(api: rf.Api) -> None:
     assert response.status_code == 200
     items = {r["code"]: r for r in response.json()["results"]}
     summary = items["faturamento-por-categoria"]
-    assert (summary["family"], summary["number"], summary["numbers"]) == ("F1", "3.2.19.79", ["3.2.19.79", "3.2.19.80"])
+    assert (summary["family"], summary["number"], summary["numbers"]) == (
+        "F1",
+        "3.2.19.79",
+        ["3.2.19.79", "3.2.19.80"],
+    )
     assert summary["title"] == "Resumo do faturamento por categoria: água, esgoto e serviços"
     month = next(p for p in summary["parameters"] if p["name"] == "month")
     assert (month["kind"], month["required"]) == ("month", True)
@@ -56,7 +62,9 @@ def test_catalogue_is_searchable_by_name_and_number(api: rf.Api, q: str) -> None
 
 def test_billing_summary_by_category_equals_the_months_released_bills(api: rf.Api) -> None:
     rf.billed_month(api)
-    asked = api.post("/api/v1/reports/faturamento-por-categoria/runs", {"params": {"month": rf.MONTH}, "format": "csv"})
+    asked = api.post(
+        "/api/v1/reports/faturamento-por-categoria/runs", {"params": {"month": rf.MONTH}, "format": "csv"}
+    )
     assert asked.status_code == 202, asked.content
     run_id = asked.json()["id"]
     queued = api.get(f"/api/v1/reports/runs/{run_id}").json()
@@ -88,7 +96,9 @@ def test_billing_summary_by_category_equals_the_months_released_bills(api: rf.Ap
 def test_the_same_report_as_pdf_and_xlsx_and_run_again(api: rf.Api) -> None:
     rf.billed_month(api)
     for fmt in ("pdf", "xlsx"):
-        run_id = api.post("/api/v1/reports/faturamento-por-categoria/runs", {"params": {"month": rf.MONTH}, "format": fmt}).json()["id"]
+        run_id = api.post(
+            "/api/v1/reports/faturamento-por-categoria/runs", {"params": {"month": rf.MONTH}, "format": fmt}
+        ).json()["id"]
         report_run_execute(run_id=run_id)
         body = b"".join(api.get(f"/api/v1/reports/runs/{run_id}/download").streaming_content)
         if fmt == "pdf":
@@ -101,8 +111,12 @@ def test_the_same_report_as_pdf_and_xlsx_and_run_again(api: rf.Api) -> None:
 
     run = ReportRun.objects.get(pk=run_id)
     again = report_run_again(actor=User.objects.get(username="relatorios"), run=run, enqueue=False)
-    assert (again.code, again.params, again.format, again.rerun_of_id) == (run.code, run.params, "xlsx", run.pk)
-
+    assert (again.code, again.params, again.format, again.rerun_of_id) == (
+        run.code,
+        run.params,
+        "xlsx",
+        run.pk,
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,7 +160,12 @@ def test_bad_input_is_refused_in_portuguese_and_nothing_is_stored(
     audits = AuditEntry.objects.count()
     response = api.post(f"/api/v1/reports/{code}/runs", body)
     assert response.status_code == 400
-    assert response.json() == {"code": error_code, "detail": message, "field": field, "errors": {field: [message]}}
+    assert response.json() == {
+        "code": error_code,
+        "detail": message,
+        "field": field,
+        "errors": {field: [message]},
+    }
     assert ReportRun.objects.count() == 0
     assert AuditEntry.objects.count() == audits
 

@@ -71,7 +71,9 @@ def reconcile(d: Definition, params: Params) -> tuple[list[dict[str, Any]], list
 
 @pytest.mark.parametrize("definition", DEFINITIONS, ids=lambda d: d.code)
 def test_summary_reconciles_with_detail_and_every_format_renders(definition: Definition, data: Any) -> None:
-    params = validate(definition, SOURCES[definition.dataset].spec, required_params(definition), "csv", max_period_days=731)
+    params = validate(
+        definition, SOURCES[definition.dataset].spec, required_params(definition), "csv", max_period_days=731
+    )
     reconcile(definition, params)
     result = engine.run(definition, params)
     for fmt in definition.formats:

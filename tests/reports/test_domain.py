@@ -10,7 +10,6 @@ from modules.reports.catalogue import BY_CODE, DEFINITIONS
 from modules.reports.datasets import SOURCES
 from modules.reports.domain.spec import (
     Condition,
-    ErrorCode,
     Measure,
     ReportInputError,
     definition_from_dict,
@@ -18,6 +17,7 @@ from modules.reports.domain.spec import (
     definition_to_dict,
     validate,
 )
+from modules.reports.errors import ErrorCode
 
 
 def _validate(code: str, raw: dict[str, object], fmt: str = "csv", limit: int = 731) -> object:
@@ -30,7 +30,9 @@ def test_a_filter_the_definition_does_not_allow_is_refused_naming_it() -> None:
         _validate("faturamento-por-categoria", {"month": "2025-05", "agent": "237"})
     assert e.value.code == ErrorCode.FILTER_NOT_ALLOWED
     assert e.value.field == "params.agent"
-    assert e.value.message.startswith("O filtro 'agent' não é permitido no relatório faturamento-por-categoria")
+    assert e.value.message.startswith(
+        "O filtro 'agent' não é permitido no relatório faturamento-por-categoria"
+    )
 
 
 def test_a_period_over_the_definitions_maximum_is_refused() -> None:
@@ -40,12 +42,16 @@ def test_a_period_over_the_definitions_maximum_is_refused() -> None:
     assert e.value.message == (
         "O período de 181 dias excede o máximo de 92 dias deste relatório; divida-o em períodos menores."
     )
-    assert _validate("arrecadacao-diaria", {"credited_from": "2025-04-01", "credited_to": "2025-06-30"}).values
+    assert _validate(
+        "arrecadacao-diaria", {"credited_from": "2025-04-01", "credited_to": "2025-06-30"}
+    ).values
 
 
 def test_the_utilitys_maximum_applies_when_lower_than_the_definitions() -> None:
     with pytest.raises(ReportInputError) as e:
-        _validate("arrecadacao-diaria", {"credited_from": "2025-05-01", "credited_to": "2025-06-30"}, limit=31)
+        _validate(
+            "arrecadacao-diaria", {"credited_from": "2025-05-01", "credited_to": "2025-06-30"}, limit=31
+        )
     assert "máximo de 31 dias" in e.value.message
 
 
@@ -66,7 +72,10 @@ def test_malformed_and_missing_values_are_named() -> None:
     assert e.value.message == "Mês de referência: use o formato AAAA-MM (por exemplo 2025-05)."
     with pytest.raises(ReportInputError) as e:
         _validate("faturamento-por-categoria", {})
-    assert (e.value.code, e.value.message) == (ErrorCode.FILTER_REQUIRED, "Informe o filtro Mês de referência (month).")
+    assert (e.value.code, e.value.message) == (
+        ErrorCode.FILTER_REQUIRED,
+        "Informe o filtro Mês de referência (month).",
+    )
     with pytest.raises(ReportInputError) as e:
         _validate("faturamento-detalhado", {"kind": "beer"})
     assert e.value.message.startswith("Rubrica: valor 'beer' inválido; use um de: water (Água)")

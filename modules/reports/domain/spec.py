@@ -14,16 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-
-class ErrorCode(StrEnum):
-    INVALID = "invalid"
-    REPORT_NOT_FOUND = "report_not_found"
-    RUN_NOT_FOUND = "report_run_not_found"
-    FILTER_NOT_ALLOWED = "report_filter_not_allowed"
-    FILTER_INVALID = "report_filter_invalid"
-    FILTER_REQUIRED = "report_filter_required"
-    PERIOD_TOO_LONG = "report_period_too_long"
-    FORMAT_NOT_AVAILABLE = "report_format_not_available"
+from ..errors import ErrorCode
 
 
 class ReportInputError(Exception):
@@ -42,7 +33,11 @@ class Layout(StrEnum):
     BOTH = "both"
 
 
-LAYOUT_LABELS = {Layout.DETAIL: "analítico", Layout.SUMMARY: "sintético", Layout.BOTH: "analítico e sintético"}
+LAYOUT_LABELS = {
+    Layout.DETAIL: "analítico",
+    Layout.SUMMARY: "sintético",
+    Layout.BOTH: "analítico e sintético",
+}
 
 
 class Format(StrEnum):
@@ -204,7 +199,9 @@ def _parse_one(spec: FilterSpec, raw: Any) -> Any:
     if spec.kind == FilterKind.BOOL:
         if text.lower() not in {"true", "false", "1", "0", "sim", "não", "nao"}:
             raise ReportInputError(
-                f"{spec.label}: informe sim ou não.", field=f"params.{spec.name}", code=ErrorCode.FILTER_INVALID
+                f"{spec.label}: informe sim ou não.",
+                field=f"params.{spec.name}",
+                code=ErrorCode.FILTER_INVALID,
             )
         return text.lower() in {"true", "1", "sim"}
     if spec.choices and text not in {c for c, _ in spec.choices}:
@@ -216,7 +213,9 @@ def _parse_one(spec: FilterSpec, raw: Any) -> Any:
         )
     if len(text) > 60:
         raise ReportInputError(
-            f"{spec.label}: no máximo 60 caracteres.", field=f"params.{spec.name}", code=ErrorCode.FILTER_INVALID
+            f"{spec.label}: no máximo 60 caracteres.",
+            field=f"params.{spec.name}",
+            code=ErrorCode.FILTER_INVALID,
         )
     return text
 
@@ -240,7 +239,8 @@ def validate(
         if name not in definition.filters:
             offered = ", ".join(definition.filters) or "nenhum"
             raise ReportInputError(
-                f"O filtro '{name}' não é permitido no relatório {definition.code}; filtros permitidos: {offered}.",
+                f"O filtro '{name}' não é permitido no relatório {definition.code}; "
+                f"filtros permitidos: {offered}.",
                 field=f"params.{name}",
                 code=ErrorCode.FILTER_NOT_ALLOWED,
             )
@@ -262,9 +262,11 @@ def validate(
                 field=f"params.{name}",
                 code=ErrorCode.FILTER_REQUIRED,
             )
-    limit = min(x for x in (definition.max_period_days, max_period_days) if x) if (
-        definition.max_period_days or max_period_days
-    ) else 0
+    limit = (
+        min(x for x in (definition.max_period_days, max_period_days) if x)
+        if (definition.max_period_days or max_period_days)
+        else 0
+    )
     periods: dict[str, dict[str, dt.date]] = {}
     for spec in dataset.filters:
         if spec.period and spec.name in values:
@@ -276,7 +278,9 @@ def validate(
         first, last = bounds[f"{period}_from"], bounds[f"{period}_to"]
         if first > last:
             raise ReportInputError(
-                "O início do período é posterior ao fim.", field=f"params.{period}_from", code=ErrorCode.FILTER_INVALID
+                "O início do período é posterior ao fim.",
+                field=f"params.{period}_from",
+                code=ErrorCode.FILTER_INVALID,
             )
         days = (end - start).days + 1
         if limit and days > limit:
@@ -377,9 +381,9 @@ def definition_problems(d: Definition, dataset: Dataset) -> list[str]:
             problems.append(f"medida {m.name}: agregação {m.agg} inválida")
         if m.agg == "sum" and m.column not in names:
             problems.append(f"medida {m.name}: coluna desconhecida {m.column}")
-        for c in m.where:
-            if c.column not in names:
-                problems.append(f"medida {m.name}: coluna desconhecida {c.column}")
+        for cond in m.where:
+            if cond.column not in names:
+                problems.append(f"medida {m.name}: coluna desconhecida {cond.column}")
     if d.layout != Layout.DETAIL and d.measures == ():
         problems.append("layout sintético sem medidas")
     return problems
