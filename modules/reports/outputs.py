@@ -249,7 +249,8 @@ def to_pdf(result: Result) -> bytes:
                 "name": getattr(tenant, "legal_name", "") or getattr(tenant, "name", ""),
                 "colour": getattr(tenant, "primary_color", "") or "#1351B4",
             },
-            "generated": tenant_now(),
+            # the tenant's wall clock, as its staff read it (the template's filter would show UTC)
+            "generated": f"{tenant_now():%d/%m/%Y %H:%M}",
             "count": len(result.rows),
         },
     )

@@ -1215,7 +1215,9 @@ def _beta_report_definition(w: BetaWorld) -> Any:
         from modules.reports.domain.spec import definition_to_dict
         from modules.reports.models import ReportDefinition
 
-        spec = definition_to_dict(BY_CODE["faturamento-por-categoria"]) | {"title": "Relatório exclusivo de beta"}
+        spec = definition_to_dict(BY_CODE["faturamento-por-categoria"]) | {
+            "title": "Relatório exclusivo de beta"
+        }
         w.remember("Relatório exclusivo de beta")
         return ReportDefinition.objects.create(code="exclusivo-de-beta", spec=spec, created_by=ACTOR_NAME)
 
@@ -1228,7 +1230,11 @@ def _beta_report_run(w: BetaWorld) -> Any:
 
         _beyond_alpha("reports_reportrun")
         return ReportRun.objects.create(
-            code="exclusivo-de-beta", title="Relatório exclusivo de beta", params={}, format="csv", status="done"
+            code="exclusivo-de-beta",
+            title="Relatório exclusivo de beta",
+            params={},
+            format="csv",
+            status="done",
         )
 
     return w.get("report_run", make)
