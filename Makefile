@@ -98,7 +98,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy --follow-imports=silent platform/saas/sla/domain
 	$(VENV)/bin/mypy modules/common/domain modules/access/domain modules/registry/domain modules/metering/domain \
 		modules/reading/domain modules/billing/domain modules/collection/domain modules/debt/domain \
-		modules/service/domain
+		modules/service/domain modules/reports/domain
 	# services and selectors, strict too (Django is untyped: typings/ types transaction.atomic and the choices)
 	$(VENV)/bin/mypy --follow-imports=silent modules/common/clock.py modules/common/audit.py modules/common/staging.py \
 		modules/*/services* modules/*/selectors.py modules/*/*_services.py modules/*/*_selectors.py modules/*/selectors_*.py modules/*/errors.py portal/*services*.py portal/*selectors*.py portal/errors.py \

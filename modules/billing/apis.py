@@ -318,7 +318,8 @@ class BillListApi(APIView):
         try:
             qs = selectors.bill_list(
                 property_id=int(q["property"]) if q.get("property") else None,
-                reference=q.get("reference", ""),
+                # `month` is the same filter under the name the reports' fixed point uses (ADR 0233)
+                reference=q.get("reference", "") or q.get("month", ""),
                 status=q.get("status", ""),
                 run=int(q["run"]) if q.get("run") else None,
             )

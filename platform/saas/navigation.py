@@ -57,6 +57,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Controle de acesso", "Política de senhas", "access:policy", "access.policy", "change"),
     NavItem("Controle de acesso", "Auditoria", "access:audit", "common.audit"),
     NavItem("Suporte", "Chamados ao fornecedor", "sla:incidents", "ops.incidents"),
+    NavItem("Relatórios", "Relatórios gerenciais", "reports:catalogue", "reports.reports"),
     NavItem(
         SETTINGS_SECTION,
         "Todas as configurações",

@@ -81,6 +81,8 @@ ROUTES: dict[str, str] = {
     "modules.collection.tasks.closings_run": BATCH,
     # the agents' bank-file inbox folders (h-pay, ADR 0238)
     "modules.collection.tasks.bank_inbox_poll": BATCH,
+    # one management report run (h-reports, ADR 0233): minutes over a whole utility's month
+    "modules.reports.tasks.report_run": BATCH,
 }
 
 

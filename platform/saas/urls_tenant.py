@@ -19,6 +19,7 @@ from modules.notifications import api_urls as notifications_api
 from modules.privacy import api_urls as privacy_api
 from modules.reading import api_urls as reading_api
 from modules.registry import api_urls as registry_api
+from modules.reports import api_urls as reports_api
 from modules.service import api_urls as service_api
 from modules.service import channels_urls
 from saas.sla import tenant_api_urls as sla_api
@@ -48,6 +49,7 @@ api_v1 = [
     *configuration_api.urlpatterns,
     *notifications_api.urlpatterns,
     *privacy_api.urlpatterns,
+    *reports_api.urlpatterns,
     # the staff API's map is for the utility's staff only (a token or a session); the citizen API's
     # schema stays public, as the agency guide publishes it for the utility's app developers
     path(
@@ -95,6 +97,7 @@ urlpatterns = [
     path("campo/", include("modules.service.field_urls")),
     path("avisos/", include((channels_urls.news_patterns, "news"), namespace="news")),
     path("notificacoes/", include("modules.notifications.urls")),
+    path("relatorios/", include("modules.reports.urls")),
 ]
 
 # branded pt-BR error pages carrying the request id (saas/errors.py)

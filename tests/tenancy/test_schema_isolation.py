@@ -1300,3 +1300,41 @@ IDS |= {
     ("critique-rules", "id"): lambda w: _beta_critique_rule(w).pk,
     ("credits", "id"): lambda w: _beta_credit(w).pk,
 }
+
+
+def _beta_report_definition(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.reports.catalogue import BY_CODE
+        from modules.reports.domain.spec import definition_to_dict
+        from modules.reports.models import ReportDefinition
+
+        spec = definition_to_dict(BY_CODE["faturamento-por-categoria"]) | {
+            "title": "Relatório exclusivo de beta"
+        }
+        w.remember("Relatório exclusivo de beta")
+        return ReportDefinition.objects.create(code="exclusivo-de-beta", spec=spec, created_by=ACTOR_NAME)
+
+    return w.get("report_definition", make)
+
+
+def _beta_report_run(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.reports.models import ReportRun
+
+        _beyond_alpha("reports_reportrun")
+        return ReportRun.objects.create(
+            code="exclusivo-de-beta",
+            title="Relatório exclusivo de beta",
+            params={},
+            format="csv",
+            status="done",
+        )
+
+    return w.get("report_run", make)
+
+
+IDS |= {
+    # the management reports (h-reports, ADR 0233): beta's own definition and beta's run
+    ("reports", "code"): lambda w: _beta_report_definition(w).code,
+    ("reports/runs", "id"): lambda w: _beta_report_run(w).pk,
+}

@@ -82,6 +82,7 @@ TENANT_APPS = [
     "portal",
     "modules.notifications",
     "modules.privacy",
+    "modules.reports",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -517,3 +518,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "RegisteredBoletoStatusEnum": "modules.collection.models_boleto.RegisteredBoleto.Status",
     "PaymentStatusEnum": "modules.collection.models.Payment.Status",
 }
+
+# reports (h-reports, ADR 0233): the longest period any report may cover in one run, in days; a
+# definition may allow less
+REPORTS_MAX_PERIOD_DAYS = int(env("REPORTS_MAX_PERIOD_DAYS", "731"))
