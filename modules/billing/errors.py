@@ -95,3 +95,10 @@ class ErrorCode(StrEnum):
     EXEMPTION_NOT_FOUND = "exemption_not_found"
     # the sewer-billing notice (h-condo)
     SEWER_NOTICE_NO_SEWER = "sewer_notice_no_sewer"
+    # h-bill: billing exceptions as data (S4.7), first-bill delay, paying-body retentions
+    FIRST_BILL_DELAYED = "first_bill_delayed"
+    EXCEPTION_KIND_INVALID = "exception_kind_invalid"
+    EXCEPTION_PARAMETER_INVALID = "exception_parameter_invalid"
+    EXCEPTION_OVERLAPS = "exception_overlaps"
+    EXCEPTION_WINDOW_INVALID = "exception_window_invalid"
+    EXCEPTION_NOT_FOUND = "exception_not_found"
