@@ -64,3 +64,19 @@ urlpatterns += [
         name="api-sewer-notice-templates",
     ),
 ]
+
+# h-bill: billing exceptions of a property (S4.7, ADR 0220)
+from . import exceptions_apis  # noqa: E402
+
+urlpatterns += [
+    path(
+        "properties/<int:pk>/billing-exceptions",
+        exceptions_apis.PropertyBillingExceptionsApi.as_view(),
+        name="api-property-billing-exceptions",
+    ),
+    path(
+        "billing/exceptions/<int:billing_exception_id>",
+        exceptions_apis.BillingExceptionApi.as_view(),
+        name="api-billing-exception",
+    ),
+]

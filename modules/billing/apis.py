@@ -575,10 +575,32 @@ class BillingSettingsIO(serializers.Serializer):
     max_sewer_leak_percent = serializers.IntegerField(
         required=False, help_text="desconto máximo por vazamento no esgoto (%, 0 a 100)"
     )
+    # h-bill: seed 001 3.2.7.12.5, .6, .7, .11
+    first_bill_min_days = serializers.IntegerField(
+        required=False, help_text="dias mínimos entre a ligação (ou religação) e a leitura da primeira fatura"
+    )
+    history_start = YearMonthField(
+        required=False, allow_null=True, help_text="primeiro mês do histórico impresso na fatura (AAAA-MM)"
+    )
+    delivery_fee = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text="taxa de entrega em endereço alternativo (R$, texto; 0.00: não cobra)",
+    )
+    print_excess_message = serializers.BooleanField(
+        required=False, help_text="imprimir a mensagem de consumo excessivo"
+    )
+
+    def validate_history_start(self, value: Any) -> Any:
+        return value.first_day() if value is not None else None
 
 
 def _settings_json(row: Any) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
+    out = {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
+    out["delivery_fee"] = format(row.delivery_fee, "f")
+    out["history_start"] = f"{row.history_start:%Y-%m}" if row.history_start else None
+    return out
 
 
 class BillingSettingsApi(APIView):

@@ -164,6 +164,28 @@ class BillingSettingsForm(forms.Form):
         label="Desconto máximo por vazamento no esgoto (%)",
         help_text="O maior desconto por vazamento numa fatura com esgoto (0 a 100).",
     )
+    first_bill_min_days = forms.IntegerField(
+        label="Dias mínimos até a primeira fatura",
+        help_text="A ligação (ou religação) feita menos dias que isto antes da leitura só fatura no ciclo "
+        "seguinte (0: fatura logo).",
+    )
+    history_start = forms.DateField(
+        label="Histórico na fatura a partir de",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Meses anteriores a este não aparecem no histórico de consumo da fatura (vazio: todos).",
+    )
+    delivery_fee = forms.DecimalField(
+        label="Taxa de entrega em endereço alternativo (R$)",
+        max_digits=8,
+        decimal_places=2,
+        help_text="Cobrada nas faturas entregues em endereço alternativo; 0,00 não cobra.",
+    )
+    print_excess_message = forms.BooleanField(
+        label="Imprimir a mensagem de consumo excessivo",
+        required=False,
+        help_text="Desligada, a fatura não traz a mensagem mesmo com o consumo acima da média.",
+    )
 
 
 def category_choices(current: str = "") -> list[tuple[str, str]]:

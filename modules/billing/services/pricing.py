@@ -30,7 +30,13 @@ from modules.reading.models import Reading, ReadingSchedule, ReviewStatus
 from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
 from modules.registry.domain.payer import payer_relation
-from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
+from modules.registry.models import (
+    Property,
+    PropertyAddress,
+    PropertyCategory,
+    PropertyRelation,
+    ServiceConnection,
+)
 
 from .. import hooks
 from ..domain.febraban import build_barcode
@@ -47,8 +53,10 @@ from ..domain.pricing import (
     UnitFact,
     price_bill,
 )
+from ..domain.tariffs import DwellingUnitMode
 from ..errors import ErrorCode
 from ..models import CondominiumDependent, DueDayChoice, TariffExemption
+from .billing_exceptions import exceptions_in_force
 from .settings import billing_settings
 from .tariffs import tariff_in_force, tariff_version
 
@@ -134,6 +142,8 @@ def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.dat
         consumption_policy=consumption_policy(start),
         min_days_after_issue=rules.min_days_after_issue,
         m3_per_outlet=rules.m3_per_outlet,
+        first_bill_min_days=rules.first_bill_min_days,
+        delivery_fee=rules.delivery_fee,
     )
     return Context(terms=terms, company_code=code, calculate=CachedCalculation(version))
 
@@ -260,6 +270,14 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
                     property=OuterRef("pk"), kind=ServiceConnection.Kind.SEWER
                 ).values("sewer_share_percent")[:1]
             ),
+            connected_on=Subquery(
+                ServiceConnection.objects.filter(
+                    property=OuterRef("pk"), kind=ServiceConnection.Kind.WATER, situation__in=conn_rules.ACTIVE
+                ).values("since")[:1]
+            ),
+            alternative_delivery=Exists(
+                PropertyAddress.objects.filter(property=OuterRef("pk"), active=True, delivery=True)
+            ),
             metered=Exists(
                 Installation.objects.filter(
                     connection__property=OuterRef("pk"),
@@ -277,16 +295,23 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             "sewer_active",
             "sewer_percent",
             "metered",
+            "connected_on",
+            "alternative_delivery",
         )
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
-    for pid, code, sub, economies, plan_minimum in PropertyCategory.objects.filter(
+    for pid, code, sub, economies, plan_minimum, mode in PropertyCategory.objects.filter(
         property_id__in=in_ids
     ).values_list(
-        "property_id", "category__code", "subcategory__code", "economies", "usage_plan__minimum_m3_per_unit"
+        "property_id",
+        "category__code",
+        "subcategory__code",
+        "economies",
+        "usage_plan__minimum_m3_per_unit",
+        "usage_plan__dwelling_unit_mode",
     ):
-        units[pid].append(UnitFact(code, sub or "", economies, plan_minimum))
-    metered = {pid for pid, *_, has_meter in props if has_meter}
+        units[pid].append(UnitFact(code, sub or "", economies, plan_minimum, mode or DwellingUnitMode.SPLIT.value))
+    metered = {pid for pid, *_, has_meter, _, _ in props if has_meter}
     readings = _readings(in_ids, ref)
     missing = [pid for pid in ids if pid not in readings and pid in metered]
     history: dict[int, list[HistoryEntry]] = defaultdict(list)
@@ -301,6 +326,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
     payers = _payers(in_ids, ctx.terms.issued_on)
     condominiums = _condominiums(in_ids, ref)
     exempt = _exemptions(in_ids, ref)
+    exceptions = exceptions_in_force(in_ids, ref)
     statuses = dict(Property.Status.choices)
     economies_changed = _economies_changed(ids, ctx.reference)
     return {
@@ -323,8 +349,11 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             economies_changed=pid in economies_changed,
             condominium=condominiums.get(pid),
             exempt=exempt.get(pid, frozenset()),
+            exceptions=exceptions.get(pid, ()),
+            connected_on=connected_on,
+            alternative_delivery=alternative,
         )
-        for pid, base, status, outlets, water, sewer, sewer_percent, _ in props
+        for pid, base, status, outlets, water, sewer, sewer_percent, _, connected_on, alternative in props
     }
 
 

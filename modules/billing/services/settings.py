@@ -4,6 +4,8 @@ per water outlet. Edited by staff, audited with before and after."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -32,7 +34,23 @@ LIMITS: dict[str, tuple[int, int, str]] = {
         "O desconto máximo por vazamento no esgoto deve ficar entre 0 e 100%.",
     ),
 }
-SETTINGS_FIELDS = tuple(LIMITS)
+# h-bill, seed 001 3.2.7.12.5: days between a (re)connection and the reading below which it waits a cycle
+LIMITS["first_bill_min_days"] = (0, 90, "Os dias mínimos até a primeira fatura devem ficar entre 0 e 90.")
+# the settings that are not whole numbers: 3.2.7.12.6, .7 and .11
+TYPED_FIELDS = ("history_start", "delivery_fee", "print_excess_message")
+SETTINGS_FIELDS = (*LIMITS, *TYPED_FIELDS)
+MAX_DELIVERY_FEE = Decimal("1000.00")
+
+
+def _typed_problem(name: str, value: Any) -> str:
+    """The pt-BR message when a typed setting's value is wrong, "" when it is right."""
+    if name == "history_start":
+        ok = value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime))
+        return "" if ok else "Informe o mês inicial do histórico na fatura (AAAA-MM) ou deixe vazio."
+    if name == "delivery_fee":
+        ok = isinstance(value, Decimal) and value.is_finite() and Decimal(0) <= value <= MAX_DELIVERY_FEE
+        return "" if ok else "A taxa de entrega deve ficar entre R$ 0,00 e R$ 1.000,00."
+    return "" if isinstance(value, bool) else "Informe sim ou não para a mensagem de consumo excessivo."
 
 
 def billing_settings() -> BillingSettings:
@@ -48,9 +66,18 @@ def billing_settings_update(*, actor: Actor, **fields: Any) -> BillingSettings:
     if unknown:
         raise ValidationFailed(f"Campos desconhecidos: {', '.join(unknown)}.", code=ErrorCode.UNKNOWN_FIELDS)
     for name, value in fields.items():
+        if name in TYPED_FIELDS:
+            problem = _typed_problem(name, value)
+            if problem:
+                raise ValidationFailed(problem, field=name, code=ErrorCode.SETTING_OUT_OF_RANGE)
+            continue
         low, high, message = LIMITS[name]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValidationFailed(message, field=name, code=ErrorCode.SETTING_OUT_OF_RANGE)
+    if fields.get("history_start") is not None:
+        fields["history_start"] = fields["history_start"].replace(day=1)
+    if "delivery_fee" in fields:
+        fields["delivery_fee"] = fields["delivery_fee"].quantize(Decimal("0.01"))
     BillingSettings.current()
     row = BillingSettings.objects.select_for_update().get(pk=1)
     before = snapshot(row)
