@@ -59,7 +59,9 @@ def exception_json(row: BillingExceptionRow) -> dict[str, Any]:
 
 
 def _params(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: data.get(k) for k in ("volume_m3", "percent", "day", "service_type") if data.get(k) is not None}
+    return {
+        k: data.get(k) for k in ("volume_m3", "percent", "day", "service_type") if data.get(k) is not None
+    }
 
 
 class PropertyBillingExceptionsApi(APIView):
@@ -72,7 +74,9 @@ class PropertyBillingExceptionsApi(APIView):
     @extend_schema(operation_id="property_billing_exceptions_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         prop = get_object_or_404(Property, pk=pk)
-        return Response({"property": prop.pk, "exceptions": [exception_json(e) for e in svc.exceptions_of(pk)]})
+        return Response(
+            {"property": prop.pk, "exceptions": [exception_json(e) for e in svc.exceptions_of(pk)]}
+        )
 
     @extend_schema(
         operation_id="property_billing_exceptions_create",

@@ -426,7 +426,10 @@ class BillingSettings(models.Model):
     history_start = models.DateField("histórico na fatura a partir de", null=True, blank=True)
     # 3.2.7.12.7: charged on bills delivered to an alternative address; 0 = not charged
     delivery_fee = models.DecimalField(
-        "taxa de entrega em endereço alternativo (R$)", max_digits=8, decimal_places=2, default=Decimal("0.00")
+        "taxa de entrega em endereço alternativo (R$)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0.00"),
     )
     # 3.2.7.12.11: print the excess-consumption message when the consumption passes the average
     print_excess_message = models.BooleanField("imprimir mensagem de consumo excessivo", default=True)

@@ -15,10 +15,14 @@ class BillingExceptionRow(models.Model):
         "registry.Property", on_delete=models.PROTECT, related_name="billing_exceptions"
     )
     kind = models.CharField(
-        "tipo", max_length=16, choices=[(k.value, EXCEPTION_LABELS[k]) for k in ExceptionKind if k != "exempt"]
+        "tipo",
+        max_length=16,
+        choices=[(k.value, EXCEPTION_LABELS[k]) for k in ExceptionKind if k != "exempt"],
     )
     volume_m3 = models.PositiveIntegerField("volume limite (m³)", null=True, blank=True)
-    percent = models.DecimalField("percentual de esgoto", max_digits=6, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(
+        "percentual de esgoto", max_digits=6, decimal_places=2, null=True, blank=True
+    )
     day = models.PositiveSmallIntegerField("dia de vencimento", null=True, blank=True)
     service_type = models.CharField(
         "tipo de faturamento",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .domain.pricing import EXEMPTIBLE_KINDS, ITEM_KIND_LABELS
-from .services.condo import dependents_of, master_of
 from .domain.exceptions import SERVICE_TYPE_LABELS
+from .domain.pricing import EXEMPTIBLE_KINDS, ITEM_KIND_LABELS
 from .services.billing_exceptions import KINDS, exceptions_of, parameter_text
+from .services.condo import dependents_of, master_of
 from .services.exemptions import exemptions_of
 
 

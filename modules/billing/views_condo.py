@@ -19,6 +19,7 @@ from modules.common.errors import DomainError
 from modules.registry.models import Property
 
 from . import sewer_notice
+from .models import BillingExceptionRow
 from .services import billing_exceptions, condo, exemptions, notices
 
 
@@ -114,7 +115,7 @@ def property_billing_exceptions_view(request: HttpRequest, pk: int) -> HttpRespo
         return _forbidden(request)
     raw_id = request.POST.get("exception", "")
     if op != "create" and not (
-        raw_id.isdigit() and billing_exceptions.BillingExceptionRow.objects.filter(pk=int(raw_id), property=prop).exists()
+        raw_id.isdigit() and BillingExceptionRow.objects.filter(pk=int(raw_id), property=prop).exists()
     ):
         messages.error(request, "Exceção de faturamento não encontrada neste imóvel.")
         return _back(prop.pk, "excecoes")

@@ -106,7 +106,9 @@ def volume_rule(consumption_m3: int, exceptions: Sequence[BillingException]) -> 
     else:
         m3 = limit
         note = f"faturado o volume limite de {limit} m³"
-    return VolumeRule(m3, rule.kind, f"Exceção de faturamento: consumo de {consumption_m3} m³, {note} ({m3} m³).")
+    return VolumeRule(
+        m3, rule.kind, f"Exceção de faturamento: consumo de {consumption_m3} m³, {note} ({m3} m³)."
+    )
 
 
 def first(exceptions: Sequence[BillingException], kind: ExceptionKind) -> BillingException | None:

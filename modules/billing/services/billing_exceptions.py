@@ -34,9 +34,17 @@ from ..domain.tariffs import ServiceType
 from ..errors import ErrorCode
 from ..models import BillingExceptionRow
 
-__all__ = ["BillingExceptionRow"]
-
-FIELDS = ["property", "kind", "volume_m3", "percent", "day", "service_type", "valid_from", "valid_until", "reason"]
+FIELDS = [
+    "property",
+    "kind",
+    "volume_m3",
+    "percent",
+    "day",
+    "service_type",
+    "valid_from",
+    "valid_until",
+    "reason",
+]
 KINDS = tuple(k for k in ExceptionKind if k is not ExceptionKind.EXEMPT)
 
 
@@ -47,7 +55,9 @@ def exceptions_of(property_id: int) -> list[BillingExceptionRow]:
 def exception_get(pk: int) -> BillingExceptionRow:
     row: BillingExceptionRow | None = BillingExceptionRow.objects.filter(pk=pk).first()
     if row is None:
-        raise NotFound("Exceção de faturamento não encontrada.", field="id", code=ErrorCode.EXCEPTION_NOT_FOUND)
+        raise NotFound(
+            "Exceção de faturamento não encontrada.", field="id", code=ErrorCode.EXCEPTION_NOT_FOUND
+        )
     return row
 
 
@@ -60,7 +70,9 @@ def parameter_text(row: BillingExceptionRow) -> str:
         return f"{format(row.percent, 'f').replace('.', ',')} %"
     if kind is ExceptionKind.DUE_DAY:
         return f"dia {row.day}"
-    return SERVICE_TYPE_LABELS.get(ServiceType(row.service_type), row.service_type) if row.service_type else ""
+    return (
+        SERVICE_TYPE_LABELS.get(ServiceType(row.service_type), row.service_type) if row.service_type else ""
+    )
 
 
 def _window(start: dt.date, end: dt.date | None) -> str:
@@ -93,7 +105,7 @@ def _clean(kind: str, params: dict[str, Any]) -> dict[str, Any]:
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite() or not Decimal(0) <= value <= Decimal(300):
-            raise bad("Informe o percentual de esgoto entre 0 e 300 (texto decimal, ex.: \"50.00\").")
+            raise bad('Informe o percentual de esgoto entre 0 e 300 (texto decimal, ex.: "50.00").')
     elif needed == "day":
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 28:
             raise bad("O dia de vencimento deve ficar entre 1 e 28.")
@@ -124,8 +136,8 @@ def _check_window(
     )
     if clash is not None:
         raise ValidationFailed(
-            f"O imóvel já tem a exceção {clash.get_kind_display()} de {_window(clash.valid_from, clash.valid_until)}, "
-            "que se sobrepõe a esta.",
+            f"O imóvel já tem a exceção {clash.get_kind_display()} de "
+            f"{_window(clash.valid_from, clash.valid_until)}, que se sobrepõe a esta.",
             field="valid_from",
             code=ErrorCode.EXCEPTION_OVERLAPS,
         )
@@ -187,10 +199,15 @@ def exception_update(
     """Change an exception's window, parameter or reason (its kind stays: another kind is another
     exception). The same checks as `exception_create`; the audit keeps before and after."""
     row: BillingExceptionRow | None = (
-        BillingExceptionRow.objects.select_for_update().select_related("property").filter(pk=exception_id).first()
+        BillingExceptionRow.objects.select_for_update()
+        .select_related("property")
+        .filter(pk=exception_id)
+        .first()
     )
     if row is None:
-        raise NotFound("Exceção de faturamento não encontrada.", field="id", code=ErrorCode.EXCEPTION_NOT_FOUND)
+        raise NotFound(
+            "Exceção de faturamento não encontrada.", field="id", code=ErrorCode.EXCEPTION_NOT_FOUND
+        )
     before = snapshot(row, fields=FIELDS)
     values = _clean(row.kind, params)
     start, end = valid_from.first_day(), valid_until.first_day() if valid_until else None
@@ -211,15 +228,21 @@ def exception_update(
 
 @transaction.atomic(durable=True)
 def exception_remove(*, actor: Actor, exception_id: int) -> None:
-    row: BillingExceptionRow | None = BillingExceptionRow.objects.select_for_update().filter(pk=exception_id).first()
+    row: BillingExceptionRow | None = (
+        BillingExceptionRow.objects.select_for_update().filter(pk=exception_id).first()
+    )
     if row is None:
-        raise NotFound("Exceção de faturamento não encontrada.", field="id", code=ErrorCode.EXCEPTION_NOT_FOUND)
+        raise NotFound(
+            "Exceção de faturamento não encontrada.", field="id", code=ErrorCode.EXCEPTION_NOT_FOUND
+        )
     before = snapshot(row, fields=FIELDS)
     audit_record(actor=actor, action="billing.exception_remove", target=row, before=before)
     row.delete()
 
 
-def exceptions_in_force(in_ids: RawSQL | Sequence[int], reference: dt.date) -> dict[int, tuple[BillingException, ...]]:
+def exceptions_in_force(
+    in_ids: RawSQL | Sequence[int], reference: dt.date
+) -> dict[int, tuple[BillingException, ...]]:
     """Each property's exceptions in force in the reference month (the billing run's read)."""
     found: dict[int, list[BillingException]] = defaultdict(list)
     for pid, kind, volume, percent, day, service in (

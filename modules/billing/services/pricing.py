@@ -272,7 +272,9 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             ),
             connected_on=Subquery(
                 ServiceConnection.objects.filter(
-                    property=OuterRef("pk"), kind=ServiceConnection.Kind.WATER, situation__in=conn_rules.ACTIVE
+                    property=OuterRef("pk"),
+                    kind=ServiceConnection.Kind.WATER,
+                    situation__in=conn_rules.ACTIVE,
                 ).values("since")[:1]
             ),
             alternative_delivery=Exists(
@@ -310,7 +312,9 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
         "usage_plan__minimum_m3_per_unit",
         "usage_plan__dwelling_unit_mode",
     ):
-        units[pid].append(UnitFact(code, sub or "", economies, plan_minimum, mode or DwellingUnitMode.SPLIT.value))
+        units[pid].append(
+            UnitFact(code, sub or "", economies, plan_minimum, mode or DwellingUnitMode.SPLIT.value)
+        )
     metered = {pid for pid, *_, has_meter, _, _ in props if has_meter}
     readings = _readings(in_ids, ref)
     missing = [pid for pid in ids if pid not in readings and pid in metered]
