@@ -444,7 +444,7 @@ def _line(
     )
 
 
-def _water_rule(c: CategoryBill) -> str:
+def water_rule(c: CategoryBill) -> str:
     parts = ["tariff.band"]
     if c.minimum_applied:
         parts.append("minimum")
@@ -457,7 +457,7 @@ def _tariff_lines(calc: BillCalculation, sewer_rule: str = "tariff.sewer_percent
     lines: list[BillLine] = []
     for c in calc.categories:
         code, name = c.category_code, c.category_name
-        water_rule = _water_rule(c)
+        line_rule = water_rule(c)
         for line in c.lines:
             band = _band_label(line.from_m3, line.to_m3)
             lines.append(
@@ -469,7 +469,7 @@ def _tariff_lines(calc: BillCalculation, sewer_rule: str = "tariff.sewer_percent
                     band=band,
                     quantity_m3=line.volume_m3,
                     unit_price=line.unit_price,
-                    rule=water_rule,
+                    rule=line_rule,
                 )
             )
         for line in c.lines:
