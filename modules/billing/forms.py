@@ -166,6 +166,7 @@ class BillingSettingsForm(forms.Form):
     )
     first_bill_min_days = forms.IntegerField(
         label="Dias mínimos até a primeira fatura",
+        required=False,
         help_text="A ligação (ou religação) feita menos dias que isto antes da leitura só fatura no ciclo "
         "seguinte (0: fatura logo).",
     )
@@ -177,6 +178,7 @@ class BillingSettingsForm(forms.Form):
     )
     delivery_fee = forms.DecimalField(
         label="Taxa de entrega em endereço alternativo (R$)",
+        required=False,
         max_digits=8,
         decimal_places=2,
         help_text="Cobrada nas faturas entregues em endereço alternativo; 0,00 não cobra.",
@@ -186,6 +188,14 @@ class BillingSettingsForm(forms.Form):
         required=False,
         help_text="Desligada, a fatura não traz a mensagem mesmo com o consumo acima da média.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # a field left empty keeps its value (the service changes only what it is given)
+        for name in ("first_bill_min_days", "delivery_fee"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 def category_choices(current: str = "") -> list[tuple[str, str]]:

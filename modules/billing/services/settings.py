@@ -53,6 +53,38 @@ def _typed_problem(name: str, value: Any) -> str:
     return "" if isinstance(value, bool) else "Informe sim ou não para a mensagem de consumo excessivo."
 
 
+def setting_doc(name: str, value: Any) -> Any:
+    """A setting as the configuration document writes it: money as text, a month as AAAA-MM."""
+    if name == "delivery_fee":
+        return format(value, "f")
+    if name == "history_start":
+        return f"{value:%Y-%m}" if value else None
+    return value
+
+
+def setting_from_doc(name: str, raw: Any) -> Any:
+    """The document's value as the setting stores it; raises ValidationFailed (its own message) when
+    it is not one. Whole-number settings come as they are (their limits are checked by the caller)."""
+    if name not in TYPED_FIELDS:
+        return raw
+    value: Any = raw
+    try:
+        if name == "delivery_fee" and isinstance(raw, str):
+            value = Decimal(raw)
+        elif name == "history_start" and isinstance(raw, str):
+            value = dt.date.fromisoformat(f"{raw}-01")
+    except (ArithmeticError, ValueError):
+        value = object()
+    problem = _typed_problem(name, value)
+    if problem or (name == "delivery_fee" and not isinstance(raw, str)):
+        raise ValidationFailed(
+            problem or "A taxa de entrega é um texto decimal (ex.: \"3.50\").",
+            field=name,
+            code=ErrorCode.SETTING_OUT_OF_RANGE,
+        )
+    return value
+
+
 def billing_settings() -> BillingSettings:
     """The utility's settings (the defaults until someone changes them)."""
     return BillingSettings.current()
