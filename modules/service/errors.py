@@ -117,3 +117,5 @@ class ErrorCode(StrEnum):
     REVIEW_ILLEGAL_MOVE = "review_illegal_move"
     REVIEW_REBILL_FORBIDDEN = "review_rebill_forbidden"
     REVIEW_ALREADY_OPEN = "review_already_open"
+    # h-bill (ADR 0221): a retention rate needs the paying body's CNPJ
+    RETENTION_WITHOUT_CNPJ = "retention_without_cnpj"

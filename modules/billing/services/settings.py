@@ -78,7 +78,7 @@ def setting_from_doc(name: str, raw: Any) -> Any:
     problem = _typed_problem(name, value)
     if problem or (name == "delivery_fee" and not isinstance(raw, str)):
         raise ValidationFailed(
-            problem or "A taxa de entrega é um texto decimal (ex.: \"3.50\").",
+            problem or 'A taxa de entrega é um texto decimal (ex.: "3.50").',
             field=name,
             code=ErrorCode.SETTING_OUT_OF_RANGE,
         )
