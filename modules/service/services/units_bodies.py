@@ -23,7 +23,7 @@ from modules.collection.services import document_cancel, document_create
 from modules.common.audit import Actor, audit_record
 from modules.common.clock import tenant_today
 from modules.common.domain.money import Rounding, format_brl
-from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.registry.domain.text import fold, only_digits
 from modules.registry.models import Customer, Property
 from modules.registry.numbering import next_base as next_account_base
@@ -247,7 +247,7 @@ def _rounding(reference: dt.date | None) -> Rounding:
         return Rounding.TRUNCATE
     try:
         return Rounding(tariff_in_force(reference).rounding)
-    except ValidationFailed:
+    except DomainError:  # no tariff in force for the month
         return Rounding.TRUNCATE
 
 
@@ -459,7 +459,7 @@ def _reissue(actor: Actor, doc: PaymentDocument, due: dt.date, annotation: str) 
         customer_id=doc.customer_id,
         kind=doc.kind,
         lines=lines,
-        amount=None if lines else doc.amount,
+        amount=doc.amount,  # a grouped invoice charges its net (ADR 0221), not the sum of its bills
         as_of=tenant_today(),
         valid_until=due,
         source=doc.source,
