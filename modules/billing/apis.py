@@ -20,7 +20,7 @@ from modules.common.api import LIST_OF_OBJECTS, PageNumberPagination, YearMonthF
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
-from modules.registry.models import BillingGroup, Category
+from modules.registry.models import BillingGroup, Category, UsagePlan
 
 from . import selectors
 from .domain.calculation import PricingMethod
@@ -163,7 +163,7 @@ class EntryIn(serializers.Serializer):
     dwelling_units = serializers.IntegerField(min_value=1)
     # h-bill: the usage plan's economia mode and minimum (S5.3-04/05)
     dwelling_unit_mode = serializers.ChoiceField(
-        choices=[m.value for m in DwellingUnitMode], default=DwellingUnitMode.SPLIT.value
+        choices=UsagePlan.DwellingUnitMode.choices, default=DwellingUnitMode.SPLIT.value
     )
     minimum_m3_per_unit = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 

@@ -30,13 +30,8 @@ from modules.reading.models import Reading, ReadingSchedule, ReviewStatus
 from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
 from modules.registry.domain.payer import payer_relation
-from modules.registry.models import (
-    Property,
-    PropertyAddress,
-    PropertyCategory,
-    PropertyRelation,
-    ServiceConnection,
-)
+from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
+from modules.registry.models_rental import PropertyAddress
 
 from .. import hooks
 from ..domain.febraban import build_barcode

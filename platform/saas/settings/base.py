@@ -486,3 +486,14 @@ CELERY_BEAT_SCHEDULE["reading-device-positions-prune"] = {
     "schedule": crontab(hour=6, minute=20),
     "args": ["modules.reading.tasks.device_positions_prune"],
 }
+# h-bill (issue #17): the five service types and the usage plan's economia mode, one name each
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "ServiceTypeEnum": [
+        "water",
+        "water_sewer",
+        "special_sewer",
+        "water_special_sewer",
+        "water_sewer_special_sewer",
+    ],
+    "DwellingUnitModeEnum": "modules.registry.models.UsagePlan.DwellingUnitMode",
+}
