@@ -102,3 +102,7 @@ class ErrorCode(StrEnum):
     EXCEPTION_OVERLAPS = "exception_overlaps"
     EXCEPTION_WINDOW_INVALID = "exception_window_invalid"
     EXCEPTION_NOT_FOUND = "exception_not_found"
+    # h-bill: solid-waste carnês (ADR 0222)
+    CARNE_INSTALLMENTS_INVALID = "carne_installments_invalid"
+    NO_SOLID_WASTE = "no_solid_waste"
+    CARNE_EXISTS = "carne_exists"

@@ -128,6 +128,7 @@ class PaymentDocument(NamedByKind):
         GATEWAY = "gateway", "Pagamento on-line de faturas selecionadas"
         SERVICE_CHARGE = "service_charge", "Cobrança avulsa de serviço"
         CENTRALIZED = "centralized", "Fatura centralizada de órgão pagador"
+        SOLID_WASTE = "solid_waste", "Carnê de resíduos sólidos"  # h-bill, ADR 0222
 
     class Status(TextChoices):
         OPEN = "open", "Em aberto"
