@@ -661,6 +661,11 @@ class BillingSettingsIO(serializers.Serializer):
     print_excess_message = serializers.BooleanField(
         required=False, help_text="imprimir a mensagem de consumo excessivo"
     )
+    common_area_policy = serializers.ChoiceField(
+        choices=["master", "apportion"],
+        required=False,
+        help_text="área comum do condomínio: na fatura do principal ou rateada entre os dependentes",
+    )
 
     def validate_history_start(self, value: Any) -> Any:
         return value.first_day() if value is not None else None

@@ -94,8 +94,17 @@ class BillChangeForm(forms.Form):
             (f"{i.source}:{i.source_id}", f"{i.description} (R$ {i.amount})") for i in items
         ]
 
+    common_area_policy = forms.ChoiceField(
+        label="Área comum do condomínio",
+        required=False,
+        choices=[("master", "Na fatura do medidor principal"), ("apportion", "Rateada entre os dependentes")],
+        help_text="Rateada: cada dependente lido no mês fatura uma parte igual da área comum.",
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("common_area_policy"):
+            data.pop("common_area_policy", None)
         if bool(data.get("category")) != bool(data.get("economies")):
             self.add_error("economies", "Informe a categoria e as economias juntas.")
         if bool(data.get("service_description")) != (data.get("service_amount") is not None):

@@ -433,6 +433,13 @@ class BillingSettings(models.Model):
     )
     # 3.2.7.12.11: print the excess-consumption message when the consumption passes the average
     print_excess_message = models.BooleanField("imprimir mensagem de consumo excessivo", default=True)
+    # ADR 0220: who pays an individualized condominium's common area (S14.8-02)
+    common_area_policy = models.CharField(
+        "área comum do condomínio",
+        max_length=10,
+        default="master",
+        choices=[("master", "Na fatura do medidor principal"), ("apportion", "Rateada entre os dependentes")],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

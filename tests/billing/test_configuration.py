@@ -41,6 +41,7 @@ def alpha_configured(tenant_alpha: Any) -> Iterator[dict[str, Any]]:
         history_start=dt.date(2025, 1, 1),
         delivery_fee=Decimal("3.50"),
         print_excess_message=False,
+        common_area_policy="apportion",
     )
     f.approved_tariff()
     tariff_create(actor=f.ACTOR, data=f.sorocaba_tariff_json(act="Rascunho 2026", valid_from="2026-01-01"))
@@ -87,6 +88,7 @@ def test_export_import_export_gives_the_same_section(alpha_configured: dict[str,
         "history_start": "2025-01",
         "delivery_fee": "3.50",
         "print_excess_message": False,
+        "common_area_policy": "apportion",
     }
 
     _use("beta")

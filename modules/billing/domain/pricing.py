@@ -33,6 +33,7 @@ from modules.reading.domain.consumption import (
 )
 
 from ..errors import ErrorCode
+from .apportion import apportion
 from .calculation import BillCalculation, CategoryBill, calculate_bill
 from .exceptions import (
     SERVICE_TYPE_LABELS,
@@ -153,6 +154,23 @@ class CondominiumFacts:
 
     dependents_m3: tuple[int, ...]
     unread: tuple[str, ...] = ()
+    # ADR 0220: "master" bills the common area on the master's bill (ADR 0190); "apportion" splits
+    # it equally (whole m³, ADR 0021's apportion) among the dependents' bills, the master's bills 0 m³
+    policy: str = "master"
+
+
+class CommonAreaPolicy(StrEnum):
+    MASTER = "master"
+    APPORTION = "apportion"
+
+
+def common_area_shares(master_m3: int, dependents_m3: Sequence[int]) -> tuple[int, ...]:
+    """Each dependent's whole-m³ share of the common area, in the dependents' order (S14.8-02 under
+    the apportion policy): 500 m³ less 430 m³ over 3 dependents → 24, 23, 23."""
+    if not dependents_m3:
+        return ()
+    area = common_area_consumption(master_m3, dependents_m3)
+    return apportion(area.m3, [1] * len(dependents_m3))
 
 
 @dataclass(frozen=True)
@@ -184,6 +202,8 @@ class PropertyFacts:
     connected_on: dt.date | None = None
     # the bill goes to an alternative delivery address (3.2.7.12.7: the delivery fee, when charged)
     alternative_delivery: bool = False
+    # a dependent's share of its condominium's common area, under the apportion policy (ADR 0220)
+    common_area_share_m3: int | None = None
 
 
 @dataclass(frozen=True)
@@ -359,9 +379,16 @@ def choose_consumption(
     common area: that volume less the dependents' of the month (`condominium_consumption`). A
     correction's figure is the bill's volume as given, never reduced again."""
     choice = own_consumption(facts, terms, consumption_override=consumption_override)
-    if facts.condominium is None or consumption_override is not None:
+    if consumption_override is not None:
         return choice
-    return condominium_consumption(choice, facts.condominium)
+    if facts.common_area_share_m3:
+        return replace(choice, volume_m3=choice.volume_m3 + facts.common_area_share_m3)
+    if facts.condominium is None:
+        return choice
+    area = condominium_consumption(choice, facts.condominium)
+    if facts.condominium.policy == CommonAreaPolicy.APPORTION and facts.condominium.dependents_m3:
+        return replace(area, volume_m3=0)  # the dependents' bills carry it
+    return area
 
 
 def condominium_consumption(choice: ConsumptionChoice, condo: CondominiumFacts) -> ConsumptionChoice:
@@ -645,6 +672,15 @@ def _own_lines(facts: PropertyFacts, terms: BillingTerms, rule_note: str, rule_k
     """The lines the bill adds of its own: the volume exception's note (0,00, so the invoice detail
     shows the exception, S4.7-01) and the delivery fee (3.2.7.12.7)."""
     lines = []
+    if facts.common_area_share_m3:
+        lines.append(
+            _line(
+                ItemKind.ADJUSTMENT,
+                f"Rateio da área comum do condomínio: {facts.common_area_share_m3} m³ somados ao consumo.",
+                ZERO,
+                rule="condominium.apportion",
+            )
+        )
     if rule_note:
         lines.append(_line(ItemKind.ADJUSTMENT, rule_note, ZERO, rule=f"exception.{rule_kind}"))
     if facts.alternative_delivery and terms.delivery_fee > 0:

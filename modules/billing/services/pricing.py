@@ -38,6 +38,7 @@ from ..domain.febraban import build_barcode
 from ..domain.pricing import (
     BillingTerms,
     CachedCalculation,
+    CommonAreaPolicy,
     CondominiumFacts,
     NotBillable,
     Payer,
@@ -46,6 +47,7 @@ from ..domain.pricing import (
     ReadingFact,
     ScheduleDates,
     UnitFact,
+    common_area_shares,
     price_bill,
 )
 from ..domain.tariffs import DwellingUnitMode
@@ -210,6 +212,37 @@ def _payers(in_ids: RawSQL, on: dt.date) -> dict[int, Payer]:
     return payers
 
 
+def _common_area_shares(in_ids: RawSQL, reference: dt.date) -> dict[int, int]:
+    """Under the apportion policy (ADR 0220): each dependent's share of its condominium's common area,
+    the master's volume less the dependents read in the month, split equally among those read (in
+    account-number order); a dependent without a reading gets none."""
+    masters = set(
+        CondominiumDependent.objects.filter(dependent_id__in=in_ids).values_list("master_id", flat=True)
+    )
+    if not masters:
+        return {}
+    links = list(
+        CondominiumDependent.objects.filter(master_id__in=id_array(sorted(masters)))
+        .order_by("master_id", "dependent__account_number")
+        .values_list("master_id", "dependent_id")
+    )
+    read = dict(
+        Reading.objects.filter(
+            property_id__in=id_array(sorted(masters | {d for _, d in links})), reference=reference
+        ).values_list("property_id", "consumption_m3")
+    )
+    shares: dict[int, int] = {}
+    for master in masters:
+        if master not in read:
+            continue
+        dependents = [d for m, d in links if m == master and d in read]
+        for dependent, share in zip(
+            dependents, common_area_shares(read[master], [read[d] for d in dependents]), strict=True
+        ):
+            shares[dependent] = share
+    return shares
+
+
 def _condominiums(in_ids: RawSQL, reference: dt.date) -> dict[int, CondominiumFacts]:
     """The masters among the properties, with their dependents' consumption of the month (S14.8)."""
     links = list(
@@ -231,8 +264,9 @@ def _condominiums(in_ids: RawSQL, reference: dt.date) -> dict[int, CondominiumFa
             volumes[master].append(read[dependent])
         else:
             unread[master].append(account)
+    policy = billing_settings().common_area_policy
     return {
-        master: CondominiumFacts(tuple(volumes.get(master, ())), tuple(unread.get(master, ())))
+        master: CondominiumFacts(tuple(volumes.get(master, ())), tuple(unread.get(master, ())), policy)
         for master in {m for m, _, _ in links}
     }
 
@@ -326,6 +360,11 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
     condominiums = _condominiums(in_ids, ref)
     exempt = _exemptions(in_ids, ref)
     exceptions = exceptions_in_force(in_ids, ref)
+    shares = (
+        _common_area_shares(in_ids, ref)
+        if billing_settings().common_area_policy == CommonAreaPolicy.APPORTION
+        else {}
+    )
     statuses = dict(Property.Status.choices)
     economies_changed = _economies_changed(ids, ctx.reference)
     return {
@@ -351,6 +390,7 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             exceptions=exceptions.get(pid, ()),
             connected_on=connected_on,
             alternative_delivery=alternative,
+            common_area_share_m3=shares.get(pid),
         )
         for pid, base, status, outlets, water, sewer, sewer_percent, _, connected_on, alternative in props
     }

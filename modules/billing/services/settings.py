@@ -37,7 +37,7 @@ LIMITS: dict[str, tuple[int, int, str]] = {
 # h-bill, seed 001 3.2.7.12.5: days between a (re)connection and the reading below which it waits a cycle
 LIMITS["first_bill_min_days"] = (0, 90, "Os dias mínimos até a primeira fatura devem ficar entre 0 e 90.")
 # the settings that are not whole numbers: 3.2.7.12.6, .7 and .11
-TYPED_FIELDS = ("history_start", "delivery_fee", "print_excess_message")
+TYPED_FIELDS = ("history_start", "delivery_fee", "print_excess_message", "common_area_policy")
 SETTINGS_FIELDS = (*LIMITS, *TYPED_FIELDS)
 MAX_DELIVERY_FEE = Decimal("1000.00")
 
@@ -50,6 +50,9 @@ def _typed_problem(name: str, value: Any) -> str:
     if name == "delivery_fee":
         ok = isinstance(value, Decimal) and value.is_finite() and Decimal(0) <= value <= MAX_DELIVERY_FEE
         return "" if ok else "A taxa de entrega deve ficar entre R$ 0,00 e R$ 1.000,00."
+    if name == "common_area_policy":
+        ok = value in ("master", "apportion")
+        return "" if ok else "A área comum vai na fatura do principal (master) ou é rateada (apportion)."
     return "" if isinstance(value, bool) else "Informe sim ou não para a mensagem de consumo excessivo."
 
 

@@ -314,3 +314,23 @@ def test_every_line_names_its_rule() -> None:
         "tariff.sewer_percent",
         "exception.volume_cap",
     ]
+
+
+# --- the condominium's common area by policy (S14.8-02, ADR 0220) -------------------------------
+
+
+def test_the_common_area_apportioned_among_the_dependents_in_whole_m3() -> None:
+    from modules.billing.domain.pricing import CondominiumFacts, common_area_shares
+
+    # master 500 m³, dependents 200 + 130 + 100 = 430 → 70 m³ of common area: 24, 23, 23
+    assert common_area_shares(500, [200, 130, 100]) == (24, 23, 23)
+    assert common_area_shares(400, [200, 130, 100]) == (0, 0, 0)  # never negative
+    # a dependent read 10 m³ with a 6 m³ share bills 16 m³: 40.56, and says why
+    dependent = price_bill(facts(reading=reading(10), common_area_share_m3=6), terms())
+    assert (dependent.billed_m3, dependent.total) == (16, D("40.56"))
+    note = next(line for line in dependent.lines if line.rule == "condominium.apportion")
+    assert note.description == "Rateio da área comum do condomínio: 6 m³ somados ao consumo."
+    # under that policy the master's own bill charges 0 m³ (its minimum only); under "master" the area
+    master = facts(reading=reading(30), condominium=CondominiumFacts((10, 4), policy="apportion"))
+    assert price_bill(master, terms()).billed_m3 == 0
+    assert price_bill(replace(master, condominium=CondominiumFacts((10, 4))), terms()).billed_m3 == 16
