@@ -79,3 +79,19 @@ urlpatterns += [
         "billing/runs/<int:pk>/print-file", critique_apis.RunPrintFileApi.as_view(), name="api-run-print-file"
     ),
 ]
+
+# h-bill: billing exceptions of a property (S4.7, ADR 0220)
+from . import exceptions_apis  # noqa: E402
+
+urlpatterns += [
+    path(
+        "properties/<int:pk>/billing-exceptions",
+        exceptions_apis.PropertyBillingExceptionsApi.as_view(),
+        name="api-property-billing-exceptions",
+    ),
+    path(
+        "billing/exceptions/<int:billing_exception_id>",
+        exceptions_apis.BillingExceptionApi.as_view(),
+        name="api-billing-exception",
+    ),
+]

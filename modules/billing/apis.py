@@ -20,12 +20,14 @@ from modules.common.api import LIST_OF_OBJECTS, PageNumberPagination, YearMonthF
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ValidationFailed
-from modules.registry.models import BillingGroup, Category
+from modules.registry.models import BillingGroup, Category, UsagePlan
 
 from . import selectors
 from .domain.calculation import PricingMethod
-from .domain.pricing import UnitFact
-from .domain.tariffs import ServiceType, TariffInvalid
+from .domain.exceptions import PARAMETER as EXCEPTION_PARAMETER
+from .domain.exceptions import BillingException, ExceptionKind, family
+from .domain.pricing import EXEMPTIBLE_KINDS, UnitFact
+from .domain.tariffs import DwellingUnitMode, ServiceType, TariffInvalid
 from .errors import ErrorCode
 from .models import Bill, BillHold, BillingRun, BillText, Tariff, TariffStatus
 from .pdf import bill_pdf
@@ -159,6 +161,28 @@ class TariffCopyApi(APIView):
 class EntryIn(serializers.Serializer):
     category = serializers.CharField(max_length=20)
     dwelling_units = serializers.IntegerField(min_value=1)
+    # h-bill: the usage plan's economia mode and minimum (S5.3-04/05)
+    dwelling_unit_mode = serializers.ChoiceField(
+        choices=UsagePlan.DwellingUnitMode.choices, default=DwellingUnitMode.SPLIT.value
+    )
+    minimum_m3_per_unit = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+class SimulatedExceptionIn(serializers.Serializer):
+    """One billing exception of the simulated property (S4.7): its kind and the parameter it needs."""
+
+    kind = serializers.ChoiceField(choices=[k.value for k in ExceptionKind])
+    volume_m3 = serializers.IntegerField(min_value=0, required=False)
+    percent = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    day = serializers.IntegerField(min_value=1, max_value=28, required=False)
+    service_type = serializers.ChoiceField(choices=[s.value for s in ServiceType], required=False)
+    component = serializers.ChoiceField(choices=[k.value for k in EXEMPTIBLE_KINDS], required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        needed = EXCEPTION_PARAMETER[ExceptionKind(attrs["kind"])]
+        if attrs.get(needed) is None:
+            raise serializers.ValidationError({needed: [f"A exceção {attrs['kind']} precisa de {needed}."]})
+        return attrs
 
 
 class SimulateIn(serializers.Serializer):
@@ -174,11 +198,30 @@ class SimulateIn(serializers.Serializer):
     method = serializers.ChoiceField(
         choices=[m.value for m in PricingMethod], default=PricingMethod.CASCADE.value
     )
+    # h-bill (issue #17): any of the five service types (`service` kept as its older name), the
+    # property's exceptions, and a master meter's dependents' volumes (the bill charges the common area)
+    service_type = serializers.ChoiceField(choices=[s.value for s in ServiceType], required=False)
+    exceptions = SimulatedExceptionIn(many=True, required=False)
+    dependents = serializers.ListField(
+        child=serializers.IntegerField(min_value=0), required=False, help_text="m³ de cada dependente no mês"
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("category") and not attrs.get("categories"):
             raise serializers.ValidationError(
                 {"category": ["Informe a categoria (ou a lista de categorias)."]}
+            )
+        kinds = [
+            family(e["kind"]) for e in attrs.get("exceptions") or [] if e["kind"] != ExceptionKind.EXEMPT
+        ]
+        repeated = next((k for k in kinds if kinds.count(k) > 1), None)
+        if repeated:
+            raise serializers.ValidationError(
+                {"exceptions": [f"Duas exceções da mesma família ({repeated}) no mesmo mês."]}
+            )
+        if attrs.get("method") == PricingMethod.LINEAR and (attrs.get("exceptions") or "dependents" in attrs):
+            raise serializers.ValidationError(
+                {"method": ["O preço linear só compara tarifas: sem exceções nem dependentes."]}
             )
         return attrs
 
@@ -210,16 +253,43 @@ class SimulateApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         entries = [
-            simulation.SimulationEntry(e["category"], e["dwelling_units"]) for e in v.get("categories") or []
+            simulation.SimulationEntry(
+                e["category"], e["dwelling_units"], e["dwelling_unit_mode"], e.get("minimum_m3_per_unit")
+            )
+            for e in v.get("categories") or []
         ]
         if not entries:
             entries = [simulation.SimulationEntry(v["category"], v["dwelling_units"])]
-        result = simulation.simulate(
-            version=version_for(v.get("tariff"), v.get("reference")),
+        version = version_for(v.get("tariff"), v.get("reference"))
+        service = ServiceType(v.get("service_type") or v["service"])
+        if v["method"] == PricingMethod.LINEAR:
+            result = simulation.simulate(
+                version=version,
+                entries=entries,
+                consumption_m3=v["consumption_m3"],
+                service=service,
+                method=PricingMethod.LINEAR,
+            )
+            return Response(result)
+        reference = YearMonth.parse(v["reference"]) if v.get("reference") else YearMonth.of(tenant_today())
+        result = simulation.simulate_bill(
+            version=version,
+            reference=reference,
             entries=entries,
             consumption_m3=v["consumption_m3"],
-            service=ServiceType(v["service"]),
-            method=PricingMethod(v["method"]),
+            service=service,
+            exceptions=[
+                BillingException(
+                    e["kind"],
+                    volume_m3=e.get("volume_m3"),
+                    percent=e.get("percent"),
+                    day=e.get("day"),
+                    service_type=e.get("service_type", ""),
+                    component=e.get("component", ""),
+                )
+                for e in v.get("exceptions") or []
+            ],
+            dependents_m3=v.get("dependents"),
         )
         return Response(result)
 
@@ -576,10 +646,37 @@ class BillingSettingsIO(serializers.Serializer):
     max_sewer_leak_percent = serializers.IntegerField(
         required=False, help_text="desconto máximo por vazamento no esgoto (%, 0 a 100)"
     )
+    # h-bill: seed 001 3.2.7.12.5, .6, .7, .11
+    first_bill_min_days = serializers.IntegerField(
+        required=False, help_text="dias mínimos entre a ligação (ou religação) e a leitura da primeira fatura"
+    )
+    history_start = YearMonthField(
+        required=False, allow_null=True, help_text="primeiro mês do histórico impresso na fatura (AAAA-MM)"
+    )
+    delivery_fee = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text="taxa de entrega em endereço alternativo (R$, texto; 0.00: não cobra)",
+    )
+    print_excess_message = serializers.BooleanField(
+        required=False, help_text="imprimir a mensagem de consumo excessivo"
+    )
+    common_area_policy = serializers.ChoiceField(
+        choices=["master", "apportion"],
+        required=False,
+        help_text="área comum do condomínio: na fatura do principal ou rateada entre os dependentes",
+    )
+
+    def validate_history_start(self, value: Any) -> Any:
+        return value.first_day() if value is not None else None
 
 
 def _settings_json(row: Any) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
+    out = {name: getattr(row, name) for name in settings_services.SETTINGS_FIELDS}
+    out["delivery_fee"] = format(row.delivery_fee, "f")
+    out["history_start"] = f"{row.history_start:%Y-%m}" if row.history_start else None
+    return out
 
 
 class BillingSettingsApi(APIView):

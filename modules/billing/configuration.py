@@ -21,7 +21,7 @@ from .errors import ErrorCode
 from .models import Bill, BillingSettings, BillStatus, BillText, Tariff, TariffStatus
 from .services import tariffs as tariff_services
 from .services import texts as text_services
-from .services.settings import LIMITS, SETTINGS_FIELDS
+from .services.settings import LIMITS, SETTINGS_FIELDS, TYPED_FIELDS, setting_doc, setting_from_doc
 
 KEY = "billing"
 MESSAGE_KEYS = ("title", "body", "valid_from", "valid_until", "billing_group", "category", "condition")
@@ -77,7 +77,7 @@ class BillingSection:
             key=lambda d: d["month"],
         )
         return {
-            "settings": {name: getattr(row, name) for name in SETTINGS_FIELDS},
+            "settings": {name: setting_doc(name, getattr(row, name)) for name in SETTINGS_FIELDS},
             "tariffs": acts,
             "projections": projections,
             "messages": messages,
@@ -112,6 +112,16 @@ class BillingSection:
             raise _fail("settings", "A configuração do faturamento deve ser um objeto.")
         changes = []
         for name, value in wanted.items():
+            if name in TYPED_FIELDS:
+                try:
+                    setting_from_doc(name, value)
+                except ValidationFailed as exc:
+                    raise ValidationFailed(
+                        exc.message, field=_path(f"settings.{name}"), code=ErrorCode.SETTING_OUT_OF_RANGE
+                    ) from None
+                if current[name] != value:
+                    changes.append(Change(f"{KEY}.settings.{name}", current[name], value))
+                continue
             if name not in LIMITS:
                 raise _fail(f"settings.{name}", f"Configuração desconhecida: {name}.")
             low, high, message = LIMITS[name]
@@ -319,6 +329,7 @@ class BillingSection:
     def _apply_settings(self, wanted: dict[str, Any], actor: Actor) -> None:
         row = BillingSettings.current()
         before = snapshot(row)
+        wanted = {k: setting_from_doc(k, v) for k, v in wanted.items()}
         changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
         if not changed:
             return

@@ -97,3 +97,14 @@ class ErrorCode(StrEnum):
     SEWER_NOTICE_NO_SEWER = "sewer_notice_no_sewer"
     # the critique's rule set and the minimum invoice values (h-docs, ADR 0226)
     BELOW_MINIMUM = "below_minimum"
+    # h-bill: billing exceptions as data (S4.7), first-bill delay, paying-body retentions
+    FIRST_BILL_DELAYED = "first_bill_delayed"
+    EXCEPTION_KIND_INVALID = "exception_kind_invalid"
+    EXCEPTION_PARAMETER_INVALID = "exception_parameter_invalid"
+    EXCEPTION_OVERLAPS = "exception_overlaps"
+    EXCEPTION_WINDOW_INVALID = "exception_window_invalid"
+    EXCEPTION_NOT_FOUND = "exception_not_found"
+    # h-bill: solid-waste carnês (ADR 0222)
+    CARNE_INSTALLMENTS_INVALID = "carne_installments_invalid"
+    NO_SOLID_WASTE = "no_solid_waste"
+    CARNE_EXISTS = "carne_exists"

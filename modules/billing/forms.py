@@ -94,8 +94,17 @@ class BillChangeForm(forms.Form):
             (f"{i.source}:{i.source_id}", f"{i.description} (R$ {i.amount})") for i in items
         ]
 
+    common_area_policy = forms.ChoiceField(
+        label="Área comum do condomínio",
+        required=False,
+        choices=[("master", "Na fatura do medidor principal"), ("apportion", "Rateada entre os dependentes")],
+        help_text="Rateada: cada dependente lido no mês fatura uma parte igual da área comum.",
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("common_area_policy"):
+            data.pop("common_area_policy", None)
         if bool(data.get("category")) != bool(data.get("economies")):
             self.add_error("economies", "Informe a categoria e as economias juntas.")
         if bool(data.get("service_description")) != (data.get("service_amount") is not None):
@@ -164,6 +173,38 @@ class BillingSettingsForm(forms.Form):
         label="Desconto máximo por vazamento no esgoto (%)",
         help_text="O maior desconto por vazamento numa fatura com esgoto (0 a 100).",
     )
+    first_bill_min_days = forms.IntegerField(
+        label="Dias mínimos até a primeira fatura",
+        required=False,
+        help_text="A ligação (ou religação) feita menos dias que isto antes da leitura só fatura no ciclo "
+        "seguinte (0: fatura logo).",
+    )
+    history_start = forms.DateField(
+        label="Histórico na fatura a partir de",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Meses anteriores a este não aparecem no histórico de consumo da fatura (vazio: todos).",
+    )
+    delivery_fee = forms.DecimalField(
+        label="Taxa de entrega em endereço alternativo (R$)",
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        help_text="Cobrada nas faturas entregues em endereço alternativo; 0,00 não cobra.",
+    )
+    print_excess_message = forms.BooleanField(
+        label="Imprimir a mensagem de consumo excessivo",
+        required=False,
+        help_text="Desligada, a fatura não traz a mensagem mesmo com o consumo acima da média.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # a field left empty keeps its value (the service changes only what it is given)
+        for name in ("first_bill_min_days", "delivery_fee"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 def category_choices(current: str = "") -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ and rebill keeps the history (`replaces`).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.contrib.postgres.fields import ArrayField
@@ -442,6 +443,29 @@ class BillingSettings(models.Model):
     max_sewer_leak_percent = models.PositiveSmallIntegerField(
         "desconto máximo por vazamento no esgoto (%)", default=70
     )
+    # h-bill, seed 001 3.2.7.12.5: a connection (re)connected fewer days than this before the reading
+    # waits for the next cycle; 0 = billed at once
+    first_bill_min_days = models.PositiveSmallIntegerField(
+        "dias mínimos entre a ligação e a primeira fatura", default=0
+    )
+    # 3.2.7.12.6: the first month the bill's consumption history prints; empty = as many as history_months
+    history_start = models.DateField("histórico na fatura a partir de", null=True, blank=True)
+    # 3.2.7.12.7: charged on bills delivered to an alternative address; 0 = not charged
+    delivery_fee = models.DecimalField(
+        "taxa de entrega em endereço alternativo (R$)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0.00"),
+    )
+    # 3.2.7.12.11: print the excess-consumption message when the consumption passes the average
+    print_excess_message = models.BooleanField("imprimir mensagem de consumo excessivo", default=True)
+    # ADR 0220: who pays an individualized condominium's common area (S14.8-02)
+    common_area_policy = models.CharField(
+        "área comum do condomínio",
+        max_length=10,
+        default="master",
+        choices=[("master", "Na fatura do medidor principal"), ("apportion", "Rateada entre os dependentes")],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -460,6 +484,7 @@ class BillingSettings(models.Model):
 from .models_condo import CondominiumDependent as CondominiumDependent  # noqa: E402
 from .models_critique import CritiqueRule as CritiqueRule  # noqa: E402
 from .models_critique import InvoiceMinimum as InvoiceMinimum  # noqa: E402
+from .models_exceptions import BillingExceptionRow as BillingExceptionRow  # noqa: E402
 from .models_exemptions import TariffExemption as TariffExemption  # noqa: E402
 from .models_invoices import SecondCopyCharge as SecondCopyCharge  # noqa: E402
 from .models_invoices import SecondCopyFeeVersion as SecondCopyFeeVersion  # noqa: E402

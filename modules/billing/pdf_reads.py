@@ -52,13 +52,16 @@ def deliveries(property_ids: list[int]) -> dict[int, str]:
 def bill_reads(bills: list[Bill]) -> BillReads:
     from modules.reading.models import Reading
 
-    months = billing_settings().history_months
+    rules = billing_settings()
+    months = rules.history_months
     property_ids = sorted({b.property_id for b in bills})
     # the property's street, neighbourhood, group and route print on the bill: a query each for the
     # batch, not four a bill
     prefetch_related_objects([b.property for b in bills], "street", "neighbourhood", "billing_group", "route")
     latest = max(b.reference for b in bills)
     first = min(YearMonth.of(b.reference).plus(-(months - 1)).first_day() for b in bills)
+    if rules.history_start is not None:  # seed 001 3.2.7.12.6: nothing printed before the start month
+        first = max(first, min(rules.history_start, latest))
     items: dict[int, list[BillItem]] = defaultdict(list)
     for item in BillItem.objects.filter(bill_id__in=[b.pk for b in bills]):
         items[item.bill_id].append(item)
@@ -81,6 +84,8 @@ def bill_reads(bills: list[Bill]) -> BillReads:
     history: dict[int, list[tuple[dt.date, int]]] = {}
     for bill in bills:
         start = YearMonth.of(bill.reference).plus(-(months - 1)).first_day()
+        if rules.history_start is not None:
+            start = max(start, rules.history_start)
         volumes = {r: v for r, v in readings[bill.property_id].items() if start <= r <= bill.reference}
         for reference, m3 in billed[bill.property_id]:
             if start <= reference <= bill.reference:

@@ -33,6 +33,12 @@ from . import views_condo  # noqa: E402
 urlpatterns += [
     path("imoveis/<int:pk>/dependentes/", views_condo.property_dependents_view, name="property_dependents"),
     path("imoveis/<int:pk>/isencoes/", views_condo.property_exemptions_view, name="property_exemptions"),
+    # h-bill: billing exceptions (S4.7, ADR 0220)
+    path(
+        "imoveis/<int:pk>/excecoes-faturamento/",
+        views_condo.property_billing_exceptions_view,
+        name="property_billing_exceptions",
+    ),
     path(
         "imoveis/<int:pk>/comunicado-esgoto/",
         views_condo.property_sewer_notice_view,

@@ -5,6 +5,7 @@ dependents (S14.8-01), register a tariff exemption (3.2.13.10.13), print the sew
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -18,7 +19,8 @@ from modules.common.errors import DomainError
 from modules.registry.models import Property
 
 from . import sewer_notice
-from .services import condo, exemptions, notices
+from .models import BillingExceptionRow
+from .services import billing_exceptions, condo, exemptions, notices
 
 
 def _back(pk: int, anchor: str) -> HttpResponse:
@@ -86,6 +88,76 @@ def property_exemptions_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return _back(prop.pk, "isencoes")
+
+
+def _exception_params(post: Any) -> dict[str, Any]:
+    """The parameter fields the form filled, typed as the service takes them."""
+    out: dict[str, Any] = {}
+    for name in ("volume_m3", "day"):
+        raw = (post.get(name) or "").strip()
+        if raw:
+            out[name] = int(raw) if raw.isdigit() else raw
+    if (post.get("percent") or "").strip():
+        out["percent"] = post["percent"].strip().replace(",", ".")
+    if (post.get("service_type") or "").strip():
+        out["service_type"] = post["service_type"].strip()
+    return out
+
+
+@function_required("billing.exemptions", "add")
+def property_billing_exceptions_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST op=create|update|remove: a billing exception of the property (S4.7, ADR 0220)."""
+    prop = get_object_or_404(Property, pk=pk)
+    if request.method != "POST":
+        return _back(prop.pk, "excecoes")
+    op = request.POST.get("op", "create")
+    if op != "create" and not request.user.can("billing.exemptions", "change"):  # type: ignore[union-attr]
+        return _forbidden(request)
+    raw_id = request.POST.get("exception", "")
+    if op != "create" and not (
+        raw_id.isdigit() and BillingExceptionRow.objects.filter(pk=int(raw_id), property=prop).exists()
+    ):
+        messages.error(request, "Exceção de faturamento não encontrada neste imóvel.")
+        return _back(prop.pk, "excecoes")
+    try:
+        if op == "remove":
+            billing_exceptions.exception_remove(actor=request.user, exception_id=int(raw_id))
+            messages.success(request, "Exceção de faturamento removida.")
+            return _back(prop.pk, "excecoes")
+        try:
+            start = _month(request.POST.get("valid_from"))
+            end = _month(request.POST.get("valid_until"))
+        except ValueError:
+            messages.error(request, "Referências da exceção: use o formato AAAA-MM.")
+            return _back(prop.pk, "excecoes")
+        if start is None:
+            messages.error(request, "Informe a referência inicial da exceção.")
+            return _back(prop.pk, "excecoes")
+        params = _exception_params(request.POST)
+        if op == "update":
+            row = billing_exceptions.exception_update(
+                actor=request.user,
+                exception_id=int(raw_id),
+                valid_from=start,
+                valid_until=end,
+                reason=request.POST.get("reason", ""),
+                **params,
+            )
+            messages.success(request, f"Exceção {row.get_kind_display()} alterada.")
+        else:
+            row = billing_exceptions.exception_create(
+                actor=request.user,
+                property_id=prop.pk,
+                kind=request.POST.get("kind", ""),
+                valid_from=start,
+                valid_until=end,
+                reason=request.POST.get("reason", ""),
+                **params,
+            )
+            messages.success(request, f"Exceção {row.get_kind_display()} cadastrada.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(prop.pk, "excecoes")
 
 
 @function_required("billing.sewer_notice")

@@ -129,6 +129,7 @@ class PaymentDocument(NamedByKind):
         SERVICE_CHARGE = "service_charge", "Cobrança avulsa de serviço"
         CENTRALIZED = "centralized", "Fatura centralizada de órgão pagador"
         INSTALLMENT = "installment", "Parcela de parcelamento (carnê)"
+        SOLID_WASTE = "solid_waste", "Carnê de resíduos sólidos"  # h-bill, ADR 0222
 
     class Status(TextChoices):
         OPEN = "open", "Em aberto"

@@ -123,3 +123,5 @@ class ErrorCode(StrEnum):
     LOSS_WITHOUT_INSPECTION = "loss_without_inspection"
     LOSS_NO_FINE = "loss_no_fine"
     LOSS_ALREADY_CHARGED = "loss_already_charged"
+    # h-bill (ADR 0221): a retention rate needs the paying body's CNPJ
+    RETENTION_WITHOUT_CNPJ = "retention_without_cnpj"

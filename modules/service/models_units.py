@@ -5,6 +5,8 @@ units and invoices, and the sewer-installation release letters with their deadli
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -132,6 +134,14 @@ class PayingBody(models.Model):
         "dia de vencimento", default=10, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
     is_active = models.BooleanField("ativo", default=True)
+    # h-bill, seed 001 3.2.7.10 / S4.4-05 (ADR 0221): the rates the body withholds on its grouped
+    # invoice; only a body with a CNPJ may have one (services.units_bodies refuses otherwise)
+    federal_retention_percent = models.DecimalField(
+        "retenção federal (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    municipal_retention_percent = models.DecimalField(
+        "retenção municipal (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["code"]
@@ -179,6 +189,19 @@ class CentralizedInvoice(models.Model):
     due_date = models.DateField("vencimento")
     created_at = models.DateTimeField()
     created_by = models.CharField(max_length=150)
+    # h-bill (ADR 0221): the members' bills summed, and what the body withholds; the document is the net
+    gross = models.DecimalField("valor bruto", max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    federal_retention = models.DecimalField(
+        "retenção federal", max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    municipal_retention = models.DecimalField(
+        "retenção municipal", max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    retention_base = models.DecimalField(
+        "base da retenção", max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    federal_rate = models.DecimalField("alíquota federal (%)", max_digits=5, decimal_places=2, null=True)
+    municipal_rate = models.DecimalField("alíquota municipal (%)", max_digits=5, decimal_places=2, null=True)
 
     class Meta:
         ordering = ["-reference", "body_id"]

@@ -170,10 +170,29 @@ class PayingBodyIn(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     due_day = serializers.IntegerField(min_value=1, max_value=28, required=False)
+    # h-bill (ADR 0221): the rates withheld on the grouped invoice; a rate needs the CNPJ
+    federal_retention_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, help_text="retenção federal (%)"
+    )
+    municipal_retention_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, help_text="retenção municipal (%)"
+    )
+
+
+def _rate(value: Any) -> str | None:
+    return None if value is None else format(value, "f")
 
 
 def _body_json(b: Any) -> dict[str, Any]:
-    return {"id": b.pk, "code": b.code, "name": b.name, "cnpj": b.cnpj, "due_day": b.due_day}
+    return {
+        "id": b.pk,
+        "code": b.code,
+        "name": b.name,
+        "cnpj": b.cnpj,
+        "due_day": b.due_day,
+        "federal_retention_percent": _rate(b.federal_retention_percent),
+        "municipal_retention_percent": _rate(b.municipal_retention_percent),
+    }
 
 
 class PayingBodiesApi(APIView):
@@ -258,6 +277,12 @@ class PayingBodyInvoicesApi(APIView):
                 "id": invoice.pk,
                 "document": _doc_json(invoice.document),
                 "bills": invoice.document.lines.count(),
+                # h-bill (ADR 0221): gross, retention lines and the net the document charges
+                "gross": str(invoice.gross),
+                "retention_base": str(invoice.retention_base),
+                "federal_retention": str(invoice.federal_retention),
+                "municipal_retention": str(invoice.municipal_retention),
+                "net": str(invoice.document.amount),
             },
             status=status.HTTP_201_CREATED,
         )

@@ -94,7 +94,21 @@ def centralized_context(invoice: CentralizedInvoice, *, detailed: bool) -> dict[
         "count": len(lines),
         "lines_total": sum((line.total for line in lines), Decimal("0.00")),
         "members": PayingBodyMember.objects.filter(body=invoice.body, end__isnull=True).count(),
+        "retention_lines": retention_lines(invoice),
     }
+
+
+def retention_lines(invoice: CentralizedInvoice) -> list[dict[str, Any]]:
+    """The invoice's withheld taxes as printed (rate, base, value), from what was stored at issue."""
+    rows = (
+        ("Retenção de tributos federais", invoice.federal_rate, invoice.federal_retention),
+        ("Retenção de tributo municipal", invoice.municipal_rate, invoice.municipal_retention),
+    )
+    return [
+        {"description": name, "percent": rate or Decimal(0), "base": invoice.retention_base, "amount": amount}
+        for name, rate, amount in rows
+        if amount
+    ]
 
 
 def centralized_pdf(invoice: CentralizedInvoice, *, detailed: bool) -> bytes:

@@ -317,6 +317,13 @@ class BodyForm(forms.Form):
     phone = forms.CharField(label="Telefone", max_length=20, required=False)
     address = forms.CharField(label="Endereço", max_length=200, required=False)
     due_day = forms.IntegerField(label="Dia de vencimento", min_value=1, max_value=28, initial=10)
+    # h-bill (ADR 0221): withheld on the grouped invoice; needs the CNPJ
+    federal_retention_percent = forms.DecimalField(
+        label="Retenção de tributos federais (%)", max_digits=5, decimal_places=2, required=False
+    )
+    municipal_retention_percent = forms.DecimalField(
+        label="Retenção de tributo municipal (%)", max_digits=5, decimal_places=2, required=False
+    )
 
 
 @function_required("service.paying_bodies")

@@ -192,3 +192,114 @@ def test_bad_tariffs_are_refused_with_the_field(api: Any, bands: list[Any], fiel
     assert body["code"] == "tariff_invalid"
     assert field in body["errors"] and word in " ".join(body["errors"][field])
     assert api.get("/api/v1/billing/tariffs").json() == []
+
+
+# --- h-bill (issue #17): the five service types, exceptions and dependents in the simulation -------
+
+TARIFF_TEE = {
+    **TARIFF_14_1,
+    "act": "Ato TEE",
+    "categories": [
+        {
+            **TARIFF_14_1["categories"][0],
+            "special_sewer_amount": "15.00",
+            "solid_waste_amount": "7.50",
+            "bands": [
+                {"from_m3": 0, "to_m3": 10, "price": "2.00"},
+                {"from_m3": 11, "to_m3": None, "price": "3.00"},
+            ],
+        }
+    ],
+}
+
+
+def test_simulate_each_service_type_names_the_rule_of_each_line(api: Any) -> None:
+    tariff = _draft(api, TARIFF_TEE)
+    out = _simulate(
+        api, tariff=tariff, category="RES", consumption_m3=16, service_type="water_sewer_special_sewer"
+    )
+    # water 20.00 + 18.00; sewer 92.5 % per band 18.50 + 16.65; TEE 15.00; solid waste 7.50
+    assert (out["service_type"], out["water"], out["sewer"], out["solid_waste"], out["total"]) == (
+        "water_sewer_special_sewer",
+        "38.00",
+        "50.15",
+        "7.50",
+        "95.65",
+    )
+    assert [(i["amount"], i["rule"]) for i in out["items"]] == [
+        ("20.00", "tariff.band"),
+        ("18.00", "tariff.band"),
+        ("18.50", "tariff.sewer_percent"),
+        ("16.65", "tariff.sewer_percent"),
+        ("15.00", "tariff.special_sewer"),
+        ("7.50", "tariff.solid_waste"),
+    ]
+    assert [line["rule"] for line in out["lines"]] == ["tariff.band", "tariff.band"]
+    tee = _simulate(api, tariff=tariff, category="RES", consumption_m3=16, service_type="special_sewer")
+    assert (tee["water"], tee["sewer"], tee["total"]) == ("0.00", "15.00", "22.50")
+
+
+def test_simulate_applies_exceptions_and_a_master_meters_dependents(api: Any) -> None:
+    tariff = _draft(api, TARIFF_14_1)
+    out = _simulate(
+        api,
+        tariff=tariff,
+        category="RES",
+        consumption_m3=16,
+        exceptions=[
+            {"kind": "volume_cap", "volume_m3": 12},
+            {"kind": "exempt", "component": "sewer"},
+            {"kind": "due_day", "day": 20},
+        ],
+        reference="2025-05",
+    )
+    # 12 m³: water 20.00 + 2 × 3.00 = 26.00; sewer exempt
+    assert (out["consumption_m3"], out["billed_m3"], out["water"], out["sewer"], out["total"]) == (
+        16,
+        12,
+        "26.00",
+        "0.00",
+        "26.00",
+    )
+    assert [i["rule"] for i in out["items"]] == [
+        "tariff.band",
+        "tariff.band",
+        "tariff.sewer_percent+exemption",
+        "tariff.sewer_percent+exemption",
+        "exception.volume_cap",
+    ]
+    assert out["due_date"] == "2025-06-20"
+    # a master meter of 20 m³ with dependents of 4 and 6 m³ bills the common area: 10 m³ = 20.00 + 18.50
+    condo = _simulate(api, tariff=tariff, category="RES", consumption_m3=20, dependents=[4, 6])
+    assert (condo["consumption_m3"], condo["billed_m3"], condo["total"]) == (10, 10, "38.50")
+    over = _simulate(api, tariff=tariff, category="RES", consumption_m3=5, dependents=[4, 6])
+    assert over["billed_m3"] == 0 and over["anomalies"][0]["code"] == "condo_dependents_exceed"
+
+
+def test_simulate_refuses_bad_exceptions_naming_the_field(api: Any) -> None:
+    tariff = _draft(api, TARIFF_14_1)
+    missing = api.post(
+        "/api/v1/billing/simulate",
+        {"tariff": tariff, "category": "RES", "consumption_m3": 16, "exceptions": [{"kind": "volume_cap"}]},
+    )
+    assert missing.status_code == 400
+    assert "volume_m3" in str(missing.json()["errors"])
+    twice = api.post(
+        "/api/v1/billing/simulate",
+        {
+            "tariff": tariff,
+            "category": "RES",
+            "consumption_m3": 16,
+            "exceptions": [{"kind": "volume_cap", "volume_m3": 5}, {"kind": "excess_only", "volume_m3": 5}],
+        },
+    )
+    assert twice.status_code == 400 and twice.json()["field"] == "exceptions"
+    no_tee = api.post(
+        "/api/v1/billing/simulate",
+        {"tariff": tariff, "category": "RES", "consumption_m3": 16, "service_type": "water_special_sewer"},
+    )
+    assert (no_tee.status_code, no_tee.json()["code"], no_tee.json()["field"]) == (
+        400,
+        "special_sewer_not_in_tariff",
+        "service",
+    )

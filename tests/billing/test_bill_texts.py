@@ -243,3 +243,29 @@ def test_the_quality_page_edits_the_table_by_month(staff: Client) -> None:
     ]
     page = staff.get(f"/faturamento/qualidade-da-agua/{table.pk}/").content.decode()
     assert "Tabela de qualidade da água cadastrada" in page
+
+
+def test_the_excess_message_switch_and_the_history_start(billed: Bill) -> None:
+    """Seed 001 3.2.7.12.11: switched off, no excess message even when the consumption is high;
+    3.2.7.12.6: the printed history starts at the configured month."""
+    from modules.billing.pdf_reads import bill_reads
+    from modules.billing.services.settings import billing_settings_update
+
+    bill_message_create(
+        actor=f.ACTOR, title="Consumo acima da média", valid_from=MONTH, condition="excess_consumption"
+    )
+    BillAnomaly.objects.create(bill=billed, code="high", message="consumo alto")
+    assert _titles(billed) == ["Consumo acima da média"]
+    billing_settings_update(actor=f.ACTOR, print_excess_message=False)
+    assert _titles(billed) == []
+    for month, m3 in ((YearMonth(2025, 2), 9), (YearMonth(2025, 3), 11)):
+        Bill.objects.create(
+            property=billed.property, reference=month.first_day(), due_date=month.day(20), status="paid",
+            total=Decimal("10.00"), consumption_m3=m3,
+        )  # fmt: skip
+    assert [r for r, _ in bill_reads([billed]).history[billed.pk]][:2] == [
+        dt.date(2025, 2, 1),
+        dt.date(2025, 3, 1),
+    ]
+    billing_settings_update(actor=f.ACTOR, history_start=dt.date(2025, 3, 1))
+    assert bill_reads([billed]).history[billed.pk][0][0] == dt.date(2025, 3, 1)

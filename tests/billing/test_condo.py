@@ -168,3 +168,26 @@ def test_dependents_through_the_api_and_the_page(staff: Any) -> None:  # noqa: F
         and CondominiumDependent.objects.get(dependent=units[2]).master_id == master.pk
     )
     assert "já é dependente" in client.get(f"/cadastro/imoveis/{other.pk}/").content.decode()
+
+
+@pytest.mark.usefixtures("tenant_alpha")
+def test_under_the_apportion_policy_the_dependents_share_the_common_area_to_the_cent() -> None:
+    from modules.billing.services.settings import billing_settings_update
+
+    f.set_company_code("0562")
+    f.approved_tariff()
+    billing_settings_update(actor=f.ACTOR, common_area_policy="apportion")
+    g, (master, *dependents) = _condominium(500)
+    run = _run(g)
+    assert (run.status, run.bills_count, run.errors_count) == ("done", 4, 0)
+    bills = {b.property_id: b for b in Bill.objects.filter(run=run)}
+    # 70 m³ of common area over three dependents, in account order: 24, 23, 23
+    ordered = sorted(dependents, key=lambda d: d.account_number)
+    assert [bills[d.pk].consumption_m3 - bills[d.pk].measured_m3 for d in ordered] == [24, 23, 23]
+    # the master bills 0 m³: the COM minimum of 10 m³ → 20.00 + 18.50 + 5.00
+    assert (bills[master.pk].consumption_m3, bills[master.pk].total) == (10, Decimal("43.50"))
+    # 150 + 24 = 174 m³: water 20.00 + 164 × 4.00 = 676.00; sewer 18.50 + 606.80; fixed 5.00
+    first = bills[ordered[0].pk]
+    assert (first.consumption_m3, first.total) == (174, Decimal("1306.30"))
+    note = first.items.get(kind="adjustment")
+    assert note.description == "Rateio da área comum do condomínio: 24 m³ somados ao consumo."

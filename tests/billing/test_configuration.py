@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -32,7 +33,16 @@ def _use(schema: str) -> None:
 
 @pytest.fixture
 def alpha_configured(tenant_alpha: Any) -> Iterator[dict[str, Any]]:
-    billing_settings_update(actor=f.ACTOR, min_days_after_issue=8, history_months=18)
+    billing_settings_update(
+        actor=f.ACTOR,
+        min_days_after_issue=8,
+        history_months=18,
+        first_bill_min_days=10,
+        history_start=dt.date(2025, 1, 1),
+        delivery_fee=Decimal("3.50"),
+        print_excess_message=False,
+        common_area_policy="apportion",
+    )
     f.approved_tariff()
     tariff_create(actor=f.ACTOR, data=f.sorocaba_tariff_json(act="Rascunho 2026", valid_from="2026-01-01"))
     tariff_create(
@@ -74,6 +84,11 @@ def test_export_import_export_gives_the_same_section(alpha_configured: dict[str,
         "m3_per_outlet": 0,
         "max_water_leak_percent": 70,
         "max_sewer_leak_percent": 70,
+        "first_bill_min_days": 10,
+        "history_start": "2025-01",
+        "delivery_fee": "3.50",
+        "print_excess_message": False,
+        "common_area_policy": "apportion",
     }
 
     _use("beta")
@@ -131,6 +146,8 @@ def test_a_tariff_naming_a_category_the_utility_lacks_is_refused_with_its_path(
             "billing.tariffs[0].categories[0].bands[1].from_m3",
         ),
         (("settings", "history_months"), 3, "billing.settings.history_months"),
+        (("settings", "delivery_fee"), "-1.00", "billing.settings.delivery_fee"),
+        (("settings", "history_start"), "2025-13", "billing.settings.history_start"),
         (("messages", 0, "billing_group"), 99, "billing.messages[0].billing_group"),
         (("water_quality", 0, "month"), "2025-13", "billing.water_quality[0].month"),
     ],

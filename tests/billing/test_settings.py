@@ -139,6 +139,11 @@ def test_the_api_reads_and_changes_the_settings_audited(alpha_client: Client) ->
         "m3_per_outlet": 0,
         "max_water_leak_percent": 70,
         "max_sewer_leak_percent": 70,
+        "first_bill_min_days": 0,
+        "history_start": None,
+        "delivery_fee": "0.00",
+        "print_excess_message": True,
+        "common_area_policy": "master",
     }
     response = alpha_client.put(
         "/api/v1/billing/settings", {"min_days_after_issue": 7}, content_type="application/json", **headers
@@ -150,6 +155,11 @@ def test_the_api_reads_and_changes_the_settings_audited(alpha_client: Client) ->
         "m3_per_outlet": 0,
         "max_water_leak_percent": 70,
         "max_sewer_leak_percent": 70,
+        "first_bill_min_days": 0,
+        "history_start": None,
+        "delivery_fee": "0.00",
+        "print_excess_message": True,
+        "common_area_policy": "master",
     }
     audit = AuditEntry.objects.get(action="billing.settings_update")
     assert (audit.before["min_days_after_issue"], audit.after["min_days_after_issue"]) == (5, 7)

@@ -1338,3 +1338,26 @@ IDS |= {
     ("reports", "code"): lambda w: _beta_report_definition(w).code,
     ("reports/runs", "id"): lambda w: _beta_report_run(w).pk,
 }
+
+
+def _beta_billing_exception(w: BetaWorld) -> Any:
+    def make() -> Any:
+        from modules.billing.models import BillingExceptionRow
+
+        _beyond_alpha("billing_billingexceptionrow")
+        return BillingExceptionRow.objects.create(
+            property=w.prop(),
+            kind="volume_cap",
+            volume_m3=20,
+            valid_from=dt.date(2001, 1, 1),
+            reason="exceção de beta",
+            created_by=ACTOR_NAME,
+        )
+
+    return w.get("billing_exception", make)
+
+
+IDS |= {
+    # billing exceptions of a property (h-bill, ADR 0220)
+    ("exceptions", "billing_exception_id"): lambda w: _beta_billing_exception(w).pk,
+}

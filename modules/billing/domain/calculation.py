@@ -34,6 +34,7 @@ from modules.billing.domain.apportion import apportion
 from modules.billing.domain.tariffs import (
     CategorySplit,
     CategoryTariff,
+    DwellingUnitMode,
     DwellingUnits,
     ServiceType,
     SewerRounding,
@@ -93,6 +94,8 @@ class CategoryBill:
     sewer_amount: Decimal
     special_sewer_amount: Decimal
     fixed_charges: tuple[ChargeLine, ...]
+    solid_waste_amount: Decimal = ZERO
+    mode: DwellingUnitMode = DwellingUnitMode.SPLIT
 
     @property
     def fixed_charges_amount(self) -> Decimal:
@@ -100,7 +103,13 @@ class CategoryBill:
 
     @property
     def total(self) -> Decimal:
-        return self.water_amount + self.sewer_amount + self.special_sewer_amount + self.fixed_charges_amount
+        return (
+            self.water_amount
+            + self.sewer_amount
+            + self.special_sewer_amount
+            + self.fixed_charges_amount
+            + self.solid_waste_amount
+        )
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,10 @@ class BillCalculation:
     @property
     def fixed_charges_amount(self) -> Decimal:
         return sum((c.fixed_charges_amount for c in self.categories), ZERO)
+
+    @property
+    def solid_waste_amount(self) -> Decimal:
+        return sum((c.solid_waste_amount for c in self.categories), ZERO)
 
     @property
     def total(self) -> Decimal:
@@ -242,8 +255,14 @@ def _category_bill(
     method: PricingMethod,
     sewer_percent: Decimal | None,
     plan_minimum_m3_per_unit: int | None = None,
+    mode: DwellingUnitMode = DwellingUnitMode.SPLIT,
 ) -> CategoryBill:
     rule = tariff.rounding
+    # S5.3-05 (ADR 0220): the bands scale by the economias only when the plan splits by economia;
+    # the minimum and the per-economia amounts count every economia except for the main-economia mode
+    economies = units
+    band_units = units if mode is DwellingUnitMode.SPLIT else 1
+    units = 1 if mode is DwellingUnitMode.PRINCIPAL else units
     per_unit = category.minimum_m3_per_unit if plan_minimum_m3_per_unit is None else plan_minimum_m3_per_unit
     minimum = per_unit * units
     billed = max(allocated, minimum)
@@ -265,7 +284,7 @@ def _category_bill(
     per_band = charge_sewer and tariff.sewer_rounding is SewerRounding.PER_BAND
     lines: list[BandLine] = []
     if service.water:
-        price_parts = (_cascade if method is PricingMethod.CASCADE else _linear)(category, units, billed)
+        price_parts = (_cascade if method is PricingMethod.CASCADE else _linear)(category, band_units, billed)
         for index, capacity, volume in price_parts:
             band = category.bands[index]
             water = round_money(volume * band.price, rule)
@@ -301,10 +320,13 @@ def _category_bill(
         )
         for charge in category.fixed_charges
     )
+    solid_waste = (
+        round_money(category.solid_waste_amount * units, rule) if category.solid_waste_amount else ZERO
+    )
     return CategoryBill(
         category_code=category.code,
         category_name=category.name,
-        dwelling_units=units,
+        dwelling_units=economies,
         allocated_m3=allocated,
         billed_m3=billed,
         minimum_applied=billed > allocated,
@@ -313,6 +335,8 @@ def _category_bill(
         sewer_amount=sewer_amount,
         special_sewer_amount=special,
         fixed_charges=charges,
+        solid_waste_amount=solid_waste,
+        mode=mode,
     )
 
 
@@ -359,6 +383,7 @@ def calculate_bill(
             PricingMethod(method),
             sewer_percent,
             unit.minimum_m3_per_unit,
+            DwellingUnitMode(unit.mode),
         )
         for unit, share in zip(units, shares, strict=True)
     )

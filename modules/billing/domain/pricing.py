@@ -33,8 +33,17 @@ from modules.reading.domain.consumption import (
 )
 
 from ..errors import ErrorCode
-from .calculation import BillCalculation, calculate_bill
-from .tariffs import DwellingUnits, ServiceType, TariffVersion
+from .apportion import apportion
+from .calculation import BillCalculation, CategoryBill, calculate_bill
+from .exceptions import (
+    SERVICE_TYPE_LABELS,
+    BillingException,
+    ExceptionKind,
+    exempt_components,
+    first,
+    volume_rule,
+)
+from .tariffs import DwellingUnitMode, DwellingUnits, ServiceType, TariffVersion
 
 ZERO = Decimal("0.00")
 
@@ -54,6 +63,7 @@ class ItemKind(StrEnum):
     CREDIT = "credit"
     LATE_CHARGE = "late_charge"
     ADJUSTMENT = "adjustment"
+    SOLID_WASTE = "solid_waste"
 
 
 ITEM_KIND_LABELS = {
@@ -65,11 +75,12 @@ ITEM_KIND_LABELS = {
     ItemKind.CREDIT: "Crédito",
     ItemKind.LATE_CHARGE: "Acréscimos por impontualidade",
     ItemKind.ADJUSTMENT: "Ajuste",
+    ItemKind.SOLID_WASTE: "Resíduos sólidos",
 }
 
 # the components a property may be exempt from (3.2.13.10.13): the tariff's and the service fees;
 # never an installment, a credit or a late charge, which are the customer's own debts and credits
-EXEMPTIBLE_KINDS = (ItemKind.WATER, ItemKind.SEWER, ItemKind.FIXED, ItemKind.SERVICE)
+EXEMPTIBLE_KINDS = (ItemKind.WATER, ItemKind.SEWER, ItemKind.FIXED, ItemKind.SERVICE, ItemKind.SOLID_WASTE)
 EXEMPT_SUFFIX = " – isento"
 
 
@@ -109,6 +120,7 @@ class UnitFact:
     subcategory_code: str
     economies: int
     plan_minimum_m3_per_unit: int | None = None  # the usage plan's minimum, when it sets one (S5.3-04)
+    dwelling_unit_mode: str = DwellingUnitMode.SPLIT.value  # the usage plan's economia mode (S5.3-05)
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,23 @@ class CondominiumFacts:
 
     dependents_m3: tuple[int, ...]
     unread: tuple[str, ...] = ()
+    # ADR 0220: "master" bills the common area on the master's bill (ADR 0190); "apportion" splits
+    # it equally (whole m³, ADR 0021's apportion) among the dependents' bills, the master's bills 0 m³
+    policy: str = "master"
+
+
+class CommonAreaPolicy(StrEnum):
+    MASTER = "master"
+    APPORTION = "apportion"
+
+
+def common_area_shares(master_m3: int, dependents_m3: Sequence[int]) -> tuple[int, ...]:
+    """Each dependent's whole-m³ share of the common area, in the dependents' order (S14.8-02 under
+    the apportion policy): 500 m³ less 430 m³ over 3 dependents → 24, 23, 23."""
+    if not dependents_m3:
+        return ()
+    area = common_area_consumption(master_m3, dependents_m3)
+    return apportion(area.m3, [1] * len(dependents_m3))
 
 
 @dataclass(frozen=True)
@@ -167,6 +196,14 @@ class PropertyFacts:
     condominium: CondominiumFacts | None = None
     # the components (ItemKind values) exempt in the reference month (3.2.13.10.13)
     exempt: frozenset[str] = frozenset()
+    # the billing exceptions in force in the reference month (S4.7, domain.exceptions)
+    exceptions: tuple[BillingException, ...] = ()
+    # the day the water connection was (re)connected, when it was: 3.2.7.12.5 delays its first bill
+    connected_on: dt.date | None = None
+    # the bill goes to an alternative delivery address (3.2.7.12.7: the delivery fee, when charged)
+    alternative_delivery: bool = False
+    # a dependent's share of its condominium's common area, under the apportion policy (ADR 0220)
+    common_area_share_m3: int | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +238,10 @@ class BillingTerms:
     consumption_policy: ConsumptionPolicy = field(default_factory=ConsumptionPolicy)
     min_days_after_issue: int = 5  # ADR 0024
     m3_per_outlet: int = 0  # unmetered properties: m³ per water outlet (0: the tariff's minimum)
+    # 3.2.7.12.5: a connection (re)connected fewer days than this before the reading waits a cycle
+    first_bill_min_days: int = 0
+    # 3.2.7.12.7: the fee on bills sent to an alternative delivery address; 0 = not charged
+    delivery_fee: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -228,6 +269,7 @@ class BillLine:
     source: str
     source_id: str
     position: int
+    rule: str = ""  # the rule that made the line ("tariff.band+minimum", "exception.volume_cap" …)
 
 
 @dataclass(frozen=True)
@@ -242,6 +284,8 @@ class PricedBill:
     anomalies: tuple[Anomaly, ...]
     reading: ReadingFact | None  # what the bill prints of the month's reading
     payer: Payer | None
+    service: ServiceType = ServiceType.WATER_SEWER
+    consumption_m3: int = 0  # the month's volume before a volume exception
 
     @property
     def billed_m3(self) -> int:
@@ -289,16 +333,34 @@ def dwelling_units(units: Sequence[UnitFact], version: TariffVersion) -> tuple[D
                 f"Categoria {code} não existe na tarifa do ato {version.act}.",
                 code=ErrorCode.UNKNOWN_CATEGORY,
             )
-        resolved.append(DwellingUnits(code, unit.economies, unit.plan_minimum_m3_per_unit))
+        resolved.append(
+            DwellingUnits(
+                code, unit.economies, unit.plan_minimum_m3_per_unit, DwellingUnitMode(unit.dwelling_unit_mode)
+            )
+        )
     return tuple(resolved)
 
 
 def service_type(
-    *, water_active: bool, sewer_active: bool, version: TariffVersion, units: Sequence[DwellingUnits]
+    *,
+    water_active: bool,
+    sewer_active: bool,
+    version: TariffVersion,
+    units: Sequence[DwellingUnits],
+    chosen: ServiceType | None = None,
 ) -> ServiceType:
     """What the connections bill: water and sewer, water only, or sewer only at the special sewer
-    tariff (TEE, for properties on wells) when every category has one (S8.7-01). Raises NotBillable
-    otherwise."""
+    tariff (TEE, for properties on wells) when every category has one (S8.7-01); or the type a
+    `service_type` exception chose (S14.1-06: the five types, "água e TEE" and "água, esgoto e TEE"
+    among them), which still needs the water connection active when it bills water. Raises
+    NotBillable otherwise."""
+    if chosen is not None:
+        if chosen.water and not water_active:
+            raise NotBillable(
+                f"Tipo de faturamento {SERVICE_TYPE_LABELS[chosen]} sem ligação de água ativa.",
+                code=ErrorCode.NO_ACTIVE_CONNECTION,
+            )
+        return chosen
     if water_active and sewer_active:
         return ServiceType.WATER_SEWER
     if water_active:
@@ -317,9 +379,16 @@ def choose_consumption(
     common area: that volume less the dependents' of the month (`condominium_consumption`). A
     correction's figure is the bill's volume as given, never reduced again."""
     choice = own_consumption(facts, terms, consumption_override=consumption_override)
-    if facts.condominium is None or consumption_override is not None:
+    if consumption_override is not None:
         return choice
-    return condominium_consumption(choice, facts.condominium)
+    if facts.common_area_share_m3:
+        return replace(choice, volume_m3=choice.volume_m3 + facts.common_area_share_m3)
+    if facts.condominium is None:
+        return choice
+    area = condominium_consumption(choice, facts.condominium)
+    if facts.condominium.policy == CommonAreaPolicy.APPORTION and facts.condominium.dependents_m3:
+        return replace(area, volume_m3=0)  # the dependents' bills carry it
+    return area
 
 
 def condominium_consumption(choice: ConsumptionChoice, condo: CondominiumFacts) -> ConsumptionChoice:
@@ -395,14 +464,27 @@ def _line(
     unit_price: Decimal | None = None,
     source: str = "",
     source_id: str = "",
+    rule: str = "",
 ) -> BillLine:
-    return BillLine(kind, description, category, band, quantity_m3, unit_price, amount, source, source_id, 0)
+    return BillLine(
+        kind, description, category, band, quantity_m3, unit_price, amount, source, source_id, 0, rule
+    )
 
 
-def _tariff_lines(calc: BillCalculation) -> list[BillLine]:
+def water_rule(c: CategoryBill) -> str:
+    parts = ["tariff.band"]
+    if c.minimum_applied:
+        parts.append("minimum")
+    if c.mode is not DwellingUnitMode.SPLIT:
+        parts.append(f"economia.{c.mode.value}")
+    return "+".join(parts)
+
+
+def _tariff_lines(calc: BillCalculation, sewer_rule: str = "tariff.sewer_percent") -> list[BillLine]:
     lines: list[BillLine] = []
     for c in calc.categories:
         code, name = c.category_code, c.category_name
+        line_rule = water_rule(c)
         for line in c.lines:
             band = _band_label(line.from_m3, line.to_m3)
             lines.append(
@@ -414,6 +496,7 @@ def _tariff_lines(calc: BillCalculation) -> list[BillLine]:
                     band=band,
                     quantity_m3=line.volume_m3,
                     unit_price=line.unit_price,
+                    rule=line_rule,
                 )
             )
         for line in c.lines:
@@ -427,13 +510,19 @@ def _tariff_lines(calc: BillCalculation) -> list[BillLine]:
                         category=code,
                         band=band,
                         quantity_m3=line.volume_m3,
+                        rule=sewer_rule,
                     )
                 )
         if c.sewer_amount and all(line.sewer_amount is None for line in c.lines):
             # sewer rounded per bill: one line for the category
             lines.append(
                 _line(
-                    ItemKind.SEWER, f"Esgoto {name}", c.sewer_amount, category=code, quantity_m3=c.billed_m3
+                    ItemKind.SEWER,
+                    f"Esgoto {name}",
+                    c.sewer_amount,
+                    category=code,
+                    quantity_m3=c.billed_m3,
+                    rule=f"{sewer_rule}+per_bill",
                 )
             )
         if c.special_sewer_amount:
@@ -443,21 +532,53 @@ def _tariff_lines(calc: BillCalculation) -> list[BillLine]:
                     f"Tarifa de esgoto especial (TEE) {name}",
                     c.special_sewer_amount,
                     category=code,
+                    rule="tariff.special_sewer",
                 )
             )
         for charge in c.fixed_charges:
             lines.append(
-                _line(ItemKind.FIXED, f"{charge.description} ({name})", charge.amount, category=code)
+                _line(
+                    ItemKind.FIXED,
+                    f"{charge.description} ({name})",
+                    charge.amount,
+                    category=code,
+                    rule="tariff.fixed_charge",
+                )
+            )
+        if c.solid_waste_amount:
+            lines.append(
+                _line(
+                    ItemKind.SOLID_WASTE,
+                    f"Resíduos sólidos ({name})",
+                    c.solid_waste_amount,
+                    category=code,
+                    rule="tariff.solid_waste",
+                )
             )
     return lines
 
 
-def bill_lines(calc: BillCalculation, pending: Sequence[PendingItem]) -> tuple[BillLine, ...]:
+def bill_lines(
+    calc: BillCalculation,
+    pending: Sequence[PendingItem],
+    *,
+    sewer_rule: str = "tariff.sewer_percent",
+    extra: Sequence[BillLine] = (),
+) -> tuple[BillLine, ...]:
     """The bill's lines in print order: per category the water bands, the sewer (per band, per bill or
-    the TEE) and the fixed charges; then other modules' items. Positions number them from 0."""
-    lines = _tariff_lines(calc)
+    the TEE), the fixed charges and solid waste; then the bill's own lines (`extra`: an exception's
+    note, the delivery fee); then other modules' items. Positions number them from 0."""
+    lines = _tariff_lines(calc, sewer_rule)
+    lines.extend(extra)
     lines.extend(
-        _line(item.kind, item.description, item.amount, source=item.source, source_id=item.source_id)
+        _line(
+            item.kind,
+            item.description,
+            item.amount,
+            source=item.source,
+            source_id=item.source_id,
+            rule=f"pending.{item.source}" if item.source else "pending",
+        )
         for item in pending
     )
     return tuple(replace(line, position=position) for position, line in enumerate(lines))
@@ -470,7 +591,12 @@ def exempt_lines(lines: Sequence[BillLine], exempt: frozenset[str]) -> tuple[Bil
     if not exempt:
         return tuple(lines)
     return tuple(
-        replace(line, amount=ZERO, description=line.description + EXEMPT_SUFFIX)
+        replace(
+            line,
+            amount=ZERO,
+            description=line.description + EXEMPT_SUFFIX,
+            rule=f"{line.rule}+exemption" if line.rule else "exemption",
+        )
         if line.kind in exempt
         else line
         for line in lines
@@ -510,16 +636,63 @@ def price_consumption(
     sewer_active: bool,
     sewer_percent: Decimal | None = None,
     calculate: Calculate | None = None,
+    service: ServiceType | None = None,
 ) -> BillCalculation:
     """`m3` priced for the property's economias and connections on `version`: what a bill and the
     tariff comparison both charge. The sewer is the connection's share of the water amount when it
-    has one (`sewer_percent`), else the category's. Raises NotBillable or the calculation's
-    ValidationFailed."""
+    has one (`sewer_percent`), else the category's; `service`, when given, is the type an exception
+    chose. Raises NotBillable or the calculation's ValidationFailed."""
     resolved = dwelling_units(units, version)
     service = service_type(
-        water_active=water_active, sewer_active=sewer_active, version=version, units=resolved
+        water_active=water_active, sewer_active=sewer_active, version=version, units=resolved, chosen=service
     )
     return (calculate or CachedCalculation(version))(m3, resolved, service, sewer_percent)
+
+
+def first_bill_delayed(facts: PropertyFacts, terms: BillingTerms) -> None:
+    """3.2.7.12.5: a connection activated fewer than `first_bill_min_days` before the month's reading
+    (or the schedule's billing date without one) is not billed this cycle. Raises NotBillable."""
+    if not terms.first_bill_min_days or facts.connected_on is None:
+        return
+    read_on = facts.reading.read_on if facts.reading and facts.reading.read_on else None
+    if read_on is None and terms.schedule is not None:
+        read_on = terms.schedule.billing_date
+    if read_on is None:
+        return
+    days = (read_on - facts.connected_on).days
+    if 0 <= days < terms.first_bill_min_days:
+        raise NotBillable(
+            f"Ligação ativada em {facts.connected_on:%d/%m/%Y}, {days} dia(s) antes da leitura "
+            f"(mínimo {terms.first_bill_min_days}): primeira fatura no próximo ciclo.",
+            code=ErrorCode.FIRST_BILL_DELAYED,
+        )
+
+
+def _own_lines(facts: PropertyFacts, terms: BillingTerms, rule_note: str, rule_kind: str) -> list[BillLine]:
+    """The lines the bill adds of its own: the volume exception's note (0,00, so the invoice detail
+    shows the exception, S4.7-01) and the delivery fee (3.2.7.12.7)."""
+    lines = []
+    if facts.common_area_share_m3:
+        lines.append(
+            _line(
+                ItemKind.ADJUSTMENT,
+                f"Rateio da área comum do condomínio: {facts.common_area_share_m3} m³ somados ao consumo.",
+                ZERO,
+                rule="condominium.apportion",
+            )
+        )
+    if rule_note:
+        lines.append(_line(ItemKind.ADJUSTMENT, rule_note, ZERO, rule=f"exception.{rule_kind}"))
+    if facts.alternative_delivery and terms.delivery_fee > 0:
+        lines.append(
+            _line(
+                ItemKind.SERVICE,
+                "Taxa de entrega em endereço alternativo",
+                terms.delivery_fee,
+                rule="settings.delivery_fee",
+            )
+        )
+    return lines
 
 
 def price_bill(
@@ -530,25 +703,45 @@ def price_bill(
     calculate: Calculate | None = None,
 ) -> PricedBill:
     """The property's bill of `terms.reference`. Raises NotBillable (with its code) for a property
-    that is not active, has no economias or connection to bill, credits above the bill, or no
-    schedule; and the calculation's ValidationFailed for a category or a consumption the tariff does
-    not price."""
+    that is not active, has no economias or connection to bill, was connected too recently
+    (3.2.7.12.5), credits above the bill, or no schedule; and the calculation's ValidationFailed for
+    a category or a consumption the tariff does not price. The month's exceptions (S4.7) apply in
+    this order: the volume (a correction's figure is billed as given), the service type, the sewer
+    share, the exempt components, the due day."""
     if not facts.active:
         raise NotBillable(f"Imóvel com situação {facts.status_label}.", code=ErrorCode.PROPERTY_NOT_ACTIVE)
+    first_bill_delayed(facts, terms)
     choice = choose_consumption(facts, terms, consumption_override=consumption_override)
+    exceptions = facts.exceptions
+    volume = volume_rule(choice.volume_m3, exceptions) if consumption_override is None else None
+    billed_m3 = volume.m3 if volume else choice.volume_m3
+    chosen = first(exceptions, ExceptionKind.SERVICE_TYPE)
+    sewer = first(exceptions, ExceptionKind.SEWER_PERCENT)
+    sewer_percent = sewer.percent if sewer and sewer.percent is not None else facts.sewer_percent
     calc = price_consumption(
         terms.version,
-        choice.volume_m3,
+        billed_m3,
         facts.units,
         water_active=facts.water_active,
         sewer_active=facts.sewer_active,
-        sewer_percent=facts.sewer_percent,
+        sewer_percent=sewer_percent,
         calculate=calculate,
+        service=ServiceType(chosen.service_type) if chosen and chosen.service_type else None,
     )
-    lines = exempt_lines(bill_lines(calc, facts.pending), facts.exempt)
+    sewer_rule = (
+        "exception.sewer_percent"
+        if sewer
+        else ("connection.sewer_percent" if facts.sewer_percent is not None else "tariff.sewer_percent")
+    )
+    extra = _own_lines(facts, terms, volume.note if volume else "", volume.kind if volume else "")
+    lines = exempt_lines(
+        bill_lines(calc, facts.pending, sewer_rule=sewer_rule, extra=extra),
+        facts.exempt | exempt_components(exceptions),
+    )
     total = sum((line.amount for line in lines), ZERO)
     if total < 0:
         raise NotBillable(f"Créditos maiores que a fatura (total {total}).", code=ErrorCode.NEGATIVE_TOTAL)
+    due = first(exceptions, ExceptionKind.DUE_DAY)
     return PricedBill(
         property_id=facts.property_id,
         account_base=facts.account_base,
@@ -556,7 +749,7 @@ def price_bill(
         consumption_kind=choice.kind,
         lines=lines,
         total=total,
-        due_date=bill_due_date(terms, facts.due_day),
+        due_date=bill_due_date(terms, due.day if due and due.day else facts.due_day),
         anomalies=choice.anomalies
         + (
             (Anomaly(AnomalyCode.ECONOMIES_CHANGED, "Alteração de economias no mês de referência."),)
@@ -565,4 +758,6 @@ def price_bill(
         ),
         reading=facts.reading,
         payer=facts.payer,
+        service=calc.service,
+        consumption_m3=choice.volume_m3,
     )

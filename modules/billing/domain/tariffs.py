@@ -71,6 +71,8 @@ class CategoryTariff:
     special_sewer_amount: Decimal | None = None
     fixed_charges: tuple[FixedCharge, ...] = ()
     social: bool = False
+    # solid waste (resíduos sólidos, seed 001 3.2.7.9): a fixed amount per economia; None = not charged
+    solid_waste_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,10 @@ def _category_problems(index: int, category: CategoryTariff) -> list[Problem]:
             category.special_sewer_amount,
             "o valor da tarifa de esgoto especial (TEE)",
         )
+    if category.solid_waste_amount is not None:
+        problems += _money_problems(
+            f"{prefix}.solid_waste_amount", category.solid_waste_amount, "o valor de resíduos sólidos"
+        )
     for charge_index, charge in enumerate(category.fixed_charges):
         path = f"{prefix}.fixed_charges[{charge_index}]"
         if not charge.code.strip():
@@ -286,14 +292,24 @@ def tariff_in_force(versions: Sequence[TariffVersion], on: dt.date) -> TariffVer
     return chosen
 
 
+class DwellingUnitMode(StrEnum):
+    """How a usage plan bills several economias on one meter (S5.3-05, ADR 0220)."""
+
+    SPLIT = "split"  # each band's width × economias; minimum and fixed charges × economias
+    PRINCIPAL = "principal"  # the main economia alone: bands, minimum and fixed charges of one
+    SINGLE = "single"  # one economia's bands (tarifas diferenciadas); minimum and charges × economias
+
+
 @dataclass(frozen=True)
 class DwellingUnits:
     """How many economias of one category a property has; `minimum_m3_per_unit`, when set, is the
-    minimum of the property's usage plan for that category (S5.3-04) in place of the tariff's."""
+    minimum of the property's usage plan for that category (S5.3-04) in place of the tariff's, and
+    `mode` the plan's way of billing several economias (S5.3-05)."""
 
     category_code: str
     count: int
     minimum_m3_per_unit: int | None = None
+    mode: DwellingUnitMode = DwellingUnitMode.SPLIT
 
 
 class ServiceType(StrEnum):

@@ -31,12 +31,14 @@ from modules.reading.services import consumption_policy, holidays_between
 from modules.registry.domain import connections as conn_rules
 from modules.registry.domain.payer import payer_relation
 from modules.registry.models import Property, PropertyCategory, PropertyRelation, ServiceConnection
+from modules.registry.models_rental import PropertyAddress
 
 from .. import hooks
 from ..domain.febraban import build_barcode
 from ..domain.pricing import (
     BillingTerms,
     CachedCalculation,
+    CommonAreaPolicy,
     CondominiumFacts,
     NotBillable,
     Payer,
@@ -45,10 +47,13 @@ from ..domain.pricing import (
     ReadingFact,
     ScheduleDates,
     UnitFact,
+    common_area_shares,
     price_bill,
 )
+from ..domain.tariffs import DwellingUnitMode
 from ..errors import ErrorCode
 from ..models import CondominiumDependent, DueDayChoice, TariffExemption
+from .billing_exceptions import exceptions_in_force
 from .settings import billing_settings
 from .tariffs import tariff_in_force, tariff_version
 
@@ -134,6 +139,8 @@ def context_for(reference: YearMonth, group_id: int | None, *, issued_on: dt.dat
         consumption_policy=consumption_policy(start),
         min_days_after_issue=rules.min_days_after_issue,
         m3_per_outlet=rules.m3_per_outlet,
+        first_bill_min_days=rules.first_bill_min_days,
+        delivery_fee=rules.delivery_fee,
     )
     return Context(terms=terms, company_code=code, calculate=CachedCalculation(version))
 
@@ -205,6 +212,37 @@ def _payers(in_ids: RawSQL, on: dt.date) -> dict[int, Payer]:
     return payers
 
 
+def _common_area_shares(in_ids: RawSQL, reference: dt.date) -> dict[int, int]:
+    """Under the apportion policy (ADR 0220): each dependent's share of its condominium's common area,
+    the master's volume less the dependents read in the month, split equally among those read (in
+    account-number order); a dependent without a reading gets none."""
+    masters = set(
+        CondominiumDependent.objects.filter(dependent_id__in=in_ids).values_list("master_id", flat=True)
+    )
+    if not masters:
+        return {}
+    links = list(
+        CondominiumDependent.objects.filter(master_id__in=id_array(sorted(masters)))
+        .order_by("master_id", "dependent__account_number")
+        .values_list("master_id", "dependent_id")
+    )
+    read = dict(
+        Reading.objects.filter(
+            property_id__in=id_array(sorted(masters | {d for _, d in links})), reference=reference
+        ).values_list("property_id", "consumption_m3")
+    )
+    shares: dict[int, int] = {}
+    for master in masters:
+        if master not in read:
+            continue
+        dependents = [d for m, d in links if m == master and d in read]
+        for dependent, share in zip(
+            dependents, common_area_shares(read[master], [read[d] for d in dependents]), strict=True
+        ):
+            shares[dependent] = share
+    return shares
+
+
 def _condominiums(in_ids: RawSQL, reference: dt.date) -> dict[int, CondominiumFacts]:
     """The masters among the properties, with their dependents' consumption of the month (S14.8)."""
     links = list(
@@ -226,8 +264,9 @@ def _condominiums(in_ids: RawSQL, reference: dt.date) -> dict[int, CondominiumFa
             volumes[master].append(read[dependent])
         else:
             unread[master].append(account)
+    policy = billing_settings().common_area_policy
     return {
-        master: CondominiumFacts(tuple(volumes.get(master, ())), tuple(unread.get(master, ())))
+        master: CondominiumFacts(tuple(volumes.get(master, ())), tuple(unread.get(master, ())), policy)
         for master in {m for m, _, _ in links}
     }
 
@@ -260,6 +299,16 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
                     property=OuterRef("pk"), kind=ServiceConnection.Kind.SEWER
                 ).values("sewer_share_percent")[:1]
             ),
+            connected_on=Subquery(
+                ServiceConnection.objects.filter(
+                    property=OuterRef("pk"),
+                    kind=ServiceConnection.Kind.WATER,
+                    situation__in=conn_rules.ACTIVE,
+                ).values("since")[:1]
+            ),
+            alternative_delivery=Exists(
+                PropertyAddress.objects.filter(property=OuterRef("pk"), active=True, delivery=True)
+            ),
             metered=Exists(
                 Installation.objects.filter(
                     connection__property=OuterRef("pk"),
@@ -277,16 +326,25 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             "sewer_active",
             "sewer_percent",
             "metered",
+            "connected_on",
+            "alternative_delivery",
         )
     )
     units: dict[int, list[UnitFact]] = defaultdict(list)
-    for pid, code, sub, economies, plan_minimum in PropertyCategory.objects.filter(
+    for pid, code, sub, economies, plan_minimum, mode in PropertyCategory.objects.filter(
         property_id__in=in_ids
     ).values_list(
-        "property_id", "category__code", "subcategory__code", "economies", "usage_plan__minimum_m3_per_unit"
+        "property_id",
+        "category__code",
+        "subcategory__code",
+        "economies",
+        "usage_plan__minimum_m3_per_unit",
+        "usage_plan__dwelling_unit_mode",
     ):
-        units[pid].append(UnitFact(code, sub or "", economies, plan_minimum))
-    metered = {pid for pid, *_, has_meter in props if has_meter}
+        units[pid].append(
+            UnitFact(code, sub or "", economies, plan_minimum, mode or DwellingUnitMode.SPLIT.value)
+        )
+    metered = {pid for pid, *_, has_meter, _, _ in props if has_meter}
     readings = _readings(in_ids, ref)
     missing = [pid for pid in ids if pid not in readings and pid in metered]
     history: dict[int, list[HistoryEntry]] = defaultdict(list)
@@ -301,6 +359,12 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
     payers = _payers(in_ids, ctx.terms.issued_on)
     condominiums = _condominiums(in_ids, ref)
     exempt = _exemptions(in_ids, ref)
+    exceptions = exceptions_in_force(in_ids, ref)
+    shares = (
+        _common_area_shares(in_ids, ref)
+        if billing_settings().common_area_policy == CommonAreaPolicy.APPORTION
+        else {}
+    )
     statuses = dict(Property.Status.choices)
     economies_changed = _economies_changed(ids, ctx.reference)
     return {
@@ -323,8 +387,12 @@ def load_facts(ids: Sequence[int], ctx: Context) -> dict[int, PropertyFacts]:
             economies_changed=pid in economies_changed,
             condominium=condominiums.get(pid),
             exempt=exempt.get(pid, frozenset()),
+            exceptions=exceptions.get(pid, ()),
+            connected_on=connected_on,
+            alternative_delivery=alternative,
+            common_area_share_m3=shares.get(pid),
         )
-        for pid, base, status, outlets, water, sewer, sewer_percent, _ in props
+        for pid, base, status, outlets, water, sewer, sewer_percent, _, connected_on, alternative in props
     }
 
 

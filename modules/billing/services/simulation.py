@@ -4,6 +4,7 @@ histograms). Read-only: nothing here writes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,10 +14,25 @@ from typing import Any
 
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
+from modules.reading.domain.consumption import ConsumptionKind
 
 from ..domain.calculation import BillCalculation, PricingMethod, calculate_bill
-from ..domain.pricing import BilledConsumption, price_consumption
-from ..domain.tariffs import DwellingUnits, ServiceType, TariffVersion
+from ..domain.exceptions import BillingException, ExceptionKind
+from ..domain.pricing import (
+    BilledConsumption,
+    BillingTerms,
+    CondominiumFacts,
+    ItemKind,
+    PricedBill,
+    PropertyFacts,
+    ReadingFact,
+    ScheduleDates,
+    UnitFact,
+    price_bill,
+    price_consumption,
+    water_rule,
+)
+from ..domain.tariffs import DwellingUnitMode, DwellingUnits, ServiceType, TariffVersion
 
 ZERO = Decimal("0.00")
 CONSUMPTION_BUCKETS = (0, 5, 10, 15, 20, 25, 30, 40, 50, 100)
@@ -30,9 +46,14 @@ def money(value: Decimal) -> str:
 class SimulationEntry:
     category: str
     dwelling_units: int
+    dwelling_unit_mode: str = DwellingUnitMode.SPLIT.value  # the usage plan's economia mode (S5.3-05)
+    minimum_m3_per_unit: int | None = None  # the usage plan's minimum (S5.3-04)
 
 
 def calculation_json(calc: BillCalculation) -> dict[str, Any]:
+    rules = {c.category_code: water_rule(c) for c in calc.categories}
+    if calc.method is PricingMethod.LINEAR:
+        rules = {code: rule.replace("tariff.band", "tariff.linear") for code, rule in rules.items()}
     lines = [
         {
             "category": line.category_code,
@@ -44,6 +65,7 @@ def calculation_json(calc: BillCalculation) -> dict[str, Any]:
             "unit_price": format(line.unit_price, "f"),
             "water": money(line.water_amount),
             "sewer": None if line.sewer_amount is None else money(line.sewer_amount),
+            "rule": rules[line.category_code],
         }
         for line in calc.lines
     ]
@@ -86,8 +108,93 @@ def simulate(
 ) -> dict[str, Any]:
     """The bill of `consumption_m3` for these economias: the staff simulator, the API and (later) the
     citizens' simulator all answer from here."""
-    units = [DwellingUnits(e.category, e.dwelling_units) for e in entries]
+    units = [
+        DwellingUnits(
+            e.category, e.dwelling_units, e.minimum_m3_per_unit, DwellingUnitMode(e.dwelling_unit_mode)
+        )
+        for e in entries
+    ]
     return calculation_json(calculate_bill(version, consumption_m3, units, service, method))
+
+
+def simulate_bill(
+    *,
+    version: TariffVersion,
+    reference: YearMonth,
+    entries: Sequence[SimulationEntry],
+    consumption_m3: int,
+    service: ServiceType = ServiceType.WATER_SEWER,
+    exceptions: Sequence[BillingException] = (),
+    dependents_m3: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """The bill of `consumption_m3` as a billing run prices it (`price_bill`), with the property's
+    exceptions and, for a condominium's master meter, its dependents' volumes (the bill charges the
+    common area, ADR 0190): the calculation's shape plus each bill line with the rule that made it.
+    Raises the pricing's NotBillable or ValidationFailed."""
+    end = reference.last_day()
+    facts = PropertyFacts(
+        property_id=0,
+        account_base=0,
+        active=True,
+        status_label="ativo",
+        units=tuple(
+            UnitFact(e.category, "", e.dwelling_units, e.minimum_m3_per_unit, e.dwelling_unit_mode)
+            for e in entries
+        ),
+        water_active=True,
+        sewer_active=True,
+        metered=True,
+        reading=ReadingFact(ConsumptionKind.MEASURED, consumption_m3, (), False),
+        condominium=CondominiumFacts(tuple(dependents_m3)) if dependents_m3 is not None else None,
+        exceptions=(
+            tuple(exceptions)
+            if any(e.kind == ExceptionKind.SERVICE_TYPE for e in exceptions)
+            else (*exceptions, BillingException(ExceptionKind.SERVICE_TYPE, service_type=service.value))
+        ),
+    )
+    terms = BillingTerms(
+        reference=reference,
+        version=version,
+        issued_on=end,
+        schedule=ScheduleDates(end, end + dt.timedelta(days=15)),
+        holidays=frozenset(),
+        min_days_after_issue=1,
+    )
+    return priced_json(price_bill(facts, terms), exceptions)
+
+
+def priced_json(bill: PricedBill, exceptions: Sequence[BillingException]) -> dict[str, Any]:
+    """`calculation_json`'s shape for a priced bill: water, sewer and fixed are sums of the bill's
+    lines (so an exemption shows), `items` the lines with their rule, `rules` what changed the bill."""
+    out = calculation_json(bill.calculation)
+
+    def total(*kinds: str) -> str:
+        return money(sum((line.amount for line in bill.lines if line.kind in kinds), ZERO))
+
+    out.update(
+        consumption_m3=bill.consumption_m3,
+        service_type=bill.service.value,
+        water=total(ItemKind.WATER),
+        sewer=total(ItemKind.SEWER),
+        fixed=total(ItemKind.FIXED),
+        solid_waste=total(ItemKind.SOLID_WASTE),
+        total=money(bill.total),
+        items=[
+            {
+                "kind": line.kind,
+                "description": line.description,
+                "category": line.category,
+                "quantity_m3": line.quantity_m3,
+                "amount": money(line.amount),
+                "rule": line.rule,
+            }
+            for line in bill.lines
+        ],
+        anomalies=[{"code": a.code, "message": a.message} for a in bill.anomalies],
+    )
+    if any(e.kind == ExceptionKind.DUE_DAY for e in exceptions):
+        out["due_date"] = bill.due_date.isoformat()
+    return out
 
 
 def _bucket(m3: int) -> str:

@@ -143,6 +143,9 @@ def version_from_json(data: Any) -> TariffVersion:
                 ),
                 fixed_charges=tuple(charges),
                 social=bool(raw.get("social", False)),
+                solid_waste_amount=_decimal(
+                    raw.get("solid_waste_amount"), f"{prefix}.solid_waste_amount", problems, required=False
+                ),
             )
         )
     version = TariffVersion(
@@ -187,6 +190,8 @@ def version_to_json(version: TariffVersion) -> dict[str, Any]:
                     }
                     for f in c.fixed_charges
                 ],
+                # solid waste (3.2.7.9): written only when the category charges it
+                **({"solid_waste_amount": _text(c.solid_waste_amount)} if c.solid_waste_amount else {}),
             }
             for c in version.categories
         ],

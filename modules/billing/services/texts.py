@@ -301,6 +301,11 @@ def _holds(condition: str, bill: Bill, on: dt.date) -> bool:
     if condition == BillText.Condition.ZERO_VALUE:
         return bool(bill.total == 0)
     if condition == BillText.Condition.EXCESS_CONSUMPTION:
+        # seed 001 3.2.7.12.11: the utility may switch the message off
+        from .settings import billing_settings
+
+        if not billing_settings().print_excess_message:
+            return False
         # the critique's "high" flag: the consumption above the property's average (reading domain)
         return bool(bill.anomalies.filter(code="high").exists())
     if condition == BillText.Condition.OVERDUE_DEBTS:

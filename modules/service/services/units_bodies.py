@@ -15,14 +15,15 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from modules.billing.domain.retention import Retention, RetentionRate, Sphere, retention
 from modules.billing.models import Bill, BillStatus
 from modules.collection.models import DocumentBill, PaymentDocument
 from modules.collection.selectors import PricedBill
 from modules.collection.services import document_cancel, document_create
 from modules.common.audit import Actor, audit_record
 from modules.common.clock import tenant_today
-from modules.common.domain.money import format_brl
-from modules.common.errors import Conflict, NotFound, ValidationFailed
+from modules.common.domain.money import Rounding, format_brl
+from modules.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from modules.registry.domain.text import fold, only_digits
 from modules.registry.models import Customer, Property
 from modules.registry.numbering import next_base as next_account_base
@@ -141,8 +142,11 @@ def paying_body_create(
     phone: str = "",
     address: str = "",
     due_day: int = 10,
+    federal_retention_percent: Decimal | None = None,
+    municipal_retention_percent: Decimal | None = None,
 ) -> PayingBody:
-    """A paying body numbered after the last one."""
+    """A paying body numbered after the last one. A retention rate needs the body's CNPJ (400, naming
+    the rate's field)."""
     if not name.strip():
         raise ValidationFailed("Informe o nome do órgão.", field="name", code=ErrorCode.INVALID)
     if not 1 <= due_day <= 28:
@@ -150,6 +154,7 @@ def paying_body_create(
     digits = only_digits(cnpj)
     if digits and len(digits) != 14:
         raise ValidationFailed("CNPJ deve ter 14 dígitos.", field="cnpj", code=ErrorCode.INVALID)
+    _retention_check(digits, federal_retention_percent, municipal_retention_percent)
     number_lock("service.paying_body")
     code = (PayingBody.objects.aggregate(m=Max("code"))["m"] or 0) + 1
     body: PayingBody = PayingBody.objects.create(
@@ -161,11 +166,89 @@ def paying_body_create(
         phone=phone.strip(),
         address=address.strip(),
         due_day=due_day,
+        federal_retention_percent=federal_retention_percent,
+        municipal_retention_percent=municipal_retention_percent,
     )
     audit_record(
         actor=actor, action="service.paying_body_create", target=body, after={"code": code, "name": body.name}
     )
     return body
+
+
+RETENTION_FIELDS = ("federal_retention_percent", "municipal_retention_percent")
+
+
+def _retention_check(cnpj: str, federal: Decimal | None, municipal: Decimal | None) -> None:
+    """Seed 001 3.2.7.10 (ADR 0221): a body withholds taxes under its CNPJ; rates from 0 to 100 %."""
+    for name, rate in zip(RETENTION_FIELDS, (federal, municipal), strict=True):
+        if rate is None:
+            continue
+        if not isinstance(rate, Decimal) or not rate.is_finite() or not Decimal(0) <= rate <= Decimal(100):
+            raise ValidationFailed(
+                "A alíquota de retenção deve ficar entre 0 e 100 %.", field=name, code=ErrorCode.INVALID
+            )
+        if rate and not cnpj:
+            raise ValidationFailed(
+                "Órgão sem CNPJ não pode ter alíquota de retenção: informe o CNPJ do órgão antes.",
+                field=name,
+                code=ErrorCode.RETENTION_WITHOUT_CNPJ,
+            )
+
+
+@transaction.atomic(durable=True)
+def paying_body_retention_set(
+    *,
+    actor: Actor,
+    body_id: int,
+    federal_retention_percent: Decimal | None,
+    municipal_retention_percent: Decimal | None,
+) -> PayingBody:
+    """Change the body's retention rates (None: none). Refuses a rate for a body without a CNPJ."""
+    body = paying_body_get(body_id)
+    _retention_check(body.cnpj, federal_retention_percent, municipal_retention_percent)
+    before = {name: getattr(body, name) for name in RETENTION_FIELDS}
+    body.federal_retention_percent = federal_retention_percent
+    body.municipal_retention_percent = municipal_retention_percent
+    body.save(update_fields=list(RETENTION_FIELDS))
+    audit_record(
+        actor=actor,
+        action="service.paying_body_retention_set",
+        target=body,
+        before=before,
+        after={name: getattr(body, name) for name in RETENTION_FIELDS},
+    )
+    return body
+
+
+def retention_of(body: PayingBody, bills: list[Bill]) -> Retention:
+    """The retention of the body's grouped invoice over its members' bills (billing.domain.retention):
+    the base leaves out the bills of properties whose usage plan is tax-exempt (S5.3-04)."""
+    from modules.registry.models import PropertyCategory, UsagePlan
+
+    exempt = set(
+        PropertyCategory.objects.filter(
+            property_id__in=[b.property_id for b in bills], usage_plan__tax_mode=UsagePlan.TaxMode.EXEMPT
+        ).values_list("property_id", flat=True)
+    )
+    gross = sum((b.total for b in bills), Decimal("0.00"))
+    base = sum((b.total for b in bills if b.property_id not in exempt), Decimal("0.00"))
+    rates = [
+        RetentionRate(Sphere.FEDERAL, body.federal_retention_percent or Decimal(0)),
+        RetentionRate(Sphere.MUNICIPAL, body.municipal_retention_percent or Decimal(0)),
+    ]
+    return retention(gross, base, rates, _rounding(bills[0].reference if bills else None))
+
+
+def _rounding(reference: dt.date | None) -> Rounding:
+    """The tenant's rounding rule as its tariff in force for the month says (truncation without one)."""
+    from modules.billing.services.tariffs import tariff_in_force
+
+    if reference is None:
+        return Rounding.TRUNCATE
+    try:
+        return Rounding(tariff_in_force(reference).rounding)
+    except DomainError:  # no tariff in force for the month
+        return Rounding.TRUNCATE
 
 
 def paying_body_get(pk: int) -> PayingBody:
@@ -291,6 +374,7 @@ def centralized_invoice_issue(
     today = tenant_today()
     due = due_date or _next_due(today, body.due_day)
     _due_check(due, today)
+    withheld = retention_of(body, bills)
     doc = document_create(
         actor=actor,
         property_id=None,
@@ -298,9 +382,12 @@ def centralized_invoice_issue(
         lines=_priced(bills),
         as_of=today,
         valid_until=due,
+        # the body pays the net; each bill is still settled at its own total (ADR 0221)
+        amount=withheld.net,
         source="service.centralized_invoice",
         source_id=f"{body.pk}:{reference:%Y-%m}",
     )
+    spheres = {line.sphere: line.amount for line in withheld.lines}
     invoice: CentralizedInvoice = CentralizedInvoice.objects.create(
         body=body,
         reference=reference,
@@ -308,6 +395,12 @@ def centralized_invoice_issue(
         due_date=due,
         created_at=timezone.now(),
         created_by=actor.get_username(),
+        gross=withheld.gross,
+        retention_base=withheld.lines[0].base if withheld.lines else Decimal("0.00"),
+        federal_retention=spheres.get(Sphere.FEDERAL, Decimal("0.00")),
+        municipal_retention=spheres.get(Sphere.MUNICIPAL, Decimal("0.00")),
+        federal_rate=body.federal_retention_percent,
+        municipal_rate=body.municipal_retention_percent,
     )
     audit_record(
         actor=actor,
@@ -366,7 +459,7 @@ def _reissue(actor: Actor, doc: PaymentDocument, due: dt.date, annotation: str) 
         customer_id=doc.customer_id,
         kind=doc.kind,
         lines=lines,
-        amount=None if lines else doc.amount,
+        amount=doc.amount,  # a grouped invoice charges its net (ADR 0221), not the sum of its bills
         as_of=tenant_today(),
         valid_until=due,
         source=doc.source,

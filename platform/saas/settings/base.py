@@ -522,3 +522,14 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
 # reports (h-reports, ADR 0233): the longest period any report may cover in one run, in days; a
 # definition may allow less
 REPORTS_MAX_PERIOD_DAYS = int(env("REPORTS_MAX_PERIOD_DAYS", "731"))
+# h-bill (issue #17): the five service types and the usage plan's economia mode, one name each
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "ServiceTypeEnum": [
+        "water",
+        "water_sewer",
+        "special_sewer",
+        "water_special_sewer",
+        "water_sewer_special_sewer",
+    ],
+    "DwellingUnitModeEnum": "modules.registry.models.UsagePlan.DwellingUnitMode",
+}
