@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from modules.common.audit import Actor, audit_record
-from modules.common.errors import ValidationFailed
+from modules.common.errors import Conflict, PermissionDenied, ValidationFailed
+from modules.common.errors import ErrorCode as CommonCode
 
 from ..errors import ErrorCode
-from ..models import ReaderAppSettings
+from ..models import BatchItem, BatchRoute, Device, ReaderAppSettings, ReadingBatch
+from .routes import STEP
+from .sync import reader_check
 
 
 @transaction.atomic(durable=True)
@@ -56,3 +61,62 @@ def reader_app_settings_update(
         },
     )
     return row
+
+
+@transaction.atomic(durable=True)
+def batch_route_order(*, actor: Actor, route: BatchRoute, device: Device, property_ids: Sequence[int]) -> int:
+    """The reader's own order of the route, set on the phone (seed 001 3.2.5.25): the batch's items
+    take the order of `property_ids` (every item of the route once), renumbered 10, 20 …, so the
+    monitor, the collector file and the next download follow it; the registry's route is the office's
+    (the route page adopts an order). Only the device holding the route, under its reader's sign-in;
+    refused naming the property: one missing, one of another route, one twice. Returns how many moved."""
+    reader_check(actor, device)
+    route = BatchRoute.objects.select_for_update().select_related("batch").get(pk=route.pk)
+    if route.batch.status != ReadingBatch.Status.OPEN:
+        raise Conflict(
+            "A carga já foi processada: a ordem da rota não muda mais.", code=ErrorCode.BATCH_CLOSED
+        )
+    if route.device_id != device.pk:
+        raise PermissionDenied(
+            f"O aparelho {device.code} não está designado para a rota {route.code} "
+            f"da carga {route.batch_id}.",
+            field="device",
+            code=ErrorCode.DEVICE_NOT_ASSIGNED,
+        )
+    items = {i.property_id: i for i in BatchItem.objects.filter(route=route).order_by("id")}
+    seen: set[int] = set()
+    for pid in property_ids:
+        if pid in seen:
+            raise ValidationFailed(
+                f"O imóvel {items[pid].account_number if pid in items else pid} aparece duas vezes na ordem.",
+                field="properties",
+                code=CommonCode.INVALID,
+            )
+        if pid not in items:
+            raise ValidationFailed(
+                f"O imóvel {pid} não é da rota {route.code} desta carga.",
+                field="properties",
+                code=CommonCode.INVALID,
+            )
+        seen.add(pid)
+    missing = sorted(i.account_number for pid, i in items.items() if pid not in seen)
+    if missing:
+        raise ValidationFailed(
+            f"A ordem deve trazer todos os imóveis da rota: faltam {', '.join(missing[:5])}.",
+            field="properties",
+            code=CommonCode.INVALID,
+        )
+    moved: dict[str, list[int]] = {}
+    for index, pid in enumerate(property_ids, start=1):
+        item = items[pid]
+        if item.sequence != index * STEP:
+            moved[item.account_number] = [item.sequence, index * STEP]
+            item.sequence = index * STEP
+    BatchItem.objects.bulk_update(list(items.values()), ["sequence"], batch_size=2000)
+    audit_record(
+        actor=actor,
+        action="reading.batch_route_order",
+        target=route,
+        after={"device": device.code, "units": len(items), "moved": dict(list(moved.items())[:200])},
+    )
+    return len(moved)
