@@ -92,10 +92,12 @@ class RouteOrderIn(serializers.Serializer):
 
 
 class RouteOrderApi(APIView):
-    """The order the reader gave the route on the phone (3.2.5.25), sent when there is signal."""
+    """The order the reader gave the route on the phone (3.2.5.25), sent when there is signal; the
+    same right as the sync's (a reader sends what the phone holds)."""
 
     permission_classes: ClassVar[list[Any]] = [HasFunction]
     function = "reading.field"
+    function_actions: ClassVar[dict[str, str]] = {"PUT": "add"}
 
     @extend_schema(
         operation_id="reading_route_order_update", request=RouteOrderIn, responses={200: OpenApiTypes.OBJECT}
