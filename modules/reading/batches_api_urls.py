@@ -69,7 +69,7 @@ urlpatterns += [
     path("reading/app-settings", reader_apis.ReaderAppSettingsApi.as_view(), name="api-reading-app-settings"),
     path(
         "reading/batches/<int:id>/routes/<int:route>/order",
-        reader_apis.RouteOrderApi.as_view(),
+        reader_apis.PhoneRouteOrderApi.as_view(),
         name="api-reading-route-order",
     ),
 ]

@@ -84,14 +84,14 @@ class ReaderAppSettingsApi(APIView):
         return Response(_settings_json(row))
 
 
-class RouteOrderIn(serializers.Serializer):
+class PhoneRouteOrderIn(serializers.Serializer):
     device = serializers.RegexField(r"^[A-Za-z0-9._:-]{4,64}$")
     properties = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=100000
     )
 
 
-class RouteOrderApi(APIView):
+class PhoneRouteOrderApi(APIView):
     """The order the reader gave the route on the phone (3.2.5.25), sent when there is signal; the
     same right as the sync's (a reader sends what the phone holds)."""
 
@@ -100,11 +100,13 @@ class RouteOrderApi(APIView):
     function_actions: ClassVar[dict[str, str]] = {"PUT": "add"}
 
     @extend_schema(
-        operation_id="reading_route_order_update", request=RouteOrderIn, responses={200: OpenApiTypes.OBJECT}
+        operation_id="reading_route_order_update",
+        request=PhoneRouteOrderIn,
+        responses={200: OpenApiTypes.OBJECT},
     )
     def put(self, request: Request, id: int, route: int) -> Response:
         batch_route = batches_svc.batch_route(batch_get(id), route)
-        data = RouteOrderIn(data=request.data)
+        data = PhoneRouteOrderIn(data=request.data)
         data.is_valid(raise_exception=True)
         moved = batch_route_order(
             actor=request.user,
