@@ -56,6 +56,7 @@ class ReaderAppSettingsIn(serializers.Serializer):
     paper_mm = serializers.ChoiceField(choices=ReaderAppSettings.Paper.values)
     roll_length_m = serializers.IntegerField(min_value=5, max_value=100)
     upload_every = serializers.IntegerField(min_value=1, max_value=100)
+    track_every_s = serializers.IntegerField(min_value=5, max_value=3600, required=False)
 
 
 def _settings_json(row: ReaderAppSettings) -> dict[str, Any]:
@@ -64,6 +65,7 @@ def _settings_json(row: ReaderAppSettings) -> dict[str, Any]:
         "paper_mm": row.paper_mm,
         "roll_length_m": row.roll_length_m,
         "upload_every": row.upload_every,
+        "track_every_s": row.track_every_s,
     }
 
 

@@ -107,6 +107,7 @@ def test_the_reader_sees_their_routes_and_the_package_carries_cards_settings_and
         "paper_mm": 80,
         "roll_length_m": 30,
         "upload_every": 10,
+        "track_every_s": 60,
         "excess_percent": "70",
         "rollover_window_percent": "10",
     }
@@ -389,3 +390,42 @@ def test_the_route_reordered_on_the_phone_is_the_batchs_order_and_is_checked(wor
     svc.reader_save(actor=A, user_id=other.pk, employee_number="L-002")
     refused = _client(alpha_client, "leitor2").put(url, {"device": "PWA-0001", "properties": [p0, p1, p2]})
     assert refused.status_code == 403 and refused.json()["code"] == "device_not_readers"
+
+
+def test_the_track_between_readings_is_stored_in_order_once(world, alpha_client):
+    """3.2.5.6: the fixes the phone took between readings go up with the sync, in time order; the
+    same upload again stores nothing twice, a point in the future is left out."""
+    from modules.reading.models import DevicePosition
+
+    api = _client(alpha_client, "leitor1")
+    t = NOW - dt.timedelta(minutes=30)
+    track = [
+        {"at": (t + dt.timedelta(minutes=m)).isoformat(), "lat": f"-23.50{m}", "lon": "-47.450000"}
+        for m in (2, 0, 1)
+    ] + [{"at": (NOW + dt.timedelta(hours=2)).isoformat(), "lat": "-23.6", "lon": "-47.4"}]
+    body = {"device": "PWA-0001", "sent_at": NOW.isoformat(), "events": [], "track": track}
+    assert api.post("/api/v1/reading/sync", body).status_code == 200
+    assert api.post("/api/v1/reading/sync", body).status_code == 200
+    rows = list(DevicePosition.objects.filter(device__code="PWA-0001").values_list("at", "latitude"))
+    assert [(at - t, str(lat)) for at, lat in rows] == [
+        (dt.timedelta(minutes=0), "-23.500000"),
+        (dt.timedelta(minutes=1), "-23.501000"),
+        (dt.timedelta(minutes=2), "-23.502000"),
+    ]
+    bad = api.post(
+        "/api/v1/reading/sync", body | {"track": [{"at": NOW.isoformat(), "lat": "-91", "lon": "0"}]}
+    )
+    assert bad.status_code == 400
+    assert (
+        api.put(
+            "/api/v1/reading/app-settings",
+            {
+                "on_site_billing": True,
+                "paper_mm": 80,
+                "roll_length_m": 30,
+                "upload_every": 10,
+                "track_every_s": 4,
+            },
+        ).status_code
+        == 403
+    )

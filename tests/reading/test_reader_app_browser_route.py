@@ -79,7 +79,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 f.schedule(g, month.plus(i), start_day=1, end_day=28)
             props = [f.billable(g, initial=100) for _ in range(3)]
             reader_app_settings_update(
-                actor=f.ACTOR, **(before | {"on_site_billing": True, "upload_every": 2})
+                actor=f.ACTOR, **(before | {"on_site_billing": True, "upload_every": 2}), track_every_s=5
             )
             texts = [
                 BillText.objects.create(
@@ -113,13 +113,14 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
                 "props": [p.pk for p in props],
                 "month": month,
                 "batch": batch.pk,
+                "device": device.code,
             }
         finally:
             server.shutdown()
             server.server_close()
             with tenant_context("alpha"):
                 f.set_company_code(company_before)
-                reader_app_settings_update(actor=f.ACTOR, **before)
+                reader_app_settings_update(actor=f.ACTOR, **before, track_every_s=60)
                 BillText.objects.filter(pk__in=[t.pk for t in texts]).delete()
     if previous_async is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -152,6 +153,8 @@ def test_the_reader_reorders_the_route_corrects_a_reading_and_the_queue_flushes_
         is_mobile=True,
         has_touch=True,
         locale="pt-BR",
+        geolocation={"latitude": -23.501, "longitude": -47.452},
+        permissions=["geolocation"],
     )
     page = context.new_page()
     errors: list[str] = []
@@ -227,6 +230,19 @@ def test_the_reader_reorders_the_route_corrects_a_reading_and_the_queue_flushes_
             assert readings[p1].consumption_m3 == 25 and readings[p0].consumption_m3 == 10
             # the first, wrong event never left the phone: one event per reading
             assert ReadingEvent.objects.filter(reading__property_id=p1).count() == 1
+        # 3.2.5.6: the track between readings, a fix every 5 s here, goes up with the next sync
+        page.wait_for_timeout(6000)
+        page.click("#sync")
+        with tenant_context("alpha"):
+            from modules.reading.models import DevicePosition
+
+            read_at = {e.read_at for e in ReadingEvent.objects.filter(reading__property_id__in=[p0, p1])}
+            for _ in range(40):
+                track = DevicePosition.objects.filter(device__code=world["device"]).exclude(at__in=read_at)
+                if track.exists():
+                    break
+                page.wait_for_timeout(250)
+            assert track.exists()
         assert not [e for e in errors if "Failed to load resource" not in e], errors
     except Exception:
         _shot(page, "99-route-failure")

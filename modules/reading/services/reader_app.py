@@ -18,7 +18,13 @@ from .sync import reader_check
 
 @transaction.atomic(durable=True)
 def reader_app_settings_update(
-    *, actor: Actor, on_site_billing: bool, paper_mm: int, roll_length_m: int, upload_every: int
+    *,
+    actor: Actor,
+    on_site_billing: bool,
+    paper_mm: int,
+    roll_length_m: int,
+    upload_every: int,
+    track_every_s: int | None = None,
 ) -> ReaderAppSettings:
     if paper_mm not in ReaderAppSettings.Paper.values:
         raise ValidationFailed(
@@ -38,13 +44,22 @@ def reader_app_settings_update(
             field="upload_every",
             code=ErrorCode.SETTING_OUT_OF_RANGE,
         )
+    if track_every_s is not None and not 5 <= track_every_s <= 3600:
+        raise ValidationFailed(
+            f"Posição do trajeto: a cada 5 a 3600 segundos ({track_every_s}).",
+            field="track_every_s",
+            code=ErrorCode.SETTING_OUT_OF_RANGE,
+        )
     row = ReaderAppSettings.current()
+    track = row.track_every_s if track_every_s is None else track_every_s
     before = {
         "on_site_billing": row.on_site_billing,
         "paper_mm": row.paper_mm,
         "roll_length_m": row.roll_length_m,
         "upload_every": row.upload_every,
+        "track_every_s": row.track_every_s,
     }
+    row.track_every_s = track
     row.on_site_billing, row.paper_mm = on_site_billing, paper_mm
     row.roll_length_m, row.upload_every = roll_length_m, upload_every
     row.save()
@@ -58,6 +73,7 @@ def reader_app_settings_update(
             "paper_mm": paper_mm,
             "roll_length_m": roll_length_m,
             "upload_every": upload_every,
+            "track_every_s": track,
         },
     )
     return row

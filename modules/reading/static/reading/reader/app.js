@@ -122,6 +122,7 @@
     els.routes.hidden = true;
     els.printing.hidden = !(pkg.app && pkg.app.on_site_billing);
     els.paper.textContent = rollEstimate();
+    startTrack();
     await renderList();
   }
   function card(p) { return (state.pkg.cards && state.pkg.cards[String(p.id)]) || {}; }
@@ -263,6 +264,20 @@
       if (!navigator.geolocation) return resolve(null);
       navigator.geolocation.getCurrentPosition((pos) => resolve(pos.coords), () => resolve(null), { timeout: 3000, maximumAge: 60000 });
     });
+  }
+
+  // the track between readings (3.2.5.6): a fix every `track_every_s` seconds, kept offline too
+  let trackTimer = null;
+  function startTrack() {
+    if (trackTimer || !navigator.geolocation || !state.pkg) return;
+    const every = Number((state.pkg.app && state.pkg.app.track_every_s) || 60) * 1000;
+    trackTimer = setInterval(async () => {
+      const c = await where();
+      if (!c) return;
+      const track = (await idb.get("meta", "track")) || [];
+      track.push({ at: new Date().toISOString(), lat: c.latitude.toFixed(6), lon: c.longitude.toFixed(6) });
+      await idb.put("meta", track.slice(-5000), "track");
+    }, every);
   }
 
   els.readingForm.addEventListener("submit", async (e) => {
@@ -567,7 +582,8 @@
       const outbox = await idb.all("outbox");
       const acks = (await idb.get("meta", "acks")) || [];
       const devices = [...new Set(outbox.map((e) => e.device).filter(Boolean))];
-      if (!devices.length && acks.length && state.pkg && state.pkg.device) devices.push(state.pkg.device);
+      const track = (await idb.get("meta", "track")) || [];
+      if (!devices.length && (acks.length || track.length) && state.pkg && state.pkg.device) devices.push(state.pkg.device);
       const rejected = (await idb.get("meta", "rejected")) || [];
       for (const device of devices) {
         const events = outbox.filter((e) => e.device === device);
@@ -576,12 +592,16 @@
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
-          body: JSON.stringify({ device, sent_at: new Date().toISOString(), battery: await battery(), acknowledged: acks, events: events.map((e) => ({ id: e.id, ...e.body })) }),
+          body: JSON.stringify({ device, sent_at: new Date().toISOString(), battery: await battery(), acknowledged: acks, track: device === devices[0] ? track : [], events: events.map((e) => ({ id: e.id, ...e.body })) }),
         });
         const body = await response.json();
         if (!response.ok) { say(body.detail || "O servidor recusou o envio."); return; }
         setOnline(true);
         await idb.put("meta", [], "acks");
+        if (device === devices[0] && track.length) {
+          const kept = (await idb.get("meta", "track")) || [];
+          await idb.put("meta", kept.slice(track.length), "track"); // the fixes taken meanwhile stay
+        }
         const byId = Object.fromEntries(events.map((e) => [e.id, e]));
         const touched = {};
         for (const result of body.results) {
