@@ -41,6 +41,7 @@ class ReadingConfig(AppConfig):
                 "reading.route_locality": "Tipo de localidade da rota alterado",
                 "reading.route_move": "Imóvel movido de rota",
                 "reading.reader_app_settings": "Configuração do aplicativo do leiturista alterada",
+                "reading.batch_route_order": "Ordem da rota ajustada pelo leiturista no aparelho",
             },
             objects={
                 "reading.readerappsettings": "Aplicativo do leiturista",

@@ -67,4 +67,9 @@ from . import reader_apis  # noqa: E402
 urlpatterns += [
     path("reading/me", reader_apis.ReaderMeApi.as_view(), name="api-reading-me"),
     path("reading/app-settings", reader_apis.ReaderAppSettingsApi.as_view(), name="api-reading-app-settings"),
+    path(
+        "reading/batches/<int:id>/routes/<int:route>/order",
+        reader_apis.PhoneRouteOrderApi.as_view(),
+        name="api-reading-route-order",
+    ),
 ]

@@ -323,6 +323,12 @@ class EventIn(serializers.Serializer):
     bill = serializers.DictField(required=False)
 
 
+class TrackPointIn(serializers.Serializer):
+    at = serializers.DateTimeField()
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    lon = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+
+
 class ReadingSyncIn(serializers.Serializer):
     device = serializers.RegexField(r"^[A-Za-z0-9._:-]{4,64}$")
     events = EventIn(many=True, allow_empty=True, max_length=MAX_EVENTS)
@@ -331,6 +337,7 @@ class ReadingSyncIn(serializers.Serializer):
     acknowledged = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), required=False
     )
+    track = TrackPointIn(many=True, required=False, max_length=5000)  # 3.2.5.6, between readings
 
 
 def _bill_total(index: int, bill: dict[str, Any] | None) -> Any:
@@ -387,6 +394,7 @@ class SyncApi(_DeviceApi):
             sent_at=v.get("sent_at"),
             battery=v.get("battery"),
             acknowledged=v.get("acknowledged"),
+            track=[(t["at"], t["lat"], t["lon"]) for t in v.get("track", [])],
         )
         answers = result.answers
         return Response(

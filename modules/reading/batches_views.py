@@ -179,6 +179,7 @@ def readers_view(request: HttpRequest) -> HttpResponse:
                     paper_mm=int(request.POST.get("paper_mm", "80")),
                     roll_length_m=int(request.POST.get("roll_length_m", "30")),
                     upload_every=int(request.POST.get("upload_every", "10")),
+                    track_every_s=int(request.POST.get("track_every_s", "60")),
                 )
                 messages.success(request, "Configuração do aplicativo do leiturista salva.")
             elif op == "device":

@@ -18,6 +18,8 @@ class ReaderAppSettings(models.Model):
     paper_mm = models.PositiveSmallIntegerField("largura do papel", choices=Paper.choices, default=Paper.MM80)
     roll_length_m = models.PositiveSmallIntegerField("comprimento da bobina (m)", default=30)
     upload_every = models.PositiveSmallIntegerField("enviar a cada N imóveis faturados", default=10)
+    # the reader's track between readings (3.2.5.6): a GPS fix every N seconds, kept offline too
+    track_every_s = models.PositiveSmallIntegerField("posição do trajeto a cada N segundos", default=60)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

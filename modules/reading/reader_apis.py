@@ -16,9 +16,12 @@ from modules.access.permissions import HasFunction
 from modules.common.errors import NotFound
 
 from . import selectors_reader as sel
+from .batches_apis import batch_get
 from .errors import ErrorCode
 from .models import ReaderAppSettings
-from .services.reader_app import reader_app_settings_update
+from .services import batches as batches_svc
+from .services import sync
+from .services.reader_app import batch_route_order, reader_app_settings_update
 
 
 class ReaderMeApi(APIView):
@@ -53,6 +56,7 @@ class ReaderAppSettingsIn(serializers.Serializer):
     paper_mm = serializers.ChoiceField(choices=ReaderAppSettings.Paper.values)
     roll_length_m = serializers.IntegerField(min_value=5, max_value=100)
     upload_every = serializers.IntegerField(min_value=1, max_value=100)
+    track_every_s = serializers.IntegerField(min_value=5, max_value=3600, required=False)
 
 
 def _settings_json(row: ReaderAppSettings) -> dict[str, Any]:
@@ -61,6 +65,7 @@ def _settings_json(row: ReaderAppSettings) -> dict[str, Any]:
         "paper_mm": row.paper_mm,
         "roll_length_m": row.roll_length_m,
         "upload_every": row.upload_every,
+        "track_every_s": row.track_every_s,
     }
 
 
@@ -79,3 +84,36 @@ class ReaderAppSettingsApi(APIView):
         data.is_valid(raise_exception=True)
         row = reader_app_settings_update(actor=request.user, **data.validated_data)
         return Response(_settings_json(row))
+
+
+class PhoneRouteOrderIn(serializers.Serializer):
+    device = serializers.RegexField(r"^[A-Za-z0-9._:-]{4,64}$")
+    properties = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=100000
+    )
+
+
+class PhoneRouteOrderApi(APIView):
+    """The order the reader gave the route on the phone (3.2.5.25), sent when there is signal; the
+    same right as the sync's (a reader sends what the phone holds)."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.field"
+    function_actions: ClassVar[dict[str, str]] = {"PUT": "add"}
+
+    @extend_schema(
+        operation_id="reading_route_order_update",
+        request=PhoneRouteOrderIn,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def put(self, request: Request, id: int, route: int) -> Response:
+        batch_route = batches_svc.batch_route(batch_get(id), route)
+        data = PhoneRouteOrderIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        moved = batch_route_order(
+            actor=request.user,
+            route=batch_route,
+            device=sync.device_get(data.validated_data["device"]),
+            property_ids=data.validated_data["properties"],
+        )
+        return Response({"route": batch_route.code, "moved": moved})

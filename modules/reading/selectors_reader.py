@@ -86,6 +86,7 @@ def package_extras(route: BatchRoute) -> dict[str, Any]:
             "paper_mm": settings.paper_mm,
             "roll_length_m": settings.roll_length_m,
             "upload_every": settings.upload_every,
+            "track_every_s": settings.track_every_s,
             "excess_percent": str(policy.high_percent),
             "rollover_window_percent": str(policy.rollover_window_percent),
         },

@@ -107,6 +107,7 @@ def test_the_reader_sees_their_routes_and_the_package_carries_cards_settings_and
         "paper_mm": 80,
         "roll_length_m": 30,
         "upload_every": 10,
+        "track_every_s": 60,
         "excess_percent": "70",
         "rollover_window_percent": "10",
     }
@@ -117,6 +118,48 @@ def test_the_reader_sees_their_routes_and_the_package_carries_cards_settings_and
         facts["units"] == [["RES", 1]] and facts["service"] == "water_sewer" and facts["due"] == "2025-06-15"
     )
     assert facts["overdue"] == []
+
+
+def test_the_package_carries_the_months_messages_and_the_latest_water_quality_table(world, alpha_client):
+    from modules.billing.models import BillText
+    from modules.registry.models import Category
+
+    other = f.group(world["group"].code + 1)
+    res = Category.objects.get(code="RES")
+    M = BillText.Kind.MESSAGE
+    BillText.objects.create(kind=M, valid_from=MONTH.plus(-1).first_day(), title="Para todos")
+    BillText.objects.create(
+        kind=M, valid_from=MONTH.first_day(), title="Acima da média", condition="excess_consumption"
+    )
+    BillText.objects.create(kind=M, valid_from=MONTH.first_day(), title="Residencial", category=res)
+    BillText.objects.create(
+        kind=M, valid_from=MONTH.first_day(), title="Do grupo", billing_group=world["group"]
+    )
+    BillText.objects.create(kind=M, valid_from=MONTH.first_day(), title="Outro grupo", billing_group=other)
+    BillText.objects.create(kind=M, valid_from=MONTH.plus(1).first_day(), title="Mês seguinte")
+    BillText.objects.create(
+        kind=M, valid_from=MONTH.plus(-3).first_day(), valid_until=MONTH.plus(-1).first_day(), title="Acabou"
+    )
+    Q = BillText.Kind.WATER_QUALITY
+    BillText.objects.create(kind=Q, valid_from=MONTH.plus(-2).first_day(), title="Velha", rows=[])
+    BillText.objects.create(
+        kind=Q, valid_from=MONTH.plus(-1).first_day(), title="Qualidade", rows=[["Cloro", 30, 31, 31, "x"]]
+    )
+    BillText.objects.create(kind=Q, valid_from=MONTH.plus(1).first_day(), title="Futura", rows=[])
+    api = _client(alpha_client, "leitor1")
+    [route] = api.get("/api/v1/reading/me").json()["routes"]
+    texts = api.get(route["package"], device="PWA-0001").json()["billing"]["texts"]
+    assert [(m["title"], m["category"], m["condition"]) for m in texts["messages"]] == [
+        ("Para todos", None, ""),
+        ("Acima da média", None, "excess_consumption"),
+        ("Residencial", "RES", ""),
+        ("Do grupo", None, ""),
+    ]
+    assert texts["water_quality"] == {
+        "title": "Qualidade",
+        "month": "04/2025",
+        "rows": [["Cloro", 30, 31, 31, "x"]],
+    }
 
 
 def test_an_overdue_bill_goes_to_the_debt_notice_and_an_inactive_property_to_the_office(world, alpha_client):
@@ -270,7 +313,12 @@ def test_the_escpos_stream_decodes_back_to_the_bill_lines_and_its_barcode(paper,
         "tariff_act": "Ato leitura no local",
         "free": "9" + "1".zfill(11) + "5000001".zfill(9) + "2505",
         "paper": paper,
-        "messages": [],
+        "messages": [{"title": "Economize água", "body": "Feche a torneira ao escovar os dentes."}],
+        "water_quality": {
+            "title": "Qualidade da água",
+            "month": "04/2025",
+            "rows": [["Cloro", 30, 31, 31, "0,2 a 5 mg/L"]],
+        },
         "overdue": [{"reference": "02/2025", "due": "2025-03-15", "total": "48,10"}],
     }
     done = subprocess.run(
@@ -287,6 +335,11 @@ def test_the_escpos_stream_decodes_back_to_the_bill_lines_and_its_barcode(paper,
     [(system, digits)] = receipt["barcodes"]
     parsed = parse_barcode(digits)
     assert system == 70 and parsed.amount == Decimal("163.96") and parsed.company_code == "0562"
+    # the utility's message and the water-quality table (Decreto 5.440) after the barcode
+    assert "Economize água" in receipt["lines"]
+    assert "Feche a torneira ao escovar os dentes." in " ".join(receipt["lines"])
+    assert "Qualidade da água (04/2025)" in receipt["lines"]
+    assert any(line.startswith("Cloro") and line.endswith("30/31/31") for line in receipt["lines"])
     assert any(line.startswith("02/2025") and line.endswith("48,10") for line in debt["lines"])
     assert "passou 70% da sua média (20.00 m3)" in " ".join(excess["lines"])
     assert "TESTE DE IMPRESSÃO" in test["lines"] and test["barcodes"] == [(70, "0123456789")]
@@ -307,4 +360,72 @@ def test_the_app_settings_are_changed_on_the_readers_page(world, client):
     assert (
         "Configuração do aplicativo do leiturista alterada"
         in client.get("/leitura/leituristas/").content.decode()
+    )
+
+
+def test_the_route_reordered_on_the_phone_is_the_batchs_order_and_is_checked(world, alpha_client):
+    """3.2.5.25: the reader's order of the route goes back and the next download follows it."""
+    from modules.common.models import AuditEntry
+
+    api = _client(alpha_client, "leitor1")
+    [route] = api.get("/api/v1/reading/me").json()["routes"]
+    url = route["package"].replace("/package", "/order")
+    p0, p1, p2 = (p.pk for p in world["props"])
+    done = api.put(url, {"device": "PWA-0001", "properties": [p2, p0, p1]})
+    assert done.status_code == 200 and done.json() == {"route": 1, "moved": 3}
+    pkg = api.get(route["package"], device="PWA-0001").json()
+    assert [(p["id"], p["sequence"]) for p in pkg["properties"]] == [(p2, 10), (p0, 20), (p1, 30)]
+    assert AuditEntry.objects.filter(action="reading.batch_route_order").count() == 1
+    # the same order again moves nothing
+    assert api.put(url, {"device": "PWA-0001", "properties": [p2, p0, p1]}).json()["moved"] == 0
+    missing = api.put(url, {"device": "PWA-0001", "properties": [p2, p0]})
+    assert missing.status_code == 400 and "faltam" in str(missing.json())
+    twice = api.put(url, {"device": "PWA-0001", "properties": [p2, p0, p0, p1]})
+    assert twice.status_code == 400 and "duas vezes" in str(twice.json())
+    stranger = api.put(url, {"device": "PWA-0001", "properties": [p2, p0, p1, 999999]})
+    assert stranger.status_code == 400 and "999999" in str(stranger.json())
+    # another reader's sign-in cannot reorder this phone's route
+    other = make_user("alpha", "leitor2", PASSWORD, full_name="Leitor Dois")
+    other.profiles.add(Profile.objects.get(name="Leiturista"))
+    svc.reader_save(actor=A, user_id=other.pk, employee_number="L-002")
+    refused = _client(alpha_client, "leitor2").put(url, {"device": "PWA-0001", "properties": [p0, p1, p2]})
+    assert refused.status_code == 403 and refused.json()["code"] == "device_not_readers"
+
+
+def test_the_track_between_readings_is_stored_in_order_once(world, alpha_client):
+    """3.2.5.6: the fixes the phone took between readings go up with the sync, in time order; the
+    same upload again stores nothing twice, a point in the future is left out."""
+    from modules.reading.models import DevicePosition
+
+    api = _client(alpha_client, "leitor1")
+    t = NOW - dt.timedelta(minutes=30)
+    track = [
+        {"at": (t + dt.timedelta(minutes=m)).isoformat(), "lat": f"-23.50{m}", "lon": "-47.450000"}
+        for m in (2, 0, 1)
+    ] + [{"at": (NOW + dt.timedelta(hours=2)).isoformat(), "lat": "-23.6", "lon": "-47.4"}]
+    body = {"device": "PWA-0001", "sent_at": NOW.isoformat(), "events": [], "track": track}
+    assert api.post("/api/v1/reading/sync", body).status_code == 200
+    assert api.post("/api/v1/reading/sync", body).status_code == 200
+    rows = list(DevicePosition.objects.filter(device__code="PWA-0001").values_list("at", "latitude"))
+    assert [(at - t, str(lat)) for at, lat in rows] == [
+        (dt.timedelta(minutes=0), "-23.500000"),
+        (dt.timedelta(minutes=1), "-23.501000"),
+        (dt.timedelta(minutes=2), "-23.502000"),
+    ]
+    bad = api.post(
+        "/api/v1/reading/sync", body | {"track": [{"at": NOW.isoformat(), "lat": "-91", "lon": "0"}]}
+    )
+    assert bad.status_code == 400
+    assert (
+        api.put(
+            "/api/v1/reading/app-settings",
+            {
+                "on_site_billing": True,
+                "paper_mm": 80,
+                "roll_length_m": 30,
+                "upload_every": 10,
+                "track_every_s": 4,
+            },
+        ).status_code
+        == 403
     )

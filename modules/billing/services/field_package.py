@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import DomainError
@@ -25,7 +27,7 @@ from ..domain.pricing import NotBillable, PropertyFacts, bill_due_date, dwelling
 from ..domain.statuses import BillStatus
 from ..domain.tariffs import TariffVersion
 from ..errors import ErrorCode
-from ..models import Bill
+from ..models import Bill, BillText
 from .pricing import context_for, load_facts
 
 
@@ -107,6 +109,41 @@ def _overdue(property_ids: Sequence[int], today: dt.date) -> dict[int, list[dict
     return out
 
 
+def _texts(group_id: int, reference: dt.date) -> dict[str, Any]:
+    """The messages the route's bills may print (its month in their period, its group or none) with
+    the category and the condition the phone checks per bill (as `messages_for` does on the server),
+    and the latest water-quality table on or before the month (Decreto 5.440; 3.2.5.12.1)."""
+    ref = reference.replace(day=1)
+    messages = (
+        BillText.objects.filter(kind=BillText.Kind.MESSAGE, valid_from__lte=ref)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=ref))
+        .filter(Q(billing_group__isnull=True) | Q(billing_group_id=group_id))
+        .select_related("category")
+        .order_by("valid_from", "id")
+    )
+    quality = (
+        BillText.objects.filter(kind=BillText.Kind.WATER_QUALITY, valid_from__lte=ref)
+        .order_by("-valid_from")
+        .first()
+    )
+    return {
+        "messages": [
+            {
+                "title": t.title,
+                "body": t.body,
+                "category": t.category.code if t.category_id else None,
+                "condition": t.condition,
+            }
+            for t in messages
+        ],
+        "water_quality": (
+            {"title": quality.title, "month": f"{quality.valid_from:%m/%Y}", "rows": quality.rows}
+            if quality is not None
+            else None
+        ),
+    }
+
+
 def package_billing(group_id: int, reference: dt.date, property_ids: Sequence[int]) -> dict[str, Any] | None:
     """The route's on-site billing section; None when no tariff is in force for the month."""
     try:
@@ -134,4 +171,5 @@ def package_billing(group_id: int, reference: dt.date, property_ids: Sequence[in
         "company_code": ctx.company_code,
         "reference": f"{reference:%Y-%m}",
         "properties": properties,
+        "texts": _texts(group_id, reference),
     }

@@ -104,6 +104,7 @@ def reading_sync(
     sent_at: dt.datetime | None = None,
     battery: int | None = None,
     acknowledged: list[int] | None = None,
+    track: list[tuple[dt.datetime, Decimal, Decimal]] | None = None,
 ) -> SyncResult:
     """Apply a device's events in their order; partial uploads are the rule (a route goes up every
     few properties). The answer carries the messages waiting for the device. Refused as a whole: a
@@ -196,6 +197,8 @@ def reading_sync(
         staged.flush()
     # a refused event locks nothing: a concurrent copy may have answered it first (same answer)
     ReadingEvent.objects.bulk_create(refused, ignore_conflicts=True)
+    positions += _track(device, track or [], now)
+    positions.sort(key=lambda p: p.at)
     DevicePosition.objects.bulk_create(positions)
     _device_seen(device, now, battery, positions[-1] if positions else None)
     if acknowledged:
@@ -203,6 +206,28 @@ def reading_sync(
             acknowledged_at=now
         )
     return SyncResult(answers=answers, messages=messages_deliver(device, now))
+
+
+def _track(
+    device: Device, points: list[tuple[dt.datetime, Decimal, Decimal]], now: dt.datetime
+) -> list[DevicePosition]:
+    """The fixes the phone took between readings (3.2.5.6), in time order; a point already stored
+    (the same upload again) or in the future beyond the clock tolerance is left out."""
+    if not points:
+        return []
+    fresh = sorted({at: (lat, lon) for at, lat, lon in points if at <= now + MAX_CLOCK_SKEW}.items())
+    if not fresh:
+        return []
+    stored = set(
+        DevicePosition.objects.filter(device=device, at__gte=fresh[0][0], at__lte=fresh[-1][0]).values_list(
+            "at", flat=True
+        )
+    )
+    return [
+        DevicePosition(device=device, at=at, latitude=lat, longitude=lon)
+        for at, (lat, lon) in fresh
+        if at not in stored
+    ]
 
 
 def reader_check(actor: Actor, device: Device) -> None:

@@ -35,6 +35,7 @@
       add: (store, value) => tx(store, "readwrite", (s) => s.add(value)),
       del: (store, key) => tx(store, "readwrite", (s) => s.delete(key)),
       all: (store) => tx(store, "readonly", (s) => s.getAll()),
+      keys: (store) => tx(store, "readonly", (s) => s.getAllKeys()),
     };
   }
 

@@ -18,7 +18,7 @@
   const els = {
     net: $("net"), message: $("message"), routes: $("routes"), routeList: $("routeList"), route: $("route"),
     routeTitle: $("routeTitle"), routeFacts: $("routeFacts"), items: $("items"), search: $("search"),
-    block: $("block"), status: $("status"), reverse: $("reverse"), pending: $("pending"), sync: $("sync"),
+    block: $("block"), status: $("status"), reverse: $("reverse"), reorder: $("reorder"), pending: $("pending"), sync: $("sync"),
     card: $("card"), facts: $("facts"), reading: $("reading"), occurrence: $("occurrence"), photoBox: $("photoBox"),
     photo: $("photo"), photos: $("photos"), photoNeed: $("photoNeed"), critique: $("critique"),
     critiqueText: $("critiqueText"), confirm: $("confirm"), billBox: $("billBox"), bill: $("bill"),
@@ -122,6 +122,7 @@
     els.routes.hidden = true;
     els.printing.hidden = !(pkg.app && pkg.app.on_site_billing);
     els.paper.textContent = rollEstimate();
+    startTrack();
     await renderList();
   }
   function card(p) { return (state.pkg.cards && state.pkg.cards[String(p.id)]) || {}; }
@@ -165,12 +166,41 @@
       b.appendChild(tags);
       b.addEventListener("click", () => openCard(i));
       li.appendChild(b);
+      if (reordering()) {
+        // the reader adjusts the route (3.2.5.25): moved here, sent back with the next sync
+        const moves = el("div", { class: "moves" });
+        const up = el("button", { type: "button", class: "btn small secondary", "data-up": String(p.id), "aria-label": `Subir ${p.address}` }, "▲");
+        const down = el("button", { type: "button", class: "btn small secondary", "data-down": String(p.id), "aria-label": `Descer ${p.address}` }, "▼");
+        up.disabled = i === 0;
+        down.disabled = i === state.order.length - 1;
+        up.addEventListener("click", () => move(p, -1));
+        down.addEventListener("click", () => move(p, 1));
+        moves.append(up, down);
+        li.appendChild(moves);
+      }
       return li;
     }));
     const rejected = (await idb.get("meta", "rejected")) || [];
     els.rejected.hidden = !rejected.length;
     els.rejected.querySelector("ul").replaceChildren(...rejected.map((r) => el("li", {}, `${r.label}: ${r.reason}`)));
   }
+  // reordering works on the whole route as downloaded: no search, filter or reversed view
+  function reordering() {
+    return els.reorder.checked && !els.search.value.trim() && !els.block.value && !els.status.value && !els.reverse.checked;
+  }
+  async function move(p, step) {
+    const list = state.pkg.properties;
+    const at = list.indexOf(p);
+    const to = at + step;
+    if (at < 0 || to < 0 || to >= list.length) return;
+    [list[at], list[to]] = [list[to], list[at]];
+    list.forEach((q, i) => { q.sequence = (i + 1) * 10; }); // renumbered as the server does
+    await idb.put("meta", state.pkg, `package:${state.key}`);
+    await idb.put("meta", { batch: state.pkg.batch, route: state.pkg.route, device: state.pkg.device, properties: list.map((q) => q.id) }, `order:${state.key}`);
+    await renderList();
+    if (navigator.onLine) sync();
+  }
+  els.reorder.addEventListener("change", () => renderList());
   ["input", "change"].forEach((ev) => {
     els.search.addEventListener(ev, () => renderList());
     els.block.addEventListener(ev, () => renderList());
@@ -234,6 +264,20 @@
       if (!navigator.geolocation) return resolve(null);
       navigator.geolocation.getCurrentPosition((pos) => resolve(pos.coords), () => resolve(null), { timeout: 3000, maximumAge: 60000 });
     });
+  }
+
+  // the track between readings (3.2.5.6): a fix every `track_every_s` seconds, kept offline too
+  let trackTimer = null;
+  function startTrack() {
+    if (trackTimer || !navigator.geolocation || !state.pkg) return;
+    const every = Number((state.pkg.app && state.pkg.app.track_every_s) || 60) * 1000;
+    trackTimer = setInterval(async () => {
+      const c = await where();
+      if (!c) return;
+      const track = (await idb.get("meta", "track")) || [];
+      track.push({ at: new Date().toISOString(), lat: c.latitude.toFixed(6), lon: c.longitude.toFixed(6) });
+      await idb.put("meta", track.slice(-5000), "track");
+    }, every);
   }
 
   els.readingForm.addEventListener("submit", async (e) => {
@@ -336,8 +380,27 @@
       billed: local.bill.billed, occurrence: local.occurrence ? (occurrenceOf(local.occurrence) || {}).description : "",
       history: (p.last || []).slice(0, 6).map((r) => ({ month: `${r.reference.slice(5)}/${r.reference.slice(2, 4)}`, m3: r.m3 })),
       lines: local.bill.lines, total: local.bill.brl, due: facts.due, tariff_act: state.pkg.billing.tariff.act,
-      typeable: code.formatted, barcode: code.digits, messages: [],
+      typeable: code.formatted, barcode: code.digits, messages: messagesFor(p, local, facts),
+      water_quality: (state.pkg.billing.texts || {}).water_quality || null,
     };
+  }
+  function excessive(p, local) {
+    const avg = Number(card(p).average || 0);
+    const pct = Number(state.pkg.app.excess_percent || 0);
+    return avg > 0 && local.bill.billed * 100 > avg * (100 + pct);
+  }
+  // the server's messages_for on the phone: the category and the condition of each message
+  function messagesFor(p, local, facts) {
+    const codes = new Set((p.categories || []).map((c) => c[0]));
+    const holds = {
+      "": true,
+      excess_consumption: excessive(p, local),
+      overdue_debts: !!(facts.overdue && facts.overdue.length),
+      zero_value: local.bill.total === "0.00",
+    };
+    return ((state.pkg.billing.texts || {}).messages || [])
+      .filter((m) => (!m.category || codes.has(m.category)) && holds[m.condition || ""])
+      .map((m) => ({ title: m.title, body: m.body }));
   }
   function showBill(local) {
     els.billBox.hidden = !(local && (local.bill || local.office));
@@ -368,9 +431,7 @@
     const sent = await emit("bill", p.id, P.bill(b, paperMm()));
     const facts = billFacts(p);
     if (facts.overdue && facts.overdue.length) await emit("debt_notice", p.id, P.debtNotice(b, facts.overdue.map((d) => ({ ...d, total: T.brl(T.dec(d.total)) })), paperMm()));
-    const avg = Number(card(p).average || 0);
-    const pct = Number(state.pkg.app.excess_percent || 0);
-    if (avg > 0 && local.bill.billed * 100 > avg * (100 + pct)) await emit("excess_notice", p.id, P.excessNotice(b, card(p).average, state.pkg.app.excess_percent, paperMm()));
+    if (excessive(p, local)) await emit("excess_notice", p.id, P.excessNotice(b, card(p).average, state.pkg.app.excess_percent, paperMm()));
     local.printed = (local.printed || 0) + 1;
     await idb.put("meta", state.local, `local:${state.key}`);
     say(sent ? "Conta impressa." : "Conta emitida e guardada no aparelho (nenhuma impressora conectada).", true);
@@ -500,6 +561,20 @@
       await idb.put("outbox", event);
     }
   }
+  async function sendOrders() {
+    const keys = (await idb.keys("meta")).filter((k) => String(k).startsWith("order:"));
+    for (const key of keys) {
+      const order = await idb.get("meta", key);
+      const response = await fetch(`/api/v1/reading/batches/${order.batch}/routes/${order.route}/order`, {
+        method: "PUT",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ device: order.device, properties: order.properties }),
+      });
+      if (response.ok) { await idb.del("meta", key); say("Nova ordem da rota enviada.", true); }
+      else { const body = await response.json(); say(`Ordem da rota não aceita: ${body.detail || response.status}`); await idb.del("meta", key); }
+    }
+  }
   async function sync() {
     if (state.syncing) return;
     state.syncing = true;
@@ -507,7 +582,8 @@
       const outbox = await idb.all("outbox");
       const acks = (await idb.get("meta", "acks")) || [];
       const devices = [...new Set(outbox.map((e) => e.device).filter(Boolean))];
-      if (!devices.length && acks.length && state.pkg && state.pkg.device) devices.push(state.pkg.device);
+      const track = (await idb.get("meta", "track")) || [];
+      if (!devices.length && (acks.length || track.length) && state.pkg && state.pkg.device) devices.push(state.pkg.device);
       const rejected = (await idb.get("meta", "rejected")) || [];
       for (const device of devices) {
         const events = outbox.filter((e) => e.device === device);
@@ -516,12 +592,16 @@
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
-          body: JSON.stringify({ device, sent_at: new Date().toISOString(), battery: await battery(), acknowledged: acks, events: events.map((e) => ({ id: e.id, ...e.body })) }),
+          body: JSON.stringify({ device, sent_at: new Date().toISOString(), battery: await battery(), acknowledged: acks, track: device === devices[0] ? track : [], events: events.map((e) => ({ id: e.id, ...e.body })) }),
         });
         const body = await response.json();
         if (!response.ok) { say(body.detail || "O servidor recusou o envio."); return; }
         setOnline(true);
         await idb.put("meta", [], "acks");
+        if (device === devices[0] && track.length) {
+          const kept = (await idb.get("meta", "track")) || [];
+          await idb.put("meta", kept.slice(track.length), "track"); // the fixes taken meanwhile stay
+        }
         const byId = Object.fromEntries(events.map((e) => [e.id, e]));
         const touched = {};
         for (const result of body.results) {
@@ -543,6 +623,7 @@
         say(body.refused ? `${body.refused} leitura(s) recusada(s): veja abaixo.` : `Enviado: ${body.accepted} nova(s), ${body.duplicate} já recebida(s).`, !body.refused);
       }
       await idb.put("meta", rejected.slice(-50), "rejected");
+      await sendOrders();
       els.sync.dataset.last = new Date().toISOString();
     } catch (e) {
       setOnline(false);

@@ -99,7 +99,17 @@
     r.pair("Vencimento", br(b.due));
     r.line(`Tarifa: ${b.tariff_act}`);
     r.rule().align("center").line(b.typeable).itf(b.barcode).feed(1).align("left");
-    for (const m of b.messages || []) r.line(m);
+    for (const m of b.messages || []) {
+      r.bold(true).line(m.title).bold(false);
+      if (m.body) r.line(m.body);
+    }
+    if (b.water_quality) {
+      // Decreto 5.440/2005: samples required, analysed and in conformity per parameter
+      const q = b.water_quality;
+      r.rule().bold(true).line(`${q.title} (${q.month})`).bold(false);
+      r.line("Parâmetro: exigidas / analisadas / conformes");
+      for (const row of q.rows || []) r.pair(String(row[0]), `${row[1]}/${row[2]}/${row[3]}`);
+    }
     r.line("Emitida no local pelo leiturista.").feed(3).cut();
     return r;
   }
