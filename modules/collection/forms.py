@@ -85,6 +85,13 @@ class AgentForm(forms.Form):
         help_text="Opcional: pasta (SFTP/VAN montada no servidor) lida automaticamente; cada arquivo é "
         "importado uma vez e movido para processados/ ou recusados/.",
     )
+    report_emails = forms.CharField(
+        label="E-mails do resultado dos arquivos",
+        max_length=500,
+        required=False,
+        help_text="Opcional: a equipe financeira que recebe, por e-mail, o resultado de cada arquivo "
+        "lido da pasta de entrada (separe os endereços por vírgula).",
+    )
     credit_days = forms.IntegerField(
         label="Dias para crédito (float)", min_value=0, max_value=365, initial=1,
         help_text="Dias entre o pagamento e o crédito na conta da concessionária.",

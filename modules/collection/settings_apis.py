@@ -35,6 +35,7 @@ AGENT_FIELDS = {
     "fee": "fee_per_payment",
     "credit_days": "credit_days",
     "active": "active",
+    "report_emails": "report_emails",
 }
 
 
@@ -60,6 +61,7 @@ class AgentOut(serializers.ModelSerializer):
             "fee",
             "credit_days",
             "active",
+            "report_emails",
         ]
 
 
@@ -84,6 +86,13 @@ class AgentIn(serializers.Serializer):
     )
     credit_days = serializers.IntegerField(min_value=0, max_value=365, required=False, default=1)
     active = serializers.BooleanField(required=False, default=True)
+    report_emails = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="e-mails (separados por vírgula) que recebem o resultado de cada arquivo da pasta de entrada",
+    )
 
 
 class AgentPatchIn(AgentIn):
