@@ -91,7 +91,7 @@ class AgentIn(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="e-mails (separados por vírgula) que recebem o resultado de cada arquivo da pasta de entrada",
+        help_text="e-mails (separados por vírgula) do resultado de cada arquivo da pasta de entrada",
     )
 
 
