@@ -368,7 +368,13 @@ def policies_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-PIX_KIND_LABELS = {"cpf": "CPF", "cnpj": "CNPJ", "email": "e-mail", "phone": "telefone", "evp": "chave aleatória"}
+PIX_KIND_LABELS = {
+    "cpf": "CPF",
+    "cnpj": "CNPJ",
+    "email": "e-mail",
+    "phone": "telefone",
+    "evp": "chave aleatória",
+}
 
 
 @function_required(FUNCTION)
