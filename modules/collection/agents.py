@@ -9,9 +9,12 @@ document all write through `agent_create` / `agent_update`.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError
 from django.db.models import QuerySet
 
@@ -31,6 +34,7 @@ FIELDS = (
     "credit_days",
     "active",
     "inbox_dir",
+    "report_emails",
 )
 
 
@@ -64,6 +68,28 @@ def _clean_code(code: str, kind: str) -> str:
     return code
 
 
+def report_emails_clean(raw: str) -> str:
+    """The finance team's addresses, one list `a@x, b@y`; a bad one is refused by its position."""
+    parts = [p for p in re.split(r"[,;\s]+", raw or "") if p]
+    for n, address in enumerate(parts, start=1):
+        try:
+            validate_email(address)
+        except DjangoValidationError:
+            raise ValidationFailed(
+                f"E-mails do resultado dos arquivos: o {n}º endereço, «{address}», não é um e-mail válido.",
+                field="report_emails",
+                code=ErrorCode.INVALID,
+            ) from None
+    text = ", ".join(dict.fromkeys(parts))
+    if len(text) > 500:
+        raise ValidationFailed(
+            "E-mails do resultado dos arquivos: até 500 caracteres.",
+            field="report_emails",
+            code=ErrorCode.INVALID,
+        )
+    return text
+
+
 def _validate(agent: CollectingAgent) -> None:
     """Field rules of an agent about to be saved; runs inside the caller's transaction."""
     if agent.kind not in CollectingAgent.Kind.values:
@@ -90,6 +116,7 @@ def _validate(agent: CollectingAgent) -> None:
             field="inbox_dir",
             code=ErrorCode.INVALID,
         )
+    agent.report_emails = report_emails_clean(agent.report_emails)
     if len(agent.contract_number) > 40:
         raise ValidationFailed("O contrato tem até 40 caracteres.", field="contract", code=ErrorCode.INVALID)
     fee = agent.fee_per_payment

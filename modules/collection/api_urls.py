@@ -123,6 +123,7 @@ urlpatterns = [
         boleto_apis.BoletoWriteOffApi.as_view(),
         name="api-boleto-write-off",
     ),
+    path("collection/pix/receiver", settings_apis.PixReceiverApi.as_view(), name="api-pix-receiver"),
     path("collection/pix/receipts", boleto_apis.PixReceiptsApi.as_view(), name="api-pix-receipts"),
 ]
 

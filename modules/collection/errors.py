@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_CHARGE = "unknown_charge"  # a webhook about a charge we never created
     # settings: agents, index series and rates, late-charge policy versions
     AGENT_NOT_FOUND = "agent_not_found"
+    PIX_RECEIVER_NOT_FOUND = "pix_receiver_not_found"  # no PIX key registered yet
     AGENT_CODE_TAKEN = "agent_code_taken"  # another agent has this code
     AGREEMENT_TAKEN = "agreement_taken"  # the convênio is another agent's (`field` is `agreement`)
     INDEX_NOT_FOUND = "index_not_found"  # no index series with that code

@@ -85,6 +85,13 @@ class AgentForm(forms.Form):
         help_text="Opcional: pasta (SFTP/VAN montada no servidor) lida automaticamente; cada arquivo é "
         "importado uma vez e movido para processados/ ou recusados/.",
     )
+    report_emails = forms.CharField(
+        label="E-mails do resultado dos arquivos",
+        max_length=500,
+        required=False,
+        help_text="Opcional: a equipe financeira que recebe, por e-mail, o resultado de cada arquivo "
+        "lido da pasta de entrada (separe os endereços por vírgula).",
+    )
     credit_days = forms.IntegerField(
         label="Dias para crédito (float)", min_value=0, max_value=365, initial=1,
         help_text="Dias entre o pagamento e o crédito na conta da concessionária.",
@@ -224,3 +231,19 @@ class DebitBillForm(forms.Form):
         label="Convênio (para «enviar só pelo convênio»)", required=False, widget=forms.Select
     )
     reason = forms.CharField(label="Justificativa / motivo do reenvio", max_length=200)
+
+
+class PixReceiverForm(forms.Form):
+    agent = forms.ModelChoiceField(
+        label="Banco que recebe o Pix",
+        queryset=CollectingAgent.objects.filter(active=True).order_by("code"),
+        to_field_name="code",
+    )
+    key = forms.CharField(
+        label="Chave Pix",
+        max_length=120,
+        help_text="CPF ou CNPJ (só dígitos ou com pontuação), e-mail, telefone (+55, DDD e número) ou "
+        "chave aleatória (EVP), como cadastrada no banco.",
+    )
+    merchant_name = forms.CharField(label="Nome do recebedor", max_length=25, help_text="Até 25 caracteres.")
+    merchant_city = forms.CharField(label="Cidade", max_length=15, help_text="Até 15 caracteres.")

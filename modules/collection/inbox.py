@@ -3,13 +3,19 @@
 `services.bank_file_import` (collection or direct-debit return) and moved, once handled, to
 `processados/` or, refused (malformed, unknown agent, already imported), to `recusados/`, where the
 refusal's problems are also recorded (`ReturnFileRefusal`). A file already imported is refused by
-its bytes, content and NSA, so a file dropped twice settles nothing twice."""
+its bytes, content and NSA, so a file dropped twice settles nothing twice.
+
+Each handled file's result is e-mailed to the agent's finance addresses (`report_emails`, set on the
+agent's page or API) through Django's mail backend; a mail server that refuses the message is noted
+in the log line and does not undo the import nor stop the pass (the file has already moved)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 from typing import Any
+
+from django.core.mail import EmailMessage
 
 from modules.common.audit import SystemActor
 from modules.common.errors import DomainError
@@ -31,6 +37,32 @@ def _move(path: Path, folder: str) -> Path:
     return target
 
 
+RESULT_TEXT = {"importado": "importado", "recusado": "recusado (movido para recusados/)"}
+
+
+def _report(agent: CollectingAgent, entry: dict[str, Any]) -> None:
+    """E-mail one file's result to the agent's finance addresses, if any; notes the outcome in the
+    log line (`mail`)."""
+    to = [a.strip() for a in agent.report_emails.split(",") if a.strip()]
+    if not to:
+        return
+    body = (
+        f"Agente arrecadador: {agent.code} – {agent.name}\n"
+        f"Arquivo: {entry['file']}\n"
+        f"Resultado: {RESULT_TEXT.get(entry['result'], entry['result'])}\n"
+        f"Detalhe: {entry['detail']}\n"
+    )
+    message = EmailMessage(
+        subject=f"Arquivo bancário {entry['file']} ({agent.code}): {entry['result']}", body=body, to=to
+    )
+    try:
+        message.send()
+    except OSError as exc:
+        entry["mail"] = f"não enviado: {exc.__class__.__name__}"
+    else:
+        entry["mail"] = "enviado"
+
+
 def inbox_poll() -> list[dict[str, Any]]:
     """One pass over every active agent's inbox; returns one line of log per file. Each import is
     its own durable transaction; a file is moved only after its import committed or was refused."""
@@ -48,14 +80,17 @@ def inbox_poll() -> list[dict[str, Any]]:
                 imported = services_import(data, path.name)
             except DomainError as exc:
                 _move(path, "recusados")
-                log.append(
-                    {"agent": agent.code, "file": path.name, "result": "recusado", "detail": exc.message}
-                )
-                continue
-            _move(path, "processados")
-            log.append(
-                {"agent": agent.code, "file": path.name, "result": "importado", "detail": str(imported)}
-            )
+                entry = {"agent": agent.code, "file": path.name, "result": "recusado", "detail": exc.message}
+            else:
+                _move(path, "processados")
+                entry = {
+                    "agent": agent.code,
+                    "file": path.name,
+                    "result": "importado",
+                    "detail": str(imported),
+                }
+            _report(agent, entry)
+            log.append(entry)
     return log
 
 

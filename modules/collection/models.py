@@ -44,6 +44,10 @@ class CollectingAgent(models.Model):
     # the directory the bank's files are dropped in (a mounted SFTP/VAN folder): polled on a schedule,
     # each file imported once and moved to processados/ or recusados/ (ADR 0238)
     inbox_dir = models.CharField("pasta de entrada dos arquivos", max_length=300, blank=True, default="")
+    # who hears of each file the inbox handled (the finance team): addresses separated by commas
+    report_emails = models.CharField(
+        "e-mails do resultado dos arquivos", max_length=500, blank=True, default=""
+    )
     active = models.BooleanField("ativo", default=True)
 
     class Meta:

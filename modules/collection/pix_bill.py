@@ -15,11 +15,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.utils.dateparse import parse_datetime
 
 from modules.billing.models import Bill, BillStatus
 from modules.common.audit import Actor, audit_record
 from modules.common.clock import tenant_zone
+from modules.common.domain.documents import is_valid_cnpj, is_valid_cpf
 from modules.common.errors import ValidationFailed
 from modules.common.typed import transaction
 
@@ -52,6 +55,67 @@ def bill_of_txid(txid: str) -> int | None:
     return int(found.group(1))
 
 
+EVP = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+PHONE = re.compile(r"^\+55[1-9][0-9][0-9]{8,9}$")
+
+
+def pix_key_kind(key: str) -> str:
+    """The DICT key kind of a normalised key: cpf, cnpj, email, phone or evp."""
+    if "@" in key:
+        return "email"
+    if key.startswith("+"):
+        return "phone"
+    if EVP.match(key):
+        return "evp"
+    return "cpf" if len(key) == 11 else "cnpj"
+
+
+def pix_key_clean(raw: str) -> str:
+    """A PIX key as the DICT stores it (BACEN's rules per kind): CPF or CNPJ with valid check digits,
+    digits only; an e-mail, lower case, up to 77 characters; a phone +55 DDD number; a random key
+    (EVP) as a lower-case UUID. Refused in pt-BR naming the field `key`."""
+    key = (raw or "").strip()
+
+    def bad(text: str) -> ValidationFailed:
+        return ValidationFailed(f"Chave Pix «{key}»: {text}", field="key", code=ErrorCode.INVALID)
+
+    if not key:
+        raise ValidationFailed("Informe a chave Pix.", field="key", code=ErrorCode.INVALID)
+    if "@" in key:
+        try:
+            validate_email(key)
+        except DjangoValidationError:
+            raise bad("o e-mail não é válido.") from None
+        if len(key) > 77:
+            raise bad("o e-mail tem até 77 caracteres.")
+        return key.lower()
+    if EVP.match(key.lower()):
+        return key.lower()
+    if key.startswith("+"):
+        phone = re.sub(r"[\s()-]", "", key)
+        if not PHONE.match(phone):
+            raise bad("o telefone é +55, o DDD e o número (ex.: +5579998761111).")
+        return phone
+    digits = re.sub(r"[.\-/\s]", "", key)
+    if digits.isdigit() and len(digits) == 11:
+        if not is_valid_cpf(digits):
+            raise bad("os dígitos verificadores do CPF não conferem.")
+        return digits
+    if digits.isdigit() and len(digits) == 14:
+        if not is_valid_cnpj(digits):
+            raise bad("os dígitos verificadores do CNPJ não conferem.")
+        return digits
+    raise bad(
+        "use um CPF (11 dígitos), um CNPJ (14 dígitos), um e-mail, um telefone (+55 e DDD) "
+        "ou uma chave aleatória (EVP, 36 caracteres)."
+    )
+
+
+def pix_receiver_get() -> PixReceiver | None:
+    receiver: PixReceiver | None = PixReceiver.objects.select_related("agent").filter(active=True).first()
+    return receiver
+
+
 @transaction.atomic(durable=True)
 def pix_receiver_set(
     *, actor: Actor, agent_code: str, key: str, merchant_name: str, merchant_city: str
@@ -64,11 +128,7 @@ def pix_receiver_set(
             field="agent",
             code=ErrorCode.AGENT_NOT_FOUND,
         )
-    key = (key or "").strip()
-    if not key or len(key) > 77:
-        raise ValidationFailed(
-            "Informe a chave Pix (até 77 caracteres).", field="key", code=ErrorCode.INVALID
-        )
+    key = pix_key_clean(key)
     # the payload must be encodable: build one now, so a bad name or city is refused here
     build_payload(PixCharge(merchant_name=merchant_name, merchant_city=merchant_city, key=key, txid="TESTE"))
     PixReceiver.objects.filter(active=True).update(active=False)

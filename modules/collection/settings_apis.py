@@ -15,12 +15,12 @@ from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 from modules.common.domain.dates import YearMonth
-from modules.common.errors import ValidationFailed
+from modules.common.errors import NotFound, ValidationFailed
 from modules.common.parsers import JSONObjectParser
 
 from . import agents, index_rates, late_charge_policies
 from .errors import ErrorCode
-from .models import CollectingAgent, IndexRate, IndexSeries, LateChargePolicyVersion
+from .models import CollectingAgent, IndexRate, IndexSeries, LateChargePolicyVersion, PixReceiver
 
 FUNCTION = "collection.settings"
 
@@ -35,6 +35,7 @@ AGENT_FIELDS = {
     "fee": "fee_per_payment",
     "credit_days": "credit_days",
     "active": "active",
+    "report_emails": "report_emails",
 }
 
 
@@ -60,6 +61,7 @@ class AgentOut(serializers.ModelSerializer):
             "fee",
             "credit_days",
             "active",
+            "report_emails",
         ]
 
 
@@ -84,6 +86,13 @@ class AgentIn(serializers.Serializer):
     )
     credit_days = serializers.IntegerField(min_value=0, max_value=365, required=False, default=1)
     active = serializers.BooleanField(required=False, default=True)
+    report_emails = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="e-mails (separados por vírgula) do resultado de cada arquivo da pasta de entrada",
+    )
 
 
 class AgentPatchIn(AgentIn):
@@ -334,3 +343,61 @@ class LateChargePoliciesApi(APIView):
         data.is_valid(raise_exception=True)
         version = late_charge_policies.late_charge_policy_add(actor=request.user, **data.validated_data)
         return Response(PolicyOut(version).data, status=status.HTTP_201_CREATED)
+
+
+class PixReceiverOut(serializers.ModelSerializer):
+    agent = serializers.CharField(source="agent.code")
+    key_kind = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PixReceiver
+        fields = ["agent", "key", "key_kind", "merchant_name", "merchant_city", "created_by", "created_at"]
+
+    def get_key_kind(self, obj: PixReceiver) -> str:
+        from .pix_bill import pix_key_kind
+
+        return pix_key_kind(obj.key)
+
+
+class PixReceiverIn(serializers.Serializer):
+    agent = serializers.CharField(max_length=10, help_text="código do banco que recebe o Pix")
+    key = serializers.CharField(
+        max_length=120, help_text="CPF, CNPJ, e-mail, telefone (+55 DDD número) ou chave aleatória (EVP)"
+    )
+    merchant_name = serializers.CharField(max_length=25)
+    merchant_city = serializers.CharField(max_length=15)
+
+
+class PixReceiverApi(APIView):
+    """The PIX key the bills carry (ADR 0217, 0246): the active one, and its replacement."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = FUNCTION
+    parser_classes: ClassVar[list[Any]] = [JSONObjectParser]
+
+    @extend_schema(operation_id="collection_pix_receiver_get", responses={200: PixReceiverOut})
+    def get(self, request: Request) -> Response:
+        from .pix_bill import pix_receiver_get
+
+        receiver = pix_receiver_get()
+        if receiver is None:
+            raise NotFound("Nenhuma chave Pix cadastrada.", code=ErrorCode.PIX_RECEIVER_NOT_FOUND)
+        return Response(PixReceiverOut(receiver).data)
+
+    @extend_schema(
+        operation_id="collection_pix_receiver_set", request=PixReceiverIn, responses={200: PixReceiverOut}
+    )
+    def put(self, request: Request) -> Response:
+        from .pix_bill import pix_receiver_set
+
+        data = PixReceiverIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        receiver = pix_receiver_set(
+            actor=request.user,
+            agent_code=v["agent"],
+            key=v["key"],
+            merchant_name=v["merchant_name"],
+            merchant_city=v["merchant_city"],
+        )
+        return Response(PixReceiverOut(receiver).data)

@@ -366,3 +366,60 @@ def policies_view(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+PIX_KIND_LABELS = {
+    "cpf": "CPF",
+    "cnpj": "CNPJ",
+    "email": "e-mail",
+    "phone": "telefone",
+    "evp": "chave aleatória",
+}
+
+
+@function_required(FUNCTION)
+def pix_view(request: HttpRequest) -> HttpResponse:
+    """The PIX key the bills carry (ADR 0217, 0246): the active one, replaced by a new one."""
+    from .forms import PixReceiverForm
+    from .pix_bill import pix_key_kind, pix_receiver_get, pix_receiver_set
+
+    can_change = _can_change(request)
+    receiver = pix_receiver_get()
+    initial = (
+        {"agent": receiver.agent.code, "key": receiver.key, "merchant_name": receiver.merchant_name,
+         "merchant_city": receiver.merchant_city} if receiver else {}
+    )  # fmt: skip
+    form = PixReceiverForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_change:
+            return _forbidden(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = pix_receiver_set(
+                    actor=request.user,
+                    agent_code=data["agent"].code,
+                    key=data["key"],
+                    merchant_name=data["merchant_name"],
+                    merchant_city=data["merchant_city"],
+                )
+            except DomainError as exc:
+                _fail(form, exc, {"merchant": "merchant_name"})
+            else:
+                messages.success(request, f"Chave Pix {saved.key} cadastrada: as próximas contas a trazem.")
+                return redirect("collection:settings_pix")
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "collection/settings/pix.html",
+        {
+            "form": form,
+            "receiver": receiver,
+            "kind": PIX_KIND_LABELS[pix_key_kind(receiver.key)] if receiver else "",
+            "can_change": can_change,
+            "history": change_history(object_types=["collection.pixreceiver"]),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("configuracoes/agentes/", settings_views.agents_view, name="settings_agents"),
     path("configuracoes/agentes/novo/", settings_views.agent_create_view, name="settings_agent_create"),
     path("configuracoes/agentes/<int:pk>/", settings_views.agent_edit_view, name="settings_agent"),
+    path("configuracoes/pix/", settings_views.pix_view, name="settings_pix"),
     path("configuracoes/indices/", settings_views.indexes_view, name="settings_indexes"),
     path("configuracoes/indices/<str:code>/", settings_views.index_view, name="settings_index"),
     path("configuracoes/acrescimos/", settings_views.policies_view, name="settings_policies"),

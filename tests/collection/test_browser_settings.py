@@ -197,3 +197,33 @@ def test_the_index_and_late_charge_pages(browser: Any, world: dict[str, Any]) ->
     _axe(page)
     _no_overflow(page)
     page.context.close()
+
+
+def test_the_pix_key_page_refuses_a_bad_cnpj_and_takes_a_good_one(
+    browser: Any, world: dict[str, Any]
+) -> None:
+    from modules.collection.models import PixReceiver
+
+    page = _sign_in(browser, world)
+    try:
+        page.goto(_url(world, "/arrecadacao/configuracoes/pix/"))
+        assert "Chave Pix das contas" in page.locator("h1").inner_text()
+        page.select_option("#id_agent", index=1)
+        page.fill("#id_key", "12.345.678/0001-99")
+        page.fill("#id_merchant_name", "SAAE Beta")
+        page.fill("#id_merchant_city", "Aracaju")
+        page.click("form.settings-form button[type=submit]")
+        assert "dígitos verificadores do CNPJ não conferem" in page.locator("form.settings-form").inner_text()
+        _shot(page, "settings-9-pix-refused")
+        _axe(page)
+        page.fill("#id_key", "12.345.678/0001-95")
+        page.click("form.settings-form button[type=submit]")
+        assert "Chave Pix 12345678000195 cadastrada" in page.locator(".messages").inner_text()
+        assert "Chave em uso: 12345678000195 (CNPJ)" in page.locator(".msg.info").first.inner_text()
+        _shot(page, "settings-10-pix-set")
+        _axe(page)
+        _no_overflow(page)
+    finally:
+        page.context.close()
+        with tenant_context("beta"):
+            PixReceiver.objects.filter(created_by=world["username"]).delete()

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.usefixtures("tenant_alpha")
 ACTOR = SystemActor("tests")
 PASSWORD = "Senha-forte-123"
 DUE = dt.date(2099, 3, 10)
-KEY = "12345678000199"
+KEY = "12345678000195"
 
 
 def _receiver():
