@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0014_h_pay_pix_receiver'),
+        ('collection', '0016_h_bill_solid_waste_kind'),
     ]
 
     operations = [
