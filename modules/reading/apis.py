@@ -378,6 +378,7 @@ class ScheduleOut(serializers.ModelSerializer):
             "reading_end",
             "billing_date",
             "due_date",
+            "debit_date",
             "adjusted_by",
             "adjusted_at",
             "adjustment_reason",
@@ -413,6 +414,7 @@ class ScheduleAdjustIn(serializers.Serializer):
     reading_end = serializers.DateField(required=False)
     billing_date = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False)
+    debit_date = serializers.DateField(required=False)
     reason = serializers.CharField(max_length=300)
 
 

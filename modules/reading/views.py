@@ -135,7 +135,11 @@ def _schedules_on(day: dt.date) -> str:
     """A warning when months already generated fall on the new holiday: they keep their dates."""
     hits = (
         ReadingSchedule.objects.filter(
-            Q(reading_start=day) | Q(reading_end=day) | Q(billing_date=day) | Q(due_date=day)
+            Q(reading_start=day)
+            | Q(reading_end=day)
+            | Q(billing_date=day)
+            | Q(due_date=day)
+            | Q(debit_date=day)
         )
         .select_related("group")
         .order_by("reference", "group__code")

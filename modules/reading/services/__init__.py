@@ -104,6 +104,7 @@ def schedule_generate(
                 "reading_end": month.reading_end,
                 "billing_date": month.billing,
                 "due_date": month.due,
+                "debit_date": month.due,  # the bank debits on the due date unless moved by hand
             },
         )
         out.append(row)
