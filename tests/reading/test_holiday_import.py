@@ -90,3 +90,30 @@ def test_the_schedule_page_imports_the_file_and_a_view_only_profile_cannot(alpha
     assert "Seu perfil não permite alterar o cronograma." in refused.content.decode()
     assert Holiday.objects.count() == 2
     assert 'value="holiday_import"' not in alpha_client.get("/leitura/cronograma/").content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC), tick=False)
+def test_the_import_api_needs_the_add_right_and_answers_the_counts(alpha_client: Client) -> None:
+    from tests.conftest import bearer
+
+    for name, actions in (("vista", ("view",)), ("feriados", ("view", "add"))):
+        profile = Profile.objects.create(name=f"Cronograma {name}")
+        ProfileGrant.objects.create(
+            profile=profile, function="reading.schedule", **{f"can_{a}": True for a in actions}
+        )
+        make_user("alpha", name, PASSWORD).profiles.add(profile)
+    url = "/api/v1/settings/holidays/import"
+    viewer = bearer(alpha_client, "vista", PASSWORD)
+    upload = SimpleUploadedFile("feriados.csv", FILE.encode("utf-8"), content_type="text/csv")
+    assert alpha_client.post(url, {"file": upload}, **viewer).status_code == 403
+    assert not Holiday.objects.exists()
+
+    adder = bearer(alpha_client, "feriados", PASSWORD)
+    upload = SimpleUploadedFile("feriados.csv", FILE.encode("utf-8"), content_type="text/csv")
+    done = alpha_client.post(url, {"file": upload}, **adder)
+    assert (done.status_code, done.json()) == (201, {"added": 2, "skipped": 0, "alert": ""})
+    bad = alpha_client.post(
+        url, {"text": "xx;yy\n01/13/2026;Errado\n"}, content_type="application/json", **adder
+    )
+    assert (bad.status_code, bad.json()["field"]) == (400, "file")
+    assert bad.json()["detail"] == "Linha 2: data inválida “01/13/2026” (use DD/MM/AAAA)."
