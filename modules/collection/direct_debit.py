@@ -30,6 +30,7 @@ from modules.common.audit import Actor, audit_record
 from modules.common.clock import current_tenant, tenant_today
 from modules.common.errors import Conflict, NotFound, ValidationFailed
 from modules.common.typed import transaction
+from modules.reading.models import ReadingSchedule
 from modules.registry.models import Property
 
 from .bulk import values_update
@@ -318,6 +319,30 @@ def _eligible(agreement: DirectDebitAgreement, today: dt.date, due_until: dt.dat
     )
 
 
+def _debit_dates(bill_ids: list[int], today: dt.date) -> dict[int, dt.date]:
+    """The day the bank is asked to debit each bill, when it is not its due date: the automatic-debit
+    date of its group's schedule for the month (S12.1-01), for a bill on the schedule's due date (a
+    rebill with a date of its own keeps it) and while that day is still ahead."""
+    out: dict[int, dt.date] = {}
+    bills = Bill.objects.filter(pk__in=bill_ids).values_list(
+        "id", "property__billing_group_id", "reference", "due_date"
+    )
+    wanted = {(g, ref) for _, g, ref, _ in bills if g is not None}
+    if not wanted:
+        return out
+    schedules = {
+        (g, ref): (due, debit)
+        for g, ref, due, debit in ReadingSchedule.objects.filter(
+            group_id__in={g for g, _ in wanted}, reference__in={ref for _, ref in wanted}
+        ).values_list("group_id", "reference", "due_date", "debit_date")
+    }
+    for bill_id, group_id, reference, due in bills:
+        scheduled = schedules.get((group_id, reference))
+        if scheduled and scheduled[0] == due and scheduled[1] != due and scheduled[1] >= today:
+            out[bill_id] = scheduled[1]
+    return out
+
+
 @transaction.atomic(durable=True)
 def remittance_create(
     *,
@@ -383,6 +408,7 @@ def _remittance_for(
     )
     held = held_bills([r[0] for r in rows])
     rows = [r for r in rows if r[0] not in held]
+    debit_on = _debit_dates([r[0] for r in rows], today)
     property_ids = {r[1] for r in rows}
     auths: dict[int, DirectDebitAuthorization] = {}
     # the active authorisation here, else (a bill forced here) the latest one here
@@ -425,7 +451,7 @@ def _remittance_for(
                 customer_id=number,
                 branch=auth.branch,
                 account=auth.account,
-                due_date=due,
+                due_date=debit_on.get(bill_id, due),
                 amount=total,
                 bill_id=bill_id,
                 reference=reference,

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("settings/reading-schedule", apis.ScheduleSettingsApi.as_view(), name="api-schedule-settings"),
     path("settings/holidays", apis.HolidayListApi.as_view(), name="api-holidays"),
+    path("settings/holidays/import", apis.HolidayImportApi.as_view(), name="api-holidays-import"),
 ]
 
 # reading in the field: batches, devices, sync, monitor (ADR 0200)

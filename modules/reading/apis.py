@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 
 from modules.access.permissions import HasFunction
 from modules.common.api import PageNumberPagination
+from modules.common.clock import tenant_today
 from modules.common.domain.dates import YearMonth
 from modules.common.errors import ErrorCode as CommonCode
-from modules.common.errors import NotFound
+from modules.common.errors import NotFound, ValidationFailed
 from modules.common.parsers import JSONObjectParser
 from modules.registry.models import BillingGroup
 
@@ -378,6 +379,7 @@ class ScheduleOut(serializers.ModelSerializer):
             "reading_end",
             "billing_date",
             "due_date",
+            "debit_date",
             "adjusted_by",
             "adjusted_at",
             "adjustment_reason",
@@ -413,6 +415,7 @@ class ScheduleAdjustIn(serializers.Serializer):
     reading_end = serializers.DateField(required=False)
     billing_date = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False)
+    debit_date = serializers.DateField(required=False)
     reason = serializers.CharField(max_length=300)
 
 
@@ -443,3 +446,35 @@ class ScheduleAdjustApi(APIView):
             actor=request.user, schedule=schedule, reason=reason, **fields
         )
         return Response(ScheduleOut(row).data)
+
+
+class HolidayImportOut(serializers.Serializer):
+    added = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    alert = serializers.CharField(help_text="em branco quando os feriados cobrem o cronograma")
+
+
+class HolidayImportApi(APIView):
+    """Municipal holidays from a file (`file`, or `text`): `data;nome` a line, all or nothing, a day
+    already registered kept (S12.2-01). Answers the counts and the schedule's holiday alert."""
+
+    permission_classes: ClassVar[list[Any]] = [HasFunction]
+    function = "reading.schedule"
+    parser_classes: ClassVar[list[Any]] = [MultiPartParser, FormParser, JSONObjectParser]
+
+    @extend_schema(
+        operation_id="holidays_import", request=OpenApiTypes.OBJECT, responses={201: HolidayImportOut}
+    )
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        try:
+            text = upload.read().decode("utf-8-sig") if upload else str(request.data.get("text", ""))
+        except UnicodeDecodeError:
+            raise ValidationFailed(
+                "O arquivo de feriados deve ser texto UTF-8 (data;nome por linha).",
+                field="file",
+                code=CommonCode.INVALID,
+            ) from None
+        added, skipped = services.holidays_import(actor=request.user, text=text)
+        body = {"added": added, "skipped": skipped, "alert": services.holiday_alert(tenant_today())}
+        return Response(HolidayImportOut(body).data, status=status.HTTP_201_CREATED)

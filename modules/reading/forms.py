@@ -100,6 +100,15 @@ class ScheduleAdjustForm(forms.Form):
     reading_end = forms.DateField(label="Fim da leitura", widget=DATE)
     billing_date = forms.DateField(label="Faturamento", widget=DATE)
     due_date = forms.DateField(label="Vencimento", widget=DATE, help_text="Deve ser dia útil.")
+    debit_date = forms.DateField(
+        label="Débito automático",
+        required=False,
+        widget=DATE,
+        help_text=(
+            "O banco debita nesta data (depois do faturamento, até o vencimento; dia útil). "
+            "Em branco: no vencimento."
+        ),
+    )
     reason = forms.CharField(
         label="Motivo do ajuste",
         max_length=300,

@@ -9,6 +9,8 @@ deviation flags. Flagged readings wait for review (`review = pending`) and reach
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
@@ -63,7 +65,9 @@ class ScheduleSettings(models.Model):
 
 
 class ReadingSchedule(models.Model):
-    """A group's reading window in a reference month, with the billing and due dates derived from it."""
+    """A group's reading window in a reference month, with the billing, automatic-debit and due dates
+    derived from it (S12.1-01): the direct-debit remittance asks the bank to debit the month's bills on
+    `debit_date` (generated on the due date; moved by hand between the billing and the due date)."""
 
     group = models.ForeignKey("registry.BillingGroup", on_delete=models.CASCADE, related_name="schedules")
     reference = models.DateField("referência", help_text="first day of the reference month")
@@ -71,6 +75,7 @@ class ReadingSchedule(models.Model):
     reading_end = models.DateField("fim da leitura")
     billing_date = models.DateField("faturamento")
     due_date = models.DateField("vencimento")
+    debit_date = models.DateField("débito automático")
     # a manual adjustment (S12.1-02 "pequenos ajustes"): who, when and why; the audit row keeps the dates
     adjusted_by = models.CharField("ajustado por", max_length=150, blank=True)
     adjusted_at = models.DateTimeField("ajustado em", null=True, blank=True)
@@ -84,6 +89,11 @@ class ReadingSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"grupo {self.group_id} {self.reference:%m/%Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.debit_date is None:  # unless told otherwise, the bank debits on the due date
+            self.debit_date = self.due_date
+        super().save(*args, **kwargs)
 
 
 class Occurrence(models.Model):

@@ -87,7 +87,7 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
     today = tenant_today()
     if request.method == "POST":
         op = request.POST.get("op")
-        action = {"holiday": "add", "holiday_remove": "delete"}.get(op or "", "add")
+        action = {"holiday": "add", "holiday_import": "add", "holiday_remove": "delete"}.get(op or "", "add")
         if not request.user.can("reading.schedule", action):  # type: ignore[union-attr]
             messages.error(request, "Seu perfil não permite alterar o cronograma.")
             return redirect("reading:schedule")
@@ -96,6 +96,22 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
                 day = dt.date.fromisoformat(request.POST.get("date", ""))
                 services.holiday_create(actor=request.user, day=day, name=request.POST.get("name", ""))
                 messages.success(request, f"Feriado de {day:%d/%m/%Y} cadastrado.{_schedules_on(day)}")
+            elif op == "holiday_import":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    messages.error(request, "Escolha o arquivo de feriados.")
+                    return redirect("reading:schedule")
+                try:
+                    text = upload.read().decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    messages.error(
+                        request, "O arquivo de feriados deve ser texto UTF-8 (data;nome por linha)."
+                    )
+                    return redirect("reading:schedule")
+                added, skipped = services.holidays_import(actor=request.user, text=text)
+                messages.success(
+                    request, f"Feriados importados: {added} novo(s), {skipped} já cadastrado(s) mantido(s)."
+                )
             elif op == "holiday_remove":
                 day = dt.date.fromisoformat(request.POST.get("date", ""))
                 services.holiday_remove(actor=request.user, day=day, reason=request.POST.get("reason", ""))
@@ -122,6 +138,7 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
     holidays = Holiday.objects.filter(date__gte=today.replace(month=1, day=1))
     context = {
         "rows": rows,
+        "holiday_alert": services.holiday_alert(today),
         "holidays": holidays,
         "can_add": request.user.can("reading.schedule", "add"),  # type: ignore[union-attr]
         "can_change": request.user.can("reading.schedule", "change"),  # type: ignore[union-attr]
@@ -135,7 +152,11 @@ def _schedules_on(day: dt.date) -> str:
     """A warning when months already generated fall on the new holiday: they keep their dates."""
     hits = (
         ReadingSchedule.objects.filter(
-            Q(reading_start=day) | Q(reading_end=day) | Q(billing_date=day) | Q(due_date=day)
+            Q(reading_start=day)
+            | Q(reading_end=day)
+            | Q(billing_date=day)
+            | Q(due_date=day)
+            | Q(debit_date=day)
         )
         .select_related("group")
         .order_by("reference", "group__code")

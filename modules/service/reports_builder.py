@@ -457,3 +457,74 @@ def as_docx(result: Result) -> bytes:
         for name, text in parts.items():
             z.writestr(name, text)
     return out.getvalue()
+
+
+# --- the image export (S12.9-02: BMP/JPG) ----------------------------------------------------
+
+IMAGE_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+IMAGE_FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+IMAGE_MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+IMAGE_MONO_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+IMAGE_MAX_ROWS = 1000  # 1000 rows is ~50,000 px tall; JPEG stops at 65,535
+BAR_COLOUR = (19, 81, 180)  # the page's #1351b4
+
+
+def as_jpeg(result: Result) -> bytes:
+    """The generator's chart and table as one JPEG (white page, the page's bar colour), with the TXT
+    table in the file's comment so a program can read the figures back without OCR."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    if len(result.rows) > IMAGE_MAX_ROWS:
+        raise ValidationFailed(
+            f"Imagem: no máximo {IMAGE_MAX_ROWS} linhas ({len(result.rows)} no resultado); "
+            "filtre mais ou use TXT, XLSX ou PDF.",
+            field="formato",
+            code=ErrorCode.INVALID,
+        )
+    title_font = ImageFont.truetype(IMAGE_FONT_BOLD, 26)
+    font = ImageFont.truetype(IMAGE_FONT, 16)
+    mono = ImageFont.truetype(IMAGE_MONO, 16)
+    mono_bold = ImageFont.truetype(IMAGE_MONO_BOLD, 16)
+    txt = as_txt(result).decode("utf-8")
+    table_lines = txt.split("\r\n")[3:]
+    while table_lines and not table_lines[-1]:
+        table_lines.pop()
+    margin, bar_row, line_h, label_w = 30, 28, 22, 330
+    text_w = max(int(mono.getlength(line)) for line in table_lines) if table_lines else 0
+    width = max(1100, text_w + 2 * margin)
+    chart_h = (bar_row * len(result.rows) + 40) if result.rows else 0
+    height = margin + 40 + 30 + chart_h + 20 + line_h * len(table_lines) + margin
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    y = margin
+    draw.text((margin, y), result.title, fill="black", font=title_font)
+    y += 40
+    draw.text((margin, y), result.filters_text, fill=(85, 85, 85), font=font)
+    y += 30
+    if result.rows:
+        draw.text(
+            (margin, y),
+            f"Gráfico: {result.measure_label} (barra maior = 100 %)",
+            fill=(85, 85, 85),
+            font=font,
+        )
+        y += 32
+        bar_w = width - 2 * margin - label_w
+        for row in result.rows:
+            label = row.label if len(row.label) <= 32 else row.label[:31] + "…"
+            draw.text((margin, y + 4), label, fill="black", font=font)
+            length = int(Decimal(bar_w) * row.bar / 100)
+            if length > 0:
+                draw.rectangle(
+                    (margin + label_w, y + 5, margin + label_w + length - 1, y + 22), fill=BAR_COLOUR
+                )
+            y += bar_row
+        y += 8
+    y += 12
+    for line in table_lines:
+        bold = line is table_lines[0] or line is table_lines[-1]
+        draw.text((margin, y), line, fill="black", font=mono_bold if bold else mono)
+        y += line_h
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, comment=txt.encode("utf-8"))
+    return out.getvalue()

@@ -1,6 +1,6 @@
 """The reading report generator's page and API (TR S12.9-01/S12.9-02, ADR 0230): choose the rows and
 the chart's measure, filter in plain words, read the table with its totals and the bar chart, and
-take the same result as CSV, TXT, XLSX, DOCX or PDF."""
+take the same result as CSV, TXT, XLSX, DOCX, PDF or a JPEG image of the chart and table."""
 
 from __future__ import annotations
 
@@ -26,7 +26,18 @@ from modules.registry.domain import connections as conn
 from modules.registry.models import BillingGroup, Category
 
 from .errors import ErrorCode
-from .reports_builder import DIMENSIONS, MEASURES, Query, Result, as_csv, as_docx, as_txt, as_xlsx, build
+from .reports_builder import (
+    DIMENSIONS,
+    MEASURES,
+    Query,
+    Result,
+    as_csv,
+    as_docx,
+    as_jpeg,
+    as_txt,
+    as_xlsx,
+    build,
+)
 from .reports_views import FUNCTION, _int
 
 MAX_CODE = 2**31 - 1
@@ -36,6 +47,7 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "pdf": ("application/pdf", "pdf"),
+    "jpg": ("image/jpeg", "jpg"),
 }
 
 
@@ -83,7 +95,7 @@ def export(result: Result, fmt: str) -> HttpResponse:
 
         body = _pdf("service/reports/pdf/builder.html", {"result": result})
     else:
-        body = {"csv": as_csv, "txt": as_txt, "xlsx": as_xlsx, "docx": as_docx}[fmt](result)
+        body = {"csv": as_csv, "txt": as_txt, "xlsx": as_xlsx, "docx": as_docx, "jpg": as_jpeg}[fmt](result)
     q = result.query
     response = HttpResponse(body, content_type=content_type)
     name = f"leituras-por-{q.by}-{q.start}-{q.end}.{ext}"
@@ -97,12 +109,11 @@ def report_builder_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("by"):
         try:
             result = build(query_from(request.GET))
-        except ValidationFailed as exc:
-            error = exc.message
-        else:
             fmt = request.GET.get("formato", "")
             if fmt in FORMATS:
                 return export(result, fmt)
+        except ValidationFailed as exc:
+            error = exc.message
     month = f"{tenant_today():%Y-%m}"
     return render(
         request,
@@ -167,6 +178,7 @@ class ReadingReportBuilderApi(APIView):
             200: ReportBuilderOut,
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
         },
     )
     def get(self, request: Request) -> HttpResponse:

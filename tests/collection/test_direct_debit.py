@@ -466,3 +466,42 @@ def test_a_bill_under_direct_debit_prints_so_and_is_not_offered_online_until_ref
     assert bill.direct_debit == "" and "DÉBITO AUTOMÁTICO" not in " ".join(
         (pg.extract_text() or "") for pg in PdfReader(io.BytesIO(render_bill_pdf(bill))).pages
     )
+
+
+def test_the_bank_debits_on_the_group_schedules_automatic_debit_date():
+    """S12.1-01: the month's bills go to the bank with the schedule's debit date; a bill due on another
+    day (a rebill) and a property outside any scheduled group keep their due date."""
+    from modules.reading.models import ReadingSchedule
+    from tests.billing import factories as bf
+
+    group = bf.group(31)
+    ReadingSchedule.objects.create(
+        group=group,
+        reference=dt.date(2099, 2, 1),
+        reading_start=dt.date(2099, 2, 2),
+        reading_end=dt.date(2099, 2, 20),
+        billing_date=dt.date(2099, 2, 25),
+        due_date=DUE,
+        debit_date=dt.date(2099, 3, 6),
+    )
+    agreement = _agreement()
+    p1, _ = _enrolled(agreement)
+    p2, _ = _enrolled(agreement, "0042", "99887766")
+    p3, _ = _enrolled(agreement, "0043", "11223344")
+    for p in (p1, p2):
+        p.billing_group = group
+        p.save(update_fields=["billing_group"])
+    b1 = f.bill(p1, "57.30", DUE, dt.date(2099, 2, 1))
+    b2 = f.bill(p2, "20.00", dt.date(2099, 3, 12), dt.date(2099, 2, 1))  # a rebill with its own date
+    b3 = f.bill(p3, "30.00", DUE, dt.date(2099, 2, 1))  # no group
+    (rem,) = dd.remittance_create(actor=ACTOR, agent_code="237", due_until=dt.date(2099, 3, 31), today=TODAY)
+    sent = {d.bill_id: d.due_date for d in layout.parse_debit_file(rem.content.encode("latin-1")).debits}
+    assert sent == {b1.pk: dt.date(2099, 3, 6), b2.pk: dt.date(2099, 3, 12), b3.pk: DUE}
+    assert DirectDebitItem.objects.get(bill=b1).due_date == dt.date(2099, 3, 6)
+
+    late = dd.remittance_create  # the schedule's debit day already past: the bill goes on its due date
+    DirectDebitItem.objects.all().delete()
+    rem.delete()
+    (again,) = late(actor=ACTOR, agent_code="237", due_until=dt.date(2099, 3, 31), today=dt.date(2099, 3, 8))
+    sent = {d.bill_id: d.due_date for d in layout.parse_debit_file(again.content.encode("latin-1")).debits}
+    assert sent[b1.pk] == DUE

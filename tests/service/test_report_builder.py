@@ -1,7 +1,7 @@
 """The reading report generator (TR S12.9-01, S12.9-02; ADR 0230) on known data: group 7 with routes
 1 and 2; route 1 has three units (one commercial, one with its water connection cut), route 2 one;
 April and May 2025 read by readers A and B with a few occurrences. The totals of each filter equal the
-fixture's sums, and the CSV, TXT, XLSX and PDF carry the screen's totals."""
+fixture's sums, and the CSV, TXT, XLSX, DOCX, PDF and JPEG carry the screen's totals."""
 
 from __future__ import annotations
 
@@ -19,7 +19,16 @@ from modules.common.errors import ValidationFailed
 from modules.reading.models import Occurrence, Reading
 from modules.reading.services import occurrences_seed
 from modules.registry.models import Category, PropertyCategory, Route, ServiceConnection
-from modules.service.reports_builder import Query, as_csv, as_docx, as_txt, as_xlsx, build
+from modules.service.reports_builder import (
+    BAR_COLOUR,
+    Query,
+    as_csv,
+    as_docx,
+    as_jpeg,
+    as_txt,
+    as_xlsx,
+    build,
+)
 from tests.billing import factories as f
 from tests.conftest import bearer, make_user
 
@@ -142,6 +151,42 @@ def test_every_export_carries_the_screens_totals(data: list[Any]) -> None:
     assert "Leituras por leiturista" in document
 
 
+def _bar_lengths(image: Any) -> list[int]:
+    """The chart's bars as drawn: per pixel row, the count of the bar colour's pixels, grouped by bar."""
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    px = rgb.load()
+    near = lambda c: all(abs(a - b) < 40 for a, b in zip(c, BAR_COLOUR, strict=True))  # noqa: E731 (JPEG blur)
+    per_line = [sum(1 for x in range(width) if near(px[x, y])) for y in range(height)]
+    bars: list[int] = []
+    previous = 0
+    for count in per_line:
+        if count and not previous:
+            bars.append(count)
+        elif count:
+            bars[-1] = max(bars[-1], count)
+        previous = count
+    return bars
+
+
+def test_the_jpeg_draws_the_chart_and_carries_the_table(data: list[Any]) -> None:
+    """S12.9-02's BMP/JPG: a real JPEG whose bars keep the screen's proportions and whose comment is
+    the TXT table with the same totals."""
+    from PIL import Image
+
+    result = build(Query(start=APR, end=MAY, by="reader", measure="considered_m3"))
+    body = as_jpeg(result)
+    image = Image.open(io.BytesIO(body))
+    assert image.format == "JPEG" and image.size[0] >= 1100
+    comment = image.info["comment"].decode("utf-8")
+    assert comment.splitlines()[0] == "Leituras por leiturista"
+    assert comment.splitlines()[-1].split() == ["Total", "8", "71", "86", "3", "37,50"]
+    longest, other = _bar_lengths(image)
+    assert abs(Decimal(other) / longest * 100 - Decimal("50.88")) < 1  # the screen's 100 % and 50.88 %
+    empty = as_jpeg(build(Query(start=YearMonth(2020, 1), end=YearMonth(2020, 1), by="route")))
+    assert _bar_lengths(Image.open(io.BytesIO(empty))) == []
+
+
 def test_the_page_and_the_api(data: list[Any], alpha_client: Any) -> None:
     from pypdf import PdfReader
 
@@ -172,12 +217,23 @@ def test_the_page_and_the_api(data: list[Any], alpha_client: Any) -> None:
         " ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.content)).pages
     )
     assert "Total 4 28 43 2 50,00" in text
+    jpg = alpha_client.get(
+        "/api/v1/reading/report-builder?by=route&start=2025-05&end=2025-05&output=jpg", **headers
+    )
+    assert jpg.status_code == 200 and jpg["Content-Type"] == "image/jpeg"
+    assert jpg["Content-Disposition"] == 'attachment; filename="leituras-por-route-2025-05-2025-05.jpg"'
+    assert jpg.content[:3] == b"\xff\xd8\xff"
 
     assert alpha_client.post("/conta/entrar/", {"username": "chefe", "password": PASSWORD}).status_code == 302
     page = alpha_client.get(
         "/servicos/relatorios-de-leitura/gerador/?by=reader&start=2025-04&end=2025-05"
     ).content.decode()
     assert "Leituras por leiturista" in page and "<svg" in page and 'width="100.00%"' in page
+    assert "formato=jpg" in page
+    image = alpha_client.get(
+        "/servicos/relatorios-de-leitura/gerador/?by=reader&start=2025-04&end=2025-05&formato=jpg"
+    )
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
     assert "<td>leiturista-a</td>" in page and "style=" not in page.split("</style>")[-1]
     xlsx = alpha_client.get(
         "/servicos/relatorios-de-leitura/gerador/?by=reader&start=2025-04&end=2025-05&formato=xlsx"

@@ -104,6 +104,7 @@ def schedule_generate(
                 "reading_end": month.reading_end,
                 "billing_date": month.billing,
                 "due_date": month.due,
+                "debit_date": month.due,  # the bank debits on the due date unless moved by hand
             },
         )
         out.append(row)
@@ -186,6 +187,79 @@ def holiday_remove(*, actor: Actor, day: dt.date, reason: str = "") -> None:
     """Remove a municipal holiday from the utility's table. Schedules already generated keep their
     dates (adjust them on the schedule page)."""
     holiday_delete(actor=actor, day=day, reason=reason)
+
+
+def _holiday_line(n: int, line: str) -> tuple[dt.date, str] | None:
+    """One line of a holiday file, `data;nome` (DD/MM/AAAA or AAAA-MM-DD; `;` or `,`); None for a
+    blank line or the header. Raises ValidationFailed naming the line."""
+    text = line.strip()
+    if not text:
+        return None
+    sep = ";" if ";" in text else ","
+    raw, _, name = (part.strip() for part in text.partition(sep))
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            day = dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 (a calendar day, no time)
+            break
+        except ValueError:
+            continue
+    else:
+        if n == 1:  # a header line
+            return None
+        raise ValidationFailed(
+            f"Linha {n}: data inválida “{raw}” (use DD/MM/AAAA).", field="file", code=CommonCode.INVALID
+        )
+    if not name:
+        raise ValidationFailed(
+            f"Linha {n}: informe o nome do feriado.", field="file", code=CommonCode.INVALID
+        )
+    return day, name
+
+
+@transaction.atomic(durable=True)
+def holidays_import(*, actor: Actor, text: str) -> tuple[int, int]:
+    """Municipal holidays from a file, one `data;nome` a line (S12.2-01): all or nothing, a bad line
+    named; a day already registered is skipped, so the same file twice adds nothing. Returns
+    (added, skipped)."""
+    parsed: dict[dt.date, str] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        row = _holiday_line(n, line)
+        if row is None:
+            continue
+        if row[0] in parsed:
+            raise ValidationFailed(
+                f"Linha {n}: {row[0]:%d/%m/%Y} aparece duas vezes no arquivo.",
+                field="file",
+                code=CommonCode.INVALID,
+            )
+        parsed[row[0]] = row[1]
+    if not parsed:
+        raise ValidationFailed("O arquivo não tem feriados.", field="file", code=CommonCode.INVALID)
+    known = set(Holiday.objects.filter(date__in=parsed).values_list("date", flat=True))
+    for day in sorted(set(parsed) - known):
+        holiday_add(actor=actor, day=day, name=parsed[day])
+    return len(parsed) - len(known), len(known)
+
+
+def holiday_alert(today: dt.date) -> str:
+    """A warning when the municipal table stops before the schedule does (S12.2-01): the months past
+    the last registered holiday are scheduled without the city's holidays. Blank when none is due."""
+    last_schedule = (
+        ReadingSchedule.objects.order_by("-reading_end").values_list("reading_end", flat=True).first()
+    )
+    last_holiday = Holiday.objects.order_by("-date").values_list("date", flat=True).first()
+    horizon = max(filter(None, [last_schedule, today.replace(month=12, day=31)]))
+    if last_holiday is not None and last_holiday.year >= horizon.year:
+        return ""
+    if last_holiday is None:
+        return (
+            f"Nenhum feriado municipal cadastrado: cadastre ou importe os feriados até {horizon:%Y} antes "
+            "de gerar o cronograma."
+        )
+    return (
+        f"O último feriado municipal cadastrado é de {last_holiday:%d/%m/%Y}, e o cronograma vai até "
+        f"{horizon:%d/%m/%Y}: cadastre ou importe os feriados de {last_holiday.year + 1} a {horizon:%Y}."
+    )
 
 
 # the occurrences whose photo the reader must take before the reading is accepted (ADR 0200)

@@ -31,7 +31,7 @@ SETTINGS_LIMITS: dict[str, tuple[int, int, str]] = {
     "billing_lag_business_days": (0, 10, "O faturamento deve ocorrer de 0 a 10 dias úteis após a leitura."),
 }
 SETTINGS_FIELDS = tuple(SETTINGS_LIMITS)
-DATE_FIELDS = ("reading_start", "reading_end", "billing_date", "due_date")
+DATE_FIELDS = ("reading_start", "reading_end", "billing_date", "due_date", "debit_date")
 DATE_LABELS = {
     "reading_start": "início da leitura",
     "reading_end": "fim da leitura",
@@ -108,7 +108,7 @@ def schedule_settings_update(*, actor: Actor, group: BillingGroup, **fields: Any
 def _check_dates(schedule: ReadingSchedule, dates: dict[str, dt.date]) -> None:
     """The adjusted month's dates in order, a moved due date on a business day, the readings already
     taken inside the window. Raises ValidationFailed naming the field."""
-    start, end, billing, due = (dates[n] for n in DATE_FIELDS)
+    start, end, billing, due, debit = (dates[n] for n in DATE_FIELDS)
     if end < start:
         raise ValidationFailed(
             "O fim da leitura não pode ser antes do início.",
@@ -124,6 +124,22 @@ def _check_dates(schedule: ReadingSchedule, dates: dict[str, dt.date]) -> None:
     if due <= billing:
         raise ValidationFailed(
             "O vencimento deve ser depois do faturamento.", field="due_date", code=ErrorCode.SCHEDULE_DATES
+        )
+    if not billing < debit <= due:
+        raise ValidationFailed(
+            "O débito automático deve ser depois do faturamento e até o vencimento.",
+            field="debit_date",
+            code=ErrorCode.SCHEDULE_DATES,
+        )
+    if (
+        debit != schedule.debit_date
+        and debit != due
+        and not is_business_day(debit, holidays_between(debit, debit))
+    ):
+        raise ValidationFailed(
+            f"O débito automático em {debit:%d/%m/%Y} não é dia útil: escolha um dia útil.",
+            field="debit_date",
+            code=ErrorCode.SCHEDULE_DATES,
         )
     month = YearMonth.of(schedule.reference)
     earliest, latest = month.plus(-1).first_day(), month.plus(1).last_day()
@@ -163,9 +179,11 @@ def _check_dates(schedule: ReadingSchedule, dates: dict[str, dt.date]) -> None:
 def schedule_adjust(
     *, actor: Actor, schedule: ReadingSchedule, reason: str, **dates: dt.date | None
 ) -> ReadingSchedule:
-    """Move a generated month's reading, billing or due dates by hand: who and why are kept on the row
-    and in the audit trail. Refused: no reason, a month already billed, dates out of order, a due date
-    that is not a business day, a window that leaves out readings already taken."""
+    """Move a generated month's reading, billing, automatic-debit or due dates by hand: who and why are
+    kept on the row and in the audit trail. A debit on the due date follows a moved due date. Refused:
+    no reason, a month already billed, dates out of order (the debit after the billing and not after the
+    due date), a due or debit date that is not a business day, a window that leaves out readings
+    already taken."""
     unknown = sorted(set(dates) - set(DATE_FIELDS))
     if unknown:
         raise ValidationFailed(
@@ -186,6 +204,8 @@ def schedule_adjust(
         )
     before = {n: getattr(row, n) for n in DATE_FIELDS}
     after = before | {n: v for n, v in dates.items() if v is not None}
+    if dates.get("debit_date") in (None, before["debit_date"]) and before["debit_date"] == before["due_date"]:
+        after["debit_date"] = after["due_date"]  # a debit on the due date follows a moved due date
     if after == before:
         raise ValidationFailed(
             "Nenhuma data foi alterada.", field="reading_start", code=ErrorCode.SCHEDULE_DATES
