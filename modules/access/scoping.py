@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from .domain.scopes import Place, Scope
+from .domain.scopes import Place, Scope, in_scope
 
 # kind -> (value -> does the place exist?)
 SCOPE_CHECKS: dict[str, Callable[[str], bool]] = {}
@@ -61,8 +61,8 @@ def scope_require(actor: Any, function: str, action: str, place: Place) -> None:
 
     from .errors import ErrorCode
 
-    can_on = getattr(actor, "can_on", None)
-    if can_on is not None and not can_on(function, action, place):
+    scopes_for = getattr(actor, "scopes_for", None)  # only the scope: the grant is the caller's check
+    if scopes_for is not None and not in_scope(scopes_for(function), place):
         raise PermissionDenied(
             "Sua permissão para esta função não abrange o departamento, a localidade ou o setor "
             "deste registro.",

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from modules.access.domain.scopes import Place
+from modules.access.domain.scopes import Place, in_scope
 from modules.access.scoping import ScopePaths
 from modules.common.audit import Actor, audit_record, snapshot
 from modules.common.clock import tenant_zone
@@ -348,9 +348,11 @@ ORDER_SCOPE_PATHS = ScopePaths(
 
 def order_scope_require(actor: Actor, action: str, place: Place) -> None:
     """A person's grant of service orders limited to departments, localities or sectors covers this
-    place (a system actor has no scope). Raises PermissionDenied."""
-    can_on = getattr(actor, "can_on", None)
-    if can_on is not None and not can_on("service.orders", action, place):
+    place (a system actor has no scope). Only the scope: whether the person may act at all is the
+    caller's check — another module opens its own orders under its own function (debt's COBADM order
+    of a rescheduled notice, ADR 0219) for staff who hold no grant of orders. Raises PermissionDenied."""
+    scopes_for = getattr(actor, "scopes_for", None)
+    if scopes_for is not None and not in_scope(scopes_for("service.orders"), place):
         raise PermissionDenied(
             "Sua permissão de ordens de serviço não abrange este departamento, localidade ou setor.",
             field="code",
