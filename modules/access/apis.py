@@ -191,7 +191,8 @@ class AuditOut(serializers.Serializer):
     user_agent = serializers.CharField()
     workstation = serializers.CharField()
     seq = serializers.IntegerField(source="seal.seq", allow_null=True, default=None)
-    row_hash = serializers.CharField(source="seal.row_hash", default="")
+    # null until the row is sealed: the seal is written when its transaction commits (ADR 0240)
+    row_hash = serializers.CharField(source="seal.row_hash", allow_null=True, default=None)
     legacy = serializers.BooleanField(default=False)
 
 
