@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from modules.access.models import Profile
+from modules.common.clock import tenant_today
 from modules.common.errors import PermissionDenied, ValidationFailed
 from modules.common.models import AuditEntry
 from modules.service.models import (
@@ -57,7 +58,7 @@ def test_starting_on_the_page_gives_a_protocol_and_a_second_start_is_refused(
     attendant: tuple[Client, Any],
 ) -> None:
     client, user = attendant
-    year = timezone.localdate().year
+    year = tenant_today().year
     before = ProtocolCounter.objects.filter(year=year).values_list("last", flat=True).first() or 0
     response = client.post(BASE, {"channel": "phone", "caller_number": "(15) 99999-1234"})
     assert response.status_code == 302
@@ -161,7 +162,7 @@ def test_subjects_checklist_protocol_and_closing_with_the_protocol_by_email(
     item.refresh_from_db()
     assert item.checklist_done == {"ownership_change": ["RG e CPF do novo titular"]}
 
-    today = timezone.localdate()
+    today = tenant_today()
     response = client.post(
         url + "protocolo/",
         {"type": "ownership_change", "name": "Maria", "phone": "15999991234", "description": "x"},
@@ -400,7 +401,7 @@ def test_protocol_types_are_edited_on_a_page_and_new_protocols_take_the_new_dead
         type_code="leak",
         requester=Requester(name="Leo Lima", phone="15999990000"),
     )
-    assert opened.expected_on == timezone.localdate() + dt.timedelta(days=4)
+    assert opened.expected_on == tenant_today() + dt.timedelta(days=4)
     assert opened.unit == "Operação e manutenção"
 
 
