@@ -243,7 +243,7 @@ def test_a_supervisor_walks_the_field_reading_pages_from_the_menu(
     menu.get_by_role("link", name="Leituristas e aparelhos").click()
     _look(page, "leituristas", "Leituristas e aparelhos")
     assert "Leitor de Campo" in page.content()
-    menu.get_by_role("link", name="Ocorrências de leitura").click()
+    menu.get_by_role("link", name="Ocorrências de leitura", exact=True).click()
     _look(page, "ocorrencias", "Ocorrências de leitura")
     page.goto(_url(world, "/"))
     page.locator("nav").get_by_role("link", name="Roteiros de leitura").click()
